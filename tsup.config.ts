@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup';
+import { cpSync } from 'node:fs';
+
+// The library ships ESM + CJS + types; the CLI is ESM only (it is run, never imported).
+// Embedded snapshots are data files next to the bundles (dist/snapshots/), read lazily at run time.
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    shims: true,
+    sourcemap: false,
+    target: 'node20',
+    onSuccess: async () => {
+      cpSync('src/servicetags/snapshots', 'dist/snapshots', { recursive: true });
+    },
+  },
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    shims: true,
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
