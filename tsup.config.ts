@@ -17,7 +17,7 @@ export default defineConfig([
     },
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     shims: true,
     target: 'node20',

@@ -1,0 +1,68 @@
+/**
+ * How the CLI talks: where output goes, how errors print, and the exit codes of DESIGN.md.
+ * Commands write through `CliIo` so tests can run them in-process and read what they printed.
+ */
+import { TagwallError } from '../errors.js';
+
+export const EXIT_OK = 0;
+/** A difference was found (`snapshot diff`, later `check` / `equiv`). */
+export const EXIT_DIFFERENT = 1;
+/** Bad input: a TagwallError. */
+export const EXIT_BAD_INPUT = 2;
+/** A bug in tagwall: anything that is not a TagwallError (EX_SOFTWARE from sysexits.h). */
+export const EXIT_INTERNAL = 70;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Options every command understands. */
+export interface GlobalOptions {
+  readonly json?: boolean;
+}
+
+/** Stable JSON: two-space indent and a final newline, so output diffs cleanly and is byte-identical run to run. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
+
+/** Prints a bad-input error the one way DESIGN.md fixes: `tagwall: <where>: <what>` or its JSON form. */
+export function reportError(io: CliIo, error: TagwallError, json: boolean): number {
+  if (json) io.stdout(toJson({ error: error.toJSON() }));
+  else io.stderr(`tagwall: ${error.describe()}\n`);
+  return EXIT_BAD_INPUT;
+}
+
+/** Anything else is a bug: say so plainly and keep the stack, which is what a bug report needs. */
+export function reportBug(io: CliIo, error: unknown): number {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`tagwall: internal error (this is a bug in tagwall; please report it):\n${detail}\n`);
+  return EXIT_INTERNAL;
+}
+
+export function usageError(message: string): TagwallError {
+  return new TagwallError('TW_USAGE', message);
+}
+
+/** Left-aligned text columns; the last column is not padded. */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** One CSV field, quoted when it needs to be (RFC 4180). */
+export function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,27 @@
+/** Which snapshot a command reads: `--snapshot FILE` if given, else the embedded default of `--cloud`. */
+import { TagwallError } from '../errors.js';
+import { defaultSnapshot, loadSnapshotFile, parseCloud, type Snapshot } from '../servicetags/index.js';
+
+export interface SnapshotOptions {
+  readonly cloud?: string;
+  readonly snapshot?: string;
+}
+
+export function selectSnapshot(options: SnapshotOptions): Snapshot {
+  const cloud = options.cloud === undefined ? undefined : parseCloud(options.cloud);
+  if (options.snapshot === undefined) return defaultSnapshot(cloud ?? 'Public');
+  const snapshot = openSnapshot(options.snapshot);
+  if (cloud !== undefined && snapshot.info.cloud !== cloud) {
+    throw new TagwallError('TW_USAGE', `the snapshot is for the ${snapshot.info.cloud} cloud, not ${cloud}`, {
+      location: { file: options.snapshot },
+    });
+  }
+  return snapshot;
+}
+
+/** A snapshot operand: a file path, or `embedded` / `embedded:<cloud>` for a default shipped with tagwall. */
+export function openSnapshot(operand: string): Snapshot {
+  const match = /^embedded(?::(.+))?$/i.exec(operand);
+  if (match) return defaultSnapshot(match[1] === undefined ? 'Public' : parseCloud(match[1]));
+  return loadSnapshotFile(operand);
+}

@@ -1,0 +1,271 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TagwallError } from '../errors.js';
+import { AddressSet } from './address-set.js';
+import { HostSet } from './hostnames.js';
+import { formatPacket, parsePacket, type Direction, type Packet } from './packet.js';
+import { icmpTypeCodes, PacketSet, type PacketSpec } from './packet-set.js';
+import { PortSet, ProtocolSet } from './ports.js';
+
+// A small universe in which every cell of the partition the generators can draw is represented by a probe
+// packet. Inside it, two sets are equal exactly when they hold the same probes, so every law can be checked
+// by enumeration (the brute-force oracle), including equals/isEmpty themselves.
+const SOURCES = ['10.0.0.1', '10.0.0.2', '20.0.0.1', '2001:db8::1'];
+const DESTINATIONS = ['20.150.1.1', '10.0.0.2', '2603:1030::1'];
+const SRC_PORTS = [49152, 1000];
+const DST_PORTS = [443, 22, 8080];
+const ICMP_TYPES: Array<[number, number]> = [
+  [8, 0],
+  [0, 0],
+];
+const HOST_PATTERNS = ['*.x.com', 'a.x.com', 'x.com', 'y.org'];
+const PROBE_HOSTS = [undefined, 'a.x.com', 'b.x.com', 'x.com', 'y.org', 'z.net'];
+const PROTOCOLS = [6, 17, 1, 47];
+
+const UNIVERSE = [
+  PacketSet.of({
+    protocols: ProtocolSet.of(6, 17),
+    src: AddressSet.fromStrings(SOURCES),
+    dst: AddressSet.fromStrings(DESTINATIONS),
+    srcPorts: PortSet.of(...SRC_PORTS),
+    dstPorts: PortSet.of(...DST_PORTS),
+  }),
+  PacketSet.of({
+    protocols: ProtocolSet.of(1),
+    src: AddressSet.fromStrings(SOURCES),
+    dst: AddressSet.fromStrings(DESTINATIONS),
+    icmp: ICMP_TYPES.map(([t, c]) => icmpTypeCodes(t, c)).reduce((a, b) => a.union(b)),
+  }),
+  PacketSet.of({ protocols: ProtocolSet.of(47), src: AddressSet.fromStrings(SOURCES), dst: AddressSet.fromStrings(DESTINATIONS) }),
+].reduce((a, b) => a.union(b));
+
+const PROBES: Packet[] = [];
+for (const direction of ['in', 'out'] as Direction[]) {
+  for (const protocol of PROTOCOLS) {
+    for (const src of SOURCES) {
+      for (const dst of DESTINATIONS) {
+        if (src.includes(':') !== dst.includes(':')) continue;
+        for (const host of PROBE_HOSTS) {
+          const base = { direction, protocol, src, dst, ...(host ? { host } : {}) };
+          if (protocol === 6 || protocol === 17) {
+            for (const srcPort of SRC_PORTS) for (const dstPort of DST_PORTS) PROBES.push({ ...base, srcPort, dstPort });
+          } else if (protocol === 1) {
+            for (const [type, code] of ICMP_TYPES) PROBES.push({ ...base, icmp: { type, code } });
+          } else {
+            PROBES.push(base);
+          }
+        }
+      }
+    }
+  }
+}
+
+const subsetOf = <T>(pool: readonly T[]) => fc.subarray([...pool], { minLength: 1 });
+
+const arbHosts: fc.Arbitrary<HostSet> = fc.oneof(
+  fc.constant(HostSet.ANY),
+  fc.constant(HostSet.NO_HOST),
+  subsetOf(HOST_PATTERNS).map((patterns) => HostSet.fromPatterns(patterns)),
+  subsetOf(HOST_PATTERNS).map((patterns) => HostSet.fromPatterns(patterns).complement()),
+);
+
+const arbSpec: fc.Arbitrary<PacketSpec> = fc.record(
+  {
+    directions: subsetOf<Direction>(['in', 'out']),
+    protocols: subsetOf(PROTOCOLS).map((p) => ProtocolSet.of(...p)),
+    src: subsetOf(SOURCES).map((a) => AddressSet.fromStrings(a)),
+    dst: subsetOf(DESTINATIONS).map((a) => AddressSet.fromStrings(a)),
+    srcPorts: subsetOf(SRC_PORTS).map((p) => PortSet.of(...p)),
+    dstPorts: subsetOf(DST_PORTS).map((p) => PortSet.of(...p)),
+    icmp: subsetOf(ICMP_TYPES).map((types) => types.map(([t, c]) => icmpTypeCodes(t, c)).reduce((a, b) => a.union(b))),
+    hosts: arbHosts,
+  },
+  { requiredKeys: [] },
+);
+
+/** Sets inside the universe: unions, differences and relative complements of specs. */
+const arbSet: fc.Arbitrary<PacketSet> = fc.letrec<{ set: PacketSet }>((tie) => ({
+  set: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    arbSpec.map((spec) => PacketSet.of(spec).intersection(UNIVERSE)),
+    fc.tuple(tie('set'), tie('set')).map(([a, b]) => a.union(b)),
+    fc.tuple(tie('set'), tie('set')).map(([a, b]) => a.difference(b)),
+    tie('set').map((a) => UNIVERSE.difference(a)),
+  ),
+})).set;
+
+const members = (set: PacketSet): boolean[] => PROBES.map((probe) => set.has(probe));
+const sameMembers = (a: PacketSet, b: PacketSet): boolean => members(a).every((m, i) => m === b.has(PROBES[i]!));
+
+describe('PacketSet algebra (brute force over a small universe)', () => {
+  it('union, intersection and difference agree with membership', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        const union = a.union(b);
+        const inter = a.intersection(b);
+        const diff = a.difference(b);
+        for (const probe of PROBES) {
+          expect(union.has(probe)).toBe(a.has(probe) || b.has(probe));
+          expect(inter.has(probe)).toBe(a.has(probe) && b.has(probe));
+          expect(diff.has(probe)).toBe(a.has(probe) && !b.has(probe));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('equals, isSubsetOf and isEmpty agree with membership', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        expect(a.equals(b)).toBe(sameMembers(a, b));
+        expect(a.isSubsetOf(b)).toBe(PROBES.every((p) => !a.has(p) || b.has(p)));
+        expect(a.isEmpty()).toBe(PROBES.every((p) => !a.has(p)));
+        expect(a.overlaps(b)).toBe(PROBES.some((p) => a.has(p) && b.has(p)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('obeys commutativity, associativity, distributivity and De Morgan', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, arbSet, (a, b, c) => {
+        expect(a.union(b).equals(b.union(a))).toBe(true);
+        expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
+        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
+        expect(a.intersection(b).intersection(c).equals(a.intersection(b.intersection(c)))).toBe(true);
+        expect(a.intersection(b.union(c)).equals(a.intersection(b).union(a.intersection(c)))).toBe(true);
+        expect(a.union(b.intersection(c)).equals(a.union(b).intersection(a.union(c)))).toBe(true);
+        // De Morgan relative to the universe and to the whole packet space.
+        expect(UNIVERSE.difference(a.union(b)).equals(UNIVERSE.difference(a).intersection(UNIVERSE.difference(b)))).toBe(true);
+        expect(a.union(b).complement().equals(a.complement().intersection(b.complement()))).toBe(true);
+        expect(a.intersection(b).complement().equals(a.complement().union(b.complement()))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a − b ⊆ a, (a − b) ∩ b = ∅, double complement', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        expect(a.difference(b).isSubsetOf(a)).toBe(true);
+        expect(a.difference(b).intersection(b).isEmpty()).toBe(true);
+        expect(a.complement().complement().equals(a)).toBe(true);
+        expect(a.union(a.complement()).equals(PacketSet.ALL)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps its boxes pairwise disjoint', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        for (const set of [a.union(b), a.difference(b), a.intersection(b), UNIVERSE.difference(a)]) {
+          const single = set.boxes.map((box) => PacketSet.fromBoxes([box]));
+          for (const probe of PROBES) {
+            expect(single.filter((box) => box.has(probe)).length).toBeLessThanOrEqual(1);
+          }
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('gives a witness for every non-empty set, and it is a member', () => {
+    fc.assert(
+      fc.property(arbSet, (a) => {
+        const witness = a.witness();
+        if (a.isEmpty()) expect(witness).toBeUndefined();
+        else {
+          expect(witness).toBeDefined();
+          expect(a.has(witness!)).toBe(true);
+          // and its text form parses back to the same packet
+          expect(parsePacket(formatPacket(witness!))).toEqual(witness);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('PacketSet specs', () => {
+  it('treats a port constraint as TCP/UDP only', () => {
+    const https = PacketSet.of({ dstPorts: PortSet.of(443) });
+    expect(https.has(parsePacket('out tcp 10.0.0.1:1 -> 1.1.1.1:443'))).toBe(true);
+    expect(https.has(parsePacket('out udp 10.0.0.1:1 -> 1.1.1.1:443'))).toBe(true);
+    expect(https.has(parsePacket('out icmp 10.0.0.1 -> 1.1.1.1 type=8'))).toBe(false);
+    expect(https.has(parsePacket('out 47 10.0.0.1 -> 1.1.1.1'))).toBe(false);
+    expect(PacketSet.of({}).has(parsePacket('out 47 10.0.0.1 -> 1.1.1.1'))).toBe(true);
+  });
+
+  it('keeps address families apart', () => {
+    const v4only = PacketSet.of({ dst: AddressSet.parse('0.0.0.0/0') });
+    expect(v4only.has(parsePacket('out tcp [2001:db8::1]:1 -> [2001:db8::2]:443'))).toBe(false);
+    expect(PacketSet.ALL.difference(v4only).has(parsePacket('out tcp [2001:db8::1]:1 -> [2001:db8::2]:443'))).toBe(true);
+  });
+
+  it('picks readable witnesses: tcp, 443, 49152, private source, public destination', () => {
+    const set = PacketSet.of({
+      directions: ['out'],
+      protocols: ProtocolSet.parse('tcp,udp'),
+      src: AddressSet.parse('0.0.0.0/0'),
+      dst: AddressSet.parse('10.0.0.0/8, 20.150.0.0/17'),
+      dstPorts: PortSet.parse('22,443,5831'),
+      hosts: HostSet.fromPatterns(['*.blob.core.windows.net']),
+    });
+    const witness = set.witness()!;
+    expect(formatPacket(witness)).toMatch(/^out tcp 172\.16\.0\.0:49152 -> 20\.150\.0\.0:443 host=[a-z0-9]+\.blob\.core\.windows\.net$/);
+  });
+
+  it('empties on an empty dimension', () => {
+    expect(PacketSet.of({ directions: [] }).isEmpty()).toBe(true);
+    expect(PacketSet.of({ dst: AddressSet.EMPTY }).isEmpty()).toBe(true);
+    expect(PacketSet.of({ dstPorts: PortSet.EMPTY }).isEmpty()).toBe(true);
+    expect(PacketSet.of({ hosts: HostSet.EMPTY }).isEmpty()).toBe(true);
+  });
+});
+
+describe('packet text', () => {
+  it('parses and prints both families, ICMP and hosts', () => {
+    expect(parsePacket('out tcp 172.16.0.4:50000 -> 20.150.1.1:443')).toEqual({
+      direction: 'out',
+      protocol: 6,
+      src: '172.16.0.4',
+      dst: '20.150.1.1',
+      srcPort: 50000,
+      dstPort: 443,
+    });
+    expect(formatPacket(parsePacket('OUT TCP 10.0.0.4 -> 1.2.3.4:443 host=PyPI.org'))).toBe(
+      'out tcp 10.0.0.4:49152 -> 1.2.3.4:443 host=pypi.org',
+    );
+    expect(formatPacket(parsePacket('in udp [2001:DB8::4]:5 -> [2603:1030:0::1]:5831'))).toBe(
+      'in udp [2001:db8::4]:5 -> [2603:1030::1]:5831',
+    );
+    expect(parsePacket('out icmp 10.0.0.4 -> 8.8.8.8 type=8').icmp).toEqual({ type: 8, code: 0 });
+  });
+
+  it.each([
+    ['sideways tcp 1.1.1.1:1 -> 2.2.2.2:2', /direction/],
+    ['out tcp 1.1.1.1:1 2.2.2.2:2', /expected/],
+    ['out foo 1.1.1.1:1 -> 2.2.2.2:2', /unknown protocol/],
+    ['out tcp 1.1.1.1:1 -> 2.2.2.2', /destination port/],
+    ['out tcp 1.1.1.1:1 -> 2.2.2.2:65536', /bad port/],
+    ['out icmp 1.1.1.1:5 -> 2.2.2.2', /no ports/],
+    ['out tcp 1.1.1.1:1 -> [::1]:2', /different address families/],
+    ['out tcp 1.1.1.1:1 -> 2.2.2.2:2 color=red', /unknown option/],
+  ])('rejects %s', (text, message) => {
+    expect(() => parsePacket(text)).toThrow(message);
+    expect(() => parsePacket(text)).toThrow(TagwallError);
+  });
+
+  it('lets nothing but TagwallError escape the parser', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        try {
+          parsePacket(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TagwallError);
+        }
+      }),
+    );
+  });
+});

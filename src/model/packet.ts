@@ -1,0 +1,153 @@
+/**
+ * A packet: really the first packet of a flow, the thing a firewall decides on. Text form, as tagwall prints
+ * witnesses and as users type them (`tagwall eval --packet ...`):
+ *
+ *   out tcp 172.16.0.4:49152 -> 20.150.1.1:443 host=pypi.org
+ *   in udp [2001:db8::4]:49152 -> [2603:1030::1]:5831
+ *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
+ */
+import { TagwallError } from '../errors.js';
+import { parseAddress, formatAddress, type Family } from './ip.js';
+import { ICMP, ICMPV6, protocolName, PROTOCOL_NUMBERS, TCP, UDP } from './ports.js';
+
+export type Direction = 'in' | 'out';
+export const DIRECTIONS: readonly Direction[] = ['in', 'out'];
+
+export interface Packet {
+  readonly direction: Direction;
+  /** IP protocol number: TCP 6, UDP 17, ICMP 1, ICMPv6 58. */
+  readonly protocol: number;
+  readonly src: string;
+  readonly dst: string;
+  /** TCP and UDP only. */
+  readonly srcPort?: number;
+  /** TCP and UDP only. */
+  readonly dstPort?: number;
+  /** ICMP and ICMPv6 only. */
+  readonly icmp?: { readonly type: number; readonly code: number };
+  /** The name the client asked for (TLS SNI, HTTP Host, DNS name); absent for network-layer traffic. */
+  readonly host?: string;
+}
+
+/** Source port used when a user leaves it out: the first of the IANA dynamic range, as Batfish does. */
+export const DEFAULT_SOURCE_PORT = 49152;
+
+/** Which dimensions a protocol has: TCP/UDP carry ports, ICMP/ICMPv6 a type and code, the rest neither. */
+export type PortClass = 'ports' | 'icmp' | 'none';
+
+export function portClassOf(protocol: number): PortClass {
+  if (protocol === TCP || protocol === UDP) return 'ports';
+  if (protocol === ICMP || protocol === ICMPV6) return 'icmp';
+  return 'none';
+}
+
+export function packetFamily(packet: Packet): Family {
+  return parseAddress(packet.src).family;
+}
+
+function endpoint(address: string, family: Family, port: number | undefined): string {
+  const text = family === 'ipv6' && port !== undefined ? `[${address}]` : address;
+  return port === undefined ? text : `${text}:${port}`;
+}
+
+export function formatPacket(packet: Packet): string {
+  const src = parseAddress(packet.src);
+  const dst = parseAddress(packet.dst);
+  const parts = [
+    packet.direction,
+    protocolName(packet.protocol),
+    endpoint(formatAddress(src.family, src.words), src.family, packet.srcPort),
+    '->',
+    endpoint(formatAddress(dst.family, dst.words), dst.family, packet.dstPort),
+  ];
+  if (packet.icmp) parts.push(`type=${packet.icmp.type}`, `code=${packet.icmp.code}`);
+  if (packet.host !== undefined) parts.push(`host=${packet.host}`);
+  return parts.join(' ');
+}
+
+function bad(text: string, why: string): TagwallError {
+  return new TagwallError('TW_INVALID_PACKET', `invalid packet '${text}': ${why}`);
+}
+
+/** Splits `addr:port`, `[v6]:port`, `addr` or a bare IPv6 address. */
+function splitEndpoint(text: string, whole: string): { address: string; port?: number } {
+  let address = text;
+  let portText: string | undefined;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) throw bad(whole, `missing ']' in '${text}'`);
+    address = text.slice(1, close);
+    const rest = text.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) throw bad(whole, `unexpected '${rest}' after ']'`);
+      portText = rest.slice(1);
+    }
+  } else {
+    const colons = text.split(':').length - 1;
+    if (colons === 1) [address, portText] = text.split(':') as [string, string];
+  }
+  parseAddress(address); // validates
+  if (portText === undefined) return { address };
+  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) throw bad(whole, `bad port '${portText}'`);
+  return { address, port: Number(portText) };
+}
+
+function parseSmallNumber(whole: string, key: string, value: string): number {
+  if (!/^[0-9]{1,3}$/.test(value) || Number(value) > 255) throw bad(whole, `${key} must be 0-255, not '${value}'`);
+  return Number(value);
+}
+
+/**
+ * Parses the text form. TCP/UDP need a destination port; a missing source port is 49152. ICMP takes
+ * `type=` and `code=` (code defaults to 0). Errors are TW_INVALID_PACKET naming the part at fault.
+ */
+export function parsePacket(text: string): Packet {
+  const tokens = text.trim().split(/\s+/);
+  const [directionText, protocolText, srcText, arrow, dstText, ...options] = tokens;
+  if (dstText === undefined || arrow !== '->') {
+    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME]'");
+  }
+  const direction = directionText!.toLowerCase();
+  const normalizedDirection: Direction | undefined =
+    direction === 'in' || direction === 'inbound' ? 'in' : direction === 'out' || direction === 'outbound' ? 'out' : undefined;
+  if (!normalizedDirection) throw bad(text, `direction must be 'in' or 'out', not '${directionText}'`);
+  const protocolKey = protocolText!.toLowerCase();
+  const protocol =
+    PROTOCOL_NUMBERS[protocolKey] ??
+    (/^[0-9]{1,3}$/.test(protocolKey) && Number(protocolKey) <= 255 ? Number(protocolKey) : undefined);
+  if (protocol === undefined) throw bad(text, `unknown protocol '${protocolText}'`);
+  const src = splitEndpoint(srcText!, text);
+  const dst = splitEndpoint(dstText, text);
+  if (parseAddress(src.address).family !== parseAddress(dst.address).family) {
+    throw bad(text, 'source and destination are of different address families');
+  }
+  const cls = portClassOf(protocol);
+  if (cls !== 'ports' && (src.port !== undefined || dst.port !== undefined)) {
+    throw bad(text, `${protocolName(protocol)} has no ports`);
+  }
+  if (cls === 'ports' && dst.port === undefined) throw bad(text, `${protocolName(protocol)} needs a destination port`);
+
+  let host: string | undefined;
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  for (const option of options) {
+    const eq = option.indexOf('=');
+    const key = eq < 0 ? option : option.slice(0, eq).toLowerCase();
+    const value = eq < 0 ? '' : option.slice(eq + 1);
+    if (key === 'host' && value !== '') host = value.toLowerCase().replace(/\.$/, '');
+    else if ((key === 'type' || key === 'code') && cls === 'icmp') {
+      if (key === 'type') icmpType = parseSmallNumber(text, key, value);
+      else icmpCode = parseSmallNumber(text, key, value);
+    } else throw bad(text, `unknown option '${option}'`);
+  }
+  if (cls === 'icmp' && icmpType === undefined) throw bad(text, `${protocolName(protocol)} needs type=N`);
+  return {
+    direction: normalizedDirection,
+    protocol,
+    src: src.address,
+    dst: dst.address,
+    ...(cls === 'ports' ? { srcPort: src.port ?? DEFAULT_SOURCE_PORT, dstPort: dst.port! } : {}),
+    ...(cls === 'icmp' ? { icmp: { type: icmpType!, code: icmpCode ?? 0 } } : {}),
+    ...(host === undefined ? {} : { host }),
+  };
+}

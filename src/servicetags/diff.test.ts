@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots, type SnapshotDiff } from './diff.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
+import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
+
+function totals(diff: SnapshotDiff): [number, number, number, number, number] {
+  const added = diff.changed.reduce((n, change) => n + change.prefixesAdded.length, 0);
+  const removed = diff.changed.reduce((n, change) => n + change.prefixesRemoved.length, 0);
+  return [diff.added.length, diff.removed.length, diff.changed.length, added, removed];
+}
+
+// Counts from shared/data/servicetags/README.md ("Diffs between versions"), computed there with python.
+describe('diffs between Microsoft publications', () => {
+  it('Public 20250728 → 20251028: +72, −0, 348 changed, +3,266 / −731 prefixes', () => {
+    const diff = diffSnapshots(loadSnapshotFile(FIXTURES.public20250728), defaultSnapshot('Public'));
+    expect(totals(diff)).toEqual([72, 0, 348, 3266, 731]);
+    expect(diff.added).toContain('Storage.BelgiumCentral');
+    expect(diff.added).toContain('AzureCloud.southeastus3');
+    expect(diff.changed.every((change) => change.changeNumber.to > change.changeNumber.from)).toBe(true);
+    expect(diff.from).toMatchObject({ changeNumber: 364, date: '2025-07-28' });
+    expect(diff.to).toMatchObject({ changeNumber: 375, source: 'embedded:Public' });
+  });
+
+  it('AzureGovernment 20251028 → 20260720: +4, −32, 82 changed, +1,153 / −111 prefixes', () => {
+    const diff = diffSnapshots(loadSnapshotFile(FIXTURES.gov20251028), loadSnapshotFile(FIXTURES.gov20260720));
+    expect(totals(diff)).toEqual([4, 32, 82, 1153, 111]);
+    const moved = diff.changed.find((change) => change.name === 'AzurePortal.AzureAppServiceUx')!;
+    expect(moved.metadata).toEqual(['region', 'regionId']);
+  });
+
+  it('China 20251028 → 20260720: +2, −0, 37 changed, +270 / −46 prefixes', () => {
+    const diff = diffSnapshots(loadSnapshotFile(FIXTURES.china20251028), loadSnapshotFile(FIXTURES.china20260720));
+    expect(totals(diff)).toEqual([2, 0, 37, 270, 46]);
+  });
+
+  it('is sorted, deterministic, and empty against itself', () => {
+    const from = loadSnapshotFile(FIXTURES.china20251028);
+    const to = loadSnapshotFile(FIXTURES.china20260720);
+    const diff = diffSnapshots(from, to);
+    expect(JSON.stringify(diffSnapshots(from, to))).toBe(JSON.stringify(diff));
+    const names = diff.changed.map((change) => change.name);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(totals(diffSnapshots(to, to))).toEqual([0, 0, 0, 0, 0]);
+    expect(totals(diffSnapshots(to, defaultSnapshot('China')))).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('address changes are the net change of each tag', () => {
+    const from = loadSnapshotFile(FIXTURES.china20251028);
+    const to = loadSnapshotFile(FIXTURES.china20260720);
+    for (const change of diffSnapshots(from, to).changed) {
+      const before = from.addresses(change.name);
+      const after = to.addresses(change.name);
+      expect(change.addressesAdded).toEqual(after.difference(before).toCidrStrings());
+      expect(change.addressesRemoved).toEqual(before.difference(after).toCidrStrings());
+    }
+  });
+
+  it('filters by names and globs from either snapshot', () => {
+    const from = loadSnapshotFile(FIXTURES.gov20251028);
+    const to = loadSnapshotFile(FIXTURES.gov20260720);
+    const full = diffSnapshots(from, to);
+    const removedName = full.removed[0]!;
+    const only = diffSnapshots(from, to, { tags: ['AzureCloud*', removedName.toLowerCase()] });
+    expect(only.removed).toEqual(full.removed.filter((name) => name === removedName || name.startsWith('AzureCloud')));
+    expect(only.removed.length).toBeGreaterThan(1);
+    expect(only.changed.map((change) => change.name)).toEqual(full.changed.map((c) => c.name).filter((name) => name.startsWith('AzureCloud')));
+    expect(diffSnapshots(from, to, { tags: ['KeyVault.USGovVirginia'] }).changed.every((c) => c.name === 'AzureKeyVault.USGovVirginia')).toBe(true);
+    expectTagwallError(() => diffSnapshots(from, to, { tags: ['NoSuchTag'] }), 'TW_UNKNOWN_TAG');
+    expectTagwallError(() => diffSnapshots(from, to, { tags: ['Nothing*'] }), 'TW_UNKNOWN_TAG');
+  });
+
+  it('refuses to compare different clouds', () => {
+    expectTagwallError(() => diffSnapshots(defaultSnapshot('China'), defaultSnapshot('Public')), 'TW_USAGE');
+  });
+});
+
+describe('diffs of hand-made snapshots', () => {
+  const before = sampleSnapshot();
+
+  it('tells prefix changes from address changes', () => {
+    const after = sampleSnapshot();
+    // 20.38.80.0/24 + 20.38.81.0/24 rewritten as one /23: prefixes change, addresses do not.
+    after.values[1]!.properties.addressPrefixes = ['20.38.80.0/23', '2603:1020:805::/48', '10.0.0.0/8'];
+    const diff = diffSnapshots(parseSnapshot(JSON.stringify(before)), parseSnapshot(JSON.stringify(after)));
+    expect(diff.changed).toEqual([
+      {
+        name: 'Storage.FranceCentral',
+        changeNumber: { from: 2, to: 2 },
+        prefixesAdded: ['10.0.0.0/8', '20.38.80.0/23'],
+        prefixesRemoved: ['20.38.80.0/24', '20.38.81.0/24'],
+        addressesAdded: ['10.0.0.0/8'],
+        addressesRemoved: [],
+        metadata: [],
+      },
+    ]);
+  });
+
+  it('ignores the order of prefixes and network features, not their content', () => {
+    const after = sampleSnapshot();
+    after.values[1]!.properties.addressPrefixes.reverse();
+    after.values[1]!.properties.networkFeatures = ['FW', 'UDR', 'NSG', 'API'];
+    after.values[2]!.properties.networkFeatures = null;
+    after.values[0]!.properties.systemService = 'AzureFrontDoor';
+    const diff = diffSnapshots(parseSnapshot(JSON.stringify(before)), parseSnapshot(JSON.stringify(after)));
+    expect(diff.changed.map((change) => [change.name, change.metadata])).toEqual([
+      ['AzureCloud.centralfrance', ['networkFeatures']],
+      ['AzureFrontDoor.Frontend', ['systemService']],
+    ]);
+  });
+
+  it('compares IPv6 in canonical form and reports a name whose case changed', () => {
+    const after = sampleSnapshot();
+    after.values[0]!.properties.addressPrefixes = ['13.107.246.0/24', '2620:1EC:BDF:0::/48'];
+    after.values[2]!.name = 'AzureCloud.CentralFrance';
+    after.values[2]!.properties.changeNumber = 6;
+    const diff = diffSnapshots(parseSnapshot(JSON.stringify(before)), parseSnapshot(JSON.stringify(after)));
+    expect(diff.changed.map((change) => [change.name, change.metadata, change.prefixesAdded.length])).toEqual([
+      ['AzureCloud.CentralFrance', ['name'], 0],
+    ]);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+  });
+});

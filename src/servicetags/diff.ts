@@ -1,0 +1,161 @@
+/** What changed between two snapshots of one cloud: tags added and removed, and per tag prefixes and metadata. */
+import { TagwallError } from '../errors.js';
+import { compareWords } from '../model/intervals.js';
+import { familyOfHeader, parseStrictPrefix } from './prefix-codec.js';
+import { isGlob } from './search.js';
+import { compareText } from './order.js';
+import type { Snapshot } from './snapshot.js';
+import type { ServiceTagInfo, SnapshotInfo } from './types.js';
+
+/** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
+export type TagField = 'name' | 'id' | 'region' | 'regionId' | 'platform' | 'systemService' | 'networkFeatures';
+
+export interface TagChange {
+  /** The newer snapshot's spelling. */
+  readonly name: string;
+  readonly changeNumber: { readonly from: number; readonly to: number };
+  /** Prefixes (canonical text) in the newer version only, in address order. */
+  readonly prefixesAdded: readonly string[];
+  readonly prefixesRemoved: readonly string[];
+  /** Net change of the address set, as minimal CIDR lists: a prefix split in two adds and removes nothing here. */
+  readonly addressesAdded: readonly string[];
+  readonly addressesRemoved: readonly string[];
+  /** Names of the metadata fields that differ; `networkFeatures` compares as a set, as its order carries no meaning. */
+  readonly metadata: readonly TagField[];
+}
+
+export interface SnapshotDiff {
+  readonly from: SnapshotInfo;
+  readonly to: SnapshotInfo;
+  /** Tag names only in `to` / only in `from`, sorted. Names match ignoring case. */
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Tags in both whose changeNumber, prefixes or metadata differ, sorted by name. */
+  readonly changed: readonly TagChange[];
+}
+
+export interface DiffOptions {
+  /** Only these tags: names (resolved in either snapshot) or globs. */
+  readonly tags?: readonly string[];
+}
+
+/** Throws TW_USAGE for snapshots of different clouds: their tags share names but not meaning. */
+export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions = {}): SnapshotDiff {
+  if (from.info.cloud !== to.info.cloud) {
+    throw new TagwallError('TW_USAGE', `cannot compare a ${from.info.cloud} snapshot with a ${to.info.cloud} one`);
+  }
+  const selected = options.tags ? selection(from, to, options.tags) : undefined;
+  const keep = (tag: ServiceTagInfo): boolean => !selected || selected.has(tag.name.toLowerCase());
+  const added = to.tags().filter((tag) => keep(tag) && !from.tag(tag.name)).map((tag) => tag.name);
+  const removed = from.tags().filter((tag) => keep(tag) && !to.tag(tag.name)).map((tag) => tag.name);
+  const changed: TagChange[] = [];
+  for (const newer of to.tags()) {
+    const older = from.tag(newer.name);
+    if (!older || !keep(newer)) continue;
+    const change = compareTag(from, older, to, newer);
+    if (change) changed.push(change);
+  }
+  return {
+    from: from.info,
+    to: to.info,
+    added: added.sort(compareText),
+    removed: removed.sort(compareText),
+    changed: changed.sort((a, b) => compareText(a.name, b.name)),
+  };
+}
+
+/** Lower-case names of the tags the filter selects, from either snapshot. */
+function selection(from: Snapshot, to: Snapshot, patterns: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const pattern of patterns) {
+    if (isGlob(pattern)) {
+      const matched = [...from.match(pattern), ...to.match(pattern)];
+      if (matched.length === 0) throw new TagwallError('TW_UNKNOWN_TAG', `no service tag in either snapshot matches '${pattern}'`);
+      for (const name of matched) names.add(name.toLowerCase());
+      continue;
+    }
+    const exact = to.tag(pattern) ?? from.tag(pattern);
+    names.add((exact?.name ?? resolveInEither(from, to, pattern)).toLowerCase());
+  }
+  return names;
+}
+
+function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
+  try {
+    return to.resolve(name).name;
+  } catch (newerError) {
+    try {
+      return from.resolve(name).name;
+    } catch {
+      throw newerError;
+    }
+  }
+}
+
+function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: ServiceTagInfo): TagChange | undefined {
+  const metadata = changedFields(older, newer);
+  const samePublished = sameList(from.prefixes(older.name), to.prefixes(newer.name));
+  if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
+
+  let prefixesAdded: string[] = [];
+  let prefixesRemoved: string[] = [];
+  let addressesAdded: string[] = [];
+  let addressesRemoved: string[] = [];
+  if (!samePublished) {
+    const before = new Set(from.normalizedPrefixes(older.name));
+    const after = new Set(to.normalizedPrefixes(newer.name));
+    prefixesAdded = sortByAddress([...after].filter((prefix) => !before.has(prefix)));
+    prefixesRemoved = sortByAddress([...before].filter((prefix) => !after.has(prefix)));
+    const oldSet = from.addresses(older.name);
+    const newSet = to.addresses(newer.name);
+    addressesAdded = newSet.difference(oldSet).toCidrStrings();
+    addressesRemoved = oldSet.difference(newSet).toCidrStrings();
+  }
+  if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
+    return undefined; // only the order of the prefixes moved
+  }
+  return {
+    name: newer.name,
+    changeNumber: { from: older.changeNumber, to: newer.changeNumber },
+    prefixesAdded,
+    prefixesRemoved,
+    addressesAdded,
+    addressesRemoved,
+    metadata,
+  };
+}
+
+function changedFields(older: ServiceTagInfo, newer: ServiceTagInfo): TagField[] {
+  const fields: TagField[] = [];
+  if (older.name !== newer.name) fields.push('name');
+  if (older.id !== newer.id) fields.push('id');
+  if (older.region !== newer.region) fields.push('region');
+  if (older.regionId !== newer.regionId) fields.push('regionId');
+  if (older.platform !== newer.platform) fields.push('platform');
+  if (older.systemService !== newer.systemService) fields.push('systemService');
+  if (!sameFeatures(older.networkFeatures, newer.networkFeatures)) fields.push('networkFeatures');
+  return fields;
+}
+
+function sameFeatures(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((feature) => right.has(feature));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** IPv4 before IPv6, then by network address, then shorter prefix first. */
+function sortByAddress(prefixes: string[]): string[] {
+  const scratch = new Uint32Array(8);
+  const keyed = prefixes.map((text) => {
+    const network = new Uint32Array(4);
+    const header = parseStrictPrefix(text, network, scratch);
+    return { text, header, network, v6: familyOfHeader(header) === 'ipv6' };
+  });
+  keyed.sort((a, b) => Number(a.v6) - Number(b.v6) || compareWords(a.network, 0, b.network, 0, 4) || a.header - b.header);
+  return keyed.map((entry) => entry.text);
+}

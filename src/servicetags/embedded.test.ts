@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CLOUDS } from './cloud.js';
+import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat } from './embedded.js';
+import { parseServiceTagsJson } from './load.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot, type Snapshot } from './snapshot.js';
+import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
+
+// The newest file per cloud, which scripts/build-snapshots.ts embeds; sha256 values from shared/data/servicetags/README.md.
+const SOURCES = {
+  Public: { fixture: FIXTURES.public20251028, sha256: '9cb4e5f9371cec1297b05a6f5d742768921a28bd854a3a9cbd80673a6399dc40' },
+  AzureGovernment: { fixture: FIXTURES.gov20260720, sha256: '526a500736740f22077bf7846b46243f6e0d823353042461e6e90212c5e6849e' },
+  China: { fixture: FIXTURES.china20260720, sha256: 'bd83fd5acb17c1ed9c0bf1ad47b291787fccd06436fd6509169a6a0a506ca94a' },
+} as const;
+
+function expectSameSnapshot(embedded: Snapshot, parsed: Snapshot): void {
+  const { source: _a, origin: _b, ...embeddedInfo } = embedded.info;
+  const { source: _c, ...parsedInfo } = parsed.info;
+  expect(embeddedInfo).toEqual(parsedInfo);
+  expect(embedded.tags()).toEqual(parsed.tags());
+  for (const tag of parsed.tags()) {
+    expect(embedded.prefixes(tag.name)).toEqual(parsed.prefixes(tag.name));
+    expect(embedded.addresses(tag.name).equals(parsed.addresses(tag.name))).toBe(true);
+  }
+}
+
+describe('embedded default snapshots', () => {
+  for (const cloud of CLOUDS) {
+    it(`${cloud}: the same tags, metadata, prefixes and address sets as the fixture JSON`, () => {
+      const source = SOURCES[cloud];
+      const embedded = defaultSnapshot(cloud);
+      expect(embedded.info.source).toBe(`embedded:${cloud}`);
+      const file = source.fixture.split('/').pop()!.replace(/\.gz$/, '');
+      expect(embedded.info.origin).toEqual({ file, sha256: source.sha256 });
+      const bytes = readFileSync(source.fixture);
+      const original = source.fixture.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+      expect(createHash('sha256').update(original).digest('hex')).toBe(source.sha256);
+      expectSameSnapshot(embedded, loadSnapshotFile(source.fixture));
+    });
+  }
+
+  it('is loaded once per cloud and kept', () => {
+    expect(defaultSnapshot()).toBe(defaultSnapshot('Public'));
+    expect(defaultSnapshot('China')).not.toBe(defaultSnapshot('Public'));
+  });
+
+  it('ships compressed files well under the JSON size', () => {
+    const dir = fileURLToPath(new URL('./snapshots/', import.meta.url));
+    expect(statSync(join(dir, 'Public.twsnap')).size).toBeLessThan(400_000);
+    expect(statSync(join(dir, 'AzureGovernment.twsnap')).size).toBeLessThan(40_000);
+    expect(statSync(join(dir, 'China.twsnap')).size).toBeLessThan(40_000);
+  });
+});
+
+describe('encodeEmbedded / decodeEmbedded', () => {
+  const table = parseServiceTagsJson(readFileSync(FIXTURES.china20251028), FIXTURES.china20251028);
+  // Brotli at its best quality takes a while per stream; one-byte chunks make one stream per tag.
+  const china = JSON.parse(readFileSync(FIXTURES.china20251028, 'utf8')) as { values: unknown[] };
+  const smallTable = parseServiceTagsJson(JSON.stringify({ ...china, values: china.values.slice(0, 60) }), 'small.json');
+  const origin = { file: 'ServiceTags_China_20251028.json', sha256: 'ab'.repeat(32) };
+
+  it('round-trips whatever the chunk size, and is deterministic', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(1, 17, 300, 4096, 1 << 20), (chunkBytes) => {
+        const table = smallTable;
+        const bytes = encodeEmbedded(table, origin, chunkBytes);
+        expect(isEmbeddedFormat(bytes)).toBe(true);
+        expect(encodeEmbedded(table, origin, chunkBytes)).toEqual(bytes);
+        const back = decodeEmbedded(bytes, 'test');
+        expect(back.count).toBe(table.count);
+        expect(back.origin).toEqual(origin);
+        for (let i = 0; i < table.count; i++) {
+          expect(back.tagAt(i)).toEqual(table.tagAt(i));
+          expect(back.indexOf(table.names[i]!.toUpperCase())).toBe(i);
+          const a = back.encodedPrefixes(i);
+          const b = table.encodedPrefixes(i);
+          expect(Uint8Array.from(a.bytes.subarray(a.start, a.end))).toEqual(Uint8Array.from(b.bytes.subarray(b.start, b.end)));
+        }
+        expect(back.indexOf('NoSuchTag')).toBeUndefined();
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it('keeps an id that differs from the name, and empty snapshots', () => {
+    const sample = sampleSnapshot();
+    sample.values[1]!.id = 'storage-fc';
+    const small = parseSnapshot(encodeEmbedded(parseServiceTagsJson(JSON.stringify(sample), 's.json'), undefined));
+    expect(small.tag('Storage.FranceCentral')?.id).toBe('storage-fc');
+    expect(small.tag('AzureCloud.centralfrance')?.id).toBe('AzureCloud.centralfrance');
+    const empty = parseServiceTagsJson('{"changeNumber":1,"cloud":"China","values":[]}', 'e.json');
+    const back = parseSnapshot(encodeEmbedded(empty, undefined), 'e.twsnap');
+    expect(back.info).toMatchObject({ cloud: 'China', tagCount: 0, prefixCount: { ipv4: 0, ipv6: 0 } });
+  });
+
+  it('loadSnapshotFile reads the embedded form too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-embedded-'));
+    const path = join(dir, 'China.twsnap');
+    writeFileSync(path, encodeEmbedded(table, origin));
+    const snapshot = loadSnapshotFile(path);
+    expect(snapshot.info).toMatchObject({ cloud: 'China', changeNumber: 371, source: path, origin });
+    expect(snapshot.prefixes('AzureCloud')).toEqual(parseSnapshot(readFileSync(FIXTURES.china20251028)).prefixes('AzureCloud'));
+  });
+
+  it('rejects damaged files with TW_SNAPSHOT_SHAPE', () => {
+    const bytes = encodeEmbedded(table, origin, 4096);
+    const wrongVersion = Uint8Array.from(bytes);
+    wrongVersion[4] = 99;
+    expectTagwallError(() => decodeEmbedded(wrongVersion, 'x'), 'TW_SNAPSHOT_SHAPE');
+    expectTagwallError(() => decodeEmbedded(bytes.subarray(0, 40), 'x'), 'TW_SNAPSHOT_SHAPE');
+    expectTagwallError(() => decodeEmbedded(bytes.subarray(0, bytes.length - 1), 'x'), 'TW_SNAPSHOT_SHAPE');
+    const garbled = Uint8Array.from(bytes);
+    garbled.fill(0x55, 20, 60);
+    expectTagwallError(() => decodeEmbedded(garbled, 'x'), 'TW_SNAPSHOT_SHAPE');
+  });
+});

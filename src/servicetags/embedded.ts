@@ -1,0 +1,426 @@
+/**
+ * The compact binary form of a snapshot that tagwall ships (src/servicetags/snapshots/<Cloud>.twsnap).
+ *
+ * Why not the JSON: `tagwall expand Storage.WestUS` should start about as fast as `node -e 0`, and parsing the
+ * 4 MB Public JSON alone costs ~40 ms here; even one brotli stream of this form (0.8 MB inflated) costs 8-13 ms
+ * in a fresh process. So it is split: a directory (info, dictionaries, numeric columns) that every load
+ * inflates (66 kB for Public), and the prefixes in chunks of whole tags, each its own brotli stream, inflated
+ * when one of their tags is first asked for. Separate streams cost about a third more bytes than one (the same
+ * prefixes recur across tags: 276 kB against 209 kB for Public), which buys a load that inflates ~80 kB.
+ *
+ *   "TWST" | version u8 | 1 = brotli u8 | directory length u32le | brotli(directory) | brotli(chunk 0) | ...
+ *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
+ */
+import { TagwallError } from '../errors.js';
+import { nodeZlib } from './builtins.js';
+import { CLOUDS, type Cloud } from './cloud.js';
+import { compareText } from './order.js';
+import type { PrefixCount, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+
+const MAGIC = [0x54, 0x57, 0x53, 0x54]; // "TWST"
+const FORMAT_VERSION = 1;
+const BROTLI = 1;
+const PREAMBLE = 10;
+
+/** Uncompressed prefix bytes per chunk: big enough to compress well, small enough to inflate in a fraction of a ms. */
+export const DEFAULT_CHUNK_BYTES = 16 * 1024;
+
+const COLUMNS = [
+  'offsets', // count + 1 entries: tag i's prefixes are stream bytes [offsets[i], offsets[i + 1])
+  'changeNumber',
+  'regionId',
+  'ipv4',
+  'ipv6',
+  'region', // index into dictionaries.region, and so on
+  'platform',
+  'systemService',
+  'networkFeatures',
+  'nameOrder', // tag indexes sorted by lower-case name, for lookups without building a map
+  'service', // name = dictionaries.service[service] + dictionaries.suffix[suffix]
+  'suffix',
+] as const;
+type ColumnName = (typeof COLUMNS)[number];
+
+interface EmbeddedDirectory {
+  readonly cloud: Cloud;
+  readonly changeNumber: number;
+  readonly date: string | null;
+  readonly origin: SnapshotInfo['origin'] | null;
+  readonly prefixCount: PrefixCount;
+  readonly tagCount: number;
+  /** Row index → id, for rows whose id is not their name (none in Microsoft's files so far). */
+  readonly idNotName: Readonly<Record<string, string>>;
+  readonly dictionaries: {
+    /**
+     * Names split at their first dot: 95 services and 149 `.Region` suffixes spell the 3,039 Public names in
+     * 8 kB of JSON instead of 76 kB, which was most of what a load inflated and parsed.
+     */
+    readonly service: readonly string[];
+    readonly suffix: readonly string[];
+    readonly region: readonly string[];
+    readonly platform: readonly string[];
+    readonly systemService: readonly string[];
+    readonly networkFeatures: ReadonlyArray<readonly string[] | null>;
+  };
+  /** Bytes per entry (1, 2 or 4) of each column, in COLUMNS order. */
+  readonly columnWidths: readonly number[];
+  /** Per chunk: index of its first tag and its compressed length; chunks follow the directory in order. */
+  readonly chunks: ReadonlyArray<readonly [firstTag: number, compressedLength: number]>;
+}
+
+export function isEmbeddedFormat(bytes: Uint8Array): boolean {
+  return bytes.length >= PREAMBLE && MAGIC.every((byte, i) => bytes[i] === byte);
+}
+
+function compress(bytes: Uint8Array): Uint8Array {
+  const { brotliCompressSync, constants: zlib } = nodeZlib();
+  return brotliCompressSync(bytes, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+      [zlib.BROTLI_PARAM_LGWIN]: zlib.BROTLI_MAX_WINDOW_BITS,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+}
+
+function dictionaryColumn<T>(rows: readonly T[], key: (value: T) => string): { values: T[]; index: number[] } {
+  const values: T[] = [];
+  const positions = new Map<string, number>();
+  const index = rows.map((row) => {
+    const k = key(row);
+    let position = positions.get(k);
+    if (position === undefined) {
+      position = values.length;
+      positions.set(k, position);
+      values.push(row);
+    }
+    return position;
+  });
+  return { values, index };
+}
+
+function widthFor(values: readonly number[]): 1 | 2 | 4 {
+  const max = values.reduce((a, b) => Math.max(a, b), 0);
+  return max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
+}
+
+/** The embedded form of a table. Deterministic: the same table gives the same bytes. */
+export function encodeEmbedded(
+  table: TagTable,
+  origin: SnapshotInfo['origin'],
+  chunkBytes: number = DEFAULT_CHUNK_BYTES,
+): Uint8Array {
+  const tags = Array.from({ length: table.count }, (_, i) => table.tagAt(i));
+  const idNotName: Record<string, string> = {};
+  tags.forEach((tag, i) => {
+    if (tag.id !== tag.name) idNotName[String(i)] = tag.id;
+  });
+
+  // The prefix stream, cut into chunks at tag boundaries.
+  const offsets = [0];
+  const chunks: Array<[number, number]> = [];
+  const compressedChunks: Uint8Array[] = [];
+  let chunkStart = 0;
+  let chunkParts: Uint8Array[] = [];
+  let chunkSize = 0;
+  const closeChunk = (nextTag: number): void => {
+    if (nextTag === chunkStart) return;
+    const compressed = compress(Buffer.concat(chunkParts));
+    chunks.push([chunkStart, compressed.length]);
+    compressedChunks.push(compressed);
+    chunkStart = nextTag;
+    chunkParts = [];
+    chunkSize = 0;
+  };
+  for (let i = 0; i < table.count; i++) {
+    const { bytes, start, end } = table.encodedPrefixes(i);
+    const part = bytes.subarray(start, end);
+    offsets.push(offsets[i]! + part.length);
+    chunkParts.push(part);
+    chunkSize += part.length;
+    if (chunkSize >= chunkBytes) closeChunk(i + 1);
+  }
+  closeChunk(table.count);
+
+  const service = dictionaryColumn(tags.map((tag) => splitAtDot(tag.name)[0]), String);
+  const suffix = dictionaryColumn(tags.map((tag) => splitAtDot(tag.name)[1]), String);
+  const region = dictionaryColumn(tags.map((tag) => tag.region), String);
+  const platform = dictionaryColumn(tags.map((tag) => tag.platform), String);
+  const systemService = dictionaryColumn(tags.map((tag) => tag.systemService), String);
+  const networkFeatures = dictionaryColumn(tags.map((tag) => tag.networkFeatures), (value) => JSON.stringify(value));
+  const lowerNames = tags.map((tag) => tag.name.toLowerCase());
+  const nameOrder = tags.map((_, i) => i).sort((a, b) => compareText(lowerNames[a]!, lowerNames[b]!));
+  const columns: Record<ColumnName, readonly number[]> = {
+    offsets,
+    changeNumber: tags.map((tag) => tag.changeNumber),
+    regionId: tags.map((tag) => tag.regionId),
+    ipv4: tags.map((tag) => tag.prefixCount.ipv4),
+    ipv6: tags.map((tag) => tag.prefixCount.ipv6),
+    region: region.index,
+    platform: platform.index,
+    systemService: systemService.index,
+    networkFeatures: networkFeatures.index,
+    nameOrder,
+    service: service.index,
+    suffix: suffix.index,
+  };
+  const columnWidths = COLUMNS.map((name) => widthFor(columns[name]));
+
+  const directory: EmbeddedDirectory = {
+    cloud: table.cloud,
+    changeNumber: table.changeNumber,
+    date: table.date ?? null,
+    origin: origin ?? null,
+    prefixCount: table.prefixCount,
+    tagCount: table.count,
+    idNotName,
+    dictionaries: {
+      service: service.values,
+      suffix: suffix.values,
+      region: region.values,
+      platform: platform.values,
+      systemService: systemService.values,
+      networkFeatures: networkFeatures.values,
+    },
+    columnWidths,
+    chunks,
+  };
+  const json = new TextEncoder().encode(JSON.stringify(directory));
+  const parts: Uint8Array[] = [u32(json.length), json, padding(4 + json.length)];
+  let used = 4 + json.length + padding(4 + json.length).length;
+  COLUMNS.forEach((name, k) => {
+    const column = packColumn(columns[name], columnWidths[k]!);
+    parts.push(column, padding(column.length));
+    used += column.length + padding(column.length).length;
+  });
+  const compressedDirectory = compress(Buffer.concat(parts, used));
+
+  return Buffer.concat([
+    Uint8Array.from([...MAGIC, FORMAT_VERSION, BROTLI]),
+    u32(compressedDirectory.length),
+    compressedDirectory,
+    ...compressedChunks,
+  ]);
+}
+
+/** `Storage.WestUS` → ['Storage', '.WestUS']; a name without a dot has the suffix ''. */
+function splitAtDot(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  return dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot)];
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+function padding(length: number): Uint8Array {
+  return new Uint8Array((4 - (length % 4)) % 4);
+}
+
+function packColumn(values: readonly number[], width: number): Uint8Array {
+  const bytes = new Uint8Array(values.length * width);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, i) => {
+    if (width === 1) view.setUint8(i, value);
+    else if (width === 2) view.setUint16(2 * i, value, true);
+    else view.setUint32(4 * i, value, true);
+  });
+  return bytes;
+}
+
+type Column = Uint8Array | Uint16Array | Uint32Array;
+
+/** A typed-array view of a little-endian column; copied when unaligned or on a big-endian machine. */
+function readColumn(bytes: Uint8Array, at: number, width: number, length: number): Column {
+  if (width === 1) return bytes.subarray(at, at + length);
+  const absolute = bytes.byteOffset + at;
+  if (LITTLE_ENDIAN && absolute % width === 0) {
+    return width === 2 ? new Uint16Array(bytes.buffer, absolute, length) : new Uint32Array(bytes.buffer, absolute, length);
+  }
+  const view = new DataView(bytes.buffer, absolute, length * width);
+  const out = width === 2 ? new Uint16Array(length) : new Uint32Array(length);
+  for (let i = 0; i < length; i++) out[i] = width === 2 ? view.getUint16(2 * i, true) : view.getUint32(4 * i, true);
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Reads the embedded form. `source` names it in errors. Only the directory is decompressed here. */
+export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
+  const fail = (message: string): TagwallError =>
+    new TagwallError('TW_SNAPSHOT_SHAPE', `not a valid tagwall snapshot: ${message}`, { location: { file: source } });
+  if (!isEmbeddedFormat(bytes)) throw fail('wrong magic bytes');
+  if (bytes[4] !== FORMAT_VERSION) throw fail(`format version ${bytes[4]}, this tagwall reads ${FORMAT_VERSION}`);
+  if (bytes[5] !== BROTLI) throw fail(`unknown compression ${bytes[5]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const directoryLength = view.getUint32(6, true);
+  if (PREAMBLE + directoryLength > bytes.length) throw fail('directory runs past the end');
+  const raw = inflate(bytes.subarray(PREAMBLE, PREAMBLE + directoryLength), fail);
+  if (raw.length < 4) throw fail('directory too short');
+  const jsonLength = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0, true);
+  if (4 + jsonLength > raw.length) throw fail('directory JSON runs past the end');
+  let directory: EmbeddedDirectory;
+  try {
+    directory = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset + 4, jsonLength).toString('utf8')) as EmbeddedDirectory;
+  } catch {
+    throw fail('directory is not JSON');
+  }
+  if (!CLOUDS.includes(directory.cloud)) throw fail(`unknown cloud ${String(directory.cloud)}`);
+  const count = directory.tagCount;
+  if (!Number.isSafeInteger(count) || !Array.isArray(directory.columnWidths) || !Array.isArray(directory.chunks)) {
+    throw fail('incomplete directory');
+  }
+
+  let at = 4 + jsonLength;
+  at += (4 - (at % 4)) % 4;
+  const columns = {} as Record<ColumnName, Column>;
+  COLUMNS.forEach((name, k) => {
+    const width = directory.columnWidths[k];
+    const length = name === 'offsets' ? count + 1 : count;
+    if (width !== 1 && width !== 2 && width !== 4) throw fail(`column ${name} has width ${String(width)}`);
+    if (at + width * length > raw.length) throw fail(`column ${name} runs past the end`);
+    columns[name] = readColumn(raw, at, width, length);
+    at += width * length;
+    at += (4 - (at % 4)) % 4;
+  });
+
+  let chunkAt = PREAMBLE + directoryLength;
+  const chunkStarts = new Uint32Array(directory.chunks.length);
+  const chunkFirstTags = new Uint32Array(directory.chunks.length + 1);
+  directory.chunks.forEach(([firstTag, length], k) => {
+    chunkStarts[k] = chunkAt;
+    chunkFirstTags[k] = firstTag;
+    chunkAt += length;
+  });
+  chunkFirstTags[directory.chunks.length] = count;
+  if (chunkAt !== bytes.length) throw fail('chunk lengths do not add up to the file');
+  return new EmbeddedTagTable(directory, columns, bytes, chunkStarts, chunkFirstTags, fail);
+}
+
+function inflate(compressed: Uint8Array, fail: (message: string) => TagwallError): Uint8Array {
+  try {
+    return nodeZlib().brotliDecompressSync(compressed);
+  } catch (error) {
+    throw fail(`cannot decompress: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A table that decodes rows and decompresses prefix chunks as they are asked for, and keeps them. */
+class EmbeddedTagTable implements TagTable {
+  readonly cloud: Cloud;
+  readonly changeNumber: number;
+  readonly date: string | undefined;
+  readonly origin: SnapshotInfo['origin'];
+  readonly count: number;
+  readonly prefixCount: PrefixCount;
+  private allNames: readonly string[] | undefined;
+  private readonly rows: Array<ServiceTagInfo | undefined>;
+  private readonly inflated: Array<Uint8Array | undefined>;
+
+  constructor(
+    private readonly directory: EmbeddedDirectory,
+    private readonly columns: Record<ColumnName, Column>,
+    private readonly file: Uint8Array,
+    private readonly chunkStarts: Uint32Array,
+    private readonly chunkFirstTags: Uint32Array,
+    private readonly fail: (message: string) => TagwallError,
+  ) {
+    this.cloud = directory.cloud;
+    this.changeNumber = directory.changeNumber;
+    this.date = directory.date ?? undefined;
+    this.origin = directory.origin ? Object.freeze({ ...directory.origin }) : undefined;
+    this.count = directory.tagCount;
+    this.prefixCount = Object.freeze({ ...directory.prefixCount });
+    this.rows = new Array<ServiceTagInfo | undefined>(this.count);
+    this.inflated = new Array<Uint8Array | undefined>(chunkStarts.length);
+  }
+
+  get names(): readonly string[] {
+    this.allNames ??= Object.freeze(Array.from({ length: this.count }, (_, i) => this.nameAt(i)));
+    return this.allNames;
+  }
+
+  private nameAt(index: number): string {
+    const { service, suffix } = this.directory.dictionaries;
+    return service[this.columns.service[index]!]! + suffix[this.columns.suffix[index]!]!;
+  }
+
+  tagAt(index: number): ServiceTagInfo {
+    let row = this.rows[index];
+    if (!row) {
+      const { columns, directory } = this;
+      const { dictionaries } = directory;
+      const name = this.nameAt(index);
+      const features = dictionaries.networkFeatures[columns.networkFeatures[index]!];
+      row = Object.freeze({
+        name,
+        id: directory.idNotName[String(index)] ?? name,
+        region: dictionaries.region[columns.region[index]!]!,
+        regionId: columns.regionId[index]!,
+        platform: dictionaries.platform[columns.platform[index]!]!,
+        systemService: dictionaries.systemService[columns.systemService[index]!]!,
+        networkFeatures: features ? Object.freeze([...features]) : null,
+        changeNumber: columns.changeNumber[index]!,
+        prefixCount: Object.freeze({ ipv4: columns.ipv4[index]!, ipv6: columns.ipv6[index]! }),
+      });
+      this.rows[index] = row;
+    }
+    return row;
+  }
+
+  /** Binary search over the names in lower-case order: no map to build for a one-lookup CLI call. */
+  indexOf(name: string): number | undefined {
+    const wanted = name.toLowerCase();
+    const order = this.columns.nameOrder;
+    let low = 0;
+    let high = order.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const index = order[mid]!;
+      const candidate = this.nameAt(index).toLowerCase();
+      if (candidate === wanted) return index;
+      if (candidate < wanted) low = mid + 1;
+      else high = mid - 1;
+    }
+    return undefined;
+  }
+
+  encodedPrefixes(index: number): { bytes: Uint8Array; start: number; end: number } {
+    const chunk = this.chunkOf(index);
+    const bytes = this.chunkBytes(chunk);
+    const base = this.columns.offsets[this.chunkFirstTags[chunk]!]!;
+    const start = this.columns.offsets[index]! - base;
+    const end = this.columns.offsets[index + 1]! - base;
+    if (end > bytes.length) throw this.fail(`tag ${this.nameAt(index)} runs past its chunk`);
+    return { bytes, start, end };
+  }
+
+  publishedPrefixes(): undefined {
+    return undefined;
+  }
+
+  private chunkOf(index: number): number {
+    const firsts = this.chunkFirstTags;
+    let low = 0;
+    let high = firsts.length - 2;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (firsts[mid]! <= index) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  private chunkBytes(chunk: number): Uint8Array {
+    let bytes = this.inflated[chunk];
+    if (!bytes) {
+      const start = this.chunkStarts[chunk]!;
+      const end = chunk + 1 < this.chunkStarts.length ? this.chunkStarts[chunk + 1]! : this.file.length;
+      bytes = inflate(this.file.subarray(start, end), this.fail);
+      this.inflated[chunk] = bytes;
+    }
+    return bytes;
+  }
+}

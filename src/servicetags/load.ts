@@ -1,0 +1,247 @@
+/**
+ * Reading Microsoft's "Azure IP Ranges and Service Tags" JSON (Public, AzureGovernment, China) into a TagTable.
+ *
+ * The input is whatever a user downloaded or a pipeline cached: plain or gzip (told apart by the gzip magic
+ * bytes, never the file name), CRLF or LF, with or without a UTF-8 BOM. The shape is checked by hand so every
+ * complaint names the JSON path it is about; keys Microsoft may add later are ignored.
+ */
+import { basename } from 'node:path';
+import { TagwallError, withLocation } from '../errors.js';
+import { nodeFs, nodeZlib } from './builtins.js';
+import { parseCloud, type Cloud } from './cloud.js';
+import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
+import { PrefixWriter } from './prefix-codec.js';
+import type { PrefixCount, ServiceTagInfo, TagTable } from './types.js';
+
+/** Reads a file whole, as bytes. Throws TW_FILE naming the path. */
+export function readBytes(path: string): Uint8Array {
+  try {
+    return nodeFs().readFileSync(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TagwallError('TW_FILE', `cannot read snapshot file: ${reason}`, { location: { file: path }, cause: error });
+  }
+}
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Bytes (gzip or not) or text to the JSON text, without a BOM. */
+export function decodeText(data: Uint8Array | string, source: string): string {
+  if (typeof data === 'string') return data.charCodeAt(0) === 0xfeff ? data.slice(1) : data;
+  let bytes = data;
+  if (isGzip(bytes)) {
+    try {
+      bytes = nodeZlib().gunzipSync(bytes);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
+    }
+  }
+  try {
+    // `fatal` turns bytes that are not UTF-8 into an error instead of U+FFFD; the BOM is dropped by default.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new TagwallError('TW_INVALID_JSON', 'the snapshot is not UTF-8 text', { location: { file: source }, cause: error });
+  }
+}
+
+/** YYYY-MM-DD from the `_YYYYMMDD` of Microsoft's file names (`ServiceTags_Public_20251028.json`). */
+export function dateFromFileName(path: string): string | undefined {
+  const match = /_(\d{4})(\d{2})(\d{2})(?!\d)/.exec(basename(path));
+  if (!match) return undefined;
+  const [, year, month, day] = match as unknown as [string, string, string, string];
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) return undefined;
+  return `${year}-${month}-${day}`;
+}
+
+export function parseJsonText(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const { line, column } = lineColumnAt(text, jsonErrorOffset(text, message));
+    throw new TagwallError('TW_INVALID_JSON', `invalid JSON: ${jsonErrorReason(message)}`, {
+      location: { file: source, line, column },
+      cause: error,
+    });
+  }
+}
+
+/** Parses and validates service-tag JSON. `source` names it in errors (a path or a label). */
+export function parseServiceTagsJson(data: Uint8Array | string, source: string): TagTable {
+  const root = parseJsonText(decodeText(data, source), source);
+  return new ShapeChecker(source).table(root);
+}
+
+type JsonObject = Record<string, unknown>;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `a string`;
+  return `a ${typeof value}`;
+}
+
+class ShapeChecker {
+  constructor(private readonly source: string) {}
+
+  private fail(jsonPath: string, message: string): TagwallError {
+    return new TagwallError('TW_SNAPSHOT_SHAPE', message, { location: { file: this.source, jsonPath } });
+  }
+
+  private object(value: unknown, path: string): JsonObject {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw this.fail(path, `expected an object, found ${describe(value)}`);
+    }
+    return value as JsonObject;
+  }
+
+  private array(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) throw this.fail(path, `expected an array, found ${describe(value)}`);
+    return value;
+  }
+
+  private string(value: unknown, path: string): string {
+    if (typeof value !== 'string') throw this.fail(path, `expected a string, found ${describe(value)}`);
+    return value;
+  }
+
+  private count(value: unknown, path: string): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      const found = typeof value === 'number' ? `${value}` : describe(value);
+      throw this.fail(path, `expected a non-negative integer, found ${found}`);
+    }
+    return value;
+  }
+
+  private field(object: JsonObject, key: string, path: string): unknown {
+    if (!Object.hasOwn(object, key)) throw this.fail(`${path}.${key}`, `missing required key '${key}'`);
+    return object[key];
+  }
+
+  table(root: unknown): TagTable {
+    const top = this.object(root, '$');
+    const changeNumber = this.count(this.field(top, 'changeNumber', '$'), '$.changeNumber');
+    const cloudText = this.string(this.field(top, 'cloud', '$'), '$.cloud');
+    const cloud = withLocation({ file: this.source, jsonPath: '$.cloud' }, () => parseCloud(cloudText));
+    const values = this.array(this.field(top, 'values', '$'), '$.values');
+
+    const writer = new PrefixWriter();
+    const offsets = new Uint32Array(values.length + 1);
+    const tags: ServiceTagInfo[] = [];
+    const published: Array<readonly string[]> = [];
+    const indexByName = new Map<string, number>();
+    for (let i = 0; i < values.length; i++) {
+      const path = `$.values[${i}]`;
+      const tag = this.tag(values[i], path, writer);
+      const key = tag.info.name.toLowerCase();
+      const earlier = indexByName.get(key);
+      if (earlier !== undefined) {
+        const first = tags[earlier]!.name;
+        throw this.fail(`${path}.name`, `duplicate tag name '${tag.info.name}' (same as '${first}' at $.values[${earlier}], ignoring case)`);
+      }
+      indexByName.set(key, i);
+      tags.push(tag.info);
+      published.push(tag.prefixes);
+      offsets[i + 1] = writer.length;
+    }
+    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), tags, published, writer.finish(), offsets, indexByName);
+  }
+
+  private tag(value: unknown, path: string, writer: PrefixWriter): { info: ServiceTagInfo; prefixes: readonly string[] } {
+    const tag = this.object(value, path);
+    const name = this.string(this.field(tag, 'name', path), `${path}.name`);
+    if (name.trim() === '') throw this.fail(`${path}.name`, 'a tag name must not be empty');
+    const id = this.string(this.field(tag, 'id', path), `${path}.id`);
+    const propsPath = `${path}.properties`;
+    const props = this.object(this.field(tag, 'properties', path), propsPath);
+    const changeNumber = this.count(this.field(props, 'changeNumber', propsPath), `${propsPath}.changeNumber`);
+    const region = this.string(this.field(props, 'region', propsPath), `${propsPath}.region`);
+    const regionId = this.count(this.field(props, 'regionId', propsPath), `${propsPath}.regionId`);
+    const platform = this.string(this.field(props, 'platform', propsPath), `${propsPath}.platform`);
+    const systemService = this.string(this.field(props, 'systemService', propsPath), `${propsPath}.systemService`);
+    const networkFeatures = this.features(this.field(props, 'networkFeatures', propsPath), `${propsPath}.networkFeatures`);
+    const prefixPath = `${propsPath}.addressPrefixes`;
+    const prefixes = this.array(this.field(props, 'addressPrefixes', propsPath), prefixPath);
+    let ipv4 = 0;
+    let ipv6 = 0;
+    for (let j = 0; j < prefixes.length; j++) {
+      const prefix = prefixes[j];
+      if (typeof prefix !== 'string') throw this.fail(`${prefixPath}[${j}]`, `expected a CIDR string, found ${describe(prefix)}`);
+      try {
+        if (writer.push(prefix) === 'ipv4') ipv4++;
+        else ipv6++;
+      } catch (error) {
+        if (error instanceof TagwallError) throw error.at({ file: this.source, jsonPath: `${prefixPath}[${j}]` });
+        throw error;
+      }
+    }
+    const info: ServiceTagInfo = Object.freeze({
+      name,
+      id,
+      region,
+      regionId,
+      platform,
+      systemService,
+      networkFeatures,
+      changeNumber,
+      prefixCount: Object.freeze({ ipv4, ipv6 }),
+    });
+    return { info, prefixes: Object.freeze(prefixes as string[]) };
+  }
+
+  private features(value: unknown, path: string): readonly string[] | null {
+    if (value === null) return null;
+    const features = this.array(value, path);
+    for (let k = 0; k < features.length; k++) this.string(features[k], `${path}[${k}]`);
+    return Object.freeze(features as string[]);
+  }
+}
+
+/** A table held whole in memory, as the JSON gave it. */
+class JsonTagTable implements TagTable {
+  readonly origin = undefined;
+  readonly count: number;
+  readonly names: readonly string[];
+  readonly prefixCount: PrefixCount;
+
+  constructor(
+    readonly cloud: Cloud,
+    readonly changeNumber: number,
+    readonly date: string | undefined,
+    private readonly tags: readonly ServiceTagInfo[],
+    private readonly published: ReadonlyArray<readonly string[]>,
+    private readonly encoded: Uint8Array,
+    private readonly offsets: Uint32Array,
+    private readonly indexByName: ReadonlyMap<string, number>,
+  ) {
+    this.count = tags.length;
+    this.names = Object.freeze(tags.map((tag) => tag.name));
+    let ipv4 = 0;
+    let ipv6 = 0;
+    for (const tag of tags) {
+      ipv4 += tag.prefixCount.ipv4;
+      ipv6 += tag.prefixCount.ipv6;
+    }
+    this.prefixCount = Object.freeze({ ipv4, ipv6 });
+  }
+
+  tagAt(index: number): ServiceTagInfo {
+    return this.tags[index]!;
+  }
+
+  indexOf(name: string): number | undefined {
+    return this.indexByName.get(name.toLowerCase());
+  }
+
+  encodedPrefixes(index: number): { bytes: Uint8Array; start: number; end: number } {
+    return { bytes: this.encoded, start: this.offsets[index]!, end: this.offsets[index + 1]! };
+  }
+
+  publishedPrefixes(index: number): readonly string[] {
+    return this.published[index]!;
+  }
+}

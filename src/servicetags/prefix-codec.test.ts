@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { formatCidr } from '../model/ip.js';
+import { decodeAddressSet, decodePrefixStrings, forEachPrefix, parseStrictPrefix, PrefixWriter } from './prefix-codec.js';
+import { expectTagwallError } from './test-fixtures.js';
+
+/** A random canonical prefix: random bits, masked to a random length, formatted by the model. */
+const prefixArbitrary = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([value, length]) => {
+    const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+    return formatCidr({ family: 'ipv4', network: Uint32Array.of((value & mask) >>> 0), prefixLength: length });
+  }),
+  fc
+    .tuple(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 128 }))
+    .map(([words, length]) => {
+      const network = Uint32Array.from(words, (word, k) => {
+        const bits = Math.min(32, Math.max(0, length - 32 * k));
+        const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+        return (word & mask) >>> 0;
+      });
+      return formatCidr({ family: 'ipv6', network, prefixLength: length });
+    }),
+);
+
+function encode(prefixes: readonly string[]): Uint8Array {
+  const writer = new PrefixWriter();
+  for (const prefix of prefixes) writer.push(prefix);
+  return writer.finish();
+}
+
+describe('prefix encoding', () => {
+  it('round-trips canonical prefixes to the same text, in order', () => {
+    fc.assert(
+      fc.property(fc.array(prefixArbitrary, { maxLength: 40 }), (prefixes) => {
+        const bytes = encode(prefixes);
+        expect(decodePrefixStrings(bytes, 0, bytes.length)).toEqual(prefixes);
+      }),
+    );
+  });
+
+  it('stores a header byte and only the significant bytes', () => {
+    expect([...encode(['20.150.0.0/17'])]).toEqual([17, 20, 150, 0]);
+    expect([...encode(['0.0.0.0/0'])]).toEqual([0]);
+    expect([...encode(['2603:1030::/48'])]).toEqual([33 + 48, 0x26, 0x03, 0x10, 0x30, 0, 0]);
+    expect(encode(['2001:db8::1/128'])).toHaveLength(17);
+  });
+
+  it('decodes to the same AddressSet as the model parses, whatever the order and overlaps', () => {
+    fc.assert(
+      fc.property(fc.array(prefixArbitrary, { maxLength: 40 }), fc.boolean(), (prefixes, sorted) => {
+        const input = sorted ? [...AddressSet.fromStrings(prefixes).toCidrStrings(), ...prefixes.slice(0, 2)] : prefixes;
+        const bytes = encode(input);
+        let v4 = 0;
+        forEachPrefix(bytes, 0, bytes.length, (family) => {
+          if (family === 'ipv4') v4++;
+        });
+        const decoded = decodeAddressSet(bytes, 0, bytes.length, v4, input.length - v4);
+        expect(decoded.equals(AddressSet.fromStrings(input))).toBe(true);
+      }),
+    );
+  });
+
+  it('merges touching and overlapping prefixes that arrive in order', () => {
+    const input = ['10.0.0.0/24', '10.0.1.0/24', '10.0.1.128/25', '10.0.3.0/24', '2001:db8::/33', '2001:db8:8000::/33'];
+    const bytes = encode(input);
+    expect(decodeAddressSet(bytes, 0, bytes.length, 4, 2).toCidrStrings()).toEqual(['10.0.0.0/23', '10.0.3.0/24', '2001:db8::/32']);
+  });
+
+  it('rejects counts that do not match the data', () => {
+    const bytes = encode(['10.0.0.0/24', '2001:db8::/32']);
+    expect(() => decodeAddressSet(bytes, 0, bytes.length, 2, 1)).toThrow(RangeError);
+    expect(() => decodeAddressSet(bytes, 0, bytes.length, 0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('parseStrictPrefix', () => {
+  const network = new Uint32Array(4);
+  const scratch = new Uint32Array(8);
+  it.each([
+    ['10.0.0.0', 'TW_INVALID_PREFIX_LENGTH'],
+    ['10.0.0.0/', 'TW_INVALID_PREFIX_LENGTH'],
+    ['10.0.0.0/08', 'TW_INVALID_PREFIX_LENGTH'],
+    ['10.0.0.0/33', 'TW_INVALID_PREFIX_LENGTH'],
+    ['10.0.0.1/8', 'TW_HOST_BITS_SET'],
+    ['2001:db8::1/32', 'TW_HOST_BITS_SET'],
+    ['010.0.0.0/8', 'TW_INVALID_ADDRESS'],
+    ['10.0.0.0 /8', 'TW_INVALID_ADDRESS'],
+    ['fe80::1%eth0/64', 'TW_INVALID_ADDRESS'],
+    ['2001:db8::/129', 'TW_INVALID_PREFIX_LENGTH'],
+  ] as const)('%s is %s', (text, code) => {
+    expectTagwallError(() => parseStrictPrefix(text, network, scratch), code);
+  });
+
+  it('names the network a host-bit prefix would be', () => {
+    const error = expectTagwallError(() => parseStrictPrefix('20.38.81.1/24', network, scratch), 'TW_HOST_BITS_SET');
+    expect(error.message).toContain('20.38.81.0/24');
+  });
+});

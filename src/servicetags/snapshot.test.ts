@@ -1,0 +1,115 @@
+import { mergeCidr } from 'cidr-tools';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
+import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
+import { unionAll } from './union.js';
+
+const gov = loadSnapshotFile(FIXTURES.gov20260720);
+const publicSnapshot = defaultSnapshot('Public');
+
+describe('Snapshot', () => {
+  it('lists tags in file order, frozen', () => {
+    const names = gov.tags().map((tag) => tag.name);
+    expect(names).toEqual(gov.names());
+    expect(names[0]).toBe('ActionGroup');
+    expect(Object.isFrozen(gov.tags())).toBe(true);
+    expect(Object.isFrozen(gov.tags()[0])).toBe(true);
+    expect(Object.isFrozen(gov.info)).toBe(true);
+    expect(Object.isFrozen(publicSnapshot.tags()[5])).toBe(true);
+  });
+
+  it('looks tags up ignoring case, without aliases', () => {
+    expect(gov.tag('storage.usgovvirginia')?.name).toBe('Storage.USGovVirginia');
+    expect(publicSnapshot.tag('AZURECLOUD.CENTRALFRANCE')?.name).toBe('AzureCloud.centralfrance');
+    expect(publicSnapshot.tag('KeyVault.EastUS')).toBeUndefined();
+    expect(publicSnapshot.tag('Storage.francecentral')).toBeDefined();
+    expect(publicSnapshot.tag('Storage')?.region).toBe('');
+  });
+
+  it('gives prefixes as published and normalized', () => {
+    const sample = sampleSnapshot();
+    sample.values[1]!.properties.addressPrefixes = ['20.38.80.0/24', '2603:1020:805::/48', '2603:1020:0805:0000::/64'];
+    const snapshot = parseSnapshot(JSON.stringify(sample));
+    expect(snapshot.prefixes('Storage.FranceCentral')).toEqual(['20.38.80.0/24', '2603:1020:805::/48', '2603:1020:0805:0000::/64']);
+    expect(snapshot.normalizedPrefixes('storage.francecentral')).toEqual(['20.38.80.0/24', '2603:1020:805::/48', '2603:1020:805::/64']);
+    expect(snapshot.addresses('Storage.FranceCentral').toCidrStrings()).toEqual(['20.38.80.0/24', '2603:1020:805::/48']);
+    expect(publicSnapshot.prefixes('Storage.WestUS')).toHaveLength(95);
+    expect(publicSnapshot.prefixes('keyvault.westus')).toEqual(publicSnapshot.prefixes('AzureKeyVault.WestUS'));
+    expectTagwallError(() => publicSnapshot.prefixes('NoSuchTag'), 'TW_UNKNOWN_TAG');
+  });
+
+  it('decodes a tag once and keeps the set', () => {
+    expect(publicSnapshot.addresses('Storage.WestUS')).toBe(publicSnapshot.addresses('storage.westus'));
+    expect(publicSnapshot.addresses('Storage.WestUS').equals(AddressSet.fromStrings(publicSnapshot.prefixes('Storage.WestUS')))).toBe(true);
+  });
+
+  it('expand() is the union of the tags and minimal', () => {
+    const names = ['Storage.WestUS', 'AzureKeyVault.EastUS', 'AzureFrontDoor.FrontEnd', 'Storage.WestUS'];
+    const { tags, addresses } = publicSnapshot.expand(names);
+    expect(tags.map((tag) => tag.name)).toEqual(['Storage.WestUS', 'AzureKeyVault.EastUS', 'AzureFrontDoor.Frontend', 'Storage.WestUS']);
+    expect(tags[2]!.note).toBeDefined();
+    const folded = names.map((name) => publicSnapshot.addresses(name)).reduce((a, b) => a.union(b));
+    expect(addresses.equals(folded)).toBe(true);
+    const all = names.flatMap((name) => [...publicSnapshot.prefixes(name)]);
+    // cidr-tools is an independent oracle: its merge is the minimal CIDR cover of the same prefixes.
+    expect(addresses.toCidrStrings().sort()).toEqual(mergeCidr(all).sort());
+    expect(publicSnapshot.expand([]).addresses.isEmpty()).toBe(true);
+  });
+
+  it('expand() equals the fold of union over any choice of tags', () => {
+    const names = gov.names();
+    fc.assert(
+      fc.property(fc.subarray([...names], { maxLength: 12 }), (chosen) => {
+        const { addresses } = gov.expand(chosen);
+        const folded = chosen.reduce((set, name) => set.union(gov.addresses(name)), AddressSet.EMPTY);
+        expect(addresses.equals(folded)).toBe(true);
+        const all = chosen.flatMap((name) => [...gov.prefixes(name)]);
+        expect(addresses.toCidrStrings().length).toBe(all.length === 0 ? 0 : mergeCidr(all).length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('expands every tag of a snapshot at once', () => {
+    const everything = gov.expand(gov.names());
+    expect(everything.addresses.equals(gov.addresses('AzureCloud').union(everything.addresses))).toBe(true);
+    expect(everything.tags).toHaveLength(gov.info.tagCount);
+  });
+
+  it('match() globs tag names ignoring case, sorted', () => {
+    expect(publicSnapshot.match('storage.west*')).toEqual([
+      'Storage.WestCentralUS',
+      'Storage.WestEurope',
+      'Storage.WestIndia',
+      'Storage.WestUS',
+      'Storage.WestUS2',
+      'Storage.WestUS3',
+    ]);
+    expect(gov.match('AzureCloud.usgov*')).toEqual(['AzureCloud.usgovarizona', 'AzureCloud.usgovtexas', 'AzureCloud.usgovvirginia']);
+    expect(gov.match('{Storage,Sql}.USDoD*')).toEqual(['Sql.USDoDCentral', 'Sql.USDoDEast', 'Storage.USDoDCentral', 'Storage.USDoDEast']);
+    expect(gov.match('nothing*')).toEqual([]);
+  });
+
+  it('records which snapshot it is', () => {
+    expect(publicSnapshot.info).toMatchObject({ cloud: 'Public', changeNumber: 375, date: '2025-10-28', source: 'embedded:Public' });
+    expect(defaultSnapshot('AzureGovernment').info).toMatchObject({ changeNumber: 402, date: '2026-07-20', tagCount: 299 });
+    expect(defaultSnapshot('China').info).toMatchObject({ changeNumber: 405, prefixCount: { ipv4: 3114, ipv6: 1276 } });
+    expect(parseSnapshot(JSON.stringify(sampleSnapshot())).info.source).toBe('<input>');
+  });
+});
+
+describe('unionAll', () => {
+  const setArbitrary = fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 24, max: 32 })), { maxLength: 6 })
+    .map((entries) => AddressSet.fromStrings(entries.map(([octet, length]) => `10.0.${octet}.0/${length}`), { normalize: true }));
+
+  it('equals the left fold of union', () => {
+    fc.assert(
+      fc.property(fc.array(setArbitrary, { maxLength: 9 }), (sets) => {
+        expect(unionAll(sets).equals(sets.reduce((a, b) => a.union(b), AddressSet.EMPTY))).toBe(true);
+      }),
+    );
+  });
+});

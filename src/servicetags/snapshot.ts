@@ -1,0 +1,189 @@
+/**
+ * A service-tag snapshot: one publication of Microsoft's service tags for one cloud, immutable and indexed.
+ * It comes from a user's file (JSON, plain or gzip, or tagwall's own embedded form) or from the snapshot
+ * embedded in the package for each cloud (defaultSnapshot).
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { TagwallError } from '../errors.js';
+import type { AddressSet } from '../model/address-set.js';
+import { nodeFs } from './builtins.js';
+import type { Cloud } from './cloud.js';
+import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
+import { parseServiceTagsJson, readBytes } from './load.js';
+import { resolveTagName, type TagResolution } from './names.js';
+import { compareText } from './order.js';
+import { decodeAddressSet, decodePrefixStrings } from './prefix-codec.js';
+import { buildRegions, RegionIndex, type Region } from './regions.js';
+import type { ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import { unionAll } from './union.js';
+
+export type { Cloud } from './cloud.js';
+export type { TagResolution } from './names.js';
+export type { PrefixCount, ServiceTagInfo, SnapshotInfo } from './types.js';
+
+type Micromatch = typeof import('micromatch');
+
+// micromatch (and picomatch under it) cost ~30 ms to import here, a quarter of a whole CLI call; only glob
+// matching needs it, so it is required on first use.
+let micromatchModule: Micromatch | undefined;
+function micromatch(): Micromatch {
+  micromatchModule ??= createRequire(import.meta.url)('micromatch') as Micromatch;
+  return micromatchModule;
+}
+
+export class Snapshot {
+  readonly info: SnapshotInfo;
+  readonly #table: TagTable;
+  #tags: readonly ServiceTagInfo[] | undefined;
+  #regions: RegionIndex | undefined;
+  readonly #addresses: Array<AddressSet | undefined>;
+  readonly #canonical: Array<readonly string[] | undefined>;
+
+  /** Use loadSnapshotFile, parseSnapshot or defaultSnapshot; this is their common end. */
+  constructor(table: TagTable, source: string) {
+    this.#table = table;
+    this.info = Object.freeze({
+      cloud: table.cloud,
+      changeNumber: table.changeNumber,
+      ...(table.date === undefined ? {} : { date: table.date }),
+      source,
+      tagCount: table.count,
+      prefixCount: table.prefixCount,
+      ...(table.origin === undefined ? {} : { origin: table.origin }),
+    });
+    this.#addresses = new Array<AddressSet | undefined>(table.count);
+    this.#canonical = new Array<readonly string[] | undefined>(table.count);
+  }
+
+  /** Every tag, in file order. */
+  tags(): readonly ServiceTagInfo[] {
+    this.#tags ??= Object.freeze(Array.from({ length: this.#table.count }, (_, i) => this.#table.tagAt(i)));
+    return this.#tags;
+  }
+
+  /** Tag names in file order (cheaper than tags() when only names are needed). */
+  names(): readonly string[] {
+    return this.#table.names;
+  }
+
+  /** The tag with exactly this name, ignoring case; no aliases. */
+  tag(name: string): ServiceTagInfo | undefined {
+    const index = this.#table.indexOf(name.trim());
+    return index === undefined ? undefined : this.#table.tagAt(index);
+  }
+
+  /** The snapshot's spelling of a name a user wrote (see names.ts); TW_UNKNOWN_TAG with suggestions. */
+  resolve(name: string): TagResolution {
+    return resolveTagName(this, name);
+  }
+
+  /** The tag's prefixes exactly as published, in file order. */
+  prefixes(name: string): readonly string[] {
+    const index = this.#resolveIndex(name);
+    return this.#table.publishedPrefixes(index) ?? this.#canonicalPrefixes(index);
+  }
+
+  /**
+   * The tag's prefixes in canonical text (RFC 5952 for IPv6), in file order. The same as `prefixes` for
+   * Microsoft's files, which publish canonical text; a hand-edited file may differ (`2001:DB8::/32`).
+   */
+  normalizedPrefixes(name: string): readonly string[] {
+    return this.#canonicalPrefixes(this.#resolveIndex(name));
+  }
+
+  /** The addresses of one tag (decoded on first use, then kept). */
+  addresses(name: string): AddressSet {
+    const index = this.#resolveIndex(name);
+    let set = this.#addresses[index];
+    if (!set) {
+      const { bytes, start, end } = this.#table.encodedPrefixes(index);
+      const count = this.#table.tagAt(index).prefixCount;
+      set = decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6);
+      this.#addresses[index] = set;
+    }
+    return set;
+  }
+
+  /** Resolves each name and returns the union of their addresses. */
+  expand(names: readonly string[]): { readonly tags: readonly TagResolution[]; readonly addresses: AddressSet } {
+    const tags = names.map((name) => this.resolve(name));
+    const addresses = unionAll([...new Set(tags.map((tag) => tag.name))].map((name) => this.addresses(name)));
+    return { tags, addresses };
+  }
+
+  /** Tag names matching a glob (micromatch syntax, ignoring case), sorted. */
+  match(glob: string): string[] {
+    return micromatch()([...this.#table.names], glob, { nocase: true }).sort(compareText);
+  }
+
+  /** The regions that have tags in this snapshot, sorted by ARM name. */
+  regions(): readonly Region[] {
+    return this.#regionIndex().regions;
+  }
+
+  /** A region by ARM name, tag suffix, internal name or display name; TW_UNKNOWN_REGION with suggestions. */
+  resolveRegion(input: string): Region {
+    return this.#regionIndex().resolve(input);
+  }
+
+  /** Like resolveRegion, but undefined for an unknown region. */
+  findRegion(input: string): Region | undefined {
+    return this.#regionIndex().find(input);
+  }
+
+  #resolveIndex(name: string): number {
+    return this.#table.indexOf(name.trim()) ?? this.#table.indexOf(this.resolve(name).name)!;
+  }
+
+  #canonicalPrefixes(index: number): readonly string[] {
+    let prefixes = this.#canonical[index];
+    if (!prefixes) {
+      const { bytes, start, end } = this.#table.encodedPrefixes(index);
+      prefixes = Object.freeze(decodePrefixStrings(bytes, start, end));
+      this.#canonical[index] = prefixes;
+    }
+    return prefixes;
+  }
+
+  #regionIndex(): RegionIndex {
+    this.#regions ??= new RegionIndex(this.info.cloud, buildRegions(this.info.cloud, this.tags()));
+    return this.#regions;
+  }
+}
+
+/** Reads a snapshot file: Microsoft's JSON (plain or gzip) or tagwall's embedded form. Throws TW_FILE and friends. */
+export function loadSnapshotFile(path: string): Snapshot {
+  return parseSnapshot(readBytes(path), path);
+}
+
+/** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
+export function parseSnapshot(data: Uint8Array | string, source = '<input>'): Snapshot {
+  const table = typeof data !== 'string' && isEmbeddedFormat(data) ? decodeEmbedded(data, source) : parseServiceTagsJson(data, source);
+  return new Snapshot(table, source);
+}
+
+const embedded = new Map<Cloud, Snapshot>();
+
+/** The snapshot shipped with tagwall for `cloud` (the newest one at build time), read on first use. */
+export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {
+  let snapshot = embedded.get(cloud);
+  if (!snapshot) {
+    // From src/servicetags/ in development and from the bundle in dist/, the same relative URL reaches the
+    // snapshots folder: tsup copies src/servicetags/snapshots to dist/snapshots.
+    const url = new URL(`./snapshots/${cloud}.twsnap`, import.meta.url);
+    const source = `embedded:${cloud}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = nodeFs().readFileSync(fileURLToPath(url));
+    } catch (error) {
+      throw new TagwallError('TW_FILE', `the embedded ${cloud} snapshot is missing (${fileURLToPath(url)}); reinstall tagwall`, {
+        location: { file: source },
+        cause: error,
+      });
+    }
+    snapshot = new Snapshot(decodeEmbedded(bytes, source), source);
+    embedded.set(cloud, snapshot);
+  }
+  return snapshot;
+}

@@ -1,0 +1,61 @@
+/** The plain data a snapshot is made of, shared by the JSON loader, the embedded format and the Snapshot class. */
+import type { Cloud } from './cloud.js';
+
+export interface PrefixCount {
+  readonly ipv4: number;
+  readonly ipv6: number;
+}
+
+export interface SnapshotInfo {
+  readonly cloud: Cloud;
+  /** The file's top-level `changeNumber`: Microsoft bumps it with every publication. */
+  readonly changeNumber: number;
+  /** YYYY-MM-DD, from the `_YYYYMMDD` in Microsoft's file name when known. */
+  readonly date?: string;
+  /** The file path it was loaded from, or `embedded:<cloud>`. */
+  readonly source: string;
+  readonly tagCount: number;
+  readonly prefixCount: PrefixCount;
+  /** For an embedded snapshot: the Microsoft file it was built from and that file's sha256. */
+  readonly origin?: { readonly file: string; readonly sha256: string };
+}
+
+export interface ServiceTagInfo {
+  /** Exact spelling from the file (`AzureFrontDoor.Frontend`, `AzureCloud.centralfrance`). */
+  readonly name: string;
+  readonly id: string;
+  /** Microsoft's internal region name (`centralfrance`), '' for a global tag. */
+  readonly region: string;
+  readonly regionId: number;
+  readonly platform: string;
+  /** '' for some tags (e.g. `AzureFrontDoor.Frontend` in Public). */
+  readonly systemService: string;
+  /** null for about half the tags; order is as published and not meaningful. */
+  readonly networkFeatures: readonly string[] | null;
+  readonly changeNumber: number;
+  readonly prefixCount: PrefixCount;
+}
+
+/**
+ * What a Snapshot reads its data through. Two implementations: the JSON loader's (everything in memory) and the
+ * embedded form's (columns decoded on demand, prefixes decompressed per chunk), so that a CLI call that asks
+ * for one tag pays for one tag.
+ */
+export interface TagTable {
+  readonly cloud: Cloud;
+  readonly changeNumber: number;
+  readonly date: string | undefined;
+  readonly origin: SnapshotInfo['origin'];
+  readonly count: number;
+  readonly prefixCount: PrefixCount;
+  /** Tag names in file order. */
+  readonly names: readonly string[];
+  /** The tag at a file position (frozen; the same object on every call). */
+  tagAt(index: number): ServiceTagInfo;
+  /** File position of the tag with this name, ignoring case. */
+  indexOf(name: string): number | undefined;
+  /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */
+  encodedPrefixes(index: number): { readonly bytes: Uint8Array; readonly start: number; readonly end: number };
+  /** The prefix strings exactly as the file wrote them, when loaded from JSON; undefined for embedded tables. */
+  publishedPrefixes(index: number): readonly string[] | undefined;
+}
