@@ -15,3 +15,27 @@ export {
   ICMP,
   ICMPV6,
 } from './model/ports.js';
+export {
+  HostSet,
+  checkHostPattern,
+  formatHostPattern,
+  hostMatches,
+  hostPatternCovers,
+  normalizeHostname,
+  parseHostPattern,
+  type CheckedHostPattern,
+  type HostPattern,
+} from './model/hostnames.js';
+export {
+  DEFAULT_SOURCE_PORT,
+  DIRECTIONS,
+  formatPacket,
+  parsePacket,
+  portClassOf,
+  type Direction,
+  type Packet,
+  type PortClass,
+} from './model/packet.js';
+export { PacketSet, icmpTypeCodes, type Box, type PacketSpec } from './model/packet-set.js';
+export * from './servicetags/index.js';
+export { VERSION } from './version.js';

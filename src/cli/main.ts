@@ -20,7 +20,6 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
     .option('--json', 'machine-readable JSON output (errors too)')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
 
@@ -82,7 +81,8 @@ export function run(argv: readonly string[], io: CliIo = processIo): number {
     if (error instanceof CommanderError) {
       // --help and --version come through here too, with exit code 0.
       if (error.exitCode === 0) return EXIT_OK;
-      return reportError(io, new TagwallError('TW_USAGE', error.message.replace(/^error: /, '')), json);
+      const message = `${error.message.replace(/^error: /, '')} (see tagwall --help)`;
+      return reportError(io, new TagwallError('TW_USAGE', message), json);
     }
     if (error instanceof TagwallError) return reportError(io, error, json);
     return reportBug(io, error);

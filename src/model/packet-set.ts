@@ -328,7 +328,10 @@ export class PacketSet {
 
 const PROTOCOL_PREFERENCE = [TCP, UDP, ICMP, ICMPV6];
 const PORT_PREFERENCE = [443, 80, 22];
-const PRIVATE_SOURCES = AddressSet.parse('172.16.0.0/12, 10.0.0.0/8, 192.168.0.0/16, fd00::/8');
+/** Private blocks in the order a witness prefers them: 172.16/12 reads as "a VNet address" in Azure docs. */
+const PRIVATE_BLOCKS: readonly AddressSet[] = ['172.16.0.0/12', '10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'].map((cidr) =>
+  AddressSet.parse(cidr),
+);
 /** Not "public": private, shared, loopback, link-local, documentation, multicast and reserved blocks. */
 const NON_PUBLIC = AddressSet.parse(
   '0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.0.0.0/24, 192.0.2.0/24, ' +
@@ -344,26 +347,31 @@ function pickNumber(values: IntervalSet, preferred: readonly number[]): { value:
   return { value: values.bounds[0]!, rank: preferred.length };
 }
 
-/** First address of `values` inside `prefer`, else outside `avoid`, else the first address at all. */
+/**
+ * First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first
+ * address at all. The rank says which (lower reads better) so witnesses of different boxes can be compared.
+ */
 function pickAddress(
   values: IntervalSet,
   family: Family,
-  prefer: AddressSet | undefined,
+  prefer: readonly AddressSet[],
   avoid: AddressSet | undefined,
 ): { address: string; rank: number } {
-  const tries = [prefer ? values.intersection(prefer.of(family)) : undefined, avoid ? values.difference(avoid.of(family)) : undefined];
-  for (let rank = 0; rank < tries.length; rank++) {
-    const candidates = tries[rank];
-    if (candidates && !candidates.isEmpty()) return { address: formatAddress(family, candidates.lo(0)), rank };
+  for (const block of prefer) {
+    const candidates = values.intersection(block.of(family));
+    if (!candidates.isEmpty()) return { address: formatAddress(family, candidates.lo(0)), rank: 0 };
   }
-  return { address: formatAddress(family, values.lo(0)), rank: tries.length };
+  const outside = avoid ? values.difference(avoid.of(family)) : undefined;
+  if (outside && !outside.isEmpty()) return { address: formatAddress(family, outside.lo(0)), rank: 1 };
+  return { address: formatAddress(family, values.lo(0)), rank: 2 };
 }
 
 function witnessOf(box: Box): { packet: Packet; score: number[] } {
   const direction: Direction = box.directions & DIRECTION_BIT.out ? 'out' : 'in';
   const protocol = pickNumber(box.protocols.intervals, PROTOCOL_PREFERENCE);
-  const src = pickAddress(box.src, box.family, direction === 'out' ? PRIVATE_SOURCES : undefined, direction === 'in' ? NON_PUBLIC : undefined);
-  const dst = pickAddress(box.dst, box.family, direction === 'in' ? PRIVATE_SOURCES : undefined, direction === 'out' ? NON_PUBLIC : undefined);
+  // Outbound: from a private address to a public one; inbound the other way round.
+  const src = pickAddress(box.src, box.family, direction === 'out' ? PRIVATE_BLOCKS : [], direction === 'in' ? NON_PUBLIC : undefined);
+  const dst = pickAddress(box.dst, box.family, direction === 'in' ? PRIVATE_BLOCKS : [], direction === 'out' ? NON_PUBLIC : undefined);
   const host = box.hosts.witness()!.host;
   let ports: Pick<Packet, 'srcPort' | 'dstPort' | 'icmp'> = {};
   let portRank = 0;

@@ -7,6 +7,7 @@
  *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
  */
 import { TagwallError } from '../errors.js';
+import { normalizeHostname } from './hostnames.js';
 import { parseAddress, formatAddress, type Family } from './ip.js';
 import { ICMP, ICMPV6, protocolName, PROTOCOL_NUMBERS, TCP, UDP } from './ports.js';
 
@@ -134,7 +135,7 @@ export function parsePacket(text: string): Packet {
     const eq = option.indexOf('=');
     const key = eq < 0 ? option : option.slice(0, eq).toLowerCase();
     const value = eq < 0 ? '' : option.slice(eq + 1);
-    if (key === 'host' && value !== '') host = value.toLowerCase().replace(/\.$/, '');
+    if (key === 'host' && value !== '') host = normalizeHostname(value);
     else if ((key === 'type' || key === 'code') && cls === 'icmp') {
       if (key === 'type') icmpType = parseSmallNumber(text, key, value);
       else icmpCode = parseSmallNumber(text, key, value);

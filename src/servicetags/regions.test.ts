@@ -71,7 +71,7 @@ describe('regions of a snapshot', () => {
     const typo = expectTagwallError(() => publicSnapshot.resolveRegion('westu'), 'TW_UNKNOWN_REGION');
     expect(typo.suggestions).toContain('westus');
     const notHere = expectTagwallError(() => gov.resolveRegion('westus'), 'TW_UNKNOWN_REGION');
-    expect(notHere.message).toContain("'westus' is not a region of the AzureGovernment snapshot");
+    expect(notHere.message).toContain("unknown region 'westus' in the AzureGovernment snapshot");
     const noTags = expectTagwallError(() => publicSnapshot.resolveRegion('denmarkeast'), 'TW_UNKNOWN_REGION');
     expect(noTags.message).toContain('is an Azure region');
     expect(publicSnapshot.findRegion('nowhere')).toBeUndefined();

@@ -91,8 +91,8 @@ export function buildRegions(cloud: Cloud, tags: readonly ServiceTagInfo[]): Reg
 function whyNoRegion(cloud: Cloud, input: string): string {
   const known = recordsOf(cloud).some((record) => record.name === input.trim().toLowerCase());
   return known
-    ? `'${input}' is an Azure region, but the ${cloud} snapshot has no service tags for it`
-    : `'${input}' is not a region of the ${cloud} snapshot`;
+    ? `region '${input}' is an Azure region, but the ${cloud} snapshot has no service tags for it`
+    : `unknown region '${input}' in the ${cloud} snapshot`;
 }
 
 /** Looks regions up by any of their names, ignoring case (and spaces in display names). */
@@ -127,14 +127,14 @@ export class RegionIndex {
   resolve(input: string): Region {
     const region = this.find(input);
     if (region) return region;
-    throw new TagwallError('TW_UNKNOWN_REGION', `unknown region: ${whyNoRegion(this.cloud, input)}`, {
+    throw new TagwallError('TW_UNKNOWN_REGION', whyNoRegion(this.cloud, input), {
       suggestions: nearest(input, this.keysForSuggestions(), 5),
     });
   }
 
+  /** ARM names only: the suffix spellings of the same regions would only repeat them in another case. */
   private *keysForSuggestions(): Iterable<string> {
     for (const region of this.regions) yield region.armName;
-    for (const region of this.regions) yield region.tagSuffix;
   }
 }
 
