@@ -39,3 +39,4 @@ export {
 export { PacketSet, icmpTypeCodes, type Box, type PacketSpec } from './model/packet-set.js';
 export * from './servicetags/index.js';
 export { VERSION } from './version.js';
+export { serviceTagsOf, type Endpoint, type Provenance, type Requirement, type RequirementSet } from './model/requirement.js';
