@@ -3,7 +3,7 @@
  * IPSet. Its canonical form is one interval set per family; its output is the minimal list of CIDR blocks.
  */
 import { TagwallError } from '../errors.js';
-import { IntervalSet } from './intervals.js';
+import { compareWords, IntervalSet } from './intervals.js';
 import {
   applyPrefix,
   bitsOf,
@@ -15,6 +15,8 @@ import {
   parseIPv4Into,
   parseIPv6Into,
   parsePrefixLength,
+  scanIPv4,
+  scanIPv6,
   sniffFamily,
   type CidrBlock,
   type Family,
@@ -69,21 +71,38 @@ export class AddressSet {
     const n = entries.length;
     const v4lo = new Uint32Array(n);
     const v4hi = new Uint32Array(n);
-    const v6lo = new Uint32Array(4 * n);
-    const v6hi = new Uint32Array(4 * n);
-    const scratch = new Uint32Array(4);
+    let v6lo: Uint32Array | undefined;
+    let v6hi: Uint32Array | undefined;
     let n4 = 0;
     let n6 = 0;
     for (const raw of entries) {
-      const entry = raw.trim();
-      const family = sniffFamily(entry);
-      if (family === 'ipv4') {
-        parseEntryInto(entry, 'ipv4', options, scratch, v4lo, v4hi, n4++);
+      if (!options.normalize) {
+        if (readPlainIPv4Cidr(raw, v4lo, v4hi, n4)) {
+          n4++;
+          continue;
+        }
+        if (looksLikeIPv6(raw)) {
+          v6lo ??= new Uint32Array(4 * n);
+          v6hi ??= new Uint32Array(4 * n);
+          if (readPlainIPv6Cidr(raw, v6lo, v6hi, n6)) {
+            n6++;
+            continue;
+          }
+        }
+      }
+      const entry = hasOuterSpace(raw) ? raw.trim() : raw;
+      if (sniffFamily(entry) === 'ipv4') {
+        parseEntryInto(entry, 'ipv4', options, v4lo, v4hi, n4++);
       } else {
-        parseEntryInto(entry, 'ipv6', options, scratch, v6lo, v6hi, n6++);
+        v6lo ??= new Uint32Array(4 * n);
+        v6hi ??= new Uint32Array(4 * n);
+        parseEntryInto(entry, 'ipv6', options, v6lo, v6hi, n6++);
       }
     }
-    return new AddressSet(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
+    return new AddressSet(
+      IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4),
+      v6lo && v6hi ? IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6) : IntervalSet.empty(IPV6),
+    );
   }
 
   of(family: Family): IntervalSet {
@@ -197,54 +216,156 @@ export class AddressSet {
   }
 }
 
-/** Parses one entry (address, CIDR or range) of a known family into lo[i]/hi[i]. */
+/**
+ * The fast path for what snapshots are made of: a well-formed IPv4 CIDR (`20.150.0.0/17`) with no host bits.
+ * One pass over the characters writes lo/hi and returns true; anything else (IPv6, a single address, a range,
+ * spaces, any error) returns false and takes the general path, which also produces the precise error.
+ * Why a second parser: reading each character once with no calls between is what brings the bulk union of a
+ * snapshot's 69k IPv4 prefixes past 3x cidr-tools here (the general path reached ~2.5x; `npm run bench`).
+ */
+function readPlainIPv4Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number): boolean {
+  const end = text.length;
+  let value = 0;
+  let i = 0;
+  for (let octets = 0; octets < 4; octets++) {
+    // Up to three digits, unrolled; `charCodeAt` past the end is NaN, which fails every range test.
+    if (i >= end) return false;
+    const d0 = text.charCodeAt(i) - 48;
+    if (!(d0 >= 0 && d0 <= 9)) return false;
+    let octet = d0;
+    i++;
+    const d1 = text.charCodeAt(i) - 48;
+    if (d1 >= 0 && d1 <= 9) {
+      if (d0 === 0) return false; // leading zero: the general path explains why it is refused
+      octet = octet * 10 + d1;
+      i++;
+      const d2 = text.charCodeAt(i) - 48;
+      if (d2 >= 0 && d2 <= 9) {
+        octet = octet * 10 + d2;
+        i++;
+        if (octet > 255) return false;
+      }
+    }
+    value = value * 256 + octet;
+    if (octets < 3) {
+      if (text.charCodeAt(i) !== 46 /* . */) return false;
+      i++;
+    }
+  }
+  if (text.charCodeAt(i) !== 47 /* / */) return false;
+  i++;
+  const l0 = text.charCodeAt(i) - 48;
+  if (!(l0 >= 0 && l0 <= 9)) return false;
+  let length = l0;
+  i++;
+  if (i < end) {
+    const l1 = text.charCodeAt(i) - 48;
+    if (!(l1 >= 0 && l1 <= 9) || l0 === 0) return false;
+    length = length * 10 + l1;
+    i++;
+  }
+  if (i !== end || length > 32) return false;
+  const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+  if ((value & mask) >>> 0 !== value) return false; // host bits set
+  lo[index] = value;
+  hi[index] = (value | ~mask) >>> 0;
+  return true;
+}
+
+/** An IPv6 address has a ':' within its first five characters (a group is at most four hex digits). */
+function looksLikeIPv6(text: string): boolean {
+  for (let i = 0; i < 5 && i < text.length; i++) if (text.charCodeAt(i) === 58) return true;
+  return false;
+}
+
+/**
+ * The IPv6 twin of readPlainIPv4Cidr: `2603:1030::/48` straight into lo/hi[index*4..], masked in place; false
+ * (and the general path, with its precise error) for anything else.
+ */
+function readPlainIPv6Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number): boolean {
+  const end = text.length;
+  const at = index * 4;
+  let stop: number;
+  try {
+    stop = scanIPv6(text, 0, end, lo, at);
+  } catch {
+    return false;
+  }
+  if (stop >= end || text.charCodeAt(stop) !== 47 /* / */) return false;
+  let length = 0;
+  let i = stop + 1;
+  if (i === end || end - i > 3) return false;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return false;
+    length = length * 10 + digit;
+  }
+  if (length > 128 || (end - stop > 2 && text.charCodeAt(stop + 1) === 48)) return false;
+  for (let k = 0; k < 4; k++) {
+    const inWord = length - 32 * k;
+    const mask = inWord >= 32 ? 0xffffffff : inWord <= 0 ? 0 : (0xffffffff << (32 - inWord)) >>> 0;
+    const word = lo[at + k]!;
+    if ((word & ~mask) !== 0) return false; // host bits set
+    hi[at + k] = (word | ~mask) >>> 0;
+  }
+  return true;
+}
+
+function hasOuterSpace(text: string): boolean {
+  return text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32);
+}
+
+const SCRATCH = new Uint32Array(4);
+
+/**
+ * Parses one entry (address, CIDR or range) of a known family into lo[i]/hi[i], reading each character once:
+ * the address scanner stops at `/` or `-` and the rest follows from there.
+ */
 function parseEntryInto(
   entry: string,
   family: Family,
   options: AddressParseOptions,
-  scratch: Uint32Array,
   lo: Uint32Array,
   hi: Uint32Array,
   index: number,
 ): void {
   const w = family === 'ipv4' ? 1 : 4;
-  const parse = family === 'ipv4' ? parseIPv4Into : parseIPv6Into;
   const at = index * w;
-  const dash = entry.indexOf('-');
-  if (dash >= 0) {
-    const first = entry.slice(0, dash).trim();
-    const last = entry.slice(dash + 1).trim();
-    if (sniffFamily(last) !== family) {
-      throw new TagwallError('TW_INVALID_RANGE', `range '${entry}' mixes IPv4 and IPv6`);
-    }
-    parse(first, 0, first.length, lo, at);
-    parse(last, 0, last.length, hi, at);
-    for (let k = 0; k < w; k++) {
-      if (lo[at + k] !== hi[at + k]) {
-        if (lo[at + k]! > hi[at + k]!) {
-          throw new TagwallError('TW_INVALID_RANGE', `range '${entry}' ends before it starts`);
-        }
-        break;
-      }
-    }
+  const end = entry.length;
+  const stop = family === 'ipv4' ? scanIPv4(entry, 0, end, SCRATCH, 0) : scanIPv6(entry, 0, end, SCRATCH, 0);
+  if (stop < end && entry.charCodeAt(stop) !== 47 /* / */) {
+    const dash = entry.indexOf('-');
+    if (dash < 0) throw new TagwallError('TW_INVALID_ADDRESS', `invalid IP address '${entry}': unexpected '${entry[stop]}'`);
+    parseRangeInto(entry, dash, family, lo, hi, at);
     return;
   }
-  const slash = entry.indexOf('/');
-  const end = slash >= 0 ? slash : entry.length;
-  parse(entry, 0, end, scratch, 0);
   const bits = bitsOf(family);
-  const length = slash >= 0 ? parsePrefixLength(entry, slash + 1, entry.length, bits) : bits;
-  applyPrefix(scratch, 0, length, w, lo, at, hi, at);
-  if (!options.normalize) {
-    for (let k = 0; k < w; k++) {
-      if (lo[at + k] !== scratch[k]) {
-        const network = formatCidr({ family, network: lo.slice(at, at + w), prefixLength: length });
-        throw new TagwallError(
-          'TW_HOST_BITS_SET',
-          `'${entry}' has host bits set: the network is ${network} (ask to normalise to accept it)`,
-        );
-      }
+  const length = stop < end ? parsePrefixLength(entry, stop + 1, end, bits) : bits;
+  applyPrefix(SCRATCH, 0, length, w, lo, at, hi, at);
+  if (options.normalize) return;
+  for (let k = 0; k < w; k++) {
+    if (lo[at + k] !== SCRATCH[k]) {
+      const network = formatCidr({ family, network: lo.slice(at, at + w), prefixLength: length });
+      throw new TagwallError(
+        'TW_HOST_BITS_SET',
+        `'${entry}' has host bits set: the network is ${network} (ask to normalise to accept it)`,
+      );
     }
   }
 }
 
+/** `first-last`, both of `family`, first ≤ last. */
+function parseRangeInto(entry: string, dash: number, family: Family, lo: Uint32Array, hi: Uint32Array, at: number): void {
+  const w = family === 'ipv4' ? 1 : 4;
+  const parse = family === 'ipv4' ? parseIPv4Into : parseIPv6Into;
+  const first = entry.slice(0, dash).trim();
+  const last = entry.slice(dash + 1).trim();
+  if (sniffFamily(last) !== family) {
+    throw new TagwallError('TW_INVALID_RANGE', `range '${entry}' mixes IPv4 and IPv6`);
+  }
+  parse(first, 0, first.length, lo, at);
+  parse(last, 0, last.length, hi, at);
+  if (compareWords(lo, at, hi, at, w) > 0) {
+    throw new TagwallError('TW_INVALID_RANGE', `range '${entry}' ends before it starts`);
+  }
+}
