@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { domainOf, IntervalSet, radixSortByWords, wordsToBigInt } from './intervals.js';
+import { IPV6 } from './ip.js';
+
+// A one-word domain small enough to enumerate: every law is checked against plain membership.
+const TINY = domainOf('tiny', 1, [63]);
+const VALUES = Array.from({ length: 64 }, (_, v) => v);
+
+const arbTinyRanges = fc.array(fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 })), { maxLength: 6 });
+const arbTiny = arbTinyRanges.map((ranges) => IntervalSet.fromRanges(TINY, ranges.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const)));
+const members = (set: IntervalSet): boolean[] => VALUES.map((v) => set.hasNumber(v));
+
+describe('IntervalSet on an enumerable domain', () => {
+  it('fromRanges holds exactly the values of its ranges, in canonical form', () => {
+    fc.assert(
+      fc.property(arbTinyRanges, (ranges) => {
+        const set = IntervalSet.fromRanges(TINY, ranges.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const));
+        const expected = VALUES.map((v) => ranges.some(([a, b]) => v >= Math.min(a, b) && v <= Math.max(a, b)));
+        expect(members(set)).toEqual(expected);
+        // canonical: sorted, disjoint, not even touching
+        const r = set.ranges();
+        for (let i = 1; i < r.length; i++) expect(r[i]![0]).toBeGreaterThan(r[i - 1]![1] + 1);
+        expect(() => IntervalSet.fromCanonicalBounds(TINY, set.bounds)).not.toThrow();
+      }),
+    );
+  });
+
+  it('union, intersection, difference and complement agree with membership', () => {
+    fc.assert(
+      fc.property(arbTiny, arbTiny, (a, b) => {
+        const [ma, mb] = [members(a), members(b)];
+        expect(members(a.union(b))).toEqual(ma.map((x, i) => x || mb[i]));
+        expect(members(a.intersection(b))).toEqual(ma.map((x, i) => x && mb[i]));
+        expect(members(a.difference(b))).toEqual(ma.map((x, i) => x && !mb[i]));
+        expect(members(a.complement())).toEqual(ma.map((x) => !x));
+        expect(a.isSubsetOf(b)).toBe(ma.every((x, i) => !x || mb[i]));
+        expect(a.overlaps(b)).toBe(ma.some((x, i) => x && mb[i]));
+        expect(a.equals(b)).toBe(ma.every((x, i) => x === mb[i]));
+        expect(a.size()).toBe(BigInt(ma.filter(Boolean).length));
+        expect(a.isEmpty()).toBe(!ma.some(Boolean));
+        expect(a.isFull()).toBe(ma.every(Boolean));
+      }),
+    );
+  });
+
+  it('obeys the algebraic laws', () => {
+    fc.assert(
+      fc.property(arbTiny, arbTiny, arbTiny, (a, b, c) => {
+        expect(a.union(b).equals(b.union(a))).toBe(true);
+        expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
+        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
+        expect(a.intersection(b).intersection(c).equals(a.intersection(b.intersection(c)))).toBe(true);
+        expect(a.intersection(b.union(c)).equals(a.intersection(b).union(a.intersection(c)))).toBe(true);
+        expect(a.union(b.intersection(c)).equals(a.union(b).intersection(a.union(c)))).toBe(true);
+        expect(a.union(b).complement().equals(a.complement().intersection(b.complement()))).toBe(true);
+        expect(a.intersection(b).complement().equals(a.complement().union(b.complement()))).toBe(true);
+        expect(a.complement().complement().equals(a)).toBe(true);
+        expect(a.union(a.intersection(b)).equals(a)).toBe(true); // absorption
+        expect(a.difference(b).isSubsetOf(a)).toBe(true);
+        expect(a.difference(b).intersection(b).isEmpty()).toBe(true);
+        expect(a.isSubsetOf(b)).toBe(a.union(b).equals(b));
+        expect(a.union(b).size()).toBe(a.size() + b.size() - a.intersection(b).size());
+      }),
+    );
+  });
+
+  it('rejects bounds that are not canonical', () => {
+    expect(() => IntervalSet.fromCanonicalBounds(TINY, Uint32Array.of(5, 3))).toThrow(/lo > hi/);
+    expect(() => IntervalSet.fromCanonicalBounds(TINY, Uint32Array.of(1, 3, 4, 6))).toThrow(/touch/);
+    expect(() => IntervalSet.fromCanonicalBounds(TINY, Uint32Array.of(1, 64))).toThrow(/maximum/);
+    expect(() => IntervalSet.empty(TINY).union(IntervalSet.empty(IPV6))).toThrow(TypeError);
+  });
+});
+
+// 128-bit sets against a BigInt reference: sort, merge and complement done the obvious way.
+type Big = Array<[bigint, bigint]>;
+const MAX128 = (1n << 128n) - 1n;
+function normalize(ranges: Big): Big {
+  const sorted = [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const out: Big = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function toBig(set: IntervalSet): Big {
+  const out: Big = [];
+  for (let i = 0; i < set.intervalCount; i++) out.push([wordsToBigInt(set.lo(i), 0, 4), wordsToBigInt(set.hi(i), 0, 4)]);
+  return out;
+}
+function fromBig(ranges: Big): IntervalSet {
+  const words = (v: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((s) => Number((v >> s) & 0xffffffffn)));
+  return ranges.map(([lo, hi]) => IntervalSet.range(IPV6, words(lo), words(hi))).reduce((a, b) => a.union(b), IntervalSet.empty(IPV6));
+}
+const complementBig = (ranges: Big): Big => {
+  const out: Big = [];
+  let next = 0n;
+  for (const [lo, hi] of ranges) {
+    if (lo > next) out.push([next, lo - 1n]);
+    next = hi + 1n;
+  }
+  if (next <= MAX128) out.push([next, MAX128]);
+  return out;
+};
+// Values clustered near a few bases (and the edges 0 and 2^128-1) so that ranges overlap and touch, and carries
+// cross word boundaries.
+const arb128 = fc.oneof(
+  fc.constantFrom(0n, MAX128, (1n << 32n) - 1n, 1n << 32n, (1n << 64n) - 1n, 1n << 64n, (1n << 96n) - 1n),
+  fc.tuple(fc.constantFrom(0n, 1n << 64n, (1n << 96n) - 8n, MAX128 - 40n), fc.bigInt({ min: 0n, max: 40n })).map(([base, d]) => (base + d > MAX128 ? MAX128 : base + d)),
+  fc.bigInt({ min: 0n, max: MAX128 }),
+);
+const arbBig = fc.array(fc.tuple(arb128, arb128).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]), { maxLength: 5 }).map(normalize);
+
+describe('IntervalSet over 128-bit values (IPv6)', () => {
+  it('matches a BigInt reference for every operation', () => {
+    fc.assert(
+      fc.property(arbBig, arbBig, (a, b) => {
+        const [sa, sb] = [fromBig(a), fromBig(b)];
+        expect(toBig(sa)).toEqual(a);
+        expect(toBig(sa.union(sb))).toEqual(normalize([...a, ...b]));
+        expect(toBig(sa.complement())).toEqual(complementBig(a));
+        const inter = complementBig(normalize([...complementBig(a), ...complementBig(b)]));
+        expect(toBig(sa.intersection(sb))).toEqual(inter);
+        expect(toBig(sa.difference(sb))).toEqual(complementBig(normalize([...complementBig(a), ...b])));
+        expect(sa.overlaps(sb)).toBe(inter.length > 0);
+        expect(sa.isSubsetOf(sb)).toBe(sa.difference(sb).isEmpty());
+        expect(sa.size()).toBe(a.reduce((n, [lo, hi]) => n + hi - lo + 1n, 0n));
+      }),
+    );
+  });
+});
+
+describe('radixSortByWords', () => {
+  const stableSort = (keys: Uint32Array, w: number, count: number): number[] =>
+    Array.from({ length: count }, (_, i) => i).sort((x, y) => {
+      for (let k = 0; k < w; k++) {
+        const a = keys[x * w + k]!;
+        const b = keys[y * w + k]!;
+        if (a !== b) return a < b ? -1 : 1;
+      }
+      return x - y;
+    });
+
+  it.each([1, 4])('sorts %i-word keys exactly like a stable comparator sort', (w) => {
+    const word = fc.oneof(fc.constantFrom(0, 1, 0x7ff, 0x800, 0xffffffff, 0x80000000), fc.nat({ max: 0xffffffff }), fc.nat({ max: 7 }));
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: w, maxLength: w }), { maxLength: 60 }), (rows) => {
+        const keys = Uint32Array.from(rows.flat());
+        expect([...radixSortByWords(keys, w, rows.length)]).toEqual(stableSort(keys, w, rows.length));
+      }),
+    );
+  });
+
+  it('handles no keys, one key and all-equal keys', () => {
+    expect([...radixSortByWords(new Uint32Array(0), 1, 0)]).toEqual([]);
+    expect([...radixSortByWords(Uint32Array.of(5), 1, 1)]).toEqual([0]);
+    expect([...radixSortByWords(new Uint32Array(12).fill(9), 4, 3)]).toEqual([0, 1, 2]);
+  });
+});

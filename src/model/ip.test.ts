@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { forEachCidrOf, formatIPv4, formatIPv6, parseAddress } from './ip.js';
+
+const words = (text: string): Uint32Array => parseAddress(text).words;
+
+describe('IPv6 text (RFC 5952)', () => {
+  it.each([
+    ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'], // first of two equal runs
+    ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'], // the longer run, not the first
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'], // a single zero group is not shortened
+    ['0:0:0:0:0:0:0:0', '::'],
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['1:0:0:0:0:0:0:0', '1::'],
+    ['FFFF:ffff::ABCD', 'ffff:ffff::abcd'],
+    ['::ffff:192.0.2.1', '::ffff:c000:201'],
+    ['64:ff9b::10.1.2.3', '64:ff9b::a01:203'],
+  ])('%s prints as %s', (input, expected) => {
+    expect(formatIPv6(words(input))).toBe(expected);
+  });
+
+  it('prints IPv4 dotted quads', () => {
+    expect(formatIPv4(0)).toBe('0.0.0.0');
+    expect(formatIPv4(0xffffffff)).toBe('255.255.255.255');
+    expect(formatIPv4(words('20.150.1.1')[0]!)).toBe('20.150.1.1');
+  });
+});
+
+describe('forEachCidrOf', () => {
+  const blocks = (lo: string, hi: string): string[] => {
+    const out: string[] = [];
+    const { family, words: first } = parseAddress(lo);
+    forEachCidrOf(first, words(hi), first.length, (network, length) =>
+      out.push(`${family === 'ipv4' ? formatIPv4(network[0]!) : formatIPv6(network)}/${length}`),
+    );
+    return out;
+  };
+
+  it('covers the whole space with one block', () => {
+    expect(blocks('0.0.0.0', '255.255.255.255')).toEqual(['0.0.0.0/0']);
+    expect(blocks('::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toEqual(['::/0']);
+  });
+
+  it('splits unaligned ranges at word boundaries', () => {
+    expect(blocks('0.0.0.1', '255.255.255.254')).toHaveLength(62);
+    expect(blocks('::ffff:ffff', '::1:0:0')).toEqual(['::ffff:ffff/128', '::1:0:0/128']);
+    expect(blocks('0:0:0:1::', '0:0:0:2::ffff')).toEqual(['0:0:0:1::/64', '0:0:0:2::/112']);
+  });
+});
