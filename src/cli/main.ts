@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
-import { EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
+import { EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotInfo } from './snapshot.js';
 import { runTags } from './tags.js';
 import { VERSION } from '../version.js';
@@ -33,7 +33,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
     .option('--ranges', 'print maximal address ranges instead of CIDR blocks')
     .addHelpText('after', '\nExamples:\n  tagwall expand Storage.WestUS\n  tagwall expand AzureMachineLearning.WestUS --json\n  tagwall expand "BatchNodeManagement.*" --family ipv4 --format csv')
-    .action((tags: string[], options, command: Command) => setExitCode(runExpand(tags, command.optsWithGlobals(), io)));
+    .action((tags: string[], _options, command: Command) => setExitCode(runExpand(tags, command.optsWithGlobals(), io)));
 
   program
     .command('tags')
@@ -42,7 +42,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(snapshotOption())
     .option('--region <region>', 'only the tags of one region (ARM name such as westus, or francecentral)')
     .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
-    .action((options, command: Command) => setExitCode(runTags(command.optsWithGlobals(), io)));
+    .action((_options, command: Command) => setExitCode(runTags(command.optsWithGlobals(), io)));
 
   const snapshot = program.command('snapshot').description('inspect and compare service-tag snapshots');
   snapshot
@@ -50,14 +50,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('cloud, change number, date and size of a snapshot (all embedded defaults when none is named)')
     .addOption(cloudOption())
     .addOption(snapshotOption())
-    .action((options, command: Command) => setExitCode(runSnapshotInfo(command.optsWithGlobals(), io)));
+    .action((_options, command: Command) => setExitCode(runSnapshotInfo(command.optsWithGlobals(), io)));
   snapshot
     .command('diff')
     .description('tags added, removed and changed between two snapshots; exit 1 when they differ')
     .argument('<old>', 'snapshot file, or embedded[:cloud]')
     .argument('<new>', 'snapshot file, or embedded[:cloud]')
     .option('--tag <tag...>', 'only these tags (names or globs), with their prefixes listed')
-    .action((from: string, to: string, options, command: Command) =>
+    .action((from: string, to: string, _options, command: Command) =>
       setExitCode(runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
     );
 

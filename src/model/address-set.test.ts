@@ -2,6 +2,7 @@ import { containsCidr, excludeCidr, mergeCidr, normalizeCidr, overlapCidr, parse
 import fc from 'fast-check';
 import IPCIDR from 'ip-cidr';
 import { describe, expect, it } from 'vitest';
+import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { TagwallError, type ErrorCode } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { formatIPv6, parseAddress } from './ip.js';
@@ -131,9 +132,9 @@ describe('AddressSet.parse', () => {
       fc.property(fc.oneof(arbV4Cidr, arbV6Cidr), (cidr) => {
         const oracle = new IPCIDR(cidr);
         const range = AddressSet.fromStrings([cidr]).toRanges()[0]!;
-        const [first, last = first] = range.split('-');
-        expect(parseAddress(first!).words).toEqual(parseAddress(oracle.start() as string).words);
-        expect(parseAddress(last).words).toEqual(parseAddress(oracle.end() as string).words);
+        const [first, last] = range.split('-') as [string, string?];
+        expect(parseAddress(first).words).toEqual(parseAddress(oracle.start() as string).words);
+        expect(parseAddress(last ?? first).words).toEqual(parseAddress(oracle.end() as string).words);
       }),
     );
   });
@@ -163,17 +164,7 @@ describe('AddressSet algebra', () => {
   it('obeys the laws of a Boolean algebra', () => {
     fc.assert(
       fc.property(arbSet, arbSet, arbSet, (a, b, c) => {
-        expect(a.union(b).equals(b.union(a))).toBe(true);
-        expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
-        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
-        expect(a.intersection(b.union(c)).equals(a.intersection(b).union(a.intersection(c)))).toBe(true);
-        expect(a.union(b.intersection(c)).equals(a.union(b).intersection(a.union(c)))).toBe(true);
-        expect(a.union(b).complement().equals(a.complement().intersection(b.complement()))).toBe(true);
-        expect(a.complement().complement().equals(a)).toBe(true);
-        expect(a.difference(b).isSubsetOf(a)).toBe(true);
-        expect(a.difference(b).intersection(b).isEmpty()).toBe(true);
-        expect(a.isSubsetOf(b)).toBe(a.union(b).equals(b));
-        expect(a.overlaps(b)).toBe(!a.intersection(b).isEmpty());
+        expectBooleanAlgebra(a, b, c);
         for (const family of ['ipv4', 'ipv6'] as const) {
           expect(a.union(b).size(family)).toBe(a.size(family) + b.size(family) - a.intersection(b).size(family));
         }

@@ -172,43 +172,38 @@ export class AddressSet {
   /** The minimal list of CIDR blocks, IPv4 first, each family in address order. */
   toCidrs(family?: Family): CidrBlock[] {
     const blocks: CidrBlock[] = [];
-    for (const f of family ? [family] : FAMILIES) {
-      const set = this.of(f);
-      for (let i = 0; i < set.intervalCount; i++) {
-        forEachCidrOf(set.lo(i), set.hi(i), set.width, (network, prefixLength) => {
-          blocks.push({ family: f, network: network.slice(), prefixLength });
-        });
-      }
-    }
+    this.forEachCidr(family, (f, network, prefixLength) => blocks.push({ family: f, network: network.slice(), prefixLength }));
     return blocks;
   }
 
   /** The minimal CIDR list as strings (`20.150.0.0/17`, `2603:1030::/48`). */
   toCidrStrings(family?: Family): string[] {
     const out: string[] = [];
-    for (const f of family ? [family] : FAMILIES) {
-      const set = this.of(f);
-      for (let i = 0; i < set.intervalCount; i++) {
-        forEachCidrOf(set.lo(i), set.hi(i), set.width, (network, prefixLength) => {
-          out.push(`${formatAddress(f, network)}/${prefixLength}`);
-        });
-      }
-    }
+    this.forEachCidr(family, (f, network, prefixLength) => out.push(`${formatAddress(f, network)}/${prefixLength}`));
     return out;
   }
 
   /** The maximal ranges as `first-last` (or just `address` for a single one). */
   toRanges(family?: Family): string[] {
     const out: string[] = [];
+    this.forEachInterval(family, (f, lo, hi) => {
+      const [first, last] = [formatAddress(f, lo), formatAddress(f, hi)];
+      out.push(first === last ? first : `${first}-${last}`);
+    });
+    return out;
+  }
+
+  /** Each maximal interval, IPv4 first, in address order (views, valid during the call). */
+  private forEachInterval(family: Family | undefined, visit: (family: Family, lo: Uint32Array, hi: Uint32Array) => void): void {
     for (const f of family ? [family] : FAMILIES) {
       const set = this.of(f);
-      for (let i = 0; i < set.intervalCount; i++) {
-        const lo = formatAddress(f, set.lo(i));
-        const hi = formatAddress(f, set.hi(i));
-        out.push(lo === hi ? lo : `${lo}-${hi}`);
-      }
+      for (let i = 0; i < set.intervalCount; i++) visit(f, set.lo(i), set.hi(i));
     }
-    return out;
+  }
+
+  /** Each block of the minimal CIDR list (the network is a scratch view, valid during the call). */
+  private forEachCidr(family: Family | undefined, visit: (family: Family, network: Uint32Array, prefixLength: number) => void): void {
+    this.forEachInterval(family, (f, lo, hi) => forEachCidrOf(lo, hi, lo.length, (network, length) => visit(f, network, length)));
   }
 
   toString(): string {

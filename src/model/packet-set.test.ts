@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { TagwallError } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { HostSet } from './hostnames.js';
@@ -129,27 +130,17 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
   it('obeys commutativity, associativity, distributivity and De Morgan', () => {
     fc.assert(
       fc.property(arbSet, arbSet, arbSet, (a, b, c) => {
-        expect(a.union(b).equals(b.union(a))).toBe(true);
-        expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
-        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
-        expect(a.intersection(b).intersection(c).equals(a.intersection(b.intersection(c)))).toBe(true);
-        expect(a.intersection(b.union(c)).equals(a.intersection(b).union(a.intersection(c)))).toBe(true);
-        expect(a.union(b.intersection(c)).equals(a.union(b).intersection(a.union(c)))).toBe(true);
-        // De Morgan relative to the universe and to the whole packet space.
+        expectBooleanAlgebra(a, b, c);
+        // De Morgan relative to the universe, too: the complements above leave it.
         expect(UNIVERSE.difference(a.union(b)).equals(UNIVERSE.difference(a).intersection(UNIVERSE.difference(b)))).toBe(true);
-        expect(a.union(b).complement().equals(a.complement().intersection(b.complement()))).toBe(true);
-        expect(a.intersection(b).complement().equals(a.complement().union(b.complement()))).toBe(true);
       }),
       { numRuns: 60 },
     );
   });
 
-  it('a − b ⊆ a, (a − b) ∩ b = ∅, double complement', () => {
+  it('a ∪ ¬a is every packet', () => {
     fc.assert(
-      fc.property(arbSet, arbSet, (a, b) => {
-        expect(a.difference(b).isSubsetOf(a)).toBe(true);
-        expect(a.difference(b).intersection(b).isEmpty()).toBe(true);
-        expect(a.complement().complement().equals(a)).toBe(true);
+      fc.property(arbSet, (a) => {
         expect(a.union(a.complement()).equals(PacketSet.ALL)).toBe(true);
       }),
       { numRuns: 100 },

@@ -86,18 +86,22 @@ interface Dimension {
   outside(a: Box, b: Box): Box | undefined;
 }
 
-function intervalDimension(name: string, key: 'src' | 'dst' | 'srcPorts' | 'dstPorts'): Dimension {
-  return {
-    name,
-    intersect(a, b) {
-      const values = a[key].intersection(b[key]);
-      return values.isEmpty() ? undefined : { ...a, [key]: values };
-    },
-    outside(a, b) {
-      const values = a[key].difference(b[key]);
-      return values.isEmpty() ? undefined : { ...a, [key]: values };
-    },
+/** The operations a box dimension's values share (IntervalSet, ProtocolSet and HostSet all have them). */
+interface DimensionValues {
+  intersection(other: never): DimensionValues;
+  difference(other: never): DimensionValues;
+  isEmpty(): boolean;
+}
+
+type SetKey = 'protocols' | 'hosts' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
+
+/** A dimension whose values are a set type; `a[key]` and `b[key]` are always of the same type, so the casts hold. */
+function setDimension(name: string, key: SetKey): Dimension {
+  const combine = (a: Box, b: Box, operation: 'intersection' | 'difference'): Box | undefined => {
+    const result = (a[key] as DimensionValues)[operation](b[key] as never);
+    return result.isEmpty() ? undefined : { ...a, [key]: result };
   };
+  return { name, intersect: (a, b) => combine(a, b, 'intersection'), outside: (a, b) => combine(a, b, 'difference') };
 }
 
 // Order matters only for how a difference fragments: coarse, rarely-split dimensions first keeps boxes few.
@@ -113,32 +117,12 @@ const DIMENSIONS: readonly Dimension[] = [
       return directions === 0 ? undefined : { ...a, directions };
     },
   },
-  {
-    name: 'protocol',
-    intersect: (a, b) => {
-      const protocols = a.protocols.intersection(b.protocols);
-      return protocols.isEmpty() ? undefined : { ...a, protocols };
-    },
-    outside: (a, b) => {
-      const protocols = a.protocols.difference(b.protocols);
-      return protocols.isEmpty() ? undefined : { ...a, protocols };
-    },
-  },
-  {
-    name: 'host',
-    intersect: (a, b) => {
-      const hosts = a.hosts.intersection(b.hosts);
-      return hosts.isEmpty() ? undefined : { ...a, hosts };
-    },
-    outside: (a, b) => {
-      const hosts = a.hosts.difference(b.hosts);
-      return hosts.isEmpty() ? undefined : { ...a, hosts };
-    },
-  },
-  intervalDimension('destination port', 'dstPorts'),
-  intervalDimension('destination', 'dst'),
-  intervalDimension('source', 'src'),
-  intervalDimension('source port', 'srcPorts'),
+  setDimension('protocol', 'protocols'),
+  setDimension('host', 'hosts'),
+  setDimension('destination port', 'dstPorts'),
+  setDimension('destination', 'dst'),
+  setDimension('source', 'src'),
+  setDimension('source port', 'srcPorts'),
 ];
 
 function boxesOverlap(a: Box, b: Box): boolean {

@@ -12,7 +12,7 @@
  *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
  */
 import { TagwallError } from '../errors.js';
-import { nodeZlib } from './builtins.js';
+import { nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
 import type { PrefixCount, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';

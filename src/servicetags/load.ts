@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { TagwallError, withLocation } from '../errors.js';
-import { nodeFs, nodeZlib } from './builtins.js';
+import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
 import { PrefixWriter } from './prefix-codec.js';

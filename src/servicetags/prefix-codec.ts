@@ -10,7 +10,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
-import { compareWords, IntervalSet, type IntervalDomain } from '../model/intervals.js';
+import { IntervalSet } from '../model/intervals.js';
 import {
   applyPrefix,
   bitsOf,
@@ -147,12 +147,8 @@ export function decodePrefixStrings(bytes: Uint8Array, start: number, end: numbe
 }
 
 /**
- * The AddressSet of the prefixes in `bytes[start, end)`; the counts size the arrays they are decoded into.
- *
- * Microsoft publishes each tag's prefixes per family in address order without overlaps (all 6,078 lists of
- * Public 20251028), so they are merged in one pass as they are read. Only a list out of order goes through
- * the interval core's bulk path: its radix sort makes 65,536-bucket passes that cost 5-9 ms in a fresh process
- * even for 50 prefixes, which is most of the budget of a CLI call.
+ * The address set of one tag's encoded prefixes. Microsoft publishes each tag's prefixes per family in address
+ * order, so IntervalSet.fromUnsorted finds them sorted and merges them in one pass.
  */
 export function decodeAddressSet(
   bytes: Uint8Array,
@@ -161,78 +157,27 @@ export function decodeAddressSet(
   ipv4Count: number,
   ipv6Count: number,
 ): AddressSet {
-  const v4 = new SortedMerger(1, ipv4Count);
-  const v6 = new SortedMerger(4, ipv6Count);
+  const v4lo = new Uint32Array(ipv4Count);
+  const v4hi = new Uint32Array(ipv4Count);
+  const v6lo = new Uint32Array(4 * ipv6Count);
+  const v6hi = new Uint32Array(4 * ipv6Count);
   const network = new Uint32Array(4);
+  let n4 = 0;
+  let n6 = 0;
   for (let at = start; at < end; ) {
     const header = readPrefix(bytes, at, network);
     const length = lengthOfHeader(header);
-    if (header < IPV6_HEADER_BASE) v4.add(network, length);
-    else v6.add(network, length);
+    if (header < IPV6_HEADER_BASE) {
+      if (n4 === ipv4Count) throw new RangeError('more IPv4 prefixes than counted');
+      applyPrefix(network, 0, length, 1, v4lo, n4, v4hi, n4);
+      n4++;
+    } else {
+      if (n6 === ipv6Count) throw new RangeError('more IPv6 prefixes than counted');
+      applyPrefix(network, 0, length, 4, v6lo, 4 * n6, v6hi, 4 * n6);
+      n6++;
+    }
     at += encodedSize(header);
   }
-  if (v4.count !== ipv4Count || v6.count !== ipv6Count) throw new RangeError('prefix counts do not match the data');
-  return AddressSet.fromIntervalSets(v4.finish(IPV4), v6.finish(IPV6));
-}
-
-/**
- * Collects the intervals of one family: merged on the fly while they arrive in order, kept raw (for
- * IntervalSet.fromUnsorted) from the first one that does not.
- */
-class SortedMerger {
-  count = 0;
-  private readonly lo: Uint32Array;
-  private readonly hi: Uint32Array;
-  /** Intervals written to lo/hi: merged ones while in order, else one per prefix. */
-  private written = 0;
-  private inOrder = true;
-
-  constructor(
-    private readonly w: 1 | 4,
-    capacity: number,
-  ) {
-    this.lo = new Uint32Array(capacity * w);
-    this.hi = new Uint32Array(capacity * w);
-  }
-
-  add(network: Uint32Array, length: number): void {
-    if (this.count === this.lo.length / this.w) throw new RangeError('more prefixes than counted');
-    this.count++;
-    const w = this.w;
-    const at = this.written * w;
-    applyPrefix(network, 0, length, w, this.lo, at, this.hi, at);
-    if (this.inOrder && this.written > 0) {
-      const last = at - w;
-      if (compareWords(this.lo, at, this.lo, last, w) < 0) {
-        this.inOrder = false;
-      } else if (compareWords(this.lo, at, this.hi, last, w) <= 0 || isSuccessor(this.hi, last, this.lo, at, w)) {
-        // Overlaps or touches the previous interval: extend it instead of starting a new one.
-        if (compareWords(this.hi, at, this.hi, last, w) > 0) this.hi.copyWithin(last, at, at + w);
-        return;
-      }
-    }
-    this.written++;
-  }
-
-  finish(domain: IntervalDomain): IntervalSet {
-    const w = this.w;
-    if (!this.inOrder) return IntervalSet.fromUnsorted(domain, this.lo, this.hi, this.written);
-    const bounds = new Uint32Array(2 * w * this.written);
-    for (let i = 0; i < this.written; i++) {
-      bounds.set(this.lo.subarray(i * w, i * w + w), 2 * w * i);
-      bounds.set(this.hi.subarray(i * w, i * w + w), 2 * w * i + w);
-    }
-    return IntervalSet.fromCanonicalBounds(domain, bounds);
-  }
-}
-
-/** True when a[ai..] + 1 equals b[bi..] over w words. */
-function isSuccessor(a: Uint32Array, ai: number, b: Uint32Array, bi: number, w: number): boolean {
-  let carry = 1;
-  for (let k = w - 1; k >= 0; k--) {
-    const sum = a[ai + k]! + carry;
-    carry = sum > 0xffffffff ? 1 : 0;
-    if (sum >>> 0 !== b[bi + k]) return false;
-  }
-  return carry === 0;
+  if (n4 !== ipv4Count || n6 !== ipv6Count) throw new RangeError('prefix counts do not match the data');
+  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
 }

@@ -3,11 +3,10 @@
  * It comes from a user's file (JSON, plain or gzip, or tagwall's own embedded form) or from the snapshot
  * embedded in the package for each cloud (defaultSnapshot).
  */
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { TagwallError } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
-import { nodeFs } from './builtins.js';
+import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
 import { parseServiceTagsJson, readBytes } from './load.js';
@@ -24,13 +23,8 @@ export type { PrefixCount, ServiceTagInfo, SnapshotInfo } from './types.js';
 
 type Micromatch = typeof import('micromatch');
 
-// micromatch (and picomatch under it) cost ~30 ms to import here, a quarter of a whole CLI call; only glob
-// matching needs it, so it is required on first use.
-let micromatchModule: Micromatch | undefined;
-function micromatch(): Micromatch {
-  micromatchModule ??= createRequire(import.meta.url)('micromatch') as Micromatch;
-  return micromatchModule;
-}
+// Only glob matching needs micromatch (and picomatch under it), ~30 ms to load: see internal/lazy.ts.
+const micromatch = lazy(() => requireModule<Micromatch>('micromatch'));
 
 export class Snapshot {
   readonly info: SnapshotInfo;

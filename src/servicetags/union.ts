@@ -3,8 +3,7 @@ import { AddressSet } from '../model/address-set.js';
 
 /**
  * Unions in a balanced tree of pairs: each level is one linear merge over everything, so k sets of n intervals
- * in total cost O(n log k), where folding left to right re-merges the growing result k times. No sorting is
- * involved, which keeps a fresh CLI process away from the interval core's radix sort (see prefix-codec.ts).
+ * in total cost O(n log k), where folding left to right re-merges the growing result k times.
  */
 export function unionAll(sets: readonly AddressSet[]): AddressSet {
   if (sets.length === 0) return AddressSet.EMPTY;

@@ -6,22 +6,16 @@
  * does not say which rule matched, so it flags `*.blob.core.windows.net` exactly like `*.co.uk`. `tldts` reports
  * `isIcann` / `isPrivate`, which is the distinction the wildcard check needs. (`psl` stays a test-only oracle.)
  */
-import { createRequire } from 'node:module';
+import { lazy, requireModule } from '../../internal/lazy.js';
 
 type Tldts = typeof import('tldts');
 
-let loaded: Tldts | undefined;
-
 /**
- * Loaded on first use, because most runs never validate a wildcard. Measured on the dev machine (Node 20, mean of
- * 20 runs): `node -e 0` ≈ 110 ms; `await import('tldts')` adds ≈ 65 ms (its ESM build is many small files),
- * `require('tldts')` ≈ 20 ms (one CJS file). `createRequire` takes the CJS path and works the same from ESM
- * source, vitest, and both tsup builds (`shims: true` provides `import.meta.url` in the CJS bundle).
+ * Loaded on first use, because most runs never validate a wildcard (internal/lazy.ts). Measured on the dev
+ * machine (Node 20, mean of 20 runs): `await import('tldts')` adds ≈ 65 ms to `node -e 0` (its ESM build is many
+ * small files), `require('tldts')` ≈ 20 ms (one CJS file), so it is required.
  */
-function tldts(): Tldts {
-  loaded ??= createRequire(import.meta.url)('tldts') as Tldts;
-  return loaded;
-}
+const tldts = lazy(() => requireModule<Tldts>('tldts'));
 
 export interface PublicSuffixInfo {
   /** The longest public suffix of the name (the name itself when it is one). */
