@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 import { cpSync } from 'node:fs';
 
+// Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is ESM only (it is run, never imported).
 // Embedded snapshots are data files next to the bundles (dist/snapshots/), read lazily at run time.
 export default defineConfig([
