@@ -8,6 +8,9 @@ import { runExpand } from './expand.js';
 import { EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotInfo } from './snapshot.js';
 import { runTags } from './tags.js';
+import { registerAnalysisCommands } from './analysis.js';
+import { registerCatalogCommands } from './catalog.js';
+import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 
 const cloudOption = (): Option =>
@@ -61,10 +64,19 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       setExitCode(runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
     );
 
-  for (const command of [program, ...program.commands, ...snapshot.commands]) {
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
-  }
+  const context: CommandContext = { io, setExitCode };
+  registerCatalogCommands(program, context);
+  registerAnalysisCommands(program, context);
+
+  forEachCommand(program, (command) =>
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} }),
+  );
   return program;
+}
+
+function forEachCommand(command: Command, visit: (command: Command) => void): void {
+  visit(command);
+  for (const child of command.commands) forEachCommand(child, visit);
 }
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
