@@ -22,7 +22,19 @@ export type ErrorCode =
   | 'TW_UNKNOWN_CLOUD'
   | 'TW_UNKNOWN_REGION'
   | 'TW_FILE'
-  | 'TW_USAGE';
+  | 'TW_USAGE'
+  // catalogue and requirement files
+  | 'TW_INVALID_REQUIREMENTS'
+  | 'TW_DUPLICATE_ID'
+  | 'TW_UNKNOWN_SCENARIO'
+  | 'TW_UNKNOWN_OPTION'
+  | 'TW_INVALID_OPTION'
+  | 'TW_NO_REGIONAL_TAG'
+  // analysis and targets
+  | 'TW_INVALID_OPERAND'
+  | 'TW_UNKNOWN_TARGET'
+  | 'TW_INVALID_CONFIG'
+  | 'TW_UNSUPPORTED_CONFIG';
 
 /** Where bad input was found. Every field is optional; the more the caller knows, the more it fills in. */
 export interface SourceLocation {

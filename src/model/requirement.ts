@@ -26,6 +26,12 @@ export type Endpoint =
   /** A URL pattern: a host pattern and a path prefix (`/` for the whole site). */
   | { readonly kind: 'url'; readonly pattern: HostPattern; readonly path: string };
 
+/** One ICMP type, and one code of it or (code absent) all its codes. */
+export interface IcmpMatch {
+  readonly type: number;
+  readonly code?: number;
+}
+
 /** Where a requirement comes from: the article (by title) and its section. */
 export interface Provenance {
   readonly article: string;
@@ -39,6 +45,11 @@ export interface Requirement {
   readonly protocols: ProtocolSet;
   /** Destination ports (TCP/UDP); "any" for protocols without ports. */
   readonly ports: PortSet;
+  /**
+   * ICMP / ICMPv6 types (and optionally codes) when the requirement is about ICMP; absent means every type.
+   * Only meaningful when `protocols` holds ICMP (1) or ICMPv6 (58).
+   */
+  readonly icmp?: readonly IcmpMatch[];
   readonly sources: readonly Endpoint[];
   readonly destinations: readonly Endpoint[];
   /** Why the traffic is needed, in tagwall's own words. */
@@ -50,6 +61,8 @@ export interface Requirement {
 
 export interface RequirementSet {
   readonly name?: string;
+  /** Where the set came from (`scenario:compute-no-public-ip`, a file path), for reports. */
+  readonly origin?: string;
   readonly requirements: readonly Requirement[];
 }
 
