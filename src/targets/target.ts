@@ -66,6 +66,24 @@ export interface ParseContext {
   readonly options: TargetOptionValues;
 }
 
+/**
+ * What a target can express, declared once per target (`capabilities.ts`, as aerleon's generators declare theirs)
+ * and shown as the capability table in docs/targets/. Anything outside it becomes a diagnostic with `lost`.
+ */
+export interface Capabilities {
+  readonly directions: readonly ('in' | 'out')[];
+  /** `any` = every IP protocol; otherwise the protocols it can name. */
+  readonly protocols: 'any' | readonly ('tcp' | 'udp' | 'icmp' | 'icmpv6')[];
+  readonly icmpTypes: boolean;
+  readonly families: readonly ('ipv4' | 'ipv6')[];
+  /** Service tags by name (NSG, Azure Firewall) or only their expanded prefixes. */
+  readonly serviceTags: 'named' | 'expanded';
+  /** Host names: exact and `*.suffix` at the application layer, exact only, or none. */
+  readonly hosts: 'wildcard' | 'exact' | 'none';
+  readonly urlPaths: boolean;
+  readonly sourcePorts: boolean;
+}
+
 export interface Target {
   /** The `--target` name: `azure-firewall`, `azure-firewall-classic`, `nsg`, `udr`, `iptables`, `nftables`, `panos`. */
   readonly id: string;
@@ -78,6 +96,7 @@ export interface Target {
    * Azure Firewall, UDR): compared symbolically unless the user asks to expand.
    */
   readonly analysisMode: 'symbolic' | 'expanded';
+  readonly capabilities: Capabilities;
   translate(requirements: RequirementSet, context: TranslateContext): Translation;
   /** Parses a config of this target (generated or hand-written); TW_INVALID_CONFIG / TW_UNSUPPORTED_CONFIG with a location. */
   parse(input: ConfigInput, context: ParseContext): RuleSet;
