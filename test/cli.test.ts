@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
+import { tagwall } from './support/cli.js';
 import { AddressSet } from '../src/model/address-set.js';
 import { defaultSnapshot, loadSnapshotFile } from '../src/servicetags/index.js';
 
@@ -11,14 +11,6 @@ const PUBLIC_OLD = `${FIXTURES}ServiceTags_Public_20250728.json.gz`;
 const PUBLIC_NEW = `${FIXTURES}ServiceTags_Public_20251028.json.gz`;
 const CHINA_NEW = `${FIXTURES}ServiceTags_China_20260720.json`;
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-/** Runs the CLI in-process and captures what it printed. */
-function tagwall(...argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 describe('tagwall expand', () => {
   it('prints the minimal CIDR list of a tag from the embedded snapshot, IPv4 first', () => {

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
 import { EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
-import { runSnapshotDiff, runSnapshotInfo } from './snapshot.js';
+import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
 import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
@@ -63,6 +63,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .action((from: string, to: string, _options, command: Command) =>
       setExitCode(runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
     );
+  snapshot
+    .command('import')
+    .description('validate a downloaded ServiceTags_*.json(.gz) and keep it under a dated name')
+    .argument('<file>', 'the snapshot file')
+    .option('--dir <dir>', 'where to keep it', 'servicetags')
+    .option('--force', 'replace a kept file of the same name whose content differs')
+    .action((file: string, _options, command: Command) => setExitCode(runSnapshotImport(file, command.optsWithGlobals(), io)));
 
   const context: CommandContext = { io, setExitCode };
   registerCatalogCommands(program, context);

@@ -2,7 +2,11 @@
 import { diffSnapshots, type SnapshotDiff, type SnapshotInfo } from '../servicetags/index.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { openSnapshot, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
-import { defaultSnapshot, CLOUDS } from '../servicetags/index.js';
+import { defaultSnapshot, parseSnapshot, CLOUDS } from '../servicetags/index.js';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { TagwallError } from '../errors.js';
+import { writeFilesAtomically } from './write-files.js';
 
 export function runSnapshotInfo(options: SnapshotOptions & GlobalOptions, io: CliIo): number {
   const infos: SnapshotInfo[] =
@@ -68,4 +72,60 @@ function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+export interface SnapshotImportOptions extends GlobalOptions {
+  readonly dir?: string;
+  readonly force?: boolean;
+}
+
+/** Microsoft's own file names: ServiceTags_Public_20251028.json (optionally .gz). */
+const MICROSOFT_NAME = /^ServiceTags_(Public|AzureGovernment|China)_(\d{8})\.json(\.gz)?$/i;
+
+/**
+ * `tagwall snapshot import FILE [--dir D]`: validates a downloaded snapshot and keeps it, byte for byte, under a
+ * dated name next to the user's requirements, so `--snapshot` and `impact --from/--to` can name it later.
+ * A file of the same name with other content is refused unless --force: a dated snapshot never changes silently.
+ */
+export function runSnapshotImport(file: string, options: SnapshotImportOptions, io: CliIo): number {
+  const bytes = readInput(file);
+  const snapshot = parseSnapshot(bytes, file);
+  const { cloud, changeNumber } = snapshot.info;
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const microsoft = MICROSOFT_NAME.exec(basename(file));
+  const name = microsoft
+    ? `ServiceTags_${cloud}_${microsoft[2]}.json${gzip ? '.gz' : ''}`
+    : `ServiceTags_${cloud}_change${changeNumber}.json${gzip ? '.gz' : ''}`;
+  const directory = options.dir ?? 'servicetags';
+  const destination = join(directory, name);
+  const existing = readIfExists(destination);
+  const unchanged = existing !== undefined && Buffer.compare(existing, bytes) === 0;
+  if (existing !== undefined && !unchanged && !options.force) {
+    throw new TagwallError('TW_FILE', `${destination} exists with other content (use --force to replace it)`, {
+      location: { file: destination },
+    });
+  }
+  if (!unchanged) writeFilesAtomically([{ path: destination, content: bytes }]);
+  const summary = { file: destination, cloud, changeNumber, tags: snapshot.info.tagCount, unchanged };
+  if (options.json) io.stdout(toJson(summary));
+  else io.stdout(`${unchanged ? 'unchanged' : 'imported'}: ${destination} (${describeInfo(snapshot.info)}, ${snapshot.info.tagCount} tags)\n`);
+  return EXIT_OK;
+}
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new TagwallError('TW_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      location: { file },
+    });
+  }
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
