@@ -1,5 +1,219 @@
-/** Catalogue commands (`tagwall catalog ...`, `import-dependencies`): registered here, implemented in src/catalogue. */
-import type { Command } from 'commander';
+/** Catalogue commands: `tagwall catalog list|show|conflicts|compare` and `tagwall import-dependencies`. */
+import { Option, type Command } from 'commander';
+import { expandedResolver } from '../analysis/resolve.js';
+import {
+  CONFLICTS,
+  compareRequirementSets,
+  conflictsOfScenario,
+  importDependencies,
+  requirementsToData,
+  requirementsToJson,
+  requirementsToYaml,
+  SCENARIOS,
+  formatEndpoint,
+  ARTICLES,
+  type UncoveredRequirement,
+} from '../catalogue/index.js';
+import { TagwallError } from '../errors.js';
+import { formatPacket } from '../model/packet.js';
+import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
+import { nodeFs } from '../internal/lazy.js';
 import type { CommandContext } from './context.js';
+import { parseFormat } from './expand.js';
+import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
+import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 
-export function registerCatalogCommands(_program: Command, _context: CommandContext): void {}
+const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
+
+export function registerCatalogCommands(program: Command, { io, setExitCode }: CommandContext): void {
+  const catalog = program.command('catalog').description('the Azure Machine Learning network requirements, by scenario');
+  catalog
+    .command('list')
+    .description('the scenarios, with the clouds they apply to')
+    .action((_options, command: Command) => setExitCode(runCatalogList(command.optsWithGlobals(), io)));
+  const show = catalog
+    .command('show')
+    .description('the requirements of a scenario: direction, protocol, ports, peer, purpose, source article')
+    .argument('<scenario>', 'scenario id (see tagwall catalog list)')
+    .option('--format <format>', 'table (default), yaml, json or md')
+    .addOption(cloudOption());
+  addScenarioParameterOptions(show).action((scenario: string, _options, command: Command) =>
+    setExitCode(runCatalogShow(scenario, command.optsWithGlobals(), io)),
+  );
+  catalog
+    .command('conflicts')
+    .description('where the source articles disagree, and which reading the catalogue uses')
+    .option('--scenario <id>', 'only the conflicts that shape this scenario')
+    .action((_options, command: Command) => setExitCode(runCatalogConflicts(command.optsWithGlobals(), io)));
+  const compare = catalog
+    .command('compare')
+    .description('what a Dependencies API response has that a scenario lacks, and the reverse; exit 1 when they differ')
+    .requiredOption('--dependencies <file>', 'an outboundNetworkDependenciesEndpoints response (JSON)')
+    .requiredOption('--scenario <id>', 'the scenario to compare with')
+    .addOption(cloudOption());
+  addScenarioParameterOptions(compare).action((_options, command: Command) => setExitCode(runCatalogCompare(command.optsWithGlobals(), io)));
+  program
+    .command('import-dependencies')
+    .description('a Dependencies API response (outboundNetworkDependenciesEndpoints) as a requirements file')
+    .argument('<file>', 'the JSON response')
+    .option('--format <format>', 'yaml (default) or json')
+    .action((file: string, _options, command: Command) => setExitCode(runImportDependencies(file, command.optsWithGlobals(), io)));
+}
+
+function runCatalogList(options: GlobalOptions, io: CliIo): number {
+  if (options.json) {
+    io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds }) => ({ id, title, description, legacy, clouds }))));
+    return EXIT_OK;
+  }
+  const rows = SCENARIOS.map((s) => [s.id, s.clouds.join(','), `${s.title}${s.legacy ? ' (legacy)' : ''}`]);
+  io.stdout(formatTable(['SCENARIO', 'CLOUDS', 'TITLE'], rows));
+  return EXIT_OK;
+}
+
+function endpointText(endpoints: readonly Endpoint[]): string {
+  return endpoints
+    .flatMap(formatEndpoint)
+    .map((item) => (typeof item === 'string' ? item : Object.values(item)[0] as string))
+    .join(' ');
+}
+
+/** The far side of a requirement: where outbound traffic goes, where inbound comes from. */
+function peerOf(requirement: Requirement): string {
+  return endpointText(requirement.direction === 'out' ? requirement.destinations : requirement.sources);
+}
+
+interface ShowOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
+  readonly format?: string;
+}
+
+function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): number {
+  const format = parseFormat(options.format, options.json, ['table', 'yaml', 'json', 'md'] as const);
+  const built = scenarioFromOptions({ ...options, scenario }, selectSnapshot(options));
+  const { requirements, notes } = built;
+  if (format === 'yaml') io.stdout(requirementsToYaml(requirements));
+  else if (format === 'json') {
+    const data = requirementsToData(requirements);
+    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString() }, notes, ...data }) : requirementsToJson(requirements));
+  } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes));
+  return EXIT_OK;
+}
+
+function articleNumbers(set: RequirementSet): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const requirement of set.requirements) {
+    for (const { article } of requirement.provenance) if (!numbers.has(article)) numbers.set(article, numbers.size + 1);
+  }
+  return numbers;
+}
+
+function sourceText(requirement: Requirement, numbers: Map<string, number>): string {
+  return requirement.provenance.map((p) => `[${numbers.get(p.article)}] ${p.section ?? ''}`.trim()).join('; ');
+}
+
+function requirementsTable(set: RequirementSet, notes: readonly string[]): string {
+  const numbers = articleNumbers(set);
+  const rows = set.requirements.map((r) => [
+    r.id,
+    r.direction,
+    r.protocols.toString(),
+    r.ports.toString(),
+    peerOf(r),
+    `${r.purpose}${r.conditions.length > 0 ? ` (${r.conditions.join('; ')})` : ''}`,
+    sourceText(r, numbers),
+  ]);
+  let text = `${set.name ?? 'requirements'}: ${set.requirements.length} requirements\n\n`;
+  text += formatTable(['ID', 'DIR', 'PROTO', 'PORTS', 'PEER', 'PURPOSE', 'SOURCE'], rows);
+  text += `\nSources:\n${[...numbers].map(([article, n]) => `  [${n}] ${article}\n`).join('')}`;
+  if (notes.length > 0) text += `\nNotes:\n${notes.map((note) => `  - ${note}\n`).join('')}`;
+  return text;
+}
+
+function markdownCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function requirementsMarkdown(set: RequirementSet, notes: readonly string[]): string {
+  const numbers = articleNumbers(set);
+  const lines = [
+    `## ${set.name ?? 'requirements'}`,
+    '',
+    '| id | direction | protocol | ports | peer | purpose | source |',
+    '|---|---|---|---|---|---|---|',
+    ...set.requirements.map(
+      (r) =>
+        `| ${[r.id, r.direction, r.protocols.toString(), r.ports.toString(), `\`${peerOf(r)}\``, r.purpose + (r.conditions.length ? ` (${r.conditions.join('; ')})` : ''), sourceText(r, numbers)].map(markdownCell).join(' | ')} |`,
+    ),
+    '',
+    ...[...numbers].map(([article, n]) => `[${n}] ${article}  `),
+    ...(notes.length > 0 ? ['', ...notes.map((note) => `- ${note}`)] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function runCatalogConflicts(options: GlobalOptions & { scenario?: string }, io: CliIo): number {
+  const conflicts = options.scenario === undefined ? CONFLICTS : conflictsOfScenario(options.scenario);
+  if (options.json) {
+    io.stdout(toJson(conflicts.map((c) => ({ ...c, readings: c.readings.map((r) => ({ ...r, sources: r.sources.map((s) => ({ article: ARTICLES[s.article], section: s.section })) })) }))));
+    return EXIT_OK;
+  }
+  const blocks = conflicts.map((c) =>
+    [
+      `${c.id}: ${c.subject}`,
+      ...c.readings.map((r) => `  - "${r.says}" (${r.sources.map((s) => `${ARTICLES[s.article]}, ${s.section}`).join('; ')})`),
+      `  chosen: ${c.choice}`,
+      `  why: ${c.reason}`,
+    ].join('\n'),
+  );
+  io.stdout(`${blocks.join('\n\n')}\n`);
+  return EXIT_OK;
+}
+
+interface CompareOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
+  readonly dependencies: string;
+}
+
+function readText(file: string): string {
+  try {
+    return nodeFs().readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TagwallError('TW_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { location: { file } });
+  }
+}
+
+function describeUncovered(items: readonly UncoveredRequirement[]): unknown[] {
+  return items.map(({ requirement, uncovered }) => ({
+    id: requirement.id,
+    peer: peerOf(requirement),
+    purpose: requirement.purpose,
+    witness: formatPacket(uncovered.witness()!),
+  }));
+}
+
+function runCatalogCompare(options: CompareOptions, io: CliIo): number {
+  const snapshot = selectSnapshot(options);
+  const dependencies = importDependencies(readText(options.dependencies), options.dependencies);
+  const scenario = scenarioFromOptions(options, snapshot).requirements;
+  const comparison = compareRequirementSets(dependencies, scenario, expandedResolver(snapshot));
+  const differ = comparison.onlyInA.length + comparison.onlyInB.length > 0;
+  const onlyDependencies = describeUncovered(comparison.onlyInA);
+  const onlyScenario = describeUncovered(comparison.onlyInB);
+  if (options.json) {
+    io.stdout(toJson({ dependencies: options.dependencies, scenario: scenario.origin, onlyInDependencies: onlyDependencies, onlyInScenario: onlyScenario }));
+  } else {
+    const section = (title: string, items: unknown[]): string =>
+      `${title}: ${items.length}\n${(items as Array<{ id: string; peer: string; witness: string }>).map((i) => `  ${i.id}  ${i.peer}\n    e.g. ${i.witness}\n`).join('')}`;
+    io.stdout(
+      `${section(`In ${options.dependencies}, not allowed by ${scenario.origin}`, onlyDependencies)}\n` +
+        section(`In ${scenario.origin}, not allowed by ${options.dependencies}`, onlyScenario),
+    );
+  }
+  return differ ? EXIT_DIFFERENT : EXIT_OK;
+}
+
+function runImportDependencies(file: string, options: GlobalOptions & { format?: string }, io: CliIo): number {
+  const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
+  const set = importDependencies(readText(file), file);
+  io.stdout(format === 'json' ? requirementsToJson(set) : requirementsToYaml(set));
+  return EXIT_OK;
+}

@@ -1,0 +1,69 @@
+/**
+ * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
+ */
+import type { Command } from 'commander';
+import { buildScenario, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
+import type { RequirementSet } from '../model/requirement.js';
+import type { Snapshot } from '../servicetags/snapshot.js';
+import { usageError } from './io.js';
+
+export interface RequirementInputOptions {
+  readonly scenario?: string;
+  readonly requirements?: string;
+  readonly region?: string;
+  readonly secondaryRegion?: string;
+  readonly storageAccount?: string;
+  readonly subnet?: string;
+  readonly cloud?: string;
+  readonly set?: readonly string[];
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Adds the scenario parameters (for `scenario:NAME` operands and `--scenario`). */
+export function addScenarioParameterOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'workspace region (ARM name, e.g. westus)')
+    .option('--secondary-region <region>', 'paired region (default: the published pair of --region)')
+    .option('--storage-account <name>', "the workspace's storage account name")
+    .option('--subnet <cidr>', 'the compute subnet (default: the VirtualNetwork tag)')
+    .option('--set <key=value>', 'a scenario option or parameter, repeatable (e.g. --set packages=python,r)', collect);
+}
+
+/** Adds `--scenario` / `--requirements` and the scenario parameters to a command. */
+export function addRequirementOptions(command: Command): Command {
+  command.option('--scenario <id>', 'a catalogue scenario (see tagwall catalog list)').option('--requirements <file>', 'a requirements file (YAML or JSON)');
+  return addScenarioParameterOptions(command);
+}
+
+/** The scenario parameters the options give (`--set` may carry parameters too). */
+export function scenarioInputFromOptions(options: RequirementInputOptions): ScenarioInput {
+  const { parameters, options: scenarioOptions } = splitParameters(parseSetOptions(options.set ?? []));
+  const pick = (key: string, flag: string | undefined): Record<string, string> => {
+    const value = flag ?? parameters[key];
+    return value === undefined ? {} : { [key]: value };
+  };
+  return {
+    ...pick('region', options.region),
+    ...pick('secondaryRegion', options.secondaryRegion),
+    ...pick('storageAccount', options.storageAccount),
+    ...pick('subnet', options.subnet),
+    ...pick('cloud', options.cloud),
+    options: scenarioOptions,
+  };
+}
+
+/** The scenario built from the options, with its notes (for commands that print them). */
+export function scenarioFromOptions(options: RequirementInputOptions, snapshot?: Snapshot): BuiltScenario {
+  if (options.scenario === undefined) throw usageError('name a scenario with --scenario (see tagwall catalog list)');
+  return buildScenario(options.scenario, scenarioInputFromOptions(options), snapshot);
+}
+
+/** Exactly one of --scenario / --requirements. */
+export function requirementsFromOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementSet {
+  if ((options.scenario === undefined) === (options.requirements === undefined)) {
+    throw usageError('give exactly one of --scenario <id> or --requirements <file>');
+  }
+  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements);
+  return scenarioFromOptions(options, snapshot).requirements;
+}
