@@ -150,7 +150,7 @@ function readRequirement(reader: FileReader, entry: unknown, index: number): Req
   const portsText = entry.ports === undefined ? 'any' : asList(entry.ports).map(String).join(',');
   const ports = reader.attempt([...path, 'ports'], () => PortSet.parse(portsText));
   const icmp = readIcmp(reader, entry.icmp, path);
-  const purpose = entry.purpose === undefined ? '' : readString(reader, entry.purpose, [...path, 'purpose'], 'purpose');
+  const purpose = entry.purpose === undefined || entry.purpose === null ? '' : typeof entry.purpose === 'string' ? entry.purpose : reader.fail([...path, 'purpose'], 'purpose must be a string');
   const conditions = asList(entry.conditions).map((item, i) => readString(reader, item, [...path, 'conditions', i], 'a condition'));
   return {
     id,

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { isTagwallError } from '../errors.js';
+import type { Cloud } from '../servicetags/cloud.js';
+import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
+import { sampleSnapshot } from '../servicetags/test-fixtures.js';
+import { buildScenario, hostForCloud, loadScenario, scenarioIds } from './build.js';
+import { CONFLICTS } from './conflicts.js';
+import { SCENARIOS } from './scenarios.js';
+
+const REGION: Readonly<Record<Cloud, string>> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinaeast2' };
+const VIRTUAL_TAGS = new Set(['VirtualNetwork', 'Internet', 'AzureLoadBalancer']);
+const EVERY_OPTION = {
+  hbiWorkspace: true,
+  privateEndpoint: true,
+  customImages: true,
+  userManagedDependencies: true,
+  firewallToStoragePrivateEndpoint: true,
+  monitoring: true,
+  ssh: true,
+  packages: 'python,r,vscode',
+};
+
+function errorOf(run: () => unknown): { code: string; message: string; suggestions: readonly string[] } {
+  try {
+    run();
+  } catch (error) {
+    if (isTagwallError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a TagwallError');
+}
+
+describe('every scenario in every cloud it applies to', () => {
+  const cases = SCENARIOS.flatMap((scenario) => scenario.clouds.map((cloud) => [scenario.id, cloud] as const));
+  it.each(cases)('%s in %s names only tags that exist in that cloud', (id, cloud) => {
+    const snapshot = defaultSnapshot(cloud);
+    const { requirements } = buildScenario(id, { region: REGION[cloud], cloud, storageAccount: 'mlstore01', options: EVERY_OPTION }, snapshot);
+    expect(requirements.requirements.length).toBeGreaterThan(0);
+    const tags = requirements.requirements.flatMap((r) => [...r.sources, ...r.destinations]).flatMap((e) => (e.kind === 'service-tag' ? [e.name] : []));
+    for (const name of tags) {
+      if (VIRTUAL_TAGS.has(name)) continue;
+      // The exact published spelling, not just something resolve() could map.
+      expect(snapshot.tag(name)?.name, `${id}/${cloud}: ${name}`).toBe(name);
+    }
+    for (const requirement of requirements.requirements) {
+      expect(requirement.provenance.length, requirement.id).toBeGreaterThan(0);
+      expect(requirement.purpose, requirement.id).not.toBe('');
+    }
+    expect(new Set(requirements.requirements.map((r) => r.id)).size).toBe(requirements.requirements.length);
+  });
+
+  it('covers the scenario ids users rely on', () => {
+    expect(scenarioIds()).toEqual([
+      'compute-public-ip',
+      'compute-no-public-ip',
+      'serverless',
+      'firewall-outbound',
+      'inbound-udr',
+      'kubernetes',
+      'data-exfiltration-prevention',
+      'legacy-2019',
+    ]);
+    expect(SCENARIOS.filter((s) => s.legacy).map((s) => s.id)).toEqual(['legacy-2019']);
+  });
+
+  it('refers only to recorded conflicts, and every conflict is used by some entry', () => {
+    const referenced = new Set(SCENARIOS.flatMap((s) => s.entries.flatMap((e) => e.conflicts ?? [])));
+    const recorded = new Set(CONFLICTS.map((c) => c.id));
+    for (const id of referenced) expect(recorded.has(id), id).toBe(true);
+    for (const conflict of CONFLICTS) expect(conflict.readings.length).toBeGreaterThanOrEqual(2);
+    expect([...recorded].filter((id) => !referenced.has(id))).toEqual(['batch-tag-scope']);
+  });
+});
+
+describe('compute-no-public-ip', () => {
+  const set = loadScenario('compute-no-public-ip', { region: 'westus' });
+  const byId = new Map(set.requirements.map((r) => [r.id, r]));
+  const peer = (id: string): string[] =>
+    byId.get(id)!.destinations.map((e) => (e.kind === 'service-tag' ? e.name : e.kind === 'host' ? (e.pattern.kind === 'exact' ? e.pattern.name : `*.${e.pattern.suffix}`) : e.kind));
+
+  it('has the outbound tags and host names the issue lists, in the region', () => {
+    expect(byId.get('aml-compute-management')!.protocols.toString()).toBe('udp');
+    expect(byId.get('aml-compute-management')!.ports.toString()).toBe('5831');
+    expect(peer('aml-service-https')).toEqual(['AzureMachineLearning']);
+    expect(peer('batch-management')).toEqual(['BatchNodeManagement.WestUS']);
+    expect(peer('storage-region')).toEqual(['Storage.WestUS']);
+    expect(peer('tundra')).toEqual(['westus.tundra.azureml.ms']);
+    expect(peer('batch-account-hosts')).toEqual(['*.westus.batch.azure.com', '*.westus.service.batch.azure.com']);
+  });
+
+  it('has no inbound from public service tags', () => {
+    const inbound = set.requirements.filter((r) => r.direction === 'in');
+    const sources = inbound.flatMap((r) => r.sources.map((e) => (e.kind === 'service-tag' ? e.name : e.kind)));
+    expect(sources.sort()).toEqual(['AzureLoadBalancer', 'VirtualNetwork']);
+  });
+});
+
+describe('parameters and options', () => {
+  it('drops AzureFrontDoor in China and the FirstParty tag outside Public', () => {
+    const names = (cloud: Cloud): string[] =>
+      loadScenario('compute-public-ip', { region: REGION[cloud], cloud, options: { userManagedDependencies: true } })
+        .requirements.flatMap((r) => r.destinations)
+        .flatMap((e) => (e.kind === 'service-tag' ? [e.name] : []));
+    expect(names('Public')).toEqual(expect.arrayContaining(['AzureFrontDoor.Frontend', 'AzureFrontDoor.FirstParty', 'MicrosoftContainerRegistry.WestUS']));
+    expect(names('AzureGovernment')).not.toContain('AzureFrontDoor.FirstParty');
+    expect(names('China').some((n) => n.startsWith('AzureFrontDoor'))).toBe(false);
+  });
+
+  it('switches conditional requirements on with options', () => {
+    const ids = (options: Record<string, string | boolean>): string[] => loadScenario('compute-no-public-ip', { region: 'westus', options }).requirements.map((r) => r.id);
+    const base = ids({});
+    expect(base).not.toContain('key-vault');
+    expect(ids({ hbiWorkspace: true })).toContain('key-vault');
+    expect(ids({ privateEndpoint: 'yes' })).toEqual(expect.arrayContaining(['aml-service-interactive', 'instances-interactive']));
+    expect(ids({ customImages: true })).toContain('container-registry');
+    expect(ids({ firewallToStoragePrivateEndpoint: true })).toContain('storage-smb');
+    expect(ids({ packages: 'r' })).toEqual([...base, 'r-packages']);
+  });
+
+  it('maps the articles spelling Keyvault.<region> to the published tag and says so', () => {
+    const built = buildScenario('compute-no-public-ip', { region: 'francecentral', options: { hbiWorkspace: true } });
+    const keyVault = built.requirements.requirements.find((r) => r.id === 'key-vault')!;
+    expect(keyVault.destinations).toEqual([{ kind: 'service-tag', name: 'AzureKeyVault.FranceCentral' }]);
+    expect(built.notes.join('\n')).toContain('Keyvault.<region>');
+  });
+
+  it('routes management traffic of the primary and the paired secondary region', () => {
+    const set = loadScenario('inbound-udr', { region: 'eastus2' });
+    const tags = set.requirements.flatMap((r) => r.sources).map((e) => (e.kind === 'service-tag' ? e.name : ''));
+    expect(tags.sort()).toEqual(['AzureMachineLearning.CentralUS', 'AzureMachineLearning.EastUS2', 'BatchNodeManagement.CentralUS', 'BatchNodeManagement.EastUS2']);
+    const overridden = loadScenario('inbound-udr', { region: 'eastus2', secondaryRegion: 'westus' });
+    expect(overridden.requirements.flatMap((r) => r.sources).map((e) => (e.kind === 'service-tag' ? e.name : ''))).toContain('BatchNodeManagement.WestUS');
+  });
+
+  it('uses each cloud’s host names', () => {
+    expect(hostForCloud('*.westus.batch.azure.com', 'AzureGovernment')).toBe('*.westus.batch.usgovcloudapi.net');
+    expect(hostForCloud('*.blob.core.windows.net', 'China')).toBe('*.blob.core.chinacloudapi.cn');
+    expect(hostForCloud('pypi.org', 'China')).toBe('pypi.org');
+  });
+
+  it('puts the subnet parameter on the compute side', () => {
+    const set = loadScenario('serverless', { region: 'westus', subnet: '172.16.0.0/24' });
+    expect(set.requirements.every((r) => r.sources.every((e) => e.kind === 'addresses' && e.addresses.toString() === '172.16.0.0/24'))).toBe(true);
+  });
+});
+
+describe('bad parameters', () => {
+  it('suggests the nearest scenario, option and region', () => {
+    const scenario = errorOf(() => loadScenario('compute-no-publicip', { region: 'westus' }));
+    expect(scenario.code).toBe('TW_UNKNOWN_SCENARIO');
+    expect(scenario.suggestions[0]).toBe('compute-no-public-ip');
+    const option = errorOf(() => loadScenario('serverless', { region: 'westus', options: { hbiworkspce: true } }));
+    expect(option).toMatchObject({ code: 'TW_UNKNOWN_OPTION' });
+    expect(option.suggestions[0]).toBe('hbiWorkspace');
+    expect(errorOf(() => loadScenario('serverless', { region: 'wetsus' }))).toMatchObject({ code: 'TW_UNKNOWN_REGION' });
+    expect(errorOf(() => loadScenario('serverless', { region: 'westus', options: { packages: 'pyhton' } }))).toMatchObject({ code: 'TW_INVALID_OPTION', suggestions: ['python'] });
+    expect(errorOf(() => loadScenario('serverless', {}))).toMatchObject({ code: 'TW_USAGE' });
+  });
+
+  it('refuses a region without a regional tag unless the global fallback is asked for', () => {
+    // Every real region that has Storage.<region> also has the other regional tags the catalogue uses, so a
+    // trimmed snapshot stands in: FranceCentral has Storage but no BatchNodeManagement.FranceCentral.
+    const data = sampleSnapshot();
+    for (const name of ['BatchNodeManagement', 'AzureActiveDirectory', 'AzureResourceManager', 'AzureMachineLearning']) {
+      data.values.push({ name, id: name, properties: { changeNumber: 1, region: '', regionId: 0, platform: 'Azure', systemService: '', addressPrefixes: ['192.0.2.0/24'], networkFeatures: null } });
+    }
+    const snapshot = parseSnapshot(JSON.stringify(data), 'trimmed.json');
+    const error = errorOf(() => loadScenario('data-exfiltration-prevention', { region: 'francecentral' }, snapshot));
+    expect(error.code).toBe('TW_NO_REGIONAL_TAG');
+    expect(error.message).toContain('BatchNodeManagement has no regional tag for francecentral');
+    const built = buildScenario('data-exfiltration-prevention', { region: 'francecentral', options: { allowGlobalTagFallback: true } }, snapshot);
+    const batch = built.requirements.requirements.find((r) => r.id === 'batch-management')!;
+    expect(batch.destinations).toEqual([{ kind: 'service-tag', name: 'BatchNodeManagement' }]);
+    expect(built.notes.join('\n')).toContain('wider than required');
+  });
+});
