@@ -39,4 +39,24 @@ export {
 export { PacketSet, icmpTypeCodes, type Box, type PacketSpec } from './model/packet-set.js';
 export * from './servicetags/index.js';
 export { VERSION } from './version.js';
-export { serviceTagsOf, type Endpoint, type Provenance, type Requirement, type RequirementSet } from './model/requirement.js';
+export {
+  serviceTagsOf,
+  type Endpoint,
+  type IcmpMatch,
+  type Provenance,
+  type Requirement,
+  type RequirementSet,
+} from './model/requirement.js';
+export * from './catalogue/index.js';
+export { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleOrigin, type RuleSet } from './analysis/rule-set.js';
+export {
+  endpointAddresses,
+  endpointHosts,
+  expandedResolver,
+  requirementPackets,
+  requirementsRuleSet,
+  DEFAULT_VIRTUAL_NETWORK,
+  type AddressResolver,
+  type ExpandedResolverOptions,
+  type TagExpander,
+} from './analysis/resolve.js';

@@ -174,3 +174,12 @@ describe('bad parameters', () => {
     expect(built.notes.join('\n')).toContain('wider than required');
   });
 });
+
+describe('docs/catalogue.md', () => {
+  it('lists every scenario and every recorded conflict', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/catalogue.md', import.meta.url), 'utf8');
+    for (const id of scenarioIds()) expect(doc, id).toContain(`| \`${id}\` |`);
+    for (const conflict of CONFLICTS) expect(doc, conflict.id).toContain(`### \`${conflict.id}\`: ${conflict.subject}`);
+  });
+});
