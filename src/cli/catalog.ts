@@ -14,15 +14,14 @@ import {
   ARTICLES,
   type UncoveredRequirement,
 } from '../catalogue/index.js';
-import { TagwallError } from '../errors.js';
 import { formatPacket } from '../model/packet.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
-import { nodeFs } from '../internal/lazy.js';
 import type { CommandContext } from './context.js';
 import { parseFormat } from './expand.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { readInputFile } from './write-files.js';
 
 const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
 
@@ -174,11 +173,7 @@ interface CompareOptions extends RequirementInputOptions, SnapshotOptions, Globa
 }
 
 function readText(file: string): string {
-  try {
-    return nodeFs().readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TagwallError('TW_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { location: { file } });
-  }
+  return readInputFile(file).toString('utf8');
 }
 
 function describeUncovered(items: readonly UncoveredRequirement[]): unknown[] {

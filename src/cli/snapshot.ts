@@ -6,7 +6,7 @@ import { defaultSnapshot, parseSnapshot, CLOUDS } from '../servicetags/index.js'
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TagwallError } from '../errors.js';
-import { writeFilesAtomically } from './write-files.js';
+import { readInputFile, writeFilesAtomically } from './write-files.js';
 
 export function runSnapshotInfo(options: SnapshotOptions & GlobalOptions, io: CliIo): number {
   const infos: SnapshotInfo[] =
@@ -88,7 +88,7 @@ const MICROSOFT_NAME = /^ServiceTags_(Public|AzureGovernment|China)_(\d{8})\.jso
  * A file of the same name with other content is refused unless --force: a dated snapshot never changes silently.
  */
 export function runSnapshotImport(file: string, options: SnapshotImportOptions, io: CliIo): number {
-  const bytes = readInput(file);
+  const bytes = readInputFile(file);
   const snapshot = parseSnapshot(bytes, file);
   const { cloud, changeNumber } = snapshot.info;
   const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -110,16 +110,6 @@ export function runSnapshotImport(file: string, options: SnapshotImportOptions, 
   if (options.json) io.stdout(toJson(summary));
   else io.stdout(`${unchanged ? 'unchanged' : 'imported'}: ${destination} (${describeInfo(snapshot.info)}, ${snapshot.info.tagCount} tags)\n`);
   return EXIT_OK;
-}
-
-function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new TagwallError('TW_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      location: { file },
-    });
-  }
 }
 
 function readIfExists(file: string): Buffer | undefined {

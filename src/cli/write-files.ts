@@ -3,7 +3,7 @@
  * when all are written are they renamed into place (rename is atomic on one file system). A failure part-way
  * removes the temporaries, so an error never leaves half a config behind.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TagwallError } from '../errors.js';
 
@@ -34,5 +34,16 @@ export function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** A file the user named, or TW_FILE saying why it cannot be read (never a raw ENOENT stack). */
+export function readInputFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new TagwallError('TW_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      location: { file },
+    });
   }
 }
