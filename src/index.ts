@@ -48,6 +48,8 @@ export {
   type RequirementSet,
 } from './model/requirement.js';
 export * from './catalogue/index.js';
+export { equivalent, evaluate, type Equivalence, type Verdict } from './analysis/questions.js';
+export { checkContract, type ContractReport } from './analysis/contract.js';
 export { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleOrigin, type RuleSet } from './analysis/rule-set.js';
 export {
   endpointAddresses,
