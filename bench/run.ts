@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { goalMet, printGoals, type Goal } from './harness.js';
 
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<Goal[]> }>> = {
+  analysis: () => import('./analysis.bench.js'),
   'cidr-merge': () => import('./cidr-merge.bench.js'),
   'cli-startup': () => import('./cli-startup.bench.js'),
+  impact: () => import('./impact.bench.js'),
+  linux: () => import('./linux.bench.js'),
 };
 
 const filter = process.argv[2];

@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'TW_INVALID_OPERAND'
   | 'TW_UNKNOWN_TARGET'
   | 'TW_INVALID_CONFIG'
-  | 'TW_UNSUPPORTED_CONFIG';
+  | 'TW_UNSUPPORTED_CONFIG'
+  | 'TW_MODE_MISMATCH';
 
 /** Where bad input was found. Every field is optional; the more the caller knows, the more it fills in. */
 export interface SourceLocation {

@@ -1,10 +1,12 @@
 /**
  * The questions DESIGN.md asks of rule sets, answered exactly and with concrete packets: which rule decides a
- * packet, and whether two rule sets allow the same packets (if not, a readable packet that tells them apart).
+ * packet, whether two rule sets allow the same packets (if not, a readable packet that tells them apart), what one
+ * allows beyond the other, and which rules never matter.
  */
-import type { PacketSet } from '../model/packet-set.js';
+import { TagwallError } from '../errors.js';
+import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
-import { allowedPackets, type Action, type Rule, type RuleSet } from './rule-set.js';
+import { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
 
 export interface Verdict {
   readonly action: Action;
@@ -18,10 +20,25 @@ export function evaluate(ruleSet: RuleSet, packet: Packet): Verdict {
   return { action: rule?.action ?? ruleSet.defaultAction, rule };
 }
 
+/**
+ * Two rule sets are comparable only when their tags mean the same thing: a symbolic atom and a snapshot's
+ * prefixes never meet, so mixing modes would report every tag as a difference.
+ */
+export function comparableMode(left: RuleSet, right: RuleSet): AnalysisMode {
+  if (left.mode !== right.mode) {
+    throw new TagwallError(
+      'TW_MODE_MISMATCH',
+      `cannot compare '${left.name}' (${left.mode}) with '${right.name}' (${right.mode}): build both with the same resolver (symbolic, or expanded through one snapshot)`,
+    );
+  }
+  return left.mode;
+}
+
 export type Equivalence =
-  | { readonly equivalent: true }
+  | { readonly equivalent: true; readonly mode: AnalysisMode }
   | {
       readonly equivalent: false;
+      readonly mode: AnalysisMode;
       /** A packet one side allows and the other does not. */
       readonly witness: Packet;
       readonly left: Verdict;
@@ -33,11 +50,118 @@ export type Equivalence =
 
 /** Exact equivalence of what two rule sets allow; a witness with the deciding rule on each side when they differ. */
 export function equivalent(left: RuleSet, right: RuleSet): Equivalence {
+  const mode = comparableMode(left, right);
   const a = allowedPackets(left);
   const b = allowedPackets(right);
   const onlyLeft = a.difference(b);
   const onlyRight = b.difference(a);
-  const witness = onlyLeft.union(onlyRight).witness();
-  if (!witness) return { equivalent: true };
-  return { equivalent: false, witness, left: evaluate(left, witness), right: evaluate(right, witness), onlyLeft, onlyRight };
+  const witness = PacketSet.bestWitness([onlyLeft, onlyRight]);
+  if (!witness) return { equivalent: true, mode };
+  return { equivalent: false, mode, witness, left: evaluate(left, witness), right: evaluate(right, witness), onlyLeft, onlyRight };
+}
+
+/** One piece of a difference as printed: a box and a packet in it. */
+export interface Piece {
+  readonly packets: PacketSet;
+  readonly witness: Packet;
+}
+
+export interface Difference {
+  readonly mode: AnalysisMode;
+  /** Exactly what `left` allows and `right` does not. */
+  readonly packets: PacketSet;
+  /** `packets` as a few boxes (neighbours merged), each with a readable witness, best witness first. */
+  readonly pieces: readonly Piece[];
+}
+
+/** Split a set into its boxes, each with its witness, the most readable first. */
+export function piecesOf(packets: PacketSet): Piece[] {
+  return packets
+    .compact()
+    .pieces()
+    .map((piece) => ({ packets: piece, witness: piece.witness()! }))
+    .sort((a, b) => PacketSet.compareWitnesses(a.witness, b.witness));
+}
+
+/** What `left` allows that `right` does not, exactly. */
+export function difference(left: RuleSet, right: RuleSet): Difference {
+  const mode = comparableMode(left, right);
+  const packets = allowedPackets(left).difference(allowedPackets(right));
+  return { mode, packets, pieces: piecesOf(packets) };
+}
+
+export type Containment =
+  | { readonly contained: true; readonly mode: AnalysisMode }
+  | {
+      readonly contained: false;
+      readonly mode: AnalysisMode;
+      /** What `inner` allows that `outer` does not. */
+      readonly missing: Difference;
+      readonly witness: Packet;
+      readonly outer: Verdict;
+      readonly inner: Verdict;
+    };
+
+/** Does `outer` allow every packet `inner` allows? If not, the packets it misses and a witness. */
+export function contains(outer: RuleSet, inner: RuleSet): Containment {
+  const missing = difference(inner, outer);
+  const first = missing.pieces[0];
+  if (!first) return { contained: true, mode: missing.mode };
+  return { contained: false, mode: missing.mode, missing, witness: first.witness, outer: evaluate(outer, first.witness), inner: evaluate(inner, first.witness) };
+}
+
+export interface ShadowedRule {
+  readonly rule: Rule;
+  readonly index: number;
+  /** The earlier rules that take its packets, in order. */
+  readonly coveredBy: readonly Rule[];
+  /** True when an earlier rule of the other action takes some of them: probably a mistake, not just clutter. */
+  readonly conflicting: boolean;
+}
+
+/** Rules that can never match: every packet they match is decided by an earlier rule (like Batfish's filterLineReachability). */
+export function shadowed(ruleSet: RuleSet): ShadowedRule[] {
+  const found: ShadowedRule[] = [];
+  let decided = PacketSet.EMPTY;
+  ruleSet.rules.forEach((rule, index) => {
+    if (rule.match.isSubsetOf(decided)) {
+      const coveredBy = ruleSet.rules.slice(0, index).filter((earlier) => earlier.match.overlaps(rule.match));
+      found.push({ rule, index, coveredBy, conflicting: coveredBy.some((earlier) => earlier.action !== rule.action) });
+    }
+    decided = decided.union(rule.match);
+  });
+  return found;
+}
+
+export interface RedundantRule {
+  readonly rule: Rule;
+  readonly index: number;
+  /** Why: never matches (shadowed), or the rules after it (or the default) decide its packets the same way. */
+  readonly reason: 'shadowed' | 'same-verdict-below';
+}
+
+/**
+ * Rules whose removal leaves `allowedPackets` unchanged. Removing rule i changes only the packets it decides
+ * (its match minus earlier matches); those fall to the rules after it, so i is redundant exactly when the suffix
+ * after it gives them the same verdict. Suffix meanings are built back to front, so this is linear in rules.
+ */
+export function redundant(ruleSet: RuleSet): RedundantRule[] {
+  const rules = ruleSet.rules;
+  const suffixAllowed: PacketSet[] = new Array<PacketSet>(rules.length + 1);
+  suffixAllowed[rules.length] = ruleSet.defaultAction === 'allow' ? PacketSet.ALL : PacketSet.EMPTY;
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const rule = rules[i]!;
+    const below = suffixAllowed[i + 1]!.difference(rule.match);
+    suffixAllowed[i] = rule.action === 'allow' ? below.union(rule.match) : below;
+  }
+  const found: RedundantRule[] = [];
+  let decided = PacketSet.EMPTY;
+  rules.forEach((rule, index) => {
+    const decides = rule.match.difference(decided);
+    const below = suffixAllowed[index + 1]!;
+    if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
+    else if (rule.action === 'allow' ? decides.isSubsetOf(below) : !decides.overlaps(below)) found.push({ rule, index, reason: 'same-verdict-below' });
+    decided = decided.union(rule.match);
+  });
+  return found;
 }

@@ -2,10 +2,13 @@
  * From requirements to match sets: every endpoint becomes an address set, through an `AddressResolver` that
  * either expands service tags through a snapshot or keeps them symbolic (see `AnalysisMode`).
  */
+import { TagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet } from '../model/hostnames.js';
 import { icmpTypeCodes, PacketSet } from '../model/packet-set.js';
+import { PathSet } from '../model/path-set.js';
 import { IntervalSet } from '../model/intervals.js';
+import { parseAddress } from '../model/ip.js';
 import { PORT_DOMAIN } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import type { AnalysisMode, RuleSet } from './rule-set.js';
@@ -44,20 +47,36 @@ export function endpointHosts(endpoints: readonly Endpoint[]): HostSet {
   return HostSet.fromPatterns(patterns);
 }
 
+/**
+ * The URL paths a destination endpoint restricts to: a `url` endpoint with a path other than `/` matches that path
+ * prefix only (and never a packet without a path); hosts and whole-site URLs match any path or none.
+ */
+function endpointPaths(endpoint: Endpoint): PathSet {
+  return endpoint.kind === 'url' && endpoint.path !== '/' && endpoint.path !== '' ? PathSet.prefix(endpoint.path) : PathSet.ANY;
+}
+
 /** The packets one requirement allows. */
 export function requirementPackets(requirement: Requirement, resolver: AddressResolver): PacketSet {
   const icmp = requirement.icmp?.length
     ? requirement.icmp.reduce((set, match) => set.union(icmpTypeCodes(match.type, match.code)), IntervalSet.empty(PORT_DOMAIN))
     : undefined;
-  return PacketSet.of({
+  const spec = {
     directions: [requirement.direction],
     protocols: requirement.protocols,
     dstPorts: requirement.ports,
     ...(icmp ? { icmp } : {}),
     src: endpointAddresses(requirement.sources, resolver),
     dst: endpointAddresses(requirement.destinations, resolver),
-    hosts: endpointHosts(requirement.destinations),
-  });
+  };
+  const hosts = endpointHosts(requirement.destinations);
+  if (hosts.isAny() || !requirement.destinations.some((endpoint) => endpointPaths(endpoint) !== PathSet.ANY)) {
+    return PacketSet.of({ ...spec, hosts });
+  }
+  // Hosts and URLs with different paths: one box per endpoint, since host × path is no longer a product.
+  return requirement.destinations.reduce(
+    (set, endpoint) => set.union(PacketSet.of({ ...spec, hosts: endpointHosts([endpoint]), paths: endpointPaths(endpoint) })),
+    PacketSet.EMPTY,
+  );
 }
 
 /** A requirement set as a rule set: one allow rule per requirement, default deny. */
@@ -114,3 +133,172 @@ const NON_PUBLIC_FOR_INTERNET = AddressSet.parse(
   '0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16, 224.0.0.0/3, ' +
     '::/8, fc00::/7, fe80::/10, ff00::/8',
 );
+
+// ─── symbolic: tags as atoms ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Where atoms live. 240.0.0.0/4 is reserved (RFC 1112 §4, "class E") and 100::/64 is the IPv6 discard-only
+ * prefix (RFC 6666): neither is routed, so no real rule names an address inside them on purpose. A literal CIDR
+ * that covers them (0.0.0.0/0, `Internet`) covers every atom, which is what "any address" should mean.
+ */
+export const SYMBOLIC_ATOM_SPACE = AddressSet.parse('240.0.0.0/4, 100::/64');
+/** Layout: published base tag i gets 240.(i>>8).(i&255).0/16 (IPv4) and 100::i:0:0:0/80; its regional tag j ≥ 1 the /24 or /96 at j inside. */
+const MAX_BASES = 4096;
+const MAX_REGIONALS = 255;
+
+/** What a symbolic resolver needs of a snapshot: its names, and a way to spell what a user wrote. */
+export interface TagCatalogue {
+  names(): readonly string[];
+  /** The catalogue's spelling of a name; TW_UNKNOWN_TAG with suggestions for an unknown one. */
+  resolve(name: string): { readonly name: string };
+}
+
+export interface SymbolicResolver extends AddressResolver {
+  readonly mode: 'symbolic';
+  /** The tag an atom address stands for (`Storage.WestUS`), or undefined for a literal address. */
+  describe(address: string): string | undefined;
+  /** A set of one family as text, atoms by tag name and the rest as CIDRs: `Storage.WestUS, 10.0.0.0/8`. */
+  label(addresses: IntervalSet, family: 'ipv4' | 'ipv6'): string;
+}
+
+interface AtomLayout {
+  readonly bases: readonly string[];
+  /** Regional names per base index, in atom order (index 0 = regional j = 1). */
+  readonly regionals: ReadonlyArray<readonly string[]>;
+  readonly index: ReadonlyMap<string, readonly [base: number, regional: number]>;
+}
+
+/**
+ * Bases are names without a dot, plus dotted names whose base is not itself a tag (`AzureFrontDoor.Frontend`).
+ * Sorted case-insensitively so two resolvers built from the same snapshot agree on every atom.
+ */
+function atomLayout(catalogue: TagCatalogue): AtomLayout {
+  const names = [...catalogue.names()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
+  const lower = new Set(names.map((name) => name.toLowerCase()));
+  const baseOf = (name: string): string => {
+    const dot = name.indexOf('.');
+    return dot > 0 && lower.has(name.slice(0, dot).toLowerCase()) ? name.slice(0, dot) : name;
+  };
+  const bases = names.filter((name) => baseOf(name) === name);
+  const baseIndex = new Map(bases.map((name, i) => [name.toLowerCase(), i]));
+  const regionals: string[][] = bases.map(() => []);
+  const index = new Map<string, readonly [number, number]>();
+  bases.forEach((name, i) => index.set(name.toLowerCase(), [i, 0]));
+  for (const name of names) {
+    const base = baseOf(name);
+    if (base === name) continue;
+    const i = baseIndex.get(base.toLowerCase())!;
+    regionals[i]!.push(name);
+    index.set(name.toLowerCase(), [i, regionals[i]!.length]);
+  }
+  if (bases.length > MAX_BASES || regionals.some((list) => list.length > MAX_REGIONALS)) {
+    throw new TagwallError('TW_SNAPSHOT_SHAPE', `the snapshot has more tags than symbolic analysis can lay out (${MAX_BASES} base tags, ${MAX_REGIONALS} regional tags each)`);
+  }
+  return { bases, regionals, index };
+}
+
+const atoms = new Map<string, AddressSet>();
+
+function atomAddresses(base: number, regional: number | undefined): AddressSet {
+  const key = `${base}/${regional ?? ''}`;
+  let set = atoms.get(key);
+  if (!set) atoms.set(key, (set = atomBlock(base, regional)));
+  return set;
+}
+
+function atomBlock(base: number, regional: number | undefined): AddressSet {
+  const v4 = `${240 + (base >> 8)}.${base & 255}`;
+  const v6 = `100::${base.toString(16)}`;
+  if (regional === undefined) return AddressSet.parse(`${v4}.0.0/16, ${v6}:0:0:0/80`);
+  return AddressSet.parse(`${v4}.${regional}.0/24, ${v6}:${regional.toString(16)}:0:0/96`);
+}
+
+export interface SymbolicResolverOptions {
+  /** The VNet address space `VirtualNetwork` stands for; default DEFAULT_VIRTUAL_NETWORK. */
+  readonly virtualNetwork?: AddressSet;
+}
+
+/**
+ * Keeps tags symbolic (mode `symbolic`): every published tag is an atom, disjoint from every other tag and from
+ * every literal address, except that a regional tag lies inside its base tag (`Storage.WestUS` ⊂ `Storage`), the
+ * one containment Microsoft publishes by name. The real overlaps (`AzureCloud` ⊃ `Storage`, a literal
+ * 20.150.0.0/16 inside `Storage`) are invisible here: docs/analysis.md says what that approximation means.
+ * Names are checked and spelled through `catalogue` (a Snapshot), so unknown tags fail as in expanded mode.
+ * Virtual tags: `VirtualNetwork` and `AzureLoadBalancer` are literal addresses as in `expandedResolver`;
+ * `Internet` is the public address space plus every atom, because Azure's public ranges are on the Internet.
+ */
+export function symbolicResolver(catalogue: TagCatalogue, options: SymbolicResolverOptions = {}): SymbolicResolver {
+  const layout = atomLayout(catalogue);
+  const virtualNetwork = options.virtualNetwork ?? DEFAULT_VIRTUAL_NETWORK;
+  const virtual: Readonly<Record<string, AddressSet>> = {
+    virtualnetwork: virtualNetwork,
+    internet: AddressSet.ALL.difference(virtualNetwork).difference(NON_PUBLIC_FOR_INTERNET).union(SYMBOLIC_ATOM_SPACE),
+    azureloadbalancer: AZURE_LOAD_BALANCER,
+  };
+  const cache = new Map<string, AddressSet>();
+  const serviceTag = (name: string): AddressSet => {
+    const known = virtual[name.toLowerCase()];
+    if (known) return known;
+    const spelled = catalogue.resolve(name).name.toLowerCase();
+    let set = cache.get(spelled);
+    if (!set) {
+      const [base, regional] = layout.index.get(spelled)!;
+      set = atomAddresses(base, regional === 0 ? undefined : regional);
+      cache.set(spelled, set);
+    }
+    return set;
+  };
+  const describe = (address: string): string | undefined => {
+    const located = locateAtom(address);
+    if (!located) return undefined;
+    const base = layout.bases[located.base];
+    if (base === undefined) return undefined;
+    return located.regional === 0 ? base : layout.regionals[located.base]?.[located.regional - 1];
+  };
+  return { mode: 'symbolic', serviceTag, describe, label: (addresses, family) => labelAddresses(addresses, family, layout) };
+}
+
+function locateAtom(address: string): { base: number; regional: number } | undefined {
+  const { family, words } = parseAddress(address);
+  if (!SYMBOLIC_ATOM_SPACE.has(address)) return undefined;
+  if (family === 'ipv4') {
+    const value = words[0]!;
+    return { base: ((value >>> 24) - 240) * 256 + ((value >>> 16) & 255), regional: (value >>> 8) & 255 };
+  }
+  return { base: words[2]! >>> 16, regional: words[2]! & 0xffff };
+}
+
+/**
+ * Names the atoms a set covers whole, then the literal rest as CIDRs. A base tag prints as one name when all of it
+ * is in, as `Storage except Storage.WestUS` when all but some regional tags are; an atom only partly covered (a
+ * literal CIDR cutting into the reserved block) prints as CIDRs.
+ */
+function labelAddresses(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout: AtomLayout): string {
+  if (addresses.isFull()) return 'any';
+  const names: string[] = [];
+  let rest = addresses;
+  if (addresses.overlaps(SYMBOLIC_ATOM_SPACE.of(family))) {
+    layout.bases.forEach((base, i) => {
+      const whole = atomAddresses(i, undefined).of(family);
+      if (!whole.overlaps(rest)) return;
+      const regional = layout.regionals[i]!.map((name, j) => ({ name, block: atomAddresses(i, j + 1).of(family) }));
+      const own = regional.reduce((set, { block }) => set.difference(block), whole);
+      if (own.isSubsetOf(rest)) {
+        const missing = regional.filter(({ block }) => !block.isSubsetOf(rest));
+        names.push(missing.length === 0 ? base : `${base} except ${missing.map(({ name }) => name).join(', ')}`);
+        rest = rest.difference(missing.reduce((set, { block }) => set.difference(block), whole));
+        return;
+      }
+      for (const { name, block } of regional) {
+        if (block.isSubsetOf(rest)) {
+          names.push(name);
+          rest = rest.difference(block);
+        }
+      }
+    });
+  }
+  const literal = family === 'ipv4' ? AddressSet.fromIntervalSets(rest, AddressSet.EMPTY.ipv6) : AddressSet.fromIntervalSets(AddressSet.EMPTY.ipv4, rest);
+  const items = [...names, ...literal.toCidrStrings()];
+  if (items.length === 0) return '(none)';
+  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items)`;
+}

@@ -1,5 +1,336 @@
-/** Analysis commands (`tagwall eval`, `equiv`, `diff`, ...): registered here, implemented in src/analysis. */
-import type { Command } from 'commander';
+/**
+ * Analysis commands: `tagwall eval`, `equiv`, `diff`, `contains`, `shadowed`, `check`. Each reads its operands
+ * (src/cli/operands.ts), picks symbolic or expanded analysis, asks src/analysis, and prints concrete packets.
+ * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
+ */
+import { Option, type Command } from 'commander';
+import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
+import type { AddressResolver, SymbolicResolver } from '../analysis/resolve.js';
+import type { Rule, RuleSet } from '../analysis/rule-set.js';
+import { AddressSet } from '../model/address-set.js';
+import type { AddressLabel } from '../model/packet-set.js';
+import { formatPacket, parsePacket, type Packet } from '../model/packet.js';
+import { getTarget } from '../targets/registry.js';
+import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
+import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
+import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { readInputFile } from './write-files.js';
 
-export function registerAnalysisCommands(_program: Command, _context: CommandContext): void {}
+interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
+  readonly json?: boolean;
+  readonly expand?: boolean;
+  readonly virtualNetwork?: string;
+  readonly option?: readonly string[];
+  readonly ipsets?: string;
+  readonly packet?: readonly string[];
+  readonly target?: string;
+  readonly config?: string;
+  readonly limit?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** How many boxes a text report lists per set before it says how many more there are. */
+const DEFAULT_LIMIT = 10;
+
+/** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
+function addComparisonOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China'))
+    .addOption(new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot'))
+    .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
+    .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
+    .option('--option <key=value>', 'a target option for parsing configs, repeatable', collect)
+    .option('--ipsets <file>', 'ipset save output the config refers to')
+    .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
+}
+
+function addAnalysisOptions(command: Command): Command {
+  return addComparisonOptions(addScenarioParameterOptions(command));
+}
+
+export function registerAnalysisCommands(program: Command, { io, setExitCode }: CommandContext): void {
+  const operandHelp = 'a requirements file, scenario:NAME, KIND:FILE (a target config) or a config file';
+  addAnalysisOptions(
+    program
+      .command('eval')
+      .description('the verdict on packets and the rule that decides it (first match)')
+      .argument('<operand>', operandHelp)
+      .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
+  ).action((operand: string, _options, command: Command) => setExitCode(runEval(operand, command.optsWithGlobals(), io)));
+  addAnalysisOptions(
+    program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
+  ).action((a: string, b: string, _options, command: Command) => setExitCode(runEquiv(a, b, command.optsWithGlobals(), io)));
+  addAnalysisOptions(
+    program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
+  ).action((a: string, b: string, _options, command: Command) => setExitCode(runDiff(a, b, command.optsWithGlobals(), io)));
+  addAnalysisOptions(
+    program.command('contains').description('does A allow every packet B allows? exit 1 with what it misses when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
+  ).action((a: string, b: string, _options, command: Command) => setExitCode(runContains(a, b, command.optsWithGlobals(), io)));
+  addAnalysisOptions(
+    program.command('shadowed').description('rules that never match, and rules whose removal changes nothing; exit 1 when any never match').argument('<operand>', operandHelp),
+  ).action((operand: string, _options, command: Command) => setExitCode(runShadowed(operand, command.optsWithGlobals(), io)));
+  const check = program
+    .command('check')
+    .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')
+    .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
+    .requiredOption('--config <file>', 'the config file');
+  addComparisonOptions(addRequirementOptions(check))
+    .action((_options, command: Command) => setExitCode(runCheck(command.optsWithGlobals(), io)));
+}
+
+// ─── loading ─────────────────────────────────────────────────────────────────────────────────────────────
+
+interface Loaded {
+  readonly ruleSets: RuleSet[];
+  readonly choice: ModeChoice;
+  readonly resolver: AddressResolver;
+}
+
+function targetOptions(options: AnalysisOptions): TargetOptionValues {
+  const values: Record<string, string> = {};
+  for (const entry of options.option ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
+    values[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return values;
+}
+
+function companions(options: AnalysisOptions): ConfigInput['companions'] {
+  return options.ipsets === undefined ? undefined : { ipsets: { content: readInputFile(options.ipsets).toString('utf8'), file: options.ipsets } };
+}
+
+function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: ReturnType<typeof selectSnapshot>): Loaded {
+  const choice = chooseMode(operands, options.expand === true);
+  const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
+  const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
+  const values = targetOptions(options);
+  return { choice, resolver, ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
+}
+
+function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
+  const snapshot = selectSnapshot(options);
+  const extra = companions(options);
+  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, ...(extra ? { companions: extra } : {}) };
+  return finish(texts.map((text) => classifyOperand(text, operandOptions)), options, snapshot);
+}
+
+// ─── printing ────────────────────────────────────────────────────────────────────────────────────────────
+
+function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
+  return resolver.mode === 'symbolic' && 'label' in resolver;
+}
+
+function addressLabel(resolver: AddressResolver): AddressLabel | undefined {
+  return isSymbolic(resolver) ? (values, family) => resolver.label(values, family) : undefined;
+}
+
+/** A packet as text; in symbolic mode, atom addresses get their tag name after them. */
+function packetText(packet: Packet, resolver: AddressResolver): string {
+  const text = formatPacket(packet);
+  if (!isSymbolic(resolver)) return text;
+  const names = [packet.src, packet.dst].map((address) => resolver.describe(address));
+  const notes = [names[0] ? `src ${names[0]}` : '', names[1] ? `dst ${names[1]}` : ''].filter(Boolean);
+  return notes.length ? `${text}  (${notes.join(', ')})` : text;
+}
+
+function ruleText(rule: Rule | undefined): string {
+  if (!rule) return 'the default action';
+  const where = rule.origin?.file ? ` at ${rule.origin.file}${rule.origin.line ? `:${rule.origin.line}` : rule.origin.path ? ` ${rule.origin.path}` : ''}` : '';
+  return `rule ${rule.id}${where}${rule.origin?.text ? ` (${rule.origin.text})` : ''}`;
+}
+
+function verdictText(set: RuleSet, verdict: Verdict): string {
+  return `${set.name}: ${verdict.action} by ${ruleText(verdict.rule)}`;
+}
+
+function ruleJson(rule: Rule | undefined): object | null {
+  return rule ? { id: rule.id, action: rule.action, ...(rule.origin ? { origin: rule.origin } : {}) } : null;
+}
+
+function verdictJson(verdict: Verdict): object {
+  return { action: verdict.action, rule: ruleJson(verdict.rule) };
+}
+
+function limitOf(options: AnalysisOptions): number {
+  if (options.limit === undefined) return DEFAULT_LIMIT;
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit takes a positive whole number, not '${options.limit}'`);
+  return limit;
+}
+
+function piecesText(title: string, pieces: readonly Piece[], resolver: AddressResolver, limit: number): string[] {
+  if (pieces.length === 0) return [`${title}: none`];
+  const label = addressLabel(resolver);
+  const lines = [`${title}: ${pieces.length} box${pieces.length === 1 ? '' : 'es'}`];
+  for (const piece of pieces.slice(0, limit)) {
+    lines.push(`  ${piece.packets.lines(label)[0]}`, `    e.g. ${packetText(piece.witness, resolver)}`);
+  }
+  if (pieces.length > limit) lines.push(`  … ${pieces.length - limit} more (--limit, or --json for all)`);
+  return lines;
+}
+
+function piecesJson(pieces: readonly Piece[], resolver: AddressResolver): object[] {
+  const label = addressLabel(resolver);
+  return pieces.map((piece) => ({ box: piece.packets.lines(label)[0], witness: formatPacket(piece.witness) }));
+}
+
+function modeLine(loaded: Loaded): string {
+  return `analysis: ${loaded.choice.mode} (${loaded.choice.reason})`;
+}
+
+function modeJson(loaded: Loaded): object {
+  return { mode: loaded.choice.mode, modeReason: loaded.choice.reason };
+}
+
+// ─── commands ────────────────────────────────────────────────────────────────────────────────────────────
+
+export function runEval(operand: string, options: AnalysisOptions, io: CliIo): number {
+  const packets = (options.packet ?? []).map((text) => parsePacket(text));
+  const loaded = loadOperands([operand], options);
+  const set = loaded.ruleSets[0]!;
+  const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
+  if (options.json) {
+    io.stdout(toJson({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }));
+  } else {
+    const lines = verdicts.map(({ packet, verdict }) => `${packetText(packet, loaded.resolver)}\n  ${verdictText(set, verdict)}`);
+    io.stdout(`${lines.join('\n')}\n`);
+  }
+  return EXIT_OK;
+}
+
+export function runEquiv(a: string, b: string, options: AnalysisOptions, io: CliIo): number {
+  const loaded = loadOperands([a, b], options);
+  const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
+  const answer = equivalent(left, right);
+  if (answer.equivalent) {
+    io.stdout(options.json ? toJson({ equivalent: true, ...modeJson(loaded) }) : `equivalent: ${left.name} and ${right.name} allow exactly the same packets\n${modeLine(loaded)}\n`);
+    return EXIT_OK;
+  }
+  const onlyLeft = piecesOf(answer.onlyLeft);
+  const onlyRight = piecesOf(answer.onlyRight);
+  if (options.json) {
+    io.stdout(
+      toJson({
+        equivalent: false,
+        ...modeJson(loaded),
+        witness: formatPacket(answer.witness),
+        left: { name: left.name, ...verdictJson(answer.left) },
+        right: { name: right.name, ...verdictJson(answer.right) },
+        onlyLeft: piecesJson(onlyLeft, loaded.resolver),
+        onlyRight: piecesJson(onlyRight, loaded.resolver),
+      }),
+    );
+  } else {
+    const limit = limitOf(options);
+    io.stdout(
+      [
+        `not equivalent: ${left.name} and ${right.name}`,
+        modeLine(loaded),
+        `witness: ${packetText(answer.witness, loaded.resolver)}`,
+        `  ${verdictText(left, answer.left)}`,
+        `  ${verdictText(right, answer.right)}`,
+        ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.resolver, limit),
+        ...piecesText(`only ${right.name} allows`, onlyRight, loaded.resolver, limit),
+      ].join('\n') + '\n',
+    );
+  }
+  return EXIT_DIFFERENT;
+}
+
+export function runDiff(a: string, b: string, options: AnalysisOptions, io: CliIo): number {
+  const loaded = loadOperands([a, b], options);
+  const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
+  const onlyLeft = difference(left, right);
+  const onlyRight = difference(right, left);
+  if (options.json) {
+    io.stdout(toJson({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.resolver), onlyRight: piecesJson(onlyRight.pieces, loaded.resolver) }));
+  } else {
+    const limit = limitOf(options);
+    io.stdout(
+      [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.resolver, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.resolver, limit)].join('\n') + '\n',
+    );
+  }
+  return onlyLeft.packets.isEmpty() && onlyRight.packets.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
+}
+
+export function runContains(a: string, b: string, options: AnalysisOptions, io: CliIo): number {
+  const loaded = loadOperands([a, b], options);
+  const [outer, inner] = loaded.ruleSets as [RuleSet, RuleSet];
+  const answer = contains(outer, inner);
+  if (options.json) {
+    io.stdout(toJson({ contained: answer.contained, ...modeJson(loaded), ...(answer.contained ? {} : { witness: formatPacket(answer.witness), outer: verdictJson(answer.outer), inner: verdictJson(answer.inner), missing: piecesJson(answer.missing.pieces, loaded.resolver) }) }));
+  } else if (answer.contained) {
+    io.stdout(`contained: ${outer.name} allows every packet ${inner.name} allows\n${modeLine(loaded)}\n`);
+  } else {
+    io.stdout(
+      [
+        `not contained: ${outer.name} misses packets ${inner.name} allows`,
+        modeLine(loaded),
+        `witness: ${packetText(answer.witness, loaded.resolver)}`,
+        `  ${verdictText(outer, answer.outer)}`,
+        `  ${verdictText(inner, answer.inner)}`,
+        ...piecesText(`${outer.name} misses`, answer.missing.pieces, loaded.resolver, limitOf(options)),
+      ].join('\n') + '\n',
+    );
+  }
+  return answer.contained ? EXIT_OK : EXIT_DIFFERENT;
+}
+
+export function runShadowed(operand: string, options: AnalysisOptions, io: CliIo): number {
+  const loaded = loadOperands([operand], options);
+  const set = loaded.ruleSets[0]!;
+  const never = shadowed(set);
+  const removable = redundant(set).filter((entry) => entry.reason !== 'shadowed');
+  if (options.json) {
+    io.stdout(
+      toJson({
+        ...modeJson(loaded),
+        ruleSet: set.name,
+        shadowed: never.map((entry) => ({ rule: ruleJson(entry.rule), coveredBy: entry.coveredBy.map((rule) => rule.id), conflicting: entry.conflicting })),
+        redundant: removable.map((entry) => ({ rule: ruleJson(entry.rule) })),
+      }),
+    );
+  } else {
+    const lines = [`${set.name}: ${set.rules.length} rules, ${never.length} never match, ${removable.length} more can go without changing what is allowed`, modeLine(loaded)];
+    for (const entry of never) {
+      lines.push(`never matches: ${ruleText(entry.rule)}`, `  covered by ${entry.coveredBy.map((rule) => `${rule.id} (${rule.action})`).join(', ')}${entry.conflicting ? ' — an earlier rule of the other action takes its packets' : ''}`);
+    }
+    for (const entry of removable) lines.push(`redundant: ${ruleText(entry.rule)} — the rules below it (or the default) decide its packets the same way`);
+    io.stdout(`${lines.join('\n')}\n`);
+  }
+  return never.length === 0 ? EXIT_OK : EXIT_DIFFERENT;
+}
+
+export function runCheck(options: AnalysisOptions, io: CliIo): number {
+  if (options.target === undefined || options.config === undefined) throw usageError('check needs --target and --config');
+  const snapshot = selectSnapshot(options);
+  const requirements = requirementsFromOptions(options, snapshot);
+  const target = getTarget(options.target);
+  const extra = companions(options);
+  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: { content: readInputFile(options.config).toString('utf8'), file: options.config, ...(extra ? { companions: extra } : {}) } };
+  const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
+  const loaded = finish([required, config], options, snapshot);
+  const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];
+  const missing = difference(needed, configured);
+  const extraTraffic = difference(configured, needed);
+  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
+  if (options.json) {
+    io.stdout(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.resolver), extra: piecesJson(extraTraffic.pieces, loaded.resolver) }));
+  } else {
+    const limit = limitOf(options);
+    io.stdout(
+      [
+        ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
+        modeLine(loaded),
+        ...piecesText('missing (required, not allowed)', missing.pieces, loaded.resolver, limit),
+        ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.resolver, limit),
+      ].join('\n') + '\n',
+    );
+  }
+  return ok ? EXIT_OK : EXIT_DIFFERENT;
+}
+

@@ -3,7 +3,7 @@
  * witnesses.
  *
  * Representation: a list of pairwise-disjoint boxes. A box is a product of one set per dimension (direction,
- * protocol, source, destination, ports, host) within one address family and one port class. Disjoint boxes are
+ * protocol, source, destination, ports, host, URL path) within one address family and one port class. Disjoint boxes are
  * easy to read back as rules and to pick witnesses from; the cost is fragmentation on long first-match rule sets,
  * which is why callers only see `PacketSet` and the representation can change behind it (DESIGN.md).
  *
@@ -14,7 +14,8 @@
  */
 import { AddressSet, FAMILIES } from './address-set.js';
 import { HostSet } from './hostnames.js';
-import { IntervalSet } from './intervals.js';
+import { compareWords, IntervalSet } from './intervals.js';
+import { PathSet } from './path-set.js';
 import { formatAddress, parseAddress, type Family } from './ip.js';
 import {
   DEFAULT_SOURCE_PORT,
@@ -43,6 +44,7 @@ export interface Box {
   /** TCP/UDP destination ports, or ICMP `type << 8 | code`; every value for the `none` class. */
   readonly dstPorts: IntervalSet;
   readonly hosts: HostSet;
+  readonly paths: PathSet;
 }
 
 /** What a caller describes; every field left out means "any". */
@@ -58,6 +60,8 @@ export interface PacketSpec {
   /** ICMP/ICMPv6 `type << 8 | code` values (see `icmpTypeCodes`); anything but "any" means ICMP only. */
   readonly icmp?: IntervalSet;
   readonly hosts?: HostSet;
+  /** URL paths (application rules with target URLs); left out means any path or none. */
+  readonly paths?: PathSet;
 }
 
 const PORTED = ProtocolSet.of(TCP, UDP);
@@ -93,7 +97,7 @@ interface DimensionValues {
   isEmpty(): boolean;
 }
 
-type SetKey = 'protocols' | 'hosts' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
+type SetKey = 'protocols' | 'hosts' | 'paths' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
 
 /** A dimension whose values are a set type; `a[key]` and `b[key]` are always of the same type, so the casts hold. */
 function setDimension(name: string, key: SetKey): Dimension {
@@ -102,6 +106,53 @@ function setDimension(name: string, key: SetKey): Dimension {
     return result.isEmpty() ? undefined : { ...a, [key]: result };
   };
   return { name, intersect: (a, b) => combine(a, b, 'intersection'), outside: (a, b) => combine(a, b, 'difference') };
+}
+
+/**
+ * `small ∩ large` by a binary search per interval of `small`: first-match compilation subtracts a merged list of
+ * earlier matches (tens of thousands of intervals) from each rule's few hundred, and a linear merge would read the
+ * whole large set every time.
+ */
+function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
+  const w = small.width;
+  const step = 2 * w;
+  const bounds = large.bounds;
+  const count = large.intervalCount;
+  const out: number[] = [];
+  for (let at = 0; at < small.bounds.length; at += step) {
+    let low = 0;
+    let high = count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareWords(bounds, mid * step + w, small.bounds, at, w) < 0) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < count && compareWords(bounds, i * step, small.bounds, at + w, w) <= 0; i++) {
+      const lo = compareWords(bounds, i * step, small.bounds, at, w) > 0 ? bounds.subarray(i * step, i * step + w) : small.bounds.subarray(at, at + w);
+      const hi = compareWords(bounds, i * step + w, small.bounds, at + w, w) < 0 ? bounds.subarray(i * step + w, i * step + step) : small.bounds.subarray(at + w, at + step);
+      for (let k = 0; k < w; k++) out.push(lo[k]!);
+      for (let k = 0; k < w; k++) out.push(hi[k]!);
+    }
+  }
+  return IntervalSet.fromCanonicalBounds(small.domain, Uint32Array.from(out));
+}
+
+const isLopsided = (small: IntervalSet, large: IntervalSet): boolean => small.intervalCount * 16 < large.intervalCount;
+
+/** An address dimension: as `setDimension`, with the lopsided cases done by `clipTo`. */
+function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
+  const finish = (a: Box, values: IntervalSet): Box | undefined => (values.isEmpty() ? undefined : { ...a, [key]: values });
+  return {
+    name,
+    intersect: (a, b) => {
+      const [x, y] = [a[key], b[key]];
+      return finish(a, isLopsided(x, y) ? clipTo(x, y) : isLopsided(y, x) ? clipTo(y, x) : x.intersection(y));
+    },
+    outside: (a, b) => {
+      const [x, y] = [a[key], b[key]];
+      return finish(a, isLopsided(x, y) ? x.difference(clipTo(x, y)) : x.difference(y));
+    },
+  };
 }
 
 // Order matters only for how a difference fragments: coarse, rarely-split dimensions first keeps boxes few.
@@ -119,22 +170,53 @@ const DIMENSIONS: readonly Dimension[] = [
   },
   setDimension('protocol', 'protocols'),
   setDimension('host', 'hosts'),
+  setDimension('path', 'paths'),
   setDimension('destination port', 'dstPorts'),
-  setDimension('destination', 'dst'),
-  setDimension('source', 'src'),
+  addressDimension('destination', 'dst'),
+  addressDimension('source', 'src'),
   setDimension('source port', 'srcPorts'),
 ];
 
+/**
+ * Do two address sets meet? Rule sets pit a tag of thousands of intervals against a /16, and first-match
+ * compilation asks this for every pair of rules, so: bounds first, then a binary search per interval of the
+ * smaller set when the sizes are lopsided, else the linear merge.
+ */
+function addressesOverlap(a: IntervalSet, b: IntervalSet): boolean {
+  if (a.isEmpty() || b.isEmpty()) return false;
+  const w = a.width;
+  const last = (set: IntervalSet): number => set.bounds.length - w;
+  if (compareWords(a.bounds, last(a), b.bounds, 0, w) < 0 || compareWords(b.bounds, last(b), a.bounds, 0, w) < 0) return false;
+  const [small, large] = a.intervalCount <= b.intervalCount ? [a, b] : [b, a];
+  if (small.intervalCount * 16 > large.intervalCount) return a.overlaps(b);
+  const bounds = large.bounds;
+  const step = 2 * w;
+  for (let at = 0; at < small.bounds.length; at += step) {
+    // The first interval of `large` that ends at or after this interval's start.
+    let low = 0;
+    let high = large.intervalCount;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareWords(bounds, mid * step + w, small.bounds, at, w) < 0) low = mid + 1;
+      else high = mid;
+    }
+    if (low < large.intervalCount && compareWords(bounds, low * step, small.bounds, at + w, w) <= 0) return true;
+  }
+  return false;
+}
+
+/** Cheap dimensions first: most pairs of rules part on ports or protocols before their addresses are read. */
 function boxesOverlap(a: Box, b: Box): boolean {
   return (
     a.family === b.family &&
     (a.directions & b.directions) !== 0 &&
     a.protocols.overlaps(b.protocols) &&
     a.dstPorts.overlaps(b.dstPorts) &&
-    a.dst.overlaps(b.dst) &&
-    a.src.overlaps(b.src) &&
     a.srcPorts.overlaps(b.srcPorts) &&
-    a.hosts.overlaps(b.hosts)
+    a.hosts.overlaps(b.hosts) &&
+    a.paths.overlaps(b.paths) &&
+    addressesOverlap(a.dst, b.dst) &&
+    addressesOverlap(a.src, b.src)
   );
 }
 
@@ -179,6 +261,7 @@ function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
 export class PacketSet {
   /** Pairwise disjoint, each non-empty. */
   readonly boxes: readonly Box[];
+  #compacted: PacketSet | undefined;
 
   private constructor(boxes: readonly Box[]) {
     this.boxes = boxes;
@@ -198,7 +281,8 @@ export class PacketSet {
     const hasPorts = !srcPorts.isFull() || !dstPorts.isFull();
     const hasIcmp = !icmp.isFull();
     const hosts = spec.hosts ?? HostSet.ANY;
-    if (hosts.isEmpty()) return PacketSet.EMPTY;
+    const paths = spec.paths ?? PathSet.ANY;
+    if (hosts.isEmpty() || paths.isEmpty()) return PacketSet.EMPTY;
     const boxes: Box[] = [];
     for (const [portClass, classProtocols] of CLASS_PROTOCOLS) {
       if ((hasPorts && portClass !== 'ports') || (hasIcmp && portClass !== 'icmp')) continue;
@@ -211,7 +295,7 @@ export class PacketSet {
         const src = (spec.src ?? AddressSet.ALL).of(family);
         const dst = (spec.dst ?? AddressSet.ALL).of(family);
         if (src.isEmpty() || dst.isEmpty()) continue;
-        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts });
+        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts, paths });
       }
     }
     return new PacketSet(boxes);
@@ -231,7 +315,7 @@ export class PacketSet {
   union(other: PacketSet): PacketSet {
     if (this.isEmpty()) return other;
     if (other.isEmpty()) return this;
-    return new PacketSet([...this.boxes, ...subtractAll(other.boxes, this.boxes)]);
+    return new PacketSet([...this.boxes, ...subtractAll(other.boxes, this.compact().boxes)]);
   }
 
   intersection(other: PacketSet): PacketSet {
@@ -247,7 +331,12 @@ export class PacketSet {
 
   difference(other: PacketSet): PacketSet {
     if (this.isEmpty() || other.isEmpty()) return this;
-    return new PacketSet(subtractAll(this.boxes, other.boxes));
+    return new PacketSet(subtractAll(this.compact().boxes, other.compact().boxes));
+  }
+
+  /** This minus the union of `boxes`, which may overlap each other (a rule list's matches, say). */
+  withoutBoxes(boxes: readonly Box[]): PacketSet {
+    return this.isEmpty() || boxes.length === 0 ? this : new PacketSet(subtractAll(this.boxes, boxes));
   }
 
   complement(): PacketSet {
@@ -284,7 +373,8 @@ export class PacketSet {
         box.dst.has(dst.words) &&
         (srcPort === undefined || box.srcPorts.hasNumber(srcPort)) &&
         (dstPort === undefined || box.dstPorts.hasNumber(dstPort)) &&
-        box.hosts.has(packet.host),
+        box.hosts.has(packet.host) &&
+        box.paths.has(packet.path),
     );
   }
 
@@ -302,10 +392,148 @@ export class PacketSet {
     return best?.packet;
   }
 
+  /** Each box as a set of its own (disjoint, in order). */
+  pieces(): PacketSet[] {
+    return this.boxes.map((box) => new PacketSet([box]));
+  }
+
+  /**
+   * The same packets in fewer boxes: boxes equal in every dimension but one are merged into one box (their union
+   * in that dimension), repeated until nothing merges. Differences fragment sets into many such neighbours.
+   */
+  compact(): PacketSet {
+    if (!this.#compacted) {
+      const boxes = compactBoxes(this.boxes);
+      this.#compacted = boxes === this.boxes ? this : new PacketSet(boxes);
+      this.#compacted.#compacted = this.#compacted;
+    }
+    return this.#compacted;
+  }
+
+  /**
+   * A set from boxes the caller knows to be pairwise disjoint and non-empty (e.g. what each rule of a first-match
+   * list decides: its match minus everything earlier). Skips the pairwise subtraction `fromBoxes` does.
+   */
+  static fromDisjointBoxes(boxes: readonly Box[]): PacketSet {
+    return boxes.length === 0 ? PacketSet.EMPTY : new PacketSet(boxes);
+  }
+
+  /** The most readable witness of several sets (see `witness`); undefined when all are empty. */
+  static bestWitness(sets: readonly PacketSet[]): Packet | undefined {
+    return new PacketSet(sets.flatMap((set) => set.boxes)).witness();
+  }
+
+  /** Orders packets by how readable they are as witnesses (negative: `a` reads better). */
+  static compareWitnesses(a: Packet, b: Packet): number {
+    return compareScores(packetScore(a), packetScore(b));
+  }
+
   /** One line per box, e.g. `out tcp 10.0.0.0/8 -> 20.150.0.0/17 port 443 host *.x.com`. */
   toString(): string {
-    return this.isEmpty() ? '(no packets)' : this.boxes.map(formatBox).join('\n');
+    return this.isEmpty() ? '(no packets)' : this.lines().join('\n');
   }
+
+  /** One line per box, addresses written by `label` when given (symbolic analysis names its atoms). */
+  lines(label?: AddressLabel): string[] {
+    return this.boxes.map((box) => formatBox(box, label ?? formatAddresses));
+  }
+}
+
+// ─── merging neighbours ─────────────────────────────────────────────────────────────────────────────────
+
+type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths';
+const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'srcPorts', 'directions'];
+
+/** A hash of a sorted word array; equal sets hash equal, and `sameExcept` rules out collisions. */
+function hashBounds(bounds: Uint32Array): number {
+  let hash = 0x811c9dc5 ^ bounds.length;
+  for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+/** Keys by value instance: compaction runs repeatedly over boxes that share their (immutable) sets. */
+const keyCache = new WeakMap<object, string>();
+
+function dimensionKey(box: Box, key: MergeKey): string {
+  const value = box[key];
+  if (typeof value === 'number') return String(value);
+  let cached = keyCache.get(value);
+  if (cached === undefined) {
+    // By shape, not class: a bundle that inlines its own copy of the model (tagwall/testing) builds the same sets.
+    if ('bounds' in value) cached = hashBounds(value.bounds).toString(36);
+    else if ('intervals' in value) cached = hashBounds(value.intervals.bounds).toString(36);
+    else if ('key' in value) cached = value.key();
+    else cached = value.toString();
+    keyCache.set(value, cached);
+  }
+  return cached;
+}
+
+function sameExcept(a: Box, b: Box, key: MergeKey): boolean {
+  return MERGEABLE.every((other) => {
+    if (other === key) return true;
+    const x = a[other];
+    const y = b[other];
+    if (typeof x === 'number') return x === y;
+    return (x as { equals(o: never): boolean }).equals(y as never);
+  });
+}
+
+/** Union of many values pairwise as a balanced tree, so merging k boxes into one costs O(total · log k). */
+function unionAll<T extends { union(other: T): T }>(values: readonly T[]): T {
+  let level = [...values];
+  while (level.length > 1) {
+    const next: T[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+function mergeGroup(group: readonly Box[], key: MergeKey): Box {
+  const first = group[0]!;
+  if (group.length === 1) return first;
+  if (key === 'directions') return { ...first, directions: group.reduce<number>((mask, box) => mask | box.directions, 0) as DirectionMask };
+  if (key === 'protocols') return { ...first, protocols: unionAll(group.map((box) => box.protocols)) };
+  if (key === 'hosts') return { ...first, hosts: unionAll(group.map((box) => box.hosts)) };
+  if (key === 'paths') return { ...first, paths: unionAll(group.map((box) => box.paths)) };
+  return { ...first, [key]: unionAll(group.map((box) => box[key])) };
+}
+
+/**
+ * Merges boxes that agree on everything but `key` (each group takes the place of its first box). Exact for any
+ * boxes, disjoint or not: boxes equal in all dimensions but one are together the box with the union in that one.
+ */
+function mergeAlong(boxes: readonly Box[], key: MergeKey): Box[] {
+  const byKey = new Map<string, number[]>();
+  const groups: Box[][] = [];
+  for (const box of boxes) {
+    const rest = `${box.family}|${box.portClass}|${MERGEABLE.filter((other) => other !== key).map((other) => dimensionKey(box, other)).join('|')}`;
+    const candidates = byKey.get(rest) ?? [];
+    const at = candidates.find((index) => sameExcept(groups[index]![0]!, box, key));
+    if (at === undefined) {
+      candidates.push(groups.length);
+      byKey.set(rest, candidates);
+      groups.push([box]);
+    } else groups[at]!.push(box);
+  }
+  return groups.length === boxes.length ? [...boxes] : groups.map((group) => mergeGroup(group, key));
+}
+
+/** Merges along every dimension until nothing merges. */
+export function compactBoxes(input: readonly Box[]): readonly Box[] {
+  let boxes = input;
+  for (let changed = true; changed && boxes.length > 1; ) {
+    changed = false;
+    for (const dimension of MERGEABLE) {
+      const merged = mergeAlong(boxes, dimension);
+      if (merged.length < boxes.length) {
+        boxes = merged;
+        changed = true;
+      }
+    }
+  }
+  return boxes;
 }
 
 // ─── witnesses ───────────────────────────────────────────────────────────────────────────────────────────
@@ -357,6 +585,7 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
   const src = pickAddress(box.src, box.family, direction === 'out' ? PRIVATE_BLOCKS : [], direction === 'in' ? NON_PUBLIC : undefined);
   const dst = pickAddress(box.dst, box.family, direction === 'in' ? PRIVATE_BLOCKS : [], direction === 'out' ? NON_PUBLIC : undefined);
   const host = box.hosts.witness()!.host;
+  const path = box.paths.witness()!.path;
   let ports: Pick<Packet, 'srcPort' | 'dstPort' | 'icmp'> = {};
   let portRank = 0;
   if (box.portClass === 'ports') {
@@ -376,8 +605,39 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
     dst: dst.address,
     ...ports,
     ...(host === undefined ? {} : { host }),
+    ...(path === undefined ? {} : { path }),
   };
   return { packet, score: [direction === 'out' ? 0 : 1, protocol.rank, portRank, src.rank, dst.rank, box.family === 'ipv4' ? 0 : 1] };
+}
+
+/** The readability score `witnessOf` gives, recomputed from a packet (lower reads better). */
+function packetScore(packet: Packet): number[] {
+  const family = parseAddress(packet.src).family;
+  const rank = (values: readonly number[], value: number | undefined): number => {
+    const at = value === undefined ? -1 : values.indexOf(value);
+    return at < 0 ? values.length : at;
+  };
+  const addressRank = (address: string, prefer: boolean, avoid: boolean): number => {
+    if (prefer && PRIVATE_BLOCKS.some((block) => block.has(address))) return 0;
+    if (avoid && !NON_PUBLIC.has(address)) return 1;
+    return 2;
+  };
+  const out = packet.direction === 'out';
+  const portClass = portClassOf(packet.protocol);
+  const portRank =
+    portClass === 'ports'
+      ? rank(PORT_PREFERENCE, packet.dstPort) * 2 + rank([DEFAULT_SOURCE_PORT], packet.srcPort)
+      : portClass === 'icmp' && packet.icmp
+        ? rank([8 << 8, 128 << 8], (packet.icmp.type << 8) | packet.icmp.code)
+        : 0;
+  return [
+    out ? 0 : 1,
+    rank(PROTOCOL_PREFERENCE, packet.protocol),
+    portRank,
+    addressRank(packet.src, out, !out),
+    addressRank(packet.dst, !out, out),
+    family === 'ipv4' ? 0 : 1,
+  ];
 }
 
 function compareScores(a: readonly number[], b: readonly number[]): number {
@@ -394,17 +654,21 @@ function formatAddresses(values: IntervalSet, family: Family): string {
   return cidrs.length <= 4 ? cidrs.join(',') : `${cidrs.slice(0, 3).join(',')},…(${cidrs.length} blocks)`;
 }
 
-function formatBox(box: Box): string {
+/** Writes one dimension's addresses, e.g. as CIDRs or as the tag names of symbolic atoms. */
+export type AddressLabel = (values: IntervalSet, family: Family) => string;
+
+function formatBox(box: Box, label: AddressLabel): string {
   const direction = box.directions === 3 ? 'in/out' : box.directions & DIRECTION_BIT.out ? 'out' : 'in';
-  const parts = [direction, box.family, box.protocols.toString(), formatAddresses(box.src, box.family)];
+  const parts = [direction, box.family, box.protocols.toString(), label(box.src, box.family)];
   if (box.portClass === 'ports' && !box.srcPorts.isFull()) parts.push(`port ${PortSet.fromIntervals(box.srcPorts).toString()}`);
-  parts.push('->', formatAddresses(box.dst, box.family));
+  parts.push('->', label(box.dst, box.family));
   if (box.portClass === 'ports' && !box.dstPorts.isFull()) parts.push(`port ${PortSet.fromIntervals(box.dstPorts).toString()}`);
   if (box.portClass === 'icmp' && !box.dstPorts.isFull()) {
     const types = box.dstPorts.ranges().map(([lo, hi]) => (lo === hi ? `${lo >> 8}/${lo & 255}` : `${lo >> 8}/${lo & 255}-${hi >> 8}/${hi & 255}`));
     parts.push(`icmp ${types.join(',')}`);
   }
   if (!box.hosts.isAny()) parts.push(`host ${box.hosts.toString()}`);
+  if (!box.paths.isAny()) parts.push(`path ${box.paths.toString()}`);
   return parts.join(' ');
 }
 

@@ -3,6 +3,7 @@
  * witnesses and as users type them (`tagwall eval --packet ...`):
  *
  *   out tcp 172.16.0.4:49152 -> 20.150.1.1:443 host=pypi.org
+ *   out tcp 172.16.0.4:49152 -> 20.150.1.1:443 host=github.com path=/Azure/
  *   in udp [2001:db8::4]:49152 -> [2603:1030::1]:5831
  *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
  */
@@ -28,6 +29,8 @@ export interface Packet {
   readonly icmp?: { readonly type: number; readonly code: number };
   /** The name the client asked for (TLS SNI, HTTP Host, DNS name); absent for network-layer traffic. */
   readonly host?: string;
+  /** The URL path (HTTP request line, visible to TLS-inspecting firewalls), starting with '/'; absent below layer 7. */
+  readonly path?: string;
 }
 
 /** Source port used when a user leaves it out: the first of the IANA dynamic range, as Batfish does. */
@@ -63,6 +66,7 @@ export function formatPacket(packet: Packet): string {
   ];
   if (packet.icmp) parts.push(`type=${packet.icmp.type}`, `code=${packet.icmp.code}`);
   if (packet.host !== undefined) parts.push(`host=${packet.host}`);
+  if (packet.path !== undefined) parts.push(`path=${packet.path}`);
   return parts.join(' ');
 }
 
@@ -106,7 +110,7 @@ export function parsePacket(text: string): Packet {
   const tokens = text.trim().split(/\s+/);
   const [directionText, protocolText, srcText, arrow, dstText, ...options] = tokens;
   if (dstText === undefined || arrow !== '->') {
-    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME]'");
+    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH]'");
   }
   const direction = directionText!.toLowerCase();
   const normalizedDirection: Direction | undefined =
@@ -129,6 +133,7 @@ export function parsePacket(text: string): Packet {
   if (cls === 'ports' && dst.port === undefined) throw bad(text, `${protocolName(protocol)} needs a destination port`);
 
   let host: string | undefined;
+  let path: string | undefined;
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   for (const option of options) {
@@ -136,6 +141,7 @@ export function parsePacket(text: string): Packet {
     const key = eq < 0 ? option : option.slice(0, eq).toLowerCase();
     const value = eq < 0 ? '' : option.slice(eq + 1);
     if (key === 'host' && value !== '') host = normalizeHostname(value);
+    else if (key === 'path' && value.startsWith('/')) path = value;
     else if ((key === 'type' || key === 'code') && cls === 'icmp') {
       if (key === 'type') icmpType = parseSmallNumber(text, key, value);
       else icmpCode = parseSmallNumber(text, key, value);
@@ -150,5 +156,6 @@ export function parsePacket(text: string): Packet {
     ...(cls === 'ports' ? { srcPort: src.port ?? DEFAULT_SOURCE_PORT, dstPort: dst.port! } : {}),
     ...(cls === 'icmp' ? { icmp: { type: icmpType!, code: icmpCode ?? 0 } } : {}),
     ...(host === undefined ? {} : { host }),
+    ...(path === undefined ? {} : { path }),
   };
 }

@@ -7,9 +7,22 @@ import { TagwallError } from '../errors.js';
 import { nearest } from '../servicetags/suggest.js';
 import type { Target } from './target.js';
 // <target imports>
+import { azureFirewallClassicTarget, azureFirewallTarget } from './azure-firewall/index.js';
+import { iptablesTarget } from './iptables/index.js';
+import { nftablesTarget } from './nftables/index.js';
+import { nsgTarget } from './nsg/index.js';
+import { panosTarget } from './panos/index.js';
+import { udrTarget } from './udr/index.js';
 
 const TARGETS: readonly Target[] = [
   // <target registrations>
+  azureFirewallTarget,
+  azureFirewallClassicTarget,
+  iptablesTarget,
+  nftablesTarget,
+  nsgTarget,
+  panosTarget,
+  udrTarget,
 ];
 
 export function targetIds(): string[] {

@@ -1,0 +1,59 @@
+/** `tagwall impact --from OLD --to NEW (--scenario S | --requirements F)`: what a new snapshot changes. */
+import { Option, type Command } from 'commander';
+import { requirementFileLocations } from '../reports/locations.js';
+import { snapshotImpact } from '../reports/impact.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
+import { allTargets, getTarget } from '../targets/registry.js';
+import type { CommandContext } from './context.js';
+import { EXIT_DIFFERENT, EXIT_OK, type CliIo, type GlobalOptions } from './io.js';
+import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { openSnapshot } from './snapshot-source.js';
+import { writeFilesAtomically } from './write-files.js';
+
+export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly target?: readonly string[];
+  readonly format?: ReportFormat;
+  readonly output?: string;
+}
+
+/** `--format` for every command that prints a report (`impact`, and `check` / `equiv` through the lead's wiring). */
+export function reportFormatOption(): Option {
+  return new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text');
+}
+
+export function runImpact(options: ImpactOptions, io: CliIo): number {
+  const from = openSnapshot(options.from);
+  const to = openSnapshot(options.to);
+  const requirements = requirementsFromOptions({ ...options, cloud: options.cloud ?? to.info.cloud }, to);
+  const targets = options.target?.length ? [...new Set(options.target.map((id) => getTarget(id)))] : allTargets();
+  const report = snapshotImpact({
+    from,
+    to,
+    requirements,
+    targets,
+    ...(options.requirements === undefined ? {} : { locations: requirementFileLocations(options.requirements) }),
+  });
+  const text = renderReport(report, options.json ? 'json' : (options.format ?? 'text'));
+  if (options.output === undefined) io.stdout(text);
+  else writeFilesAtomically([{ path: options.output, content: text }]);
+  return report.changed ? EXIT_DIFFERENT : EXIT_OK;
+}
+
+export function registerImpactCommand(program: Command, context: CommandContext): void {
+  const command = program
+    .command('impact')
+    .description('what a newer service-tag snapshot changes: prefixes per requirement, rules and objects per target, new limit diagnostics; exit 1 when anything changes')
+    .requiredOption('--from <snapshot>', 'the older snapshot: a ServiceTags_*.json(.gz) file, or embedded[:cloud]')
+    .requiredOption('--to <snapshot>', 'the newer snapshot');
+  addRequirementOptions(command)
+    .option('--target <id...>', 'only these targets (default: every target)')
+    .addOption(reportFormatOption())
+    .option('--output <file>', 'write the report to this file instead of standard output')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tagwall impact --from ServiceTags_Public_20250728.json.gz --to ServiceTags_Public_20251028.json.gz --scenario compute-public-ip --region eastus2 --format markdown\n  tagwall impact --from old.json --to new.json --requirements workload.yaml --target nsg --format sarif --output impact.sarif',
+    )
+    .action((_options, self: Command) => context.setExitCode(runImpact(self.optsWithGlobals(), context.io)));
+}

@@ -1,0 +1,324 @@
+/**
+ * Snapshot impact: what a newer service-tag snapshot changes for a requirement set. Per requirement, the prefixes
+ * its tags gain and lose (servicetags/impact.ts); per target, the artifact lines that change grouped by the
+ * object (rule, set, address object) they belong to, and the diagnostics that appear or go away, limits first.
+ * Lines that differ only in the snapshot they record (change number, date, file name) are provenance, not change:
+ * counting them would make every weekly run "change" and open a pull request for nothing.
+ */
+import { expandedResolver, type AddressResolver } from '../analysis/resolve.js';
+import { TagwallError } from '../errors.js';
+import type { RequirementSet } from '../model/requirement.js';
+import { requirementImpact } from '../servicetags/impact.js';
+import type { Snapshot } from '../servicetags/snapshot.js';
+import type { SnapshotInfo } from '../servicetags/types.js';
+import type { Artifact, Diagnostic, Target, TargetOptionValues, Translation } from '../targets/target.js';
+import { describePackets, isLimitCode, snapshotRef, translationMatrix, type RequirementLocations, type TargetTranslation } from './build.js';
+import { compareText, describeSnapshot, type Finding, type Report, type SummaryCount } from './model.js';
+
+/** Changed lines kept per finding; a weekly change to a large tag can touch thousands of prefix lines. */
+export const MAX_CHANGED_LINES = 200;
+
+export interface ImpactInput {
+  readonly from: Snapshot;
+  readonly to: Snapshot;
+  readonly requirements: RequirementSet;
+  readonly targets: readonly Target[];
+  /** Target options, the same for every target (each ignores the ones it does not know). */
+  readonly options?: TargetOptionValues;
+  readonly locations?: RequirementLocations;
+  /** How a target's proofs resolve tags; default: expanded through the snapshot being translated against. */
+  readonly resolver?: (target: Target, snapshot: Snapshot) => AddressResolver;
+}
+
+// ─── line diffs ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Lines of `a` not matched by an equal line of `b` (as multisets), as indices into `a`, in order. */
+function unmatchedLines(a: readonly string[], b: readonly string[]): number[] {
+  const available = new Map<string, number>();
+  for (const line of b) available.set(line, (available.get(line) ?? 0) + 1);
+  const unmatched: number[] = [];
+  a.forEach((line, index) => {
+    const count = available.get(line) ?? 0;
+    if (count > 0) available.set(line, count - 1);
+    else unmatched.push(index);
+  });
+  return unmatched;
+}
+
+/** A line with the snapshot's identity (change number, date, file name) replaced by placeholders. */
+export function withoutProvenance(line: string, info: SnapshotInfo): string {
+  let text = line.replace(new RegExp(`\\b${info.changeNumber}\\b`, 'g'), '<change-number>');
+  if (info.date) {
+    text = text.split(info.date).join('<date>').split(info.date.replace(/-/g, '')).join('<date>');
+  }
+  const file = info.source.split(/[\\/]/).pop();
+  if (file) text = text.split(file).join('<source>');
+  return text;
+}
+
+/**
+ * Lines that name the object the lines after them belong to: ARM/Bicep/Terraform `name`, PAN-OS `<entry name=`,
+ * nft `set X {` / `chain X {`, ipset `create X`, HCL blocks `resource "t" "x" {`. Line formats without such lines (iptables-restore) get none:
+ * each of their lines is a rule in itself.
+ */
+const OBJECT_LINE = /"name"\s*:|^\s*name\s*[:=]|<entry\s+name=|^\s*(?:table|chain|set|map)\s+\S+.*\{\s*$|^\s*create\s+\S+|^\s*[a-z_-]+(?:\s+"[^"]*")+\s*\{\s*$/;
+const MAX_LABEL = 120;
+
+/** For each line, the nearest object line at or above it (trimmed), or '' for none. */
+function objectLabels(lines: readonly string[]): string[] {
+  let current = '';
+  return lines.map((line) => {
+    if (OBJECT_LINE.test(line)) current = line.trim().slice(0, MAX_LABEL);
+    return current;
+  });
+}
+
+export interface ObjectChange {
+  /** The object line the changed lines fall under; '' when the format has none. */
+  readonly object: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export interface ArtifactDiff {
+  readonly objects: readonly ObjectChange[];
+  /** Line pairs that differ only in the recorded snapshot. */
+  readonly provenanceOnly: number;
+}
+
+/** Line-wise comparison of two versions of an artifact, grouped by object, in label order. */
+export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo): ArtifactDiff {
+  if (before === after) return { objects: [], provenanceOnly: 0 };
+  const oldLines = before.split('\n');
+  const newLines = after.split('\n');
+  let removed = unmatchedLines(oldLines, newLines);
+  let added = unmatchedLines(newLines, oldLines);
+  // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
+  const removedNormal = removed.map((index) => withoutProvenance(oldLines[index]!, fromInfo));
+  const addedNormal = added.map((index) => withoutProvenance(newLines[index]!, toInfo));
+  const removedKept = unmatchedLines(removedNormal, addedNormal);
+  const addedKept = unmatchedLines(addedNormal, removedNormal);
+  const provenanceOnly = removed.length - removedKept.length;
+  removed = removedKept.map((i) => removed[i]!);
+  added = addedKept.map((i) => added[i]!);
+  if (removed.length === 0 && added.length === 0) return { objects: [], provenanceOnly };
+  const groups = new Map<string, { added: string[]; removed: string[] }>();
+  const group = (label: string): { added: string[]; removed: string[] } => {
+    let entry = groups.get(label);
+    if (!entry) groups.set(label, (entry = { added: [], removed: [] }));
+    return entry;
+  };
+  const oldLabels = objectLabels(oldLines);
+  const newLabels = objectLabels(newLines);
+  for (const index of removed) group(oldLabels[index]!).removed.push(oldLines[index]!);
+  for (const index of added) group(newLabels[index]!).added.push(newLines[index]!);
+  const objects = [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([object, lines]) => ({ object, added: lines.added, removed: lines.removed }));
+  return { objects, provenanceOnly };
+}
+
+// ─── diagnostics ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface DiagnosticDiff {
+  /** Only the newer translation has a diagnostic with this code for this requirement. */
+  readonly appeared: readonly Diagnostic[];
+  /** Only the older one has. */
+  readonly resolved: readonly Diagnostic[];
+  /** Both have one with this code for this requirement, worded differently (a count went up or down). */
+  readonly reworded: ReadonlyArray<{ readonly before: Diagnostic; readonly after: Diagnostic }>;
+}
+
+/**
+ * What changed between two translations' diagnostics. Equal (code, requirement, message) is unchanged; an
+ * unmatched pair with the same code and requirement is the same finding with new figures; the rest appeared
+ * or went away.
+ */
+export function diffDiagnostics(before: readonly Diagnostic[], after: readonly Diagnostic[], fromInfo: SnapshotInfo, toInfo: SnapshotInfo): DiagnosticDiff {
+  const key = (diagnostic: Diagnostic, info: SnapshotInfo): string =>
+    [diagnostic.code, diagnostic.requirementId ?? '', withoutProvenance(diagnostic.message, info)].join('\u0000');
+  const subject = (diagnostic: Diagnostic): string => [diagnostic.code, diagnostic.requirementId ?? ''].join('\u0000');
+  const beforeKeys = before.map((diagnostic) => key(diagnostic, fromInfo));
+  const afterKeys = after.map((diagnostic) => key(diagnostic, toInfo));
+  const gone = unmatchedLines(beforeKeys, afterKeys).map((index) => before[index]!);
+  const come = unmatchedLines(afterKeys, beforeKeys).map((index) => after[index]!);
+  const goneSubjects = gone.map(subject);
+  const comeSubjects = come.map(subject);
+  const resolved = unmatchedLines(goneSubjects, comeSubjects);
+  const appeared = unmatchedLines(comeSubjects, goneSubjects);
+  // What is matched by subject on both sides pairs up in order.
+  const pairedBefore = gone.filter((_, index) => !resolved.includes(index));
+  const pairedAfter = come.filter((_, index) => !appeared.includes(index));
+  const reworded = pairedAfter.map((diagnostic) => {
+    const partner = pairedBefore.findIndex((candidate) => subject(candidate) === subject(diagnostic));
+    const [previous] = pairedBefore.splice(partner, 1);
+    return { before: previous!, after: diagnostic };
+  });
+  return { appeared: appeared.map((index) => come[index]!), resolved: resolved.map((index) => gone[index]!), reworded };
+}
+
+// ─── the report ─────────────────────────────────────────────────────────────────────────────────────────
+
+function capLines(added: readonly string[], removed: readonly string[]): Pick<Finding, 'added' | 'removed' | 'linesOmitted'> {
+  const keptAdded = added.slice(0, MAX_CHANGED_LINES);
+  const keptRemoved = removed.slice(0, Math.max(0, MAX_CHANGED_LINES - keptAdded.length));
+  const omitted = added.length + removed.length - keptAdded.length - keptRemoved.length;
+  return { added: keptAdded, removed: keptRemoved, ...(omitted > 0 ? { linesOmitted: omitted } : {}) };
+}
+
+type Outcome = { readonly translation: Translation } | { readonly error: TagwallError };
+
+function translateWith(target: Target, input: ImpactInput, snapshot: Snapshot): Outcome {
+  const resolver = input.resolver?.(target, snapshot) ?? expandedResolver(snapshot);
+  try {
+    return { translation: target.translate(input.requirements, { snapshot, resolver, options: input.options ?? {} }) };
+  } catch (error) {
+    // A target that needs options the run did not give (a zone, a location) is reported and skipped, so one
+    // target cannot hide what changes on the others.
+    if (error instanceof TagwallError) return { error };
+    throw error;
+  }
+}
+
+function artifactFindings(target: string, before: readonly Artifact[], after: readonly Artifact[], input: ImpactInput): { findings: Finding[]; provenanceOnly: number } {
+  const findings: Finding[] = [];
+  let provenanceOnly = 0;
+  const oldByName = new Map(before.map((artifact) => [artifact.name, artifact]));
+  const newByName = new Map(after.map((artifact) => [artifact.name, artifact]));
+  const names = [...new Set([...oldByName.keys(), ...newByName.keys()])].sort(compareText);
+  for (const name of names) {
+    const old = oldByName.get(name);
+    const now = newByName.get(name);
+    if (!old || !now) {
+      const lines = (now ?? old)!.content.split('\n');
+      findings.push({
+        kind: 'changed',
+        code: now ? 'TW_ARTIFACT_ADDED' : 'TW_ARTIFACT_REMOVED',
+        severity: 'warning',
+        target,
+        artifact: name,
+        message: now ? `new artifact ${name} (${lines.length} lines)` : `artifact ${name} is no longer generated`,
+        ...(now ? capLines(lines, []) : capLines([], lines)),
+      });
+      continue;
+    }
+    const diff = diffArtifact(old.content, now.content, input.from.info, input.to.info);
+    provenanceOnly += diff.provenanceOnly;
+    for (const change of diff.objects) {
+      findings.push({
+        kind: 'changed',
+        code: 'TW_ARTIFACT_CHANGED',
+        severity: 'warning',
+        target,
+        artifact: name,
+        ...(change.object ? { object: change.object } : {}),
+        message: `${change.added.length} lines added, ${change.removed.length} removed`,
+        ...capLines(change.added, change.removed),
+      });
+    }
+  }
+  return { findings, provenanceOnly };
+}
+
+function diagnosticChangeFinding(diagnostic: Diagnostic, change: 'new' | 'gone' | 'changed', input: ImpactInput, previous?: Diagnostic): Finding {
+  const location = diagnostic.requirementId === undefined ? undefined : input.locations?.get(diagnostic.requirementId);
+  const message =
+    change === 'changed' ? `now: ${diagnostic.message} (was: ${previous!.message})` : `${change} with ${describeSnapshot(snapshotRef(input.to.info, 'to'))}: ${diagnostic.message}`;
+  return {
+    kind: isLimitCode(diagnostic.code) ? 'limit' : 'diagnostic',
+    code: diagnostic.code,
+    severity: change === 'gone' ? 'info' : diagnostic.severity,
+    target: diagnostic.target,
+    ...(diagnostic.requirementId === undefined ? {} : { requirementId: diagnostic.requirementId }),
+    message,
+    ...(change !== 'gone' && diagnostic.lost ? describePackets(diagnostic.lost) : {}),
+    ...(location ? { location } : {}),
+  };
+}
+
+/** The impact report (command `impact`); `changed` when any prefix, artifact line or diagnostic changes. */
+export function snapshotImpact(input: ImpactInput): Report {
+  const findings: Finding[] = [];
+  const impacts = requirementImpact(input.from, input.to, input.requirements.requirements);
+  let prefixesAdded = 0;
+  let prefixesRemoved = 0;
+  for (const impact of impacts) {
+    const location = input.locations?.get(impact.id);
+    for (const tag of impact.tags) {
+      prefixesAdded += tag.addressesAdded.length;
+      prefixesRemoved += tag.addressesRemoved.length;
+      findings.push({
+        kind: 'changed',
+        code: 'TW_TAG_CHANGED',
+        severity: 'warning',
+        requirementId: impact.id,
+        object: tag.name,
+        message: `${tag.status === 'changed' ? 'tag changed' : tag.status === 'added' ? 'tag is new' : 'tag is gone'}: +${tag.addressesAdded.length} / -${tag.addressesRemoved.length} prefixes`,
+        ...capLines(tag.addressesAdded, tag.addressesRemoved),
+        ...(location ? { location } : {}),
+      });
+    }
+  }
+
+  const translations: TargetTranslation[] = [];
+  const targetsChanged = new Set<string>();
+  let provenanceOnly = 0;
+  let limitsAppeared = 0;
+  let diagnosticsChanged = 0;
+  for (const target of input.targets) {
+    const before = translateWith(target, input, input.from);
+    const after = translateWith(target, input, input.to);
+    if ('error' in before || 'error' in after) {
+      const error = 'error' in after ? after.error : (before as { error: TagwallError }).error;
+      findings.push({ kind: 'diagnostic', code: error.code, severity: 'warning', target: target.id, message: `not compared: ${error.message}` });
+      continue;
+    }
+    translations.push({ target: target.id, translation: after.translation });
+    const artifacts = artifactFindings(target.id, before.translation.artifacts, after.translation.artifacts, input);
+    provenanceOnly += artifacts.provenanceOnly;
+    findings.push(...artifacts.findings);
+    const diagnostics = diffDiagnostics(before.translation.diagnostics, after.translation.diagnostics, input.from.info, input.to.info);
+    limitsAppeared += diagnostics.appeared.filter((diagnostic) => isLimitCode(diagnostic.code)).length;
+    const diagnosticChanges = [
+      ...diagnostics.appeared.map((diagnostic) => diagnosticChangeFinding(diagnostic, 'new', input)),
+      ...diagnostics.resolved.map((diagnostic) => diagnosticChangeFinding(diagnostic, 'gone', input)),
+      ...diagnostics.reworded.map(({ before: was, after: now }) => diagnosticChangeFinding(now, 'changed', input, was)),
+    ];
+    diagnosticsChanged += diagnosticChanges.length;
+    findings.push(...diagnosticChanges);
+    if (artifacts.findings.length + diagnosticChanges.length > 0) targetsChanged.add(target.id);
+  }
+
+  const artifactChanges = findings.filter((finding) => finding.code.startsWith('TW_ARTIFACT_')).length;
+  const changed = impacts.length > 0 || artifactChanges > 0 || diagnosticsChanged > 0;
+  const summary: SummaryCount[] = [
+    { label: 'requirements whose tags changed', count: impacts.length },
+    { label: 'prefixes added', count: prefixesAdded },
+    { label: 'prefixes removed', count: prefixesRemoved },
+    { label: 'targets whose output changes', count: targetsChanged.size },
+    { label: 'changed objects (artifact, rule or set)', count: artifactChanges },
+    { label: 'new limit diagnostics', count: limitsAppeared },
+    { label: 'diagnostics new, gone or changed', count: diagnosticsChanged },
+    { label: 'lines differing only in the recorded snapshot', count: provenanceOnly },
+  ];
+  const span = `${describeSnapshot(snapshotRef(input.from.info, 'from'))} → ${describeSnapshot(snapshotRef(input.to.info, 'to'))}`;
+  const headline = changed
+    ? `${span}: ${impacts.length} of ${input.requirements.requirements.length} requirements change, the output of ${targetsChanged.size} of ${input.targets.length} targets changes${limitsAppeared ? `, ${limitsAppeared} new limit diagnostics` : ''}.`
+    : `${span}: nothing changes for these ${input.requirements.requirements.length} requirements on ${input.targets.length} targets.`;
+  const resolverFor = input.resolver ?? ((_target: Target, snapshot: Snapshot) => expandedResolver(snapshot));
+  const matrixResolver = input.targets[0] ? resolverFor(input.targets[0], input.to) : expandedResolver(input.to);
+  return {
+    command: 'impact',
+    title: `tagwall impact: ${input.requirements.origin ?? input.requirements.name ?? 'requirements'}`,
+    changed,
+    headline,
+    snapshots: [snapshotRef(input.from.info, 'from'), snapshotRef(input.to.info, 'to')],
+    subjects: {
+      ...(input.requirements.origin ?? input.requirements.name ? { requirements: (input.requirements.origin ?? input.requirements.name)! } : {}),
+      targets: input.targets.map((target) => target.id),
+    },
+    summary,
+    findings,
+    matrix: translationMatrix(input.requirements, translations, matrixResolver),
+  };
+}

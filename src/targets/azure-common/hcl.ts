@@ -1,0 +1,80 @@
+/**
+ * Terraform (HCL native syntax) as a small tree of blocks and attributes, rendered the way `terraform fmt` lays
+ * it out (two-space indent, `=` aligned within a run of attributes). Every string goes through `hclString`.
+ */
+import { hclString } from './escape.js';
+
+/** A reference such as `var.location` or `azurerm_network_security_group.nsg.name`: written bare. */
+export interface HclRef {
+  readonly $ref: string;
+}
+export type HclValue = string | number | boolean | HclRef | readonly HclValue[];
+
+export type HclItem =
+  | { readonly attribute: string; readonly value: HclValue }
+  | { readonly block: HclBlock }
+  | { readonly comment: string };
+
+export interface HclBlock {
+  readonly type: string;
+  readonly labels: readonly string[];
+  readonly body: readonly HclItem[];
+}
+
+export function attr(attribute: string, value: HclValue): HclItem {
+  return { attribute, value };
+}
+export function block(type: string, labels: readonly string[], body: readonly HclItem[]): HclItem {
+  return { block: { type, labels, body } };
+}
+export function ref(path: string): HclRef {
+  return { $ref: path };
+}
+
+function hclValue(value: HclValue, indent: string): string {
+  if (typeof value === 'string') return hclString(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map((item: HclValue) => hclValue(item, `${indent}  `));
+    const flat = `[${items.join(', ')}]`;
+    if (flat.length <= 80) return flat;
+    return `[\n${items.map((item) => `${indent}  ${item},`).join('\n')}\n${indent}]`;
+  }
+  return (value as HclRef).$ref;
+}
+
+function renderBody(items: readonly HclItem[], indent: string): string[] {
+  const lines: string[] = [];
+  let index = 0;
+  while (index < items.length) {
+    const item = items[index]!;
+    if ('attribute' in item) {
+      let end = index;
+      while (end < items.length && 'attribute' in items[end]!) end++;
+      const run = items.slice(index, end) as Array<{ attribute: string; value: HclValue }>;
+      const width = Math.max(...run.map((entry) => entry.attribute.length));
+      for (const entry of run) lines.push(`${indent}${entry.attribute.padEnd(width)} = ${hclValue(entry.value, indent)}`);
+      index = end;
+      continue;
+    }
+    if ('comment' in item) lines.push(`${indent}# ${item.comment.replace(/[\r\n]+/g, ' ')}`);
+    else {
+      if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
+      lines.push(...renderBlock(item.block, indent));
+    }
+    index++;
+  }
+  return lines;
+}
+
+function renderBlock(hcl: HclBlock, indent: string): string[] {
+  const head = [hcl.type, ...hcl.labels.map((label) => hclString(label))].join(' ');
+  return [`${indent}${head} {`, ...renderBody(hcl.body, `${indent}  `), `${indent}}`];
+}
+
+/** A whole file: leading comments, then top-level blocks separated by blank lines. */
+export function renderHcl(comments: readonly string[], blocks: readonly HclBlock[]): string {
+  const lines = comments.map((comment) => `# ${comment.replace(/[\r\n]+/g, ' ')}`);
+  for (const hcl of blocks) lines.push('', ...renderBlock(hcl, ''));
+  return `${lines.join('\n').trimStart()}\n`;
+}

@@ -1,0 +1,109 @@
+/**
+ * What the Azure targets share around translation: option parsing, the formats, the exact loss of each
+ * requirement (contract law 2), and a way back from Bicep/Terraform artifacts to the ARM form for parsing.
+ */
+import type { AddressResolver } from '../../analysis/resolve.js';
+import { requirementPackets } from '../../analysis/resolve.js';
+import { TagwallError } from '../../errors.js';
+import { PacketSet } from '../../model/packet-set.js';
+import type { Requirement } from '../../model/requirement.js';
+import type { Artifact, Diagnostic, Severity, TargetOptionValues } from '../target.js';
+
+export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
+export type AzureFormat = (typeof AZURE_FORMATS)[number];
+
+export function formatOption(options: TargetOptionValues, target: string): AzureFormat {
+  const value = options['format'] ?? 'arm';
+  if (typeof value !== 'string' || !(AZURE_FORMATS as readonly string[]).includes(value.toLowerCase())) {
+    throw new TagwallError('TW_INVALID_OPTION', `target ${target}: format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
+  }
+  return value.toLowerCase() as AzureFormat;
+}
+
+export function booleanOption(options: TargetOptionValues, key: string, target: string): boolean {
+  const value = options[key];
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const text = value.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on', ''].includes(text)) return true;
+  if (['false', 'no', '0', 'off'].includes(text)) return false;
+  throw new TagwallError('TW_INVALID_OPTION', `target ${target}: option ${key} takes true or false, not '${value}'`);
+}
+
+export function stringOption(options: TargetOptionValues, key: string): string | undefined {
+  const value = options[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** A parameter-name option (`nsgName=...` style defaults) must be a usable Azure name. */
+export function nameOption(options: TargetOptionValues, key: string, fallback: string): string {
+  return stringOption(options, key) ?? fallback;
+}
+
+/** A diagnostic being built: `candidate` is what it may have lost; the exact loss is fixed by `finishDiagnostics`. */
+export interface DraftDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly requirement?: Requirement;
+  readonly message: string;
+  readonly candidate?: PacketSet;
+}
+
+/**
+ * Law 2 made exact: each draft's `lost` is its candidate minus what the output allows. The candidate is the part
+ * of the requirement the diagnostic is about (the host endpoints, the IPv6 part); intersecting it with the real
+ * loss keeps a diagnostic from claiming packets another rule still allows.
+ */
+export function finishDiagnostics(
+  target: string,
+  drafts: readonly DraftDiagnostic[],
+  produced: PacketSet,
+  resolver: AddressResolver,
+): Diagnostic[] {
+  const required = new Map<string, PacketSet>();
+  return drafts.map((draft) => {
+    let lost: PacketSet | undefined;
+    if (draft.candidate && draft.requirement) {
+      let packets = required.get(draft.requirement.id);
+      if (!packets) {
+        packets = requirementPackets(draft.requirement, resolver);
+        required.set(draft.requirement.id, packets);
+      }
+      const exact = draft.candidate.intersection(packets).difference(produced);
+      lost = exact.isEmpty() ? undefined : exact;
+    }
+    return {
+      code: draft.code,
+      severity: draft.severity,
+      target,
+      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
+      message: draft.message,
+      ...(lost ? { lost } : {}),
+    };
+  });
+}
+
+const ARM_SOURCES = new WeakMap<Artifact, string>();
+
+/** Remembers the ARM rendering of the model a Bicep or Terraform artifact was rendered from. */
+export function withArmSource(artifact: Artifact, arm: string): Artifact {
+  ARM_SOURCES.set(artifact, arm);
+  return artifact;
+}
+
+/**
+ * The ARM text behind generated artifacts: an `arm` artifact itself, or for Bicep/Terraform the ARM rendering of
+ * the same object model (recorded when they were rendered in this process; tagwall does not parse Bicep or HCL).
+ */
+export function armTextOf(artifacts: readonly Artifact[], target: string): { content: string; file: string } {
+  const arm = artifacts.find((artifact) => artifact.format === 'arm');
+  if (arm) return { content: arm.content, file: arm.name };
+  for (const artifact of artifacts) {
+    const source = ARM_SOURCES.get(artifact);
+    if (source !== undefined) return { content: source, file: artifact.name };
+  }
+  throw new TagwallError(
+    'TW_UNSUPPORTED_CONFIG',
+    `target ${target}: only the ARM JSON form can be parsed; render with --format arm (Bicep and Terraform are generated from the same model)`,
+  );
+}

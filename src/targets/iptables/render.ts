@@ -1,0 +1,146 @@
+/**
+ * The iptables object model rendered as `iptables-restore` / `ip6tables-restore` text and as `ipset restore`
+ * commands (targets.md §3.1–3.3).
+ */
+import type { Family } from '../../model/ip.js';
+import { ICMP, ICMPV6, TCP, UDP } from '../../model/ports.js';
+import type { IcmpEntry } from '../netfilter-common/icmp.js';
+import type { AddressMatch, LoweredRule, NetSet } from '../netfilter-common/lower.js';
+import { fitBytes, singleLine } from '../netfilter-common/header.js';
+import type { NetfilterOptions } from '../netfilter-common/options.js';
+import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
+
+/** Only `"` groups words in a restore file and `\` escapes inside quotes (targets.md §3.1). */
+export function quoteArgument(text: string): string {
+  return `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
+}
+
+export function protocolArgument(protocol: number, family: Family): string {
+  if (protocol === TCP) return 'tcp';
+  if (protocol === UDP) return 'udp';
+  if (protocol === ICMP) return 'icmp';
+  if (protocol === ICMPV6) return family === 'ipv6' ? 'ipv6-icmp' : '58';
+  return String(protocol);
+}
+
+function addressArguments(match: AddressMatch, side: 'src' | 'dst'): string[] {
+  if (match.kind === 'any') return [];
+  if (match.kind === 'prefix') return [side === 'src' ? '-s' : '-d', match.cidr];
+  return ['-m', 'set', '--match-set', match.set.name, side];
+}
+
+/** Splits port ranges into `multiport` groups of at most 15 slots, a range taking two. */
+export function multiportGroups(ranges: ReadonlyArray<readonly [number, number]>): Array<Array<readonly [number, number]>> {
+  const groups: Array<Array<readonly [number, number]>> = [];
+  let current: Array<readonly [number, number]> = [];
+  let slots = 0;
+  for (const range of ranges) {
+    const size = range[0] === range[1] ? 1 : 2;
+    if (slots + size > IPTABLES_LIMITS.multiportSlots) {
+      groups.push(current);
+      current = [];
+      slots = 0;
+    }
+    current.push(range);
+    slots += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+function portText([first, last]: readonly [number, number]): string {
+  return first === last ? String(first) : `${first}:${last}`;
+}
+
+/** Port conditions as alternatives: one entry per rule the ports need. */
+function portAlternatives(protocol: string, srcPorts: LoweredRule['srcPorts'], dstPorts: LoweredRule['dstPorts']): string[][] {
+  const side = (ranges: LoweredRule['srcPorts'], flag: 'sport' | 'dport'): string[][] => {
+    if (!ranges) return [[]];
+    if (ranges.length === 1) return [['-m', protocol, `--${flag}`, portText(ranges[0]!)]];
+    return multiportGroups(ranges).map((group) =>
+      group.length === 1 ? ['-m', protocol, `--${flag}`, portText(group[0]!)] : ['-m', 'multiport', `--${flag}s`, group.map(portText).join(',')],
+    );
+  };
+  return side(srcPorts, 'sport').flatMap((source) => side(dstPorts, 'dport').map((destination) => [...source, ...destination]));
+}
+
+function icmpAlternatives(family: Family, entries: readonly IcmpEntry[] | undefined): string[][] {
+  if (!entries) return [[]];
+  return entries.map((entry) => {
+    const value = entry.code === undefined ? String(entry.type) : `${entry.type}/${entry.code}`;
+    return family === 'ipv4' ? ['-m', 'icmp', '--icmp-type', value] : ['-m', 'icmp6', '--icmpv6-type', value];
+  });
+}
+
+export interface RenderedRules {
+  readonly text: string;
+  readonly ruleCount: number;
+  readonly splitRequirements: readonly string[];
+  readonly cutComments: readonly string[];
+}
+
+/** One family's restore file. */
+export function renderRestoreFile(family: Family, rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRules {
+  const lines = header.map((line) => `# ${line}`);
+  const ret = options.defaultAction === 'return';
+  const directions = (['in', 'out'] as const).filter(
+    (direction) => options.chainHook === 'host' || options.chainHook === 'forward' || (options.chainHook === 'input') === (direction === 'in'),
+  );
+  const builtins = options.chainHook === 'forward' ? ['FORWARD'] : directions.map((direction) => (direction === 'in' ? 'INPUT' : 'OUTPUT'));
+  lines.push('*filter');
+  // With defaultAction return the file is loaded with --noflush into the host's own rules: leave their policies alone.
+  if (!ret) for (const builtin of builtins) lines.push(`:${builtin} ACCEPT [0:0]`);
+  for (const direction of directions) lines.push(`:${IPTABLES_CHAINS[direction]} - [0:0]`);
+  for (const direction of directions) {
+    const chain = IPTABLES_CHAINS[direction];
+    const add = ret ? '-I' : '-A';
+    if (options.chainHook === 'forward') lines.push(`${add} FORWARD ${direction === 'out' ? '-i' : '-o'} ${options.interface!} -j ${chain}`);
+    else lines.push(`${add} ${direction === 'in' ? 'INPUT' : 'OUTPUT'} -j ${chain}`);
+  }
+  let ruleCount = 0;
+  const split = new Set<string>();
+  const cut = new Set<string>();
+  for (const direction of directions) {
+    const chain = IPTABLES_CHAINS[direction];
+    if (options.chainHook !== 'forward') lines.push(`-A ${chain} ${direction === 'in' ? '-i' : '-o'} lo -j ACCEPT`);
+    lines.push(`-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+    for (const rule of rules) {
+      if (rule.family !== family || rule.direction !== direction) continue;
+      const protocol = rule.protocol === undefined ? undefined : protocolArgument(rule.protocol, family);
+      const base = [...addressArguments(rule.src, 'src'), ...addressArguments(rule.dst, 'dst'), ...(protocol ? ['-p', protocol] : [])];
+      const alternatives =
+        rule.protocol === TCP || rule.protocol === UDP ? portAlternatives(protocol!, rule.srcPorts, rule.dstPorts) : icmpAlternatives(family, rule.icmp);
+      if (alternatives.length > 1 && (rule.srcPorts || rule.dstPorts)) split.add(rule.requirementId);
+      const comment = fitBytes(singleLine(rule.comment), IPTABLES_LIMITS.commentBytes);
+      if (comment.cut) cut.add(rule.requirementId);
+      for (const alternative of alternatives) {
+        lines.push(['-A', chain, ...base, ...alternative, '-m', 'comment', '--comment', quoteArgument(comment.text), '-j', 'ACCEPT'].join(' '));
+        ruleCount++;
+      }
+    }
+    if (options.log) lines.push(`-A ${chain} -j LOG --log-prefix ${quoteArgument(`tagwall ${direction} ${ret ? 'return' : 'drop'}: `)}`);
+    lines.push(`-A ${chain} -j ${ret ? 'RETURN' : 'DROP'}`);
+  }
+  lines.push('COMMIT');
+  return { text: `${lines.join('\n')}\n`, ruleCount, splitRequirements: [...split], cutComments: [...cut] };
+}
+
+/** hashsize and maxelem from the data, as capirca sizes them (targets.md §3.3): powers of two ≥ the element count. */
+export function setSizes(count: number): { hashsize: number; maxelem: number } {
+  let power = 64;
+  while (power < count) power *= 2;
+  return { hashsize: power, maxelem: Math.max(65536, power) };
+}
+
+/** `ipset restore` commands creating and filling every set, IPv4 first; loaded before the rules. */
+export function renderIpsets(sets: readonly NetSet[], header: readonly string[]): string {
+  const lines = header.map((line) => `# ${line}`);
+  const ordered = [...sets].sort((a, b) => (a.family === b.family ? 0 : a.family === 'ipv4' ? -1 : 1));
+  for (const set of ordered) {
+    const { hashsize, maxelem } = setSizes(set.cidrs.length);
+    lines.push(`create ${set.name} hash:net family ${set.family === 'ipv4' ? 'inet' : 'inet6'} hashsize ${hashsize} maxelem ${maxelem}`);
+    const add = `add ${set.name} `;
+    for (const cidr of set.cidrs) lines.push(add + cidr);
+  }
+  return `${lines.join('\n')}\n`;
+}

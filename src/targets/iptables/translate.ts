@@ -1,0 +1,55 @@
+/**
+ * Requirements → `iptables-restore` + `ip6tables-restore` files and an `ipset restore` file (targets.md §3):
+ * a chain per direction jumped from the hooked built-in chain, return traffic by conntrack, one rule per
+ * requirement, protocol and port group, expanded tags as `hash:net` sets so a 2,000-prefix tag stays one rule.
+ */
+import type { RequirementSet } from '../../model/requirement.js';
+import { renderDnsmasq } from '../netfilter-common/dnsmasq.js';
+import { headerLines } from '../netfilter-common/header.js';
+import { lowerRequirements } from '../netfilter-common/lower.js';
+import { netfilterOptions } from '../netfilter-common/options.js';
+import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
+import { IPTABLES_LIMITS } from './capabilities.js';
+import { renderIpsets, renderRestoreFile } from './render.js';
+
+export const IPTABLES_TARGET_ID = 'iptables';
+
+export const IPTABLES_ARTIFACTS = { ipv4: 'iptables.rules', ipv6: 'ip6tables.rules', ipsets: 'ipsets.save', dnsmasq: 'dnsmasq.conf' } as const;
+
+export function translateIptables(requirements: RequirementSet, context: TranslateContext): Translation {
+  const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
+  const model = lowerRequirements(requirements, context.resolver, options, IPTABLES_TARGET_ID, 'IPT');
+  const restore = options.defaultAction === 'return' ? 'iptables-restore --noflush' : 'iptables-restore';
+  const load = [`load: ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`];
+  const header = (what: string): string[] => headerLines(what, requirements, context.snapshot, load);
+  const ipv4 = renderRestoreFile('ipv4', model.rules, options, header('iptables-restore file (IPv4)'));
+  const ipv6 = renderRestoreFile('ipv6', model.rules, options, header('ip6tables-restore file (IPv6)'));
+  const artifacts: Artifact[] = [
+    { name: IPTABLES_ARTIFACTS.ipsets, format: 'ipset', content: renderIpsets(model.sets, header('ipset restore file')) },
+    { name: IPTABLES_ARTIFACTS.ipv4, format: 'iptables-restore', content: ipv4.text },
+    { name: IPTABLES_ARTIFACTS.ipv6, format: 'ip6tables-restore', content: ipv6.text },
+  ];
+  if (model.dnsmasq.length > 0) {
+    artifacts.push({ name: IPTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, header('dnsmasq configuration'), 'ipset', '') });
+  }
+  const diagnostics: Diagnostic[] = [...model.diagnostics];
+  for (const id of new Set([...ipv4.splitRequirements, ...ipv6.splitRequirements])) {
+    diagnostics.push({
+      code: 'IPT_MULTIPORT_SPLIT',
+      severity: 'info',
+      target: IPTABLES_TARGET_ID,
+      requirementId: id,
+      message: `${id}: more ports than one multiport match holds (${IPTABLES_LIMITS.multiportSlots}, a range counting two); split over several rules`,
+    });
+  }
+  for (const id of new Set([...ipv4.cutComments, ...ipv6.cutComments])) {
+    diagnostics.push({
+      code: 'IPT_COMMENT_TRUNCATED',
+      severity: 'info',
+      target: IPTABLES_TARGET_ID,
+      requirementId: id,
+      message: `${id}: the rule comment was cut to ${IPTABLES_LIMITS.commentBytes} bytes (the kernel's comment limit)`,
+    });
+  }
+  return { artifacts, diagnostics };
+}

@@ -1,0 +1,19 @@
+/**
+ * fqdn=dnsmasq: dnsmasq adds the addresses it resolves for listed domains to existing sets (targets.md §3.5,
+ * `--ipset=/<domain>[/<domain>…]/<set>[,<set>…]`, `--nftset` the nftables analogue, in dnsmasq 2.87 and later).
+ */
+import type { DnsmasqEntry } from './lower.js';
+
+export function renderDnsmasq(entries: readonly DnsmasqEntry[], header: readonly string[], kind: 'ipset' | 'nftset', table: string): string {
+  const lines = header.map((line) => `# ${line}`);
+  lines.push('# A domain matches itself and every name under it: broader than a `*.suffix` requirement.');
+  for (const entry of entries) {
+    const domains = entry.domains.map((domain) => `/${domain}`).join('');
+    const sets =
+      kind === 'ipset'
+        ? entry.sets.map((set) => set.name).join(',')
+        : entry.sets.map((set) => `${set.family === 'ipv4' ? 4 : 6}#inet#${table}#${set.name}`).join(',');
+    lines.push(`${kind}=${domains}/${sets}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+/**
+ * One rule's conditions while a parser reads it, for iptables and nftables alike: each condition narrows one
+ * dimension of the packet model, conditions the model has no dimension for follow fixed rules:
+ * - connection state: the model's packets open flows, so they are NEW; a state match holds iff it admits NEW.
+ * - interfaces: the model's packets carry none. Loopback never carries them (they cross a real interface); any
+ *   other name needs the `interface` option (the interface workload traffic uses), else TW_UNSUPPORTED_CONFIG.
+ */
+import { TagwallError } from '../../errors.js';
+import { AddressSet } from '../../model/address-set.js';
+import { IntervalSet } from '../../model/intervals.js';
+import type { Family } from '../../model/ip.js';
+import { PacketSet } from '../../model/packet-set.js';
+import type { Direction } from '../../model/packet.js';
+import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
+import type { RuleOrigin } from '../../analysis/rule-set.js';
+import { hookDirections, type Hook } from './chains.js';
+import type { NetfilterOptions } from './options.js';
+
+export interface InterfaceMatch {
+  readonly kind: 'in' | 'out';
+  readonly name: string;
+  readonly negated: boolean;
+}
+
+export interface MatchState {
+  family?: Family;
+  protocols?: ProtocolSet;
+  src?: AddressSet;
+  dst?: AddressSet;
+  srcPorts?: PortSet;
+  dstPorts?: PortSet;
+  icmp?: IntervalSet;
+  /** A condition no packet of the model meets (ESTABLISHED only, a loopback interface). */
+  never?: boolean;
+  readonly interfaces: InterfaceMatch[];
+}
+
+export function emptyMatch(): MatchState {
+  return { interfaces: [] };
+}
+
+export function narrowProtocols(state: MatchState, protocols: ProtocolSet): void {
+  state.protocols = state.protocols ? state.protocols.intersection(protocols) : protocols;
+}
+export function narrowAddresses(state: MatchState, side: 'src' | 'dst', addresses: AddressSet): void {
+  const current = state[side];
+  state[side] = current ? current.intersection(addresses) : addresses;
+}
+export function narrowPorts(state: MatchState, side: 'srcPorts' | 'dstPorts', ports: PortSet): void {
+  const current = state[side];
+  state[side] = current ? current.intersection(ports) : ports;
+}
+export function narrowIcmp(state: MatchState, values: IntervalSet): void {
+  state.icmp = state.icmp ? state.icmp.intersection(values) : values;
+}
+
+/** `ct state` / `--ctstate` / `--state`: holds for the model's (NEW) packets iff the list admits NEW. */
+export function narrowConnectionState(state: MatchState, states: readonly string[], negated: boolean): void {
+  const admitsNew = states.some((name) => name.toLowerCase() === 'new');
+  if (admitsNew === negated) state.never = true;
+}
+
+export function allPorts(): IntervalSet {
+  return IntervalSet.full(PORT_DOMAIN);
+}
+
+function interfaceMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+/** The directions (of those `hook` judges) a single interface condition admits. */
+function interfaceDirections(match: InterfaceMatch, hook: Hook, options: NetfilterOptions, origin: RuleOrigin): readonly Direction[] {
+  const judged = hookDirections(options.chainHook, hook);
+  let admitted: readonly Direction[];
+  if (interfaceMatches(match.name, 'lo')) admitted = [];
+  else if (options.interface === undefined) {
+    throw new TagwallError(
+      'TW_UNSUPPORTED_CONFIG',
+      `the rule matches interface '${match.name}', and tagwall's packets carry no interface: pass interface=NAME (the interface workload traffic uses)`,
+      { location: { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) } },
+    );
+  } else if (!interfaceMatches(match.name, options.interface)) admitted = [];
+  else if (hook === 'forward') admitted = match.kind === 'in' ? ['out'] : ['in'];
+  else admitted = judged;
+  return match.negated ? judged.filter((direction) => !admitted.includes(direction)) : admitted;
+}
+
+/** The packets a finished match admits on `hook`, within the family it is confined to. */
+export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOptions, origin: RuleOrigin): PacketSet {
+  if (state.never) return PacketSet.EMPTY;
+  let directions: readonly Direction[] = hookDirections(options.chainHook, hook);
+  for (const match of state.interfaces) {
+    const admitted = interfaceDirections(match, hook, options, origin);
+    directions = directions.filter((direction) => admitted.includes(direction));
+  }
+  if (directions.length === 0) return PacketSet.EMPTY;
+  const family = state.family ? AddressSet.allOf(state.family) : AddressSet.ALL;
+  return PacketSet.of({
+    directions,
+    ...(state.protocols ? { protocols: state.protocols } : {}),
+    src: state.src ? state.src.intersection(family) : family,
+    dst: state.dst ? state.dst.intersection(family) : family,
+    ...(state.srcPorts ? { srcPorts: state.srcPorts } : {}),
+    ...(state.dstPorts ? { dstPorts: state.dstPorts } : {}),
+    ...(state.icmp ? { icmp: state.icmp } : {}),
+  });
+}

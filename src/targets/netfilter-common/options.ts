@@ -1,0 +1,67 @@
+/**
+ * Options the two netfilter targets share, validated once (TW_INVALID_OPTION). The hook decides which built-in
+ * chains tagwall's chains hang from and, for parsing, which packets of the model a chain judges (see hooks.ts).
+ */
+import { TagwallError } from '../../errors.js';
+import type { TargetOptionValues } from '../target.js';
+
+export type ChainHook = 'host' | 'input' | 'output' | 'forward';
+export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'forward'];
+
+export interface NetfilterOptions {
+  /** `host` (default): inbound requirements on INPUT, outbound on OUTPUT; `input`/`output`: one side only; `forward`: a router. */
+  readonly chainHook: ChainHook;
+  /** The workload-side interface; needed by `forward`, where it tells outbound (`-i IF`) from inbound (`-o IF`). */
+  readonly interface: string | undefined;
+  /** `none` (default): FQDN requirements are reported lost; `dnsmasq`: also emit dnsmasq-fed sets and a config. */
+  readonly fqdn: 'none' | 'dnsmasq';
+  /** Log what falls through to the default action. */
+  readonly log: boolean;
+  /** nftables: a `counter` on every rule (iptables counts always). */
+  readonly counters: boolean;
+  /** `drop` (default): tagwall's chains end the decision; `return`: unmatched packets go back to the host's rules. */
+  readonly defaultAction: 'drop' | 'return';
+}
+
+function invalid(target: string, message: string): TagwallError {
+  return new TagwallError('TW_INVALID_OPTION', `target ${target}: ${message}`);
+}
+
+function choice<T extends string>(options: TargetOptionValues, key: string, allowed: readonly T[], fallback: T, target: string): T {
+  const value = options[key];
+  if (value === undefined || value === false || value === '') return fallback;
+  const text = String(value).trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(text)) throw invalid(target, `${key} must be one of ${allowed.join(', ')}, not '${String(value)}'`);
+  return text as T;
+}
+
+function flag(options: TargetOptionValues, key: string, target: string): boolean {
+  const value = options[key];
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const text = value.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on', ''].includes(text)) return true;
+  if (['false', 'no', '0', 'off'].includes(text)) return false;
+  throw invalid(target, `option ${key} takes true or false, not '${value}'`);
+}
+
+/** Interface names: at most 15 bytes (IFNAMSIZ 16 with the NUL), no blanks, quotes or slashes. */
+const INTERFACE_NAME = /^[A-Za-z0-9_.:@+-]{1,15}$/;
+
+export function netfilterOptions(options: TargetOptionValues, target: string): NetfilterOptions {
+  const chainHook = choice(options, 'chainHook', CHAIN_HOOKS, 'host', target);
+  const rawInterface = options['interface'];
+  const iface = typeof rawInterface === 'string' && rawInterface.trim() !== '' ? rawInterface.trim() : undefined;
+  if (iface !== undefined && !INTERFACE_NAME.test(iface)) throw invalid(target, `interface '${iface}' is not an interface name`);
+  if (chainHook === 'forward' && iface === undefined) {
+    throw invalid(target, 'chainHook forward needs interface=NAME (the workload-side interface) to tell outbound from inbound');
+  }
+  return {
+    chainHook,
+    interface: iface,
+    fqdn: choice(options, 'fqdn', ['none', 'dnsmasq'] as const, 'none', target),
+    log: flag(options, 'log', target),
+    counters: flag(options, 'counters', target),
+    defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
+  };
+}

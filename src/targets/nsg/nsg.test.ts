@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expandedResolver } from '../../analysis/resolve.js';
+import { allowedPackets } from '../../analysis/rule-set.js';
+import { loadScenario, scenarioIds } from '../../catalogue/index.js';
+import { TagwallError } from '../../errors.js';
+import { parsePacket } from '../../model/packet.js';
+import { defaultSnapshot } from '../../servicetags/snapshot.js';
+import { nsgTarget } from './index.js';
+import { parseNsgJson } from './parse.js';
+
+const snapshot = defaultSnapshot('Public');
+const resolver = expandedResolver(snapshot);
+const storage = snapshot.addresses('Storage.EastUS2').toCidrStrings('ipv4')[0]!.split('/')[0]!;
+const batch = snapshot.addresses('BatchNodeManagement.EastUS2').toCidrStrings('ipv4')[0]!.split('/')[0]!;
+const SHOW = readFileSync(new URL('../../../fixtures/azure/nsg-show.json', import.meta.url), 'utf8');
+
+function error(run: () => unknown): TagwallError {
+  try {
+    run();
+  } catch (caught) {
+    if (caught instanceof TagwallError) return caught;
+    throw caught;
+  }
+  throw new Error('no error');
+}
+
+describe('parsing `az network nsg show` output', () => {
+  const allowed = allowedPackets(parseNsgJson(SHOW, 'nsg-show.json', resolver));
+  it('applies rules by priority: the deny at 100 beats the allow at 200', () => {
+    expect(allowed.has(parsePacket(`out tcp 10.0.0.4 -> ${storage}:443`))).toBe(true);
+    expect(allowed.has(parsePacket(`out tcp 10.0.0.4 -> ${storage}:445`))).toBe(false);
+  });
+  it('keeps the default rules: Internet outbound is allowed, inbound from the Internet is not', () => {
+    expect(allowed.has(parsePacket('out udp 10.0.0.4 -> 8.8.8.8:53'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8 -> 10.0.0.4:22'))).toBe(false);
+    expect(allowed.has(parsePacket(`in tcp ${batch} -> 10.0.0.4:29876`))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 168.63.129.16 -> 10.0.0.4:80'))).toBe(true);
+  });
+  it('adds the default rules to an ARM template that does not list them', () => {
+    const [artifact] = nsgTarget.translate({ requirements: [] }, { snapshot, resolver, options: {} }).artifacts;
+    const rules = parseNsgJson(artifact!.content, 'nsg.json', resolver).rules.map((rule) => rule.id);
+    expect(rules).toEqual(['tw-deny-all-inbound', 'AllowVnetInBound', 'AllowAzureLoadBalancerInBound', 'DenyAllInBound', 'tw-deny-all-outbound', 'AllowVnetOutBound', 'AllowInternetOutBound', 'DenyAllOutBound']);
+  });
+  it('reports malformed and unsupported input with a JSON path', () => {
+    const bad = (mutate: (nsg: { securityRules: Array<Record<string, unknown>> }) => void): TagwallError => {
+      const nsg = JSON.parse(SHOW) as { securityRules: Array<Record<string, unknown>> };
+      mutate(nsg);
+      return error(() => parseNsgJson(JSON.stringify(nsg), 'x.json', resolver));
+    };
+    expect(bad((nsg) => (nsg.securityRules[0]!['priority'] = 5000))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { jsonPath: '$.securityRules[0].priority' } });
+    expect(bad((nsg) => (nsg.securityRules[1]!['priority'] = 100))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+    expect(bad((nsg) => (nsg.securityRules[0]!['destinationPortRange'] = '1-65536'))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { jsonPath: '$.securityRules[0]' } });
+    expect(bad((nsg) => (nsg.securityRules[0]!['protocol'] = 'Gre'))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { jsonPath: '$.securityRules[0].protocol' } });
+    expect(bad((nsg) => (nsg.securityRules[0]!['sourceApplicationSecurityGroups'] = [{ id: 'x' }]))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { jsonPath: '$.securityRules[0].sourceApplicationSecurityGroups' } });
+    expect(bad((nsg) => (nsg.securityRules[0]!['destinationAddressPrefix'] = "[parameters('x')]"))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { jsonPath: '$.securityRules[0].destinationAddressPrefix' } });
+    expect(error(() => parseNsgJson('{', 'x.json', resolver)).code).toBe('TW_INVALID_CONFIG');
+  });
+  it('detects NSG JSON', () => {
+    expect(nsgTarget.detect(SHOW)).toBe(true);
+    expect(nsgTarget.detect('{"routes": []}')).toBe(false);
+  });
+});
+
+describe('translation', () => {
+  it('keeps priorities in 100-4096 with gaps of 10, unique per direction, and one family per rule', () => {
+    const requirements = loadScenario('compute-no-public-ip', { region: 'eastus2' });
+    const [artifact] = nsgTarget.translate(requirements, { snapshot, resolver, options: {} }).artifacts;
+    const rules = (JSON.parse(artifact!.content) as { resources: Array<{ properties: { securityRules: Array<{ name: string; properties: { priority: number; direction: string } }> } }> }).resources[0]!.properties.securityRules;
+    const outbound = rules.filter((rule) => rule.properties.direction === 'Outbound').map((rule) => rule.properties.priority);
+    expect(outbound.slice(0, 3)).toEqual([100, 110, 120]);
+    expect(outbound.at(-1)).toBe(4096);
+    expect(new Set(rules.map((rule) => `${rule.properties.direction}${rule.properties.priority}`)).size).toBe(rules.length);
+  });
+  it('reports FQDN requirements as lost, or uses an explicit resolve table with a warning', () => {
+    const requirements = loadScenario('kubernetes', { region: 'eastus2' });
+    const plain = nsgTarget.translate(requirements, { snapshot, resolver, options: {} });
+    expect(plain.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_FQDN_INEXPRESSIBLE' && diagnostic.lost)).toHaveLength(requirements.requirements.length);
+    const resolved = nsgTarget.translate(requirements, { snapshot, resolver, options: { resolve: 'pypi.org=151.101.0.223,151.101.64.223' } });
+    expect(resolved.diagnostics.map((diagnostic) => diagnostic.code)).toContain('NSG_FQDN_RESOLVED');
+    expect(resolved.artifacts[0]!.content).toContain('151.101.0.223/32');
+  });
+});
+
+describe('golden files', () => {
+  for (const scenario of scenarioIds()) {
+    for (const format of ['arm', 'bicep', 'terraform']) {
+      it(`${scenario} ${format}`, async () => {
+        const [artifact] = nsgTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: { format } }).artifacts;
+        await expect(artifact!.content).toMatchFileSnapshot(`golden/${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`);
+      });
+    }
+  }
+});

@@ -1,0 +1,83 @@
+/**
+ * The one PAN-OS object model both renderers (XML, `set`) read, so the two forms cannot drift (STYLE.md). Names are
+ * already safe and unique; texts are already cleaned (names.ts); each renderer only escapes or quotes.
+ */
+
+/** Where the objects and rules go (targets.md §4.1). */
+export type PanosLocation =
+  | { readonly kind: 'vsys'; readonly name: string }
+  | { readonly kind: 'device-group'; readonly name: string }
+  | { readonly kind: 'shared' };
+
+export interface PanosTag {
+  readonly name: string;
+  readonly comments: string;
+}
+
+export interface PanosAddress {
+  readonly name: string;
+  readonly kind: 'ip-netmask' | 'fqdn';
+  readonly value: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+}
+
+export interface PanosAddressGroup {
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly description: string;
+  readonly tags: readonly string[];
+}
+
+/** An IP External Dynamic List: the firewall fetches `url`, whose text tagwall writes as `file`. */
+export interface PanosExternalList {
+  readonly name: string;
+  readonly url: string;
+  readonly file: string;
+  readonly entries: readonly string[];
+  readonly description: string;
+}
+
+export interface PanosService {
+  readonly name: string;
+  readonly protocol: 'tcp' | 'udp';
+  /** `443,8787,29876-29877`. */
+  readonly ports: string;
+  readonly description: string;
+}
+
+export interface PanosUrlCategory {
+  readonly name: string;
+  readonly entries: readonly string[];
+  readonly description: string;
+}
+
+export interface PanosRule {
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  /** Member names or `any`. */
+  readonly source: readonly string[];
+  readonly destination: readonly string[];
+  readonly application: readonly string[];
+  /** Service names or `any`. */
+  readonly service: readonly string[];
+  /** Custom URL category names or `any`. */
+  readonly category: readonly string[];
+  readonly action: 'allow';
+}
+
+export interface PanosModel {
+  readonly location: PanosLocation;
+  readonly tags: readonly PanosTag[];
+  readonly addresses: readonly PanosAddress[];
+  readonly addressGroups: readonly PanosAddressGroup[];
+  readonly externalLists: readonly PanosExternalList[];
+  readonly services: readonly PanosService[];
+  readonly urlCategories: readonly PanosUrlCategory[];
+  readonly rules: readonly PanosRule[];
+  /** One line naming the requirements and the snapshot, recorded in the output. */
+  readonly provenance: string;
+}

@@ -1,0 +1,65 @@
+/**
+ * PAN-OS object names (targets.md §4.3): at most 63 characters, letters, digits, spaces, hyphens and underscores
+ * [PANAF][PANSVC]. Periods are common in the field but not in the current text, and a third-party schema wants
+ * rule names to start with a letter or underscore [APIS], so generated names keep to `^[A-Za-z][A-Za-z0-9_-]*$`,
+ * which every reading accepts and which needs no quoting in `set` commands.
+ */
+import { createHash } from 'node:crypto';
+
+export const MAX_NAME_LENGTH = 63;
+/** External Dynamic List names: 32 characters in the 7.1 text [EDL71]; 31 keeps a margin. */
+export const MAX_EDL_NAME_LENGTH = 31;
+export const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/**
+ * A safe name for `wanted`: other characters become `-`, a leading non-letter gets a `t-` prefix, and a name
+ * that had to be cut keeps a hash of the original, so two long names sharing a prefix stay apart. Stable.
+ */
+export function panosName(wanted: string, maxLength = MAX_NAME_LENGTH): string {
+  let name = wanted.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
+  if (!/^[A-Za-z]/.test(name)) name = `t-${name.replace(/^-+/, '')}`.replace(/-+$/, '');
+  if (name.length > maxLength) {
+    const suffix = `-${shortHash(wanted)}`;
+    name = `${name.slice(0, maxLength - suffix.length).replace(/-+$/, '')}${suffix}`;
+  }
+  return name;
+}
+
+/**
+ * Hands out unique safe names within one PAN-OS namespace. PAN-OS compares names case-sensitively [PANAF], but
+ * tagwall treats them case-insensitively so a config stays valid if copied to a tool that does not. The same
+ * wanted text always gets the same name; a different text whose safe form clashes gets its hash appended.
+ */
+export class NameScope {
+  readonly #byWanted = new Map<string, string>();
+  readonly #used = new Set<string>();
+
+  constructor(readonly maxLength = MAX_NAME_LENGTH) {}
+
+  claim(wanted: string, maxLength = this.maxLength): string {
+    const known = this.#byWanted.get(wanted);
+    if (known !== undefined) return known;
+    let name = panosName(wanted, maxLength);
+    for (let attempt = 0; this.#used.has(name.toLowerCase()); attempt++) {
+      const suffix = `-${shortHash(`${wanted}#${attempt}`)}`;
+      name = `${panosName(wanted, maxLength - suffix.length)}${suffix}`;
+    }
+    this.#used.add(name.toLowerCase());
+    this.#byWanted.set(wanted, name);
+    return name;
+  }
+}
+
+/**
+ * Free text for descriptions and tag comments: one line, printable, no double quotes (the `set` form quotes the
+ * value with them and PAN-OS has no escape for them inside), cut to `maxLength`. The XML form escapes the result.
+ */
+export function cleanText(text: string, maxLength: number): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/"/g, "'").replace(/\s+/g, ' ').trim();
+  return oneLine.length <= maxLength ? oneLine : `${oneLine.slice(0, maxLength - 3).trimEnd()}...`;
+}

@@ -1,0 +1,78 @@
+/** The panos target's options (`tagwall render --target panos ...` flags), validated once for translate and parse. */
+import { TagwallError } from '../../errors.js';
+import type { TargetOptionValues } from '../target.js';
+import type { PanosLocation } from './model.js';
+
+export const PANOS_TARGET_ID = 'panos';
+export const PANOS_FORMATS = ['xml', 'set'] as const;
+export type PanosFormat = (typeof PANOS_FORMATS)[number];
+
+export interface PanosSettings {
+  readonly format: PanosFormat;
+  readonly location: PanosLocation;
+  readonly fromZone: string;
+  readonly toZone: string;
+  readonly tags: 'groups' | 'edl';
+  /** Base URL the EDL files are served from; each list's URL is `<edlUrl>/<file>`. */
+  readonly edlUrl: string | undefined;
+}
+
+function invalid(message: string): TagwallError {
+  return new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: ${message}`);
+}
+
+function stringOption(options: TargetOptionValues, key: string): string | undefined {
+  const value = options[key];
+  if (value === undefined || value === false) return undefined;
+  if (value === true) throw invalid(`option ${key} needs a value`);
+  return value.trim() === '' ? undefined : value.trim();
+}
+
+/** Zone names: capirca caps them at 31 characters [CAP-PAN]; no quotes, so both forms can carry them. */
+function zoneOption(options: TargetOptionValues, key: string, fallback: string): string {
+  const zone = stringOption(options, key) ?? fallback;
+  if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$/.test(zone)) throw invalid(`${key} must be a zone name of 1-31 letters, digits, spaces, '.', '_' or '-', not '${zone}'`);
+  return zone;
+}
+
+export function parseLocation(text: string): PanosLocation {
+  if (text === 'shared') return { kind: 'shared' };
+  const group = /^device-group[:=\s]+(.+)$/.exec(text);
+  if (group) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$/.test(group[1]!)) throw invalid(`device group name '${group[1]}' is not a valid name`);
+    return { kind: 'device-group', name: group[1]! };
+  }
+  if (/^vsys[0-9]{1,3}$/.test(text)) return { kind: 'vsys', name: text };
+  throw invalid(`location must be vsysN, device-group:NAME or shared, not '${text}'`);
+}
+
+export function readPanosSettings(options: TargetOptionValues): PanosSettings {
+  const { fromZone, toZone } = readZones(options);
+  const format = (stringOption(options, 'format') ?? 'xml').toLowerCase();
+  if (!(PANOS_FORMATS as readonly string[]).includes(format)) throw invalid(`format must be xml or set, not '${format}'`);
+  const location = parseLocation(stringOption(options, 'location') ?? 'vsys1');
+  const tags = (stringOption(options, 'tags') ?? 'groups').toLowerCase();
+  if (tags !== 'groups' && tags !== 'edl') throw invalid(`tags must be groups or edl, not '${tags}'`);
+  const edlUrl = stringOption(options, 'edlUrl')?.replace(/\/+$/, '');
+  if (tags === 'edl' && edlUrl === undefined) throw invalid('tags=edl needs edlUrl, the base URL the list files will be served from');
+  if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) URL without spaces or quotes, not '${edlUrl}'`);
+  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl };
+}
+
+/**
+ * The zone pair that stands for the workload side (`fromZone`, default `trust`) and the outside (`toZone`,
+ * default `untrust`): outbound requirements go from the first to the second, inbound ones back. Directions are
+ * told apart by the pair (parse.ts), so the two must differ.
+ */
+export function readZones(options: TargetOptionValues): { fromZone: string; toZone: string } {
+  const fromZone = zoneOption(options, 'fromZone', 'trust');
+  const toZone = zoneOption(options, 'toZone', 'untrust');
+  if (fromZone === toZone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
+  return { fromZone, toZone };
+}
+
+/** The `location` option, when given. */
+export function locationOption(options: TargetOptionValues): PanosLocation | undefined {
+  const text = stringOption(options, 'location');
+  return text === undefined ? undefined : parseLocation(text);
+}

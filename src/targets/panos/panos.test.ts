@@ -1,0 +1,400 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkContract, type ContractReport } from '../../analysis/contract.js';
+import { expandedResolver } from '../../analysis/resolve.js';
+import { allowedPackets } from '../../analysis/rule-set.js';
+import { loadScenario, scenarioIds } from '../../catalogue/index.js';
+import { TagwallError } from '../../errors.js';
+import { AddressSet } from '../../model/address-set.js';
+import { parseHostPattern } from '../../model/hostnames.js';
+import { parsePacket } from '../../model/packet.js';
+import { PortSet, ProtocolSet } from '../../model/ports.js';
+import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
+import { defaultSnapshot } from '../../servicetags/snapshot.js';
+import type { Artifact, TargetOptionValues } from '../target.js';
+import { panosTarget } from './index.js';
+import { MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
+import { parsePanosConfig } from './parse.js';
+import { parseXml } from './xml.js';
+
+const snapshot = defaultSnapshot('Public');
+const resolver = expandedResolver(snapshot);
+const context = (options: TargetOptionValues = {}) => ({ snapshot, resolver, options });
+const SEED = 20240607;
+
+const xmllint = spawnSync('xmllint', ['--version']).status === 0;
+
+function error(run: () => unknown): TagwallError {
+  try {
+    run();
+  } catch (caught) {
+    if (caught instanceof TagwallError) return caught;
+    throw caught;
+  }
+  throw new Error('no error');
+}
+
+function explain(report: ContractReport): string {
+  return `too much: ${report.tooMuch}\nunexplained loss: ${report.unexplainedLoss}\noverclaimed loss: ${report.overclaimedLoss}\nnondeterministic: ${report.nondeterministicArtifact ?? 'no'}`;
+}
+
+/** Parses `content` as a PAN-OS config and returns what it allows. */
+function allowed(content: string, options: TargetOptionValues = {}, companions?: Record<string, { content: string; file: string }>) {
+  return allowedPackets(parsePanosConfig({ content, file: 'config.xml', ...(companions ? { companions } : {}) }, { resolver, options }));
+}
+
+const vsys = (inner: string) => `<config><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${inner}</entry></vsys></entry></devices></config>`;
+const rule = (name: string, fields: string) => `<entry name="${name}">${fields}</entry>`;
+const m = (tag: string, ...values: string[]) => `<${tag}>${values.map((value) => `<member>${value}</member>`).join('')}</${tag}>`;
+const basic = (overrides: Record<string, string> = {}) =>
+  Object.entries({
+    from: m('from', 'trust'),
+    to: m('to', 'untrust'),
+    source: m('source', 'any'),
+    destination: m('destination', 'any'),
+    application: m('application', 'any'),
+    service: m('service', 'any'),
+    action: '<action>allow</action>',
+    ...overrides,
+  })
+    .map(([, xml]) => xml)
+    .join('');
+const rulebase = (...rules: string[]) => `<rulebase><security><rules>${rules.join('')}</rules></security></rulebase>`;
+
+describe('XML reader', () => {
+  it('reads elements, attributes, entities, CDATA and comments', () => {
+    const root = parseXml(`<?xml version="1.0"?>\n<!-- c -->\n<a x='1' y="&lt;&amp;&#65;&#x42;">t&gt;<b/><![CDATA[<raw>]]><!-- in --></a>`, 'f.xml');
+    expect(root).toMatchObject({ name: 'a', attributes: { x: '1', y: '<&AB' }, text: 't><raw>', line: 3 });
+    expect(root.children.map((child) => child.name)).toEqual(['b']);
+  });
+  it('refuses malformed XML with a line and column', () => {
+    for (const [text, line] of [['<a>\n<b></a>', 2], ['<a>&foo;</a>', 1], ['<a x=1/>', 1], ['<!DOCTYPE a><a/>', 1], ['<a/><b/>', 1], ['<a>\n\n<b x="1" x="2"/></a>', 3], ['<a>x & y</a>', 1]] as const) {
+      expect(error(() => parseXml(text, 'f.xml'))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { file: 'f.xml', line } });
+    }
+  });
+});
+
+describe('names (targets.md §4.3)', () => {
+  it('are safe, at most 63 characters, stable and unique, whatever the input', () => {
+    const nasty = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '_', '.', ' ', '<', '&', '"', "'", '\n', 'é', '/', '*'), maxLength: 200 });
+    fc.assert(
+      fc.property(fc.uniqueArray(nasty, { maxLength: 20 }), (wanted) => {
+        const scope = new NameScope();
+        const names = wanted.map((text) => scope.claim(text));
+        for (const name of names) {
+          expect(name).toMatch(SAFE_NAME);
+          expect(name.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
+        }
+        expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
+        const again = new NameScope();
+        expect(wanted.map((text) => again.claim(text))).toEqual(names);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+  it('keep a hash of a cut name so long names sharing a prefix differ', () => {
+    const long = 'a'.repeat(100);
+    expect(panosName(`${long}1`)).not.toBe(panosName(`${long}2`));
+    expect(panosName(`${long}1`)).toHaveLength(MAX_NAME_LENGTH);
+    expect(panosName('1st rule')).toBe('t-1st-rule');
+  });
+});
+
+describe('parsing hand-written policy', () => {
+  const objects =
+    '<address><entry name="web"><ip-netmask>20.1.0.5/24</ip-netmask></entry><entry name="r"><ip-range>30.0.0.1-30.0.0.10</ip-range></entry>' +
+    '<entry name="ms"><fqdn>login.microsoftonline.com</fqdn></entry></address>' +
+    '<address-group><entry name="g"><static><member>web</member><member>inner</member></static></entry><entry name="inner"><static><member>r</member></static></entry></address-group>' +
+    '<service><entry name="https"><protocol><tcp><port>443,8443-8444</port></tcp></protocol></entry><entry name="ntp"><protocol><udp><port>123</port><source-port>123</source-port></udp></protocol></entry></service>' +
+    '<service-group><entry name="both"><members><member>https</member><member>ntp</member></members></entry></service-group>' +
+    '<profiles><custom-url-category><entry name="cat"><type>URL List</type><list><member>*.example.com/</member><member>example.org</member></list></entry></custom-url-category></profiles>';
+
+  it('evaluates top-down, first match, with groups, ranges and services', () => {
+    const packets = allowed(
+      vsys(
+        objects +
+          rulebase(
+            rule('deny-one', basic({ destination: m('destination', '20.1.0.9'), action: '<action>drop</action>' })),
+            rule('allow-g', basic({ destination: m('destination', 'g'), service: m('service', 'both') })),
+          ),
+      ),
+    );
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 20.1.0.200:8443'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 20.1.0.9:443'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 30.0.0.10:443'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 30.0.0.11:443'))).toBe(false);
+    expect(packets.has(parsePacket('out udp 10.0.0.4:123 -> 30.0.0.1:123'))).toBe(true);
+    expect(packets.has(parsePacket('out udp 10.0.0.4:124 -> 30.0.0.1:123'))).toBe(false);
+    expect(packets.has(parsePacket('in tcp 20.1.0.200 -> 10.0.0.4:443'))).toBe(false);
+  });
+  it('reads zones as directions, skips disabled rules, negates', () => {
+    const packets = allowed(
+      vsys(
+        objects +
+          rulebase(
+            rule('off', basic({ disabled: '<disabled>yes</disabled>' })),
+            rule('in', basic({ from: m('from', 'untrust'), to: m('to', 'any'), source: m('source', 'web'), 'negate-source': '<negate-source>yes</negate-source>', service: m('service', 'https') })),
+            rule('other-zones', basic({ from: m('from', 'dmz') })),
+          ),
+      ),
+    );
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.1.1.1:443'))).toBe(false);
+    expect(packets.has(parsePacket('in tcp 8.8.8.8 -> 10.0.0.4:443'))).toBe(true);
+    expect(packets.has(parsePacket('in tcp 20.1.0.1 -> 10.0.0.4:443'))).toBe(false);
+    const swapped = allowed(vsys(objects + rulebase(rule('r', basic()))), { fromZone: 'untrust', toZone: 'trust' });
+    expect(swapped.has(parsePacket('in tcp 8.8.8.8 -> 10.0.0.4:22'))).toBe(true);
+    expect(swapped.has(parsePacket('out tcp 10.0.0.4 -> 8.8.8.8:22'))).toBe(false);
+  });
+  it('reads URL categories and FQDN objects as host names (ending-token semantics)', () => {
+    const packets = allowed(
+      vsys(
+        objects +
+          rulebase(
+            rule('url', basic({ category: m('category', 'cat'), application: m('application', 'ssl', 'web-browsing'), service: m('service', 'application-default') })),
+            rule('fqdn', basic({ destination: m('destination', 'ms'), service: m('service', 'service-https') })),
+          ),
+      ),
+    );
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.com'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:80 host=example.org'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:8080 host=example.org'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 40.126.0.1:443 host=login.microsoftonline.com'))).toBe(true);
+  });
+  it('refuses what it cannot model, with the XPath', () => {
+    const cases: Array<[string, string]> = [
+      [basic({ application: m('application', 'dns') }), "/rules/entry[@name='x']/application"],
+      [basic({ 'source-user': m('source-user', 'corp\\alice') }), "/rules/entry[@name='x']/source-user"],
+      [basic({ schedule: '<schedule>nights</schedule>' }), "/rules/entry[@name='x']/schedule"],
+      [basic({ category: m('category', 'social-networking') }), "/rules/entry[@name='x']/category"],
+      [basic({ service: m('service', 'application-default') }), "/rules/entry[@name='x']/service"],
+      [basic({ 'source-imsi': m('source-imsi', '1') }), "/rules/entry[@name='x']/source-imsi"],
+    ];
+    for (const [fields, path] of cases) {
+      const caught = error(() => allowed(vsys(rulebase(rule('x', fields)))));
+      expect(caught.code).toBe('TW_UNSUPPORTED_CONFIG');
+      expect(caught.message).toContain(`/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security`);
+      expect(caught.message).toContain(path);
+      expect(caught.location?.line).toBe(1);
+    }
+    expect(error(() => allowed(vsys(rulebase(rule('x', basic({ destination: m('destination', 'nothing') }))))))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+    expect(error(() => allowed(vsys('<address-group><entry name="d"><dynamic><filter>x</filter></dynamic></entry></address-group>' + rulebase(rule('x', basic({ destination: m('destination', 'd') })))))).code).toBe('TW_UNSUPPORTED_CONFIG');
+  });
+  it('needs the EDL text as a companion file', () => {
+    const config = vsys('<external-list><entry name="edl"><type><ip><url>https://x.example/lists/a.txt</url></ip></type></entry></external-list>' + rulebase(rule('x', basic({ destination: m('destination', 'edl') }))));
+    expect(error(() => allowed(config)).code).toBe('TW_UNSUPPORTED_CONFIG');
+    const packets = allowed(config, {}, { 'a.txt': { content: '# list\n20.0.0.0/8\n30.0.0.1-30.0.0.2 comment\n', file: 'a.txt' } });
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 30.0.0.2:443'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 30.0.0.3:443'))).toBe(false);
+  });
+  it('chooses the location, and asks when the config has several', () => {
+    const two = `<config><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${rulebase()}</entry><entry name="vsys2">${rulebase(rule('x', basic()))}</entry></vsys></entry></devices></config>`;
+    expect(error(() => allowed(two)).code).toBe('TW_INVALID_OPTION');
+    expect(allowed(two, { location: 'vsys2' }).isEmpty()).toBe(false);
+    expect(allowed(two, { location: 'vsys1' }).isEmpty()).toBe(true);
+  });
+  it('reads set commands into the same rules, with errors at their line', () => {
+    const set = [
+      'set address web ip-netmask 20.1.0.0/24',
+      'set deviceconfig system hostname fw1',
+      'set service "my svc" protocol tcp port 443',
+      'set rulebase security rules "allow web" from trust to untrust source any destination [ web ] application any service "my svc" action allow',
+      'set rulebase security rules "allow web" description "a rule"',
+    ].join('\n');
+    const packets = allowed(set);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 20.1.0.9:443'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 20.1.0.9:80'))).toBe(false);
+    expect(error(() => allowed('set address a ip-netmask 1.1.1.1\nset address a colour red'))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 2 } });
+    expect(error(() => allowed('set address a description "open'))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 1 } });
+  });
+  it('reads a hand-written running config (fixtures/panos/running-config.xml)', () => {
+    const content = readFileSync(new URL('../../../fixtures/panos/running-config.xml', import.meta.url), 'utf8');
+    const ruleSet = parsePanosConfig({ content, file: 'running-config.xml' }, { resolver, options: { fromZone: 'inside', toZone: 'outside' } });
+    expect(ruleSet.rules.map((item) => `${item.id}:${item.action}`)).toEqual(['block-part-of-storage:deny', 'storage:allow', 'aml-web:allow', 'dns:allow']);
+    expect(ruleSet.rules[1]!.origin).toMatchObject({ line: 50, path: "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules/entry[@name='storage']" });
+    const packets = allowedPackets(ruleSet);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.1.1:443'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.0.7:443'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.21.1.4 -> 20.60.1.1:443'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms'))).toBe(true);
+    expect(packets.has(parsePacket('out udp 10.20.1.4 -> 8.8.8.8:53'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 8.8.8.8:22'))).toBe(false);
+    expect(packets.has(parsePacket('in tcp 20.60.1.1 -> 10.20.1.4:443'))).toBe(false);
+  });
+  it('detects PAN-OS configs', () => {
+    expect(panosTarget.detect(vsys(''))).toBe(true);
+    expect(panosTarget.detect('set rulebase security rules r action allow')).toBe(true);
+    expect(panosTarget.detect('{"resources": []}')).toBe(false);
+    expect(panosTarget.detect('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n')).toBe(false);
+  });
+});
+
+// ─── translation ─────────────────────────────────────────────────────────────────────────────────────────
+
+const requirement = (id: string, destinations: Endpoint[], changes: Partial<Requirement> = {}): Requirement => ({
+  id,
+  direction: 'out',
+  protocols: ProtocolSet.of(6),
+  ports: PortSet.of(443),
+  sources: [{ kind: 'addresses', addresses: AddressSet.parse('10.0.0.0/24') }],
+  destinations,
+  purpose: 'test',
+  conditions: [],
+  provenance: [],
+  ...changes,
+});
+const host = (text: string): Endpoint => ({ kind: 'host', pattern: parseHostPattern(text) });
+
+function artifactsOf(requirements: RequirementSet, options: TargetOptionValues): readonly Artifact[] {
+  return panosTarget.translate(requirements, context(options)).artifacts;
+}
+
+function expectWellFormed(xml: string): void {
+  parseXml(xml, 'generated.xml');
+  if (!xmllint) return;
+  const file = join(mkdtempSync(join(tmpdir(), 'tw-panos-')), 'config.xml');
+  writeFileSync(file, xml);
+  execFileSync('xmllint', ['--noout', file]);
+}
+
+describe('translation', () => {
+  it('lists the apex next to its wildcard, with explicit trailing slashes', () => {
+    const [xml] = artifactsOf({ requirements: [requirement('r1', [host('*.example.com'), host('example.com')])] }, {});
+    expect(xml!.content).toContain('<member>*.example.com/</member>');
+    expect(xml!.content).toContain('<member>example.com/</member>');
+    expect(xml!.content).toContain('<member>ssl</member>');
+  });
+  it('renders exact names as FQDN objects and says what the firewall does with them', () => {
+    const translation = panosTarget.translate({ requirements: [requirement('r1', [host('graph.windows.net')])] }, context());
+    expect(translation.artifacts[0]!.content).toContain('<fqdn>graph.windows.net</fqdn>');
+    const diagnostic = translation.diagnostics.find((item) => item.code === 'PANOS_FQDN_RESOLVED');
+    expect(diagnostic?.message).toContain('at most 32 per family');
+    expect(diagnostic?.lost).toBeUndefined();
+  });
+  it('reports ICMP and other protocols as lost', () => {
+    const translation = panosTarget.translate({ requirements: [requirement('r1', [{ kind: 'any' }], { protocols: ProtocolSet.parse('tcp,gre'), ports: PortSet.ANY })] }, context());
+    const lost = translation.diagnostics.find((item) => item.code === 'PANOS_PROTOCOL_INEXPRESSIBLE')?.lost;
+    expect(lost?.has(parsePacket('out gre 10.0.0.1 -> 1.1.1.1'))).toBe(true);
+  });
+  it('writes one EDL file per tag with tags=edl, and needs its URL', () => {
+    const requirements = { requirements: [requirement('r1', [{ kind: 'service-tag', name: 'Storage.WestUS' }])] };
+    const artifacts = artifactsOf(requirements, { tags: 'edl', edlUrl: 'https://lists.example.com/tw/', format: 'set' });
+    expect(artifacts.map((artifact) => artifact.name)).toEqual(['panos-config.set', 'edl/Storage-WestUS.txt']);
+    expect(artifacts[0]!.content).toContain('set external-list tw-Storage-WestUS type ip url https://lists.example.com/tw/Storage-WestUS.txt');
+    expect(artifacts[1]!.content.split('\n')).toContain(snapshot.addresses('Storage.WestUS').toCidrStrings()[0]);
+    expect(error(() => artifactsOf(requirements, { tags: 'edl' })).code).toBe('TW_INVALID_OPTION');
+  });
+  it('places objects by location', () => {
+    const requirements = { requirements: [requirement('r1', [{ kind: 'any' }])] };
+    expect(artifactsOf(requirements, { location: 'device-group:Branch', format: 'set' })[0]!.content).toContain('set device-group Branch pre-rulebase security rules r1 from trust');
+    expect(artifactsOf(requirements, { location: 'shared' })[0]!.content).toContain('<config>\n  <shared>');
+    for (const options of [{ location: 'nowhere' }, { fromZone: 'x', toZone: 'x' }, { format: 'json' }, { fromZone: 'a"b' }]) {
+      expect(error(() => artifactsOf(requirements, options)).code).toBe('TW_INVALID_OPTION');
+    }
+  });
+  it('escapes and cuts hostile ids and purposes; both forms stay equivalent and well formed (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '<', '>', '&', '"', "'", '\n', '\t', '-', '.', '/', ']', '[', 'ü'), minLength: 1, maxLength: 200 });
+    fc.assert(
+      fc.property(fc.uniqueArray(text, { minLength: 1, maxLength: 4 }), text, (ids, purpose) => {
+        const requirements: RequirementSet = { name: purpose, requirements: ids.map((id, index) => requirement(id, [index % 2 ? host('*.example.com') : { kind: 'addresses', addresses: AddressSet.parse(`20.${index}.0.0/16`) }], { purpose })) };
+        const xml = artifactsOf(requirements, { format: 'xml' });
+        const set = artifactsOf(requirements, { format: 'set' });
+        expectWellFormed(xml[0]!.content);
+        const fromXml = panosTarget.parseArtifacts(xml, { resolver, options: {} });
+        const fromSet = panosTarget.parseArtifacts(set, { resolver, options: {} });
+        expect(allowedPackets(fromSet).equals(allowedPackets(fromXml))).toBe(true);
+        expect(fromXml.rules.map((item) => item.id)).toEqual(fromSet.rules.map((item) => item.id));
+        const names = [...xml[0]!.content.matchAll(/<entry name="([^"]*)"/g)].map((match) => match[1]!).filter((name) => !['localhost.localdomain', 'vsys1'].includes(name));
+        for (const name of names) expect(name).toMatch(SAFE_NAME);
+        const ruleNames = fromXml.rules.map((item) => item.id);
+        expect(new Set(ruleNames).size).toBe(ruleNames.length);
+        expect(ruleNames).toHaveLength(ids.length);
+      }),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+});
+
+// ─── the contract (DESIGN.md laws 1–3) ──────────────────────────────────────────────────────────────────
+
+const tag = (name: string): Endpoint => ({ kind: 'service-tag', name });
+const literal = (text: string): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(text) });
+const SOURCES: readonly Endpoint[] = [tag('VirtualNetwork'), { kind: 'any' }, literal('10.1.0.0/24'), literal('10.2.0.0/16, 2001:db8:1::/48'), host('build.example.com')];
+const DESTINATIONS: readonly Endpoint[] = [
+  tag('Storage.WestUS'),
+  tag('AzureLoadBalancer'),
+  tag('Internet'),
+  literal('20.150.0.0/24'),
+  literal('2603:1000::/40'),
+  { kind: 'any' },
+  host('graph.windows.net'),
+  host('*.blob.core.windows.net'),
+  host('example.com'),
+  host('*.example.com'),
+  { kind: 'url', pattern: parseHostPattern('raw.githubusercontent.com'), path: '/org/repo/' },
+  { kind: 'url', pattern: parseHostPattern('*.example.net'), path: '/a' },
+];
+const randomRequirementSet: fc.Arbitrary<RequirementSet> = fc
+  .array(
+    fc.record({
+      direction: fc.constantFrom('in' as const, 'out' as const),
+      protocols: fc.constantFrom(...['tcp', 'udp', 'tcp,udp', 'any', 'icmp', 'gre', 'tcp,esp'].map((text) => ProtocolSet.parse(text))),
+      ports: fc.constantFrom(...['any', '443', '80,443', '1000-2000', '0', '65535'].map((text) => PortSet.parse(text))),
+      icmp: fc.boolean(),
+      sources: fc.uniqueArray(fc.constantFrom(...SOURCES), { minLength: 1, maxLength: 2 }),
+      destinations: fc.uniqueArray(fc.constantFrom(...DESTINATIONS), { minLength: 1, maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((drafts) => ({
+    name: 'random',
+    requirements: drafts.map(({ icmp, ...fields }, index) => ({
+      ...requirement(`r${index}`, fields.destinations),
+      ...fields,
+      ...(icmp && fields.protocols.has(1) && fields.ports.isAny() ? { icmp: [{ type: 8 }] } : {}),
+    })),
+  }));
+
+describe('contract on random requirement sets', () => {
+  for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }] as TargetOptionValues[]) {
+    it(`holds with ${JSON.stringify(options)}`, () => {
+      fc.assert(
+        fc.property(randomRequirementSet, (requirements) => {
+          const report = checkContract(panosTarget, requirements, context(options));
+          if (!report.ok) throw new Error(explain(report));
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
+    });
+  }
+});
+
+describe('every catalogue scenario', () => {
+  for (const scenario of scenarioIds()) {
+    it(`${scenario}: golden files, well-formed XML, set = XML`, async () => {
+      const requirements = loadScenario(scenario, { region: 'westus' });
+      const options = { tags: 'edl', edlUrl: 'https://lists.example.com/tagwall' };
+      const xml = artifactsOf(requirements, { ...options, format: 'xml' });
+      const set = artifactsOf(requirements, { ...options, format: 'set' });
+      await expect(xml[0]!.content).toMatchFileSnapshot(`golden/${scenario}.xml`);
+      await expect(set[0]!.content).toMatchFileSnapshot(`golden/${scenario}.set`);
+      expectWellFormed(xml[0]!.content);
+      expect(allowedPackets(panosTarget.parseArtifacts(set, { resolver, options: {} })).equals(allowedPackets(panosTarget.parseArtifacts(xml, { resolver, options: {} })))).toBe(true);
+    });
+  }
+  for (const scenario of ['inbound-udr', 'kubernetes']) {
+    it(`${scenario}: golden files with address groups`, async () => {
+      const requirements = loadScenario(scenario, { region: 'westus' });
+      await expect(artifactsOf(requirements, { format: 'xml' })[0]!.content).toMatchFileSnapshot(`golden/groups/${scenario}.xml`);
+      await expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toMatchFileSnapshot(`golden/groups/${scenario}.set`);
+    });
+  }
+  it.skipIf(!xmllint)('checks well-formedness with xmllint too (skipped: xmllint not installed)', () => {
+    expect(xmllint).toBe(true);
+  });
+});

@@ -1,0 +1,504 @@
+/**
+ * A PAN-OS config (XML or `set` commands) → a rule set over the packet space. What the analysis models:
+ *
+ * - Zones are not part of a packet. The option pair `fromZone`/`toZone` (default trust/untrust) stands for the
+ *   path under analysis: a rule whose from/to zones cover (fromZone → toZone) matches outbound packets, one that
+ *   covers (toZone → fromZone) inbound ones (`any` covers every zone); other rules never match; `intrazone` rules
+ *   never match because the pair differs. The default is deny (interzone default, targets.md §4.1 [PAN-SP]).
+ * - Rules top-down, first match (§4.1); on Panorama shared pre-rules, the device group's pre- and post-rules,
+ *   shared post-rules. Disabled rules are skipped. allow = allow; deny, drop and the reset actions = deny.
+ * - Addresses: ip-netmask (host bits masked as PAN-OS does), ip-range, static groups (nested), IP External
+ *   Dynamic Lists whose text is given as a companion file, literal addresses, `any`, negate-source/destination.
+ * - FQDN address objects are modelled as the name itself (packets carrying that host name, any address): the
+ *   firewall really matches the addresses it resolved (at most 32 per family), which tagwall cannot know offline.
+ * - Services: TCP/UDP port lists (and source ports), service groups, `service-http`/`service-https`, `any`
+ *   (every protocol). `application-default` only for `ssl` (TCP 443) and `web-browsing` (TCP 80).
+ * - Applications are not a packet dimension: `any` adds nothing; `ssl` and `web-browsing` are read as "the
+ *   service's packets" (App-ID narrows further, so this over-approximates an allow). Other applications are
+ *   refused, because modelling them either way would be wrong for some question.
+ * - Custom URL categories (type URL List) match packets that carry a host name (SNI / Host header) the entries
+ *   cover: `x.com/` the name x.com, `*.x.com/` names below x.com (PAN-OS ≥ 10.2 ending-token semantics, §4.5);
+ *   an entry with a path matches only packets carrying a path under it (HTTP, or HTTPS with decryption).
+ *
+ * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath.
+ */
+import type { AnalysisMode, Rule, RuleSet } from '../../analysis/rule-set.js';
+import { TagwallError } from '../../errors.js';
+import { AddressSet } from '../../model/address-set.js';
+import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnames.js';
+import type { Direction } from '../../model/packet.js';
+import { PacketSet } from '../../model/packet-set.js';
+import { PathSet } from '../../model/path-set.js';
+import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
+import type { Artifact, ConfigInput, ParseContext } from '../target.js';
+import type { PanosLocation } from './model.js';
+import { locationOption, readZones } from './options.js';
+import { parseSetCommands } from './set-commands.js';
+import { parseXml, type XmlElement } from './xml.js';
+
+const MODE: AnalysisMode = 'expanded';
+
+/** Where an element sits: its XPath and line, for errors and rule origins. */
+interface Located {
+  readonly element: XmlElement;
+  readonly path: string;
+}
+
+interface Destination {
+  readonly addresses: AddressSet;
+  /** FQDN objects, modelled as the names themselves. */
+  readonly hosts: readonly HostPattern[];
+}
+
+/** What a URL category entry (or `any`) lets through: these names with these paths. */
+interface UrlMatch {
+  readonly hosts: HostSet;
+  readonly paths: PathSet;
+}
+
+interface Service {
+  readonly protocols: ProtocolSet;
+  readonly dstPorts?: PortSet;
+  readonly srcPorts?: PortSet;
+}
+
+const EVERY_SERVICE: Service = { protocols: ProtocolSet.ANY };
+const PREDEFINED_SERVICES: Readonly<Record<string, Service>> = {
+  'service-http': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80, 8080) },
+  'service-https': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
+};
+/** Applications read as "the service's packets", with the standard ports `application-default` stands for [PANAD]. */
+const KNOWN_APPLICATIONS: Readonly<Record<string, Service>> = {
+  ssl: { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
+  'web-browsing': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80) },
+};
+const DENY_ACTIONS = ['deny', 'drop', 'reset-client', 'reset-server', 'reset-both'];
+/** Rule fields that do not change what a rule matches. */
+const IGNORED_RULE_FIELDS = ['description', 'tag', 'log-start', 'log-end', 'log-setting', 'group-tag', 'uuid', 'profile-setting', 'option', 'qos', 'target', 'icmp-unreachable'];
+/** Fields that must be `any` (or absent) to be modelled. */
+const ANY_ONLY_RULE_FIELDS = ['source-user', 'source-hip', 'destination-hip', 'hip-profiles'];
+
+const childrenNamed = (element: XmlElement, name: string): XmlElement[] => element.children.filter((child) => child.name === name);
+const firstChild = (element: XmlElement, name: string): XmlElement | undefined => element.children.find((child) => child.name === name);
+const entryPath = (path: string, entry: XmlElement): string => `${path}/entry[@name='${entry.attributes['name'] ?? ''}']`;
+
+function membersOf(element: XmlElement): string[] {
+  const members = childrenNamed(element, 'member').map((member) => member.text);
+  return members.length > 0 ? members : element.text === '' ? [] : [element.text];
+}
+
+class Interpreter {
+  readonly #resolving = new Set<string>();
+  readonly #addressCache = new Map<string, Destination>();
+  readonly #fromZone: string;
+  readonly #toZone: string;
+
+  constructor(
+    readonly file: string,
+    /** Object scopes, innermost first (vsys or device group, then shared). */
+    readonly scopes: readonly Located[],
+    readonly companions: ConfigInput['companions'],
+    context: ParseContext,
+  ) {
+    ({ fromZone: this.#fromZone, toZone: this.#toZone } = readZones(context.options));
+  }
+
+  fail(code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG', message: string, at: Located): never {
+    throw new TagwallError(code, `${message} (at ${at.path})`, { location: { file: this.file, line: at.element.line } });
+  }
+
+  readonly #indexes = new Map<string, ReadonlyMap<string, Located>>();
+
+  /** The entry named `name` in the first scope whose `section` has one (indexed: groups name thousands). */
+  lookup(section: string, name: string): Located | undefined {
+    let index = this.#indexes.get(section);
+    if (!index) {
+      const built = new Map<string, Located>();
+      for (const scope of [...this.scopes].reverse()) {
+        let container: XmlElement | undefined = scope.element;
+        let path = scope.path;
+        for (const step of section.split('/')) {
+          container = container && firstChild(container, step);
+          path = `${path}/${step}`;
+        }
+        for (const entry of container ? childrenNamed(container, 'entry') : []) built.set(entry.attributes['name'] ?? '', { element: entry, path: entryPath(path, entry) });
+      }
+      index = built;
+      this.#indexes.set(section, index);
+    }
+    return index.get(name);
+  }
+
+  /** Children of an object entry must all be known; `fields` lists them. */
+  expectFields(at: Located, fields: readonly string[]): void {
+    for (const child of at.element.children) {
+      if (!fields.includes(child.name)) this.fail('TW_UNSUPPORTED_CONFIG', `<${child.name}> is not modelled`, { element: child, path: `${at.path}/${child.name}` });
+    }
+  }
+
+  addresses(text: string, at: Located): AddressSet {
+    try {
+      return AddressSet.fromStrings([text], { normalize: true });
+    } catch (error) {
+      if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `'${text}': ${error.message}`, at);
+      throw error;
+    }
+  }
+
+  address(name: string, at: Located): Destination {
+    const cached = this.#addressCache.get(name);
+    if (cached) return cached;
+    if (this.#resolving.has(name)) this.fail('TW_INVALID_CONFIG', `address group ${name} contains itself`, at);
+    this.#resolving.add(name);
+    const resolved = this.resolveAddress(name, at);
+    this.#resolving.delete(name);
+    this.#addressCache.set(name, resolved);
+    return resolved;
+  }
+
+  resolveAddress(name: string, at: Located): Destination {
+    const object = this.lookup('address', name);
+    if (object) {
+      this.expectFields(object, ['ip-netmask', 'ip-range', 'fqdn', 'description', 'tag', 'ip-wildcard']);
+      const value = (field: string): XmlElement | undefined => firstChild(object.element, field);
+      const netmask = value('ip-netmask') ?? value('ip-range');
+      if (netmask) return { addresses: this.addresses(netmask.text, object), hosts: [] };
+      const fqdn = value('fqdn');
+      if (fqdn) {
+        try {
+          const pattern = parseHostPattern(fqdn.text);
+          if (pattern.kind !== 'exact') throw new TagwallError('TW_INVALID_HOSTNAME', 'an FQDN object takes one name, not a wildcard');
+          return { addresses: AddressSet.EMPTY, hosts: [pattern] };
+        } catch (error) {
+          if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}': ${error.message}`, object);
+          throw error;
+        }
+      }
+      if (value('ip-wildcard')) this.fail('TW_UNSUPPORTED_CONFIG', 'ip-wildcard address objects are not modelled', object);
+      this.fail('TW_INVALID_CONFIG', `address ${name} has no ip-netmask, ip-range or fqdn`, object);
+    }
+    const group = this.lookup('address-group', name);
+    if (group) {
+      this.expectFields(group, ['static', 'dynamic', 'description', 'tag']);
+      const members = firstChild(group.element, 'static');
+      if (!members) this.fail('TW_UNSUPPORTED_CONFIG', 'dynamic address groups (tag filters) are not modelled', group);
+      return this.union(membersOf(members).map((member) => this.address(member, { element: members, path: `${group.path}/static` })));
+    }
+    const list = this.lookup('external-list', name);
+    if (list) return { addresses: this.externalList(name, list), hosts: [] };
+    if (/^[0-9a-fA-F:.]+(\/[0-9]+|-[0-9a-fA-F:.]+)?$/.test(name) && /[.:]/.test(name)) return { addresses: this.addresses(name, at), hosts: [] };
+    return this.fail('TW_INVALID_CONFIG', `no address, address group or external list named '${name}'`, at);
+  }
+
+  /** Pairwise, as a balanced tree: a group of thousands of prefixes would make a running union quadratic. */
+  union(parts: readonly Destination[]): Destination {
+    let sets = parts.map((part) => part.addresses);
+    while (sets.length > 1) {
+      const next: AddressSet[] = [];
+      for (let index = 0; index < sets.length; index += 2) next.push(index + 1 < sets.length ? sets[index]!.union(sets[index + 1]!) : sets[index]!);
+      sets = next;
+    }
+    return { addresses: sets[0] ?? AddressSet.EMPTY, hosts: parts.flatMap((part) => part.hosts) };
+  }
+
+  /** An IP External Dynamic List: its entries come from the companion file named like the list or its URL's file. */
+  externalList(name: string, list: Located): AddressSet {
+    const type = firstChild(list.element, 'type');
+    const ip = type && firstChild(type, 'ip');
+    if (!ip) this.fail('TW_UNSUPPORTED_CONFIG', 'only IP external dynamic lists can stand for addresses', list);
+    const url = firstChild(ip, 'url')?.text ?? '';
+    const file = url.slice(url.lastIndexOf('/') + 1);
+    const companion = this.companions?.[name] ?? (file === '' ? undefined : this.companions?.[file]);
+    if (!companion) this.fail('TW_UNSUPPORTED_CONFIG', `the entries of external dynamic list ${name} (${url}) are not given; pass its file`, list);
+    const entries: string[] = [];
+    companion.content.split(/\r?\n/).forEach((raw, index) => {
+      const entry = raw.trim().split(/\s+/)[0] ?? '';
+      if (entry === '' || entry.startsWith('#') || entry.startsWith('//')) return;
+      try {
+        AddressSet.fromStrings([entry], { normalize: true });
+      } catch (error) {
+        if (error instanceof TagwallError) throw new TagwallError('TW_INVALID_CONFIG', `'${entry}': ${error.message}`, { location: { file: companion.file, line: index + 1 } });
+        throw error;
+      }
+      entries.push(entry);
+    });
+    return AddressSet.fromStrings(entries, { normalize: true });
+  }
+
+  service(name: string, at: Located, applications: readonly string[]): Service[] {
+    if (name === 'any') return [EVERY_SERVICE];
+    if (name === 'application-default') {
+      const known = applications.map((application) => KNOWN_APPLICATIONS[application]);
+      if (known.length === 0 || known.some((service) => service === undefined)) {
+        this.fail('TW_UNSUPPORTED_CONFIG', `application-default is modelled for ssl and web-browsing only, not for ${applications.join(', ')}`, at);
+      }
+      return known as Service[];
+    }
+    if (this.#resolving.has(`service:${name}`)) this.fail('TW_INVALID_CONFIG', `service group ${name} contains itself`, at);
+    const object = this.lookup('service', name);
+    if (object) {
+      this.expectFields(object, ['protocol', 'description', 'tag']);
+      const protocol = firstChild(object.element, 'protocol');
+      const choice = protocol?.children[0];
+      if (!protocol || !choice || protocol.children.length !== 1) this.fail('TW_INVALID_CONFIG', `service ${name} needs exactly one protocol`, object);
+      const path = `${object.path}/protocol/${choice.name}`;
+      if (choice.name !== 'tcp' && choice.name !== 'udp') this.fail('TW_UNSUPPORTED_CONFIG', `${choice.name} services are not modelled`, { element: choice, path });
+      this.expectFields({ element: choice, path }, ['port', 'source-port', 'override']);
+      const ports = (field: string): PortSet | undefined => {
+        const text = firstChild(choice, field)?.text;
+        if (text === undefined) return undefined;
+        try {
+          return PortSet.parse(text);
+        } catch (error) {
+          if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `${field} '${text}': ${error.message}`, { element: choice, path });
+          throw error;
+        }
+      };
+      const dstPorts = ports('port');
+      if (!dstPorts) this.fail('TW_INVALID_CONFIG', `service ${name} has no destination port`, { element: choice, path });
+      const srcPorts = ports('source-port');
+      return [{ protocols: ProtocolSet.of(choice.name === 'tcp' ? TCP : UDP), dstPorts, ...(srcPorts ? { srcPorts } : {}) }];
+    }
+    const group = this.lookup('service-group', name);
+    if (group) {
+      this.expectFields(group, ['members', 'tag']);
+      const members = firstChild(group.element, 'members');
+      this.#resolving.add(`service:${name}`);
+      const services = (members ? membersOf(members) : []).flatMap((member) => this.service(member, group, applications));
+      this.#resolving.delete(`service:${name}`);
+      return services;
+    }
+    const predefined = PREDEFINED_SERVICES[name];
+    if (predefined) return [predefined];
+    return this.fail('TW_INVALID_CONFIG', `no service or service group named '${name}'`, at);
+  }
+
+  /** A custom URL category as the (host names, paths) pairs it matches. */
+  category(name: string, at: Located): UrlMatch[] {
+    const category = this.lookup('profiles/custom-url-category', name);
+    if (!category) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is not a custom URL category here; predefined categories are not modelled`, at);
+    this.expectFields(category, ['type', 'list', 'description']);
+    const type = firstChild(category.element, 'type')?.text;
+    if (type !== undefined && type !== 'URL List') this.fail('TW_UNSUPPORTED_CONFIG', `custom URL categories of type '${type}' are not modelled`, category);
+    const list = firstChild(category.element, 'list');
+    const entries = (list ? membersOf(list) : []).map((entry) => this.urlEntry(entry, { element: list!, path: `${category.path}/list` }));
+    // Whole-site entries share one host set; entries with paths stay pairs (host × path is not a product).
+    const wholeSites = entries.filter((entry) => entry.paths.isAny()).map((entry) => entry.pattern);
+    return [
+      ...(wholeSites.length > 0 ? [{ hosts: HostSet.fromPatterns(wholeSites), paths: PathSet.ANY }] : []),
+      ...entries.filter((entry) => !entry.paths.isAny()).map((entry) => ({ hosts: HostSet.fromPatterns([entry.pattern]), paths: entry.paths })),
+    ];
+  }
+
+  /**
+   * §4.5: an entry as a host pattern and a path set. `*` must be the whole first label of the host; `^` and
+   * wildcards in paths are refused. `x.com/` is the whole site (any path, or none: HTTPS without decryption);
+   * `x.com/a/` the paths under `/a/`; `x.com/a` gets the ending token, so `/a` itself and the paths under `/a/`.
+   */
+  urlEntry(entry: string, at: Located): { pattern: HostPattern; paths: PathSet } {
+    const slash = entry.indexOf('/');
+    const host = (slash === -1 ? entry : entry.slice(0, slash)).toLowerCase();
+    const rest = slash === -1 ? '' : entry.slice(slash);
+    if (entry.includes('://') || host.includes('^') || host.slice(2).includes('*') || (host.startsWith('*') && !host.startsWith('*.')) || (slash === -1 && entry.endsWith('*'))) {
+      this.fail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}' uses a form tagwall does not model (only 'name/…' and '*.name/…')`, at);
+    }
+    if (/[*^]/.test(rest)) this.fail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}': wildcards in paths are not modelled`, at);
+    const paths = rest === '' || rest === '/' ? PathSet.ANY : rest.endsWith('/') ? PathSet.prefix(rest) : PathSet.prefix(`${rest}/`).union(PathSet.exact(rest));
+    try {
+      return { pattern: parseHostPattern(host), paths };
+    } catch (error) {
+      if (error instanceof TagwallError) this.fail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}': ${error.message}`, at);
+      throw error;
+    }
+  }
+
+  directions(from: readonly string[], to: readonly string[], ruleType: string): Direction[] {
+    if (ruleType === 'intrazone') return [];
+    const covers = (zones: readonly string[], zone: string): boolean => zones.includes('any') || zones.includes(zone);
+    const directions: Direction[] = [];
+    if (covers(from, this.#fromZone) && covers(to, this.#toZone)) directions.push('out');
+    if (covers(from, this.#toZone) && covers(to, this.#fromZone)) directions.push('in');
+    return directions;
+  }
+
+  rule(at: Located): Rule | undefined {
+    const known = ['from', 'to', 'source', 'destination', 'category', 'application', 'service', 'action', 'negate-source', 'negate-destination', 'disabled', 'rule-type', 'schedule'];
+    this.expectFields(at, [...known, ...IGNORED_RULE_FIELDS, ...ANY_ONLY_RULE_FIELDS]);
+    const field = (name: string): Located | undefined => {
+      const element = firstChild(at.element, name);
+      return element && { element, path: `${at.path}/${name}` };
+    };
+    const required = (name: string): Located => field(name) ?? this.fail('TW_INVALID_CONFIG', `rule has no <${name}>`, at);
+    const list = (name: string): string[] => membersOf(required(name).element);
+    const yes = (name: string): boolean => {
+      const value = field(name)?.element.text;
+      if (value !== undefined && value !== 'yes' && value !== 'no') this.fail('TW_INVALID_CONFIG', `<${name}> must be yes or no, not '${value}'`, field(name)!);
+      return value === 'yes';
+    };
+    if (yes('disabled')) return undefined;
+    if (field('schedule')) this.fail('TW_UNSUPPORTED_CONFIG', 'schedules are not modelled (a packet has no time)', field('schedule')!);
+    for (const name of ANY_ONLY_RULE_FIELDS) {
+      const located = field(name);
+      if (located && membersOf(located.element).some((member) => member !== 'any')) this.fail('TW_UNSUPPORTED_CONFIG', `<${name}> other than any is not modelled`, located);
+    }
+    const name = at.element.attributes['name'] ?? '';
+    const actionText = required('action').element.text;
+    if (actionText !== 'allow' && !DENY_ACTIONS.includes(actionText)) this.fail('TW_INVALID_CONFIG', `unknown action '${actionText}'`, field('action')!);
+    const ruleType = field('rule-type')?.element.text ?? 'universal';
+    if (!['universal', 'intrazone', 'interzone'].includes(ruleType)) this.fail('TW_INVALID_CONFIG', `unknown rule-type '${ruleType}'`, field('rule-type')!);
+    const directions = this.directions(list('from'), list('to'), ruleType);
+    if (directions.length === 0) return undefined;
+
+    const sourceField = required('source');
+    const sources = list('source');
+    let src = AddressSet.ALL;
+    if (!sources.includes('any')) {
+      const resolved = this.union(sources.map((member) => this.address(member, sourceField)));
+      if (resolved.hosts.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', 'FQDN objects as sources are not modelled (a packet carries the destination name only)', sourceField);
+      src = resolved.addresses;
+    }
+    if (yes('negate-source')) src = src.complement();
+
+    const destinationField = required('destination');
+    const destinationMembers = list('destination');
+    let destination: Destination = { addresses: AddressSet.ALL, hosts: [] };
+    if (!destinationMembers.includes('any')) destination = this.union(destinationMembers.map((member) => this.address(member, destinationField)));
+    if (yes('negate-destination')) {
+      if (destination.hosts.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', 'negated destinations with FQDN objects are not modelled', destinationField);
+      destination = { addresses: destination.addresses.complement(), hosts: [] };
+    }
+
+    const applications = list('application');
+    if (!applications.includes('any')) {
+      const unknown = applications.filter((application) => !KNOWN_APPLICATIONS[application]);
+      if (unknown.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', `applications ${unknown.join(', ')} are not modelled (only any, ssl, web-browsing)`, field('application')!);
+    }
+    const serviceField = required('service');
+    const services = list('service').flatMap((member) => this.service(member, serviceField, applications.includes('any') ? [] : applications));
+
+    const categoryField = field('category');
+    const categories = categoryField ? membersOf(categoryField.element) : ['any'];
+    const urls: UrlMatch[] = categories.includes('any') ? [{ hosts: HostSet.ANY, paths: PathSet.ANY }] : categories.flatMap((category) => this.category(category, categoryField!));
+
+    let match = PacketSet.EMPTY;
+    for (const service of services) {
+      const common = {
+        directions,
+        protocols: service.protocols,
+        ...(service.dstPorts ? { dstPorts: service.dstPorts } : {}),
+        ...(service.srcPorts ? { srcPorts: service.srcPorts } : {}),
+        src,
+      };
+      for (const { hosts, paths } of urls) {
+        match = match.union(PacketSet.of({ ...common, dst: destination.addresses, hosts, paths }));
+        if (destination.hosts.length > 0) match = match.union(PacketSet.of({ ...common, hosts: HostSet.fromPatterns(destination.hosts).intersection(hosts), paths }));
+      }
+    }
+    const requirementTag = firstChild(at.element, 'tag');
+    const tags = requirementTag ? membersOf(requirementTag) : [];
+    return {
+      id: name,
+      action: actionText === 'allow' ? 'allow' : 'deny',
+      match,
+      origin: {
+        file: this.file,
+        line: at.element.line,
+        path: at.path,
+        text: `${name}: ${actionText}`,
+        ...(tags.length > 1 && tags[0] === 'tagwall' ? { requirementId: tags[1]! } : {}),
+      },
+    };
+  }
+}
+
+interface Placement {
+  readonly location: PanosLocation;
+  /** Object scopes, innermost first. */
+  readonly scopes: Located[];
+  /** Rule lists in evaluation order. */
+  readonly rulebases: Located[];
+}
+
+function at(element: XmlElement | undefined, path: string): Located[] {
+  return element ? [{ element, path }] : [];
+}
+
+function rulesOf(scope: Located | undefined, rulebase: string): Located[] {
+  if (!scope) return [];
+  const security = firstChild(scope.element, rulebase);
+  const rules = security && firstChild(security, 'security');
+  const list = rules && firstChild(rules, 'rules');
+  return at(list, `${scope.path}/${rulebase}/security/rules`);
+}
+
+function place(config: XmlElement, file: string, wanted: PanosLocation | undefined): Placement {
+  const device = childrenNamed(config, 'devices').flatMap((devices) => childrenNamed(devices, 'entry'))[0];
+  const devicePath = device ? entryPath('/config/devices', device) : '/config/devices/entry';
+  const entriesOf = (kind: string): XmlElement[] => (device ? childrenNamed(device, kind).flatMap((container) => childrenNamed(container, 'entry')) : []);
+  const vsys = entriesOf('vsys');
+  const groups = entriesOf('device-group');
+  const shared = at(firstChild(config, 'shared'), '/config/shared')[0];
+  let location = wanted;
+  if (!location) {
+    const choices = [...vsys.map((entry) => `vsys ${entry.attributes['name']}`), ...groups.map((entry) => `device-group:${entry.attributes['name']}`)];
+    if (choices.length > 1) throw new TagwallError('TW_INVALID_OPTION', `target panos: the config has ${choices.join(', ')}; choose one with the location option`, { location: { file } });
+    location = vsys[0] ? { kind: 'vsys', name: vsys[0].attributes['name'] ?? 'vsys1' } : groups[0] ? { kind: 'device-group', name: groups[0].attributes['name'] ?? '' } : { kind: 'shared' };
+  }
+  if (location.kind === 'shared') return { location, scopes: at(shared?.element, '/config/shared'), rulebases: [...rulesOf(shared, 'pre-rulebase'), ...rulesOf(shared, 'post-rulebase')] };
+  const kind = location.kind;
+  const name = location.name;
+  const entry = (kind === 'vsys' ? vsys : groups).find((candidate) => candidate.attributes['name'] === name);
+  if (!entry) throw new TagwallError('TW_INVALID_OPTION', `target panos: the config has no ${kind} '${name}'`, { location: { file } });
+  const scope: Located = { element: entry, path: entryPath(`${devicePath}/${kind}`, entry) };
+  const scopes = [scope, ...(shared ? [shared] : [])];
+  if (kind === 'vsys') return { location, scopes, rulebases: rulesOf(scope, 'rulebase') };
+  return { location, scopes, rulebases: [...rulesOf(shared, 'pre-rulebase'), ...rulesOf(scope, 'pre-rulebase'), ...rulesOf(scope, 'post-rulebase'), ...rulesOf(shared, 'post-rulebase')] };
+}
+
+/** The `<config>` element of a config export or of an XML API response. */
+function configOf(root: XmlElement, file: string): XmlElement {
+  if (root.name === 'config') return root;
+  const result = root.name === 'response' ? firstChild(root, 'result') : undefined;
+  const config = result && firstChild(result, 'config');
+  if (config) return config;
+  throw new TagwallError('TW_INVALID_CONFIG', `expected a PAN-OS <config> document, found <${root.name}>`, { location: { file, line: root.line } });
+}
+
+export function isXmlText(content: string): boolean {
+  return content.replace(/^\uFEFF/, '').trimStart().startsWith('<');
+}
+
+export function parsePanosConfig(input: ConfigInput, context: ParseContext): RuleSet {
+  const root = isXmlText(input.content) ? parseXml(input.content, input.file) : parseSetCommands(input.content, input.file);
+  const placement = place(configOf(root, input.file), input.file, locationOption(context.options));
+  const interpreter = new Interpreter(input.file, placement.scopes, input.companions, context);
+  const rules: Rule[] = [];
+  const ids = new Set<string>();
+  for (const rulebase of placement.rulebases) {
+    for (const entry of childrenNamed(rulebase.element, 'entry')) {
+      const rule = interpreter.rule({ element: entry, path: entryPath(rulebase.path, entry) });
+      if (!rule) continue;
+      let id = rule.id;
+      for (let counter = 2; ids.has(id); counter++) id = `${rule.id}#${counter}`;
+      ids.add(id);
+      rules.push(id === rule.id ? rule : { ...rule, id });
+    }
+  }
+  return { name: `panos:${input.file}`, rules, defaultAction: 'deny', mode: MODE };
+}
+
+/** What `translate` produced: the XML or `set` artifact, with the EDL files as companions by file name. */
+export function parsePanosArtifacts(artifacts: readonly Artifact[], context: ParseContext): RuleSet {
+  const main = artifacts.find((artifact) => artifact.format === 'xml' || artifact.format === 'set');
+  if (!main) throw new TagwallError('TW_UNSUPPORTED_CONFIG', 'target panos: no xml or set artifact to parse');
+  const companions = Object.fromEntries(
+    artifacts.filter((artifact) => artifact.format === 'edl').map((artifact) => [artifact.name.slice(artifact.name.lastIndexOf('/') + 1), { content: artifact.content, file: artifact.name }]),
+  );
+  return parsePanosConfig({ content: main.content, file: main.name, companions }, context);
+}
+
+/** PAN-OS XML (`<config>` with vsys, device groups or shared) or `set` commands for its rulebase or objects. */
+export function looksLikePanos(content: string): boolean {
+  if (isXmlText(content)) return /<config[\s>]/.test(content) && /<(vsys|device-group|shared)[\s>]/.test(content);
+  return /^\s*set\s+(?:(?:shared|(?:vsys|device-group)\s+\S+)\s+)?(?:rulebase|pre-rulebase|post-rulebase|address|address-group|service)\s/m.test(content);
+}

@@ -1,0 +1,345 @@
+/**
+ * Requirements → the PAN-OS object model (model.ts), then one renderer per format. Per requirement: one security
+ * rule for addresses and tags (address objects, or address groups / External Dynamic Lists per tag), one for exact
+ * host names (FQDN address objects, resolved by the firewall), one for wildcards and URLs (a custom URL category
+ * matched by App-ID `ssl`/`web-browsing`). Outbound requirements go from the `fromZone` to the `toZone`, inbound
+ * ones back; the final deny stays the user's (interzone traffic is denied by default, targets.md §4.1 [PAN-SP]).
+ */
+import { expandedResolver, requirementPackets, type AddressResolver } from '../../analysis/resolve.js';
+import { allowedPackets } from '../../analysis/rule-set.js';
+import { AddressSet } from '../../model/address-set.js';
+import { formatHostPattern } from '../../model/hostnames.js';
+import { PacketSet } from '../../model/packet-set.js';
+import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
+import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
+import type { Artifact, Diagnostic, Severity, TranslateContext, Translation } from '../target.js';
+import { PANOS_LIMITS } from './capabilities.js';
+import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
+import { cleanText, MAX_EDL_NAME_LENGTH, NameScope, panosName } from './names.js';
+import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './options.js';
+import { parsePanosArtifacts } from './parse.js';
+import { renderPanosSet } from './render-set.js';
+import { renderPanosXml } from './render-xml.js';
+
+/** A diagnostic being built: `candidate` is what it may lose; `finish` makes the loss exact (law 2). */
+interface Draft {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly requirement?: Requirement;
+  readonly message: string;
+  readonly candidate?: PacketSet;
+}
+
+const TAGWALL_TAG = 'tagwall';
+
+type HostEndpoint = Extract<Endpoint, { kind: 'host' | 'url' }>;
+const isHostEndpoint = (endpoint: Endpoint): endpoint is HostEndpoint => endpoint.kind === 'host' || endpoint.kind === 'url';
+const HTTP_APPLICATIONS = ['ssl', 'web-browsing'];
+
+/** `443,8787,29876-29877` strings of at most `limit` characters that together cover `ports`. */
+function portStrings(ports: PortSet, limit: number): string[] {
+  const pieces = ports.ranges().map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`));
+  const strings: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    if (current !== '' && current.length + 1 + piece.length > limit) {
+      strings.push(current);
+      current = '';
+    }
+    current = current === '' ? piece : `${current},${piece}`;
+  }
+  if (current !== '') strings.push(current);
+  return strings;
+}
+
+/** Object name of a CIDR: `tw-20-150-0-0_17`, `tw-2603-1000--_40` (no dots or colons, §4.3). */
+function cidrObjectName(cidr: string): string {
+  return `tw-${cidr.replace(/[.:]/g, '-').replace('/', '_')}`;
+}
+
+class Builder {
+  readonly addresses = new Map<string, PanosAddress>();
+  readonly groups = new Map<string, PanosAddressGroup>();
+  readonly lists = new Map<string, PanosExternalList>();
+  readonly services = new Map<string, PanosService>();
+  readonly categories: PanosUrlCategory[] = [];
+  readonly rules: PanosRule[] = [];
+  readonly requirementTags: { name: string; comments: string }[] = [];
+  readonly drafts: Draft[] = [];
+  /** Address objects, groups and EDLs share one namespace: all of them can stand in a rule's source. */
+  readonly #addressNames = new NameScope();
+  readonly #serviceNames = new NameScope();
+  readonly #ruleNames = new NameScope();
+  readonly #tagNames = new NameScope();
+  readonly #categoryNames = new NameScope();
+  readonly #expand: AddressResolver;
+
+  constructor(
+    readonly settings: PanosSettings,
+    readonly context: TranslateContext,
+  ) {
+    this.#expand = context.resolver.mode === 'expanded' ? context.resolver : expandedResolver(context.snapshot);
+  }
+
+  /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
+  cidrMembers(addresses: AddressSet): string[] {
+    return addresses.toCidrStrings().map((cidr) => {
+      const existing = this.addresses.get(`cidr:${cidr}`);
+      if (existing) return existing.name;
+      const address: PanosAddress = { name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: [TAGWALL_TAG] };
+      this.addresses.set(`cidr:${cidr}`, address);
+      return address.name;
+    });
+  }
+
+  tagSpelling(name: string): string {
+    const virtual = ['VirtualNetwork', 'Internet', 'AzureLoadBalancer'].find((tag) => tag.toLowerCase() === name.trim().toLowerCase());
+    return virtual ?? this.context.snapshot.resolve(name).name;
+  }
+
+  /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
+  tagMember(name: string): string | undefined {
+    const tag = this.tagSpelling(name);
+    const addresses = this.#expand.serviceTag(tag);
+    if (addresses.isEmpty()) return undefined;
+    const { cloud, changeNumber } = this.context.snapshot.info;
+    const description = cleanText(`Azure service tag ${tag} (${cloud} snapshot, change ${changeNumber})`, PANOS_LIMITS.descriptionChars);
+    if (this.settings.tags === 'edl') {
+      const existing = this.lists.get(tag);
+      if (existing) return existing.name;
+      const name = this.#addressNames.claim(`tw-${tag}`, MAX_EDL_NAME_LENGTH);
+      const file = `${panosName(tag, 120)}.txt`;
+      const list: PanosExternalList = { name, url: `${this.settings.edlUrl}/${file}`, file, entries: addresses.toCidrStrings(), description };
+      this.lists.set(tag, list);
+      return name;
+    }
+    const existing = this.groups.get(tag);
+    if (existing) return existing.name;
+    const group: PanosAddressGroup = { name: this.#addressNames.claim(`tw-${tag}`), members: this.cidrMembers(addresses), description, tags: [TAGWALL_TAG] };
+    this.groups.set(tag, group);
+    return group.name;
+  }
+
+  fqdnMember(name: string): string {
+    const existing = this.addresses.get(`fqdn:${name}`);
+    if (existing) return existing.name;
+    const address: PanosAddress = { name: this.#addressNames.claim(`tw-fqdn-${name}`), kind: 'fqdn', value: name, description: `FQDN ${name}, resolved by the firewall`, tags: [TAGWALL_TAG] };
+    this.addresses.set(`fqdn:${name}`, address);
+    return address.name;
+  }
+
+  service(protocol: 'tcp' | 'udp', ports: PortSet): string[] {
+    return portStrings(ports, PANOS_LIMITS.servicePortChars).map((text) => {
+      const key = `${protocol}:${text}`;
+      const existing = this.services.get(key);
+      if (existing) return existing.name;
+      const service: PanosService = { name: this.#serviceNames.claim(`tw-${protocol}-${text.replace(/,/g, '_')}`), protocol, ports: text, description: `${protocol.toUpperCase()} ${text}` };
+      this.services.set(key, service);
+      return service.name;
+    });
+  }
+
+  /** Members for an endpoint list other than hosts; `any` for the any endpoint. */
+  addressMembers(endpoints: readonly Endpoint[]): string[] {
+    if (endpoints.some((endpoint) => endpoint.kind === 'any')) return ['any'];
+    let literal = AddressSet.EMPTY;
+    const members: string[] = [];
+    for (const endpoint of endpoints) {
+      if (endpoint.kind === 'addresses') literal = literal.union(endpoint.addresses);
+      else if (endpoint.kind === 'service-tag') {
+        const member = this.tagMember(endpoint.name);
+        if (member !== undefined && !members.includes(member)) members.push(member);
+      }
+    }
+    return [...members, ...this.cidrMembers(literal)];
+  }
+
+  draft(code: string, severity: Severity, requirement: Requirement, message: string, candidate?: PacketSet): void {
+    this.drafts.push({ code, severity, requirement, message, ...(candidate ? { candidate } : {}) });
+  }
+
+  translate(requirement: Requirement): void {
+    const packets = (changes: Partial<Requirement>): PacketSet => requirementPackets({ ...requirement, ...changes }, this.context.resolver);
+    const id = requirement.id;
+    if (requirement.icmp?.length) {
+      this.draft('PANOS_ICMP_INEXPRESSIBLE', 'error', requirement, `${id}: ICMP types are matched by App-ID applications, which tagwall does not generate; the requirement is left out`, packets({}));
+      return;
+    }
+    const everyProtocol = requirement.protocols.isAny() && requirement.ports.isAny();
+    const named = requirement.protocols.intersection(ProtocolSet.of(TCP, UDP));
+    const others = requirement.protocols.difference(named);
+    if (!everyProtocol && requirement.ports.isAny() && !others.isEmpty()) {
+      this.draft('PANOS_PROTOCOL_INEXPRESSIBLE', 'error', requirement, `${id}: service objects name TCP or UDP only (other protocols need App-ID applications); protocols ${others.toString()} left out`, packets({ protocols: others }));
+    }
+    const services = everyProtocol
+      ? ['any']
+      : [...(named.has(TCP) ? this.service('tcp', requirement.ports) : []), ...(named.has(UDP) ? this.service('udp', requirement.ports) : [])];
+    if (services.length === 0) return;
+
+    const hostSources = requirement.sources.filter(isHostEndpoint);
+    if (hostSources.length > 0) {
+      this.draft('PANOS_SOURCE_HOST_INEXPRESSIBLE', 'error', requirement, `${id}: security rules cannot match a source by host name; ${hostSources.map((endpoint) => formatHostPattern(endpoint.pattern)).join(', ')} left out`, packets({}));
+    }
+    const source = this.addressMembers(requirement.sources.filter((endpoint) => !isHostEndpoint(endpoint)));
+    if (source.length === 0) return;
+
+    const base = {
+      description: cleanText(`${id}: ${requirement.purpose}`, PANOS_LIMITS.descriptionChars),
+      tags: [TAGWALL_TAG, this.requirementTag(requirement)],
+      from: [requirement.direction === 'out' ? this.settings.fromZone : this.settings.toZone],
+      to: [requirement.direction === 'out' ? this.settings.toZone : this.settings.fromZone],
+      source,
+      action: 'allow' as const,
+    };
+    const destinations = requirement.destinations;
+    const hosts = destinations.filter(isHostEndpoint);
+    const network = destinations.filter((endpoint) => !isHostEndpoint(endpoint));
+    const rules: Array<Omit<PanosRule, 'name' | keyof typeof base> & { suffix: string }> = [];
+    if (network.length > 0) {
+      const destination = this.addressMembers(network);
+      if (destination.length > 0) rules.push({ suffix: 'net', destination, application: ['any'], service: services, category: ['any'] });
+    }
+    if (hosts.length > 0 && !network.some((endpoint) => endpoint.kind === 'any')) {
+      if (network.length > 0) {
+        this.draft('PANOS_MIXED_DESTINATIONS', 'warning', requirement, `${id}: destinations mix host names with addresses or tags; tagwall's requirement model reads that as any address for any name, and the rules cover each kind of destination only`, packets({}));
+      }
+      const hostPackets = packets({ destinations: hosts });
+      if (hosts.every((endpoint) => endpoint.kind === 'host' && endpoint.pattern.kind === 'exact')) {
+        const names = hosts.map((endpoint) => formatHostPattern(endpoint.pattern));
+        this.draft(
+          'PANOS_FQDN_RESOLVED',
+          'warning',
+          requirement,
+          `${id}: ${names.join(', ')} rendered as FQDN address objects: the firewall resolves each name every 30 minutes and matches the addresses it got, at most ${PANOS_LIMITS.fqdnAddressesPerFamily} per family (targets.md §4.4). So the rule allows any traffic to those addresses, also for other names that share them (CDNs), and misses addresses beyond the ${PANOS_LIMITS.fqdnAddressesPerFamily} or that clients resolve differently; tagwall models the object as the name itself`,
+        );
+        rules.push({ suffix: 'fqdn', destination: names.map((name) => this.fqdnMember(name)), application: ['any'], service: services, category: ['any'] });
+      } else {
+        const category = this.urlCategory(requirement, hosts);
+        const tcpServices = everyProtocol ? this.service('tcp', PortSet.ANY) : named.has(TCP) ? this.service('tcp', requirement.ports) : [];
+        if (everyProtocol || !requirement.protocols.equals(ProtocolSet.of(TCP))) {
+          this.draft('PANOS_URL_CATEGORY_TCP_ONLY', 'error', requirement, `${id}: wildcard host names and URLs are matched by a custom URL category, which sees HTTP and TLS over TCP only; other protocols left out`, hostPackets);
+        }
+        if (category !== undefined && tcpServices.length > 0) rules.push({ suffix: 'url', destination: ['any'], application: HTTP_APPLICATIONS, service: tcpServices, category: [category] });
+      }
+    }
+    const unique = rules.length === 1;
+    for (const rule of rules) {
+      const { suffix, ...fields } = rule;
+      this.rules.push({ name: this.#ruleNames.claim(unique ? id : `${id}-${suffix}`), ...base, ...fields });
+    }
+  }
+
+  requirementTag(requirement: Requirement): string {
+    const name = this.#tagNames.claim(requirement.id);
+    if (!this.requirementTags.some((tag) => tag.name === name)) this.requirementTags.push({ name, comments: cleanText(`${requirement.id}: ${requirement.purpose}`, PANOS_LIMITS.descriptionChars) });
+    return name;
+  }
+
+  /**
+   * A custom URL category for the requirement's host names (targets.md §4.5): every entry ends in `/` so PAN-OS
+   * reads it the same whether "Append Ending Token" is on (≥ 10.2 default) or not, and `*.x.com/` matches names
+   * under x.com only, like the requirement; an apex the requirement names is its own entry.
+   */
+  urlCategory(requirement: Requirement, hosts: readonly HostEndpoint[]): string | undefined {
+    const entries: string[] = [];
+    let withPath = false;
+    for (const endpoint of hosts) {
+      const host = formatHostPattern(endpoint.pattern);
+      const path = endpoint.kind === 'url' && endpoint.path !== '' && endpoint.path !== '/' ? endpoint.path : '';
+      if (path !== '') withPath = true;
+      const entry = `${host}${path.startsWith('/') ? path : `/${path}`}`.replace(/([^/])$/, '$1/');
+      if (path !== '' && !path.endsWith('/')) {
+        // `x.com/a` would read as `x.com/a*` on PAN-OS ≤ 10.1 and as `x.com/a/` after (§4.5): the explicit `/` is
+        // the one reading both agree on, and it misses `/a` itself and `/ab…`, which the prefix `/a` includes.
+        this.draft('PANOS_URL_PATH_TOKEN', 'warning', requirement, `${requirement.id}: the path prefix ${path} is rendered as ${path}/ (URL category entries match whole path tokens)`, requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver));
+      }
+      if (entry.length > PANOS_LIMITS.urlEntryChars) {
+        this.draft('PANOS_URL_ENTRY_TOO_LONG', 'error', requirement, `${requirement.id}: URL category entries take at most ${PANOS_LIMITS.urlEntryChars} characters; ${entry.slice(0, 60)}... left out`, requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver));
+      } else if (!entries.includes(entry)) entries.push(entry);
+    }
+    if (withPath) {
+      this.draft('PANOS_URL_PATH_NEEDS_DECRYPTION', 'info', requirement, `${requirement.id}: URL paths are seen only in HTTP or decrypted HTTPS; without decryption PAN-OS matches HTTPS by host name only and entries with a path do not match`);
+    }
+    if (entries.length === 0) return undefined;
+    const name = this.#categoryNames.claim(`tw-${requirement.id}-urls`);
+    this.categories.push({ name, entries, description: cleanText(`${requirement.id}: host names`, PANOS_LIMITS.descriptionChars) });
+    return name;
+  }
+
+  checkLimits(): void {
+    const fqdns = [...this.addresses.values()].filter((address) => address.kind === 'fqdn').length;
+    const push = (code: string, message: string): void => {
+      this.drafts.push({ code, severity: 'warning', message });
+    };
+    if (fqdns > PANOS_LIMITS.fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${PANOS_LIMITS.fqdnObjects} that small platforms and VM-Series resolve (targets.md §4.4)`);
+    if (this.lists.size > PANOS_LIMITS.externalLists) push('PANOS_EDL_LIMIT', `${this.lists.size} External Dynamic Lists exceed the ${PANOS_LIMITS.externalLists} sources per firewall (targets.md §4.6)`);
+    const listed = [...this.lists.values()].reduce((sum, list) => sum + list.entries.length, 0);
+    if (listed > PANOS_LIMITS.externalListAddresses) push('PANOS_EDL_LIMIT', `External Dynamic Lists hold ${listed} entries, over the ${PANOS_LIMITS.externalListAddresses} most models accept; the rest are skipped with a system log (targets.md §4.6)`);
+    for (const rule of this.rules) {
+      for (const side of ['source', 'destination'] as const) {
+        if (rule[side].length > PANOS_LIMITS.ruleMembers) push('PANOS_RULE_MEMBER_LIMIT', `rule ${rule.name} has ${rule[side].length} ${side} members, over ${PANOS_LIMITS.ruleMembers}`);
+      }
+    }
+  }
+}
+
+export function buildPanosModel(requirements: RequirementSet, context: TranslateContext, settings: PanosSettings): { model: PanosModel; drafts: Draft[] } {
+  const builder = new Builder(settings, context);
+  for (const requirement of requirements.requirements) builder.translate(requirement);
+  builder.checkLimits();
+  const { cloud, changeNumber, date } = context.snapshot.info;
+  const provenance = cleanText(
+    `generated by tagwall from ${requirements.origin ?? requirements.name ?? 'requirements'}; Azure service tags: ${cloud} snapshot, change ${changeNumber}${date ? ` (${date})` : ''}`,
+    PANOS_LIMITS.descriptionChars,
+  );
+  const model: PanosModel = {
+    location: settings.location,
+    provenance,
+    tags: [{ name: TAGWALL_TAG, comments: provenance }, ...builder.requirementTags],
+    addresses: [...builder.addresses.values()],
+    addressGroups: [...builder.groups.values()],
+    externalLists: [...builder.lists.values()],
+    services: [...builder.services.values()],
+    urlCategories: builder.categories,
+    rules: builder.rules,
+  };
+  return { model, drafts: builder.drafts };
+}
+
+/** Law 2 made exact: a draft loses its candidate's packets that the requirement needs and the output lacks. */
+function finish(drafts: readonly Draft[], produced: PacketSet, resolver: AddressResolver): Diagnostic[] {
+  const required = new Map<string, PacketSet>();
+  return drafts.map((draft) => {
+    let lost: PacketSet | undefined;
+    if (draft.candidate && draft.requirement) {
+      const id = draft.requirement.id;
+      const packets = required.get(id) ?? requirementPackets(draft.requirement, resolver);
+      required.set(id, packets);
+      const exact = draft.candidate.intersection(packets).difference(produced);
+      lost = exact.isEmpty() ? undefined : exact;
+    }
+    return {
+      code: draft.code,
+      severity: draft.severity,
+      target: PANOS_TARGET_ID,
+      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
+      message: draft.message,
+      ...(lost ? { lost } : {}),
+    };
+  });
+}
+
+export function edlArtifacts(model: PanosModel): Artifact[] {
+  return model.externalLists.map((list) => ({ name: `edl/${list.file}`, format: 'edl', content: `${list.entries.join('\n')}\n` }));
+}
+
+export function translatePanos(requirements: RequirementSet, context: TranslateContext): Translation {
+  const settings = readPanosSettings(context.options);
+  const { model, drafts } = buildPanosModel(requirements, context, settings);
+  const xml: Artifact = { name: 'panos-config.xml', format: 'xml', content: renderPanosXml(model) };
+  const main: Artifact = settings.format === 'xml' ? xml : { name: 'panos-config.set', format: 'set', content: renderPanosSet(model) };
+  const artifacts = [main, ...edlArtifacts(model)];
+  const parseContext = { resolver: context.resolver, options: context.options };
+  const produced = allowedPackets(parsePanosArtifacts([xml, ...artifacts.slice(1)], parseContext));
+  return { artifacts, diagnostics: finish(drafts, produced, context.resolver) };
+}

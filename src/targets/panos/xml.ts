@@ -1,0 +1,185 @@
+/**
+ * A small strict XML reader for what PAN-OS configs use: elements, attributes, text, comments, CDATA, the five
+ * predefined entities and character references. No library is installed for XML and PAN-OS exports (`show config
+ * running`, `running-config.xml`) use nothing more. DOCTYPE and processing instructions other than the prolog are
+ * refused: a config never has them, and entity declarations are how XML parsers get attacked.
+ *
+ * `set` commands (set-commands.ts) build the same tree, so one interpreter (parse.ts) reads both forms.
+ */
+import { TagwallError } from '../../errors.js';
+
+export interface XmlElement {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly XmlElement[];
+  /** Concatenated character data directly inside the element, trimmed. */
+  readonly text: string;
+  /** 1-based line of the start tag. */
+  readonly line: number;
+}
+
+/** Text content escaped for an element body or a double-quoted attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (character) => ENTITY_OF[character]!);
+}
+
+const ENTITY_OF: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
+const ENTITY_VALUE: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
+
+class Reader {
+  position = 0;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {}
+
+  fail(message: string, at = this.position): never {
+    const before = this.text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - before.lastIndexOf('\n');
+    throw new TagwallError('TW_INVALID_CONFIG', `malformed XML: ${message}`, { location: { file: this.file, line, column } });
+  }
+
+  #countedTo = 0;
+  #countedLines = 1;
+
+  /** Line of `at`; start tags are met in increasing order, so counting resumes where it stopped. */
+  lineAt(at: number): number {
+    if (at < this.#countedTo) {
+      this.#countedTo = 0;
+      this.#countedLines = 1;
+    }
+    for (let index = this.text.indexOf('\n', this.#countedTo); index !== -1 && index < at; index = this.text.indexOf('\n', index + 1)) this.#countedLines++;
+    this.#countedTo = at;
+    return this.#countedLines;
+  }
+
+  startsWith(prefix: string): boolean {
+    return this.text.startsWith(prefix, this.position);
+  }
+
+  skipUntil(terminator: string, what: string): string {
+    const end = this.text.indexOf(terminator, this.position);
+    if (end === -1) this.fail(`unterminated ${what}`);
+    const content = this.text.slice(this.position, end);
+    this.position = end + terminator.length;
+    return content;
+  }
+
+  skipSpace(): void {
+    while (this.position < this.text.length && /\s/.test(this.text[this.position]!)) this.position++;
+  }
+
+  name(): string {
+    NAME.lastIndex = this.position;
+    const match = NAME.exec(this.text);
+    if (!match) this.fail('a name is expected');
+    this.position += match[0].length;
+    return match[0];
+  }
+
+  decode(raw: string, at: number): string {
+    if (raw.includes('<')) this.fail("'<' in text or attribute value", at);
+    return raw.replace(/&([^;\s&]*);?/g, (whole, entity: string) => {
+      if (!whole.endsWith(';')) this.fail(`'&' must start an entity such as &amp;`, at);
+      if (entity.startsWith('#')) {
+        const code = entity.startsWith('#x') ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);
+        if (!Number.isInteger(code) || code < 1 || code > 0x10ffff || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(entity)) this.fail(`bad character reference &${entity};`, at);
+        return String.fromCodePoint(code);
+      }
+      const value = ENTITY_VALUE[entity];
+      if (value === undefined) this.fail(`unknown entity &${entity};`, at);
+      return value;
+    });
+  }
+
+  /** Comments, whitespace and (at the start) the XML declaration. */
+  skipMisc(allowDeclaration: boolean): void {
+    for (;;) {
+      this.skipSpace();
+      if (this.startsWith('<!--')) {
+        this.position += 4;
+        this.skipUntil('-->', 'comment');
+      } else if (allowDeclaration && this.startsWith('<?xml')) {
+        this.skipUntil('?>', 'XML declaration');
+      } else if (this.startsWith('<!DOCTYPE') || this.startsWith('<?')) {
+        this.fail('DOCTYPE and processing instructions are not accepted in a PAN-OS config');
+      } else return;
+      allowDeclaration = false;
+    }
+  }
+
+  element(): XmlElement {
+    const start = this.position;
+    if (!this.startsWith('<')) this.fail("'<' expected");
+    this.position++;
+    const name = this.name();
+    const attributes: Record<string, string> = {};
+    for (;;) {
+      const beforeSpace = this.position;
+      this.skipSpace();
+      if (this.startsWith('/>')) {
+        this.position += 2;
+        return { name, attributes, children: [], text: '', line: this.lineAt(start) };
+      }
+      if (this.startsWith('>')) {
+        this.position++;
+        break;
+      }
+      if (this.position === beforeSpace) this.fail('whitespace expected between attributes');
+      const attribute = this.name();
+      this.skipSpace();
+      if (!this.startsWith('=')) this.fail(`'=' expected after attribute ${attribute}`);
+      this.position++;
+      this.skipSpace();
+      const quote = this.text[this.position];
+      if (quote !== '"' && quote !== "'") this.fail('attribute values must be quoted');
+      this.position++;
+      const valueStart = this.position;
+      const raw = this.skipUntil(quote, 'attribute value');
+      if (attribute in attributes) this.fail(`duplicate attribute ${attribute}`, valueStart);
+      attributes[attribute] = this.decode(raw, valueStart);
+    }
+    const line = this.lineAt(start);
+    const children: XmlElement[] = [];
+    let text = '';
+    for (;;) {
+      const textStart = this.position;
+      const next = this.text.indexOf('<', this.position);
+      if (next === -1) this.fail(`element <${name}> is not closed`, start);
+      text += this.decode(this.text.slice(textStart, next), textStart);
+      this.position = next;
+      if (this.startsWith('</')) {
+        this.position += 2;
+        const closing = this.name();
+        if (closing !== name) this.fail(`</${closing}> closes <${name}> (line ${line})`);
+        this.skipSpace();
+        if (!this.startsWith('>')) this.fail("'>' expected");
+        this.position++;
+        return { name, attributes, children, text: text.trim(), line };
+      }
+      if (this.startsWith('<!--')) {
+        this.position += 4;
+        this.skipUntil('-->', 'comment');
+      } else if (this.startsWith('<![CDATA[')) {
+        this.position += 9;
+        text += this.skipUntil(']]>', 'CDATA section');
+      } else if (this.startsWith('<!') || this.startsWith('<?')) {
+        this.fail('DOCTYPE and processing instructions are not accepted in a PAN-OS config');
+      } else children.push(this.element());
+    }
+  }
+}
+
+/** Parses a whole document into its root element; TW_INVALID_CONFIG with line and column when malformed. */
+export function parseXml(text: string, file: string): XmlElement {
+  const reader = new Reader(text.replace(/^\uFEFF/, ''), file);
+  reader.skipMisc(true);
+  if (reader.position >= reader.text.length) reader.fail('no root element');
+  const root = reader.element();
+  reader.skipMisc(false);
+  if (reader.position < reader.text.length) reader.fail('content after the root element');
+  return root;
+}

@@ -1,0 +1,94 @@
+/**
+ * Inbound requirements → routes with next hop Internet for their source tags (targets.md §2.5), so the answers
+ * of Batch and Azure ML management traffic bypass the firewall. Tags by name (≤ 25 per table), or their prefixes
+ * when option `expand` is on (≤ 400 routes per table).
+ */
+import { endpointAddresses, requirementPackets } from '../../analysis/resolve.js';
+import { PacketSet } from '../../model/packet-set.js';
+import type { RequirementSet } from '../../model/requirement.js';
+import { sortEndpoints, VIRTUAL_TAGS } from '../azure-common/endpoints.js';
+import { sanitizeDescription } from '../azure-common/escape.js';
+import { NameScope } from '../azure-common/names.js';
+import { booleanOption, formatOption, withArmSource } from '../azure-common/support.js';
+import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
+import { UDR_LIMITS } from './capabilities.js';
+import type { Route, RouteTableModel } from './model.js';
+import { renderRouteTableArm, renderRouteTableBicep, renderRouteTableTerraform } from './render.js';
+
+export const UDR_TARGET_ID = 'udr';
+
+export function buildRouteTableModel(requirements: RequirementSet, context: TranslateContext): { model: RouteTableModel; diagnostics: Diagnostic[] } {
+  const expand = booleanOption(context.options, 'expand', UDR_TARGET_ID);
+  const diagnostics: Diagnostic[] = [];
+  const prefixes: Array<{ prefix: string; tag: boolean; requirementId: string }> = [];
+  const add = (prefix: string, tag: boolean, requirementId: string): void => {
+    if (!prefixes.some((entry) => entry.prefix.toLowerCase() === prefix.toLowerCase())) prefixes.push({ prefix, tag, requirementId });
+  };
+  for (const requirement of requirements.requirements) {
+    if (requirement.direction !== 'in') continue;
+    const sources = sortEndpoints(requirement.sources, context.snapshot);
+    if (sources.any || sources.hosts.length > 0) {
+      // A route for 'any' would be a default route to the Internet, bypassing the firewall for everything.
+      diagnostics.push({ code: 'UDR_SOURCE_INEXPRESSIBLE', severity: 'warning', target: UDR_TARGET_ID, requirementId: requirement.id, message: `${requirement.id}: a route needs a tag or prefix; ${sources.any ? "an 'any' source gets no route (it would be a default route)" : 'host-name sources get no route'}`, lost: requirementPackets(requirement, context.resolver) });
+      if (sources.any) continue;
+    }
+    for (const tag of sources.tags) {
+      if (VIRTUAL_TAGS.includes(tag)) {
+        diagnostics.push({ code: 'UDR_VIRTUAL_TAG', severity: 'info', target: UDR_TARGET_ID, requirementId: requirement.id, message: `${requirement.id}: ${tag} is not a published tag and needs no Internet route` });
+        continue;
+      }
+      if (expand) for (const cidr of context.snapshot.addresses(tag).toCidrStrings()) add(cidr, false, requirement.id);
+      else add(tag, true, requirement.id);
+    }
+    for (const cidr of sources.addresses.toCidrStrings()) add(cidr, false, requirement.id);
+  }
+  const names = new NameScope();
+  const routes: Route[] = [];
+  let tagRoutes = 0;
+  for (const entry of prefixes) {
+    const overTags = entry.tag && tagRoutes >= UDR_LIMITS.tagRoutes;
+    if (overTags || routes.length >= UDR_LIMITS.routes) {
+      diagnostics.push({
+        code: 'UDR_ROUTE_LIMIT',
+        severity: 'error',
+        target: UDR_TARGET_ID,
+        requirementId: entry.requirementId,
+        message: `route for ${entry.prefix} left out: ${overTags ? `at most ${UDR_LIMITS.tagRoutes} service-tag routes` : `at most ${UDR_LIMITS.routes} routes`} per route table (§2.5)`,
+      });
+      continue;
+    }
+    if (entry.tag) tagRoutes++;
+    routes.push({ name: names.claim(`tw-${entry.prefix.replace(/[/:]/g, '_')}`), addressPrefix: entry.prefix, nextHopType: 'Internet' });
+  }
+  const { cloud, changeNumber } = context.snapshot.info;
+  return { model: { routes, snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) }, diagnostics };
+}
+
+export function translateRouteTable(requirements: RequirementSet, context: TranslateContext): Translation {
+  const format = formatOption(context.options, UDR_TARGET_ID);
+  const { model, diagnostics } = buildRouteTableModel(requirements, context);
+  const arm = renderRouteTableArm(model);
+  const artifact: Artifact =
+    format === 'arm'
+      ? { name: 'route-table.json', format, content: arm }
+      : format === 'bicep'
+        ? withArmSource({ name: 'route-table.bicep', format, content: renderRouteTableBicep(model) }, arm)
+        : withArmSource({ name: 'route-table.tf', format, content: renderRouteTableTerraform(model) }, arm);
+  return { artifacts: [artifact], diagnostics };
+}
+
+/**
+ * What a route table is meant to cover, the yardstick of its contract test: inbound packets (any protocol) from the
+ * published tags and prefixes that inbound requirements name as sources.
+ */
+export function routedPackets(requirements: RequirementSet, context: TranslateContext): PacketSet {
+  let set = PacketSet.EMPTY;
+  for (const requirement of requirements.requirements) {
+    if (requirement.direction !== 'in' || requirement.sources.some((endpoint) => endpoint.kind === 'any')) continue;
+    const sources = requirement.sources.filter(
+      (endpoint) => endpoint.kind === 'addresses' || (endpoint.kind === 'service-tag' && !VIRTUAL_TAGS.some((tag) => tag.toLowerCase() === endpoint.name.toLowerCase())),
+    );
+    if (sources.length > 0) set = set.union(PacketSet.of({ directions: ['in'], src: endpointAddresses(sources, context.resolver) }));
+  }
+  return set;
+}

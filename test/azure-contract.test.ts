@@ -1,0 +1,81 @@
+/**
+ * The translator contract (DESIGN.md laws 1–3) for the Azure targets: on every catalogue scenario in every cloud
+ * it applies to, and on random requirement sets. The UDR target routes rather than filters, so its yardstick is
+ * the inbound source space (routedPackets), checked exactly the same way.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkContract, type ContractReport } from '../src/analysis/contract.js';
+import { expandedResolver } from '../src/analysis/resolve.js';
+import { allowedPackets } from '../src/analysis/rule-set.js';
+import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import type { RequirementSet } from '../src/model/requirement.js';
+import { defaultSnapshot } from '../src/servicetags/snapshot.js';
+import { requirementSetArbitrary } from '../src/targets/azure-common/arbitraries.test-support.js';
+import { azureFirewallClassicTarget, azureFirewallTarget } from '../src/targets/azure-firewall/index.js';
+import { nsgTarget } from '../src/targets/nsg/index.js';
+import type { Target, TargetOptionValues, TranslateContext } from '../src/targets/target.js';
+import { udrTarget } from '../src/targets/udr/index.js';
+import { routedPackets } from '../src/targets/udr/translate.js';
+
+const FILTERS: readonly Target[] = [azureFirewallTarget, azureFirewallClassicTarget, nsgTarget];
+const REGION: Record<string, string> = { Public: 'eastus2', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+
+function context(cloud: 'Public' | 'AzureGovernment' | 'China', options: TargetOptionValues = { format: 'arm' }): TranslateContext {
+  const snapshot = defaultSnapshot(cloud);
+  return { snapshot, resolver: expandedResolver(snapshot), options };
+}
+
+function explain(report: ContractReport): string {
+  return [
+    `too much: ${report.tooMuch.toString()}`,
+    `unexplained loss: ${report.unexplainedLoss.toString()}`,
+    `overclaimed loss: ${report.overclaimedLoss.toString()}`,
+    `nondeterministic: ${report.nondeterministicArtifact ?? 'no'}`,
+  ].join('\n');
+}
+
+function expectUdrContract(requirements: RequirementSet, translate: TranslateContext): void {
+  const translation = udrTarget.translate(requirements, translate);
+  const again = udrTarget.translate(requirements, translate);
+  expect(again.artifacts).toEqual(translation.artifacts);
+  const routed = allowedPackets(udrTarget.parseArtifacts(translation.artifacts, translate));
+  const wanted = routedPackets(requirements, translate);
+  expect(routed.difference(wanted).toString()).toBe('(no packets)');
+  if (!translation.diagnostics.some((diagnostic) => diagnostic.code === 'UDR_ROUTE_LIMIT')) expect(wanted.difference(routed).toString()).toBe('(no packets)');
+}
+
+describe('every catalogue scenario in every cloud', () => {
+  for (const scenario of SCENARIOS) {
+    for (const cloud of scenario.clouds) {
+      const requirements = (): RequirementSet => loadScenario(scenario.id, { region: REGION[cloud]!, cloud });
+      for (const target of FILTERS) {
+        it(`${target.id} ${scenario.id} ${cloud}`, () => {
+          const report = checkContract(target, requirements(), context(cloud));
+          expect(report.ok, explain(report)).toBe(true);
+        });
+      }
+      it(`udr ${scenario.id} ${cloud}`, () => expectUdrContract(requirements(), context(cloud)));
+    }
+  }
+});
+
+describe('random requirement sets', () => {
+  const public_ = context('Public');
+  for (const target of FILTERS) {
+    for (const options of [{ format: 'arm' }, { format: 'bicep', ipGroups: true, sku: 'premium', vnet: '10.0.0.0/16', ipv6: true }] as TargetOptionValues[]) {
+      it(`${target.id} with ${JSON.stringify(options)}`, () => {
+        fc.assert(
+          fc.property(requirementSetArbitrary, (requirements) => {
+            const report = checkContract(target, requirements, { ...public_, options });
+            if (!report.ok) throw new Error(explain(report));
+          }),
+          { numRuns: 60 },
+        );
+      });
+    }
+  }
+  it('udr', () => {
+    fc.assert(fc.property(requirementSetArbitrary, (requirements) => expectUdrContract(requirements, public_)), { numRuns: 60 });
+  });
+});

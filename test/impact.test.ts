@@ -1,0 +1,157 @@
+import { Command } from 'commander';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { registerImpactCommand } from '../src/cli/impact.js';
+import type { Diagnostic } from '../src/targets/target.js';
+import { TagwallError } from '../src/errors.js';
+import { diffArtifact, diffDiagnostics, snapshotImpact } from '../src/reports/impact.js';
+import { linesTarget } from '../src/reports/test-fixtures.js';
+import { loadSnapshotFile } from '../src/servicetags/index.js';
+import type { SnapshotInfo } from '../src/servicetags/types.js';
+import { loadRequirementsFile } from '../src/catalogue/index.js';
+
+const OLD = 'fixtures/servicetags/ServiceTags_Public_20250728.json.gz';
+const NEW = 'fixtures/servicetags/ServiceTags_Public_20251028.json.gz';
+const WORKLOAD = 'fixtures/requirements/workload.yaml';
+
+const info = (changeNumber: number, date: string, source: string): SnapshotInfo => ({
+  cloud: 'Public',
+  changeNumber,
+  date,
+  source,
+  tagCount: 0,
+  prefixCount: { ipv4: 0, ipv6: 0 },
+});
+const FROM = info(364, '2025-07-28', 'data/ServiceTags_Public_20250728.json');
+const TO = info(375, '2025-10-28', 'data/ServiceTags_Public_20251028.json');
+
+/** `impact` through commander, as `tagwall impact` parses it once main.ts registers the command. */
+function impact(...argv: string[]): { code: number; stdout: string; error?: TagwallError } {
+  let stdout = '';
+  let code = -1;
+  const program = new Command('tagwall').exitOverride().option('--json').configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  registerImpactCommand(program, { io: { stdout: (text) => void (stdout += text), stderr: () => {} }, setExitCode: (value) => void (code = value) });
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  try {
+    program.parse(['impact', ...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof TagwallError) return { code: 2, stdout, error };
+    throw error;
+  }
+  return { code, stdout };
+}
+
+describe('artifact diffs', () => {
+  it('ignores lines that differ only in the recorded snapshot', () => {
+    const before = '# from Public change 364 (2025-07-28) ServiceTags_Public_20250728.json\nallow 10.0.0.0/8\n';
+    const after = '# from Public change 375 (2025-10-28) ServiceTags_Public_20251028.json\nallow 10.0.0.0/8\n';
+    expect(diffArtifact(before, after, FROM, TO)).toEqual({ objects: [], provenanceOnly: 1 });
+  });
+
+  it('groups changed lines under the object that holds them', () => {
+    const before = ['{', '  "name": "rule-a",', '  "prefixes": [', '    "1.0.0.0/24",', '    "2.0.0.0/24"', '  ]', '},', '{', '  "name": "rule-b",', '  "prefixes": ["3.0.0.0/24"]', '}'].join('\n');
+    const after = before.replace('    "2.0.0.0/24"', '    "2.0.0.0/23"').replace('["3.0.0.0/24"]', '["3.0.0.0/24", "4.0.0.0/24"]');
+    expect(diffArtifact(before, after, FROM, TO).objects).toEqual([
+      { object: '"name": "rule-a",', added: ['    "2.0.0.0/23"'], removed: ['    "2.0.0.0/24"'] },
+      { object: '"name": "rule-b",', added: ['  "prefixes": ["3.0.0.0/24", "4.0.0.0/24"]'], removed: ['  "prefixes": ["3.0.0.0/24"]'] },
+    ]);
+  });
+
+  it('finds exactly the multiset difference of lines, whatever their order', () => {
+    const lines = fc.array(fc.constantFrom('a', 'b', 'c', 'allow 1.0.0.0/8', '}', ''), { maxLength: 30 });
+    fc.assert(
+      fc.property(lines, lines, (a, b) => {
+        const diff = diffArtifact(a.join('\n'), b.join('\n'), FROM, TO);
+        const count = (list: readonly string[]): Map<string, number> => list.reduce((map, line) => map.set(line, (map.get(line) ?? 0) + 1), new Map<string, number>());
+        const before = count(a.join('\n').split('\n'));
+        const after = count(b.join('\n').split('\n'));
+        const added = diff.objects.flatMap((object) => object.added);
+        const removed = diff.objects.flatMap((object) => object.removed);
+        for (const line of new Set([...before.keys(), ...after.keys()])) {
+          const surplus = (after.get(line) ?? 0) - (before.get(line) ?? 0);
+          expect(added.filter((l) => l === line).length).toBe(Math.max(0, surplus));
+          expect(removed.filter((l) => l === line).length).toBe(Math.max(0, -surplus));
+        }
+        expect(diffArtifact(a.join('\n'), a.join('\n'), FROM, TO).objects).toEqual([]);
+      }),
+    );
+  });
+});
+
+describe('diagnostic diffs', () => {
+  const limit = (requirementId: string, message: string): Diagnostic => ({ code: 'NSG_PREFIX_LIMIT', severity: 'warning', target: 'nsg', requirementId, message });
+  it('tells new, gone and reworded diagnostics apart', () => {
+    const diff = diffDiagnostics([limit('a', '3990 prefixes'), limit('b', '4100 prefixes')], [limit('a', '4010 prefixes'), limit('c', '4200 prefixes')], FROM, TO);
+    expect(diff.appeared.map((d) => d.requirementId)).toEqual(['c']);
+    expect(diff.resolved.map((d) => d.requirementId)).toEqual(['b']);
+    expect(diff.reworded.map(({ before, after }) => [before.message, after.message])).toEqual([['3990 prefixes', '4010 prefixes']]);
+  });
+
+  it('sees nothing when only the snapshot named in a message changes', () => {
+    const diff = diffDiagnostics([limit('a', 'expanded with change 364')], [limit('a', 'expanded with change 375')], FROM, TO);
+    expect(diff).toEqual({ appeared: [], resolved: [], reworded: [] });
+  });
+});
+
+describe('snapshot impact', () => {
+  const old = loadSnapshotFile(OLD);
+  const now = loadSnapshotFile(NEW);
+  const requirements = loadRequirementsFile(WORKLOAD);
+
+  it('reports nothing between a snapshot and itself', () => {
+    const report = snapshotImpact({ from: now, to: now, requirements, targets: [linesTarget] });
+    expect(report.changed).toBe(false);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('lists the prefixes a requirement gains, the objects that change, and new limits', () => {
+    const report = snapshotImpact({ from: old, to: now, requirements, targets: [linesTarget], options: { maxPrefixes: '333' } });
+    expect(report.changed).toBe(true);
+    const tag = report.findings.find((finding) => finding.code === 'TW_TAG_CHANGED')!;
+    expect(tag.requirementId).toBe('aml-management');
+    // Cross-checked against the snapshots themselves.
+    const gained = now.addresses('AzureMachineLearning').difference(old.addresses('AzureMachineLearning')).toCidrStrings();
+    expect(tag.added).toEqual(gained);
+    // 330 prefixes fit in one object of 333, 336 do not: the limit is new with the newer snapshot.
+    const limits = report.findings.filter((finding) => finding.kind === 'limit');
+    expect(limits.map((finding) => [finding.requirementId, finding.message.startsWith('new with Public #375')])).toEqual([['aml-management', true]]);
+    expect(report.summary.find((entry) => entry.label === 'new limit diagnostics')!.count).toBe(1);
+    const objects = report.findings.filter((finding) => finding.code === 'TW_ARTIFACT_CHANGED').map((finding) => finding.object);
+    expect(objects).toContain('object "aml-management-1" {');
+  });
+
+  it('reports a target that cannot translate without failing the others', () => {
+    const broken = { ...linesTarget, id: 'broken', translate: () => { throw new TagwallError('TW_INVALID_OPTION', 'needs --zone'); } };
+    const report = snapshotImpact({ from: old, to: now, requirements, targets: [broken, linesTarget] });
+    expect(report.findings.find((finding) => finding.target === 'broken')).toMatchObject({ code: 'TW_INVALID_OPTION', message: 'not compared: needs --zone' });
+    expect(report.matrix!.targets).toEqual(['lines']);
+  });
+});
+
+describe('tagwall impact', () => {
+  it('exits 1 with a Markdown report when the snapshots differ for the scenario', () => {
+    const result = impact('--from', OLD, '--to', NEW, '--scenario', 'compute-public-ip', '--region', 'eastus2', '--format', 'markdown');
+    expect(result.error).toBeUndefined();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^### tagwall impact: scenario:compute-public-ip\n/);
+    expect(result.stdout).toContain('AzureMachineLearning');
+  });
+
+  it('exits 0 when nothing changes', () => {
+    const result = impact('--from', NEW, '--to', NEW, '--requirements', WORKLOAD, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ command: 'impact', changed: false });
+  });
+
+  it('points SARIF results at the requirement file lines', () => {
+    const result = impact('--from', OLD, '--to', NEW, '--requirements', WORKLOAD, '--format', 'sarif');
+    const sarif = JSON.parse(result.stdout) as { runs: [{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }] };
+    const tag = sarif.runs[0].results.find((entry) => entry.ruleId === 'TW_TAG_CHANGED')!;
+    expect(tag.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: WORKLOAD }, region: { startLine: 14 } });
+  });
+
+  it('rejects snapshots of different clouds and unknown targets', () => {
+    expect(impact('--from', OLD, '--to', 'fixtures/servicetags/ServiceTags_China_20251028.json', '--requirements', WORKLOAD).error?.code).toBe('TW_USAGE');
+    expect(impact('--from', OLD, '--to', NEW, '--requirements', WORKLOAD, '--target', 'no-such-target').error?.code).toBe('TW_UNKNOWN_TARGET');
+  });
+});

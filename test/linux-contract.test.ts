@@ -1,0 +1,138 @@
+/**
+ * The translator contract (DESIGN.md laws 1–3) for iptables and nftables: every catalogue scenario in every cloud,
+ * the option variants on the Public cloud, and random requirement sets (both families, ICMP types, host names,
+ * odd protocols, many ports) through a small arbitrary until src/testing provides one.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkContract, type ContractReport } from '../src/analysis/contract.js';
+import { expandedResolver } from '../src/analysis/resolve.js';
+import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import { AddressSet } from '../src/model/address-set.js';
+import { parseHostPattern } from '../src/model/hostnames.js';
+import { PortSet, ProtocolSet } from '../src/model/ports.js';
+import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
+import { defaultSnapshot, type Cloud } from '../src/servicetags/snapshot.js';
+import { iptablesTarget } from '../src/targets/iptables/index.js';
+import { nftablesTarget } from '../src/targets/nftables/index.js';
+import type { TargetOptionValues, TranslateContext } from '../src/targets/target.js';
+
+const TARGETS = [iptablesTarget, nftablesTarget];
+const REGION: Record<string, string> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+
+function context(cloud: Cloud, options: TargetOptionValues = {}): TranslateContext {
+  const snapshot = defaultSnapshot(cloud);
+  return { snapshot, resolver: expandedResolver(snapshot), options };
+}
+
+function explain(report: ContractReport): string {
+  return [
+    `too much: ${report.tooMuch.toString()}`,
+    `unexplained loss: ${report.unexplainedLoss.toString()}`,
+    `overclaimed loss: ${report.overclaimedLoss.toString()}`,
+    `nondeterministic: ${report.nondeterministicArtifact ?? 'no'}`,
+  ].join('\n');
+}
+
+describe('every catalogue scenario in every cloud', () => {
+  for (const scenario of SCENARIOS) {
+    for (const cloud of scenario.clouds) {
+      for (const target of TARGETS) {
+        it(`${target.id} ${scenario.id} ${cloud}`, () => {
+          const report = checkContract(target, loadScenario(scenario.id, { region: REGION[cloud]!, cloud }), context(cloud));
+          expect(report.ok, explain(report)).toBe(true);
+        });
+      }
+    }
+  }
+});
+
+const VARIANTS: TargetOptionValues[] = [
+  { fqdn: 'dnsmasq' },
+  { chainHook: 'forward', interface: 'eth1' },
+  { chainHook: 'input' },
+  { chainHook: 'output', log: true, counters: true },
+];
+
+describe('option variants on compute-no-public-ip', () => {
+  const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });
+  for (const target of TARGETS) {
+    for (const options of VARIANTS) {
+      it(`${target.id} ${JSON.stringify(options)}`, () => {
+        const report = checkContract(target, requirements, context('Public', options));
+        expect(report.ok, explain(report)).toBe(true);
+      });
+    }
+  }
+});
+
+// ─── random requirement sets ────────────────────────────────────────────────────────────────────────────
+
+const endpoint: fc.Arbitrary<Endpoint> = fc.oneof(
+  fc.constant<Endpoint>({ kind: 'any' }),
+  fc
+    .subarray(['10.1.0.0/16', '10.1.2.3', '192.0.2.0/25', '198.51.100.7-198.51.100.20', '2001:db8::/48', 'fd00::1', '0.0.0.0/1'], { minLength: 1 })
+    .map((list): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(list.join(', ')) })),
+  fc.constantFrom('AzureMonitor', 'Storage.WestUS', 'VirtualNetwork', 'AzureLoadBalancer', 'BatchNodeManagement.WestUS').map((name): Endpoint => ({ kind: 'service-tag', name })),
+  fc.constantFrom('*.blob.core.windows.net', 'pypi.org', '*.azureml.ms').map((text): Endpoint => ({ kind: 'host', pattern: parseHostPattern(text) })),
+);
+
+const protocols = fc.constantFrom('tcp', 'udp', 'tcp,udp', 'icmp', 'icmpv6', 'icmp,icmpv6', 'any', 'gre', 'esp,ah,gre', '6,17,47');
+const ports = fc.oneof(
+  fc.constant(PortSet.ANY),
+  fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 20 }).map((list) => PortSet.of(...list)),
+  fc.tuple(fc.integer({ min: 0, max: 65000 }), fc.integer({ min: 0, max: 500 })).map(([first, width]) => PortSet.range(first, first + width)),
+);
+const icmp = fc.option(
+  fc.array(fc.record({ type: fc.integer({ min: 0, max: 255 }), code: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }) }), { minLength: 1, maxLength: 3 }),
+  { nil: undefined },
+);
+
+const requirement = (id: string): fc.Arbitrary<Requirement> =>
+  fc
+    .record({
+      direction: fc.constantFrom<'in' | 'out'>('in', 'out'),
+      protocols,
+      ports,
+      icmp,
+      sources: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
+      destinations: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
+    })
+    .map(({ direction, protocols: text, ports: portSet, icmp: types, sources, destinations }) => {
+      const protocolSet = ProtocolSet.parse(text);
+      const isIcmp = protocolSet.has(1) || protocolSet.has(58);
+      return {
+        id,
+        direction,
+        protocols: protocolSet,
+        ports: isIcmp && types ? PortSet.ANY : portSet,
+        ...(isIcmp && types ? { icmp: types.map((entry) => (entry.code === undefined ? { type: entry.type } : { type: entry.type, code: entry.code })) } : {}),
+        sources,
+        destinations,
+        purpose: `random "quoted" \\ purpose ${id}`,
+        conditions: [],
+        provenance: [],
+      };
+    });
+
+const requirementSet: fc.Arbitrary<RequirementSet> = fc
+  .integer({ min: 0, max: 4 })
+  .chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => requirement(`r${i}`))))
+  .map((requirements) => ({ name: 'random', requirements }));
+
+describe('random requirement sets', () => {
+  for (const target of TARGETS) {
+    for (const options of [{}, { fqdn: 'dnsmasq', chainHook: 'forward', interface: 'eth1' }, { chainHook: 'input', log: true }] as TargetOptionValues[]) {
+      it(`${target.id} ${JSON.stringify(options)}`, () => {
+        const translate = context('Public', options);
+        fc.assert(
+          fc.property(requirementSet, (requirements) => {
+            const report = checkContract(target, requirements, translate);
+            if (!report.ok) throw new Error(explain(report));
+          }),
+          { numRuns: 40 },
+        );
+      });
+    }
+  }
+});

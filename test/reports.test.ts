@@ -1,0 +1,291 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
+import type { RuleSet } from '../src/analysis/rule-set.js';
+import { loadRequirementsFile } from '../src/catalogue/index.js';
+import { AddressSet } from '../src/model/address-set.js';
+import { PacketSet } from '../src/model/packet-set.js';
+import { PortSet, ProtocolSet } from '../src/model/ports.js';
+import { parsePacket } from '../src/model/packet.js';
+import type { Requirement, RequirementSet } from '../src/model/requirement.js';
+import {
+  comparisonReport,
+  diagnosticFindings,
+  renderReport,
+  requirementFileLocations,
+  snapshotImpact,
+  translationMatrix,
+  REPORT_FORMATS,
+  type Report,
+} from '../src/reports/index.js';
+import { linesTarget } from '../src/reports/test-fixtures.js';
+import { loadSnapshotFile } from '../src/servicetags/index.js';
+import { CHROMIUM, CHROMIUM_SKIP_REASON, dumpDom } from './support/chromium.js';
+
+// Relative paths: they appear in reports, and golden files must not depend on where the checkout lives.
+const WORKLOAD = 'fixtures/requirements/workload.yaml';
+const OLD = 'fixtures/servicetags/ServiceTags_Public_20250728.json.gz';
+const NEW = 'fixtures/servicetags/ServiceTags_Public_20251028.json.gz';
+const old = loadSnapshotFile(OLD);
+const now = loadSnapshotFile(NEW);
+const resolver = expandedResolver(now);
+
+function impactReport(): Report {
+  return snapshotImpact({
+    from: old,
+    to: now,
+    requirements: loadRequirementsFile(WORKLOAD),
+    targets: [linesTarget],
+    locations: requirementFileLocations(WORKLOAD),
+  });
+}
+
+/** `check` of a "deployed" rule set that lost the storage rule and gained an SSH rule nothing asked for. */
+function checkReport(): Report {
+  const requirements = loadRequirementsFile(WORKLOAD);
+  const required = requirementsRuleSet(requirements, resolver);
+  const ssh = PacketSet.of({ directions: ['out'], protocols: ProtocolSet.parse('tcp'), dstPorts: PortSet.parse('22'), dst: AddressSet.parse('203.0.113.0/24') });
+  const deployed: RuleSet = {
+    name: 'lines:deployed.lines',
+    mode: 'expanded',
+    defaultAction: 'deny',
+    rules: [
+      ...required.rules.filter((rule) => rule.id !== 'storage'),
+      { id: 'ssh-out', action: 'allow', match: ssh, origin: { file: 'deployed.lines', line: 7, text: 'allow out tcp 203.0.113.0/24 22' } },
+    ],
+  };
+  const translation = linesTarget.translate(requirements, { snapshot: now, resolver, options: {} });
+  return comparisonReport({
+    command: 'check',
+    required,
+    actual: deployed,
+    target: 'lines',
+    snapshot: now.info,
+    locations: requirementFileLocations(WORKLOAD),
+    diagnostics: translation.diagnostics,
+    matrix: { requirements, translations: [{ target: 'lines', translation }], resolver },
+  });
+}
+
+const HOSTILE = `<script>alert("x")</script><img src=http://evil.example/x onerror=alert(1)> & ' " | \` ** [a](http://evil.example) </details>`;
+
+function hostileReport(): Report {
+  return {
+    command: 'check',
+    title: `title ${HOSTILE}`,
+    changed: true,
+    headline: `headline ${HOSTILE}`,
+    snapshots: [{ role: 'used', cloud: 'Public', changeNumber: 1, source: `snap ${HOSTILE}` }],
+    subjects: { requirements: `req ${HOSTILE}`, other: `cfg ${HOSTILE}`, targets: [`t ${HOSTILE}`] },
+    summary: [{ label: `label ${HOSTILE}`, count: 1 }],
+    findings: [
+      {
+        kind: 'missing',
+        code: `CODE_${HOSTILE}`,
+        severity: 'error',
+        requirementId: `id ${HOSTILE}`,
+        target: `t ${HOSTILE}`,
+        message: `message ${HOSTILE}\nsecond line`,
+        witness: `witness ${HOSTILE}`,
+        boxes: [`box ${HOSTILE}`, '```\nfence break'],
+        added: [`added ${HOSTILE}`],
+        removed: [`removed ${HOSTILE}`],
+        object: `object ${HOSTILE}`,
+        artifact: `artifact ${HOSTILE}`,
+        location: { file: `dir/${HOSTILE}.yaml`, line: 3, column: 5 },
+      },
+    ],
+    matrix: { targets: [`t ${HOSTILE}`], rows: [{ requirementId: `id ${HOSTILE}`, purpose: `purpose ${HOSTILE}`, cells: ['partially'] }] },
+  };
+}
+
+describe('report model', () => {
+  it('points requirements at their lines in the requirement file', () => {
+    const locations = requirementFileLocations(WORKLOAD);
+    expect(locations.get('storage')).toEqual({ file: WORKLOAD, line: 4, column: 9 });
+    const lines = readFileSync(WORKLOAD, 'utf8').split('\n');
+    for (const [id, location] of locations) expect(lines[location.line! - 1]).toContain(`id: ${id}`);
+  });
+
+  it('attributes missing packets to the requirement that asks for them and extra ones to the rule that allows them', () => {
+    const report = checkReport();
+    const missing = report.findings.filter((finding) => finding.kind === 'missing');
+    const extra = report.findings.filter((finding) => finding.kind === 'extra');
+    expect(missing.map((finding) => finding.requirementId)).toEqual(['storage']);
+    expect(missing[0]!.location).toEqual({ file: WORKLOAD, line: 4, column: 9 });
+    expect(extra).toHaveLength(1);
+    expect(extra[0]!.location).toEqual({ file: 'deployed.lines', line: 7 });
+    // Witnesses are real members of the difference, not decoration.
+    const storage = requirementsRuleSet(loadRequirementsFile(WORKLOAD), resolver).rules.find((rule) => rule.id === 'storage')!;
+    expect(storage.match.has(parsePacket(missing[0]!.witness!))).toBe(true);
+    expect(extra[0]!.witness).toMatch(/ 203\.0\.113\.\d+:22\b/);
+    expect(report.changed).toBe(true);
+  });
+
+  it('reports no difference for a rule set against itself', () => {
+    const required = requirementsRuleSet(loadRequirementsFile(WORKLOAD), resolver);
+    const report = comparisonReport({ command: 'equiv', required, actual: required });
+    expect(report.changed).toBe(false);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('fills the matrix from diagnostics: expressed, split, partially, not expressible', () => {
+    const tcp = ProtocolSet.parse('tcp');
+    const requirement = (id: string): Requirement => ({
+      id,
+      direction: 'out',
+      protocols: tcp,
+      ports: PortSet.parse('443, 8443'),
+      sources: [{ kind: 'any' }],
+      destinations: [{ kind: 'addresses', addresses: AddressSet.parse('198.51.100.0/24') }],
+      purpose: id,
+      conditions: [],
+      provenance: [],
+    });
+    const set: RequirementSet = { requirements: ['a', 'b', 'c', 'd'].map(requirement) };
+    const all = PacketSet.of({ directions: ['out'], protocols: tcp, dstPorts: PortSet.parse('443, 8443'), dst: AddressSet.parse('198.51.100.0/24') });
+    const part = PacketSet.of({ directions: ['out'], protocols: tcp, dstPorts: PortSet.parse('8443'), dst: AddressSet.parse('198.51.100.0/24') });
+    const matrix = translationMatrix(
+      set,
+      [
+        {
+          target: 'x',
+          translation: {
+            artifacts: [],
+            diagnostics: [
+              { code: 'X_SPLIT', severity: 'info', target: 'x', requirementId: 'b', message: 'split' },
+              { code: 'X_PORT', severity: 'warning', target: 'x', requirementId: 'c', message: 'part', lost: part },
+              { code: 'X_ALL', severity: 'warning', target: 'x', requirementId: 'd', message: 'all', lost: all },
+            ],
+          },
+        },
+      ],
+      resolver,
+    );
+    expect(matrix.rows.map((row) => row.cells[0])).toEqual(['expressed', 'split', 'partially', 'not-expressible']);
+  });
+
+  it('classifies limit diagnostics by their code', () => {
+    const findings = diagnosticFindings([
+      { code: 'NSG_PREFIX_LIMIT', severity: 'warning', target: 'nsg', message: 'm' },
+      { code: 'NSG_FQDN_INEXPRESSIBLE', severity: 'warning', target: 'nsg', message: 'm' },
+    ]);
+    expect(findings.map((finding) => finding.kind)).toEqual(['limit', 'diagnostic']);
+  });
+});
+
+describe('Markdown', () => {
+  it('impact report (golden)', async () => {
+    await expect(renderReport(impactReport(), 'markdown')).toMatchFileSnapshot('golden/reports/impact-workload.md');
+  });
+
+  it('check report (golden)', async () => {
+    await expect(renderReport(checkReport(), 'markdown')).toMatchFileSnapshot('golden/reports/check-workload.md');
+  });
+
+  it('puts the summary first and folds every finding', () => {
+    const report = checkReport();
+    const markdown = renderReport(report, 'markdown');
+    expect(markdown.indexOf('| finding | count |')).toBeLessThan(markdown.indexOf('<details>'));
+    expect(markdown.match(/<details><summary>\d+\./g)).toHaveLength(report.findings.length);
+  });
+
+  it('keeps hostile strings literal: no HTML, no broken table or fence', () => {
+    const markdown = renderReport(hostileReport(), 'markdown');
+    // Outside fenced blocks (which GitHub shows verbatim), the only tags are the ones the renderer writes.
+    const outsideFences = markdown.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '');
+    expect(outsideFences).not.toMatch(/<script|<img/i);
+    expect(outsideFences).toContain('&lt;script&gt;');
+    const tags = [...outsideFences.matchAll(/<\/?([a-z]+)/gi)].map((match) => match[1]!.toLowerCase());
+    expect(new Set(tags)).toEqual(new Set(['details', 'summary']));
+    // Every table row keeps its column count.
+    for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('kind'))) {
+      expect(row.replace(/\\\|/g, '').split('|').length).toBe(8);
+    }
+  });
+});
+
+describe('HTML', () => {
+  it('is self-contained: inline CSS, no scripts, no external references, print styles', () => {
+    const html = renderReport(impactReport(), 'html');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"");
+    expect(html).toContain('@media print');
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+  });
+
+  it('escapes every hostile string', () => {
+    const html = renderReport(hostileReport(), 'html');
+    const tags = new Set([...html.matchAll(/<\/?([a-z0-9!]+)/gi)].map((match) => match[1]!.toLowerCase()));
+    expect([...tags].sort()).toEqual(
+      ['!doctype', 'body', 'code', 'div', 'h1', 'h2', 'head', 'html', 'meta', 'p', 'pre', 'section', 'span', 'strong', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr'].sort(),
+    );
+    expect(html).not.toMatch(/<img|<script/i);
+    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
+    // Attribute values cannot be closed early: every quote inside one is escaped.
+    for (const match of html.matchAll(/data-requirement="([^"]*)"/g)) expect(match[1]).not.toMatch(/[<>'"]/);
+  });
+
+  it.skipIf(!CHROMIUM)(`renders in headless Chromium with every requirement row (${CHROMIUM ? 'chromium found' : CHROMIUM_SKIP_REASON})`, () => {
+    const report = checkReport();
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-report-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderReport(report, 'html'));
+    const dom = dumpDom(file);
+    const rows = [...dom.matchAll(/<tr data-requirement="([^"]*)"/g)].map((match) => match[1]);
+    expect(rows).toEqual(report.matrix!.rows.map((row) => row.requirementId));
+    expect(dom.match(/<section class="finding/g)).toHaveLength(report.findings.length);
+    for (const finding of report.findings) if (finding.witness) expect(dom).toContain(finding.witness.replace(/>/g, '&gt;'));
+    expect(dom).not.toMatch(/\b(?:src|href)="https?:/i);
+  });
+});
+
+describe('SARIF', () => {
+  const schemaValidator = (): ValidateFunction => {
+    const schema = JSON.parse(readFileSync('fixtures/sarif/sarif-schema-2.1.0.json', 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    return ajv.compile(schema);
+  };
+
+  it.each([
+    ['impact', impactReport],
+    ['check', checkReport],
+    ['hostile', hostileReport],
+  ])('%s report validates against the SARIF 2.1.0 schema', (_name, build) => {
+    const sarif = JSON.parse(renderReport(build(), 'sarif')) as unknown;
+    const validate = schemaValidator();
+    const ok = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('uses diagnostic codes as rule ids, severity as level, requirement lines as locations', () => {
+    const report = checkReport();
+    const sarif = JSON.parse(renderReport(report, 'sarif')) as {
+      runs: [{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }];
+    };
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual([...new Set(report.findings.map((finding) => finding.code))].sort());
+    const missing = run.results.find((result) => result.ruleId === 'TW_MISSING')!;
+    expect(missing.level).toBe('error');
+    expect(missing.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: WORKLOAD }, region: { startLine: 4, startColumn: 9 } });
+    expect(run.results.find((result) => result.ruleId === 'LINES_HOST_INEXPRESSIBLE')!.level).toBe('warning');
+  });
+});
+
+describe('every format', () => {
+  it.each(REPORT_FORMATS)('%s output is deterministic', (format) => {
+    expect(renderReport(impactReport(), format)).toBe(renderReport(impactReport(), format));
+  });
+
+  it('JSON is the model', () => {
+    const report = checkReport();
+    expect(JSON.parse(renderReport(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});
