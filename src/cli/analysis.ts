@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
-import type { AddressResolver, SymbolicResolver } from '../analysis/resolve.js';
+import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import type { AddressLabel } from '../model/packet-set.js';
@@ -17,7 +17,10 @@ import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js
 import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
-import { readInputFile } from './write-files.js';
+import { readInputFile, writeFilesAtomically } from './write-files.js';
+import { reportFormatOption } from './impact.js';
+import { comparisonReport, renderReport, type ReportFormat } from '../reports/index.js';
+import { requirementFileLocations } from '../reports/locations.js';
 
 interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
@@ -29,6 +32,8 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly target?: string;
   readonly config?: string;
   readonly limit?: string;
+  readonly format?: ReportFormat;
+  readonly output?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -47,6 +52,21 @@ function addComparisonOptions(command: Command): Command {
     .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
 }
 
+/** `--format text|json|markdown|html|sarif` and `--output FILE` for the commands that make reports (issue 9). */
+function addReportOptions(command: Command): Command {
+  return command.addOption(reportFormatOption()).option('--output <file>', 'write the report to this file (atomically) instead of standard output');
+}
+
+/** True when a report format other than the classic text was asked for; then `writeReport` prints it. */
+function wantsReport(options: AnalysisOptions): boolean {
+  return options.format !== undefined && options.format !== 'text';
+}
+
+function writeReport(text: string, options: AnalysisOptions, io: CliIo): void {
+  if (options.output === undefined) io.stdout(text);
+  else writeFilesAtomically([{ path: options.output, content: text }]);
+}
+
 function addAnalysisOptions(command: Command): Command {
   return addComparisonOptions(addScenarioParameterOptions(command));
 }
@@ -60,9 +80,9 @@ export function registerAnalysisCommands(program: Command, { io, setExitCode }: 
       .argument('<operand>', operandHelp)
       .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
   ).action((operand: string, _options, command: Command) => setExitCode(runEval(operand, command.optsWithGlobals(), io)));
-  addAnalysisOptions(
+  addReportOptions(addAnalysisOptions(
     program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  ).action((a: string, b: string, _options, command: Command) => setExitCode(runEquiv(a, b, command.optsWithGlobals(), io)));
+  )).action((a: string, b: string, _options, command: Command) => setExitCode(runEquiv(a, b, command.optsWithGlobals(), io)));
   addAnalysisOptions(
     program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
   ).action((a: string, b: string, _options, command: Command) => setExitCode(runDiff(a, b, command.optsWithGlobals(), io)));
@@ -77,7 +97,7 @@ export function registerAnalysisCommands(program: Command, { io, setExitCode }: 
     .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')
     .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
     .requiredOption('--config <file>', 'the config file');
-  addComparisonOptions(addRequirementOptions(check))
+  addReportOptions(addComparisonOptions(addRequirementOptions(check)))
     .action((_options, command: Command) => setExitCode(runCheck(command.optsWithGlobals(), io)));
 }
 
@@ -206,14 +226,20 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
   const loaded = loadOperands([a, b], options);
   const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
   const answer = equivalent(left, right);
+  if (wantsReport(options) && !options.json) {
+    const report = comparisonReport({ command: 'equiv', required: left, actual: right, ...(loaded.resolver.mode === 'expanded' ? { snapshot: selectSnapshot(options).info } : {}) });
+    writeReport(renderReport(report, options.format!), options, io);
+    return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
+  }
+  const print = (text: string): void => writeReport(text, options, io);
   if (answer.equivalent) {
-    io.stdout(options.json ? toJson({ equivalent: true, ...modeJson(loaded) }) : `equivalent: ${left.name} and ${right.name} allow exactly the same packets\n${modeLine(loaded)}\n`);
+    print(options.json ? toJson({ equivalent: true, ...modeJson(loaded) }) : `equivalent: ${left.name} and ${right.name} allow exactly the same packets\n${modeLine(loaded)}\n`);
     return EXIT_OK;
   }
   const onlyLeft = piecesOf(answer.onlyLeft);
   const onlyRight = piecesOf(answer.onlyRight);
   if (options.json) {
-    io.stdout(
+    print(
       toJson({
         equivalent: false,
         ...modeJson(loaded),
@@ -226,7 +252,7 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
     );
   } else {
     const limit = limitOf(options);
-    io.stdout(
+    print(
       [
         `not equivalent: ${left.name} and ${right.name}`,
         modeLine(loaded),
@@ -318,11 +344,28 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const missing = difference(needed, configured);
   const extraTraffic = difference(configured, needed);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
+  if (wantsReport(options) && !options.json) {
+    // The report also says how each requirement fares on this target (the matrix), from a translation of them.
+    const translation = target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: targetOptions(options) });
+    const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
+    const report = comparisonReport({
+      command: 'check',
+      required: needed,
+      actual: configured,
+      target: target.id,
+      snapshot: snapshot.info,
+      ...(locations ? { locations } : {}),
+      matrix: { requirements, translations: [{ target: target.id, translation }], resolver: expandedResolver(snapshot) },
+    });
+    writeReport(renderReport(report, options.format!), options, io);
+    return ok ? EXIT_OK : EXIT_DIFFERENT;
+  }
+  const print = (text: string): void => writeReport(text, options, io);
   if (options.json) {
-    io.stdout(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.resolver), extra: piecesJson(extraTraffic.pieces, loaded.resolver) }));
+    print(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.resolver), extra: piecesJson(extraTraffic.pieces, loaded.resolver) }));
   } else {
     const limit = limitOf(options);
-    io.stdout(
+    print(
       [
         ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
         modeLine(loaded),

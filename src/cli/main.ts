@@ -10,6 +10,8 @@ import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.
 import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerImpactCommand } from './impact.js';
+import { registerRenderCommand } from './render.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 
@@ -74,6 +76,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const context: CommandContext = { io, setExitCode };
   registerCatalogCommands(program, context);
   registerAnalysisCommands(program, context);
+  registerRenderCommand(program, context);
+  registerImpactCommand(program, context);
 
   forEachCommand(program, (command) =>
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} }),

@@ -207,3 +207,33 @@ export function comparisonReport(input: ComparisonReportInput): Report {
     ...(input.matrix ? { matrix: translationMatrix(input.matrix.requirements, input.matrix.translations, input.matrix.resolver) } : {}),
   };
 }
+
+export interface TranslationReportInput {
+  readonly requirements: RequirementSet;
+  readonly snapshot: SnapshotInfo;
+  readonly translations: readonly TargetTranslation[];
+  readonly resolver: AddressResolver;
+  readonly locations?: RequirementLocations;
+}
+
+/** The report of `render`: each target's diagnostics with what they lose, and the requirement × target matrix. */
+export function translationReport(input: TranslationReportInput): Report {
+  const findings = input.translations.flatMap(({ translation }) => diagnosticFindings(translation.diagnostics, input.locations));
+  const lossy = findings.filter((finding) => finding.witness !== undefined).length;
+  const targets = input.translations.map(({ target }) => target);
+  const name = input.requirements.origin ?? input.requirements.name ?? 'requirements';
+  return {
+    command: 'render',
+    title: `tagwall render: ${name} for ${targets.join(', ')}`,
+    changed: lossy > 0,
+    headline:
+      findings.length === 0
+        ? `${name}: every requirement expressed on ${targets.join(', ')}.`
+        : `${name} on ${targets.join(', ')}: ${findings.length} diagnostic${findings.length === 1 ? '' : 's'}, ${lossy} losing packets.`,
+    snapshots: [snapshotRef(input.snapshot, 'used')],
+    subjects: { requirements: name, targets, analysisMode: 'expanded' },
+    summary: countFindings(findings),
+    findings,
+    matrix: translationMatrix(input.requirements, input.translations, input.resolver),
+  };
+}

@@ -13,6 +13,8 @@ export {
   isLimitCode,
   snapshotRef,
   translationMatrix,
+  translationReport,
+  type TranslationReportInput,
   type Comparison,
   type ComparisonReportInput,
   type RequirementLocations,
