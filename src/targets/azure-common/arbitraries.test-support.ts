@@ -25,6 +25,7 @@ const DESTINATIONS: readonly Endpoint[] = [
   host('example.com'),
   host('*.example.com'),
   { kind: 'url', pattern: parseHostPattern('raw.githubusercontent.com'), path: '/org/repo/' },
+  { kind: 'url', pattern: parseHostPattern('*.example.org'), path: '/releases/latest' },
 ];
 const PROTOCOLS = ['tcp', 'udp', 'tcp,udp', 'any', 'icmp', 'gre', 'tcp,esp'].map((text) => ProtocolSet.parse(text));
 const PORTS = ['any', '443', '80,443', '1000-2000', '8443,9000-9003', '65000'].map((text) => PortSet.parse(text));

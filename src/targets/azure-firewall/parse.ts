@@ -10,6 +10,7 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnames.js';
 import { PacketSet } from '../../model/packet-set.js';
+import { PathSet } from '../../model/path-set.js';
 import { PortSet, ProtocolSet } from '../../model/ports.js';
 import {
   armResources,
@@ -184,9 +185,29 @@ function applicationRuleMatch(rule: Located<JsonObject>, context: Context): Pack
   const src = addressList(rule, 'sourceAddresses', context, false).union(ipGroupAddresses(rule, 'sourceIpGroups', context)).only('ipv4');
   const destinationAddresses = textList(rule, 'destinationAddresses');
   const dst = destinationAddresses.length > 0 ? addressList(rule, 'destinationAddresses', context, false) : AddressSet.ALL;
-  // Target URLs are modelled by their host: packet sets carry no URL path (documented in docs/targets/azure.md).
-  const hosts = hostPatterns(textList(rule, 'targetFqdns'), false).union(hostPatterns(textList(rule, 'targetUrls'), true));
-  return PacketSet.of({ directions: ['out'], protocols: ProtocolSet.of(6), dstPorts: ports, src, dst, hosts });
+  const base = { directions: ['out'] as const, protocols: ProtocolSet.of(6), dstPorts: ports, src, dst };
+  let match = PacketSet.of({ ...base, hosts: hostPatterns(textList(rule, 'targetFqdns'), false) });
+  // Target URLs restrict the path too (§1.3: `www.contoso.com/test/*` matches /test/anything, not /test).
+  for (const entry of textList(rule, 'targetUrls')) match = match.union(PacketSet.of({ ...base, hosts: hostPatterns([entry], true), paths: urlPaths(entry) }));
+  return match;
+}
+
+/**
+ * The paths a target URL matches: none given (or `/`, `/*`) is any path; a trailing `*` makes the rest a prefix;
+ * otherwise the one path. Queries are refused by Azure (§1.3), so a `?` is an error here too.
+ */
+function urlPaths(entry: { text: string; at: Located }): PathSet {
+  const text = literalText(entry).trim().replace(/^https?:\/\//i, '');
+  const slash = text.indexOf('/');
+  const path = slash < 0 ? '' : text.slice(slash);
+  if (path.includes('?')) throw unsupported(entry.at, `target URL '${text}' has a query, which Azure Firewall does not accept (§1.3)`);
+  if (path === '' || path === '/' || path === '/*') return PathSet.ANY;
+  if (path.endsWith('*')) {
+    if (path.slice(0, -1).includes('*')) throw unsupported(entry.at, `target URL '${text}': only a trailing '*' is modelled`);
+    return PathSet.prefix(path.slice(0, -1));
+  }
+  if (path.includes('*')) throw unsupported(entry.at, `target URL '${text}': only a trailing '*' is modelled`);
+  return PathSet.exact(path);
 }
 
 function readCollectionRules(

@@ -234,7 +234,22 @@ class Builder {
       if (endpoint.kind === 'host') fqdns.push(formatHostPattern(endpoint.pattern));
       else if (endpoint.kind === 'url') {
         if (endpoint.path === '/' || endpoint.path === '') fqdns.push(formatHostPattern(endpoint.pattern));
-        else if (this.settings.flavor === 'policy' && this.settings.premium) urls.push(`${formatHostPattern(endpoint.pattern)}${endpoint.path}${endpoint.path.endsWith('/') ? '*' : ''}`);
+        else if (this.settings.flavor === 'policy' && this.settings.premium) {
+          const url = `${formatHostPattern(endpoint.pattern)}${endpoint.path}`;
+          if (endpoint.path.endsWith('/')) urls.push(`${url}*`);
+          else {
+            // A requirement path is a string prefix; §1.3 documents `*` only after a `/`, so `/a` becomes the
+            // path `/a` and everything below `/a/`, and names like `/ab` are reported, not guessed.
+            urls.push(url, `${url}/*`);
+            this.drafts.push({
+              code: 'AZFW_URL_PREFIX_NARROWED',
+              severity: 'warning',
+              requirement,
+              message: `${requirement.id}: target URLs take '*' only after '/', so ${url} is allowed as itself and below ${url}/; other paths starting with ${endpoint.path} are left out`,
+              candidate: requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver),
+            });
+          }
+        }
         else {
           this.drafts.push({
             code: 'AZFW_URL_NEEDS_PREMIUM',
