@@ -10,7 +10,8 @@ import { PortSet, ProtocolSet } from './ports.js';
 
 // Every cell the generators can draw holds at least one probe, so membership of the probes is the oracle.
 const PATTERNS = ['/', '/a', '/a/', '/a/b', '/b', '/a/b/c', '/\uffff'];
-const PROBES: Array<string | undefined> = [undefined, '/', '/a', '/a/', '/a/b', '/a/b/c', '/a/bc', '/ab', '/a/x', '/b', '/b/c', '/c', '/\uffff', '/\uffffz'];
+// Each pattern, and a longer path below it (so a prefix and the exact path always differ on some probe).
+const PROBES: Array<string | undefined> = [undefined, '/c', ...PATTERNS.flatMap((pattern) => [pattern, `${pattern}z`])];
 
 const atom: fc.Arbitrary<PathSet> = fc.oneof(
   fc.constant(PathSet.ANY),
