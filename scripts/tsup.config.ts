@@ -3,11 +3,15 @@ import { cpSync } from 'node:fs';
 
 // Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is ESM only (it is run, never imported).
+// `tagwall/testing` is a second entry of the same build with shared chunks (splitting), so a PacketSet made by one
+// entry is the same class the other uses, and TagwallError stays one class for `instanceof`.
 // Embedded snapshots are data files next to the bundles (dist/snapshots/), read lazily at run time.
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
+    splitting: true,
+    external: ['fast-check'],
     dts: true,
     clean: true,
     shims: true,
