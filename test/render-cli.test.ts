@@ -1,0 +1,125 @@
+/**
+ * `tagwall render` as users run it: every target from a scenario and from a requirements file, output to stdout,
+ * a file or a directory (all-or-nothing), diagnostics on stderr, `--json`, `--strict`, `--report`, bad input.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { targetIds } from '../src/targets/registry.js';
+import { tagwall } from './support/cli.js';
+
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'tagwall-render-'));
+const WORKLOAD = 'fixtures/requirements/workload.yaml';
+
+describe('tagwall render', () => {
+  it.each(targetIds())('renders compute-no-public-ip for %s, the same bytes twice', (target) => {
+    const first = tagwall('render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.length).toBeGreaterThan(100);
+    expect(first.stdout).toContain('375'); // the snapshot's change number is recorded in what is generated
+    expect(tagwall('render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target).stdout).toBe(first.stdout);
+  });
+
+  it('prints several artifacts under ==> name <== lines, and writes them into a directory with -o', () => {
+    const printed = tagwall('render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'iptables');
+    expect(printed.stdout.match(/^==> .* <==$/gm)).toEqual(['==> ipsets.save <==', '==> iptables.rules <==', '==> ip6tables.rules <==']);
+    const dir = join(scratch(), 'out');
+    const written = tagwall('render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'iptables', '-o', dir);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['ip6tables.rules', 'ipsets.save', 'iptables.rules']);
+    expect(printed.stdout).toContain(readFileSync(join(dir, 'iptables.rules'), 'utf8'));
+  });
+
+  it('writes one artifact to the named file', () => {
+    const file = join(scratch(), 'policy.bicep');
+    const result = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'eastus2', '--target', 'azure-firewall', '--format', 'bicep', '-o', file);
+    expect(result.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^\/\/ Azure Firewall Policy rule collection group/);
+    expect(readFileSync(file, 'utf8')).toContain("resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionGroups@");
+  });
+
+  it('passes target flags through: PAN-OS set commands in a device group with given zones', () => {
+    const result = tagwall('render', '--scenario', 'data-exfiltration-prevention', '--region', 'westus', '--target', 'panos', '--format', 'set', '--location', 'device-group:aml', '--from-zone', 'inside', '--to-zone', 'outside');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^set device-group aml /m);
+    expect(result.stdout).toContain('from inside');
+    expect(result.stdout).toContain('to outside');
+  });
+
+  it('reports what a target cannot express on stderr with a lost witness, and --strict exits 1 for it', () => {
+    const loose = tagwall('render', '--requirements', WORKLOAD, '--target', 'nftables');
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toMatch(/^warning: NFT_FQDN_INEXPRESSIBLE: /m);
+    expect(loose.stderr).toMatch(/^ {2}lost, e\.g\. out tcp .* host=/m);
+    expect(tagwall('render', '--requirements', WORKLOAD, '--target', 'nftables', '--strict').code).toBe(1);
+    // Nothing lost: strict passes.
+    expect(tagwall('render', '--scenario', 'inbound-udr', '--region', 'westus', '--target', 'udr', '--strict').code).toBe(0);
+  });
+
+  it('--json carries the artifacts and the diagnostics with their lost packets', () => {
+    const result = tagwall('render', '--requirements', WORKLOAD, '--target', 'nftables', '--json');
+    const out = JSON.parse(result.stdout) as { target: string; artifacts: Array<{ name: string; content: string }>; diagnostics: Array<{ code: string; lost?: { witness: string } }> };
+    expect(out.target).toBe('nftables');
+    expect(out.artifacts.map((artifact) => artifact.name)).toEqual(['tagwall.nft']);
+    expect(out.diagnostics.find((diagnostic) => diagnostic.code === 'NFT_FQDN_INEXPRESSIBLE')?.lost?.witness).toMatch(/host=/);
+  });
+
+  it('--report writes the diagnostics report in the format its extension names', () => {
+    const dir = scratch();
+    for (const [name, start] of [['r.md', /^### tagwall render/], ['r.html', /^<!DOCTYPE html>/], ['r.sarif', /^\{/]] as const) {
+      const result = tagwall('render', '--requirements', WORKLOAD, '--target', 'nsg', '-o', join(dir, 'nsg.json'), '--report', join(dir, name));
+      expect(result.code, result.stderr).toBe(0);
+      expect(readFileSync(join(dir, name), 'utf8')).toMatch(start);
+    }
+    const sarif = JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((result) => result.ruleId)).toContain('NSG_FQDN_INEXPRESSIBLE');
+    expect(tagwall('render', '--requirements', WORKLOAD, '--target', 'nsg', '--report', join(dir, 'r.pdf')).code).toBe(2);
+  });
+
+  it('rejects bad input with exit 2 and writes nothing', () => {
+    const dir = scratch();
+    const unknown = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'westus', '--target', 'nftable', '-o', join(dir, 'x.nft'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^tagwall: unknown target 'nftable'/);
+    const badOption = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'westus', '--target', 'nftables', '--default-action', 'return', '-o', join(dir, 'y.nft'));
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/^tagwall: target nftables: defaultAction return/);
+    const neither = tagwall('render', '--target', 'nsg');
+    expect(neither.code).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an output path it cannot write, leaving no temporary files', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'file'), 'x');
+    const result = tagwall('render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'iptables', '-o', join(dir, 'file', 'sub') + '/');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^tagwall: cannot write output/);
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+});
+
+describe('the built bin', () => {
+  const BIN = 'dist/cli.js';
+  it.skipIf(!existsSync(BIN))('ends quietly when the reader closes the pipe early', () => {
+    const errors = join(scratch(), 'stderr');
+    const command = `"${process.execPath}" ${BIN} render --scenario compute-no-public-ip --region westus --target panos --format set 2>"${errors}" | head -1`;
+    const result = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+    expect(result.stdout.trim()).toMatch(/^set tag tagwall /);
+    // Only the diagnostics; no EPIPE stack.
+    expect(readFileSync(errors, 'utf8')).not.toMatch(/EPIPE|^\s+at /m);
+  });
+
+  it.skipIf(!existsSync(BIN) || spawnSync('nft', ['--version']).status !== 0)('prints an nftables file that nft -c accepts (the README set-up command)', () => {
+    const dir = scratch();
+    const file = join(dir, 'tagwall.nft');
+    writeFileSync(file, execFileSync(process.execPath, [BIN, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const check = spawnSync('unshare', ['-rn', 'nft', '-c', '-f', file], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+});
