@@ -38,9 +38,10 @@ function loadAndDump(target: Target, translation: Translation, ns: Namespace, op
     ns.run('ipset', ['restore'], artifact(translation, 'ipsets.save').content);
     for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
       const path = ns.file(name, artifact(translation, name).content);
-      // As the files' header says: --noflush keeps the host's own chains and policies.
-      ns.run(tool, ['--noflush', '--test', path]);
-      ns.run(tool, ['--noflush', path]);
+      // As the file's own `# load:` line says (`return` mode keeps the host's rules with --noflush).
+      const flags = /^# load: .*--noflush/m.test(artifact(translation, name).content) ? ['--noflush'] : [];
+      ns.run(tool, [...flags, '--test', path]);
+      ns.run(tool, [...flags, path]);
     }
     const v4 = ns.run('iptables-save', []);
     const v6 = ns.run('ip6tables-save', []);
