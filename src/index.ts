@@ -48,7 +48,22 @@ export {
   type RequirementSet,
 } from './model/requirement.js';
 export * from './catalogue/index.js';
-export { equivalent, evaluate, type Equivalence, type Verdict } from './analysis/questions.js';
+export {
+  contains,
+  difference,
+  equivalent,
+  evaluate,
+  piecesOf,
+  redundant,
+  shadowed,
+  type Containment,
+  type Difference,
+  type Equivalence,
+  type Piece,
+  type RedundantRule,
+  type ShadowedRule,
+  type Verdict,
+} from './analysis/questions.js';
 export { checkContract, type ContractReport } from './analysis/contract.js';
 export { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleOrigin, type RuleSet } from './analysis/rule-set.js';
 export {
@@ -57,8 +72,39 @@ export {
   expandedResolver,
   requirementPackets,
   requirementsRuleSet,
+  symbolicResolver,
   DEFAULT_VIRTUAL_NETWORK,
   type AddressResolver,
   type ExpandedResolverOptions,
+  type SymbolicResolver,
+  type SymbolicResolverOptions,
   type TagExpander,
 } from './analysis/resolve.js';
+// Targets: each one's translate / parse / parseArtifacts behind one interface, found by id.
+export { allTargets, detectTarget, getTarget, targetIds } from './targets/registry.js';
+export type {
+  Artifact,
+  Capabilities,
+  ConfigInput,
+  Diagnostic,
+  ParseContext,
+  Severity,
+  Target,
+  TargetOptionValues,
+  TranslateContext,
+  Translation,
+} from './targets/target.js';
+// Reports: one model, five formats (text, JSON, Markdown, HTML, SARIF).
+export {
+  comparisonReport,
+  renderReport,
+  snapshotImpact,
+  translationReport,
+  REPORT_FORMATS,
+  type ComparisonReportInput,
+  type Finding,
+  type ImpactInput,
+  type Report,
+  type ReportFormat,
+  type TranslationReportInput,
+} from './reports/index.js';

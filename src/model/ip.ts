@@ -321,9 +321,13 @@ export function forEachCidrOf(
   }
 }
 
-/** The lowest min(bits, 32) bits set, as an unsigned 32-bit number. */
+/**
+ * The lowest min(bits, 32) bits set, as a signed 32-bit integer (all ones is -1). Kept in int32 range on purpose:
+ * the unsigned form (0xffffffff, 2 ** bits) is a heap double in V8, and this runs several times for every output
+ * block (it was the top self-time entry of a render profile). Use it only in bitwise operations.
+ */
 function lowMask(bits: number): number {
-  return bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+  return bits >= 32 ? -1 : ~(-1 << bits);
 }
 
 function bitLength(words: Uint32Array, w: number): number {
@@ -337,7 +341,7 @@ function bitLength(words: Uint32Array, w: number): number {
 function allLowBitsSet(words: Uint32Array, w: number, length: number): boolean {
   for (let k = w - 1, left = length; k >= 0 && left > 0; k--, left -= 32) {
     const mask = lowMask(left);
-    if ((words[k]! & mask) >>> 0 !== mask) return false;
+    if ((words[k]! & mask) !== mask) return false;
   }
   return true;
 }

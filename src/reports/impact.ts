@@ -86,11 +86,26 @@ export interface ArtifactDiff {
   readonly provenanceOnly: number;
 }
 
+/** A line that is only a comma-separated list of addresses or prefixes (nft `elements = { … }` wraps them). */
+const ADDRESS_LIST_LINE = /^(\s*)((?:[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,\s*)+[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,?)\s*$/;
+
+/**
+ * The units a diff compares: lines, except that a wrapped list of prefixes counts element by element. One new
+ * prefix early in a set shifts every wrapped line after it; counted by line, a +1 change would read as +20/-20.
+ */
+function diffItems(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    const list = ADDRESS_LIST_LINE.exec(line);
+    if (!list) return [line];
+    return list[2]!.split(',').map((item) => item.trim()).filter(Boolean).map((item) => `${list[1]}${item}`);
+  });
+}
+
 /** Line-wise comparison of two versions of an artifact, grouped by object, in label order. */
 export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
-  const oldLines = before.split('\n');
-  const newLines = after.split('\n');
+  const oldLines = diffItems(before);
+  const newLines = diffItems(after);
   let removed = unmatchedLines(oldLines, newLines);
   let added = unmatchedLines(newLines, oldLines);
   // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
@@ -159,6 +174,10 @@ export function diffDiagnostics(before: readonly Diagnostic[], after: readonly D
 
 // ─── the report ─────────────────────────────────────────────────────────────────────────────────────────
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function capLines(added: readonly string[], removed: readonly string[]): Pick<Finding, 'added' | 'removed' | 'linesOmitted'> {
   const keptAdded = added.slice(0, MAX_CHANGED_LINES);
   const keptRemoved = removed.slice(0, Math.max(0, MAX_CHANGED_LINES - keptAdded.length));
@@ -212,7 +231,7 @@ function artifactFindings(target: string, before: readonly Artifact[], after: re
         target,
         artifact: name,
         ...(change.object ? { object: change.object } : {}),
-        message: `${change.added.length} lines added, ${change.removed.length} removed`,
+        message: `${plural(change.added.length, 'line')} added, ${change.removed.length} removed`,
         ...capLines(change.added, change.removed),
       });
     }
