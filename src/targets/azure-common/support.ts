@@ -9,6 +9,7 @@ import { PacketSet } from '../../model/packet-set.js';
 import type { Requirement } from '../../model/requirement.js';
 import type { Artifact, Diagnostic, Severity, TargetOptionValues } from '../target.js';
 
+
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
 export type AzureFormat = (typeof AZURE_FORMATS)[number];
 
@@ -18,26 +19,6 @@ export function formatOption(options: TargetOptionValues, target: string): Azure
     throw new TagwallError('TW_INVALID_OPTION', `target ${target}: format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
   }
   return value.toLowerCase() as AzureFormat;
-}
-
-export function booleanOption(options: TargetOptionValues, key: string, target: string): boolean {
-  const value = options[key];
-  if (value === undefined || value === false) return false;
-  if (value === true) return true;
-  const text = value.trim().toLowerCase();
-  if (['true', 'yes', '1', 'on', ''].includes(text)) return true;
-  if (['false', 'no', '0', 'off'].includes(text)) return false;
-  throw new TagwallError('TW_INVALID_OPTION', `target ${target}: option ${key} takes true or false, not '${value}'`);
-}
-
-export function stringOption(options: TargetOptionValues, key: string): string | undefined {
-  const value = options[key];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** A parameter-name option (`nsgName=...` style defaults) must be a usable Azure name. */
-export function nameOption(options: TargetOptionValues, key: string, fallback: string): string {
-  return stringOption(options, key) ?? fallback;
 }
 
 /** A diagnostic being built: `candidate` is what it may have lost; the exact loss is fixed by `finishDiagnostics`. */

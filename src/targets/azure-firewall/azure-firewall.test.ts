@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, scenarioIds } from '../../catalogue/index.js';
-import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { parseHostPattern } from '../../model/hostnames.js';
 import { parsePacket } from '../../model/packet.js';
@@ -28,15 +28,6 @@ const netRule = (name: string, destinations: string[]) => ({ ruleType: 'NetworkR
 
 function parse(resources: unknown[]) {
   return allowedPackets(parseFirewallJson(JSON.stringify({ resources }), 'fw.json', resolver));
-}
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('no error');
 }
 
 describe('parsing rule collection groups (targets.md §1.2, §1.3)', () => {

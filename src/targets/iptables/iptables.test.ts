@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../../catalogue/index.js';
@@ -16,15 +17,6 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/linux/${name}`, import.meta.url), 'utf8');
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('no error');
-}
 
 function requirement(partial: Partial<Requirement> & Pick<Requirement, 'id'>): Requirement {
   return {

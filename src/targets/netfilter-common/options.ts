@@ -3,6 +3,7 @@
  * chains tagwall's chains hang from and, for parsing, which packets of the model a chain judges (see hooks.ts).
  */
 import { TagwallError } from '../../errors.js';
+import { booleanOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 
 export type ChainHook = 'host' | 'input' | 'output' | 'forward';
@@ -35,16 +36,6 @@ function choice<T extends string>(options: TargetOptionValues, key: string, allo
   return text as T;
 }
 
-function flag(options: TargetOptionValues, key: string, target: string): boolean {
-  const value = options[key];
-  if (value === undefined || value === false) return false;
-  if (value === true) return true;
-  const text = value.trim().toLowerCase();
-  if (['true', 'yes', '1', 'on', ''].includes(text)) return true;
-  if (['false', 'no', '0', 'off'].includes(text)) return false;
-  throw invalid(target, `option ${key} takes true or false, not '${value}'`);
-}
-
 /** Interface names: at most 15 bytes (IFNAMSIZ 16 with the NUL), no blanks, quotes or slashes. */
 const INTERFACE_NAME = /^[A-Za-z0-9_.:@+-]{1,15}$/;
 
@@ -60,8 +51,8 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     chainHook,
     interface: iface,
     fqdn: choice(options, 'fqdn', ['none', 'dnsmasq'] as const, 'none', target),
-    log: flag(options, 'log', target),
-    counters: flag(options, 'counters', target),
+    log: booleanOption(options, 'log', target),
+    counters: booleanOption(options, 'counters', target),
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../../catalogue/index.js';
@@ -14,15 +15,6 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const fixture = readFileSync(new URL('../../../fixtures/linux/hand-written.nft', import.meta.url), 'utf8');
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('no error');
-}
 
 const ping: Requirement = {
   id: 'ping',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, scenarioIds } from '../../catalogue/index.js';
@@ -15,15 +16,6 @@ const storage = snapshot.addresses('Storage.EastUS2').toCidrStrings('ipv4')[0]!.
 const batch = snapshot.addresses('BatchNodeManagement.EastUS2').toCidrStrings('ipv4')[0]!.split('/')[0]!;
 const SHOW = readFileSync(new URL('../../../fixtures/azure/nsg-show.json', import.meta.url), 'utf8');
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('no error');
-}
 
 describe('parsing `az network nsg show` output', () => {
   const allowed = allowedPackets(parseNsgJson(SHOW, 'nsg-show.json', resolver));

@@ -16,7 +16,8 @@ import { sortEndpoints, chunk, type SortedEndpoints } from '../azure-common/endp
 import { sanitizeDescription } from '../azure-common/escape.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { finishDiagnostics, formatOption, stringOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
+import { finishDiagnostics, formatOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
+import { stringOption } from '../options.js';
 import type { Artifact, TranslateContext, Translation } from '../target.js';
 import { NSG_LIMITS } from './capabilities.js';
 import type { NsgModel, NsgProtocol, NsgRule } from './model.js';

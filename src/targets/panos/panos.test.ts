@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { checkContract, type ContractReport } from '../../analysis/contract.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, scenarioIds } from '../../catalogue/index.js';
-import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { parseHostPattern } from '../../model/hostnames.js';
 import { parsePacket } from '../../model/packet.js';
@@ -28,15 +28,6 @@ const SEED = 20240607;
 
 const xmllint = spawnSync('xmllint', ['--version']).status === 0;
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('no error');
-}
 
 function explain(report: ContractReport): string {
   return `too much: ${report.tooMuch}\nunexplained loss: ${report.unexplainedLoss}\noverclaimed loss: ${report.overclaimedLoss}\nnondeterministic: ${report.nondeterministicArtifact ?? 'no'}`;
