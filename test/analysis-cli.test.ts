@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,5 +163,24 @@ describe('tagwall check', () => {
     const { code, stderr } = tagwall('equiv', NARROW, 'nosuch:x.json');
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown target 'nosuch'/);
+  });
+});
+
+describe('report formats of equiv and check', () => {
+  it('names symbolic atoms by their tags in boxes and witnesses, never as reserved addresses alone', () => {
+    const result = tagwall('equiv', NARROW, WIDE, '--format', 'markdown');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^### tagwall equiv/);
+    // The wide side's extra Storage packets: the box names the tag, the witness says which tag its address stands for.
+    expect(result.stdout).toMatch(/-> Storage(?!\.)/);
+    expect(result.stdout).toMatch(/witness: out tcp 172\.16\.0\.0:49152 -> 240\.[0-9.]+:443 {2}\(dst Storage\)/);
+  });
+
+  it('writes the report to --output atomically and prints nothing', () => {
+    const out = join(dir, 'equiv.sarif');
+    const result = tagwall('equiv', NARROW, WIDE, '--format', 'sarif', '--output', out);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0' });
   });
 });

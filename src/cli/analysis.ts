@@ -19,7 +19,7 @@ import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOpt
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { readInputFile, writeFilesAtomically } from './write-files.js';
 import { reportFormatOption } from './impact.js';
-import { comparisonReport, renderReport, type ReportFormat } from '../reports/index.js';
+import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
 import { requirementFileLocations } from '../reports/locations.js';
 
 interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
@@ -148,6 +148,12 @@ function addressLabel(resolver: AddressResolver): AddressLabel | undefined {
   return isSymbolic(resolver) ? (values, family) => resolver.label(values, family) : undefined;
 }
 
+/** Tag names for a report's boxes and witnesses, when the analysis is symbolic. */
+function reportLabels(resolver: AddressResolver): { labels: PacketLabels } | Record<string, never> {
+  if (!isSymbolic(resolver)) return {};
+  return { labels: { label: (values, family) => resolver.label(values, family), describe: (address) => resolver.describe(address) } };
+}
+
 /** A packet as text; in symbolic mode, atom addresses get their tag name after them. */
 function packetText(packet: Packet, resolver: AddressResolver): string {
   const text = formatPacket(packet);
@@ -227,7 +233,13 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
   const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
   const answer = equivalent(left, right);
   if (wantsReport(options) && !options.json) {
-    const report = comparisonReport({ command: 'equiv', required: left, actual: right, ...(loaded.resolver.mode === 'expanded' ? { snapshot: selectSnapshot(options).info } : {}) });
+    const report = comparisonReport({
+      command: 'equiv',
+      required: left,
+      actual: right,
+      ...reportLabels(loaded.resolver),
+      ...(loaded.resolver.mode === 'expanded' ? { snapshot: selectSnapshot(options).info } : {}),
+    });
     writeReport(renderReport(report, options.format!), options, io);
     return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
   }
@@ -354,6 +366,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       actual: configured,
       target: target.id,
       snapshot: snapshot.info,
+      ...reportLabels(loaded.resolver),
       ...(locations ? { locations } : {}),
       matrix: { requirements, translations: [{ target: target.id, translation }], resolver: expandedResolver(snapshot) },
     });

@@ -4,8 +4,8 @@
  */
 import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
 import { allowedPackets, type RuleSet } from '../analysis/rule-set.js';
-import { formatPacket } from '../model/packet.js';
-import { PacketSet } from '../model/packet-set.js';
+import { formatPacket, type Packet } from '../model/packet.js';
+import { PacketSet, type AddressLabel } from '../model/packet-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
 import type { Diagnostic, Translation } from '../targets/target.js';
@@ -38,14 +38,30 @@ export function isLimitCode(code: string): boolean {
   return /LIMIT|MAX|SPLIT|TOO_MANY|EXCEED|OVERFLOW/i.test(code);
 }
 
+/**
+ * How a symbolic analysis names its atoms: a tag stands for addresses in a reserved space (240.0.0.0/4), which
+ * mean nothing to a reviewer, so boxes and witnesses carry the tag names instead (the CLI passes the resolver's).
+ */
+export interface PacketLabels {
+  readonly label: AddressLabel;
+  readonly describe: (address: string) => string | undefined;
+}
+
+function witnessText(witness: Packet, labels: PacketLabels | undefined): string {
+  const text = formatPacket(witness);
+  if (!labels) return text;
+  const names = [witness.src && labels.describe(witness.src) ? `src ${labels.describe(witness.src)}` : '', witness.dst && labels.describe(witness.dst) ? `dst ${labels.describe(witness.dst)}` : ''].filter(Boolean);
+  return names.length > 0 ? `${text}  (${names.join(', ')})` : text;
+}
+
 /** A packet set's witness and (capped) boxes, for a finding. */
-export function describePackets(set: PacketSet): Pick<Finding, 'witness' | 'boxes' | 'boxesOmitted'> {
+export function describePackets(set: PacketSet, labels?: PacketLabels): Pick<Finding, 'witness' | 'boxes' | 'boxesOmitted'> {
   const witness = set.witness();
   if (!witness) return {};
-  const lines = set.toString().split('\n');
+  const lines = set.isEmpty() ? [] : set.lines(labels?.label);
   const shown = lines.slice(0, MAX_BOXES).map((line) => (line.length > MAX_BOX_LENGTH ? `${line.slice(0, MAX_BOX_LENGTH)}…` : line));
   return {
-    witness: formatPacket(witness),
+    witness: witnessText(witness, labels),
     boxes: shown,
     ...(lines.length > shown.length ? { boxesOmitted: lines.length - shown.length } : {}),
   };
@@ -76,6 +92,8 @@ export interface Comparison {
   /** The target the actual config belongs to, when known. */
   readonly target?: string;
   readonly locations?: RequirementLocations;
+  /** Tag names for symbolic atoms (see PacketLabels). */
+  readonly labels?: PacketLabels;
 }
 
 /**
@@ -100,7 +118,7 @@ export function differenceFindings(comparison: Comparison): Finding[] {
       ...target,
       requirementId: rule.origin?.requirementId ?? rule.id,
       message: `${comparison.actual.name} does not allow what ${rule.id} requires`,
-      ...describePackets(owned),
+      ...describePackets(owned, comparison.labels),
       ...(location ? { location } : {}),
     });
   }
@@ -113,13 +131,13 @@ export function differenceFindings(comparison: Comparison): Finding[] {
       ...target,
       ...(rule.origin?.requirementId === undefined ? {} : { requirementId: rule.origin.requirementId }),
       message: `rule ${rule.id}${rule.origin?.text ? ` (${rule.origin.text})` : ''} allows packets ${comparison.required.name} does not require`,
-      ...describePackets(owned),
+      ...describePackets(owned, comparison.labels),
       ...where,
     });
   }
   const leftover = defaultOwned(comparison.actual, extra);
   if (!leftover.isEmpty()) {
-    findings.push({ kind: 'extra', code: 'TW_EXTRA', severity: 'warning', ...target, message: `the default action of ${comparison.actual.name} allows packets nothing requires`, ...describePackets(leftover) });
+    findings.push({ kind: 'extra', code: 'TW_EXTRA', severity: 'warning', ...target, message: `the default action of ${comparison.actual.name} allows packets nothing requires`, ...describePackets(leftover, comparison.labels) });
   }
   return findings;
 }

@@ -16,6 +16,7 @@ export {
   translationReport,
   type TranslationReportInput,
   type Comparison,
+  type PacketLabels,
   type ComparisonReportInput,
   type RequirementLocations,
   type TargetTranslation,
