@@ -31,6 +31,8 @@ export const PANOS_LIMITS = {
   fqdnAddressesPerFamily: 32,
   /** External Dynamic List sources per firewall and IP entries on most models, 7.1 text [EDL71]. */
   externalLists: 30,
+  /** The `url` of an External Dynamic List [CG]. */
+  edlUrlChars: 255,
   externalListAddresses: 50000,
   /** Members per source/destination list (capirca's cap) [CAP-PAN]. */
   ruleMembers: 65535,

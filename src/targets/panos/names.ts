@@ -40,6 +40,12 @@ export class NameScope {
 
   constructor(readonly maxLength = MAX_NAME_LENGTH) {}
 
+  /** Keeps `name` (already safe) for the caller: no claimed text gets it, not even the same text. */
+  reserve(name: string): string {
+    this.#used.add(name.toLowerCase());
+    return name;
+  }
+
   claim(wanted: string, maxLength = this.maxLength): string {
     const known = this.#byWanted.get(wanted);
     if (known !== undefined) return known;
@@ -55,11 +61,21 @@ export class NameScope {
 }
 
 /**
- * Free text for descriptions and tag comments: one line, printable, no double quotes (the `set` form quotes the
- * value with them and PAN-OS has no escape for them inside), cut to `maxLength`. The XML form escapes the result.
+ * Characters no generated text keeps: C0/C1 controls (one line; NEL is a line break to some readers), what XML 1.0
+ * cannot carry at all (U+FFFE, U+FFFF, lone surrogates: xmllint refuses them), `"` (the `set` form double-quotes
+ * values and the CLI documents no escape inside them, §4.2), `\` (an escape character to many CLIs) and `?` (the
+ * PAN-OS CLI, like other network CLIs, answers `?` with help as it is typed; unverified for pasted quoted values,
+ * so it is avoided). Descriptions are the same in both forms because the model holds the cleaned text.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Free text for descriptions and tag comments: one line of printable characters every form carries verbatim
+ * (UNSAFE_TEXT), `"` as `'`, at most `maxLength` characters (code points, so a cut never splits a surrogate pair).
  */
 export function cleanText(text: string, maxLength: number): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/"/g, "'").replace(/\s+/g, ' ').trim();
-  return oneLine.length <= maxLength ? oneLine : `${oneLine.slice(0, maxLength - 3).trimEnd()}...`;
+  const oneLine = text.replace(/"/g, "'").replace(/\\/g, '/').replace(/\?/g, '').replace(UNSAFE_TEXT, ' ').replace(/\s+/g, ' ').trim();
+  const characters = Array.from(oneLine);
+  return characters.length <= maxLength ? oneLine : `${characters.slice(0, maxLength - 3).join('').trimEnd()}...`;
 }

@@ -55,7 +55,8 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
   if (tags !== 'groups' && tags !== 'edl') throw invalid(`tags must be groups or edl, not '${tags}'`);
   const edlUrl = stringOption(options, 'edlUrl')?.replace(/\/+$/, '');
   if (tags === 'edl' && edlUrl === undefined) throw invalid('tags=edl needs edlUrl, the base URL the list files will be served from');
-  if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) URL without spaces or quotes, not '${edlUrl}'`);
+  // A base URL: the list's file name is appended, so a query or fragment would swallow it; `?` is CLI help (names.ts).
+  if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>\\?#]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) base URL without spaces, quotes, '?' or '#', not '${edlUrl}'`);
   return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl };
 }
 

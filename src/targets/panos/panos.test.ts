@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../test/support/errors.js';
 import { checkContract, type ContractReport } from '../../analysis/contract.js';
 import { expandedResolver } from '../../analysis/resolve.js';
-import { allowedPackets } from '../../analysis/rule-set.js';
-import { loadScenario, scenarioIds } from '../../catalogue/index.js';
+import { allowedPackets, type RuleSet } from '../../analysis/rule-set.js';
+import { loadRequirementsFile, loadScenario, scenarioIds } from '../../catalogue/index.js';
 import { AddressSet } from '../../model/address-set.js';
 import { parseHostPattern } from '../../model/hostnames.js';
 import { parsePacket } from '../../model/packet.js';
@@ -17,8 +17,9 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import type { Artifact, TargetOptionValues } from '../target.js';
 import { panosTarget } from './index.js';
-import { MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
+import { cleanText, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
 import { parsePanosConfig } from './parse.js';
+import { tokenizeSetLine } from './set-commands.js';
 import { parseXml } from './xml.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -27,7 +28,35 @@ const context = (options: TargetOptionValues = {}) => ({ snapshot, resolver, opt
 const SEED = 20240607;
 
 const xmllint = spawnSync('xmllint', ['--version']).status === 0;
+const FIXTURES = new URL('../../../fixtures/panos/', import.meta.url);
 
+/** The same rules in the same order, each matching the same packets with the same action: one rule set. */
+function expectSameRules(actual: RuleSet, expected: RuleSet): void {
+  expect(actual.rules.map((item) => `${item.id}:${item.action}`)).toEqual(expected.rules.map((item) => `${item.id}:${item.action}`));
+  actual.rules.forEach((item, index) => expect(item.match.equals(expected.rules[index]!.match), `rule ${item.id} matches other packets`).toBe(true));
+  expect(actual.defaultAction).toBe(expected.defaultAction);
+}
+
+/**
+ * What a PAN-OS admin can paste into configure mode (targets.md §4.2): every line a `set` command; outside quotes
+ * only plain words and list brackets; inside double quotes printable text without `"` (no escape exists), `\` or
+ * `?` (names.ts); no control characters anywhere, so one command is one line.
+ */
+function expectPasteable(set: string): void {
+  expect(set.endsWith('\n')).toBe(true);
+  for (const line of set.slice(0, -1).split('\n')) {
+    expect(line, line).toMatch(/^set /);
+    const unquoted = line.replace(/"[^"]*"/g, '""');
+    expect(unquoted, line).toMatch(/^[A-Za-z0-9_.:/,\- [\]"]*$/);
+    expect((line.match(/"/g) ?? []).length % 2, line).toBe(0);
+    for (const quoted of line.match(/"[^"]*"/g) ?? []) expect(quoted, line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\\?]/);
+    // The parser's tokenizer sees the same words (a quoted value is one; list brackets stand alone in output).
+    const words = unquoted.split(' ').filter((word) => word !== '');
+    expect(tokenizeSetLine(line, (message) => {
+      throw new Error(`${message}: ${line}`);
+    }).length, line).toBe(words.length);
+  }
+}
 
 function explain(report: ContractReport): string {
   return `too much: ${report.tooMuch}\nunexplained loss: ${report.unexplainedLoss}\noverclaimed loss: ${report.overclaimedLoss}\nnondeterministic: ${report.nondeterministicArtifact ?? 'no'}`;
@@ -63,7 +92,7 @@ describe('XML reader', () => {
     expect(root.children.map((child) => child.name)).toEqual(['b']);
   });
   it('refuses malformed XML with a line and column', () => {
-    for (const [text, line] of [['<a>\n<b></a>', 2], ['<a>&foo;</a>', 1], ['<a x=1/>', 1], ['<!DOCTYPE a><a/>', 1], ['<a/><b/>', 1], ['<a>\n\n<b x="1" x="2"/></a>', 3], ['<a>x & y</a>', 1]] as const) {
+    for (const [text, line] of [['<a>\n<b></a>', 2], ['<a>&foo;</a>', 1], ['<a x=1/>', 1], ['<!DOCTYPE a><a/>', 1], ['<a/><b/>', 1], ['<a>\n\n<b x="1" x="2"/></a>', 3], ['<a>x & y</a>', 1], ['<a>\n\uFFFE</a>', 2], ['<a>&#1;</a>', 1], ['<a x="&#xD800;"/>', 1], ['<a>\u0001</a>', 1]] as const) {
       expect(error(() => parseXml(text, 'f.xml'))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { file: 'f.xml', line } });
     }
   });
@@ -92,6 +121,25 @@ describe('names (targets.md §4.3)', () => {
     expect(panosName(`${long}1`)).not.toBe(panosName(`${long}2`));
     expect(panosName(`${long}1`)).toHaveLength(MAX_NAME_LENGTH);
     expect(panosName('1st rule')).toBe('t-1st-rule');
+  });
+  it('never hand out a reserved name, not even for the same text', () => {
+    const scope = new NameScope();
+    scope.reserve('tagwall');
+    expect(scope.claim('tagwall')).not.toBe('tagwall');
+    expect(scope.claim('TagWall').toLowerCase()).not.toBe('tagwall');
+  });
+  it('clean free text to one line every form carries verbatim, cut by code points (property)', () => {
+    const hostile = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: fc.constantFrom('a', ' ', '"', '?', '\\', '\n', '\u0085', '\uFFFE', '\uD800', '\uDC00', '😀', '<', '&'), maxLength: 300 }));
+    fc.assert(
+      fc.property(hostile, fc.integer({ min: 10, max: 255 }), (text, max) => {
+        const clean = cleanText(text, max);
+        expect(Array.from(clean).length).toBeLessThanOrEqual(max);
+        expect(clean).not.toMatch(/["?\\\u0000-\u001f\u007f-\u009f\ufffe\uffff]/);
+        expect(clean).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+        expect(clean).toBe(clean.trim());
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 });
 
@@ -217,6 +265,45 @@ describe('parsing hand-written policy', () => {
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 8.8.8.8:22'))).toBe(false);
     expect(packets.has(parsePacket('in tcp 20.60.1.1 -> 10.20.1.4:443'))).toBe(false);
   });
+  it('reads the set form of the running config into the same rules as its XML', () => {
+    const options = { fromZone: 'inside', toZone: 'outside' };
+    const read = (file: string) => parsePanosConfig({ content: readFileSync(new URL(file, FIXTURES), 'utf8'), file }, { resolver, options });
+    const fromSet = read('running-config.set');
+    expectSameRules(fromSet, read('running-config.xml'));
+    expect(fromSet.rules.find((item) => item.id === 'dns')!.origin).toMatchObject({ line: 33, path: "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules/entry[@name='dns']" });
+  });
+  it('asks for the zones when the vsys does not have the ones given', () => {
+    const content = readFileSync(new URL('running-config.xml', FIXTURES), 'utf8');
+    const caught = error(() => parsePanosConfig({ content, file: 'running-config.xml' }, { resolver, options: {} }));
+    expect(caught).toMatchObject({ code: 'TW_INVALID_OPTION', location: { file: 'running-config.xml', line: 19 } });
+    expect(caught.message).toContain("no zone 'trust' or 'untrust' (its zones: inside, outside)");
+    expect(error(() => parsePanosConfig({ content, file: 'f' }, { resolver, options: { fromZone: 'inside' } })).message).toContain("no zone 'untrust' (");
+  });
+  it('refuses predefined EDLs, regions and application-default with any application, with the XPath', () => {
+    const regions = '<region><entry name="hq"><address><member>10.0.0.0/8</member></address></entry></region>';
+    const cases: Array<[string, string, string]> = [
+      [basic({ destination: m('destination', 'panw-highrisk-ip-list'), action: '<action>deny</action>' }), 'predefined external dynamic list', "/rules/entry[@name='x']/destination"],
+      [basic({ source: m('source', 'CN') }), 'region', "/rules/entry[@name='x']/source"],
+      [basic({ source: m('source', 'hq') }), 'region', "/region/entry[@name='hq']"],
+      [basic({ service: m('service', 'application-default') }), 'not for application any', "/rules/entry[@name='x']/service"],
+    ];
+    for (const [fields, words, path] of cases) {
+      const caught = error(() => allowed(vsys(regions + rulebase(rule('x', fields)))));
+      expect(caught.code).toBe('TW_UNSUPPORTED_CONFIG');
+      expect(caught.message).toContain(words);
+      expect(caught.message).toContain(path);
+    }
+  });
+  it('reads EDL files from the edlDir folder, as render -o writes them', () => {
+    const requirements = loadScenario('data-exfiltration-prevention', { region: 'westus' });
+    const artifacts = artifactsOf(requirements, { tags: 'edl', edlUrl: 'https://lists.example.com/tw' });
+    const dir = mkdtempSync(join(tmpdir(), 'tw-panos-edl-'));
+    mkdirSync(join(dir, 'edl'));
+    for (const artifact of artifacts) writeFileSync(join(dir, artifact.name), artifact.content);
+    const input = { content: artifacts[0]!.content, file: join(dir, 'panos-config.xml') };
+    expect(error(() => parsePanosConfig(input, { resolver, options: {} })).message).toContain('edlDir');
+    expectSameRules(parsePanosConfig(input, { resolver, options: { edlDir: join(dir, 'edl') } }), parseBoth(artifacts));
+  });
   it('detects PAN-OS configs', () => {
     expect(panosTarget.detect(vsys(''))).toBe(true);
     expect(panosTarget.detect('set rulebase security rules r action allow')).toBe(true);
@@ -245,13 +332,23 @@ function artifactsOf(requirements: RequirementSet, options: TargetOptionValues):
   return panosTarget.translate(requirements, context(options)).artifacts;
 }
 
-function expectWellFormed(xml: string): void {
+/**
+ * Well-formed for tagwall's reader and for libxml2 (`xmllint --noout`, when installed); with `rules`, libxml2 finds
+ * exactly those security rules at `rulesXPath` (the location's XPath, targets.md §4.1), so the two parsers agree.
+ */
+function expectWellFormed(xml: string, rulesXPath?: string, rules?: readonly string[]): void {
   parseXml(xml, 'generated.xml');
   if (!xmllint) return;
   const file = join(mkdtempSync(join(tmpdir(), 'tw-panos-')), 'config.xml');
   writeFileSync(file, xml);
   execFileSync('xmllint', ['--noout', file]);
+  if (rulesXPath === undefined || rules === undefined) return;
+  const names = rules.length === 0 ? '' : execFileSync('xmllint', ['--xpath', `${rulesXPath}/entry/@name`, file], { encoding: 'utf8' });
+  expect([...names.matchAll(/name="([^"]*)"/g)].map((match) => match[1])).toEqual(rules);
 }
+
+const VSYS1_RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules";
+const parseBoth = (artifacts: readonly Artifact[], options: TargetOptionValues = {}) => panosTarget.parseArtifacts(artifacts, { resolver, options });
 
 describe('translation', () => {
   it('lists the apex next to its wildcard, with explicit trailing slashes', () => {
@@ -288,26 +385,69 @@ describe('translation', () => {
       expect(error(() => artifactsOf(requirements, options)).code).toBe('TW_INVALID_OPTION');
     }
   });
-  it('escapes and cuts hostile ids and purposes; both forms stay equivalent and well formed (property)', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '<', '>', '&', '"', "'", '\n', '\t', '-', '.', '/', ']', '[', 'ü'), minLength: 1, maxLength: 200 });
+  it('escapes and cuts hostile ids and purposes: names safe, stable and unique, XML valid for libxml2, set pasteable and the same rules (property)', () => {
+    const nasty = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '<', '>', '&', '"', "'", '\n', '\t', '-', '.', '/', ']', '[', '?', '\\', 'ü', '\uFFFE', '\u0085', '\uD800'), minLength: 1, maxLength: 200 });
+    const text = fc.oneof(nasty, fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), fc.constantFrom('tagwall', 'TAGWALL', 'any', 'x'.repeat(200)));
     fc.assert(
       fc.property(fc.uniqueArray(text, { minLength: 1, maxLength: 4 }), text, (ids, purpose) => {
         const requirements: RequirementSet = { name: purpose, requirements: ids.map((id, index) => requirement(id, [index % 2 ? host('*.example.com') : { kind: 'addresses', addresses: AddressSet.parse(`20.${index}.0.0/16`) }], { purpose })) };
         const xml = artifactsOf(requirements, { format: 'xml' });
         const set = artifactsOf(requirements, { format: 'set' });
-        expectWellFormed(xml[0]!.content);
-        const fromXml = panosTarget.parseArtifacts(xml, { resolver, options: {} });
-        const fromSet = panosTarget.parseArtifacts(set, { resolver, options: {} });
-        expect(allowedPackets(fromSet).equals(allowedPackets(fromXml))).toBe(true);
-        expect(fromXml.rules.map((item) => item.id)).toEqual(fromSet.rules.map((item) => item.id));
+        const fromXml = parseBoth(xml);
+        expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
+        expectPasteable(set[0]!.content);
+        expectSameRules(parseBoth(set), fromXml);
         const names = [...xml[0]!.content.matchAll(/<entry name="([^"]*)"/g)].map((match) => match[1]!).filter((name) => !['localhost.localdomain', 'vsys1'].includes(name));
         for (const name of names) expect(name).toMatch(SAFE_NAME);
+        // Unique per namespace: tags, address objects, services, URL categories, rules (each a section of its own).
+        for (const section of ['tag', 'address', 'service', 'custom-url-category', 'rules']) {
+          const body = new RegExp(`<${section}>([\\s\\S]*?)\\n {10,16}</${section}>`).exec(xml[0]!.content)?.[1] ?? '';
+          const entries = [...body.matchAll(/^ {12,18}<entry name="([^"]*)"/gm)].map((match) => match[1]!.toLowerCase());
+          expect(new Set(entries).size, section).toBe(entries.length);
+          if (section === 'rules') expect(entries).toHaveLength(ids.length);
+          if (section === 'tag') expect(entries).toHaveLength(ids.length + 1);
+        }
         const ruleNames = fromXml.rules.map((item) => item.id);
-        expect(new Set(ruleNames).size).toBe(ruleNames.length);
         expect(ruleNames).toHaveLength(ids.length);
+        // Stable: the same input gives the same bytes.
+        expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toBe(set[0]!.content);
       }),
       { seed: SEED, numRuns: 40 },
     );
+  });
+  it('keeps the provenance tag when a requirement is called tagwall', () => {
+    const [xml] = artifactsOf({ requirements: [requirement('tagwall', [{ kind: 'any' }]), requirement('TagWall', [{ kind: 'any' }])] }, {});
+    const tags = /<tag>\n([\s\S]*?)\n {10}<\/tag>/.exec(xml!.content)![1]!;
+    expect([...tags.matchAll(/<entry name="([^"]*)"/g)].map((match) => match[1]!.toLowerCase()).filter((name) => name.startsWith('tagwall'))).toHaveLength(3);
+    expect(tags.match(/<entry name="tagwall">/g)).toHaveLength(1);
+  });
+  it('leaves out URL paths an entry cannot carry literally, and says so with the exact loss', () => {
+    const endpoints: Endpoint[] = ['/a b/', '/p^q/', '/w*/', '/q?x=1', '/"x"/', '/ok/'].map((path) => ({ kind: 'url', pattern: parseHostPattern('x.example.com'), path }));
+    const requirements = { requirements: [requirement('r1', endpoints)] };
+    const translation = panosTarget.translate(requirements, context({ format: 'set' }));
+    expect(translation.artifacts[0]!.content).toContain('list x.example.com/ok/');
+    expectPasteable(translation.artifacts[0]!.content);
+    const lost = translation.diagnostics.filter((item) => item.code === 'PANOS_URL_PATH_INEXPRESSIBLE');
+    expect(lost).toHaveLength(5);
+    expect(lost[0]!.lost?.has(parsePacket('out tcp 10.0.0.1 -> 1.1.1.1:443 host=x.example.com path=/p^q/z'))).toBe(false);
+    expect(lost[1]!.lost?.has(parsePacket('out tcp 10.0.0.1 -> 1.1.1.1:443 host=x.example.com path=/p^q/z'))).toBe(true);
+    const report = checkContract(panosTarget, requirements, context());
+    expect(report.ok, explain(report)).toBe(true);
+  });
+  it('keeps URL category entries within 255 characters and lists the apex only when the requirement names it', () => {
+    const long: Endpoint = { kind: 'url', pattern: parseHostPattern('x.example.com'), path: `/${'a'.repeat(250)}/` };
+    const translation = panosTarget.translate({ requirements: [requirement('r1', [host('*.example.com'), long])] }, context());
+    const entries = [...translation.artifacts[0]!.content.matchAll(/<member>([^<]*\/)<\/member>/g)].map((match) => match[1]!);
+    expect(entries).toEqual(['*.example.com/']);
+    expect(translation.diagnostics.map((item) => item.code)).toContain('PANOS_URL_ENTRY_TOO_LONG');
+  });
+  it('checks the EDL URL: no query, at most 255 characters, one file per tag', () => {
+    const requirements = { requirements: [requirement('r1', [{ kind: 'service-tag', name: 'Storage.WestUS' }, { kind: 'service-tag', name: 'Storage.EastUS' }])] };
+    expect(error(() => artifactsOf(requirements, { tags: 'edl', edlUrl: 'https://x.example/list?token=1' })).code).toBe('TW_INVALID_OPTION');
+    expect(error(() => artifactsOf(requirements, { tags: 'edl', edlUrl: `https://x.example/${'d'.repeat(230)}` })).message).toContain('255');
+    const artifacts = artifactsOf(requirements, { tags: 'edl', edlUrl: 'https://x.example/tw' });
+    expect(artifacts.map((artifact) => artifact.name)).toEqual(['panos-config.xml', 'edl/Storage-WestUS.txt', 'edl/Storage-EastUS.txt']);
+    expect(artifacts[0]!.content).toContain('<url>https://x.example/tw/Storage-EastUS.txt</url>');
   });
 });
 
@@ -374,8 +514,41 @@ describe('every catalogue scenario', () => {
       const set = artifactsOf(requirements, { ...options, format: 'set' });
       await expect(xml[0]!.content).toMatchFileSnapshot(`golden/${scenario}.xml`);
       await expect(set[0]!.content).toMatchFileSnapshot(`golden/${scenario}.set`);
-      expectWellFormed(xml[0]!.content);
-      expect(allowedPackets(panosTarget.parseArtifacts(set, { resolver, options: {} })).equals(allowedPackets(panosTarget.parseArtifacts(xml, { resolver, options: {} })))).toBe(true);
+      const fromXml = parseBoth(xml);
+      expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
+      expectPasteable(set[0]!.content);
+      expectSameRules(parseBoth(set), fromXml);
+      expect(set.slice(1)).toEqual(xml.slice(1));
+    });
+    it(`${scenario}: with address groups, set = XML rule by rule, pasteable, valid XML`, () => {
+      const requirements = loadScenario(scenario, { region: 'westus' });
+      const xml = artifactsOf(requirements, { format: 'xml' });
+      const set = artifactsOf(requirements, { format: 'set' });
+      const fromXml = parseBoth(xml);
+      expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
+      expectPasteable(set[0]!.content);
+      expectSameRules(parseBoth(set), fromXml);
+    });
+  }
+  const LOCATIONS: Array<[string, string]> = [
+    ['vsys3', "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys3']/rulebase/security/rules"],
+    ['device-group:Branch Offices', "/config/devices/entry[@name='localhost.localdomain']/device-group/entry[@name='Branch Offices']/pre-rulebase/security/rules"],
+    ['shared', '/config/shared/pre-rulebase/security/rules'],
+  ];
+  for (const [location, xpath] of LOCATIONS) {
+    it(`places objects and rules at ${location} (targets.md §4.1), in both forms`, () => {
+      const requirements = loadScenario('data-exfiltration-prevention', { region: 'westus' });
+      const options = { location, tags: 'edl', edlUrl: 'https://lists.example.com/tw', fromZone: 'inside zone', toZone: 'outside' };
+      const xml = artifactsOf(requirements, { ...options, format: 'xml' });
+      const set = artifactsOf(requirements, { ...options, format: 'set' });
+      const fromXml = parseBoth(xml, options);
+      expect(fromXml.rules.length).toBeGreaterThan(0);
+      expectWellFormed(xml[0]!.content, xpath, fromXml.rules.map((item) => item.id));
+      expectPasteable(set[0]!.content);
+      expectSameRules(parseBoth(set, options), fromXml);
+      const prefix = { vsys3: 'set vsys vsys3 ', shared: 'set shared ' }[location] ?? 'set device-group "Branch Offices" ';
+      for (const line of set[0]!.content.trimEnd().split('\n')) expect(line.startsWith(prefix), line).toBe(true);
+      expect(set[0]!.content).toContain(`from "inside zone"`);
     });
   }
   for (const scenario of ['inbound-udr', 'kubernetes']) {
@@ -387,5 +560,46 @@ describe('every catalogue scenario', () => {
   }
   it.skipIf(!xmllint)('checks well-formedness with xmllint too (skipped: xmllint not installed)', () => {
     expect(xmllint).toBe(true);
+  });
+});
+
+// ─── docs/targets/panos.md shows real output and every code ─────────────────────────────────────────────
+
+describe('docs/targets/panos.md', () => {
+  const doc = readFileSync(new URL('../../../docs/targets/panos.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/```(\w*)\n([\s\S]*?)\n```/g)].map((match) => ({ language: match[1]!, body: match[2]! }));
+  const sources = ['translate.ts', 'parse.ts'].map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')).join('\n');
+
+  it('lists every diagnostic code the target emits, and no other', () => {
+    const emitted = new Set(sources.match(/'PANOS_[A-Z_]+'/g)!.map((code) => code.slice(1, -1)));
+    const documented = new Set([...doc.matchAll(/^\| `(PANOS_[A-Z_]+)` \|/gm)].map((match) => match[1]!));
+    expect(emitted.size).toBeGreaterThan(10);
+    expect([...documented].sort()).toEqual([...emitted].sort());
+  });
+  it('shows what render prints for fixtures/panos/docs-sample.yaml, in both formats', () => {
+    const requirements = loadRequirementsFile('fixtures/panos/docs-sample.yaml');
+    const options = { tags: 'edl', edlUrl: 'https://lists.example.com/tw' };
+    const set = panosTarget.translate(requirements, context({ ...options, format: 'set' }));
+    const xml = artifactsOf(requirements, { ...options, format: 'xml' });
+    const command = blocks.find((block) => block.language === 'console' && block.body.includes('docs-sample.yaml'))!.body.split('\n');
+    expect(command.slice(1)).toEqual(set.diagnostics.map((item) => `${item.severity}: ${item.code}: ${item.message}`));
+    expect(blocks.find((block) => block.body.startsWith('set tag tagwall'))!.body).toBe(set.artifacts[0]!.content.trimEnd());
+    // The XML sample is abridged: its lines, without the `...` marks, appear in this order in the real output.
+    const sample = blocks.find((block) => block.language === 'xml')!.body.split('\n').filter((line) => line.trim() !== '...');
+    const real = xml[0]!.content.split('\n');
+    let at = 0;
+    for (const line of sample) {
+      at = real.indexOf(line, at);
+      expect(at, line).toBeGreaterThanOrEqual(0);
+    }
+    expect(sample.length).toBeGreaterThan(40);
+    const edl = blocks.find((block) => /^\d+\.\d+\.\d+\.\d+\/\d+\n/.test(block.body))!.body;
+    expect(xml[1]!.content.startsWith(`${edl}\n`)).toBe(true);
+  });
+  it('shows the error check gives when the zones are not named', () => {
+    const file = 'fixtures/panos/running-config.xml';
+    const caught = error(() => parsePanosConfig({ content: readFileSync(file, 'utf8'), file }, { resolver, options: {} }));
+    const shown = blocks.find((block) => block.language === 'console' && block.body.includes('tagwall check'))!.body.split('\n')[1];
+    expect(shown).toBe(`tagwall: ${file}:${caught.location?.line}: ${caught.message}`);
   });
 });

@@ -22,6 +22,8 @@
  *
  * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnalysisMode, Rule, RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
@@ -92,6 +94,8 @@ class Interpreter {
   readonly #addressCache = new Map<string, Destination>();
   readonly #fromZone: string;
   readonly #toZone: string;
+  /** `edlDir` option: a folder holding the EDL text files (as `tagwall render --tags edl -o DIR` writes them). */
+  readonly #edlDir: string | undefined;
 
   constructor(
     readonly file: string,
@@ -101,6 +105,16 @@ class Interpreter {
     context: ParseContext,
   ) {
     ({ fromZone: this.#fromZone, toZone: this.#toZone } = readZones(context.options));
+    const edlDir = context.options['edlDir'];
+    this.#edlDir = typeof edlDir === 'string' && edlDir.trim() !== '' ? edlDir.trim() : undefined;
+  }
+
+  /** The text of an EDL: a companion given by the caller (list or file name), else `<edlDir>/<file>`. */
+  listText(name: string, file: string): { content: string; file: string } | undefined {
+    const companion = this.companions?.[name] ?? (file === '' ? undefined : this.companions?.[file]);
+    if (companion || this.#edlDir === undefined || file === '') return companion;
+    const path = join(this.#edlDir, file);
+    return existsSync(path) ? { content: readFileSync(path, 'utf8'), file: path } : undefined;
   }
 
   fail(code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG', message: string, at: Located): never {
@@ -187,6 +201,10 @@ class Interpreter {
     const list = this.lookup('external-list', name);
     if (list) return { addresses: this.externalList(name, list), hosts: [] };
     if (/^[0-9a-fA-F:.]+(\/[0-9]+|-[0-9a-fA-F:.]+)?$/.test(name) && /[.:]/.test(name)) return { addresses: this.addresses(name, at), hosts: [] };
+    // Common in hand-written policy and valid on the firewall, but their addresses are not in the config.
+    if (name.startsWith('panw-')) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is a predefined external dynamic list fed by Palo Alto Networks; its addresses are not in the config`, at);
+    const region = this.lookup('region', name);
+    if (region || /^[A-Z][A-Z0-9]$/.test(name)) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is a region (geolocation); regions are not modelled`, region ?? at);
     return this.fail('TW_INVALID_CONFIG', `no address, address group or external list named '${name}'`, at);
   }
 
@@ -208,8 +226,8 @@ class Interpreter {
     if (!ip) this.fail('TW_UNSUPPORTED_CONFIG', 'only IP external dynamic lists can stand for addresses', list);
     const url = firstChild(ip, 'url')?.text ?? '';
     const file = url.slice(url.lastIndexOf('/') + 1);
-    const companion = this.companions?.[name] ?? (file === '' ? undefined : this.companions?.[file]);
-    if (!companion) this.fail('TW_UNSUPPORTED_CONFIG', `the entries of external dynamic list ${name} (${url}) are not given; pass its file`, list);
+    const companion = this.listText(name, file);
+    if (!companion) this.fail('TW_UNSUPPORTED_CONFIG', `the entries of external dynamic list ${name} (${url}) are not given; pass the folder holding ${file || 'its file'} with the edlDir option (tagwall check: --option edlDir=DIR)`, list);
     const entries: string[] = [];
     companion.content.split(/\r?\n/).forEach((raw, index) => {
       const entry = raw.trim().split(/\s+/)[0] ?? '';
@@ -230,7 +248,7 @@ class Interpreter {
     if (name === 'application-default') {
       const known = applications.map((application) => KNOWN_APPLICATIONS[application]);
       if (known.length === 0 || known.some((service) => service === undefined)) {
-        this.fail('TW_UNSUPPORTED_CONFIG', `application-default is modelled for ssl and web-browsing only, not for ${applications.join(', ')}`, at);
+        this.fail('TW_UNSUPPORTED_CONFIG', `application-default is modelled for ssl and web-browsing only, not for ${applications.length === 0 ? 'application any' : applications.join(', ')}`, at);
       }
       return known as Service[];
     }
@@ -468,9 +486,30 @@ export function isXmlText(content: string): boolean {
   return content.replace(/^\uFEFF/, '').trimStart().startsWith('<');
 }
 
+/**
+ * A firewall vsys that defines its zones must have the two the analysis stands for: otherwise every rule is skipped
+ * and the verdict would be "nothing allowed" for a reason the user cannot see. (Panorama keeps zones in templates,
+ * and `set zone` lines are not read, so only an XML vsys is checked.)
+ */
+function checkZones(placement: Placement, file: string, context: ParseContext): void {
+  const scope = placement.scopes[0];
+  const zoneList = placement.location.kind === 'vsys' && scope ? firstChild(scope.element, 'zone') : undefined;
+  const zones = zoneList ? childrenNamed(zoneList, 'entry').map((entry) => entry.attributes['name'] ?? '') : [];
+  if (!zoneList || zones.length === 0) return;
+  const { fromZone, toZone } = readZones(context.options);
+  const missing = [fromZone, toZone].filter((zone) => !zones.includes(zone));
+  if (missing.length === 0) return;
+  throw new TagwallError(
+    'TW_INVALID_OPTION',
+    `target panos: ${scope!.path} has no zone ${missing.map((zone) => `'${zone}'`).join(' or ')} (its zones: ${zones.join(', ')}); name the workload side and the outside with the fromZone and toZone options (tagwall check: --option fromZone=Z --option toZone=Z)`,
+    { location: { file, line: zoneList.line } },
+  );
+}
+
 export function parsePanosConfig(input: ConfigInput, context: ParseContext): RuleSet {
   const root = isXmlText(input.content) ? parseXml(input.content, input.file) : parseSetCommands(input.content, input.file);
   const placement = place(configOf(root, input.file), input.file, locationOption(context.options));
+  checkZones(placement, input.file, context);
   const interpreter = new Interpreter(input.file, placement.scopes, input.companions, context);
   const rules: Rule[] = [];
   const ids = new Set<string>();

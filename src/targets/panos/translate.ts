@@ -7,6 +7,7 @@
  */
 import { expandedResolver, requirementPackets, type AddressResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
+import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { formatHostPattern } from '../../model/hostnames.js';
 import { PacketSet } from '../../model/packet-set.js';
@@ -15,7 +16,7 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import type { Artifact, Diagnostic, Severity, TranslateContext, Translation } from '../target.js';
 import { PANOS_LIMITS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
-import { cleanText, MAX_EDL_NAME_LENGTH, NameScope, panosName } from './names.js';
+import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
 import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './options.js';
 import { parsePanosArtifacts } from './parse.js';
 import { renderPanosSet } from './render-set.js';
@@ -35,6 +36,12 @@ const TAGWALL_TAG = 'tagwall';
 type HostEndpoint = Extract<Endpoint, { kind: 'host' | 'url' }>;
 const isHostEndpoint = (endpoint: Endpoint): endpoint is HostEndpoint => endpoint.kind === 'host' || endpoint.kind === 'url';
 const HTTP_APPLICATIONS = ['ssl', 'web-browsing'];
+/**
+ * Path characters a URL category entry takes literally (§4.5): RFC 3986 path characters without `*` and `^` (the
+ * entry wildcards) and `?` (a token separator that starts the query, and CLI help, names.ts). Anything else
+ * (spaces, quotes, `<`, `#`) cannot be written as an entry that means the same path.
+ */
+const LITERAL_URL_PATH = /^[A-Za-z0-9._~!$&'()+,;=:@%/-]*$/;
 
 /** `443,8787,29876-29877` strings of at most `limit` characters that together cover `ports`. */
 function portStrings(ports: PortSet, limit: number): string[] {
@@ -71,6 +78,8 @@ class Builder {
   readonly #serviceNames = new NameScope();
   readonly #ruleNames = new NameScope();
   readonly #tagNames = new NameScope();
+  /** EDL file names, compared case-insensitively as a web server on a case-insensitive file system would. */
+  readonly #edlFiles = new NameScope(120);
   readonly #categoryNames = new NameScope();
   readonly #expand: AddressResolver;
 
@@ -79,6 +88,8 @@ class Builder {
     readonly context: TranslateContext,
   ) {
     this.#expand = context.resolver.mode === 'expanded' ? context.resolver : expandedResolver(context.snapshot);
+    // The provenance tag: a requirement with the id `tagwall` gets another tag name, not a second entry.
+    this.#tagNames.reserve(TAGWALL_TAG);
   }
 
   /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
@@ -108,8 +119,12 @@ class Builder {
       const existing = this.lists.get(tag);
       if (existing) return existing.name;
       const name = this.#addressNames.claim(`tw-${tag}`, MAX_EDL_NAME_LENGTH);
-      const file = `${panosName(tag, 120)}.txt`;
-      const list: PanosExternalList = { name, url: `${this.settings.edlUrl}/${file}`, file, entries: addresses.toCidrStrings(), description };
+      const file = `${this.#edlFiles.claim(tag)}.txt`;
+      const url = `${this.settings.edlUrl}/${file}`;
+      if (url.length > PANOS_LIMITS.edlUrlChars) {
+        throw new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: the EDL URL ${url} is longer than the ${PANOS_LIMITS.edlUrlChars} characters PAN-OS takes (targets.md §4.6); use a shorter edlUrl`);
+      }
+      const list: PanosExternalList = { name, url, file, entries: addresses.toCidrStrings(), description };
       this.lists.set(tag, list);
       return name;
     }
@@ -246,15 +261,20 @@ class Builder {
     for (const endpoint of hosts) {
       const host = formatHostPattern(endpoint.pattern);
       const path = endpoint.kind === 'url' && endpoint.path !== '' && endpoint.path !== '/' ? endpoint.path : '';
+      const endpointPackets = (): PacketSet => requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver);
+      if (!LITERAL_URL_PATH.test(path)) {
+        this.draft('PANOS_URL_PATH_INEXPRESSIBLE', 'error', requirement, `${requirement.id}: the path ${JSON.stringify(path)} has characters a URL category entry cannot take literally (wildcards *, ^, the query separator ?, spaces, quotes); ${host}${path} left out`, endpointPackets());
+        continue;
+      }
       if (path !== '') withPath = true;
       const entry = `${host}${path.startsWith('/') ? path : `/${path}`}`.replace(/([^/])$/, '$1/');
       if (path !== '' && !path.endsWith('/')) {
         // `x.com/a` would read as `x.com/a*` on PAN-OS ≤ 10.1 and as `x.com/a/` after (§4.5): the explicit `/` is
         // the one reading both agree on, and it misses `/a` itself and `/ab…`, which the prefix `/a` includes.
-        this.draft('PANOS_URL_PATH_TOKEN', 'warning', requirement, `${requirement.id}: the path prefix ${path} is rendered as ${path}/ (URL category entries match whole path tokens)`, requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver));
+        this.draft('PANOS_URL_PATH_TOKEN', 'warning', requirement, `${requirement.id}: the path prefix ${path} is rendered as ${path}/ (URL category entries match whole path tokens)`, endpointPackets());
       }
       if (entry.length > PANOS_LIMITS.urlEntryChars) {
-        this.draft('PANOS_URL_ENTRY_TOO_LONG', 'error', requirement, `${requirement.id}: URL category entries take at most ${PANOS_LIMITS.urlEntryChars} characters; ${entry.slice(0, 60)}... left out`, requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver));
+        this.draft('PANOS_URL_ENTRY_TOO_LONG', 'error', requirement, `${requirement.id}: URL category entries take at most ${PANOS_LIMITS.urlEntryChars} characters; ${entry.slice(0, 60)}... left out`, endpointPackets());
       } else if (!entries.includes(entry)) entries.push(entry);
     }
     if (withPath) {

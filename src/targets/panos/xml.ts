@@ -26,6 +26,10 @@ export function escapeXml(text: string): string {
 const ENTITY_OF: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
 const ENTITY_VALUE: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
+/** Characters outside XML 1.0's `Char` production (§2.2): a conforming parser (xmllint) refuses the document. */
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isXmlChar = (code: number): boolean => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 
 class Reader {
   position = 0;
@@ -86,7 +90,7 @@ class Reader {
       if (!whole.endsWith(';')) this.fail(`'&' must start an entity such as &amp;`, at);
       if (entity.startsWith('#')) {
         const code = entity.startsWith('#x') ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);
-        if (!Number.isInteger(code) || code < 1 || code > 0x10ffff || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(entity)) this.fail(`bad character reference &${entity};`, at);
+        if (!Number.isInteger(code) || !isXmlChar(code) || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(entity)) this.fail(`bad character reference &${entity};`, at);
         return String.fromCodePoint(code);
       }
       const value = ENTITY_VALUE[entity];
@@ -176,6 +180,8 @@ class Reader {
 /** Parses a whole document into its root element; TW_INVALID_CONFIG with line and column when malformed. */
 export function parseXml(text: string, file: string): XmlElement {
   const reader = new Reader(text.replace(/^\uFEFF/, ''), file);
+  const invalid = NOT_XML_CHAR.exec(reader.text);
+  if (invalid) reader.fail(`character U+${invalid[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, invalid.index);
   reader.skipMisc(true);
   if (reader.position >= reader.text.length) reader.fail('no root element');
   const root = reader.element();
