@@ -350,6 +350,17 @@ function expectWellFormed(xml: string, rulesXPath?: string, rules?: readonly str
 const VSYS1_RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules";
 const parseBoth = (artifacts: readonly Artifact[], options: TargetOptionValues = {}) => panosTarget.parseArtifacts(artifacts, { resolver, options });
 
+/** Renders both forms: XML valid for both parsers with its rules at `rulesXPath`, `set` pasteable and the same rules. */
+function expectBothForms(requirements: RequirementSet, options: TargetOptionValues, rulesXPath = VSYS1_RULES) {
+  const xml = artifactsOf(requirements, { ...options, format: 'xml' });
+  const set = artifactsOf(requirements, { ...options, format: 'set' });
+  const fromXml = parseBoth(xml, options);
+  expectWellFormed(xml[0]!.content, rulesXPath, fromXml.rules.map((item) => item.id));
+  expectPasteable(set[0]!.content);
+  expectSameRules(parseBoth(set, options), fromXml);
+  return { xml, set, fromXml };
+}
+
 describe('translation', () => {
   it('lists the apex next to its wildcard, with explicit trailing slashes', () => {
     const [xml] = artifactsOf({ requirements: [requirement('r1', [host('*.example.com'), host('example.com')])] }, {});
@@ -391,12 +402,7 @@ describe('translation', () => {
     fc.assert(
       fc.property(fc.uniqueArray(text, { minLength: 1, maxLength: 4 }), text, (ids, purpose) => {
         const requirements: RequirementSet = { name: purpose, requirements: ids.map((id, index) => requirement(id, [index % 2 ? host('*.example.com') : { kind: 'addresses', addresses: AddressSet.parse(`20.${index}.0.0/16`) }], { purpose })) };
-        const xml = artifactsOf(requirements, { format: 'xml' });
-        const set = artifactsOf(requirements, { format: 'set' });
-        const fromXml = parseBoth(xml);
-        expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
-        expectPasteable(set[0]!.content);
-        expectSameRules(parseBoth(set), fromXml);
+        const { xml, set, fromXml } = expectBothForms(requirements, {});
         const names = [...xml[0]!.content.matchAll(/<entry name="([^"]*)"/g)].map((match) => match[1]!).filter((name) => !['localhost.localdomain', 'vsys1'].includes(name));
         for (const name of names) expect(name).toMatch(SAFE_NAME);
         // Unique per namespace: tags, address objects, services, URL categories, rules (each a section of its own).
@@ -510,24 +516,13 @@ describe('every catalogue scenario', () => {
     it(`${scenario}: golden files, well-formed XML, set = XML`, async () => {
       const requirements = loadScenario(scenario, { region: 'westus' });
       const options = { tags: 'edl', edlUrl: 'https://lists.example.com/tagwall' };
-      const xml = artifactsOf(requirements, { ...options, format: 'xml' });
-      const set = artifactsOf(requirements, { ...options, format: 'set' });
+      const { xml, set } = expectBothForms(requirements, options);
       await expect(xml[0]!.content).toMatchFileSnapshot(`golden/${scenario}.xml`);
       await expect(set[0]!.content).toMatchFileSnapshot(`golden/${scenario}.set`);
-      const fromXml = parseBoth(xml);
-      expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
-      expectPasteable(set[0]!.content);
-      expectSameRules(parseBoth(set), fromXml);
       expect(set.slice(1)).toEqual(xml.slice(1));
     });
     it(`${scenario}: with address groups, set = XML rule by rule, pasteable, valid XML`, () => {
-      const requirements = loadScenario(scenario, { region: 'westus' });
-      const xml = artifactsOf(requirements, { format: 'xml' });
-      const set = artifactsOf(requirements, { format: 'set' });
-      const fromXml = parseBoth(xml);
-      expectWellFormed(xml[0]!.content, VSYS1_RULES, fromXml.rules.map((item) => item.id));
-      expectPasteable(set[0]!.content);
-      expectSameRules(parseBoth(set), fromXml);
+      expectBothForms(loadScenario(scenario, { region: 'westus' }), {});
     });
   }
   const LOCATIONS: Array<[string, string]> = [
@@ -539,13 +534,8 @@ describe('every catalogue scenario', () => {
     it(`places objects and rules at ${location} (targets.md §4.1), in both forms`, () => {
       const requirements = loadScenario('data-exfiltration-prevention', { region: 'westus' });
       const options = { location, tags: 'edl', edlUrl: 'https://lists.example.com/tw', fromZone: 'inside zone', toZone: 'outside' };
-      const xml = artifactsOf(requirements, { ...options, format: 'xml' });
-      const set = artifactsOf(requirements, { ...options, format: 'set' });
-      const fromXml = parseBoth(xml, options);
+      const { set, fromXml } = expectBothForms(requirements, options, xpath);
       expect(fromXml.rules.length).toBeGreaterThan(0);
-      expectWellFormed(xml[0]!.content, xpath, fromXml.rules.map((item) => item.id));
-      expectPasteable(set[0]!.content);
-      expectSameRules(parseBoth(set, options), fromXml);
       const prefix = { vsys3: 'set vsys vsys3 ', shared: 'set shared ' }[location] ?? 'set device-group "Branch Offices" ';
       for (const line of set[0]!.content.trimEnd().split('\n')) expect(line.startsWith(prefix), line).toBe(true);
       expect(set[0]!.content).toContain(`from "inside zone"`);
