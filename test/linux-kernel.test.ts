@@ -32,17 +32,22 @@ function artifact(translation: Translation, name: string): Artifact {
   return found;
 }
 
-/** Loads a translation into `ns` the way the header comments say, and returns the parsed dump. */
-function loadAndDump(target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues = {}): RuleSet {
+/** The command a generated file's header gives for `what` (`load`, `reload`). */
+function headerCommand(content: string, what: 'load' | 'reload'): string {
+  const line = new RegExp(`^# ${what}: (.*)$`, 'm').exec(content);
+  if (!line) throw new Error(`no '# ${what}:' line in the header`);
+  return line[1]!;
+}
+
+/** Runs a header command in the namespace's folder, where the artifacts are written. */
+function runHeaderCommand(ns: Namespace, translation: Translation, command: string): void {
+  for (const written of translation.artifacts) ns.file(written.name, written.content);
+  ns.run('sh', ['-c', `cd '${ns.dir}' && ${command}`]);
+}
+
+/** The parsed dump of what the namespace's kernel holds now. */
+function dump(target: Target, ns: Namespace, options: TargetOptionValues = {}): RuleSet {
   if (target.id === 'iptables') {
-    ns.run('ipset', ['restore'], artifact(translation, 'ipsets.save').content);
-    for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
-      const path = ns.file(name, artifact(translation, name).content);
-      // As the file's own `# load:` line says (`return` mode keeps the host's rules with --noflush).
-      const flags = /^# load: .*--noflush/m.test(artifact(translation, name).content) ? ['--noflush'] : [];
-      ns.run(tool, [...flags, '--test', path]);
-      ns.run(tool, [...flags, path]);
-    }
     const v4 = ns.run('iptables-save', []);
     const v6 = ns.run('ip6tables-save', []);
     const sets = ns.run('ipset', ['save']);
@@ -51,10 +56,29 @@ function loadAndDump(target: Target, translation: Translation, ns: Namespace, op
       { resolver, options },
     );
   }
-  const path = ns.file('tagwall.nft', artifact(translation, 'tagwall.nft').content);
-  ns.run('nft', ['-c', '-f', path]);
-  ns.run('nft', ['-f', path]);
   return target.parse({ content: ns.run('nft', ['list', 'ruleset']), file: 'nft-list-ruleset' }, { resolver, options });
+}
+
+/**
+ * Loads a translation into `ns` with the command its own header gives (after `--test` / `-c` of each file), and
+ * returns the parsed dump.
+ */
+function loadAndDump(target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues = {}): RuleSet {
+  if (target.id === 'iptables') {
+    // The sets must exist before a rules file can be tested; `-exist` as the header's command has it.
+    ns.run('ipset', ['restore', '-exist'], artifact(translation, 'ipsets.save').content);
+    for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
+      const content = artifact(translation, name).content;
+      const flags = headerCommand(content, 'load').includes('--noflush') ? ['--noflush'] : [];
+      ns.run(tool, [...flags, '--test', ns.file(name, content)]);
+    }
+    runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'iptables.rules').content, 'load'));
+  } else {
+    const content = artifact(translation, 'tagwall.nft').content;
+    ns.run('nft', ['-c', '-f', ns.file('tagwall.nft', content)]);
+    runHeaderCommand(ns, translation, headerCommand(content, 'load').replace(/ \(check first: .*\)$/, ''));
+  }
+  return dump(target, ns, options);
 }
 
 function lostOf(translation: Translation): PacketSet {
@@ -87,6 +111,66 @@ describe.each([iptablesTarget, nftablesTarget])('$id in a network namespace', (t
       expect({ onlyKernel: dumped.difference(rendered).toString(), onlyFiles: rendered.difference(dumped).toString() }, 'the kernel holds what the files say').toEqual({ onlyKernel: '(no packets)', onlyFiles: '(no packets)' });
       expect(dumped.difference(required).toString()).toBe('(no packets)');
       expect(required.difference(dumped).equals(lostOf(translation))).toBe(true);
+    } finally {
+      ns.delete();
+    }
+  });
+});
+
+describe('reloading a rendered ruleset', () => {
+  const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });
+  const exact = (target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues): void => {
+    const dumped = allowedPackets(dump(target, ns, options));
+    const rendered = allowedPackets(target.parseArtifacts(translation.artifacts, { resolver, options }));
+    expect({ onlyKernel: dumped.difference(rendered).toString(), onlyFiles: rendered.difference(dumped).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFiles: '(no packets)' });
+  };
+
+  it.skipIf(unavailable !== undefined)(`iptables: a set that held a prefix the tag no longer has is replaced whole, not added to${skipNote}`, () => {
+    const translation = iptablesTarget.translate(requirements, context);
+    const ns = new Namespace('rel');
+    try {
+      loadAndDump(iptablesTarget, translation, ns);
+      // What an older snapshot put in the set: `ipset restore` alone only adds, so this would survive a reload.
+      const set = /^create (tw4_\S+)/m.exec(artifact(translation, 'ipsets.save').content)![1]!;
+      ns.run('ipset', ['add', set, '1.0.0.0/8']);
+      expect(ns.run('ipset', ['test', set, '1.2.3.4'])).toBeDefined();
+      runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'iptables.rules').content, 'load'));
+      exact(iptablesTarget, translation, ns, {});
+      expect(ns.run('ipset', ['list', '-n'])).not.toContain('tw_swap');
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it.skipIf(unavailable !== undefined)(`iptables defaultAction return: the reload command leaves one jump per hook${skipNote}`, () => {
+    const options = { chainHook: 'host', defaultAction: 'return' };
+    const translation = iptablesTarget.translate(requirements, { ...context, options });
+    const ns = new Namespace('ret');
+    try {
+      for (const tool of ['iptables', 'ip6tables']) for (const chain of ['INPUT', 'OUTPUT']) ns.run(tool, ['-P', chain, 'DROP']);
+      loadAndDump(iptablesTarget, translation, ns, options);
+      const reload = headerCommand(artifact(translation, 'iptables.rules').content, 'reload');
+      runHeaderCommand(ns, translation, reload);
+      runHeaderCommand(ns, translation, reload);
+      for (const tool of ['iptables-save', 'ip6tables-save']) {
+        const jumps = ns.run(tool, []).split('\n').filter((line) => /^-A (INPUT|OUTPUT) -j TAGWALL-/.test(line));
+        expect(jumps.sort()).toEqual(['-A INPUT -j TAGWALL-IN', '-A OUTPUT -j TAGWALL-OUT']);
+      }
+      exact(iptablesTarget, translation, ns, options);
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it.skipIf(unavailable !== undefined)(`nftables: loading the file again replaces the table, sets included${skipNote}`, () => {
+    const translation = nftablesTarget.translate(requirements, context);
+    const ns = new Namespace('nre');
+    try {
+      loadAndDump(nftablesTarget, translation, ns);
+      const set = /^\tset (tw4_\S+) \{/m.exec(artifact(translation, 'tagwall.nft').content)![1]!;
+      ns.run('nft', ['add', 'element', 'inet', 'tagwall', set, '{ 1.0.0.0/8 }']);
+      runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'tagwall.nft').content, 'load').replace(/ \(check first: .*\)$/, ''));
+      exact(nftablesTarget, translation, ns, {});
     } finally {
       ns.delete();
     }

@@ -12,11 +12,11 @@ import type { RuleOrigin, RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { IntervalSet } from '../../model/intervals.js';
-import type { Family } from '../../model/ip.js';
+import { parseAddress, type Family } from '../../model/ip.js';
 import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
 import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
 import { chainsToRuleSet, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
-import { ICMP_TYPES, ICMPV6_TYPES } from '../netfilter-common/icmp.js';
+import { IP6TABLES_ICMPV6_NAMES, IPTABLES_ICMP_NAMES } from '../netfilter-common/icmp.js';
 import {
   emptyMatch,
   matchPackets,
@@ -139,16 +139,37 @@ class RuleReader {
     return new TagwallError(code, `${message}: ${this.line.text}`, { location: { file: this.file, line: this.line.number } });
   }
 
+  /** `-s`/`-d` values as iptables reads them: a list is one rule per item, a dotted mask a prefix, host bits masked off. */
   addresses(text: string, negated: boolean): AddressSet {
+    const items = text.split(',');
+    if (items.length > 1 && negated) throw this.fail("'!' with several addresses (iptables refuses it)", 'TW_INVALID_CONFIG');
+    let set = AddressSet.EMPTY;
+    for (const item of items) {
+      if (item.includes('-')) throw this.fail(`'${item}' is a range: -s/-d take addresses and prefixes (ranges need -m iprange)`, 'TW_INVALID_CONFIG');
+      set = set.union(this.address(prefixFromMask(item) ?? item));
+    }
+    const all = AddressSet.allOf(this.family);
+    return negated ? all.difference(set) : set;
+  }
+
+  address(text: string): AddressSet {
     let set: AddressSet;
     try {
-      set = AddressSet.parse(text);
+      set = AddressSet.parse(text, { normalize: true });
     } catch {
       throw this.fail(`'${text}' is not an address or prefix (host names are resolved once at load; give the addresses)`, 'TW_INVALID_CONFIG');
     }
-    if (set.families().some((family) => family !== this.family)) throw this.fail(`'${text}' is not an ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`, 'TW_INVALID_CONFIG');
-    const all = AddressSet.allOf(this.family);
-    return negated ? all.difference(set) : set;
+    if (set.isEmpty() || set.families().some((family) => family !== this.family)) {
+      throw this.fail(`'${text}' is not an ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`, 'TW_INVALID_CONFIG');
+    }
+    return set;
+  }
+
+  /** `-m iprange --src-range/--dst-range a-b`. */
+  range(text: string, negated: boolean): AddressSet {
+    if (!/^[^-]+-[^-]+$/.test(text)) throw this.fail(`'${text}' is not an address range (first-last)`, 'TW_INVALID_CONFIG');
+    const set = this.address(text);
+    return negated ? AddressSet.allOf(this.family).difference(set) : set;
   }
 
   protocols(text: string, negated: boolean): ProtocolSet {
@@ -178,14 +199,14 @@ class RuleReader {
   }
 
   icmp(text: string, negated: boolean, v6: boolean): IntervalSet {
-    const names = v6 ? ICMPV6_TYPES : ICMP_TYPES;
+    const named = (v6 ? IP6TABLES_ICMPV6_NAMES : IPTABLES_ICMP_NAMES)[text];
     let values: IntervalSet;
     if (text === 'any') values = IntervalSet.full(PORT_DOMAIN);
-    else if (names[text] !== undefined) values = icmpTypeCodes(names[text]!);
+    else if (named !== undefined) values = typeof named === 'number' ? icmpTypeCodes(named) : icmpTypeCodes(named[0], named[1]);
     else {
       const match = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);
       if (!match || Number(match[1]) > 255 || (match[2] !== undefined && Number(match[2]) > 255)) {
-        throw this.fail(`'${text}' is not an ICMP${v6 ? 'v6' : ''} type this parser knows (give it as type or type/code)`);
+        throw this.fail(`'${text}' is not an ICMP${v6 ? 'v6' : ''} type ${v6 ? 'ip6tables' : 'iptables'} knows (a name from \`${v6 ? 'ip6tables -p ipv6-icmp' : 'iptables -p icmp'} -h\`, type or type/code)`);
       }
       values = icmpTypeCodes(Number(match[1]), match[2] === undefined ? undefined : Number(match[2]));
     }
@@ -196,8 +217,11 @@ class RuleReader {
   read(words: readonly string[]): { state: MatchState; verdict: Verdict } {
     const state = emptyMatch();
     state.family = this.family;
+    // A rule whose target never decides (LOG, NFLOG, TCPMSS) cannot change the verdict whatever it matches, so its
+    // matches (often `-m limit`, `--tcp-flags`) are not needed: exact, not a guess.
+    const target = targetOf(words);
+    if (target !== undefined && NON_DECIDING_TARGETS.has(target)) return { state, verdict: { kind: 'continue' } };
     let verdict: Verdict = { kind: 'continue' };
-    let jumped = false;
     let negated = false;
     const value = (i: number): string => {
       const word = words[i];
@@ -207,6 +231,8 @@ class RuleReader {
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       if (word === '!') {
+        const next = words[i + 1];
+        if (negated || next === undefined || !NEGATABLE.has(next)) throw this.fail(`'!' before '${next ?? ''}' is not understood`);
         negated = true;
         continue;
       }
@@ -223,6 +249,12 @@ class RuleReader {
         case '--dst':
           narrowAddresses(state, 'dst', this.addresses(value(++i), not));
           break;
+        case '--src-range':
+          narrowAddresses(state, 'src', this.range(value(++i), not));
+          break;
+        case '--dst-range':
+          narrowAddresses(state, 'dst', this.range(value(++i), not));
+          break;
         case '-p':
         case '--protocol':
           narrowProtocols(state, this.protocols(value(++i), not));
@@ -238,9 +270,7 @@ class RuleReader {
         case '-m':
         case '--match': {
           const module = value(++i);
-          if (!['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6'].includes(module)) {
-            throw this.fail(`match module '${module}' is not supported`);
-          }
+          if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported`);
           break;
         }
         case '--dport':
@@ -268,7 +298,7 @@ class RuleReader {
         }
         case '--ctstate':
         case '--state':
-          narrowConnectionState(state, value(++i).split(','), not);
+          narrowConnectionState(state, value(++i).split(','), not, word === '--state' ? 'state' : 'ctstate', (message) => this.fail(message));
           break;
         case '--comment':
           i++;
@@ -280,32 +310,66 @@ class RuleReader {
           narrowIcmp(state, this.icmp(value(++i), not, true));
           break;
         case '-j':
-        case '--jump': {
-          const target = value(++i);
-          jumped = true;
-          if (target === 'ACCEPT') verdict = { kind: 'accept' };
-          else if (target === 'DROP') verdict = { kind: 'drop' };
-          else if (target === 'REJECT') {
+        case '--jump':
+        case '-g':
+        case '--goto': {
+          const name = value(++i);
+          const goto = word === '-g' || word === '--goto';
+          if (goto && !this.chainNames.has(name)) throw this.fail(`goto target '${name}' is not a chain of this table`, 'TW_INVALID_CONFIG');
+          if (goto) verdict = { kind: 'goto', chain: name };
+          else if (name === 'ACCEPT') verdict = { kind: 'accept' };
+          else if (name === 'DROP') verdict = { kind: 'drop' };
+          else if (name === 'REJECT') {
             verdict = { kind: 'drop' };
             if (words[i + 1] === '--reject-with') i += 2;
-          } else if (target === 'RETURN') verdict = { kind: 'return' };
-          else if (target === 'LOG' || target === 'NFLOG') {
-            verdict = { kind: 'continue' };
-            while (words[i + 1]?.startsWith('--') && /^--(n?log-|nflog-)/.test(words[i + 1]!)) i += words[i + 1] === '--log-uid' || words[i + 1] === '--log-tcp-sequence' || words[i + 1] === '--log-tcp-options' || words[i + 1] === '--log-ip-options' || words[i + 1] === '--log-macdecode' ? 1 : 2;
-          } else if (this.chainNames.has(target)) verdict = { kind: 'jump', chain: target };
-          else throw this.fail(`target '${target}' is not supported (ACCEPT, DROP, REJECT, RETURN, LOG, NFLOG or a chain of this table)`);
+          } else if (name === 'RETURN') verdict = { kind: 'return' };
+          else if (this.chainNames.has(name)) verdict = { kind: 'jump', chain: name };
+          else throw this.fail(`target '${name}' is not supported (ACCEPT, DROP, REJECT, RETURN, LOG, NFLOG, TCPMSS or a chain of this table)`);
           break;
         }
-        case '-g':
-        case '--goto':
-          throw this.fail('goto (-g) is not supported');
         default:
           throw this.fail(`'${word}' is not understood`);
       }
     }
-    if (!jumped) verdict = { kind: 'continue' };
     return { state, verdict };
   }
+}
+
+/** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
+const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange']);
+
+/** Options iptables lets `!` negate that the reader understands. */
+const NEGATABLE = new Set([
+  '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
+  '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
+  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type',
+]);
+
+/** Targets that let the packet carry on to the next rule, whatever they match (filter table). */
+const NON_DECIDING_TARGETS = new Set(['LOG', 'NFLOG', 'TCPMSS']);
+
+/** The rule's `-j` target, read from the words (a quoted value is one word, so a comment cannot fake it). */
+function targetOf(words: readonly string[]): string | undefined {
+  const index = words.findIndex((word, i) => (word === '-j' || word === '--jump') && !VALUE_OPTIONS.has(words[i - 1] ?? ''));
+  return index < 0 ? undefined : words[index + 1];
+}
+const VALUE_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix']);
+
+/** `a.b.c.d/w.x.y.z` (or an IPv6 mask) as `a.b.c.d/len`; undefined when the text has no dotted mask. */
+function prefixFromMask(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  const mask = text.slice(slash + 1);
+  if (slash < 0 || /^\d+$/.test(mask)) return undefined;
+  let words: Uint32Array;
+  try {
+    words = parseAddress(mask).words;
+  } catch {
+    return undefined;
+  }
+  let bits = '';
+  for (const word of words) bits += word.toString(2).padStart(32, '0');
+  // A non-contiguous mask is not a prefix; leave the text as it is so it fails as one.
+  return /^1*0*$/.test(bits) ? `${text.slice(0, slash)}/${bits.indexOf('0') < 0 ? bits.length : bits.indexOf('0')}` : undefined;
 }
 
 interface SectionChains {
@@ -327,16 +391,30 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
   }
   const prefix = `${family}/`;
   const declared = new Map<string, { policy: 'accept' | 'drop' | undefined; line: number }>();
+  const policyOf = (policy: string | undefined, chain: string, line: number, user: boolean): 'accept' | 'drop' | undefined => {
+    if (policy === 'ACCEPT' || policy === 'DROP') return policy === 'ACCEPT' ? 'accept' : 'drop';
+    if (policy === '-' && user) return undefined;
+    throw new TagwallError('TW_INVALID_CONFIG', `chain ${chain}: policy '${policy ?? ''}'`, { location: { file, line } });
+  };
+  // Chains and policies first (`:CHAIN POLICY`, or `-N CHAIN` / `-P CHAIN POLICY` as restore files may say): they
+  // hold from COMMIT, whatever line declares them.
   for (const line of section.lines) {
-    if (!line.text.startsWith(':')) continue;
-    const [name, policy] = line.words;
-    const chain = name!.slice(1);
-    if (policy !== '-' && policy !== 'ACCEPT' && policy !== 'DROP') {
-      throw new TagwallError('TW_INVALID_CONFIG', `chain ${chain}: policy '${policy ?? ''}'`, { location: { file, line: line.number } });
+    const [command, name] = line.words;
+    if (line.text.startsWith(':')) {
+      const chain = command!.slice(1);
+      declared.set(chain, { policy: policyOf(name, chain, line.number, !(chain in BUILTIN_HOOKS)), line: line.number });
+    } else if (command === '-N' || command === '--new-chain') {
+      if (name === undefined || name in BUILTIN_HOOKS) throw new TagwallError('TW_INVALID_CONFIG', `-N needs a new chain name`, { location: { file, line: line.number } });
+      declared.set(name, { policy: undefined, line: line.number });
     }
-    declared.set(chain, { policy: policy === 'ACCEPT' ? 'accept' : policy === 'DROP' ? 'drop' : undefined, line: line.number });
   }
   for (const builtin of Object.keys(BUILTIN_HOOKS)) if (!declared.has(builtin)) declared.set(builtin, { policy: undefined, line: section.start });
+  for (const line of section.lines) {
+    const [command, name, policy] = line.words;
+    if (command !== '-P' && command !== '--policy') continue;
+    if (name === undefined || !(name in BUILTIN_HOOKS)) throw new TagwallError('TW_INVALID_CONFIG', `-P on '${name ?? ''}', which is not a built-in chain of the filter table`, { location: { file, line: line.number } });
+    declared.set(name, { policy: policyOf(policy, name, line.number, false), line: line.number });
+  }
   const names = new Set(declared.keys());
   const rules = new Map<string, ChainRule[]>([...names].map((name) => [name, []]));
   const scope = PacketSet.of({ src: AddressSet.allOf(family), dst: AddressSet.allOf(family) });
@@ -344,8 +422,9 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     if (line.text.startsWith(':')) continue;
     const [command, chainName, ...rest] = line.words;
     const where = { location: { file, line: line.number } };
+    if (command === '-N' || command === '--new-chain' || command === '-P' || command === '--policy') continue;
     if (command !== '-A' && command !== '--append' && command !== '-I' && command !== '--insert') {
-      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `'${command ?? ''}' is not supported here (-A and -I are)`, where);
+      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `'${command ?? ''}' is not supported here (-A, -I, -N and -P are)`, where);
     }
     const list = chainName === undefined ? undefined : rules.get(chainName);
     if (!list) throw new TagwallError('TW_INVALID_CONFIG', `chain '${chainName ?? ''}' is not declared`, where);
@@ -362,7 +441,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     const { state, verdict } = reader.read(words);
     const origin: RuleOrigin = { file, line: line.number, text: line.text };
     const rule: ChainRule = {
-      verdict: verdict.kind === 'jump' ? { kind: 'jump', chain: prefix + verdict.chain } : verdict,
+      verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
       origin,
       match: (hook) => matchPackets(state, hook, options, origin),
     };

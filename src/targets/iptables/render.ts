@@ -79,24 +79,32 @@ export interface RenderedRules {
   readonly cutComments: readonly string[];
 }
 
+function hookedDirections(options: NetfilterOptions): Array<'in' | 'out'> {
+  return (['in', 'out'] as const).filter(
+    (direction) => options.chainHook === 'host' || options.chainHook === 'forward' || (options.chainHook === 'input') === (direction === 'in'),
+  );
+}
+
+/** The jumps from the built-in chains into tagwall's (`OUTPUT -j TAGWALL-OUT`, `FORWARD -i eth1 -j TAGWALL-OUT`). */
+export function hookJumps(options: NetfilterOptions): string[] {
+  return hookedDirections(options).map((direction) => {
+    const chain = IPTABLES_CHAINS[direction];
+    if (options.chainHook === 'forward') return `FORWARD ${direction === 'out' ? '-i' : '-o'} ${options.interface!} -j ${chain}`;
+    return `${direction === 'in' ? 'INPUT' : 'OUTPUT'} -j ${chain}`;
+  });
+}
+
 /** One family's restore file. */
 export function renderRestoreFile(family: Family, rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRules {
   const lines = header.map((line) => `# ${line}`);
   const ret = options.defaultAction === 'return';
-  const directions = (['in', 'out'] as const).filter(
-    (direction) => options.chainHook === 'host' || options.chainHook === 'forward' || (options.chainHook === 'input') === (direction === 'in'),
-  );
+  const directions = hookedDirections(options);
   const builtins = options.chainHook === 'forward' ? ['FORWARD'] : directions.map((direction) => (direction === 'in' ? 'INPUT' : 'OUTPUT'));
   lines.push('*filter');
   // With defaultAction return the file is loaded with --noflush into the host's own rules: leave their policies alone.
   if (!ret) for (const builtin of builtins) lines.push(`:${builtin} ACCEPT [0:0]`);
   for (const direction of directions) lines.push(`:${IPTABLES_CHAINS[direction]} - [0:0]`);
-  for (const direction of directions) {
-    const chain = IPTABLES_CHAINS[direction];
-    const add = ret ? '-I' : '-A';
-    if (options.chainHook === 'forward') lines.push(`${add} FORWARD ${direction === 'out' ? '-i' : '-o'} ${options.interface!} -j ${chain}`);
-    else lines.push(`${add} ${direction === 'in' ? 'INPUT' : 'OUTPUT'} -j ${chain}`);
-  }
+  for (const jump of hookJumps(options)) lines.push(`${ret ? '-I' : '-A'} ${jump}`);
   let ruleCount = 0;
   const split = new Set<string>();
   const cut = new Set<string>();
@@ -132,15 +140,31 @@ export function setSizes(count: number): { hashsize: number; maxelem: number } {
   return { hashsize: power, maxelem: Math.max(65536, power) };
 }
 
-/** `ipset restore` commands creating and filling every set, IPv4 first; loaded before the rules. */
+/** The scratch set each tagwall set is filled in before it is swapped in; ≤ 31 characters (targets.md §3.3). */
+export const IPSET_SWAP_SET = 'tw_swap';
+
+/**
+ * `ipset restore` commands creating and filling every set, IPv4 first; loaded before the rules. Restore adds to a
+ * set that exists and never removes (targets.md §3.3), so reloading after a snapshot change would keep prefixes a
+ * tag no longer holds; each set is therefore filled as a fresh scratch set and swapped in whole (the rules follow
+ * the name, the old contents are destroyed), which is also atomic for traffic (IPSM: build a temp set, `swap`).
+ */
 export function renderIpsets(sets: readonly NetSet[], header: readonly string[]): string {
   const lines = header.map((line) => `# ${line}`);
   const ordered = [...sets].sort((a, b) => (a.family === b.family ? 0 : a.family === 'ipv4' ? -1 : 1));
   for (const set of ordered) {
     const { hashsize, maxelem } = setSizes(set.cidrs.length);
-    lines.push(`create ${set.name} hash:net family ${set.family === 'ipv4' ? 'inet' : 'inet6'} hashsize ${hashsize} maxelem ${maxelem}`);
-    const add = `add ${set.name} `;
+    const spec = `hash:net family ${set.family === 'ipv4' ? 'inet' : 'inet6'} hashsize ${hashsize} maxelem ${maxelem}`;
+    // dnsmasq fills these at run time (targets.md §3.5): a reload must keep what it has added, so no swap.
+    if (set.dnsmasqDomains) {
+      lines.push(`# ${set.name}: filled by dnsmasq with the addresses of ${set.dnsmasqDomains.join(', ')}`, `create ${set.name} ${spec}`);
+      continue;
+    }
+    lines.push(`# ${set.name}: ${singleLine(set.label)}, ${set.cidrs.length} prefix${set.cidrs.length === 1 ? '' : 'es'}`);
+    lines.push(`create ${set.name} ${spec}`, `create ${IPSET_SWAP_SET} ${spec}`, `flush ${IPSET_SWAP_SET}`);
+    const add = `add ${IPSET_SWAP_SET} `;
     for (const cidr of set.cidrs) lines.push(add + cidr);
+    lines.push(`swap ${IPSET_SWAP_SET} ${set.name}`, `destroy ${IPSET_SWAP_SET}`);
   }
   return `${lines.join('\n')}\n`;
 }

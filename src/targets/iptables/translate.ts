@@ -10,7 +10,7 @@ import { lowerRequirements } from '../netfilter-common/lower.js';
 import { netfilterOptions } from '../netfilter-common/options.js';
 import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
 import { IPTABLES_LIMITS } from './capabilities.js';
-import { renderIpsets, renderRestoreFile } from './render.js';
+import { hookJumps, renderIpsets, renderRestoreFile } from './render.js';
 
 export const IPTABLES_TARGET_ID = 'iptables';
 
@@ -19,8 +19,17 @@ export const IPTABLES_ARTIFACTS = { ipv4: 'iptables.rules', ipv6: 'ip6tables.rul
 export function translateIptables(requirements: RequirementSet, context: TranslateContext): Translation {
   const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
   const model = lowerRequirements(requirements, context.resolver, options, IPTABLES_TARGET_ID, 'IPT');
-  const restore = options.defaultAction === 'return' ? 'iptables-restore --noflush' : 'iptables-restore';
-  const load = [`load: ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`];
+  const ret = options.defaultAction === 'return';
+  const restore = ret ? 'iptables-restore --noflush' : 'iptables-restore';
+  const loadCommand = `ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`;
+  const load = [`load: ${loadCommand}`];
+  if (ret) {
+    // --noflush keeps the host's rules, so loading again inserts each jump again (targets.md §3.1); the new copy is
+    // the first of its kind, and deleting the first match after loading leaves the old one in place, with no moment
+    // in which tagwall's chains are not jumped to.
+    const deletes = ['iptables', 'ip6tables'].flatMap((tool) => hookJumps(options).map((jump) => `${tool} -D ${jump}`));
+    load.push(`reload: ${loadCommand} && ${deletes.join(' && ')}`);
+  }
   const header = (what: string): string[] => headerLines(what, requirements, context.snapshot, load);
   const ipv4 = renderRestoreFile('ipv4', model.rules, options, header('iptables-restore file (IPv4)'));
   const ipv6 = renderRestoreFile('ipv6', model.rules, options, header('ip6tables-restore file (IPv6)'));

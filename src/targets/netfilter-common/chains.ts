@@ -1,8 +1,8 @@
 /**
  * From netfilter chains to a first-match rule set, shared by the iptables and nftables parsers. Jumps are inlined
  * (a called chain's rules apply to the packets the jump matched; what falls off its end, or hits RETURN, carries on
- * after the jump), RETURN in a base chain applies the policy, and the chosen view says which packets of the model
- * each hook judges:
+ * after the jump, or after a goto ends the calling chain as RETURN would), RETURN in a base chain applies the policy,
+ * and the chosen view says which packets of the model each hook judges:
  *   host (default): input judges inbound packets, output outbound ones; forward is not the host's traffic.
  *   input / output: that hook only; the other direction is not judged and counts as denied.
  *   forward: a router; the forward hook judges both directions, the workload-side interface tells them apart.
@@ -19,7 +19,7 @@ export type Hook = 'input' | 'output' | 'forward';
 
 export type Verdict =
   | { readonly kind: 'accept' | 'drop' | 'return' | 'continue' }
-  | { readonly kind: 'jump'; readonly chain: string };
+  | { readonly kind: 'jump' | 'goto'; readonly chain: string };
 
 export interface ChainRule {
   /** The packets the rule matches when reached from a base chain on `hook` (interface matches depend on it). */
@@ -101,7 +101,8 @@ class Inliner {
           break;
         case 'continue':
           break;
-        case 'jump': {
+        case 'jump':
+        case 'goto': {
           const target = this.chains.get(rule.verdict.chain);
           if (!target) {
             throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${rule.verdict.chain}', which the config does not define`, {
@@ -112,6 +113,11 @@ class Inliner {
             throw new TagwallError('TW_INVALID_CONFIG', `jump to base chain '${target.name}'`, { location: locationOf(rule.origin) });
           }
           this.walk(target, match, hook, base, [...stack, chain.name]);
+          // goto does not come back: what the called chain leaves undecided ends this chain as RETURN would.
+          if (rule.verdict.kind === 'goto') {
+            if (chain.base) this.emit(actionOf(base.policy), match, rule.origin, label);
+            else returned = returned.union(match);
+          }
           break;
         }
       }

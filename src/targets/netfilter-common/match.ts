@@ -54,9 +54,34 @@ export function narrowIcmp(state: MatchState, values: IntervalSet): void {
   state.icmp = state.icmp ? state.icmp.intersection(values) : values;
 }
 
-/** `ct state` / `--ctstate` / `--state`: holds for the model's (NEW) packets iff the list admits NEW. */
-export function narrowConnectionState(state: MatchState, states: readonly string[], negated: boolean): void {
+/** The states each syntax knows (`-m state -h`, `-m conntrack -h`, `nft describe ct state`). */
+const CONNECTION_STATES = {
+  state: ['INVALID', 'ESTABLISHED', 'NEW', 'RELATED', 'UNTRACKED'],
+  ctstate: ['INVALID', 'ESTABLISHED', 'NEW', 'RELATED', 'UNTRACKED', 'SNAT', 'DNAT'],
+  nft: ['invalid', 'established', 'new', 'related', 'untracked'],
+} as const;
+
+/**
+ * `ct state` / `--ctstate` / `--state`: holds for the model's (NEW) packets iff the list admits NEW. SNAT and DNAT
+ * are flags a NEW packet may carry too (the nat table's doing); without NEW in the list they decide the match, and
+ * the model does not know them, so that is `fail`ed rather than guessed. A name the syntax lacks is `fail`ed too.
+ */
+export function narrowConnectionState(
+  state: MatchState,
+  states: readonly string[],
+  negated: boolean,
+  syntax: keyof typeof CONNECTION_STATES,
+  fail: (message: string) => Error,
+): void {
+  const known: readonly string[] = CONNECTION_STATES[syntax];
+  // iptables reads state names in any case; nft only in its own lower case.
+  states = syntax === 'nft' ? states : states.map((name) => name.toUpperCase());
+  const unknown = states.filter((name) => !known.includes(name));
+  if (unknown.length > 0 || states.length === 0) throw fail(`connection state '${unknown.join(',')}' is not one of ${known.join(', ')}`);
   const admitsNew = states.some((name) => name.toLowerCase() === 'new');
+  if (!admitsNew && states.some((name) => name === 'SNAT' || name === 'DNAT')) {
+    throw fail('a SNAT/DNAT state match depends on the nat table, which the model does not follow');
+  }
   if (admitsNew === negated) state.never = true;
 }
 

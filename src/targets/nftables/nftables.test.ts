@@ -79,7 +79,7 @@ describe('parsing nft list ruleset output', () => {
     const bad = (rule: string): TagwallError => error(() => nftablesTarget.parse({ content: `table inet t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy drop;\n\t\t${rule}\n\t}\n}\n`, file: 'f.nft' }, { resolver, options: {} }));
     expect(bad('tcp dport 22 limit rate 3/second accept')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'f.nft', line: 4 } });
     expect(bad('ip daddr @missing accept')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
-    expect(bad('goto x')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG' });
+    expect(bad('goto x')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
     expect(bad('oifname "eth0" accept').message).toContain('interface=NAME');
   });
   it('detects nft rulesets', () => {

@@ -67,11 +67,22 @@ const PROTOCOLS: Readonly<Record<string, number>> = {
   icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33,
 };
 const SERVICES: Readonly<Record<string, number>> = { ssh: 22, domain: 53, http: 80, ntp: 123, https: 443 };
+const SET_TYPES: Readonly<Record<string, Family | 'ports'>> = { ipv4_addr: 'ipv4', ipv6_addr: 'ipv6', inet_service: 'ports' };
+const SET_TYPEOFS: Readonly<Record<string, Family | 'ports'>> = {
+  'ip saddr': 'ipv4', 'ip daddr': 'ipv4', 'ip6 saddr': 'ipv6', 'ip6 daddr': 'ipv6',
+  'tcp dport': 'ports', 'tcp sport': 'ports', 'udp dport': 'ports', 'udp sport': 'ports', 'th dport': 'ports', 'th sport': 'ports',
+};
 
-interface SetDefinition {
-  readonly family: Family;
-  readonly addresses: AddressSet;
+/** `443`, `8000-8080` or a service name nft prints, as an inclusive range. */
+function portRange(text: string): [number, number] | undefined {
+  const parts = SERVICES[text] !== undefined ? [SERVICES[text]!] : text.split('-').map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
+  const first = parts[0];
+  const last = parts[1] ?? first;
+  if (parts.length > 2 || first === undefined || last === undefined || Number.isNaN(first) || Number.isNaN(last) || last > 65535 || last < first) return undefined;
+  return [first, last];
 }
+
+type SetDefinition = { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet } | { readonly kind: 'ports'; readonly ports: PortSet };
 
 interface NftChain {
   readonly rules: ChainRule[];
@@ -84,6 +95,8 @@ interface NftChain {
 interface TableState {
   readonly family: 'ip' | 'ip6' | 'inet';
   readonly name: string;
+  /** `flags dormant`: the table's chains are not registered, so they judge nothing. */
+  dormant: boolean;
   readonly sets: Map<string, SetDefinition>;
   readonly chains: Map<string, NftChain>;
 }
@@ -159,7 +172,7 @@ class NftReader {
     const key = `${family} ${name}`;
     let table = this.tables.get(key);
     if (!table) {
-      table = { family, name, sets: new Map(), chains: new Map() };
+      table = { family, name, dormant: false, sets: new Map(), chains: new Map() };
       this.tables.set(key, table);
     }
     return table;
@@ -180,13 +193,18 @@ class NftReader {
         this.next();
         if (token.text === 'set') this.setBody(table, name.text, token.line);
         else this.chainBody(table, name.text, token.line);
-      } else if (token.kind === 'word' && (token.text === 'flags' || token.text === 'comment')) this.statement();
+      } else if (token.kind === 'word' && token.text === 'flags') {
+        const flags = this.statement().filter((word) => word.kind === 'word').map((word) => word.text);
+        const unknown = flags.filter((flag) => flag !== 'dormant' && flag !== 'owner' && flag !== 'persist');
+        if (unknown.length > 0) throw this.fail(`table flags '${unknown.join(',')}' are not supported`, token.line);
+        table.dormant = flags.includes('dormant');
+      } else if (token.kind === 'word' && token.text === 'comment') this.statement();
       else throw this.fail(`'${token.text}' in a table is not supported (sets and chains are)`, token.line);
     }
   }
 
   setBody(table: TableState, name: string, line: number): void {
-    let family: Family | undefined;
+    let kind: Family | 'ports' | undefined;
     const items: Array<{ text: string; line: number }> = [];
     for (;;) {
       this.skipBreaks();
@@ -196,15 +214,22 @@ class NftReader {
         break;
       }
       const words = this.statement();
-      const [first, second] = words;
+      const [first] = words;
       if (!first) continue;
+      const rest = words.slice(1).map((word) => word.text).join(' ');
       switch (first.text) {
         case 'type':
-          if (second?.text === 'ipv4_addr') family = 'ipv4';
-          else if (second?.text === 'ipv6_addr') family = 'ipv6';
-          else throw this.fail(`set ${name}: type '${second?.text ?? ''}' is not supported (ipv4_addr, ipv6_addr)`, first.line);
+        case 'typeof':
+          // One key only: a concatenation (`ipv4_addr . inet_service`) matches pairs, which the reader does not model.
+          kind = (first.text === 'type' ? SET_TYPES : SET_TYPEOFS)[rest];
+          if (!kind) throw this.fail(`set ${name}: ${first.text} '${rest}' is not supported (ipv4_addr, ipv6_addr, inet_service)`, first.line);
           break;
         case 'flags':
+          for (const flag of words.slice(1).filter((word) => word.kind === 'word')) {
+            // A dynamic set's contents come from traffic (`update @set`), not from this text.
+            if (flag.text !== 'interval' && flag.text !== 'constant') throw this.fail(`set ${name}: flag '${flag.text}' is not supported (interval, constant)`, flag.line);
+          }
+          break;
         case 'auto-merge':
         case 'size':
         case 'comment':
@@ -212,16 +237,28 @@ class NftReader {
         case 'counter':
           break;
         case 'elements':
-          for (const word of words.slice(2)) if (word.kind === 'word') items.push({ text: word.text, line: word.line });
+          for (const word of words.slice(2)) {
+            if (word.kind === 'word') items.push({ text: word.text, line: word.line });
+            else if (word.kind !== '{' && word.kind !== '}' && word.kind !== ',') throw this.fail(`set ${name}: element '${word.text}' is not supported`, word.line);
+          }
           break;
         default:
           throw this.fail(`set ${name}: '${first.text}' is not supported`, first.line);
       }
     }
-    if (!family) throw this.fail(`set ${name} has no type`, line, 'TW_INVALID_CONFIG');
+    if (!kind) throw this.fail(`set ${name} has no type`, line, 'TW_INVALID_CONFIG');
+    if (kind === 'ports') {
+      const ranges = items.map((item) => {
+        const range = portRange(item.text);
+        if (!range) throw this.fail(`set ${name}: '${item.text}' is not a port or port range`, item.line, 'TW_INVALID_CONFIG');
+        return range;
+      });
+      table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges) });
+      return;
+    }
     let addresses = AddressSet.EMPTY;
-    for (const item of items) addresses = addresses.union(this.addresses(item.text, family, item.line));
-    table.sets.set(name, { family, addresses });
+    for (const item of items) addresses = addresses.union(this.addresses(item.text, kind, item.line));
+    table.sets.set(name, { kind: 'addresses', family: kind, addresses });
   }
 
   addresses(text: string, family: Family, line: number): AddressSet {
@@ -323,7 +360,7 @@ class NftReader {
         if (item.startsWith('@')) {
           const named = table.sets.get(item.slice(1));
           if (!named) throw fail(`set '${item.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
-          if (named.family !== family) throw fail(`set '${item.slice(1)}' holds the other family`, 'TW_INVALID_CONFIG');
+          if (named.kind !== 'addresses' || named.family !== family) throw fail(`set '${item.slice(1)}' does not hold ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`, 'TW_INVALID_CONFIG');
           set = set.union(named.addresses);
         } else set = set.union(this.addresses(item, family, line));
       }
@@ -347,9 +384,45 @@ class NftReader {
       return negated ? set.complement() : set;
     };
     const portValue = (): PortSet => {
+      const at = words[i]?.text === '!=' || words[i]?.text === '==' ? i + 1 : i;
+      const reference = words[at]?.text;
+      if (reference?.startsWith('@')) {
+        const negated = words[i]?.text === '!=';
+        i = at + 1;
+        const named = table.sets.get(reference.slice(1));
+        if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+        if (named.kind !== 'ports') throw fail(`set '${reference.slice(1)}' does not hold ports`, 'TW_INVALID_CONFIG');
+        return negated ? named.ports.complement() : named.ports;
+      }
       const { ranges, negated } = numberValue(SERVICES, 65535, 'port');
       const set = PortSet.fromRanges(ranges);
       return negated ? set.complement() : set;
+    };
+    /** A verdict statement at `i` (accept, drop, reject…, return, continue, jump X, goto X), or undefined. */
+    const verdictAt = (): Verdict | undefined => {
+      const keyword = words[i]?.text;
+      if (keyword === 'accept' || keyword === 'drop' || keyword === 'return' || keyword === 'continue') {
+        i++;
+        return { kind: keyword };
+      }
+      if (keyword === 'reject') {
+        i++;
+        if (words[i]?.text === 'with') {
+          // `with tcp reset`, `with icmp[v6|x] [type] NAME`: how it refuses, not whether.
+          i += 2;
+          if (words[i - 1]?.text === 'tcp') i++;
+          else {
+            if (words[i]?.text === 'type') i++;
+            i++;
+          }
+        }
+        return { kind: 'drop' };
+      }
+      if (keyword === 'jump' || keyword === 'goto') {
+        i++;
+        return { kind: keyword, chain: `${table.family} ${table.name} ${take().text}` };
+      }
+      return undefined;
     };
     const icmpValue = (names: Readonly<Record<string, number>>, code: boolean): IntervalSet => {
       const { ranges, negated } = numberValue(names, 255, code ? 'ICMP code' : 'ICMP type');
@@ -394,26 +467,49 @@ class NftReader {
         if (!state.family) state.family = v6 ? 'ipv6' : 'ipv4';
         narrowProtocols(state, ProtocolSet.of(v6 ? ICMPV6 : ICMP));
         narrowIcmp(state, icmpValue(second === 'type' ? (v6 ? ICMPV6_TYPES : ICMP_TYPES) : v6 ? ICMPV6_CODES : ICMP_CODES, second === 'code'));
+      } else if (keyword === 'ct' && second === 'state' && words[i + 1]?.text === 'vmap') {
+        // `ct state vmap { established : accept, … }`: the model's packets are NEW, so the `new` entry (if any) decides.
+        i += 2;
+        if (take().kind !== '{') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
+        let chosen: Verdict | undefined;
+        while (words[i]?.kind !== '}') {
+          if (words[i]?.kind === ',') {
+            i++;
+            continue;
+          }
+          const key = take().text;
+          narrowConnectionState(emptyMatch(), [key], false, 'nft', (message) => fail(message));
+          if (take().text !== ':') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
+          const mapped = verdictAt();
+          if (!mapped) throw fail(`'${words[i]?.text ?? ''}' is not a verdict`);
+          if (key === 'new') chosen = mapped;
+        }
+        i++;
+        if (chosen) verdict = chosen;
+        else state.never = true;
       } else if (keyword === 'ct' && second === 'state') {
         i++;
         const { items, negated } = values();
-        narrowConnectionState(state, items, negated);
-      } else if (keyword === 'iifname' || keyword === 'oifname') {
+        narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
+      } else if (keyword === 'meta' && (second === 'iifname' || second === 'oifname' || second === 'iif' || second === 'oif')) {
+        // `meta iifname` is the long form of `iifname`; read it on the next turn.
+        continue;
+      } else if (keyword === 'iifname' || keyword === 'oifname' || keyword === 'iif' || keyword === 'oif') {
+        // iif/oif compare the interface index, which names one interface just as iifname does (it must exist at load).
         const { items, negated } = values();
         if (items.length !== 1) throw fail(`${keyword} with a list is not supported`);
-        state.interfaces.push({ kind: keyword === 'iifname' ? 'in' : 'out', name: items[0]!.replace(/\*$/, '+'), negated });
+        state.interfaces.push({ kind: keyword.startsWith('i') ? 'in' : 'out', name: items[0]!.replace(/\*$/, '+'), negated });
       } else if (keyword === 'counter') {
         while (words[i]?.text === 'packets' || words[i]?.text === 'bytes') i += 2;
       } else if (keyword === 'log') {
         while (['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(words[i]?.text ?? '')) i += 2;
       } else if (keyword === 'comment') take();
-      else if (keyword === 'accept' || keyword === 'drop' || keyword === 'return' || keyword === 'continue') {
-        verdict = { kind: keyword };
-      } else if (keyword === 'reject') {
-        verdict = { kind: 'drop' };
-        if (words[i]?.text === 'with') i += 3;
-      } else if (keyword === 'jump') verdict = { kind: 'jump', chain: `${table.family} ${table.name} ${take().text}` };
-      else throw fail(`'${keyword}${second ? ` ${second}` : ''}' is not supported`);
+      else {
+        i--;
+        const found = verdictAt();
+        if (!found) throw fail(`'${keyword}${second ? ` ${second}` : ''}' is not supported`);
+        verdict = found;
+      }
     }
     const origin: RuleOrigin = { file: this.file, line, text };
     const options = this.options;
@@ -439,6 +535,7 @@ export function parseNftRuleset(content: string, file: string, options: Netfilte
   reader.readAll();
   const chains = new Map<string, Chain>();
   for (const table of reader.tables.values()) {
+    if (table.dormant) continue;
     for (const [name, chain] of table.chains) {
       const key = `${table.family} ${table.name} ${name}`;
       chains.set(key, {
