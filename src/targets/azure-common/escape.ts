@@ -9,13 +9,19 @@ export const MAX_DESCRIPTION_LENGTH = 140;
 
 /**
  * One line of at most `max` characters: control characters (newlines, tabs) become spaces, runs of spaces collapse,
- * and an over-long text is cut on a code-point boundary with `...`. Unicode letters are kept.
+ * and an over-long text is cut on a code-point boundary with `...`. Unicode letters are kept. The length is counted
+ * in UTF-16 code units, as .NET (ARM) counts string length, so an emoji counts twice and the limit holds either way.
  */
 export function sanitizeDescription(text: string, max = MAX_DESCRIPTION_LENGTH): string {
   // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
-  const points = Array.from(oneLine);
-  return points.length <= max ? oneLine : `${points.slice(0, max - 3).join('').trimEnd()}...`;
+  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  if (oneLine.length <= max) return oneLine;
+  let cut = '';
+  for (const point of oneLine) {
+    if (cut.length + point.length > max - 3) break;
+    cut += point;
+  }
+  return `${cut.trimEnd()}...`;
 }
 
 /**
@@ -27,9 +33,12 @@ export function armLiteral(text: string): string {
   return text.startsWith('[') && text.endsWith(']') ? `[${text}` : text;
 }
 
-/** The inverse of `armLiteral` for a string already known not to be an expression. */
+/**
+ * The inverse of `armLiteral` for a string already known not to be an expression: only `[[...]` loses a bracket;
+ * `[[abc` stays as it is, because ARM reads a string that does not end in `]` literally.
+ */
 export function armUnescape(text: string): string {
-  return text.startsWith('[[') ? text.slice(1) : text;
+  return text.startsWith('[[') && text.endsWith(']') ? text.slice(1) : text;
 }
 
 /** Is this ARM string an expression (and not an escaped literal)? */

@@ -49,11 +49,29 @@ function renderBody(items: readonly HclItem[], indent: string): string[] {
   while (index < items.length) {
     const item = items[index]!;
     if ('attribute' in item) {
+      // `terraform fmt` aligns `=` over a run of one-line attributes; an attribute whose value spans lines stands
+      // alone and ends the run (hclwrite's formatter; checked against terraform 1.11 in the tests).
+      const rendered: Array<{ attribute: string; text: string }> = [];
       let end = index;
-      while (end < items.length && 'attribute' in items[end]!) end++;
-      const run = items.slice(index, end) as Array<{ attribute: string; value: HclValue }>;
-      const width = Math.max(...run.map((entry) => entry.attribute.length));
-      for (const entry of run) lines.push(`${indent}${entry.attribute.padEnd(width)} = ${hclValue(entry.value, indent)}`);
+      for (; end < items.length; end++) {
+        const entry = items[end]!;
+        if (!('attribute' in entry)) break;
+        rendered.push({ attribute: entry.attribute, text: hclValue(entry.value, indent) });
+      }
+      let start = 0;
+      while (start < rendered.length) {
+        if (rendered[start]!.text.includes('\n')) {
+          lines.push(`${indent}${rendered[start]!.attribute} = ${rendered[start]!.text}`);
+          start++;
+          continue;
+        }
+        let stop = start;
+        while (stop < rendered.length && !rendered[stop]!.text.includes('\n')) stop++;
+        const run = rendered.slice(start, stop);
+        const width = Math.max(...run.map((entry) => entry.attribute.length));
+        for (const entry of run) lines.push(`${indent}${entry.attribute.padEnd(width)} = ${entry.text}`);
+        start = stop;
+      }
       index = end;
       continue;
     }
@@ -77,4 +95,26 @@ export function renderHcl(comments: readonly string[], blocks: readonly HclBlock
   const lines = comments.map((comment) => `# ${comment.replace(/[\r\n]+/g, ' ')}`);
   for (const hcl of blocks) lines.push('', ...renderBlock(hcl, ''));
   return `${lines.join('\n').trimStart()}\n`;
+}
+
+/**
+ * Terraform resource labels for Azure names: identifiers take letters, digits, `_` and `-` and do not start with a
+ * digit, so a `.` becomes `_` — which would make `a.b` and `a_b` one address. A scope keeps the labels of one file
+ * unique (Terraform compares them case-sensitively) and gives the same label for the same name every time.
+ */
+export class LabelScope {
+  readonly #byName = new Map<string, string>();
+  readonly #used = new Set<string>();
+
+  label(name: string): string {
+    const known = this.#byName.get(name);
+    if (known !== undefined) return known;
+    const cleaned = name.replace(/[^A-Za-z0-9_-]/g, '_');
+    const base = /^[A-Za-z_]/.test(cleaned) ? cleaned : `r_${cleaned}`;
+    let label = base;
+    for (let counter = 2; this.#used.has(label); counter++) label = `${base}_${counter}`;
+    this.#used.add(label);
+    this.#byName.set(name, label);
+    return label;
+  }
 }

@@ -11,7 +11,8 @@ export function isValidAzureName(name: string): boolean {
   return NAME_PATTERN.test(name);
 }
 
-function shortHash(text: string): string {
+/** Eight hex digits of SHA-256: a stable, short stand-in for a text in a name. */
+export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 

@@ -151,6 +151,17 @@ function bicepComment(text: string): string {
   return `// ${text.replace(/[\r\n]+/g, ' ')}`;
 }
 
+function referencedSymbols(value: Value, all: readonly Resource[], found = new Set<string>()): Set<string> {
+  if (typeof value !== 'object') return found;
+  if (isResourceId(value)) {
+    const target = all.find((resource) => resource.type === value.$resourceId.type && resource.name === value.$resourceId.name);
+    if (target) found.add(target.symbol);
+  } else if (!isParam(value)) {
+    for (const item of Array.isArray(value) ? (value as readonly Value[]) : Object.values(value as { readonly [key: string]: Value })) referencedSymbols(item, all, found);
+  }
+  return found;
+}
+
 export function renderBicep(template: Template): string {
   const lines: string[] = [
     bicepComment(template.summary),
@@ -176,7 +187,10 @@ export function renderBicep(template: Template): string {
     if (resource.parent) body.push(`  parent: ${parents.get(resource.parent.nameParam)!.symbol}`);
     body.push(`  name: ${typeof resource.name === 'string' ? bicepString(resource.name) : resource.name.$param}`);
     if (resource.location) body.push(`  location: ${resource.location.$param}`);
-    if (resource.dependsOn?.length) body.push(`  dependsOn: [\n${resource.dependsOn.map((symbol) => `    ${symbol}`).join('\n')}\n  ]`);
+    // Bicep infers a dependency from `symbol.id`; listing it again is what its no-unnecessary-dependson lint flags.
+    const referenced = referencedSymbols(resource.properties, template.resources);
+    const dependsOn = (resource.dependsOn ?? []).filter((symbol) => !referenced.has(symbol));
+    if (dependsOn.length) body.push(`  dependsOn: [\n${dependsOn.map((symbol) => `    ${symbol}`).join('\n')}\n  ]`);
     body.push(`  properties: ${bicepValue(resource.properties, '  ', template.resources)}`);
     lines.push(`resource ${resource.symbol} '${resource.type}@${resource.apiVersion}' = {`, ...body, '}', '');
   }

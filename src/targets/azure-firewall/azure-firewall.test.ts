@@ -84,7 +84,11 @@ describe('translation', () => {
     const template = JSON.parse(artifact!.content);
     expect(template.resources[0].type).toBe('Microsoft.Network/ipGroups');
     expect(template.resources[0].properties.ipAddresses).toHaveLength(40);
-    expect(template.resources[1].properties.ruleCollections[0].rules[0].sourceIpGroups).toEqual(["[resourceId('Microsoft.Network/ipGroups', 'r1-src-ipg1')]"]);
+    // Named by what they hold, so another requirement set deployed to the same resource group cannot overwrite them.
+    expect(template.resources[0].name).toMatch(/^r1-src-ipg1-[0-9a-f]{8}$/);
+    const other = azureFirewallTarget.translate({ requirements: [{ ...requirements.requirements[0]!, sources: [{ kind: 'addresses', addresses: many.difference(AddressSet.parse('10.0.0.0/24')) }] }] }, { ...context, options: { ipGroups: true } });
+    expect(JSON.parse(other.artifacts[0]!.content).resources[0].name).not.toBe(template.resources[0].name);
+    expect(template.resources[1].properties.ruleCollections[0].rules[0].sourceIpGroups).toEqual([`[resourceId('Microsoft.Network/ipGroups', '${template.resources[0].name}')]`]);
     expect(allowedPackets(azureFirewallTarget.parseArtifacts([artifact!], context)).has(parsePacket(`out tcp 10.39.0.1 -> ${snapshot.addresses('AzureMonitor').toCidrStrings('ipv4')[0]!.split('/')[0]}:443`))).toBe(true);
   });
   it('rejects bad options', () => {

@@ -29,7 +29,7 @@ import {
   type JsonObject,
   type Located,
 } from '../azure-common/arm-read.js';
-import { armUnescape } from '../azure-common/escape.js';
+import { armUnescape, isArmExpression } from '../azure-common/escape.js';
 import { parseAzurePort } from '../azure-common/ports.js';
 import { CLASSIC_TYPE, IP_GROUP_TYPE, RCG_TYPE } from './render.js';
 
@@ -62,7 +62,7 @@ function textList(parent: Located<JsonObject>, key: string): Array<{ text: strin
 }
 
 function literalText(entry: { text: string; at: Located }): string {
-  if (entry.text.startsWith('[') && !entry.text.startsWith('[[') && entry.text.endsWith(']')) {
+  if (isArmExpression(entry.text)) {
     throw new TagwallError('TW_UNSUPPORTED_CONFIG', `ARM expression '${entry.text}' cannot be evaluated`, { location: { file: entry.at.file, jsonPath: entry.at.path } });
   }
   return armUnescape(entry.text);

@@ -2,7 +2,7 @@
  * Firewall model → ARM JSON and Bicep (one `Template`) and Terraform. Policy: a rule collection group (plus IP
  * Groups); classic: the rule collections of an `azureFirewalls` resource.
  */
-import { attr, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
+import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
 import { ARM_API_VERSION, renderArm, renderBicep, type Resource, type Template, type Value } from '../azure-common/template.js';
 import type { ApplicationRule, FirewallModel, NetworkRule } from './model.js';
 
@@ -142,32 +142,27 @@ export function renderFirewallBicep(model: FirewallModel): string {
 
 // ─── Terraform ───────────────────────────────────────────────────────────────────────────────────────────
 
-function label(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `r_${cleaned}`;
-}
-
-const ipGroupIds = (names: readonly string[]) => names.map((name) => ref(`azurerm_ip_group.${label(name)}.id`));
+const ipGroupIds = (names: readonly string[], labels: LabelScope) => names.map((name) => ref(`azurerm_ip_group.${labels.label(name)}.id`));
 
 /** Attributes only when non-empty: azurerm refuses empty lists next to their alternatives (ip groups vs addresses). */
 function optional(name: string, values: readonly (string | ReturnType<typeof ref>)[]): HclItem[] {
   return values.length > 0 ? [attr(name, [...values])] : [];
 }
 
-function networkRuleItems(rule: NetworkRule): HclItem[] {
+function networkRuleItems(rule: NetworkRule, labels: LabelScope): HclItem[] {
   return [
     attr('name', rule.name),
     attr('description', rule.description),
     attr('protocols', [...rule.protocols]),
     ...optional('source_addresses', rule.sourceAddresses),
-    ...optional('source_ip_groups', ipGroupIds(rule.sourceIpGroups)),
+    ...optional('source_ip_groups', ipGroupIds(rule.sourceIpGroups, labels)),
     ...optional('destination_addresses', rule.destinationAddresses),
-    ...optional('destination_ip_groups', ipGroupIds(rule.destinationIpGroups)),
+    ...optional('destination_ip_groups', ipGroupIds(rule.destinationIpGroups, labels)),
     attr('destination_ports', [...rule.destinationPorts]),
   ];
 }
 
-function applicationRuleItems(rule: ApplicationRule, flavor: FirewallModel['flavor']): HclItem[] {
+function applicationRuleItems(rule: ApplicationRule, flavor: FirewallModel['flavor'], labels: LabelScope): HclItem[] {
   const protocols = rule.protocols.map(
     (protocol): HclItem => ({
       block: {
@@ -181,7 +176,7 @@ function applicationRuleItems(rule: ApplicationRule, flavor: FirewallModel['flav
     attr('name', rule.name),
     attr('description', rule.description),
     ...optional('source_addresses', rule.sourceAddresses),
-    ...optional('source_ip_groups', ipGroupIds(rule.sourceIpGroups)),
+    ...optional('source_ip_groups', ipGroupIds(rule.sourceIpGroups, labels)),
     ...optional(flavor === 'policy' ? 'destination_fqdns' : 'target_fqdns', rule.targetFqdns),
     ...optional('destination_urls', rule.targetUrls),
     ...(rule.targetUrls.length > 0 ? [attr('terminate_tls', true)] : []),
@@ -190,6 +185,7 @@ function applicationRuleItems(rule: ApplicationRule, flavor: FirewallModel['flav
 }
 
 export function renderFirewallTerraform(model: FirewallModel): string {
+  const labels = new LabelScope();
   const variables: HclBlock[] = [
     ...(model.ipGroups.length > 0 || model.flavor === 'classic' ? [{ type: 'variable', labels: ['resource_group_name'], body: [attr('type', ref('string'))] }] : []),
     ...(model.ipGroups.length > 0 ? [{ type: 'variable', labels: ['location'], body: [attr('type', ref('string'))] }] : []),
@@ -203,7 +199,7 @@ export function renderFirewallTerraform(model: FirewallModel): string {
   const ipGroups = model.ipGroups.map(
     (group): HclBlock => ({
       type: 'resource',
-      labels: ['azurerm_ip_group', label(group.name)],
+      labels: ['azurerm_ip_group', labels.label(group.name)],
       body: [attr('name', group.name), attr('location', ref('var.location')), attr('resource_group_name', ref('var.resource_group_name')), attr('cidrs', [...group.addresses])],
     }),
   );
@@ -223,10 +219,10 @@ export function renderFirewallTerraform(model: FirewallModel): string {
           attr('firewall_policy_id', ref('var.firewall_policy_id')),
           attr('priority', model.groupPriority),
           ...model.network.map((collection): HclItem => ({
-            block: { type: 'network_rule_collection', labels: [], body: [...collectionItems(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: networkRuleItems(rule) } }))] },
+            block: { type: 'network_rule_collection', labels: [], body: [...collectionItems(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: networkRuleItems(rule, labels) } }))] },
           })),
           ...model.application.map((collection): HclItem => ({
-            block: { type: 'application_rule_collection', labels: [], body: [...collectionItems(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: applicationRuleItems(rule, 'policy') } }))] },
+            block: { type: 'application_rule_collection', labels: [], body: [...collectionItems(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: applicationRuleItems(rule, 'policy', labels) } }))] },
           })),
         ],
       },
@@ -242,13 +238,13 @@ export function renderFirewallTerraform(model: FirewallModel): string {
     blocks = [
       ...model.network.map((collection): HclBlock => ({
         type: 'resource',
-        labels: ['azurerm_firewall_network_rule_collection', label(collection.name)],
-        body: [...common(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: networkRuleItems(rule) } }))],
+        labels: ['azurerm_firewall_network_rule_collection', labels.label(collection.name)],
+        body: [...common(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: networkRuleItems(rule, labels) } }))],
       })),
       ...model.application.map((collection): HclBlock => ({
         type: 'resource',
-        labels: ['azurerm_firewall_application_rule_collection', label(collection.name)],
-        body: [...common(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: applicationRuleItems(rule, 'classic') } }))],
+        labels: ['azurerm_firewall_application_rule_collection', labels.label(collection.name)],
+        body: [...common(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: applicationRuleItems(rule, 'classic', labels) } }))],
       })),
     ];
   }

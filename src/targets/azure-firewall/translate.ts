@@ -12,18 +12,26 @@ import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, chunk } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
-import { NameScope } from '../azure-common/names.js';
+import { assertValidTemplate } from '../azure-common/validate.js';
+import { NameScope, shortHash } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
 import { finishDiagnostics, formatOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
 import { booleanOption, stringOption } from '../options.js';
 import type { Artifact, TranslateContext, Translation } from '../target.js';
-import { FIREWALL_LIMITS, TAGS_NOT_FOR_FIREWALL } from './capabilities.js';
+import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
-import { renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
+import { RCG_TYPE, renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
 
 export const POLICY_TARGET_ID = 'azure-firewall';
 export const CLASSIC_TARGET_ID = 'azure-firewall-classic';
+
+/**
+ * What a target URL's path may hold: RFC 3986 path characters (percent-encoded bytes included). §1.3: Azure refuses
+ * queries (`?`); `*` is only the trailing wildcard tagwall adds itself; anything else (spaces, quotes, unicode) must
+ * be percent-encoded by whoever writes the requirement.
+ */
+const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@%/]*$/;
 
 /** Address lists longer than this go into an IP Group when the `ipGroups` option is on. */
 const IP_GROUP_THRESHOLD = 10;
@@ -86,7 +94,9 @@ class Builder {
     const groups = chunk(v4, FIREWALL_LIMITS.ipGroupEntries).map((entries, index) => {
       const existing = this.ipGroups.find((group) => group.addresses.length === entries.length && group.addresses.every((entry, at) => entry === entries[at]));
       if (existing) return existing.name;
-      const group = { name: this.name(`${base}-ipg${index + 1}`), addresses: entries };
+      // IP Groups are resource-group resources, not children of the policy: a name that says what they hold keeps
+      // two requirement sets deployed to one resource group from overwriting each other's groups.
+      const group = { name: this.name(`${base}-ipg${index + 1}-${shortHash(entries.join(','))}`), addresses: entries };
       this.ipGroups.push(group);
       return group.name;
     });
@@ -161,7 +171,7 @@ class Builder {
       };
       if (destinations.any) rule('', { addresses: ['*'], ipGroups: [] });
       else {
-        const named = destinations.tags.filter((tag) => !TAGS_NOT_FOR_FIREWALL.some((other) => other.toLowerCase() === tag.toLowerCase()));
+        const named = destinations.tags.filter(firewallAcceptsTag);
         const expanded = destinations.tags.filter((tag) => !named.includes(tag));
         if (expanded.length > 0) {
           this.drafts.push({
@@ -235,6 +245,15 @@ class Builder {
       if (endpoint.kind === 'host') fqdns.push(formatHostPattern(endpoint.pattern));
       else if (endpoint.kind === 'url') {
         if (endpoint.path === '/' || endpoint.path === '') fqdns.push(formatHostPattern(endpoint.pattern));
+        else if (!URL_PATH.test(endpoint.path)) {
+          this.drafts.push({
+            code: 'AZFW_URL_INEXPRESSIBLE',
+            severity: 'error',
+            requirement,
+            message: `${requirement.id}: URL path ${JSON.stringify(endpoint.path)} cannot be a target URL (no queries, fragments, '*' or characters outside a URL path, §1.3)`,
+            candidate: requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver),
+          });
+        }
         else if (this.settings.flavor === 'policy' && this.settings.premium) {
           const url = `${formatHostPattern(endpoint.pattern)}${endpoint.path}`;
           if (endpoint.path.endsWith('/')) urls.push(`${url}*`);
@@ -330,13 +349,35 @@ export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet,
   };
 }
 
+/**
+ * §1.5: a rule collection group holds at most 2 MB (policies created before July 2022: 1 MB), measured here as the
+ * group's compact JSON. Splitting it over several groups would need their priorities and a serial deployment (§1.8),
+ * so tagwall reports it instead; IP Groups (option ipGroups) take the address lists out of the group.
+ */
+function groupSizeDrafts(arm: string): DraftDiagnostic[] {
+  const template = JSON.parse(arm) as { resources: Array<{ type: string; properties: unknown }> };
+  const group = template.resources.find((resource) => resource.type === RCG_TYPE);
+  const bytes = Buffer.byteLength(JSON.stringify(group?.properties ?? {}), 'utf8');
+  if (bytes <= FIREWALL_LIMITS.groupBytesBefore2022) return [];
+  const over = bytes > FIREWALL_LIMITS.groupBytes;
+  return [
+    {
+      code: 'AZFW_GROUP_SIZE_LIMIT',
+      severity: over ? 'error' : 'warning',
+      message: `the rule collection group is ${bytes} bytes of JSON; Azure allows ${over ? `${FIREWALL_LIMITS.groupBytes} (2 MB)` : `${FIREWALL_LIMITS.groupBytesBefore2022} (1 MB) in policies created before July 2022`} (§1.5); set option ipGroups=true or split the requirements`,
+    },
+  ];
+}
+
 export function translateFirewall(flavor: Flavor, requirements: RequirementSet, context: TranslateContext): Translation {
   const target = flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID;
   const format = formatOption(context.options, target);
   const { model, drafts } = buildFirewallModel(flavor, requirements, context);
   const arm = renderFirewallArm(model);
+  assertValidTemplate(arm, target);
   const base = flavor === 'policy' ? 'firewall-policy' : 'firewall-classic';
   const produced = allowedPackets(parseFirewallJson(arm, `${base}.json`, context.resolver));
+  if (flavor === 'policy') drafts.push(...groupSizeDrafts(arm));
   const artifact: Artifact =
     format === 'arm'
       ? { name: `${base}.json`, format, content: arm }

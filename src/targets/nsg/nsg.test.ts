@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
@@ -6,8 +7,10 @@ import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, scenarioIds } from '../../catalogue/index.js';
 import { TagwallError } from '../../errors.js';
 import { parsePacket } from '../../model/packet.js';
+import type { RequirementSet } from '../../model/requirement.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import { nsgTarget } from './index.js';
+import { assignPriorities } from './translate.js';
 import { parseNsgJson } from './parse.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -55,15 +58,74 @@ describe('parsing `az network nsg show` output', () => {
 });
 
 describe('translation', () => {
-  it('keeps priorities in 100-4096 with gaps of 10, unique per direction, and one family per rule', () => {
-    const requirements = loadScenario('compute-no-public-ip', { region: 'eastus2' });
-    const [artifact] = nsgTarget.translate(requirements, { snapshot, resolver, options: {} }).artifacts;
-    const rules = (JSON.parse(artifact!.content) as { resources: Array<{ properties: { securityRules: Array<{ name: string; properties: { priority: number; direction: string } }> } }> }).resources[0]!.properties.securityRules;
-    const outbound = rules.filter((rule) => rule.properties.direction === 'Outbound').map((rule) => rule.properties.priority);
-    expect(outbound.slice(0, 3)).toEqual([100, 110, 120]);
-    expect(outbound.at(-1)).toBe(4096);
-    expect(new Set(rules.map((rule) => `${rule.properties.direction}${rule.properties.priority}`)).size).toBe(rules.length);
+  type Template = { resources: Array<{ properties: { securityRules: Array<{ name: string; properties: { priority: number; direction: string } }> } }> };
+  const priorities = (requirements: RequirementSet, options = {}): Map<string, number> => {
+    const [artifact] = nsgTarget.translate(requirements, { snapshot, resolver, options }).artifacts;
+    const rules = (JSON.parse(artifact!.content) as Template).resources[0]!.properties.securityRules;
+    return new Map(rules.map((rule) => [rule.name, rule.properties.priority]));
+  };
+
+  it('keeps priorities in 100-4096, on multiples of 10, unique per direction, the deny last', () => {
+    for (const scenario of scenarioIds()) {
+      const [artifact] = nsgTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: {} }).artifacts;
+      const rules = (JSON.parse(artifact!.content) as Template).resources[0]!.properties.securityRules;
+      for (const direction of ['Inbound', 'Outbound']) {
+        const own = rules.filter((rule) => rule.properties.direction === direction).map((rule) => rule.properties.priority);
+        expect(new Set(own).size, scenario).toBe(own.length);
+        expect(own.at(-1), scenario).toBe(4096);
+        for (const priority of own.slice(0, -1)) {
+          expect(priority % 10, `${scenario} ${priority}`).toBe(0);
+          expect(priority).toBeGreaterThanOrEqual(100);
+          expect(priority).toBeLessThan(4096);
+        }
+      }
+    }
   });
+
+  it('gives every rule the same priority when requirements are added elsewhere (catalogue options, a new requirement first)', () => {
+    const base = loadScenario('compute-no-public-ip', { region: 'eastus2' });
+    const before = priorities(base);
+    const variants: RequirementSet[] = [
+      ...[{ privateEndpoint: true }, { customImages: true }, { hbiWorkspace: true }, { userManagedDependencies: true }, { firewallToStoragePrivateEndpoint: true }].map((options) =>
+        loadScenario('compute-no-public-ip', { region: 'eastus2', options }),
+      ),
+      { ...base, requirements: [{ ...base.requirements[0]!, id: 'added-first' }, ...base.requirements] },
+    ];
+    for (const variant of variants) {
+      const after = priorities(variant);
+      expect(after.size).toBeGreaterThan(before.size);
+      for (const [name, priority] of before) expect(after.get(name), name).toBe(priority);
+    }
+    expect(priorities(base)).toEqual(before);
+  });
+
+  it('moves, when one rule is added, only rules in the run of taken slots the new rule lands in (linear probing)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/), { minLength: 1, maxLength: 120 }), fc.stringMatching(/^[A-Z][a-z0-9]{0,8}$/), (names, added) => {
+        const before = assignPriorities(names);
+        const after = assignPriorities([...names, added]);
+        expect(new Set(after).size).toBe(after.length);
+        // The run of taken slots (multiples of 10 from 100 to 4090, wrapping) around the new rule's priority.
+        const slot = (priority: number): number => (priority - 100) / 10;
+        const taken = new Set(after.map(slot));
+        const run = new Set<number>([slot(after.at(-1)!)]);
+        for (const step of [-1, 1]) {
+          for (let next = (slot(after.at(-1)!) + step + 400) % 400; taken.has(next) && !run.has(next); next = (next + step + 400) % 400) run.add(next);
+        }
+        names.forEach((name, index) => {
+          if (before[index] !== after[index]) expect(run.has(slot(after[index]!)), `${name} moved from ${before[index]} to ${after[index]}`).toBe(true);
+        });
+      }),
+      { numRuns: 200 },
+    );
+    // Past 400 rules in one direction the other numbers below 4096 are used too.
+    const many = assignPriorities(Array.from({ length: 998 }, (_, index) => `r${index}`));
+    expect(new Set(many).size).toBe(998);
+    expect(Math.min(...many)).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...many)).toBeLessThan(4096);
+    expect(many.filter((priority) => priority % 10 === 0)).toHaveLength(400);
+  });
+
   it('reports FQDN requirements as lost, or uses an explicit resolve table with a warning', () => {
     const requirements = loadScenario('kubernetes', { region: 'eastus2' });
     const plain = nsgTarget.translate(requirements, { snapshot, resolver, options: {} });

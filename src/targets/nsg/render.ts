@@ -1,5 +1,5 @@
 /** NSG model → ARM JSON, Bicep (one `Template`) and Terraform (azurerm_network_security_group + _rule). */
-import { attr, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
+import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
 import { ARM_API_VERSION, renderArm, renderBicep, type Template, type Value } from '../azure-common/template.js';
 import type { NsgModel, NsgRule } from './model.js';
 
@@ -61,17 +61,12 @@ export function renderNsgBicep(model: NsgModel): string {
   return renderBicep(nsgTemplate(model));
 }
 
-/** A Terraform label from a rule name: identifiers may not contain `.` and must not start with a digit. */
-function label(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `r_${cleaned}`;
-}
-
 function hclPick(singular: string, values: readonly string[]): HclItem {
   return values.length === 1 ? attr(singular, values[0]!) : attr(plural(singular), [...values]);
 }
 
 export function renderNsgTerraform(model: NsgModel): string {
+  const labels = new LabelScope();
   const variables: HclBlock[] = [
     { type: 'variable', labels: ['resource_group_name'], body: [attr('type', ref('string'))] },
     { type: 'variable', labels: ['location'], body: [attr('type', ref('string'))] },
@@ -85,7 +80,7 @@ export function renderNsgTerraform(model: NsgModel): string {
   const rules = model.rules.map(
     (rule): HclBlock => ({
       type: 'resource',
-      labels: ['azurerm_network_security_rule', label(rule.name)],
+      labels: ['azurerm_network_security_rule', labels.label(rule.name)],
       body: [
         attr('name', rule.name),
         attr('description', rule.description),

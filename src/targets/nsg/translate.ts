@@ -3,6 +3,7 @@
  * and protocols, because a rule names one tag per side, one address family, and one protocol (targets.md §2.1);
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
+import { createHash } from 'node:crypto';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { requirementPackets } from '../../analysis/resolve.js';
 import { TagwallError } from '../../errors.js';
@@ -14,6 +15,7 @@ import type { Requirement, RequirementSet } from '../../model/requirement.js';
 import { formatHostPattern } from '../../model/hostnames.js';
 import { sortEndpoints, chunk, type SortedEndpoints } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
 import { finishDiagnostics, formatOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
@@ -156,10 +158,46 @@ function draftRules(requirement: Requirement, context: TranslateContext, resolve
   return rules;
 }
 
-/** Priorities 100, 110, 120, …: gaps of 10 leave room for hand-written rules; narrower only when rules would not fit. */
-function priorityStep(count: number): number {
-  const room = NSG_LIMITS.lastPriority - 1 - NSG_LIMITS.firstPriority;
-  return [10, 5, 2, 1].find((step) => step * Math.max(0, count - 1) <= room) ?? 1;
+/** Tier one: the multiples of 10 from 100 to 4090, so nine free numbers sit around every generated rule. */
+const ROUND_PRIORITIES: readonly number[] = Array.from({ length: 400 }, (_, index) => NSG_LIMITS.firstPriority + 10 * index);
+/** Tier two, only past 400 rules in one direction: every other number below the final deny at 4096. */
+const OTHER_PRIORITIES: readonly number[] = Array.from({ length: NSG_LIMITS.lastPriority - NSG_LIMITS.firstPriority }, (_, index) => NSG_LIMITS.firstPriority + index).filter(
+  (priority) => priority % 10 !== 0,
+);
+
+function preferredSlot(key: string, slots: number): number {
+  return Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 12), 16) % slots;
+}
+
+/**
+ * Priorities for the rules of one direction, by rule name (targets.md §2.1: 100–4096, unique per direction).
+ * Every generated rule but the final deny allows, so their order does not change what the NSG allows, and a rule's
+ * priority can come from a hash of its name instead of its position: the same on every run, and unmoved when a
+ * requirement is added or removed elsewhere (a catalogue option, a line in a requirements file). That keeps
+ * deployment diffs to the rules that changed, and spares Terraform from renumbering separate
+ * `azurerm_network_security_rule` resources, which Azure refuses while two of them share a priority. A taken slot
+ * passes the rule on to the next free one (linear probing in slot order), so only rules in the same run of taken
+ * slots can move when one is added.
+ */
+export function assignPriorities(names: readonly string[]): number[] {
+  const priorities = new Array<number>(names.length);
+  let pending = names.map((name, index) => ({ name, index }));
+  for (const tier of [ROUND_PRIORITIES, OTHER_PRIORITIES]) {
+    const placed = pending.slice(0, tier.length);
+    pending = pending.slice(tier.length);
+    const taken = new Array<boolean>(tier.length).fill(false);
+    const ordered = placed
+      .map((entry) => ({ ...entry, slot: preferredSlot(entry.name, tier.length) }))
+      .sort((a, b) => a.slot - b.slot || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of ordered) {
+      let slot = entry.slot;
+      while (taken[slot]) slot = (slot + 1) % tier.length;
+      taken[slot] = true;
+      priorities[entry.index] = tier[slot]!;
+    }
+  }
+  if (pending.length > 0) throw new Error(`${names.length} rules do not fit the NSG priority range`);
+  return priorities;
 }
 
 const DENY_ALL: ReadonlyArray<{ direction: Direction; name: string }> = [
@@ -193,13 +231,18 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
       }
       kept.push(...fits);
     }
-    const step = priorityStep(kept.length);
-    kept.forEach((draft, index) => {
+    const named = kept.map((draft) => {
       const { requirement, ...rule } = draft;
       const siblings = kept.filter((other) => other.requirement === requirement);
       const base = `tw-${requirement.id}`;
-      rules.push({ ...rule, name: names.claim(siblings.length > 1 ? `${base}-${siblings.indexOf(draft) + 1}` : base), priority: NSG_LIMITS.firstPriority + step * index });
+      return { ...rule, name: names.claim(siblings.length > 1 ? `${base}-${siblings.indexOf(draft) + 1}` : base) };
     });
+    const priorities = assignPriorities(named.map((rule) => rule.name));
+    // Listed by priority, the order Azure applies them and the portal shows them.
+    named
+      .map((rule, index) => ({ ...rule, priority: priorities[index]! }))
+      .sort((a, b) => a.priority - b.priority)
+      .forEach((rule) => rules.push(rule));
     const deny = DENY_ALL.find((entry) => entry.direction === direction)!;
     rules.push({
       name: deny.name,
@@ -214,6 +257,19 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
       destinationPorts: ['*'],
     });
   }
+  // §2.4: the current limits page counts 4,000 addresses and ranges per side "in a security group" (the older one
+  // said per rule, which the 4,000-prefix split above keeps). Splitting cannot help with the per-NSG reading, so it
+  // is reported, not enforced: the rules are right, and Azure says at deployment which reading holds.
+  for (const side of ['source', 'destination'] as const) {
+    const count = rules.reduce((sum, rule) => sum + (side === 'source' ? rule.sourcePrefixes : rule.destinationPrefixes).filter((prefix) => /[.:]/.test(prefix) && /^[0-9a-f:./]+$/i.test(prefix)).length, 0);
+    if (count > NSG_LIMITS.prefixesPerSide) {
+      drafts.push({
+        code: 'NSG_PREFIX_LIMIT',
+        severity: 'warning',
+        message: `the NSG names ${count} ${side} addresses and ranges; Azure allows ${NSG_LIMITS.prefixesPerSide} per side in a security group (§2.4): use service tags, fewer prefixes, or several NSGs`,
+      });
+    }
+  }
   const { cloud, changeNumber } = context.snapshot.info;
   return { model: { rules, snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) }, drafts };
 }
@@ -222,6 +278,7 @@ export function translateNsg(requirements: RequirementSet, context: TranslateCon
   const format = formatOption(context.options, NSG_TARGET_ID);
   const { model, drafts } = buildNsgModel(requirements, context);
   const arm = renderNsgArm(model);
+  assertValidTemplate(arm, NSG_TARGET_ID);
   const produced = allowedPackets(parseNsgJson(arm, 'nsg.json', context.resolver));
   const artifact: Artifact =
     format === 'arm'

@@ -4,10 +4,12 @@
  * when option `expand` is on (≤ 400 routes per table).
  */
 import { endpointAddresses, requirementPackets } from '../../analysis/resolve.js';
+import { AddressSet } from '../../model/address-set.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, VIRTUAL_TAGS } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { formatOption, withArmSource } from '../azure-common/support.js';
 import { booleanOption } from '../options.js';
@@ -22,6 +24,7 @@ export function buildRouteTableModel(requirements: RequirementSet, context: Tran
   const expand = booleanOption(context.options, 'expand', UDR_TARGET_ID);
   const diagnostics: Diagnostic[] = [];
   const prefixes: Array<{ prefix: string; tag: boolean; requirementId: string }> = [];
+  const dropped: Array<{ prefix: string; tag: boolean; requirementId: string; reason: string }> = [];
   const add = (prefix: string, tag: boolean, requirementId: string): void => {
     if (!prefixes.some((entry) => entry.prefix.toLowerCase() === prefix.toLowerCase())) prefixes.push({ prefix, tag, requirementId });
   };
@@ -49,26 +52,38 @@ export function buildRouteTableModel(requirements: RequirementSet, context: Tran
   for (const entry of prefixes) {
     const overTags = entry.tag && tagRoutes >= UDR_LIMITS.tagRoutes;
     if (overTags || routes.length >= UDR_LIMITS.routes) {
-      diagnostics.push({
-        code: 'UDR_ROUTE_LIMIT',
-        severity: 'error',
-        target: UDR_TARGET_ID,
-        requirementId: entry.requirementId,
-        message: `route for ${entry.prefix} left out: ${overTags ? `at most ${UDR_LIMITS.tagRoutes} service-tag routes` : `at most ${UDR_LIMITS.routes} routes`} per route table (§2.5)`,
-      });
+      dropped.push({ ...entry, reason: overTags ? `at most ${UDR_LIMITS.tagRoutes} service-tag routes` : `at most ${UDR_LIMITS.routes} routes` });
       continue;
     }
     if (entry.tag) tagRoutes++;
     routes.push({ name: names.claim(`tw-${entry.prefix.replace(/[/:]/g, '_')}`), addressPrefix: entry.prefix, nextHopType: 'Internet' });
   }
+  // Law 2 for a route table: what a left-out route would have carried, less what the kept routes still carry.
+  const routed = routes.reduce((set, route) => set.union(prefixAddresses(route.addressPrefix, context)), AddressSet.EMPTY);
+  for (const entry of dropped) {
+    const lost = prefixAddresses(entry.prefix, context).difference(routed);
+    diagnostics.push({
+      code: 'UDR_ROUTE_LIMIT',
+      severity: 'error',
+      target: UDR_TARGET_ID,
+      requirementId: entry.requirementId,
+      message: `route for ${entry.prefix} left out: ${entry.reason} per route table (§2.5)`,
+      ...(lost.isEmpty() ? {} : { lost: PacketSet.of({ directions: ['in'], src: lost }) }),
+    });
+  }
   const { cloud, changeNumber } = context.snapshot.info;
   return { model: { routes, snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) }, diagnostics };
+}
+
+function prefixAddresses(prefix: string, context: TranslateContext): AddressSet {
+  return /^[0-9a-f:.]+\/\d+$/i.test(prefix) ? AddressSet.parse(prefix) : context.resolver.serviceTag(prefix);
 }
 
 export function translateRouteTable(requirements: RequirementSet, context: TranslateContext): Translation {
   const format = formatOption(context.options, UDR_TARGET_ID);
   const { model, diagnostics } = buildRouteTableModel(requirements, context);
   const arm = renderRouteTableArm(model);
+  assertValidTemplate(arm, UDR_TARGET_ID);
   const artifact: Artifact =
     format === 'arm'
       ? { name: 'route-table.json', format, content: arm }

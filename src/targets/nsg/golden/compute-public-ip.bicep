@@ -13,20 +13,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   properties: {
     securityRules: [
       {
-        name: 'tw-inbound-batch'
-        properties: {
-          description: 'inbound-batch: Azure Batch creating, updating and deleting compute instance and cluster nodes.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '29876-29877'
-          sourceAddressPrefix: 'BatchNodeManagement'
-          destinationAddressPrefix: 'VirtualNetwork'
-          access: 'Allow'
-          priority: 100
-          direction: 'Inbound'
-        }
-      }
-      {
         name: 'tw-inbound-aml'
         properties: {
           description: 'inbound-aml: The Azure Machine Learning service managing compute instances.'
@@ -36,7 +22,21 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'AzureMachineLearning'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 110
+          priority: 1210
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'tw-inbound-batch'
+        properties: {
+          description: 'inbound-batch: Azure Batch creating, updating and deleting compute instance and cluster nodes.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '29876-29877'
+          sourceAddressPrefix: 'BatchNodeManagement'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 2730
           direction: 'Inbound'
         }
       }
@@ -55,6 +55,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-resource-manager'
+        properties: {
+          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureResourceManager'
+          access: 'Allow'
+          priority: 210
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-entra-id'
         properties: {
           description: 'entra-id: Sign-in and token requests to Microsoft Entra ID.'
@@ -67,7 +81,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureActiveDirectory'
           access: 'Allow'
-          priority: 100
+          priority: 620
           direction: 'Outbound'
         }
       }
@@ -81,21 +95,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureMachineLearning'
           access: 'Allow'
-          priority: 110
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-aml-compute-management'
-        properties: {
-          description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
-          protocol: 'Udp'
-          sourcePortRange: '*'
-          destinationPortRange: '5831'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureMachineLearning'
-          access: 'Allow'
-          priority: 120
+          priority: 1300
           direction: 'Outbound'
         }
       }
@@ -109,49 +109,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'BatchNodeManagement.EastUS2'
           access: 'Allow'
-          priority: 130
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-resource-manager'
-        properties: {
-          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureResourceManager'
-          access: 'Allow'
-          priority: 140
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-storage-region'
-        properties: {
-          description: 'storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co...'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Storage.EastUS2'
-          access: 'Allow'
-          priority: 150
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-front-door'
-        properties: {
-          description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureFrontDoor.Frontend'
-          access: 'Allow'
-          priority: 160
+          priority: 1310
           direction: 'Outbound'
         }
       }
@@ -165,7 +123,49 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureMonitor'
           access: 'Allow'
-          priority: 170
+          priority: 1810
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-front-door'
+        properties: {
+          description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureFrontDoor.Frontend'
+          access: 'Allow'
+          priority: 2720
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-aml-compute-management'
+        properties: {
+          description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
+          protocol: 'Udp'
+          sourcePortRange: '*'
+          destinationPortRange: '5831'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureMachineLearning'
+          access: 'Allow'
+          priority: 3280
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-storage-region'
+        properties: {
+          description: 'storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'Storage.EastUS2'
+          access: 'Allow'
+          priority: 3290
           direction: 'Outbound'
         }
       }

@@ -20,31 +20,31 @@ resource "azurerm_network_security_group" "nsg" {
   resource_group_name = var.resource_group_name
 }
 
-resource "azurerm_network_security_rule" "tw-inbound-batch" {
-  name                        = "tw-inbound-batch"
-  description                 = "inbound-batch: Azure Batch creating, updating and deleting compute instance and cluster nodes."
-  priority                    = 100
-  direction                   = "Inbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "29876-29877"
-  source_address_prefix       = "BatchNodeManagement"
-  destination_address_prefix  = "VirtualNetwork"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-inbound-aml" {
   name                        = "tw-inbound-aml"
   description                 = "inbound-aml: The Azure Machine Learning service managing compute instances."
-  priority                    = 110
+  priority                    = 1210
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "44224"
   source_address_prefix       = "AzureMachineLearning"
+  destination_address_prefix  = "VirtualNetwork"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-inbound-batch" {
+  name                        = "tw-inbound-batch"
+  description                 = "inbound-batch: Azure Batch creating, updating and deleting compute instance and cluster nodes."
+  priority                    = 2730
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "29876-29877"
+  source_address_prefix       = "BatchNodeManagement"
   destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
@@ -65,10 +65,25 @@ resource "azurerm_network_security_rule" "tw-deny-all-inbound" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-resource-manager" {
+  name                        = "tw-resource-manager"
+  description                 = "resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning."
+  priority                    = 210
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureResourceManager"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-entra-id" {
   name                        = "tw-entra-id"
   description                 = "entra-id: Sign-in and token requests to Microsoft Entra ID."
-  priority                    = 100
+  priority                    = 620
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -83,7 +98,7 @@ resource "azurerm_network_security_rule" "tw-entra-id" {
 resource "azurerm_network_security_rule" "tw-aml-service-https" {
   name                        = "tw-aml-service-https"
   description                 = "aml-service-https: Calls from the compute to the Azure Machine Learning service APIs."
-  priority                    = 110
+  priority                    = 1300
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -95,25 +110,10 @@ resource "azurerm_network_security_rule" "tw-aml-service-https" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-aml-compute-management" {
-  name                        = "tw-aml-compute-management"
-  description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
-  priority                    = 120
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Udp"
-  source_port_range           = "*"
-  destination_port_range      = "5831"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureMachineLearning"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-batch-management" {
   name                        = "tw-batch-management"
   description                 = "batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters."
-  priority                    = 130
+  priority                    = 1310
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -125,32 +125,17 @@ resource "azurerm_network_security_rule" "tw-batch-management" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-resource-manager" {
-  name                        = "tw-resource-manager"
-  description                 = "resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning."
-  priority                    = 140
+resource "azurerm_network_security_rule" "tw-monitor" {
+  name                        = "tw-monitor"
+  description                 = "monitor: Metrics and logs sent to Azure Monitor and Application Insights."
+  priority                    = 1810
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureResourceManager"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-storage-region" {
-  name                        = "tw-storage-region"
-  description                 = "storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co..."
-  priority                    = 150
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Storage.EastUS2"
+  destination_address_prefix  = "AzureMonitor"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
@@ -158,7 +143,7 @@ resource "azurerm_network_security_rule" "tw-storage-region" {
 resource "azurerm_network_security_rule" "tw-front-door" {
   name                        = "tw-front-door"
   description                 = "front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path)."
-  priority                    = 160
+  priority                    = 2720
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -170,17 +155,32 @@ resource "azurerm_network_security_rule" "tw-front-door" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-monitor" {
-  name                        = "tw-monitor"
-  description                 = "monitor: Metrics and logs sent to Azure Monitor and Application Insights."
-  priority                    = 170
+resource "azurerm_network_security_rule" "tw-aml-compute-management" {
+  name                        = "tw-aml-compute-management"
+  description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
+  priority                    = 3280
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Udp"
+  source_port_range           = "*"
+  destination_port_range      = "5831"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureMachineLearning"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-storage-region" {
+  name                        = "tw-storage-region"
+  description                 = "storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co..."
+  priority                    = 3290
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureMonitor"
+  destination_address_prefix  = "Storage.EastUS2"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

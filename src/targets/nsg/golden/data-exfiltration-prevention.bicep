@@ -27,6 +27,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-resource-manager'
+        properties: {
+          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureResourceManager'
+          access: 'Allow'
+          priority: 210
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-entra-id'
         properties: {
           description: 'entra-id: Sign-in and token requests to Microsoft Entra ID.'
@@ -39,21 +53,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureActiveDirectory'
           access: 'Allow'
-          priority: 100
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-aml-compute-management'
-        properties: {
-          description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
-          protocol: 'Udp'
-          sourcePortRange: '*'
-          destinationPortRange: '5831'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureMachineLearning'
-          access: 'Allow'
-          priority: 110
+          priority: 620
           direction: 'Outbound'
         }
       }
@@ -67,21 +67,21 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'BatchNodeManagement.EastUS2'
           access: 'Allow'
-          priority: 120
+          priority: 1300
           direction: 'Outbound'
         }
       }
       {
-        name: 'tw-resource-manager'
+        name: 'tw-aml-compute-management'
         properties: {
-          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
-          protocol: 'Tcp'
+          description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
+          protocol: 'Udp'
           sourcePortRange: '*'
-          destinationPortRange: '443'
+          destinationPortRange: '5831'
           sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureResourceManager'
+          destinationAddressPrefix: 'AzureMachineLearning'
           access: 'Allow'
-          priority: 130
+          priority: 3280
           direction: 'Outbound'
         }
       }

@@ -35,10 +35,25 @@ resource "azurerm_network_security_rule" "tw-deny-all-inbound" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-resource-manager" {
+  name                        = "tw-resource-manager"
+  description                 = "resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning."
+  priority                    = 210
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureResourceManager"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-entra-id" {
   name                        = "tw-entra-id"
   description                 = "entra-id: Sign-in and token requests to Microsoft Entra ID."
-  priority                    = 100
+  priority                    = 620
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -50,25 +65,10 @@ resource "azurerm_network_security_rule" "tw-entra-id" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-aml-compute-management" {
-  name                        = "tw-aml-compute-management"
-  description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
-  priority                    = 110
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Udp"
-  source_port_range           = "*"
-  destination_port_range      = "5831"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureMachineLearning"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-batch-management" {
   name                        = "tw-batch-management"
   description                 = "batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters."
-  priority                    = 120
+  priority                    = 1300
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -80,17 +80,17 @@ resource "azurerm_network_security_rule" "tw-batch-management" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-resource-manager" {
-  name                        = "tw-resource-manager"
-  description                 = "resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning."
-  priority                    = 130
+resource "azurerm_network_security_rule" "tw-aml-compute-management" {
+  name                        = "tw-aml-compute-management"
+  description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
+  priority                    = 3280
   direction                   = "Outbound"
   access                      = "Allow"
-  protocol                    = "Tcp"
+  protocol                    = "Udp"
   source_port_range           = "*"
-  destination_port_range      = "443"
+  destination_port_range      = "5831"
   source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureResourceManager"
+  destination_address_prefix  = "AzureMachineLearning"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

@@ -27,6 +27,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-resource-manager'
+        properties: {
+          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureResourceManager'
+          access: 'Allow'
+          priority: 210
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-entra-id'
         properties: {
           description: 'entra-id: Sign-in and token requests to Microsoft Entra ID.'
@@ -39,49 +53,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureActiveDirectory'
           access: 'Allow'
-          priority: 100
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-resource-manager'
-        properties: {
-          description: 'resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureResourceManager'
-          access: 'Allow'
-          priority: 110
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-storage-region'
-        properties: {
-          description: 'storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co...'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Storage.EastUS2'
-          access: 'Allow'
-          priority: 120
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-front-door'
-        properties: {
-          description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureFrontDoor.Frontend'
-          access: 'Allow'
-          priority: 130
+          priority: 620
           direction: 'Outbound'
         }
       }
@@ -99,7 +71,35 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureMachineLearning'
           access: 'Allow'
-          priority: 140
+          priority: 760
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-front-door'
+        properties: {
+          description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureFrontDoor.Frontend'
+          access: 'Allow'
+          priority: 2720
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-storage-region'
+        properties: {
+          description: 'storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'Storage.EastUS2'
+          access: 'Allow'
+          priority: 3290
           direction: 'Outbound'
         }
       }

@@ -35,25 +35,10 @@ resource "azurerm_network_security_rule" "tw-deny-all-inbound" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-entra-id" {
-  name                        = "tw-entra-id"
-  description                 = "entra-id: Sign-in and token requests to Microsoft Entra ID."
-  priority                    = 100
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["80", "443"]
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureActiveDirectory"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-resource-manager" {
   name                        = "tw-resource-manager"
   description                 = "resource-manager: Azure Resource Manager calls made by the SDK, the CLI and the service while provisioning."
-  priority                    = 110
+  priority                    = 210
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -65,17 +50,32 @@ resource "azurerm_network_security_rule" "tw-resource-manager" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-storage-region" {
-  name                        = "tw-storage-region"
-  description                 = "storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co..."
-  priority                    = 120
+resource "azurerm_network_security_rule" "tw-entra-id" {
+  name                        = "tw-entra-id"
+  description                 = "entra-id: Sign-in and token requests to Microsoft Entra ID."
+  priority                    = 620
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
-  destination_port_range      = "443"
+  destination_port_ranges     = ["80", "443"]
   source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Storage.EastUS2"
+  destination_address_prefix  = "AzureActiveDirectory"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-aml-service" {
+  name                        = "tw-aml-service"
+  description                 = "aml-service: Azure Machine Learning service APIs, RStudio and notebook language-service sessions."
+  priority                    = 760
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_ranges     = ["443", "8787", "18881"]
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureMachineLearning"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
@@ -83,7 +83,7 @@ resource "azurerm_network_security_rule" "tw-storage-region" {
 resource "azurerm_network_security_rule" "tw-front-door" {
   name                        = "tw-front-door"
   description                 = "front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path)."
-  priority                    = 130
+  priority                    = 2720
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -95,17 +95,17 @@ resource "azurerm_network_security_rule" "tw-front-door" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-aml-service" {
-  name                        = "tw-aml-service"
-  description                 = "aml-service: Azure Machine Learning service APIs, RStudio and notebook language-service sessions."
-  priority                    = 140
+resource "azurerm_network_security_rule" "tw-storage-region" {
+  name                        = "tw-storage-region"
+  description                 = "storage-region: Blob, queue and table storage in the workspace region, including the Batch-managed accounts (a data-exfiltration path: co..."
+  priority                    = 3290
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
-  destination_port_ranges     = ["443", "8787", "18881"]
+  destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureMachineLearning"
+  destination_address_prefix  = "Storage.EastUS2"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

@@ -22,21 +22,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'BatchNodeManagement.EastUS2'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 100
-          direction: 'Inbound'
-        }
-      }
-      {
-        name: 'tw-udr-aml-primary'
-        properties: {
-          description: 'udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet).'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '44224'
-          sourceAddressPrefix: 'AzureMachineLearning.EastUS2'
-          destinationAddressPrefix: 'VirtualNetwork'
-          access: 'Allow'
-          priority: 110
+          priority: 350
           direction: 'Inbound'
         }
       }
@@ -50,7 +36,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'BatchNodeManagement.CentralUS'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 120
+          priority: 2250
           direction: 'Inbound'
         }
       }
@@ -64,7 +50,21 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'AzureMachineLearning.CentralUS'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 130
+          priority: 3350
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'tw-udr-aml-primary'
+        properties: {
+          description: 'udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet).'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '44224'
+          sourceAddressPrefix: 'AzureMachineLearning.EastUS2'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 3750
           direction: 'Inbound'
         }
       }

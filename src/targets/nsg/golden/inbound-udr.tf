@@ -23,7 +23,7 @@ resource "azurerm_network_security_group" "nsg" {
 resource "azurerm_network_security_rule" "tw-udr-batch-primary" {
   name                        = "tw-udr-batch-primary"
   description                 = "udr-batch-primary: Batch management traffic from the primary region, routed around the firewall (next hop Internet)."
-  priority                    = 100
+  priority                    = 350
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -35,25 +35,10 @@ resource "azurerm_network_security_rule" "tw-udr-batch-primary" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-udr-aml-primary" {
-  name                        = "tw-udr-aml-primary"
-  description                 = "udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet)."
-  priority                    = 110
-  direction                   = "Inbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "44224"
-  source_address_prefix       = "AzureMachineLearning.EastUS2"
-  destination_address_prefix  = "VirtualNetwork"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-udr-batch-secondary" {
   name                        = "tw-udr-batch-secondary"
   description                 = "udr-batch-secondary: Batch management traffic from the secondary region, routed around the firewall (next hop Internet)."
-  priority                    = 120
+  priority                    = 2250
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -68,13 +53,28 @@ resource "azurerm_network_security_rule" "tw-udr-batch-secondary" {
 resource "azurerm_network_security_rule" "tw-udr-aml-secondary" {
   name                        = "tw-udr-aml-secondary"
   description                 = "udr-aml-secondary: Azure Machine Learning management traffic from the secondary region, routed around the firewall (next hop Internet)."
-  priority                    = 130
+  priority                    = 3350
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "44224"
   source_address_prefix       = "AzureMachineLearning.CentralUS"
+  destination_address_prefix  = "VirtualNetwork"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-udr-aml-primary" {
+  name                        = "tw-udr-aml-primary"
+  description                 = "udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet)."
+  priority                    = 3750
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "44224"
+  source_address_prefix       = "AzureMachineLearning.EastUS2"
   destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name

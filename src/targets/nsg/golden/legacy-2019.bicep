@@ -22,7 +22,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'BatchNodeManagement'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 100
+          priority: 2950
           direction: 'Inbound'
         }
       }
@@ -50,21 +50,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'Storage.EastUS2'
           access: 'Allow'
-          priority: 100
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-legacy-container-registry'
-        properties: {
-          description: 'legacy-container-registry: Azure Container Registry of the region. The 2019 article limits outbound to these tags without naming ports.'
-          protocol: '*'
-          sourcePortRange: '*'
-          destinationPortRange: '*'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'AzureContainerRegistry.EastUS2'
-          access: 'Allow'
-          priority: 110
+          priority: 2630
           direction: 'Outbound'
         }
       }
@@ -78,7 +64,21 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           destinationAddressPrefix: 'AzureMachineLearning'
           access: 'Allow'
-          priority: 120
+          priority: 3120
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-legacy-container-registry'
+        properties: {
+          description: 'legacy-container-registry: Azure Container Registry of the region. The 2019 article limits outbound to these tags without naming ports.'
+          protocol: '*'
+          sourcePortRange: '*'
+          destinationPortRange: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureContainerRegistry.EastUS2'
+          access: 'Allow'
+          priority: 3450
           direction: 'Outbound'
         }
       }

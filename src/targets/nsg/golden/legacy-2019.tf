@@ -23,7 +23,7 @@ resource "azurerm_network_security_group" "nsg" {
 resource "azurerm_network_security_rule" "tw-legacy-inbound-batch" {
   name                        = "tw-legacy-inbound-batch"
   description                 = "legacy-inbound-batch: Batch scheduling of runs on Machine Learning Compute nodes (2019 guidance)."
-  priority                    = 100
+  priority                    = 2950
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -53,7 +53,7 @@ resource "azurerm_network_security_rule" "tw-deny-all-inbound" {
 resource "azurerm_network_security_rule" "tw-legacy-storage" {
   name                        = "tw-legacy-storage"
   description                 = "legacy-storage: Azure Storage of the region. The 2019 article limits outbound to these tags without naming ports."
-  priority                    = 100
+  priority                    = 2630
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "*"
@@ -65,25 +65,10 @@ resource "azurerm_network_security_rule" "tw-legacy-storage" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-legacy-container-registry" {
-  name                        = "tw-legacy-container-registry"
-  description                 = "legacy-container-registry: Azure Container Registry of the region. The 2019 article limits outbound to these tags without naming ports."
-  priority                    = 110
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "*"
-  source_port_range           = "*"
-  destination_port_range      = "*"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "AzureContainerRegistry.EastUS2"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-legacy-aml" {
   name                        = "tw-legacy-aml"
   description                 = "legacy-aml: The Azure Machine Learning service. The 2019 article limits outbound to these tags without naming ports."
-  priority                    = 120
+  priority                    = 3120
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "*"
@@ -91,6 +76,21 @@ resource "azurerm_network_security_rule" "tw-legacy-aml" {
   destination_port_range      = "*"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "AzureMachineLearning"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-legacy-container-registry" {
+  name                        = "tw-legacy-container-registry"
+  description                 = "legacy-container-registry: Azure Container Registry of the region. The 2019 article limits outbound to these tags without naming ports."
+  priority                    = 3450
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_range      = "*"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureContainerRegistry.EastUS2"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

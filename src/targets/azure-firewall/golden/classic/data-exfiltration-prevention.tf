@@ -64,7 +64,7 @@ resource "azurerm_firewall_application_rule_collection" "tw-application" {
     name             = "exfiltration-hosts"
     description      = "exfiltration-hosts: Microsoft Container Registry, the studio and AutoML resources: the only hosts left open when storage goes through a s..."
     source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
-    target_fqdns     = [
+    target_fqdns = [
       "mcr.microsoft.com",
       "*.data.mcr.microsoft.com",
       "ml.azure.com",

@@ -90,7 +90,7 @@ resource "azurerm_firewall_application_rule_collection" "tw-application" {
     name             = "firewall-monitoring"
     description      = "firewall-monitoring: Metrics and diagnostics collection for Microsoft support."
     source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
-    target_fqdns     = [
+    target_fqdns = [
       "dc.applicationinsights.azure.com",
       "dc.applicationinsights.microsoft.com",
       "dc.services.visualstudio.com",

@@ -56,7 +56,7 @@ resource "azurerm_firewall_application_rule_collection" "tw-application" {
     name             = "k8s-aml-api"
     description      = "k8s-aml-api: Azure Machine Learning service API of the workspace region."
     source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
-    target_fqdns     = [
+    target_fqdns = [
       "*.workspace.eastus2.api.azureml.ms",
       "eastus2.experiments.azureml.net",
       "eastus2.api.azureml.ms",

@@ -136,7 +136,7 @@ resource "azurerm_firewall_application_rule_collection" "tw-application" {
     name             = "microsoft-storage-hosts"
     description      = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses."
     source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
-    target_fqdns     = [
+    target_fqdns = [
       "*.blob.core.windows.net",
       "*.queue.core.windows.net",
       "*.table.core.windows.net",

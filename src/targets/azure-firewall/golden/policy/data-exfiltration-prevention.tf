@@ -63,9 +63,9 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
     action   = "Allow"
 
     rule {
-      name              = "exfiltration-hosts"
-      description       = "exfiltration-hosts: Microsoft Container Registry, the studio and AutoML resources: the only hosts left open when storage goes through a s..."
-      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      name             = "exfiltration-hosts"
+      description      = "exfiltration-hosts: Microsoft Container Registry, the studio and AutoML resources: the only hosts left open when storage goes through a s..."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
       destination_fqdns = [
         "mcr.microsoft.com",
         "*.data.mcr.microsoft.com",

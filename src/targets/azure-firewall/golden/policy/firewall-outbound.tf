@@ -89,9 +89,9 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
     }
 
     rule {
-      name              = "firewall-monitoring"
-      description       = "firewall-monitoring: Metrics and diagnostics collection for Microsoft support."
-      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      name             = "firewall-monitoring"
+      description      = "firewall-monitoring: Metrics and diagnostics collection for Microsoft support."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
       destination_fqdns = [
         "dc.applicationinsights.azure.com",
         "dc.applicationinsights.microsoft.com",

@@ -135,9 +135,9 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
     }
 
     rule {
-      name              = "microsoft-storage-hosts"
-      description       = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses."
-      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      name             = "microsoft-storage-hosts"
+      description      = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
       destination_fqdns = [
         "*.blob.core.windows.net",
         "*.queue.core.windows.net",
