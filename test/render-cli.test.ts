@@ -49,6 +49,19 @@ describe('tagwall render', () => {
     expect(result.stdout).toContain('to outside');
   });
 
+  it('renders PAN-OS with EDL files into a directory, and check proves the files exact with --edl-dir', () => {
+    const dir = scratch();
+    const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
+    const rendered = tagwall('render', ...scenario, '--target', 'panos', '--format', 'set', '--tags', 'edl', '--edl-url', 'https://edl.example.com/lists', '-o', `${dir}/`);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'edl'))).toContain('AzureMachineLearning.txt');
+    const proved = tagwall('check', ...scenario, '--target', 'panos', '--config', join(dir, 'panos-config.set'), '--edl-dir', join(dir, 'edl'));
+    expect(proved.stdout).toMatch(/^ok: /);
+    expect(proved.code).toBe(0);
+    // Without the lists the rules point at, the proof cannot be made: an error, not a silent "nothing allowed".
+    expect(tagwall('check', ...scenario, '--target', 'panos', '--config', join(dir, 'panos-config.set')).code).toBe(2);
+  });
+
   it('reports what a target cannot express on stderr with a lost witness, and --strict exits 1 for it', () => {
     const loose = tagwall('render', '--requirements', WORKLOAD, '--target', 'nftables');
     expect(loose.code).toBe(0);
