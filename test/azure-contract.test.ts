@@ -9,6 +9,8 @@ import { checkContract, type ContractReport } from '../src/analysis/contract.js'
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { allowedPackets } from '../src/analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import { PacketSet } from '../src/model/packet-set.js';
+import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { requirementSetArbitrary } from '../src/targets/azure-common/arbitraries.test-support.js';
@@ -42,7 +44,10 @@ function expectUdrContract(requirements: RequirementSet, translate: TranslateCon
   const routed = allowedPackets(udrTarget.parseArtifacts(translation.artifacts, translate));
   const wanted = routedPackets(requirements, translate);
   expect(routed.difference(wanted).toString()).toBe('(no packets)');
-  if (!translation.diagnostics.some((diagnostic) => diagnostic.code === 'UDR_ROUTE_LIMIT')) expect(wanted.difference(routed).toString()).toBe('(no packets)');
+  // Complete up to diagnostics: what is not routed is exactly what the route-limit diagnostics say they left out.
+  const lost = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.code === 'UDR_ROUTE_LIMIT' && diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
+  expect(wanted.difference(routed).difference(lost).toString()).toBe('(no packets)');
+  expect(lost.difference(wanted.difference(routed)).toString()).toBe('(no packets)');
 }
 
 describe('every catalogue scenario in every cloud', () => {
@@ -77,5 +82,34 @@ describe('random requirement sets', () => {
   }
   it('udr', () => {
     fc.assert(fc.property(requirementSetArbitrary, (requirements) => expectUdrContract(requirements, public_)), { numRuns: 60 });
+  });
+});
+
+describe('route-table limits keep the contract (targets.md §2.5: 25 tag routes, 400 routes)', () => {
+  const public_ = context('Public');
+  const inbound = (id: string, tag: string) => ({
+    id,
+    direction: 'in' as const,
+    protocols: ProtocolSet.of(6),
+    ports: PortSet.of(443),
+    sources: [{ kind: 'service-tag' as const, name: tag }],
+    destinations: [{ kind: 'service-tag' as const, name: 'VirtualNetwork' }],
+    purpose: 'limit test',
+    conditions: [],
+    provenance: [],
+  });
+  it('more than 25 tags: 25 routes, the rest reported with their loss', () => {
+    const regions = ['EastUS', 'EastUS2', 'WestUS', 'WestUS2', 'WestUS3', 'CentralUS', 'NorthCentralUS', 'SouthCentralUS', 'WestCentralUS', 'CanadaCentral', 'CanadaEast', 'BrazilSouth', 'NorthEurope', 'WestEurope', 'UKSouth', 'UKWest', 'FranceCentral', 'GermanyWestCentral', 'SwitzerlandNorth', 'NorwayEast', 'SwedenCentral', 'JapanEast', 'JapanWest', 'KoreaCentral', 'AustraliaEast', 'AustraliaSoutheast', 'SoutheastAsia', 'EastAsia', 'CentralIndia', 'SouthAfricaNorth'];
+    const requirements: RequirementSet = { requirements: regions.map((region, index) => inbound(`r${index}`, `AzureMachineLearning.${region}`)) };
+    const translation = udrTarget.translate(requirements, public_);
+    expect(translation.diagnostics.filter((diagnostic) => diagnostic.code === 'UDR_ROUTE_LIMIT')).toHaveLength(regions.length - 25);
+    expectUdrContract(requirements, public_);
+  });
+  it('expanded prefixes past 400 routes: the rest reported with their loss', () => {
+    const requirements: RequirementSet = { requirements: [inbound('cloud', 'AzureCloud.EastUS')] };
+    const options = { format: 'arm', expand: true };
+    const translation = udrTarget.translate(requirements, { ...public_, options });
+    expect(translation.diagnostics.some((diagnostic) => diagnostic.code === 'UDR_ROUTE_LIMIT' && diagnostic.lost)).toBe(true);
+    expectUdrContract(requirements, { ...public_, options });
   });
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
+import { checkArmResource } from '../src/targets/azure-common/validate.js';
 import { allTargets } from '../src/targets/registry.js';
 import type { TargetOptionValues } from '../src/targets/target.js';
 
@@ -38,23 +39,31 @@ function validatorFor(type: string): ValidateFunction {
 }
 
 const AZURE_TARGETS = ['azure-firewall', 'azure-firewall-classic', 'nsg', 'udr'];
-const OPTION_SETS: TargetOptionValues[] = [{ format: 'arm' }, { format: 'arm', ipGroups: true, sku: 'premium', expand: true }];
+const REGION: Record<string, string> = { Public: 'eastus2', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+// Every option that changes the resources: IP Groups, Premium target URLs, IPv6 network rules, a narrower VNet,
+// expanded UDR prefixes, and an NSG resolve table.
+const OPTION_SETS: TargetOptionValues[] = [
+  { format: 'arm' },
+  { format: 'arm', ipGroups: true, sku: 'premium', expand: true, ipv6: true, vnet: '10.0.0.0/16, fd00::/48', resolve: 'pypi.org=151.101.0.223,2a04:4e42::223' },
+];
 
-describe('generated ARM resources validate against Microsoft.Network.NRP.json (2025-07-01)', () => {
-  const snapshot = defaultSnapshot('Public');
-  const context = { snapshot, resolver: expandedResolver(snapshot) };
+describe('generated ARM resources validate against Microsoft.Network.NRP.json (2025-07-01) and pass tagwall\'s own checks', () => {
   for (const target of allTargets().filter((candidate) => AZURE_TARGETS.includes(candidate.id))) {
     for (const options of OPTION_SETS) {
-      it(`${target.id} ${JSON.stringify(options)}`, () => {
+      it(`${target.id} ${JSON.stringify(options)}, every scenario in every cloud`, () => {
         let checked = 0;
         for (const scenario of SCENARIOS) {
-          const requirements = loadScenario(scenario.id, { region: 'eastus2' });
-          for (const artifact of target.translate(requirements, { ...context, options }).artifacts) {
-            const template = JSON.parse(artifact.content) as { resources: Array<{ type: string }> };
-            for (const resource of template.resources) {
-              const validate = validatorFor(resource.type);
-              expect(validate(resource), `${scenario.id} ${resource.type}: ${JSON.stringify(validate.errors?.[0])}`).toBe(true);
-              checked++;
+          for (const cloud of scenario.clouds) {
+            const snapshot = defaultSnapshot(cloud);
+            const requirements = loadScenario(scenario.id, { region: REGION[cloud]!, cloud, options: { privateEndpoint: true, customImages: true, hbiWorkspace: true } });
+            for (const artifact of target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options }).artifacts) {
+              const template = JSON.parse(artifact.content) as { resources: Array<{ type: string }> };
+              template.resources.forEach((resource, index) => {
+                const validate = validatorFor(resource.type);
+                expect(validate(resource), `${scenario.id} ${cloud} ${resource.type}: ${JSON.stringify(validate.errors?.[0])}`).toBe(true);
+                expect(checkArmResource(resource, `$.resources[${index}]`), `${scenario.id} ${cloud}`).toEqual([]);
+                checked++;
+              });
             }
           }
         }
@@ -75,5 +84,87 @@ describe('generated ARM resources validate against Microsoft.Network.NRP.json (2
     expect(validate(resource)).toBe(false);
     resource.properties.securityRules[0]!.properties.protocol = 'Tcp';
     expect(validate(resource)).toBe(true);
+  });
+});
+
+describe("tagwall's own checks catch what the schema lets through (targets.md §5)", () => {
+  const snapshot = defaultSnapshot('Public');
+  const context = { snapshot, resolver: expandedResolver(snapshot) };
+  type Resource = { type: string; properties: Record<string, unknown> } & Record<string, unknown>;
+  const generated = (target: string, scenario: string, options: TargetOptionValues = {}): Resource[] => {
+    const [artifact] = allTargets()
+      .find((candidate) => candidate.id === target)!
+      .translate(loadScenario(scenario, { region: 'eastus2' }), { ...context, options: { format: 'arm', ...options } }).artifacts;
+    return (JSON.parse(artifact!.content) as { resources: Resource[] }).resources;
+  };
+  /** The schema accepts the broken resource, tagwall's checks do not, and the problem names what broke. */
+  const expectCaught = (resource: Resource, mutate: (copy: Resource) => void, problem: RegExp): void => {
+    const copy = structuredClone(resource);
+    mutate(copy);
+    expect(validatorFor(copy.type)(copy), 'the schema alone accepts it').toBe(true);
+    expect(checkArmResource(copy).join('\n')).toMatch(problem);
+    expect(checkArmResource(resource)).toEqual([]);
+  };
+  type NsgRule = { name: string; properties: Record<string, unknown> };
+
+  it('NSG: names, priorities, port syntax, tags only in singular fields, one family per rule, 1,000 rules', () => {
+    const [nsg] = generated('nsg', 'compute-no-public-ip');
+    const rules = (copy: Resource) => copy.properties['securityRules'] as NsgRule[];
+    expectCaught(nsg!, (copy) => (rules(copy)[0]!.name = 'x'.repeat(81)), /securityRules\[0\]\.name: name 'x{81}' is not 1-80/);
+    expectCaught(nsg!, (copy) => (rules(copy)[0]!.name = 'bad name.'), /is not 1-80 characters/);
+    expectCaught(nsg!, (copy) => (rules(copy)[1]!.name = rules(copy)[0]!.name.toUpperCase()), /is used twice/);
+    expectCaught(nsg!, (copy) => (rules(copy)[0]!.properties['priority'] = 4097), /priority must be an integer 100-4096/);
+    expectCaught(nsg!, (copy) => (rules(copy)[1]!.properties['priority'] = rules(copy)[0]!.properties['priority']), /is also rule 0's/);
+    expectCaught(nsg!, (copy) => (rules(copy)[0]!.properties['destinationPortRange'] = '1-65536'), /'1-65536' is not a port/);
+    expectCaught(nsg!, (copy) => (rules(copy)[0]!.properties['destinationPortRange'] = '443,445'), /'443,445' is not a port/);
+    expectCaught(
+      nsg!,
+      (copy) => {
+        delete rules(copy)[0]!.properties['sourceAddressPrefix'];
+        rules(copy)[0]!.properties['sourceAddressPrefixes'] = ['Storage', '10.0.0.0/8'];
+      },
+      /service tags and \* go only in the singular field/,
+    );
+    expectCaught(nsg!, (copy) => Object.assign(rules(copy)[0]!.properties, { sourceAddressPrefix: '10.0.0.0/8', destinationAddressPrefix: '2001:db8::/32' }), /IPv4 and IPv6 prefixes in one rule/);
+    expectCaught(
+      nsg!,
+      (copy) => {
+        const [first] = rules(copy);
+        copy.properties['securityRules'] = Array.from({ length: 1001 }, (_, index) => ({ ...first!, name: `r${index}`, properties: { ...first!.properties, priority: 100 + index } }));
+      },
+      /1001 rules exceed 1000 per NSG/,
+    );
+  });
+
+  it('firewall policy: names, port syntax, no tag next to an address, only tags the firewall takes, URLs apart from FQDNs', () => {
+    const [group] = generated('azure-firewall', 'compute-no-public-ip');
+    type Rule = Record<string, unknown>;
+    const collections = (copy: Resource) => copy.properties['ruleCollections'] as Array<{ name: string; rules: Rule[] }>;
+    const network = (copy: Resource) => collections(copy)[0]!.rules[0]!;
+    const application = (copy: Resource) => collections(copy)[1]!.rules[0]!;
+    expectCaught(group!, (copy) => (network(copy)['name'] = 'has space'), /rules\[0\]\.name: name 'has space'/);
+    expectCaught(group!, (copy) => (collections(copy)[1]!.name = collections(copy)[0]!.name), /is used twice/);
+    expectCaught(group!, (copy) => (network(copy)['destinationPorts'] = ['70000']), /'70000' is not a port/);
+    expectCaught(group!, (copy) => (network(copy)['destinationAddresses'] = ['Storage.EastUS2', '20.0.0.0/24']), /service tags and addresses in one rule/);
+    expectCaught(group!, (copy) => (network(copy)['destinationAddresses'] = ['Internet']), /does not take the tag Internet/);
+    expectCaught(group!, (copy) => (network(copy)['sourceAddresses'] = ['VirtualNetwork']), /tags are destinations only/);
+    expectCaught(group!, (copy) => Object.assign(application(copy), { targetUrls: ['example.com/a/*'], terminateTLS: true }), /targetUrls and targetFqdns in one rule/);
+    expectCaught(group!, (copy) => Object.assign(application(copy), { targetFqdns: [], targetUrls: ['example.com/a/*'] }), /targetUrls need terminateTLS/);
+    expectCaught(group!, (copy) => Object.assign(application(copy), { targetFqdns: [], targetUrls: ['example.com/a?b=1'], terminateTLS: true }), /is not a target URL Azure takes/);
+  });
+
+  it('classic collections, IP Groups and route tables: names, priorities, 5,000 IPv4 entries, 25 tag routes, 400 routes', () => {
+    const [firewall] = generated('azure-firewall-classic', 'compute-no-public-ip');
+    expectCaught(firewall!, (copy) => ((copy.properties['networkRuleCollections'] as Array<{ name: string }>)[0]!.name = '_lead'), /name '_lead'/);
+    const [ipGroup] = generated('azure-firewall', 'compute-no-public-ip', { ipGroups: true, vnet: Array.from({ length: 12 }, (_, index) => `10.${index * 2}.0.0/16`).join(',') });
+    expect(ipGroup!.type).toBe('Microsoft.Network/ipGroups');
+    expectCaught(ipGroup!, (copy) => (copy.properties['ipAddresses'] = Array.from({ length: 5001 }, (_, index) => `10.${index >> 8}.${index & 255}.0/24`)), /holds 1-5000 entries, not 5001/);
+    expectCaught(ipGroup!, (copy) => (copy.properties['ipAddresses'] = ['2001:db8::/32']), /not an IPv4 address/);
+    const [table] = generated('udr', 'inbound-udr');
+    type Route = { name: string; properties: { addressPrefix: string; nextHopType: string } };
+    const route = (name: string, addressPrefix: string): Route => ({ name, properties: { addressPrefix, nextHopType: 'Internet' } });
+    expectCaught(table!, (copy) => (copy.properties['routes'] = Array.from({ length: 26 }, (_, index) => route(`t${index}`, `Tag${index}`))), /26 service-tag routes exceed 25/);
+    expectCaught(table!, (copy) => (copy.properties['routes'] = Array.from({ length: 401 }, (_, index) => route(`r${index}`, `10.${index >> 8}.${index & 255}.0/24`))), /401 routes exceed 400/);
+    expectCaught(table!, (copy) => (copy.properties['routes'] = [route('a', '10.0.0.0/8'), route('b', '10.0.0.0/8')]), /routed twice/);
   });
 });

@@ -11,6 +11,7 @@ import type { RequirementSet } from '../../model/requirement.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from './index.js';
 import { parseFirewallJson } from './parse.js';
+import { groupSizeDrafts } from './translate.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
@@ -76,6 +77,40 @@ describe('translation', () => {
     const premium = azureFirewallTarget.translate(url, { ...context, options: { sku: 'premium' } });
     expect(premium.artifacts[0]!.content).toContain('"raw.githubusercontent.com/org/repo/*"');
     expect(premium.artifacts[0]!.content).toContain('"terminateTLS": true');
+  });
+  it('reports URL paths a target URL cannot hold instead of rendering them (§1.3: no queries, * only at the end)', () => {
+    for (const path of ['/a?b=1', '/a*b/', '/a b/', '/caf\u00e9/']) {
+      const translation = azureFirewallTarget.translate(set([{ kind: 'url', pattern: parseHostPattern('example.com'), path }]), { ...context, options: { sku: 'premium' } });
+      const diagnostic = translation.diagnostics.find((entry) => entry.code === 'AZFW_URL_INEXPRESSIBLE');
+      expect(diagnostic?.lost?.isEmpty(), path).toBe(false);
+      expect(translation.artifacts[0]!.content).not.toContain('targetUrls');
+    }
+  });
+  it('expands the tags the firewall does not take (service-tags overview, 2023), regional forms too', () => {
+    const translation = azureFirewallTarget.translate(set([{ kind: 'service-tag', name: 'GatewayManager' }, { kind: 'service-tag', name: 'KustoAnalytics' }, { kind: 'service-tag', name: 'AzureMonitor' }]), context);
+    const rules = JSON.parse(translation.artifacts[0]!.content).resources[0].properties.ruleCollections[0].rules as Array<{ destinationAddresses: string[] }>;
+    expect(rules[0]!.destinationAddresses).toEqual(['AzureMonitor']);
+    expect(rules[1]!.destinationAddresses.some((entry) => /GatewayManager|KustoAnalytics/.test(entry))).toBe(false);
+    expect(translation.diagnostics.map((entry) => entry.code)).toContain('AZFW_TAG_EXPANDED');
+  });
+  it('warns when the rule collection group outgrows 1 MB, and errs past 2 MB (§1.5)', () => {
+    const arm = (bytes: number) => JSON.stringify({ resources: [{ type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups', properties: { pad: 'x'.repeat(bytes) } }] });
+    expect(groupSizeDrafts(arm(1000))).toEqual([]);
+    expect(groupSizeDrafts(arm(1.5 * 1024 * 1024)).map((draft) => [draft.code, draft.severity])).toEqual([['AZFW_GROUP_SIZE_LIMIT', 'warning']]);
+    expect(groupSizeDrafts(arm(2.5 * 1024 * 1024)).map((draft) => [draft.code, draft.severity])).toEqual([['AZFW_GROUP_SIZE_LIMIT', 'error']]);
+  });
+  it('gives Terraform labels that stay apart when names differ only in . and _, and lets Bicep infer IP Group dependencies', () => {
+    const base = set([{ kind: 'service-tag', name: 'AzureMonitor' }]).requirements[0]!;
+    const many = AddressSet.fromStrings(Array.from({ length: 12 }, (_, index) => `10.${index}.0.0/24`));
+    const requirements: RequirementSet = { requirements: [{ ...base, id: 'a.b', sources: [{ kind: 'addresses', addresses: many }] }, { ...base, id: 'a_b', sources: [{ kind: 'addresses', addresses: many.union(AddressSet.parse('10.99.0.0/24')) }] }] };
+    const terraform = azureFirewallTarget.translate(requirements, { ...context, options: { format: 'terraform', ipGroups: true } }).artifacts[0]!.content;
+    const labels = [...terraform.matchAll(/resource "azurerm_ip_group" "([^"]+)"/g)].map((match) => match[1]);
+    expect(labels).toHaveLength(2);
+    expect(new Set(labels).size).toBe(2);
+    for (const label of labels) expect(terraform).toContain(`azurerm_ip_group.${label}.id`);
+    const bicep = azureFirewallTarget.translate(requirements, { ...context, options: { format: 'bicep', ipGroups: true } }).artifacts[0]!.content;
+    expect(bicep).toContain('ipGroup1.id');
+    expect(bicep).not.toContain('dependsOn');
   });
   it('moves long address lists into IP Groups when asked', () => {
     const many = AddressSet.fromStrings(Array.from({ length: 40 }, (_, index) => `10.${index}.0.0/24`));

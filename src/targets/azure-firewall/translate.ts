@@ -354,7 +354,7 @@ export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet,
  * group's compact JSON. Splitting it over several groups would need their priorities and a serial deployment (§1.8),
  * so tagwall reports it instead; IP Groups (option ipGroups) take the address lists out of the group.
  */
-function groupSizeDrafts(arm: string): DraftDiagnostic[] {
+export function groupSizeDrafts(arm: string): DraftDiagnostic[] {
   const template = JSON.parse(arm) as { resources: Array<{ type: string; properties: unknown }> };
   const group = template.resources.find((resource) => resource.type === RCG_TYPE);
   const bytes = Buffer.byteLength(JSON.stringify(group?.properties ?? {}), 'utf8');

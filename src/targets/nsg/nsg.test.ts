@@ -6,6 +6,7 @@ import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, scenarioIds } from '../../catalogue/index.js';
 import { TagwallError } from '../../errors.js';
+import { AddressSet } from '../../model/address-set.js';
 import { parsePacket } from '../../model/packet.js';
 import type { RequirementSet } from '../../model/requirement.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
@@ -86,8 +87,8 @@ describe('translation', () => {
     const base = loadScenario('compute-no-public-ip', { region: 'eastus2' });
     const before = priorities(base);
     const variants: RequirementSet[] = [
-      ...[{ privateEndpoint: true }, { customImages: true }, { hbiWorkspace: true }, { userManagedDependencies: true }, { firewallToStoragePrivateEndpoint: true }].map((options) =>
-        loadScenario('compute-no-public-ip', { region: 'eastus2', options }),
+      ...['privateEndpoint', 'customImages', 'hbiWorkspace', 'userManagedDependencies', 'firewallToStoragePrivateEndpoint'].map((option) =>
+        loadScenario('compute-no-public-ip', { region: 'eastus2', options: { [option]: true } }),
       ),
       { ...base, requirements: [{ ...base.requirements[0]!, id: 'added-first' }, ...base.requirements] },
     ];
@@ -124,6 +125,20 @@ describe('translation', () => {
     expect(Math.min(...many)).toBeGreaterThanOrEqual(100);
     expect(Math.max(...many)).toBeLessThan(4096);
     expect(many.filter((priority) => priority % 10 === 0)).toHaveLength(400);
+  });
+
+  it('splits more than 4,000 prefixes over rules, one family each, and warns about the per-NSG count (§2.4)', () => {
+    const v4 = Array.from({ length: 4100 }, (_, index) => `10.${index >> 8}.${index & 255}.${index % 2 ? 1 : 3}/32`);
+    const requirement = { ...loadScenario('compute-no-public-ip', { region: 'eastus2' }).requirements.find((entry) => entry.direction === 'out')!, id: 'wide' };
+    const requirements: RequirementSet = {
+      requirements: [{ ...requirement, sources: [{ kind: 'any' }], destinations: [{ kind: 'addresses', addresses: AddressSet.fromStrings([...v4, '2001:db8::/48']) }] }],
+    };
+    const translation = nsgTarget.translate(requirements, { snapshot, resolver, options: {} });
+    const rules = (JSON.parse(translation.artifacts[0]!.content) as { resources: Array<{ properties: { securityRules: Array<{ name: string; properties: Record<string, unknown> }> } }> }).resources[0]!.properties.securityRules.filter((rule) => rule.name.startsWith('tw-wide'));
+    const sizes = rules.map((rule) => ((rule.properties['destinationAddressPrefixes'] as string[] | undefined) ?? [rule.properties['destinationAddressPrefix']]).length).sort((a, b) => a - b);
+    expect(sizes).toEqual([1, 100, 4000]);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).toContain('NSG_PREFIX_LIMIT');
+    expect(nsgTarget.translate({ requirements: [requirement] }, { snapshot, resolver, options: {} }).diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_PREFIX_LIMIT');
   });
 
   it('reports FQDN requirements as lost, or uses an explicit resolve table with a warning', () => {
