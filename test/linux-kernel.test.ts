@@ -4,6 +4,7 @@
  * veth link and the kernel's verdicts are compared with tagwall's for witness packets inside and outside the
  * allowed set. Skipped, with the reason, where there is no root or no netfilter tools.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/analysis/questions.js';
 import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
@@ -117,6 +118,61 @@ describe.each([iptablesTarget, nftablesTarget])('$id in a network namespace', (t
   });
 });
 
+// ─── every scenario × every option combination passes the tools' own checks ─────────────────────────────
+
+const REGIONS: Readonly<Record<string, string>> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+
+/** Every combination of the options that change the rendered text (chain hook, fqdn, log + counters, default action). */
+function optionCombinations(target: Target): TargetOptionValues[] {
+  const combos: TargetOptionValues[] = [];
+  const hooks: TargetOptionValues[] = [{}, { chainHook: 'input' }, { chainHook: 'output' }, { chainHook: 'forward', interface: 'eth1' }];
+  for (const hook of hooks) {
+    for (const fqdn of ['none', 'dnsmasq']) {
+      for (const extras of [false, true]) {
+        for (const defaultAction of target.id === 'iptables' ? ['drop', 'return'] : ['drop']) {
+          combos.push({ ...hook, fqdn, log: extras, counters: extras, defaultAction });
+        }
+      }
+    }
+  }
+  return combos;
+}
+
+/** Checks a translation with the tools (`nft -c -f`; `ipset restore` then `iptables-restore --test`), loading nothing. */
+function toolCheck(target: Target, translation: Translation, ns: Namespace): void {
+  if (target.id === 'nftables') {
+    ns.run('nft', ['-c', '-f', ns.file('tagwall.nft', artifact(translation, 'tagwall.nft').content)]);
+    return;
+  }
+  ns.run('ipset', ['restore', '-exist'], artifact(translation, 'ipsets.save').content);
+  for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
+    const content = artifact(translation, name).content;
+    ns.run(tool, [...(content.includes('--noflush') ? ['--noflush'] : []), '--test', ns.file(name, content)]);
+  }
+}
+
+const SCENARIO_CLOUDS = SCENARIOS.flatMap((scenario) => scenario.clouds.map((cloud) => ({ scenario: scenario.id, cloud })));
+
+describe.each([iptablesTarget, nftablesTarget])('$id: the tools accept every rendering', (target) => {
+  it.skipIf(unavailable !== undefined).each(SCENARIO_CLOUDS)(`$scenario in $cloud, every option combination on Public${skipNote}`, ({ scenario, cloud }) => {
+    const snapshotOfCloud = defaultSnapshot(cloud);
+    const requirements = loadScenario(scenario, { region: REGIONS[cloud]!, cloud });
+    const ns = new Namespace('chk');
+    try {
+      for (const options of cloud === 'Public' ? optionCombinations(target) : [{}]) {
+        const translation = target.translate(requirements, { snapshot: snapshotOfCloud, resolver: expandedResolver(snapshotOfCloud), options });
+        try {
+          toolCheck(target, translation, ns);
+        } catch (failure) {
+          throw new Error(`${JSON.stringify(options)}: ${(failure as Error).message}`);
+        }
+      }
+    } finally {
+      ns.delete();
+    }
+  }, 60_000);
+});
+
 describe('reloading a rendered ruleset', () => {
   const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });
   const exact = (target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues): void => {
@@ -171,6 +227,88 @@ describe('reloading a rendered ruleset', () => {
       ns.run('nft', ['add', 'element', 'inet', 'tagwall', set, '{ 1.0.0.0/8 }']);
       runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'tagwall.nft').content, 'load').replace(/ \(check first: .*\)$/, ''));
       exact(nftablesTarget, translation, ns, {});
+    } finally {
+      ns.delete();
+    }
+  });
+});
+
+// ─── hand-written rulesets: the parsers against the kernel's own reading ──────────────────────────────────
+
+const fixture = (name: string): { content: string; file: string } => ({ content: readFileSync(new URL(`../fixtures/linux/${name}`, import.meta.url), 'utf8'), file: name });
+
+interface IptablesFixture {
+  readonly v4?: string;
+  readonly v6?: string;
+  readonly ipset?: string;
+  readonly options: TargetOptionValues;
+}
+
+const IPTABLES_FIXTURES: readonly IptablesFixture[] = [
+  { v4: 'debian-host.rules', v6: 'debian-host-v6.rules', options: { interface: 'eth0' } },
+  { v4: 'docker-host.rules', ipset: 'docker-host.ipset', options: { chainHook: 'forward', interface: 'docker0', outsideInterface: 'eth0' } },
+  { v4: 'restore-hand-written.rules', options: {} },
+  { v4: 'hand-written.rules', v6: 'hand-written-v6.rules', ipset: 'hand-written.ipset', options: {} },
+];
+
+function parseIptablesTexts(v4: { content: string; file: string } | undefined, v6: { content: string; file: string } | undefined, ipset: { content: string; file: string } | undefined, options: TargetOptionValues): PacketSet {
+  const [first, ...rest] = [v4, v6].filter((text) => text !== undefined);
+  return allowedPackets(
+    iptablesTarget.parse(
+      { ...first!, companions: { ...(rest[0] ? { ip6tables: rest[0] } : {}), ...(ipset ? { ipsets: ipset } : {}) } },
+      { resolver, options },
+    ),
+  );
+}
+
+describe('hand-written rulesets through the kernel', () => {
+  it.skipIf(unavailable !== undefined).each(IPTABLES_FIXTURES)(`iptables $v4 $v6: parsing the file and parsing what iptables-save prints after loading it agree${skipNote}`, ({ v4, v6, ipset, options }) => {
+    const ns = new Namespace('fix');
+    try {
+      const files = { v4: v4 ? fixture(v4) : undefined, v6: v6 ? fixture(v6) : undefined, ipset: ipset ? fixture(ipset) : undefined };
+      if (files.ipset) ns.run('ipset', ['restore'], files.ipset.content);
+      if (files.v4) ns.run('iptables-restore', [ns.file('v4.rules', files.v4.content)]);
+      if (files.v6) ns.run('ip6tables-restore', [ns.file('v6.rules', files.v6.content)]);
+      const saved = {
+        v4: files.v4 ? { content: ns.run('iptables-save', ['-t', 'filter']), file: 'iptables-save' } : undefined,
+        v6: files.v6 ? { content: ns.run('ip6tables-save', ['-t', 'filter']), file: 'ip6tables-save' } : undefined,
+        ipset: files.ipset ? { content: ns.run('ipset', ['save']), file: 'ipset-save' } : undefined,
+      };
+      const fromFile = parseIptablesTexts(files.v4, files.v6, files.ipset, options);
+      const fromKernel = parseIptablesTexts(saved.v4, saved.v6, saved.ipset, options);
+      expect(fromFile.isEmpty()).toBe(false);
+      expect({ onlyKernel: fromKernel.difference(fromFile).toString(), onlyFile: fromFile.difference(fromKernel).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFile: '(no packets)' });
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it.skipIf(unavailable !== undefined).each(['workstation.nft', 'hand-written.nft'])(`nftables %s: parsing the file and parsing what nft list ruleset prints after loading it agree${skipNote}`, (name) => {
+    const ns = new Namespace('nfx');
+    try {
+      const file = fixture(name);
+      ns.run('nft', ['-f', ns.file(name, file.content)]);
+      const listed = ns.run('nft', ['list', 'ruleset']);
+      const fromFile = allowedPackets(nftablesTarget.parse(file, { resolver, options: {} }));
+      const fromKernel = allowedPackets(nftablesTarget.parse({ content: listed, file: 'nft-list-ruleset' }, { resolver, options: {} }));
+      expect(fromFile.equals(PacketSet.ALL)).toBe(false);
+      expect({ onlyKernel: fromKernel.difference(fromFile).toString(), onlyFile: fromFile.difference(fromKernel).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFile: '(no packets)' });
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it.skipIf(unavailable !== undefined)(`an ip6tables ruleset read by the iptables parser and, as iptables-nft stores it, by the nft parser agree${skipNote}`, () => {
+    const ns = new Namespace('crs');
+    try {
+      const file = fixture('debian-host-v6.rules');
+      ns.run('ip6tables-restore', [ns.file('v6.rules', file.content)]);
+      const options = { interface: 'eth0' };
+      const ipv6 = PacketSet.of({ src: AddressSet.allOf('ipv6'), dst: AddressSet.allOf('ipv6') });
+      const viaIptables = parseIptablesTexts(undefined, file, undefined, options).intersection(ipv6);
+      const viaNft = allowedPackets(nftablesTarget.parse({ content: ns.run('nft', ['list', 'ruleset']), file: 'nft-list-ruleset' }, { resolver, options })).intersection(ipv6);
+      expect(viaIptables.isEmpty()).toBe(false);
+      expect({ onlyNft: viaNft.difference(viaIptables).toString(), onlyIptables: viaIptables.difference(viaNft).toString() }).toEqual({ onlyNft: '(no packets)', onlyIptables: '(no packets)' });
     } finally {
       ns.delete();
     }

@@ -3,7 +3,8 @@
  * dimension of the packet model, conditions the model has no dimension for follow fixed rules:
  * - connection state: the model's packets open flows, so they are NEW; a state match holds iff it admits NEW.
  * - interfaces: the model's packets carry none. Loopback never carries them (they cross a real interface); any
- *   other name needs the `interface` option (the interface workload traffic uses), else TW_UNSUPPORTED_CONFIG.
+ *   other name needs the `interface` option (the interface workload traffic uses), else TW_UNSUPPORTED_CONFIG. On
+ *   a router (forward) a name on the outside needs `outsideInterface` as well: the model cannot tell otherwise.
  */
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
@@ -104,8 +105,21 @@ function interfaceDirections(match: InterfaceMatch, hook: Hook, options: Netfilt
       `the rule matches interface '${match.name}', and tagwall's packets carry no interface: pass interface=NAME (the interface workload traffic uses)`,
       { location: { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) } },
     );
+  } else if (hook === 'forward') {
+    // A router: outbound enters by the workload interface and leaves by the outside one, inbound the other way round.
+    const workload = options.interface;
+    admitted = judged.filter((direction) => {
+      const name = (match.kind === 'in') === (direction === 'out') ? workload : options.outsideInterface;
+      if (name !== undefined) return interfaceMatches(match.name, name);
+      // The outside interface is not known: only the workload's own name is known not to be it.
+      if (match.name === workload) return false;
+      throw new TagwallError(
+        'TW_UNSUPPORTED_CONFIG',
+        `the rule matches ${match.kind === 'in' ? 'input' : 'output'} interface '${match.name}' on the outside of the router: pass outsideInterface=NAME (the interface the other side uses)`,
+        { location: { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) } },
+      );
+    });
   } else if (!interfaceMatches(match.name, options.interface)) admitted = [];
-  else if (hook === 'forward') admitted = match.kind === 'in' ? ['out'] : ['in'];
   else admitted = judged;
   return match.negated ? judged.filter((direction) => !admitted.includes(direction)) : admitted;
 }

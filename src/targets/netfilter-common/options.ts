@@ -14,6 +14,11 @@ export interface NetfilterOptions {
   readonly chainHook: ChainHook;
   /** The workload-side interface; needed by `forward`, where it tells outbound (`-i IF`) from inbound (`-o IF`). */
   readonly interface: string | undefined;
+  /**
+   * Parsing with `forward`: the interface the other side of the router uses (outbound leaves by it, inbound arrives
+   * by it). Only needed when rules name interfaces other than `interface`.
+   */
+  readonly outsideInterface: string | undefined;
   /** `none` (default): FQDN requirements are reported lost; `dnsmasq`: also emit dnsmasq-fed sets and a config. */
   readonly fqdn: 'none' | 'dnsmasq';
   /** Log what falls through to the default action. */
@@ -41,15 +46,22 @@ const INTERFACE_NAME = /^[A-Za-z0-9_.:@+-]{1,15}$/;
 
 export function netfilterOptions(options: TargetOptionValues, target: string): NetfilterOptions {
   const chainHook = choice(options, 'chainHook', CHAIN_HOOKS, 'host', target);
-  const rawInterface = options['interface'];
-  const iface = typeof rawInterface === 'string' && rawInterface.trim() !== '' ? rawInterface.trim() : undefined;
-  if (iface !== undefined && !INTERFACE_NAME.test(iface)) throw invalid(target, `interface '${iface}' is not an interface name`);
+  const interfaceOption = (key: string): string | undefined => {
+    const raw = options[key];
+    const name = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    if (name !== undefined && !INTERFACE_NAME.test(name)) throw invalid(target, `${key} '${name}' is not an interface name`);
+    return name;
+  };
+  const iface = interfaceOption('interface');
+  const outsideInterface = interfaceOption('outsideInterface');
+  if (outsideInterface !== undefined && outsideInterface === iface) throw invalid(target, 'outsideInterface must differ from interface');
   if (chainHook === 'forward' && iface === undefined) {
     throw invalid(target, 'chainHook forward needs interface=NAME (the workload-side interface) to tell outbound from inbound');
   }
   return {
     chainHook,
     interface: iface,
+    outsideInterface,
     fqdn: choice(options, 'fqdn', ['none', 'dnsmasq'] as const, 'none', target),
     log: booleanOption(options, 'log', target),
     counters: booleanOption(options, 'counters', target),

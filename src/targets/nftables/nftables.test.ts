@@ -87,6 +87,50 @@ describe('parsing nft list ruleset output', () => {
   });
 });
 
+describe('a realistic hand-written nft ruleset (nftables wiki workstation style)', () => {
+  const workstation = readFileSync(new URL('../../../fixtures/linux/workstation.nft', import.meta.url), 'utf8');
+  const allowed = allowedPackets(nftablesTarget.parse({ content: workstation, file: 'workstation.nft' }, { resolver, options: {} }));
+  it('reads ct state vmap, iif, typeof and port sets, ICMPv6 names, reject variants and a jump that returns', () => {
+    expect(allowed.has(parsePacket('in tcp 192.168.1.7:40000 -> 10.0.0.4:8080'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 192.168.2.7:40000 -> 10.0.0.4:8080'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:443'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp [2001:db8::1]:40000 -> [fd00::4]:443'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=135 code=0'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=133 code=0'))).toBe(false);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1'))).toBe(true);
+    expect(allowed.has(parsePacket('in udp 10.1.1.1:40000 -> 10.0.0.4:161'))).toBe(false);
+    expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.25:25'))).toBe(true);
+    expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.26:25'))).toBe(false);
+    expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 198.51.100.1:25'))).toBe(true);
+  });
+  it('lets a `new` entry of a ct state vmap decide', () => {
+    const text = 'table inet t {\n chain i {\n  type filter hook input priority 0; policy drop;\n  tcp dport 22 ct state vmap { new : accept, invalid : drop }\n }\n}\n';
+    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:23'))).toBe(false);
+  });
+  it('ignores a dormant table, as the kernel does', () => {
+    const text = 'table inet t {\n flags dormant\n chain i {\n  type filter hook input priority 0; policy drop;\n }\n}\n';
+    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:22'))).toBe(true);
+  });
+  it('refuses, with the line, sets and states it would otherwise misread', () => {
+    const bad = (body: string): TagwallError => error(() => nftablesTarget.parse({ content: `table inet t {\n${body}\n}\n`, file: 'f.nft' }, { resolver, options: {} }));
+    expect(bad('\tset s {\n\t\ttype ipv4_addr . inet_service\n\t}')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 3 } });
+    expect(bad('\tset s {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t}')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
+    expect(bad('\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tct state newish accept\n\t}').message).toContain("'newish'");
+    expect(bad('\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tct state vmap { bogus : accept }\n\t}')).toMatchObject({ location: { line: 4 } });
+    expect(bad('\tset p {\n\t\ttype inet_service\n\t\telements = { 22 }\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tip saddr @p accept\n\t}')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 8 } });
+    expect(bad('\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tip saddr 1.2.3.4 xt match set accept\n\t}')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
+  });
+  it('reads the older `reject with icmp type NAME` spelling', () => {
+    const text = 'table inet t {\n chain i {\n  type filter hook input priority 0; policy accept;\n  udp dport 26 reject with icmp type port-unreachable\n }\n}\n';
+    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    expect(set.has(parsePacket('in udp 1.2.3.4:40000 -> 10.0.0.4:26'))).toBe(false);
+    expect(set.has(parsePacket('in udp 1.2.3.4:40000 -> 10.0.0.4:27'))).toBe(true);
+  });
+});
+
 describe('golden files', () => {
   for (const scenario of SCENARIOS) {
     it(scenario.id, async () => {
