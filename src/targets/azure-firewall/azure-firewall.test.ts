@@ -78,6 +78,19 @@ describe('translation', () => {
     expect(premium.artifacts[0]!.content).toContain('"raw.githubusercontent.com/org/repo/*"');
     expect(premium.artifacts[0]!.content).toContain('"terminateTLS": true');
   });
+  it('Terraform: destination_urls (with terminate_tls) and destination_fqdns never share a rule block', () => {
+    const mixed = set([
+      { kind: 'url', pattern: parseHostPattern('raw.githubusercontent.com'), path: '/org/repo/' },
+      { kind: 'host', pattern: parseHostPattern('example.com') },
+    ]);
+    const terraform = azureFirewallTarget.translate(mixed, { ...context, options: { sku: 'premium', format: 'terraform' } }).artifacts[0]!.content;
+    const blocks = terraform.split(/\n\s*rule \{/).slice(1);
+    const withUrls = blocks.filter((block) => block.includes('destination_urls'));
+    expect(withUrls).toHaveLength(1);
+    expect(withUrls[0]).toMatch(/terminate_tls\s+= true/);
+    expect(withUrls[0]).not.toContain('destination_fqdns');
+    expect(blocks.filter((block) => block.includes('destination_fqdns = ["example.com"]'))).toHaveLength(1);
+  });
   it('reports URL paths a target URL cannot hold instead of rendering them (§1.3: no queries, * only at the end)', () => {
     for (const path of ['/a?b=1', '/a*b/', '/a b/', '/caf\u00e9/']) {
       const translation = azureFirewallTarget.translate(set([{ kind: 'url', pattern: parseHostPattern('example.com'), path }]), { ...context, options: { sku: 'premium' } });
