@@ -538,79 +538,80 @@ export function compactBoxes(input: readonly Box[]): readonly Box[] {
 
 // ─── witnesses ───────────────────────────────────────────────────────────────────────────────────────────
 
-const PROTOCOL_PREFERENCE = [TCP, UDP, ICMP, ICMPV6];
+/** IPv6 boxes may hold ICMP (1) too (`PacketSet.of` puts both ICMPs in one class), but ICMPv6 is what v6 hosts send. */
+const PROTOCOL_PREFERENCE: Readonly<Record<Family, readonly number[]>> = { ipv4: [TCP, UDP, ICMP, ICMPV6], ipv6: [TCP, UDP, ICMPV6, ICMP] };
 const PORT_PREFERENCE = [443, 80, 22];
+/** Echo request, the ICMP message a reader recognises: type 8 for ICMP (RFC 792), 128 for ICMPv6 (RFC 4443 §4.1). */
+const ECHO_REQUEST: Readonly<Record<number, number>> = { [ICMP]: 8 << 8, [ICMPV6]: 128 << 8 };
 /** Private blocks in the order a witness prefers them: 172.16/12 reads as "a VNet address" in Azure docs. */
 const PRIVATE_BLOCKS: readonly AddressSet[] = ['172.16.0.0/12', '10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'].map((cidr) =>
   AddressSet.parse(cidr),
 );
-/** Not "public": private, shared, loopback, link-local, documentation, multicast and reserved blocks. */
+/**
+ * Not "public": private, shared, loopback, link-local, documentation, multicast and reserved blocks (RFC 6890).
+ * For IPv6 everything outside global unicast 2000::/3 (RFC 4291 §2.4): ULA, link-local, multicast, the discard
+ * prefix symbolic atoms live in, and the unassigned rest, so a witness never reads `100:0:0:1::`.
+ */
 const NON_PUBLIC = AddressSet.parse(
   '0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.0.0.0/24, 192.0.2.0/24, ' +
     '192.168.0.0/16, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, 224.0.0.0/3, ' +
-    '::/8, 100::/64, 2001:db8::/32, fc00::/7, fe80::/10, ff00::/8',
+    '::/3, 4000::/2, 8000::/1, 2001:db8::/32',
 );
 
-/** First value of the first of `preferred` that the set holds, else its smallest value. */
-function pickNumber(values: IntervalSet, preferred: readonly number[]): { value: number; rank: number } {
-  for (let rank = 0; rank < preferred.length; rank++) {
-    if (values.hasNumber(preferred[rank]!)) return { value: preferred[rank]!, rank };
+/** First of `preferred` that the set holds, else its smallest value. */
+function pickNumber(values: IntervalSet, preferred: readonly number[]): number {
+  return preferred.find((value) => values.hasNumber(value)) ?? values.bounds[0]!;
+}
+
+/** First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all. */
+function pickAddress(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): string {
+  for (const block of prefer) {
+    const candidates = values.intersection(block.of(family));
+    if (!candidates.isEmpty()) return formatAddress(family, candidates.lo(0));
   }
-  return { value: values.bounds[0]!, rank: preferred.length };
+  const outside = avoid ? values.difference(avoid.of(family)) : undefined;
+  return formatAddress(family, outside && !outside.isEmpty() ? outside.lo(0) : values.lo(0));
 }
 
 /**
- * First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first
- * address at all. The rank says which (lower reads better) so witnesses of different boxes can be compared.
+ * The most readable packet of one box. A box is a product, so choosing each dimension's best value on its own
+ * gives the box's best packet under `packetScore`, whose order of criteria this follows.
  */
-function pickAddress(
-  values: IntervalSet,
-  family: Family,
-  prefer: readonly AddressSet[],
-  avoid: AddressSet | undefined,
-): { address: string; rank: number } {
-  for (const block of prefer) {
-    const candidates = values.intersection(block.of(family));
-    if (!candidates.isEmpty()) return { address: formatAddress(family, candidates.lo(0)), rank: 0 };
-  }
-  const outside = avoid ? values.difference(avoid.of(family)) : undefined;
-  if (outside && !outside.isEmpty()) return { address: formatAddress(family, outside.lo(0)), rank: 1 };
-  return { address: formatAddress(family, values.lo(0)), rank: 2 };
-}
-
 function witnessOf(box: Box): { packet: Packet; score: number[] } {
   const direction: Direction = box.directions & DIRECTION_BIT.out ? 'out' : 'in';
-  const protocol = pickNumber(box.protocols.intervals, PROTOCOL_PREFERENCE);
+  const protocol = pickNumber(box.protocols.intervals, PROTOCOL_PREFERENCE[box.family]);
   // Outbound: from a private address to a public one; inbound the other way round.
   const src = pickAddress(box.src, box.family, direction === 'out' ? PRIVATE_BLOCKS : [], direction === 'in' ? NON_PUBLIC : undefined);
   const dst = pickAddress(box.dst, box.family, direction === 'in' ? PRIVATE_BLOCKS : [], direction === 'out' ? NON_PUBLIC : undefined);
-  const host = box.hosts.witness()!.host;
+  // A network-layer packet (no host name, no path) reads best when the set has one.
+  const host = box.hosts.has(undefined) ? undefined : box.hosts.witness()!.host;
   const path = box.paths.witness()!.path;
   let ports: Pick<Packet, 'srcPort' | 'dstPort' | 'icmp'> = {};
-  let portRank = 0;
   if (box.portClass === 'ports') {
-    const dstPort = pickNumber(box.dstPorts, PORT_PREFERENCE);
-    const srcPort = pickNumber(box.srcPorts, [DEFAULT_SOURCE_PORT]);
-    ports = { srcPort: srcPort.value, dstPort: dstPort.value };
-    portRank = dstPort.rank * 2 + srcPort.rank;
+    ports = { srcPort: pickNumber(box.srcPorts, [DEFAULT_SOURCE_PORT]), dstPort: pickNumber(box.dstPorts, PORT_PREFERENCE) };
   } else if (box.portClass === 'icmp') {
-    const typeCode = pickNumber(box.dstPorts, [8 << 8, 128 << 8]); // echo request (ICMP 8, ICMPv6 128)
-    ports = { icmp: { type: typeCode.value >> 8, code: typeCode.value & 255 } };
-    portRank = typeCode.rank;
+    const echo = ECHO_REQUEST[protocol];
+    const typeCode = pickNumber(box.dstPorts, echo === undefined ? [] : [echo]);
+    ports = { icmp: { type: typeCode >> 8, code: typeCode & 255 } };
   }
   const packet: Packet = {
     direction,
-    protocol: protocol.value,
-    src: src.address,
-    dst: dst.address,
+    protocol,
+    src,
+    dst,
     ...ports,
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
   };
-  return { packet, score: [direction === 'out' ? 0 : 1, protocol.rank, portRank, src.rank, dst.rank, box.family === 'ipv4' ? 0 : 1] };
+  return { packet, score: packetScore(packet) };
 }
 
-/** The readability score `witnessOf` gives, recomputed from a packet (lower reads better). */
+/**
+ * How readable a packet is as a witness, as a list compared lexicographically (lower reads better): outbound
+ * before inbound; TCP, UDP, then ICMP (ICMPv6 first for IPv6); destination port 443, 80, 22, then any, and
+ * source port 49152 (ICMP: echo request); a private source, then a public destination (inbound: a public source,
+ * a private destination); IPv4; no host name or path.
+ */
 function packetScore(packet: Packet): number[] {
   const family = parseAddress(packet.src).family;
   const rank = (values: readonly number[], value: number | undefined): number => {
@@ -624,19 +625,21 @@ function packetScore(packet: Packet): number[] {
   };
   const out = packet.direction === 'out';
   const portClass = portClassOf(packet.protocol);
+  const echo = ECHO_REQUEST[packet.protocol];
   const portRank =
     portClass === 'ports'
       ? rank(PORT_PREFERENCE, packet.dstPort) * 2 + rank([DEFAULT_SOURCE_PORT], packet.srcPort)
-      : portClass === 'icmp' && packet.icmp
-        ? rank([8 << 8, 128 << 8], (packet.icmp.type << 8) | packet.icmp.code)
+      : portClass === 'icmp' && packet.icmp && echo !== undefined
+        ? rank([echo], (packet.icmp.type << 8) | packet.icmp.code)
         : 0;
   return [
     out ? 0 : 1,
-    rank(PROTOCOL_PREFERENCE, packet.protocol),
+    rank(PROTOCOL_PREFERENCE[family], packet.protocol),
     portRank,
     addressRank(packet.src, out, !out),
     addressRank(packet.dst, !out, out),
     family === 'ipv4' ? 0 : 1,
+    (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1),
   ];
 }
 
