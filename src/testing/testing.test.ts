@@ -79,6 +79,11 @@ describe('tagwall/testing arbitraries', () => {
       }),
       { numRuns: 50 },
     );
+    // hosts: false draws no host or URL destination (address-only targets), and with urls it would.
+    fc.assert(fc.property(requirementSet({ hosts: false, urls: true }), (reqs) => {
+      expect(reqs.requirements.flatMap((r) => r.destinations).filter((d) => d.kind === 'host' || d.kind === 'url')).toEqual([]);
+    }), { numRuns: 50 });
+    expect(fc.sample(requirementSet({ urls: true }), { numRuns: 50, seed: 1 }).some((reqs) => reqs.requirements.some((r) => r.destinations.some((d) => d.kind === 'url')))).toBe(true);
     fc.assert(fc.property(ruleSet({ resolver: symbolic }), (set) => {
       expect(set.mode).toBe("symbolic");
     }), { numRuns: 20 });
