@@ -3,6 +3,7 @@
  * the option variants on the Public cloud, and random requirement sets (both families, ICMP types, host names,
  * odd protocols, many ports) through a small arbitrary until src/testing provides one.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkContract, type ContractReport } from '../src/analysis/contract.js';
@@ -135,4 +136,47 @@ describe('random requirement sets', () => {
       });
     }
   }
+});
+
+// ─── docs/targets/linux.md shows the current output ───────────────────────────────────────────────────────
+
+describe('docs/targets/linux.md', () => {
+  const docs = readFileSync(new URL('../docs/targets/linux.md', import.meta.url), 'utf8');
+  const blocks = [...docs.matchAll(/^```\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+  const requirements = loadScenario('inbound-udr', { region: 'westus', cloud: 'Public' });
+  const rendered = [
+    ...iptablesTarget.translate(requirements, context('Public')).artifacts,
+    ...nftablesTarget.translate(requirements, context('Public')).artifacts,
+    ...nftablesTarget.translate(loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' }), context('Public', { fqdn: 'dnsmasq' })).artifacts.filter((a) => a.format === 'dnsmasq'),
+  ];
+  /** The block's lines, `…` aside, appear in this order in the output. */
+  const abridges = (block: string, output: string): boolean => {
+    const lines = output.split('\n');
+    let at = 0;
+    for (const line of block.split('\n').filter((text) => text.trim() !== '…' && text !== '')) {
+      while (at < lines.length && lines[at] !== line) at++;
+      if (at++ >= lines.length) return false;
+    }
+    return true;
+  };
+  it('shows the iptables file unabridged, and the ipset, nft and dnsmasq files as faithful extracts', () => {
+    const example = (opening: string): string => {
+      const block = blocks.find((text) => text.startsWith(opening));
+      if (!block) throw new Error(`no example opening with '${opening}'`);
+      return block;
+    };
+    const artifact = (name: string): string => rendered.find((a) => a.name === name)!.content;
+    expect(example('# tagwall iptables-restore file (IPv4)')).toBe(artifact('iptables.rules'));
+    expect(abridges(example('# tagwall ipset restore file'), artifact('ipsets.save'))).toBe(true);
+    expect(abridges(example('# tagwall nft -f ruleset'), artifact('tagwall.nft'))).toBe(true);
+    expect(abridges(example('# tagwall dnsmasq configuration'), artifact('dnsmasq.conf'))).toBe(true);
+  });
+  it('lists every diagnostic code the Linux targets can emit', () => {
+    const sources = ['iptables/translate.ts', 'nftables/translate.ts', 'netfilter-common/lower.ts'].map((file) => readFileSync(new URL(`../src/targets/${file}`, import.meta.url), 'utf8')).join('\n');
+    const suffixes = [...sources.matchAll(/(?:lose|note)\(\s*'([A-Z_]+)'|codePrefix\}_([A-Z_]+)/g)].map((match) => match[1] ?? match[2]!);
+    const direct = [...sources.matchAll(/code: '((?:IPT|NFT)_[A-Z_]+)'/g)].map((match) => match[1]!);
+    const codes = new Set([...suffixes.flatMap((suffix) => [`IPT_${suffix}`, `NFT_${suffix}`]), ...direct]);
+    expect(codes.size).toBeGreaterThanOrEqual(10);
+    for (const code of codes) expect(docs, code).toContain(`\`${code}\``);
+  });
 });

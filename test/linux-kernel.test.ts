@@ -4,7 +4,10 @@
  * veth link and the kernel's verdicts are compared with tagwall's for witness packets inside and outside the
  * allowed set. Skipped, with the reason, where there is no root or no netfilter tools.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/analysis/questions.js';
 import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
@@ -171,6 +174,23 @@ describe.each([iptablesTarget, nftablesTarget])('$id: the tools accept every ren
       ns.delete();
     }
   }, 60_000);
+});
+
+describe('the dnsmasq configuration of fqdn=dnsmasq', () => {
+  const dnsmasq = spawnSync('dnsmasq', ['--version']).status === 0 ? undefined : 'no dnsmasq (apt-get install dnsmasq-base)';
+  it.skipIf(dnsmasq !== undefined).each([iptablesTarget, nftablesTarget])(`$id: dnsmasq --test accepts it, one line per requirement${dnsmasq ? ` [skipped: ${dnsmasq}]` : ''}`, (target) => {
+    const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });
+    const translation = target.translate(requirements, { ...context, options: { fqdn: 'dnsmasq' } });
+    const config = artifact(translation, 'dnsmasq.conf').content;
+    const dir = mkdtempSync(join(tmpdir(), 'tw-dnsmasq-'));
+    writeFileSync(join(dir, 'dnsmasq.conf'), config);
+    const checked = spawnSync('dnsmasq', ['--test', `--conf-file=${join(dir, 'dnsmasq.conf')}`], { encoding: 'utf8' });
+    expect(checked.stderr.trim()).toBe('dnsmasq: syntax check OK.');
+    const lines = config.split('\n').filter((line) => /^(ipset|nftset)=/.test(line));
+    const broader = translation.diagnostics.filter((diagnostic) => diagnostic.code.endsWith('_FQDN_DNSMASQ_BROADER'));
+    expect(lines.length).toBe(broader.length);
+    expect(lines.length).toBeGreaterThan(0);
+  });
 });
 
 describe('reloading a rendered ruleset', () => {

@@ -4,7 +4,7 @@
  * requirement, protocol and port group, expanded tags as `hash:net` sets so a 2,000-prefix tag stays one rule.
  */
 import type { RequirementSet } from '../../model/requirement.js';
-import { renderDnsmasq } from '../netfilter-common/dnsmasq.js';
+import { DNSMASQ_USE, renderDnsmasq } from '../netfilter-common/dnsmasq.js';
 import { headerLines } from '../netfilter-common/header.js';
 import { lowerRequirements } from '../netfilter-common/lower.js';
 import { netfilterOptions } from '../netfilter-common/options.js';
@@ -39,7 +39,7 @@ export function translateIptables(requirements: RequirementSet, context: Transla
     { name: IPTABLES_ARTIFACTS.ipv6, format: 'ip6tables-restore', content: ipv6.text },
   ];
   if (model.dnsmasq.length > 0) {
-    artifacts.push({ name: IPTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, header('dnsmasq configuration'), 'ipset', '') });
+    artifacts.push({ name: IPTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, context.snapshot, [DNSMASQ_USE]), 'ipset', '') });
   }
   const diagnostics: Diagnostic[] = [...model.diagnostics];
   for (const id of new Set([...ipv4.splitRequirements, ...ipv6.splitRequirements])) {

@@ -4,6 +4,9 @@
  */
 import type { DnsmasqEntry } from './lower.js';
 
+/** How the file is used: dnsmasq only adds to sets that exist, so the firewall files are loaded first. */
+export const DNSMASQ_USE = 'use: conf-file=/path/to/dnsmasq.conf in dnsmasq (2.87 or later for nftset=), after loading the firewall files; check: dnsmasq --test --conf-file=dnsmasq.conf';
+
 export function renderDnsmasq(entries: readonly DnsmasqEntry[], header: readonly string[], kind: 'ipset' | 'nftset', table: string): string {
   const lines = header.map((line) => `# ${line}`);
   lines.push('# A domain matches itself and every name under it: broader than a `*.suffix` requirement.');

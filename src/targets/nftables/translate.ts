@@ -1,7 +1,7 @@
 /** Requirements → one `nft -f` file (targets.md §3.4), from the same lowering as the iptables target. */
 import { TagwallError } from '../../errors.js';
 import type { RequirementSet } from '../../model/requirement.js';
-import { renderDnsmasq } from '../netfilter-common/dnsmasq.js';
+import { DNSMASQ_USE, renderDnsmasq } from '../netfilter-common/dnsmasq.js';
 import { headerLines } from '../netfilter-common/header.js';
 import { lowerRequirements } from '../netfilter-common/lower.js';
 import { netfilterOptions, type NetfilterOptions } from '../netfilter-common/options.js';
@@ -32,7 +32,7 @@ export function translateNftables(requirements: RequirementSet, context: Transla
   const ruleset = renderRuleset(model.sets, model.rules, options, header('nft -f ruleset'));
   const artifacts: Artifact[] = [{ name: NFTABLES_ARTIFACTS.ruleset, format: 'nft', content: ruleset.text }];
   if (model.dnsmasq.length > 0) {
-    artifacts.push({ name: NFTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, header('dnsmasq configuration'), 'nftset', NFTABLES_TABLE) });
+    artifacts.push({ name: NFTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, context.snapshot, [DNSMASQ_USE]), 'nftset', NFTABLES_TABLE) });
   }
   const diagnostics: Diagnostic[] = [...model.diagnostics];
   for (const id of ruleset.cutComments) {
