@@ -29,6 +29,7 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly option?: readonly string[];
   readonly ipsets?: string;
   readonly edlDir?: string;
+  readonly outsideInterface?: string;
   readonly packet?: readonly string[];
   readonly target?: string;
   readonly config?: string;
@@ -50,6 +51,7 @@ function addComparisonOptions(command: Command): Command {
     .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
     .option('--option <key=value>', 'a target option for parsing configs, repeatable', collect)
     .option('--ipsets <file>', 'ipset save output the config refers to')
+    .option('--outside-interface <name>', 'iptables/nftables forward view: the interface on the far side of the router')
     .option('--edl-dir <dir>', 'panos: the directory holding the EDL text files the config points at (as render -o wrote them)')
     .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
 }
@@ -112,7 +114,10 @@ interface Loaded {
 }
 
 function targetOptions(options: AnalysisOptions): TargetOptionValues {
-  const values: Record<string, string> = options.edlDir === undefined ? {} : { edlDir: options.edlDir };
+  const values: Record<string, string> = {
+    ...(options.edlDir === undefined ? {} : { edlDir: options.edlDir }),
+    ...(options.outsideInterface === undefined ? {} : { outsideInterface: options.outsideInterface }),
+  };
   for (const entry of options.option ?? []) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
