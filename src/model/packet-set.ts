@@ -256,6 +256,20 @@ function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
   return current;
 }
 
+/**
+ * A packet's addresses as words, parsed once per packet object: `evaluate` asks every rule of a long list about
+ * the same packet, and parsing both addresses each time cost more than the membership tests themselves.
+ * Keyed by identity and checked against the text, so a caller who reuses an object with other addresses is safe.
+ */
+const parsedCache = new WeakMap<Packet, { srcText: string; dstText: string; src: ReturnType<typeof parseAddress>; dst: ReturnType<typeof parseAddress> }>();
+function parsedAddresses(packet: Packet): { src: ReturnType<typeof parseAddress>; dst: ReturnType<typeof parseAddress> } {
+  const cached = parsedCache.get(packet);
+  if (cached && cached.srcText === packet.src && cached.dstText === packet.dst) return cached;
+  const entry = { srcText: packet.src, dstText: packet.dst, src: parseAddress(packet.src), dst: parseAddress(packet.dst) };
+  parsedCache.set(packet, entry);
+  return entry;
+}
+
 // ─── the set ─────────────────────────────────────────────────────────────────────────────────────────────
 
 export class PacketSet {
@@ -357,22 +371,22 @@ export class PacketSet {
 
   /** Is this concrete packet in the set? */
   has(packet: Packet): boolean {
-    const src = parseAddress(packet.src);
-    const dst = parseAddress(packet.dst);
+    const { src, dst } = parsedAddresses(packet);
     if (src.family !== dst.family) return false;
     const portClass = portClassOf(packet.protocol);
     const srcPort = portClass === 'ports' ? (packet.srcPort ?? DEFAULT_SOURCE_PORT) : undefined;
     const dstPort =
       portClass === 'ports' ? packet.dstPort : portClass === 'icmp' && packet.icmp ? (packet.icmp.type << 8) | packet.icmp.code : undefined;
+    // Cheap dimensions first: addresses are a binary search over sets of thousands of prefixes.
     return this.boxes.some(
       (box) =>
         box.family === src.family &&
         (box.directions & DIRECTION_BIT[packet.direction]) !== 0 &&
         box.protocols.has(packet.protocol) &&
-        box.src.has(src.words) &&
-        box.dst.has(dst.words) &&
         (srcPort === undefined || box.srcPorts.hasNumber(srcPort)) &&
         (dstPort === undefined || box.dstPorts.hasNumber(dstPort)) &&
+        box.dst.has(dst.words) &&
+        box.src.has(src.words) &&
         box.hosts.has(packet.host) &&
         box.paths.has(packet.path),
     );
