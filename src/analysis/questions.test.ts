@@ -148,6 +148,10 @@ describe('answers', () => {
     const set: RuleSet = { ...https, rules: [denyWeb, allow443] };
     expect(shadowed(set)).toEqual([{ rule: allow443, index: 1, coveredBy: [denyWeb], conflicting: true }]);
     expect(redundant(set).map((r) => [r.rule.id, r.reason])).toEqual([['https', 'shadowed']]);
+    // Each redundant rule is redundant on its own: two copies of one rule are each removable, not both.
+    const twice: RuleSet = { ...https, rules: [allow443, { ...allow443, id: 'again' }] };
+    expect(redundant(twice).map((r) => [r.rule.id, r.reason])).toEqual([['https', 'same-verdict-below'], ['again', 'shadowed']]);
+    expect(allowedPackets({ ...twice, rules: [] }).equals(allowedPackets(twice))).toBe(false);
     // An allow above the default allow changes nothing either.
     expect(redundant({ ...https, defaultAction: 'allow' }).map((r) => [r.rule.id, r.reason])).toEqual([['https', 'same-verdict-below']]);
   });

@@ -6,7 +6,7 @@
 import { TagwallError } from '../errors.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
-import { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
+import { allowedPackets, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
 
 export interface Verdict {
   readonly action: Action;
@@ -119,16 +119,19 @@ export interface ShadowedRule {
   readonly conflicting: boolean;
 }
 
-/** Rules that can never match: every packet they match is decided by an earlier rule (like Batfish's filterLineReachability). */
+/**
+ * Rules that can never match: every packet they match is decided by an earlier rule (like Batfish's
+ * filterLineReachability). One first-match walk, as `allowedPackets` does it.
+ */
 export function shadowed(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
-  let decided = PacketSet.EMPTY;
+  const earlier = new EarlierMatches();
   ruleSet.rules.forEach((rule, index) => {
-    if (rule.match.isSubsetOf(decided)) {
-      const coveredBy = ruleSet.rules.slice(0, index).filter((earlier) => earlier.match.overlaps(rule.match));
-      found.push({ rule, index, coveredBy, conflicting: coveredBy.some((earlier) => earlier.action !== rule.action) });
+    if (earlier.undecided(rule.match).isEmpty()) {
+      const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
+      found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
     }
-    decided = decided.union(rule.match);
+    earlier.add(rule.match);
   });
   return found;
 }
@@ -141,27 +144,35 @@ export interface RedundantRule {
 }
 
 /**
- * Rules whose removal leaves `allowedPackets` unchanged. Removing rule i changes only the packets it decides
- * (its match minus earlier matches); those fall to the rules after it, so i is redundant exactly when the suffix
- * after it gives them the same verdict. Suffix meanings are built back to front, so this is linear in rules.
+ * Do the rules after `index` (then the default) give every packet of `packets` the verdict `action`? `packets`
+ * matches no rule before `index`, so each later rule decides the part of it that is left when it is reached: the
+ * first one of the other action that meets that part changes a verdict.
+ */
+function decidedAlikeBelow(ruleSet: RuleSet, index: number, packets: PacketSet, action: Action): boolean {
+  let rest = packets;
+  for (let j = index + 1; j < ruleSet.rules.length && !rest.isEmpty(); j++) {
+    const later = ruleSet.rules[j]!;
+    if (!rest.overlaps(later.match)) continue;
+    if (later.action !== action) return false;
+    rest = rest.difference(later.match);
+  }
+  return rest.isEmpty() || ruleSet.defaultAction === action;
+}
+
+/**
+ * Rules each of which, removed on its own, leaves `allowedPackets` unchanged. Removing rule i changes only the
+ * packets it decides (its match minus earlier matches); those fall to the rules after it, so i is redundant exactly
+ * when they give them the same verdict. Two redundant rules are not always redundant together (two copies of one
+ * rule are each redundant given the other): remove one, then ask again.
  */
 export function redundant(ruleSet: RuleSet): RedundantRule[] {
-  const rules = ruleSet.rules;
-  const suffixAllowed: PacketSet[] = new Array<PacketSet>(rules.length + 1);
-  suffixAllowed[rules.length] = ruleSet.defaultAction === 'allow' ? PacketSet.ALL : PacketSet.EMPTY;
-  for (let i = rules.length - 1; i >= 0; i--) {
-    const rule = rules[i]!;
-    const below = suffixAllowed[i + 1]!.difference(rule.match);
-    suffixAllowed[i] = rule.action === 'allow' ? below.union(rule.match) : below;
-  }
   const found: RedundantRule[] = [];
-  let decided = PacketSet.EMPTY;
-  rules.forEach((rule, index) => {
-    const decides = rule.match.difference(decided);
-    const below = suffixAllowed[index + 1]!;
+  const earlier = new EarlierMatches();
+  ruleSet.rules.forEach((rule, index) => {
+    const decides = earlier.undecided(rule.match);
+    earlier.add(rule.match);
     if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
-    else if (rule.action === 'allow' ? decides.isSubsetOf(below) : !decides.overlaps(below)) found.push({ rule, index, reason: 'same-verdict-below' });
-    decided = decided.union(rule.match);
+    else if (decidedAlikeBelow(ruleSet, index, decides, rule.action)) found.push({ rule, index, reason: 'same-verdict-below' });
   });
   return found;
 }

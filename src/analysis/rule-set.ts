@@ -44,29 +44,46 @@ export interface RuleSet {
 }
 
 /**
+ * The union of the matches of the rules seen so far, for first-match walks: what a rule decides is its match minus
+ * this. Kept as a list of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time) that is
+ * merged (boxes equal but for one dimension fused) whenever it has doubled since the last merge, which keeps the
+ * total cost of merging linear and long rule sets over the same sources and ports close to linear.
+ */
+export class EarlierMatches {
+  #boxes: Box[] = [];
+  #compactedLength = 0;
+
+  /** `match` minus every earlier match: the packets a rule at this point decides. */
+  undecided(match: PacketSet): PacketSet {
+    return match.withoutBoxes(this.#boxes);
+  }
+
+  add(match: PacketSet): void {
+    this.#boxes.push(...match.boxes);
+    if (this.#boxes.length >= 2 * this.#compactedLength + 16) {
+      this.#boxes = [...compactBoxes(this.#boxes)];
+      this.#compactedLength = this.#boxes.length;
+    }
+  }
+
+  /** Everything no earlier rule matched. */
+  rest(): PacketSet {
+    return PacketSet.ALL.withoutBoxes(this.#boxes);
+  }
+}
+
+/**
  * The exact packet set a rule set allows. First match: each rule decides only what earlier rules left
- * undecided, so a deny above an allow removes its packets from the allow.
- *
- * What each rule decides is disjoint from what earlier rules decided, so the allowed pieces are concatenated, never
- * re-subtracted; and the undecided rest is subtracted from a merged list of earlier matches (boxes equal but for one
- * dimension fused), which keeps long rule sets over the same sources and ports close to linear.
+ * undecided, so a deny above an allow removes its packets from the allow. What each rule decides is disjoint from
+ * what earlier rules decided, so the allowed pieces are concatenated, never re-subtracted.
  */
 export function allowedPackets(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
-  let decided: readonly Box[] = [];
-  let compactedLength = 0;
+  const earlier = new EarlierMatches();
   for (const rule of ruleSet.rules) {
-    const decides = rule.match.withoutBoxes(decided);
-    if (rule.action === 'allow') allowed.push(...decides.boxes);
-    decided = [...decided, ...rule.match.boxes];
-    // Merging costs a pass over the list; doing it when the list has doubled since the last time keeps the
-    // total cost of merging linear, and the list short.
-    if (decided.length >= 2 * compactedLength + 16) {
-      decided = compactBoxes(decided);
-      compactedLength = decided.length;
-    }
+    if (rule.action === 'allow') allowed.push(...earlier.undecided(rule.match).boxes);
+    earlier.add(rule.match);
   }
-  const allowedSet = PacketSet.fromDisjointBoxes(allowed);
-  if (ruleSet.defaultAction === 'deny') return allowedSet;
-  return PacketSet.fromDisjointBoxes([...allowed, ...PacketSet.ALL.withoutBoxes(decided).boxes]);
+  if (ruleSet.defaultAction === 'allow') allowed.push(...earlier.rest().boxes);
+  return PacketSet.fromDisjointBoxes(allowed);
 }
