@@ -340,7 +340,11 @@ export function runShadowed(operand: string, options: AnalysisOptions, io: CliIo
       }),
     );
   } else {
-    const lines = [`${set.name}: ${set.rules.length} rules, ${never.length} never match, ${removable.length} more can go without changing what is allowed`, modeLine(loaded)];
+    const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+    const lines = [
+      `${set.name}: ${count(set.rules.length, 'rule', 'rules')}, ${count(never.length, 'never matches', 'never match')}, ${count(removable.length, 'more is redundant', 'more are redundant')} (each could go on its own without changing what is allowed)`,
+      modeLine(loaded),
+    ];
     for (const entry of never) {
       lines.push(`never matches: ${ruleText(entry.rule)}`, `  covered by ${entry.coveredBy.map((rule) => `${rule.id} (${rule.action})`).join(', ')}${entry.conflicting ? ' — an earlier rule of the other action takes its packets' : ''}`);
     }
