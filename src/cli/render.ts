@@ -23,7 +23,7 @@ import { isDirectory, readInputFile, writeFilesAtomically, type OutputFile } fro
  * the key each target reads; a target ignores keys it does not know, so one flag set serves every target.
  */
 const TARGET_FLAGS: ReadonlyArray<{ readonly flag: string; readonly key: string; readonly help: string; readonly choices?: readonly string[] }> = [
-  { flag: '--sku <sku>', key: 'sku', help: 'azure-firewall: standard (default) or premium (URL paths, TLS inspection)', choices: ['standard', 'premium', 'basic'] },
+  { flag: '--sku <sku>', key: 'sku', help: 'azure-firewall: standard (default), basic or premium (URL paths, TLS inspection)', choices: ['standard', 'premium', 'basic'] },
   { flag: '--priority <n>', key: 'priority', help: 'azure-firewall: the rule collection group priority (default 1000)' },
   { flag: '--vnet <cidrs>', key: 'vnet', help: 'azure-firewall: the address space VirtualNetwork stands for as a source (the firewall has no such tag)' },
   { flag: '--ip-groups', key: 'ipGroups', help: 'azure-firewall: put long address lists into IP Groups' },
