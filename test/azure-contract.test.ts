@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkContract, type ContractReport } from '../src/analysis/contract.js';
+import { expectContractHolds } from './support/contract.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { allowedPackets } from '../src/analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
@@ -28,14 +28,6 @@ function context(cloud: 'Public' | 'AzureGovernment' | 'China', options: TargetO
   return { snapshot, resolver: expandedResolver(snapshot), options };
 }
 
-function explain(report: ContractReport): string {
-  return [
-    `too much: ${report.tooMuch.toString()}`,
-    `unexplained loss: ${report.unexplainedLoss.toString()}`,
-    `overclaimed loss: ${report.overclaimedLoss.toString()}`,
-    `nondeterministic: ${report.nondeterministicArtifact ?? 'no'}`,
-  ].join('\n');
-}
 
 function expectUdrContract(requirements: RequirementSet, translate: TranslateContext): void {
   const translation = udrTarget.translate(requirements, translate);
@@ -56,8 +48,7 @@ describe('every catalogue scenario in every cloud', () => {
       const requirements = (): RequirementSet => loadScenario(scenario.id, { region: REGION[cloud]!, cloud });
       for (const target of FILTERS) {
         it(`${target.id} ${scenario.id} ${cloud}`, () => {
-          const report = checkContract(target, requirements(), context(cloud));
-          expect(report.ok, explain(report)).toBe(true);
+          expectContractHolds(target, requirements(), context(cloud));
         });
       }
       it(`udr ${scenario.id} ${cloud}`, () => expectUdrContract(requirements(), context(cloud)));
@@ -72,8 +63,7 @@ describe('random requirement sets', () => {
       it(`${target.id} with ${JSON.stringify(options)}`, () => {
         fc.assert(
           fc.property(requirementSetArbitrary, (requirements) => {
-            const report = checkContract(target, requirements, { ...public_, options });
-            if (!report.ok) throw new Error(explain(report));
+            expectContractHolds(target, requirements, { ...public_, options });
           }),
           { numRuns: 60 },
         );

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkContract, type ContractReport } from '../src/analysis/contract.js';
+import { expectContractHolds } from './support/contract.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { AddressSet } from '../src/model/address-set.js';
@@ -26,22 +26,13 @@ function context(cloud: Cloud, options: TargetOptionValues = {}): TranslateConte
   return { snapshot, resolver: expandedResolver(snapshot), options };
 }
 
-function explain(report: ContractReport): string {
-  return [
-    `too much: ${report.tooMuch.toString()}`,
-    `unexplained loss: ${report.unexplainedLoss.toString()}`,
-    `overclaimed loss: ${report.overclaimedLoss.toString()}`,
-    `nondeterministic: ${report.nondeterministicArtifact ?? 'no'}`,
-  ].join('\n');
-}
 
 describe('every catalogue scenario in every cloud', () => {
   for (const scenario of SCENARIOS) {
     for (const cloud of scenario.clouds) {
       for (const target of TARGETS) {
         it(`${target.id} ${scenario.id} ${cloud}`, () => {
-          const report = checkContract(target, loadScenario(scenario.id, { region: REGION[cloud]!, cloud }), context(cloud));
-          expect(report.ok, explain(report)).toBe(true);
+          expectContractHolds(target, loadScenario(scenario.id, { region: REGION[cloud]!, cloud }), context(cloud));
         });
       }
     }
@@ -60,8 +51,7 @@ describe('option variants on compute-no-public-ip', () => {
   for (const target of TARGETS) {
     for (const options of VARIANTS) {
       it(`${target.id} ${JSON.stringify(options)}`, () => {
-        const report = checkContract(target, requirements, context('Public', options));
-        expect(report.ok, explain(report)).toBe(true);
+        expectContractHolds(target, requirements, context('Public', options));
       });
     }
   }
@@ -128,8 +118,7 @@ describe('random requirement sets', () => {
         const translate = context('Public', options);
         fc.assert(
           fc.property(requirementSet, (requirements) => {
-            const report = checkContract(target, requirements, translate);
-            if (!report.ok) throw new Error(explain(report));
+            expectContractHolds(target, requirements, translate);
           }),
           { numRuns: 40 },
         );
