@@ -17,6 +17,7 @@ import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js
 import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile, writeFilesAtomically } from './write-files.js';
 import { reportFormatOption } from './impact.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
@@ -28,14 +29,14 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly virtualNetwork?: string;
   readonly option?: readonly string[];
   readonly ipsets?: string;
-  readonly edlDir?: string;
-  readonly outsideInterface?: string;
   readonly packet?: readonly string[];
   readonly target?: string;
   readonly config?: string;
   readonly limit?: string;
   readonly format?: ReportFormat;
   readonly output?: string;
+  /** Target flags (src/cli/target-options.ts), by their camel-cased keys. */
+  readonly [key: string]: unknown;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -44,15 +45,12 @@ const DEFAULT_LIMIT = 10;
 
 /** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
 function addComparisonOptions(command: Command): Command {
-  return command
+  return addTargetOptions(command, 'parse')
     .addOption(new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China'))
     .addOption(new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot'))
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
     .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
-    .option('--option <key=value>', 'a target option for parsing configs, repeatable', collect)
     .option('--ipsets <file>', 'ipset save output the config refers to')
-    .option('--outside-interface <name>', 'iptables/nftables forward view: the interface on the far side of the router')
-    .option('--edl-dir <dir>', 'panos: the directory holding the EDL text files the config points at (as render -o wrote them)')
     .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
 }
 
@@ -114,16 +112,7 @@ interface Loaded {
 }
 
 function targetOptions(options: AnalysisOptions): TargetOptionValues {
-  const values: Record<string, string> = {
-    ...(options.edlDir === undefined ? {} : { edlDir: options.edlDir }),
-    ...(options.outsideInterface === undefined ? {} : { outsideInterface: options.outsideInterface }),
-  };
-  for (const entry of options.option ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
-    values[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return values;
+  return targetOptionValues(options, 'parse');
 }
 
 function companions(options: AnalysisOptions): ConfigInput['companions'] {

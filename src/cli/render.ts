@@ -16,32 +16,8 @@ import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
-import { isDirectory, readInputFile, writeFilesAtomically, type OutputFile } from './write-files.js';
-
-/**
- * The target options the CLI spells as flags. Commander camel-cases them (`--chain-hook` → `chainHook`), which is
- * the key each target reads; a target ignores keys it does not know, so one flag set serves every target.
- */
-const TARGET_FLAGS: ReadonlyArray<{ readonly flag: string; readonly key: string; readonly help: string; readonly choices?: readonly string[] }> = [
-  { flag: '--sku <sku>', key: 'sku', help: 'azure-firewall: standard (default), basic or premium (URL paths, TLS inspection)', choices: ['standard', 'premium', 'basic'] },
-  { flag: '--priority <n>', key: 'priority', help: 'azure-firewall: the rule collection group priority (default 1000)' },
-  { flag: '--vnet <cidrs>', key: 'vnet', help: 'azure-firewall: the address space VirtualNetwork stands for as a source (the firewall has no such tag)' },
-  { flag: '--ip-groups', key: 'ipGroups', help: 'azure-firewall: put long address lists into IP Groups' },
-  { flag: '--ipv6', key: 'ipv6', help: 'azure-firewall: keep IPv6 prefixes (policy only)' },
-  { flag: '--resolve <file>', key: 'resolve', help: 'nsg: host names you resolved yourself, one name=address[,address] a line' },
-  { flag: '--expand', key: 'expand', help: 'udr: expanded prefixes instead of service-tag routes' },
-  { flag: '--chain-hook <hook>', key: 'chainHook', help: 'iptables/nftables: host (default), input, output or forward', choices: ['host', 'input', 'output', 'forward'] },
-  { flag: '--interface <name>', key: 'interface', help: 'iptables/nftables: the workload-side interface (needed by --chain-hook forward)' },
-  { flag: '--fqdn <mode>', key: 'fqdn', help: 'iptables/nftables: none (default: host names are reported lost) or dnsmasq', choices: ['none', 'dnsmasq'] },
-  { flag: '--log', key: 'log', help: 'iptables/nftables: log what falls through to the default action' },
-  { flag: '--counters', key: 'counters', help: 'nftables: a counter on every rule' },
-  { flag: '--default-action <action>', key: 'defaultAction', help: 'iptables/nftables: drop (default) or return to the host rules', choices: ['drop', 'return'] },
-  { flag: '--location <where>', key: 'location', help: 'panos: vsys1 (default), device-group:NAME or shared' },
-  { flag: '--from-zone <zone>', key: 'fromZone', help: 'panos: the workload zone (default trust)' },
-  { flag: '--to-zone <zone>', key: 'toZone', help: 'panos: the outside zone (default untrust)' },
-  { flag: '--tags <mode>', key: 'tags', help: 'panos: service tags as address groups (groups, default) or external dynamic lists (edl)', choices: ['groups', 'edl'] },
-  { flag: '--edl-url <url>', key: 'edlUrl', help: 'panos: the base URL the EDL files will be served from (with --tags edl)' },
-];
+import { addTargetOptions, targetOptionValues } from './target-options.js';
+import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
 
 const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
   [/\.(md|markdown)$/i, 'markdown'],
@@ -62,8 +38,6 @@ interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
   readonly [key: string]: unknown;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function registerRenderCommand(program: Command, { io, setExitCode }: CommandContext): void {
   const command = program
     .command('render')
@@ -73,13 +47,7 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
     .option('-o, --output <path>', 'write to this file, or into this directory (one file per artifact; needed for several)')
     .addOption(new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China'))
     .addOption(new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot'));
-  addRequirementOptions(command);
-  for (const { flag, help, choices } of TARGET_FLAGS) {
-    const option = new Option(flag, help);
-    command.addOption(choices ? option.choices([...choices]) : option);
-  }
-  command
-    .option('--option <key=value>', 'any other target option, repeatable', collect)
+  addTargetOptions(addRequirementOptions(command), 'render')
     .option('--strict', 'exit 1 when a diagnostic loses packets (a requirement not fully expressed)')
     .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt)')
     .addHelpText(
@@ -97,21 +65,10 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
     .action((_options, self: Command) => setExitCode(runRender(self.optsWithGlobals(), io)));
 }
 
-/** The options a target's `translate` reads, from the flags and `--option key=value`. */
+/** The options a target's `translate` reads: the flags, `--option key=value`, and `--format`. */
 function targetOptionsFrom(options: RenderOptions): TargetOptionValues {
-  const values: Record<string, string | boolean> = {};
-  for (const { key } of TARGET_FLAGS) {
-    const value = options[key];
-    if (typeof value === 'string' || typeof value === 'boolean') values[key] = value;
-  }
-  if (typeof values['resolve'] === 'string') values['resolve'] = readInputFile(values['resolve']).toString('utf8');
-  for (const entry of options.option ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
-    values[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  if (options.format !== undefined) values['format'] = options.format;
-  return values;
+  const values = targetOptionValues(options, 'render');
+  return options.format === undefined ? values : { ...values, format: options.format };
 }
 
 function reportFormatOf(file: string): ReportFormat {

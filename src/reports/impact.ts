@@ -56,26 +56,204 @@ export function withoutProvenance(line: string, info: SnapshotInfo): string {
   return text;
 }
 
-/**
- * Lines that name the object the lines after them belong to: ARM/Bicep/Terraform `name`, PAN-OS `<entry name=`,
- * nft `set X {` / `chain X {`, ipset `create X`, HCL blocks `resource "t" "x" {`. Line formats without such lines (iptables-restore) get none:
- * each of their lines is a rule in itself.
- */
-const OBJECT_LINE = /"name"\s*:|^\s*name\s*[:=]|<entry\s+name=|^\s*(?:table|chain|set|map)\s+\S+.*\{\s*$|^\s*create\s+\S+|^\s*[a-z_-]+(?:\s+"[^"]*")+\s*\{\s*$/;
+// ─── objects: which rule, set or object a line belongs to ──────────────────────────────────────────────
+
+/** What a changed line belongs to: `kind` (`routes`, `set`, `address-group`, `rule TAGWALL-OUT`) and a name. */
+export interface ObjectLabel {
+  readonly kind: string;
+  readonly name: string;
+}
+
+const NO_OBJECT: ObjectLabel = { kind: '', name: '' };
 const MAX_LABEL = 120;
 
-/** For each line, the nearest object line at or above it (trimmed), or '' for none. */
-function objectLabels(lines: readonly string[]): string[] {
-  let current = '';
+export function labelText(label: ObjectLabel): string {
+  return [label.kind, label.name].filter(Boolean).join(' ').slice(0, MAX_LABEL);
+}
+
+interface Frame {
+  /** The key or block type the frame was opened under (`"routes": [` → routes, `set tw4_x {` → set). */
+  readonly kind: string;
+  /** From the opening line (`set tw4_x {`, `resource "t" "n" {`) or a `name` member found later. */
+  name: string;
+  readonly parent: Frame | undefined;
+}
+
+/** `"name": "x"`, `name: 'x'`, `name = "x"`: the member that names an ARM, Bicep or Terraform object. */
+const NAME_MEMBER = /^\s*"?name"?\s*[:=]\s*(?:"([^"]*)"|'([^']*)')\s*,?\s*$/;
+
+/** What opens a frame on this line: the text before the bracket, as a kind and maybe a name. */
+function frameHeader(text: string): { kind: string; name: string } {
+  const header = text.trim().replace(/\s*[=:]\s*$/, '').trim();
+  if (header === '') return { kind: '', name: '' };
+  const json = /^"([^"]+)"$/.exec(header);
+  if (json) return { kind: json[1]!, name: '' };
+  // resource "azurerm_route_table" "routes" / set tw4_x / chain output / resource routeTable 'Microsoft.Network/...@v'
+  const words = [...header.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]!);
+  if (words[0] === 'resource' && words.length >= 3) {
+    // Terraform names the type first (`resource "azurerm_route_table" "routes"`), Bicep the symbol (`resource rt 'Type@version'`).
+    const bicep = /[@/]/.test(words[2]!);
+    return bicep ? { kind: words[2]!.replace(/@.*$/, ''), name: words[1]! } : { kind: words[1]!, name: words[2]! };
+  }
+  return { kind: words[0]!, name: words.slice(1).join(' ') };
+}
+
+/** The label of the innermost frame that has a name; an unnamed array element takes its array's kind. */
+function frameLabel(frame: Frame | undefined): ObjectLabel {
+  for (let current = frame; current; current = current.parent) {
+    if (current.name) return { kind: current.kind || current.parent?.kind || '', name: current.name };
+  }
+  return NO_OBJECT;
+}
+
+/**
+ * Brace- and bracket-structured text (ARM JSON, Bicep, Terraform, nft): each line belongs to the innermost object
+ * that has a name. Names come from the opening line or a `name` member anywhere in the object (ARM resources put
+ * `type` and `apiVersion` before it), so frames are named in a first pass and lines labelled after.
+ */
+function bracketLabels(lines: readonly string[]): ObjectLabel[] {
+  const owner: Array<Frame | undefined> = [];
+  let stack: Frame | undefined;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('//') || trimmed.startsWith('#')) {
+      owner.push(stack);
+      continue;
+    }
+    let deepest = stack;
+    let depth = 0;
+    let deepestDepth = 0;
+    let quote = '';
+    let start = 0;
+    for (let i = 0; i < line.length; i++) {
+      const char = line[i]!;
+      if (quote) {
+        if (char === '\\') i++;
+        else if (char === quote) quote = '';
+        continue;
+      }
+      if (char === '"' || char === "'") quote = char;
+      else if (char === '{' || char === '[') {
+        const header = frameHeader(line.slice(start, i));
+        stack = { kind: header.kind, name: header.name, parent: stack };
+        start = i + 1;
+        if (++depth > deepestDepth) [deepest, deepestDepth] = [stack, depth];
+      } else if (char === '}' || char === ']') {
+        if (depth === 0 && deepestDepth === 0) deepest = stack;
+        stack = stack?.parent;
+        depth--;
+        start = i + 1;
+      }
+    }
+    const name = NAME_MEMBER.exec(line);
+    if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
+    owner.push(deepest);
+  }
+  return owner.map(frameLabel);
+}
+
+/** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
+function xmlLabels(lines: readonly string[]): ObjectLabel[] {
+  const stack: Array<{ tag: string; name?: string }> = [];
+  const current = (): ObjectLabel => {
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const name = stack[i]!.name;
+      if (name === undefined) continue;
+      const container = stack[i - 1]?.tag ?? '';
+      const kind = container === 'rules' ? `${stack[i - 2]?.tag ?? ''} rule`.trim() : container;
+      return { kind, name };
+    }
+    return NO_OBJECT;
+  };
   return lines.map((line) => {
-    if (OBJECT_LINE.test(line)) current = line.trim().slice(0, MAX_LABEL);
-    return current;
+    let label: ObjectLabel | undefined;
+    for (const tag of line.matchAll(/<(\/?)([A-Za-z][\w.-]*)([^>]*?)(\/?)>/g)) {
+      const [, closing, name, attributes, selfClosing] = tag;
+      if (closing) {
+        label ??= current();
+        stack.pop();
+      } else if (!selfClosing) {
+        const entry = /\bname="([^"]*)"/.exec(attributes!);
+        stack.push({ tag: name!, ...(entry ? { name: entry[1]! } : {}) });
+      }
+    }
+    return label ?? current();
   });
 }
 
+/** iptables-restore: `-A CHAIN … --comment "req: …"` is rule `req` of CHAIN; `:CHAIN` and `*table` name themselves. */
+function iptablesLabel(line: string): ObjectLabel {
+  const rule = /^-[AI]\s+(\S+)/.exec(line);
+  if (rule) {
+    const comment = /--comment\s+(?:"([^"]*)"|(\S+))/.exec(line);
+    const id = (comment?.[1] ?? comment?.[2])?.split(':')[0]?.trim();
+    return id ? { kind: `rule ${rule[1]}`, name: id } : { kind: 'chain', name: rule[1]! };
+  }
+  const chain = /^:(\S+)/.exec(line);
+  if (chain) return { kind: 'chain', name: chain[1]! };
+  const table = /^\*(\S+)/.exec(line);
+  return table ? { kind: 'table', name: table[1]! } : NO_OBJECT;
+}
+
+/**
+ * ipset restore: every line of a set's block belongs to that set, including the scratch set it is filled in and
+ * swapped from (iptables render.ts: `create X`, `create tw_swap`, `add tw_swap …`, `swap tw_swap X`).
+ */
+function ipsetLabels(lines: readonly string[]): ObjectLabel[] {
+  const swapped = new Set(lines.flatMap((line) => /^swap\s+(\S+)\s+\S+/.exec(line)?.[1] ?? []));
+  let current = NO_OBJECT;
+  return lines.map((line, index) => {
+    const heading = /^#\s*([^\s:]+):/.exec(line);
+    if (heading && lines.slice(index + 1).find((next) => !next.startsWith('#'))?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
+    const create = /^create\s+(\S+)/.exec(line);
+    if (create && !swapped.has(create[1]!)) current = { kind: 'set', name: create[1]! };
+    return line.startsWith('#') && !heading ? NO_OBJECT : current;
+  });
+}
+
+/** PAN-OS set commands: one object per line, named after its kind (`address X`, `address-group X`, `security rule X`). */
+function setCommandLabel(line: string): ObjectLabel {
+  const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
+  if (words[0] !== 'set') return NO_OBJECT;
+  const rules = words.indexOf('rules');
+  if (rules > 0 && words[rules + 1]) return { kind: `${words[rules - 1]} rule`, name: words[rules + 1]! };
+  let at = 1;
+  if (words[at] === 'shared') at++;
+  else if (['device-group', 'vsys', 'template'].includes(words[at] ?? '')) at += 2;
+  if (words[at] === 'profiles') at++;
+  return words[at + 1] ? { kind: words[at]!, name: words[at + 1]! } : NO_OBJECT;
+}
+
+/** For each line, the object it belongs to, read the way the artifact's format structures objects. */
+export function objectLabels(lines: readonly string[], format: string): ObjectLabel[] {
+  switch (format) {
+    case 'arm':
+    case 'bicep':
+    case 'terraform':
+    case 'nft':
+      return bracketLabels(lines);
+    case 'xml':
+      return xmlLabels(lines);
+    case 'iptables-restore':
+    case 'ip6tables-restore':
+      return lines.map(iptablesLabel);
+    case 'ipset':
+      return ipsetLabels(lines);
+    case 'set':
+      return lines.map(setCommandLabel);
+    default:
+      // edl, dnsmasq and unknown formats: the file is the object.
+      return lines.map(() => NO_OBJECT);
+  }
+}
+
 export interface ObjectChange {
-  /** The object line the changed lines fall under; '' when the format has none. */
+  /** The object the changed lines belong to (`routes tw-10.0.0.0_8`, `set tw4_Storage`); '' when the format has none. */
   readonly object: string;
+  /** Its kind alone (`routes`, `address`), for grouping objects that come or go whole. */
+  readonly kind: string;
+  /** `added` / `removed` when the object exists on one side only (a new route, a gone address object). */
+  readonly whole?: 'added' | 'removed';
   readonly added: readonly string[];
   readonly removed: readonly string[];
 }
@@ -89,20 +267,29 @@ export interface ArtifactDiff {
 /** A line that is only a comma-separated list of addresses or prefixes (nft `elements = { … }` wraps them). */
 const ADDRESS_LIST_LINE = /^(\s*)((?:[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,\s*)+[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,?)\s*$/;
 
+/** A one-line list: Terraform `key = ["a", "b"]`, PAN-OS `set address-group X static [ a b ]`. */
+const INLINE_LIST_LINE = /^([^[\]{}"']*\[)\s*((?:"[^"]*"|[^\s[\]{}",]+)(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+)(?:(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+))*)\s*,?\s*(\]\s*,?)\s*$/;
+
 /**
- * The units a diff compares: lines, except that a wrapped list of prefixes counts element by element. One new
- * prefix early in a set shifts every wrapped line after it; counted by line, a +1 change would read as +20/-20.
+ * The units a diff compares: lines, except that a list of prefixes or members counts element by element. One new
+ * prefix early in a set shifts every wrapped line after it, and one new member rewrites a one-line list; counted
+ * by line, a +1 change would read as +20/-20 (nft), or as one line of thousands of characters (Terraform).
  */
 function diffItems(text: string): string[] {
   return text.split('\n').flatMap((line) => {
     const list = ADDRESS_LIST_LINE.exec(line);
-    if (!list) return [line];
-    return list[2]!.split(',').map((item) => item.trim()).filter(Boolean).map((item) => `${list[1]}${item}`);
+    if (list) return list[2]!.split(',').map((item) => item.trim()).filter(Boolean).map((item) => `${list[1]}${item}`);
+    const inline = INLINE_LIST_LINE.exec(line);
+    if (inline) return [...inline[2]!.matchAll(/"[^"]*"|[^\s,]+/g)].map((item) => `${inline[1]} ${item[0]} ${inline[3]}`);
+    return [line];
   });
 }
 
-/** Line-wise comparison of two versions of an artifact, grouped by object, in label order. */
-export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo): ArtifactDiff {
+/**
+ * Line-wise comparison of two versions of an artifact, grouped by the object each line belongs to (read as the
+ * artifact's `format` structures objects: see objectLabels), in label order.
+ */
+export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, format = ''): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
   const oldLines = diffItems(before);
   const newLines = diffItems(after);
@@ -117,20 +304,48 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   removed = removedKept.map((i) => removed[i]!);
   added = addedKept.map((i) => added[i]!);
   if (removed.length === 0 && added.length === 0) return { objects: [], provenanceOnly };
-  const groups = new Map<string, { added: string[]; removed: string[] }>();
-  const group = (label: string): { added: string[]; removed: string[] } => {
-    let entry = groups.get(label);
-    if (!entry) groups.set(label, (entry = { added: [], removed: [] }));
+  const oldLabels = objectLabels(oldLines, format);
+  const newLabels = objectLabels(newLines, format);
+  const oldObjects = new Set(oldLabels.map(labelText));
+  const newObjects = new Set(newLabels.map(labelText));
+  const groups = new Map<string, { kind: string; added: string[]; removed: string[] }>();
+  const group = (label: ObjectLabel): { kind: string; added: string[]; removed: string[] } => {
+    const text = labelText(label);
+    let entry = groups.get(text);
+    if (!entry) groups.set(text, (entry = { kind: label.kind, added: [], removed: [] }));
     return entry;
   };
-  const oldLabels = objectLabels(oldLines);
-  const newLabels = objectLabels(newLines);
   for (const index of removed) group(oldLabels[index]!).removed.push(oldLines[index]!);
   for (const index of added) group(newLabels[index]!).added.push(newLines[index]!);
   const objects = [...groups.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([object, lines]) => ({ object, added: lines.added, removed: lines.removed }));
+    .map(([object, lines]): ObjectChange => {
+      const whole = object === '' ? undefined : !oldObjects.has(object) ? 'added' : !newObjects.has(object) ? 'removed' : undefined;
+      return { object, kind: lines.kind, ...(whole ? { whole } : {}), added: lines.added, removed: lines.removed };
+    });
   return { objects, provenanceOnly };
+}
+
+// ─── ipset sizes ────────────────────────────────────────────────────────────────────────────────────────
+
+/** `create NAME hash:net … maxelem N` of an ipset restore file: set name → maxelem. */
+function ipsetMaxelem(content: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const match of content.matchAll(/^create\s+(\S+)\s+\S+.*?\bmaxelem\s+(\d+)/gm)) if (!sizes.has(match[1]!)) sizes.set(match[1]!, Number(match[2]));
+  return sizes;
+}
+
+/**
+ * Sets whose `maxelem` changes. A set that outgrows 65,536 elements is created with a larger maxelem, and
+ * `ipset restore -exist` refuses to create a set that exists with another maxelem ("Set cannot be created: set
+ * with the same name already exists", checked with ipset 7.17; a changed hashsize it accepts): the reload that
+ * carried the new prefixes fails until the set is destroyed, so it is a limit finding, not a line change.
+ */
+export function ipsetResizes(before: string, after: string): Array<{ set: string; from: number; to: number }> {
+  const old = ipsetMaxelem(before);
+  return [...ipsetMaxelem(after)]
+    .filter(([name, size]) => old.has(name) && old.get(name) !== size)
+    .map(([set, to]) => ({ set, from: old.get(set)!, to }));
 }
 
 // ─── diagnostics ────────────────────────────────────────────────────────────────────────────────────────
@@ -199,6 +414,56 @@ function translateWith(target: Target, input: ImpactInput, snapshot: Snapshot): 
   }
 }
 
+/** Objects that come or go whole are listed together per kind past this many (one route or address object per prefix). */
+const GROUP_WHOLE_OBJECTS = 2;
+const MAX_NAMES = 20;
+
+/**
+ * One finding per changed object; objects of one kind that appear or disappear whole (the UDR routes or PAN-OS
+ * address objects of new prefixes) are one finding per kind, so a weekly change reads as "130 new address objects"
+ * rather than 130 findings.
+ */
+function objectFindings(target: string, artifact: string, objects: readonly ObjectChange[]): Finding[] {
+  const findings: Finding[] = [];
+  const whole = new Map<string, ObjectChange[]>();
+  for (const change of objects) {
+    if (!change.whole) continue;
+    const key = `${change.whole}\u0000${change.kind}`;
+    whole.set(key, [...(whole.get(key) ?? []), change]);
+  }
+  const grouped = new Set([...whole.values()].filter((list) => list.length >= GROUP_WHOLE_OBJECTS).flat());
+  for (const change of objects) {
+    if (grouped.has(change)) continue;
+    findings.push({
+      kind: 'changed',
+      code: 'TW_ARTIFACT_CHANGED',
+      severity: 'warning',
+      target,
+      artifact,
+      ...(change.object ? { object: change.object } : {}),
+      message: `${change.whole === 'added' ? 'new: ' : change.whole === 'removed' ? 'gone: ' : ''}${plural(change.added.length, 'line')} added, ${change.removed.length} removed`,
+      ...capLines(change.added, change.removed),
+    });
+  }
+  for (const list of whole.values()) {
+    if (list.length < GROUP_WHOLE_OBJECTS) continue;
+    const { whole: how, kind } = list[0]!;
+    const names = list.map((change) => change.object.slice(kind.length).trim());
+    const shown = names.slice(0, MAX_NAMES).join(', ') + (names.length > MAX_NAMES ? `, … ${names.length - MAX_NAMES} more` : '');
+    findings.push({
+      kind: 'changed',
+      code: 'TW_ARTIFACT_CHANGED',
+      severity: 'warning',
+      target,
+      artifact,
+      object: `${kind || 'objects'} (${list.length} ${how === 'added' ? 'new' : 'gone'})`,
+      message: `${list.length} ${kind || 'objects'} ${how === 'added' ? 'added' : 'removed'}: ${shown}`,
+      ...capLines(list.flatMap((change) => change.added), list.flatMap((change) => change.removed)),
+    });
+  }
+  return findings;
+}
+
 function artifactFindings(target: string, before: readonly Artifact[], after: readonly Artifact[], input: ImpactInput): { findings: Finding[]; provenanceOnly: number } {
   const findings: Finding[] = [];
   let provenanceOnly = 0;
@@ -221,19 +486,21 @@ function artifactFindings(target: string, before: readonly Artifact[], after: re
       });
       continue;
     }
-    const diff = diffArtifact(old.content, now.content, input.from.info, input.to.info);
+    const diff = diffArtifact(old.content, now.content, input.from.info, input.to.info, now.format);
     provenanceOnly += diff.provenanceOnly;
-    for (const change of diff.objects) {
-      findings.push({
-        kind: 'changed',
-        code: 'TW_ARTIFACT_CHANGED',
-        severity: 'warning',
-        target,
-        artifact: name,
-        ...(change.object ? { object: change.object } : {}),
-        message: `${plural(change.added.length, 'line')} added, ${change.removed.length} removed`,
-        ...capLines(change.added, change.removed),
-      });
+    findings.push(...objectFindings(target, name, diff.objects));
+    if (now.format === 'ipset') {
+      for (const resize of ipsetResizes(old.content, now.content)) {
+        findings.push({
+          kind: 'limit',
+          code: 'TW_IPSET_MAXELEM',
+          severity: 'error',
+          target,
+          artifact: name,
+          object: `set ${resize.set}`,
+          message: `set ${resize.set} now needs maxelem ${resize.to} (was ${resize.from}): ipset restore -exist cannot re-create a set that exists with another maxelem, so destroy it (after the rules that use it) before loading`,
+        });
+      }
     }
   }
   return { findings, provenanceOnly };
@@ -297,7 +564,7 @@ export function snapshotImpact(input: ImpactInput): Report {
     provenanceOnly += artifacts.provenanceOnly;
     findings.push(...artifacts.findings);
     const diagnostics = diffDiagnostics(before.translation.diagnostics, after.translation.diagnostics, input.from.info, input.to.info);
-    limitsAppeared += diagnostics.appeared.filter((diagnostic) => isLimitCode(diagnostic.code)).length;
+    limitsAppeared += diagnostics.appeared.filter((diagnostic) => isLimitCode(diagnostic.code)).length + artifacts.findings.filter((finding) => finding.kind === 'limit').length;
     const diagnosticChanges = [
       ...diagnostics.appeared.map((diagnostic) => diagnosticChangeFinding(diagnostic, 'new', input)),
       ...diagnostics.resolved.map((diagnostic) => diagnosticChangeFinding(diagnostic, 'gone', input)),
@@ -309,13 +576,14 @@ export function snapshotImpact(input: ImpactInput): Report {
   }
 
   const artifactChanges = findings.filter((finding) => finding.code.startsWith('TW_ARTIFACT_')).length;
-  const changed = impacts.length > 0 || artifactChanges > 0 || diagnosticsChanged > 0;
+  const artifactLimits = findings.filter((finding) => finding.code === 'TW_IPSET_MAXELEM').length;
+  const changed = impacts.length > 0 || artifactChanges + artifactLimits > 0 || diagnosticsChanged > 0;
   const summary: SummaryCount[] = [
     { label: 'requirements whose tags changed', count: impacts.length },
     { label: 'prefixes added', count: prefixesAdded },
     { label: 'prefixes removed', count: prefixesRemoved },
     { label: 'targets whose output changes', count: targetsChanged.size },
-    { label: 'changed objects (artifact, rule or set)', count: artifactChanges },
+    { label: 'changed objects (rule, set, route or object; new or gone ones of a kind counted once)', count: artifactChanges },
     { label: 'new limit diagnostics', count: limitsAppeared },
     { label: 'diagnostics new, gone or changed', count: diagnosticsChanged },
     { label: 'lines differing only in the recorded snapshot', count: provenanceOnly },
