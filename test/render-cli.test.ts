@@ -136,3 +136,16 @@ describe('the built bin', () => {
     expect(check.status).toBe(0);
   });
 });
+
+describe('tagwall targets', () => {
+  it('prints the capability table docs/cli.md shows', () => {
+    const result = tagwall('targets');
+    expect(result.code).toBe(0);
+    const doc = readFileSync('docs/cli.md', 'utf8');
+    const shown = /```console\n\$ tagwall targets\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(shown).toBe(result.stdout);
+    const json = JSON.parse(tagwall('targets', '--json').stdout) as Array<{ id: string; capabilities: { hosts: string } }>;
+    expect(json.map((target) => target.id)).toEqual(targetIds());
+    expect(json.find((target) => target.id === 'nsg')?.capabilities.hosts).toBe('none');
+  });
+});

@@ -12,6 +12,7 @@ import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerImpactCommand } from './impact.js';
 import { registerRenderCommand } from './render.js';
+import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 
@@ -77,6 +78,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerCatalogCommands(program, context);
   registerAnalysisCommands(program, context);
   registerRenderCommand(program, context);
+  registerTargetsCommand(program, context);
   registerImpactCommand(program, context);
 
   forEachCommand(program, (command) =>
