@@ -4,8 +4,9 @@ import { requirementFileLocations } from '../reports/locations.js';
 import { snapshotImpact } from '../reports/impact.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
 import { allTargets, getTarget } from '../targets/registry.js';
+import type { TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
-import { EXIT_DIFFERENT, EXIT_OK, type CliIo, type GlobalOptions } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, usageError, type CliIo, type GlobalOptions } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { openSnapshot } from './snapshot-source.js';
 import { writeFilesAtomically } from './write-files.js';
@@ -16,6 +17,24 @@ export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
   readonly target?: readonly string[];
   readonly format?: ReportFormat;
   readonly output?: string;
+  readonly option?: readonly string[];
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * Target options as render takes them (`--option format=terraform`, `--option expand=true`): impact has to translate
+ * the way the configs were rendered, or it compares a format nobody deploys. Every target gets all of them and
+ * ignores the keys it does not know; one whose options do not fit is reported as not compared.
+ */
+function targetOptions(entries: readonly string[]): TargetOptionValues {
+  const values: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
+    values[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return values;
 }
 
 /** `--format` for every command that prints a report (`impact`, and `check` / `equiv` through the lead's wiring). */
@@ -33,6 +52,7 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
     to,
     requirements,
     targets,
+    options: targetOptions(options.option ?? []),
     ...(options.requirements === undefined ? {} : { locations: requirementFileLocations(options.requirements) }),
   });
   const text = renderReport(report, options.json ? 'json' : (options.format ?? 'text'));
@@ -50,10 +70,11 @@ export function registerImpactCommand(program: Command, context: CommandContext)
   addRequirementOptions(command)
     .option('--target <id...>', 'only these targets (default: every target)')
     .addOption(reportFormatOption())
+    .option('--option <key=value>', 'a target option, as render takes it (format=terraform, expand=true); repeatable', collect)
     .option('--output <file>', 'write the report to this file instead of standard output')
     .addHelpText(
       'after',
-      '\nExamples:\n  tagwall impact --from ServiceTags_Public_20250728.json.gz --to ServiceTags_Public_20251028.json.gz --scenario compute-public-ip --region eastus2 --format markdown\n  tagwall impact --from old.json --to new.json --requirements workload.yaml --target nsg --format sarif --output impact.sarif',
+      '\nExamples:\n  tagwall impact --from ServiceTags_Public_20250728.json.gz --to ServiceTags_Public_20251028.json.gz --scenario compute-public-ip --region eastus2 --format markdown\n  tagwall impact --from old.json --to new.json --requirements workload.yaml --target nsg --option format=terraform --format sarif --output impact.sarif',
     )
     .action((_options, self: Command) => context.setExitCode(runImpact(self.optsWithGlobals(), context.io)));
 }

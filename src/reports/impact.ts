@@ -120,11 +120,10 @@ function bracketLabels(lines: readonly string[]): ObjectLabel[] {
       owner.push(stack);
       continue;
     }
-    let deepest = stack;
+    const start = stack;
     let depth = 0;
-    let deepestDepth = 0;
     let quote = '';
-    let start = 0;
+    let from = 0;
     for (let i = 0; i < line.length; i++) {
       const char = line[i]!;
       if (quote) {
@@ -134,20 +133,21 @@ function bracketLabels(lines: readonly string[]): ObjectLabel[] {
       }
       if (char === '"' || char === "'") quote = char;
       else if (char === '{' || char === '[') {
-        const header = frameHeader(line.slice(start, i));
+        const header = frameHeader(line.slice(from, i));
         stack = { kind: header.kind, name: header.name, parent: stack };
-        start = i + 1;
-        if (++depth > deepestDepth) [deepest, deepestDepth] = [stack, depth];
+        from = i + 1;
+        depth++;
       } else if (char === '}' || char === ']') {
-        if (depth === 0 && deepestDepth === 0) deepest = stack;
         stack = stack?.parent;
         depth--;
-        start = i + 1;
+        from = i + 1;
       }
     }
     const name = NAME_MEMBER.exec(line);
     if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
-    owner.push(deepest);
+    // A line that leaves an object open belongs to it; one that closes an object, or opens and closes a list on
+    // the same line (`tcp dport { 443, 8443 }`, `ports = ["443"]`), to the object it started in.
+    owner.push(depth > 0 ? stack : start);
   }
   return owner.map(frameLabel);
 }
@@ -230,8 +230,13 @@ export function objectLabels(lines: readonly string[], format: string): ObjectLa
     case 'arm':
     case 'bicep':
     case 'terraform':
-    case 'nft':
       return bracketLabels(lines);
+    case 'nft':
+      // A rule is named by its comment's requirement id, as in iptables (`comment "req: …"`).
+      return bracketLabels(lines).map((label, index) => {
+        const comment = label.kind === 'chain' ? /\bcomment\s+"([^":]+):/.exec(lines[index]!) : null;
+        return comment ? { kind: `rule ${label.name}`, name: comment[1]!.trim() } : label;
+      });
     case 'xml':
       return xmlLabels(lines);
     case 'iptables-restore':
@@ -242,8 +247,9 @@ export function objectLabels(lines: readonly string[], format: string): ObjectLa
     case 'set':
       return lines.map(setCommandLabel);
     default:
-      // edl, dnsmasq and unknown formats: the file is the object.
-      return lines.map(() => NO_OBJECT);
+      // edl and dnsmasq lists have no objects (the file is the object), and no braces: unknown formats are read
+      // as brace-structured, which they most often are.
+      return bracketLabels(lines);
   }
 }
 
@@ -268,15 +274,18 @@ export interface ArtifactDiff {
 const ADDRESS_LIST_LINE = /^(\s*)((?:[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,\s*)+[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,?)\s*$/;
 
 /** A one-line list: Terraform `key = ["a", "b"]`, PAN-OS `set address-group X static [ a b ]`. */
-const INLINE_LIST_LINE = /^([^[\]{}"']*\[)\s*((?:"[^"]*"|[^\s[\]{}",]+)(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+)(?:(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+))*)\s*,?\s*(\]\s*,?)\s*$/;
+const INLINE_LIST_LINE = /^((?:[^[\]{}"']|"[^"]*")*\[)\s*((?:"[^"]*"|[^\s[\]{}",]+)(?:(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+))*)\s*,?\s*(\]\s*,?)\s*$/;
 
 /**
- * The units a diff compares: lines, except that a list of prefixes or members counts element by element. One new
+ * The units a diff compares: lines (without a trailing comma), except that a list of prefixes or members counts element by element. One new
  * prefix early in a set shifts every wrapped line after it, and one new member rewrites a one-line list; counted
  * by line, a +1 change would read as +20/-20 (nft), or as one line of thousands of characters (Terraform).
  */
 function diffItems(text: string): string[] {
-  return text.split('\n').flatMap((line) => {
+  // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
+  return text.split('\n').flatMap((raw) => {
+    const line = raw.replace(/,\s*$/, '').trimEnd();
+    if (line.trim() === '') return [];
     const list = ADDRESS_LIST_LINE.exec(line);
     if (list) return list[2]!.split(',').map((item) => item.trim()).filter(Boolean).map((item) => `${list[1]}${item}`);
     const inline = INLINE_LIST_LINE.exec(line);
@@ -291,39 +300,52 @@ function diffItems(text: string): string[] {
  */
 export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, format = ''): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
-  const oldLines = diffItems(before);
-  const newLines = diffItems(after);
-  let removed = unmatchedLines(oldLines, newLines);
-  let added = unmatchedLines(newLines, oldLines);
-  // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
-  const removedNormal = removed.map((index) => withoutProvenance(oldLines[index]!, fromInfo));
-  const addedNormal = added.map((index) => withoutProvenance(newLines[index]!, toInfo));
-  const removedKept = unmatchedLines(removedNormal, addedNormal);
-  const addedKept = unmatchedLines(addedNormal, removedNormal);
-  const provenanceOnly = removed.length - removedKept.length;
-  removed = removedKept.map((i) => removed[i]!);
-  added = addedKept.map((i) => added[i]!);
-  if (removed.length === 0 && added.length === 0) return { objects: [], provenanceOnly };
-  const oldLabels = objectLabels(oldLines, format);
-  const newLabels = objectLabels(newLines, format);
-  const oldObjects = new Set(oldLabels.map(labelText));
-  const newObjects = new Set(newLabels.map(labelText));
-  const groups = new Map<string, { kind: string; added: string[]; removed: string[] }>();
-  const group = (label: ObjectLabel): { kind: string; added: string[]; removed: string[] } => {
-    const text = labelText(label);
-    let entry = groups.get(text);
-    if (!entry) groups.set(text, (entry = { kind: label.kind, added: [], removed: [] }));
-    return entry;
-  };
-  for (const index of removed) group(oldLabels[index]!).removed.push(oldLines[index]!);
-  for (const index of added) group(newLabels[index]!).added.push(newLines[index]!);
-  const objects = [...groups.entries()]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([object, lines]): ObjectChange => {
-      const whole = object === '' ? undefined : !oldObjects.has(object) ? 'added' : !newObjects.has(object) ? 'removed' : undefined;
-      return { object, kind: lines.kind, ...(whole ? { whole } : {}), added: lines.added, removed: lines.removed };
+  // Lines are compared object by object: the same line (`</entry>`, `<member>tagwall</member>`) recurs in many
+  // objects, and a file-wide comparison would pin the new ones on whichever objects come last.
+  const oldObjects = linesByObject(diffItems(before), format);
+  const newObjects = linesByObject(diffItems(after), format);
+  const objects: ObjectChange[] = [];
+  let provenanceOnly = 0;
+  for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort(compareText)) {
+    const old = oldObjects.get(object);
+    const now = newObjects.get(object);
+    const oldLines = old?.lines ?? [];
+    const newLines = now?.lines ?? [];
+    let removed = unmatchedLines(oldLines, newLines);
+    let added = unmatchedLines(newLines, oldLines);
+    // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
+    const removedNormal = removed.map((index) => withoutProvenance(oldLines[index]!, fromInfo));
+    const addedNormal = added.map((index) => withoutProvenance(newLines[index]!, toInfo));
+    const removedKept = unmatchedLines(removedNormal, addedNormal);
+    const addedKept = unmatchedLines(addedNormal, removedNormal);
+    provenanceOnly += removed.length - removedKept.length;
+    removed = removedKept.map((i) => removed[i]!);
+    added = addedKept.map((i) => added[i]!);
+    if (removed.length === 0 && added.length === 0) continue;
+    const whole = object === '' ? undefined : !old ? 'added' : !now ? 'removed' : undefined;
+    objects.push({
+      object,
+      kind: (now ?? old)!.kind,
+      ...(whole ? { whole } : {}),
+      added: added.map((index) => newLines[index]!),
+      removed: removed.map((index) => oldLines[index]!),
     });
+  }
   return { objects, provenanceOnly };
+}
+
+/** Lines grouped by the object they belong to (label text → kind and lines, in file order). */
+function linesByObject(lines: readonly string[], format: string): Map<string, { kind: string; lines: string[] }> {
+  const labels = objectLabels(lines, format);
+  const objects = new Map<string, { kind: string; lines: string[] }>();
+  lines.forEach((line, index) => {
+    const label = labels[index]!;
+    const text = labelText(label);
+    let entry = objects.get(text);
+    if (!entry) objects.set(text, (entry = { kind: label.kind, lines: [] }));
+    entry.lines.push(line);
+  });
+  return objects;
 }
 
 // ─── ipset sizes ────────────────────────────────────────────────────────────────────────────────────────
@@ -331,7 +353,9 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
 /** `create NAME hash:net … maxelem N` of an ipset restore file: set name → maxelem. */
 function ipsetMaxelem(content: string): Map<string, number> {
   const sizes = new Map<string, number>();
-  for (const match of content.matchAll(/^create\s+(\S+)\s+\S+.*?\bmaxelem\s+(\d+)/gm)) if (!sizes.has(match[1]!)) sizes.set(match[1]!, Number(match[2]));
+  // The scratch set a set is filled in (`swap tw_swap X`) is destroyed after the swap: its size never persists.
+  const scratch = new Set([...content.matchAll(/^swap\s+(\S+)\s/gm)].map((match) => match[1]!));
+  for (const match of content.matchAll(/^create\s+(\S+)\s+\S+.*?\bmaxelem\s+(\d+)/gm)) if (!scratch.has(match[1]!) && !sizes.has(match[1]!)) sizes.set(match[1]!, Number(match[2]));
   return sizes;
 }
 
@@ -457,7 +481,7 @@ function objectFindings(target: string, artifact: string, objects: readonly Obje
       target,
       artifact,
       object: `${kind || 'objects'} (${list.length} ${how === 'added' ? 'new' : 'gone'})`,
-      message: `${list.length} ${kind || 'objects'} ${how === 'added' ? 'added' : 'removed'}: ${shown}`,
+      message: `${list.length} ${how === 'added' ? 'new' : 'gone'} ${kind ? `${kind} ` : ''}objects: ${shown}`,
       ...capLines(list.flatMap((change) => change.added), list.flatMap((change) => change.removed)),
     });
   }
