@@ -71,7 +71,7 @@ function checkReport(): Report {
   });
 }
 
-const HOSTILE = `<script>alert("x")</script><img src=http://evil.example/x onerror=alert(1)> & ' " | \` ** [a](http://evil.example) </details>`;
+const HOSTILE = `<script>alert("x")</script><img src=http://evil.example/x onerror=alert(1)> & ' " | \` ** [a](http://evil.example) </details> @octocat`;
 
 function hostileReport(): Report {
   return {
@@ -194,12 +194,31 @@ describe('Markdown', () => {
     expect(markdown.match(/<details><summary>\d+\./g)).toHaveLength(report.findings.length);
   });
 
+  it('stays under GitHub\'s comment limit, summary first, and says what it left out', () => {
+    const base = checkReport();
+    const many: Report = {
+      ...base,
+      findings: Array.from({ length: 3000 }, (_, i) => ({ ...base.findings[0]!, requirementId: `requirement-${i}`, message: `message ${i} ${'x'.repeat(200)}`, boxes: Array(20).fill('out tcp 10.0.0.0/8 -> 203.0.113.0/24:443') })),
+      matrix: { targets: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], rows: Array.from({ length: 3000 }, (_, i) => ({ requirementId: `requirement-${i}`, cells: Array(7).fill('not-expressible') })) },
+    };
+    const markdown = renderReport(many, 'markdown');
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    expect(markdown.indexOf('| finding | count |')).toBeLessThan(markdown.indexOf('| | kind |'));
+    const rows = markdown.split('\n').filter((line) => line.startsWith('| 🔴 |')).length;
+    expect(rows).toBeGreaterThan(0);
+    expect(markdown).toContain(`_Left out to fit a pull-request comment (GitHub takes 65,536 characters): ${3000 - rows} of 3000 findings are not in the table; the requirement × target matrix; the details of `);
+    // Nothing left out when everything fits: no note.
+    expect(renderReport(base, 'markdown')).not.toContain('Left out');
+  });
+
   it('keeps hostile strings literal: no HTML, no broken table or fence', () => {
     const markdown = renderReport(hostileReport(), 'markdown');
     // Outside fenced blocks (which GitHub shows verbatim), the only tags are the ones the renderer writes.
     const outsideFences = markdown.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '');
     expect(outsideFences).not.toMatch(/<script|<img/i);
     expect(outsideFences).toContain('&lt;script&gt;');
+    // No @mention outside code: a comment posted by CI must not notify anyone.
+    expect(outsideFences).not.toMatch(/@\w/);
     const tags = [...outsideFences.matchAll(/<\/?([a-z]+)/gi)].map((match) => match[1]!.toLowerCase());
     expect(new Set(tags)).toEqual(new Set(['details', 'summary']));
     // Every table row keeps its column count.

@@ -5,20 +5,29 @@
 import { describeSnapshot, sortFindings, type Finding, type Report } from './model.js';
 import { findingBody, subjectLine, summaryLine } from './text.js';
 
+/** GitHub rejects issue and pull-request comments longer than this ("Body is too long (maximum is 65536 characters)"). */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
 /**
- * GitHub rejects issue and PR comments over 65,536 characters; details past this budget are left out with a
- * note, the summary and table always stay.
+ * What the report may use, leaving room for a line a workflow adds around it. The headline, counts and snapshots
+ * always stay; the findings table, the matrix and the folded details are cut in that order of priority, and the
+ * report says what it left out.
  */
 export const MARKDOWN_BUDGET = 60_000;
 
 /** Text in Markdown: HTML and Markdown punctuation made literal (GitHub renders inline HTML). */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_[\]|#~])/g, '\\$1')
+      // A requirement's purpose or a config comment saying `@team` must not notify anyone from a bot's comment:
+      // a zero-width space after `@` breaks the mention and still reads as `@team`.
+      .replace(/@/g, '@&#8203;')
+      .replace(/\r?\n/g, ' ')
+  );
 }
 
 /** A fenced block that no line of `text` can close: the fence is longer than any backtick run inside. */
@@ -51,26 +60,39 @@ export function renderMarkdown(report: Report): string {
   }
   const snapshots = report.snapshots.map((snapshot) => `${snapshot.role} ${escapeMarkdown(`${describeSnapshot(snapshot)} ${snapshot.source}`)}`);
   out.push(`**Snapshots:** ${snapshots.join('; ') || 'none'}  `, `**Compared:** ${escapeMarkdown(subjectLine(report))}`, '');
+  // Room for the closing note on what was left out.
+  let used = out.join('\n').length + 400;
+  const fits = (text: string): boolean => used + text.length + 1 <= MARKDOWN_BUDGET;
+  const take = (text: string): void => {
+    out.push(text);
+    used += text.length + 1;
+  };
+  const cut: string[] = [];
+
   if (findings.length) {
-    out.push(
-      '| | kind | code | target | requirement | message |',
-      '|---|---|---|---|---|---|',
-      ...findings.map((finding) =>
-        [
-          SEVERITY_ICON[finding.severity],
-          finding.kind,
-          escapeMarkdown(finding.code),
-          escapeMarkdown(finding.target ?? ''),
-          escapeMarkdown(finding.requirementId ?? ''),
-          escapeMarkdown(finding.object ? `${finding.object}: ${finding.message}` : finding.message),
-        ].join(' | '),
-      ).map((row) => `| ${row} |`),
-      '',
-    );
+    take('| | kind | code | target | requirement | message |');
+    take('|---|---|---|---|---|---|');
+    let listed = 0;
+    for (const finding of findings) {
+      const row = `| ${[
+        SEVERITY_ICON[finding.severity],
+        finding.kind,
+        escapeMarkdown(finding.code),
+        escapeMarkdown(finding.target ?? ''),
+        escapeMarkdown(finding.requirementId ?? ''),
+        escapeMarkdown(finding.object ? `${finding.object}: ${finding.message}` : finding.message),
+      ].join(' | ')} |`;
+      // Half the budget at most: past that, the details of the first findings say more than more rows would.
+      if (used + row.length + 1 > MARKDOWN_BUDGET / 2) break;
+      take(row);
+      listed++;
+    }
+    if (listed < findings.length) cut.push(`${findings.length - listed} of ${findings.length} findings are not in the table`);
+    take('');
   }
   const matrix = report.matrix;
   if (matrix && matrix.rows.length && matrix.targets.length) {
-    out.push(
+    const table = [
       '<details><summary>Requirement × target matrix</summary>',
       '',
       `| requirement | ${matrix.targets.map(escapeMarkdown).join(' | ')} |`,
@@ -79,19 +101,21 @@ export function renderMarkdown(report: Report): string {
       '',
       '</details>',
       '',
-    );
+    ].join('\n');
+    if (fits(table)) take(table);
+    else cut.push('the requirement × target matrix');
   }
-  let used = out.join('\n').length;
-  let omitted = 0;
-  findings.forEach((finding, index) => {
+  let detailed = 0;
+  for (const [index, finding] of findings.entries()) {
     const block = detailsBlock(finding, index);
-    if (omitted > 0 || used + block.length > MARKDOWN_BUDGET) {
-      omitted++;
-      return;
-    }
-    out.push(block, '');
-    used += block.length + 1;
-  });
-  if (omitted > 0) out.push(`_${omitted} more findings are not shown here to fit a comment: see the JSON, HTML or SARIF report._`, '');
+    if (!fits(block)) break;
+    take(block);
+    take('');
+    detailed++;
+  }
+  if (detailed < findings.length) cut.push(`the details of ${findings.length - detailed === findings.length ? 'every finding' : `findings ${detailed + 1}–${findings.length}`}`);
+  if (cut.length) {
+    out.push(`_Left out to fit a pull-request comment (GitHub takes ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')} characters): ${cut.join('; ')}. The JSON, HTML and SARIF reports have everything._`, '');
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }
