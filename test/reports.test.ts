@@ -298,6 +298,66 @@ describe('SARIF', () => {
   });
 });
 
+describe('SARIF for GitHub code scanning', () => {
+  interface SarifResult {
+    ruleId: string;
+    ruleIndex: number;
+    level: string;
+    message: { text: string };
+    locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }>;
+    partialFingerprints?: Record<string, string>;
+  }
+  interface SarifRun {
+    tool: { driver: { rules: Array<{ id: string; shortDescription?: { text: string }; fullDescription?: { text: string }; help?: { text: string }; defaultConfiguration?: { level: string } }> } };
+    automationDetails: { id: string };
+    results: SarifResult[];
+  }
+  const runOf = (report: Report): SarifRun => (JSON.parse(renderReport(report, 'sarif')) as { runs: [SarifRun] }).runs[0];
+
+  it.each([
+    ['impact', impactReport],
+    ['check', checkReport],
+  ])('%s: every result has what code scanning needs (relative file, startLine, rule with descriptions, fingerprint)', (_name, build) => {
+    const run = runOf(build());
+    expect(run.results.length).toBeGreaterThan(0);
+    for (const result of run.results) {
+      const location = result.locations?.[0]?.physicalLocation;
+      expect(location, result.ruleId).toBeDefined();
+      expect(location!.artifactLocation.uri).not.toMatch(/^(?:\/|[a-z]+:)/i);
+      expect(location!.region?.startLine).toBeGreaterThanOrEqual(1);
+      const rule = run.tool.driver.rules[result.ruleIndex]!;
+      expect(rule.id).toBe(result.ruleId);
+      expect(rule.shortDescription?.text).toBeTruthy();
+      expect(rule.fullDescription?.text).toBeTruthy();
+      expect(rule.help?.text).toBeTruthy();
+      expect(['error', 'warning', 'note']).toContain(result.level);
+      expect(result.partialFingerprints?.['tagwallFinding/v1']).toMatch(/^[0-9a-f]{16}$/);
+    }
+    const prints = run.results.map((result) => result.partialFingerprints!['tagwallFinding/v1']);
+    expect(new Set(prints).size).toBe(prints.length);
+  });
+
+  it('keeps fingerprints when a requirement moves to another line, and changes them for another finding', () => {
+    const report = checkReport();
+    const moved: Report = { ...report, findings: report.findings.map((finding) => (finding.location ? { ...finding, location: { ...finding.location, line: (finding.location.line ?? 1) + 10 } } : finding)) };
+    const prints = (r: Report): string[] => runOf(r).results.map((result) => result.partialFingerprints!['tagwallFinding/v1']!);
+    expect(prints(moved)).toEqual(prints(report));
+    const other: Report = { ...report, findings: report.findings.map((finding) => ({ ...finding, requirementId: `${finding.requirementId ?? ''}-other` })) };
+    expect(prints(other).filter((print) => prints(report).includes(print))).toEqual([]);
+  });
+
+  it('names its category after the command and targets (upload-sarif keeps it over its category input)', () => {
+    expect(runOf(checkReport()).automationDetails.id).toBe('tagwall/check/lines/');
+    expect(runOf(impactReport()).automationDetails.id).toBe('tagwall/impact/lines/');
+  });
+
+  it('writes paths under the working directory relative to it', () => {
+    const report = checkReport();
+    const absolute: Report = { ...report, findings: report.findings.map((finding) => (finding.location ? { ...finding, location: { ...finding.location, file: join(process.cwd(), finding.location.file) } } : finding)) };
+    expect(runOf(absolute).results.map((result) => result.locations![0]!.physicalLocation.artifactLocation.uri)).toEqual(runOf(report).results.map((result) => result.locations![0]!.physicalLocation.artifactLocation.uri));
+  });
+});
+
 describe('every format', () => {
   it.each(REPORT_FORMATS)('%s output is deterministic', (format) => {
     expect(renderReport(impactReport(), format)).toBe(renderReport(impactReport(), format));
