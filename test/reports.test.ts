@@ -236,13 +236,17 @@ describe('HTML', () => {
     expect(html).toContain('@media print');
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+    // The only links are the index's, each to a finding on the page.
+    const links = [...html.matchAll(/\bhref="([^"]*)"/g)].map((match) => match[1]!);
+    expect(links.length).toBe(impactReport().findings.length);
+    for (const link of links) expect(html).toContain(`id="${link.slice(1)}"`);
   });
 
   it('escapes every hostile string', () => {
     const html = renderReport(hostileReport(), 'html');
     const tags = new Set([...html.matchAll(/<\/?([a-z0-9!]+)/gi)].map((match) => match[1]!.toLowerCase()));
     expect([...tags].sort()).toEqual(
-      ['!doctype', 'body', 'code', 'div', 'h1', 'h2', 'head', 'html', 'meta', 'p', 'pre', 'section', 'span', 'strong', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr'].sort(),
+      ['!doctype', 'a', 'body', 'code', 'div', 'h1', 'h2', 'head', 'html', 'meta', 'p', 'pre', 'section', 'span', 'strong', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr'].sort(),
     );
     expect(html).not.toMatch(/<img|<script/i);
     expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');

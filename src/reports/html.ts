@@ -23,9 +23,15 @@ th { background: #f6f8fa; } td.count { text-align: right; }
 .meta { color: var(--muted); font-size: .9em; } code, pre { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 .added { color: var(--ok); } .removed { color: var(--bad); }
+.legend { color: var(--muted); font-size: .9em; } .legend span { padding: 0 .35rem; border: 1px solid var(--line); }
+table.index td:first-child { white-space: nowrap; } a { color: #0969da; }
+@page { margin: 1.5cm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11px; } h2 { break-after: avoid; } pre { white-space: pre-wrap; }
-  .finding, tr { break-inside: avoid; } th { background: none; }
+  body { margin: 0; max-width: none; font-size: 10.5px; } h2 { break-after: avoid; } pre { white-space: pre-wrap; }
+  code, pre { font-size: 9.5px; }
+  .finding, tr { break-inside: avoid; } th { background: none; } a { color: inherit; text-decoration: none; }
+  /* The matrix colours carry meaning next to the words; browsers drop backgrounds when printing unless told. */
+  .matrix td, .legend span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }`;
 
 const CELL_TEXT: Readonly<Record<MatrixCell, string>> = {
@@ -43,7 +49,10 @@ function matrixSection(matrix: Matrix): string {
       row.cells.map((cell) => `<td class="cell-${cell}">${CELL_TEXT[cell]}</td>`).join('') +
       '</tr>',
   );
-  return `<h2>Requirement × target</h2>\n<table class="matrix">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+  const legend =
+    '<p class="legend"><span class="cell-expressed">expressed</span> as required · <span class="cell-split">split</span> over several rules or objects to fit a limit, nothing lost · ' +
+    '<span class="cell-partially">partially</span> some packets cannot be expressed · <span class="cell-not-expressible">not expressible</span> none can (see the findings for witnesses)</p>';
+  return `<h2>Requirement × target</h2>\n${legend}\n<table class="matrix">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }
 
 function findingSection(finding: Finding, index: number): string {
@@ -69,6 +78,15 @@ function findingSection(finding: Finding, index: number): string {
   return parts.join('\n');
 }
 
+/** One line per finding, linked to its details: on a laptop screen the list of findings can be long. */
+function findingIndex(findings: readonly Finding[]): string {
+  const rows = findings.map((finding, index) => {
+    const subject = [finding.target, finding.requirementId, finding.object].filter((part): part is string => Boolean(part)).map(escapeHtml).join(' · ');
+    return `<tr class="severity-${finding.severity}"><td>${finding.severity}</td><td>${finding.kind}</td><td><a href="#finding-${index + 1}">${escapeHtml(finding.code)}</a></td><td>${subject}</td></tr>`;
+  });
+  return `<table class="index"><thead><tr><th>severity</th><th>kind</th><th>code</th><th>target · requirement · object</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 export function renderHtml(report: Report): string {
   const findings = sortFindings(report.findings);
   const snapshots = report.snapshots.map(
@@ -85,7 +103,7 @@ export function renderHtml(report: Report): string {
     snapshots.length ? `<table class="snapshots"><thead><tr><th>role</th><th>snapshot</th><th>source</th></tr></thead><tbody>${snapshots.join('')}</tbody></table>` : '<p>none</p>',
     ...(report.matrix && report.matrix.rows.length ? [matrixSection(report.matrix)] : []),
     `<h2>Findings (${findings.length})</h2>`,
-    ...(findings.length ? findings.map(findingSection) : ['<p>No findings.</p>']),
+    ...(findings.length ? [findingIndex(findings), ...findings.map(findingSection)] : ['<p>No findings.</p>']),
   ];
   return [
     '<!DOCTYPE html>',
