@@ -25,6 +25,7 @@ import {
 import { linesTarget } from '../src/reports/test-fixtures.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { CHROMIUM, CHROMIUM_SKIP_REASON, dumpDom } from './support/chromium.js';
+import { tagwall } from './support/cli.js';
 
 // Relative paths: they appear in reports, and golden files must not depend on where the checkout lives.
 const WORKLOAD = 'fixtures/requirements/workload.yaml';
@@ -370,5 +371,24 @@ describe('every format', () => {
   it('JSON is the model', () => {
     const report = checkReport();
     expect(JSON.parse(renderReport(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});
+
+describe('docs/reports.md', () => {
+  it('shows the text impact sample as tagwall prints it (every line shown, in order)', () => {
+    const doc = readFileSync('docs/reports.md', 'utf8');
+    const block = /### Sample \(text\)[\s\S]*?```text\n([\s\S]*?)\n```/.exec(doc)![1]!.split('\n');
+    const command = block[0]!.replace(/^\$ tagwall /, '').split(' ');
+    const result = tagwall(...command);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const output = result.stdout.split('\n');
+    let at = 0;
+    for (const line of block.slice(1)) {
+      if (line.trim() === '…') continue;
+      const found = output.indexOf(line, at);
+      expect(found, `docs/reports.md line not in the output (in order): ${line}`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
   });
 });
