@@ -4,11 +4,11 @@ import { requirementFileLocations } from '../reports/locations.js';
 import { snapshotImpact } from '../reports/impact.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
 import { allTargets, getTarget } from '../targets/registry.js';
-import type { TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
-import { EXIT_DIFFERENT, EXIT_OK, usageError, type CliIo, type GlobalOptions } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, type CliIo, type GlobalOptions } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { openSnapshot } from './snapshot-source.js';
+import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { writeFilesAtomically } from './write-files.js';
 
 export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
@@ -18,23 +18,8 @@ export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
   readonly format?: ReportFormat;
   readonly output?: string;
   readonly option?: readonly string[];
-}
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/**
- * Target options as render takes them (`--option format=terraform`, `--option expand=true`): impact has to translate
- * the way the configs were rendered, or it compares a format nobody deploys. Every target gets all of them and
- * ignores the keys it does not know; one whose options do not fit is reported as not compared.
- */
-function targetOptions(entries: readonly string[]): TargetOptionValues {
-  const values: Record<string, string> = {};
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
-    values[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return values;
+  /** Target flags (src/cli/target-options.ts), by their camel-cased keys. */
+  readonly [key: string]: unknown;
 }
 
 /** `--format` for every command that prints a report (`impact`, and `check` / `equiv` through the lead's wiring). */
@@ -52,7 +37,9 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
     to,
     requirements,
     targets,
-    options: targetOptions(options.option ?? []),
+    // Translated as the configs were rendered (`--option format=terraform`, `--expand`), or it compares a format
+    // nobody deploys; every target gets all the options and ignores the keys it does not know.
+    options: targetOptionValues(options, 'render'),
     ...(options.requirements === undefined ? {} : { locations: requirementFileLocations(options.requirements) }),
   });
   const text = renderReport(report, options.json ? 'json' : (options.format ?? 'text'));
@@ -67,10 +54,9 @@ export function registerImpactCommand(program: Command, context: CommandContext)
     .description('what a newer service-tag snapshot changes: prefixes per requirement, rules and objects per target, new limit diagnostics; exit 1 when anything changes')
     .requiredOption('--from <snapshot>', 'the older snapshot: a ServiceTags_*.json(.gz) file, or embedded[:cloud]')
     .requiredOption('--to <snapshot>', 'the newer snapshot');
-  addRequirementOptions(command)
+  addTargetOptions(addRequirementOptions(command), 'render')
     .option('--target <id...>', 'only these targets (default: every target)')
     .addOption(reportFormatOption())
-    .option('--option <key=value>', 'a target option, as render takes it (format=terraform, expand=true); repeatable', collect)
     .option('--output <file>', 'write the report to this file instead of standard output')
     .addHelpText(
       'after',

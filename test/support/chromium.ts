@@ -38,6 +38,7 @@ export function dumpDom(file: string): string {
         '--no-sandbox',
         '--disable-gpu',
         '--disable-background-networking',
+        '--disable-quic',
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
