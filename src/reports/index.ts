@@ -21,7 +21,8 @@ export {
   type RequirementLocations,
   type TargetTranslation,
 } from './build.js';
-export { diffArtifact, diffDiagnostics, snapshotImpact, type ImpactInput } from './impact.js';
+export { diffArtifact } from './artifact-diff.js';
+export { diffDiagnostics, snapshotImpact, type ImpactInput } from './impact.js';
 export { requirementFileLocations, requirementLocations } from './locations.js';
 export {
   countFindings,
