@@ -126,7 +126,8 @@ class Inliner {
   }
 }
 
-function locationOf(origin: RuleOrigin): { file?: string; line?: number } {
+/** Where a rule or chain came from, as a TagwallError location. */
+export function locationOf(origin: RuleOrigin): { file?: string; line?: number } {
   return { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) };
 }
 

@@ -14,7 +14,7 @@ import { PacketSet } from '../../model/packet-set.js';
 import type { Direction } from '../../model/packet.js';
 import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
 import type { RuleOrigin } from '../../analysis/rule-set.js';
-import { hookDirections, type Hook } from './chains.js';
+import { hookDirections, locationOf, type Hook } from './chains.js';
 import type { NetfilterOptions } from './options.js';
 
 export interface InterfaceMatch {
@@ -103,7 +103,7 @@ function interfaceDirections(match: InterfaceMatch, hook: Hook, options: Netfilt
     throw new TagwallError(
       'TW_UNSUPPORTED_CONFIG',
       `the rule matches interface '${match.name}', and tagwall's packets carry no interface: pass interface=NAME (the interface workload traffic uses)`,
-      { location: { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) } },
+      { location: locationOf(origin) },
     );
   } else if (hook === 'forward') {
     // A router: outbound enters by the workload interface and leaves by the outside one, inbound the other way round.
@@ -116,7 +116,7 @@ function interfaceDirections(match: InterfaceMatch, hook: Hook, options: Netfilt
       throw new TagwallError(
         'TW_UNSUPPORTED_CONFIG',
         `the rule matches ${match.kind === 'in' ? 'input' : 'output'} interface '${match.name}' on the outside of the router: pass outsideInterface=NAME (the interface the other side uses)`,
-        { location: { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) } },
+        { location: locationOf(origin) },
       );
     });
   } else if (!interfaceMatches(match.name, options.interface)) admitted = [];
