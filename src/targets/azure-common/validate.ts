@@ -6,18 +6,13 @@
 import { FIREWALL_LIMITS, firewallAcceptsTag } from '../azure-firewall/capabilities.js';
 import { NSG_LIMITS } from '../nsg/capabilities.js';
 import { UDR_LIMITS } from '../udr/capabilities.js';
+import { isObject, type Json, type JsonObject } from './arm-read.js';
 import { MAX_DESCRIPTION_LENGTH, isArmExpression } from './escape.js';
 import { isValidAzureName } from './names.js';
 import { parseAzurePort } from './ports.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
 const ADDRESS = /^[0-9a-f:.]+(\/\d{1,3})?(-[0-9a-f:.]+)?$/i;
 
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function list(value: Json | undefined): Json[] {
   return Array.isArray(value) ? value : [];
 }
