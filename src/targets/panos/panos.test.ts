@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectContractHolds } from '../../../test/support/contract.js';
 import { thrownError as error } from '../../../test/support/errors.js';
-import { checkContract, type ContractReport } from '../../analysis/contract.js';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets, type RuleSet } from '../../analysis/rule-set.js';
 import { loadRequirementsFile, loadScenario, scenarioIds } from '../../catalogue/index.js';
@@ -56,10 +56,6 @@ function expectPasteable(set: string): void {
       throw new Error(`${message}: ${line}`);
     }).length, line).toBe(words.length);
   }
-}
-
-function explain(report: ContractReport): string {
-  return `too much: ${report.tooMuch}\nunexplained loss: ${report.unexplainedLoss}\noverclaimed loss: ${report.overclaimedLoss}\nnondeterministic: ${report.nondeterministicArtifact ?? 'no'}`;
 }
 
 /** Parses `content` as a PAN-OS config and returns what it allows. */
@@ -437,8 +433,7 @@ describe('translation', () => {
     expect(lost).toHaveLength(5);
     expect(lost[0]!.lost?.has(parsePacket('out tcp 10.0.0.1 -> 1.1.1.1:443 host=x.example.com path=/p^q/z'))).toBe(false);
     expect(lost[1]!.lost?.has(parsePacket('out tcp 10.0.0.1 -> 1.1.1.1:443 host=x.example.com path=/p^q/z'))).toBe(true);
-    const report = checkContract(panosTarget, requirements, context());
-    expect(report.ok, explain(report)).toBe(true);
+    expectContractHolds(panosTarget, requirements, context());
   });
   it('keeps URL category entries within 255 characters and lists the apex only when the requirement names it', () => {
     const long: Endpoint = { kind: 'url', pattern: parseHostPattern('x.example.com'), path: `/${'a'.repeat(250)}/` };
@@ -501,10 +496,7 @@ describe('contract on random requirement sets', () => {
   for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }] as TargetOptionValues[]) {
     it(`holds with ${JSON.stringify(options)}`, () => {
       fc.assert(
-        fc.property(randomRequirementSet, (requirements) => {
-          const report = checkContract(panosTarget, requirements, context(options));
-          if (!report.ok) throw new Error(explain(report));
-        }),
+        fc.property(randomRequirementSet, (requirements) => expectContractHolds(panosTarget, requirements, context(options))),
         { seed: SEED, numRuns: 40 },
       );
     });
