@@ -3,11 +3,9 @@
  * port syntax, NSG priority range, limits). The translators build their output to pass; every translation runs
  * these checks on its ARM rendering and fails loudly if one does not, because that is a bug, not bad input.
  */
-import { FIREWALL_LIMITS, firewallAcceptsTag } from '../azure-firewall/capabilities.js';
-import { NSG_LIMITS } from '../nsg/capabilities.js';
-import { UDR_LIMITS } from '../udr/capabilities.js';
 import { isObject, type Json, type JsonObject } from './arm-read.js';
 import { MAX_DESCRIPTION_LENGTH, isArmExpression } from './escape.js';
+import { FIREWALL_LIMITS, firewallAcceptsTag, NSG_LIMITS, UDR_LIMITS } from './limits.js';
 import { isValidAzureName } from './names.js';
 import { parseAzurePort } from './ports.js';
 

@@ -12,5 +12,5 @@ export const NSG_CAPABILITIES: Capabilities = {
   sourcePorts: true,
 };
 
-/** Security rules per NSG, address prefixes per rule side (targets.md §2.4, VNL). */
-export const NSG_LIMITS = { rules: 1000, prefixesPerSide: 4000, firstPriority: 100, lastPriority: 4096 } as const;
+/** Azure's limits, shared with azure-common/validate.ts. */
+export { NSG_LIMITS } from '../azure-common/limits.js';

@@ -15,5 +15,5 @@ export const UDR_CAPABILITIES: Capabilities = {
   sourcePorts: false,
 };
 
-/** §2.4/§2.5: 400 routes per table, of which at most 25 may name a service tag. */
-export const UDR_LIMITS = { routes: 400, tagRoutes: 25 } as const;
+/** Azure's limits, shared with azure-common/validate.ts. */
+export { UDR_LIMITS } from '../azure-common/limits.js';
