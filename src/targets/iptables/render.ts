@@ -7,7 +7,7 @@ import { ICMP, ICMPV6, TCP, UDP } from '../../model/ports.js';
 import type { IcmpEntry } from '../netfilter-common/icmp.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../netfilter-common/lower.js';
 import { fitBytes, singleLine } from '../netfilter-common/header.js';
-import type { NetfilterOptions } from '../netfilter-common/options.js';
+import { hookedDirections, type NetfilterOptions } from '../netfilter-common/options.js';
 import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
 
 /** Only `"` groups words in a restore file and `\` escapes inside quotes (targets.md §3.1). */
@@ -79,15 +79,9 @@ export interface RenderedRules {
   readonly cutComments: readonly string[];
 }
 
-function hookedDirections(options: NetfilterOptions): Array<'in' | 'out'> {
-  return (['in', 'out'] as const).filter(
-    (direction) => options.chainHook === 'host' || options.chainHook === 'forward' || (options.chainHook === 'input') === (direction === 'in'),
-  );
-}
-
 /** The jumps from the built-in chains into tagwall's (`OUTPUT -j TAGWALL-OUT`, `FORWARD -i eth1 -j TAGWALL-OUT`). */
 export function hookJumps(options: NetfilterOptions): string[] {
-  return hookedDirections(options).map((direction) => {
+  return hookedDirections(options.chainHook).map((direction) => {
     const chain = IPTABLES_CHAINS[direction];
     if (options.chainHook === 'forward') return `FORWARD ${direction === 'out' ? '-i' : '-o'} ${options.interface!} -j ${chain}`;
     return `${direction === 'in' ? 'INPUT' : 'OUTPUT'} -j ${chain}`;
@@ -98,7 +92,7 @@ export function hookJumps(options: NetfilterOptions): string[] {
 export function renderRestoreFile(family: Family, rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRules {
   const lines = header.map((line) => `# ${line}`);
   const ret = options.defaultAction === 'return';
-  const directions = hookedDirections(options);
+  const directions = hookedDirections(options.chainHook);
   const builtins = options.chainHook === 'forward' ? ['FORWARD'] : directions.map((direction) => (direction === 'in' ? 'INPUT' : 'OUTPUT'));
   lines.push('*filter');
   // With defaultAction return the file is loaded with --noflush into the host's own rules: leave their policies alone.

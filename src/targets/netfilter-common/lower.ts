@@ -17,7 +17,7 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import type { Diagnostic } from '../target.js';
 import { icmpEntries, type IcmpEntry } from './icmp.js';
 import { NameRegistry, objectName } from './names.js';
-import type { NetfilterOptions } from './options.js';
+import { hookedDirections, type NetfilterOptions } from './options.js';
 
 /** A named address set: an ipset `hash:net` or an nft interval set. */
 export interface NetSet {
@@ -146,15 +146,10 @@ class Lowering {
     return match;
   }
 
-  hooked(direction: Direction): boolean {
-    const hook = this.options.chainHook;
-    return hook === 'host' || hook === 'forward' || (hook === 'input' ? direction === 'in' : direction === 'out');
-  }
-
   requirement(requirement: Requirement, resolver: AddressResolver): void {
     const packets = requirementPackets(requirement, resolver);
     if (packets.isEmpty()) return;
-    if (!this.hooked(requirement.direction)) {
+    if (!hookedDirections(this.options.chainHook).includes(requirement.direction)) {
       this.lose(
         'DIRECTION_NOT_HOOKED',
         requirement,

@@ -3,11 +3,17 @@
  * chains tagwall's chains hang from and, for parsing, which packets of the model a chain judges (see hooks.ts).
  */
 import { TagwallError } from '../../errors.js';
+import type { Direction } from '../../model/packet.js';
 import { booleanOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 
 export type ChainHook = 'host' | 'input' | 'output' | 'forward';
 export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'forward'];
+
+/** The directions tagwall's chains carry under a hook: both, but for `input` (inbound) and `output` (outbound). */
+export function hookedDirections(chainHook: ChainHook): Direction[] {
+  return (['in', 'out'] as const).filter((direction) => chainHook === 'host' || chainHook === 'forward' || (chainHook === 'input') === (direction === 'in'));
+}
 
 export interface NetfilterOptions {
   /** `host` (default): inbound requirements on INPUT, outbound on OUTPUT; `input`/`output`: one side only; `forward`: a router. */

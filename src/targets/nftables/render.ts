@@ -3,7 +3,7 @@ import type { Family } from '../../model/ip.js';
 import { ICMP, ICMPV6, TCP, UDP } from '../../model/ports.js';
 import { fitBytes, singleLine } from '../netfilter-common/header.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../netfilter-common/lower.js';
-import type { NetfilterOptions } from '../netfilter-common/options.js';
+import { hookedDirections, type NetfilterOptions } from '../netfilter-common/options.js';
 import { NFTABLES_CHAINS, NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
 
 const FAMILY_KEYWORD: Readonly<Record<Family, string>> = { ipv4: 'ip', ipv6: 'ip6' };
@@ -91,9 +91,11 @@ export function renderRuleset(sets: readonly NetSet[], rules: readonly LoweredRu
   const chains: Array<{ name: string; hook: string; directions: Array<'in' | 'out'> }> =
     options.chainHook === 'forward'
       ? [{ name: NFTABLES_CHAINS.forward, hook: 'forward', directions: ['out', 'in'] }]
-      : (['in', 'out'] as const)
-          .filter((direction) => options.chainHook === 'host' || (options.chainHook === 'input') === (direction === 'in'))
-          .map((direction) => ({ name: NFTABLES_CHAINS[direction], hook: direction === 'in' ? 'input' : 'output', directions: [direction] }));
+      : hookedDirections(options.chainHook).map((direction) => ({
+          name: NFTABLES_CHAINS[direction],
+          hook: direction === 'in' ? 'input' : 'output',
+          directions: [direction],
+        }));
   for (const chain of chains) {
     lines.push(`\tchain ${chain.name} {`, `\t\ttype filter hook ${chain.hook} priority filter; policy drop;`);
     if (options.chainHook !== 'forward') lines.push(`\t\t${chain.hook === 'input' ? 'iifname' : 'oifname'} "lo" accept`);
