@@ -13,9 +13,9 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { IntervalSet } from '../../model/intervals.js';
 import { parseAddress, type Family } from '../../model/ip.js';
-import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
+import { icmpTypeCodes } from '../../model/packet-set.js';
 import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
-import { chainsToRuleSet, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
+import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
 import { IP6TABLES_ICMPV6_NAMES, IPTABLES_ICMP_NAMES } from '../netfilter-common/icmp.js';
 import {
   emptyMatch,
@@ -417,7 +417,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
   }
   const names = new Set(declared.keys());
   const rules = new Map<string, ChainRule[]>([...names].map((name) => [name, []]));
-  const scope = PacketSet.of({ src: AddressSet.allOf(family), dst: AddressSet.allOf(family) });
+  const scope = familyScope(family);
   for (const line of section.lines) {
     if (line.text.startsWith(':')) continue;
     const [command, chainName, ...rest] = line.words;

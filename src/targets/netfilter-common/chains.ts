@@ -10,6 +10,8 @@
  * them all; a drop in any is final).
  */
 import { TagwallError } from '../../errors.js';
+import { AddressSet } from '../../model/address-set.js';
+import type { Family } from '../../model/ip.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { Direction } from '../../model/packet.js';
 import { allowedPackets, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../analysis/rule-set.js';
@@ -42,6 +44,11 @@ export interface Chain {
   readonly rules: readonly ChainRule[];
   readonly base?: BaseChain;
   readonly origin: RuleOrigin;
+}
+
+/** The packets of one address family: the scope of an iptables table or an nft `ip` / `ip6` table. */
+export function familyScope(family: Family): PacketSet {
+  return PacketSet.of({ src: AddressSet.allOf(family), dst: AddressSet.allOf(family) });
 }
 
 /** The directions of the model each hook judges under a view. */

@@ -11,7 +11,7 @@ import { IntervalSet } from '../../model/intervals.js';
 import type { Family } from '../../model/ip.js';
 import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
-import { chainsToRuleSet, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
+import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
 import { ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES } from '../netfilter-common/icmp.js';
 import {
   emptyMatch,
@@ -524,8 +524,8 @@ function codeOfEveryType(code: number): IntervalSet {
 }
 
 const TABLE_SCOPE: Readonly<Record<TableState['family'], PacketSet>> = {
-  ip: PacketSet.of({ src: AddressSet.allOf('ipv4'), dst: AddressSet.allOf('ipv4') }),
-  ip6: PacketSet.of({ src: AddressSet.allOf('ipv6'), dst: AddressSet.allOf('ipv6') }),
+  ip: familyScope('ipv4'),
+  ip6: familyScope('ipv6'),
   inet: PacketSet.ALL,
 };
 
