@@ -9,7 +9,6 @@ import { PacketSet } from '../../model/packet-set.js';
 import type { Requirement } from '../../model/requirement.js';
 import type { Artifact, Diagnostic, Severity, TargetOptionValues } from '../target.js';
 
-
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
 export type AzureFormat = (typeof AZURE_FORMATS)[number];
 
@@ -66,8 +65,13 @@ export function finishDiagnostics(
 
 const ARM_SOURCES = new WeakMap<Artifact, string>();
 
-/** Remembers the ARM rendering of the model a Bicep or Terraform artifact was rendered from. */
-export function withArmSource(artifact: Artifact, arm: string): Artifact {
+/**
+ * The artifact in the chosen format, `<base>.json`, `.bicep` or `.tf`. A Bicep or Terraform artifact remembers the
+ * ARM rendering of the model it was rendered from, so that `armTextOf` can parse it back.
+ */
+export function azureArtifact(format: AzureFormat, base: string, arm: string, render: { readonly bicep: () => string; readonly terraform: () => string }): Artifact {
+  if (format === 'arm') return { name: `${base}.json`, format, content: arm };
+  const artifact: Artifact = format === 'bicep' ? { name: `${base}.bicep`, format, content: render.bicep() } : { name: `${base}.tf`, format, content: render.terraform() };
   ARM_SOURCES.set(artifact, arm);
   return artifact;
 }

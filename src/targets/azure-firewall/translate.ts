@@ -15,9 +15,9 @@ import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope, shortHash } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { finishDiagnostics, formatOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
+import { azureArtifact, finishDiagnostics, formatOption, type DraftDiagnostic } from '../azure-common/support.js';
 import { booleanOption, stringOption } from '../options.js';
-import type { Artifact, TranslateContext, Translation } from '../target.js';
+import type { TranslateContext, Translation } from '../target.js';
 import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
@@ -378,11 +378,6 @@ export function translateFirewall(flavor: Flavor, requirements: RequirementSet, 
   const base = flavor === 'policy' ? 'firewall-policy' : 'firewall-classic';
   const produced = allowedPackets(parseFirewallJson(arm, `${base}.json`, context.resolver));
   if (flavor === 'policy') drafts.push(...groupSizeDrafts(arm));
-  const artifact: Artifact =
-    format === 'arm'
-      ? { name: `${base}.json`, format, content: arm }
-      : format === 'bicep'
-        ? withArmSource({ name: `${base}.bicep`, format, content: renderFirewallBicep(model) }, arm)
-        : withArmSource({ name: `${base}.tf`, format, content: renderFirewallTerraform(model) }, arm);
+  const artifact = azureArtifact(format, base, arm, { bicep: () => renderFirewallBicep(model), terraform: () => renderFirewallTerraform(model) });
   return { artifacts: [artifact], diagnostics: finishDiagnostics(target, drafts, produced, context.resolver) };
 }

@@ -18,9 +18,9 @@ import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { finishDiagnostics, formatOption, withArmSource, type DraftDiagnostic } from '../azure-common/support.js';
+import { azureArtifact, finishDiagnostics, formatOption, type DraftDiagnostic } from '../azure-common/support.js';
 import { stringOption } from '../options.js';
-import type { Artifact, TranslateContext, Translation } from '../target.js';
+import type { TranslateContext, Translation } from '../target.js';
 import { NSG_LIMITS } from './capabilities.js';
 import type { NsgModel, NsgProtocol, NsgRule } from './model.js';
 import { parseNsgJson } from './parse.js';
@@ -280,11 +280,6 @@ export function translateNsg(requirements: RequirementSet, context: TranslateCon
   const arm = renderNsgArm(model);
   assertValidTemplate(arm, NSG_TARGET_ID);
   const produced = allowedPackets(parseNsgJson(arm, 'nsg.json', context.resolver));
-  const artifact: Artifact =
-    format === 'arm'
-      ? { name: 'nsg.json', format, content: arm }
-      : format === 'bicep'
-        ? withArmSource({ name: 'nsg.bicep', format, content: renderNsgBicep(model) }, arm)
-        : withArmSource({ name: 'nsg.tf', format, content: renderNsgTerraform(model) }, arm);
+  const artifact = azureArtifact(format, 'nsg', arm, { bicep: () => renderNsgBicep(model), terraform: () => renderNsgTerraform(model) });
   return { artifacts: [artifact], diagnostics: finishDiagnostics(NSG_TARGET_ID, drafts, produced, context.resolver) };
 }

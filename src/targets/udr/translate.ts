@@ -11,9 +11,9 @@ import { sortEndpoints, VIRTUAL_TAGS } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
-import { formatOption, withArmSource } from '../azure-common/support.js';
+import { azureArtifact, formatOption } from '../azure-common/support.js';
 import { booleanOption } from '../options.js';
-import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
+import type { Diagnostic, TranslateContext, Translation } from '../target.js';
 import { UDR_LIMITS } from './capabilities.js';
 import type { Route, RouteTableModel } from './model.js';
 import { renderRouteTableArm, renderRouteTableBicep, renderRouteTableTerraform } from './render.js';
@@ -84,12 +84,7 @@ export function translateRouteTable(requirements: RequirementSet, context: Trans
   const { model, diagnostics } = buildRouteTableModel(requirements, context);
   const arm = renderRouteTableArm(model);
   assertValidTemplate(arm, UDR_TARGET_ID);
-  const artifact: Artifact =
-    format === 'arm'
-      ? { name: 'route-table.json', format, content: arm }
-      : format === 'bicep'
-        ? withArmSource({ name: 'route-table.bicep', format, content: renderRouteTableBicep(model) }, arm)
-        : withArmSource({ name: 'route-table.tf', format, content: renderRouteTableTerraform(model) }, arm);
+  const artifact = azureArtifact(format, 'route-table', arm, { bicep: () => renderRouteTableBicep(model), terraform: () => renderRouteTableTerraform(model) });
   return { artifacts: [artifact], diagnostics };
 }
 
