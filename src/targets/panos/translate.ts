@@ -13,7 +13,9 @@ import { formatHostPattern } from '../../model/hostnames.js';
 import { PacketSet } from '../../model/packet-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
-import type { Artifact, Diagnostic, Severity, TranslateContext, Translation } from '../target.js';
+import { tagSpelling } from '../azure-common/endpoints.js';
+import { finishDiagnostics, type DraftDiagnostic } from '../azure-common/support.js';
+import type { Artifact, Severity, TranslateContext, Translation } from '../target.js';
 import { PANOS_LIMITS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
 import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
@@ -21,15 +23,6 @@ import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './option
 import { parsePanosArtifacts } from './parse.js';
 import { renderPanosSet } from './render-set.js';
 import { renderPanosXml } from './render-xml.js';
-
-/** A diagnostic being built: `candidate` is what it may lose; `finish` makes the loss exact (law 2). */
-interface Draft {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly requirement?: Requirement;
-  readonly message: string;
-  readonly candidate?: PacketSet;
-}
 
 const TAGWALL_TAG = 'tagwall';
 
@@ -72,7 +65,7 @@ class Builder {
   readonly categories: PanosUrlCategory[] = [];
   readonly rules: PanosRule[] = [];
   readonly requirementTags: { name: string; comments: string }[] = [];
-  readonly drafts: Draft[] = [];
+  readonly drafts: DraftDiagnostic[] = [];
   /** Address objects, groups and EDLs share one namespace: all of them can stand in a rule's source. */
   readonly #addressNames = new NameScope();
   readonly #serviceNames = new NameScope();
@@ -103,14 +96,9 @@ class Builder {
     });
   }
 
-  tagSpelling(name: string): string {
-    const virtual = ['VirtualNetwork', 'Internet', 'AzureLoadBalancer'].find((tag) => tag.toLowerCase() === name.trim().toLowerCase());
-    return virtual ?? this.context.snapshot.resolve(name).name;
-  }
-
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
   tagMember(name: string): string | undefined {
-    const tag = this.tagSpelling(name);
+    const tag = tagSpelling(name, this.context.snapshot);
     const addresses = this.#expand.serviceTag(tag);
     if (addresses.isEmpty()) return undefined;
     const { cloud, changeNumber } = this.context.snapshot.info;
@@ -303,7 +291,7 @@ class Builder {
   }
 }
 
-export function buildPanosModel(requirements: RequirementSet, context: TranslateContext, settings: PanosSettings): { model: PanosModel; drafts: Draft[] } {
+export function buildPanosModel(requirements: RequirementSet, context: TranslateContext, settings: PanosSettings): { model: PanosModel; drafts: DraftDiagnostic[] } {
   const builder = new Builder(settings, context);
   for (const requirement of requirements.requirements) builder.translate(requirement);
   builder.checkLimits();
@@ -326,29 +314,6 @@ export function buildPanosModel(requirements: RequirementSet, context: Translate
   return { model, drafts: builder.drafts };
 }
 
-/** Law 2 made exact: a draft loses its candidate's packets that the requirement needs and the output lacks. */
-function finish(drafts: readonly Draft[], produced: PacketSet, resolver: AddressResolver): Diagnostic[] {
-  const required = new Map<string, PacketSet>();
-  return drafts.map((draft) => {
-    let lost: PacketSet | undefined;
-    if (draft.candidate && draft.requirement) {
-      const id = draft.requirement.id;
-      const packets = required.get(id) ?? requirementPackets(draft.requirement, resolver);
-      required.set(id, packets);
-      const exact = draft.candidate.intersection(packets).difference(produced);
-      lost = exact.isEmpty() ? undefined : exact;
-    }
-    return {
-      code: draft.code,
-      severity: draft.severity,
-      target: PANOS_TARGET_ID,
-      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
-      message: draft.message,
-      ...(lost ? { lost } : {}),
-    };
-  });
-}
-
 export function edlArtifacts(model: PanosModel): Artifact[] {
   return model.externalLists.map((list) => ({ name: `edl/${list.file}`, format: 'edl', content: `${list.entries.join('\n')}\n` }));
 }
@@ -361,5 +326,5 @@ export function translatePanos(requirements: RequirementSet, context: TranslateC
   const artifacts = [main, ...edlArtifacts(model)];
   const parseContext = { resolver: context.resolver, options: context.options };
   const produced = allowedPackets(parsePanosArtifacts([xml, ...artifacts.slice(1)], parseContext));
-  return { artifacts, diagnostics: finish(drafts, produced, context.resolver) };
+  return { artifacts, diagnostics: finishDiagnostics(PANOS_TARGET_ID, drafts, produced, context.resolver) };
 }
