@@ -8,6 +8,7 @@ import { allowedPackets } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { formatHostPattern } from '../../model/hostnames.js';
+import type { PacketSet } from '../../model/packet-set.js';
 import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, chunk } from '../azure-common/endpoints.js';
@@ -198,11 +199,11 @@ class Builder {
         candidate: everything,
       });
     }
-    if (destinations.hosts.length > 0 && !destinations.any) this.applicationRules(requirement, destinations.hosts, sourceSet, source === 'any', description, everything);
+    if (destinations.hosts.length > 0 && !destinations.any) this.applicationRules(requirement, destinations.hosts, sourceSet, source === 'any', description);
   }
 
   /** Network-rule protocols; what they cannot say (ICMP types, other protocols) is reported. */
-  networkProtocols(requirement: Requirement, everything: ReturnType<typeof requirementPackets>): NetworkProtocol[] {
+  networkProtocols(requirement: Requirement, everything: PacketSet): NetworkProtocol[] {
     if (requirement.icmp?.length) {
       this.drafts.push({ code: 'AZFW_ICMP_TYPE_INEXPRESSIBLE', severity: 'error', requirement, message: `${requirement.id}: firewall rules cannot match ICMP types`, candidate: everything });
       return [];
@@ -223,7 +224,7 @@ class Builder {
     return chosen.map(([, name]) => name);
   }
 
-  applicationRules(requirement: Requirement, hosts: readonly Endpoint[], sources: AddressSet, anySource: boolean, description: string, everything: ReturnType<typeof requirementPackets>): void {
+  applicationRules(requirement: Requirement, hosts: readonly Endpoint[], sources: AddressSet, anySource: boolean, description: string): void {
     const hostPackets = requirementPackets({ ...requirement, destinations: hosts }, this.context.resolver);
     if (!requirement.protocols.has(6) || requirement.icmp?.length) {
       this.drafts.push({ code: 'AZFW_FQDN_NON_HTTP', severity: 'error', requirement, message: `${requirement.id}: host names are matched only by application rules, which filter HTTP/HTTPS over TCP`, candidate: hostPackets });
@@ -286,11 +287,10 @@ class Builder {
     // §1.1 (Terraform, PowerShell parameter sets): target URLs and target FQDNs do not share a rule.
     if (fqdns.length > 0) this.application.push({ ...base, name: this.name(`${requirement.id}${urls.length ? '-fqdns' : ''}`), targetFqdns: fqdns, targetUrls: [] });
     if (urls.length > 0) this.application.push({ ...base, name: this.name(`${requirement.id}${fqdns.length ? '-urls' : ''}`), targetFqdns: [], targetUrls: urls });
-    void everything;
   }
 
   /** Single ports 0–64,000 (§1.1 schema), at most 32 per rule; anything else is reported. */
-  applicationPorts(requirement: Requirement, hostPackets: ReturnType<typeof requirementPackets>): number[] {
+  applicationPorts(requirement: Requirement, hostPackets: PacketSet): number[] {
     const usable = requirement.ports.intersection(PortSet.range(0, FIREWALL_LIMITS.applicationPortMax));
     const count = usable.count();
     if (count === 0 || count > FIREWALL_LIMITS.applicationPortsPerRule || !usable.equals(requirement.ports)) {
