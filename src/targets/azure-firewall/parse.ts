@@ -18,6 +18,7 @@ import {
   child,
   integerAt,
   invalid,
+  isObject,
   items,
   parseJsonConfig,
   propertiesOf,
@@ -25,7 +26,6 @@ import {
   sameType,
   stringAt,
   unsupported,
-  type Json,
   type JsonObject,
   type Located,
 } from '../azure-common/arm-read.js';
@@ -62,9 +62,7 @@ function textList(parent: Located<JsonObject>, key: string): Array<{ text: strin
 }
 
 function literalText(entry: { text: string; at: Located }): string {
-  if (isArmExpression(entry.text)) {
-    throw new TagwallError('TW_UNSUPPORTED_CONFIG', `ARM expression '${entry.text}' cannot be evaluated`, { location: { file: entry.at.file, jsonPath: entry.at.path } });
-  }
+  if (isArmExpression(entry.text)) throw unsupported(entry.at, `ARM expression '${entry.text}' cannot be evaluated`);
   return armUnescape(entry.text);
 }
 
@@ -72,7 +70,7 @@ function literalText(entry: { text: string; at: Located }): string {
 function ipGroupAddresses(parent: Located<JsonObject>, key: string, context: Context): AddressSet {
   let set = AddressSet.EMPTY;
   for (const entry of items(child(parent, key))) {
-    const raw = typeof entry.value === 'string' ? entry.value : isIdObject(entry.value) ? entry.value['id'] : undefined;
+    const raw = typeof entry.value === 'string' ? entry.value : isObject(entry.value) ? entry.value['id'] : undefined;
     if (typeof raw !== 'string') throw invalid(entry, 'expected an IP Group id');
     const name = RESOURCE_ID_EXPRESSION.exec(raw)?.[1]?.replace(/''/g, "'") ?? (raw.startsWith('[') ? undefined : raw.split('/').pop());
     const addresses = name === undefined ? undefined : context.ipGroups.get(name.toLowerCase());
@@ -80,10 +78,6 @@ function ipGroupAddresses(parent: Located<JsonObject>, key: string, context: Con
     set = set.union(addresses);
   }
   return set;
-}
-
-function isIdObject(value: Json): value is { id: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'id' in value;
 }
 
 function addressList(parent: Located<JsonObject>, key: string, context: Context, tags: boolean): AddressSet {
@@ -240,6 +234,7 @@ function readCollectionRules(
       else throw unsupported(rule, `rule type '${ruleType}' is not modelled`);
     }
     const match = kind === 'network' ? networkRuleMatch(rule, context, classicKind ? 'protocols' : 'ipProtocols') : applicationRuleMatch(rule, context);
+    const description = stringAt(rule, 'description');
     return {
       kind,
       order: [...order, priority, index],
@@ -247,7 +242,7 @@ function readCollectionRules(
         id: `${name}/${ruleName}`,
         action: action.toLowerCase() === 'allow' ? 'allow' : 'deny',
         match,
-        origin: { file: context.file, path: rule.path, text: `${kind} rule ${ruleName} in ${name}${stringAt(rule, 'description') ? ` (${stringAt(rule, 'description')})` : ''}` },
+        origin: { file: context.file, path: rule.path, text: `${kind} rule ${ruleName} in ${name}${description ? ` (${description})` : ''}` },
       },
     };
   });
