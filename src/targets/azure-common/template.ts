@@ -147,6 +147,11 @@ function bicepValue(value: Value, indent: string, all: readonly Resource[]): str
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
+/** The header line naming the snapshot the tags were checked against; Bicep and Terraform files carry it. */
+export function snapshotLine(snapshot: Template['snapshot']): string {
+  return `Service tags checked against the ${snapshot.cloud} snapshot, changeNumber ${snapshot.changeNumber}.`;
+}
+
 function bicepComment(text: string): string {
   return `// ${text.replace(/[\r\n]+/g, ' ')}`;
 }
@@ -165,7 +170,7 @@ function referencedSymbols(value: Value, all: readonly Resource[], found = new S
 export function renderBicep(template: Template): string {
   const lines: string[] = [
     bicepComment(template.summary),
-    bicepComment(`Service tags checked against the ${template.snapshot.cloud} snapshot, changeNumber ${template.snapshot.changeNumber}.`),
+    bicepComment(snapshotLine(template.snapshot)),
     '',
   ];
   for (const parameter of template.parameters) {

@@ -3,16 +3,12 @@
  * Groups); classic: the rule collections of an `azureFirewalls` resource.
  */
 import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
-import { ARM_API_VERSION, renderArm, renderBicep, type Resource, type Template, type Value } from '../azure-common/template.js';
+import { ARM_API_VERSION, renderArm, renderBicep, snapshotLine, type Resource, type Template, type Value } from '../azure-common/template.js';
 import type { ApplicationRule, FirewallModel, NetworkRule } from './model.js';
 
 export const IP_GROUP_TYPE = 'Microsoft.Network/ipGroups';
 export const RCG_TYPE = 'Microsoft.Network/firewallPolicies/ruleCollectionGroups';
 export const CLASSIC_TYPE = 'Microsoft.Network/azureFirewalls';
-
-function snapshotLine(model: FirewallModel): string {
-  return `Service tags checked against the ${model.snapshot.cloud} snapshot, changeNumber ${model.snapshot.changeNumber}.`;
-}
 
 function summary(model: FirewallModel): string {
   return model.flavor === 'policy'
@@ -248,5 +244,5 @@ export function renderFirewallTerraform(model: FirewallModel): string {
       })),
     ];
   }
-  return renderHcl([summary(model), snapshotLine(model)], [...variables, ...ipGroups, ...blocks]);
+  return renderHcl([summary(model), snapshotLine(model.snapshot)], [...variables, ...ipGroups, ...blocks]);
 }

@@ -1,6 +1,6 @@
 /** NSG model → ARM JSON, Bicep (one `Template`) and Terraform (azurerm_network_security_group + _rule). */
 import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
-import { ARM_API_VERSION, renderArm, renderBicep, type Template, type Value } from '../azure-common/template.js';
+import { ARM_API_VERSION, renderArm, renderBicep, snapshotLine, type Template, type Value } from '../azure-common/template.js';
 import type { NsgModel, NsgRule } from './model.js';
 
 const NSG_TYPE = 'Microsoft.Network/networkSecurityGroups';
@@ -97,8 +97,5 @@ export function renderNsgTerraform(model: NsgModel): string {
       ],
     }),
   );
-  return renderHcl(
-    [summary(model), `Service tags checked against the ${model.snapshot.cloud} snapshot, changeNumber ${model.snapshot.changeNumber}.`],
-    [...variables, nsg, ...rules],
-  );
+  return renderHcl([summary(model), snapshotLine(model.snapshot)], [...variables, nsg, ...rules]);
 }

@@ -1,6 +1,6 @@
 /** Route table model → ARM JSON, Bicep and Terraform (`azurerm_route_table` with inline routes). */
 import { attr, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
-import { ARM_API_VERSION, renderArm, renderBicep, type Template } from '../azure-common/template.js';
+import { ARM_API_VERSION, renderArm, renderBicep, snapshotLine, type Template } from '../azure-common/template.js';
 import type { RouteTableModel } from './model.js';
 
 function summary(model: RouteTableModel): string {
@@ -52,5 +52,5 @@ export function renderRouteTableTerraform(model: RouteTableModel): string {
       })),
     ],
   };
-  return renderHcl([summary(model), `Service tags checked against the ${model.snapshot.cloud} snapshot, changeNumber ${model.snapshot.changeNumber}.`], [...variables, table]);
+  return renderHcl([summary(model), snapshotLine(model.snapshot)], [...variables, table]);
 }
