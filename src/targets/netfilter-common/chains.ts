@@ -90,6 +90,11 @@ class Inliner {
       });
     }
     let returned = PacketSet.EMPTY;
+    // RETURN: in a base chain the policy decides, in a called chain the caller carries on with the packets.
+    const returnFrom = (match: PacketSet, origin: RuleOrigin, label: string): void => {
+      if (chain.base) this.emit(actionOf(base.policy), match, origin, label);
+      else returned = returned.union(match);
+    };
     for (const rule of chain.rules) {
       let match = rule.match(hook).intersection(entry);
       if (!returned.isEmpty()) match = match.difference(returned);
@@ -103,8 +108,7 @@ class Inliner {
           this.emit('deny', match, rule.origin, label);
           break;
         case 'return':
-          if (chain.base) this.emit(actionOf(base.policy), match, rule.origin, label);
-          else returned = returned.union(match);
+          returnFrom(match, rule.origin, label);
           break;
         case 'continue':
           break;
@@ -121,10 +125,7 @@ class Inliner {
           }
           this.walk(target, match, hook, base, [...stack, chain.name]);
           // goto does not come back: what the called chain leaves undecided ends this chain as RETURN would.
-          if (rule.verdict.kind === 'goto') {
-            if (chain.base) this.emit(actionOf(base.policy), match, rule.origin, label);
-            else returned = returned.union(match);
-          }
+          if (rule.verdict.kind === 'goto') returnFrom(match, rule.origin, label);
           break;
         }
       }
@@ -154,27 +155,29 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
     const directions = hookDirections(input.view, hook);
     if (directions.length === 0) continue;
     const judged = PacketSet.of({ directions });
-    const onHook = bases.filter((chain) => chain.base!.hook === hook).sort((a, b) => a.base!.priority - b.base!.priority);
-    const seen = onHook.reduce((set, chain) => set.union(chain.base!.scope.intersection(judged)), PacketSet.EMPTY);
-    const overlapping = onHook.some((a, i) => onHook.some((b, j) => j > i && a.base!.scope.overlaps(b.base!.scope)));
-    if (!overlapping) {
-      for (const chain of onHook) {
+    const onHook = bases
+      .filter((chain) => chain.base!.hook === hook)
+      .sort((a, b) => a.base!.priority - b.base!.priority)
+      .map((chain) => {
+        const scope = chain.base!.scope.intersection(judged);
         const inliner = new Inliner(input.chains);
-        inliner.walk(chain, chain.base!.scope.intersection(judged), hook, chain.base!, []);
-        rules.push(...inliner.rules);
-      }
+        inliner.walk(chain, scope, hook, chain.base!, []);
+        return { chain, scope, rules: inliner.rules };
+      });
+    const seen = onHook.reduce((set, walked) => set.union(walked.scope), PacketSet.EMPTY);
+    const overlapping = onHook.some((a, i) => onHook.some((b, j) => j > i && a.chain.base!.scope.overlaps(b.chain.base!.scope)));
+    if (!overlapping) {
+      for (const walked of onHook) rules.push(...walked.rules);
     } else {
       // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
       let allowed = seen;
-      for (const chain of onHook) {
-        const inliner = new Inliner(input.chains);
-        const scope = chain.base!.scope.intersection(judged);
-        inliner.walk(chain, scope, hook, chain.base!, []);
-        const chainAllows = allowedPackets({ name: chain.name, rules: inliner.rules, defaultAction: 'deny', mode: 'expanded' });
-        allowed = allowed.difference(scope.difference(chainAllows));
+      for (const walked of onHook) {
+        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded' });
+        allowed = allowed.difference(walked.scope.difference(chainAllows));
       }
-      rules.push({ id: `${hook}:all-chains`, action: 'allow', match: allowed, origin: { text: onHook.map((chain) => chain.name).join(' + ') } });
-      rules.push({ id: `${hook}:all-chains-deny`, action: 'deny', match: seen.difference(allowed), origin: { text: onHook.map((chain) => chain.name).join(' + ') } });
+      const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
+      rules.push({ id: `${hook}:all-chains`, action: 'allow', match: allowed, origin });
+      rules.push({ id: `${hook}:all-chains-deny`, action: 'deny', match: seen.difference(allowed), origin });
     }
     const unseen = judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
