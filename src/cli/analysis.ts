@@ -13,7 +13,7 @@ import { formatPacket, parsePacket, type Packet } from '../model/packet.js';
 import { getTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
-import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
@@ -39,7 +39,6 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly [key: string]: unknown;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 /** How many boxes a text report lists per set before it says how many more there are. */
 const DEFAULT_LIMIT = 10;
 

@@ -46,6 +46,9 @@ export function reportBug(io: CliIo, error: unknown): number {
   return EXIT_INTERNAL;
 }
 
+/** Commander's argument parser for a repeatable option: every value, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function usageError(message: string): TagwallError {
   return new TagwallError('TW_USAGE', message);
 }

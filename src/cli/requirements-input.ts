@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { buildScenario, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { usageError } from './io.js';
+import { collect, usageError } from './io.js';
 
 export interface RequirementInputOptions {
   readonly scenario?: string;
@@ -17,8 +17,6 @@ export interface RequirementInputOptions {
   readonly cloud?: string;
   readonly set?: readonly string[];
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Adds the scenario parameters (for `scenario:NAME` operands and `--scenario`). */
 export function addScenarioParameterOptions(command: Command): Command {

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { TargetOptionValues } from '../targets/target.js';
-import { usageError } from './io.js';
+import { collect, usageError } from './io.js';
 import { readInputFile } from './write-files.js';
 
 /** `render`: options of translation; `parse`: options that say how to read a deployed config. */
@@ -42,8 +42,6 @@ const TARGET_FLAGS: readonly TargetFlag[] = [
   { flag: '--edl-url <url>', key: 'edlUrl', help: 'panos: the base URL the EDL files will be served from (with --tags edl)', uses: ['render'] },
   { flag: '--edl-dir <dir>', key: 'edlDir', help: 'panos: the directory holding the EDL text files the config points at (as render -o wrote them)', uses: ['parse'] },
 ];
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Adds the target flags of one use, and `--option key=value`, to a command. */
 export function addTargetOptions(command: Command, use: Use): Command {
