@@ -21,6 +21,8 @@ export const FIREWALL_LIMITS = {
   networkRulePairs: 20000,
   applicationPortMax: 64000,
   applicationPortsPerRule: 32,
+  firstPriority: 100,
+  lastPriority: 65000,
   groupBytes: 2 * 1024 * 1024,
   groupBytesBefore2022: 1024 * 1024,
 } as const;

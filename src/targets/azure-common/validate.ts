@@ -134,13 +134,13 @@ class Checker {
   }
 
   ruleCollectionGroup(properties: JsonObject, path: string): void {
-    this.priority(properties['priority'], `${path}.priority`, 100, 65000);
+    this.priority(properties['priority'], `${path}.priority`, FIREWALL_LIMITS.firstPriority, FIREWALL_LIMITS.lastPriority);
     const collections = list(properties['ruleCollections']);
     this.uniqueNames(collections, `${path}.ruleCollections`);
     collections.forEach((collection, index) => {
       if (!isObject(collection)) return;
       const at = `${path}.ruleCollections[${index}]`;
-      this.priority(collection['priority'], `${at}.priority`, 100, 65000);
+      this.priority(collection['priority'], `${at}.priority`, FIREWALL_LIMITS.firstPriority, FIREWALL_LIMITS.lastPriority);
       const rules = list(collection['rules']);
       this.uniqueNames(rules, `${at}.rules`);
       rules.forEach((rule, ruleIndex) => {
@@ -157,7 +157,7 @@ class Checker {
       collections.forEach((collection, index) => {
         const body = isObject(collection) && isObject(collection['properties']) ? collection['properties'] : {};
         const at = `${path}.${key}[${index}].properties`;
-        this.priority(body['priority'], `${at}.priority`, 100, 65000);
+        this.priority(body['priority'], `${at}.priority`, FIREWALL_LIMITS.firstPriority, FIREWALL_LIMITS.lastPriority);
         const rules = list(body['rules']);
         this.uniqueNames(rules, `${at}.rules`);
         rules.forEach((rule, ruleIndex) => {

@@ -31,6 +31,7 @@ import {
 } from '../azure-common/arm-read.js';
 import { armUnescape, isArmExpression } from '../azure-common/escape.js';
 import { parseAzurePort } from '../azure-common/ports.js';
+import { FIREWALL_LIMITS } from './capabilities.js';
 import { CLASSIC_TYPE, IP_GROUP_TYPE, RCG_TYPE } from './render.js';
 
 interface ParsedRule {
@@ -52,6 +53,8 @@ const NETWORK_PROTOCOLS: Readonly<Record<string, ProtocolSet>> = {
   any: ProtocolSet.ANY,
 };
 const DEFAULT_APP_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, mssql: 1433 };
+const PRIORITY_RANGE = `${FIREWALL_LIMITS.firstPriority}-${FIREWALL_LIMITS.lastPriority}`;
+const inPriorityRange = (priority: number): boolean => priority >= FIREWALL_LIMITS.firstPriority && priority <= FIREWALL_LIMITS.lastPriority;
 const RESOURCE_ID_EXPRESSION = /^\[resourceId\('Microsoft\.Network\/ipGroups',\s*'((?:[^']|'')+)'\)\]$/i;
 
 function textList(parent: Located<JsonObject>, key: string): Array<{ text: string; at: Located }> {
@@ -218,7 +221,7 @@ function readCollectionRules(
     if (type !== 'FirewallPolicyFilterRuleCollection') throw invalid(collection, `unknown ruleCollectionType '${type}'`);
   }
   const priority = integerAt(body, 'priority');
-  if (priority === undefined || priority < 100 || priority > 65000) throw invalid(body, `collection '${name}': priority must be 100-65000`);
+  if (priority === undefined || !inPriorityRange(priority)) throw invalid(body, `collection '${name}': priority must be ${PRIORITY_RANGE}`);
   const actionAt = child(body, 'action');
   const action = actionAt ? requiredString(asObject(actionAt), 'type') : undefined;
   if (!action || !/^(allow|deny)$/i.test(action)) throw invalid(actionAt ?? body, `collection '${name}': action type must be Allow or Deny`);
@@ -280,7 +283,7 @@ export function parseFirewallJson(content: string, file: string, resolver: Addre
     if (sameType(type, RCG_TYPE)) {
       found = true;
       const priority = integerAt(properties, 'priority');
-      if (priority === undefined || priority < 100 || priority > 65000) throw invalid(properties, 'rule collection group priority must be 100-65000');
+      if (priority === undefined || !inPriorityRange(priority)) throw invalid(properties, `rule collection group priority must be ${PRIORITY_RANGE}`);
       for (const collection of items(child(properties, 'ruleCollections'))) parsed.push(...readCollectionRules(asObject(collection), [priority, resourceIndex], context, undefined));
     } else if (sameType(type, CLASSIC_TYPE)) {
       found = true;

@@ -54,8 +54,8 @@ function readSettings(flavor: Flavor, context: TranslateContext): Settings {
   if (!['standard', 'premium', 'basic'].includes(sku)) throw new TagwallError('TW_INVALID_OPTION', `target ${target}: sku must be basic, standard or premium, not '${sku}'`);
   const priorityText = stringOption(context.options, 'priority') ?? '1000';
   const groupPriority = Number(priorityText);
-  if (!Number.isInteger(groupPriority) || groupPriority < 100 || groupPriority > 65000) {
-    throw new TagwallError('TW_INVALID_OPTION', `target ${target}: priority must be an integer 100-65000 (§1.1), not '${priorityText}'`);
+  if (!Number.isInteger(groupPriority) || groupPriority < FIREWALL_LIMITS.firstPriority || groupPriority > FIREWALL_LIMITS.lastPriority) {
+    throw new TagwallError('TW_INVALID_OPTION', `target ${target}: priority must be an integer ${FIREWALL_LIMITS.firstPriority}-${FIREWALL_LIMITS.lastPriority} (§1.1), not '${priorityText}'`);
   }
   const vnet = stringOption(context.options, 'vnet');
   let virtualNetwork: AddressSet | undefined;
