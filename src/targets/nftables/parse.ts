@@ -353,13 +353,17 @@ class NftReader {
       if (state.family && state.family !== family) state.never = true;
       state.family = family;
     };
+    const namedSet = (reference: string): SetDefinition => {
+      const named = table.sets.get(reference.slice(1));
+      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+      return named;
+    };
     const addressValue = (family: Family): AddressSet => {
       const { items, negated } = values();
       let set = AddressSet.EMPTY;
       for (const item of items) {
         if (item.startsWith('@')) {
-          const named = table.sets.get(item.slice(1));
-          if (!named) throw fail(`set '${item.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+          const named = namedSet(item);
           if (named.kind !== 'addresses' || named.family !== family) throw fail(`set '${item.slice(1)}' does not hold ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`, 'TW_INVALID_CONFIG');
           set = set.union(named.addresses);
         } else set = set.union(this.addresses(item, family, line));
@@ -389,8 +393,7 @@ class NftReader {
       if (reference?.startsWith('@')) {
         const negated = words[i]?.text === '!=';
         i = at + 1;
-        const named = table.sets.get(reference.slice(1));
-        if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+        const named = namedSet(reference);
         if (named.kind !== 'ports') throw fail(`set '${reference.slice(1)}' does not hold ports`, 'TW_INVALID_CONFIG');
         return negated ? named.ports.complement() : named.ports;
       }
