@@ -112,9 +112,10 @@ export function parseIpsetSave(content: string, file: string): Map<string, Parse
         }
         // hash:net stores the prefixes covering the element; hash:ip each address (kept here as prefixes too).
         for (const cidr of addresses.toCidrStrings(set.family)) {
+          const prefix = AddressSet.parse(cidr);
           if (command === 'add') {
-            set.entries.set(cidr, { addresses: AddressSet.parse(cidr), prefixLength: Number(cidr.split('/')[1]), nomatch });
-          } else if (!set.entries.delete(cidr) && [...set.entries.values()].some((entry) => entry.addresses.overlaps(AddressSet.parse(cidr)))) {
+            set.entries.set(cidr, { addresses: prefix, prefixLength: Number(cidr.split('/')[1]), nomatch });
+          } else if (!set.entries.delete(cidr) && [...set.entries.values()].some((entry) => entry.addresses.overlaps(prefix))) {
             throw new TagwallError('TW_UNSUPPORTED_CONFIG', `set ${name!}: del ${third} takes part of an element added as a wider prefix`, where);
           }
         }
