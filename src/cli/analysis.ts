@@ -13,12 +13,12 @@ import { formatPacket, parsePacket, type Packet } from '../model/packet.js';
 import { getTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
-import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
-import { readInputFile, writeFilesAtomically } from './write-files.js';
+import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
 import { requirementFileLocations } from '../reports/locations.js';
@@ -58,14 +58,9 @@ function addReportOptions(command: Command): Command {
   return command.addOption(reportFormatOption()).option('--output <file>', 'write the report to this file (atomically) instead of standard output');
 }
 
-/** True when a report format other than the classic text was asked for; then `writeReport` prints it. */
+/** True when a report format other than the classic text was asked for; then the command prints that report. */
 function wantsReport(options: AnalysisOptions): boolean {
   return options.format !== undefined && options.format !== 'text';
-}
-
-function writeReport(text: string, options: AnalysisOptions, io: CliIo): void {
-  if (options.output === undefined) io.stdout(text);
-  else writeFilesAtomically([{ path: options.output, content: text }]);
 }
 
 function addAnalysisOptions(command: Command): Command {
@@ -235,10 +230,10 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
       ...reportLabels(loaded.resolver),
       ...(loaded.resolver.mode === 'expanded' ? { snapshot: selectSnapshot(options).info } : {}),
     });
-    writeReport(renderReport(report, options.format!), options, io);
+    writeOutput(io, renderReport(report, options.format!), options.output);
     return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
   }
-  const print = (text: string): void => writeReport(text, options, io);
+  const print = (text: string): void => writeOutput(io, text, options.output);
   if (answer.equivalent) {
     print(options.json ? toJson({ equivalent: true, ...modeJson(loaded) }) : `equivalent: ${left.name} and ${right.name} allow exactly the same packets\n${modeLine(loaded)}\n`);
     return EXIT_OK;
@@ -369,10 +364,10 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       ...(locations ? { locations } : {}),
       matrix: { requirements, translations: [{ target: target.id, translation }], resolver: expandedResolver(snapshot) },
     });
-    writeReport(renderReport(report, options.format!), options, io);
+    writeOutput(io, renderReport(report, options.format!), options.output);
     return ok ? EXIT_OK : EXIT_DIFFERENT;
   }
-  const print = (text: string): void => writeReport(text, options, io);
+  const print = (text: string): void => writeOutput(io, text, options.output);
   if (options.json) {
     print(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.resolver), extra: piecesJson(extraTraffic.pieces, loaded.resolver) }));
   } else {

@@ -5,11 +5,10 @@ import { snapshotImpact } from '../reports/impact.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
 import { allTargets, getTarget } from '../targets/registry.js';
 import type { CommandContext } from './context.js';
-import { EXIT_DIFFERENT, EXIT_OK, type CliIo, type GlobalOptions } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { openSnapshot } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
-import { writeFilesAtomically } from './write-files.js';
 
 export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
   readonly from: string;
@@ -43,8 +42,7 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
     ...(options.requirements === undefined ? {} : { locations: requirementFileLocations(options.requirements) }),
   });
   const text = renderReport(report, options.json ? 'json' : (options.format ?? 'text'));
-  if (options.output === undefined) io.stdout(text);
-  else writeFilesAtomically([{ path: options.output, content: text }]);
+  writeOutput(io, text, options.output);
   return report.changed ? EXIT_DIFFERENT : EXIT_OK;
 }
 

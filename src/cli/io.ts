@@ -3,6 +3,7 @@
  * Commands write through `CliIo` so tests can run them in-process and read what they printed.
  */
 import { TagwallError } from '../errors.js';
+import { writeFilesAtomically } from './write-files.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -30,6 +31,12 @@ export interface GlobalOptions {
 /** Stable JSON: two-space indent and a final newline, so output diffs cleanly and is byte-identical run to run. */
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
+
+/** A command's output: to standard output, or to the file `--output` names (written atomically). */
+export function writeOutput(io: CliIo, text: string, output: string | undefined): void {
+  if (output === undefined) io.stdout(text);
+  else writeFilesAtomically([{ path: output, content: text }]);
 }
 
 /** Prints a bad-input error the one way DESIGN.md fixes: `tagwall: <where>: <what>` or its JSON form. */
