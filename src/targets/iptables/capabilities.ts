@@ -1,3 +1,4 @@
+import { CHAIN_NAME_MAX, SET_NAME_MAX } from '../netfilter-common/names.js';
 import type { Capabilities } from '../target.js';
 
 /**
@@ -22,8 +23,8 @@ export const IPTABLES_LIMITS = {
   multiportSlots: 15,
   /** XT_MAX_COMMENT_LEN 256 with the NUL; 1.8.9 silently truncates to 255. */
   commentBytes: 255,
-  chainName: 28,
-  setName: 31,
+  chainName: CHAIN_NAME_MAX,
+  setName: SET_NAME_MAX,
 } as const;
 
 /** Chain names: fixed, so reloading replaces them and the parser knows them. */
