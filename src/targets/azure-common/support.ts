@@ -6,8 +6,10 @@ import type { AddressResolver } from '../../analysis/resolve.js';
 import { requirementPackets } from '../../analysis/resolve.js';
 import { TagwallError } from '../../errors.js';
 import { PacketSet } from '../../model/packet-set.js';
-import type { Requirement } from '../../model/requirement.js';
-import type { Artifact, Diagnostic, Severity, TargetOptionValues } from '../target.js';
+import type { Requirement, RequirementSet } from '../../model/requirement.js';
+import type { SnapshotInfo } from '../../servicetags/snapshot.js';
+import type { Artifact, Diagnostic, Severity, TargetOptionValues, TranslateContext } from '../target.js';
+import { sanitizeDescription } from './escape.js';
 
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
 export type AzureFormat = (typeof AZURE_FORMATS)[number];
@@ -18,6 +20,12 @@ export function formatOption(options: TargetOptionValues, target: string): Azure
     throw new TagwallError('TW_INVALID_OPTION', `target ${target}: format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
   }
   return value.toLowerCase() as AzureFormat;
+}
+
+/** What every Azure model records for its file header: the snapshot its tags were checked against, and the requirement set's name. */
+export function modelOrigin(requirements: RequirementSet, context: TranslateContext): { snapshot: Pick<SnapshotInfo, 'cloud' | 'changeNumber'>; requirementsName: string } {
+  const { cloud, changeNumber } = context.snapshot.info;
+  return { snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) };
 }
 
 /** A diagnostic being built: `candidate` is what it may have lost; the exact loss is fixed by `finishDiagnostics`. */

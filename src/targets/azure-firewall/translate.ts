@@ -16,7 +16,7 @@ import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope, shortHash } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { azureArtifact, finishDiagnostics, formatOption, type DraftDiagnostic } from '../azure-common/support.js';
+import { azureArtifact, finishDiagnostics, formatOption, modelOrigin, type DraftDiagnostic } from '../azure-common/support.js';
 import { booleanOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
 import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
@@ -333,7 +333,6 @@ export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet,
       message: `network rules count ${pairs} source x destination pairs, over the limit of ${FIREWALL_LIMITS.networkRulePairs} (§1.5); set option ipGroups=true (an IP Group counts as one)`,
     });
   }
-  const { cloud, changeNumber } = context.snapshot.info;
   const collection = <R>(name: string, priority: number, rules: R[]) => (rules.length > 0 ? [{ name, priority, action: 'Allow' as const, rules }] : []);
   return {
     model: {
@@ -342,8 +341,7 @@ export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet,
       network: collection('tw-network', 100, builder.network),
       application: collection('tw-application', 200, builder.application),
       ipGroups: builder.ipGroups,
-      snapshot: { cloud, changeNumber },
-      requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100),
+      ...modelOrigin(requirements, context),
     },
     drafts: builder.drafts,
   };

@@ -18,7 +18,7 @@ import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { azureArtifact, finishDiagnostics, formatOption, type DraftDiagnostic } from '../azure-common/support.js';
+import { azureArtifact, finishDiagnostics, formatOption, modelOrigin, type DraftDiagnostic } from '../azure-common/support.js';
 import { stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
 import { NSG_LIMITS } from './capabilities.js';
@@ -270,8 +270,7 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
       });
     }
   }
-  const { cloud, changeNumber } = context.snapshot.info;
-  return { model: { rules, snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) }, drafts };
+  return { model: { rules, ...modelOrigin(requirements, context) }, drafts };
 }
 
 export function translateNsg(requirements: RequirementSet, context: TranslateContext): Translation {

@@ -8,10 +8,9 @@ import { AddressSet } from '../../model/address-set.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, VIRTUAL_TAGS } from '../azure-common/endpoints.js';
-import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
-import { azureArtifact, formatOption } from '../azure-common/support.js';
+import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
 import { booleanOption } from '../options.js';
 import type { Diagnostic, TranslateContext, Translation } from '../target.js';
 import { UDR_LIMITS } from './capabilities.js';
@@ -71,8 +70,7 @@ export function buildRouteTableModel(requirements: RequirementSet, context: Tran
       ...(lost.isEmpty() ? {} : { lost: PacketSet.of({ directions: ['in'], src: lost }) }),
     });
   }
-  const { cloud, changeNumber } = context.snapshot.info;
-  return { model: { routes, snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) }, diagnostics };
+  return { model: { routes, ...modelOrigin(requirements, context) }, diagnostics };
 }
 
 function prefixAddresses(prefix: string, context: TranslateContext): AddressSet {
