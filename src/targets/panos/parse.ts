@@ -32,6 +32,7 @@ import type { Direction } from '../../model/packet.js';
 import { PacketSet } from '../../model/packet-set.js';
 import { PathSet } from '../../model/path-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
+import { unionAll } from '../../servicetags/union.js';
 import type { Artifact, ConfigInput, ParseContext } from '../target.js';
 import type { PanosLocation } from './model.js';
 import { locationOption, readZones } from './options.js';
@@ -39,6 +40,8 @@ import { parseSetCommands } from './set-commands.js';
 import { parseXml, type XmlElement } from './xml.js';
 
 const MODE: AnalysisMode = 'expanded';
+
+type FailCode = 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG';
 
 /** Where an element sits: its XPath and line, for errors and rule origins. */
 interface Located {
@@ -117,8 +120,18 @@ class Interpreter {
     return existsSync(path) ? { content: readFileSync(path, 'utf8'), file: path } : undefined;
   }
 
-  fail(code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG', message: string, at: Located): never {
+  fail(code: FailCode, message: string, at: Located): never {
     throw new TagwallError(code, `${message} (at ${at.path})`, { location: { file: this.file, line: at.element.line } });
+  }
+
+  /** `parse()`, a TagwallError from it (a bad address, port or name) becoming `code` at `at`, its message after `what: `. */
+  parseOrFail<T>(code: FailCode, what: string, at: Located, parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof TagwallError) this.fail(code, `${what}: ${error.message}`, at);
+      throw error;
+    }
   }
 
   readonly #indexes = new Map<string, ReadonlyMap<string, Located>>();
@@ -151,12 +164,7 @@ class Interpreter {
   }
 
   addresses(text: string, at: Located): AddressSet {
-    try {
-      return AddressSet.fromStrings([text], { normalize: true });
-    } catch (error) {
-      if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `'${text}': ${error.message}`, at);
-      throw error;
-    }
+    return this.parseOrFail('TW_INVALID_CONFIG', `'${text}'`, at, () => AddressSet.fromStrings([text], { normalize: true }));
   }
 
   address(name: string, at: Located): Destination {
@@ -179,14 +187,9 @@ class Interpreter {
       if (netmask) return { addresses: this.addresses(netmask.text, object), hosts: [] };
       const fqdn = value('fqdn');
       if (fqdn) {
-        try {
-          const pattern = parseHostPattern(fqdn.text);
-          if (pattern.kind !== 'exact') throw new TagwallError('TW_INVALID_HOSTNAME', 'an FQDN object takes one name, not a wildcard');
-          return { addresses: AddressSet.EMPTY, hosts: [pattern] };
-        } catch (error) {
-          if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}': ${error.message}`, object);
-          throw error;
-        }
+        const pattern = this.parseOrFail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}'`, object, () => parseHostPattern(fqdn.text));
+        if (pattern.kind !== 'exact') this.fail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}': an FQDN object takes one name, not a wildcard`, object);
+        return { addresses: AddressSet.EMPTY, hosts: [pattern] };
       }
       if (value('ip-wildcard')) this.fail('TW_UNSUPPORTED_CONFIG', 'ip-wildcard address objects are not modelled', object);
       this.fail('TW_INVALID_CONFIG', `address ${name} has no ip-netmask, ip-range or fqdn`, object);
@@ -208,15 +211,9 @@ class Interpreter {
     return this.fail('TW_INVALID_CONFIG', `no address, address group or external list named '${name}'`, at);
   }
 
-  /** Pairwise, as a balanced tree: a group of thousands of prefixes would make a running union quadratic. */
+  /** As a balanced tree (unionAll): a group of thousands of prefixes would make a running union quadratic. */
   union(parts: readonly Destination[]): Destination {
-    let sets = parts.map((part) => part.addresses);
-    while (sets.length > 1) {
-      const next: AddressSet[] = [];
-      for (let index = 0; index < sets.length; index += 2) next.push(index + 1 < sets.length ? sets[index]!.union(sets[index + 1]!) : sets[index]!);
-      sets = next;
-    }
-    return { addresses: sets[0] ?? AddressSet.EMPTY, hosts: parts.flatMap((part) => part.hosts) };
+    return { addresses: unionAll(parts.map((part) => part.addresses)), hosts: parts.flatMap((part) => part.hosts) };
   }
 
   /** An IP External Dynamic List: its entries come from the companion file named like the list or its URL's file. */
@@ -264,13 +261,7 @@ class Interpreter {
       this.expectFields({ element: choice, path }, ['port', 'source-port', 'override']);
       const ports = (field: string): PortSet | undefined => {
         const text = firstChild(choice, field)?.text;
-        if (text === undefined) return undefined;
-        try {
-          return PortSet.parse(text);
-        } catch (error) {
-          if (error instanceof TagwallError) this.fail('TW_INVALID_CONFIG', `${field} '${text}': ${error.message}`, { element: choice, path });
-          throw error;
-        }
+        return text === undefined ? undefined : this.parseOrFail('TW_INVALID_CONFIG', `${field} '${text}'`, { element: choice, path }, () => PortSet.parse(text));
       };
       const dstPorts = ports('port');
       if (!dstPorts) this.fail('TW_INVALID_CONFIG', `service ${name} has no destination port`, { element: choice, path });
@@ -322,12 +313,7 @@ class Interpreter {
     }
     if (/[*^]/.test(rest)) this.fail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}': wildcards in paths are not modelled`, at);
     const paths = rest === '' || rest === '/' ? PathSet.ANY : rest.endsWith('/') ? PathSet.prefix(rest) : PathSet.prefix(`${rest}/`).union(PathSet.exact(rest));
-    try {
-      return { pattern: parseHostPattern(host), paths };
-    } catch (error) {
-      if (error instanceof TagwallError) this.fail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}': ${error.message}`, at);
-      throw error;
-    }
+    return { pattern: this.parseOrFail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}'`, at, () => parseHostPattern(host)), paths };
   }
 
   directions(from: readonly string[], to: readonly string[], ruleType: string): Direction[] {
