@@ -1,5 +1,6 @@
 /** The panos target's options (`tagwall render --target panos ...` flags), validated once for translate and parse. */
-import { TagwallError } from '../../errors.js';
+import type { TagwallError } from '../../errors.js';
+import { invalidOption, stringOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 import type { PanosLocation } from './model.js';
 
@@ -7,30 +8,32 @@ export const PANOS_TARGET_ID = 'panos';
 export const PANOS_FORMATS = ['xml', 'set'] as const;
 export type PanosFormat = (typeof PANOS_FORMATS)[number];
 
-export interface PanosSettings {
-  readonly format: PanosFormat;
-  readonly location: PanosLocation;
+export interface PanosZones {
   readonly fromZone: string;
   readonly toZone: string;
+}
+
+export interface PanosSettings extends PanosZones {
+  readonly format: PanosFormat;
+  readonly location: PanosLocation;
   readonly tags: 'groups' | 'edl';
   /** Base URL the EDL files are served from; each list's URL is `<edlUrl>/<file>`. */
   readonly edlUrl: string | undefined;
 }
 
 function invalid(message: string): TagwallError {
-  return new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: ${message}`);
+  return invalidOption(PANOS_TARGET_ID, message);
 }
 
-function stringOption(options: TargetOptionValues, key: string): string | undefined {
-  const value = options[key];
-  if (value === undefined || value === false) return undefined;
-  if (value === true) throw invalid(`option ${key} needs a value`);
-  return value.trim() === '' ? undefined : value.trim();
+/** The trimmed text of an option; a bare flag where a value belongs is refused rather than ignored. */
+function textOption(options: TargetOptionValues, key: string): string | undefined {
+  if (options[key] === true) throw invalid(`option ${key} needs a value`);
+  return stringOption(options, key);
 }
 
 /** Zone names: capirca caps them at 31 characters [CAP-PAN]; no quotes, so both forms can carry them. */
 function zoneOption(options: TargetOptionValues, key: string, fallback: string): string {
-  const zone = stringOption(options, key) ?? fallback;
+  const zone = textOption(options, key) ?? fallback;
   if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$/.test(zone)) throw invalid(`${key} must be a zone name of 1-31 letters, digits, spaces, '.', '_' or '-', not '${zone}'`);
   return zone;
 }
@@ -48,12 +51,12 @@ export function parseLocation(text: string): PanosLocation {
 
 export function readPanosSettings(options: TargetOptionValues): PanosSettings {
   const { fromZone, toZone } = readZones(options);
-  const format = (stringOption(options, 'format') ?? 'xml').toLowerCase();
+  const format = (textOption(options, 'format') ?? 'xml').toLowerCase();
   if (!(PANOS_FORMATS as readonly string[]).includes(format)) throw invalid(`format must be xml or set, not '${format}'`);
-  const location = parseLocation(stringOption(options, 'location') ?? 'vsys1');
-  const tags = (stringOption(options, 'tags') ?? 'groups').toLowerCase();
+  const location = parseLocation(textOption(options, 'location') ?? 'vsys1');
+  const tags = (textOption(options, 'tags') ?? 'groups').toLowerCase();
   if (tags !== 'groups' && tags !== 'edl') throw invalid(`tags must be groups or edl, not '${tags}'`);
-  const edlUrl = stringOption(options, 'edlUrl')?.replace(/\/+$/, '');
+  const edlUrl = textOption(options, 'edlUrl')?.replace(/\/+$/, '');
   if (tags === 'edl' && edlUrl === undefined) throw invalid('tags=edl needs edlUrl, the base URL the list files will be served from');
   // A base URL: the list's file name is appended, so a query or fragment would swallow it; `?` is CLI help (names.ts).
   if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>\\?#]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) base URL without spaces, quotes, '?' or '#', not '${edlUrl}'`);
@@ -65,7 +68,7 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
  * default `untrust`): outbound requirements go from the first to the second, inbound ones back. Directions are
  * told apart by the pair (parse.ts), so the two must differ.
  */
-export function readZones(options: TargetOptionValues): { fromZone: string; toZone: string } {
+export function readZones(options: TargetOptionValues): PanosZones {
   const fromZone = zoneOption(options, 'fromZone', 'trust');
   const toZone = zoneOption(options, 'toZone', 'untrust');
   if (fromZone === toZone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
@@ -74,6 +77,6 @@ export function readZones(options: TargetOptionValues): { fromZone: string; toZo
 
 /** The `location` option, when given. */
 export function locationOption(options: TargetOptionValues): PanosLocation | undefined {
-  const text = stringOption(options, 'location');
+  const text = textOption(options, 'location');
   return text === undefined ? undefined : parseLocation(text);
 }

@@ -33,9 +33,10 @@ import { PacketSet } from '../../model/packet-set.js';
 import { PathSet } from '../../model/path-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import { unionAll } from '../../servicetags/union.js';
+import { stringOption } from '../options.js';
 import type { Artifact, ConfigInput, ParseContext } from '../target.js';
 import type { PanosLocation } from './model.js';
-import { locationOption, readZones } from './options.js';
+import { locationOption, readZones, type PanosZones } from './options.js';
 import { parseSetCommands } from './set-commands.js';
 import { parseXml, type XmlElement } from './xml.js';
 
@@ -95,28 +96,22 @@ function membersOf(element: XmlElement): string[] {
 class Interpreter {
   readonly #resolving = new Set<string>();
   readonly #addressCache = new Map<string, Destination>();
-  readonly #fromZone: string;
-  readonly #toZone: string;
-  /** `edlDir` option: a folder holding the EDL text files (as `tagwall render --tags edl -o DIR` writes them). */
-  readonly #edlDir: string | undefined;
 
   constructor(
     readonly file: string,
     /** Object scopes, innermost first (vsys or device group, then shared). */
     readonly scopes: readonly Located[],
     readonly companions: ConfigInput['companions'],
-    context: ParseContext,
-  ) {
-    ({ fromZone: this.#fromZone, toZone: this.#toZone } = readZones(context.options));
-    const edlDir = context.options['edlDir'];
-    this.#edlDir = typeof edlDir === 'string' && edlDir.trim() !== '' ? edlDir.trim() : undefined;
-  }
+    readonly zones: PanosZones,
+    /** `edlDir` option: a folder holding the EDL text files (as `tagwall render --tags edl -o DIR` writes them). */
+    readonly edlDir: string | undefined,
+  ) {}
 
   /** The text of an EDL: a companion given by the caller (list or file name), else `<edlDir>/<file>`. */
   listText(name: string, file: string): { content: string; file: string } | undefined {
     const companion = this.companions?.[name] ?? (file === '' ? undefined : this.companions?.[file]);
-    if (companion || this.#edlDir === undefined || file === '') return companion;
-    const path = join(this.#edlDir, file);
+    if (companion || this.edlDir === undefined || file === '') return companion;
+    const path = join(this.edlDir, file);
     return existsSync(path) ? { content: readFileSync(path, 'utf8'), file: path } : undefined;
   }
 
@@ -320,8 +315,9 @@ class Interpreter {
     if (ruleType === 'intrazone') return [];
     const covers = (zones: readonly string[], zone: string): boolean => zones.includes('any') || zones.includes(zone);
     const directions: Direction[] = [];
-    if (covers(from, this.#fromZone) && covers(to, this.#toZone)) directions.push('out');
-    if (covers(from, this.#toZone) && covers(to, this.#fromZone)) directions.push('in');
+    const { fromZone, toZone } = this.zones;
+    if (covers(from, fromZone) && covers(to, toZone)) directions.push('out');
+    if (covers(from, toZone) && covers(to, fromZone)) directions.push('in');
     return directions;
   }
 
@@ -477,12 +473,11 @@ export function isXmlText(content: string): boolean {
  * and the verdict would be "nothing allowed" for a reason the user cannot see. (Panorama keeps zones in templates,
  * and `set zone` lines are not read, so only an XML vsys is checked.)
  */
-function checkZones(placement: Placement, file: string, context: ParseContext): void {
+function checkZones(placement: Placement, file: string, { fromZone, toZone }: PanosZones): void {
   const scope = placement.scopes[0];
   const zoneList = placement.location.kind === 'vsys' && scope ? firstChild(scope.element, 'zone') : undefined;
   const zones = zoneList ? childrenNamed(zoneList, 'entry').map((entry) => entry.attributes['name'] ?? '') : [];
   if (!zoneList || zones.length === 0) return;
-  const { fromZone, toZone } = readZones(context.options);
   const missing = [fromZone, toZone].filter((zone) => !zones.includes(zone));
   if (missing.length === 0) return;
   throw new TagwallError(
@@ -495,8 +490,9 @@ function checkZones(placement: Placement, file: string, context: ParseContext): 
 export function parsePanosConfig(input: ConfigInput, context: ParseContext): RuleSet {
   const root = isXmlText(input.content) ? parseXml(input.content, input.file) : parseSetCommands(input.content, input.file);
   const placement = place(configOf(root, input.file), input.file, locationOption(context.options));
-  checkZones(placement, input.file, context);
-  const interpreter = new Interpreter(input.file, placement.scopes, input.companions, context);
+  const zones = readZones(context.options);
+  checkZones(placement, input.file, zones);
+  const interpreter = new Interpreter(input.file, placement.scopes, input.companions, zones, stringOption(context.options, 'edlDir'));
   const rules: Rule[] = [];
   const ids = new Set<string>();
   for (const rulebase of placement.rulebases) {
