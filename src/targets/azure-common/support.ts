@@ -4,11 +4,12 @@
  */
 import type { AddressResolver } from '../../analysis/resolve.js';
 import { requirementPackets } from '../../analysis/resolve.js';
+import type { RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../../model/requirement.js';
 import type { SnapshotInfo } from '../../servicetags/snapshot.js';
-import type { Artifact, Diagnostic, Severity, TargetOptionValues, TranslateContext } from '../target.js';
+import type { Artifact, Diagnostic, Severity, Target, TargetOptionValues, TranslateContext } from '../target.js';
 import { sanitizeDescription } from './escape.js';
 
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
@@ -88,7 +89,7 @@ export function azureArtifact(format: AzureFormat, base: string, arm: string, re
  * The ARM text behind generated artifacts: an `arm` artifact itself, or for Bicep/Terraform the ARM rendering of
  * the same object model (recorded when they were rendered in this process; tagwall does not parse Bicep or HCL).
  */
-export function armTextOf(artifacts: readonly Artifact[], target: string): { content: string; file: string } {
+function armTextOf(artifacts: readonly Artifact[], target: string): { content: string; file: string } {
   const arm = artifacts.find((artifact) => artifact.format === 'arm');
   if (arm) return { content: arm.content, file: arm.name };
   for (const artifact of artifacts) {
@@ -99,4 +100,18 @@ export function armTextOf(artifacts: readonly Artifact[], target: string): { con
     'TW_UNSUPPORTED_CONFIG',
     `target ${target}: only the ARM JSON form can be parsed; render with --format arm (Bicep and Terraform are generated from the same model)`,
   );
+}
+
+/**
+ * A target's `parse` and `parseArtifacts` from its ARM JSON parser: a config file is read as it is, generated
+ * artifacts through the ARM text behind them.
+ */
+export function armParsers(target: string, parseJson: (content: string, file: string, resolver: AddressResolver) => RuleSet): Pick<Target, 'parse' | 'parseArtifacts'> {
+  return {
+    parse: (input, context) => parseJson(input.content, input.file, context.resolver),
+    parseArtifacts: (artifacts, context) => {
+      const { content, file } = armTextOf(artifacts, target);
+      return parseJson(content, file, context.resolver);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /** The `udr` target: route tables that send inbound service flows' answers to the Internet (targets.md §2.5). */
 import type { Target } from '../target.js';
-import { armTextOf } from '../azure-common/support.js';
+import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
 import { UDR_CAPABILITIES } from './capabilities.js';
 import { looksLikeRouteTable, parseRouteTableJson } from './parse.js';
 import { translateRouteTable, UDR_TARGET_ID } from './translate.js';
@@ -8,14 +8,10 @@ import { translateRouteTable, UDR_TARGET_ID } from './translate.js';
 export const udrTarget: Target = {
   id: UDR_TARGET_ID,
   description: 'Azure route table: service-tag routes with next hop Internet for inbound management traffic (ARM, Bicep, Terraform)',
-  formats: ['arm', 'bicep', 'terraform'],
+  formats: AZURE_FORMATS,
   analysisMode: 'symbolic',
   capabilities: UDR_CAPABILITIES,
   translate: translateRouteTable,
-  parse: (input, context) => parseRouteTableJson(input.content, input.file, context.resolver),
-  parseArtifacts: (artifacts, context) => {
-    const { content, file } = armTextOf(artifacts, UDR_TARGET_ID);
-    return parseRouteTableJson(content, file, context.resolver);
-  },
+  ...armParsers(UDR_TARGET_ID, parseRouteTableJson),
   detect: looksLikeRouteTable,
 };
