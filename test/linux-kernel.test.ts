@@ -22,7 +22,7 @@ import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { iptablesTarget } from '../src/targets/iptables/index.js';
 import { nftablesTarget } from '../src/targets/nftables/index.js';
 import type { Artifact, Target, TargetOptionValues, Translation } from '../src/targets/target.js';
-import { Namespace, netnsUnavailable, sendProbes, startListener, vethPair, type Probe, type VethPair } from './support/netns.js';
+import { Namespace, netnsUnavailable, sendProbes, startListener, VETH_ADDRESSES, vethPair, type Probe, type VethPair } from './support/netns.js';
 
 const unavailable = netnsUnavailable();
 const skipNote = unavailable ? ` [skipped: ${unavailable}]` : '';
@@ -63,26 +63,38 @@ function dump(target: Target, ns: Namespace, options: TargetOptionValues = {}): 
   return target.parse({ content: ns.run('nft', ['list', 'ruleset']), file: 'nft-list-ruleset' }, { resolver, options });
 }
 
-/**
- * Loads a translation into `ns` with the command its own header gives (after `--test` / `-c` of each file), and
- * returns the parsed dump.
- */
-function loadAndDump(target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues = {}): RuleSet {
-  if (target.id === 'iptables') {
-    // The sets must exist before a rules file can be tested; `-exist` as the header's command has it.
-    ns.run('ipset', ['restore', '-exist'], artifact(translation, 'ipsets.save').content);
-    for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
-      const content = artifact(translation, name).content;
-      const flags = headerCommand(content, 'load').includes('--noflush') ? ['--noflush'] : [];
-      ns.run(tool, [...flags, '--test', ns.file(name, content)]);
-    }
-    runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'iptables.rules').content, 'load'));
-  } else {
-    const content = artifact(translation, 'tagwall.nft').content;
-    ns.run('nft', ['-c', '-f', ns.file('tagwall.nft', content)]);
-    runHeaderCommand(ns, translation, headerCommand(content, 'load').replace(/ \(check first: .*\)$/, ''));
+/** The load command the translation's main file gives in its header (nft's without its check-first note). */
+function loadCommand(target: Target, translation: Translation): string {
+  const main = artifact(translation, target.id === 'iptables' ? 'iptables.rules' : 'tagwall.nft').content;
+  return headerCommand(main, 'load').replace(/ \(check first: .*\)$/, '');
+}
+
+/** Checks a translation with the tools (`nft -c -f`; `ipset restore` then `iptables-restore --test`), loading no rules. */
+function toolCheck(target: Target, translation: Translation, ns: Namespace): void {
+  if (target.id === 'nftables') {
+    ns.run('nft', ['-c', '-f', ns.file('tagwall.nft', artifact(translation, 'tagwall.nft').content)]);
+    return;
   }
+  // The sets must exist before a rules file can be tested; `-exist` as the header's command has it.
+  ns.run('ipset', ['restore', '-exist'], artifact(translation, 'ipsets.save').content);
+  for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
+    const content = artifact(translation, name).content;
+    const flags = headerCommand(content, 'load').includes('--noflush') ? ['--noflush'] : [];
+    ns.run(tool, [...flags, '--test', ns.file(name, content)]);
+  }
+}
+
+/** Loads a translation into `ns` with the command its own header gives (after toolCheck), and returns the parsed dump. */
+function loadAndDump(target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues = {}): RuleSet {
+  toolCheck(target, translation, ns);
+  runHeaderCommand(ns, translation, loadCommand(target, translation));
   return dump(target, ns, options);
+}
+
+/** `a` and `b` hold the same packets; a failure shows, under `names`, the packets only one of them holds. */
+function expectSamePackets(a: PacketSet, b: PacketSet, names: readonly [string, string], message?: string): void {
+  const [onlyA, onlyB] = names;
+  expect({ [onlyA]: a.difference(b).toString(), [onlyB]: b.difference(a).toString() }, message).toEqual({ [onlyA]: '(no packets)', [onlyB]: '(no packets)' });
 }
 
 function lostOf(translation: Translation): PacketSet {
@@ -112,7 +124,7 @@ describe.each([iptablesTarget, nftablesTarget])('$id in a network namespace', (t
       const dumped = allowedPackets(loadAndDump(target, translation, ns, options));
       const rendered = allowedPackets(target.parseArtifacts(translation.artifacts, { resolver, options }));
       const required = allowedPackets(requirementsRuleSet(requirements, resolver));
-      expect({ onlyKernel: dumped.difference(rendered).toString(), onlyFiles: rendered.difference(dumped).toString() }, 'the kernel holds what the files say').toEqual({ onlyKernel: '(no packets)', onlyFiles: '(no packets)' });
+      expectSamePackets(dumped, rendered, ['onlyKernel', 'onlyFiles'], 'the kernel holds what the files say');
       expect(dumped.difference(required).toString()).toBe('(no packets)');
       expect(required.difference(dumped).equals(lostOf(translation))).toBe(true);
     } finally {
@@ -139,19 +151,6 @@ function optionCombinations(target: Target): TargetOptionValues[] {
     }
   }
   return combos;
-}
-
-/** Checks a translation with the tools (`nft -c -f`; `ipset restore` then `iptables-restore --test`), loading nothing. */
-function toolCheck(target: Target, translation: Translation, ns: Namespace): void {
-  if (target.id === 'nftables') {
-    ns.run('nft', ['-c', '-f', ns.file('tagwall.nft', artifact(translation, 'tagwall.nft').content)]);
-    return;
-  }
-  ns.run('ipset', ['restore', '-exist'], artifact(translation, 'ipsets.save').content);
-  for (const [tool, name] of [['iptables-restore', 'iptables.rules'], ['ip6tables-restore', 'ip6tables.rules']] as const) {
-    const content = artifact(translation, name).content;
-    ns.run(tool, [...(content.includes('--noflush') ? ['--noflush'] : []), '--test', ns.file(name, content)]);
-  }
 }
 
 const SCENARIO_CLOUDS = SCENARIOS.flatMap((scenario) => scenario.clouds.map((cloud) => ({ scenario: scenario.id, cloud })));
@@ -198,7 +197,7 @@ describe('reloading a rendered ruleset', () => {
   const exact = (target: Target, translation: Translation, ns: Namespace, options: TargetOptionValues): void => {
     const dumped = allowedPackets(dump(target, ns, options));
     const rendered = allowedPackets(target.parseArtifacts(translation.artifacts, { resolver, options }));
-    expect({ onlyKernel: dumped.difference(rendered).toString(), onlyFiles: rendered.difference(dumped).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFiles: '(no packets)' });
+    expectSamePackets(dumped, rendered, ['onlyKernel', 'onlyFiles']);
   };
 
   it.skipIf(unavailable !== undefined)(`iptables: a set that held a prefix the tag no longer has is replaced whole, not added to${skipNote}`, () => {
@@ -210,7 +209,7 @@ describe('reloading a rendered ruleset', () => {
       const set = /^create (tw4_\S+)/m.exec(artifact(translation, 'ipsets.save').content)![1]!;
       ns.run('ipset', ['add', set, '1.0.0.0/8']);
       expect(ns.run('ipset', ['test', set, '1.2.3.4'])).toBeDefined();
-      runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'iptables.rules').content, 'load'));
+      runHeaderCommand(ns, translation, loadCommand(iptablesTarget, translation));
       exact(iptablesTarget, translation, ns, {});
       expect(ns.run('ipset', ['list', '-n'])).not.toContain('tw_swap');
     } finally {
@@ -245,7 +244,7 @@ describe('reloading a rendered ruleset', () => {
       loadAndDump(nftablesTarget, translation, ns);
       const set = /^\tset (tw4_\S+) \{/m.exec(artifact(translation, 'tagwall.nft').content)![1]!;
       ns.run('nft', ['add', 'element', 'inet', 'tagwall', set, '{ 1.0.0.0/8 }']);
-      runHeaderCommand(ns, translation, headerCommand(artifact(translation, 'tagwall.nft').content, 'load').replace(/ \(check first: .*\)$/, ''));
+      runHeaderCommand(ns, translation, loadCommand(nftablesTarget, translation));
       exact(nftablesTarget, translation, ns, {});
     } finally {
       ns.delete();
@@ -297,7 +296,7 @@ describe('hand-written rulesets through the kernel', () => {
       const fromFile = parseIptablesTexts(files.v4, files.v6, files.ipset, options);
       const fromKernel = parseIptablesTexts(saved.v4, saved.v6, saved.ipset, options);
       expect(fromFile.isEmpty()).toBe(false);
-      expect({ onlyKernel: fromKernel.difference(fromFile).toString(), onlyFile: fromFile.difference(fromKernel).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFile: '(no packets)' });
+      expectSamePackets(fromKernel, fromFile, ['onlyKernel', 'onlyFile']);
     } finally {
       ns.delete();
     }
@@ -312,7 +311,7 @@ describe('hand-written rulesets through the kernel', () => {
       const fromFile = allowedPackets(nftablesTarget.parse(file, { resolver, options: {} }));
       const fromKernel = allowedPackets(nftablesTarget.parse({ content: listed, file: 'nft-list-ruleset' }, { resolver, options: {} }));
       expect(fromFile.equals(PacketSet.ALL)).toBe(false);
-      expect({ onlyKernel: fromKernel.difference(fromFile).toString(), onlyFile: fromFile.difference(fromKernel).toString() }).toEqual({ onlyKernel: '(no packets)', onlyFile: '(no packets)' });
+      expectSamePackets(fromKernel, fromFile, ['onlyKernel', 'onlyFile']);
     } finally {
       ns.delete();
     }
@@ -328,7 +327,7 @@ describe('hand-written rulesets through the kernel', () => {
       const viaIptables = parseIptablesTexts(undefined, file, undefined, options).intersection(ipv6);
       const viaNft = allowedPackets(nftablesTarget.parse({ content: ns.run('nft', ['list', 'ruleset']), file: 'nft-list-ruleset' }, { resolver, options })).intersection(ipv6);
       expect(viaIptables.isEmpty()).toBe(false);
-      expect({ onlyNft: viaNft.difference(viaIptables).toString(), onlyIptables: viaIptables.difference(viaNft).toString() }).toEqual({ onlyNft: '(no packets)', onlyIptables: '(no packets)' });
+      expectSamePackets(viaNft, viaIptables, ['onlyNft', 'onlyIptables']);
     } finally {
       ns.delete();
     }
@@ -337,8 +336,7 @@ describe('hand-written rulesets through the kernel', () => {
 
 // ─── packets on a wire ───────────────────────────────────────────────────────────────────────────────────
 
-const WORKLOAD = { ipv4: '10.77.0.1', ipv6: 'fd77::1' };
-const PEER = { ipv4: '10.77.0.2', ipv6: 'fd77::2' };
+const { workload: WORKLOAD, peer: PEER } = VETH_ADDRESSES;
 
 function requirement(id: string, direction: Direction, protocols: string, ports: string, sources: string | undefined, destinations: string | undefined, icmp?: Requirement['icmp']): Requirement {
   const endpoint = (text: string | undefined): Requirement['sources'] =>

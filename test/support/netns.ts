@@ -81,13 +81,17 @@ export class Namespace {
 export interface VethPair {
   readonly workload: Namespace;
   readonly peer: Namespace;
-  readonly workloadAddresses: { readonly ipv4: string; readonly ipv6: string };
-  readonly peerAddresses: { readonly ipv4: string; readonly ipv6: string };
   delete(): void;
 }
 
+/** The addresses of the two ends of a vethPair. */
+export const VETH_ADDRESSES = {
+  workload: { ipv4: '10.77.0.1', ipv6: 'fd77::1' },
+  peer: { ipv4: '10.77.0.2', ipv6: 'fd77::2' },
+} as const;
+
 /**
- * Two namespaces on one veth link, 10.77.0.1 / fd77::1 (workload) and 10.77.0.2 / fd77::2 (peer). Neighbour
+ * Two namespaces on one veth link with VETH_ADDRESSES, /24 and /64. Neighbour
  * entries are permanent: a default-drop ip6tables ruleset blocks neighbour discovery (ICMPv6 133-136), which the
  * requirements under test do not ask for.
  */
@@ -98,23 +102,22 @@ export function vethPair(): VethPair {
   const b = `twb${counter}`;
   workload.run('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
   workload.run('ip', ['link', 'set', b, 'netns', peer.name]);
-  const setUp = (ns: Namespace, dev: string, v4: string, v6: string): string => {
-    ns.run('ip', ['addr', 'add', `${v4}/24`, 'dev', dev]);
-    ns.run('ip', ['-6', 'addr', 'add', `${v6}/64`, 'dev', dev, 'nodad']);
+  const { workload: wl, peer: pr } = VETH_ADDRESSES;
+  const setUp = (ns: Namespace, dev: string, addresses: { ipv4: string; ipv6: string }): string => {
+    ns.run('ip', ['addr', 'add', `${addresses.ipv4}/24`, 'dev', dev]);
+    ns.run('ip', ['-6', 'addr', 'add', `${addresses.ipv6}/64`, 'dev', dev, 'nodad']);
     ns.run('ip', ['link', 'set', dev, 'up']);
     return ns.run('cat', [`/sys/class/net/${dev}/address`]).trim();
   };
-  const macA = setUp(workload, a, '10.77.0.1', 'fd77::1');
-  const macB = setUp(peer, b, '10.77.0.2', 'fd77::2');
-  workload.run('ip', ['-6', 'neigh', 'replace', 'fd77::2', 'lladdr', macB, 'dev', a, 'nud', 'permanent']);
-  peer.run('ip', ['-6', 'neigh', 'replace', 'fd77::1', 'lladdr', macA, 'dev', b, 'nud', 'permanent']);
-  workload.run('ip', ['neigh', 'replace', '10.77.0.2', 'lladdr', macB, 'dev', a, 'nud', 'permanent']);
-  peer.run('ip', ['neigh', 'replace', '10.77.0.1', 'lladdr', macA, 'dev', b, 'nud', 'permanent']);
+  const macA = setUp(workload, a, wl);
+  const macB = setUp(peer, b, pr);
+  workload.run('ip', ['-6', 'neigh', 'replace', pr.ipv6, 'lladdr', macB, 'dev', a, 'nud', 'permanent']);
+  peer.run('ip', ['-6', 'neigh', 'replace', wl.ipv6, 'lladdr', macA, 'dev', b, 'nud', 'permanent']);
+  workload.run('ip', ['neigh', 'replace', pr.ipv4, 'lladdr', macB, 'dev', a, 'nud', 'permanent']);
+  peer.run('ip', ['neigh', 'replace', wl.ipv4, 'lladdr', macA, 'dev', b, 'nud', 'permanent']);
   return {
     workload,
     peer,
-    workloadAddresses: { ipv4: '10.77.0.1', ipv6: 'fd77::1' },
-    peerAddresses: { ipv4: '10.77.0.2', ipv6: 'fd77::2' },
     delete: () => {
       workload.delete();
       peer.delete();
