@@ -9,6 +9,11 @@ export type PanosLocation =
   | { readonly kind: 'device-group'; readonly name: string }
   | { readonly kind: 'shared' };
 
+/** The rule list the security rules go to: `rulebase` on a firewall, `pre-rulebase` on Panorama (§4.1). */
+export function rulebaseOf(location: PanosLocation): 'rulebase' | 'pre-rulebase' {
+  return location.kind === 'vsys' ? 'rulebase' : 'pre-rulebase';
+}
+
 export interface PanosTag {
   readonly name: string;
   readonly comments: string;

@@ -3,7 +3,7 @@
  * config with `set cli config-output-format set`, so an admin can paste them and `commit`. Values outside a
  * plain charset are double-quoted; texts were cleaned of double quotes (names.ts: the CLI has no escape for them).
  */
-import type { PanosLocation, PanosModel } from './model.js';
+import { rulebaseOf, type PanosLocation, type PanosModel } from './model.js';
 
 /** Group members per line: PAN-OS appends list members, so a long group may be given over several lines. */
 const MEMBERS_PER_LINE = 100;
@@ -57,7 +57,7 @@ export function renderPanosSet(model: PanosModel): string {
     for (let index = 0; index < category.entries.length; index += MEMBERS_PER_LINE) lines.push(`${object} list ${list(category.entries.slice(index, index + MEMBERS_PER_LINE))}`);
     lines.push(`${object} description ${quoteSetValue(category.description)}`);
   }
-  const rulebase = model.location.kind === 'vsys' ? 'rulebase' : 'pre-rulebase';
+  const rulebase = rulebaseOf(model.location);
   for (const rule of model.rules) {
     const object = `${set}${rulebase} security rules ${rule.name}`;
     lines.push(

@@ -3,7 +3,7 @@
  * Panorama device group or `shared`, ready for `load config partial` or the XML API (`type=config&action=set`
  * with the inner XPath). Rules go under `rulebase` on a firewall and `pre-rulebase` on Panorama.
  */
-import type { PanosLocation, PanosModel, PanosRule } from './model.js';
+import { rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { escapeXml } from './xml.js';
 
 type Node = { readonly tag: string; readonly name?: string; readonly text?: string; readonly children?: readonly Node[] };
@@ -43,7 +43,6 @@ function ruleNode(rule: PanosRule): Node {
 }
 
 function objectNodes(model: PanosModel): Node[] {
-  const rulebase = model.location.kind === 'vsys' ? 'rulebase' : 'pre-rulebase';
   return [
     ...optional(model.tags.length > 0, () => element('tag', model.tags.map((tag) => entry(tag.name, [leaf('comments', tag.comments)])))),
     ...optional(model.addresses.length > 0, () =>
@@ -76,7 +75,7 @@ function objectNodes(model: PanosModel): Node[] {
         ),
       ]),
     ),
-    element(rulebase, [element('security', [element('rules', model.rules.map(ruleNode))])]),
+    element(rulebaseOf(model.location), [element('security', [element('rules', model.rules.map(ruleNode))])]),
   ];
 }
 
