@@ -8,8 +8,8 @@ import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadow
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
-import type { AddressLabel } from '../model/packet-set.js';
-import { formatPacket, parsePacket, type Packet } from '../model/packet.js';
+import { formatPacket, parsePacket } from '../model/packet.js';
+import type { Snapshot } from '../servicetags/snapshot.js';
 import { getTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
@@ -20,6 +20,7 @@ import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
+import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
 import { requirementFileLocations } from '../reports/locations.js';
 
@@ -103,6 +104,9 @@ interface Loaded {
   readonly ruleSets: RuleSet[];
   readonly choice: ModeChoice;
   readonly resolver: AddressResolver;
+  readonly snapshot: Snapshot;
+  /** Tag names for boxes and packets, when the analysis is symbolic. */
+  readonly labels: PacketLabels | undefined;
 }
 
 function targetOptions(options: AnalysisOptions): TargetOptionValues {
@@ -113,12 +117,12 @@ function companions(options: AnalysisOptions): ConfigInput['companions'] {
   return options.ipsets === undefined ? undefined : { ipsets: { content: readInputFile(options.ipsets).toString('utf8'), file: options.ipsets } };
 }
 
-function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: ReturnType<typeof selectSnapshot>): Loaded {
+function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: Snapshot): Loaded {
   const choice = chooseMode(operands, options.expand === true);
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
   const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
   const values = targetOptions(options);
-  return { choice, resolver, ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
+  return { choice, resolver, snapshot, labels: labelsOf(resolver), ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
 }
 
 function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
@@ -134,23 +138,10 @@ function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
   return resolver.mode === 'symbolic' && 'label' in resolver;
 }
 
-function addressLabel(resolver: AddressResolver): AddressLabel | undefined {
-  return isSymbolic(resolver) ? (values, family) => resolver.label(values, family) : undefined;
-}
-
-/** Tag names for a report's boxes and witnesses, when the analysis is symbolic. */
-function reportLabels(resolver: AddressResolver): { labels: PacketLabels } | Record<string, never> {
-  if (!isSymbolic(resolver)) return {};
-  return { labels: { label: (values, family) => resolver.label(values, family), describe: (address) => resolver.describe(address) } };
-}
-
-/** A packet as text; in symbolic mode, atom addresses get their tag name after them. */
-function packetText(packet: Packet, resolver: AddressResolver): string {
-  const text = formatPacket(packet);
-  if (!isSymbolic(resolver)) return text;
-  const names = [packet.src, packet.dst].map((address) => resolver.describe(address));
-  const notes = [names[0] ? `src ${names[0]}` : '', names[1] ? `dst ${names[1]}` : ''].filter(Boolean);
-  return notes.length ? `${text}  (${notes.join(', ')})` : text;
+/** Tag names for boxes and packets, the same in the classic output and in reports, when the analysis is symbolic. */
+function labelsOf(resolver: AddressResolver): PacketLabels | undefined {
+  if (!isSymbolic(resolver)) return undefined;
+  return { label: (values, family) => resolver.label(values, family), describe: (address) => resolver.describe(address) };
 }
 
 function ruleText(rule: Rule | undefined): string {
@@ -178,20 +169,18 @@ function limitOf(options: AnalysisOptions): number {
   return limit;
 }
 
-function piecesText(title: string, pieces: readonly Piece[], resolver: AddressResolver, limit: number): string[] {
+function piecesText(title: string, pieces: readonly Piece[], labels: PacketLabels | undefined, limit: number): string[] {
   if (pieces.length === 0) return [`${title}: none`];
-  const label = addressLabel(resolver);
   const lines = [`${title}: ${pieces.length} box${pieces.length === 1 ? '' : 'es'}`];
   for (const piece of pieces.slice(0, limit)) {
-    lines.push(`  ${piece.packets.lines(label)[0]}`, `    e.g. ${packetText(piece.witness, resolver)}`);
+    lines.push(`  ${piece.packets.lines(labels?.label)[0]}`, `    e.g. ${packetText(piece.witness, labels)}`);
   }
   if (pieces.length > limit) lines.push(`  … ${pieces.length - limit} more (--limit, or --json for all)`);
   return lines;
 }
 
-function piecesJson(pieces: readonly Piece[], resolver: AddressResolver): object[] {
-  const label = addressLabel(resolver);
-  return pieces.map((piece) => ({ box: piece.packets.lines(label)[0], witness: formatPacket(piece.witness) }));
+function piecesJson(pieces: readonly Piece[], labels: PacketLabels | undefined): object[] {
+  return pieces.map((piece) => ({ box: piece.packets.lines(labels?.label)[0], witness: formatPacket(piece.witness) }));
 }
 
 function modeLine(loaded: Loaded): string {
@@ -212,7 +201,7 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   if (options.json) {
     io.stdout(toJson({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }));
   } else {
-    const lines = verdicts.map(({ packet, verdict }) => `${packetText(packet, loaded.resolver)}\n  ${verdictText(set, verdict)}`);
+    const lines = verdicts.map(({ packet, verdict }) => `${packetText(packet, loaded.labels)}\n  ${verdictText(set, verdict)}`);
     io.stdout(`${lines.join('\n')}\n`);
   }
   return EXIT_OK;
@@ -227,8 +216,8 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
       command: 'equiv',
       required: left,
       actual: right,
-      ...reportLabels(loaded.resolver),
-      ...(loaded.resolver.mode === 'expanded' ? { snapshot: selectSnapshot(options).info } : {}),
+      ...(loaded.labels ? { labels: loaded.labels } : {}),
+      ...(loaded.resolver.mode === 'expanded' ? { snapshot: loaded.snapshot.info } : {}),
     });
     writeOutput(io, renderReport(report, options.format!), options.output);
     return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
@@ -248,8 +237,8 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
         witness: formatPacket(answer.witness),
         left: { name: left.name, ...verdictJson(answer.left) },
         right: { name: right.name, ...verdictJson(answer.right) },
-        onlyLeft: piecesJson(onlyLeft, loaded.resolver),
-        onlyRight: piecesJson(onlyRight, loaded.resolver),
+        onlyLeft: piecesJson(onlyLeft, loaded.labels),
+        onlyRight: piecesJson(onlyRight, loaded.labels),
       }),
     );
   } else {
@@ -258,11 +247,11 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
       [
         `not equivalent: ${left.name} and ${right.name}`,
         modeLine(loaded),
-        `witness: ${packetText(answer.witness, loaded.resolver)}`,
+        `witness: ${packetText(answer.witness, loaded.labels)}`,
         `  ${verdictText(left, answer.left)}`,
         `  ${verdictText(right, answer.right)}`,
-        ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.resolver, limit),
-        ...piecesText(`only ${right.name} allows`, onlyRight, loaded.resolver, limit),
+        ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.labels, limit),
+        ...piecesText(`only ${right.name} allows`, onlyRight, loaded.labels, limit),
       ].join('\n') + '\n',
     );
   }
@@ -275,11 +264,11 @@ export function runDiff(a: string, b: string, options: AnalysisOptions, io: CliI
   const onlyLeft = difference(left, right);
   const onlyRight = difference(right, left);
   if (options.json) {
-    io.stdout(toJson({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.resolver), onlyRight: piecesJson(onlyRight.pieces, loaded.resolver) }));
+    io.stdout(toJson({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.labels), onlyRight: piecesJson(onlyRight.pieces, loaded.labels) }));
   } else {
     const limit = limitOf(options);
     io.stdout(
-      [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.resolver, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.resolver, limit)].join('\n') + '\n',
+      [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.labels, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.labels, limit)].join('\n') + '\n',
     );
   }
   return onlyLeft.packets.isEmpty() && onlyRight.packets.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
@@ -290,7 +279,7 @@ export function runContains(a: string, b: string, options: AnalysisOptions, io: 
   const [outer, inner] = loaded.ruleSets as [RuleSet, RuleSet];
   const answer = contains(outer, inner);
   if (options.json) {
-    io.stdout(toJson({ contained: answer.contained, ...modeJson(loaded), ...(answer.contained ? {} : { witness: formatPacket(answer.witness), outer: verdictJson(answer.outer), inner: verdictJson(answer.inner), missing: piecesJson(answer.missing.pieces, loaded.resolver) }) }));
+    io.stdout(toJson({ contained: answer.contained, ...modeJson(loaded), ...(answer.contained ? {} : { witness: formatPacket(answer.witness), outer: verdictJson(answer.outer), inner: verdictJson(answer.inner), missing: piecesJson(answer.missing.pieces, loaded.labels) }) }));
   } else if (answer.contained) {
     io.stdout(`contained: ${outer.name} allows every packet ${inner.name} allows\n${modeLine(loaded)}\n`);
   } else {
@@ -298,10 +287,10 @@ export function runContains(a: string, b: string, options: AnalysisOptions, io: 
       [
         `not contained: ${outer.name} misses packets ${inner.name} allows`,
         modeLine(loaded),
-        `witness: ${packetText(answer.witness, loaded.resolver)}`,
+        `witness: ${packetText(answer.witness, loaded.labels)}`,
         `  ${verdictText(outer, answer.outer)}`,
         `  ${verdictText(inner, answer.inner)}`,
-        ...piecesText(`${outer.name} misses`, answer.missing.pieces, loaded.resolver, limitOf(options)),
+        ...piecesText(`${outer.name} misses`, answer.missing.pieces, loaded.labels, limitOf(options)),
       ].join('\n') + '\n',
     );
   }
@@ -352,7 +341,8 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
   if (wantsReport(options) && !options.json) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
-    const translation = target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: targetOptions(options) });
+    const resolver = expandedResolver(snapshot);
+    const translation = target.translate(requirements, { snapshot, resolver, options: targetOptions(options) });
     const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
     const report = comparisonReport({
       command: 'check',
@@ -360,24 +350,24 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       actual: configured,
       target: target.id,
       snapshot: snapshot.info,
-      ...reportLabels(loaded.resolver),
+      ...(loaded.labels ? { labels: loaded.labels } : {}),
       ...(locations ? { locations } : {}),
-      matrix: { requirements, translations: [{ target: target.id, translation }], resolver: expandedResolver(snapshot) },
+      matrix: { requirements, translations: [{ target: target.id, translation }], resolver },
     });
     writeOutput(io, renderReport(report, options.format!), options.output);
     return ok ? EXIT_OK : EXIT_DIFFERENT;
   }
   const print = (text: string): void => writeOutput(io, text, options.output);
   if (options.json) {
-    print(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.resolver), extra: piecesJson(extraTraffic.pieces, loaded.resolver) }));
+    print(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }));
   } else {
     const limit = limitOf(options);
     print(
       [
         ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
         modeLine(loaded),
-        ...piecesText('missing (required, not allowed)', missing.pieces, loaded.resolver, limit),
-        ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.resolver, limit),
+        ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
+        ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
       ].join('\n') + '\n',
     );
   }

@@ -47,10 +47,12 @@ export interface PacketLabels {
   readonly describe: (address: string) => string | undefined;
 }
 
-function witnessText(witness: Packet, labels: PacketLabels | undefined): string {
-  const text = formatPacket(witness);
+/** A packet as text; with labels, an atom address gets its tag name after it (`-> 240.92.0.0:443  (dst Storage)`). */
+export function packetText(packet: Packet, labels?: PacketLabels): string {
+  const text = formatPacket(packet);
   if (!labels) return text;
-  const names = [witness.src && labels.describe(witness.src) ? `src ${labels.describe(witness.src)}` : '', witness.dst && labels.describe(witness.dst) ? `dst ${labels.describe(witness.dst)}` : ''].filter(Boolean);
+  const [src, dst] = [packet.src, packet.dst].map((address) => labels.describe(address));
+  const names = [src ? `src ${src}` : '', dst ? `dst ${dst}` : ''].filter(Boolean);
   return names.length > 0 ? `${text}  (${names.join(', ')})` : text;
 }
 
@@ -61,7 +63,7 @@ export function describePackets(set: PacketSet, labels?: PacketLabels): Pick<Fin
   const lines = set.isEmpty() ? [] : set.lines(labels?.label);
   const shown = lines.slice(0, MAX_BOXES).map((line) => (line.length > MAX_BOX_LENGTH ? `${line.slice(0, MAX_BOX_LENGTH)}…` : line));
   return {
-    witness: witnessText(witness, labels),
+    witness: packetText(witness, labels),
     boxes: shown,
     ...(lines.length > shown.length ? { boxesOmitted: lines.length - shown.length } : {}),
   };
