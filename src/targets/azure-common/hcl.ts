@@ -45,43 +45,31 @@ function hclValue(value: HclValue, indent: string): string {
 
 function renderBody(items: readonly HclItem[], indent: string): string[] {
   const lines: string[] = [];
-  let index = 0;
-  while (index < items.length) {
-    const item = items[index]!;
+  // `terraform fmt` aligns `=` over a run of one-line attributes; an attribute whose value spans lines stands
+  // alone and ends the run (hclwrite's formatter; checked against terraform 1.11 in the tests).
+  let run: Array<{ attribute: string; text: string }> = [];
+  const endRun = (): void => {
+    const width = Math.max(...run.map((entry) => entry.attribute.length));
+    for (const entry of run) lines.push(`${indent}${entry.attribute.padEnd(width)} = ${entry.text}`);
+    run = [];
+  };
+  for (const item of items) {
     if ('attribute' in item) {
-      // `terraform fmt` aligns `=` over a run of one-line attributes; an attribute whose value spans lines stands
-      // alone and ends the run (hclwrite's formatter; checked against terraform 1.11 in the tests).
-      const rendered: Array<{ attribute: string; text: string }> = [];
-      let end = index;
-      for (; end < items.length; end++) {
-        const entry = items[end]!;
-        if (!('attribute' in entry)) break;
-        rendered.push({ attribute: entry.attribute, text: hclValue(entry.value, indent) });
-      }
-      let start = 0;
-      while (start < rendered.length) {
-        if (rendered[start]!.text.includes('\n')) {
-          lines.push(`${indent}${rendered[start]!.attribute} = ${rendered[start]!.text}`);
-          start++;
-          continue;
-        }
-        let stop = start;
-        while (stop < rendered.length && !rendered[stop]!.text.includes('\n')) stop++;
-        const run = rendered.slice(start, stop);
-        const width = Math.max(...run.map((entry) => entry.attribute.length));
-        for (const entry of run) lines.push(`${indent}${entry.attribute.padEnd(width)} = ${entry.text}`);
-        start = stop;
-      }
-      index = end;
+      const text = hclValue(item.value, indent);
+      if (text.includes('\n')) {
+        endRun();
+        lines.push(`${indent}${item.attribute} = ${text}`);
+      } else run.push({ attribute: item.attribute, text });
       continue;
     }
+    endRun();
     if ('comment' in item) lines.push(`${indent}# ${item.comment.replace(/[\r\n]+/g, ' ')}`);
     else {
       if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
       lines.push(...renderBlock(item.block, indent));
     }
-    index++;
   }
+  endRun();
   return lines;
 }
 
