@@ -8,11 +8,11 @@
  */
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
-import { IntervalSet } from '../../model/intervals.js';
+import type { IntervalSet } from '../../model/intervals.js';
 import type { Family } from '../../model/ip.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { Direction } from '../../model/packet.js';
-import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
+import type { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { RuleOrigin } from '../../analysis/rule-set.js';
 import { hookDirections, locationOf, type Hook } from './chains.js';
 import type { NetfilterOptions } from './options.js';
@@ -84,10 +84,6 @@ export function narrowConnectionState(
     throw fail('a SNAT/DNAT state match depends on the nat table, which the model does not follow');
   }
   if (admitsNew === negated) state.never = true;
-}
-
-export function allPorts(): IntervalSet {
-  return IntervalSet.full(PORT_DOMAIN);
 }
 
 function interfaceMatches(pattern: string, name: string): boolean {
