@@ -31,8 +31,8 @@ import {
 import { parseAzurePort } from '../azure-common/ports.js';
 import { DEFAULT_SECURITY_RULES, type NsgRule } from './model.js';
 import { NSG_LIMITS } from './capabilities.js';
+import { NSG_TYPE } from './render.js';
 
-const NSG_TYPE = 'Microsoft.Network/networkSecurityGroups';
 const RULE_TYPE = 'Microsoft.Network/networkSecurityGroups/securityRules';
 
 const PROTOCOLS: Readonly<Record<string, ProtocolSet>> = {

@@ -10,12 +10,13 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { PacketSet } from '../../model/packet-set.js';
 import { armResources, asObject, child, invalid, items, parseJsonConfig, propertiesOf, requiredString, sameType, unsupported } from '../azure-common/arm-read.js';
+import { ROUTE_TABLE_TYPE } from './render.js';
 
 const NEXT_HOPS = ['VirtualNetworkGateway', 'VnetLocal', 'Internet', 'VirtualAppliance', 'VirtualApplianceEcmp', 'None'];
 
 export function parseRouteTableJson(content: string, file: string, resolver: AddressResolver): RuleSet {
   const root = parseJsonConfig(content, file);
-  const tables = armResources(root).filter((entry) => sameType(entry.type, 'Microsoft.Network/routeTables'));
+  const tables = armResources(root).filter((entry) => sameType(entry.type, ROUTE_TABLE_TYPE));
   if (tables.length > 1) throw unsupported(tables[1]!.resource, 'the document holds more than one route table; parse them one at a time');
   const table = tables[0]?.resource ?? asObject(root);
   const routes = items(child(propertiesOf(table), 'routes'));
