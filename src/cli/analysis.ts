@@ -14,7 +14,7 @@ import { getTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
-import { chooseMode, classifyOperand, operandRuleSet, resolverFor, type ModeChoice, type Operand } from './operands.js';
+import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
@@ -331,8 +331,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
   const target = getTarget(options.target);
-  const extra = companions(options);
-  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: { content: readInputFile(options.config).toString('utf8'), file: options.config, ...(extra ? { companions: extra } : {}) } };
+  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];

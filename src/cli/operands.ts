@@ -28,7 +28,8 @@ export interface OperandOptions {
   readonly companions?: ConfigInput['companions'];
 }
 
-function readConfig(file: string, companions: ConfigInput['companions']): ConfigInput {
+/** A config file as a target parser takes it, with its companions (`--ipsets`). */
+export function readConfig(file: string, companions: ConfigInput['companions']): ConfigInput {
   return { content: readInputFile(file).toString('utf8'), file, ...(companions ? { companions } : {}) };
 }
 
