@@ -57,6 +57,16 @@ function cidrObjectName(cidr: string): string {
   return `tw-${cidr.replace(/[.:]/g, '-').replace('/', '_')}`;
 }
 
+/** The name of the object `objects` holds under `key`, made by `make` the first time: rules naming it share it. */
+function sharedObject<T extends { readonly name: string }>(objects: Map<string, T>, key: string, make: () => T): string {
+  let object = objects.get(key);
+  if (!object) {
+    object = make();
+    objects.set(key, object);
+  }
+  return object.name;
+}
+
 class Builder {
   readonly addresses = new Map<string, PanosAddress>();
   readonly groups = new Map<string, PanosAddressGroup>();
@@ -87,13 +97,9 @@ class Builder {
 
   /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
   cidrMembers(addresses: AddressSet): string[] {
-    return addresses.toCidrStrings().map((cidr) => {
-      const existing = this.addresses.get(`cidr:${cidr}`);
-      if (existing) return existing.name;
-      const address: PanosAddress = { name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: [TAGWALL_TAG] };
-      this.addresses.set(`cidr:${cidr}`, address);
-      return address.name;
-    });
+    return addresses
+      .toCidrStrings()
+      .map((cidr) => sharedObject(this.addresses, `cidr:${cidr}`, (): PanosAddress => ({ name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: [TAGWALL_TAG] })));
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
@@ -104,42 +110,27 @@ class Builder {
     const { cloud, changeNumber } = this.context.snapshot.info;
     const description = cleanText(`Azure service tag ${tag} (${cloud} snapshot, change ${changeNumber})`, PANOS_LIMITS.descriptionChars);
     if (this.settings.tags === 'edl') {
-      const existing = this.lists.get(tag);
-      if (existing) return existing.name;
-      const name = this.#addressNames.claim(`tw-${tag}`, MAX_EDL_NAME_LENGTH);
-      const file = `${this.#edlFiles.claim(tag)}.txt`;
-      const url = `${this.settings.edlUrl}/${file}`;
-      if (url.length > PANOS_LIMITS.edlUrlChars) {
-        throw new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: the EDL URL ${url} is longer than the ${PANOS_LIMITS.edlUrlChars} characters PAN-OS takes (targets.md §4.6); use a shorter edlUrl`);
-      }
-      const list: PanosExternalList = { name, url, file, entries: addresses.toCidrStrings(), description };
-      this.lists.set(tag, list);
-      return name;
+      return sharedObject(this.lists, tag, () => {
+        const name = this.#addressNames.claim(`tw-${tag}`, MAX_EDL_NAME_LENGTH);
+        const file = `${this.#edlFiles.claim(tag)}.txt`;
+        const url = `${this.settings.edlUrl}/${file}`;
+        if (url.length > PANOS_LIMITS.edlUrlChars) {
+          throw new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: the EDL URL ${url} is longer than the ${PANOS_LIMITS.edlUrlChars} characters PAN-OS takes (targets.md §4.6); use a shorter edlUrl`);
+        }
+        return { name, url, file, entries: addresses.toCidrStrings(), description };
+      });
     }
-    const existing = this.groups.get(tag);
-    if (existing) return existing.name;
-    const group: PanosAddressGroup = { name: this.#addressNames.claim(`tw-${tag}`), members: this.cidrMembers(addresses), description, tags: [TAGWALL_TAG] };
-    this.groups.set(tag, group);
-    return group.name;
+    return sharedObject(this.groups, tag, () => ({ name: this.#addressNames.claim(`tw-${tag}`), members: this.cidrMembers(addresses), description, tags: [TAGWALL_TAG] }));
   }
 
   fqdnMember(name: string): string {
-    const existing = this.addresses.get(`fqdn:${name}`);
-    if (existing) return existing.name;
-    const address: PanosAddress = { name: this.#addressNames.claim(`tw-fqdn-${name}`), kind: 'fqdn', value: name, description: `FQDN ${name}, resolved by the firewall`, tags: [TAGWALL_TAG] };
-    this.addresses.set(`fqdn:${name}`, address);
-    return address.name;
+    return sharedObject(this.addresses, `fqdn:${name}`, (): PanosAddress => ({ name: this.#addressNames.claim(`tw-fqdn-${name}`), kind: 'fqdn', value: name, description: `FQDN ${name}, resolved by the firewall`, tags: [TAGWALL_TAG] }));
   }
 
   service(protocol: 'tcp' | 'udp', ports: PortSet): string[] {
-    return portStrings(ports, PANOS_LIMITS.servicePortChars).map((text) => {
-      const key = `${protocol}:${text}`;
-      const existing = this.services.get(key);
-      if (existing) return existing.name;
-      const service: PanosService = { name: this.#serviceNames.claim(`tw-${protocol}-${text.replace(/,/g, '_')}`), protocol, ports: text, description: `${protocol.toUpperCase()} ${text}` };
-      this.services.set(key, service);
-      return service.name;
-    });
+    return portStrings(ports, PANOS_LIMITS.servicePortChars).map((text) =>
+      sharedObject(this.services, `${protocol}:${text}`, () => ({ name: this.#serviceNames.claim(`tw-${protocol}-${text.replace(/,/g, '_')}`), protocol, ports: text, description: `${protocol.toUpperCase()} ${text}` })),
+    );
   }
 
   /** Members for an endpoint list other than hosts; `any` for the any endpoint. */
