@@ -123,6 +123,12 @@ describe('a realistic hand-written nft ruleset (nftables wiki workstation style)
     expect(bad('\tset p {\n\t\ttype inet_service\n\t\telements = { 22 }\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tip saddr @p accept\n\t}')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 8 } });
     expect(bad('\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tip saddr 1.2.3.4 xt match set accept\n\t}')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
   });
+  it('refuses a set or chain body the input never closes (it used to loop for ever)', () => {
+    for (const body of ['\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n', '\tset s {\n\t\ttype ipv4_addr\n']) {
+      const thrown = error(() => nftablesTarget.parse({ content: `table inet t {\n${body}`, file: 'f.nft' }, { resolver, options: {} }));
+      expect(thrown).toMatchObject({ code: 'TW_INVALID_CONFIG', message: 'unexpected end of input' });
+    }
+  });
   it('reads the older `reject with icmp type NAME` spelling', () => {
     const text = 'table inet t {\n chain i {\n  type filter hook input priority 0; policy accept;\n  udp dport 26 reject with icmp type port-unreachable\n }\n}\n';
     const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));

@@ -126,11 +126,6 @@ class NftReader {
   skipBreaks(): void {
     while (this.peek()?.kind === 'nl' || this.peek()?.kind === ';') this.#pos++;
   }
-  expect(kind: Token['kind'], text?: string): Token {
-    const token = this.next();
-    if (token.kind !== kind || (text !== undefined && token.text !== text)) throw this.fail(`expected '${text ?? kind}', found '${token.text.trim()}'`, token.line, 'TW_INVALID_CONFIG');
-    return token;
-  }
   /** The tokens up to the end of the line (or `;`), braces included. */
   statement(stopAtBrace = false): Token[] {
     const out: Token[] = [];
@@ -146,6 +141,18 @@ class NftReader {
       out.push(token);
     }
     return out;
+  }
+  /** The statements of a set or chain body, each non-empty, up to and past its closing `}`. */
+  *bodyStatements(): Generator<Token[]> {
+    for (;;) {
+      this.skipBreaks();
+      const token = this.peek();
+      if (token === undefined || token.kind === '}') {
+        this.next(); // at the end of input this throws: the body is never closed
+        return;
+      }
+      yield this.statement();
+    }
   }
 
   readAll(): void {
@@ -206,16 +213,8 @@ class NftReader {
   setBody(table: TableState, name: string, line: number): void {
     let kind: Family | 'ports' | undefined;
     const items: Array<{ text: string; line: number }> = [];
-    for (;;) {
-      this.skipBreaks();
-      const token = this.peek();
-      if (token?.kind === '}') {
-        this.next();
-        break;
-      }
-      const words = this.statement();
-      const [first] = words;
-      if (!first) continue;
+    for (const words of this.bodyStatements()) {
+      const first = words[0]!;
       const rest = words.slice(1).map((word) => word.text).join(' ');
       switch (first.text) {
         case 'type':
@@ -275,15 +274,7 @@ class NftReader {
   chainBody(table: TableState, name: string, line: number): void {
     const chain: NftChain = table.chains.get(name) ?? { rules: [], line };
     table.chains.set(name, chain);
-    for (;;) {
-      this.skipBreaks();
-      const token = this.peek();
-      if (token?.kind === '}') {
-        this.next();
-        return;
-      }
-      const words = this.statement();
-      if (words.length === 0) continue;
+    for (const words of this.bodyStatements()) {
       const first = words[0]!;
       if (first.text === 'type') {
         const [, type, hookWord, hook, priorityWord, ...priority] = words.map((word) => word.text);
