@@ -4,7 +4,7 @@
  */
 import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../azure-common/hcl.js';
 import { ARM_API_VERSION, renderArm, renderBicep, snapshotLine, type Resource, type Template, type Value } from '../azure-common/template.js';
-import type { ApplicationRule, FirewallModel, NetworkRule } from './model.js';
+import type { ApplicationRule, FirewallModel, Flavor, NetworkRule, RuleCollection } from './model.js';
 
 export const IP_GROUP_TYPE = 'Microsoft.Network/ipGroups';
 export const RCG_TYPE = 'Microsoft.Network/firewallPolicies/ruleCollectionGroups';
@@ -18,7 +18,15 @@ function summary(model: FirewallModel): string {
 
 const ipGroupRefs = (names: readonly string[]): Value[] => names.map((name) => ({ $resourceId: { type: IP_GROUP_TYPE, name } }));
 
-function networkRuleValue(rule: NetworkRule, flavor: FirewallModel['flavor']): Value {
+/** Policy filter collections carry their fields inline; classic collections nest them under `properties`. */
+function collectionValues<R>(collections: readonly RuleCollection<R>[], flavor: Flavor, ruleValue: (rule: R, flavor: Flavor) => Value): Value[] {
+  return collections.map((collection): Value => {
+    const body = { priority: collection.priority, action: { type: collection.action }, rules: collection.rules.map((rule) => ruleValue(rule, flavor)) };
+    return flavor === 'policy' ? { ruleCollectionType: 'FirewallPolicyFilterRuleCollection', name: collection.name, ...body } : { name: collection.name, properties: body };
+  });
+}
+
+function networkRuleValue(rule: NetworkRule, flavor: Flavor): Value {
   const common = {
     name: rule.name,
     description: rule.description,
@@ -33,7 +41,7 @@ function networkRuleValue(rule: NetworkRule, flavor: FirewallModel['flavor']): V
   return flavor === 'policy' ? { ruleType: 'NetworkRule', ...common } : common;
 }
 
-function applicationRuleValue(rule: ApplicationRule, flavor: FirewallModel['flavor']): Value {
+function applicationRuleValue(rule: ApplicationRule, flavor: Flavor): Value {
   const common = {
     name: rule.name,
     description: rule.description,
@@ -64,11 +72,6 @@ export function firewallTemplate(model: FirewallModel): Template {
   const ipGroups = ipGroupResources(model);
   const location = ipGroups.length > 0 || model.flavor === 'classic' ? [{ name: 'location', description: 'Azure region of the resources', locationDefault: true }] : [];
   if (model.flavor === 'classic') {
-    const collections = <R>(list: FirewallModel['network'] | FirewallModel['application'], value: (rule: R) => Value): Value[] =>
-      list.map((collection) => ({
-        name: collection.name,
-        properties: { priority: collection.priority, action: { type: collection.action }, rules: (collection.rules as readonly R[]).map(value) },
-      }));
     return {
       summary: summary(model),
       snapshot: model.snapshot,
@@ -82,30 +85,15 @@ export function firewallTemplate(model: FirewallModel): Template {
           name: { $param: 'firewallName' },
           location: { $param: 'location' },
           properties: {
-            networkRuleCollections: collections<NetworkRule>(model.network, (rule) => networkRuleValue(rule, 'classic')),
-            applicationRuleCollections: collections<ApplicationRule>(model.application, (rule) => applicationRuleValue(rule, 'classic')),
+            networkRuleCollections: collectionValues(model.network, 'classic', networkRuleValue),
+            applicationRuleCollections: collectionValues(model.application, 'classic', applicationRuleValue),
           },
           ...(ipGroups.length ? { dependsOn: ipGroups.map((group) => group.symbol) } : {}),
         },
       ],
     };
   }
-  const ruleCollections: Value[] = [
-    ...model.network.map((collection) => ({
-      ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
-      name: collection.name,
-      priority: collection.priority,
-      action: { type: collection.action },
-      rules: collection.rules.map((rule) => networkRuleValue(rule, 'policy')),
-    })),
-    ...model.application.map((collection) => ({
-      ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
-      name: collection.name,
-      priority: collection.priority,
-      action: { type: collection.action },
-      rules: collection.rules.map((rule) => applicationRuleValue(rule, 'policy')),
-    })),
-  ];
+  const ruleCollections = [...collectionValues(model.network, 'policy', networkRuleValue), ...collectionValues(model.application, 'policy', applicationRuleValue)];
   return {
     summary: summary(model),
     snapshot: model.snapshot,
@@ -158,7 +146,7 @@ function networkRuleItems(rule: NetworkRule, labels: LabelScope): HclItem[] {
   ];
 }
 
-function applicationRuleItems(rule: ApplicationRule, flavor: FirewallModel['flavor'], labels: LabelScope): HclItem[] {
+function applicationRuleItems(rule: ApplicationRule, flavor: Flavor, labels: LabelScope): HclItem[] {
   const protocols = rule.protocols.map(
     (protocol): HclItem => ({
       block: {
