@@ -24,8 +24,11 @@ export function buildRouteTableModel(requirements: RequirementSet, context: Tran
   const diagnostics: Diagnostic[] = [];
   const prefixes: Array<{ prefix: string; tag: boolean; requirementId: string }> = [];
   const dropped: Array<{ prefix: string; tag: boolean; requirementId: string; reason: string }> = [];
+  const seen = new Set<string>();
   const add = (prefix: string, tag: boolean, requirementId: string): void => {
-    if (!prefixes.some((entry) => entry.prefix.toLowerCase() === prefix.toLowerCase())) prefixes.push({ prefix, tag, requirementId });
+    if (seen.has(prefix.toLowerCase())) return;
+    seen.add(prefix.toLowerCase());
+    prefixes.push({ prefix, tag, requirementId });
   };
   for (const requirement of requirements.requirements) {
     if (requirement.direction !== 'in') continue;
