@@ -5,6 +5,7 @@ import { expandedResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../../catalogue/index.js';
 import { TagwallError } from '../../errors.js';
+import type { PacketSet } from '../../model/packet-set.js';
 import { parsePacket } from '../../model/packet.js';
 import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Requirement } from '../../model/requirement.js';
@@ -14,6 +15,8 @@ import { nftablesTarget } from './index.js';
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const fixture = readFileSync(new URL('../../../fixtures/linux/hand-written.nft', import.meta.url), 'utf8');
+/** The packets an nft ruleset text allows, parsed with default options. */
+const allowedBy = (content: string, file = 'f'): PacketSet => allowedPackets(nftablesTarget.parse({ content, file }, { resolver, options: {} }));
 
 
 const ping: Requirement = {
@@ -53,7 +56,7 @@ describe('nftables rendering', () => {
 });
 
 describe('parsing nft list ruleset output', () => {
-  const allowed = allowedPackets(nftablesTarget.parse({ content: fixture, file: 'hand-written.nft' }, { resolver, options: {} }));
+  const allowed = allowedBy(fixture, 'hand-written.nft');
   it('reads sets, ranges, names, jumps and returns', () => {
     expect(allowed.has(parsePacket('out tcp 10.0.0.4 -> 20.150.127.255:8005'))).toBe(true);
     expect(allowed.has(parsePacket('out tcp 10.0.0.4 -> 20.150.128.0:443'))).toBe(false);
@@ -65,13 +68,13 @@ describe('parsing nft list ruleset output', () => {
     expect(allowed.has(parsePacket('in tcp 8.8.8.8 -> 10.0.0.4:22'))).toBe(false);
   });
   it('accepts on a hook no base chain sits on, as netfilter does', () => {
-    const set = allowedPackets(nftablesTarget.parse({ content: 'table inet t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy drop;\n\t}\n}\n', file: 'f' }, { resolver, options: {} }));
+    const set = allowedBy('table inet t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy drop;\n\t}\n}\n');
     expect(set.has(parsePacket('in tcp 8.8.8.8 -> 10.0.0.4:22'))).toBe(true);
     expect(set.has(parsePacket('out tcp 10.0.0.4 -> 8.8.8.8:443'))).toBe(false);
   });
   it('needs every table to accept', () => {
     const text = 'table inet a {\n chain o {\n  type filter hook output priority 0; policy accept;\n }\n}\ntable ip b {\n chain o {\n  type filter hook output priority 10; policy accept;\n  tcp dport 25 drop\n }\n}\n';
-    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    const set = allowedBy(text);
     expect(set.has(parsePacket('out tcp 10.0.0.4 -> 8.8.8.8:25'))).toBe(false);
     expect(set.has(parsePacket('out tcp [fd00::4]:49152 -> [2001:db8::1]:25'))).toBe(true);
   });
@@ -89,7 +92,7 @@ describe('parsing nft list ruleset output', () => {
 
 describe('a realistic hand-written nft ruleset (nftables wiki workstation style)', () => {
   const workstation = readFileSync(new URL('../../../fixtures/linux/workstation.nft', import.meta.url), 'utf8');
-  const allowed = allowedPackets(nftablesTarget.parse({ content: workstation, file: 'workstation.nft' }, { resolver, options: {} }));
+  const allowed = allowedBy(workstation, 'workstation.nft');
   it('reads ct state vmap, iif, typeof and port sets, ICMPv6 names, reject variants and a jump that returns', () => {
     expect(allowed.has(parsePacket('in tcp 192.168.1.7:40000 -> 10.0.0.4:8080'))).toBe(true);
     expect(allowed.has(parsePacket('in tcp 192.168.2.7:40000 -> 10.0.0.4:8080'))).toBe(false);
@@ -105,13 +108,13 @@ describe('a realistic hand-written nft ruleset (nftables wiki workstation style)
   });
   it('lets a `new` entry of a ct state vmap decide', () => {
     const text = 'table inet t {\n chain i {\n  type filter hook input priority 0; policy drop;\n  tcp dport 22 ct state vmap { new : accept, invalid : drop }\n }\n}\n';
-    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    const set = allowedBy(text);
     expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:22'))).toBe(true);
     expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:23'))).toBe(false);
   });
   it('ignores a dormant table, as the kernel does', () => {
     const text = 'table inet t {\n flags dormant\n chain i {\n  type filter hook input priority 0; policy drop;\n }\n}\n';
-    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    const set = allowedBy(text);
     expect(set.has(parsePacket('in tcp 1.2.3.4:40000 -> 10.0.0.4:22'))).toBe(true);
   });
   it('refuses, with the line, sets and states it would otherwise misread', () => {
@@ -131,7 +134,7 @@ describe('a realistic hand-written nft ruleset (nftables wiki workstation style)
   });
   it('reads the older `reject with icmp type NAME` spelling', () => {
     const text = 'table inet t {\n chain i {\n  type filter hook input priority 0; policy accept;\n  udp dport 26 reject with icmp type port-unreachable\n }\n}\n';
-    const set = allowedPackets(nftablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} }));
+    const set = allowedBy(text);
     expect(set.has(parsePacket('in udp 1.2.3.4:40000 -> 10.0.0.4:26'))).toBe(false);
     expect(set.has(parsePacket('in udp 1.2.3.4:40000 -> 10.0.0.4:27'))).toBe(true);
   });
