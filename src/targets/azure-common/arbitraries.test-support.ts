@@ -1,8 +1,8 @@
 /**
  * A small requirement-set arbitrary for the Azure targets' contract properties. It mixes what the Azure targets
  * must split or refuse: tags and addresses on one side, both families, host names and URLs, ICMP types, protocols
- * without names, port lists and ranges. src/testing's `requirementSet` draws no ICMP types, no protocols beyond
- * TCP/UDP/ICMP and only URL paths ending in `/`, so it would not reach those diagnostics.
+ * without names, port lists and ranges. src/testing's `requirementSet` draws no ICMP types, no protocols but TCP,
+ * UDP, ICMP and any, and only URL paths ending in `/`, so it would not reach those diagnostics.
  */
 import fc from 'fast-check';
 import { AddressSet } from '../../model/address-set.js';
