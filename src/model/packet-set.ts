@@ -108,6 +108,21 @@ function setDimension(name: string, key: SetKey): Dimension {
   return { name, intersect: (a, b) => combine(a, b, 'intersection'), outside: (a, b) => combine(a, b, 'difference') };
 }
 
+/** The first interval of `large` that ends at or after the value at `start[at..]`: a binary search. */
+function firstReaching(large: IntervalSet, start: Uint32Array, at: number): number {
+  const w = large.width;
+  const step = 2 * w;
+  const bounds = large.bounds;
+  let low = 0;
+  let high = large.intervalCount;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareWords(bounds, mid * step + w, start, at, w) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /**
  * `small ∩ large` by a binary search per interval of `small`: first-match compilation subtracts a merged list of
  * earlier matches (tens of thousands of intervals) from each rule's few hundred, and a linear merge would read the
@@ -120,14 +135,7 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
   const count = large.intervalCount;
   const out: number[] = [];
   for (let at = 0; at < small.bounds.length; at += step) {
-    let low = 0;
-    let high = count;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareWords(bounds, mid * step + w, small.bounds, at, w) < 0) low = mid + 1;
-      else high = mid;
-    }
-    for (let i = low; i < count && compareWords(bounds, i * step, small.bounds, at + w, w) <= 0; i++) {
+    for (let i = firstReaching(large, small.bounds, at); i < count && compareWords(bounds, i * step, small.bounds, at + w, w) <= 0; i++) {
       const lo = compareWords(bounds, i * step, small.bounds, at, w) > 0 ? bounds.subarray(i * step, i * step + w) : small.bounds.subarray(at, at + w);
       const hi = compareWords(bounds, i * step + w, small.bounds, at + w, w) < 0 ? bounds.subarray(i * step + w, i * step + step) : small.bounds.subarray(at + w, at + step);
       for (let k = 0; k < w; k++) out.push(lo[k]!);
@@ -188,19 +196,11 @@ function addressesOverlap(a: IntervalSet, b: IntervalSet): boolean {
   const last = (set: IntervalSet): number => set.bounds.length - w;
   if (compareWords(a.bounds, last(a), b.bounds, 0, w) < 0 || compareWords(b.bounds, last(b), a.bounds, 0, w) < 0) return false;
   const [small, large] = a.intervalCount <= b.intervalCount ? [a, b] : [b, a];
-  if (small.intervalCount * 16 > large.intervalCount) return a.overlaps(b);
-  const bounds = large.bounds;
+  if (!isLopsided(small, large)) return a.overlaps(b);
   const step = 2 * w;
   for (let at = 0; at < small.bounds.length; at += step) {
-    // The first interval of `large` that ends at or after this interval's start.
-    let low = 0;
-    let high = large.intervalCount;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareWords(bounds, mid * step + w, small.bounds, at, w) < 0) low = mid + 1;
-      else high = mid;
-    }
-    if (low < large.intervalCount && compareWords(bounds, low * step, small.bounds, at + w, w) <= 0) return true;
+    const i = firstReaching(large, small.bounds, at);
+    if (i < large.intervalCount && compareWords(large.bounds, i * step, small.bounds, at + w, w) <= 0) return true;
   }
   return false;
 }
