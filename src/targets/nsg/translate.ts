@@ -136,10 +136,12 @@ function draftRules(requirement: Requirement, context: TranslateContext, resolve
   }
   const description = sanitizeDescription(`${requirement.id}: ${requirement.purpose}`);
   const rules: RuleDraft[] = [];
+  const sourceFields = fieldsOf(sources);
+  const destinationFields = fieldsOf(destinations);
   for (const protocol of protocols) {
     const ports = protocol === 'Tcp' || protocol === 'Udp' || protocol === '*' ? azurePortStrings(requirement.ports) : ['*'];
-    for (const source of fieldsOf(sources)) {
-      for (const destination of fieldsOf(destinations)) {
+    for (const source of sourceFields) {
+      for (const destination of destinationFields) {
         if (source.family && destination.family && source.family !== destination.family) continue;
         rules.push({
           requirement,
