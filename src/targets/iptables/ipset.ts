@@ -153,9 +153,19 @@ export function parseIpsetSave(content: string, file: string): Map<string, Parse
   const result = new Map<string, ParsedIpset>();
   for (const [name, set] of sets) {
     // Least specific first, so a more specific nomatch cuts out of a broader entry and a yet more specific entry adds back.
-    const ordered = [...set.entries.values()].sort((a, b) => a.prefixLength - b.prefixLength);
+    const ordered = [...set.entries].sort(([, a], [, b]) => a.prefixLength - b.prefixLength);
     let addresses = AddressSet.EMPTY;
-    for (const entry of ordered) addresses = entry.nomatch ? addresses.difference(entry.addresses) : addresses.union(entry.addresses);
+    // The entries between two nomatch cuts join in one bulk parse: one union per entry is quadratic in a 4,000-prefix set.
+    let run: string[] = [];
+    for (const [cidr, entry] of ordered) {
+      if (!entry.nomatch) {
+        run.push(cidr);
+        continue;
+      }
+      addresses = addresses.union(AddressSet.fromStrings(run)).difference(entry.addresses);
+      run = [];
+    }
+    addresses = addresses.union(AddressSet.fromStrings(run));
     result.set(name, { name, family: set.family, addresses, line: set.line });
   }
   return result;
