@@ -199,17 +199,18 @@ function atomLayout(catalogue: TagCatalogue): AtomLayout {
 
 const atoms = new Map<string, AddressSet>();
 
-function atomAddresses(base: number, regional: number | undefined): AddressSet {
-  const key = `${base}/${regional ?? ''}`;
+/** The atom of base tag `base`, or of its regional tag `regional` when that is not 0 (as in `AtomLayout.index`). */
+function atomAddresses(base: number, regional: number): AddressSet {
+  const key = `${base}/${regional}`;
   let set = atoms.get(key);
   if (!set) atoms.set(key, (set = atomBlock(base, regional)));
   return set;
 }
 
-function atomBlock(base: number, regional: number | undefined): AddressSet {
+function atomBlock(base: number, regional: number): AddressSet {
   const v4 = `${240 + (base >> 8)}.${base & 255}`;
   const v6 = `100::${base.toString(16)}`;
-  if (regional === undefined) return AddressSet.parse(`${v4}.0.0/16, ${v6}:0:0:0/80`);
+  if (regional === 0) return AddressSet.parse(`${v4}.0.0/16, ${v6}:0:0:0/80`);
   return AddressSet.parse(`${v4}.${regional}.0/24, ${v6}:${regional.toString(16)}:0:0/96`);
 }
 
@@ -235,18 +236,11 @@ export function symbolicResolver(catalogue: TagCatalogue, options: SymbolicResol
     internet: AddressSet.ALL.difference(virtualNetwork).difference(NON_PUBLIC_FOR_INTERNET).union(SYMBOLIC_ATOM_SPACE),
     azureloadbalancer: AZURE_LOAD_BALANCER,
   };
-  const cache = new Map<string, AddressSet>();
   const serviceTag = (name: string): AddressSet => {
     const known = virtual[name.toLowerCase()];
     if (known) return known;
-    const spelled = catalogue.resolve(name).name.toLowerCase();
-    let set = cache.get(spelled);
-    if (!set) {
-      const [base, regional] = layout.index.get(spelled)!;
-      set = atomAddresses(base, regional === 0 ? undefined : regional);
-      cache.set(spelled, set);
-    }
-    return set;
+    const [base, regional] = layout.index.get(catalogue.resolve(name).name.toLowerCase())!;
+    return atomAddresses(base, regional);
   };
   const describe = (address: string): string | undefined => {
     const located = locateAtom(address);
@@ -260,7 +254,7 @@ export function symbolicResolver(catalogue: TagCatalogue, options: SymbolicResol
 
 function locateAtom(address: string): { base: number; regional: number } | undefined {
   const { family, words } = parseAddress(address);
-  if (!SYMBOLIC_ATOM_SPACE.has(address)) return undefined;
+  if (!SYMBOLIC_ATOM_SPACE.of(family).has(words)) return undefined;
   if (family === 'ipv4') {
     const value = words[0]!;
     return { base: ((value >>> 24) - 240) * 256 + ((value >>> 16) & 255), regional: (value >>> 8) & 255 };
@@ -279,7 +273,7 @@ function labelAddresses(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout:
   let rest = addresses;
   if (addresses.overlaps(SYMBOLIC_ATOM_SPACE.of(family))) {
     layout.bases.forEach((base, i) => {
-      const whole = atomAddresses(i, undefined).of(family);
+      const whole = atomAddresses(i, 0).of(family);
       if (!whole.overlaps(rest)) return;
       const regional = layout.regionals[i]!.map((name, j) => ({ name, block: atomAddresses(i, j + 1).of(family) }));
       const own = regional.reduce((set, { block }) => set.difference(block), whole);
