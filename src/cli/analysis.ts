@@ -59,9 +59,9 @@ function addReportOptions(command: Command): Command {
   return command.addOption(reportFormatOption()).option('--output <file>', 'write the report to this file (atomically) instead of standard output');
 }
 
-/** True when a report format other than the classic text was asked for; then the command prints that report. */
-function wantsReport(options: AnalysisOptions): boolean {
-  return options.format !== undefined && options.format !== 'text';
+/** The report format asked for, if any: `--json` and `--format text` keep the classic output. */
+function reportFormat(options: AnalysisOptions): ReportFormat | undefined {
+  return options.json || options.format === 'text' ? undefined : options.format;
 }
 
 function addAnalysisOptions(command: Command): Command {
@@ -193,17 +193,28 @@ function modeJson(loaded: Loaded): object {
 
 // ─── commands ────────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A command's answer in its two classic forms, built lazily: only the form asked for is made, so `--limit` is read
+ * (and refused when wrong) for text only.
+ */
+interface Answer {
+  readonly json: () => object;
+  readonly lines: () => readonly string[];
+}
+
+function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void {
+  writeOutput(io, options.json ? toJson(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
+}
+
 export function runEval(operand: string, options: AnalysisOptions, io: CliIo): number {
   const packets = (options.packet ?? []).map((text) => parsePacket(text));
   const loaded = loadOperands([operand], options);
   const set = loaded.ruleSets[0]!;
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
-  if (options.json) {
-    io.stdout(toJson({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }));
-  } else {
-    const lines = verdicts.map(({ packet, verdict }) => `${packetText(packet, loaded.labels)}\n  ${verdictText(set, verdict)}`);
-    io.stdout(`${lines.join('\n')}\n`);
-  }
+  printAnswer(options, io, {
+    json: () => ({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
+  });
   return EXIT_OK;
 }
 
@@ -211,7 +222,8 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
   const loaded = loadOperands([a, b], options);
   const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
   const answer = equivalent(left, right);
-  if (wantsReport(options) && !options.json) {
+  const format = reportFormat(options);
+  if (format) {
     const report = comparisonReport({
       command: 'equiv',
       required: left,
@@ -219,19 +231,17 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
       ...(loaded.labels ? { labels: loaded.labels } : {}),
       ...(loaded.resolver.mode === 'expanded' ? { snapshot: loaded.snapshot.info } : {}),
     });
-    writeOutput(io, renderReport(report, options.format!), options.output);
-    return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
-  }
-  const print = (text: string): void => writeOutput(io, text, options.output);
-  if (answer.equivalent) {
-    print(options.json ? toJson({ equivalent: true, ...modeJson(loaded) }) : `equivalent: ${left.name} and ${right.name} allow exactly the same packets\n${modeLine(loaded)}\n`);
-    return EXIT_OK;
-  }
-  const onlyLeft = piecesOf(answer.onlyLeft);
-  const onlyRight = piecesOf(answer.onlyRight);
-  if (options.json) {
-    print(
-      toJson({
+    writeOutput(io, renderReport(report, format), options.output);
+  } else if (answer.equivalent) {
+    printAnswer(options, io, {
+      json: () => ({ equivalent: true, ...modeJson(loaded) }),
+      lines: () => [`equivalent: ${left.name} and ${right.name} allow exactly the same packets`, modeLine(loaded)],
+    });
+  } else {
+    const onlyLeft = piecesOf(answer.onlyLeft);
+    const onlyRight = piecesOf(answer.onlyRight);
+    printAnswer(options, io, {
+      json: () => ({
         equivalent: false,
         ...modeJson(loaded),
         witness: formatPacket(answer.witness),
@@ -240,22 +250,21 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
         onlyLeft: piecesJson(onlyLeft, loaded.labels),
         onlyRight: piecesJson(onlyRight, loaded.labels),
       }),
-    );
-  } else {
-    const limit = limitOf(options);
-    print(
-      [
-        `not equivalent: ${left.name} and ${right.name}`,
-        modeLine(loaded),
-        `witness: ${packetText(answer.witness, loaded.labels)}`,
-        `  ${verdictText(left, answer.left)}`,
-        `  ${verdictText(right, answer.right)}`,
-        ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.labels, limit),
-        ...piecesText(`only ${right.name} allows`, onlyRight, loaded.labels, limit),
-      ].join('\n') + '\n',
-    );
+      lines: () => {
+        const limit = limitOf(options);
+        return [
+          `not equivalent: ${left.name} and ${right.name}`,
+          modeLine(loaded),
+          `witness: ${packetText(answer.witness, loaded.labels)}`,
+          `  ${verdictText(left, answer.left)}`,
+          `  ${verdictText(right, answer.right)}`,
+          ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.labels, limit),
+          ...piecesText(`only ${right.name} allows`, onlyRight, loaded.labels, limit),
+        ];
+      },
+    });
   }
-  return EXIT_DIFFERENT;
+  return answer.equivalent ? EXIT_OK : EXIT_DIFFERENT;
 }
 
 export function runDiff(a: string, b: string, options: AnalysisOptions, io: CliIo): number {
@@ -263,14 +272,13 @@ export function runDiff(a: string, b: string, options: AnalysisOptions, io: CliI
   const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
   const onlyLeft = difference(left, right);
   const onlyRight = difference(right, left);
-  if (options.json) {
-    io.stdout(toJson({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.labels), onlyRight: piecesJson(onlyRight.pieces, loaded.labels) }));
-  } else {
-    const limit = limitOf(options);
-    io.stdout(
-      [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.labels, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.labels, limit)].join('\n') + '\n',
-    );
-  }
+  printAnswer(options, io, {
+    json: () => ({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.labels), onlyRight: piecesJson(onlyRight.pieces, loaded.labels) }),
+    lines: () => {
+      const limit = limitOf(options);
+      return [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.labels, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.labels, limit)];
+    },
+  });
   return onlyLeft.packets.isEmpty() && onlyRight.packets.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
 }
 
@@ -278,22 +286,24 @@ export function runContains(a: string, b: string, options: AnalysisOptions, io: 
   const loaded = loadOperands([a, b], options);
   const [outer, inner] = loaded.ruleSets as [RuleSet, RuleSet];
   const answer = contains(outer, inner);
-  if (options.json) {
-    io.stdout(toJson({ contained: answer.contained, ...modeJson(loaded), ...(answer.contained ? {} : { witness: formatPacket(answer.witness), outer: verdictJson(answer.outer), inner: verdictJson(answer.inner), missing: piecesJson(answer.missing.pieces, loaded.labels) }) }));
-  } else if (answer.contained) {
-    io.stdout(`contained: ${outer.name} allows every packet ${inner.name} allows\n${modeLine(loaded)}\n`);
-  } else {
-    io.stdout(
-      [
-        `not contained: ${outer.name} misses packets ${inner.name} allows`,
-        modeLine(loaded),
-        `witness: ${packetText(answer.witness, loaded.labels)}`,
-        `  ${verdictText(outer, answer.outer)}`,
-        `  ${verdictText(inner, answer.inner)}`,
-        ...piecesText(`${outer.name} misses`, answer.missing.pieces, loaded.labels, limitOf(options)),
-      ].join('\n') + '\n',
-    );
-  }
+  printAnswer(options, io, {
+    json: () => ({
+      contained: answer.contained,
+      ...modeJson(loaded),
+      ...(answer.contained ? {} : { witness: formatPacket(answer.witness), outer: verdictJson(answer.outer), inner: verdictJson(answer.inner), missing: piecesJson(answer.missing.pieces, loaded.labels) }),
+    }),
+    lines: () =>
+      answer.contained
+        ? [`contained: ${outer.name} allows every packet ${inner.name} allows`, modeLine(loaded)]
+        : [
+            `not contained: ${outer.name} misses packets ${inner.name} allows`,
+            modeLine(loaded),
+            `witness: ${packetText(answer.witness, loaded.labels)}`,
+            `  ${verdictText(outer, answer.outer)}`,
+            `  ${verdictText(inner, answer.inner)}`,
+            ...piecesText(`${outer.name} misses`, answer.missing.pieces, loaded.labels, limitOf(options)),
+          ],
+  });
   return answer.contained ? EXIT_OK : EXIT_DIFFERENT;
 }
 
@@ -302,27 +312,24 @@ export function runShadowed(operand: string, options: AnalysisOptions, io: CliIo
   const set = loaded.ruleSets[0]!;
   const never = shadowed(set);
   const removable = redundant(set).filter((entry) => entry.reason !== 'shadowed');
-  if (options.json) {
-    io.stdout(
-      toJson({
-        ...modeJson(loaded),
-        ruleSet: set.name,
-        shadowed: never.map((entry) => ({ rule: ruleJson(entry.rule), coveredBy: entry.coveredBy.map((rule) => rule.id), conflicting: entry.conflicting })),
-        redundant: removable.map((entry) => ({ rule: ruleJson(entry.rule) })),
-      }),
-    );
-  } else {
-    const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-    const lines = [
+  const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  printAnswer(options, io, {
+    json: () => ({
+      ...modeJson(loaded),
+      ruleSet: set.name,
+      shadowed: never.map((entry) => ({ rule: ruleJson(entry.rule), coveredBy: entry.coveredBy.map((rule) => rule.id), conflicting: entry.conflicting })),
+      redundant: removable.map((entry) => ({ rule: ruleJson(entry.rule) })),
+    }),
+    lines: () => [
       `${set.name}: ${count(set.rules.length, 'rule', 'rules')}, ${count(never.length, 'never matches', 'never match')}, ${count(removable.length, 'more is redundant', 'more are redundant')} (each could go on its own without changing what is allowed)`,
       modeLine(loaded),
-    ];
-    for (const entry of never) {
-      lines.push(`never matches: ${ruleText(entry.rule)}`, `  covered by ${entry.coveredBy.map((rule) => `${rule.id} (${rule.action})`).join(', ')}${entry.conflicting ? ' — an earlier rule of the other action takes its packets' : ''}`);
-    }
-    for (const entry of removable) lines.push(`redundant: ${ruleText(entry.rule)} — the rules below it (or the default) decide its packets the same way`);
-    io.stdout(`${lines.join('\n')}\n`);
-  }
+      ...never.flatMap((entry) => [
+        `never matches: ${ruleText(entry.rule)}`,
+        `  covered by ${entry.coveredBy.map((rule) => `${rule.id} (${rule.action})`).join(', ')}${entry.conflicting ? ' — an earlier rule of the other action takes its packets' : ''}`,
+      ]),
+      ...removable.map((entry) => `redundant: ${ruleText(entry.rule)} — the rules below it (or the default) decide its packets the same way`),
+    ],
+  });
   return never.length === 0 ? EXIT_OK : EXIT_DIFFERENT;
 }
 
@@ -338,7 +345,8 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const missing = difference(needed, configured);
   const extraTraffic = difference(configured, needed);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
-  if (wantsReport(options) && !options.json) {
+  const format = reportFormat(options);
+  if (format) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
     const resolver = expandedResolver(snapshot);
     const translation = target.translate(requirements, { snapshot, resolver, options: targetOptions(options) });
@@ -353,23 +361,20 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       ...(locations ? { locations } : {}),
       matrix: { requirements, translations: [{ target: target.id, translation }], resolver },
     });
-    writeOutput(io, renderReport(report, options.format!), options.output);
-    return ok ? EXIT_OK : EXIT_DIFFERENT;
-  }
-  const print = (text: string): void => writeOutput(io, text, options.output);
-  if (options.json) {
-    print(toJson({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }));
+    writeOutput(io, renderReport(report, format), options.output);
   } else {
-    const limit = limitOf(options);
-    print(
-      [
-        ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
-        modeLine(loaded),
-        ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
-        ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
-      ].join('\n') + '\n',
-    );
+    printAnswer(options, io, {
+      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      lines: () => {
+        const limit = limitOf(options);
+        return [
+          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
+          modeLine(loaded),
+          ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
+          ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
+        ];
+      },
+    });
   }
   return ok ? EXIT_OK : EXIT_DIFFERENT;
 }
-
