@@ -10,6 +10,7 @@ import { requirementPackets } from '../analysis/resolve.js';
 import type { Action, Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet, parseHostPattern, type HostPattern } from '../model/hostnames.js';
+import { formatIPv4, formatIPv6, parseAddress } from '../model/ip.js';
 import { PathSet } from '../model/path-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Direction, Packet } from '../model/packet.js';
@@ -25,36 +26,37 @@ const IPV4_BLOCKS: ReadonlyArray<readonly [first: number, bits: number]> = [
   [0x34000000, 8], // 52.0.0.0/8
 ];
 
-const ipv4Text = (value: number): string => [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
-
 /** An IPv4 address, usually inside a private or an Azure public block, sometimes anywhere. */
 export function ipv4Address(): fc.Arbitrary<string> {
   const clustered = fc
     .tuple(fc.constantFrom(...IPV4_BLOCKS), fc.integer({ min: 0, max: 0xffffffff }))
-    .map(([[first, bits], noise]) => ipv4Text((first | (noise >>> bits)) >>> 0));
-  return fc.oneof({ arbitrary: clustered, weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 0xffffffff }).map(ipv4Text), weight: 1 });
+    .map(([[first, bits], noise]) => formatIPv4((first | (noise >>> bits)) >>> 0));
+  return fc.oneof({ arbitrary: clustered, weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 0xffffffff }).map(formatIPv4), weight: 1 });
 }
 
 /** An IPv6 address in Azure's 2603::/16 space or fd00::/8 private space. */
 export function ipv6Address(): fc.Arbitrary<string> {
   return fc
     .tuple(fc.constantFrom('2603', 'fd00'), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }))
-    .map(([head, groups]) => AddressSet.parse(`${head}:${groups.map((g) => g.toString(16)).join(':')}`).toCidrStrings()[0]!.replace(/\/128$/, ''));
+    .map(([head, groups]) => formatIPv6(parseAddress(`${head}:${groups.map((g) => g.toString(16)).join(':')}`).words));
+}
+
+/** The arbitrary of the family asked for, else IPv4 four times in five. */
+function ofFamily<T>(family: 'ipv4' | 'ipv6' | undefined, v4: fc.Arbitrary<T>, v6: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  if (family === 'ipv4') return v4;
+  if (family === 'ipv6') return v6;
+  return fc.oneof({ arbitrary: v4, weight: 4 }, { arbitrary: v6, weight: 1 });
 }
 
 export function address(options: { family?: 'ipv4' | 'ipv6' } = {}): fc.Arbitrary<string> {
-  if (options.family === 'ipv4') return ipv4Address();
-  if (options.family === 'ipv6') return ipv6Address();
-  return fc.oneof({ arbitrary: ipv4Address(), weight: 4 }, { arbitrary: ipv6Address(), weight: 1 });
+  return ofFamily(options.family, ipv4Address(), ipv6Address());
 }
 
 /** A CIDR block (host bits cleared), `/8` to `/32` for IPv4 and `/32` to `/128` for IPv6. */
 export function cidr(options: { family?: 'ipv4' | 'ipv6' } = {}): fc.Arbitrary<string> {
-  const v4 = fc.tuple(ipv4Address(), fc.integer({ min: 8, max: 32 })).map(([a, length]) => AddressSet.parse(`${a}/${length}`, { normalize: true }).toCidrStrings()[0]!);
-  const v6 = fc.tuple(ipv6Address(), fc.integer({ min: 32, max: 128 })).map(([a, length]) => AddressSet.parse(`${a}/${length}`, { normalize: true }).toCidrStrings()[0]!);
-  if (options.family === 'ipv4') return v4;
-  if (options.family === 'ipv6') return v6;
-  return fc.oneof({ arbitrary: v4, weight: 4 }, { arbitrary: v6, weight: 1 });
+  const block = (addresses: fc.Arbitrary<string>, min: number, max: number): fc.Arbitrary<string> =>
+    fc.tuple(addresses, fc.integer({ min, max })).map(([a, length]) => AddressSet.parse(`${a}/${length}`, { normalize: true }).toCidrStrings()[0]!);
+  return ofFamily(options.family, block(ipv4Address(), 8, 32), block(ipv6Address(), 32, 128));
 }
 
 export function addressSet(options: { family?: 'ipv4' | 'ipv6'; maxBlocks?: number } = {}): fc.Arbitrary<AddressSet> {
