@@ -56,7 +56,7 @@ export function equivalentProperty<T>(
 function describeSet(label: string, set: PacketSet): string[] {
   if (set.isEmpty()) return [];
   const witness = set.witness();
-  return [`  ${label}: ${set.boxes.length} box(es), e.g. ${witness ? formatPacket(witness) : '?'}`, ...set.toString().split('\n').slice(0, 3).map((line) => `    ${line}`)];
+  return [`  ${label}: ${set.boxes.length} box(es), e.g. ${witness ? formatPacket(witness) : '?'}`, ...set.lines().slice(0, 3).map((line) => `    ${line}`)];
 }
 
 /** The failure message for a contract report that is not ok. */
