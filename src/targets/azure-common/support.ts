@@ -9,6 +9,7 @@ import { TagwallError } from '../../errors.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../../model/requirement.js';
 import type { SnapshotInfo } from '../../servicetags/snapshot.js';
+import { invalidOption } from '../options.js';
 import type { Artifact, Diagnostic, Severity, Target, TargetOptionValues, TranslateContext } from '../target.js';
 import { sanitizeDescription } from './escape.js';
 
@@ -18,7 +19,7 @@ export type AzureFormat = (typeof AZURE_FORMATS)[number];
 export function formatOption(options: TargetOptionValues, target: string): AzureFormat {
   const value = options['format'] ?? 'arm';
   if (typeof value !== 'string' || !(AZURE_FORMATS as readonly string[]).includes(value.toLowerCase())) {
-    throw new TagwallError('TW_INVALID_OPTION', `target ${target}: format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
+    throw invalidOption(target, `format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
   }
   return value.toLowerCase() as AzureFormat;
 }

@@ -17,7 +17,7 @@ import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope, shortHash } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
 import { azureArtifact, finishDiagnostics, formatOption, modelOrigin, type DraftDiagnostic } from '../azure-common/support.js';
-import { booleanOption, stringOption } from '../options.js';
+import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
 import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
@@ -51,18 +51,18 @@ interface Settings {
 function readSettings(flavor: Flavor, context: TranslateContext): Settings {
   const target = flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID;
   const sku = stringOption(context.options, 'sku')?.toLowerCase() ?? 'standard';
-  if (!['standard', 'premium', 'basic'].includes(sku)) throw new TagwallError('TW_INVALID_OPTION', `target ${target}: sku must be basic, standard or premium, not '${sku}'`);
+  if (!['standard', 'premium', 'basic'].includes(sku)) throw invalidOption(target, `sku must be basic, standard or premium, not '${sku}'`);
   const priorityText = stringOption(context.options, 'priority') ?? '1000';
   const groupPriority = Number(priorityText);
   if (!Number.isInteger(groupPriority) || groupPriority < FIREWALL_LIMITS.firstPriority || groupPriority > FIREWALL_LIMITS.lastPriority) {
-    throw new TagwallError('TW_INVALID_OPTION', `target ${target}: priority must be an integer ${FIREWALL_LIMITS.firstPriority}-${FIREWALL_LIMITS.lastPriority} (§1.1), not '${priorityText}'`);
+    throw invalidOption(target, `priority must be an integer ${FIREWALL_LIMITS.firstPriority}-${FIREWALL_LIMITS.lastPriority} (§1.1), not '${priorityText}'`);
   }
   const vnet = stringOption(context.options, 'vnet');
   let virtualNetwork: AddressSet | undefined;
   try {
     virtualNetwork = vnet === undefined ? undefined : AddressSet.parse(vnet);
   } catch (error) {
-    throw error instanceof TagwallError ? new TagwallError('TW_INVALID_OPTION', `target ${target}: vnet: ${error.message}`) : error;
+    throw error instanceof TagwallError ? invalidOption(target, `vnet: ${error.message}`) : error;
   }
   return { flavor, target, premium: sku === 'premium', useIpGroups: booleanOption(context.options, 'ipGroups', target), groupPriority, virtualNetwork, ipv6: flavor === 'policy' && booleanOption(context.options, 'ipv6', target) };
 }
