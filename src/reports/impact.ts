@@ -121,6 +121,7 @@ const MAX_NAMES = 20;
  * rather than 130 findings.
  */
 function objectFindings(target: string, artifact: string, objects: readonly ObjectChange[]): Finding[] {
+  const base = { kind: 'changed', code: 'TW_ARTIFACT_CHANGED', severity: 'warning', target, artifact } as const;
   const findings: Finding[] = [];
   const whole = new Map<string, ObjectChange[]>();
   for (const change of objects) {
@@ -132,11 +133,7 @@ function objectFindings(target: string, artifact: string, objects: readonly Obje
   for (const change of objects) {
     if (grouped.has(change)) continue;
     findings.push({
-      kind: 'changed',
-      code: 'TW_ARTIFACT_CHANGED',
-      severity: 'warning',
-      target,
-      artifact,
+      ...base,
       ...(change.object ? { object: change.object } : {}),
       message: `${change.whole === 'added' ? 'new: ' : change.whole === 'removed' ? 'gone: ' : ''}${plural(change.added.length, 'line')} added, ${change.removed.length} removed`,
       ...capLines(change.added, change.removed),
@@ -148,11 +145,7 @@ function objectFindings(target: string, artifact: string, objects: readonly Obje
     const names = list.map((change) => change.object.slice(kind.length).trim());
     const shown = names.slice(0, MAX_NAMES).join(', ') + (names.length > MAX_NAMES ? `, … ${names.length - MAX_NAMES} more` : '');
     findings.push({
-      kind: 'changed',
-      code: 'TW_ARTIFACT_CHANGED',
-      severity: 'warning',
-      target,
-      artifact,
+      ...base,
       object: `${kind || 'objects'} (${list.length} ${how === 'added' ? 'new' : 'gone'})`,
       message: `${list.length} ${how === 'added' ? 'new' : 'gone'} ${kind ? `${kind} ` : ''}objects: ${shown}`,
       ...capLines(list.flatMap((change) => change.added), list.flatMap((change) => change.removed)),
@@ -274,8 +267,8 @@ export function snapshotImpact(input: ImpactInput): Report {
   }
 
   const artifactChanges = findings.filter((finding) => finding.code.startsWith('TW_ARTIFACT_')).length;
-  const artifactLimits = findings.filter((finding) => finding.code === 'TW_IPSET_MAXELEM').length;
-  const changed = impacts.length > 0 || artifactChanges + artifactLimits > 0 || diagnosticsChanged > 0;
+  // A target changes when a line of its output, an ipset size or a diagnostic does.
+  const changed = impacts.length > 0 || targetsChanged.size > 0;
   const summary: SummaryCount[] = [
     { label: 'requirements whose tags changed', count: impacts.length },
     { label: 'prefixes added', count: prefixesAdded },
