@@ -1,7 +1,5 @@
-import { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { registerImpactCommand } from '../src/cli/impact.js';
 import type { Diagnostic } from '../src/targets/target.js';
 import { TagwallError } from '../src/errors.js';
 import { diffArtifact } from '../src/reports/artifact-diff.js';
@@ -10,6 +8,7 @@ import { linesTarget } from '../src/reports/test-fixtures.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
 import { loadRequirementsFile } from '../src/catalogue/index.js';
+import { tagwall, type CliResult } from './support/cli.js';
 
 const OLD = 'fixtures/servicetags/ServiceTags_Public_20250728.json.gz';
 const NEW = 'fixtures/servicetags/ServiceTags_Public_20251028.json.gz';
@@ -26,20 +25,13 @@ const info = (changeNumber: number, date: string, source: string): SnapshotInfo 
 const FROM = info(364, '2025-07-28', 'data/ServiceTags_Public_20250728.json');
 const TO = info(375, '2025-10-28', 'data/ServiceTags_Public_20251028.json');
 
-/** `impact` through commander, as `tagwall impact` parses it once main.ts registers the command. */
-function impact(...argv: string[]): { code: number; stdout: string; error?: TagwallError } {
-  let stdout = '';
-  let code = -1;
-  const program = new Command('tagwall').exitOverride().option('--json').configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  registerImpactCommand(program, { io: { stdout: (text) => void (stdout += text), stderr: () => {} }, setExitCode: (value) => void (code = value) });
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    program.parse(['impact', ...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof TagwallError) return { code: 2, stdout, error };
-    throw error;
-  }
-  return { code, stdout };
+const impact = (...argv: string[]): CliResult => tagwall('impact', ...argv);
+
+/** The code of the bad-input error `tagwall impact … --json` prints. */
+function errorCode(...argv: string[]): string | undefined {
+  const result = impact(...argv, '--json');
+  expect(result.code).toBe(2);
+  return (JSON.parse(result.stdout) as { error?: { code?: string } }).error?.code;
 }
 
 describe('artifact diffs', () => {
@@ -134,7 +126,7 @@ describe('snapshot impact', () => {
 describe('tagwall impact', () => {
   it('exits 1 with a Markdown report when the snapshots differ for the scenario', () => {
     const result = impact('--from', OLD, '--to', NEW, '--scenario', 'compute-public-ip', '--region', 'eastus2', '--format', 'markdown');
-    expect(result.error).toBeUndefined();
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^### tagwall impact: scenario:compute-public-ip\n/);
     expect(result.stdout).toContain('AzureMachineLearning');
@@ -154,7 +146,7 @@ describe('tagwall impact', () => {
   });
 
   it('rejects snapshots of different clouds and unknown targets', () => {
-    expect(impact('--from', OLD, '--to', 'fixtures/servicetags/ServiceTags_China_20251028.json', '--requirements', WORKLOAD).error?.code).toBe('TW_USAGE');
-    expect(impact('--from', OLD, '--to', NEW, '--requirements', WORKLOAD, '--target', 'no-such-target').error?.code).toBe('TW_UNKNOWN_TARGET');
+    expect(errorCode('--from', OLD, '--to', 'fixtures/servicetags/ServiceTags_China_20251028.json', '--requirements', WORKLOAD)).toBe('TW_USAGE');
+    expect(errorCode('--from', OLD, '--to', NEW, '--requirements', WORKLOAD, '--target', 'no-such-target')).toBe('TW_UNKNOWN_TARGET');
   });
 });
