@@ -284,14 +284,15 @@ export function snapshotImpact(input: ImpactInput): Report {
     ? `${span}: ${impacts.length} of ${input.requirements.requirements.length} requirements change, the output of ${targetsChanged.size} of ${input.targets.length} targets changes${limitsAppeared ? `, ${limitsAppeared} new limit diagnostics` : ''}.`
     : `${span}: nothing changes for these ${input.requirements.requirements.length} requirements on ${input.targets.length} targets.`;
   const matrixResolver = input.targets[0] ? resolverFor(input.targets[0], input.to) : expandedResolver(input.to);
+  const named = input.requirements.origin ?? input.requirements.name;
   return {
     command: 'impact',
-    title: `tagwall impact: ${input.requirements.origin ?? input.requirements.name ?? 'requirements'}`,
+    title: `tagwall impact: ${named ?? 'requirements'}`,
     changed,
     headline,
     snapshots: [snapshotRef(input.from.info, 'from'), snapshotRef(input.to.info, 'to')],
     subjects: {
-      ...(input.requirements.origin ?? input.requirements.name ? { requirements: (input.requirements.origin ?? input.requirements.name)! } : {}),
+      ...(named ? { requirements: named } : {}),
       targets: input.targets.map((target) => target.id),
     },
     summary,
