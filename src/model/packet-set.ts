@@ -458,7 +458,7 @@ export class PacketSet {
 type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths';
 const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'srcPorts', 'directions'];
 
-/** A hash of a sorted word array; equal sets hash equal, and `sameExcept` rules out collisions. */
+/** A hash of a sorted word array; equal sets hash equal, and `sameIn` rules out collisions. */
 function hashBounds(bounds: Uint32Array): number {
   let hash = 0x811c9dc5 ^ bounds.length;
   for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
@@ -483,11 +483,11 @@ function dimensionKey(box: Box, key: MergeKey): string {
   return cached;
 }
 
-function sameExcept(a: Box, b: Box, key: MergeKey): boolean {
-  return MERGEABLE.every((other) => {
-    if (other === key) return true;
-    const x = a[other];
-    const y = b[other];
+/** Do `a` and `b` agree in each of `dimensions`? */
+function sameIn(a: Box, b: Box, dimensions: readonly MergeKey[]): boolean {
+  return dimensions.every((dimension) => {
+    const x = a[dimension];
+    const y = b[dimension];
     if (typeof x === 'number') return x === y;
     return (x as { equals(o: never): boolean }).equals(y as never);
   });
@@ -519,12 +519,13 @@ function mergeGroup(group: readonly Box[], key: MergeKey): Box {
  * boxes, disjoint or not: boxes equal in all dimensions but one are together the box with the union in that one.
  */
 function mergeAlong(boxes: readonly Box[], key: MergeKey): Box[] {
+  const others = MERGEABLE.filter((other) => other !== key);
   const byKey = new Map<string, number[]>();
   const groups: Box[][] = [];
   for (const box of boxes) {
-    const rest = `${box.family}|${box.portClass}|${MERGEABLE.filter((other) => other !== key).map((other) => dimensionKey(box, other)).join('|')}`;
+    const rest = `${box.family}|${box.portClass}|${others.map((other) => dimensionKey(box, other)).join('|')}`;
     const candidates = byKey.get(rest) ?? [];
-    const at = candidates.find((index) => sameExcept(groups[index]![0]!, box, key));
+    const at = candidates.find((index) => sameIn(groups[index]![0]!, box, others));
     if (at === undefined) {
       candidates.push(groups.length);
       byKey.set(rest, candidates);
