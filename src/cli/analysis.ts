@@ -3,7 +3,7 @@
  * (src/cli/operands.ts), picks symbolic or expanded analysis, asks src/analysis, and prints concrete packets.
  * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
@@ -16,7 +16,7 @@ import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, type ModeChoice, type Operand } from './operands.js';
 import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
@@ -46,8 +46,8 @@ const DEFAULT_LIMIT = 10;
 /** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
 function addComparisonOptions(command: Command): Command {
   return addTargetOptions(command, 'parse')
-    .addOption(new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China'))
-    .addOption(new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot'))
+    .addOption(cloudOption())
+    .addOption(snapshotFileOption())
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
     .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
     .option('--ipsets <file>', 'ipset save output the config refers to')

@@ -1,5 +1,5 @@
 /** Catalogue commands: `tagwall catalog list|show|conflicts|compare` and `tagwall import-dependencies`. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import {
   CONFLICTS,
@@ -20,10 +20,9 @@ import type { CommandContext } from './context.js';
 import { parseFormat } from './expand.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { cloudOption, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { readInputFile } from './write-files.js';
 
-const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
 
 export function registerCatalogCommands(program: Command, { io, setExitCode }: CommandContext): void {
   const catalog = program.command('catalog').description('the Azure Machine Learning network requirements, by scenario');

@@ -4,7 +4,7 @@
  * directory, written all-or-nothing. Diagnostics go to standard error: what a target cannot express is never
  * dropped silently, and `--strict` turns any lost packet into exit 1 for CI.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import { formatPacket } from '../model/packet.js';
 import { describePackets } from '../reports/build.js';
@@ -15,7 +15,7 @@ import type { Artifact, Diagnostic, TargetOptionValues, Translation } from '../t
 import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
 
@@ -45,8 +45,8 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
     .requiredOption('--target <id>', `the target: ${targetIds().join(', ')}`)
     .option('--format <format>', 'the output format of the target (arm|bicep|terraform, xml|set; default: its first)')
     .option('-o, --output <path>', 'write to this file, or into this directory (one file per artifact; needed for several)')
-    .addOption(new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China'))
-    .addOption(new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot'));
+    .addOption(cloudOption())
+    .addOption(snapshotFileOption());
   addTargetOptions(addRequirementOptions(command), 'render')
     .option('--strict', 'exit 1 when a diagnostic loses packets (a requirement not fully expressed)')
     .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt)')

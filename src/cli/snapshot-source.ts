@@ -1,4 +1,5 @@
 /** Which snapshot a command reads: `--snapshot FILE` if given, else the embedded default of `--cloud`. */
+import { Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { defaultSnapshot, loadSnapshotFile, parseCloud, type Snapshot } from '../servicetags/index.js';
 
@@ -6,6 +7,9 @@ export interface SnapshotOptions {
   readonly cloud?: string;
   readonly snapshot?: string;
 }
+
+export const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
+export const snapshotFileOption = (): Option => new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot');
 
 export function selectSnapshot(options: SnapshotOptions): Snapshot {
   const cloud = options.cloud === undefined ? undefined : parseCloud(options.cloud);
