@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
@@ -39,7 +40,7 @@ function validatorFor(type: string): ValidateFunction {
 }
 
 const AZURE_TARGETS = ['azure-firewall', 'azure-firewall-classic', 'nsg', 'udr'];
-const REGION: Record<string, string> = { Public: 'eastus2', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+const REGION: Record<string, string> = { ...REGION_BY_CLOUD, Public: 'eastus2' };
 // Every option that changes the resources: IP Groups, Premium target URLs, IPv6 network rules, a narrower VNet,
 // expanded UDR prefixes, and an NSG resolve table.
 const OPTION_SETS: TargetOptionValues[] = [

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REGION_BY_CLOUD } from './support/regions.js';
 import { expectContractHolds } from './support/contract.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
@@ -19,13 +20,12 @@ import { nftablesTarget } from '../src/targets/nftables/index.js';
 import type { TargetOptionValues, TranslateContext } from '../src/targets/target.js';
 
 const TARGETS = [iptablesTarget, nftablesTarget];
-const REGION: Record<string, string> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+const REGION: Record<string, string> = REGION_BY_CLOUD;
 
 function context(cloud: Cloud, options: TargetOptionValues = {}): TranslateContext {
   const snapshot = defaultSnapshot(cloud);
   return { snapshot, resolver: expandedResolver(snapshot), options };
 }
-
 
 describe('every catalogue scenario in every cloud', () => {
   for (const scenario of SCENARIOS) {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGION_BY_CLOUD } from './support/regions.js';
 import { evaluate } from '../src/analysis/questions.js';
 import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
 import { allowedPackets, type RuleSet } from '../src/analysis/rule-set.js';
@@ -135,7 +136,7 @@ describe.each([iptablesTarget, nftablesTarget])('$id in a network namespace', (t
 
 // ─── every scenario × every option combination passes the tools' own checks ─────────────────────────────
 
-const REGIONS: Readonly<Record<string, string>> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
+const REGIONS: Readonly<Record<string, string>> = REGION_BY_CLOUD;
 
 /** Every combination of the options that change the rendered text (chain hook, fqdn, log + counters, default action). */
 function optionCombinations(target: Target): TargetOptionValues[] {

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
@@ -16,8 +17,7 @@ import type { TargetOptionValues } from '../src/targets/target.js';
 import { expectContractHolds } from './support/contract.js';
 import { tagwall } from './support/cli.js';
 
-const REGION: Record<string, string> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinanorth3' };
-
+const REGION: Record<string, string> = REGION_BY_CLOUD;
 
 function expectContract(scenario: string, cloud: 'Public' | 'AzureGovernment' | 'China', options: TargetOptionValues): void {
   const snapshot = defaultSnapshot(cloud);

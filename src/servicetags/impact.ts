@@ -7,6 +7,7 @@ import { TagwallError } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import { serviceTagsOf, type Requirement } from '../model/requirement.js';
 import type { Snapshot } from './snapshot.js';
+import { virtualTag } from './virtual.js';
 
 export interface TagImpact {
   /** As the requirement writes it. */
@@ -39,7 +40,7 @@ export function requirementImpact(from: Snapshot, to: Snapshot, requirements: re
   for (const requirement of requirements) {
     const tags: TagImpact[] = [];
     for (const requested of serviceTagsOf(requirement)) {
-      if (VIRTUAL_TAGS.has(requested.toLowerCase())) continue;
+      if (virtualTag(requested) !== undefined) continue;
       const key = requested.toLowerCase();
       if (!cache.has(key)) cache.set(key, compareTag(from, to, requested));
       const impact = cache.get(key);
@@ -49,9 +50,6 @@ export function requirementImpact(from: Snapshot, to: Snapshot, requirements: re
   }
   return impacts;
 }
-
-/** NSG default tags with no ranges in Microsoft's JSON: their meaning is the deployment's, not the snapshot's. */
-const VIRTUAL_TAGS = new Set(['virtualnetwork', 'internet', 'azureloadbalancer']);
 
 function tryResolve(snapshot: Snapshot, requested: string): { name: string; addresses: AddressSet } | undefined {
   try {

@@ -2,9 +2,8 @@
 import { AddressSet } from '../../model/address-set.js';
 import type { Endpoint } from '../../model/requirement.js';
 import type { Snapshot } from '../../servicetags/snapshot.js';
+import { tagSpelling } from '../../servicetags/virtual.js';
 
-/** Tags NSGs define that the published JSON does not (targets.md §2.3), in their API spelling. */
-export const VIRTUAL_TAGS: readonly string[] = ['VirtualNetwork', 'Internet', 'AzureLoadBalancer'];
 
 export interface SortedEndpoints {
   readonly any: boolean;
@@ -15,11 +14,6 @@ export interface SortedEndpoints {
   readonly hosts: readonly Endpoint[];
 }
 
-/** The snapshot's spelling of a tag (TW_UNKNOWN_TAG when it has none), or a virtual tag's. */
-export function tagSpelling(name: string, snapshot: Snapshot): string {
-  const virtual = VIRTUAL_TAGS.find((tag) => tag.toLowerCase() === name.trim().toLowerCase());
-  return virtual ?? snapshot.resolve(name).name;
-}
 
 export function sortEndpoints(endpoints: readonly Endpoint[], snapshot: Snapshot): SortedEndpoints {
   let any = false;

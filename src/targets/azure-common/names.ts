@@ -2,7 +2,7 @@
  * Azure resource and rule names. targets.md §1.5, §2.1 (resource-name-rules): 1–80 characters, letters, digits,
  * `_ . -`, starting with a letter or digit and ending with a letter, digit or `_`. The schema checks none of it.
  */
-import { createHash } from 'node:crypto';
+import { shortHash } from '../names.js';
 
 export const MAX_NAME_LENGTH = 80;
 export const NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
@@ -11,10 +11,6 @@ export function isValidAzureName(name: string): boolean {
   return NAME_PATTERN.test(name);
 }
 
-/** Eight hex digits of SHA-256: a stable, short stand-in for a text in a name. */
-export function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
-}
 
 /**
  * A valid name for `wanted`: other characters become `-`, the ends are fixed up, and a name that had to change in

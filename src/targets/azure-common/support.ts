@@ -1,16 +1,14 @@
 /**
- * What the Azure targets share around translation: option parsing, the formats, the exact loss of each
- * requirement (contract law 2), and a way back from Bicep/Terraform artifacts to the ARM form for parsing.
+ * What the Azure targets share around translation: option parsing, the formats, the file header's origin, and a
+ * way back from Bicep/Terraform artifacts to the ARM form for parsing.
  */
 import type { AddressResolver } from '../../analysis/resolve.js';
-import { requirementPackets } from '../../analysis/resolve.js';
 import type { RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
-import { PacketSet } from '../../model/packet-set.js';
-import type { Requirement, RequirementSet } from '../../model/requirement.js';
+import type { RequirementSet } from '../../model/requirement.js';
 import type { SnapshotInfo } from '../../servicetags/snapshot.js';
 import { invalidOption } from '../options.js';
-import type { Artifact, Diagnostic, Severity, Target, TargetOptionValues, TranslateContext } from '../target.js';
+import type { Artifact, Target, TargetOptionValues, TranslateContext } from '../target.js';
 import { sanitizeDescription } from './escape.js';
 
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
@@ -28,49 +26,6 @@ export function formatOption(options: TargetOptionValues, target: string): Azure
 export function modelOrigin(requirements: RequirementSet, context: TranslateContext): { snapshot: Pick<SnapshotInfo, 'cloud' | 'changeNumber'>; requirementsName: string } {
   const { cloud, changeNumber } = context.snapshot.info;
   return { snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) };
-}
-
-/** A diagnostic being built: `candidate` is what it may have lost; the exact loss is fixed by `finishDiagnostics`. */
-export interface DraftDiagnostic {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly requirement?: Requirement;
-  readonly message: string;
-  readonly candidate?: PacketSet;
-}
-
-/**
- * Law 2 made exact: each draft's `lost` is its candidate minus what the output allows. The candidate is the part
- * of the requirement the diagnostic is about (the host endpoints, the IPv6 part); intersecting it with the real
- * loss keeps a diagnostic from claiming packets another rule still allows.
- */
-export function finishDiagnostics(
-  target: string,
-  drafts: readonly DraftDiagnostic[],
-  produced: PacketSet,
-  resolver: AddressResolver,
-): Diagnostic[] {
-  const required = new Map<string, PacketSet>();
-  return drafts.map((draft) => {
-    let lost: PacketSet | undefined;
-    if (draft.candidate && draft.requirement) {
-      let packets = required.get(draft.requirement.id);
-      if (!packets) {
-        packets = requirementPackets(draft.requirement, resolver);
-        required.set(draft.requirement.id, packets);
-      }
-      const exact = draft.candidate.intersection(packets).difference(produced);
-      lost = exact.isEmpty() ? undefined : exact;
-    }
-    return {
-      code: draft.code,
-      severity: draft.severity,
-      target,
-      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
-      message: draft.message,
-      ...(lost ? { lost } : {}),
-    };
-  });
 }
 
 const ARM_SOURCES = new WeakMap<Artifact, string>();

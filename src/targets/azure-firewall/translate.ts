@@ -14,9 +14,11 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import { sortEndpoints, chunk } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
-import { NameScope, shortHash } from '../azure-common/names.js';
+import { NameScope } from '../azure-common/names.js';
+import { shortHash } from '../names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { azureArtifact, finishDiagnostics, formatOption, modelOrigin, type DraftDiagnostic } from '../azure-common/support.js';
+import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
+import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
 import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';

@@ -4,16 +4,13 @@
  * rule names to start with a letter or underscore [APIS], so generated names keep to `^[A-Za-z][A-Za-z0-9_-]*$`,
  * which every reading accepts and which needs no quoting in `set` commands.
  */
-import { createHash } from 'node:crypto';
+import { shortHash } from '../names.js';
 
 export const MAX_NAME_LENGTH = 63;
 /** External Dynamic List names: 32 characters in the 7.1 text [EDL71]; 31 keeps a margin. */
 export const MAX_EDL_NAME_LENGTH = 31;
 export const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
-export function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
-}
 
 /**
  * A safe name for `wanted`: other characters become `-`, a leading non-letter gets a `t-` prefix, and a name

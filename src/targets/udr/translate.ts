@@ -7,7 +7,8 @@ import { endpointAddresses, requirementPackets } from '../../analysis/resolve.js
 import { AddressSet } from '../../model/address-set.js';
 import { PacketSet } from '../../model/packet-set.js';
 import type { RequirementSet } from '../../model/requirement.js';
-import { sortEndpoints, VIRTUAL_TAGS } from '../azure-common/endpoints.js';
+import { sortEndpoints } from '../azure-common/endpoints.js';
+import { VIRTUAL_TAGS } from '../../servicetags/virtual.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';

@@ -1,0 +1,52 @@
+/**
+ * Translator diagnostics made exact (DESIGN.md contract law 2), the same way for every target: a translator
+ * drafts what a diagnostic may have lost, and once the output is parsed back the loss is fixed to exactly what the
+ * output does not allow.
+ */
+import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
+import type { PacketSet } from '../model/packet-set.js';
+import type { Requirement } from '../model/requirement.js';
+import type { Diagnostic, Severity } from './target.js';
+
+/** A diagnostic being built: `candidate` is what it may have lost; the exact loss is fixed by `finishDiagnostics`. */
+export interface DraftDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly requirement?: Requirement;
+  readonly message: string;
+  readonly candidate?: PacketSet;
+}
+
+/**
+ * Law 2 made exact: each draft's `lost` is its candidate minus what the output allows. The candidate is the part
+ * of the requirement the diagnostic is about (the host endpoints, the IPv6 part); intersecting it with the real
+ * loss keeps a diagnostic from claiming packets another rule still allows.
+ */
+export function finishDiagnostics(
+  target: string,
+  drafts: readonly DraftDiagnostic[],
+  produced: PacketSet,
+  resolver: AddressResolver,
+): Diagnostic[] {
+  const required = new Map<string, PacketSet>();
+  return drafts.map((draft) => {
+    let lost: PacketSet | undefined;
+    if (draft.candidate && draft.requirement) {
+      let packets = required.get(draft.requirement.id);
+      if (!packets) {
+        packets = requirementPackets(draft.requirement, resolver);
+        required.set(draft.requirement.id, packets);
+      }
+      const exact = draft.candidate.intersection(packets).difference(produced);
+      lost = exact.isEmpty() ? undefined : exact;
+    }
+    return {
+      code: draft.code,
+      severity: draft.severity,
+      target,
+      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
+      message: draft.message,
+      ...(lost ? { lost } : {}),
+    };
+  });
+}
