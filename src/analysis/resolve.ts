@@ -291,7 +291,7 @@ function labelAddresses(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout:
       }
     });
   }
-  const literal = family === 'ipv4' ? AddressSet.fromIntervalSets(rest, AddressSet.EMPTY.ipv6) : AddressSet.fromIntervalSets(AddressSet.EMPTY.ipv4, rest);
+  const literal = AddressSet.fromFamily(family, rest);
   const items = [...names, ...literal.toCidrStrings()];
   if (items.length === 0) return '(none)';
   return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items)`;

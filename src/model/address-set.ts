@@ -54,6 +54,11 @@ export class AddressSet {
     return new AddressSet(ipv4, ipv6);
   }
 
+  /** The addresses of one family's interval set (a packet-set box's `src` or `dst`), the other family empty. */
+  static fromFamily(family: Family, values: IntervalSet): AddressSet {
+    return family === 'ipv4' ? AddressSet.fromIntervalSets(values, AddressSet.EMPTY.ipv6) : AddressSet.fromIntervalSets(AddressSet.EMPTY.ipv4, values);
+  }
+
   /**
    * Parses addresses, CIDRs and ranges (`a-b`) separated by commas and/or whitespace, both families mixed:
    * `"10.0.0.0/8, 192.168.1.1, 2001:db8::/32, 10.1.0.1-10.1.0.9"`.

@@ -667,7 +667,7 @@ function compareScores(a: readonly number[], b: readonly number[]): number {
 
 function formatAddresses(values: IntervalSet, family: Family): string {
   if (values.isFull()) return 'any';
-  const set = family === 'ipv4' ? AddressSet.fromIntervalSets(values, AddressSet.EMPTY.ipv6) : AddressSet.fromIntervalSets(AddressSet.EMPTY.ipv4, values);
+  const set = AddressSet.fromFamily(family, values);
   const cidrs = set.toCidrStrings();
   return cidrs.length <= 4 ? cidrs.join(',') : `${cidrs.slice(0, 3).join(',')},…(${cidrs.length} blocks)`;
 }

@@ -66,10 +66,6 @@ export interface NetfilterModel {
 
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
 
-function addressesOf(values: IntervalSet, family: Family): AddressSet {
-  return family === 'ipv4' ? AddressSet.fromIntervalSets(values, AddressSet.EMPTY.ipv6) : AddressSet.fromIntervalSets(AddressSet.EMPTY.ipv4, values);
-}
-
 function sideLabel(requirement: Requirement, endpoints: readonly Endpoint[], side: 'src' | 'dst'): string {
   const [only] = endpoints;
   return endpoints.length === 1 && only?.kind === 'service-tag' ? only.name : `${requirement.id}.${side}`;
@@ -140,7 +136,7 @@ class Lowering {
     if (values.isFull()) return { kind: 'any' };
     const known = this.#matches.find((entry) => entry.values.domain === values.domain && entry.values.equals(values));
     if (known) return known.match;
-    const cidrs = addressesOf(values, family).toCidrStrings(family);
+    const cidrs = AddressSet.fromFamily(family, values).toCidrStrings(family);
     const match: AddressMatch = cidrs.length === 1 ? { kind: 'prefix', cidr: cidrs[0]! } : { kind: 'set', set: this.setFor(family, cidrs, label) };
     this.#matches.push({ values, match });
     return match;
