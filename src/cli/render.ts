@@ -112,15 +112,17 @@ function artifactsText(artifacts: readonly Artifact[]): string {
 export function runRender(options: RenderOptions, io: CliIo): number {
   if (options.target === undefined) throw usageError('render needs --target');
   const target = getTarget(options.target);
+  // A report file whose format cannot be told is bad input: say so before loading and translating anything.
+  const reportFormat = options.report === undefined ? undefined : reportFormatOf(options.report);
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
   const resolver = expandedResolver(snapshot);
   const translation: Translation = target.translate(requirements, { snapshot, resolver, options: targetOptionsFrom(options) });
   const files: OutputFile[] = options.output === undefined ? [] : outputFiles(translation.artifacts, options.output);
-  if (options.report !== undefined) {
+  if (options.report !== undefined && reportFormat !== undefined) {
     const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
     const report = translationReport({ requirements, snapshot: snapshot.info, translations: [{ target: target.id, translation }], resolver, ...(locations ? { locations } : {}) });
-    files.push({ path: options.report, content: renderReport(report, reportFormatOf(options.report)) });
+    files.push({ path: options.report, content: renderReport(report, reportFormat) });
   }
   if (files.length > 0) writeFilesAtomically(files);
 
