@@ -1,28 +1,43 @@
 /**
- * Exact equivalence of two long first-match rule sets whose matches are expanded service tags, against checking
- * the same pair by evaluating random packets (issue 5). Goals: equivalence of two 2,000-rule sets under 1 s, and
- * at least 100x faster than evaluating 1,000,000 packets on both sides. Evaluation costs the same for every packet
- * (a scan of the rules), so it is timed on a sample and scaled to 1,000,000, which the output says.
- * Also a table of cost against rule count (100, 1k, 10k) and prefix count.
+ * Exact equivalence of two long first-match rule sets whose matches are expanded service tags (issue 22), against
+ * the two ways people check such a pair without tagwall, on the SAME rule sets, with every answer cross-checked:
+ * - Z3 (the `z3-solver` package, FirewallChecker's encoding: each side's verdict is an if-then-else chain over the
+ *   rules, each match a disjunction of intervals on 32-bit addresses and 16-bit ports; sat(A xor B) asks for a
+ *   packet on which they differ). Its answer must agree with tagwall's, and a packet from its model must lie in
+ *   tagwall's exact difference.
+ * - A native sampler (bench/native/sampler.c, gcc -O2) evaluating 1,000,000 packets drawn like the rules' traffic
+ *   (every source subnet of the rules, every port they name including the edited 8080, destinations inside the
+ *   rules' prefixes and outside). The number of packets it finds differing must equal the number of those packets
+ *   inside tagwall's exact difference: the sampler can only confirm part of what the exact answer proves.
+ * Also: cost against rule count (100 … 10k) with the growth exponent, and peak memory of a 10k pair in a fresh
+ * process.
  */
-import { equivalent, evaluate, redundant, shadowed } from '../src/analysis/questions.js';
-import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { equivalent, redundant, shadowed } from '../src/analysis/questions.js';
 import type { Rule, RuleSet } from '../src/analysis/rule-set.js';
-import { buildScenario } from '../src/catalogue/index.js';
 import { AddressSet } from '../src/model/address-set.js';
-import { PacketSet } from '../src/model/packet-set.js';
+import type { IntervalSet } from '../src/model/intervals.js';
+import { PacketSet, type Box } from '../src/model/packet-set.js';
 import type { Packet } from '../src/model/packet.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import { defaultSnapshot, type Snapshot } from '../src/servicetags/index.js';
 import { formatMs, measure, printTimings, type Goal } from './harness.js';
+import { compileNative } from './native/build.js';
+import type { BitVec } from 'z3-solver';
 
 /** A deterministic generator, so every run measures the same rule sets. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
 }
 
-const SUBNETS = ['10.1.0.0/24', '10.1.1.0/24', '10.2.0.0/16', '172.16.0.0/20'].map((cidr) => AddressSet.parse(cidr));
+const SUBNET_CIDRS = ['10.1.0.0/24', '10.1.1.0/24', '10.2.0.0/16', '172.16.0.0/20'];
+const SUBNETS = SUBNET_CIDRS.map((cidr) => AddressSet.parse(cidr));
+const IPV4 = AddressSet.parse('0.0.0.0/0');
 const PORTS = [443, 443, 443, 80, 22, 1433, 5671, 8443, 445];
 
 interface Workload {
@@ -32,22 +47,20 @@ interface Workload {
 }
 
 /**
- * Side A: the catalogue's Public firewall scenario (expanded), then random rules over the big tags: regional
- * Storage, AzureCloud, Sql, EventHub and AzureMonitor tags and a few global ones, from four subnets, mostly
- * allow with some deny. Side B: A with random edits (a port changed, a rule dropped, two rules swapped).
+ * Side A: random rules over the big tags: regional Storage, AzureCloud, Sql, EventHub and AzureMonitor tags and a
+ * few global ones, from four subnets, mostly allow with some deny (IPv4 TCP only, so that Z3 and the C sampler
+ * read the very same rules: host names and IPv6 have no place in their encodings). Side B: A with random edits (a port changed to 8080, a rule dropped, two rules swapped).
  */
 export function workload(snapshot: Snapshot, rules: number, seed: number): Workload {
-  const resolver = expandedResolver(snapshot);
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const tags = snapshot.names().filter((name) => /^(Storage|AzureCloud|Sql|EventHub|AzureMonitor)\.[A-Za-z0-9]+$/.test(name));
   const big = ['Storage', 'AzureCloud.westus', 'AzureCloud.eastus', 'AzureMonitor', 'AzureActiveDirectory'];
-  const scenario = requirementsRuleSet(buildScenario('firewall-outbound', { region: 'westus', cloud: 'Public' }, snapshot).requirements, resolver);
   let prefixes = 0;
-  const made: Rule[] = [...scenario.rules];
+  const made: Rule[] = [];
   while (made.length < rules) {
     const tag = next() < 0.05 ? pick(big) : pick(tags);
-    const dst = snapshot.addresses(tag);
+    const dst = snapshot.addresses(tag).intersection(IPV4);
     prefixes += dst.toCidrs().length;
     made.push({
       id: `r${made.length}`,
@@ -68,59 +81,263 @@ export function workload(snapshot: Snapshot, rules: number, seed: number): Workl
   return { a, b: { ...a, name: `b-${rules}`, rules: edited }, prefixes };
 }
 
-/** Random outbound packets like the rules' traffic: from the subnets, to addresses in and out of the tags. */
-function packets(count: number, seed: number): Packet[] {
-  const next = random(seed);
-  return Array.from({ length: count }, () => ({
-    direction: 'out' as const,
-    protocol: next() < 0.9 ? 6 : 17,
-    src: `10.${1 + Math.floor(next() * 2)}.${Math.floor(next() * 2)}.${Math.floor(next() * 256)}`,
-    dst: `${[13, 20, 40, 52, 104][Math.floor(next() * 5)]}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}`,
-    srcPort: 49152,
-    dstPort: PORTS[Math.floor(next() * PORTS.length)]!,
-  }));
+// ─── the rule sets as plain intervals (IPv4, outbound; what the workload contains) ───────────────────────────────
+
+type Ranges = ReadonlyArray<readonly [number, number]>;
+interface FlatBox {
+  readonly protocols: Ranges;
+  readonly src: Ranges;
+  readonly dst: Ranges;
+  readonly srcPorts: Ranges;
+  readonly dstPorts: Ranges;
+}
+interface FlatRule {
+  readonly allow: boolean;
+  readonly boxes: readonly FlatBox[];
 }
 
-function evaluateAll(a: RuleSet, b: RuleSet, sample: readonly Packet[]): number {
-  let differing = 0;
-  for (const packet of sample) if (evaluate(a, packet).action !== evaluate(b, packet).action) differing++;
-  return differing;
+function ranges(set: IntervalSet): Ranges {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < set.bounds.length; i += 2) out.push([set.bounds[i]!, set.bounds[i + 1]!]);
+  return out;
+}
+
+function flatBoxes(match: PacketSet): FlatBox[] {
+  const boxes = (match as unknown as { boxes: readonly Box[] }).boxes;
+  return boxes.map((box) => {
+    if (box.family !== 'ipv4' || box.portClass !== 'ports') throw new Error('the bench workload is IPv4 TCP/UDP only');
+    return { protocols: ranges(box.protocols.intervals), src: ranges(box.src), dst: ranges(box.dst), srcPorts: ranges(box.srcPorts), dstPorts: ranges(box.dstPorts) };
+  });
+}
+
+function flatten(set: RuleSet): FlatRule[] {
+  return set.rules.map((rule) => ({ allow: rule.action === 'allow', boxes: flatBoxes(rule.match) }));
+}
+
+function rulesFile(set: RuleSet): string {
+  const lines = [`rules ${set.rules.length} default ${set.defaultAction === 'allow' ? 1 : 0}`];
+  for (const rule of flatten(set)) {
+    lines.push(`rule ${rule.allow ? 1 : 0} ${rule.boxes.length}`);
+    for (const box of rule.boxes) for (const dim of [box.protocols, box.src, box.dst, box.srcPorts, box.dstPorts]) lines.push(`${dim.length} ${dim.map(([lo, hi]) => `${lo} ${hi}`).join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// ─── packets like the rules' traffic ─────────────────────────────────────────────────────────────────────────────
+
+/** [protocol, src, dst, sport, dport] as numbers, drawn from what the rules name, and some from outside it. */
+function packets(set: RuleSet, count: number, seed: number): Uint32Array {
+  const next = random(seed);
+  const destinations = flatten(set).flatMap((rule) => rule.boxes.flatMap((box) => box.dst));
+  const sources = SUBNETS.map((subnet) => ranges(subnet.of('ipv4'))[0]!);
+  const ports = [...new Set([...PORTS, 8080, 53, 123])];
+  const inRange = ([lo, hi]: readonly [number, number]): number => (lo + Math.floor(next() * (hi - lo + 1))) >>> 0;
+  const out = new Uint32Array(count * 5);
+  for (let i = 0; i < count; i++) {
+    out[5 * i] = next() < 0.9 ? 6 : 17;
+    out[5 * i + 1] = next() < 0.95 ? inRange(sources[Math.floor(next() * sources.length)]!) : Math.floor(next() * 2 ** 32) >>> 0;
+    out[5 * i + 2] = next() < 0.85 ? inRange(destinations[Math.floor(next() * destinations.length)]!) : Math.floor(next() * 2 ** 32) >>> 0;
+    out[5 * i + 3] = next() < 0.9 ? 49152 : 1024 + Math.floor(next() * 64512);
+    out[5 * i + 4] = ports[Math.floor(next() * ports.length)]!;
+  }
+  return out;
+}
+
+function ipv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+function packetAt(sample: Uint32Array, i: number): Packet {
+  return { direction: 'out', protocol: sample[5 * i]!, src: ipv4(sample[5 * i + 1]!), dst: ipv4(sample[5 * i + 2]!), srcPort: sample[5 * i + 3]!, dstPort: sample[5 * i + 4]! };
+}
+
+/** How many sampled packets tagwall's exact difference contains: what a perfect sampler must report. */
+function expectedDiffering(difference: PacketSet, sample: Uint32Array): number {
+  let count = 0;
+  for (let i = 0; i < sample.length / 5; i++) if (difference.has(packetAt(sample, i))) count++;
+  return count;
+}
+
+interface SamplerRun {
+  readonly differing: number;
+  readonly loopMs: number;
+  readonly processMs: number;
+}
+
+function runSampler(binary: string, dir: string): SamplerRun {
+  const t0 = performance.now();
+  const child = spawnSync(binary, [join(dir, 'a.rules'), join(dir, 'b.rules'), join(dir, 'packets.bin')], { encoding: 'utf8' });
+  const processMs = performance.now() - t0;
+  const match = /differing (\d+) packets \d+ ms ([\d.]+)/.exec(child.stdout);
+  if (child.status !== 0 || !match) throw new Error(`sampler failed (${child.status}): ${child.stderr}`);
+  return { differing: Number(match[1]), loopMs: Number(match[2]), processMs };
+}
+
+// ─── Z3 ───────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+type Z3Api = Awaited<ReturnType<typeof import('z3-solver').init>>;
+type Bv = BitVec<number, 'bench'>;
+
+interface Z3Run {
+  readonly differ: boolean;
+  readonly witness?: Packet;
+  readonly buildMs: number;
+  readonly solveMs: number;
+}
+
+async function loadZ3(): Promise<Z3Api | undefined> {
+  try {
+    const { init } = await import('z3-solver');
+    return await init();
+  } catch (error) {
+    console.log(`  (Z3 not available: ${(error as Error).message})`);
+    return undefined;
+  }
+}
+
+async function z3Equivalence(api: Z3Api, a: RuleSet, b: RuleSet): Promise<Z3Run> {
+  const Z3 = api.Context('bench');
+  const t0 = performance.now();
+  const vars = {
+    protocol: Z3.BitVec.const('protocol', 8) as Bv,
+    src: Z3.BitVec.const('src', 32) as Bv,
+    dst: Z3.BitVec.const('dst', 32) as Bv,
+    srcPort: Z3.BitVec.const('srcPort', 16) as Bv,
+    dstPort: Z3.BitVec.const('dstPort', 16) as Bv,
+  };
+  const within = (v: Bv, set: Ranges) => {
+    const val = (n: number) => Z3.BitVec.val(n, v.size()) as Bv;
+    const terms = set.map(([lo, hi]) => (lo === hi ? v.eq(val(lo)) : Z3.And(v.uge(val(lo)), v.ule(val(hi)))));
+    return terms.length === 1 ? terms[0]! : Z3.Or(...terms);
+  };
+  const verdict = (set: RuleSet) => {
+    let acc = Z3.Bool.val(set.defaultAction === 'allow');
+    const flat = flatten(set);
+    for (let r = flat.length - 1; r >= 0; r--) {
+      const rule = flat[r]!;
+      const match = Z3.Or(
+        ...rule.boxes.map((box) =>
+          Z3.And(within(vars.protocol, box.protocols), within(vars.src, box.src), within(vars.dst, box.dst), within(vars.srcPort, box.srcPorts), within(vars.dstPort, box.dstPorts)),
+        ),
+      );
+      acc = Z3.If(match, Z3.Bool.val(rule.allow), acc);
+    }
+    return acc;
+  };
+  const solver = new Z3.Solver();
+  solver.add(Z3.Xor(verdict(a), verdict(b)));
+  const t1 = performance.now();
+  const result = await solver.check();
+  const t2 = performance.now();
+  if (result !== 'sat') return { differ: false, buildMs: t1 - t0, solveMs: t2 - t1 };
+  const model = solver.model();
+  const value = (v: Bv) => {
+    const evaluated = model.eval(v, true);
+    if (!Z3.isBitVecVal(evaluated)) throw new Error(`Z3 gave no value for ${v.toString()}`);
+    return Number(evaluated.value());
+  };
+  const witness: Packet = {
+    direction: 'out',
+    protocol: value(vars.protocol),
+    src: ipv4(value(vars.src)),
+    dst: ipv4(value(vars.dst)),
+    srcPort: value(vars.srcPort),
+    dstPort: value(vars.dstPort),
+  };
+  return { differ: true, witness, buildMs: t1 - t0, solveMs: t2 - t1 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Peak memory and time of one equivalence in a fresh process (the snapshot's own cost measured apart). */
+function childRun(rules: number): { ms: number; peakMb: number; baseMb: number } {
+  const script = fileURLToPath(new URL('./equivalence-child.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script, String(rules)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`equivalence child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakMb: number; baseMb: number };
 }
 
 export async function run(): Promise<Goal[]> {
   const snapshot = defaultSnapshot('Public');
-  const { a, b, prefixes } = workload(snapshot, 2000, 1);
+  const goals: Goal[] = [];
+  const api = await loadZ3();
+  const sampler = compileNative('sampler');
+
+  // ── the 1k pair: tagwall against Z3 and the sampler, every answer checked ──
+  const { a, b, prefixes } = workload(snapshot, 1000, 1);
   const answer = equivalent(a, b);
-  console.log(`2,000 rules per side, ${prefixes} prefixes in the random rules; equivalent: ${answer.equivalent}`);
-  const SAMPLE = 2000;
-  const sample = packets(SAMPLE, 2);
-  const timings = measure(
-    [
-      { name: 'equivalent (exact)', run: () => equivalent(a, b).equivalent },
-      { name: `evaluate ${SAMPLE} packets x 2 sides`, run: () => evaluateAll(a, b, sample) },
-    ],
-    { runs: 5, warmup: 1 },
-  );
-  printTimings('Equivalence of two 2,000-rule sets', timings, 'equivalent (exact)');
-  const exact = timings[0]!.median;
-  const perMillion = (timings[1]!.median / SAMPLE) * 1_000_000;
-  console.log(`  evaluating 1,000,000 packets (scaled from ${SAMPLE}): ${formatMs(perMillion)} ms; ratio ${(perMillion / exact).toFixed(0)}x`);
+  const difference = answer.equivalent ? PacketSet.EMPTY : answer.onlyLeft.union(answer.onlyRight);
+  console.log(`1,000 rules per side, ${prefixes} prefixes in the random rules; equivalent: ${answer.equivalent}`);
+  const [exact] = measure([{ name: 'tagwall equivalent (exact)', run: () => equivalent(a, b).equivalent }], { runs: 7, warmup: 1 });
+  const rows = [exact!];
 
-  // The per-rule questions walk the list like equivalence does (filterLineReachability in Batfish terms).
-  const lines = measure([{ name: 'shadowed + redundant, side A', run: () => shadowed(a).length + redundant(a).length }], { runs: 3, warmup: 1 });
-  printTimings('Shadowed and redundant rules of one 2,000-rule set', lines, 'shadowed + redundant, side A');
-
-  console.log('\nCost against rule count (one run each, expanded tags)');
-  console.log('  rules   prefixes   difference boxes   equivalent ms');
-  for (const count of [100, 1000, 10000]) {
-    const pair = workload(snapshot, count, 3);
-    const t0 = performance.now();
-    const result = equivalent(pair.a, pair.b);
-    const ms = performance.now() - t0;
-    console.log(`  ${String(count).padStart(5)}   ${String(pair.prefixes).padStart(8)}   ${String(result.equivalent ? 0 : result.onlyLeft.boxes.length + result.onlyRight.boxes.length).padStart(16)}   ${formatMs(ms).padStart(13)}`);
+  if (api) {
+    const runs: Z3Run[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await z3Equivalence(api, a, b));
+    const z3 = runs[0]!;
+    if (z3.differ === answer.equivalent) throw new Error(`Z3 says ${z3.differ ? 'different' : 'equivalent'}, tagwall the opposite`);
+    if (z3.witness && !difference.has(z3.witness)) throw new Error(`Z3's witness is not in tagwall's difference: ${JSON.stringify(z3.witness)}`);
+    const total = median(runs.map((r) => r.buildMs + r.solveMs));
+    const solve = median(runs.map((r) => r.solveMs));
+    rows.push({ name: 'Z3 build + solve', median: total, p10: total, p90: total, runs: runs.length });
+    rows.push({ name: 'Z3 solve only', median: solve, p10: solve, p90: solve, runs: runs.length });
+    console.log(`  Z3 agrees (${z3.differ ? `sat; its packet ${JSON.stringify(z3.witness)} is in tagwall's difference` : 'unsat'})`);
+    goals.push({ name: 'equivalent vs Z3 on the 1k pair (build + solve)', measured: total / exact!.median, target: 30, kind: 'min', unit: 'x' });
   }
-  return [
-    { name: 'equivalent, two 2,000-rule sets', measured: exact, target: 1000, kind: 'max', unit: ' ms' },
-    { name: 'equivalent vs evaluating 1,000,000 packets', measured: perMillion / exact, target: 100, kind: 'min', unit: 'x' },
-  ];
+
+  if (sampler) {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-bench-'));
+    try {
+      const COUNT = 1_000_000;
+      const sample = packets(a, COUNT, 2);
+      writeFileSync(join(dir, 'a.rules'), rulesFile(a));
+      writeFileSync(join(dir, 'b.rules'), rulesFile(b));
+      writeFileSync(join(dir, 'packets.bin'), sample);
+      const expected = expectedDiffering(difference, sample);
+      const samples = Array.from({ length: 5 }, () => runSampler(sampler, dir));
+      if (samples.some((s) => s.differing !== expected)) throw new Error(`sampler found ${samples[0]!.differing} differing packets, tagwall's exact difference holds ${expected} of them`);
+      const loop = median(samples.map((s) => s.loopMs));
+      const whole = median(samples.map((s) => s.processMs));
+      rows.push({ name: 'C sampler, 1M packets (loop)', median: loop, p10: loop, p90: loop, runs: samples.length });
+      rows.push({ name: 'C sampler, 1M packets (process)', median: whole, p10: whole, p90: whole, runs: samples.length });
+      console.log(`  sampler agrees: ${expected} of 1,000,000 packets differ (and tagwall proves the rest cannot)`);
+      goals.push({ name: 'equivalent vs a C sampler of 1,000,000 packets (loop only)', measured: loop / exact!.median, target: 1, kind: 'min', unit: 'x' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  printTimings('Equivalence of two 1,000-rule sets', rows, 'tagwall equivalent (exact)');
+
+  const lines = measure([{ name: 'shadowed + redundant, side A', run: () => shadowed(a).length + redundant(a).length }], { runs: 3, warmup: 1 });
+  printTimings('Shadowed and redundant rules of one 1,000-rule set', lines, 'shadowed + redundant, side A');
+
+  // ── growth ──
+  console.log('\nCost against rule count (median of 3, expanded tags)');
+  console.log('  rules   prefixes   difference boxes   equivalent ms');
+  const times = new Map<number, number>();
+  for (const count of [100, 1000, 3000, 10000]) {
+    const pair = workload(snapshot, count, 3);
+    let result = equivalent(pair.a, pair.b);
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      result = equivalent(pair.a, pair.b);
+      runs.push(performance.now() - t0);
+    }
+    times.set(count, median(runs));
+    console.log(`  ${String(count).padStart(5)}   ${String(pair.prefixes).padStart(8)}   ${String(result.equivalent ? 0 : result.onlyLeft.boxes.length + result.onlyRight.boxes.length).padStart(16)}   ${formatMs(median(runs)).padStart(13)}`);
+  }
+  const exponent = Math.log(times.get(10000)! / times.get(1000)!) / Math.log(10);
+  console.log(`  growth exponent 1k -> 10k: ${exponent.toFixed(2)}`);
+  const child = childRun(10000);
+  console.log(`  10k pair in a fresh process: ${formatMs(child.ms)} ms, peak RSS ${child.peakMb.toFixed(0)} MB (${child.baseMb.toFixed(0)} MB before the rule sets were built)`);
+  goals.push(
+    { name: 'equivalent, two 10k-rule sets', measured: times.get(10000)!, target: 1000, kind: 'max', unit: ' ms' },
+    { name: 'equivalent growth exponent 1k -> 10k', measured: exponent, target: 1.1, kind: 'max', unit: '' },
+    { name: 'equivalent 10k pair, peak memory above the loaded snapshot', measured: child.peakMb - child.baseMb, target: 150, kind: 'max', unit: ' MB' },
+  );
+  return goals;
 }
