@@ -264,12 +264,14 @@ export function lowerRequirements(
   const lowering = new Lowering(target, codePrefix, options);
   for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
   // Law 2 made exact: a diagnostic loses only what no rule (of another requirement) allows after all.
-  let produced: PacketSet | undefined;
+  // The rules' boxes are subtracted one by one rather than unioned first: a union of n rules compacts n times
+  // (quadratic: 10 s for 1,000 requirements), while the lost sets are a few boxes each.
+  let produced: readonly Box[] | undefined;
   const diagnostics = lowering.diagnostics.map((diagnostic): Diagnostic => {
     if (!diagnostic.lost) return diagnostic;
-    produced ??= lowering.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);
+    produced ??= lowering.rules.flatMap((rule) => loweredPackets(rule).boxes);
     const { lost, ...rest } = diagnostic;
-    const exact = lost.difference(produced);
+    const exact = lost.withoutBoxes(produced);
     return exact.isEmpty() ? rest : { ...rest, lost: exact };
   });
   return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, diagnostics };
