@@ -33,12 +33,44 @@ export interface AddressParseOptions {
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
 export class AddressSet {
-  readonly ipv4: IntervalSet;
-  readonly ipv6: IntervalSet;
+  private v4: IntervalSet | undefined;
+  private v6: IntervalSet | undefined;
+  /**
+   * A union not computed yet: the sets it joins. Callers build sets one endpoint, prefix or member at a time
+   * (`set = set.union(next)`), and each eager union copies the whole accumulated set, so n of them cost n²
+   * (10,000 CIDRs in one requirement: 12-25 s in every target). Deferred, the n parts are merged in one sort when
+   * the set is first read, and the parts are dropped.
+   */
+  private parts: readonly AddressSet[] | undefined;
 
-  private constructor(ipv4: IntervalSet, ipv6: IntervalSet) {
-    this.ipv4 = ipv4;
-    this.ipv6 = ipv6;
+  private constructor(ipv4: IntervalSet | undefined, ipv6: IntervalSet | undefined, parts?: readonly AddressSet[]) {
+    this.v4 = ipv4;
+    this.v6 = ipv6;
+    this.parts = parts;
+  }
+
+  get ipv4(): IntervalSet {
+    if (this.v4 === undefined) this.settle();
+    return this.v4!;
+  }
+
+  get ipv6(): IntervalSet {
+    if (this.v6 === undefined) this.settle();
+    return this.v6!;
+  }
+
+  /** Computes a deferred union: every settled set under it, merged per family in one sort (no recursion). */
+  private settle(): void {
+    const leaves: AddressSet[] = [];
+    const pending = [...this.parts!];
+    while (pending.length > 0) {
+      const set = pending.pop()!;
+      if (set.v4 === undefined) pending.push(...set.parts!);
+      else leaves.push(set);
+    }
+    this.v4 = IntervalSet.unionMany(IPV4, leaves.map((leaf) => leaf.v4!));
+    this.v6 = IntervalSet.unionMany(IPV6, leaves.map((leaf) => leaf.v6!));
+    this.parts = undefined;
   }
 
   static readonly EMPTY: AddressSet = new AddressSet(IntervalSet.empty(IPV4), IntervalSet.empty(IPV6));
@@ -131,7 +163,11 @@ export class AddressSet {
   }
 
   union(other: AddressSet): AddressSet {
-    return new AddressSet(this.ipv4.union(other.ipv4), this.ipv6.union(other.ipv6));
+    // Small settled sets are joined at once: deferring them would only add bookkeeping.
+    if (this.v4 && this.v6 && other.v4 && other.v6 && this.v4.intervalCount + this.v6.intervalCount + other.v4.intervalCount + other.v6.intervalCount <= 64) {
+      return new AddressSet(this.v4.union(other.v4), this.v6.union(other.v6));
+    }
+    return new AddressSet(undefined, undefined, [this, other]);
   }
 
   intersection(other: AddressSet): AddressSet {
