@@ -15,7 +15,7 @@ import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, type ModeChoice, type Operand } from './operands.js';
-import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
@@ -65,7 +65,7 @@ function reportFormat(options: AnalysisOptions): ReportFormat | undefined {
 }
 
 function addAnalysisOptions(command: Command): Command {
-  return addComparisonOptions(addScenarioParameterOptions(command));
+  return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)));
 }
 
 export function registerAnalysisCommands(program: Command, { io, setExitCode }: CommandContext): void {
@@ -128,7 +128,7 @@ function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot
 function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
   const snapshot = selectSnapshot(options);
   const extra = companions(options);
-  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, ...(extra ? { companions: extra } : {}) };
+  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options), ...(extra ? { companions: extra } : {}) };
   return finish(texts.map((text) => classifyOperand(text, operandOptions)), options, snapshot);
 }
 

@@ -8,7 +8,7 @@
 import { expandedResolver, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
 import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
-import { isScenarioOperand, loadRequirementOperand, type ScenarioInput } from '../catalogue/index.js';
+import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { RequirementSet } from '../model/requirement.js';
@@ -26,6 +26,8 @@ export interface OperandOptions {
   readonly snapshot: Snapshot;
   /** `--ipsets FILE` and the like, handed to target parsers as companions. */
   readonly companions?: ConfigInput['companions'];
+  /** How requirement files are read (`--hosts`). */
+  readonly read?: RequirementReadOptions;
 }
 
 /** A config file as a target parser takes it, with its companions (`--ipsets`). */
@@ -46,7 +48,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const content = readInputFile(text).toString('utf8');
   const target = detectTarget(content);
   if (target) return { kind: 'config', text, target, input: { content, file: text, ...(options.companions ? { companions: options.companions } : {}) } };
-  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot) };
+  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
 }
 
 function fileExists(path: string): boolean {
