@@ -5,13 +5,14 @@
  * expanded through the snapshot when either side is a target that carries addresses only, or on `--expand`;
  * symbolic (tags as atoms) otherwise.
  */
-import { expandedResolver, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
+import { expandedResolver, SYMBOLIC_ATOM_SPACE, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
 import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
 import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
-import type { AddressSet } from '../model/address-set.js';
-import type { RequirementSet } from '../model/requirement.js';
+import { AddressSet } from '../model/address-set.js';
+import type { IntervalSet } from '../model/intervals.js';
+import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { detectTarget, getTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
@@ -72,6 +73,48 @@ export function chooseMode(operands: readonly Operand[], expand: boolean): ModeC
   const expandedTarget = operands.find((operand) => operand.kind === 'config' && operand.target.analysisMode === 'expanded');
   if (expandedTarget && expandedTarget.kind === 'config') return { mode: 'expanded', reason: `${expandedTarget.target.id} carries addresses only` };
   return { mode: 'symbolic', reason: 'service tags compared by name' };
+}
+
+/** Tags that are literal addresses in both modes, so writing them as prefixes changes nothing. */
+const VIRTUAL_TAGS = new Set(['virtualnetwork', 'internet', 'azureloadbalancer']);
+
+/**
+ * The literal addresses a symbolic rule set names: each side of each box, outside the atom space, except a side
+ * that covers the whole atom space (`any`, `Internet`), which symbolic mode already reads as covering every tag.
+ */
+function literalAddresses(ruleSet: RuleSet): AddressSet {
+  let literal = AddressSet.EMPTY;
+  for (const rule of ruleSet.rules) {
+    for (const box of rule.match.boxes) {
+      const atoms = SYMBOLIC_ATOM_SPACE.of(box.family);
+      for (const side of [box.src, box.dst] as IntervalSet[]) {
+        if (atoms.isSubsetOf(side)) continue;
+        literal = literal.union(AddressSet.fromFamily(box.family, side.difference(atoms)));
+      }
+    }
+  }
+  return literal;
+}
+
+/**
+ * Where symbolic analysis would be blind: a config that writes as prefixes a published tag the requirements name
+ * (Azure Firewall expands source tags, an NSG writes the prefixes of tags its resource does not accept). Compared
+ * by name, those prefixes would be unrelated to the tag: the requirement missing and the prefixes extra, for a
+ * translation that is exact. Returns the config and the tags, or undefined when symbolic analysis sees it all.
+ */
+export function tagsWrittenAsPrefixes(operands: readonly Operand[], ruleSets: readonly RuleSet[], snapshot: Snapshot): { readonly operand: string; readonly tags: readonly string[] } | undefined {
+  const named = operands.flatMap((operand) => (operand.kind === 'requirements' ? operand.requirements.requirements.flatMap(serviceTagsOf) : []));
+  const tags = [...new Set(named)].filter((name) => !VIRTUAL_TAGS.has(name.toLowerCase()));
+  if (tags.length === 0) return undefined;
+  const expand = expandedResolver(snapshot);
+  for (const [index, operand] of operands.entries()) {
+    if (operand.kind !== 'config') continue;
+    const literal = literalAddresses(ruleSets[index]!);
+    if (literal.isEmpty()) continue;
+    const written = tags.filter((tag) => expand.serviceTag(tag).overlaps(literal));
+    if (written.length > 0) return { operand: operand.text, tags: written };
+  }
+  return undefined;
 }
 
 export function resolverFor(mode: AnalysisMode, snapshot: Snapshot, virtualNetwork?: AddressSet): AddressResolver {

@@ -96,7 +96,7 @@ export function translateRouteTable(requirements: RequirementSet, context: Trans
  * What a route table is meant to cover, the yardstick of its contract test: inbound packets (any protocol) from the
  * published tags and prefixes that inbound requirements name as sources.
  */
-export function routedPackets(requirements: RequirementSet, context: TranslateContext): PacketSet {
+export function routedPackets(requirements: RequirementSet, context: Pick<TranslateContext, 'resolver'>): PacketSet {
   let set = PacketSet.EMPTY;
   for (const requirement of requirements.requirements) {
     if (requirement.direction !== 'in' || requirement.sources.some((endpoint) => endpoint.kind === 'any')) continue;
