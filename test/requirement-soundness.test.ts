@@ -9,6 +9,9 @@
  * against was in that function (a host-name source or a mixed list read as every address), so it cannot be its
  * own judge.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
@@ -23,6 +26,7 @@ import type { Endpoint, Requirement, RequirementSet } from '../src/model/require
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { allTargets } from '../src/targets/registry.js';
 import type { TranslateContext } from '../src/targets/target.js';
+import { tagwall } from './support/cli.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
@@ -190,4 +194,32 @@ describe('requirements mean exactly what they say, on every target', () => {
       expect(rendered).toBeGreaterThan(20);
     });
   }
+});
+
+describe('the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-host-source-'));
+  const requirements = join(dir, 'admin.yaml');
+  const hosts = join(dir, 'hosts');
+  writeFileSync(
+    requirements,
+    'requirements:\n  - id: ssh\n    direction: inbound\n    protocol: tcp\n    ports: 22\n    source: [192.0.2.10/32, bastion.contoso.com]\n    destination: 10.1.0.4\n',
+  );
+  writeFileSync(hosts, '# bastion hosts\n198.51.100.9 bastion.contoso.com\n');
+
+  it('refuses a host-name source with exit 2 and file:line:col, and renders exactly with --hosts', () => {
+    const refused = tagwall('render', '--target', 'nftables', '--requirements', requirements);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`${requirements}:6:29: $.requirements[0].source[1]: ssh: source 'bastion.contoso.com' is a host name`);
+    const rendered = tagwall('render', '--target', 'nftables', '--requirements', requirements, '--hosts', hosts);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toContain('192.0.2.10/32, 198.51.100.9/32');
+    expect(rendered.stdout).toMatch(/ip saddr @tw4_ssh\.src ip daddr 10\.1\.0\.4\/32 tcp dport 22 accept/);
+    const file = join(dir, 'tagwall.nft');
+    writeFileSync(file, rendered.stdout);
+    const check = tagwall('check', '--target', 'nftables', '--config', file, '--requirements', requirements, '--hosts', hosts);
+    expect(check.code, check.stdout).toBe(0);
+    const outsider = tagwall('eval', `nftables:${file}`, '--packet', 'in tcp 198.18.7.7:50000 -> 10.1.0.4:22');
+    expect(outsider.stdout).toContain(': deny by');
+  });
 });
