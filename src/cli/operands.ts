@@ -10,7 +10,7 @@ import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
 import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
-import { AddressSet } from '../model/address-set.js';
+import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
@@ -79,21 +79,19 @@ export function chooseMode(operands: readonly Operand[], expand: boolean): ModeC
 const VIRTUAL_TAGS = new Set(['virtualnetwork', 'internet', 'azureloadbalancer']);
 
 /**
- * The literal addresses a symbolic rule set names: each side of each box, outside the atom space, except a side
- * that covers the whole atom space (`any`, `Internet`), which symbolic mode already reads as covering every tag.
+ * The literal address sets a symbolic rule set names, one per side of each box, outside the atom space; a side that
+ * covers the whole atom space (`any`, `Internet`) is left out, since symbolic mode already reads it as covering
+ * every tag.
  */
-function literalAddresses(ruleSet: RuleSet): AddressSet {
-  let literal = AddressSet.EMPTY;
+function* literalSides(ruleSet: RuleSet): Generator<{ readonly family: 'ipv4' | 'ipv6'; readonly addresses: IntervalSet }> {
   for (const rule of ruleSet.rules) {
     for (const box of rule.match.boxes) {
       const atoms = SYMBOLIC_ATOM_SPACE.of(box.family);
-      for (const side of [box.src, box.dst] as IntervalSet[]) {
-        if (atoms.isSubsetOf(side)) continue;
-        literal = literal.union(AddressSet.fromFamily(box.family, side.difference(atoms)));
+      for (const side of [box.src, box.dst]) {
+        if (!atoms.isSubsetOf(side)) yield { family: box.family, addresses: side.difference(atoms) };
       }
     }
   }
-  return literal;
 }
 
 /**
@@ -107,12 +105,14 @@ export function tagsWrittenAsPrefixes(operands: readonly Operand[], ruleSets: re
   const tags = [...new Set(named)].filter((name) => !VIRTUAL_TAGS.has(name.toLowerCase()));
   if (tags.length === 0) return undefined;
   const expand = expandedResolver(snapshot);
+  const prefixes = tags.map((tag) => ({ tag, addresses: expand.serviceTag(tag) }));
   for (const [index, operand] of operands.entries()) {
     if (operand.kind !== 'config') continue;
-    const literal = literalAddresses(ruleSets[index]!);
-    if (literal.isEmpty()) continue;
-    const written = tags.filter((tag) => expand.serviceTag(tag).overlaps(literal));
-    if (written.length > 0) return { operand: operand.text, tags: written };
+    const written = new Set<string>();
+    for (const side of literalSides(ruleSets[index]!)) {
+      for (const { tag, addresses } of prefixes) if (!written.has(tag) && addresses.of(side.family).overlaps(side.addresses)) written.add(tag);
+    }
+    if (written.size > 0) return { operand: operand.text, tags: tags.filter((tag) => written.has(tag)) };
   }
   return undefined;
 }
