@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'TW_UNKNOWN_OPTION'
   | 'TW_INVALID_OPTION'
   | 'TW_NO_REGIONAL_TAG'
+  | 'TW_HOST_SOURCE'
+  | 'TW_CONTRADICTORY_REQUIREMENT'
   // analysis and targets
   | 'TW_INVALID_OPERAND'
   | 'TW_UNKNOWN_TARGET'

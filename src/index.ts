@@ -47,6 +47,13 @@ export {
   type Requirement,
   type RequirementSet,
 } from './model/requirement.js';
+export {
+  assertMeaningfulRequirement,
+  assertMeaningfulRequirements,
+  requirementProblem,
+  type RequirementField,
+  type RequirementProblem,
+} from './model/requirement-check.js';
 export * from './catalogue/index.js';
 export {
   contains,

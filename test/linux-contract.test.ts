@@ -14,6 +14,7 @@ import { AddressSet } from '../src/model/address-set.js';
 import { parseHostPattern } from '../src/model/hostnames.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
+import { requirementProblem } from '../src/model/requirement-check.js';
 import { defaultSnapshot, type Cloud } from '../src/servicetags/snapshot.js';
 import { iptablesTarget } from '../src/targets/iptables/index.js';
 import { nftablesTarget } from '../src/targets/nftables/index.js';
@@ -104,7 +105,10 @@ const requirement = (id: string): fc.Arbitrary<Requirement> =>
         conditions: [],
         provenance: [],
       };
-    });
+    })
+    // Host-name sources, ports on ICMP/GRE and IPv4-only sources to IPv6-only destinations are refused before any
+    // translation (src/model/requirement-check.ts; test/requirement-soundness.test.ts covers them).
+    .filter((drawn) => requirementProblem(drawn) === undefined);
 
 const requirementSet: fc.Arbitrary<RequirementSet> = fc
   .integer({ min: 0, max: 4 })

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { defaultSnapshot } from '../servicetags/index.js';
 import { expectTagwallError } from '../servicetags/test-fixtures.js';
-import { expandedResolver, SYMBOLIC_ATOM_SPACE, symbolicResolver } from './resolve.js';
+import { parseEndpoint } from '../catalogue/endpoints.js';
+import { isTagwallError } from '../errors.js';
+import { parsePacket } from '../model/packet.js';
+import { PortSet, ProtocolSet } from '../model/ports.js';
+import type { Requirement } from '../model/requirement.js';
+import { expandedResolver, requirementPackets, requirementsRuleSet, SYMBOLIC_ATOM_SPACE, symbolicResolver } from './resolve.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = symbolicResolver(snapshot);
@@ -68,5 +73,56 @@ describe('symbolicResolver', () => {
     expect(resolver.label(storageButWest.ipv4, 'ipv4')).toBe('Storage except Storage.WestUS');
     const twoRegions = resolver.serviceTag('Storage.WestUS').union(resolver.serviceTag('Storage.EastUS'));
     expect(resolver.label(twoRegions.ipv6, 'ipv6')).toBe('Storage.EastUS, Storage.WestUS');
+  });
+});
+
+describe('requirementPackets: a requirement means exactly what it says', () => {
+  const expanded = expandedResolver(snapshot);
+  const make = (fields: Partial<Requirement> & { source?: string[]; destination?: string[] }): Requirement => ({
+    id: 'r',
+    direction: 'out',
+    protocols: ProtocolSet.parse('tcp'),
+    ports: PortSet.parse('8443'),
+    sources: (fields.source ?? ['any']).map((text) => parseEndpoint(text)),
+    destinations: (fields.destination ?? ['any']).map((text) => parseEndpoint(text)),
+    purpose: '',
+    conditions: [],
+    provenance: [],
+    ...fields,
+  });
+  const allows = (requirement: Requirement, packet: string): boolean => requirementPackets(requirement, expanded).has(parsePacket(packet));
+
+  it('keeps both parts of a destination list mixing a CIDR and a host name, and nothing else', () => {
+    const mixed = make({ source: ['10.1.0.4'], destination: ['10.0.0.0/8', 'pypi.org'] });
+    expect(allows(mixed, 'out tcp 10.1.0.4:50000 -> 10.9.9.9:8443')).toBe(true);
+    expect(allows(mixed, 'out tcp 10.1.0.4:50000 -> 10.9.9.9:8443 host=example.com')).toBe(true);
+    expect(allows(mixed, 'out tcp 10.1.0.4:50000 -> 151.101.0.223:8443 host=pypi.org')).toBe(true);
+    // The bug: the whole list read as every address for every name.
+    expect(allows(mixed, 'out tcp 10.1.0.4:50000 -> 198.18.7.7:8443')).toBe(false);
+    expect(allows(mixed, 'out tcp 10.1.0.4:50000 -> 198.18.7.7:8443 host=example.com')).toBe(false);
+    const withUrl = make({ destination: ['Storage.WestUS', 'github.com/Azure/*', 'pypi.org'] });
+    expect(allows(withUrl, 'out tcp 10.0.0.1:50000 -> 198.18.7.7:8443 host=github.com path=/Azure/x')).toBe(true);
+    expect(allows(withUrl, 'out tcp 10.0.0.1:50000 -> 198.18.7.7:8443 host=github.com path=/other')).toBe(false);
+    expect(allows(withUrl, 'out tcp 10.0.0.1:50000 -> 198.18.7.7:8443')).toBe(false);
+    // `any` in the list covers the rest.
+    expect(allows(make({ destination: ['any', 'pypi.org'] }), 'out tcp 10.0.0.1:50000 -> 198.18.7.7:8443')).toBe(true);
+  });
+
+  it('throws TW_HOST_SOURCE for a host-name source rather than read it as any address', () => {
+    for (const source of [['jumpbox.contoso.com'], ['192.0.2.10/32', 'bastion.contoso.com'], ['*.contoso.com']]) {
+      const requirement = make({ direction: 'in', source, destination: ['10.1.0.4'], ports: PortSet.parse('22') });
+      let code: string | undefined;
+      try {
+        requirementPackets(requirement, expanded);
+      } catch (error) {
+        code = isTagwallError(error) ? error.code : 'other';
+      }
+      expect(code, source.join(',')).toBe('TW_HOST_SOURCE');
+    }
+  });
+
+  it('refuses contradictory fields in a rule set rather than let the requirement mean no packet', () => {
+    const contradictory = make({ ports: PortSet.parse('22'), icmp: [{ type: 8 }] });
+    expect(() => requirementsRuleSet({ requirements: [contradictory] }, expanded)).toThrow(/cannot both match/);
   });
 });

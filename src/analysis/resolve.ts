@@ -11,6 +11,7 @@ import { IntervalSet } from '../model/intervals.js';
 import { parseAddress } from '../model/ip.js';
 import { PORT_DOMAIN } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
+import { assertAddressSources, assertMeaningfulRequirements } from '../model/requirement-check.js';
 import type { AnalysisMode, RuleSet } from './rule-set.js';
 
 /** Turns service-tag names (published or virtual: `VirtualNetwork`, `Internet`, `AzureLoadBalancer`) into addresses. */
@@ -20,14 +21,21 @@ export interface AddressResolver {
   serviceTag(name: string): AddressSet;
 }
 
-/** The addresses an endpoint list covers; host and URL endpoints cover every address (the host dimension narrows). */
+/** Endpoints a packet's addresses decide (`any`, literal addresses, service tags), as opposed to host names and URLs. */
+function isAddressEndpoint(endpoint: Endpoint): boolean {
+  return endpoint.kind === 'any' || endpoint.kind === 'addresses' || endpoint.kind === 'service-tag';
+}
+
+/**
+ * The addresses the address endpoints of a list cover (`any`, literal addresses, service tags). Host and URL
+ * endpoints are names, not addresses: they are left out here and matched on the host dimension instead (see
+ * `requirementPackets`), so `[10.0.0.0/8, pypi.org]` covers 10.0.0.0/8 here, not every address.
+ */
 export function endpointAddresses(endpoints: readonly Endpoint[], resolver: AddressResolver): AddressSet {
   let set = AddressSet.EMPTY;
   for (const endpoint of endpoints) {
     switch (endpoint.kind) {
       case 'any':
-      case 'host':
-      case 'url':
         return AddressSet.ALL;
       case 'addresses':
         set = set.union(endpoint.addresses);
@@ -35,16 +43,18 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
       case 'service-tag':
         set = set.union(resolver.serviceTag(endpoint.name));
         break;
+      case 'host':
+      case 'url':
+        break;
     }
   }
   return set;
 }
 
-/** The host names an endpoint list restricts to: any (network-layer) unless every endpoint is a host or URL. */
+/** The host names the host and URL endpoints of a list name; any name (or none) when the list has none. */
 export function endpointHosts(endpoints: readonly Endpoint[]): HostSet {
   const patterns = endpoints.flatMap((endpoint) => (endpoint.kind === 'host' || endpoint.kind === 'url' ? [endpoint.pattern] : []));
-  if (patterns.length === 0 || patterns.length < endpoints.length) return HostSet.ANY;
-  return HostSet.fromPatterns(patterns);
+  return patterns.length === 0 ? HostSet.ANY : HostSet.fromPatterns(patterns);
 }
 
 /**
@@ -55,8 +65,15 @@ function endpointPaths(endpoint: Endpoint): PathSet {
   return endpoint.kind === 'url' && endpoint.path !== '/' && endpoint.path !== '' ? PathSet.prefix(endpoint.path) : PathSet.ANY;
 }
 
-/** The packets one requirement allows. */
+/**
+ * The packets one requirement allows: exactly what it says. A destination list is the union of its parts: the
+ * address endpoints as destination addresses (any name or none), the host and URL endpoints as names (any
+ * address). A source is addresses only: a host-name source throws TW_HOST_SOURCE rather than mean "every
+ * address". (Contradictory fields are refused by readers, `requirementsRuleSet` and the translators: see
+ * src/model/requirement-check.ts.)
+ */
 export function requirementPackets(requirement: Requirement, resolver: AddressResolver): PacketSet {
+  assertAddressSources(requirement);
   const icmp = requirement.icmp?.length
     ? requirement.icmp.reduce((set, match) => set.union(icmpTypeCodes(match.type, match.code)), IntervalSet.empty(PORT_DOMAIN))
     : undefined;
@@ -66,21 +83,22 @@ export function requirementPackets(requirement: Requirement, resolver: AddressRe
     dstPorts: requirement.ports,
     ...(icmp ? { icmp } : {}),
     src: endpointAddresses(requirement.sources, resolver),
-    dst: endpointAddresses(requirement.destinations, resolver),
   };
-  const hosts = endpointHosts(requirement.destinations);
-  if (hosts.isAny() || !requirement.destinations.some((endpoint) => endpointPaths(endpoint) !== PathSet.ANY)) {
-    return PacketSet.of({ ...spec, hosts });
+  const addressed = requirement.destinations.filter(isAddressEndpoint);
+  const named = requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
+  let packets = addressed.length === 0 ? PacketSet.EMPTY : PacketSet.of({ ...spec, dst: endpointAddresses(addressed, resolver) });
+  if (named.length === 0) return packets;
+  if (!named.some((endpoint) => endpointPaths(endpoint) !== PathSet.ANY)) {
+    return packets.union(PacketSet.of({ ...spec, hosts: endpointHosts(named) }));
   }
   // Hosts and URLs with different paths: one box per endpoint, since host × path is no longer a product.
-  return requirement.destinations.reduce(
-    (set, endpoint) => set.union(PacketSet.of({ ...spec, hosts: endpointHosts([endpoint]), paths: endpointPaths(endpoint) })),
-    PacketSet.EMPTY,
-  );
+  for (const endpoint of named) packets = packets.union(PacketSet.of({ ...spec, hosts: endpointHosts([endpoint]), paths: endpointPaths(endpoint) }));
+  return packets;
 }
 
 /** A requirement set as a rule set: one allow rule per requirement, default deny. */
 export function requirementsRuleSet(requirements: RequirementSet, resolver: AddressResolver): RuleSet {
+  assertMeaningfulRequirements(requirements);
   return {
     name: requirements.origin ?? requirements.name ?? 'requirements',
     mode: resolver.mode,

@@ -27,7 +27,9 @@ export {
   requirementsToData,
   requirementsToJson,
   requirementsToYaml,
+  type RequirementReadOptions,
 } from './requirements-file.js';
+export { loadHostsFile, parseHostsFile, type HostsTable } from './hosts-file.js';
 export { SCENARIOS, type Scenario } from './scenarios.js';
 
 /** The conflicts a scenario's entries resolve, by id. */

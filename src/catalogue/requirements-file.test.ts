@@ -9,6 +9,7 @@ import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import { loadScenario, scenarioIds } from './build.js';
 import { compareRequirementSets, importDependencies } from './dependencies.js';
+import { parseHostsFile } from './hosts-file.js';
 import { loadRequirementOperand } from './operand.js';
 import { loadRequirementsFile, parseRequirements, requirementsToData, requirementsToJson, requirementsToYaml } from './requirements-file.js';
 import { SCENARIOS } from './scenarios.js';
@@ -60,6 +61,61 @@ describe('requirement files', () => {
     expect(failure('requirements: [\n').code).toBe('TW_INVALID_REQUIREMENTS');
   });
 
+  it('refuses a host-name source, naming file:line:col and why, unless a hosts table gives its addresses', () => {
+    const head = 'requirements:\n  - id: ssh\n    direction: in\n    protocol: tcp\n    ports: 22\n';
+    expect(failure(`${head}    source: jumpbox.contoso.com\n`)).toEqual({ code: 'TW_HOST_SOURCE', where: 'f.yaml:6:13' });
+    expect(failure(`${head}    source: [192.0.2.10/32, bastion.contoso.com]\n`)).toEqual({ code: 'TW_HOST_SOURCE', where: 'f.yaml:6:29' });
+    expect(failure(`${head}    sources: ["*.contoso.com"]\n`)).toEqual({ code: 'TW_HOST_SOURCE', where: 'f.yaml:6:15' });
+    expect(failure(`${head}    source: {host: jumpbox}\n`).code).toBe('TW_HOST_SOURCE');
+    expect(() => parseRequirements(`${head}    source: jumpbox.contoso.com\n`)).toThrow(/host name, but a packet names only its destination.*--hosts FILE/);
+    const hosts = parseHostsFile('# jump hosts\n192.0.2.10 jumpbox.contoso.com JumpBox2.contoso.com.\n2001:db8::10 jumpbox.contoso.com\n');
+    const set = parseRequirements(`${head}    source: [198.51.100.0/24, jumpbox.contoso.com, jumpbox2.contoso.com]\n`, 'f.yaml', { hosts });
+    const [addresses] = set.requirements[0]!.sources.map((endpoint) => (endpoint.kind === 'addresses' ? endpoint.addresses.toCidrStrings() : []));
+    expect(set.requirements[0]!.sources.map((endpoint) => endpoint.kind)).toEqual(['addresses', 'addresses', 'addresses']);
+    expect(addresses).toEqual(['198.51.100.0/24']);
+    expect(set.requirements[0]!.sources[1]).toEqual({ kind: 'addresses', addresses: AddressSet.parse('192.0.2.10, 2001:db8::10') });
+    // A name the table does not hold is still an error: the table is not a guess.
+    expect(() => parseRequirements(`${head}    source: other.contoso.com\n`, 'f.yaml', { hosts })).toThrow(/other\.contoso\.com/);
+    // Host names stay what they always were as destinations.
+    expect(parseRequirements(`${head}    destination: jumpbox.contoso.com\n`).requirements[0]!.destinations[0]!.kind).toBe('host');
+  });
+
+  it('reads hosts files as /etc/hosts, with file:line:col for a bad entry', () => {
+    const where = (text: string): string => {
+      try {
+        parseHostsFile(text, 'h');
+      } catch (error) {
+        if (isTagwallError(error)) return `${error.code} ${error.location?.file}:${error.location?.line}:${error.location?.column}`;
+      }
+      return 'no error';
+    };
+    expect(where('10.0.0.1 a.example\n  10.0.0.300 b.example\n')).toBe('TW_INVALID_ADDRESS h:2:3');
+    expect(where('10.0.0.1 a.example\n10.0.0.2 *.example\n')).toBe('TW_INVALID_HOSTNAME h:2:10');
+    expect(where('10.0.0.1\n')).toBe('TW_INVALID_HOSTNAME h:1:1');
+    expect(where('10.0.0.1 a.example # 10.0.0.300\n\n')).toBe('no error');
+  });
+
+  it('refuses a requirement whose fields cannot match one packet, naming the fields', () => {
+    const head = 'requirements:\n  - id: r\n    direction: out\n';
+    const message = (text: string): string => {
+      try {
+        parseRequirements(text, 'f.yaml');
+      } catch (error) {
+        if (isTagwallError(error)) return `${error.code} ${error.location?.line}:${error.location?.column} ${error.message}`;
+      }
+      return 'no error';
+    };
+    expect(message(`${head}    ports: 443\n    icmp: [8]\n`)).toMatch(/^TW_CONTRADICTORY_REQUIREMENT 5:11 .*ports 443 and icmp types.*\(fields icmp, ports\)/);
+    expect(message(`${head}    protocol: tcp\n    icmp: [{type: 8}]\n`)).toMatch(/^TW_CONTRADICTORY_REQUIREMENT 5:11 .*protocol tcp.*\(fields icmp, protocol\)/);
+    expect(message(`${head}    protocol: icmp\n    ports: 22\n`)).toMatch(/^TW_CONTRADICTORY_REQUIREMENT 5:12 .*ports 22 with protocol icmp.*\(fields ports, protocol\)/);
+    expect(message(`${head}    protocols: [tcp, gre]\n    ports: 22\n`)).toMatch(/^TW_CONTRADICTORY_REQUIREMENT 5:12 .*protocol gre/);
+    expect(message(`${head}    source: 10.0.0.0/8\n    destination: 2001:db8::/32\n`)).toMatch(/^TW_CONTRADICTORY_REQUIREMENT 4:13 .*IPv4 addresses only.*IPv6.*\(fields source, destination\)/);
+    // What is not a contradiction: ports with "any" protocol (TCP/UDP on those ports), ICMP types with any protocol.
+    expect(message(`${head}    ports: 443\n`)).toBe('no error');
+    expect(message(`${head}    icmp: [8]\n`)).toBe('no error');
+    expect(message(`${head}    protocol: icmpv6\n    icmp: [128]\n`)).toBe('no error');
+  });
+
   it('round-trips every catalogue scenario through YAML and JSON, and both validate against the published schema', () => {
     for (const scenario of SCENARIOS) {
       const set = loadScenario(scenario.id, { region: 'westus', storageAccount: 'mlstore01', options: { packages: 'python,r,vscode', privateEndpoint: true } });
@@ -96,7 +152,8 @@ describe('requirement files', () => {
       direction: fc.constantFrom<'in' | 'out'>('in', 'out'),
       protocols: fc.constantFrom('tcp', 'udp', 'tcp,udp', 'any').map((p) => ProtocolSet.parse(p)),
       ports: fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 4 }).map((ports) => (ports.length === 0 ? PortSet.ANY : PortSet.of(...ports))),
-      sources: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
+      // Host names are destinations only (a packet names no source): see the TW_HOST_SOURCE tests.
+      sources: fc.array(endpoint.filter((drawn) => drawn.kind !== 'host'), { minLength: 1, maxLength: 2 }),
       destinations: fc.array(endpoint, { minLength: 1, maxLength: 3 }),
       purpose: fc.string({ maxLength: 40 }),
     });

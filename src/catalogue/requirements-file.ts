@@ -20,7 +20,17 @@ import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import type { Direction } from '../model/packet.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, IcmpMatch, Provenance, Requirement, RequirementSet } from '../model/requirement.js';
+import { requirementProblem, type RequirementField } from '../model/requirement-check.js';
 import { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
+import type { HostsTable } from './hosts-file.js';
+
+export interface RequirementReadOptions {
+  /**
+   * What host names in source positions stand for (src/catalogue/hosts-file.ts). A host-name source the table
+   * does not name is TW_HOST_SOURCE: a packet names only its destination, so the name alone means nothing.
+   */
+  readonly hosts?: HostsTable;
+}
 
 type YamlModule = typeof import('yaml');
 // yaml costs ~43 ms to load: only commands that read requirement files pay for it.
@@ -94,8 +104,19 @@ function readString(reader: FileReader, value: unknown, path: Path, what: string
   return reader.fail(path, `${what} must be a non-empty string`);
 }
 
+function endpointKey(entry: Record<string, unknown>, singular: string, plural: string): string {
+  return entry[plural] !== undefined ? plural : singular;
+}
+
+/** A source host the table names becomes its addresses: "the addresses this name stands for", as the user said. */
+function resolveSource(endpoint: Endpoint, hosts: HostsTable | undefined): Endpoint {
+  if (endpoint.kind !== 'host' || endpoint.pattern.kind !== 'exact' || !hosts) return endpoint;
+  const addresses = hosts.get(endpoint.pattern.name);
+  return addresses ? { kind: 'addresses', addresses } : endpoint;
+}
+
 function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singular: string, plural: string, path: Path): Endpoint[] {
-  const key = entry[plural] !== undefined ? plural : singular;
+  const key = endpointKey(entry, singular, plural);
   const values = asList(entry[key]);
   if (values.length === 0) return [{ kind: 'any' }];
   return values.map((value, index) => {
@@ -132,7 +153,17 @@ function readProvenance(reader: FileReader, value: unknown, path: Path): Provena
   });
 }
 
-function readRequirement(reader: FileReader, entry: unknown, index: number): Requirement {
+/** The file path of a requirement field a problem names, in the spelling the entry uses. */
+function fieldPath(entry: Record<string, unknown>, path: Path, field: RequirementField, index: number | undefined): Path {
+  const key =
+    field === 'protocol' ? endpointKey(entry, 'protocol', 'protocols')
+    : field === 'source' ? endpointKey(entry, 'source', 'sources')
+    : field === 'destination' ? endpointKey(entry, 'destination', 'destinations')
+    : field;
+  return index !== undefined && Array.isArray(entry[key]) ? [...path, key, index] : entry[key] === undefined ? path : [...path, key];
+}
+
+function readRequirement(reader: FileReader, entry: unknown, index: number, options: RequirementReadOptions): Requirement {
   const path: Path = ['requirements', index];
   if (!isRecord(entry)) return reader.fail(path, 'each requirement is a mapping with at least id and direction');
   for (const key of Object.keys(entry)) {
@@ -152,22 +183,29 @@ function readRequirement(reader: FileReader, entry: unknown, index: number): Req
   const icmp = readIcmp(reader, entry.icmp, path);
   const purpose = entry.purpose === undefined || entry.purpose === null ? '' : typeof entry.purpose === 'string' ? entry.purpose : reader.fail([...path, 'purpose'], 'purpose must be a string');
   const conditions = asList(entry.conditions).map((item, i) => readString(reader, item, [...path, 'conditions', i], 'a condition'));
-  return {
+  const requirement: Requirement = {
     id,
     direction,
     protocols,
     ports,
     ...(icmp ? { icmp } : {}),
-    sources: readEndpoints(reader, entry, 'source', 'sources', path),
+    sources: readEndpoints(reader, entry, 'source', 'sources', path).map((endpoint) => resolveSource(endpoint, options.hosts)),
     destinations: readEndpoints(reader, entry, 'destination', 'destinations', path),
     purpose,
     conditions,
     provenance: readProvenance(reader, entry.provenance, path),
   };
+  const problem = requirementProblem(requirement);
+  if (problem) {
+    const others = problem.fields.slice(1);
+    const message = others.length === 0 ? problem.message : `${problem.message} (fields ${problem.fields.join(', ')})`;
+    throw new TagwallError(problem.code, message, { location: reader.locate(fieldPath(entry, path, problem.fields[0], problem.index)) });
+  }
+  return requirement;
 }
 
 /** Parses requirement-file text (YAML or JSON). `file` names it in errors. */
-export function parseRequirements(text: string, file = '<input>'): RequirementSet {
+export function parseRequirements(text: string, file = '<input>', options: RequirementReadOptions = {}): RequirementSet {
   const yaml = yamlModule();
   const lines = new yaml.LineCounter();
   const document = yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
@@ -186,7 +224,7 @@ export function parseRequirements(text: string, file = '<input>'): RequirementSe
     if (!(TOP_KEYS as readonly string[]).includes(key)) reader.fail([key], `unknown key '${key}' (keys: ${TOP_KEYS.join(', ')})`);
   }
   if (!Array.isArray(data.requirements)) return reader.fail(['requirements'], '`requirements` must be a list');
-  const requirements = data.requirements.map((entry, index) => readRequirement(reader, entry, index));
+  const requirements = data.requirements.map((entry, index) => readRequirement(reader, entry, index, options));
   const seen = new Map<string, number>();
   requirements.forEach((requirement, index) => {
     const first = seen.get(requirement.id);
@@ -203,14 +241,14 @@ export function parseRequirements(text: string, file = '<input>'): RequirementSe
 }
 
 /** Reads and parses a requirement file; TW_FILE when it cannot be read. */
-export function loadRequirementsFile(path: string): RequirementSet {
+export function loadRequirementsFile(path: string, options: RequirementReadOptions = {}): RequirementSet {
   let text: string;
   try {
     text = nodeFs().readFileSync(path, 'utf8');
   } catch (error) {
     throw new TagwallError('TW_FILE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { location: { file: path } });
   }
-  return parseRequirements(text, path);
+  return parseRequirements(text, path, options);
 }
 
 // ─── writing ─────────────────────────────────────────────────────────────────────────────────────────────

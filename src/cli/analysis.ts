@@ -9,13 +9,14 @@ import { expandedResolver, type AddressResolver, type SymbolicResolver } from '.
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, parsePacket } from '../model/packet.js';
+import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { getTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
-import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, type ModeChoice, type Operand } from './operands.js';
-import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
+import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
@@ -65,7 +66,7 @@ function reportFormat(options: AnalysisOptions): ReportFormat | undefined {
 }
 
 function addAnalysisOptions(command: Command): Command {
-  return addComparisonOptions(addScenarioParameterOptions(command));
+  return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)));
 }
 
 export function registerAnalysisCommands(program: Command, { io, setExitCode }: CommandContext): void {
@@ -117,18 +118,29 @@ function companions(options: AnalysisOptions): ConfigInput['companions'] {
   return options.ipsets === undefined ? undefined : { ipsets: { content: readInputFile(options.ipsets).toString('utf8'), file: options.ipsets } };
 }
 
+/**
+ * Reads the operands in the mode `chooseMode` picks; a symbolic reading that would be blind (a config writing a
+ * tag the requirements name as prefixes) is redone expanded, and the mode line says why.
+ */
 function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: Snapshot): Loaded {
-  const choice = chooseMode(operands, options.expand === true);
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
-  const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
   const values = targetOptions(options);
-  return { choice, resolver, snapshot, labels: labelsOf(resolver), ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
+  const read = (choice: ModeChoice): Loaded => {
+    const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
+    return { choice, resolver, snapshot, labels: labelsOf(resolver), ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
+  };
+  const loaded = read(chooseMode(operands, options.expand === true));
+  if (loaded.choice.mode === 'expanded') return loaded;
+  const written = tagsWrittenAsPrefixes(operands, loaded.ruleSets, snapshot);
+  if (!written) return loaded;
+  const tags = written.tags.length <= 3 ? written.tags.join(', ') : `${written.tags.slice(0, 3).join(', ')} and ${written.tags.length - 3} more`;
+  return read({ mode: 'expanded', reason: `${written.operand} writes ${tags} as prefixes, which comparing tags by name would miss` });
 }
 
 function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
   const snapshot = selectSnapshot(options);
   const extra = companions(options);
-  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, ...(extra ? { companions: extra } : {}) };
+  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options), ...(extra ? { companions: extra } : {}) };
   return finish(texts.map((text) => classifyOperand(text, operandOptions)), options, snapshot);
 }
 
@@ -333,7 +345,19 @@ export function runShadowed(operand: string, options: AnalysisOptions, io: CliIo
   return never.length === 0 ? EXIT_OK : EXIT_DIFFERENT;
 }
 
-export function runCheck(options: AnalysisOptions, io: CliIo): number {
+/** What `check` compares, in the mode it picked: exported so tests can hold its sets against a translation's losses. */
+export interface CheckComparison {
+  readonly loaded: Loaded;
+  readonly requirements: RequirementSet;
+  readonly needed: RuleSet;
+  readonly configured: RuleSet;
+  /** Set when the target's configs are not filters (a route table): what the comparison stands for instead. */
+  readonly yardstick: string | undefined;
+  readonly missing: ReturnType<typeof difference>;
+  readonly extra: ReturnType<typeof difference>;
+}
+
+export function checkComparison(options: AnalysisOptions): CheckComparison {
   if (options.target === undefined || options.config === undefined) throw usageError('check needs --target and --config');
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
@@ -341,9 +365,15 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
-  const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];
-  const missing = difference(needed, configured);
-  const extraTraffic = difference(configured, needed);
+  const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
+  const needed = target.yardstick ? { ...target.yardstick.ruleSet(requirements, loaded.resolver), name: asRequired.name } : asRequired;
+  return { loaded, requirements, needed, configured, yardstick: target.yardstick?.describe, missing: difference(needed, configured), extra: difference(configured, needed) };
+}
+
+export function runCheck(options: AnalysisOptions, io: CliIo): number {
+  const { loaded, requirements, needed, configured, yardstick, missing, extra: extraTraffic } = checkComparison(options);
+  const snapshot = loaded.snapshot;
+  const target = getTarget(options.target!);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
   const format = reportFormat(options);
   if (format) {
@@ -364,12 +394,13 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
       lines: () => {
         const limit = limitOf(options);
         return [
           ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
           modeLine(loaded),
+          ...(yardstick ? [`compared with: ${yardstick}`] : []),
           ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
           ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
         ];

@@ -5,13 +5,14 @@
  * expanded through the snapshot when either side is a target that carries addresses only, or on `--expand`;
  * symbolic (tags as atoms) otherwise.
  */
-import { expandedResolver, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
+import { expandedResolver, SYMBOLIC_ATOM_SPACE, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
 import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
-import { isScenarioOperand, loadRequirementOperand, type ScenarioInput } from '../catalogue/index.js';
+import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
-import type { RequirementSet } from '../model/requirement.js';
+import type { IntervalSet } from '../model/intervals.js';
+import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { detectTarget, getTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
@@ -26,6 +27,8 @@ export interface OperandOptions {
   readonly snapshot: Snapshot;
   /** `--ipsets FILE` and the like, handed to target parsers as companions. */
   readonly companions?: ConfigInput['companions'];
+  /** How requirement files are read (`--hosts`). */
+  readonly read?: RequirementReadOptions;
 }
 
 /** A config file as a target parser takes it, with its companions (`--ipsets`). */
@@ -46,7 +49,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const content = readInputFile(text).toString('utf8');
   const target = detectTarget(content);
   if (target) return { kind: 'config', text, target, input: { content, file: text, ...(options.companions ? { companions: options.companions } : {}) } };
-  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot) };
+  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
 }
 
 function fileExists(path: string): boolean {
@@ -70,6 +73,48 @@ export function chooseMode(operands: readonly Operand[], expand: boolean): ModeC
   const expandedTarget = operands.find((operand) => operand.kind === 'config' && operand.target.analysisMode === 'expanded');
   if (expandedTarget && expandedTarget.kind === 'config') return { mode: 'expanded', reason: `${expandedTarget.target.id} carries addresses only` };
   return { mode: 'symbolic', reason: 'service tags compared by name' };
+}
+
+/** Tags that are literal addresses in both modes, so writing them as prefixes changes nothing. */
+const VIRTUAL_TAGS = new Set(['virtualnetwork', 'internet', 'azureloadbalancer']);
+
+/**
+ * The literal address sets a symbolic rule set names, one per side of each box, outside the atom space; a side that
+ * covers the whole atom space (`any`, `Internet`) is left out, since symbolic mode already reads it as covering
+ * every tag.
+ */
+function* literalSides(ruleSet: RuleSet): Generator<{ readonly family: 'ipv4' | 'ipv6'; readonly addresses: IntervalSet }> {
+  for (const rule of ruleSet.rules) {
+    for (const box of rule.match.boxes) {
+      const atoms = SYMBOLIC_ATOM_SPACE.of(box.family);
+      for (const side of [box.src, box.dst]) {
+        if (!atoms.isSubsetOf(side)) yield { family: box.family, addresses: side.difference(atoms) };
+      }
+    }
+  }
+}
+
+/**
+ * Where symbolic analysis would be blind: a config that writes as prefixes a published tag the requirements name
+ * (Azure Firewall expands source tags, an NSG writes the prefixes of tags its resource does not accept). Compared
+ * by name, those prefixes would be unrelated to the tag: the requirement missing and the prefixes extra, for a
+ * translation that is exact. Returns the config and the tags, or undefined when symbolic analysis sees it all.
+ */
+export function tagsWrittenAsPrefixes(operands: readonly Operand[], ruleSets: readonly RuleSet[], snapshot: Snapshot): { readonly operand: string; readonly tags: readonly string[] } | undefined {
+  const named = operands.flatMap((operand) => (operand.kind === 'requirements' ? operand.requirements.requirements.flatMap(serviceTagsOf) : []));
+  const tags = [...new Set(named)].filter((name) => !VIRTUAL_TAGS.has(name.toLowerCase()));
+  if (tags.length === 0) return undefined;
+  const expand = expandedResolver(snapshot);
+  const prefixes = tags.map((tag) => ({ tag, addresses: expand.serviceTag(tag) }));
+  for (const [index, operand] of operands.entries()) {
+    if (operand.kind !== 'config') continue;
+    const written = new Set<string>();
+    for (const side of literalSides(ruleSets[index]!)) {
+      for (const { tag, addresses } of prefixes) if (!written.has(tag) && addresses.of(side.family).overlaps(side.addresses)) written.add(tag);
+    }
+    if (written.size > 0) return { operand: operand.text, tags: tags.filter((tag) => written.has(tag)) };
+  }
+  return undefined;
 }
 
 export function resolverFor(mode: AnalysisMode, snapshot: Snapshot, virtualNetwork?: AddressSet): AddressResolver {

@@ -2,7 +2,7 @@
  * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
  */
 import type { Command } from 'commander';
-import { buildScenario, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
+import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { collect, usageError } from './io.js';
@@ -16,6 +16,8 @@ export interface RequirementInputOptions {
   readonly subnet?: string;
   readonly cloud?: string;
   readonly set?: readonly string[];
+  /** `--hosts FILE`: what host names in source positions stand for. */
+  readonly hosts?: string;
 }
 
 /** Adds the scenario parameters (for `scenario:NAME` operands and `--scenario`). */
@@ -31,7 +33,17 @@ export function addScenarioParameterOptions(command: Command): Command {
 /** Adds `--scenario` / `--requirements` and the scenario parameters to a command. */
 export function addRequirementOptions(command: Command): Command {
   command.option('--scenario <id>', 'a catalogue scenario (see tagwall catalog list)').option('--requirements <file>', 'a requirements file (YAML or JSON)');
-  return addScenarioParameterOptions(command);
+  return addHostsOption(addScenarioParameterOptions(command));
+}
+
+/** `--hosts FILE`: the addresses of host names used as sources (docs/requirements.md, "Host names as sources"). */
+export function addHostsOption(command: Command): Command {
+  return command.option('--hosts <file>', 'addresses of host names used as requirement sources, in /etc/hosts form');
+}
+
+/** How requirement files are read: with the `--hosts` table when given. */
+export function requirementReadOptions(options: RequirementInputOptions): { hosts?: ReturnType<typeof loadHostsFile> } {
+  return options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) };
 }
 
 /** The scenario parameters the options give (`--set` may carry parameters too). */
@@ -62,6 +74,6 @@ export function requirementsFromOptions(options: RequirementInputOptions, snapsh
   if ((options.scenario === undefined) === (options.requirements === undefined)) {
     throw usageError('give exactly one of --scenario <id> or --requirements <file>');
   }
-  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements);
+  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements, requirementReadOptions(options));
   return scenarioFromOptions(options, snapshot).requirements;
 }

@@ -105,6 +105,11 @@ export interface Target {
    * one rule set: the other half of the contract check.
    */
   parseArtifacts(artifacts: readonly Artifact[], context: ParseContext): RuleSet;
+  /**
+   * What a config of this target is meant to allow for these requirements, when that is not the requirements'
+   * own packets: a route table routes (by source) rather than filters. `check` compares with this instead.
+   */
+  readonly yardstick?: { readonly describe: string; ruleSet(requirements: RequirementSet, resolver: AddressResolver): RuleSet };
   /** Does this text look like this target's config? Used when an operand names no kind. */
   detect(content: string): boolean;
 }

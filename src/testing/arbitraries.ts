@@ -16,6 +16,7 @@ import { PacketSet } from '../model/packet-set.js';
 import type { Direction, Packet } from '../model/packet.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
+import { requirementProblem } from '../model/requirement-check.js';
 
 /** IPv4 blocks addresses are drawn from: VNet-like private space and a few Azure public ranges. */
 const IPV4_BLOCKS: ReadonlyArray<readonly [first: number, bits: number]> = [
@@ -181,7 +182,9 @@ export function requirement(id: string, options: RequirementOptions = {}): fc.Ar
       // Ports only make sense with TCP/UDP; a requirement about ICMP or any protocol names no ports.
       const portless = !protocols.isSubsetOf(ProtocolSet.parse('tcp,udp'));
       return { id, ...fields, protocols, ports: portless ? PortSet.ANY : ports, purpose: 'generated', conditions: [], provenance: [] };
-    });
+    })
+    // Literal IPv4-only sources with IPv6-only destinations match no packet: readers and translators refuse that.
+    .filter((drawn) => requirementProblem(drawn) === undefined);
 }
 
 export function requirementSet(options: RequirementOptions & { maxRequirements?: number } = {}): fc.Arbitrary<RequirementSet> {

@@ -9,6 +9,7 @@ import { AddressSet } from '../../model/address-set.js';
 import { parseHostPattern } from '../../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
+import { requirementProblem } from '../../model/requirement-check.js';
 
 const tag = (name: string): Endpoint => ({ kind: 'service-tag', name });
 const addresses = (text: string): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(text) });
@@ -48,7 +49,9 @@ const requirement = (index: number): fc.Arbitrary<Requirement> =>
       ...(icmp && fields.protocols.has(1) && fields.ports.isAny() ? { icmp } : {}),
       conditions: [],
       provenance: [],
-    }));
+    }))
+    // Ports with a protocol that has none (icmp, gre, esp) match nothing and are refused (TW_CONTRADICTORY_REQUIREMENT).
+    .filter((drawn) => requirementProblem(drawn) === undefined);
 
 export const requirementSetArbitrary: fc.Arbitrary<RequirementSet> = fc
   .integer({ min: 1, max: 4 })

@@ -25,6 +25,7 @@ import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
 import { RCG_TYPE, renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 export const POLICY_TARGET_ID = 'azure-firewall';
 export const CLASSIC_TARGET_ID = 'azure-firewall-classic';
@@ -192,15 +193,8 @@ class Builder {
         if (literalEntries.addresses.length > 0 || literalEntries.ipGroups.length > 0) rule(both ? '-addresses' : '', literalEntries);
       }
     }
-    if (destinations.hosts.length > 0 && destinations.hosts.length < requirement.destinations.length && !destinations.any) {
-      this.drafts.push({
-        code: 'AZFW_MIXED_DESTINATIONS',
-        severity: 'warning',
-        requirement,
-        message: `${requirement.id}: destinations mix host names with addresses or tags; tagwall's requirement model reads that as any address for any name, and the rules cover each kind of destination only`,
-        candidate: everything,
-      });
-    }
+    // Host names mixed with addresses or tags: the requirement means the union of the parts (analysis/resolve.ts),
+    // which is what the network and application rules above and below allow together.
     if (destinations.hosts.length > 0 && !destinations.any) this.applicationRules(requirement, destinations.hosts, sourceSet, source === 'any', description);
   }
 
@@ -370,6 +364,7 @@ export function groupSizeDrafts(arm: string): DraftDiagnostic[] {
 }
 
 export function translateFirewall(flavor: Flavor, requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const target = flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID;
   const format = formatOption(context.options, target);
   const { model, drafts } = buildFirewallModel(flavor, requirements, context);

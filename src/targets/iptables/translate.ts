@@ -11,12 +11,14 @@ import { netfilterOptions } from '../netfilter-common/options.js';
 import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
 import { IPTABLES_LIMITS } from './capabilities.js';
 import { hookJumps, renderIpsets, renderRestoreFile } from './render.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 export const IPTABLES_TARGET_ID = 'iptables';
 
 export const IPTABLES_ARTIFACTS = { ipv4: 'iptables.rules', ipv6: 'ip6tables.rules', ipsets: 'ipsets.save', dnsmasq: 'dnsmasq.conf' } as const;
 
 export function translateIptables(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
   const model = lowerRequirements(requirements, context.resolver, options, IPTABLES_TARGET_ID, 'IPT');
   const ret = options.defaultAction === 'return';

@@ -8,6 +8,7 @@ import { netfilterOptions, type NetfilterOptions } from '../netfilter-common/opt
 import type { Artifact, Diagnostic, TargetOptionValues, TranslateContext, Translation } from '../target.js';
 import { NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
 import { renderRuleset } from './render.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 export const NFTABLES_TARGET_ID = 'nftables';
 export const NFTABLES_ARTIFACTS = { ruleset: 'tagwall.nft', dnsmasq: 'dnsmasq.conf' } as const;
@@ -25,6 +26,7 @@ export function nftablesOptions(values: TargetOptionValues): NetfilterOptions {
 }
 
 export function translateNftables(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const options = nftablesOptions(context.options);
   const model = lowerRequirements(requirements, context.resolver, options, NFTABLES_TARGET_ID, 'NFT');
   const load = [`load: nft -f ${NFTABLES_ARTIFACTS.ruleset} (check first: nft -c -f ${NFTABLES_ARTIFACTS.ruleset})`];

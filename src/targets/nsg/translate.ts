@@ -26,6 +26,7 @@ import { NSG_LIMITS } from './capabilities.js';
 import type { NsgModel, NsgProtocol, NsgRule } from './model.js';
 import { parseNsgJson } from './parse.js';
 import { renderNsgArm, renderNsgBicep, renderNsgTerraform } from './render.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 export const NSG_TARGET_ID = 'nsg';
 
@@ -277,6 +278,7 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
 }
 
 export function translateNsg(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const format = formatOption(context.options, NSG_TARGET_ID);
   const { model, drafts } = buildNsgModel(requirements, context);
   const arm = renderNsgArm(model);

@@ -23,6 +23,7 @@ import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './option
 import { parsePanosArtifacts } from './parse.js';
 import { renderPanosSet } from './render-set.js';
 import { renderPanosXml } from './render-xml.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 const TAGWALL_TAG = 'tagwall';
 
@@ -194,9 +195,7 @@ class Builder {
       if (destination.length > 0) rules.push({ suffix: 'net', destination, application: ['any'], service: services, category: ['any'] });
     }
     if (hosts.length > 0 && !network.some((endpoint) => endpoint.kind === 'any')) {
-      if (network.length > 0) {
-        this.draft('PANOS_MIXED_DESTINATIONS', 'warning', requirement, `${id}: destinations mix host names with addresses or tags; tagwall's requirement model reads that as any address for any name, and the rules cover each kind of destination only`, packets({}));
-      }
+      // Mixed with addresses or tags, the requirement means the union of the parts (analysis/resolve.ts): one rule each.
       const hostPackets = packets({ destinations: hosts });
       if (hosts.every((endpoint) => endpoint.kind === 'host' && endpoint.pattern.kind === 'exact')) {
         const names = hosts.map((endpoint) => formatHostPattern(endpoint.pattern));
@@ -310,6 +309,7 @@ export function edlArtifacts(model: PanosModel): Artifact[] {
 }
 
 export function translatePanos(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const settings = readPanosSettings(context.options);
   const { model, drafts } = buildPanosModel(requirements, context, settings);
   const xml: Artifact = { name: 'panos-config.xml', format: 'xml', content: renderPanosXml(model) };

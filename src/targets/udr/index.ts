@@ -3,7 +3,7 @@ import type { Target } from '../target.js';
 import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
 import { UDR_CAPABILITIES } from './capabilities.js';
 import { looksLikeRouteTable, parseRouteTableJson } from './parse.js';
-import { translateRouteTable, UDR_TARGET_ID } from './translate.js';
+import { routedPackets, translateRouteTable, UDR_TARGET_ID } from './translate.js';
 
 export const udrTarget: Target = {
   id: UDR_TARGET_ID,
@@ -14,4 +14,15 @@ export const udrTarget: Target = {
   translate: translateRouteTable,
   ...armParsers(UDR_TARGET_ID, parseRouteTableJson),
   detect: looksLikeRouteTable,
+  // A route table allows nothing: it sends inbound flows' answers around the firewall. What it should cover is the
+  // inbound source space the requirements name, the yardstick of its contract test too (test/azure-contract.test.ts).
+  yardstick: {
+    describe: 'udr routes rather than filters: compared with the inbound sources the requirements name, not their packets',
+    ruleSet: (requirements, resolver) => ({
+      name: 'routes the requirements need',
+      mode: resolver.mode,
+      defaultAction: 'deny',
+      rules: [{ id: 'inbound-sources', action: 'allow', match: routedPackets(requirements, { resolver }) }],
+    }),
+  },
 };

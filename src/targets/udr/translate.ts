@@ -17,6 +17,7 @@ import type { Diagnostic, TranslateContext, Translation } from '../target.js';
 import { UDR_LIMITS } from './capabilities.js';
 import type { Route, RouteTableModel } from './model.js';
 import { renderRouteTableArm, renderRouteTableBicep, renderRouteTableTerraform } from './render.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 export const UDR_TARGET_ID = 'udr';
 
@@ -82,6 +83,7 @@ function prefixAddresses(prefix: string, context: TranslateContext): AddressSet 
 }
 
 export function translateRouteTable(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const format = formatOption(context.options, UDR_TARGET_ID);
   const { model, diagnostics } = buildRouteTableModel(requirements, context);
   const arm = renderRouteTableArm(model);
@@ -94,7 +96,7 @@ export function translateRouteTable(requirements: RequirementSet, context: Trans
  * What a route table is meant to cover, the yardstick of its contract test: inbound packets (any protocol) from the
  * published tags and prefixes that inbound requirements name as sources.
  */
-export function routedPackets(requirements: RequirementSet, context: TranslateContext): PacketSet {
+export function routedPackets(requirements: RequirementSet, context: Pick<TranslateContext, 'resolver'>): PacketSet {
   let set = PacketSet.EMPTY;
   for (const requirement of requirements.requirements) {
     if (requirement.direction !== 'in' || requirement.sources.some((endpoint) => endpoint.kind === 'any')) continue;

@@ -1,0 +1,150 @@
+/**
+ * What a requirement must satisfy to mean exactly what it says (issue 19, item 0). Two kinds of requirement used
+ * to be read as something else without a word:
+ * - a host name as a source: a packet carries one name, the one its client asked for (SNI / Host / DNS), which
+ *   is about the destination; nothing in a packet names its source. Read as "any address", it rendered SSH from
+ *   the whole Internet. It is an error unless the caller resolved the name to addresses first (the requirement
+ *   reader does, with a hosts table the user supplies).
+ * - fields that cannot match together (ports with ICMP types, ports with ICMP or GRE, ICMP types with TCP): their
+ *   intersection is empty, so the requirement meant "no packets" and vanished from every rendering.
+ */
+import { TagwallError } from '../errors.js';
+import type { Family } from './ip.js';
+import { portClassOf } from './packet.js';
+import { protocolName, type ProtocolSet } from './ports.js';
+import type { Endpoint, Requirement } from './requirement.js';
+
+/** The requirement fields a problem is about, in the file's singular spelling. */
+export type RequirementField = 'protocol' | 'ports' | 'icmp' | 'source' | 'destination';
+
+export interface RequirementProblem {
+  readonly code: 'TW_HOST_SOURCE' | 'TW_CONTRADICTORY_REQUIREMENT';
+  /** The fields at fault, the one to point at first. */
+  readonly fields: readonly [RequirementField, ...RequirementField[]];
+  /** For a host-name source: its index in `sources`. */
+  readonly index?: number;
+  readonly message: string;
+}
+
+function namedProtocols(protocols: ProtocolSet, keep: (protocol: number) => boolean): string[] {
+  const names: string[] = [];
+  for (const [first, last] of protocols.ranges()) {
+    for (let protocol = first; protocol <= last; protocol++) if (keep(protocol)) names.push(protocolName(protocol));
+  }
+  return names;
+}
+
+/** The families an endpoint list can hold; both unless every endpoint is a literal address set. */
+function familiesOf(endpoints: readonly Endpoint[]): Set<Family> {
+  // An empty list (library callers only: readers make it `any`) matches nothing on its own; not a family question.
+  if (endpoints.length === 0 || endpoints.some((endpoint) => endpoint.kind !== 'addresses')) return new Set<Family>(['ipv4', 'ipv6']);
+  const families = new Set<Family>();
+  for (const endpoint of endpoints) {
+    if (endpoint.kind !== 'addresses') continue;
+    if (!endpoint.addresses.of('ipv4').isEmpty()) families.add('ipv4');
+    if (!endpoint.addresses.of('ipv6').isEmpty()) families.add('ipv6');
+  }
+  return families;
+}
+
+const familyText = (families: Set<Family>): string => [...families].map((family) => (family === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ') || 'no';
+
+/**
+ * The first reason `requirement` does not mean exactly what it says, or undefined when it does. Checked in order:
+ * host-name sources, ports with ICMP types, ports with protocols that have none, ICMP types with protocols that
+ * are not ICMP, literal sources and destinations of different address families.
+ */
+export function requirementProblem(requirement: Requirement): RequirementProblem | undefined {
+  return hostSourceProblem(requirement) ?? fieldProblem(requirement);
+}
+
+/** A host-name or URL source (the soundness half: read as addresses, it would mean every address). */
+export function hostSourceProblem(requirement: Requirement): RequirementProblem | undefined {
+  const id = requirement.id;
+  const hostSource = requirement.sources.findIndex((endpoint) => endpoint.kind === 'host' || endpoint.kind === 'url');
+  if (hostSource >= 0) {
+    const endpoint = requirement.sources[hostSource]!;
+    const written = endpoint.kind === 'host' || endpoint.kind === 'url' ? endpoint.pattern : undefined;
+    const name = written?.kind === 'exact' ? written.name : written ? `*.${written.suffix}` : '';
+    const resolvable = endpoint.kind === 'host' && written?.kind === 'exact';
+    return {
+      code: 'TW_HOST_SOURCE',
+      fields: ['source'],
+      index: hostSource,
+      message:
+        `${id}: source '${name}' is a host name, but a packet names only its destination (the name its client asked for), never its source; ` +
+        (resolvable
+          ? 'write the addresses it stands for, or give them in a hosts file (--hosts FILE, "192.0.2.10 jumpbox.contoso.com")'
+          : `write the addresses it stands for (a ${endpoint.kind === 'url' ? 'URL' : 'wildcard'} cannot be resolved to addresses)`),
+    };
+  }
+  return undefined;
+}
+
+/** Fields that cannot match one packet together. */
+function fieldProblem(requirement: Requirement): RequirementProblem | undefined {
+  const id = requirement.id;
+  const protocols = requirement.protocols;
+  const named = !protocols.isAny();
+  const hasPorts = !requirement.ports.isAny();
+  const hasIcmp = (requirement.icmp?.length ?? 0) > 0;
+  if (hasPorts && hasIcmp) {
+    return {
+      code: 'TW_CONTRADICTORY_REQUIREMENT',
+      fields: ['icmp', 'ports'],
+      message: `${id}: ports ${requirement.ports} and icmp types cannot both match one packet (ports exist for TCP and UDP only, ICMP types for ICMP and ICMPv6 only); split it into two requirements`,
+    };
+  }
+  if (hasPorts && named) {
+    const portless = namedProtocols(protocols, (protocol) => portClassOf(protocol) !== 'ports');
+    if (portless.length > 0) {
+      return {
+        code: 'TW_CONTRADICTORY_REQUIREMENT',
+        fields: ['ports', 'protocol'],
+        message: `${id}: ports ${requirement.ports} with protocol ${portless.join(', ')}, which has no ports, so that part matches no packet; name only tcp/udp with ports, or split the requirement`,
+      };
+    }
+  }
+  if (hasIcmp && named) {
+    const other = namedProtocols(protocols, (protocol) => portClassOf(protocol) !== 'icmp');
+    if (other.length > 0) {
+      return {
+        code: 'TW_CONTRADICTORY_REQUIREMENT',
+        fields: ['icmp', 'protocol'],
+        message: `${id}: icmp types with protocol ${other.join(', ')}, which has no ICMP types, so that part matches no packet; use protocol icmp or icmpv6 with icmp types`,
+      };
+    }
+  }
+  const sourceFamilies = familiesOf(requirement.sources);
+  const destinationFamilies = familiesOf(requirement.destinations);
+  if (![...sourceFamilies].some((family) => destinationFamilies.has(family))) {
+    return {
+      code: 'TW_CONTRADICTORY_REQUIREMENT',
+      fields: ['source', 'destination'],
+      message: `${id}: the source has ${familyText(sourceFamilies)} addresses only and the destination ${familyText(destinationFamilies)} addresses only, so no packet has both`,
+    };
+  }
+  return undefined;
+}
+
+function raise(problem: RequirementProblem | undefined): void {
+  if (problem) throw new TagwallError(problem.code, problem.message);
+}
+
+/** Throws the problem `requirementProblem` finds as a TagwallError (no location: the caller knows the file). */
+export function assertMeaningfulRequirement(requirement: Requirement): void {
+  raise(requirementProblem(requirement));
+}
+
+/**
+ * Throws for a host-name source only. `requirementPackets` checks this much on every call: translators also ask it
+ * for parts of a requirement (`{...requirement, protocols: missing}`) that may well have contradictory fields.
+ */
+export function assertAddressSources(requirement: Requirement): void {
+  raise(hostSourceProblem(requirement));
+}
+
+/** `assertMeaningfulRequirement` for each requirement of a set. */
+export function assertMeaningfulRequirements(requirements: { readonly requirements: readonly Requirement[] }): void {
+  for (const requirement of requirements.requirements) assertMeaningfulRequirement(requirement);
+}
