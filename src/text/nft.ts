@@ -1,0 +1,15 @@
+/** User text in an `nft -f` file (targets.md §3.4): `#` comment lines and `comment "…"` strings. */
+import { cutUtf8Bytes, oneLine } from './line.js';
+
+/** A `# …` line: one line (line.ts), so the text cannot end the comment and start a live statement. */
+export function nftCommentLine(text: string): string {
+  return `# ${oneLine(text)}`;
+}
+
+/**
+ * The text of `comment "…"`: nft's scanner has no escape inside a quoted string, so `"` becomes `'`; one line;
+ * at most `maxBytes` bytes, as nft counts (the target's capabilities give the limit) (`cut` says whether it had to be shortened).
+ */
+export function nftComment(text: string, maxBytes: number): { text: string; cut: boolean } {
+  return cutUtf8Bytes(oneLine(text).replace(/"/g, "'"), maxBytes);
+}
