@@ -4,9 +4,20 @@
  */
 import { cutUtf8Bytes, oneLine } from './line.js';
 
-/** A `# …` line: one line (line.ts), so the text cannot end the comment and start a live rule or command. */
+/**
+ * How long a `#` line may be, in bytes with the `# `. `ipset restore` reads its input in 1024-byte pieces (ipset
+ * 7.17, measured: a comment line of 1,024 bytes or more is split, and the rest is run as a command, so a long path
+ * could end in a live `destroy`); iptables-restore splits lines somewhere above 10,000 bytes and dnsmasq reads
+ * 1,025-byte lines. 512 keeps every reader well inside one line.
+ */
+export const COMMENT_LINE_BYTES = 512;
+
+/**
+ * A `# …` line: one line (line.ts), so the text cannot end the comment and start a live rule or command, and at most
+ * COMMENT_LINE_BYTES bytes, so no reader splits it into a second line either.
+ */
 export function iptablesCommentLine(text: string): string {
-  return `# ${oneLine(text)}`;
+  return `# ${cutUtf8Bytes(oneLine(text), COMMENT_LINE_BYTES - 2).text}`;
 }
 
 /** Only `"` groups words in a restore file and `\` escapes inside quotes (targets.md §3.1). */

@@ -1,9 +1,13 @@
 /** User text in an `nft -f` file (targets.md §3.4): `#` comment lines and `comment "…"` strings. */
+import { COMMENT_LINE_BYTES } from './iptables.js';
 import { cutUtf8Bytes, oneLine } from './line.js';
 
-/** A `# …` line: one line (line.ts), so the text cannot end the comment and start a live statement. */
+/**
+ * A `# …` line: one line (line.ts), so the text cannot end the comment and start a live statement, and as short as
+ * the iptables family's (a ruleset is often kept next to its ipset file and read by the same tools).
+ */
 export function nftCommentLine(text: string): string {
-  return `# ${oneLine(text)}`;
+  return `# ${cutUtf8Bytes(oneLine(text), COMMENT_LINE_BYTES - 2).text}`;
 }
 
 /**
