@@ -234,7 +234,7 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
     }
   });
 
-  it('reports (Markdown, HTML, SARIF) keep their structure with every payload', () => {
+  it('reports (Markdown, HTML, SARIF, text) keep their structure with every payload, and carry no control character', () => {
     const reportOf = (payload: string): Report => {
       const requirements = hostileSet(payload);
       const translations = (['nsg', 'iptables', 'panos'] as const).map((target) => ({ target, translation: getTarget(target).translate(requirements, { snapshot, resolver, options: {} }) }));
@@ -275,6 +275,7 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
       expect(tableShape(renderReport(report, 'markdown')), where).toEqual(tableShape(renderReport(reference, 'markdown')));
       const sarif = JSON.parse(renderReport(report, 'sarif')) as { runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }> };
       expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort(), where).toEqual(report.findings.map((f) => f.code).sort());
+      expect(renderReport(report, 'text').replace(/[\n\t]/g, ''), where).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
       for (const result of sarif.runs[0]!.results) expect(result.message.text.replace(/[\n\t]/g, ''), where).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     }
   });

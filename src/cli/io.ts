@@ -4,6 +4,7 @@
  */
 import { ftruncateSync, writeSync } from 'node:fs';
 import { TagwallError } from '../errors.js';
+import { terminalText } from '../text/terminal.js';
 import { regularFileSize, writeFilesAtomically } from './write-files.js';
 
 export const EXIT_OK = 0;
@@ -59,7 +60,8 @@ export function writeStdout(text: string): void {
 
 export const processIo: CliIo = {
   stdout: writeStdout,
-  stderr: (text) => process.stderr.write(text),
+  // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
+  stderr: (text) => process.stderr.write(terminalText(text)),
 };
 
 /** Options every command understands. */

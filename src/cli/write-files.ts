@@ -18,6 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
+  copyFileSync,
   fstatSync,
   fsyncSync,
   linkSync,
@@ -309,6 +311,17 @@ function writeResolved(files: readonly OutputFile[], targets: readonly string[])
   commitSet(id, directories, entries);
 }
 
+/** A hard link to the old file (cheap, same inode); a copy where the file system has no hard links. */
+function keepOld(target: string, backup: string): void {
+  try {
+    linkSync(target, backup);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EMLINK') throw error;
+    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+  }
+}
+
 /** Journals a staged set in every directory it touches, renames it into place, and removes the journal. */
 function commitSet(id: string, directories: readonly string[], staged: readonly JournalEntry[]): void {
   let journal: Journal = { version: 1, id, state: 'commit', directories, files: staged };
@@ -318,7 +331,7 @@ function commitSet(id: string, directories: readonly string[], staged: readonly 
       files: staged.map((entry, index) => {
         if (!exists(entry.target)) return entry;
         const backup = join(dirname(entry.target), `.tagwall-${id}-${index}.old`);
-        linkSync(entry.target, backup);
+        keepOld(entry.target, backup);
         return { ...entry, backup };
       }),
     };

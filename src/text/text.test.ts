@@ -10,6 +10,7 @@ import { escapeMarkdown, fenced } from './markdown.js';
 import { nftComment, nftCommentLine } from './nft.js';
 import { cleanText, quoteSetValue, xmlComment } from './panos.js';
 import { sarifText, sarifUriPath } from './sarif.js';
+import { terminalText } from './terminal.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Every character line.ts takes out, and the ones most likely to be forgotten, as text generators draw them. */
@@ -67,7 +68,7 @@ describe('one safe line, the same for every format', () => {
   it('multi-line forms keep line breaks and nothing else unsafe', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        for (const out of [keepLines(text), escapeHtml(text), sarifText(text), fenced(text)]) {
+        for (const out of [keepLines(text), escapeHtml(text), sarifText(text), fenced(text), terminalText(text)]) {
           expect(out.replace(/[\n\t]/g, '')).not.toMatch(unsafe);
           expect(out).not.toMatch(LONE_SURROGATE);
         }
