@@ -194,6 +194,8 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
       artifacts.forEach((artifact, index) => {
         const reference = base.artifacts[index]!;
         const where = `${target} ${artifact.name} payload ${JSON.stringify(payload.slice(0, 60))}`;
+        // One treatment of a lone surrogate everywhere: U+FFFD, never `\ud800` in JSON nor a raw one elsewhere.
+        expect(artifact.content, where).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\\ud[89a-f][0-9a-f]{2}/i);
         if (artifact.format === 'arm') {
           const parsed: unknown = JSON.parse(artifact.content);
           expect(armExpressions(parsed), where).toEqual(armExpressions(JSON.parse(reference.content)));
