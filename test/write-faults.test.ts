@@ -150,7 +150,7 @@ function reference(args: (dir: string) => string[]): Promise<{ files: Map<string
 }
 
 /** Kills per case: half spread over the staging phase, half over the rename phase. */
-const KILLS = 8;
+const KILLS = 6;
 /** Renames in the bin wait 4 ms each (test/support/slow-rename.mjs), so the rename phase is long enough to hit. */
 const SLOW_RENAMES = ['--import', './test/support/slow-rename.mjs'];
 
