@@ -2,14 +2,14 @@
  * The injection corpus (issue 19 item 1): hostile text in every place users control — requirement ids, purposes,
  * the requirement set's name, the requirements file's path, URL paths, host names — rendered to every target and
  * format, then
- * - checked by the real tool where there is one offline: `nft -c -f` and `iptables-restore --test` /
+ * - checked by the real tool where there is one offline: `dnsmasq --test`, `nft -c -f` and `iptables-restore --test` /
  *   `ip6tables-restore --test` / `ipset restore` in a network namespace, `xmllint`, `terraform fmt -check`;
  * - checked for structure: JSON parses and has exactly the ARM expressions a benign text gets; Bicep, HCL, nft,
  *   restore files and set commands have the same code skeleton (the text outside strings and comments) as with a
  *   benign text, so no payload became code; reports keep their element, table and result structure;
  * - parsed back by tagwall to the same meaning (the translator contract: nothing allowed beyond the requirements,
  *   nothing lost without a diagnostic).
- * Bounded: about 30 payloads × 17 target/format configurations, one tool run per file or per batch.
+ * Bounded: 30 payloads × 18 target/format configurations, one tool process per batch (about 25 s).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -73,6 +73,7 @@ const CONFIGURATIONS: ReadonlyArray<readonly [target: string, options: TargetOpt
   ['iptables', {}],
   ['iptables', { fqdn: 'dnsmasq' }],
   ['nftables', {}],
+  ['nftables', { fqdn: 'dnsmasq' }],
   ['panos', { format: 'xml' }],
   ['panos', { format: 'set' }],
   ['panos', { format: 'xml', tags: 'edl', edlUrl: 'https://lists.example.com' }],
@@ -165,7 +166,7 @@ function baseline(target: string, options: TargetOptionValues): Translation {
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'tagwall-corpus-'));
 /** Files the real tools check after the renders, by tool. */
-const forTools = { nft: [] as string[], restore: [] as Array<{ ipsets: string; v4: string; v6: string }>, xml: [] as string[], terraform: join(work, 'tf') };
+const forTools = { dnsmasq: [] as string[], nft: [] as string[], restore: [] as Array<{ ipsets: string; v4: string; v6: string }>, xml: [] as string[], terraform: join(work, 'tf') };
 mkdirSync(forTools.terraform);
 let fileCounter = 0;
 const save = (name: string, content: string, dir = work): string => {
@@ -203,6 +204,7 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
           expect(skeleton(artifact.content, SYNTAX[artifact.format]!), where).toBe(skeleton(reference.content, SYNTAX[artifact.format]!));
         }
         if (artifact.format === 'nft') forTools.nft.push(save('ruleset.nft', artifact.content));
+        if (artifact.format === 'dnsmasq') forTools.dnsmasq.push(save('dnsmasq.conf', artifact.content));
         if (artifact.format === 'xml') forTools.xml.push(save('config.xml', artifact.content));
         if (artifact.format === 'terraform') save('main.tf', artifact.content, forTools.terraform);
       });
@@ -304,6 +306,14 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
     // One process checks them all: a shell loop in one user+network namespace, so the host's tables are never read.
     const script = `for f in "$@"; do nft -c -f "$f" || echo "FAILED $f"; done`;
     const result = spawnSync('unshare', ['-rn', 'sh', '-c', script, 'sh', ...forTools.nft], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+  });
+
+  const dnsmasq = has('dnsmasq') ? undefined : 'dnsmasq not installed (apt-get install dnsmasq-base)';
+  it.skipIf(dnsmasq)(`dnsmasq --test accepts every dnsmasq configuration (${dnsmasq ?? 'dnsmasq'})`, () => {
+    expect(forTools.dnsmasq.length).toBe(2 * PAYLOADS.length);
+    const script = `for f in "$@"; do dnsmasq --test --conf-file="$f" 2>&1 | grep -qx 'dnsmasq: syntax check OK.' || echo "FAILED $f"; done`;
+    const result = spawnSync('sh', ['-c', script, 'sh', ...forTools.dnsmasq], { encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');
   });
 
