@@ -1,12 +1,7 @@
 // The `tagwall` executable: run the CLI on this process's arguments. Setting exitCode (not calling exit) lets
-// large outputs finish flushing to a pipe.
+// standard error finish flushing. Standard output is written synchronously by io.ts, which turns EPIPE, ENOSPC and
+// EIO into `tagwall: <stdout>: …` and exit 2 (issue 19): a reader that stops early, a full disk and /dev/full all
+// mean the output is incomplete, which a script must be able to tell from success.
 import { run } from './main.js';
-
-// A reader that stops early (`tagwall render … | head`) closes the pipe: that is the reader's choice, not a bug,
-// so end quietly as cat and grep do instead of printing an unhandled EPIPE stack.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
 
 process.exitCode = run(process.argv.slice(2));

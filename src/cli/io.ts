@@ -2,8 +2,10 @@
  * How the CLI talks: where output goes, how errors print, and the exit codes of DESIGN.md.
  * Commands write through `CliIo` so tests can run them in-process and read what they printed.
  */
+import { ftruncateSync, writeSync } from 'node:fs';
 import { TagwallError } from '../errors.js';
-import { writeFilesAtomically } from './write-files.js';
+import { terminalText } from '../text/terminal.js';
+import { regularFileSize, writeFilesAtomically } from './write-files.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -18,9 +20,48 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
+/** How errors of standard output are located: `tagwall: <stdout>: ENOSPC: no space left on device`. */
+export const STDOUT_LABEL = '<stdout>';
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** The size standard output had before this run wrote to it, when it is a regular file; `null` until measured. */
+let stdoutStart: number | undefined | null = null;
+
+/**
+ * Standard output written synchronously, so a failure is seen where it happens: EPIPE (the reader went away),
+ * ENOSPC (a full file system), EIO become TW_FILE at `<stdout>` and exit 2, never a truncated file with exit 0 or an
+ * unhandled stream error (issue 19). When standard output is a regular file, what this run wrote is cut off again,
+ * so a failed run leaves no partial config behind. A non-blocking pipe (EAGAIN) is waited on.
+ */
+export function writeStdout(text: string): void {
+  if (stdoutStart === null) stdoutStart = regularFileSize(1);
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(1, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      if (stdoutStart !== undefined) {
+        try {
+          ftruncateSync(1, stdoutStart);
+        } catch {
+          // Cannot cut it back (not ours to truncate): the exit code still says the output is incomplete.
+        }
+      }
+      const reason = code === 'ENOSPC' ? 'ENOSPC: no space left on device' : code === 'EPIPE' ? 'EPIPE: the reader closed the pipe' : `${code ?? ''}${code ? ': ' : ''}${(error as Error).message.replace(/^[A-Z]+: /, '')}`;
+      throw new TagwallError('TW_FILE', `cannot write the output: ${reason}`, { location: { file: STDOUT_LABEL }, cause: error });
+    }
+  }
+}
+
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writeStdout,
+  // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
+  stderr: (text) => process.stderr.write(terminalText(text)),
 };
 
 /** Options every command understands. */
@@ -41,8 +82,16 @@ export function writeOutput(io: CliIo, text: string, output: string | undefined)
 
 /** Prints a bad-input error the one way DESIGN.md fixes: `tagwall: <where>: <what>` or its JSON form. */
 export function reportError(io: CliIo, error: TagwallError, json: boolean): number {
-  if (json) io.stdout(toJson({ error: error.toJSON() }));
-  else io.stderr(`tagwall: ${error.describe()}\n`);
+  // A failure of standard output itself is said on standard error, even with --json.
+  if (json && error.location?.file !== STDOUT_LABEL) {
+    try {
+      io.stdout(toJson({ error: error.toJSON() }));
+      return EXIT_BAD_INPUT;
+    } catch {
+      // Standard output failed while reporting: fall through to stderr.
+    }
+  }
+  io.stderr(`tagwall: ${error.describe()}\n`);
   return EXIT_BAD_INPUT;
 }
 

@@ -6,9 +6,9 @@
 import { describeSnapshot, sortFindings, type Finding, type Matrix, type MatrixCell, type Report } from './model.js';
 import { formatLocation, subjectLine, summaryLine } from './text.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../text/html.js';
+
+export { escapeHtml };
 
 const STYLE = `
 :root { color-scheme: light; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; }

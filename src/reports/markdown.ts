@@ -3,6 +3,7 @@
  * the details (witness packets, boxes, changed lines) folded in `<details>` so the comment stays short to read.
  */
 import { describeSnapshot, sortFindings, type Finding, type Report } from './model.js';
+import { escapeMarkdown, fenced } from '../text/markdown.js';
 import { findingBody, subjectLine, summaryLine } from './text.js';
 
 /** GitHub rejects issue and pull-request comments longer than this ("Body is too long (maximum is 65536 characters)"). */
@@ -15,27 +16,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
  */
 export const MARKDOWN_BUDGET = 60_000;
 
-/** Text in Markdown: HTML and Markdown punctuation made literal (GitHub renders inline HTML). */
-export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/([\\`*_[\]|#~])/g, '\\$1')
-      // A requirement's purpose or a config comment saying `@team` must not notify anyone from a bot's comment:
-      // a zero-width space after `@` breaks the mention and still reads as `@team`.
-      .replace(/@/g, '@&#8203;')
-      .replace(/\r?\n/g, ' ')
-  );
-}
-
-/** A fenced block that no line of `text` can close: the fence is longer than any backtick run inside. */
-export function fenced(text: string, info = ''): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${info}\n${text}\n${fence}`;
-}
+export { escapeMarkdown, fenced };
 
 const SEVERITY_ICON: Readonly<Record<Finding['severity'], string>> = { error: '🔴', warning: '🟠', info: '🔵' };
 

@@ -5,6 +5,7 @@
  * a location with `region.startLine` on every result, relative paths, rules with descriptions, stable
  * `partialFingerprints` so an alert survives edits above it, at most 25,000 results per run.
  */
+import { sarifReplacer, sarifUriPath } from '../text/sarif.js';
 import { VERSION } from '../version.js';
 import { sortFindings, compareText, type Finding, type FindingLocation, type Report } from './model.js';
 import { findingBody } from './text.js';
@@ -81,8 +82,8 @@ function toUri(file: string): string {
   // relative paths to repository files. One outside it becomes a file: URI, valid SARIF that GitHub will not map.
   const cwd = typeof process === 'undefined' ? undefined : process.cwd().replace(/\\/g, '/').replace(/\/$/, '');
   if (cwd && path.startsWith(`${cwd}/`)) path = path.slice(cwd.length + 1);
-  else if (path.startsWith('/')) return `file://${encodeURI(path).replace(/[?#]/g, (char) => encodeURIComponent(char))}`;
-  return encodeURI(path).replace(/[?#]/g, (char) => encodeURIComponent(char));
+  else if (path.startsWith('/')) return `file://${sarifUriPath(path)}`;
+  return sarifUriPath(path);
 }
 
 /**
@@ -163,5 +164,5 @@ export function renderSarif(report: Report): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${JSON.stringify(sarif, sarifReplacer, 2)}\n`;
 }

@@ -1,4 +1,5 @@
 /** The plain-text form of a report, for terminals and logs. */
+import { terminalText } from '../text/terminal.js';
 import { describeSnapshot, sortFindings, type Finding, type Matrix, type Report, type SnapshotRef } from './model.js';
 
 /** `from Public #390 (2025-07-28) ServiceTags_Public_20250728.json.gz` */
@@ -64,5 +65,5 @@ export function renderText(report: Report): string {
   if (report.matrix && report.matrix.rows.length && report.matrix.targets.length) {
     lines.push('', 'Requirement × target:', ...matrixLines(report.matrix).map((line) => `  ${line}`));
   }
-  return `${lines.join('\n')}\n`;
+  return terminalText(`${lines.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@
  * Terraform (HCL native syntax) as a small tree of blocks and attributes, rendered the way `terraform fmt` lays
  * it out (two-space indent, `=` aligned within a run of attributes). Every string goes through `hclString`.
  */
-import { hclString } from './escape.js';
+import { hclComment, hclString } from '../../text/hcl.js';
 
 /** A reference such as `var.location` or `azurerm_network_security_group.nsg.name`: written bare. */
 export interface HclRef {
@@ -63,7 +63,7 @@ function renderBody(items: readonly HclItem[], indent: string): string[] {
       continue;
     }
     endRun();
-    if ('comment' in item) lines.push(`${indent}# ${item.comment.replace(/[\r\n]+/g, ' ')}`);
+    if ('comment' in item) lines.push(`${indent}${hclComment(item.comment)}`);
     else {
       if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
       lines.push(...renderBlock(item.block, indent));
@@ -80,7 +80,7 @@ function renderBlock(hcl: HclBlock, indent: string): string[] {
 
 /** A whole file: leading comments, then top-level blocks separated by blank lines. */
 export function renderHcl(comments: readonly string[], blocks: readonly HclBlock[]): string {
-  const lines = comments.map((comment) => `# ${comment.replace(/[\r\n]+/g, ' ')}`);
+  const lines = comments.map(hclComment);
   for (const hcl of blocks) lines.push('', ...renderBlock(hcl, ''));
   return `${lines.join('\n').trimStart()}\n`;
 }

@@ -4,7 +4,8 @@
  * Bicep cannot say different things. (Terraform's azurerm provider uses other names and shapes; see hcl.ts.)
  */
 import type { SnapshotInfo } from '../../servicetags/snapshot.js';
-import { armLiteral, bicepString } from './escape.js';
+import { armExpressionString, armLiteral } from '../../text/arm.js';
+import { bicepComment, bicepString } from '../../text/bicep.js';
 
 /** A template parameter used as a value. */
 export interface ParamRef {
@@ -60,9 +61,7 @@ function isResourceId(value: Value): value is ResourceIdRef {
 
 // ─── ARM ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-function armQuote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+const armQuote = armExpressionString;
 
 function toArm(value: Value): unknown {
   if (typeof value === 'string') return armLiteral(value);
@@ -152,9 +151,6 @@ export function snapshotLine(snapshot: Template['snapshot']): string {
   return `Service tags checked against the ${snapshot.cloud} snapshot, changeNumber ${snapshot.changeNumber}.`;
 }
 
-function bicepComment(text: string): string {
-  return `// ${text.replace(/[\r\n]+/g, ' ')}`;
-}
 
 function referencedSymbols(value: Value, all: readonly Resource[], found = new Set<string>()): Set<string> {
   if (typeof value !== 'object') return found;

@@ -6,14 +6,12 @@ import type { Family } from '../../model/ip.js';
 import { ICMP, ICMPV6, TCP, UDP } from '../../model/ports.js';
 import type { IcmpEntry } from '../netfilter-common/icmp.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../netfilter-common/lower.js';
-import { fitBytes, singleLine } from '../netfilter-common/header.js';
+import { iptablesComment, iptablesCommentLine, iptablesQuote } from '../../text/iptables.js';
 import { hookedDirections, type NetfilterOptions } from '../netfilter-common/options.js';
 import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
 
-/** Only `"` groups words in a restore file and `\` escapes inside quotes (targets.md §3.1). */
-export function quoteArgument(text: string): string {
-  return `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
-}
+/** Quoting of a restore-file argument: src/text/iptables.ts. */
+export const quoteArgument = iptablesQuote;
 
 export function protocolArgument(protocol: number, family: Family): string {
   if (protocol === TCP) return 'tcp';
@@ -90,7 +88,7 @@ export function hookJumps(options: NetfilterOptions): string[] {
 
 /** One family's restore file. */
 export function renderRestoreFile(family: Family, rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRules {
-  const lines = header.map((line) => `# ${line}`);
+  const lines = header.map(iptablesCommentLine);
   const ret = options.defaultAction === 'return';
   const directions = hookedDirections(options.chainHook);
   const builtins = options.chainHook === 'forward' ? ['FORWARD'] : directions.map((direction) => (direction === 'in' ? 'INPUT' : 'OUTPUT'));
@@ -113,10 +111,10 @@ export function renderRestoreFile(family: Family, rules: readonly LoweredRule[],
       const alternatives =
         rule.protocol === TCP || rule.protocol === UDP ? portAlternatives(protocol!, rule.srcPorts, rule.dstPorts) : icmpAlternatives(family, rule.icmp);
       if (alternatives.length > 1 && (rule.srcPorts || rule.dstPorts)) split.add(rule.requirementId);
-      const comment = fitBytes(singleLine(rule.comment), IPTABLES_LIMITS.commentBytes);
+      const comment = iptablesComment(rule.comment, IPTABLES_LIMITS.commentBytes);
       if (comment.cut) cut.add(rule.requirementId);
       for (const alternative of alternatives) {
-        lines.push(['-A', chain, ...base, ...alternative, '-m', 'comment', '--comment', quoteArgument(comment.text), '-j', 'ACCEPT'].join(' '));
+        lines.push(['-A', chain, ...base, ...alternative, '-m', 'comment', '--comment', comment.quoted, '-j', 'ACCEPT'].join(' '));
         ruleCount++;
       }
     }
@@ -144,17 +142,17 @@ export const IPSET_SWAP_SET = 'tw_swap';
  * the name, the old contents are destroyed), which is also atomic for traffic (IPSM: build a temp set, `swap`).
  */
 export function renderIpsets(sets: readonly NetSet[], header: readonly string[]): string {
-  const lines = header.map((line) => `# ${line}`);
+  const lines = header.map(iptablesCommentLine);
   const ordered = [...sets].sort((a, b) => (a.family === b.family ? 0 : a.family === 'ipv4' ? -1 : 1));
   for (const set of ordered) {
     const { hashsize, maxelem } = setSizes(set.cidrs.length);
     const spec = `hash:net family ${set.family === 'ipv4' ? 'inet' : 'inet6'} hashsize ${hashsize} maxelem ${maxelem}`;
     // dnsmasq fills these at run time (targets.md §3.5): a reload must keep what it has added, so no swap.
     if (set.dnsmasqDomains) {
-      lines.push(`# ${set.name}: filled by dnsmasq with the addresses of ${set.dnsmasqDomains.join(', ')}`, `create ${set.name} ${spec}`);
+      lines.push(iptablesCommentLine(`${set.name}: filled by dnsmasq with the addresses of ${set.dnsmasqDomains.join(', ')}`), `create ${set.name} ${spec}`);
       continue;
     }
-    lines.push(`# ${set.name}: ${singleLine(set.label)}, ${set.cidrs.length} prefix${set.cidrs.length === 1 ? '' : 'es'}`);
+    lines.push(iptablesCommentLine(`${set.name}: ${set.label}, ${set.cidrs.length} prefix${set.cidrs.length === 1 ? '' : 'es'}`));
     lines.push(`create ${set.name} ${spec}`, `create ${IPSET_SWAP_SET} ${spec}`, `flush ${IPSET_SWAP_SET}`);
     const add = `add ${IPSET_SWAP_SET} `;
     for (const cidr of set.cidrs) lines.push(add + cidr);

@@ -1,7 +1,7 @@
 /** The lowered rules as one `nft -f` file: an `inet` table, interval sets, base chains per hook (targets.md §3.4). */
 import type { Family } from '../../model/ip.js';
 import { ICMP, ICMPV6, TCP, UDP } from '../../model/ports.js';
-import { fitBytes, singleLine } from '../netfilter-common/header.js';
+import { nftComment as sanitizeNftComment, nftCommentLine } from '../../text/nft.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../netfilter-common/lower.js';
 import { hookedDirections, type NetfilterOptions } from '../netfilter-common/options.js';
 import { NFTABLES_CHAINS, NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
@@ -55,9 +55,9 @@ function ruleLines(rule: LoweredRule): string[] {
   return [[...base, `meta l4proto ${protocolName(rule.protocol)}`].join(' ')];
 }
 
-/** nft comments cannot escape `"`; keep them printable and within nft's 128 (bytes, as it counts them). */
+/** A rule comment within nft's 128 bytes; every text passes src/text/nft.ts. */
 export function nftComment(text: string): { text: string; cut: boolean } {
-  return fitBytes(singleLine(text).replace(/"/g, "'"), NFTABLES_LIMITS.commentBytes);
+  return sanitizeNftComment(text, NFTABLES_LIMITS.commentBytes);
 }
 
 function setBlock(set: NetSet): string[] {
@@ -81,7 +81,7 @@ export interface RenderedRuleset {
 }
 
 export function renderRuleset(sets: readonly NetSet[], rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRuleset {
-  const lines = header.map((line) => `# ${line}`);
+  const lines = header.map(nftCommentLine);
   // Declaring then deleting the table makes reloading the file replace it in one transaction (targets.md §3.4).
   lines.push(`table inet ${NFTABLES_TABLE}`, `delete table inet ${NFTABLES_TABLE}`, '', `table inet ${NFTABLES_TABLE} {`);
   for (const set of sets) lines.push(...setBlock(set), '');

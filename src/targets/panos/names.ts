@@ -57,22 +57,5 @@ export class NameScope {
   }
 }
 
-/**
- * Characters no generated text keeps: C0/C1 controls (one line; NEL is a line break to some readers), what XML 1.0
- * cannot carry at all (U+FFFE, U+FFFF, lone surrogates: xmllint refuses them), `"` (the `set` form double-quotes
- * values and the CLI documents no escape inside them, §4.2), `\` (an escape character to many CLIs) and `?` (the
- * PAN-OS CLI, like other network CLIs, answers `?` with help as it is typed; unverified for pasted quoted values,
- * so it is avoided). Descriptions are the same in both forms because the model holds the cleaned text.
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * Free text for descriptions and tag comments: one line of printable characters every form carries verbatim
- * (UNSAFE_TEXT), `"` as `'`, at most `maxLength` characters (code points, so a cut never splits a surrogate pair).
- */
-export function cleanText(text: string, maxLength: number): string {
-  const oneLine = text.replace(/"/g, "'").replace(/\\/g, '/').replace(/\?/g, '').replace(UNSAFE_TEXT, ' ').replace(/\s+/g, ' ').trim();
-  const characters = Array.from(oneLine);
-  return characters.length <= maxLength ? oneLine : `${characters.slice(0, maxLength - 3).join('').trimEnd()}...`;
-}
+/** Free text for descriptions and comments: src/text/panos.ts. */
+export { cleanText } from '../../text/panos.js';

@@ -3,14 +3,13 @@
  * config with `set cli config-output-format set`, so an admin can paste them and `commit`. Values outside a
  * plain charset are double-quoted; texts were cleaned of double quotes (names.ts: the CLI has no escape for them).
  */
+import { quoteSetValue } from '../../text/panos.js';
 import { rulebaseOf, type PanosLocation, type PanosModel } from './model.js';
 
 /** Group members per line: PAN-OS appends list members, so a long group may be given over several lines. */
 const MEMBERS_PER_LINE = 100;
 
-export function quoteSetValue(value: string): string {
-  return /^[A-Za-z0-9_.:/,-]+$/.test(value) ? value : `"${value}"`;
-}
+export { quoteSetValue };
 
 function list(values: readonly string[]): string {
   return values.length === 1 ? quoteSetValue(values[0]!) : `[ ${values.map(quoteSetValue).join(' ')} ]`;

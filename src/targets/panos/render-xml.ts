@@ -4,7 +4,7 @@
  * with the inner XPath). Rules go under `rulebase` on a firewall and `pre-rulebase` on Panorama.
  */
 import { rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
-import { escapeXml } from './xml.js';
+import { escapeXml, xmlComment } from '../../text/panos.js';
 
 type Node = { readonly tag: string; readonly name?: string; readonly text?: string; readonly children?: readonly Node[] };
 
@@ -90,10 +90,7 @@ function locationNode(location: PanosLocation, inner: Node[]): Node {
   }
 }
 
-/** XML comments may not contain `--`. */
-function comment(text: string): string {
-  return `<!-- ${text.replace(/-{2,}/g, (dashes) => dashes.split('').join(' '))} -->`;
-}
+const comment = xmlComment;
 
 export function renderPanosXml(model: PanosModel): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', comment(model.provenance)];

@@ -18,12 +18,9 @@ export interface XmlElement {
   readonly line: number;
 }
 
-/** Text content escaped for an element body or a double-quoted attribute. */
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (character) => ENTITY_OF[character]!);
-}
+/** Escaping for what tagwall writes: src/text/panos.ts. */
+export { escapeXml } from '../../text/panos.js';
 
-const ENTITY_OF: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
 const ENTITY_VALUE: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
 /** Characters outside XML 1.0's `Char` production (§2.2): a conforming parser (xmllint) refuses the document. */

@@ -1,0 +1,77 @@
+/**
+ * The one definition of "free text that is safe on one line", shared by every output format's sanitiser
+ * (src/text/<format>.ts). User-controlled text (requirement ids and purposes, set names, file paths, tag names,
+ * host names, URL paths) reaches comments, descriptions and string literals of many syntaxes; each format adds its
+ * own quoting on top of this, but what counts as a line break or an invisible control is decided here only, so the
+ * formats cannot drift apart again (issue 19: iptables kept C1 controls that Azure stripped).
+ */
+
+/**
+ * Characters no generated text keeps:
+ * - C0 controls and DEL: a newline ends a comment line in every format here and turns the rest into live config;
+ * - C1 controls U+0080–U+009F: U+0085 (NEL) is a line break to some readers and U+009B (CSI) starts a terminal
+ *   escape sequence when `iptables-save` or `nft list ruleset` prints the comment back raw;
+ * - U+2028/U+2029: line and paragraph separators (JavaScript, YAML and many editors break lines there);
+ * - bidirectional controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069): they can make an editor show a rule
+ *   other than the one that is loaded ("Trojan Source", CVE-2021-42574);
+ * - U+FFFE/U+FFFF: noncharacters XML 1.0 cannot carry.
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A lone UTF-16 surrogate cannot be written as UTF-8: Node writes U+FFFD for it, `JSON.stringify` keeps it as
+ * `\ud800`. Replacing it here makes every format carry the same character (issue 19: ARM kept `\ud800` while
+ * Bicep and Terraform had U+FFFD).
+ */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
+/** One line: well-formed, every unsafe character (runs of them) as one space, runs of spaces collapsed, trimmed. */
+export function oneLine(text: string): string {
+  return wellFormed(text).replace(UNSAFE_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** At most `max` UTF-16 code units (as .NET counts), cut on a code-point boundary and marked with `marker`. */
+export function cutCodeUnits(text: string, max: number, marker = '...'): string {
+  if (text.length <= max) return text;
+  let cut = '';
+  for (const point of text) {
+    if (cut.length + point.length > max - marker.length) break;
+    cut += point;
+  }
+  return `${cut.trimEnd()}${marker}`;
+}
+
+/** At most `max` code points, cut on a code-point boundary and marked with `marker`. */
+export function cutCodePoints(text: string, max: number, marker = '...'): string {
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, max - Array.from(marker).length).join('').trimEnd()}${marker}`;
+}
+
+/** At most `maxBytes` UTF-8 bytes without splitting a character; `…` (3 bytes) marks a cut. */
+export function cutUtf8Bytes(text: string, maxBytes: number): { text: string; cut: boolean } {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, cut: false };
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes - 3) break;
+    out += char;
+    bytes += size;
+  }
+  return { text: `${out}…`, cut: true };
+}
+
+/**
+ * Several lines (for `<pre>` blocks, fenced code and SARIF messages, where a line break is part of the text):
+ * well-formed, every unsafe character other than `\n` and `\t` as a space, `\r\n` as `\n`.
+ */
+export function keepLines(text: string): string {
+  return wellFormed(text)
+    .replace(/\r\n/g, '\n')
+    .replace(UNSAFE_CHARACTERS, (char) => (char === '\n' || char === '\t' ? char : ' '));
+}

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { armExpressionString, armLiteral, sanitizeDescription } from './arm.js';
+import { bicepComment, bicepString } from './bicep.js';
+import { hclComment, hclString } from './hcl.js';
+import { escapeHtml } from './html.js';
+import { iptablesComment, iptablesCommentLine } from './iptables.js';
+import { keepLines, oneLine, UNSAFE_CHARACTERS, wellFormed } from './line.js';
+import { escapeMarkdown, fenced } from './markdown.js';
+import { nftComment, nftCommentLine } from './nft.js';
+import { cleanText, quoteSetValue, xmlComment } from './panos.js';
+import { sarifText, sarifUriPath } from './sarif.js';
+import { terminalText } from './terminal.js';
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Every character line.ts takes out, and the ones most likely to be forgotten, as text generators draw them. */
+const NASTY = ['\n', '\r', '\u000b', '\u000c', '\u0085', '\u009b', '\u2028', '\u2029', '\u202e', '\u2066', '\u200f', '\ud800', '\udfff', '\ufffe', '\u0000', '\u007f', '"', "'", '`', '\\', '$', '{', '%', '[', ']', '#', ';', '<', '>', '&', '-', '?', '@'];
+const hostile = fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 40 }).map((parts) => parts.join(''));
+const unsafe = new RegExp(UNSAFE_CHARACTERS.source);
+
+/** Each one-line sanitiser with the text it leaves once the format's own syntax is taken off. */
+const ONE_LINE: ReadonlyArray<readonly [string, (text: string) => string]> = [
+  ['nft # line', (text) => nftCommentLine(text).slice(2)],
+  ['nft comment', (text) => nftComment(text, 128).text],
+  ['iptables # line', (text) => iptablesCommentLine(text).slice(2)],
+  ['iptables --comment', (text) => iptablesComment(text, 255).text],
+  ['ARM description', (text) => sanitizeDescription(text)],
+  ['Bicep comment', (text) => bicepComment(text).slice(3)],
+  ['HCL comment', (text) => hclComment(text).slice(2)],
+  ['PAN-OS text', (text) => cleanText(text, 255)],
+  ['XML comment', (text) => xmlComment(text).slice(5, -4)],
+  ['Markdown', escapeMarkdown],
+];
+
+describe('one safe line, the same for every format', () => {
+  for (const [format, sanitise] of ONE_LINE) {
+    it(`${format}: no line break, control, bidi control, noncharacter or lone surrogate survives (property)`, () => {
+      fc.assert(
+        fc.property(hostile, (text) => {
+          const out = sanitise(text);
+          expect(out).not.toMatch(unsafe);
+          expect(out).not.toMatch(LONE_SURROGATE);
+        }),
+      );
+    });
+  }
+
+  it('a file path with a newline stays one comment line (issue 19: `flush ruleset` became a live line)', () => {
+    const path = 'w\nflush ruleset\n-I INPUT -j ACCEPT\u2028x\u0085y.yaml';
+    expect(nftCommentLine(`tagwall ruleset for ${path}`)).toBe('# tagwall ruleset for w flush ruleset -I INPUT -j ACCEPT x y.yaml');
+    expect(iptablesCommentLine(path).split('\n')).toHaveLength(1);
+  });
+
+  it('C1 controls, U+2028/2029 and bidi controls become spaces, as docs/targets/linux.md says', () => {
+    expect(oneLine('a\u009b[31mb\u2029c\u202ed')).toBe('a [31mb c d');
+    expect(nftComment('say "hi"\u0085now', 128).text).toBe("say 'hi' now");
+  });
+
+  it('a lone surrogate is U+FFFD in ARM JSON, Bicep and HCL alike; a pair is kept', () => {
+    const text = 'a\ud800b\udc00c😀';
+    expect(JSON.parse(JSON.stringify(armLiteral(text)))).toBe('a\ufffdb\ufffdc😀');
+    expect(bicepString(text)).toBe("'a\ufffdb\ufffdc😀'");
+    expect(hclString(text)).toBe('"a\ufffdb\ufffdc😀"');
+    expect(armExpressionString("it's\ud800")).toBe("'it''s\ufffd'");
+    expect(wellFormed('😀')).toBe('😀');
+  });
+
+  it('multi-line forms keep line breaks and nothing else unsafe', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        for (const out of [keepLines(text), escapeHtml(text), sarifText(text), fenced(text), terminalText(text)]) {
+          expect(out.replace(/[\n\t]/g, '')).not.toMatch(unsafe);
+          expect(out).not.toMatch(LONE_SURROGATE);
+        }
+        expect(escapeHtml(text)).not.toMatch(/[<>"']|&(?!#\d+;)/);
+        expect(() => decodeURI(sarifUriPath(text))).not.toThrow();
+      }),
+    );
+  });
+
+  it('a PAN-OS set value never carries a double quote', () => {
+    expect(quoteSetValue('a b')).toBe('"a b"');
+    expect(() => quoteSetValue('a"b')).toThrow();
+  });
+});
