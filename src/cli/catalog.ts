@@ -67,7 +67,7 @@ export function registerCatalogCommands(program: Command, { io, setExitCode }: C
 
 function runCatalogList(options: GlobalOptions, io: CliIo): number {
   if (options.json) {
-    io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds }) => ({ id, title, description, legacy, clouds }))));
+    io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds, defaults, options }) => ({ id, title, description, legacy, clouds, defaults, options }))));
     return EXIT_OK;
   }
   const rows = SCENARIOS.map((s) => [s.id, s.clouds.join(','), `${s.title}${s.legacy ? ' (legacy)' : ''}`]);
