@@ -21,6 +21,8 @@ export interface BuiltScenario {
   readonly scenario: Scenario;
   readonly params: ScenarioParams;
   readonly requirements: RequirementSet;
+  /** The snapshot the tags were resolved against. */
+  readonly snapshot: Snapshot;
   /** What the build decided that a reader should know: spellings mapped, fallbacks taken, entries skipped. */
   readonly notes: readonly string[];
 }
@@ -126,6 +128,7 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
   const subnet = parseAddressParameter('subnet', input.subnet, 'every requirement (the compute side)');
   const privateEndpointSubnet = parseAddressParameter('privateEndpointSubnet', input.privateEndpointSubnet, 'the private-endpoint flows (TCP 443 and 445)');
   const dnsServer = parseAddressParameter('dnsServer', input.dnsServer, 'the DNS flows (TCP/UDP 53)');
+  const firewallAddress = parseAddressParameter('firewallAddress', input.firewallAddress, 'the 0.0.0.0/0 route to the hub firewall');
   for (const [name, value] of [['subnet', subnet], ['privateEndpointSubnet', privateEndpointSubnet]] as const) {
     if (value && !value.intersection(DOCKER_BRIDGE).isEmpty()) {
       throw new TagwallError(
@@ -143,6 +146,7 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
     ...(subnet ? { subnet } : {}),
     ...(privateEndpointSubnet ? { privateEndpointSubnet } : {}),
     ...(dnsServer ? { dnsServer } : {}),
+    ...(firewallAddress ? { firewallAddress } : {}),
     options: parseOptions(input.options, scenario.defaults),
   };
 }
@@ -276,6 +280,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   return {
     scenario,
     params,
+    snapshot: source,
     requirements: { name: `${scenario.id} (${params.region}, ${cloud})`, origin, requirements },
     notes: [...new Set(state.notes)],
   };

@@ -51,6 +51,26 @@ describe('every scenario in every cloud it applies to', () => {
     expect(new Set(requirements.requirements.map((r) => r.id)).size).toBe(requirements.requirements.length);
   });
 
+  const MORE_REGIONS: Readonly<Record<Cloud, readonly string[]>> = {
+    Public: ['eastus2', 'francecentral', 'swedensouth', 'jioindiawest', 'brazilsouth', 'polandcentral', 'japaneast', 'southafricanorth'],
+    AzureGovernment: ['usgovarizona', 'usgovtexas'],
+    China: ['chinanorth2', 'chinanorth3'],
+  };
+  it.each(Object.entries(MORE_REGIONS).flatMap(([cloud, regions]) => regions.map((region) => [cloud as Cloud, region] as const)))(
+    'every scenario in %s %s with every option builds from published tags only',
+    (cloud, region) => {
+      const snapshot = defaultSnapshot(cloud);
+      for (const scenario of SCENARIOS.filter((s) => s.clouds.includes(cloud))) {
+        const built = buildScenario(scenario.id, { region, cloud, storageAccount: 'mlstore01', options: EVERY_OPTION }, snapshot);
+        for (const requirement of built.requirements.requirements) {
+          for (const endpoint of [...requirement.sources, ...requirement.destinations]) {
+            if (endpoint.kind === 'service-tag' && !VIRTUAL_TAGS.has(endpoint.name)) expect(snapshot.tag(endpoint.name)?.name, `${scenario.id}: ${endpoint.name}`).toBe(endpoint.name);
+          }
+        }
+      }
+    },
+  );
+
   it('covers the scenario ids users rely on', () => {
     expect(scenarioIds()).toEqual([
       'compute-public-ip',

@@ -159,6 +159,19 @@ describe('prerequisites', () => {
     expect(prerequisitesOf(buildScenario('compute-no-public-ip', { region: 'westus', options: { privateEndpoint: false } })).some((p) => p.kind === 'private-endpoint')).toBe(false);
   });
 
+  it('give the routes as a route table takes them', () => {
+    const forced = prerequisitesOf(buildScenario('forced-tunnelling', { region: 'eastus2', firewallAddress: '10.0.0.4', options: { publicIp: true } }));
+    expect(forced.find((p) => p.id === 'route-default-to-firewall')!.routes).toEqual([{ addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.0.4' }]);
+    const bypass = [
+      { addressPrefix: 'BatchNodeManagement.EastUS2', nextHopType: 'Internet' },
+      { addressPrefix: 'AzureMachineLearning.EastUS2', nextHopType: 'Internet' },
+      { addressPrefix: 'AzureMachineLearning.CentralUS', nextHopType: 'Internet' },
+    ];
+    expect(forced.find((p) => p.id === 'route-inbound-bypass')!.routes).toEqual(bypass);
+    expect(prerequisitesOf(buildScenario('compute-public-ip', { region: 'eastus2' })).find((p) => p.id === 'route-inbound-bypass')!.routes).toEqual(bypass);
+    expect(prerequisitesOf(buildScenario('forced-tunnelling', { region: 'eastus2' })).some((p) => p.id === 'route-inbound-bypass')).toBe(false);
+  });
+
   it('every scenario they name exists', () => {
     const ids = new Set(SCENARIOS.map((s) => s.id));
     for (const item of PREREQUISITES) for (const id of item.scenarios) expect(ids.has(id), `${item.id}: ${id}`).toBe(true);

@@ -48,6 +48,8 @@ export interface ScenarioParams {
   readonly privateEndpointSubnet?: AddressSet;
   /** A custom DNS server the compute uses (it forwards the privatelink zones to Azure DNS). */
   readonly dnsServer?: AddressSet;
+  /** forced-tunnelling: the hub firewall's private address, the next hop of the 0.0.0.0/0 route (prerequisites only). */
+  readonly firewallAddress?: AddressSet;
   /**
    * How the secondary region was found: `paired` (the published pair), `given` (secondaryRegion parameter),
    * `none` (the region is published as having no pair), `unknown` (the region is not in the pairs data).
@@ -65,6 +67,7 @@ export interface ScenarioInput {
   readonly subnet?: string;
   readonly privateEndpointSubnet?: string;
   readonly dnsServer?: string;
+  readonly firewallAddress?: string;
   readonly options?: Readonly<Record<string, string | boolean | readonly string[]>>;
 }
 
@@ -84,7 +87,7 @@ export type BooleanOption = (typeof BOOLEAN_OPTIONS)[number];
 const OPTION_ALIASES: Readonly<Record<string, BooleanOption>> = { userManagedDependencies: 'microsoftContainerRegistry' };
 export const OPTION_NAMES: readonly string[] = [...BOOLEAN_OPTIONS, 'packages', ...Object.keys(OPTION_ALIASES)];
 /** Parameters `--set` also accepts, so one flag can carry everything. */
-export const PARAMETER_NAMES: readonly string[] = ['region', 'secondaryRegion', 'storageAccount', 'cloud', 'subnet', 'privateEndpointSubnet', 'dnsServer'];
+export const PARAMETER_NAMES: readonly string[] = ['region', 'secondaryRegion', 'storageAccount', 'cloud', 'subnet', 'privateEndpointSubnet', 'dnsServer', 'firewallAddress'];
 
 function parseBoolean(name: string, value: string | boolean | readonly string[]): boolean {
   if (typeof value === 'boolean') return value;

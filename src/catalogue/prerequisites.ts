@@ -8,7 +8,7 @@
  */
 import type { Cloud } from '../servicetags/cloud.js';
 import { ARTICLES } from './articles.js';
-import type { BuiltScenario } from './build.js';
+import { buildScenario, type BuiltScenario } from './build.js';
 import { SECTION as S, type SourceRef } from './entries.js';
 import type { ScenarioParams } from './params.js';
 
@@ -23,6 +23,14 @@ export interface PrivateEndpointSpec {
   readonly zones: Readonly<Record<Cloud, readonly string[]>>;
 }
 
+/** A route a prerequisite asks for, with the prefix as a route table takes it (a CIDR or a service tag). */
+export interface RouteSpec {
+  readonly addressPrefix: string;
+  readonly nextHopType: 'Internet' | 'VirtualAppliance';
+  /** VirtualAppliance: the hub firewall's private address (`firewallAddress` parameter), else a placeholder. */
+  readonly nextHopIpAddress?: string;
+}
+
 export interface PrerequisiteTemplate {
   readonly id: string;
   readonly kind: PrerequisiteKind;
@@ -31,6 +39,9 @@ export interface PrerequisiteTemplate {
   /** What to set, in our words; `{region}`, `{secondary}`, `{peSubnet}` and `{subnet}` are filled in. */
   readonly setting: string;
   readonly privateEndpoint?: PrivateEndpointSpec;
+  /** Routes to create: `default-to-firewall` (0.0.0.0/0 to the hub firewall) or `inbound-bypass` (the inbound
+   * management tags of the flows in `flows`, next hop Internet). */
+  readonly routes?: 'default-to-firewall' | 'inbound-bypass';
   /** Entry ids of the flows that carry this prerequisite's traffic. */
   readonly flows?: readonly string[];
   readonly sources: readonly SourceRef[];
@@ -48,6 +59,7 @@ export interface Prerequisite {
   readonly subject: string;
   readonly setting: string;
   readonly privateEndpoint?: { readonly resourceType: string; readonly subresource: string; readonly dnsZones: readonly string[] };
+  readonly routes?: readonly RouteSpec[];
   readonly flows: readonly string[];
   readonly conditions: readonly string[];
   readonly provenance: ReadonlyArray<{ readonly article: string; readonly section: string }>;
@@ -266,6 +278,7 @@ export const PREREQUISITES: readonly PrerequisiteTemplate[] = [
     kind: 'route',
     subject: 'Compute subnet {subnet} route table',
     setting: 'Route 0.0.0.0/0 to the hub firewall (next hop type VirtualAppliance, the firewall private IP); the hub firewall allows the outbound requirements of this scenario. All resources in one region.',
+    routes: 'default-to-firewall',
     sources: [{ article: 'planning', section: S.planningInOut }, { article: 'planning', section: S.planningVnet }],
     scenarios: ['forced-tunnelling'],
   },
@@ -275,6 +288,7 @@ export const PREREQUISITES: readonly PrerequisiteTemplate[] = [
     subject: 'Compute subnet {subnet} route table',
     setting:
       'Routes with next hop Internet for BatchNodeManagement.{region} and AzureMachineLearning of {region} and of its paired region {secondary}, so the inbound management traffic skips the firewall (service tags can be route prefixes).',
+    routes: 'inbound-bypass',
     flows: ['udr-batch-primary', 'udr-aml-primary', 'udr-aml-secondary'],
     sources: [
       { article: 'traffic', section: S.trafficFirewallIn },
@@ -345,8 +359,35 @@ function fill(text: string, built: BuiltScenario): string {
     .replaceAll('{region}', params.region)
     .replaceAll('{secondary}', params.secondaryRegion ?? (params.pairing === 'none' ? '(none: the region has no pair)' : '(unknown: give --secondary-region)'))
     .replaceAll('{peSubnet}', params.privateEndpointSubnet ? `the private-endpoint subnet ${params.privateEndpointSubnet.toString()}` : 'the private-endpoint subnet')
-    .replaceAll('{subnet}', params.subnet ? params.subnet.toString() : '(the compute subnet)')
-    .replace(/ \(the compute subnet\) /g, ' ');
+    .replaceAll(' {subnet}', params.subnet ? ` ${params.subnet.toString()}` : '');
+}
+
+/**
+ * The routes of a route prerequisite. Inbound bypass: the source tags of the scenario's UDR flows as built (so the
+ * regional tag names are the snapshot's), or, where the scenario has none (compute-public-ip), of the UDR flows the
+ * inbound-udr scenario would build for the same parameters.
+ */
+function routesOf(kind: 'default-to-firewall' | 'inbound-bypass', built: BuiltScenario): RouteSpec[] {
+  if (kind === 'default-to-firewall') {
+    return [{ addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: built.params.firewallAddress?.toString().replace(/\/32$/, '') ?? '<hub firewall private IP>' }];
+  }
+  const own = built.requirements.requirements.filter((requirement) => requirement.id.startsWith('udr-'));
+  const { params } = built;
+  const udr =
+    own.length > 0
+      ? own
+      : buildScenario(
+          'inbound-udr',
+          {
+            region: params.region,
+            ...(params.pairing === 'given' && params.secondaryRegion ? { secondaryRegion: params.secondaryRegion } : {}),
+            cloud: params.cloud,
+            options: { allowGlobalTagFallback: params.options.allowGlobalTagFallback },
+          },
+          built.snapshot,
+        ).requirements.requirements;
+  const prefixes = udr.flatMap((requirement) => requirement.sources.flatMap((endpoint) => (endpoint.kind === 'service-tag' ? [endpoint.name] : [])));
+  return [...new Set(prefixes)].map((addressPrefix) => ({ addressPrefix, nextHopType: 'Internet' }));
 }
 
 /** The prerequisites of a built scenario, in catalogue order. */
@@ -366,6 +407,7 @@ export function prerequisitesOf(built: BuiltScenario): Prerequisite[] {
           },
         }
       : {}),
+    ...(template.routes ? { routes: routesOf(template.routes, built) } : {}),
     flows: (template.flows ?? []).filter((id) => built.requirements.requirements.some((requirement) => requirement.id === id)),
     conditions: [...(template.conditions ?? [])],
     provenance: template.sources.map((source) => ({ article: ARTICLES[source.article], section: source.section })),

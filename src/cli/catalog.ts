@@ -99,6 +99,7 @@ function prerequisiteData(items: readonly Prerequisite[]): unknown[] {
     subject: item.subject,
     setting: item.setting,
     ...(item.privateEndpoint ? { privateEndpoint: { ...item.privateEndpoint, dnsZones: [...item.privateEndpoint.dnsZones] } } : {}),
+    ...(item.routes ? { routes: item.routes.map((route) => ({ ...route })) } : {}),
     ...(item.flows.length > 0 ? { flows: [...item.flows] } : {}),
     ...(item.conditions.length > 0 ? { conditions: [...item.conditions] } : {}),
     provenance: item.provenance.map((p) => ({ ...p })),
@@ -113,6 +114,7 @@ function prerequisiteRows(items: readonly Prerequisite[]): string[][] {
     [
       item.setting,
       item.privateEndpoint ? `${item.privateEndpoint.resourceType}/${item.privateEndpoint.subresource}; DNS zones: ${item.privateEndpoint.dnsZones.join(', ')}` : '',
+      item.routes ? `routes: ${item.routes.map((route) => `${route.addressPrefix} -> ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`).join(', ')}` : '',
       item.flows.length > 0 ? `flows: ${item.flows.join(', ')}` : '',
       item.conditions.length > 0 ? `when: ${item.conditions.join('; ')}` : '',
     ]
@@ -150,7 +152,7 @@ function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): numb
   if (format === 'yaml') io.stdout(requirementsToYaml(requirements));
   else if (format === 'json') {
     const data = requirementsToData(requirements);
-    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString() }, notes, ...data }) : requirementsToJson(requirements));
+    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString(), privateEndpointSubnet: built.params.privateEndpointSubnet?.toString(), dnsServer: built.params.dnsServer?.toString(), firewallAddress: built.params.firewallAddress?.toString() }, notes, ...data }) : requirementsToJson(requirements));
   } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes));
   return EXIT_OK;
 }

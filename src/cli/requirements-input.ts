@@ -16,6 +16,7 @@ export interface RequirementInputOptions {
   readonly subnet?: string;
   readonly privateEndpointSubnet?: string;
   readonly dnsServer?: string;
+  readonly firewallAddress?: string;
   readonly cloud?: string;
   readonly set?: readonly string[];
 }
@@ -29,6 +30,7 @@ export function addScenarioParameterOptions(command: Command): Command {
     .option('--subnet <cidr>', 'the compute subnet (default: the VirtualNetwork tag)')
     .option('--private-endpoint-subnet <cidr>', 'the subnet of the private endpoints (default: the VirtualNetwork tag)')
     .option('--dns-server <address>', 'a custom DNS server the compute uses (adds its DNS flows)')
+    .option('--firewall-address <address>', 'forced-tunnelling: the hub firewall private IP, next hop of the 0.0.0.0/0 route')
     .option('--set <key=value>', 'a scenario option or parameter, repeatable (e.g. --set packages=python,r)', collect);
 }
 
@@ -52,6 +54,7 @@ export function scenarioInputFromOptions(options: RequirementInputOptions): Scen
     ...pick('subnet', options.subnet),
     ...pick('privateEndpointSubnet', options.privateEndpointSubnet),
     ...pick('dnsServer', options.dnsServer),
+    ...pick('firewallAddress', options.firewallAddress),
     ...pick('cloud', options.cloud),
     options: scenarioOptions,
   };
