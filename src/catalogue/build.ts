@@ -266,7 +266,11 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   const source = snapshot ?? defaultSnapshot(cloud);
   const params = resolveParams(input, source, scenario);
   const state: BuildState = { snapshot: source, params, notes: [] };
-  const withoutPublicIp = scenario.id === 'compute-no-public-ip' || (['serverless', 'forced-tunnelling'].includes(scenario.id) && !params.options.publicIp);
+  for (const key of Object.keys(input.options ?? {})) {
+    const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
+    if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);
+  }
+    const withoutPublicIp = scenario.id === 'compute-no-public-ip' || (['serverless', 'forced-tunnelling'].includes(scenario.id) && !params.options.publicIp);
   if (withoutPublicIp && !params.options.privateEndpoint) {
     state.notes.push('privateEndpoint=false: the training article makes the workspace private endpoint mandatory for compute without a public IP');
   }

@@ -209,7 +209,13 @@ describe('parameters and options', () => {
     expect(hostForCloud('*.modelmanagement.azureml.net', 'China')).toBeNull();
   });
 
-  it('refuses a subnet in the Docker bridge range, naming the fact', () => {
+  it('says when an option has no effect on the scenario', () => {
+    expect(buildScenario('inbound-udr', { region: 'westus', options: { hbiWorkspace: true } }).notes.join('\n')).toContain('option hbiWorkspace has no effect on inbound-udr');
+    expect(buildScenario('compute-no-public-ip', { region: 'westus', options: { userManagedDependencies: false } }).notes).toEqual([]);
+    expect(buildScenario('compute-no-public-ip', { region: 'westus', options: { privateEndpoint: false } }).notes.join('\n')).toContain('mandatory');
+  });
+
+    it('refuses a subnet in the Docker bridge range, naming the fact', () => {
     const error = errorOf(() => loadScenario('compute-no-public-ip', { region: 'westus', subnet: '172.17.1.0/24' }));
     expect(error.code).toBe('TW_INVALID_OPTION');
     expect(error.message).toContain('172.17.0.0/16');

@@ -259,7 +259,7 @@ export const FACTS: readonly Fact[] = [
   flow('f-no-pip-cluster-vnet', 'traffic', S.trafficRequired, 'Clusters without public IP: inbound TCP 29876-29877 from VirtualNetwork to VirtualNetwork.', ['in', 'tcp', '29876-29877', ['VirtualNetwork']], ['inbound-vnet-batch'], [NOPIP, FT]),
   flow('f-no-pip-cluster-load-balancer', 'traffic', S.trafficRequired, 'Clusters without public IP: inbound TCP 44224 from AzureLoadBalancer to VirtualNetwork.', ['in', 'tcp', '44224', ['AzureLoadBalancer']], ['inbound-load-balancer'], [NOPIP, FT]),
   flow('f-udr-batch', 'traffic', S.trafficFirewallIn, 'Route BatchNodeManagement.<region> around the firewall (next hop Internet).', ['in', 'tcp', '29876-29877', ['BatchNodeManagement.<region>']], ['udr-batch-primary'], [UDR], {
-    alsoIn: [lg(S.legacyForcedTunnelling)],
+    alsoIn: [lg(S.legacyForcedTunnelling), tf(S.trafficDocker)],
   }),
   flow('f-udr-aml-primary', 'traffic', S.trafficFirewallIn, 'Route AzureMachineLearning.<region> around the firewall.', ['in', 'tcp', '44224', ['AzureMachineLearning.<region>']], ['udr-aml-primary'], [UDR], {
     alsoIn: [pl(S.planningInOut)],
@@ -316,7 +316,8 @@ export const FACTS: readonly Fact[] = [
     conflict: 'storage-same-vnet',
   }),
   prerequisite('l-key-vault-network-rules', 'legacy2019', S.legacyKeyVault, 'Key vault firewall: selected networks, the compute VNet added, trusted services allowed to bypass.', ['key-vault-firewall']),
-  prerequisite('l-compute-same-region', 'legacy2019', S.legacyCompute, 'The VNet is in the subscription and region of the workspace.', ['subnet-rules']),
+  leftOut('l-designer-automl', 'legacy2019', 'Secure Azure ML experimentation and inference jobs within an Azure Virtual Network (introduction)', 'The designer and automated ML from the studio were not supported with resources in a VNet (2019).', 'A product limitation of 2019, superseded; it opens or closes no traffic.'),
+    prerequisite('l-compute-same-region', 'legacy2019', S.legacyCompute, 'The VNet is in the subscription and region of the workspace.', ['subnet-rules']),
   flow('l-inbound-ssh', 'legacy2019', S.legacyPorts, 'Optional inbound TCP 22 for SSH to node public IPs.', ['in', 'tcp', '22', ['Internet']], ['legacy-inbound-ssh'], []),
   leftOut('l-batch-default-outbound', 'legacy2019', S.legacyPorts, 'The Batch NSG allows outbound on any port to the VNet and to the internet.', 'Defaults of the Batch NSG, which the limited outbound set (legacy-2019) replaces; an allow-any rule is not a requirement.'),
   flow('l-limit-outbound', 'legacy2019', S.legacyLimit, 'Deny internet outbound; allow only Storage.<region>, AzureContainerRegistry.<region> and AzureMachineLearning.', ['out', 'any', 'any', ['Storage.<region>', 'ContainerRegistry.<region>', 'AzureMachineLearning']], ['legacy-storage', 'legacy-container-registry', 'legacy-aml'], [L19]),
@@ -340,11 +341,12 @@ export const FACTS: readonly Fact[] = [
   prerequisite('u-monitor-scope', 'tutorial', S.tutorialMonitor, 'Azure Monitor Private Link Scope with an azuremonitor private endpoint, private-only access modes.', ['private-endpoint-monitor']),
   prerequisite('u-vpn-dns', 'tutorial', S.tutorialConnect, 'With VPN or ExpressRoute, plan name resolution between on premises and the VNet.', ['dns-conditional-forwarder']),
   prerequisite('u-image-builds', 'tutorial', S.tutorialImageBuilds, 'With the registry behind the VNet, image builds run on a compute cluster.', ['container-registry-image-builds'], { alsoIn: [pl(S.planningImageBuild)] }),
-  leftOut('u-jump-box', 'tutorial', S.tutorialConnect, 'A jump box reached through Azure Bastion.', 'A way to reach the workspace, not a requirement of it.'),
+  leftOut('u-container-instances', 'tutorial', 'Use the workspace', 'With the registry behind the VNet, models cannot be deployed to Azure Container Instances in the VNet.', 'A deployment-target limitation; the tutorial points to managed online endpoints, which use a managed network.'),
+    leftOut('u-jump-box', 'tutorial', S.tutorialConnect, 'A jump box reached through Azure Bastion.', 'A way to reach the workspace, not a requirement of it.'),
 
   // ─── Plan for network isolation ───
   leftOut('p-managed-network', 'planning', S.planningManaged, 'Managed virtual network modes: allow internet outbound, or allow only approved outbound.', 'The service configures a managed network itself; there is no customer NSG, UDR or firewall to generate.', {
-    alsoIn: [pl(S.planningOnlineEndpoint)],
+    alsoIn: [pl(S.planningOnlineEndpoint), tr('Secure an Azure Machine Learning training environment with virtual networks (introduction)'), tu('Tutorial: How to create a secure workspace with an Azure Virtual Network (introduction)')],
   }),
   prerequisite('p-hub-spoke', 'planning', S.planningVnet, 'All resources in one region; hub VNet with the firewall; spoke with training, scoring and pe subnets.', ['route-default-to-firewall']),
   prerequisite('p-pe-subnet', 'planning', S.planningVnet, "Private endpoints for workspace, storage, key vault and registry in a 'pe' subnet.", ['private-endpoint-workspace'], {

@@ -122,7 +122,7 @@ export function parseOptions(
   for (const [key, value] of Object.entries(raw)) {
     const name = OPTION_NAMES.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
     if (!name) {
-      throw new TagwallError('TW_UNKNOWN_OPTION', `unknown option '${key}' (options: ${OPTION_NAMES.join(', ')})`, {
+      throw new TagwallError('TW_UNKNOWN_OPTION', `unknown option '${key}' (options: ${OPTION_NAMES.join(', ')}; parameters: ${PARAMETER_NAMES.join(', ')})`, {
         suggestions: nearest(key, OPTION_NAMES),
       });
     }
