@@ -71,6 +71,18 @@ describe('the fact table', () => {
     }
   });
 
+  it('gives no entry more protocols, ports or peers than the facts it carries', () => {
+    for (const [id, entry] of ENTRY) {
+      const facts = FACTS.filter((fact) => fact.flow && fact.carriedBy.includes(id));
+      const protocols = facts.reduce((set, fact) => set.union(ProtocolSet.parse(fact.flow!.protocols)), ProtocolSet.EMPTY);
+      const ports = facts.reduce((set, fact) => set.union(PortSet.parse(fact.flow!.ports)), PortSet.EMPTY);
+      const peers = new Set(facts.flatMap((fact) => fact.flow!.peers.map((peer) => peer.toLowerCase())));
+      expect(ProtocolSet.parse(entry.protocols).isSubsetOf(protocols), `${id} protocols ${entry.protocols}`).toBe(true);
+      expect(PortSet.parse(entry.ports).isSubsetOf(ports), `${id} ports ${entry.ports}`).toBe(true);
+      for (const peer of entry.peers.map(peerText)) expect(peers.has(peer.toLowerCase()), `${id}: peer ${peer} is in no fact`).toBe(true);
+    }
+  });
+
   it('leaves no entry, prerequisite or conflict without a fact', () => {
     const carried = new Set(FACTS.flatMap((fact) => fact.carriedBy));
     expect([...ENTRY.keys()].filter((id) => !carried.has(id)), 'entries without a fact').toEqual([]);
