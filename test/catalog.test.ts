@@ -37,9 +37,31 @@ describe('tagwall catalog', () => {
     const json = tagwall('catalog', 'show', 'inbound-udr', '--region', 'eastus2', '--json');
     const parsed = JSON.parse(json.stdout) as { params: { secondaryRegion: string }; requirements: unknown[] };
     expect(parsed.params.secondaryRegion).toBe('centralus');
-    expect(parsed.requirements).toHaveLength(4);
+    // Batch of the workspace region, AzureMachineLearning of the workspace region and of its pair.
+    expect(parsed.requirements).toHaveLength(3);
     const md = tagwall('catalog', 'show', 'kubernetes', '--region', 'westus', '--format', 'md');
     expect(md.stdout).toContain('| id | direction | protocol | ports | peer | purpose | source |');
+  });
+
+  it('shows prerequisites as a table, YAML, JSON and Markdown, with the cloud’s privatelink zones', () => {
+    const base = ['catalog', 'show', 'compute-no-public-ip', '--region', 'westus', '--prerequisites', '--private-endpoint-subnet', '10.0.9.0/24'];
+    const table = tagwall(...base);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^compute-no-public-ip \(westus, Public\): \d+ prerequisites/);
+    expect(table.stdout).toMatch(/private-endpoint-workspace\s+private-endpoint/);
+    expect(table.stdout).toContain('privatelink.api.azureml.ms, privatelink.notebooks.azure.net');
+    expect(table.stdout).toContain('the private-endpoint subnet 10.0.9.0/24');
+    const json = JSON.parse(tagwall(...base, '--format', 'json').stdout) as { prerequisites: Array<{ id: string; flows?: string[]; privateEndpoint?: { dnsZones: string[] } }> };
+    const file = json.prerequisites.find((p) => p.id === 'private-endpoint-storage-file')!;
+    expect(file.privateEndpoint!.dnsZones).toEqual(['privatelink.file.core.windows.net']);
+    expect(file.flows).toEqual(['private-endpoints-https', 'private-endpoints-smb']);
+    const yaml = tagwall(...base, '--format', 'yaml');
+    expect(yaml.stdout).toContain('subresource: amlworkspace');
+    const md = tagwall(...base, '--format', 'md');
+    expect(md.stdout).toContain('| id | kind | subject | setting | source |');
+    const china = JSON.parse(tagwall('catalog', 'show', 'forced-tunnelling', '--region', 'chinaeast2', '--cloud', 'China', '--prerequisites', '--json').stdout) as { prerequisites: Array<{ id: string; privateEndpoint?: { dnsZones: string[] } }> };
+    expect(china.prerequisites.find((p) => p.id === 'private-endpoint-key-vault')!.privateEndpoint!.dnsZones).toEqual(['privatelink.vaultcore.azure.cn']);
+    expect(china.prerequisites.map((p) => p.id)).toContain('route-default-to-firewall');
   });
 
   it('lists every recorded conflict with both readings and the choice', () => {
@@ -49,6 +71,35 @@ describe('tagwall catalog', () => {
     expect(stdout).toContain('chosen: TCP 443');
     const scoped = JSON.parse(tagwall('catalog', 'conflicts', '--scenario', 'legacy-2019', '--json').stdout) as Array<{ id: string }>;
     expect(scoped.map((c) => c.id)).toEqual(['tag-spelling-container-registry']);
+    for (const id of ['mcr-condition', 'instances-domain', 'monitoring-hosts', 'firewall-outbound-incomplete', 'storage-smb-condition']) expect(stdout).toContain(`${id}: `);
+  });
+
+  // Rendered with the defaults and checked by `tagwall check`: nothing beyond the requirements is allowed, and what
+  // is missing is only what the target cannot express (host names for NSG; inbound, which bypasses the firewall by
+  // UDR, and UDP to a host name for Azure Firewall), each reported by the renderer. The UDR target routes rather
+  // than filters; its contract (routed packets) is checked for every scenario in test/azure-contract.test.ts.
+  describe('tagwall check of rendered scenarios', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-catalog-check-'));
+    const scenarios = ['compute-public-ip', 'compute-no-public-ip', 'serverless', 'forced-tunnelling', 'attached-vm', 'aks-inference'];
+    for (const scenario of scenarios) {
+      for (const target of ['nsg', 'azure-firewall']) {
+        it(`${scenario} ${target}`, () => {
+          const args = ['--scenario', scenario, '--region', 'westus', '--subnet', '10.0.1.0/24', '--private-endpoint-subnet', '10.0.9.0/24', '--target', target];
+          const file = join(dir, `${scenario}-${target}.json`);
+          const rendered = tagwall('render', ...args, '-o', file);
+          expect(rendered.code, rendered.stderr).toBe(0);
+          const checked = tagwall('check', ...args, '--config', file, '--json');
+          const report = JSON.parse(checked.stdout) as { ok: boolean; missing: Array<{ box: string }>; extra: Array<{ box: string }> };
+          expect(report.extra, 'allowed but not required').toEqual([]);
+          for (const piece of report.missing) {
+            const explained = target === 'nsg' ? / host | url /.test(piece.box) : /^in /.test(piece.box) || /^out ipv4 udp .* host /.test(piece.box);
+            expect(explained, `missing without a reason: ${piece.box}`).toBe(true);
+          }
+          expect(report.ok).toBe(report.missing.length === 0);
+          if (report.missing.length > 0) expect(rendered.stderr).toContain('lost, e.g.');
+        });
+      }
+    }
   });
 
   it('reports bad input as one line with a suggestion and exit 2', () => {

@@ -10,15 +10,19 @@ import type { Cloud } from '../servicetags/cloud.js';
 import { regionalTagName } from '../servicetags/regions.js';
 import { defaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
 import { nearest } from '../servicetags/suggest.js';
+import { AddressSet } from '../model/address-set.js';
 import { ARTICLES } from './articles.js';
 import type { CatalogueEntry, PeerTemplate } from './entries.js';
-import { cloudOf, parseOptions, parseSubnet, type ScenarioInput, type ScenarioParams } from './params.js';
+import { cloudOf, parseOptions, type ScenarioInput, type ScenarioParams } from './params.js';
+import { pairingOf } from './region-pairs.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
 export interface BuiltScenario {
   readonly scenario: Scenario;
   readonly params: ScenarioParams;
   readonly requirements: RequirementSet;
+  /** The snapshot the tags were resolved against. */
+  readonly snapshot: Snapshot;
   /** What the build decided that a reader should know: spellings mapped, fallbacks taken, entries skipped. */
   readonly notes: readonly string[];
 }
@@ -38,50 +42,112 @@ export function findScenario(id: string): Scenario {
 }
 
 /**
- * Public host names the articles give, and their counterparts in the sovereign clouds (Azure's published
- * endpoint suffixes). Names without an entry are the same in every cloud (third-party package hosts).
+ * Host names of the public cloud and their counterparts in the sovereign clouds, most specific first; `null`
+ * means the host has no counterpart there (the entry drops it and says so in the notes). Names without a row are
+ * the same in every cloud: third-party package hosts, and Microsoft-owned public hosts such as
+ * vscode.blob.core.windows.net (the VS Code marketplace's storage, not a customer account), mcr.microsoft.com and
+ * viennaglobal.azurecr.io. Sources: the sovereign-cloud tabs of the firewall article's Microsoft host tables
+ * (learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall), which keep
+ * *.instances.azureml.ms and *.aznbcontent.net unchanged; the Application Insights endpoints of Azure Government
+ * (dc.applicationinsights.us) and Azure China (dc.applicationinsights.azure.cn); the storage, Batch, Key Vault and
+ * container registry suffixes of each cloud's environment. `{region}.tundra.azureml.ms` has no published
+ * counterpart and is kept as the articles write it.
  */
-const CLOUD_SUFFIXES: ReadonlyArray<readonly [publicSuffix: string, government: string, china: string]> = [
+const CLOUD_HOSTS: ReadonlyArray<readonly [publicSuffix: string, government: string | null, china: string | null]> = [
+  ['vscode.blob.core.windows.net', 'vscode.blob.core.windows.net', 'vscode.blob.core.windows.net'],
+  ['instances.azureml.ms', 'instances.azureml.ms', 'instances.azureml.ms'],
+  ['tundra.azureml.ms', 'tundra.azureml.ms', 'tundra.azureml.ms'],
+  ['instances.azureml.net', 'instances.azureml.us', 'instances.azureml.cn'],
+  ['api.azureml.ms', 'api.ml.azure.us', 'api.ml.azure.cn'],
+  ['azureml.ms', 'ml.azure.us', 'ml.azure.cn'],
+  ['modelmanagement.azureml.net', null, null],
+  ['experiments.azureml.net', null, null],
+  ['azureml.net', null, null],
+  ['batchai.core.windows.net', 'batchai.core.usgovcloudapi.net', 'batchai.ml.azure.cn'],
   ['core.windows.net', 'core.usgovcloudapi.net', 'core.chinacloudapi.cn'],
   ['batch.azure.com', 'batch.usgovcloudapi.net', 'batch.chinacloudapi.cn'],
-  ['azureml.ms', 'azureml.us', 'azureml.cn'],
   ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn'],
   ['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn'],
   ['ml.azure.com', 'ml.azure.us', 'studio.ml.azure.cn'],
   ['graph.windows.net', 'graph.windows.net', 'graph.chinacloudapi.cn'],
+  ['graph.microsoft.com', 'graph.microsoft.us', 'graph.chinacloudapi.cn'],
+  ['notebooks.azure.net', 'notebooks.usgovcloudapi.net', 'notebooks.chinacloudapi.cn'],
+  ['vault.azure.net', 'vault.usgovcloudapi.net', 'vault.azure.cn'],
+  ['azurecr.io', 'azurecr.us', 'azurecr.cn'],
+  ['dc.applicationinsights.azure.com', 'dc.applicationinsights.us', 'dc.applicationinsights.azure.cn'],
+  ['dc.applicationinsights.microsoft.com', 'dc.applicationinsights.us', 'dc.applicationinsights.azure.cn'],
+  ['dc.services.visualstudio.com', 'dc.applicationinsights.us', 'dc.applicationinsights.azure.cn'],
+  ['in.applicationinsights.azure.com', 'in.applicationinsights.azure.us', 'in.applicationinsights.azure.cn'],
 ];
 
-export function hostForCloud(host: string, cloud: Cloud): string {
-  if (cloud === 'Public') return host;
-  for (const [publicSuffix, government, china] of CLOUD_SUFFIXES) {
+/** Microsoft-owned public hosts that must never be rewritten (each also has an identity row above). */
+const CLOUD_INVARIANT_HOSTS: readonly string[] = ['vscode.blob.core.windows.net', 'mcr.microsoft.com', 'viennaglobal.azurecr.io'];
+
+/** The host in `cloud`; null when the host has no counterpart there. */
+export function hostForCloud(host: string, cloud: Cloud): string | null {
+  if (cloud === 'Public' || CLOUD_INVARIANT_HOSTS.some((name) => host === name || host.endsWith(`.${name}`))) return host;
+  for (const [publicSuffix, government, china] of CLOUD_HOSTS) {
     if (host === publicSuffix || host.endsWith(`.${publicSuffix}`)) {
-      return host.slice(0, host.length - publicSuffix.length) + (cloud === 'AzureGovernment' ? government : china);
+      const counterpart = cloud === 'AzureGovernment' ? government : china;
+      return counterpart === null ? null : host.slice(0, host.length - publicSuffix.length) + counterpart;
     }
   }
   return host;
 }
 
-function resolveParams(input: ScenarioInput, snapshot: Snapshot, needsRegion: boolean, scenarioId: string): ScenarioParams {
+/** The Docker bridge network of the compute nodes: a VNet must not use it (tutorial, Create a virtual network). */
+const DOCKER_BRIDGE = AddressSet.parse('172.17.0.0/16');
+
+function parseAddressParameter(name: string, text: string | undefined, fact: string): AddressSet | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return AddressSet.parse(text);
+  } catch (error) {
+    if (!isTagwallError(error)) throw error;
+    throw new TagwallError('TW_INVALID_OPTION', `${name} '${text}' is not an address or CIDR (${error.message}); it is the peer of ${fact}`);
+  }
+}
+
+function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scenario): ScenarioParams {
   const cloud = cloudOf(input);
   if (snapshot.info.cloud !== cloud) {
     throw new TagwallError('TW_USAGE', `the snapshot is for ${snapshot.info.cloud}, but the scenario asks for cloud ${cloud}`);
   }
-  if (input.region === undefined && needsRegion) {
-    throw new TagwallError('TW_USAGE', `scenario ${scenarioId} needs a region (--region, e.g. westus)`);
+  if (input.region === undefined) {
+    throw new TagwallError('TW_USAGE', `scenario ${scenario.id} needs a region (--region, e.g. westus)`);
   }
-  const region = input.region === undefined ? undefined : snapshot.resolveRegion(input.region);
-  const secondary =
-    input.secondaryRegion !== undefined ? snapshot.resolveRegion(input.secondaryRegion).armName : (region?.pairedRegion ?? null);
+  const region = snapshot.resolveRegion(input.region);
+  const pairing = pairingOf(cloud, region);
+  const given = input.secondaryRegion !== undefined ? snapshot.resolveRegion(input.secondaryRegion).armName : undefined;
   if (input.storageAccount !== undefined && !/^[a-z0-9]{3,24}$/.test(input.storageAccount)) {
-    throw new TagwallError('TW_INVALID_OPTION', `storageAccount '${input.storageAccount}' is not a storage account name (3-24 lower-case letters and digits)`);
+    throw new TagwallError(
+      'TW_INVALID_OPTION',
+      `storageAccount '${input.storageAccount}' is not a storage account name (3-24 lower-case letters and digits), so the workspace storage hosts (<storage>.file/.blob/.dfs.core.windows.net, ports 443 and 445) cannot be named`,
+    );
+  }
+  const subnet = parseAddressParameter('subnet', input.subnet, 'every requirement (the compute side)');
+  const privateEndpointSubnet = parseAddressParameter('privateEndpointSubnet', input.privateEndpointSubnet, 'the private-endpoint flows (TCP 443 and 445)');
+  const dnsServer = parseAddressParameter('dnsServer', input.dnsServer, 'the DNS flows (TCP/UDP 53)');
+  const firewallAddress = parseAddressParameter('firewallAddress', input.firewallAddress, 'the 0.0.0.0/0 route to the hub firewall');
+  for (const [name, value] of [['subnet', subnet], ['privateEndpointSubnet', privateEndpointSubnet]] as const) {
+    if (value && !value.intersection(DOCKER_BRIDGE).isEmpty()) {
+      throw new TagwallError(
+        'TW_INVALID_OPTION',
+        `${name} ${value.toString()} overlaps 172.17.0.0/16, the Docker bridge range the compute uses; the tutorial (Create a virtual network) forbids it for the VNet`,
+      );
+    }
   }
   return {
-    region: region?.armName ?? '',
-    secondaryRegion: secondary,
+    region: region.armName,
+    secondaryRegion: given ?? (pairing.kind === 'paired' ? pairing.region : null),
+    pairing: given !== undefined ? 'given' : pairing.kind,
     ...(input.storageAccount !== undefined ? { storageAccount: input.storageAccount } : {}),
     cloud,
-    ...(input.subnet !== undefined ? { subnet: parseSubnet(input.subnet)! } : {}),
-    options: parseOptions(input.options),
+    ...(subnet ? { subnet } : {}),
+    ...(privateEndpointSubnet ? { privateEndpointSubnet } : {}),
+    ...(dnsServer ? { dnsServer } : {}),
+    ...(firewallAddress ? { firewallAddress } : {}),
+    options: parseOptions(input.options, scenario.defaults),
   };
 }
 
@@ -95,7 +161,11 @@ function regionalTag(state: BuildState, service: string, which: 'primary' | 'sec
   const { snapshot, params, notes } = state;
   const region = which === 'primary' ? params.region : params.secondaryRegion;
   if (!region) {
-    notes.push(`${service}: ${params.region} has no paired region, so no secondary-region tag`);
+    notes.push(
+      params.pairing === 'none'
+        ? `${service}: ${params.region} has no paired region (Azure publishes it as nonpaired), so no secondary-region tag`
+        : `${service}: the paired region of ${params.region} is not known to tagwall, so no secondary-region tag; give it with --secondary-region`,
+    );
     return undefined;
   }
   try {
@@ -115,14 +185,21 @@ function regionalTag(state: BuildState, service: string, which: 'primary' | 'sec
   }
 }
 
-function expandHost(template: string, state: BuildState): string {
-  return hostForCloud(template.replaceAll('{region}', state.params.region), state.params.cloud);
+function expandHost(template: string, state: BuildState): string | null {
+  const host = hostForCloud(template.replaceAll('{region}', state.params.region), state.params.cloud);
+  if (host === null) state.notes.push(`${template} has no counterpart in ${state.params.cloud}: left out`);
+  return host;
+}
+
+function subnetOr(addresses: AddressSet | undefined): Endpoint[] {
+  return addresses ? [{ kind: 'addresses', addresses }] : [{ kind: 'service-tag', name: 'VirtualNetwork' }];
 }
 
 function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
-  if ('compute' in peer) {
-    return state.params.subnet ? [{ kind: 'addresses', addresses: state.params.subnet }] : [{ kind: 'service-tag', name: 'VirtualNetwork' }];
-  }
+  if ('compute' in peer) return subnetOr(state.params.subnet);
+  if ('privateEndpoints' in peer) return subnetOr(state.params.privateEndpointSubnet);
+  if ('dnsServer' in peer) return state.params.dnsServer ? [{ kind: 'addresses', addresses: state.params.dnsServer }] : [];
+  if ('addresses' in peer) return [{ kind: 'addresses', addresses: AddressSet.parse(peer.addresses) }];
   if ('tag' in peer) {
     if (peer.regional) {
       const name = regionalTag(state, peer.tag, peer.regional);
@@ -137,14 +214,18 @@ function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
   }
   if ('storage' in peer) {
     const account = state.params.storageAccount;
-    return account ? [{ kind: 'host', pattern: parseHostPattern(expandHost(`${account}.${peer.storage}.core.windows.net`, state)) }] : [];
+    const host = account ? expandHost(`${account}.${peer.storage}.core.windows.net`, state) : null;
+    return host ? [{ kind: 'host', pattern: parseHostPattern(host) }] : [];
   }
   if ('url' in peer) {
-    const [host, ...rest] = expandHost(peer.url, state).split('/');
+    const expanded = expandHost(peer.url.split('/')[0]!, state);
+    if (expanded === null) return [];
+    const rest = peer.url.split('/').slice(1);
     const path = `/${rest.join('/').replace(/\*$/, '')}`;
-    return [{ kind: 'url', pattern: parseHostPattern(host!), path }];
+    return [{ kind: 'url', pattern: parseHostPattern(expanded), path }];
   }
-  return [{ kind: 'host', pattern: parseHostPattern(expandHost(peer.host, state)) }];
+  const host = expandHost(peer.host, state);
+  return host === null ? [] : [{ kind: 'host', pattern: parseHostPattern(host) }];
 }
 
 function provenanceOf(entry: CatalogueEntry): Requirement['provenance'] {
@@ -155,6 +236,7 @@ function buildEntry(entry: CatalogueEntry, state: BuildState): Requirement | und
   const far = entry.peers.flatMap((peer) => peerEndpoints(peer, state));
   if (far.length === 0) return undefined;
   const near = (entry.local ?? [{ compute: true } as const]).flatMap((peer) => peerEndpoints(peer, state));
+  if (near.length === 0) return undefined;
   return {
     id: entry.id,
     direction: entry.direction,
@@ -168,6 +250,12 @@ function buildEntry(entry: CatalogueEntry, state: BuildState): Requirement | und
   };
 }
 
+/** Does the entry apply with these parameters (its cloud and its condition)? */
+export function entryApplies(entry: CatalogueEntry, params: ScenarioParams): boolean {
+  if (entry.clouds && !entry.clouds.includes(params.cloud)) return false;
+  return entry.when ? entry.when(params) : true;
+}
+
 /** Builds a scenario with its notes. The snapshot defaults to the embedded one of the parameters' cloud. */
 export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: Snapshot): BuiltScenario {
   const scenario = findScenario(id);
@@ -176,12 +264,19 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
     throw new TagwallError('TW_USAGE', `scenario ${scenario.id} applies to ${scenario.clouds.join(', ')}, not ${cloud}`);
   }
   const source = snapshot ?? defaultSnapshot(cloud);
-  const params = resolveParams(input, source, true, scenario.id);
+  const params = resolveParams(input, source, scenario);
   const state: BuildState = { snapshot: source, params, notes: [] };
+  for (const key of Object.keys(input.options ?? {})) {
+    const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
+    if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);
+  }
+    const withoutPublicIp = scenario.id === 'compute-no-public-ip' || (['serverless', 'forced-tunnelling'].includes(scenario.id) && !params.options.publicIp);
+  if (withoutPublicIp && !params.options.privateEndpoint) {
+    state.notes.push('privateEndpoint=false: the training article makes the workspace private endpoint mandatory for compute without a public IP');
+  }
   const requirements: Requirement[] = [];
   for (const entry of scenario.entries) {
-    if (entry.clouds && !entry.clouds.includes(cloud)) continue;
-    if (entry.when && !entry.when(params)) continue;
+    if (!entryApplies(entry, params)) continue;
     const requirement = buildEntry(entry, state);
     if (requirement) requirements.push(requirement);
   }
@@ -189,6 +284,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   return {
     scenario,
     params,
+    snapshot: source,
     requirements: { name: `${scenario.id} (${params.region}, ${cloud})`, origin, requirements },
     notes: [...new Set(state.notes)],
   };

@@ -5,6 +5,7 @@ import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
 import { sampleSnapshot } from '../servicetags/test-fixtures.js';
 import { buildScenario, hostForCloud, loadScenario, scenarioIds } from './build.js';
 import { CONFLICTS } from './conflicts.js';
+import { PREREQUISITES } from './prerequisites.js';
 import { SCENARIOS } from './scenarios.js';
 
 const REGION: Readonly<Record<Cloud, string>> = { Public: 'westus', AzureGovernment: 'usgovvirginia', China: 'chinaeast2' };
@@ -13,7 +14,8 @@ const EVERY_OPTION = {
   hbiWorkspace: true,
   privateEndpoint: true,
   customImages: true,
-  userManagedDependencies: true,
+  microsoftContainerRegistry: true,
+  publicIp: true,
   firewallToStoragePrivateEndpoint: true,
   monitoring: true,
   ssh: true,
@@ -34,7 +36,7 @@ describe('every scenario in every cloud it applies to', () => {
   const cases = SCENARIOS.flatMap((scenario) => scenario.clouds.map((cloud) => [scenario.id, cloud] as const));
   it.each(cases)('%s in %s names only tags that exist in that cloud', (id, cloud) => {
     const snapshot = defaultSnapshot(cloud);
-    const { requirements } = buildScenario(id, { region: REGION[cloud], cloud, storageAccount: 'mlstore01', options: EVERY_OPTION }, snapshot);
+    const { requirements } = buildScenario(id, { region: REGION[cloud], cloud, storageAccount: 'mlstore01', dnsServer: '10.0.0.4', options: EVERY_OPTION }, snapshot);
     expect(requirements.requirements.length).toBeGreaterThan(0);
     const tags = requirements.requirements.flatMap((r) => [...r.sources, ...r.destinations]).flatMap((e) => (e.kind === 'service-tag' ? [e.name] : []));
     for (const name of tags) {
@@ -49,6 +51,26 @@ describe('every scenario in every cloud it applies to', () => {
     expect(new Set(requirements.requirements.map((r) => r.id)).size).toBe(requirements.requirements.length);
   });
 
+  const MORE_REGIONS: Readonly<Record<Cloud, readonly string[]>> = {
+    Public: ['eastus2', 'francecentral', 'swedensouth', 'jioindiawest', 'brazilsouth', 'polandcentral', 'japaneast', 'southafricanorth'],
+    AzureGovernment: ['usgovarizona', 'usgovtexas'],
+    China: ['chinanorth2', 'chinanorth3'],
+  };
+  it.each(Object.entries(MORE_REGIONS).flatMap(([cloud, regions]) => regions.map((region) => [cloud as Cloud, region] as const)))(
+    'every scenario in %s %s with every option builds from published tags only',
+    (cloud, region) => {
+      const snapshot = defaultSnapshot(cloud);
+      for (const scenario of SCENARIOS.filter((s) => s.clouds.includes(cloud))) {
+        const built = buildScenario(scenario.id, { region, cloud, storageAccount: 'mlstore01', options: EVERY_OPTION }, snapshot);
+        for (const requirement of built.requirements.requirements) {
+          for (const endpoint of [...requirement.sources, ...requirement.destinations]) {
+            if (endpoint.kind === 'service-tag' && !VIRTUAL_TAGS.has(endpoint.name)) expect(snapshot.tag(endpoint.name)?.name, `${scenario.id}: ${endpoint.name}`).toBe(endpoint.name);
+          }
+        }
+      }
+    },
+  );
+
   it('covers the scenario ids users rely on', () => {
     expect(scenarioIds()).toEqual([
       'compute-public-ip',
@@ -56,6 +78,9 @@ describe('every scenario in every cloud it applies to', () => {
       'serverless',
       'firewall-outbound',
       'inbound-udr',
+      'forced-tunnelling',
+      'attached-vm',
+      'aks-inference',
       'kubernetes',
       'data-exfiltration-prevention',
       'legacy-2019',
@@ -63,12 +88,12 @@ describe('every scenario in every cloud it applies to', () => {
     expect(SCENARIOS.filter((s) => s.legacy).map((s) => s.id)).toEqual(['legacy-2019']);
   });
 
-  it('refers only to recorded conflicts, and every conflict is used by some entry', () => {
-    const referenced = new Set(SCENARIOS.flatMap((s) => s.entries.flatMap((e) => e.conflicts ?? [])));
+  it('refers only to recorded conflicts, and every conflict shapes some entry or prerequisite', () => {
+    const referenced = new Set([...SCENARIOS.flatMap((s) => s.entries.flatMap((e) => e.conflicts ?? [])), ...PREREQUISITES.flatMap((p) => p.conflicts ?? [])]);
     const recorded = new Set(CONFLICTS.map((c) => c.id));
     for (const id of referenced) expect(recorded.has(id), id).toBe(true);
     for (const conflict of CONFLICTS) expect(conflict.readings.length).toBeGreaterThanOrEqual(2);
-    expect([...recorded].filter((id) => !referenced.has(id))).toEqual(['batch-tag-scope']);
+    expect([...recorded].filter((id) => !referenced.has(id))).toEqual([]);
   });
 });
 
@@ -111,7 +136,9 @@ describe('parameters and options', () => {
     const base = ids({});
     expect(base).not.toContain('key-vault');
     expect(ids({ hbiWorkspace: true })).toContain('key-vault');
-    expect(ids({ privateEndpoint: 'yes' })).toEqual(expect.arrayContaining(['aml-service-interactive', 'instances-interactive']));
+    expect(base).toEqual(expect.arrayContaining(['aml-service-interactive', 'instances-interactive', 'private-endpoints-smb', 'microsoft-container-registry']));
+    expect(ids({ privateEndpoint: 'no' })).not.toEqual(expect.arrayContaining(['aml-service-interactive']));
+    expect(ids({ userManagedDependencies: false })).not.toContain('microsoft-container-registry');
     expect(ids({ customImages: true })).toContain('container-registry');
     expect(ids({ firewallToStoragePrivateEndpoint: true })).toContain('storage-smb');
     expect(ids({ packages: 'r' })).toEqual([...base, 'r-packages']);
@@ -127,15 +154,72 @@ describe('parameters and options', () => {
   it('routes management traffic of the primary and the paired secondary region', () => {
     const set = loadScenario('inbound-udr', { region: 'eastus2' });
     const tags = set.requirements.flatMap((r) => r.sources).map((e) => (e.kind === 'service-tag' ? e.name : ''));
-    expect(tags.sort()).toEqual(['AzureMachineLearning.CentralUS', 'AzureMachineLearning.EastUS2', 'BatchNodeManagement.CentralUS', 'BatchNodeManagement.EastUS2']);
+    // Batch of the workspace region only: the article asks for the secondary region for the Azure ML service alone.
+    expect(tags.sort()).toEqual(['AzureMachineLearning.CentralUS', 'AzureMachineLearning.EastUS2', 'BatchNodeManagement.EastUS2']);
     const overridden = loadScenario('inbound-udr', { region: 'eastus2', secondaryRegion: 'westus' });
-    expect(overridden.requirements.flatMap((r) => r.sources).map((e) => (e.kind === 'service-tag' ? e.name : ''))).toContain('BatchNodeManagement.WestUS');
+    expect(overridden.requirements.flatMap((r) => r.sources).map((e) => (e.kind === 'service-tag' ? e.name : ''))).toContain('AzureMachineLearning.WestUS');
+  });
+
+  it('pairs every region of the published pairs table, and keeps "no pair" apart from "unknown"', () => {
+    const secondary = (region: string): string | undefined =>
+      loadScenario('inbound-udr', { region }).requirements.find((r) => r.id === 'udr-aml-secondary')?.sources.map((e) => (e.kind === 'service-tag' ? e.name : ''))[0];
+    expect(secondary('swedensouth')).toBe('AzureMachineLearning.SwedenCentral');
+    expect(secondary('swedencentral')).toBe('AzureMachineLearning.SwedenSouth');
+    expect(secondary('jioindiawest')).toBe('AzureMachineLearning.JioIndiaCentral');
+    expect(secondary('jioindiacentral')).toBe('AzureMachineLearning.JioIndiaWest');
+    const none = buildScenario('inbound-udr', { region: 'polandcentral' });
+    expect(none.params.pairing).toBe('none');
+    expect(none.notes.join('\n')).toContain('has no paired region');
+    const snapshot = defaultSnapshot('Public');
+    const unknown = snapshot.regions().find((region) => region.pairedRegion === undefined && !['swedensouth', 'jioindiawest', 'jioindiacentral'].includes(region.armName));
+    if (unknown) {
+      const built = buildScenario('inbound-udr', { region: unknown.armName, options: { allowGlobalTagFallback: true } });
+      expect(built.params.pairing).toBe('unknown');
+      expect(built.notes.join('\n')).not.toContain('has no paired region');
+      expect(built.notes.join('\n')).toContain('not known');
+    }
+  });
+
+  it('every region of the embedded pairs data resolves to its pair, both ways where published', () => {
+    const snapshot = defaultSnapshot('Public');
+    for (const region of snapshot.regions()) {
+      const built = buildScenario('inbound-udr', { region: region.armName, options: { allowGlobalTagFallback: true } });
+      if (typeof region.pairedRegion === 'string') expect(built.params.secondaryRegion, region.armName).toBe(region.pairedRegion);
+      if (region.pairedRegion === null) expect(built.params.pairing, region.armName).toBe('none');
+    }
   });
 
   it('uses each cloud’s host names', () => {
     expect(hostForCloud('*.westus.batch.azure.com', 'AzureGovernment')).toBe('*.westus.batch.usgovcloudapi.net');
     expect(hostForCloud('*.blob.core.windows.net', 'China')).toBe('*.blob.core.chinacloudapi.cn');
     expect(hostForCloud('pypi.org', 'China')).toBe('pypi.org');
+    // Microsoft-owned public hosts stay as they are in every cloud.
+    expect(hostForCloud('vscode.blob.core.windows.net', 'AzureGovernment')).toBe('vscode.blob.core.windows.net');
+    expect(hostForCloud('vscode.blob.core.windows.net', 'China')).toBe('vscode.blob.core.windows.net');
+    expect(hostForCloud('mcr.microsoft.com', 'China')).toBe('mcr.microsoft.com');
+    // The sovereign tables keep *.instances.azureml.ms and give .us/.cn for *.instances.azureml.net.
+    expect(hostForCloud('*.instances.azureml.ms', 'AzureGovernment')).toBe('*.instances.azureml.ms');
+    expect(hostForCloud('*.instances.azureml.net', 'AzureGovernment')).toBe('*.instances.azureml.us');
+    expect(hostForCloud('*.instances.azureml.net', 'China')).toBe('*.instances.azureml.cn');
+    expect(hostForCloud('*.azureml.ms', 'China')).toBe('*.ml.azure.cn');
+    // Application Insights per cloud.
+    expect(hostForCloud('dc.applicationinsights.azure.com', 'AzureGovernment')).toBe('dc.applicationinsights.us');
+    expect(hostForCloud('dc.services.visualstudio.com', 'China')).toBe('dc.applicationinsights.azure.cn');
+    expect(hostForCloud('*.in.applicationinsights.azure.com', 'AzureGovernment')).toBe('*.in.applicationinsights.azure.us');
+    expect(hostForCloud('*.modelmanagement.azureml.net', 'China')).toBeNull();
+  });
+
+  it('says when an option has no effect on the scenario', () => {
+    expect(buildScenario('inbound-udr', { region: 'westus', options: { hbiWorkspace: true } }).notes.join('\n')).toContain('option hbiWorkspace has no effect on inbound-udr');
+    expect(buildScenario('compute-no-public-ip', { region: 'westus', options: { userManagedDependencies: false } }).notes).toEqual([]);
+    expect(buildScenario('compute-no-public-ip', { region: 'westus', options: { privateEndpoint: false } }).notes.join('\n')).toContain('mandatory');
+  });
+
+    it('refuses a subnet in the Docker bridge range, naming the fact', () => {
+    const error = errorOf(() => loadScenario('compute-no-public-ip', { region: 'westus', subnet: '172.17.1.0/24' }));
+    expect(error.code).toBe('TW_INVALID_OPTION');
+    expect(error.message).toContain('172.17.0.0/16');
+    expect(errorOf(() => loadScenario('compute-no-public-ip', { region: 'westus', storageAccount: 'My_Store' })).message).toContain('<storage>.file');
   });
 
   it('puts the subnet parameter on the compute side', () => {

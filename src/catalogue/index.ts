@@ -1,6 +1,6 @@
 // The catalogue's public surface. Re-exports only.
 export { ARTICLES, type ArticleKey } from './articles.js';
-export { buildScenario, findScenario, hostForCloud, loadScenario, scenarioIds, type BuiltScenario } from './build.js';
+export { buildScenario, entryApplies, findScenario, hostForCloud, loadScenario, scenarioIds, type BuiltScenario } from './build.js';
 export { CONFLICTS, type Conflict, type ConflictReading } from './conflicts.js';
 export {
   compareRequirementSets,
@@ -9,7 +9,9 @@ export {
   type UncoveredRequirement,
 } from './dependencies.js';
 export { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
-export type { CatalogueEntry, PeerTemplate, SourceRef } from './entries.js';
+export { ALL_ENTRIES, type CatalogueEntry, type PeerTemplate, type SourceRef } from './entries.js';
+export { PREREQUISITES, prerequisitesOf, type Prerequisite, type PrerequisiteKind, type PrerequisiteTemplate } from './prerequisites.js';
+export { pairingOf, PUBLISHED_PAIR_SUPPLEMENT, type Pairing } from './region-pairs.js';
 export { isScenarioOperand, loadRequirementOperand } from './operand.js';
 export {
   OPTION_NAMES,

@@ -17,10 +17,15 @@ export interface ScenarioOptions {
   readonly privateEndpoint: boolean;
   /** Custom Docker images: Azure Container Registry. */
   readonly customImages: boolean;
-  /** User-managed dependencies with Microsoft images: Microsoft Container Registry and its Front Door tag. */
-  readonly userManagedDependencies: boolean;
-  /** A firewall between the compute and the storage private endpoint: SMB 445. */
+  /**
+   * Microsoft Container Registry (its regional tag, its Front Door tag, and in host-name designs its hosts). On by
+   * default in the compute designs, whose required tables list it; `userManagedDependencies` is the older name.
+   */
+  readonly microsoftContainerRegistry: boolean;
+  /** A firewall between the compute and the storage private endpoint: SMB 445 to Storage.<region>. */
   readonly firewallToStoragePrivateEndpoint: boolean;
+  /** Serverless compute / forced tunnelling: the compute has a public IP, so inbound management applies. */
+  readonly publicIp: boolean;
   /** Application Insights / Azure Monitor hosts outside the firewall scenario (which always has them). */
   readonly monitoring: boolean;
   /** legacy-2019: SSH to nodes. */
@@ -39,6 +44,17 @@ export interface ScenarioParams {
   readonly cloud: Cloud;
   /** The compute subnet; the `VirtualNetwork` tag when absent. */
   readonly subnet?: AddressSet;
+  /** The subnet holding the private endpoints (the planning article's 'pe' subnet); the `VirtualNetwork` tag when absent. */
+  readonly privateEndpointSubnet?: AddressSet;
+  /** A custom DNS server the compute uses (it forwards the privatelink zones to Azure DNS). */
+  readonly dnsServer?: AddressSet;
+  /** forced-tunnelling: the hub firewall's private address, the next hop of the 0.0.0.0/0 route (prerequisites only). */
+  readonly firewallAddress?: AddressSet;
+  /**
+   * How the secondary region was found: `paired` (the published pair), `given` (secondaryRegion parameter),
+   * `none` (the region is published as having no pair), `unknown` (the region is not in the pairs data).
+   */
+  readonly pairing: 'paired' | 'given' | 'none' | 'unknown';
   readonly options: ScenarioOptions;
 }
 
@@ -49,6 +65,9 @@ export interface ScenarioInput {
   readonly storageAccount?: string;
   readonly cloud?: Cloud | string;
   readonly subnet?: string;
+  readonly privateEndpointSubnet?: string;
+  readonly dnsServer?: string;
+  readonly firewallAddress?: string;
   readonly options?: Readonly<Record<string, string | boolean | readonly string[]>>;
 }
 
@@ -56,15 +75,19 @@ const BOOLEAN_OPTIONS = [
   'hbiWorkspace',
   'privateEndpoint',
   'customImages',
-  'userManagedDependencies',
+  'microsoftContainerRegistry',
   'firewallToStoragePrivateEndpoint',
   'monitoring',
   'ssh',
   'allowGlobalTagFallback',
+  'publicIp',
 ] as const;
-export const OPTION_NAMES: readonly string[] = [...BOOLEAN_OPTIONS, 'packages'];
+export type BooleanOption = (typeof BOOLEAN_OPTIONS)[number];
+/** Older option names still accepted, and the option each sets. */
+const OPTION_ALIASES: Readonly<Record<string, BooleanOption>> = { userManagedDependencies: 'microsoftContainerRegistry' };
+export const OPTION_NAMES: readonly string[] = [...BOOLEAN_OPTIONS, 'packages', ...Object.keys(OPTION_ALIASES)];
 /** Parameters `--set` also accepts, so one flag can carry everything. */
-export const PARAMETER_NAMES: readonly string[] = ['region', 'secondaryRegion', 'storageAccount', 'cloud', 'subnet'];
+export const PARAMETER_NAMES: readonly string[] = ['region', 'secondaryRegion', 'storageAccount', 'cloud', 'subnet', 'privateEndpointSubnet', 'dnsServer', 'firewallAddress'];
 
 function parseBoolean(name: string, value: string | boolean | readonly string[]): boolean {
   if (typeof value === 'boolean') return value;
@@ -86,19 +109,25 @@ function parsePackages(value: string | boolean | readonly string[]): string[] {
   return [...new Set(items)].sort();
 }
 
-/** Options by name (case-insensitive), validated; unknown names are TW_UNKNOWN_OPTION with suggestions. */
-export function parseOptions(raw: Readonly<Record<string, string | boolean | readonly string[]>> = {}): ScenarioOptions {
-  const values: Record<string, boolean> = Object.fromEntries(BOOLEAN_OPTIONS.map((name) => [name, false]));
+/**
+ * Options by name (case-insensitive), validated; unknown names are TW_UNKNOWN_OPTION with suggestions. `defaults`
+ * are the scenario's own defaults (every other boolean option is false).
+ */
+export function parseOptions(
+  raw: Readonly<Record<string, string | boolean | readonly string[]>> = {},
+  defaults: Readonly<Partial<Record<BooleanOption, boolean>>> = {},
+): ScenarioOptions {
+  const values: Record<string, boolean> = Object.fromEntries(BOOLEAN_OPTIONS.map((name) => [name, defaults[name] ?? false]));
   let packages: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const name = OPTION_NAMES.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
     if (!name) {
-      throw new TagwallError('TW_UNKNOWN_OPTION', `unknown option '${key}' (options: ${OPTION_NAMES.join(', ')})`, {
+      throw new TagwallError('TW_UNKNOWN_OPTION', `unknown option '${key}' (options: ${OPTION_NAMES.join(', ')}; parameters: ${PARAMETER_NAMES.join(', ')})`, {
         suggestions: nearest(key, OPTION_NAMES),
       });
     }
     if (name === 'packages') packages = parsePackages(value);
-    else values[name] = parseBoolean(name, value);
+    else values[OPTION_ALIASES[name] ?? name] = parseBoolean(name, value);
   }
   return { ...(values as unknown as Omit<ScenarioOptions, 'packages'>), packages };
 }
@@ -135,3 +164,9 @@ export function cloudOf(input: ScenarioInput): Cloud {
 export function parseSubnet(text: string | undefined): AddressSet | undefined {
   return text === undefined ? undefined : AddressSet.parse(text);
 }
+
+/** Is `name` a boolean option (or an alias of one)? */
+export function isBooleanOption(name: string): name is BooleanOption {
+  return (BOOLEAN_OPTIONS as readonly string[]).includes(name);
+}
+export { BOOLEAN_OPTIONS };

@@ -12,6 +12,8 @@ import {
   SCENARIOS,
   formatEndpoint,
   ARTICLES,
+  prerequisitesOf,
+  type Prerequisite,
   type UncoveredRequirement,
 } from '../catalogue/index.js';
 import { formatPacket } from '../model/packet.js';
@@ -22,6 +24,9 @@ import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOp
 import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { readInputFile } from './write-files.js';
+import { requireModule } from '../internal/lazy.js';
+
+const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number }): string } => requireModule('yaml');
 
 
 export function registerCatalogCommands(program: Command, { io, setExitCode }: CommandContext): void {
@@ -35,6 +40,7 @@ export function registerCatalogCommands(program: Command, { io, setExitCode }: C
     .description('the requirements of a scenario: direction, protocol, ports, peer, purpose, source article')
     .argument('<scenario>', 'scenario id (see tagwall catalog list)')
     .option('--format <format>', 'table (default), yaml, json or md')
+    .option('--prerequisites', 'what the deployment needs besides flows: private endpoints and DNS zones, DNS forwarding, resource firewalls, routes, subnet rules')
     .addOption(cloudOption());
   addScenarioParameterOptions(show).action((scenario: string, _options, command: Command) =>
     setExitCode(runCatalogShow(scenario, command.optsWithGlobals(), io)),
@@ -61,7 +67,7 @@ export function registerCatalogCommands(program: Command, { io, setExitCode }: C
 
 function runCatalogList(options: GlobalOptions, io: CliIo): number {
   if (options.json) {
-    io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds }) => ({ id, title, description, legacy, clouds }))));
+    io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds, defaults, options }) => ({ id, title, description, legacy, clouds, defaults, options }))));
     return EXIT_OK;
   }
   const rows = SCENARIOS.map((s) => [s.id, s.clouds.join(','), `${s.title}${s.legacy ? ' (legacy)' : ''}`]);
@@ -83,16 +89,70 @@ function peerOf(requirement: Requirement): string {
 
 interface ShowOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
   readonly format?: string;
+  readonly prerequisites?: boolean;
+}
+
+function prerequisiteData(items: readonly Prerequisite[]): unknown[] {
+  return items.map((item) => ({
+    id: item.id,
+    kind: item.kind,
+    subject: item.subject,
+    setting: item.setting,
+    ...(item.privateEndpoint ? { privateEndpoint: { ...item.privateEndpoint, dnsZones: [...item.privateEndpoint.dnsZones] } } : {}),
+    ...(item.routes ? { routes: item.routes.map((route) => ({ ...route })) } : {}),
+    ...(item.flows.length > 0 ? { flows: [...item.flows] } : {}),
+    ...(item.conditions.length > 0 ? { conditions: [...item.conditions] } : {}),
+    provenance: item.provenance.map((p) => ({ ...p })),
+  }));
+}
+
+function prerequisiteRows(items: readonly Prerequisite[]): string[][] {
+  return items.map((item) => [
+    item.id,
+    item.kind,
+    item.subject,
+    [
+      item.setting,
+      item.privateEndpoint ? `${item.privateEndpoint.resourceType}/${item.privateEndpoint.subresource}; DNS zones: ${item.privateEndpoint.dnsZones.join(', ')}` : '',
+      item.routes ? `routes: ${item.routes.map((route) => `${route.addressPrefix} -> ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`).join(', ')}` : '',
+      item.flows.length > 0 ? `flows: ${item.flows.join(', ')}` : '',
+      item.conditions.length > 0 ? `when: ${item.conditions.join('; ')}` : '',
+    ]
+      .filter((part) => part !== '')
+      .join(' | '),
+    item.provenance.map((p) => `${p.article}, ${p.section}`).join('; '),
+  ]);
+}
+
+function runPrerequisitesShow(built: ReturnType<typeof scenarioFromOptions>, format: 'table' | 'yaml' | 'json' | 'md', io: CliIo): number {
+  const items = prerequisitesOf(built);
+  const data = { scenario: built.scenario.id, region: built.params.region, cloud: built.params.cloud, prerequisites: prerequisiteData(items) };
+  if (format === 'json') io.stdout(toJson(data));
+  else if (format === 'yaml') io.stdout(requireYaml().stringify(data, { lineWidth: 0 }));
+  else if (format === 'md') {
+    const lines = [
+      `## Prerequisites of ${built.scenario.id} (${built.params.region}, ${built.params.cloud})`,
+      '',
+      '| id | kind | subject | setting | source |',
+      '|---|---|---|---|---|',
+      ...prerequisiteRows(items).map((row) => `| ${row.map(markdownCell).join(' | ')} |`),
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+  } else {
+    io.stdout(`${built.scenario.id} (${built.params.region}, ${built.params.cloud}): ${items.length} prerequisites\n\n${formatTable(['ID', 'KIND', 'SUBJECT', 'SETTING', 'SOURCE'], prerequisiteRows(items))}`);
+  }
+  return EXIT_OK;
 }
 
 function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): number {
   const format = parseFormat(options.format, options.json, ['table', 'yaml', 'json', 'md'] as const);
   const built = scenarioFromOptions({ ...options, scenario }, selectSnapshot(options));
+  if (options.prerequisites) return runPrerequisitesShow(built, format, io);
   const { requirements, notes } = built;
   if (format === 'yaml') io.stdout(requirementsToYaml(requirements));
   else if (format === 'json') {
     const data = requirementsToData(requirements);
-    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString() }, notes, ...data }) : requirementsToJson(requirements));
+    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString(), privateEndpointSubnet: built.params.privateEndpointSubnet?.toString(), dnsServer: built.params.dnsServer?.toString(), firewallAddress: built.params.firewallAddress?.toString() }, notes, ...data }) : requirementsToJson(requirements));
   } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes));
   return EXIT_OK;
 }

@@ -14,6 +14,9 @@ export interface RequirementInputOptions {
   readonly secondaryRegion?: string;
   readonly storageAccount?: string;
   readonly subnet?: string;
+  readonly privateEndpointSubnet?: string;
+  readonly dnsServer?: string;
+  readonly firewallAddress?: string;
   readonly cloud?: string;
   readonly set?: readonly string[];
   /** `--hosts FILE`: what host names in source positions stand for. */
@@ -27,6 +30,9 @@ export function addScenarioParameterOptions(command: Command): Command {
     .option('--secondary-region <region>', 'paired region (default: the published pair of --region)')
     .option('--storage-account <name>', "the workspace's storage account name")
     .option('--subnet <cidr>', 'the compute subnet (default: the VirtualNetwork tag)')
+    .option('--private-endpoint-subnet <cidr>', 'the subnet of the private endpoints (default: the VirtualNetwork tag)')
+    .option('--dns-server <address>', 'a custom DNS server the compute uses (adds its DNS flows)')
+    .option('--firewall-address <address>', 'forced-tunnelling: the hub firewall private IP, next hop of the 0.0.0.0/0 route')
     .option('--set <key=value>', 'a scenario option or parameter, repeatable (e.g. --set packages=python,r)', collect);
 }
 
@@ -58,6 +64,9 @@ export function scenarioInputFromOptions(options: RequirementInputOptions): Scen
     ...pick('secondaryRegion', options.secondaryRegion),
     ...pick('storageAccount', options.storageAccount),
     ...pick('subnet', options.subnet),
+    ...pick('privateEndpointSubnet', options.privateEndpointSubnet),
+    ...pick('dnsServer', options.dnsServer),
+    ...pick('firewallAddress', options.firewallAddress),
     ...pick('cloud', options.cloud),
     options: scenarioOptions,
   };

@@ -84,11 +84,13 @@ describe('translation', () => {
   });
 
   it('gives every rule the same priority when requirements are added elsewhere (catalogue options, a new requirement first)', () => {
-    const base = loadScenario('compute-no-public-ip', { region: 'eastus2' });
+    // The options that are on by default are turned off in the base, so that each option adds requirements.
+    const off = { privateEndpoint: false, microsoftContainerRegistry: false };
+    const base = loadScenario('compute-no-public-ip', { region: 'eastus2', options: off });
     const before = priorities(base);
     const variants: RequirementSet[] = [
-      ...['privateEndpoint', 'customImages', 'hbiWorkspace', 'userManagedDependencies', 'firewallToStoragePrivateEndpoint'].map((option) =>
-        loadScenario('compute-no-public-ip', { region: 'eastus2', options: { [option]: true } }),
+      ...['privateEndpoint', 'customImages', 'hbiWorkspace', 'microsoftContainerRegistry', 'firewallToStoragePrivateEndpoint'].map((option) =>
+        loadScenario('compute-no-public-ip', { region: 'eastus2', options: { ...off, [option]: true } }),
       ),
       { ...base, requirements: [{ ...base.requirements[0]!, id: 'added-first' }, ...base.requirements] },
     ];

@@ -8,10 +8,10 @@ const snapshot = defaultSnapshot('Public');
 const context = { snapshot, resolver: expandedResolver(snapshot), options: {} };
 
 describe('route tables', () => {
-  it('routes the primary and secondary regional tags of the inbound scenario to the Internet', () => {
+  it('routes Batch of the primary region and Azure ML of the primary and secondary region to the Internet', () => {
     const [artifact] = udrTarget.translate(loadScenario('inbound-udr', { region: 'eastus2' }), context).artifacts;
     const routes = JSON.parse(artifact!.content).resources[0].properties.routes as Array<{ properties: { addressPrefix: string; nextHopType: string } }>;
-    expect(routes.map((route) => route.properties.addressPrefix)).toEqual(['BatchNodeManagement.EastUS2', 'AzureMachineLearning.EastUS2', 'BatchNodeManagement.CentralUS', 'AzureMachineLearning.CentralUS']);
+    expect(routes.map((route) => route.properties.addressPrefix)).toEqual(['BatchNodeManagement.EastUS2', 'AzureMachineLearning.EastUS2', 'AzureMachineLearning.CentralUS']);
     expect(routes.every((route) => route.properties.nextHopType === 'Internet')).toBe(true);
   });
   it('expands tags to prefixes when asked, within 400 routes', () => {

@@ -86,6 +86,23 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-aml-service-interactive'
+        properties: {
+          description: 'aml-service-interactive: RStudio (8787) and notebook Python language service (18881) sessions reached through the workspace private endpo...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRanges: [
+            '8787'
+            '18881'
+          ]
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureMachineLearning'
+          access: 'Allow'
+          priority: 780
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-aml-service-https'
         properties: {
           description: 'aml-service-https: Calls from the compute to the Azure Machine Learning service APIs.'
@@ -128,6 +145,34 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-microsoft-container-registry-front-door'
+        properties: {
+          description: 'microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureFrontDoor.FirstParty'
+          access: 'Allow'
+          priority: 2550
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-microsoft-container-registry'
+        properties: {
+          description: 'microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'MicrosoftContainerRegistry.EastUS2'
+          access: 'Allow'
+          priority: 2680
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-front-door'
         properties: {
           description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'
@@ -138,6 +183,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureFrontDoor.Frontend'
           access: 'Allow'
           priority: 2720
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-private-endpoints-https'
+        properties: {
+          description: 'private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 2800
           direction: 'Outbound'
         }
       }
@@ -166,6 +225,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'Storage.EastUS2'
           access: 'Allow'
           priority: 3290
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-private-endpoints-smb'
+        properties: {
+          description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '445'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 3780
           direction: 'Outbound'
         }
       }

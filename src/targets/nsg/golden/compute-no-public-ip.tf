@@ -95,6 +95,21 @@ resource "azurerm_network_security_rule" "tw-entra-id" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-aml-service-interactive" {
+  name                        = "tw-aml-service-interactive"
+  description                 = "aml-service-interactive: RStudio (8787) and notebook Python language service (18881) sessions reached through the workspace private endpo..."
+  priority                    = 780
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_ranges     = ["8787", "18881"]
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureMachineLearning"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-aml-service-https" {
   name                        = "tw-aml-service-https"
   description                 = "aml-service-https: Calls from the compute to the Azure Machine Learning service APIs."
@@ -140,6 +155,36 @@ resource "azurerm_network_security_rule" "tw-monitor" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-microsoft-container-registry-front-door" {
+  name                        = "tw-microsoft-container-registry-front-door"
+  description                 = "microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag..."
+  priority                    = 2550
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureFrontDoor.FirstParty"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-microsoft-container-registry" {
+  name                        = "tw-microsoft-container-registry"
+  description                 = "microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS."
+  priority                    = 2680
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "MicrosoftContainerRegistry.EastUS2"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-front-door" {
   name                        = "tw-front-door"
   description                 = "front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path)."
@@ -151,6 +196,21 @@ resource "azurerm_network_security_rule" "tw-front-door" {
   destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "AzureFrontDoor.Frontend"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-private-endpoints-https" {
+  name                        = "tw-private-endpoints-https"
+  description                 = "private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab..."
+  priority                    = 2800
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
@@ -181,6 +241,21 @@ resource "azurerm_network_security_rule" "tw-storage-region" {
   destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "Storage.EastUS2"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-private-endpoints-smb" {
+  name                        = "tw-private-endpoints-smb"
+  description                 = "private-endpoints-smb: SMB to the file private endpoint of the workspace's default storage account, which training needs open."
+  priority                    = 3780
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "445"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

@@ -72,6 +72,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-private-endpoints-https'
+        properties: {
+          description: 'private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 2800
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-aml-compute-management'
         properties: {
           description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
@@ -82,6 +96,20 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureMachineLearning'
           access: 'Allow'
           priority: 3280
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-private-endpoints-smb'
+        properties: {
+          description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '445'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 3780
           direction: 'Outbound'
         }
       }

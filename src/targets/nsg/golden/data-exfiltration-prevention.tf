@@ -80,6 +80,21 @@ resource "azurerm_network_security_rule" "tw-batch-management" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-private-endpoints-https" {
+  name                        = "tw-private-endpoints-https"
+  description                 = "private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab..."
+  priority                    = 2800
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "VirtualNetwork"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-aml-compute-management" {
   name                        = "tw-aml-compute-management"
   description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
@@ -91,6 +106,21 @@ resource "azurerm_network_security_rule" "tw-aml-compute-management" {
   destination_port_range      = "5831"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "AzureMachineLearning"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-private-endpoints-smb" {
+  name                        = "tw-private-endpoints-smb"
+  description                 = "private-endpoints-smb: SMB to the file private endpoint of the workspace's default storage account, which training needs open."
+  priority                    = 3780
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "445"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

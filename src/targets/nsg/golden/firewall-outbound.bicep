@@ -76,6 +76,34 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'tw-microsoft-container-registry-front-door'
+        properties: {
+          description: 'microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'AzureFrontDoor.FirstParty'
+          access: 'Allow'
+          priority: 2550
+          direction: 'Outbound'
+        }
+      }
+      {
+        name: 'tw-microsoft-container-registry'
+        properties: {
+          description: 'microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS.'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '443'
+          sourceAddressPrefix: 'VirtualNetwork'
+          destinationAddressPrefix: 'MicrosoftContainerRegistry.EastUS2'
+          access: 'Allow'
+          priority: 2680
+          direction: 'Outbound'
+        }
+      }
+      {
         name: 'tw-front-door'
         properties: {
           description: 'front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path).'

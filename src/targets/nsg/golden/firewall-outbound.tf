@@ -80,6 +80,36 @@ resource "azurerm_network_security_rule" "tw-aml-service" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
+resource "azurerm_network_security_rule" "tw-microsoft-container-registry-front-door" {
+  name                        = "tw-microsoft-container-registry-front-door"
+  description                 = "microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag..."
+  priority                    = 2550
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "AzureFrontDoor.FirstParty"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-microsoft-container-registry" {
+  name                        = "tw-microsoft-container-registry"
+  description                 = "microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS."
+  priority                    = 2680
+  direction                   = "Outbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "VirtualNetwork"
+  destination_address_prefix  = "MicrosoftContainerRegistry.EastUS2"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
 resource "azurerm_network_security_rule" "tw-front-door" {
   name                        = "tw-front-door"
   description                 = "front-door: The studio global entry point, and AutoML images and environments (read/write: an exfiltration path)."

@@ -15,7 +15,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
       {
         name: 'tw-udr-batch-primary'
         properties: {
-          description: 'udr-batch-primary: Batch management traffic from the primary region, routed around the firewall (next hop Internet).'
+          description: 'udr-batch-primary: Batch management traffic of the workspace region, routed around the firewall (next hop Internet).'
           protocol: 'Tcp'
           sourcePortRange: '*'
           destinationPortRange: '29876-29877'
@@ -27,23 +27,9 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-udr-batch-secondary'
-        properties: {
-          description: 'udr-batch-secondary: Batch management traffic from the secondary region, routed around the firewall (next hop Internet).'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '29876-29877'
-          sourceAddressPrefix: 'BatchNodeManagement.CentralUS'
-          destinationAddressPrefix: 'VirtualNetwork'
-          access: 'Allow'
-          priority: 2250
-          direction: 'Inbound'
-        }
-      }
-      {
         name: 'tw-udr-aml-secondary'
         properties: {
-          description: 'udr-aml-secondary: Azure Machine Learning management traffic from the secondary region, routed around the firewall (next hop Internet).'
+          description: 'udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter...'
           protocol: 'Tcp'
           sourcePortRange: '*'
           destinationPortRange: '44224'
@@ -57,7 +43,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
       {
         name: 'tw-udr-aml-primary'
         properties: {
-          description: 'udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet).'
+          description: 'udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet).'
           protocol: 'Tcp'
           sourcePortRange: '*'
           destinationPortRange: '44224'

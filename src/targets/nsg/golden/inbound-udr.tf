@@ -22,7 +22,7 @@ resource "azurerm_network_security_group" "nsg" {
 
 resource "azurerm_network_security_rule" "tw-udr-batch-primary" {
   name                        = "tw-udr-batch-primary"
-  description                 = "udr-batch-primary: Batch management traffic from the primary region, routed around the firewall (next hop Internet)."
+  description                 = "udr-batch-primary: Batch management traffic of the workspace region, routed around the firewall (next hop Internet)."
   priority                    = 350
   direction                   = "Inbound"
   access                      = "Allow"
@@ -35,24 +35,9 @@ resource "azurerm_network_security_rule" "tw-udr-batch-primary" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-udr-batch-secondary" {
-  name                        = "tw-udr-batch-secondary"
-  description                 = "udr-batch-secondary: Batch management traffic from the secondary region, routed around the firewall (next hop Internet)."
-  priority                    = 2250
-  direction                   = "Inbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "29876-29877"
-  source_address_prefix       = "BatchNodeManagement.CentralUS"
-  destination_address_prefix  = "VirtualNetwork"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-udr-aml-secondary" {
   name                        = "tw-udr-aml-secondary"
-  description                 = "udr-aml-secondary: Azure Machine Learning management traffic from the secondary region, routed around the firewall (next hop Internet)."
+  description                 = "udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter..."
   priority                    = 3350
   direction                   = "Inbound"
   access                      = "Allow"
@@ -67,7 +52,7 @@ resource "azurerm_network_security_rule" "tw-udr-aml-secondary" {
 
 resource "azurerm_network_security_rule" "tw-udr-aml-primary" {
   name                        = "tw-udr-aml-primary"
-  description                 = "udr-aml-primary: Azure Machine Learning management traffic from the primary region, routed around the firewall (next hop Internet)."
+  description                 = "udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet)."
   priority                    = 3750
   direction                   = "Inbound"
   access                      = "Allow"

@@ -28,13 +28,6 @@ resource routeTable 'Microsoft.Network/routeTables@2025-07-01' = {
         }
       }
       {
-        name: 'tw-BatchNodeManagement.CentralUS'
-        properties: {
-          addressPrefix: 'BatchNodeManagement.CentralUS'
-          nextHopType: 'Internet'
-        }
-      }
-      {
         name: 'tw-AzureMachineLearning.CentralUS'
         properties: {
           addressPrefix: 'AzureMachineLearning.CentralUS'

@@ -32,12 +32,6 @@ resource "azurerm_route_table" "routes" {
   }
 
   route {
-    name           = "tw-BatchNodeManagement.CentralUS"
-    address_prefix = "BatchNodeManagement.CentralUS"
-    next_hop_type  = "Internet"
-  }
-
-  route {
     name           = "tw-AzureMachineLearning.CentralUS"
     address_prefix = "AzureMachineLearning.CentralUS"
     next_hop_type  = "Internet"

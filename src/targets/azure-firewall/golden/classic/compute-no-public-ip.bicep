@@ -66,6 +66,29 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               ]
             }
             {
+              name: 'aml-service-interactive'
+              description: 'aml-service-interactive: RStudio (8787) and notebook Python language service (18881) sessions reached through the workspace private endpo...'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                'AzureMachineLearning'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '8787'
+                '18881'
+              ]
+            }
+            {
               name: 'aml-compute-management'
               description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
               protocols: [
@@ -197,6 +220,100 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
                 '443'
               ]
             }
+            {
+              name: 'microsoft-container-registry'
+              description: 'microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS.'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                'MicrosoftContainerRegistry.EastUS2'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
+              name: 'microsoft-container-registry-front-door'
+              description: 'microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag...'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                'AzureFrontDoor.FirstParty'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
+              name: 'private-endpoints-https'
+              description: 'private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab...'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
+              name: 'private-endpoints-smb'
+              description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '445'
+              ]
+            }
           ]
         }
       }
@@ -232,7 +349,7 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
             }
             {
               name: 'instances'
-              description: 'instances: Connections to compute instances through the Azure Machine Learning front end.'
+              description: 'instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end.'
               protocols: [
                 {
                   protocolType: 'Https'
@@ -248,6 +365,50 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               sourceIpGroups: []
               targetFqdns: [
                 '*.instances.azureml.ms'
+              ]
+            }
+            {
+              name: 'instances-interactive'
+              description: 'instances-interactive: RStudio and notebook language-service sessions on compute instances.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 8787
+                }
+                {
+                  protocolType: 'Https'
+                  port: 18881
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.instances.azureml.ms'
+              ]
+            }
+            {
+              name: 'instances-net'
+              description: 'instances-net: The older compute-instance domain, still listed for Jupyter websocket connections.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.instances.azureml.net'
               ]
             }
             {
@@ -273,7 +434,7 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
             }
             {
               name: 'microsoft-storage-hosts'
-              description: 'microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses.'
+              description: 'microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included).'
               protocols: [
                 {
                   protocolType: 'Https'

@@ -109,6 +109,56 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
                 '443'
               ]
             }
+            {
+              name: 'private-endpoints-https'
+              description: 'private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab...'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
+              name: 'private-endpoints-smb'
+              description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '445'
+              ]
+            }
           ]
         }
       }

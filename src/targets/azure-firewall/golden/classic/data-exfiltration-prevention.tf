@@ -51,6 +51,24 @@ resource "azurerm_firewall_network_rule_collection" "tw-network" {
     destination_addresses = ["AzureResourceManager"]
     destination_ports     = ["443"]
   }
+
+  rule {
+    name                  = "private-endpoints-https"
+    description           = "private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab..."
+    protocols             = ["TCP"]
+    source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_ports     = ["443"]
+  }
+
+  rule {
+    name                  = "private-endpoints-smb"
+    description           = "private-endpoints-smb: SMB to the file private endpoint of the workspace's default storage account, which training needs open."
+    protocols             = ["TCP"]
+    source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_ports     = ["445"]
+  }
 }
 
 resource "azurerm_firewall_application_rule_collection" "tw-application" {

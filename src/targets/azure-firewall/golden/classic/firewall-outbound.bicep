@@ -110,6 +110,50 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               ]
             }
             {
+              name: 'microsoft-container-registry'
+              description: 'microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS.'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                'MicrosoftContainerRegistry.EastUS2'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
+              name: 'microsoft-container-registry-front-door'
+              description: 'microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag...'
+              protocols: [
+                'TCP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: [
+                'AzureFrontDoor.FirstParty'
+              ]
+              destinationIpGroups: []
+              destinationFqdns: []
+              destinationPorts: [
+                '443'
+              ]
+            }
+            {
               name: 'aml-service'
               description: 'aml-service: Azure Machine Learning service APIs, RStudio and notebook language-service sessions.'
               protocols: [
@@ -194,6 +238,283 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
                 'dc.applicationinsights.azure.com'
                 'dc.applicationinsights.microsoft.com'
                 'dc.services.visualstudio.com'
+              ]
+            }
+            {
+              name: 'monitoring-hosts'
+              description: 'monitoring-hosts: Application Insights and Azure Monitor ingestion, also used by Microsoft support for diagnostics.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'dc.applicationinsights.azure.com'
+                'dc.applicationinsights.microsoft.com'
+                'dc.services.visualstudio.com'
+                '*.in.applicationinsights.azure.com'
+              ]
+            }
+            {
+              name: 'login-host'
+              description: 'login-host: Microsoft Entra ID sign-in, by host name.'
+              protocols: [
+                {
+                  protocolType: 'Http'
+                  port: 80
+                }
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'login.microsoftonline.com'
+              ]
+            }
+            {
+              name: 'management-host'
+              description: 'management-host: Azure Resource Manager and the portal, by host name.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'management.azure.com'
+              ]
+            }
+            {
+              name: 'studio-host'
+              description: 'studio-host: The Azure Machine Learning studio web application.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'ml.azure.com'
+              ]
+            }
+            {
+              name: 'aml-api-hosts'
+              description: 'aml-api-hosts: The Azure Machine Learning service API, by host name.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.azureml.ms'
+                '*.azureml.net'
+              ]
+            }
+            {
+              name: 'model-management-hosts'
+              description: 'model-management-hosts: Model management.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.modelmanagement.azureml.net'
+              ]
+            }
+            {
+              name: 'notebook-hosts'
+              description: 'notebook-hosts: The integrated notebook experience.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.notebooks.azure.net'
+                'graph.microsoft.com'
+                '*.aznbcontent.net'
+              ]
+            }
+            {
+              name: 'microsoft-container-registry-hosts'
+              description: 'microsoft-container-registry-hosts: Microsoft Container Registry and its data endpoints, by host name.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'mcr.microsoft.com'
+                '*.data.mcr.microsoft.com'
+              ]
+            }
+            {
+              name: 'prebuilt-images-host'
+              description: 'prebuilt-images-host: The pre-built images Azure Machine Learning maintains.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                'viennaglobal.azurecr.io'
+              ]
+            }
+            {
+              name: 'instances'
+              description: 'instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.instances.azureml.ms'
+              ]
+            }
+            {
+              name: 'instances-interactive'
+              description: 'instances-interactive: RStudio and notebook language-service sessions on compute instances.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 8787
+                }
+                {
+                  protocolType: 'Https'
+                  port: 18881
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.instances.azureml.ms'
+              ]
+            }
+            {
+              name: 'instances-net'
+              description: 'instances-net: The older compute-instance domain, still listed for Jupyter websocket connections.'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.instances.azureml.net'
+              ]
+            }
+            {
+              name: 'microsoft-storage-hosts'
+              description: 'microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included).'
+              protocols: [
+                {
+                  protocolType: 'Https'
+                  port: 443
+                }
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              targetFqdns: [
+                '*.blob.core.windows.net'
+                '*.queue.core.windows.net'
+                '*.table.core.windows.net'
               ]
             }
           ]

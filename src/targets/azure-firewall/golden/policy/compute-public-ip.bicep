@@ -74,6 +74,30 @@ resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionG
           }
           {
             ruleType: 'NetworkRule'
+            name: 'aml-service-interactive'
+            description: 'aml-service-interactive: RStudio (8787) and notebook Python language service (18881) sessions reached through the workspace private endpo...'
+            ipProtocols: [
+              'TCP'
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            destinationAddresses: [
+              'AzureMachineLearning'
+            ]
+            destinationIpGroups: []
+            destinationFqdns: []
+            destinationPorts: [
+              '8787'
+              '18881'
+            ]
+          }
+          {
+            ruleType: 'NetworkRule'
             name: 'aml-compute-management'
             description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
             ipProtocols: [
@@ -208,6 +232,247 @@ resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionG
             destinationFqdns: []
             destinationPorts: [
               '443'
+            ]
+          }
+          {
+            ruleType: 'NetworkRule'
+            name: 'microsoft-container-registry'
+            description: 'microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS.'
+            ipProtocols: [
+              'TCP'
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            destinationAddresses: [
+              'MicrosoftContainerRegistry.EastUS2'
+            ]
+            destinationIpGroups: []
+            destinationFqdns: []
+            destinationPorts: [
+              '443'
+            ]
+          }
+          {
+            ruleType: 'NetworkRule'
+            name: 'microsoft-container-registry-front-door'
+            description: 'microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag...'
+            ipProtocols: [
+              'TCP'
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            destinationAddresses: [
+              'AzureFrontDoor.FirstParty'
+            ]
+            destinationIpGroups: []
+            destinationFqdns: []
+            destinationPorts: [
+              '443'
+            ]
+          }
+          {
+            ruleType: 'NetworkRule'
+            name: 'private-endpoints-https'
+            description: 'private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab...'
+            ipProtocols: [
+              'TCP'
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            destinationAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            destinationIpGroups: []
+            destinationFqdns: []
+            destinationPorts: [
+              '443'
+            ]
+          }
+          {
+            ruleType: 'NetworkRule'
+            name: 'private-endpoints-smb'
+            description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
+            ipProtocols: [
+              'TCP'
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            destinationAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            destinationIpGroups: []
+            destinationFqdns: []
+            destinationPorts: [
+              '445'
+            ]
+          }
+        ]
+      }
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'tw-application'
+        priority: 200
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+          {
+            ruleType: 'ApplicationRule'
+            name: 'graph'
+            description: 'graph: Directory lookups through the Graph API.'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              'graph.windows.net'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'instances'
+            description: 'instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end.'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              '*.instances.azureml.ms'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'instances-interactive'
+            description: 'instances-interactive: RStudio and notebook language-service sessions on compute instances.'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 8787
+              }
+              {
+                protocolType: 'Https'
+                port: 18881
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              '*.instances.azureml.ms'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'instances-net'
+            description: 'instances-net: The older compute-instance domain, still listed for Jupyter websocket connections.'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              '*.instances.azureml.net'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'batch-account-hosts'
+            description: 'batch-account-hosts: The regional Azure Batch account endpoints behind compute instances and clusters.'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              '*.eastus2.batch.azure.com'
+              '*.eastus2.service.batch.azure.com'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'microsoft-storage-hosts'
+            description: 'microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included).'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: [
+              '10.0.0.0/8'
+              '100.64.0.0/10'
+              '172.16.0.0/12'
+              '192.168.0.0/16'
+            ]
+            sourceIpGroups: []
+            targetFqdns: [
+              '*.blob.core.windows.net'
+              '*.queue.core.windows.net'
+              '*.table.core.windows.net'
             ]
           }
         ]

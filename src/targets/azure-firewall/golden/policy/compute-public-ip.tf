@@ -39,6 +39,15 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
     }
 
     rule {
+      name                  = "aml-service-interactive"
+      description           = "aml-service-interactive: RStudio (8787) and notebook Python language service (18881) sessions reached through the workspace private endpo..."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["AzureMachineLearning"]
+      destination_ports     = ["8787", "18881"]
+    }
+
+    rule {
       name                  = "aml-compute-management"
       description           = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
       protocols             = ["UDP"]
@@ -90,6 +99,129 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
       source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
       destination_addresses = ["AzureMonitor"]
       destination_ports     = ["443"]
+    }
+
+    rule {
+      name                  = "microsoft-container-registry"
+      description           = "microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["MicrosoftContainerRegistry.EastUS2"]
+      destination_ports     = ["443"]
+    }
+
+    rule {
+      name                  = "microsoft-container-registry-front-door"
+      description           = "microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag..."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["AzureFrontDoor.FirstParty"]
+      destination_ports     = ["443"]
+    }
+
+    rule {
+      name                  = "private-endpoints-https"
+      description           = "private-endpoints-https: HTTPS to the private endpoints of the workspace (API and notebooks), its storage account (blob, file, queue, tab..."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_ports     = ["443"]
+    }
+
+    rule {
+      name                  = "private-endpoints-smb"
+      description           = "private-endpoints-smb: SMB to the file private endpoint of the workspace's default storage account, which training needs open."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_ports     = ["445"]
+    }
+  }
+
+  application_rule_collection {
+    name     = "tw-application"
+    priority = 200
+    action   = "Allow"
+
+    rule {
+      name              = "graph"
+      description       = "graph: Directory lookups through the Graph API."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["graph.windows.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "instances"
+      description       = "instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.ms"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "instances-interactive"
+      description       = "instances-interactive: RStudio and notebook language-service sessions on compute instances."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.ms"]
+
+      protocols {
+        type = "Https"
+        port = 8787
+      }
+
+      protocols {
+        type = "Https"
+        port = 18881
+      }
+    }
+
+    rule {
+      name              = "instances-net"
+      description       = "instances-net: The older compute-instance domain, still listed for Jupyter websocket connections."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "batch-account-hosts"
+      description       = "batch-account-hosts: The regional Azure Batch account endpoints behind compute instances and clusters."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.eastus2.batch.azure.com", "*.eastus2.service.batch.azure.com"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name             = "microsoft-storage-hosts"
+      description      = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included)."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = [
+        "*.blob.core.windows.net",
+        "*.queue.core.windows.net",
+        "*.table.core.windows.net",
+      ]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
     }
   }
 }

@@ -57,6 +57,24 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
     }
 
     rule {
+      name                  = "microsoft-container-registry"
+      description           = "microsoft-container-registry: Pulls of Microsoft-provided Docker images, also used to set up the Azure Machine Learning router on AKS."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["MicrosoftContainerRegistry.EastUS2"]
+      destination_ports     = ["443"]
+    }
+
+    rule {
+      name                  = "microsoft-container-registry-front-door"
+      description           = "microsoft-container-registry-front-door: The Front Door endpoints Microsoft Container Registry serves its image layers from (the MCR tag..."
+      protocols             = ["TCP"]
+      source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_addresses = ["AzureFrontDoor.FirstParty"]
+      destination_ports     = ["443"]
+    }
+
+    rule {
       name                  = "aml-service"
       description           = "aml-service: Azure Machine Learning service APIs, RStudio and notebook language-service sessions."
       protocols             = ["TCP"]
@@ -102,6 +120,181 @@ resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
         type = "Http"
         port = 80
       }
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name             = "monitoring-hosts"
+      description      = "monitoring-hosts: Application Insights and Azure Monitor ingestion, also used by Microsoft support for diagnostics."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = [
+        "dc.applicationinsights.azure.com",
+        "dc.applicationinsights.microsoft.com",
+        "dc.services.visualstudio.com",
+        "*.in.applicationinsights.azure.com",
+      ]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "login-host"
+      description       = "login-host: Microsoft Entra ID sign-in, by host name."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["login.microsoftonline.com"]
+
+      protocols {
+        type = "Http"
+        port = 80
+      }
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "management-host"
+      description       = "management-host: Azure Resource Manager and the portal, by host name."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["management.azure.com"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "studio-host"
+      description       = "studio-host: The Azure Machine Learning studio web application."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["ml.azure.com"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "aml-api-hosts"
+      description       = "aml-api-hosts: The Azure Machine Learning service API, by host name."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.azureml.ms", "*.azureml.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "model-management-hosts"
+      description       = "model-management-hosts: Model management."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.modelmanagement.azureml.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "notebook-hosts"
+      description       = "notebook-hosts: The integrated notebook experience."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.notebooks.azure.net", "graph.microsoft.com", "*.aznbcontent.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "microsoft-container-registry-hosts"
+      description       = "microsoft-container-registry-hosts: Microsoft Container Registry and its data endpoints, by host name."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["mcr.microsoft.com", "*.data.mcr.microsoft.com"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "prebuilt-images-host"
+      description       = "prebuilt-images-host: The pre-built images Azure Machine Learning maintains."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["viennaglobal.azurecr.io"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "instances"
+      description       = "instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.ms"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name              = "instances-interactive"
+      description       = "instances-interactive: RStudio and notebook language-service sessions on compute instances."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.ms"]
+
+      protocols {
+        type = "Https"
+        port = 8787
+      }
+
+      protocols {
+        type = "Https"
+        port = 18881
+      }
+    }
+
+    rule {
+      name              = "instances-net"
+      description       = "instances-net: The older compute-instance domain, still listed for Jupyter websocket connections."
+      source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = ["*.instances.azureml.net"]
+
+      protocols {
+        type = "Https"
+        port = 443
+      }
+    }
+
+    rule {
+      name             = "microsoft-storage-hosts"
+      description      = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included)."
+      source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+      destination_fqdns = [
+        "*.blob.core.windows.net",
+        "*.queue.core.windows.net",
+        "*.table.core.windows.net",
+      ]
 
       protocols {
         type = "Https"
