@@ -65,7 +65,7 @@ const DESTINATIONS: readonly Endpoint[] = [
   { kind: 'url', pattern: parseHostPattern('github.com'), path: '/Azure/' },
 ];
 const PROTOCOLS = ['tcp', 'udp', 'tcp,udp', 'any', 'icmp', 'gre'];
-const PORTS = ['any', '22', '443', '3389,8443'];
+const PORTS = ['any', 'any', '22', '443', '3389,8443'];
 
 const requirementArbitrary = (id: string): fc.Arbitrary<Requirement> =>
   fc
@@ -73,7 +73,7 @@ const requirementArbitrary = (id: string): fc.Arbitrary<Requirement> =>
       direction: fc.constantFrom<'in' | 'out'>('in', 'out'),
       protocols: fc.constantFrom(...PROTOCOLS),
       ports: fc.constantFrom(...PORTS),
-      icmp: fc.constantFrom(false, false, false, true),
+      icmp: fc.constantFrom(false, false, false, false, false, true),
       sources: fc.uniqueArray(fc.constantFrom(...SOURCES), { minLength: 1, maxLength: 2 }),
       destinations: fc.uniqueArray(fc.constantFrom(...DESTINATIONS), { minLength: 1, maxLength: 3 }),
     })
@@ -190,8 +190,8 @@ describe('requirements mean exactly what they say, on every target', () => {
         }),
         { numRuns: 150, ...(SEED === undefined ? {} : { seed: SEED }) },
       );
-      // The property must have rendered something, not refused every draw.
-      expect(rendered).toBeGreaterThan(20);
+      // The property must have rendered a fair share, not refused (nearly) every draw: about a quarter render.
+      expect(rendered).toBeGreaterThan(10);
     });
   }
 });

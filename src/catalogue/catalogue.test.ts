@@ -260,10 +260,13 @@ describe('bad parameters', () => {
 });
 
 describe('docs/catalogue.md', () => {
-  it('lists every scenario and every recorded conflict', async () => {
+  it('lists every scenario, recorded conflict, option and prerequisite', async () => {
     const { readFileSync } = await import('node:fs');
     const doc = readFileSync(new URL('../../docs/catalogue.md', import.meta.url), 'utf8');
     for (const id of scenarioIds()) expect(doc, id).toContain(`| \`${id}\` |`);
     for (const conflict of CONFLICTS) expect(doc, conflict.id).toContain(`### \`${conflict.id}\`: ${conflict.subject}`);
+    for (const conflict of CONFLICTS) expect(doc, conflict.id).toContain(conflict.reason);
+    for (const prerequisite of PREREQUISITES) expect(doc, prerequisite.id).toContain(prerequisite.id.replace(/^private-endpoint-storage-(blob|file|queue|table|dfs)$/, 'private-endpoint-storage-blob'));
+    for (const option of ['privateEndpoint', 'microsoftContainerRegistry', 'hbiWorkspace', 'customImages', 'firewallToStoragePrivateEndpoint', 'publicIp', 'packages', 'monitoring', 'ssh', 'allowGlobalTagFallback']) expect(doc, option).toContain(`| \`${option}`);
   });
 });

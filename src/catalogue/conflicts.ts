@@ -23,7 +23,13 @@ export const CONFLICTS: readonly Conflict[] = [
     subject: 'Protocol of outbound 443 to BatchNodeManagement.<region> and the *.batch.azure.com hosts',
     readings: [
       { says: 'ANY protocol, port 443', sources: [{ article: 'training', section: 'Compute instance/cluster or serverless compute with no public IP' }] },
-      { says: 'TCP, port 443', sources: [{ article: 'planning', section: 'Recommended architecture with data exfiltration prevention' }] },
+      {
+        says: 'TCP, port 443',
+        sources: [
+          { article: 'planning', section: 'Recommended architecture with data exfiltration prevention' },
+          { article: 'training', section: 'Compute instance/cluster or serverless compute with no public IP (general-availability note)' },
+        ],
+      },
     ],
     choice: 'TCP 443',
     reason:
