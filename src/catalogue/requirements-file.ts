@@ -185,9 +185,9 @@ function invalidAt(text: string, file: string, offset: number | undefined, messa
 
 /** The YAML parser's view of the text, or its first error (every error the library reports, mapped). */
 function parseYamlDocument(text: string, file: string): Positions {
-  // The YAML parser's error recovery is quadratic in flow nesting (16 KB took 1.2 s, 64 KB 5 s): refuse deep nesting first.
-  const deep = nestingBeyond(text, INPUT_LIMITS.nesting);
-  if (deep !== undefined) throw limitError(`brackets and braces nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
+  // The YAML library recurses per level (20,000 `- ` overflow the stack): refuse deep nesting first.
+  const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
+  if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
   // yaml.parseDocument, but stopping at the first stray token: recovering from each of thousands of them (and
   // prettifying every error with its line) is what made 64 KB take 5 s.
   const yaml = yamlModule();

@@ -101,14 +101,19 @@ export function trimAscii(text: string): string {
 /**
  * The deepest nesting of `[`/`{` in JSON or YAML text, outside quoted strings and `#` comments, stopping as soon as
  * it passes `max` (then returns the offset where it did). Linear, so it can guard parsers that are not.
- * Unbalanced closers (a `]` inside a YAML plain scalar) never make the depth negative.
+ * Unbalanced closers (a `]` inside a YAML plain scalar) never make the depth negative. For YAML, a line's block
+ * nesting counts too: each two columns of indentation and each leading `- ` / `? ` may open a level.
  */
-export function nestingBeyond(text: string, max: number): number | undefined {
+export function nestingBeyond(text: string, max: number, yamlBlocks = false): number | undefined {
   let depth = 0;
   let quote: string | undefined;
   let lineStart = true;
   let previous = '';
   for (let i = 0; i < text.length; i++) {
+    if (yamlBlocks && lineStart && quote === undefined && depth === 0) {
+      const blockDepth = yamlBlockDepth(text, i);
+      if (blockDepth > max) return i;
+    }
     const char = text[i]!;
     if (quote !== undefined) {
       if (char === '\\' && quote === '"') i++;
@@ -134,4 +139,17 @@ export function nestingBeyond(text: string, max: number): number | undefined {
     previous = char;
   }
   return undefined;
+}
+
+/** Levels a YAML line can open before its content: half its indentation, plus each compact `- ` or `? `. */
+function yamlBlockDepth(text: string, start: number): number {
+  let i = start;
+  while (text[i] === ' ') i++;
+  let levels = Math.ceil((i - start) / 2);
+  while ((text[i] === '-' || text[i] === '?') && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+    levels++;
+    i += 2;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+  }
+  return levels;
 }
