@@ -25,6 +25,8 @@ export interface FuzzReport {
   readonly failures: readonly FuzzFailure[];
   readonly slowestMs: number;
   readonly wallMs: number;
+  /** Stopped at `maxAborts` before running every case. */
+  readonly stoppedEarly: boolean;
 }
 
 export interface FuzzOptions {
@@ -34,6 +36,8 @@ export interface FuzzOptions {
   readonly caseTimeoutMs: number;
   /** The worker's old-generation heap: a case that needs more is out of memory. */
   readonly heapMb: number;
+  /** Stop after this many hangs, aborts and crashes (each costs a deadline and a worker start): enough to act on. */
+  readonly maxAborts: number;
 }
 
 const WORKER = new URL('./worker.mjs', import.meta.url);
@@ -68,8 +72,9 @@ export async function fuzzParser(parser: string, options: FuzzOptions): Promise<
   const failures: FuzzFailure[] = [];
   let slowestMs = 0;
   let from = 0;
+  let aborts = 0;
   // The worker's start-up (compiling the sources) is not a case: the watchdog starts at the first `start`.
-  while (from < options.runs) {
+  while (from < options.runs && aborts < options.maxAborts) {
     const next = await new Promise<number | undefined>((resolve) => {
       const worker = workerFor(options.heapMb);
       let current: Extract<WorkerMessage, { type: 'start' }> | undefined;
@@ -83,10 +88,10 @@ export async function fuzzParser(parser: string, options: FuzzOptions): Promise<
       };
       const fail = (kind: FuzzFailure['kind'], detail: string): void => {
         discardWorker();
-        if (current) {
-          failures.push({ kind, index: current.index, seed: current.seed, steps: current.steps, detail });
-          codes[kind] = (codes[kind] ?? 0) + 1;
-        }
+        aborts++;
+        // Before the first case (the worker could not start, or the parser's seeds failed) there is nothing to resume.
+        failures.push({ kind, index: current?.index ?? -1, seed: current?.seed ?? '(none)', steps: current?.steps ?? [], detail });
+        if (current) codes[kind] = (codes[kind] ?? 0) + 1;
         finish(current ? current.index + 1 : options.runs);
       };
       const onMessage = (message: WorkerMessage): void => {
@@ -115,7 +120,8 @@ export async function fuzzParser(parser: string, options: FuzzOptions): Promise<
     from = next;
   }
   const cases = Object.values(codes).reduce((sum, count) => sum + count, 0);
-  return { parser, seed: options.seed, cases, codes, failures, slowestMs, wallMs: Math.round(performance.now() - started) };
+  const stoppedEarly = from < options.runs && aborts >= options.maxAborts;
+  return { parser, seed: options.seed, cases, codes, failures, slowestMs, wallMs: Math.round(performance.now() - started), stoppedEarly };
 }
 
 /** A failure report a person can act on: counts by kind, then the first few cases with how to replay them. */
@@ -123,7 +129,7 @@ export function describeFailures(report: FuzzReport): string {
   const byKind = new Map<string, number>();
   for (const failure of report.failures) byKind.set(failure.kind, (byKind.get(failure.kind) ?? 0) + 1);
   const lines = [
-    `${report.parser}: ${report.failures.length} of ${report.cases} cases failed (${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ')}); replay with FC_SEED=${report.seed}`,
+    `${report.parser}: ${report.failures.length} of ${report.cases} cases failed (${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ')})${report.stoppedEarly ? ', stopped early' : ''}; replay with FC_SEED=${report.seed}`,
   ];
   for (const failure of [...report.failures].sort((a, b) => (a.input?.length ?? Infinity) - (b.input?.length ?? Infinity)).slice(0, 5)) {
     lines.push(`  case ${failure.index} (${failure.kind}) from ${failure.seed}, ${failure.steps.join(' then ')}: ${failure.detail}`);
