@@ -276,8 +276,17 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
       if (named) throw error;
     }
   }
-  const positions = parseYamlDocument(text, file);
-  return { data: yamlData(text, file, positions), reader: new FileReader(() => positions, file) };
+  // The nesting cap sees brackets, indentation and indicators; what it cannot see (YAML's quoting rules, in full)
+  // may still nest the library's recursion too deep: that too is the cap, not a crash.
+  try {
+    const positions = parseYamlDocument(text, file);
+    return { data: yamlData(text, file, positions), reader: new FileReader(() => positions, file) };
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file });
+    }
+    throw error;
+  }
 }
 
 /** Parses requirement-file text (YAML or JSON). `file` names it in errors. */

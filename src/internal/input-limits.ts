@@ -102,19 +102,24 @@ export function trimAscii(text: string): string {
  * The deepest nesting of `[`/`{` in JSON or YAML text, outside quoted strings and `#` comments, stopping as soon as
  * it passes `max` (then returns the offset where it did). Linear, so it can guard parsers that are not.
  * Unbalanced closers (a `]` inside a YAML plain scalar) never make the depth negative. For YAML, a line's block
- * nesting counts too: each two columns of indentation and each leading `- ` / `? ` may open a level.
+ * nesting counts too: each two columns of indentation, each leading `- ` / `? ` and each `: ` may open a level.
  */
 export function nestingBeyond(text: string, max: number, yamlBlocks = false): number | undefined {
   let depth = 0;
   let quote: string | undefined;
   let lineStart = true;
   let previous = '';
+  let lineLevels = 0;
   for (let i = 0; i < text.length; i++) {
     if (yamlBlocks && lineStart && quote === undefined && depth === 0) {
-      const blockDepth = yamlBlockDepth(text, i);
-      if (blockDepth > max) return i;
+      lineLevels = yamlBlockDepth(text, i);
+      if (lineLevels > max) return i;
     }
     const char = text[i]!;
+    // `a: a: a: …` on one line: the YAML library recurses per `: ` even though the result is an error.
+    if (yamlBlocks && quote === undefined && char === ':' && (i + 1 === text.length || ' \t\r\n'.includes(text[i + 1]!))) {
+      if (++lineLevels + depth > max) return i;
+    }
     if (quote !== undefined) {
       if (char === '\\' && quote === '"') i++;
       else if (char === quote) {
