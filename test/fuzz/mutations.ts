@@ -79,8 +79,9 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
     let seen = 0;
     return text.replace(/"(?:[^"\\\n]|\\.)*"|\b\d+\b|\btrue\b|\bfalse\b|\bnull\b/g, (token) => (seen++ === n ? value : token));
   }),
-  mutation(fc.tuple(fraction, fc.constantFrom(...OPENERS), fc.integer({ min: 1, max: 20000 }), fc.boolean()), ([f, open, depth, close]) => `nest@${f.toFixed(3)}=${JSON.stringify(open)}x${depth}${close ? '+close' : ''}`, ([f, open, depth, close], text) => {
-    const i = at(text, f);
+  // Depth unbiased (stack overflows need thousands of levels); at a line start half the time, where markup nests.
+  mutation(fc.tuple(fraction, fc.constantFrom(...OPENERS), fc.noBias(fc.integer({ min: 1, max: 20000 })), fc.boolean(), fc.boolean()), ([f, open, depth, close, atLine]) => `nest@${f.toFixed(3)}${atLine ? '(line)' : ''}=${JSON.stringify(open)}x${depth}${close ? '+close' : ''}`, ([f, open, depth, close, atLine], text) => {
+    const i = atLine ? text.indexOf('\n', at(text, f)) + 1 : at(text, f);
     const closer = close ? [...open].reverse().map((c) => ({ '[': ']', '{': '}', '(': ')', '<': '</' })[c] ?? '').join('').repeat(depth) : '';
     return text.slice(0, i) + open.repeat(depth) + closer + text.slice(i);
   }),

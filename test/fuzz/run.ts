@@ -48,7 +48,8 @@ let sharedHeap = 0;
 function workerFor(heapMb: number): Worker {
   if (!shared || sharedHeap !== heapMb) {
     void shared?.terminate();
-    shared = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 } });
+    // The stack of the CLI's main thread (~1 MB), not a worker's default 4 MB: an overflow the CLI would hit must show here.
+    shared = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 1 } });
     sharedHeap = heapMb;
     shared.unref();
   }
