@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'TW_WILDCARD_PUBLIC_SUFFIX'
   | 'TW_INVALID_PACKET'
   | 'TW_INVALID_JSON'
+  /** Input over a size or nesting cap (src/internal/input-limits.ts). */
+  | 'TW_INPUT_LIMIT'
   | 'TW_SNAPSHOT_SHAPE'
   | 'TW_UNKNOWN_TAG'
   | 'TW_UNKNOWN_CLOUD'

@@ -59,7 +59,7 @@ export class EarlierMatches {
   }
 
   add(match: PacketSet): void {
-    this.#boxes.push(...match.boxes);
+    for (const box of match.boxes) this.#boxes.push(box);
     if (this.#boxes.length >= 2 * this.#compactedLength + 16) {
       this.#boxes = [...compactBoxes(this.#boxes)];
       this.#compactedLength = this.#boxes.length;
@@ -81,9 +81,10 @@ export function allowedPackets(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
   const earlier = new EarlierMatches();
   for (const rule of ruleSet.rules) {
-    if (rule.action === 'allow') allowed.push(...earlier.undecided(rule.match).boxes);
+    // Box by box: spreading a parsed config's hundreds of thousands of boxes as arguments overflows the stack.
+    if (rule.action === 'allow') for (const box of earlier.undecided(rule.match).boxes) allowed.push(box);
     earlier.add(rule.match);
   }
-  if (ruleSet.defaultAction === 'allow') allowed.push(...earlier.rest().boxes);
+  if (ruleSet.defaultAction === 'allow') for (const box of earlier.rest().boxes) allowed.push(box);
   return PacketSet.fromDisjointBoxes(allowed);
 }

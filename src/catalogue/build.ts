@@ -104,7 +104,8 @@ function parseAddressParameter(name: string, text: string | undefined, fact: str
     return AddressSet.parse(text);
   } catch (error) {
     if (!isTagwallError(error)) throw error;
-    throw new TagwallError('TW_INVALID_OPTION', `${name} '${text}' is not an address or CIDR (${error.message}); it is the peer of ${fact}`);
+    // The model's own code (TW_INVALID_PREFIX_LENGTH, TW_HOST_BITS_SET, ...) says more than a generic one.
+    throw new TagwallError(error.code, `${name} '${text}' is not an address or CIDR (${error.message}); it is the peer of ${fact}`);
   }
 }
 

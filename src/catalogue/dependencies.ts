@@ -4,6 +4,8 @@
  * through the packet-set core with tags kept as names).
  */
 import { TagwallError } from '../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom } from '../internal/input-limits.js';
+import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../servicetags/json-position.js';
 import { parseHostPattern } from '../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
@@ -27,22 +29,26 @@ function slug(text: string): string {
  * Reads the response body (or a whole x-ms-example file with `responses.200.body`). One requirement per category
  * and host: outbound TCP to the host on its listed ports, the category as purpose.
  */
-export function importDependencies(text: string, file = '<input>'): RequirementSet {
+export function importDependencies(input: string, file = '<input>'): RequirementSet {
+  checkSize(input, INPUT_LIMITS.requirementsSize, 'the Dependencies API response', file);
+  const text = stripBom(input);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new TagwallError('TW_INVALID_JSON', `not JSON: ${(error as Error).message}`, { location: { file } });
+    const message = (error as Error).message;
+    throw new TagwallError('TW_INVALID_JSON', `not JSON: ${jsonErrorReason(message)}`, { location: { file, ...lineColumnAt(text, jsonErrorOffset(text, message)) } });
   }
-  const record = data as { value?: unknown; responses?: { '200'?: { body?: { value?: unknown } } } };
-  const fromExample = record.responses?.['200']?.body?.value;
-  const value = fromExample ?? record.value;
+  // Optional chaining from the top: `null`, a number or a string is as much a wrong shape as a wrong object.
+  const record = data as { value?: unknown; responses?: { '200'?: { body?: { value?: unknown } } } } | null;
+  const fromExample = record?.responses?.['200']?.body?.value;
+  const value = fromExample ?? record?.value;
   const base = fromExample !== undefined ? '$.responses.200.body.value' : '$.value';
   if (!Array.isArray(value)) fail(text, file, '$', 'expected {"value": [...]} (the outboundNetworkDependenciesEndpoints response)');
   const requirements: Requirement[] = [];
   const ids = new Set<string>();
   value.forEach((item: unknown, index: number) => {
-    const properties = (item as { properties?: { category?: unknown; endpoints?: unknown } }).properties;
+    const properties = (item as { properties?: { category?: unknown; endpoints?: unknown } } | null)?.properties;
     const at = `${base}[${index}].properties`;
     if (typeof properties?.category !== 'string' || !Array.isArray(properties.endpoints)) {
       fail(text, file, at, 'each value needs properties.category (string) and properties.endpoints (list)');
@@ -50,13 +56,21 @@ export function importDependencies(text: string, file = '<input>'): RequirementS
     const category = properties.category as string;
     (properties.endpoints as unknown[]).forEach((endpoint, e) => {
       const where = `${at}.endpoints[${e}]`;
-      const { domainName, endpointDetails } = endpoint as { domainName?: unknown; endpointDetails?: unknown };
+      const { domainName, endpointDetails } = (endpoint ?? {}) as { domainName?: unknown; endpointDetails?: unknown };
       if (typeof domainName !== 'string') fail(text, file, `${where}.domainName`, 'domainName must be a string');
       const details = Array.isArray(endpointDetails) ? (endpointDetails as EndpointDetail[]) : [];
       const ports = details.map((detail, d) => {
-        if (typeof detail.port !== 'number') fail(text, file, `${where}.endpointDetails[${d}].port`, 'port must be a number');
+        if (typeof detail?.port !== 'number') fail(text, file, `${where}.endpointDetails[${d}].port`, 'port must be a number');
         return detail.port as number;
       });
+      let portSet: PortSet;
+      try {
+        // fromRanges, not of(...ports): a spread of a hundred thousand ports overflows the stack.
+        portSet = ports.length > 0 ? PortSet.fromRanges(ports.map((port) => [port, port] as const)) : PortSet.ANY;
+      } catch (error) {
+        if (error instanceof TagwallError) throw new TagwallError('TW_INVALID_REQUIREMENTS', error.message, { location: { file, jsonPath: `${where}.endpointDetails` } });
+        throw error;
+      }
       let pattern;
       try {
         pattern = parseHostPattern(domainName as string);
@@ -71,7 +85,7 @@ export function importDependencies(text: string, file = '<input>'): RequirementS
         id,
         direction: 'out',
         protocols: ProtocolSet.parse('tcp'),
-        ports: ports.length > 0 ? PortSet.of(...ports) : PortSet.ANY,
+        ports: portSet,
         sources: [{ kind: 'service-tag', name: 'VirtualNetwork' }],
         destinations: [{ kind: 'host', pattern }],
         purpose: category,

@@ -23,10 +23,10 @@ import { parseFormat } from './expand.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
-import { readInputFile } from './write-files.js';
 import { requireModule } from '../internal/lazy.js';
 
 const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number }): string } => requireModule('yaml');
+import { readConfigText } from './operands.js';
 
 
 export function registerCatalogCommands(program: Command, { io, setExitCode }: CommandContext): void {
@@ -232,7 +232,7 @@ interface CompareOptions extends RequirementInputOptions, SnapshotOptions, Globa
 }
 
 function readText(file: string): string {
-  return readInputFile(file).toString('utf8');
+  return readConfigText(file);
 }
 
 function describeUncovered(items: readonly UncoveredRequirement[]): unknown[] {

@@ -10,6 +10,7 @@ import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
 import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
+import { INPUT_LIMITS, limitError, MiB } from '../internal/input-limits.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
@@ -33,7 +34,14 @@ export interface OperandOptions {
 
 /** A config file as a target parser takes it, with its companions (`--ipsets`). */
 export function readConfig(file: string, companions: ConfigInput['companions']): ConfigInput {
-  return { content: readInputFile(file).toString('utf8'), file, ...(companions ? { companions } : {}) };
+  return { content: readConfigText(file), file, ...(companions ? { companions } : {}) };
+}
+
+/** A config file's text; over the cap it is TW_INPUT_LIMIT here, before a 512 MB string would fail to even exist. */
+export function readConfigText(file: string): string {
+  const bytes = readInputFile(file);
+  if (bytes.length > INPUT_LIMITS.configSize) throw limitError(`the file is over the ${INPUT_LIMITS.configSize / MiB} MiB tagwall reads`, { file });
+  return bytes.toString('utf8');
 }
 
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
@@ -46,7 +54,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
     return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions) };
   }
   if (text.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file, scenario:NAME or KIND:FILE');
-  const content = readInputFile(text).toString('utf8');
+  const content = readConfigText(text);
   const target = detectTarget(content);
   if (target) return { kind: 'config', text, target, input: { content, file: text, ...(options.companions ? { companions: options.companions } : {}) } };
   return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };

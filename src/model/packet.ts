@@ -8,6 +8,7 @@
  *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
  */
 import { TagwallError } from '../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, trimAscii, UNICODE_SPACE, unicodeSpaceError } from '../internal/input-limits.js';
 import { normalizeHostname } from './hostnames.js';
 import { parseAddress, formatAddress, type Family } from './ip.js';
 import { ICMP, ICMPV6, protocolName, PROTOCOL_NUMBERS, TCP, UDP } from './ports.js';
@@ -106,8 +107,12 @@ function parseSmallNumber(whole: string, key: string, value: string): number {
  * Parses the text form. TCP/UDP need a destination port; a missing source port is 49152. ICMP takes
  * `type=` and `code=` (code defaults to 0). Errors are TW_INVALID_PACKET naming the part at fault.
  */
-export function parsePacket(text: string): Packet {
-  const tokens = text.trim().split(/\s+/);
+export function parsePacket(input: string): Packet {
+  checkSize(input, INPUT_LIMITS.packetSize, 'the packet text', undefined);
+  const text = trimAscii(stripBom(input));
+  const odd = UNICODE_SPACE.exec(text);
+  if (odd) throw unicodeSpaceError(odd[0], { column: odd.index + 1 }, 'TW_INVALID_PACKET');
+  const tokens = text.split(/[ \t\r\n]+/);
   const [directionText, protocolText, srcText, arrow, dstText, ...options] = tokens;
   if (dstText === undefined || arrow !== '->') {
     throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH]'");

@@ -12,6 +12,7 @@
  *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
  */
 import { TagwallError } from '../errors.js';
+import { INPUT_LIMITS } from '../internal/input-limits.js';
 import { nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
@@ -301,7 +302,8 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
 
 function inflate(compressed: Uint8Array, fail: (message: string) => TagwallError): Uint8Array {
   try {
-    return nodeZlib().brotliDecompressSync(compressed);
+    // Capped: a crafted stream could otherwise inflate without bound.
+    return nodeZlib().brotliDecompressSync(compressed, { maxOutputLength: INPUT_LIMITS.snapshotSize });
   } catch (error) {
     throw fail(`cannot decompress: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -7,6 +7,7 @@
  */
 import { basename } from 'node:path';
 import { TagwallError, withLocation } from '../errors.js';
+import { checkSize, INPUT_LIMITS, limitError } from '../internal/input-limits.js';
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
@@ -29,12 +30,20 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /** Bytes (gzip or not) or text to the JSON text, without a BOM. */
 export function decodeText(data: Uint8Array | string, source: string): string {
-  if (typeof data === 'string') return data.charCodeAt(0) === 0xfeff ? data.slice(1) : data;
+  if (typeof data === 'string') {
+    checkSize(data, INPUT_LIMITS.snapshotSize, 'the snapshot', source);
+    return data.charCodeAt(0) === 0xfeff ? data.slice(1) : data;
+  }
   let bytes = data;
+  if (bytes.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
   if (isGzip(bytes)) {
     try {
-      bytes = nodeZlib().gunzipSync(bytes);
+      // A gzip bomb stops at the cap instead of filling memory.
+      bytes = nodeZlib().gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.snapshotSize });
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
+      }
       const reason = error instanceof Error ? error.message : String(error);
       throw new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
     }

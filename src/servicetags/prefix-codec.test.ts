@@ -67,10 +67,13 @@ describe('prefix encoding', () => {
     expect(decodeAddressSet(bytes, 0, bytes.length, 4, 2).toCidrStrings()).toEqual(['10.0.0.0/23', '10.0.3.0/24', '2001:db8::/32']);
   });
 
-  it('rejects counts that do not match the data', () => {
+  it('rejects counts that do not match the data, and damaged bytes, as a damaged snapshot (a typed error)', () => {
     const bytes = encode(['10.0.0.0/24', '2001:db8::/32']);
-    expect(() => decodeAddressSet(bytes, 0, bytes.length, 2, 1)).toThrow(RangeError);
-    expect(() => decodeAddressSet(bytes, 0, bytes.length, 0, 1)).toThrow(RangeError);
+    expectTagwallError(() => decodeAddressSet(bytes, 0, bytes.length, 2, 1), 'TW_SNAPSHOT_SHAPE');
+    expectTagwallError(() => decodeAddressSet(bytes, 0, bytes.length, 0, 1), 'TW_SNAPSHOT_SHAPE');
+    const damaged = Uint8Array.of(255, ...bytes.subarray(1));
+    expectTagwallError(() => decodePrefixStrings(damaged, 0, damaged.length), 'TW_SNAPSHOT_SHAPE');
+    expectTagwallError(() => decodePrefixStrings(bytes, 0, bytes.length + 1), 'TW_SNAPSHOT_SHAPE');
   });
 });
 

@@ -108,9 +108,9 @@ export class PrefixWriter {
  */
 function readPrefix(bytes: Uint8Array, at: number, network: Uint32Array): number {
   const header = bytes[at]!;
-  if (header > IPV6_HEADER_BASE + 128) throw new RangeError(`corrupt prefix header ${header} at byte ${at}`);
+  if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
   const significant = (lengthOfHeader(header) + 7) >>> 3;
-  if (at + 1 + significant > bytes.length) throw new RangeError(`prefix at byte ${at} runs past the end`);
+  if (at + 1 + significant > bytes.length) throw corrupt(`prefix at byte ${at} runs past the end`);
   network.fill(0);
   for (let i = 0; i < significant; i++) {
     network[i >>> 2] = (network[i >>> 2]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
@@ -168,16 +168,21 @@ export function decodeAddressSet(
     const header = readPrefix(bytes, at, network);
     const length = lengthOfHeader(header);
     if (header < IPV6_HEADER_BASE) {
-      if (n4 === ipv4Count) throw new RangeError('more IPv4 prefixes than counted');
+      if (n4 === ipv4Count) throw corrupt('more IPv4 prefixes than counted');
       applyPrefix(network, 0, length, 1, v4lo, n4, v4hi, n4);
       n4++;
     } else {
-      if (n6 === ipv6Count) throw new RangeError('more IPv6 prefixes than counted');
+      if (n6 === ipv6Count) throw corrupt('more IPv6 prefixes than counted');
       applyPrefix(network, 0, length, 4, v6lo, 4 * n6, v6hi, 4 * n6);
       n6++;
     }
     at += encodedSize(header);
   }
-  if (n4 !== ipv4Count || n6 !== ipv6Count) throw new RangeError('prefix counts do not match the data');
+  if (n4 !== ipv4Count || n6 !== ipv6Count) throw corrupt('prefix counts do not match the data');
   return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
+}
+
+/** Encoded prefixes that cannot be what the encoder wrote: a damaged snapshot file, not a bug. */
+function corrupt(message: string): TagwallError {
+  return new TagwallError('TW_SNAPSHOT_SHAPE', `corrupt snapshot data: ${message}`);
 }

@@ -4,7 +4,7 @@
  * embedded in the package for each cloud (defaultSnapshot).
  */
 import { fileURLToPath } from 'node:url';
-import { TagwallError } from '../errors.js';
+import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
@@ -93,7 +93,7 @@ export class Snapshot {
     if (!set) {
       const { bytes, start, end } = this.#table.encodedPrefixes(index);
       const count = this.#table.tagAt(index).prefixCount;
-      set = decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6);
+      set = withLocation({ file: this.info.source }, () => decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6));
       this.#addresses[index] = set;
     }
     return set;
@@ -134,7 +134,7 @@ export class Snapshot {
     let prefixes = this.#canonical[index];
     if (!prefixes) {
       const { bytes, start, end } = this.#table.encodedPrefixes(index);
-      prefixes = Object.freeze(decodePrefixStrings(bytes, start, end));
+      prefixes = Object.freeze(withLocation({ file: this.info.source }, () => decodePrefixStrings(bytes, start, end)));
       this.#canonical[index] = prefixes;
     }
     return prefixes;

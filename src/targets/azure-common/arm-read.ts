@@ -4,6 +4,8 @@
  * (expressions, FQDN tags, web categories) is TW_UNSUPPORTED_CONFIG.
  */
 import { TagwallError } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, limitError, stripBom } from '../../internal/input-limits.js';
+import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../../servicetags/json-position.js';
 import { armUnescape, isArmExpression } from './escape.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -17,10 +19,16 @@ export interface Located<T extends Json = Json> {
 }
 
 export function parseJsonConfig(content: string, file: string): Located {
+  checkSize(content, INPUT_LIMITS.configSize, 'the JSON config', file);
+  // `az` on Windows and Windows editors write a byte-order mark, which JSON.parse refuses.
+  const text = stripBom(content);
   try {
-    return { value: JSON.parse(content) as Json, path: '$', file };
+    return { value: JSON.parse(text) as Json, path: '$', file };
   } catch (error) {
-    throw new TagwallError('TW_INVALID_CONFIG', `not valid JSON: ${(error as Error).message}`, { location: { file } });
+    const message = (error as Error).message;
+    throw new TagwallError('TW_INVALID_CONFIG', `not valid JSON: ${jsonErrorReason(message)}`, {
+      location: { file, ...lineColumnAt(text, jsonErrorOffset(text, message)) },
+    });
   }
 }
 
@@ -100,12 +108,13 @@ export function propertiesOf(at: Located<JsonObject>): Located<JsonObject> {
  */
 export function armResources(root: Located): Array<{ type: string; resource: Located<JsonObject> }> {
   const found: Array<{ type: string; resource: Located<JsonObject> }> = [];
-  const visit = (at: Located<JsonObject>, parentType: string | undefined): void => {
+  const visit = (at: Located<JsonObject>, parentType: string | undefined, depth = 1): void => {
+    if (depth > INPUT_LIMITS.armResourceDepth) throw limitError(`resources nest more than ${INPUT_LIMITS.armResourceDepth} deep`, { file: at.file, jsonPath: at.path });
     const typeAt = child(at, 'type');
     const ownType = typeAt === undefined ? undefined : literal(typeAt);
     const type = ownType && parentType && !ownType.includes('/') ? `${parentType}/${ownType}` : ownType;
     if (type) found.push({ type, resource: at });
-    for (const nested of items(child(at, 'resources'))) visit(asObject(nested), type);
+    for (const nested of items(child(at, 'resources'))) visit(asObject(nested), type, depth + 1);
   };
   if (Array.isArray(root.value)) for (const item of items(root)) visit(asObject(item), undefined);
   else visit(asObject(root), undefined);

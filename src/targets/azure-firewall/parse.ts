@@ -284,14 +284,14 @@ export function parseFirewallJson(content: string, file: string, resolver: Addre
       found = true;
       const priority = integerAt(properties, 'priority');
       if (priority === undefined || !inPriorityRange(priority)) throw invalid(properties, `rule collection group priority must be ${PRIORITY_RANGE}`);
-      for (const collection of items(child(properties, 'ruleCollections'))) parsed.push(...readCollectionRules(asObject(collection), [priority, resourceIndex], context, undefined));
+      for (const collection of items(child(properties, 'ruleCollections'))) for (const rule of readCollectionRules(asObject(collection), [priority, resourceIndex], context, undefined)) parsed.push(rule);
     } else if (sameType(type, CLASSIC_TYPE)) {
       found = true;
       refuseNonEmpty(properties, 'natRuleCollections', 'DNAT rule collections are not modelled (tagwall handles outbound filtering)');
       const policy = child(properties, 'firewallPolicy');
       if (policy) throw unsupported(policy, 'this firewall takes its rules from a firewall policy; parse the policy rule collection groups instead');
-      for (const collection of items(child(properties, 'networkRuleCollections'))) parsed.push(...readCollectionRules(asObject(collection), [0, resourceIndex], context, 'network'));
-      for (const collection of items(child(properties, 'applicationRuleCollections'))) parsed.push(...readCollectionRules(asObject(collection), [0, resourceIndex], context, 'application'));
+      for (const collection of items(child(properties, 'networkRuleCollections'))) for (const rule of readCollectionRules(asObject(collection), [0, resourceIndex], context, 'network')) parsed.push(rule);
+      for (const collection of items(child(properties, 'applicationRuleCollections'))) for (const rule of readCollectionRules(asObject(collection), [0, resourceIndex], context, 'application')) parsed.push(rule);
     }
   });
   if (!found) throw invalid(root, 'no Azure Firewall rules found (expected Microsoft.Network/firewallPolicies/ruleCollectionGroups or Microsoft.Network/azureFirewalls)');

@@ -6,6 +6,7 @@
  * error with its line.
  */
 import { TagwallError } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, trimAscii } from '../../internal/input-limits.js';
 import { AddressSet } from '../../model/address-set.js';
 import type { Family } from '../../model/ip.js';
 import { splitWords } from './tokens.js';
@@ -48,10 +49,11 @@ const COMMANDS: Readonly<Record<string, string>> = {
 
 export function parseIpsetSave(content: string, file: string): Map<string, ParsedIpset> {
   const sets = new Map<string, SetState>();
-  const lines = content.split(/\r?\n/);
+  checkSize(content, INPUT_LIMITS.configSize, 'the ipset save text', file);
+  const lines = stripBom(content).split(/\r?\n/);
   lines.forEach((text, index) => {
     const line = index + 1;
-    const trimmed = text.trim();
+    const trimmed = trimAscii(text);
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const where = { location: { file, line } };
     const words = splitWords(trimmed, file, line);

@@ -10,6 +10,7 @@
  */
 import type { RuleOrigin, RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, trimAscii } from '../../internal/input-limits.js';
 import { AddressSet } from '../../model/address-set.js';
 import { IntervalSet } from '../../model/intervals.js';
 import { parseAddress, type Family } from '../../model/ip.js';
@@ -83,9 +84,10 @@ function splitSections(content: string, file: string): Section[] {
   const sections: Section[] = [];
   let hint: Family | undefined;
   let current: Section | undefined;
-  content.split(/\r?\n/).forEach((raw, index) => {
+  checkSize(content, INPUT_LIMITS.configSize, 'the iptables-save text', file);
+  stripBom(content).split(/\r?\n/).forEach((raw, index) => {
     const number = index + 1;
-    const text = raw.trim();
+    const text = trimAscii(raw);
     const where = { location: { file, line: number } };
     if (text === '') return;
     if (text.startsWith('#')) {

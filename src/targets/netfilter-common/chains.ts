@@ -167,7 +167,8 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
     const seen = onHook.reduce((set, walked) => set.union(walked.scope), PacketSet.EMPTY);
     const overlapping = onHook.some((a, i) => onHook.some((b, j) => j > i && a.chain.base!.scope.overlaps(b.chain.base!.scope)));
     if (!overlapping) {
-      for (const walked of onHook) rules.push(...walked.rules);
+      // One push per rule: spreading ~120,000 arguments into push() overflows the stack.
+      for (const walked of onHook) for (const rule of walked.rules) rules.push(rule);
     } else {
       // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
       let allowed = seen;

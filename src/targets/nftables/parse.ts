@@ -6,6 +6,7 @@
  */
 import type { RuleOrigin, RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, UNICODE_SPACE, unicodeSpaceError } from '../../internal/input-limits.js';
 import { AddressSet } from '../../model/address-set.js';
 import { IntervalSet } from '../../model/intervals.js';
 import type { Family } from '../../model/ip.js';
@@ -31,12 +32,15 @@ interface Token {
   readonly line: number;
 }
 
-function tokenize(content: string, file: string): Token[] {
+function tokenize(text: string, file: string): Token[] {
+  checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
+  const content = stripBom(text);
   const tokens: Token[] = [];
   let line = 1;
   let i = 0;
   while (i < content.length) {
     const char = content[i]!;
+    if (UNICODE_SPACE.test(char)) throw unicodeSpaceError(char, { file, line });
     if (char === '\n') {
       tokens.push({ kind: 'nl', text: '\n', line });
       line++;
@@ -55,6 +59,7 @@ function tokenize(content: string, file: string): Token[] {
     } else {
       let end = i;
       while (end < content.length && !/[\s{},;"#]/.test(content[end]!)) end++;
+      if (end === i) throw new TagwallError('TW_INVALID_CONFIG', `unexpected character '${char}'`, { location: { file, line } });
       tokens.push({ kind: 'word', text: content.slice(i, end), line });
       i = end;
     }

@@ -26,6 +26,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisMode, Rule, RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
+import { INPUT_LIMITS } from '../../internal/input-limits.js';
 import { AddressSet } from '../../model/address-set.js';
 import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnames.js';
 import type { Direction } from '../../model/packet.js';
@@ -42,7 +43,7 @@ import { parseXml, type XmlElement } from './xml.js';
 
 const MODE: AnalysisMode = 'expanded';
 
-type FailCode = 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG';
+type FailCode = 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' | 'TW_INPUT_LIMIT';
 
 /** Where an element sits: its XPath and line, for errors and rule origins. */
 interface Located {
@@ -96,6 +97,8 @@ function membersOf(element: XmlElement): string[] {
 class Interpreter {
   readonly #resolving = new Set<string>();
   readonly #addressCache = new Map<string, Destination>();
+  /** A group named by several groups is expanded once: without this, groups of groups grow exponentially. */
+  readonly #serviceCache = new Map<string, Service[]>();
 
   constructor(
     readonly file: string,
@@ -166,6 +169,7 @@ class Interpreter {
     const cached = this.#addressCache.get(name);
     if (cached) return cached;
     if (this.#resolving.has(name)) this.fail('TW_INVALID_CONFIG', `address group ${name} contains itself`, at);
+    if (this.#resolving.size >= INPUT_LIMITS.groupDepth) this.fail('TW_INPUT_LIMIT', `groups nest more than ${INPUT_LIMITS.groupDepth} deep`, at);
     this.#resolving.add(name);
     const resolved = this.resolveAddress(name, at);
     this.#resolving.delete(name);
@@ -265,11 +269,16 @@ class Interpreter {
     }
     const group = this.lookup('service-group', name);
     if (group) {
+      const key = `${name}\u0000${applications.join(',')}`;
+      const cached = this.#serviceCache.get(key);
+      if (cached) return cached;
+      if (this.#resolving.size >= INPUT_LIMITS.groupDepth) this.fail('TW_INPUT_LIMIT', `groups nest more than ${INPUT_LIMITS.groupDepth} deep`, at);
       this.expectFields(group, ['members', 'tag']);
       const members = firstChild(group.element, 'members');
       this.#resolving.add(`service:${name}`);
-      const services = (members ? membersOf(members) : []).flatMap((member) => this.service(member, group, applications));
+      const services = [...new Set((members ? membersOf(members) : []).flatMap((member) => this.service(member, group, applications)))];
       this.#resolving.delete(`service:${name}`);
+      this.#serviceCache.set(key, services);
       return services;
     }
     const predefined = PREDEFINED_SERVICES[name];

@@ -6,7 +6,8 @@
  * commands outside them (`set network`, `set deviceconfig`, `set zone`) are skipped, as the XML interpreter skips
  * those subtrees; an unknown keyword inside an interpreted object is TW_UNSUPPORTED_CONFIG with the line.
  */
-import { TagwallError } from '../../errors.js';
+import { TagwallError, type SourceLocation } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, trimAscii, UNICODE_SPACE, unicodeSpaceError } from '../../internal/input-limits.js';
 import type { XmlElement } from './xml.js';
 
 type Grammar =
@@ -91,12 +92,13 @@ function child(parent: Building, name: string, line: number, entryName?: string)
 }
 
 /** Splits a line into words: double or single quotes group, `[` and `]` stand alone. */
-export function tokenizeSetLine(line: string, report: (message: string) => never): string[] {
+export function tokenizeSetLine(line: string, report: (message: string) => never, location: (column0: number) => SourceLocation = () => ({})): string[] {
   const tokens: string[] = [];
   let index = 0;
   while (index < line.length) {
     const character = line[index]!;
-    if (/\s/.test(character)) index++;
+    if (character === ' ' || character === '\t') index++;
+    else if (UNICODE_SPACE.test(character)) throw unicodeSpaceError(character, location(index));
     else if (character === '[' || character === ']') {
       tokens.push(character);
       index++;
@@ -107,7 +109,10 @@ export function tokenizeSetLine(line: string, report: (message: string) => never
       index = end + 1;
     } else {
       let end = index;
-      while (end < line.length && !/[\s[\]"']/.test(line[end]!)) end++;
+      while (end < line.length && !/[ \t[\]"']/.test(line[end]!)) {
+        if (UNICODE_SPACE.test(line[end]!)) throw unicodeSpaceError(line[end]!, location(end));
+        end++;
+      }
       tokens.push(line.slice(index, end));
       index = end;
     }
@@ -197,14 +202,15 @@ class LineReader {
 export function parseSetCommands(text: string, file: string): XmlElement {
   const config = fresh('config', 1);
   const devices = (line: number): Building => child(child(config, 'devices', line), 'entry', line, 'localhost.localdomain');
-  text.split(/\r?\n/).forEach((raw, index) => {
+  checkSize(text, INPUT_LIMITS.configSize, 'the set commands', file);
+  stripBom(text).split(/\r?\n/).forEach((raw, index) => {
     const lineNumber = index + 1;
-    const line = raw.trim();
+    const line = trimAscii(raw);
     if (line === '' || line.startsWith('#')) return;
     const reader = new LineReader(
       tokenizeSetLine(line, (message) => {
         throw new TagwallError('TW_INVALID_CONFIG', message, { location: { file, line: lineNumber } });
-      }),
+      }, (column0) => ({ file, line: lineNumber, column: raw.indexOf(line) + column0 + 1 })),
       lineNumber,
       file,
     );

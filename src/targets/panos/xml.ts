@@ -7,6 +7,7 @@
  * `set` commands (set-commands.ts) build the same tree, so one interpreter (parse.ts) reads both forms.
  */
 import { TagwallError } from '../../errors.js';
+import { checkSize, INPUT_LIMITS, limitError, stripBom, trimAscii, UNICODE_SPACE, unicodeSpaceError } from '../../internal/input-limits.js';
 
 export interface XmlElement {
   readonly name: string;
@@ -37,10 +38,12 @@ class Reader {
   ) {}
 
   fail(message: string, at = this.position): never {
+    throw new TagwallError('TW_INVALID_CONFIG', `malformed XML: ${message}`, { location: this.locate(at) });
+  }
+
+  locate(at: number): { file: string; line: number; column: number } {
     const before = this.text.slice(0, at);
-    const line = before.split('\n').length;
-    const column = at - before.lastIndexOf('\n');
-    throw new TagwallError('TW_INVALID_CONFIG', `malformed XML: ${message}`, { location: { file: this.file, line, column } });
+    return { file: this.file, line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
   }
 
   #countedTo = 0;
@@ -70,7 +73,10 @@ class Reader {
   }
 
   skipSpace(): void {
-    while (this.position < this.text.length && /\s/.test(this.text[this.position]!)) this.position++;
+    // XML's white space (the S production) is these four; xmllint refuses a document that uses other spaces as S.
+    while (this.position < this.text.length && ' \t\r\n'.includes(this.text[this.position]!)) this.position++;
+    const next = this.text[this.position];
+    if (next !== undefined && UNICODE_SPACE.test(next)) throw unicodeSpaceError(next, this.locate(this.position));
   }
 
   name(): string {
@@ -112,8 +118,9 @@ class Reader {
     }
   }
 
-  element(): XmlElement {
+  element(depth = 1): XmlElement {
     const start = this.position;
+    if (depth > INPUT_LIMITS.xmlDepth) throw limitError(`XML elements nest more than ${INPUT_LIMITS.xmlDepth} deep`, this.locate(start));
     if (!this.startsWith('<')) this.fail("'<' expected");
     this.position++;
     const name = this.name();
@@ -159,7 +166,7 @@ class Reader {
         this.skipSpace();
         if (!this.startsWith('>')) this.fail("'>' expected");
         this.position++;
-        return { name, attributes, children, text: text.trim(), line };
+        return { name, attributes, children, text: trimAscii(text), line };
       }
       if (this.startsWith('<!--')) {
         this.position += 4;
@@ -169,14 +176,15 @@ class Reader {
         text += this.skipUntil(']]>', 'CDATA section');
       } else if (this.startsWith('<!') || this.startsWith('<?')) {
         this.fail('DOCTYPE and processing instructions are not accepted in a PAN-OS config');
-      } else children.push(this.element());
+      } else children.push(this.element(depth + 1));
     }
   }
 }
 
 /** Parses a whole document into its root element; TW_INVALID_CONFIG with line and column when malformed. */
 export function parseXml(text: string, file: string): XmlElement {
-  const reader = new Reader(text.replace(/^\uFEFF/, ''), file);
+  checkSize(text, INPUT_LIMITS.configSize, 'the XML config', file);
+  const reader = new Reader(stripBom(text), file);
   const invalid = NOT_XML_CHAR.exec(reader.text);
   if (invalid) reader.fail(`character U+${invalid[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, invalid.index);
   reader.skipMisc(true);
