@@ -1,12 +1,12 @@
 /**
  * Faults while tagwall writes (issue 19 item 4), through the built bin as users run it: standard output on a full
- * device, a full file system and a closed pipe; `-o` onto things that are not regular files; and SIGKILL at random
+ * device, a full file system and a closed pipe; `-o` onto things that are not regular files; and SIGKILL at exact
  * points of multi-file writes (iptables + ipset files; PAN-OS XML with EDL files in a subdirectory), after which
  * the directory holds the complete old set or the complete new set, with no staged file left, once the next write
  * into it (recoverInterruptedWrites, which every write runs first) has run.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,20 +97,16 @@ interface Killed {
 }
 
 /**
- * Runs the bin writing into `dir` and kills it `delay` ms after `trigger`: the first change in `dir` (the staging
- * phase, long: every file is fsynced) or the first journal (the rename phase, short), then recovers and classifies.
+ * Runs the bin writing into `dir`, killed by SIGKILL just before its `nth` call of fs.<call>Sync
+ * (test/support/kill-at.mjs), then recovers the way the next write would and classifies the directory.
  */
-function killDuringWrite(args: readonly string[], dir: string, trigger: 'staging' | 'renaming', delay: number, oldSet: Map<string, string>, newSet: Map<string, string>): Promise<Killed> {
+function killAt(args: readonly string[], dir: string, call: string, nth: number, oldSet: Map<string, string>, newSet: Map<string, string>): Promise<Killed> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...SLOW_RENAMES, BIN, ...args], { stdio: 'ignore' });
-    let timer: NodeJS.Timeout | undefined;
-    const watcher = watch(dir, { recursive: true }, (_event, name) => {
-      if (trigger === 'renaming' && !/\.journal$/.test(String(name))) return;
-      timer ??= setTimeout(() => child.kill('SIGKILL'), delay);
+    const child = spawn(process.execPath, ['--import', './test/support/kill-at.mjs', BIN, ...args], {
+      stdio: 'ignore',
+      env: { ...process.env, TAGWALL_TEST_KILL_AT: `${call}:${nth}` },
     });
     child.on('exit', (code, signal) => {
-      watcher.close();
-      if (timer) clearTimeout(timer);
       try {
         // Never exit 0 unless the whole new set is in place.
         if (signal === null) expect(code).toBe(0);
@@ -124,7 +120,7 @@ function killDuringWrite(args: readonly string[], dir: string, trigger: 'staging
         const same = (set: Map<string, string>): boolean => read.size === set.size && [...set].every(([name, content]) => read.get(name) === content);
         if (same(oldSet)) done({ caughtWriting, caughtRenaming, state: 'old' });
         else if (same(newSet)) done({ caughtWriting, caughtRenaming, state: 'new' });
-        else fail(new Error(`a mixed set after SIGKILL at +${delay} ms: ${[...read].map(([name, content]) => `${name}=${content === oldSet.get(name) ? 'old' : content === newSet.get(name) ? 'new' : '?'}`).join(' ')}`));
+        else fail(new Error(`a mixed set after SIGKILL before ${call} #${nth}: ${[...read].map(([name, content]) => `${name}=${content === oldSet.get(name) ? 'old' : content === newSet.get(name) ? 'new' : '?'}`).join(' ')}`));
       } catch (error) {
         fail(error);
       }
@@ -132,27 +128,16 @@ function killDuringWrite(args: readonly string[], dir: string, trigger: 'staging
   });
 }
 
-/** The new set (an uninterrupted run into a fresh directory), and how long its write phase took. */
-function reference(args: (dir: string) => string[]): Promise<{ files: Map<string, string>; writeMs: number }> {
+/** The new set: an uninterrupted run into a fresh directory. */
+function reference(args: string[]): Promise<Map<string, string>> {
   const dir = scratch();
   return new Promise((done) => {
-    const started = { at: 0 };
-    const watcher = watch(dir, { recursive: true }, () => {
-      started.at ||= Date.now();
-    });
-    const child = spawn(process.execPath, [...SLOW_RENAMES, BIN, ...args(dir)], { stdio: 'ignore' });
-    child.on('exit', () => {
-      watcher.close();
+    spawn(process.execPath, [BIN, ...args.map((arg) => arg.replace('{dir}', dir))], { stdio: 'ignore' }).on('exit', () => {
       const names = listing(dir).filter((name) => !name.endsWith('edl'));
-      done({ files: new Map(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')])), writeMs: Math.max(20, Date.now() - started.at) });
+      done(new Map(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')])));
     });
   });
 }
-
-/** Kills per case: half spread over the staging phase, half over the rename phase. */
-const KILLS = 6;
-/** Renames in the bin wait 4 ms each (test/support/slow-rename.mjs), so the rename phase is long enough to hit. */
-const SLOW_RENAMES = ['--import', './test/support/slow-rename.mjs'];
 
 describe.skipIf(noBin)(`SIGKILL during multi-file writes (${noBin ?? 'dist/cli.js'})`, () => {
   const cases: ReadonlyArray<readonly [string, (dir: string, work: string) => string[]]> = [
@@ -161,26 +146,32 @@ describe.skipIf(noBin)(`SIGKILL during multi-file writes (${noBin ?? 'dist/cli.j
   ];
   it.each(cases)('%s: the complete old set or the complete new set, no staged file left, never exit 0 when killed', async (_label, argsFor) => {
     const work = scratch();
-    const { files: newSet, writeMs } = await reference((dir) => argsFor(dir, work));
+    const newSet = await reference(argsFor('{dir}', work));
     expect(newSet.size).toBeGreaterThanOrEqual(3);
     const oldSet = new Map([...newSet.keys()].map((name) => [name, `old ${name}\n`]));
+    const n = newSet.size;
+    // Kill points: the staging fsyncs (first, middle, last), the hard links to the old files, and the renames of
+    // the journal copies and of the files (first, middle, last, and one past the end: a run that completes).
+    const points: Array<readonly [string, number]> = [
+      ['fsync', 1], ['fsync', Math.ceil(n / 2)], ['fsync', n],
+      ['link', 1], ['link', n],
+      ['rename', 1], ['rename', 3], ['rename', Math.ceil(n / 2) + 2], ['rename', n + 1], ['rename', n + 10],
+    ];
     const outcomes: Killed[] = [];
-    // Two at a time (CI has two cores); the delays spread evenly over the write phase the reference run showed.
-    for (let i = 0; i < KILLS; i += 2) {
-      const batch = [i, i + 1].map((k) => {
-        const dir = join(work, `run${k}`);
+    for (let i = 0; i < points.length; i += 2) {
+      const batch = points.slice(i, i + 2).map(([call, nth], k) => {
+        const dir = join(work, `run${i + k}`);
         for (const [name, content] of oldSet) {
           mkdirSync(join(dir, name, '..'), { recursive: true });
           writeFileSync(join(dir, name), content);
         }
-        return k % 2 === 0
-          ? killDuringWrite(argsFor(dir, work), dir, 'staging', Math.round(((k + 1) / KILLS) * writeMs * 0.8), oldSet, newSet)
-          : killDuringWrite(argsFor(dir, work), dir, 'renaming', Math.round((k / KILLS) * newSet.size * 4), oldSet, newSet);
+        return killAt(argsFor(dir, work), dir, call, nth, oldSet, newSet);
       });
       outcomes.push(...(await Promise.all(batch)));
     }
-    // A test that never caught a write in progress would prove nothing.
-    expect(outcomes.filter((outcome) => outcome.caughtWriting).length, JSON.stringify(outcomes)).toBeGreaterThanOrEqual(2);
-    expect(outcomes.filter((outcome) => outcome.caughtRenaming).length, JSON.stringify(outcomes)).toBeGreaterThanOrEqual(1);
+    // The kill points must really have fallen inside the write, in both phases, or this proves nothing.
+    expect(outcomes.filter((outcome) => outcome.caughtWriting).length, JSON.stringify(outcomes)).toBeGreaterThanOrEqual(6);
+    expect(outcomes.filter((outcome) => outcome.caughtRenaming).length, JSON.stringify(outcomes)).toBeGreaterThanOrEqual(3);
+    expect(new Set(outcomes.map((outcome) => outcome.state))).toEqual(new Set(['old', 'new']));
   }, 120_000);
 });
