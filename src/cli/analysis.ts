@@ -202,6 +202,11 @@ interface Answer {
   readonly lines: () => readonly string[];
 }
 
+/** What parsers assumed or left out (RuleSet.notes), on standard error so the answer itself stays as it was. */
+function printNotes(io: CliIo, ruleSets: readonly RuleSet[]): void {
+  for (const set of ruleSets) for (const note of set.notes ?? []) io.stderr(`tagwall: note: ${set.name}: ${note}\n`);
+}
+
 function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void {
   writeOutput(io, options.json ? toJson(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
 }
@@ -210,6 +215,7 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   const packets = (options.packet ?? []).map((text) => parsePacket(text));
   const loaded = loadOperands([operand], options);
   const set = loaded.ruleSets[0]!;
+  printNotes(io, loaded.ruleSets);
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
     json: () => ({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
@@ -342,6 +348,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];
+  printNotes(io, loaded.ruleSets);
   const missing = difference(needed, configured);
   const extraTraffic = difference(configured, needed);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();

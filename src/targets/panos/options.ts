@@ -68,11 +68,18 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
  * default `untrust`): outbound requirements go from the first to the second, inbound ones back. Directions are
  * told apart by the pair (parse.ts), so the two must differ.
  */
-export function readZones(options: TargetOptionValues): PanosZones {
+export function readZones(options: TargetOptionValues, { intrazone = false } = {}): PanosZones {
   const fromZone = zoneOption(options, 'fromZone', 'trust');
   const toZone = zoneOption(options, 'toZone', 'untrust');
-  if (fromZone === toZone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
+  // Parsing may ask about traffic within one zone (intrazone rules and intrazone-default); translation cannot tell
+  // its two directions apart there.
+  if (fromZone === toZone && !intrazone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
   return { fromZone, toZone };
+}
+
+/** Which of the zone options the caller gave (parsing infers the others from a config without zones). */
+export function givenZones(options: TargetOptionValues): { readonly fromZone: boolean; readonly toZone: boolean } {
+  return { fromZone: textOption(options, 'fromZone') !== undefined, toZone: textOption(options, 'toZone') !== undefined };
 }
 
 /** The `location` option, when given. */

@@ -58,6 +58,9 @@ function expectPasteable(set: string): void {
   }
 }
 
+/** The rules the config lists, without the default rule parse appends. */
+const configuredRules = (ruleSet: RuleSet) => ruleSet.rules.filter((item) => item.id !== 'interzone-default' && item.id !== 'intrazone-default');
+
 /** Parses `content` as a PAN-OS config and returns what it allows. */
 function allowed(content: string, options: TargetOptionValues = {}, companions?: Record<string, { content: string; file: string }>) {
   return allowedPackets(parsePanosConfig({ content, file: 'config.xml', ...(companions ? { companions } : {}) }, { resolver, options }));
@@ -250,7 +253,7 @@ describe('parsing hand-written policy', () => {
   it('reads a hand-written running config (fixtures/panos/running-config.xml)', () => {
     const content = readFileSync(new URL('../../../fixtures/panos/running-config.xml', import.meta.url), 'utf8');
     const ruleSet = parsePanosConfig({ content, file: 'running-config.xml' }, { resolver, options: { fromZone: 'inside', toZone: 'outside' } });
-    expect(ruleSet.rules.map((item) => `${item.id}:${item.action}`)).toEqual(['block-part-of-storage:deny', 'storage:allow', 'aml-web:allow', 'dns:allow']);
+    expect(ruleSet.rules.map((item) => `${item.id}:${item.action}`)).toEqual(['block-part-of-storage:deny', 'storage:allow', 'aml-web:allow', 'dns:allow', 'interzone-default:deny']);
     expect(ruleSet.rules[1]!.origin).toMatchObject({ line: 50, path: "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules/entry[@name='storage']" });
     const packets = allowedPackets(ruleSet);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.1.1:443'))).toBe(true);
@@ -275,10 +278,9 @@ describe('parsing hand-written policy', () => {
     expect(caught.message).toContain("no zone 'trust' or 'untrust' (its zones: inside, outside)");
     expect(error(() => parsePanosConfig({ content, file: 'f' }, { resolver, options: { fromZone: 'inside' } })).message).toContain("no zone 'untrust' (");
   });
-  it('refuses predefined EDLs, regions and application-default with any application, with the XPath', () => {
+  it('refuses regions and application-default with any application, with the XPath', () => {
     const regions = '<region><entry name="hq"><address><member>10.0.0.0/8</member></address></entry></region>';
     const cases: Array<[string, string, string]> = [
-      [basic({ destination: m('destination', 'panw-highrisk-ip-list'), action: '<action>deny</action>' }), 'predefined external dynamic list', "/rules/entry[@name='x']/destination"],
       [basic({ source: m('source', 'CN') }), 'region', "/rules/entry[@name='x']/source"],
       [basic({ source: m('source', 'hq') }), 'region', "/region/entry[@name='hq']"],
       [basic({ service: m('service', 'application-default') }), 'not for application any', "/rules/entry[@name='x']/service"],
@@ -351,7 +353,7 @@ function expectBothForms(requirements: RequirementSet, options: TargetOptionValu
   const xml = artifactsOf(requirements, { ...options, format: 'xml' });
   const set = artifactsOf(requirements, { ...options, format: 'set' });
   const fromXml = parseBoth(xml, options);
-  expectWellFormed(xml[0]!.content, rulesXPath, fromXml.rules.map((item) => item.id));
+  expectWellFormed(xml[0]!.content, rulesXPath, configuredRules(fromXml).map((item) => item.id));
   expectPasteable(set[0]!.content);
   expectSameRules(parseBoth(set, options), fromXml);
   return { xml, set, fromXml };
@@ -409,7 +411,8 @@ describe('translation', () => {
           if (section === 'rules') expect(entries).toHaveLength(ids.length);
           if (section === 'tag') expect(entries).toHaveLength(ids.length + 1);
         }
-        const ruleNames = fromXml.rules.map((item) => item.id);
+        const ruleNames = configuredRules(fromXml).map((item) => item.id);
+        expect(fromXml.rules.at(-1)).toMatchObject({ id: 'interzone-default', action: 'deny' });
         expect(ruleNames).toHaveLength(ids.length);
         // Stable: the same input gives the same bytes.
         expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toBe(set[0]!.content);
