@@ -1,6 +1,6 @@
 /** The panos target's options (`tagwall render --target panos ...` flags), validated once for translate and parse. */
 import type { TagwallError } from '../../errors.js';
-import { invalidOption, stringOption } from '../options.js';
+import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 import type { PanosLocation } from './model.js';
 
@@ -19,6 +19,8 @@ export interface PanosSettings extends PanosZones {
   readonly tags: 'groups' | 'edl';
   /** Base URL the EDL files are served from; each list's URL is `<edlUrl>/<file>`. */
   readonly edlUrl: string | undefined;
+  /** Name App-IDs in rules (ssl, web-browsing, ssh, dns, ping …) instead of `application any`. */
+  readonly applications: boolean;
 }
 
 function invalid(message: string): TagwallError {
@@ -60,7 +62,8 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
   if (tags === 'edl' && edlUrl === undefined) throw invalid('tags=edl needs edlUrl, the base URL the list files will be served from');
   // A base URL: the list's file name is appended, so a query or fragment would swallow it; `?` is CLI help (names.ts).
   if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>\\?#]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) base URL without spaces, quotes, '?' or '#', not '${edlUrl}'`);
-  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl };
+  const applications = booleanOption(options, 'applications', PANOS_TARGET_ID);
+  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl, applications };
 }
 
 /**

@@ -197,16 +197,18 @@ describe('parsing hand-written policy', () => {
           ),
       ),
     );
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com'))).toBe(true);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.com'))).toBe(false);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:80 host=example.org'))).toBe(true);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:8080 host=example.org'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com app=ssl'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.com app=ssl'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:80 host=example.org app=web-browsing'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.org app=web-browsing'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:8080 host=example.org app=web-browsing'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 40.126.0.1:443 host=login.microsoftonline.com'))).toBe(true);
   });
   it('refuses what it cannot model, with the XPath', () => {
     const cases: Array<[string, string]> = [
-      [basic({ application: m('application', 'dns') }), "/rules/entry[@name='x']/application"],
+      [basic({ application: m('application', 'bittorrent'), service: m('service', 'application-default') }), "/rules/entry[@name='x']/service"],
       [basic({ 'source-user': m('source-user', 'corp\\alice') }), "/rules/entry[@name='x']/source-user"],
       [basic({ schedule: '<schedule>nights</schedule>' }), "/rules/entry[@name='x']/schedule"],
       [basic({ category: m('category', 'social-networking') }), "/rules/entry[@name='x']/category"],
@@ -259,7 +261,9 @@ describe('parsing hand-written policy', () => {
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.1.1:443'))).toBe(true);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.0.7:443'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.21.1.4 -> 20.60.1.1:443'))).toBe(false);
-    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms app=web-browsing'))).toBe(true);
+    // aml-web names App-IDs ssl and web-browsing: a flow App-ID calls something else is not allowed.
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms'))).toBe(false);
     expect(packets.has(parsePacket('out udp 10.20.1.4 -> 8.8.8.8:53'))).toBe(true);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 8.8.8.8:22'))).toBe(false);
     expect(packets.has(parsePacket('in tcp 20.60.1.1 -> 10.20.1.4:443'))).toBe(false);
@@ -283,7 +287,7 @@ describe('parsing hand-written policy', () => {
     const cases: Array<[string, string, string]> = [
       [basic({ source: m('source', 'CN') }), 'region', "/rules/entry[@name='x']/source"],
       [basic({ source: m('source', 'hq') }), 'region', "/region/entry[@name='hq']"],
-      [basic({ service: m('service', 'application-default') }), 'not for application any', "/rules/entry[@name='x']/service"],
+      [basic({ service: m('service', 'application-default') }), 'application-default with application any', "/rules/entry[@name='x']/service"],
     ];
     for (const [fields, words, path] of cases) {
       const caught = error(() => allowed(vsys(regions + rulebase(rule('x', fields)))));
@@ -364,7 +368,35 @@ describe('translation', () => {
     const [xml] = artifactsOf({ requirements: [requirement('r1', [host('*.example.com'), host('example.com')])] }, {});
     expect(xml!.content).toContain('<member>*.example.com/</member>');
     expect(xml!.content).toContain('<member>example.com/</member>');
-    expect(xml!.content).toContain('<member>ssl</member>');
+    // A URL category matches by name whatever App-ID calls the flow: application any, so nothing is lost.
+    expect(xml!.content).not.toContain('<member>ssl</member>');
+  });
+  it('names App-IDs with the applications option, and reports exactly what they leave out', () => {
+    const requirements = {
+      requirements: [
+        requirement('web', [host('*.example.com')]),
+        requirement('ssh', [{ kind: 'addresses', addresses: AddressSet.parse('20.0.0.0/8') }], { ports: PortSet.of(22) }),
+        requirement('ping', [{ kind: 'addresses', addresses: AddressSet.parse('20.0.0.0/8') }], { protocols: ProtocolSet.of(1), ports: PortSet.ANY, icmp: [{ type: 8 }] }),
+        requirement('unreachable', [{ kind: 'any' }], { protocols: ProtocolSet.of(1), ports: PortSet.ANY, icmp: [{ type: 3, code: 4 }] }),
+      ],
+    };
+    const translation = panosTarget.translate(requirements, context({ applications: 'true', format: 'set' }));
+    const set = translation.artifacts[0]!.content;
+    expect(set).toContain('set rulebase security rules web application [ ssl web-browsing ]');
+    expect(set).toContain('set rulebase security rules ssh application ssh');
+    expect(set).toContain('set rulebase security rules ping application ping');
+    expect(set).toContain('set rulebase security rules ping service application-default');
+    const byRequirement = (id: string) => translation.diagnostics.filter((item) => item.requirementId === id).map((item) => item.code);
+    expect(byRequirement('ssh')).toEqual(['PANOS_APPLICATIONS_NARROW']);
+    expect(byRequirement('ping')).toEqual(['PANOS_APPLICATIONS_NARROW']);
+    expect(byRequirement('unreachable')).toEqual(['PANOS_ICMP_INEXPRESSIBLE']);
+    const lost = translation.diagnostics.find((item) => item.requirementId === 'ssh')!.lost!;
+    expect(lost.has(parsePacket('out tcp 10.0.0.4 -> 20.1.1.1:22'))).toBe(true);
+    expect(lost.has(parsePacket('out tcp 10.0.0.4 -> 20.1.1.1:22 app=ssh'))).toBe(false);
+    const pingLost = translation.diagnostics.find((item) => item.requirementId === 'ping')!.lost!;
+    expect(pingLost.has(parsePacket('out icmp 10.0.0.4 -> 20.1.1.1 type=8 app=ping'))).toBe(false);
+    expect(pingLost.has(parsePacket('out icmp 10.0.0.4 -> 20.1.1.1 type=8 app=icmp'))).toBe(true);
+    expectContractHolds(panosTarget, requirements, context({ applications: 'true' }));
   });
   it('renders exact names as FQDN objects and says what the firewall does with them', () => {
     const translation = panosTarget.translate({ requirements: [requirement('r1', [host('graph.windows.net')])] }, context());

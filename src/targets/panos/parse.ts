@@ -29,12 +29,15 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnames.js';
 import type { Direction } from '../../model/packet.js';
+import { ApplicationSet } from '../../model/applications.js';
+import type { IntervalSet } from '../../model/intervals.js';
 import { PacketSet } from '../../model/packet-set.js';
 import { PathSet } from '../../model/path-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import { unionAll } from '../../servicetags/union.js';
 import { stringOption } from '../options.js';
 import type { Artifact, ConfigInput, ParseContext } from '../target.js';
+import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
 import { childrenNamed, entryPath, firstChild, mergeDuplicates, place, type Located, type Placement } from './layout.js';
 import { locationOption, type PanosZones } from './options.js';
 import { parseSetCommands } from './set-commands.js';
@@ -76,17 +79,18 @@ interface Service {
   readonly protocols: ProtocolSet;
   readonly dstPorts?: PortSet;
   readonly srcPorts?: PortSet;
+  /** ICMP types (an App-ID's standard set). */
+  readonly icmp?: IntervalSet;
+  /** The address family the App-ID's protocol exists in (ICMP: IPv4, ICMPv6: IPv6), as all its sources. */
+  readonly src?: AddressSet;
+  /** Only these applications (application-default: each App-ID on its own standard ports). */
+  readonly applications?: ApplicationSet;
 }
 
 const EVERY_SERVICE: Service = { protocols: ProtocolSet.ANY };
 const PREDEFINED_SERVICES: Readonly<Record<string, Service>> = {
   'service-http': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80, 8080) },
   'service-https': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
-};
-/** Applications read as "the service's packets", with the standard ports `application-default` stands for [PANAD]. */
-const KNOWN_APPLICATIONS: Readonly<Record<string, Service>> = {
-  ssl: { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
-  'web-browsing': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80) },
 };
 const DENY_ACTIONS = ['deny', 'drop', 'reset-client', 'reset-server', 'reset-both'];
 /** Rule fields that do not change what a rule matches. */
@@ -104,6 +108,8 @@ class Interpreter {
   readonly #resolving = new Set<string>();
   /** Rule fields read as not changing what a rule matches (for the note). */
   readonly ignoredFields = new Set<string>();
+  /** Rule applications outside the App-ID table (for the note). */
+  readonly unknownApplications = new Set<string>();
   /** Predefined EDLs in order of first use, with the rules that name them. */
   readonly #opaque = new Map<string, string[]>();
   readonly #addressCache = new Map<string, Destination>();
@@ -253,11 +259,18 @@ class Interpreter {
   service(name: string, at: Located, applications: readonly string[]): Service[] {
     if (name === 'any') return [EVERY_SERVICE];
     if (name === 'application-default') {
-      const known = applications.map((application) => KNOWN_APPLICATIONS[application]);
-      if (known.length === 0 || known.some((service) => service === undefined)) {
-        this.fail('TW_UNSUPPORTED_CONFIG', `application-default is modelled for ssl and web-browsing only, not for ${applications.length === 0 ? 'application any' : applications.join(', ')}`, at);
+      // Each application on its own standard ports (applications.ts); unknown ones cannot be read.
+      const unknown = applications.filter((application) => !APP_IDS[application]);
+      if (applications.length === 0 || unknown.length > 0) {
+        this.fail(
+          'TW_UNSUPPORTED_CONFIG',
+          applications.length === 0
+            ? 'application-default with application any is not modelled (every App-ID has its own standard ports)'
+            : `application-default: the standard ports of ${unknown.join(', ')} are not in tagwall's App-ID table (it knows ${KNOWN_APP_IDS.join(', ')}); name the service ports instead`,
+          at,
+        );
       }
-      return known as Service[];
+      return applications.flatMap((application) => APP_IDS[application]!.defaults.map((standard) => ({ protocols: standard.protocols ?? ProtocolSet.ANY, ...standard, applications: ApplicationSet.of(application) })));
     }
     if (this.#resolving.has(`service:${name}`)) this.fail('TW_INVALID_CONFIG', `service group ${name} contains itself`, at);
     const object = this.lookup('service', name);
@@ -331,11 +344,40 @@ class Interpreter {
    * `interzone` rules traffic between two different zones only, `universal` rules both [CG]; with fromZone =
    * toZone both directions are traffic within that zone.
    */
+  /**
+   * Rule applications as App-ID names: application groups expanded (nested, cycles refused); application filters
+   * (characteristics, not names) refused. Names outside the App-ID table are kept (a packet `app=NAME` matches) and
+   * listed in a note; only `application-default` needs the table.
+   */
+  applications(members: readonly string[], at: Located, seen: ReadonlySet<string> = new Set()): string[] {
+    return [
+      ...new Set(
+        members.flatMap((member) => {
+          const group = this.lookup('application-group', member);
+          if (group) {
+            if (seen.has(member)) this.fail('TW_INVALID_CONFIG', `application group ${member} contains itself`, group);
+            const list = firstChild(group.element, 'members') ?? group.element;
+            return this.applications(membersOf(list), group, new Set([...seen, member]));
+          }
+          if (this.lookup('application-filter', member)) this.fail('TW_UNSUPPORTED_CONFIG', `application filter ${member} selects App-IDs by characteristics, which are not modelled`, at);
+          const name = member.toLowerCase();
+          if (!APP_IDS[name]) this.unknownApplications.add(this.lookup('application', member) ? `${member} (custom)` : member);
+          return [name];
+        }),
+      ),
+    ];
+  }
+
   /** What answers depend on beyond the config: the predefined EDLs the rules name. */
   notes(): string[] {
-    if (this.#opaque.size === 0) return [];
+    const notes =
+      this.unknownApplications.size > 0
+        ? [`applications matched by name only (not in tagwall's App-ID table, so packets must say app=NAME): ${[...this.unknownApplications].sort().join(', ')}`]
+        : [];
+    if (this.#opaque.size === 0) return notes;
     const lists = [...this.#opaque.entries()].map(([list, rules], index) => `${list} (stands as ${opaqueListAddresses(index).toCidrStrings().join(', ')}; rules ${[...new Set(rules)].join(', ')})`);
     return [
+      ...notes,
       `predefined external dynamic lists are Palo Alto Networks feeds whose addresses are not in the config; each is an opaque set of its own: ${lists.join('; ')}. Verdicts for real addresses assume they are not on these lists`,
     ];
   }
@@ -402,13 +444,11 @@ class Interpreter {
     opaque.push(...destination.opaque);
     for (const list of new Set(opaque)) this.#opaque.get(list)!.push(name);
 
-    const applications = list('application');
-    if (!applications.includes('any')) {
-      const unknown = applications.filter((application) => !KNOWN_APPLICATIONS[application]);
-      if (unknown.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', `applications ${unknown.join(', ')} are not modelled (only any, ssl, web-browsing)`, field('application')!);
-    }
+    const applicationField = required('application');
+    const applications = list('application').includes('any') ? [] : this.applications(list('application'), applicationField);
+    const appSet = applications.length === 0 ? ApplicationSet.ANY : ApplicationSet.of(...applications);
     const serviceField = required('service');
-    const services = list('service').flatMap((member) => this.service(member, serviceField, applications.includes('any') ? [] : applications));
+    const services = list('service').flatMap((member) => this.service(member, serviceField, applications));
 
     const categoryField = field('category');
     const categories = categoryField ? membersOf(categoryField.element) : ['any'];
@@ -421,7 +461,9 @@ class Interpreter {
         protocols: service.protocols,
         ...(service.dstPorts ? { dstPorts: service.dstPorts } : {}),
         ...(service.srcPorts ? { srcPorts: service.srcPorts } : {}),
-        src,
+        ...(service.icmp ? { icmp: service.icmp } : {}),
+        applications: service.applications ?? appSet,
+        src: service.src ? src.intersection(service.src) : src,
       };
       for (const { hosts, paths } of urls) {
         match = match.union(PacketSet.of({ ...common, dst: destination.addresses, hosts, paths }));
