@@ -2,6 +2,7 @@
 import type { TagwallError } from '../../errors.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
+import { PANOS_PLATFORMS, type PanosPlatform } from './capabilities.js';
 import type { PanosLocation } from './model.js';
 
 export const PANOS_TARGET_ID = 'panos';
@@ -21,6 +22,8 @@ export interface PanosSettings extends PanosZones {
   readonly edlUrl: string | undefined;
   /** Name App-IDs in rules (ssl, web-browsing, ssh, dns, ping …) instead of `application any`. */
   readonly applications: boolean;
+  /** The platform class whose published limits generated objects are held to (capabilities.ts). */
+  readonly platform: PanosPlatform;
 }
 
 function invalid(message: string): TagwallError {
@@ -63,7 +66,9 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
   // A base URL: the list's file name is appended, so a query or fragment would swallow it; `?` is CLI help (names.ts).
   if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>\\?#]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) base URL without spaces, quotes, '?' or '#', not '${edlUrl}'`);
   const applications = booleanOption(options, 'applications', PANOS_TARGET_ID);
-  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl, applications };
+  const platform = (textOption(options, 'platform') ?? 'vm').toLowerCase();
+  if (!(platform in PANOS_PLATFORMS)) throw invalid(`platform must be ${Object.keys(PANOS_PLATFORMS).join(', ')}, not '${platform}'`);
+  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl, applications, platform: platform as PanosPlatform };
 }
 
 /**

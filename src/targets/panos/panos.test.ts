@@ -452,6 +452,26 @@ describe('translation', () => {
       { seed: SEED, numRuns: 40 },
     );
   });
+  it('splits a service tag of more prefixes than a static group takes into nested groups (AzureCloud: 3,206)', () => {
+    const requirements = { requirements: [requirement('cloud', [{ kind: 'service-tag', name: 'AzureCloud' }])] };
+    const translation = panosTarget.translate(requirements, context({ format: 'set' }));
+    const set = translation.artifacts[0]!.content;
+    const members = (group: string) => set.split('\n').filter((line) => line.startsWith(`set address-group ${group} static `)).flatMap((line) => line.replace(/^.* static /, '').replace(/[[\]]/g, '').trim().split(/\s+/));
+    expect(members('tw-AzureCloud')).toEqual(['tw-AzureCloud-1', 'tw-AzureCloud-2']);
+    expect(members('tw-AzureCloud-1')).toHaveLength(2500);
+    expect(members('tw-AzureCloud-2')).toHaveLength(snapshot.addresses('AzureCloud').toCidrStrings().length - 2500);
+    // Defined before the group that names them.
+    expect(set.indexOf('set address-group tw-AzureCloud-2 ')).toBeLessThan(set.indexOf('set address-group tw-AzureCloud static'));
+    expect(translation.diagnostics.map((item) => item.code)).toEqual(['PANOS_GROUP_SPLIT']);
+    expectContractHolds(panosTarget, requirements, context({ format: 'set' }));
+  });
+  it('holds FQDN objects to the platform class given', () => {
+    const names = Array.from({ length: 2001 }, (_, index) => host(`h${index}.example.com`));
+    const codes = (platform: string) => panosTarget.translate({ requirements: [requirement('many', names)] }, context({ platform })).diagnostics.map((item) => item.code);
+    expect(codes('vm')).toContain('PANOS_FQDN_OBJECT_LIMIT');
+    expect(codes('large')).not.toContain('PANOS_FQDN_OBJECT_LIMIT');
+    expect(error(() => codes('pa-9000')).code).toBe('TW_INVALID_OPTION');
+  });
   it('keeps the provenance tag when a requirement is called tagwall', () => {
     const [xml] = artifactsOf({ requirements: [requirement('tagwall', [{ kind: 'any' }]), requirement('TagWall', [{ kind: 'any' }])] }, {});
     const tags = /<tag>\n([\s\S]*?)\n {10}<\/tag>/.exec(xml!.content)![1]!;

@@ -19,7 +19,7 @@ import { tagSpelling } from '../../servicetags/virtual.js';
 import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
 import type { Artifact, Severity, TranslateContext, Translation } from '../target.js';
 import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
-import { PANOS_LIMITS } from './capabilities.js';
+import { PANOS_LIMITS, PANOS_PLATFORMS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
 import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
 import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './options.js';
@@ -124,7 +124,27 @@ class Builder {
         return { name, url, file, entries: addresses.toCidrStrings(), description };
       });
     }
-    return sharedObject(this.groups, tag, () => ({ name: this.#addressNames.claim(`tw-${tag}`), members: this.cidrMembers(addresses), description, tags: [TAGWALL_TAG] }));
+    return sharedObject(this.groups, tag, () => {
+      const name = this.#addressNames.claim(`tw-${tag}`);
+      const members = this.cidrMembers(addresses);
+      const limit = PANOS_LIMITS.groupMembers;
+      if (members.length <= limit) return { name, members, description, tags: [TAGWALL_TAG] };
+      // Too many members for one group (capabilities.ts): nested groups of at most `limit`, defined before the
+      // group naming them so pasted `set` lines never refer forward.
+      const parts = Math.ceil(members.length / limit);
+      const nested = Array.from({ length: parts }, (_, index) => {
+        const part: PanosAddressGroup = {
+          name: this.#addressNames.claim(`tw-${tag}-${index + 1}`),
+          members: members.slice(index * limit, (index + 1) * limit),
+          description: cleanText(`${description}, part ${index + 1} of ${parts}`, PANOS_LIMITS.descriptionChars),
+          tags: [TAGWALL_TAG],
+        };
+        this.groups.set(`${tag}#${index + 1}`, part);
+        return part.name;
+      });
+      this.drafts.push({ code: 'PANOS_GROUP_SPLIT', severity: 'info', message: `service tag ${tag} has ${members.length} prefixes, over the ${limit} members a static address group takes: ${name} holds ${parts} nested groups (${nested.join(', ')})` });
+      return { name, members: nested, description, tags: [TAGWALL_TAG] };
+    });
   }
 
   fqdnMember(name: string): string {
@@ -335,7 +355,8 @@ class Builder {
     const push = (code: string, message: string): void => {
       this.drafts.push({ code, severity: 'warning', message });
     };
-    if (fqdns > PANOS_LIMITS.fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${PANOS_LIMITS.fqdnObjects} that small platforms and VM-Series resolve (targets.md §4.4)`);
+    const { fqdnObjects } = PANOS_PLATFORMS[this.settings.platform];
+    if (fqdns > fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${fqdnObjects} that platform class ${this.settings.platform} resolves (targets.md §4.4)`);
     if (this.lists.size > PANOS_LIMITS.externalLists) push('PANOS_EDL_LIMIT', `${this.lists.size} External Dynamic Lists exceed the ${PANOS_LIMITS.externalLists} sources per firewall (targets.md §4.6)`);
     const listed = [...this.lists.values()].reduce((sum, list) => sum + list.entries.length, 0);
     if (listed > PANOS_LIMITS.externalListAddresses) push('PANOS_EDL_LIMIT', `External Dynamic Lists hold ${listed} entries, over the ${PANOS_LIMITS.externalListAddresses} most models accept; the rest are skipped with a system log (targets.md §4.6)`);
