@@ -142,7 +142,7 @@ describe('configs without zone definitions (Panorama device groups, aerleon outp
   it('refuses a zone pair no rule covers, listing the zones the rulebase uses', () => {
     const caught = error(() => parse(aerleon, { fromZone: 'trust', toZone: 'untrust' }));
     expect(caught).toMatchObject({ code: 'TW_INVALID_OPTION' });
-    expect(caught.message).toContain("no rule of /config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1'] covers the zones 'trust' → 'untrust'");
+    expect(caught.message).toContain("no rule of /config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1'] names the zones 'trust' → 'untrust'");
     expect(caught.message).toContain('the rulebase names the zones internal, external, dmz');
   });
   it('keeps the default pair when every rule says any, and says so', () => {

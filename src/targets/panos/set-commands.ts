@@ -209,7 +209,10 @@ class LineReader {
 const CONFIG_LEVEL = new Set(['mgt-config', 'panorama', 'readonly']);
 const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'platform', 'plugins', 'template', 'template-stack', 'log-collector', 'log-collector-group']);
 
-/** How many words each level of an `edit` path takes (`rulebase` 1, `rules R` 2, `device-group G` 2), for `up`. */
+/**
+ * How many words each level of an `edit` path takes, for `up`: one per keyword and one per entry name (`up` from
+ * `rules R` is `rules`, as in the Junos-style CLI PAN-OS follows), `device-group G` and `vsys V` two.
+ */
 function levelsOf(tokens: readonly string[]): number[] {
   const levels: number[] = [];
   let position = 0;
@@ -219,7 +222,8 @@ function levelsOf(tokens: readonly string[]): number[] {
   while (position < tokens.length) {
     const rule: Grammar | undefined = grammar && (grammar[tokens[position]!] ?? grammar['*']);
     const width = rule?.kind === 'entries' ? 2 : rule?.kind === 'node' ? 1 : tokens.length - position;
-    levels.push(width);
+    if (rule?.kind === 'entries') levels.push(1, Math.min(1, tokens.length - position - 1));
+    else levels.push(width);
     position += width;
     grammar = rule?.kind === 'entries' && rule.entry.kind === 'node' ? rule.entry.children : rule?.kind === 'node' ? rule.children : undefined;
   }

@@ -59,9 +59,13 @@ export function chooseZones(placement: Placement, options: TargetOptionValues, f
   const usedText = named.length > 0 ? `the rulebase names the zones ${named.join(', ')}` : 'no rule names a zone (all from/to are any)';
   const given = givenZones(options);
   const pairText = (pair: PanosZones): string => (pair.fromZone === pair.toZone ? `within zone '${pair.fromZone}' (intrazone)` : `'${pair.fromZone}' → '${pair.toZone}' (outbound; inbound is '${pair.toZone}' → '${pair.fromZone}')`);
-  if (given.fromZone || given.toZone || named.length === 0 || rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone))) {
-    if (named.length > 0 && !rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone))) {
-      throw invalid(`no rule of ${where} covers the zones ${pairText(asked)}; ${usedText}: choose two of them with --from-zone and --to-zone`, file);
+  // The default pair stands when the rulebase names no zones or names both; a pair the user gives must be zones
+  // the rulebase names (a rule with `any` would cover a misspelt zone too, and the answer would be about nothing).
+  const defaultsNamed = named.includes(asked.fromZone) && named.includes(asked.toZone);
+  if (given.fromZone || given.toZone || named.length === 0 || defaultsNamed) {
+    const unknown = [...new Set([asked.fromZone, asked.toZone])].filter((zone) => !named.includes(zone));
+    if (named.length > 0 && (unknown.length > 0 || !rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone)))) {
+      throw invalid(`no rule of ${where} names the zones ${pairText(asked)}; ${usedText}: choose two of them with --from-zone and --to-zone`, file);
     }
     return { ...asked, note: `${where} defines no zones; read for ${pairText(asked)}${given.fromZone || given.toZone ? '' : ' (the default pair)'}; ${usedText}` };
   }
