@@ -143,3 +143,16 @@ describe('fixtures/panos/baseline-export.set (a set-command load file: delete, e
     expect(notes[0]).not.toContain('allow-quic');
   });
 });
+
+describe('docs/targets/panos.md', () => {
+  it('shows what eval prints for the Panorama fixture (notes cut at …)', () => {
+    const doc = readFileSync(new URL('../../../docs/targets/panos.md', import.meta.url), 'utf8');
+    const block = /```console\n(\$ tagwall eval panos:fixtures\/panos\/panorama-hierarchy\.xml[^\n]*)\n([\s\S]*?)```/.exec(doc)!;
+    const argv = block[1]!.slice('$ tagwall '.length).match(/"[^"]*"|\S+/g)!.map((word) => word.replace(/^"|"$/g, ''));
+    const result = tagwall(...argv);
+    const shown = block[2]!.trimEnd().split('\n');
+    const printed = [...result.stderr.trimEnd().split('\n'), ...result.stdout.trimEnd().split('\n')];
+    expect(printed).toHaveLength(shown.length);
+    shown.forEach((line, index) => (line.endsWith('…') ? expect(printed[index]!.startsWith(line.slice(0, -1))).toBe(true) : expect(printed[index]).toBe(line)));
+  });
+});
