@@ -59,12 +59,14 @@ export function chooseZones(placement: Placement, options: TargetOptionValues, f
   const usedText = named.length > 0 ? `the rulebase names the zones ${named.join(', ')}` : 'no rule names a zone (all from/to are any)';
   const given = givenZones(options);
   const pairText = (pair: PanosZones): string => (pair.fromZone === pair.toZone ? `within zone '${pair.fromZone}' (intrazone)` : `'${pair.fromZone}' → '${pair.toZone}' (outbound; inbound is '${pair.toZone}' → '${pair.fromZone}')`);
-  // The default pair stands when the rulebase names no zones or names both; a pair the user gives must be zones
-  // the rulebase names (a rule with `any` would cover a misspelt zone too, and the answer would be about nothing).
-  const defaultsNamed = named.includes(asked.fromZone) && named.includes(asked.toZone);
-  if (given.fromZone || given.toZone || named.length === 0 || defaultsNamed) {
-    const unknown = [...new Set([asked.fromZone, asked.toZone])].filter((zone) => !named.includes(zone));
-    if (named.length > 0 && (unknown.length > 0 || !rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone)))) {
+  // The default pair stands when the rulebase names no zones, or names one of the pair and some rule covers it
+  // (`any` covering the other); a rulebase of other zones only (inside/outside) gives the pair its rules name.
+  const defaultsUsed = (named.includes(asked.fromZone) || named.includes(asked.toZone)) && rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone));
+  if (given.fromZone || given.toZone || named.length === 0 || defaultsUsed) {
+    // A pair the user gives must be covered by a rule and name at least one zone the rulebase names (a rule with
+    // `any` alone would cover a misspelt pair too, and the answer would be about nothing).
+    const unknown = [asked.fromZone, asked.toZone].every((zone) => !named.includes(zone));
+    if (named.length > 0 && (unknown || !rules.some((rule) => coversPair(rule, asked.fromZone, asked.toZone)))) {
       throw invalid(`no rule of ${where} names the zones ${pairText(asked)}; ${usedText}: choose two of them with --from-zone and --to-zone`, file);
     }
     return { ...asked, note: `${where} defines no zones; read for ${pairText(asked)}${given.fromZone || given.toZone ? '' : ' (the default pair)'}; ${usedText}` };
