@@ -170,13 +170,19 @@ describe('set-command exports', () => {
         'set gone from any to any source any destination any application any service any action allow',
         'top',
         'delete rulebase security rules gone',
+        'edit rulebase security rules',
+        'up',
+        'up',
+        'set security rules later from any to any source any destination 20.3.0.0/24 application any service any action deny',
+        'top',
         'delete rulebase security rules web destination old',
         'set rulebase nat rules snat from trust',
         'set rulebase security rules web source-hip any',
       ].join('\n'),
     );
-    expect(ruleSet.rules.map((item) => item.id)).toEqual(['web', 'interzone-default']);
+    expect(ruleSet.rules.map((item) => item.id)).toEqual(['web', 'later', 'interzone-default']);
     expect(decide(ruleSet, 'out tcp 10.0.0.4 -> 20.1.0.9:443')).toBe('allow by web');
+    expect(decide(ruleSet, 'out tcp 10.0.0.4 -> 20.3.0.9:443')).toBe('deny by later');
     expect(decide(ruleSet, 'out tcp 10.0.0.4 -> 20.2.0.9:443')).toBe('deny by interzone-default');
     const skipped = ruleSet.notes!.find((note) => note.startsWith('not interpreted'))!;
     for (const part of ['/config/mgt-config', "/config/devices/entry[@name='localhost.localdomain']/deviceconfig", "/config/devices/entry[@name='localhost.localdomain']/network", "vsys/entry[@name='vsys1']/profiles/virus", "vsys/entry[@name='vsys1']/rulebase/nat", 'rule fields log-setting']) {

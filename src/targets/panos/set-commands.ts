@@ -222,7 +222,7 @@ function levelsOf(tokens: readonly string[]): number[] {
   while (position < tokens.length) {
     const rule: Grammar | undefined = grammar && (grammar[tokens[position]!] ?? grammar['*']);
     const width = rule?.kind === 'entries' ? 2 : rule?.kind === 'node' ? 1 : tokens.length - position;
-    if (rule?.kind === 'entries') levels.push(1, Math.min(1, tokens.length - position - 1));
+    if (rule?.kind === 'entries') levels.push(...(position + 1 < tokens.length ? [1, 1] : [1]));
     else levels.push(width);
     position += width;
     grammar = rule?.kind === 'entries' && rule.entry.kind === 'node' ? rule.entry.children : rule?.kind === 'node' ? rule.children : undefined;
