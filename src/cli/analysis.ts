@@ -218,7 +218,7 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   printNotes(io, loaded.ruleSets);
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    json: () => ({ ...modeJson(loaded), ruleSet: set.name, ...(set.notes ? { notes: set.notes } : {}), results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
     lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
   });
   return EXIT_OK;
@@ -371,7 +371,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
       lines: () => {
         const limit = limitOf(options);
         return [

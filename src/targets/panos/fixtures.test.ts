@@ -116,6 +116,9 @@ describe('fixtures/panos/panorama-hierarchy.xml (shared → global → branch | 
     expect(result.stdout).toContain('(interzone-default: allow (overridden))');
     expect(result.stdout).toContain('app=ssl\n  panos:fixtures/panos/panorama-hierarchy.xml: deny by rule branch-deny-lab');
     expect(result.stderr).toContain("tagwall: note: panos:fixtures/panos/panorama-hierarchy.xml: /config/devices/entry[@name='localhost.localdomain']/device-group/entry[@name='branch'] defines no zones; assumed 'inside' → 'outside'");
+    const json = JSON.parse(tagwall('eval', 'panos:fixtures/panos/panorama-hierarchy.xml', '--location', 'device-group:branch', '--json', '--packet', 'out tcp 10.1.1.5 -> 8.8.8.8:8080').stdout);
+    expect(json.notes[0]).toContain("assumed 'inside' → 'outside'");
+    expect(json.results[0]).toMatchObject({ action: 'allow', rule: { id: 'interzone-default' } });
     const wrongZone = tagwall('eval', 'panos:fixtures/panos/panorama-hierarchy.xml', '--location', 'device-group:branch', '--from-zone', 'trust', '--packet', 'out tcp 10.1.1.5 -> 8.8.8.8:80');
     expect(wrongZone.code).toBe(2);
     expect(wrongZone.stderr).toContain('the rulebase names the zones inside, outside');
