@@ -152,6 +152,34 @@ describe('configs without zone definitions (Panorama device groups, aerleon outp
   });
 });
 
+describe('custom applications (as capirca/aerleon write ICMP)', () => {
+  it('read their default ports and ICMP types for application-default, in both forms', () => {
+    const xml = vsys(
+      zones +
+        '<application><entry name="ICMP-echo"><category>networking</category><subcategory>ip-protocol</subcategory><technology>network-protocol</technology><risk>1</risk>' +
+        '<default><ident-by-icmp-type><type>8</type><code>0</code></ident-by-icmp-type></default></entry>' +
+        '<entry name="app-8443"><default><port><member>tcp/8443,9443</member><member>udp/8443</member></port></default></entry></application>' +
+        `<rulebase>${rules(rule('ping', { extra: '' }).replace(m('application', 'any'), m('application', 'ICMP-echo')).replace(m('service', 'any'), m('service', 'application-default')), rule('alt', {}).replace(m('application', 'any'), m('application', 'app-8443')).replace(m('service', 'any'), m('service', 'application-default')))}</rulebase>`,
+    );
+    const set = [
+      'set zone trust network layer3 ethernet1/2',
+      'set zone untrust network layer3 ethernet1/1',
+      'set application ICMP-echo category networking risk 1',
+      'set application ICMP-echo default ident-by-icmp-type type 8 code 0',
+      'set application app-8443 default port [ tcp/8443,9443 udp/8443 ]',
+      'set rulebase security rules ping from any to any source any destination any application ICMP-echo service application-default action allow',
+      'set rulebase security rules alt from any to any source any destination any application app-8443 service application-default action allow',
+    ].join('\n');
+    for (const ruleSet of [parse(xml), parse(set)]) {
+      expect(decide(ruleSet, 'out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0 app=icmp-echo')).toBe('allow by ping');
+      expect(decide(ruleSet, 'out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=1 app=icmp-echo')).toBe('deny by interzone-default');
+      expect(decide(ruleSet, 'out tcp 10.0.0.4 -> 8.8.8.8:9443 app=app-8443')).toBe('allow by alt');
+      expect(decide(ruleSet, 'out udp 10.0.0.4 -> 8.8.8.8:9443 app=app-8443')).toBe('deny by interzone-default');
+      expect(ruleSet.notes?.join('\n') ?? '').not.toContain('matched by name only');
+    }
+  });
+});
+
 describe('set-command exports', () => {
   it('apply delete, edit/up/top, and list every subtree they skip in one note', () => {
     const ruleSet = parse(

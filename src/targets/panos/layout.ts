@@ -100,7 +100,7 @@ function below(scope: Located | undefined, ...steps: string[]): Located[] {
 }
 
 /** What the interpreter reads in a vsys, a device group or shared; everything else there is listed as not interpreted. */
-const SCOPE_SECTIONS = new Set(['address', 'address-group', 'service', 'service-group', 'external-list', 'tag', 'zone', 'region', 'profiles', 'rulebase', 'pre-rulebase', 'post-rulebase', 'parent-dg', 'application-group']);
+const SCOPE_SECTIONS = new Set(['address', 'address-group', 'service', 'service-group', 'external-list', 'tag', 'zone', 'region', 'profiles', 'rulebase', 'pre-rulebase', 'post-rulebase', 'parent-dg', 'application', 'application-group', 'application-filter']);
 const RULEBASE_SECTIONS = new Set(['security', 'default-security-rules']);
 const PROFILE_SECTIONS = new Set(['custom-url-category']);
 

@@ -31,13 +31,13 @@ import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnam
 import type { Direction } from '../../model/packet.js';
 import { ApplicationSet } from '../../model/applications.js';
 import type { IntervalSet } from '../../model/intervals.js';
-import { PacketSet } from '../../model/packet-set.js';
+import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
 import { PathSet } from '../../model/path-set.js';
-import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
+import { ICMP, ICMPV6, PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import { unionAll } from '../../servicetags/union.js';
 import { stringOption } from '../options.js';
 import type { Artifact, ConfigInput, ParseContext } from '../target.js';
-import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
+import { APP_IDS, KNOWN_APP_IDS, type AppDefault } from './applications.js';
 import { childrenNamed, entryPath, firstChild, mergeDuplicates, place, type Located, type Placement } from './layout.js';
 import { locationOption, type PanosZones } from './options.js';
 import { parseSetCommands } from './set-commands.js';
@@ -110,6 +110,8 @@ class Interpreter {
   readonly ignoredFields = new Set<string>();
   /** Rule applications outside the App-ID table (for the note). */
   readonly unknownApplications = new Set<string>();
+  /** Custom applications the rules name (lower-cased name → its entry). */
+  readonly #customApplications = new Map<string, Located>();
   /** Predefined EDLs in order of first use, with the rules that name them. */
   readonly #opaque = new Map<string, string[]>();
   readonly #addressCache = new Map<string, Destination>();
@@ -259,8 +261,9 @@ class Interpreter {
   service(name: string, at: Located, applications: readonly string[]): Service[] {
     if (name === 'any') return [EVERY_SERVICE];
     if (name === 'application-default') {
-      // Each application on its own standard ports (applications.ts); unknown ones cannot be read.
-      const unknown = applications.filter((application) => !APP_IDS[application]);
+      // Each application on its own standard ports: a custom application's own `default`, else the App-ID table
+      // (applications.ts); other applications' ports are not known.
+      const unknown = applications.filter((application) => !APP_IDS[application] && !this.#customApplications.has(application));
       if (applications.length === 0 || unknown.length > 0) {
         this.fail(
           'TW_UNSUPPORTED_CONFIG',
@@ -270,7 +273,11 @@ class Interpreter {
           at,
         );
       }
-      return applications.flatMap((application) => APP_IDS[application]!.defaults.map((standard) => ({ protocols: standard.protocols ?? ProtocolSet.ANY, ...standard, applications: ApplicationSet.of(application) })));
+      return applications.flatMap((application) => {
+        const custom = this.#customApplications.get(application);
+        const defaults = custom ? this.customDefaults(custom) : APP_IDS[application]!.defaults;
+        return defaults.map((standard) => ({ protocols: standard.protocols ?? ProtocolSet.ANY, ...standard, applications: ApplicationSet.of(application) }));
+      });
     }
     if (this.#resolving.has(`service:${name}`)) this.fail('TW_INVALID_CONFIG', `service group ${name} contains itself`, at);
     const object = this.lookup('service', name);
@@ -361,11 +368,47 @@ class Interpreter {
           }
           if (this.lookup('application-filter', member)) this.fail('TW_UNSUPPORTED_CONFIG', `application filter ${member} selects App-IDs by characteristics, which are not modelled`, at);
           const name = member.toLowerCase();
-          if (!APP_IDS[name]) this.unknownApplications.add(this.lookup('application', member) ? `${member} (custom)` : member);
+          const custom = this.lookup('application', member);
+          if (custom) this.#customApplications.set(name, custom);
+          else if (!APP_IDS[name]) this.unknownApplications.add(member);
           return [name];
         }),
       ),
     ];
+  }
+
+  /**
+   * A custom application's standard ports or types (`default`: `port` members such as `tcp/80,8080`,
+   * `ident-by-ip-protocol`, `ident-by-icmp-type`, `ident-by-icmp6-type`), as capirca/aerleon write them for ICMP.
+   */
+  customDefaults(application: Located): AppDefault[] {
+    const located = (element: XmlElement, step: string): Located => ({ element, path: `${application.path}/default/${step}` });
+    const standard = firstChild(application.element, 'default');
+    if (!standard || standard.children.length === 0) this.fail('TW_UNSUPPORTED_CONFIG', 'application-default with a custom application that has no default ports is not modelled', application);
+    return standard.children.flatMap((kind): AppDefault[] => {
+      if (kind.name === 'port') {
+        return membersOf(kind).map((member) => {
+          const match = /^(tcp|udp)\/(.+)$/.exec(member);
+          if (!match) this.fail('TW_UNSUPPORTED_CONFIG', `default port '${member}' is not tcp/PORTS or udp/PORTS`, located(kind, 'port'));
+          const dstPorts = this.parseOrFail('TW_INVALID_CONFIG', `default port '${member}'`, located(kind, 'port'), () => PortSet.parse(match[2]!));
+          return { protocols: ProtocolSet.of(match[1] === 'tcp' ? TCP : UDP), dstPorts };
+        });
+      }
+      if (kind.name === 'ident-by-ip-protocol') return [{ protocols: this.parseOrFail('TW_INVALID_CONFIG', `ident-by-ip-protocol '${kind.text}'`, located(kind, kind.name), () => ProtocolSet.parse(kind.text)) }];
+      if (kind.name === 'ident-by-icmp-type' || kind.name === 'ident-by-icmp6-type') {
+        const number = (field: string): number | undefined => {
+          const text = firstChild(kind, field)?.text;
+          if (text === undefined || text === '') return undefined;
+          if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) this.fail('TW_INVALID_CONFIG', `${field} '${text}' is not 0-255`, located(kind, kind.name));
+          return Number(text);
+        };
+        const type = number('type');
+        if (type === undefined) this.fail('TW_INVALID_CONFIG', `${kind.name} has no type`, located(kind, kind.name));
+        const v4 = kind.name === 'ident-by-icmp-type';
+        return [{ protocols: ProtocolSet.of(v4 ? ICMP : ICMPV6), src: AddressSet.parse(v4 ? '0.0.0.0/0' : '::/0'), icmp: icmpTypeCodes(type, number('code')) }];
+      }
+      return this.fail('TW_UNSUPPORTED_CONFIG', `<${kind.name}> in a custom application's default is not modelled`, located(kind, kind.name));
+    });
   }
 
   /** What answers depend on beyond the config: the predefined EDLs the rules name. */

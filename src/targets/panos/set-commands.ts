@@ -70,6 +70,9 @@ const SCOPE: Readonly<Record<string, Grammar>> = {
   tag: entries({ color: LEAF, comments: LEAF }),
   'external-list': entries({ type: node({ ip: LIST_TYPE, domain: LIST_TYPE, url: LIST_TYPE, 'predefined-ip': LIST_TYPE, 'predefined-url': LIST_TYPE, imei: LIST_TYPE, imsi: LIST_TYPE }) }),
   profiles: node({ 'custom-url-category': entries({ type: LEAF, list: MEMBERS, description: LEAF }), '*': SKIP }),
+  application: entries({ default: node({ port: MEMBERS, 'ident-by-ip-protocol': LEAF, 'ident-by-icmp-type': node({ type: LEAF, code: LEAF }), 'ident-by-icmp6-type': node({ type: LEAF, code: LEAF }) }), '*': SKIP }),
+  'application-group': entries({ members: MEMBERS }),
+  'application-filter': entries({ '*': SKIP }),
   // Zones only count (a vsys that defines zones must have the pair asked for); their interfaces do not matter here.
   zone: entries({ '*': SKIP }),
   rulebase: RULEBASE,
