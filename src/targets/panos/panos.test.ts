@@ -548,7 +548,7 @@ const randomRequirementSet: fc.Arbitrary<RequirementSet> = fc
   }));
 
 describe('contract on random requirement sets', () => {
-  for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }] as TargetOptionValues[]) {
+  for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }, { format: 'set', applications: 'true' }] as TargetOptionValues[]) {
     it(`holds with ${JSON.stringify(options)}`, () => {
       fc.assert(
         fc.property(randomRequirementSet, (requirements) => expectContractHolds(panosTarget, requirements, context(options))),
