@@ -1,26 +1,29 @@
 /**
  * A PAN-OS config (XML or `set` commands) → a rule set over the packet space. What the analysis models:
  *
- * - Zones are not part of a packet. The option pair `fromZone`/`toZone` (default trust/untrust) stands for the
- *   path under analysis: a rule whose from/to zones cover (fromZone → toZone) matches outbound packets, one that
- *   covers (toZone → fromZone) inbound ones (`any` covers every zone); other rules never match; `intrazone` rules
- *   never match because the pair differs. The default is deny (interzone default, targets.md §4.1 [PAN-SP]).
- * - Rules top-down, first match (§4.1); on Panorama shared pre-rules, the device group's pre- and post-rules,
- *   shared post-rules. Disabled rules are skipped. allow = allow; deny, drop and the reset actions = deny.
+ * - Zones are not part of a packet. The pair `fromZone`/`toZone` (zones.ts: given, or read from a config without
+ *   zone definitions) stands for the path under analysis: a rule whose from/to zones cover (fromZone → toZone)
+ *   matches outbound packets, one that covers (toZone → fromZone) inbound ones (`any` covers every zone); rule
+ *   types `intrazone`/`interzone` match only a pair of one zone / of two.
+ * - Rules top-down, first match (§4.1), in the order layout.ts gives (Panorama: the device-group hierarchy), then
+ *   the default rule that applies (intrazone-default or interzone-default, overridden or predefined [PAN-SP]) as
+ *   an explicit last rule. Disabled rules are skipped. allow = allow; deny, drop and the reset actions = deny.
  * - Addresses: ip-netmask (host bits masked as PAN-OS does), ip-range, static groups (nested), IP External
- *   Dynamic Lists whose text is given as a companion file, literal addresses, `any`, negate-source/destination.
+ *   Dynamic Lists whose text is given as a companion file, literal addresses, `any`, negate-source/destination;
+ *   predefined IP EDLs as opaque blocks of reserved space (their contents are not in the config).
  * - FQDN address objects are modelled as the name itself (packets carrying that host name, any address): the
  *   firewall really matches the addresses it resolved (at most 32 per family), which tagwall cannot know offline.
  * - Services: TCP/UDP port lists (and source ports), service groups, `service-http`/`service-https`, `any`
- *   (every protocol). `application-default` only for `ssl` (TCP 443) and `web-browsing` (TCP 80).
- * - Applications are not a packet dimension: `any` adds nothing; `ssl` and `web-browsing` are read as "the
- *   service's packets" (App-ID narrows further, so this over-approximates an allow). Other applications are
- *   refused, because modelling them either way would be wrong for some question.
+ *   (every protocol).
+ * - Applications are the packet's application dimension (App-ID): a rule matches the applications it names
+ *   (groups expanded); `application-default` is each application on its standard ports (applications.ts, or a
+ *   custom application's `default`).
  * - Custom URL categories (type URL List) match packets that carry a host name (SNI / Host header) the entries
  *   cover: `x.com/` the name x.com, `*.x.com/` names below x.com (PAN-OS ≥ 10.2 ending-token semantics, §4.5);
  *   an entry with a path matches only packets carrying a path under it (HTTP, or HTTPS with decryption).
  *
- * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath.
+ * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath; what does
+ * not change it (logging, profiles, other subtrees) is listed in the rule set's notes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
