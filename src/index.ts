@@ -26,6 +26,7 @@ export {
   type CheckedHostPattern,
   type HostPattern,
 } from './model/hostnames.js';
+export { ApplicationSet } from './model/applications.js';
 export {
   DEFAULT_SOURCE_PORT,
   DIRECTIONS,

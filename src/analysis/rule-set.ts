@@ -41,6 +41,8 @@ export interface RuleSet {
   readonly rules: readonly Rule[];
   readonly defaultAction: Action;
   readonly mode: AnalysisMode;
+  /** What the parser assumed or did not interpret, for the reader of an answer (the zone pair a PAN-OS config was read for). */
+  readonly notes?: readonly string[];
 }
 
 /**

@@ -214,6 +214,11 @@ interface Answer {
   readonly lines: () => readonly string[];
 }
 
+/** What parsers assumed or left out (RuleSet.notes), on standard error so the answer itself stays as it was. */
+function printNotes(io: CliIo, ruleSets: readonly RuleSet[]): void {
+  for (const set of ruleSets) for (const note of set.notes ?? []) io.stderr(`tagwall: note: ${set.name}: ${note}\n`);
+}
+
 function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void {
   writeOutput(io, options.json ? toJson(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
 }
@@ -222,9 +227,10 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   const packets = (options.packet ?? []).map((text) => parsePacket(text));
   const loaded = loadOperands([operand], options);
   const set = loaded.ruleSets[0]!;
+  printNotes(io, loaded.ruleSets);
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    json: () => ({ ...modeJson(loaded), ruleSet: set.name, ...(set.notes ? { notes: set.notes } : {}), results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
     lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
   });
   return EXIT_OK;
@@ -374,6 +380,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const { loaded, requirements, needed, configured, yardstick, missing, extra: extraTraffic } = checkComparison(options);
   const snapshot = loaded.snapshot;
   const target = getTarget(options.target!);
+  printNotes(io, loaded.ruleSets);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
   const format = reportFormat(options);
   if (format) {
@@ -394,7 +401,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
       lines: () => {
         const limit = limitOf(options);
         return [

@@ -40,6 +40,8 @@ const TARGET_FLAGS: readonly TargetFlag[] = [
   { flag: '--to-zone <zone>', key: 'toZone', help: 'panos: the outside zone (default untrust)', uses: ['render', 'parse'] },
   { flag: '--tags <mode>', key: 'tags', help: 'panos: service tags as address groups (groups, default) or external dynamic lists (edl)', choices: ['groups', 'edl'], uses: ['render'] },
   { flag: '--edl-url <url>', key: 'edlUrl', help: 'panos: the base URL the EDL files will be served from (with --tags edl)', uses: ['render'] },
+  { flag: '--applications', key: 'applications', help: 'panos: name App-IDs in rules (ssl, web-browsing, ssh, dns, ping, ...) instead of application any', uses: ['render'] },
+  { flag: '--platform <class>', key: 'platform', help: 'panos: the platform class generated objects are held to: vm (default, also small platforms), pa-3200 or large', choices: ['vm', 'pa-3200', 'large'], uses: ['render'] },
   { flag: '--edl-dir <dir>', key: 'edlDir', help: 'panos: the directory holding the EDL text files the config points at (as render -o wrote them)', uses: ['parse'] },
 ];
 

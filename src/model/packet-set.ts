@@ -13,6 +13,7 @@
  * therefore means "TCP or UDP with these ports": it never matches ICMP or GRE, which have no ports to compare.
  */
 import { AddressSet, FAMILIES } from './address-set.js';
+import { ApplicationSet } from './applications.js';
 import { HostSet } from './hostnames.js';
 import { compareWords, IntervalSet } from './intervals.js';
 import { PathSet } from './path-set.js';
@@ -45,6 +46,8 @@ export interface Box {
   readonly dstPorts: IntervalSet;
   readonly hosts: HostSet;
   readonly paths: PathSet;
+  /** App-ID applications (PAN-OS); any for targets that do not identify applications. */
+  readonly applications: ApplicationSet;
 }
 
 /** What a caller describes; every field left out means "any". */
@@ -62,6 +65,8 @@ export interface PacketSpec {
   readonly hosts?: HostSet;
   /** URL paths (application rules with target URLs); left out means any path or none. */
   readonly paths?: PathSet;
+  /** Applications (App-ID); left out means any. */
+  readonly applications?: ApplicationSet;
 }
 
 const PORTED = ProtocolSet.of(TCP, UDP);
@@ -97,7 +102,7 @@ interface DimensionValues {
   isEmpty(): boolean;
 }
 
-type SetKey = 'protocols' | 'hosts' | 'paths' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
+type SetKey = 'protocols' | 'hosts' | 'paths' | 'applications' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
 
 /** A dimension whose values are a set type; `a[key]` and `b[key]` are always of the same type, so the casts hold. */
 function setDimension(name: string, key: SetKey): Dimension {
@@ -179,6 +184,7 @@ const DIMENSIONS: readonly Dimension[] = [
   setDimension('protocol', 'protocols'),
   setDimension('host', 'hosts'),
   setDimension('path', 'paths'),
+  setDimension('application', 'applications'),
   setDimension('destination port', 'dstPorts'),
   addressDimension('destination', 'dst'),
   addressDimension('source', 'src'),
@@ -215,6 +221,7 @@ function boxesOverlap(a: Box, b: Box): boolean {
     a.srcPorts.overlaps(b.srcPorts) &&
     a.hosts.overlaps(b.hosts) &&
     a.paths.overlaps(b.paths) &&
+    a.applications.overlaps(b.applications) &&
     addressesOverlap(a.dst, b.dst) &&
     addressesOverlap(a.src, b.src)
   );
@@ -296,7 +303,8 @@ export class PacketSet {
     const hasIcmp = !icmp.isFull();
     const hosts = spec.hosts ?? HostSet.ANY;
     const paths = spec.paths ?? PathSet.ANY;
-    if (hosts.isEmpty() || paths.isEmpty()) return PacketSet.EMPTY;
+    const applications = spec.applications ?? ApplicationSet.ANY;
+    if (hosts.isEmpty() || paths.isEmpty() || applications.isEmpty()) return PacketSet.EMPTY;
     const boxes: Box[] = [];
     for (const [portClass, classProtocols] of CLASS_PROTOCOLS) {
       if ((hasPorts && portClass !== 'ports') || (hasIcmp && portClass !== 'icmp')) continue;
@@ -309,7 +317,7 @@ export class PacketSet {
         const src = (spec.src ?? AddressSet.ALL).of(family);
         const dst = (spec.dst ?? AddressSet.ALL).of(family);
         if (src.isEmpty() || dst.isEmpty()) continue;
-        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts, paths });
+        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts, paths, applications });
       }
     }
     return new PacketSet(boxes);
@@ -388,7 +396,8 @@ export class PacketSet {
         box.dst.has(dst.words) &&
         box.src.has(src.words) &&
         box.hosts.has(packet.host) &&
-        box.paths.has(packet.path),
+        box.paths.has(packet.path) &&
+        box.applications.has(packet.application),
     );
   }
 
@@ -455,8 +464,8 @@ export class PacketSet {
 
 // ─── merging neighbours ─────────────────────────────────────────────────────────────────────────────────
 
-type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths';
-const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'srcPorts', 'directions'];
+type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths' | 'applications';
+const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'applications', 'srcPorts', 'directions'];
 
 /** A hash of a sorted word array; equal sets hash equal, and `sameIn` rules out collisions. */
 function hashBounds(bounds: Uint32Array): number {
@@ -511,6 +520,7 @@ function mergeGroup(group: readonly Box[], key: MergeKey): Box {
   if (key === 'protocols') return { ...first, protocols: unionAll(group.map((box) => box.protocols)) };
   if (key === 'hosts') return { ...first, hosts: unionAll(group.map((box) => box.hosts)) };
   if (key === 'paths') return { ...first, paths: unionAll(group.map((box) => box.paths)) };
+  if (key === 'applications') return { ...first, applications: unionAll(group.map((box) => box.applications)) };
   return { ...first, [key]: unionAll(group.map((box) => box[key])) };
 }
 
@@ -601,6 +611,7 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
   // A network-layer packet (no host name, no path) reads best when the set has one.
   const host = box.hosts.has(undefined) ? undefined : box.hosts.witness()!.host;
   const path = box.paths.witness()!.path;
+  const application = box.applications.witness();
   let ports: Pick<Packet, 'srcPort' | 'dstPort' | 'icmp'> = {};
   if (box.portClass === 'ports') {
     ports = { srcPort: pickNumber(box.srcPorts, [DEFAULT_SOURCE_PORT]), dstPort: pickNumber(box.dstPorts, PORT_PREFERENCE) };
@@ -617,6 +628,7 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
     ...ports,
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
+    ...(application === undefined ? {} : { application }),
   };
   return { packet, score: packetScore(packet) };
 }
@@ -654,7 +666,7 @@ function packetScore(packet: Packet): number[] {
     addressRank(packet.src, out, !out),
     addressRank(packet.dst, !out, out),
     family === 'ipv4' ? 0 : 1,
-    (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1),
+    (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1) + (packet.application === undefined ? 0 : 1),
   ];
 }
 
@@ -687,6 +699,7 @@ function formatBox(box: Box, label: AddressLabel): string {
   }
   if (!box.hosts.isAny()) parts.push(`host ${box.hosts.toString()}`);
   if (!box.paths.isAny()) parts.push(`path ${box.paths.toString()}`);
+  if (!box.applications.isAny()) parts.push(`app ${box.applications.toString()}`);
   return parts.join(' ');
 }
 

@@ -6,6 +6,7 @@
  *   out tcp 172.16.0.4:49152 -> 20.150.1.1:443 host=github.com path=/Azure/
  *   in udp [2001:db8::4]:49152 -> [2603:1030::1]:5831
  *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
+ *   out tcp 10.0.0.4:49152 -> 192.0.2.10:22 app=ssh
  */
 import { TagwallError } from '../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom, trimAscii, UNICODE_SPACE, unicodeSpaceError } from '../internal/input-limits.js';
@@ -32,6 +33,8 @@ export interface Packet {
   readonly host?: string;
   /** The URL path (HTTP request line, visible to TLS-inspecting firewalls), starting with '/'; absent below layer 7. */
   readonly path?: string;
+  /** The App-ID application (PAN-OS names it: `ssh`, `dns`); absent: an application no rule names. */
+  readonly application?: string;
 }
 
 /** Source port used when a user leaves it out: the first of the IANA dynamic range, as Batfish does. */
@@ -68,6 +71,7 @@ export function formatPacket(packet: Packet): string {
   if (packet.icmp) parts.push(`type=${packet.icmp.type}`, `code=${packet.icmp.code}`);
   if (packet.host !== undefined) parts.push(`host=${packet.host}`);
   if (packet.path !== undefined) parts.push(`path=${packet.path}`);
+  if (packet.application !== undefined) parts.push(`app=${packet.application}`);
   return parts.join(' ');
 }
 
@@ -115,7 +119,7 @@ export function parsePacket(input: string): Packet {
   const tokens = text.split(/[ \t\r\n]+/);
   const [directionText, protocolText, srcText, arrow, dstText, ...options] = tokens;
   if (dstText === undefined || arrow !== '->') {
-    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH]'");
+    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH] [app=APP]'");
   }
   const direction = directionText!.toLowerCase();
   const normalizedDirection: Direction | undefined =
@@ -139,6 +143,7 @@ export function parsePacket(input: string): Packet {
 
   let host: string | undefined;
   let path: string | undefined;
+  let application: string | undefined;
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
   for (const option of options) {
@@ -147,6 +152,7 @@ export function parsePacket(input: string): Packet {
     const value = eq < 0 ? '' : option.slice(eq + 1);
     if (key === 'host' && value !== '') host = normalizeHostname(value);
     else if (key === 'path' && value.startsWith('/')) path = value;
+    else if (key === 'app' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) application = value.toLowerCase();
     else if ((key === 'type' || key === 'code') && cls === 'icmp') {
       if (key === 'type') icmpType = parseSmallNumber(text, key, value);
       else icmpCode = parseSmallNumber(text, key, value);
@@ -162,5 +168,6 @@ export function parsePacket(input: string): Packet {
     ...(cls === 'icmp' ? { icmp: { type: icmpType!, code: icmpCode ?? 0 } } : {}),
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
+    ...(application === undefined ? {} : { application }),
   };
 }

@@ -36,4 +36,25 @@ export const PANOS_LIMITS = {
   externalListAddresses: 50000,
   /** Members per source/destination list (capirca's cap) [CAP-PAN]. */
   ruleMembers: 65535,
+  /**
+   * Members of one static address group. ⚠ 2,500 is the figure PAN-OS administrators cite (the commit refuses
+   * more); no vendor page in the corpus states it (targets.md §4.7), and Strata Cloud Manager's SDK capped groups
+   * at 2,048 before raising it to 4,096. Larger groups are split into nested groups of at most this many.
+   */
+  groupMembers: 2500,
+  /** Object names (address, group, service, rule) [PANAF][PANSVC]; EDL names 31 (names.ts). */
+  nameChars: 63,
 } as const;
+
+/**
+ * Per platform class, the counts a vendor source gives (targets.md §4.4): FQDN address objects the firewall
+ * resolves. Other per-model counts (address objects, rules) are not published in the corpus (§4.7) and are not
+ * checked.
+ */
+export const PANOS_PLATFORMS = {
+  /** Small platforms and every VM-Series [PANKB-FQDN1]. */
+  vm: { fqdnObjects: 2000 },
+  'pa-3200': { fqdnObjects: 2048 },
+  large: { fqdnObjects: 6144 },
+} as const;
+export type PanosPlatform = keyof typeof PANOS_PLATFORMS;

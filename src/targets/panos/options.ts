@@ -1,7 +1,8 @@
 /** The panos target's options (`tagwall render --target panos ...` flags), validated once for translate and parse. */
 import type { TagwallError } from '../../errors.js';
-import { invalidOption, stringOption } from '../options.js';
+import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
+import { PANOS_PLATFORMS, type PanosPlatform } from './capabilities.js';
 import type { PanosLocation } from './model.js';
 
 export const PANOS_TARGET_ID = 'panos';
@@ -19,6 +20,10 @@ export interface PanosSettings extends PanosZones {
   readonly tags: 'groups' | 'edl';
   /** Base URL the EDL files are served from; each list's URL is `<edlUrl>/<file>`. */
   readonly edlUrl: string | undefined;
+  /** Name App-IDs in rules (ssl, web-browsing, ssh, dns, ping …) instead of `application any`. */
+  readonly applications: boolean;
+  /** The platform class whose published limits generated objects are held to (capabilities.ts). */
+  readonly platform: PanosPlatform;
 }
 
 function invalid(message: string): TagwallError {
@@ -60,7 +65,10 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
   if (tags === 'edl' && edlUrl === undefined) throw invalid('tags=edl needs edlUrl, the base URL the list files will be served from');
   // A base URL: the list's file name is appended, so a query or fragment would swallow it; `?` is CLI help (names.ts).
   if (edlUrl !== undefined && !/^https?:\/\/[^\s"'<>\\?#]+$/.test(edlUrl)) throw invalid(`edlUrl must be an http(s) base URL without spaces, quotes, '?' or '#', not '${edlUrl}'`);
-  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl };
+  const applications = booleanOption(options, 'applications', PANOS_TARGET_ID);
+  const platform = (textOption(options, 'platform') ?? 'vm').toLowerCase();
+  if (!(platform in PANOS_PLATFORMS)) throw invalid(`platform must be ${Object.keys(PANOS_PLATFORMS).join(', ')}, not '${platform}'`);
+  return { format: format as PanosFormat, location, fromZone, toZone, tags, edlUrl, applications, platform: platform as PanosPlatform };
 }
 
 /**
@@ -68,11 +76,18 @@ export function readPanosSettings(options: TargetOptionValues): PanosSettings {
  * default `untrust`): outbound requirements go from the first to the second, inbound ones back. Directions are
  * told apart by the pair (parse.ts), so the two must differ.
  */
-export function readZones(options: TargetOptionValues): PanosZones {
+export function readZones(options: TargetOptionValues, { intrazone = false } = {}): PanosZones {
   const fromZone = zoneOption(options, 'fromZone', 'trust');
   const toZone = zoneOption(options, 'toZone', 'untrust');
-  if (fromZone === toZone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
+  // Parsing may ask about traffic within one zone (intrazone rules and intrazone-default); translation cannot tell
+  // its two directions apart there.
+  if (fromZone === toZone && !intrazone) throw invalid(`fromZone and toZone must differ (both are '${fromZone}')`);
   return { fromZone, toZone };
+}
+
+/** Which of the zone options the caller gave (parsing infers the others from a config without zones). */
+export function givenZones(options: TargetOptionValues): { readonly fromZone: boolean; readonly toZone: boolean } {
+  return { fromZone: textOption(options, 'fromZone') !== undefined, toZone: textOption(options, 'toZone') !== undefined };
 }
 
 /** The `location` option, when given. */

@@ -59,6 +59,9 @@ function expectPasteable(set: string): void {
   }
 }
 
+/** The rules the config lists, without the default rule parse appends. */
+const configuredRules = (ruleSet: RuleSet) => ruleSet.rules.filter((item) => item.id !== 'interzone-default' && item.id !== 'intrazone-default');
+
 /** Parses `content` as a PAN-OS config and returns what it allows. */
 function allowed(content: string, options: TargetOptionValues = {}, companions?: Record<string, { content: string; file: string }>) {
   return allowedPackets(parsePanosConfig({ content, file: 'config.xml', ...(companions ? { companions } : {}) }, { resolver, options }));
@@ -195,16 +198,18 @@ describe('parsing hand-written policy', () => {
           ),
       ),
     );
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com'))).toBe(true);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.com'))).toBe(false);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:80 host=example.org'))).toBe(true);
-    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:8080 host=example.org'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com app=ssl'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=a.b.example.com'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.com app=ssl'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:80 host=example.org app=web-browsing'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443 host=example.org app=web-browsing'))).toBe(false);
+    expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:8080 host=example.org app=web-browsing'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 1.2.3.4:443'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.0.0.4 -> 40.126.0.1:443 host=login.microsoftonline.com'))).toBe(true);
   });
   it('refuses what it cannot model, with the XPath', () => {
     const cases: Array<[string, string]> = [
-      [basic({ application: m('application', 'dns') }), "/rules/entry[@name='x']/application"],
+      [basic({ application: m('application', 'bittorrent'), service: m('service', 'application-default') }), "/rules/entry[@name='x']/service"],
       [basic({ 'source-user': m('source-user', 'corp\\alice') }), "/rules/entry[@name='x']/source-user"],
       [basic({ schedule: '<schedule>nights</schedule>' }), "/rules/entry[@name='x']/schedule"],
       [basic({ category: m('category', 'social-networking') }), "/rules/entry[@name='x']/category"],
@@ -251,13 +256,15 @@ describe('parsing hand-written policy', () => {
   it('reads a hand-written running config (fixtures/panos/running-config.xml)', () => {
     const content = readFileSync(new URL('../../../fixtures/panos/running-config.xml', import.meta.url), 'utf8');
     const ruleSet = parsePanosConfig({ content, file: 'running-config.xml' }, { resolver, options: { fromZone: 'inside', toZone: 'outside' } });
-    expect(ruleSet.rules.map((item) => `${item.id}:${item.action}`)).toEqual(['block-part-of-storage:deny', 'storage:allow', 'aml-web:allow', 'dns:allow']);
+    expect(ruleSet.rules.map((item) => `${item.id}:${item.action}`)).toEqual(['block-part-of-storage:deny', 'storage:allow', 'aml-web:allow', 'dns:allow', 'interzone-default:deny']);
     expect(ruleSet.rules[1]!.origin).toMatchObject({ line: 50, path: "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules/entry[@name='storage']" });
     const packets = allowedPackets(ruleSet);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.1.1:443'))).toBe(true);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 20.60.0.7:443'))).toBe(false);
     expect(packets.has(parsePacket('out tcp 10.21.1.4 -> 20.60.1.1:443'))).toBe(false);
-    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms'))).toBe(true);
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms app=web-browsing'))).toBe(true);
+    // aml-web names App-IDs ssl and web-browsing: a flow App-ID calls something else is not allowed.
+    expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 52.1.1.1:8080 host=x.api.azureml.ms'))).toBe(false);
     expect(packets.has(parsePacket('out udp 10.20.1.4 -> 8.8.8.8:53'))).toBe(true);
     expect(packets.has(parsePacket('out tcp 10.20.1.4 -> 8.8.8.8:22'))).toBe(false);
     expect(packets.has(parsePacket('in tcp 20.60.1.1 -> 10.20.1.4:443'))).toBe(false);
@@ -276,13 +283,12 @@ describe('parsing hand-written policy', () => {
     expect(caught.message).toContain("no zone 'trust' or 'untrust' (its zones: inside, outside)");
     expect(error(() => parsePanosConfig({ content, file: 'f' }, { resolver, options: { fromZone: 'inside' } })).message).toContain("no zone 'untrust' (");
   });
-  it('refuses predefined EDLs, regions and application-default with any application, with the XPath', () => {
+  it('refuses regions and application-default with any application, with the XPath', () => {
     const regions = '<region><entry name="hq"><address><member>10.0.0.0/8</member></address></entry></region>';
     const cases: Array<[string, string, string]> = [
-      [basic({ destination: m('destination', 'panw-highrisk-ip-list'), action: '<action>deny</action>' }), 'predefined external dynamic list', "/rules/entry[@name='x']/destination"],
       [basic({ source: m('source', 'CN') }), 'region', "/rules/entry[@name='x']/source"],
       [basic({ source: m('source', 'hq') }), 'region', "/region/entry[@name='hq']"],
-      [basic({ service: m('service', 'application-default') }), 'not for application any', "/rules/entry[@name='x']/service"],
+      [basic({ service: m('service', 'application-default') }), 'application-default with application any', "/rules/entry[@name='x']/service"],
     ];
     for (const [fields, words, path] of cases) {
       const caught = error(() => allowed(vsys(regions + rulebase(rule('x', fields)))));
@@ -352,7 +358,7 @@ function expectBothForms(requirements: RequirementSet, options: TargetOptionValu
   const xml = artifactsOf(requirements, { ...options, format: 'xml' });
   const set = artifactsOf(requirements, { ...options, format: 'set' });
   const fromXml = parseBoth(xml, options);
-  expectWellFormed(xml[0]!.content, rulesXPath, fromXml.rules.map((item) => item.id));
+  expectWellFormed(xml[0]!.content, rulesXPath, configuredRules(fromXml).map((item) => item.id));
   expectPasteable(set[0]!.content);
   expectSameRules(parseBoth(set, options), fromXml);
   return { xml, set, fromXml };
@@ -363,7 +369,35 @@ describe('translation', () => {
     const [xml] = artifactsOf({ requirements: [requirement('r1', [host('*.example.com'), host('example.com')])] }, {});
     expect(xml!.content).toContain('<member>*.example.com/</member>');
     expect(xml!.content).toContain('<member>example.com/</member>');
-    expect(xml!.content).toContain('<member>ssl</member>');
+    // A URL category matches by name whatever App-ID calls the flow: application any, so nothing is lost.
+    expect(xml!.content).not.toContain('<member>ssl</member>');
+  });
+  it('names App-IDs with the applications option, and reports exactly what they leave out', () => {
+    const requirements = {
+      requirements: [
+        requirement('web', [host('*.example.com')]),
+        requirement('ssh', [{ kind: 'addresses', addresses: AddressSet.parse('20.0.0.0/8') }], { ports: PortSet.of(22) }),
+        requirement('ping', [{ kind: 'addresses', addresses: AddressSet.parse('20.0.0.0/8') }], { protocols: ProtocolSet.of(1), ports: PortSet.ANY, icmp: [{ type: 8 }] }),
+        requirement('unreachable', [{ kind: 'any' }], { protocols: ProtocolSet.of(1), ports: PortSet.ANY, icmp: [{ type: 3, code: 4 }] }),
+      ],
+    };
+    const translation = panosTarget.translate(requirements, context({ applications: 'true', format: 'set' }));
+    const set = translation.artifacts[0]!.content;
+    expect(set).toContain('set rulebase security rules web application [ ssl web-browsing ]');
+    expect(set).toContain('set rulebase security rules ssh application ssh');
+    expect(set).toContain('set rulebase security rules ping application ping');
+    expect(set).toContain('set rulebase security rules ping service application-default');
+    const byRequirement = (id: string) => translation.diagnostics.filter((item) => item.requirementId === id).map((item) => item.code);
+    expect(byRequirement('ssh')).toEqual(['PANOS_APPLICATIONS_NARROW']);
+    expect(byRequirement('ping')).toEqual(['PANOS_APPLICATIONS_NARROW']);
+    expect(byRequirement('unreachable')).toEqual(['PANOS_ICMP_INEXPRESSIBLE']);
+    const lost = translation.diagnostics.find((item) => item.requirementId === 'ssh')!.lost!;
+    expect(lost.has(parsePacket('out tcp 10.0.0.4 -> 20.1.1.1:22'))).toBe(true);
+    expect(lost.has(parsePacket('out tcp 10.0.0.4 -> 20.1.1.1:22 app=ssh'))).toBe(false);
+    const pingLost = translation.diagnostics.find((item) => item.requirementId === 'ping')!.lost!;
+    expect(pingLost.has(parsePacket('out icmp 10.0.0.4 -> 20.1.1.1 type=8 app=ping'))).toBe(false);
+    expect(pingLost.has(parsePacket('out icmp 10.0.0.4 -> 20.1.1.1 type=8 app=icmp'))).toBe(true);
+    expectContractHolds(panosTarget, requirements, context({ applications: 'true' }));
   });
   it('renders exact names as FQDN objects and says what the firewall does with them', () => {
     const translation = panosTarget.translate({ requirements: [requirement('r1', [host('graph.windows.net')])] }, context());
@@ -410,13 +444,34 @@ describe('translation', () => {
           if (section === 'rules') expect(entries).toHaveLength(ids.length);
           if (section === 'tag') expect(entries).toHaveLength(ids.length + 1);
         }
-        const ruleNames = fromXml.rules.map((item) => item.id);
+        const ruleNames = configuredRules(fromXml).map((item) => item.id);
+        expect(fromXml.rules.at(-1)).toMatchObject({ id: 'interzone-default', action: 'deny' });
         expect(ruleNames).toHaveLength(ids.length);
         // Stable: the same input gives the same bytes.
         expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toBe(set[0]!.content);
       }),
       { seed: SEED, numRuns: 40 },
     );
+  });
+  it('splits a service tag of more prefixes than a static group takes into nested groups (AzureCloud: 3,206)', () => {
+    const requirements = { requirements: [requirement('cloud', [{ kind: 'service-tag', name: 'AzureCloud' }])] };
+    const translation = panosTarget.translate(requirements, context({ format: 'set' }));
+    const set = translation.artifacts[0]!.content;
+    const members = (group: string) => set.split('\n').filter((line) => line.startsWith(`set address-group ${group} static `)).flatMap((line) => line.replace(/^.* static /, '').replace(/[[\]]/g, '').trim().split(/\s+/));
+    expect(members('tw-AzureCloud')).toEqual(['tw-AzureCloud-1', 'tw-AzureCloud-2']);
+    expect(members('tw-AzureCloud-1')).toHaveLength(2500);
+    expect(members('tw-AzureCloud-2')).toHaveLength(snapshot.addresses('AzureCloud').toCidrStrings().length - 2500);
+    // Defined before the group that names them.
+    expect(set.indexOf('set address-group tw-AzureCloud-2 ')).toBeLessThan(set.indexOf('set address-group tw-AzureCloud static'));
+    expect(translation.diagnostics.map((item) => item.code)).toEqual(['PANOS_GROUP_SPLIT']);
+    expectContractHolds(panosTarget, requirements, context({ format: 'set' }));
+  });
+  it('holds FQDN objects to the platform class given', () => {
+    const names = Array.from({ length: 2001 }, (_, index) => host(`h${index}.example.com`));
+    const codes = (platform: string) => panosTarget.translate({ requirements: [requirement('many', names)] }, context({ platform })).diagnostics.map((item) => item.code);
+    expect(codes('vm')).toContain('PANOS_FQDN_OBJECT_LIMIT');
+    expect(codes('large')).not.toContain('PANOS_FQDN_OBJECT_LIMIT');
+    expect(error(() => codes('pa-9000')).code).toBe('TW_INVALID_OPTION');
   });
   it('keeps the provenance tag when a requirement is called tagwall', () => {
     const [xml] = artifactsOf({ requirements: [requirement('tagwall', [{ kind: 'any' }]), requirement('TagWall', [{ kind: 'any' }])] }, {});
@@ -496,7 +551,7 @@ const randomRequirementSet: fc.Arbitrary<RequirementSet> = fc
   }));
 
 describe('contract on random requirement sets', () => {
-  for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }] as TargetOptionValues[]) {
+  for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }, { format: 'set', applications: 'true' }] as TargetOptionValues[]) {
     it(`holds with ${JSON.stringify(options)}`, () => {
       fc.assert(
         fc.property(randomRequirementSet, (requirements) => expectContractHolds(panosTarget, requirements, context(options))),

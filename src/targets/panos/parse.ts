@@ -1,26 +1,29 @@
 /**
  * A PAN-OS config (XML or `set` commands) → a rule set over the packet space. What the analysis models:
  *
- * - Zones are not part of a packet. The option pair `fromZone`/`toZone` (default trust/untrust) stands for the
- *   path under analysis: a rule whose from/to zones cover (fromZone → toZone) matches outbound packets, one that
- *   covers (toZone → fromZone) inbound ones (`any` covers every zone); other rules never match; `intrazone` rules
- *   never match because the pair differs. The default is deny (interzone default, targets.md §4.1 [PAN-SP]).
- * - Rules top-down, first match (§4.1); on Panorama shared pre-rules, the device group's pre- and post-rules,
- *   shared post-rules. Disabled rules are skipped. allow = allow; deny, drop and the reset actions = deny.
+ * - Zones are not part of a packet. The pair `fromZone`/`toZone` (zones.ts: given, or read from a config without
+ *   zone definitions) stands for the path under analysis: a rule whose from/to zones cover (fromZone → toZone)
+ *   matches outbound packets, one that covers (toZone → fromZone) inbound ones (`any` covers every zone); rule
+ *   types `intrazone`/`interzone` match only a pair of one zone / of two.
+ * - Rules top-down, first match (§4.1), in the order layout.ts gives (Panorama: the device-group hierarchy), then
+ *   the default rule that applies (intrazone-default or interzone-default, overridden or predefined [PAN-SP]) as
+ *   an explicit last rule. Disabled rules are skipped. allow = allow; deny, drop and the reset actions = deny.
  * - Addresses: ip-netmask (host bits masked as PAN-OS does), ip-range, static groups (nested), IP External
- *   Dynamic Lists whose text is given as a companion file, literal addresses, `any`, negate-source/destination.
+ *   Dynamic Lists whose text is given as a companion file, literal addresses, `any`, negate-source/destination;
+ *   predefined IP EDLs as opaque blocks of reserved space (their contents are not in the config).
  * - FQDN address objects are modelled as the name itself (packets carrying that host name, any address): the
  *   firewall really matches the addresses it resolved (at most 32 per family), which tagwall cannot know offline.
  * - Services: TCP/UDP port lists (and source ports), service groups, `service-http`/`service-https`, `any`
- *   (every protocol). `application-default` only for `ssl` (TCP 443) and `web-browsing` (TCP 80).
- * - Applications are not a packet dimension: `any` adds nothing; `ssl` and `web-browsing` are read as "the
- *   service's packets" (App-ID narrows further, so this over-approximates an allow). Other applications are
- *   refused, because modelling them either way would be wrong for some question.
+ *   (every protocol).
+ * - Applications are the packet's application dimension (App-ID): a rule matches the applications it names
+ *   (groups expanded); `application-default` is each application on its standard ports (applications.ts, or a
+ *   custom application's `default`).
  * - Custom URL categories (type URL List) match packets that carry a host name (SNI / Host header) the entries
  *   cover: `x.com/` the name x.com, `*.x.com/` names below x.com (PAN-OS ≥ 10.2 ending-token semantics, §4.5);
  *   an entry with a path matches only packets carrying a path under it (HTTP, or HTTPS with decryption).
  *
- * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath.
+ * Anything that changes what a rule matches and is not listed is TW_UNSUPPORTED_CONFIG with its XPath; what does
+ * not change it (logging, profiles, other subtrees) is listed in the rule set's notes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,32 +33,45 @@ import { INPUT_LIMITS } from '../../internal/input-limits.js';
 import { AddressSet } from '../../model/address-set.js';
 import { HostSet, parseHostPattern, type HostPattern } from '../../model/hostnames.js';
 import type { Direction } from '../../model/packet.js';
-import { PacketSet } from '../../model/packet-set.js';
+import { ApplicationSet } from '../../model/applications.js';
+import type { IntervalSet } from '../../model/intervals.js';
+import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
 import { PathSet } from '../../model/path-set.js';
-import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
+import { ICMP, ICMPV6, PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import { unionAll } from '../../servicetags/union.js';
 import { stringOption } from '../options.js';
 import type { Artifact, ConfigInput, ParseContext } from '../target.js';
-import type { PanosLocation } from './model.js';
-import { locationOption, readZones, type PanosZones } from './options.js';
+import { APP_IDS, KNOWN_APP_IDS, type AppDefault } from './applications.js';
+import { childrenNamed, entryPath, firstChild, mergeDuplicates, place, type Located, type Placement } from './layout.js';
+import { locationOption, type PanosZones } from './options.js';
 import { parseSetCommands } from './set-commands.js';
 import { parseXml, type XmlElement } from './xml.js';
+import { chooseZones } from './zones.js';
 
 const MODE: AnalysisMode = 'expanded';
 
 type FailCode = 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' | 'TW_INPUT_LIMIT';
 
-/** Where an element sits: its XPath and line, for errors and rule origins. */
-interface Located {
-  readonly element: XmlElement;
-  readonly path: string;
-}
-
 interface Destination {
   readonly addresses: AddressSet;
   /** FQDN objects, modelled as the names themselves. */
   readonly hosts: readonly HostPattern[];
+  /** Predefined EDLs among the members: opaque sets, the answer depends on their live contents. */
+  readonly opaque: readonly string[];
 }
+
+/**
+ * A predefined IP EDL (Palo Alto Networks' feeds: panw-highrisk-ip-list, panw-known-ip-list,
+ * panw-bulletproof-ip-list, panw-torexit-ip-list) is named in policy but its addresses are not in the config. It
+ * stands as an opaque set: a block of its own inside reserved space no real packet uses (240.0.0.0/4, RFC 1112;
+ * 100::/64, RFC 6666), disjoint from every real address and from the other lists, so rules naming it match only
+ * packets to or from "an address on that list". List i (in order of first use) is 255.254.i.0/24 and
+ * 100::fffe:i:0:0/96.
+ */
+function opaqueListAddresses(index: number): AddressSet {
+  return AddressSet.parse(`255.254.${index}.0/24, 100::fffe:${index.toString(16)}:0:0/96`);
+}
+const PREDEFINED_IP_LIST = /^panw-[a-z0-9-]+-ip-list$/;
 
 /** What a URL category entry (or `any`) lets through: these names with these paths. */
 interface UrlMatch {
@@ -67,6 +83,12 @@ interface Service {
   readonly protocols: ProtocolSet;
   readonly dstPorts?: PortSet;
   readonly srcPorts?: PortSet;
+  /** ICMP types (an App-ID's standard set). */
+  readonly icmp?: IntervalSet;
+  /** The address family the App-ID's protocol exists in (ICMP: IPv4, ICMPv6: IPv6), as all its sources. */
+  readonly src?: AddressSet;
+  /** Only these applications (application-default: each App-ID on its own standard ports). */
+  readonly applications?: ApplicationSet;
 }
 
 const EVERY_SERVICE: Service = { protocols: ProtocolSet.ANY };
@@ -74,20 +96,12 @@ const PREDEFINED_SERVICES: Readonly<Record<string, Service>> = {
   'service-http': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80, 8080) },
   'service-https': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
 };
-/** Applications read as "the service's packets", with the standard ports `application-default` stands for [PANAD]. */
-const KNOWN_APPLICATIONS: Readonly<Record<string, Service>> = {
-  ssl: { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(443) },
-  'web-browsing': { protocols: ProtocolSet.of(TCP), dstPorts: PortSet.of(80) },
-};
 const DENY_ACTIONS = ['deny', 'drop', 'reset-client', 'reset-server', 'reset-both'];
 /** Rule fields that do not change what a rule matches. */
 const IGNORED_RULE_FIELDS = ['description', 'tag', 'log-start', 'log-end', 'log-setting', 'group-tag', 'uuid', 'profile-setting', 'option', 'qos', 'target', 'icmp-unreachable'];
 /** Fields that must be `any` (or absent) to be modelled. */
 const ANY_ONLY_RULE_FIELDS = ['source-user', 'source-hip', 'destination-hip', 'hip-profiles'];
 
-const childrenNamed = (element: XmlElement, name: string): XmlElement[] => element.children.filter((child) => child.name === name);
-const firstChild = (element: XmlElement, name: string): XmlElement | undefined => element.children.find((child) => child.name === name);
-const entryPath = (path: string, entry: XmlElement): string => `${path}/entry[@name='${entry.attributes['name'] ?? ''}']`;
 
 function membersOf(element: XmlElement): string[] {
   const members = childrenNamed(element, 'member').map((member) => member.text);
@@ -96,6 +110,14 @@ function membersOf(element: XmlElement): string[] {
 
 class Interpreter {
   readonly #resolving = new Set<string>();
+  /** Rule fields read as not changing what a rule matches (for the note). */
+  readonly ignoredFields = new Set<string>();
+  /** Rule applications outside the App-ID table (for the note). */
+  readonly unknownApplications = new Set<string>();
+  /** Custom applications the rules name (lower-cased name → its entry). */
+  readonly #customApplications = new Map<string, Located>();
+  /** Predefined EDLs in order of first use, with the rules that name them. */
+  readonly #opaque = new Map<string, string[]>();
   readonly #addressCache = new Map<string, Destination>();
   /** A group named by several groups is expanded once: without this, groups of groups grow exponentially. */
   readonly #serviceCache = new Map<string, Service[]>();
@@ -183,12 +205,12 @@ class Interpreter {
       this.expectFields(object, ['ip-netmask', 'ip-range', 'fqdn', 'description', 'tag', 'ip-wildcard']);
       const value = (field: string): XmlElement | undefined => firstChild(object.element, field);
       const netmask = value('ip-netmask') ?? value('ip-range');
-      if (netmask) return { addresses: this.addresses(netmask.text, object), hosts: [] };
+      if (netmask) return { addresses: this.addresses(netmask.text, object), hosts: [], opaque: [] };
       const fqdn = value('fqdn');
       if (fqdn) {
         const pattern = this.parseOrFail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}'`, object, () => parseHostPattern(fqdn.text));
         if (pattern.kind !== 'exact') this.fail('TW_INVALID_CONFIG', `fqdn '${fqdn.text}': an FQDN object takes one name, not a wildcard`, object);
-        return { addresses: AddressSet.EMPTY, hosts: [pattern] };
+        return { addresses: AddressSet.EMPTY, hosts: [pattern], opaque: [] };
       }
       if (value('ip-wildcard')) this.fail('TW_UNSUPPORTED_CONFIG', 'ip-wildcard address objects are not modelled', object);
       this.fail('TW_INVALID_CONFIG', `address ${name} has no ip-netmask, ip-range or fqdn`, object);
@@ -201,10 +223,14 @@ class Interpreter {
       return this.union(membersOf(members).map((member) => this.address(member, { element: members, path: `${group.path}/static` })));
     }
     const list = this.lookup('external-list', name);
-    if (list) return { addresses: this.externalList(name, list), hosts: [] };
-    if (/^[0-9a-fA-F:.]+(\/[0-9]+|-[0-9a-fA-F:.]+)?$/.test(name) && /[.:]/.test(name)) return { addresses: this.addresses(name, at), hosts: [] };
-    // Common in hand-written policy and valid on the firewall, but their addresses are not in the config.
-    if (name.startsWith('panw-')) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is a predefined external dynamic list fed by Palo Alto Networks; its addresses are not in the config`, at);
+    if (list) return { addresses: this.externalList(name, list), hosts: [], opaque: [] };
+    if (/^[0-9a-fA-F:.]+(\/[0-9]+|-[0-9a-fA-F:.]+)?$/.test(name) && /[.:]/.test(name)) return { addresses: this.addresses(name, at), hosts: [], opaque: [] };
+    if (PREDEFINED_IP_LIST.test(name)) {
+      if (!this.#opaque.has(name)) this.#opaque.set(name, []);
+      return { addresses: opaqueListAddresses([...this.#opaque.keys()].indexOf(name)), hosts: [], opaque: [name] };
+    }
+    // Predefined URL lists and the like: valid on the firewall, but not an address set.
+    if (name.startsWith('panw-')) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is a predefined external dynamic list fed by Palo Alto Networks that does not hold IP addresses`, at);
     const region = this.lookup('region', name);
     if (region || /^[A-Z][A-Z0-9]$/.test(name)) this.fail('TW_UNSUPPORTED_CONFIG', `'${name}' is a region (geolocation); regions are not modelled`, region ?? at);
     return this.fail('TW_INVALID_CONFIG', `no address, address group or external list named '${name}'`, at);
@@ -212,7 +238,7 @@ class Interpreter {
 
   /** As a balanced tree (unionAll): a group of thousands of prefixes would make a running union quadratic. */
   union(parts: readonly Destination[]): Destination {
-    return { addresses: unionAll(parts.map((part) => part.addresses)), hosts: parts.flatMap((part) => part.hosts) };
+    return { addresses: unionAll(parts.map((part) => part.addresses)), hosts: parts.flatMap((part) => part.hosts), opaque: [...new Set(parts.flatMap((part) => part.opaque))] };
   }
 
   /** An IP External Dynamic List: its entries come from the companion file named like the list or its URL's file. */
@@ -242,11 +268,23 @@ class Interpreter {
   service(name: string, at: Located, applications: readonly string[]): Service[] {
     if (name === 'any') return [EVERY_SERVICE];
     if (name === 'application-default') {
-      const known = applications.map((application) => KNOWN_APPLICATIONS[application]);
-      if (known.length === 0 || known.some((service) => service === undefined)) {
-        this.fail('TW_UNSUPPORTED_CONFIG', `application-default is modelled for ssl and web-browsing only, not for ${applications.length === 0 ? 'application any' : applications.join(', ')}`, at);
+      // Each application on its own standard ports: a custom application's own `default`, else the App-ID table
+      // (applications.ts); other applications' ports are not known.
+      const unknown = applications.filter((application) => !APP_IDS[application] && !this.#customApplications.has(application));
+      if (applications.length === 0 || unknown.length > 0) {
+        this.fail(
+          'TW_UNSUPPORTED_CONFIG',
+          applications.length === 0
+            ? 'application-default with application any is not modelled (every App-ID has its own standard ports)'
+            : `application-default: the standard ports of ${unknown.join(', ')} are not in tagwall's App-ID table (it knows ${KNOWN_APP_IDS.join(', ')}); name the service ports instead`,
+          at,
+        );
       }
-      return known as Service[];
+      return applications.flatMap((application) => {
+        const custom = this.#customApplications.get(application);
+        const defaults = custom ? this.customDefaults(custom) : APP_IDS[application]!.defaults;
+        return defaults.map((standard) => ({ protocols: standard.protocols ?? ProtocolSet.ANY, ...standard, applications: ApplicationSet.of(application) }));
+      });
     }
     if (this.#resolving.has(`service:${name}`)) this.fail('TW_INVALID_CONFIG', `service group ${name} contains itself`, at);
     const object = this.lookup('service', name);
@@ -320,8 +358,88 @@ class Interpreter {
     return { pattern: this.parseOrFail('TW_UNSUPPORTED_CONFIG', `URL category entry '${entry}'`, at, () => parseHostPattern(host)), paths };
   }
 
+  /**
+   * The directions a rule matches for the zone pair. `intrazone` rules match traffic within one zone only,
+   * `interzone` rules traffic between two different zones only, `universal` rules both [CG]; with fromZone =
+   * toZone both directions are traffic within that zone.
+   */
+  /**
+   * Rule applications as App-ID names: application groups expanded (nested, cycles refused); application filters
+   * (characteristics, not names) refused. Names outside the App-ID table are kept (a packet `app=NAME` matches) and
+   * listed in a note; only `application-default` needs the table.
+   */
+  applications(members: readonly string[], at: Located, seen: ReadonlySet<string> = new Set()): string[] {
+    return [
+      ...new Set(
+        members.flatMap((member) => {
+          const group = this.lookup('application-group', member);
+          if (group) {
+            if (seen.has(member)) this.fail('TW_INVALID_CONFIG', `application group ${member} contains itself`, group);
+            const list = firstChild(group.element, 'members') ?? group.element;
+            return this.applications(membersOf(list), group, new Set([...seen, member]));
+          }
+          if (this.lookup('application-filter', member)) this.fail('TW_UNSUPPORTED_CONFIG', `application filter ${member} selects App-IDs by characteristics, which are not modelled`, at);
+          const name = member.toLowerCase();
+          const custom = this.lookup('application', member);
+          if (custom) this.#customApplications.set(name, custom);
+          else if (!APP_IDS[name]) this.unknownApplications.add(member);
+          return [name];
+        }),
+      ),
+    ];
+  }
+
+  /**
+   * A custom application's standard ports or types (`default`: `port` members such as `tcp/80,8080`,
+   * `ident-by-ip-protocol`, `ident-by-icmp-type`, `ident-by-icmp6-type`), as capirca/aerleon write them for ICMP.
+   */
+  customDefaults(application: Located): AppDefault[] {
+    const located = (element: XmlElement, step: string): Located => ({ element, path: `${application.path}/default/${step}` });
+    const standard = firstChild(application.element, 'default');
+    if (!standard || standard.children.length === 0) this.fail('TW_UNSUPPORTED_CONFIG', 'application-default with a custom application that has no default ports is not modelled', application);
+    return standard.children.flatMap((kind): AppDefault[] => {
+      if (kind.name === 'port') {
+        return membersOf(kind).map((member) => {
+          const match = /^(tcp|udp)\/(.+)$/.exec(member);
+          if (!match) this.fail('TW_UNSUPPORTED_CONFIG', `default port '${member}' is not tcp/PORTS or udp/PORTS`, located(kind, 'port'));
+          const dstPorts = this.parseOrFail('TW_INVALID_CONFIG', `default port '${member}'`, located(kind, 'port'), () => PortSet.parse(match[2]!));
+          return { protocols: ProtocolSet.of(match[1] === 'tcp' ? TCP : UDP), dstPorts };
+        });
+      }
+      if (kind.name === 'ident-by-ip-protocol') return [{ protocols: this.parseOrFail('TW_INVALID_CONFIG', `ident-by-ip-protocol '${kind.text}'`, located(kind, kind.name), () => ProtocolSet.parse(kind.text)) }];
+      if (kind.name === 'ident-by-icmp-type' || kind.name === 'ident-by-icmp6-type') {
+        const number = (field: string): number | undefined => {
+          const text = firstChild(kind, field)?.text;
+          if (text === undefined || text === '') return undefined;
+          if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) this.fail('TW_INVALID_CONFIG', `${field} '${text}' is not 0-255`, located(kind, kind.name));
+          return Number(text);
+        };
+        const type = number('type');
+        if (type === undefined) this.fail('TW_INVALID_CONFIG', `${kind.name} has no type`, located(kind, kind.name));
+        const v4 = kind.name === 'ident-by-icmp-type';
+        return [{ protocols: ProtocolSet.of(v4 ? ICMP : ICMPV6), src: AddressSet.parse(v4 ? '0.0.0.0/0' : '::/0'), icmp: icmpTypeCodes(type, number('code')) }];
+      }
+      return this.fail('TW_UNSUPPORTED_CONFIG', `<${kind.name}> in a custom application's default is not modelled`, located(kind, kind.name));
+    });
+  }
+
+  /** What answers depend on beyond the config: the predefined EDLs the rules name. */
+  notes(): string[] {
+    const notes =
+      this.unknownApplications.size > 0
+        ? [`applications matched by name only (not in tagwall's App-ID table, so packets must say app=NAME): ${[...this.unknownApplications].sort().join(', ')}`]
+        : [];
+    if (this.#opaque.size === 0) return notes;
+    const lists = [...this.#opaque.entries()].map(([list, rules], index) => `${list} (stands as ${opaqueListAddresses(index).toCidrStrings().join(', ')}; rules ${[...new Set(rules)].join(', ')})`);
+    return [
+      ...notes,
+      `predefined external dynamic lists are Palo Alto Networks feeds whose addresses are not in the config; each is an opaque set of its own: ${lists.join('; ')}. Verdicts for real addresses assume they are not on these lists`,
+    ];
+  }
+
   directions(from: readonly string[], to: readonly string[], ruleType: string): Direction[] {
-    if (ruleType === 'intrazone') return [];
+    const intrazonePair = this.zones.fromZone === this.zones.toZone;
+    if ((ruleType === 'intrazone' && !intrazonePair) || (ruleType === 'interzone' && intrazonePair)) return [];
     const covers = (zones: readonly string[], zone: string): boolean => zones.includes('any') || zones.includes(zone);
     const directions: Direction[] = [];
     const { fromZone, toZone } = this.zones;
@@ -361,29 +479,31 @@ class Interpreter {
     const sourceField = required('source');
     const sources = list('source');
     let src = AddressSet.ALL;
+    const opaque: string[] = [];
     if (!sources.includes('any')) {
       const resolved = this.union(sources.map((member) => this.address(member, sourceField)));
       if (resolved.hosts.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', 'FQDN objects as sources are not modelled (a packet carries the destination name only)', sourceField);
       src = resolved.addresses;
+      opaque.push(...resolved.opaque);
     }
     if (yes('negate-source')) src = src.complement();
 
     const destinationField = required('destination');
     const destinationMembers = list('destination');
-    let destination: Destination = { addresses: AddressSet.ALL, hosts: [] };
+    let destination: Destination = { addresses: AddressSet.ALL, hosts: [], opaque: [] };
     if (!destinationMembers.includes('any')) destination = this.union(destinationMembers.map((member) => this.address(member, destinationField)));
     if (yes('negate-destination')) {
       if (destination.hosts.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', 'negated destinations with FQDN objects are not modelled', destinationField);
-      destination = { addresses: destination.addresses.complement(), hosts: [] };
+      destination = { addresses: destination.addresses.complement(), hosts: [], opaque: destination.opaque };
     }
+    opaque.push(...destination.opaque);
+    for (const list of new Set(opaque)) this.#opaque.get(list)!.push(name);
 
-    const applications = list('application');
-    if (!applications.includes('any')) {
-      const unknown = applications.filter((application) => !KNOWN_APPLICATIONS[application]);
-      if (unknown.length > 0) this.fail('TW_UNSUPPORTED_CONFIG', `applications ${unknown.join(', ')} are not modelled (only any, ssl, web-browsing)`, field('application')!);
-    }
+    const applicationField = required('application');
+    const applications = list('application').includes('any') ? [] : this.applications(list('application'), applicationField);
+    const appSet = applications.length === 0 ? ApplicationSet.ANY : ApplicationSet.of(...applications);
     const serviceField = required('service');
-    const services = list('service').flatMap((member) => this.service(member, serviceField, applications.includes('any') ? [] : applications));
+    const services = list('service').flatMap((member) => this.service(member, serviceField, applications));
 
     const categoryField = field('category');
     const categories = categoryField ? membersOf(categoryField.element) : ['any'];
@@ -396,13 +516,17 @@ class Interpreter {
         protocols: service.protocols,
         ...(service.dstPorts ? { dstPorts: service.dstPorts } : {}),
         ...(service.srcPorts ? { srcPorts: service.srcPorts } : {}),
-        src,
+        ...(service.icmp ? { icmp: service.icmp } : {}),
+        applications: service.applications ?? appSet,
+        src: service.src ? src.intersection(service.src) : src,
       };
       for (const { hosts, paths } of urls) {
         match = match.union(PacketSet.of({ ...common, dst: destination.addresses, hosts, paths }));
         if (destination.hosts.length > 0) match = match.union(PacketSet.of({ ...common, hosts: HostSet.fromPatterns(destination.hosts).intersection(hosts), paths }));
       }
     }
+    for (const child of at.element.children) if (IGNORED_RULE_FIELDS.includes(child.name)) this.ignoredFields.add(child.name);
+    const depends = opaque.length > 0 ? ` — depends on the live contents of ${[...new Set(opaque)].join(', ')} (predefined EDL, not in the config)` : '';
     const requirementTag = firstChild(at.element, 'tag');
     const tags = requirementTag ? membersOf(requirementTag) : [];
     return {
@@ -413,55 +537,11 @@ class Interpreter {
         file: this.file,
         line: at.element.line,
         path: at.path,
-        text: `${name}: ${actionText}`,
+        text: `${name}: ${actionText}${depends}`,
         ...(tags.length > 1 && tags[0] === 'tagwall' ? { requirementId: tags[1]! } : {}),
       },
     };
   }
-}
-
-interface Placement {
-  readonly location: PanosLocation;
-  /** Object scopes, innermost first. */
-  readonly scopes: Located[];
-  /** Rule lists in evaluation order. */
-  readonly rulebases: Located[];
-}
-
-function at(element: XmlElement | undefined, path: string): Located[] {
-  return element ? [{ element, path }] : [];
-}
-
-function rulesOf(scope: Located | undefined, rulebase: string): Located[] {
-  if (!scope) return [];
-  const security = firstChild(scope.element, rulebase);
-  const rules = security && firstChild(security, 'security');
-  const list = rules && firstChild(rules, 'rules');
-  return at(list, `${scope.path}/${rulebase}/security/rules`);
-}
-
-function place(config: XmlElement, file: string, wanted: PanosLocation | undefined): Placement {
-  const device = childrenNamed(config, 'devices').flatMap((devices) => childrenNamed(devices, 'entry'))[0];
-  const devicePath = device ? entryPath('/config/devices', device) : '/config/devices/entry';
-  const entriesOf = (kind: string): XmlElement[] => (device ? childrenNamed(device, kind).flatMap((container) => childrenNamed(container, 'entry')) : []);
-  const vsys = entriesOf('vsys');
-  const groups = entriesOf('device-group');
-  const shared = at(firstChild(config, 'shared'), '/config/shared')[0];
-  let location = wanted;
-  if (!location) {
-    const choices = [...vsys.map((entry) => `vsys ${entry.attributes['name']}`), ...groups.map((entry) => `device-group:${entry.attributes['name']}`)];
-    if (choices.length > 1) throw new TagwallError('TW_INVALID_OPTION', `target panos: the config has ${choices.join(', ')}; choose one with the location option`, { location: { file } });
-    location = vsys[0] ? { kind: 'vsys', name: vsys[0].attributes['name'] ?? 'vsys1' } : groups[0] ? { kind: 'device-group', name: groups[0].attributes['name'] ?? '' } : { kind: 'shared' };
-  }
-  if (location.kind === 'shared') return { location, scopes: at(shared?.element, '/config/shared'), rulebases: [...rulesOf(shared, 'pre-rulebase'), ...rulesOf(shared, 'post-rulebase')] };
-  const kind = location.kind;
-  const name = location.name;
-  const entry = (kind === 'vsys' ? vsys : groups).find((candidate) => candidate.attributes['name'] === name);
-  if (!entry) throw new TagwallError('TW_INVALID_OPTION', `target panos: the config has no ${kind} '${name}'`, { location: { file } });
-  const scope: Located = { element: entry, path: entryPath(`${devicePath}/${kind}`, entry) };
-  const scopes = [scope, ...(shared ? [shared] : [])];
-  if (kind === 'vsys') return { location, scopes, rulebases: rulesOf(scope, 'rulebase') };
-  return { location, scopes, rulebases: [...rulesOf(shared, 'pre-rulebase'), ...rulesOf(scope, 'pre-rulebase'), ...rulesOf(scope, 'post-rulebase'), ...rulesOf(shared, 'post-rulebase')] };
 }
 
 /** The `<config>` element of a config export or of an XML API response. */
@@ -477,30 +557,48 @@ export function isXmlText(content: string): boolean {
   return content.replace(/^\uFEFF/, '').trimStart().startsWith('<');
 }
 
+/** PAN-OS's predefined default rules [PAN-SP]: within a zone allow, between zones deny (both overridable). */
+const DEFAULT_RULES = { 'intrazone-default': 'allow', 'interzone-default': 'deny' } as const;
+/** Fields of a default-rule override that do not change what it matches or does (logging, profiles). */
+const DEFAULT_RULE_FIELDS = ['action', 'log-start', 'log-end', 'log-setting', 'profile-setting', 'description', 'tag', 'group-tag', 'uuid', 'icmp-unreachable'];
+
 /**
- * A firewall vsys that defines its zones must have the two the analysis stands for: otherwise every rule is skipped
- * and the verdict would be "nothing allowed" for a reason the user cannot see. (Panorama keeps zones in templates,
- * and `set zone` lines are not read, so only an XML vsys is checked.)
+ * The default rule that decides what no rule matched: `intrazone-default` when the pair is one zone, else
+ * `interzone-default`; its action from the nearest override, else the predefined one. Always an explicit last rule
+ * matching everything, so `eval` names it as the deciding rule.
  */
-function checkZones(placement: Placement, file: string, { fromZone, toZone }: PanosZones): void {
-  const scope = placement.scopes[0];
-  const zoneList = placement.location.kind === 'vsys' && scope ? firstChild(scope.element, 'zone') : undefined;
-  const zones = zoneList ? childrenNamed(zoneList, 'entry').map((entry) => entry.attributes['name'] ?? '') : [];
-  if (!zoneList || zones.length === 0) return;
-  const missing = [fromZone, toZone].filter((zone) => !zones.includes(zone));
-  if (missing.length === 0) return;
-  throw new TagwallError(
-    'TW_INVALID_OPTION',
-    `target panos: ${scope!.path} has no zone ${missing.map((zone) => `'${zone}'`).join(' or ')} (its zones: ${zones.join(', ')}); name the workload side and the outside with the fromZone and toZone options (tagwall check: --option fromZone=Z --option toZone=Z)`,
-    { location: { file, line: zoneList.line } },
-  );
+function defaultRule(placement: Placement, zones: PanosZones, file: string): Rule {
+  const name = zones.fromZone === zones.toZone ? 'intrazone-default' : 'interzone-default';
+  for (const list of placement.defaultRuleLists) {
+    const entry = childrenNamed(list.element, 'entry').find((candidate) => candidate.attributes['name'] === name);
+    if (!entry) continue;
+    const path = entryPath(list.path, entry);
+    for (const child of entry.children) {
+      if (!DEFAULT_RULE_FIELDS.includes(child.name)) throw new TagwallError('TW_UNSUPPORTED_CONFIG', `<${child.name}> is not modelled in a default rule (at ${path}/${child.name})`, { location: { file, line: child.line } });
+    }
+    const action = firstChild(entry, 'action')?.text ?? DEFAULT_RULES[name];
+    if (action !== 'allow' && !DENY_ACTIONS.includes(action)) throw new TagwallError('TW_INVALID_CONFIG', `unknown action '${action}' (at ${path}/action)`, { location: { file, line: entry.line } });
+    return { id: name, action: action === 'allow' ? 'allow' : 'deny', match: PacketSet.ALL, origin: { file, line: entry.line, path, text: `${name}: ${action} (overridden)` } };
+  }
+  return { id: name, action: DEFAULT_RULES[name], match: PacketSet.ALL, origin: { text: `${name}: ${DEFAULT_RULES[name]} (predefined default rule)` } };
+}
+
+/** One note listing every part of the document the analysis does not interpret, so nothing is skipped silently. */
+function notesOf(placement: Placement, zoneNote: string | undefined, ignoredRuleFields: ReadonlySet<string>): string[] {
+  const notes: string[] = [];
+  if (zoneNote) notes.push(zoneNote);
+  if (placement.merged.length > 0) notes.push(`duplicate entries merged into one, as PAN-OS loads them: ${placement.merged.join(', ')}`);
+  const parts = [...placement.uninterpreted, ...(ignoredRuleFields.size > 0 ? [`rule fields ${[...ignoredRuleFields].sort().join(', ')} (logging, profiles, tags: no effect on which packets match)`] : [])];
+  if (parts.length > 0) notes.push(`not interpreted (they do not decide which packets the security rules allow): ${parts.join('; ')}`);
+  return notes;
 }
 
 export function parsePanosConfig(input: ConfigInput, context: ParseContext): RuleSet {
   const root = isXmlText(input.content) ? parseXml(input.content, input.file) : parseSetCommands(input.content, input.file);
-  const placement = place(configOf(root, input.file), input.file, locationOption(context.options));
-  const zones = readZones(context.options);
-  checkZones(placement, input.file, zones);
+  const merged: string[] = [];
+  const config = mergeDuplicates(configOf(root, input.file), '/config', merged);
+  const placement = place(config, input.file, locationOption(context.options), merged);
+  const zones = chooseZones(placement, context.options, input.file);
   const interpreter = new Interpreter(input.file, placement.scopes, input.companions, zones, stringOption(context.options, 'edlDir'));
   const rules: Rule[] = [];
   const ids = new Set<string>();
@@ -514,7 +612,9 @@ export function parsePanosConfig(input: ConfigInput, context: ParseContext): Rul
       rules.push(id === rule.id ? rule : { ...rule, id });
     }
   }
-  return { name: `panos:${input.file}`, rules, defaultAction: 'deny', mode: MODE };
+  const last = defaultRule(placement, zones, input.file);
+  const notes = [...notesOf(placement, zones.note, interpreter.ignoredFields), ...interpreter.notes()];
+  return { name: `panos:${input.file}`, rules: [...rules, last], defaultAction: last.action, mode: MODE, ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /** What `translate` produced: the XML or `set` artifact, with the EDL files as companions by file name. */

@@ -34,6 +34,8 @@ const RULE = entries({
   'source-user': MEMBERS,
   'source-hip': MEMBERS,
   'destination-hip': MEMBERS,
+  // The pre-10.0 spelling of source-hip/destination-hip, still in Panorama baselines.
+  'hip-profiles': MEMBERS,
   category: MEMBERS,
   application: MEMBERS,
   service: MEMBERS,
@@ -55,7 +57,8 @@ const RULE = entries({
   qos: SKIP,
   target: SKIP,
 });
-const RULEBASE = node({ security: node({ rules: RULE }), '*': SKIP });
+const DEFAULT_RULE = entries({ action: LEAF, 'log-start': LEAF, 'log-end': LEAF, 'log-setting': LEAF, 'profile-setting': SKIP, description: LEAF, tag: MEMBERS, 'group-tag': LEAF });
+const RULEBASE = node({ security: node({ rules: RULE }), 'default-security-rules': node({ rules: DEFAULT_RULE }), '*': SKIP });
 const RECURRING = node({ 'five-minute': EMPTY, hourly: EMPTY, daily: SKIP, weekly: SKIP, monthly: SKIP });
 const LIST_TYPE = node({ url: LEAF, recurring: RECURRING, description: LEAF, 'certificate-profile': LEAF, 'exception-list': MEMBERS, auth: SKIP, 'expand-domain': LEAF });
 
@@ -68,6 +71,11 @@ const SCOPE: Readonly<Record<string, Grammar>> = {
   tag: entries({ color: LEAF, comments: LEAF }),
   'external-list': entries({ type: node({ ip: LIST_TYPE, domain: LIST_TYPE, url: LIST_TYPE, 'predefined-ip': LIST_TYPE, 'predefined-url': LIST_TYPE, imei: LIST_TYPE, imsi: LIST_TYPE }) }),
   profiles: node({ 'custom-url-category': entries({ type: LEAF, list: MEMBERS, description: LEAF }), '*': SKIP }),
+  application: entries({ default: node({ port: MEMBERS, 'ident-by-ip-protocol': LEAF, 'ident-by-icmp-type': node({ type: LEAF, code: LEAF }), 'ident-by-icmp6-type': node({ type: LEAF, code: LEAF }) }), '*': SKIP }),
+  'application-group': entries({ members: MEMBERS }),
+  'application-filter': entries({ '*': SKIP }),
+  // Zones only count (a vsys that defines zones must have the pair asked for); their interfaces do not matter here.
+  zone: entries({ '*': SKIP }),
   rulebase: RULEBASE,
   'pre-rulebase': RULEBASE,
   'post-rulebase': RULEBASE,
@@ -89,6 +97,11 @@ function child(parent: Building, name: string, line: number, entryName?: string)
   const created = fresh(name, line, entryName);
   parent.children.push(created);
   return created;
+}
+
+/** A subtree the commands wrote into but tagwall does not read: not empty, so the parse note lists it. */
+function markSkipped(element: Building): void {
+  if (element.children.length === 0 && element.text === '') element.text = '…';
 }
 
 /** Splits a line into words: double or single quotes group, `[` and `]` stand alone. */
@@ -159,6 +172,8 @@ class LineReader {
   readRule(rule: Grammar, keyword: string, into: Building, path: string): void {
     switch (rule.kind) {
       case 'skip':
+        // Kept as an empty element so the uninterpreted part is listed in the parse note, as in the XML form.
+        markSkipped(child(into, keyword, this.lineNumber));
         this.position = this.tokens.length;
         return;
       case 'leaf': {
@@ -198,24 +213,100 @@ class LineReader {
   }
 }
 
-/** Reads `set` commands into a `<config>` tree shaped like the XML form; blank lines and `#` comments are skipped. */
+/** Commands under `set`/`delete` that live above the vsys: `/config/<keyword>` or the device entry. */
+const CONFIG_LEVEL = new Set(['mgt-config', 'panorama', 'readonly']);
+const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'platform', 'plugins', 'template', 'template-stack', 'log-collector', 'log-collector-group']);
+
+/**
+ * How many words each level of an `edit` path takes, for `up`: one per keyword and one per entry name (`up` from
+ * `rules R` is `rules`, as in the Junos-style CLI PAN-OS follows), `device-group G` and `vsys V` two.
+ */
+function levelsOf(tokens: readonly string[]): number[] {
+  const levels: number[] = [];
+  let position = 0;
+  if (tokens[0] === 'shared') levels.push((position = 1));
+  else if (tokens[0] === 'device-group' || tokens[0] === 'vsys') levels.push((position = 2));
+  let grammar: Readonly<Record<string, Grammar>> | undefined = SCOPE;
+  while (position < tokens.length) {
+    const rule: Grammar | undefined = grammar && (grammar[tokens[position]!] ?? grammar['*']);
+    const width = rule?.kind === 'entries' ? 2 : rule?.kind === 'node' ? 1 : tokens.length - position;
+    if (rule?.kind === 'entries') levels.push(...(position + 1 < tokens.length ? [1, 1] : [1]));
+    else levels.push(width);
+    position += width;
+    grammar = rule?.kind === 'entries' && rule.entry.kind === 'node' ? rule.entry.children : rule?.kind === 'node' ? rule.children : undefined;
+  }
+  return levels;
+}
+
+/**
+ * `delete PATH` on the tree read so far, as configure mode applies it: the element at PATH goes (a list member
+ * when PATH ends in values). Paths outside what tagwall interprets only mark their subtree as not interpreted.
+ */
+function deleteAt(reader: LineReader, scope: Building, path: string): void {
+  let node: Building = scope;
+  let grammar: Readonly<Record<string, Grammar>> = SCOPE;
+  const remove = (parent: Building, target: Building | undefined): void => {
+    const at = target ? parent.children.indexOf(target) : -1;
+    if (at >= 0) parent.children.splice(at, 1);
+  };
+  for (;;) {
+    const keyword = reader.next(`a path after delete (at ${path})`);
+    const rule = grammar[keyword] ?? grammar['*'];
+    const existing = node.children.find((candidate) => candidate.name === keyword && candidate.attributes['name'] === undefined);
+    if (!rule || rule.kind === 'skip' || (rule.kind !== 'members' && rule.kind !== 'leaf' && reader.done())) {
+      if (!rule || rule.kind === 'skip') markSkipped(child(node, keyword, reader.lineNumber));
+      else remove(node, existing);
+      return;
+    }
+    if (rule.kind === 'leaf') return remove(node, existing);
+    if (rule.kind === 'members') {
+      const values = reader.done() ? undefined : reader.tokens.slice(reader.position).filter((token) => token !== '[' && token !== ']');
+      if (!values || !existing) return remove(node, existing);
+      for (const value of values) remove(existing, existing.children.find((member) => member.text === value));
+      return;
+    }
+    if (!existing) return;
+    if (rule.kind === 'node') {
+      node = existing;
+      grammar = rule.children;
+      continue;
+    }
+    const name = reader.next(`a name after ${keyword}`);
+    const entry = existing.children.find((candidate) => candidate.attributes['name'] === name);
+    if (reader.done() || !entry || rule.entry.kind !== 'node') return remove(existing, entry);
+    node = entry;
+    grammar = rule.entry.children;
+  }
+}
+
+/**
+ * Reads configure-mode commands into a `<config>` tree shaped like the XML form: `set`, `delete`, and the
+ * navigation `edit PATH` / `up` / `top` (a later command's path is relative to the edit level). Blank lines and `#`
+ * comments are skipped. Commands outside what tagwall interprets leave an empty element at their place, so the
+ * parse note lists them.
+ */
 export function parseSetCommands(text: string, file: string): XmlElement {
   const config = fresh('config', 1);
   const devices = (line: number): Building => child(child(config, 'devices', line), 'entry', line, 'localhost.localdomain');
+  let editLevel: string[] = [];
   checkSize(text, INPUT_LIMITS.configSize, 'the set commands', file);
   stripBom(text).split(/\r?\n/).forEach((raw, index) => {
     const lineNumber = index + 1;
     const line = trimAscii(raw);
     if (line === '' || line.startsWith('#')) return;
-    const reader = new LineReader(
-      tokenizeSetLine(line, (message) => {
-        throw new TagwallError('TW_INVALID_CONFIG', message, { location: { file, line: lineNumber } });
-      }, (column0) => ({ file, line: lineNumber, column: raw.indexOf(line) + column0 + 1 })),
-      lineNumber,
-      file,
-    );
-    const verb = reader.next('a command');
-    if (verb !== 'set') reader.fail('TW_UNSUPPORTED_CONFIG', `only 'set' commands are read, not '${verb}'`);
+    const words = tokenizeSetLine(line, (message) => {
+      throw new TagwallError('TW_INVALID_CONFIG', message, { location: { file, line: lineNumber } });
+    }, (column0) => ({ file, line: lineNumber, column: raw.indexOf(line) + column0 + 1 }));
+    const verb = words[0]!;
+    if (verb === 'top' || verb === 'up' || verb === 'edit') {
+      if (verb === 'top') editLevel = [];
+      else if (verb === 'up') editLevel = editLevel.slice(0, editLevel.length - (levelsOf(editLevel).pop() ?? 0));
+      else editLevel = [...editLevel, ...words.slice(1)];
+      return;
+    }
+    const reader = new LineReader([verb, ...editLevel, ...words.slice(1)], lineNumber, file);
+    reader.position = 1;
+    if (verb !== 'set' && verb !== 'delete') reader.fail('TW_UNSUPPORTED_CONFIG', `only set, delete, edit, up and top are read, not '${verb}'`);
     let scope: Building;
     let path: string;
     const first = reader.tokens[reader.position];
@@ -228,12 +319,21 @@ export function parseSetCommands(text: string, file: string): XmlElement {
       const name = reader.next(`a ${first} name`);
       scope = child(child(devices(lineNumber), first, lineNumber), 'entry', lineNumber, name);
       path = `/config/devices/entry/${first}/entry[@name='${name}']`;
+    } else if (first !== undefined && (CONFIG_LEVEL.has(first) || DEVICE_LEVEL.has(first))) {
+      // Outside any vsys and outside what tagwall interprets: listed in the note at its real place.
+      markSkipped(child(CONFIG_LEVEL.has(first) ? config : devices(lineNumber), first, lineNumber));
+      return;
     } else {
       scope = child(child(devices(lineNumber), 'vsys', lineNumber), 'entry', lineNumber, 'vsys1');
       path = "/config/devices/entry/vsys/entry[@name='vsys1']";
     }
     const keyword = reader.tokens[reader.position];
-    if (keyword === undefined || !(keyword in SCOPE)) return; // outside what tagwall interprets
+    if (keyword === undefined) return reader.fail('TW_INVALID_CONFIG', `a path is expected after ${verb}`);
+    if (!(keyword in SCOPE)) {
+      markSkipped(child(scope, keyword, lineNumber)); // outside what tagwall interprets
+      return;
+    }
+    if (verb === 'delete') return deleteAt(reader, scope, path);
     reader.readNode(SCOPE, scope, path);
     if (!reader.done()) reader.fail('TW_UNSUPPORTED_CONFIG', `'${reader.tokens[reader.position]}' is not understood at ${path}`);
   });

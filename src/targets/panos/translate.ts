@@ -1,14 +1,16 @@
 /**
  * Requirements → the PAN-OS object model (model.ts), then one renderer per format. Per requirement: one security
  * rule for addresses and tags (address objects, or address groups / External Dynamic Lists per tag), one for exact
- * host names (FQDN address objects, resolved by the firewall), one for wildcards and URLs (a custom URL category
- * matched by App-ID `ssl`/`web-browsing`). Outbound requirements go from the `fromZone` to the `toZone`, inbound
+ * host names (FQDN address objects, resolved by the firewall), one for wildcards and URLs (a custom URL category).
+ * Rules say `application any` unless the `applications` option asks for App-IDs (applications.ts), whose
+ * narrowing is reported with its exact loss. Outbound requirements go from the `fromZone` to the `toZone`, inbound
  * ones back; the final deny stays the user's (interzone traffic is denied by default, targets.md §4.1 [PAN-SP]).
  */
 import { expandedResolver, requirementPackets, type AddressResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
+import { ApplicationSet } from '../../model/applications.js';
 import { formatHostPattern } from '../../model/hostnames.js';
 import { PacketSet } from '../../model/packet-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
@@ -16,7 +18,8 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import { tagSpelling } from '../../servicetags/virtual.js';
 import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
 import type { Artifact, Severity, TranslateContext, Translation } from '../target.js';
-import { PANOS_LIMITS } from './capabilities.js';
+import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
+import { PANOS_LIMITS, PANOS_PLATFORMS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
 import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
 import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './options.js';
@@ -30,6 +33,7 @@ const TAGWALL_TAG = 'tagwall';
 type HostEndpoint = Extract<Endpoint, { kind: 'host' | 'url' }>;
 const isHostEndpoint = (endpoint: Endpoint): endpoint is HostEndpoint => endpoint.kind === 'host' || endpoint.kind === 'url';
 const HTTP_APPLICATIONS = ['ssl', 'web-browsing'];
+const OTHER_THAN_HTTP = PacketSet.of({ applications: ApplicationSet.of(...HTTP_APPLICATIONS).complement() });
 /**
  * Path characters a URL category entry takes literally (§4.5): RFC 3986 path characters without `*` and `^` (the
  * entry wildcards) and `?` (a token separator that starts the query, and CLI help, names.ts). Anything else
@@ -121,7 +125,27 @@ class Builder {
         return { name, url, file, entries: addresses.toCidrStrings(), description };
       });
     }
-    return sharedObject(this.groups, tag, () => ({ name: this.#addressNames.claim(`tw-${tag}`), members: this.cidrMembers(addresses), description, tags: [TAGWALL_TAG] }));
+    return sharedObject(this.groups, tag, () => {
+      const name = this.#addressNames.claim(`tw-${tag}`);
+      const members = this.cidrMembers(addresses);
+      const limit = PANOS_LIMITS.groupMembers;
+      if (members.length <= limit) return { name, members, description, tags: [TAGWALL_TAG] };
+      // Too many members for one group (capabilities.ts): nested groups of at most `limit`, defined before the
+      // group naming them so pasted `set` lines never refer forward.
+      const parts = Math.ceil(members.length / limit);
+      const nested = Array.from({ length: parts }, (_, index) => {
+        const part: PanosAddressGroup = {
+          name: this.#addressNames.claim(`tw-${tag}-${index + 1}`),
+          members: members.slice(index * limit, (index + 1) * limit),
+          description: cleanText(`${description}, part ${index + 1} of ${parts}`, PANOS_LIMITS.descriptionChars),
+          tags: [TAGWALL_TAG],
+        };
+        this.groups.set(`${tag}#${index + 1}`, part);
+        return part.name;
+      });
+      this.drafts.push({ code: 'PANOS_GROUP_SPLIT', severity: 'info', message: `service tag ${tag} has ${members.length} prefixes, over the ${limit} members a static address group takes: ${name} holds ${parts} nested groups (${nested.join(', ')})` });
+      return { name, members: nested, description, tags: [TAGWALL_TAG] };
+    });
   }
 
   fqdnMember(name: string): string {
@@ -157,7 +181,14 @@ class Builder {
     const packets = (changes: Partial<Requirement>): PacketSet => requirementPackets({ ...requirement, ...changes }, this.context.resolver);
     const id = requirement.id;
     if (requirement.icmp?.length) {
-      this.draft('PANOS_ICMP_INEXPRESSIBLE', 'error', requirement, `${id}: ICMP types are matched by App-ID applications, which tagwall does not generate; the requirement is left out`, packets({}));
+      const icmpApps = this.settings.applications ? this.icmpApplications(requirement) : [];
+      if (icmpApps.length === 0) {
+        const why = this.settings.applications ? 'no App-ID in tagwall\'s table (ping, icmp, ipv6-icmp) matches only these types' : 'tagwall names App-IDs only with the applications option';
+        this.draft('PANOS_ICMP_INEXPRESSIBLE', 'error', requirement, `${id}: ICMP types are matched by App-ID applications, and ${why}; the requirement is left out`, packets({}));
+        return;
+      }
+      this.draft('PANOS_APPLICATIONS_NARROW', 'warning', requirement, `${id}: ICMP allowed as App-ID ${icmpApps.join(', ')} on their standard types (application-default); ICMP App-ID identifies otherwise is not allowed`, packets({}));
+      this.icmpRule(requirement, icmpApps);
       return;
     }
     const everyProtocol = requirement.protocols.isAny() && requirement.ports.isAny();
@@ -190,9 +221,12 @@ class Builder {
     const hosts = destinations.filter(isHostEndpoint);
     const network = destinations.filter((endpoint) => !isHostEndpoint(endpoint));
     const rules: Array<Omit<PanosRule, 'name' | keyof typeof base> & { suffix: string }> = [];
+    // With the applications option, the App-IDs whose standard ports meet the requirement's (on its own ports).
+    const apps = this.settings.applications && !everyProtocol ? this.portApplications(named, requirement.ports) : [];
+    const application = apps.length > 0 ? apps : ['any'];
     if (network.length > 0) {
       const destination = this.addressMembers(network);
-      if (destination.length > 0) rules.push({ suffix: 'net', destination, application: ['any'], service: services, category: ['any'] });
+      if (destination.length > 0) rules.push({ suffix: 'net', destination, application, service: services, category: ['any'] });
     }
     if (hosts.length > 0 && !network.some((endpoint) => endpoint.kind === 'any')) {
       // Mixed with addresses or tags, the requirement means the union of the parts (analysis/resolve.ts): one rule each.
@@ -205,21 +239,72 @@ class Builder {
           requirement,
           `${id}: ${names.join(', ')} rendered as FQDN address objects: the firewall resolves each name every 30 minutes and matches the addresses it got, at most ${PANOS_LIMITS.fqdnAddressesPerFamily} per family (targets.md §4.4). So the rule allows any traffic to those addresses, also for other names that share them (CDNs), and misses addresses beyond the ${PANOS_LIMITS.fqdnAddressesPerFamily} or that clients resolve differently; tagwall models the object as the name itself`,
         );
-        rules.push({ suffix: 'fqdn', destination: names.map((name) => this.fqdnMember(name)), application: ['any'], service: services, category: ['any'] });
+        rules.push({ suffix: 'fqdn', destination: names.map((name) => this.fqdnMember(name)), application, service: services, category: ['any'] });
       } else {
         const category = this.urlCategory(requirement, hosts);
         const tcpServices = everyProtocol ? this.service('tcp', PortSet.ANY) : named.has(TCP) ? this.service('tcp', requirement.ports) : [];
         if (everyProtocol || !requirement.protocols.equals(ProtocolSet.of(TCP))) {
           this.draft('PANOS_URL_CATEGORY_TCP_ONLY', 'error', requirement, `${id}: wildcard host names and URLs are matched by a custom URL category, which sees HTTP and TLS over TCP only; other protocols left out`, hostPackets);
         }
-        if (category !== undefined && tcpServices.length > 0) rules.push({ suffix: 'url', destination: ['any'], application: HTTP_APPLICATIONS, service: tcpServices, category: [category] });
+        if (category !== undefined && tcpServices.length > 0) {
+          // A URL category matches by the name the client sent, whatever App-ID calls the flow; naming ssl and
+          // web-browsing (applications option) leaves out flows App-ID identifies more specifically (github-base).
+          rules.push({ suffix: 'url', destination: ['any'], application: this.settings.applications ? HTTP_APPLICATIONS : ['any'], service: tcpServices, category: [category] });
+          if (this.settings.applications) {
+            this.draft('PANOS_APPLICATIONS_NARROW', 'warning', requirement, `${id}: the URL category rule names App-ID ${HTTP_APPLICATIONS.join(' and ')} (applications option); traffic to these names that App-ID identifies as another application is not allowed`, hostPackets.intersection(OTHER_THAN_HTTP));
+          }
+        }
       }
+    }
+    if (apps.length > 0 && rules.some((rule) => rule.suffix !== 'url')) {
+      this.draft('PANOS_APPLICATIONS_NARROW', 'warning', requirement, `${id}: rules name App-ID ${apps.join(', ')} (applications option); traffic on these ports that App-ID identifies as another application is not allowed`, packets({}).intersection(PacketSet.of({ applications: ApplicationSet.of(...apps).complement() })));
     }
     const unique = rules.length === 1;
     for (const rule of rules) {
       const { suffix, ...fields } = rule;
       this.rules.push({ name: this.#ruleNames.claim(unique ? id : `${id}-${suffix}`), ...base, ...fields });
     }
+  }
+
+  /** App-IDs of the table whose standard TCP/UDP ports meet `ports` (container App-IDs `*-base` left to their parent). */
+  portApplications(protocols: ProtocolSet, ports: PortSet): string[] {
+    return KNOWN_APP_IDS.filter(
+      (app) => !app.endsWith('-base') && APP_IDS[app]!.defaults.some((standard) => standard.dstPorts !== undefined && standard.protocols !== undefined && standard.protocols.overlaps(protocols) && standard.dstPorts.overlaps(ports)),
+    );
+  }
+
+  /** ICMP App-IDs whose standard types lie inside the requirement's: with application-default they allow no more. */
+  icmpApplications(requirement: Requirement): string[] {
+    const needed = requirementPackets(requirement, this.context.resolver);
+    const { icmp: _types, ...withoutTypes } = requirement;
+    // What the rule's sources and destinations would let each App-ID through on its standard types.
+    const endpoints = requirementPackets({ ...withoutTypes, protocols: ProtocolSet.ANY, ports: PortSet.ANY }, this.context.resolver);
+    return KNOWN_APP_IDS.filter((app) => {
+      const standard = APP_IDS[app]!.defaults.filter((item) => item.dstPorts === undefined);
+      if (standard.length === 0) return false;
+      const allowed = endpoints.intersection(standard.reduce((set, item) => set.union(PacketSet.of(item)), PacketSet.EMPTY));
+      return !allowed.isEmpty() && allowed.isSubsetOf(needed);
+    });
+  }
+
+  /** One rule for ICMP requirements named by App-ID, on the applications' standard types. */
+  icmpRule(requirement: Requirement, apps: readonly string[]): void {
+    const source = this.addressMembers(requirement.sources.filter((endpoint) => !isHostEndpoint(endpoint)));
+    const destination = this.addressMembers(requirement.destinations.filter((endpoint) => !isHostEndpoint(endpoint)));
+    if (source.length === 0 || destination.length === 0) return;
+    this.rules.push({
+      name: this.#ruleNames.claim(requirement.id),
+      description: cleanText(`${requirement.id}: ${requirement.purpose}`, PANOS_LIMITS.descriptionChars),
+      tags: [TAGWALL_TAG, this.requirementTag(requirement)],
+      from: [requirement.direction === 'out' ? this.settings.fromZone : this.settings.toZone],
+      to: [requirement.direction === 'out' ? this.settings.toZone : this.settings.fromZone],
+      source,
+      destination,
+      application: [...apps],
+      service: ['application-default'],
+      category: ['any'],
+      action: 'allow',
+    });
   }
 
   requirementTag(requirement: Requirement): string {
@@ -269,7 +354,8 @@ class Builder {
     const push = (code: string, message: string): void => {
       this.drafts.push({ code, severity: 'warning', message });
     };
-    if (fqdns > PANOS_LIMITS.fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${PANOS_LIMITS.fqdnObjects} that small platforms and VM-Series resolve (targets.md §4.4)`);
+    const { fqdnObjects } = PANOS_PLATFORMS[this.settings.platform];
+    if (fqdns > fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${fqdnObjects} that platform class ${this.settings.platform} resolves (targets.md §4.4)`);
     if (this.lists.size > PANOS_LIMITS.externalLists) push('PANOS_EDL_LIMIT', `${this.lists.size} External Dynamic Lists exceed the ${PANOS_LIMITS.externalLists} sources per firewall (targets.md §4.6)`);
     const listed = [...this.lists.values()].reduce((sum, list) => sum + list.entries.length, 0);
     if (listed > PANOS_LIMITS.externalListAddresses) push('PANOS_EDL_LIMIT', `External Dynamic Lists hold ${listed} entries, over the ${PANOS_LIMITS.externalListAddresses} most models accept; the rest are skipped with a system log (targets.md §4.6)`);

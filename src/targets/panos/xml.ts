@@ -190,6 +190,12 @@ export function parseXml(text: string, file: string): XmlElement {
   reader.skipMisc(true);
   if (reader.position >= reader.text.length) reader.fail('no root element');
   const root = reader.element();
+  // Concatenated exports (two `show config` outputs in one file) put a second prolog or root here: say so, rather
+  // than calling the prolog a processing instruction.
+  const second = /\s*(?:<!--[\s\S]*?-->\s*)*(<\?xml[\s?]|<[A-Za-z_])/y;
+  second.lastIndex = reader.position;
+  const next = second.exec(reader.text);
+  if (next) reader.fail(`a second XML document starts here (after <${root.name}>, line ${root.line}); a file holds one config: split it into one file per document`, next.index + next[0].length - next[1]!.length);
   reader.skipMisc(false);
   if (reader.position < reader.text.length) reader.fail('content after the root element');
   return root;
