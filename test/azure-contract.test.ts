@@ -91,7 +91,7 @@ describe('route-table limits keep the contract (targets.md §2.5: 25 tag routes,
   });
   it('more than 25 tags: 25 routes, the rest reported with their loss', () => {
     const regions = ['EastUS', 'EastUS2', 'WestUS', 'WestUS2', 'WestUS3', 'CentralUS', 'NorthCentralUS', 'SouthCentralUS', 'WestCentralUS', 'CanadaCentral', 'CanadaEast', 'BrazilSouth', 'NorthEurope', 'WestEurope', 'UKSouth', 'UKWest', 'FranceCentral', 'GermanyWestCentral', 'SwitzerlandNorth', 'NorwayEast', 'SwedenCentral', 'JapanEast', 'JapanWest', 'KoreaCentral', 'AustraliaEast', 'AustraliaSoutheast', 'SoutheastAsia', 'EastAsia', 'CentralIndia', 'SouthAfricaNorth'];
-    const requirements: RequirementSet = { requirements: regions.map((region, index) => inbound(`r${index}`, `AzureMachineLearning.${region}`)) };
+    const requirements: RequirementSet = { requirements: regions.map((region, index) => inbound(`r${index}`, `Storage.${region}`)) };
     const translation = udrTarget.translate(requirements, public_);
     expect(translation.diagnostics.filter((diagnostic) => diagnostic.code === 'UDR_ROUTE_LIMIT')).toHaveLength(regions.length - 25);
     expectUdrContract(requirements, public_);

@@ -17,7 +17,7 @@ function sourceCodes(): Set<string> {
   for (const folder of FOLDERS) {
     const dir = new URL(`../${folder}/`, import.meta.url);
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.includes('.test'))) {
-      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/code: '((?:AZFW|NSG|UDR)_[A-Z0-9_]+)'/g)) codes.add(match[1]!);
+      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/(?:code|expanded|widened): '((?:AZFW|NSG|UDR)_[A-Z0-9_]+)'/g)) codes.add(match[1]!);
     }
   }
   return codes;

@@ -13,6 +13,7 @@ import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, chunk } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { shortHash } from '../names.js';
@@ -21,11 +22,14 @@ import { azureArtifact, formatOption, modelOrigin } from '../azure-common/suppor
 import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
-import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
+import { FIREWALL_LIMITS } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
 import { RCG_TYPE, renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
 
+
+/** Tags written as prefixes (info) or, with option globalTags, as a broader tag (warning). */
+const TAG_CODES = { expanded: 'AZFW_TAG_EXPANDED', widened: 'AZFW_TAG_WIDENED' } as const;
 export const POLICY_TARGET_ID = 'azure-firewall';
 export const CLASSIC_TARGET_ID = 'azure-firewall-classic';
 
@@ -48,6 +52,8 @@ interface Settings {
   readonly virtualNetwork: AddressSet | undefined;
   /** IPv6 in network rules is a preview for dual-stack firewalls only (§1.7): off unless asked. */
   readonly ipv6: boolean;
+  /** Option globalTags: an accepted global tag instead of a regional tag's prefixes (wider: a warning). */
+  readonly globalTags: boolean;
 }
 
 function readSettings(flavor: Flavor, context: TranslateContext): Settings {
@@ -66,7 +72,7 @@ function readSettings(flavor: Flavor, context: TranslateContext): Settings {
   } catch (error) {
     throw error instanceof TagwallError ? invalidOption(target, `vnet: ${error.message}`) : error;
   }
-  return { flavor, target, premium: sku === 'premium', useIpGroups: booleanOption(context.options, 'ipGroups', target), groupPriority, virtualNetwork, ipv6: flavor === 'policy' && booleanOption(context.options, 'ipv6', target) };
+  return { flavor, target, premium: sku === 'premium', useIpGroups: booleanOption(context.options, 'ipGroups', target), groupPriority, virtualNetwork, ipv6: flavor === 'policy' && booleanOption(context.options, 'ipv6', target), globalTags: booleanOption(context.options, 'globalTags', target) };
 }
 
 class Builder {
@@ -174,17 +180,11 @@ class Builder {
       };
       if (destinations.any) rule('', { addresses: ['*'], ipGroups: [] });
       else {
-        const named = destinations.tags.filter(firewallAcceptsTag);
-        const expanded = destinations.tags.filter((tag) => !named.includes(tag));
-        if (expanded.length > 0) {
-          this.drafts.push({
-            code: 'AZFW_TAG_EXPANDED',
-            severity: 'info',
-            requirement,
-            message: `${requirement.id}: Azure Firewall does not take ${expanded.join(', ')} (§1.1); expanded to prefixes`,
-          });
-        }
-        const literal = expanded.reduce((set, tag) => set.union(this.#expand.serviceTag(tag)), destinations.addresses);
+        // A tag by name only where its networkFeatures list FW and the overview does not say No (tag-features.ts).
+        const placed = placeTags(destinations.tags, destinations.addresses, 'FW', this.context.snapshot, { globalTags: this.settings.globalTags, expand: (tag) => this.#expand.serviceTag(tag) });
+        this.drafts.push(...placementDrafts(TAG_CODES, requirement, 'destination', placed, 'FW', this.context.resolver));
+        const named = [...placed.tags];
+        const literal = placed.addresses;
         if (!this.settings.ipv6 && !literal.ipv6.isEmpty()) this.drafts.push({ code: 'AZFW_IPV6_UNSUPPORTED', severity: 'info', requirement, message: `${requirement.id}: IPv6 destinations left out (set option ipv6=true for a dual-stack policy firewall, §1.7)`, candidate: everything });
         const literalEntries = this.addressEntries(this.settings.ipv6 ? literal : literal.only('ipv4'), `${requirement.id}-dst`);
         const both = named.length > 0 && (literalEntries.addresses.length > 0 || literalEntries.ipGroups.length > 0);

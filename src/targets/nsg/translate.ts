@@ -15,18 +15,22 @@ import type { Requirement, RequirementSet } from '../../model/requirement.js';
 import { formatHostPattern } from '../../model/hostnames.js';
 import { sortEndpoints, chunk, type SortedEndpoints } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
 import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
 import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
-import { stringOption } from '../options.js';
+import { booleanOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
 import { NSG_LIMITS } from './capabilities.js';
 import type { NsgModel, NsgProtocol, NsgRule } from './model.js';
 import { parseNsgJson } from './parse.js';
 import { renderNsgArm, renderNsgBicep, renderNsgTerraform } from './render.js';
 
+
+/** Tags written as prefixes (info) or, with option globalTags, as a broader tag (warning). */
+const TAG_CODES = { expanded: 'NSG_TAG_EXPANDED', widened: 'NSG_TAG_WIDENED' } as const;
 export const NSG_TARGET_ID = 'nsg';
 
 interface Field {
@@ -83,9 +87,17 @@ function protocolsOf(requirement: Requirement): { protocols: NsgProtocol[]; miss
   return { protocols: named.map(([, name]) => name), missing: requirement.protocols.difference(ProtocolSet.of(...named.map(([number]) => number))) };
 }
 
+/** A side's tags where NSG rules take them (networkFeatures lists NSG), the others as their prefixes. */
+function placeSide(requirement: Requirement, side: 'source' | 'destination', sorted: SortedEndpoints, context: TranslateContext, drafts: DraftDiagnostic[]): SortedEndpoints {
+  const globalTags = booleanOption(context.options, 'globalTags', NSG_TARGET_ID);
+  const placed = placeTags(sorted.tags, sorted.addresses, 'NSG', context.snapshot, { globalTags, expand: (tag) => context.snapshot.addresses(tag) });
+  drafts.push(...placementDrafts(TAG_CODES, requirement, side, placed, 'NSG', context.resolver));
+  return { ...sorted, tags: placed.tags, addresses: placed.addresses };
+}
+
 function draftRules(requirement: Requirement, context: TranslateContext, resolveTable: ReadonlyMap<string, AddressSet>, drafts: DraftDiagnostic[]): RuleDraft[] {
-  const sources = sortEndpoints(requirement.sources, context.snapshot);
-  let destinations = sortEndpoints(requirement.destinations, context.snapshot);
+  const sources = placeSide(requirement, 'source', sortEndpoints(requirement.sources, context.snapshot), context, drafts);
+  let destinations = placeSide(requirement, 'destination', sortEndpoints(requirement.destinations, context.snapshot), context, drafts);
   const lostHosts = [...sources.hosts];
   if (destinations.hosts.length > 0) {
     let resolved = destinations.addresses;
