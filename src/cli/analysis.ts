@@ -344,7 +344,9 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];
   const missing = difference(needed, configured);
   const extraTraffic = difference(configured, needed);
-  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
+  // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
+  const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
+  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0;
   const format = reportFormat(options);
   if (format) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
@@ -364,14 +366,15 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
       lines: () => {
         const limit = limitOf(options);
         return [
-          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
+          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}${findings.length > 0 && missing.packets.isEmpty() && extraTraffic.packets.isEmpty() ? ' (findings below)' : ''}`,
           modeLine(loaded),
           ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
           ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
+          ...findings.map((finding) => `${finding.severity}: ${finding.code}: ${finding.message}`),
         ];
       },
     });

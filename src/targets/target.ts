@@ -105,6 +105,11 @@ export interface Target {
    * one rule set: the other half of the contract check.
    */
   parseArtifacts(artifacts: readonly Artifact[], context: ParseContext): RuleSet;
+  /**
+   * What a deployed config says that the platform would not take, beyond what it allows (Azure: a service tag
+   * where its networkFeatures do not list the resource). `tagwall check` reports these as findings.
+   */
+  findings?(input: ConfigInput, snapshot: Snapshot): readonly Diagnostic[];
   /** Does this text look like this target's config? Used when an operand names no kind. */
   detect(content: string): boolean;
 }

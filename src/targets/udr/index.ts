@@ -1,4 +1,5 @@
 /** The `udr` target: route tables that send inbound service flows' answers to the Internet (targets.md §2.5). */
+import { tagPlacementFindings } from '../azure-common/tag-findings.js';
 import type { Target } from '../target.js';
 import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
 import { UDR_CAPABILITIES } from './capabilities.js';
@@ -13,5 +14,6 @@ export const udrTarget: Target = {
   capabilities: UDR_CAPABILITIES,
   translate: translateRouteTable,
   ...armParsers(UDR_TARGET_ID, parseRouteTableJson),
+  findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'UDR', UDR_TARGET_ID),
   detect: looksLikeRouteTable,
 };
