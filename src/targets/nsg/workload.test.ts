@@ -1,0 +1,115 @@
+/**
+ * NSGs that let the workload run (issue 16): private-endpoint flows from the compute subnet, a custom DNS server,
+ * the final deny rule's scope, and forced tunnelling. The requirements are our own (the catalogue's private-endpoint
+ * entries land in another branch); the NSG is judged by parsing it back and evaluating packets, as `tagwall eval`.
+ */
+import { describe, expect, it } from 'vitest';
+import { expandedResolver, requirementsRuleSet } from '../../analysis/resolve.js';
+import { evaluate } from '../../analysis/questions.js';
+import { allowedPackets } from '../../analysis/rule-set.js';
+import { loadScenario } from '../../catalogue/index.js';
+import { parseRequirements } from '../../catalogue/requirements-file.js';
+import { parsePacket } from '../../model/packet.js';
+import type { RequirementSet } from '../../model/requirement.js';
+import { defaultSnapshot } from '../../servicetags/snapshot.js';
+import type { TargetOptionValues } from '../target.js';
+import { nsgTarget } from './index.js';
+
+const snapshot = defaultSnapshot('Public');
+const resolver = expandedResolver(snapshot);
+
+/** compute-no-public-ip plus the flows to the private-endpoint subnet 10.0.2.0/27 and a DNS server 10.0.0.4. */
+function workload(): RequirementSet {
+  const base = loadScenario('compute-no-public-ip', { region: 'eastus2', subnet: '10.0.1.0/24' });
+  const extra = parseRequirements(`requirements:
+  - {id: pe-https, direction: outbound, protocol: tcp, ports: 443, source: 10.0.1.0/24, destination: 10.0.2.0/27, purpose: "workspace, storage, key vault and registry private endpoints"}
+  - {id: pe-smb, direction: outbound, protocol: tcp, ports: 445, source: 10.0.1.0/24, destination: 10.0.2.0/27, purpose: file share private endpoint}
+  - {id: dns-udp, direction: outbound, protocol: udp, ports: 53, source: 10.0.1.0/24, destination: 10.0.0.4, purpose: custom DNS server}
+  - {id: dns-tcp, direction: outbound, protocol: tcp, ports: 53, source: 10.0.1.0/24, destination: 10.0.0.4, purpose: custom DNS server}
+`);
+  return { ...base, requirements: [...base.requirements, ...extra.requirements] };
+}
+
+function nsgRules(requirements: RequirementSet, options: TargetOptionValues = {}) {
+  const translation = nsgTarget.translate(requirements, { snapshot, resolver, options });
+  return { translation, ruleSet: nsgTarget.parseArtifacts(translation.artifacts, { resolver, options }) };
+}
+
+describe('private-endpoint flows', () => {
+  const { ruleSet } = nsgRules(workload());
+  const verdict = (packet: string): string => evaluate(ruleSet, parsePacket(packet)).action;
+
+  it('are allowed exactly: 443 and 445 to the endpoint subnet, DNS to the server', () => {
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.4:443')).toBe('allow');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.30:445')).toBe('allow');
+    expect(verdict('out udp 10.0.1.5 -> 10.0.0.4:53')).toBe('allow');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.0.4:53')).toBe('allow');
+  });
+
+  it('and nothing the requirements do not name: other ports, other subnets, peered VNets, the Internet', () => {
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.4:22')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.40:443')).toBe('deny');
+    expect(verdict('out udp 10.0.1.5 -> 10.0.0.5:53')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 10.9.0.4:443')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 8.8.8.8:443')).toBe('deny');
+  });
+
+  it('the NSG allows nothing beyond the requirements (deny-all is the exact scope here)', () => {
+    const required = allowedPackets(requirementsRuleSet(workload(), resolver));
+    expect(allowedPackets(ruleSet).difference(required).toString()).toBe('(no packets)');
+    expect(ruleSet.rules.filter((rule) => rule.id.startsWith('tw-deny')).map((rule) => rule.id)).toEqual(['tw-deny-all-inbound', 'tw-deny-all-outbound']);
+  });
+});
+
+describe('the final deny rule', () => {
+  it('deny-internet on request: VNet traffic the requirements do not name passes, reported with a witness', () => {
+    const { translation, ruleSet } = nsgRules(workload(), { denyScope: 'deny-internet' });
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 10.9.0.4:443')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 8.8.8.8:443')).action).toBe('deny');
+    const wider = translation.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_DENY_SCOPE_WIDER');
+    expect(wider.map((diagnostic) => diagnostic.severity)).toEqual(['warning', 'warning']);
+    expect(wider[1]!.message).toMatch(/e\.g\. out /);
+  });
+
+  it('defaults to deny-internet where that is exact: requirements that allow all VNet traffic', () => {
+    const open = parseRequirements(`requirements:
+  - {id: vnet-out, direction: outbound, protocol: any, source: VirtualNetwork, destination: VirtualNetwork}
+  - {id: storage, direction: outbound, protocol: tcp, ports: 443, source: VirtualNetwork, destination: Storage.EastUS2}
+`);
+    const { translation, ruleSet } = nsgRules(open);
+    const finals = ruleSet.rules.filter((rule) => rule.id.startsWith('tw-deny')).map((rule) => rule.id);
+    expect(finals).toEqual(['tw-deny-all-inbound', 'tw-deny-internet-outbound']);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_DENY_SCOPE_WIDER');
+    const required = allowedPackets(requirementsRuleSet(open, resolver));
+    expect(allowedPackets(ruleSet).equals(required)).toBe(true);
+  });
+
+  it('refuses an unknown scope', () => {
+    expect(() => nsgRules(workload(), { denyScope: 'deny-some' })).toThrow(/denyScope must be deny-all or deny-internet/);
+  });
+});
+
+describe('forced tunnelling', () => {
+  const requirements = workload();
+  const hostFlow = requirements.requirements.find((requirement) => requirement.destinations.some((endpoint) => endpoint.kind === 'host'))!;
+  it('host-name flows are denied without it (the NSG cannot match names)', () => {
+    const { translation, ruleSet } = nsgRules(requirements);
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:443')).action).toBe('deny');
+    expect(translation.diagnostics.some((diagnostic) => diagnostic.code === 'NSG_FQDN_INEXPRESSIBLE' && diagnostic.requirementId === hostFlow.id)).toBe(true);
+  });
+
+  it('with it, they leave towards Internet on their ports for the firewall to filter, with a warning', () => {
+    const { translation, ruleSet } = nsgRules(requirements, { forcedTunnelling: true });
+    // The first host-name flow of compute-no-public-ip: UDP 5831 to <region>.tundra.azureml.ms.
+    expect([hostFlow.protocols.toString(), hostFlow.ports.toString()]).toEqual(['udp', '5831']);
+    expect(evaluate(ruleSet, parsePacket('out udp 10.0.1.5 -> 20.1.2.3:5831')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:5831')).action).toBe('deny');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:443')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:22')).action).toBe('deny');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 10.9.0.4:443')).action).toBe('deny');
+    const tunnel = translation.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_FORCED_TUNNEL');
+    expect(tunnel.length).toBeGreaterThan(0);
+    expect(tunnel.every((diagnostic) => diagnostic.severity === 'warning')).toBe(true);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FQDN_INEXPRESSIBLE');
+  });
+});
