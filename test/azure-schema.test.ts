@@ -138,7 +138,12 @@ describe("tagwall's own checks catch what the schema lets through (targets.md §
   });
 
   it('firewall policy: names, port syntax, no tag next to an address, only tags the firewall takes, URLs apart from FQDNs', () => {
-    const [group] = generated('azure-firewall', 'compute-no-public-ip');
+    const resources = generated('azure-firewall', 'compute-no-public-ip');
+    const group = resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups');
+    // UDP 5831 to <region>.tundra.azureml.ms is a network rule with a destination FQDN: the policy declares the DNS proxy.
+    const policy = resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies');
+    expect(policy?.properties['dnsSettings']).toEqual({ enableProxy: true });
+    expectCaught(policy!, (copy) => (copy.properties['threatIntelMode'] = 'Deny'), /declares only sku, dnsSettings and transportSecurity/);
     type Rule = Record<string, unknown>;
     const collections = (copy: Resource) => copy.properties['ruleCollections'] as Array<{ name: string; rules: Rule[] }>;
     const network = (copy: Resource) => collections(copy)[0]!.rules[0]!;

@@ -103,6 +103,15 @@ resource "azurerm_firewall_network_rule_collection" "tw-network" {
     destination_addresses = ["AzureMonitor"]
     destination_ports     = ["443"]
   }
+
+  rule {
+    name              = "tundra-fqdns"
+    description       = "tundra: Compute instance management channel of the workspace region."
+    protocols         = ["UDP"]
+    source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_fqdns = ["eastus2.tundra.azureml.ms"]
+    destination_ports = ["5831"]
+  }
 }
 
 resource "azurerm_firewall_application_rule_collection" "tw-application" {

@@ -11,6 +11,9 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
   name: firewallName
   location: location
   properties: {
+    additionalProperties: {
+      'Network.DNS.EnableProxy': 'true'
+    }
     networkRuleCollections: [
       {
         name: 'tw-network'
@@ -209,6 +212,28 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               destinationFqdns: []
               destinationPorts: [
                 '443'
+              ]
+            }
+            {
+              name: 'tundra-fqdns'
+              description: 'tundra: Compute instance management channel of the workspace region.'
+              protocols: [
+                'UDP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: []
+              destinationIpGroups: []
+              destinationFqdns: [
+                'eastus2.tundra.azureml.ms'
+              ]
+              destinationPorts: [
+                '5831'
               ]
             }
           ]
