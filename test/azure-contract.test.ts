@@ -15,13 +15,14 @@ import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { requirementSetArbitrary } from '../src/targets/azure-common/arbitraries.test-support.js';
+import { amlManagedNetworkTarget } from '../src/targets/aml-managed-network/index.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from '../src/targets/azure-firewall/index.js';
 import { nsgTarget } from '../src/targets/nsg/index.js';
 import type { Target, TargetOptionValues, TranslateContext } from '../src/targets/target.js';
 import { udrTarget } from '../src/targets/udr/index.js';
 import { routedPackets } from '../src/targets/udr/translate.js';
 
-const FILTERS: readonly Target[] = [azureFirewallTarget, azureFirewallClassicTarget, nsgTarget];
+const FILTERS: readonly Target[] = [azureFirewallTarget, azureFirewallClassicTarget, nsgTarget, amlManagedNetworkTarget];
 // eastus2: the region issue 6's own example uses.
 const REGION: Record<string, string> = { ...REGION_BY_CLOUD, Public: 'eastus2' };
 

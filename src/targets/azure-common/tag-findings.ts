@@ -4,6 +4,7 @@
  * does not do what it says; either way it is a finding, reported with the JSON path of the field.
  */
 import { TagwallError } from '../../errors.js';
+import { lazy, requireModule } from '../../internal/lazy.js';
 import type { Snapshot } from '../../servicetags/snapshot.js';
 import { virtualTag } from '../../servicetags/virtual.js';
 import type { ConfigInput, Diagnostic } from '../target.js';
@@ -16,7 +17,12 @@ const FIELDS: Readonly<Record<AzureTagFeature, readonly string[]>> = {
   FW: ['destinationAddresses'],
 };
 
+type YamlModule = typeof import('yaml');
+const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
+
 const CODES: Readonly<Record<AzureTagFeature, string>> = { NSG: 'NSG_TAG_NOT_ACCEPTED', UDR: 'UDR_TAG_NOT_ACCEPTED', FW: 'AZFW_TAG_NOT_ACCEPTED' };
+/** A target's own code for the finding (the managed network's service-tag rules). */
+const TARGET_CODES: Readonly<Record<string, string>> = { 'aml-managed-network': 'AML_TAG_NOT_ACCEPTED' };
 
 /** A value that is no address, range, `*`, `Any` or ARM expression: a tag name. */
 function isTagName(text: string): boolean {
@@ -39,16 +45,16 @@ function walk(value: unknown, path: string, visit: (key: string, value: unknown,
  * Findings for one config: every tag named in `feature`'s fields that the snapshot does not list for `feature`.
  * A route's `addressPrefix` counts only inside `routes` (a subnet has an `addressPrefix` too).
  */
-export function tagPlacementFindings(input: ConfigInput, snapshot: Snapshot, feature: AzureTagFeature, target: string): Diagnostic[] {
+export function tagPlacementFindings(input: ConfigInput, snapshot: Snapshot, feature: AzureTagFeature, target: string, fields: readonly string[] = FIELDS[feature]): Diagnostic[] {
   let root: unknown;
   try {
-    root = JSON.parse(input.content);
+    root = /^\s*[[{]/.test(input.content) ? JSON.parse(input.content) : yamlModule().parse(input.content);
   } catch {
-    return []; // The parser reports malformed JSON with its position.
+    return []; // The parser reports malformed input with its position.
   }
   const findings: Diagnostic[] = [];
   walk(root, '$', (key, value, path) => {
-    if (!FIELDS[feature].includes(key)) return;
+    if (!fields.includes(key)) return;
     if (feature === 'UDR' && !/\.routes\[\d+\]/.test(path)) return;
     const entries = typeof value === 'string' ? [[value, path] as const] : Array.isArray(value) ? value.flatMap((item, index) => (typeof item === 'string' ? [[item, `${path}[${index}]`] as const] : [])) : [];
     for (const [text, at] of entries) {
@@ -62,7 +68,7 @@ export function tagPlacementFindings(input: ConfigInput, snapshot: Snapshot, fea
       }
       if (placement.accepted) continue;
       findings.push({
-        code: CODES[feature],
+        code: TARGET_CODES[target] ?? CODES[feature],
         severity: 'error',
         target,
         message: `${input.file} ${at}: ${placement.tag} is not accepted here (its networkFeatures: ${featureList(placement)}); Azure refuses the deployment or the rule does not apply — write the tag's prefixes (tagwall render does)`,
