@@ -12,7 +12,7 @@ import { formatPacket } from '../../model/packet.js';
 import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints } from '../azure-common/endpoints.js';
-import { NameScope } from '../azure-common/names.js';
+import { shortHash } from '../names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
 import { modelOrigin } from '../azure-common/support.js';
 import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
@@ -38,10 +38,30 @@ function protocolsOf(requirement: Requirement): { protocols: ServiceTagProtocol[
   return { protocols: chosen.map(([, name]) => name), missing };
 }
 
+/**
+ * Outbound rule names: `^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$` (workspaces_outboundRules in the MachineLearningServices
+ * schema, 2024-10-01 to 2026-05-01): no dots, 3-33 characters. Longer names keep a hash suffix; clashes a counter.
+ */
+export const RULE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
+
+class RuleNames {
+  readonly #taken = new Set<string>();
+
+  claim(wanted: string): string {
+    let base = wanted.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    if (base.length < 3) base = `${base || 'rule'}-tw`.slice(0, 33);
+    if (base.length > 33) base = `${base.slice(0, 24)}-${shortHash(wanted)}`;
+    let name = base;
+    for (let counter = 2; this.#taken.has(name.toLowerCase()); counter++) name = `${base.slice(0, 33 - String(counter).length - 1)}-${counter}`;
+    this.#taken.add(name.toLowerCase());
+    return name;
+  }
+}
+
 class Builder {
   readonly rules: OutboundRule[] = [];
   readonly drafts: DraftDiagnostic[] = [];
-  readonly #names = new NameScope();
+  readonly #names = new RuleNames();
   readonly #computes: AddressSet;
 
   constructor(
@@ -49,6 +69,10 @@ class Builder {
     readonly context: TranslateContext,
   ) {
     this.#computes = computeAddresses(options, context.resolver);
+  }
+
+  name(wanted: string): string {
+    return this.#names.claim(wanted);
   }
 
   translate(requirement: Requirement): void {
@@ -131,7 +155,7 @@ class Builder {
 export function buildManagedNetwork(requirements: RequirementSet, context: TranslateContext, options: AmlOptions): { model: ManagedNetworkModel; drafts: DraftDiagnostic[] } {
   const builder = new Builder(options, context);
   for (const requirement of requirements.requirements) builder.translate(requirement);
-  for (const endpoint of options.privateEndpoints) builder.rules.push({ type: 'PrivateEndpoint', ...endpoint });
+  for (const endpoint of options.privateEndpoints) builder.rules.push({ type: 'PrivateEndpoint', ...endpoint, name: builder.name(endpoint.name) });
   if (options.isolationMode === 'AllowInternetOutbound') {
     const extra = PacketSet.of({ directions: ['out'], src: computeAddresses(options, context.resolver) });
     const witness = extra.witness();

@@ -1,11 +1,10 @@
 /** Build, check, render, and make the diagnostics exact by parsing the ARM form back (the pipeline's steps). */
 import { allowedPackets } from '../../analysis/rule-set.js';
-import { isValidAzureName } from '../azure-common/names.js';
 import { parseAzurePort } from '../azure-common/ports.js';
 import { finishDiagnostics } from '../diagnostics.js';
 import type { Artifact, TranslateContext, Translation } from '../target.js';
 import type { RequirementSet } from '../../model/requirement.js';
-import { buildManagedNetwork } from './build.js';
+import { buildManagedNetwork, RULE_NAME } from './build.js';
 import type { ManagedNetworkModel } from './model.js';
 import { AML_TARGET_ID, readAmlOptions } from './options.js';
 import { parseManagedNetwork } from './parse.js';
@@ -19,7 +18,7 @@ export function checkManagedNetwork(model: ManagedNetworkModel): string[] {
   const seen = new Set<string>();
   model.rules.forEach((rule, index) => {
     const at = `rules[${index}] ${rule.name}`;
-    if (!isValidAzureName(rule.name)) problems.push(`${at}: name is not 1-80 characters of A-Za-z0-9_.-`);
+    if (!RULE_NAME.test(rule.name)) problems.push(`${at}: name is not 3-33 characters of A-Za-z0-9_- starting alphanumeric`);
     if (seen.has(rule.name.toLowerCase())) problems.push(`${at}: name used twice`);
     seen.add(rule.name.toLowerCase());
     if (rule.type === 'ServiceTag') {

@@ -69,44 +69,44 @@ resource "azurerm_machine_learning_workspace_network_outbound_rule_service_tag" 
   port_ranges  = "443"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "graph-graph_windows_net" {
-  name             = "graph-graph.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "graph-graph-windows-net" {
+  name             = "graph-graph-windows-net"
   workspace_id     = var.workspace_id
   destination_fqdn = "graph.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "instances-any_instances_azureml_ms" {
-  name             = "instances-any.instances.azureml.ms"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "instances-any-instances--3ce047ec" {
+  name             = "instances-any-instances--3ce047ec"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.instances.azureml.ms"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "batch-account-hosts-any_eastus2_batch_azure_com" {
-  name             = "batch-account-hosts-any.eastus2.batch.azure.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "batch-account-hosts-any--9ecf49a8" {
+  name             = "batch-account-hosts-any--9ecf49a8"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.eastus2.batch.azure.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "batch-account-hosts-any_eastus2_service_batch_azure_com" {
-  name             = "batch-account-hosts-any.eastus2.service.batch.azure.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "batch-account-hosts-any--7cb03271" {
+  name             = "batch-account-hosts-any--7cb03271"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.eastus2.service.batch.azure.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts-any_blob_core_windows_net" {
-  name             = "microsoft-storage-hosts-any.blob.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts--5c1373e5" {
+  name             = "microsoft-storage-hosts--5c1373e5"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.blob.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts-any_queue_core_windows_net" {
-  name             = "microsoft-storage-hosts-any.queue.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts--3b5e7d98" {
+  name             = "microsoft-storage-hosts--3b5e7d98"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.queue.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts-any_table_core_windows_net" {
-  name             = "microsoft-storage-hosts-any.table.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "microsoft-storage-hosts--352209c4" {
+  name             = "microsoft-storage-hosts--352209c4"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.table.core.windows.net"
 }

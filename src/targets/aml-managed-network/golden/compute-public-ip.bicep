@@ -4,11 +4,11 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'entra-id'
   properties: {
@@ -23,7 +23,7 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-service-https'
   properties: {
@@ -38,7 +38,7 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-compute-management'
   properties: {
@@ -53,7 +53,7 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'batch-management'
   properties: {
@@ -68,7 +68,7 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'resource-manager'
   properties: {
@@ -83,7 +83,7 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'storage-region'
   properties: {
@@ -98,7 +98,7 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'front-door'
   properties: {
@@ -113,7 +113,7 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'monitor'
   properties: {

@@ -4,11 +4,11 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'entra-id'
   properties: {
@@ -23,7 +23,7 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-compute-management'
   properties: {
@@ -38,7 +38,7 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'batch-management'
   properties: {
@@ -53,7 +53,7 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'resource-manager'
   properties: {
@@ -68,9 +68,9 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'exfiltration-hosts-mcr.microsoft.com'
+  name: 'exfiltration-hosts-mcr-m-638c2037'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -78,9 +78,9 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'exfiltration-hosts-any.data.mcr.microsoft.com'
+  name: 'exfiltration-hosts-any-d-016feaca'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -88,9 +88,9 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'exfiltration-hosts-ml.azure.com'
+  name: 'exfiltration-hosts-ml-azure-com'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -98,9 +98,9 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'exfiltration-hosts-automlresources-prod.azureedge.net'
+  name: 'exfiltration-hosts-autom-12b7999e'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'

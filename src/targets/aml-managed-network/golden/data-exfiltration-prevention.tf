@@ -37,26 +37,26 @@ resource "azurerm_machine_learning_workspace_network_outbound_rule_service_tag" 
   port_ranges  = "443"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-mcr_microsoft_com" {
-  name             = "exfiltration-hosts-mcr.microsoft.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-mcr-m-638c2037" {
+  name             = "exfiltration-hosts-mcr-m-638c2037"
   workspace_id     = var.workspace_id
   destination_fqdn = "mcr.microsoft.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-any_data_mcr_microsoft_com" {
-  name             = "exfiltration-hosts-any.data.mcr.microsoft.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-any-d-016feaca" {
+  name             = "exfiltration-hosts-any-d-016feaca"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.data.mcr.microsoft.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-ml_azure_com" {
-  name             = "exfiltration-hosts-ml.azure.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-ml-azure-com" {
+  name             = "exfiltration-hosts-ml-azure-com"
   workspace_id     = var.workspace_id
   destination_fqdn = "ml.azure.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-automlresources-prod_azureedge_net" {
-  name             = "exfiltration-hosts-automlresources-prod.azureedge.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "exfiltration-hosts-autom-12b7999e" {
+  name             = "exfiltration-hosts-autom-12b7999e"
   workspace_id     = var.workspace_id
   destination_fqdn = "automlresources-prod.azureedge.net"
 }

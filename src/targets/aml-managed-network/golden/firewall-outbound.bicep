@@ -4,11 +4,11 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'entra-id'
   properties: {
@@ -23,7 +23,7 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'resource-manager'
   properties: {
@@ -38,7 +38,7 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'storage-region'
   properties: {
@@ -53,7 +53,7 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'front-door'
   properties: {
@@ -68,7 +68,7 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-service'
   properties: {
@@ -83,9 +83,9 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'firewall-graph-graph.windows.net'
+  name: 'firewall-graph-graph-windows-net'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -93,9 +93,9 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'firewall-monitoring-dc.applicationinsights.azure.com'
+  name: 'firewall-monitoring-dc-a-76204a04'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -103,9 +103,9 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'firewall-monitoring-dc.applicationinsights.microsoft.com'
+  name: 'firewall-monitoring-dc-a-72476b3f'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -113,9 +113,9 @@ resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'firewall-monitoring-dc.services.visualstudio.com'
+  name: 'firewall-monitoring-dc-s-fcdd1812'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'

@@ -45,26 +45,26 @@ resource "azurerm_machine_learning_workspace_network_outbound_rule_service_tag" 
   port_ranges  = "443, 8787, 18881"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-graph-graph_windows_net" {
-  name             = "firewall-graph-graph.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-graph-graph-windows-net" {
+  name             = "firewall-graph-graph-windows-net"
   workspace_id     = var.workspace_id
   destination_fqdn = "graph.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc_applicationinsights_azure_com" {
-  name             = "firewall-monitoring-dc.applicationinsights.azure.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc-a-76204a04" {
+  name             = "firewall-monitoring-dc-a-76204a04"
   workspace_id     = var.workspace_id
   destination_fqdn = "dc.applicationinsights.azure.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc_applicationinsights_microsoft_com" {
-  name             = "firewall-monitoring-dc.applicationinsights.microsoft.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc-a-72476b3f" {
+  name             = "firewall-monitoring-dc-a-72476b3f"
   workspace_id     = var.workspace_id
   destination_fqdn = "dc.applicationinsights.microsoft.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc_services_visualstudio_com" {
-  name             = "firewall-monitoring-dc.services.visualstudio.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "firewall-monitoring-dc-s-fcdd1812" {
+  name             = "firewall-monitoring-dc-s-fcdd1812"
   workspace_id     = var.workspace_id
   destination_fqdn = "dc.services.visualstudio.com"
 }

@@ -4,13 +4,13 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-logs-any.kusto.windows.net'
+  name: 'k8s-logs-any-kusto-windows-net'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -18,9 +18,9 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-logs-any.table.core.windows.net'
+  name: 'k8s-logs-any-table-core--2d594234'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -28,9 +28,9 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-logs-any.queue.core.windows.net'
+  name: 'k8s-logs-any-queue-core--89d43f32'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -38,9 +38,9 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-registry-any.azurecr.io'
+  name: 'k8s-registry-any-azurecr-io'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -48,9 +48,9 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-blob-any.blob.core.windows.net'
+  name: 'k8s-blob-any-blob-core-w-e62f53d4'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -58,9 +58,9 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-aml-api-any.workspace.eastus2.api.azureml.ms'
+  name: 'k8s-aml-api-any-workspac-925493b4'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -68,9 +68,9 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-aml-api-eastus2.experiments.azureml.net'
+  name: 'k8s-aml-api-eastus2-expe-ca4e141e'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -78,9 +78,9 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-aml-api-eastus2.api.azureml.ms'
+  name: 'k8s-aml-api-eastus2-api--48ee9771'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -88,9 +88,9 @@ resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-pypi-pypi.org'
+  name: 'k8s-pypi-pypi-org'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -98,9 +98,9 @@ resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-ubuntu-archive.ubuntu.com'
+  name: 'k8s-ubuntu-archive-ubuntu-com'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -108,9 +108,9 @@ resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-ubuntu-security.ubuntu.com'
+  name: 'k8s-ubuntu-security-ubuntu-com'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -118,9 +118,9 @@ resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule12 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule12 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'k8s-ubuntu-ppa.launchpad.net'
+  name: 'k8s-ubuntu-ppa-launchpad-net'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'

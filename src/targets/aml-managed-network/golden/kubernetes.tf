@@ -5,74 +5,74 @@ variable "workspace_id" {
   type = string
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any_kusto_windows_net" {
-  name             = "k8s-logs-any.kusto.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any-kusto-windows-net" {
+  name             = "k8s-logs-any-kusto-windows-net"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.kusto.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any_table_core_windows_net" {
-  name             = "k8s-logs-any.table.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any-table-core--2d594234" {
+  name             = "k8s-logs-any-table-core--2d594234"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.table.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any_queue_core_windows_net" {
-  name             = "k8s-logs-any.queue.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-logs-any-queue-core--89d43f32" {
+  name             = "k8s-logs-any-queue-core--89d43f32"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.queue.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-registry-any_azurecr_io" {
-  name             = "k8s-registry-any.azurecr.io"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-registry-any-azurecr-io" {
+  name             = "k8s-registry-any-azurecr-io"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.azurecr.io"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-blob-any_blob_core_windows_net" {
-  name             = "k8s-blob-any.blob.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-blob-any-blob-core-w-e62f53d4" {
+  name             = "k8s-blob-any-blob-core-w-e62f53d4"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.blob.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-any_workspace_eastus2_api_azureml_ms" {
-  name             = "k8s-aml-api-any.workspace.eastus2.api.azureml.ms"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-any-workspac-925493b4" {
+  name             = "k8s-aml-api-any-workspac-925493b4"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.workspace.eastus2.api.azureml.ms"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-eastus2_experiments_azureml_net" {
-  name             = "k8s-aml-api-eastus2.experiments.azureml.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-eastus2-expe-ca4e141e" {
+  name             = "k8s-aml-api-eastus2-expe-ca4e141e"
   workspace_id     = var.workspace_id
   destination_fqdn = "eastus2.experiments.azureml.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-eastus2_api_azureml_ms" {
-  name             = "k8s-aml-api-eastus2.api.azureml.ms"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-aml-api-eastus2-api--48ee9771" {
+  name             = "k8s-aml-api-eastus2-api--48ee9771"
   workspace_id     = var.workspace_id
   destination_fqdn = "eastus2.api.azureml.ms"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-pypi-pypi_org" {
-  name             = "k8s-pypi-pypi.org"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-pypi-pypi-org" {
+  name             = "k8s-pypi-pypi-org"
   workspace_id     = var.workspace_id
   destination_fqdn = "pypi.org"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-archive_ubuntu_com" {
-  name             = "k8s-ubuntu-archive.ubuntu.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-archive-ubuntu-com" {
+  name             = "k8s-ubuntu-archive-ubuntu-com"
   workspace_id     = var.workspace_id
   destination_fqdn = "archive.ubuntu.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-security_ubuntu_com" {
-  name             = "k8s-ubuntu-security.ubuntu.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-security-ubuntu-com" {
+  name             = "k8s-ubuntu-security-ubuntu-com"
   workspace_id     = var.workspace_id
   destination_fqdn = "security.ubuntu.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-ppa_launchpad_net" {
-  name             = "k8s-ubuntu-ppa.launchpad.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "k8s-ubuntu-ppa-launchpad-net" {
+  name             = "k8s-ubuntu-ppa-launchpad-net"
   workspace_id     = var.workspace_id
   destination_fqdn = "ppa.launchpad.net"
 }

@@ -4,11 +4,11 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'legacy-storage'
   properties: {
@@ -23,7 +23,7 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'legacy-container-registry'
   properties: {
@@ -38,7 +38,7 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'legacy-aml'
   properties: {
@@ -53,9 +53,9 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-any.batchai.core.windows.net'
+  name: 'legacy-firewall-hosts-an-73feb468'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -63,9 +63,9 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-ml.azure.com'
+  name: 'legacy-firewall-hosts-ml-3edca703'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -73,9 +73,9 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-any.azureml.ms'
+  name: 'legacy-firewall-hosts-an-45f2b284'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -83,9 +83,9 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-any.experiments.azureml.net'
+  name: 'legacy-firewall-hosts-an-bba3c43a'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -93,9 +93,9 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-any.modelmanagement.azureml.net'
+  name: 'legacy-firewall-hosts-an-7166ab40'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -103,9 +103,9 @@ resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-mlworkspace.azure.ai'
+  name: 'legacy-firewall-hosts-ml-069eabde'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -113,9 +113,9 @@ resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'legacy-firewall-hosts-any.aether.ms'
+  name: 'legacy-firewall-hosts-an-5a87d88d'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'

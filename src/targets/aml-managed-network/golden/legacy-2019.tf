@@ -29,44 +29,44 @@ resource "azurerm_machine_learning_workspace_network_outbound_rule_service_tag" 
   port_ranges  = "*"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-any_batchai_core_windows_net" {
-  name             = "legacy-firewall-hosts-any.batchai.core.windows.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-an-73feb468" {
+  name             = "legacy-firewall-hosts-an-73feb468"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.batchai.core.windows.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-ml_azure_com" {
-  name             = "legacy-firewall-hosts-ml.azure.com"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-ml-3edca703" {
+  name             = "legacy-firewall-hosts-ml-3edca703"
   workspace_id     = var.workspace_id
   destination_fqdn = "ml.azure.com"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-any_azureml_ms" {
-  name             = "legacy-firewall-hosts-any.azureml.ms"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-an-45f2b284" {
+  name             = "legacy-firewall-hosts-an-45f2b284"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.azureml.ms"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-any_experiments_azureml_net" {
-  name             = "legacy-firewall-hosts-any.experiments.azureml.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-an-bba3c43a" {
+  name             = "legacy-firewall-hosts-an-bba3c43a"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.experiments.azureml.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-any_modelmanagement_azureml_net" {
-  name             = "legacy-firewall-hosts-any.modelmanagement.azureml.net"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-an-7166ab40" {
+  name             = "legacy-firewall-hosts-an-7166ab40"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.modelmanagement.azureml.net"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-mlworkspace_azure_ai" {
-  name             = "legacy-firewall-hosts-mlworkspace.azure.ai"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-ml-069eabde" {
+  name             = "legacy-firewall-hosts-ml-069eabde"
   workspace_id     = var.workspace_id
   destination_fqdn = "mlworkspace.azure.ai"
 }
 
-resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-any_aether_ms" {
-  name             = "legacy-firewall-hosts-any.aether.ms"
+resource "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" "legacy-firewall-hosts-an-5a87d88d" {
+  name             = "legacy-firewall-hosts-an-5a87d88d"
   workspace_id     = var.workspace_id
   destination_fqdn = "*.aether.ms"
 }

@@ -4,11 +4,11 @@
 @description('Name of the existing Azure Machine Learning workspace (with a managed network)')
 param workspaceName string
 
-resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' existing = {
   name: workspaceName
 }
 
-resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'entra-id'
   properties: {
@@ -23,7 +23,7 @@ resource rule1 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-service-https'
   properties: {
@@ -38,7 +38,7 @@ resource rule2 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'aml-compute-management'
   properties: {
@@ -53,7 +53,7 @@ resource rule3 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'batch-management'
   properties: {
@@ -68,7 +68,7 @@ resource rule4 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'resource-manager'
   properties: {
@@ -83,7 +83,7 @@ resource rule5 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'storage-region'
   properties: {
@@ -98,7 +98,7 @@ resource rule6 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'front-door'
   properties: {
@@ -113,7 +113,7 @@ resource rule7 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
   name: 'monitor'
   properties: {
@@ -128,9 +128,9 @@ resource rule8 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'graph-graph.windows.net'
+  name: 'graph-graph-windows-net'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -138,9 +138,9 @@ resource rule9 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-
   }
 }
 
-resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'instances-any.instances.azureml.ms'
+  name: 'instances-any-instances--3ce047ec'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -148,9 +148,9 @@ resource rule10 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'batch-account-hosts-any.eastus2.batch.azure.com'
+  name: 'batch-account-hosts-any--9ecf49a8'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -158,9 +158,9 @@ resource rule11 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule12 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule12 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'batch-account-hosts-any.eastus2.service.batch.azure.com'
+  name: 'batch-account-hosts-any--7cb03271'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -168,9 +168,9 @@ resource rule12 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule13 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule13 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'microsoft-storage-hosts-any.blob.core.windows.net'
+  name: 'microsoft-storage-hosts--5c1373e5'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -178,9 +178,9 @@ resource rule13 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule14 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule14 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'microsoft-storage-hosts-any.queue.core.windows.net'
+  name: 'microsoft-storage-hosts--3b5e7d98'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
@@ -188,9 +188,9 @@ resource rule14 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024
   }
 }
 
-resource rule15 'Microsoft.MachineLearningServices/workspaces/outboundRules@2024-10-01' = {
+resource rule15 'Microsoft.MachineLearningServices/workspaces/outboundRules@2026-05-01' = {
   parent: workspace
-  name: 'microsoft-storage-hosts-any.table.core.windows.net'
+  name: 'microsoft-storage-hosts--352209c4'
   properties: {
     type: 'FQDN'
     category: 'UserDefined'
