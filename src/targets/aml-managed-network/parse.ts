@@ -35,6 +35,14 @@ interface Found {
   rules: Array<{ name: string; at: Located<JsonObject> }>;
 }
 
+/** A child resource's own name: `ws/rule`, or the last literal of `[format('{0}/{1}', parameters('ws'), 'rule')]`. */
+function childName(resource: Located<JsonObject>): string {
+  const raw = child(resource, 'name')?.value;
+  if (typeof raw !== 'string') return resource.path;
+  const formatted = /'((?:[^']|'')*)'\)\]$/.exec(raw);
+  return formatted ? formatted[1]!.replace(/''/g, "'") : raw.split('/').pop()!;
+}
+
 function ruleType(at: Located<JsonObject>): string {
   return (stringAt(propertiesOf(at), 'type') ?? '').toLowerCase().replace(/_/g, '');
 }
@@ -70,7 +78,7 @@ function findNetwork(root: Located): Found {
   }
   const resources = isObject(root.value) || Array.isArray(root.value) ? armResources(root) : [];
   for (const { type, resource } of resources) {
-    if (sameType(type, OUTBOUND_RULE_TYPE)) found.rules.push({ name: (stringAt(resource, 'name') ?? resource.path).split('/').pop()!, at: resource });
+    if (sameType(type, OUTBOUND_RULE_TYPE)) found.rules.push({ name: childName(resource), at: resource });
     if (sameType(type, WORKSPACE_TYPE)) {
       const network = child(propertiesOf(resource), 'managedNetwork');
       if (network) readNetwork(asObject(network));
@@ -157,7 +165,9 @@ function toLocated(content: string, file: string): Located {
 export function parseManagedNetwork(content: string, file: string, resolver: AddressResolver, options: TargetOptionValues = {}): RuleSet {
   const root = toLocated(content, file);
   const found = findNetwork(root);
-  if (found.rules.length === 0 && found.mode === undefined) throw invalid(root, 'no managed network found (expected workspaces/outboundRules resources, managed_network, or outbound rules)');
+  // An ARM template may hold no rule at all (nothing expressible): it then allows nothing.
+  const emptyTemplate = isObject(root.value) && Array.isArray(root.value['resources']) && typeof root.value['$schema'] === 'string' && /deploymentTemplate/i.test(root.value['$schema']);
+  if (found.rules.length === 0 && found.mode === undefined && !emptyTemplate) throw invalid(root, 'no managed network found (expected workspaces/outboundRules resources, managed_network, or outbound rules)');
   const computes = computeAddresses(readAmlOptions(options), resolver);
   const rules: Rule[] = [];
   // FQDN and service-tag rules are valid only in approved-only mode; a document without the mode has rules, so it is that mode.
