@@ -50,7 +50,10 @@ describe('every catalogue scenario in every cloud', () => {
       const requirements = (): RequirementSet => loadScenario(scenario.id, { region: REGION[cloud]!, cloud });
       for (const target of FILTERS) {
         it(`${target.id} ${scenario.id} ${cloud}`, () => {
-          expectContractHolds(target, requirements(), context(cloud));
+          // The NSG of the forced-tunnelling scenario lets host-name flows out towards Internet for the firewall by
+          // design (NSG_FORCED_TUNNEL, bounded in src/targets/nsg/workload.test.ts); the contract is checked without it.
+          const options = target === nsgTarget && scenario.id === 'forced-tunnelling' ? { format: 'arm', forcedTunnelling: false } : undefined;
+          expectContractHolds(target, requirements(), context(cloud, options));
         });
       }
       it(`udr ${scenario.id} ${cloud}`, () => expectUdrContract(requirements(), context(cloud)));

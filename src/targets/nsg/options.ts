@@ -21,7 +21,8 @@ export type DenyScope = (typeof DENY_SCOPES)[number];
 export interface NsgOptions {
   /** Undefined: chosen per direction, the exact one. */
   readonly denyScope: DenyScope | undefined;
-  readonly forcedTunnelling: boolean;
+  /** Undefined when not given: on for the `forced-tunnelling` scenario, off otherwise (translate.ts). */
+  readonly forcedTunnelling: boolean | undefined;
   readonly globalTags: boolean;
 }
 
@@ -32,7 +33,7 @@ export function readNsgOptions(options: TargetOptionValues): NsgOptions {
   }
   return {
     denyScope: scope as DenyScope | undefined,
-    forcedTunnelling: booleanOption(options, 'forcedTunnelling', NSG_TARGET_ID),
+    forcedTunnelling: options['forcedTunnelling'] === undefined ? undefined : booleanOption(options, 'forcedTunnelling', NSG_TARGET_ID),
     globalTags: booleanOption(options, 'globalTags', NSG_TARGET_ID),
   };
 }

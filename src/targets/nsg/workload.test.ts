@@ -4,7 +4,8 @@
  * entries land in another branch); the NSG is judged by parsing it back and evaluating packets, as `tagwall eval`.
  */
 import { describe, expect, it } from 'vitest';
-import { expandedResolver, requirementsRuleSet } from '../../analysis/resolve.js';
+import { expandedResolver, requirementPackets, requirementsRuleSet } from '../../analysis/resolve.js';
+import { PacketSet } from '../../model/packet-set.js';
 import { evaluate } from '../../analysis/questions.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { loadScenario } from '../../catalogue/index.js';
@@ -111,5 +112,19 @@ describe('forced tunnelling', () => {
     expect(tunnel.length).toBeGreaterThan(0);
     expect(tunnel.every((diagnostic) => diagnostic.severity === 'warning')).toBe(true);
     expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FQDN_INEXPRESSIBLE');
+  });
+
+  it('is on for the forced-tunnelling scenario unless the option says otherwise, and widens only towards Internet on the flows\' ports', () => {
+    const scenario = { ...requirements, origin: 'scenario:forced-tunnelling' };
+    const { translation, ruleSet } = nsgRules(scenario);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).toContain('NSG_FORCED_TUNNEL');
+    expect(nsgRules(scenario, { forcedTunnelling: false }).translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FORCED_TUNNEL');
+    const required = allowedPackets(requirementsRuleSet(scenario, resolver));
+    const bound = scenario.requirements
+      .filter((requirement) => requirement.direction === 'out' && requirement.destinations.some((endpoint) => endpoint.kind === 'host'))
+      .reduce((set, requirement) => set.union(requirementPackets({ ...requirement, destinations: [{ kind: 'service-tag', name: 'Internet' }] }, resolver)), PacketSet.EMPTY);
+    const extra = allowedPackets(ruleSet).difference(required);
+    expect(extra.isEmpty()).toBe(false);
+    expect(extra.difference(bound).toString()).toBe('(no packets)');
   });
 });
