@@ -20,6 +20,7 @@ export type ErrorCode =
   /** Input over a size or nesting cap (src/internal/input-limits.ts). */
   | 'TW_INPUT_LIMIT'
   | 'TW_SNAPSHOT_SHAPE'
+  | 'TW_INVALID_TAG_NAME'
   | 'TW_UNKNOWN_TAG'
   | 'TW_UNKNOWN_CLOUD'
   | 'TW_UNKNOWN_REGION'

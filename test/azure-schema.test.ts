@@ -138,7 +138,12 @@ describe("tagwall's own checks catch what the schema lets through (targets.md §
   });
 
   it('firewall policy: names, port syntax, no tag next to an address, only tags the firewall takes, URLs apart from FQDNs', () => {
-    const [group] = generated('azure-firewall', 'compute-no-public-ip');
+    const resources = generated('azure-firewall', 'compute-no-public-ip');
+    const group = resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies/ruleCollectionGroups');
+    // UDP 5831 to <region>.tundra.azureml.ms is a network rule with a destination FQDN: the policy declares the DNS proxy.
+    const policy = resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies');
+    expect(policy?.properties['dnsSettings']).toEqual({ enableProxy: true });
+    expectCaught(policy!, (copy) => (copy.properties['threatIntelMode'] = 'Deny'), /declares only sku, dnsSettings and transportSecurity/);
     type Rule = Record<string, unknown>;
     const collections = (copy: Resource) => copy.properties['ruleCollections'] as Array<{ name: string; rules: Rule[] }>;
     const network = (copy: Resource) => collections(copy)[0]!.rules[0]!;
@@ -168,4 +173,50 @@ describe("tagwall's own checks catch what the schema lets through (targets.md §
     expectCaught(table!, (copy) => (copy.properties['routes'] = Array.from({ length: 401 }, (_, index) => route(`r${index}`, `10.${index >> 8}.${index & 255}.0/24`))), /401 routes exceed 400/);
     expectCaught(table!, (copy) => (copy.properties['routes'] = [route('a', '10.0.0.0/8'), route('b', '10.0.0.0/8')]), /routed twice/);
   });
+});
+
+/**
+ * The managed network's outbound rules validate against Microsoft.MachineLearningServices.json 2026-05-01 (same
+ * repository and licence). One mechanical change: the generated base of the OutboundRule union lists only the
+ * shared properties (type, category, status) with `additionalProperties: false`, which no variant can pass since
+ * each adds `destination` (Microsoft's own examples fail it too); that one keyword is dropped, and every variant
+ * still checks its own properties.
+ */
+describe('aml-managed-network ARM resources validate against Microsoft.MachineLearningServices.json (2026-05-01)', () => {
+  const schema = loadDraft04('2026-05-01/Microsoft.MachineLearningServices.json') as { $id: string; definitions: { OutboundRule: { allOf: Array<Record<string, unknown>> } } };
+  delete schema.definitions.OutboundRule.allOf[0]!['additionalProperties'];
+  const mls = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+  mls.addSchema(loadDraft04('common/definitions.json'));
+  mls.addSchema(schema);
+  const validate = mls.getSchema(`${schema.$id.replace(/#$/, '')}#/resourceDefinitions/workspaces_outboundRules`)!;
+  const target = allTargets().find((candidate) => candidate.id === 'aml-managed-network')!;
+
+  it('catches what it should: a dotted rule name, an unknown type', () => {
+    const rule = { type: 'Microsoft.MachineLearningServices/workspaces/outboundRules', apiVersion: '2026-05-01', name: 'pypi', properties: { type: 'FQDN', category: 'UserDefined', destination: 'pypi.org' } };
+    expect(validate(rule)).toBe(true);
+    expect(validate({ ...rule, name: 'pypi.org' })).toBe(false);
+    expect(validate({ ...rule, properties: { ...rule.properties, type: 'Fqdn' } })).toBe(false);
+  });
+
+  for (const options of [{ format: 'arm' }, { format: 'arm', fqdnRules: 'widen', privateEndpoints: 'blob=/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/s#blob' }] as TargetOptionValues[]) {
+    it(`every scenario in every cloud, ${JSON.stringify(options)}`, () => {
+      let checked = 0;
+      for (const scenario of SCENARIOS) {
+        for (const cloud of scenario.clouds) {
+          const snapshot = defaultSnapshot(cloud);
+          const requirements = loadScenario(scenario.id, { region: REGION[cloud]!, cloud, options: { privateEndpoint: true, customImages: true } });
+          const [artifact] = target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options }).artifacts;
+          const template = JSON.parse(artifact!.content) as { resources: Array<{ name: string }> };
+          for (const resource of template.resources) {
+            // The child name is `[format('{0}/{1}', parameters('workspaceName'), 'rule')]`; the schema checks the rule's own segment.
+            const own = /'([^']*)'\)\]$/.exec(resource.name)?.[1] ?? resource.name;
+            const ok = validate({ ...resource, name: own });
+            expect(ok, `${scenario.id} ${cloud} ${own}: ${JSON.stringify(validate.errors?.[0])}`).toBe(true);
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(SCENARIOS.length);
+    });
+  }
 });

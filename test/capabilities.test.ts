@@ -19,7 +19,11 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 
 /** The options under which a target shows everything its capabilities claim (Premium for URL paths, IPv6 on). */
-const FULL_OPTIONS: Readonly<Record<string, TargetOptionValues>> = { 'azure-firewall': { sku: 'premium', ipv6: true } };
+const FULL_OPTIONS: Readonly<Record<string, TargetOptionValues>> = {
+  'azure-firewall': { sku: 'premium', ipv6: true },
+  // The probes' workload subnet stands for the managed computes; FQDN rules for 443-only host names (they also allow 80).
+  'aml-managed-network': { computes: '10.1.0.0/24', fqdnRules: 'widen' },
+};
 
 const addresses = (text: string): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(text) });
 const WORKLOAD = { ipv4: addresses('10.1.0.0/24'), ipv6: addresses('fd00:1::/64') };

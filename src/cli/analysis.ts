@@ -12,7 +12,7 @@ import { formatPacket, parsePacket } from '../model/packet.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { getTarget } from '../targets/registry.js';
-import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
+import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
@@ -357,6 +357,8 @@ export interface CheckComparison {
   readonly requirements: RequirementSet;
   readonly needed: RuleSet;
   readonly configured: RuleSet;
+  /** What the platform would not take in the config (Target.findings). */
+  readonly findings: readonly Diagnostic[];
   /** Set when the target's configs are not filters (a route table): what the comparison stands for instead. */
   readonly yardstick: string | undefined;
   readonly missing: ReturnType<typeof difference>;
@@ -373,15 +375,17 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const loaded = finish([required, config], options, snapshot);
   const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
   const needed = target.yardstick ? { ...target.yardstick.ruleSet(requirements, loaded.resolver), name: asRequired.name } : asRequired;
-  return { loaded, requirements, needed, configured, yardstick: target.yardstick?.describe, missing: difference(needed, configured), extra: difference(configured, needed) };
+  // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
+  const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
+  return { loaded, requirements, needed, configured, findings, yardstick: target.yardstick?.describe, missing: difference(needed, configured), extra: difference(configured, needed) };
 }
 
 export function runCheck(options: AnalysisOptions, io: CliIo): number {
-  const { loaded, requirements, needed, configured, yardstick, missing, extra: extraTraffic } = checkComparison(options);
+  const { loaded, requirements, needed, configured, findings, yardstick, missing, extra: extraTraffic } = checkComparison(options);
   const snapshot = loaded.snapshot;
   const target = getTarget(options.target!);
   printNotes(io, loaded.ruleSets);
-  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty();
+  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0;
   const format = reportFormat(options);
   if (format) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
@@ -401,15 +405,16 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
       lines: () => {
         const limit = limitOf(options);
         return [
-          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
+          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}${findings.length > 0 && missing.packets.isEmpty() && extraTraffic.packets.isEmpty() ? ' (findings below)' : ''}`,
           modeLine(loaded),
           ...(yardstick ? [`compared with: ${yardstick}`] : []),
           ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
           ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
+          ...findings.map((finding) => `${finding.severity}: ${finding.code}: ${finding.message}`),
         ];
       },
     });

@@ -67,7 +67,9 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
 
 /** The options a target's `translate` reads: the flags, `--option key=value`, and `--format`. */
 function targetOptionsFrom(options: RenderOptions): TargetOptionValues {
-  const values = targetOptionValues(options, 'render');
+  // `--set forcedTunnelling=…` describes the deployment for the scenario and for the NSG target alike.
+  const tunnel = [...(options.set ?? [])].reverse().find((item) => /^\s*forcedTunnelling\s*=/i.test(item));
+  const values = { ...(tunnel ? { forcedTunnelling: tunnel.slice(tunnel.indexOf('=') + 1).trim() } : {}), ...targetOptionValues(options, 'render') };
   return options.format === undefined ? values : { ...values, format: options.format };
 }
 

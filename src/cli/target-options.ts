@@ -27,6 +27,8 @@ const TARGET_FLAGS: readonly TargetFlag[] = [
   { flag: '--ip-groups', key: 'ipGroups', help: 'azure-firewall: put long address lists into IP Groups', uses: ['render'] },
   { flag: '--ipv6', key: 'ipv6', help: 'azure-firewall: keep IPv6 prefixes (policy only)', uses: ['render'] },
   { flag: '--resolve <file>', key: 'resolve', help: 'nsg: host names you resolved yourself, one name=address[,address] a line', uses: ['render'] },
+  { flag: '--deny-scope <scope>', key: 'denyScope', help: 'nsg: the final deny rule, deny-all or deny-internet (default: the one exact for the requirements)', choices: ['deny-all', 'deny-internet'], uses: ['render'] },
+  { flag: '--global-tags', key: 'globalTags', help: 'nsg/udr/azure-firewall: name an accepted global tag where a regional one is not accepted (wider: a warning)', uses: ['render'] },
   { flag: '--expand', key: 'expand', help: 'udr: expanded prefixes instead of service-tag routes', uses: ['render'] },
   { flag: '--chain-hook <hook>', key: 'chainHook', help: 'iptables/nftables: host (default), input, output or forward', choices: ['host', 'input', 'output', 'forward'], uses: ['render', 'parse'] },
   { flag: '--interface <name>', key: 'interface', help: 'iptables/nftables: the workload-side interface (needed by --chain-hook forward)', uses: ['render', 'parse'] },

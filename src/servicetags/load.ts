@@ -78,6 +78,22 @@ export function parseJsonText(text: string, source: string): unknown {
   }
 }
 
+/**
+ * Microsoft's tag names are letters, digits, `.`, `-` and `_` (every name in the Public, AzureGovernment and China
+ * files; the NSG and firewall fields take a tag as that bare word). A name outside that grammar, or one Azure
+ * reads as something else — an address (`10.0.0.1`), `Any` (NSG: any address), a virtual tag (`Internet`) — would
+ * turn a rule that names it into a rule about something else (`*` allows every address), so it is refused.
+ */
+const TAG_NAME = /^[A-Za-z0-9._-]+$/;
+const RESERVED_TAG_NAMES = ['any', 'internet', 'virtualnetwork', 'azureloadbalancer'];
+
+export function checkTagName(name: string, location: { readonly file: string; readonly jsonPath: string }): void {
+  const fail = (why: string): TagwallError => new TagwallError('TW_INVALID_TAG_NAME', `tag name ${JSON.stringify(name)} ${why}`, { location });
+  if (!TAG_NAME.test(name)) throw fail('is not a service-tag name (letters, digits, ".", "-", "_" only)');
+  if (/^[0-9.]+$/.test(name)) throw fail('reads as an address, not a tag');
+  if (RESERVED_TAG_NAMES.includes(name.toLowerCase())) throw fail('is a word NSG rules read as something else (any address, or a virtual tag)');
+}
+
 /** Parses and validates service-tag JSON. `source` names it in errors (a path or a label). */
 export function parseServiceTagsJson(data: Uint8Array | string, source: string): TagTable {
   const root = parseJsonText(decodeText(data, source), source);
@@ -164,6 +180,7 @@ class ShapeChecker {
     const tag = this.object(value, path);
     const name = this.string(this.field(tag, 'name', path), `${path}.name`);
     if (name.trim() === '') throw this.fail(`${path}.name`, 'a tag name must not be empty');
+    checkTagName(name, { file: this.source, jsonPath: `${path}.name` });
     const id = this.string(this.field(tag, 'id', path), `${path}.id`);
     const propsPath = `${path}.properties`;
     const props = this.object(this.field(tag, 'properties', path), propsPath);

@@ -9,7 +9,7 @@ import type { AddressSet } from '../model/address-set.js';
 import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
-import { parseServiceTagsJson, readBytes } from './load.js';
+import { checkTagName, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings } from './prefix-codec.js';
@@ -153,7 +153,10 @@ export function loadSnapshotFile(path: string): Snapshot {
 
 /** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
 export function parseSnapshot(data: Uint8Array | string, source = '<input>'): Snapshot {
-  const table = typeof data !== 'string' && isEmbeddedFormat(data) ? decodeEmbedded(data, source) : parseServiceTagsJson(data, source);
+  const embedded = typeof data !== 'string' && isEmbeddedFormat(data);
+  const table = embedded ? decodeEmbedded(data, source) : parseServiceTagsJson(data, source);
+  // The JSON loader checks names as it reads; a user's embedded-form file keeps Microsoft's order, so its paths hold.
+  if (embedded) table.names.forEach((name, index) => checkTagName(name, { file: source, jsonPath: `$.values[${index}].name` }));
   return new Snapshot(table, source);
 }
 

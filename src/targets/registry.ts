@@ -7,6 +7,7 @@ import { TagwallError } from '../errors.js';
 import { nearest } from '../servicetags/suggest.js';
 import type { Target } from './target.js';
 // <target imports>
+import { amlManagedNetworkTarget } from './aml-managed-network/index.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from './azure-firewall/index.js';
 import { iptablesTarget } from './iptables/index.js';
 import { nftablesTarget } from './nftables/index.js';
@@ -16,6 +17,7 @@ import { udrTarget } from './udr/index.js';
 
 const TARGETS: readonly Target[] = [
   // <target registrations>
+  amlManagedNetworkTarget,
   azureFirewallTarget,
   azureFirewallClassicTarget,
   iptablesTarget,

@@ -110,6 +110,11 @@ export interface Target {
    * own packets: a route table routes (by source) rather than filters. `check` compares with this instead.
    */
   readonly yardstick?: { readonly describe: string; ruleSet(requirements: RequirementSet, resolver: AddressResolver): RuleSet };
+  /**
+   * What a deployed config says that the platform would not take, beyond what it allows (Azure: a service tag
+   * where its networkFeatures do not list the resource). `tagwall check` reports these as findings.
+   */
+  findings?(input: ConfigInput, snapshot: Snapshot): readonly Diagnostic[];
   /** Does this text look like this target's config? Used when an operand names no kind. */
   detect(content: string): boolean;
 }

@@ -10,14 +10,14 @@ import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import { getTarget } from '../registry.js';
 
 const DOC = readFileSync(new URL('../../../docs/targets/azure.md', import.meta.url), 'utf8');
-const FOLDERS = ['azure-common', 'azure-firewall', 'nsg', 'udr'];
+const FOLDERS = ['azure-common', 'azure-firewall', 'nsg', 'udr', 'aml-managed-network'];
 
 function sourceCodes(): Set<string> {
   const codes = new Set<string>();
   for (const folder of FOLDERS) {
     const dir = new URL(`../${folder}/`, import.meta.url);
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.includes('.test'))) {
-      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/code: '((?:AZFW|NSG|UDR)_[A-Z0-9_]+)'/g)) codes.add(match[1]!);
+      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/'((?:AZFW|NSG|UDR|AML)_[A-Z0-9_]+)'/g)) codes.add(match[1]!);
     }
   }
   return codes;
@@ -26,7 +26,7 @@ function sourceCodes(): Set<string> {
 describe('docs/targets/azure.md', () => {
   it('lists every diagnostic code the Azure targets emit, and no other', () => {
     const table = DOC.slice(DOC.indexOf('## Diagnostics'), DOC.indexOf('\n## ', DOC.indexOf('## Diagnostics') + 1));
-    const documented = new Set([...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1]!));
+    const documented = new Set([...table.matchAll(/^\| (`[A-Z0-9_]+`(?:(?:, | \/ )`[A-Z0-9_]+`)*) \|/gm)].flatMap((match) => [...match[1]!.matchAll(/`([A-Z0-9_]+)`/g)].map((code) => code[1]!)));
     const emitted = sourceCodes();
     expect(emitted.size).toBeGreaterThan(20);
     expect([...emitted].filter((code) => !documented.has(code)), 'emitted but not documented').toEqual([]);

@@ -37,6 +37,8 @@ export interface Resource {
   readonly parent?: { readonly type: string; readonly nameParam: string };
   readonly location?: ParamRef;
   readonly properties: { readonly [key: string]: Value };
+  /** A user-assigned managed identity, by the parameter holding its resource id (a firewall policy's, for TLS inspection). */
+  readonly identity?: { readonly userAssignedParam: string };
   /** Symbols of resources that must be deployed first (firewall policy groups deploy one at a time, §1.8). */
   readonly dependsOn?: readonly string[];
 }
@@ -95,6 +97,7 @@ export function armResource(resource: Resource, all: readonly Resource[] = []): 
     name: armName(resource),
     ...(resource.location ? { location: toArm(resource.location) } : {}),
     ...(dependsOn.length ? { dependsOn } : {}),
+    ...(resource.identity ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [`[parameters(${armQuote(resource.identity.userAssignedParam)})]`]: {} } } } : {}),
     properties: toArm(resource.properties),
   };
 }
@@ -181,6 +184,11 @@ export function renderBicep(template: Template): string {
     }
   }
   for (const parent of parents.values()) {
+    const declared = template.resources.find((resource) => resource.type === parent.type && typeof resource.name !== 'string' && resource.name.$param === parent.nameParam);
+    if (declared) {
+      parent.symbol = declared.symbol;
+      continue;
+    }
     lines.push(`resource ${parent.symbol} '${parent.type}@${parent.apiVersion}' existing = {`, `  name: ${parent.nameParam}`, '}', '');
   }
   for (const resource of template.resources) {
@@ -190,8 +198,10 @@ export function renderBicep(template: Template): string {
     if (resource.location) body.push(`  location: ${resource.location.$param}`);
     // Bicep infers a dependency from `symbol.id`; listing it again is what its no-unnecessary-dependson lint flags.
     const referenced = referencedSymbols(resource.properties, template.resources);
-    const dependsOn = (resource.dependsOn ?? []).filter((symbol) => !referenced.has(symbol));
+    const parentSymbol = resource.parent ? parents.get(resource.parent.nameParam)!.symbol : undefined;
+    const dependsOn = (resource.dependsOn ?? []).filter((symbol) => !referenced.has(symbol) && symbol !== parentSymbol);
     if (dependsOn.length) body.push(`  dependsOn: [\n${dependsOn.map((symbol) => `    ${symbol}`).join('\n')}\n  ]`);
+    if (resource.identity) body.push(`  identity: {\n    type: 'UserAssigned'\n    userAssignedIdentities: {\n      '\${${resource.identity.userAssignedParam}}': {}\n    }\n  }`);
     body.push(`  properties: ${bicepValue(resource.properties, '  ', template.resources)}`);
     lines.push(`resource ${resource.symbol} '${resource.type}@${resource.apiVersion}' = {`, ...body, '}', '');
   }

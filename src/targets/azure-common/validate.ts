@@ -208,6 +208,10 @@ export function checkArmResource(resource: unknown, path = '$'): string[] {
     case 'Microsoft.Network/firewallPolicies/ruleCollectionGroups':
       checker.ruleCollectionGroup(properties, at);
       break;
+    case 'Microsoft.Network/firewallPolicies':
+      // Declared only for the settings its rules need (azure-firewall/render.ts): nothing else may be in it.
+      for (const key of Object.keys(properties)) if (!['sku', 'dnsSettings', 'transportSecurity'].includes(key)) checker.problem(`${at}.${key}`, `tagwall declares only sku, dnsSettings and transportSecurity of a policy`);
+      break;
     case 'Microsoft.Network/azureFirewalls':
       checker.classicFirewall(properties, at);
       break;

@@ -157,3 +157,57 @@ describe('golden files', () => {
     }
   }
 });
+
+describe('policy settings the rules need (issue 16)', () => {
+  const fw = (scenario: string, options: Record<string, string | boolean> = {}) =>
+    azureFirewallTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: { format: 'arm', ...options } });
+  type Template = { parameters: Record<string, { defaultValue?: string }>; resources: Array<{ type: string; identity?: unknown; properties: Record<string, unknown> }> };
+  const template = (translation: ReturnType<typeof fw>): Template => JSON.parse(translation.artifacts[0]!.content) as Template;
+
+  it('names the rule collection group after the scenario, with a priority derived from the name; both are options', () => {
+    const a = template(fw('compute-no-public-ip'));
+    const b = template(fw('serverless'));
+    expect(a.parameters['ruleCollectionGroupName']!.defaultValue).toBe('tw-compute-no-public-ip');
+    expect(b.parameters['ruleCollectionGroupName']!.defaultValue).toBe('tw-serverless');
+    const priority = (t: Template) => t.resources.find((resource) => resource.type.endsWith('ruleCollectionGroups'))!.properties['priority'];
+    expect(priority(a)).not.toBe(priority(b));
+    const chosen = template(fw('serverless', { ruleCollectionGroup: 'aml-egress', priority: '2500' }));
+    expect(chosen.parameters['ruleCollectionGroupName']!.defaultValue).toBe('aml-egress');
+    expect(priority(chosen)).toBe(2500);
+    expect(() => fw('serverless', { ruleCollectionGroup: 'bad name' })).toThrow(/ruleCollectionGroup must be/);
+  });
+
+  it('UDP to a host name is a network rule with a destination FQDN, and the policy declares the DNS proxy (or warns when DNS is external)', () => {
+    const translation = fw('compute-no-public-ip');
+    const text = translation.artifacts[0]!.content;
+    expect(text).toContain('"eastus2.tundra.azureml.ms"');
+    expect(template(translation).resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies')!.properties['dnsSettings']).toEqual({ enableProxy: true });
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).toContain('AZFW_DNS_PROXY');
+    const allowed = allowedPackets(azureFirewallTarget.parseArtifacts(translation.artifacts, { resolver, options: {} }));
+    expect(allowed.has(parsePacket('out udp 10.0.0.4 -> 20.1.2.3:5831 host=eastus2.tundra.azureml.ms'))).toBe(true);
+    expect(allowed.has(parsePacket('out udp 10.0.0.4 -> 20.1.2.3:5831 host=westus.tundra.azureml.ms'))).toBe(false);
+    const external = fw('compute-no-public-ip', { dnsProxy: 'external' });
+    expect(template(external).resources.map((resource) => resource.type)).not.toContain('Microsoft.Network/firewallPolicies');
+    expect(external.diagnostics.find((diagnostic) => diagnostic.code === 'AZFW_DNS_PROXY_EXTERNAL')?.severity).toBe('warning');
+  });
+
+  it('Premium target URLs come with the TLS-inspection prerequisites as parameters; Standard refuses them clearly', () => {
+    const requirements = { requirements: [{ id: 'wheel', direction: 'out' as const, protocols: ProtocolSet.of(6), ports: PortSet.of(443), sources: [{ kind: 'addresses' as const, addresses: AddressSet.parse('10.0.0.0/24') }], destinations: [{ kind: 'url' as const, pattern: parseHostPattern('files.example.com'), path: '/simple/' }], purpose: 'p', conditions: [], provenance: [] }] };
+    const premium = azureFirewallTarget.translate(requirements, { snapshot, resolver, options: { sku: 'premium' } });
+    const t = template(premium);
+    expect(Object.keys(t.parameters)).toEqual(expect.arrayContaining(['tlsCertificateAuthoritySecretId', 'tlsCertificateAuthorityName', 'firewallPolicyIdentityId']));
+    const policy = t.resources.find((resource) => resource.type === 'Microsoft.Network/firewallPolicies')!;
+    expect(policy.properties['sku']).toEqual({ tier: 'Premium' });
+    expect(policy.properties['transportSecurity']).toEqual({ certificateAuthority: { keyVaultSecretId: "[parameters('tlsCertificateAuthoritySecretId')]", name: "[parameters('tlsCertificateAuthorityName')]" } });
+    expect(policy.identity).toEqual({ type: 'UserAssigned', userAssignedIdentities: { "[parameters('firewallPolicyIdentityId')]": {} } });
+    expect(premium.diagnostics.map((diagnostic) => diagnostic.code)).toContain('AZFW_TLS_INSPECTION');
+    const bicep = azureFirewallTarget.translate(requirements, { snapshot, resolver, options: { sku: 'premium', format: 'bicep' } }).artifacts[0]!.content;
+    expect(bicep).toContain("'${firewallPolicyIdentityId}': {}");
+    const tf = azureFirewallTarget.translate(requirements, { snapshot, resolver, options: { sku: 'premium', format: 'terraform' } }).artifacts[0]!.content;
+    expect(tf).toMatch(/tls_certificate \{\s+key_vault_secret_id = var\.tls_certificate_authority_secret_id/);
+    const standard = azureFirewallTarget.translate(requirements, { snapshot, resolver, options: {} });
+    const refusal = standard.diagnostics.find((diagnostic) => diagnostic.code === 'AZFW_URL_NEEDS_PREMIUM')!;
+    expect(refusal.lost).toBeDefined();
+    expect(refusal.message).toMatch(/Key Vault CA, an identity and the CA trusted on compute/);
+  });
+});

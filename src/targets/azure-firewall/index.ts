@@ -1,4 +1,5 @@
 /** The `azure-firewall` (policy rule collection group) and `azure-firewall-classic` targets (targets.md §1). */
+import { tagPlacementFindings } from '../azure-common/tag-findings.js';
 import type { Target } from '../target.js';
 import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
 import { FIREWALL_CLASSIC_CAPABILITIES, FIREWALL_POLICY_CAPABILITIES } from './capabilities.js';
@@ -13,6 +14,7 @@ export const azureFirewallTarget: Target = {
   capabilities: FIREWALL_POLICY_CAPABILITIES,
   translate: (requirements, context) => translateFirewall('policy', requirements, context),
   ...armParsers(POLICY_TARGET_ID, parseFirewallJson),
+  findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'FW', POLICY_TARGET_ID),
   detect: (content) => looksLikeFirewall(content) && /ruleCollections"/i.test(content) && !/"(networkRuleCollections|applicationRuleCollections)"/i.test(content),
 };
 
@@ -24,5 +26,6 @@ export const azureFirewallClassicTarget: Target = {
   capabilities: FIREWALL_CLASSIC_CAPABILITIES,
   translate: (requirements, context) => translateFirewall('classic', requirements, context),
   ...armParsers(CLASSIC_TARGET_ID, parseFirewallJson),
+  findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'FW', CLASSIC_TARGET_ID),
   detect: (content) => /"(networkRuleCollections|applicationRuleCollections)"\s*:/i.test(content),
 };

@@ -35,7 +35,7 @@ function networkRuleValue(rule: NetworkRule, flavor: Flavor): Value {
     sourceIpGroups: ipGroupRefs(rule.sourceIpGroups),
     destinationAddresses: [...rule.destinationAddresses],
     destinationIpGroups: ipGroupRefs(rule.destinationIpGroups),
-    destinationFqdns: [],
+    destinationFqdns: [...rule.destinationFqdns],
     destinationPorts: [...rule.destinationPorts],
   };
   return flavor === 'policy' ? { ruleType: 'NetworkRule', ...common } : common;
@@ -68,9 +68,41 @@ function ipGroupResources(model: FirewallModel): Resource[] {
   }));
 }
 
+export const POLICY_TYPE = 'Microsoft.Network/firewallPolicies';
+
+/** The parameters of TLS inspection's prerequisites (targets.md §1.1; FirewallPolicyTransportSecurity in the NRP schema). */
+const TLS_PARAMETERS = [
+  { name: 'tlsCertificateAuthoritySecretId', description: 'Key Vault secret id of the intermediate CA (base-64 pfx) the firewall signs inspected TLS with; the compute must trust this CA' },
+  { name: 'tlsCertificateAuthorityName', description: 'Name of the CA certificate in the policy' },
+  { name: 'firewallPolicyIdentityId', description: 'Resource id of the user-assigned identity that can read the CA secret in Key Vault' },
+];
+
+/**
+ * The firewall policy itself, when the rules need its settings: the DNS proxy (network-rule FQDNs) and Premium's
+ * TLS inspection (target URLs). A PUT replaces the policy's settings, so merge these into its full definition.
+ */
+function policyResource(model: FirewallModel): Resource | undefined {
+  const settings = model.policySettings;
+  if (!settings) return undefined;
+  return {
+    type: POLICY_TYPE,
+    apiVersion: ARM_API_VERSION,
+    symbol: 'firewallPolicy',
+    name: { $param: 'firewallPolicyName' },
+    location: { $param: 'location' },
+    ...(settings.tlsInspection ? { identity: { userAssignedParam: 'firewallPolicyIdentityId' } } : {}),
+    properties: {
+      sku: { tier: settings.tier },
+      ...(settings.dnsProxy ? { dnsSettings: { enableProxy: true } } : {}),
+      ...(settings.tlsInspection ? { transportSecurity: { certificateAuthority: { keyVaultSecretId: { $param: 'tlsCertificateAuthoritySecretId' }, name: { $param: 'tlsCertificateAuthorityName' } } } } : {}),
+    },
+  };
+}
+
 export function firewallTemplate(model: FirewallModel): Template {
   const ipGroups = ipGroupResources(model);
-  const location = ipGroups.length > 0 || model.flavor === 'classic' ? [{ name: 'location', description: 'Azure region of the resources', locationDefault: true }] : [];
+  const policy = policyResource(model);
+  const location = ipGroups.length > 0 || model.flavor === 'classic' || policy ? [{ name: 'location', description: 'Azure region of the resources', locationDefault: true }] : [];
   if (model.flavor === 'classic') {
     return {
       summary: summary(model),
@@ -85,6 +117,8 @@ export function firewallTemplate(model: FirewallModel): Template {
           name: { $param: 'firewallName' },
           location: { $param: 'location' },
           properties: {
+            // ⚠ The classic firewall's DNS proxy is an additional property (azure-powershell#11808, DNS proxy support).
+            ...(model.classicDnsProxy ? { additionalProperties: { 'Network.DNS.EnableProxy': 'true' } } : {}),
             networkRuleCollections: collectionValues(model.network, 'classic', networkRuleValue),
             applicationRuleCollections: collectionValues(model.application, 'classic', applicationRuleValue),
           },
@@ -98,12 +132,14 @@ export function firewallTemplate(model: FirewallModel): Template {
     summary: summary(model),
     snapshot: model.snapshot,
     parameters: [
-      { name: 'firewallPolicyName', description: 'Name of the existing firewall policy' },
-      { name: 'ruleCollectionGroupName', description: 'Name of the rule collection group', defaultValue: 'tagwall' },
+      { name: 'firewallPolicyName', description: policy ? 'Name of the firewall policy (declared here with the settings its rules need; merge them into its definition)' : 'Name of the existing firewall policy' },
+      { name: 'ruleCollectionGroupName', description: 'Name of the rule collection group', defaultValue: model.groupName },
       ...location,
+      ...(model.policySettings?.tlsInspection ? TLS_PARAMETERS : []),
     ],
     resources: [
       ...ipGroups,
+      ...(policy ? [policy] : []),
       {
         type: RCG_TYPE,
         apiVersion: ARM_API_VERSION,
@@ -111,7 +147,7 @@ export function firewallTemplate(model: FirewallModel): Template {
         name: { $param: 'ruleCollectionGroupName' },
         parent: { type: 'Microsoft.Network/firewallPolicies', nameParam: 'firewallPolicyName' },
         properties: { priority: model.groupPriority, ruleCollections },
-        ...(ipGroups.length ? { dependsOn: ipGroups.map((group) => group.symbol) } : {}),
+        ...(ipGroups.length || policy ? { dependsOn: [...ipGroups.map((group) => group.symbol), ...(policy ? [policy.symbol] : [])] } : {}),
       },
     ],
   };
@@ -142,6 +178,7 @@ function networkRuleItems(rule: NetworkRule, labels: LabelScope): HclItem[] {
     ...optional('source_ip_groups', ipGroupIds(rule.sourceIpGroups, labels)),
     ...optional('destination_addresses', rule.destinationAddresses),
     ...optional('destination_ip_groups', ipGroupIds(rule.destinationIpGroups, labels)),
+    ...optional('destination_fqdns', rule.destinationFqdns),
     attr('destination_ports', [...rule.destinationPorts]),
   ];
 }
@@ -168,17 +205,42 @@ function applicationRuleItems(rule: ApplicationRule, flavor: Flavor, labels: Lab
   ];
 }
 
+/** azurerm_firewall_policy with the settings the rules need (dns.proxy_enabled, identity, tls_certificate). */
+function policyBlock(model: FirewallModel): HclBlock[] {
+  const settings = model.policySettings;
+  if (!settings) return [];
+  return [
+    {
+      type: 'resource',
+      labels: ['azurerm_firewall_policy', 'policy'],
+      body: [
+        attr('name', ref('var.firewall_policy_name')),
+        attr('resource_group_name', ref('var.resource_group_name')),
+        attr('location', ref('var.location')),
+        attr('sku', settings.tier),
+        ...(settings.dnsProxy ? [{ block: { type: 'dns', labels: [], body: [attr('proxy_enabled', true)] } }] : []),
+        ...(settings.tlsInspection
+          ? [
+              { block: { type: 'identity', labels: [], body: [attr('type', 'UserAssigned'), attr('identity_ids', [ref('var.firewall_policy_identity_id')])] } },
+              { block: { type: 'tls_certificate', labels: [], body: [attr('key_vault_secret_id', ref('var.tls_certificate_authority_secret_id')), attr('name', ref('var.tls_certificate_authority_name'))] } },
+            ]
+          : []),
+      ],
+    },
+  ];
+}
+
 export function renderFirewallTerraform(model: FirewallModel): string {
   const labels = new LabelScope();
+  const variable = (name: string, ...rest: HclItem[]): HclBlock => ({ type: 'variable', labels: [name], body: [attr('type', ref('string')), ...rest] });
+  const policy = policyBlock(model);
   const variables: HclBlock[] = [
-    ...(model.ipGroups.length > 0 || model.flavor === 'classic' ? [{ type: 'variable', labels: ['resource_group_name'], body: [attr('type', ref('string'))] }] : []),
-    ...(model.ipGroups.length > 0 ? [{ type: 'variable', labels: ['location'], body: [attr('type', ref('string'))] }] : []),
+    ...(model.ipGroups.length > 0 || model.flavor === 'classic' || policy.length > 0 ? [variable('resource_group_name')] : []),
+    ...(model.ipGroups.length > 0 || policy.length > 0 ? [variable('location')] : []),
     ...(model.flavor === 'policy'
-      ? [
-          { type: 'variable', labels: ['firewall_policy_id'], body: [attr('type', ref('string'))] },
-          { type: 'variable', labels: ['rule_collection_group_name'], body: [attr('type', ref('string')), attr('default', 'tagwall')] },
-        ]
-      : [{ type: 'variable', labels: ['firewall_name'], body: [attr('type', ref('string'))] }]),
+      ? [policy.length > 0 ? variable('firewall_policy_name') : variable('firewall_policy_id'), variable('rule_collection_group_name', attr('default', model.groupName))]
+      : [variable('firewall_name')]),
+    ...(model.policySettings?.tlsInspection ? [variable('tls_certificate_authority_secret_id'), variable('tls_certificate_authority_name'), variable('firewall_policy_identity_id')] : []),
   ];
   const ipGroups = model.ipGroups.map(
     (group): HclBlock => ({
@@ -200,7 +262,7 @@ export function renderFirewallTerraform(model: FirewallModel): string {
         labels: ['azurerm_firewall_policy_rule_collection_group', 'tagwall'],
         body: [
           attr('name', ref('var.rule_collection_group_name')),
-          attr('firewall_policy_id', ref('var.firewall_policy_id')),
+          attr('firewall_policy_id', ref(policy.length > 0 ? 'azurerm_firewall_policy.policy.id' : 'var.firewall_policy_id')),
           attr('priority', model.groupPriority),
           ...model.network.map((collection): HclItem => ({
             block: { type: 'network_rule_collection', labels: [], body: [...collectionItems(collection), ...collection.rules.map((rule): HclItem => ({ block: { type: 'rule', labels: [], body: networkRuleItems(rule, labels) } }))] },
@@ -232,5 +294,5 @@ export function renderFirewallTerraform(model: FirewallModel): string {
       })),
     ];
   }
-  return renderHcl([summary(model), snapshotLine(model.snapshot)], [...variables, ...ipGroups, ...blocks]);
+  return renderHcl([summary(model), snapshotLine(model.snapshot)], [...variables, ...ipGroups, ...policy, ...blocks]);
 }

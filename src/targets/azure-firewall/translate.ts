@@ -13,6 +13,7 @@ import { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints, chunk } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { shortHash } from '../names.js';
@@ -21,12 +22,15 @@ import { azureArtifact, formatOption, modelOrigin } from '../azure-common/suppor
 import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TranslateContext, Translation } from '../target.js';
-import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
+import { FIREWALL_LIMITS } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
 import { RCG_TYPE, renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
 import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
+
+/** Tags written as prefixes (info) or, with option globalTags, as a broader tag (warning). */
+const TAG_CODES = { expanded: 'AZFW_TAG_EXPANDED', widened: 'AZFW_TAG_WIDENED' } as const;
 export const POLICY_TARGET_ID = 'azure-firewall';
 export const CLASSIC_TARGET_ID = 'azure-firewall-classic';
 
@@ -40,8 +44,15 @@ const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@%/]*$/;
 /** Address lists longer than this go into an IP Group when the `ipGroups` option is on. */
 const IP_GROUP_THRESHOLD = 10;
 
+/** targets.md §2.1 (RNR): Azure resource names. */
+const AZURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$/;
+
 interface Settings {
   readonly flavor: Flavor;
+  readonly tier: 'Standard' | 'Premium' | 'Basic';
+  readonly groupName: string;
+  /** `policy`: the DNS proxy is declared with the rules; `external`: the user manages it (a warning reminds). */
+  readonly dnsProxy: 'policy' | 'external';
   readonly target: string;
   readonly premium: boolean;
   readonly useIpGroups: boolean;
@@ -49,13 +60,36 @@ interface Settings {
   readonly virtualNetwork: AddressSet | undefined;
   /** IPv6 in network rules is a preview for dual-stack firewalls only (§1.7): off unless asked. */
   readonly ipv6: boolean;
+  /** Option globalTags: an accepted global tag instead of a regional tag's prefixes (wider: a warning). */
+  readonly globalTags: boolean;
 }
 
-function readSettings(flavor: Flavor, context: TranslateContext): Settings {
+/**
+ * The rule collection group's default name: `tw-` and the requirement set's origin (`scenario:compute-no-public-ip`
+ * → `tw-compute-no-public-ip`, `reqs/workload.yaml` → `tw-workload`), so two scenarios deployed into one policy are
+ * two groups instead of the second replacing the first.
+ */
+export function defaultGroupName(requirements: RequirementSet): string {
+  const origin = requirements.origin ?? requirements.name ?? 'requirements';
+  const base = origin.replace(/^scenario:/, '').split(/[\\/]/).pop()!.replace(/\.(ya?ml|json)$/i, '');
+  const slug = base.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9_]+$/g, '');
+  return `tw-${slug || 'requirements'}`.slice(0, 80).replace(/[^A-Za-z0-9_]+$/, '');
+}
+
+/** A priority derived from the group name: a multiple of 10 in 1000–64990, the same on every run. */
+export function defaultGroupPriority(name: string): number {
+  return 1000 + 10 * (Number.parseInt(shortHash(name), 16) % 6400);
+}
+
+function readSettings(flavor: Flavor, requirements: RequirementSet, context: TranslateContext): Settings {
   const target = flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID;
   const sku = stringOption(context.options, 'sku')?.toLowerCase() ?? 'standard';
   if (!['standard', 'premium', 'basic'].includes(sku)) throw invalidOption(target, `sku must be basic, standard or premium, not '${sku}'`);
-  const priorityText = stringOption(context.options, 'priority') ?? '1000';
+  const groupName = stringOption(context.options, 'ruleCollectionGroup') ?? defaultGroupName(requirements);
+  if (!AZURE_NAME.test(groupName)) throw invalidOption(target, `ruleCollectionGroup must be 1-80 characters of A-Za-z0-9_.-, starting alphanumeric and ending alphanumeric or _ (§2.1 names), not '${groupName}'`);
+  const dnsProxy = stringOption(context.options, 'dnsProxy')?.toLowerCase() ?? 'policy';
+  if (dnsProxy !== 'policy' && dnsProxy !== 'external') throw invalidOption(target, `dnsProxy must be policy or external, not '${dnsProxy}'`);
+  const priorityText = stringOption(context.options, 'priority') ?? String(defaultGroupPriority(groupName));
   const groupPriority = Number(priorityText);
   if (!Number.isInteger(groupPriority) || groupPriority < FIREWALL_LIMITS.firstPriority || groupPriority > FIREWALL_LIMITS.lastPriority) {
     throw invalidOption(target, `priority must be an integer ${FIREWALL_LIMITS.firstPriority}-${FIREWALL_LIMITS.lastPriority} (§1.1), not '${priorityText}'`);
@@ -67,10 +101,14 @@ function readSettings(flavor: Flavor, context: TranslateContext): Settings {
   } catch (error) {
     throw error instanceof TagwallError ? invalidOption(target, `vnet: ${error.message}`) : error;
   }
-  return { flavor, target, premium: sku === 'premium', useIpGroups: booleanOption(context.options, 'ipGroups', target), groupPriority, virtualNetwork, ipv6: flavor === 'policy' && booleanOption(context.options, 'ipv6', target) };
+  return { flavor, target, tier: sku === 'premium' ? 'Premium' : sku === 'basic' ? 'Basic' : 'Standard', groupName, dnsProxy, premium: sku === 'premium', useIpGroups: booleanOption(context.options, 'ipGroups', target), groupPriority, virtualNetwork, ipv6: flavor === 'policy' && booleanOption(context.options, 'ipv6', target), globalTags: booleanOption(context.options, 'globalTags', target) };
 }
 
+type AddressEntries = { readonly addresses: string[]; readonly ipGroups: string[] };
+
 class Builder {
+  /** Some network rule names host names (the policy then needs the DNS proxy). */
+  fqdnRules = false;
   readonly network: NetworkRule[] = [];
   readonly application: ApplicationRule[] = [];
   readonly ipGroups: IpGroup[] = [];
@@ -170,22 +208,17 @@ class Builder {
           sourceIpGroups: sourceEntries.ipGroups,
           destinationAddresses: destination.addresses,
           destinationIpGroups: destination.ipGroups,
+          destinationFqdns: [],
           destinationPorts: ports,
         });
       };
       if (destinations.any) rule('', { addresses: ['*'], ipGroups: [] });
       else {
-        const named = destinations.tags.filter(firewallAcceptsTag);
-        const expanded = destinations.tags.filter((tag) => !named.includes(tag));
-        if (expanded.length > 0) {
-          this.drafts.push({
-            code: 'AZFW_TAG_EXPANDED',
-            severity: 'info',
-            requirement,
-            message: `${requirement.id}: Azure Firewall does not take ${expanded.join(', ')} (§1.1); expanded to prefixes`,
-          });
-        }
-        const literal = expanded.reduce((set, tag) => set.union(this.#expand.serviceTag(tag)), destinations.addresses);
+        // A tag by name only where its networkFeatures list FW and the overview does not say No (tag-features.ts).
+        const placed = placeTags(destinations.tags, destinations.addresses, 'FW', this.context.snapshot, { globalTags: this.settings.globalTags, expand: (tag) => this.#expand.serviceTag(tag) });
+        this.drafts.push(...placementDrafts(TAG_CODES, requirement, 'destination', placed, 'FW', this.context.resolver));
+        const named = [...placed.tags];
+        const literal = placed.addresses;
         if (!this.settings.ipv6 && !literal.ipv6.isEmpty()) this.drafts.push({ code: 'AZFW_IPV6_UNSUPPORTED', severity: 'info', requirement, message: `${requirement.id}: IPv6 destinations left out (set option ipv6=true for a dual-stack policy firewall, §1.7)`, candidate: everything });
         const literalEntries = this.addressEntries(this.settings.ipv6 ? literal : literal.only('ipv4'), `${requirement.id}-dst`);
         const both = named.length > 0 && (literalEntries.addresses.length > 0 || literalEntries.ipGroups.length > 0);
@@ -195,7 +228,7 @@ class Builder {
     }
     // Host names mixed with addresses or tags: the requirement means the union of the parts (analysis/resolve.ts),
     // which is what the network and application rules above and below allow together.
-    if (destinations.hosts.length > 0 && !destinations.any) this.applicationRules(requirement, destinations.hosts, sourceSet, source === 'any', description);
+    if (destinations.hosts.length > 0 && !destinations.any) this.applicationRules(requirement, destinations.hosts, sourceSet, source === 'any', description, sourceEntries);
   }
 
   /** Network-rule protocols; what they cannot say (ICMP types, other protocols) is reported. */
@@ -220,15 +253,18 @@ class Builder {
     return chosen.map(([, name]) => name);
   }
 
-  applicationRules(requirement: Requirement, hosts: readonly Endpoint[], sources: AddressSet, anySource: boolean, description: string): void {
+  applicationRules(requirement: Requirement, hosts: readonly Endpoint[], sources: AddressSet, anySource: boolean, description: string, networkSources: AddressEntries): void {
     const hostPackets = requirementPackets({ ...requirement, destinations: hosts }, this.context.resolver);
-    if (!requirement.protocols.has(6) || requirement.icmp?.length) {
-      this.drafts.push({ code: 'AZFW_FQDN_NON_HTTP', severity: 'error', requirement, message: `${requirement.id}: host names are matched only by application rules, which filter HTTP/HTTPS over TCP`, candidate: hostPackets });
+    if (requirement.icmp?.length) {
+      this.drafts.push({ code: 'AZFW_FQDN_NON_HTTP', severity: 'error', requirement, message: `${requirement.id}: host names are matched by application rules (HTTP/HTTPS over TCP) and network-rule FQDNs, never with ICMP types`, candidate: hostPackets });
       return;
     }
-    if (!requirement.protocols.equals(ProtocolSet.of(6))) {
-      this.drafts.push({ code: 'AZFW_FQDN_NON_HTTP', severity: 'error', requirement, message: `${requirement.id}: host names are matched only over TCP (application rules); other protocols left out`, candidate: hostPackets });
+    if (requirement.protocols.has(17)) this.fqdnNetworkRule(requirement, hosts, description, networkSources);
+    const others = requirement.protocols.difference(ProtocolSet.of(6, 17));
+    if (!others.isEmpty()) {
+      this.drafts.push({ code: 'AZFW_FQDN_NON_HTTP', severity: 'error', requirement, message: `${requirement.id}: host names are matched by application rules (HTTP/HTTPS over TCP) and network-rule FQDNs (UDP here); protocols ${others.toString()} left out`, candidate: hostPackets });
     }
+    if (!requirement.protocols.has(6)) return;
     const ports = this.applicationPorts(requirement, hostPackets);
     if (ports.length === 0) return;
     if (!sources.ipv6.isEmpty()) {
@@ -272,7 +308,7 @@ class Builder {
             code: 'AZFW_URL_NEEDS_PREMIUM',
             severity: 'error',
             requirement,
-            message: `${requirement.id}: URL ${formatHostPattern(endpoint.pattern)}${endpoint.path} needs target URLs (Firewall Premium with TLS inspection, option sku=premium); allowing the whole host would allow more`,
+            message: `${requirement.id}: URL ${formatHostPattern(endpoint.pattern)}${endpoint.path} needs target URLs, which only Firewall Premium's TLS inspection matches (option sku=premium; it then needs a Key Vault CA, an identity and the CA trusted on compute, declared with the policy)${this.settings.flavor === 'classic' ? '; classic rules have no target URLs' : ''}; allowing the whole host would allow more`,
             candidate: requirementPackets({ ...requirement, destinations: [endpoint] }, this.context.resolver),
           });
         }
@@ -283,6 +319,44 @@ class Builder {
     // §1.1 (Terraform, PowerShell parameter sets): target URLs and target FQDNs do not share a rule.
     if (fqdns.length > 0) this.application.push({ ...base, name: this.name(`${requirement.id}${urls.length ? '-fqdns' : ''}`), targetFqdns: fqdns, targetUrls: [] });
     if (urls.length > 0) this.application.push({ ...base, name: this.name(`${requirement.id}${fqdns.length ? '-urls' : ''}`), targetFqdns: [], targetUrls: urls });
+  }
+
+  /**
+   * UDP to host names: a network rule with `destinationFqdns` (§1.3, FQDNNR): matched by the addresses the firewall's
+   * DNS proxy resolved for the name, so the proxy must be on (`dnsSettings.enableProxy`; the API's DnsSettings says
+   * "FQDNs in Network Rules are supported when set to true" of `requireProxyForNetworkRules`, learn.microsoft.com
+   * @azure/arm-network DnsSettings). Network-rule FQDNs take no wildcards "by design" (FQDNNR).
+   */
+  fqdnNetworkRule(requirement: Requirement, hosts: readonly Endpoint[], description: string, sources: AddressEntries): void {
+    const udp = { ...requirement, protocols: ProtocolSet.of(17) };
+    const exact: string[] = [];
+    for (const endpoint of hosts) {
+      const whole = endpoint.kind === 'host' || (endpoint.kind === 'url' && (endpoint.path === '/' || endpoint.path === ''));
+      if (whole && endpoint.pattern.kind === 'exact') exact.push(formatHostPattern(endpoint.pattern));
+      else {
+        this.drafts.push({
+          code: 'AZFW_FQDN_NON_HTTP',
+          severity: 'error',
+          requirement,
+          message: `${requirement.id}: UDP to ${endpoint.kind === 'host' || endpoint.kind === 'url' ? formatHostPattern(endpoint.pattern) : endpoint.kind}: network-rule FQDNs take exact names only (no wildcards, no paths)`,
+          candidate: requirementPackets({ ...udp, destinations: [endpoint] }, this.context.resolver),
+        });
+      }
+    }
+    if (exact.length === 0 || (sources.addresses.length === 0 && sources.ipGroups.length === 0)) return;
+    this.fqdnRules = true;
+    this.network.push({
+      kind: 'network',
+      name: this.name(`${requirement.id}-fqdns`),
+      description,
+      protocols: ['UDP'],
+      sourceAddresses: sources.addresses,
+      sourceIpGroups: sources.ipGroups,
+      destinationAddresses: [],
+      destinationIpGroups: [],
+      destinationFqdns: exact,
+      destinationPorts: azurePortStrings(requirement.ports),
+    });
   }
 
   /** Single ports 0–64,000 (§1.1 schema), at most 32 per rule; anything else is reported. */
@@ -304,7 +378,7 @@ class Builder {
 }
 
 export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet, context: TranslateContext): { model: FirewallModel; drafts: DraftDiagnostic[] } {
-  const settings = readSettings(flavor, context);
+  const settings = readSettings(flavor, requirements, context);
   const builder = new Builder(settings, context);
   for (const requirement of requirements.requirements) builder.translate(requirement);
   if (builder.expandedSourceTags.size > 0 && !settings.virtualNetwork) {
@@ -329,11 +403,30 @@ export function buildFirewallModel(flavor: Flavor, requirements: RequirementSet,
       message: `network rules count ${pairs} source x destination pairs, over the limit of ${FIREWALL_LIMITS.networkRulePairs} (§1.5); set option ipGroups=true (an IP Group counts as one)`,
     });
   }
+  const tlsInspection = builder.application.some((rule) => rule.targetUrls.length > 0);
+  const dnsProxy = builder.fqdnRules && settings.dnsProxy === 'policy';
+  if (builder.fqdnRules) {
+    builder.drafts.push(
+      settings.dnsProxy === 'policy'
+        ? { code: 'AZFW_DNS_PROXY', severity: 'info', message: `network rules name host names: the DNS proxy is declared with them (${flavor === 'policy' ? 'the policy\'s dnsSettings.enableProxy' : 'the firewall\'s Network.DNS.EnableProxy; in Terraform set dns_proxy_enabled on azurerm_firewall, which the rule collections do not declare'}); point the workload's DNS at the firewall's private address so both resolve the same addresses (§1.3)` }
+        : { code: 'AZFW_DNS_PROXY_EXTERNAL', severity: 'warning', message: 'network rules name host names, and option dnsProxy=external says DNS is managed elsewhere: these rules match only once the firewall\'s DNS proxy is enabled and the workload resolves through it (§1.3, FQDNNR)' },
+    );
+  }
+  if (tlsInspection) {
+    builder.drafts.push({
+      code: 'AZFW_TLS_INSPECTION',
+      severity: 'info',
+      message: 'target URLs need TLS inspection: the policy is declared with transportSecurity.certificateAuthority (parameters: the Key Vault secret of an intermediate CA and its name) and a user-assigned identity that can read it; the CA must also be trusted on the compute (its image or a startup script)',
+    });
+  }
   const collection = <R>(name: string, priority: number, rules: R[]) => (rules.length > 0 ? [{ name, priority, action: 'Allow' as const, rules }] : []);
   return {
     model: {
       flavor,
+      groupName: settings.groupName,
       groupPriority: settings.groupPriority,
+      ...(flavor === 'policy' && (dnsProxy || tlsInspection) ? { policySettings: { tier: settings.tier, dnsProxy, tlsInspection } } : {}),
+      classicDnsProxy: flavor === 'classic' && dnsProxy,
       network: collection('tw-network', 100, builder.network),
       application: collection('tw-application', 200, builder.application),
       ipGroups: builder.ipGroups,

@@ -1,4 +1,5 @@
 /** The `nsg` target: Azure network security groups (targets.md §2). */
+import { tagPlacementFindings } from '../azure-common/tag-findings.js';
 import type { Target } from '../target.js';
 import { NSG_CAPABILITIES } from './capabilities.js';
 import { looksLikeNsg, parseNsgJson } from './parse.js';
@@ -13,5 +14,6 @@ export const nsgTarget: Target = {
   capabilities: NSG_CAPABILITIES,
   translate: translateNsg,
   ...armParsers(NSG_TARGET_ID, parseNsgJson),
+  findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'NSG', NSG_TARGET_ID),
   detect: looksLikeNsg,
 };

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { allowedPackets } from '../../analysis/rule-set.js';
-import { requirementPackets } from '../../analysis/resolve.js';
+import { PacketSet } from '../../model/packet-set.js';
+import { formatPacket } from '../../model/packet.js';
+import { requirementPackets, requirementsRuleSet } from '../../analysis/resolve.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import type { Family } from '../../model/ip.js';
@@ -15,6 +17,7 @@ import type { Requirement, RequirementSet } from '../../model/requirement.js';
 import { formatHostPattern } from '../../model/hostnames.js';
 import { sortEndpoints, chunk, type SortedEndpoints } from '../azure-common/endpoints.js';
 import { sanitizeDescription } from '../azure-common/escape.js';
+import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
@@ -27,8 +30,12 @@ import type { NsgModel, NsgProtocol, NsgRule } from './model.js';
 import { parseNsgJson } from './parse.js';
 import { renderNsgArm, renderNsgBicep, renderNsgTerraform } from './render.js';
 import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
+import { NSG_TARGET_ID, readNsgOptions, type DenyScope, type NsgOptions } from './options.js';
 
-export const NSG_TARGET_ID = 'nsg';
+
+/** Tags written as prefixes (info) or, with option globalTags, as a broader tag (warning). */
+const TAG_CODES = { expanded: 'NSG_TAG_EXPANDED', widened: 'NSG_TAG_WIDENED' } as const;
+export { NSG_TARGET_ID } from './options.js';
 
 interface Field {
   readonly prefixes: readonly string[];
@@ -84,9 +91,16 @@ function protocolsOf(requirement: Requirement): { protocols: NsgProtocol[]; miss
   return { protocols: named.map(([, name]) => name), missing: requirement.protocols.difference(ProtocolSet.of(...named.map(([number]) => number))) };
 }
 
-function draftRules(requirement: Requirement, context: TranslateContext, resolveTable: ReadonlyMap<string, AddressSet>, drafts: DraftDiagnostic[]): RuleDraft[] {
-  const sources = sortEndpoints(requirement.sources, context.snapshot);
-  let destinations = sortEndpoints(requirement.destinations, context.snapshot);
+/** A side's tags where NSG rules take them (networkFeatures lists NSG), the others as their prefixes. */
+function placeSide(requirement: Requirement, side: 'source' | 'destination', sorted: SortedEndpoints, context: TranslateContext, options: NsgOptions, drafts: DraftDiagnostic[]): SortedEndpoints {
+  const placed = placeTags(sorted.tags, sorted.addresses, 'NSG', context.snapshot, { globalTags: options.globalTags, expand: (tag) => context.snapshot.addresses(tag) });
+  drafts.push(...placementDrafts(TAG_CODES, requirement, side, placed, 'NSG', context.resolver));
+  return { ...sorted, tags: placed.tags, addresses: placed.addresses };
+}
+
+function draftRules(requirement: Requirement, context: TranslateContext, options: NsgOptions, resolveTable: ReadonlyMap<string, AddressSet>, drafts: DraftDiagnostic[]): RuleDraft[] {
+  const sources = placeSide(requirement, 'source', sortEndpoints(requirement.sources, context.snapshot), context, options, drafts);
+  let destinations = placeSide(requirement, 'destination', sortEndpoints(requirement.destinations, context.snapshot), context, options, drafts);
   const lostHosts = [...sources.hosts];
   if (destinations.hosts.length > 0) {
     let resolved = destinations.addresses;
@@ -107,6 +121,21 @@ function draftRules(requirement: Requirement, context: TranslateContext, resolve
     }
     lostHosts.push(...unresolved);
     destinations = { ...destinations, addresses: resolved, hosts: unresolved };
+  }
+  // Forced tunnelling: the firewall behind the 0.0.0.0/0 route filters these names, so the NSG lets them out
+  // towards Internet on their protocols and ports (it sees the destination address the workload used).
+  const tunnelled = options.forcedTunnelling && requirement.direction === 'out' && sources.hosts.length === 0 && destinations.hosts.length > 0 && !destinations.any;
+  if (tunnelled) {
+    const names = destinations.hosts.map((endpoint) => (endpoint.kind === 'host' || endpoint.kind === 'url' ? formatHostPattern(endpoint.pattern) : endpoint.kind));
+    drafts.push({
+      code: 'NSG_FORCED_TUNNEL',
+      severity: 'warning',
+      requirement,
+      message: `${requirement.id}: host names (${names.join(', ')}) allowed towards Internet on their ports for the firewall the 0.0.0.0/0 route leads to (option forcedTunnelling, or the forced-tunnelling scenario); the NSG alone allows any Internet address there, so the firewall must allow only these names (render the azure-firewall target)`,
+      candidate: requirementPackets(requirement, context.resolver),
+    });
+    lostHosts.splice(0, lostHosts.length);
+    destinations = { ...destinations, tags: [...destinations.tags, 'Internet'], hosts: [] };
   }
   if (lostHosts.length > 0) {
     const names = lostHosts.map((endpoint) => (endpoint.kind === 'host' || endpoint.kind === 'url' ? formatHostPattern(endpoint.pattern) : endpoint.kind));
@@ -204,20 +233,48 @@ export function assignPriorities(names: readonly string[]): number[] {
   return priorities;
 }
 
-const DENY_ALL: ReadonlyArray<{ direction: Direction; name: string }> = [
-  { direction: 'in', name: 'tw-deny-all-inbound' },
-  { direction: 'out', name: 'tw-deny-all-outbound' },
+/** The final rule of each direction, by scope (options.ts): its name, and the side that names Internet. */
+const FINAL_RULES: ReadonlyArray<{ direction: Direction; scope: DenyScope; name: string }> = [
+  { direction: 'in', scope: 'deny-all', name: 'tw-deny-all-inbound' },
+  { direction: 'out', scope: 'deny-all', name: 'tw-deny-all-outbound' },
+  { direction: 'in', scope: 'deny-internet', name: 'tw-deny-internet-inbound' },
+  { direction: 'out', scope: 'deny-internet', name: 'tw-deny-internet-outbound' },
 ];
+
+function finalRule(direction: Direction, scope: DenyScope): NsgRule {
+  const name = FINAL_RULES.find((entry) => entry.direction === direction && entry.scope === scope)!.name;
+  const internet = scope === 'deny-internet';
+  return {
+    name,
+    description: internet
+      ? 'tagwall: deny Internet traffic the requirements do not allow; the default rules still allow VNet traffic and load balancer probes'
+      : 'tagwall: deny what the requirements do not allow (the default rules would allow VNet, load balancer and Internet traffic)',
+    priority: NSG_LIMITS.lastPriority,
+    direction: direction === 'in' ? 'Inbound' : 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    sourcePrefixes: [internet && direction === 'in' ? 'Internet' : '*'],
+    destinationPrefixes: [internet && direction === 'out' ? 'Internet' : '*'],
+    sourcePorts: ['*'],
+    destinationPorts: ['*'],
+  };
+}
+
+/** The requirement-set origin of the catalogue's forced-tunnelling scenario. */
+export const FORCED_TUNNELLING_ORIGIN = 'scenario:forced-tunnelling';
 
 export function buildNsgModel(requirements: RequirementSet, context: TranslateContext): { model: NsgModel; drafts: DraftDiagnostic[] } {
   const drafts: DraftDiagnostic[] = [];
+  const given = readNsgOptions(context.options);
+  // The catalogue's forced-tunnelling scenario describes that deployment; an explicit option still wins.
+  const options: NsgOptions = { ...given, forcedTunnelling: given.forcedTunnelling ?? requirements.origin === FORCED_TUNNELLING_ORIGIN };
   const resolveTable = parseResolveTable(stringOption(context.options, 'resolve'));
   const names = new NameScope();
-  for (const { name } of DENY_ALL) names.claim(name);
-  const allDrafts = requirements.requirements.map((requirement) => ({ requirement, rules: draftRules(requirement, context, resolveTable, drafts) }));
-  // The two deny-all rules count towards the limit; rules past it are dropped whole, requirement order decides.
-  let budget = NSG_LIMITS.rules - DENY_ALL.length;
-  const rules: NsgRule[] = [];
+  for (const { name } of FINAL_RULES) names.claim(name);
+  const allDrafts = requirements.requirements.map((requirement) => ({ requirement, rules: draftRules(requirement, context, options, resolveTable, drafts) }));
+  // The two final deny rules count towards the limit; rules past it are dropped whole, requirement order decides.
+  let budget = NSG_LIMITS.rules - 2;
+  const allows: NsgRule[] = [];
   for (const direction of ['in', 'out'] as const) {
     const kept: RuleDraft[] = [];
     for (const { requirement, rules: drafted } of allDrafts) {
@@ -246,20 +303,13 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
     named
       .map((rule, index) => ({ ...rule, priority: priorities[index]! }))
       .sort((a, b) => a.priority - b.priority)
-      .forEach((rule) => rules.push(rule));
-    const deny = DENY_ALL.find((entry) => entry.direction === direction)!;
-    rules.push({
-      name: deny.name,
-      description: 'tagwall: deny what the requirements do not allow (the default rules would allow VNet, load balancer and Internet traffic)',
-      priority: NSG_LIMITS.lastPriority,
-      direction: direction === 'in' ? 'Inbound' : 'Outbound',
-      access: 'Deny',
-      protocol: '*',
-      sourcePrefixes: ['*'],
-      destinationPrefixes: ['*'],
-      sourcePorts: ['*'],
-      destinationPorts: ['*'],
-    });
+      .forEach((rule) => allows.push(rule));
+  }
+  const scopes = chooseDenyScopes(allows, requirements, context, options, drafts);
+  const rules: NsgRule[] = [];
+  for (const direction of ['in', 'out'] as const) {
+    const nsgDirection = direction === 'in' ? 'Inbound' : 'Outbound';
+    rules.push(...allows.filter((rule) => rule.direction === nsgDirection), finalRule(direction, scopes[direction]));
   }
   // §2.4: the current limits page counts 4,000 addresses and ranges per side "in a security group" (the older one
   // said per rule, which the 4,000-prefix split above keeps). Splitting cannot help with the per-NSG reading, so it
@@ -275,6 +325,34 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
     }
   }
   return { model: { rules, ...modelOrigin(requirements, context) }, drafts };
+}
+
+/**
+ * The final rule's scope per direction: the option's, or the exact one — `deny-internet` when every packet it lets
+ * through beyond `deny-all` (the default rules' VNet and load-balancer traffic) is required, `deny-all` otherwise.
+ * A chosen `deny-internet` that allows more is a warning with a witness of the extra packets.
+ */
+function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementSet, context: TranslateContext, options: NsgOptions, drafts: DraftDiagnostic[]): Record<Direction, DenyScope> {
+  const allowed = (scope: DenyScope): PacketSet => {
+    const model: NsgModel = { rules: [...allows, finalRule('in', scope), finalRule('out', scope)], snapshot: { cloud: context.snapshot.info.cloud, changeNumber: 0 }, requirementsName: '' };
+    return allowedPackets(parseNsgJson(renderNsgArm(model), 'nsg.json', context.resolver));
+  };
+  const required = allowedPackets(requirementsRuleSet(requirements, context.resolver));
+  const extra = allowed('deny-internet').difference(allowed('deny-all')).difference(required);
+  const scopes = {} as Record<Direction, DenyScope>;
+  for (const direction of ['in', 'out'] as const) {
+    const beyond = extra.intersection(PacketSet.of({ directions: [direction] }));
+    scopes[direction] = options.denyScope ?? (beyond.isEmpty() ? 'deny-internet' : 'deny-all');
+    if (scopes[direction] === 'deny-internet' && !beyond.isEmpty()) {
+      const witness = beyond.witness();
+      drafts.push({
+        code: 'NSG_DENY_SCOPE_WIDER',
+        severity: 'warning',
+        message: `denyScope deny-internet: the default rules then allow ${direction === 'in' ? 'inbound' : 'outbound'} VNet traffic the requirements do not name${witness ? `, e.g. ${formatPacket(witness)}` : ''}; deny-all would be exact`,
+      });
+    }
+  }
+  return scopes;
 }
 
 export function translateNsg(requirements: RequirementSet, context: TranslateContext): Translation {

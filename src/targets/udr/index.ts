@@ -1,4 +1,5 @@
 /** The `udr` target: route tables that send inbound service flows' answers to the Internet (targets.md §2.5). */
+import { tagPlacementFindings } from '../azure-common/tag-findings.js';
 import type { Target } from '../target.js';
 import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
 import { UDR_CAPABILITIES } from './capabilities.js';
@@ -13,6 +14,7 @@ export const udrTarget: Target = {
   capabilities: UDR_CAPABILITIES,
   translate: translateRouteTable,
   ...armParsers(UDR_TARGET_ID, parseRouteTableJson),
+  findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'UDR', UDR_TARGET_ID),
   detect: looksLikeRouteTable,
   // A route table allows nothing: it sends inbound flows' answers around the firewall. What it should cover is the
   // inbound source space the requirements name, the yardstick of its contract test too (test/azure-contract.test.ts).

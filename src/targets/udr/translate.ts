@@ -9,6 +9,7 @@ import { PacketSet } from '../../model/packet-set.js';
 import type { RequirementSet } from '../../model/requirement.js';
 import { sortEndpoints } from '../azure-common/endpoints.js';
 import { VIRTUAL_TAGS } from '../../servicetags/virtual.js';
+import { placementDrafts, placeTags } from '../azure-common/tag-features.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
@@ -19,10 +20,14 @@ import type { Route, RouteTableModel } from './model.js';
 import { renderRouteTableArm, renderRouteTableBicep, renderRouteTableTerraform } from './render.js';
 import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
+
+/** Tags written as prefixes (info) or, with option globalTags, as a broader tag (warning). */
+const TAG_CODES = { expanded: 'UDR_TAG_EXPANDED', widened: 'UDR_TAG_WIDENED' } as const;
 export const UDR_TARGET_ID = 'udr';
 
 export function buildRouteTableModel(requirements: RequirementSet, context: TranslateContext): { model: RouteTableModel; diagnostics: Diagnostic[] } {
   const expand = booleanOption(context.options, 'expand', UDR_TARGET_ID);
+  const globalTags = booleanOption(context.options, 'globalTags', UDR_TARGET_ID);
   const diagnostics: Diagnostic[] = [];
   const prefixes: Array<{ prefix: string; tag: boolean; requirementId: string }> = [];
   const dropped: Array<{ prefix: string; tag: boolean; requirementId: string; reason: string }> = [];
@@ -45,8 +50,17 @@ export function buildRouteTableModel(requirements: RequirementSet, context: Tran
         diagnostics.push({ code: 'UDR_VIRTUAL_TAG', severity: 'info', target: UDR_TARGET_ID, requirementId: requirement.id, message: `${requirement.id}: ${tag} is not a published tag and needs no Internet route` });
         continue;
       }
-      if (expand) for (const cidr of context.snapshot.addresses(tag).toCidrStrings()) add(cidr, false, requirement.id);
-      else add(tag, true, requirement.id);
+      if (expand) {
+        for (const cidr of context.snapshot.addresses(tag).toCidrStrings()) add(cidr, false, requirement.id);
+        continue;
+      }
+      // A route names a tag only where its networkFeatures list UDR (azure-common/tag-features.ts).
+      const placed = placeTags([tag], AddressSet.EMPTY, 'UDR', context.snapshot, { globalTags, expand: (name) => context.snapshot.addresses(name) });
+      for (const name of placed.tags) add(name, true, requirement.id);
+      for (const cidr of placed.addresses.toCidrStrings()) add(cidr, false, requirement.id);
+      for (const draft of placementDrafts(TAG_CODES, requirement, 'source', placed, 'UDR', context.resolver)) {
+        diagnostics.push({ code: draft.code, severity: draft.severity, target: UDR_TARGET_ID, requirementId: requirement.id, message: draft.message });
+      }
     }
     for (const cidr of sources.addresses.toCidrStrings()) add(cidr, false, requirement.id);
   }

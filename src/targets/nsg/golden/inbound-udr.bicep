@@ -27,30 +27,78 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-udr-aml-secondary'
+        name: 'tw-udr-aml-secondary-2'
         properties: {
           description: 'udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter...'
           protocol: 'Tcp'
           sourcePortRange: '*'
           destinationPortRange: '44224'
-          sourceAddressPrefix: 'AzureMachineLearning.CentralUS'
+          sourceAddressPrefix: '2603:1030:10:1::2c0/122'
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 3350
+          priority: 1510
           direction: 'Inbound'
         }
       }
       {
-        name: 'tw-udr-aml-primary'
+        name: 'tw-udr-aml-secondary-1'
+        properties: {
+          description: 'udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter...'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '44224'
+          sourceAddressPrefixes: [
+            '13.89.171.64/28'
+            '20.37.152.240/28'
+            '20.40.231.32/28'
+            '52.182.139.32/28'
+            '52.185.70.56/32'
+            '52.242.224.215/32'
+            '104.208.16.160/28'
+          ]
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 1620
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'tw-udr-aml-primary-1'
         properties: {
           description: 'udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet).'
           protocol: 'Tcp'
           sourcePortRange: '*'
           destinationPortRange: '44224'
-          sourceAddressPrefix: 'AzureMachineLearning.EastUS2'
+          sourceAddressPrefixes: [
+            '20.41.0.240/28'
+            '20.62.61.128/28'
+            '20.98.195.64/27'
+            '40.70.146.192/28'
+            '40.70.154.161/32'
+            '52.167.106.160/28'
+            '52.177.164.219/32'
+            '104.208.144.160/28'
+          ]
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
-          priority: 3750
+          priority: 1630
+          direction: 'Inbound'
+        }
+      }
+      {
+        name: 'tw-udr-aml-primary-2'
+        properties: {
+          description: 'udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet).'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '44224'
+          sourceAddressPrefixes: [
+            '2603:1030:40c:1::2c0/122'
+            '2603:1030:40c:e::700/122'
+          ]
+          destinationAddressPrefix: 'VirtualNetwork'
+          access: 'Allow'
+          priority: 2930
           direction: 'Inbound'
         }
       }

@@ -35,31 +35,78 @@ resource "azurerm_network_security_rule" "tw-udr-batch-primary" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-udr-aml-secondary" {
-  name                        = "tw-udr-aml-secondary"
+resource "azurerm_network_security_rule" "tw-udr-aml-secondary-2" {
+  name                        = "tw-udr-aml-secondary-2"
   description                 = "udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter..."
-  priority                    = 3350
+  priority                    = 1510
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "44224"
-  source_address_prefix       = "AzureMachineLearning.CentralUS"
+  source_address_prefix       = "2603:1030:10:1::2c0/122"
   destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-udr-aml-primary" {
-  name                        = "tw-udr-aml-primary"
+resource "azurerm_network_security_rule" "tw-udr-aml-secondary-1" {
+  name                   = "tw-udr-aml-secondary-1"
+  description            = "udr-aml-secondary: Azure Machine Learning management traffic from the paired secondary region, routed around the firewall (next hop Inter..."
+  priority               = 1620
+  direction              = "Inbound"
+  access                 = "Allow"
+  protocol               = "Tcp"
+  source_port_range      = "*"
+  destination_port_range = "44224"
+  source_address_prefixes = [
+    "13.89.171.64/28",
+    "20.37.152.240/28",
+    "20.40.231.32/28",
+    "52.182.139.32/28",
+    "52.185.70.56/32",
+    "52.242.224.215/32",
+    "104.208.16.160/28",
+  ]
+  destination_address_prefix  = "VirtualNetwork"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-udr-aml-primary-1" {
+  name                   = "tw-udr-aml-primary-1"
+  description            = "udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet)."
+  priority               = 1630
+  direction              = "Inbound"
+  access                 = "Allow"
+  protocol               = "Tcp"
+  source_port_range      = "*"
+  destination_port_range = "44224"
+  source_address_prefixes = [
+    "20.41.0.240/28",
+    "20.62.61.128/28",
+    "20.98.195.64/27",
+    "40.70.146.192/28",
+    "40.70.154.161/32",
+    "52.167.106.160/28",
+    "52.177.164.219/32",
+    "104.208.144.160/28",
+  ]
+  destination_address_prefix  = "VirtualNetwork"
+  resource_group_name         = var.resource_group_name
+  network_security_group_name = azurerm_network_security_group.nsg.name
+}
+
+resource "azurerm_network_security_rule" "tw-udr-aml-primary-2" {
+  name                        = "tw-udr-aml-primary-2"
   description                 = "udr-aml-primary: Azure Machine Learning management traffic from the workspace region, routed around the firewall (next hop Internet)."
-  priority                    = 3750
+  priority                    = 2930
   direction                   = "Inbound"
   access                      = "Allow"
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "44224"
-  source_address_prefix       = "AzureMachineLearning.EastUS2"
+  source_address_prefixes     = ["2603:1030:40c:1::2c0/122", "2603:1030:40c:e::700/122"]
   destination_address_prefix  = "VirtualNetwork"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name

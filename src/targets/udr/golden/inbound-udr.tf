@@ -20,20 +20,206 @@ resource "azurerm_route_table" "routes" {
   resource_group_name = var.resource_group_name
 
   route {
-    name           = "tw-BatchNodeManagement.EastUS2"
-    address_prefix = "BatchNodeManagement.EastUS2"
+    name           = "tw-13.77.80.138_32"
+    address_prefix = "13.77.80.138/32"
     next_hop_type  = "Internet"
   }
 
   route {
-    name           = "tw-AzureMachineLearning.EastUS2"
-    address_prefix = "AzureMachineLearning.EastUS2"
+    name           = "tw-20.41.5.224_27"
+    address_prefix = "20.41.5.224/27"
     next_hop_type  = "Internet"
   }
 
   route {
-    name           = "tw-AzureMachineLearning.CentralUS"
-    address_prefix = "AzureMachineLearning.CentralUS"
+    name           = "tw-40.70.147.224_27"
+    address_prefix = "40.70.147.224/27"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-40.84.49.170_32"
+    address_prefix = "40.84.49.170/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-40.84.62.82_32"
+    address_prefix = "40.84.62.82/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.167.106.128_27"
+    address_prefix = "52.167.106.128/27"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.208.144.128_27"
+    address_prefix = "104.208.144.128/27"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.208.156.99_32"
+    address_prefix = "104.208.156.99/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.208.157.18_32"
+    address_prefix = "104.208.157.18/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.210.3.254_32"
+    address_prefix = "104.210.3.254/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-137.116.33.5_32"
+    address_prefix = "137.116.33.5/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-137.116.33.29_32"
+    address_prefix = "137.116.33.29/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-137.116.33.71_32"
+    address_prefix = "137.116.33.71/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-137.116.37.146_32"
+    address_prefix = "137.116.37.146/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-137.116.46.180_32"
+    address_prefix = "137.116.46.180/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-2603_1030_40c_1__340_122"
+    address_prefix = "2603:1030:40c:1::340/122"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-20.41.0.240_28"
+    address_prefix = "20.41.0.240/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-20.62.61.128_28"
+    address_prefix = "20.62.61.128/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-20.98.195.64_27"
+    address_prefix = "20.98.195.64/27"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-40.70.146.192_28"
+    address_prefix = "40.70.146.192/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-40.70.154.161_32"
+    address_prefix = "40.70.154.161/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.167.106.160_28"
+    address_prefix = "52.167.106.160/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.177.164.219_32"
+    address_prefix = "52.177.164.219/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.208.144.160_28"
+    address_prefix = "104.208.144.160/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-2603_1030_40c_1__2c0_122"
+    address_prefix = "2603:1030:40c:1::2c0/122"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-2603_1030_40c_e__700_122"
+    address_prefix = "2603:1030:40c:e::700/122"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-13.89.171.64_28"
+    address_prefix = "13.89.171.64/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-20.37.152.240_28"
+    address_prefix = "20.37.152.240/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-20.40.231.32_28"
+    address_prefix = "20.40.231.32/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.182.139.32_28"
+    address_prefix = "52.182.139.32/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.185.70.56_32"
+    address_prefix = "52.185.70.56/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-52.242.224.215_32"
+    address_prefix = "52.242.224.215/32"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-104.208.16.160_28"
+    address_prefix = "104.208.16.160/28"
+    next_hop_type  = "Internet"
+  }
+
+  route {
+    name           = "tw-2603_1030_10_1__2c0_122"
+    address_prefix = "2603:1030:10:1::2c0/122"
     next_hop_type  = "Internet"
   }
 }

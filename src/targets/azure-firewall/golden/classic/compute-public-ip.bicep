@@ -11,6 +11,9 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
   name: firewallName
   location: location
   properties: {
+    additionalProperties: {
+      'Network.DNS.EnableProxy': 'true'
+    }
     networkRuleCollections: [
       {
         name: 'tw-network'
@@ -124,7 +127,21 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               ]
               sourceIpGroups: []
               destinationAddresses: [
-                'BatchNodeManagement.EastUS2'
+                '13.77.80.138/32'
+                '20.41.5.224/27'
+                '40.70.147.224/27'
+                '40.84.49.170/32'
+                '40.84.62.82/32'
+                '52.167.106.128/27'
+                '104.208.144.128/27'
+                '104.208.156.99/32'
+                '104.208.157.18/32'
+                '104.210.3.254/32'
+                '137.116.33.5/32'
+                '137.116.33.29/32'
+                '137.116.33.71/32'
+                '137.116.37.146/32'
+                '137.116.46.180/32'
               ]
               destinationIpGroups: []
               destinationFqdns: []
@@ -312,6 +329,28 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               destinationFqdns: []
               destinationPorts: [
                 '445'
+              ]
+            }
+            {
+              name: 'tundra-fqdns'
+              description: 'tundra: Compute instance management channel of the workspace region.'
+              protocols: [
+                'UDP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: []
+              destinationIpGroups: []
+              destinationFqdns: [
+                'eastus2.tundra.azureml.ms'
+              ]
+              destinationPorts: [
+                '5831'
               ]
             }
           ]

@@ -35,12 +35,28 @@ resource "azurerm_firewall_network_rule_collection" "tw-network" {
   }
 
   rule {
-    name                  = "batch-management"
-    description           = "batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters."
-    protocols             = ["TCP"]
-    source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
-    destination_addresses = ["BatchNodeManagement.EastUS2"]
-    destination_ports     = ["443"]
+    name             = "batch-management"
+    description      = "batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters."
+    protocols        = ["TCP"]
+    source_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_addresses = [
+      "13.77.80.138/32",
+      "20.41.5.224/27",
+      "40.70.147.224/27",
+      "40.84.49.170/32",
+      "40.84.62.82/32",
+      "52.167.106.128/27",
+      "104.208.144.128/27",
+      "104.208.156.99/32",
+      "104.208.157.18/32",
+      "104.210.3.254/32",
+      "137.116.33.5/32",
+      "137.116.33.29/32",
+      "137.116.33.71/32",
+      "137.116.37.146/32",
+      "137.116.46.180/32",
+    ]
+    destination_ports = ["443"]
   }
 
   rule {
@@ -113,6 +129,15 @@ resource "azurerm_firewall_network_rule_collection" "tw-network" {
     source_addresses      = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
     destination_addresses = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
     destination_ports     = ["445"]
+  }
+
+  rule {
+    name              = "tundra-fqdns"
+    description       = "tundra: Compute instance management channel of the workspace region."
+    protocols         = ["UDP"]
+    source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_fqdns = ["eastus2.tundra.azureml.ms"]
+    destination_ports = ["5831"]
   }
 
   rule {

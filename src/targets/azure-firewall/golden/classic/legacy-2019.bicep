@@ -11,6 +11,9 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
   name: firewallName
   location: location
   properties: {
+    additionalProperties: {
+      'Network.DNS.EnableProxy': 'true'
+    }
     networkRuleCollections: [
       {
         name: 'tw-network'
@@ -82,6 +85,29 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
               ]
               destinationIpGroups: []
               destinationFqdns: []
+              destinationPorts: [
+                '*'
+              ]
+            }
+            {
+              name: 'legacy-firewall-hosts-fqdns'
+              description: 'legacy-firewall-hosts: Hosts the 2019 article put into one Azure Firewall network rule with any protocol and port.'
+              protocols: [
+                'UDP'
+              ]
+              sourceAddresses: [
+                '10.0.0.0/8'
+                '100.64.0.0/10'
+                '172.16.0.0/12'
+                '192.168.0.0/16'
+              ]
+              sourceIpGroups: []
+              destinationAddresses: []
+              destinationIpGroups: []
+              destinationFqdns: [
+                'ml.azure.com'
+                'mlworkspace.azure.ai'
+              ]
               destinationPorts: [
                 '*'
               ]

@@ -42,4 +42,13 @@ resource "azurerm_firewall_network_rule_collection" "tw-network" {
     destination_addresses = ["AzureMachineLearning"]
     destination_ports     = ["*"]
   }
+
+  rule {
+    name              = "legacy-firewall-hosts-fqdns"
+    description       = "legacy-firewall-hosts: Hosts the 2019 article put into one Azure Firewall network rule with any protocol and port."
+    protocols         = ["UDP"]
+    source_addresses  = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]
+    destination_fqdns = ["ml.azure.com", "mlworkspace.azure.ai"]
+    destination_ports = ["*"]
+  }
 }

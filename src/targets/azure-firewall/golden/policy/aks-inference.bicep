@@ -5,7 +5,7 @@
 param firewallPolicyName string
 
 @description('Name of the rule collection group')
-param ruleCollectionGroupName string = 'tagwall'
+param ruleCollectionGroupName string = 'tw-aks-inference'
 
 resource firewallPolicy 'Microsoft.Network/firewallPolicies@2025-07-01' existing = {
   name: firewallPolicyName
@@ -15,7 +15,7 @@ resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionG
   parent: firewallPolicy
   name: ruleCollectionGroupName
   properties: {
-    priority: 1000
+    priority: 42750
     ruleCollections: [
       {
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection'

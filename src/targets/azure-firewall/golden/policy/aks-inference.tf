@@ -7,13 +7,13 @@ variable "firewall_policy_id" {
 
 variable "rule_collection_group_name" {
   type    = string
-  default = "tagwall"
+  default = "tw-aks-inference"
 }
 
 resource "azurerm_firewall_policy_rule_collection_group" "tagwall" {
   name               = var.rule_collection_group_name
   firewall_policy_id = var.firewall_policy_id
-  priority           = 1000
+  priority           = 42750
 
   network_rule_collection {
     name     = "tw-network"

@@ -5,7 +5,7 @@
 param firewallPolicyName string
 
 @description('Name of the rule collection group')
-param ruleCollectionGroupName string = 'tagwall'
+param ruleCollectionGroupName string = 'tw-data-exfiltration-prevention'
 
 resource firewallPolicy 'Microsoft.Network/firewallPolicies@2025-07-01' existing = {
   name: firewallPolicyName
@@ -15,7 +15,7 @@ resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionG
   parent: firewallPolicy
   name: ruleCollectionGroupName
   properties: {
-    priority: 1000
+    priority: 20890
     ruleCollections: [
       {
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
@@ -87,7 +87,21 @@ resource ruleCollectionGroup 'Microsoft.Network/firewallPolicies/ruleCollectionG
             ]
             sourceIpGroups: []
             destinationAddresses: [
-              'BatchNodeManagement.EastUS2'
+              '13.77.80.138/32'
+              '20.41.5.224/27'
+              '40.70.147.224/27'
+              '40.84.49.170/32'
+              '40.84.62.82/32'
+              '52.167.106.128/27'
+              '104.208.144.128/27'
+              '104.208.156.99/32'
+              '104.208.157.18/32'
+              '104.210.3.254/32'
+              '137.116.33.5/32'
+              '137.116.33.29/32'
+              '137.116.33.71/32'
+              '137.116.37.146/32'
+              '137.116.46.180/32'
             ]
             destinationIpGroups: []
             destinationFqdns: []
