@@ -6,7 +6,7 @@
 import { TagwallError } from '../errors.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
-import { allowedPackets, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
+import { allowedPackets, decidingRules, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
 
 export interface Verdict {
   readonly action: Action;
@@ -16,7 +16,7 @@ export interface Verdict {
 
 /** First match wins; the default action when nothing matches. */
 export function evaluate(ruleSet: RuleSet, packet: Packet): Verdict {
-  const rule = ruleSet.rules.find((candidate) => candidate.match.has(packet));
+  const rule = decidingRules(ruleSet).find((candidate) => candidate.match.has(packet));
   return { action: rule?.action ?? ruleSet.defaultAction, rule };
 }
 

@@ -13,8 +13,8 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import type { Family } from '../../model/ip.js';
 import { PacketSet } from '../../model/packet-set.js';
-import type { Direction } from '../../model/packet.js';
-import { allowedPackets, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../analysis/rule-set.js';
+import { DIRECTIONS, type Direction } from '../../model/packet.js';
+import { allowedPackets, REPLIES, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../analysis/rule-set.js';
 import type { ChainHook } from './options.js';
 
 export type Hook = 'input' | 'output' | 'forward';
@@ -66,6 +66,7 @@ export function hookDirections(view: ChainHook, hook: Hook): readonly Direction[
 }
 
 const MAX_DEPTH = 64;
+const JUDGING_HOOKS: readonly Hook[] = ['input', 'output', 'forward'];
 
 function actionOf(policy: BaseChain['policy']): Action {
   return policy === 'accept' ? 'allow' : 'deny';
@@ -151,7 +152,7 @@ export interface ChainsToRuleSetInput {
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const rules: Rule[] = [];
   const bases = [...input.chains.values()].filter((chain) => chain.base !== undefined);
-  for (const hook of ['input', 'output', 'forward'] as const) {
+  for (const hook of JUDGING_HOOKS) {
     const directions = hookDirections(input.view, hook);
     if (directions.length === 0) continue;
     const judged = PacketSet.of({ directions });
@@ -172,7 +173,7 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
       // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
       let allowed = seen;
       for (const walked of onHook) {
-        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded' });
+        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' });
         allowed = allowed.difference(walked.scope.difference(chainAllows));
       }
       const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
@@ -182,5 +183,10 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
     const unseen = judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
   }
-  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded' };
+  // A view of one hook says nothing of the other: its new packets count as denied, its replies (what the judged
+  // chain's connections send back) as passing, as they do on a host whose other chain accepts replies.
+  const unjudged = PacketSet.of({ directions: DIRECTIONS.filter((direction) => !JUDGING_HOOKS.some((hook) => hookDirections(input.view, hook).includes(direction))) });
+  const replies = REPLIES.intersection(unjudged);
+  if (!replies.isEmpty()) rules.push({ id: 'unjudged:replies', action: 'allow', match: replies, origin: { text: `replies in the direction the ${input.view} view does not judge` } });
+  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' };
 }

@@ -1,7 +1,7 @@
 /**
  * One rule's conditions while a parser reads it, for iptables and nftables alike: each condition narrows one
  * dimension of the packet model, conditions the model has no dimension for follow fixed rules:
- * - connection state: the model's packets open flows, so they are NEW; a state match holds iff it admits NEW.
+ * - connection state: the packet model's conntrack state (NEW, INVALID, UNTRACKED, ESTABLISHED, RELATED).
  * - interfaces: the model's packets carry none. Loopback never carries them (they cross a real interface); any
  *   other name needs the `interface` option (the interface workload traffic uses), else TW_UNSUPPORTED_CONFIG. On
  *   a router (forward) a name on the outside needs `outsideInterface` as well: the model cannot tell otherwise.
@@ -11,7 +11,7 @@ import { AddressSet } from '../../model/address-set.js';
 import type { IntervalSet } from '../../model/intervals.js';
 import type { Family } from '../../model/ip.js';
 import { PacketSet } from '../../model/packet-set.js';
-import type { Direction } from '../../model/packet.js';
+import { CONN_STATES, type ConnState, type Direction } from '../../model/packet.js';
 import type { PortSet, ProtocolSet } from '../../model/ports.js';
 import type { RuleOrigin } from '../../analysis/rule-set.js';
 import { hookDirections, locationOf, type Hook } from './chains.js';
@@ -31,7 +31,9 @@ export interface MatchState {
   srcPorts?: PortSet;
   dstPorts?: PortSet;
   icmp?: IntervalSet;
-  /** A condition no packet of the model meets (ESTABLISHED only, a loopback interface). */
+  /** Connection-tracking states admitted; undefined: every state. */
+  states?: readonly ConnState[];
+  /** A condition no packet of the model meets (a loopback interface, two families). */
   never?: boolean;
   readonly interfaces: InterfaceMatch[];
 }
@@ -63,9 +65,9 @@ const CONNECTION_STATES = {
 } as const;
 
 /**
- * `ct state` / `--ctstate` / `--state`: holds for the model's (NEW) packets iff the list admits NEW. SNAT and DNAT
- * are flags a NEW packet may carry too (the nat table's doing); without NEW in the list they decide the match, and
- * the model does not know them, so that is `fail`ed rather than guessed. A name the syntax lacks is `fail`ed too.
+ * `ct state` / `--ctstate` / `--state`: narrows the state dimension to the listed states (or the others, negated).
+ * SNAT and DNAT are conntrack's "the nat table rewrote this connection" flags, not states: the model does not
+ * follow the nat table, so a list naming them is `fail`ed rather than guessed. A name the syntax lacks is `fail`ed.
  */
 export function narrowConnectionState(
   state: MatchState,
@@ -79,11 +81,15 @@ export function narrowConnectionState(
   states = syntax === 'nft' ? states : states.map((name) => name.toUpperCase());
   const unknown = states.filter((name) => !known.includes(name));
   if (unknown.length > 0 || states.length === 0) throw fail(`connection state '${unknown.join(',')}' is not one of ${known.join(', ')}`);
-  const admitsNew = states.some((name) => name.toLowerCase() === 'new');
-  if (!admitsNew && states.some((name) => name === 'SNAT' || name === 'DNAT')) {
+  if (states.some((name) => name === 'SNAT' || name === 'DNAT')) {
     throw fail('a SNAT/DNAT state match depends on the nat table, which the model does not follow');
   }
-  if (admitsNew === negated) state.never = true;
+  const listed = new Set(states.map((name) => name.toLowerCase()));
+  narrowStates(state, CONN_STATES.filter((name) => listed.has(name) !== negated));
+}
+
+export function narrowStates(state: MatchState, states: readonly ConnState[]): void {
+  state.states = state.states ? state.states.filter((name) => states.includes(name)) : states;
 }
 
 function interfaceMatches(pattern: string, name: string): boolean {
@@ -138,5 +144,6 @@ export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOp
     ...(state.srcPorts ? { srcPorts: state.srcPorts } : {}),
     ...(state.dstPorts ? { dstPorts: state.dstPorts } : {}),
     ...(state.icmp ? { icmp: state.icmp } : {}),
+    ...(state.states ? { states: state.states } : {}),
   });
 }

@@ -40,7 +40,8 @@ describe('nftables rendering', () => {
     expect(text).toContain('meta nfproto ipv4 icmp type { 8, 128 } counter accept');
     expect(text).toContain('meta nfproto ipv4 icmp type 3 icmp code 4 counter accept');
     expect(text).toContain('meta nfproto ipv6 icmpv6 type { 8, 128 } counter accept comment "ping: echo \'and\' frag-needed"');
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['NFT_ICMP_FAMILY', 'NFT_ICMP_FAMILY']);
+    // ICMP type 128 over IPv4 is no request there: its first packet is INVALID (nf_conntrack_proto_icmp.c).
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['NFT_ICMP_INVALID_FIRST', 'NFT_ICMP_FAMILY', 'NFT_ICMP_FAMILY']);
   });
   it('refuses defaultAction return, which means nothing across nft tables', () => {
     expect(error(() => nftablesTarget.translate({ requirements: [] }, { snapshot, resolver, options: { defaultAction: 'return' } })).code).toBe('TW_INVALID_OPTION');
@@ -100,7 +101,12 @@ describe('a realistic hand-written nft ruleset (nftables wiki workstation style)
     expect(allowed.has(parsePacket('in tcp [2001:db8::1]:40000 -> [fd00::4]:443'))).toBe(true);
     expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=135 code=0'))).toBe(true);
     expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=133 code=0'))).toBe(false);
-    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1'))).toBe(true);
+    // An unsolicited time-exceeded is INVALID (the vmap drops it); about a tracked connection it is RELATED.
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1'))).toBe(false);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1 state=related'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1 state=untracked'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 192.168.1.7:40000 -> 10.0.0.4:8080 state=invalid'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:8080 state=established'))).toBe(true);
     expect(allowed.has(parsePacket('in udp 10.1.1.1:40000 -> 10.0.0.4:161'))).toBe(false);
     expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.25:25'))).toBe(true);
     expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.26:25'))).toBe(false);

@@ -9,6 +9,7 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import { IntervalSet } from '../../model/intervals.js';
 import type { Family } from '../../model/ip.js';
+import type { ConnState } from '../../model/packet.js';
 import { icmpTypeCodes, PacketSet } from '../../model/packet-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../netfilter-common/chains.js';
@@ -18,6 +19,7 @@ import {
   matchPackets,
   narrowAddresses,
   narrowConnectionState,
+  narrowStates,
   narrowIcmp,
   narrowPorts,
   narrowProtocols,
@@ -294,7 +296,7 @@ class NftReader {
       else {
         const unsupported = chain.unsupported;
         if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on input, output and forward are understood`, first.line);
-        chain.rules.push(this.rule(table, words));
+        chain.rules.push(...this.rule(table, words));
       }
     }
   }
@@ -307,7 +309,8 @@ class NftReader {
     return base + (match[2] === undefined ? 0 : Number(match[2]));
   }
 
-  rule(table: TableState, words: readonly Token[]): ChainRule {
+  /** The rule as chain rules: one, or one per entry of a `ct state vmap`. */
+  rule(table: TableState, words: readonly Token[]): ChainRule[] {
     const line = words[0]!.line;
     const text = words.map((word) => (word.kind === 'string' ? `"${word.text}"` : word.text)).join(' ').replace(/ ,/g, ',');
     const fail = (message: string, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError =>
@@ -315,6 +318,7 @@ class NftReader {
     const state: MatchState = emptyMatch();
     if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
     let verdict: Verdict = { kind: 'continue' };
+    let vmap: Array<{ states: readonly ConnState[]; verdict: Verdict }> | undefined;
     let i = 0;
     const take = (): Token => {
       const token = words[i++];
@@ -463,25 +467,24 @@ class NftReader {
         narrowProtocols(state, ProtocolSet.of(v6 ? ICMPV6 : ICMP));
         narrowIcmp(state, icmpValue(second === 'type' ? (v6 ? ICMPV6_TYPES : ICMP_TYPES) : v6 ? ICMPV6_CODES : ICMP_CODES, second === 'code'));
       } else if (keyword === 'ct' && second === 'state' && words[i + 1]?.text === 'vmap') {
-        // `ct state vmap { established : accept, … }`: the model's packets are NEW, so the `new` entry (if any) decides.
+        // `ct state vmap { established : accept, … }`: one rule per entry, each for its state; others go on.
         i += 2;
         if (take().kind !== '{') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
-        let chosen: Verdict | undefined;
+        vmap = [];
         while (words[i]?.kind !== '}') {
           if (words[i]?.kind === ',') {
             i++;
             continue;
           }
           const key = take().text;
-          narrowConnectionState(emptyMatch(), [key], false, 'nft', (message) => fail(message));
+          const entry = emptyMatch();
+          narrowConnectionState(entry, [key], false, 'nft', (message) => fail(message));
           if (take().text !== ':') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
           const mapped = verdictAt();
           if (!mapped) throw fail(`'${words[i]?.text ?? ''}' is not a verdict`);
-          if (key === 'new') chosen = mapped;
+          vmap.push({ states: entry.states!, verdict: mapped });
         }
         i++;
-        if (chosen) verdict = chosen;
-        else state.never = true;
       } else if (keyword === 'ct' && second === 'state') {
         i++;
         const { items, negated } = values();
@@ -508,7 +511,14 @@ class NftReader {
     }
     const origin: RuleOrigin = { file: this.file, line, text };
     const options = this.options;
-    return { verdict, origin, match: (hook) => matchPackets(state, hook, options, origin) };
+    if (vmap) {
+      return vmap.map((entry) => {
+        const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
+        narrowStates(narrowed, entry.states);
+        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin) };
+      });
+    }
+    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin) }];
   }
 }
 
