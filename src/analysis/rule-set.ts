@@ -50,6 +50,8 @@ export interface RuleSet {
    * allowed"; NSG, Azure Firewall and PAN-OS, which are stateful): see `STATEFUL_RULES`.
    */
   readonly states?: 'explicit';
+  /** What the reader filled in from the device's defaults, one line each, for `eval` and `check` to print. */
+  readonly notes?: readonly string[];
 }
 
 /** Packets of a tracked connection: ESTABLISHED replies and RELATED ICMP errors. */

@@ -187,6 +187,16 @@ function modeLine(loaded: Loaded): string {
   return `analysis: ${loaded.choice.mode} (${loaded.choice.reason})`;
 }
 
+/** The rule sets' notes (defaults a reader filled in), one line each. */
+function notesOf(loaded: Loaded): string[] {
+  return loaded.ruleSets.flatMap((set) => (set.notes ?? []).map((note) => `note: ${set.name}: ${note}`));
+}
+
+function notesJson(loaded: Loaded): object {
+  const notes = notesOf(loaded);
+  return notes.length === 0 ? {} : { notes: notes.map((note) => note.slice('note: '.length)) };
+}
+
 function modeJson(loaded: Loaded): object {
   return { mode: loaded.choice.mode, modeReason: loaded.choice.reason };
 }
@@ -212,8 +222,8 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   const set = loaded.ruleSets[0]!;
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
-    lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
+    json: () => ({ ...modeJson(loaded), ...notesJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    lines: () => [...notesOf(loaded), ...verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`])],
   });
   return EXIT_OK;
 }
@@ -364,12 +374,13 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
+      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels) }),
       lines: () => {
         const limit = limitOf(options);
         return [
           ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}`,
           modeLine(loaded),
+          ...notesOf(loaded),
           ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
           ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
         ];

@@ -219,6 +219,13 @@ class RuleReader {
     state.family = this.family;
     // A rule whose target never decides (LOG, NFLOG, TCPMSS) cannot change the verdict whatever it matches, so its
     // matches (often `-m limit`, `--tcp-flags`) are not needed: exact, not a guess.
+    // ... but iptables refuses a `-m` without a module name whatever the target (EMP: "Couldn't load match `--limit'").
+    words.forEach((word, at) => {
+      const module = words[at + 1];
+      if ((word === '-m' || word === '--match') && (module === undefined || module.startsWith('-'))) {
+        throw this.fail(`'${word}' needs a match module name, not '${module ?? ''}' (iptables: Couldn't load match \`${module ?? ''}')`, 'TW_INVALID_CONFIG');
+      }
+    });
     const target = targetOf(words);
     if (target !== undefined && NON_DECIDING_TARGETS.has(target)) return { state, verdict: { kind: 'continue' } };
     let verdict: Verdict = { kind: 'continue' };
@@ -376,7 +383,7 @@ interface SectionChains {
   readonly chains: Map<string, Chain>;
 }
 
-function readSection(section: Section, family: Family, sets: ReadonlyMap<string, ParsedIpset>, file: string, options: NetfilterOptions): SectionChains {
+function readSection(section: Section, family: Family, sets: ReadonlyMap<string, ParsedIpset>, file: string, options: NetfilterOptions, notes: string[]): SectionChains {
   const chains = new Map<string, Chain>();
   if (section.table !== 'filter') {
     const rule = section.lines.find((line) => !line.text.startsWith(':'));
@@ -408,7 +415,14 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       declared.set(name, { policy: undefined, line: line.number });
     }
   }
-  for (const builtin of Object.keys(BUILTIN_HOOKS)) if (!declared.has(builtin)) declared.set(builtin, { policy: undefined, line: section.start });
+  // A built-in chain the file does not declare exists in the kernel all the same, with policy ACCEPT (restore
+  // flushes the table and iptables-nft-restore recreates its base chains so, even over an earlier DROP).
+  for (const builtin of Object.keys(BUILTIN_HOOKS)) {
+    if (!declared.has(builtin)) {
+      declared.set(builtin, { policy: 'accept', line: section.start });
+      notes.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} chain ${builtin} is not declared: the kernel's default policy ACCEPT`);
+    }
+  }
   for (const line of section.lines) {
     const [command, name, policy] = line.words;
     if (command !== '-P' && command !== '--policy') continue;
@@ -453,7 +467,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       name: prefix + name,
       rules: rules.get(name)!,
       origin: { file, line: info.line },
-      ...(hook ? { base: { hook, policy: info.policy, priority: 0, scope } } : {}),
+      ...(hook ? { base: { hook, policy: info.policy ?? 'accept', priority: 0, scope } } : {}),
     });
   }
   return { chains };
@@ -465,6 +479,7 @@ export function parseIptablesSources(sources: IptablesSources, options: Netfilte
   for (const source of sources.ipsets) for (const [name, set] of parseIpsetSave(source.content, source.file)) sets.set(name, set);
   const chains = new Map<string, Chain>();
   const families = new Set<Family>();
+  const notes: string[] = [];
   for (const source of sources.rules) {
     for (const section of splitSections(source.content, source.file)) {
       const family = inferFamily(section, fallbackFamily);
@@ -474,11 +489,16 @@ export function parseIptablesSources(sources: IptablesSources, options: Netfilte
         }
         families.add(family);
       }
-      for (const [name, chain] of readSection(section, family, sets, source.file, options).chains) chains.set(name, chain);
+      for (const [name, chain] of readSection(section, family, sets, source.file, options, notes).chains) chains.set(name, chain);
     }
   }
+  // A family with no filter table (what ip6tables-save prints on a host that never had an IPv6 rule: nothing)
+  // has no hook in the kernel: its packets pass.
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (!families.has(family)) notes.push(`no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules in this capture: the host accepts all ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`);
+  }
   const name = `iptables:${sources.rules.map((source) => source.file).join('+')}`;
-  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'deny' });
+  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'allow', notes });
 }
 
 function familyOption(context: ParseContext): Family {

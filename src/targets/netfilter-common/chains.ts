@@ -32,8 +32,7 @@ export interface ChainRule {
 
 export interface BaseChain {
   readonly hook: Hook;
-  /** Undefined: not known from the input (an iptables-restore file that does not declare it); taken as drop. */
-  readonly policy: 'accept' | 'drop' | undefined;
+  readonly policy: 'accept' | 'drop';
   readonly priority: number;
   /** The packets this chain can see, e.g. IPv4 only for an iptables table or an nft `ip` table. */
   readonly scope: PacketSet;
@@ -144,8 +143,10 @@ export interface ChainsToRuleSetInput {
   readonly name: string;
   readonly chains: ReadonlyMap<string, Chain>;
   readonly view: ChainHook;
-  /** What happens to judged packets no base chain sees: nft accepts them; a missing iptables family is denied. */
+  /** What happens to judged packets no base chain sees: the kernel accepts them (no hook, no verdict). */
   readonly unseen: Action;
+  /** Defaults the reader filled in, for the rule set's notes. */
+  readonly notes?: readonly string[];
 }
 
 /** The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges). */
@@ -188,5 +189,5 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const unjudged = PacketSet.of({ directions: DIRECTIONS.filter((direction) => !JUDGING_HOOKS.some((hook) => hookDirections(input.view, hook).includes(direction))) });
   const replies = REPLIES.intersection(unjudged);
   if (!replies.isEmpty()) rules.push({ id: 'unjudged:replies', action: 'allow', match: replies, origin: { text: `replies in the direction the ${input.view} view does not judge` } });
-  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' };
+  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit', ...(input.notes?.length ? { notes: input.notes } : {}) };
 }

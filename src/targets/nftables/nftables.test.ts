@@ -85,6 +85,8 @@ describe('parsing nft list ruleset output', () => {
     expect(bad('ip daddr @missing accept')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
     expect(bad('goto x')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
     expect(bad('oifname "eth0" accept').message).toContain('interface=NAME');
+    // nft -c refuses it too: "syntax error, unexpected comment".
+    expect(bad('tcp dport 22 accept comment "a" comment "b"')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
   });
   it('detects nft rulesets', () => {
     expect(nftablesTarget.detect(fixture)).toBe(true);

@@ -319,6 +319,7 @@ class NftReader {
     if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
     let verdict: Verdict = { kind: 'continue' };
     let vmap: Array<{ states: readonly ConnState[]; verdict: Verdict }> | undefined;
+    let commented = false;
     let i = 0;
     const take = (): Token => {
       const token = words[i++];
@@ -501,7 +502,12 @@ class NftReader {
         while (words[i]?.text === 'packets' || words[i]?.text === 'bytes') i += 2;
       } else if (keyword === 'log') {
         while (['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(words[i]?.text ?? '')) i += 2;
-      } else if (keyword === 'comment') take();
+      } else if (keyword === 'comment') {
+        // nft refuses a second one (EMP: "syntax error, unexpected comment").
+        if (commented) throw fail('a rule has one comment; nft refuses a second (syntax error, unexpected comment)', 'TW_INVALID_CONFIG');
+        commented = true;
+        take();
+      }
       else {
         i--;
         const found = verdictAt();
