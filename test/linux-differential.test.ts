@@ -112,6 +112,7 @@ const CASES: Case[] = [
   iptablesCase('iptables dump with ipsets and no IPv6 section (the kernel accepts all IPv6)', 'hand-written.rules', undefined, 'hand-written.ipset'),
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
   nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),
+  nftCase("Arch Linux's default nftables.conf (ssh by name, pkttype, a limited reject, no output chain)", () => fixture('arch-default.nft'), 'arch-default.nft'),
   nftCase('tagwall nftables output', () => generated(nftablesTarget)[0]!.content, 'tagwall.nft'),
   tagwallIptables,
 ];

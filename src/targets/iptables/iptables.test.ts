@@ -156,6 +156,18 @@ describe('parsing iptables-save and ipset save output', () => {
     expect(shadowed(once)).toEqual([]);
     expect(redundant(once)).toEqual([]);
   });
+  it('reads a rate limit both ways: exact where the rate cannot change a verdict, refused with a packet where it can', () => {
+    const limitedReject = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m pkttype --pkt-type host -m limit --limit 5/sec -j REJECT\nCOMMIT\n';
+    const set = iptablesTarget.parse({ content: limitedReject, file: 'f' }, { resolver, options: {} });
+    expect(allowedPackets(set).has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(set.notes?.some((note) => note.includes('line 4') && note.includes('same verdict'))).toBe(true);
+    const limitedAccept = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m limit --limit 3/min --limit-burst 10 -j ACCEPT\nCOMMIT\n';
+    const refused = error(() => iptablesTarget.parse({ content: limitedAccept, file: 'f' }, { resolver, options: {} }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'f', line: 3 } });
+    expect(refused.message).toContain("'in tcp");
+    expect(refused.message).toContain('allowed under the rate, denied over it');
+    expect(error(() => iptablesTarget.parse({ content: limitedAccept.replace('3/min', '3/fortnight'), file: 'f' }, { resolver, options: {} }))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+  });
   it('takes ACCEPT for a built-in chain the file does not declare, as the kernel does', () => {
     const set = iptablesTarget.parse({ content: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n', file: 'f' }, { resolver, options: {} });
     const allowed = allowedPackets(set);

@@ -23,6 +23,7 @@ import {
   narrowAddresses,
   narrowConnectionState,
   narrowIcmp,
+  narrowPacketType,
   narrowPorts,
   narrowProtocols,
   type MatchState,
@@ -310,6 +311,21 @@ class RuleReader {
         case '--comment':
           i++;
           break;
+        case '--limit': {
+          // libxt_limit: N[/second|/minute|/hour|/day] (any prefix of the unit); chainsToRuleSet reads both ways.
+          const rate = value(++i);
+          if (!/^[1-9]\d*(\/(s(e(c(o(n(d)?)?)?)?)?|m(i(n(u(t(e)?)?)?)?)?|h(o(u(r)?)?)?|d(a(y)?)?))?$/.test(rate)) {
+            throw this.fail(`bad rate '${rate}' (iptables: N/second, /minute, /hour or /day)`, 'TW_INVALID_CONFIG');
+          }
+          state.limited = true;
+          break;
+        }
+        case '--limit-burst':
+          if (!/^\d+$/.test(value(++i))) throw this.fail(`bad --limit-burst '${words[i]!}'`, 'TW_INVALID_CONFIG');
+          break;
+        case '--pkt-type':
+          narrowPacketType(state, [value(++i)], not, (message) => this.fail(message));
+          break;
         case '--icmp-type':
           narrowIcmp(state, this.icmp(value(++i), not, false));
           break;
@@ -343,13 +359,13 @@ class RuleReader {
 }
 
 /** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
-const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange']);
+const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype']);
 
 /** Options iptables lets `!` negate that the reader understands. */
 const NEGATABLE = new Set([
   '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
   '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
-  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type',
+  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type',
 ]);
 
 /** Targets that let the packet carry on to the next rule, whatever they match (filter table). */
@@ -458,6 +474,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
       origin,
       match: (hook) => matchPackets(state, hook, options, origin),
+      ...(state.limited ? { limited: true } : {}),
     };
     list.splice(Math.min(position, list.length), 0, rule);
   }

@@ -13,7 +13,7 @@ import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
 import type { Family } from '../../model/ip.js';
 import { PacketSet } from '../../model/packet-set.js';
-import { DIRECTIONS, type Direction } from '../../model/packet.js';
+import { DIRECTIONS, formatPacket, type Direction } from '../../model/packet.js';
 import { allowedPackets, REPLIES, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../analysis/rule-set.js';
 import type { ChainHook } from './options.js';
 
@@ -28,6 +28,8 @@ export interface ChainRule {
   match(hook: Hook): PacketSet;
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
+  /** A rate limit decides whether it matches: see chainsToRuleSet. */
+  readonly limited?: boolean;
 }
 
 export interface BaseChain {
@@ -149,8 +151,35 @@ export interface ChainsToRuleSetInput {
   readonly notes?: readonly string[];
 }
 
-/** The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges). */
+/**
+ * The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges).
+ * A rate-limited rule matches while the traffic is under (or over) its rate, which no packet tells: the chains are
+ * read both ways, with the rule matching every packet it names and matching none. Where the two agree (a limited
+ * reject before a drop policy, a limited log) the answer is exact; where they differ, TW_UNSUPPORTED_CONFIG names
+ * a packet whose verdict the rate decides, rather than a guess.
+ */
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
+  const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
+  const always = chainsToRuleSetExactly(input);
+  if (limited.length === 0) return always;
+  const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !rule.limited) }]));
+  const never = chainsToRuleSetExactly({ ...input, chains });
+  const under = allowedPackets(always);
+  const over = allowedPackets(never);
+  const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
+  const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
+  if (witness) {
+    throw new TagwallError(
+      'TW_UNSUPPORTED_CONFIG',
+      `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`,
+      { location: locationOf(limited[0]!.origin) },
+    );
+  }
+  const note = `rate-limited rule${limited.length === 1 ? '' : 's'} (line ${lines}) decide nothing: every packet gets the same verdict under and over the rate`;
+  return { ...always, notes: [...(always.notes ?? []), note] };
+}
+
+function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
   const rules: Rule[] = [];
   const bases = [...input.chains.values()].filter((chain) => chain.base !== undefined);
   for (const hook of JUDGING_HOOKS) {

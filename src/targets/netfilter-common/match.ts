@@ -33,6 +33,8 @@ export interface MatchState {
   icmp?: IntervalSet;
   /** Connection-tracking states admitted; undefined: every state. */
   states?: readonly ConnState[];
+  /** A rate limit (`limit`, `-m limit`, `hashlimit`): whether it holds depends on the traffic, not the packet. */
+  limited?: boolean;
   /** A condition no packet of the model meets (a loopback interface, two families). */
   never?: boolean;
   readonly interfaces: InterfaceMatch[];
@@ -90,6 +92,31 @@ export function narrowConnectionState(
 
 export function narrowStates(state: MatchState, states: readonly ConnState[]): void {
   state.states = state.states ? state.states.filter((name) => states.includes(name)) : states;
+}
+
+/** Link-layer packet types (`pkttype`, `-m pkttype`), read from the destination address (see narrowPacketType). */
+const PACKET_TYPE_ADDRESSES = {
+  multicast: AddressSet.parse('224.0.0.0/4, ff00::/8'),
+  broadcast: AddressSet.parse('255.255.255.255'),
+} as const;
+export const PACKET_TYPES = ['host', 'unicast', 'broadcast', 'multicast'] as const;
+
+/**
+ * `pkttype host|unicast|broadcast|multicast`: the model's packets carry no link-layer header, so the type is read
+ * from the destination: multicast 224.0.0.0/4 and ff00::/8, broadcast 255.255.255.255, host (unicast) the rest.
+ * Approximation: a subnet-directed broadcast (10.0.0.255 on a /24) is taken as host.
+ */
+export function narrowPacketType(state: MatchState, types: readonly string[], negated: boolean, fail: (message: string) => Error): void {
+  let addresses = AddressSet.EMPTY;
+  for (const type of types) {
+    if (!(PACKET_TYPES as readonly string[]).includes(type)) throw fail(`packet type '${type}' is not one of ${PACKET_TYPES.join(', ')}`);
+    addresses = addresses.union(
+      type === 'multicast' || type === 'broadcast'
+        ? PACKET_TYPE_ADDRESSES[type]
+        : AddressSet.ALL.difference(PACKET_TYPE_ADDRESSES.multicast).difference(PACKET_TYPE_ADDRESSES.broadcast),
+    );
+  }
+  narrowAddresses(state, 'dst', negated ? AddressSet.ALL.difference(addresses) : addresses);
 }
 
 function interfaceMatches(pattern: string, name: string): boolean {

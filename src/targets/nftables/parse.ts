@@ -19,6 +19,7 @@ import {
   matchPackets,
   narrowAddresses,
   narrowConnectionState,
+  narrowPacketType,
   narrowStates,
   narrowIcmp,
   narrowPorts,
@@ -448,6 +449,24 @@ class NftReader {
         i++;
         setFamily(keyword === 'ip' ? 'ipv4' : 'ipv6');
         narrowProtocols(state, protocolValue());
+      } else if (keyword === 'pkttype' || (keyword === 'meta' && second === 'pkttype')) {
+        if (keyword === 'meta') i++;
+        const { items, negated } = values();
+        narrowPacketType(state, items, negated, (message) => fail(message));
+      } else if (keyword === 'limit' && second === 'rate') {
+        // `limit rate [over] N/unit [burst N packets|bytes]`: holds while under (or over) the rate; chainsToRuleSet
+        // decides whether that can change a verdict.
+        i++;
+        if (words[i]?.text === 'over') i++;
+        const rate = take().text;
+        if (!/^\d+\/(second|minute|hour|day|week)$/.test(rate) && !/^\d+$/.test(rate)) throw fail(`'limit rate ${rate}' is not a rate`, 'TW_INVALID_CONFIG');
+        if (/^\d+$/.test(rate)) {
+          // `N bytes/second` or `N kbytes/second`
+          const unit = take().text;
+          if (!/^[km]?bytes\/(second|minute|hour|day|week)$/.test(unit)) throw fail(`'limit rate ${rate} ${unit}' is not a rate`, 'TW_INVALID_CONFIG');
+        }
+        if (words[i]?.text === 'burst') i += 3;
+        state.limited = true;
       } else if (keyword === 'meta' && second === 'l4proto') {
         i++;
         narrowProtocols(state, protocolValue());
@@ -521,10 +540,10 @@ class NftReader {
       return vmap.map((entry) => {
         const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
         narrowStates(narrowed, entry.states);
-        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin) };
+        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: true } : {}) };
       });
     }
-    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin) }];
+    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: true } : {}) }];
   }
 }
 
