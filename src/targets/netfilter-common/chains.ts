@@ -175,7 +175,7 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
       { location: locationOf(limited[0]!.origin) },
     );
   }
-  const note = `rate-limited rule${limited.length === 1 ? '' : 's'} (line ${lines}) decide nothing: every packet gets the same verdict under and over the rate`;
+  const note = `rate-limited rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing: every packet gets the same verdict under and over the rate`;
   return { ...always, notes: [...(always.notes ?? []), note] };
 }
 
