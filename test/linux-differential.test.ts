@@ -31,7 +31,9 @@ const UNIVERSE: ProbeUniverse = {
     ipv6: ['2001:db8::1', '2001:db8:10::5', 'fe80::1', '2603:1000::1', 'fd00::9'],
   },
   tcpPorts: [22, 25, 80, 443, 8080, 8085, 9100, 5201],
-  udpPorts: [53, 123, 161, 546, 5353],
+  udpPorts: [53, 68, 123, 137, 161, 546, 5353],
+  // A fresh port, and 67: a DHCP server's reply (ufw accepts udp 67 -> 68 before anything else).
+  udpSourcePorts: [0, 67],
 };
 const PACKETS = probeUniverse(UNIVERSE);
 
@@ -109,6 +111,7 @@ const tagwallIptables: Case = {
 
 const CASES: Case[] = [
   iptablesCase('iptables-nft dump of a Debian host (conntrack INVALID drop, ICMP types, a chain that returns)', 'debian-host.rules', 'debian-host-v6.rules'),
+  iptablesCase('ufw (default deny incoming; allow 22/tcp, 80,443/tcp, 5201/tcp from 192.0.2.0/24), IPv4: addrtype, limit, LOG chains', 'ufw-host.rules', undefined),
   iptablesCase('iptables dump with ipsets and no IPv6 section (the kernel accepts all IPv6)', 'hand-written.rules', undefined, 'hand-written.ipset'),
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
   nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),

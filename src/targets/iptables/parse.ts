@@ -24,6 +24,7 @@ import {
   narrowConnectionState,
   narrowIcmp,
   narrowPacketType,
+  ADDRESS_TYPES,
   narrowPorts,
   narrowProtocols,
   type MatchState,
@@ -323,6 +324,13 @@ class RuleReader {
         case '--limit-burst':
           if (!/^\d+$/.test(value(++i))) throw this.fail(`bad --limit-burst '${words[i]!}'`, 'TW_INVALID_CONFIG');
           break;
+        case '--dst-type': {
+          const types = value(++i).split(',');
+          const unknown = types.filter((type) => !(ADDRESS_TYPES as readonly string[]).includes(type));
+          if (unknown.length > 0) throw this.fail(`address type '${unknown.join(',')}' is not modelled (${ADDRESS_TYPES.join(', ')} are)`);
+          state.dstTypes = [...(state.dstTypes ?? []), { types, negated: not }];
+          break;
+        }
         case '--pkt-type':
           narrowPacketType(state, [value(++i)], not, (message) => this.fail(message));
           break;
@@ -359,13 +367,13 @@ class RuleReader {
 }
 
 /** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
-const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype']);
+const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype', 'addrtype']);
 
 /** Options iptables lets `!` negate that the reader understands. */
 const NEGATABLE = new Set([
   '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
   '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
-  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type',
+  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type',
 ]);
 
 /** Targets that let the packet carry on to the next rule, whatever they match (filter table). */

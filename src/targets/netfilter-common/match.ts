@@ -33,6 +33,8 @@ export interface MatchState {
   icmp?: IntervalSet;
   /** Connection-tracking states admitted; undefined: every state. */
   states?: readonly ConnState[];
+  /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
+  dstTypes?: Array<{ readonly types: readonly string[]; readonly negated: boolean }>;
   /** A rate limit (`limit`, `-m limit`, `hashlimit`): whether it holds depends on the traffic, not the packet. */
   limited?: boolean;
   /** A condition no packet of the model meets (a loopback interface, two families). */
@@ -119,6 +121,22 @@ export function narrowPacketType(state: MatchState, types: readonly string[], ne
   narrowAddresses(state, 'dst', negated ? AddressSet.ALL.difference(addresses) : addresses);
 }
 
+export const ADDRESS_TYPES = ['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST'] as const;
+
+/**
+ * `-m addrtype --dst-type` on a hook, for the model's packets: a packet reaching input was routed to this host, so
+ * LOCAL there is every unicast destination; a packet on output or forward goes to another host, so LOCAL is none
+ * (loopback traffic is not modelled). UNICAST, BROADCAST and MULTICAST are read as `pkttype` reads them.
+ */
+function addressTypes(types: readonly string[], hook: Hook): AddressSet {
+  const unicast = AddressSet.ALL.difference(PACKET_TYPE_ADDRESSES.multicast).difference(PACKET_TYPE_ADDRESSES.broadcast);
+  return types.reduce((set, type) => {
+    if (type === 'LOCAL') return hook === 'input' ? set.union(unicast) : set;
+    if (type === 'UNICAST') return set.union(unicast);
+    return set.union(type === 'MULTICAST' ? PACKET_TYPE_ADDRESSES.multicast : PACKET_TYPE_ADDRESSES.broadcast);
+  }, AddressSet.EMPTY);
+}
+
 function interfaceMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
@@ -163,11 +181,16 @@ export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOp
   }
   if (directions.length === 0) return PacketSet.EMPTY;
   const family = state.family ? AddressSet.allOf(state.family) : AddressSet.ALL;
+  let dst = state.dst ? state.dst.intersection(family) : family;
+  for (const condition of state.dstTypes ?? []) {
+    const typed = addressTypes(condition.types, hook);
+    dst = dst.intersection(condition.negated ? AddressSet.ALL.difference(typed) : typed);
+  }
   return PacketSet.of({
     directions,
     ...(state.protocols ? { protocols: state.protocols } : {}),
     src: state.src ? state.src.intersection(family) : family,
-    dst: state.dst ? state.dst.intersection(family) : family,
+    dst,
     ...(state.srcPorts ? { srcPorts: state.srcPorts } : {}),
     ...(state.dstPorts ? { dstPorts: state.dstPorts } : {}),
     ...(state.icmp ? { icmp: state.icmp } : {}),
