@@ -30,6 +30,7 @@ import {
   type MatchState,
 } from '../netfilter-common/match.js';
 import { netfilterOptions, type NetfilterOptions } from '../netfilter-common/options.js';
+import { SERVICE_PORTS } from '../netfilter-common/services.js';
 import type { ConfigInput, ParseContext } from '../target.js';
 import { parseIpsetSave, type ParsedIpset } from './ipset.js';
 import { splitWords } from './tokens.js';
@@ -186,6 +187,9 @@ class RuleReader {
   }
 
   port(text: string): [number, number] {
+    // iptables resolves a service name as nft does (getservbyname), e.g. `--dport ssh`, `--dports http,https`.
+    const named = SERVICE_PORTS[text];
+    if (named !== undefined) return [named, named];
     const match = /^(\d*)(?::(\d*))?$/.exec(text);
     const valid = (value: number): boolean => Number.isInteger(value) && value >= 0 && value <= 65535;
     if (!match || (match[1] === '' && match[2] === undefined)) throw this.fail(`'${text}' is not a port or port range`, 'TW_INVALID_CONFIG');
@@ -294,6 +298,15 @@ class RuleReader {
         case '--source-ports':
           narrowPorts(state, 'srcPorts', this.ports(value(++i), not));
           break;
+        case '--ports': {
+          // multiport --ports: the source or the destination port is one of them (`!`: neither is).
+          const ports = this.ports(value(++i), false);
+          if (not) {
+            narrowPorts(state, 'srcPorts', ports.complement());
+            narrowPorts(state, 'dstPorts', ports.complement());
+          } else state.eitherPorts = state.eitherPorts ? state.eitherPorts.intersection(ports) : ports;
+          break;
+        }
         case '--match-set': {
           const name = value(++i);
           const flags = value(++i);
@@ -373,7 +386,7 @@ const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 's
 const NEGATABLE = new Set([
   '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
   '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
-  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type',
+  '--source-ports', '--ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type',
 ]);
 
 /** Targets that let the packet carry on to the next rule, whatever they match (filter table). */

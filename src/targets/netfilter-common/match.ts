@@ -31,6 +31,8 @@ export interface MatchState {
   srcPorts?: PortSet;
   dstPorts?: PortSet;
   icmp?: IntervalSet;
+  /** `multiport --ports`: the source or the destination port is in the set. */
+  eitherPorts?: PortSet;
   /** Connection-tracking states admitted; undefined: every state. */
   states?: readonly ConnState[];
   /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
@@ -186,7 +188,7 @@ export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOp
     const typed = addressTypes(condition.types, hook);
     dst = dst.intersection(condition.negated ? AddressSet.ALL.difference(typed) : typed);
   }
-  return PacketSet.of({
+  const spec = {
     directions,
     ...(state.protocols ? { protocols: state.protocols } : {}),
     src: state.src ? state.src.intersection(family) : family,
@@ -195,5 +197,10 @@ export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOp
     ...(state.dstPorts ? { dstPorts: state.dstPorts } : {}),
     ...(state.icmp ? { icmp: state.icmp } : {}),
     ...(state.states ? { states: state.states } : {}),
-  });
+  };
+  if (!state.eitherPorts) return PacketSet.of(spec);
+  const either = state.eitherPorts;
+  return PacketSet.of({ ...spec, dstPorts: spec.dstPorts ? spec.dstPorts.intersection(either) : either }).union(
+    PacketSet.of({ ...spec, srcPorts: spec.srcPorts ? spec.srcPorts.intersection(either) : either }),
+  );
 }

@@ -27,6 +27,7 @@ import {
   type MatchState,
 } from '../netfilter-common/match.js';
 import type { NetfilterOptions } from '../netfilter-common/options.js';
+import { SERVICE_PORTS } from '../netfilter-common/services.js';
 
 interface Token {
   readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl';
@@ -69,7 +70,7 @@ const PRIORITY_NAMES: Readonly<Record<string, number>> = { raw: -300, mangle: -1
 const PROTOCOLS: Readonly<Record<string, number>> = {
   icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33,
 };
-const SERVICES: Readonly<Record<string, number>> = { ssh: 22, domain: 53, http: 80, ntp: 123, https: 443 };
+const SERVICES = SERVICE_PORTS;
 const SET_TYPES: Readonly<Record<string, Family | 'ports'>> = { ipv4_addr: 'ipv4', ipv6_addr: 'ipv6', inet_service: 'ports' };
 const SET_TYPEOFS: Readonly<Record<string, Family | 'ports'>> = {
   'ip saddr': 'ipv4', 'ip daddr': 'ipv4', 'ip6 saddr': 'ipv6', 'ip6 daddr': 'ipv6',
