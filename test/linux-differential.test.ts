@@ -69,6 +69,19 @@ const nftCase = (name: string, text: () => string, file: string): Case => ({
   parse: () => nftablesTarget.parse({ content: text(), file }, { resolver, options: { interface: HOST_INTERFACE } }),
 });
 
+/** An nft ruleset loaded from text and read back by tagwall from the kernel's `nft -j list ruleset`. */
+const nftJsonCase = (name: string, file: string): Case => {
+  let dumped: string | undefined;
+  return {
+    name,
+    load: (pair) => {
+      pair.host.run('nft', ['-f', pair.host.file('ruleset.nft', fixture(file))]);
+      dumped = pair.host.run('nft', ['-j', 'list', 'ruleset']);
+    },
+    parse: () => nftablesTarget.parse({ content: dumped!, file: `${file}.json` }, { resolver, options: { interface: HOST_INTERFACE } }),
+  };
+};
+
 /** Requirements on the probed addresses: SSH in from a /24, HTTPS and DNS out, ping both ways, and the service tag. */
 const addresses = (text: string): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(text) });
 const requirement = (id: string, fields: Partial<Requirement>): Requirement => ({
@@ -117,6 +130,9 @@ const CASES: Case[] = [
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
   nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),
   nftCase("Arch Linux's default nftables.conf (ssh by name, pkttype, a limited reject, no output chain)", () => fixture('arch-default.nft'), 'arch-default.nft'),
+  nftJsonCase('nft -j list ruleset of the workstation ruleset (JSON input)', 'workstation.nft'),
+  nftJsonCase("nft -j list ruleset of Arch's default (JSON input)", 'arch-default.nft'),
+  nftJsonCase('nft -j list ruleset of the hand-written ruleset (JSON input)', 'hand-written.nft'),
   nftCase('tagwall nftables output', () => generated(nftablesTarget)[0]!.content, 'tagwall.nft'),
   tagwallIptables,
 ];

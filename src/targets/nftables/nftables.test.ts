@@ -158,3 +158,30 @@ describe('golden files', () => {
     });
   }
 });
+
+describe('nft -j list ruleset (JSON) input', () => {
+  const json = (rule: object): string =>
+    JSON.stringify({
+      nftables: [
+        { metainfo: { version: '1.0.6', json_schema_version: 1 } },
+        { table: { family: 'inet', name: 't', handle: 1 } },
+        { chain: { family: 'inet', table: 't', name: 'i', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
+        { rule: { family: 'inet', table: 't', chain: 'i', handle: 2, ...rule } },
+      ],
+    });
+  const parse = (content: string) => nftablesTarget.parse({ content, file: 'r.json' }, { resolver, options: {} });
+  it('reads the same rules as the text form, and is detected', () => {
+    const ssh = json({ expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 22 } }, { accept: null }] });
+    expect(nftablesTarget.detect(ssh)).toBe(true);
+    const allowed = allowedPackets(parse(ssh));
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:23'))).toBe(false);
+  });
+  it('points errors at the JSON object', () => {
+    const meter = json({ expr: [{ meter: { name: 'm' } }, { accept: null }] });
+    expect(error(() => parse(meter))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'r.json', jsonPath: '$.nftables[3].rule.expr[0]' } });
+    const missingSet = json({ expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@nope' } }, { accept: null }] });
+    expect(error(() => parse(missingSet))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { file: 'r.json', jsonPath: '$.nftables[3].rule' } });
+    expect(error(() => parse('{"nftables": 3}'))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+  });
+});
