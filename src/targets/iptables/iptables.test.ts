@@ -245,6 +245,26 @@ describe('realistic hand-written rulesets', () => {
     });
   });
 
+  it('reads a Docker host with a published port (docker run -p 8080:80) in the filter view, noting each rewrite', () => {
+    const options = { chainHook: 'forward', interface: 'docker0', outsideInterface: 'eth0' };
+    const input = { content: fixture('docker-published.rules'), file: 'docker-published.rules' };
+    // Without the option, the nat table is refused, with the way out in the message.
+    const refused = error(() => iptablesTarget.parse(input, { resolver, options }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 8 } });
+    expect(refused.message).toContain('nat=filter-view');
+    const set = iptablesTarget.parse(input, { resolver, options: { ...options, nat: 'filter-view' } });
+    const allowed = allowedPackets(set);
+    // FORWARD sees the published port after DNAT: a client's packet to the host's 8080 is judged as to 172.17.0.2:80.
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:80'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:81'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:81 state=established'))).toBe(true);
+    expect(allowed.has(parsePacket('out tcp 172.17.0.2:40000 -> 8.8.8.8:443'))).toBe(true);
+    expect(set.notes?.filter((note) => note.includes('DNAT'))).toEqual([
+      'IPv4 nat line 13 (-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80): the filter chains see the rewritten destination; nat=filter-view judges packets as the filter table sees them',
+    ]);
+    expect(set.notes?.filter((note) => note.includes('MASQUERADE'))).toHaveLength(2);
+  });
+
   it('reads a hand-written restore file: -N/-P, ICMP names, address lists, dotted masks, host bits, goto', () => {
     const allowed = parse('restore-hand-written.rules', {});
     expect(allowed.has(parsePacket('in tcp 10.1.2.3:40000 -> 10.0.0.4:5432'))).toBe(true);

@@ -422,12 +422,17 @@ interface SectionChains {
 
 function readSection(section: Section, family: Family, sets: ReadonlyMap<string, ParsedIpset>, file: string, options: NetfilterOptions, notes: string[]): SectionChains {
   const chains = new Map<string, Chain>();
+  if (section.table === 'nat' && options.nat === 'filter-view') {
+    notes.push(...natNotes(section, family));
+    return { chains };
+  }
   if (section.table !== 'filter') {
     const rule = section.lines.find((line) => !line.text.startsWith(':'));
     const policy = section.lines.find((line) => line.text.startsWith(':') && !/^:\S+ (ACCEPT|-) /.test(`${line.text} `));
     const offending = rule ?? policy;
     if (offending) {
-      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `table ${section.table} has rules or policies; only the filter table is understood: ${offending.text}`, {
+      const hint = section.table === 'nat' ? ' (nat=filter-view reads the filter table as it sees packets, and notes each rewrite)' : '';
+      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `table ${section.table} has rules or policies; only the filter table is understood${hint}: ${offending.text}`, {
         location: { file, line: offending.number },
       });
     }
@@ -509,6 +514,29 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     });
   }
   return { chains };
+}
+
+/** Address-rewriting targets of the nat table, and what each means for the filter view. */
+const NAT_TARGETS: Readonly<Record<string, string>> = {
+  DNAT: 'the filter chains see the rewritten destination',
+  REDIRECT: 'the filter chains see this host as the destination',
+  SNAT: 'the source is rewritten after the filter chains (POSTROUTING): they see the original',
+  MASQUERADE: 'the source is rewritten after the filter chains (POSTROUTING): they see the original',
+};
+
+/**
+ * nat=filter-view: the nat table is not modelled; each rewriting rule becomes a note naming the packets it affects,
+ * so a reader knows which verdicts are about rewritten addresses (Docker's published ports: a packet to the host's
+ * port is judged by FORWARD as addressed to the container).
+ */
+function natNotes(section: Section, family: Family): string[] {
+  const label = family === 'ipv4' ? 'IPv4' : 'IPv6';
+  return section.lines.flatMap((line) => {
+    if (line.text.startsWith(':')) return [];
+    const target = targetOf(line.words);
+    const meaning = target === undefined ? undefined : NAT_TARGETS[target];
+    return meaning === undefined ? [] : [`${label} nat line ${line.number} (${line.text}): ${meaning}; nat=filter-view judges packets as the filter table sees them`];
+  });
 }
 
 /** Several iptables-save / restore texts (both families) and ipset saves → one rule set. */
