@@ -38,7 +38,9 @@ const UNIVERSE = [
     icmp: ICMP_TYPES.map(([t, c]) => icmpTypeCodes(t, c)).reduce((a, b) => a.union(b)),
   }),
   PacketSet.of({ protocols: ProtocolSet.of(47), src: AddressSet.fromStrings(SOURCES), dst: AddressSet.fromStrings(DESTINATIONS) }),
-].reduce((a, b) => a.union(b));
+]
+  .reduce((a, b) => a.union(b))
+  .intersection(PacketSet.of({ states: ['new', 'established'] }));
 
 const PROBES: Packet[] = [];
 for (const direction of ['in', 'out'] as Direction[]) {
@@ -61,11 +63,10 @@ for (const direction of ['in', 'out'] as Direction[]) {
   }
 }
 
-// Each probe in one connection state, in turn: the state dimension is probed without multiplying the universe.
-PROBES.forEach((probe, index) => {
-  const state = CONN_STATES[index % CONN_STATES.length]!;
-  if (state !== packetState(probe)) PROBES[index] = { ...probe, state };
-});
+// Every probe as a NEW and as an ESTABLISHED packet (the universe is cut to those two states): every cell of the
+// state dimension the specs draw is probed, at twice the probes rather than five times.
+const STATE_PROBES = ['new', 'established'] as const;
+PROBES.splice(0, PROBES.length, ...PROBES.flatMap((probe) => STATE_PROBES.map((state): Packet => ({ ...probe, state }))));
 
 const subsetOf = <T>(pool: readonly T[]) => fc.subarray([...pool], { minLength: 1 });
 

@@ -458,11 +458,13 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     }
   }
   // A built-in chain the file does not declare exists in the kernel all the same, with policy ACCEPT (restore
-  // flushes the table and iptables-nft-restore recreates its base chains so, even over an earlier DROP).
+  // flushes the table and iptables-nft-restore recreates its base chains so, even over an earlier DROP). A file
+  // meant for `--noflush` (defaultAction=return) keeps the host's policy, which the proof takes as DROP.
+  const kept = options.defaultAction === 'return';
   for (const builtin of Object.keys(BUILTIN_HOOKS)) {
     if (!declared.has(builtin)) {
-      declared.set(builtin, { policy: 'accept', line: section.start });
-      notes.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} chain ${builtin} is not declared: the kernel's default policy ACCEPT`);
+      declared.set(builtin, { policy: kept ? 'drop' : 'accept', line: section.start });
+      if (!kept) notes.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} chain ${builtin} is not declared: the kernel's default policy ACCEPT`);
     }
   }
   for (const line of section.lines) {
