@@ -125,7 +125,7 @@ const tagwallIptables: Case = {
 const CASES: Case[] = [
   iptablesCase('iptables-nft dump of a Debian host (conntrack INVALID drop, ICMP types, a chain that returns)', 'debian-host.rules', 'debian-host-v6.rules'),
   iptablesCase('ufw (default deny incoming; allow 22/tcp, 80,443/tcp, 5201/tcp from 192.0.2.0/24), IPv4: addrtype, limit, LOG chains', 'ufw-host.rules', undefined),
-  iptablesCase('service names, multiport --ports (either side, negated), pkttype, an INVALID drop on output', 'services-ports.rules', undefined),
+  iptablesCase('service names, multiport --ports (either side, negated), pkttype, --syn and --tcp-flags, INVALID drops', 'services-ports.rules', undefined),
   iptablesCase('iptables dump with ipsets and no IPv6 section (the kernel accepts all IPv6)', 'hand-written.rules', undefined, 'hand-written.ipset'),
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
   nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),

@@ -168,6 +168,18 @@ describe('parsing iptables-save and ipset save output', () => {
     expect(refused.message).toContain('allowed under the rate, denied over it');
     expect(error(() => iptablesTarget.parse({ content: limitedAccept.replace('3/min', '3/fortnight'), file: 'f' }, { resolver, options: {} }))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
   });
+  it('decides TCP flags by state: a first packet is a SYN, an established one an ACK, others read both ways', () => {
+    const afterInvalidDrop = '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate INVALID,RELATED -j DROP\n-A INPUT -p tcp --syn --dport 25 -j ACCEPT\n-A INPUT -p tcp ! --syn --dport 26 -j ACCEPT\nCOMMIT\n';
+    const allowed = allowedPackets(iptablesTarget.parse({ content: afterInvalidDrop, file: 'f' }, { resolver, options: {} }));
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:25'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:25 state=established'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:26'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:26 state=established'))).toBe(true);
+    // Without the INVALID drop, whether an INVALID segment is a SYN decides its verdict: refused, with a packet.
+    const refused = error(() => iptablesTarget.parse({ content: afterInvalidDrop.replace('INVALID,RELATED', 'RELATED'), file: 'f' }, { resolver, options: {} }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
+    expect(refused.message).toContain('state=invalid');
+  });
   it('takes ACCEPT for a built-in chain the file does not declare, as the kernel does', () => {
     const set = iptablesTarget.parse({ content: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n', file: 'f' }, { resolver, options: {} });
     const allowed = allowedPackets(set);

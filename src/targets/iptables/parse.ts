@@ -24,7 +24,11 @@ import {
   narrowConnectionState,
   narrowIcmp,
   narrowPacketType,
+  narrowStates,
+  tcpFlagsHold,
   ADDRESS_TYPES,
+  TCP_FLAG_STATES,
+  TCP_FLAGS_UNKNOWN,
   narrowPorts,
   narrowProtocols,
   type MatchState,
@@ -331,7 +335,7 @@ class RuleReader {
           if (!/^[1-9]\d*(\/(s(e(c(o(n(d)?)?)?)?)?|m(i(n(u(t(e)?)?)?)?)?|h(o(u(r)?)?)?|d(a(y)?)?))?$/.test(rate)) {
             throw this.fail(`bad rate '${rate}' (iptables: N/second, /minute, /hour or /day)`, 'TW_INVALID_CONFIG');
           }
-          state.limited = true;
+          state.limited = 'rate';
           break;
         }
         case '--limit-burst':
@@ -342,6 +346,20 @@ class RuleReader {
           const unknown = types.filter((type) => !(ADDRESS_TYPES as readonly string[]).includes(type));
           if (unknown.length > 0) throw this.fail(`address type '${unknown.join(',')}' is not modelled (${ADDRESS_TYPES.join(', ')} are)`);
           state.dstTypes = [...(state.dstTypes ?? []), { types, negated: not }];
+          break;
+        }
+        case '--syn':
+          state.tcpFlags = [...(state.tcpFlags ?? []), { mask: 0x17, comparison: 0x02, negated: not }];
+          break;
+        case '--tcp-flags': {
+          const bits = (text: string): number =>
+            text.split(',').reduce((sum, name) => {
+              const bit = TCP_FLAG_BITS[name.toUpperCase()];
+              if (bit === undefined) throw this.fail(`unknown TCP flag '${name}'`, 'TW_INVALID_CONFIG');
+              return sum | bit;
+            }, 0);
+          const mask = bits(value(++i));
+          state.tcpFlags = [...(state.tcpFlags ?? []), { mask, comparison: bits(value(++i)) & mask, negated: not }];
           break;
         }
         case '--pkt-type':
@@ -386,7 +404,7 @@ const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 's
 const NEGATABLE = new Set([
   '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
   '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
-  '--source-ports', '--ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type',
+  '--source-ports', '--ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type', '--syn', '--tcp-flags',
 ]);
 
 /** Targets that let the packet carry on to the next rule, whatever they match (filter table). */
@@ -502,9 +520,9 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
       origin,
       match: (hook) => matchPackets(state, hook, options, origin),
-      ...(state.limited ? { limited: true } : {}),
+      ...(state.limited ? { limited: state.limited } : {}),
     };
-    list.splice(Math.min(position, list.length), 0, rule);
+    list.splice(Math.min(position, list.length), 0, ...withTcpFlags(rule, state, options, origin));
   }
   for (const [name, info] of declared) {
     const hook = BUILTIN_HOOKS[name];
@@ -516,6 +534,24 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     });
   }
   return { chains };
+}
+
+const TCP_FLAG_BITS: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 };
+
+/**
+ * A rule with TCP flag conditions as chain rules: exact for the states whose flags the model knows, and a second
+ * rule, read both ways, for RELATED and INVALID segments (TCP_FLAG_STATES).
+ */
+function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOptions, origin: RuleOrigin): ChainRule[] {
+  if (!state.tcpFlags) return [rule];
+  const known: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(known, TCP_FLAG_STATES.filter(([, flags]) => tcpFlagsHold(state, flags)).map(([name]) => name));
+  const unknown: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(unknown, TCP_FLAGS_UNKNOWN);
+  return [
+    { ...rule, match: (hook) => matchPackets(known, hook, options, origin) },
+    { ...rule, match: (hook) => matchPackets(unknown, hook, options, origin), limited: rule.limited ?? 'tcp flags' },
+  ];
 }
 
 /** Address-rewriting targets of the nat table, and what each means for the filter view. */

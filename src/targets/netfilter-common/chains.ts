@@ -28,8 +28,8 @@ export interface ChainRule {
   match(hook: Hook): PacketSet;
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
-  /** A rate limit decides whether it matches: see chainsToRuleSet. */
-  readonly limited?: boolean;
+  /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
+  readonly limited?: 'rate' | 'tcp flags';
 }
 
 export interface BaseChain {
@@ -171,11 +171,13 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   if (witness) {
     throw new TagwallError(
       'TW_UNSUPPORTED_CONFIG',
-      `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`,
+      limited[0]!.limited === 'rate'
+        ? `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`
+        : `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${formatPacket(witness)}'`,
       { location: locationOf(limited[0]!.origin) },
     );
   }
-  const note = `rate-limited rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing: every packet gets the same verdict under and over the rate`;
+  const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
 }
 

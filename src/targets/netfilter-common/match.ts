@@ -38,7 +38,9 @@ export interface MatchState {
   /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
   dstTypes?: Array<{ readonly types: readonly string[]; readonly negated: boolean }>;
   /** A rate limit (`limit`, `-m limit`, `hashlimit`): whether it holds depends on the traffic, not the packet. */
-  limited?: boolean;
+  limited?: 'rate';
+  /** `--tcp-flags MASK COMP` / `--syn` conditions (bits FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32). */
+  tcpFlags?: Array<{ readonly mask: number; readonly comparison: number; readonly negated: boolean }>;
   /** A condition no packet of the model meets (a loopback interface, two families). */
   never?: boolean;
   readonly interfaces: InterfaceMatch[];
@@ -121,6 +123,18 @@ export function narrowPacketType(state: MatchState, types: readonly string[], ne
     );
   }
   narrowAddresses(state, 'dst', negated ? AddressSet.ALL.difference(addresses) : addresses);
+}
+
+/**
+ * The TCP flags of the model's segments, by state: a first packet (NEW, UNTRACKED) is a SYN, an ESTABLISHED one
+ * carries ACK; a RELATED or INVALID segment may carry anything (an FTP data SYN, an unsolicited SYN-ACK or RST), so
+ * flag conditions are decided for the first three states and left to both readings (chainsToRuleSet) for these.
+ */
+export const TCP_FLAG_STATES: ReadonlyArray<readonly [ConnState, number]> = [['new', 2], ['untracked', 2], ['established', 16]];
+export const TCP_FLAGS_UNKNOWN: readonly ConnState[] = ['related', 'invalid'];
+
+export function tcpFlagsHold(state: MatchState, flags: number): boolean {
+  return (state.tcpFlags ?? []).every((condition) => ((flags & condition.mask) === condition.comparison) !== condition.negated);
 }
 
 export const ADDRESS_TYPES = ['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST'] as const;

@@ -467,7 +467,7 @@ class NftReader {
           if (!/^[km]?bytes\/(second|minute|hour|day|week)$/.test(unit)) throw fail(`'limit rate ${rate} ${unit}' is not a rate`, 'TW_INVALID_CONFIG');
         }
         if (words[i]?.text === 'burst') i += 3;
-        state.limited = true;
+        state.limited = 'rate';
       } else if (keyword === 'meta' && second === 'l4proto') {
         i++;
         narrowProtocols(state, protocolValue());
@@ -541,10 +541,10 @@ class NftReader {
       return vmap.map((entry) => {
         const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
         narrowStates(narrowed, entry.states);
-        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: true } : {}) };
+        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) };
       });
     }
-    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: true } : {}) }];
+    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }];
   }
 }
 
