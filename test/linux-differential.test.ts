@@ -130,6 +130,8 @@ const CASES: Case[] = [
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
   nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),
   nftCase("Arch Linux's default nftables.conf (ssh by name, pkttype, a limited reject, no output chain)", () => fixture('arch-default.nft'), 'arch-default.nft'),
+  nftCase('nftables wiki-style server (meta protocol vmap to per-family chains, service names)', () => fixture('wiki-server.nft'), 'wiki-server.nft'),
+  nftJsonCase('nft -j list ruleset of the wiki-style server (JSON input)', 'wiki-server.nft'),
   nftJsonCase('nft -j list ruleset of the workstation ruleset (JSON input)', 'workstation.nft'),
   nftJsonCase("nft -j list ruleset of Arch's default (JSON input)", 'arch-default.nft'),
   nftJsonCase('nft -j list ruleset of the hand-written ruleset (JSON input)', 'hand-written.nft'),

@@ -185,3 +185,21 @@ describe('nft -j list ruleset (JSON) input', () => {
     expect(error(() => parse('{"nftables": 3}'))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
   });
 });
+
+describe('the nftables wiki-style server ruleset', () => {
+  const server = readFileSync(new URL('../../../fixtures/linux/wiki-server.nft', import.meta.url), 'utf8');
+  it('hands each family to its chain through meta protocol vmap', () => {
+    const allowed = allowedBy(server, 'wiki-server.nft');
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=8'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 2001:db8::1 -> fd00::4 type=135'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 2001:db8::1 -> fd00::4 type=8'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 192.0.2.7:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 198.51.100.7:40000 -> 10.0.0.4:22'))).toBe(false);
+  });
+  it("refuses the wiki's rate-limited ping: the rate decides the verdict", () => {
+    const limited = server.replace('icmp type echo-request accept', 'icmp type echo-request limit rate 5/second accept');
+    const refused = error(() => allowedBy(limited, 'wiki-server.nft'));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'wiki-server.nft', line: 11 } });
+    expect(refused.message).toContain('allowed under the rate, denied over it');
+  });
+});

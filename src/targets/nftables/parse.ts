@@ -320,7 +320,7 @@ class NftReader {
     const state: MatchState = emptyMatch();
     if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
     let verdict: Verdict = { kind: 'continue' };
-    let vmap: Array<{ states: readonly ConnState[]; verdict: Verdict }> | undefined;
+    let vmap: Array<{ states?: readonly ConnState[]; family?: Family; verdict: Verdict }> | undefined;
     let commented = false;
     let i = 0;
     const take = (): Token => {
@@ -487,10 +487,15 @@ class NftReader {
         if (!state.family) state.family = v6 ? 'ipv6' : 'ipv4';
         narrowProtocols(state, ProtocolSet.of(v6 ? ICMPV6 : ICMP));
         narrowIcmp(state, icmpValue(second === 'type' ? (v6 ? ICMPV6_TYPES : ICMP_TYPES) : v6 ? ICMPV6_CODES : ICMP_CODES, second === 'code'));
-      } else if (keyword === 'ct' && second === 'state' && words[i + 1]?.text === 'vmap') {
-        // `ct state vmap { established : accept, … }`: one rule per entry, each for its state; others go on.
+      } else if (
+        words[i + 1]?.text === 'vmap' &&
+        ((keyword === 'ct' && second === 'state') || (keyword === 'meta' && (second === 'protocol' || second === 'nfproto')))
+      ) {
+        // `ct state vmap { established : accept, … }`, `meta protocol vmap { ip : jump a, ip6 : jump b }`: one rule
+        // per entry, each for its state or family; packets no entry names go on.
+        const what = `${keyword} ${second}`;
         i += 2;
-        if (take().kind !== '{') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
+        if (take().kind !== '{') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
         vmap = [];
         while (words[i]?.kind !== '}') {
           if (words[i]?.kind === ',') {
@@ -499,11 +504,20 @@ class NftReader {
           }
           const key = take().text;
           const entry = emptyMatch();
-          narrowConnectionState(entry, [key], false, 'nft', (message) => fail(message));
-          if (take().text !== ':') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
+          if (keyword === 'ct') narrowConnectionState(entry, [key], false, 'nft', (message) => fail(message));
+          else {
+            // meta protocol names the ethertype (ip, ip6), meta nfproto the family (ipv4, ipv6); nothing else is IP.
+            const names: Readonly<Record<string, Family>> = second === 'protocol' ? { ip: 'ipv4', ip6: 'ipv6' } : { ipv4: 'ipv4', ipv6: 'ipv6' };
+            const family = names[key];
+            if (family === undefined) {
+              throw fail(`'${key}' is not a ${second === 'protocol' ? 'protocol (ip, ip6)' : 'family (ipv4, ipv6)'} this parser knows`);
+            }
+            entry.family = family;
+          }
+          if (take().text !== ':') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
           const mapped = verdictAt();
           if (!mapped) throw fail(`'${words[i]?.text ?? ''}' is not a verdict`);
-          vmap.push({ states: entry.states!, verdict: mapped });
+          vmap.push({ ...(entry.states ? { states: entry.states } : {}), ...(entry.family ? { family: entry.family } : {}), verdict: mapped });
         }
         i++;
       } else if (keyword === 'ct' && second === 'state') {
@@ -540,7 +554,11 @@ class NftReader {
     if (vmap) {
       return vmap.map((entry) => {
         const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
-        narrowStates(narrowed, entry.states);
+        if (entry.states) narrowStates(narrowed, entry.states);
+        if (entry.family) {
+          if (narrowed.family && narrowed.family !== entry.family) narrowed.never = true;
+          narrowed.family = entry.family;
+        }
         return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) };
       });
     }
