@@ -287,7 +287,7 @@ class RuleReader {
         case '-m':
         case '--match': {
           const module = value(++i);
-          if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported`);
+          if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported${UNMODELLED_MODULES[module] ?? ''}`);
           break;
         }
         case '--dport':
@@ -396,6 +396,17 @@ class RuleReader {
     return { state, verdict };
   }
 }
+
+/** Why some common modules cannot be read, for the refusal. */
+const UNMODELLED_MODULES: Readonly<Record<string, string>> = {
+  u32: ': u32 tests raw packet bytes, which the packet model does not carry',
+  hashlimit: ': a per-source rate, which no single packet tells',
+  recent: ': it depends on the packets seen before',
+  hl: ': the model carries no hop limit',
+  ttl: ': the model carries no TTL',
+  rt: ': the model carries no IPv6 routing header',
+  mark: ': packet marks come from other tables',
+};
 
 /** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
 const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype', 'addrtype']);
