@@ -6,7 +6,7 @@ import { PacketSet } from '../model/packet-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Artifact, Target, TranslateContext, Translation } from '../targets/target.js';
 import { requirementsRuleSet } from './resolve.js';
-import { allowedPackets } from './rule-set.js';
+import { allowedPackets, OPENING } from './rule-set.js';
 
 export interface ContractReport {
   readonly translation: Translation;
@@ -39,7 +39,10 @@ export function checkContract(target: Target, requirements: RequirementSet, cont
   const required = allowedPackets(requirementsRuleSet(requirements, context.resolver));
   const parsed = target.parseArtifacts(translation.artifacts, { resolver: context.resolver, options: context.options });
   const produced = allowedPackets(parsed);
-  const claimedLost = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
+  // A diagnostic's `lost` is requirement packets, read as the requirements are: the packets that open connections.
+  const claimedLost = translation.diagnostics
+    .reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY)
+    .intersection(OPENING);
   const tooMuch = produced.difference(required);
   const lost = required.difference(produced);
   const unexplainedLoss = lost.difference(claimedLost);

@@ -199,6 +199,16 @@ function modeLine(loaded: Loaded): string {
   return `analysis: ${loaded.choice.mode} (${loaded.choice.reason})`;
 }
 
+/** The rule sets' notes (defaults a reader filled in), one line each. */
+function notesOf(loaded: Loaded): string[] {
+  return loaded.ruleSets.flatMap((set) => (set.notes ?? []).map((note) => `note: ${set.name}: ${note}`));
+}
+
+function notesJson(loaded: Loaded): object {
+  const notes = notesOf(loaded);
+  return notes.length === 0 ? {} : { notes: notes.map((note) => note.slice('note: '.length)) };
+}
+
 function modeJson(loaded: Loaded): object {
   return { mode: loaded.choice.mode, modeReason: loaded.choice.reason };
 }
@@ -230,7 +240,7 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   printNotes(io, loaded.ruleSets);
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), ruleSet: set.name, ...(set.notes ? { notes: set.notes } : {}), results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    json: () => ({ ...modeJson(loaded), ...notesJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
     lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
   });
   return EXIT_OK;
@@ -405,7 +415,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
+      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
       lines: () => {
         const limit = limitOf(options);
         return [

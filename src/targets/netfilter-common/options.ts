@@ -33,6 +33,11 @@ export interface NetfilterOptions {
   readonly counters: boolean;
   /** `drop` (default): tagwall's chains end the decision; `return`: unmatched packets go back to the host's rules. */
   readonly defaultAction: 'drop' | 'return';
+  /**
+   * Parsing: `refuse` (default) a nat table with rules; `filter-view` reads the filter table alone, as the forward
+   * and input chains see packets (after DNAT, before SNAT/MASQUERADE), and notes each address rewrite.
+   */
+  readonly nat: 'refuse' | 'filter-view';
 }
 
 function invalid(target: string, message: string): TagwallError {
@@ -72,5 +77,6 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     log: booleanOption(options, 'log', target),
     counters: booleanOption(options, 'counters', target),
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
+    nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
   };
 }

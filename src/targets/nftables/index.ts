@@ -2,6 +2,7 @@
 import { TagwallError } from '../../errors.js';
 import type { Target } from '../target.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
+import { looksLikeNftJson, parseNftJson } from './json.js';
 import { looksLikeNftables, parseNftRuleset } from './parse.js';
 import { NFTABLES_TARGET_ID, nftablesOptions, translateNftables } from './translate.js';
 
@@ -12,13 +13,14 @@ export const nftablesTarget: Target = {
   analysisMode: 'expanded',
   capabilities: NFTABLES_CAPABILITIES,
   translate: translateNftables,
-  parse: (input, context) => parseNftRuleset(input.content, input.file, nftablesOptions(context.options)),
+  parse: (input, context) =>
+    (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
     const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
     if (!ruleset) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
     return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
   },
-  detect: looksLikeNftables,
+  detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
 };
 
 export { parseNftRuleset } from './parse.js';
