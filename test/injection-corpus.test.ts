@@ -201,7 +201,11 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
           const parsed: unknown = JSON.parse(artifact.content);
           expect(armExpressions(parsed), where).toEqual(armExpressions(JSON.parse(reference.content)));
         } else if (SYNTAX[artifact.format]) {
-          expect(skeleton(artifact.content, SYNTAX[artifact.format]!), where).toBe(skeleton(reference.content, SYNTAX[artifact.format]!));
+          const shape = (text: string): string => skeleton(text, SYNTAX[artifact.format]!);
+          // NSG rules are ordered by a priority hashed from their names, so a payload in an id may reorder whole rules:
+          // there the tokens are compared as a multiset (an injected bracket, brace or word still changes it).
+          if (target === 'nsg') expect(shape(artifact.content).split(' ').sort(), where).toEqual(shape(reference.content).split(' ').sort());
+          else expect(shape(artifact.content), where).toBe(shape(reference.content));
         }
         if (artifact.format === 'nft') forTools.nft.push(save('ruleset.nft', artifact.content));
         if (artifact.format === 'dnsmasq') forTools.dnsmasq.push(save('dnsmasq.conf', artifact.content));

@@ -11,6 +11,7 @@ import { parseManagedNetwork } from './parse.js';
 import { renderManagedNetworkArm, renderManagedNetworkBicep } from './render-arm.js';
 import { renderManagedNetworkTerraform } from './render-terraform.js';
 import { renderManagedNetworkYaml } from './render-yaml.js';
+import { assertMeaningfulRequirements } from '../../model/requirement-check.js';
 
 /** What Azure checks at deployment and the schema copy here cannot (no MachineLearningServices schema in fixtures). */
 export function checkManagedNetwork(model: ManagedNetworkModel): string[] {
@@ -37,6 +38,7 @@ export function armBehind(artifact: Artifact): string | undefined {
 }
 
 export function translateManagedNetwork(requirements: RequirementSet, context: TranslateContext): Translation {
+  assertMeaningfulRequirements(requirements); // a host-name source or contradictory fields: an error, never a silent rule
   const options = readAmlOptions(context.options);
   const { model, drafts } = buildManagedNetwork(requirements, context, options);
   const problems = checkManagedNetwork(model);

@@ -21,7 +21,7 @@ export type DenyScope = (typeof DENY_SCOPES)[number];
 export interface NsgOptions {
   /** Undefined: chosen per direction, the exact one. */
   readonly denyScope: DenyScope | undefined;
-  /** Undefined when not given: on for the `forced-tunnelling` scenario, off otherwise (translate.ts). */
+  /** Undefined when not given: off (translate.ts); the forced-tunnelling scenario reports host-name flows lost unless asked. */
   readonly forcedTunnelling: boolean | undefined;
   readonly globalTags: boolean;
 }

@@ -24,6 +24,8 @@ export const udrTarget: Target = {
       name: 'routes the requirements need',
       mode: resolver.mode,
       defaultAction: 'deny',
+      // Routes see every packet whatever its connection state, as the parsed route table does (parse.ts).
+      states: 'explicit',
       rules: [{ id: 'inbound-sources', action: 'allow', match: routedPackets(requirements, { resolver }) }],
     }),
   },
