@@ -219,7 +219,7 @@ describe('reloading a rendered ruleset', () => {
   });
 
   it.skipIf(unavailable !== undefined)(`iptables defaultAction return: the reload command leaves one jump per hook${skipNote}`, () => {
-    const options = { chainHook: 'host', defaultAction: 'return' };
+    const options = { chainHook: 'host', defaultAction: 'return' } as const;
     const translation = iptablesTarget.translate(requirements, { ...context, options });
     const ns = new Namespace('ret');
     try {

@@ -100,7 +100,7 @@ describe('tagwall render', () => {
     expect(unknown.stderr).toMatch(/^tagwall: unknown target 'nftable'/);
     const badOption = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'westus', '--target', 'nftables', '--default-action', 'return', '-o', join(dir, 'y.nft'));
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toMatch(/^tagwall: target nftables: defaultAction return/);
+    expect(badOption.stderr).toMatch(/^tagwall: target nftables: option defaultAction must be one of drop, not 'return' \(return has no meaning/);
     const neither = tagwall('render', '--target', 'nsg');
     expect(neither.code).toBe(2);
     expect(readdirSync(dir)).toEqual([]);

@@ -10,7 +10,7 @@ import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, parsePacket } from '../model/packet.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { getTarget } from '../targets/registry.js';
+import { findTarget } from '../targets/registry.js';
 import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
@@ -337,7 +337,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   if (options.target === undefined || options.config === undefined) throw usageError('check needs --target and --config');
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
-  const target = getTarget(options.target);
+  const target = findTarget(options.target);
   const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);

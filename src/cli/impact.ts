@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { requirementFileLocations } from '../reports/locations.js';
 import { snapshotImpact } from '../reports/impact.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
-import { allTargets, getTarget } from '../targets/registry.js';
+import { allTargets, findTarget } from '../targets/registry.js';
 import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
@@ -30,7 +30,7 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
   const from = openSnapshot(options.from);
   const to = openSnapshot(options.to);
   const requirements = requirementsFromOptions({ ...options, cloud: options.cloud ?? to.info.cloud }, to);
-  const targets = options.target?.length ? [...new Set(options.target.map((id) => getTarget(id)))] : allTargets();
+  const targets = options.target?.length ? [...new Set(options.target.map((id) => findTarget(id)))] : allTargets();
   const report = snapshotImpact({
     from,
     to,

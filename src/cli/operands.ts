@@ -13,7 +13,7 @@ import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { detectTarget, getTarget } from '../targets/registry.js';
+import { detectTarget, findTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readInputFile } from './write-files.js';
 
@@ -39,7 +39,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
   // `KIND:FILE`, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter.
   if (prefixed && prefixed[1]!.length > 1 && !fileExists(text)) {
-    const target = withLocation({ file: text }, () => getTarget(prefixed[1]!));
+    const target = withLocation({ file: text }, () => findTarget(prefixed[1]!));
     return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions) };
   }
   if (text.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file, scenario:NAME or KIND:FILE');

@@ -10,7 +10,7 @@ import { formatPacket } from '../model/packet.js';
 import { describePackets } from '../reports/build.js';
 import { renderReport, translationReport, type ReportFormat } from '../reports/index.js';
 import { requirementFileLocations } from '../reports/locations.js';
-import { getTarget, targetIds } from '../targets/registry.js';
+import { findTarget, targetIds } from '../targets/registry.js';
 import type { Artifact, Diagnostic, TargetOptionValues, Translation } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
@@ -111,7 +111,7 @@ function artifactsText(artifacts: readonly Artifact[]): string {
 
 export function runRender(options: RenderOptions, io: CliIo): number {
   if (options.target === undefined) throw usageError('render needs --target');
-  const target = getTarget(options.target);
+  const target = findTarget(options.target);
   // A report file whose format cannot be told is bad input: say so before loading and translating anything.
   const reportFormat = options.report === undefined ? undefined : reportFormatOf(options.report);
   const snapshot = selectSnapshot(options);

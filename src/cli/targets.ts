@@ -11,7 +11,7 @@ import { EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 
 function row(target: Target): string[] {
-  const c = target.capabilities;
+  const c = target.capabilities();
   return [
     target.id,
     target.formats.join(','),
@@ -29,7 +29,7 @@ function row(target: Target): string[] {
 export function runTargets(options: GlobalOptions, io: CliIo): number {
   const targets = allTargets();
   if (options.json) {
-    io.stdout(toJson(targets.map((target) => ({ id: target.id, description: target.description, formats: target.formats, analysisMode: target.analysisMode, capabilities: target.capabilities }))));
+    io.stdout(toJson(targets.map((target) => ({ id: target.id, description: target.description, formats: target.formats, analysisMode: target.analysisMode, capabilities: target.capabilities() }))));
   } else {
     io.stdout(formatTable(['TARGET', 'FORMATS', 'DIRECTIONS', 'PROTOCOLS', 'ICMP TYPES', 'FAMILIES', 'SERVICE TAGS', 'HOST NAMES', 'URL PATHS', 'ANALYSIS'], targets.map(row)));
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../../analysis/resolve.js';
 import { loadScenario } from '../../catalogue/index.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
-import { getTarget } from '../registry.js';
+import { findTarget } from '../registry.js';
 
 const DOC = readFileSync(new URL('../../../docs/targets/azure.md', import.meta.url), 'utf8');
 const FOLDERS = ['azure-common', 'azure-firewall', 'nsg', 'udr'];
@@ -48,7 +48,7 @@ describe('docs/targets/azure.md', () => {
   for (const sample of samples) {
     it(`sample ${sample.target} ${sample.scenario} ${sample.format} is real output`, () => {
       const snapshot = defaultSnapshot('Public');
-      const [artifact] = getTarget(sample.target).translate(loadScenario(sample.scenario, { region: 'eastus2' }), { snapshot, resolver: expandedResolver(snapshot), options: { format: sample.format } }).artifacts;
+      const [artifact] = findTarget(sample.target).translate(loadScenario(sample.scenario, { region: 'eastus2' }), { snapshot, resolver: expandedResolver(snapshot), options: { format: sample.format } }).artifacts;
       const real = artifact!.content.trimEnd().split('\n');
       const cut = sample.lines.findIndex((line) => line.startsWith('… ('));
       const shown = cut < 0 ? sample.lines : sample.lines.slice(0, cut);

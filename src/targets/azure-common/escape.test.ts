@@ -12,6 +12,8 @@ import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from '../azure-firewall/index.js';
 import { nsgTarget } from '../nsg/index.js';
 import { udrTarget } from '../udr/index.js';
+import { optionsFor } from '../option-schema.js';
+import type { Target } from '../target.js';
 import { armLiteral, armUnescape, bicepString, hclString, isArmExpression, sanitizeDescription } from './escape.js';
 import { azureName, isValidAzureName, NameScope } from './names.js';
 
@@ -164,8 +166,8 @@ describe('hostile requirement text in every format', () => {
   ]);
   const options = { sku: 'premium' };
 
-  for (const target of [nsgTarget, azureFirewallTarget, azureFirewallClassicTarget, udrTarget]) {
-    const render = (format: string) => target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { ...options, format } }).artifacts[0]!.content;
+  for (const target of [nsgTarget, azureFirewallTarget, azureFirewallClassicTarget, udrTarget] as Target[]) {
+    const render = (format: string) => target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: optionsFor(target.options, { ...options, format }) }).artifacts[0]!.content;
     // Lines that are code (comments may quote anything, but must stay comments: one line each).
     const code = (content: string): string[] => content.split('\n').filter((line) => !/^\s*(\/\/|#)/.test(line));
 

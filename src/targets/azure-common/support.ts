@@ -1,5 +1,5 @@
 /**
- * What the Azure targets share around translation: option parsing, the formats, the file header's origin, and a
+ * What the Azure targets share around translation: the formats, the file header's origin, and a
  * way back from Bicep/Terraform artifacts to the ARM form for parsing.
  */
 import type { AddressResolver } from '../../analysis/resolve.js';
@@ -7,20 +7,11 @@ import type { RuleSet } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import type { RequirementSet } from '../../model/requirement.js';
 import type { SnapshotInfo } from '../../servicetags/snapshot.js';
-import { invalidOption } from '../options.js';
-import type { Artifact, Target, TargetOptionValues, TranslateContext } from '../target.js';
+import type { Artifact, TargetKit, TranslateContext } from '../target.js';
 import { sanitizeDescription } from './escape.js';
 
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
 export type AzureFormat = (typeof AZURE_FORMATS)[number];
-
-export function formatOption(options: TargetOptionValues, target: string): AzureFormat {
-  const value = options['format'] ?? 'arm';
-  if (typeof value !== 'string' || !(AZURE_FORMATS as readonly string[]).includes(value.toLowerCase())) {
-    throw invalidOption(target, `format must be one of ${AZURE_FORMATS.join(', ')}, not '${String(value)}'`);
-  }
-  return value.toLowerCase() as AzureFormat;
-}
 
 /** What every Azure model records for its file header: the snapshot its tags were checked against, and the requirement set's name. */
 export function modelOrigin(requirements: RequirementSet, context: TranslateContext): { snapshot: Pick<SnapshotInfo, 'cloud' | 'changeNumber'>; requirementsName: string } {
@@ -62,7 +53,7 @@ function armTextOf(artifacts: readonly Artifact[], target: string): { content: s
  * A target's `parse` and `parseArtifacts` from its ARM JSON parser: a config file is read as it is, generated
  * artifacts through the ARM text behind them.
  */
-export function armParsers(target: string, parseJson: (content: string, file: string, resolver: AddressResolver) => RuleSet): Pick<Target, 'parse' | 'parseArtifacts'> {
+export function armParsers(target: string, parseJson: (content: string, file: string, resolver: AddressResolver) => RuleSet): Pick<TargetKit, 'parse' | 'parseArtifacts'> {
   return {
     parse: (input, context) => parseJson(input.content, input.file, context.resolver),
     parseArtifacts: (artifacts, context) => {

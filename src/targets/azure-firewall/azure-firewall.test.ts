@@ -140,7 +140,7 @@ describe('translation', () => {
     expect(allowedPackets(azureFirewallTarget.parseArtifacts([artifact!], context)).has(parsePacket(`out tcp 10.39.0.1 -> ${snapshot.addresses('AzureMonitor').toCidrStrings('ipv4')[0]!.split('/')[0]}:443`))).toBe(true);
   });
   it('rejects bad options', () => {
-    expect(error(() => azureFirewallTarget.translate(set([]), { ...context, options: { format: 'yaml' } })).code).toBe('TW_INVALID_OPTION');
+    expect(error(() => azureFirewallTarget.translate(set([]), { ...context, options: { format: 'yaml' as 'arm' } })).code).toBe('TW_INVALID_OPTION');
     expect(error(() => azureFirewallTarget.translate(set([]), { ...context, options: { priority: '50' } })).code).toBe('TW_INVALID_OPTION');
   });
 });
@@ -148,7 +148,7 @@ describe('translation', () => {
 describe('golden files', () => {
   for (const target of [azureFirewallTarget, azureFirewallClassicTarget]) {
     for (const scenario of scenarioIds()) {
-      for (const format of ['arm', 'bicep', 'terraform']) {
+      for (const format of ['arm', 'bicep', 'terraform'] as const) {
         it(`${target.id} ${scenario} ${format}`, async () => {
           const [artifact] = target.translate(loadScenario(scenario, { region: 'eastus2' }), { ...context, options: { format } }).artifacts;
           await expect(artifact!.content).toMatchFileSnapshot(`golden/${target.id === 'azure-firewall' ? 'policy' : 'classic'}/${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`);

@@ -17,17 +17,26 @@ import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { shortHash } from '../names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
-import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
+import { azureArtifact, modelOrigin, type AzureFormat } from '../azure-common/support.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
-import type { TranslateContext, Translation } from '../target.js';
+import type { Rendered, TranslateContext } from '../target.js';
 import { FIREWALL_LIMITS, firewallAcceptsTag } from './capabilities.js';
 import type { ApplicationRule, FirewallModel, Flavor, IpGroup, NetworkProtocol, NetworkRule } from './model.js';
 import { parseFirewallJson } from './parse.js';
 import { RCG_TYPE, renderFirewallArm, renderFirewallBicep, renderFirewallTerraform } from './render.js';
 
-export const POLICY_TARGET_ID = 'azure-firewall';
-export const CLASSIC_TARGET_ID = 'azure-firewall-classic';
+export const POLICY_TARGET_ID = 'azure-firewall' as const;
+export const CLASSIC_TARGET_ID = 'azure-firewall-classic' as const;
+
+/** The capability gate's words for an inbound requirement (gate.ts): the firewall is modelled as the egress point. */
+export function refuseInbound(requirement: Requirement): { code: string; severity: 'warning'; message: string } {
+  return {
+    code: 'AZFW_INBOUND_UNSUPPORTED',
+    severity: 'warning',
+    message: `${requirement.id}: inbound requirements are not rendered for Azure Firewall (it is modelled as the egress point); use the nsg and udr targets`,
+  };
+}
 
 /**
  * What a target URL's path may hold: RFC 3986 path characters (percent-encoded bytes included). §1.3: Azure refuses
@@ -135,16 +144,6 @@ class Builder {
 
   translate(requirement: Requirement): void {
     const everything = requirementPackets(requirement, this.context.resolver);
-    if (requirement.direction === 'in') {
-      this.drafts.push({
-        code: 'AZFW_INBOUND_UNSUPPORTED',
-        severity: 'warning',
-        requirement,
-        message: `${requirement.id}: inbound requirements are not rendered for Azure Firewall (it is modelled as the egress point); use the nsg and udr targets`,
-        candidate: everything,
-      });
-      return;
-    }
     const source = this.sourceAddresses(requirement);
     const destinations = sortEndpoints(requirement.destinations, this.context.snapshot);
     const description = sanitizeDescription(`${requirement.id}: ${requirement.purpose}`);
@@ -369,15 +368,23 @@ export function groupSizeDrafts(arm: string): DraftDiagnostic[] {
   ];
 }
 
-export function translateFirewall(flavor: Flavor, requirements: RequirementSet, context: TranslateContext): Translation {
-  const target = flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID;
-  const format = formatOption(context.options, target);
-  const { model, drafts } = buildFirewallModel(flavor, requirements, context);
+/** The file name the model is written under, without its extension. */
+function baseName(model: FirewallModel): string {
+  return model.flavor === 'policy' ? 'firewall-policy' : 'firewall-classic';
+}
+
+/**
+ * The model in one format; the ARM form is checked against Azure's template rules first, whichever is asked for,
+ * and measured against the rule collection group's size limit (§1.5).
+ */
+export function renderFirewall(model: FirewallModel, format: AzureFormat): Rendered {
   const arm = renderFirewallArm(model);
-  assertValidTemplate(arm, target);
-  const base = flavor === 'policy' ? 'firewall-policy' : 'firewall-classic';
-  const produced = allowedPackets(parseFirewallJson(arm, `${base}.json`, context.resolver));
-  if (flavor === 'policy') drafts.push(...groupSizeDrafts(arm));
-  const artifact = azureArtifact(format, base, arm, { bicep: () => renderFirewallBicep(model), terraform: () => renderFirewallTerraform(model) });
-  return { artifacts: [artifact], diagnostics: finishDiagnostics(target, drafts, produced, context.resolver) };
+  assertValidTemplate(arm, model.flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID);
+  const artifact = azureArtifact(format, baseName(model), arm, { bicep: () => renderFirewallBicep(model), terraform: () => renderFirewallTerraform(model) });
+  return { artifacts: [artifact], drafts: model.flavor === 'policy' ? groupSizeDrafts(arm) : [] };
+}
+
+/** What the model allows, read back from its ARM form by the parser users' firewalls go through (one semantics, not two). */
+export function firewallAllowed(model: FirewallModel, context: TranslateContext): PacketSet {
+  return allowedPackets(parseFirewallJson(renderFirewallArm(model), `${baseName(model)}.json`, context.resolver));
 }

@@ -1,17 +1,24 @@
 /** The `iptables` target: iptables-restore + ip6tables-restore files and an ipset restore file (targets.md §3). */
+import { netfilterAllowed } from '../netfilter-common/lower.js';
 import { netfilterOptions } from '../netfilter-common/options.js';
-import type { Target } from '../target.js';
+import { defineTarget } from '../pipeline.js';
 import { IPTABLES_CAPABILITIES } from './capabilities.js';
+import { IPTABLES_LABELS } from './labels.js';
+import { IPTABLES_OPTIONS } from './options.js';
 import { looksLikeIptables, parseIptables, parseIptablesSources } from './parse.js';
-import { IPTABLES_TARGET_ID, translateIptables } from './translate.js';
+import { buildIptables, IPTABLES_TARGET_ID, renderIptables } from './translate.js';
 
-export const iptablesTarget: Target = {
+export const iptablesTarget = defineTarget({
   id: IPTABLES_TARGET_ID,
+  family: 'netfilter',
   description: 'Linux iptables + ip6tables with ipset sets for expanded service tags (iptables-restore, ipset restore)',
   formats: ['iptables-restore'],
   analysisMode: 'expanded',
-  capabilities: IPTABLES_CAPABILITIES,
-  translate: translateIptables,
+  options: IPTABLES_OPTIONS,
+  capabilities: () => IPTABLES_CAPABILITIES,
+  build: buildIptables,
+  render: renderIptables,
+  allowed: (model) => netfilterAllowed(model.lowered),
   parse: parseIptables,
   parseArtifacts: (artifacts, context) => {
     const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
@@ -20,8 +27,8 @@ export const iptablesTarget: Target = {
     return parseIptablesSources({ rules: pick(['iptables-restore', 'ip6tables-restore']), ipsets: pick(['ipset']) }, options);
   },
   detect: looksLikeIptables,
-};
+  labels: IPTABLES_LABELS,
+});
 
 export { parseIpsetSave } from './ipset.js';
 export { parseIptables, parseIptablesSources } from './parse.js';
-export { translateIptables } from './translate.js';

@@ -6,19 +6,31 @@
 import type { RequirementSet } from '../../model/requirement.js';
 import { DNSMASQ_USE, renderDnsmasq } from '../netfilter-common/dnsmasq.js';
 import { headerLines } from '../netfilter-common/header.js';
-import { lowerRequirements } from '../netfilter-common/lower.js';
-import { netfilterOptions } from '../netfilter-common/options.js';
-import type { Artifact, Diagnostic, TranslateContext, Translation } from '../target.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
+import { lowerRequirements, type NetfilterModel } from '../netfilter-common/lower.js';
+import { netfilterOptions, type NetfilterOptions } from '../netfilter-common/options.js';
+import type { Artifact, BuildContext, Built, Rendered, TranslateContext } from '../target.js';
 import { IPTABLES_LIMITS } from './capabilities.js';
 import { hookJumps, renderIpsets, renderRestoreFile } from './render.js';
 
-export const IPTABLES_TARGET_ID = 'iptables';
+export const IPTABLES_TARGET_ID = 'iptables' as const;
 
 export const IPTABLES_ARTIFACTS = { ipv4: 'iptables.rules', ipv6: 'ip6tables.rules', ipsets: 'ipsets.save', dnsmasq: 'dnsmasq.conf' } as const;
 
-export function translateIptables(requirements: RequirementSet, context: TranslateContext): Translation {
+/** The lowered rules, and the options they were lowered under (rendering needs the hook and the default action). */
+export interface IptablesModel {
+  readonly lowered: NetfilterModel;
+  readonly options: NetfilterOptions;
+}
+
+export function buildIptables(requirements: RequirementSet, context: TranslateContext): Built<IptablesModel> {
   const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
-  const model = lowerRequirements(requirements, context.resolver, options, IPTABLES_TARGET_ID, 'IPT');
+  const lowered = lowerRequirements(requirements, context.resolver, options, IPTABLES_TARGET_ID, 'IPT');
+  return { model: { lowered, options }, drafts: lowered.drafts };
+}
+
+/** The ipset, IPv4 and IPv6 restore files (and the dnsmasq configuration that feeds the sets, when asked). */
+export function renderIptables({ lowered: model, options }: IptablesModel, _format: 'iptables-restore', { requirements, snapshot }: BuildContext): Rendered {
   const ret = options.defaultAction === 'return';
   const restore = ret ? 'iptables-restore --noflush' : 'iptables-restore';
   const loadCommand = `ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`;
@@ -30,7 +42,7 @@ export function translateIptables(requirements: RequirementSet, context: Transla
     const deletes = ['iptables', 'ip6tables'].flatMap((tool) => hookJumps(options).map((jump) => `${tool} -D ${jump}`));
     load.push(`reload: ${loadCommand} && ${deletes.join(' && ')}`);
   }
-  const header = (what: string): string[] => headerLines(what, requirements, context.snapshot, load);
+  const header = (what: string): string[] => headerLines(what, requirements, snapshot, load);
   const ipv4 = renderRestoreFile('ipv4', model.rules, options, header('iptables-restore file (IPv4)'));
   const ipv6 = renderRestoreFile('ipv6', model.rules, options, header('ip6tables-restore file (IPv6)'));
   const artifacts: Artifact[] = [
@@ -39,26 +51,24 @@ export function translateIptables(requirements: RequirementSet, context: Transla
     { name: IPTABLES_ARTIFACTS.ipv6, format: 'ip6tables-restore', content: ipv6.text },
   ];
   if (model.dnsmasq.length > 0) {
-    artifacts.push({ name: IPTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, context.snapshot, [DNSMASQ_USE]), 'ipset', '') });
+    artifacts.push({ name: IPTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, snapshot, [DNSMASQ_USE]), 'ipset', '') });
   }
-  const diagnostics: Diagnostic[] = [...model.diagnostics];
+  const drafts: DraftDiagnostic[] = [];
   for (const id of new Set([...ipv4.splitRequirements, ...ipv6.splitRequirements])) {
-    diagnostics.push({
+    drafts.push({
       code: 'IPT_MULTIPORT_SPLIT',
       severity: 'info',
-      target: IPTABLES_TARGET_ID,
       requirementId: id,
       message: `${id}: more ports than one multiport match holds (${IPTABLES_LIMITS.multiportSlots}, a range counting two); split over several rules`,
     });
   }
   for (const id of new Set([...ipv4.cutComments, ...ipv6.cutComments])) {
-    diagnostics.push({
+    drafts.push({
       code: 'IPT_COMMENT_TRUNCATED',
       severity: 'info',
-      target: IPTABLES_TARGET_ID,
       requirementId: id,
       message: `${id}: the rule comment was cut to ${IPTABLES_LIMITS.commentBytes} bytes (the kernel's comment limit)`,
     });
   }
-  return { artifacts, diagnostics };
+  return { artifacts, drafts };
 }

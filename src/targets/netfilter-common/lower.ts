@@ -14,6 +14,7 @@ import { icmpTypeCodes, PacketSet, type Box } from '../../model/packet-set.js';
 import type { Direction } from '../../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../target.js';
 import { icmpEntries, type IcmpEntry } from './icmp.js';
 import { NameRegistry, objectName } from './names.js';
@@ -61,7 +62,8 @@ export interface NetfilterModel {
   readonly sets: readonly NetSet[];
   readonly rules: readonly LoweredRule[];
   readonly dnsmasq: readonly DnsmasqEntry[];
-  readonly diagnostics: readonly Diagnostic[];
+  /** What the lowering could not express, with the packets it may have lost (the pipeline makes them exact). */
+  readonly drafts: readonly DraftDiagnostic[];
 }
 
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
@@ -263,16 +265,14 @@ export function lowerRequirements(
 ): NetfilterModel {
   const lowering = new Lowering(target, codePrefix, options);
   for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
-  // Law 2 made exact: a diagnostic loses only what no rule (of another requirement) allows after all.
-  let produced: PacketSet | undefined;
-  const diagnostics = lowering.diagnostics.map((diagnostic): Diagnostic => {
-    if (!diagnostic.lost) return diagnostic;
-    produced ??= lowering.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);
-    const { lost, ...rest } = diagnostic;
-    const exact = lost.difference(produced);
-    return exact.isEmpty() ? rest : { ...rest, lost: exact };
-  });
-  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, diagnostics };
+  // Each loss is the part of its requirement a rule could not carry: the pipeline subtracts what other rules allow.
+  const drafts = lowering.diagnostics.map(({ target: _target, lost, ...rest }): DraftDiagnostic => (lost ? { ...rest, candidate: lost } : rest));
+  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts };
+}
+
+/** What a lowered model allows: the union of its rules (dnsmasq-fed sets empty, as they are when loaded). */
+export function netfilterAllowed(model: NetfilterModel): PacketSet {
+  return model.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);
 }
 
 function matchAddresses(match: AddressMatch, family: Family): AddressSet {

@@ -4,6 +4,7 @@
  */
 import { TagwallError } from '../../errors.js';
 import type { Direction } from '../../model/packet.js';
+import type { OptionSpec } from '../option-schema.js';
 import { booleanOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 
@@ -14,6 +15,20 @@ export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'fo
 export function hookedDirections(chainHook: ChainHook): Direction[] {
   return (['in', 'out'] as const).filter((direction) => chainHook === 'host' || chainHook === 'forward' || (chainHook === 'input') === (direction === 'in'));
 }
+
+/**
+ * The options both netfilter kits read, one declaration each (option-schema.ts); each kit's options.ts lists the
+ * ones it takes. nftables has no `return` default action and no per-kit counters switch for iptables (it counts always).
+ */
+export const NETFILTER_OPTION_SPECS = {
+  chainHook: { name: 'chainHook', type: 'choice', choices: CHAIN_HOOKS, default: 'host', doc: 'host (default), input, output or forward', uses: ['render', 'parse'], placeholder: '<hook>' },
+  interface: { name: 'interface', type: 'text', doc: 'the workload-side interface (needed by --chain-hook forward)', uses: ['render', 'parse'], placeholder: '<name>' },
+  outsideInterface: { name: 'outsideInterface', type: 'text', doc: 'forward view: the interface on the far side of the router', uses: ['parse'], placeholder: '<name>' },
+  fqdn: { name: 'fqdn', type: 'choice', choices: ['none', 'dnsmasq'], default: 'none', doc: 'none (default: host names are reported lost) or dnsmasq', uses: ['render'], placeholder: '<mode>' },
+  log: { name: 'log', type: 'boolean', doc: 'log what falls through to the default action', uses: ['render'] },
+  counters: { name: 'counters', type: 'boolean', doc: 'a counter on every rule', uses: ['render'] },
+  defaultAction: { name: 'defaultAction', type: 'choice', choices: ['drop', 'return'], default: 'drop', doc: 'drop (default) or return to the host rules', uses: ['render'], placeholder: '<action>' },
+} as const satisfies Readonly<Record<string, OptionSpec>>;
 
 export interface NetfilterOptions {
   /** `host` (default): inbound requirements on INPUT, outbound on OUTPUT; `input`/`output`: one side only; `forward`: a router. */

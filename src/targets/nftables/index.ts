@@ -1,17 +1,24 @@
 /** The `nftables` target: one `nft -f` file with an inet table and interval sets (targets.md §3.4). */
 import { TagwallError } from '../../errors.js';
-import type { Target } from '../target.js';
+import { netfilterAllowed } from '../netfilter-common/lower.js';
+import { defineTarget } from '../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
+import { NFTABLES_LABELS } from './labels.js';
+import { NFTABLES_OPTIONS } from './options.js';
 import { looksLikeNftables, parseNftRuleset } from './parse.js';
-import { NFTABLES_TARGET_ID, nftablesOptions, translateNftables } from './translate.js';
+import { buildNftables, NFTABLES_TARGET_ID, nftablesOptions, renderNftables } from './translate.js';
 
-export const nftablesTarget: Target = {
+export const nftablesTarget = defineTarget({
   id: NFTABLES_TARGET_ID,
+  family: 'netfilter',
   description: 'Linux nftables: one inet table with interval sets for expanded service tags (nft -f)',
   formats: ['nft'],
   analysisMode: 'expanded',
-  capabilities: NFTABLES_CAPABILITIES,
-  translate: translateNftables,
+  options: NFTABLES_OPTIONS,
+  capabilities: () => NFTABLES_CAPABILITIES,
+  build: buildNftables,
+  render: renderNftables,
+  allowed: (model) => netfilterAllowed(model.lowered),
   parse: (input, context) => parseNftRuleset(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
     const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
@@ -19,7 +26,7 @@ export const nftablesTarget: Target = {
     return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
   },
   detect: looksLikeNftables,
-};
+  labels: NFTABLES_LABELS,
+});
 
 export { parseNftRuleset } from './parse.js';
-export { translateNftables } from './translate.js';

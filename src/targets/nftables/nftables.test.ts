@@ -43,7 +43,7 @@ describe('nftables rendering', () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(['NFT_ICMP_FAMILY', 'NFT_ICMP_FAMILY']);
   });
   it('refuses defaultAction return, which means nothing across nft tables', () => {
-    expect(error(() => nftablesTarget.translate({ requirements: [] }, { snapshot, resolver, options: { defaultAction: 'return' } })).code).toBe('TW_INVALID_OPTION');
+    expect(error(() => nftablesTarget.translate({ requirements: [] }, { snapshot, resolver, options: { defaultAction: 'return' as 'drop' } })).code).toBe('TW_INVALID_OPTION');
   });
   it('writes a dnsmasq nftset config with fqdn=dnsmasq and says it is broader', () => {
     const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });

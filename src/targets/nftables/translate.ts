@@ -1,48 +1,50 @@
 /** Requirements → one `nft -f` file (targets.md §3.4), from the same lowering as the iptables target. */
-import { TagwallError } from '../../errors.js';
 import type { RequirementSet } from '../../model/requirement.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
 import { DNSMASQ_USE, renderDnsmasq } from '../netfilter-common/dnsmasq.js';
 import { headerLines } from '../netfilter-common/header.js';
-import { lowerRequirements } from '../netfilter-common/lower.js';
+import { lowerRequirements, type NetfilterModel } from '../netfilter-common/lower.js';
 import { netfilterOptions, type NetfilterOptions } from '../netfilter-common/options.js';
-import type { Artifact, Diagnostic, TargetOptionValues, TranslateContext, Translation } from '../target.js';
+import type { Artifact, BuildContext, Built, Rendered, TargetOptionValues, TranslateContext } from '../target.js';
 import { NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
 import { renderRuleset } from './render.js';
 
-export const NFTABLES_TARGET_ID = 'nftables';
+export const NFTABLES_TARGET_ID = 'nftables' as const;
 export const NFTABLES_ARTIFACTS = { ruleset: 'tagwall.nft', dnsmasq: 'dnsmasq.conf' } as const;
 
-/**
- * defaultAction=return has no nftables meaning: every table's base chains judge a packet on their own, a jump
- * cannot leave the table, and an accept here does not override a drop elsewhere.
- */
+/** The netfilter options under the nftables schema (options.ts: `drop` is its only default action). */
 export function nftablesOptions(values: TargetOptionValues): NetfilterOptions {
-  const options = netfilterOptions(values, NFTABLES_TARGET_ID);
-  if (options.defaultAction === 'return') {
-    throw new TagwallError('TW_INVALID_OPTION', 'target nftables: defaultAction return has no meaning for an nftables table (each table decides on its own); use drop');
-  }
-  return options;
+  return netfilterOptions(values, NFTABLES_TARGET_ID);
 }
 
-export function translateNftables(requirements: RequirementSet, context: TranslateContext): Translation {
+/** The lowered rules, and the options they were lowered under (rendering needs the hook and the default action). */
+export interface NftablesModel {
+  readonly lowered: NetfilterModel;
+  readonly options: NetfilterOptions;
+}
+
+export function buildNftables(requirements: RequirementSet, context: TranslateContext): Built<NftablesModel> {
   const options = nftablesOptions(context.options);
-  const model = lowerRequirements(requirements, context.resolver, options, NFTABLES_TARGET_ID, 'NFT');
+  const lowered = lowerRequirements(requirements, context.resolver, options, NFTABLES_TARGET_ID, 'NFT');
+  return { model: { lowered, options }, drafts: lowered.drafts };
+}
+
+/** The ruleset (and the dnsmasq configuration that feeds its sets, when asked), with a header naming the input. */
+export function renderNftables({ lowered: model, options }: NftablesModel, _format: 'nft', { requirements, snapshot }: BuildContext): Rendered {
   const load = [`load: nft -f ${NFTABLES_ARTIFACTS.ruleset} (check first: nft -c -f ${NFTABLES_ARTIFACTS.ruleset})`];
-  const header = (what: string): string[] => headerLines(what, requirements, context.snapshot, load);
+  const header = (what: string): string[] => headerLines(what, requirements, snapshot, load);
   const ruleset = renderRuleset(model.sets, model.rules, options, header('nft -f ruleset'));
   const artifacts: Artifact[] = [{ name: NFTABLES_ARTIFACTS.ruleset, format: 'nft', content: ruleset.text }];
   if (model.dnsmasq.length > 0) {
-    artifacts.push({ name: NFTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, context.snapshot, [DNSMASQ_USE]), 'nftset', NFTABLES_TABLE) });
+    artifacts.push({ name: NFTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, snapshot, [DNSMASQ_USE]), 'nftset', NFTABLES_TABLE) });
   }
-  const diagnostics: Diagnostic[] = [...model.diagnostics];
-  for (const id of ruleset.cutComments) {
-    diagnostics.push({
+  const drafts = ruleset.cutComments.map(
+    (id): DraftDiagnostic => ({
       code: 'NFT_COMMENT_TRUNCATED',
       severity: 'info',
-      target: NFTABLES_TARGET_ID,
       requirementId: id,
       message: `${id}: the rule comment was cut to ${NFTABLES_LIMITS.commentBytes} bytes (nft's comment limit)`,
-    });
-  }
-  return { artifacts, diagnostics };
+    }),
+  );
+  return { artifacts, drafts };
 }

@@ -1,17 +1,24 @@
 /** The `nsg` target: Azure network security groups (targets.md §2). */
-import type { Target } from '../target.js';
-import { NSG_CAPABILITIES } from './capabilities.js';
-import { looksLikeNsg, parseNsgJson } from './parse.js';
-import { NSG_TARGET_ID, translateNsg } from './translate.js';
+import { AZURE_LABELS } from '../azure-common/labels.js';
 import { armParsers, AZURE_FORMATS } from '../azure-common/support.js';
+import { defineTarget } from '../pipeline.js';
+import { NSG_CAPABILITIES } from './capabilities.js';
+import { NSG_OPTIONS } from './options.js';
+import { looksLikeNsg, parseNsgJson } from './parse.js';
+import { buildNsgModel, NSG_TARGET_ID, nsgAllowed, renderNsg } from './translate.js';
 
-export const nsgTarget: Target = {
+export const nsgTarget = defineTarget({
   id: NSG_TARGET_ID,
+  family: 'azure',
   description: 'Azure network security group: security rules for both directions (ARM, Bicep, Terraform)',
   formats: AZURE_FORMATS,
   analysisMode: 'symbolic',
-  capabilities: NSG_CAPABILITIES,
-  translate: translateNsg,
+  options: NSG_OPTIONS,
+  capabilities: () => NSG_CAPABILITIES,
+  build: buildNsgModel,
+  render: renderNsg,
+  allowed: nsgAllowed,
   ...armParsers(NSG_TARGET_ID, parseNsgJson),
   detect: looksLikeNsg,
-};
+  labels: AZURE_LABELS,
+});

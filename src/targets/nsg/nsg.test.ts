@@ -153,7 +153,7 @@ describe('translation', () => {
 
 describe('golden files', () => {
   for (const scenario of scenarioIds()) {
-    for (const format of ['arm', 'bicep', 'terraform']) {
+    for (const format of ['arm', 'bicep', 'terraform'] as const) {
       it(`${scenario} ${format}`, async () => {
         const [artifact] = nsgTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: { format } }).artifacts;
         await expect(artifact!.content).toMatchFileSnapshot(`golden/${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`);

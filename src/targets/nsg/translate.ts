@@ -8,6 +8,7 @@ import { allowedPackets } from '../../analysis/rule-set.js';
 import { requirementPackets } from '../../analysis/resolve.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
+import type { PacketSet } from '../../model/packet-set.js';
 import type { Family } from '../../model/ip.js';
 import type { Direction } from '../../model/packet.js';
 import { ProtocolSet } from '../../model/ports.js';
@@ -18,16 +19,16 @@ import { sanitizeDescription } from '../azure-common/escape.js';
 import { assertValidTemplate } from '../azure-common/validate.js';
 import { NameScope } from '../azure-common/names.js';
 import { azurePortStrings } from '../azure-common/ports.js';
-import { azureArtifact, formatOption, modelOrigin } from '../azure-common/support.js';
-import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
+import { azureArtifact, modelOrigin, type AzureFormat } from '../azure-common/support.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
 import { stringOption } from '../options.js';
-import type { TranslateContext, Translation } from '../target.js';
+import type { Rendered, TranslateContext } from '../target.js';
 import { NSG_LIMITS } from './capabilities.js';
 import type { NsgModel, NsgProtocol, NsgRule } from './model.js';
 import { parseNsgJson } from './parse.js';
 import { renderNsgArm, renderNsgBicep, renderNsgTerraform } from './render.js';
 
-export const NSG_TARGET_ID = 'nsg';
+export const NSG_TARGET_ID = 'nsg' as const;
 
 interface Field {
   readonly prefixes: readonly string[];
@@ -276,12 +277,14 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
   return { model: { rules, ...modelOrigin(requirements, context) }, drafts };
 }
 
-export function translateNsg(requirements: RequirementSet, context: TranslateContext): Translation {
-  const format = formatOption(context.options, NSG_TARGET_ID);
-  const { model, drafts } = buildNsgModel(requirements, context);
+/** The model in one format; the ARM form is checked against Azure's template rules first, whichever is asked for. */
+export function renderNsg(model: NsgModel, format: AzureFormat): Rendered {
   const arm = renderNsgArm(model);
   assertValidTemplate(arm, NSG_TARGET_ID);
-  const produced = allowedPackets(parseNsgJson(arm, 'nsg.json', context.resolver));
-  const artifact = azureArtifact(format, 'nsg', arm, { bicep: () => renderNsgBicep(model), terraform: () => renderNsgTerraform(model) });
-  return { artifacts: [artifact], diagnostics: finishDiagnostics(NSG_TARGET_ID, drafts, produced, context.resolver) };
+  return { artifacts: [azureArtifact(format, 'nsg', arm, { bicep: () => renderNsgBicep(model), terraform: () => renderNsgTerraform(model) })] };
+}
+
+/** What the model allows, read back from its ARM form by the parser users' NSGs go through (one semantics, not two). */
+export function nsgAllowed(model: NsgModel, context: TranslateContext): PacketSet {
+  return allowedPackets(parseNsgJson(renderNsgArm(model), 'nsg.json', context.resolver));
 }

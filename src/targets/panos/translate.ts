@@ -14,12 +14,12 @@ import { PacketSet } from '../../model/packet-set.js';
 import { PortSet, ProtocolSet, TCP, UDP } from '../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../model/requirement.js';
 import { tagSpelling } from '../../servicetags/virtual.js';
-import { finishDiagnostics, type DraftDiagnostic } from '../diagnostics.js';
-import type { Artifact, Severity, TranslateContext, Translation } from '../target.js';
+import type { DraftDiagnostic } from '../diagnostics.js';
+import type { Artifact, Rendered, Severity, TranslateContext } from '../target.js';
 import { PANOS_LIMITS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
 import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
-import { PANOS_TARGET_ID, readPanosSettings, type PanosSettings } from './options.js';
+import { PANOS_TARGET_ID, readPanosSettings, type PanosFormat, type PanosSettings } from './options.js';
 import { parsePanosArtifacts } from './parse.js';
 import { renderPanosSet } from './render-set.js';
 import { renderPanosXml } from './render-xml.js';
@@ -309,13 +309,20 @@ export function edlArtifacts(model: PanosModel): Artifact[] {
   return model.externalLists.map((list) => ({ name: `edl/${list.file}`, format: 'edl', content: `${list.entries.join('\n')}\n` }));
 }
 
-export function translatePanos(requirements: RequirementSet, context: TranslateContext): Translation {
-  const settings = readPanosSettings(context.options);
-  const { model, drafts } = buildPanosModel(requirements, context, settings);
-  const xml: Artifact = { name: 'panos-config.xml', format: 'xml', content: renderPanosXml(model) };
-  const main: Artifact = settings.format === 'xml' ? xml : { name: 'panos-config.set', format: 'set', content: renderPanosSet(model) };
-  const artifacts = [main, ...edlArtifacts(model)];
-  const parseContext = { resolver: context.resolver, options: context.options };
-  const produced = allowedPackets(parsePanosArtifacts([xml, ...artifacts.slice(1)], parseContext));
-  return { artifacts, diagnostics: finishDiagnostics(PANOS_TARGET_ID, drafts, produced, context.resolver) };
+/** The pipeline's build: the settings read from the (validated) options, then the model. */
+export function buildPanos(requirements: RequirementSet, context: TranslateContext): { model: PanosModel; drafts: DraftDiagnostic[] } {
+  return buildPanosModel(requirements, context, readPanosSettings(context.options));
+}
+
+const xmlArtifact = (model: PanosModel): Artifact => ({ name: 'panos-config.xml', format: 'xml', content: renderPanosXml(model) });
+
+/** The model as XML or set commands, with the EDL files the config points at. */
+export function renderPanos(model: PanosModel, format: PanosFormat): Rendered {
+  const main: Artifact = format === 'xml' ? xmlArtifact(model) : { name: 'panos-config.set', format: 'set', content: renderPanosSet(model) };
+  return { artifacts: [main, ...edlArtifacts(model)] };
+}
+
+/** What the model allows, read back from its XML (set commands say the same, panos.test.ts) by the parser users' configs go through. */
+export function panosAllowed(model: PanosModel, context: TranslateContext): PacketSet {
+  return allowedPackets(parsePanosArtifacts([xmlArtifact(model), ...edlArtifacts(model)], { resolver: context.resolver, options: context.options }));
 }

@@ -1,12 +1,13 @@
 /**
  * The translator contract of DESIGN.md as a check: translate, parse back, compare exactly. Property tests of every
  * target run this on random requirement sets and on every catalogue scenario (src/testing wraps it for fast-check).
+ * Each target is measured against its own yardstick (`Target.yardstick`): what it is meant to carry of each
+ * requirement, all of it for a filter, the inbound source space for a route table.
  */
+import { allowedPackets } from '../analysis/rule-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { RequirementSet } from '../model/requirement.js';
-import type { Artifact, Target, TranslateContext, Translation } from '../targets/target.js';
-import { requirementsRuleSet } from './resolve.js';
-import { allowedPackets } from './rule-set.js';
+import type { Artifact, Target, TranslateContext, Translation } from './target.js';
 
 export interface ContractReport {
   readonly translation: Translation;
@@ -36,7 +37,7 @@ function firstDifference(a: readonly Artifact[], b: readonly Artifact[]): string
 export function checkContract(target: Target, requirements: RequirementSet, context: TranslateContext): ContractReport {
   const translation = target.translate(requirements, context);
   const again = target.translate(requirements, context);
-  const required = allowedPackets(requirementsRuleSet(requirements, context.resolver));
+  const required = requirements.requirements.reduce((set, requirement) => set.union(target.yardstick(requirement, context.resolver)), PacketSet.EMPTY);
   const parsed = target.parseArtifacts(translation.artifacts, { resolver: context.resolver, options: context.options });
   const produced = allowedPackets(parsed);
   const claimedLost = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
