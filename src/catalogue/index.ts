@@ -28,7 +28,7 @@ export {
   requirementsToJson,
   requirementsToYaml,
 } from './requirements-file.js';
-export { SCENARIOS, type Scenario } from './scenarios.js';
+export { SCENARIOS, type Scenario, type ScenarioId } from './scenarios.js';
 
 /** The conflicts a scenario's entries resolve, by id. */
 export { conflictsOfScenario } from './scenario-conflicts.js';

@@ -18,8 +18,19 @@ import {
   type CatalogueEntry,
 } from './entries.js';
 
+/** Every scenario id, so `loadScenario('compute-no-publicip')` does not compile; SCENARIOS must use exactly these. */
+export type ScenarioId =
+  | 'compute-public-ip'
+  | 'compute-no-public-ip'
+  | 'serverless'
+  | 'firewall-outbound'
+  | 'inbound-udr'
+  | 'kubernetes'
+  | 'data-exfiltration-prevention'
+  | 'legacy-2019';
+
 export interface Scenario {
-  readonly id: string;
+  readonly id: ScenarioId;
   readonly title: string;
   readonly description: string;
   readonly legacy: boolean;

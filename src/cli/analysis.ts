@@ -15,14 +15,14 @@ import type { ConfigInput, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, type ModeChoice, type Operand } from './operands.js';
-import { addRequirementOptions, addScenarioParameterOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addRequirementOptions, addScenarioParameterOptions, requirementLocationsOf, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { optionsFor } from '../targets/option-schema.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
 import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
-import { requirementFileLocations } from '../reports/locations.js';
 
 interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
@@ -109,8 +109,9 @@ interface Loaded {
   readonly labels: PacketLabels | undefined;
 }
 
-function targetOptions(options: AnalysisOptions): TargetOptionValues {
-  return targetOptionValues(options, 'parse');
+/** The target flags and `--option`s, checked against the targets of the config operands (TW_USAGE when none declares one). */
+function targetOptions(options: AnalysisOptions, operands: readonly Operand[]): TargetOptionValues {
+  return targetOptionValues(options, 'parse', [...new Set(operands.flatMap((operand) => (operand.kind === 'config' ? [operand.target] : [])))]);
 }
 
 function companions(options: AnalysisOptions): ConfigInput['companions'] {
@@ -121,7 +122,7 @@ function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot
   const choice = chooseMode(operands, options.expand === true);
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
   const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
-  const values = targetOptions(options);
+  const values = targetOptions(options, operands);
   return { choice, resolver, snapshot, labels: labelsOf(resolver), ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
 }
 
@@ -339,7 +340,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const requirements = requirementsFromOptions(options, snapshot);
   const target = findTarget(options.target);
   const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
-  const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
+  const required: Operand = { kind: 'requirements', text: requirements.origin ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [needed, configured] = loaded.ruleSets as [RuleSet, RuleSet];
   const missing = difference(needed, configured);
@@ -349,8 +350,8 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   if (format) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
     const resolver = expandedResolver(snapshot);
-    const translation = target.translate(requirements, { snapshot, resolver, options: targetOptions(options) });
-    const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
+    const translation = target.translate(requirements, { snapshot, resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
+    const locations = requirementLocationsOf(options);
     const report = comparisonReport({
       command: 'check',
       required: needed,

@@ -13,6 +13,7 @@ import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
+import { optionsFor } from '../targets/option-schema.js';
 import { detectTarget, findTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readInputFile } from './write-files.js';
@@ -80,7 +81,8 @@ export function resolverFor(mode: AnalysisMode, snapshot: Snapshot, virtualNetwo
 /** The operand's rule set through `resolver`. */
 export function operandRuleSet(operand: Operand, resolver: AddressResolver, targetOptions: TargetOptionValues = {}): RuleSet {
   if (operand.kind === 'requirements') return { ...requirementsRuleSet(operand.requirements, resolver), name: operand.text };
-  const parsed = operand.target.parse(operand.input, { resolver, options: targetOptions });
+  // One set of flags serves every operand: each target takes the options it declares.
+  const parsed = operand.target.parse(operand.input, { resolver, options: optionsFor(operand.target.options, targetOptions) });
   // A target parses tags through the resolver it is given, so its rule set is in that resolver's mode.
   return { ...parsed, name: operand.text, mode: resolver.mode };
 }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../../analysis/resolve.js';
-import { loadScenario } from '../../catalogue/index.js';
+import { loadScenario, type ScenarioId } from '../../catalogue/index.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import { findTarget } from '../registry.js';
 
@@ -35,7 +35,7 @@ describe('docs/targets/azure.md', () => {
 
   const samples = [...DOC.matchAll(/<!-- sample: (\S+) (\S+) (\S+) -->\n```\w+\n([\s\S]*?)```/g)].map((match) => ({
     target: match[1]!,
-    scenario: match[2]!,
+    scenario: match[2]! as ScenarioId,
     format: match[3]!,
     lines: match[4]!.trimEnd().split('\n'),
   }));

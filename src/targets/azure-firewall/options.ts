@@ -8,7 +8,7 @@ import { defineOptions, formatOptionSpec } from '../option-schema.js';
 
 const COMMON = [
   formatOptionSpec(AZURE_FORMATS),
-  { name: 'sku', type: 'choice', choices: ['standard', 'premium', 'basic'], default: 'standard', doc: 'standard (default), basic or premium (URL paths, TLS inspection)', uses: ['render'] },
+  { name: 'sku', type: 'choice', choices: ['standard', 'premium', 'basic'], default: 'standard', doc: 'standard (default), basic or premium (URL paths, TLS inspection)', uses: ['render'], placeholder: '<sku>' },
   {
     name: 'priority',
     type: 'integer',

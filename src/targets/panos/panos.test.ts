@@ -533,7 +533,7 @@ describe('every catalogue scenario', () => {
       expect(set[0]!.content).toContain(`from "inside zone"`);
     });
   }
-  for (const scenario of ['inbound-udr', 'kubernetes']) {
+  for (const scenario of ['inbound-udr', 'kubernetes'] as const) {
     it(`${scenario}: golden files with address groups`, async () => {
       const requirements = loadScenario(scenario, { region: 'westus' });
       await expect(artifactsOf(requirements, { format: 'xml' })[0]!.content).toMatchFileSnapshot(`golden/groups/${scenario}.xml`);

@@ -23,7 +23,7 @@ describe('route tables', () => {
 });
 
 describe('golden files', () => {
-  for (const scenario of ['inbound-udr', 'compute-public-ip'].filter((id) => scenarioIds().includes(id))) {
+  for (const scenario of (['inbound-udr', 'compute-public-ip'] as const).filter((id) => scenarioIds().includes(id))) {
     for (const format of ['arm', 'bicep', 'terraform'] as const) {
       it(`${scenario} ${format}`, async () => {
         const [artifact] = udrTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { ...context, options: { format } }).artifacts;
