@@ -1,3 +1,4 @@
+import { goldenFile } from '../../../test/support/golden.js';
 import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../test/support/errors.js';
 import { expandedResolver } from '../../analysis/resolve.js';
@@ -151,7 +152,7 @@ describe('golden files', () => {
       for (const format of ['arm', 'bicep', 'terraform'] as const) {
         it(`${target.id} ${scenario} ${format}`, async () => {
           const [artifact] = target.translate(loadScenario(scenario, { region: 'eastus2' }), { ...context, options: { format } }).artifacts;
-          await expect(artifact!.content).toMatchFileSnapshot(`golden/${target.id === 'azure-firewall' ? 'policy' : 'classic'}/${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`);
+          await expect(artifact!.content).toMatchFileSnapshot(goldenFile(target.id, `${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`));
         });
       }
     }

@@ -1,3 +1,4 @@
+import { goldenFile } from '../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../test/support/errors.js';
@@ -289,7 +290,7 @@ describe('golden files', () => {
       for (const artifact of result.artifacts) {
         // The ipset file lists every prefix; keep the golden readable with the first ones of each set.
         const text = artifact.format === 'ipset' ? abridgeIpsets(artifact.content) : artifact.content;
-        await expect(text).toMatchFileSnapshot(`golden/${scenario.id}/${artifact.name}`);
+        await expect(text).toMatchFileSnapshot(goldenFile('iptables', `${scenario.id}.${artifact.name}`));
       }
     });
   }

@@ -1,3 +1,4 @@
+import { goldenFile } from '../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../test/support/errors.js';
@@ -146,7 +147,7 @@ describe('golden files', () => {
       const result = nftablesTarget.translate(loadScenario(scenario.id, { region: 'westus', cloud: 'Public' }), { snapshot, resolver, options: {} });
       // Keep the golden readable: the first element line of each set.
       const text = result.artifacts[0]!.content.replace(/(elements = \{\n[^\n]*\n)(?:\t\t\t[^\n]*\n)*(\t\t\})/g, '$1\t\t\t…\n$2');
-      await expect(text).toMatchFileSnapshot(`golden/${scenario.id}.nft`);
+      await expect(text).toMatchFileSnapshot(goldenFile('nftables', `${scenario.id}.nft`));
     });
   }
 });

@@ -1,3 +1,4 @@
+import { goldenFile } from '../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -156,7 +157,7 @@ describe('golden files', () => {
     for (const format of ['arm', 'bicep', 'terraform'] as const) {
       it(`${scenario} ${format}`, async () => {
         const [artifact] = nsgTarget.translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: { format } }).artifacts;
-        await expect(artifact!.content).toMatchFileSnapshot(`golden/${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`);
+        await expect(artifact!.content).toMatchFileSnapshot(goldenFile('nsg', `${scenario}.${{ arm: 'json', bicep: 'bicep', terraform: 'tf' }[format]}`));
       });
     }
   }
