@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { targetIds } from '../src/targets/registry.js';
+import { targetFlagsMarkdown } from '../src/cli/targets.js';
+import { targetFlags } from '../src/cli/target-options.js';
+import { findTarget, targetIds } from '../src/targets/registry.js';
 import { tagwall } from './support/cli.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'tagwall-render-'));
@@ -147,6 +149,24 @@ describe('tagwall targets', () => {
     const json = JSON.parse(tagwall('targets', '--json').stdout) as Array<{ id: string; capabilities: { hosts: string } }>;
     expect(json.map((target) => target.id)).toEqual(targetIds());
     expect(json.find((target) => target.id === 'nsg')?.capabilities.hosts).toBe('none');
+  });
+
+  it('prints the target flags from the option schemas, the table docs/cli.md shows', () => {
+    const doc = readFileSync('docs/cli.md', 'utf8');
+    const shown = /<!-- generated: target flags -->\n([\s\S]*?)<!-- end generated -->/.exec(doc)?.[1];
+    expect(shown).toBe(targetFlagsMarkdown());
+    const printed = tagwall('targets', '--options');
+    expect(printed.code).toBe(0);
+    for (const flag of targetFlags()) expect(printed.stdout).toContain(`--${flag.flag}`);
+    const json = JSON.parse(tagwall('targets', '--options', '--json').stdout) as Array<{ flag: string; targets: string[] }>;
+    expect(json.find((entry) => entry.flag === '--default-action')?.targets).toEqual(['iptables', 'nftables']);
+  });
+
+  it("README's target table lists every target with its formats, as the kits declare them", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ((?:`[a-z-]+` ?)+) \|/gm)].map((match) => [match[1]!, match[2]!.replace(/`/g, '').trim().split(/\s+/)] as const);
+    expect(rows.map(([id]) => id).sort()).toEqual(targetIds());
+    for (const [id, formats] of rows) expect(formats, id).toEqual([...findTarget(id).formats]);
   });
 });
 
