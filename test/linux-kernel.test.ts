@@ -149,7 +149,8 @@ function optionCombinations(target: Target): TargetOptionValues[] {
     for (const fqdn of ['none', 'dnsmasq']) {
       for (const extras of [false, true]) {
         for (const defaultAction of target.id === 'iptables' ? ['drop', 'return'] : ['drop']) {
-          combos.push({ ...hook, fqdn, log: extras, counters: extras, defaultAction });
+          // `counters` is nftables' (iptables counts every rule always).
+          combos.push({ ...hook, fqdn, log: extras, ...(target.id === 'nftables' ? { counters: extras } : {}), defaultAction });
         }
       }
     }
