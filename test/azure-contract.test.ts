@@ -12,11 +12,11 @@ import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { requirementSetArbitrary } from '../src/targets/azure-common/arbitraries.test-support.js';
-import { azureFirewallClassicTarget, azureFirewallTarget } from '../src/targets/azure-firewall/index.js';
-import { nsgTarget } from '../src/targets/nsg/index.js';
+import { requirementSetArbitrary } from '../src/targets/azure/common/arbitraries.test-support.js';
+import { azureFirewallClassicTarget, azureFirewallTarget } from '../src/targets/azure/firewall/index.js';
+import { nsgTarget } from '../src/targets/azure/nsg/index.js';
 import type { Target, TargetOptionValues, TranslateContext } from '../src/targets/target.js';
-import { udrTarget } from '../src/targets/udr/index.js';
+import { udrTarget } from '../src/targets/azure/udr/index.js';
 
 const FILTERS: readonly Target[] = [azureFirewallTarget, azureFirewallClassicTarget, nsgTarget];
 // eastus2: the region issue 6's own example uses.

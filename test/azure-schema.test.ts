@@ -11,7 +11,7 @@ import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS, type ScenarioId } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { checkArmResource } from '../src/targets/azure-common/validate.js';
+import { checkArmResource } from '../src/targets/azure/common/validate.js';
 import { allTargets } from '../src/targets/registry.js';
 import type { TargetOptionValues } from '../src/targets/target.js';
 

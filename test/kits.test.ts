@@ -21,7 +21,14 @@ const EMPTY: RequirementSet = { name: 'empty', requirements: [] };
 const SAMPLE = loadScenario('inbound-udr', { region: 'eastus2' });
 
 /** Where each kit lives; a kit that shares its folder says why in that folder's index.ts. */
-const FOLDERS: Readonly<Record<string, string>> = { 'azure-firewall-classic': 'src/targets/azure-firewall' };
+const FOLDERS: Readonly<Record<string, string>> = {
+  'azure-firewall': 'src/targets/azure/firewall',
+  'azure-firewall-classic': 'src/targets/azure/firewall',
+  nsg: 'src/targets/azure/nsg',
+  udr: 'src/targets/azure/udr',
+  iptables: 'src/targets/netfilter/iptables',
+  nftables: 'src/targets/netfilter/nftables',
+};
 
 function failure(run: () => unknown): TagwallError {
   try {

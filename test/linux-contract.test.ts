@@ -16,8 +16,8 @@ import { parseHostPattern } from '../src/model/hostnames.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot, type Cloud } from '../src/servicetags/snapshot.js';
-import { iptablesTarget } from '../src/targets/iptables/index.js';
-import { nftablesTarget } from '../src/targets/nftables/index.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import type { TargetOptionValues, TranslateContext } from '../src/targets/target.js';
 
 const TARGETS = [iptablesTarget, nftablesTarget];
@@ -163,7 +163,7 @@ describe('docs/targets/linux.md', () => {
     expect(abridges(example('# tagwall dnsmasq configuration'), artifact('dnsmasq.conf'))).toBe(true);
   });
   it('lists every diagnostic code the Linux targets can emit', () => {
-    const sources = ['iptables/translate.ts', 'nftables/translate.ts', 'netfilter-common/lower.ts'].map((file) => readFileSync(new URL(`../src/targets/${file}`, import.meta.url), 'utf8')).join('\n');
+    const sources = ['netfilter/iptables/build.ts', 'netfilter/nftables/build.ts', 'netfilter/common/lower.ts'].map((file) => readFileSync(new URL(`../src/targets/${file}`, import.meta.url), 'utf8')).join('\n');
     const suffixes = [...sources.matchAll(/(?:lose|note)\(\s*'([A-Z_]+)'|codePrefix\}_([A-Z_]+)/g)].map((match) => match[1] ?? match[2]!);
     const direct = [...sources.matchAll(/code: '((?:IPT|NFT)_[A-Z_]+)'/g)].map((match) => match[1]!);
     const codes = new Set([...suffixes.flatMap((suffix) => [`IPT_${suffix}`, `NFT_${suffix}`]), ...direct]);

@@ -21,8 +21,8 @@ import { formatPacket, type Direction, type Packet } from '../src/model/packet.j
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Requirement, RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { iptablesTarget } from '../src/targets/iptables/index.js';
-import { nftablesTarget } from '../src/targets/nftables/index.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import type { Artifact, Target, TargetOptionValues, Translation } from '../src/targets/target.js';
 import { Namespace, netnsUnavailable, sendProbes, startListener, VETH_ADDRESSES, vethPair, type Probe, type VethPair } from './support/netns.js';
 

@@ -8,12 +8,12 @@ import { TagwallError } from '../errors.js';
 import { nearest } from '../servicetags/suggest.js';
 import type { Target } from './target.js';
 // <target imports>
-import { azureFirewallClassicTarget, azureFirewallTarget } from './azure-firewall/index.js';
-import { iptablesTarget } from './iptables/index.js';
-import { nftablesTarget } from './nftables/index.js';
-import { nsgTarget } from './nsg/index.js';
+import { azureFirewallClassicTarget, azureFirewallTarget } from './azure/firewall/index.js';
+import { iptablesTarget } from './netfilter/iptables/index.js';
+import { nftablesTarget } from './netfilter/nftables/index.js';
+import { nsgTarget } from './azure/nsg/index.js';
 import { panosTarget } from './panos/index.js';
-import { udrTarget } from './udr/index.js';
+import { udrTarget } from './azure/udr/index.js';
 
 const TARGETS = [
   // <target registrations>

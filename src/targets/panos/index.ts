@@ -4,7 +4,7 @@ import { PANOS_CAPABILITIES } from './capabilities.js';
 import { PANOS_LABELS } from './labels.js';
 import { PANOS_FORMATS, PANOS_OPTIONS, PANOS_TARGET_ID } from './options.js';
 import { looksLikePanos, parsePanosArtifacts, parsePanosConfig } from './parse.js';
-import { buildPanos, panosAllowed, renderPanos } from './translate.js';
+import { buildPanos, panosAllowed, renderPanos } from './build.js';
 
 export const panosTarget = defineTarget({
   id: PANOS_TARGET_ID,

@@ -1,0 +1,52 @@
+/** The Azure Firewall object model: one model for policy rule collection groups and classic rule collections. */
+import type { SnapshotInfo } from '../../../servicetags/snapshot.js';
+
+export type Flavor = 'policy' | 'classic';
+export type NetworkProtocol = 'TCP' | 'UDP' | 'ICMP' | 'Any';
+
+export interface NetworkRule {
+  readonly kind: 'network';
+  readonly name: string;
+  readonly description: string;
+  readonly protocols: readonly NetworkProtocol[];
+  readonly sourceAddresses: readonly string[];
+  /** IP Group names (resources of this template). */
+  readonly sourceIpGroups: readonly string[];
+  /** Addresses or tag names, never both in one rule (§1.1). */
+  readonly destinationAddresses: readonly string[];
+  readonly destinationIpGroups: readonly string[];
+  readonly destinationPorts: readonly string[];
+}
+
+export interface ApplicationRule {
+  readonly kind: 'application';
+  readonly name: string;
+  readonly description: string;
+  readonly protocols: ReadonlyArray<{ readonly protocolType: 'Http' | 'Https'; readonly port: number }>;
+  readonly sourceAddresses: readonly string[];
+  readonly sourceIpGroups: readonly string[];
+  readonly targetFqdns: readonly string[];
+  readonly targetUrls: readonly string[];
+}
+
+export interface RuleCollection<R> {
+  readonly name: string;
+  readonly priority: number;
+  readonly action: 'Allow' | 'Deny';
+  readonly rules: readonly R[];
+}
+
+export interface IpGroup {
+  readonly name: string;
+  readonly addresses: readonly string[];
+}
+
+export interface FirewallModel {
+  readonly flavor: Flavor;
+  readonly groupPriority: number;
+  readonly network: readonly RuleCollection<NetworkRule>[];
+  readonly application: readonly RuleCollection<ApplicationRule>[];
+  readonly ipGroups: readonly IpGroup[];
+  readonly snapshot: Pick<SnapshotInfo, 'cloud' | 'changeNumber'>;
+  readonly requirementsName: string;
+}
