@@ -67,7 +67,7 @@ describe('tagwall check: a deployed rule naming a tag where Azure does not take 
 
   it('names the field by JSON path and the tag\'s features, and exits 1 although the packets match', () => {
     let out = '';
-    const code = runCheck({ target: 'nsg', config, requirements, json: true }, { stdout: (text) => (out += text), stderr: () => undefined });
+    const code = runCheck({ target: 'nsg', config, requirements: [requirements], json: true }, { stdout: (text) => (out += text), stderr: () => undefined });
     const answer = JSON.parse(out) as { ok: boolean; missing: unknown[]; extra: unknown[]; findings: Array<{ code: string; message: string }> };
     expect(code).toBe(1);
     expect(answer.ok).toBe(false);

@@ -77,7 +77,7 @@ describe('every target × every scenario checks clean against its own requiremen
         expect(cli.code, cli.stdout).toBe(lost.isEmpty() ? 0 : 1);
         expect(cli.stdout).toContain(`analysis: ${mode} (`);
         expect(cli.stdout).toContain('extra (allowed, not required): none');
-        if (target.yardstick) expect(cli.stdout).toContain(`compared with: ${target.yardstick.describe}`);
+        if (target.yardstickDescription) expect(cli.stdout).toContain(`compared with: ${target.yardstickDescription}`);
       }, 60_000);
     }
   }

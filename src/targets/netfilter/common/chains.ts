@@ -1,0 +1,187 @@
+/**
+ * From netfilter chains to a first-match rule set, shared by the iptables and nftables parsers. Jumps are inlined
+ * (a called chain's rules apply to the packets the jump matched; what falls off its end, or hits RETURN, carries on
+ * after the jump, or after a goto ends the calling chain as RETURN would), RETURN in a base chain applies the policy,
+ * and the chosen view says which packets of the model each hook judges:
+ *   host (default): input judges inbound packets, output outbound ones; forward is not the host's traffic.
+ *   input / output: that hook only; the other direction is not judged and counts as denied.
+ *   forward: a router; the forward hook judges both directions, the workload-side interface tells them apart.
+ * Several base chains on one hook (nftables tables) each have to accept a packet for it to pass (netfilter runs
+ * them all; a drop in any is final).
+ */
+import { TagwallError } from '../../../errors.js';
+import { AddressSet } from '../../../model/address-set.js';
+import type { Family } from '../../../model/ip.js';
+import { PacketSet } from '../../../model/packet-set.js';
+import type { Direction } from '../../../model/packet.js';
+import { allowedPackets, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../../analysis/rule-set.js';
+import type { ChainHook } from './options.js';
+
+export type Hook = 'input' | 'output' | 'forward';
+
+export type Verdict =
+  | { readonly kind: 'accept' | 'drop' | 'return' | 'continue' }
+  | { readonly kind: 'jump' | 'goto'; readonly chain: string };
+
+export interface ChainRule {
+  /** The packets the rule matches when reached from a base chain on `hook` (interface matches depend on it). */
+  match(hook: Hook): PacketSet;
+  readonly verdict: Verdict;
+  readonly origin: RuleOrigin;
+}
+
+export interface BaseChain {
+  readonly hook: Hook;
+  /** Undefined: not known from the input (an iptables-restore file that does not declare it); taken as drop. */
+  readonly policy: 'accept' | 'drop' | undefined;
+  readonly priority: number;
+  /** The packets this chain can see, e.g. IPv4 only for an iptables table or an nft `ip` table. */
+  readonly scope: PacketSet;
+}
+
+export interface Chain {
+  readonly name: string;
+  readonly rules: readonly ChainRule[];
+  readonly base?: BaseChain;
+  readonly origin: RuleOrigin;
+}
+
+/** The packets of one address family: the scope of an iptables table or an nft `ip` / `ip6` table. */
+export function familyScope(family: Family): PacketSet {
+  return PacketSet.of({ src: AddressSet.allOf(family), dst: AddressSet.allOf(family) });
+}
+
+/** The directions of the model each hook judges under a view. */
+export function hookDirections(view: ChainHook, hook: Hook): readonly Direction[] {
+  switch (view) {
+    case 'host':
+      return hook === 'input' ? ['in'] : hook === 'output' ? ['out'] : [];
+    case 'input':
+      return hook === 'input' ? ['in'] : [];
+    case 'output':
+      return hook === 'output' ? ['out'] : [];
+    case 'forward':
+      return hook === 'forward' ? ['in', 'out'] : [];
+  }
+}
+
+const MAX_DEPTH = 64;
+
+function actionOf(policy: BaseChain['policy']): Action {
+  return policy === 'accept' ? 'allow' : 'deny';
+}
+
+class Inliner {
+  readonly rules: Rule[] = [];
+  #counter = 0;
+
+  constructor(private readonly chains: ReadonlyMap<string, Chain>) {}
+
+  emit(action: Action, match: PacketSet, origin: RuleOrigin, label: string): void {
+    if (match.isEmpty()) return;
+    this.rules.push({ id: `${label}#${++this.#counter}`, action, match, origin });
+  }
+
+  /** Walks `chain` for the packets `entry`; returns nothing, the emitted rules say what was decided. */
+  walk(chain: Chain, entry: PacketSet, hook: Hook, base: BaseChain, stack: readonly string[]): void {
+    if (stack.length > MAX_DEPTH || stack.includes(chain.name)) {
+      throw new TagwallError('TW_INVALID_CONFIG', `chain ${chain.name} jumps back into itself (${[...stack, chain.name].join(' -> ')})`, {
+        location: locationOf(chain.origin),
+      });
+    }
+    let returned = PacketSet.EMPTY;
+    // RETURN: in a base chain the policy decides, in a called chain the caller carries on with the packets.
+    const returnFrom = (match: PacketSet, origin: RuleOrigin, label: string): void => {
+      if (chain.base) this.emit(actionOf(base.policy), match, origin, label);
+      else returned = returned.union(match);
+    };
+    for (const rule of chain.rules) {
+      let match = rule.match(hook).intersection(entry);
+      if (!returned.isEmpty()) match = match.difference(returned);
+      if (match.isEmpty()) continue;
+      const label = `${chain.name}:${rule.origin.line ?? '?'}`;
+      switch (rule.verdict.kind) {
+        case 'accept':
+          this.emit('allow', match, rule.origin, label);
+          break;
+        case 'drop':
+          this.emit('deny', match, rule.origin, label);
+          break;
+        case 'return':
+          returnFrom(match, rule.origin, label);
+          break;
+        case 'continue':
+          break;
+        case 'jump':
+        case 'goto': {
+          const target = this.chains.get(rule.verdict.chain);
+          if (!target) {
+            throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${rule.verdict.chain}', which the config does not define`, {
+              location: locationOf(rule.origin),
+            });
+          }
+          if (target.base) {
+            throw new TagwallError('TW_INVALID_CONFIG', `jump to base chain '${target.name}'`, { location: locationOf(rule.origin) });
+          }
+          this.walk(target, match, hook, base, [...stack, chain.name]);
+          // goto does not come back: what the called chain leaves undecided ends this chain as RETURN would.
+          if (rule.verdict.kind === 'goto') returnFrom(match, rule.origin, label);
+          break;
+        }
+      }
+    }
+    if (chain.base) this.emit(actionOf(base.policy), entry, chain.origin, `${chain.name}:policy`);
+  }
+}
+
+/** Where a rule or chain came from, as a TagwallError location. */
+export function locationOf(origin: RuleOrigin): { file?: string; line?: number } {
+  return { ...(origin.file === undefined ? {} : { file: origin.file }), ...(origin.line === undefined ? {} : { line: origin.line }) };
+}
+
+export interface ChainsToRuleSetInput {
+  readonly name: string;
+  readonly chains: ReadonlyMap<string, Chain>;
+  readonly view: ChainHook;
+  /** What happens to judged packets no base chain sees: nft accepts them; a missing iptables family is denied. */
+  readonly unseen: Action;
+}
+
+/** The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges). */
+export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
+  const rules: Rule[] = [];
+  const bases = [...input.chains.values()].filter((chain) => chain.base !== undefined);
+  for (const hook of ['input', 'output', 'forward'] as const) {
+    const directions = hookDirections(input.view, hook);
+    if (directions.length === 0) continue;
+    const judged = PacketSet.of({ directions });
+    const onHook = bases
+      .filter((chain) => chain.base!.hook === hook)
+      .sort((a, b) => a.base!.priority - b.base!.priority)
+      .map((chain) => {
+        const scope = chain.base!.scope.intersection(judged);
+        const inliner = new Inliner(input.chains);
+        inliner.walk(chain, scope, hook, chain.base!, []);
+        return { chain, scope, rules: inliner.rules };
+      });
+    const seen = onHook.reduce((set, walked) => set.union(walked.scope), PacketSet.EMPTY);
+    const overlapping = onHook.some((a, i) => onHook.some((b, j) => j > i && a.chain.base!.scope.overlaps(b.chain.base!.scope)));
+    if (!overlapping) {
+      // One push per rule: spreading ~120,000 arguments into push() overflows the stack.
+      for (const walked of onHook) for (const rule of walked.rules) rules.push(rule);
+    } else {
+      // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
+      let allowed = seen;
+      for (const walked of onHook) {
+        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded' });
+        allowed = allowed.difference(walked.scope.difference(chainAllows));
+      }
+      const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
+      rules.push({ id: `${hook}:all-chains`, action: 'allow', match: allowed, origin });
+      rules.push({ id: `${hook}:all-chains-deny`, action: 'deny', match: seen.difference(allowed), origin });
+    }
+    const unseen = judged.difference(seen);
+    if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
+  }
+  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded' };
+}
