@@ -25,6 +25,7 @@ const FOLDERS: Readonly<Record<string, string>> = {
   'azure-firewall': 'src/targets/azure/firewall',
   'azure-firewall-classic': 'src/targets/azure/firewall',
   nsg: 'src/targets/azure/nsg',
+  'aml-managed-network': 'src/targets/azure/managed-network',
   udr: 'src/targets/azure/udr',
   iptables: 'src/targets/netfilter/iptables',
   nftables: 'src/targets/netfilter/nftables',

@@ -178,7 +178,7 @@ describe('render: every flag means something, repeated flags are meant or refuse
   it('refuses an option no target declares, and a flag the chosen target does not take, naming who does', () => {
     const bogus = tagwall('render', ...scenario, '--target', 'nsg', '--option', 'bogus=1');
     expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toBe('tagwall: --option bogus does not apply to nsg: no target has it; options of nsg: format, resolve\n');
+    expect(bogus.stderr).toBe('tagwall: --option bogus does not apply to nsg: no target has it; options of nsg: format, resolve, denyScope, forcedTunnelling, globalTags\n');
     const misspelt = tagwall('render', ...scenario, '--target', 'nftables', '--option', 'chainhook=output');
     expect(misspelt.code).toBe(2);
     expect(misspelt.stderr).toMatch(/--option chainhook does not apply to nftables: no target has it \(did you mean chainHook\?\)/);
@@ -209,7 +209,7 @@ describe('render: every flag means something, repeated flags are meant or refuse
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toMatch(/several targets \(nsg, udr\) need -o DIR/);
     const format = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'nftables', '--format', 'bicep', '-o', scratch());
-    expect(format.stderr).toMatch(/^tagwall: --format bicep is not a format of nftables \(nft\); it is one of azure-firewall, azure-firewall-classic, nsg, udr/);
+    expect(format.stderr).toMatch(/^tagwall: --format bicep is not a format of nftables \(nft\); it is one of aml-managed-network, azure-firewall, azure-firewall-classic, nsg, udr/);
   });
 
   it('writes every --report file, each in the format its name says', () => {

@@ -27,7 +27,7 @@ export interface DraftDiagnostic {
 export function finishDiagnostics(
   target: string,
   drafts: readonly DraftDiagnostic[],
-  produced: () => PacketSet,
+  withoutProduced: (set: PacketSet) => PacketSet,
   requiredOf: (requirement: Requirement) => PacketSet,
 ): Diagnostic[] {
   const required = new Map<string, PacketSet>();
@@ -39,11 +39,11 @@ export function finishDiagnostics(
         packets = requiredOf(draft.requirement);
         required.set(draft.requirement.id, packets);
       }
-      const exact = draft.candidate.intersection(packets).difference(produced());
+      const exact = withoutProduced(draft.candidate.intersection(packets));
       lost = exact.isEmpty() ? undefined : exact;
     } else if (draft.candidate) {
       // No requirement to clip by: the drafting code vouches the candidate lies within its requirement.
-      const exact = draft.candidate.difference(produced());
+      const exact = withoutProduced(draft.candidate);
       lost = exact.isEmpty() ? undefined : exact;
     }
     const requirementId = draft.requirement?.id ?? draft.requirementId;

@@ -12,7 +12,7 @@
  */
 import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
 import { assertMeaningfulRequirements } from '../model/requirement-check.js';
-import type { PacketSet } from '../model/packet-set.js';
+import type { Box, PacketSet } from '../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { finishDiagnostics } from './diagnostics.js';
 import { gateRequirements } from './gate.js';
@@ -41,9 +41,13 @@ export function runPipeline<Format extends string, Model>(
   const rendered = kit.render(built.model, format, buildContext);
   // What the output allows is needed only when a draft may have lost something (it can cost a parse-back).
   let produced: PacketSet | undefined;
-  const allowed = (): PacketSet => (produced ??= kit.allowed(built.model, buildContext));
+  let producedBoxes: readonly Box[] | undefined;
+  const allowedBoxes = kit.allowedBoxes?.bind(kit);
+  const withoutProduced = allowedBoxes
+    ? (set: PacketSet): PacketSet => set.withoutBoxes((producedBoxes ??= allowedBoxes(built.model, buildContext)))
+    : (set: PacketSet): PacketSet => set.difference((produced ??= kit.allowed(built.model, buildContext)));
   const drafts = [...gated.drafts, ...built.drafts, ...(rendered.drafts ?? [])];
-  return { artifacts: rendered.artifacts, diagnostics: finishDiagnostics(kit.id, drafts, allowed, yardstickOf(kit, context.resolver)) };
+  return { artifacts: rendered.artifacts, diagnostics: finishDiagnostics(kit.id, drafts, withoutProduced, yardstickOf(kit, context.resolver)) };
 }
 
 /** The options of a parse context, validated against the kit's schema like the options of a translation. */

@@ -9,7 +9,7 @@
  */
 import type { AddressResolver } from '../analysis/resolve.js';
 import type { RuleSet } from '../analysis/rule-set.js';
-import type { PacketSet } from '../model/packet-set.js';
+import type { Box, PacketSet } from '../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import type { DraftDiagnostic } from './diagnostics.js';
@@ -145,6 +145,11 @@ export interface TargetKit<Id extends string = string, Format extends string = s
   render(model: Model, format: Format, context: BuildContext): Rendered;
   /** The packets the model allows, exactly: what loss accounting subtracts from each draft's candidate. */
   allowed(model: Model, context: BuildContext): PacketSet;
+  /**
+   * Optional, the same packets as `allowed` as boxes not yet unioned: loss accounting then subtracts them box by box
+   * (netfilter: a union of n rules compacts n times, quadratic for 1,000 requirements; the lost sets are a few boxes).
+   */
+  allowedBoxes?(model: Model, context: BuildContext): readonly Box[];
   /**
    * The packets of one requirement the target is meant to carry; absent: all of them (requirementPackets). A route
    * table (udr) carries only the inbound source space, whatever the protocol; the contract checks against this.

@@ -181,5 +181,6 @@ export function parseManagedNetwork(content: string, file: string, resolver: Add
 }
 
 export function looksLikeManagedNetwork(content: string): boolean {
-  return /Microsoft\.MachineLearningServices\/workspaces\/outboundRules|"?managed_?network"?\s*:|"isolation_?mode"\s*:/i.test(content);
+  // The last alternative: tagwall's own template when no rule is needed (no resources, the description says what it is for).
+  return /Microsoft\.MachineLearningServices\/workspaces\/outboundRules|"?managed_?network"?\s*:|"isolation_?mode"\s*:|Azure ML managed network outbound rules for /i.test(content);
 }

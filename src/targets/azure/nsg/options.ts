@@ -41,7 +41,7 @@ export const NSG_OPTIONS = defineOptions([
   {
     name: 'forcedTunnelling',
     type: 'boolean',
-    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out towards Internet for it to filter (default: on for the forced-tunnelling scenario; --set forcedTunnelling=… sets it too)',
+    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out to Internet for it to filter (default: on for scenario forced-tunnelling)',
     uses: ['render'],
   },
   { name: 'globalTags', type: 'boolean', doc: 'name an accepted global tag where a regional one is not accepted (wider: a warning)', uses: ['render'] },

@@ -270,6 +270,11 @@ export function lowerRequirements(
   return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts };
 }
 
+/** The boxes of every lowered rule, not unioned: what loss accounting subtracts (TargetKit.allowedBoxes). */
+export function netfilterAllowedBoxes(model: NetfilterModel): Box[] {
+  return model.rules.flatMap((rule) => loweredPackets(rule).boxes);
+}
+
 /** What a lowered model allows: the union of its rules (dnsmasq-fed sets empty, as they are when loaded). */
 export function netfilterAllowed(model: NetfilterModel): PacketSet {
   return model.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);

@@ -1,5 +1,5 @@
 /** The `iptables` target: iptables-restore + ip6tables-restore files and an ipset restore file (targets.md §3). */
-import { netfilterAllowed } from '../common/lower.js';
+import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
 import { netfilterOptions } from '../common/options.js';
 import { defineTarget } from '../../pipeline.js';
 import { IPTABLES_CAPABILITIES } from './capabilities.js';
@@ -19,6 +19,7 @@ export const iptablesTarget = defineTarget({
   build: buildIptables,
   render: renderIptables,
   allowed: (model) => netfilterAllowed(model.lowered),
+  allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
   parse: parseIptables,
   parseArtifacts: (artifacts, context) => {
     const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);

@@ -1,6 +1,6 @@
 /** The `nftables` target: one `nft -f` file with an inet table and interval sets (targets.md §3.4). */
 import { TagwallError } from '../../../errors.js';
-import { netfilterAllowed } from '../common/lower.js';
+import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
 import { defineTarget } from '../../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
@@ -19,6 +19,7 @@ export const nftablesTarget = defineTarget({
   build: buildNftables,
   render: renderNftables,
   allowed: (model) => netfilterAllowed(model.lowered),
+  allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
   parse: (input, context) => parseNftRuleset(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
     const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
