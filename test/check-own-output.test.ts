@@ -26,7 +26,10 @@ const snapshot = defaultSnapshot('Public');
 const REGION = 'westus';
 
 function translate(target: Target, requirements: Parameters<Target['translate']>[0], resolver: AddressResolver): Translation {
-  return target.translate(requirements, { snapshot, resolver, options: {} });
+  // The NSG of the forced-tunnelling scenario lets host-name flows out towards Internet for the firewall by design
+  // (NSG_FORCED_TUNNEL, bounded in src/targets/azure/nsg/workload.test.ts); checked here without it, as the contract is.
+  const options = target.id === 'nsg' && requirements.origin === 'scenario:forced-tunnelling' ? { forcedTunnelling: false } : {};
+  return target.translate(requirements, { snapshot, resolver, options });
 }
 
 /** Writes the artifacts; returns `check`'s file arguments (iptables: both families in one file, as documented). */
@@ -73,7 +76,8 @@ describe('every target × every scenario checks clean against its own requiremen
         const overclaimed = lost.difference(comparison.missing.packets);
         expect(unexplained.toString(), 'missing but not reported lost').toBe('(no packets)');
         expect(overclaimed.toString(), 'reported lost but not missing').toBe('(no packets)');
-        expect(cli.stderr).toBe('');
+        // Notes (PAN-OS: zones read as the default pair, rule fields that decide nothing) are information, not problems.
+        expect(cli.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('tagwall: note: ')).join('\n')).toBe('');
         expect(cli.code, cli.stdout).toBe(lost.isEmpty() ? 0 : 1);
         expect(cli.stdout).toContain(`analysis: ${mode} (`);
         expect(cli.stdout).toContain('extra (allowed, not required): none');
@@ -113,10 +117,12 @@ describe('check picks its mode from what the two sides contain', () => {
   });
 
   it('stays symbolic when the config names every tag the requirements name', () => {
+    // attached-vm: every tag it names is one an NSG takes by name (inbound-udr's regional AzureMachineLearning tags
+    // are written as prefixes since the networkFeatures-aware rendering, which makes check expand).
     const nsgFile = join(dir, 'nsg.json');
-    const rendered = tagwall('render', '--target', 'nsg', '--scenario', 'inbound-udr', '--region', REGION, '-o', nsgFile);
+    const rendered = tagwall('render', '--target', 'nsg', '--scenario', 'attached-vm', '--region', REGION, '-o', nsgFile);
     expect(rendered.code, rendered.stderr).toBe(0);
-    const check = tagwall('check', '--target', 'nsg', '--config', nsgFile, '--scenario', 'inbound-udr', '--region', REGION);
+    const check = tagwall('check', '--target', 'nsg', '--config', nsgFile, '--scenario', 'attached-vm', '--region', REGION);
     expect(check.stdout).toContain('analysis: symbolic (service tags compared by name)');
     expect(check.code, check.stdout).toBe(0);
   });
