@@ -175,6 +175,18 @@ describe('tagwall targets', () => {
 describe('render: every flag means something, repeated flags are meant or refused (issue 14)', () => {
   const scenario = ['--scenario', 'compute-public-ip', '--region', 'westus'];
 
+  it('passes --set forcedTunnelling to the targets that declare it (nsg), not to the scenario or other targets', () => {
+    const off = tagwall('render', ...scenario, '--target', 'nsg');
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).not.toContain('NSG_FORCED_TUNNEL');
+    const on = tagwall('render', ...scenario, '--target', 'nsg', '--set', 'forcedTunnelling=true');
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stderr).toContain('NSG_FORCED_TUNNEL');
+    const both = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'nftables', '-o', `${mkdtempSync(join(tmpdir(), 'tw-tunnel-'))}/`, '--set', 'forcedTunnelling=true');
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stderr).toContain('nsg: warning: NSG_FORCED_TUNNEL');
+  });
+
   it('refuses an option no target declares, and a flag the chosen target does not take, naming who does', () => {
     const bogus = tagwall('render', ...scenario, '--target', 'nsg', '--option', 'bogus=1');
     expect(bogus.code).toBe(2);

@@ -96,8 +96,10 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
  * `--set forcedTunnelling=…` describes the deployment for the scenario and, for the targets that declare the option
  * (nsg), for the target too; a flag or `--option` for the target wins.
  */
+const FORCED_TUNNELLING = /^\s*forcedTunnelling\s*=/i;
+
 function deploymentOptions(options: RenderOptions): TargetOptionValues {
-  const tunnel = [...(options.set ?? [])].reverse().find((item) => /^\s*forcedTunnelling\s*=/i.test(item));
+  const tunnel = [...(options.set ?? [])].reverse().find((item) => FORCED_TUNNELLING.test(item));
   return tunnel ? { forcedTunnelling: tunnel.slice(tunnel.indexOf('=') + 1).trim() } : {};
 }
 
@@ -149,7 +151,8 @@ export function runRender(options: RenderOptions, io: CliIo): number {
   // A report file whose format cannot be told is bad input: say so before loading and translating anything.
   const reports = (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
   const snapshot = selectSnapshot(options);
-  const requirements = requirementsFromOptions(options, snapshot);
+  // The catalogue has no forcedTunnelling option: that --set is the targets' (deploymentOptions), not the scenario's.
+  const requirements = requirementsFromOptions(options.set === undefined ? options : { ...options, set: options.set.filter((item) => !FORCED_TUNNELLING.test(item)) }, snapshot);
   const resolver = expandedResolver(snapshot);
   const translations = targets.map((target) => ({
     target,
