@@ -50,7 +50,7 @@ export const NSG_OPTIONS = defineOptions([
 export interface NsgOptions {
   /** Undefined: chosen per direction, the exact one. */
   readonly denyScope: DenyScope | undefined;
-  /** Undefined when not given: on for the `forced-tunnelling` scenario, off otherwise (translate.ts). */
+  /** Undefined when not given: on for the `forced-tunnelling` scenario, off otherwise (build.ts). */
   readonly forcedTunnelling: boolean | undefined;
   readonly globalTags: boolean;
 }
