@@ -201,7 +201,12 @@ describe('the injection corpus: every payload in ids, purposes, names, file path
           const parsed: unknown = JSON.parse(artifact.content);
           expect(armExpressions(parsed), where).toEqual(armExpressions(JSON.parse(reference.content)));
         } else if (SYNTAX[artifact.format]) {
-          expect(skeleton(artifact.content, SYNTAX[artifact.format]!), where).toBe(skeleton(reference.content, SYNTAX[artifact.format]!));
+          const shape = skeleton(artifact.content, SYNTAX[artifact.format]!);
+          const expected = skeleton(reference.content, SYNTAX[artifact.format]!);
+          // NSG rule priorities come from a hash of each rule's name (the ids here), so the payload may reorder the
+          // rules: there the same tokens in another order is the same shape; a token a payload added or removed is not.
+          if (target === 'nsg') expect(shape.split(/\s+/).sort(), where).toEqual(expected.split(/\s+/).sort());
+          else expect(shape, where).toBe(expected);
         }
         if (artifact.format === 'nft') forTools.nft.push(save('ruleset.nft', artifact.content));
         if (artifact.format === 'dnsmasq') forTools.dnsmasq.push(save('dnsmasq.conf', artifact.content));
