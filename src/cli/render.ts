@@ -14,7 +14,7 @@ import { getTarget, targetIds } from '../targets/registry.js';
 import type { Artifact, Diagnostic, TargetOptionValues, Translation } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
-import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addRequirementOptions, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
@@ -67,9 +67,7 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
 
 /** The options a target's `translate` reads: the flags, `--option key=value`, and `--format`. */
 function targetOptionsFrom(options: RenderOptions): TargetOptionValues {
-  // `--set forcedTunnelling=…` describes the deployment for the scenario and for the NSG target alike.
-  const tunnel = [...(options.set ?? [])].reverse().find((item) => /^\s*forcedTunnelling\s*=/i.test(item));
-  const values = { ...(tunnel ? { forcedTunnelling: tunnel.slice(tunnel.indexOf('=') + 1).trim() } : {}), ...targetOptionValues(options, 'render') };
+  const values = { ...targetOptionsFromSet(options.set), ...targetOptionValues(options, 'render') };
   return options.format === undefined ? values : { ...values, format: options.format };
 }
 
