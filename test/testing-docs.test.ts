@@ -92,7 +92,7 @@ describe('docs/testing.md, worked example', () => {
     const forgetful = (reqs: RequirementSet): string => renderNftables({ ...reqs, requirements: reqs.requirements.filter((r) => r.direction === 'out') });
     const result = fc.check(
       equivalentProperty(
-        requirementSet({ tags: ['Storage.WestUS', 'AzureMonitor', 'VirtualNetwork'], hosts: false }),
+        requirementSet({ tags: ['Storage.WestUS', 'AzureMonitor', 'VirtualNetwork'], hosts: false, protocols: ['tcp', 'udp', 'tcp,udp'] }),
         (reqs) => requirementsRuleSet(reqs, resolver),
         (reqs) => nftables.parse({ content: forgetful(reqs), file: 'generated.nft' }, { resolver, options: {} }),
       ),

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet } from '../model/hostnames.js';
 import { icmpTypeCodes, PacketSet } from '../model/packet-set.js';
-import type { Direction, Packet } from '../model/packet.js';
+import { CONN_STATES, packetState, type Direction, type Packet } from '../model/packet.js';
 import { parseAddress } from '../model/ip.js';
 import { PathSet } from '../model/path-set.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
@@ -156,7 +156,8 @@ function packetSetOf(spec: Spec): PacketSet {
 }
 
 function ruleSetOf(set: SpecRuleSet, name: string): RuleSet {
-  return { name, mode: 'expanded', defaultAction: set.defaultAction, rules: set.rules.map((rule, i): Rule => ({ id: `r${i}`, action: rule.action, match: packetSetOf(rule.spec) })) };
+  // The oracle has no connection states: its rules hold in every state and are read as written.
+  return { name, mode: 'expanded', states: 'explicit', defaultAction: set.defaultAction, rules: set.rules.map((rule, i): Rule => ({ id: `r${i}`, action: rule.action, match: packetSetOf(rule.spec) })) };
 }
 
 // ─── the universe ────────────────────────────────────────────────────────────────────────────────────────
@@ -212,6 +213,7 @@ function members(set: PacketSet): Uint8Array {
       if (!srcIn[SRC_AT[i]!] || !dstIn[DST_AT[i]!]) continue;
       const packet = UNIVERSE[i]!;
       if ((box.directions & (packet.direction === 'in' ? 1 : 2)) === 0 || !box.protocols.has(packet.protocol)) continue;
+      if ((box.states & (1 << CONN_STATES.indexOf(packetState(packet)))) === 0) continue;
       if (packet.srcPort !== undefined && !(box.srcPorts.hasNumber(packet.srcPort) && box.dstPorts.hasNumber(packet.dstPort!))) continue;
       if (packet.icmp && !box.dstPorts.hasNumber(packet.icmp.type << 8)) continue;
       if (!box.hosts.has(packet.host) || !box.paths.has(packet.path)) continue;

@@ -6,7 +6,7 @@
 import { TagwallError } from '../errors.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
-import { allowedPackets, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
+import { allowedPackets, decidingRules, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
 
 export interface Verdict {
   readonly action: Action;
@@ -16,7 +16,7 @@ export interface Verdict {
 
 /** First match wins; the default action when nothing matches. */
 export function evaluate(ruleSet: RuleSet, packet: Packet): Verdict {
-  const rule = ruleSet.rules.find((candidate) => candidate.match.has(packet));
+  const rule = decidingRules(ruleSet).find((candidate) => candidate.match.has(packet));
   return { action: rule?.action ?? ruleSet.defaultAction, rule };
 }
 
@@ -124,6 +124,34 @@ export interface ShadowedRule {
  * filterLineReachability). One first-match walk, as `allowedPackets` does it.
  */
 export function shadowed(ruleSet: RuleSet): ShadowedRule[] {
+  const found = shadowedCopies(ruleSet);
+  // A config line reached twice (a chain two jumps call) never matches only if no copy of it does.
+  const groups = copiesByLine(ruleSet);
+  const never = new Set(found.map((entry) => entry.rule));
+  return found.filter((entry) => {
+    const copies = groups.get(lineKey(entry.rule)!);
+    return !copies || (copies.every((copy) => never.has(copy)) && copies[0] === entry.rule);
+  });
+}
+
+/** Where a rule was written (file and line), when known: the unit a user deletes. */
+function lineKey(rule: Rule): string | undefined {
+  const origin = rule.origin;
+  return origin?.line === undefined ? undefined : `${origin.file ?? ''}:${origin.line}`;
+}
+
+/** Lines that stand for more than one rule (netfilter inlines a chain once per jump to it), with their rules. */
+function copiesByLine(ruleSet: RuleSet): Map<string, Rule[]> {
+  const byLine = new Map<string, Rule[]>();
+  for (const rule of ruleSet.rules) {
+    const key = lineKey(rule);
+    if (key !== undefined) byLine.set(key, [...(byLine.get(key) ?? []), rule]);
+  }
+  for (const [key, rules] of byLine) if (rules.length < 2) byLine.delete(key);
+  return byLine;
+}
+
+function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
   const earlier = new EarlierMatches();
   ruleSet.rules.forEach((rule, index) => {
@@ -166,6 +194,27 @@ function decidedAlikeBelow(ruleSet: RuleSet, index: number, packets: PacketSet, 
  * rule are each redundant given the other): remove one, then ask again.
  */
 export function redundant(ruleSet: RuleSet): RedundantRule[] {
+  const groups = copiesByLine(ruleSet);
+  if (groups.size === 0) return redundantRules(ruleSet);
+  // A line with several copies is deleted with all of them: redundant when the rule set without them all allows
+  // the same packets (each copy alone may look redundant while deleting the line changes the verdict).
+  const allowed = allowedPackets(ruleSet);
+  const lineRedundant = new Map<string, boolean>();
+  return redundantRules(ruleSet).filter((entry) => {
+    const key = lineKey(entry.rule);
+    const copies = key === undefined ? undefined : groups.get(key);
+    if (!copies) return true;
+    if (copies[0] !== entry.rule && lineRedundant.has(key!)) return false;
+    if (!lineRedundant.has(key!)) {
+      const without = { ...ruleSet, rules: ruleSet.rules.filter((rule) => !copies.includes(rule)) };
+      lineRedundant.set(key!, allowedPackets(without).equals(allowed));
+      return lineRedundant.get(key!)!;
+    }
+    return false;
+  });
+}
+
+function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const found: RedundantRule[] = [];
   const earlier = new EarlierMatches();
   ruleSet.rules.forEach((rule, index) => {

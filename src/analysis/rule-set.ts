@@ -3,7 +3,10 @@
  * match wins. Every target's parser produces one and every requirement set is one (an allow-list with default
  * deny), so the questions in this folder work across targets.
  */
-import { compactBoxes, PacketSet, type Box } from '../model/packet-set.js';
+import { IntervalSet } from '../model/intervals.js';
+import { compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
+import { firstPacketState } from '../model/packet.js';
+import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet } from '../model/ports.js';
 
 export type Action = 'allow' | 'deny';
 
@@ -41,8 +44,48 @@ export interface RuleSet {
   readonly rules: readonly Rule[];
   readonly defaultAction: Action;
   readonly mode: AnalysisMode;
-  /** What the parser assumed or did not interpret, for the reader of an answer (the zone pair a PAN-OS config was read for). */
+  /**
+   * `explicit`: the rules match connection-tracking states themselves (netfilter) and are read as written. Left
+   * out: the rules speak of connections (requirements: "new connections in the stated direction; their replies are
+   * allowed"; NSG, Azure Firewall and PAN-OS, which are stateful): see `STATEFUL_RULES`.
+   */
+  readonly states?: 'explicit';
+  /** What the reader filled in from the device's defaults, one line each, for `eval` and `check` to print. */
   readonly notes?: readonly string[];
+}
+
+/** Packets of a tracked connection: ESTABLISHED replies and RELATED ICMP errors. */
+export const REPLIES: PacketSet = PacketSet.of({ states: ['established', 'related'] });
+
+/**
+ * Packets that open a connection: all but replies and the INVALID packets of a kind whose first packet conntrack
+ * tracks (a TCP segment or UDP datagram no connection explains, an INVALID echo request). An unsolicited ICMP reply
+ * or error is INVALID as a first packet, so it opens one as far as a rule set is concerned. (States the kernel never
+ * gives a kind, such as a NEW echo reply, are left in: no real packet is decided by them.)
+ */
+export const OPENING: PacketSet = (() => {
+  let tracked = PacketSet.of({ protocols: ProtocolSet.of(ICMP, ICMPV6).complement() });
+  for (const protocol of [ICMP, ICMPV6]) {
+    let icmp = IntervalSet.empty(PORT_DOMAIN);
+    for (let type = 0; type < 256; type++) if (firstPacketState(protocol, type) !== 'invalid') icmp = icmp.union(icmpTypeCodes(type));
+    tracked = tracked.union(PacketSet.of({ protocols: ProtocolSet.of(protocol), icmp }));
+  }
+  return REPLIES.union(tracked.intersection(PacketSet.of({ states: ['invalid'] }))).complement();
+})();
+
+/**
+ * How a stateful rule set (no `states: 'explicit'`) decides, as rules before its own: replies of allowed
+ * connections pass (the device keeps their flow), and a packet that neither opens a connection nor belongs to one
+ * (an INVALID TCP segment, say) is denied; the rule set's rules decide the packets that open connections.
+ */
+export const STATEFUL_RULES: readonly Rule[] = [
+  { id: 'replies', action: 'allow', match: REPLIES, origin: { text: 'replies of allowed connections (stateful)' } },
+  { id: 'not-opening', action: 'deny', match: OPENING.union(REPLIES).complement(), origin: { text: 'packets that open no connection (stateful)' } },
+];
+
+/** The rules that decide packets, first match wins: a stateful rule set's own after `STATEFUL_RULES`. */
+export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
+  return ruleSet.states === 'explicit' ? ruleSet.rules : [...STATEFUL_RULES, ...ruleSet.rules];
 }
 
 /**
@@ -82,7 +125,7 @@ export class EarlierMatches {
 export function allowedPackets(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
   const earlier = new EarlierMatches();
-  for (const rule of ruleSet.rules) {
+  for (const rule of decidingRules(ruleSet)) {
     // Box by box: spreading a parsed config's hundreds of thousands of boxes as arguments overflows the stack.
     if (rule.action === 'allow') for (const box of earlier.undecided(rule.match).boxes) allowed.push(box);
     earlier.add(rule.match);

@@ -7,12 +7,12 @@ import type { Command } from 'commander';
 import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
-import { PacketSet } from '../model/packet-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, parsePacket } from '../model/packet.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { findTarget } from '../targets/registry.js';
+import { yardstickRuleSet } from '../targets/contract.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
@@ -201,6 +201,16 @@ function modeLine(loaded: Loaded): string {
   return `analysis: ${loaded.choice.mode} (${loaded.choice.reason})`;
 }
 
+/** The rule sets' notes (defaults a reader filled in), one line each. */
+function notesOf(loaded: Loaded): string[] {
+  return loaded.ruleSets.flatMap((set) => (set.notes ?? []).map((note) => `note: ${set.name}: ${note}`));
+}
+
+function notesJson(loaded: Loaded): object {
+  const notes = notesOf(loaded);
+  return notes.length === 0 ? {} : { notes: notes.map((note) => note.slice('note: '.length)) };
+}
+
 function modeJson(loaded: Loaded): object {
   return { mode: loaded.choice.mode, modeReason: loaded.choice.reason };
 }
@@ -232,7 +242,7 @@ export function runEval(operand: string, options: AnalysisOptions, io: CliIo): n
   printNotes(io, loaded.ruleSets);
   const verdicts = packets.map((packet) => ({ packet, verdict: evaluate(set, packet) }));
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), ruleSet: set.name, ...(set.notes ? { notes: set.notes } : {}), results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
+    json: () => ({ ...modeJson(loaded), ...notesJson(loaded), ruleSet: set.name, results: verdicts.map(({ packet, verdict }) => ({ packet: formatPacket(packet), ...verdictJson(verdict) })) }),
     lines: () => verdicts.flatMap(({ packet, verdict }) => [packetText(packet, loaded.labels), `  ${verdictText(set, verdict)}`]),
   });
   return EXIT_OK;
@@ -379,14 +389,7 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const loaded = finish([required, config], options, snapshot);
   const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
   // A target whose configs are not filters (a route table) is compared with its kit's yardstick, not the requirements' packets.
-  const needed: RuleSet = target.yardstickDescription
-    ? {
-        name: asRequired.name,
-        mode: loaded.resolver.mode,
-        defaultAction: 'deny',
-        rules: [{ id: 'inbound-sources', action: 'allow', match: requirements.requirements.reduce((set, requirement) => set.union(target.yardstick(requirement, loaded.resolver)), PacketSet.EMPTY) }],
-      }
-    : asRequired;
+  const needed: RuleSet = target.yardstickDescription ? yardstickRuleSet(target, requirements, loaded.resolver, asRequired.name) : asRequired;
   // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
   const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
   return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
@@ -417,7 +420,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, ...(configured.notes ? { notes: configured.notes } : {}), missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
+      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
       lines: () => {
         const limit = limitOf(options);
         return [

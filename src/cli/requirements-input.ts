@@ -60,7 +60,9 @@ export function requirementReadOptions(options: RequirementInputOptions): { host
 
 /** The scenario parameters the options give (`--set` may carry parameters too). */
 export function scenarioInputFromOptions(options: RequirementInputOptions): ScenarioInput {
-  const { parameters, options: scenarioOptions } = splitParameters(parseSetOptions(options.set ?? []));
+  const { parameters, options: allOptions } = splitParameters(parseSetOptions(options.set ?? []));
+  // `forcedTunnelling` describes the deployment for the NSG target (render.ts passes it on), not a catalogue option.
+  const scenarioOptions = Object.fromEntries(Object.entries(allOptions).filter(([key]) => key.toLowerCase() !== 'forcedtunnelling'));
   const pick = (key: string, flag: string | undefined): Record<string, string> => {
     const value = flag ?? parameters[key];
     return value === undefined ? {} : { [key]: value };

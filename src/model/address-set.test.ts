@@ -239,3 +239,11 @@ describe('AddressSet algebra', () => {
     expect(AddressSet.ALL.size('ipv6')).toBe(1n << 128n);
   });
 });
+
+describe('an IPv4 tail before a prefix length', () => {
+  it('reads ::ffff:0.0.0.0/96 as nft and ip6tables-save print it (firewalld uses it)', () => {
+    expect(AddressSet.parse('::ffff:0.0.0.0/96').toCidrStrings()).toEqual(['::ffff:0:0/96']);
+    expect(AddressSet.parse('::ffff:10.0.0.0-::ffff:10.0.0.1').toCidrStrings()).toEqual(['::ffff:a00:0/127']);
+    expect(() => AddressSet.parse('::ffff:1.2.3.4x/96')).toThrow(/after the 4th octet/);
+  });
+});

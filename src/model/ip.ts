@@ -128,10 +128,14 @@ export function scanIPv6(text: string, start: number, end: number, out: Uint32Ar
     if (i < end && c === CHAR_DOT) {
       // An embedded IPv4 tail (`::ffff:192.0.2.1`) fills the last two groups.
       if (count > 6) throw invalidIPv6(text, start, textEnd, 'no room for an IPv4 tail');
-      parseIPv4Into(text, groupStart, end, IPV4_TAIL, 0);
+      // The tail ends the address; a `/length` may follow (`::ffff:0.0.0.0/96`, as nft and firewalld print it).
+      i = scanIPv4(text, groupStart, end, IPV4_TAIL, 0);
+      if (i < end && text.charCodeAt(i) !== 47 /* / */ && text.charCodeAt(i) !== 45 /* - */) {
+        throw invalid(text.slice(groupStart, end), 'unexpected characters after the 4th octet');
+      }
       groups[count++] = IPV4_TAIL[0]! >>> 16;
       groups[count++] = IPV4_TAIL[0]! & 0xffff;
-      i = end;
+      end = i;
       break;
     }
     if (digits === 0) {

@@ -4,7 +4,7 @@ import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { TagwallError } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { HostSet } from './hostnames.js';
-import { formatPacket, parsePacket, type Direction, type Packet } from './packet.js';
+import { CONN_STATES, firstPacketState, formatPacket, packetState, parsePacket, type Direction, type Packet } from './packet.js';
 import { icmpTypeCodes, PacketSet, type PacketSpec } from './packet-set.js';
 import { PortSet, ProtocolSet } from './ports.js';
 
@@ -38,7 +38,9 @@ const UNIVERSE = [
     icmp: ICMP_TYPES.map(([t, c]) => icmpTypeCodes(t, c)).reduce((a, b) => a.union(b)),
   }),
   PacketSet.of({ protocols: ProtocolSet.of(47), src: AddressSet.fromStrings(SOURCES), dst: AddressSet.fromStrings(DESTINATIONS) }),
-].reduce((a, b) => a.union(b));
+]
+  .reduce((a, b) => a.union(b))
+  .intersection(PacketSet.of({ states: ['new', 'established'] }));
 
 const PROBES: Packet[] = [];
 for (const direction of ['in', 'out'] as Direction[]) {
@@ -61,6 +63,11 @@ for (const direction of ['in', 'out'] as Direction[]) {
   }
 }
 
+// Every probe as a NEW and as an ESTABLISHED packet (the universe is cut to those two states): every cell of the
+// state dimension the specs draw is probed, at twice the probes rather than five times.
+const STATE_PROBES = ['new', 'established'] as const;
+PROBES.splice(0, PROBES.length, ...PROBES.flatMap((probe) => STATE_PROBES.map((state): Packet => ({ ...probe, state }))));
+
 const subsetOf = <T>(pool: readonly T[]) => fc.subarray([...pool], { minLength: 1 });
 
 const arbHosts: fc.Arbitrary<HostSet> = fc.oneof(
@@ -80,6 +87,7 @@ const arbSpec: fc.Arbitrary<PacketSpec> = fc.record(
     dstPorts: subsetOf(DST_PORTS).map((p) => PortSet.of(...p)),
     icmp: subsetOf(ICMP_TYPES).map((types) => types.map(([t, c]) => icmpTypeCodes(t, c)).reduce((a, b) => a.union(b))),
     hosts: arbHosts,
+    states: subsetOf(CONN_STATES),
   },
   { requiredKeys: [] },
 );
@@ -243,6 +251,7 @@ describe('packet text', () => {
     ['out icmp 1.1.1.1:5 -> 2.2.2.2', /no ports/],
     ['out tcp 1.1.1.1:1 -> [::1]:2', /different address families/],
     ['out tcp 1.1.1.1:1 -> 2.2.2.2:2 color=red', /unknown option/],
+    ['out tcp 1.1.1.1:1 -> 2.2.2.2:2 state=closing', /state must be one of/],
   ])('rejects %s', (text, message) => {
     expect(() => parsePacket(text)).toThrow(message);
     expect(() => parsePacket(text)).toThrow(TagwallError);
@@ -258,5 +267,54 @@ describe('packet text', () => {
         }
       }),
     );
+  });
+});
+
+describe('connection-tracking state', () => {
+  // nf_conntrack_proto_icmp.c / nf_conntrack_proto_icmpv6.c (Linux 6.x): what a first packet of each kind gets.
+  it.each([
+    [6, undefined, 'new'],
+    [17, undefined, 'new'],
+    [47, undefined, 'new'],
+    [1, 8, 'new'],
+    [1, 13, 'new'],
+    [1, 0, 'invalid'],
+    [1, 3, 'invalid'],
+    [1, 11, 'invalid'],
+    [1, 10, 'invalid'],
+    [58, 128, 'new'],
+    [58, 139, 'new'],
+    [58, 129, 'invalid'],
+    [58, 1, 'invalid'],
+    [58, 2, 'invalid'],
+    [58, 3, 'invalid'],
+    [58, 133, 'untracked'],
+    [58, 135, 'untracked'],
+    [58, 136, 'untracked'],
+    [58, 143, 'untracked'],
+    [58, 137, 'invalid'],
+  ] as const)('protocol %i type %s: a first packet is %s', (protocol, type, state) => {
+    expect(firstPacketState(protocol, type)).toBe(state);
+  });
+
+  it('reads and prints state= only where it differs from the first packet', () => {
+    expect(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=0').state).toBeUndefined();
+    expect(packetState(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=0'))).toBe('invalid');
+    expect(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=0 state=INVALID').state).toBeUndefined();
+    const reply = parsePacket('in tcp 20.1.1.1:443 -> 10.0.0.4:49152 state=established');
+    expect(formatPacket(reply)).toBe('in tcp 20.1.1.1:443 -> 10.0.0.4:49152 state=established');
+    expect(packetState(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=135'))).toBe('untracked');
+  });
+
+  it('is a dimension: witnesses carry a state outside the first packet, boxes print it', () => {
+    const replies = PacketSet.of({ protocols: ProtocolSet.of(6), dstPorts: PortSet.of(443), states: ['established', 'related'] });
+    expect(replies.has(parsePacket('out tcp 10.0.0.4:1 -> 1.1.1.1:443'))).toBe(false);
+    expect(replies.has(parsePacket('out tcp 10.0.0.4:1 -> 1.1.1.1:443 state=related'))).toBe(true);
+    expect(replies.witness()?.state).toBe('established');
+    expect(replies.toString()).toContain('state established,related');
+    const unsolicited = PacketSet.of({ protocols: ProtocolSet.of(1), states: ['invalid'] });
+    expect(unsolicited.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=0'))).toBe(true);
+    expect(unsolicited.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=8'))).toBe(false);
+    expect(PacketSet.of({ states: [] }).isEmpty()).toBe(true);
   });
 });

@@ -19,9 +19,13 @@ import { compareWords, IntervalSet } from './intervals.js';
 import { PathSet } from './path-set.js';
 import { formatAddress, parseAddress, type Family } from './ip.js';
 import {
+  CONN_STATES,
   DEFAULT_SOURCE_PORT,
   DIRECTIONS,
+  firstPacketState,
+  packetState,
   portClassOf,
+  type ConnState,
   type Direction,
   type Packet,
   type PortClass,
@@ -31,6 +35,9 @@ import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from './por
 /** Directions as a bit mask: 1 = in, 2 = out. */
 type DirectionMask = 0 | 1 | 2 | 3;
 const DIRECTION_BIT: Readonly<Record<Direction, 1 | 2>> = { in: 1, out: 2 };
+/** Connection states as a bit mask, one bit per `CONN_STATES` entry (31 = every state). */
+const STATE_BIT = Object.fromEntries(CONN_STATES.map((state, index) => [state, 1 << index])) as Readonly<Record<ConnState, number>>;
+const ALL_STATES = (1 << CONN_STATES.length) - 1;
 
 export interface Box {
   readonly directions: DirectionMask;
@@ -48,6 +55,8 @@ export interface Box {
   readonly paths: PathSet;
   /** App-ID applications (PAN-OS); any for targets that do not identify applications. */
   readonly applications: ApplicationSet;
+  /** Connection-tracking states (STATE_BIT mask); every state for devices that do not match on it. */
+  readonly states: number;
 }
 
 /** What a caller describes; every field left out means "any". */
@@ -67,6 +76,8 @@ export interface PacketSpec {
   readonly paths?: PathSet;
   /** Applications (App-ID); left out means any. */
   readonly applications?: ApplicationSet;
+  /** Connection-tracking states (Linux conntrack); left out means every state. */
+  readonly states?: readonly ConnState[];
 }
 
 const PORTED = ProtocolSet.of(TCP, UDP);
@@ -181,6 +192,11 @@ const DIMENSIONS: readonly Dimension[] = [
       return directions === 0 ? undefined : { ...a, directions };
     },
   },
+  {
+    name: 'state',
+    intersect: (a, b) => (a.states & b.states ? { ...a, states: a.states & b.states } : undefined),
+    outside: (a, b) => (a.states & ~b.states ? { ...a, states: a.states & ~b.states } : undefined),
+  },
   setDimension('protocol', 'protocols'),
   setDimension('host', 'hosts'),
   setDimension('path', 'paths'),
@@ -216,6 +232,7 @@ function boxesOverlap(a: Box, b: Box): boolean {
   return (
     a.family === b.family &&
     (a.directions & b.directions) !== 0 &&
+    (a.states & b.states) !== 0 &&
     a.protocols.overlaps(b.protocols) &&
     a.dstPorts.overlaps(b.dstPorts) &&
     a.srcPorts.overlaps(b.srcPorts) &&
@@ -305,6 +322,8 @@ export class PacketSet {
     const paths = spec.paths ?? PathSet.ANY;
     const applications = spec.applications ?? ApplicationSet.ANY;
     if (hosts.isEmpty() || paths.isEmpty() || applications.isEmpty()) return PacketSet.EMPTY;
+    const states = spec.states ? spec.states.reduce((mask, state) => mask | STATE_BIT[state], 0) : ALL_STATES;
+    if (states === 0) return PacketSet.EMPTY;
     const boxes: Box[] = [];
     for (const [portClass, classProtocols] of CLASS_PROTOCOLS) {
       if ((hasPorts && portClass !== 'ports') || (hasIcmp && portClass !== 'icmp')) continue;
@@ -317,7 +336,7 @@ export class PacketSet {
         const src = (spec.src ?? AddressSet.ALL).of(family);
         const dst = (spec.dst ?? AddressSet.ALL).of(family);
         if (src.isEmpty() || dst.isEmpty()) continue;
-        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts, paths, applications });
+        boxes.push({ directions, family, portClass, protocols: inClass, src, dst, srcPorts: boxSrcPorts, dstPorts: boxDstPorts, hosts, paths, applications, states });
       }
     }
     return new PacketSet(boxes);
@@ -390,6 +409,7 @@ export class PacketSet {
       (box) =>
         box.family === src.family &&
         (box.directions & DIRECTION_BIT[packet.direction]) !== 0 &&
+        (box.states & STATE_BIT[packetState(packet)]) !== 0 &&
         box.protocols.has(packet.protocol) &&
         (srcPort === undefined || box.srcPorts.hasNumber(srcPort)) &&
         (dstPort === undefined || box.dstPorts.hasNumber(dstPort)) &&
@@ -464,8 +484,8 @@ export class PacketSet {
 
 // ─── merging neighbours ─────────────────────────────────────────────────────────────────────────────────
 
-type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths' | 'applications';
-const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'applications', 'srcPorts', 'directions'];
+type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths' | 'applications' | 'states';
+const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'applications', 'srcPorts', 'directions', 'states'];
 
 /** A hash of a sorted word array; equal sets hash equal, and `sameIn` rules out collisions. */
 function hashBounds(bounds: Uint32Array): number {
@@ -517,6 +537,7 @@ function mergeGroup(group: readonly Box[], key: MergeKey): Box {
   const first = group[0]!;
   if (group.length === 1) return first;
   if (key === 'directions') return { ...first, directions: group.reduce<number>((mask, box) => mask | box.directions, 0) as DirectionMask };
+  if (key === 'states') return { ...first, states: group.reduce((mask, box) => mask | box.states, 0) };
   if (key === 'protocols') return { ...first, protocols: unionAll(group.map((box) => box.protocols)) };
   if (key === 'hosts') return { ...first, hosts: unionAll(group.map((box) => box.hosts)) };
   if (key === 'paths') return { ...first, paths: unionAll(group.map((box) => box.paths)) };
@@ -620,6 +641,9 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
     const typeCode = pickNumber(box.dstPorts, echo === undefined ? [] : [echo]);
     ports = { icmp: { type: typeCode >> 8, code: typeCode & 255 } };
   }
+  // The state a first packet of this kind gets where the box holds it (then left unwritten), else the first held.
+  const first = firstPacketState(protocol, ports.icmp?.type);
+  const state = box.states & STATE_BIT[first] ? undefined : CONN_STATES.find((candidate) => box.states & STATE_BIT[candidate]);
   const packet: Packet = {
     direction,
     protocol,
@@ -629,6 +653,7 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
     ...(application === undefined ? {} : { application }),
+    ...(state === undefined ? {} : { state }),
   };
   return { packet, score: packetScore(packet) };
 }
@@ -666,7 +691,7 @@ function packetScore(packet: Packet): number[] {
     addressRank(packet.src, out, !out),
     addressRank(packet.dst, !out, out),
     family === 'ipv4' ? 0 : 1,
-    (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1) + (packet.application === undefined ? 0 : 1),
+    (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1) + (packet.application === undefined ? 0 : 1) + (packet.state === undefined ? 0 : 1),
   ];
 }
 
@@ -682,6 +707,29 @@ function formatAddresses(values: IntervalSet, family: Family): string {
   const set = AddressSet.fromFamily(family, values);
   const cidrs = set.toCidrStrings();
   return cidrs.length <= 4 ? cidrs.join(',') : `${cidrs.slice(0, 3).join(',')},…(${cidrs.length} blocks)`;
+}
+
+/**
+ * The states in which the box's packets open a connection (NEW, UNTRACKED, and INVALID where conntrack classes the
+ * kind's first packet so: an ICMP reply or error), when all its kinds agree. A stateful rule set decides exactly
+ * these, so they go unwritten: `out tcp … port 443`, not `… state new,untracked`.
+ */
+function openingStates(box: Box): number | undefined {
+  const tracked = STATE_BIT.new | STATE_BIT.untracked;
+  if (box.portClass !== 'icmp') return tracked;
+  let mask: number | undefined;
+  for (const [first, last] of box.protocols.ranges()) {
+    for (let protocol = first; protocol <= last; protocol++) {
+      for (const [lo, hi] of box.dstPorts.ranges()) {
+        for (let type = lo >> 8; type <= hi >> 8; type++) {
+          const kind = firstPacketState(protocol, type) === 'invalid' ? tracked | STATE_BIT.invalid : tracked;
+          if (mask !== undefined && mask !== kind) return undefined;
+          mask = kind;
+        }
+      }
+    }
+  }
+  return mask;
 }
 
 /** Writes one dimension's addresses, e.g. as CIDRs or as the tag names of symbolic atoms. */
@@ -700,6 +748,7 @@ function formatBox(box: Box, label: AddressLabel): string {
   if (!box.hosts.isAny()) parts.push(`host ${box.hosts.toString()}`);
   if (!box.paths.isAny()) parts.push(`path ${box.paths.toString()}`);
   if (!box.applications.isAny()) parts.push(`app ${box.applications.toString()}`);
+  if (box.states !== ALL_STATES && box.states !== openingStates(box)) parts.push(`state ${CONN_STATES.filter((state) => box.states & STATE_BIT[state]).join(',')}`);
   return parts.join(' ');
 }
 

@@ -7,6 +7,7 @@
  *   in udp [2001:db8::4]:49152 -> [2603:1030::1]:5831
  *   out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0
  *   out tcp 10.0.0.4:49152 -> 192.0.2.10:22 app=ssh
+ *   in icmp 8.8.8.8 -> 10.0.0.4 type=0 code=0 state=established
  */
 import { TagwallError } from '../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom, trimAscii, UNICODE_SPACE, unicodeSpaceError } from '../internal/input-limits.js';
@@ -35,6 +36,42 @@ export interface Packet {
   readonly path?: string;
   /** The App-ID application (PAN-OS names it: `ssh`, `dns`); absent: an application no rule names. */
   readonly application?: string;
+  /**
+   * The connection-tracking state the Linux kernel gives the packet; absent means the state conntrack assigns a
+   * first packet of its kind (`firstPacketState`), and only a different state is written out (`state=established`).
+   */
+  readonly state?: ConnState;
+}
+
+/** Linux conntrack states as `ct state` names them; devices that do not match on state treat every state alike. */
+export type ConnState = 'new' | 'invalid' | 'untracked' | 'established' | 'related';
+export const CONN_STATES: readonly ConnState[] = ['new', 'invalid', 'untracked', 'established', 'related'];
+
+/** ICMP types whose unsolicited packet conntrack tracks as NEW (nf_conntrack_proto_icmp.c `valid_new`): requests. */
+const ICMP_NEW_TYPES: ReadonlySet<number> = new Set([8, 13, 15, 17]);
+/** ICMPv6 requests conntrack tracks as NEW (nf_conntrack_proto_icmpv6.c `valid_new`): echo, node information query. */
+const ICMPV6_NEW_TYPES: ReadonlySet<number> = new Set([128, 139]);
+/** ICMPv6 it leaves UNTRACKED (`noct_valid_new`): MLD query/report/done, router/neighbour discovery, MLDv2 report. */
+const ICMPV6_UNTRACKED_TYPES: ReadonlySet<number> = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
+
+/**
+ * The state conntrack gives the first packet of a flow nothing else explains (Linux 6.x). TCP: a SYN is NEW (the
+ * model's TCP first packet is a SYN). UDP and the other protocols: NEW. ICMP/ICMPv6: requests NEW; replies,
+ * errors (their inner packet matches no connection) and unknown types INVALID; ICMPv6 neighbour discovery and
+ * MLD UNTRACKED. The same packet as a reply of a tracked connection is ESTABLISHED (echo reply) or RELATED (errors).
+ */
+export function firstPacketState(protocol: number, icmpType?: number): ConnState {
+  if (protocol === ICMP) return icmpType !== undefined && ICMP_NEW_TYPES.has(icmpType) ? 'new' : 'invalid';
+  if (protocol === ICMPV6) {
+    if (icmpType !== undefined && ICMPV6_NEW_TYPES.has(icmpType)) return 'new';
+    return icmpType !== undefined && ICMPV6_UNTRACKED_TYPES.has(icmpType) ? 'untracked' : 'invalid';
+  }
+  return 'new';
+}
+
+/** The packet's state: as written, else what conntrack gives a first packet of its kind. */
+export function packetState(packet: Packet): ConnState {
+  return packet.state ?? firstPacketState(packet.protocol, packet.icmp?.type);
 }
 
 /** Source port used when a user leaves it out: the first of the IANA dynamic range, as Batfish does. */
@@ -72,6 +109,7 @@ export function formatPacket(packet: Packet): string {
   if (packet.host !== undefined) parts.push(`host=${packet.host}`);
   if (packet.path !== undefined) parts.push(`path=${packet.path}`);
   if (packet.application !== undefined) parts.push(`app=${packet.application}`);
+  if (packet.state !== undefined) parts.push(`state=${packet.state}`);
   return parts.join(' ');
 }
 
@@ -119,7 +157,7 @@ export function parsePacket(input: string): Packet {
   const tokens = text.split(/[ \t\r\n]+/);
   const [directionText, protocolText, srcText, arrow, dstText, ...options] = tokens;
   if (dstText === undefined || arrow !== '->') {
-    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH] [app=APP]'");
+    throw bad(text, "expected '<in|out> <protocol> <src>[:port] -> <dst>[:port] [host=NAME] [path=/PATH] [app=APP] [state=STATE]'");
   }
   const direction = directionText!.toLowerCase();
   const normalizedDirection: Direction | undefined =
@@ -146,6 +184,7 @@ export function parsePacket(input: string): Packet {
   let application: string | undefined;
   let icmpType: number | undefined;
   let icmpCode: number | undefined;
+  let state: ConnState | undefined;
   for (const option of options) {
     const eq = option.indexOf('=');
     const key = eq < 0 ? option : option.slice(0, eq).toLowerCase();
@@ -156,7 +195,9 @@ export function parsePacket(input: string): Packet {
     else if ((key === 'type' || key === 'code') && cls === 'icmp') {
       if (key === 'type') icmpType = parseSmallNumber(text, key, value);
       else icmpCode = parseSmallNumber(text, key, value);
-    } else throw bad(text, `unknown option '${option}'`);
+    } else if (key === 'state' && (CONN_STATES as readonly string[]).includes(value.toLowerCase())) state = value.toLowerCase() as ConnState;
+    else if (key === 'state') throw bad(text, `state must be one of ${CONN_STATES.join(', ')}, not '${value}'`);
+    else throw bad(text, `unknown option '${option}'`);
   }
   if (cls === 'icmp' && icmpType === undefined) throw bad(text, `${protocolName(protocol)} needs type=N`);
   return {
@@ -169,5 +210,7 @@ export function parsePacket(input: string): Packet {
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
     ...(application === undefined ? {} : { application }),
+    // Canonical: the first-packet state is left out, so a packet reads back as it was printed.
+    ...(state === undefined || state === firstPacketState(protocol, icmpType) ? {} : { state }),
   };
 }

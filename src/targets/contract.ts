@@ -4,7 +4,8 @@
  * Each target is measured against its own yardstick (`Target.yardstick`): what it is meant to carry of each
  * requirement, all of it for a filter, the inbound source space for a route table.
  */
-import { allowedPackets } from '../analysis/rule-set.js';
+import { requirementsRuleSet, type AddressResolver } from '../analysis/resolve.js';
+import { allowedPackets, OPENING, type RuleSet } from '../analysis/rule-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Artifact, Target, TranslateContext, Translation } from './target.js';
@@ -33,14 +34,30 @@ function firstDifference(a: readonly Artifact[], b: readonly Artifact[]): string
   return undefined;
 }
 
+/**
+ * What a target's output is compared with, as a rule set. A filter's yardstick is the requirements themselves, read as
+ * requirements are (new connections in the stated direction, their replies allowed: a stateful rule set). A target
+ * with its own yardstick (`yardstickDescription` set: a route table) forwards packets whatever their connection
+ * state, so its yardstick is those exact packets in every state, as its parsed configs are (`states: 'explicit'`).
+ */
+export function yardstickRuleSet(target: Target, requirements: RequirementSet, resolver: AddressResolver, name?: string): RuleSet {
+  const stateful = requirementsRuleSet(requirements, resolver);
+  if (target.yardstickDescription === undefined) return name === undefined ? stateful : { ...stateful, name };
+  const carried = requirements.requirements.reduce((set, requirement) => set.union(target.yardstick(requirement, resolver)), PacketSet.EMPTY);
+  return { name: name ?? stateful.name, mode: resolver.mode, defaultAction: 'deny', states: 'explicit', rules: [{ id: 'yardstick', action: 'allow', match: carried }] };
+}
+
 /** Checks laws 1–3 for one requirement set. Law 4 (limits) is target-specific and checked by each target's tests. */
 export function checkContract(target: Target, requirements: RequirementSet, context: TranslateContext): ContractReport {
   const translation = target.translate(requirements, context);
   const again = target.translate(requirements, context);
-  const required = requirements.requirements.reduce((set, requirement) => set.union(target.yardstick(requirement, context.resolver)), PacketSet.EMPTY);
+  const required = allowedPackets(yardstickRuleSet(target, requirements, context.resolver));
   const parsed = target.parseArtifacts(translation.artifacts, { resolver: context.resolver, options: context.options });
   const produced = allowedPackets(parsed);
-  const claimedLost = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
+  // A diagnostic's `lost` is requirement packets, read as the requirements are: the packets that open connections.
+  const claimedLost = translation.diagnostics
+    .reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY)
+    .intersection(OPENING);
   const tooMuch = produced.difference(required);
   const lost = required.difference(produced);
   const unexplainedLoss = lost.difference(claimedLost);

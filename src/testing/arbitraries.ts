@@ -147,6 +147,12 @@ export interface RequirementOptions {
    * nftables, NSG): they report host names as lost, so an equivalence property would fail on every one.
    */
   readonly hosts?: boolean;
+  /**
+   * Protocol lists to draw from (default tcp, udp, `tcp,udp`, icmp, any). `['tcp', 'udp', 'tcp,udp']` for a
+   * comparison with netfilter rules that drop conntrack's INVALID packets, which include unsolicited ICMP replies
+   * and errors (such targets report them as lost).
+   */
+  readonly protocols?: readonly string[];
 }
 
 function endpoint(options: RequirementOptions, side: 'source' | 'destination'): fc.Arbitrary<Endpoint> {
@@ -173,7 +179,7 @@ export function requirement(id: string, options: RequirementOptions = {}): fc.Ar
   return fc
     .record({
       direction: fc.constantFrom<Direction>('out', 'out', 'out', 'in'),
-      protocols: fc.constantFrom('tcp', 'tcp', 'udp', 'tcp,udp', 'icmp', 'any').map((text) => ProtocolSet.parse(text)),
+      protocols: fc.constantFrom(...(options.protocols ?? ['tcp', 'tcp', 'udp', 'tcp,udp', 'icmp', 'any'])).map((text) => ProtocolSet.parse(text)),
       ports: portSet(),
       sources: fc.uniqueArray(endpoint(options, 'source'), { minLength: 1, maxLength: 2 }),
       destinations: fc.uniqueArray(endpoint(options, 'destination'), { minLength: 1, maxLength: 3 }),

@@ -69,20 +69,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-instances'
-        properties: {
-          description: 'instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 460
-          direction: 'Outbound'
-        }
-      }
-      {
         name: 'tw-entra-id'
         properties: {
           description: 'entra-id: Sign-in and token requests to Microsoft Entra ID.'
@@ -96,20 +82,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureActiveDirectory'
           access: 'Allow'
           priority: 620
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-management-host'
-        properties: {
-          description: 'management-host: Azure Resource Manager and the portal, by host name.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 670
           direction: 'Outbound'
         }
       }
@@ -132,37 +104,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-prebuilt-images-host'
-        properties: {
-          description: 'prebuilt-images-host: The pre-built images Azure Machine Learning maintains.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 800
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-instances-interactive'
-        properties: {
-          description: 'instances-interactive: RStudio and notebook language-service sessions on compute instances.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRanges: [
-            '8787'
-            '18881'
-          ]
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1250
-          direction: 'Outbound'
-        }
-      }
-      {
         name: 'tw-batch-management'
         properties: {
           description: 'batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters.'
@@ -177,65 +118,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-tundra'
-        properties: {
-          description: 'tundra: Compute instance management channel of the workspace region.'
-          protocol: 'Udp'
-          sourcePortRange: '*'
-          destinationPortRange: '5831'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1610
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-firewall-graph'
-        properties: {
-          description: 'firewall-graph: Directory lookups by compute instances and clusters.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRanges: [
-            '80'
-            '443'
-          ]
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1640
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-batch-account-hosts'
-        properties: {
-          description: 'batch-account-hosts: The regional Azure Batch account endpoints behind compute instances and clusters.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1760
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-model-management-hosts'
-        properties: {
-          description: 'model-management-hosts: Model management.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1770
-          direction: 'Outbound'
-        }
-      }
-      {
         name: 'tw-monitor'
         properties: {
           description: 'monitor: Metrics and logs sent to Azure Monitor and Application Insights.'
@@ -246,51 +128,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureMonitor'
           access: 'Allow'
           priority: 1810
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-studio-host'
-        properties: {
-          description: 'studio-host: The Azure Machine Learning studio web application.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1820
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-firewall-monitoring'
-        properties: {
-          description: 'firewall-monitoring: Metrics and diagnostics collection for Microsoft support.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRanges: [
-            '80'
-            '443'
-          ]
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 1860
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-aml-api-hosts'
-        properties: {
-          description: 'aml-api-hosts: The Azure Machine Learning service API, by host name.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 2250
           direction: 'Outbound'
         }
       }
@@ -351,34 +188,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-graph'
-        properties: {
-          description: 'graph: Directory lookups through the Graph API.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3130
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-monitoring-hosts'
-        properties: {
-          description: 'monitoring-hosts: Application Insights and Azure Monitor ingestion, also used by Microsoft support for diagnostics.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3240
-          direction: 'Outbound'
-        }
-      }
-      {
         name: 'tw-aml-compute-management'
         properties: {
           description: 'aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service.'
@@ -407,51 +216,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'tw-microsoft-storage-hosts'
-        properties: {
-          description: 'microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included).'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3400
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-microsoft-container-registry-hosts'
-        properties: {
-          description: 'microsoft-container-registry-hosts: Microsoft Container Registry and its data endpoints, by host name.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3410
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-login-host'
-        properties: {
-          description: 'login-host: Microsoft Entra ID sign-in, by host name.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRanges: [
-            '80'
-            '443'
-          ]
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3540
-          direction: 'Outbound'
-        }
-      }
-      {
         name: 'tw-private-endpoints-smb'
         properties: {
           description: 'private-endpoints-smb: SMB to the file private endpoint of the workspace\'s default storage account, which training needs open.'
@@ -462,34 +226,6 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'VirtualNetwork'
           access: 'Allow'
           priority: 3780
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-notebook-hosts'
-        properties: {
-          description: 'notebook-hosts: The integrated notebook experience.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3810
-          direction: 'Outbound'
-        }
-      }
-      {
-        name: 'tw-instances-net'
-        properties: {
-          description: 'instances-net: The older compute-instance domain, still listed for Jupyter websocket connections.'
-          protocol: 'Tcp'
-          sourcePortRange: '*'
-          destinationPortRange: '443'
-          sourceAddressPrefix: 'VirtualNetwork'
-          destinationAddressPrefix: 'Internet'
-          access: 'Allow'
-          priority: 3820
           direction: 'Outbound'
         }
       }

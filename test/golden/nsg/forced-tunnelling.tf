@@ -80,21 +80,6 @@ resource "azurerm_network_security_rule" "tw-resource-manager" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-instances" {
-  name                        = "tw-instances"
-  description                 = "instances: Connections (including Jupyter websockets) to compute instances through the Azure Machine Learning front end."
-  priority                    = 460
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-entra-id" {
   name                        = "tw-entra-id"
   description                 = "entra-id: Sign-in and token requests to Microsoft Entra ID."
@@ -106,21 +91,6 @@ resource "azurerm_network_security_rule" "tw-entra-id" {
   destination_port_ranges     = ["80", "443"]
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "AzureActiveDirectory"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-management-host" {
-  name                        = "tw-management-host"
-  description                 = "management-host: Azure Resource Manager and the portal, by host name."
-  priority                    = 670
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
@@ -140,36 +110,6 @@ resource "azurerm_network_security_rule" "tw-aml-service" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-prebuilt-images-host" {
-  name                        = "tw-prebuilt-images-host"
-  description                 = "prebuilt-images-host: The pre-built images Azure Machine Learning maintains."
-  priority                    = 800
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-instances-interactive" {
-  name                        = "tw-instances-interactive"
-  description                 = "instances-interactive: RStudio and notebook language-service sessions on compute instances."
-  priority                    = 1250
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["8787", "18881"]
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-batch-management" {
   name                        = "tw-batch-management"
   description                 = "batch-management: Node agent traffic to the Azure Batch control plane that runs compute instances and clusters."
@@ -185,66 +125,6 @@ resource "azurerm_network_security_rule" "tw-batch-management" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-tundra" {
-  name                        = "tw-tundra"
-  description                 = "tundra: Compute instance management channel of the workspace region."
-  priority                    = 1610
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Udp"
-  source_port_range           = "*"
-  destination_port_range      = "5831"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-firewall-graph" {
-  name                        = "tw-firewall-graph"
-  description                 = "firewall-graph: Directory lookups by compute instances and clusters."
-  priority                    = 1640
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["80", "443"]
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-batch-account-hosts" {
-  name                        = "tw-batch-account-hosts"
-  description                 = "batch-account-hosts: The regional Azure Batch account endpoints behind compute instances and clusters."
-  priority                    = 1760
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-model-management-hosts" {
-  name                        = "tw-model-management-hosts"
-  description                 = "model-management-hosts: Model management."
-  priority                    = 1770
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-monitor" {
   name                        = "tw-monitor"
   description                 = "monitor: Metrics and logs sent to Azure Monitor and Application Insights."
@@ -256,51 +136,6 @@ resource "azurerm_network_security_rule" "tw-monitor" {
   destination_port_range      = "443"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "AzureMonitor"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-studio-host" {
-  name                        = "tw-studio-host"
-  description                 = "studio-host: The Azure Machine Learning studio web application."
-  priority                    = 1820
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-firewall-monitoring" {
-  name                        = "tw-firewall-monitoring"
-  description                 = "firewall-monitoring: Metrics and diagnostics collection for Microsoft support."
-  priority                    = 1860
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["80", "443"]
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-aml-api-hosts" {
-  name                        = "tw-aml-api-hosts"
-  description                 = "aml-api-hosts: The Azure Machine Learning service API, by host name."
-  priority                    = 2250
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
@@ -365,36 +200,6 @@ resource "azurerm_network_security_rule" "tw-private-endpoints-https" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-graph" {
-  name                        = "tw-graph"
-  description                 = "graph: Directory lookups through the Graph API."
-  priority                    = 3130
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-monitoring-hosts" {
-  name                        = "tw-monitoring-hosts"
-  description                 = "monitoring-hosts: Application Insights and Azure Monitor ingestion, also used by Microsoft support for diagnostics."
-  priority                    = 3240
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-aml-compute-management" {
   name                        = "tw-aml-compute-management"
   description                 = "aml-compute-management: Lifecycle management (create, update, delete) of compute instances by the service."
@@ -425,51 +230,6 @@ resource "azurerm_network_security_rule" "tw-storage-region" {
   network_security_group_name = azurerm_network_security_group.nsg.name
 }
 
-resource "azurerm_network_security_rule" "tw-microsoft-storage-hosts" {
-  name                        = "tw-microsoft-storage-hosts"
-  description                 = "microsoft-storage-hosts: Blob, queue and table endpoints of the storage accounts compute uses (the Batch-managed ones included)."
-  priority                    = 3400
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-microsoft-container-registry-hosts" {
-  name                        = "tw-microsoft-container-registry-hosts"
-  description                 = "microsoft-container-registry-hosts: Microsoft Container Registry and its data endpoints, by host name."
-  priority                    = 3410
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-login-host" {
-  name                        = "tw-login-host"
-  description                 = "login-host: Microsoft Entra ID sign-in, by host name."
-  priority                    = 3540
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["80", "443"]
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
 resource "azurerm_network_security_rule" "tw-private-endpoints-smb" {
   name                        = "tw-private-endpoints-smb"
   description                 = "private-endpoints-smb: SMB to the file private endpoint of the workspace's default storage account, which training needs open."
@@ -481,36 +241,6 @@ resource "azurerm_network_security_rule" "tw-private-endpoints-smb" {
   destination_port_range      = "445"
   source_address_prefix       = "VirtualNetwork"
   destination_address_prefix  = "VirtualNetwork"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-notebook-hosts" {
-  name                        = "tw-notebook-hosts"
-  description                 = "notebook-hosts: The integrated notebook experience."
-  priority                    = 3810
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.nsg.name
-}
-
-resource "azurerm_network_security_rule" "tw-instances-net" {
-  name                        = "tw-instances-net"
-  description                 = "instances-net: The older compute-instance domain, still listed for Jupyter websocket connections."
-  priority                    = 3820
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_range      = "443"
-  source_address_prefix       = "VirtualNetwork"
-  destination_address_prefix  = "Internet"
   resource_group_name         = var.resource_group_name
   network_security_group_name = azurerm_network_security_group.nsg.name
 }

@@ -130,7 +130,7 @@ function draftRules(requirement: Requirement, context: TranslateContext, options
       code: 'NSG_FORCED_TUNNEL',
       severity: 'warning',
       requirement,
-      message: `${requirement.id}: host names (${names.join(', ')}) allowed towards Internet on their ports for the firewall the 0.0.0.0/0 route leads to (option forcedTunnelling, or the forced-tunnelling scenario); the NSG alone allows any Internet address there, so the firewall must allow only these names (render the azure-firewall target)`,
+      message: `${requirement.id}: host names (${names.join(', ')}) allowed towards Internet on their ports for the firewall the 0.0.0.0/0 route leads to (option forcedTunnelling); the NSG alone allows any Internet address there, so the firewall must allow only these names (render the azure-firewall target)`,
       candidate: requirementPackets(requirement, context.resolver),
     });
     lostHosts.splice(0, lostHosts.length);
@@ -259,14 +259,12 @@ function finalRule(direction: Direction, scope: DenyScope): NsgRule {
   };
 }
 
-/** The requirement-set origin of the catalogue's forced-tunnelling scenario. */
-export const FORCED_TUNNELLING_ORIGIN = 'scenario:forced-tunnelling';
-
 export function buildNsgModel(requirements: RequirementSet, context: TranslateContext): { model: NsgModel; drafts: DraftDiagnostic[] } {
   const drafts: DraftDiagnostic[] = [];
   const given = readNsgOptions(context.options);
-  // The catalogue's forced-tunnelling scenario describes that deployment; an explicit option still wins.
-  const options: NsgOptions = { ...given, forcedTunnelling: given.forcedTunnelling ?? requirements.origin === FORCED_TUNNELLING_ORIGIN };
+  // Opt-in only, even for the catalogue's forced-tunnelling scenario: the widened NSG allows more than required on its
+  // own (the firewall behind the route narrows it), and tagwall never writes a wider rule unless the user asks.
+  const options: NsgOptions = { ...given, forcedTunnelling: given.forcedTunnelling ?? false };
   const resolveTable = parseResolveTable(stringOption(context.options, 'resolve'));
   const names = new NameScope();
   for (const { name } of FINAL_RULES) names.claim(name);

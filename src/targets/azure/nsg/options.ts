@@ -41,7 +41,7 @@ export const NSG_OPTIONS = defineOptions([
   {
     name: 'forcedTunnelling',
     type: 'boolean',
-    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out to Internet for it to filter (default: on for scenario forced-tunnelling)',
+    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out to Internet for it to filter (off by default, even for scenario forced-tunnelling: the NSG alone then allows more than required)',
     uses: ['render'],
   },
   { name: 'globalTags', type: 'boolean', doc: 'name an accepted global tag where a regional one is not accepted (wider: a warning)', uses: ['render'] },
@@ -50,7 +50,7 @@ export const NSG_OPTIONS = defineOptions([
 export interface NsgOptions {
   /** Undefined: chosen per direction, the exact one. */
   readonly denyScope: DenyScope | undefined;
-  /** Undefined when not given: on for the `forced-tunnelling` scenario, off otherwise (build.ts). */
+  /** Undefined when not given: off (build.ts), even for the forced-tunnelling scenario, whose host-name flows are then reported lost. */
   readonly forcedTunnelling: boolean | undefined;
   readonly globalTags: boolean;
 }

@@ -111,11 +111,11 @@ describe('forced tunnelling', () => {
     expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FQDN_INEXPRESSIBLE');
   });
 
-  it('is on for the forced-tunnelling scenario unless the option says otherwise, and widens only towards Internet on the flows\' ports', () => {
+  it('is off even for the forced-tunnelling scenario unless asked, and widens only towards Internet on the flows\' ports', () => {
     const scenario = { ...requirements, origin: 'scenario:forced-tunnelling' };
-    const { translation, ruleSet } = nsgRules(scenario);
+    expect(nsgRules(scenario).translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FORCED_TUNNEL');
+    const { translation, ruleSet } = nsgRules(scenario, { forcedTunnelling: true });
     expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).toContain('NSG_FORCED_TUNNEL');
-    expect(nsgRules(scenario, { forcedTunnelling: false }).translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FORCED_TUNNEL');
     const required = allowedPackets(requirementsRuleSet(scenario, resolver));
     const bound = scenario.requirements
       .filter((requirement) => requirement.direction === 'out' && requirement.destinations.some((endpoint) => endpoint.kind === 'host'))

@@ -39,7 +39,8 @@ export function parseRouteTableJson(content: string, file: string, resolver: Add
     }
     rules.push({ id: name, action: 'allow', match: PacketSet.of({ directions: ['in'], src: addresses }), origin: { file, path: route.path, text: `${name}: ${prefix} -> ${hop}` } });
   }
-  return { name: `udr:${file}`, rules, defaultAction: 'deny', mode: resolver.mode };
+  // Routes decide on addresses, whatever the connection state: read as written, not as a stateful filter.
+  return { name: `udr:${file}`, rules, defaultAction: 'deny', mode: resolver.mode, states: 'explicit' };
 }
 
 export function looksLikeRouteTable(content: string): boolean {

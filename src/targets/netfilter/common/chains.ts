@@ -13,8 +13,8 @@ import { TagwallError } from '../../../errors.js';
 import { AddressSet } from '../../../model/address-set.js';
 import type { Family } from '../../../model/ip.js';
 import { PacketSet } from '../../../model/packet-set.js';
-import type { Direction } from '../../../model/packet.js';
-import { allowedPackets, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../../analysis/rule-set.js';
+import { DIRECTIONS, formatPacket, type Direction } from '../../../model/packet.js';
+import { allowedPackets, REPLIES, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../../analysis/rule-set.js';
 import type { ChainHook } from './options.js';
 
 export type Hook = 'input' | 'output' | 'forward';
@@ -28,12 +28,13 @@ export interface ChainRule {
   match(hook: Hook): PacketSet;
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
+  /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
+  readonly limited?: 'rate' | 'tcp flags';
 }
 
 export interface BaseChain {
   readonly hook: Hook;
-  /** Undefined: not known from the input (an iptables-restore file that does not declare it); taken as drop. */
-  readonly policy: 'accept' | 'drop' | undefined;
+  readonly policy: 'accept' | 'drop';
   readonly priority: number;
   /** The packets this chain can see, e.g. IPv4 only for an iptables table or an nft `ip` table. */
   readonly scope: PacketSet;
@@ -66,6 +67,7 @@ export function hookDirections(view: ChainHook, hook: Hook): readonly Direction[
 }
 
 const MAX_DEPTH = 64;
+const JUDGING_HOOKS: readonly Hook[] = ['input', 'output', 'forward'];
 
 function actionOf(policy: BaseChain['policy']): Action {
   return policy === 'accept' ? 'allow' : 'deny';
@@ -143,15 +145,46 @@ export interface ChainsToRuleSetInput {
   readonly name: string;
   readonly chains: ReadonlyMap<string, Chain>;
   readonly view: ChainHook;
-  /** What happens to judged packets no base chain sees: nft accepts them; a missing iptables family is denied. */
+  /** What happens to judged packets no base chain sees: the kernel accepts them (no hook, no verdict). */
   readonly unseen: Action;
+  /** Defaults the reader filled in, for the rule set's notes. */
+  readonly notes?: readonly string[];
 }
 
-/** The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges). */
+/**
+ * The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges).
+ * A rate-limited rule matches while the traffic is under (or over) its rate, which no packet tells: the chains are
+ * read both ways, with the rule matching every packet it names and matching none. Where the two agree (a limited
+ * reject before a drop policy, a limited log) the answer is exact; where they differ, TW_UNSUPPORTED_CONFIG names
+ * a packet whose verdict the rate decides, rather than a guess.
+ */
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
+  const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
+  const always = chainsToRuleSetExactly(input);
+  if (limited.length === 0) return always;
+  const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !rule.limited) }]));
+  const never = chainsToRuleSetExactly({ ...input, chains });
+  const under = allowedPackets(always);
+  const over = allowedPackets(never);
+  const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
+  const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
+  if (witness) {
+    throw new TagwallError(
+      'TW_UNSUPPORTED_CONFIG',
+      limited[0]!.limited === 'rate'
+        ? `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`
+        : `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${formatPacket(witness)}'`,
+      { location: locationOf(limited[0]!.origin) },
+    );
+  }
+  const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
+  return { ...always, notes: [...(always.notes ?? []), note] };
+}
+
+function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
   const rules: Rule[] = [];
   const bases = [...input.chains.values()].filter((chain) => chain.base !== undefined);
-  for (const hook of ['input', 'output', 'forward'] as const) {
+  for (const hook of JUDGING_HOOKS) {
     const directions = hookDirections(input.view, hook);
     if (directions.length === 0) continue;
     const judged = PacketSet.of({ directions });
@@ -173,7 +206,7 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
       // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
       let allowed = seen;
       for (const walked of onHook) {
-        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded' });
+        const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' });
         allowed = allowed.difference(walked.scope.difference(chainAllows));
       }
       const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
@@ -183,5 +216,10 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
     const unseen = judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
   }
-  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded' };
+  // A view of one hook says nothing of the other: its new packets count as denied, its replies (what the judged
+  // chain's connections send back) as passing, as they do on a host whose other chain accepts replies.
+  const unjudged = PacketSet.of({ directions: DIRECTIONS.filter((direction) => !JUDGING_HOOKS.some((hook) => hookDirections(input.view, hook).includes(direction))) });
+  const replies = REPLIES.intersection(unjudged);
+  if (!replies.isEmpty()) rules.push({ id: 'unjudged:replies', action: 'allow', match: replies, origin: { text: `replies in the direction the ${input.view} view does not judge` } });
+  return { name: input.name, rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit', ...(input.notes?.length ? { notes: input.notes } : {}) };
 }

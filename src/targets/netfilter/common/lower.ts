@@ -6,6 +6,7 @@
  * rules hold addresses only), ICMP types of the other family's ICMP, and directions the chosen hook does not see.
  */
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
+import { OPENING } from '../../../analysis/rule-set.js';
 import { AddressSet } from '../../../model/address-set.js';
 import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
@@ -14,8 +15,8 @@ import { icmpTypeCodes, PacketSet, type Box } from '../../../model/packet-set.js
 import type { Direction } from '../../../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../../model/requirement.js';
-import type { DraftDiagnostic } from '../../diagnostics.js';
 import type { Diagnostic } from '../../target.js';
+import type { DraftDiagnostic } from '../../diagnostics.js';
 import { icmpEntries, type IcmpEntry } from './icmp.js';
 import { NameRegistry, objectName } from './names.js';
 import { hookedDirections, type NetfilterOptions } from './options.js';
@@ -66,6 +67,8 @@ export interface NetfilterModel {
   readonly drafts: readonly DraftDiagnostic[];
 }
 
+const INVALID = PacketSet.of({ states: ['invalid'] });
+
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
 
 function sideLabel(requirement: Requirement, endpoints: readonly Endpoint[], side: 'src' | 'dst'): string {
@@ -105,7 +108,7 @@ class Lowering {
     private readonly options: NetfilterOptions,
   ) {}
 
-  lose(code: string, requirement: Requirement, message: string, lost: PacketSet, severity: 'warning' | 'error' = 'warning'): void {
+  lose(code: string, requirement: Requirement, message: string, lost: PacketSet, severity: 'warning' | 'error' | 'info' = 'warning'): void {
     this.diagnostics.push({ code: `${this.codePrefix}_${code}`, severity, target: this.target, requirementId: requirement.id, message, lost });
   }
 
@@ -155,6 +158,18 @@ class Lowering {
         packets,
       );
       return;
+    }
+    // The chains drop INVALID first; a first packet conntrack calls INVALID (an ICMP reply or error no connection
+    // explains) is what the requirement asks for, and it passes only as a reply (ESTABLISHED/RELATED).
+    const invalidFirst = packets.intersection(OPENING).intersection(INVALID);
+    if (!invalidFirst.isEmpty()) {
+      this.lose(
+        'ICMP_INVALID_FIRST',
+        requirement,
+        `${requirement.id}: conntrack classes an unsolicited ICMP reply or error as INVALID, which the chains drop; it passes as the reply (ESTABLISHED/RELATED) of a connection`,
+        invalidFirst,
+        'info',
+      );
     }
     const comment = `${requirement.id}: ${requirement.purpose}`.trim();
     const dnsmasqBoxes: Box[] = [];
@@ -286,7 +301,7 @@ function matchAddresses(match: AddressMatch, family: Family): AddressSet {
   return AddressSet.fromStrings(match.set.cidrs);
 }
 
-/** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty). */
+/** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty), after the chains' INVALID drop. */
 export function loweredPackets(rule: LoweredRule): PacketSet {
   const ranges = (values: LoweredRule['srcPorts']): PortSet | undefined => (values ? PortSet.fromRanges(values) : undefined);
   const srcPorts = ranges(rule.srcPorts);
@@ -300,5 +315,6 @@ export function loweredPackets(rule: LoweredRule): PacketSet {
     ...(srcPorts ? { srcPorts } : {}),
     ...(dstPorts ? { dstPorts } : {}),
     ...(icmp ? { icmp } : {}),
+    states: ['new', 'untracked', 'established', 'related'],
   });
 }

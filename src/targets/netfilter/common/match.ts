@@ -1,7 +1,7 @@
 /**
  * One rule's conditions while a parser reads it, for iptables and nftables alike: each condition narrows one
  * dimension of the packet model, conditions the model has no dimension for follow fixed rules:
- * - connection state: the model's packets open flows, so they are NEW; a state match holds iff it admits NEW.
+ * - connection state: the packet model's conntrack state (NEW, INVALID, UNTRACKED, ESTABLISHED, RELATED).
  * - interfaces: the model's packets carry none. Loopback never carries them (they cross a real interface); any
  *   other name needs the `interface` option (the interface workload traffic uses), else TW_UNSUPPORTED_CONFIG. On
  *   a router (forward) a name on the outside needs `outsideInterface` as well: the model cannot tell otherwise.
@@ -11,7 +11,7 @@ import { AddressSet } from '../../../model/address-set.js';
 import type { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
 import { PacketSet } from '../../../model/packet-set.js';
-import type { Direction } from '../../../model/packet.js';
+import { CONN_STATES, type ConnState, type Direction } from '../../../model/packet.js';
 import type { PortSet, ProtocolSet } from '../../../model/ports.js';
 import type { RuleOrigin } from '../../../analysis/rule-set.js';
 import { hookDirections, locationOf, type Hook } from './chains.js';
@@ -31,7 +31,17 @@ export interface MatchState {
   srcPorts?: PortSet;
   dstPorts?: PortSet;
   icmp?: IntervalSet;
-  /** A condition no packet of the model meets (ESTABLISHED only, a loopback interface). */
+  /** `multiport --ports`: the source or the destination port is in the set. */
+  eitherPorts?: PortSet;
+  /** Connection-tracking states admitted; undefined: every state. */
+  states?: readonly ConnState[];
+  /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
+  dstTypes?: Array<{ readonly types: readonly string[]; readonly negated: boolean }>;
+  /** A rate limit (`limit`, `-m limit`, `hashlimit`): whether it holds depends on the traffic, not the packet. */
+  limited?: 'rate';
+  /** `--tcp-flags MASK COMP` / `--syn` conditions (bits FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32). */
+  tcpFlags?: Array<{ readonly mask: number; readonly comparison: number; readonly negated: boolean }>;
+  /** A condition no packet of the model meets (a loopback interface, two families). */
   never?: boolean;
   readonly interfaces: InterfaceMatch[];
 }
@@ -63,9 +73,9 @@ const CONNECTION_STATES = {
 } as const;
 
 /**
- * `ct state` / `--ctstate` / `--state`: holds for the model's (NEW) packets iff the list admits NEW. SNAT and DNAT
- * are flags a NEW packet may carry too (the nat table's doing); without NEW in the list they decide the match, and
- * the model does not know them, so that is `fail`ed rather than guessed. A name the syntax lacks is `fail`ed too.
+ * `ct state` / `--ctstate` / `--state`: narrows the state dimension to the listed states (or the others, negated).
+ * SNAT and DNAT are conntrack's "the nat table rewrote this connection" flags, not states: the model does not
+ * follow the nat table, so a list naming them is `fail`ed rather than guessed. A name the syntax lacks is `fail`ed.
  */
 export function narrowConnectionState(
   state: MatchState,
@@ -79,11 +89,68 @@ export function narrowConnectionState(
   states = syntax === 'nft' ? states : states.map((name) => name.toUpperCase());
   const unknown = states.filter((name) => !known.includes(name));
   if (unknown.length > 0 || states.length === 0) throw fail(`connection state '${unknown.join(',')}' is not one of ${known.join(', ')}`);
-  const admitsNew = states.some((name) => name.toLowerCase() === 'new');
-  if (!admitsNew && states.some((name) => name === 'SNAT' || name === 'DNAT')) {
+  if (states.some((name) => name === 'SNAT' || name === 'DNAT')) {
     throw fail('a SNAT/DNAT state match depends on the nat table, which the model does not follow');
   }
-  if (admitsNew === negated) state.never = true;
+  const listed = new Set(states.map((name) => name.toLowerCase()));
+  narrowStates(state, CONN_STATES.filter((name) => listed.has(name) !== negated));
+}
+
+export function narrowStates(state: MatchState, states: readonly ConnState[]): void {
+  state.states = state.states ? state.states.filter((name) => states.includes(name)) : states;
+}
+
+/** Link-layer packet types (`pkttype`, `-m pkttype`), read from the destination address (see narrowPacketType). */
+const PACKET_TYPE_ADDRESSES = {
+  multicast: AddressSet.parse('224.0.0.0/4, ff00::/8'),
+  broadcast: AddressSet.parse('255.255.255.255'),
+} as const;
+export const PACKET_TYPES = ['host', 'unicast', 'broadcast', 'multicast'] as const;
+
+/**
+ * `pkttype host|unicast|broadcast|multicast`: the model's packets carry no link-layer header, so the type is read
+ * from the destination: multicast 224.0.0.0/4 and ff00::/8, broadcast 255.255.255.255, host (unicast) the rest.
+ * Approximation: a subnet-directed broadcast (10.0.0.255 on a /24) is taken as host.
+ */
+export function narrowPacketType(state: MatchState, types: readonly string[], negated: boolean, fail: (message: string) => Error): void {
+  let addresses = AddressSet.EMPTY;
+  for (const type of types) {
+    if (!(PACKET_TYPES as readonly string[]).includes(type)) throw fail(`packet type '${type}' is not one of ${PACKET_TYPES.join(', ')}`);
+    addresses = addresses.union(
+      type === 'multicast' || type === 'broadcast'
+        ? PACKET_TYPE_ADDRESSES[type]
+        : AddressSet.ALL.difference(PACKET_TYPE_ADDRESSES.multicast).difference(PACKET_TYPE_ADDRESSES.broadcast),
+    );
+  }
+  narrowAddresses(state, 'dst', negated ? AddressSet.ALL.difference(addresses) : addresses);
+}
+
+/**
+ * The TCP flags of the model's segments, by state: a first packet (NEW, UNTRACKED) is a SYN, an ESTABLISHED one
+ * carries ACK; a RELATED or INVALID segment may carry anything (an FTP data SYN, an unsolicited SYN-ACK or RST), so
+ * flag conditions are decided for the first three states and left to both readings (chainsToRuleSet) for these.
+ */
+export const TCP_FLAG_STATES: ReadonlyArray<readonly [ConnState, number]> = [['new', 2], ['untracked', 2], ['established', 16]];
+export const TCP_FLAGS_UNKNOWN: readonly ConnState[] = ['related', 'invalid'];
+
+export function tcpFlagsHold(state: MatchState, flags: number): boolean {
+  return (state.tcpFlags ?? []).every((condition) => ((flags & condition.mask) === condition.comparison) !== condition.negated);
+}
+
+export const ADDRESS_TYPES = ['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST'] as const;
+
+/**
+ * `-m addrtype --dst-type` on a hook, for the model's packets: a packet reaching input was routed to this host, so
+ * LOCAL there is every unicast destination; a packet on output or forward goes to another host, so LOCAL is none
+ * (loopback traffic is not modelled). UNICAST, BROADCAST and MULTICAST are read as `pkttype` reads them.
+ */
+function addressTypes(types: readonly string[], hook: Hook): AddressSet {
+  const unicast = AddressSet.ALL.difference(PACKET_TYPE_ADDRESSES.multicast).difference(PACKET_TYPE_ADDRESSES.broadcast);
+  return types.reduce((set, type) => {
+    if (type === 'LOCAL') return hook === 'input' ? set.union(unicast) : set;
+    if (type === 'UNICAST') return set.union(unicast);
+    return set.union(type === 'MULTICAST' ? PACKET_TYPE_ADDRESSES.multicast : PACKET_TYPE_ADDRESSES.broadcast);
+  }, AddressSet.EMPTY);
 }
 
 function interfaceMatches(pattern: string, name: string): boolean {
@@ -130,13 +197,24 @@ export function matchPackets(state: MatchState, hook: Hook, options: NetfilterOp
   }
   if (directions.length === 0) return PacketSet.EMPTY;
   const family = state.family ? AddressSet.allOf(state.family) : AddressSet.ALL;
-  return PacketSet.of({
+  let dst = state.dst ? state.dst.intersection(family) : family;
+  for (const condition of state.dstTypes ?? []) {
+    const typed = addressTypes(condition.types, hook);
+    dst = dst.intersection(condition.negated ? AddressSet.ALL.difference(typed) : typed);
+  }
+  const spec = {
     directions,
     ...(state.protocols ? { protocols: state.protocols } : {}),
     src: state.src ? state.src.intersection(family) : family,
-    dst: state.dst ? state.dst.intersection(family) : family,
+    dst,
     ...(state.srcPorts ? { srcPorts: state.srcPorts } : {}),
     ...(state.dstPorts ? { dstPorts: state.dstPorts } : {}),
     ...(state.icmp ? { icmp: state.icmp } : {}),
-  });
+    ...(state.states ? { states: state.states } : {}),
+  };
+  if (!state.eitherPorts) return PacketSet.of(spec);
+  const either = state.eitherPorts;
+  return PacketSet.of({ ...spec, dstPorts: spec.dstPorts ? spec.dstPorts.intersection(either) : either }).union(
+    PacketSet.of({ ...spec, srcPorts: spec.srcPorts ? spec.srcPorts.intersection(either) : either }),
+  );
 }

@@ -28,6 +28,15 @@ export const NETFILTER_OPTION_SPECS = {
   log: { name: 'log', type: 'boolean', doc: 'log what falls through to the default action', uses: ['render'] },
   counters: { name: 'counters', type: 'boolean', doc: 'a counter on every rule', uses: ['render'] },
   defaultAction: { name: 'defaultAction', type: 'choice', choices: ['drop', 'return'], default: 'drop', doc: 'drop (default) or return to the host rules', uses: ['render'], placeholder: '<action>' },
+  nat: {
+    name: 'nat',
+    type: 'choice',
+    choices: ['refuse', 'filter-view'],
+    default: 'refuse',
+    doc: 'a saved nat table with rules: refuse (default) or filter-view (the filter chains judged on the rewritten addresses, each rewrite noted)',
+    uses: ['parse'],
+    placeholder: '<mode>',
+  },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 export interface NetfilterOptions {
@@ -48,6 +57,11 @@ export interface NetfilterOptions {
   readonly counters: boolean;
   /** `drop` (default): tagwall's chains end the decision; `return`: unmatched packets go back to the host's rules. */
   readonly defaultAction: 'drop' | 'return';
+  /**
+   * Parsing: `refuse` (default) a nat table with rules; `filter-view` reads the filter table alone, as the forward
+   * and input chains see packets (after DNAT, before SNAT/MASQUERADE), and notes each address rewrite.
+   */
+  readonly nat: 'refuse' | 'filter-view';
 }
 
 function invalid(target: string, message: string): TagwallError {
@@ -87,5 +101,6 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     log: booleanOption(options, 'log', target),
     counters: booleanOption(options, 'counters', target),
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
+    nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
   };
 }

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { thrownError as error } from '../../../../test/support/errors.js';
 import { expandedResolver } from '../../../analysis/resolve.js';
+import { redundant, shadowed } from '../../../analysis/questions.js';
 import { allowedPackets } from '../../../analysis/rule-set.js';
 import { loadScenario, SCENARIOS } from '../../../catalogue/index.js';
 import { TagwallError } from '../../../errors.js';
 import { AddressSet } from '../../../model/address-set.js';
 import { parsePacket } from '../../../model/packet.js';
+import { PacketSet } from '../../../model/packet-set.js';
 import { PortSet, ProtocolSet } from '../../../model/ports.js';
 import type { Requirement, RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
@@ -91,7 +93,8 @@ describe('iptables rendering', () => {
     expect(v4).toContain('-p icmp -m icmp --icmp-type 8 ');
     expect(v6).toContain('-p ipv6-icmp -m icmp6 --icmpv6-type 128/0 ');
     expect(v6).toContain('-d 2001:db8::/32 -p ipv6-icmp -m icmp6 --icmpv6-type 128 ');
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['IPT_ICMP_FAMILY', 'IPT_ICMP_FAMILY']);
+    // ICMP type 128 over IPv4 is no request there: its first packet is INVALID (nf_conntrack_proto_icmp.c).
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['IPT_ICMP_INVALID_FIRST', 'IPT_ICMP_FAMILY', 'IPT_ICMP_FAMILY']);
     const allowed = allowedPackets(iptablesTarget.parseArtifacts(result.artifacts, { resolver, options: {} }));
     expect(allowed.has(parsePacket('out icmp 10.0.0.4 -> 8.8.8.8 type=8 code=0'))).toBe(true);
     expect(allowed.has(parsePacket('out icmpv6 fd00::4 -> 2001:db8::1 type=128 code=0'))).toBe(true);
@@ -135,15 +138,63 @@ describe('parsing iptables-save and ipset save output', () => {
     expect(allowed.has(parsePacket('out tcp [fd00::4]:49152 -> [2603:2000::1]:443'))).toBe(false);
     expect(allowed.has(parsePacket('in tcp [2603:2000::1]:49152 -> [fd00::4]:443'))).toBe(true);
   });
-  it('denies a family it was not given', () => {
-    const v4only = allowedPackets(iptablesTarget.parse({ content: fixture('hand-written.rules'), file: 'x', companions: { ipsets: { content: fixture('hand-written.ipset'), file: 's' } } }, { resolver, options: {} }));
-    expect(v4only.has(parsePacket('in tcp [2603:2000::1]:49152 -> [fd00::4]:443'))).toBe(false);
+  it('takes the kernel default for a family it was not given (no table, no hook: accepted) and says so', () => {
+    const set = iptablesTarget.parse({ content: fixture('hand-written.rules'), file: 'x', companions: { ipsets: { content: fixture('hand-written.ipset'), file: 's' } } }, { resolver, options: {} });
+    expect(allowedPackets(set).has(parsePacket('in tcp [2603:2000::1]:49152 -> [fd00::4]:443'))).toBe(true);
+    expect(set.notes).toEqual(['no IPv6 rules in this capture: the host accepts all IPv6']);
+    // ip6tables-save on a host with no rules prints nothing at all; iptables-save on a host with none, nothing either.
+    const empty = iptablesTarget.parse({ content: '', file: 'empty' }, { resolver, options: {} });
+    expect(allowedPackets(empty).equals(PacketSet.ALL)).toBe(true);
+  });
+  it('judges a line of a chain reached by two jumps as the line it is (shadowed, redundant)', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n:SUB - [0:0]\n-A INPUT -j SUB\n-A INPUT -j SUB\n-A SUB -p tcp --dport 22 -j DROP\n-A SUB -p tcp --dport 22 -j DROP\nCOMMIT\n';
+    const set = iptablesTarget.parse({ content: text, file: 'f' }, { resolver, options: {} });
+    // Line 6 is inlined twice; deleting it alone changes nothing only because line 7 drops the same packets.
+    expect(shadowed(set).map((entry) => entry.rule.origin?.line)).toEqual([7]);
+    expect(redundant(set).filter((entry) => entry.reason !== 'shadowed').map((entry) => entry.rule.origin?.line)).toEqual([6]);
+    const once = iptablesTarget.parse({ content: text.replace('-A SUB -p tcp --dport 22 -j DROP\nCOMMIT', 'COMMIT'), file: 'f' }, { resolver, options: {} });
+    // With one DROP line left, neither copy may go: deleting the line lets SSH in.
+    expect(shadowed(once)).toEqual([]);
+    expect(redundant(once)).toEqual([]);
+  });
+  it('reads a rate limit both ways: exact where the rate cannot change a verdict, refused with a packet where it can', () => {
+    const limitedReject = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m pkttype --pkt-type host -m limit --limit 5/sec -j REJECT\nCOMMIT\n';
+    const set = iptablesTarget.parse({ content: limitedReject, file: 'f' }, { resolver, options: {} });
+    expect(allowedPackets(set).has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(set.notes?.some((note) => note.includes('line 4') && note.includes('same verdict'))).toBe(true);
+    const limitedAccept = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m limit --limit 3/min --limit-burst 10 -j ACCEPT\nCOMMIT\n';
+    const refused = error(() => iptablesTarget.parse({ content: limitedAccept, file: 'f' }, { resolver, options: {} }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'f', line: 3 } });
+    expect(refused.message).toContain("'in tcp");
+    expect(refused.message).toContain('allowed under the rate, denied over it');
+    expect(error(() => iptablesTarget.parse({ content: limitedAccept.replace('3/min', '3/fortnight'), file: 'f' }, { resolver, options: {} }))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+  });
+  it('decides TCP flags by state: a first packet is a SYN, an established one an ACK, others read both ways', () => {
+    const afterInvalidDrop = '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate INVALID,RELATED -j DROP\n-A INPUT -p tcp --syn --dport 25 -j ACCEPT\n-A INPUT -p tcp ! --syn --dport 26 -j ACCEPT\nCOMMIT\n';
+    const allowed = allowedPackets(iptablesTarget.parse({ content: afterInvalidDrop, file: 'f' }, { resolver, options: {} }));
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:25'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:25 state=established'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:26'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:26 state=established'))).toBe(true);
+    // Without the INVALID drop, whether an INVALID segment is a SYN decides its verdict: refused, with a packet.
+    const refused = error(() => iptablesTarget.parse({ content: afterInvalidDrop.replace('INVALID,RELATED', 'RELATED'), file: 'f' }, { resolver, options: {} }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
+    expect(refused.message).toContain('state=invalid');
+  });
+  it('takes ACCEPT for a built-in chain the file does not declare, as the kernel does', () => {
+    const set = iptablesTarget.parse({ content: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n', file: 'f' }, { resolver, options: {} });
+    const allowed = allowedPackets(set);
+    expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 8.8.8.8:443'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:443'))).toBe(false);
+    expect(set.notes).toContain("IPv4 chain OUTPUT is not declared: the kernel's default policy ACCEPT");
   });
   it('reports what it does not understand with its line', () => {
     const bad = (line: string, options = {}): TagwallError =>
       error(() => iptablesTarget.parse({ content: `# Generated by iptables-save v1.8.9\n*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n${line}\nCOMMIT\n`, file: 'f.rules' }, { resolver, options }));
     expect(bad('-A INPUT -m recent --rcheck -j DROP')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'f.rules', line: 5 } });
     expect(bad('-A INPUT -j MARK --set-mark 1')).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 5 } });
+    // iptables refuses a -m without a module even on a LOG rule (whose matches are otherwise not needed).
+    expect(bad('-A INPUT -m --limit 99/day -j LOG')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 5 } });
     expect(bad('-A INPUT -g NOPE')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 5 } });
     expect(bad('-A INPUT -i eth0 -j ACCEPT').message).toContain('interface=NAME');
     expect(bad('-A INPUT -m set --match-set nope src -j ACCEPT')).toMatchObject({ code: 'TW_INVALID_CONFIG' });
@@ -172,8 +223,12 @@ describe('realistic hand-written rulesets', () => {
     const allowed = parse('debian-host.rules', { ip6tables: file('debian-host-v6.rules') }, { interface: 'eth0' });
     expect(allowed.has(parsePacket('in tcp 192.0.2.9:40000 -> 10.0.0.4:22'))).toBe(true);
     expect(allowed.has(parsePacket('in tcp 198.51.100.8:40000 -> 10.0.0.4:22'))).toBe(false);
-    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=4'))).toBe(true);
-    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=3'))).toBe(false);
+    // An unsolicited destination-unreachable is INVALID (dropped before the type rule); as an error about a tracked
+    // connection it is RELATED and passes. The type rule decides an UNTRACKED one.
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=4'))).toBe(false);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=4 state=related'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=4 state=untracked'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=3 code=3 state=untracked'))).toBe(false);
     expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:8085'))).toBe(true);
     expect(allowed.has(parsePacket('in udp 10.9.9.9:40000 -> 10.0.0.4:161'))).toBe(true);
     expect(allowed.has(parsePacket('in udp 11.9.9.9:40000 -> 10.0.0.4:161'))).toBe(false);
@@ -201,6 +256,26 @@ describe('realistic hand-written rulesets', () => {
       code: 'TW_UNSUPPORTED_CONFIG',
       location: { file: 'docker-host.rules', line: 28 },
     });
+  });
+
+  it('reads a Docker host with a published port (docker run -p 8080:80) in the filter view, noting each rewrite', () => {
+    const options = { chainHook: 'forward', interface: 'docker0', outsideInterface: 'eth0' } as const;
+    const input = { content: fixture('docker-published.rules'), file: 'docker-published.rules' };
+    // Without the option, the nat table is refused, with the way out in the message.
+    const refused = error(() => iptablesTarget.parse(input, { resolver, options }));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 8 } });
+    expect(refused.message).toContain('nat=filter-view');
+    const set = iptablesTarget.parse(input, { resolver, options: { ...options, nat: 'filter-view' } });
+    const allowed = allowedPackets(set);
+    // FORWARD sees the published port after DNAT: a client's packet to the host's 8080 is judged as to 172.17.0.2:80.
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:80'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:81'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 172.17.0.2:81 state=established'))).toBe(true);
+    expect(allowed.has(parsePacket('out tcp 172.17.0.2:40000 -> 8.8.8.8:443'))).toBe(true);
+    expect(set.notes?.filter((note) => note.includes('DNAT'))).toEqual([
+      'IPv4 nat line 13 (-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80): the filter chains see the rewritten destination; nat=filter-view judges packets as the filter table sees them',
+    ]);
+    expect(set.notes?.filter((note) => note.includes('MASQUERADE'))).toHaveLength(2);
   });
 
   it('reads a hand-written restore file: -N/-P, ICMP names, address lists, dotted masks, host bits, goto', () => {

@@ -24,11 +24,18 @@ import {
   narrowAddresses,
   narrowConnectionState,
   narrowIcmp,
+  narrowPacketType,
+  narrowStates,
+  tcpFlagsHold,
+  ADDRESS_TYPES,
+  TCP_FLAG_STATES,
+  TCP_FLAGS_UNKNOWN,
   narrowPorts,
   narrowProtocols,
   type MatchState,
 } from '../common/match.js';
 import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
+import { SERVICE_PORTS } from '../common/services.js';
 import type { ConfigInput, ParseContext } from '../../target.js';
 import { parseIpsetSave, type ParsedIpset } from './ipset.js';
 import { splitWords } from './tokens.js';
@@ -186,6 +193,9 @@ class RuleReader {
   }
 
   port(text: string): [number, number] {
+    // iptables resolves a service name as nft does (getservbyname), e.g. `--dport ssh`, `--dports http,https`.
+    const named = SERVICE_PORTS[text];
+    if (named !== undefined) return [named, named];
     const match = /^(\d*)(?::(\d*))?$/.exec(text);
     const valid = (value: number): boolean => Number.isInteger(value) && value >= 0 && value <= 65535;
     if (!match || (match[1] === '' && match[2] === undefined)) throw this.fail(`'${text}' is not a port or port range`, 'TW_INVALID_CONFIG');
@@ -221,6 +231,13 @@ class RuleReader {
     state.family = this.family;
     // A rule whose target never decides (LOG, NFLOG, TCPMSS) cannot change the verdict whatever it matches, so its
     // matches (often `-m limit`, `--tcp-flags`) are not needed: exact, not a guess.
+    // ... but iptables refuses a `-m` without a module name whatever the target (EMP: "Couldn't load match `--limit'").
+    words.forEach((word, at) => {
+      const module = words[at + 1];
+      if ((word === '-m' || word === '--match') && (module === undefined || module.startsWith('-'))) {
+        throw this.fail(`'${word}' needs a match module name, not '${module ?? ''}' (iptables: Couldn't load match \`${module ?? ''}')`, 'TW_INVALID_CONFIG');
+      }
+    });
     const target = targetOf(words);
     if (target !== undefined && NON_DECIDING_TARGETS.has(target)) return { state, verdict: { kind: 'continue' } };
     let verdict: Verdict = { kind: 'continue' };
@@ -272,7 +289,7 @@ class RuleReader {
         case '-m':
         case '--match': {
           const module = value(++i);
-          if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported`);
+          if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported${UNMODELLED_MODULES[module] ?? ''}`);
           break;
         }
         case '--dport':
@@ -287,6 +304,15 @@ class RuleReader {
         case '--source-ports':
           narrowPorts(state, 'srcPorts', this.ports(value(++i), not));
           break;
+        case '--ports': {
+          // multiport --ports: the source or the destination port is one of them (`!`: neither is).
+          const ports = this.ports(value(++i), false);
+          if (not) {
+            narrowPorts(state, 'srcPorts', ports.complement());
+            narrowPorts(state, 'dstPorts', ports.complement());
+          } else state.eitherPorts = state.eitherPorts ? state.eitherPorts.intersection(ports) : ports;
+          break;
+        }
         case '--match-set': {
           const name = value(++i);
           const flags = value(++i);
@@ -304,6 +330,42 @@ class RuleReader {
           break;
         case '--comment':
           i++;
+          break;
+        case '--limit': {
+          // libxt_limit: N[/second|/minute|/hour|/day] (any prefix of the unit); chainsToRuleSet reads both ways.
+          const rate = value(++i);
+          if (!/^[1-9]\d*(\/(s(e(c(o(n(d)?)?)?)?)?|m(i(n(u(t(e)?)?)?)?)?|h(o(u(r)?)?)?|d(a(y)?)?))?$/.test(rate)) {
+            throw this.fail(`bad rate '${rate}' (iptables: N/second, /minute, /hour or /day)`, 'TW_INVALID_CONFIG');
+          }
+          state.limited = 'rate';
+          break;
+        }
+        case '--limit-burst':
+          if (!/^\d+$/.test(value(++i))) throw this.fail(`bad --limit-burst '${words[i]!}'`, 'TW_INVALID_CONFIG');
+          break;
+        case '--dst-type': {
+          const types = value(++i).split(',');
+          const unknown = types.filter((type) => !(ADDRESS_TYPES as readonly string[]).includes(type));
+          if (unknown.length > 0) throw this.fail(`address type '${unknown.join(',')}' is not modelled (${ADDRESS_TYPES.join(', ')} are)`);
+          state.dstTypes = [...(state.dstTypes ?? []), { types, negated: not }];
+          break;
+        }
+        case '--syn':
+          state.tcpFlags = [...(state.tcpFlags ?? []), { mask: 0x17, comparison: 0x02, negated: not }];
+          break;
+        case '--tcp-flags': {
+          const bits = (text: string): number =>
+            text.split(',').reduce((sum, name) => {
+              const bit = TCP_FLAG_BITS[name.toUpperCase()];
+              if (bit === undefined) throw this.fail(`unknown TCP flag '${name}'`, 'TW_INVALID_CONFIG');
+              return sum | bit;
+            }, 0);
+          const mask = bits(value(++i));
+          state.tcpFlags = [...(state.tcpFlags ?? []), { mask, comparison: bits(value(++i)) & mask, negated: not }];
+          break;
+        }
+        case '--pkt-type':
+          narrowPacketType(state, [value(++i)], not, (message) => this.fail(message));
           break;
         case '--icmp-type':
           narrowIcmp(state, this.icmp(value(++i), not, false));
@@ -337,14 +399,25 @@ class RuleReader {
   }
 }
 
+/** Why some common modules cannot be read, for the refusal. */
+const UNMODELLED_MODULES: Readonly<Record<string, string>> = {
+  u32: ': u32 tests raw packet bytes, which the packet model does not carry',
+  hashlimit: ': a per-source rate, which no single packet tells',
+  recent: ': it depends on the packets seen before',
+  hl: ': the model carries no hop limit',
+  ttl: ': the model carries no TTL',
+  rt: ': the model carries no IPv6 routing header',
+  mark: ': packet marks come from other tables',
+};
+
 /** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
-const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange']);
+const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype', 'addrtype']);
 
 /** Options iptables lets `!` negate that the reader understands. */
 const NEGATABLE = new Set([
   '-s', '--source', '--src', '-d', '--destination', '--dst', '--src-range', '--dst-range', '-p', '--protocol', '-i', '--in-interface',
   '-o', '--out-interface', '--dport', '--destination-port', '--dports', '--destination-ports', '--sport', '--source-port', '--sports',
-  '--source-ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type',
+  '--source-ports', '--ports', '--match-set', '--ctstate', '--state', '--icmp-type', '--icmpv6-type', '--pkt-type', '--dst-type', '--syn', '--tcp-flags',
 ]);
 
 /** Targets that let the packet carry on to the next rule, whatever they match (filter table). */
@@ -378,14 +451,19 @@ interface SectionChains {
   readonly chains: Map<string, Chain>;
 }
 
-function readSection(section: Section, family: Family, sets: ReadonlyMap<string, ParsedIpset>, file: string, options: NetfilterOptions): SectionChains {
+function readSection(section: Section, family: Family, sets: ReadonlyMap<string, ParsedIpset>, file: string, options: NetfilterOptions, notes: string[]): SectionChains {
   const chains = new Map<string, Chain>();
+  if (section.table === 'nat' && options.nat === 'filter-view') {
+    notes.push(...natNotes(section, family));
+    return { chains };
+  }
   if (section.table !== 'filter') {
     const rule = section.lines.find((line) => !line.text.startsWith(':'));
     const policy = section.lines.find((line) => line.text.startsWith(':') && !/^:\S+ (ACCEPT|-) /.test(`${line.text} `));
     const offending = rule ?? policy;
     if (offending) {
-      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `table ${section.table} has rules or policies; only the filter table is understood: ${offending.text}`, {
+      const hint = section.table === 'nat' ? ' (nat=filter-view reads the filter table as it sees packets, and notes each rewrite)' : '';
+      throw new TagwallError('TW_UNSUPPORTED_CONFIG', `table ${section.table} has rules or policies; only the filter table is understood${hint}: ${offending.text}`, {
         location: { file, line: offending.number },
       });
     }
@@ -410,7 +488,16 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       declared.set(name, { policy: undefined, line: line.number });
     }
   }
-  for (const builtin of Object.keys(BUILTIN_HOOKS)) if (!declared.has(builtin)) declared.set(builtin, { policy: undefined, line: section.start });
+  // A built-in chain the file does not declare exists in the kernel all the same, with policy ACCEPT (restore
+  // flushes the table and iptables-nft-restore recreates its base chains so, even over an earlier DROP). A file
+  // meant for `--noflush` (defaultAction=return) keeps the host's policy, which the proof takes as DROP.
+  const kept = options.defaultAction === 'return';
+  for (const builtin of Object.keys(BUILTIN_HOOKS)) {
+    if (!declared.has(builtin)) {
+      declared.set(builtin, { policy: kept ? 'drop' : 'accept', line: section.start });
+      if (!kept) notes.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} chain ${builtin} is not declared: the kernel's default policy ACCEPT`);
+    }
+  }
   for (const line of section.lines) {
     const [command, name, policy] = line.words;
     if (command !== '-P' && command !== '--policy') continue;
@@ -446,8 +533,9 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
       origin,
       match: (hook) => matchPackets(state, hook, options, origin),
+      ...(state.limited ? { limited: state.limited } : {}),
     };
-    list.splice(Math.min(position, list.length), 0, rule);
+    list.splice(Math.min(position, list.length), 0, ...withTcpFlags(rule, state, options, origin));
   }
   for (const [name, info] of declared) {
     const hook = BUILTIN_HOOKS[name];
@@ -455,10 +543,51 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       name: prefix + name,
       rules: rules.get(name)!,
       origin: { file, line: info.line },
-      ...(hook ? { base: { hook, policy: info.policy, priority: 0, scope } } : {}),
+      ...(hook ? { base: { hook, policy: info.policy ?? 'accept', priority: 0, scope } } : {}),
     });
   }
   return { chains };
+}
+
+const TCP_FLAG_BITS: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 };
+
+/**
+ * A rule with TCP flag conditions as chain rules: exact for the states whose flags the model knows, and a second
+ * rule, read both ways, for RELATED and INVALID segments (TCP_FLAG_STATES).
+ */
+function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOptions, origin: RuleOrigin): ChainRule[] {
+  if (!state.tcpFlags) return [rule];
+  const known: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(known, TCP_FLAG_STATES.filter(([, flags]) => tcpFlagsHold(state, flags)).map(([name]) => name));
+  const unknown: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(unknown, TCP_FLAGS_UNKNOWN);
+  return [
+    { ...rule, match: (hook) => matchPackets(known, hook, options, origin) },
+    { ...rule, match: (hook) => matchPackets(unknown, hook, options, origin), limited: rule.limited ?? 'tcp flags' },
+  ];
+}
+
+/** Address-rewriting targets of the nat table, and what each means for the filter view. */
+const NAT_TARGETS: Readonly<Record<string, string>> = {
+  DNAT: 'the filter chains see the rewritten destination',
+  REDIRECT: 'the filter chains see this host as the destination',
+  SNAT: 'the source is rewritten after the filter chains (POSTROUTING): they see the original',
+  MASQUERADE: 'the source is rewritten after the filter chains (POSTROUTING): they see the original',
+};
+
+/**
+ * nat=filter-view: the nat table is not modelled; each rewriting rule becomes a note naming the packets it affects,
+ * so a reader knows which verdicts are about rewritten addresses (Docker's published ports: a packet to the host's
+ * port is judged by FORWARD as addressed to the container).
+ */
+function natNotes(section: Section, family: Family): string[] {
+  const label = family === 'ipv4' ? 'IPv4' : 'IPv6';
+  return section.lines.flatMap((line) => {
+    if (line.text.startsWith(':')) return [];
+    const target = targetOf(line.words);
+    const meaning = target === undefined ? undefined : NAT_TARGETS[target];
+    return meaning === undefined ? [] : [`${label} nat line ${line.number} (${line.text}): ${meaning}; nat=filter-view judges packets as the filter table sees them`];
+  });
 }
 
 /** Several iptables-save / restore texts (both families) and ipset saves → one rule set. */
@@ -467,6 +596,7 @@ export function parseIptablesSources(sources: IptablesSources, options: Netfilte
   for (const source of sources.ipsets) for (const [name, set] of parseIpsetSave(source.content, source.file)) sets.set(name, set);
   const chains = new Map<string, Chain>();
   const families = new Set<Family>();
+  const notes: string[] = [];
   for (const source of sources.rules) {
     for (const section of splitSections(source.content, source.file)) {
       const family = inferFamily(section, fallbackFamily);
@@ -476,11 +606,16 @@ export function parseIptablesSources(sources: IptablesSources, options: Netfilte
         }
         families.add(family);
       }
-      for (const [name, chain] of readSection(section, family, sets, source.file, options).chains) chains.set(name, chain);
+      for (const [name, chain] of readSection(section, family, sets, source.file, options, notes).chains) chains.set(name, chain);
     }
   }
+  // A family with no filter table (what ip6tables-save prints on a host that never had an IPv6 rule: nothing)
+  // has no hook in the kernel: its packets pass.
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (!families.has(family)) notes.push(`no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules in this capture: the host accepts all ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`);
+  }
   const name = `iptables:${sources.rules.map((source) => source.file).join('+')}`;
-  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'deny' });
+  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'allow', notes });
 }
 
 function familyOption(context: ParseContext): Family {

@@ -104,6 +104,8 @@ export function renderRestoreFile(family: Family, rules: readonly LoweredRule[],
     const chain = IPTABLES_CHAINS[direction];
     if (options.chainHook !== 'forward') lines.push(`-A ${chain} ${direction === 'in' ? '-i' : '-o'} lo -j ACCEPT`);
     lines.push(`-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+    // Packets conntrack can place in no connection (an unsolicited reply or error, a segment out of window).
+    lines.push(`-A ${chain} -m conntrack --ctstate INVALID -j DROP`);
     for (const rule of rules) {
       if (rule.family !== family || rule.direction !== direction) continue;
       const protocol = rule.protocol === undefined ? undefined : protocolArgument(rule.protocol, family);

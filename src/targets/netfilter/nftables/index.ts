@@ -5,6 +5,7 @@ import { defineTarget } from '../../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
 import { NFTABLES_OPTIONS } from './options.js';
+import { looksLikeNftJson, parseNftJson } from './json.js';
 import { looksLikeNftables, parseNftRuleset } from './parse.js';
 import { buildNftables, NFTABLES_TARGET_ID, nftablesOptions, renderNftables } from './build.js';
 
@@ -20,13 +21,15 @@ export const nftablesTarget = defineTarget({
   render: renderNftables,
   allowed: (model) => netfilterAllowed(model.lowered),
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
-  parse: (input, context) => parseNftRuleset(input.content, input.file, nftablesOptions(context.options)),
+  // `nft -j list ruleset` (JSON) and the text form read through one model (json.ts).
+  parse: (input, context) =>
+    (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
     const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
     if (!ruleset) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
     return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
   },
-  detect: looksLikeNftables,
+  detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
   labels: NFTABLES_LABELS,
 });
 

@@ -41,7 +41,8 @@ describe('nftables rendering', () => {
     expect(text).toContain('meta nfproto ipv4 icmp type { 8, 128 } counter accept');
     expect(text).toContain('meta nfproto ipv4 icmp type 3 icmp code 4 counter accept');
     expect(text).toContain('meta nfproto ipv6 icmpv6 type { 8, 128 } counter accept comment "ping: echo \'and\' frag-needed"');
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['NFT_ICMP_FAMILY', 'NFT_ICMP_FAMILY']);
+    // ICMP type 128 over IPv4 is no request there: its first packet is INVALID (nf_conntrack_proto_icmp.c).
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['NFT_ICMP_INVALID_FIRST', 'NFT_ICMP_FAMILY', 'NFT_ICMP_FAMILY']);
   });
   it('refuses defaultAction return, which means nothing across nft tables', () => {
     expect(error(() => nftablesTarget.translate({ requirements: [] }, { snapshot, resolver, options: { defaultAction: 'return' as 'drop' } })).code).toBe('TW_INVALID_OPTION');
@@ -85,6 +86,8 @@ describe('parsing nft list ruleset output', () => {
     expect(bad('ip daddr @missing accept')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
     expect(bad('goto x')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
     expect(bad('oifname "eth0" accept').message).toContain('interface=NAME');
+    // nft -c refuses it too: "syntax error, unexpected comment".
+    expect(bad('tcp dport 22 accept comment "a" comment "b"')).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
   });
   it('detects nft rulesets', () => {
     expect(nftablesTarget.detect(fixture)).toBe(true);
@@ -101,7 +104,12 @@ describe('a realistic hand-written nft ruleset (nftables wiki workstation style)
     expect(allowed.has(parsePacket('in tcp [2001:db8::1]:40000 -> [fd00::4]:443'))).toBe(true);
     expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=135 code=0'))).toBe(true);
     expect(allowed.has(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=133 code=0'))).toBe(false);
-    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1'))).toBe(true);
+    // An unsolicited time-exceeded is INVALID (the vmap drops it); about a tracked connection it is RELATED.
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1'))).toBe(false);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1 state=related'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=11 code=1 state=untracked'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 192.168.1.7:40000 -> 10.0.0.4:8080 state=invalid'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:8080 state=established'))).toBe(true);
     expect(allowed.has(parsePacket('in udp 10.1.1.1:40000 -> 10.0.0.4:161'))).toBe(false);
     expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.25:25'))).toBe(true);
     expect(allowed.has(parsePacket('out tcp 10.0.0.4:40000 -> 203.0.113.26:25'))).toBe(false);
@@ -150,4 +158,49 @@ describe('golden files', () => {
       await expect(text).toMatchFileSnapshot(goldenFile('nftables', `${scenario.id}.nft`));
     });
   }
+});
+
+describe('nft -j list ruleset (JSON) input', () => {
+  const json = (rule: object): string =>
+    JSON.stringify({
+      nftables: [
+        { metainfo: { version: '1.0.6', json_schema_version: 1 } },
+        { table: { family: 'inet', name: 't', handle: 1 } },
+        { chain: { family: 'inet', table: 't', name: 'i', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
+        { rule: { family: 'inet', table: 't', chain: 'i', handle: 2, ...rule } },
+      ],
+    });
+  const parse = (content: string) => nftablesTarget.parse({ content, file: 'r.json' }, { resolver, options: {} });
+  it('reads the same rules as the text form, and is detected', () => {
+    const ssh = json({ expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 22 } }, { accept: null }] });
+    expect(nftablesTarget.detect(ssh)).toBe(true);
+    const allowed = allowedPackets(parse(ssh));
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:23'))).toBe(false);
+  });
+  it('points errors at the JSON object', () => {
+    const meter = json({ expr: [{ meter: { name: 'm' } }, { accept: null }] });
+    expect(error(() => parse(meter))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'r.json', jsonPath: '$.nftables[3].rule.expr[0]' } });
+    const missingSet = json({ expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@nope' } }, { accept: null }] });
+    expect(error(() => parse(missingSet))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { file: 'r.json', jsonPath: '$.nftables[3].rule' } });
+    expect(error(() => parse('{"nftables": 3}'))).toMatchObject({ code: 'TW_INVALID_CONFIG' });
+  });
+});
+
+describe('the nftables wiki-style server ruleset', () => {
+  const server = readFileSync(new URL('../../../../fixtures/linux/wiki-server.nft', import.meta.url), 'utf8');
+  it('hands each family to its chain through meta protocol vmap', () => {
+    const allowed = allowedBy(server, 'wiki-server.nft');
+    expect(allowed.has(parsePacket('in icmp 8.8.8.8 -> 10.0.0.4 type=8'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 2001:db8::1 -> fd00::4 type=135'))).toBe(true);
+    expect(allowed.has(parsePacket('in icmpv6 2001:db8::1 -> fd00::4 type=8'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 192.0.2.7:40000 -> 10.0.0.4:22'))).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 198.51.100.7:40000 -> 10.0.0.4:22'))).toBe(false);
+  });
+  it("refuses the wiki's rate-limited ping: the rate decides the verdict", () => {
+    const limited = server.replace('icmp type echo-request accept', 'icmp type echo-request limit rate 5/second accept');
+    const refused = error(() => allowedBy(limited, 'wiki-server.nft'));
+    expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'wiki-server.nft', line: 11 } });
+    expect(refused.message).toContain('allowed under the rate, denied over it');
+  });
 });

@@ -10,6 +10,7 @@ import { checkSize, INPUT_LIMITS, stripBom, UNICODE_SPACE, unicodeSpaceError } f
 import { AddressSet } from '../../../model/address-set.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
+import type { ConnState } from '../../../model/packet.js';
 import { icmpTypeCodes, PacketSet } from '../../../model/packet-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../../model/ports.js';
 import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
@@ -19,12 +20,15 @@ import {
   matchPackets,
   narrowAddresses,
   narrowConnectionState,
+  narrowPacketType,
+  narrowStates,
   narrowIcmp,
   narrowPorts,
   narrowProtocols,
   type MatchState,
 } from '../common/match.js';
 import type { NetfilterOptions } from '../common/options.js';
+import { SERVICE_PORTS } from '../common/services.js';
 
 interface Token {
   readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl';
@@ -71,7 +75,7 @@ const PRIORITY_NAMES: Readonly<Record<string, number>> = { raw: -300, mangle: -1
 const PROTOCOLS: Readonly<Record<string, number>> = {
   icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33,
 };
-const SERVICES: Readonly<Record<string, number>> = { ssh: 22, domain: 53, http: 80, ntp: 123, https: 443 };
+const SERVICES = SERVICE_PORTS;
 const SET_TYPES: Readonly<Record<string, Family | 'ports'>> = { ipv4_addr: 'ipv4', ipv6_addr: 'ipv6', inet_service: 'ports' };
 const SET_TYPEOFS: Readonly<Record<string, Family | 'ports'>> = {
   'ip saddr': 'ipv4', 'ip daddr': 'ipv4', 'ip6 saddr': 'ipv6', 'ip6 daddr': 'ipv6',
@@ -299,7 +303,7 @@ class NftReader {
       else {
         const unsupported = chain.unsupported;
         if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on input, output and forward are understood`, first.line);
-        chain.rules.push(this.rule(table, words));
+        chain.rules.push(...this.rule(table, words));
       }
     }
   }
@@ -312,7 +316,8 @@ class NftReader {
     return base + (match[2] === undefined ? 0 : Number(match[2]));
   }
 
-  rule(table: TableState, words: readonly Token[]): ChainRule {
+  /** The rule as chain rules: one, or one per entry of a `ct state vmap`. */
+  rule(table: TableState, words: readonly Token[]): ChainRule[] {
     const line = words[0]!.line;
     const text = words.map((word) => (word.kind === 'string' ? `"${word.text}"` : word.text)).join(' ').replace(/ ,/g, ',');
     const fail = (message: string, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError =>
@@ -320,6 +325,8 @@ class NftReader {
     const state: MatchState = emptyMatch();
     if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
     let verdict: Verdict = { kind: 'continue' };
+    let vmap: Array<{ states?: readonly ConnState[]; family?: Family; verdict: Verdict }> | undefined;
+    let commented = false;
     let i = 0;
     const take = (): Token => {
       const token = words[i++];
@@ -448,6 +455,24 @@ class NftReader {
         i++;
         setFamily(keyword === 'ip' ? 'ipv4' : 'ipv6');
         narrowProtocols(state, protocolValue());
+      } else if (keyword === 'pkttype' || (keyword === 'meta' && second === 'pkttype')) {
+        if (keyword === 'meta') i++;
+        const { items, negated } = values();
+        narrowPacketType(state, items, negated, (message) => fail(message));
+      } else if (keyword === 'limit' && second === 'rate') {
+        // `limit rate [over] N/unit [burst N packets|bytes]`: holds while under (or over) the rate; chainsToRuleSet
+        // decides whether that can change a verdict.
+        i++;
+        if (words[i]?.text === 'over') i++;
+        const rate = take().text;
+        if (!/^\d+\/(second|minute|hour|day|week)$/.test(rate) && !/^\d+$/.test(rate)) throw fail(`'limit rate ${rate}' is not a rate`, 'TW_INVALID_CONFIG');
+        if (/^\d+$/.test(rate)) {
+          // `N bytes/second` or `N kbytes/second`
+          const unit = take().text;
+          if (!/^[km]?bytes\/(second|minute|hour|day|week)$/.test(unit)) throw fail(`'limit rate ${rate} ${unit}' is not a rate`, 'TW_INVALID_CONFIG');
+        }
+        if (words[i]?.text === 'burst') i += 3;
+        state.limited = 'rate';
       } else if (keyword === 'meta' && second === 'l4proto') {
         i++;
         narrowProtocols(state, protocolValue());
@@ -467,26 +492,39 @@ class NftReader {
         if (!state.family) state.family = v6 ? 'ipv6' : 'ipv4';
         narrowProtocols(state, ProtocolSet.of(v6 ? ICMPV6 : ICMP));
         narrowIcmp(state, icmpValue(second === 'type' ? (v6 ? ICMPV6_TYPES : ICMP_TYPES) : v6 ? ICMPV6_CODES : ICMP_CODES, second === 'code'));
-      } else if (keyword === 'ct' && second === 'state' && words[i + 1]?.text === 'vmap') {
-        // `ct state vmap { established : accept, … }`: the model's packets are NEW, so the `new` entry (if any) decides.
+      } else if (
+        words[i + 1]?.text === 'vmap' &&
+        ((keyword === 'ct' && second === 'state') || (keyword === 'meta' && (second === 'protocol' || second === 'nfproto')))
+      ) {
+        // `ct state vmap { established : accept, … }`, `meta protocol vmap { ip : jump a, ip6 : jump b }`: one rule
+        // per entry, each for its state or family; packets no entry names go on.
+        const what = `${keyword} ${second}`;
         i += 2;
-        if (take().kind !== '{') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
-        let chosen: Verdict | undefined;
+        if (take().kind !== '{') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
+        vmap = [];
         while (words[i]?.kind !== '}') {
           if (words[i]?.kind === ',') {
             i++;
             continue;
           }
           const key = take().text;
-          narrowConnectionState(emptyMatch(), [key], false, 'nft', (message) => fail(message));
-          if (take().text !== ':') throw fail("'ct state vmap' needs a { state : verdict, … } map", 'TW_INVALID_CONFIG');
+          const entry = emptyMatch();
+          if (keyword === 'ct') narrowConnectionState(entry, [key], false, 'nft', (message) => fail(message));
+          else {
+            // meta protocol names the ethertype (ip, ip6), meta nfproto the family (ipv4, ipv6); nothing else is IP.
+            const names: Readonly<Record<string, Family>> = second === 'protocol' ? { ip: 'ipv4', ip6: 'ipv6' } : { ipv4: 'ipv4', ipv6: 'ipv6' };
+            const family = names[key];
+            if (family === undefined) {
+              throw fail(`'${key}' is not a ${second === 'protocol' ? 'protocol (ip, ip6)' : 'family (ipv4, ipv6)'} this parser knows`);
+            }
+            entry.family = family;
+          }
+          if (take().text !== ':') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
           const mapped = verdictAt();
           if (!mapped) throw fail(`'${words[i]?.text ?? ''}' is not a verdict`);
-          if (key === 'new') chosen = mapped;
+          vmap.push({ ...(entry.states ? { states: entry.states } : {}), ...(entry.family ? { family: entry.family } : {}), verdict: mapped });
         }
         i++;
-        if (chosen) verdict = chosen;
-        else state.never = true;
       } else if (keyword === 'ct' && second === 'state') {
         i++;
         const { items, negated } = values();
@@ -503,7 +541,12 @@ class NftReader {
         while (words[i]?.text === 'packets' || words[i]?.text === 'bytes') i += 2;
       } else if (keyword === 'log') {
         while (['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(words[i]?.text ?? '')) i += 2;
-      } else if (keyword === 'comment') take();
+      } else if (keyword === 'comment') {
+        // nft refuses a second one (EMP: "syntax error, unexpected comment").
+        if (commented) throw fail('a rule has one comment; nft refuses a second (syntax error, unexpected comment)', 'TW_INVALID_CONFIG');
+        commented = true;
+        take();
+      }
       else {
         i--;
         const found = verdictAt();
@@ -513,7 +556,18 @@ class NftReader {
     }
     const origin: RuleOrigin = { file: this.file, line, text };
     const options = this.options;
-    return { verdict, origin, match: (hook) => matchPackets(state, hook, options, origin) };
+    if (vmap) {
+      return vmap.map((entry) => {
+        const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
+        if (entry.states) narrowStates(narrowed, entry.states);
+        if (entry.family) {
+          if (narrowed.family && narrowed.family !== entry.family) narrowed.never = true;
+          narrowed.family = entry.family;
+        }
+        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) };
+      });
+    }
+    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }];
   }
 }
 

@@ -99,7 +99,7 @@ export function renderRuleset(sets: readonly NetSet[], rules: readonly LoweredRu
   for (const chain of chains) {
     lines.push(`\tchain ${chain.name} {`, `\t\ttype filter hook ${chain.hook} priority filter; policy drop;`);
     if (options.chainHook !== 'forward') lines.push(`\t\t${chain.hook === 'input' ? 'iifname' : 'oifname'} "lo" accept`);
-    lines.push('\t\tct state established,related accept');
+    lines.push('\t\tct state established,related accept', '\t\tct state invalid drop');
     for (const direction of chain.directions) {
       const side = options.chainHook === 'forward' ? `${direction === 'out' ? 'iifname' : 'oifname'} "${options.interface!}" ` : '';
       for (const rule of rules) {

@@ -1,0 +1,165 @@
+/**
+ * The kernel as the oracle (issue 17): each ruleset kind is loaded into a host namespace and a few hundred crafted
+ * first packets (TCP, UDP, ICMP and ICMPv6 types, GRE; in and out; IPv4 and IPv6) are sent across a veth link.
+ * Whether each got past the host's filter chains is compared with tagwall's `evaluate` on the same packet, with the
+ * connection-tracking state the packet model gives a first packet. Skipped, with the reason, without root, netfilter
+ * tools or python3.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandedResolver } from '../src/analysis/resolve.js';
+import type { RuleSet } from '../src/analysis/rule-set.js';
+import { AddressSet } from '../src/model/address-set.js';
+import { PortSet, ProtocolSet } from '../src/model/ports.js';
+import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
+import { defaultSnapshot } from '../src/servicetags/snapshot.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
+import { disagreements, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, probeUniverse, type ProbeUniverse } from './support/kernel-probes.js';
+import { netnsUnavailable } from './support/netns.js';
+
+const unavailable = netnsUnavailable() ?? probesUnavailable();
+const skipNote = unavailable ? ` [skipped: ${unavailable}]` : '';
+const snapshot = defaultSnapshot('Public');
+const resolver = expandedResolver(snapshot);
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/linux/${name}`, import.meta.url), 'utf8');
+
+/** Addresses and ports the fixtures name, and some they do not. */
+const UNIVERSE: ProbeUniverse = {
+  remotes: {
+    ipv4: ['8.8.8.8', '192.0.2.9', '198.51.100.7', '198.51.100.20', '10.9.9.9', '192.168.1.7', '203.0.113.9', '20.150.1.1'],
+    ipv6: ['2001:db8::1', '2001:db8:10::5', 'fe80::1', '2603:1000::1', 'fd00::9'],
+  },
+  tcpPorts: [22, 25, 80, 443, 8080, 8085, 9100, 5201],
+  udpPorts: [53, 68, 123, 137, 161, 546, 5353],
+  // A fresh port, and 67: a DHCP server's reply (ufw accepts udp 67 -> 68 before anything else).
+  udpSourcePorts: [0, 67],
+};
+const PACKETS = probeUniverse(UNIVERSE);
+
+interface Case {
+  readonly name: string;
+  /** Loads the ruleset into the host namespace. */
+  load(pair: HostPair): void;
+  /** The same ruleset as tagwall reads it. */
+  parse(): RuleSet;
+}
+
+const iptablesCase = (name: string, v4: string, v6: string | undefined, ipset?: string): Case => ({
+  name,
+  load: (pair) => {
+    if (ipset) pair.host.run('ipset', ['restore', '-file', pair.host.file('sets', fixture(ipset))]);
+    pair.host.run('iptables-restore', [pair.host.file('v4.rules', fixture(v4))]);
+    if (v6) pair.host.run('ip6tables-restore', [pair.host.file('v6.rules', fixture(v6))]);
+  },
+  parse: () =>
+    iptablesTarget.parse(
+      {
+        content: fixture(v4),
+        file: v4,
+        companions: { ...(v6 ? { ip6tables: { content: fixture(v6), file: v6 } } : {}), ...(ipset ? { ipsets: { content: fixture(ipset), file: ipset } } : {}) },
+      },
+      { resolver, options: { interface: HOST_INTERFACE } },
+    ),
+});
+
+const nftCase = (name: string, text: () => string, file: string): Case => ({
+  name,
+  load: (pair) => void pair.host.run('nft', ['-f', pair.host.file('ruleset.nft', text())]),
+  parse: () => nftablesTarget.parse({ content: text(), file }, { resolver, options: { interface: HOST_INTERFACE } }),
+});
+
+/** An nft ruleset loaded from text and read back by tagwall from the kernel's `nft -j list ruleset`. */
+const nftJsonCase = (name: string, file: string): Case => {
+  let dumped: string | undefined;
+  return {
+    name,
+    load: (pair) => {
+      pair.host.run('nft', ['-f', pair.host.file('ruleset.nft', fixture(file))]);
+      dumped = pair.host.run('nft', ['-j', 'list', 'ruleset']);
+    },
+    parse: () => nftablesTarget.parse({ content: dumped!, file: `${file}.json` }, { resolver, options: { interface: HOST_INTERFACE } }),
+  };
+};
+
+/** Requirements on the probed addresses: SSH in from a /24, HTTPS and DNS out, ping both ways, and the service tag. */
+const addresses = (text: string): Endpoint => ({ kind: 'addresses', addresses: AddressSet.parse(text) });
+const requirement = (id: string, fields: Partial<Requirement>): Requirement => ({
+  id,
+  direction: 'out',
+  protocols: ProtocolSet.parse('tcp'),
+  ports: PortSet.ANY,
+  sources: [{ kind: 'any' }],
+  destinations: [{ kind: 'any' }],
+  purpose: id,
+  conditions: [],
+  provenance: [],
+  ...fields,
+});
+const HOST_REQUIREMENTS: RequirementSet = {
+  name: 'differential',
+  requirements: [
+    requirement('ssh-in', { direction: 'in', ports: PortSet.of(22), sources: [addresses('192.0.2.0/24, 2001:db8::/48')] }),
+    requirement('https-out', { ports: PortSet.of(443), destinations: [addresses('20.150.0.0/16, 2603:1000::/24')] }),
+    requirement('dns-out', { protocols: ProtocolSet.parse('udp'), ports: PortSet.of(53) }),
+    requirement('ping-out', { protocols: ProtocolSet.parse('icmp,icmpv6'), icmp: [{ type: 8 }, { type: 128 }] }),
+    requirement('ping-in', { direction: 'in', protocols: ProtocolSet.parse('icmp'), icmp: [{ type: 8 }] }),
+    requirement('storage-out', { destinations: [{ kind: 'service-tag', name: 'Storage.WestUS' }], ports: PortSet.of(443) }),
+  ],
+};
+
+const generated = (target: typeof nftablesTarget | typeof iptablesTarget) =>
+  target.translate(HOST_REQUIREMENTS, { snapshot, resolver, options: {} }).artifacts;
+const artifactNamed = (target: typeof iptablesTarget, name: string): string => generated(target).find((artifact) => artifact.name === name)!.content;
+
+const tagwallIptables: Case = {
+  name: 'tagwall iptables output (sets, both families)',
+  load: (pair) => {
+    pair.host.run('ipset', ['restore', '-exist', '-file', pair.host.file('sets', artifactNamed(iptablesTarget, 'ipsets.save'))]);
+    pair.host.run('iptables-restore', [pair.host.file('v4.rules', artifactNamed(iptablesTarget, 'iptables.rules'))]);
+    pair.host.run('ip6tables-restore', [pair.host.file('v6.rules', artifactNamed(iptablesTarget, 'ip6tables.rules'))]);
+  },
+  parse: () => iptablesTarget.parseArtifacts(generated(iptablesTarget), { resolver, options: {} }),
+};
+
+const CASES: Case[] = [
+  iptablesCase('iptables-nft dump of a Debian host (conntrack INVALID drop, ICMP types, a chain that returns)', 'debian-host.rules', 'debian-host-v6.rules'),
+  iptablesCase('ufw (default deny incoming; allow 22/tcp, 80,443/tcp, 5201/tcp from 192.0.2.0/24), IPv4: addrtype, limit, LOG chains', 'ufw-host.rules', undefined),
+  iptablesCase('service names, multiport --ports (either side, negated), pkttype, --syn and --tcp-flags, INVALID drops', 'services-ports.rules', undefined),
+  iptablesCase('iptables dump with ipsets and no IPv6 section (the kernel accepts all IPv6)', 'hand-written.rules', undefined, 'hand-written.ipset'),
+  nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),
+  nftCase('hand-written nftables', () => fixture('hand-written.nft'), 'hand-written.nft'),
+  nftCase("Arch Linux's default nftables.conf (ssh by name, pkttype, a limited reject, no output chain)", () => fixture('arch-default.nft'), 'arch-default.nft'),
+  nftCase('nftables wiki-style server (meta protocol vmap to per-family chains, service names)', () => fixture('wiki-server.nft'), 'wiki-server.nft'),
+  nftJsonCase('nft -j list ruleset of the wiki-style server (JSON input)', 'wiki-server.nft'),
+  nftJsonCase('nft -j list ruleset of the workstation ruleset (JSON input)', 'workstation.nft'),
+  nftJsonCase("nft -j list ruleset of Arch's default (JSON input)", 'arch-default.nft'),
+  nftJsonCase('nft -j list ruleset of the hand-written ruleset (JSON input)', 'hand-written.nft'),
+  nftCase('tagwall nftables output', () => generated(nftablesTarget)[0]!.content, 'tagwall.nft'),
+  tagwallIptables,
+];
+
+describe.skipIf(unavailable !== undefined)(`kernel vs evaluate, packet by packet${skipNote}`, () => {
+  let pair: HostPair | undefined;
+  beforeAll(() => {
+    pair = undefined;
+  });
+  afterAll(() => pair?.delete());
+
+  for (const entry of CASES) {
+    it(`${entry.name}: ${PACKETS.length} first packets`, () => {
+      const hosts = new HostPair();
+      try {
+        entry.load(hosts);
+        hosts.observe();
+        const kernel = kernelVerdicts(hosts, PACKETS);
+        // The harness must see both verdicts, or it proves nothing.
+        expect(kernel.some(Boolean)).toBe(true);
+        expect(kernel.some((passed) => !passed)).toBe(true);
+        expect(disagreements(entry.parse(), PACKETS, kernel)).toEqual([]);
+      } finally {
+        hosts.delete();
+      }
+    }, 30_000);
+  }
+});

@@ -1,0 +1,136 @@
+"""
+Sends crafted first packets from two network namespaces and reports which ones a netfilter ruleset let through.
+
+Called by test/support/kernel-probes.ts as `python3 kernel-probe.py <probes.json>` from the root namespace. The
+JSON holds the namespace names and the probes: {"peer", "workload", "probes": [{"id", "direction", "family",
+"protocol", "src", "dst", "srcPort"?, "dstPort"?, "type"?, "code"?}]}. Inbound probes are sent by the peer to the
+workload, outbound ones by the workload. Each carries DSCP 8 and its id (IPv4 identification, IPv6 flow label);
+an observer table in the workload (hooks input and output at priority 1000, after every filter chain) records the
+ids that got past filtering. Printed: {"in": [ids], "out": [ids]}.
+
+Raw IPPROTO_RAW sockets: we write the whole IP header, so any source address, ICMP type and TCP flag set can be
+sent, and compute every checksum ourselves (conntrack checks them on input and calls a bad one INVALID).
+"""
+import ctypes
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter(name):
+    fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), f"setns {name}")
+    os.close(fd)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def with_checksum(header, offset, pseudo):
+    value = checksum(pseudo + header)
+    return header[:offset] + struct.pack("!H", value) + header[offset + 2:]
+
+
+def transport(probe, src, dst, pseudo_for):
+    protocol = probe["protocol"]
+    if protocol == 6:
+        # A SYN: what a client sends first (the model's TCP first packet).
+        segment = struct.pack("!HHIIBBHHH", probe["srcPort"], probe["dstPort"], 0x1000 + probe["id"], 0, 5 << 4, 0x02, 64240, 0, 0)
+        return with_checksum(segment, 16, pseudo_for(len(segment)))
+    if protocol == 17:
+        payload = b"probe"
+        datagram = struct.pack("!HHHH", probe["srcPort"], probe["dstPort"], 8 + len(payload), 0) + payload
+        return with_checksum(datagram, 6, pseudo_for(len(datagram)))
+    if protocol in (1, 58):
+        kind, code = probe["type"], probe["code"]
+        if (protocol == 1 and kind in (0, 8, 13, 14, 15, 16, 17, 18)) or (protocol == 58 and kind in (128, 129, 139, 140)):
+            body = struct.pack("!HH", probe["id"] & 0xFFFF, 1) + b"probe-echo"
+        elif protocol == 58 and kind in (135, 136, 137):
+            body = b"\0" * 4 + dst + (dst if kind == 137 else b"")
+        elif protocol == 58 and kind in (130, 131, 132):
+            body = struct.pack("!HH", 0, 0) + b"\0" * 16
+        elif protocol == 58 and kind == 143:
+            body = b"\0" * 4
+        elif protocol == 58 and kind in (133, 134):
+            body = b"\0" * (4 if kind == 133 else 12)
+        else:
+            # An error about a datagram the receiver supposedly sent (none was: unsolicited).
+            if protocol == 1:
+                inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0, dst, src) + struct.pack("!HHHH", 40000, 53, 8, 0)
+            else:
+                inner = struct.pack("!IHBB16s16s", 6 << 28, 8, 17, 64, dst, src) + struct.pack("!HHHH", 40000, 53, 8, 0)
+            body = b"\0" * 4 + inner
+        message = struct.pack("!BBH", kind, code, 0) + body
+        return with_checksum(message, 2, pseudo_for(len(message)) if protocol == 58 else b"")
+    # GRE version 0 (or any other protocol): a minimal header; conntrack tracks it generically.
+    return b"\0" * 4
+
+
+def packet(probe):
+    if probe["family"] == "ipv4":
+        src, dst = socket.inet_pton(socket.AF_INET, probe["src"]), socket.inet_pton(socket.AF_INET, probe["dst"])
+        pseudo = lambda length: src + dst + struct.pack("!BBH", 0, probe["protocol"], length)
+        body = transport(probe, src, dst, pseudo)
+        header = struct.pack("!BBHHHBBH4s4s", 0x45, 8 << 2, 20 + len(body), probe["id"], 0, 64, probe["protocol"], 0, src, dst)
+        return with_checksum(header, 10, b"") + body
+    src, dst = socket.inet_pton(socket.AF_INET6, probe["src"]), socket.inet_pton(socket.AF_INET6, probe["dst"])
+    pseudo = lambda length: src + dst + struct.pack("!IxxxB", length, probe["protocol"])
+    body = transport(probe, src, dst, pseudo)
+    # Neighbour discovery and MLD are only valid with hop limit 255 (RFC 4861 §6.1); conntrack does not care.
+    hops = 255 if probe["protocol"] == 58 and 130 <= probe.get("type", 0) <= 143 else 64
+    first_word = (6 << 28) | ((8 << 2) << 20) | (probe["id"] & 0xFFFFF)
+    return struct.pack("!IHBB16s16s", first_word, len(body), probe["protocol"], hops, src, dst) + body
+
+
+def observed(workload, direction):
+    found = []
+    for family in ("4", "6"):
+        listing = subprocess.run(["nft", "-j", "list", "set", "inet", "twobs", f"{direction}{family}"], check=True, capture_output=True, text=True)
+        for entry in json.loads(listing.stdout)["nftables"]:
+            elements = entry.get("set", {}).get("elem", [])
+            found += [(family, value) for value in elements]
+    return found
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    sockets = {}
+    for side in ("peer", "workload"):
+        enter(spec[side])
+        sockets[side] = {
+            "ipv4": socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW),
+            "ipv6": socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW),
+        }
+    # Stay in the workload: the observer table is there.
+    result = {}
+    for direction in ("in", "out"):
+        for probe in spec["probes"]:
+            if probe["direction"] != direction:
+                continue
+            sender = sockets["peer" if direction == "in" else "workload"][probe["family"]]
+            address = (probe["dst"], 0) if probe["family"] == "ipv4" else (probe["dst"], 0, 0, 0)
+            try:
+                sender.sendto(packet(probe), address)
+            except PermissionError:
+                pass  # the workload's own output chain dropped it (sendto reports EPERM)
+            time.sleep(0.0005)
+        time.sleep(0.3)
+        result[direction] = [f"{family}:{value}" for family, value in observed(spec["workload"], direction)]
+    print(json.dumps(result))
+
+
+main()

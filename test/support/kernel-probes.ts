@@ -1,0 +1,149 @@
+/**
+ * The differential harness (issue 17): a host namespace (`eth0`, 10.0.0.4/8 and fd00::4/64) and a peer on one veth
+ * link; a ruleset is loaded into the host, an observer table after every filter chain records which crafted first
+ * packets got through (test/support/kernel-probe.py sends them: every protocol class, ICMP and ICMPv6 types, both
+ * directions, both families), and the kernel's verdict is compared with tagwall's `evaluate` for each packet.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate } from '../../src/analysis/questions.js';
+import type { RuleSet } from '../../src/analysis/rule-set.js';
+import { formatPacket, type Direction, type Packet } from '../../src/model/packet.js';
+import { Namespace } from './netns.js';
+
+export const HOST = { ipv4: '10.0.0.4', ipv6: 'fd00::4' } as const;
+const PEER = { ipv4: '10.0.0.2', ipv6: 'fd00::2' } as const;
+/** The host's interface: named as on a real VM, so rulesets that name it load unchanged. */
+export const HOST_INTERFACE = 'eth0';
+
+const PROBE_SCRIPT = fileURLToPath(new URL('./kernel-probe.py', import.meta.url));
+
+/** Why the harness cannot run here (it needs python3 besides the netns tools), or undefined. */
+export function probesUnavailable(): string | undefined {
+  try {
+    execFileSync('python3', ['-c', 'import ctypes, socket'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'python3 is missing (it crafts the raw packets)';
+  }
+}
+
+let pairs = 0;
+
+export class HostPair {
+  readonly host = new Namespace('dhost');
+  readonly peer = new Namespace('dpeer');
+
+  constructor() {
+    const peerLink = `twp${process.pid % 10000}x${++pairs}`;
+    this.host.run('ip', ['link', 'add', HOST_INTERFACE, 'type', 'veth', 'peer', 'name', peerLink]);
+    this.host.run('ip', ['link', 'set', peerLink, 'netns', this.peer.name]);
+    const up = (ns: Namespace, dev: string, addresses: { ipv4: string; ipv6: string }, v4Length: number): string => {
+      ns.run('ip', ['addr', 'add', `${addresses.ipv4}/${v4Length}`, 'dev', dev]);
+      ns.run('ip', ['-6', 'addr', 'add', `${addresses.ipv6}/64`, 'dev', dev, 'nodad']);
+      ns.run('ip', ['link', 'set', dev, 'up']);
+      // Spoofed sources (8.8.8.8 arriving on eth0) must reach the filter, not die in reverse-path filtering.
+      ns.run('sysctl', ['-qw', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${dev}.rp_filter=0`]);
+      return ns.run('cat', [`/sys/class/net/${dev}/address`]).trim();
+    };
+    const hostMac = up(this.host, HOST_INTERFACE, HOST, 8);
+    const peerMac = up(this.peer, peerLink, PEER, 8);
+    // Permanent neighbours: neighbour discovery is one of the things the rulesets under test may drop.
+    this.peer.run('ip', ['neigh', 'replace', HOST.ipv4, 'lladdr', hostMac, 'dev', peerLink, 'nud', 'permanent']);
+    this.peer.run('ip', ['-6', 'neigh', 'replace', HOST.ipv6, 'lladdr', hostMac, 'dev', peerLink, 'nud', 'permanent']);
+    this.host.run('ip', ['neigh', 'replace', PEER.ipv4, 'lladdr', peerMac, 'dev', HOST_INTERFACE, 'nud', 'permanent']);
+    this.host.run('ip', ['-6', 'neigh', 'replace', PEER.ipv6, 'lladdr', peerMac, 'dev', HOST_INTERFACE, 'nud', 'permanent']);
+    this.host.run('ip', ['route', 'add', 'default', 'via', PEER.ipv4]);
+    this.host.run('ip', ['-6', 'route', 'add', 'default', 'via', PEER.ipv6]);
+  }
+
+  /** Loads the observer: after every filter chain (priority 1000), it records the ids of the probes that passed. */
+  observe(): void {
+    const sets = ['in4', 'in6', 'out4', 'out6'].map((name) => `\tset ${name} { typeof ${name.endsWith('4') ? 'ip id' : 'ip6 flowlabel'}; flags dynamic; }`);
+    const chain = (name: string, hook: string, direction: string): string =>
+      `\tchain ${name} { type filter hook ${hook} priority 1000; policy accept;\n\t\tip dscp 8 add @${direction}4 { ip id }\n\t\tip6 dscp 8 add @${direction}6 { ip6 flowlabel }\n\t}`;
+    const text = ['table inet twobs {', ...sets, chain('i', 'input', 'in'), chain('o', 'output', 'out'), '}', ''].join('\n');
+    this.host.run('nft', ['-f', this.host.file('observer.nft', text)]);
+  }
+
+  delete(): void {
+    this.host.delete();
+    this.peer.delete();
+  }
+}
+
+export interface ProbeUniverse {
+  /** Remote addresses per family: the sources of inbound probes and the destinations of outbound ones. */
+  readonly remotes: { readonly ipv4: readonly string[]; readonly ipv6: readonly string[] };
+  readonly tcpPorts: readonly number[];
+  readonly udpPorts: readonly number[];
+  /** Source ports tried for UDP (DHCP and DNS replies come from fixed ports). */
+  readonly udpSourcePorts?: readonly number[];
+}
+
+/** ICMP types a host sees first: echo and its reply, errors, redirect, timestamp, router messages. */
+const ICMP_PROBES: ReadonlyArray<readonly [number, number]> = [[8, 0], [0, 0], [3, 3], [3, 4], [11, 0], [5, 0], [12, 0], [13, 0], [14, 0], [9, 0], [10, 0]];
+/** ICMPv6: errors, echo, node information, MLD, router and neighbour discovery, redirect. */
+const ICMPV6_PROBES: ReadonlyArray<readonly [number, number]> = [
+  [1, 4], [2, 0], [3, 0], [4, 0], [128, 0], [129, 0], [130, 0], [131, 0], [133, 0], [134, 0], [135, 0], [136, 0], [137, 0], [139, 0], [143, 0],
+];
+
+/** Every probe of a universe: each remote × (TCP and UDP ports, ICMP types, GRE) × both directions. */
+export function probeUniverse(universe: ProbeUniverse): Packet[] {
+  const packets: Packet[] = [];
+  let sourcePort = 40000;
+  for (const direction of ['in', 'out'] as Direction[]) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (const remote of universe.remotes[family]) {
+        const ends = direction === 'in' ? { src: remote, dst: HOST[family] } : { src: HOST[family], dst: remote };
+        for (const dstPort of universe.tcpPorts) packets.push({ direction, protocol: 6, ...ends, srcPort: sourcePort++, dstPort });
+        for (const dstPort of universe.udpPorts) {
+          for (const srcPort of universe.udpSourcePorts ?? [0]) packets.push({ direction, protocol: 17, ...ends, srcPort: srcPort || sourcePort++, dstPort });
+        }
+        const icmp = family === 'ipv4' ? ICMP_PROBES : ICMPV6_PROBES;
+        for (const [type, code] of icmp) packets.push({ direction, protocol: family === 'ipv4' ? 1 : 58, ...ends, icmp: { type, code } });
+        packets.push({ direction, protocol: 47, ...ends });
+      }
+    }
+  }
+  return packets;
+}
+
+/** Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. */
+export function kernelVerdicts(pair: HostPair, packets: readonly Packet[]): boolean[] {
+  const probes = packets.map((packet, index) => ({
+    id: index + 1,
+    direction: packet.direction,
+    family: packet.src.includes(':') ? 'ipv6' : 'ipv4',
+    protocol: packet.protocol,
+    src: packet.src,
+    dst: packet.dst,
+    ...(packet.srcPort === undefined ? {} : { srcPort: packet.srcPort, dstPort: packet.dstPort }),
+    ...(packet.icmp ? { type: packet.icmp.type, code: packet.icmp.code } : {}),
+  }));
+  const spec = join(pair.host.dir, 'probes.json');
+  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, probes }));
+  const output = JSON.parse(execFileSync('python3', [PROBE_SCRIPT, spec], { encoding: 'utf8' })) as Record<'in' | 'out', string[]>;
+  const passed = new Set([...output.in.map((id) => `in:${id}`), ...output.out.map((id) => `out:${id}`)]);
+  return probes.map((probe) => passed.has(`${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`));
+}
+
+export interface Disagreement {
+  readonly packet: string;
+  readonly kernel: 'accept' | 'drop';
+  readonly tagwall: string;
+}
+
+/** The packets on which the kernel and `evaluate` disagree, readable. */
+export function disagreements(ruleSet: RuleSet, packets: readonly Packet[], kernel: readonly boolean[]): Disagreement[] {
+  const found: Disagreement[] = [];
+  packets.forEach((packet, index) => {
+    const verdict = evaluate(ruleSet, packet);
+    if ((verdict.action === 'allow') !== kernel[index]) {
+      found.push({ packet: formatPacket(packet), kernel: kernel[index] ? 'accept' : 'drop', tagwall: `${verdict.action} (${verdict.rule?.origin?.text ?? verdict.rule?.id ?? 'default'})` });
+    }
+  });
+  return found;
+}
