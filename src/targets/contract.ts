@@ -54,10 +54,10 @@ export function checkContract(target: Target, requirements: RequirementSet, cont
   const required = allowedPackets(yardstickRuleSet(target, requirements, context.resolver));
   const parsed = target.parseArtifacts(translation.artifacts, { resolver: context.resolver, options: context.options });
   const produced = allowedPackets(parsed);
-  // A diagnostic's `lost` is requirement packets, read as the requirements are: the packets that open connections.
-  const claimedLost = translation.diagnostics
-    .reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY)
-    .intersection(OPENING);
+  // A diagnostic's `lost` is requirement packets, read as the yardstick is: for a filter the packets that open
+  // connections (replies pass on every stateful device); for a route table every packet of it, whatever its state.
+  const lostClaims = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
+  const claimedLost = target.yardstickDescription === undefined ? lostClaims.intersection(OPENING) : lostClaims;
   const tooMuch = produced.difference(required);
   const lost = required.difference(produced);
   const unexplainedLoss = lost.difference(claimedLost);

@@ -41,7 +41,7 @@ export const NSG_OPTIONS = defineOptions([
   {
     name: 'forcedTunnelling',
     type: 'boolean',
-    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out to Internet for it to filter (off by default, even for scenario forced-tunnelling: the NSG alone then allows more than required)',
+    doc: 'a route sends 0.0.0.0/0 to a firewall: host-name flows go out to Internet for it to filter (off by default, also for scenario forced-tunnelling)',
     uses: ['render'],
   },
   { name: 'globalTags', type: 'boolean', doc: 'name an accepted global tag where a regional one is not accepted (wider: a warning)', uses: ['render'] },

@@ -33,7 +33,7 @@ export const NETFILTER_OPTION_SPECS = {
     type: 'choice',
     choices: ['refuse', 'filter-view'],
     default: 'refuse',
-    doc: 'a saved nat table with rules: refuse (default) or filter-view (the filter chains judged on the rewritten addresses, each rewrite noted)',
+    doc: 'a saved nat table: refuse (default) or filter-view (the filter chains judged on the rewritten addresses)',
     uses: ['parse'],
     placeholder: '<mode>',
   },
