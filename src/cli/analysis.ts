@@ -201,14 +201,14 @@ function modeLine(loaded: Loaded): string {
   return `analysis: ${loaded.choice.mode} (${loaded.choice.reason})`;
 }
 
-/** The rule sets' notes (defaults a reader filled in), one line each. */
-function notesOf(loaded: Loaded): string[] {
-  return loaded.ruleSets.flatMap((set) => (set.notes ?? []).map((note) => `note: ${set.name}: ${note}`));
+/** What the readers of the rule sets assumed or left out (RuleSet.notes), one line each, named by rule set. */
+function notesOf(ruleSets: readonly RuleSet[]): string[] {
+  return ruleSets.flatMap((set) => (set.notes ?? []).map((note) => `${set.name}: ${note}`));
 }
 
 function notesJson(loaded: Loaded): object {
-  const notes = notesOf(loaded);
-  return notes.length === 0 ? {} : { notes: notes.map((note) => note.slice('note: '.length)) };
+  const notes = notesOf(loaded.ruleSets);
+  return notes.length === 0 ? {} : { notes };
 }
 
 function modeJson(loaded: Loaded): object {
@@ -226,9 +226,9 @@ interface Answer {
   readonly lines: () => readonly string[];
 }
 
-/** What parsers assumed or left out (RuleSet.notes), on standard error so the answer itself stays as it was. */
+/** The notes on standard error, so the answer itself stays as it was. */
 function printNotes(io: CliIo, ruleSets: readonly RuleSet[]): void {
-  for (const set of ruleSets) for (const note of set.notes ?? []) io.stderr(`tagwall: note: ${set.name}: ${note}\n`);
+  for (const note of notesOf(ruleSets)) io.stderr(`tagwall: note: ${note}\n`);
 }
 
 function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void {

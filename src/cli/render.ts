@@ -14,7 +14,7 @@ import { allTargets, findTarget, targetIds } from '../targets/registry.js';
 import type { Artifact, Diagnostic, Target, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
-import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
@@ -92,17 +92,6 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
   );
 }
 
-/**
- * `--set forcedTunnelling=…` describes the deployment for the scenario and, for the targets that declare the option
- * (nsg), for the target too; a flag or `--option` for the target wins.
- */
-const FORCED_TUNNELLING = /^\s*forcedTunnelling\s*=/i;
-
-function deploymentOptions(options: RenderOptions): TargetOptionValues {
-  const tunnel = [...(options.set ?? [])].reverse().find((item) => FORCED_TUNNELLING.test(item));
-  return tunnel ? { forcedTunnelling: tunnel.slice(tunnel.indexOf('=') + 1).trim() } : {};
-}
-
 function reportFormatOf(file: string): ReportFormat {
   const found = REPORT_EXTENSIONS.find(([pattern]) => pattern.test(file));
   if (!found) throw usageError(`--report ${file}: name the file .md, .html, .sarif, .json or .txt so its format is known`);
@@ -147,12 +136,12 @@ export function runRender(options: RenderOptions, io: CliIo): number {
   const several = targets.length > 1;
   if (several && options.output === undefined) throw usageError(`several targets (${targets.map((target) => target.id).join(', ')}) need -o DIR: each is written into DIR/<target>/`);
   checkFormat(options.format, targets);
-  const values = { ...deploymentOptions(options), ...targetOptionValues(options, 'render', targets) };
+  const values = { ...targetOptionsFromSet(options.set), ...targetOptionValues(options, 'render', targets) };
   // A report file whose format cannot be told is bad input: say so before loading and translating anything.
   const reports = (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
   const snapshot = selectSnapshot(options);
-  // The catalogue has no forcedTunnelling option: that --set is the targets' (deploymentOptions), not the scenario's.
-  const requirements = requirementsFromOptions(options.set === undefined ? options : { ...options, set: options.set.filter((item) => !FORCED_TUNNELLING.test(item)) }, snapshot);
+  // `--set forcedTunnelling=…` is the targets' (targetOptionsFromSet); the scenario's reading leaves it out.
+  const requirements = requirementsFromOptions(options, snapshot);
   const resolver = expandedResolver(snapshot);
   const translations = targets.map((target) => ({
     target,

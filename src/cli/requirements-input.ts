@@ -58,11 +58,26 @@ export function requirementReadOptions(options: RequirementInputOptions): { host
   return options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) };
 }
 
+/**
+ * `--set` keys that describe the deployment to a target rather than to the catalogue (lower case -> the target
+ * option's name): `forcedTunnelling` is the NSG's (render passes it on), and the catalogue would refuse it.
+ */
+const TARGET_SET_KEYS: ReadonlyMap<string, string> = new Map([['forcedtunnelling', 'forcedTunnelling']]);
+
+/** The `--set` values that are target options (TARGET_SET_KEYS), under the option's own name. */
+export function targetOptionsFromSet(set: readonly string[] | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parseSetOptions(set ?? [])).flatMap(([key, value]) => {
+      const option = TARGET_SET_KEYS.get(key.toLowerCase());
+      return option === undefined ? [] : [[option, value]];
+    }),
+  );
+}
+
 /** The scenario parameters the options give (`--set` may carry parameters too). */
 export function scenarioInputFromOptions(options: RequirementInputOptions): ScenarioInput {
   const { parameters, options: allOptions } = splitParameters(parseSetOptions(options.set ?? []));
-  // `forcedTunnelling` describes the deployment for the NSG target (render.ts passes it on), not a catalogue option.
-  const scenarioOptions = Object.fromEntries(Object.entries(allOptions).filter(([key]) => key.toLowerCase() !== 'forcedtunnelling'));
+  const scenarioOptions = Object.fromEntries(Object.entries(allOptions).filter(([key]) => !TARGET_SET_KEYS.has(key.toLowerCase())));
   const pick = (key: string, flag: string | undefined): Record<string, string> => {
     const value = flag ?? parameters[key];
     return value === undefined ? {} : { [key]: value };
