@@ -6,9 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expandedResolver } from '../src/analysis/resolve.js';
-import { loadScenario } from '../src/catalogue/index.js';
+import { loadScenario, type ScenarioId } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { getTarget } from '../src/targets/registry.js';
+import { findTarget } from '../src/targets/registry.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: update-doc-samples.ts DOC.md');
@@ -16,7 +16,7 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const text = readFileSync(file, 'utf8').replace(/(<!-- sample: (\S+) (\S+) (\S+) -->\n```\w+\n)([\s\S]*?)```/g, (_all, head: string, target: string, scenario: string, format: string, body: string) => {
   const lines = body.trimEnd().split('\n');
-  const [artifact] = getTarget(target).translate(loadScenario(scenario, { region: 'eastus2' }), { snapshot, resolver, options: { format } }).artifacts;
+  const [artifact] = findTarget(target).translate(loadScenario(scenario as ScenarioId, { region: 'eastus2' }), { snapshot, resolver, options: { format } }).artifacts;
   const real = artifact!.content.trimEnd().split('\n');
   const cut = lines.findIndex((line) => line.startsWith('… ('));
   if (cut < 0) return `${head}${real.join('\n')}\n\`\`\``;

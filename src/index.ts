@@ -72,7 +72,7 @@ export {
   type ShadowedRule,
   type Verdict,
 } from './analysis/questions.js';
-export { checkContract, type ContractReport } from './analysis/contract.js';
+export { checkContract, type ContractReport } from './targets/contract.js';
 export { allowedPackets, type Action, type AnalysisMode, type Rule, type RuleOrigin, type RuleSet } from './analysis/rule-set.js';
 export {
   endpointAddresses,
@@ -89,15 +89,19 @@ export {
   type TagExpander,
 } from './analysis/resolve.js';
 // Targets: each one's translate / parse / parseArtifacts behind one interface, found by id.
-export { allTargets, detectTarget, getTarget, targetIds } from './targets/registry.js';
+export { allTargets, detectTarget, findTarget, getTarget, targetIds, type KnownTarget, type TargetById, type TargetFormat, type TargetId, type TargetOptions } from './targets/registry.js';
+export type { OptionInput, OptionSchema, OptionSpec, OptionsOf, OptionUse } from './targets/option-schema.js';
 export type {
   Artifact,
+  ArtifactLabeller,
   Capabilities,
   ConfigInput,
   Diagnostic,
   ParseContext,
   Severity,
+  ObjectLabel,
   Target,
+  TargetFamily,
   TargetOptionValues,
   TranslateContext,
   Translation,

@@ -6,7 +6,7 @@ import { symbolicResolver } from '../src/analysis/resolve.js';
 import { loadRequirementsFile } from '../src/catalogue/index.js';
 import { parsePacket } from '../src/model/packet.js';
 import { defaultSnapshot } from '../src/servicetags/index.js';
-import { nsgTarget } from '../src/targets/nsg/index.js';
+import { nsgTarget } from '../src/targets/azure/nsg/index.js';
 import { tagwall } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tagwall-analysis-'));

@@ -4,7 +4,7 @@
  * src/ (for the golden configs the page names), and what it prints must be what the page shows, line for line.
  * `$ echo $?` followed by a number checks the exit code. Nothing is elided, so the page cannot drift.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,9 @@ const commands = fences.filter((fence) => fence.info === 'console').flatMap((fen
 const dir = mkdtempSync(join(tmpdir(), 'tagwall-analysis-doc-'));
 for (const file of files) writeFileSync(join(dir, file.code.slice(2, file.code.indexOf('\n'))), file.code);
 symlinkSync(join(ROOT, 'src'), join(dir, 'src'), 'dir');
+// The golden files the page checks live outside src/ (test/golden/<target>/).
+mkdirSync(join(dir, 'test'));
+symlinkSync(join(ROOT, 'test', 'golden'), join(dir, 'test', 'golden'), 'dir');
 
 const cwd = process.cwd();
 beforeAll(() => process.chdir(dir));

@@ -3,14 +3,15 @@
  * Azure/azure-resource-manager-schemas, MIT, LICENSE beside it). The schema is draft-04; ajv 8 reads it after two
  * mechanical changes (`id` → `$id`, no `$schema`), since ajv-draft-04 is not a dependency here.
  */
+import { optionsFor } from '../src/targets/option-schema.js';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
-import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import { loadScenario, SCENARIOS, type ScenarioId } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { checkArmResource } from '../src/targets/azure-common/validate.js';
+import { checkArmResource } from '../src/targets/azure/common/validate.js';
 import { allTargets } from '../src/targets/registry.js';
 import type { TargetOptionValues } from '../src/targets/target.js';
 
@@ -57,7 +58,8 @@ describe('generated ARM resources validate against Microsoft.Network.NRP.json (2
           for (const cloud of scenario.clouds) {
             const snapshot = defaultSnapshot(cloud);
             const requirements = loadScenario(scenario.id, { region: REGION[cloud]!, cloud, options: { privateEndpoint: true, customImages: true, hbiWorkspace: true } });
-            for (const artifact of target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options }).artifacts) {
+            // One option set for the four targets: each takes the options it declares.
+            for (const artifact of target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: optionsFor(target.options, options) }).artifacts) {
               const template = JSON.parse(artifact.content) as { resources: Array<{ type: string }> };
               template.resources.forEach((resource, index) => {
                 const validate = validatorFor(resource.type);
@@ -92,7 +94,7 @@ describe("tagwall's own checks catch what the schema lets through (targets.md §
   const snapshot = defaultSnapshot('Public');
   const context = { snapshot, resolver: expandedResolver(snapshot) };
   type Resource = { type: string; properties: Record<string, unknown> } & Record<string, unknown>;
-  const generated = (target: string, scenario: string, options: TargetOptionValues = {}): Resource[] => {
+  const generated = (target: string, scenario: ScenarioId, options: TargetOptionValues = {}): Resource[] => {
     const [artifact] = allTargets()
       .find((candidate) => candidate.id === target)!
       .translate(loadScenario(scenario, { region: 'eastus2' }), { ...context, options: { format: 'arm', ...options } }).artifacts;

@@ -84,7 +84,7 @@ function lostOf(target: Target, requirement: Requirement): boolean {
 
 describe.each(FILTERS)('$id: declared capabilities are what the translator does', (target) => {
   it.each(PROBES.map((entry) => [entry.requirement.id, entry] as const))('%s', (_id, { requirement, claimed }) => {
-    const declared = claimed(target.capabilities);
+    const declared = claimed(target.capabilities(FULL_OPTIONS[target.id]));
     expect(lostOf(target, requirement) ? 'lost' : 'expressed', `${target.id} declares ${requirement.id} ${declared ? 'supported' : 'unsupported'}`).toBe(
       declared ? 'expressed' : 'lost',
     );
@@ -98,6 +98,6 @@ describe.each(FILTERS)('$id: declared capabilities are what the translator does'
       .translate({ name: 'probe', requirements: [requirement] }, { snapshot, resolver, options: FULL_OPTIONS[target.id] ?? {} })
       .artifacts.map((artifact) => artifact.content)
       .join('\n');
-    expect(text.includes(firstPrefix) ? 'expanded' : 'named').toBe(target.capabilities.serviceTags);
+    expect(text.includes(firstPrefix) ? 'expanded' : 'named').toBe(target.capabilities(FULL_OPTIONS[target.id]).serviceTags);
   });
 });

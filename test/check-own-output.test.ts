@@ -27,7 +27,10 @@ const snapshot = defaultSnapshot('Public');
 const REGION = 'westus';
 
 function translate(target: Target, requirements: Parameters<Target['translate']>[0], resolver: AddressResolver): Translation {
-  return target.translate(requirements, { snapshot, resolver, options: {} });
+  // The NSG of the forced-tunnelling scenario lets host-name flows out towards Internet for the firewall by design
+  // (NSG_FORCED_TUNNEL, bounded in src/targets/azure/nsg/workload.test.ts); checked here without it, as the contract is.
+  const options = target.id === 'nsg' && requirements.origin === 'scenario:forced-tunnelling' ? { forcedTunnelling: false } : {};
+  return target.translate(requirements, { snapshot, resolver, options });
 }
 
 /** Writes the artifacts; returns `check`'s file arguments (iptables: both families in one file, as documented). */
@@ -81,7 +84,7 @@ describe('every target × every scenario checks clean against its own requiremen
         expect(cli.code, cli.stdout).toBe(lost.isEmpty() ? 0 : 1);
         expect(cli.stdout).toContain(`analysis: ${mode} (`);
         expect(cli.stdout).toContain('extra (allowed, not required): none');
-        if (target.yardstick) expect(cli.stdout).toContain(`compared with: ${target.yardstick.describe}`);
+        if (target.yardstickDescription) expect(cli.stdout).toContain(`compared with: ${target.yardstickDescription}`);
       }, 60_000);
     }
   }

@@ -11,8 +11,8 @@ import { expandedResolver } from '../src/analysis/resolve.js';
 import { parseHostsFile, parseRequirements } from '../src/catalogue/index.js';
 import { isTagwallError } from '../src/errors.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { iptablesTarget } from '../src/targets/iptables/index.js';
-import { nftablesTarget } from '../src/targets/nftables/index.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import type { Target, Translation } from '../src/targets/target.js';
 import { netnsUnavailable, sendProbes, startListener, VETH_ADDRESSES, vethPair, type Namespace, type Probe, type VethPair } from './support/netns.js';
 

@@ -12,14 +12,14 @@ import { parsePacket } from '../src/model/packet.js';
 import { PacketSet } from '../src/model/packet-set.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import { parseSnapshot } from '../src/servicetags/snapshot.js';
-import { parseIpsetSave } from '../src/targets/iptables/ipset.js';
-import { parseIptablesSources } from '../src/targets/iptables/parse.js';
-import { chainsToRuleSet, familyScope, type Chain, type ChainRule } from '../src/targets/netfilter-common/chains.js';
-import { netfilterOptions } from '../src/targets/netfilter-common/options.js';
-import { parseNftRuleset } from '../src/targets/nftables/parse.js';
+import { parseIpsetSave } from '../src/targets/netfilter/iptables/ipset.js';
+import { parseIptablesSources } from '../src/targets/netfilter/iptables/parse.js';
+import { chainsToRuleSet, familyScope, type Chain, type ChainRule } from '../src/targets/netfilter/common/chains.js';
+import { netfilterOptions } from '../src/targets/netfilter/common/options.js';
+import { parseNftRuleset } from '../src/targets/netfilter/nftables/parse.js';
 import { parseSetCommands } from '../src/targets/panos/set-commands.js';
 import { parseXml } from '../src/targets/panos/xml.js';
-import { armResources, parseJsonConfig } from '../src/targets/azure-common/arm-read.js';
+import { armResources, parseJsonConfig } from '../src/targets/azure/common/arm-read.js';
 
 function typedError(fn: () => unknown): TagwallError {
   try {

@@ -13,7 +13,7 @@ import { loadRequirementsFile } from '../src/catalogue/index.js';
 import { diffArtifact, ipsetResizes } from '../src/reports/artifact-diff.js';
 import { snapshotImpact } from '../src/reports/impact.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
-import { getTarget, targetIds } from '../src/targets/registry.js';
+import { findTarget, targetIds } from '../src/targets/registry.js';
 import { tagwall } from './support/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tagwall-impact-'));
@@ -53,12 +53,12 @@ function requirementsFile(dir: string, text: string): string {
 function changedObjects(target: string, options: Record<string, string | boolean>): Record<string, string[]> {
   const context = { snapshot: now, resolver: expandedResolver(now), options };
   // One file rewritten, as a user edits it: artifacts record the requirement file's path.
-  const before = getTarget(target).translate(loadRequirementsFile(requirementsFile('labels', BEFORE)), context);
-  const after = getTarget(target).translate(loadRequirementsFile(requirementsFile('labels', AFTER)), context);
+  const before = findTarget(target).translate(loadRequirementsFile(requirementsFile('labels', BEFORE)), context);
+  const after = findTarget(target).translate(loadRequirementsFile(requirementsFile('labels', AFTER)), context);
   const result: Record<string, string[]> = {};
   for (const artifact of after.artifacts) {
     const old = before.artifacts.find((candidate) => candidate.name === artifact.name)!;
-    const diff = diffArtifact(old.content, artifact.content, now.info, now.info, artifact.format);
+    const diff = diffArtifact(old.content, artifact.content, now.info, now.info, findTarget(target).labels[artifact.format]);
     const objects = diff.objects.filter((object) => object.object !== '').map((object) => `${object.whole === 'added' ? '+' : object.whole === 'removed' ? '-' : ''}${object.object}`);
     if (objects.length) result[artifact.name] = objects;
   }
@@ -98,7 +98,7 @@ describe('impact names the object each changed line belongs to', () => {
       from: loadSnapshotFile('fixtures/servicetags/ServiceTags_Public_20250728.json.gz'),
       to: now,
       requirements: loadRequirementsFile('fixtures/requirements/workload.yaml'),
-      targets: [getTarget('panos')],
+      targets: [findTarget('panos')],
     });
     const added = report.findings.filter((finding) => finding.object?.startsWith('address (') && finding.object.endsWith(' new)'));
     expect(added).toHaveLength(1);
@@ -171,7 +171,7 @@ describe('impact reports limits a newer snapshot crosses', () => {
   it('ipset: a set outgrowing maxelem 65536 is a limit finding (ipset restore -exist would refuse it)', () => {
     const from = loadSnapshotFile(syntheticSnapshot('20250301', 5, 65_000, true));
     const to = loadSnapshotFile(syntheticSnapshot('20250308', 6, 66_000, true));
-    const report = snapshotImpact({ from, to, requirements: loadRequirementsFile(PARTNER), targets: [getTarget('iptables')] });
+    const report = snapshotImpact({ from, to, requirements: loadRequirementsFile(PARTNER), targets: [findTarget('iptables')] });
     expect(report.changed).toBe(true);
     const limits = report.findings.filter((finding) => finding.kind === 'limit');
     expect(limits.map((finding) => [finding.code, finding.object, finding.severity])).toEqual([['TW_IPSET_MAXELEM', 'set tw4_PartnerService', 'error']]);

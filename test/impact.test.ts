@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/targets/target.js';
 import { TagwallError } from '../src/errors.js';
 import { diffArtifact } from '../src/reports/artifact-diff.js';
+import { bracketLabels } from '../src/targets/labels.js';
 import { diffDiagnostics, snapshotImpact } from '../src/reports/impact.js';
 import { linesTarget } from '../src/reports/test-fixtures.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
@@ -44,7 +45,7 @@ describe('artifact diffs', () => {
   it('groups changed lines under the object that holds them', () => {
     const before = ['{', '  "name": "rule-a",', '  "prefixes": [', '    "1.0.0.0/24",', '    "2.0.0.0/24"', '  ]', '},', '{', '  "name": "rule-b",', '  "prefixes": ["3.0.0.0/24"]', '}'].join('\n');
     const after = before.replace('    "2.0.0.0/24"', '    "2.0.0.0/23"').replace('["3.0.0.0/24"]', '["3.0.0.0/24", "4.0.0.0/24"]');
-    expect(diffArtifact(before, after, FROM, TO, 'arm').objects).toEqual([
+    expect(diffArtifact(before, after, FROM, TO, bracketLabels).objects).toEqual([
       { object: 'rule-a', kind: '', added: ['    "2.0.0.0/23"'], removed: ['    "2.0.0.0/24"'] },
       { object: 'rule-b', kind: '', added: ['  "prefixes": [ "4.0.0.0/24" ]'], removed: [] },
     ]);

@@ -13,8 +13,8 @@ import { AddressSet } from '../src/model/address-set.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { iptablesTarget } from '../src/targets/iptables/index.js';
-import { nftablesTarget } from '../src/targets/nftables/index.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import { disagreements, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, probeUniverse, type ProbeUniverse } from './support/kernel-probes.js';
 import { netnsUnavailable } from './support/netns.js';
 

@@ -4,6 +4,7 @@
  * veth link and the kernel's verdicts are compared with tagwall's for witness packets inside and outside the
  * allowed set. Skipped, with the reason, where there is no root or no netfilter tools.
  */
+import { optionsFor } from '../src/targets/option-schema.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +14,15 @@ import { REGION_BY_CLOUD } from './support/regions.js';
 import { evaluate } from '../src/analysis/questions.js';
 import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
 import { allowedPackets, OPENING, type RuleSet } from '../src/analysis/rule-set.js';
-import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import { loadScenario, SCENARIOS, type ScenarioId } from '../src/catalogue/index.js';
 import { AddressSet } from '../src/model/address-set.js';
 import { PacketSet } from '../src/model/packet-set.js';
 import { formatPacket, type Direction, type Packet } from '../src/model/packet.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Requirement, RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { iptablesTarget } from '../src/targets/iptables/index.js';
-import { nftablesTarget } from '../src/targets/nftables/index.js';
+import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
+import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import type { Artifact, Target, TargetOptionValues, Translation } from '../src/targets/target.js';
 import { Namespace, netnsUnavailable, sendProbes, startListener, VETH_ADDRESSES, vethPair, type Probe, type VethPair } from './support/netns.js';
 
@@ -104,7 +105,7 @@ function lostOf(translation: Translation): PacketSet {
 }
 
 /** Every catalogue scenario with default options, and one scenario under each option that changes the rules. */
-const LOADS: ReadonlyArray<{ readonly scenario: string; readonly options: TargetOptionValues; readonly only?: string }> = [
+const LOADS: ReadonlyArray<{ readonly scenario: ScenarioId; readonly options: TargetOptionValues; readonly only?: string }> = [
   ...SCENARIOS.filter((scenario) => scenario.clouds.includes('Public')).map((scenario) => ({ scenario: scenario.id, options: {} })),
   { scenario: 'compute-no-public-ip', options: { fqdn: 'dnsmasq' } },
   { scenario: 'compute-no-public-ip', options: { chainHook: 'forward', interface: 'eth0' } },
@@ -117,14 +118,16 @@ const LOADS: ReadonlyArray<{ readonly scenario: string; readonly options: Target
 describe.each([iptablesTarget, nftablesTarget])('$id in a network namespace', (target) => {
   it.skipIf(unavailable !== undefined).each(LOADS.filter((load) => (load.only ?? target.id) === target.id))(`loads $scenario $options, dumps it back, and the dump is exactly the requirements minus the reported loss${skipNote}`, ({ scenario, options }) => {
     const requirements = loadScenario(scenario, { region: 'westus', cloud: 'Public' });
-    const translation = target.translate(requirements, { ...context, options });
+    // `counters` is an nftables option (iptables counts always): each target takes the options it declares.
+    const own = optionsFor(target.options, options);
+    const translation = target.translate(requirements, { ...context, options: own });
     const ns = new Namespace(target.id.slice(0, 3));
     try {
       if (options['defaultAction'] === 'return') {
         for (const tool of ['iptables', 'ip6tables']) for (const chain of ['INPUT', 'OUTPUT', 'FORWARD']) ns.run(tool, ['-P', chain, 'DROP']);
       }
-      const dumped = allowedPackets(loadAndDump(target, translation, ns, options));
-      const rendered = allowedPackets(target.parseArtifacts(translation.artifacts, { resolver, options }));
+      const dumped = allowedPackets(loadAndDump(target, translation, ns, own));
+      const rendered = allowedPackets(target.parseArtifacts(translation.artifacts, { resolver, options: own }));
       const required = allowedPackets(requirementsRuleSet(requirements, resolver));
       expectSamePackets(dumped, rendered, ['onlyKernel', 'onlyFiles'], 'the kernel holds what the files say');
       expect(dumped.difference(required).toString()).toBe('(no packets)');
@@ -147,7 +150,8 @@ function optionCombinations(target: Target): TargetOptionValues[] {
     for (const fqdn of ['none', 'dnsmasq']) {
       for (const extras of [false, true]) {
         for (const defaultAction of target.id === 'iptables' ? ['drop', 'return'] : ['drop']) {
-          combos.push({ ...hook, fqdn, log: extras, counters: extras, defaultAction });
+          // `counters` is nftables' (iptables counts every rule always).
+          combos.push({ ...hook, fqdn, log: extras, ...(target.id === 'nftables' ? { counters: extras } : {}), defaultAction });
         }
       }
     }
@@ -222,7 +226,7 @@ describe('reloading a rendered ruleset', () => {
   });
 
   it.skipIf(unavailable !== undefined)(`iptables defaultAction return: the reload command leaves one jump per hook${skipNote}`, () => {
-    const options = { chainHook: 'host', defaultAction: 'return' };
+    const options = { chainHook: 'host', defaultAction: 'return' } as const;
     const translation = iptablesTarget.translate(requirements, { ...context, options });
     const ns = new Namespace('ret');
     try {

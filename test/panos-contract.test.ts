@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
-import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
+import { loadScenario, SCENARIOS, type ScenarioId } from '../src/catalogue/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { panosTarget } from '../src/targets/panos/index.js';
 import type { TargetOptionValues } from '../src/targets/target.js';
@@ -19,7 +19,7 @@ import { tagwall } from './support/cli.js';
 
 const REGION: Record<string, string> = REGION_BY_CLOUD;
 
-function expectContract(scenario: string, cloud: 'Public' | 'AzureGovernment' | 'China', options: TargetOptionValues): void {
+function expectContract(scenario: ScenarioId, cloud: 'Public' | 'AzureGovernment' | 'China', options: TargetOptionValues): void {
   const snapshot = defaultSnapshot(cloud);
   expectContractHolds(panosTarget, loadScenario(scenario, { region: REGION[cloud]!, cloud }), { snapshot, resolver: expandedResolver(snapshot), options });
 }

@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { targetIds } from '../src/targets/registry.js';
+import { targetFlagsMarkdown } from '../src/cli/targets.js';
+import { targetFlags } from '../src/cli/target-options.js';
+import { findTarget, targetIds } from '../src/targets/registry.js';
 import { tagwall } from './support/cli.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'tagwall-render-'));
@@ -100,7 +102,7 @@ describe('tagwall render', () => {
     expect(unknown.stderr).toMatch(/^tagwall: unknown target 'nftable'/);
     const badOption = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'westus', '--target', 'nftables', '--default-action', 'return', '-o', join(dir, 'y.nft'));
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toMatch(/^tagwall: target nftables: defaultAction return/);
+    expect(badOption.stderr).toMatch(/^tagwall: target nftables: option defaultAction must be one of drop, not 'return' \(return has no meaning/);
     const neither = tagwall('render', '--target', 'nsg');
     expect(neither.code).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
@@ -149,5 +151,109 @@ describe('tagwall targets', () => {
     const json = JSON.parse(tagwall('targets', '--json').stdout) as Array<{ id: string; capabilities: { hosts: string } }>;
     expect(json.map((target) => target.id)).toEqual(targetIds());
     expect(json.find((target) => target.id === 'nsg')?.capabilities.hosts).toBe('none');
+  });
+
+  it('prints the target flags from the option schemas, the table docs/cli.md shows', () => {
+    const doc = readFileSync('docs/cli.md', 'utf8');
+    const shown = /<!-- generated: target flags -->\n([\s\S]*?)<!-- end generated -->/.exec(doc)?.[1];
+    expect(shown).toBe(targetFlagsMarkdown());
+    const printed = tagwall('targets', '--options');
+    expect(printed.code).toBe(0);
+    for (const flag of targetFlags()) expect(printed.stdout).toContain(`--${flag.flag}`);
+    const json = JSON.parse(tagwall('targets', '--options', '--json').stdout) as Array<{ flag: string; targets: string[] }>;
+    expect(json.find((entry) => entry.flag === '--default-action')?.targets).toEqual(['iptables', 'nftables']);
+  });
+
+  it("README's target table lists every target with its formats, as the kits declare them", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ((?:`[a-z-]+` ?)+) \|/gm)].map((match) => [match[1]!, match[2]!.replace(/`/g, '').trim().split(/\s+/)] as const);
+    expect(rows.map(([id]) => id).sort()).toEqual(targetIds());
+    for (const [id, formats] of rows) expect(formats, id).toEqual([...findTarget(id).formats]);
+  });
+});
+
+describe('render: every flag means something, repeated flags are meant or refused (issue 14)', () => {
+  const scenario = ['--scenario', 'compute-public-ip', '--region', 'westus'];
+
+  it('passes --set forcedTunnelling to the targets that declare it (nsg), not to the scenario or other targets', () => {
+    const off = tagwall('render', ...scenario, '--target', 'nsg');
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).not.toContain('NSG_FORCED_TUNNEL');
+    const on = tagwall('render', ...scenario, '--target', 'nsg', '--set', 'forcedTunnelling=true');
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stderr).toContain('NSG_FORCED_TUNNEL');
+    const both = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'nftables', '-o', `${mkdtempSync(join(tmpdir(), 'tw-tunnel-'))}/`, '--set', 'forcedTunnelling=true');
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stderr).toContain('nsg: warning: NSG_FORCED_TUNNEL');
+  });
+
+  it('refuses an option no target declares, and a flag the chosen target does not take, naming who does', () => {
+    const bogus = tagwall('render', ...scenario, '--target', 'nsg', '--option', 'bogus=1');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toBe('tagwall: --option bogus does not apply to nsg: no target has it; options of nsg: format, resolve, denyScope, forcedTunnelling, globalTags\n');
+    const misspelt = tagwall('render', ...scenario, '--target', 'nftables', '--option', 'chainhook=output');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toMatch(/--option chainhook does not apply to nftables: no target has it \(did you mean chainHook\?\)/);
+    const elsewhere = tagwall('render', ...scenario, '--target', 'nsg', '--default-action', 'return');
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toBe('tagwall: --default-action does not apply to nsg; it applies to iptables, nftables\n');
+    const otherTarget = tagwall('render', ...scenario, '--target', 'nsg', '--option', 'chainHook=output');
+    expect(otherTarget.stderr).toBe('tagwall: --option chainHook does not apply to nsg; it applies to iptables, nftables\n');
+  });
+
+  it('refuses a single-value flag given twice instead of keeping the last', () => {
+    const twice = tagwall('render', ...scenario, '--region', 'eastus2', '--target', 'nsg');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('tagwall: --region was given more than once; it takes one value\n');
+  });
+
+  it('renders several targets, or all, into DIR/<target>/, and needs -o for that', () => {
+    const dir = scratch();
+    const both = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'nftables', '-o', dir);
+    expect(both.code, both.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['nftables', 'nsg']);
+    expect(readFileSync(join(dir, 'nsg', 'nsg.json'), 'utf8')).toBe(tagwall('render', ...scenario, '--target', 'nsg').stdout);
+    expect(readFileSync(join(dir, 'nftables', 'tagwall.nft'), 'utf8')).toBe(tagwall('render', ...scenario, '--target', 'nftables').stdout);
+    const all = scratch();
+    expect(tagwall('render', ...scenario, '--target', 'all', '-o', all, '--option', 'fromZone=inside').code).toBe(0);
+    expect(readdirSync(all).sort()).toEqual([...targetIds()].sort());
+    const nowhere = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'udr');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/several targets \(nsg, udr\) need -o DIR/);
+    const format = tagwall('render', ...scenario, '--target', 'nsg', '--target', 'nftables', '--format', 'bicep', '-o', scratch());
+    expect(format.stderr).toMatch(/^tagwall: --format bicep is not a format of nftables \(nft\); it is one of aml-managed-network, azure-firewall, azure-firewall-classic, nsg, udr/);
+  });
+
+  it('writes every --report file, each in the format its name says', () => {
+    const dir = scratch();
+    const result = tagwall('render', ...scenario, '--target', 'nsg', '-o', join(dir, 'nsg.json'), '--report', join(dir, 'r.md'), '--report', join(dir, 'r.sarif'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/^#+ tagwall render/);
+    expect(JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')).version).toBe('2.1.0');
+  });
+
+  it('merges several --requirements files; an id in two files is an error naming both', () => {
+    const dir = scratch();
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, 'name: other\nrequirements:\n  - id: dns-out\n    direction: out\n    protocols: udp\n    ports: "53"\n    sources: [VirtualNetwork]\n    destinations: [{ tag: AzureCloud }]\n    purpose: DNS.\n');
+    const merged = tagwall('render', '--requirements', WORKLOAD, '--requirements', other, '--target', 'nsg', '--json');
+    expect(merged.code, merged.stderr).toBe(0);
+    const content = (JSON.parse(merged.stdout) as { artifacts: Array<{ content: string }> }).artifacts[0]!.content;
+    expect(content).toContain('dns-out');
+    expect(content).toContain(tagwall('render', '--requirements', WORKLOAD, '--target', 'nsg').stdout.match(/"name": "(tw-[^"]+)"/)![1]);
+    const clash = join(dir, 'clash.yaml');
+    writeFileSync(clash, readFileSync(other, 'utf8').replace('dns-out', 'storage'));
+    const duplicate = tagwall('render', '--requirements', WORKLOAD, '--requirements', clash, '--target', 'nsg');
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toBe(`tagwall: ${clash}: requirement id 'storage' is in both ${WORKLOAD} and ${clash}; ids must be unique across the files given\n`);
+  });
+
+  it('reads the cloud once: --set cloud=China and --cloud China give the same output', () => {
+    const viaSet = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'chinanorth2', '--set', 'cloud=China', '--target', 'nsg');
+    expect(viaSet.code, viaSet.stderr).toBe(0);
+    expect(viaSet.stdout).toBe(tagwall('render', '--scenario', 'compute-public-ip', '--region', 'chinanorth2', '--cloud', 'China', '--target', 'nsg').stdout);
+    const clash = tagwall('render', '--scenario', 'compute-public-ip', '--region', 'chinanorth2', '--set', 'cloud=China', '--cloud', 'Public', '--target', 'nsg');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/--cloud Public and --set cloud=China name different clouds/);
   });
 });

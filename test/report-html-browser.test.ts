@@ -15,7 +15,7 @@ import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.j
 import { loadRequirementsFile } from '../src/catalogue/index.js';
 import { comparisonReport, renderReport, requirementFileLocations, snapshotImpact, type Report } from '../src/reports/index.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
-import { getTarget } from '../src/targets/registry.js';
+import { findTarget } from '../src/targets/registry.js';
 import { CHROMIUM, CHROMIUM_SKIP_REASON } from './support/chromium.js';
 
 const WORKLOAD = 'fixtures/requirements/workload.yaml';
@@ -74,7 +74,7 @@ function openInChromium(html: string): PageLoad {
 function checkReport(): Report {
   const requirements = loadRequirementsFile(WORKLOAD);
   const resolver = expandedResolver(now);
-  const target = getTarget('nftables');
+  const target = findTarget('nftables');
   const translation = target.translate(requirements, { snapshot: now, resolver, options: {} });
   const required = requirementsRuleSet(requirements, resolver);
   // The generated ruleset less its first requirement's rule: one missing finding at least.
@@ -93,7 +93,7 @@ function checkReport(): Report {
 }
 
 function impactReport(): Report {
-  return snapshotImpact({ from: old, to: now, requirements: loadRequirementsFile(WORKLOAD), targets: ['nsg', 'nftables', 'panos'].map(getTarget), locations: requirementFileLocations(WORKLOAD) });
+  return snapshotImpact({ from: old, to: now, requirements: loadRequirementsFile(WORKLOAD), targets: (['nsg', 'nftables', 'panos'] as const).map((id) => findTarget(id)), locations: requirementFileLocations(WORKLOAD) });
 }
 
 describe.skipIf(!CHROMIUM)(`HTML report in headless Chromium (${CHROMIUM ? 'chromium found' : CHROMIUM_SKIP_REASON})`, () => {

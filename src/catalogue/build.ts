@@ -15,7 +15,7 @@ import { ARTICLES } from './articles.js';
 import type { CatalogueEntry, PeerTemplate } from './entries.js';
 import { cloudOf, parseOptions, type ScenarioInput, type ScenarioParams } from './params.js';
 import { pairingOf } from './region-pairs.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { SCENARIOS, type Scenario, type ScenarioId } from './scenarios.js';
 
 export interface BuiltScenario {
   readonly scenario: Scenario;
@@ -27,7 +27,7 @@ export interface BuiltScenario {
   readonly notes: readonly string[];
 }
 
-export function scenarioIds(): string[] {
+export function scenarioIds(): ScenarioId[] {
   return SCENARIOS.map((scenario) => scenario.id);
 }
 
@@ -292,6 +292,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
 }
 
 /** The requirement set of a scenario (see buildScenario for the notes as well). */
-export function loadScenario(id: string, input: ScenarioInput = {}, snapshot?: Snapshot): RequirementSet {
+/** A scenario's requirements, by its id (typed: a misspelt id does not compile; buildScenario takes ids known at run time). */
+export function loadScenario(id: ScenarioId, input: ScenarioInput = {}, snapshot?: Snapshot): RequirementSet {
   return buildScenario(id, input, snapshot).requirements;
 }

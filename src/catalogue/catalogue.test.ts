@@ -230,6 +230,7 @@ describe('parameters and options', () => {
 
 describe('bad parameters', () => {
   it('suggests the nearest scenario, option and region', () => {
+    // @ts-expect-error a misspelt id does not compile; at run time it is TW_UNKNOWN_SCENARIO with suggestions
     const scenario = errorOf(() => loadScenario('compute-no-publicip', { region: 'westus' }));
     expect(scenario.code).toBe('TW_UNKNOWN_SCENARIO');
     expect(scenario.suggestions[0]).toBe('compute-no-public-ip');

@@ -5,14 +5,14 @@
  * allow those flows and nothing else.
  */
 import { describe, expect, it } from 'vitest';
-import { checkContract } from '../analysis/contract.js';
+import { checkContract } from '../targets/contract.js';
 import { expandedResolver, requirementPackets } from '../analysis/resolve.js';
 import { allowedPackets, OPENING } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import { defaultSnapshot } from '../servicetags/snapshot.js';
-import { azureFirewallTarget } from '../targets/azure-firewall/index.js';
-import { nsgTarget } from '../targets/nsg/index.js';
+import { azureFirewallTarget } from '../targets/azure/firewall/index.js';
+import { nsgTarget } from '../targets/azure/nsg/index.js';
 import { buildScenario } from './build.js';
 import { CONFLICTS } from './conflicts.js';
 import { ALL_ENTRIES, type CatalogueEntry } from './entries.js';
@@ -109,7 +109,7 @@ describe('scenario defaults against the fact table', () => {
   }
 
   it('names only scenarios that exist', () => {
-    const ids = new Set(SCENARIOS.map((s) => s.id));
+    const ids = new Set<string>(SCENARIOS.map((s) => s.id));
     for (const fact of FACTS) for (const id of fact.defaultIn) expect(ids.has(id), `${fact.id}: ${id}`).toBe(true);
   });
 });
@@ -123,7 +123,10 @@ describe('defaults rendered to NSG and Azure Firewall allow what the facts requi
     for (const target of [nsgTarget, azureFirewallTarget]) {
       it(`${target.id} ${scenario.id}`, () => {
         const built = buildScenario(scenario.id, { region: 'eastus2', storageAccount: 'mlstore01', subnet: compute, privateEndpointSubnet: endpoints });
-        const report = checkContract(target, built.requirements, { snapshot, resolver, options: {} });
+        // The forced-tunnelling NSG widens host-name flows towards Internet by design (NSG_FORCED_TUNNEL, bounded in
+        // src/targets/azure/nsg/workload.test.ts); measured here without it, as test/azure-contract.test.ts does.
+        const options = target === nsgTarget && scenario.id === 'forced-tunnelling' ? { forcedTunnelling: false } : {};
+        const report = checkContract(target, built.requirements, { snapshot, resolver, options });
         expect(report.tooMuch.toString(), 'allowed beyond the requirements').toBe('(no packets)');
         expect(report.unexplainedLoss.toString(), 'required but neither allowed nor reported').toBe('(no packets)');
         // Tag requirements (every default flow an NSG can express) are allowed, not merely reported as lost.
@@ -186,7 +189,7 @@ describe('prerequisites', () => {
   });
 
   it('every scenario they name exists', () => {
-    const ids = new Set(SCENARIOS.map((s) => s.id));
+    const ids = new Set<string>(SCENARIOS.map((s) => s.id));
     for (const item of PREREQUISITES) for (const id of item.scenarios) expect(ids.has(id), `${item.id}: ${id}`).toBe(true);
   });
 });

@@ -32,7 +32,7 @@ export {
   type RequirementReadOptions,
 } from './requirements-file.js';
 export { loadHostsFile, parseHostsFile, type HostsTable } from './hosts-file.js';
-export { SCENARIOS, type Scenario } from './scenarios.js';
+export { SCENARIOS, type Scenario, type ScenarioId } from './scenarios.js';
 
 /** The conflicts a scenario's entries resolve, by id. */
 export { conflictsOfScenario } from './scenario-conflicts.js';

@@ -5,7 +5,7 @@
 import { TagwallError } from '../errors.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { loadScenario } from './build.js';
+import { buildScenario } from './build.js';
 import type { ScenarioInput } from './params.js';
 import { loadRequirementsFile, type RequirementReadOptions } from './requirements-file.js';
 
@@ -17,7 +17,7 @@ export function loadRequirementOperand(operand: string, params: ScenarioInput = 
   if (isScenarioOperand(operand)) {
     const name = operand.slice('scenario:'.length);
     if (name === '') throw new TagwallError('TW_INVALID_OPERAND', "'scenario:' needs a scenario name, e.g. scenario:compute-no-public-ip");
-    return loadScenario(name, params, snapshot);
+    return buildScenario(name, params, snapshot).requirements;
   }
   if (operand.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file or scenario:NAME');
   return loadRequirementsFile(operand, read);

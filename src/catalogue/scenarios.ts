@@ -25,8 +25,22 @@ import {
 } from './entries.js';
 import type { BooleanOption, ScenarioParams } from './params.js';
 
+/** Every scenario id, so `loadScenario('compute-no-publicip')` does not compile; SCENARIOS must use exactly these. */
+export type ScenarioId =
+  | 'compute-public-ip'
+  | 'compute-no-public-ip'
+  | 'serverless'
+  | 'firewall-outbound'
+  | 'inbound-udr'
+  | 'kubernetes'
+  | 'data-exfiltration-prevention'
+  | 'legacy-2019'
+  | 'forced-tunnelling'
+  | 'attached-vm'
+  | 'aks-inference';
+
 export interface Scenario {
-  readonly id: string;
+  readonly id: ScenarioId;
   readonly title: string;
   readonly description: string;
   readonly legacy: boolean;

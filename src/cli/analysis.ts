@@ -11,19 +11,20 @@ import { AddressSet } from '../model/address-set.js';
 import { formatPacket, parsePacket } from '../model/packet.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { getTarget } from '../targets/registry.js';
+import { findTarget } from '../targets/registry.js';
+import { yardstickRuleSet } from '../targets/contract.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
 import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
-import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { optionsFor } from '../targets/option-schema.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
 import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
-import { requirementFileLocations } from '../reports/locations.js';
 
 interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
@@ -110,8 +111,9 @@ interface Loaded {
   readonly labels: PacketLabels | undefined;
 }
 
-function targetOptions(options: AnalysisOptions): TargetOptionValues {
-  return targetOptionValues(options, 'parse');
+/** The target flags and `--option`s, checked against the targets of the config operands (TW_USAGE when none declares one). */
+function targetOptions(options: AnalysisOptions, operands: readonly Operand[]): TargetOptionValues {
+  return targetOptionValues(options, 'parse', [...new Set(operands.flatMap((operand) => (operand.kind === 'config' ? [operand.target] : [])))]);
 }
 
 function companions(options: AnalysisOptions): ConfigInput['companions'] {
@@ -124,7 +126,7 @@ function companions(options: AnalysisOptions): ConfigInput['companions'] {
  */
 function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: Snapshot): Loaded {
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
-  const values = targetOptions(options);
+  const values = targetOptions(options, operands);
   const read = (choice: ModeChoice): Loaded => {
     const resolver = resolverFor(choice.mode, snapshot, virtualNetwork);
     return { choice, resolver, snapshot, labels: labelsOf(resolver), ruleSets: operands.map((operand) => operandRuleSet(operand, resolver, values)) };
@@ -365,6 +367,8 @@ export function runShadowed(operand: string, options: AnalysisOptions, io: CliIo
 export interface CheckComparison {
   readonly loaded: Loaded;
   readonly requirements: RequirementSet;
+  /** The config operand (a report translates the requirements with its target's options). */
+  readonly config: Operand;
   readonly needed: RuleSet;
   readonly configured: RuleSet;
   /** What the platform would not take in the config (Target.findings). */
@@ -379,29 +383,30 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   if (options.target === undefined || options.config === undefined) throw usageError('check needs --target and --config');
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
-  const target = getTarget(options.target);
+  const target = findTarget(options.target);
   const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
-  const required: Operand = { kind: 'requirements', text: requirements.origin ?? options.requirements ?? 'requirements', requirements };
+  const required: Operand = { kind: 'requirements', text: requirements.origin ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
-  const needed = target.yardstick ? { ...target.yardstick.ruleSet(requirements, loaded.resolver), name: asRequired.name } : asRequired;
+  // A target whose configs are not filters (a route table) is compared with its kit's yardstick, not the requirements' packets.
+  const needed: RuleSet = target.yardstickDescription ? yardstickRuleSet(target, requirements, loaded.resolver, asRequired.name) : asRequired;
   // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
   const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
-  return { loaded, requirements, needed, configured, findings, yardstick: target.yardstick?.describe, missing: difference(needed, configured), extra: difference(configured, needed) };
+  return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
 }
 
 export function runCheck(options: AnalysisOptions, io: CliIo): number {
-  const { loaded, requirements, needed, configured, findings, yardstick, missing, extra: extraTraffic } = checkComparison(options);
+  const { loaded, requirements, config, needed, configured, findings, yardstick, missing, extra: extraTraffic } = checkComparison(options);
   const snapshot = loaded.snapshot;
-  const target = getTarget(options.target!);
+  const target = findTarget(options.target!);
   printNotes(io, loaded.ruleSets);
   const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0;
   const format = reportFormat(options);
   if (format) {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
     const resolver = expandedResolver(snapshot);
-    const translation = target.translate(requirements, { snapshot, resolver, options: targetOptions(options) });
-    const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
+    const translation = target.translate(requirements, { snapshot, resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
+    const locations = requirementLocationsOf(options);
     const report = comparisonReport({
       command: 'check',
       required: needed,

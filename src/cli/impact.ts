@@ -1,12 +1,11 @@
 /** `tagwall impact --from OLD --to NEW (--scenario S | --requirements F)`: what a new snapshot changes. */
 import { Option, type Command } from 'commander';
-import { requirementFileLocations } from '../reports/locations.js';
 import { snapshotImpact } from '../reports/impact.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reports/index.js';
-import { allTargets, getTarget } from '../targets/registry.js';
+import { allTargets, findTarget } from '../targets/registry.js';
 import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
-import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { openSnapshot } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 
@@ -30,16 +29,17 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
   const from = openSnapshot(options.from);
   const to = openSnapshot(options.to);
   const requirements = requirementsFromOptions({ ...options, cloud: options.cloud ?? to.info.cloud }, to);
-  const targets = options.target?.length ? [...new Set(options.target.map((id) => getTarget(id)))] : allTargets();
+  const targets = options.target?.length ? [...new Set(options.target.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)])))] : allTargets();
+  const locations = requirementLocationsOf(options);
   const report = snapshotImpact({
     from,
     to,
     requirements,
     targets,
     // Translated as the configs were rendered (`--option format=terraform`, `--expand`), or it compares a format
-    // nobody deploys; every target gets all the options and ignores the keys it does not know.
-    options: targetOptionValues(options, 'render'),
-    ...(options.requirements === undefined ? {} : { locations: requirementFileLocations(options.requirements) }),
+    // nobody deploys; each target takes the options it declares, and an option none of them declares is refused.
+    options: targetOptionValues(options, 'render', targets),
+    ...(locations ? { locations } : {}),
   });
   const text = renderReport(report, options.json ? 'json' : (options.format ?? 'text'));
   writeOutput(io, text, options.output);

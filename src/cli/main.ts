@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
-import { EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
+import { collect, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
 import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
@@ -81,10 +81,26 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerTargetsCommand(program, context);
   registerImpactCommand(program, context);
 
-  forEachCommand(program, (command) =>
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} }),
-  );
+  forEachCommand(program, (command) => {
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+    refuseRepeats(command);
+  });
   return program;
+}
+
+/**
+ * A flag that takes one value, given twice, is an error rather than a silent last-wins (`--target nsg --target
+ * nftables` once rendered nftables alone). Flags where repeating means something collect their values (`collect`:
+ * --requirements, --target, --report, --set, --option) or are variadic; booleans may repeat harmlessly.
+ */
+function refuseRepeats(command: Command): void {
+  for (const option of command.options) {
+    if (option.variadic || option.parseArg === (collect as unknown) || !(option.required || option.optional)) continue;
+    let seen = 0;
+    command.on(`option:${option.name()}`, () => {
+      if (++seen > 1) throw new TagwallError('TW_USAGE', `${option.long ?? option.flags} was given more than once; it takes one value`);
+    });
+  }
 }
 
 function forEachCommand(command: Command, visit: (command: Command) => void): void {

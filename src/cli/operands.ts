@@ -15,7 +15,8 @@ import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { detectTarget, getTarget } from '../targets/registry.js';
+import { optionsFor } from '../targets/option-schema.js';
+import { detectTarget, findTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readInputFile } from './write-files.js';
 
@@ -50,7 +51,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
   // `KIND:FILE`, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter.
   if (prefixed && prefixed[1]!.length > 1 && !fileExists(text)) {
-    const target = withLocation({ file: text }, () => getTarget(prefixed[1]!));
+    const target = withLocation({ file: text }, () => findTarget(prefixed[1]!));
     return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions) };
   }
   if (text.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file, scenario:NAME or KIND:FILE');
@@ -133,7 +134,8 @@ export function resolverFor(mode: AnalysisMode, snapshot: Snapshot, virtualNetwo
 /** The operand's rule set through `resolver`. */
 export function operandRuleSet(operand: Operand, resolver: AddressResolver, targetOptions: TargetOptionValues = {}): RuleSet {
   if (operand.kind === 'requirements') return { ...requirementsRuleSet(operand.requirements, resolver), name: operand.text };
-  const parsed = operand.target.parse(operand.input, { resolver, options: targetOptions });
+  // One set of flags serves every operand: each target takes the options it declares.
+  const parsed = operand.target.parse(operand.input, { resolver, options: optionsFor(operand.target.options, targetOptions) });
   // A target parses tags through the resolver it is given, so its rule set is in that resolver's mode.
   return { ...parsed, name: operand.text, mode: resolver.mode };
 }

@@ -9,12 +9,12 @@ import { expandedResolver } from '../analysis/resolve.js';
 import { formatPacket } from '../model/packet.js';
 import { describePackets } from '../reports/build.js';
 import { renderReport, translationReport, type ReportFormat } from '../reports/index.js';
-import { requirementFileLocations } from '../reports/locations.js';
-import { getTarget, targetIds } from '../targets/registry.js';
-import type { Artifact, Diagnostic, TargetOptionValues, Translation } from '../targets/target.js';
+import { optionsFor } from '../targets/option-schema.js';
+import { allTargets, findTarget, targetIds } from '../targets/registry.js';
+import type { Artifact, Diagnostic, Target, TargetOptionValues } from '../targets/target.js';
 import type { CommandContext } from './context.js';
-import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
-import { addRequirementOptions, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
+import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
@@ -29,12 +29,14 @@ const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
 
 interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
-  readonly target?: string;
+  /** Target ids, or `all`; several go into `-o DIR/<target>/`. */
+  readonly target?: readonly string[];
   readonly format?: string;
   readonly output?: string;
   readonly option?: readonly string[];
   readonly strict?: boolean;
-  readonly report?: string;
+  /** Report files; each gets the report in the format its extension names. */
+  readonly report?: readonly string[];
   readonly [key: string]: unknown;
 }
 
@@ -42,14 +44,14 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
   const command = program
     .command('render')
     .description('a requirement set as a target configuration; diagnostics on stderr for what the target cannot express')
-    .requiredOption('--target <id>', `the target: ${targetIds().join(', ')}`)
-    .option('--format <format>', 'the output format of the target (arm|bicep|terraform, xml|set; default: its first)')
+    .requiredOption('--target <id>', `the target: ${targetIds().join(', ')}, or all; repeatable (several go into -o DIR/<target>/)`, collect)
+    .option('--format <format>', `the output format of the target (${[...new Set(allTargets().flatMap((target) => target.formats))].join(', ')}; default: its first)`)
     .option('-o, --output <path>', 'write to this file, or into this directory (one file per artifact; needed for several)')
     .addOption(cloudOption())
     .addOption(snapshotFileOption());
   addTargetOptions(addRequirementOptions(command), 'render')
     .option('--strict', 'exit 1 when a diagnostic loses packets (a requirement not fully expressed)')
-    .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt)')
+    .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt); repeatable', collect)
     .addHelpText(
       'after',
       [
@@ -60,15 +62,34 @@ export function registerRenderCommand(program: Command, { io, setExitCode }: Com
         '  tagwall render --scenario compute-no-public-ip --region westus --target iptables -o out/',
         '  tagwall render --scenario data-exfiltration-prevention --region westus --target panos --format set',
         '  tagwall render --requirements workload.yaml --target nsg --format terraform -o nsg.tf --strict',
+        '  tagwall render --scenario compute-public-ip --region eastus2 --target nsg --target nftables -o out/ --report out/report.html',
       ].join('\n'),
     )
     .action((_options, self: Command) => setExitCode(runRender(self.optsWithGlobals(), io)));
 }
 
-/** The options a target's `translate` reads: the flags, `--option key=value`, and `--format`. */
-function targetOptionsFrom(options: RenderOptions): TargetOptionValues {
-  const values = { ...targetOptionsFromSet(options.set), ...targetOptionValues(options, 'render') };
-  return options.format === undefined ? values : { ...values, format: options.format };
+/** The targets `--target` names (`all`: every one), each once, in the order given. */
+function chosenTargets(ids: readonly string[]): Target[] {
+  const targets = ids.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)]));
+  return [...new Set(targets)];
+}
+
+/** The options one target's `translate` reads: the flags and `--option key=value` it declares, and `--format`. */
+function targetOptionsFrom(values: TargetOptionValues, target: Target, format: string | undefined): TargetOptionValues {
+  const own = optionsFor(target.options, values);
+  return format === undefined ? own : { ...own, format };
+}
+
+/** `--format` applies to each chosen target; one that has no such format is bad input, naming those that do. */
+function checkFormat(format: string | undefined, targets: readonly Target[]): void {
+  if (format === undefined) return;
+  const lacking = targets.filter((target) => !(target.formats as readonly string[]).includes(format.toLowerCase()));
+  if (lacking.length === 0) return;
+  const having = allTargets().filter((target) => (target.formats as readonly string[]).includes(format.toLowerCase()));
+  throw usageError(
+    `--format ${format} is not a format of ${lacking.map((target) => `${target.id} (${target.formats.join(', ')})`).join(', ')}` +
+      (having.length > 0 ? `; it is one of ${having.map((target) => target.id).join(', ')}` : ''),
+  );
 }
 
 function reportFormatOf(file: string): ReportFormat {
@@ -110,40 +131,65 @@ function artifactsText(artifacts: readonly Artifact[]): string {
 }
 
 export function runRender(options: RenderOptions, io: CliIo): number {
-  if (options.target === undefined) throw usageError('render needs --target');
-  const target = getTarget(options.target);
+  if (options.target === undefined || options.target.length === 0) throw usageError('render needs --target');
+  const targets = chosenTargets(options.target);
+  const several = targets.length > 1;
+  if (several && options.output === undefined) throw usageError(`several targets (${targets.map((target) => target.id).join(', ')}) need -o DIR: each is written into DIR/<target>/`);
+  checkFormat(options.format, targets);
+  const values = { ...targetOptionsFromSet(options.set), ...targetOptionValues(options, 'render', targets) };
   // A report file whose format cannot be told is bad input: say so before loading and translating anything.
-  const reportFormat = options.report === undefined ? undefined : reportFormatOf(options.report);
+  const reports = (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
   const snapshot = selectSnapshot(options);
+  // `--set forcedTunnelling=…` is the targets' (targetOptionsFromSet); the scenario's reading leaves it out.
   const requirements = requirementsFromOptions(options, snapshot);
   const resolver = expandedResolver(snapshot);
-  const translation: Translation = target.translate(requirements, { snapshot, resolver, options: targetOptionsFrom(options) });
-  const files: OutputFile[] = options.output === undefined ? [] : outputFiles(translation.artifacts, options.output);
-  if (options.report !== undefined && reportFormat !== undefined) {
-    const locations = options.requirements === undefined ? undefined : requirementFileLocations(options.requirements);
-    const report = translationReport({ requirements, snapshot: snapshot.info, translations: [{ target: target.id, translation }], resolver, ...(locations ? { locations } : {}) });
-    files.push({ path: options.report, content: renderReport(report, reportFormat) });
+  const translations = targets.map((target) => ({
+    target,
+    translation: target.translate(requirements, { snapshot, resolver, options: targetOptionsFrom(values, target, options.format) }),
+  }));
+  const files: OutputFile[] = [];
+  const written = new Map<Target, OutputFile[]>();
+  if (options.output !== undefined) {
+    for (const { target, translation } of translations) {
+      const output = several ? `${options.output.replace(/[\\/]+$/, '') || '.'}/${target.id}/` : options.output;
+      const own = outputFiles(translation.artifacts, output);
+      written.set(target, own);
+      files.push(...own);
+    }
+  }
+  if (reports.length > 0) {
+    const locations = requirementLocationsOf(options);
+    const report = translationReport({
+      requirements,
+      snapshot: snapshot.info,
+      translations: translations.map(({ target, translation }) => ({ target: target.id, translation })),
+      resolver,
+      ...(locations ? { locations } : {}),
+    });
+    for (const { file, format } of reports) files.push({ path: file, content: renderReport(report, format) });
   }
   if (files.length > 0) writeFilesAtomically(files);
 
   if (options.json) {
-    io.stdout(
-      toJson({
-        target: target.id,
-        snapshot: { cloud: snapshot.info.cloud, changeNumber: snapshot.info.changeNumber, source: snapshot.info.source },
-        artifacts: translation.artifacts.map((artifact, index) => ({
-          name: artifact.name,
-          format: artifact.format,
-          // Artifacts come first in `files`, in order; the report, if any, after them.
-          ...(options.output === undefined ? { content: artifact.content } : { path: files[index]!.path }),
-        })),
-        diagnostics: translation.diagnostics.map(diagnosticJson),
-      }),
-    );
+    const entries = translations.map(({ target, translation }) => ({
+      target: target.id,
+      snapshot: { cloud: snapshot.info.cloud, changeNumber: snapshot.info.changeNumber, source: snapshot.info.source },
+      artifacts: translation.artifacts.map((artifact, index) => ({
+        name: artifact.name,
+        format: artifact.format,
+        ...(options.output === undefined ? { content: artifact.content } : { path: written.get(target)![index]!.path }),
+      })),
+      diagnostics: translation.diagnostics.map(diagnosticJson),
+    }));
+    io.stdout(toJson(several ? entries : entries[0]));
   } else {
-    if (options.output === undefined) io.stdout(artifactsText(translation.artifacts));
-    if (translation.diagnostics.length > 0) io.stderr(`${translation.diagnostics.map(diagnosticText).join('\n')}\n`);
+    for (const { target, translation } of translations) {
+      if (options.output === undefined) io.stdout(artifactsText(translation.artifacts));
+      // With several targets each diagnostic line says whose it is.
+      const lines = translation.diagnostics.map((diagnostic) => `${several ? `${target.id}: ` : ''}${diagnosticText(diagnostic)}`);
+      if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`);
+    }
   }
-  const lost = translation.diagnostics.some((diagnostic) => diagnostic.lost !== undefined);
+  const lost = translations.some(({ translation }) => translation.diagnostics.some((diagnostic) => diagnostic.lost !== undefined));
   return options.strict && lost ? EXIT_DIFFERENT : EXIT_OK;
 }

@@ -3,13 +3,17 @@
  */
 import type { Command } from 'commander';
 import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
-import type { RequirementSet } from '../model/requirement.js';
+import { TagwallError } from '../errors.js';
+import type { Requirement, RequirementSet } from '../model/requirement.js';
+import { requirementFileLocations } from '../reports/locations.js';
+import type { FindingLocation } from '../reports/model.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { collect, usageError } from './io.js';
 
 export interface RequirementInputOptions {
   readonly scenario?: string;
-  readonly requirements?: string;
+  /** Requirement files; several merge into one set (`--requirements a.yaml --requirements b.yaml`). */
+  readonly requirements?: readonly string[];
   readonly region?: string;
   readonly secondaryRegion?: string;
   readonly storageAccount?: string;
@@ -38,7 +42,9 @@ export function addScenarioParameterOptions(command: Command): Command {
 
 /** Adds `--scenario` / `--requirements` and the scenario parameters to a command. */
 export function addRequirementOptions(command: Command): Command {
-  command.option('--scenario <id>', 'a catalogue scenario (see tagwall catalog list)').option('--requirements <file>', 'a requirements file (YAML or JSON)');
+  command
+    .option('--scenario <id>', 'a catalogue scenario (see tagwall catalog list)')
+    .option('--requirements <file>', 'a requirements file (YAML or JSON); repeatable, the files merge (ids must stay unique)', collect);
   return addHostsOption(addScenarioParameterOptions(command));
 }
 
@@ -95,11 +101,40 @@ export function scenarioFromOptions(options: RequirementInputOptions, snapshot?:
   return buildScenario(options.scenario, scenarioInputFromOptions(options), snapshot);
 }
 
-/** Exactly one of --scenario / --requirements. */
+/**
+ * Several requirement files as one set: their requirements in file order. An id two files both use is
+ * TW_DUPLICATE_ID naming both files, since findings, reports and rule comments name requirements by id.
+ */
+export function mergeRequirementFiles(files: readonly string[], read: ReturnType<typeof requirementReadOptions> = {}): RequirementSet {
+  const sets = files.map((file) => loadRequirementsFile(file, read));
+  if (sets.length === 1) return sets[0]!;
+  const owner = new Map<string, string>();
+  const requirements: Requirement[] = [];
+  sets.forEach((set, index) => {
+    const file = files[index]!;
+    for (const requirement of set.requirements) {
+      const first = owner.get(requirement.id);
+      if (first !== undefined) {
+        throw new TagwallError('TW_DUPLICATE_ID', `requirement id '${requirement.id}' is in both ${first} and ${file}; ids must be unique across the files given`, { location: { file } });
+      }
+      owner.set(requirement.id, file);
+      requirements.push(requirement);
+    }
+  });
+  return { name: sets.map((set, index) => set.name ?? files[index]!).join(' + '), origin: files.join(' + '), requirements };
+}
+
+/** Where each requirement of the requirement files is written (for reports), across every file given. */
+export function requirementLocationsOf(options: RequirementInputOptions): Map<string, FindingLocation> | undefined {
+  if (options.requirements === undefined) return undefined;
+  return new Map(options.requirements.flatMap((file) => [...requirementFileLocations(file)]));
+}
+
+/** Exactly one of --scenario / --requirements (which may be repeated). */
 export function requirementsFromOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementSet {
   if ((options.scenario === undefined) === (options.requirements === undefined)) {
     throw usageError('give exactly one of --scenario <id> or --requirements <file>');
   }
-  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements, requirementReadOptions(options));
+  if (options.requirements !== undefined) return mergeRequirementFiles(options.requirements, requirementReadOptions(options));
   return scenarioFromOptions(options, snapshot).requirements;
 }

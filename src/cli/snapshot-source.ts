@@ -1,18 +1,33 @@
 /** Which snapshot a command reads: `--snapshot FILE` if given, else the embedded default of `--cloud`. */
 import { Option } from 'commander';
+import { parseSetOptions, splitParameters } from '../catalogue/index.js';
 import { TagwallError } from '../errors.js';
-import { defaultSnapshot, loadSnapshotFile, parseCloud, type Snapshot } from '../servicetags/index.js';
+import { defaultSnapshot, loadSnapshotFile, parseCloud, type Cloud, type Snapshot } from '../servicetags/index.js';
 
 export interface SnapshotOptions {
   readonly cloud?: string;
   readonly snapshot?: string;
+  /** Scenario parameters: `--set cloud=China` names the cloud as `--cloud China` does. */
+  readonly set?: readonly string[];
+}
+
+/**
+ * The cloud the options name, parsed once: `--cloud`, or the `cloud` parameter of `--set` (the two spellings of one
+ * parameter, so the snapshot and the scenario agree); both, naming different clouds, is TW_USAGE.
+ */
+export function cloudOf(options: SnapshotOptions): Cloud | undefined {
+  const flag = options.cloud === undefined ? undefined : parseCloud(options.cloud);
+  const setText = splitParameters(parseSetOptions(options.set ?? [])).parameters['cloud'];
+  const set = setText === undefined ? undefined : parseCloud(setText);
+  if (flag !== undefined && set !== undefined && flag !== set) throw new TagwallError('TW_USAGE', `--cloud ${flag} and --set cloud=${set} name different clouds`);
+  return flag ?? set;
 }
 
 export const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
 export const snapshotFileOption = (): Option => new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot');
 
 export function selectSnapshot(options: SnapshotOptions): Snapshot {
-  const cloud = options.cloud === undefined ? undefined : parseCloud(options.cloud);
+  const cloud = cloudOf(options);
   if (options.snapshot === undefined) return defaultSnapshot(cloud ?? 'Public');
   const snapshot = openSnapshot(options.snapshot);
   if (cloud !== undefined && snapshot.info.cloud !== cloud) {

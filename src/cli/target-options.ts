@@ -1,77 +1,103 @@
 /**
- * Target options as CLI flags, one list for every command: `render` passes them to `translate`, `check` and the
- * analysis commands to the config parsers. Commander camel-cases a flag (`--chain-hook` → `chainHook`), which is
- * the key each target reads; a target ignores keys it does not know. Anything without a flag goes through
- * `--option key=value`.
+ * Target options as CLI flags, generated from the kits' option schemas (src/targets/option-schema.ts): one flag per
+ * option name across all targets, its choices the union of theirs, its help naming the targets it applies to.
+ * `render` and `impact` offer the options of translation, `check` and the analysis commands those that say how to
+ * read a deployed config. A flag given for a target that does not declare it is an error naming the targets it
+ * applies to; anything else goes through `--option key=value`, checked against the same schemas.
  */
 import { Option, type Command } from 'commander';
-import type { TargetOptionValues } from '../targets/target.js';
+import { nearest } from '../servicetags/suggest.js';
+import { flagOf, type OptionSpec, type OptionUse } from '../targets/option-schema.js';
+import { allTargets } from '../targets/registry.js';
+import type { Target, TargetOptionValues } from '../targets/target.js';
 import { collect, usageError } from './io.js';
 import { readInputFile } from './write-files.js';
 
-/** `render`: options of translation; `parse`: options that say how to read a deployed config. */
-type Use = 'render' | 'parse';
-
-interface TargetFlag {
+/** One CLI flag: the option it sets in every target that declares it. */
+export interface TargetFlag {
+  /** Without the dashes: `chain-hook`. */
   readonly flag: string;
+  /** The option name: `chainHook` (also commander's camel-cased key for the flag). */
   readonly key: string;
-  readonly help: string;
+  readonly spec: OptionSpec;
+  /** The targets that declare it, by id. */
+  readonly targets: readonly string[];
+  /** The union of their choices, in first-seen order. */
   readonly choices?: readonly string[];
-  readonly uses: readonly Use[];
+  readonly uses: readonly OptionUse[];
 }
 
-const TARGET_FLAGS: readonly TargetFlag[] = [
-  { flag: '--sku <sku>', key: 'sku', help: 'azure-firewall: standard (default), basic or premium (URL paths, TLS inspection)', choices: ['standard', 'premium', 'basic'], uses: ['render'] },
-  { flag: '--priority <n>', key: 'priority', help: 'azure-firewall: the rule collection group priority (default 1000)', uses: ['render'] },
-  { flag: '--vnet <cidrs>', key: 'vnet', help: 'azure-firewall: the address space VirtualNetwork stands for as a source (the firewall has no such tag)', uses: ['render'] },
-  { flag: '--ip-groups', key: 'ipGroups', help: 'azure-firewall: put long address lists into IP Groups', uses: ['render'] },
-  { flag: '--ipv6', key: 'ipv6', help: 'azure-firewall: keep IPv6 prefixes (policy only)', uses: ['render'] },
-  { flag: '--resolve <file>', key: 'resolve', help: 'nsg: host names you resolved yourself, one name=address[,address] a line', uses: ['render'] },
-  { flag: '--deny-scope <scope>', key: 'denyScope', help: 'nsg: the final deny rule, deny-all or deny-internet (default: the one exact for the requirements)', choices: ['deny-all', 'deny-internet'], uses: ['render'] },
-  { flag: '--global-tags', key: 'globalTags', help: 'nsg/udr/azure-firewall: name an accepted global tag where a regional one is not accepted (wider: a warning)', uses: ['render'] },
-  { flag: '--expand', key: 'expand', help: 'udr: expanded prefixes instead of service-tag routes', uses: ['render'] },
-  { flag: '--chain-hook <hook>', key: 'chainHook', help: 'iptables/nftables: host (default), input, output or forward', choices: ['host', 'input', 'output', 'forward'], uses: ['render', 'parse'] },
-  { flag: '--interface <name>', key: 'interface', help: 'iptables/nftables: the workload-side interface (needed by --chain-hook forward)', uses: ['render', 'parse'] },
-  { flag: '--outside-interface <name>', key: 'outsideInterface', help: 'iptables/nftables forward view: the interface on the far side of the router', uses: ['parse'] },
-  { flag: '--fqdn <mode>', key: 'fqdn', help: 'iptables/nftables: none (default: host names are reported lost) or dnsmasq', choices: ['none', 'dnsmasq'], uses: ['render'] },
-  { flag: '--log', key: 'log', help: 'iptables/nftables: log what falls through to the default action', uses: ['render'] },
-  { flag: '--counters', key: 'counters', help: 'nftables: a counter on every rule', uses: ['render'] },
-  { flag: '--default-action <action>', key: 'defaultAction', help: 'iptables/nftables: drop (default) or return to the host rules', choices: ['drop', 'return'], uses: ['render'] },
-  { flag: '--location <where>', key: 'location', help: 'panos: vsys1 (default), device-group:NAME or shared', uses: ['render', 'parse'] },
-  { flag: '--from-zone <zone>', key: 'fromZone', help: 'panos: the workload zone (default trust)', uses: ['render', 'parse'] },
-  { flag: '--to-zone <zone>', key: 'toZone', help: 'panos: the outside zone (default untrust)', uses: ['render', 'parse'] },
-  { flag: '--tags <mode>', key: 'tags', help: 'panos: service tags as address groups (groups, default) or external dynamic lists (edl)', choices: ['groups', 'edl'], uses: ['render'] },
-  { flag: '--edl-url <url>', key: 'edlUrl', help: 'panos: the base URL the EDL files will be served from (with --tags edl)', uses: ['render'] },
-  { flag: '--applications', key: 'applications', help: 'panos: name App-IDs in rules (ssl, web-browsing, ssh, dns, ping, ...) instead of application any', uses: ['render'] },
-  { flag: '--platform <class>', key: 'platform', help: 'panos: the platform class generated objects are held to: vm (default, also small platforms), pa-3200 or large', choices: ['vm', 'pa-3200', 'large'], uses: ['render'] },
-  { flag: '--edl-dir <dir>', key: 'edlDir', help: 'panos: the directory holding the EDL text files the config points at (as render -o wrote them)', uses: ['parse'] },
-];
+/** Every target flag, in the order the kits declare them (targets by id). */
+export function targetFlags(targets: readonly Target[] = allTargets()): TargetFlag[] {
+  const flags = new Map<string, { flag: string; key: string; spec: OptionSpec; targets: string[]; choices?: string[]; uses: Set<OptionUse> }>();
+  for (const target of targets) {
+    for (const spec of target.options) {
+      const flag = flagOf(spec);
+      if (flag === undefined) continue;
+      const entry = flags.get(flag) ?? { flag, key: spec.name, spec, targets: [], uses: new Set<OptionUse>(), ...(spec.type === 'choice' ? { choices: [] } : {}) };
+      if (entry.key !== spec.name || entry.spec.type !== spec.type) throw new Error(`flag --${flag} means ${entry.key} (${entry.spec.type}) and ${spec.name} (${spec.type})`);
+      entry.targets.push(target.id);
+      for (const use of spec.uses) entry.uses.add(use);
+      if (spec.type === 'choice') for (const choice of spec.choices) if (!entry.choices!.includes(choice)) entry.choices!.push(choice);
+      flags.set(flag, entry);
+    }
+  }
+  return [...flags.values()].map(({ uses, ...rest }) => ({ ...rest, uses: [...uses] }));
+}
+
+/** `--chain-hook <hook>` / `--log`. */
+function flagSyntax(flag: TargetFlag): string {
+  return flag.spec.type === 'boolean' ? `--${flag.flag}` : `--${flag.flag} ${flag.spec.placeholder ?? '<value>'}`;
+}
+
+/** The help line: the targets it applies to and the doc of the first of them. */
+export function flagHelp(flag: TargetFlag): string {
+  return `${flag.targets.join(', ')}: ${flag.spec.doc}`;
+}
 
 /** Adds the target flags of one use, and `--option key=value`, to a command. */
-export function addTargetOptions(command: Command, use: Use): Command {
-  for (const { flag, help, choices, uses } of TARGET_FLAGS) {
-    if (!uses.includes(use)) continue;
-    const option = new Option(flag, help);
-    command.addOption(choices ? option.choices([...choices]) : option);
+export function addTargetOptions(command: Command, use: OptionUse): Command {
+  for (const flag of targetFlags()) {
+    if (!flag.uses.includes(use)) continue;
+    const option = new Option(flagSyntax(flag), flagHelp(flag));
+    command.addOption(flag.choices ? option.choices([...flag.choices]) : option);
   }
-  return command.option('--option <key=value>', 'any other target option, repeatable', collect);
+  return command.option('--option <key=value>', 'any target option by its name (see tagwall targets --options), repeatable', collect);
 }
 
-/** The target options the flags of one use and `--option key=value` give (an `--option` wins over a flag). */
-export function targetOptionValues(options: Readonly<Record<string, unknown>>, use: Use): TargetOptionValues {
+/**
+ * The target options the flags of one use and `--option key=value` give (an `--option` wins over a flag), checked
+ * against the targets they are for: a flag or key no one of them declares is TW_USAGE naming the targets it
+ * applies to (or the nearest option names). Each target then takes the options it declares (optionsFor).
+ */
+export function targetOptionValues(options: Readonly<Record<string, unknown>>, use: OptionUse, targets: readonly Target[]): TargetOptionValues {
   const values: Record<string, string | boolean> = {};
-  for (const { key, uses } of TARGET_FLAGS) {
-    if (!uses.includes(use)) continue;
-    const value = options[key];
-    if (typeof value === 'string' || typeof value === 'boolean') values[key] = value;
+  const chosen = targets.map((target) => target.id).join(', ');
+  for (const flag of targetFlags()) {
+    if (!flag.uses.includes(use)) continue;
+    const value = options[flag.key];
+    if (typeof value !== 'string' && typeof value !== 'boolean') continue;
+    if (!targets.some((target) => flag.targets.includes(target.id))) {
+      throw usageError(`--${flag.flag} does not apply to ${chosen || 'these inputs'}; it applies to ${flag.targets.join(', ')}`);
+    }
+    // A file on the command line (the NSG resolve table): targets take its text.
+    values[flag.key] = flag.spec.type === 'file' && typeof value === 'string' ? readInputFile(value).toString('utf8') : value;
   }
-  // The NSG resolve table is a file on the command line; targets take its text.
-  if (typeof values['resolve'] === 'string') values['resolve'] = readInputFile(values['resolve']).toString('utf8');
   const pairs = options['option'];
   for (const entry of Array.isArray(pairs) ? (pairs as string[]) : []) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw usageError(`--option takes key=value, not '${entry}'`);
-    values[entry.slice(0, eq)] = entry.slice(eq + 1);
+    const key = entry.slice(0, eq);
+    if (targets.length > 0 && !targets.some((target) => target.options.some((spec) => spec.name === key))) {
+      const names = [...new Set(targets.flatMap((target) => target.options.map((spec) => spec.name)))];
+      const close = nearest(key, names);
+      const declaring = allTargets().filter((target) => target.options.some((spec) => spec.name === key)).map((target) => target.id);
+      throw usageError(
+        `--option ${key} does not apply to ${chosen}` +
+          (declaring.length > 0 ? `; it applies to ${declaring.join(', ')}` : `: no target has it${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}; options of ${chosen}: ${names.join(', ')}`),
+      );
+    }
+    values[key] = entry.slice(eq + 1);
   }
   return values;
 }

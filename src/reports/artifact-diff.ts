@@ -1,9 +1,11 @@
 /**
  * Two versions of a generated file, compared as a reviewer reads them: line by line within the object (rule, set,
- * address object) each line belongs to, in each format's own structure; wrapped prefix lists element by element;
+ * address object) each line belongs to, as the target that wrote it reads its format (Target.labels); wrapped prefix lists element by element;
  * lines that differ only in the snapshot they record (change number, date, file name) set apart as provenance.
  */
 import type { SnapshotInfo } from '../servicetags/types.js';
+import { bracketLabels } from '../targets/labels.js';
+import type { ArtifactLabeller, ObjectLabel } from '../targets/target.js';
 import { compareText } from './model.js';
 
 // ─── line diffs ─────────────────────────────────────────────────────────────────────────────────────────
@@ -34,214 +36,11 @@ export function withoutProvenance(line: string, info: SnapshotInfo): string {
 
 // ─── objects: which rule, set or object a line belongs to ──────────────────────────────────────────────
 
-/** What a changed line belongs to: `kind` (`routes`, `set`, `address-group`, `rule TAGWALL-OUT`) and a name. */
-export interface ObjectLabel {
-  readonly kind: string;
-  readonly name: string;
-}
-
-const NO_OBJECT: ObjectLabel = { kind: '', name: '' };
 const MAX_LABEL = 120;
 
 export function labelText(label: ObjectLabel): string {
   const text = label.kind && label.name ? `${label.kind} ${label.name}` : label.kind || label.name;
   return text.length > MAX_LABEL ? text.slice(0, MAX_LABEL) : text;
-}
-
-interface Frame {
-  /** The key or block type the frame was opened under (`"routes": [` → routes, `set tw4_x {` → set). */
-  readonly kind: string;
-  /** From the opening line (`set tw4_x {`, `resource "t" "n" {`) or a `name` member found later. */
-  name: string;
-  readonly parent: Frame | undefined;
-}
-
-/** `"name": "x"`, `name: 'x'`, `name = "x"`: the member that names an ARM, Bicep or Terraform object. */
-const NAME_MEMBER = /^\s*"?name"?\s*[:=]\s*(?:"([^"]*)"|'([^']*)')\s*,?\s*$/;
-
-/** What opens a frame on this line: the text before the bracket, as a kind and maybe a name. */
-function frameHeader(text: string): { kind: string; name: string } {
-  const header = text.trim().replace(/\s*[=:]\s*$/, '').trim();
-  if (header === '') return { kind: '', name: '' };
-  const json = /^"([^"]+)"$/.exec(header);
-  if (json) return { kind: json[1]!, name: '' };
-  // resource "azurerm_route_table" "routes" / set tw4_x / chain output / resource routeTable 'Microsoft.Network/...@v'
-  const words = [...header.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]!);
-  if (words[0] === 'resource' && words.length >= 3) {
-    // Terraform names the type first (`resource "azurerm_route_table" "routes"`), Bicep the symbol (`resource rt 'Type@version'`).
-    const bicep = /[@/]/.test(words[2]!);
-    return bicep ? { kind: words[2]!.replace(/@.*$/, ''), name: words[1]! } : { kind: words[1]!, name: words[2]! };
-  }
-  return { kind: words[0]!, name: words.slice(1).join(' ') };
-}
-
-/** The label of the innermost frame that has a name; an unnamed array element takes its array's kind. */
-function frameLabel(frame: Frame | undefined): ObjectLabel {
-  for (let current = frame; current; current = current.parent) {
-    if (current.name) return { kind: current.kind || current.parent?.kind || '', name: current.name };
-  }
-  return NO_OBJECT;
-}
-
-/**
- * Brace- and bracket-structured text (ARM JSON, Bicep, Terraform, nft): each line belongs to the innermost object
- * that has a name. Names come from the opening line or a `name` member anywhere in the object (ARM resources put
- * `type` and `apiVersion` before it), so frames are named in a first pass and lines labelled after.
- */
-function bracketLabels(lines: readonly string[]): ObjectLabel[] {
-  const owner: Array<Frame | undefined> = [];
-  let stack: Frame | undefined;
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (trimmed.startsWith('//') || trimmed.startsWith('#')) {
-      owner.push(stack);
-      continue;
-    }
-    const start = stack;
-    let depth = 0;
-    let quote = '';
-    let from = 0;
-    for (let i = 0; i < line.length; i++) {
-      const char = line[i]!;
-      if (quote) {
-        if (char === '\\') i++;
-        else if (char === quote) quote = '';
-        continue;
-      }
-      if (char === '"' || char === "'") quote = char;
-      else if (char === '{' || char === '[') {
-        const header = frameHeader(line.slice(from, i));
-        stack = { kind: header.kind, name: header.name, parent: stack };
-        from = i + 1;
-        depth++;
-      } else if (char === '}' || char === ']') {
-        stack = stack?.parent;
-        depth--;
-        from = i + 1;
-      }
-    }
-    const name = NAME_MEMBER.exec(line);
-    if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
-    // A line that leaves an object open belongs to it; one that closes an object, or opens and closes a list on
-    // the same line (`tcp dport { 443, 8443 }`, `ports = ["443"]`), to the object it started in.
-    owner.push(depth > 0 ? stack : start);
-  }
-  return owner.map(frameLabel);
-}
-
-/** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
-function xmlLabels(lines: readonly string[]): ObjectLabel[] {
-  const stack: Array<{ tag: string; name?: string; label?: ObjectLabel }> = [];
-  // The label changes only when an element opens or closes: computed then, shared by the lines in between, and
-  // one object per entry (grouping lines by object compares labels by identity first).
-  let cached: ObjectLabel | undefined;
-  const current = (): ObjectLabel => {
-    if (cached) return cached;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const frame = stack[i]!;
-      if (frame.name === undefined) continue;
-      if (!frame.label) {
-        const container = stack[i - 1]?.tag ?? '';
-        frame.label = { kind: container === 'rules' ? `${stack[i - 2]?.tag ?? ''} rule`.trim() : container, name: frame.name };
-      }
-      return (cached = frame.label);
-    }
-    return (cached = NO_OBJECT);
-  };
-  // A hand-rolled scan, not a regular expression: PAN-OS configs run to tens of thousands of lines.
-  return lines.map((line) => {
-    let label: ObjectLabel | undefined;
-    for (let at = line.indexOf('<'); at >= 0; at = line.indexOf('<', at + 1)) {
-      const end = line.indexOf('>', at);
-      if (end < 0) break;
-      const first = line[at + 1];
-      if (first === '/') {
-        label ??= current();
-        stack.pop();
-        cached = undefined;
-      } else if (first !== '!' && first !== '?' && line[end - 1] !== '/') {
-        const inner = line.slice(at + 1, end);
-        const space = inner.indexOf(' ');
-        const entry = space > 0 && inner.includes('name=') ? /\bname="([^"]*)"/.exec(inner) : null;
-        stack.push({ tag: space < 0 ? inner : inner.slice(0, space), ...(entry ? { name: entry[1]! } : {}) });
-        cached = undefined;
-      }
-      at = end;
-    }
-    return label ?? current();
-  });
-}
-
-/** iptables-restore: `-A CHAIN … --comment "req: …"` is rule `req` of CHAIN; `:CHAIN` and `*table` name themselves. */
-function iptablesLabel(line: string): ObjectLabel {
-  const rule = /^-[AI]\s+(\S+)/.exec(line);
-  if (rule) {
-    const comment = /--comment\s+(?:"([^"]*)"|(\S+))/.exec(line);
-    const id = (comment?.[1] ?? comment?.[2])?.split(':')[0]?.trim();
-    return id ? { kind: `rule ${rule[1]}`, name: id } : { kind: 'chain', name: rule[1]! };
-  }
-  const chain = /^:(\S+)/.exec(line);
-  if (chain) return { kind: 'chain', name: chain[1]! };
-  const table = /^\*(\S+)/.exec(line);
-  return table ? { kind: 'table', name: table[1]! } : NO_OBJECT;
-}
-
-/**
- * ipset restore: every line of a set's block belongs to that set, including the scratch set it is filled in and
- * swapped from (iptables render.ts: `create X`, `create tw_swap`, `add tw_swap …`, `swap tw_swap X`).
- */
-function ipsetLabels(lines: readonly string[]): ObjectLabel[] {
-  const swapped = new Set(lines.flatMap((line) => /^swap\s+(\S+)\s+\S+/.exec(line)?.[1] ?? []));
-  let current = NO_OBJECT;
-  return lines.map((line, index) => {
-    const heading = /^#\s*([^\s:]+):/.exec(line);
-    if (heading && lines.slice(index + 1).find((next) => !next.startsWith('#'))?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
-    const create = /^create\s+(\S+)/.exec(line);
-    if (create && !swapped.has(create[1]!)) current = { kind: 'set', name: create[1]! };
-    return line.startsWith('#') && !heading ? NO_OBJECT : current;
-  });
-}
-
-/** PAN-OS set commands: one object per line, named after its kind (`address X`, `address-group X`, `security rule X`). */
-function setCommandLabel(line: string): ObjectLabel {
-  const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
-  if (words[0] !== 'set') return NO_OBJECT;
-  const rules = words.indexOf('rules');
-  if (rules > 0 && words[rules + 1]) return { kind: `${words[rules - 1]} rule`, name: words[rules + 1]! };
-  let at = 1;
-  if (words[at] === 'shared') at++;
-  else if (['device-group', 'vsys', 'template'].includes(words[at] ?? '')) at += 2;
-  if (words[at] === 'profiles') at++;
-  return words[at + 1] ? { kind: words[at]!, name: words[at + 1]! } : NO_OBJECT;
-}
-
-/** For each line, the object it belongs to, read the way the artifact's format structures objects. */
-export function objectLabels(lines: readonly string[], format: string): ObjectLabel[] {
-  switch (format) {
-    case 'arm':
-    case 'bicep':
-    case 'terraform':
-      return bracketLabels(lines);
-    case 'nft':
-      // A rule is named by its comment's requirement id, as in iptables (`comment "req: …"`).
-      return bracketLabels(lines).map((label, index) => {
-        const comment = label.kind === 'chain' ? /\bcomment\s+"([^":]+):/.exec(lines[index]!) : null;
-        return comment ? { kind: `rule ${label.name}`, name: comment[1]!.trim() } : label;
-      });
-    case 'xml':
-      return xmlLabels(lines);
-    case 'iptables-restore':
-    case 'ip6tables-restore':
-      return lines.map(iptablesLabel);
-    case 'ipset':
-      return ipsetLabels(lines);
-    case 'set':
-      return lines.map(setCommandLabel);
-    default:
-      // edl and dnsmasq lists have no objects (the file is the object), and no braces: unknown formats are read
-      // as brace-structured, which they most often are.
-      return bracketLabels(lines);
-  }
 }
 
 export interface ObjectChange {
@@ -295,15 +94,15 @@ function diffItems(text: string): string[] {
 }
 
 /**
- * Line-wise comparison of two versions of an artifact, grouped by the object each line belongs to (read as the
- * artifact's `format` structures objects: see objectLabels), in label order.
+ * Line-wise comparison of two versions of an artifact, grouped by the object each line belongs to (read by the
+ * labeller of the target that wrote it, `Target.labels[format]`; brace structure when there is none), in label order.
  */
-export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, format = ''): ArtifactDiff {
+export function diffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, labels: ArtifactLabeller = bracketLabels): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
   // Lines are compared object by object: the same line (`</entry>`, `<member>tagwall</member>`) recurs in many
   // objects, and a file-wide comparison would pin the new ones on whichever objects come last.
-  const oldObjects = linesByObject(diffItems(before), format);
-  const newObjects = linesByObject(diffItems(after), format);
+  const oldObjects = linesByObject(diffItems(before), labels);
+  const newObjects = linesByObject(diffItems(after), labels);
   const objects: ObjectChange[] = [];
   let provenanceOnly = 0;
   for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort(compareText)) {
@@ -336,8 +135,8 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
 }
 
 /** Lines grouped by the object they belong to (label text → kind and lines, in file order). */
-function linesByObject(lines: readonly string[], format: string): Map<string, { kind: string; lines: string[] }> {
-  const labels = objectLabels(lines, format);
+function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): Map<string, { kind: string; lines: string[] }> {
+  const labels = labeller(lines);
   const objects = new Map<string, { kind: string; lines: string[] }>();
   let previous: ObjectLabel | undefined;
   let entry: { kind: string; lines: string[] } | undefined;

@@ -11,7 +11,8 @@ import type { RequirementSet } from '../model/requirement.js';
 import { requirementImpact } from '../servicetags/impact.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
-import type { Artifact, Diagnostic, Target, TargetOptionValues, Translation } from '../targets/target.js';
+import { optionsFor } from '../targets/option-schema.js';
+import type { Artifact, ArtifactLabeller, Diagnostic, Target, TargetOptionValues, Translation } from '../targets/target.js';
 import { describePackets, isLimitCode, snapshotRef, translationMatrix, type RequirementLocations, type TargetTranslation } from './build.js';
 import { diffArtifact, ipsetResizes, unmatchedLines, withoutProvenance, type ObjectChange } from './artifact-diff.js';
 import { compareText, describeSnapshot, type Finding, type Report, type SummaryCount } from './model.js';
@@ -24,7 +25,7 @@ export interface ImpactInput {
   readonly to: Snapshot;
   readonly requirements: RequirementSet;
   readonly targets: readonly Target[];
-  /** Target options, the same for every target (each ignores the ones it does not know). */
+  /** Target options, the same for every target: each takes those its schema declares (optionsFor). */
   readonly options?: TargetOptionValues;
   readonly locations?: RequirementLocations;
   /** How a target's proofs resolve tags; default: expanded through the snapshot being translated against. */
@@ -102,7 +103,7 @@ function sharedResolvers(input: ImpactInput): (target: Target, snapshot: Snapsho
 function translateWith(target: Target, input: ImpactInput, snapshot: Snapshot, resolverFor: (target: Target, snapshot: Snapshot) => AddressResolver): Outcome {
   const resolver = resolverFor(target, snapshot);
   try {
-    return { translation: target.translate(input.requirements, { snapshot, resolver, options: input.options ?? {} }) };
+    return { translation: target.translate(input.requirements, { snapshot, resolver, options: optionsFor(target.options, input.options ?? {}) }) };
   } catch (error) {
     // A target that needs options the run did not give (a zone, a location) is reported and skipped, so one
     // target cannot hide what changes on the others.
@@ -154,7 +155,13 @@ function objectFindings(target: string, artifact: string, objects: readonly Obje
   return findings;
 }
 
-function artifactFindings(target: string, before: readonly Artifact[], after: readonly Artifact[], input: ImpactInput): { findings: Finding[]; provenanceOnly: number } {
+function artifactFindings(
+  target: string,
+  labels: Readonly<Record<string, ArtifactLabeller>>,
+  before: readonly Artifact[],
+  after: readonly Artifact[],
+  input: ImpactInput,
+): { findings: Finding[]; provenanceOnly: number } {
   const findings: Finding[] = [];
   let provenanceOnly = 0;
   const oldByName = new Map(before.map((artifact) => [artifact.name, artifact]));
@@ -176,7 +183,7 @@ function artifactFindings(target: string, before: readonly Artifact[], after: re
       });
       continue;
     }
-    const diff = diffArtifact(old.content, now.content, input.from.info, input.to.info, now.format);
+    const diff = diffArtifact(old.content, now.content, input.from.info, input.to.info, labels[now.format]);
     provenanceOnly += diff.provenanceOnly;
     findings.push(...objectFindings(target, name, diff.objects));
     if (now.format === 'ipset') {
@@ -251,7 +258,7 @@ export function snapshotImpact(input: ImpactInput): Report {
       continue;
     }
     translations.push({ target: target.id, translation: after.translation });
-    const artifacts = artifactFindings(target.id, before.translation.artifacts, after.translation.artifacts, input);
+    const artifacts = artifactFindings(target.id, target.labels, before.translation.artifacts, after.translation.artifacts, input);
     provenanceOnly += artifacts.provenanceOnly;
     findings.push(...artifacts.findings);
     const diagnostics = diffDiagnostics(before.translation.diagnostics, after.translation.diagnostics, input.from.info, input.to.info);

@@ -6,27 +6,43 @@
  */
 import { endpointAddresses, requirementPackets } from '../analysis/resolve.js';
 import { TagwallError } from '../errors.js';
-import type { Diagnostic, Target, Translation } from '../targets/target.js';
+import { defineOptions, formatOptionSpec, validateOptions } from '../targets/option-schema.js';
+import type { Capabilities, Diagnostic, Target, Translation } from '../targets/target.js';
 
 const DEFAULT_MAX_PREFIXES = 50;
 
-export const linesTarget: Target = {
+const CAPABILITIES: Capabilities = {
+  directions: ['in', 'out'],
+  protocols: 'any',
+  icmpTypes: false,
+  families: ['ipv4', 'ipv6'],
+  serviceTags: 'expanded',
+  hosts: 'none',
+  urlPaths: false,
+  sourcePorts: false,
+};
+
+const OPTIONS = defineOptions([
+  formatOptionSpec(['lines']),
+  { name: 'maxPrefixes', type: 'integer', min: 1, max: 100000, default: DEFAULT_MAX_PREFIXES, doc: 'prefixes an object holds', uses: ['render'] },
+]);
+
+/*
+ * Not a kit run by the pipeline: a fixture whose diagnostics report code must be able to predict by hand, so it
+ * translates in one visible function; it has the Target surface the report code reads.
+ */
+export const linesTarget: Target<'lines', 'lines', typeof OPTIONS> = {
   id: 'lines',
+  family: 'test',
   description: 'test target: one object of allowed prefixes per requirement',
   formats: ['lines'],
   analysisMode: 'expanded',
-  capabilities: {
-    directions: ['in', 'out'],
-    protocols: 'any',
-    icmpTypes: false,
-    families: ['ipv4', 'ipv6'],
-    serviceTags: 'expanded',
-    hosts: 'none',
-    urlPaths: false,
-    sourcePorts: false,
-  },
+  options: OPTIONS,
+  capabilities: () => CAPABILITIES,
+  labels: {},
+  yardstick: requirementPackets,
   translate(requirements, context): Translation {
-    const max = Number(context.options.maxPrefixes ?? DEFAULT_MAX_PREFIXES);
+    const max = Number(validateOptions('lines', OPTIONS, context.options)['maxPrefixes'] ?? DEFAULT_MAX_PREFIXES);
     const info = context.snapshot.info;
     const lines = [`# generated from ${info.cloud} change ${info.changeNumber} (${info.date ?? 'undated'}) ${info.source.split('/').pop()}`];
     const diagnostics: Diagnostic[] = [];

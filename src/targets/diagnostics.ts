@@ -3,7 +3,6 @@
  * drafts what a diagnostic may have lost, and once the output is parsed back the loss is fixed to exactly what the
  * output does not allow.
  */
-import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
 import type { PacketSet } from '../model/packet-set.js';
 import type { Requirement } from '../model/requirement.js';
 import type { Diagnostic, Severity } from './target.js';
@@ -13,20 +12,23 @@ export interface DraftDiagnostic {
   readonly code: string;
   readonly severity: Severity;
   readonly requirement?: Requirement;
+  /** The requirement's id when the draft names it without holding it (netfilter lowering). */
+  readonly requirementId?: string;
   readonly message: string;
   readonly candidate?: PacketSet;
 }
 
 /**
  * Law 2 made exact: each draft's `lost` is its candidate minus what the output allows. The candidate is the part
- * of the requirement the diagnostic is about (the host endpoints, the IPv6 part); intersecting it with the real
- * loss keeps a diagnostic from claiming packets another rule still allows.
+ * of the requirement the diagnostic is about (the host endpoints, the IPv6 part); intersecting it with what the
+ * target is meant to carry of the requirement (`required`, the kit's yardstick) and taking away what the output
+ * allows keeps a diagnostic from claiming packets another rule still allows. The pipeline is the one caller.
  */
 export function finishDiagnostics(
   target: string,
   drafts: readonly DraftDiagnostic[],
-  produced: PacketSet,
-  resolver: AddressResolver,
+  withoutProduced: (set: PacketSet) => PacketSet,
+  requiredOf: (requirement: Requirement) => PacketSet,
 ): Diagnostic[] {
   const required = new Map<string, PacketSet>();
   return drafts.map((draft) => {
@@ -34,17 +36,22 @@ export function finishDiagnostics(
     if (draft.candidate && draft.requirement) {
       let packets = required.get(draft.requirement.id);
       if (!packets) {
-        packets = requirementPackets(draft.requirement, resolver);
+        packets = requiredOf(draft.requirement);
         required.set(draft.requirement.id, packets);
       }
-      const exact = draft.candidate.intersection(packets).difference(produced);
+      const exact = withoutProduced(draft.candidate.intersection(packets));
+      lost = exact.isEmpty() ? undefined : exact;
+    } else if (draft.candidate) {
+      // No requirement to clip by: the drafting code vouches the candidate lies within its requirement.
+      const exact = withoutProduced(draft.candidate);
       lost = exact.isEmpty() ? undefined : exact;
     }
+    const requirementId = draft.requirement?.id ?? draft.requirementId;
     return {
       code: draft.code,
       severity: draft.severity,
       target,
-      ...(draft.requirement ? { requirementId: draft.requirement.id } : {}),
+      ...(requirementId === undefined ? {} : { requirementId }),
       message: draft.message,
       ...(lost ? { lost } : {}),
     };

@@ -4,7 +4,7 @@
  * says what to fix.
  */
 import * as fc from 'fast-check';
-import { checkContract, type ContractReport } from '../analysis/contract.js';
+import { checkContract, type ContractReport } from '../targets/contract.js';
 import { equivalent, type Equivalence, type Verdict } from '../analysis/questions.js';
 import type { RuleSet } from '../analysis/rule-set.js';
 import type { PacketSet } from '../model/packet-set.js';

@@ -35,10 +35,14 @@ function toyTarget(honest: boolean): Target {
   const seen = new Map<string, RequirementSet>();
   return {
     id: honest ? 'toy' : 'silent',
+    family: 'test',
     description: 'test target',
     formats: ['ids'],
     analysisMode: 'expanded',
-    capabilities: { directions: ['in', 'out'], protocols: 'any', icmpTypes: true, families: ['ipv4', 'ipv6'], serviceTags: 'expanded', hosts: 'none', urlPaths: false, sourcePorts: false },
+    options: [],
+    labels: {},
+    yardstick: requirementPackets,
+    capabilities: () => ({ directions: ['in', 'out'], protocols: 'any', icmpTypes: true, families: ['ipv4', 'ipv6'], serviceTags: 'expanded', hosts: 'none', urlPaths: false, sourcePorts: false }),
     translate(requirements, context) {
       const named = (r: RequirementSet['requirements'][number]): boolean => r.destinations.some((d) => d.kind === 'host' || d.kind === 'url');
       const content = requirements.requirements.filter((r) => !named(r)).map((r) => r.id).join('\n');

@@ -16,8 +16,8 @@ import { parseRequirements, requirementsToJson, requirementsToYaml } from '../..
 import { lazy } from '../../src/internal/lazy.js';
 import { parsePacket } from '../../src/model/packet.js';
 import { defaultSnapshot, parseSnapshot, type Snapshot } from '../../src/servicetags/snapshot.js';
-import { parseIpsetSave } from '../../src/targets/iptables/ipset.js';
-import { getTarget } from '../../src/targets/registry.js';
+import { parseIpsetSave } from '../../src/targets/netfilter/iptables/ipset.js';
+import { findTarget } from '../../src/targets/registry.js';
 import type { ConfigInput, ParseContext } from '../../src/targets/target.js';
 
 export interface FuzzSeed {
@@ -64,7 +64,7 @@ function targetParser(id: string, targetId: string, seeds: () => FuzzSeed[]): Fu
   return {
     id,
     seeds,
-    parse: (text, seed) => getTarget(targetId).parse({ content: text, file: seed.name, ...(seed.companions ? { companions: seed.companions } : {}) }, context()),
+    parse: (text, seed) => findTarget(targetId).parse({ content: text, file: seed.name, ...(seed.companions ? { companions: seed.companions } : {}) }, context()),
   };
 }
 
@@ -94,7 +94,7 @@ function iptablesSeeds(): FuzzSeed[] {
     withIpsets('fixtures/linux/docker-host.rules', 'fixtures/linux/docker-host.ipset'),
     withIpsets('fixtures/linux/hand-written.rules', 'fixtures/linux/hand-written.ipset'),
     ...['compute-no-public-ip', 'kubernetes', 'inbound-udr'].map((scenario) =>
-      withIpsets(`src/targets/iptables/golden/${scenario}/iptables.rules`, `src/targets/iptables/golden/${scenario}/ipsets.save`),
+      withIpsets(`test/golden/iptables/${scenario}.iptables.rules`, `test/golden/iptables/${scenario}.ipsets.save`),
     ),
   ];
 }
@@ -137,20 +137,20 @@ export const FUZZ_PARSERS: readonly FuzzParser[] = [
     seeds: () => [{ name: 'China.twsnap', text: read('src/servicetags/snapshots/China.twsnap', 'latin1') }],
     parse: (text) => readWholeSnapshot(parseSnapshot(Buffer.from(text, 'latin1'), 'fuzz.twsnap')),
   },
-  targetParser('nsg-arm', 'nsg', () => files('src/targets/nsg/golden', '.json')),
+  targetParser('nsg-arm', 'nsg', () => files('test/golden/nsg', '.json')),
   targetParser('nsg-az', 'nsg', () => files('fixtures/azure', 'nsg-show.json')),
-  targetParser('azure-firewall-policy', 'azure-firewall', () => files('src/targets/azure-firewall/golden/policy', '.json')),
-  targetParser('azure-firewall-classic', 'azure-firewall-classic', () => files('src/targets/azure-firewall/golden/classic', '.json')),
-  targetParser('udr', 'udr', () => files('src/targets/udr/golden', '.json')),
+  targetParser('azure-firewall-policy', 'azure-firewall', () => files('test/golden/azure-firewall', '.json')),
+  targetParser('azure-firewall-classic', 'azure-firewall-classic', () => files('test/golden/azure-firewall-classic', '.json')),
+  targetParser('udr', 'udr', () => files('test/golden/udr', '.json')),
   targetParser('iptables-save', 'iptables', iptablesSeeds),
   {
     id: 'ipset-save',
-    seeds: () => [...files('fixtures/linux', '.ipset'), ...files('src/targets/iptables/golden', 'ipsets.save').slice(0, 3)],
+    seeds: () => [...files('fixtures/linux', '.ipset'), ...files('test/golden/iptables', 'ipsets.save').slice(0, 3)],
     parse: (text, seed) => parseIpsetSave(text, seed.name),
   },
-  targetParser('nftables', 'nftables', () => [...files('fixtures/linux', '.nft'), ...files('src/targets/nftables/golden', '.nft').slice(0, 3)]),
-  targetParser('panos-xml', 'panos', () => [...files('fixtures/panos', '.xml'), ...files('src/targets/panos/golden', '.xml').slice(0, 3)]),
-  targetParser('panos-set', 'panos', () => [...files('fixtures/panos', '.set'), ...files('src/targets/panos/golden', '.set').slice(0, 3)]),
+  targetParser('nftables', 'nftables', () => [...files('fixtures/linux', '.nft'), ...files('test/golden/nftables', '.nft').slice(0, 3)]),
+  targetParser('panos-xml', 'panos', () => [...files('fixtures/panos', '.xml'), ...files('test/golden/panos', '.xml').slice(0, 3)]),
+  targetParser('panos-set', 'panos', () => [...files('fixtures/panos', '.set'), ...files('test/golden/panos', '.set').slice(0, 3)]),
   {
     id: 'dependencies-api',
     seeds: () => files('fixtures/dependencies', '.json'),

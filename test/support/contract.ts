@@ -1,4 +1,4 @@
-import { checkContract } from '../../src/analysis/contract.js';
+import { checkContract } from '../../src/targets/contract.js';
 import type { RequirementSet } from '../../src/model/requirement.js';
 import type { Target, TranslateContext } from '../../src/targets/target.js';
 import { describeContractFailure } from '../../src/testing/properties.js';

@@ -1,18 +1,24 @@
 /** The `panos` target: Palo Alto Networks PAN-OS security policy as candidate-config XML or `set` commands (targets.md §4). */
-import type { Target } from '../target.js';
+import { defineTarget } from '../pipeline.js';
 import { PANOS_CAPABILITIES } from './capabilities.js';
-import { PANOS_FORMATS, PANOS_TARGET_ID } from './options.js';
+import { PANOS_LABELS } from './labels.js';
+import { PANOS_FORMATS, PANOS_OPTIONS, PANOS_TARGET_ID } from './options.js';
 import { looksLikePanos, parsePanosArtifacts, parsePanosConfig } from './parse.js';
-import { translatePanos } from './translate.js';
+import { buildPanos, panosAllowed, renderPanos } from './build.js';
 
-export const panosTarget: Target = {
+export const panosTarget = defineTarget({
   id: PANOS_TARGET_ID,
+  family: 'panos',
   description: 'Palo Alto Networks PAN-OS: address and service objects, URL categories, EDLs and security rules (XML or set commands)',
   formats: PANOS_FORMATS,
   analysisMode: 'expanded',
-  capabilities: PANOS_CAPABILITIES,
-  translate: translatePanos,
+  options: PANOS_OPTIONS,
+  capabilities: () => PANOS_CAPABILITIES,
+  build: buildPanos,
+  render: renderPanos,
+  allowed: panosAllowed,
   parse: parsePanosConfig,
   parseArtifacts: parsePanosArtifacts,
   detect: looksLikePanos,
-};
+  labels: PANOS_LABELS,
+});

@@ -1,13 +1,41 @@
 /** The panos target's options (`tagwall render --target panos ...` flags), validated once for translate and parse. */
 import type { TagwallError } from '../../errors.js';
+import { defineOptions, formatOptionSpec } from '../option-schema.js';
 import { booleanOption, invalidOption, stringOption } from '../options.js';
 import type { TargetOptionValues } from '../target.js';
 import { PANOS_PLATFORMS, type PanosPlatform } from './capabilities.js';
 import type { PanosLocation } from './model.js';
 
-export const PANOS_TARGET_ID = 'panos';
+export const PANOS_TARGET_ID = 'panos' as const;
 export const PANOS_FORMATS = ['xml', 'set'] as const;
 export type PanosFormat = (typeof PANOS_FORMATS)[number];
+
+/** Every option of the panos target, one declaration each (option-schema.ts); read by readPanosSettings below. */
+export const PANOS_OPTIONS = defineOptions([
+  formatOptionSpec(PANOS_FORMATS),
+  { name: 'location', type: 'text', default: 'vsys1', doc: 'vsys1 (default), device-group:NAME or shared', uses: ['render', 'parse'], placeholder: '<where>' },
+  { name: 'fromZone', type: 'text', default: 'trust', doc: 'the workload zone (default trust)', uses: ['render', 'parse'], placeholder: '<zone>' },
+  { name: 'toZone', type: 'text', default: 'untrust', doc: 'the outside zone (default untrust)', uses: ['render', 'parse'], placeholder: '<zone>' },
+  { name: 'tags', type: 'choice', choices: ['groups', 'edl'], default: 'groups', doc: 'service tags as address groups (groups, default) or external dynamic lists (edl)', uses: ['render'], placeholder: '<mode>' },
+  { name: 'edlUrl', type: 'text', doc: 'the base URL the EDL files will be served from (with --tags edl)', uses: ['render'], placeholder: '<url>' },
+  {
+    name: 'edlDir',
+    type: 'text',
+    doc: 'the directory holding the EDL text files the config points at (as render -o wrote them)',
+    uses: ['parse'],
+    placeholder: '<dir>',
+  },
+  { name: 'applications', type: 'boolean', doc: 'name App-IDs in rules (ssl, web-browsing, ssh, dns, ping, ...) instead of application any', uses: ['render'] },
+  {
+    name: 'platform',
+    type: 'choice',
+    choices: ['vm', 'pa-3200', 'large'],
+    default: 'vm',
+    doc: 'the platform class generated objects are held to: vm (default, also small platforms), pa-3200 or large',
+    uses: ['render'],
+    placeholder: '<class>',
+  },
+]);
 
 export interface PanosZones {
   readonly fromZone: string;

@@ -1,3 +1,4 @@
+import { goldenFile } from '../../../test/support/golden.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -568,8 +569,8 @@ describe('every catalogue scenario', () => {
       const requirements = loadScenario(scenario, { region: 'westus' });
       const options = { tags: 'edl', edlUrl: 'https://lists.example.com/tagwall' };
       const { xml, set } = expectBothForms(requirements, options);
-      await expect(xml[0]!.content).toMatchFileSnapshot(`golden/${scenario}.xml`);
-      await expect(set[0]!.content).toMatchFileSnapshot(`golden/${scenario}.set`);
+      await expect(xml[0]!.content).toMatchFileSnapshot(goldenFile('panos', `${scenario}.xml`));
+      await expect(set[0]!.content).toMatchFileSnapshot(goldenFile('panos', `${scenario}.set`));
       expect(set.slice(1)).toEqual(xml.slice(1));
     });
     it(`${scenario}: with address groups, set = XML rule by rule, pasteable, valid XML`, () => {
@@ -592,11 +593,11 @@ describe('every catalogue scenario', () => {
       expect(set[0]!.content).toContain(`from "inside zone"`);
     });
   }
-  for (const scenario of ['inbound-udr', 'kubernetes']) {
+  for (const scenario of ['inbound-udr', 'kubernetes'] as const) {
     it(`${scenario}: golden files with address groups`, async () => {
       const requirements = loadScenario(scenario, { region: 'westus' });
-      await expect(artifactsOf(requirements, { format: 'xml' })[0]!.content).toMatchFileSnapshot(`golden/groups/${scenario}.xml`);
-      await expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toMatchFileSnapshot(`golden/groups/${scenario}.set`);
+      await expect(artifactsOf(requirements, { format: 'xml' })[0]!.content).toMatchFileSnapshot(goldenFile('panos', `${scenario}.groups.xml`));
+      await expect(artifactsOf(requirements, { format: 'set' })[0]!.content).toMatchFileSnapshot(goldenFile('panos', `${scenario}.groups.set`));
     });
   }
   it.skipIf(!xmllint)('checks well-formedness with xmllint too (skipped: xmllint not installed)', () => {
@@ -609,7 +610,7 @@ describe('every catalogue scenario', () => {
 describe('docs/targets/panos.md', () => {
   const doc = readFileSync(new URL('../../../docs/targets/panos.md', import.meta.url), 'utf8');
   const blocks = [...doc.matchAll(/```(\w*)\n([\s\S]*?)\n```/g)].map((match) => ({ language: match[1]!, body: match[2]! }));
-  const sources = ['translate.ts', 'parse.ts'].map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')).join('\n');
+  const sources = ['build.ts', 'parse.ts'].map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')).join('\n');
 
   it('lists every diagnostic code the target emits, and no other', () => {
     const emitted = new Set(sources.match(/'PANOS_[A-Z_]+'/g)!.map((code) => code.slice(1, -1)));

@@ -1,0 +1,127 @@
+/**
+ * NSGs that let the workload run (issue 16): private-endpoint flows from the compute subnet, a custom DNS server,
+ * the final deny rule's scope, and forced tunnelling, on the catalogue's compute-no-public-ip with its
+ * private-endpoint and DNS parameters; the NSG is judged by parsing it back and evaluating packets, as `tagwall eval`.
+ */
+import { describe, expect, it } from 'vitest';
+import { expandedResolver, requirementPackets, requirementsRuleSet } from '../../../analysis/resolve.js';
+import { PacketSet } from '../../../model/packet-set.js';
+import { evaluate } from '../../../analysis/questions.js';
+import { allowedPackets } from '../../../analysis/rule-set.js';
+import { loadScenario } from '../../../catalogue/index.js';
+import { parseRequirements } from '../../../catalogue/requirements-file.js';
+import { parsePacket } from '../../../model/packet.js';
+import type { RequirementSet } from '../../../model/requirement.js';
+import { defaultSnapshot } from '../../../servicetags/snapshot.js';
+import type { TargetOptionValues } from '../../target.js';
+import { nsgTarget } from './index.js';
+
+const snapshot = defaultSnapshot('Public');
+const resolver = expandedResolver(snapshot);
+
+/**
+ * compute-no-public-ip as the catalogue gives it for a workspace whose private endpoints live in 10.0.2.0/27 and
+ * whose VNet resolves through a DNS server at 10.0.0.4: the catalogue adds the flows to both (443 and 445 to the
+ * endpoint subnet, TCP/UDP 53 to the server), and nothing in this test adds requirements of its own.
+ */
+function workload(): RequirementSet {
+  return loadScenario('compute-no-public-ip', { region: 'eastus2', subnet: '10.0.1.0/24', privateEndpointSubnet: '10.0.2.0/27', dnsServer: '10.0.0.4' });
+}
+
+function nsgRules(requirements: RequirementSet, options: TargetOptionValues = {}) {
+  const translation = nsgTarget.translate(requirements, { snapshot, resolver, options });
+  return { translation, ruleSet: nsgTarget.parseArtifacts(translation.artifacts, { resolver, options }) };
+}
+
+describe('private-endpoint flows', () => {
+  const { ruleSet } = nsgRules(workload());
+  const verdict = (packet: string): string => evaluate(ruleSet, parsePacket(packet)).action;
+
+  it('are allowed exactly: 443 and 445 to the endpoint subnet, DNS to the server', () => {
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.4:443')).toBe('allow');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.30:445')).toBe('allow');
+    expect(verdict('out udp 10.0.1.5 -> 10.0.0.4:53')).toBe('allow');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.0.4:53')).toBe('allow');
+  });
+
+  it('and nothing the requirements do not name: other ports, other subnets, peered VNets, the Internet', () => {
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.4:22')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 10.0.2.40:443')).toBe('deny');
+    expect(verdict('out udp 10.0.1.5 -> 10.0.0.5:53')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 10.9.0.4:443')).toBe('deny');
+    expect(verdict('out tcp 10.0.1.5 -> 8.8.8.8:443')).toBe('deny');
+  });
+
+  it('the NSG allows nothing beyond the requirements (deny-all is the exact scope here)', () => {
+    const required = allowedPackets(requirementsRuleSet(workload(), resolver));
+    expect(allowedPackets(ruleSet).difference(required).toString()).toBe('(no packets)');
+    expect(ruleSet.rules.filter((rule) => rule.id.startsWith('tw-deny')).map((rule) => rule.id)).toEqual(['tw-deny-all-inbound', 'tw-deny-all-outbound']);
+  });
+});
+
+describe('the final deny rule', () => {
+  it('deny-internet on request: VNet traffic the requirements do not name passes, reported with a witness', () => {
+    const { translation, ruleSet } = nsgRules(workload(), { denyScope: 'deny-internet' });
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 10.9.0.4:443')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 8.8.8.8:443')).action).toBe('deny');
+    const wider = translation.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_DENY_SCOPE_WIDER');
+    expect(wider.map((diagnostic) => diagnostic.severity)).toEqual(['warning', 'warning']);
+    expect(wider[1]!.message).toMatch(/e\.g\. out /);
+  });
+
+  it('defaults to deny-internet where that is exact: requirements that allow all VNet traffic', () => {
+    const open = parseRequirements(`requirements:
+  - {id: vnet-out, direction: outbound, protocol: any, source: VirtualNetwork, destination: VirtualNetwork}
+  - {id: storage, direction: outbound, protocol: tcp, ports: 443, source: VirtualNetwork, destination: Storage.EastUS2}
+`);
+    const { translation, ruleSet } = nsgRules(open);
+    const finals = ruleSet.rules.filter((rule) => rule.id.startsWith('tw-deny')).map((rule) => rule.id);
+    expect(finals).toEqual(['tw-deny-all-inbound', 'tw-deny-internet-outbound']);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_DENY_SCOPE_WIDER');
+    const required = allowedPackets(requirementsRuleSet(open, resolver));
+    expect(allowedPackets(ruleSet).equals(required)).toBe(true);
+  });
+
+  it('refuses an unknown scope', () => {
+    expect(() => nsgRules(workload(), { denyScope: 'deny-some' })).toThrow(/option denyScope must be one of deny-all, deny-internet/);
+  });
+});
+
+describe('forced tunnelling', () => {
+  const requirements = workload();
+  const hostFlow = requirements.requirements.find((requirement) => requirement.destinations.some((endpoint) => endpoint.kind === 'host'))!;
+  it('host-name flows are denied without it (the NSG cannot match names)', () => {
+    const { translation, ruleSet } = nsgRules(requirements);
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:443')).action).toBe('deny');
+    expect(translation.diagnostics.some((diagnostic) => diagnostic.code === 'NSG_FQDN_INEXPRESSIBLE' && diagnostic.requirementId === hostFlow.id)).toBe(true);
+  });
+
+  it('with it, they leave towards Internet on their ports for the firewall to filter, with a warning', () => {
+    const { translation, ruleSet } = nsgRules(requirements, { forcedTunnelling: true });
+    // The first host-name flow of compute-no-public-ip: UDP 5831 to <region>.tundra.azureml.ms.
+    expect([hostFlow.protocols.toString(), hostFlow.ports.toString()]).toEqual(['udp', '5831']);
+    expect(evaluate(ruleSet, parsePacket('out udp 10.0.1.5 -> 20.1.2.3:5831')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:5831')).action).toBe('deny');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:443')).action).toBe('allow');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 20.1.2.3:22')).action).toBe('deny');
+    expect(evaluate(ruleSet, parsePacket('out tcp 10.0.1.5 -> 10.9.0.4:443')).action).toBe('deny');
+    const tunnel = translation.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_FORCED_TUNNEL');
+    expect(tunnel.length).toBeGreaterThan(0);
+    expect(tunnel.every((diagnostic) => diagnostic.severity === 'warning')).toBe(true);
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FQDN_INEXPRESSIBLE');
+  });
+
+  it('is off even for the forced-tunnelling scenario unless asked, and widens only towards Internet on the flows\' ports', () => {
+    const scenario = { ...requirements, origin: 'scenario:forced-tunnelling' };
+    expect(nsgRules(scenario).translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_FORCED_TUNNEL');
+    const { translation, ruleSet } = nsgRules(scenario, { forcedTunnelling: true });
+    expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).toContain('NSG_FORCED_TUNNEL');
+    const required = allowedPackets(requirementsRuleSet(scenario, resolver));
+    const bound = scenario.requirements
+      .filter((requirement) => requirement.direction === 'out' && requirement.destinations.some((endpoint) => endpoint.kind === 'host'))
+      .reduce((set, requirement) => set.union(requirementPackets({ ...requirement, destinations: [{ kind: 'service-tag', name: 'Internet' }] }, resolver)), PacketSet.EMPTY);
+    const extra = allowedPackets(ruleSet).difference(required);
+    expect(extra.isEmpty()).toBe(false);
+    expect(extra.difference(bound).toString()).toBe('(no packets)');
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Route table JSON (ARM template, resource, or `az network route-table show`) → rule set. A route with next hop
+ * Internet lets inbound flows from its prefix answer directly instead of through the firewall; tagwall reads it
+ * as "inbound from these addresses, any protocol and port". Routes with other next hops route elsewhere and are
+ * not part of the set.
+ */
+import type { AddressResolver } from '../../../analysis/resolve.js';
+import type { Rule, RuleSet } from '../../../analysis/rule-set.js';
+import { TagwallError } from '../../../errors.js';
+import { AddressSet } from '../../../model/address-set.js';
+import { PacketSet } from '../../../model/packet-set.js';
+import { armResources, asObject, child, invalid, items, parseJsonConfig, propertiesOf, requiredString, sameType, unsupported } from '../common/arm-read.js';
+import { ROUTE_TABLE_TYPE } from './render.js';
+
+const NEXT_HOPS = ['VirtualNetworkGateway', 'VnetLocal', 'Internet', 'VirtualAppliance', 'VirtualApplianceEcmp', 'None'];
+
+export function parseRouteTableJson(content: string, file: string, resolver: AddressResolver): RuleSet {
+  const root = parseJsonConfig(content, file);
+  const tables = armResources(root).filter((entry) => sameType(entry.type, ROUTE_TABLE_TYPE));
+  if (tables.length > 1) throw unsupported(tables[1]!.resource, 'the document holds more than one route table; parse them one at a time');
+  const table = tables[0]?.resource ?? asObject(root);
+  const routes = items(child(propertiesOf(table), 'routes'));
+  if (!child(propertiesOf(table), 'routes')) throw invalid(root, 'no route table found (expected routeTables with routes)');
+  const rules: Rule[] = [];
+  for (const routeAt of routes) {
+    const route = asObject(routeAt);
+    const properties = propertiesOf(route);
+    const name = requiredString(route, 'name');
+    const prefix = requiredString(properties, 'addressPrefix');
+    const nextHop = requiredString(properties, 'nextHopType');
+    const hop = NEXT_HOPS.find((candidate) => candidate.toLowerCase() === nextHop.toLowerCase());
+    if (!hop) throw invalid(child(properties, 'nextHopType')!, `next hop must be one of ${NEXT_HOPS.join(', ')}, not '${nextHop}'`);
+    if (hop !== 'Internet') continue;
+    let addresses: AddressSet;
+    try {
+      addresses = /^[0-9a-f:.]+\/\d+$/i.test(prefix) ? AddressSet.parse(prefix, { normalize: true }) : resolver.serviceTag(prefix);
+    } catch (error) {
+      throw error instanceof TagwallError ? error.at({ file, jsonPath: child(properties, 'addressPrefix')!.path }) : error;
+    }
+    rules.push({ id: name, action: 'allow', match: PacketSet.of({ directions: ['in'], src: addresses }), origin: { file, path: route.path, text: `${name}: ${prefix} -> ${hop}` } });
+  }
+  // Routes decide on addresses, whatever the connection state: read as written, not as a stateful filter.
+  return { name: `udr:${file}`, rules, defaultAction: 'deny', mode: resolver.mode, states: 'explicit' };
+}
+
+export function looksLikeRouteTable(content: string): boolean {
+  return /"nextHopType"\s*:/i.test(content);
+}

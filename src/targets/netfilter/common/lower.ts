@@ -1,0 +1,320 @@
+/**
+ * Requirements → the rules both netfilter targets render. Each requirement is turned into its exact packet set
+ * (the analysis engine's own `requirementPackets`, so the output can only agree with the yardstick) and each box of
+ * that set into rules: one per protocol, with addresses as a literal prefix or a named set and ports as ranges.
+ * What netfilter cannot carry becomes a diagnostic with exactly the packets it loses: host names (targets.md §3.5:
+ * rules hold addresses only), ICMP types of the other family's ICMP, and directions the chosen hook does not see.
+ */
+import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
+import { OPENING } from '../../../analysis/rule-set.js';
+import { AddressSet } from '../../../model/address-set.js';
+import type { HostPattern } from '../../../model/hostnames.js';
+import { IntervalSet } from '../../../model/intervals.js';
+import type { Family } from '../../../model/ip.js';
+import { icmpTypeCodes, PacketSet, type Box } from '../../../model/packet-set.js';
+import type { Direction } from '../../../model/packet.js';
+import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';
+import type { Endpoint, Requirement, RequirementSet } from '../../../model/requirement.js';
+import type { Diagnostic } from '../../target.js';
+import type { DraftDiagnostic } from '../../diagnostics.js';
+import { icmpEntries, type IcmpEntry } from './icmp.js';
+import { NameRegistry, objectName } from './names.js';
+import { hookedDirections, type NetfilterOptions } from './options.js';
+
+/** A named address set: an ipset `hash:net` or an nft interval set. */
+export interface NetSet {
+  readonly name: string;
+  readonly family: Family;
+  /** Canonical, merged prefixes; empty for a set dnsmasq fills at run time. */
+  readonly cidrs: readonly string[];
+  /** What it stands for: a service tag, `<requirement> destinations`, or the domains dnsmasq feeds it. */
+  readonly label: string;
+  /** Domains dnsmasq adds resolved addresses for (fqdn=dnsmasq). */
+  readonly dnsmasqDomains?: readonly string[];
+}
+
+export type AddressMatch =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'prefix'; readonly cidr: string }
+  | { readonly kind: 'set'; readonly set: NetSet };
+
+export interface LoweredRule {
+  readonly requirementId: string;
+  readonly direction: Direction;
+  readonly family: Family;
+  /** IP protocol number; undefined = every protocol. */
+  readonly protocol: number | undefined;
+  readonly src: AddressMatch;
+  readonly dst: AddressMatch;
+  /** Inclusive ranges; undefined = any. */
+  readonly srcPorts?: ReadonlyArray<readonly [number, number]>;
+  readonly dstPorts?: ReadonlyArray<readonly [number, number]>;
+  readonly icmp?: readonly IcmpEntry[];
+  /** `id: purpose`, unabridged; renderers fit it to their limit. */
+  readonly comment: string;
+}
+
+export interface DnsmasqEntry {
+  readonly domains: readonly string[];
+  readonly sets: readonly NetSet[];
+}
+
+export interface NetfilterModel {
+  readonly sets: readonly NetSet[];
+  readonly rules: readonly LoweredRule[];
+  readonly dnsmasq: readonly DnsmasqEntry[];
+  /** What the lowering could not express, with the packets it may have lost (the pipeline makes them exact). */
+  readonly drafts: readonly DraftDiagnostic[];
+}
+
+const INVALID = PacketSet.of({ states: ['invalid'] });
+
+const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
+
+function sideLabel(requirement: Requirement, endpoints: readonly Endpoint[], side: 'src' | 'dst'): string {
+  const [only] = endpoints;
+  return endpoints.length === 1 && only?.kind === 'service-tag' ? only.name : `${requirement.id}.${side}`;
+}
+
+/** The host patterns a requirement's destinations name, as dnsmasq domains (a wildcard's suffix; dnsmasq adds the apex). */
+function dnsmasqDomains(requirement: Requirement): string[] {
+  const patterns: HostPattern[] = requirement.destinations.flatMap((endpoint) =>
+    endpoint.kind === 'host' || endpoint.kind === 'url' ? [endpoint.pattern] : [],
+  );
+  return [...new Set(patterns.map((pattern) => (pattern.kind === 'exact' ? pattern.name : pattern.suffix)))].sort();
+}
+
+function portRanges(values: IntervalSet): ReadonlyArray<readonly [number, number]> | undefined {
+  return values.isFull() ? undefined : values.ranges();
+}
+
+function protocolNumbers(box: Box): number[] {
+  const numbers: number[] = [];
+  for (const [first, last] of box.protocols.ranges()) for (let p = first; p <= last; p++) numbers.push(p);
+  return numbers;
+}
+
+class Lowering {
+  readonly sets: NetSet[] = [];
+  readonly rules: LoweredRule[] = [];
+  readonly dnsmasq: DnsmasqEntry[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly #names = new NameRegistry();
+  readonly #setsByName = new Map<string, NetSet>();
+
+  constructor(
+    private readonly target: string,
+    private readonly codePrefix: string,
+    private readonly options: NetfilterOptions,
+  ) {}
+
+  lose(code: string, requirement: Requirement, message: string, lost: PacketSet, severity: 'warning' | 'error' | 'info' = 'warning'): void {
+    this.diagnostics.push({ code: `${this.codePrefix}_${code}`, severity, target: this.target, requirementId: requirement.id, message, lost });
+  }
+
+  note(code: string, requirement: Requirement | undefined, message: string): void {
+    this.diagnostics.push({
+      code: `${this.codePrefix}_${code}`,
+      severity: 'info',
+      target: this.target,
+      ...(requirement ? { requirementId: requirement.id } : {}),
+      message,
+    });
+  }
+
+  /** A set holding exactly these addresses, shared by every rule that needs the same ones. */
+  setFor(family: Family, cidrs: readonly string[], label: string, domains?: readonly string[]): NetSet {
+    // addressMatch already shares sets by content, so only dnsmasq sets need a content key here.
+    const key = domains ? `dnsmasq ${family} ${domains.join(' ')}` : `${family} #${this.sets.length}`;
+    const { name, isNew } = this.#names.nameFor(key, objectName(FAMILY_PREFIX[family], label));
+    if (!isNew) return this.#setsByName.get(name)!;
+    const set: NetSet = { name, family, cidrs, label, ...(domains ? { dnsmasqDomains: domains } : {}) };
+    this.sets.push(set);
+    this.#setsByName.set(name, set);
+    return set;
+  }
+
+  /** Matches already made, by address values: the same tag on many requirements is formatted once. */
+  readonly #matches: Array<{ values: IntervalSet; match: AddressMatch }> = [];
+
+  addressMatch(values: IntervalSet, family: Family, label: string): AddressMatch {
+    if (values.isFull()) return { kind: 'any' };
+    const known = this.#matches.find((entry) => entry.values.domain === values.domain && entry.values.equals(values));
+    if (known) return known.match;
+    const cidrs = AddressSet.fromFamily(family, values).toCidrStrings(family);
+    const match: AddressMatch = cidrs.length === 1 ? { kind: 'prefix', cidr: cidrs[0]! } : { kind: 'set', set: this.setFor(family, cidrs, label) };
+    this.#matches.push({ values, match });
+    return match;
+  }
+
+  requirement(requirement: Requirement, resolver: AddressResolver): void {
+    const packets = requirementPackets(requirement, resolver);
+    if (packets.isEmpty()) return;
+    if (!hookedDirections(this.options.chainHook).includes(requirement.direction)) {
+      this.lose(
+        'DIRECTION_NOT_HOOKED',
+        requirement,
+        `${requirement.id}: ${requirement.direction === 'in' ? 'inbound' : 'outbound'} traffic, but chainHook ${this.options.chainHook} renders only the other direction`,
+        packets,
+      );
+      return;
+    }
+    // The chains drop INVALID first; a first packet conntrack calls INVALID (an ICMP reply or error no connection
+    // explains) is what the requirement asks for, and it passes only as a reply (ESTABLISHED/RELATED).
+    const invalidFirst = packets.intersection(OPENING).intersection(INVALID);
+    if (!invalidFirst.isEmpty()) {
+      this.lose(
+        'ICMP_INVALID_FIRST',
+        requirement,
+        `${requirement.id}: conntrack classes an unsolicited ICMP reply or error as INVALID, which the chains drop; it passes as the reply (ESTABLISHED/RELATED) of a connection`,
+        invalidFirst,
+        'info',
+      );
+    }
+    const comment = `${requirement.id}: ${requirement.purpose}`.trim();
+    const dnsmasqBoxes: Box[] = [];
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const boxes = packets.boxes.filter((box) => box.family === family);
+      const named = boxes.filter((box) => box.hosts.isAny());
+      const hosted = boxes.filter((box) => !box.hosts.isAny());
+      dnsmasqBoxes.push(...hosted);
+      if (named.length === 0) continue;
+      const srcLabel = sideLabel(requirement, requirement.sources, 'src');
+      const dstLabel = sideLabel(requirement, requirement.destinations, 'dst');
+      const first = named[0]!;
+      const anyProtocol =
+        named.every((box) => box.srcPorts.isFull() && box.dstPorts.isFull() && box.src.equals(first.src) && box.dst.equals(first.dst)) &&
+        named.reduce((sum, box) => sum + box.protocols.count(), 0) === 256;
+      if (anyProtocol) {
+        this.push(requirement, comment, family, undefined, first, srcLabel, dstLabel);
+        continue;
+      }
+      for (const box of named) this.box(requirement, comment, box, srcLabel, dstLabel);
+    }
+    if (dnsmasqBoxes.length === 0) return;
+    const hosts = dnsmasqBoxes[0]!.hosts.toString();
+    this.lose(
+      'FQDN_INEXPRESSIBLE',
+      requirement,
+      `${requirement.id}: host names (${hosts}) cannot be matched by ${this.target} rules, which see addresses only; ` +
+        (this.options.fqdn === 'dnsmasq' ? 'the dnsmasq-fed sets fill only at run time, so the rules claim nothing for them' : 'allow them through a proxy, or use fqdn=dnsmasq'),
+      PacketSet.fromBoxes(dnsmasqBoxes),
+    );
+    if (this.options.fqdn === 'dnsmasq') this.dnsmasqRules(requirement, comment, dnsmasqBoxes);
+  }
+
+  box(requirement: Requirement, comment: string, box: Box, srcLabel: string, dstLabel: string): void {
+    for (const protocol of protocolNumbers(box)) {
+      if (box.portClass === 'icmp' && !box.dstPorts.isFull()) {
+        const native = (protocol === ICMP && box.family === 'ipv4') || (protocol === ICMPV6 && box.family === 'ipv6');
+        if (!native) {
+          this.lose(
+            'ICMP_FAMILY',
+            requirement,
+            `${requirement.id}: ${protocol === ICMP ? 'ICMP' : 'ICMPv6'} types over ${box.family === 'ipv4' ? 'IPv4' : 'IPv6'} cannot be matched (the type match exists only for the family's own ICMP)`,
+            PacketSet.fromBoxes([{ ...box, protocols: ProtocolSet.of(protocol) }]),
+          );
+          continue;
+        }
+      }
+      this.push(requirement, comment, box.family, protocol, box, srcLabel, dstLabel);
+    }
+  }
+
+  push(requirement: Requirement, comment: string, family: Family, protocol: number | undefined, box: Box, srcLabel: string, dstLabel: string, dst?: AddressMatch): void {
+    const ported = protocol !== undefined && box.portClass === 'ports';
+    const srcPorts = ported ? portRanges(box.srcPorts) : undefined;
+    const dstPorts = ported ? portRanges(box.dstPorts) : undefined;
+    const icmp = protocol !== undefined && box.portClass === 'icmp' && !box.dstPorts.isFull() ? icmpEntries(box.dstPorts) : undefined;
+    this.rules.push({
+      requirementId: requirement.id,
+      direction: requirement.direction,
+      family,
+      protocol,
+      src: this.addressMatch(box.src, family, srcLabel),
+      dst: dst ?? this.addressMatch(box.dst, family, dstLabel),
+      ...(srcPorts ? { srcPorts } : {}),
+      ...(dstPorts ? { dstPorts } : {}),
+      ...(icmp ? { icmp } : {}),
+      comment,
+    });
+  }
+
+  /**
+   * fqdn=dnsmasq: sets dnsmasq fills with the addresses it resolves for the requirement's domains, and rules on
+   * them. They are empty as rendered, so the rules claim nothing and the loss above stands (the host dimension is
+   * still not checked: any name that resolves into the set is let through).
+   */
+  dnsmasqRules(requirement: Requirement, comment: string, boxes: readonly Box[]): void {
+    const domains = dnsmasqDomains(requirement);
+    const label = `fqdn.${requirement.id}`;
+    const sets = (['ipv4', 'ipv6'] as const).map((family) => this.setFor(family, [], label, domains));
+    if (!this.dnsmasq.some((entry) => entry.sets[0] === sets[0])) this.dnsmasq.push({ domains, sets });
+    for (const box of boxes) {
+      const set = sets.find((candidate) => candidate.family === box.family)!;
+      for (const protocol of protocolNumbers(box)) {
+        if (box.portClass === 'icmp' && !box.dstPorts.isFull()) continue;
+        this.push(requirement, comment, box.family, protocol, box, sideLabel(requirement, requirement.sources, 'src'), '', { kind: 'set', set });
+      }
+    }
+    this.diagnostics.push({
+      code: `${this.codePrefix}_FQDN_DNSMASQ_BROADER`,
+      severity: 'warning',
+      target: this.target,
+      requirementId: requirement.id,
+      message:
+        `${requirement.id}: dnsmasq adds the addresses of ${domains.join(', ')} and of every name under them, the apex included ` +
+        `(targets.md §3.5), and any other name on those addresses passes too; only clients resolving through that dnsmasq are covered`,
+    });
+  }
+}
+
+
+/** Lowers a requirement set; `codePrefix` (`IPT`, `NFT`) starts every diagnostic code. */
+export function lowerRequirements(
+  requirements: RequirementSet,
+  resolver: AddressResolver,
+  options: NetfilterOptions,
+  target: string,
+  codePrefix: string,
+): NetfilterModel {
+  const lowering = new Lowering(target, codePrefix, options);
+  for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
+  // Each loss is the part of its requirement a rule could not carry: the pipeline subtracts what other rules allow.
+  const drafts = lowering.diagnostics.map(({ target: _target, lost, ...rest }): DraftDiagnostic => (lost ? { ...rest, candidate: lost } : rest));
+  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts };
+}
+
+/** The boxes of every lowered rule, not unioned: what loss accounting subtracts (TargetKit.allowedBoxes). */
+export function netfilterAllowedBoxes(model: NetfilterModel): Box[] {
+  return model.rules.flatMap((rule) => loweredPackets(rule).boxes);
+}
+
+/** What a lowered model allows: the union of its rules (dnsmasq-fed sets empty, as they are when loaded). */
+export function netfilterAllowed(model: NetfilterModel): PacketSet {
+  return model.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);
+}
+
+function matchAddresses(match: AddressMatch, family: Family): AddressSet {
+  if (match.kind === 'any') return AddressSet.allOf(family);
+  if (match.kind === 'prefix') return AddressSet.parse(match.cidr);
+  return AddressSet.fromStrings(match.set.cidrs);
+}
+
+/** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty), after the chains' INVALID drop. */
+export function loweredPackets(rule: LoweredRule): PacketSet {
+  const ranges = (values: LoweredRule['srcPorts']): PortSet | undefined => (values ? PortSet.fromRanges(values) : undefined);
+  const srcPorts = ranges(rule.srcPorts);
+  const dstPorts = ranges(rule.dstPorts);
+  const icmp = rule.icmp?.reduce((set, entry) => set.union(icmpTypeCodes(entry.type, entry.code)), IntervalSet.empty(PORT_DOMAIN));
+  return PacketSet.of({
+    directions: [rule.direction],
+    ...(rule.protocol === undefined ? {} : { protocols: ProtocolSet.of(rule.protocol) }),
+    src: matchAddresses(rule.src, rule.family),
+    dst: matchAddresses(rule.dst, rule.family),
+    ...(srcPorts ? { srcPorts } : {}),
+    ...(dstPorts ? { dstPorts } : {}),
+    ...(icmp ? { icmp } : {}),
+    states: ['new', 'untracked', 'established', 'related'],
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Options the two netfilter targets share, validated once (TW_INVALID_OPTION). The hook decides which built-in
+ * chains tagwall's chains hang from and, for parsing, which packets of the model a chain judges (see hooks.ts).
+ */
+import { TagwallError } from '../../../errors.js';
+import type { Direction } from '../../../model/packet.js';
+import type { OptionSpec } from '../../option-schema.js';
+import { booleanOption } from '../../options.js';
+import type { TargetOptionValues } from '../../target.js';
+
+export type ChainHook = 'host' | 'input' | 'output' | 'forward';
+export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'forward'];
+
+/** The directions tagwall's chains carry under a hook: both, but for `input` (inbound) and `output` (outbound). */
+export function hookedDirections(chainHook: ChainHook): Direction[] {
+  return (['in', 'out'] as const).filter((direction) => chainHook === 'host' || chainHook === 'forward' || (chainHook === 'input') === (direction === 'in'));
+}
+
+/**
+ * The options both netfilter kits read, one declaration each (option-schema.ts); each kit's options.ts lists the
+ * ones it takes. nftables has no `return` default action and no per-kit counters switch for iptables (it counts always).
+ */
+export const NETFILTER_OPTION_SPECS = {
+  chainHook: { name: 'chainHook', type: 'choice', choices: CHAIN_HOOKS, default: 'host', doc: 'host (default), input, output or forward', uses: ['render', 'parse'], placeholder: '<hook>' },
+  interface: { name: 'interface', type: 'text', doc: 'the workload-side interface (needed by --chain-hook forward)', uses: ['render', 'parse'], placeholder: '<name>' },
+  outsideInterface: { name: 'outsideInterface', type: 'text', doc: 'forward view: the interface on the far side of the router', uses: ['parse'], placeholder: '<name>' },
+  fqdn: { name: 'fqdn', type: 'choice', choices: ['none', 'dnsmasq'], default: 'none', doc: 'none (default: host names are reported lost) or dnsmasq', uses: ['render'], placeholder: '<mode>' },
+  log: { name: 'log', type: 'boolean', doc: 'log what falls through to the default action', uses: ['render'] },
+  counters: { name: 'counters', type: 'boolean', doc: 'a counter on every rule', uses: ['render'] },
+  defaultAction: { name: 'defaultAction', type: 'choice', choices: ['drop', 'return'], default: 'drop', doc: 'drop (default) or return to the host rules', uses: ['render'], placeholder: '<action>' },
+  nat: {
+    name: 'nat',
+    type: 'choice',
+    choices: ['refuse', 'filter-view'],
+    default: 'refuse',
+    doc: 'a saved nat table: refuse (default) or filter-view (the filter chains judged on the rewritten addresses)',
+    uses: ['parse'],
+    placeholder: '<mode>',
+  },
+} as const satisfies Readonly<Record<string, OptionSpec>>;
+
+export interface NetfilterOptions {
+  /** `host` (default): inbound requirements on INPUT, outbound on OUTPUT; `input`/`output`: one side only; `forward`: a router. */
+  readonly chainHook: ChainHook;
+  /** The workload-side interface; needed by `forward`, where it tells outbound (`-i IF`) from inbound (`-o IF`). */
+  readonly interface: string | undefined;
+  /**
+   * Parsing with `forward`: the interface the other side of the router uses (outbound leaves by it, inbound arrives
+   * by it). Only needed when rules name interfaces other than `interface`.
+   */
+  readonly outsideInterface: string | undefined;
+  /** `none` (default): FQDN requirements are reported lost; `dnsmasq`: also emit dnsmasq-fed sets and a config. */
+  readonly fqdn: 'none' | 'dnsmasq';
+  /** Log what falls through to the default action. */
+  readonly log: boolean;
+  /** nftables: a `counter` on every rule (iptables counts always). */
+  readonly counters: boolean;
+  /** `drop` (default): tagwall's chains end the decision; `return`: unmatched packets go back to the host's rules. */
+  readonly defaultAction: 'drop' | 'return';
+  /**
+   * Parsing: `refuse` (default) a nat table with rules; `filter-view` reads the filter table alone, as the forward
+   * and input chains see packets (after DNAT, before SNAT/MASQUERADE), and notes each address rewrite.
+   */
+  readonly nat: 'refuse' | 'filter-view';
+}
+
+function invalid(target: string, message: string): TagwallError {
+  return new TagwallError('TW_INVALID_OPTION', `target ${target}: ${message}`);
+}
+
+function choice<T extends string>(options: TargetOptionValues, key: string, allowed: readonly T[], fallback: T, target: string): T {
+  const value = options[key];
+  if (value === undefined || value === false || value === '') return fallback;
+  const text = String(value).trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(text)) throw invalid(target, `${key} must be one of ${allowed.join(', ')}, not '${String(value)}'`);
+  return text as T;
+}
+
+/** Interface names: at most 15 bytes (IFNAMSIZ 16 with the NUL), no blanks, quotes or slashes. */
+const INTERFACE_NAME = /^[A-Za-z0-9_.:@+-]{1,15}$/;
+
+export function netfilterOptions(options: TargetOptionValues, target: string): NetfilterOptions {
+  const chainHook = choice(options, 'chainHook', CHAIN_HOOKS, 'host', target);
+  const interfaceOption = (key: string): string | undefined => {
+    const raw = options[key];
+    const name = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    if (name !== undefined && !INTERFACE_NAME.test(name)) throw invalid(target, `${key} '${name}' is not an interface name`);
+    return name;
+  };
+  const iface = interfaceOption('interface');
+  const outsideInterface = interfaceOption('outsideInterface');
+  if (outsideInterface !== undefined && outsideInterface === iface) throw invalid(target, 'outsideInterface must differ from interface');
+  if (chainHook === 'forward' && iface === undefined) {
+    throw invalid(target, 'chainHook forward needs interface=NAME (the workload-side interface) to tell outbound from inbound');
+  }
+  return {
+    chainHook,
+    interface: iface,
+    outsideInterface,
+    fqdn: choice(options, 'fqdn', ['none', 'dnsmasq'] as const, 'none', target),
+    log: booleanOption(options, 'log', target),
+    counters: booleanOption(options, 'counters', target),
+    defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
+    nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
+  };
+}

@@ -1,0 +1,35 @@
+/** The `iptables` target: iptables-restore + ip6tables-restore files and an ipset restore file (targets.md §3). */
+import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
+import { netfilterOptions } from '../common/options.js';
+import { defineTarget } from '../../pipeline.js';
+import { IPTABLES_CAPABILITIES } from './capabilities.js';
+import { IPTABLES_LABELS } from './labels.js';
+import { IPTABLES_OPTIONS } from './options.js';
+import { looksLikeIptables, parseIptables, parseIptablesSources } from './parse.js';
+import { buildIptables, IPTABLES_TARGET_ID, renderIptables } from './build.js';
+
+export const iptablesTarget = defineTarget({
+  id: IPTABLES_TARGET_ID,
+  family: 'netfilter',
+  description: 'Linux iptables + ip6tables with ipset sets for expanded service tags (iptables-restore, ipset restore)',
+  formats: ['iptables-restore'],
+  analysisMode: 'expanded',
+  options: IPTABLES_OPTIONS,
+  capabilities: () => IPTABLES_CAPABILITIES,
+  build: buildIptables,
+  render: renderIptables,
+  allowed: (model) => netfilterAllowed(model.lowered),
+  allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
+  parse: parseIptables,
+  parseArtifacts: (artifacts, context) => {
+    const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);
+    const pick = (formats: readonly string[]): Array<{ content: string; file: string }> =>
+      artifacts.filter((artifact) => formats.includes(artifact.format)).map((artifact) => ({ content: artifact.content, file: artifact.name }));
+    return parseIptablesSources({ rules: pick(['iptables-restore', 'ip6tables-restore']), ipsets: pick(['ipset']) }, options);
+  },
+  detect: looksLikeIptables,
+  labels: IPTABLES_LABELS,
+});
+
+export { parseIpsetSave } from './ipset.js';
+export { parseIptables, parseIptablesSources } from './parse.js';

@@ -1,0 +1,36 @@
+/** The `nftables` target: one `nft -f` file with an inet table and interval sets (targets.md §3.4). */
+import { TagwallError } from '../../../errors.js';
+import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
+import { defineTarget } from '../../pipeline.js';
+import { NFTABLES_CAPABILITIES } from './capabilities.js';
+import { NFTABLES_LABELS } from './labels.js';
+import { NFTABLES_OPTIONS } from './options.js';
+import { looksLikeNftJson, parseNftJson } from './json.js';
+import { looksLikeNftables, parseNftRuleset } from './parse.js';
+import { buildNftables, NFTABLES_TARGET_ID, nftablesOptions, renderNftables } from './build.js';
+
+export const nftablesTarget = defineTarget({
+  id: NFTABLES_TARGET_ID,
+  family: 'netfilter',
+  description: 'Linux nftables: one inet table with interval sets for expanded service tags (nft -f)',
+  formats: ['nft'],
+  analysisMode: 'expanded',
+  options: NFTABLES_OPTIONS,
+  capabilities: () => NFTABLES_CAPABILITIES,
+  build: buildNftables,
+  render: renderNftables,
+  allowed: (model) => netfilterAllowed(model.lowered),
+  allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
+  // `nft -j list ruleset` (JSON) and the text form read through one model (json.ts).
+  parse: (input, context) =>
+    (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
+  parseArtifacts: (artifacts, context) => {
+    const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
+    if (!ruleset) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
+    return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
+  },
+  detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
+  labels: NFTABLES_LABELS,
+});
+
+export { parseNftRuleset } from './parse.js';

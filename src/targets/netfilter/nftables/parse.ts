@@ -1,0 +1,608 @@
+/**
+ * `nft list ruleset` output (and `nft -f` files such as tagwall's own) → a rule set. Tables, interval sets,
+ * base chains on input/output/forward with their policies, and the statements rules are commonly written with
+ * (addresses, protocols, ports, ICMP types, ct state, interfaces, counters, logs, comments, verdicts). Anything
+ * else is TW_UNSUPPORTED_CONFIG with its line: a skipped statement would change what the proof says.
+ */
+import type { RuleOrigin, RuleSet } from '../../../analysis/rule-set.js';
+import { TagwallError } from '../../../errors.js';
+import { checkSize, INPUT_LIMITS, stripBom, UNICODE_SPACE, unicodeSpaceError } from '../../../internal/input-limits.js';
+import { AddressSet } from '../../../model/address-set.js';
+import { IntervalSet } from '../../../model/intervals.js';
+import type { Family } from '../../../model/ip.js';
+import type { ConnState } from '../../../model/packet.js';
+import { icmpTypeCodes, PacketSet } from '../../../model/packet-set.js';
+import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../../model/ports.js';
+import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
+import { ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES } from '../common/icmp.js';
+import {
+  emptyMatch,
+  matchPackets,
+  narrowAddresses,
+  narrowConnectionState,
+  narrowPacketType,
+  narrowStates,
+  narrowIcmp,
+  narrowPorts,
+  narrowProtocols,
+  type MatchState,
+} from '../common/match.js';
+import type { NetfilterOptions } from '../common/options.js';
+import { SERVICE_PORTS } from '../common/services.js';
+
+interface Token {
+  readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl';
+  readonly text: string;
+  readonly line: number;
+}
+
+function tokenize(text: string, file: string): Token[] {
+  checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
+  const content = stripBom(text);
+  const tokens: Token[] = [];
+  let line = 1;
+  let i = 0;
+  while (i < content.length) {
+    const char = content[i]!;
+    if (UNICODE_SPACE.test(char)) throw unicodeSpaceError(char, { file, line });
+    if (char === '\n') {
+      tokens.push({ kind: 'nl', text: '\n', line });
+      line++;
+      i++;
+    } else if (char === ' ' || char === '\t' || char === '\r') i++;
+    else if (char === '#') while (i < content.length && content[i] !== '\n') i++;
+    else if (char === '\\' && content[i + 1] === '\n') i++;
+    else if (char === '"') {
+      const end = content.indexOf('"', i + 1);
+      if (end < 0 || content.slice(i, end).includes('\n')) throw new TagwallError('TW_INVALID_CONFIG', 'unterminated string', { location: { file, line } });
+      tokens.push({ kind: 'string', text: content.slice(i + 1, end), line });
+      i = end + 1;
+    } else if (char === '{' || char === '}' || char === ',' || char === ';') {
+      tokens.push({ kind: char, text: char, line });
+      i++;
+    } else {
+      let end = i;
+      while (end < content.length && !/[\s{},;"#]/.test(content[end]!)) end++;
+      if (end === i) throw new TagwallError('TW_INVALID_CONFIG', `unexpected character '${char}'`, { location: { file, line } });
+      tokens.push({ kind: 'word', text: content.slice(i, end), line });
+      i = end;
+    }
+  }
+  return tokens;
+}
+
+const PRIORITY_NAMES: Readonly<Record<string, number>> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
+const PROTOCOLS: Readonly<Record<string, number>> = {
+  icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33,
+};
+const SERVICES = SERVICE_PORTS;
+const SET_TYPES: Readonly<Record<string, Family | 'ports'>> = { ipv4_addr: 'ipv4', ipv6_addr: 'ipv6', inet_service: 'ports' };
+const SET_TYPEOFS: Readonly<Record<string, Family | 'ports'>> = {
+  'ip saddr': 'ipv4', 'ip daddr': 'ipv4', 'ip6 saddr': 'ipv6', 'ip6 daddr': 'ipv6',
+  'tcp dport': 'ports', 'tcp sport': 'ports', 'udp dport': 'ports', 'udp sport': 'ports', 'th dport': 'ports', 'th sport': 'ports',
+};
+
+/** `443`, `8000-8080` or a service name nft prints, as an inclusive range. */
+function portRange(text: string): [number, number] | undefined {
+  const parts = SERVICES[text] !== undefined ? [SERVICES[text]!] : text.split('-').map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
+  const first = parts[0];
+  const last = parts[1] ?? first;
+  if (parts.length > 2 || first === undefined || last === undefined || Number.isNaN(first) || Number.isNaN(last) || last > 65535 || last < first) return undefined;
+  return [first, last];
+}
+
+type SetDefinition = { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet } | { readonly kind: 'ports'; readonly ports: PortSet };
+
+interface NftChain {
+  readonly rules: ChainRule[];
+  base?: { hook: Hook; policy: 'accept' | 'drop'; priority: number };
+  /** A base chain of another type or hook (nat, prerouting): fine while empty. */
+  unsupported?: string;
+  readonly line: number;
+}
+
+interface TableState {
+  readonly family: 'ip' | 'ip6' | 'inet';
+  readonly name: string;
+  /** `flags dormant`: the table's chains are not registered, so they judge nothing. */
+  dormant: boolean;
+  readonly sets: Map<string, SetDefinition>;
+  readonly chains: Map<string, NftChain>;
+}
+
+class NftReader {
+  #pos = 0;
+  readonly tables = new Map<string, TableState>();
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly file: string,
+    private readonly options: NetfilterOptions,
+  ) {}
+
+  fail(message: string, line: number, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError {
+    return new TagwallError(code, message, { location: { file: this.file, line } });
+  }
+
+  peek(): Token | undefined {
+    return this.tokens[this.#pos];
+  }
+  next(): Token {
+    const token = this.tokens[this.#pos++];
+    if (!token) throw this.fail('unexpected end of input', this.tokens.at(-1)?.line ?? 1, 'TW_INVALID_CONFIG');
+    return token;
+  }
+  skipBreaks(): void {
+    while (this.peek()?.kind === 'nl' || this.peek()?.kind === ';') this.#pos++;
+  }
+  /** The tokens up to the end of the line (or `;`), braces included. */
+  statement(stopAtBrace = false): Token[] {
+    const out: Token[] = [];
+    let depth = 0;
+    for (;;) {
+      const token = this.peek();
+      if (!token) break;
+      if (depth === 0 && (token.kind === 'nl' || token.kind === ';' || token.kind === '}' || (stopAtBrace && token.kind === '{'))) break;
+      this.#pos++;
+      if (token.kind === 'nl') continue;
+      if (token.kind === '{') depth++;
+      if (token.kind === '}') depth--;
+      out.push(token);
+    }
+    return out;
+  }
+  /** The statements of a set or chain body, each non-empty, up to and past its closing `}`. */
+  *bodyStatements(): Generator<Token[]> {
+    for (;;) {
+      this.skipBreaks();
+      const token = this.peek();
+      if (token === undefined || token.kind === '}') {
+        this.next(); // at the end of input this throws: the body is never closed
+        return;
+      }
+      yield this.statement();
+    }
+  }
+
+  readAll(): void {
+    for (;;) {
+      this.skipBreaks();
+      const token = this.peek();
+      if (!token) return;
+      const words = this.statement(true);
+      const [first, second, third, fourth] = words.map((word) => word.text);
+      if (first === 'flush' && second === 'ruleset') this.tables.clear();
+      else if (first === 'table' && third !== undefined) {
+        const table = this.table(second!, third, token.line);
+        if (this.peek()?.kind === '{') {
+          this.next();
+          this.tableBody(table);
+        }
+      } else if ((first === 'delete' || first === 'destroy') && second === 'table' && fourth !== undefined) this.tables.delete(`${third} ${fourth}`);
+      else throw this.fail(`'${words.map((word) => word.text).join(' ')}' is not supported at the top level`, token.line);
+    }
+  }
+
+  table(family: string, name: string, line: number): TableState {
+    if (family !== 'ip' && family !== 'ip6' && family !== 'inet') throw this.fail(`table family '${family}' is not supported (ip, ip6, inet)`, line);
+    const key = `${family} ${name}`;
+    let table = this.tables.get(key);
+    if (!table) {
+      table = { family, name, dormant: false, sets: new Map(), chains: new Map() };
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  tableBody(table: TableState): void {
+    for (;;) {
+      this.skipBreaks();
+      const token = this.next();
+      if (token.kind === '}') return;
+      if (token.kind === 'word' && (token.text === 'set' || token.text === 'chain')) {
+        const name = this.next();
+        const open = this.peek();
+        if (open?.kind !== '{') {
+          this.statement();
+          continue;
+        }
+        this.next();
+        if (token.text === 'set') this.setBody(table, name.text, token.line);
+        else this.chainBody(table, name.text, token.line);
+      } else if (token.kind === 'word' && token.text === 'flags') {
+        const flags = this.statement().filter((word) => word.kind === 'word').map((word) => word.text);
+        const unknown = flags.filter((flag) => flag !== 'dormant' && flag !== 'owner' && flag !== 'persist');
+        if (unknown.length > 0) throw this.fail(`table flags '${unknown.join(',')}' are not supported`, token.line);
+        table.dormant = flags.includes('dormant');
+      } else if (token.kind === 'word' && token.text === 'comment') this.statement();
+      else throw this.fail(`'${token.text}' in a table is not supported (sets and chains are)`, token.line);
+    }
+  }
+
+  setBody(table: TableState, name: string, line: number): void {
+    let kind: Family | 'ports' | undefined;
+    const items: Array<{ text: string; line: number }> = [];
+    for (const words of this.bodyStatements()) {
+      const first = words[0]!;
+      const rest = words.slice(1).map((word) => word.text).join(' ');
+      switch (first.text) {
+        case 'type':
+        case 'typeof':
+          // One key only: a concatenation (`ipv4_addr . inet_service`) matches pairs, which the reader does not model.
+          kind = (first.text === 'type' ? SET_TYPES : SET_TYPEOFS)[rest];
+          if (!kind) throw this.fail(`set ${name}: ${first.text} '${rest}' is not supported (ipv4_addr, ipv6_addr, inet_service)`, first.line);
+          break;
+        case 'flags':
+          for (const flag of words.slice(1).filter((word) => word.kind === 'word')) {
+            // A dynamic set's contents come from traffic (`update @set`), not from this text.
+            if (flag.text !== 'interval' && flag.text !== 'constant') throw this.fail(`set ${name}: flag '${flag.text}' is not supported (interval, constant)`, flag.line);
+          }
+          break;
+        case 'auto-merge':
+        case 'size':
+        case 'comment':
+        case 'policy':
+        case 'counter':
+          break;
+        case 'elements':
+          for (const word of words.slice(2)) {
+            if (word.kind === 'word') items.push({ text: word.text, line: word.line });
+            else if (word.kind !== '{' && word.kind !== '}' && word.kind !== ',') throw this.fail(`set ${name}: element '${word.text}' is not supported`, word.line);
+          }
+          break;
+        default:
+          throw this.fail(`set ${name}: '${first.text}' is not supported`, first.line);
+      }
+    }
+    if (!kind) throw this.fail(`set ${name} has no type`, line, 'TW_INVALID_CONFIG');
+    if (kind === 'ports') {
+      const ranges = items.map((item) => {
+        const range = portRange(item.text);
+        if (!range) throw this.fail(`set ${name}: '${item.text}' is not a port or port range`, item.line, 'TW_INVALID_CONFIG');
+        return range;
+      });
+      table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges) });
+      return;
+    }
+    // Each element is checked on its own (an error names its line), then all join in one bulk parse: one union per
+    // element is quadratic in a set of thousands.
+    for (const item of items) this.addresses(item.text, kind, item.line);
+    table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)) });
+  }
+
+  addresses(text: string, family: Family, line: number): AddressSet {
+    let set: AddressSet;
+    try {
+      set = AddressSet.parse(text);
+    } catch {
+      throw this.fail(`'${text}' is not an address, prefix or range`, line, 'TW_INVALID_CONFIG');
+    }
+    if (set.families().some((other) => other !== family)) throw this.fail(`'${text}' is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`, line, 'TW_INVALID_CONFIG');
+    return set;
+  }
+
+  chainBody(table: TableState, name: string, line: number): void {
+    const chain: NftChain = table.chains.get(name) ?? { rules: [], line };
+    table.chains.set(name, chain);
+    for (const words of this.bodyStatements()) {
+      const first = words[0]!;
+      if (first.text === 'type') {
+        const [, type, hookWord, hook, priorityWord, ...priority] = words.map((word) => word.text);
+        if (hookWord !== 'hook' || priorityWord !== 'priority') throw this.fail(`chain ${name}: '${words.map((word) => word.text).join(' ')}'`, first.line, 'TW_INVALID_CONFIG');
+        if (type !== 'filter' || (hook !== 'input' && hook !== 'output' && hook !== 'forward')) {
+          chain.base = undefined;
+          chain.unsupported = `${type ?? ''} ${hook ?? ''}`;
+          continue;
+        }
+        chain.base = { hook, policy: 'accept', priority: this.priority(priority.join(''), first.line) };
+      } else if (first.text === 'policy') {
+        const policy = words[1]?.text;
+        if (policy !== 'accept' && policy !== 'drop') throw this.fail(`chain ${name}: policy '${policy ?? ''}'`, first.line, 'TW_INVALID_CONFIG');
+        if (chain.base) chain.base.policy = policy;
+      } else if (first.text === 'comment' && words.length === 2) continue;
+      else {
+        const unsupported = chain.unsupported;
+        if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on input, output and forward are understood`, first.line);
+        chain.rules.push(...this.rule(table, words));
+      }
+    }
+  }
+
+  priority(text: string, line: number): number {
+    const match = /^([a-z]+)?([+-]?\d+)?$/.exec(text);
+    if (!match || (match[1] === undefined && match[2] === undefined)) throw this.fail(`priority '${text}'`, line, 'TW_INVALID_CONFIG');
+    const base = match[1] === undefined ? 0 : PRIORITY_NAMES[match[1]];
+    if (base === undefined) throw this.fail(`priority '${text}'`, line, 'TW_INVALID_CONFIG');
+    return base + (match[2] === undefined ? 0 : Number(match[2]));
+  }
+
+  /** The rule as chain rules: one, or one per entry of a `ct state vmap`. */
+  rule(table: TableState, words: readonly Token[]): ChainRule[] {
+    const line = words[0]!.line;
+    const text = words.map((word) => (word.kind === 'string' ? `"${word.text}"` : word.text)).join(' ').replace(/ ,/g, ',');
+    const fail = (message: string, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError =>
+      this.fail(`${message}: ${text}`, line, code);
+    const state: MatchState = emptyMatch();
+    if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
+    let verdict: Verdict = { kind: 'continue' };
+    let vmap: Array<{ states?: readonly ConnState[]; family?: Family; verdict: Verdict }> | undefined;
+    let commented = false;
+    let i = 0;
+    const take = (): Token => {
+      const token = words[i++];
+      if (!token) throw fail('unexpected end of rule', 'TW_INVALID_CONFIG');
+      return token;
+    };
+    /** An optional `!=` / `==`, then one value, a `{ … }` list, or comma-joined words. */
+    const values = (): { items: string[]; negated: boolean } => {
+      let negated = false;
+      if (words[i]?.text === '!=') {
+        negated = true;
+        i++;
+      } else if (words[i]?.text === '==') i++;
+      const first = take();
+      const items: string[] = [];
+      if (first.kind === '{') {
+        for (let token = take(); token.kind !== '}'; token = take()) if (token.kind !== ',') items.push(token.text);
+      } else {
+        items.push(first.text);
+        while (words[i]?.kind === ',') {
+          i++;
+          items.push(take().text);
+        }
+      }
+      return { items, negated };
+    };
+    const setFamily = (family: Family): void => {
+      if (state.family && state.family !== family) state.never = true;
+      state.family = family;
+    };
+    const namedSet = (reference: string): SetDefinition => {
+      const named = table.sets.get(reference.slice(1));
+      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+      return named;
+    };
+    const addressValue = (family: Family): AddressSet => {
+      const { items, negated } = values();
+      let set = AddressSet.EMPTY;
+      for (const item of items) {
+        if (item.startsWith('@')) {
+          const named = namedSet(item);
+          if (named.kind !== 'addresses' || named.family !== family) throw fail(`set '${item.slice(1)}' does not hold ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`, 'TW_INVALID_CONFIG');
+          set = set.union(named.addresses);
+        } else set = set.union(this.addresses(item, family, line));
+      }
+      return negated ? AddressSet.allOf(family).difference(set) : set;
+    };
+    const numberValue = (names: Readonly<Record<string, number>>, max: number, what: string): { ranges: Array<[number, number]>; negated: boolean } => {
+      const { items, negated } = values();
+      const ranges = items.map((item): [number, number] => {
+        const parts = names[item] !== undefined ? [item] : item.split('-');
+        const numbers = parts.map((part) => (names[part] !== undefined ? names[part]! : /^\d+$/.test(part) ? Number(part) : NaN));
+        if (parts.length > 2 || numbers.some((n) => Number.isNaN(n) || n > max) || (numbers[1] !== undefined && numbers[1] < numbers[0]!)) {
+          throw fail(`'${item}' is not a ${what} this parser knows`);
+        }
+        return [numbers[0]!, numbers[1] ?? numbers[0]!];
+      });
+      return { ranges, negated };
+    };
+    const protocolValue = (): ProtocolSet => {
+      const { ranges, negated } = numberValue(PROTOCOLS, 255, 'protocol');
+      const set = ProtocolSet.fromIntervals(IntervalSet.fromRanges(ProtocolSet.ANY.intervals.domain, ranges));
+      return negated ? set.complement() : set;
+    };
+    const portValue = (): PortSet => {
+      const at = words[i]?.text === '!=' || words[i]?.text === '==' ? i + 1 : i;
+      const reference = words[at]?.text;
+      if (reference?.startsWith('@')) {
+        const negated = words[i]?.text === '!=';
+        i = at + 1;
+        const named = namedSet(reference);
+        if (named.kind !== 'ports') throw fail(`set '${reference.slice(1)}' does not hold ports`, 'TW_INVALID_CONFIG');
+        return negated ? named.ports.complement() : named.ports;
+      }
+      const { ranges, negated } = numberValue(SERVICES, 65535, 'port');
+      const set = PortSet.fromRanges(ranges);
+      return negated ? set.complement() : set;
+    };
+    /** A verdict statement at `i` (accept, drop, reject…, return, continue, jump X, goto X), or undefined. */
+    const verdictAt = (): Verdict | undefined => {
+      const keyword = words[i]?.text;
+      if (keyword === 'accept' || keyword === 'drop' || keyword === 'return' || keyword === 'continue') {
+        i++;
+        return { kind: keyword };
+      }
+      if (keyword === 'reject') {
+        i++;
+        if (words[i]?.text === 'with') {
+          // `with tcp reset`, `with icmp[v6|x] [type] NAME`: how it refuses, not whether.
+          i += 2;
+          if (words[i - 1]?.text === 'tcp') i++;
+          else {
+            if (words[i]?.text === 'type') i++;
+            i++;
+          }
+        }
+        return { kind: 'drop' };
+      }
+      if (keyword === 'jump' || keyword === 'goto') {
+        i++;
+        return { kind: keyword, chain: `${table.family} ${table.name} ${take().text}` };
+      }
+      return undefined;
+    };
+    const icmpValue = (names: Readonly<Record<string, number>>, code: boolean): IntervalSet => {
+      const { ranges, negated } = numberValue(names, 255, code ? 'ICMP code' : 'ICMP type');
+      let set = IntervalSet.empty(PORT_DOMAIN);
+      for (const [first, last] of ranges) {
+        for (let value = first; value <= last; value++) {
+          // A code condition alone admits that code of every type.
+          set = set.union(code ? codeOfEveryType(value) : icmpTypeCodes(value));
+        }
+      }
+      return negated ? set.complement() : set;
+    };
+    while (i < words.length) {
+      const word = take();
+      const keyword = word.text;
+      const second = words[i]?.text;
+      if ((keyword === 'ip' || keyword === 'ip6') && (second === 'saddr' || second === 'daddr')) {
+        i++;
+        const family: Family = keyword === 'ip' ? 'ipv4' : 'ipv6';
+        setFamily(family);
+        narrowAddresses(state, second === 'saddr' ? 'src' : 'dst', addressValue(family));
+      } else if ((keyword === 'ip' && second === 'protocol') || (keyword === 'ip6' && second === 'nexthdr')) {
+        i++;
+        setFamily(keyword === 'ip' ? 'ipv4' : 'ipv6');
+        narrowProtocols(state, protocolValue());
+      } else if (keyword === 'pkttype' || (keyword === 'meta' && second === 'pkttype')) {
+        if (keyword === 'meta') i++;
+        const { items, negated } = values();
+        narrowPacketType(state, items, negated, (message) => fail(message));
+      } else if (keyword === 'limit' && second === 'rate') {
+        // `limit rate [over] N/unit [burst N packets|bytes]`: holds while under (or over) the rate; chainsToRuleSet
+        // decides whether that can change a verdict.
+        i++;
+        if (words[i]?.text === 'over') i++;
+        const rate = take().text;
+        if (!/^\d+\/(second|minute|hour|day|week)$/.test(rate) && !/^\d+$/.test(rate)) throw fail(`'limit rate ${rate}' is not a rate`, 'TW_INVALID_CONFIG');
+        if (/^\d+$/.test(rate)) {
+          // `N bytes/second` or `N kbytes/second`
+          const unit = take().text;
+          if (!/^[km]?bytes\/(second|minute|hour|day|week)$/.test(unit)) throw fail(`'limit rate ${rate} ${unit}' is not a rate`, 'TW_INVALID_CONFIG');
+        }
+        if (words[i]?.text === 'burst') i += 3;
+        state.limited = 'rate';
+      } else if (keyword === 'meta' && second === 'l4proto') {
+        i++;
+        narrowProtocols(state, protocolValue());
+      } else if (keyword === 'meta' && second === 'nfproto') {
+        i++;
+        const { items, negated } = values();
+        if (items.length !== 1 || negated || (items[0] !== 'ipv4' && items[0] !== 'ipv6')) throw fail('meta nfproto: ipv4 or ipv6 expected');
+        setFamily(items[0]);
+      } else if ((keyword === 'tcp' || keyword === 'udp' || keyword === 'th') && (second === 'dport' || second === 'sport')) {
+        i++;
+        narrowProtocols(state, keyword === 'tcp' ? ProtocolSet.of(TCP) : keyword === 'udp' ? ProtocolSet.of(UDP) : ProtocolSet.of(TCP, UDP));
+        narrowPorts(state, second === 'dport' ? 'dstPorts' : 'srcPorts', portValue());
+      } else if ((keyword === 'icmp' || keyword === 'icmpv6') && (second === 'type' || second === 'code')) {
+        i++;
+        const v6 = keyword === 'icmpv6';
+        // nft adds the family of the ICMP flavour unless the rule already fixed one (`ip6 daddr … icmp type`).
+        if (!state.family) state.family = v6 ? 'ipv6' : 'ipv4';
+        narrowProtocols(state, ProtocolSet.of(v6 ? ICMPV6 : ICMP));
+        narrowIcmp(state, icmpValue(second === 'type' ? (v6 ? ICMPV6_TYPES : ICMP_TYPES) : v6 ? ICMPV6_CODES : ICMP_CODES, second === 'code'));
+      } else if (
+        words[i + 1]?.text === 'vmap' &&
+        ((keyword === 'ct' && second === 'state') || (keyword === 'meta' && (second === 'protocol' || second === 'nfproto')))
+      ) {
+        // `ct state vmap { established : accept, … }`, `meta protocol vmap { ip : jump a, ip6 : jump b }`: one rule
+        // per entry, each for its state or family; packets no entry names go on.
+        const what = `${keyword} ${second}`;
+        i += 2;
+        if (take().kind !== '{') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
+        vmap = [];
+        while (words[i]?.kind !== '}') {
+          if (words[i]?.kind === ',') {
+            i++;
+            continue;
+          }
+          const key = take().text;
+          const entry = emptyMatch();
+          if (keyword === 'ct') narrowConnectionState(entry, [key], false, 'nft', (message) => fail(message));
+          else {
+            // meta protocol names the ethertype (ip, ip6), meta nfproto the family (ipv4, ipv6); nothing else is IP.
+            const names: Readonly<Record<string, Family>> = second === 'protocol' ? { ip: 'ipv4', ip6: 'ipv6' } : { ipv4: 'ipv4', ipv6: 'ipv6' };
+            const family = names[key];
+            if (family === undefined) {
+              throw fail(`'${key}' is not a ${second === 'protocol' ? 'protocol (ip, ip6)' : 'family (ipv4, ipv6)'} this parser knows`);
+            }
+            entry.family = family;
+          }
+          if (take().text !== ':') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
+          const mapped = verdictAt();
+          if (!mapped) throw fail(`'${words[i]?.text ?? ''}' is not a verdict`);
+          vmap.push({ ...(entry.states ? { states: entry.states } : {}), ...(entry.family ? { family: entry.family } : {}), verdict: mapped });
+        }
+        i++;
+      } else if (keyword === 'ct' && second === 'state') {
+        i++;
+        const { items, negated } = values();
+        narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
+      } else if (keyword === 'meta' && (second === 'iifname' || second === 'oifname' || second === 'iif' || second === 'oif')) {
+        // `meta iifname` is the long form of `iifname`; read it on the next turn.
+        continue;
+      } else if (keyword === 'iifname' || keyword === 'oifname' || keyword === 'iif' || keyword === 'oif') {
+        // iif/oif compare the interface index, which names one interface just as iifname does (it must exist at load).
+        const { items, negated } = values();
+        if (items.length !== 1) throw fail(`${keyword} with a list is not supported`);
+        state.interfaces.push({ kind: keyword.startsWith('i') ? 'in' : 'out', name: items[0]!.replace(/\*$/, '+'), negated });
+      } else if (keyword === 'counter') {
+        while (words[i]?.text === 'packets' || words[i]?.text === 'bytes') i += 2;
+      } else if (keyword === 'log') {
+        while (['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(words[i]?.text ?? '')) i += 2;
+      } else if (keyword === 'comment') {
+        // nft refuses a second one (EMP: "syntax error, unexpected comment").
+        if (commented) throw fail('a rule has one comment; nft refuses a second (syntax error, unexpected comment)', 'TW_INVALID_CONFIG');
+        commented = true;
+        take();
+      }
+      else {
+        i--;
+        const found = verdictAt();
+        if (!found) throw fail(`'${keyword}${second ? ` ${second}` : ''}' is not supported`);
+        verdict = found;
+      }
+    }
+    const origin: RuleOrigin = { file: this.file, line, text };
+    const options = this.options;
+    if (vmap) {
+      return vmap.map((entry) => {
+        const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
+        if (entry.states) narrowStates(narrowed, entry.states);
+        if (entry.family) {
+          if (narrowed.family && narrowed.family !== entry.family) narrowed.never = true;
+          narrowed.family = entry.family;
+        }
+        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) };
+      });
+    }
+    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }];
+  }
+}
+
+function codeOfEveryType(code: number): IntervalSet {
+  const ranges: Array<[number, number]> = [];
+  for (let type = 0; type < 256; type++) ranges.push([(type << 8) | code, (type << 8) | code]);
+  return IntervalSet.fromRanges(PORT_DOMAIN, ranges);
+}
+
+const TABLE_SCOPE: Readonly<Record<TableState['family'], PacketSet>> = {
+  ip: familyScope('ipv4'),
+  ip6: familyScope('ipv6'),
+  inet: PacketSet.ALL,
+};
+
+/** An nft ruleset text → rule set; a hook no base chain sits on accepts (netfilter's default). */
+export function parseNftRuleset(content: string, file: string, options: NetfilterOptions): RuleSet {
+  const reader = new NftReader(tokenize(content, file), file, options);
+  reader.readAll();
+  const chains = new Map<string, Chain>();
+  for (const table of reader.tables.values()) {
+    if (table.dormant) continue;
+    for (const [name, chain] of table.chains) {
+      const key = `${table.family} ${table.name} ${name}`;
+      chains.set(key, {
+        name: key,
+        rules: chain.rules,
+        origin: { file, line: chain.line },
+        ...(chain.base ? { base: { ...chain.base, scope: TABLE_SCOPE[table.family] } } : {}),
+      });
+    }
+  }
+  return chainsToRuleSet({ name: `nftables:${file}`, chains, view: options.chainHook, unseen: 'allow' });
+}
+
+export function looksLikeNftables(content: string): boolean {
+  return /^\s*table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{/m.test(content);
+}

@@ -1,0 +1,81 @@
+/**
+ * The one translation pipeline every target runs (DESIGN.md, "Translators"):
+ *
+ *   options → validate against the kit's schema (unknown key, bad choice: TW_INVALID_OPTION with the nearest names)
+ *           → capability gate (gate.ts: what the target cannot express is taken out here, with its packets)
+ *           → build (the kit's object model + drafted diagnostics)
+ *           → render (the requested format)
+ *           → exact loss accounting (each draft's candidate ∩ what the target should carry − what the model allows)
+ *
+ * Kits declare; they do not re-implement any of these steps. `defineTarget` wraps a kit into the `Target` the
+ * registry, the CLI and the public API use, so options are checked the same way for `parse` as for `translate`.
+ */
+import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
+import { assertMeaningfulRequirements } from '../model/requirement-check.js';
+import type { Box, PacketSet } from '../model/packet-set.js';
+import type { Requirement, RequirementSet } from '../model/requirement.js';
+import { finishDiagnostics } from './diagnostics.js';
+import { gateRequirements } from './gate.js';
+import { validateOptions, type OptionSchema } from './option-schema.js';
+import type { BuildContext, Target, TargetKit, TargetOptionValues, TranslateContext, Translation } from './target.js';
+
+/** What the kit should carry of a requirement: its yardstick, or all of the requirement's packets. */
+export function yardstickOf(kit: Pick<TargetKit, 'yardstick'>, resolver: AddressResolver): (requirement: Requirement) => PacketSet {
+  return (requirement) => (kit.yardstick ? kit.yardstick(requirement, resolver) : requirementPackets(requirement, resolver));
+}
+
+/** Runs the pipeline for one kit and one requirement set; the format is `options.format` or the kit's first. */
+export function runPipeline<Format extends string, Model>(
+  kit: TargetKit<string, Format, OptionSchema, Model>,
+  requirements: RequirementSet,
+  context: TranslateContext<Readonly<Record<string, unknown>>>,
+): Translation {
+  const options = validateOptions(kit.id, kit.options, context.options);
+  // A host-name source or contradictory fields: an error for every target, never a silent rule.
+  assertMeaningfulRequirements(requirements);
+  const capabilities = kit.capabilities(options);
+  const gated = gateRequirements(kit, requirements, capabilities, context.resolver);
+  const buildContext: BuildContext = { snapshot: context.snapshot, resolver: context.resolver, options, requirements: gated.requirements };
+  const built = kit.build(gated.requirements, buildContext);
+  const format = (typeof options['format'] === 'string' ? options['format'] : kit.formats[0]!) as Format;
+  const rendered = kit.render(built.model, format, buildContext);
+  // What the output allows is needed only when a draft may have lost something (it can cost a parse-back).
+  let produced: PacketSet | undefined;
+  let producedBoxes: readonly Box[] | undefined;
+  const allowedBoxes = kit.allowedBoxes?.bind(kit);
+  const withoutProduced = allowedBoxes
+    ? (set: PacketSet): PacketSet => set.withoutBoxes((producedBoxes ??= allowedBoxes(built.model, buildContext)))
+    : (set: PacketSet): PacketSet => set.difference((produced ??= kit.allowed(built.model, buildContext)));
+  const drafts = [...gated.drafts, ...built.drafts, ...(rendered.drafts ?? [])];
+  return { artifacts: rendered.artifacts, diagnostics: finishDiagnostics(kit.id, drafts, withoutProduced, yardstickOf(kit, context.resolver)) };
+}
+
+/** The options of a parse context, validated against the kit's schema like the options of a translation. */
+function parseOptions(kit: TargetKit, options: Readonly<Record<string, unknown>> | undefined): TargetOptionValues {
+  return validateOptions(kit.id, kit.options, options ?? {});
+}
+
+/** A kit as a `Target`: its declarations, and `translate` / `parse` / `capabilities` through the pipeline. */
+export function defineTarget<const Id extends string, const Format extends string, const Schema extends OptionSchema, Model>(
+  kit: TargetKit<Id, Format, Schema, Model>,
+): Target<Id, Format, Schema> {
+  // The kit's type parameters only narrow what callers see; the pipeline handles any kit alike.
+  const anyKit = kit as unknown as TargetKit<string, Format, OptionSchema, Model>;
+  return {
+    id: kit.id,
+    family: kit.family,
+    description: kit.description,
+    formats: kit.formats,
+    analysisMode: kit.analysisMode,
+    options: kit.options,
+    labels: kit.labels,
+    capabilities: (options) => kit.capabilities(parseOptions(anyKit, options)),
+    translate: (requirements, context) => runPipeline(anyKit, requirements, context),
+    parse: (input, context) => kit.parse(input, { ...context, options: parseOptions(anyKit, context.options) }),
+    parseArtifacts: (artifacts, context) => kit.parseArtifacts(artifacts, { ...context, options: parseOptions(anyKit, context.options) }),
+    yardstick: (requirement, resolver) => yardstickOf(kit, resolver)(requirement),
+    ...(kit.yardstickDescription ? { yardstickDescription: kit.yardstickDescription } : {}),
+    ...(kit.findings ? { findings: kit.findings.bind(kit) } : {}),
+    detect: (content) => kit.detect(content),
+  };
+}
