@@ -7,7 +7,7 @@ import { parseHostPattern } from '../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import type { Cloud } from '../servicetags/cloud.js';
-import { regionalTagName } from '../servicetags/regions.js';
+import { regionalTagName, type Region } from '../servicetags/regions.js';
 import { defaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
 import { nearest } from '../servicetags/suggest.js';
 import { AddressSet } from '../model/address-set.js';
@@ -109,7 +109,8 @@ function parseAddressParameter(name: string, text: string | undefined, fact: str
   }
 }
 
-function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scenario): ScenarioParams {
+/** The parameters as typed values, and the workspace region as the snapshot knows it (resolved once, here). */
+function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scenario): { readonly params: ScenarioParams; readonly region: Region } {
   const cloud = cloudOf(input);
   if (snapshot.info.cloud !== cloud) {
     throw new TagwallError('TW_USAGE', `the snapshot is for ${snapshot.info.cloud}, but the scenario asks for cloud ${cloud}`);
@@ -138,7 +139,7 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
       );
     }
   }
-  return {
+  const params: ScenarioParams = {
     region: region.armName,
     secondaryRegion: given ?? (pairing.kind === 'paired' ? pairing.region : null),
     pairing: given !== undefined ? 'given' : pairing.kind,
@@ -150,18 +151,26 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
     ...(firewallAddress ? { firewallAddress } : {}),
     options: parseOptions(input.options, scenario.defaults),
   };
+  return { params, region };
 }
 
 interface BuildState {
   readonly snapshot: Snapshot;
   readonly params: ScenarioParams;
+  /**
+   * The regions as the snapshot knows them, resolved once (resolveParams) so each regional tag is a lookup, not a
+   * new resolution of the name. The secondary is the ARM name when the snapshot has no tags for it (the lookup
+   * then reports the unknown region).
+   */
+  readonly regions: { readonly primary: Region; readonly secondary: Region | string | null };
   readonly notes: string[];
 }
 
 function regionalTag(state: BuildState, service: string, which: 'primary' | 'secondary'): string | undefined {
   const { snapshot, params, notes } = state;
   const region = which === 'primary' ? params.region : params.secondaryRegion;
-  if (!region) {
+  const resolved = which === 'primary' ? state.regions.primary : state.regions.secondary;
+  if (!region || !resolved) {
     notes.push(
       params.pairing === 'none'
         ? `${service}: ${params.region} has no paired region (Azure publishes it as nonpaired), so no secondary-region tag`
@@ -170,7 +179,7 @@ function regionalTag(state: BuildState, service: string, which: 'primary' | 'sec
     return undefined;
   }
   try {
-    return regionalTagName(snapshot, service, region);
+    return regionalTagName(snapshot, service, resolved);
   } catch (error) {
     if (!isTagwallError(error) || error.code !== 'TW_UNKNOWN_TAG') throw error;
     if (params.options.allowGlobalTagFallback) {
@@ -265,8 +274,9 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
     throw new TagwallError('TW_USAGE', `scenario ${scenario.id} applies to ${scenario.clouds.join(', ')}, not ${cloud}`);
   }
   const source = snapshot ?? defaultSnapshot(cloud);
-  const params = resolveParams(input, source, scenario);
-  const state: BuildState = { snapshot: source, params, notes: [] };
+  const { params, region } = resolveParams(input, source, scenario);
+  const secondary = params.secondaryRegion === null ? null : (source.findRegion(params.secondaryRegion) ?? params.secondaryRegion);
+  const state: BuildState = { snapshot: source, params, regions: { primary: region, secondary }, notes: [] };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);
