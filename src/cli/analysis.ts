@@ -18,6 +18,7 @@ import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
 import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
+import { snapshotAgeNotes } from './snapshot-age.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
@@ -205,7 +206,8 @@ function notesOf(ruleSets: readonly RuleSet[]): string[] {
 }
 
 function notesJson(loaded: Loaded): object {
-  const notes = notesOf(loaded.ruleSets);
+  // The snapshot's staleness warning too (snapshot-age.ts), which stderr already carries.
+  const notes = [...notesOf(loaded.ruleSets), ...snapshotAgeNotes()];
   return notes.length === 0 ? {} : { notes };
 }
 
