@@ -211,12 +211,14 @@ async function once(url: URL, headers: Record<string, string>, options: HttpGetO
         if (size > options.maxBytes) fail(new Error(`the response is over the ${Math.round(options.maxBytes / 1024 / 1024)} MiB tagwall reads`));
         else chunks.push(chunk);
       });
-      response.on('error', (error) => fail(error));
+      const expected = response.headers['content-length'];
+      const incomplete = (): Error => new Error(`the connection closed after ${size} bytes${expected ? ` of ${expected}` : ''}: the response is incomplete`);
+      // A connection cut mid-body surfaces as 'error' (ECONNRESET "aborted") or as a 'close' before the end.
+      response.on('error', (error) => fail(response.complete ? error : incomplete()));
       response.on('close', () => {
         if (failed) return;
-        const expected = response.headers['content-length'];
         if (!response.complete) {
-          fail(new Error(`the connection closed after ${size} bytes${expected ? ` of ${expected}` : ''}: the response is incomplete`));
+          fail(incomplete());
           return;
         }
         let body = Buffer.concat(chunks);
