@@ -146,12 +146,12 @@ function tunnel(url: URL, proxy: URL, timeoutMs: number): Promise<Socket> {
       request.setTimeout(0);
       if (response.statusCode !== 200) {
         socket.destroy();
-        reject(new Error(`proxy ${redact(proxy.origin)} refused the tunnel to ${authority}: HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim()));
+        reject(new Error(`proxy ${proxy.origin} refused the tunnel to ${authority}: HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim()));
         return;
       }
       resolve(socket);
     });
-    request.on('error', (error) => reject(new Error(`proxy ${redact(proxy.origin)}: ${describeCause(error)}`)));
+    request.on('error', (error) => reject(new Error(`proxy ${proxy.origin}: ${describeCause(error)}`)));
     request.end();
   });
 }
@@ -185,10 +185,10 @@ async function once(url: URL, headers: Record<string, string>, options: HttpGetO
     };
   } else {
     const socket = await tunnel(url, proxy, timeoutMs);
+    // No `agent`: Node uses createConnection only when no agent is given (agent: false would make a new one).
     requestOptions = {
       method: 'GET',
       headers: requestHeaders,
-      agent: false,
       createConnection: () => tlsConnect({ socket, servername: url.hostname, ...(options.ca ? { ca: options.ca } : {}) }),
     };
   }
