@@ -4,6 +4,8 @@
  * (fixtures/network/), with and without a proxy; and the staleness warning and --max-age of the commands that use
  * a snapshot. Nothing here reaches the internet.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -33,6 +35,7 @@ async function withEnv<T>(vars: Record<string, string | undefined>, body: () => 
   }
 }
 
+const execute = promisify(execFile);
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'tagwall-fetch-'));
 /** What a directory holds, temporary files included (a failed fetch must leave none). */
 const listing = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
@@ -179,6 +182,28 @@ describe('tagwall snapshot fetch from the Download Center', () => {
     const result = await withEnv({ HTTP_PROXY: 'http://127.0.0.1:9' }, () => tagwallAsync('snapshot', 'fetch', '--dir', scratch(), '--base-url', 'http://downloads.tagwall.test/en-us/download'));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^tagwall: http:\/\/downloads\.tagwall\.test\/en-us\/download\/details\.aspx\?id=56519: GET failed: .*ECONNREFUSED/);
+  });
+});
+
+describe('the tagwall executable', () => {
+  // Spawned without blocking: the stand-in answers from this process's event loop.
+  it.skipIf(!existsSync('dist/cli.js'))('fetches through a proxy from the environment, and exits 2 naming the URL on an HTTP error', async () => {
+    const port = Number(new URL(azure.url).port);
+    const proxy = await startProxy({ host: '127.0.0.1', port });
+    try {
+      const dir = scratch();
+      const env = { ...process.env, HTTP_PROXY: proxy.url, http_proxy: proxy.url, NO_PROXY: '', no_proxy: '' };
+      const ok = await execute(process.execPath, ['dist/cli.js', 'snapshot', 'fetch', '--cloud', 'China', '--dir', dir, '--base-url', `http://mirror.tagwall.test:${port}/en-us/download`], { env });
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).toMatch(/^fetched: .*ServiceTags_China_20261130\.json \(China #412 \(2026-11-30\), 2 tags\) from http:\/\/mirror\.tagwall\.test:\d+\/download\/.*\n$/);
+      expect(proxy.requests).toHaveLength(3);
+      azure.faults.set('/en-us/download/details.aspx', { status: 502 });
+      azure.faults.set('/en-us/download/confirmation.aspx', { status: 502 });
+      const failed = await execute(process.execPath, ['dist/cli.js', 'snapshot', 'fetch', '--dir', scratch(), '--base-url', `${azure.url}/en-us/download`], { env }).catch((error: { code: number; stderr: string }) => error);
+      expect(failed).toMatchObject({ code: 2, stderr: `tagwall: ${azure.url}/en-us/download/details.aspx?id=56519: HTTP 502 Bad Gateway\n` });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

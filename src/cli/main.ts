@@ -53,7 +53,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
     .action((_options, command: Command) => setExitCode(runTags(command.optsWithGlobals(), io)));
 
-  const snapshot = program.command('snapshot').description('inspect and compare service-tag snapshots');
+  const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
   snapshot
     .command('info')
     .description('cloud, change number, date and size of a snapshot (all embedded defaults when none is named)')

@@ -46,7 +46,7 @@ function describe(info: SnapshotInfo): string {
 function staleDays(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env['TAGWALL_STALE_DAYS'];
   if (raw === undefined || raw.trim() === '') return DEFAULT_STALE_DAYS;
-  if (/^(off|never|none|false|0+)$/i.test(raw.trim())) return undefined;
+  if (/^(off|never|none|false)$/i.test(raw.trim())) return undefined;
   return days(raw, 'TAGWALL_STALE_DAYS');
 }
 

@@ -34,7 +34,7 @@ export function registerSnapshotFetch(snapshot: Command, { io, setExitCode, defe
   snapshot
     .command('fetch')
     .description("download this week's service tags from Microsoft, validate them and keep them under a dated name")
-    .option('--cloud <cloud>', 'Public (default), AzureGovernment, China, or all', 'Public')
+    .option('--cloud <cloud>', 'Public, AzureGovernment, China, or all', 'Public')
     .option('--dir <dir>', 'where to keep them', 'servicetags')
     .addOption(new Option('--source <source>', "download: Microsoft's Download Center page; api: Resource Manager's serviceTags API (needs a token)").choices(['download', 'api']).default('download'))
     .option('--subscription <id>', 'for --source api: the subscription (default AZURE_SUBSCRIPTION_ID, or az account)')
