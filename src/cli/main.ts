@@ -56,7 +56,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
   const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
   snapshot
     .command('info')
-    .description('cloud, change number, date and size of a snapshot (all embedded defaults when none is named)')
+    .description('cloud, change number, date, age and size of a snapshot (all embedded defaults when none is named)')
     .addOption(cloudOption())
     .addOption(snapshotOption())
     .action((_options, command: Command) => setExitCode(runSnapshotInfo(command.optsWithGlobals(), io)));
