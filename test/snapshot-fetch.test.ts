@@ -369,7 +369,9 @@ describe('snapshot staleness', () => {
     expect(result.code).toBe(0);
     const notes = (JSON.parse(result.stdout) as { notes: string[] }).notes;
     expect(notes.filter((note) => note.startsWith('the embedded Public snapshot is '))).toHaveLength(1);
-    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);    const evaluated = await withEnv(warnAt30, () => tagwall('eval', 'scenario:compute-no-public-ip', '--region', 'westus', '--packet', 'out tcp 10.0.0.4:50000 -> 13.86.195.35:443', '--json'));
+    expect(evaluated.code).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { notes?: string[] }).notes?.filter((note) => note.startsWith('the embedded Public snapshot is '))).toHaveLength(1);
   });
 
   it('impact checks --to, not --from (which is old on purpose)', async () => {
