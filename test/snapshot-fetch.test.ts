@@ -109,6 +109,15 @@ describe('tagwall snapshot fetch from the Download Center', () => {
     });
   });
 
+  it('a page without the link says so (Microsoft changed the page), naming both pages', async () => {
+    azure.faults.set('/en-us/download/details.aspx', { status: 200, body: '<html><body>Download Center has moved</body></html>' });
+    const result = await withEnv({}, () => tagwallAsync('snapshot', 'fetch', '--cloud', 'gov', '--dir', scratch(), '--base-url', `${azure.url}/en-us/download`));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `tagwall: ${azure.url}/en-us/download/details.aspx?id=57063: no ServiceTags_AzureGovernment_<date>.json link on ${azure.url}/en-us/download/details.aspx?id=57063 or ${azure.url}/en-us/download/confirmation.aspx?id=57063: the page may have changed; download the file by hand and run tagwall snapshot import FILE\n`,
+    );
+  });
+
   it('a body cut short of its Content-Length is an error, and no partial snapshot is left', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'ServiceTags_Public_20261123.json'), 'last week\n');

@@ -61,7 +61,8 @@ function trimSlash(url: string): string {
 export function serviceTagLinks(page: string, cloud: Cloud, pageUrl: string): string[] {
   // The page embeds the link in HTML attributes and in JSON (with `\/`); both are unescaped before matching.
   const text = page.replace(/\\\//g, '/').replace(/&amp;/g, '&');
-  const pattern = new RegExp(`https?://[^\\s"'<>\\\\]+?/ServiceTags_${cloud}_(\\d{8})\\.json`, 'g');
+  // Bounded: a hostile page of one long unbroken "http://…" cannot make the scan quadratic.
+  const pattern = new RegExp(`https?://[^\\s"'<>\\\\]{1,1024}?/ServiceTags_${cloud}_(\\d{8})\\.json`, 'g');
   const pageHost = new URL(pageUrl).host;
   const links = new Map<string, string>();
   for (const match of text.matchAll(pattern)) {
@@ -92,6 +93,7 @@ export async function fetchFromDownloadCenter(cloud: Cloud, baseUrl: string = DO
   const id = DOWNLOAD_CENTER_IDS[cloud];
   const pages = [`${trimSlash(baseUrl)}/details.aspx?id=${id}`, `${trimSlash(baseUrl)}/confirmation.aspx?id=${id}`];
   let firstError: TagwallError | undefined;
+  let pageRead = false;
   for (const pageUrl of pages) {
     let page;
     try {
@@ -101,6 +103,7 @@ export async function fetchFromDownloadCenter(cloud: Cloud, baseUrl: string = DO
       firstError ??= error;
       continue;
     }
+    pageRead = true;
     const link = serviceTagLinks(page.body.toString('utf8'), cloud, page.url)[0];
     if (link === undefined) continue;
     const file = await httpGet(link, { maxBytes: INPUT_LIMITS.snapshotSize, ...options });
@@ -110,7 +113,8 @@ export async function fetchFromDownloadCenter(cloud: Cloud, baseUrl: string = DO
     checkCloud(snapshot, cloud, link);
     return { cloud, fileName, bytes: file.body, url: link, snapshot };
   }
-  if (firstError !== undefined) throw firstError;
+  // A page that was read but had no link says more than the other page's error.
+  if (firstError !== undefined && !pageRead) throw firstError;
   throw networkError(pages[0]!, `no ServiceTags_${cloud}_<date>.json link on ${pages.map(redact).join(' or ')}: the page may have changed; download the file by hand and run tagwall snapshot import FILE`);
 }
 
