@@ -274,6 +274,13 @@ describe('tagwall snapshot fetch --source api (Resource Manager serviceTags)', (
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--source api fetches one cloud');
   });
+
+  it('--subscription and --location without --source api are usage errors, not ignored', async () => {
+    const result = await tagwallAsync('snapshot', 'fetch', '--location', 'westus', '--dir', scratch(), '--base-url', `${azure.url}/en-us/download`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--subscription and --location are for --source api');
+    expect(azure.log).toEqual([]);
+  });
 });
 
 describe('tagwall import-dependencies --workspace', () => {
@@ -301,6 +308,13 @@ describe('tagwall import-dependencies --workspace', () => {
     const sync = tagwall('import-dependencies', '--workspace', workspaceId);
     expect(sync.code).toBe(2);
     expect(sync.stderr).toContain('uses the network');
+  });
+
+  it('refuses a --subscription that contradicts the workspace id', async () => {
+    const result = await withEnv({ AZURE_ACCESS_TOKEN: TOKEN }, () => tagwallAsync('import-dependencies', '--workspace', workspaceId, '--subscription', 'other', '--base-url', azure.url));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('differs from --subscription');
+    expect(azure.log).toEqual([]);
   });
 
   it('an API error names the URL and the status', async () => {

@@ -36,7 +36,13 @@ interface Workspace {
 
 function parseWorkspace(options: WorkspaceOptions): Workspace {
   const id = WORKSPACE_ID.exec(options.workspace.trim());
-  if (id) return { subscription: id[1]!, resourceGroup: id[2]!, name: id[3]! };
+  if (id) {
+    // The id says it all; a different --subscription or --resource-group beside it is a mistake, not an override.
+    if ((options.subscription !== undefined && options.subscription !== id[1]) || (options.resourceGroup !== undefined && options.resourceGroup.toLowerCase() !== id[2]!.toLowerCase())) {
+      throw new TagwallError('TW_USAGE', '--workspace is an ARM id whose subscription or resource group differs from --subscription / --resource-group');
+    }
+    return { subscription: id[1]!, resourceGroup: id[2]!, name: id[3]! };
+  }
   if (options.resourceGroup === undefined) {
     throw new TagwallError('TW_USAGE', `--workspace takes the workspace's ARM id (/subscriptions/…/workspaces/NAME), or its name with --resource-group`);
   }

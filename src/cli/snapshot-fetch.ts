@@ -58,12 +58,13 @@ function cloudsOf(text: string | undefined): readonly Cloud[] {
 async function fetchOne(cloud: Cloud, options: SnapshotFetchOptions, env: Environment): Promise<FetchedSnapshot> {
   if (options.source === 'api') {
     const access = azureAccess(env, options.subscription);
+    const endpoint = options.baseUrl ?? (env['TAGWALL_ARM_URL'] || undefined);
     return fetchFromServiceTagsApi({
       cloud,
       token: access.token,
       subscription: requireSubscription(access),
       ...(options.location ? { location: options.location } : {}),
-      ...((options.baseUrl ?? env['TAGWALL_ARM_URL']) ? { endpoint: (options.baseUrl ?? env['TAGWALL_ARM_URL'])! } : {}),
+      ...(endpoint ? { endpoint } : {}),
       env,
     });
   }
@@ -75,6 +76,9 @@ export async function runSnapshotFetch(options: SnapshotFetchOptions, io: CliIo,
   if (options.source === 'api' && clouds.length > 1) {
     // A token is for one cloud's Resource Manager; the API answers for the subscription's cloud only.
     throw new TagwallError('TW_USAGE', '--source api fetches one cloud (the one your subscription is in): name it with --cloud');
+  }
+  if (options.source !== 'api' && (options.subscription !== undefined || options.location !== undefined)) {
+    throw new TagwallError('TW_USAGE', '--subscription and --location are for --source api (the Download Center needs neither)');
   }
   const fetched: FetchedSnapshot[] = [];
   for (const cloud of clouds) fetched.push(await fetchOne(cloud, options, env));
