@@ -17,7 +17,7 @@ import { DOWNLOAD_CENTER_URL, fetchFromDownloadCenter, fetchFromServiceTagsApi, 
 import { azureAccess, requireSubscription } from './azure-access.js';
 import type { CommandContext } from './context.js';
 import { EXIT_OK, toJson, type CliIo, type GlobalOptions } from './io.js';
-import { describeSnapshot, planKeep } from './snapshot.js';
+import { describeInfo, planKeep } from './snapshot.js';
 import { writeFilesAtomically } from './write-files.js';
 
 export interface SnapshotFetchOptions extends GlobalOptions {
@@ -99,7 +99,7 @@ export async function runSnapshotFetch(options: SnapshotFetchOptions, io: CliIo,
   else {
     for (const [index, summary] of summaries.entries()) {
       const info = { ...fetched[index]!.snapshot.info, date: summary.date ?? undefined };
-      io.stdout(`${summary.unchanged ? 'unchanged' : 'fetched'}: ${summary.file} (${describeSnapshot(info)}, ${summary.tags} tags) from ${summary.url}\n`);
+      io.stdout(`${summary.unchanged ? 'unchanged' : 'fetched'}: ${summary.file} (${describeInfo(info)}, ${summary.tags} tags) from ${summary.url}\n`);
     }
   }
   return EXIT_OK;

@@ -50,7 +50,8 @@ export function runSnapshotDiff(from: string, to: string, options: SnapshotDiffO
   return changed ? EXIT_DIFFERENT : EXIT_OK;
 }
 
-function describeInfo(info: SnapshotInfo): string {
+/** `Public #375 (2025-10-28)`: how import, fetch and diff name a snapshot. */
+export function describeInfo(info: SnapshotInfo): string {
   return `${info.cloud} #${info.changeNumber}${info.date ? ` (${info.date})` : ''}`;
 }
 
@@ -127,10 +128,6 @@ export function planKeep(directory: string, name: string, bytes: Uint8Array, for
     });
   }
   return { destination, unchanged };
-}
-
-export function describeSnapshot(info: SnapshotInfo): string {
-  return describeInfo(info);
 }
 
 function readIfExists(file: string): Buffer | undefined {
