@@ -43,6 +43,11 @@ function describe(info: SnapshotInfo): string {
   return info.source.startsWith('embedded:') ? `the embedded ${info.cloud} snapshot` : `the snapshot ${info.source}`;
 }
 
+/** The command that gets a current snapshot of the same cloud. */
+function fetchCommand(info: SnapshotInfo): string {
+  return `tagwall snapshot fetch${info.cloud === 'Public' ? '' : ` --cloud ${info.cloud}`}`;
+}
+
 function staleDays(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env['TAGWALL_STALE_DAYS'];
   if (raw === undefined || raw.trim() === '') return DEFAULT_STALE_DAYS;
@@ -82,7 +87,7 @@ export function watchSnapshotAge(snapshot: Snapshot, options: AgeOptions, { warn
       });
     }
     if (age > maxAge) {
-      throw new TagwallError('TW_STALE_SNAPSHOT', `${describe(info)} is ${age} days old (${info.date}), over --max-age ${maxAge}; get a current one with tagwall snapshot fetch`, {
+      throw new TagwallError('TW_STALE_SNAPSHOT', `${describe(info)} is ${age} days old (${info.date}), over --max-age ${maxAge}; get a current one with ${fetchCommand(info)}`, {
         location: { file: info.source },
       });
     }
@@ -90,7 +95,7 @@ export function watchSnapshotAge(snapshot: Snapshot, options: AgeOptions, { warn
   const threshold = warn ? staleDays(env) : undefined;
   if (threshold !== undefined && age !== undefined && age > threshold && !warned.has(info.source)) {
     warned.add(info.source);
-    const note = `${describe(info)} is ${age} days old (${info.date}); Microsoft publishes weekly: run tagwall snapshot fetch and pass the file with --snapshot`;
+    const note = `${describe(info)} is ${age} days old (${info.date}); Microsoft publishes weekly: run ${fetchCommand(info)} and pass the file with --snapshot`;
     notes.push(note);
     sink?.(`tagwall: warning: ${note}\n`);
   }
