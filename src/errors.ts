@@ -24,7 +24,11 @@ export type ErrorCode =
   | 'TW_UNKNOWN_TAG'
   | 'TW_UNKNOWN_CLOUD'
   | 'TW_UNKNOWN_REGION'
+  /** A snapshot older than --max-age, or of unknown date under --max-age. */
+  | 'TW_STALE_SNAPSHOT'
   | 'TW_FILE'
+  /** A download or API call that failed: the URL and the HTTP status or network error. */
+  | 'TW_NETWORK'
   | 'TW_USAGE'
   // catalogue and requirement files
   | 'TW_INVALID_REQUIREMENTS'

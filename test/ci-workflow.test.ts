@@ -3,14 +3,15 @@
  * in-process, in document order, in a scratch repository laid out as the document says, with the workflow's
  * shell variables bound to fixture files. A command the document shows that tagwall does not accept fails here.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { tagwall } from './support/cli.js';
+import { tagwall, tagwallAsync } from './support/cli.js';
+import { startRecordedAzure, type Recorded } from './support/recorded-azure.js';
 
 const ROOT = resolve('.');
 const FIXTURE_OLD = join(ROOT, 'fixtures/servicetags/ServiceTags_Public_20250728.json.gz');
@@ -66,7 +67,11 @@ const commands = workflowCommands(doc, variables);
 
 describe('docs/ci.md workflow', () => {
   let cwd = '';
-  beforeAll(() => {
+  // `snapshot fetch` reads the Download Center: here a local stand-in serving recorded pages (fixtures/network/).
+  let azure: Recorded;
+  beforeAll(async () => {
+    azure = await startRecordedAzure();
+    process.env['TAGWALL_DOWNLOAD_URL'] = `${azure.url}/en-us/download`;
     cwd = process.cwd();
     for (const dir of ['network/servicetags', 'network/generated', 'network/deployed', 'incoming']) mkdirSync(join(scratch, dir), { recursive: true });
     copyFileSync(join(ROOT, 'fixtures/requirements/workload.yaml'), join(scratch, 'network/requirements.yaml'));
@@ -75,7 +80,11 @@ describe('docs/ci.md workflow', () => {
     copyFileSync(FIXTURE_NEW, variables.DOWNLOADED);
     process.chdir(scratch);
   });
-  afterAll(() => process.chdir(cwd));
+  afterAll(async () => {
+    process.chdir(cwd);
+    delete process.env['TAGWALL_DOWNLOAD_URL'];
+    await azure.close();
+  });
 
   it('shows the commands this test runs', () => {
     const verbs = new Set(commands.map((command) => command.argv[0]));
@@ -114,12 +123,13 @@ describe('docs/ci.md workflow', () => {
     return at < 0 ? undefined : argv[at + 1];
   };
 
-  it.each(commands.map((command) => [`line ${command.line}: ${command.argv.slice(0, 2).join(' ')} ${command.redirect ?? ''}`, command] as const))('%s', (_name, command) => {
+  it.each(commands.map((command) => [`line ${command.line}: ${command.argv.slice(0, 2).join(' ')} ${command.redirect ?? ''}`, command] as const))('%s', async (_name, command) => {
     // The workflow exports the deployed NSG with `az network nsg show`; here the deployed config is what render made.
     if (command.argv[0] === 'check' && !existsSync('network/deployed/nsg.json') && existsSync('network/generated/nsg.json')) {
       copyFileSync('network/generated/nsg.json', 'network/deployed/nsg.json');
     }
-    const result = tagwall(...command.argv);
+    const result = command.argv[1] === 'fetch' ? await tagwallAsync(...command.argv) : tagwall(...command.argv);
+    if (command.argv[1] === 'fetch') expect(readdirSync('network/servicetags'), command.text).toContain('ServiceTags_Public_20261130.json');
     // render reports what the target cannot express on stderr (never silently); nothing else may appear there.
     const noise = result.stderr.split('\n').filter((line) => line !== '' && !(command.argv[0] === 'render' && /^((error|warning|info): [A-Z0-9_]+: |  lost, e\.g\. )/.test(line)));
     expect(noise, command.text).toEqual([]);
@@ -189,9 +199,11 @@ describe('docs/ci.md workflow as GitHub Actions reads it', () => {
     const pullRequest = job.steps.find((step) => step.uses?.startsWith('peter-evans/create-pull-request'))!;
     expect(pullRequest.if).toBe("steps.impact.outputs.status == '1'");
     expect(pullRequest.with!['body-path']).toBe('impact.md');
-    const download = job.steps.find((step) => step.run?.includes('snapshot import'))!.run!;
-    expect(download.indexOf('PREVIOUS=$(')).toBeLessThan(download.indexOf('npx tagwall snapshot import'));
-    expect(download.indexOf('LATEST=$(')).toBeGreaterThan(download.indexOf('npx tagwall snapshot import'));
+    const download = job.steps.find((step) => step.run?.includes('snapshot fetch'))!.run!;
+    expect(download.indexOf('PREVIOUS=$(')).toBeLessThan(download.indexOf('npx tagwall snapshot fetch'));
+    expect(download.indexOf('LATEST=$(')).toBeGreaterThan(download.indexOf('npx tagwall snapshot fetch'));
+    // No download URL to edit by hand any more.
+    expect(download).not.toContain('curl');
   });
 
   it('every step output a guard reads is written by a step with that id', () => {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_OK } from '../src/cli/io.js';
-import { tagwall } from './support/cli.js';
+import { tagwallAsync } from './support/cli.js';
 
 const page = readFileSync('docs/errors.md', 'utf8');
 const declared = [...readFileSync('src/errors.ts', 'utf8').matchAll(/\|\s*'(TW_[A-Z_]+)'/g)].map((m) => m[1]!);
@@ -53,12 +53,13 @@ describe('docs/errors.md', () => {
     for (const code of declared) expect(source.includes(`'${code}'`), code).toBe(true);
   });
 
-  it('gives a command line for every code a command line can raise, and each raises its code with exit 2', () => {
+  it('gives a command line for every code a command line can raise, and each raises its code with exit 2', async () => {
     const lines = commandLines();
     expect(lines.map((line) => line.code).sort()).toEqual(declared.filter((code) => !(code in LIBRARY_ONLY)).sort());
     for (const code of Object.keys(LIBRARY_ONLY)) expect(page).toContain(`\`${code}\``);
     for (const { argv, code } of lines) {
-      const result = tagwall(...argv, '--json');
+      // Async: `snapshot fetch` (TW_NETWORK) waits for the network, which only runAsync does.
+      const result = await tagwallAsync(...argv, '--json');
       expect(result.code, argv.join(' ')).toBe(EXIT_BAD_INPUT);
       expect((JSON.parse(result.stdout) as { error: { code: string } }).error.code, argv.join(' ')).toBe(code);
     }

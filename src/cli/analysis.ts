@@ -20,6 +20,7 @@ import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, t
 import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
+import { snapshotAgeNotes } from './snapshot-age.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
 import { reportFormatOption } from './impact.js';
@@ -207,7 +208,8 @@ function notesOf(ruleSets: readonly RuleSet[]): string[] {
 }
 
 function notesJson(loaded: Loaded): object {
-  const notes = notesOf(loaded.ruleSets);
+  // The snapshot's staleness warning too (snapshot-age.ts), which stderr already carries.
+  const notes = [...notesOf(loaded.ruleSets), ...snapshotAgeNotes()];
   return notes.length === 0 ? {} : { notes };
 }
 

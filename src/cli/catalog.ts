@@ -20,7 +20,9 @@ import { formatPacket } from '../model/packet.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import type { CommandContext } from './context.js';
 import { parseFormat } from './expand.js';
-import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, usageError, type CliIo, type GlobalOptions } from './io.js';
+import { fetchDependencies } from './dependencies-live.js';
+import { snapshotAgeNotes } from './snapshot-age.js';
 import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { cloudOption, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { requireModule } from '../internal/lazy.js';
@@ -29,7 +31,7 @@ const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number
 import { readConfigText } from './operands.js';
 
 
-export function registerCatalogCommands(program: Command, { io, setExitCode }: CommandContext): void {
+export function registerCatalogCommands(program: Command, { io, setExitCode, defer }: CommandContext): void {
   const catalog = program.command('catalog').description('the Azure Machine Learning network requirements, by scenario');
   catalog
     .command('list')
@@ -60,9 +62,19 @@ export function registerCatalogCommands(program: Command, { io, setExitCode }: C
   program
     .command('import-dependencies')
     .description('a Dependencies API response (outboundNetworkDependenciesEndpoints) as a requirements file')
-    .argument('<file>', 'the JSON response')
+    .argument('[file]', 'the JSON response, saved; or call the API with --workspace')
     .option('--format <format>', 'yaml (default) or json')
-    .action((file: string, _options, command: Command) => setExitCode(runImportDependencies(file, command.optsWithGlobals(), io)));
+    .option('--workspace <id>', "call the workspace's Dependencies API: its ARM id, or its name with --resource-group (token: AZURE_ACCESS_TOKEN or az)")
+    .option('--resource-group <name>', 'with --workspace NAME: its resource group')
+    .option('--subscription <id>', 'with --workspace NAME: its subscription (default AZURE_SUBSCRIPTION_ID, or az account)')
+    .addOption(cloudOption())
+    .option('--base-url <url>', "Resource Manager's URL instead of the cloud's (TAGWALL_ARM_URL): a test server")
+    .action((file: string | undefined, _options, command: Command) => {
+      const options = command.optsWithGlobals<ImportDependenciesOptions>();
+      if ((file === undefined) === (options.workspace === undefined)) throw usageError('import-dependencies takes a saved response FILE or --workspace ID (one of them)');
+      if (file !== undefined) setExitCode(runImportDependencies(file, options, io));
+      else defer(async () => setExitCode(await runImportLiveDependencies({ ...options, workspace: options.workspace! }, io)));
+    });
 }
 
 function runCatalogList(options: GlobalOptions, io: CliIo): number {
@@ -152,7 +164,7 @@ function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): numb
   if (format === 'yaml') io.stdout(requirementsToYaml(requirements));
   else if (format === 'json') {
     const data = requirementsToData(requirements);
-    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString(), privateEndpointSubnet: built.params.privateEndpointSubnet?.toString(), dnsServer: built.params.dnsServer?.toString(), firewallAddress: built.params.firewallAddress?.toString() }, notes, ...data }) : requirementsToJson(requirements));
+    io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString(), privateEndpointSubnet: built.params.privateEndpointSubnet?.toString(), dnsServer: built.params.dnsServer?.toString(), firewallAddress: built.params.firewallAddress?.toString() }, notes: [...notes, ...snapshotAgeNotes()], ...data }) : requirementsToJson(requirements));
   } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes));
   return EXIT_OK;
 }
@@ -265,9 +277,27 @@ function runCatalogCompare(options: CompareOptions, io: CliIo): number {
   return differ ? EXIT_DIFFERENT : EXIT_OK;
 }
 
-function runImportDependencies(file: string, options: GlobalOptions & { format?: string }, io: CliIo): number {
+interface ImportDependenciesOptions extends GlobalOptions {
+  readonly format?: string;
+  readonly workspace?: string;
+  readonly resourceGroup?: string;
+  readonly subscription?: string;
+  readonly cloud?: string;
+  readonly baseUrl?: string;
+}
+
+function runImportDependencies(file: string, options: ImportDependenciesOptions, io: CliIo): number {
   const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
   const set = importDependencies(readText(file), file);
+  io.stdout(format === 'json' ? requirementsToJson(set) : requirementsToYaml(set));
+  return EXIT_OK;
+}
+
+/** The same, from the Dependencies API called live (dependencies-live.ts); the URL stands where the file name would. */
+async function runImportLiveDependencies(options: ImportDependenciesOptions & { workspace: string }, io: CliIo): Promise<number> {
+  const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
+  const { text, url } = await fetchDependencies(options);
+  const set = importDependencies(text, url);
   io.stdout(format === 'json' ? requirementsToJson(set) : requirementsToYaml(set));
   return EXIT_OK;
 }

@@ -4,4 +4,9 @@ import type { CliIo } from './io.js';
 export interface CommandContext {
   readonly io: CliIo;
   readonly setExitCode: (code: number) => void;
+  /**
+   * For the commands that use the network (`snapshot fetch`, `import-dependencies --workspace`): hands the CLI the
+   * asynchronous rest of the action. `runAsync` (the executable) awaits it; the synchronous `run` refuses it.
+   */
+  readonly defer: (work: () => Promise<void>) => void;
 }

@@ -7,6 +7,7 @@ import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { openSnapshot } from './snapshot-source.js';
+import { watchSnapshotAge } from './snapshot-age.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 
 export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
@@ -16,6 +17,7 @@ export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
   readonly format?: ReportFormat;
   readonly output?: string;
   readonly option?: readonly string[];
+  readonly maxAge?: string;
   /** Target flags (src/cli/target-options.ts), by their camel-cased keys. */
   readonly [key: string]: unknown;
 }
@@ -27,7 +29,8 @@ export function reportFormatOption(): Option {
 
 export function runImpact(options: ImpactOptions, io: CliIo): number {
   const from = openSnapshot(options.from);
-  const to = openSnapshot(options.to);
+  // --from is old on purpose; --to is what the configs are about to be made from.
+  const to = watchSnapshotAge(openSnapshot(options.to), options);
   const requirements = requirementsFromOptions({ ...options, cloud: options.cloud ?? to.info.cloud }, to);
   const targets = options.target?.length ? [...new Set(options.target.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)])))] : allTargets();
   const locations = requirementLocationsOf(options);

@@ -7,6 +7,8 @@ import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
 import { collect, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
+import { registerSnapshotFetch } from './snapshot-fetch.js';
+import { beginSnapshotAgeWatch } from './snapshot-age.js';
 import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
@@ -21,11 +23,12 @@ const cloudOption = (): Option =>
 const snapshotOption = (): Option =>
   new Option('--snapshot <file>', "a Microsoft ServiceTags_*.json(.gz) file instead of the embedded snapshot");
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer']): Command {
   const program = new Command('tagwall')
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
     .option('--json', 'machine-readable JSON output (errors too)')
+    .option('--max-age <days>', 'fail (exit 2) when the service-tag snapshot a command uses is older than this (default: warn past 30 days)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
 
@@ -50,10 +53,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
     .action((_options, command: Command) => setExitCode(runTags(command.optsWithGlobals(), io)));
 
-  const snapshot = program.command('snapshot').description('inspect and compare service-tag snapshots');
+  const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
   snapshot
     .command('info')
-    .description('cloud, change number, date and size of a snapshot (all embedded defaults when none is named)')
+    .description('cloud, change number, date, age and size of a snapshot (all embedded defaults when none is named)')
     .addOption(cloudOption())
     .addOption(snapshotOption())
     .action((_options, command: Command) => setExitCode(runSnapshotInfo(command.optsWithGlobals(), io)));
@@ -74,7 +77,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--force', 'replace a kept file of the same name whose content differs')
     .action((file: string, _options, command: Command) => setExitCode(runSnapshotImport(file, command.optsWithGlobals(), io)));
 
-  const context: CommandContext = { io, setExitCode };
+  const context: CommandContext = { io, setExitCode, defer };
+  registerSnapshotFetch(snapshot, context);
   registerCatalogCommands(program, context);
   registerAnalysisCommands(program, context);
   registerRenderCommand(program, context);
@@ -108,24 +112,58 @@ function forEachCommand(command: Command, visit: (command: Command) => void): vo
   for (const child of command.commands) forEachCommand(child, visit);
 }
 
-/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
-export function run(argv: readonly string[], io: CliIo = processIo): number {
+type Deferred = () => Promise<void>;
+
+/** Parses `argv` and runs the command: its exit code, or the asynchronous rest of a network command. */
+function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { code: () => number; deferred?: Deferred } | number {
   let exitCode = EXIT_OK;
-  const json = argv.includes('--json');
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  let deferred: Deferred | undefined;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    (work) => {
+      if (!allowDeferred) throw new TagwallError('TW_USAGE', 'this command uses the network: run it with the tagwall executable (runAsync), not run()');
+      deferred = work;
+    },
+  );
+  beginSnapshotAgeWatch(io.stderr);
   try {
     program.parse([...argv], { from: 'user' });
-    return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version come through here too, with exit code 0.
-      if (error.exitCode === 0) return EXIT_OK;
-      const message = `${error.message.replace(/^error: /, '')} (see tagwall --help)`;
-      return reportError(io, new TagwallError('TW_USAGE', message), json);
-    }
-    if (error instanceof TagwallError) return reportError(io, error, json);
-    return reportBug(io, error);
+    return reportFailure(io, error, argv.includes('--json'));
   }
+  return { code: () => exitCode, ...(deferred ? { deferred } : {}) };
+}
+
+function reportFailure(io: CliIo, error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    // --help and --version come through here too, with exit code 0.
+    if (error.exitCode === 0) return EXIT_OK;
+    const message = `${error.message.replace(/^error: /, '')} (see tagwall --help)`;
+    return reportError(io, new TagwallError('TW_USAGE', message), json);
+  }
+  if (error instanceof TagwallError) return reportError(io, error, json);
+  return reportBug(io, error);
+}
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. Network commands need runAsync. */
+export function run(argv: readonly string[], io: CliIo = processIo): number {
+  const started = start(argv, io, false);
+  return typeof started === 'number' ? started : started.code();
+}
+
+/** Runs the CLI on `argv`, including the commands that use the network; what the executable calls. */
+export async function runAsync(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const started = start(argv, io, true);
+  if (typeof started === 'number') return started;
+  if (started.deferred) {
+    try {
+      await started.deferred();
+    } catch (error) {
+      return reportFailure(io, error, argv.includes('--json'));
+    }
+  }
+  return started.code();
 }

@@ -3,12 +3,15 @@ import { Option } from 'commander';
 import { parseSetOptions, splitParameters } from '../catalogue/index.js';
 import { TagwallError } from '../errors.js';
 import { defaultSnapshot, loadSnapshotFile, parseCloud, type Cloud, type Snapshot } from '../servicetags/index.js';
+import { watchSnapshotAge } from './snapshot-age.js';
 
 export interface SnapshotOptions {
   readonly cloud?: string;
   readonly snapshot?: string;
   /** Scenario parameters: `--set cloud=China` names the cloud as `--cloud China` does. */
   readonly set?: readonly string[];
+  /** The global `--max-age DAYS` (src/cli/snapshot-age.ts). */
+  readonly maxAge?: string;
 }
 
 /**
@@ -26,7 +29,13 @@ export function cloudOf(options: SnapshotOptions): Cloud | undefined {
 export const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
 export const snapshotFileOption = (): Option => new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot');
 
+/** The snapshot a command uses, checked for age: a warning when stale, TW_STALE_SNAPSHOT over --max-age. */
 export function selectSnapshot(options: SnapshotOptions): Snapshot {
+  return watchSnapshotAge(chooseSnapshot(options), options);
+}
+
+/** The snapshot the options name, unchecked (`snapshot info` shows the age instead). */
+export function chooseSnapshot(options: SnapshotOptions): Snapshot {
   const cloud = cloudOf(options);
   if (options.snapshot === undefined) return defaultSnapshot(cloud ?? 'Public');
   const snapshot = openSnapshot(options.snapshot);

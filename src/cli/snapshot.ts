@@ -1,18 +1,26 @@
 /** `tagwall snapshot info|diff`: what a snapshot is, and what changed between two. */
 import { diffSnapshots, type SnapshotDiff, type SnapshotInfo } from '../servicetags/index.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
-import { openSnapshot, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { chooseSnapshot, openSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { ageInDays, watchSnapshotAge } from './snapshot-age.js';
 import { defaultSnapshot, parseSnapshot, CLOUDS } from '../servicetags/index.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TagwallError } from '../errors.js';
 import { readInputFile, writeFilesAtomically } from './write-files.js';
 
+/** The age column: whole days since the snapshot's date, '-' when it has none (src/cli/snapshot-age.ts). */
+function ageText(days: number | undefined): string {
+  return days === undefined ? '-' : `${days}d`;
+}
+
 export function runSnapshotInfo(options: SnapshotOptions & GlobalOptions, io: CliIo): number {
-  const infos: SnapshotInfo[] =
-    options.snapshot === undefined && options.cloud === undefined
-      ? CLOUDS.map((cloud) => defaultSnapshot(cloud).info)
-      : [selectSnapshot(options).info];
+  const snapshots =
+    options.snapshot === undefined && options.cloud === undefined ? CLOUDS.map((cloud) => defaultSnapshot(cloud)) : [chooseSnapshot(options)];
+  // The age is shown, not warned about; --max-age makes this the CI gate it is elsewhere (exit 2 when older).
+  for (const snapshot of snapshots) watchSnapshotAge(snapshot, options, { warn: false });
+  const now = new Date();
+  const infos = snapshots.map((snapshot) => ({ ...snapshot.info, ageDays: ageInDays(snapshot.info.date, now) ?? null }));
   if (options.json) {
     io.stdout(toJson(infos.length === 1 ? infos[0] : infos));
     return EXIT_OK;
@@ -21,12 +29,13 @@ export function runSnapshotInfo(options: SnapshotOptions & GlobalOptions, io: Cl
     info.cloud,
     String(info.changeNumber),
     info.date ?? '-',
+    ageText(info.ageDays ?? undefined),
     String(info.tagCount),
     String(info.prefixCount.ipv4),
     String(info.prefixCount.ipv6),
     info.source,
   ]);
-  io.stdout(formatTable(['CLOUD', 'CHANGE', 'DATE', 'TAGS', 'IPV4', 'IPV6', 'SOURCE'], rows));
+  io.stdout(formatTable(['CLOUD', 'CHANGE', 'DATE', 'AGE', 'TAGS', 'IPV4', 'IPV6', 'SOURCE'], rows));
   return EXIT_OK;
 }
 
@@ -41,7 +50,8 @@ export function runSnapshotDiff(from: string, to: string, options: SnapshotDiffO
   return changed ? EXIT_DIFFERENT : EXIT_OK;
 }
 
-function describeInfo(info: SnapshotInfo): string {
+/** `Public #375 (2025-10-28)`: how import, fetch and diff name a snapshot. */
+export function describeInfo(info: SnapshotInfo): string {
   return `${info.cloud} #${info.changeNumber}${info.date ? ` (${info.date})` : ''}`;
 }
 
@@ -96,20 +106,28 @@ export function runSnapshotImport(file: string, options: SnapshotImportOptions, 
   const name = microsoft
     ? `ServiceTags_${cloud}_${microsoft[2]}.json${gzip ? '.gz' : ''}`
     : `ServiceTags_${cloud}_change${changeNumber}.json${gzip ? '.gz' : ''}`;
-  const directory = options.dir ?? 'servicetags';
-  const destination = join(directory, name);
-  const existing = readIfExists(destination);
-  const unchanged = existing !== undefined && Buffer.compare(existing, bytes) === 0;
-  if (existing !== undefined && !unchanged && !options.force) {
-    throw new TagwallError('TW_FILE', `${destination} exists with other content (use --force to replace it)`, {
-      location: { file: destination },
-    });
-  }
+  const { destination, unchanged } = planKeep(options.dir ?? 'servicetags', name, bytes, options.force);
   if (!unchanged) writeFilesAtomically([{ path: destination, content: bytes }]);
   const summary = { file: destination, cloud, changeNumber, tags: snapshot.info.tagCount, unchanged };
   if (options.json) io.stdout(toJson(summary));
   else io.stdout(`${unchanged ? 'unchanged' : 'imported'}: ${destination} (${describeInfo(snapshot.info)}, ${snapshot.info.tagCount} tags)\n`);
   return EXIT_OK;
+}
+
+/**
+ * Where a snapshot is kept and whether it is there already. A file of the same name with other content is refused
+ * unless `force`: a dated snapshot never changes silently (`snapshot import` and `snapshot fetch` share this).
+ */
+export function planKeep(directory: string, name: string, bytes: Uint8Array, force: boolean | undefined): { destination: string; unchanged: boolean } {
+  const destination = join(directory, name);
+  const existing = readIfExists(destination);
+  const unchanged = existing !== undefined && Buffer.compare(existing, bytes) === 0;
+  if (existing !== undefined && !unchanged && !force) {
+    throw new TagwallError('TW_FILE', `${destination} exists with other content (use --force to replace it)`, {
+      location: { file: destination },
+    });
+  }
+  return { destination, unchanged };
 }
 
 function readIfExists(file: string): Buffer | undefined {

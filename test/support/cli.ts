@@ -1,4 +1,4 @@
-import { run } from '../../src/cli/main.js';
+import { run, runAsync } from '../../src/cli/main.js';
 
 export interface CliResult {
   readonly code: number;
@@ -11,5 +11,13 @@ export function tagwall(...argv: string[]): CliResult {
   let stdout = '';
   let stderr = '';
   const code = run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** The same for any command, including those that use the network (`snapshot fetch`, `import-dependencies --workspace`). */
+export async function tagwallAsync(...argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAsync(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { code, stdout, stderr };
 }
