@@ -11,6 +11,7 @@ import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerImpactCommand } from './impact.js';
+import { registerPathCommand } from './path.js';
 import { registerRenderCommand } from './render.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
@@ -80,6 +81,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerRenderCommand(program, context);
   registerTargetsCommand(program, context);
   registerImpactCommand(program, context);
+  registerPathCommand(program, context);
 
   forEachCommand(program, (command) =>
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} }),
