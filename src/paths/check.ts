@@ -66,9 +66,11 @@ export function checkPaths(loaded: LoadedTopology, workloadName: string, require
   const missing = required.difference(delivered);
   const internet = loaded.resolver.serviceTag('Internet');
   const extra = publicDestinations(everythingOut.delivered.union(everythingIn?.delivered ?? PacketSet.EMPTY), internet).difference(required);
+  const extraOut = extra.intersection(PacketSet.of({ directions: ['out'] }));
+  const extraIn = extra.intersection(PacketSet.of({ directions: ['in'] }));
   const extraDeliveries = [
-    ...walkOutbound(loaded, workloadName, extra.intersection(PacketSet.of({ directions: ['out'] }))).deliveries,
-    ...(canReceive ? walkInbound(loaded, workloadName, extra.intersection(PacketSet.of({ directions: ['in'] }))).deliveries : []),
+    ...(extraOut.isEmpty() ? [] : walkOutbound(loaded, workloadName, extraOut).deliveries),
+    ...(canReceive && !extraIn.isEmpty() ? walkInbound(loaded, workloadName, extraIn).deliveries : []),
   ];
   const drops = [...outbound.drops, ...(inbound?.drops ?? [])];
   const outcomes = flows.map(({ requirement, flows: own }): RequirementOutcome => {

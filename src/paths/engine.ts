@@ -31,7 +31,7 @@ export interface HopVerdict {
   /** `KIND:FILE` of the device, for `tagwall eval`. */
   readonly device?: string;
   readonly packet: Packet;
-  readonly action: 'allow' | 'deny' | 'route' | 'deliver' | 'drop';
+  readonly action: 'allow' | 'deny' | 'forward' | 'deliver' | 'drop';
   /** The deciding rule's id (`default` for the default action), or the route taken. */
   readonly rule?: string;
   readonly ruleText?: string;
@@ -185,10 +185,10 @@ class Walk {
       const verdict = evaluate(device.ruleSet, shown);
       return { hop, kind, device: device.label, packet: shown, action: verdict.action, rule: verdict.rule?.id ?? 'default', ...(verdict.rule?.origin?.text ? { ruleText: verdict.rule.origin.text } : {}) };
     };
-    const dropped = seen.difference(passedSeen);
+    // Plain walks (what is delivered, nothing else) skip the dropped part: a difference of large address sets.
+    const dropped = this.explain ? seen.difference(passedSeen) : PacketSet.EMPTY;
     if (!dropped.isEmpty()) {
-      if (!this.explain) this.drop(frame === 'keep' ? dropped : withDirection(dropped, this.subject), { hop, kind, device: device.label, reason: 'denied' }, trail, step);
-      else for (const { rule, packets } of byDecidingRule(device, dropped)) {
+      for (const { rule, packets } of byDecidingRule(device, dropped)) {
         const back = frame === 'keep' ? packets : withDirection(packets, this.subject);
         this.drop(back, { hop, kind, device: device.label, reason: rule ? `denied by rule ${rule.id}` : `denied by the default action`, rule: rule?.id ?? 'default' }, trail, step);
       }
@@ -205,7 +205,7 @@ class Walk {
     for (const { route, destinations } of partition.parts) {
       const part = flows.intersection(PacketSet.of({ dst: destinations }));
       if (part.isEmpty()) continue;
-      const step: TrailStep = (packet) => ({ hop, kind: 'route', packet, action: route.nextHopType === 'None' ? 'drop' : 'route', rule: describeRoute(route) });
+      const step: TrailStep = (packet) => ({ hop, kind: 'route', packet, action: route.nextHopType === 'None' ? 'drop' : 'forward', rule: describeRoute(route) });
       this.hops.push({ hop: `${hop}: ${describeRoute(route)}`, kind: 'route', entered: part, passed: route.nextHopType === 'None' ? PacketSet.EMPTY : part });
       const next = [...trail, step];
       switch (route.nextHopType) {
@@ -352,7 +352,7 @@ export function walkInbound(loaded: LoadedTopology, to: string, flows: PacketSet
   const fromVnets = PacketSet.of({ src: loaded.virtualNetwork.union(PLATFORM) });
   const fromInternet = start.difference(fromVnets);
   const edgeHop = 'Internet edge';
-  const edgeStep: TrailStep = (packet) => ({ hop: edgeHop, kind: 'edge', packet, action: workload.publicIp ? 'route' : 'drop', rule: workload.publicIp ? `public IP of ${workload.name}` : 'no public IP' });
+  const edgeStep: TrailStep = (packet) => ({ hop: edgeHop, kind: 'edge', packet, action: workload.publicIp ? 'forward' : 'drop', rule: workload.publicIp ? `public IP of ${workload.name}` : 'no public IP' });
   let arrived = start.intersection(fromVnets);
   if (workload.publicIp) arrived = arrived.union(fromInternet);
   else walk.drop(fromInternet, { hop: edgeHop, kind: 'edge', reason: `workload ${workload.name} has no public IP: the Internet cannot open connections to it`, rule: 'no public IP' }, [], edgeStep);
@@ -411,7 +411,7 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
     if (asymmetric.isEmpty()) continue;
     const firewall = loaded.topology.firewalls.find((candidate) => candidate.privateIp === route.nextHopIpAddress);
     const where = firewall ? `firewall ${firewall.name}` : `next hop ${route.nextHopType}`;
-    const routeStep: TrailStep = (packet) => ({ hop, kind: 'route', packet: replyPacket(packet), action: 'route', rule: describeRoute(route) });
+    const routeStep: TrailStep = (packet) => ({ hop, kind: 'route', packet: replyPacket(packet), action: 'forward', rule: describeRoute(route) });
     const step: TrailStep = (packet) => ({
       hop: where,
       kind: 'return',

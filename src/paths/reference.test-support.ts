@@ -51,8 +51,10 @@ export interface Reference {
   readonly requirements: RequirementSet;
 }
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tagwall-paths-'));
+/** Where references are written: a fresh temporary folder, or `TAGWALL_PATHS_DIR/<name>` to regenerate fixtures/paths. */
+function folder(name: string): string {
+  const base = process.env['TAGWALL_PATHS_DIR'];
+  const dir = base ? join(base, name) : mkdtempSync(join(tmpdir(), 'tagwall-paths-'));
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -96,7 +98,7 @@ export type ComputePublicIpVariant = 'reference' | 'missing-batch-route';
  */
 export function computePublicIp(variant: ComputePublicIpVariant = 'reference'): Reference {
   const requirements = loadScenario('compute-public-ip', { region: 'westus', subnet: COMPUTE_SUBNET, privateEndpointSubnet: PE_SUBNET });
-  const dir = folder();
+  const dir = folder(variant === 'reference' ? 'compute-public-ip' : variant);
   const inboundRoutes = variant === 'missing-batch-route' ? { ...requirements, requirements: requirements.requirements.filter((requirement) => requirement.id !== 'inbound-batch') } : requirements;
   write(dir, {
     'compute-nsg.json': render('nsg', requirements, { forcedTunnelling: true }, 'arm'),
@@ -119,7 +121,7 @@ export function forcedTunnelling(variant: ForcedTunnellingVariant = 'reference')
   const params = { region: 'westus', subnet: COMPUTE_SUBNET, privateEndpointSubnet: PE_SUBNET, firewallAddress: FIREWALL_IP };
   const requirements = loadScenario('forced-tunnelling', { ...params, dnsServer: FIREWALL_IP });
   const nsgRequirements = variant === 'nsg-blocks-firewall' ? loadScenario('forced-tunnelling', params) : requirements;
-  const dir = folder();
+  const dir = folder(variant === 'reference' ? 'forced-tunnelling' : variant);
   write(dir, {
     'compute-nsg.json': render('nsg', nsgRequirements, { forcedTunnelling: true }, 'arm'),
     'compute-routes.json': routeTable(undefined, [{ name: 'default-to-hub', prefix: '0.0.0.0/0', hop: 'VirtualAppliance', ip: FIREWALL_IP }]),
@@ -139,7 +141,7 @@ export type InboundUdrVariant = 'reference' | 'secondary-through-firewall';
 export function inboundUdr(variant: InboundUdrVariant = 'reference'): Reference {
   const requirements = loadScenario('inbound-udr', { region: 'westus', subnet: COMPUTE_SUBNET });
   const routed = variant === 'secondary-through-firewall' ? { ...requirements, requirements: requirements.requirements.filter((requirement) => requirement.id !== 'udr-aml-secondary') } : requirements;
-  const dir = folder();
+  const dir = folder(variant === 'reference' ? 'inbound-udr' : variant);
   write(dir, {
     'compute-nsg.json': render('nsg', requirements, {}, 'arm'),
     'compute-routes.json': routeTable(routed, [{ name: 'default-to-hub', prefix: '0.0.0.0/0', hop: 'VirtualAppliance', ip: FIREWALL_IP }]),
@@ -152,7 +154,7 @@ export function inboundUdr(variant: InboundUdrVariant = 'reference'): Reference 
 /** compute-no-public-ip in the AML managed network: the managed network's outbound rules are the only device. */
 export function managedNetwork(): Reference {
   const requirements = loadScenario('compute-no-public-ip', { region: 'westus' });
-  const dir = folder();
+  const dir = folder('managed-network');
   write(dir, {
     'managed-network.json': render('aml-managed-network', requirements, { fqdnRules: 'widen' }, 'arm'),
     'topology.yaml': `name: managed network
