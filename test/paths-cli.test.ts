@@ -1,0 +1,113 @@
+/**
+ * `tagwall path` from the command line (issue 23): docs/paths.md's examples print what the page shows, the
+ * committed fixtures are what the reference builders render, the topology schema and the reader agree, and the
+ * JSON, Markdown, usage and error forms.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { tagwall } from './support/cli.js';
+
+const page = readFileSync('docs/paths.md', 'utf8');
+const schema = JSON.parse(readFileSync('docs/topology.schema.json', 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const FIXTURES = 'fixtures/paths';
+
+/** The page's console blocks: the command line (shell words, single quotes) and the output under it. */
+function examples(): Array<{ argv: string[]; output: string }> {
+  return [...page.matchAll(/```console\n\$ tagwall (.*)\n([\s\S]*?)```/g)].map((match) => ({
+    argv: [...match[1]!.matchAll(/'([^']*)'|(\S+)/g)].map((word) => word[1] ?? word[2]!),
+    output: match[2]!,
+  }));
+}
+
+describe('docs/paths.md', () => {
+  const blocks = examples();
+
+  it('has its examples, and each prints exactly what the page shows (exit 1: each finds something)', () => {
+    expect(blocks.length).toBe(3);
+    for (const { argv, output } of blocks) {
+      const result = tagwall(...argv);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(output);
+      expect(result.code).toBe(1);
+    }
+  });
+
+  it("shows the topology the fixtures use, and the schema accepts it", () => {
+    const shown = /```yaml\n([\s\S]*?)```/.exec(page)![1]!;
+    expect(validate(parseYaml(shown))).toBe(true);
+  });
+});
+
+describe('fixtures/paths', () => {
+  it('are what the reference builders render (regenerate with the command in docs/paths.md)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-paths-fixtures-'));
+    process.env['TAGWALL_PATHS_DIR'] = dir;
+    try {
+      const reference = await import('../src/paths/reference.test-support.js');
+      reference.computePublicIp();
+      reference.computePublicIp('missing-batch-route');
+      reference.forcedTunnelling('nsg-blocks-firewall');
+    } finally {
+      delete process.env['TAGWALL_PATHS_DIR'];
+    }
+    const folders = readdirSync(FIXTURES).sort();
+    expect(folders).toEqual(readdirSync(dir).sort());
+    for (const folder of folders) {
+      const files = readdirSync(join(FIXTURES, folder)).sort();
+      expect(files).toEqual(readdirSync(join(dir, folder)).sort());
+      for (const file of files) expect(readFileSync(join(FIXTURES, folder, file), 'utf8'), `${folder}/${file}`).toBe(readFileSync(join(dir, folder, file), 'utf8'));
+    }
+  });
+
+  it('topologies validate against docs/topology.schema.json; what the reader refuses, the schema refuses', () => {
+    for (const folder of readdirSync(FIXTURES)) expect(validate(parseYaml(readFileSync(join(FIXTURES, folder, 'topology.yaml'), 'utf8'))), folder).toBe(true);
+    const base = parseYaml(readFileSync(join(FIXTURES, 'compute-public-ip', 'topology.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(validate({ ...base, firewall: {} })).toBe(false);
+    expect(validate({ ...base, workloads: { compute: { address: '10.0.1.4' } } })).toBe(false);
+    expect(validate({ ...base, workloads: { compute: { subnet: 'compute-subnet', address: '10.0.1.4', managedNetwork: 'm.json' } } })).toBe(false);
+  });
+});
+
+describe('tagwall path', () => {
+  const topology = join(FIXTURES, 'compute-public-ip', 'topology.yaml');
+
+  it('--json: deliveries with witness trails, exit 0 when all is delivered', () => {
+    const result = tagwall('path', '--topology', topology, '--from', 'compute', '--to', 'Storage.WestUS', '--port', '443', '--json');
+    expect(result.code).toBe(0);
+    const answer = JSON.parse(result.stdout) as { delivered: boolean; deliveries: Array<{ to: string; trail: Array<{ hop: string; action: string }> }>; drops: unknown[] };
+    expect(answer.delivered).toBe(true);
+    expect(answer.drops).toEqual([]);
+    expect(answer.deliveries.map((delivery) => delivery.to)).toEqual(['Internet']);
+    expect(answer.deliveries[0]!.trail.map((step) => `${step.hop}: ${step.action}`)).toEqual([
+      'host rules of workload compute: allow',
+      'NSG of subnet compute-subnet: allow',
+      'routes of subnet compute-subnet: forward',
+      'firewall hub: allow',
+      'routes of subnet AzureFirewallSubnet: forward',
+    ]);
+  });
+
+  it('--format markdown: the requirement check as a table, one row per requirement', () => {
+    const result = tagwall('path', '--topology', join(FIXTURES, 'missing-batch-route', 'topology.yaml'), '--from', 'compute', '--scenario', 'compute-public-ip', '--region', 'westus', '--subnet', '10.0.1.0/24', '--private-endpoint-subnet', '10.0.2.0/27', '--format', 'markdown');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('| inbound-batch | in | dropped | firewall hub: no session |');
+    expect(result.stdout).toContain('## Missing: dropped at firewall hub');
+  });
+
+  it('bad input exits 2 with a typed error, and writes nothing', () => {
+    const both = tagwall('path', '--topology', topology, '--from', 'compute', '--to', 'any', '--scenario', 'compute-public-ip');
+    expect([both.code, both.stdout]).toEqual([2, '']);
+    expect(both.stderr).toMatch(/give one or the other/);
+    const neither = tagwall('path', '--topology', topology, '--from', 'nowhere', '--to', 'any');
+    expect([neither.code, neither.stdout]).toEqual([2, '']);
+    expect(neither.stderr).toMatch(/--from must name a workload or subnet/);
+    const bad = tagwall('path', '--topology', 'fixtures/errors/bad-topology.yaml', '--from', 'compute', '--to', 'any', '--json');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'TW_INVALID_TOPOLOGY', location: { file: 'fixtures/errors/bad-topology.yaml', line: 8, column: 47, jsonPath: '$.workloads.compute.address' } } });
+  });
+});
