@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_SKIP_REASON, dumpDom } from './support/chromium.js';
 import { tagwall } from './support/cli.js';
 
 const page = readFileSync('docs/paths.md', 'utf8');
@@ -109,5 +110,25 @@ describe('tagwall path', () => {
     const bad = tagwall('path', '--topology', 'fixtures/errors/bad-topology.yaml', '--from', 'compute', '--to', 'any', '--json');
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'TW_INVALID_TOPOLOGY', location: { file: 'fixtures/errors/bad-topology.yaml', line: 8, column: 47, jsonPath: '$.workloads.compute.address' } } });
+  });
+});
+
+describe.skipIf(!CHROMIUM)(`tagwall path --format html in headless Chromium (${CHROMIUM ? 'chromium found' : CHROMIUM_SKIP_REASON})`, () => {
+  it('draws the witness of the asymmetric drop as its hops in order, each with its verdict', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-paths-html-'));
+    const file = join(dir, 'path.html');
+    const result = tagwall('path', '--topology', join(FIXTURES, 'missing-batch-route', 'topology.yaml'), '--from', 'BatchNodeManagement', '--to', 'compute', '--port', '29876', '--format', 'html', '--output', file);
+    expect([result.code, result.stderr]).toEqual([1, '']);
+    const dom = dumpDom(file);
+    const hops = [...dom.matchAll(/<li class="hop [^"]*" data-verdict="([a-z]+)"[^>]*><span class="hop-name">([^<]*)<\/span>/g)].map((match) => `${match[2]}: ${match[1]}`);
+    expect(hops).toEqual([
+      'Internet edge: forward',
+      'NSG of subnet compute-subnet: allow',
+      'host rules of workload compute: allow',
+      'host rules of workload compute (replies): allow',
+      'routes of subnet compute-subnet (replies): forward',
+      'firewall hub: drop',
+    ]);
+    expect(dom).toContain('<h2>Dropped at firewall hub</h2>');
   });
 });

@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import { checkPaths } from '../paths/check.js';
 import { loadTopology } from '../paths/load.js';
 import { askPath } from '../paths/query.js';
+import { checkHtml, pathHtml } from '../paths/html.js';
 import { checkJson, checkMarkdown, checkText, pathJson, pathMarkdown, pathText } from '../paths/report.js';
 import { loadTopologyFile } from '../paths/topology.js';
 import type { CommandContext } from './context.js';
@@ -22,7 +23,7 @@ interface PathOptions extends RequirementInputOptions, SnapshotOptions {
   readonly port?: string;
   readonly protocol?: string;
   readonly json?: boolean;
-  readonly format?: 'text' | 'json' | 'markdown';
+  readonly format?: 'text' | 'json' | 'markdown' | 'html';
   readonly output?: string;
   readonly limit?: string;
 }
@@ -36,7 +37,7 @@ export function registerPathCommand(program: Command, { io, setExitCode }: Comma
     .option('--to <destination>', 'a workload, subnet or firewall of the topology, an address, CIDR, service tag, host name or any')
     .option('--port <ports>', 'destination ports, e.g. 443 or 80,443 or 1000-2000')
     .option('--protocol <protocol>', 'tcp, udp, icmp, any or a number (default: tcp with --port, else any)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('--output <file>', 'write the answer to this file instead of standard output')
     .option('--limit <n>', 'boxes listed per set (default 10)')
     .addOption(cloudOption())
@@ -60,13 +61,13 @@ export function runPath(options: PathOptions, io: CliIo): number {
   if (requirements) {
     const check = checkPaths(loaded, options.from, requirements);
     const query = { topology: topology.name, from: options.from, snapshot: snapshotText };
-    const text = format === 'json' ? toJson(checkJson(query, check, limit)) : format === 'markdown' ? checkMarkdown(query, check, limit) : `${checkText(query, check, limit).join('\n')}\n`;
+    const text = format === 'json' ? toJson(checkJson(query, check, limit)) : format === 'markdown' ? checkMarkdown(query, check, limit) : format === 'html' ? checkHtml(query, check, limit) : `${checkText(query, check, limit).join('\n')}\n`;
     writeOutput(io, text, options.output);
     return check.missing.isEmpty() && check.extra.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
   }
   const question = askPath(loaded, options.from, options.to!, { ...(options.port === undefined ? {} : { ports: options.port }), ...(options.protocol === undefined ? {} : { protocol: options.protocol }) });
   const query = { topology: topology.name, from: options.from, to: options.to!, snapshot: snapshotText };
-  const text = format === 'json' ? toJson(pathJson(query, question.result, limit)) : format === 'markdown' ? pathMarkdown(query, question.result, limit) : `${pathText(query, question.result, limit).join('\n')}\n`;
+  const text = format === 'json' ? toJson(pathJson(query, question.result, limit)) : format === 'markdown' ? pathMarkdown(query, question.result, limit) : format === 'html' ? pathHtml(query, question.result, limit) : `${pathText(query, question.result, limit).join('\n')}\n`;
   writeOutput(io, text, options.output);
   return question.result.drops.length === 0 && !question.result.flows.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
 }
