@@ -132,3 +132,32 @@ describe.skipIf(!CHROMIUM)(`tagwall path --format html in headless Chromium (${C
     expect(dom).toContain('<h2>Dropped at firewall hub</h2>');
   });
 });
+
+describe('witnesses confirmed by tagwall eval, device by device', () => {
+  it('every hop of every trail of the docs examples gets the same verdict and rule from `tagwall eval KIND:FILE`', () => {
+    const asked = [
+      ['missing-batch-route', '--from', 'BatchNodeManagement', '--to', 'compute', '--port', '29876'],
+      ['nsg-blocks-firewall', '--from', 'compute', '--to', 'hub', '--port', '53', '--protocol', 'udp'],
+      ['compute-public-ip', '--from', 'compute', '--to', 'Storage.WestUS', '--port', '443'],
+    ];
+    let confirmed = 0;
+    for (const [folder, ...question] of asked) {
+      const answer = JSON.parse(tagwall('path', '--topology', join(FIXTURES, folder!, 'topology.yaml'), ...question, '--json').stdout) as {
+        deliveries: Array<{ trail?: Array<{ device?: string; packet: string; action: string; rule?: string }> }>;
+        drops: Array<{ trail: Array<{ device?: string; packet: string; action: string; rule?: string }> }>;
+      };
+      const trails = [...answer.deliveries.map((delivery) => delivery.trail ?? []), ...answer.drops.map((drop) => drop.trail)];
+      expect(trails.length).toBeGreaterThan(0);
+      for (const step of trails.flat()) {
+        // "no session" is the path model's verdict on a firewall that never saw the request, not one of its rules.
+        if (!step.device || step.rule?.startsWith('no session')) continue;
+        const [kind, file] = step.device.split(':') as [string, string];
+        const evaluated = tagwall('eval', `${kind}:${join(FIXTURES, folder!, file)}`, '--expand', '--virtual-network', '10.0.0.0/16,10.1.0.0/16', '--packet', step.packet, '--json');
+        const result = (JSON.parse(evaluated.stdout) as { results: Array<{ action: string; rule?: { id: string } }> }).results[0]!;
+        expect({ device: step.device, action: result.action, rule: result.rule?.id ?? 'default' }).toEqual({ device: step.device, action: step.action, rule: step.rule });
+        confirmed++;
+      }
+    }
+    expect(confirmed).toBeGreaterThanOrEqual(6);
+  });
+});
