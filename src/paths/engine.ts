@@ -383,6 +383,7 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
       const verdict = evaluate(device.ruleSet, reply);
       return { hop, kind: 'return', device: device.label, packet: reply, action: verdict.action, rule: verdict.rule?.id ?? 'default', ...(verdict.rule?.origin?.text ? { ruleText: verdict.rule.origin.text } : {}) };
     };
+    const entered = alive;
     if (!dead.isEmpty()) {
       // repliesOf twice gives the flows back with state ESTABLISHED: ask for them as first packets again.
       const flows = alive.intersection(withState(dead));
@@ -390,6 +391,7 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
       failed = failed.union(flows);
       alive = alive.difference(flows);
     }
+    walk.hops.push({ hop, kind: 'return', device: device.label, entered, passed: alive });
     replyTrail.push(step);
   }
   const partition = loaded.routes(subnet.name);
@@ -399,7 +401,9 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
     const part = alive.intersection(PacketSet.of({ src: destinations.difference(PLATFORM) }));
     if (part.isEmpty()) continue;
     const viaFirewall = route.nextHopType === 'VirtualAppliance' || route.nextHopType === 'VirtualApplianceEcmp';
+    const routeHop = `${hop}: ${describeRoute(route)}`;
     if (route.nextHopType === 'None') {
+      walk.hops.push({ hop: routeHop, kind: 'return', entered: part, passed: PacketSet.EMPTY });
       const step: TrailStep = (packet) => ({ hop, kind: 'return', packet: replyPacket(packet), action: 'drop', rule: describeRoute(route) });
       walk.drop(part, { hop, kind: 'return', reason: `the replies take ${describeRoute(route)}`, rule: describeRoute(route) }, replyTrail, step);
       failed = failed.union(part);
@@ -408,6 +412,7 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
     // Requests that came in directly (not through this next hop) and whose replies leave through a firewall, or
     // came from the Internet and whose replies do not go back to it: the return path is not the forward one.
     const asymmetric = viaFirewall ? part : route.nextHopType === 'Internet' ? PacketSet.EMPTY : part.intersection(fromInternet);
+    walk.hops.push({ hop: routeHop, kind: 'return', entered: part, passed: part.difference(asymmetric) });
     if (asymmetric.isEmpty()) continue;
     const firewall = loaded.topology.firewalls.find((candidate) => candidate.privateIp === route.nextHopIpAddress);
     const where = firewall ? `firewall ${firewall.name}` : `next hop ${route.nextHopType}`;

@@ -8,7 +8,7 @@ import type { PacketSet } from '../model/packet-set.js';
 import { formatPacket } from '../model/packet.js';
 import { escapeMarkdown } from '../text/markdown.js';
 import type { PathCheck } from './check.js';
-import type { Delivery, Drop, HopVerdict, PathResult } from './engine.js';
+import type { Delivery, Drop, HopSummary, HopVerdict, PathResult } from './engine.js';
 import { describeRoute } from './routes.js';
 
 export interface PathQuery {
@@ -53,9 +53,16 @@ export function pathText(query: PathQuery, result: PathResult, limit = 10): stri
   if (result.flows.isEmpty()) return [...lines, 'no flows: the source and the destination share no packet (check --from, --to, --port and --protocol)'];
   const verdict = result.drops.length === 0 ? 'all delivered' : result.delivered.isEmpty() ? 'nothing delivered' : 'partly delivered';
   lines.push(`${verdict}: ${result.deliveries.length} destination${result.deliveries.length === 1 ? '' : 's'} reached, ${result.drops.length} dropped part${result.drops.length === 1 ? '' : 's'}`);
+  lines.push('hops (what each lets through of what reaches it):');
+  for (const hop of result.hops) lines.push(`  ${hop.hop}${hop.device ? ` (${hop.device})` : ''}: ${hopVerdict(hop)}`);
   for (const delivery of result.deliveries) lines.push(...deliveryLines(delivery, limit));
   for (const drop of result.drops) lines.push(...dropLines(drop, limit));
   return lines;
+}
+
+/** A hop's verdict on the flows that reach it, as a whole. */
+function hopVerdict(hop: HopSummary): 'all' | 'none' | 'part' {
+  return hop.passed.isEmpty() ? 'none' : hop.passed.equals(hop.entered) ? 'all' : 'part';
 }
 
 function packetsJson(set: PacketSet, limit: number): { boxes: string[]; witness?: string } {
@@ -92,7 +99,7 @@ export function pathJson(query: PathQuery, result: PathResult, limit = 10): Reco
     delivered: result.drops.length === 0,
     deliveries: result.deliveries.map((delivery) => deliveryJson(delivery, limit)),
     drops: result.drops.map((drop) => dropJson(drop, limit)),
-    hops: result.hops.map((hop) => ({ hop: hop.hop, kind: hop.kind, ...(hop.device ? { device: hop.device } : {}), passesAll: hop.passed.equals(hop.entered), passesNone: hop.passed.isEmpty() })),
+    hops: result.hops.map((hop) => ({ hop: hop.hop, kind: hop.kind, ...(hop.device ? { device: hop.device } : {}), passes: hopVerdict(hop) })),
   };
 }
 
