@@ -39,7 +39,7 @@ export interface RoutePartition {
 
 const RFC_NONE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
-interface Candidate {
+export interface RouteCandidate {
   readonly route: Route;
   /** 0 user prefix, 1-4 user tag (regional, top-level, AzureCloud.region, AzureCloud), 9 system. */
   readonly rank: number;
@@ -63,10 +63,10 @@ function isCidr(text: string): boolean {
 }
 
 /** The system routes of a subnet in `vnet`. */
-function systemCandidates(topology: Topology, vnet: string): Candidate[] {
+function systemCandidates(topology: Topology, vnet: string): RouteCandidate[] {
   const own = topology.vnets.find((candidate) => candidate.name === vnet)!;
   const peers = topology.peerings.flatMap(([a, b]) => (a === vnet ? [b] : b === vnet ? [a] : []));
-  const system = (prefixes: readonly string[], nextHopType: NextHopType, name = `system: ${prefixes.join(', ')}`): Candidate => ({
+  const system = (prefixes: readonly string[], nextHopType: NextHopType, name = `system: ${prefixes.join(', ')}`): RouteCandidate => ({
     route: { name, source: 'system', prefixText: prefixes.join(', '), nextHopType },
     rank: 9,
     prefixes,
@@ -81,7 +81,7 @@ function systemCandidates(topology: Topology, vnet: string): Candidate[] {
 }
 
 /** The user-defined routes of a route table file, each with its prefixes (a tag's published ones). */
-function userCandidates(ref: DeviceRef, content: string, snapshot: Snapshot): Candidate[] {
+function userCandidates(ref: DeviceRef, content: string, snapshot: Snapshot): RouteCandidate[] {
   return readRouteTableRoutes(content, ref.file).map((entry) => {
     let prefixes: readonly string[];
     try {
@@ -112,7 +112,7 @@ function userCandidates(ref: DeviceRef, content: string, snapshot: Snapshot): Ca
  * Longest prefix match as a first-match walk: every (route, prefix length) group in order of length (longest
  * first), then rank, then the order written; each group wins what no earlier group took.
  */
-export function partitionRoutes(candidates: readonly Candidate[]): RoutePartition {
+export function partitionRoutes(candidates: readonly RouteCandidate[]): RoutePartition {
   const groups: Array<{ index: number; length: number; family: number; prefixes: string[] }> = [];
   candidates.forEach((candidate, index) => {
     const byLength = new Map<string, string[]>();

@@ -158,7 +158,7 @@ function device(reader: Reader, value: unknown, path: Path, slot: Slot): DeviceR
   const kinds: readonly string[] = SLOT_KINDS[slot];
   let written: string;
   let kind: string | undefined;
-  let options: Record<string, string | boolean> = {};
+  const options: Record<string, string | boolean> = {};
   let ipsets: string | undefined;
   if (typeof value === 'string') {
     written = reader.string(value, path, 'a device');
@@ -184,7 +184,6 @@ function device(reader: Reader, value: unknown, path: Path, slot: Slot): DeviceR
   }
   kind ??= kinds[0]!;
   if (!kinds.includes(kind)) reader.fail(path, `a ${slot} device is one of ${kinds.join(', ')}, not '${kind}'`);
-  options = { ...options };
   return { kind, file: resolvePath(reader.file, written), written, options, ...(ipsets === undefined ? {} : { ipsets }), at: reader.locate(path) };
 }
 
