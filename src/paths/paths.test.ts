@@ -120,6 +120,12 @@ describe('the topology file', () => {
     expect(errorOf('a: [').code).toBe('TW_INVALID_TOPOLOGY');
   });
 
+  it('hostile YAML is refused with a typed error, never a stack overflow or an expansion', () => {
+    expect(errorOf(`${'- '.repeat(20_000)}x\n`).code).toBe('TW_INPUT_LIMIT');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    expect(errorOf(bomb).code).toBe('TW_INVALID_TOPOLOGY');
+  });
+
   it('a route to a next hop that is no firewall of the topology is an error at that route', () => {
     const reference = forcedTunnelling();
     const topology = loadTopologyFile(reference.topology);

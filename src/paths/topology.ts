@@ -9,7 +9,7 @@
  */
 import type { Document, LineCounter, Node as YamlNode, ParsedNode } from 'yaml';
 import { isTagwallError, TagwallError, type SourceLocation } from '../errors.js';
-import { checkSize, INPUT_LIMITS, stripBom } from '../internal/input-limits.js';
+import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
 import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import { AddressSet } from '../model/address-set.js';
 import { lineColumnAt } from '../servicetags/json-position.js';
@@ -297,6 +297,9 @@ function readTopologyData(reader: Reader, data: unknown): Topology {
 export function parseTopology(input: string, file = '<topology>'): Topology {
   checkSize(input, INPUT_LIMITS.requirementsSize, 'the topology file', file);
   const text = stripBom(input);
+  // The YAML library recurses per level: refuse deep nesting before it overflows the stack (as requirement files).
+  const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
+  if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
   const yaml = yamlModule();
   const lines = new yaml.LineCounter();
   const document = yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed<ParsedNode>;
