@@ -3,7 +3,8 @@
  * flow delivered end to end, and each broken variant's exact finding with a witness whose verdict at every hop is
  * what that hop's device alone gives it (`evaluate`, as `tagwall eval KIND:FILE --packet` prints).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../analysis/questions.js';
@@ -18,7 +19,7 @@ import { checkPaths, requiredFlows, type PathCheck } from './check.js';
 import { repliesOf, walkOutbound, type Drop, type HopVerdict } from './engine.js';
 import { loadTopology, type LoadedTopology } from './load.js';
 import { askPath } from './query.js';
-import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, snapshot, type Reference } from './reference.test-support.js';
+import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
 import { partitionRoutes } from './routes.js';
 import { loadTopologyFile, parseTopology } from './topology.js';
 
@@ -203,6 +204,17 @@ describe('forced tunnelling through the hub firewall, its DNS proxy as the DNS s
     expect(result.outcomes.filter((outcome) => outcome.outcome !== 'delivered' && outcome.outcome !== 'not this workload').map((outcome) => outcome.requirement.id)).toEqual([]);
     expect(result.missing.isEmpty()).toBe(true);
     expect(result.extra.isEmpty()).toBe(true);
+  });
+
+  it('with the firewall as classic rules instead of a policy: the same flows delivered end to end', () => {
+    const reference = forcedTunnelling();
+    writeFileSync(join(reference.dir, 'classic.json'), render('azure-firewall-classic', reference.requirements, { vnet: SPOKE }, 'arm'));
+    const classic = join(reference.dir, 'classic.yaml');
+    writeFileSync(classic, readFileSync(reference.topology, 'utf8').replace('azure-firewall:firewall-policy.json', 'azure-firewall-classic:classic.json'));
+    const policy = check(reference).result;
+    const rules = checkPaths(loadTopology(loadTopologyFile(classic), snapshot), 'compute', reference.requirements);
+    expect(rules.missing.isEmpty()).toBe(true);
+    expect(rules.outbound.delivered.equals(policy.outbound.delivered)).toBe(true);
   });
 
   it('broken: an NSG without the DNS flows blocks the firewall: DNS dropped at the subnet NSG by its final deny', () => {
