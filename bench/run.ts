@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Goal[]> }>> = {
   'cli-startup': () => import('./cli-startup.bench.js'),
   impact: () => import('./impact.bench.js'),
   linux: () => import('./linux.bench.js'),
+  paths: () => import('./paths.bench.js'),
   'render-growth': () => import('./render-growth.bench.js'),
   'snapshot-diff': () => import('./snapshot-diff.bench.js'),
 };

@@ -44,7 +44,9 @@ export type ErrorCode =
   | 'TW_UNKNOWN_TARGET'
   | 'TW_INVALID_CONFIG'
   | 'TW_UNSUPPORTED_CONFIG'
-  | 'TW_MODE_MISMATCH';
+  | 'TW_MODE_MISMATCH'
+  // paths (issue 23)
+  | 'TW_INVALID_TOPOLOGY';
 
 /** Where bad input was found. Every field is optional; the more the caller knows, the more it fills in. */
 export interface SourceLocation {

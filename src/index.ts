@@ -120,3 +120,9 @@ export {
   type ReportFormat,
   type TranslationReportInput,
 } from './reports/index.js';
+// Paths (issue 23): a topology file, the path engine across its hops, end-to-end requirement checks.
+export { loadTopologyFile, parseTopology, type Topology } from './paths/topology.js';
+export { loadTopology, type LoadedTopology } from './paths/load.js';
+export { walkInbound, walkOutbound, type Drop, type Delivery, type HopVerdict, type PathResult } from './paths/engine.js';
+export { askPath, type FlowOptions } from './paths/query.js';
+export { checkPaths, type PathCheck } from './paths/check.js';

@@ -21,6 +21,8 @@ const LAYER: Readonly<Record<string, number>> = {
   catalogue: 3,
   targets: 3,
   reports: 4,
+  // End-to-end paths (issue 23): read configs through the target kits, so above them, beside the reports.
+  paths: 4,
   testing: 4,
   cli: 5,
   'index.ts': 6,

@@ -13,6 +13,7 @@ import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerImpactCommand } from './impact.js';
+import { registerPathCommand } from './path.js';
 import { registerRenderCommand } from './render.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
@@ -84,6 +85,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
   registerRenderCommand(program, context);
   registerTargetsCommand(program, context);
   registerImpactCommand(program, context);
+  registerPathCommand(program, context);
 
   forEachCommand(program, (command) => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
