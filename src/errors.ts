@@ -35,6 +35,12 @@ export type ErrorCode =
   | 'TW_NO_REGIONAL_TAG'
   | 'TW_HOST_SOURCE'
   | 'TW_CONTRADICTORY_REQUIREMENT'
+  // requirements format v2 and the project file (docs/requirements.md)
+  | 'TW_UNKNOWN_NAME'
+  | 'TW_NAME_CYCLE'
+  | 'TW_INCLUDE_CYCLE'
+  | 'TW_DENY_INEXPRESSIBLE'
+  | 'TW_INVALID_PROJECT'
   // analysis and targets
   | 'TW_INVALID_OPERAND'
   | 'TW_UNKNOWN_TARGET'
