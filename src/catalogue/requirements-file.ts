@@ -124,6 +124,10 @@ function readRequirement(reader: FileReader, entry: unknown, index: number, opti
       reader.fail([...path, key], `unknown key '${key}' (keys: ${keys.join(', ')})${v2}`);
     }
   }
+  // Both spellings at once used to read the plural and drop the singular silently; the schema refuses it too.
+  for (const [singular, plural] of [['protocol', 'protocols'], ['source', 'sources'], ['destination', 'destinations']] as const) {
+    if (entry[singular] !== undefined && entry[plural] !== undefined) reader.fail([...path, plural], `give ${singular} or ${plural}, not both`);
+  }
   const id = readString(reader, entry.id, [...path, 'id'], 'id');
   const directionText = readString(reader, entry.direction, [...path, 'direction'], 'direction').toLowerCase();
   const direction = DIRECTIONS[directionText] ?? reader.fail([...path, 'direction'], `direction must be inbound or outbound, not '${directionText}'`);

@@ -40,7 +40,7 @@ const PROTOCOL_ALIASES = ['ipv6-icmp', 'icmp6'];
 // ─── patterns (JSON Schema `pattern`: ECMA-262 with the `u` flag, no inline flags) ─────────────────────────
 
 /** `tcp` → `[tT][cC][pP]`: the reader lower-cases protocol names. */
-const anyCase = (word: string): string => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c === '-' ? '\\-' : c)).join('');
+const anyCase = (word: string): string => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
 /** 0-65535 in at most five digits (leading zeros allowed, as the reader allows them). */
 const PORT = '(?:\\d{1,4}|0\\d{4}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
 /** 0-255 in at most five digits. */
@@ -64,10 +64,10 @@ const strict = (properties: Record<string, Schema>, required: readonly string[] 
   ...(required.length > 0 ? { required: [...required] } : {}),
   properties,
 });
+/** An object that has all of `keys` (Ajv's strictRequired wants each required key declared beside it). */
+const having = (keys: readonly string[]): Schema => ({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, true])), required: [...keys] });
 /** At most one of each singular/plural pair (`source`/`sources`): the reader takes one spelling. */
-const notBoth = (pairs: ReadonlyArray<readonly [string, string]>): Schema => ({
-  not: { anyOf: pairs.map(([a, b]) => ({ type: 'object', required: [a, b] })) },
-});
+const notBoth = (pairs: ReadonlyArray<readonly [string, string]>): Schema => ({ not: { anyOf: pairs.map((pair) => having(pair)) } });
 
 function definitions(): Record<string, Schema> {
   return {
@@ -165,7 +165,7 @@ function definitions(): Record<string, Schema> {
       allOf: [
         notBoth([['protocol', 'protocols'], ['source', 'sources'], ['destination', 'destinations'], ['service', 'services']]),
         // A service says protocol and ports: the reader refuses both at once.
-        { not: { anyOf: ['service', 'services'].flatMap((s) => ['protocol', 'protocols', 'ports', 'icmp'].map((p) => ({ type: 'object', required: [s, p] }))) } },
+        { not: { anyOf: ['service', 'services'].flatMap((s) => ['protocol', 'protocols', 'ports', 'icmp'].map((p) => having([s, p]))) } },
       ],
     },
   };
