@@ -81,10 +81,10 @@ describe('requirements format v2', () => {
     const head = `${NETWORKS}requirements:\n`;
     expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, source: {network: wbe}}\n` })).toMatchObject({ code: 'TW_UNKNOWN_NAME', where: 'net/main.yaml:11:37: $.requirements[0].source', suggestions: ['web'] });
     expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, source: webb}\n` })).toMatchObject({ code: 'TW_UNKNOWN_NAME', where: 'net/main.yaml:11:37: $.requirements[0].source', suggestions: ['web'] });
-    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: htps}\n` })).toMatchObject({ code: 'TW_UNKNOWN_NAME', where: 'net/main.yaml:11:36: $.requirements[0].service', suggestions: ['https'] });
-    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: https, ports: 443}\n` })).toMatchObject({ code: 'TW_INVALID_REQUIREMENTS', where: 'net/main.yaml:11:57: $.requirements[0].ports' });
-    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: tcpp/443}\n` })).toMatchObject({ code: 'TW_INVALID_PROTOCOL', where: 'net/main.yaml:11:36: $.requirements[0].service' });
-    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, action: reject}\n` })).toMatchObject({ code: 'TW_INVALID_REQUIREMENTS', where: 'net/main.yaml:11:35: $.requirements[0].action' });
+    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: htps}\n` })).toMatchObject({ code: 'TW_UNKNOWN_NAME', where: 'net/main.yaml:11:38: $.requirements[0].service', suggestions: ['https'] });
+    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: https, ports: 443}\n` })).toMatchObject({ code: 'TW_INVALID_REQUIREMENTS', where: 'net/main.yaml:11:52: $.requirements[0].ports' });
+    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, service: tcpp/443}\n` })).toMatchObject({ code: 'TW_INVALID_PROTOCOL', where: 'net/main.yaml:11:38: $.requirements[0].service' });
+    expect(failure({ 'net/main.yaml': `${head}  - {id: a, direction: out, action: reject}\n` })).toMatchObject({ code: 'TW_INVALID_REQUIREMENTS', where: 'net/main.yaml:11:37: $.requirements[0].action' });
   });
 
   it('refuses cycles among names, and among includes, naming the chain', () => {
