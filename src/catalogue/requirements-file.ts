@@ -272,6 +272,15 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
   }
 }
 
+/**
+ * YAML or JSON text as plain data with its positions, read as requirement files are (size cap, nesting cap, one
+ * document, duplicate keys refused). The project file (src/cli/config-file.ts) uses it too.
+ */
+export function readStructuredText(input: string, file: string, what = 'the requirements file'): { data: unknown; reader: FileReader } {
+  checkSize(input, INPUT_LIMITS.requirementsSize, what, file);
+  return readData(stripBom(input), file);
+}
+
 /** Parses requirement-file text (YAML or JSON). `file` names it in errors. */
 export function parseRequirements(input: string, file = '<input>', options: RequirementReadOptions = {}): RequirementSet {
   checkSize(input, INPUT_LIMITS.requirementsSize, 'the requirements file', file);

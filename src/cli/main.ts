@@ -12,6 +12,7 @@ import { registerAnalysisCommands } from './analysis.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerImpactCommand } from './impact.js';
 import { registerRenderCommand } from './render.js';
+import { runWithProject } from './project.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
@@ -94,6 +95,11 @@ function forEachCommand(command: Command, visit: (command: Command) => void): vo
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export function run(argv: readonly string[], io: CliIo = processIo): number {
+  // The project file (tagwall.config.yaml, src/cli/project.ts): `render`/`check` completed from it, once per target.
+  return runWithProject(argv, io, (args) => runCommand(args, io)) ?? runCommand(argv, io);
+}
+
+function runCommand(argv: readonly string[], io: CliIo): number {
   let exitCode = EXIT_OK;
   const json = argv.includes('--json');
   const program = buildProgram(io, (code) => {

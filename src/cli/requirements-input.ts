@@ -2,7 +2,9 @@
  * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
  */
 import type { Command } from 'commander';
-import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
+import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
+import { expandedResolver } from '../analysis/resolve.js';
+import type { AddressSet } from '../model/address-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { collect, usageError } from './io.js';
@@ -47,9 +49,13 @@ export function addHostsOption(command: Command): Command {
   return command.option('--hosts <file>', 'addresses of host names used as requirement sources, in /etc/hosts form');
 }
 
-/** How requirement files are read: with the `--hosts` table when given. */
-export function requirementReadOptions(options: RequirementInputOptions): { hosts?: ReturnType<typeof loadHostsFile> } {
-  return options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) };
+/**
+ * How requirement files are read: with the `--hosts` table when given, and with the snapshot's tag addresses so a
+ * v2 deny term can be carved out of an allow term that names a service tag (docs/requirements.md, "deny").
+ */
+export function requirementReadOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementReadOptions {
+  const expandTag = snapshot === undefined ? undefined : (name: string): AddressSet => expandedResolver(snapshot).serviceTag(name);
+  return { ...(options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) }), ...(expandTag ? { expandTag } : {}) };
 }
 
 /**
@@ -100,6 +106,6 @@ export function requirementsFromOptions(options: RequirementInputOptions, snapsh
   if ((options.scenario === undefined) === (options.requirements === undefined)) {
     throw usageError('give exactly one of --scenario <id> or --requirements <file>');
   }
-  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements, requirementReadOptions(options));
+  if (options.requirements !== undefined) return loadRequirementsFile(options.requirements, requirementReadOptions(options, snapshot));
   return scenarioFromOptions(options, snapshot).requirements;
 }
