@@ -16,7 +16,7 @@
  * replaces `chainHook`), and `--requirements`/`--scenario` replace `requirements`. The file is read only by
  * `render` and `check`, and only when the command line leaves the target or the config out (see `projectRuns`).
  */
-import { TagwallError, isTagwallError, type SourceLocation } from '../errors.js';
+import { TagwallError, isTagwallError } from '../errors.js';
 import { readStructuredText } from '../catalogue/requirements-file.js';
 import { isRecord, type FileReader, type Path } from '../catalogue/requirements-reader.js';
 import { nodeFs, nodePath } from '../internal/lazy.js';
@@ -90,7 +90,8 @@ export function parseProjectConfig(input: string, file: string): ProjectConfig {
   checkKeys(reader, data, TOP_KEYS, [], 'the project file');
   const path = nodePath();
   const base = path.dirname(file);
-  const relative = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.join(base, value) + (/[\\/]$/.test(value) ? path.sep : ''));
+  // path.join keeps a trailing separator, which says "a directory" to render.
+  const relative = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.join(base, value));
   const shared = options(reader, data.options, ['options']);
   if (!isRecord(data.targets) || Object.keys(data.targets).length === 0) return invalid(reader, ['targets'], 'targets is a mapping from target ids (nsg, nftables, …) to {format, output, options}');
   const targets = Object.entries(data.targets).map(([id, entry]): ProjectTarget => {
@@ -270,7 +271,51 @@ export function checkRuns(project: ProjectConfig, argv: readonly string[], artif
   });
 }
 
-/** Where the file was found, for the line each run prints first. */
-export function projectLocation(project: ProjectConfig): SourceLocation {
-  return { file: project.file };
+// ─── schema ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The JSON Schema (draft-07) of the project file, from the same key lists the reader checks. Ajv strict-valid. */
+export function projectJsonSchema(): Record<string, unknown> {
+  const path = { type: 'string', minLength: 1, pattern: '\\S' };
+  const optionValues = {
+    type: 'object',
+    description: 'Target options by name (chainHook, sku, forcedTunnelling, …; see docs/targets): strings, numbers or true/false.',
+    propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+    additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+  };
+  const properties = (keys: readonly string[], schemas: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(keys.map((key) => [key, schemas[key]]));
+  const check = {
+    type: 'object',
+    additionalProperties: false,
+    properties: properties(CHECK_KEYS, { config: { anyOf: [path, { type: 'array', minItems: 1, items: path }] }, ipsets: path, edlDir: path }),
+  };
+  const target = {
+    anyOf: [
+      { type: 'null' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: properties(TARGET_KEYS, { requirements: path, format: path, output: { ...path, description: 'A file, or a directory (ending in /) for several artifacts.' }, options: optionValues, check }),
+      },
+    ],
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/tagwall/tagwall/docs/config.schema.json',
+    title: 'tagwall project file (tagwall.config.yaml)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['targets'],
+    properties: properties(TOP_KEYS, {
+      requirements: path,
+      hosts: path,
+      snapshot: path,
+      cloud: { type: 'string', minLength: 1 },
+      options: optionValues,
+      targets: { type: 'object', minProperties: 1, propertyNames: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' }, additionalProperties: target },
+    }),
+  };
+}
+
+export function projectJsonSchemaText(): string {
+  return `${JSON.stringify(projectJsonSchema(), null, 2)}\n`;
 }
