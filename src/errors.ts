@@ -60,7 +60,20 @@ export interface SourceLocation {
   readonly jsonPath?: string;
 }
 
+/**
+ * The brand every TagwallError carries, in the global symbol registry: a consumer that loads both the ESM and the
+ * CommonJS build (two copies of this class) still recognises the other copy's errors, with `isTagwallError` and
+ * with `instanceof`.
+ */
+const TAGWALL_ERROR: unique symbol = Symbol.for('tagwall.TagwallError') as never;
+
 export class TagwallError extends Error {
+  /** `error instanceof TagwallError` is the brand check, so it holds across copies of tagwall too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isTagwallError(value);
+  }
+
+  readonly [TAGWALL_ERROR] = true;
   override readonly name = 'TagwallError';
   readonly code: ErrorCode;
   readonly location: SourceLocation | undefined;
@@ -114,7 +127,7 @@ export class TagwallError extends Error {
 }
 
 export function isTagwallError(value: unknown): value is TagwallError {
-  return value instanceof TagwallError;
+  return typeof value === 'object' && value !== null && (value as { [TAGWALL_ERROR]?: unknown })[TAGWALL_ERROR] === true;
 }
 
 export function formatLocation(location: SourceLocation | undefined): string {

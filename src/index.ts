@@ -48,6 +48,7 @@ export {
   type Requirement,
   type RequirementSet,
 } from './model/requirement.js';
+export { lowerTerms, type LoweringOptions, type RequirementTerm, type TermAction, type TermMatch } from './model/requirement-terms.js';
 export {
   assertMeaningfulRequirement,
   assertMeaningfulRequirements,
@@ -115,4 +116,6 @@ export {
   type Report,
   type ReportFormat,
   type TranslationReportInput,
+  type TargetTranslation,
+  type RequirementLocations,
 } from './reports/index.js';

@@ -32,6 +32,18 @@ export {
   type RequirementReadOptions,
 } from './requirements-file.js';
 export { loadHostsFile, parseHostsFile, type HostsTable } from './hosts-file.js';
+export {
+  defineRequirement,
+  requirementSet,
+  RequirementsBuilder,
+  type DirectionWord,
+  type EndpointsText,
+  type ExceptSpec,
+  type PortsText,
+  type ProtocolText,
+  type RequirementSpec,
+} from './builder.js';
+export { requirementsJsonSchema } from './requirements-schema.js';
 export { SCENARIOS, type Scenario } from './scenarios.js';
 
 /** The conflicts a scenario's entries resolve, by id. */
