@@ -87,6 +87,7 @@ export {
   type ExpandedResolverOptions,
   type SymbolicResolver,
   type SymbolicResolverOptions,
+  type TagCatalogue,
   type TagExpander,
 } from './analysis/resolve.js';
 // Targets: each one's translate / parse / parseArtifacts behind one interface, found by id.

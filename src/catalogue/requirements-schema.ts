@@ -190,7 +190,7 @@ function requirementProperties(endpoints: Schema): Record<string, Schema> {
 }
 
 /** The JSON Schema (draft-07) of requirement files, v1 and v2. Valid in Ajv's strict mode. */
-export function requirementsJsonSchema(): Schema {
+export function requirementsJsonSchema(): Record<string, unknown> {
   const names = { type: 'object', propertyNames: { type: 'string', pattern: NAME_PATTERN.source } };
   const v1 = strict({ version: { const: 1 }, name: { type: 'string' }, requirements: { type: 'array', items: ref('requirement') } }, ['requirements']);
   const v2 = strict(
