@@ -37,7 +37,7 @@ export {
   type Packet,
   type PortClass,
 } from './model/packet.js';
-export { PacketSet, icmpTypeCodes, type Box, type PacketSpec } from './model/packet-set.js';
+export { PacketSet, icmpTypeCodes, type AddressLabel, type Box, type PacketSpec } from './model/packet-set.js';
 export * from './servicetags/index.js';
 export { VERSION } from './version.js';
 export {
@@ -119,4 +119,12 @@ export {
   type TranslationReportInput,
   type TargetTranslation,
   type RequirementLocations,
+  type PacketLabels,
+  type FindingKind,
+  type FindingLocation,
+  type Matrix,
+  type MatrixCell,
+  type MatrixRow,
+  type SnapshotRef,
+  type SummaryCount,
 } from './reports/index.js';

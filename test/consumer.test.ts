@@ -129,9 +129,16 @@ describe.skipIf(!built)('a consumer project installing the packed tarball (needs
       const declaration = symbol?.declarations?.[0];
       const ours = declaration?.getSourceFile().fileName.includes('node_modules/tagwall/') ?? false;
       if (ours && symbol && !exported.has(symbol) && (symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum)) !== 0) missing.add(`${symbol.name} (from ${from})`);
-      if (!ours) return;
       for (const argument of type.aliasTypeArguments ?? []) visit(argument, from);
       if (type.isUnionOrIntersection()) for (const part of type.types) visit(part, from);
+      // Arrays, maps, promises: their element types; tagwall's own object types: the types of their properties.
+      if (type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) for (const argument of checker.getTypeArguments(type as ts.TypeReference)) visit(argument, from);
+      if (ours && !(symbol!.flags & ts.SymbolFlags.Class) && type.flags & ts.TypeFlags.Object) for (const property of type.getProperties()) visit(checker.getTypeOfSymbol(property), `${from} → ${symbol!.name}.${property.name}`);
+      // A method or function-typed property (Target.translate): what it takes and returns.
+      for (const signature of type.getCallSignatures()) {
+        for (const parameter of signature.getParameters()) visit(checker.getTypeOfSymbol(parameter), `${from}()`);
+        visit(signature.getReturnType(), `${from}()`);
+      }
     };
     for (const symbol of exported) {
       if (!(symbol.flags & ts.SymbolFlags.Function)) continue;

@@ -10,7 +10,7 @@ export {
 } from './dependencies.js';
 export { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
 export { ALL_ENTRIES, type CatalogueEntry, type PeerTemplate, type SourceRef } from './entries.js';
-export { PREREQUISITES, prerequisitesOf, type Prerequisite, type PrerequisiteKind, type PrerequisiteTemplate } from './prerequisites.js';
+export { PREREQUISITES, prerequisitesOf, type Prerequisite, type PrerequisiteKind, type PrerequisiteTemplate, type RouteSpec } from './prerequisites.js';
 export { pairingOf, PUBLISHED_PAIR_SUPPLEMENT, type Pairing } from './region-pairs.js';
 export { isScenarioOperand, loadRequirementOperand } from './operand.js';
 export {
