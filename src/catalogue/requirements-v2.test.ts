@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
@@ -138,5 +139,44 @@ describe('requirements format v2', () => {
   it('reads v2 JSON through JSON.parse with the same positions', () => {
     const text = '{"version": 2,\n "networks": {"web": "10.0.0.0/24"},\n "requirements": [{"id": "a", "direction": "out", "source": {"network": "db"}}]}';
     expect(failure({ 'net/main.json': text }, 'net/main.json')).toMatchObject({ code: 'TW_UNKNOWN_NAME', where: 'net/main.json:3:61: $.requirements[0].source' });
+  });
+
+  it('never fails other than with a TagwallError on generated names, references, includes and terms', () => {
+    const name = fc.oneof({ weight: 12, arbitrary: fc.constantFrom('a', 'b', 'c', 'web', 'Web', 'webb') }, { weight: 1, arbitrary: fc.constantFrom('x.y', '') });
+    const endpoint = fc.oneof(name, fc.constantFrom('10.0.0.0/8', '10.1.0.0/16', 'any', 'pypi.org', '*.example.com', 'Storage', '2001:db8::/32'), name.map((n) => ({ network: n })));
+    const service = fc.oneof(name, fc.constantFrom('tcp/443', 'udp/53', 'tcp/443', 'tcp/80-70', 'icmp', 'tcpp', 'any'), fc.constant({ protocol: 'tcp', ports: 22 }));
+    const term = fc.record(
+      {
+        id: fc.constantFrom('t1', 't2', 't3', 't1-1'),
+        direction: fc.constantFrom('in', 'out'),
+        action: fc.constantFrom('allow', 'allow', 'deny', 'deny', 'allow', 'reject'),
+        source: fc.oneof(endpoint, fc.array(endpoint, { maxLength: 3 })),
+        destination: fc.oneof(endpoint, fc.array(endpoint, { maxLength: 3 })),
+        service: fc.oneof(service, fc.array(service, { maxLength: 3 })),
+        except: fc.record({ source: endpoint, ports: fc.constantFrom(22, '443', 'x') }, { requiredKeys: [] }),
+      },
+      { requiredKeys: ['id', 'direction'] },
+    );
+    const table = <T,>(value: fc.Arbitrary<T>): fc.Arbitrary<Record<string, T | T[]>> => fc.dictionary(name, fc.oneof(value, fc.array(value, { maxLength: 3 })), { maxKeys: 4 });
+    const file = fc.record({ networks: table(endpoint), services: table(service), requirements: fc.array(term, { maxLength: 4 }), include: fc.constantFrom([], [], [], [], ['other.json'], ['other.json'], ['main.json']) });
+    const outcomes = new Map<string, number>();
+    fc.assert(
+      fc.property(file, file, (main, other) => {
+        const files = { 'net/main.json': JSON.stringify({ version: 2, ...main }), 'net/other.json': JSON.stringify({ version: 2, ...other }) };
+        try {
+          const set = read(files, 'net/main.json');
+          expect(new Set(set.requirements.map((r) => r.id)).size).toBe(set.requirements.length);
+          outcomes.set('read', (outcomes.get('read') ?? 0) + 1);
+        } catch (error) {
+          if (!isTagwallError(error)) throw error;
+          expect(error.location?.file, error.message).toBeDefined();
+          outcomes.set(error.code, (outcomes.get(error.code) ?? 0) + 1);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The generator reaches both sides: files that read, and the v2 errors.
+    expect(outcomes.get('read') ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(15);
+    for (const code of ['TW_UNKNOWN_NAME', 'TW_DUPLICATE_ID']) expect(outcomes.get(code) ?? 0, `${code} ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);
   });
 });
