@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirementFileLocations } from '../src/reports/locations.js';
 import { allTargets } from '../src/targets/registry.js';
 import { tagwall } from './support/cli.js';
 
@@ -55,6 +56,15 @@ describe('examples/three-tier with the project file alone', () => {
     const other = tagwall('check', '--target', 'nftables', '--requirements', 'network/egress.yaml');
     expect(other.code).toBe(1);
     expect(other.stdout).toMatch(/extra \(allowed, not required\): \d+ box/);
+  });
+
+  it('reports locate pieces at their term and included terms in their file', () => {
+    const locations = requirementFileLocations('network/requirements.yaml');
+    const admin = readFileSync('network/requirements.yaml', 'utf8').split('\n').findIndex((line) => line.includes('id: admin')) + 1;
+    expect(locations.get('admin-2')).toEqual({ file: 'network/requirements.yaml', line: admin, column: 9 });
+    expect(locations.get('updates')?.file).toBe(join('network', 'egress.yaml'));
+    expect(locations.get('ssh-only-from-bastion')?.file).toBe(join('network', 'baseline.yaml'));
+    expect(locations.get('nothing-1')).toBeUndefined();
   });
 
   // Through the rendered configs themselves: first match held, in the kernel's reading and the cloud's.
