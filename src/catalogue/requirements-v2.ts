@@ -73,6 +73,32 @@ function itemPath(path: Path, value: unknown, index: number): Path {
   return Array.isArray(value) ? [...path, index] : path;
 }
 
+/**
+ * What a defined name stands for: its items read in turn (each may name others), memoised; a name met again on
+ * its own path is TW_NAME_CYCLE with the chain.
+ */
+function resolveName<T>(
+  kind: 'network' | 'service',
+  name: string,
+  stack: readonly string[],
+  table: ReadonlyMap<string, Definition>,
+  memo: Map<string, T[]>,
+  readItem: (reader: FileReader, value: unknown, at: Path, stack: readonly string[]) => T[],
+): T[] {
+  const known = memo.get(name);
+  if (known) return known;
+  const definition = table.get(name)!;
+  const { reader } = definition.document;
+  if (stack.includes(name)) {
+    throw new TagwallError('TW_NAME_CYCLE', `${kind} '${name}' refers to itself: ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}`, { location: reader.locate(definition.path) });
+  }
+  const values = asList(definition.value);
+  if (values.length === 0) reader.fail(definition.path, `${kind} '${name}' names no ${kind === 'network' ? 'endpoint' : 'protocol'}`);
+  const items = values.flatMap((value, index) => readItem(reader, value, itemPath(definition.path, definition.value, index), [...stack, name]));
+  memo.set(name, items);
+  return items;
+}
+
 class Definitions {
   readonly networks = new Map<string, Definition>();
   readonly services = new Map<string, Definition>();
@@ -99,17 +125,7 @@ class Definitions {
   }
 
   network(name: string, stack: readonly string[]): Endpoint[] {
-    const memo = this.#networkMemo.get(name);
-    if (memo) return memo;
-    const definition = this.networks.get(name)!;
-    if (stack.includes(name)) {
-      throw new TagwallError('TW_NAME_CYCLE', `network '${name}' refers to itself: ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}`, { location: definition.document.reader.locate(definition.path) });
-    }
-    const values = asList(definition.value);
-    if (values.length === 0) definition.document.reader.fail(definition.path, `network '${name}' names no endpoint`);
-    const endpoints = values.flatMap((value, index) => this.endpoint(definition.document.reader, value, itemPath(definition.path, definition.value, index), [...stack, name]));
-    this.#networkMemo.set(name, endpoints);
-    return endpoints;
+    return resolveName('network', name, stack, this.networks, this.#networkMemo, (reader, value, at, inner) => this.endpoint(reader, value, at, inner));
   }
 
   /** An endpoint value: a network name (`web`, `{network: web}`) or an endpoint as v1 reads it. */
@@ -133,17 +149,7 @@ class Definitions {
   }
 
   service(name: string, stack: readonly string[]): ServiceBox[] {
-    const memo = this.#serviceMemo.get(name);
-    if (memo) return memo;
-    const definition = this.services.get(name)!;
-    if (stack.includes(name)) {
-      throw new TagwallError('TW_NAME_CYCLE', `service '${name}' refers to itself: ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}`, { location: definition.document.reader.locate(definition.path) });
-    }
-    const values = asList(definition.value);
-    if (values.length === 0) definition.document.reader.fail(definition.path, `service '${name}' names no protocol`);
-    const boxes = values.flatMap((value, index) => this.serviceValue(definition.document.reader, value, itemPath(definition.path, definition.value, index), [...stack, name]));
-    this.#serviceMemo.set(name, boxes);
-    return boxes;
+    return resolveName('service', name, stack, this.services, this.#serviceMemo, (reader, value, at, inner) => this.serviceValue(reader, value, at, inner));
   }
 
   /** `https` (a name), `tcp/443`, `udp/53,5353`, `icmp`, `any`, or `{protocol, ports, icmp}`. */

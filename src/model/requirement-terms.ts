@@ -15,21 +15,13 @@
 import { TagwallError, type SourceLocation } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { formatHostPattern, HostSet } from './hostnames.js';
-import type { Direction } from './packet.js';
 import { PortSet, ProtocolSet, TCP, UDP } from './ports.js';
 import type { Endpoint, IcmpMatch, Requirement } from './requirement.js';
 
 export type TermAction = 'allow' | 'deny';
 
 /** The fields of a box: a requirement's match without its words. Unset fields of an `except` box mean any. */
-export interface TermMatch {
-  readonly direction: Direction;
-  readonly protocols: ProtocolSet;
-  readonly ports: PortSet;
-  readonly icmp?: readonly IcmpMatch[];
-  readonly sources: readonly Endpoint[];
-  readonly destinations: readonly Endpoint[];
-}
+export type TermMatch = Pick<Requirement, 'direction' | 'protocols' | 'ports' | 'icmp' | 'sources' | 'destinations'>;
 
 export interface RequirementTerm {
   readonly action: TermAction;
