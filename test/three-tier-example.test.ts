@@ -50,6 +50,15 @@ describe('examples/three-tier with the project file alone', () => {
     expect(result.code).toBe(0);
   });
 
+  it('--json over several targets is one document with a run per target', () => {
+    const result = tagwall('check', '--json');
+    const document = JSON.parse(result.stdout) as { command: string; runs: Array<{ target: string; exitCode: number; output: { missing?: unknown } | null }> };
+    expect(document.command).toBe('check');
+    expect(document.runs.map((run) => run.target)).toEqual(allTargets().map((target) => target.id).sort((a, b) => readFileSync('tagwall.config.yaml', 'utf8').indexOf(`  ${a}:`) - readFileSync('tagwall.config.yaml', 'utf8').indexOf(`  ${b}:`)));
+    expect(document.runs.every((run) => run.exitCode === 0 && run.output !== null)).toBe(true);
+    expect(result.code).toBe(0);
+  });
+
   it('one target from the file with --target; a flag overrides the file', () => {
     const result = tagwall('check', '--target', 'nftables');
     expect(result.stdout).toMatch(/^ok: nftables:out\/tagwall\.nft allows exactly what network\/requirements\.yaml needs/);

@@ -96,7 +96,7 @@ function forEachCommand(command: Command, visit: (command: Command) => void): vo
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export function run(argv: readonly string[], io: CliIo = processIo): number {
   // The project file (tagwall.config.yaml, src/cli/project.ts): `render`/`check` completed from it, once per target.
-  return runWithProject(argv, io, (args) => runCommand(args, io)) ?? runCommand(argv, io);
+  return runWithProject(argv, io, runCommand) ?? runCommand(argv, io);
 }
 
 function runCommand(argv: readonly string[], io: CliIo): number {

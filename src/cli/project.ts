@@ -11,7 +11,7 @@ import { isTagwallError } from '../errors.js';
 import { getTarget } from '../targets/registry.js';
 import type { Artifact } from '../targets/target.js';
 import { checkRuns, findProjectFile, loadProjectConfig, renderRuns, type ProjectConfig, type ProjectTarget } from './config-file.js';
-import { EXIT_BAD_INPUT, EXIT_OK, reportError, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_OK, reportError, toJson, type CliIo } from './io.js';
 import { selectSnapshot } from './snapshot-source.js';
 
 /** `--project FILE` (taken out of argv), else the project file in the working directory. */
@@ -53,7 +53,7 @@ function artifactsOf(project: ProjectConfig, argv: readonly string[]): (target: 
  * one) and the command line leaves out what the file supplies (`render` without `--target`, `check` without
  * `--target` or `--config`; any line with `--project`). Returns undefined when it does not apply.
  */
-export function runWithProject(argv: readonly string[], io: CliIo, runOne: (argv: readonly string[]) => number): number | undefined {
+export function runWithProject(argv: readonly string[], io: CliIo, runOne: (argv: readonly string[], io: CliIo) => number): number | undefined {
   const command = argv[0];
   if ((command !== 'render' && command !== 'check') || has(argv, '--help') || has(argv, '-h')) return undefined;
   const { file, explicit, rest } = projectOf(argv);
@@ -74,11 +74,18 @@ export function runWithProject(argv: readonly string[], io: CliIo, runOne: (argv
     };
     const runs = command === 'render' ? renderRuns(project, rest) : checkRuns(project, rest, artifactsOf(project, rest), join);
     let code = EXIT_OK;
+    // --json with several runs: one document, `{project, runs: [{target, exitCode, output}]}`, not several in a row.
+    const collected: Array<{ target: string; exitCode: number; output: unknown }> = [];
     for (const run of runs) {
+      let captured = '';
+      const runIo: CliIo = json && runs.length > 1 ? { stdout: (text) => void (captured += text), stderr: io.stderr } : io;
       if (runs.length > 1 && !json) io.stderr(`tagwall: ${command} ${run[2]} (${file})\n`);
-      code = Math.max(code, runOne(run));
+      const exitCode = runOne(run, runIo);
+      if (runIo !== io) collected.push({ target: run[2]!, exitCode, output: captured.trim() === '' ? null : (JSON.parse(captured) as unknown) });
+      code = Math.max(code, exitCode);
       if (code >= EXIT_BAD_INPUT) break;
     }
+    if (json && runs.length > 1) io.stdout(toJson({ project: file, command, runs: collected }));
     return code;
   } catch (error) {
     if (isTagwallError(error)) return reportError(io, error, json);
