@@ -37,7 +37,7 @@ export interface RequirementReadOptions {
    * that names a service tag, by writing that tag's prefixes (exact for this snapshot). Without it such an overlap
    * is TW_DENY_INEXPRESSIBLE. The CLI passes the snapshot it renders and checks with.
    */
-  readonly expandTag?: (name: string) => AddressSet;
+  readonly expandTag?: (name: string) => AddressSet | undefined;
   /** Reads an included file (v2 `include`); default: the file system. */
   readonly readFile?: (path: string) => string;
   /**

@@ -12,6 +12,7 @@ import { getTarget } from '../targets/registry.js';
 import type { Artifact } from '../targets/target.js';
 import { checkRuns, findProjectFile, loadProjectConfig, renderRuns, type ProjectConfig, type ProjectTarget } from './config-file.js';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError, toJson, type CliIo } from './io.js';
+import { snapshotTagExpander } from './requirements-input.js';
 import { selectSnapshot } from './snapshot-source.js';
 
 /** `--project FILE` (taken out of argv), else the project file in the working directory. */
@@ -42,7 +43,7 @@ function artifactsOf(project: ProjectConfig, argv: readonly string[]): (target: 
     if (file === undefined) return [];
     const hosts = value('--hosts') ?? project.hosts;
     const resolver = expandedResolver(snapshot);
-    const requirements = loadRequirementsFile(file, { ...(hosts ? { hosts: loadHostsFile(hosts) } : {}), expandTag: (name) => resolver.serviceTag(name) });
+    const requirements = loadRequirementsFile(file, { ...(hosts ? { hosts: loadHostsFile(hosts) } : {}), expandTag: snapshotTagExpander(snapshot) });
     const options = Object.fromEntries(Object.entries(target.options).map(([key, option]) => [key, typeof option === 'number' ? String(option) : option]));
     return getTarget(target.id).translate(requirements, { snapshot, resolver, options: { ...options, ...(target.format ? { format: target.format } : {}) } }).artifacts;
   };

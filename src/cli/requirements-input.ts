@@ -54,8 +54,20 @@ export function addHostsOption(command: Command): Command {
  * v2 deny term can be carved out of an allow term that names a service tag (docs/requirements.md, "deny").
  */
 export function requirementReadOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementReadOptions {
-  const expandTag = snapshot === undefined ? undefined : (name: string): AddressSet => expandedResolver(snapshot).serviceTag(name);
-  return { ...(options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) }), ...(expandTag ? { expandTag } : {}) };
+  return { ...(options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) }), ...(snapshot ? { expandTag: snapshotTagExpander(snapshot) } : {}) };
+}
+
+/** Tags whose addresses are the deployment's (the VNet's own space, what lies outside it): never written as prefixes. */
+const DEPLOYMENT_TAGS = new Set(['virtualnetwork', 'internet']);
+
+/**
+ * A published tag's prefixes in `snapshot`, for carving a deny out of it. `VirtualNetwork` and `Internet` are
+ * refused (undefined): on an NSG they mean the real VNet space, which tagwall's default (the private blocks) may
+ * exceed, so writing them as prefixes could allow more than the tag would.
+ */
+export function snapshotTagExpander(snapshot: Snapshot): (name: string) => AddressSet | undefined {
+  const resolver = expandedResolver(snapshot);
+  return (name) => (DEPLOYMENT_TAGS.has(name.toLowerCase()) ? undefined : resolver.serviceTag(name));
 }
 
 /**

@@ -36,9 +36,10 @@ export interface RequirementTerm {
 export interface LoweringOptions {
   /**
    * Addresses of a service tag, when a snapshot is at hand: a tag a deny overlaps is then written as its prefixes
-   * (exact for that snapshot). Without it, such an overlap is TW_DENY_INEXPRESSIBLE.
+   * (exact for that snapshot). Without it, or where it returns undefined (a tag whose addresses only the
+   * deployment knows, such as VirtualNetwork), such an overlap is TW_DENY_INEXPRESSIBLE.
    */
-  readonly expandTag?: (name: string) => AddressSet;
+  readonly expandTag?: (name: string) => AddressSet | undefined;
 }
 
 const PORT_PROTOCOLS = ProtocolSet.of(TCP, UDP);
@@ -79,7 +80,9 @@ function expandPair(a: Endpoint, d: Endpoint, options: LoweringOptions): [Endpoi
   const expand = (endpoint: Endpoint): Endpoint => {
     if (endpoint.kind !== 'service-tag') return endpoint;
     if (!options.expandTag) throw new Inexpressible(`${endpointText(a)} and ${endpointText(d)} are compared by their addresses, which only a service-tag snapshot knows (render and check expand them; from code, pass expandTag)`);
-    return { kind: 'addresses', addresses: options.expandTag(endpoint.name) };
+    const addresses = options.expandTag(endpoint.name);
+    if (!addresses) throw new Inexpressible(`${endpoint.name} stands for addresses only the deployment knows (a virtual network's own space, or what lies outside it), so it cannot be written as prefixes; write the addresses it stands for`);
+    return { kind: 'addresses', addresses };
   };
   return [expand(a), expand(d)];
 }
