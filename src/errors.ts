@@ -39,6 +39,12 @@ export type ErrorCode =
   | 'TW_NO_REGIONAL_TAG'
   | 'TW_HOST_SOURCE'
   | 'TW_CONTRADICTORY_REQUIREMENT'
+  // requirements format v2 and the project file (docs/requirements.md)
+  | 'TW_UNKNOWN_NAME'
+  | 'TW_NAME_CYCLE'
+  | 'TW_INCLUDE_CYCLE'
+  | 'TW_DENY_INEXPRESSIBLE'
+  | 'TW_INVALID_PROJECT'
   // analysis and targets
   | 'TW_INVALID_OPERAND'
   | 'TW_UNKNOWN_TARGET'
@@ -60,7 +66,20 @@ export interface SourceLocation {
   readonly jsonPath?: string;
 }
 
+/**
+ * The brand every TagwallError carries, in the global symbol registry: a consumer that loads both the ESM and the
+ * CommonJS build (two copies of this class) still recognises the other copy's errors, with `isTagwallError` and
+ * with `instanceof`.
+ */
+const TAGWALL_ERROR: unique symbol = Symbol.for('tagwall.TagwallError') as never;
+
 export class TagwallError extends Error {
+  /** `error instanceof TagwallError` is the brand check, so it holds across copies of tagwall too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isTagwallError(value);
+  }
+
+  readonly [TAGWALL_ERROR] = true;
   override readonly name = 'TagwallError';
   readonly code: ErrorCode;
   readonly location: SourceLocation | undefined;
@@ -114,7 +133,7 @@ export class TagwallError extends Error {
 }
 
 export function isTagwallError(value: unknown): value is TagwallError {
-  return value instanceof TagwallError;
+  return typeof value === 'object' && value !== null && (value as { [TAGWALL_ERROR]?: unknown })[TAGWALL_ERROR] === true;
 }
 
 export function formatLocation(location: SourceLocation | undefined): string {

@@ -37,7 +37,7 @@ export {
   type Packet,
   type PortClass,
 } from './model/packet.js';
-export { PacketSet, icmpTypeCodes, type Box, type PacketSpec } from './model/packet-set.js';
+export { PacketSet, icmpTypeCodes, type AddressLabel, type Box, type PacketSpec } from './model/packet-set.js';
 export * from './servicetags/index.js';
 export { VERSION } from './version.js';
 export {
@@ -48,6 +48,7 @@ export {
   type Requirement,
   type RequirementSet,
 } from './model/requirement.js';
+export { lowerTerms, type LoweringOptions, type RequirementTerm, type TermAction, type TermMatch } from './model/requirement-terms.js';
 export {
   assertMeaningfulRequirement,
   assertMeaningfulRequirements,
@@ -86,11 +87,13 @@ export {
   type ExpandedResolverOptions,
   type SymbolicResolver,
   type SymbolicResolverOptions,
+  type TagCatalogue,
   type TagExpander,
 } from './analysis/resolve.js';
 // Targets: each one's translate / parse / parseArtifacts behind one interface, found by id.
 export { allTargets, detectTarget, findTarget, getTarget, targetIds, type KnownTarget, type TargetById, type TargetFormat, type TargetId, type TargetOptions } from './targets/registry.js';
-export type { OptionInput, OptionSchema, OptionSpec, OptionsOf, OptionUse } from './targets/option-schema.js';
+export type { BooleanOptionSpec, ChoiceOptionSpec, IntegerOptionSpec, OptionInput, OptionSchema, OptionSpec, OptionsOf, OptionUse, TextOptionSpec } from './targets/option-schema.js';
+export type { ChainHook } from './targets/netfilter/common/options.js';
 export type {
   Artifact,
   ArtifactLabeller,
@@ -119,10 +122,21 @@ export {
   type Report,
   type ReportFormat,
   type TranslationReportInput,
+  type TargetTranslation,
+  type RequirementLocations,
+  type PacketLabels,
+  type FindingKind,
+  type FindingLocation,
+  type Matrix,
+  type MatrixCell,
+  type MatrixRow,
+  type SnapshotRef,
+  type SummaryCount,
 } from './reports/index.js';
 // Paths (issue 23): a topology file, the path engine across its hops, end-to-end requirement checks.
-export { loadTopologyFile, parseTopology, type Topology } from './paths/topology.js';
-export { loadTopology, type LoadedTopology } from './paths/load.js';
-export { walkInbound, walkOutbound, type Drop, type Delivery, type HopVerdict, type PathResult } from './paths/engine.js';
-export { askPath, type FlowOptions } from './paths/query.js';
-export { checkPaths, type PathCheck } from './paths/check.js';
+export { loadTopologyFile, parseTopology, type DeviceRef, type Firewall, type Subnet, type Topology, type VirtualNetwork, type Workload } from './paths/topology.js';
+export { loadTopology, type Device, type FileReader, type LoadedTopology } from './paths/load.js';
+export type { NextHopType, Route, RoutePartition } from './paths/routes.js';
+export { walkInbound, walkOutbound, type Drop, type Delivery, type HopKind, type HopSummary, type HopVerdict, type PathResult, type WalkOptions } from './paths/engine.js';
+export { askPath, type FlowOptions, type Question } from './paths/query.js';
+export { checkPaths, type Outcome, type PathCheck, type RequirementOutcome } from './paths/check.js';

@@ -10,7 +10,7 @@ export {
 } from './dependencies.js';
 export { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
 export { ALL_ENTRIES, type CatalogueEntry, type PeerTemplate, type SourceRef } from './entries.js';
-export { PREREQUISITES, prerequisitesOf, type Prerequisite, type PrerequisiteKind, type PrerequisiteTemplate } from './prerequisites.js';
+export { PREREQUISITES, prerequisitesOf, type Prerequisite, type PrerequisiteKind, type PrerequisiteTemplate, type RouteSpec } from './prerequisites.js';
 export { pairingOf, PUBLISHED_PAIR_SUPPLEMENT, type Pairing } from './region-pairs.js';
 export { isScenarioOperand, loadRequirementOperand } from './operand.js';
 export {
@@ -32,6 +32,18 @@ export {
   type RequirementReadOptions,
 } from './requirements-file.js';
 export { loadHostsFile, parseHostsFile, type HostsTable } from './hosts-file.js';
+export {
+  defineRequirement,
+  requirementSet,
+  RequirementsBuilder,
+  type DirectionWord,
+  type EndpointsText,
+  type ExceptSpec,
+  type PortsText,
+  type ProtocolText,
+  type RequirementSpec,
+} from './builder.js';
+export { requirementsJsonSchema } from './requirements-schema.js';
 export { SCENARIOS, type Scenario, type ScenarioId } from './scenarios.js';
 
 /** The conflicts a scenario's entries resolve, by id. */

@@ -18,7 +18,7 @@ import { defaultSnapshot } from '../servicetags/snapshot.js';
 
 const root = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const schema = JSON.parse(readFileSync(root('docs/requirements.schema.json'), 'utf8')) as object;
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
 function failure(text: string, file = 'f.yaml'): { code: string; where: string } {
   try {

@@ -14,20 +14,32 @@
  *       conditions: [compute without public IP]
  *       provenance: {article: Configure inbound and outbound network traffic, section: Azure Firewall}
  */
-import type { Document, LineCounter, Node as YamlNode, ParsedNode } from 'yaml';
+import type { Document, ParsedNode } from 'yaml';
 import { TagwallError, isTagwallError, type SourceLocation } from '../errors.js';
 import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
 import { duplicateJsonKey } from '../internal/json-keys.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../servicetags/json-position.js';
-import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
+import { lazy, nodeFs, nodePath, requireModule } from '../internal/lazy.js';
 import type { Direction } from '../model/packet.js';
+import type { AddressSet } from '../model/address-set.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, IcmpMatch, Provenance, Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementProblem, type RequirementField } from '../model/requirement-check.js';
 import { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
 import type { HostsTable } from './hosts-file.js';
+import { asList, FileReader, isRecord, readString, type Path, type Positions } from './requirements-reader.js';
+import { DIRECTION_WORDS, V1_REQUIREMENT_KEYS, V1_TOP_KEYS, V2_REQUIREMENT_KEYS, V2_TOP_KEYS } from './requirements-schema.js';
+import { readRequirementsV2, type EntryScope, type RequirementsDocument, type V2Hooks } from './requirements-v2.js';
 
 export interface RequirementReadOptions {
+  /**
+   * Addresses of a service tag, from a snapshot: lets a v2 deny term (or except) be carved out of an allow term
+   * that names a service tag, by writing that tag's prefixes (exact for this snapshot). Without it such an overlap
+   * is TW_DENY_INEXPRESSIBLE. The CLI passes the snapshot it renders and checks with.
+   */
+  readonly expandTag?: (name: string) => AddressSet | undefined;
+  /** Reads an included file (v2 `include`); default: the file system. */
+  readonly readFile?: (path: string) => string;
   /**
    * What host names in source positions stand for (src/catalogue/hosts-file.ts). A host-name source the table
    * does not name is TW_HOST_SOURCE: a packet names only its destination, so the name alone means nothing.
@@ -39,82 +51,7 @@ type YamlModule = typeof import('yaml');
 // yaml costs ~43 ms to load: only commands that read requirement files pay for it.
 const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
-const REQUIREMENT_KEYS = [
-  'id',
-  'direction',
-  'protocol',
-  'protocols',
-  'ports',
-  'icmp',
-  'source',
-  'sources',
-  'destination',
-  'destinations',
-  'purpose',
-  'conditions',
-  'provenance',
-] as const;
-const TOP_KEYS = ['name', 'requirements'] as const;
-const DIRECTIONS: Readonly<Record<string, Direction>> = { in: 'in', inbound: 'in', out: 'out', outbound: 'out' };
-
-type Path = ReadonlyArray<string | number>;
-
-/** A parsed YAML document and its line index: where a JSON path's node starts. */
-interface Positions {
-  readonly document: Document.Parsed<ParsedNode>;
-  readonly lines: LineCounter;
-}
-
-class FileReader {
-  #positions: Positions | undefined;
-
-  /** `positions` is called on the first error only (for JSON, it parses the text again with the YAML parser). */
-  constructor(
-    private readonly positions: () => Positions | undefined,
-    private readonly file: string,
-  ) {}
-
-  locate(path: Path): SourceLocation {
-    this.#positions ??= this.positions();
-    const node = this.#positions?.document.getIn(path, true) as YamlNode | undefined;
-    const offset = node?.range?.[0];
-    const jsonPath = `$${path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('')}`;
-    if (offset === undefined) return { file: this.file, jsonPath };
-    const { line, col } = this.#positions!.lines.linePos(offset);
-    return { file: this.file, line, column: col, jsonPath };
-  }
-
-  fail(path: Path, message: string): never {
-    throw new TagwallError('TW_INVALID_REQUIREMENTS', message, { location: this.locate(path) });
-  }
-
-  /** Runs a model parser; its TagwallError gets this file's position of `path`. */
-  attempt<T>(path: Path, parse: () => T): T {
-    try {
-      return parse();
-    } catch (error) {
-      // The model's own column counts within the value's text; the file position of the value is what helps here.
-      if (isTagwallError(error)) {
-        throw new TagwallError(error.code, error.message, { location: this.locate(path), suggestions: error.suggestions });
-      }
-      throw error;
-    }
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined ? [] : [value];
-}
-
-function readString(reader: FileReader, value: unknown, path: Path, what: string): string {
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  if (typeof value === 'number') return String(value);
-  return reader.fail(path, `${what} must be a non-empty string`);
-}
+const DIRECTIONS: Readonly<Record<string, Direction>> = DIRECTION_WORDS;
 
 function endpointKey(entry: Record<string, unknown>, singular: string, plural: string): string {
   return entry[plural] !== undefined ? plural : singular;
@@ -127,10 +64,11 @@ function resolveSource(endpoint: Endpoint, hosts: HostsTable | undefined): Endpo
   return addresses ? { kind: 'addresses', addresses } : endpoint;
 }
 
-function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singular: string, plural: string, path: Path): Endpoint[] {
+function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singular: string, plural: string, path: Path, scope: EntryScope | undefined): Endpoint[] {
   const key = endpointKey(entry, singular, plural);
   const values = asList(entry[key]);
   if (values.length === 0) return [{ kind: 'any' }];
+  if (scope) return values.flatMap((value, index) => scope.endpoints(reader, value, Array.isArray(entry[key]) ? [...path, key, index] : [...path, key]));
   return values.map((value, index) => {
     const at = Array.isArray(entry[key]) ? [...path, key, index] : [...path, key];
     const isEndpointObject = isRecord(value) && ['tag', 'host', 'url', 'addresses'].some((k) => typeof value[k] === 'string');
@@ -175,13 +113,20 @@ function fieldPath(entry: Record<string, unknown>, path: Path, field: Requiremen
   return index !== undefined && Array.isArray(entry[key]) ? [...path, key, index] : entry[key] === undefined ? path : [...path, key];
 }
 
-function readRequirement(reader: FileReader, entry: unknown, index: number, options: RequirementReadOptions): Requirement {
+/** One entry of `requirements`; `scope` (version 2) reads endpoints by name and allows the v2 keys. */
+function readRequirement(reader: FileReader, entry: unknown, index: number, options: RequirementReadOptions, scope?: EntryScope): Requirement {
   const path: Path = ['requirements', index];
   if (!isRecord(entry)) return reader.fail(path, 'each requirement is a mapping with at least id and direction');
+  const keys: readonly string[] = scope ? V2_REQUIREMENT_KEYS : V1_REQUIREMENT_KEYS;
   for (const key of Object.keys(entry)) {
-    if (!(REQUIREMENT_KEYS as readonly string[]).includes(key)) {
-      reader.fail([...path, key], `unknown key '${key}' (keys: ${REQUIREMENT_KEYS.join(', ')})`);
+    if (!keys.includes(key)) {
+      const v2 = !scope && (V2_REQUIREMENT_KEYS as readonly string[]).includes(key) ? `; '${key}' needs version: 2 at the top of the file` : '';
+      reader.fail([...path, key], `unknown key '${key}' (keys: ${keys.join(', ')})${v2}`);
     }
+  }
+  // Both spellings at once used to read the plural and drop the singular silently; the schema refuses it too.
+  for (const [singular, plural] of [['protocol', 'protocols'], ['source', 'sources'], ['destination', 'destinations']] as const) {
+    if (entry[singular] !== undefined && entry[plural] !== undefined) reader.fail([...path, plural], `give ${singular} or ${plural}, not both`);
   }
   const id = readString(reader, entry.id, [...path, 'id'], 'id');
   const directionText = readString(reader, entry.direction, [...path, 'direction'], 'direction').toLowerCase();
@@ -201,8 +146,8 @@ function readRequirement(reader: FileReader, entry: unknown, index: number, opti
     protocols,
     ports,
     ...(icmp ? { icmp } : {}),
-    sources: readEndpoints(reader, entry, 'source', 'sources', path).map((endpoint) => resolveSource(endpoint, options.hosts)),
-    destinations: readEndpoints(reader, entry, 'destination', 'destinations', path),
+    sources: readEndpoints(reader, entry, 'source', 'sources', path, scope).map((endpoint) => resolveSource(endpoint, options.hosts)),
+    destinations: readEndpoints(reader, entry, 'destination', 'destinations', path, scope),
     purpose,
     conditions,
     provenance: readProvenance(reader, entry.provenance, path),
@@ -327,13 +272,28 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
   }
 }
 
+/**
+ * YAML or JSON text as plain data with its positions, read as requirement files are (size cap, nesting cap, one
+ * document, duplicate keys refused). The project file (src/cli/config-file.ts) uses it too.
+ */
+export function readStructuredText(input: string, file: string, what = 'the requirements file'): { data: unknown; reader: FileReader } {
+  checkSize(input, INPUT_LIMITS.requirementsSize, what, file);
+  return readData(stripBom(input), file);
+}
+
 /** Parses requirement-file text (YAML or JSON). `file` names it in errors. */
 export function parseRequirements(input: string, file = '<input>', options: RequirementReadOptions = {}): RequirementSet {
   checkSize(input, INPUT_LIMITS.requirementsSize, 'the requirements file', file);
   const { data, reader } = readData(stripBom(input), file);
   if (!isRecord(data)) return reader.fail([], 'a requirement file is a mapping with a `requirements` list');
+  if (data.version === 2) return readRequirementsV2({ file, reader, data }, v2Hooks(options));
   for (const key of Object.keys(data)) {
-    if (!(TOP_KEYS as readonly string[]).includes(key)) reader.fail([key], `unknown key '${key}' (keys: ${TOP_KEYS.join(', ')})`);
+    if (key === 'version' && data.version === 1) continue;
+    if (key === 'version') reader.fail([key], 'version is 1 (the default) or 2');
+    if (!(V1_TOP_KEYS as readonly string[]).includes(key)) {
+      const v2 = (V2_TOP_KEYS as readonly string[]).includes(key) ? `; '${key}' needs version: 2` : '';
+      reader.fail([key], `unknown key '${key}' (keys: ${V1_TOP_KEYS.join(', ')})${v2}`);
+    }
   }
   if (!Array.isArray(data.requirements)) return reader.fail(['requirements'], '`requirements` must be a list');
   const requirements = data.requirements.map((entry, index) => readRequirement(reader, entry, index, options));
@@ -352,15 +312,43 @@ export function parseRequirements(input: string, file = '<input>', options: Requ
   return { ...(name !== undefined ? { name } : {}), origin: file, requirements };
 }
 
+function readText(path: string, options: RequirementReadOptions, from?: SourceLocation): string {
+  try {
+    return options.readFile ? options.readFile(path) : nodeFs().readFileSync(path, 'utf8');
+  } catch (error) {
+    if (isTagwallError(error)) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new TagwallError('TW_FILE', from ? `cannot read included file ${path}: ${reason}` : `cannot read ${path}: ${reason}`, { location: from ?? { file: path } });
+  }
+}
+
+/** What the v2 reader needs from this one: included files read the same way, and the v1 entry reader. */
+function v2Hooks(options: RequirementReadOptions): V2Hooks {
+  return {
+    ...(options.expandTag ? { expandTag: options.expandTag } : {}),
+    load: (path, from): RequirementsDocument => {
+      const text = readText(path, options, from);
+      checkSize(text, INPUT_LIMITS.requirementsSize, 'the requirements file', path);
+      const { data, reader } = readData(stripBom(text), path);
+      if (!isRecord(data)) return reader.fail([], 'an included file is a mapping (networks, services, requirements)');
+      return { file: path, reader, data };
+    },
+    resolve: (from, include) => {
+      const path = nodePath();
+      const absolute = path.resolve(from === '<input>' ? '.' : path.dirname(from), include);
+      const relative = path.relative(process.cwd(), absolute);
+      return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+    },
+    identity: (file) => nodePath().resolve(file),
+    readEntry: (reader, entry, index, scope) => readRequirement(reader, entry, index, options, scope),
+    resolveSource: (endpoint) => resolveSource(endpoint, options.hosts),
+    readIcmp,
+  };
+}
+
 /** Reads and parses a requirement file; TW_FILE when it cannot be read. */
 export function loadRequirementsFile(path: string, options: RequirementReadOptions = {}): RequirementSet {
-  let text: string;
-  try {
-    text = nodeFs().readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new TagwallError('TW_FILE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { location: { file: path } });
-  }
-  return parseRequirements(text, path, options);
+  return parseRequirements(readText(path, options), path, options);
 }
 
 // ─── writing ─────────────────────────────────────────────────────────────────────────────────────────────

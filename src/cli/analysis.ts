@@ -143,7 +143,7 @@ function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot
 function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
   const snapshot = selectSnapshot(options);
   const extra = companions(options);
-  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options), ...(extra ? { companions: extra } : {}) };
+  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options, snapshot), ...(extra ? { companions: extra } : {}) };
   return finish(texts.map((text) => classifyOperand(text, operandOptions)), options, snapshot);
 }
 

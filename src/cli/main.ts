@@ -15,6 +15,7 @@ import { registerCatalogCommands } from './catalog.js';
 import { registerImpactCommand } from './impact.js';
 import { registerPathCommand } from './path.js';
 import { registerRenderCommand } from './render.js';
+import { runWithProject } from './project.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
@@ -152,12 +153,19 @@ function reportFailure(io: CliIo, error: unknown, json: boolean): number {
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. Network commands need runAsync. */
 export function run(argv: readonly string[], io: CliIo = processIo): number {
+  // The project file (tagwall.config.yaml, src/cli/project.ts): `render`/`check` completed from it, once per target.
+  return runWithProject(argv, io, runCommand) ?? runCommand(argv, io);
+}
+
+function runCommand(argv: readonly string[], io: CliIo): number {
   const started = start(argv, io, false);
   return typeof started === 'number' ? started : started.code();
 }
 
 /** Runs the CLI on `argv`, including the commands that use the network; what the executable calls. */
 export async function runAsync(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const project = runWithProject(argv, io, runCommand);
+  if (project !== undefined) return project;
   const started = start(argv, io, true);
   if (typeof started === 'number') return started;
   if (started.deferred) {

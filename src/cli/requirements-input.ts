@@ -2,8 +2,10 @@
  * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
  */
 import type { Command } from 'commander';
-import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type ScenarioInput } from '../catalogue/index.js';
+import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
+import { expandedResolver } from '../analysis/resolve.js';
 import { TagwallError } from '../errors.js';
+import type { AddressSet } from '../model/address-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementFileLocations } from '../reports/locations.js';
 import type { FindingLocation } from '../reports/model.js';
@@ -53,9 +55,25 @@ export function addHostsOption(command: Command): Command {
   return command.option('--hosts <file>', 'addresses of host names used as requirement sources, in /etc/hosts form');
 }
 
-/** How requirement files are read: with the `--hosts` table when given. */
-export function requirementReadOptions(options: RequirementInputOptions): { hosts?: ReturnType<typeof loadHostsFile> } {
-  return options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) };
+/**
+ * How requirement files are read: with the `--hosts` table when given, and with the snapshot's tag addresses so a
+ * v2 deny term can be carved out of an allow term that names a service tag (docs/requirements.md, "deny").
+ */
+export function requirementReadOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementReadOptions {
+  return { ...(options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) }), ...(snapshot ? { expandTag: snapshotTagExpander(snapshot) } : {}) };
+}
+
+/** Tags whose addresses are the deployment's (the VNet's own space, what lies outside it): never written as prefixes. */
+const DEPLOYMENT_TAGS = new Set(['virtualnetwork', 'internet']);
+
+/**
+ * A published tag's prefixes in `snapshot`, for carving a deny out of it. `VirtualNetwork` and `Internet` are
+ * refused (undefined): on an NSG they mean the real VNet space, which tagwall's default (the private blocks) may
+ * exceed, so writing them as prefixes could allow more than the tag would.
+ */
+export function snapshotTagExpander(snapshot: Snapshot): (name: string) => AddressSet | undefined {
+  const resolver = expandedResolver(snapshot);
+  return (name) => (DEPLOYMENT_TAGS.has(name.toLowerCase()) ? undefined : resolver.serviceTag(name));
 }
 
 /**
@@ -105,7 +123,7 @@ export function scenarioFromOptions(options: RequirementInputOptions, snapshot?:
  * Several requirement files as one set: their requirements in file order. An id two files both use is
  * TW_DUPLICATE_ID naming both files, since findings, reports and rule comments name requirements by id.
  */
-export function mergeRequirementFiles(files: readonly string[], read: ReturnType<typeof requirementReadOptions> = {}): RequirementSet {
+export function mergeRequirementFiles(files: readonly string[], read: RequirementReadOptions = {}): RequirementSet {
   const sets = files.map((file) => loadRequirementsFile(file, read));
   if (sets.length === 1) return sets[0]!;
   const owner = new Map<string, string>();
@@ -135,6 +153,6 @@ export function requirementsFromOptions(options: RequirementInputOptions, snapsh
   if ((options.scenario === undefined) === (options.requirements === undefined)) {
     throw usageError('give exactly one of --scenario <id> or --requirements <file>');
   }
-  if (options.requirements !== undefined) return mergeRequirementFiles(options.requirements, requirementReadOptions(options));
+  if (options.requirements !== undefined) return mergeRequirementFiles(options.requirements, requirementReadOptions(options, snapshot));
   return scenarioFromOptions(options, snapshot).requirements;
 }

@@ -32,10 +32,11 @@ export function requireModule<T>(id: string): T {
 
 // process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin in ~0.05 ms; older 20.x take the
 // require path.
-function builtin<T>(id: 'node:fs' | 'node:zlib'): T {
+function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path'): T {
   const viaProcess = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id);
   return (viaProcess ?? requireHere(id)) as T;
 }
 
 export const nodeFs = lazy(() => builtin<typeof import('node:fs')>('node:fs'));
 export const nodeZlib = lazy(() => builtin<typeof import('node:zlib')>('node:zlib'));
+export const nodePath = lazy(() => builtin<typeof import('node:path')>('node:path'));

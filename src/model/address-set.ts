@@ -3,7 +3,7 @@
  * IPSet. Its canonical form is one interval set per family; its output is the minimal list of CIDR blocks.
  */
 import { TagwallError } from '../errors.js';
-import { compareWords, IntervalSet } from './intervals.js';
+import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
   applyPrefix,
   bitsOf,
@@ -82,7 +82,7 @@ export class AddressSet {
   }
 
   static fromIntervalSets(ipv4: IntervalSet, ipv6: IntervalSet): AddressSet {
-    if (ipv4.domain !== IPV4 || ipv6.domain !== IPV6) throw new TypeError('AddressSet needs an IPv4 and an IPv6 interval set');
+    if (!sameDomain(ipv4.domain, IPV4) || !sameDomain(ipv6.domain, IPV6)) throw new TypeError('AddressSet needs an IPv4 and an IPv6 interval set');
     return new AddressSet(ipv4, ipv6);
   }
 

@@ -23,6 +23,14 @@ export interface IntervalDomain {
   readonly max: Uint32Array;
 }
 
+/**
+ * The same domain, by value: the ESM and the CommonJS build of tagwall each hold their own domain constants, and a
+ * set made by one must combine with a set made by the other (a consumer that loads both, issue 21).
+ */
+export function sameDomain(a: IntervalDomain, b: IntervalDomain): boolean {
+  return a === b || (a.name === b.name && a.width === b.width && a.max.every((word, index) => word === b.max[index]));
+}
+
 export function domainOf(name: string, width: Width, maxWords: readonly number[]): IntervalDomain {
   if (maxWords.length !== width) throw new RangeError(`domain ${name}: max needs ${width} words`);
   return Object.freeze({ name, width, max: Uint32Array.from(maxWords) });
@@ -411,7 +419,7 @@ export class IntervalSet {
   }
 
   private sameDomain(other: IntervalSet): void {
-    if (other.domain !== this.domain) {
+    if (!sameDomain(other.domain, this.domain)) {
       throw new TypeError(`cannot combine a ${this.domain.name} set with a ${other.domain.name} set`);
     }
   }

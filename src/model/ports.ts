@@ -3,7 +3,7 @@
  * addresses, and the text forms users write (`"80,443,8000-8999"`, `"tcp,udp"`).
  */
 import { TagwallError } from '../errors.js';
-import { domainOf, IntervalSet, type IntervalDomain } from './intervals.js';
+import { domainOf, IntervalSet, sameDomain, type IntervalDomain } from './intervals.js';
 
 export const PORT_DOMAIN: IntervalDomain = domainOf('port', 1, [65535]);
 export const PROTOCOL_DOMAIN: IntervalDomain = domainOf('protocol', 1, [255]);
@@ -91,7 +91,7 @@ export class PortSet extends NumberSet<PortSet> {
   }
 
   static fromIntervals(intervals: IntervalSet): PortSet {
-    if (intervals.domain !== PORT_DOMAIN) throw new TypeError(`not a port set: ${intervals.domain.name}`);
+    if (!sameDomain(intervals.domain, PORT_DOMAIN)) throw new TypeError(`not a port set: ${intervals.domain.name}`);
     return new PortSet(intervals);
   }
 
@@ -190,7 +190,7 @@ export class ProtocolSet extends NumberSet<ProtocolSet> {
   }
 
   static fromIntervals(intervals: IntervalSet): ProtocolSet {
-    if (intervals.domain !== PROTOCOL_DOMAIN) throw new TypeError(`not a protocol set: ${intervals.domain.name}`);
+    if (!sameDomain(intervals.domain, PROTOCOL_DOMAIN)) throw new TypeError(`not a protocol set: ${intervals.domain.name}`);
     return new ProtocolSet(intervals);
   }
 
