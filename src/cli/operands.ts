@@ -19,7 +19,7 @@ import { detectTarget, getTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readInputFile } from './write-files.js';
 import { AZURE_TARGET_IDS, OPERAND_INPUT_KINDS, parseWithReaders, targetsOfInput, type OperandInputKind, type ReaderOptions } from '../inputs/read.js';
-import { describeKind, detectInputKind } from '../inputs/detect.js';
+import { describeKind, detectInputKind, targetsOfDocument } from '../inputs/detect.js';
 
 export type Operand =
   | { readonly kind: 'requirements'; readonly text: string; readonly requirements: RequirementSet }
@@ -66,9 +66,20 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const kind = detectInputKind(content).kind;
   // Terraform, Bicep, templates and az output: read, then the target from the resources they hold.
   if (kind !== undefined && kind !== 'arm') return readerOperand(text, input, options.readers ?? {});
-  const target = detectTarget(content);
+  const target = detectTarget(content) ?? jsonTarget(content);
   if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
   return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+}
+
+/** A JSON config no target's `detect` claims, by the resources it holds (an `az ml workspace outbound-rule list`). */
+function jsonTarget(content: string): Target | undefined {
+  if (!/^\s*[[{]/.test(content)) return undefined;
+  try {
+    const targets = targetsOfDocument(JSON.parse(content));
+    return targets.length === 1 ? getTarget(targets[0]!) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A config of a reader kind: its target is the one whose resources it holds. */

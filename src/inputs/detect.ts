@@ -70,6 +70,10 @@ const TARGET_OF_TYPE: ReadonlyArray<readonly [RegExp, string]> = [
 /** The targets whose resources a converted document holds (by ARM type), sorted. */
 export function targetsOfDocument(document: unknown): string[] {
   const found = new Set<string>();
+  // `az ml workspace outbound-rule list`: rules with a rule type and a destination, no ARM type.
+  if (Array.isArray(document) && document.length > 0 && document.every((item) => typeof item === 'object' && item !== null && 'destination' in item && /^(FQDN|ServiceTag|PrivateEndpoint)$/i.test(String((item as Record<string, unknown>)['type'])))) {
+    return ['aml-managed-network'];
+  }
   const visit = (value: unknown, depth: number): void => {
     if (depth > 16 || typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {

@@ -345,6 +345,10 @@ export function armFromTerraform(resources: readonly TfResource[], file: string,
     const properties = builder.resources[index]!['properties'] as JsonObject;
     const key = nsg ? 'securityRules' : 'routes';
     const entries = properties[key] as Json[];
+    // State read back after a refresh lists stand-alone rules inline too (azurerm's security_rule and route are
+    // Optional+Computed): the same rule, by name, is kept once.
+    const ownName = String(entry['name']).toLowerCase();
+    if (entries.some((existing) => isNamed(existing, ownName))) continue;
     builder.origins.set(`$.resources[${index}].properties.${key}[${entries.length}]`, body.location);
     entries.push(entry);
   }
@@ -356,6 +360,10 @@ export function armFromTerraform(resources: readonly TfResource[], file: string,
     );
   }
   return { kind, file, document: { resources: builder.resources }, origins: builder.origins, unresolved: new Map(), notes: builder.notes };
+}
+
+function isNamed(value: Json, name: string): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value['name'] === 'string' && value['name'].toLowerCase() === name;
 }
 
 function routeOf(route: TfBody): JsonObject {
