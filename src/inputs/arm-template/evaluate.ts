@@ -37,7 +37,8 @@ interface Slot {
 class Scope implements FunctionContext {
   readonly parameters = new Map<string, Slot>();
   readonly variables = new Map<string, Slot>();
-  loops: Array<{ name: string | undefined; index: number }> = [];
+  /** Enclosing copy loops, innermost last; `resource` loops are the ones an unnamed copyIndex() means. */
+  loops: Array<{ name: string | undefined; index: number; resource: boolean }> = [];
   constructor(
     readonly file: string,
     readonly location: string | undefined,
@@ -73,14 +74,14 @@ class Scope implements FunctionContext {
   }
 
   copyIndex(loop: string | undefined): number {
-    const found = loop === undefined ? this.loops[this.loops.length - 1] : [...this.loops].reverse().find((entry) => entry.name?.toLowerCase() === loop.toLowerCase());
+    const found = loop === undefined ? ([...this.loops].reverse().find((entry) => entry.resource) ?? this.loops[this.loops.length - 1]) : [...this.loops].reverse().find((entry) => entry.name?.toLowerCase() === loop.toLowerCase());
     if (!found) throw new ArmFunctionError(loop === undefined ? 'copyIndex() outside a copy loop' : `copyIndex('${loop}') outside the loop '${loop}'`);
     return found.index;
   }
 
-  withLoop(name: string | undefined, index: number): Scope {
+  withLoop(name: string | undefined, index: number, resource = false): Scope {
     const copy = Object.create(this) as Scope;
-    copy.loops = [...this.loops, { name, index }];
+    copy.loops = [...this.loops, { name, index, resource }];
     return copy;
   }
 
@@ -264,7 +265,7 @@ class Evaluator {
       if (isObject(copy)) {
         const name = typeof copy['name'] === 'string' ? copy['name'] : undefined;
         const count = this.count(copy['count'] ?? null, `${at}.copy.count`, scope);
-        for (let index = 0; index < count; index++) this.resource(resource, at, scope.withLoop(name, index), out, depth);
+        for (let index = 0; index < count; index++) this.resource(resource, at, scope.withLoop(name, index, true), out, depth);
       } else this.resource(resource, at, scope, out, depth);
     }
   }
