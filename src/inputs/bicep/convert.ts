@@ -162,7 +162,8 @@ class Converter {
 
   /** The ARM JSON of a value, Unknowns written as expressions the parsers refuse, and recorded. */
   emit(expression: BicepExpression, path: string): Json {
-    this.origins.set(path, this.located(expression.pos));
+    // A property keeps its key's position (set by the caller); array items and the rest get the value's.
+    if (!this.origins.has(path)) this.origins.set(path, this.located(expression.pos));
     if (expression.kind === 'object') {
       const out: JsonObject = {};
       for (const item of expression.items) {

@@ -181,7 +181,8 @@ class BicepParser {
         return { kind: keyword, value, pos, decorators };
       }
       default:
-        return { kind: keyword as 'module' | 'import' | 'type' | 'func' | 'extension', pos, decorators };
+        // Modules, imports, user-defined types and functions need the Bicep compiler to resolve.
+        throw new TagwallError('TW_UNSUPPORTED_CONFIG', `a ${keyword} declaration is beyond the literal Bicep tagwall reads; compile it with \`bicep build FILE\` (or \`az bicep build --file FILE\`) and pass the JSON, which tagwall evaluates`, { location: { file: this.file, ...pos } });
     }
   }
 
