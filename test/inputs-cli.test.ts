@@ -1,0 +1,127 @@
+/**
+ * Issue 20, items 1-3: the configs users have, read by `tagwall check` and the analysis commands without hand
+ * edits — a compiled quickstart template with its parameters file, AzureTRE-style Terraform (HCL, plan, state),
+ * an AVM-style NSG module, Bicep, az output as it comes — and tagwall's own Bicep and Terraform read back from
+ * their text. The fixtures run through the built bin (dist/cli.js) as users run it; readers that disagree with
+ * each other on the same config fail `equiv`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expandedResolver } from '../src/analysis/resolve.js';
+import { loadScenario } from '../src/catalogue/index.js';
+import { defaultSnapshot } from '../src/servicetags/snapshot.js';
+import { getTarget } from '../src/targets/registry.js';
+import { tagwall, type CliResult } from './support/cli.js';
+
+const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const F = 'fixtures/inputs';
+const QUICKSTART = [`${F}/arm-aml-quickstart/azuredeploy.json`, '--parameters', `${F}/arm-aml-quickstart/azuredeploy.parameters.json`];
+
+/** The built bin when there is one (`npm run build`), else the same CLI in-process: the assertions are the same. */
+const built = existsSync(BIN);
+function cli(...argv: string[]): CliResult {
+  if (!built) return tagwall(...argv);
+  const result = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8' });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A check that ran: 0 or 1, and nothing on stderr but notes. */
+function expectChecked(result: CliResult): void {
+  expect(result.code, result.stderr).toBeLessThan(2);
+  expect(result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('tagwall: note: '))).toEqual([]);
+}
+
+describe(`the fixtures through ${built ? 'dist/cli.js' : 'the CLI in-process (dist/cli.js not built)'}`, () => {
+  it.each([
+    ['compiled quickstart NSG + parameters file', ['--target', 'nsg', '--config', ...QUICKSTART, '--scenario', 'compute-no-public-ip', '--region', 'westeurope']],
+    ['the same template, location from --region', ['--target', 'nsg', '--config', QUICKSTART[0]!, '--scenario', 'compute-no-public-ip', '--region', 'westeurope']],
+    ['hand-written Bicep', ['--target', 'nsg', '--config', `${F}/bicep/nsg.bicep`, '--param', 'nsgName=nsg-1', '--scenario', 'compute-no-public-ip', '--region', 'westeurope']],
+    ['AzureTRE-style HCL', ['--target', 'azure-firewall', '--config', `${F}/terraform-tre-firewall/main.tf`, '--scenario', 'firewall-outbound', '--region', 'uksouth']],
+    ['AzureTRE-style plan', ['--target', 'azure-firewall', '--config', `${F}/terraform-tre-firewall/plan.json`, '--scenario', 'firewall-outbound', '--region', 'uksouth']],
+    ['AzureTRE-style state', ['--target', 'azure-firewall', '--config', `${F}/terraform-tre-firewall/state.json`, '--scenario', 'firewall-outbound', '--region', 'uksouth']],
+    ['AVM-style NSG module (HCL)', ['--target', 'nsg', '--config', `${F}/terraform-avm-nsg/main.tf`, '--scenario', 'compute-no-public-ip', '--region', 'eastus2']],
+    ['AVM-style NSG module (state)', ['--target', 'nsg', '--config', `${F}/terraform-avm-nsg/state.json`, '--scenario', 'compute-no-public-ip', '--region', 'eastus2']],
+    ['az network nsg rule list', ['--target', 'nsg', '--config', `${F}/az/nsg-rule-list.json`, '--scenario', 'compute-no-public-ip', '--region', 'westeurope']],
+    ['az rule-collection-group show + ip-group list (directory)', ['--target', 'azure-firewall', '--config', `${F}/az/rcg-show.json`, '--ip-groups', `${F}/az/ip-groups`, '--scenario', 'firewall-outbound', '--region', 'westeurope']],
+    ['az rule-collection-group list + ip-group list (file)', ['--target', 'azure-firewall', '--config', `${F}/az/rcg-list.json`, '--ip-groups', `${F}/az/ip-groups/ip-group-list.json`, '--scenario', 'firewall-outbound', '--region', 'westeurope']],
+    ['az network route-table show', ['--target', 'udr', '--config', `${F}/az/route-table-show.json`, '--scenario', 'inbound-udr', '--region', 'westeurope']],
+    ['az ml workspace outbound-rule list', ['--target', 'aml-managed-network', '--config', `${F}/az/outbound-rule-list.json`, '--scenario', 'serverless', '--region', 'westeurope']],
+  ])('check reads %s', (_name, args) => {
+    expectChecked(cli('check', ...args));
+  });
+
+  it('reads one config the same whatever form it comes in (equiv exit 0), and tells different configs apart (exit 1)', () => {
+    const same: Array<[string, string, ...string[]]> = [
+      [`${F}/terraform-tre-firewall/main.tf`, `${F}/terraform-tre-firewall/plan.json`],
+      [`${F}/terraform-tre-firewall/plan.json`, `${F}/terraform-tre-firewall/state.json`],
+      [`${F}/terraform-avm-nsg/main.tf`, `${F}/terraform-avm-nsg/state.json`],
+      [`${F}/bicep/nsg.bicep`, ...QUICKSTART],
+      [`arm:${QUICKSTART[0]}`, `bicep:${F}/bicep/nsg.bicep`, '--region', 'westeurope'],
+    ];
+    for (const [a, b, ...flags] of same) {
+      const result = cli('equiv', a, b, ...flags);
+      expect(result.code, `${a} ${b}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+    const different = cli('equiv', `${F}/az/nsg-rule-list.json`, ...QUICKSTART);
+    expect(different.code, different.stderr).toBe(1);
+  });
+
+  it('names the kind a file is when it is given where it does not belong', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['shadowed', `${F}/arm-aml-quickstart/azuredeploy.parameters.json`], /this is an ARM parameters file, not a template: pass the template as the config and this file with --parameters FILE/],
+      [['shadowed', `iptables:${F}/terraform-tre-firewall/plan.json`], /this is a Terraform plan \(terraform show -json PLAN\), which only the Azure targets read .*; pass it as terraform:/],
+      [['shadowed', `bicep:${F}/terraform-tre-firewall/plan.json`], /this is a Terraform plan \(terraform show -json PLAN\), not bicep; pass it as terraform:/],
+      [['check', '--target', 'nsg', '--config', `${F}/terraform-tre-firewall/main.tf`, '--scenario', 'firewall-outbound', '--region', 'uksouth'], /holding azure-firewall resources, none for nsg; use --target azure-firewall/],
+      [['shadowed', `${F}/arm-aml-quickstart/azuredeploy.json`], /azuredeploy\.json: \$\.resources\[0\]\.properties\.securityRules\[5\]\.properties\.destinationAddressPrefix: cannot read this value: resourceGroup\(\)\.location is the deployment's region: pass --region/],
+      [['shadowed', `${F}/bicep/nsg-loop.bicep`], /nsg-loop\.bicep:12:20: .*a for loop is beyond the literal Bicep tagwall reads; compile it with `bicep build FILE`/],
+      [['shadowed', `${F}/az/rcg-show.json`], /rcg-show\.json: \$\.ruleCollections\[0\]\.rules\[0\]\.sourceIpGroups\[0\]: IP Group 'ipg-aml-compute' is not defined .*--ip-groups/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = cli(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+      expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it('points a rule and an error of an HCL file at its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-inputs-'));
+    const file = join(dir, 'routes.tf');
+    writeFileSync(file, 'resource "azurerm_route_table" "rt" {\n  name = "rt"\n\n  route {\n    name           = "bad"\n    address_prefix = "10.0.0.0/33"\n    next_hop_type  = "Internet"\n  }\n}\n');
+    const result = cli('shadowed', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:4:3: `);
+    const variable = cli('shadowed', file.replace('routes.tf', 'missing.tf'));
+    expect(variable.code).toBe(2);
+  });
+});
+
+describe("tagwall's own Bicep and Terraform check exactly as its ARM does (read from their text)", () => {
+  const snapshot = defaultSnapshot('Public');
+  const cases: Array<[string, string]> = [
+    ['nsg', 'compute-no-public-ip'],
+    ['azure-firewall', 'firewall-outbound'],
+    ['azure-firewall-classic', 'firewall-outbound'],
+    ['udr', 'inbound-udr'],
+    ['aml-managed-network', 'serverless'],
+  ];
+  it.each(cases)('%s %s', (targetId, scenario) => {
+    const target = getTarget(targetId);
+    const requirements = loadScenario(scenario, { region: 'westus', cloud: 'Public' });
+    const dir = mkdtempSync(join(tmpdir(), `tw-own-${targetId}-`));
+    const outputs = ['arm', 'bicep', 'terraform'].map((format) => {
+      const [artifact] = target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { format } }).artifacts;
+      const file = join(dir, artifact!.name);
+      writeFileSync(file, artifact!.content);
+      const result = tagwall('check', '--target', targetId, '--config', file, '--scenario', scenario, '--region', 'westus', '--json');
+      expect(result.code, result.stderr).toBeLessThan(2);
+      return result.stdout.split(file).join('CONFIG');
+    });
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[2]).toBe(outputs[0]);
+  });
+});
