@@ -6,7 +6,7 @@
  * each other on the same config fail `equiv`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +123,17 @@ describe("tagwall's own Bicep and Terraform check exactly as its ARM does (read 
     });
     expect(outputs[1]).toBe(outputs[0]);
     expect(outputs[2]).toBe(outputs[0]);
+  });
+});
+
+describe('docs/inputs.md', () => {
+  const page = readFileSync('docs/inputs.md', 'utf8');
+  const commands = [...page.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1]!.split('\n').filter((line) => line.startsWith('tagwall ')));
+  it('has an example for every input kind', () => {
+    expect(commands.length).toBeGreaterThanOrEqual(10);
+    for (const kind of ['arm-aml-quickstart', 'bicep/', 'plan.json', 'main.tf', 'az/']) expect(commands.some((command) => command.includes(kind)), kind).toBe(true);
+  });
+  it.each(commands)('%s runs', (command) => {
+    expectChecked(tagwall(...command.slice('tagwall '.length).split(/\s+/)));
   });
 });
