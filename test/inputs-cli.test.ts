@@ -19,7 +19,7 @@ import { tagwall, type CliResult } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const F = 'fixtures/inputs';
-const QUICKSTART = [`${F}/arm-aml-quickstart/azuredeploy.json`, '--parameters', `${F}/arm-aml-quickstart/azuredeploy.parameters.json`];
+const QUICKSTART: [string, string, string] = [`${F}/arm-aml-quickstart/azuredeploy.json`, '--parameters', `${F}/arm-aml-quickstart/azuredeploy.parameters.json`];
 
 /** The built bin when there is one (`npm run build`), else the same CLI in-process: the assertions are the same. */
 const built = existsSync(BIN);

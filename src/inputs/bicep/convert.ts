@@ -102,9 +102,11 @@ class Converter {
       case 'object': {
         const object: JsonObject = {};
         for (const item of expression.items) {
+          const key = this.key(item.key);
+          if (key instanceof Unknown) return key;
           const value = this.value(item.value);
           if (value instanceof Unknown) return value;
-          object[item.key] = value;
+          object[key] = value;
         }
         return object;
       }
@@ -149,6 +151,14 @@ class Converter {
     }
   }
 
+  key(key: string | BicepExpression): string | Unknown {
+    if (typeof key === 'string') return key;
+    const value = this.value(key);
+    if (value instanceof Unknown) return value;
+    if (typeof value === 'object' && value !== null) return this.beyond(key.pos, 'an array or object as a property name');
+    return String(value);
+  }
+
   resourceMember(declaration: ResourceDeclaration, member: string, pos: Position): Value {
     const name = this.resourceName(declaration);
     if (name instanceof Unknown) return name;
@@ -167,9 +177,13 @@ class Converter {
     if (expression.kind === 'object') {
       const out: JsonObject = {};
       for (const item of expression.items) {
-        const at = keyPath(path, item.key);
+        // An interpolated key that cannot be worked out (`'${identityId}': {}`) is kept as an unresolved expression.
+        const key = this.key(item.key);
+        const name = key instanceof Unknown ? `[unresolved key at line ${key.pos.line}]` : armLiteral(key);
+        const at = keyPath(path, name);
         this.origins.set(at, this.located(item.pos));
-        out[armLiteral(item.key)] = this.emit(item.value, at);
+        if (key instanceof Unknown) this.unresolved.set(at, key.reason);
+        out[name] = this.emit(item.value, at);
       }
       return out;
     }
@@ -232,6 +246,7 @@ export function convertBicep(content: string, file: string, options: BicepOption
     }
     const resource: JsonObject = { type: declaration.type.split('@')[0]!, apiVersion: declaration.type.split('@')[1] ?? '' };
     for (const item of declaration.value.items) {
+      if (typeof item.key !== 'string') throw new TagwallError('TW_UNSUPPORTED_CONFIG', `an interpolated resource property name is beyond the literal Bicep tagwall reads; ${BICEP_BUILD_HINT}`, { location: converter.located(item.pos) });
       if (item.key === 'parent' || item.key === 'dependsOn' || item.key === 'scope') continue;
       const at = keyPath(path, item.key);
       converter.origins.set(at, converter.located(item.pos));

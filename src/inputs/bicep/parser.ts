@@ -17,7 +17,7 @@ export type BicepExpression = { readonly pos: Position } & (
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
   | { readonly kind: 'interpolated'; readonly parts: ReadonlyArray<string | BicepExpression> }
   | { readonly kind: 'array'; readonly items: readonly BicepExpression[] }
-  | { readonly kind: 'object'; readonly items: ReadonlyArray<{ readonly key: string; readonly value: BicepExpression; readonly pos: Position }> }
+  | { readonly kind: 'object'; readonly items: ReadonlyArray<{ readonly key: string | BicepExpression; readonly value: BicepExpression; readonly pos: Position }> }
   | { readonly kind: 'identifier'; readonly name: string }
   | { readonly kind: 'member'; readonly target: BicepExpression; readonly name: string }
   | { readonly kind: 'index'; readonly target: BicepExpression; readonly index: BicepExpression }
@@ -363,7 +363,7 @@ class BicepParser {
 
   #object(pos: Position): BicepExpression {
     this.#at++;
-    const items: Array<{ key: string; value: BicepExpression; pos: Position }> = [];
+    const items: Array<{ key: string | BicepExpression; value: BicepExpression; pos: Position }> = [];
     for (;;) {
       this.#space(true);
       if (this.text[this.#at] === '}') {
@@ -371,11 +371,10 @@ class BicepParser {
         return { kind: 'object', items, pos };
       }
       const keyPos = this.position();
-      let key: string | undefined;
+      let key: string | BicepExpression | undefined;
       if (this.text[this.#at] === "'") {
         const keyExpression = this.#string();
-        if (keyExpression.kind !== 'literal') throw this.error('an interpolated property name is beyond the literal subset tagwall reads; compile with bicep build and pass the JSON');
-        key = String(keyExpression.value);
+        key = keyExpression.kind === 'literal' ? String(keyExpression.value) : keyExpression;
       } else key = this.#identifier();
       if (key === undefined) throw this.error('expected a property name');
       this.#expect(':', false);

@@ -7,6 +7,7 @@ import { TagwallError, type SourceLocation } from '../../errors.js';
 import type { Json, JsonObject } from '../../targets/azure-common/arm-read.js';
 import { PLACEHOLDER_RESOURCE_GROUP, PLACEHOLDER_SUBSCRIPTION } from '../arm-template/functions.js';
 import type { Converted, InputKind } from '../converted.js';
+import { armLiteral } from '../../text/arm.js';
 
 export type TfValue = Json;
 
@@ -359,7 +360,15 @@ export function armFromTerraform(resources: readonly TfResource[], file: string,
       { location: { file } },
     );
   }
-  return { kind, file, document: { resources: builder.resources }, origins: builder.origins, unresolved: new Map(), notes: builder.notes };
+  // Terraform values are literals: one that looks like an ARM expression is escaped, as ARM JSON writes it.
+  return { kind, file, document: { resources: builder.resources.map(armEscaped) as Json[] }, origins: builder.origins, unresolved: new Map(), notes: builder.notes };
+}
+
+function armEscaped(value: Json): Json {
+  if (typeof value === 'string') return armLiteral(value);
+  if (Array.isArray(value)) return value.map(armEscaped);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [armLiteral(key), armEscaped(item)]));
 }
 
 function isNamed(value: Json, name: string): boolean {
