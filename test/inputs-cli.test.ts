@@ -137,3 +137,14 @@ describe('docs/inputs.md', () => {
     expectChecked(tagwall(...command.slice('tagwall '.length).split(/\s+/)));
   });
 });
+
+describe('an operand that is neither requirements nor a known config', () => {
+  it('says which config kinds were looked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-unknown-'));
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'just some notes\n');
+    const result = tagwall('shadowed', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nor is it a config tagwall recognises: it looked for a Terraform plan or state .*Terraform HCL, an ARM template, Bicep, az output/);
+  });
+});

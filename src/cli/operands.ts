@@ -68,8 +68,18 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   if (kind !== undefined && kind !== 'arm') return readerOperand(text, input, options.readers ?? {});
   const target = detectTarget(content) ?? jsonTarget(content);
   if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
-  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+  try {
+    return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+  } catch (error) {
+    // Neither a config nor requirements: say which config kinds were looked for, beside why it is no requirements file.
+    if (error instanceof TagwallError && error.code === 'TW_INVALID_REQUIREMENTS') {
+      throw new TagwallError(error.code, `${error.message} (nor is it a config tagwall recognises: it looked for ${LOOKED_FOR}; name the kind as KIND:FILE)`, { ...(error.location ? { location: error.location } : {}), suggestions: error.suggestions });
+    }
+    throw error;
+  }
 }
+
+const LOOKED_FOR = 'a Terraform plan or state (terraform show -json), Terraform HCL, an ARM template, Bicep, az output, NSG/firewall/route table/managed network JSON, iptables-save, nft and PAN-OS configs';
 
 /** A JSON config no target's `detect` claims, by the resources it holds (an `az ml workspace outbound-rule list`). */
 function jsonTarget(content: string): Target | undefined {
