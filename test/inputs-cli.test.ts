@@ -148,3 +148,23 @@ describe('an operand that is neither requirements nor a known config', () => {
     expect(result.stderr).toMatch(/nor is it a config tagwall recognises: it looked for a Terraform plan or state .*Terraform HCL, an ARM template, Bicep, az output/);
   });
 });
+
+describe('--select', () => {
+  it('reads one NSG out of a configuration that holds several, and lists the names when the one asked for is not there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-select-'));
+    const file = join(dir, 'nsgs.tf');
+    const nsg = (name: string, port: string): string =>
+      `resource "azurerm_network_security_group" "${name}" {\n  name = "${name}"\n  security_rule {\n    name                       = "allow"\n    priority                   = 100\n    direction                  = "Inbound"\n    access                     = "Allow"\n    protocol                   = "Tcp"\n    source_port_range          = "*"\n    destination_port_range     = "${port}"\n    source_address_prefix      = "VirtualNetwork"\n    destination_address_prefix = "*"\n  }\n}\n`;
+    writeFileSync(file, nsg('web', '443') + nsg('db', '1433'));
+    const both = tagwall('shadowed', file);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/more than one network security group/);
+    const web = tagwall('eval', file, '--select', 'web', '--packet', 'in tcp 10.0.0.1:50000 -> 10.0.0.2:443');
+    expect(web.stdout).toMatch(/allow by rule allow at .*nsgs\.tf:3/);
+    const db = tagwall('eval', file, '--select', 'db', '--packet', 'in tcp 10.0.0.1:50000 -> 10.0.0.2:443');
+    expect(db.stdout).toMatch(/allow by rule AllowVnetInBound/); // not db's own rule: 443 is web's
+    const missing = tagwall('shadowed', file, '--select', 'app');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--select app: no network security group, .* \(the document has web, db\)/);
+  });
+});

@@ -16,6 +16,7 @@ export interface ReaderFlagValues {
   readonly varFile?: readonly string[];
   readonly ipGroups?: readonly string[];
   readonly region?: string;
+  readonly select?: string;
 }
 
 export function addReaderOptions(command: Command): Command {
@@ -24,7 +25,8 @@ export function addReaderOptions(command: Command): Command {
     .option('--param <name=value>', 'a template or Bicep parameter value, repeatable (wins over --parameters)', collect)
     .option('--var <name=value>', 'a Terraform variable value for an HCL config, repeatable', collect)
     .option('--var-file <file>', 'a Terraform .tfvars (or .tfvars.json) file for an HCL config, repeatable', collect)
-    .option('--ip-groups <path>', 'az network ip-group list output (a file, or a directory of .json files) for IP Groups named by id', collect);
+    .option('--ip-groups <path>', 'az network ip-group list output (a file, or a directory of .json files) for IP Groups named by id', collect)
+    .option('--select <name>', 'the one NSG, route table, rule collection group or firewall to read from a config that holds several');
 }
 
 function pairs(items: readonly string[] | undefined, flag: string): Record<string, string> {
@@ -50,5 +52,6 @@ export function readerOptionsFrom(options: ReaderFlagValues): ReaderOptions {
     variableFiles: files(options.varFile),
     ipGroups: (options.ipGroups ?? []).flatMap(readIpGroupSources),
     ...(options.region !== undefined ? { location: options.region } : {}),
+    ...(options.select !== undefined ? { select: options.select } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { originOf, relocate, type Converted, type InputKind } from './converted.
 import { describeKind, detectInputKind, targetsOfDocument } from './detect.js';
 import { convertHcl } from './terraform/hcl-convert.js';
 import { convertTerraformJson } from './terraform/plan.js';
+import { plainDocument, selectResource } from './select.js';
 
 /** The Azure targets, whose parsers read ARM JSON (and so every kind here). */
 export const AZURE_TARGET_IDS: ReadonlySet<string> = new Set(['nsg', 'azure-firewall', 'azure-firewall-classic', 'udr', 'aml-managed-network']);
@@ -45,12 +46,21 @@ export interface ReaderOptions {
   readonly variableFiles?: ReadonlyArray<{ readonly content: string; readonly file: string }>;
   /** `az network ip-group list` outputs (or ARM ipGroups), for IP Groups a firewall policy names by id. */
   readonly ipGroups?: ReadonlyArray<{ readonly content: string; readonly file: string }>;
+  /** `--select NAME`: the one NSG, route table, rule collection group or firewall to read (select.ts). */
+  readonly select?: string;
   /** The kind the operand named (`terraform:FILE`); checked against the content. */
   readonly expected?: OperandInputKind;
 }
 
 /** The input as plain ARM JSON, or undefined when it is already what the target reads (plain JSON, YAML). */
 export function convertInput(input: ConfigInput, options: ReaderOptions = {}): Converted | undefined {
+  const converted = convertKind(input, options);
+  if (options.select === undefined) return converted;
+  if (converted) return selectResource(converted, options.select);
+  return /^\s*[[{]/.test(stripBom(input.content)) ? selectResource(plainDocument(input.content, input.file), options.select) : undefined;
+}
+
+function convertKind(input: ConfigInput, options: ReaderOptions): Converted | undefined {
   const { kind } = detectInputKind(input.content);
   if (options.expected !== undefined && kind !== undefined && !KINDS_OF_OPERAND[options.expected].includes(kind)) {
     const prefix = operandPrefixOf(kind);
