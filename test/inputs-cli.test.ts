@@ -168,3 +168,16 @@ describe('--select', () => {
     expect(missing.stderr).toMatch(/--select app: no network security group, .* \(the document has web, db\)/);
   });
 });
+
+describe('a Terraform configuration split over files', () => {
+  it('reads the directory of the file given, as Terraform does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-split-'));
+    const whole = readFileSync(`${F}/terraform-tre-firewall/main.tf`, 'utf8');
+    const start = whole.indexOf('resource "azurerm_firewall_policy_rule_collection_group"');
+    writeFileSync(join(dir, 'ipgroups.tf'), whole.slice(0, start));
+    writeFileSync(join(dir, 'rules.tf'), whole.slice(start));
+    writeFileSync(join(dir, 'terraform.tfvars'), readFileSync(`${F}/terraform-tre-firewall/terraform.tfvars`, 'utf8'));
+    const result = tagwall('equiv', join(dir, 'rules.tf'), `${F}/terraform-tre-firewall/main.tf`);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+});

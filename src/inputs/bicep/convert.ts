@@ -190,7 +190,9 @@ class Converter {
     if (expression.kind === 'array') return expression.items.map((item, index) => this.emit(item, `${path}[${index}]`));
     const value = this.value(expression);
     if (value instanceof Unknown) {
-      this.unresolved.set(path, `${value.reason} (line ${value.pos.line}, column ${value.pos.column})`);
+      // The error points at what could not be read (a call, a loop), not at the property holding it.
+      this.origins.set(path, this.located(value.pos));
+      this.unresolved.set(path, value.reason);
       return `[unresolved: ${value.reason.replace(/[[\]]/g, '')}]`;
     }
     return reescape(value);

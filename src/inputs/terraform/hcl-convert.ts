@@ -2,8 +2,8 @@
  * Terraform HCL → Terraform resources (azurerm.ts maps them to ARM), evaluated statically: variables (defaults,
  * `--var`, `--var-file`, terraform.tfvars and *.auto.tfvars beside the file), locals, `count` and `for_each`,
  * `dynamic` blocks, references between resources (an `.id` is made up from the resource's name, which is what
- * the parsers compare), and local modules (`source = "./dir"`, every .tf file of it). The root module is the file
- * given; variables it uses but does not declare are looked up in the .tf files beside it.
+ * the parsers compare), and local modules (`source = "./dir"`, every .tf file of it). The root module is the
+ * directory of the file given (every .tf file in it), as Terraform reads a configuration.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -56,7 +56,6 @@ class Module {
     files: ReadonlyArray<{ file: string; body: HclBody }>,
     /** Values given to variables: the root's from --var and tfvars, a module's from its call. */
     readonly given: (name: string) => Json | undefined,
-    readonly fallbackDir: string | undefined,
     readonly depth: number,
   ) {
     for (const { file, body } of files) this.#declare(file, body, false);
@@ -77,19 +76,7 @@ class Module {
     }
   }
 
-  /** Variables declared in the .tf files beside the root file (variables.tf), read once when one is missing. */
-  #siblingsRead = false;
   #variable(name: string, file: string, pos: Position): Json {
-    if (!this.variables.has(name) && this.fallbackDir !== undefined && !this.#siblingsRead) {
-      this.#siblingsRead = true;
-      for (const sibling of tfFiles(this.fallbackDir)) {
-        try {
-          this.#declare(sibling, parseHcl(readText(sibling), sibling), true);
-        } catch {
-          // A broken sibling is not the file the user asked about; its variable stays undeclared.
-        }
-      }
-    }
     const declared = this.variables.get(name);
     if (!declared) throw new TagwallError('TW_INVALID_CONFIG', `var.${name}: the configuration declares no variable '${name}'`, { location: { file, line: pos.line, column: pos.column } });
     const given = this.given(name);
@@ -202,7 +189,6 @@ class Module {
         const expression = attributeOf(declared.item.body, name);
         return expression === undefined ? undefined : this.memo(`module.${call}.${name}`, declared.file, expression.pos, () => evaluateHcl(expression, scope));
       },
-      undefined,
       this.depth + 1,
     );
     this.children.set(call, child);
@@ -356,7 +342,10 @@ function givenVariables(file: string, options: HclOptions): (name: string) => Js
 export function convertHcl(content: string, file: string, options: HclOptions = {}): Converted {
   const body = parseHcl(content, file);
   const dir = dirname(resolvePath(file));
-  const root = new Module('', dir, [{ file, body }], givenVariables(file, options), options.standalone ? undefined : dir, 0);
+  // The root module is the file's directory, as Terraform reads it: the file given, then the other .tf files there.
+  const siblings = options.standalone ? [] : tfFiles(dir).filter((path) => resolvePath(path) !== resolvePath(file));
+  const files = [{ file, body }, ...siblings.map((path) => ({ file: path, body: parseHcl(readText(path), path) }))];
+  const root = new Module('', dir, files, givenVariables(file, options), 0);
   void applyStep;
   return armFromTerraform(root.allResources(), file, 'terraform-hcl');
 }
