@@ -181,3 +181,16 @@ describe('a Terraform configuration split over files', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 });
+
+describe('--ip-groups DIR', () => {
+  it('takes the IP Groups out of a directory of az output and skips the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-az-'));
+    for (const name of ['rcg-show.json', 'route-table-show.json']) writeFileSync(join(dir, name), readFileSync(`${F}/az/${name}`, 'utf8'));
+    writeFileSync(join(dir, 'ip-group-list.json'), readFileSync(`${F}/az/ip-groups/ip-group-list.json`, 'utf8'));
+    const result = tagwall('eval', join(dir, 'rcg-show.json'), '--ip-groups', dir, '--packet', 'out tcp 10.20.9.4:50000 -> 10.20.1.5:22');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/allow by rule aml-network\/jumpbox-ssh/);
+    const outside = tagwall('eval', join(dir, 'rcg-show.json'), '--ip-groups', dir, '--packet', 'out tcp 10.20.9.5:50000 -> 10.20.1.5:22');
+    expect(outside.stdout).toMatch(/deny by the default action/);
+  });
+});

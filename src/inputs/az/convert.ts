@@ -13,7 +13,8 @@ import { isObject, parseJsonConfig, type Json, type JsonObject } from '../../tar
 import type { Converted } from '../converted.js';
 
 export interface AzOptions {
-  readonly ipGroups?: ReadonlyArray<{ readonly content: string; readonly file: string }>;
+  /** IP Group sources; one read from a directory may hold other az output, which is skipped. */
+  readonly ipGroups?: ReadonlyArray<{ readonly content: string; readonly file: string; readonly fromDirectory?: boolean }>;
 }
 
 const IP_GROUP_TYPE = /^Microsoft\.Network\/ipGroups$/i;
@@ -23,9 +24,10 @@ function isArmTyped(value: Json): value is JsonObject {
 }
 
 /** The `--ip-groups` operand: a file, or a directory of .json files (sorted, so the order is stable). */
-export function readIpGroupSources(path: string): Array<{ content: string; file: string }> {
+export function readIpGroupSources(path: string): Array<{ content: string; file: string; fromDirectory: boolean }> {
   if (!existsSync(path)) throw new TagwallError('TW_FILE', `no such file or directory: ${path}`, { location: { file: path } });
-  const files = statSync(path).isDirectory()
+  const fromDirectory = statSync(path).isDirectory();
+  const files = fromDirectory
     ? readdirSync(path)
         .filter((name) => name.endsWith('.json'))
         .sort()
@@ -33,17 +35,19 @@ export function readIpGroupSources(path: string): Array<{ content: string; file:
     : [path];
   return files.map((file) => {
     if (statSync(file).size > INPUT_LIMITS.configSize) throw new TagwallError('TW_INPUT_LIMIT', 'the file is over the size tagwall reads', { location: { file } });
-    return { content: readFileSync(file, 'utf8'), file };
+    return { content: readFileSync(file, 'utf8'), file, fromDirectory };
   });
 }
 
 /** IP Groups from `az network ip-group list` / `show` output (or ARM ipGroups resources). */
-function ipGroupsOf(source: { content: string; file: string }): Array<{ group: JsonObject; location: SourceLocation }> {
+function ipGroupsOf(source: { content: string; file: string; fromDirectory?: boolean }): Array<{ group: JsonObject; location: SourceLocation }> {
   const root = parseJsonConfig(source.content, source.file);
   const items: Array<[Json, string]> = Array.isArray(root.value) ? root.value.map((item, index) => [item, `$[${index}]`]) : [[root.value, '$']];
   const groups: Array<{ group: JsonObject; location: SourceLocation }> = [];
   for (const [item, path] of items) {
     if (!isArmTyped(item) || !IP_GROUP_TYPE.test(item['type'] as string)) {
+      // A directory of az output (the rule collection groups beside the IP Groups): other resources are not ours.
+      if (source.fromDirectory) continue;
       throw new TagwallError('TW_INVALID_CONFIG', 'expected IP Groups (the output of az network ip-group list or show)', { location: { file: source.file, jsonPath: path } });
     }
     groups.push({ group: item, location: { file: source.file, jsonPath: path } });
