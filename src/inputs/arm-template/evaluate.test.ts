@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TagwallError } from '../../errors.js';
+import { thrownError as error } from '../../../test/support/errors.js';
 import type { Json, JsonObject } from '../../targets/azure-common/arm-read.js';
 import { parseArmExpression, ArmSyntaxError } from './expression.js';
 import { evaluateArmTemplate } from './evaluate.js';
@@ -13,15 +13,6 @@ function evaluate(value: Json, template: Partial<JsonObject> = {}, options: Para
   return ((converted.document as JsonObject)['resources'] as JsonObject[])[0]!['properties']!['value' as never] as Json;
 }
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('expected a TagwallError');
-}
 
 describe('ARM expression grammar', () => {
   it('parses nested calls, doubled quotes, property and index access', () => {

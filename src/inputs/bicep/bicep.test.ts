@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TagwallError } from '../../errors.js';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { bicepString } from '../../text/bicep.js';
 import { wellFormed } from '../../text/line.js';
 import type { JsonObject } from '../../targets/azure-common/arm-read.js';
 import { convertBicep } from './convert.js';
 import { parseBicep } from './parser.js';
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('expected a TagwallError');
-}
 
 const SOURCE = [
   '// comment',

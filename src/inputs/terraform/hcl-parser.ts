@@ -7,11 +7,9 @@
  */
 import { TagwallError } from '../../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom } from '../../internal/input-limits.js';
+import { LineIndex, skipBlank, type Position } from '../source-text.js';
 
-export interface Position {
-  readonly line: number;
-  readonly column: number;
-}
+export type { Position } from '../source-text.js';
 
 export type HclTraversalStep = { readonly kind: 'attr'; readonly name: string } | { readonly kind: 'index'; readonly key: HclExpression };
 
@@ -62,24 +60,17 @@ const MAX_DEPTH = 128;
 class HclParser {
   #at = 0;
   #depth = 0;
-  readonly #lineStarts: number[] = [0];
+  readonly #lines: LineIndex;
 
   constructor(
     readonly text: string,
     readonly file: string,
   ) {
-    for (let index = 0; index < text.length; index++) if (text[index] === '\n') this.#lineStarts.push(index + 1);
+    this.#lines = new LineIndex(text);
   }
 
   position(offset = this.#at): Position {
-    let low = 0;
-    let high = this.#lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.#lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.#lineStarts[low]! + 1 };
+    return this.#lines.position(offset);
   }
 
   error(message: string, offset = this.#at): TagwallError {
@@ -92,17 +83,9 @@ class HclParser {
 
   /** Spaces and comments; newlines too when `newlines`. A `#`/`//` comment stops before its newline. */
   #space(newlines: boolean): void {
-    for (;;) {
-      const char = this.text[this.#at];
-      if (char === ' ' || char === '\t' || char === '\r' || (newlines && char === '\n')) this.#at++;
-      else if (char === '#' || (char === '/' && this.text[this.#at + 1] === '/')) {
-        while (this.#at < this.text.length && this.text[this.#at] !== '\n') this.#at++;
-      } else if (char === '/' && this.text[this.#at + 1] === '*') {
-        const end = this.text.indexOf('*/', this.#at + 2);
-        if (end < 0) throw this.error('the comment is not closed');
-        this.#at = end + 2;
-      } else return;
-    }
+    const next = skipBlank(this.text, this.#at, newlines, true);
+    if (next < 0) throw this.error('the comment is not closed');
+    this.#at = next;
   }
 
   #identifier(): string | undefined {
@@ -477,7 +460,7 @@ class HclParser {
   }
 
   #lineStartOf(pos: Position): number {
-    return this.#lineStarts[pos.line - 1]! + pos.column - 1;
+    return this.#lines.offset(pos);
   }
 
   #interpolation(sigil: string): HclExpression {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TagwallError } from '../../errors.js';
+import { thrownError as error } from '../../../test/support/errors.js';
 import { hclString } from '../../text/hcl.js';
 import { wellFormed } from '../../text/line.js';
 import type { JsonObject } from '../../targets/azure-common/arm-read.js';
@@ -18,15 +18,6 @@ function valueOf(source: string): unknown {
   return evaluateHcl(item.value, noRefs);
 }
 
-function error(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof TagwallError) return caught;
-    throw caught;
-  }
-  throw new Error('expected a TagwallError');
-}
 
 function resources(converted: { document: unknown }): JsonObject[] {
   return (converted.document as JsonObject)['resources'] as JsonObject[];
