@@ -103,6 +103,41 @@ describe('ARM template evaluation', () => {
     expect(converted.origins.get('$.resources[1]')).toEqual({ file: 't.json', jsonPath: '$.resources[0]' });
   });
 
+  it('evaluates what compiled AVM-style modules use: property loops over a parameter, tryGet, map and filter with lambdas', () => {
+    const rules = [
+      { name: 'https', properties: { priority: 100, destinationPortRange: '443' } },
+      { name: 'aml', properties: { priority: 110, destinationPortRange: '44224', description: 'AML' } },
+    ];
+    const template = { parameters: { securityRules: { type: 'array', defaultValue: rules } } };
+    expect(
+      evaluate(
+        {
+          copy: [
+            {
+              name: 'securityRules',
+              count: "[length(coalesce(parameters('securityRules'), createArray()))]",
+              input: {
+                name: "[coalesce(parameters('securityRules'), createArray())[copyIndex('securityRules')].name]",
+                description: "[tryGet(coalesce(parameters('securityRules'), createArray())[copyIndex('securityRules')].properties, 'description')]",
+                priority: "[coalesce(parameters('securityRules'), createArray())[copyIndex('securityRules')].properties.priority]",
+              },
+            },
+          ],
+        },
+        template,
+      ),
+    ).toEqual({
+      securityRules: [
+        { name: 'https', description: null, priority: 100 },
+        { name: 'aml', description: 'AML', priority: 110 },
+      ],
+    });
+    expect(evaluate("[map(parameters('securityRules'), lambda('rule', 'i', format('{0}-{1}', lambdaVariables('i'), lambdaVariables('rule').name)))]", template)).toEqual(['0-https', '1-aml']);
+    expect(evaluate("[filter(parameters('securityRules'), lambda('rule', greaterOrEquals(lambdaVariables('rule').properties.priority, 110)))]", template)).toEqual([rules[1]]);
+    expect(evaluate("[map(filter(parameters('securityRules'), lambda('rule', not(empty(tryGet(lambdaVariables('rule'), 'properties', 'description'))))), lambda('rule', lambdaVariables('rule').name))]", template)).toEqual(['aml']);
+    expect(evaluate("[items(createObject('b', 2, 'a', 1))]", template)).toEqual([{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
+  });
+
   it('reads symbolic-name templates, drops existing and false-condition resources, and evaluates nested deployments in their scope', () => {
     const converted = evaluateArmTemplate(
       {

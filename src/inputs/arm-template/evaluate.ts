@@ -39,6 +39,8 @@ class Scope implements FunctionContext {
   readonly variables = new Map<string, Slot>();
   /** Enclosing copy loops, innermost last; `resource` loops are the ones an unnamed copyIndex() means. */
   loops: Array<{ name: string | undefined; index: number; resource: boolean }> = [];
+  /** `lambdaVariables('x')` inside a `lambda` of `map`, `filter`, `sort`. */
+  lambdas: ReadonlyMap<string, Json> = new Map();
   constructor(
     readonly file: string,
     readonly location: string | undefined,
@@ -82,6 +84,12 @@ class Scope implements FunctionContext {
   withLoop(name: string | undefined, index: number, resource = false): Scope {
     const copy = Object.create(this) as Scope;
     copy.loops = [...this.loops, { name, index, resource }];
+    return copy;
+  }
+
+  withLambda(bound: ReadonlyMap<string, Json>): Scope {
+    const copy = Object.create(this) as Scope;
+    copy.lambdas = new Map([...this.lambdas, ...bound]);
     return copy;
   }
 
@@ -166,6 +174,13 @@ class Evaluator {
           if (typeof condition !== 'boolean') throw new ArmFunctionError('if: the condition must be a bool');
           return this.evaluate(expression.args[condition ? 1 : 2]!, scope);
         }
+        if (name === 'map' || name === 'filter') return this.higherOrder(name, expression.args, scope);
+        if (name === 'lambdavariables') {
+          const variable = expression.args.length === 1 ? this.evaluate(expression.args[0]!, scope) : undefined;
+          if (typeof variable !== 'string' || !scope.lambdas.has(variable)) throw new ArmFunctionError(`lambdaVariables(${JSON.stringify(variable)}) outside a lambda that binds it`);
+          return scope.lambdas.get(variable)!;
+        }
+        if (name === 'lambda') throw new ArmFunctionError('lambda() is an argument of map() or filter()');
         if (name === 'coalesce') {
           for (const arg of expression.args) {
             const value = this.evaluate(arg, scope);
@@ -200,6 +215,28 @@ class Evaluator {
         throw new ArmFunctionError('[...] on a value that is neither an array nor an object');
       }
     }
+  }
+
+  /** `map(array, lambda('x', body))` and `filter(...)`; a second lambda parameter is the index. */
+  higherOrder(name: 'map' | 'filter', args: readonly ArmExpression[], scope: Scope): ArmValue {
+    const [source, lambda] = args;
+    if (args.length !== 2 || lambda?.kind !== 'call' || lambda.name.toLowerCase() !== 'lambda' || lambda.args.length < 2) throw new ArmFunctionError(`${name} takes an array and a lambda`);
+    const items = this.evaluate(source!, scope);
+    if (items instanceof Unknown) return items;
+    if (!Array.isArray(items)) throw new ArmFunctionError(`${name}: the first argument must be an array`);
+    const names = lambda.args.slice(0, -1).map((parameter) => (parameter.kind === 'string' ? parameter.value : undefined));
+    if (names.some((parameter) => parameter === undefined)) throw new ArmFunctionError("a lambda's parameters are strings");
+    const body = lambda.args[lambda.args.length - 1]!;
+    const out: Json[] = [];
+    for (const [index, item] of items.entries()) {
+      const bound = new Map<string, Json>([[names[0]!, item], ...(names[1] !== undefined ? [[names[1], index] as [string, Json]] : [])]);
+      const value = this.evaluate(body, scope.withLambda(bound));
+      if (value instanceof Unknown) return value;
+      if (name === 'map') out.push(value);
+      else if (value === true) out.push(item);
+      else if (value !== false) throw new ArmFunctionError('filter: the lambda must give a bool');
+    }
+    return out;
   }
 
   /** A JSON value of the template with its expressions evaluated (and property `copy` loops expanded). */

@@ -115,6 +115,13 @@ function resourceIdOf(args: readonly Json[], name: string, scope: 'group' | 'sub
   return id;
 }
 
+/** Two integers or two strings (ordinal, as ARM compares them). */
+function compare(a: Json, b: Json, name: string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  throw new ArmFunctionError(`${name} compares two integers or two strings`);
+}
+
 type Eager = (args: Json[], context: FunctionContext) => ArmValue;
 
 /** Functions evaluated with their arguments known (an Unknown argument makes the result Unknown). */
@@ -248,6 +255,32 @@ const EAGER: Readonly<Record<string, Eager>> = {
     if (divisor === 0) throw new ArmFunctionError('mod: division by zero');
     return int(args[0]!, 'mod', 1) % divisor;
   },
+  tryget: (args) => {
+    arity(args, 'tryGet', 2, Infinity);
+    let value: Json | undefined = args[0]!;
+    for (const key of args.slice(1)) {
+      if (Array.isArray(value) && typeof key === 'number') value = value[key];
+      else if (isObjectValue(value) && typeof key === 'string') value = Object.entries(value).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+      else value = undefined;
+      if (value === undefined) return null;
+    }
+    return value ?? null;
+  },
+  items: (args) => {
+    arity(args, 'items', 1);
+    if (!isObjectValue(args[0])) throw new ArmFunctionError('items takes an object');
+    const object = args[0];
+    return Object.keys(object).sort().map((key) => ({ key, value: object[key]! }));
+  },
+  objectkeys: (args) => {
+    arity(args, 'objectKeys', 1);
+    if (!isObjectValue(args[0])) throw new ArmFunctionError('objectKeys takes an object');
+    return Object.keys(args[0]);
+  },
+  greater: (args) => (arity(args, 'greater', 2), compare(args[0]!, args[1]!, 'greater') > 0),
+  greaterorequals: (args) => (arity(args, 'greaterOrEquals', 2), compare(args[0]!, args[1]!, 'greaterOrEquals') >= 0),
+  less: (args) => (arity(args, 'less', 2), compare(args[0]!, args[1]!, 'less') < 0),
+  lessorequals: (args) => (arity(args, 'lessOrEquals', 2), compare(args[0]!, args[1]!, 'lessOrEquals') <= 0),
   true: (args) => (arity(args, 'true', 0), true),
   false: (args) => (arity(args, 'false', 0), false),
   null: (args) => (arity(args, 'null', 0), null),
