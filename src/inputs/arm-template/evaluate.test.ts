@@ -104,11 +104,11 @@ describe('ARM template evaluation', () => {
   });
 
   it('evaluates what compiled AVM-style modules use: property loops over a parameter, tryGet, map and filter with lambdas', () => {
-    const rules = [
+    const rules: Json[] = [
       { name: 'https', properties: { priority: 100, destinationPortRange: '443' } },
       { name: 'aml', properties: { priority: 110, destinationPortRange: '44224', description: 'AML' } },
     ];
-    const template = { parameters: { securityRules: { type: 'array', defaultValue: rules } } };
+    const template: Partial<JsonObject> = { parameters: { securityRules: { type: 'array', defaultValue: rules } } };
     expect(
       evaluate(
         {
