@@ -84,6 +84,11 @@ describe('Bicep reader', () => {
     );
   });
 
+  it('reads linter pragmas as comments', () => {
+    const converted = convertBicep("#disable-next-line no-hardcoded-location\nresource r 'Test/things@1' = {\n  name: 'x' // trailing\n  location: 'westus'\n}\n", 'p.bicep');
+    expect(((converted.document as JsonObject)['resources'] as JsonObject[])[0]).toMatchObject({ name: 'x', location: 'westus' });
+  });
+
   it('reports syntax errors at line and column', () => {
     expect(error(() => parseBicep("param x string = 'open\n", 'e.bicep')).location).toMatchObject({ file: 'e.bicep', line: 1, column: 18 });
     expect(error(() => parseBicep('resource r = {}\n', 'e.bicep')).message).toMatch(/resource type/);
