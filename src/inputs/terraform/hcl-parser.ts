@@ -521,9 +521,23 @@ class HclParser {
     // The heredoc's content is a template too: parse its interpolations with a parser over the text alone.
     if (!/[$%]\{/.test(text)) return { kind: 'template', parts: [text], pos };
     const inner = new HclParser(`"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`, this.file);
-    const parsed = inner.#template('"');
-    return { ...parsed, pos };
+    let parsed: HclExpression;
+    try {
+      parsed = inner.#template('"');
+    } catch (error) {
+      // Positions inside the re-quoted text mean nothing to the user: the heredoc's own position instead.
+      if (error instanceof TagwallError) throw new TagwallError(error.code, error.message, { location: { file: this.file, ...pos } });
+      throw error;
+    }
+    return at(parsed, pos) as HclExpression;
   }
+}
+
+/** A copy of a node with every position set to `pos` (the parts of a heredoc). */
+function at(node: unknown, pos: Position): unknown {
+  if (Array.isArray(node)) return node.map((item) => at(item, pos));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'pos' ? pos : at(value, pos)]));
 }
 
 /** Parses one HCL file. */
