@@ -48,6 +48,7 @@ describe(`the fixtures through ${built ? 'dist/cli.js' : 'the CLI in-process (di
     ['az network nsg rule list', ['--target', 'nsg', '--config', `${F}/az/nsg-rule-list.json`, '--scenario', 'compute-no-public-ip', '--region', 'westeurope']],
     ['az rule-collection-group show + ip-group list (directory)', ['--target', 'azure-firewall', '--config', `${F}/az/rcg-show.json`, '--ip-groups', `${F}/az/ip-groups`, '--scenario', 'firewall-outbound', '--region', 'westeurope']],
     ['az rule-collection-group list + ip-group list (file)', ['--target', 'azure-firewall', '--config', `${F}/az/rcg-list.json`, '--ip-groups', `${F}/az/ip-groups/ip-group-list.json`, '--scenario', 'firewall-outbound', '--region', 'westeurope']],
+    ['az network firewall show (classic collections)', ['--target', 'azure-firewall-classic', '--config', `${F}/az/firewall-show.json`, '--scenario', 'firewall-outbound', '--region', 'westeurope']],
     ['az network route-table show', ['--target', 'udr', '--config', `${F}/az/route-table-show.json`, '--scenario', 'inbound-udr', '--region', 'westeurope']],
     ['az ml workspace outbound-rule list', ['--target', 'aml-managed-network', '--config', `${F}/az/outbound-rule-list.json`, '--scenario', 'serverless', '--region', 'westeurope']],
   ])('check reads %s', (_name, args) => {
