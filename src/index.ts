@@ -109,6 +109,9 @@ export type {
   TranslateContext,
   Translation,
 } from './targets/target.js';
+// Azure configs as users have them (docs/inputs.md): templates, Bicep, Terraform, az output.
+export { convertInput, parseWithReaders, type ReaderOptions } from './inputs/read.js';
+export type { Converted, InputKind } from './inputs/converted.js';
 // Reports: one model, five formats (text, JSON, Markdown, HTML, SARIF).
 export {
   comparisonReport,

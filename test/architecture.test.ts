@@ -20,6 +20,9 @@ const LAYER: Readonly<Record<string, number>> = {
   analysis: 2,
   catalogue: 3,
   targets: 3,
+  // Readers of the configs users have (Terraform, ARM templates, Bicep, az output) into the ARM form the Azure kits
+  // parse; the Azure kits read their own Bicep/Terraform back through them, so the two share a layer.
+  inputs: 3,
   reports: 4,
   // End-to-end paths (issue 23): read configs through the target kits, so above them, beside the reports.
   paths: 4,

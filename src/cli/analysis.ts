@@ -23,6 +23,8 @@ import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions }
 import { snapshotAgeNotes } from './snapshot-age.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
 import { readInputFile } from './write-files.js';
+import { addReaderOptions, readerOptionsFrom } from './reader-options.js';
+import { findingsInput } from '../inputs/read.js';
 import { reportFormatOption } from './impact.js';
 import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
@@ -48,7 +50,7 @@ const DEFAULT_LIMIT = 10;
 
 /** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
 function addComparisonOptions(command: Command): Command {
-  return addTargetOptions(command, 'parse')
+  return addReaderOptions(addTargetOptions(command, 'parse'))
     .addOption(cloudOption())
     .addOption(snapshotFileOption())
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
@@ -143,7 +145,7 @@ function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot
 function loadOperands(texts: readonly string[], options: AnalysisOptions): Loaded {
   const snapshot = selectSnapshot(options);
   const extra = companions(options);
-  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options, snapshot), ...(extra ? { companions: extra } : {}) };
+  const operandOptions = { scenario: scenarioInputFromOptions(options), snapshot, read: requirementReadOptions(options, snapshot), readers: readerOptionsFrom(options), ...(extra ? { companions: extra } : {}) };
   return finish(texts.map((text) => classifyOperand(text, operandOptions)), options, snapshot);
 }
 
@@ -386,14 +388,15 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
   const target = findTarget(options.target);
-  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)) };
+  const readers = readerOptionsFrom(options);
+  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)), readers };
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
   // A target whose configs are not filters (a route table) is compared with its kit's yardstick, not the requirements' packets.
   const needed: RuleSet = target.yardstickDescription ? yardstickRuleSet(target, requirements, loaded.resolver, asRequired.name) : asRequired;
   // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
-  const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
+  const findings = target.findings?.(config.kind === 'config' ? findingsInput(target, config.input, readers) : { content: '', file: '' }, snapshot) ?? [];
   return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
 }
 

@@ -19,10 +19,12 @@ import { optionsFor } from '../targets/option-schema.js';
 import { detectTarget, findTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readInputFile } from './write-files.js';
+import { AZURE_TARGET_IDS, OPERAND_INPUT_KINDS, parseWithReaders, targetsOfInput, type OperandInputKind, type ReaderOptions } from '../inputs/read.js';
+import { describeKind, detectInputKind, targetsOfDocument } from '../inputs/detect.js';
 
 export type Operand =
   | { readonly kind: 'requirements'; readonly text: string; readonly requirements: RequirementSet }
-  | { readonly kind: 'config'; readonly text: string; readonly target: Target; readonly input: ConfigInput };
+  | { readonly kind: 'config'; readonly text: string; readonly target: Target; readonly input: ConfigInput; readonly readers?: ReaderOptions };
 
 export interface OperandOptions {
   readonly scenario: ScenarioInput;
@@ -31,6 +33,8 @@ export interface OperandOptions {
   readonly companions?: ConfigInput['companions'];
   /** How requirement files are read (`--hosts`). */
   readonly read?: RequirementReadOptions;
+  /** How Terraform, templates, Bicep and az output are read (`--parameters`, `--var`, `--ip-groups`; src/inputs). */
+  readonly readers?: ReaderOptions;
 }
 
 /** A config file as a target parser takes it, with its companions (`--ipsets`). */
@@ -51,14 +55,55 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
   // `KIND:FILE`, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter.
   if (prefixed && prefixed[1]!.length > 1 && !fileExists(text)) {
+    // `terraform:plan.json`, `bicep:main.bicep`, `arm:azuredeploy.json`, `az:nsg.json`: the target from the content.
+    const inputKind = (OPERAND_INPUT_KINDS as readonly string[]).find((kind) => kind === prefixed[1]!.toLowerCase()) as OperandInputKind | undefined;
+    if (inputKind) return readerOperand(text, readConfig(prefixed[2]!, options.companions), { ...options.readers, expected: inputKind });
     const target = withLocation({ file: text }, () => findTarget(prefixed[1]!));
-    return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions) };
+    return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions), ...(options.readers ? { readers: options.readers } : {}) };
   }
   if (text.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file, scenario:NAME or KIND:FILE');
   const content = readConfigText(text);
-  const target = detectTarget(content);
-  if (target) return { kind: 'config', text, target, input: { content, file: text, ...(options.companions ? { companions: options.companions } : {}) } };
-  return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+  const input = { content, file: text, ...(options.companions ? { companions: options.companions } : {}) };
+  const kind = detectInputKind(content).kind;
+  // Terraform, Bicep, templates and az output: read, then the target from the resources they hold.
+  if (kind !== undefined && kind !== 'arm') return readerOperand(text, input, options.readers ?? {});
+  const target = detectTarget(content) ?? jsonTarget(content);
+  if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
+  try {
+    return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+  } catch (error) {
+    // Neither a config nor requirements: say which config kinds were looked for, beside why it is no requirements file.
+    if (error instanceof TagwallError && error.code === 'TW_INVALID_REQUIREMENTS') {
+      throw new TagwallError(error.code, `${error.message} (nor is it a config tagwall recognises: it looked for ${LOOKED_FOR}; name the kind as KIND:FILE)`, { ...(error.location ? { location: error.location } : {}), suggestions: error.suggestions });
+    }
+    throw error;
+  }
+}
+
+const LOOKED_FOR = 'a Terraform plan or state (terraform show -json), Terraform HCL, an ARM template, Bicep, az output, NSG/firewall/route table/managed network JSON, iptables-save, nft and PAN-OS configs';
+
+/** A JSON config no target's `detect` claims, by the resources it holds (an `az ml workspace outbound-rule list`). */
+function jsonTarget(content: string): Target | undefined {
+  if (!/^\s*[[{]/.test(content)) return undefined;
+  try {
+    const targets = targetsOfDocument(JSON.parse(content));
+    return targets.length === 1 ? findTarget(targets[0]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A config of a reader kind: its target is the one whose resources it holds. */
+function readerOperand(text: string, input: ConfigInput, readers: ReaderOptions): Operand {
+  const { kind, targets } = withLocation({ file: input.file }, () => targetsOfInput(input, readers));
+  if (targets.length === 1) return { kind: 'config', text, target: findTarget(targets[0]!), input, readers };
+  const what = kind ? describeKind(kind) : 'this file';
+  if (targets.length === 0) {
+    const detected = detectTarget(input.content);
+    if (detected && AZURE_TARGET_IDS.has(detected.id)) return { kind: 'config', text, target: detected, input, readers };
+    throw new TagwallError('TW_INVALID_OPERAND', `${what} holds no resource a target reads (network security groups, firewall rule collections, route tables, managed network outbound rules)`, { location: { file: input.file } });
+  }
+  throw new TagwallError('TW_INVALID_OPERAND', `${what} holds resources of several targets (${targets.join(', ')}); name one as ${targets[0]}:${input.file}`, { location: { file: input.file } });
 }
 
 function fileExists(path: string): boolean {
@@ -135,7 +180,7 @@ export function resolverFor(mode: AnalysisMode, snapshot: Snapshot, virtualNetwo
 export function operandRuleSet(operand: Operand, resolver: AddressResolver, targetOptions: TargetOptionValues = {}): RuleSet {
   if (operand.kind === 'requirements') return { ...requirementsRuleSet(operand.requirements, resolver), name: operand.text };
   // One set of flags serves every operand: each target takes the options it declares.
-  const parsed = operand.target.parse(operand.input, { resolver, options: optionsFor(operand.target.options, targetOptions) });
+  const parsed = parseWithReaders(operand.target, operand.input, { resolver, options: optionsFor(operand.target.options, targetOptions) }, operand.readers);
   // A target parses tags through the resolver it is given, so its rule set is in that resolver's mode.
   return { ...parsed, name: operand.text, mode: resolver.mode };
 }

@@ -1,13 +1,16 @@
 /**
- * What the Azure targets share around translation: the formats, the file header's origin, and a
- * way back from Bicep/Terraform artifacts to the ARM form for parsing.
+ * What the Azure targets share around translation: the formats, the file header's origin, and a way back from
+ * Bicep/Terraform artifacts to the ARM form for parsing (their text, read by src/inputs).
  */
 import type { AddressResolver } from '../../../analysis/resolve.js';
 import type { RuleSet } from '../../../analysis/rule-set.js';
 import { TagwallError } from '../../../errors.js';
 import type { RequirementSet } from '../../../model/requirement.js';
 import type { SnapshotInfo } from '../../../servicetags/snapshot.js';
-import type { Artifact, TargetKit, TranslateContext } from '../../target.js';
+import type { Artifact, ConfigInput, TargetKit, TranslateContext } from '../../target.js';
+import { convertBicep } from '../../../inputs/bicep/convert.js';
+import { parseConverted } from '../../../inputs/read.js';
+import { convertHcl } from '../../../inputs/terraform/hcl-convert.js';
 import { sanitizeDescription } from './escape.js';
 
 export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
@@ -19,34 +22,25 @@ export function modelOrigin(requirements: RequirementSet, context: TranslateCont
   return { snapshot: { cloud, changeNumber }, requirementsName: sanitizeDescription(requirements.origin ?? requirements.name ?? 'requirements', 100) };
 }
 
-const ARM_SOURCES = new WeakMap<Artifact, string>();
-
-/**
- * The artifact in the chosen format, `<base>.json`, `.bicep` or `.tf`. A Bicep or Terraform artifact remembers the
- * ARM rendering of the model it was rendered from, so that `armTextOf` can parse it back.
- */
+/** The artifact in the chosen format, `<base>.json`, `.bicep` or `.tf`; Bicep and Terraform are read back from their text (src/inputs). */
 export function azureArtifact(format: AzureFormat, base: string, arm: string, render: { readonly bicep: () => string; readonly terraform: () => string }): Artifact {
   if (format === 'arm') return { name: `${base}.json`, format, content: arm };
-  const artifact: Artifact = format === 'bicep' ? { name: `${base}.bicep`, format, content: render.bicep() } : { name: `${base}.tf`, format, content: render.terraform() };
-  ARM_SOURCES.set(artifact, arm);
-  return artifact;
+  return format === 'bicep' ? { name: `${base}.bicep`, format, content: render.bicep() } : { name: `${base}.tf`, format, content: render.terraform() };
 }
 
 /**
- * The ARM text behind generated artifacts: an `arm` artifact itself, or for Bicep/Terraform the ARM rendering of
- * the same object model (recorded when they were rendered in this process; tagwall does not parse Bicep or HCL).
+ * Generated artifacts as the ARM the parser reads: an `arm` artifact itself; Bicep and Terraform read from their
+ * text by the readers of src/inputs (the Terraform alone: no tfvars or sibling files), errors pointing into it.
  */
-function armTextOf(artifacts: readonly Artifact[], target: string): { content: string; file: string } {
+function parseArtifactText(artifacts: readonly Artifact[], target: string, parse: (input: ConfigInput) => RuleSet): RuleSet {
   const arm = artifacts.find((artifact) => artifact.format === 'arm');
-  if (arm) return { content: arm.content, file: arm.name };
+  if (arm) return parse({ content: arm.content, file: arm.name });
   for (const artifact of artifacts) {
-    const source = ARM_SOURCES.get(artifact);
-    if (source !== undefined) return { content: source, file: artifact.name };
+    const input = { content: artifact.content, file: artifact.name };
+    if (artifact.format === 'bicep') return parseConverted(input, convertBicep(artifact.content, artifact.name), parse);
+    if (artifact.format === 'terraform') return parseConverted(input, convertHcl(artifact.content, artifact.name, { standalone: true }), parse);
   }
-  throw new TagwallError(
-    'TW_UNSUPPORTED_CONFIG',
-    `target ${target}: only the ARM JSON form can be parsed; render with --format arm (Bicep and Terraform are generated from the same model)`,
-  );
+  throw new TagwallError('TW_UNSUPPORTED_CONFIG', `target ${target}: no ARM, Bicep or Terraform artifact to parse`);
 }
 
 /**
@@ -56,9 +50,6 @@ function armTextOf(artifacts: readonly Artifact[], target: string): { content: s
 export function armParsers(target: string, parseJson: (content: string, file: string, resolver: AddressResolver) => RuleSet): Pick<TargetKit, 'parse' | 'parseArtifacts'> {
   return {
     parse: (input, context) => parseJson(input.content, input.file, context.resolver),
-    parseArtifacts: (artifacts, context) => {
-      const { content, file } = armTextOf(artifacts, target);
-      return parseJson(content, file, context.resolver);
-    },
+    parseArtifacts: (artifacts, context) => parseArtifactText(artifacts, target, (input) => parseJson(input.content, input.file, context.resolver)),
   };
 }

@@ -77,7 +77,7 @@ function ipGroupAddresses(parent: Located<JsonObject>, key: string, context: Con
     if (typeof raw !== 'string') throw invalid(entry, 'expected an IP Group id');
     const name = RESOURCE_ID_EXPRESSION.exec(raw)?.[1]?.replace(/''/g, "'") ?? (raw.startsWith('[') ? undefined : raw.split('/').pop());
     const addresses = name === undefined ? undefined : context.ipGroups.get(name.toLowerCase());
-    if (!addresses) throw unsupported(entry, `IP Group '${name ?? raw}' is not defined in this document; include its Microsoft.Network/ipGroups resource`);
+    if (!addresses) throw unsupported(entry, `IP Group '${name ?? raw}' is not defined in this document; include its Microsoft.Network/ipGroups resource, or pass az network ip-group list output with --ip-groups FILE|DIR`);
     set = set.union(addresses);
   }
   return set;

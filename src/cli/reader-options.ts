@@ -1,0 +1,57 @@
+/**
+ * The flags of the config readers (src/inputs, docs/inputs.md): ARM template parameters, Terraform variables and
+ * the IP Groups that `az` firewall rules name. Shared by every analysis command.
+ */
+import type { Command } from 'commander';
+import { TagwallError } from '../errors.js';
+import { readIpGroupSources } from '../inputs/az/convert.js';
+import type { ReaderOptions } from '../inputs/read.js';
+import { collect } from './io.js';
+import { readInputFile } from './write-files.js';
+
+export interface ReaderFlagValues {
+  readonly parameters?: readonly string[];
+  readonly param?: readonly string[];
+  readonly var?: readonly string[];
+  readonly varFile?: readonly string[];
+  readonly ipGroups?: readonly string[];
+  readonly region?: string;
+  readonly select?: string;
+}
+
+export function addReaderOptions(command: Command): Command {
+  return command
+    .option('--parameters <file>', 'ARM parameters file for a template or Bicep config (deploymentParameters schema), repeatable', collect)
+    .option('--param <name=value>', 'a template or Bicep parameter value, repeatable (wins over --parameters)', collect)
+    .option('--var <name=value>', 'a Terraform variable value for an HCL config, repeatable', collect)
+    .option('--var-file <file>', 'a Terraform .tfvars (or .tfvars.json) file for an HCL config, repeatable', collect)
+    .option('--ip-groups <path>', 'az network ip-group list output (a file, or a directory of .json files) for IP Groups named by id', collect)
+    .option('--select <name>', 'the one NSG, route table, rule collection group or firewall to read from a config that holds several');
+}
+
+function pairs(items: readonly string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const equals = item.indexOf('=');
+    if (equals <= 0) throw new TagwallError('TW_USAGE', `${flag} expects name=value, not '${item}'`);
+    out[item.slice(0, equals).trim()] = item.slice(equals + 1);
+  }
+  return out;
+}
+
+function files(paths: readonly string[] | undefined): Array<{ content: string; file: string }> {
+  return (paths ?? []).map((file) => ({ content: readInputFile(file).toString('utf8'), file }));
+}
+
+/** The reader options the flags give; `--region` is `resourceGroup().location` of templates. */
+export function readerOptionsFrom(options: ReaderFlagValues): ReaderOptions {
+  return {
+    parameterFiles: files(options.parameters),
+    parameters: pairs(options.param, '--param'),
+    variables: pairs(options.var, '--var'),
+    variableFiles: files(options.varFile),
+    ipGroups: (options.ipGroups ?? []).flatMap(readIpGroupSources),
+    ...(options.region !== undefined ? { location: options.region } : {}),
+    ...(options.select !== undefined ? { select: options.select } : {}),
+  };
+}
