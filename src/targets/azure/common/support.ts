@@ -32,9 +32,18 @@ export function azureArtifact(format: AzureFormat, base: string, arm: string, re
  * Generated artifacts as the ARM the parser reads: an `arm` artifact itself; Bicep and Terraform read from their
  * text by the readers of src/inputs (the Terraform alone: no tfvars or sibling files), errors pointing into it.
  */
-function parseArtifactText(artifacts: readonly Artifact[], target: string, parse: (input: ConfigInput) => RuleSet): RuleSet {
-  const arm = artifacts.find((artifact) => artifact.format === 'arm');
-  if (arm) return parse({ content: arm.content, file: arm.name });
+/**
+ * Generated artifacts parsed from their own text: ARM as it is, Bicep and Terraform through the readers of
+ * src/inputs (into the same ARM form). `own` takes a format of the target's own first (the managed network's YAML).
+ */
+export function parseArtifactText(
+  artifacts: readonly Artifact[],
+  target: string,
+  parse: (input: ConfigInput) => RuleSet,
+  own: readonly string[] = [],
+): RuleSet {
+  const direct = artifacts.find((artifact) => artifact.format === 'arm' || own.includes(artifact.format));
+  if (direct) return parse({ content: direct.content, file: direct.name });
   for (const artifact of artifacts) {
     const input = { content: artifact.content, file: artifact.name };
     if (artifact.format === 'bicep') return parseConverted(input, convertBicep(artifact.content, artifact.name), parse);

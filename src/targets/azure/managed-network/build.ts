@@ -205,14 +205,7 @@ export function buildAml(requirements: RequirementSet, context: TranslateContext
   return { model, drafts };
 }
 
-const YAML_SOURCES = new WeakMap<Artifact, string>();
-
-/** The YAML form behind an artifact of any format (it carries the isolation mode; tagwall parses it like ARM and `az` JSON). */
-export function armBehind(artifact: Artifact): string | undefined {
-  return YAML_SOURCES.get(artifact) ?? (artifact.format === 'arm' || artifact.format === 'yaml' ? artifact.content : undefined);
-}
-
-/** The model in one format; a Bicep or Terraform artifact remembers the YAML form of the same model for parse-back. */
+/** The model in one format: plain data, parsed back from its text alone (index.ts). */
 export function renderAml(model: ManagedNetworkModel, format: AmlFormat): Rendered {
   const renders = {
     arm: () => ({ name: 'managed-network.json', content: renderManagedNetworkArm(model) }),
@@ -221,7 +214,6 @@ export function renderAml(model: ManagedNetworkModel, format: AmlFormat): Render
     yaml: () => ({ name: 'managed-network.yaml', content: renderManagedNetworkYaml(model) }),
   };
   const artifact: Artifact = { ...renders[format](), format };
-  YAML_SOURCES.set(artifact, renderManagedNetworkYaml(model));
   return { artifacts: [artifact] };
 }
 
