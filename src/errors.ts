@@ -40,7 +40,8 @@ export type ErrorCode =
   | 'TW_UNKNOWN_TARGET'
   | 'TW_INVALID_CONFIG'
   | 'TW_UNSUPPORTED_CONFIG'
-  | 'TW_MODE_MISMATCH';
+  | 'TW_MODE_MISMATCH'
+  | 'TW_INVALID_BASELINE';
 
 /** Where bad input was found. Every field is optional; the more the caller knows, the more it fills in. */
 export interface SourceLocation {

@@ -6,6 +6,8 @@ import { ftruncateSync, writeSync } from 'node:fs';
 import { TagwallError } from '../errors.js';
 import { terminalText } from '../text/terminal.js';
 import { regularFileSize, writeFilesAtomically } from './write-files.js';
+import type { TextStyle } from './answers.js';
+import { processStyle } from './terminal-style.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -18,6 +20,8 @@ export const EXIT_INTERNAL = 70;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Colour and width of standard output (src/cli/terminal-style.ts); left out: plain, whole lines. */
+  readonly style?: () => TextStyle;
 }
 
 /** How errors of standard output are located: `tagwall: <stdout>: ENOSPC: no space left on device`. */
@@ -60,6 +64,7 @@ export function writeStdout(text: string): void {
 
 export const processIo: CliIo = {
   stdout: writeStdout,
+  style: processStyle,
   // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
   stderr: (text) => process.stderr.write(terminalText(text)),
 };

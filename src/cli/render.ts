@@ -92,7 +92,7 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
   );
 }
 
-function reportFormatOf(file: string): ReportFormat {
+export function reportFormatOf(file: string): ReportFormat {
   const found = REPORT_EXTENSIONS.find(([pattern]) => pattern.test(file));
   if (!found) throw usageError(`--report ${file}: name the file .md, .html, .sarif, .json or .txt so its format is known`);
   return found[1];
