@@ -66,12 +66,13 @@ function addComparisonOptions(command: Command): Command {
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
     .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
     .option('--ipsets <file>', 'ipset save output the config refers to')
-    .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
+    .option('--limit <n>', `boxes listed per rule (default ${GROUP_LIMIT}; contains: per set, default ${DEFAULT_LIMIT})`)
+    .option('-o, --output <file>', 'write the answer or report to this file (atomically) instead of standard output');
 }
 
 /** `--format text|json|markdown|html|sarif` and `--output FILE` for the commands that make reports (issue 9). */
 function addReportOptions(command: Command): Command {
-  return command.addOption(reportFormatOption()).option('--output <file>', 'write the report to this file (atomically) instead of standard output');
+  return command.addOption(reportFormatOption());
 }
 
 /** The report format asked for, if any: `--json` and `--format text` keep the classic output. */

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
-import { collect, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
+import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
 import { runTags } from './tags.js';
 import { registerAnalysisCommands } from './analysis.js';
@@ -84,8 +84,95 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   forEachCommand(program, (command) => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
     refuseRepeats(command);
+    refuseFormatAsOutput(command);
+    aliasVirtualNetwork(command);
   });
   return program;
+}
+
+/**
+ * `-o json` is az's habit for "output as JSON"; here `-o` names a file, so `-o json` would write a file called
+ * `json`. The names of az's output formats are refused with the flag that does it; `-o ./json` still writes one.
+ */
+const AZ_OUTPUT_FORMATS = new Set(['json', 'jsonc', 'yaml', 'yamlc', 'table', 'tsv', 'none']);
+
+function refuseFormatAsOutput(command: Command): void {
+  const output = command.options.find((option) => option.long === '--output');
+  if (!output) return;
+  const parse = output.parseArg;
+  output.argParser((value: string, previous: unknown) => {
+    if (AZ_OUTPUT_FORMATS.has(value.toLowerCase())) {
+      const hint = value.toLowerCase().startsWith('json') ? '--json' : command.options.some((option) => option.long === '--format') ? `--format (see tagwall ${command.name()} --help)` : '--json';
+      throw new TagwallError('TW_USAGE', `-o/--output names the file to write, not a format: for ${value} output use ${hint} (to write a file named '${value}', say -o ./${value})`);
+    }
+    return parse ? (parse as (value: string, previous: unknown) => unknown)(value, previous) : value;
+  });
+}
+
+/**
+ * One name for the address space the VirtualNetwork tag stands for: `--virtual-network` everywhere, `--vnet` (the
+ * Azure Firewall option's flag) accepted as its alias, and the reverse where a command knows only `--vnet`.
+ */
+function aliasVirtualNetwork(command: Command): void {
+  const has = (flag: string): boolean => command.options.some((option) => option.long === flag);
+  const pairs: ReadonlyArray<readonly [string, string, string]> = [
+    ['--virtual-network', '--vnet', 'vnet'],
+    ['--vnet', '--virtual-network', 'virtualNetwork'],
+  ];
+  for (const [known, alias, aliasKey] of pairs) {
+    if (!has(known) || has(alias)) continue;
+    const key = known === '--vnet' ? 'vnet' : 'virtualNetwork';
+    command.addOption(new Option(`${alias} <cidrs>`, `alias of ${known}`).hideHelp());
+    command.hook('preAction', (self) => {
+      const value = self.getOptionValue(aliasKey) as string | undefined;
+      if (value === undefined) return;
+      if (self.getOptionValue(key) !== undefined) throw new TagwallError('TW_USAGE', `${known} and ${alias} are the same option; give it once`);
+      self.setOptionValue(key, value);
+    });
+  }
+}
+
+/** The command `argv` runs (the deepest whose name the words spell), and the words after its name. */
+function leafOf(program: Command, argv: readonly string[]): { command: Command; rest: string[] } {
+  let command = program;
+  let index = 0;
+  for (; index < argv.length; index++) {
+    const next = command.commands.find((child) => child.name() === argv[index] || child.aliases().includes(argv[index]!));
+    if (!next) break;
+    command = next;
+  }
+  return { command, rest: argv.slice(index) };
+}
+
+/**
+ * Commander reports a missing required option before an unknown one, so `--targte nsg` read as "required option
+ * '--target' not specified". The unknown option is the real mistake: report it, with commander's suggestion.
+ */
+function unknownOptionFirst(program: Command, argv: readonly string[], error: CommanderError): CommanderError {
+  if (error.code !== 'commander.missingMandatoryOptionValue') return error;
+  const { command, rest } = leafOf(program, argv);
+  // Scanned by hand: parsing again would emit the option events (refuseRepeats would count every option twice).
+  const known = new Set<string>(['--help', '-h']);
+  for (let at: Command | null = command; at; at = at.parent) for (const option of at.options) for (const flag of [option.long, option.short]) if (flag) known.add(flag);
+  const end = rest.indexOf('--');
+  const unknown = (end < 0 ? rest : rest.slice(0, end)).find((word) => /^--?[A-Za-z]/.test(word) && !known.has(word.split('=')[0]!));
+  if (unknown === undefined) return error;
+  try {
+    // Commander's own message and suggestion (a method its typings leave out).
+    (command as unknown as { unknownOption(flag: string): never }).unknownOption(unknown.split('=')[0]!);
+  } catch (better) {
+    if (better instanceof CommanderError) return better;
+    throw better;
+  }
+  return error;
+}
+
+/** Commander's message, on one line: `unknown command 'rendr' (did you mean render?)`. */
+function usageMessage(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)$/s, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 /**
@@ -101,6 +188,12 @@ function refuseRepeats(command: Command): void {
       if (++seen > 1) throw new TagwallError('TW_USAGE', `${option.long ?? option.flags} was given more than once; it takes one value`);
     });
   }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at && at.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }
 
 function forEachCommand(command: Command, visit: (command: Command) => void): void {
@@ -122,8 +215,13 @@ export function run(argv: readonly string[], io: CliIo = processIo): number {
     if (error instanceof CommanderError) {
       // --help and --version come through here too, with exit code 0.
       if (error.exitCode === 0) return EXIT_OK;
-      const message = `${error.message.replace(/^error: /, '')} (see tagwall --help)`;
-      return reportError(io, new TagwallError('TW_USAGE', message), json);
+      // `tagwall`, `tagwall catalog`, `tagwall snapshot` with no subcommand: commander has printed the help (on
+      // standard error, standard output stays empty); a command was not given, which is a usage error (exit 2).
+      if (error.code === 'commander.help') return EXIT_BAD_INPUT;
+      const better = unknownOptionFirst(program, argv, error);
+      const { command } = leafOf(program, argv);
+      const see = command === program ? 'tagwall --help' : `tagwall ${commandPath(command)} --help`;
+      return reportError(io, new TagwallError('TW_USAGE', `${usageMessage(better)} (see ${see})`), json);
     }
     if (error instanceof TagwallError) return reportError(io, error, json);
     return reportBug(io, error);
