@@ -74,3 +74,18 @@ describe('render diagnostics and the exit code', () => {
     expect(strict.stderr).toMatch(/^error: NSG_FQDN_INEXPRESSIBLE: /m);
   });
 });
+
+describe('catalog show on a terminal', () => {
+  it('fits the table to the terminal width, wrapping cells; a pipe gets one line per requirement', async () => {
+    const { run } = await import('../src/cli/main.js');
+    let stdout = '';
+    const argv = ['catalog', 'show', 'compute-public-ip', '--region', 'westus'];
+    expect(run(argv, { stdout: (text) => void (stdout += text), stderr: () => {}, style: () => ({ color: false, width: 100 }) })).toBe(0);
+    expect(Math.max(...stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
+    expect(stdout).toContain('inbound-batch');
+    const piped = tagwall(...argv).stdout;
+    expect(Math.max(...piped.split('\n').map((line) => line.length))).toBeGreaterThan(100);
+    // Every requirement of the piped table is on its own single line; the fitted one has at least as many lines.
+    expect(stdout.split('\n').length).toBeGreaterThan(piped.split('\n').length);
+  });
+});

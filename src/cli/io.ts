@@ -8,6 +8,7 @@ import { terminalText } from '../text/terminal.js';
 import { regularFileSize, writeFilesAtomically } from './write-files.js';
 import type { TextStyle } from './answers.js';
 import { processStyle } from './terminal-style.js';
+import { fitTable } from './table-fit.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -114,8 +115,13 @@ export function usageError(message: string): TagwallError {
   return new TagwallError('TW_USAGE', message);
 }
 
-/** Left-aligned text columns; the last column is not padded. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/**
+ * Left-aligned text columns; the last column is not padded. With `width` (a terminal's columns) the widest columns
+ * are narrowed until the table fits and their cells wrap onto continuation lines; without it (a pipe, a file) every
+ * row stays on one line for scripts.
+ */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, width?: number): string {
+  if (width !== undefined) return fitTable(header, rows, width);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells
