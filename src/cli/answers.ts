@@ -247,6 +247,11 @@ function boxDigest(kind: GroupKind, box: Box): string {
   return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
+/** An address list for one line of text: a few items, then how many there are (`--json` has them all). */
+function shortList(items: readonly string[]): string {
+  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items; --json lists them)`;
+}
+
 /** Each box's exact packets, kept beside its fields (which are plain data for JSON) for baselines. */
 const packetsOfBox = new WeakMap<BoxFields, PacketSet>();
 
@@ -277,7 +282,7 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
   const line = PacketSet.fromDisjointBoxes([box]).lines()[0] ?? '';
   const written = box.states === ALL_STATES ? undefined : / state ([a-z,]+)$/.exec(line)?.[1];
   const states = written?.split(',');
-  const parts = [direction, box.family, box.protocols.toString(), src.join(', '), ...(srcPorts ? [`port ${srcPorts}`] : []), '->', dst.join(', '), ...(dstPorts ? [`port ${dstPorts}`] : [])];
+  const parts = [direction, box.family, box.protocols.toString(), shortList(src), ...(srcPorts ? [`port ${srcPorts}`] : []), '->', shortList(dst), ...(dstPorts ? [`port ${dstPorts}`] : [])];
   if (icmp) parts.push(`icmp ${icmp}`);
   if (hosts) parts.push(`host ${hosts}`);
   if (paths) parts.push(`path ${paths}`);
