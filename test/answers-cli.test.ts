@@ -56,6 +56,15 @@ describe('check on a hand-written NSG', () => {
   });
 });
 
+describe('tag names in expanded analysis', () => {
+  it('names a set that is a tag but another tag by both names, not by its 600 blocks', () => {
+    const { stdout } = tagwall(...CHECK, '--expand');
+    expect(stdout).toContain('analysis: expanded (--expand)');
+    expect(stdout).toContain('out ipv4 tcp 172.16.0.0/24 -> Internet except Storage.WestUS port 443');
+    expect(stdout).toContain('in ipv4 tcp Internet except 203.0.113.0/24 -> 172.16.0.0/24 port 22');
+  });
+});
+
 describe('check --baseline', () => {
   it('accepts exactly the recorded differences and reports a new one', () => {
     const baseline = join(dir, 'baseline.json');

@@ -143,6 +143,8 @@ export function ruleRefText(ref: RuleRef | null, kind: 'rule' | 'requirement' = 
 const VIRTUAL_TAGS = ['Internet', 'VirtualNetwork', 'AzureLoadBalancer'] as const;
 /** How many items an `X except …` remainder may have before the set is listed as it is instead. */
 const MAX_EXCEPT_ITEMS = 4;
+/** How many tags a set may be the union of and still be named by them. */
+const MAX_TAG_UNION = 6;
 
 function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
   return resolver.mode === 'symbolic' && 'items' in resolver;
@@ -163,11 +165,54 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       if (tag.isSubsetOf(values)) return [name, ...plain(values.difference(tag), family)];
       // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
       if (values.isSubsetOf(tag)) {
-        const rest = plain(tag.difference(values), family);
+        const left = tag.difference(values);
+        const rest = (isSymbolic(resolver) ? undefined : unionOfTags(left, family)) ?? plain(left, family);
         if (rest.length <= MAX_EXCEPT_ITEMS) return [`${name} except ${rest.join(', ')}`];
       }
     }
-    return plain(values, family);
+    return (isSymbolic(resolver) ? undefined : tagNames(values, family)) ?? plain(values, family);
+  };
+  // Expanded analysis: a set that is exactly a tag's prefixes, a few tags' union, or a tag but a few tags or blocks
+  // is named so (`Storage except Storage.WestUS`), as symbolic analysis names its atoms.
+  let tagSets: Map<Family, Array<{ name: string; set: IntervalSet; size: bigint }>> | undefined;
+  const tagsOf = (family: Family): Array<{ name: string; set: IntervalSet; size: bigint }> => {
+    tagSets ??= new Map();
+    let list = tagSets.get(family);
+    if (!list) {
+      list = snapshot
+        .names()
+        .map((name) => ({ name, set: safeAddresses(snapshot, name).of(family) }))
+        .filter(({ set }) => !set.isEmpty())
+        .map((entry) => ({ ...entry, size: entry.set.size() }))
+        .sort((a, b) => (a.size > b.size ? -1 : a.size < b.size ? 1 : a.name < b.name ? -1 : 1));
+      tagSets.set(family, list);
+    }
+    return list;
+  };
+  /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
+  const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
+    const names: string[] = [];
+    let rest = values;
+    for (const { name, set } of tagsOf(family)) {
+      if (rest.isEmpty()) break;
+      if (!set.overlaps(rest) || !set.isSubsetOf(values)) continue;
+      names.push(name);
+      rest = rest.difference(set);
+      if (names.length > MAX_TAG_UNION) return undefined;
+    }
+    return rest.isEmpty() && names.length > 0 ? names : undefined;
+  };
+  const tagNames = (values: IntervalSet, family: Family): string[] | undefined => {
+    if (AddressSet.fromFamily(family, values).toCidrStrings().length <= MAX_EXCEPT_ITEMS) return undefined;
+    const union = unionOfTags(values, family);
+    if (union) return union;
+    // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
+    const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
+    const holder = holders[holders.length - 1];
+    if (!holder) return undefined;
+    const left = holder.set.difference(values);
+    const except = unionOfTags(left, family) ?? AddressSet.fromFamily(family, left).toCidrStrings();
+    return except.length <= MAX_EXCEPT_ITEMS ? [`${holder.name} except ${except.join(', ')}`] : undefined;
   };
   const realAddress = (address: string, area: IntervalSet, family: Family): { address: string; tag?: string } => {
     if (!isSymbolic(resolver)) return { address };
