@@ -135,3 +135,14 @@ describe('terminal style', () => {
     expect(widest).toBeLessThanOrEqual(60);
   });
 });
+
+describe('README', () => {
+  it("shows check's real answer on the hand-written NSG", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /```console\n\$ tagwall (check --requirements fixtures\/requirements\/app-subnet\.yaml [^\n]*)\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README check example').not.toBeNull();
+    const result = tagwall(...block![1]!.split(' '));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(block![2]);
+  });
+});
