@@ -3,7 +3,7 @@
  * on one line, an unknown option reported before a missing required one, `-o json` refused with the flag that does
  * it, `--vnet` and `--virtual-network` one option, and render's `error:` lines only when the exit code says so.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,20 @@ describe('usage errors', () => {
     }
     const table = tagwall('impact', '--from', 'embedded', '--to', 'embedded', '--scenario', 'serverless', '-o', 'table');
     expect(table.stderr).toContain('use --format');
+  });
+});
+
+describe('-o on commands that only print', () => {
+  it('writes what expand prints to the file, atomically, and nothing when the command fails', () => {
+    const out = join(dir, 'storage.txt');
+    const printed = tagwall('expand', 'Storage.WestUS');
+    const written = tagwall('expand', 'Storage.WestUS', '-o', out);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(printed.stdout);
+    const failed = join(dir, 'nope.txt');
+    expect(tagwall('expand', 'Nope', '-o', failed).code).toBe(2);
+    expect(existsSync(failed)).toBe(false);
   });
 });
 

@@ -15,13 +15,34 @@ import { registerRenderCommand } from './render.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
+import { writeFilesAtomically } from './write-files.js';
 
 const cloudOption = (): Option =>
   new Option('--cloud <cloud>', 'Public, AzureGovernment or China (embedded snapshot of that cloud)');
 const snapshotOption = (): Option =>
   new Option('--snapshot <file>', "a Microsoft ServiceTags_*.json(.gz) file instead of the embedded snapshot");
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/** Standard output of a command run with `-o FILE` where the command itself only prints: kept, then written atomically. */
+interface Capture {
+  path?: string;
+  text: string;
+}
+
+/**
+ * `-o/--output FILE` on every command that prints (issue 21: one flag vocabulary). Commands that write files
+ * themselves (render, check, impact, …) declare it; for the others their standard output is captured and written
+ * atomically when the command succeeds (nothing is written when it fails).
+ */
+function addCapturedOutput(command: Command, capture: Capture): void {
+  if (command.commands.length > 0 || command.options.some((option) => option.long === '--output')) return;
+  command.addOption(new Option('-o, --output <file>', 'write what the command prints to this file (atomically) instead of standard output'));
+  command.hook('preAction', (self) => {
+    const path = self.getOptionValue('output') as string | undefined;
+    if (path !== undefined) capture.path = path;
+  });
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, capture: Capture = { text: '' }): Command {
   const program = new Command('tagwall')
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
@@ -82,6 +103,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerImpactCommand(program, context);
 
   forEachCommand(program, (command) => {
+    if (command !== program) addCapturedOutput(command, capture);
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
     refuseRepeats(command);
     refuseFormatAsOutput(command);
@@ -205,11 +227,18 @@ function forEachCommand(command: Command, visit: (command: Command) => void): vo
 export function run(argv: readonly string[], io: CliIo = processIo): number {
   let exitCode = EXIT_OK;
   const json = argv.includes('--json');
-  const program = buildProgram(io, (code) => {
+  const capture: Capture = { text: '' };
+  const commandIo: CliIo = {
+    stdout: (text) => (capture.path === undefined ? io.stdout(text) : void (capture.text += text)),
+    stderr: io.stderr,
+    style: () => (capture.path === undefined ? (io.style?.() ?? { color: false }) : { color: false }),
+  };
+  const program = buildProgram(commandIo, (code) => {
     exitCode = code;
-  });
+  }, capture);
   try {
     program.parse([...argv], { from: 'user' });
+    if (capture.path !== undefined) writeFilesAtomically([{ path: capture.path, content: capture.text }]);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
