@@ -52,7 +52,8 @@ export type ErrorCode =
   | 'TW_UNSUPPORTED_CONFIG'
   | 'TW_MODE_MISMATCH'
   // paths (issue 23)
-  | 'TW_INVALID_TOPOLOGY';
+  | 'TW_INVALID_TOPOLOGY'
+  | 'TW_INVALID_BASELINE';
 
 /** Where bad input was found. Every field is optional; the more the caller knows, the more it fills in. */
 export interface SourceLocation {

@@ -177,6 +177,8 @@ export interface SymbolicResolver extends AddressResolver {
   describe(address: string): string | undefined;
   /** A set of one family as text, atoms by tag name and the rest as CIDRs: `Storage.WestUS, 10.0.0.0/8`. */
   label(addresses: IntervalSet, family: 'ipv4' | 'ipv6'): string;
+  /** The same, every item (tag names, `Storage except Storage.WestUS`, CIDRs) uncapped, for structured output. */
+  items(addresses: IntervalSet, family: 'ipv4' | 'ipv6'): string[];
 }
 
 interface AtomLayout {
@@ -267,7 +269,13 @@ export function symbolicResolver(catalogue: TagCatalogue, options: SymbolicResol
     if (base === undefined) return undefined;
     return located.regional === 0 ? base : layout.regionals[located.base]?.[located.regional - 1];
   };
-  return { mode: 'symbolic', serviceTag, describe, label: (addresses, family) => labelAddresses(addresses, family, layout) };
+  return {
+    mode: 'symbolic',
+    serviceTag,
+    describe,
+    label: (addresses, family) => labelAddresses(addresses, family, layout),
+    items: (addresses, family) => (addresses.isFull() ? ['any'] : labelItems(addresses, family, layout)),
+  };
 }
 
 function locateAtom(address: string): { base: number; regional: number } | undefined {
@@ -287,6 +295,12 @@ function locateAtom(address: string): { base: number; regional: number } | undef
  */
 function labelAddresses(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout: AtomLayout): string {
   if (addresses.isFull()) return 'any';
+  const items = labelItems(addresses, family, layout);
+  if (items.length === 0) return '(none)';
+  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items)`;
+}
+
+function labelItems(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout: AtomLayout): string[] {
   const names: string[] = [];
   let rest = addresses;
   if (addresses.overlaps(SYMBOLIC_ATOM_SPACE.of(family))) {
@@ -310,7 +324,5 @@ function labelAddresses(addresses: IntervalSet, family: 'ipv4' | 'ipv6', layout:
     });
   }
   const literal = AddressSet.fromFamily(family, rest);
-  const items = [...names, ...literal.toCidrStrings()];
-  if (items.length === 0) return '(none)';
-  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items)`;
+  return [...names, ...literal.toCidrStrings()];
 }

@@ -28,6 +28,10 @@ export interface RuleOrigin {
   readonly text?: string;
   /** The requirement a generated rule stands for. */
   readonly requirementId?: string;
+  /** The device's own ordering number where it has one (NSG priority), for reports that name the rule. */
+  readonly priority?: number;
+  /** A rule the platform adds itself (an NSG's default rules): reports list what users wrote first. */
+  readonly builtIn?: boolean;
 }
 
 export interface Rule {

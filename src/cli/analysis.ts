@@ -4,7 +4,7 @@
  * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
  */
 import type { Command } from 'commander';
-import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
+import { contains, difference, equivalent, evaluate, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
@@ -22,12 +22,19 @@ import { optionsFor } from '../targets/option-schema.js';
 import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
 import { snapshotAgeNotes } from './snapshot-age.js';
 import { addTargetOptions, targetOptionValues } from './target-options.js';
-import { readInputFile } from './write-files.js';
+import { readInputFile, writeFilesAtomically } from './write-files.js';
 import { addReaderOptions, readerOptionsFrom } from './reader-options.js';
 import { findingsInput } from '../inputs/read.js';
 import { reportFormatOption } from './impact.js';
 import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
+import type { Report } from '../reports/model.js';
+import { PacketSet } from '../model/packet-set.js';
+import { TagwallError } from '../errors.js';
+import { reportFormatOf } from './render.js';
+import { acceptedByBaseline, baselineOf, baselineText, readBaseline, withoutAccepted } from './baseline.js';
+import type { FindingLocation } from '../reports/model.js';
+import { fit, groupByRule, groupsJson, groupsText, indexRuleNames, missingGroups, namerFor, paint, PLAIN, type RuleGroup, type TextStyle } from './answers.js';
 
 interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
@@ -41,12 +48,18 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly limit?: string;
   readonly format?: ReportFormat;
   readonly output?: string;
+  readonly report?: readonly string[];
+  readonly baseline?: string;
+  readonly writeBaseline?: string;
+  readonly acceptLosses?: boolean;
   /** Target flags (src/cli/target-options.ts), by their camel-cased keys. */
   readonly [key: string]: unknown;
 }
 
 /** How many boxes a text report lists per set before it says how many more there are. */
 const DEFAULT_LIMIT = 10;
+/** How many boxes the answers grouped by rule list per rule: every rule shows, with its first boxes. */
+const GROUP_LIMIT = 3;
 
 /** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
 function addComparisonOptions(command: Command): Command {
@@ -56,12 +69,13 @@ function addComparisonOptions(command: Command): Command {
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
     .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
     .option('--ipsets <file>', 'ipset save output the config refers to')
-    .option('--limit <n>', `boxes listed per set (default ${DEFAULT_LIMIT})`);
+    .option('--limit <n>', `boxes listed per rule (default ${GROUP_LIMIT}; contains: per set, default ${DEFAULT_LIMIT})`)
+    .option('-o, --output <file>', 'write the answer or report to this file (atomically) instead of standard output');
 }
 
 /** `--format text|json|markdown|html|sarif` and `--output FILE` for the commands that make reports (issue 9). */
 function addReportOptions(command: Command): Command {
-  return command.addOption(reportFormatOption()).option('--output <file>', 'write the report to this file (atomically) instead of standard output');
+  return command.addOption(reportFormatOption());
 }
 
 /** The report format asked for, if any: `--json` and `--format text` keep the classic output. */
@@ -100,6 +114,10 @@ export function registerAnalysisCommands(program: Command, { io, setExitCode }: 
     .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
     .requiredOption('--config <file>', 'the config file');
   addReportOptions(addComparisonOptions(addRequirementOptions(check)))
+    .option('--report <file>', 'also write a report (.md, .html, .sarif, .json or .txt, by extension); repeatable', collect)
+    .option('--baseline <file>', 'accept the differences recorded in this file (see --write-baseline); report and fail only on new ones')
+    .option('--write-baseline <file>', 'record every current difference in this file (atomically) as accepted, and exit 0')
+    .option('--accept-losses', "accept exactly what the target's translation of the requirements reports lost (e.g. host names on an NSG)")
     .action((_options, command: Command) => setExitCode(runCheck(command.optsWithGlobals(), io)));
 }
 
@@ -128,6 +146,7 @@ function companions(options: AnalysisOptions): ConfigInput['companions'] {
  * tag the requirements name as prefixes) is redone expanded, and the mode line says why.
  */
 function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: Snapshot): Loaded {
+  for (const operand of operands) if (operand.kind === 'config') indexRuleNames(operand.input.file, operand.input.content);
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
   const values = targetOptions(options, operands);
   const read = (choice: ModeChoice): Loaded => {
@@ -179,8 +198,8 @@ function verdictJson(verdict: Verdict): object {
   return { action: verdict.action, rule: ruleJson(verdict.rule) };
 }
 
-function limitOf(options: AnalysisOptions): number {
-  if (options.limit === undefined) return DEFAULT_LIMIT;
+function limitOf(options: AnalysisOptions, fallback = DEFAULT_LIMIT): number {
+  if (options.limit === undefined) return fallback;
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit takes a positive whole number, not '${options.limit}'`);
   return limit;
@@ -239,6 +258,20 @@ function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void 
   writeOutput(io, options.json ? toJson(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
 }
 
+/** Colour and width for text on standard output; a file named by --output gets plain whole lines. */
+function styleOf(options: AnalysisOptions, io: CliIo): TextStyle {
+  return options.output !== undefined || options.json ? PLAIN : (io.style?.() ?? PLAIN);
+}
+
+/** Requirement groups carry the line of the requirement file that asks for the packets. */
+function located(groups: readonly RuleGroup[], locations: ReadonlyMap<string, FindingLocation> | undefined): RuleGroup[] {
+  if (!locations) return [...groups];
+  return groups.map((group) => {
+    const at = group.rule ? locations.get(group.rule.requirementId ?? group.rule.name) : undefined;
+    return at && group.rule ? { ...group, rule: { ...group.rule, file: at.file, ...(at.line === undefined ? {} : { line: at.line }) } } : group;
+  });
+}
+
 export function runEval(operand: string, options: AnalysisOptions, io: CliIo): number {
   const packets = (options.packet ?? []).map((text) => parsePacket(text));
   const loaded = loadOperands([operand], options);
@@ -272,8 +305,10 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
       lines: () => [`equivalent: ${left.name} and ${right.name} allow exactly the same packets`, modeLine(loaded)],
     });
   } else {
-    const onlyLeft = piecesOf(answer.onlyLeft);
-    const onlyRight = piecesOf(answer.onlyRight);
+    const namer = namerFor(loaded.resolver, loaded.snapshot);
+    const onlyLeft = groupByRule('only-left', left, answer.onlyLeft, namer, right);
+    const onlyRight = groupByRule('only-right', right, answer.onlyRight, namer, left);
+    const style = styleOf(options, io);
     printAnswer(options, io, {
       json: () => ({
         equivalent: false,
@@ -281,20 +316,20 @@ export function runEquiv(a: string, b: string, options: AnalysisOptions, io: Cli
         witness: formatPacket(answer.witness),
         left: { name: left.name, ...verdictJson(answer.left) },
         right: { name: right.name, ...verdictJson(answer.right) },
-        onlyLeft: piecesJson(onlyLeft, loaded.labels),
-        onlyRight: piecesJson(onlyRight, loaded.labels),
+        onlyLeft: groupsJson(onlyLeft),
+        onlyRight: groupsJson(onlyRight),
       }),
       lines: () => {
-        const limit = limitOf(options);
+        const limit = limitOf(options, GROUP_LIMIT);
         return [
-          `not equivalent: ${left.name} and ${right.name}`,
+          paint(style, 'bold', `not equivalent: ${left.name} and ${right.name}`),
           modeLine(loaded),
-          `witness: ${packetText(answer.witness, loaded.labels)}`,
-          `  ${verdictText(left, answer.left)}`,
-          `  ${verdictText(right, answer.right)}`,
-          ...piecesText(`only ${left.name} allows`, onlyLeft, loaded.labels, limit),
-          ...piecesText(`only ${right.name} allows`, onlyRight, loaded.labels, limit),
-        ];
+          fit(style, `witness: ${packetText(answer.witness, loaded.labels)}`),
+          fit(style, `  ${verdictText(left, answer.left)}`),
+          fit(style, `  ${verdictText(right, answer.right)}`),
+          ...groupsText(`only ${left.name} allows`, onlyLeft, limit, style),
+          ...groupsText(`only ${right.name} allows`, onlyRight, limit, style),
+        ].map((line) => fit(style, line));
       },
     });
   }
@@ -306,11 +341,15 @@ export function runDiff(a: string, b: string, options: AnalysisOptions, io: CliI
   const [left, right] = loaded.ruleSets as [RuleSet, RuleSet];
   const onlyLeft = difference(left, right);
   const onlyRight = difference(right, left);
+  const namer = namerFor(loaded.resolver, loaded.snapshot);
+  const leftGroups = groupByRule('only-left', left, onlyLeft.packets, namer, right);
+  const rightGroups = groupByRule('only-right', right, onlyRight.packets, namer, left);
+  const style = styleOf(options, io);
   printAnswer(options, io, {
-    json: () => ({ ...modeJson(loaded), onlyLeft: piecesJson(onlyLeft.pieces, loaded.labels), onlyRight: piecesJson(onlyRight.pieces, loaded.labels) }),
+    json: () => ({ ...modeJson(loaded), onlyLeft: groupsJson(leftGroups), onlyRight: groupsJson(rightGroups) }),
     lines: () => {
-      const limit = limitOf(options);
-      return [modeLine(loaded), ...piecesText(`only ${left.name} allows`, onlyLeft.pieces, loaded.labels, limit), ...piecesText(`only ${right.name} allows`, onlyRight.pieces, loaded.labels, limit)];
+      const limit = limitOf(options, GROUP_LIMIT);
+      return [modeLine(loaded), ...groupsText(`only ${left.name} allows`, leftGroups, limit, style), ...groupsText(`only ${right.name} allows`, rightGroups, limit, style)].map((line) => fit(style, line));
     },
   });
   return onlyLeft.packets.isEmpty() && onlyRight.packets.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
@@ -400,19 +439,88 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
 }
 
+/** What `check` accepted before answering: from a baseline file, and the translation's own losses. */
+interface Acceptance {
+  readonly baseline?: { readonly file: string; readonly boxes: number };
+  readonly losses?: { readonly requirements: readonly string[]; readonly boxes: number };
+}
+
+/**
+ * The packets the translation of the requirements for this target reports lost (`--accept-losses`), read with the
+ * check's own resolver so they are in the same terms as its difference; by requirement, for the answer.
+ */
+function translationLosses(comparison: CheckComparison, options: AnalysisOptions): { packets: PacketSet; requirements: string[] } {
+  const { loaded, requirements, config } = comparison;
+  const target = findTarget(options.target!);
+  const translation = target.translate(requirements, { snapshot: loaded.snapshot, resolver: loaded.resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
+  let packets = PacketSet.EMPTY;
+  const ids = new Set<string>();
+  for (const diagnostic of translation.diagnostics) {
+    if (!diagnostic.lost || diagnostic.lost.isEmpty()) continue;
+    packets = packets.union(diagnostic.lost);
+    ids.add(diagnostic.requirementId ?? diagnostic.code);
+  }
+  return { packets, requirements: [...ids].sort() };
+}
+
+/** The report files `--report` names, each in the format its extension says. */
+function reportFiles(options: AnalysisOptions): Array<{ file: string; format: ReportFormat }> {
+  return (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
+}
+
 export function runCheck(options: AnalysisOptions, io: CliIo): number {
-  const { loaded, requirements, config, needed, configured, findings, yardstick, missing, extra: extraTraffic } = checkComparison(options);
+  const reports = reportFiles(options);
+  if (options.baseline !== undefined && options.writeBaseline !== undefined) throw usageError('give --baseline or --write-baseline, not both');
+  const comparison = checkComparison(options);
+  const { loaded, requirements, config, findings, yardstick } = comparison;
+  let { needed, configured, missing, extra: extraTraffic } = comparison;
   const snapshot = loaded.snapshot;
   const target = findTarget(options.target!);
   printNotes(io, loaded.ruleSets);
-  const ok = missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0;
+  const namer = namerFor(loaded.resolver, snapshot);
+  const locations = requirementLocationsOf(options);
+  const groupsNow = (): { missing: RuleGroup[]; extra: RuleGroup[] } => ({
+    missing: located(missingGroups(needed, configured, missing.packets, namer), locations),
+    extra: groupByRule('extra', configured, extraTraffic.packets, namer),
+  });
+  let acceptance: Acceptance = {};
+  const accept = (acceptMissing: PacketSet, acceptExtra: PacketSet): void => {
+    needed = withoutAccepted(needed, acceptMissing);
+    configured = withoutAccepted(configured, acceptExtra);
+    missing = difference(needed, configured);
+    extraTraffic = difference(configured, needed);
+  };
+  if (options.acceptLosses) {
+    const losses = translationLosses(comparison, options);
+    const lostMissing = missing.packets.intersection(losses.packets);
+    accept(lostMissing, PacketSet.EMPTY);
+    acceptance = { ...acceptance, losses: { requirements: losses.requirements, boxes: lostMissing.compact().boxes.length } };
+  }
+  let groups = groupsNow();
+  const baselineContext = { target: target.id, mode: loaded.choice.mode, requirements: needed.name, config: configured.name };
+  if (options.writeBaseline !== undefined) {
+    writeFilesAtomically([{ path: options.writeBaseline, content: baselineText(baselineOf(baselineContext, [...groups.missing, ...groups.extra])) }]);
+    const count = groups.missing.concat(groups.extra).reduce((sum, group) => sum + group.boxes.length, 0);
+    io.stderr(`tagwall: wrote ${options.writeBaseline}: ${count} accepted box${count === 1 ? '' : 'es'} (check --baseline ${options.writeBaseline} reports only what is new)\n`);
+  }
+  if (options.baseline !== undefined) {
+    const baseline = readBaseline(options.baseline);
+    if (baseline.mode !== loaded.choice.mode) {
+      throw new TagwallError('TW_INVALID_BASELINE', `the baseline was written in ${baseline.mode} analysis and this check is ${loaded.choice.mode} (${loaded.choice.reason}); write it again with --write-baseline`, { location: { file: options.baseline } });
+    }
+    const accepted = acceptedByBaseline(baseline, [...groups.missing, ...groups.extra]);
+    accept(accepted.missing, accepted.extra);
+    groups = groupsNow();
+    acceptance = { ...acceptance, baseline: { file: options.baseline, boxes: accepted.count } };
+  }
+  const ok = options.writeBaseline !== undefined || (missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0);
+  const clean = missing.packets.isEmpty() && extraTraffic.packets.isEmpty() && findings.length === 0;
   const format = reportFormat(options);
-  if (format) {
+  const report = (): Report => {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
     const resolver = expandedResolver(snapshot);
     const translation = target.translate(requirements, { snapshot, resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
-    const locations = requirementLocationsOf(options);
-    const report = comparisonReport({
+    return comparisonReport({
       command: 'check',
       required: needed,
       actual: configured,
@@ -422,20 +530,46 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       ...(locations ? { locations } : {}),
       matrix: { requirements, translations: [{ target: target.id, translation }], resolver },
     });
-    writeOutput(io, renderReport(report, format), options.output);
+  };
+  let built: Report | undefined;
+  const theReport = (): Report => (built ??= report());
+  if (reports.length > 0) writeFilesAtomically(reports.map(({ file, format: kind }) => ({ path: file, content: renderReport(theReport(), kind) })));
+  if (format) {
+    writeOutput(io, renderReport(theReport(), format), options.output);
   } else {
+    const style = styleOf(options, io);
+    const acceptedJson = {
+      ...(acceptance.baseline ? { baseline: acceptance.baseline } : {}),
+      ...(acceptance.losses ? { acceptedLosses: acceptance.losses } : {}),
+    };
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
+      json: () => ({
+        ok: clean,
+        ...modeJson(loaded),
+        ...notesJson(loaded),
+        ...(yardstick ? { comparedWith: yardstick } : {}),
+        requirements: needed.name,
+        config: configured.name,
+        ...acceptedJson,
+        missing: groupsJson(groups.missing),
+        extra: groupsJson(groups.extra),
+        findings: findings.map(({ code, severity, message }) => ({ code, severity, message })),
+      }),
       lines: () => {
-        const limit = limitOf(options);
+        const limit = limitOf(options, GROUP_LIMIT);
+        const headline = clean
+          ? `ok: ${configured.name} allows exactly what ${needed.name} needs`
+          : `${configured.name} differs from ${needed.name}: ${groups.missing.length} requirement${groups.missing.length === 1 ? '' : 's'} not met, ${groups.extra.length} rule${groups.extra.length === 1 ? '' : 's'} allowing more${findings.length > 0 ? `, ${findings.length} finding${findings.length === 1 ? '' : 's'}` : ''}`;
         return [
-          ok ? `ok: ${configured.name} allows exactly what ${needed.name} needs` : `${configured.name} differs from ${needed.name}${findings.length > 0 && missing.packets.isEmpty() && extraTraffic.packets.isEmpty() ? ' (findings below)' : ''}`,
+          paint(style, 'bold', headline),
           modeLine(loaded),
           ...(yardstick ? [`compared with: ${yardstick}`] : []),
-          ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
-          ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
-          ...findings.map((finding) => `${finding.severity}: ${finding.code}: ${finding.message}`),
-        ];
+          ...(acceptance.losses ? [`accepted: ${acceptance.losses.boxes} lost box${acceptance.losses.boxes === 1 ? '' : 'es'} the translation for ${target.id} reports (--accept-losses${acceptance.losses.requirements.length > 0 ? `: ${acceptance.losses.requirements.join(', ')}` : ''})`] : []),
+          ...(acceptance.baseline ? [`accepted: ${acceptance.baseline.boxes} box${acceptance.baseline.boxes === 1 ? '' : 'es'} recorded in ${acceptance.baseline.file} (--baseline)`] : []),
+          ...groupsText('missing (required, not allowed)', groups.missing, limit, style, 'requirement'),
+          ...groupsText('extra (allowed, not required)', groups.extra, limit, style),
+          ...findings.map((finding) => `${paint(style, finding.severity === 'error' ? 'red' : 'yellow', finding.severity)}: ${finding.code}: ${finding.message}`),
+        ].map((line) => fit(style, line));
       },
     });
   }

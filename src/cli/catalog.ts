@@ -83,7 +83,7 @@ function runCatalogList(options: GlobalOptions, io: CliIo): number {
     return EXIT_OK;
   }
   const rows = SCENARIOS.map((s) => [s.id, s.clouds.join(','), `${s.title}${s.legacy ? ' (legacy)' : ''}`]);
-  io.stdout(formatTable(['SCENARIO', 'CLOUDS', 'TITLE'], rows));
+  io.stdout(formatTable(['SCENARIO', 'CLOUDS', 'TITLE'], rows, io.style?.().width));
   return EXIT_OK;
 }
 
@@ -151,7 +151,7 @@ function runPrerequisitesShow(built: ReturnType<typeof scenarioFromOptions>, for
     ];
     io.stdout(`${lines.join('\n')}\n`);
   } else {
-    io.stdout(`${built.scenario.id} (${built.params.region}, ${built.params.cloud}): ${items.length} prerequisites\n\n${formatTable(['ID', 'KIND', 'SUBJECT', 'SETTING', 'SOURCE'], prerequisiteRows(items))}`);
+    io.stdout(`${built.scenario.id} (${built.params.region}, ${built.params.cloud}): ${items.length} prerequisites\n\n${formatTable(['ID', 'KIND', 'SUBJECT', 'SETTING', 'SOURCE'], prerequisiteRows(items), io.style?.().width)}`);
   }
   return EXIT_OK;
 }
@@ -165,7 +165,7 @@ function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): numb
   else if (format === 'json') {
     const data = requirementsToData(requirements);
     io.stdout(options.json ? toJson({ scenario: built.scenario.id, params: { ...built.params, subnet: built.params.subnet?.toString(), privateEndpointSubnet: built.params.privateEndpointSubnet?.toString(), dnsServer: built.params.dnsServer?.toString(), firewallAddress: built.params.firewallAddress?.toString() }, notes: [...notes, ...snapshotAgeNotes()], ...data }) : requirementsToJson(requirements));
-  } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes));
+  } else io.stdout(format === 'md' ? requirementsMarkdown(requirements, notes) : requirementsTable(requirements, notes, io.style?.().width));
   return EXIT_OK;
 }
 
@@ -181,7 +181,7 @@ function sourceText(requirement: Requirement, numbers: Map<string, number>): str
   return requirement.provenance.map((p) => `[${numbers.get(p.article)}] ${p.section ?? ''}`.trim()).join('; ');
 }
 
-function requirementsTable(set: RequirementSet, notes: readonly string[]): string {
+function requirementsTable(set: RequirementSet, notes: readonly string[], width?: number): string {
   const numbers = articleNumbers(set);
   const rows = set.requirements.map((r) => [
     r.id,
@@ -193,7 +193,7 @@ function requirementsTable(set: RequirementSet, notes: readonly string[]): strin
     sourceText(r, numbers),
   ]);
   let text = `${set.name ?? 'requirements'}: ${set.requirements.length} requirements\n\n`;
-  text += formatTable(['ID', 'DIR', 'PROTO', 'PORTS', 'PEER', 'PURPOSE', 'SOURCE'], rows);
+  text += formatTable(['ID', 'DIR', 'PROTO', 'PORTS', 'PEER', 'PURPOSE', 'SOURCE'], rows, width);
   text += `\nSources:\n${[...numbers].map(([article, n]) => `  [${n}] ${article}\n`).join('')}`;
   if (notes.length > 0) text += `\nNotes:\n${notes.map((note) => `  - ${note}\n`).join('')}`;
   return text;

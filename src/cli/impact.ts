@@ -58,7 +58,7 @@ export function registerImpactCommand(program: Command, context: CommandContext)
   addTargetOptions(addRequirementOptions(command), 'render')
     .option('--target <id...>', 'only these targets (default: every target)')
     .addOption(reportFormatOption())
-    .option('--output <file>', 'write the report to this file instead of standard output')
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
     .addHelpText(
       'after',
       '\nExamples:\n  tagwall impact --from ServiceTags_Public_20250728.json.gz --to ServiceTags_Public_20251028.json.gz --scenario compute-public-ip --region eastus2 --format markdown\n  tagwall impact --from old.json --to new.json --requirements workload.yaml --target nsg --option format=terraform --format sarif --output impact.sarif',

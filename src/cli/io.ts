@@ -6,6 +6,9 @@ import { ftruncateSync, writeSync } from 'node:fs';
 import { TagwallError } from '../errors.js';
 import { terminalText } from '../text/terminal.js';
 import { regularFileSize, writeFilesAtomically } from './write-files.js';
+import type { TextStyle } from './answers.js';
+import { processStyle } from './terminal-style.js';
+import { fitTable } from './table-fit.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -18,6 +21,8 @@ export const EXIT_INTERNAL = 70;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Colour and width of standard output (src/cli/terminal-style.ts); left out: plain, whole lines. */
+  readonly style?: () => TextStyle;
 }
 
 /** How errors of standard output are located: `tagwall: <stdout>: ENOSPC: no space left on device`. */
@@ -60,6 +65,7 @@ export function writeStdout(text: string): void {
 
 export const processIo: CliIo = {
   stdout: writeStdout,
+  style: processStyle,
   // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
   stderr: (text) => process.stderr.write(terminalText(text)),
 };
@@ -109,8 +115,13 @@ export function usageError(message: string): TagwallError {
   return new TagwallError('TW_USAGE', message);
 }
 
-/** Left-aligned text columns; the last column is not padded. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/**
+ * Left-aligned text columns; the last column is not padded. With `width` (a terminal's columns) the widest columns
+ * are narrowed until the table fits and their cells wrap onto continuation lines; without it (a pipe, a file) every
+ * row stays on one line for scripts.
+ */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, width?: number): string {
+  if (width !== undefined) return fitTable(header, rows, width);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import { runExpand } from './expand.js';
-import { collect, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
+import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
 import { registerSnapshotFetch } from './snapshot-fetch.js';
 import { beginSnapshotAgeWatch } from './snapshot-age.js';
@@ -19,13 +19,34 @@ import { runWithProject } from './project.js';
 import { registerTargetsCommand } from './targets.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
+import { writeFilesAtomically } from './write-files.js';
 
 const cloudOption = (): Option =>
   new Option('--cloud <cloud>', 'Public, AzureGovernment or China (embedded snapshot of that cloud)');
 const snapshotOption = (): Option =>
   new Option('--snapshot <file>', "a Microsoft ServiceTags_*.json(.gz) file instead of the embedded snapshot");
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer']): Command {
+/** Standard output of a command run with `-o FILE` where the command itself only prints: kept, then written atomically. */
+interface Capture {
+  path?: string;
+  text: string;
+}
+
+/**
+ * `-o/--output FILE` on every command that prints (issue 21: one flag vocabulary). Commands that write files
+ * themselves (render, check, impact, …) declare it; for the others their standard output is captured and written
+ * atomically when the command succeeds (nothing is written when it fails).
+ */
+function addCapturedOutput(command: Command, capture: Capture): void {
+  if (command.commands.length > 0 || command.options.some((option) => option.long === '--output')) return;
+  command.addOption(new Option('-o, --output <file>', 'write what the command prints to this file (atomically) instead of standard output'));
+  command.hook('preAction', (self) => {
+    const path = self.getOptionValue('output') as string | undefined;
+    if (path !== undefined) capture.path = path;
+  });
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer'], capture: Capture = { text: '' }): Command {
   const program = new Command('tagwall')
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
@@ -89,10 +110,98 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
   registerPathCommand(program, context);
 
   forEachCommand(program, (command) => {
+    if (command !== program) addCapturedOutput(command, capture);
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
     refuseRepeats(command);
+    refuseFormatAsOutput(command);
+    aliasVirtualNetwork(command);
   });
   return program;
+}
+
+/**
+ * `-o json` is az's habit for "output as JSON"; here `-o` names a file, so `-o json` would write a file called
+ * `json`. The names of az's output formats are refused with the flag that does it; `-o ./json` still writes one.
+ */
+const AZ_OUTPUT_FORMATS = new Set(['json', 'jsonc', 'yaml', 'yamlc', 'table', 'tsv', 'none']);
+
+function refuseFormatAsOutput(command: Command): void {
+  const output = command.options.find((option) => option.long === '--output');
+  if (!output) return;
+  const parse = output.parseArg;
+  output.argParser((value: string, previous: unknown) => {
+    if (AZ_OUTPUT_FORMATS.has(value.toLowerCase())) {
+      const hint = value.toLowerCase().startsWith('json') ? '--json' : command.options.some((option) => option.long === '--format') ? `--format (see tagwall ${command.name()} --help)` : '--json';
+      throw new TagwallError('TW_USAGE', `-o/--output names the file to write, not a format: for ${value} output use ${hint} (to write a file named '${value}', say -o ./${value})`);
+    }
+    return parse ? (parse as (value: string, previous: unknown) => unknown)(value, previous) : value;
+  });
+}
+
+/**
+ * One name for the address space the VirtualNetwork tag stands for: `--virtual-network` everywhere, `--vnet` (the
+ * Azure Firewall option's flag) accepted as its alias, and the reverse where a command knows only `--vnet`.
+ */
+function aliasVirtualNetwork(command: Command): void {
+  const has = (flag: string): boolean => command.options.some((option) => option.long === flag);
+  const pairs: ReadonlyArray<readonly [string, string, string]> = [
+    ['--virtual-network', '--vnet', 'vnet'],
+    ['--vnet', '--virtual-network', 'virtualNetwork'],
+  ];
+  for (const [known, alias, aliasKey] of pairs) {
+    if (!has(known) || has(alias)) continue;
+    const key = known === '--vnet' ? 'vnet' : 'virtualNetwork';
+    command.addOption(new Option(`${alias} <cidrs>`, `alias of ${known}`).hideHelp());
+    command.hook('preAction', (self) => {
+      const value = self.getOptionValue(aliasKey) as string | undefined;
+      if (value === undefined) return;
+      if (self.getOptionValue(key) !== undefined) throw new TagwallError('TW_USAGE', `${known} and ${alias} are the same option; give it once`);
+      self.setOptionValue(key, value);
+    });
+  }
+}
+
+/** The command `argv` runs (the deepest whose name the words spell), and the words after its name. */
+function leafOf(program: Command, argv: readonly string[]): { command: Command; rest: string[] } {
+  let command = program;
+  let index = 0;
+  for (; index < argv.length; index++) {
+    const next = command.commands.find((child) => child.name() === argv[index] || child.aliases().includes(argv[index]!));
+    if (!next) break;
+    command = next;
+  }
+  return { command, rest: argv.slice(index) };
+}
+
+/**
+ * Commander reports a missing required option before an unknown one, so `--targte nsg` read as "required option
+ * '--target' not specified". The unknown option is the real mistake: report it, with commander's suggestion.
+ */
+function unknownOptionFirst(program: Command, argv: readonly string[], error: CommanderError): CommanderError {
+  if (error.code !== 'commander.missingMandatoryOptionValue') return error;
+  const { command, rest } = leafOf(program, argv);
+  // Scanned by hand: parsing again would emit the option events (refuseRepeats would count every option twice).
+  const known = new Set<string>(['--help', '-h']);
+  for (let at: Command | null = command; at; at = at.parent) for (const option of at.options) for (const flag of [option.long, option.short]) if (flag) known.add(flag);
+  const end = rest.indexOf('--');
+  const unknown = (end < 0 ? rest : rest.slice(0, end)).find((word) => /^--?[A-Za-z]/.test(word) && !known.has(word.split('=')[0]!));
+  if (unknown === undefined) return error;
+  try {
+    // Commander's own message and suggestion (a method its typings leave out).
+    (command as unknown as { unknownOption(flag: string): never }).unknownOption(unknown.split('=')[0]!);
+  } catch (better) {
+    if (better instanceof CommanderError) return better;
+    throw better;
+  }
+  return error;
+}
+
+/** Commander's message, on one line: `unknown command 'rendr' (did you mean render?)`. */
+function usageMessage(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)$/s, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 /**
@@ -110,6 +219,12 @@ function refuseRepeats(command: Command): void {
   }
 }
 
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at && at.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
 function forEachCommand(command: Command, visit: (command: Command) => void): void {
   visit(command);
   for (const child of command.commands) forEachCommand(child, visit);
@@ -120,9 +235,16 @@ type Deferred = () => Promise<void>;
 /** Parses `argv` and runs the command: its exit code, or the asynchronous rest of a network command. */
 function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { code: () => number; deferred?: Deferred } | number {
   let exitCode = EXIT_OK;
+  const json = argv.includes('--json');
+  const capture: Capture = { text: '' };
+  const commandIo: CliIo = {
+    stdout: (text) => (capture.path === undefined ? io.stdout(text) : void (capture.text += text)),
+    stderr: io.stderr,
+    style: () => (capture.path === undefined ? (io.style?.() ?? { color: false }) : { color: false }),
+  };
   let deferred: Deferred | undefined;
   const program = buildProgram(
-    io,
+    commandIo,
     (code) => {
       exitCode = code;
     },
@@ -130,22 +252,35 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
       if (!allowDeferred) throw new TagwallError('TW_USAGE', 'this command uses the network: run it with the tagwall executable (runAsync), not run()');
       deferred = work;
     },
+    capture,
   );
   beginSnapshotAgeWatch(io.stderr);
+  // `-o FILE` on a command that only prints: what it printed, written atomically once it has run (never on failure).
+  const flush = (): void => {
+    if (capture.path !== undefined) writeFilesAtomically([{ path: capture.path, content: capture.text }]);
+  };
   try {
     program.parse([...argv], { from: 'user' });
+    if (!deferred) flush();
   } catch (error) {
-    return reportFailure(io, error, argv.includes('--json'));
+    return reportFailure(io, error, json, { program, argv });
   }
-  return { code: () => exitCode, ...(deferred ? { deferred } : {}) };
+  const later = deferred;
+  return { code: () => exitCode, ...(later ? { deferred: async () => (await later(), flush()) } : {}) };
 }
 
-function reportFailure(io: CliIo, error: unknown, json: boolean): number {
+function reportFailure(io: CliIo, error: unknown, json: boolean, parsed?: { readonly program: Command; readonly argv: readonly string[] }): number {
   if (error instanceof CommanderError) {
     // --help and --version come through here too, with exit code 0.
     if (error.exitCode === 0) return EXIT_OK;
-    const message = `${error.message.replace(/^error: /, '')} (see tagwall --help)`;
-    return reportError(io, new TagwallError('TW_USAGE', message), json);
+    // `tagwall`, `tagwall catalog`, `tagwall snapshot` with no subcommand: commander has printed the help (on
+    // standard error, standard output stays empty); a command was not given, which is a usage error (exit 2).
+    if (error.code === 'commander.help') return EXIT_BAD_INPUT;
+    if (!parsed) return reportError(io, new TagwallError('TW_USAGE', `${usageMessage(error)} (see tagwall --help)`), json);
+    const better = unknownOptionFirst(parsed.program, parsed.argv, error);
+    const { command } = leafOf(parsed.program, parsed.argv);
+    const see = command === parsed.program ? 'tagwall --help' : `tagwall ${commandPath(command)} --help`;
+    return reportError(io, new TagwallError('TW_USAGE', `${usageMessage(better)} (see ${see})`), json);
   }
   if (error instanceof TagwallError) return reportError(io, error, json);
   return reportBug(io, error);

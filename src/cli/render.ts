@@ -92,7 +92,7 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
   );
 }
 
-function reportFormatOf(file: string): ReportFormat {
+export function reportFormatOf(file: string): ReportFormat {
   const found = REPORT_EXTENSIONS.find(([pattern]) => pattern.test(file));
   if (!found) throw usageError(`--report ${file}: name the file .md, .html, .sarif, .json or .txt so its format is known`);
   return found[1];
@@ -106,11 +106,25 @@ function outputFiles(artifacts: readonly Artifact[], output: string): OutputFile
   return artifacts.map((artifact) => ({ path: `${directory}/${artifact.name}`, content: artifact.content }));
 }
 
-function diagnosticText(diagnostic: Diagnostic): string {
+/**
+ * The word a diagnostic line leads with matches the exit code (issue 21): `error:` only when it fails the run, which
+ * is `--strict` with a diagnostic that loses packets or is an error; without `--strict` the config is written, the
+ * run succeeds, and the same diagnostic is a `warning:` (its target severity stays in --json and the reports).
+ */
+function shownSeverity(diagnostic: Diagnostic, strict: boolean): Diagnostic['severity'] {
+  if (failsStrict(diagnostic)) return strict ? 'error' : 'warning';
+  return diagnostic.severity;
+}
+
+function failsStrict(diagnostic: Diagnostic): boolean {
+  return diagnostic.lost !== undefined || diagnostic.severity === 'error';
+}
+
+function diagnosticText(diagnostic: Diagnostic, strict = false): string {
   const id = diagnostic.requirementId;
   // Target messages usually lead with the requirement id already; do not say it twice.
   const about = id === undefined || diagnostic.message.startsWith(`${id}:`) ? '' : ` ${id}:`;
-  const line = `${diagnostic.severity}: ${diagnostic.code}:${about} ${diagnostic.message}`;
+  const line = `${shownSeverity(diagnostic, strict)}: ${diagnostic.code}:${about} ${diagnostic.message}`;
   const witness = diagnostic.lost?.witness();
   return witness ? `${line}\n  lost, e.g. ${formatPacket(witness)} (--report FILE lists every lost box)` : line;
 }
@@ -186,10 +200,10 @@ export function runRender(options: RenderOptions, io: CliIo): number {
     for (const { target, translation } of translations) {
       if (options.output === undefined) io.stdout(artifactsText(translation.artifacts));
       // With several targets each diagnostic line says whose it is.
-      const lines = translation.diagnostics.map((diagnostic) => `${several ? `${target.id}: ` : ''}${diagnosticText(diagnostic)}`);
+      const lines = translation.diagnostics.map((diagnostic) => `${several ? `${target.id}: ` : ''}${diagnosticText(diagnostic, options.strict === true)}`);
       if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`);
     }
   }
-  const lost = translations.some(({ translation }) => translation.diagnostics.some((diagnostic) => diagnostic.lost !== undefined));
+  const lost = translations.some(({ translation }) => translation.diagnostics.some(failsStrict));
   return options.strict && lost ? EXIT_DIFFERENT : EXIT_OK;
 }

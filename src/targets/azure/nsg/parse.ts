@@ -171,17 +171,24 @@ export function parseNsgJson(content: string, file: string, resolver: AddressRes
   const ordered = [...userRules, ...defaults].sort(
     (a, b) => a.rule.direction.localeCompare(b.rule.direction) || a.rule.priority - b.rule.priority,
   );
-  const rules: Rule[] = ordered.map(({ rule, at }) => ({
-    id: rule.name,
-    action: rule.access === 'Allow' ? 'allow' : 'deny',
-    match: securityRuleMatch(rule, at, resolver),
+  const builtIn = new Set(defaults);
+  const rules: Rule[] = ordered.map((entry) => ({
+    id: entry.rule.name,
+    action: entry.rule.access === 'Allow' ? 'allow' : 'deny',
+    match: securityRuleMatch(entry.rule, entry.at, resolver),
     origin: {
       file,
-      path: at.path,
-      text: `${rule.priority} ${rule.direction} ${rule.access} ${rule.protocol} ${rule.sourcePrefixes.join(',')}:${rule.sourcePorts.join(',')} -> ${rule.destinationPrefixes.join(',')}:${rule.destinationPorts.join(',')}`,
+      path: entry.at.path,
+      priority: entry.rule.priority,
+      ...(builtIn.has(entry) ? { builtIn: true } : {}),
+      text: ruleText(entry.rule),
     },
   }));
   return { name: `nsg:${file}`, rules, defaultAction: 'deny', mode: resolver.mode };
+}
+
+function ruleText(rule: NsgRule): string {
+  return `${rule.priority} ${rule.direction} ${rule.access} ${rule.protocol} ${rule.sourcePrefixes.join(',')}:${rule.sourcePorts.join(',')} -> ${rule.destinationPrefixes.join(',')}:${rule.destinationPorts.join(',')}`;
 }
 
 /** Does this text look like NSG JSON? */

@@ -1,0 +1,460 @@
+/**
+ * Answers a person can act on (issue 21, item 2): the difference between two rule sets grouped by the rule that
+ * causes it. Extra packets belong to the rule of the config that allows them (first match), missing packets to the
+ * requirement that asks for them, each group with its boxes as fields, a witness packet drawn from the tag's real
+ * prefixes, and a reference to the rule (name, position, priority, file:line when known). `check`, `equiv` and
+ * `diff` print these as text, as `--json`, and write them to baselines (src/cli/baseline.ts).
+ */
+import { createHash } from 'node:crypto';
+import { evaluate } from '../analysis/questions.js';
+import type { AddressResolver, SymbolicResolver } from '../analysis/resolve.js';
+import type { Rule, RuleSet } from '../analysis/rule-set.js';
+import { AddressSet } from '../model/address-set.js';
+import { CONN_STATES, formatPacket, type Packet } from '../model/packet.js';
+import { PacketSet, type Box } from '../model/packet-set.js';
+import { formatAddress, parseAddress, type Family } from '../model/ip.js';
+import { PortSet, protocolName } from '../model/ports.js';
+import type { IntervalSet } from '../model/intervals.js';
+import type { Snapshot } from '../servicetags/snapshot.js';
+
+/** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
+export interface RuleRef {
+  readonly name: string;
+  readonly action: 'allow' | 'deny';
+  /** 1-based position in the rule set's first-match order. */
+  readonly position: number;
+  /** The device's ordering number (NSG priority). */
+  readonly priority?: number;
+  readonly file?: string;
+  readonly line?: number;
+  /** JSON path or XPath, when there is no line. */
+  readonly path?: string;
+  /** The rule as written, one line. */
+  readonly text?: string;
+  readonly requirementId?: string;
+  /** Added by the platform (an NSG default rule). */
+  readonly builtIn?: boolean;
+}
+
+/** A box as fields: address lists name service tags where a set is exactly a tag's (or a virtual tag's) addresses. */
+export interface BoxFields {
+  readonly direction: 'in' | 'out' | 'in/out';
+  readonly family: Family;
+  readonly protocols: string;
+  readonly src: readonly string[];
+  readonly srcPorts?: string;
+  readonly dst: readonly string[];
+  readonly dstPorts?: string;
+  /** ICMP `type/code` ranges. */
+  readonly icmp?: string;
+  readonly hosts?: string;
+  readonly paths?: string;
+  readonly applications?: string;
+  /** Connection states, when not those that open a connection. */
+  readonly states?: readonly string[];
+  /** The same box on one line, as the text output prints it. */
+  readonly text: string;
+  /** Identifies exactly this box's packets (what a baseline records). */
+  readonly digest: string;
+}
+
+/** A witness packet as fields, with the tag each address was drawn from. */
+export interface WitnessFields {
+  readonly direction: 'in' | 'out';
+  readonly protocol: string;
+  readonly src: string;
+  readonly srcPort?: number;
+  readonly dst: string;
+  readonly dstPort?: number;
+  readonly icmp?: { readonly type: number; readonly code: number };
+  readonly host?: string;
+  readonly path?: string;
+  readonly application?: string;
+  readonly state?: string;
+  readonly srcTag?: string;
+  readonly dstTag?: string;
+  readonly text: string;
+}
+
+export type GroupKind = 'missing' | 'extra' | 'only-left' | 'only-right';
+
+/** One rule's share of a difference. `rule` null: the default action decides it. */
+export interface RuleGroup {
+  readonly kind: GroupKind;
+  readonly rule: RuleRef | null;
+  /** For missing packets: the config rule that decides the witness instead (null: its default action). */
+  readonly decidedBy?: RuleRef | null;
+  readonly boxes: readonly BoxFields[];
+  readonly witness: WitnessFields;
+}
+
+/** How addresses are named and witnesses made real; built once per command. */
+export interface Namer {
+  items(values: IntervalSet, family: Family): string[];
+  /** The witness with atom addresses replaced by real addresses of their tags, and the tags named. */
+  realWitness(packet: Packet, box: Box): WitnessFields;
+}
+
+// ─── rule references ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Lines of `"name": "X"` in config texts, read once per file, for JSON configs that carry no positions. */
+const nameLines = new Map<string, Map<string, number | null>>();
+
+/** Registers a config file's text so rule references can carry a line (`az network nsg show` JSON has none). */
+export function indexRuleNames(file: string, text: string): void {
+  const lines = new Map<string, number | null>();
+  text.split('\n').forEach((line, index) => {
+    const match = /^\s*"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(line);
+    if (!match) return;
+    // A name written twice (a rule and a resource of the same name) gives no line rather than a wrong one.
+    lines.set(match[1]!, lines.has(match[1]!) ? null : index + 1);
+  });
+  nameLines.set(file, lines);
+}
+
+export function ruleRef(rule: Rule, position: number): RuleRef {
+  const origin = rule.origin ?? {};
+  const line = origin.line ?? (origin.file ? nameLines.get(origin.file)?.get(rule.id) ?? undefined : undefined);
+  return {
+    name: rule.id,
+    action: rule.action,
+    position,
+    ...(origin.priority === undefined ? {} : { priority: origin.priority }),
+    ...(origin.file === undefined ? {} : { file: origin.file }),
+    ...(line === undefined ? {} : { line }),
+    ...(origin.path === undefined || line !== undefined ? {} : { path: origin.path }),
+    ...(origin.text === undefined ? {} : { text: origin.text }),
+    ...(origin.requirementId === undefined ? {} : { requirementId: origin.requirementId }),
+    ...(origin.builtIn ? { builtIn: true } : {}),
+  };
+}
+
+/** `rule AllowSSHFromInternet (priority 120, fixtures/nsg.json:42)` */
+export function ruleRefText(ref: RuleRef | null, kind: 'rule' | 'requirement' = 'rule'): string {
+  if (!ref) return 'the default action';
+  const where = ref.file ? `${ref.file}${ref.line ? `:${ref.line}` : ''}` : undefined;
+  const facts = [ref.priority === undefined ? `#${ref.position}` : `priority ${ref.priority}`, ...(ref.builtIn ? ['platform default'] : []), ...(where ? [where] : [])];
+  return `${kind} ${ref.name} (${facts.join(', ')})`;
+}
+
+// ─── naming addresses ────────────────────────────────────────────────────────────────────────────────────
+
+/** The virtual tags Azure defines by role, not by a prefix list: named when a set holds all (or all but a little) of one. */
+const VIRTUAL_TAGS = ['Internet', 'VirtualNetwork', 'AzureLoadBalancer'] as const;
+/** How many items an `X except …` remainder may have before the set is listed as it is instead. */
+const MAX_EXCEPT_ITEMS = 4;
+/** How many tags a set may be the union of and still be named by them. */
+const MAX_TAG_UNION = 6;
+
+function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
+  return resolver.mode === 'symbolic' && 'items' in resolver;
+}
+
+export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
+  const virtual = VIRTUAL_TAGS.map((name) => ({ name, addresses: resolver.serviceTag(name) }));
+  const plain = (values: IntervalSet, family: Family): string[] => (isSymbolic(resolver) ? resolver.items(values, family) : AddressSet.fromFamily(family, values).toCidrStrings());
+  const items = (values: IntervalSet, family: Family): string[] => {
+    if (values.isFull()) return ['any'];
+    if (values.isEmpty()) return [];
+    // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
+    const outside = plain(values.complement(), family);
+    if (outside.length <= MAX_EXCEPT_ITEMS) return [`any except ${outside.join(', ')}`];
+    for (const { name, addresses } of virtual) {
+      const tag = addresses.of(family);
+      if (tag.isEmpty() || !values.overlaps(tag)) continue;
+      if (tag.isSubsetOf(values)) return [name, ...plain(values.difference(tag), family)];
+      // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
+      if (values.isSubsetOf(tag)) {
+        const left = tag.difference(values);
+        const rest = (isSymbolic(resolver) ? undefined : unionOfTags(left, family)) ?? plain(left, family);
+        if (rest.length <= MAX_EXCEPT_ITEMS) return [`${name} except ${rest.join(', ')}`];
+      }
+    }
+    return (isSymbolic(resolver) ? undefined : tagNames(values, family)) ?? plain(values, family);
+  };
+  // Expanded analysis: a set that is exactly a tag's prefixes, a few tags' union, or a tag but a few tags or blocks
+  // is named so (`Storage except Storage.WestUS`), as symbolic analysis names its atoms.
+  let tagSets: Map<Family, Array<{ name: string; set: IntervalSet; size: bigint }>> | undefined;
+  const tagsOf = (family: Family): Array<{ name: string; set: IntervalSet; size: bigint }> => {
+    tagSets ??= new Map();
+    let list = tagSets.get(family);
+    if (!list) {
+      list = snapshot
+        .names()
+        .map((name) => ({ name, set: safeAddresses(snapshot, name).of(family) }))
+        .filter(({ set }) => !set.isEmpty())
+        .map((entry) => ({ ...entry, size: entry.set.size() }))
+        .sort((a, b) => (a.size > b.size ? -1 : a.size < b.size ? 1 : a.name < b.name ? -1 : 1));
+      tagSets.set(family, list);
+    }
+    return list;
+  };
+  /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
+  const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
+    const names: string[] = [];
+    let rest = values;
+    for (const { name, set } of tagsOf(family)) {
+      if (rest.isEmpty()) break;
+      if (!set.overlaps(rest) || !set.isSubsetOf(values)) continue;
+      names.push(name);
+      rest = rest.difference(set);
+      if (names.length > MAX_TAG_UNION) return undefined;
+    }
+    return rest.isEmpty() && names.length > 0 ? names : undefined;
+  };
+  const tagNames = (values: IntervalSet, family: Family): string[] | undefined => {
+    if (AddressSet.fromFamily(family, values).toCidrStrings().length <= MAX_EXCEPT_ITEMS) return undefined;
+    const union = unionOfTags(values, family);
+    if (union) return union;
+    // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
+    const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
+    const holder = holders[holders.length - 1];
+    if (!holder) return undefined;
+    const left = holder.set.difference(values);
+    const except = unionOfTags(left, family) ?? AddressSet.fromFamily(family, left).toCidrStrings();
+    return except.length <= MAX_EXCEPT_ITEMS ? [`${holder.name} except ${except.join(', ')}`] : undefined;
+  };
+  const realAddress = (address: string, area: IntervalSet, family: Family): { address: string; tag?: string } => {
+    if (!isSymbolic(resolver)) return { address };
+    const tag = resolver.describe(address);
+    if (tag === undefined) return { address };
+    // The atom stands for the tag; a witness a reviewer can paste should be one of its real addresses. A regional
+    // tag the box leaves out is left out here too (`Storage except Storage.WestUS`).
+    let real = safeAddresses(snapshot, tag).of(family);
+    const excluded = snapshot.names().filter((name) => name.toLowerCase().startsWith(`${tag.toLowerCase()}.`) && !resolver.serviceTag(name).of(family).isSubsetOf(area));
+    for (const name of excluded) real = real.difference(safeAddresses(snapshot, name).of(family));
+    return real.isEmpty() ? { address, tag } : { address: formatAddress(family, real.lo(0)), tag };
+  };
+  return {
+    items,
+    realWitness: (packet, box) => {
+      const src = realAddress(packet.src, box.src, box.family);
+      const dst = realAddress(packet.dst, box.dst, box.family);
+      return witnessFields({ ...packet, src: src.address, dst: dst.address }, src.tag, dst.tag);
+    },
+  };
+}
+
+function safeAddresses(snapshot: Snapshot, name: string): AddressSet {
+  try {
+    return snapshot.addresses(name);
+  } catch {
+    return AddressSet.EMPTY;
+  }
+}
+
+function witnessFields(packet: Packet, srcTag: string | undefined, dstTag: string | undefined): WitnessFields {
+  const text = formatPacket(packet);
+  const tags = [srcTag ? `src ${srcTag}` : '', dstTag ? `dst ${dstTag}` : ''].filter(Boolean);
+  const src = parseAddress(packet.src);
+  const dst = parseAddress(packet.dst);
+  return {
+    direction: packet.direction,
+    protocol: protocolName(packet.protocol),
+    src: formatAddress(src.family, src.words),
+    ...(packet.srcPort === undefined ? {} : { srcPort: packet.srcPort }),
+    dst: formatAddress(dst.family, dst.words),
+    ...(packet.dstPort === undefined ? {} : { dstPort: packet.dstPort }),
+    ...(packet.icmp ? { icmp: packet.icmp } : {}),
+    ...(packet.host === undefined ? {} : { host: packet.host }),
+    ...(packet.path === undefined ? {} : { path: packet.path }),
+    ...(packet.application === undefined ? {} : { application: packet.application }),
+    ...(packet.state === undefined ? {} : { state: packet.state }),
+    ...(srcTag ? { srcTag } : {}),
+    ...(dstTag ? { dstTag } : {}),
+    text: tags.length > 0 ? `${text}  (${tags.join(', ')})` : text,
+  };
+}
+
+// ─── boxes ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const ALL_STATES = (1 << CONN_STATES.length) - 1;
+
+/** The box's exact content, serialised without names, hashed: equal digests mean equal packets. */
+function boxDigest(kind: GroupKind, box: Box): string {
+  const hex = (words: Uint32Array): string => Array.from(words, (word) => word.toString(16)).join(':');
+  const ranges = (set: IntervalSet): string => Array.from({ length: set.intervalCount }, (_, i) => `${hex(set.lo(i))}-${hex(set.hi(i))}`).join(',');
+  const canonical = [
+    kind === 'missing' ? 'missing' : 'extra',
+    box.directions,
+    box.family,
+    box.portClass,
+    box.protocols.toString(),
+    ranges(box.src),
+    ranges(box.dst),
+    ranges(box.srcPorts),
+    ranges(box.dstPorts),
+    box.hosts.toString(),
+    box.paths.toString(),
+    box.applications.toString(),
+    box.states,
+  ].join('|');
+  return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+}
+
+/** An address list for one line of text: a few items, then how many there are (`--json` has them all). */
+function shortList(items: readonly string[]): string {
+  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items; --json lists them)`;
+}
+
+/** Each box's exact packets, kept beside its fields (which are plain data for JSON) for baselines. */
+const packetsOfBox = new WeakMap<BoxFields, PacketSet>();
+
+export function boxPackets(box: BoxFields): PacketSet {
+  return packetsOfBox.get(box) ?? PacketSet.EMPTY;
+}
+
+function boxFields(kind: GroupKind, box: Box, namer: Namer): BoxFields {
+  const fields = describeBox(kind, box, namer);
+  packetsOfBox.set(fields, PacketSet.fromDisjointBoxes([box]));
+  return fields;
+}
+
+function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
+  const direction = box.directions === 3 ? 'in/out' : box.directions & 2 ? 'out' : 'in';
+  const src = namer.items(box.src, box.family);
+  const dst = namer.items(box.dst, box.family);
+  const srcPorts = box.portClass === 'ports' && !box.srcPorts.isFull() ? PortSet.fromIntervals(box.srcPorts).toString() : undefined;
+  const dstPorts = box.portClass === 'ports' && !box.dstPorts.isFull() ? PortSet.fromIntervals(box.dstPorts).toString() : undefined;
+  const icmp =
+    box.portClass === 'icmp' && !box.dstPorts.isFull()
+      ? box.dstPorts.ranges().map(([lo, hi]) => (lo === hi ? `${lo >> 8}/${lo & 255}` : `${lo >> 8}/${lo & 255}-${hi >> 8}/${hi & 255}`)).join(',')
+      : undefined;
+  const hosts = box.hosts.isAny() ? undefined : box.hosts.toString();
+  const paths = box.paths.isAny() ? undefined : box.paths.toString();
+  const applications = box.applications.isAny() ? undefined : box.applications.toString();
+  // The line PacketSet prints for the box keeps its state wording (opening states left unsaid).
+  const line = PacketSet.fromDisjointBoxes([box]).lines()[0] ?? '';
+  const written = box.states === ALL_STATES ? undefined : / state ([a-z,]+)$/.exec(line)?.[1];
+  const states = written?.split(',');
+  const parts = [direction, box.family, box.protocols.toString(), shortList(src), ...(srcPorts ? [`port ${srcPorts}`] : []), '->', shortList(dst), ...(dstPorts ? [`port ${dstPorts}`] : [])];
+  if (icmp) parts.push(`icmp ${icmp}`);
+  if (hosts) parts.push(`host ${hosts}`);
+  if (paths) parts.push(`path ${paths}`);
+  if (applications) parts.push(`app ${applications}`);
+  if (states) parts.push(`state ${states.join(',')}`);
+  return {
+    direction,
+    family: box.family,
+    protocols: box.protocols.toString(),
+    src,
+    ...(srcPorts ? { srcPorts } : {}),
+    dst,
+    ...(dstPorts ? { dstPorts } : {}),
+    ...(icmp ? { icmp } : {}),
+    ...(hosts ? { hosts } : {}),
+    ...(paths ? { paths } : {}),
+    ...(applications ? { applications } : {}),
+    ...(states ? { states } : {}),
+    text: parts.join(' '),
+    digest: boxDigest(kind, box),
+  };
+}
+
+// ─── grouping ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Each allow rule's first-match share of `set`, in rule order; what no rule matches goes to the default action. */
+function shares(ruleSet: RuleSet, set: PacketSet): Array<{ rule: Rule | null; position: number; owned: PacketSet }> {
+  const owned: Array<{ rule: Rule | null; position: number; owned: PacketSet }> = [];
+  let undecided = set;
+  ruleSet.rules.forEach((rule, index) => {
+    if (undecided.isEmpty()) return;
+    const share = undecided.intersection(rule.match);
+    if (share.isEmpty()) return;
+    undecided = undecided.difference(rule.match);
+    owned.push({ rule, position: index + 1, owned: share });
+  });
+  if (!undecided.isEmpty()) owned.push({ rule: null, position: ruleSet.rules.length + 1, owned: undecided });
+  return owned;
+}
+
+function groupOf(kind: GroupKind, rule: RuleRef | null, owned: PacketSet, namer: Namer, decider?: RuleSet, decidedPositions?: Map<Rule, number>): RuleGroup {
+  const pieces = owned
+    .compact()
+    .pieces()
+    .map((piece) => ({ box: piece.boxes[0]!, witness: piece.witness()! }))
+    .sort((a, b) => PacketSet.compareWitnesses(a.witness, b.witness));
+  const first = pieces[0]!;
+  let decidedBy: RuleRef | null | undefined;
+  if (decider) {
+    const verdict = evaluate(decider, first.witness).rule;
+    decidedBy = verdict ? ruleRef(verdict, decidedPositions?.get(verdict) ?? 0) : null;
+  }
+  return {
+    kind,
+    rule,
+    ...(decidedBy === undefined ? {} : { decidedBy }),
+    boxes: pieces.map(({ box }) => boxFields(kind, box, namer)),
+    witness: namer.realWitness(first.witness, first.box),
+  };
+}
+
+/**
+ * `set` (what `owner` allows and the other side does not) split by the rule of `owner` that decides it. Rules the
+ * users wrote come before platform defaults, so a wrong rule of theirs is never pushed out of sight by them.
+ * With `decider`, each group says which rule of the other side turns its witness away.
+ */
+export function groupByRule(kind: GroupKind, owner: RuleSet, set: PacketSet, namer: Namer, decider?: RuleSet): RuleGroup[] {
+  if (set.isEmpty()) return [];
+  const positions = decider ? new Map(decider.rules.map((rule, index) => [rule, index + 1])) : undefined;
+  const groups = shares(owner, set).map(({ rule, position, owned }) => groupOf(kind, rule ? ruleRef(rule, position) : null, owned, namer, decider, positions));
+  const rank = (group: RuleGroup): number => (group.rule === null ? 2 : group.rule.builtIn ? 1 : 0);
+  return groups.map((group, index) => ({ group, index })).sort((a, b) => rank(a.group) - rank(b.group) || a.index - b.index).map(({ group }) => group);
+}
+
+/** Missing packets split by the requirement (rule of `needed`) that asks for them, each with the config's verdict. */
+export function missingGroups(needed: RuleSet, configured: RuleSet, missing: PacketSet, namer: Namer): RuleGroup[] {
+  return groupByRule('missing', needed, missing, namer, configured);
+}
+
+// ─── text ────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface TextStyle {
+  /** Terminal columns to fit lines in; undefined: no limit (a pipe or a file). */
+  readonly width?: number;
+  readonly color: boolean;
+}
+
+export const PLAIN: TextStyle = { color: false };
+
+const SGR = { bold: '1', red: '31', yellow: '33', dim: '2' } as const;
+
+export function paint(style: TextStyle, code: keyof typeof SGR, text: string): string {
+  return style.color ? `\u001b[${SGR[code]}m${text}\u001b[0m` : text;
+}
+
+/** Cuts a line to the terminal width (with an ellipsis); the whole line is in `--json`. */
+export function fit(style: TextStyle, line: string): string {
+  if (style.width === undefined || line.length <= style.width) return line;
+  // Escapes take no columns; a line cut short loses its colour rather than leave an escape open.
+  const visible = line.replace(/\u001b\[[0-9;]*m/g, '');
+  if (visible.length <= style.width) return line;
+  return `${visible.slice(0, Math.max(10, style.width - 1))}…`;
+}
+
+/** The groups as text: a heading per rule, up to `limit` boxes each, a witness, and what decides it on the other side. */
+export function groupsText(title: string, groups: readonly RuleGroup[], limit: number, style: TextStyle, kind: 'rule' | 'requirement' = 'rule'): string[] {
+  const colour = groups[0]?.kind === 'missing' ? 'red' : 'yellow';
+  if (groups.length === 0) return [`${title}: none`];
+  const boxes = groups.reduce((sum, group) => sum + group.boxes.length, 0);
+  const lines = [paint(style, colour, `${title}: ${groups.length} ${kind === 'rule' ? 'rule' : 'requirement'}${groups.length === 1 ? '' : 's'}, ${boxes} box${boxes === 1 ? '' : 'es'}`)];
+  for (const group of groups) {
+    const name = group.rule === null ? 'the default action' : ruleRefText(group.rule, kind);
+    lines.push(fit(style, `  ${paint(style, 'bold', name)}${group.rule?.text ? `  ${paint(style, 'dim', group.rule.text)}` : ''}`));
+    for (const box of group.boxes.slice(0, limit)) lines.push(fit(style, `    ${box.text}`));
+    if (group.boxes.length > limit) lines.push(`    … ${group.boxes.length - limit} more box${group.boxes.length - limit === 1 ? '' : 'es'} (--limit N, or --json for all)`);
+    lines.push(fit(style, `    e.g. ${group.witness.text}`));
+    if (group.decidedBy !== undefined) lines.push(fit(style, `    turned away by ${ruleRefText(group.decidedBy)}`));
+  }
+  return lines;
+}
+
+/** The groups as JSON: boxes and witnesses as fields, the rule as a reference. */
+export function groupsJson(groups: readonly RuleGroup[]): object[] {
+  return groups.map((group) => ({
+    rule: group.rule,
+    ...(group.decidedBy === undefined ? {} : { decidedBy: group.decidedBy }),
+    witness: group.witness,
+    boxes: group.boxes,
+  }));
+}

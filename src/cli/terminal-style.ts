@@ -1,0 +1,27 @@
+/**
+ * How text output looks on the reader's terminal (issue 21): colour only on a terminal, never in a pipe or a file,
+ * and lines fitted to its width. Conventions followed: NO_COLOR (https://no-color.org: any non-empty value turns
+ * colour off), FORCE_COLOR (as Node and chalk read it: set and not `0`/`false` turns colour on, even in a pipe),
+ * TERM=dumb (no escapes). Width: the terminal's columns; COLUMNS when set; no limit when standard output is not a
+ * terminal, so a pipe or a file gets whole lines.
+ */
+import type { TextStyle } from './answers.js';
+
+export interface StreamFacts {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export function textStyle(env: NodeJS.ProcessEnv, stream: StreamFacts): TextStyle {
+  const force = env['FORCE_COLOR'];
+  const forced = force !== undefined && force !== '0' && force.toLowerCase() !== 'false';
+  const color = env['NO_COLOR'] ? false : forced || (stream.isTTY === true && env['TERM'] !== 'dumb');
+  const columns = Number(env['COLUMNS']);
+  const width = stream.isTTY ? (Number.isInteger(columns) && columns > 0 ? columns : stream.columns) : undefined;
+  return { color, ...(width && width >= 40 ? { width } : {}) };
+}
+
+/** The style of this process's standard output. */
+export function processStyle(): TextStyle {
+  return textStyle(process.env, process.stdout);
+}
