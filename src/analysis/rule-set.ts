@@ -90,32 +90,54 @@ export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
 
 /**
  * The union of the matches of the rules seen so far, for first-match walks: what a rule decides is its match minus
- * this. Kept as a list of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time) that is
- * merged (boxes equal but for one dimension fused) whenever it has doubled since the last merge, which keeps the
- * total cost of merging linear and long rule sets over the same sources and ports close to linear.
+ * this. Kept as a few lists of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time), in
+ * levels like a binary counter: new boxes wait in a short list; when it fills it is merged (boxes equal but for one
+ * dimension fused, see `compactBoxes`) into level 0, a full level i is merged with the carry into level i + 1, and
+ * so on. Each box's addresses are thus merged O(log n) times (re-merging everything on each pass made long rule
+ * sets quadratic: every merge re-unioned all the addresses collected so far), while a query meets at most the
+ * waiting boxes plus one merged list per level.
  */
 export class EarlierMatches {
-  #boxes: Box[] = [];
-  #compactedLength = 0;
+  /** Boxes added since the last carry, as given. */
+  #pending: Box[] = [];
+  /** Merged lists; `#levels[i]` came from about 2^i carries, undefined when that level is free. */
+  #levels: Array<readonly Box[] | undefined> = [];
+  /** Everything above, flattened, for queries; rebuilt after a carry. */
+  #merged: readonly Box[] = [];
 
   /** `match` minus every earlier match: the packets a rule at this point decides. */
   undecided(match: PacketSet): PacketSet {
-    return match.withoutBoxes(this.#boxes);
+    const merged = match.withoutBoxes(this.#merged);
+    return this.#pending.length === 0 ? merged : merged.withoutBoxes(this.#pending);
   }
 
   add(match: PacketSet): void {
-    for (const box of match.boxes) this.#boxes.push(box);
-    if (this.#boxes.length >= 2 * this.#compactedLength + 16) {
-      this.#boxes = [...compactBoxes(this.#boxes)];
-      this.#compactedLength = this.#boxes.length;
-    }
+    for (const box of match.boxes) this.#pending.push(box);
+    if (this.#pending.length >= PENDING_LIMIT) this.#carry();
   }
 
   /** Everything no earlier rule matched. */
   rest(): PacketSet {
-    return PacketSet.ALL.withoutBoxes(this.#boxes);
+    return this.undecided(PacketSet.ALL);
+  }
+
+  #carry(): void {
+    let carry = compactBoxes(this.#pending);
+    this.#pending = [];
+    let level = 0;
+    for (; this.#levels[level]; level++) {
+      carry = compactBoxes([...this.#levels[level]!, ...carry]);
+      this.#levels[level] = undefined;
+    }
+    this.#levels[level] = carry;
+    const merged: Box[] = [];
+    for (let i = this.#levels.length - 1; i >= 0; i--) for (const box of this.#levels[i] ?? []) merged.push(box);
+    this.#merged = merged;
   }
 }
+
+/** How many boxes wait unmerged: few enough that scanning them per query is cheap, enough to merge in batches. */
+const PENDING_LIMIT = 32;
 
 /**
  * The exact packet set a rule set allows. First match: each rule decides only what earlier rules left
