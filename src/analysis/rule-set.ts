@@ -104,6 +104,12 @@ export class EarlierMatches {
   #levels: Array<readonly Box[] | undefined> = [];
   /** Everything above, flattened, for queries; rebuilt after a carry. */
   #merged: readonly Box[] = [];
+  readonly #pendingLimit: number;
+
+  /** `pendingLimit`: boxes kept unmerged (tests set it low so that short rule sets go through many levels). */
+  constructor(pendingLimit = PENDING_LIMIT) {
+    this.#pendingLimit = Math.max(1, pendingLimit);
+  }
 
   /** `match` minus every earlier match: the packets a rule at this point decides. */
   undecided(match: PacketSet): PacketSet {
@@ -113,7 +119,7 @@ export class EarlierMatches {
 
   add(match: PacketSet): void {
     for (const box of match.boxes) this.#pending.push(box);
-    if (this.#pending.length >= PENDING_LIMIT) this.#carry();
+    if (this.#pending.length >= this.#pendingLimit) this.#carry();
   }
 
   /** Everything no earlier rule matched. */
