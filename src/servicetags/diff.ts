@@ -1,10 +1,11 @@
 /** What changed between two snapshots of one cloud: tags added and removed, and per tag prefixes and metadata. */
 import { TagwallError } from '../errors.js';
 import { compareWords } from '../model/intervals.js';
-import { familyOfHeader, parseStrictPrefix } from './prefix-codec.js';
+import { formatIPv4, formatIPv6 } from '../model/ip.js';
+import { forEachPrefix } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
-import type { Snapshot } from './snapshot.js';
+import { encodedPrefixes, type Snapshot } from './snapshot.js';
 import type { ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
@@ -102,10 +103,7 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   let addressesAdded: string[] = [];
   let addressesRemoved: string[] = [];
   if (!samePublished) {
-    const before = new Set(from.normalizedPrefixes(older.name));
-    const after = new Set(to.normalizedPrefixes(newer.name));
-    prefixesAdded = sortByAddress([...after].filter((prefix) => !before.has(prefix)));
-    prefixesRemoved = sortByAddress([...before].filter((prefix) => !after.has(prefix)));
+    [prefixesAdded, prefixesRemoved] = prefixDelta(sortedPrefixes(from, older.name), sortedPrefixes(to, newer.name));
     const oldSet = from.addresses(older.name);
     const newSet = to.addresses(newer.name);
     addressesAdded = newSet.difference(oldSet).toCidrStrings();
@@ -148,14 +146,77 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-/** IPv4 before IPv6, then by network address, then shorter prefix first. */
-function sortByAddress(prefixes: string[]): string[] {
-  const scratch = new Uint32Array(8);
-  const keyed = prefixes.map((text) => {
-    const network = new Uint32Array(4);
-    const header = parseStrictPrefix(text, network, scratch);
-    return { text, header, network, v6: familyOfHeader(header) === 'ipv6' };
+/**
+ * A tag's prefixes as numbers, sorted IPv4 before IPv6, then by network address, then shorter prefix first (the
+ * order the diff lists them in): `header` is the codec's header byte (IPv4 below IPv6, each ordered by length).
+ * Compared as numbers, not as text, only the prefixes that changed are ever written out.
+ */
+interface PrefixList {
+  readonly count: number;
+  readonly headers: Uint8Array;
+  /** 4 words per prefix (IPv4 in the first, the rest zero). */
+  readonly networks: Uint32Array;
+  /** Indices in sorted order. */
+  readonly order: Uint32Array;
+}
+
+function sortedPrefixes(snapshot: Snapshot, name: string): PrefixList {
+  const { bytes, start, end } = encodedPrefixes(snapshot, name);
+  const info = snapshot.tag(name)!;
+  const capacity = info.prefixCount.ipv4 + info.prefixCount.ipv6;
+  const headers = new Uint8Array(capacity);
+  const networks = new Uint32Array(4 * capacity);
+  let count = 0;
+  forEachPrefix(bytes, start, end, (family, network, length) => {
+    headers[count] = family === 'ipv4' ? length : 33 + length;
+    networks.set(network, 4 * count);
+    count++;
   });
-  keyed.sort((a, b) => Number(a.v6) - Number(b.v6) || compareWords(a.network, 0, b.network, 0, 4) || a.header - b.header);
-  return keyed.map((entry) => entry.text);
+  const list = { count, headers, networks, order: new Uint32Array(count) };
+  for (let i = 0; i < count; i++) list.order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < count && sorted; i++) sorted = comparePrefixes(list, i - 1, list, i) <= 0;
+  // Microsoft publishes each family in address order, so this is rarely needed.
+  if (!sorted) list.order.sort((a, b) => comparePrefixes(list, a, list, b));
+  return list;
+}
+
+function comparePrefixes(a: PrefixList, i: number, b: PrefixList, j: number): number {
+  const familyA = a.headers[i]! < 33 ? 0 : 1;
+  const familyB = b.headers[j]! < 33 ? 0 : 1;
+  return familyA - familyB || compareWords(a.networks, 4 * i, b.networks, 4 * j, 4) || a.headers[i]! - b.headers[j]!;
+}
+
+function prefixText(list: PrefixList, i: number): string {
+  const header = list.headers[i]!;
+  return header < 33 ? `${formatIPv4(list.networks[4 * i]!)}/${header}` : `${formatIPv6(list.networks, 4 * i)}/${header - 33}`;
+}
+
+/** Prefixes only in `after` and only in `before` (each once), by one merge of the two sorted lists. */
+function prefixDelta(before: PrefixList, after: PrefixList): [string[], string[]] {
+  const added: string[] = [];
+  const removed: string[] = [];
+  let i = 0;
+  let j = 0;
+  // Skips the copies of the prefix at `k` (a list may repeat a prefix; the diff is of sets).
+  const next = (list: PrefixList, k: number): number => {
+    let at = k + 1;
+    while (at < list.count && comparePrefixes(list, list.order[at]!, list, list.order[k]!) === 0) at++;
+    return at;
+  };
+  while (i < before.count || j < after.count) {
+    const order =
+      i >= before.count ? 1 : j >= after.count ? -1 : comparePrefixes(before, before.order[i]!, after, after.order[j]!);
+    if (order < 0) {
+      removed.push(prefixText(before, before.order[i]!));
+      i = next(before, i);
+    } else if (order > 0) {
+      added.push(prefixText(after, after.order[j]!));
+      j = next(after, j);
+    } else {
+      i = next(before, i);
+      j = next(after, j);
+    }
+  }
+  return [added, removed];
 }
