@@ -143,7 +143,7 @@ export class EarlierMatches {
 }
 
 /** How many boxes wait unmerged: few enough that scanning them per query is cheap, enough to merge in batches. */
-const PENDING_LIMIT = 32;
+const PENDING_LIMIT = 64;
 
 /**
  * The exact packet set a rule set allows. First match: each rule decides only what earlier rules left

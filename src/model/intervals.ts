@@ -290,6 +290,7 @@ export class IntervalSet {
     if (this.isEmpty()) return other;
     if (other.isEmpty()) return this;
     const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, unionOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -473,6 +474,38 @@ function firstEndingAtOrAfter(bounds: Uint32Array, from: number, value: Uint32Ar
     else high = mid;
   }
   return high * s;
+}
+
+/**
+ * `union` for one-word values (IPv4, ports, protocols) on plain numbers: the merge that first-match walks and
+ * CIDR unions spend most of their time in, without the word-array helpers multi-word values need.
+ */
+function unionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let lo: number;
+    let hi: number;
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      lo = a[i]!;
+      hi = a[i + 1]!;
+      i += 2;
+    } else {
+      lo = b[j]!;
+      hi = b[j + 1]!;
+      j += 2;
+    }
+    // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
+    if (n > 0 && lo <= out[n - 1]! + 1) {
+      if (hi > out[n - 1]!) out[n - 1] = hi;
+    } else {
+      out[n++] = lo;
+      out[n++] = hi;
+    }
+  }
+  return n === out.length ? out : out.slice(0, n);
 }
 
 export function wordsToBigInt(words: Uint32Array, offset: number, w: number): bigint {
