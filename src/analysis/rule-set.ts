@@ -4,6 +4,7 @@
  * deny), so the questions in this folder work across targets.
  */
 import { IntervalSet } from '../model/intervals.js';
+import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, writeOutline, type Outlines } from '../model/box-outline.js';
 import { compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
 import { firstPacketState } from '../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet } from '../model/ports.js';
@@ -104,6 +105,8 @@ export class EarlierMatches {
   #levels: Array<readonly Box[] | undefined> = [];
   /** Everything above, flattened, for queries; rebuilt after a carry. */
   #merged: readonly Box[] = [];
+  /** The outlines of `#merged` then `#pending` (see box-outline.ts), to screen them per query. */
+  #outlines: Outlines = new Float64Array(OUTLINE_SIZE * 64);
   readonly #pendingLimit: number;
 
   /** `pendingLimit`: boxes kept unmerged (tests set it low so that short rule sets go through many levels). */
@@ -113,12 +116,28 @@ export class EarlierMatches {
 
   /** `match` minus every earlier match: the packets a rule at this point decides. */
   undecided(match: PacketSet): PacketSet {
-    const merged = match.withoutBoxes(this.#merged);
-    return this.#pending.length === 0 ? merged : merged.withoutBoxes(this.#pending);
+    if (match.isEmpty()) return match;
+    // Only boxes whose outlines meet the match's can take any of its packets; the rest are skipped unread.
+    const query = outlineOfAll(match.boxes);
+    const meeting: Box[] = [];
+    const merged = this.#merged;
+    for (let i = 0; i < merged.length; i++) if (outlinesMeet(this.#outlines, i * OUTLINE_SIZE, query)) meeting.push(merged[i]!);
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i++) if (outlinesMeet(this.#outlines, (merged.length + i) * OUTLINE_SIZE, query)) meeting.push(pending[i]!);
+    return match.withoutBoxes(meeting);
   }
 
   add(match: PacketSet): void {
-    for (const box of match.boxes) this.#pending.push(box);
+    for (const box of match.boxes) {
+      const at = (this.#merged.length + this.#pending.length) * OUTLINE_SIZE;
+      if (at + OUTLINE_SIZE > this.#outlines.length) {
+        const grown = new Float64Array(this.#outlines.length * 2);
+        grown.set(this.#outlines);
+        this.#outlines = grown;
+      }
+      writeOutline(box, this.#outlines, at);
+      this.#pending.push(box);
+    }
     if (this.#pending.length >= this.#pendingLimit) this.#carry();
   }
 
@@ -139,6 +158,8 @@ export class EarlierMatches {
     const merged: Box[] = [];
     for (let i = this.#levels.length - 1; i >= 0; i--) for (const box of this.#levels[i] ?? []) merged.push(box);
     this.#merged = merged;
+    if (merged.length * OUTLINE_SIZE > this.#outlines.length) this.#outlines = new Float64Array(2 * merged.length * OUTLINE_SIZE);
+    merged.forEach((box, i) => writeOutline(box, this.#outlines, i * OUTLINE_SIZE));
   }
 }
 
