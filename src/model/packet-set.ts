@@ -668,19 +668,21 @@ function mergeAlong(boxes: readonly Box[], key: MergeKey, cache: BoxHashes): Box
   return groups.length === boxes.length ? [...boxes] : groups.map((group) => mergeGroup(group, key));
 }
 
-/** Merges along every dimension until nothing merges. */
+/**
+ * Merges along every dimension, in turn and round again, until nothing merges. It stops once every dimension has
+ * been tried since the last merge (merging again along a dimension nothing changed since is a no-op), which is the
+ * same result as whole rounds until one merges nothing, with up to a round fewer.
+ */
 export function compactBoxes(input: readonly Box[]): readonly Box[] {
   let boxes = input;
   const cache: BoxHashes = new Map();
-  for (let changed = true; changed && boxes.length > 1; ) {
-    changed = false;
-    for (const dimension of MERGEABLE) {
-      const merged = mergeAlong(boxes, dimension, cache);
-      if (merged.length < boxes.length) {
-        boxes = merged;
-        changed = true;
-      }
-    }
+  let unchanged = 0;
+  for (let d = 0; unchanged < MERGEABLE.length && boxes.length > 1; d = (d + 1) % MERGEABLE.length) {
+    const merged = mergeAlong(boxes, MERGEABLE[d]!, cache);
+    if (merged.length < boxes.length) {
+      boxes = merged;
+      unchanged = 1;
+    } else unchanged++;
   }
   return boxes;
 }
