@@ -147,14 +147,19 @@ export class EarlierMatches {
   }
 
   #carry(): void {
-    let carry = compactBoxes(this.#pending);
-    this.#pending = [];
+    // The full levels below the first free one and the waiting boxes become that level, in one compaction (its
+    // unions take the small sets first, so the largest level is copied once).
     let level = 0;
-    for (; this.#levels[level]; level++) {
-      carry = compactBoxes([...this.#levels[level]!, ...carry]);
-      this.#levels[level] = undefined;
+    while (this.#levels[level]) level++;
+    // Older boxes first (higher levels hold older ones), as rules were added.
+    const joined: Box[] = [];
+    for (let i = level - 1; i >= 0; i--) {
+      for (const box of this.#levels[i]!) joined.push(box);
+      this.#levels[i] = undefined;
     }
-    this.#levels[level] = carry;
+    for (const box of this.#pending) joined.push(box);
+    this.#pending = [];
+    this.#levels[level] = compactBoxes(joined);
     const merged: Box[] = [];
     for (let i = this.#levels.length - 1; i >= 0; i--) for (const box of this.#levels[i] ?? []) merged.push(box);
     this.#merged = merged;
