@@ -1,7 +1,8 @@
 /** What changed between two snapshots of one cloud: tags added and removed, and per tag prefixes and metadata. */
 import { TagwallError } from '../errors.js';
-import { compareWords } from '../model/intervals.js';
-import { formatIPv4, formatIPv6 } from '../model/ip.js';
+import { AddressSet } from '../model/address-set.js';
+import { compareWords, IntervalSet } from '../model/intervals.js';
+import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { forEachPrefix } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
@@ -103,9 +104,12 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   let addressesAdded: string[] = [];
   let addressesRemoved: string[] = [];
   if (!samePublished) {
-    [prefixesAdded, prefixesRemoved] = prefixDelta(sortedPrefixes(from, older.name), sortedPrefixes(to, newer.name));
-    const oldSet = from.addresses(older.name);
-    const newSet = to.addresses(newer.name);
+    const before = sortedPrefixes(from, older.name);
+    const after = sortedPrefixes(to, newer.name);
+    [prefixesAdded, prefixesRemoved] = prefixDelta(before, after);
+    // From the lists just read, in address order (so no sort), rather than decoding each tag a second time.
+    const oldSet = addressesOf(before);
+    const newSet = addressesOf(after);
     addressesAdded = newSet.difference(oldSet).toCidrStrings();
     addressesRemoved = oldSet.difference(newSet).toCidrStrings();
   }
@@ -185,6 +189,24 @@ function comparePrefixes(a: PrefixList, i: number, b: PrefixList, j: number): nu
   const familyA = a.headers[i]! < 33 ? 0 : 1;
   const familyB = b.headers[j]! < 33 ? 0 : 1;
   return familyA - familyB || compareWords(a.networks, 4 * i, b.networks, 4 * j, 4) || a.headers[i]! - b.headers[j]!;
+}
+
+/** The addresses of a sorted prefix list: IPv4 then IPv6, each in address order, so the interval sets need no sort. */
+function addressesOf(list: PrefixList): AddressSet {
+  let v4 = 0;
+  while (v4 < list.count && list.headers[list.order[v4]!]! < 33) v4++;
+  const v6 = list.count - v4;
+  const lo4 = new Uint32Array(v4);
+  const hi4 = new Uint32Array(v4);
+  const lo6 = new Uint32Array(4 * v6);
+  const hi6 = new Uint32Array(4 * v6);
+  for (let k = 0; k < list.count; k++) {
+    const i = list.order[k]!;
+    const header = list.headers[i]!;
+    if (k < v4) applyPrefix(list.networks, 4 * i, header, 1, lo4, k, hi4, k);
+    else applyPrefix(list.networks, 4 * i, header - 33, 4, lo6, 4 * (k - v4), hi6, 4 * (k - v4));
+  }
+  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, lo4, hi4, v4), IntervalSet.fromUnsorted(IPV6, lo6, hi6, v6));
 }
 
 function prefixText(list: PrefixList, i: number): string {
