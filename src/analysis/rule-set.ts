@@ -92,11 +92,11 @@ export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
 /**
  * The union of the matches of the rules seen so far, for first-match walks: what a rule decides is its match minus
  * this. Kept as a few lists of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time), in
- * levels like a binary counter: new boxes wait in a short list; when it fills it is merged (boxes equal but for one
- * dimension fused, see `compactBoxes`) into level 0, a full level i is merged with the carry into level i + 1, and
- * so on. Each box's addresses are thus merged O(log n) times (re-merging everything on each pass made long rule
- * sets quadratic: every merge re-unioned all the addresses collected so far), while a query meets at most the
- * waiting boxes plus one merged list per level.
+ * levels like a binary counter: new boxes wait in a short list; when it fills, it and the full levels below the
+ * first free one are merged (boxes equal but for one dimension fused, see `compactBoxes`) into that level. Each
+ * box's addresses are thus merged O(log n) times (re-merging everything on each pass made long rule sets quadratic:
+ * every merge re-unioned all the addresses collected so far), while a query meets at most the waiting boxes plus
+ * one merged list per level, and of those only the boxes whose outline meets its own (box-outline.ts).
  */
 export class EarlierMatches {
   /** Boxes added since the last carry, as given. */
