@@ -371,6 +371,7 @@ export class IntervalSet {
     this.sameDomain(other);
     if (this.isEmpty() || other.isEmpty()) return this;
     const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, differenceOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -502,6 +503,45 @@ function unionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
       if (hi > out[n - 1]!) out[n - 1] = hi;
     } else {
       out[n++] = lo;
+      out[n++] = hi;
+    }
+  }
+  return n === out.length ? out : out.slice(0, n);
+}
+
+function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
+  const larger = new Uint32Array(words.length * 2 + 2);
+  larger.set(words);
+  return larger;
+}
+
+/** `difference` for one-word values on plain numbers (see `difference` for the galloping). */
+function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
+  // Each interval of b can split one of a's in two; sized for a few of those, grown when there are more (b is
+  // often far larger than a: a rule's addresses minus everything matched earlier).
+  let out = new Uint32Array(a.length + Math.min(b.length, a.length + 16));
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    const hi = a[i + 1]!;
+    j = firstEndingAtOrAfter(b, j, a, i, 1);
+    let from = a[i]!;
+    let rest = true;
+    for (; j < b.length && b[j]! <= hi; j += 2) {
+      if (b[j]! > from) {
+        if (n + 2 > out.length) out = grown(out);
+        out[n++] = from;
+        out[n++] = b[j]! - 1;
+      }
+      if (b[j + 1]! >= hi) {
+        rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
+        break;
+      }
+      from = b[j + 1]! + 1;
+    }
+    if (rest) {
+      if (n + 2 > out.length) out = grown(out);
+      out[n++] = from;
       out[n++] = hi;
     }
   }
