@@ -4,6 +4,7 @@
  * allows beyond the other, and which rules never matter.
  */
 import { TagwallError } from '../errors.js';
+import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, type Outlines } from '../model/box-outline.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
 import { allowedPackets, decidingRules, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
@@ -176,13 +177,17 @@ export interface RedundantRule {
  * matches no rule before `index`, so each later rule decides the part of it that is left when it is reached: the
  * first one of the other action that meets that part changes a verdict.
  */
-function decidedAlikeBelow(ruleSet: RuleSet, index: number, packets: PacketSet, action: Action): boolean {
+function decidedAlikeBelow(ruleSet: RuleSet, index: number, packets: PacketSet, action: Action, outlines: Outlines): boolean {
   let rest = packets;
+  // Later rules whose outline misses the rest's are skipped without the box-by-box overlap test (see box-outline.ts).
+  let restOutline = outlineOfAll(rest.boxes);
   for (let j = index + 1; j < ruleSet.rules.length && !rest.isEmpty(); j++) {
+    if (!outlinesMeet(outlines, j * OUTLINE_SIZE, restOutline)) continue;
     const later = ruleSet.rules[j]!;
     if (!rest.overlaps(later.match)) continue;
     if (later.action !== action) return false;
     rest = rest.difference(later.match);
+    restOutline = outlineOfAll(rest.boxes);
   }
   return rest.isEmpty() || ruleSet.defaultAction === action;
 }
@@ -217,11 +222,13 @@ export function redundant(ruleSet: RuleSet): RedundantRule[] {
 function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const found: RedundantRule[] = [];
   const earlier = new EarlierMatches();
+  const outlines: Outlines = new Float64Array(ruleSet.rules.length * OUTLINE_SIZE);
+  ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
   ruleSet.rules.forEach((rule, index) => {
     const decides = earlier.undecided(rule.match);
     earlier.add(rule.match);
     if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
-    else if (decidedAlikeBelow(ruleSet, index, decides, rule.action)) found.push({ rule, index, reason: 'same-verdict-below' });
+    else if (decidedAlikeBelow(ruleSet, index, decides, rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
   });
   return found;
 }

@@ -4,6 +4,7 @@
  * deny), so the questions in this folder work across targets.
  */
 import { IntervalSet } from '../model/intervals.js';
+import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, writeOutline, type Outlines } from '../model/box-outline.js';
 import { compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
 import { firstPacketState } from '../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet } from '../model/ports.js';
@@ -94,32 +95,85 @@ export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
 
 /**
  * The union of the matches of the rules seen so far, for first-match walks: what a rule decides is its match minus
- * this. Kept as a list of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time) that is
- * merged (boxes equal but for one dimension fused) whenever it has doubled since the last merge, which keeps the
- * total cost of merging linear and long rule sets over the same sources and ports close to linear.
+ * this. Kept as a few lists of boxes (not a disjoint PacketSet, whose unions re-subtract everything each time), in
+ * levels like a binary counter: new boxes wait in a short list; when it fills, it and the full levels below the
+ * first free one are merged (boxes equal but for one dimension fused, see `compactBoxes`) into that level. Each
+ * box's addresses are thus merged O(log n) times (re-merging everything on each pass made long rule sets quadratic:
+ * every merge re-unioned all the addresses collected so far), while a query meets at most the waiting boxes plus
+ * one merged list per level, and of those only the boxes whose outline meets its own (box-outline.ts).
  */
 export class EarlierMatches {
-  #boxes: Box[] = [];
-  #compactedLength = 0;
+  /** Boxes added since the last carry, as given. */
+  #pending: Box[] = [];
+  /** Merged lists; `#levels[i]` came from about 2^i carries, undefined when that level is free. */
+  #levels: Array<readonly Box[] | undefined> = [];
+  /** Everything above, flattened, for queries; rebuilt after a carry. */
+  #merged: readonly Box[] = [];
+  /** The outlines of `#merged` then `#pending` (see box-outline.ts), to screen them per query. */
+  #outlines: Outlines = new Float64Array(OUTLINE_SIZE * 64);
+  readonly #pendingLimit: number;
+
+  /** `pendingLimit`: boxes kept unmerged (tests set it low so that short rule sets go through many levels). */
+  constructor(pendingLimit = PENDING_LIMIT) {
+    this.#pendingLimit = Math.max(1, pendingLimit);
+  }
 
   /** `match` minus every earlier match: the packets a rule at this point decides. */
   undecided(match: PacketSet): PacketSet {
-    return match.withoutBoxes(this.#boxes);
+    if (match.isEmpty()) return match;
+    // Only boxes whose outlines meet the match's can take any of its packets; the rest are skipped unread.
+    const query = outlineOfAll(match.boxes);
+    const meeting: Box[] = [];
+    const merged = this.#merged;
+    for (let i = 0; i < merged.length; i++) if (outlinesMeet(this.#outlines, i * OUTLINE_SIZE, query)) meeting.push(merged[i]!);
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i++) if (outlinesMeet(this.#outlines, (merged.length + i) * OUTLINE_SIZE, query)) meeting.push(pending[i]!);
+    return match.withoutBoxes(meeting);
   }
 
   add(match: PacketSet): void {
-    for (const box of match.boxes) this.#boxes.push(box);
-    if (this.#boxes.length >= 2 * this.#compactedLength + 16) {
-      this.#boxes = [...compactBoxes(this.#boxes)];
-      this.#compactedLength = this.#boxes.length;
+    for (const box of match.boxes) {
+      const at = (this.#merged.length + this.#pending.length) * OUTLINE_SIZE;
+      if (at + OUTLINE_SIZE > this.#outlines.length) {
+        const grown = new Float64Array(this.#outlines.length * 2);
+        grown.set(this.#outlines);
+        this.#outlines = grown;
+      }
+      writeOutline(box, this.#outlines, at);
+      this.#pending.push(box);
     }
+    if (this.#pending.length >= this.#pendingLimit) this.#carry();
   }
 
   /** Everything no earlier rule matched. */
   rest(): PacketSet {
-    return PacketSet.ALL.withoutBoxes(this.#boxes);
+    return this.undecided(PacketSet.ALL);
+  }
+
+  #carry(): void {
+    // The full levels below the first free one and the waiting boxes become that level, in one compaction (its
+    // unions take the small sets first, so the largest level is copied once).
+    let level = 0;
+    while (this.#levels[level]) level++;
+    // Older boxes first (higher levels hold older ones), as rules were added.
+    const joined: Box[] = [];
+    for (let i = level - 1; i >= 0; i--) {
+      for (const box of this.#levels[i]!) joined.push(box);
+      this.#levels[i] = undefined;
+    }
+    for (const box of this.#pending) joined.push(box);
+    this.#pending = [];
+    this.#levels[level] = compactBoxes(joined);
+    const merged: Box[] = [];
+    for (let i = this.#levels.length - 1; i >= 0; i--) for (const box of this.#levels[i] ?? []) merged.push(box);
+    this.#merged = merged;
+    if (merged.length * OUTLINE_SIZE > this.#outlines.length) this.#outlines = new Float64Array(2 * merged.length * OUTLINE_SIZE);
+    merged.forEach((box, i) => writeOutline(box, this.#outlines, i * OUTLINE_SIZE));
   }
 }
+
+/** How many boxes wait unmerged: few enough that scanning them per query is cheap, enough to merge in batches. */
+const PENDING_LIMIT = 64;
 
 /**
  * The exact packet set a rule set allows. First match: each rule decides only what earlier rules left

@@ -298,6 +298,7 @@ export class IntervalSet {
     if (this.isEmpty()) return other;
     if (other.isEmpty()) return this;
     const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, unionOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -369,10 +370,42 @@ export class IntervalSet {
     return new IntervalSet(this.domain, out.slice(0, n));
   }
 
+  /**
+   * One sweep over both sets, without building the complement of `other`; `other`'s intervals that end before
+   * the current one of this set are skipped by galloping, so a few intervals minus tens of thousands (first-match
+   * walks subtract everything matched earlier from each rule) cost a few binary searches, not a full pass.
+   */
   difference(other: IntervalSet): IntervalSet {
     this.sameDomain(other);
     if (this.isEmpty() || other.isEmpty()) return this;
-    return this.intersection(other.complement());
+    const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, differenceOneWord(this.bounds, other.bounds));
+    const s = 2 * w;
+    const a = this.bounds;
+    const b = other.bounds;
+    const builder = new BoundsBuilder(w, a.length / s + 1);
+    const from = new Uint32Array(w); // start of the part of a's interval not yet emitted or removed
+    const end = new Uint32Array(w);
+    let j = 0;
+    for (let i = 0; i < a.length; i += s) {
+      j = firstEndingAtOrAfter(b, j, a, i, w);
+      for (let k = 0; k < w; k++) from[k] = a[i + k]!;
+      let rest = true;
+      // Each interval of b met here ends at or after `from` (b's intervals are sorted and apart).
+      for (; j < b.length && compareWords(b, j, a, i + w, w) <= 0; j += s) {
+        if (compareWords(b, j, from, 0, w) > 0) {
+          writeStep(b, j, end, 0, w, -1);
+          builder.push(from, 0, end, 0);
+        }
+        if (compareWords(b, j + w, a, i + w, w) >= 0) {
+          rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
+          break;
+        }
+        writeStep(b, j + w, from, 0, w, 1);
+      }
+      if (rest) builder.push(from, 0, a, i + w);
+    }
+    return new IntervalSet(this.domain, builder.finish());
   }
 
   /** True when the two sets share a value. Linear, allocates nothing. */
@@ -423,6 +456,104 @@ export class IntervalSet {
       throw new TypeError(`cannot combine a ${this.domain.name} set with a ${other.domain.name} set`);
     }
   }
+}
+
+/**
+ * The first interval of `bounds`, at or after the one starting at word `from`, whose upper bound is at or above
+ * the value at `value[at..]`: galloping (1, 2, 4, … intervals ahead), then a binary search in the last step.
+ */
+function firstEndingAtOrAfter(bounds: Uint32Array, from: number, value: Uint32Array, at: number, w: number): number {
+  const s = 2 * w;
+  const count = bounds.length / s;
+  let low = from / s;
+  if (low >= count || compareWords(bounds, low * s + w, value, at, w) >= 0) return from;
+  // bounds[low] ends below value; find high with bounds[high] ending at or above it (or high = count).
+  let step = 1;
+  let high = low + step;
+  while (high < count && compareWords(bounds, high * s + w, value, at, w) < 0) {
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  if (high > count) high = count;
+  // Invariant: bounds[low] ends below value; bounds[high] (if any) ends at or above it.
+  while (high - low > 1) {
+    const mid = (low + high) >>> 1;
+    if (compareWords(bounds, mid * s + w, value, at, w) < 0) low = mid;
+    else high = mid;
+  }
+  return high * s;
+}
+
+/**
+ * `union` for one-word values (IPv4, ports, protocols) on plain numbers: the merge that first-match walks and
+ * CIDR unions spend most of their time in, without the word-array helpers multi-word values need.
+ */
+function unionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let lo: number;
+    let hi: number;
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      lo = a[i]!;
+      hi = a[i + 1]!;
+      i += 2;
+    } else {
+      lo = b[j]!;
+      hi = b[j + 1]!;
+      j += 2;
+    }
+    // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
+    if (n > 0 && lo <= out[n - 1]! + 1) {
+      if (hi > out[n - 1]!) out[n - 1] = hi;
+    } else {
+      out[n++] = lo;
+      out[n++] = hi;
+    }
+  }
+  return n === out.length ? out : out.slice(0, n);
+}
+
+function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
+  const larger = new Uint32Array(words.length * 2 + 2);
+  larger.set(words);
+  return larger;
+}
+
+/** `difference` for one-word values on plain numbers (see `difference` for the galloping). */
+function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
+  // Each interval of b can split one of a's in two; sized for a few of those, grown when there are more (b is
+  // often far larger than a: a rule's addresses minus everything matched earlier).
+  let out = new Uint32Array(a.length + Math.min(b.length, a.length + 16));
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    const hi = a[i + 1]!;
+    j = firstEndingAtOrAfter(b, j, a, i, 1);
+    let from = a[i]!;
+    let rest = true;
+    for (; j < b.length && b[j]! <= hi; j += 2) {
+      if (b[j]! > from) {
+        if (n + 2 > out.length) out = grown(out);
+        out[n++] = from;
+        out[n++] = b[j]! - 1;
+      }
+      if (b[j + 1]! >= hi) {
+        rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
+        break;
+      }
+      from = b[j + 1]! + 1;
+    }
+    if (rest) {
+      if (n + 2 > out.length) out = grown(out);
+      out[n++] = from;
+      out[n++] = hi;
+    }
+  }
+  return n === out.length ? out : out.slice(0, n);
 }
 
 export function wordsToBigInt(words: Uint32Array, offset: number, w: number): bigint {

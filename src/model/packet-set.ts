@@ -104,6 +104,11 @@ interface Dimension {
   intersect(a: Box, b: Box): Box | undefined;
   /** `a` with this dimension replaced by a's values outside b's; undefined when none are. */
   outside(a: Box, b: Box): Box | undefined;
+  /**
+   * A cheap sufficient test that b's values include a's in this dimension (same object, or b any), so a
+   * subtraction skips the dimension without building copies of `a`. False only means "not known".
+   */
+  covers(a: Box, b: Box): boolean;
 }
 
 /** The operations a box dimension's values share (IntervalSet, ProtocolSet and HostSet all have them). */
@@ -113,15 +118,26 @@ interface DimensionValues {
   isEmpty(): boolean;
 }
 
+/** `covers` for sets with `isAny` (hosts, paths, applications): the same object, or b is any. */
+const sameOrAny = (a: { isAny(): boolean }, b: { isAny(): boolean }): boolean => a === b || b.isAny();
+
+/** `covers` for interval sets: the same object, b full, or a subset test while a is a few intervals (ports). */
+const intervalsCover = (a: IntervalSet, b: IntervalSet): boolean => a === b || b.isFull() || (a.bounds.length <= 8 && a.isSubsetOf(b));
+
 type SetKey = 'protocols' | 'hosts' | 'paths' | 'applications' | 'src' | 'dst' | 'srcPorts' | 'dstPorts';
 
 /** A dimension whose values are a set type; `a[key]` and `b[key]` are always of the same type, so the casts hold. */
-function setDimension(name: string, key: SetKey): Dimension {
+function setDimension(name: string, key: SetKey, covers: (a: Box, b: Box) => boolean): Dimension {
   const combine = (a: Box, b: Box, operation: 'intersection' | 'difference'): Box | undefined => {
     const result = (a[key] as DimensionValues)[operation](b[key] as never);
     return result.isEmpty() ? undefined : { ...a, [key]: result };
   };
-  return { name, intersect: (a, b) => combine(a, b, 'intersection'), outside: (a, b) => combine(a, b, 'difference') };
+  return {
+    name,
+    intersect: (a, b) => combine(a, b, 'intersection'),
+    outside: (a, b) => combine(a, b, 'difference'),
+    covers,
+  };
 }
 
 /** The first interval of `large` that ends at or after the value at `start[at..]`: a binary search. */
@@ -172,10 +188,9 @@ function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
       const [x, y] = [a[key], b[key]];
       return finish(a, isLopsided(x, y) ? clipTo(x, y) : isLopsided(y, x) ? clipTo(y, x) : x.intersection(y));
     },
-    outside: (a, b) => {
-      const [x, y] = [a[key], b[key]];
-      return finish(a, isLopsided(x, y) ? x.difference(clipTo(x, y)) : x.difference(y));
-    },
+    // IntervalSet.difference gallops over the large side itself.
+    outside: (a, b) => finish(a, a[key].difference(b[key])),
+    covers: (a, b) => intervalsCover(a[key], b[key]),
   };
 }
 
@@ -191,20 +206,22 @@ const DIMENSIONS: readonly Dimension[] = [
       const directions = (a.directions & ~b.directions & 3) as DirectionMask;
       return directions === 0 ? undefined : { ...a, directions };
     },
+    covers: (a, b) => (a.directions & ~b.directions) === 0,
   },
   {
     name: 'state',
     intersect: (a, b) => (a.states & b.states ? { ...a, states: a.states & b.states } : undefined),
     outside: (a, b) => (a.states & ~b.states ? { ...a, states: a.states & ~b.states } : undefined),
+    covers: (a, b) => (a.states & ~b.states) === 0,
   },
-  setDimension('protocol', 'protocols'),
-  setDimension('host', 'hosts'),
-  setDimension('path', 'paths'),
-  setDimension('application', 'applications'),
-  setDimension('destination port', 'dstPorts'),
+  setDimension('protocol', 'protocols', (a, b) => intervalsCover(a.protocols.intervals, b.protocols.intervals)),
+  setDimension('host', 'hosts', (a, b) => sameOrAny(a.hosts, b.hosts)),
+  setDimension('path', 'paths', (a, b) => sameOrAny(a.paths, b.paths)),
+  setDimension('application', 'applications', (a, b) => sameOrAny(a.applications, b.applications)),
+  setDimension('destination port', 'dstPorts', (a, b) => intervalsCover(a.dstPorts, b.dstPorts)),
   addressDimension('destination', 'dst'),
   addressDimension('source', 'src'),
-  setDimension('source port', 'srcPorts'),
+  setDimension('source port', 'srcPorts', (a, b) => intervalsCover(a.srcPorts, b.srcPorts)),
 ];
 
 /**
@@ -213,11 +230,13 @@ const DIMENSIONS: readonly Dimension[] = [
  * smaller set when the sizes are lopsided, else the linear merge.
  */
 function addressesOverlap(a: IntervalSet, b: IntervalSet): boolean {
+  // No closures or destructuring here: this runs for most pairs of boxes a first-match walk meets.
   if (a.isEmpty() || b.isEmpty()) return false;
   const w = a.width;
-  const last = (set: IntervalSet): number => set.bounds.length - w;
-  if (compareWords(a.bounds, last(a), b.bounds, 0, w) < 0 || compareWords(b.bounds, last(b), a.bounds, 0, w) < 0) return false;
-  const [small, large] = a.intervalCount <= b.intervalCount ? [a, b] : [b, a];
+  if (compareWords(a.bounds, a.bounds.length - w, b.bounds, 0, w) < 0 || compareWords(b.bounds, b.bounds.length - w, a.bounds, 0, w) < 0) return false;
+  const aSmaller = a.intervalCount <= b.intervalCount;
+  const small = aSmaller ? a : b;
+  const large = aSmaller ? b : a;
   if (!isLopsided(small, large)) return a.overlaps(b);
   const step = 2 * w;
   for (let at = 0; at < small.bounds.length; at += step) {
@@ -239,8 +258,10 @@ function boxesOverlap(a: Box, b: Box): boolean {
     a.hosts.overlaps(b.hosts) &&
     a.paths.overlaps(b.paths) &&
     a.applications.overlaps(b.applications) &&
-    addressesOverlap(a.dst, b.dst) &&
-    addressesOverlap(a.src, b.src)
+    // The pair with the smaller side first: its test is the cheaper (a subnet against a tag, say).
+    (Math.min(a.src.intervalCount, b.src.intervalCount) <= Math.min(a.dst.intervalCount, b.dst.intervalCount)
+      ? addressesOverlap(a.src, b.src) && addressesOverlap(a.dst, b.dst)
+      : addressesOverlap(a.dst, b.dst) && addressesOverlap(a.src, b.src))
   );
 }
 
@@ -254,14 +275,30 @@ function intersectBoxes(a: Box, b: Box): Box | undefined {
   return box;
 }
 
-/** a − b as disjoint boxes: peel off, one dimension at a time, the part of `a` outside `b` in that dimension. */
+/**
+ * a − b as disjoint boxes: peel off, one dimension at a time, the part of `a` outside `b` in that dimension.
+ * Dimensions where b holds all of a's values add no piece and are skipped; after the last one that does not, what
+ * is left of `a` lies inside `b`, so it is never built.
+ */
 function subtractBox(a: Box, b: Box): Box[] {
   if (!boxesOverlap(a, b)) return [a];
+  // Peeling a dimension changes only that dimension of the rest, so coverage can be read off `a` up front.
+  let last = -1;
+  let uncovered = 0;
+  for (let d = 0; d < DIMENSIONS.length; d++) {
+    if (!DIMENSIONS[d]!.covers(a, b)) {
+      last = d;
+      uncovered |= 1 << d;
+    }
+  }
   const pieces: Box[] = [];
   let rest: Box = a;
-  for (const dimension of DIMENSIONS) {
+  for (let d = 0; d <= last; d++) {
+    if (!(uncovered & (1 << d))) continue;
+    const dimension = DIMENSIONS[d]!;
     const outside = dimension.outside(rest, b);
     if (outside) pieces.push(outside);
+    if (d === last) break;
     const inside = dimension.intersect(rest, b);
     if (!inside) return pieces; // unreachable when the boxes overlap; kept for safety
     rest = inside;
@@ -494,32 +531,68 @@ function hashBounds(bounds: Uint32Array): number {
   return hash >>> 0;
 }
 
-/** Keys by value instance: compaction runs repeatedly over boxes that share their (immutable) sets. */
-const keyCache = new WeakMap<object, string>();
+/** Hashes by value instance: compaction runs repeatedly over boxes that share their (immutable) sets. */
+const hashCache = new WeakMap<object, number>();
 
-function dimensionKey(box: Box, key: MergeKey): string {
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+function dimensionHash(box: Box, key: MergeKey): number {
   const value = box[key];
-  if (typeof value === 'number') return String(value);
-  let cached = keyCache.get(value);
+  if (typeof value === 'number') return value;
+  let cached = hashCache.get(value);
   if (cached === undefined) {
     // By shape, not class: a bundle that inlines its own copy of the model (tagwall/testing) builds the same sets.
-    if ('bounds' in value) cached = hashBounds(value.bounds).toString(36);
-    else if ('intervals' in value) cached = hashBounds(value.intervals.bounds).toString(36);
-    else if ('key' in value) cached = value.key();
-    else cached = value.toString();
-    keyCache.set(value, cached);
+    if ('bounds' in value) cached = hashBounds(value.bounds);
+    else if ('intervals' in value) cached = hashBounds(value.intervals.bounds);
+    else if ('key' in value) cached = hashString(value.key());
+    else cached = hashString(value.toString());
+    hashCache.set(value, cached);
   }
   return cached;
 }
 
+const FAMILY_HASH: Readonly<Record<Family, number>> = { ipv4: 1, ipv6: 2 };
+const CLASS_HASH: Readonly<Record<PortClass, number>> = { ports: 1, icmp: 2, none: 3 };
+
+/**
+ * Each box's hashes, computed once per compaction: entry d is dimension d's hash (of `MERGEABLE`) mixed with its
+ * position, and the last entry the sum of all of them plus the family and port class. The key of "every dimension
+ * but d" is then the sum minus entry d: one subtraction, not a string per box and dimension. (A collision only
+ * costs a `sameIn` check.)
+ */
+type BoxHashes = Map<Box, Uint32Array>;
+
+function hashesOf(box: Box, cache: BoxHashes): Uint32Array {
+  let hashes = cache.get(box);
+  if (!hashes) {
+    hashes = new Uint32Array(MERGEABLE.length + 1);
+    let sum = Math.imul(FAMILY_HASH[box.family] * 4 + CLASS_HASH[box.portClass], 0x9e3779b1);
+    for (let d = 0; d < MERGEABLE.length; d++) {
+      let mixed = Math.imul(dimensionHash(box, MERGEABLE[d]!) ^ Math.imul(d + 1, 0x85ebca6b), 0xc2b2ae35);
+      mixed ^= mixed >>> 15;
+      hashes[d] = mixed;
+      sum = (sum + mixed) | 0;
+    }
+    hashes[MERGEABLE.length] = sum;
+    cache.set(box, hashes);
+  }
+  return hashes;
+}
+
 /** Do `a` and `b` agree in each of `dimensions`? */
 function sameIn(a: Box, b: Box, dimensions: readonly MergeKey[]): boolean {
-  return dimensions.every((dimension) => {
+  // A loop, not `every` with a closure: compaction calls this for every candidate pair.
+  for (const dimension of dimensions) {
     const x = a[dimension];
     const y = b[dimension];
-    if (typeof x === 'number') return x === y;
-    return (x as { equals(o: never): boolean }).equals(y as never);
-  });
+    if (x === y) continue;
+    if (typeof x === 'number' || !(x as { equals(o: never): boolean }).equals(y as never)) return false;
+  }
+  return true;
 }
 
 /** Union of many values pairwise as a balanced tree, so merging k boxes into one costs O(total · log k). */
@@ -533,6 +606,23 @@ function unionAll<T extends { union(other: T): T }>(values: readonly T[]): T {
   return level[0]!;
 }
 
+/**
+ * Union of many interval sets, the two smallest first (as a Huffman code is built): first-match walks merge one
+ * large set of earlier addresses with many small ones, and a balanced tree would copy the large one log k times.
+ */
+function unionIntervalSets(values: readonly IntervalSet[]): IntervalSet {
+  const queue = [...values].sort((a, b) => a.bounds.length - b.bounds.length);
+  while (queue.length > 1) {
+    const merged = queue[0]!.union(queue[1]!);
+    // Insert in order of size (k is small: a linear scan from the front is enough).
+    let at = 2;
+    while (at < queue.length && queue[at]!.bounds.length < merged.bounds.length) at++;
+    queue.splice(at, 0, merged);
+    queue.splice(0, 2);
+  }
+  return queue[0]!;
+}
+
 function mergeGroup(group: readonly Box[], key: MergeKey): Box {
   const first = group[0]!;
   if (group.length === 1) return first;
@@ -542,42 +632,57 @@ function mergeGroup(group: readonly Box[], key: MergeKey): Box {
   if (key === 'hosts') return { ...first, hosts: unionAll(group.map((box) => box.hosts)) };
   if (key === 'paths') return { ...first, paths: unionAll(group.map((box) => box.paths)) };
   if (key === 'applications') return { ...first, applications: unionAll(group.map((box) => box.applications)) };
-  return { ...first, [key]: unionAll(group.map((box) => box[key])) };
+  return { ...first, [key]: unionIntervalSets(group.map((box) => box[key])) };
 }
+
+/** For each dimension, the others, in `MERGEABLE` order. */
+const OTHERS: ReadonlyMap<MergeKey, readonly MergeKey[]> = new Map(MERGEABLE.map((key) => [key, MERGEABLE.filter((other) => other !== key)]));
 
 /**
  * Merges boxes that agree on everything but `key` (each group takes the place of its first box). Exact for any
  * boxes, disjoint or not: boxes equal in all dimensions but one are together the box with the union in that one.
  */
-function mergeAlong(boxes: readonly Box[], key: MergeKey): Box[] {
-  const others = MERGEABLE.filter((other) => other !== key);
-  const byKey = new Map<string, number[]>();
+function mergeAlong(boxes: readonly Box[], key: MergeKey, cache: BoxHashes): Box[] {
+  const others = OTHERS.get(key)!;
+  const skip = MERGEABLE.indexOf(key);
+  const byKey = new Map<number, number[]>();
   const groups: Box[][] = [];
   for (const box of boxes) {
-    const rest = `${box.family}|${box.portClass}|${others.map((other) => dimensionKey(box, other)).join('|')}`;
-    const candidates = byKey.get(rest) ?? [];
-    const at = candidates.find((index) => sameIn(groups[index]![0]!, box, others));
+    const hashes = hashesOf(box, cache);
+    const rest = (hashes[MERGEABLE.length]! - hashes[skip]!) | 0;
+    const candidates = byKey.get(rest);
+    let at: number | undefined;
+    for (const index of candidates ?? []) {
+      const first = groups[index]![0]!;
+      if (first.family === box.family && first.portClass === box.portClass && sameIn(first, box, others)) {
+        at = index;
+        break;
+      }
+    }
     if (at === undefined) {
-      candidates.push(groups.length);
-      byKey.set(rest, candidates);
+      if (candidates) candidates.push(groups.length);
+      else byKey.set(rest, [groups.length]);
       groups.push([box]);
     } else groups[at]!.push(box);
   }
   return groups.length === boxes.length ? [...boxes] : groups.map((group) => mergeGroup(group, key));
 }
 
-/** Merges along every dimension until nothing merges. */
+/**
+ * Merges along every dimension, in turn and round again, until nothing merges. It stops once every dimension has
+ * been tried since the last merge (merging again along a dimension nothing changed since is a no-op), which is the
+ * same result as whole rounds until one merges nothing, with up to a round fewer.
+ */
 export function compactBoxes(input: readonly Box[]): readonly Box[] {
   let boxes = input;
-  for (let changed = true; changed && boxes.length > 1; ) {
-    changed = false;
-    for (const dimension of MERGEABLE) {
-      const merged = mergeAlong(boxes, dimension);
-      if (merged.length < boxes.length) {
-        boxes = merged;
-        changed = true;
-      }
-    }
+  const cache: BoxHashes = new Map();
+  let unchanged = 0;
+  for (let d = 0; unchanged < MERGEABLE.length && boxes.length > 1; d = (d + 1) % MERGEABLE.length) {
+    const merged = mergeAlong(boxes, MERGEABLE[d]!, cache);
+    if (merged.length < boxes.length) {
+      boxes = merged;
+      unchanged = 1;
+    } else unchanged++;
   }
   return boxes;
 }

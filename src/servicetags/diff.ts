@@ -1,10 +1,12 @@
 /** What changed between two snapshots of one cloud: tags added and removed, and per tag prefixes and metadata. */
 import { TagwallError } from '../errors.js';
-import { compareWords } from '../model/intervals.js';
-import { familyOfHeader, parseStrictPrefix } from './prefix-codec.js';
+import { AddressSet } from '../model/address-set.js';
+import { compareWords, IntervalSet } from '../model/intervals.js';
+import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
+import { forEachPrefix } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
-import type { Snapshot } from './snapshot.js';
+import { encodedPrefixes, type Snapshot } from './snapshot.js';
 import type { ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
@@ -102,12 +104,12 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   let addressesAdded: string[] = [];
   let addressesRemoved: string[] = [];
   if (!samePublished) {
-    const before = new Set(from.normalizedPrefixes(older.name));
-    const after = new Set(to.normalizedPrefixes(newer.name));
-    prefixesAdded = sortByAddress([...after].filter((prefix) => !before.has(prefix)));
-    prefixesRemoved = sortByAddress([...before].filter((prefix) => !after.has(prefix)));
-    const oldSet = from.addresses(older.name);
-    const newSet = to.addresses(newer.name);
+    const before = sortedPrefixes(from, older.name);
+    const after = sortedPrefixes(to, newer.name);
+    [prefixesAdded, prefixesRemoved] = prefixDelta(before, after);
+    // From the lists just read, in address order (so no sort), rather than decoding each tag a second time.
+    const oldSet = addressesOf(before);
+    const newSet = addressesOf(after);
     addressesAdded = newSet.difference(oldSet).toCidrStrings();
     addressesRemoved = oldSet.difference(newSet).toCidrStrings();
   }
@@ -148,14 +150,95 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-/** IPv4 before IPv6, then by network address, then shorter prefix first. */
-function sortByAddress(prefixes: string[]): string[] {
-  const scratch = new Uint32Array(8);
-  const keyed = prefixes.map((text) => {
-    const network = new Uint32Array(4);
-    const header = parseStrictPrefix(text, network, scratch);
-    return { text, header, network, v6: familyOfHeader(header) === 'ipv6' };
+/**
+ * A tag's prefixes as numbers, sorted IPv4 before IPv6, then by network address, then shorter prefix first (the
+ * order the diff lists them in): `header` is the codec's header byte (IPv4 below IPv6, each ordered by length).
+ * Compared as numbers, not as text, only the prefixes that changed are ever written out.
+ */
+interface PrefixList {
+  readonly count: number;
+  readonly headers: Uint8Array;
+  /** 4 words per prefix (IPv4 in the first, the rest zero). */
+  readonly networks: Uint32Array;
+  /** Indices in sorted order. */
+  readonly order: Uint32Array;
+}
+
+function sortedPrefixes(snapshot: Snapshot, name: string): PrefixList {
+  const { bytes, start, end } = encodedPrefixes(snapshot, name);
+  const info = snapshot.tag(name)!;
+  const capacity = info.prefixCount.ipv4 + info.prefixCount.ipv6;
+  const headers = new Uint8Array(capacity);
+  const networks = new Uint32Array(4 * capacity);
+  let count = 0;
+  forEachPrefix(bytes, start, end, (family, network, length) => {
+    headers[count] = family === 'ipv4' ? length : 33 + length;
+    networks.set(network, 4 * count);
+    count++;
   });
-  keyed.sort((a, b) => Number(a.v6) - Number(b.v6) || compareWords(a.network, 0, b.network, 0, 4) || a.header - b.header);
-  return keyed.map((entry) => entry.text);
+  const list = { count, headers, networks, order: new Uint32Array(count) };
+  for (let i = 0; i < count; i++) list.order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < count && sorted; i++) sorted = comparePrefixes(list, i - 1, list, i) <= 0;
+  // Microsoft publishes each family in address order, so this is rarely needed.
+  if (!sorted) list.order.sort((a, b) => comparePrefixes(list, a, list, b));
+  return list;
+}
+
+function comparePrefixes(a: PrefixList, i: number, b: PrefixList, j: number): number {
+  const familyA = a.headers[i]! < 33 ? 0 : 1;
+  const familyB = b.headers[j]! < 33 ? 0 : 1;
+  return familyA - familyB || compareWords(a.networks, 4 * i, b.networks, 4 * j, 4) || a.headers[i]! - b.headers[j]!;
+}
+
+/** The addresses of a sorted prefix list: IPv4 then IPv6, each in address order, so the interval sets need no sort. */
+function addressesOf(list: PrefixList): AddressSet {
+  let v4 = 0;
+  while (v4 < list.count && list.headers[list.order[v4]!]! < 33) v4++;
+  const v6 = list.count - v4;
+  const lo4 = new Uint32Array(v4);
+  const hi4 = new Uint32Array(v4);
+  const lo6 = new Uint32Array(4 * v6);
+  const hi6 = new Uint32Array(4 * v6);
+  for (let k = 0; k < list.count; k++) {
+    const i = list.order[k]!;
+    const header = list.headers[i]!;
+    if (k < v4) applyPrefix(list.networks, 4 * i, header, 1, lo4, k, hi4, k);
+    else applyPrefix(list.networks, 4 * i, header - 33, 4, lo6, 4 * (k - v4), hi6, 4 * (k - v4));
+  }
+  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, lo4, hi4, v4), IntervalSet.fromUnsorted(IPV6, lo6, hi6, v6));
+}
+
+function prefixText(list: PrefixList, i: number): string {
+  const header = list.headers[i]!;
+  return header < 33 ? `${formatIPv4(list.networks[4 * i]!)}/${header}` : `${formatIPv6(list.networks, 4 * i)}/${header - 33}`;
+}
+
+/** Prefixes only in `after` and only in `before` (each once), by one merge of the two sorted lists. */
+function prefixDelta(before: PrefixList, after: PrefixList): [string[], string[]] {
+  const added: string[] = [];
+  const removed: string[] = [];
+  let i = 0;
+  let j = 0;
+  // Skips the copies of the prefix at `k` (a list may repeat a prefix; the diff is of sets).
+  const next = (list: PrefixList, k: number): number => {
+    let at = k + 1;
+    while (at < list.count && comparePrefixes(list, list.order[at]!, list, list.order[k]!) === 0) at++;
+    return at;
+  };
+  while (i < before.count || j < after.count) {
+    const order =
+      i >= before.count ? 1 : j >= after.count ? -1 : comparePrefixes(before, before.order[i]!, after, after.order[j]!);
+    if (order < 0) {
+      removed.push(prefixText(before, before.order[i]!));
+      i = next(before, i);
+    } else if (order > 0) {
+      added.push(prefixText(after, after.order[j]!));
+      j = next(after, j);
+    } else {
+      i = next(before, i);
+      j = next(after, j);
+    }
+  }
+  return [added, removed];
 }

@@ -100,3 +100,38 @@ describe('parseStrictPrefix', () => {
     expect(error.message).toContain('20.38.81.0/24');
   });
 });
+
+describe('the one-pass IPv4 path of PrefixWriter.push', () => {
+  // Near-misses of a plain IPv4 prefix: each must be read exactly as parseStrictPrefix reads it (same bytes, or
+  // the same error code), whether the fast path takes it or hands it to the full parser.
+  const piece = fc.constantFrom('0', '00', '1', '01', '9', '10', '99', '255', '256', '999', '1000', '.', '/', ':', ' ', 'a', '');
+  const nearIPv4 = fc.array(piece, { minLength: 1, maxLength: 9 }).map((parts) => parts.join(''));
+  const dotted = fc
+    .tuple(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 40 }))
+    .map(([octets, length]) => `${octets.join('.')}/${length}`);
+
+  it('agrees with parseStrictPrefix on every input', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearIPv4, dotted, prefixArbitrary), (text) => {
+        let expected: { bytes: Uint8Array } | { code: string };
+        try {
+          const network = new Uint32Array(4);
+          const writer = new PrefixWriter();
+          writer.write(parseStrictPrefix(text, network, new Uint32Array(8)), network);
+          expected = { bytes: writer.finish() };
+        } catch (error) {
+          expected = { code: (error as { code: string }).code };
+        }
+        let actual: { bytes: Uint8Array } | { code: string };
+        try {
+          actual = { bytes: encode([text]) };
+        } catch (error) {
+          actual = { code: (error as { code: string }).code };
+        }
+        if ('code' in expected) expect(actual).toEqual(expected);
+        else expect(actual).toEqual({ bytes: expected.bytes });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

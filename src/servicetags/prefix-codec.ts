@@ -57,6 +57,47 @@ export function parseStrictPrefix(text: string, network: Uint32Array, scratch: U
   return family === 'ipv4' ? length : IPV6_HEADER_BASE + length;
 }
 
+/**
+ * The common case of `parseStrictPrefix` in one pass: a well-formed IPv4 prefix with no host bits, as
+ * `length * 2^32 + network` (both exact in a double), or -1 for anything else, which the full parser then reads
+ * (and rejects with its precise message). Snapshot loading reads ~70k of these per file.
+ */
+function plainIPv4Prefix(text: string): number {
+  const end = text.length;
+  let value = 0;
+  let i = 0;
+  for (let octets = 0; octets < 4; octets++) {
+    if (octets > 0) {
+      if (i >= end || text.charCodeAt(i) !== 46 /* . */) return -1;
+      i++;
+    }
+    const start = i;
+    let octet = 0;
+    for (; i < end && i - start < 4; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      octet = octet * 10 + c;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && text.charCodeAt(start) === 48)) return -1;
+    value = value * 256 + octet;
+  }
+  if (i >= end || text.charCodeAt(i) !== 47 /* / */) return -1;
+  i++;
+  const start = i;
+  let length = 0;
+  for (; i < end && i - start < 3; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    length = length * 10 + c;
+  }
+  const digits = i - start;
+  if (i !== end || digits === 0 || length > 32 || (digits > 1 && text.charCodeAt(start) === 48)) return -1;
+  // Host bits: the low 32 - length bits must be zero.
+  if (length < 32 && value % 2 ** (32 - length) !== 0) return -1;
+  return length * 0x100000000 + value;
+}
+
 export function familyOfHeader(header: number): Family {
   return header < IPV6_HEADER_BASE ? 'ipv4' : 'ipv6';
 }
@@ -78,6 +119,12 @@ export class PrefixWriter {
 
   /** Parses `text` strictly and appends it; returns its family. */
   push(text: string): Family {
+    const v4 = plainIPv4Prefix(text);
+    if (v4 >= 0) {
+      this.network[0] = v4 % 0x100000000;
+      this.write(Math.floor(v4 / 0x100000000), this.network);
+      return 'ipv4';
+    }
     const header = parseStrictPrefix(text, this.network, this.scratch);
     this.write(header, this.network);
     return familyOfHeader(header);

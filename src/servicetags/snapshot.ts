@@ -26,7 +26,19 @@ type Micromatch = typeof import('micromatch');
 // Only glob matching needs micromatch (and picomatch under it), ~30 ms to load: see internal/lazy.ts.
 const micromatch = lazy(() => requireModule<Micromatch>('micromatch'));
 
+/** Reads a snapshot's encoded prefixes (for diff.ts), without making them part of the public class. */
+let encodedOf: (snapshot: Snapshot, name: string) => { bytes: Uint8Array; start: number; end: number };
+
+/** One tag's prefixes as stored (prefix-codec.ts), for code in this package that compares them without text. */
+export function encodedPrefixes(snapshot: Snapshot, name: string): { bytes: Uint8Array; start: number; end: number } {
+  return encodedOf(snapshot, name);
+}
+
 export class Snapshot {
+  static {
+    encodedOf = (snapshot, name) => snapshot.#table.encodedPrefixes(snapshot.#resolveIndex(name));
+  }
+
   readonly info: SnapshotInfo;
   readonly #table: TagTable;
   #tags: readonly ServiceTagInfo[] | undefined;
