@@ -112,6 +112,7 @@ export type {
 // Azure configs as users have them (docs/inputs.md): templates, Bicep, Terraform, az output.
 export { convertInput, parseWithReaders, type ReaderOptions } from './inputs/read.js';
 export type { Converted, InputKind } from './inputs/converted.js';
+export type { Json } from './targets/azure/common/arm-read.js';
 // Reports: one model, five formats (text, JSON, Markdown, HTML, SARIF).
 export {
   comparisonReport,
