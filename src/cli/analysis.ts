@@ -377,6 +377,8 @@ export interface CheckComparison {
   readonly yardstick: string | undefined;
   readonly missing: ReturnType<typeof difference>;
   readonly extra: ReturnType<typeof difference>;
+  /** Extras the target declares under its options (netfilter platform flows), reported apart and not a difference. */
+  readonly declaredExtra: { readonly description: string; readonly pieces: readonly Piece[] } | undefined;
 }
 
 export function checkComparison(options: AnalysisOptions): CheckComparison {
@@ -392,11 +394,20 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const needed: RuleSet = target.yardstickDescription ? yardstickRuleSet(target, requirements, loaded.resolver, asRequired.name) : asRequired;
   // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
   const findings = target.findings?.(config.kind === 'config' ? config.input : { content: '', file: '' }, snapshot) ?? [];
-  return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
+  // Extras the target declares (netfilter's platform flows): reported under their own name, every other extra as before.
+  const declared = target.declaredExtras?.(optionsFor(target.options, targetOptions(options, [config])) as never);
+  const extra = difference(configured, needed);
+  if (declared === undefined) return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
+  const others = extra.packets.difference(declared.packets);
+  return {
+    loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured),
+    extra: { ...extra, packets: others, pieces: piecesOf(others) },
+    declaredExtra: { description: declared.description, pieces: piecesOf(extra.packets.intersection(declared.packets)) },
+  };
 }
 
 export function runCheck(options: AnalysisOptions, io: CliIo): number {
-  const { loaded, requirements, config, needed, configured, findings, yardstick, missing, extra: extraTraffic } = checkComparison(options);
+  const { loaded, requirements, config, needed, configured, findings, yardstick, missing, extra: extraTraffic, declaredExtra } = checkComparison(options);
   const snapshot = loaded.snapshot;
   const target = findTarget(options.target!);
   printNotes(io, loaded.ruleSets);
@@ -420,7 +431,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
     writeOutput(io, renderReport(report, format), options.output);
   } else {
     printAnswer(options, io, {
-      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
+      json: () => ({ ok, ...modeJson(loaded), ...notesJson(loaded), ...(yardstick ? { comparedWith: yardstick } : {}), requirements: needed.name, config: configured.name, missing: piecesJson(missing.pieces, loaded.labels), extra: piecesJson(extraTraffic.pieces, loaded.labels), ...(declaredExtra ? { declaredExtra: { description: declaredExtra.description, boxes: piecesJson(declaredExtra.pieces, loaded.labels) } } : {}), findings: findings.map(({ code, severity, message }) => ({ code, severity, message })) }),
       lines: () => {
         const limit = limitOf(options);
         return [
@@ -429,6 +440,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
           ...(yardstick ? [`compared with: ${yardstick}`] : []),
           ...piecesText('missing (required, not allowed)', missing.pieces, loaded.labels, limit),
           ...piecesText('extra (allowed, not required)', extraTraffic.pieces, loaded.labels, limit),
+          ...(declaredExtra && declaredExtra.pieces.length > 0 ? piecesText(`allowed beyond the requirements as ${declaredExtra.description}`, declaredExtra.pieces, loaded.labels, limit) : []),
           ...findings.map((finding) => `${finding.severity}: ${finding.code}: ${finding.message}`),
         ];
       },

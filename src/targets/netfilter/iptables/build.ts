@@ -9,6 +9,7 @@ import { headerLines } from '../common/header.js';
 import type { DraftDiagnostic } from '../../diagnostics.js';
 import { lowerRequirements, type NetfilterModel } from '../common/lower.js';
 import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
+import { platformFlowLines } from '../common/platform.js';
 import type { Artifact, BuildContext, Built, Rendered, TranslateContext } from '../../target.js';
 import { IPTABLES_LIMITS } from './capabilities.js';
 import { hookJumps, renderIpsets, renderRestoreFile } from './render.js';
@@ -43,8 +44,9 @@ export function renderIptables({ lowered: model, options }: IptablesModel, _form
     load.push(`reload: ${loadCommand} && ${deletes.join(' && ')}`);
   }
   const header = (what: string): string[] => headerLines(what, requirements, snapshot, load);
-  const ipv4 = renderRestoreFile('ipv4', model.rules, options, header('iptables-restore file (IPv4)'));
-  const ipv6 = renderRestoreFile('ipv6', model.rules, options, header('ip6tables-restore file (IPv6)'));
+  // The rule files name the platform flows they accept beyond the requirements (platform.ts).
+  const ipv4 = renderRestoreFile('ipv4', model.rules, options, [...header('iptables-restore file (IPv4)'), ...platformFlowLines(options, 'ipv4')]);
+  const ipv6 = renderRestoreFile('ipv6', model.rules, options, [...header('ip6tables-restore file (IPv6)'), ...platformFlowLines(options, 'ipv6')]);
   const artifacts: Artifact[] = [
     { name: IPTABLES_ARTIFACTS.ipsets, format: 'ipset', content: renderIpsets(model.sets, header('ipset restore file')) },
     { name: IPTABLES_ARTIFACTS.ipv4, format: 'iptables-restore', content: ipv4.text },

@@ -55,16 +55,16 @@ describe('iptables rendering', () => {
     expect(multiportGroups([[1, 1], [3, 4], ...Array.from({ length: 13 }, (_, i) => [10 + i * 2, 10 + i * 2] as const)]).map((g) => g.length)).toEqual([14, 1]);
     const many = PortSet.of(...Array.from({ length: 20 }, (_, i) => 1000 + i * 3));
     const result = translate({ requirements: [requirement({ id: 'many', ports: many })] });
-    const rules = result.artifacts.find((a) => a.name === 'iptables.rules')!.content.split('\n').filter((line) => line.includes('multiport'));
+    const rules = result.artifacts.find((a) => a.name === 'iptables.rules')!.content.split('\n').filter((line) => line.includes('multiport') && line.includes('many:'));
     expect(rules.map((line) => line.match(/--dports (\S+)/)![1]!.split(',').length)).toEqual([15, 5]);
     expect(result.diagnostics.map((d) => d.code)).toContain('IPT_MULTIPORT_SPLIT');
   });
 
   it('escapes comments and keeps them within 255 bytes', () => {
     const reqs = { requirements: [requirement({ id: 'q', purpose: `say "hi" \\ then ${'é'.repeat(200)}` })] };
-    const line = content(reqs, 'iptables.rules').split('\n').find((text) => text.includes('--comment'))!;
+    const line = content(reqs, 'iptables.rules').split('\n').find((text) => text.includes('--comment "q:'))!;
     expect(line).toContain('"q: say \\"hi\\" \\\\ then');
-    const comment = iptablesTarget.parse({ content: content(reqs, 'iptables.rules'), file: 'x' }, { resolver, options: {} }).rules.find((rule) => rule.origin?.text?.includes('--comment'));
+    const comment = iptablesTarget.parse({ content: content(reqs, 'iptables.rules'), file: 'x' }, { resolver, options: {} }).rules.find((rule) => rule.origin?.text?.includes('--comment "q:'));
     expect(comment).toBeDefined();
     const raw = line.match(/--comment "((?:[^"\\]|\\.)*)"/)![1]!.replace(/\\(.)/g, '$1');
     expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(255);

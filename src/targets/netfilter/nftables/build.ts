@@ -5,6 +5,7 @@ import { DNSMASQ_USE, renderDnsmasq } from '../common/dnsmasq.js';
 import { headerLines } from '../common/header.js';
 import { lowerRequirements, type NetfilterModel } from '../common/lower.js';
 import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
+import { platformFlowLines } from '../common/platform.js';
 import type { Artifact, BuildContext, Built, Rendered, TargetOptionValues, TranslateContext } from '../../target.js';
 import { NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
 import { renderRuleset } from './render.js';
@@ -33,7 +34,8 @@ export function buildNftables(requirements: RequirementSet, context: TranslateCo
 export function renderNftables({ lowered: model, options }: NftablesModel, _format: 'nft', { requirements, snapshot }: BuildContext): Rendered {
   const load = [`load: nft -f ${NFTABLES_ARTIFACTS.ruleset} (check first: nft -c -f ${NFTABLES_ARTIFACTS.ruleset})`];
   const header = (what: string): string[] => headerLines(what, requirements, snapshot, load);
-  const ruleset = renderRuleset(model.sets, model.rules, options, header('nft -f ruleset'));
+  // The ruleset names the platform flows it accepts beyond the requirements (platform.ts).
+  const ruleset = renderRuleset(model.sets, model.rules, options, [...header('nft -f ruleset'), ...platformFlowLines(options)]);
   const artifacts: Artifact[] = [{ name: NFTABLES_ARTIFACTS.ruleset, format: 'nft', content: ruleset.text }];
   if (model.dnsmasq.length > 0) {
     artifacts.push({ name: NFTABLES_ARTIFACTS.dnsmasq, format: 'dnsmasq', content: renderDnsmasq(model.dnsmasq, headerLines('dnsmasq configuration', requirements, snapshot, [DNSMASQ_USE]), 'nftset', NFTABLES_TABLE) });

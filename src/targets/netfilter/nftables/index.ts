@@ -1,6 +1,8 @@
 /** The `nftables` target: one `nft -f` file with an inet table and interval sets (targets.md §3.4). */
 import { TagwallError } from '../../../errors.js';
 import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
+import { netfilterOptions } from '../common/options.js';
+import { PLATFORM_FLOWS_DESCRIPTION, platformFlowPackets } from '../common/platform.js';
 import { defineTarget } from '../../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
@@ -21,6 +23,8 @@ export const nftablesTarget = defineTarget({
   render: renderNftables,
   allowed: (model) => netfilterAllowed(model.lowered),
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
+  // The platform flows (common/platform.ts) the host chains accept beyond the requirements, exactly.
+  declaredExtras: (options) => ({ description: PLATFORM_FLOWS_DESCRIPTION, packets: platformFlowPackets(netfilterOptions(options, NFTABLES_TARGET_ID)) }),
   // `nft -j list ruleset` (JSON) and the text form read through one model (json.ts).
   parse: (input, context) =>
     (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
