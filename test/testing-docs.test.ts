@@ -31,9 +31,12 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const nftables = getTarget('nftables');
 
-/** What the user's script does, played by tagwall's nftables translation (one file, both families). */
+/**
+ * What the user's script does, played by tagwall's nftables translation (one file, both families) of exactly the
+ * requirements: without the Azure platform flows tagwall's own host chains add (platformFlows).
+ */
 function renderNftables(requirements: RequirementSet): string {
-  const { artifacts } = nftables.translate(requirements, { snapshot, resolver, options: {} });
+  const { artifacts } = nftables.translate(requirements, { snapshot, resolver, options: { platformFlows: 'none' } });
   expect(artifacts).toHaveLength(1);
   return artifacts[0]!.content;
 }
@@ -61,7 +64,7 @@ writeFileSync(
   `import { defaultSnapshot, expandedResolver, getTarget, type RequirementSet } from '${join(ROOT, 'src/index.ts')}';
 const snapshot = defaultSnapshot('Public');
 export function renderNftables(requirements: RequirementSet): string {
-  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: {} }).artifacts[0]!.content;
+  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { platformFlows: 'none' } }).artifacts[0]!.content;
 }
 `,
 );
