@@ -32,6 +32,12 @@ export const NETFILTER_OPTION_SPECS = {
   log: { name: 'log', type: 'boolean', doc: 'log what falls through to the default action', uses: ['render'] },
   counters: { name: 'counters', type: 'boolean', doc: 'a counter on every rule', uses: ['render'] },
   defaultAction: { name: 'defaultAction', type: 'choice', choices: ['drop', 'return'], default: 'drop', doc: 'drop (default) or return to the host rules', uses: ['render'], placeholder: '<action>' },
+  fullTable: {
+    name: 'fullTable',
+    type: 'boolean',
+    doc: "iptables: the files replace the host's whole filter table (capirca style); default: tagwall's own chains, loaded with --noflush",
+    uses: ['render'],
+  },
   platformFlows: {
     name: 'platformFlows',
     type: 'choice',
@@ -77,6 +83,11 @@ export interface NetfilterOptions {
   readonly nat: 'refuse' | 'filter-view';
   /** `azure` (default): host chains also accept the Azure platform flows (platform.ts); `none`: the requirements only. */
   readonly platformFlows: PlatformFlows;
+  /**
+   * iptables: `true` makes the restore files the host's whole filter table (built-in chains declared, plain
+   * `iptables-restore`); `false` (default) loads only tagwall's chains and their jumps with `--noflush`.
+   */
+  readonly fullTable: boolean;
 }
 
 function invalid(target: string, message: string): TagwallError {
@@ -108,6 +119,10 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
   if (chainHook === 'forward' && iface === undefined) {
     throw invalid(target, 'chainHook forward needs interface=NAME (the workload-side interface) to tell outbound from inbound');
   }
+  // A whole table ends the host's own rules: a RETURN would hand packets to the built-in chains' ACCEPT policy.
+  if (options['fullTable'] === true && choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target) === 'return') {
+    throw invalid(target, "fullTable replaces the host's rules, so defaultAction return would hand every undecided packet to policy ACCEPT; use one or the other");
+  }
   return {
     chainHook,
     interface: iface,
@@ -118,5 +133,6 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
     nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
     platformFlows: choice(options, 'platformFlows', PLATFORM_FLOW_CHOICES, 'azure', target),
+    fullTable: booleanOption(options, 'fullTable', target),
   };
 }

@@ -32,11 +32,11 @@ export function buildIptables(requirements: RequirementSet, context: TranslateCo
 
 /** The ipset, IPv4 and IPv6 restore files (and the dnsmasq configuration that feeds the sets, when asked). */
 export function renderIptables({ lowered: model, options }: IptablesModel, _format: 'iptables-restore', { requirements, snapshot }: BuildContext): Rendered {
-  const ret = options.defaultAction === 'return';
-  const restore = ret ? 'iptables-restore --noflush' : 'iptables-restore';
+  // fullTable: the files are the host's filter tables; otherwise tagwall's chains go in beside the host's rules.
+  const restore = options.fullTable ? 'iptables-restore' : 'iptables-restore --noflush';
   const loadCommand = `ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`;
   const load = [`load: ${loadCommand}`];
-  if (ret) {
+  if (!options.fullTable) {
     // --noflush keeps the host's rules, so loading again inserts each jump again (targets.md §3.1); the new copy is
     // the first of its kind, and deleting the first match after loading leaves the old one in place, with no moment
     // in which tagwall's chains are not jumped to.

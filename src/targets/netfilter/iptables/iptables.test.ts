@@ -111,8 +111,22 @@ describe('iptables rendering', () => {
   it('validates options', () => {
     expect(error(() => translate({ requirements: [] }, { chainHook: 'sideways' })).code).toBe('TW_INVALID_OPTION');
     expect(error(() => translate({ requirements: [] }, { chainHook: 'forward' })).message).toContain('interface=NAME');
-    expect(content({ requirements: [] }, 'iptables.rules', { chainHook: 'forward', interface: 'eth1' })).toContain('-A FORWARD -i eth1 -j TAGWALL-OUT');
+    expect(content({ requirements: [] }, 'iptables.rules', { chainHook: 'forward', interface: 'eth1' })).toContain('-I FORWARD -i eth1 -j TAGWALL-OUT');
     expect(content({ requirements: [] }, 'iptables.rules', { defaultAction: 'return' })).toContain('-I OUTPUT -j TAGWALL-OUT');
+    expect(error(() => translate({ requirements: [] }, { fullTable: true, defaultAction: 'return' })).message).toContain('fullTable replaces');
+  });
+
+  it("loads beside the host's rules by default, and as the whole table with fullTable", () => {
+    const own = content({ requirements: [] }, 'iptables.rules');
+    expect(own).toContain('iptables-restore --noflush iptables.rules');
+    expect(own).toContain('# reload: ');
+    expect(own).not.toContain(':INPUT ACCEPT');
+    expect(own).toContain('-I INPUT -j TAGWALL-IN');
+    const whole = content({ requirements: [] }, 'iptables.rules', { fullTable: true });
+    expect(whole).toContain('&& iptables-restore iptables.rules');
+    expect(whole).not.toContain('--noflush');
+    expect(whole).toContain(':INPUT ACCEPT [0:0]');
+    expect(whole).toContain('-A INPUT -j TAGWALL-IN');
   });
 });
 
