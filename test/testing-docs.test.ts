@@ -37,8 +37,8 @@ const nftables = getTarget('nftables');
  */
 function renderNftables(requirements: RequirementSet): string {
   const { artifacts } = nftables.translate(requirements, { snapshot, resolver, options: { platformFlows: 'none' } });
-  expect(artifacts).toHaveLength(1);
-  return artifacts[0]!.content;
+  // Large sets continue in later files (add element): the files in load order, as one text.
+  return artifacts.map((artifact) => artifact.content).join('\n');
 }
 
 /** Only the package specifiers change: `tagwall` is this checkout. */
@@ -64,7 +64,7 @@ writeFileSync(
   `import { defaultSnapshot, expandedResolver, getTarget, type RequirementSet } from '${join(ROOT, 'src/index.ts')}';
 const snapshot = defaultSnapshot('Public');
 export function renderNftables(requirements: RequirementSet): string {
-  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { platformFlows: 'none' } }).artifacts[0]!.content;
+  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { platformFlows: 'none' } }).artifacts.map((artifact) => artifact.content).join('\\n');
 }
 `,
 );

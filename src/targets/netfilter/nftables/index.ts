@@ -29,9 +29,10 @@ export const nftablesTarget = defineTarget({
   parse: (input, context) =>
     (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
-    const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
-    if (!ruleset) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
-    return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
+    // The ruleset and the files its large sets continue in (split.ts), loaded in this order: read as one text.
+    const files = artifacts.filter((artifact) => artifact.format === 'nft');
+    if (files.length === 0) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
+    return parseNftRuleset(files.map((file) => file.content).join('\n'), files[0]!.name, nftablesOptions(context.options));
   },
   detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
   labels: NFTABLES_LABELS,
