@@ -27,6 +27,10 @@ describe('tagwall catalog', () => {
     expect(stdout).toContain('*.westus.batch.azure.com *.westus.service.batch.azure.com');
     expect(stdout).toContain('Sources:');
     expect(stdout).toContain('Secure an Azure Machine Learning training environment with virtual networks');
+    // The flows the Linux host chains add beyond the requirements (issue 17), one line each.
+    expect(stdout).toContain('Platform flows (iptables and nftables host chains also accept these; --platform-flows none leaves them out):');
+    expect(stdout).toContain('  platform.dns: DNS to the platform resolver 168.63.129.16:53 (udp, tcp), outbound');
+    expect(stdout).toContain('  platform.ndp: ICMPv6 router and neighbour solicitation/advertisement (133-136), both ways');
   });
 
   it('prints YAML that reads back as the same set, and JSON with the parameters', () => {

@@ -43,6 +43,12 @@ function writeConfig(target: Target, translation: Translation): string[] {
     writeFileSync(path('both.rules'), rules.map((artifact) => artifact.content).join(''));
     return ['--config', path('both.rules'), '--ipsets', path('ipsets.save')];
   }
+  if (target.id === 'nftables') {
+    // Large sets continue in tagwall.2.nft, … (add element): the files as loaded, in order, as one text.
+    const files = translation.artifacts.filter((artifact) => artifact.format === 'nft');
+    writeFileSync(path('all.nft'), files.map((artifact) => artifact.content).join('\n'));
+    return ['--config', path('all.nft')];
+  }
   return ['--config', path(translation.artifacts[0]!.name)];
 }
 

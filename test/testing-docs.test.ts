@@ -31,11 +31,14 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 const nftables = getTarget('nftables');
 
-/** What the user's script does, played by tagwall's nftables translation (one file, both families). */
+/**
+ * What the user's script does, played by tagwall's nftables translation (one file, both families) of exactly the
+ * requirements: without the Azure platform flows tagwall's own host chains add (platformFlows).
+ */
 function renderNftables(requirements: RequirementSet): string {
-  const { artifacts } = nftables.translate(requirements, { snapshot, resolver, options: {} });
-  expect(artifacts).toHaveLength(1);
-  return artifacts[0]!.content;
+  const { artifacts } = nftables.translate(requirements, { snapshot, resolver, options: { platformFlows: 'none' } });
+  // Large sets continue in later files (add element): the files in load order, as one text.
+  return artifacts.map((artifact) => artifact.content).join('\n');
 }
 
 /** Only the package specifiers change: `tagwall` is this checkout. */
@@ -61,7 +64,7 @@ writeFileSync(
   `import { defaultSnapshot, expandedResolver, getTarget, type RequirementSet } from '${join(ROOT, 'src/index.ts')}';
 const snapshot = defaultSnapshot('Public');
 export function renderNftables(requirements: RequirementSet): string {
-  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: {} }).artifacts[0]!.content;
+  return getTarget('nftables').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: { platformFlows: 'none' } }).artifacts.map((artifact) => artifact.content).join('\\n');
 }
 `,
 );

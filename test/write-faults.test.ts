@@ -16,7 +16,8 @@ const BIN = 'dist/cli.js';
 const noBin = existsSync(BIN) ? undefined : 'dist/cli.js is not built (npm run build)';
 const isRoot = process.getuid?.() === 0;
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'tagwall-faults-'));
-const RENDER = ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'];
+// A scenario whose nftables output is one file (larger ones continue in tagwall.2.nft, and -o is then a directory).
+const RENDER = ['render', '--scenario', 'inbound-udr', '--region', 'westus', '--target', 'nftables'];
 
 function sh(script: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8' });

@@ -4,7 +4,7 @@
  * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
  */
 import type { Command } from 'commander';
-import { contains, difference, equivalent, evaluate, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
+import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
@@ -420,6 +420,8 @@ export interface CheckComparison {
   readonly yardstick: string | undefined;
   readonly missing: ReturnType<typeof difference>;
   readonly extra: ReturnType<typeof difference>;
+  /** Extras the target declares under its options (netfilter platform flows), reported apart and not a difference. */
+  readonly declaredExtra: { readonly description: string; readonly pieces: readonly Piece[] } | undefined;
 }
 
 export function checkComparison(options: AnalysisOptions): CheckComparison {
@@ -436,7 +438,17 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const needed: RuleSet = target.yardstickDescription ? yardstickRuleSet(target, requirements, loaded.resolver, asRequired.name) : asRequired;
   // What the platform would not take (an Azure tag where its networkFeatures do not list the resource).
   const findings = target.findings?.(config.kind === 'config' ? findingsInput(target, config.input, readers) : { content: '', file: '' }, snapshot) ?? [];
-  return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra: difference(configured, needed) };
+  // Extras the target declares (netfilter's platform flows): taken out of the config's rule set as accepted
+  // differences are, and reported under their own name; every other extra is reported as before.
+  const declared = target.declaredExtras?.(optionsFor(target.options, targetOptions(options, [config])) as never);
+  const extra = difference(configured, needed);
+  if (declared === undefined) return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
+  const declaredPackets = extra.packets.intersection(declared.packets);
+  const rest = withoutAccepted(configured, declaredPackets);
+  return {
+    loaded, requirements, config, needed, configured: rest, findings, yardstick: target.yardstickDescription, missing: difference(needed, rest), extra: difference(rest, needed),
+    declaredExtra: { description: declared.description, pieces: piecesOf(declaredPackets) },
+  };
 }
 
 /** What `check` accepted before answering: from a baseline file, and the translation's own losses. */
@@ -472,7 +484,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const reports = reportFiles(options);
   if (options.baseline !== undefined && options.writeBaseline !== undefined) throw usageError('give --baseline or --write-baseline, not both');
   const comparison = checkComparison(options);
-  const { loaded, requirements, config, findings, yardstick } = comparison;
+  const { loaded, requirements, config, findings, yardstick, declaredExtra } = comparison;
   let { needed, configured, missing, extra: extraTraffic } = comparison;
   const snapshot = loaded.snapshot;
   const target = findTarget(options.target!);
@@ -551,6 +563,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
         requirements: needed.name,
         config: configured.name,
         ...acceptedJson,
+        ...(declaredExtra ? { declaredExtra: { description: declaredExtra.description, boxes: piecesJson(declaredExtra.pieces, loaded.labels) } } : {}),
         missing: groupsJson(groups.missing),
         extra: groupsJson(groups.extra),
         findings: findings.map(({ code, severity, message }) => ({ code, severity, message })),
@@ -568,6 +581,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
           ...(acceptance.baseline ? [`accepted: ${acceptance.baseline.boxes} box${acceptance.baseline.boxes === 1 ? '' : 'es'} recorded in ${acceptance.baseline.file} (--baseline)`] : []),
           ...groupsText('missing (required, not allowed)', groups.missing, limit, style, 'requirement'),
           ...groupsText('extra (allowed, not required)', groups.extra, limit, style),
+          ...(declaredExtra && declaredExtra.pieces.length > 0 ? piecesText(`allowed beyond the requirements as ${declaredExtra.description}`, declaredExtra.pieces, loaded.labels, limit) : []),
           ...findings.map((finding) => `${paint(style, finding.severity === 'error' ? 'red' : 'yellow', finding.severity)}: ${finding.code}: ${finding.message}`),
         ].map((line) => fit(style, line));
       },

@@ -1,4 +1,5 @@
 /** Catalogue commands: `tagwall catalog list|show|conflicts|compare` and `tagwall import-dependencies`. */
+import { AZURE_PLATFORM_FLOWS } from '../targets/netfilter/common/platform.js';
 import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import {
@@ -196,7 +197,13 @@ function requirementsTable(set: RequirementSet, notes: readonly string[], width?
   text += formatTable(['ID', 'DIR', 'PROTO', 'PORTS', 'PEER', 'PURPOSE', 'SOURCE'], rows, width);
   text += `\nSources:\n${[...numbers].map(([article, n]) => `  [${n}] ${article}\n`).join('')}`;
   if (notes.length > 0) text += `\nNotes:\n${notes.map((note) => `  - ${note}\n`).join('')}`;
-  return text;
+  return text + platformFlowsText();
+}
+
+/** The flows the Linux targets' host chains accept beyond any scenario's requirements (netfilter/common/platform.ts). */
+function platformFlowsText(): string {
+  const flows = AZURE_PLATFORM_FLOWS.map((flow) => `  platform.${flow.id}: ${flow.summary}\n`).join('');
+  return `\nPlatform flows (iptables and nftables host chains also accept these; --platform-flows none leaves them out):\n${flows}`;
 }
 
 function markdownCell(text: string): string {

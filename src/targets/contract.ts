@@ -18,6 +18,13 @@ export interface ContractReport {
   readonly unexplainedLoss: PacketSet;
   /** Law 2, the other way: packets a diagnostic claims lost that were never required or that the output allows. */
   readonly overclaimedLoss: PacketSet;
+  /**
+   * Law 1's declared part: packets the output allows beyond the requirements because the target declares them
+   * (`Target.declaredExtras`, e.g. netfilter's platform flows), exactly those declared; not counted in `tooMuch`.
+   */
+  readonly declaredExtra: PacketSet;
+  /** Declared extras the output does not allow: a declaration must not claim what is not there (empty when sound). */
+  readonly undeliveredExtra: PacketSet;
   /** Law 3: the name of the first artifact that differed between two runs, if any. */
   readonly nondeterministicArtifact: string | undefined;
   readonly ok: boolean;
@@ -58,7 +65,12 @@ export function checkContract(target: Target, requirements: RequirementSet, cont
   // connections (replies pass on every stateful device); for a route table every packet of it, whatever its state.
   const lostClaims = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
   const claimedLost = target.yardstickDescription === undefined ? lostClaims.intersection(OPENING) : lostClaims;
-  const tooMuch = produced.difference(required);
+  // Declared extras (platform flows) are subtracted exactly: every other extra still counts, and every declared
+  // packet beyond the requirements must really be allowed, so the declaration can neither hide nor invent anything.
+  const declared = (target.declaredExtras?.(context.options)?.packets ?? PacketSet.EMPTY).difference(required);
+  const tooMuch = produced.difference(required).difference(declared);
+  const declaredExtra = produced.intersection(declared);
+  const undeliveredExtra = declared.difference(produced);
   const lost = required.difference(produced);
   const unexplainedLoss = lost.difference(claimedLost);
   const overclaimedLoss = claimedLost.difference(lost);
@@ -68,7 +80,9 @@ export function checkContract(target: Target, requirements: RequirementSet, cont
     tooMuch,
     unexplainedLoss,
     overclaimedLoss,
+    declaredExtra,
+    undeliveredExtra,
     nondeterministicArtifact,
-    ok: tooMuch.isEmpty() && unexplainedLoss.isEmpty() && overclaimedLoss.isEmpty() && nondeterministicArtifact === undefined,
+    ok: tooMuch.isEmpty() && undeliveredExtra.isEmpty() && unexplainedLoss.isEmpty() && overclaimedLoss.isEmpty() && nondeterministicArtifact === undefined,
   };
 }

@@ -76,6 +76,7 @@ export function defineTarget<const Id extends string, const Format extends strin
     yardstick: (requirement, resolver) => yardstickOf(kit, resolver)(requirement),
     ...(kit.yardstickDescription ? { yardstickDescription: kit.yardstickDescription } : {}),
     ...(kit.findings ? { findings: kit.findings.bind(kit) } : {}),
+    ...(kit.declaredExtras ? { declaredExtras: (options) => kit.declaredExtras!(parseOptions(anyKit, options)) } : {}),
     detect: (content) => kit.detect(content),
   };
 }

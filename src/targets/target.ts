@@ -87,6 +87,12 @@ export interface Capabilities {
   readonly sourcePorts: boolean;
 }
 
+/** Packets an output allows beyond the requirements on purpose, and the words reports use for them. */
+export interface DeclaredExtras {
+  readonly description: string;
+  readonly packets: PacketSet;
+}
+
 /** Families group targets that share code (`src/targets/<family>/common`) and a config language. */
 export type TargetFamily = 'azure' | 'netfilter' | 'panos' | 'test';
 
@@ -157,6 +163,12 @@ export interface TargetKit<Id extends string = string, Format extends string = s
   yardstick?(requirement: Requirement, resolver: AddressResolver): PacketSet;
   /** With `yardstick`: one line saying what it measures, which `tagwall check` prints ("compared with: …"). */
   readonly yardstickDescription?: string;
+  /**
+   * Optional: packets the output allows beyond the requirements on purpose under these options (netfilter's platform
+   * flows), declared exactly. The contract subtracts them from law 1 and checks every one is really allowed;
+   * `tagwall check` reports them apart from other extras under `description`.
+   */
+  declaredExtras?(options: TargetOptionValues): DeclaredExtras;
   /** Optional: what a deployed config says that the platform would not take (see `Target.findings`). */
   findings?(input: ConfigInput, snapshot: Snapshot): readonly Diagnostic[];
   parse(input: ConfigInput, context: ParseContext): RuleSet;
@@ -201,6 +213,8 @@ export interface Target<Id extends string = string, Format extends string = stri
   yardstick(requirement: Requirement, resolver: AddressResolver): PacketSet;
   /** Set when the yardstick is not the requirements' own packets: what `tagwall check` says it compared with. */
   readonly yardstickDescription?: string;
+  /** What the output allows beyond the requirements on purpose under these options (see TargetKit). */
+  declaredExtras?(options?: OptionsOf<Schema>): DeclaredExtras;
   /**
    * What a deployed config says that the platform would not take, beyond what it allows (Azure: a service tag
    * where its networkFeatures do not list the resource). `tagwall check` reports these as findings.

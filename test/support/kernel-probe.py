@@ -115,6 +115,8 @@ def main():
             "ipv4": socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW),
             "ipv6": socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW),
         }
+        # A DHCP client's DISCOVER goes to 255.255.255.255: a raw socket may send it only with SO_BROADCAST.
+        sockets[side]["ipv4"].setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     # Stay in the workload: the observer table is there.
     result = {}
     for direction in ("in", "out"):

@@ -20,6 +20,7 @@ import type { DraftDiagnostic } from '../../diagnostics.js';
 import { icmpEntries, type IcmpEntry } from './icmp.js';
 import { NameRegistry, objectName } from './names.js';
 import { hookedDirections, type NetfilterOptions } from './options.js';
+import { platformRules } from './platform.js';
 
 /** A named address set: an ipset `hash:net` or an nft interval set. */
 export interface NetSet {
@@ -279,6 +280,8 @@ export function lowerRequirements(
   codePrefix: string,
 ): NetfilterModel {
   const lowering = new Lowering(target, codePrefix, options);
+  // The platform flows (platform.ts) come first: the contract counts them as declared extras, not requirements.
+  lowering.rules.push(...platformRules(options));
   for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
   // Each loss is the part of its requirement a rule could not carry: the pipeline subtracts what other rules allow.
   const drafts = lowering.diagnostics.map(({ target: _target, lost, ...rest }): DraftDiagnostic => (lost ? { ...rest, candidate: lost } : rest));

@@ -11,6 +11,10 @@ import type { TargetOptionValues } from '../../target.js';
 export type ChainHook = 'host' | 'input' | 'output' | 'forward';
 export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'forward'];
 
+/** Platform flows host chains accept beyond the requirements (platform.ts): Azure's, or none. */
+export type PlatformFlows = 'azure' | 'none';
+export const PLATFORM_FLOW_CHOICES: readonly PlatformFlows[] = ['azure', 'none'];
+
 /** The directions tagwall's chains carry under a hook: both, but for `input` (inbound) and `output` (outbound). */
 export function hookedDirections(chainHook: ChainHook): Direction[] {
   return (['in', 'out'] as const).filter((direction) => chainHook === 'host' || chainHook === 'forward' || (chainHook === 'input') === (direction === 'in'));
@@ -28,6 +32,21 @@ export const NETFILTER_OPTION_SPECS = {
   log: { name: 'log', type: 'boolean', doc: 'log what falls through to the default action', uses: ['render'] },
   counters: { name: 'counters', type: 'boolean', doc: 'a counter on every rule', uses: ['render'] },
   defaultAction: { name: 'defaultAction', type: 'choice', choices: ['drop', 'return'], default: 'drop', doc: 'drop (default) or return to the host rules', uses: ['render'], placeholder: '<action>' },
+  fullTable: {
+    name: 'fullTable',
+    type: 'boolean',
+    doc: "iptables: the files replace the host's whole filter table (capirca style); default: tagwall's own chains, loaded with --noflush",
+    uses: ['render'],
+  },
+  platformFlows: {
+    name: 'platformFlows',
+    type: 'choice',
+    choices: PLATFORM_FLOW_CHOICES,
+    default: 'azure',
+    doc: 'azure (default: host chains also accept the flows an Azure VM needs, see docs/targets/linux.md) or none; check reports them apart',
+    uses: ['render', 'parse'],
+    placeholder: '<platform>',
+  },
   nat: {
     name: 'nat',
     type: 'choice',
@@ -62,6 +81,13 @@ export interface NetfilterOptions {
    * and input chains see packets (after DNAT, before SNAT/MASQUERADE), and notes each address rewrite.
    */
   readonly nat: 'refuse' | 'filter-view';
+  /** `azure` (default): host chains also accept the Azure platform flows (platform.ts); `none`: the requirements only. */
+  readonly platformFlows: PlatformFlows;
+  /**
+   * iptables: `true` makes the restore files the host's whole filter table (built-in chains declared, plain
+   * `iptables-restore`); `false` (default) loads only tagwall's chains and their jumps with `--noflush`.
+   */
+  readonly fullTable: boolean;
 }
 
 function invalid(target: string, message: string): TagwallError {
@@ -93,6 +119,10 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
   if (chainHook === 'forward' && iface === undefined) {
     throw invalid(target, 'chainHook forward needs interface=NAME (the workload-side interface) to tell outbound from inbound');
   }
+  // A whole table ends the host's own rules: a RETURN would hand packets to the built-in chains' ACCEPT policy.
+  if (options['fullTable'] === true && choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target) === 'return') {
+    throw invalid(target, "fullTable replaces the host's rules, so defaultAction return would hand every undecided packet to policy ACCEPT; use one or the other");
+  }
   return {
     chainHook,
     interface: iface,
@@ -102,5 +132,7 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     counters: booleanOption(options, 'counters', target),
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
     nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
+    platformFlows: choice(options, 'platformFlows', PLATFORM_FLOW_CHOICES, 'azure', target),
+    fullTable: booleanOption(options, 'fullTable', target),
   };
 }

@@ -9,6 +9,7 @@ import { headerLines } from '../common/header.js';
 import type { DraftDiagnostic } from '../../diagnostics.js';
 import { lowerRequirements, type NetfilterModel } from '../common/lower.js';
 import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
+import { platformFlowLines } from '../common/platform.js';
 import type { Artifact, BuildContext, Built, Rendered, TranslateContext } from '../../target.js';
 import { IPTABLES_LIMITS } from './capabilities.js';
 import { hookJumps, renderIpsets, renderRestoreFile } from './render.js';
@@ -31,11 +32,11 @@ export function buildIptables(requirements: RequirementSet, context: TranslateCo
 
 /** The ipset, IPv4 and IPv6 restore files (and the dnsmasq configuration that feeds the sets, when asked). */
 export function renderIptables({ lowered: model, options }: IptablesModel, _format: 'iptables-restore', { requirements, snapshot }: BuildContext): Rendered {
-  const ret = options.defaultAction === 'return';
-  const restore = ret ? 'iptables-restore --noflush' : 'iptables-restore';
+  // fullTable: the files are the host's filter tables; otherwise tagwall's chains go in beside the host's rules.
+  const restore = options.fullTable ? 'iptables-restore' : 'iptables-restore --noflush';
   const loadCommand = `ipset restore -exist -file ${IPTABLES_ARTIFACTS.ipsets} && ${restore} ${IPTABLES_ARTIFACTS.ipv4} && ${restore.replace('iptables', 'ip6tables')} ${IPTABLES_ARTIFACTS.ipv6}`;
   const load = [`load: ${loadCommand}`];
-  if (ret) {
+  if (!options.fullTable) {
     // --noflush keeps the host's rules, so loading again inserts each jump again (targets.md §3.1); the new copy is
     // the first of its kind, and deleting the first match after loading leaves the old one in place, with no moment
     // in which tagwall's chains are not jumped to.
@@ -43,8 +44,9 @@ export function renderIptables({ lowered: model, options }: IptablesModel, _form
     load.push(`reload: ${loadCommand} && ${deletes.join(' && ')}`);
   }
   const header = (what: string): string[] => headerLines(what, requirements, snapshot, load);
-  const ipv4 = renderRestoreFile('ipv4', model.rules, options, header('iptables-restore file (IPv4)'));
-  const ipv6 = renderRestoreFile('ipv6', model.rules, options, header('ip6tables-restore file (IPv6)'));
+  // The rule files name the platform flows they accept beyond the requirements (platform.ts).
+  const ipv4 = renderRestoreFile('ipv4', model.rules, options, [...header('iptables-restore file (IPv4)'), ...platformFlowLines(options, 'ipv4')]);
+  const ipv6 = renderRestoreFile('ipv6', model.rules, options, [...header('ip6tables-restore file (IPv6)'), ...platformFlowLines(options, 'ipv6')]);
   const artifacts: Artifact[] = [
     { name: IPTABLES_ARTIFACTS.ipsets, format: 'ipset', content: renderIpsets(model.sets, header('ipset restore file')) },
     { name: IPTABLES_ARTIFACTS.ipv4, format: 'iptables-restore', content: ipv4.text },

@@ -1,5 +1,6 @@
 /** The `iptables` target: iptables-restore + ip6tables-restore files and an ipset restore file (targets.md §3). */
 import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
+import { PLATFORM_FLOWS_DESCRIPTION, platformFlowPackets } from '../common/platform.js';
 import { netfilterOptions } from '../common/options.js';
 import { defineTarget } from '../../pipeline.js';
 import { IPTABLES_CAPABILITIES } from './capabilities.js';
@@ -20,6 +21,8 @@ export const iptablesTarget = defineTarget({
   render: renderIptables,
   allowed: (model) => netfilterAllowed(model.lowered),
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
+  // The platform flows (common/platform.ts) the host chains accept beyond the requirements, exactly.
+  declaredExtras: (options) => ({ description: PLATFORM_FLOWS_DESCRIPTION, packets: platformFlowPackets(netfilterOptions(options, IPTABLES_TARGET_ID)) }),
   parse: parseIptables,
   parseArtifacts: (artifacts, context) => {
     const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);

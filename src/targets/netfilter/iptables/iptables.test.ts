@@ -55,16 +55,16 @@ describe('iptables rendering', () => {
     expect(multiportGroups([[1, 1], [3, 4], ...Array.from({ length: 13 }, (_, i) => [10 + i * 2, 10 + i * 2] as const)]).map((g) => g.length)).toEqual([14, 1]);
     const many = PortSet.of(...Array.from({ length: 20 }, (_, i) => 1000 + i * 3));
     const result = translate({ requirements: [requirement({ id: 'many', ports: many })] });
-    const rules = result.artifacts.find((a) => a.name === 'iptables.rules')!.content.split('\n').filter((line) => line.includes('multiport'));
+    const rules = result.artifacts.find((a) => a.name === 'iptables.rules')!.content.split('\n').filter((line) => line.includes('multiport') && line.includes('many:'));
     expect(rules.map((line) => line.match(/--dports (\S+)/)![1]!.split(',').length)).toEqual([15, 5]);
     expect(result.diagnostics.map((d) => d.code)).toContain('IPT_MULTIPORT_SPLIT');
   });
 
   it('escapes comments and keeps them within 255 bytes', () => {
     const reqs = { requirements: [requirement({ id: 'q', purpose: `say "hi" \\ then ${'é'.repeat(200)}` })] };
-    const line = content(reqs, 'iptables.rules').split('\n').find((text) => text.includes('--comment'))!;
+    const line = content(reqs, 'iptables.rules').split('\n').find((text) => text.includes('--comment "q:'))!;
     expect(line).toContain('"q: say \\"hi\\" \\\\ then');
-    const comment = iptablesTarget.parse({ content: content(reqs, 'iptables.rules'), file: 'x' }, { resolver, options: {} }).rules.find((rule) => rule.origin?.text?.includes('--comment'));
+    const comment = iptablesTarget.parse({ content: content(reqs, 'iptables.rules'), file: 'x' }, { resolver, options: {} }).rules.find((rule) => rule.origin?.text?.includes('--comment "q:'));
     expect(comment).toBeDefined();
     const raw = line.match(/--comment "((?:[^"\\]|\\.)*)"/)![1]!.replace(/\\(.)/g, '$1');
     expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(255);
@@ -111,8 +111,22 @@ describe('iptables rendering', () => {
   it('validates options', () => {
     expect(error(() => translate({ requirements: [] }, { chainHook: 'sideways' })).code).toBe('TW_INVALID_OPTION');
     expect(error(() => translate({ requirements: [] }, { chainHook: 'forward' })).message).toContain('interface=NAME');
-    expect(content({ requirements: [] }, 'iptables.rules', { chainHook: 'forward', interface: 'eth1' })).toContain('-A FORWARD -i eth1 -j TAGWALL-OUT');
+    expect(content({ requirements: [] }, 'iptables.rules', { chainHook: 'forward', interface: 'eth1' })).toContain('-I FORWARD -i eth1 -j TAGWALL-OUT');
     expect(content({ requirements: [] }, 'iptables.rules', { defaultAction: 'return' })).toContain('-I OUTPUT -j TAGWALL-OUT');
+    expect(error(() => translate({ requirements: [] }, { fullTable: true, defaultAction: 'return' })).message).toContain('fullTable replaces');
+  });
+
+  it("loads beside the host's rules by default, and as the whole table with fullTable", () => {
+    const own = content({ requirements: [] }, 'iptables.rules');
+    expect(own).toContain('iptables-restore --noflush iptables.rules');
+    expect(own).toContain('# reload: ');
+    expect(own).not.toContain(':INPUT ACCEPT');
+    expect(own).toContain('-I INPUT -j TAGWALL-IN');
+    const whole = content({ requirements: [] }, 'iptables.rules', { fullTable: true });
+    expect(whole).toContain('&& iptables-restore iptables.rules');
+    expect(whole).not.toContain('--noflush');
+    expect(whole).toContain(':INPUT ACCEPT [0:0]');
+    expect(whole).toContain('-A INPUT -j TAGWALL-IN');
   });
 });
 

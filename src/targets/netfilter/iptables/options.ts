@@ -9,7 +9,9 @@ export const IPTABLES_OPTIONS = defineOptions([
   NETFILTER.outsideInterface,
   NETFILTER.fqdn,
   NETFILTER.log,
+  NETFILTER.platformFlows,
   NETFILTER.defaultAction,
+  NETFILTER.fullTable,
   NETFILTER.nat,
   { name: 'family', type: 'choice', choices: ['ipv4', 'ipv6', '4', '6'], default: 'ipv4', doc: 'the family of a saved ruleset read on its own (default ipv4)', uses: ['parse'], placeholder: '<family>' },
 ]);

@@ -93,10 +93,11 @@ export function renderRestoreFile(family: Family, rules: readonly LoweredRule[],
   const directions = hookedDirections(options.chainHook);
   const builtins = options.chainHook === 'forward' ? ['FORWARD'] : directions.map((direction) => (direction === 'in' ? 'INPUT' : 'OUTPUT'));
   lines.push('*filter');
-  // With defaultAction return the file is loaded with --noflush into the host's own rules: leave their policies alone.
-  if (!ret) for (const builtin of builtins) lines.push(`:${builtin} ACCEPT [0:0]`);
+  // Unless fullTable, the file is loaded with --noflush into the host's own rules: their chains and policies are left
+  // alone, tagwall's chains are created or flushed (a `:CHAIN` line does that under --noflush), the jumps inserted.
+  if (options.fullTable) for (const builtin of builtins) lines.push(`:${builtin} ACCEPT [0:0]`);
   for (const direction of directions) lines.push(`:${IPTABLES_CHAINS[direction]} - [0:0]`);
-  for (const jump of hookJumps(options)) lines.push(`${ret ? '-I' : '-A'} ${jump}`);
+  for (const jump of hookJumps(options)) lines.push(`${options.fullTable ? '-A' : '-I'} ${jump}`);
   let ruleCount = 0;
   const split = new Set<string>();
   const cut = new Set<string>();

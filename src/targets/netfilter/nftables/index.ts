@@ -1,6 +1,8 @@
 /** The `nftables` target: one `nft -f` file with an inet table and interval sets (targets.md §3.4). */
 import { TagwallError } from '../../../errors.js';
 import { netfilterAllowed, netfilterAllowedBoxes } from '../common/lower.js';
+import { netfilterOptions } from '../common/options.js';
+import { PLATFORM_FLOWS_DESCRIPTION, platformFlowPackets } from '../common/platform.js';
 import { defineTarget } from '../../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
@@ -21,13 +23,16 @@ export const nftablesTarget = defineTarget({
   render: renderNftables,
   allowed: (model) => netfilterAllowed(model.lowered),
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
+  // The platform flows (common/platform.ts) the host chains accept beyond the requirements, exactly.
+  declaredExtras: (options) => ({ description: PLATFORM_FLOWS_DESCRIPTION, packets: platformFlowPackets(netfilterOptions(options, NFTABLES_TARGET_ID)) }),
   // `nft -j list ruleset` (JSON) and the text form read through one model (json.ts).
   parse: (input, context) =>
     (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
   parseArtifacts: (artifacts, context) => {
-    const ruleset = artifacts.find((artifact) => artifact.format === 'nft');
-    if (!ruleset) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
-    return parseNftRuleset(ruleset.content, ruleset.name, nftablesOptions(context.options));
+    // The ruleset and the files its large sets continue in (split.ts), loaded in this order: read as one text.
+    const files = artifacts.filter((artifact) => artifact.format === 'nft');
+    if (files.length === 0) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
+    return parseNftRuleset(files.map((file) => file.content).join('\n'), files[0]!.name, nftablesOptions(context.options));
   },
   detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
   labels: NFTABLES_LABELS,

@@ -9,6 +9,7 @@ export const NFTABLES_OPTIONS = defineOptions([
   NETFILTER.outsideInterface,
   NETFILTER.fqdn,
   NETFILTER.log,
+  NETFILTER.platformFlows,
   NETFILTER.counters,
   {
     ...NETFILTER.defaultAction,

@@ -108,6 +108,10 @@ interface TableState {
   dormant: boolean;
   readonly sets: Map<string, SetDefinition>;
   readonly chains: Map<string, NftChain>;
+  /** Each chain's rule statements as read, so rules can be read again once a later `add element` grows a set. */
+  readonly ruleWords?: Array<{ readonly chain: NftChain; readonly words: Token[] }>;
+  /** A set of this table grew after its rules were read (`add element`): they are read again at the end. */
+  grown?: boolean;
 }
 
 class NftReader {
@@ -168,7 +172,10 @@ class NftReader {
     for (;;) {
       this.skipBreaks();
       const token = this.peek();
-      if (!token) return;
+      if (!token) {
+        this.rereadGrown();
+        return;
+      }
       const words = this.statement(true);
       const [first, second, third, fourth] = words.map((word) => word.text);
       if (first === 'flush' && second === 'ruleset') this.tables.clear();
@@ -179,6 +186,7 @@ class NftReader {
           this.tableBody(table);
         }
       } else if ((first === 'delete' || first === 'destroy') && second === 'table' && fourth !== undefined) this.tables.delete(`${third} ${fourth}`);
+      else if (first === 'add' && second === 'element' && words.length === 5 && this.peek()?.kind === '{') this.addElements(words, token.line);
       else throw this.fail(`'${words.map((word) => word.text).join(' ')}' is not supported at the top level`, token.line);
     }
   }
@@ -188,7 +196,7 @@ class NftReader {
     const key = `${family} ${name}`;
     let table = this.tables.get(key);
     if (!table) {
-      table = { family, name, dormant: false, sets: new Map(), chains: new Map() };
+      table = { family, name, dormant: false, sets: new Map(), chains: new Map(), ruleWords: [] };
       this.tables.set(key, table);
     }
     return table;
@@ -270,6 +278,28 @@ class NftReader {
     table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)) });
   }
 
+  /** `add element FAMILY TABLE SET { … }`: more addresses for a set the input declared (tagwall splits large sets so). */
+  addElements(words: readonly Token[], line: number): void {
+    const [, , family, tableName, setName] = words.map((word) => word.text);
+    const table = this.tables.get(`${family!} ${tableName!}`);
+    const set = table?.sets.get(setName!);
+    if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
+    if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
+    const items = this.statement().filter((word) => word.kind === 'word');
+    for (const item of items) this.addresses(item.text, set.family, item.line);
+    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(AddressSet.fromStrings(items.map((item) => item.text))) });
+    table!.grown = true;
+  }
+
+  /** Rules look their sets up when read: where `add element` grew a set later, the table's rules are read again. */
+  rereadGrown(): void {
+    for (const table of this.tables.values()) {
+      if (!table.grown || !table.ruleWords) continue;
+      for (const chain of table.chains.values()) chain.rules.length = 0;
+      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words));
+    }
+  }
+
   addresses(text: string, family: Family, line: number): AddressSet {
     let set: AddressSet;
     try {
@@ -304,6 +334,7 @@ class NftReader {
         const unsupported = chain.unsupported;
         if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on input, output and forward are understood`, first.line);
         chain.rules.push(...this.rule(table, words));
+        table.ruleWords?.push({ chain, words });
       }
     }
   }

@@ -60,16 +60,17 @@ export function nftComment(text: string): { text: string; cut: boolean } {
   return sanitizeNftComment(text, NFTABLES_LIMITS.commentBytes);
 }
 
-function setBlock(set: NetSet): string[] {
+/** Prefixes 8 a line, as an element list's lines at `indent`. */
+export function elementLines(cidrs: readonly string[], indent: string): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < cidrs.length; i += 8) lines.push(`${indent}${cidrs.slice(i, i + 8).join(', ')}${i + 8 < cidrs.length ? ',' : ''}`);
+  return lines;
+}
+
+/** A set declaration with `cidrs` (all of its elements, or those split.ts keeps in the main file). */
+function setBlock(set: NetSet, cidrs: readonly string[] = set.cidrs): string[] {
   const lines = [`\tset ${set.name} {`, `\t\ttype ${set.family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr'}`, '\t\tflags interval', '\t\tauto-merge'];
-  if (set.cidrs.length > 0) {
-    lines.push('\t\telements = {');
-    for (let i = 0; i < set.cidrs.length; i += 8) {
-      const chunk = set.cidrs.slice(i, i + 8).join(', ');
-      lines.push(`\t\t\t${chunk}${i + 8 < set.cidrs.length ? ',' : ''}`);
-    }
-    lines.push('\t\t}');
-  }
+  if (cidrs.length > 0) lines.push('\t\telements = {', ...elementLines(cidrs, '\t\t\t'), '\t\t}');
   lines.push('\t}');
   return lines;
 }
@@ -80,11 +81,17 @@ export interface RenderedRuleset {
   readonly cutComments: readonly string[];
 }
 
-export function renderRuleset(sets: readonly NetSet[], rules: readonly LoweredRule[], options: NetfilterOptions, header: readonly string[]): RenderedRuleset {
+export function renderRuleset(
+  sets: readonly NetSet[],
+  rules: readonly LoweredRule[],
+  options: NetfilterOptions,
+  header: readonly string[],
+  inline?: ReadonlyMap<string, readonly string[]>,
+): RenderedRuleset {
   const lines = header.map(nftCommentLine);
   // Declaring then deleting the table makes reloading the file replace it in one transaction (targets.md §3.4).
   lines.push(`table inet ${NFTABLES_TABLE}`, `delete table inet ${NFTABLES_TABLE}`, '', `table inet ${NFTABLES_TABLE} {`);
-  for (const set of sets) lines.push(...setBlock(set), '');
+  for (const set of sets) lines.push(...setBlock(set, inline?.get(set.name)), '');
   const counter = options.counters ? ' counter' : '';
   let ruleCount = 0;
   const cut = new Set<string>();
