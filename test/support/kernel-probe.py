@@ -106,6 +106,21 @@ def observed(workload, direction):
     return found
 
 
+def settled(workload, direction):
+    # Packets cross the veth in softirq, later than sendto returns, and later still on a loaded machine: read the
+    # observer sets until two reads 0.2 s apart agree (at least 0.3 s after the last send, at most 5 s).
+    time.sleep(0.3)
+    last = observed(workload, direction)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = observed(workload, direction)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def main():
     spec = json.load(open(sys.argv[1]))
     sockets = {}
@@ -130,8 +145,7 @@ def main():
             except PermissionError:
                 pass  # the workload's own output chain dropped it (sendto reports EPERM)
             time.sleep(0.0005)
-        time.sleep(0.3)
-        result[direction] = [f"{family}:{value}" for family, value in observed(spec["workload"], direction)]
+        result[direction] = [f"{family}:{value}" for family, value in settled(spec["workload"], direction)]
     print(json.dumps(result))
 
 
