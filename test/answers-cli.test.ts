@@ -145,4 +145,14 @@ describe('README', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(block![2]);
   });
+  it("shows catalog show's real first row in a 118-column terminal", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /\$ npx tagwall (catalog show compute-no-public-ip --region westus)\s+# in a (\d+)-column terminal[^\n]*\n([\s\S]*?)\n\.\.\.\n/.exec(readme);
+    expect(block, 'README catalog show example').not.toBeNull();
+    let stdout = '';
+    const code = run(block![1]!.split(' '), { stdout: (t) => void (stdout += t), stderr: () => undefined, style: () => ({ color: false, width: Number(block![2]) }) });
+    expect(code).toBe(0);
+    const shown = block![3]!.split('\n');
+    expect(stdout.split('\n').slice(0, shown.length).map((line) => line.trimEnd())).toEqual(shown);
+  });
 });
