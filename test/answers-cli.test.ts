@@ -12,6 +12,7 @@ import { textStyle } from '../src/cli/terminal-style.js';
 import { defaultSnapshot } from '../src/servicetags/index.js';
 import { AddressSet } from '../src/model/address-set.js';
 import { run } from '../src/cli/main.js';
+import { formatPacket, PacketSet, PortSet, ProtocolSet } from '../src/index.js';
 import { tagwall } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tagwall-answers-'));
@@ -144,5 +145,26 @@ describe('README', () => {
     const result = tagwall(...block![1]!.split(' '));
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(block![2]);
+  });
+  it("shows what witness() returns and what formatPacket prints for it", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const vnet = AddressSet.parse('172.16.0.0/16, 2001:db8::/48');
+    const storage = defaultSnapshot('Public').addresses('Storage.WestUS');
+    const required = PacketSet.of({ directions: ['out'], protocols: ProtocolSet.parse('tcp'), src: vnet, dst: storage, dstPorts: PortSet.of(443) });
+    const deployed = PacketSet.of({ directions: ['out'], protocols: ProtocolSet.parse('tcp'), src: vnet, dst: storage, dstPorts: PortSet.of(443, 445) });
+    const witness = deployed.difference(required).witness()!;
+    const { direction, protocol, src, dst, srcPort, dstPort } = witness;
+    expect(readme).toContain(`// a concrete Packet: { direction: '${direction}', protocol: ${protocol}, src: '${src}', dst: '${dst}', srcPort: ${srcPort}, dstPort: ${dstPort} }`);
+    expect(readme).toContain(`formatPacket(deployed.difference(required).witness()!); // '${formatPacket(witness)}'`);
+  });
+  it("shows catalog show's real first row in a 118-column terminal", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /\$ npx tagwall (catalog show compute-no-public-ip --region westus)\s+# in a (\d+)-column terminal[^\n]*\n([\s\S]*?)\n\.\.\.\n/.exec(readme);
+    expect(block, 'README catalog show example').not.toBeNull();
+    let stdout = '';
+    const code = run(block![1]!.split(' '), { stdout: (t) => void (stdout += t), stderr: () => undefined, style: () => ({ color: false, width: Number(block![2]) }) });
+    expect(code).toBe(0);
+    const shown = block![3]!.split('\n');
+    expect(stdout.split('\n').slice(0, shown.length).map((line) => line.trimEnd())).toEqual(shown);
   });
 });

@@ -119,7 +119,7 @@ class Builder {
         const file = `${this.#edlFiles.claim(tag)}.txt`;
         const url = `${this.settings.edlUrl}/${file}`;
         if (url.length > PANOS_LIMITS.edlUrlChars) {
-          throw new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: the EDL URL ${url} is longer than the ${PANOS_LIMITS.edlUrlChars} characters PAN-OS takes (targets.md §4.6); use a shorter edlUrl`);
+          throw new TagwallError('TW_INVALID_OPTION', `target ${PANOS_TARGET_ID}: the EDL URL ${url} is longer than the ${PANOS_LIMITS.edlUrlChars} characters PAN-OS takes for an External Dynamic List source URL; use a shorter edlUrl`);
         }
         return { name, url, file, entries: addresses.toCidrStrings(), description };
       });
@@ -236,7 +236,7 @@ class Builder {
           'PANOS_FQDN_RESOLVED',
           'warning',
           requirement,
-          `${id}: ${names.join(', ')} rendered as FQDN address objects: the firewall resolves each name every 30 minutes and matches the addresses it got, at most ${PANOS_LIMITS.fqdnAddressesPerFamily} per family (targets.md §4.4). So the rule allows any traffic to those addresses, also for other names that share them (CDNs), and misses addresses beyond the ${PANOS_LIMITS.fqdnAddressesPerFamily} or that clients resolve differently; tagwall models the object as the name itself`,
+          `${id}: ${names.join(', ')} rendered as FQDN address objects: the firewall resolves each name every 30 minutes and matches the addresses it got, at most ${PANOS_LIMITS.fqdnAddressesPerFamily} per family (PAN-OS 7.1 and later). So the rule allows any traffic to those addresses, also for other names that share them (CDNs), and misses addresses beyond the ${PANOS_LIMITS.fqdnAddressesPerFamily} or that clients resolve differently; tagwall models the object as the name itself`,
         );
         rules.push({ suffix: 'fqdn', destination: names.map((name) => this.fqdnMember(name)), application, service: services, category: ['any'] });
       } else {
@@ -354,10 +354,10 @@ class Builder {
       this.drafts.push({ code, severity: 'warning', message });
     };
     const { fqdnObjects } = PANOS_PLATFORMS[this.settings.platform];
-    if (fqdns > fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${fqdnObjects} that platform class ${this.settings.platform} resolves (targets.md §4.4)`);
-    if (this.lists.size > PANOS_LIMITS.externalLists) push('PANOS_EDL_LIMIT', `${this.lists.size} External Dynamic Lists exceed the ${PANOS_LIMITS.externalLists} sources per firewall (targets.md §4.6)`);
+    if (fqdns > fqdnObjects) push('PANOS_FQDN_OBJECT_LIMIT', `${fqdns} FQDN address objects exceed the ${fqdnObjects} that platform class ${this.settings.platform} resolves (Palo Alto Networks knowledge base, FQDN object limits)`);
+    if (this.lists.size > PANOS_LIMITS.externalLists) push('PANOS_EDL_LIMIT', `${this.lists.size} External Dynamic Lists exceed the ${PANOS_LIMITS.externalLists} sources per firewall (PAN-OS External Dynamic Lists documentation)`);
     const listed = [...this.lists.values()].reduce((sum, list) => sum + list.entries.length, 0);
-    if (listed > PANOS_LIMITS.externalListAddresses) push('PANOS_EDL_LIMIT', `External Dynamic Lists hold ${listed} entries, over the ${PANOS_LIMITS.externalListAddresses} most models accept; the rest are skipped with a system log (targets.md §4.6)`);
+    if (listed > PANOS_LIMITS.externalListAddresses) push('PANOS_EDL_LIMIT', `External Dynamic Lists hold ${listed} entries, over the ${PANOS_LIMITS.externalListAddresses} most models accept; the rest are skipped with a system log (PAN-OS External Dynamic Lists documentation)`);
     for (const rule of this.rules) {
       for (const side of ['source', 'destination'] as const) {
         if (rule[side].length > PANOS_LIMITS.ruleMembers) push('PANOS_RULE_MEMBER_LIMIT', `rule ${rule.name} has ${rule[side].length} ${side} members, over ${PANOS_LIMITS.ruleMembers}`);

@@ -620,6 +620,7 @@ describe('docs/targets/panos.md', () => {
   });
   it('shows what render prints for fixtures/panos/docs-sample.yaml, in both formats', () => {
     const requirements = loadRequirementsFile('fixtures/panos/docs-sample.yaml');
+    expect(blocks.find((block) => block.language === 'yaml')!.body, 'the YAML block is the fixture').toBe(readFileSync('fixtures/panos/docs-sample.yaml', 'utf8').split('\n').slice(1).join('\n').trimEnd());
     const options = { tags: 'edl', edlUrl: 'https://lists.example.com/tw' };
     const set = panosTarget.translate(requirements, context({ ...options, format: 'set' }));
     const xml = artifactsOf(requirements, { ...options, format: 'xml' });

@@ -265,7 +265,7 @@ class Lowering {
       requirementId: requirement.id,
       message:
         `${requirement.id}: dnsmasq adds the addresses of ${domains.join(', ')} and of every name under them, the apex included ` +
-        `(targets.md §3.5), and any other name on those addresses passes too; only clients resolving through that dnsmasq are covered`,
+        `(dnsmasq's --ipset/--nftset option matches a domain and all its subdomains), and any other name on those addresses passes too; only clients resolving through that dnsmasq are covered`,
     });
   }
 }
