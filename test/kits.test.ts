@@ -7,13 +7,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
-import { TagwallError } from '../src/errors.js';
 import { loadScenario } from '../src/catalogue/index.js';
 import type { RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { flagOf } from '../src/targets/option-schema.js';
 import { allTargets, findTarget, targetIds } from '../src/targets/registry.js';
 import type { Target } from '../src/targets/target.js';
+import { thrownError as failure } from './support/errors.js';
 
 const snapshot = defaultSnapshot('Public');
 const context = { snapshot, resolver: expandedResolver(snapshot) };
@@ -30,16 +30,6 @@ const FOLDERS: Readonly<Record<string, string>> = {
   iptables: 'src/targets/netfilter/iptables',
   nftables: 'src/targets/netfilter/nftables',
 };
-
-function failure(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TagwallError) return error;
-    throw error;
-  }
-  throw new Error('expected a TagwallError');
-}
 
 it('the registry lists kebab-case ids, sorted, each found by findTarget', () => {
   expect(targetIds()).toEqual([...targetIds()].sort());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TagwallError } from '../errors.js';
 import { defineOptions, flagOf, formatOptionSpec, optionsFor, validateOptions } from './option-schema.js';
+import { thrownError as failure } from '../../test/support/errors.js';
 
 const SCHEMA = defineOptions([
   formatOptionSpec(['xml', 'set']),
@@ -9,16 +9,6 @@ const SCHEMA = defineOptions([
   { name: 'priority', type: 'integer', min: 100, max: 200, doc: 'priority', uses: ['render'] },
   { name: 'zone', type: 'text', doc: 'zone', uses: ['render', 'parse'], flag: 'from-zone' },
 ]);
-
-function failure(run: () => unknown): TagwallError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TagwallError) return error;
-    throw error;
-  }
-  throw new Error('expected a TagwallError');
-}
 
 describe('validateOptions', () => {
   it('refuses an unknown key, naming the nearest option and every option', () => {
