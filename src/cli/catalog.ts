@@ -1,5 +1,6 @@
 /** Catalogue commands: `tagwall catalog list|show|conflicts|compare` and `tagwall import-dependencies`. */
 import { AZURE_PLATFORM_FLOWS } from '../targets/netfilter/common/platform.js';
+import { wrap } from './table-fit.js';
 import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import {
@@ -197,13 +198,18 @@ function requirementsTable(set: RequirementSet, notes: readonly string[], width?
   text += formatTable(['ID', 'DIR', 'PROTO', 'PORTS', 'PEER', 'PURPOSE', 'SOURCE'], rows, width);
   text += `\nSources:\n${[...numbers].map(([article, n]) => `  [${n}] ${article}\n`).join('')}`;
   if (notes.length > 0) text += `\nNotes:\n${notes.map((note) => `  - ${note}\n`).join('')}`;
-  return text + platformFlowsText();
+  return text + platformFlowsText(width);
 }
 
 /** The flows the Linux targets' host chains accept beyond any scenario's requirements (netfilter/common/platform.ts). */
-function platformFlowsText(): string {
-  const flows = AZURE_PLATFORM_FLOWS.map((flow) => `  platform.${flow.id}: ${flow.summary}\n`).join('');
-  return `\nPlatform flows (iptables and nftables host chains also accept these; --platform-flows none leaves them out):\n${flows}`;
+function platformFlowsText(width?: number): string {
+  const lines = [
+    'Platform flows (iptables and nftables host chains also accept these; --platform-flows none leaves them out):',
+    ...AZURE_PLATFORM_FLOWS.map((flow) => `  platform.${flow.id}: ${flow.summary}`),
+  ];
+  // On a terminal each line wraps to its width, continuation lines indented under their entry.
+  const fitted = width === undefined ? lines : lines.flatMap((line) => wrap(line, width - 4).map((part, index) => (index === 0 ? part : `    ${part}`)));
+  return `\n${fitted.join('\n')}\n`;
 }
 
 function markdownCell(text: string): string {
