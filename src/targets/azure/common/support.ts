@@ -28,13 +28,14 @@ export function azureArtifact(format: AzureFormat, base: string, arm: string, re
   return format === 'bicep' ? { name: `${base}.bicep`, format, content: render.bicep() } : { name: `${base}.tf`, format, content: render.terraform() };
 }
 
-/**
- * Generated artifacts as the ARM the parser reads: an `arm` artifact itself; Bicep and Terraform read from their
- * text by the readers of src/inputs (the Terraform alone: no tfvars or sibling files), errors pointing into it.
- */
+/** The ARM a generated Bicep or Terraform file with no resource at all stands for (the readers refuse such a file). */
+const EMPTY_TEMPLATE = JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', resources: [] });
+
 /**
  * Generated artifacts parsed from their own text: ARM as it is, Bicep and Terraform through the readers of
- * src/inputs (into the same ARM form). `own` takes a format of the target's own first (the managed network's YAML).
+ * src/inputs (the Terraform alone: no tfvars or sibling files), errors pointing into it. `own` takes a format of the
+ * target's own first (the managed network's YAML). A Bicep/Terraform rendering that declares no resource (a managed
+ * network with no rule) is the empty template.
  */
 export function parseArtifactText(
   artifacts: readonly Artifact[],
@@ -44,6 +45,8 @@ export function parseArtifactText(
 ): RuleSet {
   const direct = artifacts.find((artifact) => artifact.format === 'arm' || own.includes(artifact.format));
   if (direct) return parse({ content: direct.content, file: direct.name });
+  const declaresNothing = artifacts.length > 0 && artifacts.every((artifact) => (artifact.format === 'bicep' || artifact.format === 'terraform') && !/^resource\s/m.test(artifact.content));
+  if (declaresNothing) return parse({ content: EMPTY_TEMPLATE, file: artifacts[0]!.name });
   for (const artifact of artifacts) {
     const input = { content: artifact.content, file: artifact.name };
     if (artifact.format === 'bicep') return parseConverted(input, convertBicep(artifact.content, artifact.name), parse);
