@@ -109,8 +109,8 @@ function parseAddressParameter(name: string, text: string | undefined, fact: str
   }
 }
 
-/** The parameters as typed values, and the workspace region as the snapshot knows it (resolved once, here). */
-function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scenario): { readonly params: ScenarioParams; readonly region: Region } {
+/** The parameters as typed values, and the regions as the snapshot knows them (resolved once, here). */
+function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scenario): { readonly params: ScenarioParams; readonly regions: BuildState['regions'] } {
   const cloud = cloudOf(input);
   if (snapshot.info.cloud !== cloud) {
     throw new TagwallError('TW_USAGE', `the snapshot is for ${snapshot.info.cloud}, but the scenario asks for cloud ${cloud}`);
@@ -120,7 +120,7 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
   }
   const region = snapshot.resolveRegion(input.region);
   const pairing = pairingOf(cloud, region);
-  const given = input.secondaryRegion !== undefined ? snapshot.resolveRegion(input.secondaryRegion).armName : undefined;
+  const given = input.secondaryRegion !== undefined ? snapshot.resolveRegion(input.secondaryRegion) : undefined;
   if (input.storageAccount !== undefined && !/^[a-z0-9]{3,24}$/.test(input.storageAccount)) {
     throw new TagwallError(
       'TW_INVALID_OPTION',
@@ -141,7 +141,7 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
   }
   const params: ScenarioParams = {
     region: region.armName,
-    secondaryRegion: given ?? (pairing.kind === 'paired' ? pairing.region : null),
+    secondaryRegion: given?.armName ?? (pairing.kind === 'paired' ? pairing.region : null),
     pairing: given !== undefined ? 'given' : pairing.kind,
     ...(input.storageAccount !== undefined ? { storageAccount: input.storageAccount } : {}),
     cloud,
@@ -151,7 +151,9 @@ function resolveParams(input: ScenarioInput, snapshot: Snapshot, scenario: Scena
     ...(firewallAddress ? { firewallAddress } : {}),
     options: parseOptions(input.options, scenario.defaults),
   };
-  return { params, region };
+  // The published pair is an ARM name from the pairs data, which the snapshot may not know (the tag lookup then says so).
+  const secondary = given ?? (params.secondaryRegion === null ? null : (snapshot.findRegion(params.secondaryRegion) ?? params.secondaryRegion));
+  return { params, regions: { primary: region, secondary } };
 }
 
 interface BuildState {
@@ -274,9 +276,8 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
     throw new TagwallError('TW_USAGE', `scenario ${scenario.id} applies to ${scenario.clouds.join(', ')}, not ${cloud}`);
   }
   const source = snapshot ?? defaultSnapshot(cloud);
-  const { params, region } = resolveParams(input, source, scenario);
-  const secondary = params.secondaryRegion === null ? null : (source.findRegion(params.secondaryRegion) ?? params.secondaryRegion);
-  const state: BuildState = { snapshot: source, params, regions: { primary: region, secondary }, notes: [] };
+  const { params, regions } = resolveParams(input, source, scenario);
+  const state: BuildState = { snapshot: source, params, regions, notes: [] };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);
