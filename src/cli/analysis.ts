@@ -31,7 +31,7 @@ import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } 
 import type { Report } from '../reports/model.js';
 import { PacketSet } from '../model/packet-set.js';
 import { TagwallError } from '../errors.js';
-import { reportFormatOf } from './render.js';
+import { reportFiles } from './render.js';
 import { acceptedByBaseline, baselineOf, baselineText, readBaseline, withoutAccepted } from './baseline.js';
 import type { FindingLocation } from '../reports/model.js';
 import { fit, groupByRule, groupsJson, groupsText, indexRuleNames, missingGroups, namerFor, paint, PLAIN, type RuleGroup, type TextStyle } from './answers.js';
@@ -475,13 +475,8 @@ function translationLosses(comparison: CheckComparison, options: AnalysisOptions
   return { packets, requirements: [...ids].sort() };
 }
 
-/** The report files `--report` names, each in the format its extension says. */
-function reportFiles(options: AnalysisOptions): Array<{ file: string; format: ReportFormat }> {
-  return (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
-}
-
 export function runCheck(options: AnalysisOptions, io: CliIo): number {
-  const reports = reportFiles(options);
+  const reports = reportFiles(options.report);
   if (options.baseline !== undefined && options.writeBaseline !== undefined) throw usageError('give --baseline or --write-baseline, not both');
   const comparison = checkComparison(options);
   const { loaded, requirements, config, findings, yardstick, declaredExtra } = comparison;

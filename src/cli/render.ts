@@ -98,6 +98,11 @@ export function reportFormatOf(file: string): ReportFormat {
   return found[1];
 }
 
+/** The report files `--report` names (render, check), each in the format its extension says. */
+export function reportFiles(files: readonly string[] | undefined): Array<{ file: string; format: ReportFormat }> {
+  return (files ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
+}
+
 /** Where each artifact goes: one file as named, or a directory (several artifacts, an existing dir, a trailing `/`). */
 function outputFiles(artifacts: readonly Artifact[], output: string): OutputFile[] {
   const intoDirectory = artifacts.length > 1 || /[\\/]$/.test(output) || isDirectory(output);
@@ -152,7 +157,7 @@ export function runRender(options: RenderOptions, io: CliIo): number {
   checkFormat(options.format, targets);
   const values = { ...targetOptionsFromSet(options.set), ...targetOptionValues(options, 'render', targets) };
   // A report file whose format cannot be told is bad input: say so before loading and translating anything.
-  const reports = (options.report ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
+  const reports = reportFiles(options.report);
   const snapshot = selectSnapshot(options);
   // `--set forcedTunnelling=…` is the targets' (targetOptionsFromSet); the scenario's reading leaves it out.
   const requirements = requirementsFromOptions(options, snapshot);
