@@ -412,6 +412,8 @@ export interface CheckComparison {
   readonly requirements: RequirementSet;
   /** The config operand (a report translates the requirements with its target's options). */
   readonly config: Operand;
+  /** The target's options as given for this check (flags, --option), read once. */
+  readonly values: TargetOptionValues;
   readonly needed: RuleSet;
   readonly configured: RuleSet;
   /** What the platform would not take in the config (Target.findings). */
@@ -440,13 +442,14 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   const findings = target.findings?.(config.kind === 'config' ? findingsInput(target, config.input, readers) : { content: '', file: '' }, snapshot) ?? [];
   // Extras the target declares (netfilter's platform flows): taken out of the config's rule set as accepted
   // differences are, and reported under their own name; every other extra is reported as before.
-  const declared = target.declaredExtras?.(optionsFor(target.options, targetOptions(options, [config])) as never);
+  const values = optionsFor(target.options, targetOptions(options, [config]));
+  const declared = target.declaredExtras?.(values as never);
   const extra = difference(configured, needed);
-  if (declared === undefined) return { loaded, requirements, config, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
+  if (declared === undefined) return { loaded, requirements, config, values, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
   const declaredPackets = extra.packets.intersection(declared.packets);
   const rest = withoutAccepted(configured, declaredPackets);
   return {
-    loaded, requirements, config, needed, configured: rest, findings, yardstick: target.yardstickDescription, missing: difference(needed, rest), extra: difference(rest, needed),
+    loaded, requirements, config, values, needed, configured: rest, findings, yardstick: target.yardstickDescription, missing: difference(needed, rest), extra: difference(rest, needed),
     declaredExtra: { description: declared.description, pieces: piecesOf(declaredPackets) },
   };
 }
@@ -462,9 +465,9 @@ interface Acceptance {
  * check's own resolver so they are in the same terms as its difference; by requirement, for the answer.
  */
 function translationLosses(comparison: CheckComparison, options: AnalysisOptions): { packets: PacketSet; requirements: string[] } {
-  const { loaded, requirements, config } = comparison;
+  const { loaded, requirements, values } = comparison;
   const target = findTarget(options.target!);
-  const translation = target.translate(requirements, { snapshot: loaded.snapshot, resolver: loaded.resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
+  const translation = target.translate(requirements, { snapshot: loaded.snapshot, resolver: loaded.resolver, options: values });
   let packets = PacketSet.EMPTY;
   const ids = new Set<string>();
   for (const diagnostic of translation.diagnostics) {
@@ -479,7 +482,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const reports = reportFiles(options.report);
   if (options.baseline !== undefined && options.writeBaseline !== undefined) throw usageError('give --baseline or --write-baseline, not both');
   const comparison = checkComparison(options);
-  const { loaded, requirements, config, findings, yardstick, declaredExtra } = comparison;
+  const { loaded, requirements, findings, yardstick, declaredExtra } = comparison;
   let { needed, configured, missing, extra: extraTraffic } = comparison;
   const snapshot = loaded.snapshot;
   const target = findTarget(options.target!);
@@ -526,7 +529,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
   const report = (): Report => {
     // The report also says how each requirement fares on this target (the matrix), from a translation of them.
     const resolver = expandedResolver(snapshot);
-    const translation = target.translate(requirements, { snapshot, resolver, options: optionsFor(target.options, targetOptions(options, [config])) });
+    const translation = target.translate(requirements, { snapshot, resolver, options: comparison.values });
     return comparisonReport({
       command: 'check',
       required: needed,
