@@ -125,7 +125,12 @@ const tagwallIptables: Case = {
 
 const CASES: Case[] = [
   iptablesCase('iptables-nft dump of a Debian host (conntrack INVALID drop, ICMP types, a chain that returns)', 'debian-host.rules', 'debian-host-v6.rules'),
-  iptablesCase('ufw (default deny incoming; allow 22/tcp, 80,443/tcp, 5201/tcp from 192.0.2.0/24), IPv4: addrtype, limit, LOG chains', 'ufw-host.rules', undefined),
+  iptablesCase(
+    'ufw (default deny incoming; allow 22/tcp, 80,443/tcp, 5201/tcp from 192.0.2.0/24 and 2001:db8::/48), both families: addrtype, limit, LOG chains, rt type 0, hl 255 neighbour discovery',
+    'ufw-host.rules',
+    'ufw-host-v6.rules',
+  ),
+  iptablesCase('limit modules where no first packet can tell (hashlimit, recent --set, connlimit, ttl, rt, hl on ND/MLD)', 'limits.rules', 'limits-v6.rules'),
   iptablesCase('service names, multiport --ports (either side, negated), pkttype, --syn and --tcp-flags, INVALID drops', 'services-ports.rules', undefined),
   iptablesCase('iptables dump with ipsets and no IPv6 section (the kernel accepts all IPv6)', 'hand-written.rules', undefined, 'hand-written.ipset'),
   nftCase('nftables workstation (ct state vmap, ICMP errors, reject)', () => fixture('workstation.nft'), 'workstation.nft'),

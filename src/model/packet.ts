@@ -51,8 +51,12 @@ export const CONN_STATES: readonly ConnState[] = ['new', 'invalid', 'untracked',
 const ICMP_NEW_TYPES: ReadonlySet<number> = new Set([8, 13, 15, 17]);
 /** ICMPv6 requests conntrack tracks as NEW (nf_conntrack_proto_icmpv6.c `valid_new`): echo, node information query. */
 const ICMPV6_NEW_TYPES: ReadonlySet<number> = new Set([128, 139]);
-/** ICMPv6 it leaves UNTRACKED (`noct_valid_new`): MLD query/report/done, router/neighbour discovery, MLDv2 report. */
-const ICMPV6_UNTRACKED_TYPES: ReadonlySet<number> = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
+/**
+ * ICMPv6 it leaves UNTRACKED (`noct_valid_new`): MLD query/report/done, router/neighbour discovery, MLDv2 report,
+ * multicast router advertisement and solicitation (151, 152; not termination, 153: the kernel's verdicts on probes
+ * of each type, test/linux-differential.test.ts).
+ */
+const ICMPV6_UNTRACKED_TYPES: ReadonlySet<number> = new Set([130, 131, 132, 133, 134, 135, 136, 143, 151, 152]);
 
 /**
  * The state conntrack gives the first packet of a flow nothing else explains (Linux 6.x). TCP: a SYN is NEW (the

@@ -67,6 +67,9 @@ def transport(probe, src, dst, pseudo_for):
             body = b"\0" * 4
         elif protocol == 58 and kind in (133, 134):
             body = b"\0" * (4 if kind == 133 else 12)
+        elif protocol == 58 and kind in (141, 142, 148, 149, 151, 152, 153):
+            # Inverse ND, SEND certification path, multicast router discovery: a reserved word (and an identifier).
+            body = b"\0" * 4
         else:
             # An error about a datagram the receiver supposedly sent (none was: unsolicited).
             if protocol == 1:
@@ -80,6 +83,9 @@ def transport(probe, src, dst, pseudo_for):
     return b"\0" * 4
 
 
+LINK_LOCAL_HOP_LIMITS = {**{kind: 255 for kind in (133, 134, 135, 136, 137, 141, 142, 148, 149)}, **{kind: 1 for kind in (130, 131, 132, 143, 151, 152, 153)}}
+
+
 def packet(probe):
     if probe["family"] == "ipv4":
         src, dst = socket.inet_pton(socket.AF_INET, probe["src"]), socket.inet_pton(socket.AF_INET, probe["dst"])
@@ -90,8 +96,10 @@ def packet(probe):
     src, dst = socket.inet_pton(socket.AF_INET6, probe["src"]), socket.inet_pton(socket.AF_INET6, probe["dst"])
     pseudo = lambda length: src + dst + struct.pack("!IxxxB", length, probe["protocol"])
     body = transport(probe, src, dst, pseudo)
-    # Neighbour discovery and MLD are only valid with hop limit 255 (RFC 4861 §6.1); conntrack does not care.
-    hops = 255 if probe["protocol"] == 58 and 130 <= probe.get("type", 0) <= 143 else 64
+    # The link-local control messages carry the hop limit their RFCs fix (src/targets/netfilter/common/hoplimit.ts:
+    # 255 for neighbour discovery, 1 for MLD and router discovery); a receiver discards any other. Conntrack does not
+    # care; `-m hl` rules (ufw's) do. Everything else gets Linux's default, 64.
+    hops = LINK_LOCAL_HOP_LIMITS.get(probe.get("type"), 64) if probe["protocol"] == 58 else 64
     first_word = (6 << 28) | ((8 << 2) << 20) | (probe["id"] & 0xFFFFF)
     return struct.pack("!IHBB16s16s", first_word, len(body), probe["protocol"], hops, src, dst) + body
 

@@ -85,9 +85,13 @@ export interface ProbeUniverse {
 
 /** ICMP types a host sees first: echo and its reply, errors, redirect, timestamp, router messages. */
 const ICMP_PROBES: ReadonlyArray<readonly [number, number]> = [[8, 0], [0, 0], [3, 3], [3, 4], [11, 0], [5, 0], [12, 0], [13, 0], [14, 0], [9, 0], [10, 0]];
-/** ICMPv6: errors, echo, node information, MLD, router and neighbour discovery, redirect. */
+/**
+ * ICMPv6: errors, echo, node information, MLD, router and neighbour discovery, redirect, inverse ND, SEND
+ * certification paths, multicast router discovery (each link-local message with the hop limit its RFC fixes).
+ */
 const ICMPV6_PROBES: ReadonlyArray<readonly [number, number]> = [
   [1, 4], [2, 0], [3, 0], [4, 0], [128, 0], [129, 0], [130, 0], [131, 0], [133, 0], [134, 0], [135, 0], [136, 0], [137, 0], [139, 0], [143, 0],
+  [141, 0], [142, 0], [148, 0], [149, 0], [151, 0], [152, 0], [153, 0],
 ];
 
 /** Every probe of a universe: each remote × (TCP and UDP ports, ICMP types, GRE) × both directions. */

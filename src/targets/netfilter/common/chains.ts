@@ -29,7 +29,7 @@ export interface ChainRule {
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
   /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
-  readonly limited?: 'rate' | 'tcp flags';
+  readonly limited?: 'rate' | 'tcp flags' | 'hop limit';
 }
 
 export interface BaseChain {
@@ -153,32 +153,78 @@ export interface ChainsToRuleSetInput {
 
 /**
  * The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges).
- * A rate-limited rule matches while the traffic is under (or over) its rate, which no packet tells: the chains are
- * read both ways, with the rule matching every packet it names and matching none. Where the two agree (a limited
- * reject before a drop policy, a limited log) the answer is exact; where they differ, TW_UNSUPPORTED_CONFIG names
- * a packet whose verdict the rate decides, rather than a guess.
+ * A limited rule (a rate limit, TCP flags of a RELATED/INVALID segment, a hop limit the model does not know) may
+ * match or not, which no packet tells: the chains are read every way, each limited rule matching every packet it
+ * names or none. Where all readings agree (a limited reject before a drop policy, a limited log) the answer is
+ * exact; where they differ, TW_UNSUPPORTED_CONFIG names a packet whose verdict the limit decides, rather than a guess.
  */
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
   const always = chainsToRuleSetExactly(input);
   if (limited.length === 0) return always;
-  const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !rule.limited) }]));
-  const never = chainsToRuleSetExactly({ ...input, chains });
   const under = allowedPackets(always);
-  const over = allowedPackets(never);
-  const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
-  const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
-  if (witness) {
-    throw new TagwallError(
-      'TW_UNSUPPORTED_CONFIG',
-      limited[0]!.limited === 'rate'
-        ? `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`
-        : `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${formatPacket(witness)}'`,
-      { location: locationOf(limited[0]!.origin) },
-    );
+  for (const off of readings(limited, input.view)) {
+    const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !off.has(rule)) }]));
+    const over = allowedPackets(chainsToRuleSetExactly({ ...input, chains }));
+    const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
+    if (witness) {
+      const rule = limited.find((candidate) => off.has(candidate))!;
+      throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedReason(rule.limited!, formatPacket(witness), under.has(witness)), { location: locationOf(rule.origin) });
+    }
   }
-  const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
+  const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
+  const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
+}
+
+function limitedReason(kind: NonNullable<ChainRule['limited']>, packet: string, underAllows: boolean): string {
+  switch (kind) {
+    case 'rate':
+      return `the rate limit decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`;
+    case 'tcp flags':
+      return `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${packet}'`;
+    case 'hop limit':
+      return `the hop limit (TTL) decides the verdict of packets such as '${packet}'; the packet model knows it only for ICMPv6 neighbour discovery, MLD and router discovery messages, whose RFCs fix it`;
+  }
+}
+
+/** At most this many limited rules that a packet can meet together are read in every combination (2^n walks). */
+const MAX_OVERLAPPING_LIMITED = 8;
+
+/**
+ * The readings to compare with "every limited rule matches": the sets of limited rules switched off. A packet's
+ * verdict depends only on the limited rules that name it, and those overlap each other, so every combination within
+ * each group of overlapping rules is enough (two rules alone can agree at both extremes and differ in between: a
+ * limited drop of X before a limited accept of X under a drop policy).
+ */
+function readings(limited: readonly ChainRule[], view: ChainHook): Array<ReadonlySet<ChainRule>> {
+  const hooks = JUDGING_HOOKS.filter((hook) => hookDirections(view, hook).length > 0);
+  const footprints = limited.map((rule) => {
+    try {
+      return hooks.reduce((set, hook) => set.union(rule.match(hook)), PacketSet.EMPTY);
+    } catch {
+      return PacketSet.ALL; // an interface the options do not name: the walk reports it where the rule is reached
+    }
+  });
+  const group = limited.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i]!)));
+  for (let i = 0; i < limited.length; i++) {
+    for (let j = i + 1; j < limited.length; j++) if (footprints[i]!.overlaps(footprints[j]!)) group[root(j)] = root(i);
+  }
+  const groups = new Map<number, ChainRule[]>();
+  limited.forEach((rule, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), rule]));
+  const result: Array<ReadonlySet<ChainRule>> = [];
+  for (const members of groups.values()) {
+    if (members.length > MAX_OVERLAPPING_LIMITED) {
+      throw new TagwallError(
+        'TW_UNSUPPORTED_CONFIG',
+        `${members.length} rate-limited, TCP-flag or hop-limit rules can meet the same packet (lines ${members.map((rule) => rule.origin.line ?? '?').join(', ')}); tagwall reads at most ${MAX_OVERLAPPING_LIMITED} together`,
+        { location: locationOf(members[0]!.origin) },
+      );
+    }
+    for (let mask = 1; mask < 1 << members.length; mask++) result.push(new Set(members.filter((_, i) => mask & (1 << i))));
+  }
+  return result;
 }
 
 function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {

@@ -16,7 +16,8 @@ import { IntervalSet } from '../../../model/intervals.js';
 import { parseAddress, type Family } from '../../../model/ip.js';
 import { icmpTypeCodes } from '../../../model/packet-set.js';
 import { PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';
-import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
+import { chainsToRuleSet, familyScope, hookDirections, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
+import { hopLimitMatches, knownHopLimitPackets, type HopLimitCondition } from '../common/hoplimit.js';
 import { IP6TABLES_ICMPV6_NAMES, IPTABLES_ICMP_NAMES } from '../common/icmp.js';
 import {
   emptyMatch,
@@ -38,6 +39,7 @@ import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
 import { SERVICE_PORTS } from '../common/services.js';
 import type { ConfigInput, ParseContext } from '../../target.js';
 import { parseIpsetSave, type ParsedIpset } from './ipset.js';
+import { isModuleOption, LIMIT_MODULES, ModuleOptions } from './modules.js';
 import { splitWords } from './tokens.js';
 
 const BUILTIN_HOOKS: Readonly<Record<string, Hook>> = { INPUT: 'input', OUTPUT: 'output', FORWARD: 'forward' };
@@ -226,7 +228,7 @@ class RuleReader {
   }
 
   /** The conditions and verdict of one `-A` rule's words (from after the chain name). */
-  read(words: readonly string[]): { state: MatchState; verdict: Verdict } {
+  read(words: readonly string[]): { state: MatchState; verdict: Verdict; hopLimits: readonly HopLimitCondition[] } {
     const state = emptyMatch();
     state.family = this.family;
     // A rule whose target never decides (LOG, NFLOG, TCPMSS) cannot change the verdict whatever it matches, so its
@@ -239,8 +241,9 @@ class RuleReader {
       }
     });
     const target = targetOf(words);
-    if (target !== undefined && NON_DECIDING_TARGETS.has(target)) return { state, verdict: { kind: 'continue' } };
+    if (target !== undefined && NON_DECIDING_TARGETS.has(target)) return { state, verdict: { kind: 'continue' }, hopLimits: [] };
     let verdict: Verdict = { kind: 'continue' };
+    const modules = new ModuleOptions(this.family, (message) => this.fail(message, 'TW_INVALID_CONFIG'));
     let negated = false;
     const value = (i: number): string => {
       const word = words[i];
@@ -251,12 +254,16 @@ class RuleReader {
       const word = words[i]!;
       if (word === '!') {
         const next = words[i + 1];
-        if (negated || next === undefined || !NEGATABLE.has(next)) throw this.fail(`'!' before '${next ?? ''}' is not understood`);
+        if (negated || next === undefined || !(NEGATABLE.has(next) || isModuleOption(next))) throw this.fail(`'!' before '${next ?? ''}' is not understood`);
         negated = true;
         continue;
       }
       const not = negated;
       negated = false;
+      if (isModuleOption(word)) {
+        i = modules.take(words, i, not);
+        continue;
+      }
       switch (word) {
         case '-s':
         case '--source':
@@ -290,6 +297,7 @@ class RuleReader {
         case '--match': {
           const module = value(++i);
           if (!MATCH_MODULES.has(module)) throw this.fail(`match module '${module}' is not supported${UNMODELLED_MODULES[module] ?? ''}`);
+          modules.load(module);
           break;
         }
         case '--dport':
@@ -395,23 +403,21 @@ class RuleReader {
           throw this.fail(`'${word}' is not understood`);
       }
     }
-    return { state, verdict };
+    const effect = modules.finish();
+    if (effect.limited) state.limited = 'rate';
+    if (effect.never) state.never = true;
+    return { state, verdict, hopLimits: effect.hopLimits };
   }
 }
 
 /** Why some common modules cannot be read, for the refusal. */
 const UNMODELLED_MODULES: Readonly<Record<string, string>> = {
   u32: ': u32 tests raw packet bytes, which the packet model does not carry',
-  hashlimit: ': a per-source rate, which no single packet tells',
-  recent: ': it depends on the packets seen before',
-  hl: ': the model carries no hop limit',
-  ttl: ': the model carries no TTL',
-  rt: ': the model carries no IPv6 routing header',
   mark: ': packet marks come from other tables',
 };
 
 /** Match modules whose options the reader knows (each option is read by name below, whatever module loaded it). */
-const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype', 'addrtype']);
+const MATCH_MODULES = new Set(['tcp', 'udp', 'multiport', 'set', 'conntrack', 'state', 'comment', 'icmp', 'icmp6', 'icmpv6', 'iprange', 'limit', 'pkttype', 'addrtype', ...LIMIT_MODULES]);
 
 /** Options iptables lets `!` negate that the reader understands. */
 const NEGATABLE = new Set([
@@ -527,7 +533,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       }
     }
     const reader = new RuleReader(family, sets, names, file, line);
-    const { state, verdict } = reader.read(words);
+    const { state, verdict, hopLimits } = reader.read(words);
     const origin: RuleOrigin = { file, line: line.number, text: line.text };
     const rule: ChainRule = {
       verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
@@ -535,7 +541,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
       match: (hook) => matchPackets(state, hook, options, origin),
       ...(state.limited ? { limited: state.limited } : {}),
     };
-    list.splice(Math.min(position, list.length), 0, ...withTcpFlags(rule, state, options, origin));
+    list.splice(Math.min(position, list.length), 0, ...withTcpFlags(rule, state, options, origin).flatMap((part) => withHopLimits(part, hopLimits, options)));
   }
   for (const [name, info] of declared) {
     const hook = BUILTIN_HOOKS[name];
@@ -565,6 +571,27 @@ function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOpti
     { ...rule, match: (hook) => matchPackets(known, hook, options, origin) },
     { ...rule, match: (hook) => matchPackets(unknown, hook, options, origin), limited: rule.limited ?? 'tcp flags' },
   ];
+}
+
+const HOOKS: readonly Hook[] = ['input', 'output', 'forward'];
+
+/**
+ * A rule with hop-limit (TTL) conditions as chain rules: decided for the packets whose hop limit the model knows
+ * (common/hoplimit.ts), and a second rule, read both ways, for the others; left out when the rule names none of
+ * those on the hooks the view judges (ufw's `--icmpv6-type 135 -m hl --hl-eq 255`).
+ */
+function withHopLimits(rule: ChainRule, conditions: readonly HopLimitCondition[], options: NetfilterOptions): ChainRule[] {
+  if (conditions.length === 0) return [rule];
+  const known: ChainRule = { ...rule, match: (hook) => rule.match(hook).intersection(hopLimitMatches(conditions, hook)) };
+  const unknown: ChainRule = { ...rule, match: (hook) => rule.match(hook).difference(knownHopLimitPackets(hook)), limited: rule.limited ?? 'hop limit' };
+  const judged = HOOKS.filter((hook) => hookDirections(options.chainHook, hook).length > 0);
+  let needed: boolean;
+  try {
+    needed = judged.some((hook) => !unknown.match(hook).isEmpty());
+  } catch {
+    needed = true; // an interface the options do not name: the walk reports it if the rule is reached
+  }
+  return needed ? [known, unknown] : [known];
 }
 
 /** Address-rewriting targets of the nat table, and what each means for the filter view. */
