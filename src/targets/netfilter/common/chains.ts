@@ -29,7 +29,7 @@ export interface ChainRule {
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
   /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
-  readonly limited?: 'rate' | 'tcp flags' | 'hop limit';
+  readonly limited?: 'rate' | 'rate over' | 'tcp flags' | 'hop limit';
 }
 
 export interface BaseChain {
@@ -179,6 +179,8 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
 
 function limitedReason(kind: NonNullable<ChainRule['limited']>, packet: string, underAllows: boolean): string {
   switch (kind) {
+    case 'rate over':
+      return `the rate or count limit decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed over the limit, denied under it' : 'denied over the limit, allowed under it'}); tagwall decides per packet, not per rate`;
     case 'rate':
       return `the rate limit decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`;
     case 'tcp flags':

@@ -37,8 +37,11 @@ export interface MatchState {
   states?: readonly ConnState[];
   /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
   dstTypes?: Array<{ readonly types: readonly string[]; readonly negated: boolean }>;
-  /** A rate limit (`limit`, `-m limit`, `hashlimit`): whether it holds depends on the traffic, not the packet. */
-  limited?: 'rate';
+  /**
+   * A rate or count limit (`limit`, `-m limit`, `hashlimit`, `connlimit`, `recent`): whether it holds depends on the
+   * traffic, not the packet. `rate over`: the rule matches over the limit (`--hashlimit-above`, `--connlimit-above`).
+   */
+  limited?: 'rate' | 'rate over';
   /** `--tcp-flags MASK COMP` / `--syn` conditions (bits FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32). */
   tcpFlags?: Array<{ readonly mask: number; readonly comparison: number; readonly negated: boolean }>;
   /** A condition no packet of the model meets (a loopback interface, two families). */

@@ -83,8 +83,12 @@ export function isModuleOption(word: string): boolean {
 
 /** What a rule's uses of these modules do to its match. */
 export interface ModuleEffect {
-  /** Whether it matches depends on the traffic before it (chainsToRuleSet reads the rule both ways). */
-  readonly limited: boolean;
+  /**
+   * Whether it matches depends on the traffic before it (chainsToRuleSet reads the rule both ways): `rate` when it
+   * matches under the limit (`--hashlimit-upto`, `--connlimit-upto`), `rate over` when over it (`-above`, `recent
+   * --rcheck|--update|--remove`, which match an address seen before).
+   */
+  readonly limited: 'rate' | 'rate over' | undefined;
   /** No packet of the model can match (a routing header test, `! --set`). */
   readonly never: boolean;
   readonly hopLimits: readonly HopLimitCondition[];
@@ -99,6 +103,10 @@ interface Given {
 interface Instance {
   readonly module: Module;
   readonly options: Map<string, Given>;
+}
+
+function recentAction(options: Map<string, Given>): string {
+  return ['--set', '--rcheck', '--update', '--remove'].find((name) => options.has(name))!;
 }
 
 const RATE_UNITS: ReadonlyArray<readonly [string, number]> = [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400]];
@@ -136,28 +144,32 @@ export class ModuleOptions {
 
   /** Checks every instance as iptables does once the rule is read, and says what they do to the match. */
   finish(): ModuleEffect {
-    let limited = false;
+    let limited: ModuleEffect['limited'];
+    // The first limit of the rule names the direction (a rule with two reads as the first says; both are limited).
+    const limit = (over: boolean): void => {
+      limited ??= over ? 'rate over' : 'rate';
+    };
     let never = false;
     const hopLimits: HopLimitCondition[] = [];
     for (const instance of this.#instances) {
       switch (instance.module) {
         case 'hashlimit':
-          this.checkHashlimit(instance.options);
-          limited = true;
+          limit(this.checkHashlimit(instance.options));
           break;
         case 'recent': {
           const set = this.checkRecent(instance.options);
           // --set adds the address and matches (xt_recent: `ret = !ret` for XT_RECENT_SET); `! --set` never matches.
           if (set) never ||= set.negated;
-          else limited = true;
+          else limit(!instance.options.get(recentAction(instance.options))!.negated);
           break;
         }
-        case 'connlimit':
-          this.checkExclusive(instance, ['--connlimit-upto', '--connlimit-above'], 'You must specify "--connlimit-above" or "--connlimit-upto".');
-          for (const name of ['--connlimit-upto', '--connlimit-above']) this.checkNumber(instance, name, 0, U32);
-          this.checkNumber(instance, '--connlimit-mask', 0, this.family === 'ipv4' ? 32 : 128);
-          limited = true;
+        case 'connlimit': {
+          const given = this.checkExclusive(instance, ['--connlimit-upto', '--connlimit-above'], 'You must specify "--connlimit-above" or "--connlimit-upto".');
+          this.checkNumber(instance, given, 0, U32);
+          this.checkMask(instance, '--connlimit-mask', 128);
+          limit((given === '--connlimit-above') !== instance.options.get(given)!.negated);
           break;
+        }
         case 'hl':
         case 'ttl': {
           const label = instance.module === 'hl' ? 'HL' : 'TTL';
@@ -194,7 +206,19 @@ export class ModuleOptions {
     return value;
   }
 
-  private checkHashlimit(options: Map<string, Given>): void {
+  /** Checks a `hashlimit` instance; returns whether it matches over the rate. */
+  /** A prefix length or mask (xtables' "network mask or CIDR"), within what the kernel takes. */
+  private checkMask(instance: Instance, name: string, kernelMax: number): void {
+    const text = instance.options.get(name)?.value;
+    // A dotted (or IPv6) mask: nothing here depends on its value, and iptables-save prints the prefix length anyway.
+    if (text === undefined || /^[\d.]+$|:/.test(text) && !/^\d+$/.test(text)) return;
+    if (!/^\d+$/.test(text) || Number(text) > 128) {
+      throw this.invalid(`${instance.module}: bad value for option "${name}", neither a valid network mask nor valid CIDR (0-128).`);
+    }
+    if (Number(text) > kernelMax) throw this.invalid(`${instance.module}: ${name} ${text}: the kernel refuses it (RULE_APPEND failed (Invalid argument))`);
+  }
+
+  private checkHashlimit(options: Map<string, Given>): boolean {
     const instance: Instance = { module: 'hashlimit', options };
     const rates = ['--hashlimit-upto', '--hashlimit-above', '--hashlimit'].filter((name) => options.has(name));
     if (rates.length === 0) throw this.invalid('You have to specify --hashlimit');
@@ -214,10 +238,11 @@ export class ModuleOptions {
       throw this.invalid(`hashlimit: Bad value for "--hashlimit-mode" option: "${mode}"`);
     }
     this.checkNumber(instance, '--hashlimit-burst', 1, 1_000_000);
-    // ip6tables checks 0-128; iptables passes up to 128 and the kernel refuses more than 32 (EINVAL on load).
-    for (const mask of ['--hashlimit-srcmask', '--hashlimit-dstmask']) this.checkNumber(instance, mask, 0, this.family === 'ipv4' ? 32 : 128);
+    // iptables passes an IPv4 mask up to 128, and the kernel refuses more than 32 (EINVAL on load).
+    for (const mask of ['--hashlimit-srcmask', '--hashlimit-dstmask']) this.checkMask(instance, mask, this.family === 'ipv4' ? 32 : 128);
     for (const name of ['--hashlimit-htable-size', '--hashlimit-htable-max', '--hashlimit-htable-gcinterval', '--hashlimit-htable-expire']) this.checkNumber(instance, name, 0, U32);
     this.checkNumber(instance, '--hashlimit-rate-interval', 1, U32);
+    return (rateOption === '--hashlimit-above') !== options.get(rateOption)!.negated;
   }
 
   /** Checks a `recent` instance; returns its `--set` when that is its action. */

@@ -404,7 +404,7 @@ class RuleReader {
       }
     }
     const effect = modules.finish();
-    if (effect.limited) state.limited = 'rate';
+    if (effect.limited && !state.limited) state.limited = effect.limited;
     if (effect.never) state.never = true;
     return { state, verdict, hopLimits: effect.hopLimits };
   }
