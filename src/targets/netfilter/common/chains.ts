@@ -186,7 +186,7 @@ function limitedReason(kind: NonNullable<ChainRule['limited']>, packet: string, 
     case 'tcp flags':
       return `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${packet}'`;
     case 'hop limit':
-      return `the hop limit (TTL) decides the verdict of packets such as '${packet}'; the packet model knows it only for ICMPv6 neighbour discovery, MLD and router discovery messages, whose RFCs fix it`;
+      return `the hop limit (TTL) decides the verdict of packets such as '${packet}'; the packet model knows it only for the ICMPv6 link-local messages whose RFCs fix it (neighbour and router discovery, MLD)`;
   }
 }
 
