@@ -279,6 +279,7 @@ const IPTABLES_FIXTURES: readonly IptablesFixture[] = [
   { v4: 'docker-host.rules', ipset: 'docker-host.ipset', options: { chainHook: 'forward', interface: 'docker0', outsideInterface: 'eth0' } },
   { v4: 'restore-hand-written.rules', options: {} },
   { v4: 'hand-written.rules', v6: 'hand-written-v6.rules', ipset: 'hand-written.ipset', options: {} },
+  { v4: 'limits.rules', v6: 'limits-v6.rules', options: {} },
 ];
 
 function parseIptablesTexts(v4: { content: string; file: string } | undefined, v6: { content: string; file: string } | undefined, ipset: { content: string; file: string } | undefined, options: TargetOptionValues): PacketSet {
