@@ -153,6 +153,24 @@ describe('limit modules and header tests (hashlimit, recent, connlimit, hl, ttl,
     expect(refused.message).toContain('denied over the limit, allowed under it');
   });
 
+  it("reads fail2ban's chains exactly, and refuses its xt_recent action (the ban list is not in the dump)", () => {
+    const multiport = table(
+      'ipv4',
+      [
+        ':f2b-sshd - [0:0]',
+        '-A INPUT -p tcp -m multiport --dports 22 -j f2b-sshd',
+        '-A INPUT -p tcp --dport 22 -j ACCEPT',
+        '-A f2b-sshd -s 203.0.113.9/32 -j REJECT --reject-with icmp-port-unreachable',
+        '-A f2b-sshd -j RETURN',
+      ].join('\n'),
+    );
+    const allowed = allowedPackets(parse(multiport));
+    expect(allowed.has(parsePacket('in tcp 203.0.113.9:40000 -> 10.0.0.4:22'))).toBe(false);
+    expect(allowed.has(parsePacket('in tcp 203.0.113.10:40000 -> 10.0.0.4:22'))).toBe(true);
+    const xtRecent = table('ipv4', '-A INPUT -m recent --update --seconds 3600 --name f2b-sshd -j REJECT\n-A INPUT -p tcp --dport 22 -j ACCEPT');
+    expect(error(() => parse(xtRecent))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 5 } });
+  });
+
   it('names the direction of a limit: --hashlimit-above and --connlimit-above match over it', () => {
     const sshGuard = table('ipv4', '-A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-above 4/min --hashlimit-burst 8 --hashlimit-mode srcip --hashlimit-name ssh -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT');
     expect(error(() => parse(sshGuard)).message).toContain('denied over the limit, allowed under it');
