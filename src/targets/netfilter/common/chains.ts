@@ -154,23 +154,21 @@ export interface ChainsToRuleSetInput {
 /**
  * The rule set the chains amount to for the model's packets under `view`; default deny (nothing else judges).
  * A limited rule (a rate limit, TCP flags of a RELATED/INVALID segment, a hop limit the model does not know) may
- * match or not, which no packet tells: the chains are read every way, each limited rule matching every packet it
- * names or none. Where all readings agree (a limited reject before a drop policy, a limited log) the answer is
- * exact; where they differ, TW_UNSUPPORTED_CONFIG names a packet whose verdict the limit decides, rather than a guess.
+ * match or not, which no packet tells. The chains are walked once more with each limited rule free to match or not
+ * (MayWalker): a packet that may be allowed and may be denied gets TW_UNSUPPORTED_CONFIG with that packet, rather
+ * than a guess; every other packet has one verdict whatever the limited rules do, which the walk with all of them
+ * matching gives exactly (a limited reject before a drop policy, a limited log).
  */
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
   const always = chainsToRuleSetExactly(input);
   if (limited.length === 0) return always;
-  const under = allowedPackets(always);
-  for (const off of readings(limited, input.view)) {
-    const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !off.has(rule)) }]));
-    const over = allowedPackets(chainsToRuleSetExactly({ ...input, chains }));
-    const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
-    if (witness) {
-      const rule = limited.find((candidate) => off.has(candidate))!;
-      throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedReason(rule.limited!, formatPacket(witness), under.has(witness)), { location: locationOf(rule.origin) });
-    }
+  const witness = PacketSet.bestWitness([undecidedPackets(input)]);
+  if (witness) {
+    const rule = limited.find((candidate) => JUDGING_HOOKS.some((hook) => candidate.match(hook).has(witness))) ?? limited[0]!;
+    throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedReason(rule.limited!, formatPacket(witness), allowedPackets(always).has(witness)), {
+      location: locationOf(rule.origin),
+    });
   }
   const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
   const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
@@ -190,43 +188,86 @@ function limitedReason(kind: NonNullable<ChainRule['limited']>, packet: string, 
   }
 }
 
-/** At most this many limited rules that a packet can meet together are read in every combination (2^n walks). */
-const MAX_OVERLAPPING_LIMITED = 8;
-
 /**
- * The readings to compare with "every limited rule matches": the sets of limited rules switched off. A packet's
- * verdict depends only on the limited rules that name it, and those overlap each other, so every combination within
- * each group of overlapping rules is enough (two rules alone can agree at both extremes and differ in between: a
- * limited drop of X before a limited accept of X under a drop policy).
+ * The packets the chains may allow and may deny when each limited rule may match or not, independently: a packet
+ * may reach a rule unless an earlier rule that is not limited decides it; a limited rule then may decide it or let
+ * it go on. Exact for rules reached once; a limited rule reached by two jumps is taken as two (its one rate could
+ * not match at one and not at the other), which can only add refusals, never hide a verdict the rate decides.
  */
-function readings(limited: readonly ChainRule[], view: ChainHook): Array<ReadonlySet<ChainRule>> {
-  const hooks = JUDGING_HOOKS.filter((hook) => hookDirections(view, hook).length > 0);
-  const footprints = limited.map((rule) => {
-    try {
-      return hooks.reduce((set, hook) => set.union(rule.match(hook)), PacketSet.EMPTY);
-    } catch {
-      return PacketSet.ALL; // an interface the options do not name: the walk reports it where the rule is reached
-    }
-  });
-  const group = limited.map((_, i) => i);
-  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i]!)));
-  for (let i = 0; i < limited.length; i++) {
-    for (let j = i + 1; j < limited.length; j++) if (footprints[i]!.overlaps(footprints[j]!)) group[root(j)] = root(i);
+class MayWalker {
+  mayAllow = PacketSet.EMPTY;
+  mayDeny = PacketSet.EMPTY;
+
+  constructor(private readonly chains: ReadonlyMap<string, Chain>) {}
+
+  private decide(action: Action, packets: PacketSet): void {
+    if (action === 'allow') this.mayAllow = this.mayAllow.union(packets);
+    else this.mayDeny = this.mayDeny.union(packets);
   }
-  const groups = new Map<number, ChainRule[]>();
-  limited.forEach((rule, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), rule]));
-  const result: Array<ReadonlySet<ChainRule>> = [];
-  for (const members of groups.values()) {
-    if (members.length > MAX_OVERLAPPING_LIMITED) {
-      throw new TagwallError(
-        'TW_UNSUPPORTED_CONFIG',
-        `${members.length} rate-limited, TCP-flag or hop-limit rules can meet the same packet (lines ${members.map((rule) => rule.origin.line ?? '?').join(', ')}); tagwall reads at most ${MAX_OVERLAPPING_LIMITED} together`,
-        { location: locationOf(members[0]!.origin) },
-      );
+
+  /** Walks `chain` for `entry`; returns the packets that may leave it to carry on in the caller. */
+  walk(chain: Chain, entry: PacketSet, hook: Hook, base: BaseChain, depth: number): PacketSet {
+    // chainsToRuleSetExactly has walked the same jumps and refused cycles; this bound only stops a walk it did not take.
+    if (depth > MAX_DEPTH) throw new TagwallError('TW_INVALID_CONFIG', `chain ${chain.name} nests more than ${MAX_DEPTH} jumps deep`, { location: locationOf(chain.origin) });
+    let reach = entry;
+    let returned = PacketSet.EMPTY;
+    const returnFrom = (packets: PacketSet): void => {
+      if (chain.base) this.decide(actionOf(base.policy), packets);
+      else returned = returned.union(packets);
+    };
+    for (const rule of chain.rules) {
+      const match = rule.match(hook).intersection(reach);
+      if (match.isEmpty()) continue;
+      const settles = rule.limited === undefined;
+      switch (rule.verdict.kind) {
+        case 'accept':
+        case 'drop':
+          this.decide(rule.verdict.kind === 'accept' ? 'allow' : 'deny', match);
+          if (settles) reach = reach.difference(match);
+          break;
+        case 'return':
+          returnFrom(match);
+          if (settles) reach = reach.difference(match);
+          break;
+        case 'continue':
+          break;
+        case 'jump':
+        case 'goto': {
+          const target = this.chains.get(rule.verdict.chain);
+          if (!target || target.base) throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${rule.verdict.chain}', which is not a chain a rule can jump to`, { location: locationOf(rule.origin) });
+          const back = this.walk(target, match, hook, base, depth + 1);
+          if (rule.verdict.kind === 'goto') returnFrom(back);
+          if (settles) reach = reach.difference(match).union(rule.verdict.kind === 'jump' ? back : PacketSet.EMPTY);
+          break;
+        }
+      }
     }
-    for (let mask = 1; mask < 1 << members.length; mask++) result.push(new Set(members.filter((_, i) => mask & (1 << i))));
+    returnFrom(reach);
+    return returned;
   }
-  return result;
+}
+
+/** The judged packets some combination of limited rules allows and another denies. */
+function undecidedPackets(input: ChainsToRuleSetInput): PacketSet {
+  let undecided = PacketSet.EMPTY;
+  for (const hook of JUDGING_HOOKS) {
+    const directions = hookDirections(input.view, hook);
+    if (directions.length === 0) continue;
+    const judged = PacketSet.of({ directions });
+    let mayDeny = PacketSet.EMPTY;
+    let mayAllow = judged;
+    for (const chain of input.chains.values()) {
+      if (chain.base?.hook !== hook) continue;
+      const scope = chain.base.scope.intersection(judged);
+      const walker = new MayWalker(input.chains);
+      walker.walk(chain, scope, hook, chain.base, 0);
+      // Every base chain that sees a packet has to accept it (as in chainsToRuleSetExactly).
+      mayDeny = mayDeny.union(walker.mayDeny);
+      mayAllow = mayAllow.intersection(walker.mayAllow.union(judged.difference(scope)));
+    }
+    undecided = undecided.union(mayAllow.intersection(mayDeny));
+  }
+  return undecided;
 }
 
 function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {

@@ -253,11 +253,11 @@ describe('hop limits (-m hl, -m ttl)', () => {
   });
 });
 
-/** A small INPUT chain: each rule a match from a pool, a verdict, and maybe a rate limit. */
+/** A small INPUT chain: each rule a match from a pool, a verdict (or a jump to SUB), and maybe a rate limit. */
 const MATCHES = ['', '-p tcp --dport 22', '-p tcp', '-s 192.0.2.0/24', '-p udp'];
 const limitedChain = fc.record({
   policy: fc.constantFrom('ACCEPT', 'DROP'),
-  rules: fc.array(fc.record({ match: fc.constantFrom(...MATCHES), verdict: fc.constantFrom('ACCEPT', 'DROP', 'RETURN'), limited: fc.boolean() }), { minLength: 1, maxLength: 5 }),
+  rules: fc.array(fc.record({ match: fc.constantFrom(...MATCHES), verdict: fc.constantFrom('ACCEPT', 'DROP', 'RETURN', 'SUB'), limited: fc.boolean() }), { minLength: 1, maxLength: 5 }),
 });
 
 describe('rate-limited rules read in every combination', () => {
@@ -265,7 +265,7 @@ describe('rate-limited rules read in every combination', () => {
     fc.assert(
       fc.property(limitedChain, ({ policy, rules }) => {
         const text = (on: (index: number) => boolean | undefined): string =>
-          `*filter\n:INPUT ${policy} [0:0]\n${rules
+          `*filter\n:INPUT ${policy} [0:0]\n:SUB - [0:0]\n-A SUB -p tcp --dport 22 -j RETURN\n-A SUB -s 192.0.2.0/24 -j ACCEPT\n${rules
             .flatMap((rule, index) => {
               const state = on(index);
               if (state === false) return [];
