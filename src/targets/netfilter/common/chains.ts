@@ -165,12 +165,21 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   if (limited.length === 0) return always;
   const witness = PacketSet.bestWitness([undecidedPackets(input)]);
   if (witness) {
-    const rule = limited.find((candidate) => JUDGING_HOOKS.some((hook) => candidate.match(hook).has(witness))) ?? limited[0]!;
+    const names = (candidate: ChainRule): boolean => {
+      try {
+        return JUDGING_HOOKS.some((hook) => candidate.match(hook).has(witness));
+      } catch {
+        return false; // an interface the options do not name, on a rule the walks did not need
+      }
+    };
+    const rule = limited.find(names) ?? limited[0]!;
     throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedReason(rule.limited!, formatPacket(witness), allowedPackets(always).has(witness)), {
       location: locationOf(rule.origin),
     });
   }
-  const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
+  // Lines of one file as numbers; of several (iptables with its ip6tables companion) as file:line.
+  const files = new Set(limited.map((rule) => rule.origin.file));
+  const lines = limited.map((rule) => `${files.size > 1 ? `${rule.origin.file ?? '?'}:` : ''}${rule.origin.line ?? '?'}`).join(', ');
   const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
 }
