@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import type { RuleSet } from '../src/analysis/rule-set.js';
 import { AddressSet } from '../src/model/address-set.js';
-import { parsePacket } from '../src/model/packet.js';
+import { formatPacket, parsePacket } from '../src/model/packet.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../src/model/requirement.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
@@ -35,6 +35,27 @@ const UNIVERSE: ProbeUniverse = {
   udpPorts: [53, 68, 123, 137, 161, 546, 5353],
   // A fresh port, and 67: a DHCP server's reply (ufw accepts udp 67 -> 68 before anything else).
   udpSourcePorts: [0, 67],
+  // The host's other local addresses: DHCPv6 to its link-local address, mDNS and UPnP groups, all-nodes router
+  // advertisements and MLD queries, the IPv4 broadcast (DHCP), all-hosts ping; and what a host sends to them.
+  extra: [
+    ...[
+      'in udp [fe80::1]:547 -> [fe80::4]:546',
+      'in udp [fe80::1]:40001 -> [fe80::4]:53',
+      'in udp [fe80::1]:5353 -> [ff02::fb]:5353',
+      'in udp [2001:db8::1]:5353 -> [ff02::fb]:5353',
+      'in udp [fe80::1]:40002 -> [ff02::f]:1900',
+      'in icmpv6 fe80::1 -> ff02::1 type=134',
+      'in icmpv6 fe80::1 -> ff02::1 type=130',
+      'in udp 10.9.9.9:5353 -> 224.0.0.251:5353',
+      'in udp 192.168.1.7:40003 -> 239.255.255.250:1900',
+      'in udp 10.0.0.2:67 -> 255.255.255.255:68',
+      'in udp 10.9.9.9:68 -> 255.255.255.255:67',
+      'in icmp 10.9.9.9 -> 224.0.0.1 type=8',
+      'out udp [fe80::4]:546 -> [ff02::1:2]:547',
+      'out icmpv6 fe80::4 -> ff02::16 type=143',
+      'out udp 10.0.0.4:68 -> 255.255.255.255:67',
+    ].map((text) => parsePacket(text)),
+  ],
 };
 const PACKETS = probeUniverse(UNIVERSE);
 
@@ -164,6 +185,17 @@ describe.skipIf(unavailable !== undefined)(`kernel vs evaluate, packet by packet
     pair = undefined;
   });
   afterAll(() => pair?.delete());
+
+  it(`delivers every one of the ${PACKETS.length} probes to the observer when no rule filters (else a drop proves nothing)`, () => {
+    const hosts = new HostPair();
+    try {
+      hosts.observe();
+      const kernel = kernelVerdicts(hosts, PACKETS);
+      expect(PACKETS.filter((_, index) => !kernel[index]).map((packet) => formatPacket(packet))).toEqual([]);
+    } finally {
+      hosts.delete();
+    }
+  }, 60_000);
 
   for (const entry of CASES) {
     it(`${entry.name}: ${PACKETS.length} first packets`, () => {

@@ -2,7 +2,8 @@
 Sends crafted first packets from two network namespaces and reports which ones a netfilter ruleset let through.
 
 Called by test/support/kernel-probes.ts as `python3 kernel-probe.py <probes.json>` from the root namespace. The
-JSON holds the namespace names and the probes: {"peer", "workload", "probes": [{"id", "direction", "family",
+JSON holds the namespace names, their link names and the probes: {"peer", "workload", "links": {"peer",
+"workload"}, "probes": [{"id", "direction", "family",
 "protocol", "src", "dst", "srcPort"?, "dstPort"?, "type"?, "code"?}]}. Inbound probes are sent by the peer to the
 workload, outbound ones by the workload. Each carries DSCP 8 and its id (IPv4 identification, IPv6 flow label);
 an observer table in the workload (hooks input and output at priority 1000, after every filter chain) records the
@@ -129,25 +130,61 @@ def settled(workload, direction):
     return last
 
 
+def join_groups(probes, link):
+    # The workload takes the multicast groups inbound probes go to, as a daemon listening there would (the kernel
+    # delivers multicast only to a group some socket on the host joined). The sockets stay open while probes run.
+    members = []
+    index = socket.if_nametoindex(link)
+    for probe in probes:
+        if probe["direction"] != "in":
+            continue
+        if probe["family"] == "ipv4" and 224 <= int(probe["dst"].split(".")[0]) <= 239:
+            member = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            request = socket.inet_aton(probe["dst"]) + struct.pack("@i", 0) + struct.pack("@i", index)
+            member.setsockopt(socket.IPPROTO_IP, 35, request)  # IP_ADD_MEMBERSHIP with struct ip_mreqn
+        elif probe["family"] == "ipv6" and probe["dst"].lower().startswith("ff"):
+            member = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            member.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, probe["dst"]) + struct.pack("@I", index))
+        else:
+            continue
+        members.append(member)
+    return members
+
+
+def destination(probe, index):
+    if probe["family"] == "ipv4":
+        return (probe["dst"], 0)
+    # Link-local and multicast destinations need the interface they leave by (its index in the sender's namespace).
+    scoped = probe["dst"].lower().startswith(("fe8", "fe9", "fea", "feb", "ff"))
+    return (probe["dst"], 0, 0, index if scoped else 0)
+
+
 def main():
     spec = json.load(open(sys.argv[1]))
     sockets = {}
+    links = spec.get("links", {})
+    indexes = {}
+    members = []
     for side in ("peer", "workload"):
         enter(spec[side])
+        indexes[side] = socket.if_nametoindex(links[side]) if side in links else 0
         sockets[side] = {
             "ipv4": socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW),
             "ipv6": socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW),
         }
         # A DHCP client's DISCOVER goes to 255.255.255.255: a raw socket may send it only with SO_BROADCAST.
         sockets[side]["ipv4"].setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        if side == "workload" and "workload" in links:
+            members = join_groups(spec["probes"], links["workload"])
     # Stay in the workload: the observer table is there.
     result = {}
     for direction in ("in", "out"):
         for probe in spec["probes"]:
             if probe["direction"] != direction:
                 continue
-            sender = sockets["peer" if direction == "in" else "workload"][probe["family"]]
-            address = (probe["dst"], 0) if probe["family"] == "ipv4" else (probe["dst"], 0, 0, 0)
+            side = "peer" if direction == "in" else "workload"
+            sender = sockets[side][probe["family"]]
+            address = destination(probe, indexes[side])
             try:
                 sender.sendto(packet(probe), address)
             except PermissionError:

@@ -14,6 +14,8 @@ import { formatPacket, type Direction, type Packet } from '../../src/model/packe
 import { Namespace } from './netns.js';
 
 export const HOST = { ipv4: '10.0.0.4', ipv6: 'fd00::4' } as const;
+/** The host's link-local address (fixed, so probes can name it: DHCPv6 replies go to it). */
+export const HOST_LINK_LOCAL = 'fe80::4';
 const PEER = { ipv4: '10.0.0.2', ipv6: 'fd00::2' } as const;
 /** The host's interface: named as on a real VM, so rulesets that name it load unchanged. */
 export const HOST_INTERFACE = 'eth0';
@@ -35,9 +37,10 @@ let pairs = 0;
 export class HostPair {
   readonly host = new Namespace('dhost');
   readonly peer = new Namespace('dpeer');
+  readonly peerLink = `twp${process.pid % 10000}x${++pairs}`;
 
   constructor() {
-    const peerLink = `twp${process.pid % 10000}x${++pairs}`;
+    const peerLink = this.peerLink;
     this.host.run('ip', ['link', 'add', HOST_INTERFACE, 'type', 'veth', 'peer', 'name', peerLink]);
     this.host.run('ip', ['link', 'set', peerLink, 'netns', this.peer.name]);
     const up = (ns: Namespace, dev: string, addresses: { ipv4: string; ipv6: string }, v4Length: number): string => {
@@ -57,6 +60,11 @@ export class HostPair {
     this.host.run('ip', ['-6', 'neigh', 'replace', PEER.ipv6, 'lladdr', peerMac, 'dev', HOST_INTERFACE, 'nud', 'permanent']);
     this.host.run('ip', ['route', 'add', 'default', 'via', PEER.ipv4]);
     this.host.run('ip', ['-6', 'route', 'add', 'default', 'via', PEER.ipv6]);
+    this.host.run('ip', ['-6', 'addr', 'add', `${HOST_LINK_LOCAL}/64`, 'dev', HOST_INTERFACE, 'nodad']);
+    this.peer.run('ip', ['-6', 'neigh', 'replace', HOST_LINK_LOCAL, 'lladdr', hostMac, 'dev', peerLink, 'nud', 'permanent']);
+    // Inbound multicast and broadcast probes leave the peer by its link (its only route is the connected /8).
+    this.peer.run('ip', ['route', 'add', '224.0.0.0/4', 'dev', peerLink]);
+    this.peer.run('ip', ['route', 'add', '255.255.255.255/32', 'dev', peerLink]);
   }
 
   /** Loads the observer: after every filter chain (priority 1000), it records the ids of the probes that passed. */
@@ -81,6 +89,11 @@ export interface ProbeUniverse {
   readonly udpPorts: readonly number[];
   /** Source ports tried for UDP (DHCP and DNS replies come from fixed ports). */
   readonly udpSourcePorts?: readonly number[];
+  /**
+   * Probes to other local addresses than HOST: the host's link-local address, multicast groups (the host joins each
+   * while the probes run, as avahi or a UPnP daemon would) and the IPv4 broadcast.
+   */
+  readonly extra?: readonly Packet[];
 }
 
 /** ICMP types a host sees first: echo and its reply, errors, redirect, timestamp, router messages. */
@@ -112,6 +125,7 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
       }
     }
   }
+  packets.push(...(universe.extra ?? []));
   return packets;
 }
 
@@ -128,7 +142,8 @@ export function kernelVerdicts(pair: HostPair, packets: readonly Packet[]): bool
     ...(packet.icmp ? { type: packet.icmp.type, code: packet.icmp.code } : {}),
   }));
   const spec = join(pair.host.dir, 'probes.json');
-  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, probes }));
+  const links = { peer: pair.peerLink, workload: HOST_INTERFACE };
+  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, links, probes }));
   const output = JSON.parse(execFileSync('python3', [PROBE_SCRIPT, spec], { encoding: 'utf8' })) as Record<'in' | 'out', string[]>;
   const passed = new Set([...output.in.map((id) => `in:${id}`), ...output.out.map((id) => `out:${id}`)]);
   return probes.map((probe) => passed.has(`${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`));
