@@ -534,6 +534,7 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
     }
     const reader = new RuleReader(family, sets, names, file, line);
     const { state, verdict, hopLimits } = reader.read(words);
+    if (hopLimits.length > 0 && !notes.includes(HOP_LIMIT_NOTE)) notes.push(HOP_LIMIT_NOTE);
     const origin: RuleOrigin = { file, line: line.number, text: line.text };
     const rule: ChainRule = {
       verdict: verdict.kind === 'jump' || verdict.kind === 'goto' ? { kind: verdict.kind, chain: prefix + verdict.chain } : verdict,
@@ -574,6 +575,8 @@ function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOpti
 }
 
 const HOOKS: readonly Hook[] = ['input', 'output', 'forward'];
+const HOP_LIMIT_NOTE =
+  'hop-limit tests (-m hl, -m ttl) take the ICMPv6 link-local messages with the hop limit their RFCs fix and receivers check (255 for neighbour discovery, 1 for MLD and router discovery); other packets are read both ways';
 
 /**
  * A rule with hop-limit (TTL) conditions as chain rules: decided for the packets whose hop limit the model knows
