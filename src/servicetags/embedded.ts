@@ -345,8 +345,12 @@ class EmbeddedTagTable implements TagTable {
   }
 
   private nameAt(index: number): string {
+    // The directory is JSON from the file: a damaged one can index past a dictionary or hold a non-string there.
     const { service, suffix } = this.directory.dictionaries;
-    return service[this.columns.service[index]!]! + suffix[this.columns.suffix[index]!]!;
+    const head: unknown = service?.[this.columns.service[index]!];
+    const tail: unknown = suffix?.[this.columns.suffix[index]!];
+    if (typeof head !== 'string' || typeof tail !== 'string') throw this.fail(`tag ${index} names no entry of the name dictionaries`);
+    return head + tail;
   }
 
   tagAt(index: number): ServiceTagInfo {
