@@ -28,8 +28,27 @@ export interface ChainRule {
   match(hook: Hook): PacketSet;
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
-  /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
-  readonly limited?: 'rate' | 'tcp flags';
+  /**
+   * What no packet of the model tells decides whether it matches (a rate limit, quota or dynamic set; TCP flags; the
+   * host's routes; a mark the sending socket set): see chainsToRuleSet.
+   */
+  readonly limited?: Limited;
+}
+
+export type Limited = 'rate' | 'tcp flags' | 'route' | 'mark';
+
+/** Why a limited rule's reading decides a packet's verdict, for the refusal (`under`: the rule matching it allows it). */
+function limitedMessage(limited: Limited, packet: string, under: boolean): string {
+  switch (limited) {
+    case 'rate':
+      return `the rate limit (or quota, or dynamic set) decides the verdict of packets such as '${packet}' (${under ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}; the other way round for \`limit rate over\`); tagwall decides per packet, not per rate`;
+    case 'tcp flags':
+      return `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${packet}'`;
+    case 'route':
+      return `the host's routes decide the reverse-path (fib) check of packets such as '${packet}' (${under ? 'allowed when the rule matches, denied when not' : 'denied when the rule matches, allowed when not'}): pass interface=NAME (forward view: outsideInterface=NAME too), the interface those packets arrive on and the host routes their sources through`;
+    case 'mark':
+      return `the packet mark a sending socket may set (SO_MARK, as WireGuard's does) decides the verdict of packets such as '${packet}'`;
+  }
 }
 
 export interface BaseChain {
@@ -162,20 +181,25 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
   const always = chainsToRuleSetExactly(input);
   if (limited.length === 0) return always;
-  const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter((rule) => !rule.limited) }]));
-  const never = chainsToRuleSetExactly({ ...input, chains });
-  const under = allowedPackets(always);
-  const over = allowedPackets(never);
-  const witness = PacketSet.bestWitness([under.difference(over), over.difference(under)]);
+  // Several limited rules match or not independently. The first rule that matches a packet decides it, so the
+  // most a combination allows is with every limited accept matching and no limited drop, the least the other way
+  // round; a limited jump, goto or return is taken both ways in each.
+  const reading = (accepts: boolean, others: boolean): RuleSet => {
+    const on = (rule: ChainRule): boolean => !rule.limited || (rule.verdict.kind === 'accept' ? accepts : rule.verdict.kind === 'drop' ? !accepts : others);
+    const chains = new Map([...input.chains].map(([name, chain]) => [name, { ...chain, rules: chain.rules.filter(on) }]));
+    return chainsToRuleSetExactly({ ...input, chains });
+  };
+  const mixed = limited.some((rule) => rule.verdict.kind !== 'accept' && rule.verdict.kind !== 'drop');
+  const allowed = [true, false].flatMap((accepts) => (mixed ? [true, false] : [true]).map((others) => allowedPackets(reading(accepts, others))));
+  const most = allowed.reduce((union, set) => union.union(set));
+  const least = allowed.reduce((both, set) => both.intersection(set));
+  const witness = PacketSet.bestWitness([most.difference(least)]);
   const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
   if (witness) {
-    throw new TagwallError(
-      'TW_UNSUPPORTED_CONFIG',
-      limited[0]!.limited === 'rate'
-        ? `the rate limit decides the verdict of packets such as '${formatPacket(witness)}' (${under.has(witness) ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`
-        : `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${formatPacket(witness)}'`,
-      { location: locationOf(limited[0]!.origin) },
-    );
+    // The limited rule that names the packet (the first one, if none can say), and what matching it does.
+    const names = (rule: ChainRule): boolean => JUDGING_HOOKS.some((hook) => rule.match(hook).has(witness));
+    const culprit = limited.find(names) ?? limited[0]!;
+    throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedMessage(culprit.limited!, formatPacket(witness), culprit.verdict.kind !== 'drop'), { location: locationOf(culprit.origin) });
   }
   const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
