@@ -197,7 +197,14 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const lines = limited.map((rule) => rule.origin.line ?? '?').join(', ');
   if (witness) {
     // The limited rule that names the packet (the first one, if none can say), and what matching it does.
-    const names = (rule: ChainRule): boolean => JUDGING_HOOKS.some((hook) => rule.match(hook).has(witness));
+    const names = (rule: ChainRule): boolean =>
+      JUDGING_HOOKS.some((hook) => {
+        try {
+          return rule.match(hook).has(witness);
+        } catch {
+          return false; // a rule no chain on that hook can reach (nft fib on output)
+        }
+      });
     const culprit = limited.find(names) ?? limited[0]!;
     throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedMessage(culprit.limited!, formatPacket(witness), culprit.verdict.kind !== 'drop'), { location: locationOf(culprit.origin) });
   }
