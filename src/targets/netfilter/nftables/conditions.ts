@@ -53,7 +53,8 @@ function flagValue(text: string, fail: Fail): number {
  *   `tcp flags ! syn`              flags & syn == 0
  *   `tcp flags == syn`, `!= syn`   the whole byte equals (differs from) syn
  *   `tcp flags { syn, syn|ack }`   the whole byte is one of them
- *   `tcp flags & (fin|syn) == syn`, `tcp flags syn / fin,syn`: flags & mask == value (or `!=`, or `== { … }`)
+ *   `tcp flags & (fin|syn) == syn`, `tcp flags syn / fin,syn`: flags & mask == value (or `!=`, or `== { … }`);
+ *                                  before `/` a comma list is the bits together (`fin,psh / fin,psh,urg`)
  */
 export function parseTcpFlags(words: readonly Token[], at: number, fail: Fail): { condition: TcpFlagCondition; next: number } {
   let i = at;
@@ -94,16 +95,15 @@ export function parseTcpFlags(words: readonly Token[], at: number, fail: Fail): 
   }
   const op = ['==', '!=', '!'].includes(words[i]?.text ?? '') ? take().text : undefined;
   const { values, set } = valueList();
-  const one = (): number => {
-    if (values.length !== 1 || set) throw fail('tcp flags: one value expected here', 'TW_INVALID_CONFIG');
-    return values[0]!;
-  };
   if (words[i]?.text === '/') {
     // `VALUE / MASK` is how nft prints `& MASK == VALUE`.
     if (mask !== undefined || (op !== undefined && op !== '==' && op !== '!=')) throw fail("tcp flags: '/' after a mask or '!'", 'TW_INVALID_CONFIG');
     i++;
     const slashMask = valueList().values.reduce((bits, value) => bits | value, 0);
-    return { condition: { mask: slashMask, comparison: one() & slashMask, negated: op === '!=' }, next: i };
+    // nft prints the value as a comma list too (`fin,psh,urg / fin,psh,urg`): the bits together.
+    if (set) throw fail("tcp flags: a { … } set before '/'", 'TW_INVALID_CONFIG');
+    const value = values.reduce((bits, bit) => bits | bit, 0);
+    return { condition: { mask: slashMask, comparison: value & slashMask, negated: op === '!=' }, next: i };
   }
   if (mask !== undefined) {
     if (op === '!') throw fail("tcp flags: '!' after a mask", 'TW_INVALID_CONFIG');

@@ -114,7 +114,13 @@ class Writer {
       // Bitmask keys: `in` with a list is "any of these bits" (`tcp flags syn,ack`), unlike a `{ … }` set, and
       // `==` is the whole value (`tcp flags == syn`), unlike the implicit match.
       const bitmask = /^(tcp flags|ct status|ct state)/.test(key);
-      const right = bitmask && op === 'in' && Array.isArray(rightJson) ? rightJson.map((item, i) => this.value(item, `${path}.match.right[${i}]`)).join(',') : this.value(rightJson, `${path}.match.right`, quote);
+      // A plain list (not a {"set": …}) on the right of a bitmask is its bits together: `(fin|psh|urg)`.
+      const list = bitmask && Array.isArray(rightJson);
+      const right = !list
+        ? this.value(rightJson, `${path}.match.right`, quote)
+        : key.startsWith('ct ')
+          ? rightJson.map((item, i) => this.value(item, `${path}.match.right[${i}]`)).join(',')
+          : this.bits(rightJson, `${path}.match.right`);
       if (op === 'in' || (op === '==' && !bitmask && !key.includes(' & '))) return `${key} ${right}`;
       if (op === '==' || op === '!=' || op === '!') return `${key} ${op} ${right}`;
       throw this.fail(`${path}.match.op`, `operator '${String(op)}' is not supported`);

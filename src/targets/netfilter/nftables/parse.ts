@@ -32,7 +32,7 @@ import {
 import type { NetfilterOptions } from '../common/options.js';
 import { SERVICE_PORTS } from '../common/services.js';
 
-function tokenize(text: string, file: string): Token[] {
+export function tokenize(text: string, file: string): Token[] {
   checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
   const content = stripBom(text);
   const tokens: Token[] = [];
@@ -421,7 +421,7 @@ class NftReader {
     };
     const namedSet = (reference: string): SetDefinition => {
       const named = table.sets.get(reference.slice(1));
-      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name} (nft: No such file or directory)`, 'TW_INVALID_CONFIG');
       return named;
     };
     const addressValue = (family: Family): AddressSet => {
