@@ -234,15 +234,32 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
       // One push per rule: spreading ~120,000 arguments into push() overflows the stack.
       for (const walked of onHook) for (const rule of walked.rules) rules.push(rule);
     } else {
-      // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
+      // Every base chain that sees a packet has to accept it. A packet one drops is decided by that chain's own
+      // rules (first match, restricted to what it drops: the first chain in priority order to drop it is named);
+      // one they all accept, by the rules of the last chain that sees it (firewalld's filter_INPUT rather than its
+      // prerouting chains), so eval names the rule that decides.
       let allowed = seen;
+      let decided = PacketSet.EMPTY;
+      const restricted = (walked: (typeof onHook)[number], to: PacketSet): void => {
+        if (to.isEmpty()) return;
+        for (const rule of walked.rules) {
+          const match = rule.match.intersection(to);
+          if (!match.isEmpty()) rules.push({ ...rule, match });
+        }
+      };
       for (const walked of onHook) {
         const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' });
-        allowed = allowed.difference(walked.scope.difference(chainAllows));
+        const chainDenies = walked.scope.difference(chainAllows);
+        allowed = allowed.difference(chainDenies);
+        restricted(walked, chainDenies.difference(decided));
+        decided = decided.union(chainDenies);
       }
-      const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
-      rules.push({ id: `${hook}:all-chains`, action: 'allow', match: allowed, origin });
-      rules.push({ id: `${hook}:all-chains-deny`, action: 'deny', match: seen.difference(allowed), origin });
+      let credited = PacketSet.EMPTY;
+      for (const walked of [...onHook].reverse()) {
+        const credit = allowed.intersection(walked.scope).difference(credited);
+        restricted(walked, credit);
+        credited = credited.union(credit);
+      }
     }
     const unseen = judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
