@@ -140,6 +140,21 @@ describe("firewalld's ruleset (fixtures/linux/firewalld-public.nft)", () => {
   });
 });
 
+describe('ct in a chain before conntrack (priority below -200)', () => {
+  const raw = (priority: string, rule: string): string =>
+    `table inet t {\n\tchain p {\n\t\ttype filter hook prerouting priority ${priority}; policy accept;\n\t\t${rule}\n\t}\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t}\n}\n`;
+  it('sees every packet as invalid there (nft_ct.c: no connection yet), and no ct status', () => {
+    expect(allows(parse(raw('raw', 'ct state new tcp dport 22 drop')), 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(true);
+    expect(allows(parse(raw('raw', 'ct state invalid tcp dport 22 drop')), 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(false);
+    expect(allows(parse(raw('raw', 'ct state != invalid tcp dport 22 drop')), 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22 state=established')).toBe(true);
+    expect(allows(parse(raw('raw', 'ct status != dnat drop')), 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(true);
+    expect(allows(parse(raw('filter', 'ct state new tcp dport 22 drop')), 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(false);
+  });
+  it("refuses ct at conntrack's own priority, where the order is not defined", () => {
+    expect(error(() => parse(raw('-200', 'ct state new drop')))).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 4 } });
+  });
+});
+
 describe('ct status, meta mark', () => {
   it('reads ct status dnat as clear on every packet (nothing read rewrites a connection), other bits refused', () => {
     const set = parse(ruleset('\t\tct status dnat accept\n\t\tct status != snat tcp dport 22 accept'));

@@ -100,6 +100,12 @@ interface NftChain {
   unsupported?: string;
   /** A `type nat` base chain: it sees a connection's first packet only; it may not drop (see natChainsDropNothing). */
   nat?: string;
+  /**
+   * On prerouting or output at a priority before conntrack's (-200, `raw`): no packet has a connection yet, so
+   * `ct state` sees every one as invalid and `ct status` matches none (nft_ct.c: no ct, state INVALID; status
+   * breaks). At -200 itself the order is the kernel's to choose: ct conditions are refused there.
+   */
+  conntrack?: 'before' | 'same';
   readonly line: number;
 }
 
@@ -305,7 +311,7 @@ class NftReader {
     for (const table of this.tables.values()) {
       if (!table.grown || !table.ruleWords) continue;
       for (const chain of table.chains.values()) chain.rules.length = 0;
-      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words));
+      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words, chain));
     }
   }
 
@@ -340,6 +346,7 @@ class NftReader {
           continue;
         }
         chain.base = { hook: judging, policy: 'accept', priority: this.priority(priority.join(''), first.line) };
+        if ((hook === 'prerouting' || hook === 'output') && chain.base.priority <= -200) chain.conntrack = chain.base.priority < -200 ? 'before' : 'same';
       } else if (first.text === 'policy') {
         const policy = words[1]?.text;
         if (policy !== 'accept' && policy !== 'drop') throw this.fail(`chain ${name}: policy '${policy ?? ''}'`, first.line, 'TW_INVALID_CONFIG');
@@ -350,7 +357,7 @@ class NftReader {
       else {
         const unsupported = chain.unsupported;
         if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on prerouting, input, forward, output and postrouting (and nat chains that drop nothing) are understood`, first.line);
-        chain.rules.push(...this.rule(table, words));
+        chain.rules.push(...this.rule(table, words, chain));
         table.ruleWords?.push({ chain, words });
       }
     }
@@ -378,7 +385,7 @@ class NftReader {
   }
 
   /** The rule as chain rules: one, or one per entry of a `ct state vmap`. */
-  rule(table: TableState, words: readonly Token[]): ChainRule[] {
+  rule(table: TableState, words: readonly Token[], chain?: NftChain): ChainRule[] {
     const line = words[0]!.line;
     const text = words.map((word) => (word.kind === 'string' ? `"${word.text}"` : word.text)).join(' ').replace(/ ,/g, ',');
     const fail = (message: string, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError =>
@@ -513,6 +520,10 @@ class NftReader {
       }
       return negated ? set.complement() : set;
     };
+    /** A ct condition at conntrack's own priority: which runs first is the kernel's choice. */
+    const beforeConntrack = (): void => {
+      if (chain?.conntrack === 'same') throw fail('a ct condition in a chain at priority -200, where conntrack also runs (which first is not defined)');
+    };
     /** `N UNIT` of a quota: nft refuses any other unit ("Wrong rate format"). */
     const quotaAmount = (what: string): void => {
       const amount = take().text;
@@ -593,7 +604,8 @@ class NftReader {
         if (unknown.length > 0) throw fail(`'${unknown.join(',')}' is not a conntrack status (nft: Could not parse conntrack status)`, 'TW_INVALID_CONFIG');
         const other = names.filter((name) => name !== 'snat' && name !== 'dnat');
         if (other.length > 0) throw fail(`conntrack status '${other.join(',')}' is not modelled (snat and dnat are)`);
-        if (!negated) state.never = true;
+        beforeConntrack();
+        if (!negated || chain?.conntrack === 'before') state.never = true;
       } else if ((keyword === 'add' || keyword === 'update') && second?.startsWith('@') && words[i + 1]?.kind === '{') {
         // `add @set { KEY [limit rate …] }`: adds the key from the packet path; it matches under the rate, over
         // it, or not when the set is full: what traffic decides, read both ways (chains.ts).
@@ -662,6 +674,8 @@ class NftReader {
         // `ct state vmap { established : accept, … }`, `meta protocol vmap { ip : jump a, ip6 : jump b }`: one rule
         // per entry, each for its state or family; packets no entry names go on.
         const what = `${keyword} ${second}`;
+        if (keyword === 'ct' && chain?.conntrack === 'before') throw fail('a ct state vmap before conntrack (priority below -200) is not modelled');
+        beforeConntrack();
         i += 2;
         if (take().kind !== '{') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
         vmap = [];
@@ -691,7 +705,11 @@ class NftReader {
       } else if (keyword === 'ct' && second === 'state') {
         i++;
         const { items, negated } = values();
-        narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
+        beforeConntrack();
+        if (chain?.conntrack === 'before') {
+          narrowConnectionState(emptyMatch(), items, negated, 'nft', (message) => fail(message));
+          if (items.includes('invalid') === negated) state.never = true;
+        } else narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
       } else if (keyword === 'meta' && (second === 'iifname' || second === 'oifname' || second === 'iif' || second === 'oif')) {
         // `meta iifname` is the long form of `iifname`; read it on the next turn.
         continue;
