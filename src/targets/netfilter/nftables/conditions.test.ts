@@ -215,3 +215,40 @@ describe('rate limits beyond limit rate: meters, dynamic sets, quotas, byte rate
     expect(error(() => parse(ruleset('\t\tadd @nope { ip saddr } drop')))).toMatchObject({ code: 'TW_INVALID_CONFIG', location: { line: 4 } });
   });
 });
+
+describe('several limited rules: refused exactly when some combination of them matching changes a verdict', () => {
+  const rule = fc.record({
+    port: fc.constantFrom('22', '80', '{ 22, 80 }'),
+    source: fc.constantFrom('', 'ip saddr 10.0.0.0/8 ', 'ip6 saddr 2001:db8::/32 '),
+    limited: fc.boolean(),
+    verdict: fc.constantFrom('accept', 'drop'),
+  });
+  it('never answers where a combination differs, and answers as every combination does', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 5 }), fc.constantFrom('accept', 'drop'), (rules, policy) => {
+        const text = (on: (index: number) => boolean | undefined): string =>
+          `table inet t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy ${policy};\n${rules
+            .map((r, index) => {
+              const state = on(index);
+              if (state === false) return '\t\tcounter';
+              return `\t\t${r.source}tcp dport ${r.port} ${r.limited && state === undefined ? 'limit rate 1/second ' : ''}${r.verdict}`;
+            })
+            .join('\n')}\n\t}\n}\n`;
+        const limitedIndexes = rules.flatMap((r, index) => (r.limited ? [index] : []));
+        const combinations = Array.from({ length: 2 ** limitedIndexes.length }, (_, mask) =>
+          allowedPackets(parse(text((index) => (rules[index]!.limited ? ((mask >> limitedIndexes.indexOf(index)) & 1) === 1 : true)), {})),
+        );
+        const allSame = combinations.every((set) => set.equals(combinations[0]!));
+        let answer: RuleSet | undefined;
+        try {
+          answer = parse(text(() => undefined), {});
+        } catch (caught) {
+          expect(caught).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG' });
+        }
+        expect(answer !== undefined).toBe(allSame);
+        if (answer) expect(allowedPackets(answer).equals(combinations[0]!)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
