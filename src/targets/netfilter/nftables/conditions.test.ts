@@ -252,3 +252,14 @@ describe('several limited rules: refused exactly when some combination of them m
     );
   });
 });
+
+describe('nft -j list ruleset of the fixtures (captured from the kernel, nft 1.0.6) means what their text means', () => {
+  for (const name of ['firewalld-public', 'nft-constructs']) {
+    it(name, () => {
+      const read = (ext: string): string => readFileSync(new URL(`../../../../fixtures/linux/${name}.${ext}`, import.meta.url), 'utf8');
+      const fromJson = parse(read('json'), { interface: 'eth0' }, `${name}.json`);
+      const fromText = parse(read('nft'), { interface: 'eth0' }, `${name}.nft`);
+      expect(allowedPackets(fromJson).equals(allowedPackets(fromText))).toBe(true);
+    });
+  }
+});
