@@ -208,7 +208,7 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
     const culprit = limited.find(names) ?? limited[0]!;
     throw new TagwallError('TW_UNSUPPORTED_CONFIG', limitedMessage(culprit.limited!, formatPacket(witness), culprit.verdict.kind !== 'drop'), { location: locationOf(culprit.origin) });
   }
-  const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
+  const note = `rate-limited or TCP-flag rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell (a rate, quota, dynamic set, the flags of a RELATED or INVALID segment, a route or a socket's mark): every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
 }
 

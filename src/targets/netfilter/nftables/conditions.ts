@@ -197,9 +197,10 @@ function decide(conditions: PacketConditions, hook: Hook, direction: Direction, 
 
 /**
  * A rule with `fib` or `meta mark` conditions as chain rules: the packets for which they are decided (matching or
- * not), and, where they are not, a rule read both ways (chains.ts) of the kind that says why.
+ * not), and, where they are not, a rule read both ways (chains.ts) of the kind that says why. `reachedFrom`: the
+ * hook of the base chain the rule sits in, if it does.
  */
-export function conditionalRules(rule: ChainRule, conditions: PacketConditions, options: NetfilterOptions): ChainRule[] {
+export function conditionalRules(rule: ChainRule, conditions: PacketConditions, options: NetfilterOptions, reachedFrom?: Hook): ChainRule[] {
   if (conditions.fib === undefined && conditions.mark === undefined) return [rule];
   const directionsWhere = (hook: Hook, wanted: (decision: Decision) => boolean): PacketSet => {
     if (conditions.fib && hook === 'output') {
@@ -210,8 +211,9 @@ export function conditionalRules(rule: ChainRule, conditions: PacketConditions, 
     return PacketSet.of({ directions: hookDirections(options.chainHook, hook).filter((direction) => wanted(decide(conditions, hook, direction, options))) });
   };
   const decided: ChainRule = { ...rule, match: (hook) => rule.match(hook).intersection(directionsWhere(hook, (decision) => decision === true)) };
-  // Which kind of unknown the options leave, if any (output with fib throws when the chains are walked).
-  const hooks: readonly Hook[] = ['input', 'forward', ...(conditions.fib ? [] : ['output' as const])];
+  // Which kind of unknown the options leave, if any, on the hook of the rule's base chain (any hook for a chain
+  // others jump to; output with fib throws when the chains are walked).
+  const hooks = (reachedFrom ? [reachedFrom] : (['input', 'forward', 'output'] as const)).filter((hook) => !(conditions.fib && hook === 'output'));
   const unknown = hooks
     .flatMap((hook) => hookDirections(options.chainHook, hook).map((direction) => decide(conditions, hook, direction, options)))
     .find((decision): decision is Limited => typeof decision === 'string');

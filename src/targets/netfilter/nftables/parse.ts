@@ -738,7 +738,7 @@ class NftReader {
     const origin: RuleOrigin = { file: this.file, line, text };
     const options = this.options;
     const finish = (rule: ChainRule, ruleState: MatchState): ChainRule[] =>
-      withTcpFlags(rule, ruleState, options, origin).flatMap((split) => conditionalRules(split, conditions, options));
+      withTcpFlags(rule, ruleState, options, origin).flatMap((split) => conditionalRules(split, conditions, options, chain?.base?.hook));
     if (vmap) {
       return vmap.flatMap((entry) => {
         const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
