@@ -185,6 +185,9 @@ function interfaceDirections(match: InterfaceMatch, hook: Hook, options: Netfilt
   const judged = hookDirections(options.chainHook, hook);
   let admitted: readonly Direction[];
   if (interfaceMatches(match.name, 'lo')) admitted = [];
+  // A packet arriving (input, nft prerouting) has no output interface yet, one the host sends (output, nft
+  // postrouting) no input one: the kernel reads the name as "" and the index as 0 (nft_meta.c), which no name meets.
+  else if ((hook === 'input' && match.kind === 'out') || (hook === 'output' && match.kind === 'in')) admitted = [];
   else if (options.interface === undefined) {
     throw new TagwallError(
       'TW_UNSUPPORTED_CONFIG',
