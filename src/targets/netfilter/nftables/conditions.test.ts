@@ -155,6 +155,29 @@ describe('ct in a chain before conntrack (priority below -200)', () => {
   });
 });
 
+describe('fib and dynamic set forms nft prints', () => {
+  it('reads oif != 0 as exists and oif 0 as missing, and add @set { KEY timeout 1m } from JSON', () => {
+    const set = parse(ruleset('\t\tfib saddr oif != 0 tcp dport 22 accept\n\t\tfib saddr . iif oif 0 tcp dport 80 accept'));
+    expect(allows(set, 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(true);
+    expect(allows(set, 'in tcp 8.8.8.8:40000 -> 10.0.0.4:80')).toBe(false);
+    const json = JSON.stringify({
+      nftables: [
+        { table: { family: 'inet', name: 't' } },
+        { set: { family: 'inet', table: 't', name: 's', type: 'ipv4_addr', flags: ['dynamic', 'timeout'] } },
+        { chain: { family: 'inet', table: 't', name: 'i', type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
+        { rule: { family: 'inet', table: 't', chain: 'i', expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 22 } }, { accept: null }] } },
+        { rule: { family: 'inet', table: 't', chain: 'i', expr: [{ match: { op: '!=', left: { fib: { result: 'oif', flags: ['saddr'] } }, right: '0' } }, { accept: null }] } },
+        { rule: { family: 'inet', table: 't', chain: 'i', expr: [{ set: { op: 'add', elem: { elem: { val: { payload: { protocol: 'ip', field: 'saddr' } }, timeout: 60 } }, set: '@s' } }, { drop: null }] } },
+      ],
+    });
+    const fromJson = nftablesTarget.parse({ content: json, file: 'r.json' }, { resolver, options: { interface: 'eth0' } });
+    expect(allows(fromJson, 'in tcp 8.8.8.8:40000 -> 10.0.0.4:22')).toBe(true);
+    // The route back exists, so the fib rule accepts everything before the add statement can drop.
+    expect(allows(fromJson, 'in udp 8.8.8.8:40000 -> 10.0.0.4:53')).toBe(true);
+    expect(fromJson.notes?.some((note) => note.includes('same verdict'))).toBe(true);
+  });
+});
+
 describe('ct status, meta mark', () => {
   it('reads ct status dnat as clear on every packet (nothing read rewrites a connection), other bits refused', () => {
     const set = parse(ruleset('\t\tct status dnat accept\n\t\tct status != snat tcp dport 22 accept'));

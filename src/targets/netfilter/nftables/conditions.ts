@@ -118,7 +118,7 @@ export function parseTcpFlags(words: readonly Token[], at: number, fail: Fail): 
   return { condition: { mask: all, comparison: 0, negated: true }, next: i };
 }
 
-/** `fib saddr [. mark] [. iif] oif|oifname missing|exists` from just past `fib`: `missing` or `exists`. */
+/** `fib saddr [. mark] [. iif] oif|oifname missing|exists|0|!= 0` from just past `fib`: `missing` or `exists`. */
 export function parseFib(words: readonly Token[], at: number, fail: Fail): { fib: 'missing' | 'exists'; next: number } {
   let i = at;
   const flags: string[] = [];
@@ -130,11 +130,16 @@ export function parseFib(words: readonly Token[], at: number, fail: Fail): { fib
     i++;
   }
   const result = words[i++]?.text;
-  const value = words[i++]?.text;
+  let value = words[i++]?.text;
+  // `oif != 0` / `oif 0` (`== 0`): how a hand-written rule may say exists / missing.
+  if ((value === '!=' || value === '==') && words[i]?.text === '0') {
+    i++;
+    value = value === '!=' ? 'exists' : 'missing';
+  } else if (value === '0') value = 'missing';
   if (!flags.includes('saddr') || flags.some((flag) => flag !== 'saddr' && flag !== 'mark' && flag !== 'iif') || (result !== 'oif' && result !== 'oifname')) {
     throw fail(`only the reverse-path lookup (fib saddr [. mark] [. iif] oif missing|exists) is modelled, not 'fib ${flags.join(' . ')} ${result ?? ''}'`);
   }
-  if (value !== 'missing' && value !== 'exists') throw fail(`fib … ${result}: missing or exists expected, not '${value ?? ''}'`);
+  if (value !== 'missing' && value !== 'exists') throw fail(`fib … ${result}: missing, exists, 0 or != 0 expected, not '${value ?? ''}'`);
   return { fib: value, next: i };
 }
 

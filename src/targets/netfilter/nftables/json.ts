@@ -110,7 +110,7 @@ class Writer {
       const quote = /(^| )(iifname|oifname)$/.test(key);
       const rightJson = match['right'] ?? null;
       // A fib result compared with false/true: nft prints `missing` / `exists`.
-      if (key.startsWith('fib ') && typeof rightJson === 'boolean') return `${key} ${op === '!=' ? !rightJson : rightJson ? 'exists' : 'missing'}`;
+      if (key.startsWith('fib ') && typeof rightJson === 'boolean') return `${key} ${(op === '!=' ? !rightJson : rightJson) ? 'exists' : 'missing'}`;
       // Bitmask keys: `in` with a list is "any of these bits" (`tcp flags syn,ack`), unlike a `{ … }` set, and
       // `==` is the whole value (`tcp flags == syn`), unlike the implicit match.
       const bitmask = /^(tcp flags|ct status|ct state)/.test(key);
@@ -134,7 +134,12 @@ class Writer {
     const set = statement['set'];
     if (isObject(set) && typeof set['op'] === 'string' && typeof set['set'] === 'string') {
       const inner = (Array.isArray(set['stmt']) ? set['stmt'] : []).map((item, i) => (isObject(item) ? this.stateful(item) : undefined) ?? this.unsupported(`${path}.set.stmt[${i}]`, item));
-      return `${set['op']} ${set['set']} { ${[this.key(set['elem'] ?? null, `${path}.set.elem`), ...inner].join(' ')} }`;
+      // `{ ip saddr timeout 1m }` comes as {"elem": {"val": KEY, "timeout": 60}}.
+      const elem = set['elem'] ?? null;
+      const wrapped = isObject(elem) && isObject(elem['elem']) ? elem['elem'] : undefined;
+      const key = wrapped ? this.key(wrapped['val'] ?? null, `${path}.set.elem.elem.val`) : this.key(elem, `${path}.set.elem`);
+      const timeout = typeof wrapped?.['timeout'] === 'number' ? [`timeout ${wrapped['timeout']}s`] : [];
+      return `${set['op']} ${set['set']} { ${[key, ...timeout, ...inner].join(' ')} }`;
     }
     const meter = statement['meter'];
     if (isObject(meter) && typeof meter['name'] === 'string') {
