@@ -1,7 +1,9 @@
 /**
- * `nft list ruleset` output (and `nft -f` files such as tagwall's own) → a rule set. Tables, interval sets,
- * base chains on input/output/forward with their policies, and the statements rules are commonly written with
- * (addresses, protocols, ports, ICMP types, ct state, interfaces, counters, logs, comments, verdicts). Anything
+ * `nft list ruleset` output (and `nft -f` files such as tagwall's own) → a rule set. Tables, interval and dynamic
+ * sets, base chains on prerouting/input/forward/output/postrouting with their policies, nat chains that drop
+ * nothing (firewalld's), and the statements rules are commonly written with (addresses, protocols, ports, ICMP
+ * types, ct state and status, interfaces, tcp flags, fib, marks, rate limits, meters, set updates, quotas,
+ * counters, logs, comments, verdicts; conditions.ts decides those the packet model has no field for). Anything
  * else is TW_UNSUPPORTED_CONFIG with its line: a skipped statement would change what the proof says.
  */
 import type { RuleOrigin, RuleSet } from '../../../analysis/rule-set.js';
