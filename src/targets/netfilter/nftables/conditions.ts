@@ -88,6 +88,7 @@ export function parseTcpFlags(words: readonly Token[], at: number, fail: Fail): 
     }
     return { values, set: false };
   };
+  if (words[i]?.text === 'vmap' || words[i]?.text === 'map') throw fail(`tcp flags ${words[i]!.text} is not supported`);
   let mask: number | undefined;
   if (words[i]?.text === '&') {
     i++;
