@@ -102,6 +102,31 @@ describe('tcp flags: the conditions nft compiles (nft --debug=netlink, nft 1.0.6
   });
 });
 
+describe('tcp flags in nft -j JSON, any mask and value', () => {
+  it('reads { "&": [tcp flags, MASK] } == | != VALUE as the text `tcp flags & (MASK) ==|!= VALUE` reads', () => {
+    const names = fc.uniqueArray(fc.constantFrom(...NAMES.map(([name]) => name)), { maxLength: 4 });
+    const json = (match: object): string =>
+      JSON.stringify({
+        nftables: [
+          { table: { family: 'inet', name: 't' } },
+          { chain: { family: 'inet', table: 't', name: 'i', type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
+          { rule: { family: 'inet', table: 't', chain: 'i', expr: [{ match: { op: 'in', left: { ct: { key: 'state' } }, right: ['invalid', 'related'] } }, { drop: null }] } },
+          { rule: { family: 'inet', table: 't', chain: 'i', expr: [match, { accept: null }] } },
+        ],
+      });
+    fc.assert(
+      fc.property(names.filter((list) => list.length > 0), names, fc.constantFrom('==', '!='), (mask, value, op) => {
+        const left = { '&': [{ payload: { protocol: 'tcp', field: 'flags' } }, mask.length === 1 ? mask[0] : mask] };
+        const right = value.length === 0 ? 0 : value.length === 1 ? value[0] : value;
+        const fromJson = allowedPackets(nftablesTarget.parse({ content: json({ match: { op, left, right } }), file: 'r.json' }, { resolver, options: {} }));
+        const text = `\t\tct state invalid,related drop\n\t\ttcp flags & (${mask.join('|')}) ${op} ${value.length === 0 ? '0' : value.join('|')} accept`;
+        expect(fromJson.equals(allowedPackets(parse(ruleset(text), {})))).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe("firewalld's ruleset (fixtures/linux/firewalld-public.nft)", () => {
   const firewalld = readFileSync(new URL('../../../../fixtures/linux/firewalld-public.nft', import.meta.url), 'utf8');
   it('allows the zone services and port, ICMP, neighbour discovery; rejects the rest and 6to4 of private IPv4', () => {
