@@ -4,7 +4,7 @@ Sends crafted first packets from two network namespaces and reports which ones a
 Called by test/support/kernel-probes.ts as `python3 kernel-probe.py <probes.json>` from the root namespace. The
 JSON holds the namespace names, their link names and the probes: {"peer", "workload", "links": {"peer",
 "workload"}, "probes": [{"id", "direction", "family",
-"protocol", "src", "dst", "srcPort"?, "dstPort"?, "type"?, "code"?}]}. Inbound probes are sent by the peer to the
+"protocol", "src", "dst", "srcPort"?, "dstPort"?, "type"?, "code"?, "tcpFlags"?}]}. Inbound probes are sent by the peer to the
 workload, outbound ones by the workload. Each carries DSCP 8 and its id (IPv4 identification, IPv6 flow label);
 an observer table in the workload (hooks input and output at priority 1000, after every filter chain) records the
 ids that got past filtering. Printed: {"in": [ids], "out": [ids]}.
@@ -49,8 +49,8 @@ def with_checksum(header, offset, pseudo):
 def transport(probe, src, dst, pseudo_for):
     protocol = probe["protocol"]
     if protocol == 6:
-        # A SYN: what a client sends first (the model's TCP first packet).
-        segment = struct.pack("!HHIIBBHHH", probe["srcPort"], probe["dstPort"], 0x1000 + probe["id"], 0, 5 << 4, 0x02, 64240, 0, 0)
+        # A SYN: what a client sends first (the model's TCP first packet); other flags when the probe names them.
+        segment = struct.pack("!HHIIBBHHH", probe["srcPort"], probe["dstPort"], 0x1000 + probe["id"], 0, 5 << 4, probe.get("tcpFlags", 0x02), 64240, 0, 0)
         return with_checksum(segment, 16, pseudo_for(len(segment)))
     if protocol == 17:
         payload = b"probe"

@@ -129,9 +129,13 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
   return packets;
 }
 
-/** Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. */
-export function kernelVerdicts(pair: HostPair, packets: readonly Packet[]): boolean[] {
+/**
+ * Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. TCP
+ * segments are SYNs unless `tcpFlags` gives a packet's flag byte (the model carries none).
+ */
+export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], tcpFlags?: readonly number[]): boolean[] {
   const probes = packets.map((packet, index) => ({
+    ...(tcpFlags?.[index] === undefined ? {} : { tcpFlags: tcpFlags[index] }),
     id: index + 1,
     direction: packet.direction,
     family: packet.src.includes(':') ? 'ipv6' : 'ipv4',

@@ -28,8 +28,11 @@ export interface ChainRule {
   match(hook: Hook): PacketSet;
   readonly verdict: Verdict;
   readonly origin: RuleOrigin;
-  /** What no packet of the model tells decides whether it matches (a rate limit, TCP flags): see chainsToRuleSet. */
-  readonly limited?: 'rate' | 'rate over' | 'tcp flags' | 'hop limit';
+  /**
+   * What no packet of the model tells decides whether it matches (a rate limit, quota or dynamic set; TCP flags; a
+   * hop limit the model does not know; the host's routes; a mark the sending socket set): see chainsToRuleSet.
+   */
+  readonly limited?: Limited;
 }
 
 export interface BaseChain {
@@ -180,20 +183,27 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   // Lines of one file as numbers; of several (iptables with its ip6tables companion) as file:line.
   const files = new Set(limited.map((rule) => rule.origin.file));
   const lines = limited.map((rule) => `${files.size > 1 ? `${rule.origin.file ?? '?'}:` : ''}${rule.origin.line ?? '?'}`).join(', ');
-  const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell: every packet gets the same verdict whether it matches or not`;
+  const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell (a rate, quota, dynamic set, the flags of a RELATED or INVALID segment, a hop limit, a route or a socket's mark): every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
 }
 
-function limitedReason(kind: NonNullable<ChainRule['limited']>, packet: string, underAllows: boolean): string {
+export type Limited = 'rate' | 'rate over' | 'tcp flags' | 'hop limit' | 'route' | 'mark';
+
+/** Why a limited rule's reading decides a packet's verdict, for the refusal (`underAllows`: allowed with every limited rule matching). */
+function limitedReason(kind: Limited, packet: string, underAllows: boolean): string {
   switch (kind) {
     case 'rate over':
       return `the rate or count limit decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed over the limit, denied under it' : 'denied over the limit, allowed under it'}); tagwall decides per packet, not per rate`;
     case 'rate':
-      return `the rate limit decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`;
+      return `the rate limit (or quota, or dynamic set) decides the verdict of packets such as '${packet}' (${underAllows ? 'allowed under the rate, denied over it' : 'denied under the rate, allowed over it'}); tagwall decides per packet, not per rate`;
     case 'tcp flags':
       return `the TCP flags of a segment conntrack calls RELATED or INVALID (which the packet model does not carry) decide the verdict of packets such as '${packet}'`;
     case 'hop limit':
       return `the hop limit (TTL) decides the verdict of packets such as '${packet}'; the packet model knows it only for the ICMPv6 link-local messages whose RFCs fix it (neighbour and router discovery, MLD)`;
+    case 'route':
+      return `the host's routes decide the reverse-path (fib) check of packets such as '${packet}' (${underAllows ? 'allowed when the rule matches, denied when not' : 'denied when the rule matches, allowed when not'}): pass interface=NAME (forward view: outsideInterface=NAME too), the interface those packets arrive on and the host routes their sources through`;
+    case 'mark':
+      return `the packet mark a sending socket may set (SO_MARK, as WireGuard's does) decides the verdict of packets such as '${packet}'`;
   }
 }
 
@@ -301,15 +311,32 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
       // One push per rule: spreading ~120,000 arguments into push() overflows the stack.
       for (const walked of onHook) for (const rule of walked.rules) rules.push(rule);
     } else {
-      // Every base chain that sees a packet has to accept it: intersect what each allows within what it sees.
+      // Every base chain that sees a packet has to accept it. A packet one drops is decided by that chain's own
+      // rules (first match, restricted to what it drops: the first chain in priority order to drop it is named);
+      // one they all accept, by the rules of the last chain that sees it (firewalld's filter_INPUT rather than its
+      // prerouting chains), so eval names the rule that decides.
       let allowed = seen;
+      let decided = PacketSet.EMPTY;
+      const restricted = (walked: (typeof onHook)[number], to: PacketSet): void => {
+        if (to.isEmpty()) return;
+        for (const rule of walked.rules) {
+          const match = rule.match.intersection(to);
+          if (!match.isEmpty()) rules.push({ ...rule, match });
+        }
+      };
       for (const walked of onHook) {
         const chainAllows = allowedPackets({ name: walked.chain.name, rules: walked.rules, defaultAction: 'deny', mode: 'expanded', states: 'explicit' });
-        allowed = allowed.difference(walked.scope.difference(chainAllows));
+        const chainDenies = walked.scope.difference(chainAllows);
+        allowed = allowed.difference(chainDenies);
+        restricted(walked, chainDenies.difference(decided));
+        decided = decided.union(chainDenies);
       }
-      const origin = { text: onHook.map((walked) => walked.chain.name).join(' + ') };
-      rules.push({ id: `${hook}:all-chains`, action: 'allow', match: allowed, origin });
-      rules.push({ id: `${hook}:all-chains-deny`, action: 'deny', match: seen.difference(allowed), origin });
+      let credited = PacketSet.EMPTY;
+      for (const walked of [...onHook].reverse()) {
+        const credit = allowed.intersection(walked.scope).difference(credited);
+        restricted(walked, credit);
+        credited = credited.union(credit);
+      }
     }
     const unseen = judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });

@@ -14,7 +14,7 @@ import { PacketSet } from '../../../model/packet-set.js';
 import { CONN_STATES, type ConnState, type Direction } from '../../../model/packet.js';
 import type { PortSet, ProtocolSet } from '../../../model/ports.js';
 import type { RuleOrigin } from '../../../analysis/rule-set.js';
-import { hookDirections, locationOf, type Hook } from './chains.js';
+import { hookDirections, locationOf, type ChainRule, type Hook } from './chains.js';
 import type { NetfilterOptions } from './options.js';
 
 export interface InterfaceMatch {
@@ -38,12 +38,16 @@ export interface MatchState {
   /** `-m addrtype --dst-type` conditions, read per hook (see addressTypes). */
   dstTypes?: Array<{ readonly types: readonly string[]; readonly negated: boolean }>;
   /**
-   * A rate or count limit (`limit`, `-m limit`, `hashlimit`, `connlimit`, `recent`): whether it holds depends on the
-   * traffic, not the packet. `rate over`: the rule matches over the limit (`--hashlimit-above`, `--connlimit-above`).
+   * A rate or count limit (`limit`, `-m limit`, `hashlimit`, `connlimit`, `recent`, nft meters, quotas and dynamic
+   * sets): whether it holds depends on the traffic, not the packet. `rate over`: the rule matches over the limit
+   * (`--hashlimit-above`, `--connlimit-above`).
    */
   limited?: 'rate' | 'rate over';
-  /** `--tcp-flags MASK COMP` / `--syn` conditions (bits FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32). */
-  tcpFlags?: Array<{ readonly mask: number; readonly comparison: number; readonly negated: boolean }>;
+  /**
+   * `--tcp-flags MASK COMP` / `--syn` / nft `tcp flags` conditions (bits FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32,
+   * ECE 64, CWR 128): flags & mask equals the comparison (or one of a list, nft `tcp flags { syn, ack }`).
+   */
+  tcpFlags?: Array<{ readonly mask: number; readonly comparison: number | readonly number[]; readonly negated: boolean }>;
   /** A condition no packet of the model meets (a loopback interface, two families). */
   never?: boolean;
   readonly interfaces: InterfaceMatch[];
@@ -137,7 +141,27 @@ export const TCP_FLAG_STATES: ReadonlyArray<readonly [ConnState, number]> = [['n
 export const TCP_FLAGS_UNKNOWN: readonly ConnState[] = ['related', 'invalid'];
 
 export function tcpFlagsHold(state: MatchState, flags: number): boolean {
-  return (state.tcpFlags ?? []).every((condition) => ((flags & condition.mask) === condition.comparison) !== condition.negated);
+  return (state.tcpFlags ?? []).every((condition) => {
+    const masked = flags & condition.mask;
+    const equal = typeof condition.comparison === 'number' ? masked === condition.comparison : condition.comparison.includes(masked);
+    return equal !== condition.negated;
+  });
+}
+
+/**
+ * A rule with TCP flag conditions as chain rules: exact for the states whose flags the model knows, and a second
+ * rule, read both ways, for RELATED and INVALID segments (TCP_FLAG_STATES).
+ */
+export function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOptions, origin: RuleOrigin): ChainRule[] {
+  if (!state.tcpFlags) return [rule];
+  const known: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(known, TCP_FLAG_STATES.filter(([, flags]) => tcpFlagsHold(state, flags)).map(([name]) => name));
+  const unknown: MatchState = { ...state, interfaces: [...state.interfaces] };
+  narrowStates(unknown, TCP_FLAGS_UNKNOWN);
+  return [
+    { ...rule, match: (hook) => matchPackets(known, hook, options, origin) },
+    { ...rule, match: (hook) => matchPackets(unknown, hook, options, origin), limited: rule.limited ?? 'tcp flags' },
+  ];
 }
 
 export const ADDRESS_TYPES = ['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST'] as const;
@@ -165,6 +189,9 @@ function interfaceDirections(match: InterfaceMatch, hook: Hook, options: Netfilt
   const judged = hookDirections(options.chainHook, hook);
   let admitted: readonly Direction[];
   if (interfaceMatches(match.name, 'lo')) admitted = [];
+  // A packet arriving (input, nft prerouting) has no output interface yet, one the host sends (output, nft
+  // postrouting) no input one: the kernel reads the name as "" and the index as 0 (nft_meta.c), which no name meets.
+  else if ((hook === 'input' && match.kind === 'out') || (hook === 'output' && match.kind === 'in')) admitted = [];
   else if (options.interface === undefined) {
     throw new TagwallError(
       'TW_UNSUPPORTED_CONFIG',

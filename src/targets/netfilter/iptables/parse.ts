@@ -27,13 +27,10 @@ import {
   narrowConnectionState,
   narrowIcmp,
   narrowPacketType,
-  narrowStates,
-  tcpFlagsHold,
   ADDRESS_TYPES,
-  TCP_FLAG_STATES,
-  TCP_FLAGS_UNKNOWN,
   narrowPorts,
   narrowProtocols,
+  withTcpFlags,
   type MatchState,
 } from '../common/match.js';
 import { netfilterOptions, type NetfilterOptions } from '../common/options.js';
@@ -558,22 +555,6 @@ function readSection(section: Section, family: Family, sets: ReadonlyMap<string,
 }
 
 const TCP_FLAG_BITS: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 };
-
-/**
- * A rule with TCP flag conditions as chain rules: exact for the states whose flags the model knows, and a second
- * rule, read both ways, for RELATED and INVALID segments (TCP_FLAG_STATES).
- */
-function withTcpFlags(rule: ChainRule, state: MatchState, options: NetfilterOptions, origin: RuleOrigin): ChainRule[] {
-  if (!state.tcpFlags) return [rule];
-  const known: MatchState = { ...state, interfaces: [...state.interfaces] };
-  narrowStates(known, TCP_FLAG_STATES.filter(([, flags]) => tcpFlagsHold(state, flags)).map(([name]) => name));
-  const unknown: MatchState = { ...state, interfaces: [...state.interfaces] };
-  narrowStates(unknown, TCP_FLAGS_UNKNOWN);
-  return [
-    { ...rule, match: (hook) => matchPackets(known, hook, options, origin) },
-    { ...rule, match: (hook) => matchPackets(unknown, hook, options, origin), limited: rule.limited ?? 'tcp flags' },
-  ];
-}
 
 const HOOKS: readonly Hook[] = ['input', 'output', 'forward'];
 const HOP_LIMIT_NOTE =

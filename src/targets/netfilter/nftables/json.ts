@@ -34,6 +34,9 @@ class Writer {
     if (isObject(value)) {
       if ('set' in value && Array.isArray(value['set'])) return this.value(value['set'], `${path}.set`, quote);
       if ('range' in value && Array.isArray(value['range'])) return value['range'].map((end, i) => this.value(end, `${path}.range[${i}]`)).join('-');
+      // A flag combination, `syn|ack` (tcp flags { syn, syn|ack }).
+      const or = value['|'];
+      if (Array.isArray(or)) return or.map((item, i) => this.value(item, `${path}['|'][${i}]`)).join('|');
       const prefix = value['prefix'];
       if (isObject(prefix)) return `${this.value(prefix['addr'] ?? null, `${path}.prefix.addr`)}/${this.value(prefix['len'] ?? null, `${path}.prefix.len`)}`;
     }
@@ -49,8 +52,38 @@ class Writer {
       if (isObject(meta) && typeof meta['key'] === 'string') return `meta ${meta['key']}`;
       const ct = left['ct'];
       if (isObject(ct) && typeof ct['key'] === 'string' && ct['dir'] === undefined) return `ct ${ct['key']}`;
+      const fib = left['fib'];
+      if (isObject(fib) && typeof fib['result'] === 'string' && Array.isArray(fib['flags'])) return `fib ${fib['flags'].map(String).join(' . ')} ${fib['result']}`;
+      const and = left['&'];
+      if (Array.isArray(and) && and.length === 2) return `${this.key(and[0] ?? null, `${path}['&'][0]`)} & ${this.bits(and[1] ?? null, `${path}['&'][1]`)}`;
+      const concat = left['concat'];
+      if (Array.isArray(concat)) return concat.map((part, i) => this.key(part, `${path}.concat[${i}]`)).join(' . ');
     }
     throw this.fail(path, `expression ${JSON.stringify(left)} is not supported`);
+  }
+
+  /** A bitmask operand: `(fin|syn|rst|ack)` from ["fin", …], a flag name, or a number. */
+  bits(value: Json, path: string): string {
+    if (Array.isArray(value)) return `(${value.map((item, i) => this.value(item, `${path}[${i}]`)).join('|')})`;
+    return this.value(value, path);
+  }
+
+  /** `limit rate [over] N [UNIT]/PER`, `quota [over] N UNIT [used N UNIT]`, `counter`: stateful statements. */
+  stateful(statement: JsonObject): string | undefined {
+    const limit = statement['limit'];
+    if (isObject(limit)) {
+      const rate = limit['rate'];
+      const per = limit['per'];
+      const unit = typeof limit['rate_unit'] === 'string' && limit['rate_unit'] !== 'packets' ? ` ${limit['rate_unit']}` : '';
+      return `limit rate ${limit['inv'] === true ? 'over ' : ''}${String(rate)}${unit ? `${unit}` : ''}/${String(per)}`;
+    }
+    const quota = statement['quota'];
+    if (isObject(quota)) {
+      const used = quota['used'] === undefined ? '' : ` used ${String(quota['used'])} ${String(quota['used_unit'] ?? 'bytes')}`;
+      return `quota ${quota['inv'] === true ? 'over ' : ''}${String(quota['val'])} ${String(quota['val_unit'] ?? 'bytes')}${used}`;
+    }
+    if ('counter' in statement) return 'counter';
+    return undefined;
   }
 
   verdict(statement: JsonObject, path: string): string | undefined {
@@ -64,6 +97,10 @@ class Writer {
     return undefined;
   }
 
+  unsupported(path: string, statement: Json): never {
+    throw this.fail(path, `statement ${JSON.stringify(statement)} is not supported`);
+  }
+
   statement(statement: Json, path: string): string {
     if (!isObject(statement)) throw this.fail(path, 'a statement must be an object', 'TW_INVALID_CONFIG');
     const match = statement['match'];
@@ -71,21 +108,45 @@ class Writer {
       const op = match['op'];
       const key = this.key(match['left'] ?? null, `${path}.match.left`);
       const quote = /(^| )(iifname|oifname)$/.test(key);
-      const right = this.value(match['right'] ?? null, `${path}.match.right`, quote);
-      if (op === '==' || op === 'in') return `${key} ${right}`;
-      if (op === '!=') return `${key} != ${right}`;
+      const rightJson = match['right'] ?? null;
+      // A fib result compared with false/true: nft prints `missing` / `exists`.
+      if (key.startsWith('fib ') && typeof rightJson === 'boolean') return `${key} ${(op === '!=' ? !rightJson : rightJson) ? 'exists' : 'missing'}`;
+      // Bitmask keys: `in` with a list is "any of these bits" (`tcp flags syn,ack`), unlike a `{ … }` set, and
+      // `==` is the whole value (`tcp flags == syn`), unlike the implicit match.
+      const bitmask = /^(tcp flags|ct status|ct state)/.test(key);
+      // A plain list (not a {"set": …}) on the right of a bitmask is its bits together: `(fin|psh|urg)`.
+      const list = bitmask && Array.isArray(rightJson);
+      const right = !list
+        ? this.value(rightJson, `${path}.match.right`, quote)
+        : key.startsWith('ct ')
+          ? rightJson.map((item, i) => this.value(item, `${path}.match.right[${i}]`)).join(',')
+          : this.bits(rightJson, `${path}.match.right`);
+      if (op === 'in' || (op === '==' && !bitmask && !key.includes(' & '))) return `${key} ${right}`;
+      if (op === '==' || op === '!=' || op === '!') return `${key} ${op} ${right}`;
       throw this.fail(`${path}.match.op`, `operator '${String(op)}' is not supported`);
     }
     const verdict = this.verdict(statement, path);
     if (verdict) return verdict;
-    if ('counter' in statement) return 'counter';
     if ('log' in statement) return 'log';
-    const limit = statement['limit'];
-    if (isObject(limit)) {
-      const rate = limit['rate'];
-      const per = limit['per'];
-      const unit = typeof limit['rate_unit'] === 'string' && limit['rate_unit'] !== 'packets' ? ` ${limit['rate_unit']}` : '';
-      return `limit rate ${limit['inv'] === true ? 'over ' : ''}${String(rate)}${unit ? `${unit}` : ''}/${String(per)}`;
+    const stateful = this.stateful(statement);
+    if (stateful) return stateful;
+    // `add @set { KEY [limit …] }` and `meter NAME size N { KEY limit … }`: dynamic set updates.
+    const set = statement['set'];
+    if (isObject(set) && typeof set['op'] === 'string' && typeof set['set'] === 'string') {
+      const inner = (Array.isArray(set['stmt']) ? set['stmt'] : []).map((item, i) => (isObject(item) ? this.stateful(item) : undefined) ?? this.unsupported(`${path}.set.stmt[${i}]`, item));
+      // `{ ip saddr timeout 1m }` comes as {"elem": {"val": KEY, "timeout": 60}}.
+      const elem = set['elem'] ?? null;
+      const wrapped = isObject(elem) && isObject(elem['elem']) ? elem['elem'] : undefined;
+      const key = wrapped ? this.key(wrapped['val'] ?? null, `${path}.set.elem.elem.val`) : this.key(elem, `${path}.set.elem`);
+      const timeout = typeof wrapped?.['timeout'] === 'number' ? [`timeout ${wrapped['timeout']}s`] : [];
+      return `${set['op']} ${set['set']} { ${[key, ...timeout, ...inner].join(' ')} }`;
+    }
+    const meter = statement['meter'];
+    if (isObject(meter) && typeof meter['name'] === 'string') {
+      const inner = isObject(meter['stmt']) ? this.stateful(meter['stmt']) : undefined;
+      if (!inner) throw this.fail(`${path}.meter.stmt`, 'a meter statement is not supported');
+      const size = typeof meter['size'] === 'number' ? ` size ${meter['size']}` : '';
+      return `meter ${meter['name']}${size} { ${this.key(meter['key'] ?? null, `${path}.meter.key`)} ${inner} }`;
     }
     const vmap = statement['vmap'];
     if (isObject(vmap) && isObject(vmap['data']) && Array.isArray(vmap['data']['set'])) {

@@ -1,7 +1,9 @@
 /**
- * `nft list ruleset` output (and `nft -f` files such as tagwall's own) → a rule set. Tables, interval sets,
- * base chains on input/output/forward with their policies, and the statements rules are commonly written with
- * (addresses, protocols, ports, ICMP types, ct state, interfaces, counters, logs, comments, verdicts). Anything
+ * `nft list ruleset` output (and `nft -f` files such as tagwall's own) → a rule set. Tables, interval and dynamic
+ * sets, base chains on prerouting/input/forward/output/postrouting with their policies, nat chains that drop
+ * nothing (firewalld's), and the statements rules are commonly written with (addresses, protocols, ports, ICMP
+ * types, ct state and status, interfaces, tcp flags, fib, marks, rate limits, meters, set updates, quotas,
+ * counters, logs, comments, verdicts; conditions.ts decides those the packet model has no field for). Anything
  * else is TW_UNSUPPORTED_CONFIG with its line: a skipped statement would change what the proof says.
  */
 import type { RuleOrigin, RuleSet } from '../../../analysis/rule-set.js';
@@ -14,6 +16,7 @@ import type { ConnState } from '../../../model/packet.js';
 import { icmpTypeCodes, PacketSet } from '../../../model/packet-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../../model/ports.js';
 import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
+import { conditionalRules, parseFib, parseMark, parseTcpFlags, type PacketConditions, type Token } from './conditions.js';
 import { ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES } from '../common/icmp.js';
 import {
   emptyMatch,
@@ -25,18 +28,13 @@ import {
   narrowIcmp,
   narrowPorts,
   narrowProtocols,
+  withTcpFlags,
   type MatchState,
 } from '../common/match.js';
 import type { NetfilterOptions } from '../common/options.js';
 import { SERVICE_PORTS } from '../common/services.js';
 
-interface Token {
-  readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl';
-  readonly text: string;
-  readonly line: number;
-}
-
-function tokenize(text: string, file: string): Token[] {
+export function tokenize(text: string, file: string): Token[] {
   checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
   const content = stripBom(text);
   const tokens: Token[] = [];
@@ -91,13 +89,25 @@ function portRange(text: string): [number, number] | undefined {
   return [first, last];
 }
 
-type SetDefinition = { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet } | { readonly kind: 'ports'; readonly ports: PortSet };
+/** `dynamic`: the packet path adds to it (`flags dynamic|timeout`, or an `add|update @set` statement names it). */
+type SetDefinition = (
+  | { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet }
+  | { readonly kind: 'ports'; readonly ports: PortSet }
+) & { readonly dynamic?: boolean };
 
 interface NftChain {
   readonly rules: ChainRule[];
   base?: { hook: Hook; policy: 'accept' | 'drop'; priority: number };
-  /** A base chain of another type or hook (nat, prerouting): fine while empty. */
+  /** A base chain of another type or hook (ingress): fine while empty. */
   unsupported?: string;
+  /** A `type nat` base chain: it sees a connection's first packet only; it may not drop (see natChainsDropNothing). */
+  nat?: string;
+  /**
+   * On prerouting or output at a priority before conntrack's (-200, `raw`): no packet has a connection yet, so
+   * `ct state` sees every one as invalid and `ct status` matches none (nft_ct.c: no ct, state INVALID; status
+   * breaks). At -200 itself the order is the kernel's to choose: ct conditions are refused there.
+   */
+  conntrack?: 'before' | 'same';
   readonly line: number;
 }
 
@@ -229,6 +239,7 @@ class NftReader {
 
   setBody(table: TableState, name: string, line: number): void {
     let kind: Family | 'ports' | undefined;
+    let dynamic = false;
     const items: Array<{ text: string; line: number }> = [];
     for (const words of this.bodyStatements()) {
       const first = words[0]!;
@@ -242,9 +253,15 @@ class NftReader {
           break;
         case 'flags':
           for (const flag of words.slice(1).filter((word) => word.kind === 'word')) {
-            // A dynamic set's contents come from traffic (`update @set`), not from this text.
-            if (flag.text !== 'interval' && flag.text !== 'constant') throw this.fail(`set ${name}: flag '${flag.text}' is not supported (interval, constant)`, flag.line);
+            // A dynamic set's contents come from traffic (`add @set`), not from this text: a lookup in it is read
+            // both ways, as a rate limit is.
+            if (flag.text === 'dynamic' || flag.text === 'timeout') dynamic = true;
+            else if (flag.text !== 'interval' && flag.text !== 'constant') throw this.fail(`set ${name}: flag '${flag.text}' is not supported (interval, constant, dynamic, timeout)`, flag.line);
           }
+          break;
+        case 'timeout':
+        case 'gc-interval':
+          dynamic = true;
           break;
         case 'auto-merge':
         case 'size':
@@ -269,13 +286,13 @@ class NftReader {
         if (!range) throw this.fail(`set ${name}: '${item.text}' is not a port or port range`, item.line, 'TW_INVALID_CONFIG');
         return range;
       });
-      table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges) });
+      table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges), ...(dynamic ? { dynamic } : {}) });
       return;
     }
     // Each element is checked on its own (an error names its line), then all join in one bulk parse: one union per
     // element is quadratic in a set of thousands.
     for (const item of items) this.addresses(item.text, kind, item.line);
-    table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)) });
+    table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)), ...(dynamic ? { dynamic } : {}) });
   }
 
   /** `add element FAMILY TABLE SET { … }`: more addresses for a set the input declared (tagwall splits large sets so). */
@@ -296,7 +313,7 @@ class NftReader {
     for (const table of this.tables.values()) {
       if (!table.grown || !table.ruleWords) continue;
       for (const chain of table.chains.values()) chain.rules.length = 0;
-      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words));
+      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words, chain));
     }
   }
 
@@ -319,24 +336,46 @@ class NftReader {
       if (first.text === 'type') {
         const [, type, hookWord, hook, priorityWord, ...priority] = words.map((word) => word.text);
         if (hookWord !== 'hook' || priorityWord !== 'priority') throw this.fail(`chain ${name}: '${words.map((word) => word.text).join(' ')}'`, first.line, 'TW_INVALID_CONFIG');
-        if (type !== 'filter' || (hook !== 'input' && hook !== 'output' && hook !== 'forward')) {
+        const judging = hook === undefined ? undefined : this.judgingHook(hook);
+        if (type === 'nat' && hook !== undefined && ['prerouting', 'input', 'output', 'postrouting'].includes(hook)) {
+          chain.base = undefined;
+          chain.nat = `${type} ${hook}`;
+          continue;
+        }
+        if ((type !== 'filter' && type !== 'route') || judging === undefined || (type === 'route' && hook !== 'output')) {
           chain.base = undefined;
           chain.unsupported = `${type ?? ''} ${hook ?? ''}`;
           continue;
         }
-        chain.base = { hook, policy: 'accept', priority: this.priority(priority.join(''), first.line) };
+        chain.base = { hook: judging, policy: 'accept', priority: this.priority(priority.join(''), first.line) };
+        if ((hook === 'prerouting' || hook === 'output') && chain.base.priority <= -200) chain.conntrack = chain.base.priority < -200 ? 'before' : 'same';
       } else if (first.text === 'policy') {
         const policy = words[1]?.text;
         if (policy !== 'accept' && policy !== 'drop') throw this.fail(`chain ${name}: policy '${policy ?? ''}'`, first.line, 'TW_INVALID_CONFIG');
         if (chain.base) chain.base.policy = policy;
+        // A nat chain's policy drop drops every first packet it sees: not modelled (nat chains are read for jumps).
+        if (chain.nat && policy === 'drop') throw this.fail(`chain ${name} (${chain.nat}) has policy drop; nat chains are modelled only while they drop nothing`, first.line);
       } else if (first.text === 'comment' && words.length === 2) continue;
       else {
         const unsupported = chain.unsupported;
-        if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on input, output and forward are understood`, first.line);
-        chain.rules.push(...this.rule(table, words));
+        if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on prerouting, input, forward, output and postrouting (and nat chains that drop nothing) are understood`, first.line);
+        chain.rules.push(...this.rule(table, words, chain));
         table.ruleWords?.push({ chain, words });
       }
     }
+  }
+
+  /**
+   * The hook whose packets of the model a base chain on `hook` judges. Prerouting sees what input (a host) or
+   * forward (a router) sees, before it; postrouting what output or forward sees, after it. Every base chain that
+   * sees a packet has to accept it, so the order does not change the verdict (chains.ts).
+   */
+  judgingHook(hook: string): Hook | undefined {
+    const router = this.options.chainHook === 'forward';
+    if (hook === 'input' || hook === 'output' || hook === 'forward') return hook;
+    if (hook === 'prerouting') return router ? 'forward' : 'input';
+    if (hook === 'postrouting') return router ? 'forward' : 'output';
+    return undefined;
   }
 
   priority(text: string, line: number): number {
@@ -348,7 +387,7 @@ class NftReader {
   }
 
   /** The rule as chain rules: one, or one per entry of a `ct state vmap`. */
-  rule(table: TableState, words: readonly Token[]): ChainRule[] {
+  rule(table: TableState, words: readonly Token[], chain?: NftChain): ChainRule[] {
     const line = words[0]!.line;
     const text = words.map((word) => (word.kind === 'string' ? `"${word.text}"` : word.text)).join(' ').replace(/ ,/g, ',');
     const fail = (message: string, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError =>
@@ -357,6 +396,7 @@ class NftReader {
     if (table.family !== 'inet') state.family = table.family === 'ip' ? 'ipv4' : 'ipv6';
     let verdict: Verdict = { kind: 'continue' };
     let vmap: Array<{ states?: readonly ConnState[]; family?: Family; verdict: Verdict }> | undefined;
+    const conditions: PacketConditions = {};
     let commented = false;
     let i = 0;
     const take = (): Token => {
@@ -390,7 +430,7 @@ class NftReader {
     };
     const namedSet = (reference: string): SetDefinition => {
       const named = table.sets.get(reference.slice(1));
-      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name}`, 'TW_INVALID_CONFIG');
+      if (!named) throw fail(`set '${reference.slice(1)}' is not defined in table ${table.family} ${table.name} (nft: No such file or directory)`, 'TW_INVALID_CONFIG');
       return named;
     };
     const addressValue = (family: Family): AddressSet => {
@@ -400,6 +440,11 @@ class NftReader {
         if (item.startsWith('@')) {
           const named = namedSet(item);
           if (named.kind !== 'addresses' || named.family !== family) throw fail(`set '${item.slice(1)}' does not hold ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`, 'TW_INVALID_CONFIG');
+          if (named.dynamic) {
+            // Traffic fills it: read both ways, matching every address of the family or none (chains.ts).
+            state.limited = 'rate';
+            return AddressSet.allOf(family);
+          }
           set = set.union(named.addresses);
         } else set = set.union(this.addresses(item, family, line));
       }
@@ -430,6 +475,10 @@ class NftReader {
         i = at + 1;
         const named = namedSet(reference);
         if (named.kind !== 'ports') throw fail(`set '${reference.slice(1)}' does not hold ports`, 'TW_INVALID_CONFIG');
+        if (named.dynamic) {
+          state.limited = 'rate';
+          return PortSet.ANY;
+        }
         return negated ? named.ports.complement() : named.ports;
       }
       const { ranges, negated } = numberValue(SERVICES, 65535, 'port');
@@ -473,6 +522,49 @@ class NftReader {
       }
       return negated ? set.complement() : set;
     };
+    /** A ct condition at conntrack's own priority: which runs first is the kernel's choice. */
+    const beforeConntrack = (): void => {
+      if (chain?.conntrack === 'same') throw fail('a ct condition in a chain at priority -200, where conntrack also runs (which first is not defined)');
+    };
+    /** `N UNIT` of a quota: nft refuses any other unit ("Wrong rate format"). */
+    const quotaAmount = (what: string): void => {
+      const amount = take().text;
+      const unit = take().text;
+      if (!/^\d+$/.test(amount) || !/^[kmg]?bytes$/.test(unit)) throw fail(`'${what} ${amount} ${unit}' is not an amount of bytes (nft: Wrong rate format)`, 'TW_INVALID_CONFIG');
+    };
+    /** A dynamic set element `KEY [. KEY …] [statements] }` after its `{`: the key narrows what the rule sees. */
+    const dynamicElement = (): void => {
+      for (;;) {
+        const part = take().text;
+        const field = take().text;
+        if ((part === 'ip' || part === 'ip6') && (field === 'saddr' || field === 'daddr')) setFamily(part === 'ip' ? 'ipv4' : 'ipv6');
+        else if ((part === 'tcp' || part === 'udp' || part === 'th') && (field === 'sport' || field === 'dport')) {
+          narrowProtocols(state, part === 'tcp' ? ProtocolSet.of(TCP) : part === 'udp' ? ProtocolSet.of(UDP) : ProtocolSet.of(TCP, UDP));
+        } else if (!(part === 'meta' && ['l4proto', 'iifname', 'oifname', 'mark', 'nfproto'].includes(field))) {
+          throw fail(`dynamic set key '${part} ${field}' is not supported (ip|ip6 saddr|daddr, tcp|udp|th sport|dport, meta …)`);
+        }
+        if (words[i]?.text !== '.') break;
+        i++;
+      }
+      for (let token = take(); token.kind !== '}'; token = take()) {
+        if (token.text === 'limit' && words[i]?.text === 'rate') {
+          i++;
+          if (words[i]?.text === 'over') i++;
+          const rate = take().text;
+          if (/^\d+$/.test(rate)) take();
+          if (words[i]?.text === 'burst') i += 3;
+        } else if (token.text === 'quota') {
+          if (words[i]?.text === 'over' || words[i]?.text === 'until') i++;
+          quotaAmount('quota');
+        } else if (token.text === 'timeout' || token.text === 'expires') take();
+        else if (token.text === 'counter') while (words[i]?.text === 'packets' || words[i]?.text === 'bytes') i += 2;
+        else if (token.text === 'ct' && words[i]?.text === 'count') {
+          i++;
+          if (words[i]?.text === 'over') i++;
+          take();
+        } else throw fail(`'${token.text}' in a dynamic set element is not supported (limit rate, quota, timeout, counter, ct count)`);
+      }
+    };
     while (i < words.length) {
       const word = take();
       const keyword = word.text;
@@ -490,6 +582,60 @@ class NftReader {
         if (keyword === 'meta') i++;
         const { items, negated } = values();
         narrowPacketType(state, items, negated, (message) => fail(message));
+      } else if (keyword === 'tcp' && second === 'flags') {
+        const { condition, next } = parseTcpFlags(words, i + 1, fail);
+        i = next;
+        narrowProtocols(state, ProtocolSet.of(TCP));
+        state.tcpFlags = [...(state.tcpFlags ?? []), condition];
+      } else if (keyword === 'fib') {
+        const { fib, next } = parseFib(words, i, fail);
+        i = next;
+        if (conditions.fib && conditions.fib !== fib) state.never = true;
+        conditions.fib = fib;
+      } else if ((keyword === 'meta' && second === 'mark') || keyword === 'mark') {
+        const { holdsForZero, next } = parseMark(words, keyword === 'meta' ? i + 1 : i, fail);
+        i = next;
+        conditions.mark = (conditions.mark ?? true) && holdsForZero;
+      } else if (keyword === 'ct' && second === 'status') {
+        // snat/dnat: the nat table rewrote this connection. The parser refuses every address-rewriting statement,
+        // so nothing in the ruleset read rewrites a connection and these bits are clear on every packet.
+        i++;
+        const { items, negated } = values();
+        const names = items.flatMap((item) => item.split('|'));
+        const unknown = names.filter((name) => !['expected', 'seen-reply', 'assured', 'confirmed', 'snat', 'dnat', 'dying'].includes(name));
+        if (unknown.length > 0) throw fail(`'${unknown.join(',')}' is not a conntrack status (nft: Could not parse conntrack status)`, 'TW_INVALID_CONFIG');
+        const other = names.filter((name) => name !== 'snat' && name !== 'dnat');
+        if (other.length > 0) throw fail(`conntrack status '${other.join(',')}' is not modelled (snat and dnat are)`);
+        beforeConntrack();
+        if (!negated || chain?.conntrack === 'before') state.never = true;
+      } else if ((keyword === 'add' || keyword === 'update') && second?.startsWith('@') && words[i + 1]?.kind === '{') {
+        // `add @set { KEY [limit rate …] }`: adds the key from the packet path; it matches under the rate, over
+        // it, or not when the set is full: what traffic decides, read both ways (chains.ts).
+        const name = second.slice(1);
+        const named = namedSet(second);
+        if (!named.dynamic) {
+          table.sets.set(name, { ...named, dynamic: true });
+          table.grown = true; // rules read before this one looked it up as static: read them again
+        }
+        i += 2;
+        dynamicElement();
+        state.limited = 'rate';
+      } else if (keyword === 'meter') {
+        // `meter NAME [size N] { KEY limit rate … }`: a rate limit per key, read both ways.
+        take();
+        if (words[i]?.text === 'size') i += 2;
+        if (take().kind !== '{') throw fail("meter: '{ key statement }' expected", 'TW_INVALID_CONFIG');
+        dynamicElement();
+        state.limited = 'rate';
+      } else if (keyword === 'quota') {
+        // `quota [over|until] N UNIT [used N UNIT]`: matches until (or once) N bytes have passed, read both ways.
+        if (words[i]?.text === 'over' || words[i]?.text === 'until') i++;
+        quotaAmount('quota');
+        if (words[i]?.text === 'used') {
+          i++;
+          quotaAmount('quota … used');
+        }
+        state.limited = 'rate';
       } else if (keyword === 'limit' && second === 'rate') {
         // `limit rate [over] N/unit [burst N packets|bytes]`: holds while under (or over) the rate; chainsToRuleSet
         // decides whether that can change a verdict.
@@ -530,6 +676,8 @@ class NftReader {
         // `ct state vmap { established : accept, … }`, `meta protocol vmap { ip : jump a, ip6 : jump b }`: one rule
         // per entry, each for its state or family; packets no entry names go on.
         const what = `${keyword} ${second}`;
+        if (keyword === 'ct' && chain?.conntrack === 'before') throw fail('a ct state vmap before conntrack (priority below -200) is not modelled');
+        beforeConntrack();
         i += 2;
         if (take().kind !== '{') throw fail(`'${what} vmap' needs a { key : verdict, … } map`, 'TW_INVALID_CONFIG');
         vmap = [];
@@ -559,7 +707,11 @@ class NftReader {
       } else if (keyword === 'ct' && second === 'state') {
         i++;
         const { items, negated } = values();
-        narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
+        beforeConntrack();
+        if (chain?.conntrack === 'before') {
+          narrowConnectionState(emptyMatch(), items, negated, 'nft', (message) => fail(message));
+          if (items.includes('invalid') === negated) state.never = true;
+        } else narrowConnectionState(state, items, negated, 'nft', (message) => fail(message));
       } else if (keyword === 'meta' && (second === 'iifname' || second === 'oifname' || second === 'iif' || second === 'oif')) {
         // `meta iifname` is the long form of `iifname`; read it on the next turn.
         continue;
@@ -587,18 +739,20 @@ class NftReader {
     }
     const origin: RuleOrigin = { file: this.file, line, text };
     const options = this.options;
+    const finish = (rule: ChainRule, ruleState: MatchState): ChainRule[] =>
+      withTcpFlags(rule, ruleState, options, origin).flatMap((split) => conditionalRules(split, conditions, options, chain?.base?.hook));
     if (vmap) {
-      return vmap.map((entry) => {
+      return vmap.flatMap((entry) => {
         const narrowed: MatchState = { ...state, interfaces: [...state.interfaces] };
         if (entry.states) narrowStates(narrowed, entry.states);
         if (entry.family) {
           if (narrowed.family && narrowed.family !== entry.family) narrowed.never = true;
           narrowed.family = entry.family;
         }
-        return { verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) };
+        return finish({ verdict: entry.verdict, origin, match: (hook: Hook) => matchPackets(narrowed, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }, narrowed);
       });
     }
-    return [{ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }];
+    return finish({ verdict, origin, match: (hook) => matchPackets(state, hook, options, origin), ...(state.limited ? { limited: state.limited } : {}) }, state);
   }
 }
 
@@ -614,6 +768,29 @@ const TABLE_SCOPE: Readonly<Record<TableState['family'], PacketSet>> = {
   inet: PacketSet.ALL,
 };
 
+/**
+ * nat chains see the first packet of each connection and may rewrite its addresses (refused: `dnat`, `snat`,
+ * `masquerade`, `redirect` are statements the parser does not know) or drop it. firewalld's hold only jumps to
+ * per-zone chains that are empty until a forward port is set: such chains change no verdict and are read so. A
+ * drop reachable from one is refused with its line.
+ */
+function natChainsDropNothing(table: TableState, file: string): void {
+  const seen = new Set<string>();
+  const visit = (name: string, from: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const rule of table.chains.get(name)?.rules ?? []) {
+      if (rule.verdict.kind === 'drop') {
+        throw new TagwallError('TW_UNSUPPORTED_CONFIG', `a drop in a chain that nat chain ${from} reaches (${rule.origin.text ?? ''}); nat chains are modelled only while they drop nothing`, {
+          location: { file, ...(rule.origin.line === undefined ? {} : { line: rule.origin.line }) },
+        });
+      }
+      if (rule.verdict.kind === 'jump' || rule.verdict.kind === 'goto') visit(rule.verdict.chain.split(' ').at(-1)!, from);
+    }
+  };
+  for (const [name, chain] of table.chains) if (chain.nat) visit(name, name);
+}
+
 /** An nft ruleset text → rule set; a hook no base chain sits on accepts (netfilter's default). */
 export function parseNftRuleset(content: string, file: string, options: NetfilterOptions): RuleSet {
   const reader = new NftReader(tokenize(content, file), file, options);
@@ -621,6 +798,7 @@ export function parseNftRuleset(content: string, file: string, options: Netfilte
   const chains = new Map<string, Chain>();
   for (const table of reader.tables.values()) {
     if (table.dormant) continue;
+    natChainsDropNothing(table, file);
     for (const [name, chain] of table.chains) {
       const key = `${table.family} ${table.name} ${name}`;
       chains.set(key, {
