@@ -20,7 +20,8 @@ import { random } from './analysis.bench.js';
 
 const BUDGET_MS = 30_000;
 
-function requirementsText(count: number): string {
+/** A requirement file of `count` flows (also what bench/linux.bench.ts loads into the kernel at 10k). */
+export function requirementsText(count: number): string {
   const next = random(count);
   const requirements = Array.from({ length: count }, (_, i) => ({
     id: `flow-${i}`,

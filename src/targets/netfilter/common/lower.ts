@@ -72,6 +72,11 @@ export interface NetfilterModel {
 }
 
 const INVALID = PacketSet.of({ states: ['invalid'] });
+/**
+ * Where the two meet (ICMP replies and errors in state INVALID): a requirement that misses it, as nearly all do,
+ * skips the two intersections below, which were a fifth of a 10k-requirement render.
+ */
+const OPENING_INVALID = OPENING.intersection(INVALID);
 
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
 
@@ -180,7 +185,7 @@ class Lowering {
     }
     // The chains drop INVALID first; a first packet conntrack calls INVALID (an ICMP reply or error no connection
     // explains) is what the requirement asks for, and it passes only as a reply (ESTABLISHED/RELATED).
-    const invalidFirst = packets.intersection(OPENING).intersection(INVALID);
+    const invalidFirst = packets.overlaps(OPENING_INVALID) ? packets.intersection(OPENING).intersection(INVALID) : PacketSet.EMPTY;
     if (!invalidFirst.isEmpty()) {
       this.lose(
         'ICMP_INVALID_FIRST',
