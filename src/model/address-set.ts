@@ -65,7 +65,8 @@ export class AddressSet {
     const pending = [...this.parts!];
     while (pending.length > 0) {
       const set = pending.pop()!;
-      if (set.v4 === undefined) pending.push(...set.parts!);
+      // A loop, not push(...parts): a part made by unionOf may hold 100k sets, too many for one call's arguments.
+      if (set.v4 === undefined) for (const part of set.parts!) pending.push(part);
       else leaves.push(set);
     }
     this.v4 = IntervalSet.unionMany(IPV4, leaves.map((leaf) => leaf.v4!));
