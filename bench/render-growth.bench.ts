@@ -73,6 +73,7 @@ export async function run(): Promise<Goal[]> {
       const warmup = performance.now();
       for (let i = 0; i < 3 || performance.now() - warmup < 300; i++) translate(sizes[0]!)();
       const cpu: number[] = [];
+      const fastest: number[] = [];
       const wall: number[] = [];
       for (const n of sizes) {
         // At least 5 runs and 300 ms of CPU (small renders take a few ms: one GC would be the median), at most 30;
@@ -85,20 +86,26 @@ export async function run(): Promise<Goal[]> {
           if (runs[0]!.cpu > 2000 || (i >= 2 && runs[0]!.cpu > 500) || (i >= 4 && spent >= 300)) break;
         }
         cpu.push(median(runs.map((r) => r.cpu)));
+        fastest.push(Math.min(...runs.map((r) => r.cpu)));
         wall.push(median(runs.map((r) => r.wall)));
         if (cpu.at(-1)! > BUDGET_MS) break;
       }
       const complete = cpu.length === sizes.length;
       const exponent = complete ? Math.log(cpu.at(-1)! / cpu[0]!) / Math.log(sizes.at(-1)! / sizes[0]!) : Number.POSITIVE_INFINITY;
       const cells = (values: number[]) => sizes.map((_, i) => (i < values.length ? formatMs(values[i]!) : '> budget').padStart(11)).join('');
-      rows.push(`  ${target.id.padEnd(24)}${cells(cpu)}   ${complete ? exponent.toFixed(2).padStart(5) : 'n/a (over budget)'}   ${complete && exponent <= 1.2 ? 'PASS' : 'MISS'}`);
+      // The fastest run's exponent beside it: noise only adds time, so it is the work's own growth (GC included
+      // when every run collects); the goal reads the median, the stricter of the two.
+      const fastestExponent = complete ? Math.log(fastest.at(-1)! / fastest[0]!) / Math.log(sizes.at(-1)! / sizes[0]!) : Number.POSITIVE_INFINITY;
+      rows.push(
+        `  ${target.id.padEnd(24)}${cells(cpu)}   ${(complete ? exponent.toFixed(2) : 'n/a (over budget)').padStart(17)}   ${(complete ? fastestExponent.toFixed(2) : 'n/a').padStart(13)}   ${complete && exponent <= 1.2 ? 'PASS' : 'MISS'}`,
+      );
       const wallExponent = complete ? Math.log(wall.at(-1)! / wall[0]!) / Math.log(sizes.at(-1)! / sizes[0]!) : Number.POSITIVE_INFINITY;
       wallRows.push(`  ${target.id.padEnd(24)}${cells(wall)}   ${complete ? wallExponent.toFixed(2).padStart(5) : 'n/a'}`);
       goals.push({ name: `${target.id} render growth over ${label} (CPU time)`, measured: exponent, target: 1.2, kind: 'max', unit: '' });
     }
     const head = `  ${'target'.padEnd(24)}${sizes.map((n) => String(n).padStart(11)).join('')}   exponent ${sizes[0]} -> ${sizes.at(-1)}`;
     console.log(`\nRender CPU time against ${label} (ms, median of 5-30 runs after a warm-up; goal: exponent <= 1.2)`);
-    console.log(`${head}   goal`);
+    console.log(`  ${'target'.padEnd(24)}${sizes.map((n) => String(n).padStart(11)).join('')}   exponent (median)   (fastest run)   goal (${sizes[0]} -> ${sizes.at(-1)})`);
     for (const row of rows) console.log(row);
     console.log(`Render wall time against ${label} (ms, the same runs)`);
     console.log(head);
