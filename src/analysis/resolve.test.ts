@@ -108,6 +108,28 @@ describe('requirementPackets: a requirement means exactly what it says', () => {
     expect(allows(make({ destination: ['any', 'pypi.org'] }), 'out tcp 10.0.0.1:50000 -> 198.18.7.7:8443')).toBe(true);
   });
 
+  it('a long destination list (resolved once per resolver and kept) means the union of its endpoints, in either mode (property)', () => {
+    const arbCidr = fc.tuple(fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.integer({ min: 16, max: 32 })).map(([a, b, len]) => {
+      const value = ((20 << 24) | (a << 16) | (b << 8)) >>> 0;
+      const network = len === 0 ? 0 : (value & (0xffffffff << (32 - len))) >>> 0;
+      return `${network >>> 24}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${len}`;
+    });
+    const arbList = fc.array(fc.oneof(arbCidr, fc.constantFrom('Storage.WestUS', 'Sql.EastUS', 'pypi.org')), { minLength: 17, maxLength: 40 });
+    fc.assert(
+      fc.property(arbList, (destination) => {
+        const requirement = make({ source: ['10.1.0.4'], destination });
+        for (const mode of [expanded, resolver]) {
+          const whole = requirementPackets(requirement, mode);
+          const parts = destination.map((one) => requirementPackets(make({ source: ['10.1.0.4'], destination: [one] }), mode));
+          const union = parts.reduce((set, part) => set.union(part));
+          expect(whole.equals(union)).toBe(true);
+          expect(requirementPackets(requirement, mode).equals(union)).toBe(true); // the kept answer, the same
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('throws TW_HOST_SOURCE for a host-name source rather than read it as any address', () => {
     for (const source of [['jumpbox.contoso.com'], ['192.0.2.10/32', 'bastion.contoso.com'], ['*.contoso.com']]) {
       const requirement = make({ direction: 'in', source, destination: ['10.1.0.4'], ports: PortSet.parse('22') });

@@ -32,24 +32,50 @@ function isAddressEndpoint(endpoint: Endpoint): boolean {
  * `requirementPackets`), so `[10.0.0.0/8, pypi.org]` covers 10.0.0.0/8 here, not every address.
  */
 export function endpointAddresses(endpoints: readonly Endpoint[], resolver: AddressResolver): AddressSet {
-  let set = AddressSet.EMPTY;
+  if (endpoints.length === 1) {
+    // The common case, without the array of parts.
+    const [only] = endpoints;
+    if (only!.kind === 'any') return AddressSet.ALL;
+    if (only!.kind === 'addresses') return only!.addresses;
+    if (only!.kind === 'service-tag') return resolver.serviceTag(only!.name);
+    return AddressSet.EMPTY;
+  }
+  const cached = endpoints.length > LONG_LIST ? longLists.get(resolver)?.get(endpoints) : undefined;
+  if (cached) return cached;
+  // Gathered and merged once (AddressSet.unionOf), not folded one endpoint at a time: a destination list of 100k
+  // CIDRs folded left made 100k intermediate sets per call.
+  const parts: AddressSet[] = [];
   for (const endpoint of endpoints) {
     switch (endpoint.kind) {
       case 'any':
         return AddressSet.ALL;
       case 'addresses':
-        set = set.union(endpoint.addresses);
+        parts.push(endpoint.addresses);
         break;
       case 'service-tag':
-        set = set.union(resolver.serviceTag(endpoint.name));
+        parts.push(resolver.serviceTag(endpoint.name));
         break;
       case 'host':
       case 'url':
         break;
     }
   }
+  const set = AddressSet.unionOf(parts);
+  if (endpoints.length > LONG_LIST) {
+    let lists = longLists.get(resolver);
+    if (!lists) longLists.set(resolver, (lists = new WeakMap()));
+    lists.set(endpoints, set);
+  }
   return set;
 }
+
+/**
+ * Long endpoint lists resolved before, by resolver and list (requirements are immutable): a translation asks for a
+ * requirement's packets several times (lowering, the gate, the yardstick of each diagnostic), and a list of 100k
+ * CIDRs was merged anew each time.
+ */
+const LONG_LIST = 16;
+const longLists = new WeakMap<AddressResolver, WeakMap<readonly Endpoint[], AddressSet>>();
 
 /** The host names the host and URL endpoints of a list name; any name (or none) when the list has none. */
 export function endpointHosts(endpoints: readonly Endpoint[]): HostSet {
@@ -86,7 +112,9 @@ export function requirementPackets(requirement: Requirement, resolver: AddressRe
   };
   const addressed = requirement.destinations.filter(isAddressEndpoint);
   const named = requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
-  let packets = addressed.length === 0 ? PacketSet.EMPTY : PacketSet.of({ ...spec, dst: endpointAddresses(addressed, resolver) });
+  // The requirement's own list when it is all addresses, so endpointAddresses can find it again.
+  const dst = addressed.length === 0 ? undefined : endpointAddresses(named.length === 0 ? requirement.destinations : addressed, resolver);
+  let packets = dst === undefined ? PacketSet.EMPTY : PacketSet.of({ ...spec, dst });
   if (named.length === 0) return packets;
   if (!named.some((endpoint) => endpointPaths(endpoint) !== PathSet.ANY)) {
     return packets.union(PacketSet.of({ ...spec, hosts: endpointHosts(named) }));

@@ -44,6 +44,26 @@ describe('AddressSet deferred union', () => {
     );
   });
 
+  it('unionOf many sets, nested in further unions, equals the union of every entry (property)', () => {
+    fc.assert(
+      fc.property(arbSets, fc.nat({ max: 29 }), (lists, split) => {
+        const sets = lists.map((list) => AddressSet.fromStrings(list, { normalize: true }));
+        const at = Math.min(split, sets.length);
+        const nested = AddressSet.unionOf([AddressSet.unionOf(sets.slice(0, at)), ...sets.slice(at)]).union(AddressSet.unionOf(sets.slice(at)));
+        const expected = eagerUnion(lists);
+        expect(AddressSet.unionOf(sets).toCidrStrings()).toEqual(expected.toCidrStrings());
+        expect(nested.equals(expected)).toBe(true);
+      }),
+    );
+    expect(AddressSet.unionOf([])).toBe(AddressSet.EMPTY);
+  });
+
+  it('settles a unionOf of 300,000 sets inside another union (no argument list that long)', () => {
+    const sets = Array.from({ length: 300_000 }, (_, i) => AddressSet.parse(`${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`));
+    const set = AddressSet.unionOf(sets).union(AddressSet.parse('192.168.0.0/16'));
+    expect(set.toCidrStrings('ipv4')).toEqual(AddressSet.fromStrings(['10.0.0.0-14.147.223.255', '192.168.0.0/16']).toCidrStrings('ipv4'));
+  });
+
   it('settles a chain of 200,000 unions without deep recursion, in linear time', () => {
     const entries = Array.from({ length: 200_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`);
     const big = AddressSet.fromStrings(Array.from({ length: 100 }, (_, i) => `192.0.${i}.0/25`));

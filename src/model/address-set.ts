@@ -65,7 +65,8 @@ export class AddressSet {
     const pending = [...this.parts!];
     while (pending.length > 0) {
       const set = pending.pop()!;
-      if (set.v4 === undefined) pending.push(...set.parts!);
+      // A loop, not push(...parts): a part made by unionOf may hold 100k sets, too many for one call's arguments.
+      if (set.v4 === undefined) for (const part of set.parts!) pending.push(part);
       else leaves.push(set);
     }
     this.v4 = IntervalSet.unionMany(IPV4, leaves.map((leaf) => leaf.v4!));
@@ -162,6 +163,15 @@ export class AddressSet {
     return this.ipv4.isEmpty() && this.ipv6.isEmpty();
   }
 
+  /**
+   * The union of many sets as one deferred node (merged in one sort when first read): a requirement of 100k CIDRs
+   * folded with `union` made 100k nodes that lived until then, and their garbage outgrew the work.
+   */
+  static unionOf(sets: readonly AddressSet[]): AddressSet {
+    if (sets.length === 0) return AddressSet.EMPTY;
+    return sets.length === 1 ? sets[0]! : new AddressSet(undefined, undefined, sets);
+  }
+
   union(other: AddressSet): AddressSet {
     // Small settled sets are joined at once: deferring them would only add bookkeeping.
     if (this.v4 && this.v6 && other.v4 && other.v6 && this.v4.intervalCount + this.v6.intervalCount + other.v4.intervalCount + other.v6.intervalCount <= 64) {
@@ -234,17 +244,33 @@ export class AddressSet {
     return out;
   }
 
-  /** Each maximal interval, IPv4 first, in address order (views, valid during the call). */
+  /**
+   * Each maximal interval, IPv4 first, in address order (scratch copies, valid during the call: not a view per
+   * interval, which was most of the garbage of writing 100k CIDRs).
+   */
   private forEachInterval(family: Family | undefined, visit: (family: Family, lo: Uint32Array, hi: Uint32Array) => void): void {
     for (const f of family ? [family] : FAMILIES) {
       const set = this.of(f);
-      for (let i = 0; i < set.intervalCount; i++) visit(f, set.lo(i), set.hi(i));
+      const w = set.width;
+      const bounds = set.bounds;
+      const lo = new Uint32Array(w);
+      const hi = new Uint32Array(w);
+      for (let at = 0; at < bounds.length; at += 2 * w) {
+        for (let k = 0; k < w; k++) {
+          lo[k] = bounds[at + k]!;
+          hi[k] = bounds[at + w + k]!;
+        }
+        visit(f, lo, hi);
+      }
     }
   }
 
   /** Each block of the minimal CIDR list (the network is a scratch view, valid during the call). */
   private forEachCidr(family: Family | undefined, visit: (family: Family, network: Uint32Array, prefixLength: number) => void): void {
-    this.forEachInterval(family, (f, lo, hi) => forEachCidrOf(lo, hi, lo.length, (network, length) => visit(f, network, length)));
+    for (const f of family ? [family] : FAMILIES) {
+      const emit = (network: Uint32Array, length: number): void => visit(f, network, length);
+      this.forEachInterval(f, (_, lo, hi) => forEachCidrOf(lo, hi, lo.length, emit));
+    }
   }
 
   toString(): string {

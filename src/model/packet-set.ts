@@ -611,6 +611,8 @@ function unionAll<T extends { union(other: T): T }>(values: readonly T[]): T {
  * large set of earlier addresses with many small ones, and a balanced tree would copy the large one log k times.
  */
 function unionIntervalSets(values: readonly IntervalSet[]): IntervalSet {
+  // Many parts: one radix sort and merge of them all, not k pairwise merges (each copying what came before).
+  if (values.length > 32) return IntervalSet.unionMany(values[0]!.domain, values);
   const queue = [...values].sort((a, b) => a.bounds.length - b.bounds.length);
   while (queue.length > 1) {
     const merged = queue[0]!.union(queue[1]!);
