@@ -127,7 +127,14 @@ export function kernelVerdicts(pair: HostPair, packets: readonly Packet[]): bool
   writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, probes }));
   const output = JSON.parse(execFileSync('python3', [PROBE_SCRIPT, spec], { encoding: 'utf8' })) as Record<'in' | 'out', string[]>;
   const passed = new Set([...output.in.map((id) => `in:${id}`), ...output.out.map((id) => `out:${id}`)]);
-  return probes.map((probe) => passed.has(`${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`));
+  const key = (probe: (typeof probes)[number]): string => `${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`;
+  // Every id the observer recorded must be a probe's own: anything else is a packet the harness did not send (the
+  // host's answers to inbound probes, which kernel-probe.py forgets before the outbound phase), and one could carry
+  // the id of a dropped probe and make it look passed.
+  const sent = new Set(probes.map(key));
+  const strays = [...passed].filter((recorded) => !sent.has(recorded));
+  if (strays.length > 0) throw new Error(`the observer recorded packets that are no probe of that direction: ${strays.join(', ')}`);
+  return probes.map((probe) => passed.has(key(probe)));
 }
 
 export interface Disagreement {
