@@ -36,8 +36,11 @@ export class HostPair {
   readonly host = new Namespace('dhost');
   readonly peer = new Namespace('dpeer');
 
+  /** The peer's end of the link. */
+  private readonly peerLink = `twp${process.pid % 10000}x${++pairs}`;
+
   constructor() {
-    const peerLink = `twp${process.pid % 10000}x${++pairs}`;
+    const peerLink = this.peerLink;
     this.host.run('ip', ['link', 'add', HOST_INTERFACE, 'type', 'veth', 'peer', 'name', peerLink]);
     this.host.run('ip', ['link', 'set', peerLink, 'netns', this.peer.name]);
     const up = (ns: Namespace, dev: string, addresses: { ipv4: string; ipv6: string }, v4Length: number): string => {
@@ -57,6 +60,19 @@ export class HostPair {
     this.host.run('ip', ['-6', 'neigh', 'replace', PEER.ipv6, 'lladdr', peerMac, 'dev', HOST_INTERFACE, 'nud', 'permanent']);
     this.host.run('ip', ['route', 'add', 'default', 'via', PEER.ipv4]);
     this.host.run('ip', ['-6', 'route', 'add', 'default', 'via', PEER.ipv6]);
+  }
+
+  /**
+   * Makes `address` the host's own on eth0 (joining the group, for a multicast one) and routes it from the peer, so
+   * a packet addressed to it is delivered to the host's input and one sent from it leaves as the host's.
+   */
+  adopt(address: string): void {
+    const v6 = address.includes(':');
+    const family = v6 ? ['-6'] : [];
+    const multicast = v6 ? address.toLowerCase().startsWith('ff') : Number(address.split('.')[0]) >= 224;
+    const prefix = `${address}/${v6 ? 128 : 32}`;
+    this.host.run('ip', [...family, 'addr', 'add', prefix, 'dev', HOST_INTERFACE, ...(v6 ? ['nodad'] : []), ...(multicast ? ['autojoin'] : [])]);
+    this.peer.run('ip', [...family, 'route', 'replace', prefix, ...(multicast ? ['dev', this.peerLink] : ['via', v6 ? HOST.ipv6 : HOST.ipv4])]);
   }
 
   /** Loads the observer: after every filter chain (priority 1000), it records the ids of the probes that passed. */
