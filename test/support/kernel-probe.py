@@ -40,16 +40,19 @@ def checksum(data):
     return ~total & 0xFFFF
 
 
+BAD_CHECKSUM = False
+
+
 def with_checksum(header, offset, pseudo):
-    value = checksum(pseudo + header)
+    value = checksum(pseudo + header) ^ (0x5555 if BAD_CHECKSUM and pseudo else 0)
     return header[:offset] + struct.pack("!H", value) + header[offset + 2:]
 
 
 def transport(probe, src, dst, pseudo_for):
     protocol = probe["protocol"]
     if protocol == 6:
-        # A SYN: what a client sends first (the model's TCP first packet).
-        segment = struct.pack("!HHIIBBHHH", probe["srcPort"], probe["dstPort"], 0x1000 + probe["id"], 0, 5 << 4, 0x02, 64240, 0, 0)
+        # A SYN by default: what a client sends first (the model's TCP first packet); "flags" sends another segment.
+        segment = struct.pack("!HHIIBBHHH", probe["srcPort"], probe["dstPort"], 0x1000 + probe["id"], 0, 5 << 4, probe.get("flags", 0x02), 64240, 0, 0)
         return with_checksum(segment, 16, pseudo_for(len(segment)))
     if protocol == 17:
         payload = b"probe"
@@ -81,6 +84,9 @@ def transport(probe, src, dst, pseudo_for):
 
 
 def packet(probe):
+    # "badChecksum": a wrong TCP/UDP/ICMPv6 checksum (the IP header's stays right, or the packet would not arrive).
+    global BAD_CHECKSUM
+    BAD_CHECKSUM = probe.get("badChecksum", False)
     if probe["family"] == "ipv4":
         src, dst = socket.inet_pton(socket.AF_INET, probe["src"]), socket.inet_pton(socket.AF_INET, probe["dst"])
         pseudo = lambda length: src + dst + struct.pack("!BBH", 0, probe["protocol"], length)

@@ -127,9 +127,19 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
   return packets;
 }
 
+/** How the probes differ from a well-formed first packet (for tests of the conntrack sysctls). */
+export interface ProbeShape {
+  /** TCP flags instead of SYN (0x10: a bare ACK). */
+  readonly tcpFlags?: number;
+  /** A wrong TCP/UDP/ICMPv6 checksum. */
+  readonly badChecksum?: boolean;
+}
+
 /** Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. */
-export function kernelVerdicts(pair: HostPair, packets: readonly Packet[]): boolean[] {
+export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], shape: ProbeShape = {}): boolean[] {
   const probes = packets.map((packet, index) => ({
+    ...(shape.tcpFlags === undefined ? {} : { flags: shape.tcpFlags }),
+    ...(shape.badChecksum ? { badChecksum: true } : {}),
     id: index + 1,
     direction: packet.direction,
     family: packet.src.includes(':') ? 'ipv6' : 'ipv4',
