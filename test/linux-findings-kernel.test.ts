@@ -7,6 +7,9 @@
  * - `check` missing: the kernel drops it; extra and declared extra (platform flows): the kernel passes it;
  * - `equiv`: each ruleset, loaded in its own namespace, passes or drops it as the answer says (`left`/`right` for the
  *   witness, one passes and the other drops for `onlyLeft`/`onlyRight`).
+ * Docker's filter table is judged in its router view (`chainHook=forward`, docker0 inside, eth0 outside; the
+ * published-port fixture with `nat=filter-view`) against fixtures/linux/container-needs.yaml, in RouterHosts: a
+ * router namespace forwarding between an outside peer and a container, observed on its forward hook.
  *
  * What the harness can send: first packets only, with the conntrack state the kernel gives a first packet of its
  * kind (a SYN, a datagram, an ICMP query: NEW; an unsolicited ICMP error or echo reply: INVALID; neighbour discovery
@@ -37,7 +40,7 @@ import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
 import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import { tagwall } from './support/cli.js';
-import { HOST, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable } from './support/kernel-probes.js';
+import { HOST, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, RouterHosts, type ProbeHosts } from './support/kernel-probes.js';
 import { netnsUnavailable } from './support/netns.js';
 
 const unavailable = netnsUnavailable() ?? probesUnavailable();
@@ -45,10 +48,16 @@ const skipNote = unavailable ? ` [skipped: ${unavailable}]` : '';
 const resolver = expandedResolver(defaultSnapshot('Public'));
 const NEEDS = 'fixtures/linux/host-needs.yaml';
 const required = requirementsRuleSet(loadRequirementsFile(NEEDS), resolver);
+const CONTAINER_NEEDS = 'fixtures/linux/container-needs.yaml';
+const containerRequired = requirementsRuleSet(loadRequirementsFile(CONTAINER_NEEDS), resolver);
 const fixture = (name: string): string => readFileSync(`fixtures/linux/${name}`, 'utf8');
 
 interface Fixture {
   readonly target: 'iptables' | 'nftables';
+  /** `router`: Docker's forward view, in RouterHosts (the container side on docker0) against container-needs.yaml. */
+  readonly view?: 'router';
+  /** Target options beyond `interface=eth0` (the router view's are ROUTER_OPTIONS). */
+  readonly options?: Readonly<Record<string, string>>;
   /** iptables: the IPv4 file, and an IPv6 one read with it; nftables: the ruleset file. */
   readonly file: string;
   readonly v6?: string;
@@ -64,7 +73,14 @@ const FIXTURES: readonly Fixture[] = [
   { target: 'nftables', file: 'hand-written.nft' },
   { target: 'nftables', file: 'arch-default.nft' },
   { target: 'nftables', file: 'wiki-server.nft' },
+  { target: 'iptables', file: 'docker-host.rules', ipset: 'docker-host.ipset', view: 'router' },
+  { target: 'iptables', file: 'docker-published.rules', view: 'router', options: { nat: 'filter-view' } },
 ];
+
+/** Docker's filter table as a router judges it: docker0 the workload side, eth0 the other (docs/targets/linux.md). */
+const ROUTER_OPTIONS = { chainHook: 'forward', interface: 'docker0', outsideInterface: HOST_INTERFACE } as const;
+const optionsOf = (entry: Fixture): Readonly<Record<string, string>> => ({ ...(entry.view === 'router' ? ROUTER_OPTIONS : { interface: HOST_INTERFACE }), ...entry.options });
+const needsOf = (entry: Fixture): string => (entry.view === 'router' ? CONTAINER_NEEDS : NEEDS);
 
 /** The copy `equiv` compares with: the first rule accepting a port gives way to one accepting mDNS (udp 5353). */
 function modified(entry: Fixture, text: string): string {
@@ -85,7 +101,7 @@ interface Ruleset {
 
 const configText = (ruleset: Ruleset): string => ruleset.main + (ruleset.v6 ?? '');
 
-function load(pair: HostPair, entry: Fixture, ruleset: Ruleset): void {
+function load(pair: ProbeHosts, entry: Fixture, ruleset: Ruleset): void {
   if (entry.target === 'nftables') {
     pair.host.run('nft', ['-f', pair.host.file('ruleset.nft', ruleset.main)]);
     return;
@@ -96,7 +112,7 @@ function load(pair: HostPair, entry: Fixture, ruleset: Ruleset): void {
 }
 
 function parse(entry: Fixture, text: string, file: string): RuleSet {
-  const context = { resolver, options: { interface: HOST_INTERFACE } };
+  const context = { resolver, options: optionsOf(entry) };
   if (entry.target === 'nftables') return nftablesTarget.parse({ content: text, file }, context);
   return iptablesTarget.parse({ content: text, file, ...(entry.ipset ? { companions: { ipsets: { content: fixture(entry.ipset), file: entry.ipset } } } : {}) }, context);
 }
@@ -121,8 +137,8 @@ function cli(...argv: string[]): unknown {
 
 function claimsOf(entry: Fixture, files: { a: string; b: string }): Claim[] {
   const companions = entry.ipset ? ['--ipsets', `fixtures/linux/${entry.ipset}`] : [];
-  const common = ['--option', `interface=${HOST_INTERFACE}`, ...companions, '--json'];
-  const check = cli('check', '--target', entry.target, '--requirements', NEEDS, '--config', files.a, ...common) as {
+  const common = [...Object.entries(optionsOf(entry)).flatMap(([key, value]) => ['--option', `${key}=${value}`]), ...companions, '--json'];
+  const check = cli('check', '--target', entry.target, '--requirements', needsOf(entry), '--config', files.a, ...common) as {
     missing: Group[];
     extra: Group[];
     declaredExtra?: { boxes: Array<{ witness: string }> };
@@ -154,6 +170,9 @@ const MARTIAN_SOURCE = '0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::/128, ::1/128, ff
 /** Host-side addresses that cannot be added to eth0 as the host's own. */
 const NOT_A_HOST_ADDRESS = '0.0.0.0/8, 127.0.0.0/8, 240.0.0.0/4, ::/128, ::1/128, ::ffff:0.0.0.0/96';
 const STAND_IN_REMOTE = { ipv4: '198.51.100.99', ipv6: '2001:db8:ffff::99' } as const;
+/** The container in RouterHosts, and what the router itself owns (delivered to it, never forwarded). */
+const CONTAINER = { ipv4: '172.17.0.2', ipv6: 'fd17::2' } as const;
+const ROUTER_OWN = `${NOT_A_HOST_ADDRESS}, 224.0.0.0/4, ff00::/8, 255.255.255.255, 10.0.0.0, 10.0.0.4, 10.255.255.255, 172.17.0.0, 172.17.0.1, 172.17.255.255, fd00::, fd00::4, fd17::, fd17::1`;
 
 interface Sendable {
   readonly packet: Packet;
@@ -164,10 +183,10 @@ interface Sendable {
 }
 
 /** The witness as the harness can send it, or the reason it cannot be sent. */
-function sendable(claim: Claim, rulesets: { a: RuleSet; b: RuleSet }): Sendable | string {
+function sendable(claim: Claim, rulesets: { a: RuleSet; b: RuleSet }, view: Fixture['view']): Sendable | string {
   const witness = parsePacket(claim.witness);
   const decided = (packet: Packet): string =>
-    [required, rulesets.a, rulesets.b].map((ruleSet) => {
+    [view === 'router' ? containerRequired : required, rulesets.a, rulesets.b].map((ruleSet) => {
       const verdict = evaluate(ruleSet, packet);
       return `${verdict.action}:${verdict.rule?.id ?? 'default'}`;
     }).join(' ');
@@ -177,7 +196,14 @@ function sendable(claim: Claim, rulesets: { a: RuleSet; b: RuleSet }): Sendable 
   const remoteSide = witness.direction === 'in' ? 'src' : 'dst';
   const own = packet[hostSide];
   const adopt: string[] = [];
-  if (own === HOST[family(own)] || (hostSide === 'dst' && own === '255.255.255.255') || (hostSide === 'src' && own === '0.0.0.0')) {
+  if (view === 'router') {
+    // The container side: its own subnet is on docker0; anything else is routed there (adopt), but an address the
+    // router owns (its own, a subnet-router anycast, a broadcast) would be delivered to the router, not forwarded.
+    if (inRange(own, ROUTER_OWN)) {
+      packet = { ...packet, [hostSide]: CONTAINER[family(own)] };
+      changed.push(`container address ${own} -> ${CONTAINER[family(own)]}`);
+    } else if (!inRange(own, '172.17.0.0/16, fd17::/64')) adopt.push(own);
+  } else if (own === HOST[family(own)] || (hostSide === 'dst' && own === '255.255.255.255') || (hostSide === 'src' && own === '0.0.0.0')) {
     // As printed: the host's address, a broadcast it receives, a DHCP client's unspecified source.
   } else if (inRange(own, NOT_A_HOST_ADDRESS)) {
     packet = { ...packet, [hostSide]: HOST[family(own)] };
@@ -186,7 +212,7 @@ function sendable(claim: Claim, rulesets: { a: RuleSet; b: RuleSet }): Sendable 
     adopt.push(own);
   }
   const remote = packet[remoteSide];
-  if ((remoteSide === 'src' && inRange(remote, MARTIAN_SOURCE)) || (remoteSide === 'dst' && inRange(remote, '0.0.0.0/8, 127.0.0.0/8, ::/128, ::1/128'))) {
+  if ((remoteSide === 'src' && inRange(remote, MARTIAN_SOURCE)) || (remoteSide === 'dst' && inRange(remote, '0.0.0.0/8, 127.0.0.0/8, ::/128, ::1/128')) || (view === 'router' && inRange(remote, ROUTER_OWN))) {
     packet = { ...packet, [remoteSide]: STAND_IN_REMOTE[family(remote)] };
     changed.push(`remote address ${remote} -> ${STAND_IN_REMOTE[family(remote)]}`);
   }
@@ -216,7 +242,7 @@ describe.skipIf(unavailable !== undefined)(`check and equiv findings on the Linu
       expect(claims.some((claim) => claim.finding.startsWith('check extra'))).toBe(true);
       expect(claims.some((claim) => claim.finding.startsWith('equiv only-'))).toBe(true);
 
-      const plans = claims.map((claim) => ({ claim, send: sendable(claim, rulesets) }));
+      const plans = claims.map((claim) => ({ claim, send: sendable(claim, rulesets, entry.view) }));
       const unsent = plans.filter((plan) => typeof plan.send === 'string').map((plan) => `${plan.claim.finding}: ${plan.claim.witness}: ${plan.send as string}`);
       // Not sent only for a state no first packet has (named here so a run shows them).
       for (const line of unsent) expect(line).toMatch(/: state=(established|related|new|invalid|untracked): a [A-Z]+ first packet is not in this finding/);
@@ -235,7 +261,7 @@ describe.skipIf(unavailable !== undefined)(`check and equiv findings on the Linu
       for (const side of ['a', 'b'] as const) {
         const mine = sent.filter(({ claim }) => claim.passes[side] !== undefined);
         const packets = [...new Map(mine.map(({ send }) => [formatPacket(send.packet), send.packet])).values()];
-        const pair = new HostPair();
+        const pair = entry.view === 'router' ? new RouterHosts() : new HostPair();
         try {
           load(pair, entry, side === 'a' ? a : b);
           for (const address of new Set(mine.flatMap(({ send }) => send.adopt))) pair.adopt(address);

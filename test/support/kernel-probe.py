@@ -142,7 +142,10 @@ def forget_replies():
 def main():
     spec = json.load(open(sys.argv[1]))
     sockets = {}
-    for side in ("peer", "workload"):
+    # On a router (spec "inside": the container side's namespace), outbound probes come from the inside namespace
+    # and cross the workload's forward hook; on a host they leave the workload itself.
+    sides = ("peer", "inside", "workload") if spec.get("inside") else ("peer", "workload")
+    for side in sides:
         enter(spec[side])
         sockets[side] = {
             "ipv4": socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW),
@@ -156,7 +159,7 @@ def main():
         for probe in spec["probes"]:
             if probe["direction"] != direction:
                 continue
-            sender = sockets["peer" if direction == "in" else "workload"][probe["family"]]
+            sender = sockets["peer" if direction == "in" else "inside" if spec.get("inside") else "workload"][probe["family"]]
             address = (probe["dst"], 0) if probe["family"] == "ipv4" else (probe["dst"], 0, 0, 0)
             try:
                 sender.sendto(packet(probe), address)

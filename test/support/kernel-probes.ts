@@ -135,8 +135,75 @@ export interface ProbeShape {
   readonly badChecksum?: boolean;
 }
 
+/** Where probes go: a HostPair, or a RouterHosts (outbound probes then come from its inside namespace). */
+export interface ProbeHosts {
+  readonly host: Namespace;
+  readonly peer: Namespace;
+  readonly inside?: Namespace;
+}
+
+/**
+ * A router and its two sides, for forward-view rulesets (Docker's): `peer` outside on `eth0` (10.0.0.0/8,
+ * fd00::/64), `inside` a container on `docker0` (172.17.0.2/16, fd17::2/64), `host` forwarding between them with
+ * the ruleset. Inbound probes go from the peer to the inside, outbound ones from the inside out; the observer in the
+ * host's forward hook (priority 1000) records which got through, by the interface they came in on.
+ */
+export class RouterHosts implements ProbeHosts {
+  readonly host = new Namespace('drouter');
+  readonly peer = new Namespace('dout');
+  readonly inside = new Namespace('dctr');
+
+  constructor() {
+    const link = (ns: Namespace, name: string): string => {
+      const far = `twr${process.pid % 10000}x${++pairs}`;
+      this.host.run('ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', far]);
+      this.host.run('ip', ['link', 'set', far, 'netns', ns.name]);
+      return far;
+    };
+    const up = (ns: Namespace, dev: string, v4: string, v6: string): void => {
+      ns.run('ip', ['addr', 'add', v4, 'dev', dev]);
+      ns.run('ip', ['-6', 'addr', 'add', v6, 'dev', dev, 'nodad']);
+      ns.run('ip', ['link', 'set', dev, 'up']);
+      // Spoofed sources (a witness's remote address) must reach the filter, not die in reverse-path filtering.
+      ns.run('sysctl', ['-qw', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${dev}.rp_filter=0`]);
+    };
+    const outside = link(this.peer, HOST_INTERFACE);
+    const inner = link(this.inside, 'docker0');
+    up(this.host, HOST_INTERFACE, `${HOST.ipv4}/8`, `${HOST.ipv6}/64`);
+    up(this.host, 'docker0', '172.17.0.1/16', 'fd17::1/64');
+    up(this.peer, outside, `${PEER.ipv4}/8`, `${PEER.ipv6}/64`);
+    up(this.inside, inner, '172.17.0.2/16', 'fd17::2/64');
+    this.host.run('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    this.peer.run('ip', ['route', 'add', 'default', 'via', HOST.ipv4]);
+    this.peer.run('ip', ['-6', 'route', 'add', 'default', 'via', HOST.ipv6]);
+    this.inside.run('ip', ['route', 'add', 'default', 'via', '172.17.0.1']);
+    this.inside.run('ip', ['-6', 'route', 'add', 'default', 'via', 'fd17::1']);
+    this.host.run('ip', ['route', 'add', 'default', 'via', PEER.ipv4]);
+    this.host.run('ip', ['-6', 'route', 'add', 'default', 'via', PEER.ipv6]);
+  }
+
+  /** Routes `address` (an inbound packet's destination) to the inside, so the router forwards to it by docker0. */
+  adopt(address: string): void {
+    const v6 = address.includes(':');
+    this.host.run('ip', [...(v6 ? ['-6'] : []), 'route', 'replace', `${address}/${v6 ? 128 : 32}`, 'dev', 'docker0']);
+  }
+
+  /** The observer on the forward hook: in by eth0 is inbound, in by docker0 outbound. */
+  observe(): void {
+    const sets = ['in4', 'in6', 'out4', 'out6'].map((name) => `\tset ${name} { typeof ${name.endsWith('4') ? 'ip id' : 'ip6 flowlabel'}; flags dynamic; }`);
+    const record = (direction: string, dev: string): string =>
+      `\t\tiifname "${dev}" ip dscp 8 add @${direction}4 { ip id }\n\t\tiifname "${dev}" ip6 dscp 8 add @${direction}6 { ip6 flowlabel }`;
+    const text = ['table inet twobs {', ...sets, `\tchain f { type filter hook forward priority 1000; policy accept;\n${record('in', HOST_INTERFACE)}\n${record('out', 'docker0')}\n\t}`, '}', ''].join('\n');
+    this.host.run('nft', ['-f', this.host.file('observer.nft', text)]);
+  }
+
+  delete(): void {
+    for (const ns of [this.host, this.peer, this.inside]) ns.delete();
+  }
+}
+
 /** Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. */
-export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], shape: ProbeShape = {}): boolean[] {
+export function kernelVerdicts(pair: ProbeHosts, packets: readonly Packet[], shape: ProbeShape = {}): boolean[] {
   const probes = packets.map((packet, index) => ({
     ...(shape.tcpFlags === undefined ? {} : { flags: shape.tcpFlags }),
     ...(shape.badChecksum ? { badChecksum: true } : {}),
@@ -150,7 +217,7 @@ export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], shape
     ...(packet.icmp ? { type: packet.icmp.type, code: packet.icmp.code } : {}),
   }));
   const spec = join(pair.host.dir, 'probes.json');
-  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, probes }));
+  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, ...(pair.inside ? { inside: pair.inside.name } : {}), probes }));
   const output = JSON.parse(execFileSync('python3', [PROBE_SCRIPT, spec], { encoding: 'utf8' })) as Record<'in' | 'out', string[]>;
   const passed = new Set([...output.in.map((id) => `in:${id}`), ...output.out.map((id) => `out:${id}`)]);
   const key = (probe: (typeof probes)[number]): string => `${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`;
