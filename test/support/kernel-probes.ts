@@ -97,6 +97,8 @@ export interface ProbeUniverse {
   readonly udpPorts: readonly number[];
   /** Source ports tried for UDP (DHCP and DNS replies come from fixed ports). */
   readonly udpSourcePorts?: readonly number[];
+  /** The workload's own addresses (the destination of inbound probes): HOST, or a router's container. */
+  readonly local?: { readonly ipv4: string; readonly ipv6: string };
 }
 
 /** ICMP types a host sees first: echo and its reply, errors, redirect, timestamp, router messages. */
@@ -113,7 +115,8 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
   for (const direction of ['in', 'out'] as Direction[]) {
     for (const family of ['ipv4', 'ipv6'] as const) {
       for (const remote of universe.remotes[family]) {
-        const ends = direction === 'in' ? { src: remote, dst: HOST[family] } : { src: HOST[family], dst: remote };
+        const local = (universe.local ?? HOST)[family];
+        const ends = direction === 'in' ? { src: remote, dst: local } : { src: local, dst: remote };
         for (const dstPort of universe.tcpPorts) packets.push({ direction, protocol: 6, ...ends, srcPort: sourcePort++, dstPort });
         for (const dstPort of universe.udpPorts) {
           for (const srcPort of universe.udpSourcePorts ?? [0]) packets.push({ direction, protocol: 17, ...ends, srcPort: srcPort || sourcePort++, dstPort });
@@ -160,19 +163,30 @@ export class RouterHosts implements ProbeHosts {
       this.host.run('ip', ['link', 'set', far, 'netns', ns.name]);
       return far;
     };
-    const up = (ns: Namespace, dev: string, v4: string, v6: string): void => {
+    const up = (ns: Namespace, dev: string, v4: string, v6: string): string => {
       ns.run('ip', ['addr', 'add', v4, 'dev', dev]);
       ns.run('ip', ['-6', 'addr', 'add', v6, 'dev', dev, 'nodad']);
       ns.run('ip', ['link', 'set', dev, 'up']);
       // Spoofed sources (a witness's remote address) must reach the filter, not die in reverse-path filtering.
       ns.run('sysctl', ['-qw', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${dev}.rp_filter=0`]);
+      return ns.run('cat', [`/sys/class/net/${dev}/address`]).trim();
+    };
+    // Permanent neighbours, as in HostPair: the container answers inbound probes (echo replies, resets) at once, not
+    // after a neighbour resolution that could outlast the inbound phase and land its answers among the outbound probes.
+    const neighbours = (ns: Namespace, dev: string, v4: string, v6: string, mac: string): void => {
+      ns.run('ip', ['neigh', 'replace', v4, 'lladdr', mac, 'dev', dev, 'nud', 'permanent']);
+      ns.run('ip', ['-6', 'neigh', 'replace', v6, 'lladdr', mac, 'dev', dev, 'nud', 'permanent']);
     };
     const outside = link(this.peer, HOST_INTERFACE);
     const inner = link(this.inside, 'docker0');
-    up(this.host, HOST_INTERFACE, `${HOST.ipv4}/8`, `${HOST.ipv6}/64`);
-    up(this.host, 'docker0', '172.17.0.1/16', 'fd17::1/64');
-    up(this.peer, outside, `${PEER.ipv4}/8`, `${PEER.ipv6}/64`);
-    up(this.inside, inner, '172.17.0.2/16', 'fd17::2/64');
+    const routerOutside = up(this.host, HOST_INTERFACE, `${HOST.ipv4}/8`, `${HOST.ipv6}/64`);
+    const routerInside = up(this.host, 'docker0', '172.17.0.1/16', 'fd17::1/64');
+    const peerMac = up(this.peer, outside, `${PEER.ipv4}/8`, `${PEER.ipv6}/64`);
+    const containerMac = up(this.inside, inner, '172.17.0.2/16', 'fd17::2/64');
+    neighbours(this.peer, outside, HOST.ipv4, HOST.ipv6, routerOutside);
+    neighbours(this.host, HOST_INTERFACE, PEER.ipv4, PEER.ipv6, peerMac);
+    neighbours(this.host, 'docker0', '172.17.0.2', 'fd17::2', containerMac);
+    neighbours(this.inside, inner, '172.17.0.1', 'fd17::1', routerInside);
     this.host.run('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
     this.peer.run('ip', ['route', 'add', 'default', 'via', HOST.ipv4]);
     this.peer.run('ip', ['-6', 'route', 'add', 'default', 'via', HOST.ipv6]);
