@@ -14,32 +14,17 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/reports/index.js';
 import { tagwall } from './support/cli.js';
 
-const DEPLOYED_REQUIREMENTS = `name: deployed
+/** Both requirement sets ask for SSH in; the deployed one adds HTTPS out, the wanted one DNS out instead. */
+const requirements = (name: string, second: string): string => `name: ${name}
 requirements:
   - id: ssh-in
     direction: in
     protocol: tcp
     ports: "22"
     source: 192.0.2.0/24
-  - id: https-out
-    direction: out
-    protocol: tcp
-    ports: "443"
-    destination: 20.150.0.0/16
-`;
-const WANTED_REQUIREMENTS = `name: wanted
-requirements:
-  - id: ssh-in
-    direction: in
-    protocol: tcp
-    ports: "22"
-    source: 192.0.2.0/24
-  - id: dns-out
-    direction: out
-    protocol: udp
-    ports: "53"
-    destination: 8.8.8.8
-`;
+${second}`;
+const DEPLOYED_REQUIREMENTS = requirements('deployed', '  - id: https-out\n    direction: out\n    protocol: tcp\n    ports: "443"\n    destination: 20.150.0.0/16\n');
+const WANTED_REQUIREMENTS = requirements('wanted', '  - id: dns-out\n    direction: out\n    protocol: udp\n    ports: "53"\n    destination: 8.8.8.8\n');
 
 interface Answer {
   readonly missing: unknown[];
