@@ -63,15 +63,18 @@ describe.skipIf(unavailable !== undefined)(`conntrack sysctls that change a firs
   });
 });
 
-describe.skipIf(unavailable !== undefined)(`approximations, in the direction docs/targets/linux.md gives${skipNote}`, () => {
-  it('ICMP over IPv6 and ICMPv6 over IPv4: the kernel tracks neither (INVALID, every type); tagwall gives the type its own-family state', () => {
-    says('ICMP over IPv6 (protocol 1) and ICMPv6 over IPv4 (protocol 58)');
+describe.skipIf(unavailable !== undefined)(`conntrack and pkttype claims of docs/targets/linux.md, in the kernel${skipNote}`, () => {
+  it('ICMP over IPv6 and ICMPv6 over IPv4: the kernel tracks neither (INVALID, every type), and tagwall says so', () => {
+    says('ICMP over IPv6 (protocol 1) and ICMPv6 over IPv4 (protocol 58) are INVALID whatever the type');
     const packets = ['in icmp 2001:db8::1 -> fd00::4 type=8 code=0', 'in icmpv6 192.0.2.9 -> 10.0.0.4 type=128 code=0', 'in icmpv6 192.0.2.9 -> 10.0.0.4 type=135 code=0'];
     // They reach the filter (an accepting ruleset passes them), and `ct state invalid drop` drops every one.
     expect(kernel(nft([], 'accept'), packets)).toEqual([true, true, true]);
     expect(kernel(INVALID_DROP, packets)).toEqual([false, false, false]);
-    // tagwall reads them as NEW (echo requests) and UNTRACKED (neighbour solicitation): it allows what the kernel drops.
-    expect(packets.map((text) => tagwallAllows(INVALID_DROP, text))).toEqual([true, true, true]);
+    expect(packets.map((text) => tagwallAllows(INVALID_DROP, text))).toEqual([false, false, false]);
+    // Their own family's echo request and neighbour solicitation are NEW and UNTRACKED, in both.
+    const own = ['in icmp 192.0.2.9 -> 10.0.0.4 type=8 code=0', 'in icmpv6 2001:db8::1 -> fd00::4 type=135 code=0'];
+    expect(kernel(INVALID_DROP, own)).toEqual([true, true]);
+    expect(own.map((text) => tagwallAllows(INVALID_DROP, text))).toEqual([true, true]);
   });
 
   it('pkttype: a subnet-directed broadcast is read as `host`, so `pkttype broadcast accept` is under-matched for it', () => {
