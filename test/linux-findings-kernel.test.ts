@@ -21,8 +21,11 @@
  *   0.0.0.0 as a destination, …) is replaced by the host's own;
  * - a remote address the kernel drops as martian before any filter (0.0.0.0/8, 127.0.0.0/8, multicast or 240.0.0.0/4
  *   sources, ::, ::1) is replaced by a documentation address;
- * - a state the harness cannot give (ESTABLISHED or RELATED: no earlier flow; NEW for an ICMP error, which the kernel
- *   never gives one) is replaced by the first-packet state when that packet belongs to the same finding.
+ * - an INVALID witness of a kind whose first packet is not INVALID is sent with a bad checksum, which conntrack
+ *   calls INVALID (nf_conntrack_checksum=1, the default);
+ * - a state the harness cannot give (ESTABLISHED or RELATED: no earlier flow; UNTRACKED TCP: no notrack rule; NEW for
+ *   an ICMP error, which the kernel never gives one) is replaced by the first-packet state when that packet belongs to
+ *   the same finding.
  * A witness for which no such packet exists is not sent; the test names each one and checks it is only for that
  * reason (its state), so nothing is skipped silently.
  */
@@ -40,7 +43,7 @@ import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
 import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import { tagwall } from './support/cli.js';
-import { HOST, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, RouterHosts, type ProbeHosts } from './support/kernel-probes.js';
+import { HOST, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, RouterHosts, type ProbeHosts, type ProbeShape } from './support/kernel-probes.js';
 import { netnsUnavailable } from './support/netns.js';
 
 const unavailable = netnsUnavailable() ?? probesUnavailable();
@@ -180,6 +183,8 @@ interface Sendable {
   readonly adopt: readonly string[];
   /** Why it differs from the witness as printed, when it does. */
   readonly changed: readonly string[];
+  /** How the probe is made (a bad checksum for an INVALID witness). */
+  readonly shape: ProbeShape;
 }
 
 /** The witness as the harness can send it, or the reason it cannot be sent. */
@@ -216,14 +221,20 @@ function sendable(claim: Claim, rulesets: { a: RuleSet; b: RuleSet }, view: Fixt
     packet = { ...packet, [remoteSide]: STAND_IN_REMOTE[family(remote)] };
     changed.push(`remote address ${remote} -> ${STAND_IN_REMOTE[family(remote)]}`);
   }
-  const first = firstPacketState(packet.protocol, packet.icmp?.type);
+  const first = firstPacketState(packet.protocol, packet.icmp?.type, family(packet.src));
+  // An INVALID packet the harness can make: a bad checksum (nf_conntrack_checksum=1, the default) is INVALID for
+  // TCP, UDP, ICMP and ICMPv6 alike (test/linux-docs-claims.test.ts checks it for UDP).
+  if (packetState(packet) === 'invalid' && first !== 'invalid' && [1, 6, 17, 58].includes(packet.protocol)) {
+    if (changed.length > 0 && decided(packet) !== decided(witness)) return `state=invalid: the packet with the harness's addresses is not in this finding`;
+    return { packet, adopt, changed: [...changed, 'sent with a bad checksum (INVALID)'], shape: { badChecksum: true } };
+  }
   if (packetState(packet) !== first) {
     const { state, ...stateless } = packet;
     packet = stateless;
     changed.push(`state=${state} -> ${first} (a first packet)`);
   }
   if (changed.length > 0 && decided(packet) !== decided(witness)) return `state=${packetState(witness)}: a ${first.toUpperCase()} first packet is not in this finding, and the harness sends first packets only`;
-  return { packet, adopt, changed };
+  return { packet, adopt, changed, shape: {} };
 }
 
 describe.skipIf(unavailable !== undefined)(`check and equiv findings on the Linux fixtures, confirmed by the kernel${skipNote}`, () => {
@@ -245,7 +256,7 @@ describe.skipIf(unavailable !== undefined)(`check and equiv findings on the Linu
       const plans = claims.map((claim) => ({ claim, send: sendable(claim, rulesets, entry.view) }));
       const unsent = plans.filter((plan) => typeof plan.send === 'string').map((plan) => `${plan.claim.finding}: ${plan.claim.witness}: ${plan.send as string}`);
       // Not sent only for a state no first packet has (named here so a run shows them).
-      for (const line of unsent) expect(line).toMatch(/: state=(established|related|new|invalid|untracked): a [A-Z]+ first packet is not in this finding/);
+      for (const line of unsent) expect(line).toMatch(/: state=(established|related|new|untracked): a [A-Z]+ first packet is not in this finding|: state=invalid: the packet with the harness's addresses/);
       const sent = plans.filter((plan): plan is { claim: Claim; send: Sendable } => typeof plan.send !== 'string');
       expect(sent.length).toBeGreaterThan(unsent.length);
       // tagwall's own verdict on the packet sent is the finding's claim (a substitute stays in the finding).
@@ -260,16 +271,17 @@ describe.skipIf(unavailable !== undefined)(`check and equiv findings on the Linu
       const expected: string[] = [];
       for (const side of ['a', 'b'] as const) {
         const mine = sent.filter(({ claim }) => claim.passes[side] !== undefined);
-        const packets = [...new Map(mine.map(({ send }) => [formatPacket(send.packet), send.packet])).values()];
+        const key = (send: Sendable): string => `${formatPacket(send.packet)}${send.shape.badChecksum ? ' (bad checksum)' : ''}`;
+        const unique = [...new Map(mine.map(({ send }) => [key(send), send])).values()];
         const pair = entry.view === 'router' ? new RouterHosts() : new HostPair();
         try {
           load(pair, entry, side === 'a' ? a : b);
           for (const address of new Set(mine.flatMap(({ send }) => send.adopt))) pair.adopt(address);
           pair.observe();
-          const verdicts = new Map(kernelVerdicts(pair, packets).map((passed, index) => [formatPacket(packets[index]!), passed]));
+          const verdicts = new Map(kernelVerdicts(pair, unique.map((send) => send.packet), unique.map((send) => send.shape)).map((passed, index) => [key(unique[index]!), passed]));
           for (const { claim, send } of mine) {
             const label = `${side}: ${claim.finding}: ${formatPacket(send.packet)}${send.changed.length ? ` (sent for ${claim.witness}: ${send.changed.join(', ')})` : ''}`;
-            results.push(`${label}: kernel ${verdicts.get(formatPacket(send.packet)) ? 'passes' : 'drops'}`);
+            results.push(`${label}: kernel ${verdicts.get(key(send)) ? 'passes' : 'drops'}`);
             expected.push(`${label}: kernel ${claim.passes[side] ? 'passes' : 'drops'}`);
           }
         } finally {

@@ -43,8 +43,8 @@ def checksum(data):
 BAD_CHECKSUM = False
 
 
-def with_checksum(header, offset, pseudo):
-    value = checksum(pseudo + header) ^ (0x5555 if BAD_CHECKSUM and pseudo else 0)
+def with_checksum(header, offset, pseudo, transport=True):
+    value = checksum(pseudo + header) ^ (0x5555 if BAD_CHECKSUM and transport else 0)
     return header[:offset] + struct.pack("!H", value) + header[offset + 2:]
 
 
@@ -84,7 +84,7 @@ def transport(probe, src, dst, pseudo_for):
 
 
 def packet(probe):
-    # "badChecksum": a wrong TCP/UDP/ICMPv6 checksum (the IP header's stays right, or the packet would not arrive).
+    # "badChecksum": a wrong TCP/UDP/ICMP/ICMPv6 checksum (the IP header's stays right, or the packet would not arrive).
     global BAD_CHECKSUM
     BAD_CHECKSUM = probe.get("badChecksum", False)
     if probe["family"] == "ipv4":
@@ -92,7 +92,7 @@ def packet(probe):
         pseudo = lambda length: src + dst + struct.pack("!BBH", 0, probe["protocol"], length)
         body = transport(probe, src, dst, pseudo)
         header = struct.pack("!BBHHHBBH4s4s", 0x45, 8 << 2, 20 + len(body), probe["id"], 0, 64, probe["protocol"], 0, src, dst)
-        return with_checksum(header, 10, b"") + body
+        return with_checksum(header, 10, b"", transport=False) + body
     src, dst = socket.inet_pton(socket.AF_INET6, probe["src"]), socket.inet_pton(socket.AF_INET6, probe["dst"])
     pseudo = lambda length: src + dst + struct.pack("!IxxxB", length, probe["protocol"])
     body = transport(probe, src, dst, pseudo)

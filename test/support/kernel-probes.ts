@@ -134,7 +134,7 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
 export interface ProbeShape {
   /** TCP flags instead of SYN (0x10: a bare ACK). */
   readonly tcpFlags?: number;
-  /** A wrong TCP/UDP/ICMPv6 checksum. */
+  /** A wrong TCP/UDP/ICMP/ICMPv6 checksum: conntrack calls the packet INVALID (nf_conntrack_checksum=1, the default). */
   readonly badChecksum?: boolean;
 }
 
@@ -217,10 +217,11 @@ export class RouterHosts implements ProbeHosts {
 }
 
 /** Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. */
-export function kernelVerdicts(pair: ProbeHosts, packets: readonly Packet[], shape: ProbeShape = {}): boolean[] {
+export function kernelVerdicts(pair: ProbeHosts, packets: readonly Packet[], shapes: ProbeShape | readonly ProbeShape[] = {}): boolean[] {
+  const shapeOf = (index: number): ProbeShape => (Array.isArray(shapes) ? (shapes as readonly ProbeShape[])[index] ?? {} : (shapes as ProbeShape));
   const probes = packets.map((packet, index) => ({
-    ...(shape.tcpFlags === undefined ? {} : { flags: shape.tcpFlags }),
-    ...(shape.badChecksum ? { badChecksum: true } : {}),
+    ...(shapeOf(index).tcpFlags === undefined ? {} : { flags: shapeOf(index).tcpFlags }),
+    ...(shapeOf(index).badChecksum ? { badChecksum: true } : {}),
     id: index + 1,
     direction: packet.direction,
     family: packet.src.includes(':') ? 'ipv6' : 'ipv4',
