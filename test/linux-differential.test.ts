@@ -6,7 +6,7 @@
  * tools or python3.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import type { RuleSet } from '../src/analysis/rule-set.js';
 import { AddressSet } from '../src/model/address-set.js';
@@ -16,7 +16,7 @@ import type { Endpoint, Requirement, RequirementSet } from '../src/model/require
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
 import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
-import { disagreements, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, probeUniverse, type ProbeUniverse } from './support/kernel-probes.js';
+import { disagreements, HOST_INTERFACE, HostPair, kernelVerdicts, probesUnavailable, probeUniverse, RouterHosts, type ProbeHosts, type ProbeUniverse } from './support/kernel-probes.js';
 import { netnsUnavailable } from './support/netns.js';
 
 const unavailable = netnsUnavailable() ?? probesUnavailable();
@@ -64,19 +64,28 @@ const FIREWALLD_PACKETS = probeUniverse({
   remotes: { ...UNIVERSE.remotes, ipv6: [...UNIVERSE.remotes.ipv6, '2002:a00::1'] },
   tcpPorts: [...UNIVERSE.tcpPorts, 546, 9090],
 });
+/**
+ * Through a router (Docker's forward view) to and from the container: the same remotes but a link-local one, which
+ * a router never forwards (ip6_forward drops a link-local source before the forward hook), and none of the host's
+ * own link-local, multicast or broadcast probes.
+ */
+const ROUTED_PACKETS = probeUniverse({ ...UNIVERSE, extra: [], remotes: { ...UNIVERSE.remotes, ipv6: UNIVERSE.remotes.ipv6.filter((remote) => !remote.startsWith('fe80:')) }, local: { ipv4: '172.17.0.2', ipv6: 'fd17::2' } });
 
 interface Case {
   readonly name: string;
+  /** A router and its two sides instead of a host and its peer (Docker's forward view). */
+  readonly routed?: boolean;
   /** Loads the ruleset into the host namespace. */
-  load(pair: HostPair): void;
+  load(pair: ProbeHosts): void;
   /** The same ruleset as tagwall reads it. */
   parse(): RuleSet;
   /** The probes, if not the common ones. */
   readonly packets?: readonly Packet[];
 }
 
-const iptablesCase = (name: string, v4: string, v6: string | undefined, ipset?: string): Case => ({
+const iptablesCase = (name: string, v4: string, v6: string | undefined, ipset?: string, routed?: Readonly<Record<string, string>>): Case => ({
   name,
+  ...(routed ? { routed: true } : {}),
   load: (pair) => {
     if (ipset) pair.host.run('ipset', ['restore', '-file', pair.host.file('sets', fixture(ipset))]);
     pair.host.run('iptables-restore', [pair.host.file('v4.rules', fixture(v4))]);
@@ -89,9 +98,11 @@ const iptablesCase = (name: string, v4: string, v6: string | undefined, ipset?: 
         file: v4,
         companions: { ...(v6 ? { ip6tables: { content: fixture(v6), file: v6 } } : {}), ...(ipset ? { ipsets: { content: fixture(ipset), file: ipset } } : {}) },
       },
-      { resolver, options: { interface: HOST_INTERFACE } },
+      { resolver, options: routed ?? { interface: HOST_INTERFACE } },
     ),
 });
+/** Docker's filter table as a router judges it (docs/targets/linux.md): docker0 the workload side, eth0 the other. */
+const DOCKER_VIEW = { chainHook: 'forward', interface: 'docker0', outsideInterface: HOST_INTERFACE } as const;
 
 const nftCase = (name: string, text: () => string, file: string, packets?: readonly Packet[]): Case => ({
   name,
@@ -172,6 +183,8 @@ const CASES: Case[] = [
   nftJsonCase('nft -j list ruleset of the workstation ruleset (JSON input)', 'workstation.nft'),
   nftJsonCase("nft -j list ruleset of Arch's default (JSON input)", 'arch-default.nft'),
   nftJsonCase('nft -j list ruleset of the hand-written ruleset (JSON input)', 'hand-written.nft'),
+  iptablesCase("Docker's filter table in its router view (DOCKER-USER egress ipset, a published port)", 'docker-host.rules', undefined, 'docker-host.ipset', DOCKER_VIEW),
+  iptablesCase("Docker with a published port, nat=filter-view (the forward chain sees the DNAT'd container address)", 'docker-published.rules', undefined, undefined, { ...DOCKER_VIEW, nat: 'filter-view' }),
   nftCase('tagwall nftables output', () => generated(nftablesTarget)[0]!.content, 'tagwall.nft'),
   // Issue 17, nftables side: firewalld's own table (prerouting rpfilter, ct status dnat, nat chains, zone gotos),
   // and TCP flags, ct status, fib, meta mark, meters, dynamic sets and quotas, each also as nft lists it back.
@@ -183,26 +196,7 @@ const CASES: Case[] = [
   tagwallIptables,
 ];
 
-/** The disagreements that repeat when their packets are sent again to the same ruleset in fresh namespaces. */
-function againInFreshHosts(entry: Case, ruleSet: RuleSet, found: ReturnType<typeof disagreements>): ReturnType<typeof disagreements> {
-  const packets = found.map((disagreement) => parsePacket(disagreement.packet));
-  const hosts = new HostPair();
-  try {
-    entry.load(hosts);
-    hosts.observe();
-    return disagreements(ruleSet, packets, kernelVerdicts(hosts, packets));
-  } finally {
-    hosts.delete();
-  }
-}
-
 describe.skipIf(unavailable !== undefined)(`kernel vs evaluate, packet by packet${skipNote}`, () => {
-  let pair: HostPair | undefined;
-  beforeAll(() => {
-    pair = undefined;
-  });
-  afterAll(() => pair?.delete());
-
   it(`delivers every one of the ${PACKETS.length} probes to the observer when no rule filters (else a drop proves nothing)`, () => {
     const hosts = new HostPair();
     try {
@@ -215,9 +209,9 @@ describe.skipIf(unavailable !== undefined)(`kernel vs evaluate, packet by packet
   }, 60_000);
 
   for (const entry of CASES) {
-    const packets = entry.packets ?? PACKETS;
+    const packets = entry.packets ?? (entry.routed ? ROUTED_PACKETS : PACKETS);
     it(`${entry.name}: ${packets.length} first packets`, () => {
-      const hosts = new HostPair();
+      const hosts = entry.routed ? new RouterHosts() : new HostPair();
       try {
         entry.load(hosts);
         hosts.observe();
@@ -226,11 +220,7 @@ describe.skipIf(unavailable !== undefined)(`kernel vs evaluate, packet by packet
         expect(kernel.some(Boolean)).toBe(true);
         expect(kernel.some((passed) => !passed)).toBe(true);
         const ruleSet = entry.parse();
-        const found = disagreements(ruleSet, packets, kernel);
-        // On a loaded machine the observer has now and then (about 1 run in 6, always one outbound UDP probe the
-        // rules drop, cause not found) seen a packet pass that the rules drop. A disagreement is therefore asked of
-        // the kernel again, in a fresh namespace; a real difference of the model repeats, and is what fails here.
-        expect(found.length === 0 ? found : againInFreshHosts(entry, ruleSet, found)).toEqual([]);
+        expect(disagreements(ruleSet, packets, kernel)).toEqual([]);
       } finally {
         hosts.delete();
       }

@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== undefined)(`nft conditions the model cannot carr
         flags.push(byte);
       }
     });
-    const kernel = kernelVerdicts(pair, packets, flags);
+    const kernel = kernelVerdicts(pair, packets, flags.map((tcpFlags) => ({ tcpFlags })));
     expect(kernel.some(Boolean) && kernel.some((passed) => !passed)).toBe(true);
     const wrong: string[] = [];
     packets.forEach((packet, index) => {

@@ -17,10 +17,12 @@ import { comparisonReport, renderReport, requirementFileLocations, snapshotImpac
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { findTarget } from '../src/targets/registry.js';
 import { CHROMIUM, CHROMIUM_SKIP_REASON } from './support/chromium.js';
+import { tagwall } from './support/cli.js';
 
 const WORKLOAD = 'fixtures/requirements/workload.yaml';
 const old = loadSnapshotFile('fixtures/servicetags/ServiceTags_Public_20250728.json.gz');
-const now = loadSnapshotFile('fixtures/servicetags/ServiceTags_Public_20251028.json.gz');
+const NOW = 'fixtures/servicetags/ServiceTags_Public_20251028.json.gz';
+const now = loadSnapshotFile(NOW);
 
 interface PageLoad {
   readonly dom: string;
@@ -120,6 +122,28 @@ describe.skipIf(!CHROMIUM)(`HTML report in headless Chromium (${CHROMIUM ? 'chro
       expect(dom).toContain(finding.witness!.replace(/&/g, '&amp;').replace(/>/g, '&gt;').replace(/</g, '&lt;'));
     }
     for (const snapshot of report.snapshots) expect(dom).toContain(`<td>${snapshot.role}</td><td>${snapshot.cloud} #${snapshot.changeNumber}`);
+  }, 120_000);
+
+  it('check --report HTML lists the declared platform flows in their own section, one row per box the text answer counts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-declared-html-'));
+    try {
+      const config = join(dir, 'host.nft');
+      expect(tagwall('render', '--target', 'nftables', '--requirements', WORKLOAD, '--snapshot', NOW, '-o', config).code).toBe(0);
+      const html = join(dir, 'report.html');
+      const answer = tagwall('check', '--target', 'nftables', '--requirements', WORKLOAD, '--snapshot', NOW, '--config', config, '--json', '--report', html);
+      const boxes = (JSON.parse(answer.stdout) as { declaredExtra: { boxes: Array<{ witness: string }> } }).declaredExtra.boxes;
+      expect(boxes.length).toBeGreaterThan(3);
+      const { dom, requests } = openInChromium(readFileSync(html, 'utf8'));
+      expect(requests).toEqual([]);
+      expect(dom).toContain(`<h2>Declared by the target (${boxes.length})</h2>`);
+      expect(dom.match(/<tr class="declared">/g)).toHaveLength(boxes.length);
+      expect(dom).toMatch(new RegExp(`<td>declared extras \\(allowed beyond the requirements on purpose, not a difference\\)</td><td class="count">${boxes.length}</td>`));
+      for (const { witness } of boxes) expect(dom).toContain(`<code class="witness">${witness.replace(/>/g, '&gt;')}</code>`);
+      // Not differences: no finding section of that kind.
+      expect(dom).not.toContain('data-kind="declared"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('the check report has differences to show (so the witness check above checks something)', () => {

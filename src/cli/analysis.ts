@@ -538,6 +538,7 @@ export function runCheck(options: AnalysisOptions, io: CliIo): number {
       snapshot: snapshot.info,
       ...(loaded.labels ? { labels: loaded.labels } : {}),
       ...(locations ? { locations } : {}),
+      ...(declaredExtra && declaredExtra.pieces.length > 0 ? { declaredExtra } : {}),
       matrix: { requirements, translations: [{ target: target.id, translation }], resolver },
     });
   };

@@ -321,6 +321,14 @@ describe('connection-tracking state', () => {
     expect(packetState(parsePacket('in icmpv6 fe80::1 -> fd00::4 type=135'))).toBe('untracked');
   });
 
+  it('ICMP over IPv6 and ICMPv6 over IPv4 are INVALID whatever the type (conntrack tracks neither)', () => {
+    expect(packetState(parsePacket('in icmp 2001:db8::1 -> fd00::4 type=8'))).toBe('invalid');
+    expect(packetState(parsePacket('in icmpv6 192.0.2.9 -> 10.0.0.4 type=135'))).toBe('invalid');
+    expect(formatPacket(parsePacket('in icmp 2001:db8::1 -> fd00::4 type=8 state=new'))).toBe('in icmp 2001:db8::1 -> fd00::4 type=8 code=0 state=new');
+    const echo = PacketSet.of({ protocols: ProtocolSet.of(1), src: AddressSet.parse('2001:db8::/32'), dst: AddressSet.parse('fd00::/64'), states: ['new'] });
+    expect(formatPacket(echo.witness()!)).toMatch(/ state=new$/);
+  });
+
   it('is a dimension: witnesses carry a state outside the first packet, boxes print it', () => {
     const replies = PacketSet.of({ protocols: ProtocolSet.of(6), dstPorts: PortSet.of(443), states: ['established', 'related'] });
     expect(replies.has(parsePacket('out tcp 10.0.0.4:1 -> 1.1.1.1:443'))).toBe(false);

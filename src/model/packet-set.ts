@@ -749,7 +749,7 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
     ports = { icmp: { type: typeCode >> 8, code: typeCode & 255 } };
   }
   // The state a first packet of this kind gets where the box holds it (then left unwritten), else the first held.
-  const first = firstPacketState(protocol, ports.icmp?.type);
+  const first = firstPacketState(protocol, ports.icmp?.type, box.family);
   const state = box.states & STATE_BIT[first] ? undefined : CONN_STATES.find((candidate) => box.states & STATE_BIT[candidate]);
   const packet: Packet = {
     direction,

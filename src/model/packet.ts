@@ -63,8 +63,11 @@ const ICMPV6_UNTRACKED_TYPES: ReadonlySet<number> = new Set([130, 131, 132, 133,
  * model's TCP first packet is a SYN). UDP and the other protocols: NEW. ICMP/ICMPv6: requests NEW; replies,
  * errors (their inner packet matches no connection) and unknown types INVALID; ICMPv6 neighbour discovery and
  * MLD UNTRACKED. The same packet as a reply of a tracked connection is ESTABLISHED (echo reply) or RELATED (errors).
+ * ICMP over IPv6 and ICMPv6 over IPv4 are INVALID whatever the type: conntrack's ICMP handler tracks IPv4 only and
+ * its ICMPv6 handler IPv6 only (test/linux-docs-claims.test.ts sees `ct state invalid drop` drop both).
  */
-export function firstPacketState(protocol: number, icmpType?: number): ConnState {
+export function firstPacketState(protocol: number, icmpType?: number, family?: Family): ConnState {
+  if ((protocol === ICMP && family === 'ipv6') || (protocol === ICMPV6 && family === 'ipv4')) return 'invalid';
   if (protocol === ICMP) return icmpType !== undefined && ICMP_NEW_TYPES.has(icmpType) ? 'new' : 'invalid';
   if (protocol === ICMPV6) {
     if (icmpType !== undefined && ICMPV6_NEW_TYPES.has(icmpType)) return 'new';
@@ -75,7 +78,7 @@ export function firstPacketState(protocol: number, icmpType?: number): ConnState
 
 /** The packet's state: as written, else what conntrack gives a first packet of its kind. */
 export function packetState(packet: Packet): ConnState {
-  return packet.state ?? firstPacketState(packet.protocol, packet.icmp?.type);
+  return packet.state ?? firstPacketState(packet.protocol, packet.icmp?.type, packet.src.includes(':') ? 'ipv6' : 'ipv4');
 }
 
 /** Source port used when a user leaves it out: the first of the IANA dynamic range, as Batfish does. */
@@ -215,6 +218,6 @@ export function parsePacket(input: string): Packet {
     ...(path === undefined ? {} : { path }),
     ...(application === undefined ? {} : { application }),
     // Canonical: the first-packet state is left out, so a packet reads back as it was printed.
-    ...(state === undefined || state === firstPacketState(protocol, icmpType) ? {} : { state }),
+    ...(state === undefined || state === firstPacketState(protocol, icmpType, src.address.includes(':') ? 'ipv6' : 'ipv4') ? {} : { state }),
   };
 }

@@ -2,6 +2,7 @@
  * From tagwall's results to report findings: translator diagnostics, differences between two rule sets (with
  * witness packets), and the requirement × target matrix.
  */
+import type { Piece } from '../analysis/questions.js';
 import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
 import { allowedPackets, type RuleSet } from '../analysis/rule-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
@@ -164,6 +165,28 @@ function defaultOwned(ruleSet: RuleSet, set: PacketSet): PacketSet {
   return ruleSet.rules.reduce((rest, rule) => rest.difference(rule.match), set);
 }
 
+/** Extras a target declares it adds on purpose (`TargetKit.declaredExtras`: netfilter's platform flows), as `check` found them. */
+export interface DeclaredExtra {
+  /** What they are, as the target names them: `platform flows (option platformFlows)`. */
+  readonly description: string;
+  /** The declared packets the config allows beyond the requirements, box by box: `check`'s text answer counts these. */
+  readonly pieces: readonly Piece[];
+}
+
+/** One `declared` finding per box, so a report counts what the text answer counts and gives each box a witness. */
+export function declaredFindings(declared: DeclaredExtra, target?: string, labels?: PacketLabels): Finding[] {
+  return declared.pieces.map((piece) => ({
+    kind: 'declared',
+    code: 'TW_DECLARED_EXTRA',
+    severity: 'info',
+    ...(target === undefined ? {} : { target }),
+    message: `allowed beyond the requirements as ${declared.description}`,
+    ...describePackets(piece.packets, labels),
+    // The box's own witness, as the text answer prints it (describePackets would pick the same box's best packet).
+    witness: packetText(piece.witness, labels),
+  }));
+}
+
 export interface TargetTranslation {
   readonly target: string;
   readonly translation: Translation;
@@ -196,13 +219,16 @@ export interface ComparisonReportInput extends Comparison {
   readonly snapshot?: SnapshotInfo;
   /** Diagnostics of a translation made on the way (e.g. `check` rendering the requirements first). */
   readonly diagnostics?: readonly Diagnostic[];
+  /** `check`: the extras the target declares, listed apart from the differences. */
+  readonly declaredExtra?: DeclaredExtra;
   /** For the matrix: the requirements and the translation of each target. */
   readonly matrix?: { readonly requirements: RequirementSet; readonly translations: readonly TargetTranslation[]; readonly resolver: AddressResolver };
 }
 
 /** The report of `check` / `equiv`: differences in both directions with witnesses, then any diagnostics. */
 export function comparisonReport(input: ComparisonReportInput): Report {
-  const findings = [...differenceFindings(input), ...diagnosticFindings(input.diagnostics ?? [], input.locations)];
+  const declared = input.declaredExtra ? declaredFindings(input.declaredExtra, input.target, input.labels) : [];
+  const findings = [...differenceFindings(input), ...declared, ...diagnosticFindings(input.diagnostics ?? [], input.locations)];
   const missing = findings.filter((finding) => finding.kind === 'missing').length;
   const extra = findings.filter((finding) => finding.kind === 'extra').length;
   const changed = missing + extra > 0;

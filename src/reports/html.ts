@@ -3,8 +3,8 @@
  * fonts or images, and a Content-Security-Policy that forbids fetching anything, so opening it makes no request.
  * Every string from the inputs (requirement ids, messages, file names, config lines) is escaped.
  */
-import { describeSnapshot, sortFindings, type Finding, type Matrix, type MatrixCell, type Report } from './model.js';
-import { formatLocation, subjectLine, summaryLine } from './text.js';
+import { describeSnapshot, sortFindings, splitDeclared, type Finding, type Matrix, type MatrixCell, type Report } from './model.js';
+import { declaredTitle, formatLocation, subjectLine, summaryLine } from './text.js';
 
 import { escapeHtml } from '../text/html.js';
 
@@ -78,6 +78,16 @@ function findingSection(finding: Finding, index: number): string {
   return parts.join('\n');
 }
 
+/** What the target adds on purpose (platform flows): a section of their own, a box and its witness per row. */
+function declaredSection(group: { readonly message: string; readonly findings: readonly Finding[] }): string {
+  const rows = group.findings.map((finding) => `<tr class="declared"><td><code>${escapeHtml((finding.boxes ?? []).join('\n'))}</code></td><td><code class="witness">${escapeHtml(finding.witness ?? '')}</code></td></tr>`);
+  return [
+    `<h2>Declared by the target (${group.findings.length})</h2>`,
+    `<p>${escapeHtml(declaredTitle(group))}. Not a difference: the target adds these on purpose.</p>`,
+    `<table class="declared"><thead><tr><th>packets</th><th>witness packet</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+  ].join('\n');
+}
+
 /** One line per finding, linked to its details: on a laptop screen the list of findings can be long. */
 function findingIndex(findings: readonly Finding[]): string {
   const rows = findings.map((finding, index) => {
@@ -88,7 +98,7 @@ function findingIndex(findings: readonly Finding[]): string {
 }
 
 export function renderHtml(report: Report): string {
-  const findings = sortFindings(report.findings);
+  const { findings, declared } = splitDeclared(sortFindings(report.findings));
   const snapshots = report.snapshots.map(
     (snapshot) => `<tr><td>${snapshot.role}</td><td>${escapeHtml(describeSnapshot(snapshot))}</td><td><code>${escapeHtml(snapshot.source)}</code></td></tr>`,
   );
@@ -104,6 +114,7 @@ export function renderHtml(report: Report): string {
     ...(report.matrix && report.matrix.rows.length ? [matrixSection(report.matrix)] : []),
     `<h2>Findings (${findings.length})</h2>`,
     ...(findings.length ? [findingIndex(findings), ...findings.map(findingSection)] : ['<p>No findings.</p>']),
+    ...declared.map(declaredSection),
   ];
   return [
     '<!DOCTYPE html>',

@@ -2,9 +2,9 @@
  * The Markdown form, sized for a pull-request comment: the outcome and counts first, every finding in a table,
  * the details (witness packets, boxes, changed lines) folded in `<details>` so the comment stays short to read.
  */
-import { describeSnapshot, sortFindings, type Finding, type Report } from './model.js';
+import { describeSnapshot, sortFindings, splitDeclared, type Finding, type Report } from './model.js';
 import { escapeMarkdown, fenced } from '../text/markdown.js';
-import { findingBody, subjectLine, summaryLine } from './text.js';
+import { declaredLines, declaredTitle, findingBody, subjectLine, summaryLine } from './text.js';
 
 /** GitHub rejects issue and pull-request comments longer than this ("Body is too long (maximum is 65536 characters)"). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -32,7 +32,7 @@ function detailsBlock(finding: Finding, index: number): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const findings = sortFindings(report.findings);
+  const { findings, declared } = splitDeclared(sortFindings(report.findings));
   const out: string[] = [`### ${escapeMarkdown(report.title)}`, '', `${report.changed ? '⚠️' : '✅'} ${escapeMarkdown(report.headline)}`, ''];
   if (report.summary.length) {
     out.push('| finding | count |', '|---|---:|', ...report.summary.map((entry) => `| ${escapeMarkdown(entry.label)} | ${entry.count} |`), '');
@@ -85,6 +85,12 @@ export function renderMarkdown(report: Report): string {
     ].join('\n');
     if (fits(table)) take(table);
     else cut.push('the requirement × target matrix');
+  }
+  // What the target adds on purpose: folded, after the differences and the matrix, before their details.
+  for (const group of declared) {
+    const block = [`<details><summary>${escapeMarkdown(declaredTitle(group))} (declared by the target, not a difference)</summary>`, '', fenced(declaredLines(group.findings).join('\n')), '', '</details>', ''].join('\n');
+    if (fits(block)) take(block);
+    else cut.push(`the ${group.findings.length} boxes ${group.message}`);
   }
   let detailed = 0;
   for (const [index, finding] of findings.entries()) {

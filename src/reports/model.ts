@@ -26,9 +26,10 @@ export interface FindingLocation {
 /**
  * `missing`: required packets the config does not allow. `extra`: allowed packets nothing requires.
  * `diagnostic`: a translator's finding. `changed`: something differs between two snapshots' results.
- * `limit`: a target limit diagnostic (rule or prefix counts, set sizes).
+ * `limit`: a target limit diagnostic (rule or prefix counts, set sizes). `declared`: allowed packets nothing
+ * requires that the target declares it adds on purpose (netfilter's platform flows): listed apart, not a difference.
  */
-export type FindingKind = 'missing' | 'extra' | 'diagnostic' | 'changed' | 'limit';
+export type FindingKind = 'missing' | 'extra' | 'declared' | 'diagnostic' | 'changed' | 'limit';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -104,7 +105,7 @@ export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** Findings in the order every format lists them: by kind, then target, requirement, code, artifact, object. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const kindOrder: readonly FindingKind[] = ['missing', 'extra', 'limit', 'diagnostic', 'changed'];
+  const kindOrder: readonly FindingKind[] = ['missing', 'extra', 'declared', 'limit', 'diagnostic', 'changed'];
   const key = (finding: Finding): string[] => [
     String(kindOrder.indexOf(finding.kind)),
     finding.target ?? '',
@@ -125,6 +126,21 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   });
 }
 
+/**
+ * Every format lists `declared` findings in a section of their own, after the differences: they are what the target
+ * adds on purpose, so they are grouped by what they are (their message), in the order sortFindings gives.
+ */
+export function splitDeclared(findings: readonly Finding[]): { readonly findings: Finding[]; readonly declared: Array<{ readonly message: string; readonly findings: Finding[] }> } {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.kind !== 'declared') continue;
+    const group = groups.get(finding.message) ?? [];
+    group.push(finding);
+    groups.set(finding.message, group);
+  }
+  return { findings: findings.filter((finding) => finding.kind !== 'declared'), declared: [...groups].map(([message, group]) => ({ message, findings: group })) };
+}
+
 /** Code-point order: deterministic across locales, unlike localeCompare. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -135,6 +151,7 @@ export function countFindings(findings: readonly Finding[]): SummaryCount[] {
   const labels: ReadonlyArray<[FindingKind, string]> = [
     ['missing', 'missing (required, not allowed)'],
     ['extra', 'extra (allowed, not required)'],
+    ['declared', 'declared extras (allowed beyond the requirements on purpose, not a difference)'],
     ['limit', 'limit diagnostics'],
     ['diagnostic', 'diagnostics'],
     ['changed', 'changes'],

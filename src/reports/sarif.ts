@@ -15,6 +15,7 @@ const LEVEL: Readonly<Record<Finding['severity'], 'error' | 'warning' | 'note'>>
 const REPORT_CODE_TEXT: Readonly<Record<string, string>> = {
   TW_MISSING: 'Required traffic the configuration does not allow',
   TW_EXTRA: 'Traffic the configuration allows that nothing requires',
+  TW_DECLARED_EXTRA: 'Traffic the target adds on purpose beyond the requirements (platform flows): not a difference',
   TW_TAG_CHANGED: "A requirement's service tag gained or lost prefixes in the newer snapshot",
   TW_ARTIFACT_CHANGED: 'Generated configuration lines that change with the newer snapshot',
   TW_ARTIFACT_ADDED: 'A generated file that appears with the newer snapshot',
@@ -26,6 +27,7 @@ const REPORT_CODE_TEXT: Readonly<Record<string, string>> = {
 const KIND_TEXT: Readonly<Record<Finding['kind'], string>> = {
   missing: 'Required traffic the configuration does not allow',
   extra: 'Traffic the configuration allows that nothing requires',
+  declared: 'Traffic the target adds on purpose beyond the requirements',
   limit: 'A target limit: rule, prefix, route or set size',
   diagnostic: 'A requirement the target cannot express as asked',
   changed: 'Output that changes with the newer snapshot',
@@ -34,10 +36,19 @@ const KIND_TEXT: Readonly<Record<Finding['kind'], string>> = {
 const HELP: Readonly<Record<Finding['kind'], string>> = {
   missing: 'The witness packet in the message is one packet the requirement needs and the configuration drops. Change the configuration (or the requirement), then run tagwall check again.',
   extra: 'The witness packet in the message is one packet the configuration allows and no requirement asks for. Remove or narrow the rule it names, or add the requirement.',
+  declared: 'The target adds these packets on purpose (for iptables and nftables, the platform flows an Azure VM needs: DNS and WireServer at 168.63.129.16, IMDS, DHCP, neighbour discovery); they are not a difference. The option the message names leaves them out.',
   limit: 'The target cannot hold this requirement as written within its documented limits; the message says which limit and what tagwall did (split, left out). See docs/diagnostics.md.',
   diagnostic: 'The target cannot express this requirement exactly; when packets are lost, the message gives a witness of them. See docs/diagnostics.md for the code.',
   changed: 'A newer service-tag snapshot changes what tagwall generates for this requirement; review the lines and regenerate. See docs/reports.md.',
 };
+
+/**
+ * SARIF §3.27.9: a result that reports no problem has a `kind` other than `fail` and level `none`. Declared extras
+ * are such results: listed so a reviewer sees them, never an alert.
+ */
+function levelOf(finding: Finding): 'error' | 'warning' | 'note' | 'none' {
+  return finding.kind === 'declared' ? 'none' : LEVEL[finding.severity];
+}
 
 /** GitHub rejects a run with more results; the rest are counted in the run's properties. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -117,7 +128,7 @@ export function renderSarif(report: Report): string {
       shortDescription: { text: short },
       fullDescription: { text: `${code}: ${short}.` },
       help: { text: HELP[first.kind] },
-      defaultConfiguration: { level: LEVEL[first.severity] },
+      defaultConfiguration: { level: levelOf(first) },
       properties: { kind: first.kind, tags: ['tagwall', first.kind] },
     };
   });
@@ -136,7 +147,8 @@ export function renderSarif(report: Report): string {
     return {
       ruleId: finding.code,
       ruleIndex: codes.indexOf(finding.code),
-      level: LEVEL[finding.severity],
+      ...(finding.kind === 'declared' ? { kind: 'informational' } : {}),
+      level: levelOf(finding),
       message: { text: detail ? `${finding.message}\n${detail}` : finding.message },
       ...(location ? { locations: [physicalLocation(location)] } : {}),
       partialFingerprints: { 'tagwallFinding/v1': fingerprints[index]! },

@@ -1,6 +1,6 @@
 /** The plain-text form of a report, for terminals and logs. */
 import { terminalText } from '../text/terminal.js';
-import { describeSnapshot, sortFindings, type Finding, type Matrix, type Report, type SnapshotRef } from './model.js';
+import { describeSnapshot, sortFindings, splitDeclared, type Finding, type Matrix, type Report, type SnapshotRef } from './model.js';
 
 /** `from Public #390 (2025-07-28) ServiceTags_Public_20250728.json.gz` */
 export function snapshotLine(snapshot: SnapshotRef): string {
@@ -26,6 +26,16 @@ export function findingBody(finding: Finding): string[] {
   for (const line of finding.removed ?? []) lines.push(`- ${line}`);
   if (finding.linesOmitted) lines.push(`… ${finding.linesOmitted} more changed lines`);
   return lines;
+}
+
+/** `allowed beyond the requirements as platform flows (option platformFlows): 10 boxes`, as `check` prints it. */
+export function declaredTitle(group: { readonly message: string; readonly findings: readonly Finding[] }): string {
+  return `${group.message}: ${group.findings.length} box${group.findings.length === 1 ? '' : 'es'}`;
+}
+
+/** A declared box and its witness, two lines each, as `check`'s text answer lists them. */
+export function declaredLines(findings: readonly Finding[]): string[] {
+  return findings.flatMap((finding) => [...(finding.boxes ?? []), ...(finding.witness ? [`  e.g. ${finding.witness}`] : [])]);
 }
 
 export function formatLocation(location: NonNullable<Finding['location']>): string {
@@ -55,13 +65,14 @@ function matrixLines(matrix: Matrix): string[] {
 
 export function renderText(report: Report): string {
   const lines = [report.title, report.headline, '', ...report.snapshots.map((snapshot) => `snapshot ${snapshotLine(snapshot)}`), subjectLine(report), `summary: ${summaryLine(report)}`];
-  const findings = sortFindings(report.findings);
+  const { findings, declared } = splitDeclared(sortFindings(report.findings));
   if (findings.length) {
     lines.push('', 'Findings:');
     for (const finding of findings) {
       lines.push(`  ${findingHeading(finding)}`, ...findingBody(finding).map((line) => `      ${line}`));
     }
   }
+  for (const group of declared) lines.push('', `${declaredTitle(group)} (declared by the target, not a difference):`, ...declaredLines(group.findings).map((line) => `  ${line}`));
   if (report.matrix && report.matrix.rows.length && report.matrix.targets.length) {
     lines.push('', 'Requirement × target:', ...matrixLines(report.matrix).map((line) => `  ${line}`));
   }

@@ -67,6 +67,19 @@ export class HostPair {
     this.peer.run('ip', ['route', 'add', '255.255.255.255/32', 'dev', peerLink]);
   }
 
+  /**
+   * Makes `address` the host's own on eth0 (joining the group, for a multicast one) and routes it from the peer, so
+   * a packet addressed to it is delivered to the host's input and one sent from it leaves as the host's.
+   */
+  adopt(address: string): void {
+    const v6 = address.includes(':');
+    const family = v6 ? ['-6'] : [];
+    const multicast = v6 ? address.toLowerCase().startsWith('ff') : Number(address.split('.')[0]) >= 224;
+    const prefix = `${address}/${v6 ? 128 : 32}`;
+    this.host.run('ip', [...family, 'addr', 'add', prefix, 'dev', HOST_INTERFACE, ...(v6 ? ['nodad'] : []), ...(multicast ? ['autojoin'] : [])]);
+    this.peer.run('ip', [...family, 'route', 'replace', prefix, ...(multicast ? ['dev', this.peerLink] : ['via', v6 ? HOST.ipv6 : HOST.ipv4])]);
+  }
+
   /** Loads the observer: after every filter chain (priority 1000), it records the ids of the probes that passed. */
   observe(): void {
     const sets = ['in4', 'in6', 'out4', 'out6'].map((name) => `\tset ${name} { typeof ${name.endsWith('4') ? 'ip id' : 'ip6 flowlabel'}; flags dynamic; }`);
@@ -94,6 +107,8 @@ export interface ProbeUniverse {
    * while the probes run, as avahi or a UPnP daemon would) and the IPv4 broadcast.
    */
   readonly extra?: readonly Packet[];
+  /** The workload's own addresses (the destination of inbound probes): HOST, or a router's container. */
+  readonly local?: { readonly ipv4: string; readonly ipv6: string };
 }
 
 /** ICMP types a host sees first: echo and its reply, errors, redirect, timestamp, router messages. */
@@ -114,7 +129,8 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
   for (const direction of ['in', 'out'] as Direction[]) {
     for (const family of ['ipv4', 'ipv6'] as const) {
       for (const remote of universe.remotes[family]) {
-        const ends = direction === 'in' ? { src: remote, dst: HOST[family] } : { src: HOST[family], dst: remote };
+        const local = (universe.local ?? HOST)[family];
+        const ends = direction === 'in' ? { src: remote, dst: local } : { src: local, dst: remote };
         for (const dstPort of universe.tcpPorts) packets.push({ direction, protocol: 6, ...ends, srcPort: sourcePort++, dstPort });
         for (const dstPort of universe.udpPorts) {
           for (const srcPort of universe.udpSourcePorts ?? [0]) packets.push({ direction, protocol: 17, ...ends, srcPort: srcPort || sourcePort++, dstPort });
@@ -129,13 +145,103 @@ export function probeUniverse(universe: ProbeUniverse): Packet[] {
   return packets;
 }
 
+/** How the probes differ from a well-formed first packet (for tests of the conntrack sysctls). */
+export interface ProbeShape {
+  /** TCP flags instead of SYN (0x10: a bare ACK). */
+  readonly tcpFlags?: number;
+  /** A wrong TCP/UDP/ICMP/ICMPv6 checksum: conntrack calls the packet INVALID (nf_conntrack_checksum=1, the default). */
+  readonly badChecksum?: boolean;
+}
+
+/** Where probes go: a HostPair, or a RouterHosts (outbound probes then come from its inside namespace). */
+export interface ProbeHosts {
+  readonly host: Namespace;
+  readonly peer: Namespace;
+  readonly inside?: Namespace;
+  /** The peer's end of the link, where link-local and multicast probes leave by (a HostPair's). */
+  readonly peerLink?: string;
+}
+
+/**
+ * A router and its two sides, for forward-view rulesets (Docker's): `peer` outside on `eth0` (10.0.0.0/8,
+ * fd00::/64), `inside` a container on `docker0` (172.17.0.2/16, fd17::2/64), `host` forwarding between them with
+ * the ruleset. Inbound probes go from the peer to the inside, outbound ones from the inside out; the observer in the
+ * host's forward hook (priority 1000) records which got through, by the interface they came in on.
+ */
+export class RouterHosts implements ProbeHosts {
+  readonly host = new Namespace('drouter');
+  readonly peer = new Namespace('dout');
+  readonly inside = new Namespace('dctr');
+
+  constructor() {
+    const link = (ns: Namespace, name: string): string => {
+      const far = `twr${process.pid % 10000}x${++pairs}`;
+      this.host.run('ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', far]);
+      this.host.run('ip', ['link', 'set', far, 'netns', ns.name]);
+      return far;
+    };
+    const up = (ns: Namespace, dev: string, v4: string, v6: string): string => {
+      ns.run('ip', ['addr', 'add', v4, 'dev', dev]);
+      ns.run('ip', ['-6', 'addr', 'add', v6, 'dev', dev, 'nodad']);
+      ns.run('ip', ['link', 'set', dev, 'up']);
+      // Spoofed sources (a witness's remote address) must reach the filter, not die in reverse-path filtering.
+      ns.run('sysctl', ['-qw', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${dev}.rp_filter=0`]);
+      return ns.run('cat', [`/sys/class/net/${dev}/address`]).trim();
+    };
+    // Permanent neighbours, as in HostPair: the container answers inbound probes (echo replies, resets) at once, not
+    // after a neighbour resolution that could outlast the inbound phase and land its answers among the outbound probes.
+    const neighbours = (ns: Namespace, dev: string, v4: string, v6: string, mac: string): void => {
+      ns.run('ip', ['neigh', 'replace', v4, 'lladdr', mac, 'dev', dev, 'nud', 'permanent']);
+      ns.run('ip', ['-6', 'neigh', 'replace', v6, 'lladdr', mac, 'dev', dev, 'nud', 'permanent']);
+    };
+    const outside = link(this.peer, HOST_INTERFACE);
+    const inner = link(this.inside, 'docker0');
+    const routerOutside = up(this.host, HOST_INTERFACE, `${HOST.ipv4}/8`, `${HOST.ipv6}/64`);
+    const routerInside = up(this.host, 'docker0', '172.17.0.1/16', 'fd17::1/64');
+    const peerMac = up(this.peer, outside, `${PEER.ipv4}/8`, `${PEER.ipv6}/64`);
+    const containerMac = up(this.inside, inner, '172.17.0.2/16', 'fd17::2/64');
+    neighbours(this.peer, outside, HOST.ipv4, HOST.ipv6, routerOutside);
+    neighbours(this.host, HOST_INTERFACE, PEER.ipv4, PEER.ipv6, peerMac);
+    neighbours(this.host, 'docker0', '172.17.0.2', 'fd17::2', containerMac);
+    neighbours(this.inside, inner, '172.17.0.1', 'fd17::1', routerInside);
+    this.host.run('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    this.peer.run('ip', ['route', 'add', 'default', 'via', HOST.ipv4]);
+    this.peer.run('ip', ['-6', 'route', 'add', 'default', 'via', HOST.ipv6]);
+    this.inside.run('ip', ['route', 'add', 'default', 'via', '172.17.0.1']);
+    this.inside.run('ip', ['-6', 'route', 'add', 'default', 'via', 'fd17::1']);
+    this.host.run('ip', ['route', 'add', 'default', 'via', PEER.ipv4]);
+    this.host.run('ip', ['-6', 'route', 'add', 'default', 'via', PEER.ipv6]);
+  }
+
+  /** Routes `address` (an inbound packet's destination) to the inside, so the router forwards to it by docker0. */
+  adopt(address: string): void {
+    const v6 = address.includes(':');
+    this.host.run('ip', [...(v6 ? ['-6'] : []), 'route', 'replace', `${address}/${v6 ? 128 : 32}`, 'dev', 'docker0']);
+  }
+
+  /** The observer on the forward hook: in by eth0 is inbound, in by docker0 outbound. */
+  observe(): void {
+    const sets = ['in4', 'in6', 'out4', 'out6'].map((name) => `\tset ${name} { typeof ${name.endsWith('4') ? 'ip id' : 'ip6 flowlabel'}; flags dynamic; }`);
+    const record = (direction: string, dev: string): string =>
+      `\t\tiifname "${dev}" ip dscp 8 add @${direction}4 { ip id }\n\t\tiifname "${dev}" ip6 dscp 8 add @${direction}6 { ip6 flowlabel }`;
+    const text = ['table inet twobs {', ...sets, `\tchain f { type filter hook forward priority 1000; policy accept;\n${record('in', HOST_INTERFACE)}\n${record('out', 'docker0')}\n\t}`, '}', ''].join('\n');
+    this.host.run('nft', ['-f', this.host.file('observer.nft', text)]);
+  }
+
+  delete(): void {
+    for (const ns of [this.host, this.peer, this.inside]) ns.delete();
+  }
+}
+
 /**
  * Sends the packets (a fresh flow each) and returns, for each, whether it got past the host's filter chains. TCP
- * segments are SYNs unless `tcpFlags` gives a packet's flag byte (the model carries none).
+ * segments are SYNs unless a shape gives a packet's flag byte (the model carries none).
  */
-export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], tcpFlags?: readonly number[]): boolean[] {
+export function kernelVerdicts(pair: ProbeHosts, packets: readonly Packet[], shapes: ProbeShape | readonly ProbeShape[] = {}): boolean[] {
+  const shapeOf = (index: number): ProbeShape => (Array.isArray(shapes) ? (shapes as readonly ProbeShape[])[index] ?? {} : (shapes as ProbeShape));
   const probes = packets.map((packet, index) => ({
-    ...(tcpFlags?.[index] === undefined ? {} : { tcpFlags: tcpFlags[index] }),
+    ...(shapeOf(index).tcpFlags === undefined ? {} : { tcpFlags: shapeOf(index).tcpFlags }),
+    ...(shapeOf(index).badChecksum ? { badChecksum: true } : {}),
     id: index + 1,
     direction: packet.direction,
     family: packet.src.includes(':') ? 'ipv6' : 'ipv4',
@@ -146,11 +252,18 @@ export function kernelVerdicts(pair: HostPair, packets: readonly Packet[], tcpFl
     ...(packet.icmp ? { type: packet.icmp.type, code: packet.icmp.code } : {}),
   }));
   const spec = join(pair.host.dir, 'probes.json');
-  const links = { peer: pair.peerLink, workload: HOST_INTERFACE };
-  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, links, probes }));
+  const links = pair.peerLink ? { peer: pair.peerLink, workload: HOST_INTERFACE } : {};
+  writeFileSync(spec, JSON.stringify({ peer: pair.peer.name, workload: pair.host.name, ...(pair.inside ? { inside: pair.inside.name } : {}), links, probes }));
   const output = JSON.parse(execFileSync('python3', [PROBE_SCRIPT, spec], { encoding: 'utf8' })) as Record<'in' | 'out', string[]>;
   const passed = new Set([...output.in.map((id) => `in:${id}`), ...output.out.map((id) => `out:${id}`)]);
-  return probes.map((probe) => passed.has(`${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`));
+  const key = (probe: (typeof probes)[number]): string => `${probe.direction}:${probe.family === 'ipv4' ? '4' : '6'}:${probe.id}`;
+  // Every id the observer recorded must be a probe's own: anything else is a packet the harness did not send (the
+  // host's answers to inbound probes, which kernel-probe.py forgets before the outbound phase), and one could carry
+  // the id of a dropped probe and make it look passed.
+  const sent = new Set(probes.map(key));
+  const strays = [...passed].filter((recorded) => !sent.has(recorded));
+  if (strays.length > 0) throw new Error(`the observer recorded packets that are no probe of that direction: ${strays.join(', ')}`);
+  return probes.map((probe) => passed.has(key(probe)));
 }
 
 export interface Disagreement {
