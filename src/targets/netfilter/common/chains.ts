@@ -16,6 +16,7 @@ import { PacketSet } from '../../../model/packet-set.js';
 import { DIRECTIONS, formatPacket, type Direction } from '../../../model/packet.js';
 import { allowedPackets, REPLIES, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../../analysis/rule-set.js';
 import type { ChainHook } from './options.js';
+import { unforwardedPackets } from './hoplimit.js';
 
 export type Hook = 'input' | 'output' | 'forward';
 
@@ -296,6 +297,12 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
     const directions = hookDirections(input.view, hook);
     if (directions.length === 0) continue;
     const judged = PacketSet.of({ directions });
+    if (hook === 'forward') {
+      // Their ESTABLISHED/RELATED forms are no real packet (conntrack leaves these messages UNTRACKED): left to the
+      // chains, as every reply is.
+      const unforwarded = judged.intersection(unforwardedPackets()).difference(REPLIES);
+      rules.push({ id: 'forward:hop-limit-1', action: 'deny', match: unforwarded, origin: { text: 'not forwarded: an ICMPv6 message with hop limit 1 (MLD, multicast router discovery) dies at the router before the forward hook' } });
+    }
     const onHook = bases
       .filter((chain) => chain.base!.hook === hook)
       .sort((a, b) => a.base!.priority - b.base!.priority)

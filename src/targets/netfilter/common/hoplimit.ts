@@ -52,6 +52,15 @@ export function knownHopLimitPackets(hook: Hook): PacketSet {
   return hook === 'forward' ? PacketSet.EMPTY : icmpv6Types(ICMPV6_HOP_LIMITS.flatMap(([, types]) => types));
 }
 
+/**
+ * The model's packets a router never forwards: the ICMPv6 messages whose RFCs fix hop limit 1 (MLD, multicast router
+ * discovery). ip6_forward sends "time exceeded" for a hop limit of 1 or less before the forward hook sees the packet,
+ * so no forward chain decides them (the differential's router namespace drops every one).
+ */
+export function unforwardedPackets(): PacketSet {
+  return icmpv6Types(ICMPV6_HOP_LIMITS.filter(([hopLimit]) => hopLimit <= 1).flatMap(([, types]) => types));
+}
+
 /** Of the packets with a known hop limit on `hook`, those whose hop limit meets every condition. */
 export function hopLimitMatches(conditions: readonly HopLimitCondition[], hook: Hook): PacketSet {
   if (hook === 'forward') return PacketSet.EMPTY;
