@@ -22,8 +22,16 @@ export default defineConfig([
     },
   },
   {
+    // The CLI is split (issue 22): dist/cli.js declares the commands; each command's implementation is a chunk
+    // (dist/cli-*.js), imported when that command runs (src/cli/lazy-commands.ts), so `--version` compiles little.
+    // The chunks stay beside the bundles: `../package.json` and `./snapshots/` are found from import.meta.url.
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
+    splitting: true,
+    outDir: 'dist',
+    esbuildOptions(options) {
+      options.chunkNames = 'cli-[name]-[hash]';
+    },
     shims: true,
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },

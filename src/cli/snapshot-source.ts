@@ -1,5 +1,4 @@
 /** Which snapshot a command reads: `--snapshot FILE` if given, else the embedded default of `--cloud`. */
-import { Option } from 'commander';
 import { parseSetOptions, splitParameters } from '../catalogue/index.js';
 import { TagwallError } from '../errors.js';
 import { defaultSnapshot, loadSnapshotFile, parseCloud, type Cloud, type Snapshot } from '../servicetags/index.js';
@@ -26,8 +25,7 @@ export function cloudOf(options: SnapshotOptions): Cloud | undefined {
   return flag ?? set;
 }
 
-export const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
-export const snapshotFileOption = (): Option => new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot');
+export { cloudOption, snapshotFileOption } from './flags.js';
 
 /** The snapshot a command uses, checked for age: a warning when stale, TW_STALE_SNAPSHOT over --max-age. */
 export function selectSnapshot(options: SnapshotOptions): Snapshot {
