@@ -28,7 +28,7 @@ import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { requireModule } from '../internal/lazy.js';
 
 const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number }): string } => requireModule('yaml');
-import { readConfigText } from './operands.js';
+import { readConfigText } from './config-text.js';
 
 
 
