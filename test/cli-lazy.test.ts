@@ -85,9 +85,16 @@ describe.skipIf(!existsSync(BIN))('the built bin loads only what the command run
     expect(bytes(files) / bytes(cliFiles())).toBeLessThan(0.3);
   });
 
-  it('render loads render (and the project file reader it consults), not the analysis, catalog, path or impact commands', () => {
-    const { files, code } = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nsg']);
-    expect(code).toBe(0);
-    expect(commandChunks(files).sort()).toEqual(['project', 'render']);
+  it('render loads render and the kit it renders with, not the other kits, the analysis or the other commands', () => {
+    const nsg = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nsg']);
+    expect(nsg.code).toBe(0);
+    // No project file here: the project runner is not loaded either.
+    expect(commandChunks(nsg.files)).toEqual(['render']);
+    const all = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'all', '-o', join(tmpdir(), `tagwall-lazy-all-${process.pid}`)]);
+    expect(all.code).toBe(0);
+    expect(commandChunks(all.files)).toEqual(['render']);
+    // Every kit is more than one kit (target-kits.ts: one import per kit).
+    expect(bytes(nsg.files)).toBeLessThan(bytes(all.files) - 50_000);
+    rmSync(join(tmpdir(), `tagwall-lazy-all-${process.pid}`), { recursive: true, force: true });
   });
 });

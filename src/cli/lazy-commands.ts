@@ -9,6 +9,7 @@
  * first (the tests do it once), and says so when it is missing.
  */
 import type { CommandContext } from './context.js';
+import { loadKits } from './target-kits.js';
 
 /** Every command implementation module, by a short name. One `import()` each: one chunk each in the bundle. */
 const MODULES = {
@@ -39,8 +40,11 @@ export async function loadCommandModule<Name extends CommandModuleName>(name: Na
 
 /** Imports every command's module, so the synchronous `run` can run any command (tests; an embedding caller). */
 export async function loadCommandModules(): Promise<void> {
-  await Promise.all((Object.keys(MODULES) as CommandModuleName[]).map((name) => loadCommandModule(name)));
+  await Promise.all([...(Object.keys(MODULES) as CommandModuleName[]).map((name) => loadCommandModule(name)), loadKits()]);
+  kitsReady = true;
 }
+
+let kitsReady = false;
 
 /** The module if it is loaded (the synchronous `run`, after loadCommandModules). */
 export function loadedCommandModule<Name extends CommandModuleName>(name: Name): CommandModule<Name> | undefined {
@@ -49,7 +53,7 @@ export function loadedCommandModule<Name extends CommandModuleName>(name: Name):
 
 /** True when every command's module is loaded (what the synchronous `run` needs). */
 export function commandModulesLoaded(): boolean {
-  return loaded.size === Object.keys(MODULES).length;
+  return kitsReady && loaded.size === Object.keys(MODULES).length;
 }
 
 /**

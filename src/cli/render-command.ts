@@ -5,6 +5,8 @@ import type { CommandContext } from './context.js';
 import { addRequirementOptions, cloudOption, snapshotFileOption } from './flags.js';
 import { collect } from './io.js';
 import { lazyAction } from './lazy-commands.js';
+import type { RenderOptions } from './render.js';
+import { kitIdsNamed, kitsLoaded, loadKits } from './target-kits.js';
 import { addTargetOptions } from './target-options.js';
 
 export function registerRenderCommand(program: Command, context: CommandContext): void {
@@ -32,5 +34,14 @@ export function registerRenderCommand(program: Command, context: CommandContext)
         '  tagwall render --scenario compute-public-ip --region eastus2 --target nsg --target nftables -o out/ --report out/report.html',
       ].join('\n'),
     )
-    .action(lazyAction(context, 'render', (render, _options: unknown, self: Command) => context.setExitCode(render.runRender(self.optsWithGlobals(), context.io))));
+    .action(
+      lazyAction(context, 'render', (render, _options: unknown, self: Command) => {
+        const options = self.optsWithGlobals<RenderOptions>();
+        const run = (): void => context.setExitCode(render.runRender(options, context.io));
+        // Only the kits --target names are imported (target-kits.ts).
+        const kits = kitIdsNamed(options.target ?? []);
+        if (kitsLoaded(kits)) run();
+        else context.defer(async () => (await loadKits(kits), run()));
+      }),
+    );
 }

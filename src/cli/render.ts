@@ -9,12 +9,13 @@ import { formatPacket } from '../model/packet.js';
 import { describePackets } from '../reports/build.js';
 import { renderReport, translationReport, type ReportFormat } from '../reports/index.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { allTargets, findTarget } from '../targets/registry.js';
+import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
 import type { Artifact, Diagnostic, Target, TargetOptionValues } from '../targets/target.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
 import { requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { targetOptionValues } from './target-options.js';
+import { allKits, kitOf } from './target-kits.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
 
 const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
@@ -41,7 +42,7 @@ export interface RenderOptions extends RequirementInputOptions, SnapshotOptions 
 
 /** The targets `--target` names (`all`: every one), each once, in the order given. */
 function chosenTargets(ids: readonly string[]): Target[] {
-  const targets = ids.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)]));
+  const targets = ids.flatMap((id) => (id.toLowerCase() === 'all' ? allKits() : [kitOf(id)]));
   return [...new Set(targets)];
 }
 
@@ -56,7 +57,7 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
   if (format === undefined) return;
   const lacking = targets.filter((target) => !(target.formats as readonly string[]).includes(format.toLowerCase()));
   if (lacking.length === 0) return;
-  const having = allTargets().filter((target) => (target.formats as readonly string[]).includes(format.toLowerCase()));
+  const having = TARGET_DESCRIPTORS.filter((target) => target.formats.includes(format.toLowerCase()));
   throw usageError(
     `--format ${format} is not a format of ${lacking.map((target) => `${target.id} (${target.formats.join(', ')})`).join(', ')}` +
       (having.length > 0 ? `; it is one of ${having.map((target) => target.id).join(', ')}` : ''),
