@@ -11,9 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { textStyle } from '../src/cli/terminal-style.js';
 import { defaultSnapshot } from '../src/servicetags/index.js';
 import { AddressSet } from '../src/model/address-set.js';
-import { run } from '../src/cli/main.js';
+import { loadCommandModules, run } from '../src/cli/main.js';
 import { formatPacket, PacketSet, PortSet, ProtocolSet } from '../src/index.js';
 import { tagwall } from './support/cli.js';
+
+// The commands' modules load lazily (src/cli/lazy-commands.ts); the synchronous run() needs them loaded.
+await loadCommandModules();
 
 const dir = mkdtempSync(join(tmpdir(), 'tagwall-answers-'));
 const CHECK = ['check', '--requirements', 'fixtures/requirements/app-subnet.yaml', '--target', 'nsg', '--config', 'fixtures/azure/nsg-show-hand-written.json'];

@@ -3,7 +3,6 @@
  * (src/cli/operands.ts), picks symbolic or expanded analysis, asks src/analysis, and prints concrete packets.
  * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
  */
-import type { Command } from 'commander';
 import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
@@ -14,18 +13,16 @@ import type { Snapshot } from '../servicetags/snapshot.js';
 import { findTarget } from '../targets/registry.js';
 import { yardstickRuleSet } from '../targets/contract.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
-import type { CommandContext } from './context.js';
-import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
-import { addHostsOption, addRequirementOptions, addScenarioParameterOptions, requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { snapshotAgeNotes } from './snapshot-age.js';
-import { addTargetOptions, targetOptionValues } from './target-options.js';
+import { targetOptionValues } from './target-options.js';
 import { readInputFile, writeFilesAtomically } from './write-files.js';
-import { addReaderOptions, readerOptionsFrom } from './reader-options.js';
+import { readerOptionsFrom } from './reader-options.js';
 import { findingsInput } from '../inputs/read.js';
-import { reportFormatOption } from './impact.js';
 import { packetText } from '../reports/build.js';
 import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
 import type { Report } from '../reports/model.js';
@@ -36,7 +33,7 @@ import { acceptedByBaseline, baselineOf, baselineText, readBaseline, withoutAcce
 import type { FindingLocation } from '../reports/model.js';
 import { fit, groupByRule, groupsJson, groupsText, indexRuleNames, missingGroups, namerFor, paint, PLAIN, type RuleGroup, type TextStyle } from './answers.js';
 
-interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
+export interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
   readonly expand?: boolean;
   readonly virtualNetwork?: string;
@@ -56,69 +53,11 @@ interface AnalysisOptions extends RequirementInputOptions, SnapshotOptions {
   readonly [key: string]: unknown;
 }
 
-/** How many boxes a text report lists per set before it says how many more there are. */
-const DEFAULT_LIMIT = 10;
-/** How many boxes the answers grouped by rule list per rule: every rule shows, with its first boxes. */
-const GROUP_LIMIT = 3;
-
-/** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
-function addComparisonOptions(command: Command): Command {
-  return addReaderOptions(addTargetOptions(command, 'parse'))
-    .addOption(cloudOption())
-    .addOption(snapshotFileOption())
-    .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
-    .option('--virtual-network <cidrs>', 'the address space the VirtualNetwork tag stands for (default: private blocks)')
-    .option('--ipsets <file>', 'ipset save output the config refers to')
-    .option('--limit <n>', `boxes listed per rule (default ${GROUP_LIMIT}; contains: per set, default ${DEFAULT_LIMIT})`)
-    .option('-o, --output <file>', 'write the answer or report to this file (atomically) instead of standard output');
-}
-
-/** `--format text|json|markdown|html|sarif` and `--output FILE` for the commands that make reports (issue 9). */
-function addReportOptions(command: Command): Command {
-  return command.addOption(reportFormatOption());
-}
+import { DEFAULT_LIMIT, GROUP_LIMIT } from './analysis-command.js';
 
 /** The report format asked for, if any: `--json` and `--format text` keep the classic output. */
 function reportFormat(options: AnalysisOptions): ReportFormat | undefined {
   return options.json || options.format === 'text' ? undefined : options.format;
-}
-
-function addAnalysisOptions(command: Command): Command {
-  return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)));
-}
-
-export function registerAnalysisCommands(program: Command, { io, setExitCode }: CommandContext): void {
-  const operandHelp = 'a requirements file, scenario:NAME, KIND:FILE (a target config) or a config file';
-  addAnalysisOptions(
-    program
-      .command('eval')
-      .description('the verdict on packets and the rule that decides it (first match)')
-      .argument('<operand>', operandHelp)
-      .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
-  ).action((operand: string, _options, command: Command) => setExitCode(runEval(operand, command.optsWithGlobals(), io)));
-  addReportOptions(addAnalysisOptions(
-    program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  )).action((a: string, b: string, _options, command: Command) => setExitCode(runEquiv(a, b, command.optsWithGlobals(), io)));
-  addAnalysisOptions(
-    program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  ).action((a: string, b: string, _options, command: Command) => setExitCode(runDiff(a, b, command.optsWithGlobals(), io)));
-  addAnalysisOptions(
-    program.command('contains').description('does A allow every packet B allows? exit 1 with what it misses when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  ).action((a: string, b: string, _options, command: Command) => setExitCode(runContains(a, b, command.optsWithGlobals(), io)));
-  addAnalysisOptions(
-    program.command('shadowed').description('rules that never match, and rules whose removal changes nothing; exit 1 when any never match').argument('<operand>', operandHelp),
-  ).action((operand: string, _options, command: Command) => setExitCode(runShadowed(operand, command.optsWithGlobals(), io)));
-  const check = program
-    .command('check')
-    .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')
-    .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
-    .requiredOption('--config <file>', 'the config file');
-  addReportOptions(addComparisonOptions(addRequirementOptions(check)))
-    .option('--report <file>', 'also write a report (.md, .html, .sarif, .json or .txt, by extension); repeatable', collect)
-    .option('--baseline <file>', 'accept the differences recorded in this file (see --write-baseline); report and fail only on new ones')
-    .option('--write-baseline <file>', 'record every current difference in this file (atomically) as accepted, and exit 0')
-    .option('--accept-losses', "accept exactly what the target's translation of the requirements reports lost (e.g. host names on an NSG)")
-    .action((_options, command: Command) => setExitCode(runCheck(command.optsWithGlobals(), io)));
 }
 
 // ─── loading ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,6 @@
 /** Catalogue commands: `tagwall catalog list|show|conflicts|compare` and `tagwall import-dependencies`. */
 import { AZURE_PLATFORM_FLOWS } from '../targets/netfilter/common/platform.js';
 import { wrap } from './table-fit.js';
-import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import {
   CONFLICTS,
@@ -20,66 +19,20 @@ import {
 } from '../catalogue/index.js';
 import { formatPacket } from '../model/packet.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
-import type { CommandContext } from './context.js';
 import { parseFormat } from './expand.js';
-import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, usageError, type CliIo, type GlobalOptions } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { fetchDependencies } from './dependencies-live.js';
 import { snapshotAgeNotes } from './snapshot-age.js';
-import { addScenarioParameterOptions, scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { cloudOption, selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { requireModule } from '../internal/lazy.js';
 
 const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number }): string } => requireModule('yaml');
-import { readConfigText } from './operands.js';
+import { readConfigText } from './config-text.js';
 
 
-export function registerCatalogCommands(program: Command, { io, setExitCode, defer }: CommandContext): void {
-  const catalog = program.command('catalog').description('the Azure Machine Learning network requirements, by scenario');
-  catalog
-    .command('list')
-    .description('the scenarios, with the clouds they apply to')
-    .action((_options, command: Command) => setExitCode(runCatalogList(command.optsWithGlobals(), io)));
-  const show = catalog
-    .command('show')
-    .description('the requirements of a scenario: direction, protocol, ports, peer, purpose, source article')
-    .argument('<scenario>', 'scenario id (see tagwall catalog list)')
-    .option('--format <format>', 'table (default), yaml, json or md')
-    .option('--prerequisites', 'what the deployment needs besides flows: private endpoints and DNS zones, DNS forwarding, resource firewalls, routes, subnet rules')
-    .addOption(cloudOption());
-  addScenarioParameterOptions(show).action((scenario: string, _options, command: Command) =>
-    setExitCode(runCatalogShow(scenario, command.optsWithGlobals(), io)),
-  );
-  catalog
-    .command('conflicts')
-    .description('where the source articles disagree, and which reading the catalogue uses')
-    .option('--scenario <id>', 'only the conflicts that shape this scenario')
-    .action((_options, command: Command) => setExitCode(runCatalogConflicts(command.optsWithGlobals(), io)));
-  const compare = catalog
-    .command('compare')
-    .description('what a Dependencies API response has that a scenario lacks, and the reverse; exit 1 when they differ')
-    .requiredOption('--dependencies <file>', 'an outboundNetworkDependenciesEndpoints response (JSON)')
-    .requiredOption('--scenario <id>', 'the scenario to compare with')
-    .addOption(cloudOption());
-  addScenarioParameterOptions(compare).action((_options, command: Command) => setExitCode(runCatalogCompare(command.optsWithGlobals(), io)));
-  program
-    .command('import-dependencies')
-    .description('a Dependencies API response (outboundNetworkDependenciesEndpoints) as a requirements file')
-    .argument('[file]', 'the JSON response, saved; or call the API with --workspace')
-    .option('--format <format>', 'yaml (default) or json')
-    .option('--workspace <id>', "call the workspace's Dependencies API: its ARM id, or its name with --resource-group (token: AZURE_ACCESS_TOKEN or az)")
-    .option('--resource-group <name>', 'with --workspace NAME: its resource group')
-    .option('--subscription <id>', 'with --workspace NAME: its subscription (default AZURE_SUBSCRIPTION_ID, or az account)')
-    .addOption(cloudOption())
-    .option('--base-url <url>', "Resource Manager's URL instead of the cloud's (TAGWALL_ARM_URL): a test server")
-    .action((file: string | undefined, _options, command: Command) => {
-      const options = command.optsWithGlobals<ImportDependenciesOptions>();
-      if ((file === undefined) === (options.workspace === undefined)) throw usageError('import-dependencies takes a saved response FILE or --workspace ID (one of them)');
-      if (file !== undefined) setExitCode(runImportDependencies(file, options, io));
-      else defer(async () => setExitCode(await runImportLiveDependencies({ ...options, workspace: options.workspace! }, io)));
-    });
-}
 
-function runCatalogList(options: GlobalOptions, io: CliIo): number {
+export function runCatalogList(options: GlobalOptions, io: CliIo): number {
   if (options.json) {
     io.stdout(toJson(SCENARIOS.map(({ id, title, description, legacy, clouds, defaults, options }) => ({ id, title, description, legacy, clouds, defaults, options }))));
     return EXIT_OK;
@@ -101,7 +54,7 @@ function peerOf(requirement: Requirement): string {
   return endpointText(requirement.direction === 'out' ? requirement.destinations : requirement.sources);
 }
 
-interface ShowOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
+export interface ShowOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
   readonly format?: string;
   readonly prerequisites?: boolean;
 }
@@ -158,7 +111,7 @@ function runPrerequisitesShow(built: ReturnType<typeof scenarioFromOptions>, for
   return EXIT_OK;
 }
 
-function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): number {
+export function runCatalogShow(scenario: string, options: ShowOptions, io: CliIo): number {
   const format = parseFormat(options.format, options.json, ['table', 'yaml', 'json', 'md'] as const);
   const built = scenarioFromOptions({ ...options, scenario }, selectSnapshot(options));
   if (options.prerequisites) return runPrerequisitesShow(built, format, io);
@@ -234,7 +187,7 @@ function requirementsMarkdown(set: RequirementSet, notes: readonly string[]): st
   return `${lines.join('\n')}\n`;
 }
 
-function runCatalogConflicts(options: GlobalOptions & { scenario?: string }, io: CliIo): number {
+export function runCatalogConflicts(options: GlobalOptions & { scenario?: string }, io: CliIo): number {
   const conflicts = options.scenario === undefined ? CONFLICTS : conflictsOfScenario(options.scenario);
   if (options.json) {
     io.stdout(toJson(conflicts.map((c) => ({ ...c, readings: c.readings.map((r) => ({ ...r, sources: r.sources.map((s) => ({ article: ARTICLES[s.article], section: s.section })) })) }))));
@@ -252,7 +205,7 @@ function runCatalogConflicts(options: GlobalOptions & { scenario?: string }, io:
   return EXIT_OK;
 }
 
-interface CompareOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
+export interface CompareOptions extends RequirementInputOptions, SnapshotOptions, GlobalOptions {
   readonly dependencies: string;
 }
 
@@ -269,7 +222,7 @@ function describeUncovered(items: readonly UncoveredRequirement[]): unknown[] {
   }));
 }
 
-function runCatalogCompare(options: CompareOptions, io: CliIo): number {
+export function runCatalogCompare(options: CompareOptions, io: CliIo): number {
   const snapshot = selectSnapshot(options);
   const dependencies = importDependencies(readText(options.dependencies), options.dependencies);
   const scenario = scenarioFromOptions(options, snapshot).requirements;
@@ -290,7 +243,7 @@ function runCatalogCompare(options: CompareOptions, io: CliIo): number {
   return differ ? EXIT_DIFFERENT : EXIT_OK;
 }
 
-interface ImportDependenciesOptions extends GlobalOptions {
+export interface ImportDependenciesOptions extends GlobalOptions {
   readonly format?: string;
   readonly workspace?: string;
   readonly resourceGroup?: string;
@@ -299,7 +252,7 @@ interface ImportDependenciesOptions extends GlobalOptions {
   readonly baseUrl?: string;
 }
 
-function runImportDependencies(file: string, options: ImportDependenciesOptions, io: CliIo): number {
+export function runImportDependencies(file: string, options: ImportDependenciesOptions, io: CliIo): number {
   const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
   const set = importDependencies(readText(file), file);
   io.stdout(format === 'json' ? requirementsToJson(set) : requirementsToYaml(set));
@@ -307,7 +260,7 @@ function runImportDependencies(file: string, options: ImportDependenciesOptions,
 }
 
 /** The same, from the Dependencies API called live (dependencies-live.ts); the URL stands where the file name would. */
-async function runImportLiveDependencies(options: ImportDependenciesOptions & { workspace: string }, io: CliIo): Promise<number> {
+export async function runImportLiveDependencies(options: ImportDependenciesOptions & { workspace: string }, io: CliIo): Promise<number> {
   const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
   const { text, url } = await fetchDependencies(options);
   const set = importDependencies(text, url);

@@ -23,7 +23,7 @@ import { nodeFs, nodePath } from '../internal/lazy.js';
 import { findTarget } from '../targets/registry.js';
 import type { Artifact } from '../targets/target.js';
 
-export const PROJECT_FILE_NAMES = ['tagwall.config.yaml', 'tagwall.config.yml', 'tagwall.config.json'] as const;
+export { findProjectFile, PROJECT_FILE_NAMES } from './project-file.js';
 const TOP_KEYS = ['requirements', 'hosts', 'snapshot', 'cloud', 'options', 'targets'] as const;
 const TARGET_KEYS = ['requirements', 'format', 'output', 'options', 'check'] as const;
 const CHECK_KEYS = ['config', 'ipsets', 'edlDir'] as const;
@@ -136,14 +136,6 @@ export function loadProjectConfig(file: string): ProjectConfig {
   return parseProjectConfig(input, file);
 }
 
-/** The project file in `directory`, if there is one. */
-export function findProjectFile(directory = '.'): string | undefined {
-  for (const name of PROJECT_FILE_NAMES) {
-    const file = nodePath().join(directory, name);
-    if (nodeFs().existsSync(file)) return directory === '.' ? name : file;
-  }
-  return undefined;
-}
 
 // ─── command lines ───────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 /** `tagwall expand TAG...`: service tags (names or globs) to their minimal CIDR list. */
 import type { Family } from '../model/ip.js';
-import { expandTagPatterns } from '../servicetags/index.js';
+import { expandTagPatterns } from '../servicetags/search.js';
 import { csvField, EXIT_OK, toJson, usageError, type CliIo, type GlobalOptions } from './io.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 

@@ -4,19 +4,18 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
-import { runExpand } from './expand.js';
 import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
-import { runSnapshotDiff, runSnapshotImport, runSnapshotInfo } from './snapshot.js';
-import { registerSnapshotFetch } from './snapshot-fetch.js';
+import { registerSnapshotFetch } from './snapshot-fetch-command.js';
 import { beginSnapshotAgeWatch } from './snapshot-age.js';
-import { runTags } from './tags.js';
-import { registerAnalysisCommands } from './analysis.js';
-import { registerCatalogCommands } from './catalog.js';
-import { registerImpactCommand } from './impact.js';
-import { registerPathCommand } from './path.js';
-import { registerRenderCommand } from './render.js';
-import { runWithProject } from './project.js';
-import { registerTargetsCommand } from './targets.js';
+import { registerAnalysisCommands } from './analysis-command.js';
+import { registerCatalogCommands } from './catalog-command.js';
+import { registerImpactCommand } from './impact-command.js';
+import { registerPathCommand } from './path-command.js';
+import { registerRenderCommand } from './render-command.js';
+import { registerTargetsCommand } from './targets-command.js';
+import { commandModulesLoaded, lazyAction, loadCommandModule, loadedCommandModule } from './lazy-commands.js';
+import { findProjectFile } from './project-file.js';
+import { loadKits } from './target-kits.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 import { writeFilesAtomically } from './write-files.js';
@@ -54,6 +53,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .option('--max-age <days>', 'fail (exit 2) when the service-tag snapshot a command uses is older than this (default: warn past 30 days)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
+  const context: CommandContext = { io, setExitCode, defer };
 
   program
     .command('expand')
@@ -65,7 +65,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
     .option('--ranges', 'print maximal address ranges instead of CIDR blocks')
     .addHelpText('after', '\nExamples:\n  tagwall expand Storage.WestUS\n  tagwall expand AzureMachineLearning.WestUS --json\n  tagwall expand "BatchNodeManagement.*" --family ipv4 --format csv')
-    .action((tags: string[], _options, command: Command) => setExitCode(runExpand(tags, command.optsWithGlobals(), io)));
+    .action(lazyAction(context, 'expand', (expand, tags: string[], _options: unknown, command: Command) => setExitCode(expand.runExpand(tags, command.optsWithGlobals(), io))));
 
   program
     .command('tags')
@@ -74,7 +74,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .addOption(snapshotOption())
     .option('--region <region>', 'only the tags of one region (ARM name such as westus, or francecentral)')
     .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
-    .action((_options, command: Command) => setExitCode(runTags(command.optsWithGlobals(), io)));
+    .action(lazyAction(context, 'tags', (tags, _options: unknown, command: Command) => setExitCode(tags.runTags(command.optsWithGlobals(), io))));
 
   const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
   snapshot
@@ -82,15 +82,17 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .description('cloud, change number, date, age and size of a snapshot (all embedded defaults when none is named)')
     .addOption(cloudOption())
     .addOption(snapshotOption())
-    .action((_options, command: Command) => setExitCode(runSnapshotInfo(command.optsWithGlobals(), io)));
+    .action(lazyAction(context, 'snapshot', (snapshots, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotInfo(command.optsWithGlobals(), io))));
   snapshot
     .command('diff')
     .description('tags added, removed and changed between two snapshots; exit 1 when they differ')
     .argument('<old>', 'snapshot file, or embedded[:cloud]')
     .argument('<new>', 'snapshot file, or embedded[:cloud]')
     .option('--tag <tag...>', 'only these tags (names or globs), with their prefixes listed')
-    .action((from: string, to: string, _options, command: Command) =>
-      setExitCode(runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
+    .action(
+      lazyAction(context, 'snapshot', (snapshots, from: string, to: string, _options: unknown, command: Command) =>
+        setExitCode(snapshots.runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
+      ),
     );
   snapshot
     .command('import')
@@ -98,9 +100,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .argument('<file>', 'the snapshot file')
     .option('--dir <dir>', 'where to keep it', 'servicetags')
     .option('--force', 'replace a kept file of the same name whose content differs')
-    .action((file: string, _options, command: Command) => setExitCode(runSnapshotImport(file, command.optsWithGlobals(), io)));
+    .action(lazyAction(context, 'snapshot', (snapshots, file: string, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotImport(file, command.optsWithGlobals(), io))));
 
-  const context: CommandContext = { io, setExitCode, defer };
   registerSnapshotFetch(snapshot, context);
   registerCatalogCommands(program, context);
   registerAnalysisCommands(program, context);
@@ -242,7 +243,9 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
     stderr: io.stderr,
     style: () => (capture.path === undefined ? (io.style?.() ?? { color: false }) : { color: false }),
   };
-  let deferred: Deferred | undefined;
+  // What runs after parsing: a command whose module is still to be imported (lazy-commands.ts), the network part of
+  // `snapshot fetch`; work may defer more work (a lazily loaded action that uses the network), so it is a queue.
+  const queue: Deferred[] = [];
   const program = buildProgram(
     commandIo,
     (code) => {
@@ -250,7 +253,7 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
     },
     (work) => {
       if (!allowDeferred) throw new TagwallError('TW_USAGE', 'this command uses the network: run it with the tagwall executable (runAsync), not run()');
-      deferred = work;
+      queue.push(work);
     },
     capture,
   );
@@ -261,12 +264,16 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
   };
   try {
     program.parse([...argv], { from: 'user' });
-    if (!deferred) flush();
+    if (queue.length === 0) flush();
   } catch (error) {
     return reportFailure(io, error, json, { program, argv });
   }
-  const later = deferred;
-  return { code: () => exitCode, ...(later ? { deferred: async () => (await later(), flush()) } : {}) };
+  if (queue.length === 0) return { code: () => exitCode };
+  const deferred = async (): Promise<void> => {
+    for (let work = queue.shift(); work; work = queue.shift()) await work();
+    flush();
+  };
+  return { code: () => exitCode, deferred };
 }
 
 function reportFailure(io: CliIo, error: unknown, json: boolean, parsed?: { readonly program: Command; readonly argv: readonly string[] }): number {
@@ -286,10 +293,16 @@ function reportFailure(io: CliIo, error: unknown, json: boolean, parsed?: { read
   return reportBug(io, error);
 }
 
-/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. Network commands need runAsync. */
+export { loadCommandModules } from './lazy-commands.js';
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and returns the exit code. Network commands need runAsync.
+ * Synchronous, so the commands' modules must be loaded first: `await loadCommandModules()` once.
+ */
 export function run(argv: readonly string[], io: CliIo = processIo): number {
+  if (!commandModulesLoaded()) throw new Error('run() runs commands synchronously: await loadCommandModules() once before (runAsync loads what it needs)');
   // The project file (tagwall.config.yaml, src/cli/project.ts): `render`/`check` completed from it, once per target.
-  return runWithProject(argv, io, runCommand) ?? runCommand(argv, io);
+  return loadedCommandModule('project')!.runWithProject(argv, io, runCommand) ?? runCommand(argv, io);
 }
 
 function runCommand(argv: readonly string[], io: CliIo): number {
@@ -299,8 +312,15 @@ function runCommand(argv: readonly string[], io: CliIo): number {
 
 /** Runs the CLI on `argv`, including the commands that use the network; what the executable calls. */
 export async function runAsync(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const project = runWithProject(argv, io, runCommand);
-  if (project !== undefined) return project;
+  // Only `render` and `check` read the project file, when there is one (or --project names one); it runs them
+  // synchronously, once per target, so their modules and every target kit are loaded first. Every other run loads
+  // its command's module when its action runs.
+  const projectCommand = (argv[0] === 'render' || argv[0] === 'check') && !argv.includes('--help') && !argv.includes('-h');
+  if (projectCommand && (argv.some((arg) => arg === '--project' || arg.startsWith('--project=')) || findProjectFile() !== undefined)) {
+    const [{ runWithProject }] = await Promise.all([loadCommandModule('project'), loadCommandModule(argv[0] === 'render' ? 'render' : 'analysis'), loadKits()]);
+    const project = runWithProject(argv, io, runCommand);
+    if (project !== undefined) return project;
+  }
   const started = start(argv, io, true);
   if (typeof started === 'number') return started;
   if (started.deferred) {

@@ -10,7 +10,6 @@ import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
 import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { TagwallError, withLocation } from '../errors.js';
-import { INPUT_LIMITS, limitError, MiB } from '../internal/input-limits.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
@@ -18,6 +17,7 @@ import type { Snapshot } from '../servicetags/snapshot.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { detectTarget, findTarget } from '../targets/registry.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
+import { readConfigText } from './config-text.js';
 import { readInputFile } from './write-files.js';
 import { AZURE_TARGET_IDS, OPERAND_INPUT_KINDS, parseWithReaders, targetsOfInput, type OperandInputKind, type ReaderOptions } from '../inputs/read.js';
 import { describeKind, detectInputKind, targetsOfDocument } from '../inputs/detect.js';
@@ -42,12 +42,7 @@ export function readConfig(file: string, companions: ConfigInput['companions']):
   return { content: readConfigText(file), file, ...(companions ? { companions } : {}) };
 }
 
-/** A config file's text; over the cap it is TW_INPUT_LIMIT here, before a 512 MB string would fail to even exist. */
-export function readConfigText(file: string): string {
-  const bytes = readInputFile(file);
-  if (bytes.length > INPUT_LIMITS.configSize) throw limitError(`the file is over the ${INPUT_LIMITS.configSize / MiB} MiB tagwall reads`, { file });
-  return bytes.toString('utf8');
-}
+export { readConfigText } from './config-text.js';
 
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
 export function classifyOperand(text: string, options: OperandOptions): Operand {

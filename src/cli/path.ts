@@ -4,19 +4,17 @@
  * `--scenario S`, from the workload `--from`). Exit 0 when everything asked is delivered (and, for requirements,
  * nothing more), 1 otherwise, 2 on bad input.
  */
-import { Option, type Command } from 'commander';
 import { checkPaths } from '../paths/check.js';
 import { loadTopology } from '../paths/load.js';
 import { askPath } from '../paths/query.js';
 import { checkHtml, pathHtml } from '../paths/html.js';
 import { checkJson, checkMarkdown, checkText, pathJson, pathMarkdown, pathText } from '../paths/report.js';
 import { loadTopologyFile } from '../paths/topology.js';
-import type { CommandContext } from './context.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
-import { addRequirementOptions, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
+import { requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 
-interface PathOptions extends RequirementInputOptions, SnapshotOptions {
+export interface PathOptions extends RequirementInputOptions, SnapshotOptions {
   readonly topology: string;
   readonly from: string;
   readonly to?: string;
@@ -28,22 +26,6 @@ interface PathOptions extends RequirementInputOptions, SnapshotOptions {
   readonly limit?: string;
 }
 
-export function registerPathCommand(program: Command, { io, setExitCode }: CommandContext): void {
-  const command = program
-    .command('path')
-    .description('end to end through a topology (host rules, NSGs, routes, firewalls): what is delivered, where the rest is dropped and by which rule; exit 1 when anything asked is not delivered')
-    .requiredOption('--topology <file>', 'the topology file (docs/paths.md)')
-    .requiredOption('--from <source>', 'a workload or subnet of the topology; or, with --to a workload, an address, CIDR or service tag (inbound)')
-    .option('--to <destination>', 'a workload, subnet or firewall of the topology, an address, CIDR, service tag, host name or any')
-    .option('--port <ports>', 'destination ports, e.g. 443 or 80,443 or 1000-2000')
-    .option('--protocol <protocol>', 'tcp, udp, icmp, any or a number (default: tcp with --port, else any)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
-    .option('--output <file>', 'write the answer to this file instead of standard output')
-    .option('--limit <n>', 'boxes listed per set (default 10)')
-    .addOption(cloudOption())
-    .addOption(snapshotFileOption());
-  addRequirementOptions(command).action((_options, cmd: Command) => setExitCode(runPath(cmd.optsWithGlobals(), io)));
-}
 
 export function runPath(options: PathOptions, io: CliIo): number {
   const checking = options.scenario !== undefined || options.requirements !== undefined;

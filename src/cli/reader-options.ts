@@ -2,11 +2,9 @@
  * The flags of the config readers (src/inputs, docs/inputs.md): ARM template parameters, Terraform variables and
  * the IP Groups that `az` firewall rules name. Shared by every analysis command.
  */
-import type { Command } from 'commander';
 import { TagwallError } from '../errors.js';
 import { readIpGroupSources } from '../inputs/az/convert.js';
 import type { ReaderOptions } from '../inputs/read.js';
-import { collect } from './io.js';
 import { readInputFile } from './write-files.js';
 
 export interface ReaderFlagValues {
@@ -19,15 +17,8 @@ export interface ReaderFlagValues {
   readonly select?: string;
 }
 
-export function addReaderOptions(command: Command): Command {
-  return command
-    .option('--parameters <file>', 'ARM parameters file for a template or Bicep config (deploymentParameters schema), repeatable', collect)
-    .option('--param <name=value>', 'a template or Bicep parameter value, repeatable (wins over --parameters)', collect)
-    .option('--var <name=value>', 'a Terraform variable value for an HCL config, repeatable', collect)
-    .option('--var-file <file>', 'a Terraform .tfvars (or .tfvars.json) file for an HCL config, repeatable', collect)
-    .option('--ip-groups <path>', 'az network ip-group list output (a file, or a directory of .json files) for IP Groups named by id', collect)
-    .option('--select <name>', 'the one NSG, route table, rule collection group or firewall to read from a config that holds several');
-}
+// The flags are declared in flags.ts (loaded at start-up, without the readers); re-exported here.
+export { addReaderOptions } from './flags.js';
 
 function pairs(items: readonly string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};

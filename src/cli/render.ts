@@ -4,19 +4,18 @@
  * directory, written all-or-nothing. Diagnostics go to standard error: what a target cannot express is never
  * dropped silently, and `--strict` turns any lost packet into exit 1 for CI.
  */
-import type { Command } from 'commander';
 import { expandedResolver } from '../analysis/resolve.js';
 import { formatPacket } from '../model/packet.js';
 import { describePackets } from '../reports/build.js';
 import { renderReport, translationReport, type ReportFormat } from '../reports/index.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { allTargets, findTarget, targetIds } from '../targets/registry.js';
+import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
 import type { Artifact, Diagnostic, Target, TargetOptionValues } from '../targets/target.js';
-import type { CommandContext } from './context.js';
-import { collect, EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
-import { addRequirementOptions, requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
-import { cloudOption, selectSnapshot, snapshotFileOption, type SnapshotOptions } from './snapshot-source.js';
-import { addTargetOptions, targetOptionValues } from './target-options.js';
+import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
+import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { targetOptionValues } from './target-options.js';
+import { allKits, kitOf } from './target-kits.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
 
 const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
@@ -27,7 +26,7 @@ const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
   [/\.txt$/i, 'text'],
 ];
 
-interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
+export interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
   /** Target ids, or `all`; several go into `-o DIR/<target>/`. */
   readonly target?: readonly string[];
@@ -40,37 +39,10 @@ interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
   readonly [key: string]: unknown;
 }
 
-export function registerRenderCommand(program: Command, { io, setExitCode }: CommandContext): void {
-  const command = program
-    .command('render')
-    .description('a requirement set as a target configuration; diagnostics on stderr for what the target cannot express')
-    .requiredOption('--target <id>', `the target: ${targetIds().join(', ')}, or all; repeatable (several go into -o DIR/<target>/)`, collect)
-    .option('--format <format>', `the output format of the target (${[...new Set(allTargets().flatMap((target) => target.formats))].join(', ')}; default: its first)`)
-    .option('-o, --output <path>', 'write to this file, or into this directory (one file per artifact; needed for several)')
-    .addOption(cloudOption())
-    .addOption(snapshotFileOption());
-  addTargetOptions(addRequirementOptions(command), 'render')
-    .option('--strict', 'exit 1 when a diagnostic loses packets (a requirement not fully expressed)')
-    .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt); repeatable', collect)
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  tagwall render --scenario compute-no-public-ip --region westus --target nftables',
-        '  tagwall render --scenario compute-public-ip --region eastus2 --target azure-firewall --format bicep',
-        '  tagwall render --scenario compute-no-public-ip --region westus --target iptables -o out/',
-        '  tagwall render --scenario data-exfiltration-prevention --region westus --target panos --format set',
-        '  tagwall render --requirements workload.yaml --target nsg --format terraform -o nsg.tf --strict',
-        '  tagwall render --scenario compute-public-ip --region eastus2 --target nsg --target nftables -o out/ --report out/report.html',
-      ].join('\n'),
-    )
-    .action((_options, self: Command) => setExitCode(runRender(self.optsWithGlobals(), io)));
-}
 
 /** The targets `--target` names (`all`: every one), each once, in the order given. */
 function chosenTargets(ids: readonly string[]): Target[] {
-  const targets = ids.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)]));
+  const targets = ids.flatMap((id) => (id.toLowerCase() === 'all' ? allKits() : [kitOf(id)]));
   return [...new Set(targets)];
 }
 
@@ -85,7 +57,7 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
   if (format === undefined) return;
   const lacking = targets.filter((target) => !(target.formats as readonly string[]).includes(format.toLowerCase()));
   if (lacking.length === 0) return;
-  const having = allTargets().filter((target) => (target.formats as readonly string[]).includes(format.toLowerCase()));
+  const having = TARGET_DESCRIPTORS.filter((target) => target.formats.includes(format.toLowerCase()));
   throw usageError(
     `--format ${format} is not a format of ${lacking.map((target) => `${target.id} (${target.formats.join(', ')})`).join(', ')}` +
       (having.length > 0 ? `; it is one of ${having.map((target) => target.id).join(', ')}` : ''),

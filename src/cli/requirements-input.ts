@@ -1,7 +1,6 @@
 /**
  * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
  */
-import type { Command } from 'commander';
 import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
 import { expandedResolver } from '../analysis/resolve.js';
 import { TagwallError } from '../errors.js';
@@ -10,7 +9,7 @@ import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementFileLocations } from '../reports/locations.js';
 import type { FindingLocation } from '../reports/model.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { collect, usageError } from './io.js';
+import { usageError } from './io.js';
 
 export interface RequirementInputOptions {
   readonly scenario?: string;
@@ -29,31 +28,8 @@ export interface RequirementInputOptions {
   readonly hosts?: string;
 }
 
-/** Adds the scenario parameters (for `scenario:NAME` operands and `--scenario`). */
-export function addScenarioParameterOptions(command: Command): Command {
-  return command
-    .option('--region <region>', 'workspace region (ARM name, e.g. westus)')
-    .option('--secondary-region <region>', 'paired region (default: the published pair of --region)')
-    .option('--storage-account <name>', "the workspace's storage account name")
-    .option('--subnet <cidr>', 'the compute subnet (default: the VirtualNetwork tag)')
-    .option('--private-endpoint-subnet <cidr>', 'the subnet of the private endpoints (default: the VirtualNetwork tag)')
-    .option('--dns-server <address>', 'a custom DNS server the compute uses (adds its DNS flows)')
-    .option('--firewall-address <address>', 'forced-tunnelling: the hub firewall private IP, next hop of the 0.0.0.0/0 route')
-    .option('--set <key=value>', 'a scenario option or parameter, repeatable (e.g. --set packages=python,r)', collect);
-}
-
-/** Adds `--scenario` / `--requirements` and the scenario parameters to a command. */
-export function addRequirementOptions(command: Command): Command {
-  command
-    .option('--scenario <id>', 'a catalogue scenario (see tagwall catalog list)')
-    .option('--requirements <file>', 'a requirements file (YAML or JSON); repeatable, the files merge (ids must stay unique)', collect);
-  return addHostsOption(addScenarioParameterOptions(command));
-}
-
-/** `--hosts FILE`: the addresses of host names used as sources (docs/requirements.md, "Host names as sources"). */
-export function addHostsOption(command: Command): Command {
-  return command.option('--hosts <file>', 'addresses of host names used as requirement sources, in /etc/hosts form');
-}
+// The flags themselves are declared in flags.ts (loaded at start-up, without the catalogue); re-exported here.
+export { addHostsOption, addRequirementOptions, addScenarioParameterOptions } from './flags.js';
 
 /**
  * How requirement files are read: with the `--hosts` table when given, and with the snapshot's tag addresses so a

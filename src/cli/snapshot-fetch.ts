@@ -8,14 +8,11 @@
  * pages are read) and TAGWALL_ARM_URL (Resource Manager) point the command at a mirror, or at the local server the
  * tests serve recorded answers from.
  */
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { TagwallError } from '../errors.js';
 import type { Environment } from '../internal/http.js';
 import { CLOUDS, parseCloud, type Cloud } from '../servicetags/index.js';
 import { DOWNLOAD_CENTER_URL, fetchFromDownloadCenter, fetchFromServiceTagsApi, type FetchedSnapshot } from '../servicetags/fetch.js';
 import { azureAccess, requireSubscription } from './azure-access.js';
-import type { CommandContext } from './context.js';
 import { EXIT_OK, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { describeInfo, planKeep } from './snapshot.js';
 import { writeFilesAtomically } from './write-files.js';
@@ -30,25 +27,6 @@ export interface SnapshotFetchOptions extends GlobalOptions {
   readonly baseUrl?: string;
 }
 
-export function registerSnapshotFetch(snapshot: Command, { io, setExitCode, defer }: CommandContext): void {
-  snapshot
-    .command('fetch')
-    .description("download this week's service tags from Microsoft, validate them and keep them under a dated name")
-    .option('--cloud <cloud>', 'Public, AzureGovernment, China, or all', 'Public')
-    .option('--dir <dir>', 'where to keep them', 'servicetags')
-    .addOption(new Option('--source <source>', "download: Microsoft's Download Center page; api: Resource Manager's serviceTags API (needs a token)").choices(['download', 'api']).default('download'))
-    .option('--subscription <id>', 'for --source api: the subscription (default AZURE_SUBSCRIPTION_ID, or az account)')
-    .option('--location <region>', 'for --source api: any region of the cloud (the answer covers the whole cloud)')
-    .option('--base-url <url>', 'the Download Center (or, with --source api, Resource Manager) URL to use instead of Microsoft\'s: a mirror, or a test server')
-    .option('--force', 'replace a kept file of the same name whose content differs')
-    .addHelpText(
-      'after',
-      '\nProxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are honoured (lower case too).\n' +
-        'Tokens for --source api: AZURE_ACCESS_TOKEN, else `az account get-access-token`.\n\n' +
-        'Examples:\n  tagwall snapshot fetch --dir network/servicetags\n  tagwall snapshot fetch --cloud all\n  tagwall snapshot fetch --source api --cloud AzureGovernment',
-    )
-    .action((_options, command: Command) => defer(async () => setExitCode(await runSnapshotFetch(command.optsWithGlobals(), io))));
-}
 
 function cloudsOf(text: string | undefined): readonly Cloud[] {
   if (text !== undefined && text.trim().toLowerCase() === 'all') return CLOUDS;

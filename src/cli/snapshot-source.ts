@@ -1,8 +1,10 @@
 /** Which snapshot a command reads: `--snapshot FILE` if given, else the embedded default of `--cloud`. */
-import { Option } from 'commander';
-import { parseSetOptions, splitParameters } from '../catalogue/index.js';
+// From the files, not the barrels: `expand`, `tags` and `snapshot` load this without the catalogue and the
+// analysis the barrels re-export (the CLI bundle is split by what each command reaches; issue 22).
+import { parseSetOptions, splitParameters } from '../catalogue/params.js';
 import { TagwallError } from '../errors.js';
-import { defaultSnapshot, loadSnapshotFile, parseCloud, type Cloud, type Snapshot } from '../servicetags/index.js';
+import { parseCloud, type Cloud } from '../servicetags/cloud.js';
+import { defaultSnapshot, loadSnapshotFile, type Snapshot } from '../servicetags/snapshot.js';
 import { watchSnapshotAge } from './snapshot-age.js';
 
 export interface SnapshotOptions {
@@ -26,8 +28,7 @@ export function cloudOf(options: SnapshotOptions): Cloud | undefined {
   return flag ?? set;
 }
 
-export const cloudOption = (): Option => new Option('--cloud <cloud>', 'Public (default), AzureGovernment or China');
-export const snapshotFileOption = (): Option => new Option('--snapshot <file>', 'a ServiceTags_*.json(.gz) file instead of the embedded snapshot');
+export { cloudOption, snapshotFileOption } from './flags.js';
 
 /** The snapshot a command uses, checked for age: a warning when stale, TW_STALE_SNAPSHOT over --max-age. */
 export function selectSnapshot(options: SnapshotOptions): Snapshot {

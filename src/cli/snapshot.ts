@@ -1,9 +1,11 @@
 /** `tagwall snapshot info|diff`: what a snapshot is, and what changed between two. */
-import { diffSnapshots, type SnapshotDiff, type SnapshotInfo } from '../servicetags/index.js';
+import { diffSnapshots, type SnapshotDiff } from '../servicetags/diff.js';
+import type { SnapshotInfo } from '../servicetags/types.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { chooseSnapshot, openSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { ageInDays, watchSnapshotAge } from './snapshot-age.js';
-import { defaultSnapshot, parseSnapshot, CLOUDS } from '../servicetags/index.js';
+import { CLOUDS } from '../servicetags/cloud.js';
+import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TagwallError } from '../errors.js';

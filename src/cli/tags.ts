@@ -1,5 +1,5 @@
 /** `tagwall tags`: list the service tags of a snapshot, optionally of one region or matching a search. */
-import { findTags } from '../servicetags/index.js';
+import { findTags } from '../servicetags/search.js';
 import { EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 

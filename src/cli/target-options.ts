@@ -8,7 +8,7 @@
 import { Option, type Command } from 'commander';
 import { nearest } from '../servicetags/suggest.js';
 import { flagOf, type OptionSpec, type OptionUse } from '../targets/option-schema.js';
-import { allTargets } from '../targets/registry.js';
+import { TARGET_DESCRIPTORS, type TargetDescriptor } from '../targets/descriptors.js';
 import type { Target, TargetOptionValues } from '../targets/target.js';
 import { collect, usageError } from './io.js';
 import { readInputFile } from './write-files.js';
@@ -27,8 +27,18 @@ export interface TargetFlag {
   readonly uses: readonly OptionUse[];
 }
 
-/** Every target flag, in the order the kits declare them (targets by id). */
-export function targetFlags(targets: readonly Target[] = allTargets()): TargetFlag[] {
+/**
+ * Every target flag, in the order the kits declare them (targets by id). From the declarations alone
+ * (targets/descriptors.ts), so declaring the commands loads no translator; worked out once.
+ */
+export function targetFlags(targets: readonly TargetDescriptor[] = TARGET_DESCRIPTORS): TargetFlag[] {
+  if (targets === TARGET_DESCRIPTORS) return (allFlags ??= flagsOf(targets));
+  return flagsOf(targets);
+}
+
+let allFlags: TargetFlag[] | undefined;
+
+function flagsOf(targets: readonly TargetDescriptor[]): TargetFlag[] {
   const flags = new Map<string, { flag: string; key: string; spec: OptionSpec; targets: string[]; choices?: string[]; uses: Set<OptionUse> }>();
   for (const target of targets) {
     for (const spec of target.options) {
@@ -91,7 +101,7 @@ export function targetOptionValues(options: Readonly<Record<string, unknown>>, u
     if (targets.length > 0 && !targets.some((target) => target.options.some((spec) => spec.name === key))) {
       const names = [...new Set(targets.flatMap((target) => target.options.map((spec) => spec.name)))];
       const close = nearest(key, names);
-      const declaring = allTargets().filter((target) => target.options.some((spec) => spec.name === key)).map((target) => target.id);
+      const declaring = TARGET_DESCRIPTORS.filter((target) => target.options.some((spec) => spec.name === key)).map((target) => target.id);
       throw usageError(
         `--option ${key} does not apply to ${chosen}` +
           (declaring.length > 0 ? `; it applies to ${declaring.join(', ')}` : `: no target has it${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}; options of ${chosen}: ${names.join(', ')}`),

@@ -2,10 +2,8 @@
  * `tagwall targets`: every target with what it can express, from each one's declared capabilities (which
  * test/capabilities.test.ts checks against what its translator really does), as aerleon's generator table does.
  */
-import type { Command } from 'commander';
 import { allTargets } from '../targets/registry.js';
 import type { Target } from '../targets/target.js';
-import type { CommandContext } from './context.js';
 import { EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { targetFlags, type TargetFlag } from './target-options.js';
 
@@ -62,12 +60,4 @@ export function runTargets(options: TargetsOptions, io: CliIo): number {
     io.stdout(formatTable(['TARGET', 'FORMATS', 'DIRECTIONS', 'PROTOCOLS', 'ICMP TYPES', 'FAMILIES', 'SERVICE TAGS', 'HOST NAMES', 'URL PATHS', 'ANALYSIS'], targets.map(row)));
   }
   return EXIT_OK;
-}
-
-export function registerTargetsCommand(program: Command, { io, setExitCode }: CommandContext): void {
-  program
-    .command('targets')
-    .description('the targets render and check know, with what each can express')
-    .option('--options', 'the target flags instead: which targets take each, and what it does')
-    .action((_options, command: Command) => setExitCode(runTargets(command.optsWithGlobals(), io)));
 }

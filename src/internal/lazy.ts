@@ -32,7 +32,7 @@ export function requireModule<T>(id: string): T {
 
 // process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin in ~0.05 ms; older 20.x take the
 // require path.
-function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path'): T {
+function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path' | 'node:net'): T {
   const viaProcess = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id);
   return (viaProcess ?? requireHere(id)) as T;
 }
@@ -40,3 +40,5 @@ function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path'): T {
 export const nodeFs = lazy(() => builtin<typeof import('node:fs')>('node:fs'));
 export const nodeZlib = lazy(() => builtin<typeof import('node:zlib')>('node:zlib'));
 export const nodePath = lazy(() => builtin<typeof import('node:path')>('node:path'));
+// `net` costs a few ms to load (streams, sockets); host-name checks ask it only about text that may be an address.
+export const nodeNet = lazy(() => builtin<typeof import('node:net')>('node:net'));

@@ -1,4 +1,7 @@
-import { run, runAsync } from '../../src/cli/main.js';
+import { loadCommandModules, run, runAsync } from '../../src/cli/main.js';
+
+// The commands' modules load lazily (src/cli/lazy-commands.ts); the synchronous run() needs them loaded.
+await loadCommandModules();
 
 export interface CliResult {
   readonly code: number;

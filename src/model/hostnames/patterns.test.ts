@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import * as psl from 'psl';
@@ -69,6 +70,20 @@ describe('parseHostPattern: rejects', () => {
     expect(error.code).toBe(code);
     expect(error.location?.column).toBe(column);
     expect(error.message).toContain(mentions);
+  });
+
+  it('refuses every text node:net calls an address, plain or bracketed (net is asked only of text that can be one)', () => {
+    const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.ipV6().map((ip) => `${ip}%eth0`));
+    const text = fc.oneof(address, address.map((ip) => `[${ip}]`), address.map((ip) => `${ip}.`), fc.string(), fc.domain());
+    fc.assert(
+      fc.property(text, (candidate) => {
+        const body = candidate.endsWith('.') ? candidate.slice(0, -1) : candidate;
+        const inner = /^\[(.*)\]$/.exec(body)?.[1];
+        if (isIP(body) === 0 && (inner === undefined || isIP(inner) !== 6)) return;
+        expect(() => parseHostPattern(candidate)).toThrow(/IP address/);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('names the input in every message', () => {

@@ -4,9 +4,9 @@
  * normalises; matching compares whole labels, because glob matchers (micromatch) are case-sensitive, expand
  * braces, accept `a..x.com`, and cannot answer whether one pattern contains another.
  */
-import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { TagwallError } from '../../errors.js';
+import { nodeNet } from '../../internal/lazy.js';
 import { publicSuffixOf } from './public-suffix.js';
 
 export type HostPattern =
@@ -97,6 +97,14 @@ interface RawLabel {
   readonly column: number;
   /** Whether it has non-ASCII characters, i.e. is an internationalised label to convert to punycode. */
   readonly idn: boolean;
+}
+
+/**
+ * `net.isIP`, asked only of text that can be an address: an IPv4 literal is digits and dots, an IPv6 one has a
+ * colon; for anything else isIP says 0 without `net` being loaded (a CLI run with only host names never loads it).
+ */
+function isIP(text: string): number {
+  return text.includes(':') || /^[\d.]+$/.test(text) ? nodeNet().isIP(text) : 0;
 }
 
 /** Splits off the trailing dot and the `*` label; refuses IP literals and a bare `*`. */

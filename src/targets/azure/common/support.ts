@@ -13,8 +13,9 @@ import { parseConverted } from '../../../inputs/read.js';
 import { convertHcl } from '../../../inputs/terraform/hcl-convert.js';
 import { sanitizeDescription } from './escape.js';
 
-export const AZURE_FORMATS = ['arm', 'bicep', 'terraform'] as const;
-export type AzureFormat = (typeof AZURE_FORMATS)[number];
+import type { AzureFormat } from './formats.js';
+
+export { AZURE_FORMATS, type AzureFormat } from './formats.js';
 
 /** What every Azure model records for its file header: the snapshot its tags were checked against, and the requirement set's name. */
 export function modelOrigin(requirements: RequirementSet, context: TranslateContext): { snapshot: Pick<SnapshotInfo, 'cloud' | 'changeNumber'>; requirementsName: string } {

@@ -3,7 +3,7 @@
  * come from here. Classic rules have no IPv6 (targets.md §1.6), so only the policy target takes `ipv6`.
  */
 import { FIREWALL_LIMITS } from '../common/limits.js';
-import { AZURE_FORMATS } from '../common/support.js';
+import { AZURE_FORMATS } from '../common/formats.js';
 import { defineOptions, formatOptionSpec } from '../../option-schema.js';
 
 const COMMON = [

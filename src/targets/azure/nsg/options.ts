@@ -11,7 +11,7 @@
  *   `Internet` on their protocol and ports for the firewall to filter them by name.
  * - `globalTags`: see azure/common/tag-features.ts.
  */
-import { AZURE_FORMATS } from '../common/support.js';
+import { AZURE_FORMATS } from '../common/formats.js';
 import { defineOptions, formatOptionSpec } from '../../option-schema.js';
 import { booleanOption, invalidOption, stringOption } from '../../options.js';
 import type { TargetOptionValues } from '../../target.js';

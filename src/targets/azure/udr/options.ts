@@ -1,5 +1,5 @@
 /** The udr target's options: one declaration each (option-schema.ts); the CLI flags and docs come from here. */
-import { AZURE_FORMATS } from '../common/support.js';
+import { AZURE_FORMATS } from '../common/formats.js';
 import { defineOptions, formatOptionSpec } from '../../option-schema.js';
 
 export const UDR_OPTIONS = defineOptions([

@@ -1,0 +1,72 @@
+/**
+ * Commands declared cheaply, implemented lazily (issue 22: a CLI that starts like a small program). The `*-command.ts`
+ * files declare names, arguments, flags and help; what a command does lives in its own module, imported with a
+ * dynamic `import()` only when that command runs, so the bundler (tsup `splitting`) puts it in its own chunk and
+ * `tagwall --version`, `--help` or `expand` never compile the translators, the analysis or the catalogue.
+ *
+ * The executable (`runAsync`) loads a command's module when its action runs: the action is deferred (CommandContext
+ * `defer`), awaited, then run as before. The synchronous `run` cannot wait: it needs `await loadCommandModules()`
+ * first (the tests do it once), and says so when it is missing.
+ */
+import type { CommandContext } from './context.js';
+import { loadKits } from './target-kits.js';
+
+/** Every command implementation module, by a short name. One `import()` each: one chunk each in the bundle. */
+const MODULES = {
+  analysis: () => import('./analysis.js'),
+  catalog: () => import('./catalog.js'),
+  expand: () => import('./expand.js'),
+  impact: () => import('./impact.js'),
+  path: () => import('./path.js'),
+  project: () => import('./project.js'),
+  render: () => import('./render.js'),
+  snapshot: () => import('./snapshot.js'),
+  snapshotFetch: () => import('./snapshot-fetch.js'),
+  tags: () => import('./tags.js'),
+  targets: () => import('./targets.js'),
+} as const;
+
+type Modules = typeof MODULES;
+export type CommandModuleName = keyof Modules;
+export type CommandModule<Name extends CommandModuleName> = Awaited<ReturnType<Modules[Name]>>;
+
+const loaded = new Map<CommandModuleName, unknown>();
+
+/** The module, importing it on first use. */
+export async function loadCommandModule<Name extends CommandModuleName>(name: Name): Promise<CommandModule<Name>> {
+  if (!loaded.has(name)) loaded.set(name, await MODULES[name]());
+  return loaded.get(name) as CommandModule<Name>;
+}
+
+/** Imports every command's module, so the synchronous `run` can run any command (tests; an embedding caller). */
+export async function loadCommandModules(): Promise<void> {
+  await Promise.all([...(Object.keys(MODULES) as CommandModuleName[]).map((name) => loadCommandModule(name)), loadKits()]);
+  kitsReady = true;
+}
+
+let kitsReady = false;
+
+/** The module if it is loaded (the synchronous `run`, after loadCommandModules). */
+export function loadedCommandModule<Name extends CommandModuleName>(name: Name): CommandModule<Name> | undefined {
+  return loaded.get(name) as CommandModule<Name> | undefined;
+}
+
+/** True when every command's module is loaded (what the synchronous `run` needs). */
+export function commandModulesLoaded(): boolean {
+  return kitsReady && loaded.size === Object.keys(MODULES).length;
+}
+
+/**
+ * A commander action whose work is in module `name`: run at once when the module is loaded, else deferred until
+ * the executable has imported it. `act` gets the module and commander's action arguments, unchanged.
+ */
+export function lazyAction<Name extends CommandModuleName, Args extends unknown[]>(
+  context: Pick<CommandContext, 'defer'>,
+  name: Name,
+  act: (module: CommandModule<Name>, ...args: Args) => void,
+): (...args: Args) => void {
+  return (...args: Args) => {
+    if (loaded.has(name)) return act(loaded.get(name) as CommandModule<Name>, ...args);
+    context.defer(async () => act(await loadCommandModule(name), ...args));
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The target kits as the CLI's `render` reaches them: one dynamic import per family (Azure, netfilter, PAN-OS), so
+ * `render --target nftables` loads the netfilter kits and not the six others (issue 22; registry.ts imports every kit, which the library API
+ * and the analysis commands need). `loadKits` before use; `kitOf` then answers synchronously, with registry.ts
+ * `findTarget`'s error for an unknown id. The Target objects are the registry's own (the same modules).
+ */
+import { TagwallError } from '../errors.js';
+import { nearest } from '../servicetags/suggest.js';
+import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
+import type { Target } from '../targets/target.js';
+
+const KITS: Readonly<Record<string, () => Promise<Target>>> = {
+  'aml-managed-network': async () => (await import('./kits-azure.js')).amlManagedNetworkTarget,
+  'azure-firewall': async () => (await import('./kits-azure.js')).azureFirewallTarget,
+  'azure-firewall-classic': async () => (await import('./kits-azure.js')).azureFirewallClassicTarget,
+  iptables: async () => (await import('./kits-netfilter.js')).iptablesTarget,
+  nftables: async () => (await import('./kits-netfilter.js')).nftablesTarget,
+  nsg: async () => (await import('./kits-azure.js')).nsgTarget,
+  panos: async () => (await import('../targets/panos/index.js')).panosTarget,
+  udr: async () => (await import('./kits-azure.js')).udrTarget,
+};
+
+const loaded = new Map<string, Target>();
+
+/** Every target id, sorted (registry.ts `targetIds`). */
+function targetIds(): string[] {
+  return TARGET_DESCRIPTORS.map((target) => target.id).sort();
+}
+
+/** The known ids `--target` values name (`all`: every one); unknown ones are left for kitOf to refuse. */
+export function kitIdsNamed(values: readonly string[]): string[] {
+  return values.flatMap((value) => (value.toLowerCase() === 'all' ? targetIds() : value.toLowerCase() in KITS ? [value.toLowerCase()] : []));
+}
+
+export function kitsLoaded(ids: readonly string[]): boolean {
+  return ids.every((id) => loaded.has(id));
+}
+
+/** Imports the kits of these ids (every kit when none are given). */
+export async function loadKits(ids: readonly string[] = Object.keys(KITS)): Promise<void> {
+  await Promise.all(ids.map(async (id) => void loaded.set(id, await KITS[id]!())));
+}
+
+/** The target a user named (any case); TW_UNKNOWN_TARGET with the nearest ids, as registry.ts `findTarget` says it. */
+export function kitOf(id: string): Target {
+  const key = id.toLowerCase();
+  if (!(key in KITS)) {
+    throw new TagwallError('TW_UNKNOWN_TARGET', `unknown target '${id}' (targets: ${targetIds().join(', ') || 'none yet'})`, {
+      suggestions: nearest(id, targetIds()),
+    });
+  }
+  const target = loaded.get(key);
+  if (!target) throw new Error(`target ${key} used before loadKits imported it`);
+  return target;
+}
+
+/** Every target, in id order (registry.ts `allTargets`); all must be loaded. */
+export function allKits(): Target[] {
+  return targetIds().map((id) => kitOf(id));
+}
