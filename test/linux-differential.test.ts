@@ -101,6 +101,23 @@ const iptablesCase = (name: string, v4: string, v6: string | undefined, ipset?: 
       { resolver, options: routed ?? { interface: HOST_INTERFACE } },
     ),
 });
+/**
+ * `ufw limit 22/tcp` instead of `ufw allow 22/tcp` (recent --set, then recent --update … --hitcount 6 to
+ * ufw-user-limit): read with rates=under, as the first SYNs of a fresh source are (the harness sends fewer than six
+ * per source within ufw's 30 seconds, so the kernel's recent table never reaches the limit either).
+ */
+const ufwLimitUnder: Case = {
+  name: 'ufw limit 22/tcp (recent --update --hitcount 6), read with rates=under',
+  load: (pair) => {
+    pair.host.run('iptables-restore', [pair.host.file('v4.rules', fixture('ufw-limit.rules'))]);
+    pair.host.run('ip6tables-restore', [pair.host.file('v6.rules', fixture('ufw-host-v6.rules'))]);
+  },
+  parse: () =>
+    iptablesTarget.parse(
+      { content: fixture('ufw-limit.rules'), file: 'ufw-limit.rules', companions: { ip6tables: { content: fixture('ufw-host-v6.rules'), file: 'ufw-host-v6.rules' } } },
+      { resolver, options: { interface: HOST_INTERFACE, rates: 'under' } },
+    ),
+};
 /** Docker's filter table as a router judges it (docs/targets/linux.md): docker0 the workload side, eth0 the other. */
 const DOCKER_VIEW = { chainHook: 'forward', interface: 'docker0', outsideInterface: HOST_INTERFACE } as const;
 
@@ -193,6 +210,7 @@ const CASES: Case[] = [
   nftCase('nft constructs: tcp flags, ct status, fib, meta mark, meter, dynamic sets, quota, byte rates', () => fixture('nft-constructs.nft'), 'nft-constructs.nft'),
   nftJsonCase('nft list ruleset of the constructs ruleset (as nft prints them: syn / fin,syn,rst,ack)', 'nft-constructs.nft', undefined, 'text'),
   nftJsonCase('nft -j list ruleset of the constructs ruleset (JSON input)', 'nft-constructs.nft'),
+  ufwLimitUnder,
   tagwallIptables,
 ];
 

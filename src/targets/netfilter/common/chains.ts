@@ -15,7 +15,7 @@ import type { Family } from '../../../model/ip.js';
 import { PacketSet } from '../../../model/packet-set.js';
 import { DIRECTIONS, formatPacket, type Direction } from '../../../model/packet.js';
 import { allowedPackets, REPLIES, type Action, type Rule, type RuleOrigin, type RuleSet } from '../../../analysis/rule-set.js';
-import type { ChainHook } from './options.js';
+import type { ChainHook, RateReading } from './options.js';
 import { unforwardedPackets } from './hoplimit.js';
 
 export type Hook = 'input' | 'output' | 'forward';
@@ -153,6 +153,8 @@ export interface ChainsToRuleSetInput {
   readonly unseen: Action;
   /** Defaults the reader filled in, for the rule set's notes. */
   readonly notes?: readonly string[];
+  /** How a rate limit whose verdict the traffic decides is read (options.ts); default `refuse`. */
+  readonly rates?: RateReading;
 }
 
 /**
@@ -164,6 +166,7 @@ export interface ChainsToRuleSetInput {
  * matching gives exactly (a limited reject before a drop policy, a limited log).
  */
 export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
+  if (input.rates === 'under' || input.rates === 'over') return readRatesAs(input, input.rates);
   const limited = [...input.chains.values()].flatMap((chain) => chain.rules.filter((rule) => rule.limited));
   const always = chainsToRuleSetExactly(input);
   if (limited.length === 0) return always;
@@ -186,6 +189,38 @@ export function chainsToRuleSet(input: ChainsToRuleSetInput): RuleSet {
   const lines = limited.map((rule) => `${files.size > 1 ? `${rule.origin.file ?? '?'}:` : ''}${rule.origin.line ?? '?'}`).join(', ');
   const note = `rate-limited, TCP-flag or hop-limit rule${limited.length === 1 ? ' (line ' + lines + ') decides' : 's (lines ' + lines + ') decide'} nothing it cannot tell (a rate, quota, dynamic set, the flags of a RELATED or INVALID segment, a hop limit, a route or a socket's mark): every packet gets the same verdict whether it matches or not`;
   return { ...always, notes: [...(always.notes ?? []), note] };
+}
+
+/**
+ * `rates=under|over`: every rate rule is taken to match as traffic under (or over) its rate makes it, so it decides
+ * like any other rule; the rest (TCP flags, hop limits, routes, marks) is read as chainsToRuleSet reads it. The rule
+ * set's note names the reading: it is an assumption about the traffic, not something the packet tells.
+ */
+function readRatesAs(input: ChainsToRuleSetInput, reading: 'under' | 'over'): RuleSet {
+  let rated = 0;
+  const chains = new Map(
+    [...input.chains].map(([name, chain]) => {
+      const rules: ChainRule[] = [];
+      for (const rule of chain.rules) {
+        if (rule.limited !== 'rate' && rule.limited !== 'rate over') {
+          rules.push(rule);
+          continue;
+        }
+        rated++;
+        // A `rate` rule matches under its rate; a `rate over` one (limit rate over, --hashlimit-above) over it.
+        const matches = (rule.limited === 'rate') === (reading === 'under');
+        if (matches) {
+          const { limited: _reading, ...decided } = rule;
+          rules.push(decided);
+        }
+      }
+      return [name, { ...chain, rules }] as const;
+    }),
+  );
+  const ruleSet = chainsToRuleSet({ ...input, chains, rates: 'refuse' });
+  if (rated === 0) return ruleSet;
+  const note = `rates=${reading}: ${rated} rate-limited rule${rated === 1 ? ' is' : 's are'} read as ${reading === 'under' ? 'below' : 'above'} every rate (${reading === 'under' ? 'the first packets of a fresh source' : 'a flood'}), an assumption about the traffic, not a property of the packet`;
+  return { ...ruleSet, notes: [...(ruleSet.notes ?? []), note] };
 }
 
 export type Limited = 'rate' | 'rate over' | 'tcp flags' | 'hop limit' | 'route' | 'mark';

@@ -15,6 +15,14 @@ export const CHAIN_HOOKS: readonly ChainHook[] = ['host', 'input', 'output', 'fo
 export type PlatformFlows = 'azure' | 'none';
 export const PLATFORM_FLOW_CHOICES: readonly PlatformFlows[] = ['azure', 'none'];
 
+/**
+ * Parsing: how a rate limit (limit, hashlimit, connlimit, recent, nft meters, quotas, dynamic sets) whose verdict the
+ * traffic decides is read: refused with a packet it decides (default), or as if every limit holds (`under`: traffic
+ * below each rate, as the first packets of a fresh source are) or none does (`over`: a flood).
+ */
+export type RateReading = 'refuse' | 'under' | 'over';
+export const RATE_READINGS: readonly RateReading[] = ['refuse', 'under', 'over'];
+
 /** The directions tagwall's chains carry under a hook: both, but for `input` (inbound) and `output` (outbound). */
 export function hookedDirections(chainHook: ChainHook): Direction[] {
   return (['in', 'out'] as const).filter((direction) => chainHook === 'host' || chainHook === 'forward' || (chainHook === 'input') === (direction === 'in'));
@@ -46,6 +54,15 @@ export const NETFILTER_OPTION_SPECS = {
     doc: 'azure (default: host chains also accept the flows an Azure VM needs, see docs/targets/linux.md) or none; check reports them apart',
     uses: ['render', 'parse'],
     placeholder: '<platform>',
+  },
+  rates: {
+    name: 'rates',
+    type: 'choice',
+    choices: RATE_READINGS,
+    default: 'refuse',
+    doc: 'a rate limit whose verdict the traffic decides: refuse (default), under (read as below every rate) or over',
+    uses: ['parse'],
+    placeholder: '<reading>',
   },
   nat: {
     name: 'nat',
@@ -81,6 +98,8 @@ export interface NetfilterOptions {
    * and input chains see packets (after DNAT, before SNAT/MASQUERADE), and notes each address rewrite.
    */
   readonly nat: 'refuse' | 'filter-view';
+  /** Parsing: how a rate limit whose verdict the traffic decides is read (RateReading). */
+  readonly rates: RateReading;
   /** `azure` (default): host chains also accept the Azure platform flows (platform.ts); `none`: the requirements only. */
   readonly platformFlows: PlatformFlows;
   /**
@@ -132,6 +151,7 @@ export function netfilterOptions(options: TargetOptionValues, target: string): N
     counters: booleanOption(options, 'counters', target),
     defaultAction: choice(options, 'defaultAction', ['drop', 'return'] as const, 'drop', target),
     nat: choice(options, 'nat', ['refuse', 'filter-view'] as const, 'refuse', target),
+    rates: choice(options, 'rates', RATE_READINGS, 'refuse', target),
     platformFlows: choice(options, 'platformFlows', PLATFORM_FLOW_CHOICES, 'azure', target),
     fullTable: booleanOption(options, 'fullTable', target),
   };

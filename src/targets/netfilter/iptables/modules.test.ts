@@ -151,6 +151,15 @@ describe('limit modules and header tests (hashlimit, recent, connlimit, hl, ttl,
     expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { line: 7 } });
     expect(refused.message).toMatch(/'in tcp \S+ -> \S+:22'/);
     expect(refused.message).toContain('denied over the limit, allowed under it');
+    // rates=under reads every limit as not reached (a fresh source's first SYNs), rates=over as reached; both say so.
+    const ssh = parsePacket('in tcp 8.8.8.8:40000 -> 10.0.0.4:22');
+    const under = parse(ufwLimit, { rates: 'under' });
+    const over = parse(ufwLimit, { rates: 'over' });
+    expect(allowedPackets(under).has(ssh)).toBe(true);
+    expect(allowedPackets(over).has(ssh)).toBe(false);
+    expect(under.notes?.some((note) => note.startsWith('rates=under: 1 rate-limited rule is'))).toBe(true);
+    expect(over.notes?.some((note) => note.startsWith('rates=over: 1 rate-limited rule is'))).toBe(true);
+    expect(error(() => parse(ufwLimit, { rates: 'sometimes' }))).toMatchObject({ code: 'TW_INVALID_OPTION' });
   });
 
   it("reads fail2ban's chains exactly, and refuses its xt_recent action (the ban list is not in the dump)", () => {

@@ -13,5 +13,6 @@ export const IPTABLES_OPTIONS = defineOptions([
   NETFILTER.defaultAction,
   NETFILTER.fullTable,
   NETFILTER.nat,
+  NETFILTER.rates,
   { name: 'family', type: 'choice', choices: ['ipv4', 'ipv6', '4', '6'], default: 'ipv4', doc: 'the family of a saved ruleset read on its own (default ipv4)', uses: ['parse'], placeholder: '<family>' },
 ]);

@@ -627,7 +627,7 @@ export function parseIptablesSources(sources: IptablesSources, options: Netfilte
     if (!families.has(family)) notes.push(`no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules in this capture: the host accepts all ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`);
   }
   const name = `iptables:${sources.rules.map((source) => source.file).join('+')}`;
-  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'allow', notes });
+  return chainsToRuleSet({ name, chains, view: options.chainHook, unseen: 'allow', rates: options.rates, notes });
 }
 
 function familyOption(context: ParseContext): Family {

@@ -19,4 +19,5 @@ export const NFTABLES_OPTIONS = defineOptions([
     // does not override a drop elsewhere.
     why: 'return has no meaning for an nftables table: each table decides on its own',
   },
+  NETFILTER.rates,
 ]);

@@ -809,7 +809,7 @@ export function parseNftRuleset(content: string, file: string, options: Netfilte
       });
     }
   }
-  return chainsToRuleSet({ name: `nftables:${file}`, chains, view: options.chainHook, unseen: 'allow' });
+  return chainsToRuleSet({ name: `nftables:${file}`, chains, view: options.chainHook, unseen: 'allow', rates: options.rates });
 }
 
 export function looksLikeNftables(content: string): boolean {
