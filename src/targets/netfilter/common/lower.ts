@@ -3,10 +3,11 @@
  * (the analysis engine's own `requirementPackets`, so the output can only agree with the yardstick) and each box of
  * that set into rules: one per protocol, with addresses as a literal prefix or a named set and ports as ranges.
  * What netfilter cannot carry becomes a diagnostic with exactly the packets it loses: host names (targets.md §3.5:
- * rules hold addresses only), ICMP types of the other family's ICMP, and directions the chosen hook does not see.
+ * rules hold addresses only), ICMP types of the other family's ICMP, directions the chosen hook does not see, and
+ * on the forward hook the ICMPv6 messages a router never forwards (hoplimit.ts).
  */
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
-import { OPENING } from '../../../analysis/rule-set.js';
+import { OPENING, REPLIES } from '../../../analysis/rule-set.js';
 import { AddressSet } from '../../../model/address-set.js';
 import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
@@ -17,6 +18,7 @@ import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/
 import type { Endpoint, Requirement, RequirementSet } from '../../../model/requirement.js';
 import type { Diagnostic } from '../../target.js';
 import type { DraftDiagnostic } from '../../diagnostics.js';
+import { unforwardedPackets } from './hoplimit.js';
 import { icmpEntries, type IcmpEntry } from './icmp.js';
 import { NameRegistry, objectName } from './names.js';
 import { hookedDirections, type NetfilterOptions } from './options.js';
@@ -69,6 +71,8 @@ export interface NetfilterModel {
   readonly dnsmasq: readonly DnsmasqEntry[];
   /** What the lowering could not express, with the packets it may have lost (the pipeline makes them exact). */
   readonly drafts: readonly DraftDiagnostic[];
+  /** Packets no chain of the hook sees, whatever its rules say (`unseenPackets`): the rules allow none of them. */
+  readonly unseen: PacketSet;
 }
 
 const INVALID = PacketSet.of({ states: ['invalid'] });
@@ -77,6 +81,18 @@ const INVALID = PacketSet.of({ states: ['invalid'] });
  * skips the two intersections below, which were a fifth of a 10k-requirement render.
  */
 const OPENING_INVALID = OPENING.intersection(INVALID);
+
+/**
+ * The packets tagwall's chains never see under `options.chainHook`: on the forward hook, the ICMPv6 messages whose
+ * RFCs fix hop limit 1 (MLD, multicast router discovery), which ip6_forward drops before the hook (hoplimit.ts), in
+ * every state but ESTABLISHED/RELATED (their reply forms are no real packet and are left to the chains, as in
+ * chains.ts). A rule for them is emitted (harmless, dead) and the loss reported.
+ */
+const UNFORWARDED = unforwardedPackets().difference(REPLIES);
+
+export function unseenPackets(options: Pick<NetfilterOptions, 'chainHook'>): PacketSet {
+  return options.chainHook === 'forward' ? UNFORWARDED : PacketSet.EMPTY;
+}
 
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
 
@@ -182,6 +198,16 @@ class Lowering {
         packets,
       );
       return;
+    }
+    const unseen = unseenPackets(this.options);
+    const unforwarded = packets.overlaps(unseen) ? packets.intersection(unseen) : PacketSet.EMPTY;
+    if (!unforwarded.isEmpty()) {
+      this.lose(
+        'NOT_FORWARDED',
+        requirement,
+        `${requirement.id}: a router never forwards an ICMPv6 message with hop limit 1: MLD (130-132, 143) and multicast router discovery (151-153) are link-local, and the kernel drops them before the forward hook, so no forward chain sees them`,
+        unforwarded,
+      );
     }
     // The chains drop INVALID first; a first packet conntrack calls INVALID (an ICMP reply or error no connection
     // explains) is what the requirement asks for, and it passes only as a reply (ESTABLISHED/RELATED).
@@ -308,17 +334,23 @@ export function lowerRequirements(
   for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
   // Each loss is the part of its requirement a rule could not carry: the pipeline subtracts what other rules allow.
   const drafts = lowering.diagnostics.map(({ target: _target, lost, ...rest }): DraftDiagnostic => (lost ? { ...rest, candidate: lost } : rest));
-  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts };
+  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts, unseen: unseenPackets(options) };
+}
+
+/** What a rule allows of the packets its chain sees. */
+function seenPackets(rule: LoweredRule, unseen: PacketSet): PacketSet {
+  const packets = loweredPackets(rule);
+  return packets.overlaps(unseen) ? packets.difference(unseen) : packets;
 }
 
 /** The boxes of every lowered rule, not unioned: what loss accounting subtracts (TargetKit.allowedBoxes). */
 export function netfilterAllowedBoxes(model: NetfilterModel): Box[] {
-  return model.rules.flatMap((rule) => loweredPackets(rule).boxes);
+  return model.rules.flatMap((rule) => seenPackets(rule, model.unseen).boxes);
 }
 
 /** What a lowered model allows: the union of its rules (dnsmasq-fed sets empty, as they are when loaded). */
 export function netfilterAllowed(model: NetfilterModel): PacketSet {
-  return model.rules.reduce((set, rule) => set.union(loweredPackets(rule)), PacketSet.EMPTY);
+  return model.rules.reduce((set, rule) => set.union(seenPackets(rule, model.unseen)), PacketSet.EMPTY);
 }
 
 function matchAddresses(match: AddressMatch, family: Family): AddressSet {
