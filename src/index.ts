@@ -93,7 +93,7 @@ export {
 // Targets: each one's translate / parse / parseArtifacts behind one interface, found by id.
 export { allTargets, detectTarget, findTarget, getTarget, targetIds, type KnownTarget, type TargetById, type TargetFormat, type TargetId, type TargetOptions } from './targets/registry.js';
 export type { BooleanOptionSpec, ChoiceOptionSpec, IntegerOptionSpec, OptionInput, OptionSchema, OptionSpec, OptionsOf, OptionUse, TextOptionSpec } from './targets/option-schema.js';
-export type { ChainHook, PlatformFlows } from './targets/netfilter/common/options.js';
+export type { ChainHook, PlatformFlows, RateReading } from './targets/netfilter/common/options.js';
 export type { DeclaredExtras } from './targets/target.js';
 export type {
   Artifact,
@@ -122,6 +122,7 @@ export {
   translationReport,
   REPORT_FORMATS,
   type ComparisonReportInput,
+  type DeclaredExtra,
   type Finding,
   type ImpactInput,
   type Report,

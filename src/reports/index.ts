@@ -18,6 +18,7 @@ export {
   type Comparison,
   type PacketLabels,
   type ComparisonReportInput,
+  type DeclaredExtra,
   type RequirementLocations,
   type TargetTranslation,
 } from './build.js';
