@@ -10,8 +10,8 @@ import { evaluate } from '../analysis/questions.js';
 import type { AddressResolver, SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
-import { CONN_STATES, formatPacket, type Packet } from '../model/packet.js';
-import { PacketSet, type Box } from '../model/packet-set.js';
+import { formatPacket, type Packet } from '../model/packet.js';
+import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
 import { formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
@@ -153,12 +153,19 @@ function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
 export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   const virtual = VIRTUAL_TAGS.map((name) => ({ name, addresses: resolver.serviceTag(name) }));
   const plain = (values: IntervalSet, family: Family): string[] => (isSymbolic(resolver) ? resolver.items(values, family) : AddressSet.fromFamily(family, values).toCidrStrings());
+  // `values` as at most MAX_EXCEPT_ITEMS items, or undefined. Every interval is at least one item, so a set of more
+  // intervals is never written out only to be counted (a big tag's complement has thousands: most of a check's time).
+  const few = (values: IntervalSet, family: Family): string[] | undefined => {
+    if (values.intervalCount > MAX_EXCEPT_ITEMS) return undefined;
+    const listed = plain(values, family);
+    return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
+  };
   const items = (values: IntervalSet, family: Family): string[] => {
     if (values.isFull()) return ['any'];
     if (values.isEmpty()) return [];
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
-    const outside = plain(values.complement(), family);
-    if (outside.length <= MAX_EXCEPT_ITEMS) return [`any except ${outside.join(', ')}`];
+    const outside = few(values.complement(), family);
+    if (outside) return [`any except ${outside.join(', ')}`];
     for (const { name, addresses } of virtual) {
       const tag = addresses.of(family);
       if (tag.isEmpty() || !values.overlaps(tag)) continue;
@@ -166,8 +173,9 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
       if (values.isSubsetOf(tag)) {
         const left = tag.difference(values);
-        const rest = (isSymbolic(resolver) ? undefined : unionOfTags(left, family)) ?? plain(left, family);
-        if (rest.length <= MAX_EXCEPT_ITEMS) return [`${name} except ${rest.join(', ')}`];
+        const union = isSymbolic(resolver) ? undefined : unionOfTags(left, family);
+        const rest = union ? (union.length <= MAX_EXCEPT_ITEMS ? union : undefined) : few(left, family);
+        if (rest) return [`${name} except ${rest.join(', ')}`];
       }
     }
     return (isSymbolic(resolver) ? undefined : tagNames(values, family)) ?? plain(values, family);
@@ -203,7 +211,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     return rest.isEmpty() && names.length > 0 ? names : undefined;
   };
   const tagNames = (values: IntervalSet, family: Family): string[] | undefined => {
-    if (AddressSet.fromFamily(family, values).toCidrStrings().length <= MAX_EXCEPT_ITEMS) return undefined;
+    if (values.intervalCount <= MAX_EXCEPT_ITEMS && AddressSet.fromFamily(family, values).toCidrStrings().length <= MAX_EXCEPT_ITEMS) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
@@ -211,8 +219,9 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const holder = holders[holders.length - 1];
     if (!holder) return undefined;
     const left = holder.set.difference(values);
-    const except = unionOfTags(left, family) ?? AddressSet.fromFamily(family, left).toCidrStrings();
-    return except.length <= MAX_EXCEPT_ITEMS ? [`${holder.name} except ${except.join(', ')}`] : undefined;
+    const leftTags = unionOfTags(left, family);
+    const except = leftTags ? (leftTags.length <= MAX_EXCEPT_ITEMS ? leftTags : undefined) : left.intervalCount <= MAX_EXCEPT_ITEMS ? AddressSet.fromFamily(family, left).toCidrStrings() : undefined;
+    return except && except.length <= MAX_EXCEPT_ITEMS ? [`${holder.name} except ${except.join(', ')}`] : undefined;
   };
   const realAddress = (address: string, area: IntervalSet, family: Family): { address: string; tag?: string } => {
     if (!isSymbolic(resolver)) return { address };
@@ -268,8 +277,6 @@ function witnessFields(packet: Packet, srcTag: string | undefined, dstTag: strin
 
 // ─── boxes ───────────────────────────────────────────────────────────────────────────────────────────────
 
-const ALL_STATES = (1 << CONN_STATES.length) - 1;
-
 /** The box's exact content, serialised without names, hashed: equal digests mean equal packets. */
 function boxDigest(kind: GroupKind, box: Box): string {
   const hex = (words: Uint32Array): string => Array.from(words, (word) => word.toString(16)).join(':');
@@ -323,10 +330,8 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
   const hosts = box.hosts.isAny() ? undefined : box.hosts.toString();
   const paths = box.paths.isAny() ? undefined : box.paths.toString();
   const applications = box.applications.isAny() ? undefined : box.applications.toString();
-  // The line PacketSet prints for the box keeps its state wording (opening states left unsaid).
-  const line = PacketSet.fromDisjointBoxes([box]).lines()[0] ?? '';
-  const written = box.states === ALL_STATES ? undefined : / state ([a-z,]+)$/.exec(line)?.[1];
-  const states = written?.split(',');
+  // The state wording of the line PacketSet prints for the box (opening states left unsaid).
+  const states = boxStateWords(box);
   const parts = [direction, box.family, box.protocols.toString(), shortList(src), ...(srcPorts ? [`port ${srcPorts}`] : []), '->', shortList(dst), ...(dstPorts ? [`port ${dstPorts}`] : [])];
   if (icmp) parts.push(`icmp ${icmp}`);
   if (hosts) parts.push(`host ${hosts}`);

@@ -842,6 +842,12 @@ function openingStates(box: Box): number | undefined {
 /** Writes one dimension's addresses, e.g. as CIDRs or as the tag names of symbolic atoms. */
 export type AddressLabel = (values: IntervalSet, family: Family) => string;
 
+/** The states a box's line names (`state new,invalid`), or undefined when it leaves them unsaid (all, or the opening ones). */
+export function boxStateWords(box: Box): ConnState[] | undefined {
+  if (box.states === ALL_STATES || box.states === openingStates(box)) return undefined;
+  return CONN_STATES.filter((state) => box.states & STATE_BIT[state]);
+}
+
 function formatBox(box: Box, label: AddressLabel): string {
   const direction = box.directions === 3 ? 'in/out' : box.directions & DIRECTION_BIT.out ? 'out' : 'in';
   const parts = [direction, box.family, box.protocols.toString(), label(box.src, box.family)];
@@ -855,7 +861,8 @@ function formatBox(box: Box, label: AddressLabel): string {
   if (!box.hosts.isAny()) parts.push(`host ${box.hosts.toString()}`);
   if (!box.paths.isAny()) parts.push(`path ${box.paths.toString()}`);
   if (!box.applications.isAny()) parts.push(`app ${box.applications.toString()}`);
-  if (box.states !== ALL_STATES && box.states !== openingStates(box)) parts.push(`state ${CONN_STATES.filter((state) => box.states & STATE_BIT[state]).join(',')}`);
+  const states = boxStateWords(box);
+  if (states) parts.push(`state ${states.join(',')}`);
   return parts.join(' ');
 }
 
