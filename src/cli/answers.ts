@@ -12,7 +12,7 @@ import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
 import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
-import { formatAddress, parseAddress, type Family } from '../model/ip.js';
+import { forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
@@ -88,9 +88,18 @@ export interface RuleGroup {
   readonly witness: WitnessFields;
 }
 
+/** An address set as items (`Storage.WestUS`, `10.0.0.0/24`): the first few at once, the whole list when asked. */
+export interface NamedItems {
+  /** The first items, at most SHORT_ITEMS of them (all of them when there are no more). */
+  readonly head: readonly string[];
+  readonly count: number;
+  all(): string[];
+}
+
 /** How addresses are named and witnesses made real; built once per command. */
 export interface Namer {
-  items(values: IntervalSet, family: Family): string[];
+  /** The set as a reader names it: its first items and how many there are now, every item when asked (`--json`). */
+  items(values: IntervalSet, family: Family): NamedItems;
   /** The witness with atom addresses replaced by real addresses of their tags, and the tags named. */
   realWitness(packet: Packet, box: Box): WitnessFields;
 }
@@ -160,7 +169,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const listed = plain(values, family);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
-  const items = (values: IntervalSet, family: Family): string[] => {
+  const named = (values: IntervalSet, family: Family): string[] | undefined => {
     if (values.isFull()) return ['any'];
     if (values.isEmpty()) return [];
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
@@ -178,7 +187,22 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
         if (rest) return [`${name} except ${rest.join(', ')}`];
       }
     }
-    return (isSymbolic(resolver) ? undefined : tagNames(values, family)) ?? plain(values, family);
+    return isSymbolic(resolver) ? plain(values, family) : tagNames(values, family);
+  };
+  // What no name covers is a plain CIDR list, often thousands long: counted, and written out only when listed.
+  const items = (values: IntervalSet, family: Family): NamedItems => {
+    const names = named(values, family);
+    if (names) return { head: names.slice(0, SHORT_ITEMS), count: names.length, all: () => names };
+    const head: string[] = [];
+    let count = 0;
+    const emit = (network: Uint32Array, prefixLength: number): void => {
+      if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
+    };
+    for (let i = 0; i < values.intervalCount; i++) {
+      const lo = values.lo(i);
+      forEachCidrOf(lo, values.hi(i), lo.length, emit);
+    }
+    return { head, count, all: () => plain(values, family) };
   };
   // Expanded analysis: a set that is exactly a tag's prefixes, a few tags' union, or a tag but a few tags or blocks
   // is named so (`Storage except Storage.WestUS`), as symbolic analysis names its atoms.
@@ -299,9 +323,12 @@ function boxDigest(kind: GroupKind, box: Box): string {
   return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
+/** How many items a line of text lists before it says how many there are. */
+const SHORT_ITEMS = 4;
+
 /** An address list for one line of text: a few items, then how many there are (`--json` has them all). */
-function shortList(items: readonly string[]): string {
-  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 3).join(', ')}, …(${items.length} items; --json lists them)`;
+function shortList(items: NamedItems): string {
+  return items.count <= SHORT_ITEMS ? items.head.join(', ') : `${items.head.slice(0, SHORT_ITEMS - 1).join(', ')}, …(${items.count} items; --json lists them)`;
 }
 
 /** Each box's exact packets, kept beside its fields (which are plain data for JSON) for baselines. */
@@ -321,6 +348,8 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
   const direction = box.directions === 3 ? 'in/out' : box.directions & 2 ? 'out' : 'in';
   const src = namer.items(box.src, box.family);
   const dst = namer.items(box.dst, box.family);
+  let srcList: string[] | undefined;
+  let dstList: string[] | undefined;
   const srcPorts = box.portClass === 'ports' && !box.srcPorts.isFull() ? PortSet.fromIntervals(box.srcPorts).toString() : undefined;
   const dstPorts = box.portClass === 'ports' && !box.dstPorts.isFull() ? PortSet.fromIntervals(box.dstPorts).toString() : undefined;
   const icmp =
@@ -342,9 +371,14 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
     direction,
     family: box.family,
     protocols: box.protocols.toString(),
-    src,
+    // Listed in full only when read (--json, reports): text prints the first few and the count.
+    get src(): string[] {
+      return (srcList ??= src.all());
+    },
     ...(srcPorts ? { srcPorts } : {}),
-    dst,
+    get dst(): string[] {
+      return (dstList ??= dst.all());
+    },
     ...(dstPorts ? { dstPorts } : {}),
     ...(icmp ? { icmp } : {}),
     ...(hosts ? { hosts } : {}),
