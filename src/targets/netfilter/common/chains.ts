@@ -120,15 +120,7 @@ class Inliner {
           break;
         case 'jump':
         case 'goto': {
-          const target = this.chains.get(rule.verdict.chain);
-          if (!target) {
-            throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${rule.verdict.chain}', which the config does not define`, {
-              location: locationOf(rule.origin),
-            });
-          }
-          if (target.base) {
-            throw new TagwallError('TW_INVALID_CONFIG', `jump to base chain '${target.name}'`, { location: locationOf(rule.origin) });
-          }
+          const target = jumpTarget(this.chains, rule.verdict.chain, rule.origin);
           this.walk(target, match, hook, base, [...stack, chain.name]);
           // goto does not come back: what the called chain leaves undecided ends this chain as RETURN would.
           if (rule.verdict.kind === 'goto') returnFrom(match, rule.origin, label);
@@ -243,6 +235,14 @@ function limitedReason(kind: Limited, packet: string, underAllows: boolean): str
   }
 }
 
+/** The chain a jump or goto names: one the config defines, and not a base chain (the kernel refuses both too). */
+function jumpTarget(chains: ReadonlyMap<string, Chain>, name: string, origin: RuleOrigin): Chain {
+  const target = chains.get(name);
+  if (!target) throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${name}', which the config does not define`, { location: locationOf(origin) });
+  if (target.base) throw new TagwallError('TW_INVALID_CONFIG', `jump to base chain '${target.name}'`, { location: locationOf(origin) });
+  return target;
+}
+
 /**
  * The packets the chains may allow and may deny when each limited rule may match or not, independently: a packet
  * may reach a rule unless an earlier rule that is not limited decides it; a limited rule then may decide it or let
@@ -288,8 +288,7 @@ class MayWalker {
           break;
         case 'jump':
         case 'goto': {
-          const target = this.chains.get(rule.verdict.chain);
-          if (!target || target.base) throw new TagwallError('TW_INVALID_CONFIG', `jump to chain '${rule.verdict.chain}', which is not a chain a rule can jump to`, { location: locationOf(rule.origin) });
+          const target = jumpTarget(this.chains, rule.verdict.chain, rule.origin);
           const back = this.walk(target, match, hook, base, depth + 1);
           if (rule.verdict.kind === 'goto') returnFrom(back);
           if (settles) reach = reach.difference(match).union(rule.verdict.kind === 'jump' ? back : PacketSet.EMPTY);
