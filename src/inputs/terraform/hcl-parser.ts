@@ -7,7 +7,7 @@
  */
 import { TagwallError } from '../../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom } from '../../internal/input-limits.js';
-import { LineIndex, skipBlank, type Position } from '../source-text.js';
+import { SourceCursor, type Position } from '../source-text.js';
 
 export type { Position } from '../source-text.js';
 
@@ -57,59 +57,30 @@ export interface HclBody {
 const BINARY_LEVELS: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']];
 const MAX_DEPTH = 128;
 
-class HclParser {
-  #at = 0;
-  #depth = 0;
-  readonly #lines: LineIndex;
-
-  constructor(
-    readonly text: string,
-    readonly file: string,
-  ) {
-    this.#lines = new LineIndex(text);
-  }
-
-  position(offset = this.#at): Position {
-    return this.#lines.position(offset);
-  }
-
-  error(message: string, offset = this.#at): TagwallError {
-    return new TagwallError('TW_INVALID_CONFIG', `HCL: ${message}`, { location: { file: this.file, ...this.position(offset) } });
+class HclParser extends SourceCursor {
+  constructor(text: string, file: string) {
+    super(text, file, 'HCL', /^[A-Za-z_][A-Za-z0-9_-]*/);
   }
 
   #peek(length = 1): string {
-    return this.text.slice(this.#at, this.#at + length);
-  }
-
-  /** Spaces and comments; newlines too when `newlines`. A `#`/`//` comment stops before its newline. */
-  #space(newlines: boolean): void {
-    const next = skipBlank(this.text, this.#at, newlines, true);
-    if (next < 0) throw this.error('the comment is not closed');
-    this.#at = next;
-  }
-
-  #identifier(): string | undefined {
-    const match = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.text.slice(this.#at, this.#at + 256));
-    if (!match) return undefined;
-    this.#at += match[0].length;
-    return match[0];
+    return this.text.slice(this.at, this.at + length);
   }
 
   parseFile(): HclBody {
     const body = this.#body(true);
-    if (this.#at < this.text.length) throw this.error(`unexpected '${this.text[this.#at]}'`);
+    if (this.at < this.text.length) throw this.error(`unexpected '${this.text[this.at]}'`);
     return body;
   }
 
   #body(top: boolean): HclBody {
     const items: Array<HclAttribute | HclBlock> = [];
     for (;;) {
-      this.#space(true);
-      if (this.#at >= this.text.length) {
+      this.space(true);
+      if (this.at >= this.text.length) {
         if (!top) throw this.error("a block is not closed (missing '}')");
         return { items };
       }
-      if (this.text[this.#at] === '}') {
+      if (this.text[this.at] === '}') {
         if (top) throw this.error("unexpected '}'");
         return { items };
       }
@@ -118,74 +89,74 @@ class HclParser {
   }
 
   #item(): HclAttribute | HclBlock {
-    const start = this.#at;
+    const start = this.at;
     const pos = this.position();
-    const name = this.#identifier();
-    if (name === undefined) throw this.error(`expected an attribute or a block, not '${this.text[this.#at]}'`);
-    this.#space(false);
-    if (this.text[this.#at] === '=' && this.text[this.#at + 1] !== '=') {
-      this.#at++;
+    const name = this.identifier();
+    if (name === undefined) throw this.error(`expected an attribute or a block, not '${this.text[this.at]}'`);
+    this.space(false);
+    if (this.text[this.at] === '=' && this.text[this.at + 1] !== '=') {
+      this.at++;
       const value = this.#expression(false);
       this.#endOfItem();
       return { kind: 'attribute', name, value, pos };
     }
     const labels: string[] = [];
     for (;;) {
-      this.#space(false);
-      const char = this.text[this.#at];
+      this.space(false);
+      const char = this.text[this.at];
       if (char === '"') {
         const label = this.#template('"');
         if (label.kind !== 'template' || label.parts.some((part) => typeof part !== 'string')) throw this.error('a block label cannot interpolate', label.pos.column);
         labels.push(label.parts.join(''));
       } else if (char === '{') break;
       else {
-        const label = this.#identifier();
-        if (label === undefined) throw this.error(`expected '=' or a block after '${name}'`, this.#at === start ? start : this.#at);
+        const label = this.identifier();
+        if (label === undefined) throw this.error(`expected '=' or a block after '${name}'`, this.at === start ? start : this.at);
         labels.push(label);
       }
     }
-    this.#at++;
-    this.#space(false);
+    this.at++;
+    this.space(false);
     // A one-line block: `name { attr = value }`.
-    if (this.text[this.#at] !== '\n' && this.text[this.#at] !== '}' && this.#at < this.text.length) {
+    if (this.text[this.at] !== '\n' && this.text[this.at] !== '}' && this.at < this.text.length) {
       const inner = this.#item();
-      this.#space(false);
-      if (this.text[this.#at] !== '}') throw this.error("a one-line block holds one attribute and ends with '}'");
-      this.#at++;
+      this.space(false);
+      if (this.text[this.at] !== '}') throw this.error("a one-line block holds one attribute and ends with '}'");
+      this.at++;
       this.#endOfItem();
       return { kind: 'block', type: name, labels, body: { items: [inner] }, pos };
     }
     const body = this.#body(false);
-    this.#at++;
+    this.at++;
     this.#endOfItem();
     return { kind: 'block', type: name, labels, body, pos };
   }
 
   #endOfItem(): void {
-    this.#space(false);
-    const char = this.text[this.#at];
+    this.space(false);
+    const char = this.text[this.at];
     if (char === undefined || char === '\n' || char === '}') {
-      if (char === '\n') this.#at++;
+      if (char === '\n') this.at++;
       return;
     }
     throw this.error(`expected a new line, not '${char}'`);
   }
 
   #expression(newlines: boolean): HclExpression {
-    if (++this.#depth > MAX_DEPTH) throw this.error(`expressions nest more than ${MAX_DEPTH} deep`);
+    if (++this.depth > MAX_DEPTH) throw this.error(`expressions nest more than ${MAX_DEPTH} deep`);
     const condition = this.#binary(0, newlines);
-    this.#space(newlines);
+    this.space(newlines);
     let result = condition;
-    if (this.text[this.#at] === '?') {
-      this.#at++;
+    if (this.text[this.at] === '?') {
+      this.at++;
       const then = this.#expression(newlines);
-      this.#space(newlines);
-      if (this.text[this.#at] !== ':') throw this.error("expected ':' in a conditional");
-      this.#at++;
+      this.space(newlines);
+      if (this.text[this.at] !== ':') throw this.error("expected ':' in a conditional");
+      this.at++;
       const otherwise = this.#expression(newlines);
       result = { kind: 'conditional', condition, then, otherwise, pos: condition.pos };
     }
-    this.#depth--;
+    this.depth--;
     return result;
   }
 
@@ -193,21 +164,21 @@ class HclParser {
     if (level >= BINARY_LEVELS.length) return this.#unary(newlines);
     let left = this.#binary(level + 1, newlines);
     for (;;) {
-      this.#space(newlines);
+      this.space(newlines);
       const op = BINARY_LEVELS[level]!.find((candidate) => this.#peek(candidate.length) === candidate && !(candidate === '<' && this.#peek(2) === '<<') && !(candidate === '>' && this.#peek(2) === '=>'));
       if (op === undefined) return left;
-      this.#at += op.length;
+      this.at += op.length;
       const right = this.#binary(level + 1, newlines);
       left = { kind: 'binary', op, left, right, pos: left.pos };
     }
   }
 
   #unary(newlines: boolean): HclExpression {
-    this.#space(newlines);
-    const char = this.text[this.#at];
+    this.space(newlines);
+    const char = this.text[this.at];
     if (char === '-' || char === '!') {
       const pos = this.position();
-      this.#at++;
+      this.at++;
       return { kind: 'unary', op: char, operand: this.#unary(newlines), pos };
     }
     return this.#postfix(this.#primary(newlines), newlines);
@@ -217,39 +188,39 @@ class HclParser {
     let expression = target;
     for (;;) {
       // Traversals bind tightly: no newline before them (they would be the next item).
-      this.#space(false);
-      const char = this.text[this.#at];
+      this.space(false);
+      const char = this.text[this.at];
       if (char === '.') {
-        this.#at++;
-        if (this.text[this.#at] === '*') {
-          this.#at++;
+        this.at++;
+        if (this.text[this.at] === '*') {
+          this.at++;
           expression = { kind: 'splat', target: expression, steps: this.#splatSteps(), pos: expression.pos };
           continue;
         }
-        const number = /^\d+/.exec(this.text.slice(this.#at));
+        const number = /^\d+/.exec(this.text.slice(this.at));
         if (number) {
-          this.#at += number[0].length;
+          this.at += number[0].length;
           expression = { kind: 'traversal', target: expression, step: { kind: 'index', key: { kind: 'literal', value: Number(number[0]), pos: this.position() } }, pos: expression.pos };
           continue;
         }
-        const name = this.#identifier();
+        const name = this.identifier();
         if (name === undefined) throw this.error("expected a name after '.'");
         expression = { kind: 'traversal', target: expression, step: { kind: 'attr', name }, pos: expression.pos };
       } else if (char === '[') {
-        this.#at++;
-        this.#space(true);
-        if (this.text[this.#at] === '*') {
-          this.#at++;
-          this.#space(true);
-          if (this.text[this.#at] !== ']') throw this.error("expected ']' after '[*'");
-          this.#at++;
+        this.at++;
+        this.space(true);
+        if (this.text[this.at] === '*') {
+          this.at++;
+          this.space(true);
+          if (this.text[this.at] !== ']') throw this.error("expected ']' after '[*'");
+          this.at++;
           expression = { kind: 'splat', target: expression, steps: this.#splatSteps(), pos: expression.pos };
           continue;
         }
         const key = this.#expression(true);
-        this.#space(true);
-        if (this.text[this.#at] !== ']') throw this.error("expected ']'");
-        this.#at++;
+        this.space(true);
+        if (this.text[this.at] !== ']') throw this.error("expected ']'");
+        this.at++;
         expression = { kind: 'traversal', target: expression, step: { kind: 'index', key }, pos: expression.pos };
       } else return expression;
       void newlines;
@@ -259,72 +230,72 @@ class HclParser {
   #splatSteps(): HclTraversalStep[] {
     const steps: HclTraversalStep[] = [];
     for (;;) {
-      if (this.text[this.#at] === '.' && /[A-Za-z_]/.test(this.text[this.#at + 1] ?? '')) {
-        this.#at++;
-        steps.push({ kind: 'attr', name: this.#identifier()! });
-      } else if (this.text[this.#at] === '[' && this.text[this.#at + 1] !== '*') {
-        this.#at++;
+      if (this.text[this.at] === '.' && /[A-Za-z_]/.test(this.text[this.at + 1] ?? '')) {
+        this.at++;
+        steps.push({ kind: 'attr', name: this.identifier()! });
+      } else if (this.text[this.at] === '[' && this.text[this.at + 1] !== '*') {
+        this.at++;
         const key = this.#expression(true);
-        this.#space(true);
-        if (this.text[this.#at] !== ']') throw this.error("expected ']'");
-        this.#at++;
+        this.space(true);
+        if (this.text[this.at] !== ']') throw this.error("expected ']'");
+        this.at++;
         steps.push({ kind: 'index', key });
       } else return steps;
     }
   }
 
   #primary(newlines: boolean): HclExpression {
-    this.#space(newlines);
+    this.space(newlines);
     const pos = this.position();
-    const char = this.text[this.#at];
+    const char = this.text[this.at];
     if (char === undefined) throw this.error('the expression ends early');
     if (char === '"') return this.#template('"');
     if (char === '<' && this.#peek(2) === '<<') return this.#heredoc();
     if (/[0-9]/.test(char)) {
-      const match = /^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(this.text.slice(this.#at, this.#at + 64))!;
-      this.#at += match[0].length;
+      const match = /^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(this.text.slice(this.at, this.at + 64))!;
+      this.at += match[0].length;
       return { kind: 'literal', value: Number(match[0]), pos };
     }
     if (char === '(') {
-      this.#at++;
+      this.at++;
       const inner = this.#expression(true);
-      this.#space(true);
-      if (this.text[this.#at] !== ')') throw this.error("expected ')'");
-      this.#at++;
+      this.space(true);
+      if (this.text[this.at] !== ')') throw this.error("expected ')'");
+      this.at++;
       return inner;
     }
     if (char === '[') return this.#tuple(pos);
     if (char === '{') return this.#object(pos);
-    const name = this.#identifier();
+    const name = this.identifier();
     if (name === undefined) throw this.error(`unexpected '${char}'`);
     if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true', pos };
     if (name === 'null') return { kind: 'literal', value: null, pos };
     let callee = name;
     // Provider functions: `provider::name::function(...)`.
     while (this.#peek(2) === '::') {
-      this.#at += 2;
-      callee += `::${this.#identifier() ?? ''}`;
+      this.at += 2;
+      callee += `::${this.identifier() ?? ''}`;
     }
-    this.#space(false);
-    if (this.text[this.#at] === '(') {
-      this.#at++;
+    this.space(false);
+    if (this.text[this.at] === '(') {
+      this.at++;
       const args: HclExpression[] = [];
       let expand = false;
       for (;;) {
-        this.#space(true);
-        if (this.text[this.#at] === ')') {
-          this.#at++;
+        this.space(true);
+        if (this.text[this.at] === ')') {
+          this.at++;
           break;
         }
         args.push(this.#expression(true));
-        this.#space(true);
+        this.space(true);
         if (this.#peek(3) === '...') {
           expand = true;
-          this.#at += 3;
-          this.#space(true);
+          this.at += 3;
+          this.space(true);
         }
-        if (this.text[this.#at] === ',') this.#at++;
-        else if (this.text[this.#at] !== ')') throw this.error(`expected ',' or ')' in the call of ${callee}`);
+        if (this.text[this.at] === ',') this.at++;
+        else if (this.text[this.at] !== ')') throw this.error(`expected ',' or ')' in the call of ${callee}`);
       }
       return { kind: 'call', name: callee, args, expand, pos };
     }
@@ -332,162 +303,162 @@ class HclParser {
   }
 
   #tuple(pos: Position): HclExpression {
-    this.#at++;
-    this.#space(true);
+    this.at++;
+    this.space(true);
     if (this.#isFor()) return this.#for(pos, false);
     const items: HclExpression[] = [];
     for (;;) {
-      this.#space(true);
-      if (this.text[this.#at] === ']') {
-        this.#at++;
+      this.space(true);
+      if (this.text[this.at] === ']') {
+        this.at++;
         return { kind: 'tuple', items, pos };
       }
       items.push(this.#expression(true));
-      this.#space(true);
-      if (this.text[this.#at] === ',') this.#at++;
-      else if (this.text[this.#at] !== ']') throw this.error("expected ',' or ']' in a list");
+      this.space(true);
+      if (this.text[this.at] === ',') this.at++;
+      else if (this.text[this.at] !== ']') throw this.error("expected ',' or ']' in a list");
     }
   }
 
   #object(pos: Position): HclExpression {
-    this.#at++;
-    this.#space(true);
+    this.at++;
+    this.space(true);
     if (this.#isFor()) return this.#for(pos, true);
     const items: Array<{ key: HclExpression; value: HclExpression }> = [];
     for (;;) {
-      this.#space(true);
-      if (this.text[this.#at] === '}') {
-        this.#at++;
+      this.space(true);
+      if (this.text[this.at] === '}') {
+        this.at++;
         return { kind: 'object', items, pos };
       }
       const key = this.#expression(false);
-      this.#space(false);
-      if (this.text[this.#at] !== '=' && this.text[this.#at] !== ':') throw this.error("expected '=' or ':' after an object key");
-      this.#at++;
+      this.space(false);
+      if (this.text[this.at] !== '=' && this.text[this.at] !== ':') throw this.error("expected '=' or ':' after an object key");
+      this.at++;
       const value = this.#expression(false);
       items.push({ key, value });
-      this.#space(false);
-      const char = this.text[this.#at];
-      if (char === ',' || char === '\n') this.#at++;
+      this.space(false);
+      const char = this.text[this.at];
+      if (char === ',' || char === '\n') this.at++;
       else if (char !== '}') throw this.error("expected ',', a new line or '}' in an object");
     }
   }
 
   #isFor(): boolean {
-    return /^for\s/.test(this.text.slice(this.#at, this.#at + 4));
+    return /^for\s/.test(this.text.slice(this.at, this.at + 4));
   }
 
   #for(pos: Position, object: boolean): HclExpression {
-    this.#at += 3;
-    this.#space(true);
-    const first = this.#identifier();
+    this.at += 3;
+    this.space(true);
+    const first = this.identifier();
     if (first === undefined) throw this.error("expected a name after 'for'");
-    this.#space(true);
+    this.space(true);
     let second: string | undefined;
-    if (this.text[this.#at] === ',') {
-      this.#at++;
-      this.#space(true);
-      second = this.#identifier();
+    if (this.text[this.at] === ',') {
+      this.at++;
+      this.space(true);
+      second = this.identifier();
       if (second === undefined) throw this.error("expected a name after ','");
-      this.#space(true);
+      this.space(true);
     }
-    if (this.#identifier() !== 'in') throw this.error("expected 'in'");
+    if (this.identifier() !== 'in') throw this.error("expected 'in'");
     const collection = this.#expression(true);
-    this.#space(true);
-    if (this.text[this.#at] !== ':') throw this.error("expected ':' in a for expression");
-    this.#at++;
+    this.space(true);
+    if (this.text[this.at] !== ':') throw this.error("expected ':' in a for expression");
+    this.at++;
     let keyExpr: HclExpression | undefined;
     let valueExpr = this.#expression(true);
-    this.#space(true);
+    this.space(true);
     if (object) {
       if (this.#peek(2) !== '=>') throw this.error("expected '=>' in an object for expression");
-      this.#at += 2;
+      this.at += 2;
       keyExpr = valueExpr;
       valueExpr = this.#expression(true);
-      this.#space(true);
+      this.space(true);
     }
     let grouping = false;
     if (this.#peek(3) === '...') {
       grouping = true;
-      this.#at += 3;
-      this.#space(true);
+      this.at += 3;
+      this.space(true);
     }
     let condition: HclExpression | undefined;
-    if (/^if\s/.test(this.text.slice(this.#at, this.#at + 3))) {
-      this.#at += 2;
+    if (/^if\s/.test(this.text.slice(this.at, this.at + 3))) {
+      this.at += 2;
       condition = this.#expression(true);
-      this.#space(true);
+      this.space(true);
     }
     const close = object ? '}' : ']';
-    if (this.text[this.#at] !== close) throw this.error(`expected '${close}' to end the for expression`);
-    this.#at++;
+    if (this.text[this.at] !== close) throw this.error(`expected '${close}' to end the for expression`);
+    this.at++;
     return { kind: 'for', keyVar: second === undefined ? undefined : first, valueVar: second ?? first, collection, keyExpr, valueExpr, condition, grouping, pos };
   }
 
   /** A quoted template: the opening quote is at the cursor. */
   #template(quote: '"'): HclExpression & { kind: 'template' } {
     const pos = this.position();
-    this.#at++;
+    this.at++;
     const parts: Array<string | HclExpression> = [];
     let literal = '';
     for (;;) {
-      const char = this.text[this.#at];
+      const char = this.text[this.at];
       if (char === undefined || char === '\n') throw this.error('the string is not closed', this.#lineStartOf(pos));
       if (char === quote) {
-        this.#at++;
+        this.at++;
         break;
       }
       if (char === '\\') {
         literal += this.#escape();
         continue;
       }
-      if ((char === '$' || char === '%') && this.text[this.#at + 1] === char && this.text[this.#at + 2] === '{') {
+      if ((char === '$' || char === '%') && this.text[this.at + 1] === char && this.text[this.at + 2] === '{') {
         literal += `${char}{`;
-        this.#at += 3;
+        this.at += 3;
         continue;
       }
-      if ((char === '$' || char === '%') && this.text[this.#at + 1] === '{') {
+      if ((char === '$' || char === '%') && this.text[this.at + 1] === '{') {
         if (literal) parts.push(literal);
         literal = '';
         parts.push(this.#interpolation(char));
         continue;
       }
       literal += char;
-      this.#at++;
+      this.at++;
     }
     if (literal || parts.length === 0) parts.push(literal);
     return { kind: 'template', parts, pos };
   }
 
   #lineStartOf(pos: Position): number {
-    return this.#lines.offset(pos);
+    return this.offsetOf(pos);
   }
 
   #interpolation(sigil: string): HclExpression {
-    const start = this.#at;
+    const start = this.at;
     if (sigil === '%') throw this.error('template directives (%{ ... }) are not static values; tagwall reads literal values', start);
-    this.#at += 2;
-    if (this.text[this.#at] === '~') this.#at++;
+    this.at += 2;
+    if (this.text[this.at] === '~') this.at++;
     const inner = this.#expression(true);
-    this.#space(true);
-    if (this.text[this.#at] === '~') this.#at++;
-    if (this.text[this.#at] !== '}') throw this.error("expected '}' to end the interpolation");
-    this.#at++;
+    this.space(true);
+    if (this.text[this.at] === '~') this.at++;
+    if (this.text[this.at] !== '}') throw this.error("expected '}' to end the interpolation");
+    this.at++;
     return inner;
   }
 
   #escape(): string {
-    const next = this.text[this.#at + 1];
+    const next = this.text[this.at + 1];
     const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
     if (next !== undefined && simple[next] !== undefined) {
-      this.#at += 2;
+      this.at += 2;
       return simple[next]!;
     }
-    const hex = next === 'u' ? /^[0-9a-fA-F]{4}/.exec(this.text.slice(this.#at + 2)) : next === 'U' ? /^[0-9a-fA-F]{8}/.exec(this.text.slice(this.#at + 2)) : null;
+    const hex = next === 'u' ? /^[0-9a-fA-F]{4}/.exec(this.text.slice(this.at + 2)) : next === 'U' ? /^[0-9a-fA-F]{8}/.exec(this.text.slice(this.at + 2)) : null;
     if (hex) {
       const code = parseInt(hex[0], 16);
       if (code > 0x10ffff) throw this.error('the escape is not a Unicode character');
-      this.#at += 2 + hex[0].length;
+      this.at += 2 + hex[0].length;
       return String.fromCodePoint(code);
     }
     throw this.error(`unknown escape '\\${next ?? ''}'`);
@@ -495,18 +466,18 @@ class HclParser {
 
   #heredoc(): HclExpression {
     const pos = this.position();
-    const match = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(this.text.slice(this.#at, this.#at + 300));
+    const match = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(this.text.slice(this.at, this.at + 300));
     if (!match) throw this.error("a heredoc starts with '<<MARKER' and a new line");
-    this.#at += match[0].length;
+    this.at += match[0].length;
     const indented = match[1] === '-';
     const lines: string[] = [];
     for (;;) {
-      if (this.#at >= this.text.length) throw this.error(`the heredoc is not closed by '${match[2]}'`, this.#lineStartOf(pos));
-      const end = this.text.indexOf('\n', this.#at);
-      const line = this.text.slice(this.#at, end < 0 ? this.text.length : end).replace(/\r$/, '');
-      this.#at = end < 0 ? this.text.length : end + 1;
+      if (this.at >= this.text.length) throw this.error(`the heredoc is not closed by '${match[2]}'`, this.#lineStartOf(pos));
+      const end = this.text.indexOf('\n', this.at);
+      const line = this.text.slice(this.at, end < 0 ? this.text.length : end).replace(/\r$/, '');
+      this.at = end < 0 ? this.text.length : end + 1;
       if (line.trim() === match[2]) {
-        if (end >= 0) this.#at--; // leave the newline to end the attribute
+        if (end >= 0) this.at--; // leave the newline to end the attribute
         break;
       }
       lines.push(line);
