@@ -5,7 +5,7 @@
  */
 import type { PacketSet } from '../model/packet-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
-import { escapeHtml } from '../text/html.js';
+import { escapeHtml, htmlDocument } from '../text/html.js';
 import type { PathCheck } from './check.js';
 import type { Delivery, Drop, HopVerdict, PathResult } from './engine.js';
 import type { PathQuery } from './report.js';
@@ -25,22 +25,7 @@ ul.boxes { font-family: ui-monospace, monospace; font-size: 12px; }
 `;
 
 function page(title: string, body: readonly string[]): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    `<h1>${escapeHtml(title)}</h1>`,
-    ...body,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlDocument({ title, style: STYLE, body: [`<h1>${escapeHtml(title)}</h1>`, ...body] });
 }
 
 function hopItem(step: HopVerdict): string {

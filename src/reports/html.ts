@@ -6,7 +6,7 @@
 import { describeSnapshot, sortFindings, splitDeclared, type Finding, type Matrix, type MatrixCell, type Report } from './model.js';
 import { declaredTitle, formatLocation, subjectLine, summaryLine } from './text.js';
 
-import { escapeHtml } from '../text/html.js';
+import { escapeHtml, htmlDocument } from '../text/html.js';
 
 export { escapeHtml };
 
@@ -116,20 +116,5 @@ export function renderHtml(report: Report): string {
     ...(findings.length ? [findingIndex(findings), ...findings.map(findingSection)] : ['<p>No findings.</p>']),
     ...declared.map(declaredSection),
   ];
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(report.title)}</title>`,
-    `<style>${STYLE}\n</style>`,
-    '</head>',
-    '<body>',
-    ...body,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlDocument({ title: report.title, style: `${STYLE}\n`, head: ['<meta name="viewport" content="width=device-width, initial-scale=1">'], body });
 }
