@@ -182,8 +182,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
       if (values.isSubsetOf(tag)) {
         const left = tag.difference(values);
-        const union = isSymbolic(resolver) ? undefined : unionOfTags(left, family);
-        const rest = union ? (union.length <= MAX_EXCEPT_ITEMS ? union : undefined) : few(left, family);
+        const rest = exceptItems(left, family);
         if (rest) return [`${name} except ${rest.join(', ')}`];
       }
     }
@@ -234,8 +233,13 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     }
     return rest.isEmpty() && names.length > 0 ? names : undefined;
   };
+  /** What an `X except …` leaves out, as a few tags (expanded analysis) or a few blocks, or undefined when it is more. */
+  const exceptItems = (left: IntervalSet, family: Family): string[] | undefined => {
+    const tags = isSymbolic(resolver) ? undefined : unionOfTags(left, family);
+    return tags ? (tags.length <= MAX_EXCEPT_ITEMS ? tags : undefined) : few(left, family);
+  };
   const tagNames = (values: IntervalSet, family: Family): string[] | undefined => {
-    if (values.intervalCount <= MAX_EXCEPT_ITEMS && AddressSet.fromFamily(family, values).toCidrStrings().length <= MAX_EXCEPT_ITEMS) return undefined;
+    if (few(values, family)) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
@@ -243,9 +247,8 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const holder = holders[holders.length - 1];
     if (!holder) return undefined;
     const left = holder.set.difference(values);
-    const leftTags = unionOfTags(left, family);
-    const except = leftTags ? (leftTags.length <= MAX_EXCEPT_ITEMS ? leftTags : undefined) : left.intervalCount <= MAX_EXCEPT_ITEMS ? AddressSet.fromFamily(family, left).toCidrStrings() : undefined;
-    return except && except.length <= MAX_EXCEPT_ITEMS ? [`${holder.name} except ${except.join(', ')}`] : undefined;
+    const except = exceptItems(left, family);
+    return except ? [`${holder.name} except ${except.join(', ')}`] : undefined;
   };
   const realAddress = (address: string, area: IntervalSet, family: Family): { address: string; tag?: string } => {
     if (!isSymbolic(resolver)) return { address };
