@@ -332,9 +332,7 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
     if (directions.length === 0) continue;
     const judged = PacketSet.of({ directions });
     if (hook === 'forward') {
-      // Their ESTABLISHED/RELATED forms are no real packet (conntrack leaves these messages UNTRACKED): left to the
-      // chains, as every reply is.
-      const unforwarded = judged.intersection(unforwardedPackets()).difference(REPLIES);
+      const unforwarded = judged.intersection(unforwardedPackets());
       rules.push({ id: 'forward:hop-limit-1', action: 'deny', match: unforwarded, origin: { text: 'not forwarded: an ICMPv6 message with hop limit 1 (MLD, multicast router discovery) dies at the router before the forward hook' } });
     }
     const onHook = bases

@@ -10,6 +10,7 @@
  * On the forward hook the hop limit has been decremented already (ip6_forward decrements before NF_INET_FORWARD)
  * and none of these messages is forwarded, so there every packet's hop limit is unknown.
  */
+import { REPLIES } from '../../../analysis/rule-set.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import { PacketSet, icmpTypeCodes } from '../../../model/packet-set.js';
 import { PORT_DOMAIN, ProtocolSet } from '../../../model/ports.js';
@@ -55,11 +56,16 @@ export function knownHopLimitPackets(hook: Hook): PacketSet {
 /**
  * The model's packets a router never forwards: the ICMPv6 messages whose RFCs fix hop limit 1 (MLD, multicast router
  * discovery). ip6_forward sends "time exceeded" for a hop limit of 1 or less before the forward hook sees the packet,
- * so no forward chain decides them (the differential's router namespace drops every one).
+ * so no forward chain decides them (the differential's router namespace drops every one). Replies excluded (below).
  */
 export function unforwardedPackets(): PacketSet {
-  return icmpv6Types(ICMPV6_HOP_LIMITS.filter(([hopLimit]) => hopLimit <= 1).flatMap(([, types]) => types));
+  // Their ESTABLISHED/RELATED forms are no real packet (conntrack leaves these messages UNTRACKED): left to the
+  // chains, as every reply is. Built on first use: importing the module (the CLI's start-up) builds nothing.
+  unforwarded ??= icmpv6Types(ICMPV6_HOP_LIMITS.filter(([hopLimit]) => hopLimit <= 1).flatMap(([, types]) => types)).difference(REPLIES);
+  return unforwarded;
 }
+
+let unforwarded: PacketSet | undefined;
 
 /** Of the packets with a known hop limit on `hook`, those whose hop limit meets every condition. */
 export function hopLimitMatches(conditions: readonly HopLimitCondition[], hook: Hook): PacketSet {

@@ -7,7 +7,7 @@
  * on the forward hook the ICMPv6 messages a router never forwards (hoplimit.ts).
  */
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
-import { OPENING, REPLIES } from '../../../analysis/rule-set.js';
+import { OPENING } from '../../../analysis/rule-set.js';
 import { AddressSet } from '../../../model/address-set.js';
 import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
@@ -88,10 +88,8 @@ const OPENING_INVALID = OPENING.intersection(INVALID);
  * every state but ESTABLISHED/RELATED (their reply forms are no real packet and are left to the chains, as in
  * chains.ts). A rule for them is emitted (harmless, dead) and the loss reported.
  */
-const UNFORWARDED = unforwardedPackets().difference(REPLIES);
-
 export function unseenPackets(options: Pick<NetfilterOptions, 'chainHook'>): PacketSet {
-  return options.chainHook === 'forward' ? UNFORWARDED : PacketSet.EMPTY;
+  return options.chainHook === 'forward' ? unforwardedPackets() : PacketSet.EMPTY;
 }
 
 const FAMILY_PREFIX: Readonly<Record<Family, string>> = { ipv4: 'tw4_', ipv6: 'tw6_' };
