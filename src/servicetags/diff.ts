@@ -96,7 +96,10 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
 
 function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: ServiceTagInfo): TagChange | undefined {
   const metadata = changedFields(older, newer);
-  const samePublished = sameList(from.prefixes(older.name), to.prefixes(newer.name));
+  // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
+  // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and the path below would find no prefix
+  // added or removed and no address changed for it either, so the answer is the same without a string made.
+  const samePublished = sameEncoding(encodedPrefixes(from, older.name), encodedPrefixes(to, newer.name));
   if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
 
   let prefixesAdded: string[] = [];
@@ -146,8 +149,10 @@ function sameFeatures(a: readonly string[] | null, b: readonly string[] | null):
   return left.size === right.size && [...left].every((feature) => right.has(feature));
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
+function sameEncoding(a: { bytes: Uint8Array; start: number; end: number }, b: { bytes: Uint8Array; start: number; end: number }): boolean {
+  if (a.end - a.start !== b.end - b.start) return false;
+  for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
+  return true;
 }
 
 /**

@@ -10,6 +10,7 @@ import { TagwallError, withLocation } from '../errors.js';
 import { checkSize, INPUT_LIMITS, limitError } from '../internal/input-limits.js';
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
+import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
 import { PrefixWriter } from './prefix-codec.js';
 import type { PrefixCount, ServiceTagInfo, TagTable } from './types.js';
@@ -34,20 +35,39 @@ export function decodeText(data: Uint8Array | string, source: string): string {
     checkSize(data, INPUT_LIMITS.snapshotSize, 'the snapshot', source);
     return data.charCodeAt(0) === 0xfeff ? data.slice(1) : data;
   }
-  let bytes = data;
-  if (bytes.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
-  if (isGzip(bytes)) {
-    try {
-      // A gzip bomb stops at the cap instead of filling memory.
-      bytes = nodeZlib().gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.snapshotSize });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
+  return utf8Text(inflate(data, source), source);
+}
+
+/** The bytes of the JSON text: `data` itself, or gunzipped when it is gzip. Throws at the size cap. */
+function inflate(data: Uint8Array, source: string): Uint8Array {
+  if (data.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
+  if (!isGzip(data)) return data;
+  try {
+    // A gzip bomb stops at the cap instead of filling memory.
+    return nodeZlib().gunzipSync(data, { maxOutputLength: INPUT_LIMITS.snapshotSize, chunkSize: outputChunkSize(data) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
     }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
   }
+}
+
+/**
+ * zlib's output buffer for one gunzip: the size the gzip trailer announces (ISIZE, the last member's length mod
+ * 2^32), plus one byte so that the single inflate call ends with room to spare. Node's default of 16 KiB made
+ * ~900 inflate calls and a copy of all the pieces into one 14 MB buffer for a Public file. The trailer is only a
+ * hint (it may lie, or name the last of several members): a wrong one costs more calls, not a wrong answer, and
+ * the hint is capped at the size tagwall reads anyway.
+ */
+function outputChunkSize(gzip: Uint8Array): number {
+  const n = gzip.length;
+  const announced = n >= 18 ? (gzip[n - 4]! | (gzip[n - 3]! << 8) | (gzip[n - 2]! << 16) | (gzip[n - 1]! << 24)) >>> 0 : 0;
+  return Math.max(16 * 1024, Math.min(announced, INPUT_LIMITS.snapshotSize) + 1);
+}
+
+function utf8Text(bytes: Uint8Array, source: string): string {
   try {
     // `fatal` turns bytes that are not UTF-8 into an error instead of U+FFFD; the BOM is dropped by default.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -87,6 +107,11 @@ export function parseJsonText(text: string, source: string): unknown {
 const TAG_NAME = /^[A-Za-z0-9._-]+$/;
 const RESERVED_TAG_NAMES = ['any', 'internet', 'virtualnetwork', 'azureloadbalancer'];
 
+/** What checkTagName accepts, without the error (the blank-name check of the full path included). */
+function validTagName(name: string): boolean {
+  return TAG_NAME.test(name) && !/^[0-9.]+$/.test(name) && !RESERVED_TAG_NAMES.includes(name.toLowerCase());
+}
+
 export function checkTagName(name: string, location: { readonly file: string; readonly jsonPath: string }): void {
   const fail = (why: string): TagwallError => new TagwallError('TW_INVALID_TAG_NAME', `tag name ${JSON.stringify(name)} ${why}`, { location });
   if (!TAG_NAME.test(name)) throw fail('is not a service-tag name (letters, digits, ".", "-", "_" only)');
@@ -94,10 +119,33 @@ export function checkTagName(name: string, location: { readonly file: string; re
   if (RESERVED_TAG_NAMES.includes(name.toLowerCase())) throw fail('is a word NSG rules read as something else (any address, or a virtual tag)');
 }
 
-/** Parses and validates service-tag JSON. `source` names it in errors (a path or a label). */
+/**
+ * Parses and validates service-tag JSON. `source` names it in errors (a path or a label). Bytes go through the
+ * scan of json-scan.ts first; when it is not sure (any error, anything unusual), and for text, JSON.parse and the
+ * shape checks below read the file and report the first error with its place.
+ */
 export function parseServiceTagsJson(data: Uint8Array | string, source: string): TagTable {
-  const root = parseJsonText(decodeText(data, source), source);
-  return new ShapeChecker(source).table(root);
+  if (typeof data !== 'string') {
+    const bytes = inflate(data, source);
+    const table = scannedTable(scanServiceTags(bytes), source);
+    if (table) return table;
+    return new ShapeChecker(source).table(parseJsonText(utf8Text(bytes, source), source));
+  }
+  return new ShapeChecker(source).table(parseJsonText(decodeText(data, source), source));
+}
+
+/** The scanned snapshot as a table, when its names pass the checks the full path makes (else undefined: it reports). */
+function scannedTable(scanned: ScannedSnapshot | undefined, source: string): TagTable | undefined {
+  if (!scanned) return undefined;
+  const indexByName = new Map<string, number>();
+  for (let i = 0; i < scanned.tags.length; i++) {
+    const name = scanned.tags[i]!.name;
+    const key = name.toLowerCase();
+    if (!validTagName(name) || indexByName.has(key)) return undefined;
+    indexByName.set(key, i);
+  }
+  const { cloud, changeNumber, tags, encoded, offsets } = scanned;
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName);
 }
 
 type JsonObject = Record<string, unknown>;
@@ -173,7 +221,7 @@ class ShapeChecker {
       published.push(tag.prefixes);
       offsets[i + 1] = writer.length;
     }
-    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), tags, published, writer.finish(), offsets, indexByName);
+    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), tags, (index) => published[index]!, writer.finish(), offsets, indexByName);
   }
 
   private tag(value: unknown, path: string, writer: PrefixWriter): { info: ServiceTagInfo; prefixes: readonly string[] } {
@@ -239,7 +287,7 @@ class JsonTagTable implements TagTable {
     readonly changeNumber: number,
     readonly date: string | undefined,
     private readonly tags: readonly ServiceTagInfo[],
-    private readonly published: ReadonlyArray<readonly string[]>,
+    private readonly published: (index: number) => readonly string[],
     private readonly encoded: Uint8Array,
     private readonly offsets: Uint32Array,
     private readonly indexByName: ReadonlyMap<string, number>,
@@ -268,6 +316,6 @@ class JsonTagTable implements TagTable {
   }
 
   publishedPrefixes(index: number): readonly string[] {
-    return this.published[index]!;
+    return this.published(index);
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * The scan of json-scan.ts is a fast path: bytes go through it, text does not. Whatever it does with a file, the
+ * answer must be the full path's: the same table for a valid file, the same error (code, message, line:column or
+ * JSON path) for a broken one. These tests break a snapshot at every place and compare the two paths.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TagwallError } from '../errors.js';
+import { scanServiceTags } from './json-scan.js';
+import { parseServiceTagsJson } from './load.js';
+import { FIXTURES, sampleSnapshot } from './test-fixtures.js';
+
+/** Everything a caller can see of a load: the table's contents, or the error. */
+function outcome(data: Uint8Array | string): unknown {
+  try {
+    const table = parseServiceTagsJson(data, 'ServiceTags_Public_20251028.json');
+    const tags = Array.from({ length: table.count }, (_, i) => {
+      const { bytes, start, end } = table.encodedPrefixes(i);
+      return { info: table.tagAt(i), keys: Object.keys(table.tagAt(i)), encoded: [...bytes.subarray(start, end)], published: table.publishedPrefixes(i), index: table.indexOf(table.names[i]!.toUpperCase()) };
+    });
+    return { cloud: table.cloud, changeNumber: table.changeNumber, date: table.date, count: table.count, prefixCount: table.prefixCount, names: table.names, tags };
+  } catch (error) {
+    if (!(error instanceof TagwallError)) throw error;
+    return { code: error.code, message: error.message, location: error.location };
+  }
+}
+
+/** The full path reads text; the same text as bytes goes through the scan first. */
+function expectSameOutcome(text: string): void {
+  expect(outcome(Buffer.from(text, 'utf8'))).toEqual(outcome(text));
+}
+
+const SAMPLE = JSON.stringify(sampleSnapshot(), null, 2);
+
+describe('the JSON scan fast path', () => {
+  it('reads every Microsoft fixture itself, to the same table as the full path', () => {
+    for (const file of Object.values(FIXTURES)) {
+      let bytes: Uint8Array = readFileSync(file);
+      if (bytes[0] === 0x1f) bytes = gunzipSync(bytes);
+      expect(scanServiceTags(bytes), file).toBeDefined();
+    }
+    // The small sample here, the large files in scripts/bench and load.test.ts's figures.
+    expect(scanServiceTags(Buffer.from(SAMPLE))).toBeDefined();
+    expectSameOutcome(SAMPLE);
+    expectSameOutcome(readFileSync(FIXTURES.china20251028, 'utf8'));
+  });
+
+  it('a snapshot cut, or missing a character, anywhere gives the full path error', () => {
+    for (let i = 0; i <= SAMPLE.length; i++) {
+      expectSameOutcome(SAMPLE.slice(0, i));
+      if (i < SAMPLE.length) expectSameOutcome(SAMPLE.slice(0, i) + SAMPLE.slice(i + 1));
+    }
+  });
+
+  it('a stray token inserted anywhere gives the full path error (or the same table)', () => {
+    const tokens = [',', '"', '}', ']', '{', '[', ':', 'x', '0', '-', '.', '\\', ' ', '\t', 'null', '1e2', '\u0001', 'é', '\ufeff', '/'];
+    for (let i = 0; i <= SAMPLE.length; i++) {
+      for (const token of tokens) expectSameOutcome(SAMPLE.slice(0, i) + token + SAMPLE.slice(i));
+    }
+  });
+
+  it('unusual but valid spellings read the same both ways', () => {
+    const cases: Array<(text: string) => string> = [
+      (t) => `\ufeff${t}`,
+      (t) => `\ufeff\ufeff${t}`,
+      (t) => t.replace('"changeNumber": 7', '"changeNumber": 7.0'),
+      (t) => t.replace('"changeNumber": 7', '"changeNumber": 0.7e1'),
+      (t) => t.replace('"changeNumber": 7', '"changeNumber": -0'),
+      (t) => t.replace('"changeNumber": 7', '"changeNumber": 9007199254740993'),
+      (t) => t.replace('"changeNumber": 7', '"changeNumber": 7, "changeNumber": 8'),
+      (t) => t.replace('"regionId": 18', '"regionId": 18, "regionId": 19'),
+      (t) => t.replace('"name": "AzureFrontDoor.Frontend"', '"na\\u006de": "AzureFrontDoor.Frontend"'),
+      (t) => t.replace('"name": "AzureFrontDoor.Frontend"', '"name": "AzureFront\\u0044oor.Frontend"'),
+      (t) => t.replace('"name": "AzureFrontDoor.Frontend"', '"name": "AzureFrontDoor.Frontend", "name": "X"'),
+      (t) => t.replace('"Storage.FranceCentral",\n', '"storage.francecentral",\n'),
+      (t) => t.replace('"cloud": "Public"', '"cloud": " azurecloud "'),
+      (t) => t.replace('"cloud": "Public"', '"cloud": "Mars"'),
+      (t) => t.replace('"cloud": "Public"', '"cloud": "Public", "extra": {"deep": [1, {"x": [true, false, null, -1.5e-3, "\\n"]}]}'),
+      (t) => t.replace('"platform": "Azure"', '"platform": "Azure", "future": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'),
+      (t) => t.replace('"13.107.246.0/24"', '"13.107.246.0\\/24"'),
+      (t) => t.replace('"2620:1ec:bdf::/48"', '"2620:1EC:BDF::/48"'),
+      (t) => t.replace('"2620:1ec:bdf::/48"', '"2620:1ec:bdf:0:0:0:0:0/48"'),
+      (t) => t.replace('"2620:1ec:bdf::/48"', '"::ffff:192.0.2.0/120"'),
+      (t) => t.replace('"2620:1ec:bdf::/48"', '"::/0"'),
+      (t) => t.replace('"2620:1ec:bdf::/48"', '"2620:1ec:bdf::1/48"'),
+      (t) => t.replace('"13.107.246.0/24"', '"13.107.246.1/24"'),
+      (t) => t.replace('"13.107.246.0/24"', '"13.107.246.0/024"'),
+      (t) => t.replace('"13.107.246.0/24"', '"013.107.246.0/24"'),
+      (t) => t.replace('"13.107.246.0/24"', '"13.107.246.0"'),
+      (t) => t.replace('"13.107.246.0/24"', '13'),
+      (t) => t.replace('"networkFeatures": null', '"networkFeatures": []'),
+      (t) => t.replace('"networkFeatures": null', '"networkFeatures": [1]'),
+      (t) => t.replace('"networkFeatures": null', '"networkFeatures": "API"'),
+      (t) => t.replace('"systemService": ""', '"systemService": "\\u00e9t\\u00e9"'),
+      (t) => t.replace('"systemService": ""', '"systemService": "été"'),
+      (t) => t.replace(/\n/g, '\r\n'),
+      (t) => t.replace(/\s+/g, ''),
+      (t) => `${t}\n\n`,
+      (t) => `${t} {}`,
+    ];
+    for (const mutate of cases) expectSameOutcome(mutate(SAMPLE));
+  });
+
+  it('agrees with the full path on any prefix text', () => {
+    const prefix = fc.oneof(
+      fc.tuple(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 5 }), fc.integer({ min: 0, max: 40 })).map(([octets, length]) => `${octets.join('.')}/${length}`),
+      fc.tuple(fc.array(fc.oneof(fc.constant(''), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), maxLength: 5 })), { minLength: 2, maxLength: 10 }), fc.integer({ min: 0, max: 130 })).map(([groups, length]) => `${groups.join(':')}/${length}`),
+      fc.string({ unit: fc.constantFrom('0', '1', 'f', 'F', ':', '.', '/', '2', '00'), maxLength: 24 }),
+    );
+    fc.assert(
+      fc.property(fc.array(prefix, { minLength: 1, maxLength: 6 }), (prefixes) => {
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = prefixes;
+        expectSameOutcome(JSON.stringify(sample, null, 1));
+      }),
+      { numRuns: 400, seed: 22 },
+    );
+  });
+});

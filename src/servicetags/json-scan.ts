@@ -1,0 +1,638 @@
+/**
+ * The fast path of the service-tag JSON loader (load.ts): one pass over the file's bytes that checks the whole
+ * text is JSON and takes out only what a TagTable holds, straight from the bytes: no document is built, and a
+ * prefix goes from its bytes into prefix-codec.ts's encoding without becoming a string. JSON.parse of Microsoft's
+ * 14 MB Public file makes ~100k strings, arrays and objects that the loader then reads once and drops; building
+ * them, and collecting them afterwards, was most of a `tagwall snapshot diff` (issue 22).
+ *
+ * It answers only when it is sure the full path (JSON.parse, then the shape checks) would give the same table:
+ * anything it does not take in its stride — an error of any kind, a byte outside ASCII, a key written twice,
+ * nesting deeper than MAX_DEPTH — makes it return undefined, and load.ts then parses the text the full way, which
+ * finds the first error and words it with its line:column or JSON path exactly as before. A valid file is read
+ * once; a broken one twice.
+ */
+import { parseCloud, type Cloud } from './cloud.js';
+import { PrefixWriter } from './prefix-codec.js';
+import type { ServiceTagInfo } from './types.js';
+
+/** What the scan takes out of a file; load.ts checks the names and builds the table. */
+export interface ScannedSnapshot {
+  readonly cloud: Cloud;
+  readonly changeNumber: number;
+  readonly tags: readonly ServiceTagInfo[];
+  readonly encoded: Uint8Array;
+  /** Tag i's prefixes are encoded[offsets[i], offsets[i + 1]). */
+  readonly offsets: Uint32Array;
+  /** Tag i's prefixes as the file writes them, read on demand from the kept bytes. */
+  publishedPrefixes(index: number): readonly string[];
+}
+
+/** Deeper nesting (only in keys tagwall ignores) is left to JSON.parse, which has no recursion limit to hit. */
+const MAX_DEPTH = 64;
+
+/** Thrown inside the scan to give up; never leaves this module. */
+const GIVE_UP = Symbol('give up');
+
+const keyBytes = (keys: readonly string[]): readonly Uint8Array[] => keys.map((key) => Uint8Array.from(key, (c) => c.charCodeAt(0)));
+const TOP_KEYS = ['changeNumber', 'cloud', 'values'];
+const TAG_KEYS = ['name', 'id', 'properties'];
+const PROPERTY_KEYS = ['changeNumber', 'region', 'regionId', 'platform', 'systemService', 'addressPrefixes', 'networkFeatures'];
+const TOP = keyBytes(TOP_KEYS);
+const TAG = keyBytes(TAG_KEYS);
+const PROPERTIES = keyBytes(PROPERTY_KEYS);
+
+/** The snapshot in `bytes` (JSON text after gunzip, maybe with a UTF-8 BOM), or undefined: let JSON.parse decide. */
+export function scanServiceTags(bytes: Uint8Array): ScannedSnapshot | undefined {
+  try {
+    return new Scanner(bytes).snapshot();
+  } catch {
+    // GIVE_UP, or a check that threw (an unknown cloud, a prefix the strict parser refuses): either way the full
+    // path finds the first error in document order and reports it with its place.
+    return undefined;
+  }
+}
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+interface Properties {
+  readonly changeNumber: number;
+  readonly region: string;
+  readonly regionId: number;
+  readonly platform: string;
+  readonly systemService: string;
+  readonly networkFeatures: readonly string[] | null;
+  readonly ipv4: number;
+  readonly ipv6: number;
+  readonly prefixesStart: number;
+  readonly prefixesEnd: number;
+}
+
+class Scanner {
+  private p = 0;
+  /** The last string read: its content is b[s, e); `escaped` when it holds a backslash escape. */
+  private s = 0;
+  private e = 0;
+  private escaped = false;
+  private readonly text: Buffer;
+  private readonly writer = new PrefixWriter();
+  private readonly network = new Uint32Array(4);
+  private readonly groups = new Uint16Array(8);
+
+  constructor(private readonly b: Uint8Array) {
+    this.text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    // TextDecoder drops one UTF-8 BOM on the full path; a second one is not JSON whitespace (and not ASCII here).
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.p = 3;
+  }
+
+  snapshot(): ScannedSnapshot {
+    let changeNumber = -1;
+    let cloud: Cloud | undefined;
+    let tags: ServiceTagInfo[] | undefined;
+    let offsets: Uint32Array | undefined;
+    const arrays: number[] = [];
+    if (this.ws() !== 0x7b /* { */) giveUp();
+    if (this.firstMember()) {
+      do {
+        switch (this.key(TOP)) {
+          case 0:
+            if (changeNumber >= 0) giveUp();
+            changeNumber = this.count();
+            break;
+          case 1:
+            if (cloud !== undefined) giveUp();
+            cloud = parseCloud(this.string());
+            break;
+          case 2: {
+            if (tags !== undefined) giveUp();
+            tags = [];
+            const ends: number[] = [0];
+            if (this.b[this.p] !== 0x5b /* [ */) giveUp();
+            if (this.firstElement()) {
+              do {
+                tags.push(this.tag(arrays));
+                ends.push(this.writer.length);
+              } while (this.nextElement());
+            }
+            offsets = Uint32Array.from(ends);
+            break;
+          }
+          default:
+            this.skipValue(1);
+        }
+      } while (this.nextMember());
+    }
+    if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
+    const text = this.text;
+    const published = new Array<readonly string[] | undefined>(tags.length);
+    return {
+      cloud,
+      changeNumber,
+      tags,
+      encoded: this.writer.finish(),
+      offsets,
+      publishedPrefixes(index: number): readonly string[] {
+        // The array's text is JSON on its own, already checked: JSON.parse of it gives what JSON.parse of the
+        // whole file would have (ASCII only, so latin1 is UTF-8 here).
+        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', arrays[2 * index], arrays[2 * index + 1])) as string[]);
+        return published[index]!;
+      },
+    };
+  }
+
+  private tag(arrays: number[]): ServiceTagInfo {
+    if (this.b[this.p] !== 0x7b) giveUp();
+    let name: string | undefined;
+    let id: string | undefined;
+    let properties: Properties | undefined;
+    if (this.firstMember()) {
+      do {
+        switch (this.key(TAG)) {
+          case 0:
+            if (name !== undefined) giveUp();
+            name = this.string();
+            break;
+          case 1:
+            if (id !== undefined) giveUp();
+            id = this.string();
+            break;
+          case 2:
+            if (properties !== undefined) giveUp();
+            properties = this.properties();
+            break;
+          default:
+            this.skipValue(3);
+        }
+      } while (this.nextMember());
+    }
+    if (name === undefined || id === undefined || properties === undefined) giveUp();
+    arrays.push(properties.prefixesStart, properties.prefixesEnd);
+    // The fields in the order the full path writes them (they are printed in this order by --json).
+    return Object.freeze({
+      name,
+      id,
+      region: properties.region,
+      regionId: properties.regionId,
+      platform: properties.platform,
+      systemService: properties.systemService,
+      networkFeatures: properties.networkFeatures,
+      changeNumber: properties.changeNumber,
+      prefixCount: Object.freeze({ ipv4: properties.ipv4, ipv6: properties.ipv6 }),
+    });
+  }
+
+  private properties(): Properties {
+    if (this.b[this.p] !== 0x7b) giveUp();
+    let changeNumber = -1;
+    let regionId = -1;
+    let region: string | undefined;
+    let platform: string | undefined;
+    let systemService: string | undefined;
+    let networkFeatures: readonly string[] | null | undefined;
+    let prefixesStart = -1;
+    let prefixesEnd = -1;
+    let ipv4 = 0;
+    let ipv6 = 0;
+    if (this.firstMember()) {
+      do {
+        switch (this.key(PROPERTIES)) {
+          case 0:
+            if (changeNumber >= 0) giveUp();
+            changeNumber = this.count();
+            break;
+          case 1:
+            if (region !== undefined) giveUp();
+            region = this.string();
+            break;
+          case 2:
+            if (regionId >= 0) giveUp();
+            regionId = this.count();
+            break;
+          case 3:
+            if (platform !== undefined) giveUp();
+            platform = this.string();
+            break;
+          case 4:
+            if (systemService !== undefined) giveUp();
+            systemService = this.string();
+            break;
+          case 5: {
+            if (prefixesStart >= 0) giveUp();
+            prefixesStart = this.p;
+            ipv4 = this.prefixes();
+            ipv6 = this.prefixCount - ipv4;
+            prefixesEnd = this.p;
+            break;
+          }
+          case 6:
+            if (networkFeatures !== undefined) giveUp();
+            networkFeatures = this.features();
+            break;
+          default:
+            this.skipValue(5);
+        }
+      } while (this.nextMember());
+    }
+    if (
+      changeNumber < 0 ||
+      regionId < 0 ||
+      region === undefined ||
+      platform === undefined ||
+      systemService === undefined ||
+      networkFeatures === undefined ||
+      prefixesStart < 0
+    ) {
+      giveUp();
+    }
+    return { changeNumber, region, regionId, platform, systemService, networkFeatures, ipv4, ipv6, prefixesStart, prefixesEnd };
+  }
+
+  /** Prefixes read by the last prefixes() call. */
+  private prefixCount = 0;
+
+  /** Reads an array of CIDR strings into the writer; returns how many are IPv4 (prefixCount: all of them). */
+  private prefixes(): number {
+    const b = this.b;
+    if (b[this.p] !== 0x5b /* [ */) giveUp();
+    let ipv4 = 0;
+    let count = 0;
+    if (this.firstElement()) {
+      do {
+        if (b[this.p] !== 0x22) giveUp();
+        this.scanString();
+        count++;
+        if (!this.escaped) {
+          const v4 = this.ipv4Prefix(this.s, this.e);
+          if (v4 >= 0) {
+            this.writer.write(v4, this.network);
+            ipv4++;
+            continue;
+          }
+          const v6 = this.ipv6Prefix(this.s, this.e);
+          if (v6 >= 0) {
+            this.writer.write(33 + v6, this.network);
+            continue;
+          }
+        }
+        // Anything else (an IPv4 tail in IPv6, an escape, an error) through the strict text parser, which throws
+        // on what it refuses: then the full path reports it at its JSON path.
+        if (this.writer.push(this.stringValue()) === 'ipv4') ipv4++;
+      } while (this.nextElement());
+    }
+    this.prefixCount = count;
+    return ipv4;
+  }
+
+  private features(): readonly string[] | null {
+    const b = this.b;
+    if (b[this.p] === 0x6e /* n */) {
+      this.literal('null');
+      return null;
+    }
+    if (b[this.p] !== 0x5b) giveUp();
+    const features: string[] = [];
+    if (this.firstElement()) {
+      do features.push(this.string());
+      while (this.nextElement());
+    }
+    return Object.freeze(features);
+  }
+
+  // ─── prefixes from bytes ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * b[s, e) as prefix-codec.ts's plainIPv4Prefix reads the same text: a dotted quad without leading zeros, a
+   * length without one, no host bits. Sets network[0] and returns the length, or -1 for anything else.
+   */
+  private ipv4Prefix(s: number, e: number): number {
+    const b = this.b;
+    let value = 0;
+    let i = s;
+    for (let octets = 0; octets < 4; octets++) {
+      if (octets > 0) {
+        if (i >= e || b[i] !== 46 /* . */) return -1;
+        i++;
+      }
+      const start = i;
+      let octet = 0;
+      for (; i < e && i - start < 4; i++) {
+        const c = b[i]! - 48;
+        if (c < 0 || c > 9) break;
+        octet = octet * 10 + c;
+      }
+      const digits = i - start;
+      if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && b[start] === 48)) return -1;
+      value = value * 256 + octet;
+    }
+    if (i >= e || b[i] !== 47 /* / */) return -1;
+    const length = this.prefixLength(i + 1, e, 32);
+    if (length < 0) return -1;
+    if (length < 32 && value % 2 ** (32 - length) !== 0) return -1;
+    this.network[0] = value;
+    return length;
+  }
+
+  /**
+   * b[s, e) as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the forms Microsoft writes: hex groups,
+   * at most one `::`, a length without a leading zero, no host bits. Sets network[0..4) and returns the length,
+   * or -1 for anything else (an IPv4 tail, an error), which the text parser then reads.
+   */
+  private ipv6Prefix(s: number, e: number): number {
+    const b = this.b;
+    const groups = this.groups;
+    let count = 0;
+    let gapAt = -1;
+    let i = s;
+    if (i + 1 < e && b[i] === 58 /* : */) {
+      if (b[i + 1] !== 58) return -1;
+      gapAt = 0;
+      i += 2;
+    }
+    while (true) {
+      if (i >= e) return -1;
+      if (b[i] === 47 /* / */) {
+        // `2001:db8::/32`: the address ends right after its '::'
+        if (gapAt === count && b[i - 1] === 58) break;
+        return -1;
+      }
+      if (count === 8) return -1;
+      const start = i;
+      let group = 0;
+      for (; i < e; i++) {
+        const c = b[i]!;
+        let digit: number;
+        if (c >= 48 && c <= 57) digit = c - 48;
+        else if (c >= 97 && c <= 102) digit = c - 87;
+        else if (c >= 65 && c <= 70) digit = c - 55;
+        else break;
+        group = (group << 4) | digit;
+      }
+      const digits = i - start;
+      if (digits === 0 || digits > 4 || i >= e) return -1;
+      groups[count++] = group;
+      if (b[i] === 47) break;
+      if (b[i] !== 58) return -1;
+      i++;
+      if (i < e && b[i] === 58) {
+        if (gapAt >= 0) return -1;
+        gapAt = count;
+        i++;
+      } else if (i < e && b[i] === 47) {
+        return -1; // a single ':' before the length
+      }
+    }
+    if (gapAt >= 0) {
+      if (count === 8) return -1;
+      const tail = count - gapAt;
+      for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]!;
+      for (let k = gapAt; k < 8 - tail; k++) groups[k] = 0;
+    } else if (count !== 8) {
+      return -1;
+    }
+    const length = this.prefixLength(i + 1, e, 128);
+    if (length < 0) return -1;
+    const network = this.network;
+    for (let k = 0; k < 4; k++) {
+      const word = ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0;
+      const bits = Math.min(32, Math.max(0, length - 32 * k));
+      const hostMask = bits === 32 ? 0 : bits === 0 ? 0xffffffff : 0xffffffff >>> bits;
+      if ((word & hostMask) !== 0) return -1;
+      network[k] = word;
+    }
+    return length;
+  }
+
+  /** The decimal b[s, e): 1 to 3 digits, no leading zero, at most `bits`; -1 otherwise. */
+  private prefixLength(s: number, e: number, bits: number): number {
+    const b = this.b;
+    const digits = e - s;
+    if (digits < 1 || digits > 3 || (digits > 1 && b[s] === 48)) return -1;
+    let length = 0;
+    for (let i = s; i < e; i++) {
+      const c = b[i]! - 48;
+      if (c < 0 || c > 9) return -1;
+      length = length * 10 + c;
+    }
+    return length > bits ? -1 : length;
+  }
+
+  // ─── JSON ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Skips JSON whitespace; the byte there, or -1 at the end. */
+  private ws(): number {
+    const b = this.b;
+    const n = b.length;
+    let p = this.p;
+    while (p < n) {
+      const c = b[p]!;
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        this.p = p;
+        return c;
+      }
+      p++;
+    }
+    this.p = p;
+    return -1;
+  }
+
+  /** At '{': true when a member follows (p at its key), false for an empty object (consumed). */
+  private firstMember(): boolean {
+    this.p++;
+    const c = this.ws();
+    if (c === 0x7d /* } */) {
+      this.p++;
+      return false;
+    }
+    if (c !== 0x22) giveUp();
+    return true;
+  }
+
+  /** After a member's value: true when another follows (p at its key), false at the '}' (consumed). */
+  private nextMember(): boolean {
+    const c = this.ws();
+    if (c === 0x2c /* , */) {
+      this.p++;
+      if (this.ws() !== 0x22) giveUp();
+      return true;
+    }
+    if (c !== 0x7d) giveUp();
+    this.p++;
+    return false;
+  }
+
+  /** At '[': true when an element follows (p at it), false for an empty array (consumed). */
+  private firstElement(): boolean {
+    this.p++;
+    if (this.ws() === 0x5d /* ] */) {
+      this.p++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After an element: true when another follows (p at it), false at the ']' (consumed). */
+  private nextElement(): boolean {
+    const c = this.ws();
+    if (c === 0x2c) {
+      this.p++;
+      this.ws();
+      return true;
+    }
+    if (c !== 0x5d) giveUp();
+    this.p++;
+    return false;
+  }
+
+  /** Reads a key and its ':', leaving p at the value; the key's index in `keys`, or -1 for another key. */
+  private key(keys: readonly Uint8Array[]): number {
+    this.scanString();
+    let found = -1;
+    if (this.escaped) {
+      const key = this.stringValue();
+      const names = keys === TOP ? TOP_KEYS : keys === TAG ? TAG_KEYS : PROPERTY_KEYS;
+      found = names.indexOf(key);
+    } else {
+      const b = this.b;
+      const s = this.s;
+      const length = this.e - s;
+      for (let k = 0; k < keys.length && found < 0; k++) {
+        const key = keys[k]!;
+        if (key.length !== length) continue;
+        let same = true;
+        for (let i = 0; i < length && same; i++) same = b[s + i] === key[i];
+        if (same) found = k;
+      }
+    }
+    if (this.ws() !== 0x3a /* : */) giveUp();
+    this.p++;
+    this.ws();
+    return found;
+  }
+
+  /** A string value at p. */
+  private string(): string {
+    if (this.b[this.p] !== 0x22) giveUp();
+    this.scanString();
+    return this.stringValue();
+  }
+
+  private stringValue(): string {
+    // With an escape, JSON.parse of the checked string (quotes included) decodes it as the full path would.
+    return this.escaped ? (JSON.parse(this.text.toString('latin1', this.s - 1, this.e + 1)) as string) : this.text.toString('latin1', this.s, this.e);
+  }
+
+  /** Checks the string at p (at its '"'); sets s, e and escaped, and p past the closing quote. */
+  private scanString(): void {
+    const b = this.b;
+    const n = b.length;
+    let p = this.p + 1;
+    const start = p;
+    let escaped = false;
+    while (true) {
+      if (p >= n) giveUp();
+      const c = b[p]!;
+      if (c === 0x22) break;
+      // Control characters are not JSON; other bytes over 0x7f are left to TextDecoder's UTF-8 check.
+      if (c < 0x20 || c > 0x7e) giveUp();
+      if (c === 0x5c /* \ */) {
+        escaped = true;
+        const next = b[p + 1];
+        if (next === 0x75 /* u */) {
+          for (let k = 2; k < 6; k++) if (!isHex(b[p + k])) giveUp();
+          p += 6;
+          continue;
+        }
+        // " \ / b f n r t
+        if (next !== 0x22 && next !== 0x5c && next !== 0x2f && next !== 0x62 && next !== 0x66 && next !== 0x6e && next !== 0x72 && next !== 0x74) giveUp();
+        p += 2;
+        continue;
+      }
+      p++;
+    }
+    this.s = start;
+    this.e = p;
+    this.escaped = escaped;
+    this.p = p + 1;
+  }
+
+  /** A non-negative safe integer at p, as JSON.parse would read it (`1.0` and `1e2` are integers too). */
+  private count(): number {
+    const b = this.b;
+    const start = this.p;
+    const first = b[start];
+    if (first !== 0x2d && !isDigit(first)) giveUp();
+    this.number();
+    let value = 0;
+    let plain = this.p - start <= 15;
+    for (let i = start; i < this.p && plain; i++) {
+      const c = b[i]!;
+      if (c < 0x30 || c > 0x39) plain = false;
+      else value = value * 10 + (c - 0x30);
+    }
+    if (!plain) value = Number(this.text.toString('latin1', start, this.p));
+    if (!Number.isSafeInteger(value) || value < 0) giveUp();
+    return value;
+  }
+
+  /** Checks the number at p (JSON's grammar) and moves p past it. */
+  private number(): void {
+    const b = this.b;
+    let p = this.p;
+    if (b[p] === 0x2d) p++;
+    if (b[p] === 0x30) p++;
+    else if (isDigit(b[p])) while (isDigit(b[p])) p++;
+    else giveUp();
+    if (b[p] === 0x2e /* . */) {
+      p++;
+      if (!isDigit(b[p])) giveUp();
+      while (isDigit(b[p])) p++;
+    }
+    if (b[p] === 0x65 || b[p] === 0x45 /* e E */) {
+      p++;
+      if (b[p] === 0x2b || b[p] === 0x2d) p++;
+      if (!isDigit(b[p])) giveUp();
+      while (isDigit(b[p])) p++;
+    }
+    this.p = p;
+  }
+
+  private literal(word: 'true' | 'false' | 'null'): void {
+    for (let k = 0; k < word.length; k++) if (this.b[this.p + k] !== word.charCodeAt(k)) giveUp();
+    this.p += word.length;
+  }
+
+  /** Checks any JSON value at p (after whitespace) and moves past it. */
+  private skipValue(depth: number): void {
+    if (depth > MAX_DEPTH) giveUp();
+    const c = this.ws();
+    if (c === 0x22) this.scanString();
+    else if (c === 0x7b) {
+      if (this.firstMember()) {
+        do {
+          this.scanString();
+          if (this.ws() !== 0x3a) giveUp();
+          this.p++;
+          this.skipValue(depth + 1);
+        } while (this.nextMember());
+      }
+    } else if (c === 0x5b) {
+      if (this.firstElement()) {
+        do this.skipValue(depth + 1);
+        while (this.nextElement());
+      }
+    } else if (c === 0x74) this.literal('true');
+    else if (c === 0x66) this.literal('false');
+    else if (c === 0x6e) this.literal('null');
+    else if (c === 0x2d || isDigit(c)) this.number();
+    else giveUp();
+  }
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
+}
