@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
 import { diffSnapshots, type SnapshotDiff } from './diff.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
@@ -119,5 +121,36 @@ describe('diffs of hand-made snapshots', () => {
     ]);
     expect(diff.added).toEqual([]);
     expect(diff.removed).toEqual([]);
+  });
+
+  it('prefix and address changes are the set differences, whatever the overlaps, repeats, order and spelling', () => {
+    // A few prefixes from a small space, so lists overlap, nest, repeat and split one another.
+    const prefix = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 4, max: 8 })).map(([n, length]) => `10.${(n << 4) & (0xff << (8 - Math.min(8, length - 0))) & 0xff}.0.0/${length + 8}`),
+      fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 29, max: 32 })).map(([n, length]) => `2001:db8:${(n << 13).toString(16)}::/${length + 16}`),
+      fc.constantFrom('2001:DB8::/32', '10.0.0.0/8', '0.0.0.0/0'),
+    );
+    fc.assert(
+      fc.property(fc.array(prefix, { maxLength: 8 }), fc.array(prefix, { maxLength: 8 }), (old, now) => {
+        const a = sampleSnapshot();
+        const b = sampleSnapshot();
+        a.values[1]!.properties.addressPrefixes = old;
+        b.values[1]!.properties.addressPrefixes = now;
+        b.values[1]!.properties.changeNumber = 3;
+        const from = parseSnapshot(JSON.stringify(a));
+        const to = parseSnapshot(JSON.stringify(b));
+        const [change] = diffSnapshots(from, to).changed;
+        const canonical = (list: readonly string[]): Set<string> => new Set(list.map((text) => AddressSet.fromStrings([text]).toCidrStrings()[0]!));
+        const before = canonical(from.normalizedPrefixes('Storage.FranceCentral'));
+        const after = canonical(to.normalizedPrefixes('Storage.FranceCentral'));
+        expect(new Set(change!.prefixesAdded)).toEqual(new Set([...after].filter((text) => !before.has(text))));
+        expect(new Set(change!.prefixesRemoved)).toEqual(new Set([...before].filter((text) => !after.has(text))));
+        const oldSet = from.addresses('Storage.FranceCentral');
+        const newSet = to.addresses('Storage.FranceCentral');
+        expect(change!.addressesAdded).toEqual(newSet.difference(oldSet).toCidrStrings());
+        expect(change!.addressesRemoved).toEqual(oldSet.difference(newSet).toCidrStrings());
+      }),
+      { numRuns: 300, seed: 22 },
+    );
   });
 });

@@ -3,7 +3,7 @@ import { TagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
 import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
-import { forEachPrefix } from './prefix-codec.js';
+import { decodePrefixesInto } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedPrefixes, type Snapshot } from './snapshot.js';
@@ -109,12 +109,14 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   if (!samePublished) {
     const before = sortedPrefixes(from, older.name);
     const after = sortedPrefixes(to, newer.name);
-    [prefixesAdded, prefixesRemoved] = prefixDelta(before, after);
-    // From the lists just read, in address order (so no sort), rather than decoding each tag a second time.
-    const oldSet = addressesOf(before);
-    const newSet = addressesOf(after);
-    addressesAdded = newSet.difference(oldSet).toCidrStrings();
-    addressesRemoved = oldSet.difference(newSet).toCidrStrings();
+    const delta = prefixDelta(before, after);
+    prefixesAdded = delta.added.map((k) => prefixText(after, after.order[k]!));
+    prefixesRemoved = delta.removed.map((k) => prefixText(before, before.order[k]!));
+    // Only a prefix the other side lacks can hold addresses the other side lacks (the rest are in both lists), so
+    // new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike. The sets are
+    // built from the lists just read, in address order (so no sort), and a whole tag only when it is needed.
+    if (delta.added.length > 0) addressesAdded = addressesOf(after, delta.added).difference(addressesOf(before)).toCidrStrings();
+    if (delta.removed.length > 0) addressesRemoved = addressesOf(before, delta.removed).difference(addressesOf(after)).toCidrStrings();
   }
   if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
     return undefined; // only the order of the prefixes moved
@@ -144,15 +146,15 @@ function changedFields(older: ServiceTagInfo, newer: ServiceTagInfo): TagField[]
 
 function sameFeatures(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === null || b === null) return a === b;
+  // Mostly the same list in the same order; only a reordered (or duplicated) one needs the sets.
+  if (a.length === b.length && a.every((feature, i) => feature === b[i])) return true;
   const left = new Set(a);
   const right = new Set(b);
   return left.size === right.size && [...left].every((feature) => right.has(feature));
 }
 
 function sameEncoding(a: { bytes: Uint8Array; start: number; end: number }, b: { bytes: Uint8Array; start: number; end: number }): boolean {
-  if (a.end - a.start !== b.end - b.start) return false;
-  for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
-  return true;
+  return a.end - a.start === b.end - b.start && Buffer.compare(a.bytes.subarray(a.start, a.end), b.bytes.subarray(b.start, b.end)) === 0;
 }
 
 /**
@@ -175,12 +177,7 @@ function sortedPrefixes(snapshot: Snapshot, name: string): PrefixList {
   const capacity = info.prefixCount.ipv4 + info.prefixCount.ipv6;
   const headers = new Uint8Array(capacity);
   const networks = new Uint32Array(4 * capacity);
-  let count = 0;
-  forEachPrefix(bytes, start, end, (family, network, length) => {
-    headers[count] = family === 'ipv4' ? length : 33 + length;
-    networks.set(network, 4 * count);
-    count++;
-  });
+  const count = decodePrefixesInto(bytes, start, end, headers, networks);
   const list = { count, headers, networks, order: new Uint32Array(count) };
   for (let i = 0; i < count; i++) list.order[i] = i;
   let sorted = true;
@@ -196,17 +193,22 @@ function comparePrefixes(a: PrefixList, i: number, b: PrefixList, j: number): nu
   return familyA - familyB || compareWords(a.networks, 4 * i, b.networks, 4 * j, 4) || a.headers[i]! - b.headers[j]!;
 }
 
-/** The addresses of a sorted prefix list: IPv4 then IPv6, each in address order, so the interval sets need no sort. */
-function addressesOf(list: PrefixList): AddressSet {
+/**
+ * The addresses of a sorted prefix list, or of the prefixes at some of its sorted positions (ascending): IPv4 then
+ * IPv6, each in address order, so the interval sets need no sort.
+ */
+function addressesOf(list: PrefixList, positions?: readonly number[]): AddressSet {
+  const count = positions ? positions.length : list.count;
+  const at = (k: number): number => list.order[positions ? positions[k]! : k]!;
   let v4 = 0;
-  while (v4 < list.count && list.headers[list.order[v4]!]! < 33) v4++;
-  const v6 = list.count - v4;
+  while (v4 < count && list.headers[at(v4)]! < 33) v4++;
+  const v6 = count - v4;
   const lo4 = new Uint32Array(v4);
   const hi4 = new Uint32Array(v4);
   const lo6 = new Uint32Array(4 * v6);
   const hi6 = new Uint32Array(4 * v6);
-  for (let k = 0; k < list.count; k++) {
-    const i = list.order[k]!;
+  for (let k = 0; k < count; k++) {
+    const i = at(k);
     const header = list.headers[i]!;
     if (k < v4) applyPrefix(list.networks, 4 * i, header, 1, lo4, k, hi4, k);
     else applyPrefix(list.networks, 4 * i, header - 33, 4, lo6, 4 * (k - v4), hi6, 4 * (k - v4));
@@ -219,10 +221,13 @@ function prefixText(list: PrefixList, i: number): string {
   return header < 33 ? `${formatIPv4(list.networks[4 * i]!)}/${header}` : `${formatIPv6(list.networks, 4 * i)}/${header - 33}`;
 }
 
-/** Prefixes only in `after` and only in `before` (each once), by one merge of the two sorted lists. */
-function prefixDelta(before: PrefixList, after: PrefixList): [string[], string[]] {
-  const added: string[] = [];
-  const removed: string[] = [];
+/**
+ * Sorted positions of the prefixes only in `after` and only in `before` (each prefix once), by one merge of the two
+ * sorted lists.
+ */
+function prefixDelta(before: PrefixList, after: PrefixList): { added: number[]; removed: number[] } {
+  const added: number[] = [];
+  const removed: number[] = [];
   let i = 0;
   let j = 0;
   // Skips the copies of the prefix at `k` (a list may repeat a prefix; the diff is of sets).
@@ -235,15 +240,15 @@ function prefixDelta(before: PrefixList, after: PrefixList): [string[], string[]
     const order =
       i >= before.count ? 1 : j >= after.count ? -1 : comparePrefixes(before, before.order[i]!, after, after.order[j]!);
     if (order < 0) {
-      removed.push(prefixText(before, before.order[i]!));
+      removed.push(i);
       i = next(before, i);
     } else if (order > 0) {
-      added.push(prefixText(after, after.order[j]!));
+      added.push(j);
       j = next(after, j);
     } else {
       i = next(before, i);
       j = next(after, j);
     }
   }
-  return [added, removed];
+  return { added, removed };
 }

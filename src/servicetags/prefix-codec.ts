@@ -184,6 +184,31 @@ export function forEachPrefix(
   }
 }
 
+/**
+ * Decodes `bytes[start, end)` into parallel arrays: `headers[i]` the header byte of prefix i and
+ * `networks[4i, 4i + 4)` its network (zero-filled past the significant bytes); returns the count. The arrays must
+ * hold every prefix (the tag's prefixCount). One flat loop: snapshot diff decodes every changed tag with it.
+ */
+export function decodePrefixesInto(bytes: Uint8Array, start: number, end: number, headers: Uint8Array, networks: Uint32Array): number {
+  let count = 0;
+  for (let at = start; at < end; ) {
+    const header = bytes[at]!;
+    if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
+    const significant = (lengthOfHeader(header) + 7) >>> 3;
+    if (at + 1 + significant > bytes.length) throw corrupt(`prefix at byte ${at} runs past the end`);
+    if (count >= headers.length) throw corrupt('more prefixes than counted');
+    headers[count] = header;
+    const base = 4 * count;
+    for (let i = 0; i < significant; i++) {
+      const word = base + (i >>> 2);
+      networks[word] = (networks[word]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
+    }
+    at += 1 + significant;
+    count++;
+  }
+  return count;
+}
+
 /** The prefixes of `bytes[start, end)` in canonical text (RFC 5952 for IPv6), in stored order. */
 export function decodePrefixStrings(bytes: Uint8Array, start: number, end: number): string[] {
   const out: string[] = [];
