@@ -48,12 +48,16 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
   }
   const selected = options.tags ? selection(from, to, options.tags) : undefined;
   const keep = (tag: ServiceTagInfo): boolean => !selected || selected.has(tag.name.toLowerCase());
-  const added = to.tags().filter((tag) => keep(tag) && !from.tag(tag.name)).map((tag) => tag.name);
+  const added: string[] = [];
   const removed = from.tags().filter((tag) => keep(tag) && !to.tag(tag.name)).map((tag) => tag.name);
   const changed: TagChange[] = [];
   for (const newer of to.tags()) {
+    if (!keep(newer)) continue;
     const older = from.tag(newer.name);
-    if (!older || !keep(newer)) continue;
+    if (!older) {
+      added.push(newer.name);
+      continue;
+    }
     const change = compareTag(from, older, to, newer);
     if (change) changed.push(change);
   }
@@ -99,7 +103,9 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
   // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and the path below would find no prefix
   // added or removed and no address changed for it either, so the answer is the same without a string made.
-  const samePublished = sameEncoding(encodedPrefixes(from, older.name), encodedPrefixes(to, newer.name));
+  const oldEncoded = encodedPrefixes(from, older.name);
+  const newEncoded = encodedPrefixes(to, newer.name);
+  const samePublished = sameEncoding(oldEncoded, newEncoded);
   if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
 
   let prefixesAdded: string[] = [];
@@ -107,8 +113,8 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   let addressesAdded: string[] = [];
   let addressesRemoved: string[] = [];
   if (!samePublished) {
-    const before = sortedPrefixes(from, older.name);
-    const after = sortedPrefixes(to, newer.name);
+    const before = sortedPrefixes(oldEncoded, older);
+    const after = sortedPrefixes(newEncoded, newer);
     const delta = prefixDelta(before, after);
     prefixesAdded = delta.added.map((k) => prefixText(after, after.order[k]!));
     prefixesRemoved = delta.removed.map((k) => prefixText(before, before.order[k]!));
@@ -153,8 +159,12 @@ function sameFeatures(a: readonly string[] | null, b: readonly string[] | null):
   return left.size === right.size && [...left].every((feature) => right.has(feature));
 }
 
-function sameEncoding(a: { bytes: Uint8Array; start: number; end: number }, b: { bytes: Uint8Array; start: number; end: number }): boolean {
-  return a.end - a.start === b.end - b.start && Buffer.compare(a.bytes.subarray(a.start, a.end), b.bytes.subarray(b.start, b.end)) === 0;
+type Encoded = ReturnType<typeof encodedPrefixes>;
+
+function sameEncoding(a: Encoded, b: Encoded): boolean {
+  if (a.end - a.start !== b.end - b.start) return false;
+  for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
+  return true;
 }
 
 /**
@@ -171,9 +181,7 @@ interface PrefixList {
   readonly order: Uint32Array;
 }
 
-function sortedPrefixes(snapshot: Snapshot, name: string): PrefixList {
-  const { bytes, start, end } = encodedPrefixes(snapshot, name);
-  const info = snapshot.tag(name)!;
+function sortedPrefixes({ bytes, start, end }: Encoded, info: ServiceTagInfo): PrefixList {
   const capacity = info.prefixCount.ipv4 + info.prefixCount.ipv6;
   const headers = new Uint8Array(capacity);
   const networks = new Uint32Array(4 * capacity);
