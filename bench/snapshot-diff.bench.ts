@@ -6,9 +6,10 @@
  * - in-process: reading both files and diffing, interpreter start-up left out: the library warm (dist/index.js,
  *   in this process) against the same Python code timed inside one interpreter, and the library's first run in a
  *   fresh process (cold JIT: what the CLI pays after start-up).
- * Beside them, the floor no Node program can go under: `node -e 0`, and node reading, gunzipping and JSON.parse-ing
- * the two files and nothing else. When the floor alone is not 2x under Python's whole run, the cold goal is out of
- * reach for a reason outside tagwall's code, and the bench says so rather than measuring something else.
+ * Beside them, the floor no Node program can go under: `node -e 0`, node reading and gunzipping the two files and
+ * nothing else, and the same plus JSON.parse (what tagwall did before its loader scanned the bytes itself; issue 22).
+ * When the cold goal is missed, the bench says where the time goes with the numbers: what 2x Python leaves, what
+ * node's start-up and gunzip take of it, and what tagwall's load + diff costs in a fresh process (JIT cold).
  *
  * The Python script does what a person writes for this: gunzip + json, tags added and removed (names ignoring
  * case), and per common tag the changeNumber, metadata and the prefixes added and removed as plain string sets
@@ -65,7 +66,13 @@ if len(sys.argv) > 4 and sys.argv[3] == '--time':
     print(runs[len(runs) // 2])
 `;
 
-/** The floor of any Node implementation: start, read, gunzip and parse both files, nothing else. */
+/** The floor of any Node program: start, read and gunzip both files, nothing else. */
+const NODE_GUNZIP = `
+const { readFileSync } = require('node:fs'); const { gunzipSync } = require('node:zlib');
+for (const f of process.argv.slice(1)) gunzipSync(readFileSync(f));
+`;
+
+/** The same plus JSON.parse of both (the floor of a loader built on JSON.parse). */
 const NODE_FLOOR = `
 const { readFileSync } = require('node:fs'); const { gunzipSync } = require('node:zlib');
 for (const f of process.argv.slice(1)) JSON.parse(gunzipSync(readFileSync(f)).toString('utf8'));
@@ -161,23 +168,27 @@ export async function run(): Promise<Goal[]> {
         { name: 'python3 diff script', argv: ['python3', script, OLD, NEW] },
         { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
         { name: 'node: read+gunzip+JSON.parse only', argv: [process.execPath, '-e', NODE_FLOOR, OLD, NEW] },
+        { name: 'node: read+gunzip only', argv: [process.execPath, '-e', NODE_GUNZIP, OLD, NEW] },
         { name: 'python3 -c 0', argv: ['python3', '-c', '0'] },
       ],
       9,
     );
-    const [cli, py, nodeStart, floor] = cold;
+    const [cli, py, nodeStart, floor, , gunzipOnly] = cold;
     console.log('\nsnapshot diff, two Public snapshots, whole process, cold (ms; median of 9 interleaved)');
     console.log('  contender                               wall      cpu   python wall / this   python cpu / this');
     for (const t of cold) {
       const cpuRatio = t.cpu !== undefined && py!.cpu !== undefined ? `${(py!.cpu / t.cpu).toFixed(2)}x` : '-';
       console.log(`  ${t.name.padEnd(36)} ${formatMs(t.wall).padStart(7)} ${(t.cpu === undefined ? '-' : formatMs(t.cpu)).padStart(8)}   ${`${(py!.wall / t.wall).toFixed(2)}x`.padStart(18)}   ${cpuRatio.padStart(17)}`);
     }
-    const floorRatio = py!.cpu !== undefined && floor!.cpu !== undefined ? py!.cpu / floor!.cpu : py!.wall / floor!.wall;
-    const startRatio = py!.cpu !== undefined && nodeStart!.cpu !== undefined ? py!.cpu / nodeStart!.cpu : py!.wall / nodeStart!.wall;
-    if (floorRatio < 2) {
+    const ratio = (t: ProcessTiming): number => (py!.cpu !== undefined && t.cpu !== undefined ? py!.cpu / t.cpu : py!.wall / t.wall);
+    if (ratio(gunzipOnly!) < 2) {
       console.log(
-        `  the cold goal (2x) is out of reach for any Node program here: node -e 0 plus reading, gunzipping and JSON.parse of the two files, and nothing else, ` +
-          `is already ${floorRatio.toFixed(2)}x under Python's whole run (node -e 0 alone ${startRatio.toFixed(2)}x)`,
+        `  the cold goal (2x) is out of reach for any Node program here: node -e 0 plus reading and gunzipping the two files, and nothing else, ` +
+          `is already ${ratio(gunzipOnly!).toFixed(2)}x under Python's whole run (node -e 0 alone ${ratio(nodeStart!).toFixed(2)}x)`,
+      );
+    } else if (ratio(floor!) < 2) {
+      console.log(
+        `  a loader built on JSON.parse cannot reach 2x here (node -e 0 + gunzip + JSON.parse alone: ${ratio(floor!).toFixed(2)}x); tagwall's scans the bytes instead (src/servicetags/json-scan.ts)`,
       );
     }
 
@@ -209,6 +220,14 @@ export async function run(): Promise<Goal[]> {
       'tagwall load + diff (warm, library)',
     );
     console.log(`  tagwall's first run in a fresh process: ${formatMs(first.wall)} ms wall, ${formatMs(first.cpu)} ms CPU (JIT cold: the CLI pays this after start-up)`);
+    if (py!.cpu !== undefined && cli!.cpu !== undefined && nodeStart!.cpu !== undefined && gunzipOnly!.cpu !== undefined && py!.cpu / cli!.cpu < 2) {
+      const budget = py!.cpu / 2;
+      console.log(
+        `  cold, in CPU time: 2x Python's ${formatMs(py!.cpu)} ms leaves ${formatMs(budget)} ms for the whole CLI; node -e 0 takes ${formatMs(nodeStart!.cpu)} ms of it and reading + gunzipping ` +
+          `the files ${formatMs(Math.max(0, gunzipOnly!.cpu - nodeStart!.cpu))} ms more, leaving ${formatMs(Math.max(0, budget - gunzipOnly!.cpu))} ms for loading the CLI's code, checking and reading ` +
+          `the JSON and diffing, which take ${formatMs(first.cpu)} ms in a fresh process (cold JIT; ${formatMs(warm!.median)} ms warm): the CLI takes ${formatMs(cli!.cpu)} ms`,
+      );
+    }
     const inProcessFloor = (pySeconds * 1000) / parseOnly!.median;
     if (inProcessFloor < 2) {
       console.log(
