@@ -58,22 +58,23 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
     }
     const start = stack;
     let depth = 0;
-    let quote = '';
+    let quote = 0;
     let from = 0;
     for (let i = 0; i < line.length; i++) {
-      const char = line[i]!;
+      // Character codes, not one-character strings: this loop reads every character of every generated file.
+      const char = line.charCodeAt(i);
       if (quote) {
-        if (char === '\\') i++;
-        else if (char === quote) quote = '';
+        if (char === 0x5c /* \\ */) i++;
+        else if (char === quote) quote = 0;
         continue;
       }
-      if (char === '"' || char === "'") quote = char;
-      else if (char === '{' || char === '[') {
+      if (char === 0x22 /* " */ || char === 0x27 /* ' */) quote = char;
+      else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
         const header = frameHeader(line.slice(from, i));
         stack = { kind: header.kind, name: header.name, parent: stack };
         from = i + 1;
         depth++;
-      } else if (char === '}' || char === ']') {
+      } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
         stack = stack?.parent;
         depth--;
         from = i + 1;
@@ -85,7 +86,14 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
     // the same line (`tcp dport { 443, 8443 }`, `ports = ["443"]`), to the object it started in.
     owner.push(depth > 0 ? stack : start);
   }
-  return owner.map(frameLabel);
+  // One label object per frame, shared by its lines: the frames are all named by now, and the diff groups lines by
+  // label identity first (a fresh object per line made it look every line's object up again).
+  const labels = new Map<Frame | undefined, ObjectLabel>();
+  return owner.map((frame) => {
+    let label = labels.get(frame);
+    if (!label) labels.set(frame, (label = frameLabel(frame)));
+    return label;
+  });
 }
 
 /** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
