@@ -118,4 +118,13 @@ describe('the JSON scan fast path', () => {
       { numRuns: 400, seed: 22 },
     );
   });
+
+  it("keeps its own copy of a caller's bytes: reusing the buffer afterwards changes nothing", () => {
+    const bytes = Buffer.from(SAMPLE);
+    const table = parseServiceTagsJson(bytes, 'x.json');
+    const published = JSON.stringify(Array.from({ length: table.count }, (_, i) => table.publishedPrefixes(i)));
+    const again = parseServiceTagsJson(bytes, 'x.json');
+    bytes.fill(0x20);
+    expect(JSON.stringify(Array.from({ length: again.count }, (_, i) => again.publishedPrefixes(i)))).toBe(published);
+  });
 });

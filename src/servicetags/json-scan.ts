@@ -41,10 +41,14 @@ const TOP = keyBytes(TOP_KEYS);
 const TAG = keyBytes(TAG_KEYS);
 const PROPERTIES = keyBytes(PROPERTY_KEYS);
 
-/** The snapshot in `bytes` (JSON text after gunzip, maybe with a UTF-8 BOM), or undefined: let JSON.parse decide. */
-export function scanServiceTags(bytes: Uint8Array): ScannedSnapshot | undefined {
+/**
+ * The snapshot in `bytes` (JSON text after gunzip, maybe with a UTF-8 BOM), or undefined: let JSON.parse decide.
+ * The table reads its published prefix strings from the bytes on demand: `owned` says nobody else holds them (a
+ * gunzip's output); otherwise they are copied first, so a caller that reuses its buffer cannot change the table.
+ */
+export function scanServiceTags(bytes: Uint8Array, owned = false): ScannedSnapshot | undefined {
   try {
-    return new Scanner(bytes).snapshot();
+    return new Scanner(bytes).snapshot(owned);
   } catch {
     // GIVE_UP, or a check that threw (an unknown cloud, a prefix the strict parser refuses): either way the full
     // path finds the first error in document order and reports it with its place.
@@ -86,7 +90,7 @@ class Scanner {
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.p = 3;
   }
 
-  snapshot(): ScannedSnapshot {
+  snapshot(owned: boolean): ScannedSnapshot {
     let changeNumber = -1;
     let cloud: Cloud | undefined;
     let tags: ServiceTagInfo[] | undefined;
@@ -124,7 +128,7 @@ class Scanner {
       } while (this.nextMember());
     }
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
-    const text = this.text;
+    const text = owned ? this.text : Buffer.from(this.text);
     const published = new Array<readonly string[] | undefined>(tags.length);
     return {
       cloud,

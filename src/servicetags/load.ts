@@ -127,7 +127,7 @@ export function checkTagName(name: string, location: { readonly file: string; re
 export function parseServiceTagsJson(data: Uint8Array | string, source: string): TagTable {
   if (typeof data !== 'string') {
     const bytes = inflate(data, source);
-    const table = scannedTable(scanServiceTags(bytes), source);
+    const table = scannedTable(scanServiceTags(bytes, bytes !== data), source);
     if (table) return table;
     return new ShapeChecker(source).table(parseJsonText(utf8Text(bytes, source), source));
   }
