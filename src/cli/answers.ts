@@ -96,12 +96,62 @@ export interface NamedItems {
   all(): string[];
 }
 
+/** A set as names (tags, `any`), then the minimal CIDR list of `rest` when there is one. */
+interface Naming {
+  readonly names: readonly string[];
+  readonly rest?: IntervalSet;
+}
+
+/**
+ * Values computed from an interval set, kept by its content: equal sets built apart (the same tag's complement in
+ * every requirement's difference) share one. Keyed by a hash of the bounds, checked with `equals`.
+ */
+class ContentCache<T> {
+  readonly #entries = new Map<string, Array<{ set: IntervalSet; value: T }>>();
+
+  get(set: IntervalSet, make: () => T): T {
+    const key = `${set.domain.name}:${boundsHash(set.bounds)}`;
+    let bucket = this.#entries.get(key);
+    const found = bucket?.find((entry) => entry.set.equals(set));
+    if (found) return found.value;
+    const value = make();
+    if (!bucket) this.#entries.set(key, (bucket = []));
+    bucket.push({ set, value });
+    return value;
+  }
+}
+
+/** FNV-1a over the words, with the length: a cache key, not an identity (equal keys are compared). */
+function boundsHash(bounds: Uint32Array): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
+  return `${bounds.length}:${(hash >>> 0).toString(36)}`;
+}
+
 /** How addresses are named and witnesses made real; built once per command. */
 export interface Namer {
   /** The set as a reader names it: its first items and how many there are now, every item when asked (`--json`). */
   items(values: IntervalSet, family: Family): NamedItems;
   /** The witness with atom addresses replaced by real addresses of their tags, and the tags named. */
   realWitness(packet: Packet, box: Box): WitnessFields;
+  /** The set's intervals in hex (`a:b:c:d-e:f:0:0,…`), as box digests serialise them. */
+  ranges(set: IntervalSet): string;
+}
+
+/** `set`'s intervals as `lo-hi` with each bound's words in hex joined by `:`, the intervals joined by `,`. */
+function hexRanges(set: IntervalSet): string {
+  const bounds = set.bounds;
+  const w = set.width;
+  const parts: string[] = new Array<string>(set.intervalCount);
+  for (let i = 0, at = 0; i < parts.length; i++) {
+    let text = '';
+    for (let end = 0; end < 2; end++) {
+      if (end === 1) text += '-';
+      for (let k = 0; k < w; k++, at++) text += k === 0 ? bounds[at]!.toString(16) : `:${bounds[at]!.toString(16)}`;
+    }
+    parts[i] = text;
+  }
+  return parts.join(',');
 }
 
 // ─── rule references ─────────────────────────────────────────────────────────────────────────────────────
@@ -169,40 +219,46 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const listed = plain(values, family);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
-  const named = (values: IntervalSet, family: Family): string[] | undefined => {
-    if (values.isFull()) return ['any'];
-    if (values.isEmpty()) return [];
+  // A set as names (`any`, a virtual tag, tags) and, after them, the plain CIDR list of `rest` (expanded analysis).
+  const named = (values: IntervalSet, family: Family): Naming => {
+    if (values.isFull()) return { names: ['any'] };
+    if (values.isEmpty()) return { names: [] };
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
     const outside = few(values.complement(), family);
-    if (outside) return [`any except ${outside.join(', ')}`];
+    if (outside) return { names: [`any except ${outside.join(', ')}`] };
     for (const { name, addresses } of virtual) {
       const tag = addresses.of(family);
       if (tag.isEmpty() || !values.overlaps(tag)) continue;
-      if (tag.isSubsetOf(values)) return [name, ...plain(values.difference(tag), family)];
+      if (tag.isSubsetOf(values)) return isSymbolic(resolver) ? { names: [name, ...plain(values.difference(tag), family)] } : { names: [name], rest: values.difference(tag) };
       // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
       if (values.isSubsetOf(tag)) {
         const left = tag.difference(values);
         const rest = exceptItems(left, family);
-        if (rest) return [`${name} except ${rest.join(', ')}`];
+        if (rest) return { names: [`${name} except ${rest.join(', ')}`] };
       }
     }
-    return isSymbolic(resolver) ? plain(values, family) : tagNames(values, family);
+    if (isSymbolic(resolver)) return { names: plain(values, family) };
+    const names = tagNames(values, family);
+    return names ? { names } : { names: [], rest: values };
   };
   // What no name covers is a plain CIDR list, often thousands long: counted, and written out only when listed.
-  const items = (values: IntervalSet, family: Family): NamedItems => {
-    const names = named(values, family);
-    if (names) return { head: names.slice(0, SHORT_ITEMS), count: names.length, all: () => names };
-    const head: string[] = [];
-    let count = 0;
+  const describe = (values: IntervalSet, family: Family): NamedItems => {
+    const { names, rest } = named(values, family);
+    if (!rest) return { head: names.slice(0, SHORT_ITEMS), count: names.length, all: () => [...names] };
+    const head = names.slice(0, SHORT_ITEMS);
+    let count = names.length;
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
-    for (let i = 0; i < values.intervalCount; i++) {
-      const lo = values.lo(i);
-      forEachCidrOf(lo, values.hi(i), lo.length, emit);
+    for (let i = 0; i < rest.intervalCount; i++) {
+      const lo = rest.lo(i);
+      forEachCidrOf(lo, rest.hi(i), lo.length, emit);
     }
-    return { head, count, all: () => plain(values, family) };
+    return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
+  // The boxes of a difference often share an address set (every requirement's "anywhere but these"): named once.
+  const described = new ContentCache<NamedItems>();
+  const items = (values: IntervalSet, family: Family): NamedItems => described.get(values, () => describe(values, family));
   // Expanded analysis: a set that is exactly a tag's prefixes, a few tags' union, or a tag but a few tags or blocks
   // is named so (`Storage except Storage.WestUS`), as symbolic analysis names its atoms.
   let tagSets: Map<Family, Array<{ name: string; set: IntervalSet; size: bigint }>> | undefined;
@@ -261,8 +317,10 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     for (const name of excluded) real = real.difference(safeAddresses(snapshot, name).of(family));
     return real.isEmpty() ? { address, tag } : { address: formatAddress(family, real.lo(0)), tag };
   };
+  const hex = new ContentCache<string>();
   return {
     items,
+    ranges: (set) => hex.get(set, () => hexRanges(set)),
     realWitness: (packet, box) => {
       const src = realAddress(packet.src, box.src, box.family);
       const dst = realAddress(packet.dst, box.dst, box.family);
@@ -305,9 +363,8 @@ function witnessFields(packet: Packet, srcTag: string | undefined, dstTag: strin
 // ─── boxes ───────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The box's exact content, serialised without names, hashed: equal digests mean equal packets. */
-function boxDigest(kind: GroupKind, box: Box): string {
-  const hex = (words: Uint32Array): string => Array.from(words, (word) => word.toString(16)).join(':');
-  const ranges = (set: IntervalSet): string => Array.from({ length: set.intervalCount }, (_, i) => `${hex(set.lo(i))}-${hex(set.hi(i))}`).join(',');
+function boxDigest(kind: GroupKind, box: Box, namer: Namer): string {
+  const ranges = namer.ranges;
   const canonical = [
     kind === 'missing' ? 'missing' : 'extra',
     box.directions,
@@ -389,7 +446,7 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
     ...(applications ? { applications } : {}),
     ...(states ? { states } : {}),
     text: parts.join(' '),
-    digest: boxDigest(kind, box),
+    digest: boxDigest(kind, box, namer),
   };
 }
 
