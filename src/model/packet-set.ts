@@ -186,6 +186,9 @@ function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
     name,
     intersect: (a, b) => {
       const [x, y] = [a[key], b[key]];
+      // Either side all addresses (a scope, an `any` rule): the other side as it is, not clipped into a copy.
+      if (x === y || y.isFull()) return x.isEmpty() ? undefined : a;
+      if (x.isFull()) return finish(a, y);
       return finish(a, isLopsided(x, y) ? clipTo(x, y) : isLopsided(y, x) ? clipTo(y, x) : x.intersection(y));
     },
     // IntervalSet.difference gallops over the large side itself.
@@ -400,6 +403,8 @@ export class PacketSet {
     const boxes: Box[] = [];
     for (const a of this.boxes) {
       for (const b of other.boxes) {
+        // Most pairs part on a cheap dimension: tested before any address intersection is built.
+        if (!boxesOverlap(a, b)) continue;
         const box = intersectBoxes(a, b);
         if (box) boxes.push(box);
       }

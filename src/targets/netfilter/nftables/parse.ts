@@ -289,10 +289,7 @@ class NftReader {
       table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges), ...(dynamic ? { dynamic } : {}) });
       return;
     }
-    // Each element is checked on its own (an error names its line), then all join in one bulk parse: one union per
-    // element is quadratic in a set of thousands.
-    for (const item of items) this.addresses(item.text, kind, item.line);
-    table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)), ...(dynamic ? { dynamic } : {}) });
+    table.sets.set(name, { kind: 'addresses', family: kind, addresses: this.elementAddresses(items, kind), ...(dynamic ? { dynamic } : {}) });
   }
 
   /** `add element FAMILY TABLE SET { … }`: more addresses for a set the input declared (tagwall splits large sets so). */
@@ -303,8 +300,7 @@ class NftReader {
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
     const items = this.statement().filter((word) => word.kind === 'word');
-    for (const item of items) this.addresses(item.text, set.family, item.line);
-    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(AddressSet.fromStrings(items.map((item) => item.text))) });
+    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(this.elementAddresses(items, set.family)) });
     table!.grown = true;
   }
 
@@ -315,6 +311,24 @@ class NftReader {
       for (const chain of table.chains.values()) chain.rules.length = 0;
       for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words, chain));
     }
+  }
+
+  /**
+   * A set's elements as one set, in one bulk parse (one union per element is quadratic in a set of thousands, and
+   * a set per element was most of reading one). When that fails or holds the other family, the elements are read
+   * one by one, so the error names the first bad one and its line.
+   */
+  elementAddresses(items: ReadonlyArray<{ readonly text: string; readonly line: number }>, family: Family): AddressSet {
+    const texts = items.map((item) => item.text);
+    let set: AddressSet | undefined;
+    try {
+      set = AddressSet.fromStrings(texts);
+    } catch {
+      set = undefined;
+    }
+    if (set && set.families().every((other) => other === family)) return set;
+    for (const item of items) this.addresses(item.text, family, item.line);
+    return AddressSet.fromStrings(texts);
   }
 
   addresses(text: string, family: Family, line: number): AddressSet {
