@@ -15,7 +15,8 @@ import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
 import { forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
-import type { Snapshot } from '../servicetags/snapshot.js';
+import { encodedSize, familyOfHeader, lengthOfHeader } from '../servicetags/prefix-codec.js';
+import { encodedPrefixes, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -276,8 +277,20 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     }
     return list;
   };
+  // Upper bounds of the tags' sizes read from their stored prefix lengths, no tag decoded: enough to see that no
+  // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
+  let sizeBounds: Map<Family, SizeBounds> | undefined;
+  const boundsOf = (family: Family): SizeBounds => {
+    sizeBounds ??= new Map();
+    let bounds = sizeBounds.get(family);
+    if (!bounds) sizeBounds.set(family, (bounds = tagSizeBounds(snapshot, family)));
+    return bounds;
+  };
   /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
   const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
+    // The union of at most MAX_TAG_UNION tags is no larger than the sum of the largest bounds.
+    const bounds = boundsOf(family);
+    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < values.size()) return undefined;
     const names: string[] = [];
     let rest = values;
     for (const { name, set } of tagsOf(family)) {
@@ -298,6 +311,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (few(values, family)) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
+    if (boundsOf(family).largest[0]! < values.size()) return undefined; // no tag is large enough to hold it
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
     const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
     const holder = holders[holders.length - 1];
@@ -327,6 +341,41 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       return witnessFields({ ...packet, src: src.address, dst: dst.address }, src.tag, dst.tag);
     },
   };
+}
+
+/** Every tag's size bound in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
+interface SizeBounds {
+  readonly largest: readonly bigint[];
+}
+
+/**
+ * For each tag: its prefix count in `family` times the largest of those prefixes' blocks, an upper bound of the
+ * size of its addresses (they are the union of those prefixes), read from the stored prefix headers alone. A tag
+ * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses) and so rules out
+ * nothing.
+ */
+function tagSizeBounds(snapshot: Snapshot, family: Family): SizeBounds {
+  const bits = family === 'ipv4' ? 32 : 128;
+  const unknown = 1n << 129n;
+  const bounds = snapshot.names().map((name) => {
+    try {
+      const { bytes, start, end } = encodedPrefixes(snapshot, name);
+      let count = 0;
+      let shortest = bits;
+      for (let at = start; at < end; at += encodedSize(bytes[at]!)) {
+        const header = bytes[at]!;
+        if (familyOfHeader(header) !== family) continue;
+        const length = lengthOfHeader(header);
+        if (length > bits) return unknown;
+        count++;
+        shortest = Math.min(shortest, length);
+      }
+      return count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest);
+    } catch {
+      return unknown;
+    }
+  });
+  return { largest: bounds.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)) };
 }
 
 function safeAddresses(snapshot: Snapshot, name: string): AddressSet {
