@@ -279,13 +279,8 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   };
   // Upper bounds of the tags' sizes read from their stored prefix lengths, no tag decoded: enough to see that no
   // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
-  let sizeBounds: Map<Family, SizeBounds> | undefined;
-  const boundsOf = (family: Family): SizeBounds => {
-    sizeBounds ??= new Map();
-    let bounds = sizeBounds.get(family);
-    if (!bounds) sizeBounds.set(family, (bounds = tagSizeBounds(snapshot, family)));
-    return bounds;
-  };
+  let sizeBounds: ReadonlyMap<Family, SizeBounds> | undefined;
+  const boundsOf = (family: Family): SizeBounds => (sizeBounds ??= tagSizeBounds(snapshot)).get(family)!;
   /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
   const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
     // The union of at most MAX_TAG_UNION tags is no larger than the sum of the largest bounds.
@@ -349,33 +344,41 @@ interface SizeBounds {
 }
 
 /**
- * For each tag: its prefix count in `family` times the largest of those prefixes' blocks, an upper bound of the
+ * For each tag and family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
  * size of its addresses (they are the union of those prefixes), read from the stored prefix headers alone. A tag
- * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses) and so rules out
+ * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out
  * nothing.
  */
-function tagSizeBounds(snapshot: Snapshot, family: Family): SizeBounds {
-  const bits = family === 'ipv4' ? 32 : 128;
+function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
   const unknown = 1n << 129n;
-  const bounds = snapshot.names().map((name) => {
+  const v4: bigint[] = [];
+  const v6: bigint[] = [];
+  const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
+  for (const name of snapshot.names()) {
+    let counts = [0, 0];
+    let shortest = [32, 128];
     try {
       const { bytes, start, end } = encodedPrefixes(snapshot, name);
-      let count = 0;
-      let shortest = bits;
       for (let at = start; at < end; at += encodedSize(bytes[at]!)) {
         const header = bytes[at]!;
-        if (familyOfHeader(header) !== family) continue;
+        const f = familyOfHeader(header) === 'ipv4' ? 0 : 1;
         const length = lengthOfHeader(header);
-        if (length > bits) return unknown;
-        count++;
-        shortest = Math.min(shortest, length);
+        if (length > (f === 0 ? 32 : 128)) throw new RangeError('prefix length');
+        counts[f]!++;
+        shortest[f] = Math.min(shortest[f]!, length);
       }
-      return count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest);
     } catch {
-      return unknown;
+      counts = [-1, -1];
+      shortest = [0, 0];
     }
-  });
-  return { largest: bounds.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)) };
+    v4.push(counts[0]! < 0 ? unknown : bound(counts[0]!, shortest[0]!, 32));
+    v6.push(counts[1]! < 0 ? unknown : bound(counts[1]!, shortest[1]!, 128));
+  }
+  const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
+  return new Map([
+    ['ipv4', { largest: v4.sort(largestFirst) }],
+    ['ipv6', { largest: v6.sort(largestFirst) }],
+  ]);
 }
 
 function safeAddresses(snapshot: Snapshot, name: string): AddressSet {
