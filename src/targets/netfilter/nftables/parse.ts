@@ -34,6 +34,19 @@ import {
 import type { NetfilterOptions } from '../common/options.js';
 import { SERVICE_PORTS } from '../common/services.js';
 
+/** ASCII characters that end a word: white space and `{},;"#` (the test of every character of a ruleset). */
+const WORD_END = (() => {
+  const table = new Uint8Array(128);
+  for (const char of ' \t\n\r\v\f{},;"#') table[char.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** Does the character at `at` end a word? Beyond ASCII, white space as the regular expression `\s` knows it. */
+function endsWord(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code < 128 ? WORD_END[code] === 1 : /\s/.test(text[at]!);
+}
+
 export function tokenize(text: string, file: string): Token[] {
   checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
   const content = stripBom(text);
@@ -60,7 +73,7 @@ export function tokenize(text: string, file: string): Token[] {
       i++;
     } else {
       let end = i;
-      while (end < content.length && !/[\s{},;"#]/.test(content[end]!)) end++;
+      while (end < content.length && !endsWord(content, end)) end++;
       if (end === i) throw new TagwallError('TW_INVALID_CONFIG', `unexpected character '${char}'`, { location: { file, line } });
       tokens.push({ kind: 'word', text: content.slice(i, end), line });
       i = end;
