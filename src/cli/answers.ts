@@ -12,7 +12,7 @@ import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
 import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
-import { forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
+import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { encodedSize, familyOfHeader, lengthOfHeader } from '../servicetags/prefix-codec.js';
@@ -251,9 +251,11 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
+    // The first blocks written out, the rest only counted.
     for (let i = 0; i < rest.intervalCount; i++) {
       const lo = rest.lo(i);
-      forEachCidrOf(lo, rest.hi(i), lo.length, emit);
+      if (count < SHORT_ITEMS) forEachCidrOf(lo, rest.hi(i), lo.length, emit);
+      else count += cidrCountOf(lo, rest.hi(i), lo.length);
     }
     return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
