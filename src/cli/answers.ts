@@ -357,24 +357,32 @@ function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
   const v6: bigint[] = [];
   const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
   for (const name of snapshot.names()) {
-    let counts = [0, 0];
-    let shortest = [32, 128];
+    let count4 = 0;
+    let count6 = 0;
+    let shortest4 = 32;
+    let shortest6 = 128;
+    let readable = true;
     try {
       const { bytes, start, end } = encodedPrefixes(snapshot, name);
-      for (let at = start; at < end; at += encodedSize(bytes[at]!)) {
+      // Headers only (prefix-codec.ts): a prefix's family and length are its first byte.
+      for (let at = start; at < end; ) {
         const header = bytes[at]!;
-        const f = familyOfHeader(header) === 'ipv4' ? 0 : 1;
         const length = lengthOfHeader(header);
-        if (length > (f === 0 ? 32 : 128)) throw new RangeError('prefix length');
-        counts[f]!++;
-        shortest[f] = Math.min(shortest[f]!, length);
+        if (length > 128) throw new RangeError('prefix length');
+        if (familyOfHeader(header) === 'ipv4') {
+          count4++;
+          if (length < shortest4) shortest4 = length;
+        } else {
+          count6++;
+          if (length < shortest6) shortest6 = length;
+        }
+        at += encodedSize(header);
       }
     } catch {
-      counts = [-1, -1];
-      shortest = [0, 0];
+      readable = false;
     }
-    v4.push(counts[0]! < 0 ? unknown : bound(counts[0]!, shortest[0]!, 32));
-    v6.push(counts[1]! < 0 ? unknown : bound(counts[1]!, shortest[1]!, 128));
+    v4.push(readable ? bound(count4, shortest4, 32) : unknown);
+    v6.push(readable ? bound(count6, shortest6, 128) : unknown);
   }
   const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
   return new Map([
