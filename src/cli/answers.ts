@@ -105,15 +105,15 @@ interface Naming {
 
 /**
  * Values computed from an interval set, kept by its content: equal sets built apart (the same tag's complement in
- * every requirement's difference) share one. Keyed by a hash of the bounds, checked with `equals`.
+ * every requirement's difference) share one. Keyed by a few of the bounds' words, checked with `equals`.
  */
 class ContentCache<T> {
   readonly #entries = new Map<string, Array<{ set: IntervalSet; value: T }>>();
 
   get(set: IntervalSet, make: () => T): T {
-    const key = `${set.domain.name}:${boundsHash(set.bounds)}`;
+    const key = contentKey(set);
     let bucket = this.#entries.get(key);
-    const found = bucket?.find((entry) => entry.set.equals(set));
+    const found = bucket?.find((entry) => entry.set === set || entry.set.equals(set));
     if (found) return found.value;
     const value = make();
     if (!bucket) this.#entries.set(key, (bucket = []));
@@ -122,11 +122,15 @@ class ContentCache<T> {
   }
 }
 
-/** FNV-1a over the words, with the length: a cache key, not an identity (equal keys are compared). */
-function boundsHash(bounds: Uint32Array): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
-  return `${bounds.length}:${(hash >>> 0).toString(36)}`;
+/**
+ * The domain, the length and words from across the bounds: equal sets share the key, and the few different sets
+ * that share one are told apart by `equals` (hashing every word cost as much as comparing them).
+ */
+function contentKey(set: IntervalSet): string {
+  const bounds = set.bounds;
+  const n = bounds.length;
+  if (n === 0) return `${set.domain.name}:0`;
+  return `${set.domain.name}:${n}:${bounds[0]}:${bounds[n >> 2]}:${bounds[n >> 1]}:${bounds[n - 1 - (n >> 2)]}:${bounds[n - 1]}`;
 }
 
 /** How addresses are named and witnesses made real; built once per command. */
