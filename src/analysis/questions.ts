@@ -88,7 +88,15 @@ export function piecesOf(packets: PacketSet): Piece[] {
 export function difference(left: RuleSet, right: RuleSet): Difference {
   const mode = comparableMode(left, right);
   const packets = allowedPackets(left).difference(allowedPackets(right));
-  return { mode, packets, pieces: piecesOf(packets) };
+  // Split into pieces only when read: `check` groups the packets by rule itself and never reads them.
+  let pieces: Piece[] | undefined;
+  return {
+    mode,
+    packets,
+    get pieces(): Piece[] {
+      return (pieces ??= piecesOf(packets));
+    },
+  };
 }
 
 export type Containment =

@@ -181,6 +181,17 @@ const PENDING_LIMIT = 64;
  * what earlier rules decided, so the allowed pieces are concatenated, never re-subtracted.
  */
 export function allowedPackets(ruleSet: RuleSet): PacketSet {
+  // Rule sets are immutable, and one command asks this of the same set several times (check: the requirements for
+  // both differences; reports: again for their findings): the walk is its most expensive step, so it is done once.
+  let known = ALLOWED.get(ruleSet);
+  if (!known) ALLOWED.set(ruleSet, (known = walkAllowed(ruleSet)));
+  return known;
+}
+
+/** What each rule set allows, once computed (see allowedPackets). */
+const ALLOWED = new WeakMap<RuleSet, PacketSet>();
+
+function walkAllowed(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
   const earlier = new EarlierMatches();
   for (const rule of decidingRules(ruleSet)) {

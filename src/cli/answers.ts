@@ -12,10 +12,11 @@ import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
 import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
-import { forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
+import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
-import type { Snapshot } from '../servicetags/snapshot.js';
+import { encodedSize, familyOfHeader, lengthOfHeader } from '../servicetags/prefix-codec.js';
+import { encodedPrefixes, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -96,12 +97,66 @@ export interface NamedItems {
   all(): string[];
 }
 
+/** A set as names (tags, `any`), then the minimal CIDR list of `rest` when there is one. */
+interface Naming {
+  readonly names: readonly string[];
+  readonly rest?: IntervalSet;
+}
+
+/**
+ * Values computed from an interval set, kept by its content: equal sets built apart (the same tag's complement in
+ * every requirement's difference) share one. Keyed by a few of the bounds' words, checked with `equals`.
+ */
+class ContentCache<T> {
+  readonly #entries = new Map<string, Array<{ set: IntervalSet; value: T }>>();
+
+  get(set: IntervalSet, make: () => T): T {
+    const key = contentKey(set);
+    let bucket = this.#entries.get(key);
+    const found = bucket?.find((entry) => entry.set === set || entry.set.equals(set));
+    if (found) return found.value;
+    const value = make();
+    if (!bucket) this.#entries.set(key, (bucket = []));
+    bucket.push({ set, value });
+    return value;
+  }
+}
+
+/**
+ * The domain, the length and words from across the bounds: equal sets share the key, and the few different sets
+ * that share one are told apart by `equals` (hashing every word cost as much as comparing them).
+ */
+function contentKey(set: IntervalSet): string {
+  const bounds = set.bounds;
+  const n = bounds.length;
+  if (n === 0) return `${set.domain.name}:0`;
+  return `${set.domain.name}:${n}:${bounds[0]}:${bounds[n >> 2]}:${bounds[n >> 1]}:${bounds[n - 1 - (n >> 2)]}:${bounds[n - 1]}`;
+}
+
 /** How addresses are named and witnesses made real; built once per command. */
 export interface Namer {
   /** The set as a reader names it: its first items and how many there are now, every item when asked (`--json`). */
   items(values: IntervalSet, family: Family): NamedItems;
   /** The witness with atom addresses replaced by real addresses of their tags, and the tags named. */
   realWitness(packet: Packet, box: Box): WitnessFields;
+  /** The set's intervals in hex (`a:b:c:d-e:f:0:0,…`), as box digests serialise them. */
+  ranges(set: IntervalSet): string;
+}
+
+/** `set`'s intervals as `lo-hi` with each bound's words in hex joined by `:`, the intervals joined by `,`. */
+function hexRanges(set: IntervalSet): string {
+  const bounds = set.bounds;
+  const w = set.width;
+  const parts: string[] = new Array<string>(set.intervalCount);
+  for (let i = 0, at = 0; i < parts.length; i++) {
+    let text = '';
+    for (let end = 0; end < 2; end++) {
+      if (end === 1) text += '-';
+      for (let k = 0; k < w; k++, at++) text += k === 0 ? bounds[at]!.toString(16) : `:${bounds[at]!.toString(16)}`;
+    }
+    parts[i] = text;
+  }
+  return parts.join(',');
 }
 
 // ─── rule references ─────────────────────────────────────────────────────────────────────────────────────
@@ -169,40 +224,48 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const listed = plain(values, family);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
-  const named = (values: IntervalSet, family: Family): string[] | undefined => {
-    if (values.isFull()) return ['any'];
-    if (values.isEmpty()) return [];
+  // A set as names (`any`, a virtual tag, tags) and, after them, the plain CIDR list of `rest` (expanded analysis).
+  const named = (values: IntervalSet, family: Family): Naming => {
+    if (values.isFull()) return { names: ['any'] };
+    if (values.isEmpty()) return { names: [] };
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
     const outside = few(values.complement(), family);
-    if (outside) return [`any except ${outside.join(', ')}`];
+    if (outside) return { names: [`any except ${outside.join(', ')}`] };
     for (const { name, addresses } of virtual) {
       const tag = addresses.of(family);
       if (tag.isEmpty() || !values.overlaps(tag)) continue;
-      if (tag.isSubsetOf(values)) return [name, ...plain(values.difference(tag), family)];
+      if (tag.isSubsetOf(values)) return isSymbolic(resolver) ? { names: [name, ...plain(values.difference(tag), family)] } : { names: [name], rest: values.difference(tag) };
       // Most of a virtual tag (Internet but the corporate block a rule before carves out): say so.
       if (values.isSubsetOf(tag)) {
         const left = tag.difference(values);
         const rest = exceptItems(left, family);
-        if (rest) return [`${name} except ${rest.join(', ')}`];
+        if (rest) return { names: [`${name} except ${rest.join(', ')}`] };
       }
     }
-    return isSymbolic(resolver) ? plain(values, family) : tagNames(values, family);
+    if (isSymbolic(resolver)) return { names: plain(values, family) };
+    const names = tagNames(values, family);
+    return names ? { names } : { names: [], rest: values };
   };
   // What no name covers is a plain CIDR list, often thousands long: counted, and written out only when listed.
-  const items = (values: IntervalSet, family: Family): NamedItems => {
-    const names = named(values, family);
-    if (names) return { head: names.slice(0, SHORT_ITEMS), count: names.length, all: () => names };
-    const head: string[] = [];
-    let count = 0;
+  const describe = (values: IntervalSet, family: Family): NamedItems => {
+    const { names, rest } = named(values, family);
+    if (!rest) return { head: names.slice(0, SHORT_ITEMS), count: names.length, all: () => [...names] };
+    const head = names.slice(0, SHORT_ITEMS);
+    let count = names.length;
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
-    for (let i = 0; i < values.intervalCount; i++) {
-      const lo = values.lo(i);
-      forEachCidrOf(lo, values.hi(i), lo.length, emit);
+    // The first blocks written out, the rest only counted.
+    for (let i = 0; i < rest.intervalCount; i++) {
+      const lo = rest.lo(i);
+      if (count < SHORT_ITEMS) forEachCidrOf(lo, rest.hi(i), lo.length, emit);
+      else count += cidrCountOf(lo, rest.hi(i), lo.length);
     }
-    return { head, count, all: () => plain(values, family) };
+    return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
+  // The boxes of a difference often share an address set (every requirement's "anywhere but these"): named once.
+  const described = new ContentCache<NamedItems>();
+  const items = (values: IntervalSet, family: Family): NamedItems => described.get(values, () => describe(values, family));
   // Expanded analysis: a set that is exactly a tag's prefixes, a few tags' union, or a tag but a few tags or blocks
   // is named so (`Storage except Storage.WestUS`), as symbolic analysis names its atoms.
   let tagSets: Map<Family, Array<{ name: string; set: IntervalSet; size: bigint }>> | undefined;
@@ -220,8 +283,15 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     }
     return list;
   };
+  // Upper bounds of the tags' sizes read from their stored prefix lengths, no tag decoded: enough to see that no
+  // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
+  let sizeBounds: ReadonlyMap<Family, SizeBounds> | undefined;
+  const boundsOf = (family: Family): SizeBounds => (sizeBounds ??= tagSizeBounds(snapshot)).get(family)!;
   /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
   const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
+    // The union of at most MAX_TAG_UNION tags is no larger than the sum of the largest bounds.
+    const bounds = boundsOf(family);
+    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < values.size()) return undefined;
     const names: string[] = [];
     let rest = values;
     for (const { name, set } of tagsOf(family)) {
@@ -242,6 +312,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (few(values, family)) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
+    if (boundsOf(family).largest[0]! < values.size()) return undefined; // no tag is large enough to hold it
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
     const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
     const holder = holders[holders.length - 1];
@@ -261,14 +332,67 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     for (const name of excluded) real = real.difference(safeAddresses(snapshot, name).of(family));
     return real.isEmpty() ? { address, tag } : { address: formatAddress(family, real.lo(0)), tag };
   };
+  const hex = new ContentCache<string>();
   return {
     items,
+    ranges: (set) => hex.get(set, () => hexRanges(set)),
     realWitness: (packet, box) => {
       const src = realAddress(packet.src, box.src, box.family);
       const dst = realAddress(packet.dst, box.dst, box.family);
       return witnessFields({ ...packet, src: src.address, dst: dst.address }, src.tag, dst.tag);
     },
   };
+}
+
+/** Every tag's size bound in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
+interface SizeBounds {
+  readonly largest: readonly bigint[];
+}
+
+/**
+ * For each tag and family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
+ * size of its addresses (they are the union of those prefixes), read from the stored prefix headers alone. A tag
+ * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out
+ * nothing.
+ */
+function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
+  const unknown = 1n << 129n;
+  const v4: bigint[] = [];
+  const v6: bigint[] = [];
+  const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
+  for (const name of snapshot.names()) {
+    let count4 = 0;
+    let count6 = 0;
+    let shortest4 = 32;
+    let shortest6 = 128;
+    let readable = true;
+    try {
+      const { bytes, start, end } = encodedPrefixes(snapshot, name);
+      // Headers only (prefix-codec.ts): a prefix's family and length are its first byte.
+      for (let at = start; at < end; ) {
+        const header = bytes[at]!;
+        const length = lengthOfHeader(header);
+        if (length > 128) throw new RangeError('prefix length');
+        if (familyOfHeader(header) === 'ipv4') {
+          count4++;
+          if (length < shortest4) shortest4 = length;
+        } else {
+          count6++;
+          if (length < shortest6) shortest6 = length;
+        }
+        at += encodedSize(header);
+      }
+    } catch {
+      readable = false;
+    }
+    v4.push(readable ? bound(count4, shortest4, 32) : unknown);
+    v6.push(readable ? bound(count6, shortest6, 128) : unknown);
+  }
+  const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
+  return new Map([
+    ['ipv4', { largest: v4.sort(largestFirst) }],
+    ['ipv6', { largest: v6.sort(largestFirst) }],
+  ]);
 }
 
 function safeAddresses(snapshot: Snapshot, name: string): AddressSet {
@@ -305,9 +429,8 @@ function witnessFields(packet: Packet, srcTag: string | undefined, dstTag: strin
 // ─── boxes ───────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The box's exact content, serialised without names, hashed: equal digests mean equal packets. */
-function boxDigest(kind: GroupKind, box: Box): string {
-  const hex = (words: Uint32Array): string => Array.from(words, (word) => word.toString(16)).join(':');
-  const ranges = (set: IntervalSet): string => Array.from({ length: set.intervalCount }, (_, i) => `${hex(set.lo(i))}-${hex(set.hi(i))}`).join(',');
+function boxDigest(kind: GroupKind, box: Box, namer: Namer): string {
+  const ranges = namer.ranges;
   const canonical = [
     kind === 'missing' ? 'missing' : 'extra',
     box.directions,
@@ -389,7 +512,7 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
     ...(applications ? { applications } : {}),
     ...(states ? { states } : {}),
     text: parts.join(' '),
-    digest: boxDigest(kind, box),
+    digest: boxDigest(kind, box, namer),
   };
 }
 

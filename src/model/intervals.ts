@@ -323,8 +323,11 @@ export class IntervalSet {
 
   intersection(other: IntervalSet): IntervalSet {
     this.sameDomain(other);
-    if (this.isEmpty()) return this;
+    if (this.isEmpty() || this === other) return this;
     if (other.isEmpty()) return other;
+    // A box's "any" against a tag of thousands of intervals: the tag as it is, not a copy.
+    if (other.isFull()) return this;
+    if (this.isFull()) return other;
     const w = this.domain.width;
     const s = 2 * w;
     const a = this.bounds;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forEachCidrOf, formatIPv4, formatIPv6, parseAddress } from './ip.js';
+import { cidrCountOf, forEachCidrOf, formatIPv4, formatIPv6, parseAddress } from './ip.js';
 
 const words = (text: string): Uint32Array => parseAddress(text).words;
 
@@ -45,5 +46,45 @@ describe('forEachCidrOf', () => {
     expect(blocks('0.0.0.1', '255.255.255.254')).toHaveLength(62);
     expect(blocks('::ffff:ffff', '::1:0:0')).toEqual(['::ffff:ffff/128', '::1:0:0/128']);
     expect(blocks('0:0:0:1::', '0:0:0:2::ffff')).toEqual(['0:0:0:1::/64', '0:0:0:2::/112']);
+  });
+});
+
+describe('cidrCountOf', () => {
+  // Words biased to the edges (all zeros, all ones, aligned and all-ones-below values), where the counting turns.
+  const word = fc.oneof(
+    fc.constant(0),
+    fc.constant(0xffffffff),
+    fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([value, bits]) => (bits === 32 ? 0 : (value >>> bits) << bits) >>> 0),
+    fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([value, bits]) => (value | (bits === 32 ? -1 : (1 << bits) - 1)) >>> 0),
+    fc.nat(0xffffffff),
+  );
+  const range = (w: number): fc.Arbitrary<[Uint32Array, Uint32Array]> =>
+    fc.tuple(fc.array(word, { minLength: w, maxLength: w }), fc.array(word, { minLength: w, maxLength: w }), fc.nat(w)).map(([a, b, shared]) => {
+      const x = Uint32Array.from(a);
+      const y = Uint32Array.from(b);
+      for (let k = 0; k < shared; k++) y[k] = x[k]!; // a common prefix of whole words
+      for (let k = 0; k < w; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? [x, y] : [y, x];
+      return [x, y];
+    });
+
+  it('is the number of blocks forEachCidrOf lists, in both families', () => {
+    for (const w of [1, 4]) {
+      fc.assert(
+        fc.property(range(w), ([lo, hi]) => {
+          let listed = 0;
+          forEachCidrOf(lo, hi, w, () => listed++);
+          expect(cidrCountOf(lo, hi, w)).toBe(listed);
+        }),
+        { numRuns: 2000 },
+      );
+    }
+  });
+
+  it('counts the known cases', () => {
+    expect(cidrCountOf(words('0.0.0.0'), words('255.255.255.255'), 1)).toBe(1);
+    expect(cidrCountOf(words('0.0.0.1'), words('255.255.255.254'), 1)).toBe(62);
+    expect(cidrCountOf(words('::'), words('ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'), 4)).toBe(1);
+    expect(cidrCountOf(words('::1'), words('ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'), 4)).toBe(254);
+    expect(cidrCountOf(words('0:0:0:1::'), words('0:0:0:2::ffff'), 4)).toBe(2);
   });
 });

@@ -326,6 +326,68 @@ export function forEachCidrOf(
 }
 
 /**
+ * How many blocks forEachCidrOf gives for [lo, hi], counted without listing them (a set of thousands of blocks is
+ * counted for a line of text that shows four). Split at the highest bit m where lo and hi differ: [lo, c) and
+ * [c, hi] with c = hi's bits above m, bit m set, zeros below. The left part ends at a 2^m boundary, so its greedy
+ * blocks are the set bits of c - lo = 2^m - r (r: lo's low m bits), m - popcount(r - 1) of them, and popcount(r - 1)
+ * = popcount(r) + trailingZeros(r) - 1; the right part starts at one, so its blocks are the set bits of s + 1 (s:
+ * hi's low m bits), popcount(s) - trailingOnes(s) + 1. When r = 0 and s is all ones, [lo, hi] is one aligned block.
+ */
+export function cidrCountOf(lo: Uint32Array, hi: Uint32Array, w: number): number {
+  let m = -1;
+  for (let k = 0; k < w; k++) {
+    const differ = (lo[k]! ^ hi[k]!) >>> 0;
+    if (differ !== 0) {
+      m = 32 * (w - 1 - k) + 31 - Math.clz32(differ);
+      break;
+    }
+  }
+  if (m < 0) return 1;
+  // Population counts and trailing runs of the low m bits of lo and hi, word by word from the least significant.
+  let loOnes = 0;
+  let loTrailingZeros = 0;
+  let loZerosRun = true;
+  let hiOnes = 0;
+  let hiTrailingOnes = 0;
+  let hiOnesRun = true;
+  for (let k = w - 1, left = m; k >= 0 && left > 0; k--, left -= 32) {
+    const bits = Math.min(left, 32);
+    const mask = lowMask(bits) >>> 0;
+    const l = (lo[k]! & mask) >>> 0;
+    const h = (hi[k]! & mask) >>> 0;
+    loOnes += popcount32(l);
+    hiOnes += popcount32(h);
+    if (loZerosRun) {
+      if (l === 0) loTrailingZeros += bits;
+      else {
+        loTrailingZeros += 31 - Math.clz32(l & -l);
+        loZerosRun = false;
+      }
+    }
+    if (hiOnesRun) {
+      if (h === mask) hiTrailingOnes += bits;
+      else {
+        const inverted = ~h >>> 0;
+        hiTrailingOnes += 31 - Math.clz32(inverted & -inverted);
+        hiOnesRun = false;
+      }
+    }
+  }
+  const rZero = loOnes === 0;
+  const sAllOnes = hiOnes === m;
+  if (rZero && sAllOnes) return 1;
+  const left = rZero ? 1 : m - (loOnes + loTrailingZeros - 1);
+  const right = hiOnes - hiTrailingOnes + 1;
+  return left + right;
+}
+
+function popcount32(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/**
  * The lowest min(bits, 32) bits set, as a signed 32-bit integer (all ones is -1). Kept in int32 range on purpose:
  * the unsigned form (0xffffffff, 2 ** bits) is a heap double in V8, and this runs several times for every output
  * block (it was the top self-time entry of a render profile). Use it only in bitwise operations.

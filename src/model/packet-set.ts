@@ -186,6 +186,9 @@ function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
     name,
     intersect: (a, b) => {
       const [x, y] = [a[key], b[key]];
+      // Either side all addresses (a scope, an `any` rule): the other side as it is, not clipped into a copy.
+      if (x === y || y.isFull()) return x.isEmpty() ? undefined : a;
+      if (x.isFull()) return finish(a, y);
       return finish(a, isLopsided(x, y) ? clipTo(x, y) : isLopsided(y, x) ? clipTo(y, x) : x.intersection(y));
     },
     // IntervalSet.difference gallops over the large side itself.
@@ -400,6 +403,8 @@ export class PacketSet {
     const boxes: Box[] = [];
     for (const a of this.boxes) {
       for (const b of other.boxes) {
+        // Most pairs part on a cheap dimension: tested before any address intersection is built.
+        if (!boxesOverlap(a, b)) continue;
         const box = intersectBoxes(a, b);
         if (box) boxes.push(box);
       }
@@ -719,11 +724,62 @@ function pickNumber(values: IntervalSet, preferred: readonly number[]): number {
 /** First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all. */
 function pickAddress(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): string {
   for (const block of prefer) {
-    const candidates = values.intersection(block.of(family));
-    if (!candidates.isEmpty()) return formatAddress(family, candidates.lo(0));
+    const first = firstWithin(values, block.of(family));
+    if (first) return formatAddress(family, first);
   }
-  const outside = avoid ? values.difference(avoid.of(family)) : undefined;
-  return formatAddress(family, outside && !outside.isEmpty() ? outside.lo(0) : values.lo(0));
+  const outside = avoid ? firstOutside(values, avoid.of(family)) : undefined;
+  return formatAddress(family, outside ?? values.lo(0));
+}
+
+/**
+ * The smallest value of `values` that `within` holds, or undefined: a binary search per interval of `within` (a
+ * private block), not an intersection built from a set of thousands of intervals to read its first value.
+ */
+function firstWithin(values: IntervalSet, within: IntervalSet): Uint32Array | undefined {
+  const w = values.width;
+  const step = 2 * w;
+  const bounds = values.bounds;
+  for (let at = 0; at < within.bounds.length; at += step) {
+    const i = firstReaching(values, within.bounds, at);
+    if (i < values.intervalCount && compareWords(bounds, i * step, within.bounds, at + w, w) <= 0) {
+      return compareWords(bounds, i * step, within.bounds, at, w) > 0 ? bounds.slice(i * step, i * step + w) : within.bounds.slice(at, at + w);
+    }
+  }
+  return undefined;
+}
+
+/** The smallest value of `values` that `avoid` does not hold, or undefined; stops there, builds no difference. */
+function firstOutside(values: IntervalSet, avoid: IntervalSet): Uint32Array | undefined {
+  const w = values.width;
+  const step = 2 * w;
+  const a = values.bounds;
+  const b = avoid.bounds;
+  const cursor = new Uint32Array(w);
+  let j = 0;
+  for (let i = 0; i < a.length; i += step) {
+    for (let k = 0; k < w; k++) cursor[k] = a[i + k]!;
+    let covered = false;
+    while (j < b.length) {
+      if (compareWords(b, j + w, cursor, 0, w) < 0) {
+        j += step; // ends before the cursor
+        continue;
+      }
+      if (compareWords(b, j, cursor, 0, w) > 0) break; // starts after it: the cursor is outside
+      if (compareWords(b, j + w, a, i + w, w) >= 0) {
+        covered = true; // holds the rest of this interval
+        break;
+      }
+      // The cursor moves past this interval of `avoid` (its end is below the interval's, so no overflow).
+      for (let k = 0; k < w; k++) cursor[k] = b[j + w + k]!;
+      for (let k = w - 1; k >= 0; k--) {
+        cursor[k] = (cursor[k]! + 1) >>> 0;
+        if (cursor[k] !== 0) break;
+      }
+      j += step;
+    }
+    if (!covered) return cursor;
+  }
+  return undefined;
 }
 
 /**

@@ -75,6 +75,9 @@ export class HostSet {
     return this.combine(other, OR);
   }
   intersection(other: HostSet): HostSet {
+    // Any host (most boxes) against a rule's host names: those names as they are, not rebuilt cell by cell.
+    if (other.isAny() || this === other) return this;
+    if (this.isAny()) return other;
     return this.combine(other, AND);
   }
   difference(other: HostSet): HostSet {

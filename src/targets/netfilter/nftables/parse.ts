@@ -34,6 +34,19 @@ import {
 import type { NetfilterOptions } from '../common/options.js';
 import { SERVICE_PORTS } from '../common/services.js';
 
+/** ASCII characters that end a word: white space and `{},;"#` (the test of every character of a ruleset). */
+const WORD_END = (() => {
+  const table = new Uint8Array(128);
+  for (const char of ' \t\n\r\v\f{},;"#') table[char.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** Does the character at `at` end a word? Beyond ASCII, white space as the regular expression `\s` knows it. */
+function endsWord(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code < 128 ? WORD_END[code] === 1 : /\s/.test(text[at]!);
+}
+
 export function tokenize(text: string, file: string): Token[] {
   checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
   const content = stripBom(text);
@@ -60,7 +73,7 @@ export function tokenize(text: string, file: string): Token[] {
       i++;
     } else {
       let end = i;
-      while (end < content.length && !/[\s{},;"#]/.test(content[end]!)) end++;
+      while (end < content.length && !endsWord(content, end)) end++;
       if (end === i) throw new TagwallError('TW_INVALID_CONFIG', `unexpected character '${char}'`, { location: { file, line } });
       tokens.push({ kind: 'word', text: content.slice(i, end), line });
       i = end;
@@ -289,10 +302,7 @@ class NftReader {
       table.sets.set(name, { kind: 'ports', ports: PortSet.fromRanges(ranges), ...(dynamic ? { dynamic } : {}) });
       return;
     }
-    // Each element is checked on its own (an error names its line), then all join in one bulk parse: one union per
-    // element is quadratic in a set of thousands.
-    for (const item of items) this.addresses(item.text, kind, item.line);
-    table.sets.set(name, { kind: 'addresses', family: kind, addresses: AddressSet.fromStrings(items.map((item) => item.text)), ...(dynamic ? { dynamic } : {}) });
+    table.sets.set(name, { kind: 'addresses', family: kind, addresses: this.elementAddresses(items, kind), ...(dynamic ? { dynamic } : {}) });
   }
 
   /** `add element FAMILY TABLE SET { … }`: more addresses for a set the input declared (tagwall splits large sets so). */
@@ -303,8 +313,7 @@ class NftReader {
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
     const items = this.statement().filter((word) => word.kind === 'word');
-    for (const item of items) this.addresses(item.text, set.family, item.line);
-    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(AddressSet.fromStrings(items.map((item) => item.text))) });
+    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(this.elementAddresses(items, set.family)) });
     table!.grown = true;
   }
 
@@ -315,6 +324,24 @@ class NftReader {
       for (const chain of table.chains.values()) chain.rules.length = 0;
       for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words, chain));
     }
+  }
+
+  /**
+   * A set's elements as one set, in one bulk parse (one union per element is quadratic in a set of thousands, and
+   * a set per element was most of reading one). When that fails or holds the other family, the elements are read
+   * one by one, so the error names the first bad one and its line.
+   */
+  elementAddresses(items: ReadonlyArray<{ readonly text: string; readonly line: number }>, family: Family): AddressSet {
+    const texts = items.map((item) => item.text);
+    let set: AddressSet | undefined;
+    try {
+      set = AddressSet.fromStrings(texts);
+    } catch {
+      set = undefined;
+    }
+    if (set && set.families().every((other) => other === family)) return set;
+    for (const item of items) this.addresses(item.text, family, item.line);
+    return AddressSet.fromStrings(texts);
   }
 
   addresses(text: string, family: Family, line: number): AddressSet {
