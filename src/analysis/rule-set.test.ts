@@ -85,3 +85,25 @@ describe('the incremental first-match walk (EarlierMatches) equals the straightf
     );
   });
 });
+
+describe('allowedPackets: the answer kept per rule set', () => {
+  const web = PacketSet.of({ directions: ['out'], protocols: ProtocolSet.of(6), dstPorts: PortSet.of(443) });
+  const ssh = PacketSet.of({ directions: ['out'], protocols: ProtocolSet.of(6), dstPorts: PortSet.of(22) });
+  it('is not reused after a JavaScript caller edits the rule set in place', () => {
+    const rules: Rule[] = [{ id: 'web', action: 'allow', match: web }];
+    const set = { name: 'edited', mode: 'expanded', states: 'explicit', defaultAction: 'deny', rules } as { -readonly [K in keyof RuleSet]: RuleSet[K] };
+    expect(allowedPackets(set).equals(web)).toBe(true);
+    rules.push({ id: 'ssh', action: 'allow', match: ssh });
+    expect(allowedPackets(set).equals(web.union(ssh))).toBe(true);
+    rules[0] = { id: 'web', action: 'deny', match: web };
+    expect(allowedPackets(set).equals(ssh)).toBe(true);
+    (rules[1] as { action: Action }).action = 'deny';
+    expect(allowedPackets(set).isEmpty()).toBe(true);
+    set.defaultAction = 'allow';
+    expect(allowedPackets(set).equals(web.union(ssh).complement())).toBe(true);
+  });
+  it('is the same object when asked twice of an unchanged set', () => {
+    const set: RuleSet = { name: 'same', mode: 'expanded', defaultAction: 'deny', rules: [{ id: 'web', action: 'allow', match: web }] };
+    expect(allowedPackets(set)).toBe(allowedPackets(set));
+  });
+});

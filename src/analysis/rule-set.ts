@@ -181,15 +181,40 @@ const PENDING_LIMIT = 64;
  * what earlier rules decided, so the allowed pieces are concatenated, never re-subtracted.
  */
 export function allowedPackets(ruleSet: RuleSet): PacketSet {
-  // Rule sets are immutable, and one command asks this of the same set several times (check: the requirements for
-  // both differences; reports: again for their findings): the walk is its most expensive step, so it is done once.
-  let known = ALLOWED.get(ruleSet);
-  if (!known) ALLOWED.set(ruleSet, (known = walkAllowed(ruleSet)));
-  return known;
+  // One command asks this of the same set several times (check: the requirements for both differences; reports:
+  // again for their findings): the walk is its most expensive step, so it is done once. Rule sets are readonly by
+  // type, but a JavaScript caller can still edit one in place: the answer is reused only while the set still holds
+  // the same rules with the same actions and matches (by identity; a PacketSet is immutable) and the same default.
+  const known = ALLOWED.get(ruleSet);
+  if (known && sameRules(known, ruleSet)) return known.allowed;
+  const allowed = walkAllowed(ruleSet);
+  ALLOWED.set(ruleSet, {
+    rules: ruleSet.rules.map((rule) => [rule, rule.action, rule.match] as const),
+    defaultAction: ruleSet.defaultAction,
+    states: ruleSet.states,
+    allowed,
+  });
+  return allowed;
 }
 
-/** What each rule set allows, once computed (see allowedPackets). */
-const ALLOWED = new WeakMap<RuleSet, PacketSet>();
+/** What each rule set allowed, with what it held then (see allowedPackets). */
+interface KnownAllowed {
+  readonly rules: ReadonlyArray<readonly [Rule, Action, PacketSet]>;
+  readonly defaultAction: Action;
+  readonly states: RuleSet['states'];
+  readonly allowed: PacketSet;
+}
+const ALLOWED = new WeakMap<RuleSet, KnownAllowed>();
+
+function sameRules(known: KnownAllowed, ruleSet: RuleSet): boolean {
+  const rules = ruleSet.rules;
+  if (known.defaultAction !== ruleSet.defaultAction || known.states !== ruleSet.states || known.rules.length !== rules.length) return false;
+  for (let i = 0; i < rules.length; i++) {
+    const [rule, action, match] = known.rules[i]!;
+    if (rule !== rules[i] || action !== rule.action || match !== rule.match) return false;
+  }
+  return true;
+}
 
 function walkAllowed(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
