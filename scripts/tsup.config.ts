@@ -1,15 +1,35 @@
-import { build, defineConfig } from 'tsup';
+import { build, defineConfig, type Options } from 'tsup';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 // Run from the package root (npm run build); paths are relative to it.
-// The library ships ESM + CJS + types; the CLI is ESM only (it is run, never imported).
+// The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
 // `tagwall/testing` is a second entry of the same build with shared chunks (splitting), so a PacketSet made by one
 // entry is the same class the other uses, and TagwallError stays one class for `instanceof`.
 // Embedded snapshots are data files next to the bundles (dist/snapshots/), read lazily at run time.
 // Remove the previous build's CLI files (and the content-named chunks of earlier, split builds), so dist/ holds only
 // what dist/cli.js loads (the library build's own clean runs concurrently with the CLI build, not before it).
 if (existsSync('dist')) for (const file of readdirSync('dist')) if (/^cli(-.+)?\.(c?js)$/.test(file)) rmSync(`dist/${file}`);
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Commander requires node:child_process when it loads, for executable subcommands (a `tagwall-foo` program), which
+ * tagwall does not have; loading it costs every command ~5 ms (it brings net, dgram and the streams). In the bundle,
+ * commander gets a stand-in that requires the real module on first use, so behaviour is unchanged.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'tagwall-lazy' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'tagwall-lazy' }, () => ({
+      contents: "let real; const load = () => (real ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });",
+      loader: 'js',
+    }));
+  },
+};
 
 export default defineConfig([
   {
@@ -38,6 +58,9 @@ export default defineConfig([
     splitting: false,
     outDir: 'dist',
     noExternal: ['commander'],
+    esbuildPlugins: [lazyChildProcessForCommander],
+    // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
+    removeNodeProtocol: false,
     shims: true,
     target: 'node20',
     onSuccess: buildBin,
