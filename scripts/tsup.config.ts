@@ -1,6 +1,6 @@
 import { build, defineConfig, type Options } from 'tsup';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 // Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
@@ -67,12 +67,23 @@ export default defineConfig([
   },
 ]);
 
-/** dist/cli.js, with the SHA-256 of dist/cli-main.cjs written in; refuses a bundle that still has an `import()`. */
+/**
+ * dist/cli.js, with the SHA-256 of dist/cli-main.cjs written in. The bundle is made plain ASCII first, so the bin reads
+ * it as latin1 (a third of the time of decoding UTF-8, ~5 ms): esbuild already escapes every non-ASCII character of
+ * strings, templates and regular expressions; what is left is in comments, which are checked to be comment lines and
+ * get `?` for those characters. Refuses a bundle that still has an `import()`.
+ */
 async function buildBin(): Promise<void> {
-  const bundle = readFileSync('dist/cli-main.cjs');
+  const text = readFileSync('dist/cli-main.cjs', 'utf8');
+  for (const line of text.split('\n')) {
+    if (/[^\x00-\x7f]/.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line)) throw new Error(`dist/cli-main.cjs has a non-ASCII character outside a comment line: ${line.trim().slice(0, 120)}`);
+  }
   // A dynamic import() in the bundle would fail under vm.Script (no module loader for it): every import() must be
   // one esbuild resolved into the bundle.
-  if (/\bimport\(/.test(bundle.toString('utf8'))) throw new Error('dist/cli-main.cjs has a dynamic import(): the code cache cannot run it');
+  if (/\bimport\(/.test(text)) throw new Error('dist/cli-main.cjs has a dynamic import(): the code cache cannot run it');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  writeFileSync('dist/cli-main.cjs', ascii);
+  const bundle = Buffer.from(ascii, 'latin1');
   await build({
     config: false,
     entry: { cli: 'src/cli/bin.ts' },

@@ -5,7 +5,7 @@
  * disabled cache never fails a command.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,29 @@ describe.skipIf(!existsSync(BIN) || nodeCompileCache || process.platform === 'wi
       // Another command has its own entry.
       expect(bin(['--version'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
       expect(files(dir)).toHaveLength(2);
+    });
+
+    it("a write removes other builds' caches unused for a day, and only those", () => {
+      const dir = fresh();
+      mkdirSync(join(dir, 'tagwall'), { recursive: true, mode: 0o700 });
+      const other = (name: string, daysOld: number): string => {
+        const file = join(dir, 'tagwall', name);
+        writeFileSync(file, 'old');
+        const when = new Date(Date.now() - daysOld * 86_400_000);
+        utimesSync(file, when, when);
+        return name;
+      };
+      const stale = other(`${'0'.repeat(32)}-${process.version}-${process.arch}-render-nsg.v8cache`, 2);
+      const staleTemporary = other(`${'0'.repeat(32)}-${process.version}-${process.arch}-expand.v8cache.4242.tmp`, 2);
+      const recent = other(`${'1'.repeat(32)}-${process.version}-${process.arch}-expand.v8cache`, 0.5);
+      const unrelated = other('notes.txt', 2);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      const left = files(dir);
+      expect(left).toContain(recent);
+      expect(left).toContain(unrelated);
+      expect(left).not.toContain(stale);
+      expect(left).not.toContain(staleTemporary);
+      expect(left.filter((name) => name.endsWith('-expand.v8cache'))).toHaveLength(2);
     });
 
     it('a usage error writes no cache; a disabled cache writes none', () => {
