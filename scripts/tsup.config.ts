@@ -84,15 +84,19 @@ async function buildBin(): Promise<void> {
   const ascii = text.replace(/[^\x00-\x7f]/g, '?');
   writeFileSync('dist/cli-main.cjs', ascii);
   const bundle = Buffer.from(ascii, 'latin1');
+  // The same bin twice: dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module
+  // loader, ~5 ms); dist/cli.js, an ES module, is for `node dist/cli.js` as the docs and earlier versions run it.
   await build({
     config: false,
     entry: { cli: 'src/cli/bin.ts' },
-    format: ['esm'],
+    format: ['esm', 'cjs'],
     outDir: 'dist',
     target: 'node20',
+    shims: true,
     banner: { js: '#!/usr/bin/env node' },
     define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)) },
     silent: true,
   });
   chmodSync('dist/cli.js', 0o755);
+  chmodSync('dist/cli.cjs', 0o755);
 }

@@ -71,8 +71,8 @@ const under = (modules: readonly string[], dir: string): string[] => modules.fil
 const cliFiles = (): string[] => readdirSync(DIST).filter((file) => /^cli(-.*)?\.c?js$/.test(file));
 
 describe.skipIf(!existsSync(BIN))('the built bin runs only what the command needs (npm run build first)', () => {
-  it('is the bin and one bundle; the bundle is what coverage reads', () => {
-    expect(cliFiles().sort()).toEqual(['cli-main.cjs', 'cli.js']);
+  it('is the bin (CommonJS for the package, an ES module for node dist/cli.js) and one bundle; the bundle is what coverage reads', () => {
+    expect(cliFiles().sort()).toEqual(['cli-main.cjs', 'cli.cjs', 'cli.js']);
     const { modules, code } = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nsg']);
     expect(code).toBe(0);
     // A test that cannot fail is no test: render is seen to run.

@@ -21,6 +21,22 @@ function commandsOf(help: string): string[] {
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
 }
 
+describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
+  it("the package's bin is dist/cli.cjs, and it runs the CLI as dist/cli.js does", () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ tagwall: './dist/cli.cjs' });
+    const run = (bin: string, args: readonly string[]) => {
+      const child = spawnSync(process.execPath, [fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), ...args], { encoding: 'utf8' });
+      return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+    };
+    for (const args of [['--version'], ['expand', 'Storage.WestUS'], ['render', '--target', 'nope']]) {
+      const esm = run('cli.js', args);
+      expect(run('cli.cjs', args), args.join(' ')).toEqual(esm);
+      expect(esm.code, args.join(' ')).toBe(args[0] === 'render' ? 2 : 0);
+    }
+  });
+});
+
 describe('the cache key', () => {
   it('knows every command and every command with subcommands', () => {
     const top = commandsOf(tagwall('--help').stdout);

@@ -1,5 +1,5 @@
-// The `tagwall` executable (dist/cli.js): runs the CLI, which is one CommonJS bundle beside it (dist/cli-main.cjs,
-// built from executable.ts), on this process's arguments.
+// The `tagwall` executable (dist/cli.cjs, the package's bin; dist/cli.js is the same as an ES module): runs the CLI,
+// one CommonJS bundle beside it (dist/cli-main.cjs, built from executable.ts), on this process's arguments.
 //
 // Start-up (issue 22, docs/cli.md "Start-up"): the bundle is compiled once and cached. On Node >= 22.1 through Node's
 // own compile cache (module.enableCompileCache, in Node's default directory under the temp dir, or
