@@ -37,6 +37,35 @@ describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
   });
 });
 
+describe.skipIf(!existsSync(BIN))("with Node's compile cache (Node >= 22.1; here, its function stood in by a preloaded module)", () => {
+  it('the bin turns it on, unless NODE_DISABLE_COMPILE_CACHE is set, and runs the bundle as before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-node-cache-'));
+    try {
+      const preload = join(dir, 'enable.cjs');
+      writeFileSync(preload, `require('node:module').enableCompileCache = () => { process.stderr.write('[enabled]'); };`);
+      for (const bin of ['cli.js', 'cli.cjs']) {
+        const run = (env: Record<string, string | undefined>) =>
+          spawnSync(process.execPath, ['--require', preload, fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), 'expand', 'Storage.WestUS'], {
+            encoding: 'utf8',
+            env: { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache'), NODE_DISABLE_COMPILE_CACHE: undefined, ...env },
+          });
+        const plain = spawnSync(process.execPath, [BIN, 'expand', 'Storage.WestUS'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+        const enabled = run({});
+        expect(enabled.status, bin).toBe(0);
+        expect(enabled.stdout, bin).toBe(plain.stdout);
+        expect(enabled.stderr, bin).toBe(`[enabled]${plain.stderr}`);
+        // Node's cache stands in for tagwall's: nothing of its own is written.
+        expect(existsSync(join(dir, 'cache')), bin).toBe(false);
+        const disabled = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+        expect(disabled.stdout, bin).toBe(plain.stdout);
+        expect(disabled.stderr, bin).toBe(plain.stderr);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the cache key', () => {
   it('knows every command and every command with subcommands', () => {
     const top = commandsOf(tagwall('--help').stdout);

@@ -7,15 +7,16 @@
 // kept in the same place (code-cache.ts). NODE_DISABLE_COMPILE_CACHE=1 turns either off. Neither ever fails the
 // command: an unwritable directory or a stale cache only means no cache. One bundle instead of ES module chunks:
 // Node 20 can cache the code of a script, not of an ES module, and one file is resolved, read and linked once.
-import * as nodeModule from 'node:module';
+import { createRequire } from 'node:module';
 import { runBundle } from './code-cache.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
 declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
 
-const requireHere = nodeModule.createRequire(import.meta.url);
-const enableCompileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+const requireHere = createRequire(import.meta.url);
+// Asked of the module object (not an ES import of the name, which Node 20 does not export), on every Node.
+const { enableCompileCache } = requireHere('node:module') as { enableCompileCache?: () => unknown };
 if (typeof enableCompileCache === 'function') {
   if (!process.env['NODE_DISABLE_COMPILE_CACHE']) {
     try {
