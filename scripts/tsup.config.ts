@@ -1,14 +1,35 @@
-import { defineConfig } from 'tsup';
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { build, defineConfig, type Options } from 'tsup';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 // Run from the package root (npm run build); paths are relative to it.
-// The library ships ESM + CJS + types; the CLI is ESM only (it is run, never imported).
+// The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
 // `tagwall/testing` is a second entry of the same build with shared chunks (splitting), so a PacketSet made by one
 // entry is the same class the other uses, and TagwallError stays one class for `instanceof`.
 // Embedded snapshots are data files next to the bundles (dist/snapshots/), read lazily at run time.
-// The CLI's chunks are named by content hash: remove the previous build's before building, so dist/ holds only the
-// chunks dist/cli.js can load (the library build's own clean runs concurrently with the CLI build, not before it).
-if (existsSync('dist')) for (const file of readdirSync('dist')) if (/^cli(-.+)?\.js$/.test(file)) rmSync(`dist/${file}`);
+// Remove the previous build's CLI files (and the content-named chunks of earlier, split builds), so dist/ holds only
+// what dist/cli.js loads (the library build's own clean runs concurrently with the CLI build, not before it).
+if (existsSync('dist')) for (const file of readdirSync('dist')) if (/^cli(-.+)?\.(c?js)$/.test(file)) rmSync(`dist/${file}`);
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Commander requires node:child_process when it loads, for executable subcommands (a `tagwall-foo` program), which
+ * tagwall does not have; loading it costs every command ~5 ms (it brings net, dgram and the streams). In the bundle,
+ * commander gets a stand-in that requires the real module on first use, so behaviour is unchanged.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'tagwall-lazy' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'tagwall-lazy' }, () => ({
+      contents: "let real; const load = () => (real ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });",
+      loader: 'js',
+    }));
+  },
+};
 
 export default defineConfig([
   {
@@ -26,18 +47,56 @@ export default defineConfig([
     },
   },
   {
-    // The CLI is split (issue 22): dist/cli.js declares the commands; each command's implementation is a chunk
-    // (dist/cli-*.js), imported when that command runs (src/cli/lazy-commands.ts), so `--version` compiles little.
-    // The chunks stay beside the bundles: `../package.json` and `./snapshots/` are found from import.meta.url.
-    entry: { cli: 'src/cli/bin.ts' },
-    format: ['esm'],
-    splitting: true,
+    // The CLI (issue 22): one CommonJS bundle, dist/cli-main.cjs, commander included, run by a small ES module, the
+    // bin dist/cli.js (src/cli/bin.ts), built from onSuccess once the bundle's SHA-256 is known (its code cache key).
+    // One bundle, not ES module chunks: Node 20 can keep V8's code for a script (src/cli/code-cache.ts), not for an ES
+    // module, and one file is resolved, opened and linked once. Each command's implementation is still initialised
+    // only when that command runs (src/cli/lazy-commands.ts: esbuild turns its `import()`s into lazy module inits).
+    // The bundle stays beside the library: `../package.json` and `./snapshots/` are found from its location.
+    entry: { 'cli-main': 'src/cli/executable.ts' },
+    format: ['cjs'],
+    splitting: false,
     outDir: 'dist',
-    esbuildOptions(options) {
-      options.chunkNames = 'cli-[name]-[hash]';
-    },
+    noExternal: ['commander'],
+    esbuildPlugins: [lazyChildProcessForCommander],
+    // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
+    removeNodeProtocol: false,
     shims: true,
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    onSuccess: buildBin,
   },
 ]);
+
+/**
+ * dist/cli.js, with the SHA-256 of dist/cli-main.cjs written in. The bundle is made plain ASCII first, so the bin reads
+ * it as latin1 (a third of the time of decoding UTF-8, ~5 ms): esbuild already escapes every non-ASCII character of
+ * strings, templates and regular expressions; what is left is in comments, which are checked to be comment lines and
+ * get `?` for those characters. Refuses a bundle that still has an `import()`.
+ */
+async function buildBin(): Promise<void> {
+  const text = readFileSync('dist/cli-main.cjs', 'utf8');
+  for (const line of text.split('\n')) {
+    if (/[^\x00-\x7f]/.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line)) throw new Error(`dist/cli-main.cjs has a non-ASCII character outside a comment line: ${line.trim().slice(0, 120)}`);
+  }
+  // A dynamic import() in the bundle would fail under vm.Script (no module loader for it): every import() must be
+  // one esbuild resolved into the bundle.
+  if (/\bimport\(/.test(text)) throw new Error('dist/cli-main.cjs has a dynamic import(): the code cache cannot run it');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  writeFileSync('dist/cli-main.cjs', ascii);
+  const bundle = Buffer.from(ascii, 'latin1');
+  // The same bin twice: dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module
+  // loader, ~5 ms); dist/cli.js, an ES module, is for `node dist/cli.js` as the docs and earlier versions run it.
+  await build({
+    config: false,
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm', 'cjs'],
+    outDir: 'dist',
+    target: 'node20',
+    shims: true,
+    banner: { js: '#!/usr/bin/env node' },
+    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)) },
+    silent: true,
+  });
+  chmodSync('dist/cli.js', 0o755);
+  chmodSync('dist/cli.cjs', 0o755);
+}

@@ -1,25 +1,32 @@
-// The `tagwall` executable: run the CLI on this process's arguments. Setting exitCode (not calling exit) lets
-// standard error finish flushing. Standard output is written synchronously by io.ts, which turns EPIPE, ENOSPC and
-// EIO into `tagwall: <stdout>: …` and exit 2 (issue 19): a reader that stops early, a full disk and /dev/full all
-// mean the output is incomplete, which a script must be able to tell from success. runAsync: `snapshot fetch` and
-// `import-dependencies --workspace` wait for the network; every other command finishes synchronously as before.
+// The `tagwall` executable (dist/cli.cjs, the package's bin; dist/cli.js is the same as an ES module): runs the CLI,
+// one CommonJS bundle beside it (dist/cli-main.cjs, built from executable.ts), on this process's arguments.
 //
-// Start-up (issue 22, docs/performance.md): on Node >= 22.1 the modules are compiled through Node's on-disk
-// compile cache (module.enableCompileCache, in Node's default directory under the temp dir, or NODE_COMPILE_CACHE),
-// so a second run does not compile the CLI again; NODE_DISABLE_COMPILE_CACHE=1 turns it off. It is enabled before
-// anything else is imported (the import below is dynamic for that reason), and never fails the command: an
-// unwritable directory only means no cache. Node 20 has no such cache for ES modules; there the CLI relies on
-// loading only the command it runs (lazy-commands.ts).
-import * as nodeModule from 'node:module';
+// Start-up (issue 22, docs/cli.md "Start-up"): the bundle is compiled once and cached. On Node >= 22.1 through Node's
+// own compile cache (module.enableCompileCache, in Node's default directory under the temp dir, or
+// NODE_COMPILE_CACHE), enabled before the bundle is required; on older Node through a V8 code cache of the bundle
+// kept in the same place (code-cache.ts). NODE_DISABLE_COMPILE_CACHE=1 turns either off. Neither ever fails the
+// command: an unwritable directory or a stale cache only means no cache. One bundle instead of ES module chunks:
+// Node 20 can cache the code of a script, not of an ES module, and one file is resolved, read and linked once.
+import { createRequire } from 'node:module';
+import { runBundle } from './code-cache.js';
 
-const enableCompileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
-if (typeof enableCompileCache === 'function' && !process.env['NODE_DISABLE_COMPILE_CACHE']) {
-  try {
-    enableCompileCache();
-  } catch {
-    // No cache (read-only temp dir, …): the CLI runs as it would without one.
+// The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
+declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
+const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
+
+const requireHere = createRequire(import.meta.url);
+// Asked of the module object (not an ES import of the name, which Node 20 does not export), on every Node.
+const { enableCompileCache } = requireHere('node:module') as { enableCompileCache?: () => unknown };
+if (typeof enableCompileCache === 'function') {
+  if (!process.env['NODE_DISABLE_COMPILE_CACHE']) {
+    try {
+      enableCompileCache();
+    } catch {
+      // No cache (read-only temp dir, …): the CLI runs as it would without one.
+    }
   }
+  requireHere('./cli-main.cjs');
+} else {
+  const { fileURLToPath } = requireHere('node:url') as typeof import('node:url');
+  runBundle(fileURLToPath(new URL('./cli-main.cjs', import.meta.url)), hash, process.argv.slice(2));
 }
-
-const { runAsync } = await import('./main.js');
-process.exitCode = await runAsync(process.argv.slice(2));

@@ -21,7 +21,6 @@ import { formatPacket } from '../model/packet.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import { parseFormat } from './expand.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
-import { fetchDependencies } from './dependencies-live.js';
 import { snapshotAgeNotes } from './snapshot-age.js';
 import { scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
@@ -259,9 +258,14 @@ export function runImportDependencies(file: string, options: ImportDependenciesO
   return EXIT_OK;
 }
 
-/** The same, from the Dependencies API called live (dependencies-live.ts); the URL stands where the file name would. */
+/**
+ * The same, from the Dependencies API called live (dependencies-live.ts); the URL stands where the file name would.
+ * The network code (node:http, https, tls, child_process for az) is imported here, not with the catalogue: `catalog
+ * show` and the other catalogue commands never load it (issue 22, ~10 ms of built-in modules).
+ */
 export async function runImportLiveDependencies(options: ImportDependenciesOptions & { workspace: string }, io: CliIo): Promise<number> {
   const format = parseFormat(options.format, options.json, ['yaml', 'json'] as const);
+  const { fetchDependencies } = await import('./dependencies-live.js');
   const { text, url } = await fetchDependencies(options);
   const set = importDependencies(text, url);
   io.stdout(format === 'json' ? requirementsToJson(set) : requirementsToYaml(set));

@@ -1,8 +1,9 @@
 /**
  * Commands declared cheaply, implemented lazily (issue 22: a CLI that starts like a small program). The `*-command.ts`
  * files declare names, arguments, flags and help; what a command does lives in its own module, imported with a
- * dynamic `import()` only when that command runs, so the bundler (tsup `splitting`) puts it in its own chunk and
- * `tagwall --version`, `--help` or `expand` never compile the translators, the analysis or the catalogue.
+ * dynamic `import()` only when that command runs. In the CLI bundle (dist/cli-main.cjs) esbuild turns each `import()`
+ * into the module's lazy initialiser, so `tagwall --version`, `--help` or `expand` never run the translators, the
+ * analysis or the catalogue (and with the code cache, never compile them).
  *
  * The executable (`runAsync`) loads a command's module when its action runs: the action is deferred (CommandContext
  * `defer`), awaited, then run as before. The synchronous `run` cannot wait: it needs `await loadCommandModules()`
@@ -11,7 +12,7 @@
 import type { CommandContext } from './context.js';
 import { loadKits } from './target-kits.js';
 
-/** Every command implementation module, by a short name. One `import()` each: one chunk each in the bundle. */
+/** Every command implementation module, by a short name. One `import()` each: one lazy initialiser each in the bundle. */
 const MODULES = {
   analysis: () => import('./analysis.js'),
   catalog: () => import('./catalog.js'),

@@ -45,7 +45,7 @@ function addCapturedOutput(command: Command, capture: Capture): void {
   });
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer'], capture: Capture = { text: '' }): Command {
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer'], capture: Capture = { text: '' }, declared: Declared = 'all'): Command {
   const program = new Command('tagwall')
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
@@ -55,60 +55,81 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .exitOverride();
   const context: CommandContext = { io, setExitCode, defer };
 
-  program
-    .command('expand')
-    .description('expand service tags (names or globs such as "AzureMachineLearning.*") to a minimal CIDR list')
-    .argument('<tag...>', 'service tag names or globs, case-insensitive')
-    .addOption(cloudOption())
-    .addOption(snapshotOption())
-    .addOption(new Option('--family <family>', 'only one address family').choices(['ipv4', 'ipv6']))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
-    .option('--ranges', 'print maximal address ranges instead of CIDR blocks')
-    .addHelpText('after', '\nExamples:\n  tagwall expand Storage.WestUS\n  tagwall expand AzureMachineLearning.WestUS --json\n  tagwall expand "BatchNodeManagement.*" --family ipv4 --format csv')
-    .action(lazyAction(context, 'expand', (expand, tags: string[], _options: unknown, command: Command) => setExitCode(expand.runExpand(tags, command.optsWithGlobals(), io))));
+  // Each group declares top-level commands, in the order `tagwall --help` lists them. A run whose first word names a
+  // command declares that command's group only (issue 22: building every command's flags is most of `--version`'s
+  // own work); help, a global option first or an unknown word declare them all.
+  const groups: ReadonlyArray<readonly [readonly string[], () => void]> = [
+    [
+      ['expand'],
+      () => {
+        program
+          .command('expand')
+          .description('expand service tags (names or globs such as "AzureMachineLearning.*") to a minimal CIDR list')
+          .argument('<tag...>', 'service tag names or globs, case-insensitive')
+          .addOption(cloudOption())
+          .addOption(snapshotOption())
+          .addOption(new Option('--family <family>', 'only one address family').choices(['ipv4', 'ipv6']))
+          .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
+          .option('--ranges', 'print maximal address ranges instead of CIDR blocks')
+          .addHelpText('after', '\nExamples:\n  tagwall expand Storage.WestUS\n  tagwall expand AzureMachineLearning.WestUS --json\n  tagwall expand "BatchNodeManagement.*" --family ipv4 --format csv')
+          .action(lazyAction(context, 'expand', (expand, tags: string[], _options: unknown, command: Command) => setExitCode(expand.runExpand(tags, command.optsWithGlobals(), io))));
+      },
+    ],
+    [
+      ['tags'],
+      () => {
+        program
+          .command('tags')
+          .description('list the service tags of a snapshot')
+          .addOption(cloudOption())
+          .addOption(snapshotOption())
+          .option('--region <region>', 'only the tags of one region (ARM name such as westus, or francecentral)')
+          .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
+          .action(lazyAction(context, 'tags', (tags, _options: unknown, command: Command) => setExitCode(tags.runTags(command.optsWithGlobals(), io))));
+      },
+    ],
+    [
+      ['snapshot'],
+      () => {
+        const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
+        snapshot
+          .command('info')
+          .description('cloud, change number, date, age and size of a snapshot (all embedded defaults when none is named)')
+          .addOption(cloudOption())
+          .addOption(snapshotOption())
+          .action(lazyAction(context, 'snapshot', (snapshots, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotInfo(command.optsWithGlobals(), io))));
+        snapshot
+          .command('diff')
+          .description('tags added, removed and changed between two snapshots; exit 1 when they differ')
+          .argument('<old>', 'snapshot file, or embedded[:cloud]')
+          .argument('<new>', 'snapshot file, or embedded[:cloud]')
+          .option('--tag <tag...>', 'only these tags (names or globs), with their prefixes listed')
+          .action(
+            lazyAction(context, 'snapshot', (snapshots, from: string, to: string, _options: unknown, command: Command) =>
+              setExitCode(snapshots.runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
+            ),
+          );
+        snapshot
+          .command('import')
+          .description('validate a downloaded ServiceTags_*.json(.gz) and keep it under a dated name')
+          .argument('<file>', 'the snapshot file')
+          .option('--dir <dir>', 'where to keep it', 'servicetags')
+          .option('--force', 'replace a kept file of the same name whose content differs')
+          .action(lazyAction(context, 'snapshot', (snapshots, file: string, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotImport(file, command.optsWithGlobals(), io))));
 
-  program
-    .command('tags')
-    .description('list the service tags of a snapshot')
-    .addOption(cloudOption())
-    .addOption(snapshotOption())
-    .option('--region <region>', 'only the tags of one region (ARM name such as westus, or francecentral)')
-    .option('--search <text>', 'only tags whose name contains this text, or matches this glob')
-    .action(lazyAction(context, 'tags', (tags, _options: unknown, command: Command) => setExitCode(tags.runTags(command.optsWithGlobals(), io))));
-
-  const snapshot = program.command('snapshot').description('fetch, inspect and compare service-tag snapshots');
-  snapshot
-    .command('info')
-    .description('cloud, change number, date, age and size of a snapshot (all embedded defaults when none is named)')
-    .addOption(cloudOption())
-    .addOption(snapshotOption())
-    .action(lazyAction(context, 'snapshot', (snapshots, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotInfo(command.optsWithGlobals(), io))));
-  snapshot
-    .command('diff')
-    .description('tags added, removed and changed between two snapshots; exit 1 when they differ')
-    .argument('<old>', 'snapshot file, or embedded[:cloud]')
-    .argument('<new>', 'snapshot file, or embedded[:cloud]')
-    .option('--tag <tag...>', 'only these tags (names or globs), with their prefixes listed')
-    .action(
-      lazyAction(context, 'snapshot', (snapshots, from: string, to: string, _options: unknown, command: Command) =>
-        setExitCode(snapshots.runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
-      ),
-    );
-  snapshot
-    .command('import')
-    .description('validate a downloaded ServiceTags_*.json(.gz) and keep it under a dated name')
-    .argument('<file>', 'the snapshot file')
-    .option('--dir <dir>', 'where to keep it', 'servicetags')
-    .option('--force', 'replace a kept file of the same name whose content differs')
-    .action(lazyAction(context, 'snapshot', (snapshots, file: string, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotImport(file, command.optsWithGlobals(), io))));
-
-  registerSnapshotFetch(snapshot, context);
-  registerCatalogCommands(program, context);
-  registerAnalysisCommands(program, context);
-  registerRenderCommand(program, context);
-  registerTargetsCommand(program, context);
-  registerImpactCommand(program, context);
-  registerPathCommand(program, context);
+        registerSnapshotFetch(snapshot, context);
+      },
+    ],
+    [['catalog', 'import-dependencies'], () => registerCatalogCommands(program, context)],
+    [['eval', 'equiv', 'diff', 'contains', 'shadowed', 'check'], () => registerAnalysisCommands(program, context)],
+    [['render'], () => registerRenderCommand(program, context)],
+    [['targets'], () => registerTargetsCommand(program, context)],
+    [['impact'], () => registerImpactCommand(program, context)],
+    [['path'], () => registerPathCommand(program, context)],
+  ];
+  const only = declared === 'all' || declared === 'none' ? undefined : groups.find(([names]) => names.includes(declared));
+  // A word that names no command (a typo) declares them all, so commander can suggest the closest.
+  for (const group of groups) if (declared === 'all' || (declared !== 'none' && (only === undefined || group === only))) group[1]();
 
   forEachCommand(program, (command) => {
     if (command !== program) addCapturedOutput(command, capture);
@@ -160,6 +181,20 @@ function aliasVirtualNetwork(command: Command): void {
       self.setOptionValue(key, value);
     });
   }
+}
+
+/**
+ * Which commands a run declares: all, none (`--version` alone needs none), or the group of the command its first
+ * word names. Help (`tagwall --help`, `tagwall help …`) and a global option first (`--json render …`) need them all.
+ */
+type Declared = 'all' | 'none' | string;
+
+const TOP_LEVEL_WORD = /^[a-z][a-z-]*$/;
+
+function declaredFor(argv: readonly string[]): Declared {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return 'none';
+  const first = argv[0];
+  return first !== undefined && first !== 'help' && TOP_LEVEL_WORD.test(first) ? first : 'all';
 }
 
 /** The command `argv` runs (the deepest whose name the words spell), and the words after its name. */
@@ -256,6 +291,7 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
       queue.push(work);
     },
     capture,
+    declaredFor(argv),
   );
   beginSnapshotAgeWatch(io.stderr);
   // `-o FILE` on a command that only prints: what it printed, written atomically once it has run (never on failure).

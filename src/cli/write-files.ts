@@ -15,7 +15,6 @@
  * Nothing but a regular file is ever replaced: a symbolic link, a device node, a FIFO or a directory where a file
  * is to go is refused before anything is written. No temporary file survives an error.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -37,6 +36,10 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TagwallError } from '../errors.js';
+import { lazy, requireModule } from '../internal/lazy.js';
+
+// node:crypto is required on the first write, not at start-up: loading it costs every command ~5 ms (issue 22).
+const nodeCrypto = lazy(() => requireModule<typeof import('node:crypto')>('node:crypto'));
 
 export interface OutputFile {
   readonly path: string;
@@ -286,7 +289,7 @@ function writeResolved(files: readonly OutputFile[], targets: readonly string[])
   const directories = [...new Set(targets.map((target) => dirname(target)))];
   for (const directory of directories) recoverInterruptedWrites(directory);
 
-  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${nodeCrypto().randomBytes(4).toString('hex')}`;
   const entries: JournalEntry[] = targets.map((target, index) => ({
     target,
     temporary: join(dirname(target), `.tagwall-${id}-${index}.tmp`),

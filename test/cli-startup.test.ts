@@ -1,0 +1,191 @@
+/**
+ * The CLI's code cache on Node < 22.1 (src/cli/code-cache.ts, issue 22): the bin compiles its bundle with the code V8
+ * made for it on an earlier run. These tests run the built bin with NODE_COMPILE_CACHE in a temporary directory and
+ * check what is written, that a second run uses it, that output never changes, and that a broken, foreign or
+ * disabled cache never fails a command.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, cacheKey } from '../src/cli/code-cache.js';
+import { tagwall } from './support/cli.js';
+
+const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** The command names a help page lists (`  expand [options] <tag...>  …` under `Commands:`). */
+function commandsOf(help: string): string[] {
+  const section = help.slice(help.indexOf('Commands:'));
+  return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
+}
+
+describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
+  it("the package's bin is dist/cli.cjs, and it runs the CLI as dist/cli.js does", () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ tagwall: './dist/cli.cjs' });
+    const run = (bin: string, args: readonly string[]) => {
+      const child = spawnSync(process.execPath, [fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), ...args], { encoding: 'utf8' });
+      return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+    };
+    for (const args of [['--version'], ['expand', 'Storage.WestUS'], ['render', '--target', 'nope']]) {
+      const esm = run('cli.js', args);
+      expect(run('cli.cjs', args), args.join(' ')).toEqual(esm);
+      expect(esm.code, args.join(' ')).toBe(args[0] === 'render' ? 2 : 0);
+    }
+  });
+});
+
+describe.skipIf(!existsSync(BIN))("with Node's compile cache (Node >= 22.1; here, its function stood in by a preloaded module)", () => {
+  it('the bin turns it on, unless NODE_DISABLE_COMPILE_CACHE is set, and runs the bundle as before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-node-cache-'));
+    try {
+      const preload = join(dir, 'enable.cjs');
+      writeFileSync(preload, `require('node:module').enableCompileCache = () => { process.stderr.write('[enabled]'); };`);
+      for (const bin of ['cli.js', 'cli.cjs']) {
+        const run = (env: Record<string, string | undefined>) =>
+          spawnSync(process.execPath, ['--require', preload, fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), 'expand', 'Storage.WestUS'], {
+            encoding: 'utf8',
+            env: { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache'), NODE_DISABLE_COMPILE_CACHE: undefined, ...env },
+          });
+        const plain = spawnSync(process.execPath, [BIN, 'expand', 'Storage.WestUS'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+        const enabled = run({});
+        expect(enabled.status, bin).toBe(0);
+        expect(enabled.stdout, bin).toBe(plain.stdout);
+        expect(enabled.stderr, bin).toBe(`[enabled]${plain.stderr}`);
+        // Node's cache stands in for tagwall's: nothing of its own is written.
+        expect(existsSync(join(dir, 'cache')), bin).toBe(false);
+        const disabled = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+        expect(disabled.stdout, bin).toBe(plain.stdout);
+        expect(disabled.stderr, bin).toBe(plain.stderr);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the cache key', () => {
+  it('knows every command and every command with subcommands', () => {
+    const top = commandsOf(tagwall('--help').stdout);
+    expect(top.length).toBeGreaterThan(10);
+    expect([...CACHED_COMMANDS].sort()).toEqual([...top].sort());
+    // `help --help` is the program's own help page.
+    const withSubcommands = top.filter((name) => name !== 'help' && commandsOf(tagwall(name, '--help').stdout).length > 1);
+    expect([...COMMANDS_WITH_SUBCOMMANDS].sort()).toEqual(withSubcommands.sort());
+  });
+
+  it('is the command words, the targets, or help; anything else shares one entry', () => {
+    expect(cacheKey(['render', '--scenario', 'x', '--target', 'nftables'])).toBe('render-nftables');
+    expect(cacheKey(['render', '--target=nsg', '--target', 'udr'])).toBe('render-nsg-udr');
+    expect(cacheKey(['check', '--target', 'nsg,panos'])).toBe('check-nsg-panos');
+    expect(cacheKey(['render', '--target', 'a', '--target', 'b', '--target', 'c', '--target', 'd'])).toBe('render-many');
+    expect(cacheKey(['render', '--target', '../../etc/passwd'])).toBe('render');
+    expect(cacheKey(['snapshot', 'diff', 'a', 'b'])).toBe('snapshot-diff');
+    expect(cacheKey(['catalog', 'show', 'x'])).toBe('catalog-show');
+    expect(cacheKey(['render', '--help'])).toBe('render-help');
+    expect(cacheKey(['--version'])).toBe('-');
+    expect(cacheKey(['rendr'])).toBe('-');
+    expect(cacheKey([])).toBe('-');
+  });
+});
+
+const nodeCompileCache = typeof (await import('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+describe.skipIf(!existsSync(BIN) || nodeCompileCache || process.platform === 'win32')(
+  'the code cache of the built bin (Node < 22.1 only: newer Node caches through module.enableCompileCache; npm run build first)',
+  () => {
+    const root = mkdtempSync(join(tmpdir(), 'tagwall-code-cache-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    let count = 0;
+    const fresh = (): string => join(root, String(++count));
+
+    const bin = (args: readonly string[], env: Record<string, string | undefined>) => {
+      const child = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: undefined, ...env } });
+      return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+    };
+    const files = (dir: string): string[] => (existsSync(join(dir, 'tagwall')) ? readdirSync(join(dir, 'tagwall')).sort() : []);
+    const EXPAND = ['expand', 'Storage.WestUS'];
+    const uncached = bin(EXPAND, { NODE_DISABLE_COMPILE_CACHE: '1' });
+
+    it('is written once, after the run, for its command, and the next run uses it', () => {
+      const dir = fresh();
+      expect(uncached.code).toBe(0);
+      const first = bin(EXPAND, { NODE_COMPILE_CACHE: dir });
+      expect(first).toEqual(uncached);
+      const written = files(dir);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(new RegExp(`^[0-9a-f]{32}-${process.version}-${process.arch}-expand\\.v8cache$`));
+      const file = join(dir, 'tagwall', written[0]!);
+      expect(statSync(file).size).toBeGreaterThan(10_000);
+      expect(statSync(join(dir, 'tagwall')).mode & 0o777).toBe(0o700);
+      const before = readFileSync(file);
+      const mtime = statSync(file).mtimeMs;
+      // A cache V8 accepts is not written again: the file stays the same (a rejected one would be replaced).
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      expect(statSync(file).mtimeMs).toBe(mtime);
+      expect(readFileSync(file).equals(before)).toBe(true);
+      // Another command has its own entry.
+      expect(bin(['--version'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
+      expect(files(dir)).toHaveLength(2);
+    });
+
+    it("a write removes other builds' caches unused for a day, and only those", () => {
+      const dir = fresh();
+      mkdirSync(join(dir, 'tagwall'), { recursive: true, mode: 0o700 });
+      const other = (name: string, daysOld: number): string => {
+        const file = join(dir, 'tagwall', name);
+        writeFileSync(file, 'old');
+        const when = new Date(Date.now() - daysOld * 86_400_000);
+        utimesSync(file, when, when);
+        return name;
+      };
+      const stale = other(`${'0'.repeat(32)}-${process.version}-${process.arch}-render-nsg.v8cache`, 2);
+      const staleTemporary = other(`${'0'.repeat(32)}-${process.version}-${process.arch}-expand.v8cache.4242.tmp`, 2);
+      const recent = other(`${'1'.repeat(32)}-${process.version}-${process.arch}-expand.v8cache`, 0.5);
+      const unrelated = other('notes.txt', 2);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      const left = files(dir);
+      expect(left).toContain(recent);
+      expect(left).toContain(unrelated);
+      expect(left).not.toContain(stale);
+      expect(left).not.toContain(staleTemporary);
+      expect(left.filter((name) => name.endsWith('-expand.v8cache'))).toHaveLength(2);
+    });
+
+    it('a usage error writes no cache; a disabled cache writes none', () => {
+      const dir = fresh();
+      const failed = bin(['expand'], { NODE_COMPILE_CACHE: dir });
+      expect(failed.code).toBe(2);
+      expect(files(dir)).toEqual([]);
+      const disabled = fresh();
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: disabled, NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(uncached);
+      expect(existsSync(disabled)).toBe(false);
+    });
+
+    it('a corrupt or truncated cache is rejected by V8, the command runs as before, and the cache is rewritten', () => {
+      const dir = fresh();
+      bin(EXPAND, { NODE_COMPILE_CACHE: dir });
+      const file = join(dir, 'tagwall', files(dir)[0]!);
+      const good = readFileSync(file);
+      for (const bad of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(0)]) {
+        writeFileSync(file, bad);
+        expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+        expect(statSync(file).size).toBeGreaterThan(10_000);
+      }
+    });
+
+    it('an unusable directory only means no cache: a file in its place, a directory others may write to', () => {
+      const blocked = fresh();
+      mkdirSync(blocked);
+      writeFileSync(join(blocked, 'tagwall'), 'a file where the directory goes');
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: blocked })).toEqual(uncached);
+      const open = fresh();
+      mkdirSync(join(open, 'tagwall'), { recursive: true });
+      chmodSync(join(open, 'tagwall'), 0o777);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: open })).toEqual(uncached);
+      expect(files(open)).toEqual([]);
+    });
+  },
+);
