@@ -716,14 +716,60 @@ function pickNumber(values: IntervalSet, preferred: readonly number[]): number {
   return preferred.find((value) => values.hasNumber(value)) ?? values.bounds[0]!;
 }
 
-/** First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all. */
+/**
+ * First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all.
+ * Found by walking both interval lists to the first hit (firstShared, firstOutside), not by building the
+ * intersection or difference: a lost set's boxes can hold every address but the allowed ones, tens of thousands of
+ * intervals, and a witness is asked of each box.
+ */
 function pickAddress(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): string {
   for (const block of prefer) {
-    const candidates = values.intersection(block.of(family));
-    if (!candidates.isEmpty()) return formatAddress(family, candidates.lo(0));
+    const first = firstShared(values, block.of(family));
+    if (first) return formatAddress(family, first);
   }
-  const outside = avoid ? values.difference(avoid.of(family)) : undefined;
-  return formatAddress(family, outside && !outside.isEmpty() ? outside.lo(0) : values.lo(0));
+  const outside = avoid ? firstOutside(values, avoid.of(family)) : undefined;
+  return formatAddress(family, outside ?? values.lo(0));
+}
+
+/** The smallest value of `a ∩ b` (undefined when they do not meet): the first overlap a merge of the two meets. */
+function firstShared(a: IntervalSet, b: IntervalSet): Uint32Array | undefined {
+  const w = a.domain.width;
+  const x = a.bounds;
+  const y = b.bounds;
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    if (compareWords(x, i + w, y, j, w) < 0) i += 2 * w;
+    else if (compareWords(y, j + w, x, i, w) < 0) j += 2 * w;
+    else return compareWords(x, i, y, j, w) >= 0 ? x.subarray(i, i + w) : y.subarray(j, j + w);
+  }
+  return undefined;
+}
+
+/** The smallest value of `a − b` (undefined when `b` covers `a`). */
+function firstOutside(a: IntervalSet, b: IntervalSet): Uint32Array | undefined {
+  const w = a.domain.width;
+  const x = a.bounds;
+  const y = b.bounds;
+  const from = new Uint32Array(w);
+  let j = 0;
+  for (let i = 0; i < x.length; i += 2 * w) {
+    from.set(x.subarray(i, i + w));
+    for (;;) {
+      // b's intervals that end before `from` cannot hold it, nor anything after it.
+      while (j < y.length && compareWords(y, j + w, from, 0, w) < 0) j += 2 * w;
+      if (j >= y.length || compareWords(y, j, from, 0, w) > 0) return from;
+      // b holds `from`: the next candidate is just past b's interval, if a's interval reaches it.
+      if (compareWords(y, j + w, x, i + w, w) >= 0) break;
+      let carry = 1;
+      for (let k = w - 1; k >= 0; k--) {
+        const next = y[j + w + k]! + carry;
+        from[k] = next >>> 0;
+        carry = next > 0xffffffff ? 1 : 0;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
