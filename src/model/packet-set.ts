@@ -306,6 +306,26 @@ function subtractBox(a: Box, b: Box): Box[] {
   return pieces;
 }
 
+/**
+ * Does `outer` hold every packet of `inner`, by cheap tests only: addresses held when `outer`'s are the same set
+ * or every address (never a subset scan of a large tag). A false answer may be wrong, a true one never is.
+ */
+export function boxCovers(outer: Box, inner: Box): boolean {
+  return (
+    outer.family === inner.family &&
+    (inner.directions & ~outer.directions) === 0 &&
+    (inner.states & ~outer.states) === 0 &&
+    intervalsCover(inner.protocols.intervals, outer.protocols.intervals) &&
+    sameOrAny(inner.hosts, outer.hosts) &&
+    sameOrAny(inner.paths, outer.paths) &&
+    sameOrAny(inner.applications, outer.applications) &&
+    intervalsCover(inner.dstPorts, outer.dstPorts) &&
+    intervalsCover(inner.srcPorts, outer.srcPorts) &&
+    (inner.dst === outer.dst || outer.dst.isFull()) &&
+    (inner.src === outer.src || outer.src.isFull())
+  );
+}
+
 function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
   let current: Box[] = [...boxes];
   for (const b of minus) {
