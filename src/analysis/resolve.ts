@@ -99,6 +99,18 @@ function endpointPaths(endpoint: Endpoint): PathSet {
  * src/model/requirement-check.ts.)
  */
 export function requirementPackets(requirement: Requirement, resolver: AddressResolver): PacketSet {
+  // Kept per requirement object and resolver (both immutable): a render asks for the same requirement's packets
+  // from the lowering, the drafts, the deny-scope choice and the loss accounting.
+  let known = PACKETS.get(resolver);
+  if (!known) PACKETS.set(resolver, (known = new WeakMap()));
+  let packets = known.get(requirement);
+  if (!packets) known.set(requirement, (packets = computeRequirementPackets(requirement, resolver)));
+  return packets;
+}
+
+const PACKETS = new WeakMap<AddressResolver, WeakMap<Requirement, PacketSet>>();
+
+function computeRequirementPackets(requirement: Requirement, resolver: AddressResolver): PacketSet {
   assertAddressSources(requirement);
   const icmp = requirement.icmp?.length
     ? requirement.icmp.reduce((set, match) => set.union(icmpTypeCodes(match.type, match.code)), IntervalSet.empty(PORT_DOMAIN))

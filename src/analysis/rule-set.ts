@@ -5,7 +5,7 @@
  */
 import { IntervalSet } from '../model/intervals.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, writeOutline, type Outlines } from '../model/box-outline.js';
-import { compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
+import { boxCovers, compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
 import { firstPacketState } from '../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet } from '../model/ports.js';
 
@@ -128,7 +128,17 @@ export class EarlierMatches {
     for (let i = 0; i < merged.length; i++) if (outlinesMeet(this.#outlines, i * OUTLINE_SIZE, query)) meeting.push(merged[i]!);
     const pending = this.#pending;
     for (let i = 0; i < pending.length; i++) if (outlinesMeet(this.#outlines, (merged.length + i) * OUTLINE_SIZE, query)) meeting.push(pending[i]!);
-    return match.withoutBoxes(meeting);
+    // A box one earlier box holds whole (a default rule after a deny-all) is dropped before the subtraction, which
+    // would otherwise cut it to pieces against every earlier box before reaching that one. Same result, same boxes:
+    // each box's pieces are subtracted on their own, and those of a held box all vanish.
+    let kept: Box[] | undefined;
+    for (let i = 0; i < match.boxes.length; i++) {
+      const box = match.boxes[i]!;
+      if (meeting.some((earlier) => boxCovers(earlier, box))) kept ??= match.boxes.slice(0, i);
+      else kept?.push(box);
+    }
+    if (kept === undefined) return match.withoutBoxes(meeting);
+    return kept.length === 0 ? PacketSet.EMPTY : PacketSet.fromDisjointBoxes(kept).withoutBoxes(meeting);
   }
 
   add(match: PacketSet): void {

@@ -309,6 +309,26 @@ function subtractBox(a: Box, b: Box): Box[] {
   return pieces;
 }
 
+/**
+ * Does `outer` hold every packet of `inner`, by cheap tests only: addresses held when `outer`'s are the same set
+ * or every address (never a subset scan of a large tag). A false answer may be wrong, a true one never is.
+ */
+export function boxCovers(outer: Box, inner: Box): boolean {
+  return (
+    outer.family === inner.family &&
+    (inner.directions & ~outer.directions) === 0 &&
+    (inner.states & ~outer.states) === 0 &&
+    intervalsCover(inner.protocols.intervals, outer.protocols.intervals) &&
+    sameOrAny(inner.hosts, outer.hosts) &&
+    sameOrAny(inner.paths, outer.paths) &&
+    sameOrAny(inner.applications, outer.applications) &&
+    intervalsCover(inner.dstPorts, outer.dstPorts) &&
+    intervalsCover(inner.srcPorts, outer.srcPorts) &&
+    (inner.dst === outer.dst || outer.dst.isFull()) &&
+    (inner.src === outer.src || outer.src.isFull())
+  );
+}
+
 function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
   let current: Box[] = [...boxes];
   for (const b of minus) {
@@ -721,7 +741,12 @@ function pickNumber(values: IntervalSet, preferred: readonly number[]): number {
   return preferred.find((value) => values.hasNumber(value)) ?? values.bounds[0]!;
 }
 
-/** First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all. */
+/**
+ * First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all.
+ * Found by searching for the first hit (firstWithin, firstOutside), not by building the
+ * intersection or difference: a lost set's boxes can hold every address but the allowed ones, tens of thousands of
+ * intervals, and a witness is asked of each box.
+ */
 function pickAddress(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): string {
   for (const block of prefer) {
     const first = firstWithin(values, block.of(family));

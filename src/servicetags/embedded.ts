@@ -353,6 +353,10 @@ class EmbeddedTagTable implements TagTable {
     return head + tail;
   }
 
+  regionAt(index: number): string {
+    return this.rows[index]?.region ?? this.directory.dictionaries.region[this.columns.region[index]!]!;
+  }
+
   tagAt(index: number): ServiceTagInfo {
     let row = this.rows[index];
     if (!row) {

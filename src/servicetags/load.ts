@@ -307,6 +307,10 @@ class JsonTagTable implements TagTable {
     return this.tags[index]!;
   }
 
+  regionAt(index: number): string {
+    return this.tags[index]!.region;
+  }
+
   indexOf(name: string): number | undefined {
     return this.indexByName.get(name.toLowerCase());
   }

@@ -40,7 +40,7 @@ export function pairedRegion(cloud: Cloud, armName: string): string | null | und
  * (`Storage.EastUS2Stage` has region `eastus2`) and the odd misfiled tag, which the majority outvotes; a region
  * with only its `AzureCloud.<internal>` tag keeps the internal name as its suffix.
  */
-function tagSuffixes(tags: readonly ServiceTagInfo[]): Map<string, string> {
+function tagSuffixes(tags: ReadonlyArray<Pick<ServiceTagInfo, 'name' | 'region'>>): Map<string, string> {
   const counts = new Map<string, Map<string, number>>();
   for (const tag of tags) {
     if (tag.region === '') continue;
@@ -67,7 +67,7 @@ function tagSuffixes(tags: readonly ServiceTagInfo[]): Map<string, string> {
 }
 
 /** The regions of a snapshot, sorted by ARM name. */
-export function buildRegions(cloud: Cloud, tags: readonly ServiceTagInfo[]): Region[] {
+export function buildRegions(cloud: Cloud, tags: ReadonlyArray<Pick<ServiceTagInfo, 'name' | 'region'>>): Region[] {
   const records = recordsOf(cloud);
   const regions: Region[] = [];
   for (const [internalName, tagSuffix] of tagSuffixes(tags)) {

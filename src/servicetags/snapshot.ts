@@ -153,7 +153,9 @@ export class Snapshot {
   }
 
   #regionIndex(): RegionIndex {
-    this.#regions ??= new RegionIndex(this.info.cloud, buildRegions(this.info.cloud, this.tags()));
+    // Names and regions only: building every tag's row (tags()) cost as much as the index itself in a cold CLI run.
+    const table = this.#table;
+    this.#regions ??= new RegionIndex(this.info.cloud, buildRegions(this.info.cloud, table.names.map((name, index) => ({ name, region: table.regionAt(index) }))));
     return this.#regions;
   }
 }

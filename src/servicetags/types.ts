@@ -52,6 +52,8 @@ export interface TagTable {
   readonly names: readonly string[];
   /** The tag at a file position (frozen; the same object on every call). */
   tagAt(index: number): ServiceTagInfo;
+  /** `tagAt(index).region` without building the row: the region index reads it for every tag. */
+  regionAt(index: number): string;
   /** File position of the tag with this name, ignoring case. */
   indexOf(name: string): number | undefined;
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */

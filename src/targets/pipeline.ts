@@ -12,7 +12,7 @@
  */
 import { requirementPackets, type AddressResolver } from '../analysis/resolve.js';
 import { assertMeaningfulRequirements } from '../model/requirement-check.js';
-import { compactBoxes, type Box, type PacketSet } from '../model/packet-set.js';
+import { compactBoxes, PacketSet, type Box } from '../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { finishDiagnostics } from './diagnostics.js';
 import { gateRequirements } from './gate.js';
@@ -43,13 +43,49 @@ export function runPipeline<Format extends string, Model>(
   let produced: PacketSet | undefined;
   let producedBoxes: readonly Box[] | undefined;
   const allowedBoxes = kit.allowedBoxes?.bind(kit);
+  const shapes = new Map<string, readonly Box[]>();
   const withoutProduced = allowedBoxes
     ? // Merged once (boxes equal but in one dimension fused; exact for overlapping boxes too): each draft then
       // subtracts a few boxes, not one per rule (10k rules x 200 drafts was a third of a 10k-requirement render).
-      (set: PacketSet): PacketSet => set.withoutBoxes((producedBoxes ??= compactBoxes(allowedBoxes(built.model, buildContext))))
-    : (set: PacketSet): PacketSet => set.difference((produced ??= kit.allowed(built.model, buildContext)));
+      (set: PacketSet): PacketSet => withoutBoxesByShape(set.boxes, (producedBoxes ??= compactBoxes(allowedBoxes(built.model, buildContext))), shapes) ?? set.withoutBoxes(producedBoxes)
+    : (set: PacketSet): PacketSet => {
+        produced ??= kit.allowed(built.model, buildContext);
+        // As PacketSet.difference: both sides compacted, the set itself when either is empty.
+        if (set.isEmpty() || produced.isEmpty()) return set;
+        return withoutBoxesByShape(set.compact().boxes, produced.compact().boxes, shapes) ?? set.difference(produced);
+      };
   const drafts = [...gated.drafts, ...built.drafts, ...(rendered.drafts ?? [])];
   return { artifacts: rendered.artifacts, diagnostics: finishDiagnostics(kit.id, drafts, withoutProduced, yardstickOf(kit, context.resolver)) };
+}
+
+/**
+ * `boxes` minus the union of `minus`, exactly as `PacketSet.withoutBoxes` computes it (the same boxes in the same
+ * order), when no box of `minus` names host names (every target but Azure Firewall's application rules): a
+ * subtraction then never splits a box by host, so the pieces of a box are those of any box equal to it but for its
+ * hosts, with its hosts. Drafts of host-name requirements (one per requirement: the same ports and sources, other
+ * names) are thus cut against the output once per shape, not once each; `shapes` keeps the pieces per shape for a
+ * translation. Undefined when `minus` names hosts (the caller subtracts as usual). Exported for its test.
+ */
+export function withoutBoxesByShape(boxes: readonly Box[], minus: readonly Box[], shapes: Map<string, readonly Box[]>): PacketSet | undefined {
+  if (boxes.length === 0 || minus.length === 0 || !minus.every((box) => box.hosts.isAny())) return undefined;
+  const pieces: Box[] = [];
+  for (const box of boxes) {
+    const key = shapeKey(box);
+    let shaped = key === undefined ? undefined : shapes.get(key);
+    if (!shaped) {
+      // subtractAll cuts each box of a list on its own and keeps their pieces in order, so one box at a time is the same.
+      shaped = PacketSet.fromDisjointBoxes([box]).withoutBoxes(minus).boxes;
+      if (key !== undefined) shapes.set(key, shaped);
+    }
+    for (const piece of shaped) pieces.push(piece.hosts === box.hosts ? piece : { ...piece, hosts: box.hosts });
+  }
+  return PacketSet.fromDisjointBoxes(pieces);
+}
+
+/** Every dimension of a small box but its hosts, as text; undefined for a box not worth a key (large, or with paths). */
+function shapeKey(box: Box): string | undefined {
+  if (!box.paths.isAny() || !box.applications.isAny() || box.src.bounds.length + box.dst.bounds.length > 256) return undefined;
+  return `${box.family} ${box.portClass} ${box.directions} ${box.states} ${box.protocols.intervals.bounds} ${box.srcPorts.bounds} ${box.dstPorts.bounds} ${box.src.bounds} ${box.dst.bounds}`;
 }
 
 /** The options of a parse context, validated against the kit's schema like the options of a translation. */

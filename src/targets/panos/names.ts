@@ -10,6 +10,8 @@ export const MAX_NAME_LENGTH = 63;
 /** External Dynamic List names: 32 characters in the 7.1 text [EDL71]; 31 keeps a margin. */
 export const MAX_EDL_NAME_LENGTH = 31;
 export const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+/** A name `panosName` keeps as it is (length aside). */
+const ALREADY_SAFE = /^[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$/;
 
 
 /**
@@ -17,6 +19,9 @@ export const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
  * that had to be cut keeps a hash of the original, so two long names sharing a prefix stay apart. Stable.
  */
 export function panosName(wanted: string, maxLength = MAX_NAME_LENGTH): string {
+  // Already safe (ASCII, which NFKD leaves alone; no run of hyphens, none at the end; fits): the steps below would
+  // return it unchanged. Most names are (`tw-20-33-0-0_16`, one per prefix of every tag), so this skips five passes.
+  if (wanted.length <= maxLength && ALREADY_SAFE.test(wanted)) return wanted;
   let name = wanted.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
   if (!/^[A-Za-z]/.test(name)) name = `t-${name.replace(/^-+/, '')}`.replace(/-+$/, '');
   if (name.length > maxLength) {

@@ -168,8 +168,10 @@ export function parseNsgJson(content: string, file: string, resolver: AddressRes
   }
   const defaults: LocatedRule[] =
     listedDefaults.length > 0 ? listedDefaults : DEFAULT_SECURITY_RULES.map((rule) => ({ rule, at: { value: {}, path: '(default rule)', file } }));
+  // Direction is 'Inbound' or 'Outbound' here: plain comparison orders them as localeCompare did, without
+  // starting ICU's collator (tens of milliseconds in a cold `render --target nsg`).
   const ordered = [...userRules, ...defaults].sort(
-    (a, b) => a.rule.direction.localeCompare(b.rule.direction) || a.rule.priority - b.rule.priority,
+    (a, b) => (a.rule.direction === b.rule.direction ? 0 : a.rule.direction < b.rule.direction ? -1 : 1) || a.rule.priority - b.rule.priority,
   );
   const builtIn = new Set(defaults);
   const rules: Rule[] = ordered.map((entry) => ({
