@@ -1,7 +1,7 @@
 /**
  * `tagwall snapshot diff` of the two Public fixture snapshots against the same diff in Python, compared two fair
  * ways (interleaved runs, medians), each printed with its goal (issue 22: tagwall at least 2x faster):
- * - cold, whole processes as a user runs them: the CLI (dist/cli.js) against `python3 script.py`, wall time and
+ * - cold, whole processes as a user runs them: the CLI (dist/cli.cjs, the package bin) against `python3 script.py`, wall time and
  *   CPU time (user + system, from /usr/bin/time when present; on the shared machine wall time is mostly waiting);
  * - in-process: reading both files and diffing, interpreter start-up left out: the library warm (dist/index.js,
  *   in this process) against the same Python code timed inside one interpreter, and the library's first run in a
@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMs, measure, printTimings, type Goal } from './harness.js';
 
-const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const LIBRARY = new URL('../dist/index.js', import.meta.url).href;
 const FIXTURES = fileURLToPath(new URL('../fixtures/servicetags/', import.meta.url));
 const OLD = `${FIXTURES}ServiceTags_Public_20250728.json.gz`;
@@ -146,7 +146,7 @@ function timeProcesses(commands: ReadonlyArray<{ name: string; argv: readonly st
 }
 
 export async function run(): Promise<Goal[]> {
-  if (!existsSync(BIN)) throw new Error('dist/cli.js is missing: run npm run build first (npm run bench does)');
+  if (!existsSync(BIN)) throw new Error('dist/cli.cjs is missing: run npm run build first (npm run bench does)');
   const dir = mkdtempSync(join(tmpdir(), 'tagwall-bench-'));
   try {
     const script = join(dir, 'diff.py');
