@@ -115,11 +115,8 @@ export function scanIPv6(text: string, start: number, end: number, out: Uint32Ar
     let c = 0;
     while (i < end) {
       c = text.charCodeAt(i);
-      let digit: number;
-      if (c >= 48 && c <= 57) digit = c - 48;
-      else if (c >= 97 && c <= 102) digit = c - 87;
-      else if (c >= 65 && c <= 70) digit = c - 55;
-      else break;
+      const digit = hexDigitValue(c);
+      if (digit < 0) break;
       group = (group << 4) | digit;
       i++;
     }
@@ -418,4 +415,12 @@ function trailingZeros(words: Uint32Array, w: number): number {
     if (word !== 0) return 32 * (w - 1 - k) + (31 - Math.clz32(word & -word));
   }
   return 32 * w;
+}
+
+/** The value of the hexadecimal digit with character code `c` (either case), or -1: IPv6 groups as text or bytes. */
+export function hexDigitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }

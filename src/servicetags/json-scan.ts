@@ -11,6 +11,7 @@
  * finds the first error and words it with its line:column or JSON path exactly as before. A valid file is read
  * once; a broken one twice.
  */
+import { hexDigitValue } from '../model/ip.js';
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
 import type { ServiceTagInfo } from './types.js';
@@ -414,12 +415,8 @@ class Scanner {
       const start = i;
       let group = 0;
       for (; i < e; i++) {
-        const c = b[i]!;
-        let digit: number;
-        if (c >= 48 && c <= 57) digit = c - 48;
-        else if (c >= 97 && c <= 102) digit = c - 87;
-        else if (c >= 65 && c <= 70) digit = c - 55;
-        else break;
+        const digit = hexDigitValue(b[i]!);
+        if (digit < 0) break;
         group = (group << 4) | digit;
       }
       const digits = i - start;
