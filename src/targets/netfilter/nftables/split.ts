@@ -43,17 +43,18 @@ export function splitSets(sets: readonly NetSet[], ruleCount: number): SetSplit 
     inline.set(set.name, set.cidrs.slice(0, fit));
     // Once a set spills over, the main file takes no more elements: each later file is filled in order.
     mainRoom = fit === set.cidrs.length ? mainRoom - fit * size : 0;
-    let rest = set.cidrs.slice(fit);
-    while (rest.length > 0) {
+    // The rest is cut at an index that moves forward (slicing the remainder off again for each file copied it
+    // once per file: quadratic for a set of 100k elements).
+    for (let at = fit; at < set.cidrs.length; ) {
       if (room < size) {
         current = [];
         later.push(current);
         room = NFT_BATCH_BUDGET;
       }
-      const take = Math.min(rest.length, Math.floor(room / size));
-      current.push({ set, cidrs: rest.slice(0, take) });
+      const take = Math.min(set.cidrs.length - at, Math.floor(room / size));
+      current.push({ set, cidrs: set.cidrs.slice(at, at + take) });
       room -= take * size;
-      rest = rest.slice(take);
+      at += take;
     }
   }
   return { inline, later };
