@@ -15,8 +15,8 @@ import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
 import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
-import { encodedSize, familyOfHeader, lengthOfHeader } from '../servicetags/prefix-codec.js';
-import { encodedPrefixes, type Snapshot } from '../servicetags/snapshot.js';
+import type { PrefixShape } from '../servicetags/types.js';
+import { prefixShape, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -351,42 +351,24 @@ interface SizeBounds {
 
 /**
  * For each tag and family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
- * size of its addresses (they are the union of those prefixes), read from the stored prefix headers alone. A tag
- * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out
- * nothing.
+ * size of its addresses (they are the union of those prefixes), from the counts and shortest lengths the embedded
+ * snapshot stores per tag (or the stored prefix headers of another snapshot), no tag decoded. A tag whose prefixes
+ * cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out nothing.
  */
 function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
   const unknown = 1n << 129n;
   const v4: bigint[] = [];
   const v6: bigint[] = [];
   const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
-  for (const name of snapshot.names()) {
-    let count4 = 0;
-    let count6 = 0;
-    let shortest4 = 32;
-    let shortest6 = 128;
-    let readable = true;
+  for (let index = 0; index < snapshot.info.tagCount; index++) {
+    let shape: PrefixShape | undefined;
     try {
-      const { bytes, start, end } = encodedPrefixes(snapshot, name);
-      // Headers only (prefix-codec.ts): a prefix's family and length are its first byte.
-      for (let at = start; at < end; ) {
-        const header = bytes[at]!;
-        const length = lengthOfHeader(header);
-        if (length > 128) throw new RangeError('prefix length');
-        if (familyOfHeader(header) === 'ipv4') {
-          count4++;
-          if (length < shortest4) shortest4 = length;
-        } else {
-          count6++;
-          if (length < shortest6) shortest6 = length;
-        }
-        at += encodedSize(header);
-      }
+      shape = prefixShape(snapshot, index);
     } catch {
-      readable = false;
+      shape = undefined;
     }
-    v4.push(readable ? bound(count4, shortest4, 32) : unknown);
-    v6.push(readable ? bound(count6, shortest6, 128) : unknown);
+    v4.push(shape ? bound(shape.ipv4.count, shape.ipv4.shortest, 32) : unknown);
+    v6.push(shape ? bound(shape.ipv6.count, shape.ipv6.shortest, 128) : unknown);
   }
   const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
   return new Map([
