@@ -221,6 +221,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   // intervals is never written out only to be counted (a big tag's complement has thousands: most of a check's time).
   const few = (values: IntervalSet, family: Family): string[] | undefined => {
     if (values.intervalCount > MAX_EXCEPT_ITEMS) return undefined;
+    if (!isSymbolic(resolver)) {
+      // Expanded, the items are the intervals' CIDR blocks: counted first, written out only when few.
+      let blocks = 0;
+      for (let i = 0; i < values.intervalCount; i++) blocks += cidrCountOf(values.lo(i), values.hi(i), values.width);
+      if (blocks > MAX_EXCEPT_ITEMS) return undefined;
+    }
     const listed = plain(values, family);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
@@ -344,7 +350,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   };
 }
 
-/** Every tag's size bound in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
+/** The MAX_TAG_UNION largest tag size bounds in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
 interface SizeBounds {
   readonly largest: readonly bigint[];
 }
@@ -356,10 +362,19 @@ interface SizeBounds {
  * cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out nothing.
  */
 function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
-  const unknown = 1n << 129n;
-  const v4: bigint[] = [];
-  const v6: bigint[] = [];
-  const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
+  // As doubles while choosing: count · 2^k is exact in a double (count < 2^32, k ≤ 128), and so is their order;
+  // only the few kept become bigints (thousands of bigint shifts and a bigint sort were a visible cost).
+  const unknown = 2 ** 129;
+  const v4: number[] = [];
+  const v6: number[] = [];
+  const keep = (largest: number[], bound: number): void => {
+    if (largest.length === MAX_TAG_UNION && bound <= largest[MAX_TAG_UNION - 1]!) return;
+    let at = largest.length;
+    while (at > 0 && largest[at - 1]! < bound) at--;
+    largest.splice(at, 0, bound);
+    if (largest.length > MAX_TAG_UNION) largest.pop();
+  };
+  const bound = (count: number, shortest: number, bits: number): number => (count === 0 ? 0 : count * 2 ** (bits - shortest));
   for (let index = 0; index < snapshot.info.tagCount; index++) {
     let shape: PrefixShape | undefined;
     try {
@@ -367,13 +382,12 @@ function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
     } catch {
       shape = undefined;
     }
-    v4.push(shape ? bound(shape.ipv4.count, shape.ipv4.shortest, 32) : unknown);
-    v6.push(shape ? bound(shape.ipv6.count, shape.ipv6.shortest, 128) : unknown);
+    keep(v4, shape ? bound(shape.ipv4.count, shape.ipv4.shortest, 32) : unknown);
+    keep(v6, shape ? bound(shape.ipv6.count, shape.ipv6.shortest, 128) : unknown);
   }
-  const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
   return new Map([
-    ['ipv4', { largest: v4.sort(largestFirst) }],
-    ['ipv6', { largest: v6.sort(largestFirst) }],
+    ['ipv4', { largest: v4.map((value) => BigInt(value)) }],
+    ['ipv6', { largest: v6.map((value) => BigInt(value)) }],
   ]);
 }
 
