@@ -145,19 +145,32 @@ export interface Namer {
 
 /** `set`'s intervals as `lo-hi` with each bound's words in hex joined by `:`, the intervals joined by `,`. */
 function hexRanges(set: IntervalSet): string {
+  // Written as ASCII bytes and decoded once: a tag's complement has tens of thousands of intervals, and a string
+  // built word by word (toString(16) and concatenation) was most of a check's digest time.
   const bounds = set.bounds;
   const w = set.width;
-  const parts: string[] = new Array<string>(set.intervalCount);
-  for (let i = 0, at = 0; i < parts.length; i++) {
-    let text = '';
+  const count = set.intervalCount;
+  if (count === 0) return '';
+  // Per interval: 2w words of at most 8 digits, w - 1 colons per bound, a '-' and a ','.
+  const out = new Uint8Array(count * (2 * w * 9 + 2));
+  let n = 0;
+  for (let i = 0, at = 0; i < count; i++) {
+    if (i > 0) out[n++] = 0x2c; // ','
     for (let end = 0; end < 2; end++) {
-      if (end === 1) text += '-';
-      for (let k = 0; k < w; k++, at++) text += k === 0 ? bounds[at]!.toString(16) : `:${bounds[at]!.toString(16)}`;
+      if (end === 1) out[n++] = 0x2d; // '-'
+      for (let k = 0; k < w; k++, at++) {
+        if (k > 0) out[n++] = 0x3a; // ':'
+        const word = bounds[at]!;
+        let shift = 28;
+        while (shift > 0 && (word >>> shift) === 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) out[n++] = HEX_DIGITS[(word >>> shift) & 15]!;
+      }
     }
-    parts[i] = text;
   }
-  return parts.join(',');
+  return Buffer.from(out.buffer, 0, n).toString('latin1');
 }
+
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
 // ─── rule references ─────────────────────────────────────────────────────────────────────────────────────
 
