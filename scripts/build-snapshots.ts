@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { CLOUDS, type Cloud } from '../src/servicetags/cloud.js';
 import { decodeEmbedded, encodeEmbedded } from '../src/servicetags/embedded.js';
 import { isGzip, parseServiceTagsJson } from '../src/servicetags/load.js';
-import { decodePrefixStrings } from '../src/servicetags/prefix-codec.js';
+import { decodePrefixStrings, prefixShapeOf } from '../src/servicetags/prefix-codec.js';
 import type { TagTable } from '../src/servicetags/types.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -148,6 +148,7 @@ function verifyRoundTrip(table: TagTable, bytes: Uint8Array): void {
     const a = back.encodedPrefixes(i);
     const b = table.encodedPrefixes(i);
     if (Buffer.compare(a.bytes.subarray(a.start, a.end), b.bytes.subarray(b.start, b.end)) !== 0) problems.push(`prefixes of ${table.names[i]}`);
+    if (JSON.stringify(back.prefixShape?.(i)) !== JSON.stringify(prefixShapeOf(b.bytes, b.start, b.end))) problems.push(`prefix shape of ${table.names[i]}`);
   }
   if (problems.length > 0) throw new Error(`${table.cloud}: the embedded form reads back differently: ${problems.slice(0, 10).join(', ')}`);
 }

@@ -15,8 +15,8 @@ import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
 import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
-import { encodedSize, familyOfHeader, lengthOfHeader } from '../servicetags/prefix-codec.js';
-import { encodedPrefixes, type Snapshot } from '../servicetags/snapshot.js';
+import type { PrefixShape } from '../servicetags/types.js';
+import { prefixShape, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -145,19 +145,32 @@ export interface Namer {
 
 /** `set`'s intervals as `lo-hi` with each bound's words in hex joined by `:`, the intervals joined by `,`. */
 function hexRanges(set: IntervalSet): string {
+  // Written as ASCII bytes and decoded once: a tag's complement has tens of thousands of intervals, and a string
+  // built word by word (toString(16) and concatenation) was most of a check's digest time.
   const bounds = set.bounds;
   const w = set.width;
-  const parts: string[] = new Array<string>(set.intervalCount);
-  for (let i = 0, at = 0; i < parts.length; i++) {
-    let text = '';
+  const count = set.intervalCount;
+  if (count === 0) return '';
+  // Per interval: 2w words of at most 8 digits, w - 1 colons per bound, a '-' and a ','.
+  const out = new Uint8Array(count * (2 * w * 9 + 2));
+  let n = 0;
+  for (let i = 0, at = 0; i < count; i++) {
+    if (i > 0) out[n++] = 0x2c; // ','
     for (let end = 0; end < 2; end++) {
-      if (end === 1) text += '-';
-      for (let k = 0; k < w; k++, at++) text += k === 0 ? bounds[at]!.toString(16) : `:${bounds[at]!.toString(16)}`;
+      if (end === 1) out[n++] = 0x2d; // '-'
+      for (let k = 0; k < w; k++, at++) {
+        if (k > 0) out[n++] = 0x3a; // ':'
+        const word = bounds[at]!;
+        let shift = 28;
+        while (shift > 0 && (word >>> shift) === 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) out[n++] = HEX_DIGITS[(word >>> shift) & 15]!;
+      }
     }
-    parts[i] = text;
   }
-  return parts.join(',');
+  return Buffer.from(out.buffer, 0, n).toString('latin1');
 }
+
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
 // ─── rule references ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -221,6 +234,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   // intervals is never written out only to be counted (a big tag's complement has thousands: most of a check's time).
   const few = (values: IntervalSet, family: Family): string[] | undefined => {
     if (values.intervalCount > MAX_EXCEPT_ITEMS) return undefined;
+    if (!isSymbolic(resolver)) {
+      // Expanded, the items are the intervals' CIDR blocks: counted first, written out only when few.
+      let blocks = 0;
+      for (let i = 0; i < values.intervalCount; i++) blocks += cidrCountOf(values.lo(i), values.hi(i), values.width);
+      if (blocks > MAX_EXCEPT_ITEMS) return undefined;
+    }
     const listed = plain(values, family);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
@@ -344,54 +363,44 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   };
 }
 
-/** Every tag's size bound in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
+/** The MAX_TAG_UNION largest tag size bounds in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
 interface SizeBounds {
   readonly largest: readonly bigint[];
 }
 
 /**
  * For each tag and family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
- * size of its addresses (they are the union of those prefixes), read from the stored prefix headers alone. A tag
- * whose prefixes cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out
- * nothing.
+ * size of its addresses (they are the union of those prefixes), from the counts and shortest lengths the embedded
+ * snapshot stores per tag (or the stored prefix headers of another snapshot), no tag decoded. A tag whose prefixes
+ * cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out nothing.
  */
 function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
-  const unknown = 1n << 129n;
-  const v4: bigint[] = [];
-  const v6: bigint[] = [];
-  const bound = (count: number, shortest: number, bits: number): bigint => (count === 0 ? 0n : BigInt(count) << BigInt(bits - shortest));
-  for (const name of snapshot.names()) {
-    let count4 = 0;
-    let count6 = 0;
-    let shortest4 = 32;
-    let shortest6 = 128;
-    let readable = true;
+  // As doubles while choosing: count · 2^k is exact in a double (count < 2^32, k ≤ 128), and so is their order;
+  // only the few kept become bigints (thousands of bigint shifts and a bigint sort were a visible cost).
+  const unknown = 2 ** 129;
+  const v4: number[] = [];
+  const v6: number[] = [];
+  const keep = (largest: number[], bound: number): void => {
+    if (largest.length === MAX_TAG_UNION && bound <= largest[MAX_TAG_UNION - 1]!) return;
+    let at = largest.length;
+    while (at > 0 && largest[at - 1]! < bound) at--;
+    largest.splice(at, 0, bound);
+    if (largest.length > MAX_TAG_UNION) largest.pop();
+  };
+  const bound = (count: number, shortest: number, bits: number): number => (count === 0 ? 0 : count * 2 ** (bits - shortest));
+  for (let index = 0; index < snapshot.info.tagCount; index++) {
+    let shape: PrefixShape | undefined;
     try {
-      const { bytes, start, end } = encodedPrefixes(snapshot, name);
-      // Headers only (prefix-codec.ts): a prefix's family and length are its first byte.
-      for (let at = start; at < end; ) {
-        const header = bytes[at]!;
-        const length = lengthOfHeader(header);
-        if (length > 128) throw new RangeError('prefix length');
-        if (familyOfHeader(header) === 'ipv4') {
-          count4++;
-          if (length < shortest4) shortest4 = length;
-        } else {
-          count6++;
-          if (length < shortest6) shortest6 = length;
-        }
-        at += encodedSize(header);
-      }
+      shape = prefixShape(snapshot, index);
     } catch {
-      readable = false;
+      shape = undefined;
     }
-    v4.push(readable ? bound(count4, shortest4, 32) : unknown);
-    v6.push(readable ? bound(count6, shortest6, 128) : unknown);
+    keep(v4, shape ? bound(shape.ipv4.count, shape.ipv4.shortest, 32) : unknown);
+    keep(v6, shape ? bound(shape.ipv6.count, shape.ipv6.shortest, 128) : unknown);
   }
-  const largestFirst = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
   return new Map([
-    ['ipv4', { largest: v4.sort(largestFirst) }],
-    ['ipv6', { largest: v6.sort(largestFirst) }],
+    ['ipv4', { largest: v4.map((value) => BigInt(value)) }],
+    ['ipv6', { largest: v6.map((value) => BigInt(value)) }],
   ]);
 }
 

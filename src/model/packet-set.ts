@@ -180,6 +180,21 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
 const isLopsided = (small: IntervalSet, large: IntervalSet): boolean => small.intervalCount * 16 < large.intervalCount;
 
 /** An address dimension: as `setDimension`, with the lopsided cases done by `clipTo`. */
+/**
+ * a − b for address sets, kept per pair (by identity; an IntervalSet is immutable) when either is large: a
+ * first-match walk of requirements cuts every host-name rule's `anywhere` by the same tags in the same order, and
+ * each cut of a set of thousands of intervals costs about half a millisecond. Same sets either way.
+ */
+const addressDifferences = new WeakMap<IntervalSet, WeakMap<IntervalSet, IntervalSet>>();
+function addressDifference(a: IntervalSet, b: IntervalSet): IntervalSet {
+  if (a.intervalCount + b.intervalCount < 32) return a.difference(b);
+  let byOther = addressDifferences.get(a);
+  if (!byOther) addressDifferences.set(a, (byOther = new WeakMap()));
+  let result = byOther.get(b);
+  if (!result) byOther.set(b, (result = a.difference(b)));
+  return result;
+}
+
 function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
   const finish = (a: Box, values: IntervalSet): Box | undefined => (values.isEmpty() ? undefined : { ...a, [key]: values });
   return {
@@ -192,7 +207,7 @@ function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
       return finish(a, isLopsided(x, y) ? clipTo(x, y) : isLopsided(y, x) ? clipTo(y, x) : x.intersection(y));
     },
     // IntervalSet.difference gallops over the large side itself.
-    outside: (a, b) => finish(a, a[key].difference(b[key])),
+    outside: (a, b) => finish(a, addressDifference(a[key], b[key])),
     covers: (a, b) => intervalsCover(a[key], b[key]),
   };
 }

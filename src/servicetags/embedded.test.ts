@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from './cloud.js';
 import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
-import { defaultSnapshot, loadSnapshotFile, parseSnapshot, type Snapshot } from './snapshot.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot, prefixShape, Snapshot } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 
 // The newest file per cloud, which scripts/build-snapshots.ts embeds; sha256 values from shared/data/servicetags/README.md.
@@ -28,6 +28,32 @@ function expectSameSnapshot(embedded: Snapshot, parsed: Snapshot): void {
     expect(embedded.prefixes(tag.name)).toEqual(parsed.prefixes(tag.name));
     expect(embedded.addresses(tag.name).equals(parsed.addresses(tag.name))).toBe(true);
   }
+  // The embedded form stores each tag's prefix counts and shortest lengths; the JSON's are read from its prefixes.
+  for (let index = 0; index < parsed.info.tagCount; index++) expect(prefixShape(embedded, index)).toEqual(prefixShape(parsed, index));
+}
+
+/** `bytes` as an older tagwall wrote it: without the directory's trailing `dropped` columns. */
+function withoutTrailingColumns(bytes: Uint8Array, dropped: number): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const directoryLength = view.getUint32(6, true);
+  const raw = brotliDecompressSync(bytes.subarray(10, 10 + directoryLength));
+  const jsonLength = raw.readUInt32LE(0);
+  const directory = JSON.parse(raw.subarray(4, 4 + jsonLength).toString('utf8')) as { tagCount: number; columnWidths: number[] };
+  const align = (at: number): number => at + ((4 - (at % 4)) % 4);
+  // Where the kept columns end: the layout decodeEmbedded reads (offsets has one entry more than there are tags).
+  let end = align(4 + jsonLength);
+  const kept = directory.columnWidths.length - dropped;
+  for (let k = 0; k < kept; k++) end = align(end + directory.columnWidths[k]! * (directory.tagCount + (k === 0 ? 1 : 0)));
+  const json = Buffer.from(JSON.stringify({ ...directory, columnWidths: directory.columnWidths.slice(0, kept) }));
+  const head = align(4 + json.length);
+  const oldDirectory = Buffer.alloc(head + end - align(4 + jsonLength));
+  oldDirectory.writeUInt32LE(json.length, 0);
+  json.copy(oldDirectory, 4);
+  raw.copy(oldDirectory, head, align(4 + jsonLength), end);
+  const compressed = brotliCompressSync(oldDirectory);
+  const preamble = Buffer.from(bytes.subarray(0, 10));
+  preamble.writeUInt32LE(compressed.length, 6);
+  return Buffer.concat([preamble, compressed, bytes.subarray(10 + directoryLength)]);
 }
 
 describe('embedded default snapshots', () => {
@@ -97,6 +123,17 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     const empty = parseServiceTagsJson('{"changeNumber":1,"cloud":"China","values":[]}', 'e.json');
     const back = parseSnapshot(encodeEmbedded(empty, undefined), 'e.twsnap');
     expect(back.info).toMatchObject({ cloud: 'China', tagCount: 0, prefixCount: { ipv4: 0, ipv6: 0 } });
+  });
+
+  it('reads a file written before the shortest-prefix columns, reading the shapes from the prefixes instead', () => {
+    const bytes = encodeEmbedded(smallTable, origin, 4096);
+    const old = new Snapshot(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap'), 'old.twsnap');
+    const current = new Snapshot(decodeEmbedded(bytes, 'new.twsnap'), 'new.twsnap');
+    const parsed = new Snapshot(smallTable, 'small.json');
+    expectSameSnapshot(old, parsed);
+    expectSameSnapshot(current, parsed);
+    expect(decodeEmbedded(bytes, 'new.twsnap').prefixShape?.(0)).toBeDefined();
+    expect(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap').prefixShape?.(0)).toBeUndefined();
   });
 
   it('loadSnapshotFile reads the embedded form too', () => {

@@ -10,13 +10,15 @@
  *
  *   "TWST" | version u8 | 1 = brotli u8 | directory length u32le | brotli(directory) | brotli(chunk 0) | ...
  *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
+ * (columnWidths says how many columns there are: the trailing OPTIONAL_COLUMNS may be absent).
  */
 import { TagwallError } from '../errors.js';
 import { INPUT_LIMITS } from '../internal/input-limits.js';
 import { nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
-import type { PrefixCount, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import { prefixShapeOf } from './prefix-codec.js';
+import type { PrefixCount, PrefixShape, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 
 const MAGIC = [0x54, 0x57, 0x53, 0x54]; // "TWST"
 const FORMAT_VERSION = 1;
@@ -39,8 +41,14 @@ const COLUMNS = [
   'nameOrder', // tag indexes sorted by lower-case name, for lookups without building a map
   'service', // name = dictionaries.service[service] + dictionaries.suffix[suffix]
   'suffix',
+  // Added later, so optional when reading (a file without them still loads): each tag's shortest IPv4 and IPv6
+  // prefix length (NO_PREFIX for none), which bound a tag's size with no chunk inflated (answers.ts names sets).
+  'shortest4',
+  'shortest6',
 ] as const;
 type ColumnName = (typeof COLUMNS)[number];
+/** Columns a file may end before (written by an older tagwall): the table answers without them. */
+const OPTIONAL_COLUMNS: ReadonlySet<ColumnName> = new Set(['shortest4', 'shortest6']);
 
 interface EmbeddedDirectory {
   readonly cloud: Cloud;
@@ -119,6 +127,8 @@ export function encodeEmbedded(
 
   // The prefix stream, cut into chunks at tag boundaries.
   const offsets = [0];
+  const shortest4: number[] = [];
+  const shortest6: number[] = [];
   const chunks: Array<[number, number]> = [];
   const compressedChunks: Uint8Array[] = [];
   let chunkStart = 0;
@@ -136,6 +146,9 @@ export function encodeEmbedded(
   for (let i = 0; i < table.count; i++) {
     const { bytes, start, end } = table.encodedPrefixes(i);
     const part = bytes.subarray(start, end);
+    const shape = prefixShapeOf(bytes, start, end);
+    shortest4.push(shape.ipv4.shortest);
+    shortest6.push(shape.ipv6.shortest);
     offsets.push(offsets[i]! + part.length);
     chunkParts.push(part);
     chunkSize += part.length;
@@ -164,6 +177,8 @@ export function encodeEmbedded(
     nameOrder,
     service: service.index,
     suffix: suffix.index,
+    shortest4,
+    shortest6,
   };
   const columnWidths = COLUMNS.map((name) => widthFor(columns[name]));
 
@@ -278,6 +293,7 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
   at += (4 - (at % 4)) % 4;
   const columns = {} as Record<ColumnName, Column>;
   COLUMNS.forEach((name, k) => {
+    if (k >= directory.columnWidths.length && OPTIONAL_COLUMNS.has(name)) return;
     const width = directory.columnWidths[k];
     const length = name === 'offsets' ? count + 1 : count;
     if (width !== 1 && width !== 2 && width !== 4) throw fail(`column ${name} has width ${String(width)}`);
@@ -409,6 +425,12 @@ class EmbeddedTagTable implements TagTable {
 
   publishedPrefixes(): undefined {
     return undefined;
+  }
+
+  prefixShape(index: number): PrefixShape | undefined {
+    const { ipv4, ipv6, shortest4, shortest6 } = this.columns;
+    if (!shortest4 || !shortest6) return undefined;
+    return { ipv4: { count: ipv4[index]!, shortest: shortest4[index]! }, ipv6: { count: ipv6[index]!, shortest: shortest6[index]! } };
   }
 
   private chunkOf(index: number): number {

@@ -11,6 +11,7 @@
 import { TagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
 import { IntervalSet } from '../model/intervals.js';
+import { NO_PREFIX, type PrefixShape } from './types.js';
 import {
   applyPrefix,
   bitsOf,
@@ -167,6 +168,32 @@ function readPrefix(bytes: Uint8Array, at: number, network: Uint32Array): number
 
 export function encodedSize(header: number): number {
   return 1 + ((lengthOfHeader(header) + 7) >>> 3);
+}
+
+/**
+ * The prefix count and shortest prefix length of each family in `bytes[start, end)` (NO_PREFIX for a family with
+ * none), read from the headers alone. The embedded form stores the shortest lengths per tag, so a tag's size bound
+ * needs no prefix chunk inflated.
+ */
+export function prefixShapeOf(bytes: Uint8Array, start: number, end: number): PrefixShape {
+  let count4 = 0;
+  let count6 = 0;
+  let shortest4 = NO_PREFIX;
+  let shortest6 = NO_PREFIX;
+  for (let at = start; at < end; ) {
+    const header = bytes[at]!;
+    if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
+    const length = lengthOfHeader(header);
+    if (header < IPV6_HEADER_BASE) {
+      count4++;
+      if (length < shortest4) shortest4 = length;
+    } else {
+      count6++;
+      if (length < shortest6) shortest6 = length;
+    }
+    at += encodedSize(header);
+  }
+  return { ipv4: { count: count4, shortest: shortest4 }, ipv6: { count: count6, shortest: shortest6 } };
 }
 
 /** Calls `visit` for each prefix in `bytes[start, end)`; `network` is a scratch view valid during the call. */

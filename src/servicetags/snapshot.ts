@@ -12,9 +12,9 @@ import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
 import { checkTagName, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
-import { decodeAddressSet, decodePrefixStrings } from './prefix-codec.js';
+import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
 import { buildRegions, RegionIndex, type Region } from './regions.js';
-import type { ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import type { PrefixShape, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
 
 export type { Cloud } from './cloud.js';
@@ -34,9 +34,26 @@ export function encodedPrefixes(snapshot: Snapshot, name: string): { bytes: Uint
   return encodedOf(snapshot, name);
 }
 
+let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
+
+/**
+ * How many prefixes the tag at a file position (of names()) has per family and the shortest one's length: stored
+ * apart in the embedded form, else read from the prefix headers. Throws what reading the prefixes throws.
+ */
+export function prefixShape(snapshot: Snapshot, index: number): PrefixShape {
+  return shapeOf(snapshot, index);
+}
+
 export class Snapshot {
   static {
     encodedOf = (snapshot, name) => snapshot.#table.encodedPrefixes(snapshot.#resolveIndex(name));
+    shapeOf = (snapshot, index) => {
+      const table = snapshot.#table;
+      const stored = table.prefixShape?.(index);
+      if (stored) return stored;
+      const { bytes, start, end } = table.encodedPrefixes(index);
+      return prefixShapeOf(bytes, start, end);
+    };
   }
 
   readonly info: SnapshotInfo;

@@ -60,4 +60,15 @@ export interface TagTable {
   encodedPrefixes(index: number): { readonly bytes: Uint8Array; readonly start: number; readonly end: number };
   /** The prefix strings exactly as the file wrote them, when loaded from JSON; undefined for embedded tables. */
   publishedPrefixes(index: number): readonly string[] | undefined;
+  /** The tag's prefix count and shortest length per family when stored apart from its prefixes, else undefined. */
+  prefixShape?(index: number): PrefixShape | undefined;
 }
+
+/** How many prefixes a tag has in each family and the shortest one's length (NO_PREFIX when it has none). */
+export interface PrefixShape {
+  readonly ipv4: { readonly count: number; readonly shortest: number };
+  readonly ipv6: { readonly count: number; readonly shortest: number };
+}
+
+/** PrefixShape's shortest length for a family without prefixes (longer than any prefix). */
+export const NO_PREFIX = 255;

@@ -55,7 +55,9 @@ export function tokenize(text: string, file: string): Token[] {
   let i = 0;
   while (i < content.length) {
     const char = content[i]!;
-    if (UNICODE_SPACE.test(char)) throw unicodeSpaceError(char, { file, line });
+    const code = content.charCodeAt(i);
+    // UNICODE_SPACE holds VT, FF and non-ASCII characters only: the regular expression is asked about those alone.
+    if ((code === 11 || code === 12 || code > 127) && UNICODE_SPACE.test(char)) throw unicodeSpaceError(char, { file, line });
     if (char === '\n') {
       tokens.push({ kind: 'nl', text: '\n', line });
       line++;
