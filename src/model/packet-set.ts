@@ -179,7 +179,6 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
 
 const isLopsided = (small: IntervalSet, large: IntervalSet): boolean => small.intervalCount * 16 < large.intervalCount;
 
-/** An address dimension: as `setDimension`, with the lopsided cases done by `clipTo`. */
 /**
  * a − b for address sets, kept per pair (by identity; an IntervalSet is immutable) when either is large: a
  * first-match walk of requirements cuts every host-name rule's `anywhere` by the same tags in the same order, and
@@ -195,6 +194,7 @@ function addressDifference(a: IntervalSet, b: IntervalSet): IntervalSet {
   return result;
 }
 
+/** An address dimension: as `setDimension`, with the lopsided cases done by `clipTo`. */
 function addressDimension(name: string, key: 'src' | 'dst'): Dimension {
   const finish = (a: Box, values: IntervalSet): Box | undefined => (values.isEmpty() ? undefined : { ...a, [key]: values });
   return {
