@@ -345,12 +345,24 @@ class EmbeddedTagTable implements TagTable {
   }
 
   private nameAt(index: number): string {
+    const [head, tail] = this.nameParts(index);
+    return head + tail;
+  }
+
+  /** The name's two dictionary entries: the service and `.Suffix` (or ''), as the encoder split it (splitAtDot). */
+  private nameParts(index: number): [string, string] {
     // The directory is JSON from the file: a damaged one can index past a dictionary or hold a non-string there.
     const { service, suffix } = this.directory.dictionaries;
     const head: unknown = service?.[this.columns.service[index]!];
     const tail: unknown = suffix?.[this.columns.suffix[index]!];
     if (typeof head !== 'string' || typeof tail !== 'string') throw this.fail(`tag ${index} names no entry of the name dictionaries`);
-    return head + tail;
+    return [head, tail];
+  }
+
+  nameSuffixAt(index: number): string | undefined {
+    // The service part has no dot (splitAtDot cut at the first one), so this is what follows the name's first dot.
+    const tail = this.nameParts(index)[1];
+    return tail === '' ? undefined : tail.slice(1);
   }
 
   regionAt(index: number): string {

@@ -13,7 +13,8 @@ import { checkTagName, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings } from './prefix-codec.js';
-import { buildRegions, RegionIndex, type Region } from './regions.js';
+import { buildRegionsFrom, RegionIndex, type Region } from './regions.js';
+import { splitTagName } from './spellings.js';
 import type { ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
 
@@ -155,7 +156,10 @@ export class Snapshot {
   #regionIndex(): RegionIndex {
     // Names and regions only: building every tag's row (tags()) cost as much as the index itself in a cold CLI run.
     const table = this.#table;
-    this.#regions ??= new RegionIndex(this.info.cloud, buildRegions(this.info.cloud, table.names.map((name, index) => ({ name, region: table.regionAt(index) }))));
+    if (!this.#regions) {
+      const nameSuffixAt = table.nameSuffixAt?.bind(table) ?? ((index: number) => splitTagName(table.names[index]!).region);
+      this.#regions = new RegionIndex(this.info.cloud, buildRegionsFrom(this.info.cloud, { count: table.count, regionAt: (index) => table.regionAt(index), nameSuffixAt }));
+    }
     return this.#regions;
   }
 }
