@@ -20,6 +20,20 @@ describe('IPv6 text (RFC 5952)', () => {
     expect(formatIPv6(words(input))).toBe(expected);
   });
 
+  it('matches the WHATWG URL serialiser (RFC 5952 compression) on any groups, at any offset', () => {
+    // Zero groups are drawn often, so runs of every length and position (and ties) are common.
+    const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.nat(3), (groups, offset) => {
+        const buffer = new Uint32Array(offset + 4).fill(0xdeadbeef);
+        for (let k = 0; k < 4; k++) buffer[offset + k] = ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0;
+        const oracle = new URL(`http://[${groups.map((value) => value.toString(16)).join(':')}]/`).hostname.slice(1, -1);
+        expect(formatIPv6(buffer, offset)).toBe(oracle);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('prints IPv4 dotted quads', () => {
     expect(formatIPv4(0)).toBe('0.0.0.0');
     expect(formatIPv4(0xffffffff)).toBe('255.255.255.255');
