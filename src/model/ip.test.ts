@@ -56,6 +56,31 @@ describe('forEachCidrOf', () => {
     expect(blocks('::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toEqual(['::/0']);
   });
 
+  it('gives an IPv4 range the blocks of the same range in the low word of a 128-bit space, 96 bits longer', () => {
+    // One 32-bit word has its own loop; the 4-word one is the reference. Values biased to aligned edges.
+    const value = fc.oneof(
+      fc.constant(0),
+      fc.constant(0xffffffff),
+      fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([v, bits]) => (bits === 32 ? 0 : (v >>> bits) << bits) >>> 0),
+      fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([v, bits]) => (v | (bits === 32 ? -1 : (1 << bits) - 1)) >>> 0),
+      fc.nat(0xffffffff),
+    );
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const narrow: string[] = [];
+        forEachCidrOf(Uint32Array.of(lo), Uint32Array.of(hi), 1, (network, length) => narrow.push(`${network[0]}/${length + 96}`));
+        const wide: string[] = [];
+        forEachCidrOf(Uint32Array.of(0, 0, 0, lo), Uint32Array.of(0, 0, 0, hi), 4, (network, length) => {
+          expect([network[0], network[1], network[2]]).toEqual([0, 0, 0]);
+          wide.push(`${network[3]}/${length}`);
+        });
+        expect(narrow).toEqual(wide);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('splits unaligned ranges at word boundaries', () => {
     expect(blocks('0.0.0.1', '255.255.255.254')).toHaveLength(62);
     expect(blocks('::ffff:ffff', '::1:0:0')).toEqual(['::ffff:ffff/128', '::1:0:0/128']);

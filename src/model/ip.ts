@@ -302,6 +302,10 @@ export function forEachCidrOf(
   w: number,
   emit: (network: Uint32Array, prefixLength: number) => void,
 ): void {
+  if (w === 1) {
+    forEachIPv4CidrOf(lo[0]!, hi[0]!, emit);
+    return;
+  }
   const bits = 32 * w;
   const cur = CIDR_CURSOR;
   const span = CIDR_SPAN;
@@ -332,6 +336,27 @@ export function forEachCidrOf(
         break;
       }
     }
+  }
+}
+
+/**
+ * forEachCidrOf for one 32-bit word, in plain numbers (exact: every value here is below 2^33): the same blocks in
+ * the same order. Most blocks a render writes are IPv4, and the word loops were most of the walk in a cold process.
+ */
+function forEachIPv4CidrOf(lo: number, hi: number, emit: (network: Uint32Array, prefixLength: number) => void): void {
+  const network = CIDR_CURSOR;
+  let cur = lo;
+  while (true) {
+    // The largest block at cur: 2^size <= hi - cur + 1 addresses, aligned to cur's trailing zero bits.
+    const count = hi - cur + 1;
+    const size = count >= 0x100000000 ? 32 : 31 - Math.clz32(count);
+    const alignment = cur === 0 ? 32 : 31 - Math.clz32(cur & -cur);
+    const blockBits = Math.min(size, alignment);
+    network[0] = cur;
+    emit(network, 32 - blockBits);
+    const next = cur + 2 ** blockBits;
+    if (next > hi) return;
+    cur = next;
   }
 }
 
