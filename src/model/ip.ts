@@ -303,7 +303,11 @@ export function forEachCidrOf(
   emit: (network: Uint32Array, prefixLength: number) => void,
 ): void {
   if (w === 1) {
-    forEachIPv4CidrOf(lo[0]!, hi[0]!, emit);
+    const network = CIDR_CURSOR;
+    forEachIPv4Cidr(lo[0]!, hi[0]!, (value, prefixLength) => {
+      network[0] = value;
+      emit(network, prefixLength);
+    });
     return;
   }
   const bits = 32 * w;
@@ -341,10 +345,10 @@ export function forEachCidrOf(
 
 /**
  * forEachCidrOf for one 32-bit word, in plain numbers (exact: every value here is below 2^33): the same blocks in
- * the same order. Most blocks a render writes are IPv4, and the word loops were most of the walk in a cold process.
+ * the same order, the network as a number. Most blocks a render writes are IPv4, and the word loops were most of
+ * the walk in a cold process.
  */
-function forEachIPv4CidrOf(lo: number, hi: number, emit: (network: Uint32Array, prefixLength: number) => void): void {
-  const network = CIDR_CURSOR;
+export function forEachIPv4Cidr(lo: number, hi: number, emit: (network: number, prefixLength: number) => void): void {
   let cur = lo;
   while (true) {
     // The largest block at cur: 2^size <= hi - cur + 1 addresses, aligned to cur's trailing zero bits.
@@ -352,8 +356,7 @@ function forEachIPv4CidrOf(lo: number, hi: number, emit: (network: Uint32Array, 
     const size = count >= 0x100000000 ? 32 : 31 - Math.clz32(count);
     const alignment = cur === 0 ? 32 : 31 - Math.clz32(cur & -cur);
     const blockBits = Math.min(size, alignment);
-    network[0] = cur;
-    emit(network, 32 - blockBits);
+    emit(cur, 32 - blockBits);
     const next = cur + 2 ** blockBits;
     if (next > hi) return;
     cur = next;
