@@ -3,12 +3,12 @@
  * snapshot (doc spellings mapped and noted), host names adapted to the cloud, conditional entries applied.
  */
 import { TagwallError, isTagwallError } from '../errors.js';
-import { parseHostPattern } from '../model/hostnames.js';
+import { parseHostPattern, parseVettedHostPattern, type HostPattern } from '../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import type { Cloud } from '../servicetags/cloud.js';
 import { regionalTagName, type Region } from '../servicetags/regions.js';
-import { defaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
+import { defaultSnapshot, isDefaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
 import { nearest } from '../servicetags/suggest.js';
 import { AddressSet } from '../model/address-set.js';
 import { ARTICLES } from './articles.js';
@@ -166,6 +166,12 @@ interface BuildState {
    */
   readonly regions: { readonly primary: Region; readonly secondary: Region | string | null };
   readonly notes: string[];
+  /**
+   * Parses a catalogue host once `{region}` is filled in. With the embedded snapshot every region is known, and
+   * catalogue.test.ts proves no catalogue wildcard over any of its regions is a public suffix, so the Public Suffix
+   * List lookup (loading tldts) is skipped; a user's snapshot may name other regions, so it gets the full check.
+   */
+  readonly hostPattern: (text: string) => HostPattern;
 }
 
 function regionalTag(state: BuildState, service: string, which: 'primary' | 'secondary'): string | undefined {
@@ -234,10 +240,10 @@ function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
     if (expanded === null) return [];
     const rest = peer.url.split('/').slice(1);
     const path = `/${rest.join('/').replace(/\*$/, '')}`;
-    return [{ kind: 'url', pattern: parseHostPattern(expanded), path }];
+    return [{ kind: 'url', pattern: state.hostPattern(expanded), path }];
   }
   const host = expandHost(peer.host, state);
-  return host === null ? [] : [{ kind: 'host', pattern: parseHostPattern(host) }];
+  return host === null ? [] : [{ kind: 'host', pattern: state.hostPattern(host) }];
 }
 
 function provenanceOf(entry: CatalogueEntry): Requirement['provenance'] {
@@ -277,7 +283,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   }
   const source = snapshot ?? defaultSnapshot(cloud);
   const { params, regions } = resolveParams(input, source, scenario);
-  const state: BuildState = { snapshot: source, params, regions, notes: [] };
+  const state: BuildState = { snapshot: source, params, regions, notes: [], hostPattern: isDefaultSnapshot(source) ? parseVettedHostPattern : parseHostPattern };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isTagwallError } from '../errors.js';
 import type { Cloud } from '../servicetags/cloud.js';
-import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
+import { checkHostPattern, parseVettedHostPattern } from '../model/hostnames.js';
+import { CLOUDS } from '../servicetags/cloud.js';
+import { defaultSnapshot, isDefaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
 import { sampleSnapshot } from '../servicetags/test-fixtures.js';
 import { buildScenario, hostForCloud, loadScenario, scenarioIds } from './build.js';
 import { CONFLICTS } from './conflicts.js';
@@ -94,6 +96,37 @@ describe('every scenario in every cloud it applies to', () => {
     for (const id of referenced) expect(recorded.has(id), id).toBe(true);
     for (const conflict of CONFLICTS) expect(conflict.readings.length).toBeGreaterThanOrEqual(2);
     expect([...recorded].filter((id) => !referenced.has(id))).toEqual([]);
+  });
+});
+
+describe('catalogue hosts skip the Public Suffix List only where it is proved', () => {
+  // buildScenario parses catalogue hosts with parseVettedHostPattern when the snapshot is the embedded one (no tldts
+  // load): that is exact only if no catalogue host, in any cloud, over any region that snapshot knows, fails the
+  // full check. This proves it against the installed Public Suffix List; a list update that makes one a public
+  // suffix fails here, not silently at run time.
+  it.each(CLOUDS)('every catalogue host over every region of the embedded %s snapshot passes the full check', (cloud) => {
+    const templates = new Set(
+      SCENARIOS.flatMap((scenario) => scenario.entries)
+        .flatMap((entry) => [...entry.peers, ...(entry.local ?? [])])
+        .flatMap((peer) => ('host' in peer ? [peer.host] : 'url' in peer ? [peer.url.split('/')[0]!] : [])),
+    );
+    expect([...templates].some((template) => template.startsWith('*.') && template.includes('{region}'))).toBe(true);
+    let wildcards = 0;
+    for (const region of defaultSnapshot(cloud).regions()) {
+      for (const template of templates) {
+        const host = hostForCloud(template.replaceAll('{region}', region.armName), cloud);
+        if (host === null) continue;
+        const checked = checkHostPattern(host);
+        expect(parseVettedHostPattern(host), host).toEqual(checked.pattern);
+        if (checked.pattern.kind === 'wildcard') wildcards++;
+      }
+    }
+    expect(wildcards).toBeGreaterThan(0);
+  });
+
+  it('only the embedded snapshot counts as the embedded one', () => {
+    expect(isDefaultSnapshot(defaultSnapshot('Public'))).toBe(true);
+    expect(isDefaultSnapshot(parseSnapshot(JSON.stringify(sampleSnapshot()), 'sample.json'))).toBe(false);
   });
 });
 

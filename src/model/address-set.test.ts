@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { TagwallError, type ErrorCode } from '../errors.js';
 import { AddressSet } from './address-set.js';
-import { formatIPv6, parseAddress } from './ip.js';
+import { formatCidr, formatIPv6, parseAddress } from './ip.js';
 
 // ─── generators ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -103,6 +103,23 @@ describe('AddressSet.parse', () => {
         const padded = AddressSet.fromStrings(cidrs.map((c) => ` ${c} `));
         expect(padded.equals(fast)).toBe(true);
         expect(fast.toCidrStrings()).toEqual(cidrs.length === 0 ? [] : mergeCidr(cidrs));
+      }),
+    );
+  });
+
+  it('writes the blocks toCidrs lists, IPv4 first, for unaligned ranges of both families too', () => {
+    const v4 = fc.nat(0xffffffff).map((n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`);
+    const range = fc.tuple(v4, v4).map(([a, b]) => {
+      const [x, y] = [parseAddress(a).words[0]!, parseAddress(b).words[0]!];
+      return x <= y ? `${a}-${b}` : `${b}-${a}`;
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(range, arbV4Cidr, arbV6Cidr), { maxLength: 6 }), (entries) => {
+        const set = AddressSet.fromStrings(entries);
+        const listed = set.toCidrs().map(formatCidr);
+        expect(set.toCidrStrings()).toEqual(listed);
+        expect(set.toCidrStrings('ipv4')).toEqual(listed.filter((text) => !text.includes(':')));
+        expect(set.toCidrStrings('ipv6')).toEqual(listed.filter((text) => text.includes(':')));
       }),
     );
   });

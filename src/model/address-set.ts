@@ -8,8 +8,11 @@ import {
   applyPrefix,
   bitsOf,
   forEachCidrOf,
+  forEachIPv4Cidr,
   formatAddress,
   formatCidr,
+  formatIPv4,
+  formatIPv6,
   IPV4,
   IPV6,
   parseIPv4Into,
@@ -230,7 +233,18 @@ export class AddressSet {
   /** The minimal CIDR list as strings (`20.150.0.0/17`, `2603:1030::/48`). */
   toCidrStrings(family?: Family): string[] {
     const out: string[] = [];
-    this.forEachCidr(family, (f, network, prefixLength) => out.push(`${formatAddress(f, network)}/${prefixLength}`));
+    for (const f of family ? [family] : FAMILIES) {
+      if (f === 'ipv6') {
+        this.forEachCidr(f, (_, network, prefixLength) => out.push(`${formatIPv6(network)}/${prefixLength}`));
+        continue;
+      }
+      // IPv4 blocks as numbers straight to text, without the scratch words: most blocks a render writes are IPv4.
+      const bounds = this.of('ipv4').bounds;
+      const write = (network: number, prefixLength: number): void => {
+        out.push(`${formatIPv4(network)}/${prefixLength}`);
+      };
+      for (let at = 0; at < bounds.length; at += 2) forEachIPv4Cidr(bounds[at]!, bounds[at + 1]!, write);
+    }
     return out;
   }
 

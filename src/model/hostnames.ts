@@ -9,6 +9,7 @@ export {
   hostPatternCovers,
   normalizeHostname,
   parseHostPattern,
+  parseVettedHostPattern,
   type CheckedHostPattern,
   type HostPattern,
 } from './hostnames/patterns.js';

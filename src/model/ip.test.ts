@@ -20,6 +20,20 @@ describe('IPv6 text (RFC 5952)', () => {
     expect(formatIPv6(words(input))).toBe(expected);
   });
 
+  it('matches the WHATWG URL serialiser (RFC 5952 compression) on any groups, at any offset', () => {
+    // Zero groups are drawn often, so runs of every length and position (and ties) are common.
+    const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.nat(3), (groups, offset) => {
+        const buffer = new Uint32Array(offset + 4).fill(0xdeadbeef);
+        for (let k = 0; k < 4; k++) buffer[offset + k] = ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0;
+        const oracle = new URL(`http://[${groups.map((value) => value.toString(16)).join(':')}]/`).hostname.slice(1, -1);
+        expect(formatIPv6(buffer, offset)).toBe(oracle);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('prints IPv4 dotted quads', () => {
     expect(formatIPv4(0)).toBe('0.0.0.0');
     expect(formatIPv4(0xffffffff)).toBe('255.255.255.255');
@@ -40,6 +54,31 @@ describe('forEachCidrOf', () => {
   it('covers the whole space with one block', () => {
     expect(blocks('0.0.0.0', '255.255.255.255')).toEqual(['0.0.0.0/0']);
     expect(blocks('::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toEqual(['::/0']);
+  });
+
+  it('gives an IPv4 range the blocks of the same range in the low word of a 128-bit space, 96 bits longer', () => {
+    // One 32-bit word has its own loop; the 4-word one is the reference. Values biased to aligned edges.
+    const value = fc.oneof(
+      fc.constant(0),
+      fc.constant(0xffffffff),
+      fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([v, bits]) => (bits === 32 ? 0 : (v >>> bits) << bits) >>> 0),
+      fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 })).map(([v, bits]) => (v | (bits === 32 ? -1 : (1 << bits) - 1)) >>> 0),
+      fc.nat(0xffffffff),
+    );
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const narrow: string[] = [];
+        forEachCidrOf(Uint32Array.of(lo), Uint32Array.of(hi), 1, (network, length) => narrow.push(`${network[0]}/${length + 96}`));
+        const wide: string[] = [];
+        forEachCidrOf(Uint32Array.of(0, 0, 0, lo), Uint32Array.of(0, 0, 0, hi), 4, (network, length) => {
+          expect([network[0], network[1], network[2]]).toEqual([0, 0, 0]);
+          wide.push(`${network[3]}/${length}`);
+        });
+        expect(narrow).toEqual(wide);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('splits unaligned ranges at word boundaries', () => {

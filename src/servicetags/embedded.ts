@@ -361,12 +361,35 @@ class EmbeddedTagTable implements TagTable {
   }
 
   private nameAt(index: number): string {
-    // The directory is JSON from the file: a damaged one can index past a dictionary or hold a non-string there.
-    const { service, suffix } = this.directory.dictionaries;
-    const head: unknown = service?.[this.columns.service[index]!];
-    const tail: unknown = suffix?.[this.columns.suffix[index]!];
-    if (typeof head !== 'string' || typeof tail !== 'string') throw this.fail(`tag ${index} names no entry of the name dictionaries`);
-    return head + tail;
+    return this.nameHead(index) + this.nameTail(index);
+  }
+
+  // The name is two dictionary entries: the service and `.Suffix` (or ''), as the encoder split it (splitAtDot).
+  // The directory is JSON from the file: a damaged one can index past a dictionary or hold a non-string there.
+  private nameHead(index: number): string {
+    const head: unknown = this.directory.dictionaries.service?.[this.columns.service[index]!];
+    if (typeof head !== 'string') throw this.fail(`tag ${index} names no entry of the name dictionaries`);
+    return head;
+  }
+
+  private nameTail(index: number): string {
+    const tail: unknown = this.directory.dictionaries.suffix?.[this.columns.suffix[index]!];
+    if (typeof tail !== 'string') throw this.fail(`tag ${index} names no entry of the name dictionaries`);
+    return tail;
+  }
+
+  /** nameSuffixAt's answer per suffix dictionary entry: the region index asks for every tag, of ~100 entries. */
+  private readonly suffixNames = new Map<string, string | undefined>();
+
+  nameSuffixAt(index: number): string | undefined {
+    // Both entries checked, as when the name is built. The service part has no dot (splitAtDot cut at the first
+    // one), so what follows the name's first dot is the suffix entry without its dot.
+    this.nameHead(index);
+    const tail = this.nameTail(index);
+    if (this.suffixNames.has(tail)) return this.suffixNames.get(tail);
+    const name = tail === '' ? undefined : tail.slice(1);
+    this.suffixNames.set(tail, name);
+    return name;
   }
 
   regionAt(index: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REGION_DATA } from './region-data.js';
-import { pairedRegion, regionalTagName } from './regions.js';
+import { buildRegions, pairedRegion, regionalTagName } from './regions.js';
 import { defaultSnapshot } from './snapshot.js';
 import { splitTagName } from './spellings.js';
 import { expectTagwallError } from './test-fixtures.js';
@@ -10,6 +10,13 @@ const gov = defaultSnapshot('AzureGovernment');
 const china = defaultSnapshot('China');
 
 describe('regions of a snapshot', () => {
+  it.each([publicSnapshot, gov, china])('from the embedded columns equal those built from every tag name ($info.cloud)', (snapshot) => {
+    // Snapshot#regionIndex reads each name's suffix from the embedded dictionaries without building the names.
+    const fromNames = buildRegions(snapshot.info.cloud, snapshot.tags());
+    expect(fromNames.length).toBeGreaterThan(3);
+    expect(snapshot.regions()).toEqual(fromNames);
+  });
+
   it('joins the internal name, the tag suffix and the ARM data', () => {
     expect(publicSnapshot.resolveRegion('francecentral')).toEqual({
       armName: 'francecentral',

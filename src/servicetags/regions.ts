@@ -40,14 +40,15 @@ export function pairedRegion(cloud: Cloud, armName: string): string | null | und
  * (`Storage.EastUS2Stage` has region `eastus2`) and the odd misfiled tag, which the majority outvotes; a region
  * with only its `AzureCloud.<internal>` tag keeps the internal name as its suffix.
  */
-function tagSuffixes(tags: ReadonlyArray<Pick<ServiceTagInfo, 'name' | 'region'>>): Map<string, string> {
+function tagSuffixes(tags: RegionVotes): Map<string, string> {
   const counts = new Map<string, Map<string, number>>();
-  for (const tag of tags) {
-    if (tag.region === '') continue;
-    const suffix = splitTagName(tag.name).region;
-    if (suffix === undefined) continue;
-    let perSuffix = counts.get(tag.region);
-    if (!perSuffix) counts.set(tag.region, (perSuffix = new Map()));
+  for (let index = 0; index < tags.count; index++) {
+    // The name first: a damaged embedded file fails on its first bad name, as when every name was built first.
+    const suffix = tags.nameSuffixAt(index);
+    const region = tags.regionAt(index);
+    if (region === '' || suffix === undefined) continue;
+    let perSuffix = counts.get(region);
+    if (!perSuffix) counts.set(region, (perSuffix = new Map()));
     perSuffix.set(suffix, (perSuffix.get(suffix) ?? 0) + 1);
   }
   const result = new Map<string, string>();
@@ -66,8 +67,24 @@ function tagSuffixes(tags: ReadonlyArray<Pick<ServiceTagInfo, 'name' | 'region'>
   return result;
 }
 
+/** Each tag's region and what follows the first dot of its name (splitTagName), by file position. */
+export interface RegionVotes {
+  readonly count: number;
+  regionAt(index: number): string;
+  nameSuffixAt(index: number): string | undefined;
+}
+
 /** The regions of a snapshot, sorted by ARM name. */
 export function buildRegions(cloud: Cloud, tags: ReadonlyArray<Pick<ServiceTagInfo, 'name' | 'region'>>): Region[] {
+  return buildRegionsFrom(cloud, {
+    count: tags.length,
+    regionAt: (index) => tags[index]!.region,
+    nameSuffixAt: (index) => splitTagName(tags[index]!.name).region,
+  });
+}
+
+/** buildRegions from a table's columns, without building every tag name (a cold CLI run resolves one region). */
+export function buildRegionsFrom(cloud: Cloud, tags: RegionVotes): Region[] {
   const records = recordsOf(cloud);
   const regions: Region[] = [];
   for (const [internalName, tagSuffix] of tagSuffixes(tags)) {

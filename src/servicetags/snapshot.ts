@@ -13,7 +13,8 @@ import { checkTagName, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
-import { buildRegions, RegionIndex, type Region } from './regions.js';
+import { buildRegionsFrom, RegionIndex, type Region } from './regions.js';
+import { splitTagName } from './spellings.js';
 import type { PrefixShape, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
 
@@ -172,7 +173,10 @@ export class Snapshot {
   #regionIndex(): RegionIndex {
     // Names and regions only: building every tag's row (tags()) cost as much as the index itself in a cold CLI run.
     const table = this.#table;
-    this.#regions ??= new RegionIndex(this.info.cloud, buildRegions(this.info.cloud, table.names.map((name, index) => ({ name, region: table.regionAt(index) }))));
+    if (!this.#regions) {
+      const nameSuffixAt = table.nameSuffixAt?.bind(table) ?? ((index: number) => splitTagName(table.names[index]!).region);
+      this.#regions = new RegionIndex(this.info.cloud, buildRegionsFrom(this.info.cloud, { count: table.count, regionAt: (index) => table.regionAt(index), nameSuffixAt }));
+    }
     return this.#regions;
   }
 }
@@ -192,6 +196,11 @@ export function parseSnapshot(data: Uint8Array | string, source = '<input>'): Sn
 }
 
 const embedded = new Map<Cloud, Snapshot>();
+
+/** Whether `snapshot` is the one shipped with tagwall for its cloud (defaultSnapshot), not a user's file. */
+export function isDefaultSnapshot(snapshot: Snapshot): boolean {
+  return embedded.get(snapshot.info.cloud) === snapshot;
+}
 
 /** The snapshot shipped with tagwall for `cloud` (the newest one at build time), read on first use. */
 export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {

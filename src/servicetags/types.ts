@@ -54,6 +54,11 @@ export interface TagTable {
   tagAt(index: number): ServiceTagInfo;
   /** `tagAt(index).region` without building the row: the region index reads it for every tag. */
   regionAt(index: number): string;
+  /**
+   * What follows the first dot of the tag's name (`WestUS` of `Storage.WestUS`), undefined without one; optional,
+   * for a table that has it without building the name: the region index reads it for every tag.
+   */
+  nameSuffixAt?(index: number): string | undefined;
   /** File position of the tag with this name, ignoring case. */
   indexOf(name: string): number | undefined;
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */

@@ -55,15 +55,21 @@ export function cutCodePoints(text: string, max: number, marker = '...'): string
 /** At most `maxBytes` UTF-8 bytes without splitting a character; `…` (3 bytes) marks a cut. */
 export function cutUtf8Bytes(text: string, maxBytes: number): { text: string; cut: boolean } {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, cut: false };
-  let out = '';
+  // The longest prefix that fits, cut once: sizes from the code point, not a Buffer.byteLength call per character.
+  let end = 0;
   let bytes = 0;
   for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8');
+    const size = utf8Size(char.codePointAt(0)!);
     if (bytes + size > maxBytes - 3) break;
-    out += char;
+    end += char.length;
     bytes += size;
   }
-  return { text: `${out}…`, cut: true };
+  return { text: `${text.slice(0, end)}…`, cut: true };
+}
+
+/** UTF-8 bytes of one code point; a lone surrogate is written as U+FFFD, 3 bytes, as Buffer.byteLength counts it. */
+function utf8Size(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
 /**

@@ -5,7 +5,7 @@ import { bicepComment, bicepString } from './bicep.js';
 import { hclComment, hclString } from './hcl.js';
 import { escapeHtml } from './html.js';
 import { iptablesComment, iptablesCommentLine } from './iptables.js';
-import { keepLines, oneLine, UNSAFE_CHARACTERS, wellFormed } from './line.js';
+import { cutUtf8Bytes, keepLines, oneLine, UNSAFE_CHARACTERS, wellFormed } from './line.js';
 import { escapeMarkdown, fenced } from './markdown.js';
 import { nftComment, nftCommentLine } from './nft.js';
 import { cleanText, quoteSetValue, xmlComment } from './panos.js';
@@ -81,5 +81,38 @@ describe('one safe line, the same for every format', () => {
   it('a PAN-OS set value never carries a double quote', () => {
     expect(quoteSetValue('a b')).toBe('"a b"');
     expect(() => quoteSetValue('a"b')).toThrow();
+  });
+});
+
+describe('cutUtf8Bytes', () => {
+  // The reference: a character at a time, each measured by Buffer.byteLength (lone surrogates count as U+FFFD).
+  const reference = (text: string, maxBytes: number): { text: string; cut: boolean } => {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, cut: false };
+    let out = '';
+    let bytes = 0;
+    for (const char of text) {
+      const size = Buffer.byteLength(char, 'utf8');
+      if (bytes + size > maxBytes - 3) break;
+      out += char;
+      bytes += size;
+    }
+    return { text: `${out}…`, cut: true };
+  };
+  const unit = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('\ud800', '\udc00', '\ud83d\ude00', 'é', '€', 'a'),
+  );
+  it('cuts where measuring each character with Buffer.byteLength cuts, surrogates and all', () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 6 }), fc.integer({ min: 3, max: 140 }), (parts, maxBytes) => {
+        const text = parts.join('');
+        const got = cutUtf8Bytes(text, maxBytes);
+        expect(got).toEqual(reference(text, maxBytes));
+        expect(Buffer.byteLength(got.text, 'utf8')).toBeLessThanOrEqual(Math.max(maxBytes, 3));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

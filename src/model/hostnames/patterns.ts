@@ -31,6 +31,20 @@ const LABEL_SEPARATOR = /[.\u3002\uff0e\uff61]/;
 
 /** A validated pattern with notes; throws `TW_INVALID_HOSTNAME` or `TW_WILDCARD_PUBLIC_SUFFIX`. */
 export function checkHostPattern(text: string): CheckedHostPattern {
+  return checkPattern(text, true);
+}
+
+/**
+ * A validated pattern whose wildcard suffix a test has already proved is not a public suffix (tagwall's own
+ * catalogue hosts, src/catalogue/catalogue.test.ts): everything `parseHostPattern` checks but the Public Suffix List
+ * lookup, which would load tldts (~17 ms of a cold `tagwall render`) to re-prove a constant. Throws
+ * `TW_INVALID_HOSTNAME`.
+ */
+export function parseVettedHostPattern(text: string): HostPattern {
+  return checkPattern(text, false).pattern;
+}
+
+function checkPattern(text: string, checkPublicSuffix: boolean): CheckedHostPattern {
   const notes: string[] = [];
   const { wildcard, labels } = splitPattern(text);
   const ascii = labels.map((label, index) => checkLabel(text, label, index === labels.length - 1));
@@ -50,7 +64,7 @@ export function checkHostPattern(text: string): CheckedHostPattern {
   if (labels.some((label) => label.idn)) {
     notes.push(`'${text}' is an internationalised name; it is matched as '${formatted}', the form TLS SNI and DNS carry`);
   }
-  if (wildcard) checkWildcardSuffix(text, name, notes);
+  if (wildcard && checkPublicSuffix) checkWildcardSuffix(text, name, notes);
   return { pattern: wildcard ? { kind: 'wildcard', suffix: name } : { kind: 'exact', name }, notes };
 }
 
