@@ -325,23 +325,13 @@ function subtractBox(a: Box, b: Box): Box[] {
 }
 
 /**
- * Does `outer` hold every packet of `inner`, by cheap tests only: addresses held when `outer`'s are the same set
- * or every address (never a subset scan of a large tag). A false answer may be wrong, a true one never is.
+ * Does `outer` hold every packet of `inner`, by each dimension's cheap `covers` test (the one subtractBox reads;
+ * never a subset scan of a large tag). A false answer may be wrong, a true one never is.
  */
 export function boxCovers(outer: Box, inner: Box): boolean {
-  return (
-    outer.family === inner.family &&
-    (inner.directions & ~outer.directions) === 0 &&
-    (inner.states & ~outer.states) === 0 &&
-    intervalsCover(inner.protocols.intervals, outer.protocols.intervals) &&
-    sameOrAny(inner.hosts, outer.hosts) &&
-    sameOrAny(inner.paths, outer.paths) &&
-    sameOrAny(inner.applications, outer.applications) &&
-    intervalsCover(inner.dstPorts, outer.dstPorts) &&
-    intervalsCover(inner.srcPorts, outer.srcPorts) &&
-    (inner.dst === outer.dst || outer.dst.isFull()) &&
-    (inner.src === outer.src || outer.src.isFull())
-  );
+  if (outer.family !== inner.family) return false;
+  for (const dimension of DIMENSIONS) if (!dimension.covers(inner, outer)) return false;
+  return true;
 }
 
 function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {

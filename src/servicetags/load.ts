@@ -107,16 +107,17 @@ export function parseJsonText(text: string, source: string): unknown {
 const TAG_NAME = /^[A-Za-z0-9._-]+$/;
 const RESERVED_TAG_NAMES = ['any', 'internet', 'virtualnetwork', 'azureloadbalancer'];
 
-/** What checkTagName accepts, without the error (the blank-name check of the full path included). */
-function validTagName(name: string): boolean {
-  return TAG_NAME.test(name) && !/^[0-9.]+$/.test(name) && !RESERVED_TAG_NAMES.includes(name.toLowerCase());
+/** Why `name` cannot be a service-tag name, or undefined when it can (checkTagName words the error with it). */
+function tagNameProblem(name: string): string | undefined {
+  if (!TAG_NAME.test(name)) return 'is not a service-tag name (letters, digits, ".", "-", "_" only)';
+  if (/^[0-9.]+$/.test(name)) return 'reads as an address, not a tag';
+  if (RESERVED_TAG_NAMES.includes(name.toLowerCase())) return 'is a word NSG rules read as something else (any address, or a virtual tag)';
+  return undefined;
 }
 
 export function checkTagName(name: string, location: { readonly file: string; readonly jsonPath: string }): void {
-  const fail = (why: string): TagwallError => new TagwallError('TW_INVALID_TAG_NAME', `tag name ${JSON.stringify(name)} ${why}`, { location });
-  if (!TAG_NAME.test(name)) throw fail('is not a service-tag name (letters, digits, ".", "-", "_" only)');
-  if (/^[0-9.]+$/.test(name)) throw fail('reads as an address, not a tag');
-  if (RESERVED_TAG_NAMES.includes(name.toLowerCase())) throw fail('is a word NSG rules read as something else (any address, or a virtual tag)');
+  const why = tagNameProblem(name);
+  if (why !== undefined) throw new TagwallError('TW_INVALID_TAG_NAME', `tag name ${JSON.stringify(name)} ${why}`, { location });
 }
 
 /**
@@ -141,7 +142,7 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   for (let i = 0; i < scanned.tags.length; i++) {
     const name = scanned.tags[i]!.name;
     const key = name.toLowerCase();
-    if (!validTagName(name) || indexByName.has(key)) return undefined;
+    if (tagNameProblem(name) !== undefined || indexByName.has(key)) return undefined;
     indexByName.set(key, i);
   }
   const { cloud, changeNumber, tags, encoded, offsets } = scanned;

@@ -151,17 +151,18 @@ export class PrefixWriter {
 }
 
 /**
- * Reads the prefix at `bytes[at]` into `network` (4 words, zero-filled past the significant bytes) and returns
- * its header byte; the next prefix starts at `at + encodedSize(header)`.
+ * Reads the prefix at `bytes[at]` into `network[offset, offset + 4)` (zero-filled past the significant bytes) and
+ * returns its header byte; the next prefix starts at `at + encodedSize(header)`.
  */
-function readPrefix(bytes: Uint8Array, at: number, network: Uint32Array): number {
+function readPrefix(bytes: Uint8Array, at: number, network: Uint32Array, offset = 0): number {
   const header = bytes[at]!;
   if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
   const significant = (lengthOfHeader(header) + 7) >>> 3;
   if (at + 1 + significant > bytes.length) throw corrupt(`prefix at byte ${at} runs past the end`);
-  network.fill(0);
+  network.fill(0, offset, offset + 4);
   for (let i = 0; i < significant; i++) {
-    network[i >>> 2] = (network[i >>> 2]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
+    const word = offset + (i >>> 2);
+    network[word] = (network[word]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
   }
   return header;
 }
@@ -214,24 +215,16 @@ export function forEachPrefix(
 /**
  * Decodes `bytes[start, end)` into parallel arrays: `headers[i]` the header byte of prefix i and
  * `networks[4i, 4i + 4)` its network (zero-filled past the significant bytes); returns the count. The arrays must
- * hold every prefix (the tag's prefixCount). One flat loop: snapshot diff decodes every changed tag with it.
+ * hold every prefix (the tag's prefixCount). Snapshot diff decodes every changed tag with it.
  */
 export function decodePrefixesInto(bytes: Uint8Array, start: number, end: number, headers: Uint8Array, networks: Uint32Array): number {
   let count = 0;
-  for (let at = start; at < end; ) {
-    const header = bytes[at]!;
-    if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
-    const significant = (lengthOfHeader(header) + 7) >>> 3;
-    if (at + 1 + significant > bytes.length) throw corrupt(`prefix at byte ${at} runs past the end`);
+  for (let at = start; at < end; count++) {
+    // Read first (a write past the end of `networks` is dropped), so a bad header is reported before the count.
+    const header = readPrefix(bytes, at, networks, 4 * count);
     if (count >= headers.length) throw corrupt('more prefixes than counted');
     headers[count] = header;
-    const base = 4 * count;
-    for (let i = 0; i < significant; i++) {
-      const word = base + (i >>> 2);
-      networks[word] = (networks[word]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
-    }
-    at += 1 + significant;
-    count++;
+    at += encodedSize(header);
   }
   return count;
 }
