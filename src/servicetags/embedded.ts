@@ -378,18 +378,12 @@ class EmbeddedTagTable implements TagTable {
     return tail;
   }
 
-  /** nameSuffixAt's answer per suffix dictionary entry: the region index asks for every tag, of ~100 entries. */
-  private readonly suffixNames = new Map<string, string | undefined>();
-
   nameSuffixAt(index: number): string | undefined {
     // Both entries checked, as when the name is built. The service part has no dot (splitAtDot cut at the first
     // one), so what follows the name's first dot is the suffix entry without its dot.
     this.nameHead(index);
     const tail = this.nameTail(index);
-    if (this.suffixNames.has(tail)) return this.suffixNames.get(tail);
-    const name = tail === '' ? undefined : tail.slice(1);
-    this.suffixNames.set(tail, name);
-    return name;
+    return tail === '' ? undefined : tail.slice(1);
   }
 
   regionAt(index: number): string {
