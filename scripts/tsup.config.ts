@@ -63,6 +63,9 @@ export default defineConfig([
     removeNodeProtocol: false,
     shims: true,
     target: 'node20',
+    // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
+    // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
+    minifyWhitespace: true,
     onSuccess: buildBin,
   },
 ]);

@@ -29,4 +29,16 @@ if (typeof enableCompileCache === 'function') {
 } else {
   const { fileURLToPath } = requireHere('node:url') as typeof import('node:url');
   runBundle(fileURLToPath(new URL('./cli-main.cjs', import.meta.url)), hash, process.argv.slice(2));
+  exitOnceIdle();
+}
+
+/**
+ * Ends the process as soon as it has nothing left to do. 'beforeExit' is emitted once the event loop is empty (every
+ * write to standard output and error done, every file closed, the command's exit code set), and process.exit then
+ * emits 'exit' (which writes the code cache) as a natural end would; what it skips is tearing the V8 heap down, which
+ * first waits for the optimising compiler's queued jobs: ~20 ms of wall time after a render's last output.
+ * On Node >= 22.1 the natural end stays, as Node's own compile cache is written then.
+ */
+function exitOnceIdle(): void {
+  process.once('beforeExit', () => process.exit());
 }

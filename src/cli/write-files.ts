@@ -36,10 +36,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TagwallError } from '../errors.js';
-import { lazy, requireModule } from '../internal/lazy.js';
 
-// node:crypto is required on the first write, not at start-up: loading it costs every command ~5 ms (issue 22).
-const nodeCrypto = lazy(() => requireModule<typeof import('node:crypto')>('node:crypto'));
 
 export interface OutputFile {
   readonly path: string;
@@ -284,12 +281,22 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
   }
 }
 
+/**
+ * Eight hex digits that tell this run's staged files from those a killed run with the same pid left. They need not
+ * be secret or unguessable: every staged file is opened with `wx` (a name that exists, or a link planted there, is
+ * never written through), and a live run's files are told apart by the pid. So Math.random, not node:crypto, whose
+ * loading cost a render with -o ~5 ms (issue 22).
+ */
+function stagingNonce(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+}
+
 function writeResolved(files: readonly OutputFile[], targets: readonly string[]): void {
   checkTargets(targets);
   const directories = [...new Set(targets.map((target) => dirname(target)))];
   for (const directory of directories) recoverInterruptedWrites(directory);
 
-  const id = `${process.pid}-${nodeCrypto().randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${stagingNonce()}`;
   const entries: JournalEntry[] = targets.map((target, index) => ({
     target,
     temporary: join(dirname(target), `.tagwall-${id}-${index}.tmp`),

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { CLOUDS } from './cloud.js';
 import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
+import { countRegionVotes } from './regions.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, prefixShape, Snapshot } from './snapshot.js';
+import { splitTagName } from './spellings.js';
+import type { RegionSuffixVotes, TagTable } from './types.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 
 // The newest file per cloud, which scripts/build-snapshots.ts embeds; sha256 values from shared/data/servicetags/README.md.
@@ -155,5 +158,52 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     const garbled = Uint8Array.from(bytes);
     garbled.fill(0x55, 20, 60);
     expectTagwallError(() => decodeEmbedded(garbled, 'x'), 'TW_SNAPSHOT_SHAPE');
+  });
+});
+
+/** The votes as nested entry lists, so toEqual compares their order too. */
+const voteList = (votes: RegionSuffixVotes) => [...votes].map(([region, suffixes]) => [region, [...suffixes]] as const);
+
+/** The table's own count (an embedded table has one). */
+function ownVotes(table: TagTable): RegionSuffixVotes {
+  if (!table.regionVotes) throw new Error('an embedded table counts its region votes');
+  return table.regionVotes();
+}
+
+/** countRegionVotes from the names as written, the way buildRegions reads a JSON snapshot. */
+const votesFromNames = (table: TagTable) =>
+  countRegionVotes({ count: table.count, regionAt: (index) => table.tagAt(index).region, nameSuffixAt: (index) => splitTagName(table.names[index]!).region });
+
+describe('the region votes of an embedded table (counted by dictionary entry, not tag by tag)', () => {
+  for (const cloud of CLOUDS) {
+    it(`${cloud}: the votes, counts and order countRegionVotes gives`, () => {
+      const bytes = readFileSync(fileURLToPath(new URL(`./snapshots/${cloud}.twsnap`, import.meta.url)));
+      const table = decodeEmbedded(bytes, cloud);
+      const votes = voteList(ownVotes(table));
+      expect(votes.length).toBeGreaterThan(3);
+      expect(votes).toEqual(voteList(countRegionVotes({ count: table.count, regionAt: (i) => table.regionAt(i), nameSuffixAt: (i) => table.nameSuffixAt?.(i) })));
+      expect(votes).toEqual(voteList(votesFromNames(table)));
+    });
+  }
+
+  it('on random tables: names with and without a suffix, shared suffixes, tags without a region, empty tables', () => {
+    const tag = fc.record({
+      service: fc.constantFrom('Storage', 'Sql', 'AzureCloud', 'AppService', 'EventHub'),
+      suffix: fc.option(fc.constantFrom('WestUS', 'westus', 'EastUS2', 'EastUS2Stage', 'CentralFrance', 'FranceCentral'), { nil: undefined }),
+      region: fc.constantFrom('', 'westus', 'eastus2', 'centralfrance', 'francec'),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(tag, { selector: (t) => `${t.service}.${t.suffix ?? ''}`.toLowerCase(), maxLength: 30 }), (tags) => {
+        const values = tags.map((t, index) => {
+          const name = t.suffix === undefined ? t.service : `${t.service}.${t.suffix}`;
+          const properties = { changeNumber: 1, region: t.region, regionId: index, platform: 'Azure', systemService: t.service, addressPrefixes: [`10.0.${index}.0/24`], networkFeatures: null };
+          return { name, id: name, properties };
+        });
+        const parsed = parseServiceTagsJson(JSON.stringify({ changeNumber: 1, cloud: 'Public', values }), 'random.json');
+        const table = decodeEmbedded(encodeEmbedded(parsed, undefined), 'random.twsnap');
+        expect(voteList(ownVotes(table))).toEqual(voteList(votesFromNames(parsed)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -11,7 +11,7 @@ import { REGION_DATA, type RegionRecord } from './region-data.js';
 import { nearest } from './suggest.js';
 import { serviceAlias, splitTagName } from './spellings.js';
 import type { Snapshot } from './snapshot.js';
-import type { ServiceTagInfo } from './types.js';
+import type { RegionSuffixVotes, ServiceTagInfo } from './types.js';
 
 export interface Region {
   /** ARM location name; Microsoft's internal name when the region-pairs data does not know the region. */
@@ -41,16 +41,7 @@ export function pairedRegion(cloud: Cloud, armName: string): string | null | und
  * with only its `AzureCloud.<internal>` tag keeps the internal name as its suffix.
  */
 function tagSuffixes(tags: RegionVotes): Map<string, string> {
-  const counts = new Map<string, Map<string, number>>();
-  for (let index = 0; index < tags.count; index++) {
-    // The name first: a damaged embedded file fails on its first bad name, as when every name was built first.
-    const suffix = tags.nameSuffixAt(index);
-    const region = tags.regionAt(index);
-    if (region === '' || suffix === undefined) continue;
-    let perSuffix = counts.get(region);
-    if (!perSuffix) counts.set(region, (perSuffix = new Map()));
-    perSuffix.set(suffix, (perSuffix.get(suffix) ?? 0) + 1);
-  }
+  const counts = tags.regionVotes?.() ?? countRegionVotes(tags);
   const result = new Map<string, string>();
   for (const [internal, perSuffix] of counts) {
     let best: string | undefined;
@@ -72,6 +63,23 @@ export interface RegionVotes {
   readonly count: number;
   regionAt(index: number): string;
   nameSuffixAt(index: number): string | undefined;
+  /** countRegionVotes of the above, when the table can count them more cheaply (embedded.ts). */
+  regionVotes?(): RegionSuffixVotes;
+}
+
+/** The votes tagSuffixes weighs, tag by tag. */
+export function countRegionVotes(tags: RegionVotes): RegionSuffixVotes {
+  const counts: RegionSuffixVotes = new Map();
+  for (let index = 0; index < tags.count; index++) {
+    // The name first: a damaged embedded file fails on its first bad name, as when every name was built first.
+    const suffix = tags.nameSuffixAt(index);
+    const region = tags.regionAt(index);
+    if (region === '' || suffix === undefined) continue;
+    let perSuffix = counts.get(region);
+    if (!perSuffix) counts.set(region, (perSuffix = new Map()));
+    perSuffix.set(suffix, (perSuffix.get(suffix) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The regions of a snapshot, sorted by ARM name. */

@@ -175,7 +175,9 @@ export class Snapshot {
     const table = this.#table;
     if (!this.#regions) {
       const nameSuffixAt = table.nameSuffixAt?.bind(table) ?? ((index: number) => splitTagName(table.names[index]!).region);
-      this.#regions = new RegionIndex(this.info.cloud, buildRegionsFrom(this.info.cloud, { count: table.count, regionAt: (index) => table.regionAt(index), nameSuffixAt }));
+      const regionVotes = table.regionVotes?.bind(table);
+      const votes = { count: table.count, regionAt: (index: number) => table.regionAt(index), nameSuffixAt, ...(regionVotes ? { regionVotes } : {}) };
+      this.#regions = new RegionIndex(this.info.cloud, buildRegionsFrom(this.info.cloud, votes));
     }
     return this.#regions;
   }

@@ -59,6 +59,11 @@ export interface TagTable {
    * for a table that has it without building the name: the region index reads it for every tag.
    */
   nameSuffixAt?(index: number): string | undefined;
+  /**
+   * countRegionVotes (regions.ts) of this table, counted without a string per tag; optional, for a table whose
+   * columns hold dictionary entries: the region index needs it once per run.
+   */
+  regionVotes?(): RegionSuffixVotes;
   /** File position of the tag with this name, ignoring case. */
   indexOf(name: string): number | undefined;
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */
@@ -77,3 +82,9 @@ export interface PrefixShape {
 
 /** PrefixShape's shortest length for a family without prefixes (longer than any prefix). */
 export const NO_PREFIX = 255;
+
+/**
+ * Each region (a tag's `region` property) → the suffixes of its tags' names (what follows the first dot) → how many
+ * tags have that suffix, each map in order of first appearance. Tags without a region or a suffix do not vote.
+ */
+export type RegionSuffixVotes = Map<string, Map<string, number>>;
