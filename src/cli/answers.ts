@@ -5,8 +5,8 @@
  * prefixes, and a reference to the rule (name, position, priority, file:line when known). `check`, `equiv` and
  * `diff` print these as text, as `--json`, and write them to baselines (src/cli/baseline.ts).
  */
-import { createHash } from 'node:crypto';
 import { evaluate } from '../analysis/questions.js';
+import { nodeCrypto } from '../internal/lazy.js';
 import type { AddressResolver, SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
@@ -455,7 +455,7 @@ function boxDigest(kind: GroupKind, box: Box, namer: Namer): string {
     box.applications.toString(),
     box.states,
   ].join('|');
-  return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
 /** How many items a line of text lists before it says how many there are. */
@@ -485,6 +485,7 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
   const dst = namer.items(box.dst, box.family);
   let srcList: string[] | undefined;
   let dstList: string[] | undefined;
+  let digest: string | undefined;
   const srcPorts = box.portClass === 'ports' && !box.srcPorts.isFull() ? PortSet.fromIntervals(box.srcPorts).toString() : undefined;
   const dstPorts = box.portClass === 'ports' && !box.dstPorts.isFull() ? PortSet.fromIntervals(box.dstPorts).toString() : undefined;
   const icmp =
@@ -521,7 +522,10 @@ function describeBox(kind: GroupKind, box: Box, namer: Namer): BoxFields {
     ...(applications ? { applications } : {}),
     ...(states ? { states } : {}),
     text: parts.join(' '),
-    digest: boxDigest(kind, box, namer),
+    // Made when read (--json, baselines, reports): text output prints no digest, and hashing loads node:crypto.
+    get digest(): string {
+      return (digest ??= boxDigest(kind, box, namer));
+    },
   };
 }
 

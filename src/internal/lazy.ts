@@ -32,7 +32,7 @@ export function requireModule<T>(id: string): T {
 
 // process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin in ~0.05 ms; older 20.x take the
 // require path.
-function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path' | 'node:net'): T {
+function builtin<T>(id: 'node:fs' | 'node:zlib' | 'node:path' | 'node:net' | 'node:crypto'): T {
   const viaProcess = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id);
   return (viaProcess ?? requireHere(id)) as T;
 }
@@ -42,3 +42,6 @@ export const nodeZlib = lazy(() => builtin<typeof import('node:zlib')>('node:zli
 export const nodePath = lazy(() => builtin<typeof import('node:path')>('node:path'));
 // `net` costs a few ms to load (streams, sockets); host-name checks ask it only about text that may be an address.
 export const nodeNet = lazy(() => builtin<typeof import('node:net')>('node:net'));
+// `crypto` takes 10-40 ms to require from a script (node -e has it loaded already); only hashed names and box
+// digests (--json, baselines) need it, not a check or equiv printed as text.
+export const nodeCrypto = lazy(() => builtin<typeof import('node:crypto')>('node:crypto'));

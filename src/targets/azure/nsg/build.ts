@@ -3,10 +3,10 @@
  * and protocols, because a rule names one tag per side, one address family, and one protocol (targets.md §2.1);
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
-import { createHash } from 'node:crypto';
 import { allowedPackets, STATEFUL_RULES } from '../../../analysis/rule-set.js';
 import { requirementPackets } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
+import { nodeCrypto } from '../../../internal/lazy.js';
 import { AddressSet } from '../../../model/address-set.js';
 import { PacketSet } from '../../../model/packet-set.js';
 import { formatPacket } from '../../../model/packet.js';
@@ -198,7 +198,7 @@ const OTHER_PRIORITIES: readonly number[] = Array.from({ length: NSG_LIMITS.last
 );
 
 function preferredSlot(key: string, slots: number): number {
-  return Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 12), 16) % slots;
+  return Number.parseInt(nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 12), 16) % slots;
 }
 
 /**

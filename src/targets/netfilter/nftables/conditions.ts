@@ -18,7 +18,8 @@ import { hookDirections, locationOf, type ChainRule, type Hook, type Limited } f
 import type { NetfilterOptions } from '../common/options.js';
 
 export interface Token {
-  readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl';
+  /** `elements`: a set's plain element list as its raw text, split when read (see `tokenize`). */
+  readonly kind: 'word' | 'string' | '{' | '}' | ',' | ';' | 'nl' | 'elements';
   readonly text: string;
   readonly line: number;
 }

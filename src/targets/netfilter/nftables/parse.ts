@@ -51,6 +51,8 @@ export function tokenize(text: string, file: string): Token[] {
   checkSize(text, INPUT_LIMITS.configSize, 'the nft ruleset', file);
   const content = stripBom(text);
   const tokens: Token[] = [];
+  // For each `{` open, whether it opened a set's body in a table (where an element list may be kept whole).
+  const braces: boolean[] = [];
   let line = 1;
   let i = 0;
   while (i < content.length) {
@@ -71,8 +73,16 @@ export function tokenize(text: string, file: string): Token[] {
       tokens.push({ kind: 'string', text: content.slice(i + 1, end), line });
       i = end + 1;
     } else if (char === '{' || char === '}' || char === ',' || char === ';') {
+      const list = char === '{' ? plainElementList(content, i, tokens, braces) : undefined;
+      if (char === '{') braces.push(opensSetBody(tokens, braces));
+      else if (char === '}') braces.pop();
       tokens.push({ kind: char, text: char, line });
       i++;
+      if (list !== undefined) {
+        tokens.push({ kind: 'elements', text: list, line });
+        line += newlinesIn(list);
+        i += list.length;
+      }
     } else {
       let end = i;
       while (end < content.length && !endsWord(content, end)) end++;
@@ -83,6 +93,83 @@ export function tokenize(text: string, file: string): Token[] {
   }
   return tokens;
 }
+
+/**
+ * A set's element list in the two places the reader takes one (`set NAME { … elements = { … } }` in a table, and
+ * `add element FAMILY TABLE SET { … }`) is kept as one token of its raw text when it holds only addresses, prefixes,
+ * ranges, port numbers and separators: a catalogue set has thousands of elements, and a token per element and comma
+ * (made, then walked by the reader) was most of the time to read a rendered ruleset. Split when read, into the
+ * words the tokenizer would have made (`elementWords`). Any other list (names, strings, comments, line
+ * continuations) is tokenized as before. Returns the text between `{` at `at` and its `}`, or undefined.
+ */
+function plainElementList(content: string, at: number, tokens: readonly Token[], braces: readonly boolean[]): string | undefined {
+  if (!opensElementList(tokens, braces)) return undefined;
+  const close = content.indexOf('}', at + 1);
+  if (close < 0) return undefined;
+  const list = content.slice(at + 1, close);
+  return PLAIN_ELEMENTS.test(list) ? list : undefined;
+}
+
+const PLAIN_ELEMENTS = /^[0-9A-Fa-f.:/, \t\r\n-]*$/;
+
+/** Does a token end a statement (or is there none), so that the next one starts a statement? */
+const startsStatementAfter = (token: Token | undefined): boolean => token === undefined || token.kind === 'nl' || token.kind === ';' || token.kind === '{';
+const isWord = (token: Token | undefined, text?: string): boolean => token?.kind === 'word' && (text === undefined || token.text === text);
+
+/**
+ * Does the `{` about to be read open an element list the reader takes as a whole: `elements = {` starting a
+ * statement in the body of a `set NAME {` that starts a statement in a table's body, or
+ * `add element FAMILY TABLE SET {` starting a statement at the top level? `braces`: for each `{` open, whether it
+ * opened such a set body.
+ */
+function opensElementList(tokens: readonly Token[], braces: readonly boolean[]): boolean {
+  const n = tokens.length;
+  if (braces.length === 0) return isWord(tokens[n - 5], 'add') && isWord(tokens[n - 4], 'element') && isWord(tokens[n - 3]) && isWord(tokens[n - 2]) && isWord(tokens[n - 1]) && startsStatementAfter(tokens[n - 6]);
+  return braces[braces.length - 1] === true && isWord(tokens[n - 2], 'elements') && isWord(tokens[n - 1], '=') && startsStatementAfter(tokens[n - 3]);
+}
+
+/** Does the `{` about to be read open the body of a set declared in a table's body (`set NAME {` one level down)? */
+function opensSetBody(tokens: readonly Token[], braces: readonly boolean[]): boolean {
+  const n = tokens.length;
+  return braces.length === 1 && isWord(tokens[n - 2], 'set') && isWord(tokens[n - 1]) && startsStatementAfter(tokens[n - 3]);
+}
+
+function newlinesIn(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/** The element texts of word and `elements` tokens, in order. */
+function elementTexts(tokens: readonly Token[]): string[] {
+  const texts: string[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'elements') texts.push(token.text);
+    else for (const text of token.text.split(ELEMENT_SEPARATORS)) if (text !== '') texts.push(text);
+  }
+  return texts;
+}
+
+const ELEMENT_SEPARATORS = /[ \t\r\n,]+/;
+
+/** Word and `elements` tokens as the word tokens the tokenizer makes of them one by one (with their lines). */
+function elementWords(tokens: readonly Token[]): Token[] {
+  const words: Token[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'elements') {
+      words.push(token);
+      continue;
+    }
+    let line = token.line;
+    for (const piece of token.text.match(ELEMENT_PIECES) ?? []) {
+      if (piece === '\n') line++;
+      else words.push({ kind: 'word', text: piece, line });
+    }
+  }
+  return words;
+}
+
+const ELEMENT_PIECES = /[^ \t\r\n,]+|\n/g;
 
 const PRIORITY_NAMES: Readonly<Record<string, number>> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
 const PROTOCOLS: Readonly<Record<string, number>> = {
@@ -255,7 +342,7 @@ class NftReader {
   setBody(table: TableState, name: string, line: number): void {
     let kind: Family | 'ports' | undefined;
     let dynamic = false;
-    const items: Array<{ text: string; line: number }> = [];
+    const items: Token[] = [];
     for (const words of this.bodyStatements()) {
       const first = words[0]!;
       const rest = words.slice(1).map((word) => word.text).join(' ');
@@ -286,7 +373,7 @@ class NftReader {
           break;
         case 'elements':
           for (const word of words.slice(2)) {
-            if (word.kind === 'word') items.push({ text: word.text, line: word.line });
+            if (word.kind === 'word' || word.kind === 'elements') items.push(word);
             else if (word.kind !== '{' && word.kind !== '}' && word.kind !== ',') throw this.fail(`set ${name}: element '${word.text}' is not supported`, word.line);
           }
           break;
@@ -296,7 +383,7 @@ class NftReader {
     }
     if (!kind) throw this.fail(`set ${name} has no type`, line, 'TW_INVALID_CONFIG');
     if (kind === 'ports') {
-      const ranges = items.map((item) => {
+      const ranges = elementWords(items).map((item) => {
         const range = portRange(item.text);
         if (!range) throw this.fail(`set ${name}: '${item.text}' is not a port or port range`, item.line, 'TW_INVALID_CONFIG');
         return range;
@@ -314,7 +401,7 @@ class NftReader {
     const set = table?.sets.get(setName!);
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
-    const items = this.statement().filter((word) => word.kind === 'word');
+    const items = this.statement().filter((word) => word.kind === 'word' || word.kind === 'elements');
     table!.sets.set(setName!, { ...set, addresses: set.addresses.union(this.elementAddresses(items, set.family)) });
     table!.grown = true;
   }
@@ -333,8 +420,8 @@ class NftReader {
    * a set per element was most of reading one). When that fails or holds the other family, the elements are read
    * one by one, so the error names the first bad one and its line.
    */
-  elementAddresses(items: ReadonlyArray<{ readonly text: string; readonly line: number }>, family: Family): AddressSet {
-    const texts = items.map((item) => item.text);
+  elementAddresses(items: readonly Token[], family: Family): AddressSet {
+    const texts = elementTexts(items);
     let set: AddressSet | undefined;
     try {
       set = AddressSet.fromStrings(texts);
@@ -342,7 +429,7 @@ class NftReader {
       set = undefined;
     }
     if (set && set.families().every((other) => other === family)) return set;
-    for (const item of items) this.addresses(item.text, family, item.line);
+    for (const item of elementWords(items)) this.addresses(item.text, family, item.line);
     return AddressSet.fromStrings(texts);
   }
 
