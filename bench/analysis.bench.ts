@@ -260,6 +260,9 @@ function childRun(rules: number): { ms: number; peakMb: number; baseMb: number }
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakMb: number; baseMb: number };
 }
 
+/** Timed runs per rule count in the growth table (see there). */
+const GROWTH_RUNS = 7;
+
 export async function run(): Promise<Goal[]> {
   const snapshot = defaultSnapshot('Public');
   const goals: Goal[] = [];
@@ -319,7 +322,10 @@ export async function run(): Promise<Goal[]> {
   // ── growth ──
   // CPU time (process.cpuUsage: this process, GC threads included) beside wall time: on the shared 2-core machine
   // wall time is mostly waiting for a core, so the goals read CPU time and the load average is printed with them.
-  console.log(`\nCost against rule count (median of 3 after one untimed run, expanded tags; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+  // Seven timed runs per size, the same for every size: the first few runs of a size after its untimed one are still
+  // warming up (at 1k, 54-75 ms of CPU against a steady 41-48 ms in the same process), so a median of three landed on
+  // them or not from one run of the bench to the next, and the 1k -> 10k exponent swung between 0.98 and 1.21.
+  console.log(`\nCost against rule count (median of ${GROWTH_RUNS} after one untimed run, expanded tags; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
   console.log('  rules   prefixes   difference boxes   equivalent ms (CPU)   (wall)');
   const cpuTimes = new Map<number, number>();
   const wallTimes = new Map<number, number>();
@@ -328,7 +334,7 @@ export async function run(): Promise<Goal[]> {
     let result = equivalent({ ...pair.a }, { ...pair.b });
     const cpu: number[] = [];
     const wall: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < GROWTH_RUNS; i++) {
       // Fresh rule set objects (see the 1k pair above), made before the clock starts.
       const [left, right] = [{ ...pair.a }, { ...pair.b }];
       const c0 = process.cpuUsage();

@@ -170,6 +170,24 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
     );
   });
 
+  it('compactBoxes merges long address sets only when they are equal, not when their sampled hashes agree', () => {
+    // 200 /32s (400 words: hashed by a sample of them) and the same list with one address moved by one, at every
+    // position in turn: equal length, equal first and last words, so most of them agree with the original on the
+    // sample. Boxes that differ in dst and in src must stay apart; equal dst merges the two sources.
+    const hosts = Array.from({ length: 200 }, (_, i) => `20.${i >> 8}.${i & 255}.1`);
+    const dstOf = (list: readonly string[]) => AddressSet.fromStrings(list);
+    const boxOf = (src: string, dst: AddressSet) => PacketSet.of({ protocols: ProtocolSet.of(6), src: AddressSet.parse(src), dst, dstPorts: PortSet.of(443) }).boxes[0]!;
+    for (let at = 1; at < hosts.length - 1; at++) {
+      const moved = [...hosts];
+      moved[at] = moved[at]!.replace(/\.1$/, '.2');
+      const apart = compactBoxes([boxOf('10.0.0.1', dstOf(hosts)), boxOf('10.0.0.2', dstOf(moved))]);
+      expect(apart.length).toBe(2);
+      const together = compactBoxes([boxOf('10.0.0.1', dstOf(hosts)), boxOf('10.0.0.2', dstOf(hosts))]);
+      expect(together.length).toBe(1);
+      expect(together[0]!.src.intervalCount).toBe(1);
+    }
+  });
+
   it('keeps its boxes pairwise disjoint', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

@@ -554,12 +554,27 @@ export class PacketSet {
 type MergeKey = 'directions' | 'protocols' | 'src' | 'dst' | 'srcPorts' | 'dstPorts' | 'hosts' | 'paths' | 'applications' | 'states';
 const MERGEABLE: readonly MergeKey[] = ['dst', 'src', 'dstPorts', 'protocols', 'hosts', 'paths', 'applications', 'srcPorts', 'directions', 'states'];
 
-/** A hash of a sorted word array; equal sets hash equal, and `sameIn` rules out collisions. */
+/**
+ * A hash of a sorted word array; equal sets hash equal, and `sameIn` rules out collisions. A long array is hashed by
+ * its length and HASH_SAMPLE words spread over it: a first-match walk compacts the union of every earlier rule's
+ * addresses again at each level of its counter (rule-set.ts), and reading all of a set that size each time grew with
+ * it (two different sets that agree on the sample only cost their `sameIn` comparison).
+ */
 function hashBounds(bounds: Uint32Array): number {
-  let hash = 0x811c9dc5 ^ bounds.length;
-  for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
+  const length = bounds.length;
+  let hash = 0x811c9dc5 ^ length;
+  if (length <= HASH_SAMPLE) {
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
+    return hash >>> 0;
+  }
+  const stride = length / HASH_SAMPLE;
+  for (let k = 0; k < HASH_SAMPLE; k++) hash = Math.imul(hash ^ bounds[Math.floor(k * stride)]!, 0x01000193);
+  hash = Math.imul(hash ^ bounds[length - 1]!, 0x01000193);
   return hash >>> 0;
 }
+
+/** How many words of a long set its hash reads. */
+const HASH_SAMPLE = 64;
 
 /** Hashes by value instance: compaction runs repeatedly over boxes that share their (immutable) sets. */
 const hashCache = new WeakMap<object, number>();
