@@ -26,6 +26,15 @@ export interface RequirementProblem {
   readonly message: string;
 }
 
+/** Whether any protocol of the set passes `keep`, read from its bounds (no list of ranges or names). */
+function anyProtocol(protocols: ProtocolSet, keep: (protocol: number) => boolean): boolean {
+  const bounds = protocols.intervals.bounds;
+  for (let at = 0; at < bounds.length; at += 2) {
+    for (let protocol = bounds[at]!; protocol <= bounds[at + 1]!; protocol++) if (keep(protocol)) return true;
+  }
+  return false;
+}
+
 function namedProtocols(protocols: ProtocolSet, keep: (protocol: number) => boolean): string[] {
   const names: string[] = [];
   for (const [first, last] of protocols.ranges()) {
@@ -34,20 +43,38 @@ function namedProtocols(protocols: ProtocolSet, keep: (protocol: number) => bool
   return names;
 }
 
-/** The families an endpoint list can hold; both unless every endpoint is a literal address set. */
-function familiesOf(endpoints: readonly Endpoint[]): Set<Family> {
+const IPV4_BIT = 1;
+const IPV6_BIT = 2;
+
+/**
+ * The families an endpoint list can hold, as bits (IPV4_BIT | IPV6_BIT); both unless every endpoint is a literal
+ * address set. Bits, not a Set: every requirement of every render is checked, and the sets were its garbage.
+ */
+function familyBitsOf(endpoints: readonly Endpoint[]): number {
   // An empty list (library callers only: readers make it `any`) matches nothing on its own; not a family question.
-  if (endpoints.length === 0 || endpoints.some((endpoint) => endpoint.kind !== 'addresses')) return new Set<Family>(['ipv4', 'ipv6']);
+  if (endpoints.length === 0) return IPV4_BIT | IPV6_BIT;
+  let bits = 0;
+  for (const endpoint of endpoints) {
+    if (endpoint.kind !== 'addresses') return IPV4_BIT | IPV6_BIT;
+    if (!endpoint.addresses.of('ipv4').isEmpty()) bits |= IPV4_BIT;
+    if (!endpoint.addresses.of('ipv6').isEmpty()) bits |= IPV6_BIT;
+  }
+  return bits;
+}
+
+/** The families an endpoint list can hold, in the order its endpoints show them (for the message). */
+function familiesOf(endpoints: readonly Endpoint[]): Family[] {
+  if (endpoints.length === 0 || endpoints.some((endpoint) => endpoint.kind !== 'addresses')) return ['ipv4', 'ipv6'];
   const families = new Set<Family>();
   for (const endpoint of endpoints) {
     if (endpoint.kind !== 'addresses') continue;
     if (!endpoint.addresses.of('ipv4').isEmpty()) families.add('ipv4');
     if (!endpoint.addresses.of('ipv6').isEmpty()) families.add('ipv6');
   }
-  return families;
+  return [...families];
 }
 
-const familyText = (families: Set<Family>): string => [...families].map((family) => (family === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ') || 'no';
+const familyText = (families: readonly Family[]): string => families.map((family) => (family === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ') || 'no';
 
 /**
  * The first reason `requirement` does not mean exactly what it says, or undefined when it does. Checked in order:
@@ -95,15 +122,13 @@ function fieldProblem(requirement: Requirement): RequirementProblem | undefined 
       message: `${id}: ports ${requirement.ports} and icmp types cannot both match one packet (ports exist for TCP and UDP only, ICMP types for ICMP and ICMPv6 only); split it into two requirements`,
     };
   }
-  if (hasPorts && named) {
+  if (hasPorts && named && anyProtocol(protocols, (protocol) => portClassOf(protocol) !== 'ports')) {
     const portless = namedProtocols(protocols, (protocol) => portClassOf(protocol) !== 'ports');
-    if (portless.length > 0) {
-      return {
-        code: 'TW_CONTRADICTORY_REQUIREMENT',
-        fields: ['ports', 'protocol'],
-        message: `${id}: ports ${requirement.ports} with protocol ${portless.join(', ')}, which has no ports, so that part matches no packet; name only tcp/udp with ports, or split the requirement`,
-      };
-    }
+    return {
+      code: 'TW_CONTRADICTORY_REQUIREMENT',
+      fields: ['ports', 'protocol'],
+      message: `${id}: ports ${requirement.ports} with protocol ${portless.join(', ')}, which has no ports, so that part matches no packet; name only tcp/udp with ports, or split the requirement`,
+    };
   }
   if (hasIcmp && named) {
     const other = namedProtocols(protocols, (protocol) => portClassOf(protocol) !== 'icmp');
@@ -115,13 +140,12 @@ function fieldProblem(requirement: Requirement): RequirementProblem | undefined 
       };
     }
   }
-  const sourceFamilies = familiesOf(requirement.sources);
-  const destinationFamilies = familiesOf(requirement.destinations);
-  if (![...sourceFamilies].some((family) => destinationFamilies.has(family))) {
+  if ((familyBitsOf(requirement.sources) & familyBitsOf(requirement.destinations)) === 0) {
+    const [sourceFamilyList, destinationFamilyList] = [familiesOf(requirement.sources), familiesOf(requirement.destinations)];
     return {
       code: 'TW_CONTRADICTORY_REQUIREMENT',
       fields: ['source', 'destination'],
-      message: `${id}: the source has ${familyText(sourceFamilies)} addresses only and the destination ${familyText(destinationFamilies)} addresses only, so no packet has both`,
+      message: `${id}: the source has ${familyText(sourceFamilyList)} addresses only and the destination ${familyText(destinationFamilyList)} addresses only, so no packet has both`,
     };
   }
   return undefined;

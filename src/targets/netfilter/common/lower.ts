@@ -12,6 +12,7 @@ import { AddressSet } from '../../../model/address-set.js';
 import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
+import { CidrBlocks } from '../../../text/cidr-text.js';
 import { icmpTypeCodes, PacketSet, type Box } from '../../../model/packet-set.js';
 import type { Direction } from '../../../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';
@@ -28,8 +29,11 @@ import { platformRules } from './platform.js';
 export interface NetSet {
   readonly name: string;
   readonly family: Family;
-  /** Canonical, merged prefixes; empty for a set dnsmasq fills at run time. */
-  readonly cidrs: readonly string[];
+  /**
+   * Canonical, merged prefixes (as numbers, written as text by the renderers: a set of 100k prefixes as 100k
+   * strings was most of a render's garbage); empty for a set dnsmasq fills at run time.
+   */
+  readonly blocks: CidrBlocks;
   /** What it stands for: a service tag, `<requirement> destinations`, or the domains dnsmasq feeds it. */
   readonly label: string;
   /** Domains dnsmasq adds resolved addresses for (fqdn=dnsmasq). */
@@ -154,12 +158,12 @@ class Lowering {
   }
 
   /** A set holding exactly these addresses, shared by every rule that needs the same ones. */
-  setFor(family: Family, cidrs: readonly string[], label: string, domains?: readonly string[], values?: IntervalSet): NetSet {
+  setFor(family: Family, blocks: CidrBlocks, label: string, domains?: readonly string[], values?: IntervalSet): NetSet {
     // addressMatch already shares sets by content, so only dnsmasq sets need a content key here.
     const key = domains ? `dnsmasq ${family} ${domains.join(' ')}` : `${family} #${this.sets.length}`;
     const { name, isNew } = this.#names.nameFor(key, objectName(FAMILY_PREFIX[family], label));
     if (!isNew) return this.#setsByName.get(name)!;
-    const set: NetSet = { name, family, cidrs, label, ...(domains ? { dnsmasqDomains: domains } : {}), ...(values ? { values } : {}) };
+    const set: NetSet = { name, family, blocks, label, ...(domains ? { dnsmasqDomains: domains } : {}), ...(values ? { values } : {}) };
     this.sets.push(set);
     this.#setsByName.set(name, set);
     return set;
@@ -178,8 +182,8 @@ class Lowering {
     const bucket = this.#matches.get(hash);
     const known = bucket?.find((entry) => entry.values.domain === values.domain && entry.values.equals(values));
     if (known) return known.match;
-    const cidrs = AddressSet.fromFamily(family, values).toCidrStrings(family);
-    const match: AddressMatch = cidrs.length === 1 ? { kind: 'prefix', cidr: cidrs[0]!, values } : { kind: 'set', set: this.setFor(family, cidrs, label, undefined, values) };
+    const blocks = CidrBlocks.of(family, values);
+    const match: AddressMatch = blocks.length === 1 ? { kind: 'prefix', cidr: blocks.text(0), values } : { kind: 'set', set: this.setFor(family, blocks, label, undefined, values) };
     if (bucket) bucket.push({ values, match });
     else this.#matches.set(hash, [{ values, match }]);
     return match;
@@ -296,7 +300,7 @@ class Lowering {
   dnsmasqRules(requirement: Requirement, comment: string, boxes: readonly Box[]): void {
     const domains = dnsmasqDomains(requirement);
     const label = `fqdn.${requirement.id}`;
-    const sets = (['ipv4', 'ipv6'] as const).map((family) => this.setFor(family, [], label, domains));
+    const sets = (['ipv4', 'ipv6'] as const).map((family) => this.setFor(family, CidrBlocks.empty(family), label, domains));
     if (!this.dnsmasq.some((entry) => entry.sets[0] === sets[0])) this.dnsmasq.push({ domains, sets });
     for (const box of boxes) {
       const set = sets.find((candidate) => candidate.family === box.family)!;
@@ -357,7 +361,7 @@ function matchAddresses(match: AddressMatch, family: Family): AddressSet {
   // The values the text was written from when the lowering kept them (exact: the CIDRs are their minimal cover).
   if (values) return AddressSet.fromFamily(family, values);
   if (match.kind === 'prefix') return AddressSet.parse(match.cidr);
-  return AddressSet.fromStrings(match.set.cidrs);
+  return AddressSet.fromStrings(match.set.blocks.strings());
 }
 
 /** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty), after the chains' INVALID drop. */

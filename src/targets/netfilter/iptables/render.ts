@@ -7,6 +7,7 @@ import { ICMP, ICMPV6, TCP, UDP } from '../../../model/ports.js';
 import type { IcmpEntry } from '../common/icmp.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { iptablesComment, iptablesCommentLine, iptablesQuote } from '../../../text/iptables.js';
+import { AsciiText, type CidrBlocks } from '../../../text/cidr-text.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
 
@@ -135,6 +136,17 @@ export function setSizes(count: number): { hashsize: number; maxelem: number } {
   return { hashsize: power, maxelem: Math.max(65536, power) };
 }
 
+/** `add` + each block, a line each, as one string (no newline after the last): no string per prefix. */
+function addLines(blocks: CidrBlocks, add: string): string {
+  const out = new AsciiText();
+  for (let i = 0; i < blocks.length; i++) {
+    if (i > 0) out.write('\n');
+    out.write(add);
+    blocks.writeTo(out, i);
+  }
+  return out.toString();
+}
+
 /** The scratch set each tagwall set is filled in before it is swapped in; ≤ 31 characters (targets.md §3.3). */
 export const IPSET_SWAP_SET = 'tw_swap';
 
@@ -148,17 +160,17 @@ export function renderIpsets(sets: readonly NetSet[], header: readonly string[])
   const lines = header.map(iptablesCommentLine);
   const ordered = [...sets].sort((a, b) => (a.family === b.family ? 0 : a.family === 'ipv4' ? -1 : 1));
   for (const set of ordered) {
-    const { hashsize, maxelem } = setSizes(set.cidrs.length);
+    const count = set.blocks.length;
+    const { hashsize, maxelem } = setSizes(count);
     const spec = `hash:net family ${set.family === 'ipv4' ? 'inet' : 'inet6'} hashsize ${hashsize} maxelem ${maxelem}`;
     // dnsmasq fills these at run time (targets.md §3.5): a reload must keep what it has added, so no swap.
     if (set.dnsmasqDomains) {
       lines.push(iptablesCommentLine(`${set.name}: filled by dnsmasq with the addresses of ${set.dnsmasqDomains.join(', ')}`), `create ${set.name} ${spec}`);
       continue;
     }
-    lines.push(iptablesCommentLine(`${set.name}: ${set.label}, ${set.cidrs.length} prefix${set.cidrs.length === 1 ? '' : 'es'}`));
+    lines.push(iptablesCommentLine(`${set.name}: ${set.label}, ${count} prefix${count === 1 ? '' : 'es'}`));
     lines.push(`create ${set.name} ${spec}`, `create ${IPSET_SWAP_SET} ${spec}`, `flush ${IPSET_SWAP_SET}`);
-    const add = `add ${IPSET_SWAP_SET} `;
-    for (const cidr of set.cidrs) lines.push(add + cidr);
+    if (count > 0) lines.push(addLines(set.blocks, `add ${IPSET_SWAP_SET} `));
     lines.push(`swap ${IPSET_SWAP_SET} ${set.name}`, `destroy ${IPSET_SWAP_SET}`);
   }
   return `${lines.join('\n')}\n`;

@@ -47,7 +47,7 @@ export function renderNftables({ lowered: model, options }: NftablesModel, _form
   const artifacts: Artifact[] = [{ name: NFTABLES_ARTIFACTS.ruleset, format: 'nft', content: ruleset.text }];
   split.later.forEach((chunks, index) => {
     const lines = header(`nft -f set elements, part ${index + 2} of ${files.length},`).map(nftCommentLine);
-    for (const chunk of chunks) lines.push(`add element inet ${NFTABLES_TABLE} ${chunk.set.name} {`, ...elementLines(chunk.cidrs, '\t'), '}');
+    for (const chunk of chunks) lines.push(`add element inet ${NFTABLES_TABLE} ${chunk.set.name} {`, elementLines(chunk.set.blocks, chunk.from, chunk.to, '\t'), '}');
     artifacts.push({ name: files[index + 1]!, format: 'nft', content: `${lines.join('\n')}\n` });
   });
   if (model.dnsmasq.length > 0) {

@@ -5,6 +5,7 @@ import { nftComment as sanitizeNftComment, nftCommentLine } from '../../../text/
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { NFTABLES_CHAINS, NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
+import { AsciiText, type CidrBlocks } from '../../../text/cidr-text.js';
 
 const FAMILY_KEYWORD: Readonly<Record<Family, string>> = { ipv4: 'ip', ipv6: 'ip6' };
 
@@ -60,17 +61,29 @@ export function nftComment(text: string): { text: string; cut: boolean } {
   return sanitizeNftComment(text, NFTABLES_LIMITS.commentBytes);
 }
 
-/** Prefixes 8 a line, as an element list's lines at `indent`. */
-export function elementLines(cidrs: readonly string[], indent: string): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < cidrs.length; i += 8) lines.push(`${indent}${cidrs.slice(i, i + 8).join(', ')}${i + 8 < cidrs.length ? ',' : ''}`);
-  return lines;
+/**
+ * Blocks `from` to `to` of a set, 8 a line, as an element list's lines at `indent`: one string, its lines joined
+ * by newlines (no newline after the last), written from the numbers without a string per prefix.
+ */
+export function elementLines(blocks: CidrBlocks, from: number, to: number, indent: string): string {
+  const out = new AsciiText();
+  for (let i = from; i < to; i += 8) {
+    if (i > from) out.write('\n');
+    out.write(indent);
+    const end = Math.min(i + 8, to);
+    for (let k = i; k < end; k++) {
+      if (k > i) out.write(', ');
+      blocks.writeTo(out, k);
+    }
+    if (i + 8 < to) out.write(',');
+  }
+  return out.toString();
 }
 
-/** A set declaration with `cidrs` (all of its elements, or those split.ts keeps in the main file). */
-function setBlock(set: NetSet, cidrs: readonly string[] = set.cidrs): string[] {
+/** A set declaration with its first `count` elements (all of them, or those split.ts keeps in the main file). */
+function setBlock(set: NetSet, count: number = set.blocks.length): string[] {
   const lines = [`\tset ${set.name} {`, `\t\ttype ${set.family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr'}`, '\t\tflags interval', '\t\tauto-merge'];
-  if (cidrs.length > 0) lines.push('\t\telements = {', ...elementLines(cidrs, '\t\t\t'), '\t\t}');
+  if (count > 0) lines.push('\t\telements = {', elementLines(set.blocks, 0, count, '\t\t\t'), '\t\t}');
   lines.push('\t}');
   return lines;
 }
@@ -86,7 +99,7 @@ export function renderRuleset(
   rules: readonly LoweredRule[],
   options: NetfilterOptions,
   header: readonly string[],
-  inline?: ReadonlyMap<string, readonly string[]>,
+  inline?: ReadonlyMap<string, number>,
 ): RenderedRuleset {
   const lines = header.map(nftCommentLine);
   // Declaring then deleting the table makes reloading the file replace it in one transaction (targets.md §3.4).

@@ -18,41 +18,44 @@ const ELEMENT_BYTES = { ipv4: 96, ipv6: 160 } as const;
 /** A rule with its comment, lookups and port set, generously. */
 const RULE_BYTES = 1_000;
 
+/** Elements `from` to `to` (exclusive) of a set's blocks: indexes, not copies of the text. */
 export interface ElementChunk {
   readonly set: NetSet;
-  readonly cidrs: readonly string[];
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface SetSplit {
-  /** The elements each set declares in the main file, by set name. */
-  readonly inline: ReadonlyMap<string, readonly string[]>;
+  /** How many elements (its first ones) each set declares in the main file, by set name. */
+  readonly inline: ReadonlyMap<string, number>;
   /** The later transactions: each a list of element chunks. */
   readonly later: ReadonlyArray<readonly ElementChunk[]>;
 }
 
 /** Splits the sets' elements over transactions within the budget, the main file also carrying `ruleCount` rules. */
 export function splitSets(sets: readonly NetSet[], ruleCount: number): SetSplit {
-  const inline = new Map<string, readonly string[]>();
+  const inline = new Map<string, number>();
   const later: ElementChunk[][] = [];
   let mainRoom = NFT_BATCH_BUDGET - ruleCount * RULE_BYTES;
   let room = 0;
   let current: ElementChunk[] = [];
   for (const set of sets) {
     const size = ELEMENT_BYTES[set.family];
-    const fit = Math.max(0, Math.min(set.cidrs.length, Math.floor(mainRoom / size)));
-    inline.set(set.name, set.cidrs.slice(0, fit));
+    const count = set.blocks.length;
+    const fit = Math.max(0, Math.min(count, Math.floor(mainRoom / size)));
+    inline.set(set.name, fit);
     // Once a set spills over, the main file takes no more elements: each later file is filled in order.
-    mainRoom = fit === set.cidrs.length ? mainRoom - fit * size : 0;
+    mainRoom = fit === count ? mainRoom - fit * size : 0;
     // The rest is cut at an index that moves forward (slicing the remainder off again for each file copied it
     // once per file: quadratic for a set of 100k elements).
-    for (let at = fit; at < set.cidrs.length; ) {
+    for (let at = fit; at < count; ) {
       if (room < size) {
         current = [];
         later.push(current);
         room = NFT_BATCH_BUDGET;
       }
-      const take = Math.min(set.cidrs.length - at, Math.floor(room / size));
-      current.push({ set, cidrs: set.cidrs.slice(at, at + take) });
+      const take = Math.min(count - at, Math.floor(room / size));
+      current.push({ set, from: at, to: at + take });
       room -= take * size;
       at += take;
     }

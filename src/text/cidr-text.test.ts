@@ -1,0 +1,93 @@
+/**
+ * The table and byte writers of cidr-text.ts against the template formatting they replaced (formatCidr over
+ * AddressSet.toCidrs: `${formatIPv4(network)}/${prefixLength}`), on random sets of both families with the edges.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { formatCidr, type Family } from '../model/ip.js';
+import { elementLines } from '../targets/netfilter/nftables/render.js';
+import { AsciiText, CidrBlocks, ipv4CidrText } from './cidr-text.js';
+
+const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
+const ipv4Parts = fc.tuple(octet, octet, octet, octet);
+const ipv4 = ipv4Parts.map((parts) => parts.join('.'));
+const ipv4Value = (parts: readonly number[]): number => parts.reduce((value, part) => value * 256 + part, 0);
+const ipv4Entry = fc.oneof(
+  fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })).map(([address, length]) => `${address}/${length}`),
+  ipv4,
+  // A range, its ends in order (a range that ends first is an input error, not a set).
+  fc.tuple(ipv4Parts, ipv4Parts).map(([a, b]) => (ipv4Value(a) <= ipv4Value(b) ? [a, b] : [b, a]).map((parts) => parts.join('.')).join('-')),
+  fc.constantFrom('0.0.0.0/0', '255.255.255.255/32', '0.0.0.0/32', '10.0.0.0/25', '10.0.0.128/25', '10.0.0.0/24'),
+);
+const group = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+const ipv6 = fc.array(group, { minLength: 8, maxLength: 8 }).map((groups) => groups.map((g) => g.toString(16)).join(':'));
+const ipv6Entry = fc.oneof(
+  fc.tuple(ipv6, fc.integer({ min: 0, max: 128 })).map(([address, length]) => `${address}/${length}`),
+  ipv6,
+  fc.constantFrom('::/0', '::/128', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', '2001:db8::/33', '2001:db8:8000::/33', '::1'),
+);
+const addressSet = fc.array(fc.oneof(ipv4Entry, ipv6Entry), { maxLength: 40 }).map((entries) => AddressSet.fromStrings(entries, { normalize: true }));
+
+/** The old text: the template formatting of each block of the minimal list. */
+const templateText = (set: AddressSet, family: Family): string[] => set.toCidrs(family).map(formatCidr);
+
+/** The old nft element lines: 8 strings a line, joined, a comma after every line but the last. */
+function templateElementLines(cidrs: readonly string[], indent: string): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < cidrs.length; i += 8) lines.push(`${indent}${cidrs.slice(i, i + 8).join(', ')}${i + 8 < cidrs.length ? ',' : ''}`);
+  return lines;
+}
+
+describe('CIDR text', () => {
+  it('ipv4CidrText writes what the template wrote', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), (network, length) => {
+        expect(ipv4CidrText(network >>> 0, length)).toBe(formatCidr({ family: 'ipv4', network: Uint32Array.of(network >>> 0), prefixLength: length }));
+      }),
+    );
+  });
+
+  it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {
+    fc.assert(
+      fc.property(addressSet, (set) => {
+        for (const family of ['ipv4', 'ipv6'] as const) {
+          const expected = templateText(set, family);
+          expect(set.toCidrStrings(family)).toEqual(expected);
+          const blocks = CidrBlocks.of(family, set.of(family));
+          expect(blocks.length).toBe(expected.length);
+          expect(blocks.strings()).toEqual(expected);
+          const out = new AsciiText();
+          for (let i = 0; i < blocks.length; i++) {
+            if (i > 0) out.write(', ');
+            blocks.writeTo(out, i);
+          }
+          expect(out.toString()).toBe(expected.join(', '));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nft element lines of any index range are the old lines of that slice', () => {
+    fc.assert(
+      fc.property(addressSet, fc.nat(), fc.nat(), (set, a, b) => {
+        for (const family of ['ipv4', 'ipv6'] as const) {
+          const expected = templateText(set, family);
+          const from = expected.length === 0 ? 0 : a % (expected.length + 1);
+          const to = from + (expected.length === 0 ? 0 : b % (expected.length - from + 1));
+          const lines = templateElementLines(expected.slice(from, to), '\t\t');
+          expect(elementLines(CidrBlocks.of(family, set.of(family)), from, to, '\t\t')).toBe(lines.join('\n'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows its buffer across many blocks (a set larger than the first buffer)', () => {
+    const set = AddressSet.fromStrings(Array.from({ length: 5000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/25`));
+    const expected = templateText(set, 'ipv4');
+    expect(elementLines(CidrBlocks.of('ipv4', set.ipv4), 0, expected.length, '\t')).toBe(templateElementLines(expected, '\t').join('\n'));
+    expect(CidrBlocks.empty('ipv6').strings()).toEqual([]);
+  });
+});

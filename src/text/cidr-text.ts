@@ -1,0 +1,133 @@
+/**
+ * CIDR text for the writers of large outputs (issue 22, render growth). A requirement of 100k CIDRs used to become
+ * 100k strings, each built by a template of eight concatenations (about 250 bytes of garbage per CIDR), then copied
+ * into lines and joined: the garbage outlived the young generation, so every render of that size paid scavenges
+ * that copied it and the render grew faster than its input. Here a set's minimal CIDR list is kept as numbers
+ * (typed arrays, outside the JS heap's young generation) and written as ASCII bytes into one buffer, decoded once
+ * into one string; the single strings callers still ask for are built from look-up tables (one string per block).
+ */
+import { Buffer } from 'node:buffer';
+import type { IntervalSet } from '../model/intervals.js';
+import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, type Family } from '../model/ip.js';
+
+const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const OCTET_DOT: readonly string[] = OCTET.map((octet) => `${octet}.`);
+const SLASH_LENGTH: readonly string[] = Array.from({ length: 129 }, (_, i) => `/${i}`);
+
+/** `a.b.c.d/len` of an IPv4 network (a number), as formatIPv4 and a template would write it, from tables. */
+export function ipv4CidrText(network: number, prefixLength: number): string {
+  return OCTET_DOT[network >>> 24]! + OCTET_DOT[(network >>> 16) & 255]! + OCTET_DOT[(network >>> 8) & 255]! + OCTET[network & 255]! + SLASH_LENGTH[prefixLength]!;
+}
+
+/** ASCII text written as bytes into one growing buffer and decoded once: no string per piece. */
+export class AsciiText {
+  private bytes = new Uint8Array(1 << 12);
+  private size = 0;
+
+  private room(count: number): void {
+    if (this.size + count <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.size + count));
+    grown.set(this.bytes.subarray(0, this.size));
+    this.bytes = grown;
+  }
+
+  /** Appends `text`, which must be ASCII (CIDRs, indentation, punctuation, ipset and nft keywords, set names). */
+  write(text: string): void {
+    this.room(text.length);
+    const bytes = this.bytes;
+    let at = this.size;
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    this.size = at;
+  }
+
+  /** Appends the decimal digits of 0 <= value <= 255 (an octet or a prefix length). */
+  private small(value: number): void {
+    const bytes = this.bytes;
+    if (value >= 100) bytes[this.size++] = 48 + Math.floor(value / 100);
+    if (value >= 10) bytes[this.size++] = 48 + (Math.floor(value / 10) % 10);
+    bytes[this.size++] = 48 + (value % 10);
+  }
+
+  /** Appends `a.b.c.d/len` straight from the number. */
+  ipv4Cidr(network: number, prefixLength: number): void {
+    this.room(18);
+    const bytes = this.bytes;
+    this.small(network >>> 24);
+    bytes[this.size++] = 46;
+    this.small((network >>> 16) & 255);
+    bytes[this.size++] = 46;
+    this.small((network >>> 8) & 255);
+    bytes[this.size++] = 46;
+    this.small(network & 255);
+    bytes[this.size++] = 47;
+    this.small(prefixLength);
+  }
+
+  toString(): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.size).toString('latin1');
+  }
+}
+
+/**
+ * A set's minimal CIDR list (the blocks `AddressSet.toCidrStrings` lists, in the same order), as numbers: the
+ * networks (one word per block for IPv4, four for IPv6) and their prefix lengths. Sliced and written by index.
+ */
+export class CidrBlocks {
+  private constructor(
+    readonly family: Family,
+    private readonly networks: Uint32Array,
+    private readonly lengths: Uint8Array,
+    readonly length: number,
+  ) {}
+
+  static empty(family: Family): CidrBlocks {
+    return new CidrBlocks(family, new Uint32Array(0), new Uint8Array(0), 0);
+  }
+
+  /** The minimal CIDR cover of `values` (an interval set of `family`'s domain). */
+  static of(family: Family, values: IntervalSet): CidrBlocks {
+    const bounds = values.bounds;
+    const w = family === 'ipv4' ? 1 : 4;
+    let networks = new Uint32Array(Math.max(4, bounds.length / 2));
+    let lengths = new Uint8Array(networks.length / w);
+    let count = 0;
+    const add = (network: Uint32Array | number, prefixLength: number): void => {
+      if (count === lengths.length) {
+        const grownNetworks = new Uint32Array(networks.length * 2);
+        grownNetworks.set(networks);
+        networks = grownNetworks;
+        const grownLengths = new Uint8Array(lengths.length * 2);
+        grownLengths.set(lengths);
+        lengths = grownLengths;
+      }
+      if (typeof network === 'number') networks[count] = network;
+      else networks.set(network, count * 4);
+      lengths[count++] = prefixLength;
+    };
+    if (w === 1) {
+      for (let at = 0; at < bounds.length; at += 2) forEachIPv4Cidr(bounds[at]!, bounds[at + 1]!, add);
+    } else {
+      for (let at = 0; at < bounds.length; at += 8) forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
+    }
+    return new CidrBlocks(family, networks, lengths, count);
+  }
+
+  /** The text of block `index`. */
+  text(index: number): string {
+    if (this.family === 'ipv4') return ipv4CidrText(this.networks[index]!, this.lengths[index]!);
+    return `${formatIPv6(this.networks, index * 4)}/${this.lengths[index]!}`;
+  }
+
+  /** Blocks `from` to `to` (exclusive) as strings, for callers that keep a list. */
+  strings(from = 0, to = this.length): string[] {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) out.push(this.text(i));
+    return out;
+  }
+
+  /** Appends the text of block `index` to `out`. */
+  writeTo(out: AsciiText, index: number): void {
+    if (this.family === 'ipv4') out.ipv4Cidr(this.networks[index]!, this.lengths[index]!);
+    else out.write(this.text(index));
+  }
+}
