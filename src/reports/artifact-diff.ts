@@ -70,13 +70,16 @@ const INLINE_LIST_LINE = /^((?:[^[\]{}"']|"[^"]*")*\[)\s*((?:"[^"]*"|[^\s[\]{}",
  * The units a diff compares: lines (without a trailing comma), except that a list of prefixes or members counts element by element. One new
  * prefix early in a set shifts every wrapped line after it, and one new member rewrites a one-line list; counted
  * by line, a +1 change would read as +20/-20 (nft), or as one line of thousands of characters (Terraform).
+ * Exported for its test.
  */
-function diffItems(text: string): string[] {
+export function diffItems(text: string): string[] {
   const items: string[] = [];
   for (const raw of text.split('\n')) {
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
-    const line = raw.endsWith(',') || raw.endsWith(' ') || raw.endsWith('\t') || raw.endsWith('\r') ? raw.replace(/,\s*$/, '').trimEnd() : raw;
-    if (!/\S/.test(line)) continue;
+    const last = raw.charCodeAt(raw.length - 1);
+    const line = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d ? raw.replace(/,\s*$/, '').trimEnd() : raw;
+    // Most lines start with a visible ASCII character or an indent of spaces before one: no regular expression for those.
+    if (!startsVisible(line) && !/\S/.test(line)) continue;
     // The regular expressions only where they can match: most lines of a large file have neither `,` nor `[`.
     const list = line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
@@ -91,6 +94,14 @@ function diffItems(text: string): string[] {
     items.push(line);
   }
   return items;
+}
+
+/** Whether the first character that is not an ASCII space is a visible ASCII one (a line that is not blank). */
+function startsVisible(line: string): boolean {
+  let at = 0;
+  while (line.charCodeAt(at) === 0x20) at++;
+  const code = line.charCodeAt(at);
+  return code > 0x20 && code < 0x7f;
 }
 
 /**

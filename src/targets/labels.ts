@@ -124,14 +124,17 @@ export function xmlLabels(lines: readonly string[]): ObjectLabel[] {
       const first = line[at + 1];
       if (first === '/') {
         label ??= current();
-        stack.pop();
-        cached = undefined;
+        // An element without a name (`<member>`, `<tag>`) is skipped by `current`: the label stays what it was.
+        if (stack.pop()?.name !== undefined) cached = undefined;
       } else if (first !== '!' && first !== '?' && line[end - 1] !== '/') {
         const inner = line.slice(at + 1, end);
         const space = inner.indexOf(' ');
         const entry = space > 0 && inner.includes('name=') ? /\bname="([^"]*)"/.exec(inner) : null;
-        stack.push({ tag: space < 0 ? inner : inner.slice(0, space), ...(entry ? { name: entry[1]! } : {}) });
-        cached = undefined;
+        const tag = space < 0 ? inner : inner.slice(0, space);
+        if (entry) {
+          stack.push({ tag, name: entry[1]! });
+          cached = undefined;
+        } else stack.push({ tag });
       }
       at = end;
     }

@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { thrownError as error } from '../../../../test/support/errors.js';
 import { goldenFile } from '../../../../test/support/golden.js';
 import { expandedResolver } from '../../../analysis/resolve.js';
 import { evaluate } from '../../../analysis/questions.js';
+import { allowedPackets } from '../../../analysis/rule-set.js';
 import { loadScenario, SCENARIOS, scenarioIds, type ScenarioId } from '../../../catalogue/index.js';
 import { parsePacket } from '../../../model/packet.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
 import { getTarget } from '../../registry.js';
+import { amlAllowed, buildAml } from './build.js';
 import { amlManagedNetworkTarget as target } from './index.js';
+import type { ManagedNetworkModel, OutboundRule } from './model.js';
 import { parseManagedNetwork } from './parse.js';
+import { managedNetworkDocument, renderManagedNetworkYaml } from './render-yaml.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
@@ -101,4 +107,49 @@ describe('golden files', () => {
       });
     }
   }
+});
+
+describe('loss accounting reads the YAML form as data (managedNetworkDocument)', () => {
+  // Any text a name or id may hold: quotes, `#`, `: `, newlines, control and non-ASCII characters, lone surrogates.
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const rule: fc.Arbitrary<OutboundRule> = fc.oneof(
+    fc.record({ type: fc.constant('FQDN' as const), name: text, destination: text }),
+    fc.record(
+      {
+        type: fc.constant('ServiceTag' as const),
+        name: text,
+        serviceTag: text,
+        addressPrefixes: fc.array(text, { maxLength: 3 }),
+        protocol: fc.constantFrom('TCP' as const, 'UDP' as const, 'ICMP' as const, '*' as const),
+        portRanges: text,
+      },
+      { requiredKeys: ['type', 'name', 'protocol', 'portRanges'] },
+    ),
+    fc.record({ type: fc.constant('PrivateEndpoint' as const), name: text, serviceResourceId: text, subresourceTarget: text, sparkEnabled: fc.boolean() }),
+  );
+  const model: fc.Arbitrary<ManagedNetworkModel> = fc.record({
+    isolationMode: fc.constantFrom('AllowOnlyApprovedOutbound' as const, 'AllowInternetOutbound' as const),
+    firewallSku: fc.constantFrom('Standard' as const, 'Basic' as const),
+    rules: fc.array(rule, { maxLength: 4 }),
+    snapshot: fc.record({ cloud: fc.constantFrom('Public' as const, 'China' as const), changeNumber: fc.nat() }),
+    requirementsName: text,
+  });
+  it('is the value a YAML parser reads from the text the YAML form writes', () => {
+    fc.assert(
+      fc.property(model, (generated) => {
+        expect(managedNetworkDocument(generated)).toStrictEqual(parseYaml(renderManagedNetworkYaml(generated)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it('allows, for every catalogue scenario and option set, what the YAML text parsed back allows', () => {
+    for (const scenario of scenarioIds().filter((id) => SCENARIOS.find((entry) => entry.id === id)!.clouds.includes('Public'))) {
+      for (const options of [{}, { fqdnRules: 'widen' }, { isolationMode: 'allow-internet-outbound', firewallSku: 'basic' }, { computes: '10.0.1.0/24' }]) {
+        const context = { snapshot, resolver, options, requirements: loadScenario(scenario, { region: 'eastus2' }) };
+        const { model } = buildAml(context.requirements, context);
+        const fromText = allowedPackets(parseManagedNetwork(renderManagedNetworkYaml(model), 'managed-network.yaml', resolver, options));
+        expect(amlAllowed(model, context).equals(fromText)).toBe(true);
+      }
+    }
+  });
 });

@@ -23,10 +23,10 @@ import type { Artifact, Built, Rendered, TranslateContext } from '../../target.j
 import { FQDN_RULE_PORTS } from './capabilities.js';
 import type { ManagedNetworkModel, OutboundRule, ServiceTagProtocol } from './model.js';
 import { AML_TARGET_ID, readAmlOptions, type AmlFormat, type AmlOptions } from './options.js';
-import { parseManagedNetwork } from './parse.js';
+import { readManagedNetwork } from './parse.js';
 import { renderManagedNetworkArm, renderManagedNetworkBicep } from './render-arm.js';
 import { renderManagedNetworkTerraform } from './render-terraform.js';
-import { renderManagedNetworkYaml } from './render-yaml.js';
+import { managedNetworkDocument, renderManagedNetworkYaml } from './render-yaml.js';
 
 const TAG_CODES = { expanded: 'AML_TAG_EXPANDED', widened: 'AML_TAG_WIDENED' } as const;
 
@@ -217,7 +217,12 @@ export function renderAml(model: ManagedNetworkModel, format: AmlFormat): Render
   return { artifacts: [artifact] };
 }
 
-/** What the model allows: its YAML form (which carries the isolation mode the ARM form can only describe) read back. */
+/**
+ * What the model allows: its YAML form (which carries the isolation mode the ARM form can only describe) read back,
+ * from the document that form writes (managedNetworkDocument, the value a YAML parser reads from the text) rather
+ * than through a YAML parser.
+ */
 export function amlAllowed(model: ManagedNetworkModel, context: TranslateContext): PacketSet {
-  return allowedPackets(parseManagedNetwork(renderManagedNetworkYaml(model), 'managed-network.yaml', context.resolver, context.options));
+  const file = 'managed-network.yaml';
+  return allowedPackets(readManagedNetwork({ value: managedNetworkDocument(model), path: '$', file }, file, context.resolver, context.options));
 }

@@ -163,7 +163,11 @@ function toLocated(content: string, file: string): Located {
 }
 
 export function parseManagedNetwork(content: string, file: string, resolver: AddressResolver, options: TargetOptionValues = {}): RuleSet {
-  const root = toLocated(content, file);
+  return readManagedNetwork(toLocated(content, file), file, resolver, options);
+}
+
+/** The rule set of a document already read (`root` as `toLocated` makes it: the document's value at path `$`). */
+export function readManagedNetwork(root: Located, file: string, resolver: AddressResolver, options: TargetOptionValues = {}): RuleSet {
   const found = findNetwork(root);
   // An ARM template may hold no rule at all (nothing expressible): it then allows nothing.
   const emptyTemplate = isObject(root.value) && Array.isArray(root.value['resources']) && typeof root.value['$schema'] === 'string' && /deploymentTemplate/i.test(root.value['$schema']);
