@@ -26,50 +26,7 @@ export interface ScannedSnapshot {
   readonly offsets: Uint32Array;
   /** Tag i's prefixes as the file writes them, read on demand from the kept bytes. */
   publishedPrefixes(index: number): readonly string[];
-  /** What a later scan may take over from this one. */
-  readonly reference: ScanReference;
 }
-
-/**
- * What a later scan may take over from an earlier one: each tag object's bytes, and what the scan read from them.
- * Two snapshots of one cloud a few weeks apart write most tags byte for byte alike (2618 of 3039 between the two
- * Public fixtures), and a diff, impact or a library user loads them one after the other: a tag object whose bytes
- * equal the earlier file's is the same JSON value at the same depth, which the scan reads the same way (it reads
- * nothing of a tag beyond its closing brace), so its row, its encoded prefixes and the place of its prefix array
- * are taken over after one memcmp instead of read again. Nothing is assumed: a tag is taken only when all of its
- * bytes are equal, and every other byte of the file is scanned as before.
- */
-export class ScanReference {
-  private byName: Map<string, number> | undefined;
-
-  constructor(
-    /** The earlier file's bytes (never changed: a gunzip's own output, or a copy). */
-    readonly text: Buffer,
-    /** Tag i's object is text[starts[i], ends[i]). */
-    readonly starts: Uint32Array,
-    readonly ends: Uint32Array,
-    readonly tags: readonly ServiceTagInfo[],
-    readonly encoded: Uint8Array,
-    readonly offsets: Uint32Array,
-    /** Tag i's addressPrefixes array is text[arrays[2i], arrays[2i + 1]). */
-    readonly arrays: readonly number[],
-  ) {}
-
-  /** The position of the tag named exactly `name`, where a file with the same order goes on after it. */
-  indexOf(name: string): number | undefined {
-    if (!this.byName) {
-      this.byName = new Map();
-      for (let i = 0; i < this.tags.length; i++) this.byName.set(this.tags[i]!.name, i);
-    }
-    return this.byName.get(name);
-  }
-}
-
-/**
- * The last file scanned whole. Weak: the table made from it holds it (its published prefixes are read from its
- * bytes), so it is there for as long as that snapshot is, and never keeps a dropped one's bytes alive.
- */
-let lastScan: WeakRef<ScanReference> | undefined;
 
 /** Deeper nesting (only in keys tagwall ignores) is left to JSON.parse, which has no recursion limit to hit. */
 const MAX_DEPTH = 64;
@@ -89,14 +46,10 @@ const PROPERTIES = keyBytes(PROPERTY_KEYS);
  * The snapshot in `bytes` (JSON text after gunzip, maybe with a UTF-8 BOM), or undefined: let JSON.parse decide.
  * The table reads its published prefix strings from the bytes on demand: `owned` says nobody else holds them (a
  * gunzip's output); otherwise they are copied first, so a caller that reuses its buffer cannot change the table.
- * Tags written byte for byte as in `reference` (by default the last file scanned, while its table lives) are taken
- * from it; null reads every tag.
  */
-export function scanServiceTags(bytes: Uint8Array, owned = false, reference: ScanReference | null = lastScan?.deref() ?? null): ScannedSnapshot | undefined {
+export function scanServiceTags(bytes: Uint8Array, owned = false): ScannedSnapshot | undefined {
   try {
-    const scanned = new Scanner(bytes, reference).snapshot(owned);
-    lastScan = new WeakRef(scanned.reference);
-    return scanned;
+    return new Scanner(bytes).snapshot(owned);
   } catch {
     // GIVE_UP, or a check that threw (an unknown cloud, a prefix the strict parser refuses): either way the full
     // path finds the first error in document order and reports it with its place.
@@ -133,13 +86,7 @@ class Scanner {
   private readonly network = new Uint32Array(4);
   private readonly groups = new Uint16Array(8);
 
-  /** The reference's tag expected next: the one after the last tag taken from it or found in it by name. */
-  private expected = 0;
-
-  constructor(
-    private readonly b: Uint8Array,
-    private readonly reference: ScanReference | null,
-  ) {
+  constructor(private readonly b: Uint8Array) {
     this.text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     this.writer = new PrefixWriter(Math.ceil(b.length / 5));
     // TextDecoder drops one UTF-8 BOM on the full path; a second one is not JSON whitespace (and not ASCII here).
@@ -152,8 +99,6 @@ class Scanner {
     let tags: ServiceTagInfo[] | undefined;
     let offsets: Uint32Array | undefined;
     const arrays: number[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
     if (this.ws() !== 0x7b /* { */) giveUp();
     if (this.firstMember()) {
       do {
@@ -169,17 +114,15 @@ class Scanner {
           case 2: {
             if (tags !== undefined) giveUp();
             tags = [];
-            const encodedEnds: number[] = [0];
+            const ends: number[] = [0];
             if (this.b[this.p] !== 0x5b /* [ */) giveUp();
             if (this.firstElement()) {
               do {
-                starts.push(this.p);
-                tags.push(this.takenTag(arrays) ?? this.tag(arrays));
-                ends.push(this.p);
-                encodedEnds.push(this.writer.length);
+                tags.push(this.tag(arrays));
+                ends.push(this.writer.length);
               } while (this.nextElement());
             }
-            offsets = Uint32Array.from(encodedEnds);
+            offsets = Uint32Array.from(ends);
             break;
           }
           default:
@@ -189,98 +132,20 @@ class Scanner {
     }
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
     const text = owned ? this.text : Buffer.from(this.text);
-    const encoded = this.writer.finish();
-    const reference = new ScanReference(text, Uint32Array.from(starts), Uint32Array.from(ends), tags, encoded, offsets, arrays);
     const published = new Array<readonly string[] | undefined>(tags.length);
     return {
       cloud,
       changeNumber,
       tags,
-      encoded,
+      encoded: this.writer.finish(),
       offsets,
-      reference,
       publishedPrefixes(index: number): readonly string[] {
         // The array's text is JSON on its own, already checked: JSON.parse of it gives what JSON.parse of the
         // whole file would have (ASCII only, so latin1 is UTF-8 here).
-        const at = reference.arrays;
-        published[index] ??= Object.freeze(JSON.parse(reference.text.toString('latin1', at[2 * index], at[2 * index + 1])) as string[]);
+        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', arrays[2 * index], arrays[2 * index + 1])) as string[]);
         return published[index]!;
       },
     };
-  }
-
-  /**
-   * At a tag's '{': when the reference's expected tag is written here byte for byte, that tag (its row, its encoded
-   * prefixes, its prefix array's place moved to here), with p past it; else undefined and p unmoved.
-   */
-  private takenTag(arrays: number[]): ServiceTagInfo | undefined {
-    const reference = this.reference;
-    if (reference === null) return undefined;
-    const k = this.expected;
-    if (k >= reference.tags.length) return undefined;
-    const start = reference.starts[k]!;
-    const p = this.p;
-    const end = p + (reference.ends[k]! - start);
-    if (end <= this.b.length && this.text.compare(reference.text, start, reference.ends[k]!, p, end) === 0) {
-      arrays.push(reference.arrays[2 * k]! - start + p, reference.arrays[2 * k + 1]! - start + p);
-      this.p = end;
-    } else if (!this.sameTokens(reference, k, arrays)) {
-      return undefined;
-    }
-    this.writer.append(reference.encoded, reference.offsets[k]!, reference.offsets[k + 1]!);
-    this.expected = k + 1;
-    return reference.tags[k]!;
-  }
-
-  /**
-   * Whether the text at p is the reference's tag k written with other whitespace between its tokens (Microsoft
-   * wrote CRLF in July 2025 and LF in October): the same JSON value, read the same way. When it is, pushes the
-   * place of its prefix array, moves p past it and returns true; else false with p unmoved. Whitespace is
-   * skipped only outside strings and only where the reference has a token boundary (a structural character on
-   * one side): `12` read as `1 2` is not the same text.
-   */
-  private sameTokens(reference: ScanReference, k: number, arrays: number[]): boolean {
-    const r = reference.text;
-    const b = this.b;
-    const n = b.length;
-    const arrayStart = reference.arrays[2 * k]!;
-    const arrayLast = reference.arrays[2 * k + 1]! - 1; // its ']'
-    let mappedStart = -1;
-    let mappedEnd = -1;
-    let j = this.p;
-    let inString = false;
-    let boundary = true; // the last byte matched is structural (the tag's '{' comes first)
-    for (let i = reference.starts[k]!, end = reference.ends[k]!; i < end; i++) {
-      const c = r[i]!;
-      if (inString) {
-        if (j >= n || b[j] !== c) return false;
-        j++;
-        if (c === 0x5c /* \ */) {
-          // the escaped byte (a quote among them) is compared as it is
-          if (j >= n || b[j] !== r[++i]) return false;
-          j++;
-        } else if (c === 0x22) {
-          inString = false;
-          boundary = true;
-        }
-        continue;
-      }
-      if (isWhitespace(c)) continue;
-      if (j < n && isWhitespace(b[j]!)) {
-        if (!boundary && !isStructural(c)) return false;
-        do j++;
-        while (j < n && isWhitespace(b[j]!));
-      }
-      if (j >= n || b[j] !== c) return false;
-      if (i === arrayStart) mappedStart = j;
-      else if (i === arrayLast) mappedEnd = j + 1;
-      j++;
-      inString = c === 0x22;
-      boundary = isStructural(c);
-    }
-    arrays.push(mappedStart, mappedEnd);
-    this.p = j;
-    return true;
   }
 
   private tag(arrays: number[]): ServiceTagInfo {
@@ -310,9 +175,6 @@ class Scanner {
     }
     if (name === undefined || id === undefined || properties === undefined) giveUp();
     arrays.push(properties.prefixesStart, properties.prefixesEnd);
-    // A tag added or changed: the reference's next tag is the one after this name's (when it has it).
-    const found = this.reference?.indexOf(name);
-    if (found !== undefined) this.expected = found + 1;
     // The fields in the order the full path writes them (they are printed in this order by --json).
     return Object.freeze({
       name,
@@ -819,15 +681,6 @@ class Scanner {
     else if (c === 0x2d || isDigit(c)) this.number();
     else giveUp();
   }
-}
-
-function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** `{ } [ ] : ,`: a byte no token runs on through (JSON whitespace next to one is never inside a token). */
-function isStructural(c: number): boolean {
-  return c === 0x7b || c === 0x7d || c === 0x5b || c === 0x5d || c === 0x3a || c === 0x2c;
 }
 
 function isDigit(c: number | undefined): boolean {

@@ -150,18 +150,6 @@ export class PrefixWriter {
     }
   }
 
-  /** Appends prefixes already encoded: `bytes[start, end)`, as this writer wrote them. */
-  append(bytes: Uint8Array, start: number, end: number): void {
-    const needed = this.used + (end - start);
-    if (needed > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, needed));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
-    this.bytes.set(bytes.subarray(start, end), this.used);
-    this.used = needed;
-  }
-
   finish(): Uint8Array {
     return this.bytes.slice(0, this.used);
   }
