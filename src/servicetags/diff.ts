@@ -99,8 +99,7 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
 }
 
 function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: ServiceTagInfo): TagChange | undefined {
-  // The loader hands a later snapshot the row of a tag written alike in the earlier one (json-scan.ts): one object.
-  const metadata = older === newer ? [] : changedFields(older, newer);
+  const metadata = changedFields(older, newer);
   // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
   // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and the path below would find no prefix
   // added or removed and no address changed for it either, so the answer is the same without a string made.
