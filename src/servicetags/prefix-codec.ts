@@ -109,10 +109,15 @@ export function lengthOfHeader(header: number): number {
 
 /** Appends encoded prefixes to a growing byte string. */
 export class PrefixWriter {
-  private bytes = new Uint8Array(1 << 16);
+  private bytes: Uint8Array;
   private used = 0;
   private readonly network = new Uint32Array(4);
   private readonly scratch = new Uint32Array(8);
+
+  /** `capacity`: the bytes expected, so that a large snapshot's are not copied at each doubling (it still grows). */
+  constructor(capacity = 1 << 16) {
+    this.bytes = new Uint8Array(Math.max(1 << 16, capacity));
+  }
 
   get length(): number {
     return this.used;
