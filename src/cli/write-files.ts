@@ -37,7 +37,6 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { TagwallError } from '../errors.js';
 
-
 export interface OutputFile {
   readonly path: string;
   readonly content: string | Uint8Array;
