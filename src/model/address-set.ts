@@ -3,7 +3,7 @@
  * IPSet. Its canonical form is one interval set per family; its output is the minimal list of CIDR blocks.
  */
 import { TagwallError } from '../errors.js';
-import { ipv4CidrText } from '../text/cidr-text.js';
+import { ipv4CidrText } from './cidr-text.js';
 import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
   applyPrefix,
@@ -250,7 +250,7 @@ export class AddressSet {
         continue;
       }
       // IPv4 blocks as numbers straight to text, without the scratch words: most blocks a render writes are IPv4.
-      // From tables (text/cidr-text.ts): a template made eight strings per block, a third of a 100k-CIDR render.
+      // From tables (model/cidr-text.ts): a template made eight strings per block, a third of a 100k-CIDR render.
       const bounds = this.of('ipv4').bounds;
       const write = (network: number, prefixLength: number): void => {
         out.push(ipv4CidrText(network, prefixLength));

@@ -12,7 +12,7 @@ import { AddressSet } from '../../../model/address-set.js';
 import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
-import { CidrBlocks } from '../../../text/cidr-text.js';
+import { CidrBlocks } from '../../../model/cidr-text.js';
 import { icmpTypeCodes, PacketSet, type Box } from '../../../model/packet-set.js';
 import type { Direction } from '../../../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';

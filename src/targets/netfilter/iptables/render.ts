@@ -7,7 +7,7 @@ import { ICMP, ICMPV6, TCP, UDP } from '../../../model/ports.js';
 import type { IcmpEntry } from '../common/icmp.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { iptablesComment, iptablesCommentLine, iptablesQuote } from '../../../text/iptables.js';
-import { AsciiText, type CidrBlocks } from '../../../text/cidr-text.js';
+import { AsciiText, type CidrBlocks } from '../../../model/cidr-text.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
 

@@ -5,7 +5,7 @@ import { nftComment as sanitizeNftComment, nftCommentLine } from '../../../text/
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { NFTABLES_CHAINS, NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
-import { AsciiText, type CidrBlocks } from '../../../text/cidr-text.js';
+import { AsciiText, type CidrBlocks } from '../../../model/cidr-text.js';
 
 const FAMILY_KEYWORD: Readonly<Record<Family, string>> = { ipv4: 'ip', ipv6: 'ip6' };
 

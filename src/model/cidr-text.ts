@@ -7,8 +7,8 @@
  * into one string; the single strings callers still ask for are built from look-up tables (one string per block).
  */
 import { Buffer } from 'node:buffer';
-import type { IntervalSet } from '../model/intervals.js';
-import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, type Family } from '../model/ip.js';
+import type { IntervalSet } from './intervals.js';
+import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, type Family } from './ip.js';
 
 const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const OCTET_DOT: readonly string[] = OCTET.map((octet) => `${octet}.`);

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressSet } from '../model/address-set.js';
-import { formatCidr, type Family } from '../model/ip.js';
+import { AddressSet } from './address-set.js';
+import { formatCidr, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
 import { AsciiText, CidrBlocks, ipv4CidrText } from './cidr-text.js';
 
