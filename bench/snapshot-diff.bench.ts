@@ -173,7 +173,7 @@ export async function run(): Promise<Goal[]> {
       ],
       9,
     );
-    const [cli, py, nodeStart, floor, , gunzipOnly] = cold;
+    const [cli, py, nodeStart, floor, gunzipOnly] = cold; // the sixth, python3 -c 0, is printed only
     console.log('\nsnapshot diff, two Public snapshots, whole process, cold (ms; median of 9 interleaved)');
     console.log('  contender                               wall      cpu   python wall / this   python cpu / this');
     for (const t of cold) {
