@@ -104,16 +104,25 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(nsg.code).toBe(0);
     // No project file here: the project runner is not initialised either.
     expect(commandModules(nsg.modules)).toEqual(['render']);
-    expect(nsg.modules).toContain('src/cli/kits-azure.ts');
-    expect(nsg.modules).not.toContain('src/cli/kits-netfilter.ts');
+    expect(nsg.modules).toContain('src/targets/azure/nsg/index.ts');
+    // One kit, not its family: neither the netfilter kits nor the other Azure ones.
+    for (const other of ['src/targets/netfilter/nftables/index.ts', 'src/targets/netfilter/iptables/index.ts', 'src/targets/azure/firewall/index.ts', 'src/targets/azure/udr/index.ts', 'src/targets/azure/managed-network/index.ts']) {
+      expect(nsg.modules).not.toContain(other);
+    }
     expect(under(nsg.modules, 'src/targets/panos/').filter((module) => !/\/(options|capabilities)\.ts$/.test(module))).toEqual([]);
     expect(nsg.modules).not.toContain('src/analysis/questions.ts');
+    const nft = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables']);
+    expect(nft.code).toBe(0);
+    expect(nft.modules).toContain('src/targets/netfilter/nftables/index.ts');
+    // Nor its sibling's: iptables' parser and module tables are not what an nft render needs.
+    expect(nft.modules).not.toContain('src/targets/netfilter/iptables/index.ts');
+    expect(nft.modules).not.toContain('src/targets/azure/nsg/index.ts');
     const out = join(tmpdir(), `tagwall-lazy-all-${process.pid}`);
     const all = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'all', '-o', out]);
     rmSync(out, { recursive: true, force: true });
     expect(all.code).toBe(0);
     expect(commandModules(all.modules)).toEqual(['render']);
-    expect(all.modules).toContain('src/cli/kits-netfilter.ts');
+    expect(all.modules).toContain('src/targets/netfilter/nftables/index.ts');
     expect(all.modules.length).toBeGreaterThan(nsg.modules.length + 20);
   });
 });
