@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { difference } from '../src/analysis/questions.js';
-import { OPENING } from '../src/analysis/rule-set.js';
+import { openingPackets } from '../src/analysis/rule-set.js';
 import { expandedResolver, requirementsRuleSet, symbolicResolver, type AddressResolver } from '../src/analysis/resolve.js';
 import { loadRequirementsFile, loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { checkComparison } from '../src/cli/analysis.js';
@@ -61,7 +61,7 @@ function lostOf(target: Target, translation: Translation): PacketSet {
   return translation.diagnostics
     .filter((diagnostic) => target.id !== 'udr' || diagnostic.code === 'UDR_ROUTE_LIMIT')
     .reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY)
-    .intersection(OPENING);
+    .intersection(openingPackets());
 }
 
 describe('every target × every scenario checks clean against its own requirements, losses aside', () => {

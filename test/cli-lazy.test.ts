@@ -4,7 +4,7 @@
  * agree with what they stand for, and, on the built bin, which modules a command really initialises.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,16 +104,46 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(nsg.code).toBe(0);
     // No project file here: the project runner is not initialised either.
     expect(commandModules(nsg.modules)).toEqual(['render']);
-    expect(nsg.modules).toContain('src/cli/kits-azure.ts');
-    expect(nsg.modules).not.toContain('src/cli/kits-netfilter.ts');
+    expect(nsg.modules).toContain('src/targets/azure/nsg/index.ts');
+    // One kit, not its family: neither the netfilter kits nor the other Azure ones.
+    for (const other of ['src/targets/netfilter/nftables/index.ts', 'src/targets/netfilter/iptables/index.ts', 'src/targets/azure/firewall/index.ts', 'src/targets/azure/udr/index.ts', 'src/targets/azure/managed-network/index.ts']) {
+      expect(nsg.modules).not.toContain(other);
+    }
     expect(under(nsg.modules, 'src/targets/panos/').filter((module) => !/\/(options|capabilities)\.ts$/.test(module))).toEqual([]);
     expect(nsg.modules).not.toContain('src/analysis/questions.ts');
+    const nft = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables']);
+    expect(nft.code).toBe(0);
+    expect(nft.modules).toContain('src/targets/netfilter/nftables/index.ts');
+    // Nor its sibling's: iptables' parser and module tables are not what an nft render needs.
+    expect(nft.modules).not.toContain('src/targets/netfilter/iptables/index.ts');
+    expect(nft.modules).not.toContain('src/targets/azure/nsg/index.ts');
     const out = join(tmpdir(), `tagwall-lazy-all-${process.pid}`);
     const all = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'all', '-o', out]);
     rmSync(out, { recursive: true, force: true });
     expect(all.code).toBe(0);
     expect(commandModules(all.modules)).toEqual(['render']);
-    expect(all.modules).toContain('src/cli/kits-netfilter.ts');
+    expect(all.modules).toContain('src/targets/netfilter/nftables/index.ts');
     expect(all.modules.length).toBeGreaterThan(nsg.modules.length + 20);
+  });
+
+  it('render writes its diagnostics to a pipe without loading Node\'s net and stream modules (io.ts writeStderr)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
+    try {
+      // Preloaded: records the built-in modules the process loaded, at its exit.
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(process.moduleLoadList)));`);
+      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      expect(child.status).toBe(0);
+      // A test that cannot fail is no test: the diagnostics did go to standard error, a pipe here.
+      expect(child.stderr).toContain('NFT_FQDN_INEXPRESSIBLE');
+      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+      expect(loaded).not.toContain('NativeModule net');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

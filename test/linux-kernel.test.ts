@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION_BY_CLOUD } from './support/regions.js';
 import { evaluate } from '../src/analysis/questions.js';
 import { expandedResolver, requirementsRuleSet } from '../src/analysis/resolve.js';
-import { allowedPackets, OPENING, type RuleSet } from '../src/analysis/rule-set.js';
+import { allowedPackets, openingPackets, type RuleSet } from '../src/analysis/rule-set.js';
 import { loadScenario, SCENARIOS, type ScenarioId } from '../src/catalogue/index.js';
 import { AddressSet } from '../src/model/address-set.js';
 import { PacketSet } from '../src/model/packet-set.js';
@@ -101,7 +101,7 @@ function expectSamePackets(a: PacketSet, b: PacketSet, names: readonly [string, 
 
 /** What the diagnostics say is lost, read as requirements are: the packets that open connections. */
 function lostOf(translation: Translation): PacketSet {
-  return translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY).intersection(OPENING);
+  return translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY).intersection(openingPackets());
 }
 
 /** Every catalogue scenario with default options, and one scenario under each option that changes the rules. */

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet } from '../model/hostnames.js';
-import { PacketSet } from '../model/packet-set.js';
-import { CONN_STATES, type ConnState } from '../model/packet.js';
-import { PortSet, ProtocolSet } from '../model/ports.js';
-import { allowedPackets, decidingRules, EarlierMatches, type Action, type Rule, type RuleSet } from './rule-set.js';
+import { IntervalSet } from '../model/intervals.js';
+import { icmpTypeCodes, PacketSet } from '../model/packet-set.js';
+import { CONN_STATES, firstPacketState, type ConnState } from '../model/packet.js';
+import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../model/ports.js';
+import { allowedPackets, decidingRules, EarlierMatches, openingInvalidPackets, openingPackets, statefulRules, type Action, type Rule, type RuleSet } from './rule-set.js';
 
 // Rules over a few overlapping blocks, ports, protocols (ICMP too), host names, directions and connection states,
 // so that first-match subtraction splits boxes in every dimension and compaction merges them back.
@@ -105,5 +106,47 @@ describe('allowedPackets: the answer kept per rule set', () => {
   it('is the same object when asked twice of an unchanged set', () => {
     const set: RuleSet = { name: 'same', mode: 'expanded', defaultAction: 'deny', rules: [{ id: 'web', action: 'allow', match: web }] };
     expect(allowedPackets(set)).toBe(allowedPackets(set));
+  });
+});
+
+describe('the statics built on first use (issue 22) are the sets the module used to build at load', () => {
+  // The former construction, one union per ICMP type: the lazy one must give the same boxes, in the same order, as
+  // every intersection with it (diagnostics, reports) lists them.
+  const INVALID = PacketSet.of({ states: ['invalid'] });
+  const REPLIES_THEN = PacketSet.of({ states: ['established', 'related'] });
+  const openingThen = (() => {
+    let tracked = PacketSet.of({ protocols: ProtocolSet.of(ICMP, ICMPV6).complement() });
+    for (const protocol of [ICMP, ICMPV6]) {
+      let icmp = IntervalSet.empty(PORT_DOMAIN);
+      for (let type = 0; type < 256; type++) if (firstPacketState(protocol, type) !== 'invalid') icmp = icmp.union(icmpTypeCodes(type));
+      tracked = tracked.union(PacketSet.of({ protocols: ProtocolSet.of(protocol), icmp }));
+    }
+    return REPLIES_THEN.union(tracked.intersection(INVALID)).complement();
+  })();
+
+  it('openingPackets: the same boxes as the union of each type', () => {
+    expect(openingPackets().toString()).toBe(openingThen.toString());
+    expect(openingPackets()).toBe(openingPackets());
+  });
+
+  it('openingInvalidPackets: exactly openingPackets() ∩ INVALID', () => {
+    expect(openingInvalidPackets().equals(openingThen.intersection(INVALID))).toBe(true);
+    expect(openingInvalidPackets().isEmpty()).toBe(false);
+  });
+
+  it('statefulRules: replies, then the packets that neither open nor belong to a connection', () => {
+    const [replies, notOpening] = statefulRules();
+    expect(replies!.match.toString()).toBe(REPLIES_THEN.toString());
+    expect(notOpening!.match.toString()).toBe(openingThen.union(REPLIES_THEN).complement().toString());
+    expect(statefulRules()).toBe(statefulRules());
+  });
+
+  it('a packet set overlaps openingInvalidPackets() exactly when it meets openingPackets() in state INVALID', () => {
+    fc.assert(
+      fc.property(match, (set) => {
+        expect(set.overlaps(openingInvalidPackets())).toBe(!set.intersection(openingThen).intersection(INVALID).isEmpty());
+      }),
+      { numRuns: 200 },
+    );
   });
 });

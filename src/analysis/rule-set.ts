@@ -5,8 +5,8 @@
  */
 import { IntervalSet } from '../model/intervals.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, writeOutline, type Outlines } from '../model/box-outline.js';
-import { boxCovers, compactBoxes, icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
-import { firstPacketState } from '../model/packet.js';
+import { boxCovers, compactBoxes, PacketSet, type Box } from '../model/packet-set.js';
+import { firstPacketState, type ConnState } from '../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet } from '../model/ports.js';
 
 export type Action = 'allow' | 'deny';
@@ -52,7 +52,7 @@ export interface RuleSet {
   /**
    * `explicit`: the rules match connection-tracking states themselves (netfilter) and are read as written. Left
    * out: the rules speak of connections (requirements: "new connections in the stated direction; their replies are
-   * allowed"; NSG, Azure Firewall and PAN-OS, which are stateful): see `STATEFUL_RULES`.
+   * allowed"; NSG, Azure Firewall and PAN-OS, which are stateful): see `statefulRules`.
    */
   readonly states?: 'explicit';
   /** What the reader filled in from the device's defaults, one line each, for `eval` and `check` to print. */
@@ -62,35 +62,78 @@ export interface RuleSet {
 /** Packets of a tracked connection: ESTABLISHED replies and RELATED ICMP errors. */
 export const REPLIES: PacketSet = PacketSet.of({ states: ['established', 'related'] });
 
+/** Packets in conntrack state INVALID. */
+const INVALID_STATE: PacketSet = PacketSet.of({ states: ['invalid'] });
+
+// Built on first use (openingPackets, openingInvalidPackets, statefulRules).
+let opening: PacketSet | undefined;
+let openingInvalid: PacketSet | undefined;
+let statefulRuleList: readonly Rule[] | undefined;
+
+/** The ICMP (or ICMPv6) types, every code, whose first packet conntrack gives a state `wanted` says yes to. */
+function icmpTypesWhere(protocol: number, wanted: (state: ConnState) => boolean): IntervalSet {
+  // One range per run of types, read by fromRanges: the same canonical set as a union of each type's codes.
+  const ranges: Array<[number, number]> = [];
+  for (let type = 0; type < 256; type++) {
+    if (!wanted(firstPacketState(protocol, type))) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === (type << 8) - 1) last[1] = (type << 8) | 255;
+    else ranges.push([type << 8, (type << 8) | 255]);
+  }
+  return IntervalSet.fromRanges(PORT_DOMAIN, ranges);
+}
+
 /**
  * Packets that open a connection: all but replies and the INVALID packets of a kind whose first packet conntrack
  * tracks (a TCP segment or UDP datagram no connection explains, an INVALID echo request). An unsolicited ICMP reply
  * or error is INVALID as a first packet, so it opens one as far as a rule set is concerned. (States the kernel never
  * gives a kind, such as a NEW echo reply, are left in: no real packet is decided by them.)
+ *
+ * Built on first use and kept (issue 22): building it is ~0.8 MB of set operations, ~5 ms of a cold start, which a
+ * command that never asks (a netfilter render, see `openingInvalidPackets`) does not pay.
  */
-export const OPENING: PacketSet = (() => {
-  let tracked = PacketSet.of({ protocols: ProtocolSet.of(ICMP, ICMPV6).complement() });
-  for (const protocol of [ICMP, ICMPV6]) {
-    let icmp = IntervalSet.empty(PORT_DOMAIN);
-    for (let type = 0; type < 256; type++) if (firstPacketState(protocol, type) !== 'invalid') icmp = icmp.union(icmpTypeCodes(type));
-    tracked = tracked.union(PacketSet.of({ protocols: ProtocolSet.of(protocol), icmp }));
+export function openingPackets(): PacketSet {
+  if (opening === undefined) {
+    let tracked = PacketSet.of({ protocols: ProtocolSet.of(ICMP, ICMPV6).complement() });
+    for (const protocol of [ICMP, ICMPV6]) {
+      const icmp = icmpTypesWhere(protocol, (state) => state !== 'invalid');
+      tracked = tracked.union(PacketSet.of({ protocols: ProtocolSet.of(protocol), icmp }));
+    }
+    opening = REPLIES.union(tracked.intersection(INVALID_STATE)).complement();
   }
-  return REPLIES.union(tracked.intersection(PacketSet.of({ states: ['invalid'] }))).complement();
-})();
-
+  return opening;
+}
+/**
+ * `openingPackets()` ∩ INVALID, the same packets, built directly: the INVALID ICMP and ICMPv6 packets of the types
+ * whose first packet conntrack does not track (replies, errors, unknown types). Replies are never INVALID, and
+ * every other INVALID packet is of a tracked kind, so these are all INVALID packets that open a connection.
+ */
+export function openingInvalidPackets(): PacketSet {
+  if (openingInvalid === undefined) {
+    openingInvalid = PacketSet.EMPTY;
+    for (const protocol of [ICMP, ICMPV6]) {
+      const icmp = icmpTypesWhere(protocol, (state) => state === 'invalid');
+      openingInvalid = openingInvalid.union(PacketSet.of({ protocols: ProtocolSet.of(protocol), icmp, states: ['invalid'] }));
+    }
+  }
+  return openingInvalid;
+}
 /**
  * How a stateful rule set (no `states: 'explicit'`) decides, as rules before its own: replies of allowed
  * connections pass (the device keeps their flow), and a packet that neither opens a connection nor belongs to one
- * (an INVALID TCP segment, say) is denied; the rule set's rules decide the packets that open connections.
+ * (an INVALID TCP segment, say) is denied; the rule set's rules decide the packets that open connections. Built on
+ * first use, as `openingPackets`.
  */
-export const STATEFUL_RULES: readonly Rule[] = [
-  { id: 'replies', action: 'allow', match: REPLIES, origin: { text: 'replies of allowed connections (stateful)' } },
-  { id: 'not-opening', action: 'deny', match: OPENING.union(REPLIES).complement(), origin: { text: 'packets that open no connection (stateful)' } },
-];
-
-/** The rules that decide packets, first match wins: a stateful rule set's own after `STATEFUL_RULES`. */
+export function statefulRules(): readonly Rule[] {
+  statefulRuleList ??= [
+    { id: 'replies', action: 'allow', match: REPLIES, origin: { text: 'replies of allowed connections (stateful)' } },
+    { id: 'not-opening', action: 'deny', match: openingPackets().union(REPLIES).complement(), origin: { text: 'packets that open no connection (stateful)' } },
+  ];
+  return statefulRuleList;
+}
+/** The rules that decide packets, first match wins: a stateful rule set's own after `statefulRules()`. */
 export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
-  return ruleSet.states === 'explicit' ? ruleSet.rules : [...STATEFUL_RULES, ...ruleSet.rules];
+  return ruleSet.states === 'explicit' ? ruleSet.rules : [...statefulRules(), ...ruleSet.rules];
 }
 
 /**

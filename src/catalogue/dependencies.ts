@@ -10,7 +10,7 @@ import { parseHostPattern } from '../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementPackets, requirementsRuleSet, type AddressResolver } from '../analysis/resolve.js';
-import { allowedPackets, OPENING } from '../analysis/rule-set.js';
+import { allowedPackets, openingPackets } from '../analysis/rule-set.js';
 import type { PacketSet } from '../model/packet-set.js';
 
 interface EndpointDetail {
@@ -114,7 +114,7 @@ function uncovered(from: RequirementSet, against: RequirementSet, resolver: Addr
   const allowed = allowedPackets(requirementsRuleSet(against, resolver));
   return from.requirements.flatMap((requirement) => {
     // A requirement asks for the packets that open its connections (its replies are allowed on both sides).
-    const rest = requirementPackets(requirement, resolver).intersection(OPENING).difference(allowed);
+    const rest = requirementPackets(requirement, resolver).intersection(openingPackets()).difference(allowed);
     return rest.isEmpty() ? [] : [{ requirement, uncovered: rest }];
   });
 }

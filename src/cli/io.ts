@@ -63,11 +63,33 @@ export function writeStdout(text: string): void {
   }
 }
 
+/**
+ * Standard error written synchronously as well, through the file descriptor: `process.stderr` on a pipe (as scripts,
+ * CI and the bench run tagwall) is a net.Socket, and its first use loads Node's net and stream modules (~28 internal
+ * modules) in every render that prints a diagnostic (issue 22). Anything but EAGAIN (a full pipe, waited on) leaves
+ * the rest to `process.stderr`, which reports a failure as it always did.
+ */
+export function writeStderr(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(2, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      process.stderr.write(bytes.subarray(offset));
+      return;
+    }
+  }
+}
+
 export const processIo: CliIo = {
   stdout: writeStdout,
   style: processStyle,
   // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
-  stderr: (text) => process.stderr.write(terminalText(text)),
+  stderr: (text) => writeStderr(terminalText(text)),
 };
 
 /** Options every command understands. */

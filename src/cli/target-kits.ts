@@ -1,7 +1,8 @@
 /**
- * The target kits as the CLI's `render` reaches them: one dynamic import per family (Azure, netfilter, PAN-OS), so
- * `render --target nftables` loads the netfilter kits and not the six others (issue 22; registry.ts imports every kit, which the library API
- * and the analysis commands need). `loadKits` before use; `kitOf` then answers synchronously, with registry.ts
+ * The target kits as the CLI's `render` reaches them: one dynamic import per kit, so `render --target nftables`
+ * initialises the nftables kit and not the seven others, iptables' parser tables included (issue 22; in the one
+ * CLI bundle an import() is a lazy module initialiser, so a kit of its own costs no file; registry.ts imports every
+ * kit, which the library API and the analysis commands need). `loadKits` before use; `kitOf` then answers synchronously, with registry.ts
  * `findTarget`'s error for an unknown id. The Target objects are the registry's own (the same modules).
  */
 import { TagwallError } from '../errors.js';
@@ -10,14 +11,14 @@ import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
 import type { Target } from '../targets/target.js';
 
 const KITS: Readonly<Record<string, () => Promise<Target>>> = {
-  'aml-managed-network': async () => (await import('./kits-azure.js')).amlManagedNetworkTarget,
-  'azure-firewall': async () => (await import('./kits-azure.js')).azureFirewallTarget,
-  'azure-firewall-classic': async () => (await import('./kits-azure.js')).azureFirewallClassicTarget,
-  iptables: async () => (await import('./kits-netfilter.js')).iptablesTarget,
-  nftables: async () => (await import('./kits-netfilter.js')).nftablesTarget,
-  nsg: async () => (await import('./kits-azure.js')).nsgTarget,
+  'aml-managed-network': async () => (await import('../targets/azure/managed-network/index.js')).amlManagedNetworkTarget,
+  'azure-firewall': async () => (await import('../targets/azure/firewall/index.js')).azureFirewallTarget,
+  'azure-firewall-classic': async () => (await import('../targets/azure/firewall/index.js')).azureFirewallClassicTarget,
+  iptables: async () => (await import('../targets/netfilter/iptables/index.js')).iptablesTarget,
+  nftables: async () => (await import('../targets/netfilter/nftables/index.js')).nftablesTarget,
+  nsg: async () => (await import('../targets/azure/nsg/index.js')).nsgTarget,
   panos: async () => (await import('../targets/panos/index.js')).panosTarget,
-  udr: async () => (await import('./kits-azure.js')).udrTarget,
+  udr: async () => (await import('../targets/azure/udr/index.js')).udrTarget,
 };
 
 const loaded = new Map<string, Target>();

@@ -4,7 +4,7 @@
  * end to end and not required (what the devices together let through beyond the requirements).
  */
 import { requirementPackets } from '../analysis/resolve.js';
-import { OPENING } from '../analysis/rule-set.js';
+import { openingPackets } from '../analysis/rule-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { TagwallError } from '../errors.js';
@@ -41,7 +41,7 @@ export function requiredFlows(loaded: LoadedTopology, workloadName: string, requ
   const packets = requirementPackets(requirement, loaded.resolver);
   const mine = requirement.direction === 'out' ? PacketSet.of({ directions: ['out'], src: workload.address }) : PacketSet.of({ directions: ['in'], dst: workload.address });
   // A host name is taken to resolve to a public address (docs/paths.md, limits).
-  return publicDestinations(packets.intersection(mine).intersection(OPENING), loaded.resolver.serviceTag('Internet'));
+  return publicDestinations(packets.intersection(mine).intersection(openingPackets()), loaded.resolver.serviceTag('Internet'));
 }
 
 export function checkPaths(loaded: LoadedTopology, workloadName: string, requirements: RequirementSet): PathCheck {

@@ -11,7 +11,7 @@
  * tagwall's parsers write as `out`; PAN-OS keeps the subject's direction (its zones say which way is out).
  */
 import { evaluate } from '../analysis/questions.js';
-import { decidingRules, EarlierMatches, OPENING, type Rule } from '../analysis/rule-set.js';
+import { decidingRules, EarlierMatches, openingPackets, type Rule } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet } from '../model/hostnames.js';
 import { PacketSet, type Box } from '../model/packet-set.js';
@@ -322,7 +322,7 @@ function result(walk: Walk, flows: PacketSet): PathResult {
 export function walkOutbound(loaded: LoadedTopology, from: string, flows: PacketSet, options: WalkOptions = {}): PathResult {
   const { workload, subnet } = sourceNode(loaded, from);
   const address = workload?.address ?? subnet!.prefix;
-  const start = withDirection(flows, 'out').intersection(PacketSet.of({ src: address })).intersection(OPENING);
+  const start = withDirection(flows, 'out').intersection(PacketSet.of({ src: address })).intersection(openingPackets());
   const walk = new Walk(loaded, 'out', options.explain ?? true);
   const trail: TrailStep[] = [];
   let passed = start;
@@ -347,7 +347,7 @@ export function walkOutbound(loaded: LoadedTopology, from: string, flows: Packet
 export function walkInbound(loaded: LoadedTopology, to: string, flows: PacketSet, options: WalkOptions = {}): PathResult {
   const { workload, subnet } = sourceNode(loaded, to);
   if (!workload || !subnet) throw new Error(`walkInbound needs a workload in a subnet, not '${to}'`);
-  const start = withDirection(flows, 'in').intersection(PacketSet.of({ dst: workload.address })).intersection(OPENING);
+  const start = withDirection(flows, 'in').intersection(PacketSet.of({ dst: workload.address })).intersection(openingPackets());
   const walk = new Walk(loaded, 'in', options.explain ?? true);
   const fromVnets = PacketSet.of({ src: loaded.virtualNetwork.union(PLATFORM) });
   const fromInternet = start.difference(fromVnets);

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../analysis/questions.js';
-import { OPENING } from '../analysis/rule-set.js';
+import { openingPackets } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import { formatAddress } from '../model/ip.js';
@@ -98,7 +98,7 @@ describe('the set engine agrees with a packet-at-a-time oracle', () => {
   for (const [name, build] of [['forced tunnelling', () => forcedTunnelling()], ['compute with public IP', () => computePublicIp()]] as const) {
     it(`on ${name}, for sampled outbound packets of the compute`, () => {
       const loaded = loadTopology(loadTopologyFile(build().topology), snapshot);
-      const result = walkOutbound(loaded, 'compute', PacketSet.of({ directions: ['out'] }).intersection(OPENING));
+      const result = walkOutbound(loaded, 'compute', PacketSet.of({ directions: ['out'] }).intersection(openingPackets()));
       const seen = new Set<string>();
       fc.assert(
         fc.property(packets(loaded, '10.0.1.4'), (packet) => {

@@ -5,7 +5,7 @@
  * requirement, all of it for a filter, the inbound source space for a route table.
  */
 import { requirementsRuleSet, type AddressResolver } from '../analysis/resolve.js';
-import { allowedPackets, OPENING, type RuleSet } from '../analysis/rule-set.js';
+import { allowedPackets, openingPackets, type RuleSet } from '../analysis/rule-set.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Artifact, Target, TranslateContext, Translation } from './target.js';
@@ -64,7 +64,7 @@ export function checkContract(target: Target, requirements: RequirementSet, cont
   // A diagnostic's `lost` is requirement packets, read as the yardstick is: for a filter the packets that open
   // connections (replies pass on every stateful device); for a route table every packet of it, whatever its state.
   const lostClaims = translation.diagnostics.reduce((set, diagnostic) => (diagnostic.lost ? set.union(diagnostic.lost) : set), PacketSet.EMPTY);
-  const claimedLost = target.yardstickDescription === undefined ? lostClaims.intersection(OPENING) : lostClaims;
+  const claimedLost = target.yardstickDescription === undefined ? lostClaims.intersection(openingPackets()) : lostClaims;
   // Declared extras (platform flows) are subtracted exactly: every other extra still counts, and every declared
   // packet beyond the requirements must really be allowed, so the declaration can neither hide nor invent anything.
   const declared = (target.declaredExtras?.(context.options)?.packets ?? PacketSet.EMPTY).difference(required);

@@ -3,7 +3,7 @@
  * and protocols, because a rule names one tag per side, one address family, and one protocol (targets.md §2.1);
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
-import { allowedPackets, STATEFUL_RULES } from '../../../analysis/rule-set.js';
+import { allowedPackets, statefulRules } from '../../../analysis/rule-set.js';
 import { requirementPackets } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
 import { nodeCrypto } from '../../../internal/lazy.js';
@@ -354,7 +354,7 @@ function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementS
   // Less replies and packets that open no connection (the stateful rules): what is left opens connections, where
   // the requirements allow exactly the union of their packets (requirementsRuleSet: the same stateful rules, then
   // allows), so "not required" is "outside every requirement" and no walk of the requirements is needed.
-  if (!extra.isEmpty()) extra = extra.withoutBoxes(STATEFUL_RULES.flatMap((rule) => rule.match.boxes));
+  if (!extra.isEmpty()) extra = extra.withoutBoxes(statefulRules().flatMap((rule) => rule.match.boxes));
   if (!extra.isEmpty()) extra = extra.withoutBoxes(requirements.requirements.flatMap((requirement) => requirementPackets(requirement, context.resolver).boxes));
   if (!extra.isEmpty()) extra = extra.withoutBoxes(allows.flatMap((rule) => matchOf(rule).boxes));
   const scopes = {} as Record<Direction, DenyScope>;
