@@ -352,7 +352,7 @@ class Scanner {
     }
     const digits = i - start;
     if (digits === 0 || (digits > 1 && b[start] === 48) || length > 32 || b[i] !== 0x22) return -1;
-    if (length < 32 && value % 2 ** (32 - length) !== 0) return -1;
+    if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
     this.network[0] = value;
     this.p = i + 1;
     return length;
@@ -385,7 +385,7 @@ class Scanner {
     if (i >= e || b[i] !== 47 /* / */) return -1;
     const length = this.prefixLength(i + 1, e, 32);
     if (length < 0) return -1;
-    if (length < 32 && value % 2 ** (32 - length) !== 0) return -1;
+    if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
     this.network[0] = value;
     return length;
   }
