@@ -267,49 +267,60 @@ export function decodeAddressSet(
   ipv4Count: number,
   ipv6Count: number,
 ): AddressSet {
-  const v4lo = new Uint32Array(ipv4Count);
-  const v4hi = new Uint32Array(ipv4Count);
-  const v6lo = new Uint32Array(4 * ipv6Count);
-  const v6hi = new Uint32Array(4 * ipv6Count);
+  const intervals = new PrefixIntervals(ipv4Count, ipv6Count);
   const network = new Uint32Array(4);
-  let n4 = 0;
-  let n6 = 0;
   for (let at = start; at < end; ) {
     const header = readPrefix(bytes, at, network);
-    const length = lengthOfHeader(header);
-    if (header < IPV6_HEADER_BASE) {
-      if (n4 === ipv4Count) throw corrupt('more IPv4 prefixes than counted');
-      applyPrefix(network, 0, length, 1, v4lo, n4, v4hi, n4);
-      n4++;
-    } else {
-      if (n6 === ipv6Count) throw corrupt('more IPv6 prefixes than counted');
-      applyPrefix(network, 0, length, 4, v6lo, 4 * n6, v6hi, 4 * n6);
-      n6++;
+    if (header < IPV6_HEADER_BASE ? intervals.ipv4 === ipv4Count : intervals.ipv6 === ipv6Count) {
+      throw corrupt(`more ${familyOfHeader(header) === 'ipv4' ? 'IPv4' : 'IPv6'} prefixes than counted`);
     }
+    intervals.add(header, network);
     at += encodedSize(header);
   }
-  if (n4 !== ipv4Count || n6 !== ipv6Count) throw corrupt('prefix counts do not match the data');
-  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
+  if (intervals.ipv4 !== ipv4Count || intervals.ipv6 !== ipv6Count) throw corrupt('prefix counts do not match the data');
+  return intervals.addressSet();
 }
 
 /** The address set of the prefixes at the byte offsets `offsets` of `bytes` (each at a prefix's header). */
 export function decodeAddressSetAt(bytes: Uint8Array, offsets: readonly number[]): AddressSet {
   let ipv4Count = 0;
   for (const at of offsets) if (bytes[at]! < IPV6_HEADER_BASE) ipv4Count++;
-  const ipv6Count = offsets.length - ipv4Count;
-  const v4lo = new Uint32Array(ipv4Count);
-  const v4hi = new Uint32Array(ipv4Count);
-  const v6lo = new Uint32Array(4 * ipv6Count);
-  const v6hi = new Uint32Array(4 * ipv6Count);
+  const intervals = new PrefixIntervals(ipv4Count, offsets.length - ipv4Count);
   const network = new Uint32Array(4);
-  let n4 = 0;
-  let n6 = 0;
-  for (const at of offsets) {
-    const header = readPrefix(bytes, at, network);
-    if (header < IPV6_HEADER_BASE) applyPrefix(network, 0, header, 1, v4lo, n4, v4hi, n4++);
-    else applyPrefix(network, 0, header - IPV6_HEADER_BASE, 4, v6lo, 4 * n6, v6hi, 4 * n6++);
+  for (const at of offsets) intervals.add(readPrefix(bytes, at, network), network);
+  return intervals.addressSet();
+}
+
+/** The intervals of decoded prefixes, per family, in arrays sized for the counts given. */
+class PrefixIntervals {
+  ipv4 = 0;
+  ipv6 = 0;
+  private readonly v4lo: Uint32Array;
+  private readonly v4hi: Uint32Array;
+  private readonly v6lo: Uint32Array;
+  private readonly v6hi: Uint32Array;
+
+  constructor(ipv4Count: number, ipv6Count: number) {
+    this.v4lo = new Uint32Array(ipv4Count);
+    this.v4hi = new Uint32Array(ipv4Count);
+    this.v6lo = new Uint32Array(4 * ipv6Count);
+    this.v6hi = new Uint32Array(4 * ipv6Count);
   }
-  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
+
+  /** Adds the prefix of `header` whose network readPrefix put in `network`. */
+  add(header: number, network: Uint32Array): void {
+    if (header < IPV6_HEADER_BASE) {
+      applyPrefix(network, 0, header, 1, this.v4lo, this.ipv4, this.v4hi, this.ipv4);
+      this.ipv4++;
+    } else {
+      applyPrefix(network, 0, header - IPV6_HEADER_BASE, 4, this.v6lo, 4 * this.ipv6, this.v6hi, 4 * this.ipv6);
+      this.ipv6++;
+    }
+  }
+
+  addressSet(): AddressSet {
+    return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, this.v4lo, this.v4hi, this.ipv4), IntervalSet.fromUnsorted(IPV6, this.v6lo, this.v6hi, this.ipv6));
+  }
 }
 
 /** Encoded prefixes that cannot be what the encoder wrote: a damaged snapshot file, not a bug. */
