@@ -4,7 +4,7 @@
 import { parseSetOptions, splitParameters } from '../catalogue/params.js';
 import { TagwallError } from '../errors.js';
 import { parseCloud, type Cloud } from '../servicetags/cloud.js';
-import { defaultSnapshot, loadSnapshotFile, type Snapshot } from '../servicetags/snapshot.js';
+import { defaultSnapshot, loadSnapshotFile, startLoadingSnapshotFile, type Snapshot } from '../servicetags/snapshot.js';
 import { watchSnapshotAge } from './snapshot-age.js';
 
 export interface SnapshotOptions {
@@ -48,9 +48,17 @@ export function chooseSnapshot(options: SnapshotOptions): Snapshot {
   return snapshot;
 }
 
+const EMBEDDED_OPERAND = /^embedded(?::(.+))?$/i;
+
 /** A snapshot operand: a file path, or `embedded` / `embedded:<cloud>` for a default shipped with tagwall. */
 export function openSnapshot(operand: string): Snapshot {
-  const match = /^embedded(?::(.+))?$/i.exec(operand);
+  const match = EMBEDDED_OPERAND.exec(operand);
   if (match) return defaultSnapshot(match[1] === undefined ? 'Public' : parseCloud(match[1]));
   return loadSnapshotFile(operand);
+}
+
+/** openSnapshot, started: a file is read now and inflated in the background (startLoadingSnapshotFile). */
+export function startOpeningSnapshot(operand: string): () => Promise<Snapshot> {
+  if (EMBEDDED_OPERAND.test(operand)) return async () => openSnapshot(operand);
+  return startLoadingSnapshotFile(operand);
 }

@@ -2,10 +2,10 @@
 import { diffSnapshots, type SnapshotDiff } from '../servicetags/diff.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
-import { chooseSnapshot, openSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { chooseSnapshot, openSnapshot, startOpeningSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { ageInDays, watchSnapshotAge } from './snapshot-age.js';
 import { CLOUDS } from '../servicetags/cloud.js';
-import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
+import { defaultSnapshot, parseSnapshot, type Snapshot } from '../servicetags/snapshot.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TagwallError } from '../errors.js';
@@ -46,7 +46,22 @@ export interface SnapshotDiffOptions extends GlobalOptions {
 }
 
 export function runSnapshotDiff(from: string, to: string, options: SnapshotDiffOptions, io: CliIo): number {
-  const diff = diffSnapshots(openSnapshot(from), openSnapshot(to), options.tag?.length ? { tags: options.tag } : {});
+  return reportDiff(openSnapshot(from), openSnapshot(to), options, io);
+}
+
+/**
+ * runSnapshotDiff for the executable, which can wait: both files are read first and each gzip is inflated on
+ * libuv's threadpool, the second while the first is read (issue 22). The same output, and the same first error.
+ */
+export async function runSnapshotDiffOverlapped(from: string, to: string, options: SnapshotDiffOptions, io: CliIo): Promise<number> {
+  const finishOlder = startOpeningSnapshot(from);
+  const finishNewer = startOpeningSnapshot(to);
+  const older = await finishOlder();
+  return reportDiff(older, await finishNewer(), options, io);
+}
+
+function reportDiff(older: Snapshot, newer: Snapshot, options: SnapshotDiffOptions, io: CliIo): number {
+  const diff = diffSnapshots(older, newer, options.tag?.length ? { tags: options.tag } : {});
   const changed = diff.added.length + diff.removed.length + diff.changed.length > 0;
   io.stdout(options.json ? toJson(diff) : formatDiff(diff, Boolean(options.tag?.length)));
   return changed ? EXIT_DIFFERENT : EXIT_OK;

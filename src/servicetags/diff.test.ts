@@ -153,4 +153,54 @@ describe('diffs of hand-made snapshots', () => {
       { numRuns: 300, seed: 22 },
     );
   });
+
+  it('lists in address order (read as stored) give what the same lists in any other order give', () => {
+    // Structured prefixes from a small space (so lists overlap, nest and repeat), written in text and sorted as the
+    // diff lists them: IPv4 before IPv6, then by network, then shorter first.
+    const v4 = fc
+      .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 32 }))
+      .map(([n, k, length]) => ({ family: 0, network: BigInt((((10 << 24) | (n << 20) | (k << 8)) & (length === 0 ? 0 : -1 << (32 - length))) >>> 0), length }));
+    const v6 = fc
+      .tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 128 }))
+      .map(([n, k, length]) => {
+        const full = (0x20010db8n << 96n) | (BigInt(n) << 83n) | (BigInt(k) << 60n);
+        const mask = length === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - length)) - 1n);
+        return { family: 1, network: full & mask, length };
+      });
+    const edges = fc.constantFrom(
+      { family: 0, network: 0n, length: 0 },
+      { family: 0, network: 0xffffffffn, length: 32 },
+      { family: 1, network: 0n, length: 0 },
+      { family: 1, network: (1n << 128n) - 1n, length: 128 },
+    );
+    type Prefix = { family: number; network: bigint; length: number };
+    const text = ({ family, network, length }: Prefix): string =>
+      family === 0
+        ? `${[24n, 16n, 8n, 0n].map((shift) => (network >> shift) & 0xffn).join('.')}/${length}`
+        : `${Array.from({ length: 8 }, (_, g) => ((network >> BigInt(112 - 16 * g)) & 0xffffn).toString(16)).join(':')}/${length}`;
+    const byAddress = (a: Prefix, b: Prefix): number => a.family - b.family || (a.network < b.network ? -1 : a.network > b.network ? 1 : 0) || a.length - b.length;
+    const prefix = fc.oneof(v4, v6, edges);
+    const diffOf = (old: readonly string[], now: readonly string[]): SnapshotDiff => {
+      const a = sampleSnapshot();
+      const b = sampleSnapshot();
+      a.values[1]!.properties.addressPrefixes = [...old];
+      b.values[1]!.properties.addressPrefixes = [...now];
+      b.values[1]!.properties.changeNumber = 3;
+      return diffSnapshots(parseSnapshot(JSON.stringify(a)), parseSnapshot(JSON.stringify(b)));
+    };
+    const canonical = (prefix: Prefix): string => AddressSet.fromStrings([text(prefix)]).toCidrStrings()[0]!;
+    fc.assert(
+      fc.property(fc.array(prefix, { maxLength: 12 }), fc.array(prefix, { maxLength: 12 }), (old, now) => {
+        const oldSorted = [...old].sort(byAddress);
+        const nowSorted = [...now].sort(byAddress);
+        const inOrder = diffOf(oldSorted.map(text), nowSorted.map(text));
+        const reordered = diffOf([...oldSorted].reverse().map(text), [...nowSorted.slice(1), ...nowSorted.slice(0, 1)].map(text));
+        expect(JSON.stringify(inOrder)).toBe(JSON.stringify(reordered));
+        const had = new Set(old.map(canonical));
+        const expected = [...new Set(nowSorted.map(canonical))].filter((cidr) => !had.has(cidr));
+        expect(inOrder.changed[0]!.prefixesAdded).toEqual(expected);
+      }),
+      { numRuns: 400, seed: 23 },
+    );
+  });
 });

@@ -3,7 +3,7 @@ import { TagwallError } from '../errors.js';
 import { AddressSet } from '../model/address-set.js';
 import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
-import { decodePrefixesInto } from './prefix-codec.js';
+import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedPrefixes, type Snapshot } from './snapshot.js';
@@ -107,35 +107,77 @@ function compareTag(from: Snapshot, older: ServiceTagInfo, to: Snapshot, newer: 
   const newEncoded = encodedPrefixes(to, newer.name);
   const samePublished = sameEncoding(oldEncoded, newEncoded);
   if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
+  if (samePublished) return tagChange(newer, older, [], [], { added: [], removed: [] }, metadata);
 
-  let prefixesAdded: string[] = [];
-  let prefixesRemoved: string[] = [];
-  let addressesAdded: string[] = [];
-  let addressesRemoved: string[] = [];
-  if (!samePublished) {
-    const before = sortedPrefixes(oldEncoded, older);
-    const after = sortedPrefixes(newEncoded, newer);
-    const delta = prefixDelta(before, after);
-    prefixesAdded = delta.added.map((k) => prefixText(after, after.order[k]!));
-    prefixesRemoved = delta.removed.map((k) => prefixText(before, before.order[k]!));
-    // Only a prefix the other side lacks can hold addresses the other side lacks (the rest are in both lists), so
-    // new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike. The sets are
-    // built from the lists just read, in address order (so no sort), and a whole tag only when it is needed.
-    if (delta.added.length > 0) addressesAdded = addressesOf(after, delta.added).difference(addressesOf(before)).toCidrStrings();
-    if (delta.removed.length > 0) addressesRemoved = addressesOf(before, delta.removed).difference(addressesOf(after)).toCidrStrings();
+  const encodedDelta = sortedEncodedDelta(oldEncoded, older, newEncoded, newer);
+  if (encodedDelta) {
+    const { added, removed } = encodedDelta;
+    if (added.length + removed.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
+    const prefixesAdded = added.map((at) => encodedPrefixText(newEncoded.bytes, at));
+    const prefixesRemoved = removed.map((at) => encodedPrefixText(oldEncoded.bytes, at));
+    // The net address change is worked out when it is read (`snapshot diff` prints it with --json only), as in
+    // decodedDelta: new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike.
+    let addresses: NetChange | undefined;
+    const netChange = (): NetChange =>
+      (addresses ??= {
+        added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, older)).toCidrStrings() : [],
+        removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, newer)).toCidrStrings() : [],
+      });
+    return tagChange(newer, older, prefixesAdded, prefixesRemoved, netChange, metadata);
   }
+  // A list out of address order (or stored data the fast path does not take): decode, sort and compare as numbers.
+  const { prefixesAdded, prefixesRemoved, addresses } = decodedDelta(oldEncoded, older, newEncoded, newer);
   if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
     return undefined; // only the order of the prefixes moved
   }
+  return tagChange(newer, older, prefixesAdded, prefixesRemoved, addresses, metadata);
+}
+
+type NetChange = { readonly added: string[]; readonly removed: string[] };
+
+function decodedAddresses({ bytes, start, end }: Encoded, info: ServiceTagInfo): AddressSet {
+  return decodeAddressSet(bytes, start, end, info.prefixCount.ipv4, info.prefixCount.ipv6);
+}
+
+/** A TagChange whose address lists are `addresses`, or read from it on first use when it is a function. */
+function tagChange(
+  newer: ServiceTagInfo,
+  older: ServiceTagInfo,
+  prefixesAdded: string[],
+  prefixesRemoved: string[],
+  addresses: NetChange | (() => NetChange),
+  metadata: TagField[],
+): TagChange {
+  const net = typeof addresses === 'function' ? addresses : () => addresses;
+  // Getters, enumerable and in this order, so JSON.stringify writes the same document as for plain fields.
   return {
     name: newer.name,
     changeNumber: { from: older.changeNumber, to: newer.changeNumber },
     prefixesAdded,
     prefixesRemoved,
-    addressesAdded,
-    addressesRemoved,
+    get addressesAdded(): string[] {
+      return net().added;
+    },
+    get addressesRemoved(): string[] {
+      return net().removed;
+    },
     metadata,
   };
+}
+
+/** Prefixes added and removed (canonical text, address order) and the net address change, from decoded lists. */
+function decodedDelta(oldEncoded: Encoded, older: ServiceTagInfo, newEncoded: Encoded, newer: ServiceTagInfo): { prefixesAdded: string[]; prefixesRemoved: string[]; addresses: NetChange } {
+  const before = sortedPrefixes(oldEncoded, older);
+  const after = sortedPrefixes(newEncoded, newer);
+  const delta = prefixDelta(before, after);
+  const prefixesAdded = delta.added.map((k) => prefixText(after, after.order[k]!));
+  const prefixesRemoved = delta.removed.map((k) => prefixText(before, before.order[k]!));
+  // Only a prefix the other side lacks can hold addresses the other side lacks (the rest are in both lists), so
+  // new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike. The sets are
+  // built from the lists just read, in address order (so no sort), and a whole tag only when it is needed.
+  const added = delta.added.length > 0 ? addressesOf(after, delta.added).difference(addressesOf(before)).toCidrStrings() : [];
+  const removed = delta.removed.length > 0 ? addressesOf(before, delta.removed).difference(addressesOf(after)).toCidrStrings() : [];
+  return { prefixesAdded, prefixesRemoved, addresses: { added, removed } };
 }
 
 function changedFields(older: ServiceTagInfo, newer: ServiceTagInfo): TagField[] {
@@ -165,6 +207,88 @@ function sameEncoding(a: Encoded, b: Encoded): boolean {
   if (a.end - a.start !== b.end - b.start) return false;
   for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
   return true;
+}
+
+/**
+ * Byte offsets of the prefixes only in `after` and only in `before` (each prefix once), in address order, found by
+ * one merge of the two encoded lists as stored: nothing decoded, no arrays but the answer. Microsoft publishes each
+ * family in address order, and a changed tag mostly keeps most of its prefixes, so this is the common case of the
+ * diff (`decodedDelta` is the general one). Undefined, for `decodedDelta` to take over, when a list is not in order
+ * or not exactly the well-formed encoding of the tag's prefix count (a damaged embedded file: the decoder then
+ * reports it as it always did).
+ */
+function sortedEncodedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
+  if (!wellFormed(before, older) || !wellFormed(after, newer)) return undefined;
+  const a = before.bytes;
+  const b = after.bytes;
+  const added: number[] = [];
+  const removed: number[] = [];
+  let i = before.start;
+  let j = after.start;
+  while (i < before.end || j < after.end) {
+    const order = i >= before.end ? 1 : j >= after.end ? -1 : compareEncoded(a, i, b, j);
+    if (order <= 0) {
+      if (order < 0) removed.push(i);
+      const next = nextDistinct(a, i, before.end);
+      if (next < 0) return undefined;
+      i = next;
+    }
+    if (order >= 0) {
+      if (order > 0) added.push(j);
+      const next = nextDistinct(b, j, after.end);
+      if (next < 0) return undefined;
+      j = next;
+    }
+  }
+  return { added, removed };
+}
+
+/** Whether `encoded` holds exactly the tag's prefix count of valid headers, the last one ending at `end`. */
+function wellFormed({ bytes, start, end }: Encoded, info: ServiceTagInfo): boolean {
+  let count = 0;
+  let at = start;
+  while (at < end) {
+    const header = bytes[at]!;
+    if (header > MAX_HEADER) return false;
+    at += encodedSize(header);
+    count++;
+  }
+  return at === end && count === info.prefixCount.ipv4 + info.prefixCount.ipv6;
+}
+
+const MAX_HEADER = 33 + 128;
+
+/** The offset of the first prefix after `at` that differs from it (`end` when none), or -1 when one sorts before it. */
+function nextDistinct(bytes: Uint8Array, at: number, end: number): number {
+  let next = at + encodedSize(bytes[at]!);
+  while (next < end) {
+    const order = compareEncoded(bytes, at, bytes, next);
+    if (order < 0) return next;
+    if (order > 0) return -1;
+    next += encodedSize(bytes[next]!);
+  }
+  return next;
+}
+
+/**
+ * The order of comparePrefixes on two encoded prefixes: IPv4 before IPv6 (the header says which), then by network
+ * (the significant bytes, most significant first; the rest are zero), then by length (the header, within a family).
+ */
+function compareEncoded(a: Uint8Array, i: number, b: Uint8Array, j: number): number {
+  const headerA = a[i]!;
+  const headerB = b[j]!;
+  const familyA = headerA < 33 ? 0 : 1;
+  const familyB = headerB < 33 ? 0 : 1;
+  if (familyA !== familyB) return familyA - familyB;
+  const sizeA = encodedSize(headerA);
+  const sizeB = encodedSize(headerB);
+  const size = sizeA > sizeB ? sizeA : sizeB;
+  for (let k = 1; k < size; k++) {
+    const byteA = k < sizeA ? a[i + k]! : 0;
+    const byteB = k < sizeB ? b[j + k]! : 0;
+    if (byteA !== byteB) return byteA - byteB;
+  }
+  return headerA - headerB;
 }
 
 /**

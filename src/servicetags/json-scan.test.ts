@@ -119,6 +119,29 @@ describe('the JSON scan fast path', () => {
     );
   });
 
+  it('reads a field written as the one before it, or almost, as the full path does', () => {
+    // The scan reuses the last value of a field when its text repeats byte for byte: near misses must not be reused.
+    const word = fc.constantFrom('', 'Azure', 'Azur', 'Azuree', 'AzureX', 'westus', 'WestUS', 'Azure\\u0041', 'A\\"B', 'API', 'NSG');
+    const features = fc.oneof(
+      fc.constant('null'),
+      fc.array(fc.constantFrom('API', 'NSG', 'UDR', 'FW', 'AP\\u0049', 'A'), { maxLength: 4 }).chain((list) =>
+        fc.constantFrom(' ', '', '\n  ', '\r\n').map((space) => `[${space}${list.map((f) => `"${f}"`).join(`,${space}`)}${space}]`),
+      ),
+    );
+    const tag = fc.record({ same: fc.boolean(), id: word, region: word, platform: word, systemService: word, features });
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 1, maxLength: 6 }), (tags) => {
+        const values = tags.map((t, i) => {
+          const name = `Tag${i}`;
+          const id = t.same ? name : `${name}${t.id}`;
+          return `{"name": "${name}", "id": "${id}", "properties": {"changeNumber": 1, "region": "${t.region}", "regionId": 0, "platform": "${t.platform}", "systemService": "${t.systemService}", "addressPrefixes": ["10.0.${i}.0/24"], "networkFeatures": ${t.features}}}`;
+        });
+        expectSameOutcome(`{"changeNumber": 1, "cloud": "Public", "values": [${values.join(',\n')}]}`);
+      }),
+      { numRuns: 300, seed: 24 },
+    );
+  });
+
   it("keeps its own copy of a caller's bytes: reusing the buffer afterwards changes nothing", () => {
     const bytes = Buffer.from(SAMPLE);
     const table = parseServiceTagsJson(bytes, 'x.json');

@@ -40,18 +40,41 @@ export function decodeText(data: Uint8Array | string, source: string): string {
 
 /** The bytes of the JSON text: `data` itself, or gunzipped when it is gzip. Throws at the size cap. */
 function inflate(data: Uint8Array, source: string): Uint8Array {
-  if (data.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
+  checkCompressedSize(data, source);
   if (!isGzip(data)) return data;
   try {
     // A gzip bomb stops at the cap instead of filling memory.
-    return nodeZlib().gunzipSync(data, { maxOutputLength: INPUT_LIMITS.snapshotSize, chunkSize: outputChunkSize(data) });
+    return nodeZlib().gunzipSync(data, gunzipOptions(data));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
+    throw gunzipError(error, source);
   }
+}
+
+/**
+ * `inflate` on libuv's threadpool: the JSON bytes of gzip `data` (isGzip), or the same error `inflate` throws.
+ * A caller can read one file while another inflates (`snapshot diff`'s two files; issue 22).
+ */
+export function inflateOnThreadpool(data: Uint8Array, source: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    checkCompressedSize(data, source);
+    nodeZlib().gunzip(data, gunzipOptions(data), (error, result) => (error ? reject(gunzipError(error, source)) : resolve(result)));
+  });
+}
+
+function checkCompressedSize(data: Uint8Array, source: string): void {
+  if (data.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
+}
+
+function gunzipOptions(gzip: Uint8Array): { maxOutputLength: number; chunkSize: number } {
+  return { maxOutputLength: INPUT_LIMITS.snapshotSize, chunkSize: outputChunkSize(gzip) };
+}
+
+function gunzipError(error: unknown, source: string): TagwallError {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+    return limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
 }
 
 /**
@@ -128,11 +151,16 @@ export function checkTagName(name: string, location: { readonly file: string; re
 export function parseServiceTagsJson(data: Uint8Array | string, source: string): TagTable {
   if (typeof data !== 'string') {
     const bytes = inflate(data, source);
-    const table = scannedTable(scanServiceTags(bytes, bytes !== data), source);
-    if (table) return table;
-    return new ShapeChecker(source).table(parseJsonText(utf8Text(bytes, source), source));
+    return parseJsonBytes(bytes, bytes !== data, source);
   }
   return new ShapeChecker(source).table(parseJsonText(decodeText(data, source), source));
+}
+
+/** parseServiceTagsJson of JSON bytes (gunzipped already); `owned`: nobody else holds them (see scanServiceTags). */
+export function parseJsonBytes(bytes: Uint8Array, owned: boolean, source: string): TagTable {
+  const table = scannedTable(scanServiceTags(bytes, owned), source);
+  if (table) return table;
+  return new ShapeChecker(source).table(parseJsonText(utf8Text(bytes, source), source));
 }
 
 /** The scanned snapshot as a table, when its names pass the checks the full path makes (else undefined: it reports). */

@@ -94,8 +94,9 @@ function plainIPv4Prefix(text: string): number {
   }
   const digits = i - start;
   if (i !== end || digits === 0 || length > 32 || (digits > 1 && text.charCodeAt(start) === 48)) return -1;
-  // Host bits: the low 32 - length bits must be zero.
-  if (length < 32 && value % 2 ** (32 - length) !== 0) return -1;
+  // Host bits: the low 32 - length bits must be zero. The shift keeps exactly those bits (as a 32-bit integer);
+  // `value % 2 ** (32 - length)` said the same, but V8 computed the power with a call to C's pow for every prefix.
+  if (length < 32 && value << length !== 0) return -1;
   return length * 0x100000000 + value;
 }
 
@@ -150,8 +151,9 @@ export class PrefixWriter {
     }
   }
 
+  /** The bytes written, as a view of the writer's buffer (no copy: a large snapshot's are most of a megabyte). */
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.used);
+    return this.bytes.subarray(0, this.used);
   }
 }
 
@@ -164,7 +166,11 @@ function readPrefix(bytes: Uint8Array, at: number, network: Uint32Array, offset 
   if (header > IPV6_HEADER_BASE + 128) throw corrupt(`corrupt prefix header ${header} at byte ${at}`);
   const significant = (lengthOfHeader(header) + 7) >>> 3;
   if (at + 1 + significant > bytes.length) throw corrupt(`prefix at byte ${at} runs past the end`);
-  network.fill(0, offset, offset + 4);
+  // Four stores, not fill(): a typed array's fill is a call into the runtime, once for each prefix decoded.
+  network[offset] = 0;
+  network[offset + 1] = 0;
+  network[offset + 2] = 0;
+  network[offset + 3] = 0;
   for (let i = 0; i < significant; i++) {
     const word = offset + (i >>> 2);
     network[word] = (network[word]! | (bytes[at + 1 + i]! << (24 - 8 * (i & 3)))) >>> 0;
@@ -243,6 +249,13 @@ export function decodePrefixStrings(bytes: Uint8Array, start: number, end: numbe
   return out;
 }
 
+/** The prefix at `bytes[at]` in canonical text, as decodePrefixStrings writes it. */
+export function encodedPrefixText(bytes: Uint8Array, at: number): string {
+  const network = new Uint32Array(4);
+  const header = readPrefix(bytes, at, network);
+  return `${header < IPV6_HEADER_BASE ? formatIPv4(network[0]!) : formatIPv6(network, 0)}/${lengthOfHeader(header)}`;
+}
+
 /**
  * The address set of one tag's encoded prefixes. Microsoft publishes each tag's prefixes per family in address
  * order, so IntervalSet.fromUnsorted finds them sorted and merges them in one pass.
@@ -254,29 +267,60 @@ export function decodeAddressSet(
   ipv4Count: number,
   ipv6Count: number,
 ): AddressSet {
-  const v4lo = new Uint32Array(ipv4Count);
-  const v4hi = new Uint32Array(ipv4Count);
-  const v6lo = new Uint32Array(4 * ipv6Count);
-  const v6hi = new Uint32Array(4 * ipv6Count);
+  const intervals = new PrefixIntervals(ipv4Count, ipv6Count);
   const network = new Uint32Array(4);
-  let n4 = 0;
-  let n6 = 0;
   for (let at = start; at < end; ) {
     const header = readPrefix(bytes, at, network);
-    const length = lengthOfHeader(header);
-    if (header < IPV6_HEADER_BASE) {
-      if (n4 === ipv4Count) throw corrupt('more IPv4 prefixes than counted');
-      applyPrefix(network, 0, length, 1, v4lo, n4, v4hi, n4);
-      n4++;
-    } else {
-      if (n6 === ipv6Count) throw corrupt('more IPv6 prefixes than counted');
-      applyPrefix(network, 0, length, 4, v6lo, 4 * n6, v6hi, 4 * n6);
-      n6++;
+    if (header < IPV6_HEADER_BASE ? intervals.ipv4 === ipv4Count : intervals.ipv6 === ipv6Count) {
+      throw corrupt(`more ${familyOfHeader(header) === 'ipv4' ? 'IPv4' : 'IPv6'} prefixes than counted`);
     }
+    intervals.add(header, network);
     at += encodedSize(header);
   }
-  if (n4 !== ipv4Count || n6 !== ipv6Count) throw corrupt('prefix counts do not match the data');
-  return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4), IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6));
+  if (intervals.ipv4 !== ipv4Count || intervals.ipv6 !== ipv6Count) throw corrupt('prefix counts do not match the data');
+  return intervals.addressSet();
+}
+
+/** The address set of the prefixes at the byte offsets `offsets` of `bytes` (each at a prefix's header). */
+export function decodeAddressSetAt(bytes: Uint8Array, offsets: readonly number[]): AddressSet {
+  let ipv4Count = 0;
+  for (const at of offsets) if (bytes[at]! < IPV6_HEADER_BASE) ipv4Count++;
+  const intervals = new PrefixIntervals(ipv4Count, offsets.length - ipv4Count);
+  const network = new Uint32Array(4);
+  for (const at of offsets) intervals.add(readPrefix(bytes, at, network), network);
+  return intervals.addressSet();
+}
+
+/** The intervals of decoded prefixes, per family, in arrays sized for the counts given. */
+class PrefixIntervals {
+  ipv4 = 0;
+  ipv6 = 0;
+  private readonly v4lo: Uint32Array;
+  private readonly v4hi: Uint32Array;
+  private readonly v6lo: Uint32Array;
+  private readonly v6hi: Uint32Array;
+
+  constructor(ipv4Count: number, ipv6Count: number) {
+    this.v4lo = new Uint32Array(ipv4Count);
+    this.v4hi = new Uint32Array(ipv4Count);
+    this.v6lo = new Uint32Array(4 * ipv6Count);
+    this.v6hi = new Uint32Array(4 * ipv6Count);
+  }
+
+  /** Adds the prefix of `header` whose network readPrefix put in `network`. */
+  add(header: number, network: Uint32Array): void {
+    if (header < IPV6_HEADER_BASE) {
+      applyPrefix(network, 0, header, 1, this.v4lo, this.ipv4, this.v4hi, this.ipv4);
+      this.ipv4++;
+    } else {
+      applyPrefix(network, 0, header - IPV6_HEADER_BASE, 4, this.v6lo, 4 * this.ipv6, this.v6hi, 4 * this.ipv6);
+      this.ipv6++;
+    }
+  }
+
+  addressSet(): AddressSet {
+    return AddressSet.fromIntervalSets(IntervalSet.fromUnsorted(IPV4, this.v4lo, this.v4hi, this.ipv4), IntervalSet.fromUnsorted(IPV6, this.v6lo, this.v6hi, this.ipv6));
+  }
 }
 
 /** Encoded prefixes that cannot be what the encoder wrote: a damaged snapshot file, not a bug. */

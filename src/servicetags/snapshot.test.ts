@@ -2,7 +2,12 @@ import { mergeCidr } from 'cidr-tools';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
-import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { TagwallError } from '../errors.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot, startLoadingSnapshotFile } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 import { unionAll } from './union.js';
 
@@ -111,5 +116,44 @@ describe('unionAll', () => {
         expect(unionAll(sets).equals(sets.reduce((a, b) => a.union(b), AddressSet.EMPTY))).toBe(true);
       }),
     );
+  });
+});
+
+describe('startLoadingSnapshotFile', () => {
+  /** What a load gives, as comparable text: the snapshot's info, tags and some prefix lists, or the error. */
+  async function outcome(load: () => ReturnType<typeof loadSnapshotFile> | Promise<ReturnType<typeof loadSnapshotFile>>): Promise<string> {
+    try {
+      const snapshot = await load();
+      const prefixes = snapshot.names().filter((_, i) => i % 7 === 0).map((name) => [snapshot.prefixes(name), snapshot.normalizedPrefixes(name)]);
+      return JSON.stringify([snapshot.info, snapshot.tags(), prefixes]);
+    } catch (error) {
+      if (!(error instanceof TagwallError)) throw error;
+      return JSON.stringify([error.code, error.message, error.location]);
+    }
+  }
+
+  it('loads what loadSnapshotFile loads, and fails only when finished, with the error loadSnapshotFile throws', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-start-loading-'));
+    try {
+      const gzip = readFileSync(FIXTURES.public20251028);
+      const files = {
+        truncated: gzip.subarray(0, gzip.length >> 1),
+        damaged: Buffer.concat([gzip.subarray(0, 4000), Buffer.alloc(64, 0x55), gzip.subarray(4064)]),
+        badJson: gzipSync(Buffer.from('{"changeNumber": 1, "cloud": "Public", "values": [}')),
+        sample: gzipSync(Buffer.from(JSON.stringify(sampleSnapshot()))),
+        plain: Buffer.from(JSON.stringify(sampleSnapshot())),
+      };
+      const paths = [FIXTURES.public20251028, FIXTURES.gov20251028, join(dir, 'missing.json.gz')];
+      for (const [name, bytes] of Object.entries(files)) {
+        paths.push(join(dir, `${name}.json.gz`));
+        writeFileSync(paths.at(-1)!, bytes);
+      }
+      for (const path of paths) {
+        const finish = startLoadingSnapshotFile(path);
+        expect(await outcome(finish)).toBe(await outcome(() => loadSnapshotFile(path)));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { AddressSet } from '../model/address-set.js';
 import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
-import { checkTagName, parseServiceTagsJson, readBytes } from './load.js';
+import { checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -186,6 +186,27 @@ export class Snapshot {
 /** Reads a snapshot file: Microsoft's JSON (plain or gzip) or tagwall's embedded form. Throws TW_FILE and friends. */
 export function loadSnapshotFile(path: string): Snapshot {
   return parseSnapshot(readBytes(path), path);
+}
+
+/**
+ * loadSnapshotFile, started: the file is read now and, when it is gzip, inflated on libuv's threadpool while the
+ * caller goes on (loading an earlier file); the returned function finishes the load. Any error waits for that call,
+ * so a caller that finishes its files in order reports the first error loadSnapshotFile would have, file by file.
+ */
+export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readBytes(path);
+  } catch (error) {
+    return async () => {
+      throw error;
+    };
+  }
+  if (!isGzip(bytes) || isEmbeddedFormat(bytes)) return async () => parseSnapshot(bytes, path);
+  const inflating = inflateOnThreadpool(bytes, path);
+  // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
+  inflating.catch(() => undefined);
+  return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
 }
 
 /** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
