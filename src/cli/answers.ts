@@ -274,11 +274,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
-    // The first blocks written out, the rest only counted.
-    for (let i = 0; i < rest.intervalCount; i++) {
-      const lo = rest.lo(i);
-      if (count < SHORT_ITEMS) forEachCidrOf(lo, rest.hi(i), lo.length, emit);
-      else count += cidrCountOf(lo, rest.hi(i), lo.length);
+    // The first blocks written out, the rest only counted, read in place (no view per interval: thousands).
+    const bounds = rest.bounds;
+    const w = rest.width;
+    for (let at = 0; at < bounds.length; at += 2 * w) {
+      if (count < SHORT_ITEMS) forEachCidrOf(bounds.subarray(at, at + w), bounds.subarray(at + w, at + 2 * w), w, emit);
+      else count += cidrCountOf(bounds, bounds, w, at, at + w);
     }
     return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
@@ -306,11 +307,18 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
   let sizeBounds: ReadonlyMap<Family, SizeBounds> | undefined;
   const boundsOf = (family: Family): SizeBounds => (sizeBounds ??= tagSizeBounds(snapshot)).get(family)!;
+  // A set's size is read by both tests below (a bigint sum over thousands of intervals): once per set.
+  const sizes = new WeakMap<IntervalSet, bigint>();
+  const sizeOf = (values: IntervalSet): bigint => {
+    let size = sizes.get(values);
+    if (size === undefined) sizes.set(values, (size = values.size()));
+    return size;
+  };
   /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
   const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
     // The union of at most MAX_TAG_UNION tags is no larger than the sum of the largest bounds.
     const bounds = boundsOf(family);
-    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < values.size()) return undefined;
+    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < sizeOf(values)) return undefined;
     const names: string[] = [];
     let rest = values;
     for (const { name, set } of tagsOf(family)) {
@@ -331,7 +339,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (few(values, family)) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
-    if (boundsOf(family).largest[0]! < values.size()) return undefined; // no tag is large enough to hold it
+    if (boundsOf(family).largest[0]! < sizeOf(values)) return undefined; // no tag is large enough to hold it
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
     const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
     const holder = holders[holders.length - 1];
