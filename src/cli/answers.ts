@@ -16,7 +16,7 @@ import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } 
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
 import type { PrefixShape } from '../servicetags/types.js';
-import { prefixShape, type Snapshot } from '../servicetags/snapshot.js';
+import { prefixShape, prefixShapeColumns, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -396,7 +396,13 @@ function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
     if (largest.length > MAX_TAG_UNION) largest.pop();
   };
   const bound = (count: number, shortest: number, bits: number): number => (count === 0 ? 0 : count * 2 ** (bits - shortest));
-  for (let index = 0; index < snapshot.info.tagCount; index++) {
+  // The embedded snapshot's columns are read in place (a shape object per tag was most of this, in code run once).
+  const columns = prefixShapeColumns(snapshot);
+  for (let index = 0; columns && index < snapshot.info.tagCount; index++) {
+    keep(v4, bound(columns.ipv4[index]!, columns.shortest4[index]!, 32));
+    keep(v6, bound(columns.ipv6[index]!, columns.shortest6[index]!, 128));
+  }
+  for (let index = 0; !columns && index < snapshot.info.tagCount; index++) {
     let shape: PrefixShape | undefined;
     try {
       shape = prefixShape(snapshot, index);
