@@ -248,7 +248,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (values.isFull()) return { names: ['any'] };
     if (values.isEmpty()) return { names: [] };
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
-    const outside = few(values.complement(), family);
+    const outside = complementIntervalCount(values) > MAX_EXCEPT_ITEMS ? undefined : few(values.complement(), family);
     if (outside) return { names: [`any except ${outside.join(', ')}`] };
     for (const { name, addresses } of virtual) {
       const tag = addresses.of(family);
@@ -369,6 +369,26 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       return witnessFields({ ...packet, src: src.address, dst: dst.address }, src.tag, dst.tag);
     },
   };
+}
+
+/**
+ * How many intervals `values.complement()` has, without making it: the gaps between the intervals, and before the
+ * first and after the last where they do not reach the ends (a large set's complement is as large, and is made only
+ * when it is a few items).
+ */
+export function complementIntervalCount(values: IntervalSet): number {
+  const n = values.intervalCount;
+  if (n === 0) return 1;
+  const bounds = values.bounds;
+  const w = values.width;
+  const max = values.domain.max;
+  let startsAtZero = true;
+  let endsAtMax = true;
+  for (let k = 0; k < w; k++) {
+    if (bounds[k] !== 0) startsAtZero = false;
+    if (bounds[bounds.length - w + k] !== max[k]) endsAtMax = false;
+  }
+  return n - 1 + (startsAtZero ? 0 : 1) + (endsAtMax ? 0 : 1);
 }
 
 /** The MAX_TAG_UNION largest tag size bounds in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
