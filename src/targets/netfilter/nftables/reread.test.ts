@@ -6,14 +6,9 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expandedResolver } from '../../../analysis/resolve.js';
-import type { RuleSet } from '../../../analysis/rule-set.js';
-import { TagwallError } from '../../../errors.js';
-import { defaultSnapshot } from '../../../servicetags/snapshot.js';
-import { nftablesTarget } from './index.js';
+import { outcome as read, type Outcome } from './outcome.test-support.js';
 import { REREAD } from './parse.js';
 
-const resolver = expandedResolver(defaultSnapshot('Public'));
 const SETS = ['a', 'b', 'c'];
 
 const setName = fc.constantFrom(...SETS);
@@ -38,20 +33,14 @@ function ruleset(statements: readonly string[]): string {
   return ['table inet t {', ...sets, '}', ...statements, ''].join('\n');
 }
 
-type Outcome = { readonly rules: ReadonlyArray<readonly [string, string, unknown, readonly string[]]> } | { readonly error: readonly [string, string, unknown] };
-
+/** The outcome, reading again every rule of a grown table (`everyRule`) or only those whose inputs changed. */
 function outcome(content: string, everyRule: boolean): Outcome {
   REREAD.everyRule = everyRule;
-  let set: RuleSet;
   try {
-    set = nftablesTarget.parse({ content, file: 'f.nft' }, { resolver, options: {} });
-  } catch (error) {
-    if (!(error instanceof TagwallError)) throw error;
-    return { error: [error.code, error.message, error.location] };
+    return read(content);
   } finally {
     REREAD.everyRule = false;
   }
-  return { rules: set.rules.map((entry) => [entry.id, entry.action, entry.origin, entry.match.lines()] as const) };
 }
 
 afterEach(() => {
