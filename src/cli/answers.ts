@@ -16,7 +16,7 @@ import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } 
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
 import type { PrefixShape } from '../servicetags/types.js';
-import { prefixShape, type Snapshot } from '../servicetags/snapshot.js';
+import { prefixShape, prefixShapeColumns, type Snapshot } from '../servicetags/snapshot.js';
 
 /** Where a rule is: enough for a reviewer to find it, and for a baseline to name it. */
 export interface RuleRef {
@@ -248,7 +248,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (values.isFull()) return { names: ['any'] };
     if (values.isEmpty()) return { names: [] };
     // Everything but a block or two (`any except 172.16.0.0/24`) reads better than the long complement.
-    const outside = few(values.complement(), family);
+    const outside = complementIntervalCount(values) > MAX_EXCEPT_ITEMS ? undefined : few(values.complement(), family);
     if (outside) return { names: [`any except ${outside.join(', ')}`] };
     for (const { name, addresses } of virtual) {
       const tag = addresses.of(family);
@@ -274,11 +274,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
-    // The first blocks written out, the rest only counted.
-    for (let i = 0; i < rest.intervalCount; i++) {
-      const lo = rest.lo(i);
-      if (count < SHORT_ITEMS) forEachCidrOf(lo, rest.hi(i), lo.length, emit);
-      else count += cidrCountOf(lo, rest.hi(i), lo.length);
+    // The first blocks written out, the rest only counted, read in place (no view per interval: thousands).
+    const bounds = rest.bounds;
+    const w = rest.width;
+    for (let at = 0; at < bounds.length; at += 2 * w) {
+      if (count < SHORT_ITEMS) forEachCidrOf(bounds.subarray(at, at + w), bounds.subarray(at + w, at + 2 * w), w, emit);
+      else count += cidrCountOf(bounds, bounds, w, at, at + w);
     }
     return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
@@ -306,11 +307,18 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
   let sizeBounds: ReadonlyMap<Family, SizeBounds> | undefined;
   const boundsOf = (family: Family): SizeBounds => (sizeBounds ??= tagSizeBounds(snapshot)).get(family)!;
+  // A set's size is read by both tests below (a bigint sum over thousands of intervals): once per set.
+  const sizes = new WeakMap<IntervalSet, bigint>();
+  const sizeOf = (values: IntervalSet): bigint => {
+    let size = sizes.get(values);
+    if (size === undefined) sizes.set(values, (size = values.size()));
+    return size;
+  };
   /** `values` as the union of at most MAX_TAG_UNION tags (largest first), or undefined. */
   const unionOfTags = (values: IntervalSet, family: Family): string[] | undefined => {
     // The union of at most MAX_TAG_UNION tags is no larger than the sum of the largest bounds.
     const bounds = boundsOf(family);
-    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < values.size()) return undefined;
+    if (bounds.largest.slice(0, MAX_TAG_UNION).reduce((sum, bound) => sum + bound, 0n) < sizeOf(values)) return undefined;
     const names: string[] = [];
     let rest = values;
     for (const { name, set } of tagsOf(family)) {
@@ -331,7 +339,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     if (few(values, family)) return undefined;
     const union = unionOfTags(values, family);
     if (union) return union;
-    if (boundsOf(family).largest[0]! < values.size()) return undefined; // no tag is large enough to hold it
+    if (boundsOf(family).largest[0]! < sizeOf(values)) return undefined; // no tag is large enough to hold it
     // The smallest tag that holds all of it, less what is left out, when that is a few tags or blocks.
     const holders = tagsOf(family).filter(({ set }) => values.isSubsetOf(set));
     const holder = holders[holders.length - 1];
@@ -363,6 +371,26 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   };
 }
 
+/**
+ * How many intervals `values.complement()` has, without making it: the gaps between the intervals, and before the
+ * first and after the last where they do not reach the ends (a large set's complement is as large, and is made only
+ * when it is a few items).
+ */
+export function complementIntervalCount(values: IntervalSet): number {
+  const n = values.intervalCount;
+  if (n === 0) return 1;
+  const bounds = values.bounds;
+  const w = values.width;
+  const max = values.domain.max;
+  let startsAtZero = true;
+  let endsAtMax = true;
+  for (let k = 0; k < w; k++) {
+    if (bounds[k] !== 0) startsAtZero = false;
+    if (bounds[bounds.length - w + k] !== max[k]) endsAtMax = false;
+  }
+  return n - 1 + (startsAtZero ? 0 : 1) + (endsAtMax ? 0 : 1);
+}
+
 /** The MAX_TAG_UNION largest tag size bounds in one family (see tagSizeBounds), largest first; a tag not read is unbounded. */
 interface SizeBounds {
   readonly largest: readonly bigint[];
@@ -388,7 +416,13 @@ function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
     if (largest.length > MAX_TAG_UNION) largest.pop();
   };
   const bound = (count: number, shortest: number, bits: number): number => (count === 0 ? 0 : count * 2 ** (bits - shortest));
-  for (let index = 0; index < snapshot.info.tagCount; index++) {
+  // The embedded snapshot's columns are read in place (a shape object per tag was most of this, in code run once).
+  const columns = prefixShapeColumns(snapshot);
+  for (let index = 0; columns && index < snapshot.info.tagCount; index++) {
+    keep(v4, bound(columns.ipv4[index]!, columns.shortest4[index]!, 32));
+    keep(v6, bound(columns.ipv6[index]!, columns.shortest6[index]!, 128));
+  }
+  for (let index = 0; !columns && index < snapshot.info.tagCount; index++) {
     let shape: PrefixShape | undefined;
     try {
       shape = prefixShape(snapshot, index);

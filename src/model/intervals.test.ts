@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { domainOf, IntervalSet, radixSortByWords, wordsToBigInt } from './intervals.js';
+import { domainOf, IntervalSet, radixSortByWords, sizeByBigInts, wordsToBigInt } from './intervals.js';
 import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
-import { IPV6 } from './ip.js';
+import { IPV4, IPV6 } from './ip.js';
 
 // A one-word domain small enough to enumerate: every law is checked against plain membership.
 const TINY = domainOf('tiny', 1, [63]);
@@ -119,6 +119,26 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
         expect(sa.size()).toBe(a.reduce((n, [lo, hi]) => n + hi - lo + 1n, 0n));
       }),
     );
+  });
+});
+
+describe('size', () => {
+  it('sums word positions in doubles to the bigint sum of every interval (many intervals, full range, edges)', () => {
+    const many = fc.array(fc.tuple(arb128, arb128).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]), { maxLength: 300 }).map(normalize);
+    const v4 = fc.array(fc.tuple(fc.oneof(fc.constantFrom(0, 1, 0xffffffff, 0x80000000), fc.nat({ max: 0xffffffff })), fc.nat({ max: 0xffffffff })), { maxLength: 300 });
+    fc.assert(
+      fc.property(many, v4, (ranges, pairs) => {
+        const big = fromBig(ranges);
+        expect(big.size()).toBe(sizeByBigInts(big.bounds, 4));
+        expect(big.complement().size()).toBe((1n << 128n) - big.size());
+        const small = IntervalSet.fromRanges(IPV4, pairs.map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [number, number]));
+        expect(small.size()).toBe(sizeByBigInts(small.bounds, 1));
+        expect(small.complement().size()).toBe(2n ** 32n - small.size());
+      }),
+    );
+    expect(IntervalSet.full(IPV6).size()).toBe(1n << 128n);
+    expect(IntervalSet.full(IPV4).size()).toBe(1n << 32n);
+    expect(IntervalSet.empty(IPV6).size()).toBe(0n);
   });
 });
 

@@ -113,6 +113,9 @@ describe('cidrCountOf', () => {
           let listed = 0;
           forEachCidrOf(lo, hi, w, () => listed++);
           expect(cidrCountOf(lo, hi, w)).toBe(listed);
+          // Read in place from a set's bounds (lo then hi, after other words), as naming a set does.
+          const bounds = Uint32Array.from([7, ...lo, ...hi]);
+          expect(cidrCountOf(bounds, bounds, w, 1, 1 + w)).toBe(listed);
         }),
         { numRuns: 2000 },
       );

@@ -367,11 +367,12 @@ export function forEachIPv4Cidr(lo: number, hi: number, emit: (network: number, 
  * blocks are the set bits of c - lo = 2^m - r (r: lo's low m bits), m - popcount(r - 1) of them, and popcount(r - 1)
  * = popcount(r) + trailingZeros(r) - 1; the right part starts at one, so its blocks are the set bits of s + 1 (s:
  * hi's low m bits), popcount(s) - trailingOnes(s) + 1. When r = 0 and s is all ones, [lo, hi] is one aligned block.
+ * `lo` and `hi` start at words `loAt` and `hiAt` (a set's bounds read in place, no view per interval).
  */
-export function cidrCountOf(lo: Uint32Array, hi: Uint32Array, w: number): number {
+export function cidrCountOf(lo: Uint32Array, hi: Uint32Array, w: number, loAt = 0, hiAt = 0): number {
   let m = -1;
   for (let k = 0; k < w; k++) {
-    const differ = (lo[k]! ^ hi[k]!) >>> 0;
+    const differ = (lo[loAt + k]! ^ hi[hiAt + k]!) >>> 0;
     if (differ !== 0) {
       m = 32 * (w - 1 - k) + 31 - Math.clz32(differ);
       break;
@@ -388,8 +389,8 @@ export function cidrCountOf(lo: Uint32Array, hi: Uint32Array, w: number): number
   for (let k = w - 1, left = m; k >= 0 && left > 0; k--, left -= 32) {
     const bits = Math.min(left, 32);
     const mask = lowMask(bits) >>> 0;
-    const l = (lo[k]! & mask) >>> 0;
-    const h = (hi[k]! & mask) >>> 0;
+    const l = (lo[loAt + k]! & mask) >>> 0;
+    const h = (hi[hiAt + k]! & mask) >>> 0;
     loOnes += popcount32(l);
     hiOnes += popcount32(h);
     if (loZerosRun) {

@@ -10,7 +10,7 @@ import { CLOUDS } from './cloud.js';
 import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
 import { countRegionVotes } from './regions.js';
-import { defaultSnapshot, loadSnapshotFile, parseSnapshot, prefixShape, Snapshot } from './snapshot.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot, prefixShape, prefixShapeColumns, Snapshot } from './snapshot.js';
 import { splitTagName } from './spellings.js';
 import type { RegionSuffixVotes, TagTable } from './types.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
@@ -33,6 +33,12 @@ function expectSameSnapshot(embedded: Snapshot, parsed: Snapshot): void {
   }
   // The embedded form stores each tag's prefix counts and shortest lengths; the JSON's are read from its prefixes.
   for (let index = 0; index < parsed.info.tagCount; index++) expect(prefixShape(embedded, index)).toEqual(prefixShape(parsed, index));
+  // The same shapes as columns, where the table stores them (naming sets reads them so, cli/answers.ts).
+  const columns = prefixShapeColumns(embedded);
+  for (let index = 0; columns && index < parsed.info.tagCount; index++) {
+    const { ipv4, ipv6, shortest4, shortest6 } = columns;
+    expect({ ipv4: { count: ipv4[index], shortest: shortest4[index] }, ipv6: { count: ipv6[index], shortest: shortest6[index] } }).toEqual(prefixShape(parsed, index));
+  }
 }
 
 /** `bytes` as an older tagwall wrote it: without the directory's trailing `dropped` columns. */
@@ -137,6 +143,9 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     expectSameSnapshot(current, parsed);
     expect(decodeEmbedded(bytes, 'new.twsnap').prefixShape?.(0)).toBeDefined();
     expect(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap').prefixShape?.(0)).toBeUndefined();
+    expect(decodeEmbedded(bytes, 'new.twsnap').prefixShapeColumns?.()).toBeDefined();
+    expect(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap').prefixShapeColumns?.()).toBeUndefined();
+    expect(prefixShapeColumns(parsed)).toBeUndefined();
   });
 
   it('loadSnapshotFile reads the embedded form too', () => {

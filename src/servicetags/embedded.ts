@@ -18,7 +18,7 @@ import { nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
 import { prefixShapeOf } from './prefix-codec.js';
-import type { PrefixCount, PrefixShape, RegionSuffixVotes, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import type { PrefixCount, PrefixShape, PrefixShapeColumns, RegionSuffixVotes, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 
 const MAGIC = [0x54, 0x57, 0x53, 0x54]; // "TWST"
 const FORMAT_VERSION = 1;
@@ -482,6 +482,11 @@ class EmbeddedTagTable implements TagTable {
 
   publishedPrefixes(): undefined {
     return undefined;
+  }
+
+  prefixShapeColumns(): PrefixShapeColumns | undefined {
+    const { ipv4, ipv6, shortest4, shortest6 } = this.columns;
+    return shortest4 && shortest6 ? { ipv4, ipv6, shortest4, shortest6 } : undefined;
   }
 
   prefixShape(index: number): PrefixShape | undefined {

@@ -15,7 +15,7 @@ import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
 import { buildRegionsFrom, RegionIndex, type Region } from './regions.js';
 import { splitTagName } from './spellings.js';
-import type { PrefixShape, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import type { PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
 
 export type { Cloud } from './cloud.js';
@@ -36,6 +36,12 @@ export function encodedPrefixes(snapshot: Snapshot, name: string): { bytes: Uint
 }
 
 let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
+let shapeColumnsOf: (snapshot: Snapshot) => PrefixShapeColumns | undefined;
+
+/** Every tag's prefixShape as columns by file position, when the table stores them apart (embedded), else undefined. */
+export function prefixShapeColumns(snapshot: Snapshot): PrefixShapeColumns | undefined {
+  return shapeColumnsOf(snapshot);
+}
 
 /**
  * How many prefixes the tag at a file position (of names()) has per family and the shortest one's length: stored
@@ -48,6 +54,7 @@ export function prefixShape(snapshot: Snapshot, index: number): PrefixShape {
 export class Snapshot {
   static {
     encodedOf = (snapshot, name) => snapshot.#table.encodedPrefixes(snapshot.#resolveIndex(name));
+    shapeColumnsOf = (snapshot) => snapshot.#table.prefixShapeColumns?.();
     shapeOf = (snapshot, index) => {
       const table = snapshot.#table;
       const stored = table.prefixShape?.(index);

@@ -72,6 +72,16 @@ export interface TagTable {
   publishedPrefixes(index: number): readonly string[] | undefined;
   /** The tag's prefix count and shortest length per family when stored apart from its prefixes, else undefined. */
   prefixShape?(index: number): PrefixShape | undefined;
+  /** Every tag's prefixShape at once, by file position, when stored apart from the prefixes; else undefined. */
+  prefixShapeColumns?(): PrefixShapeColumns | undefined;
+}
+
+/** Each tag's prefix counts and shortest lengths (NO_PREFIX when none) per family, indexed by file position. */
+export interface PrefixShapeColumns {
+  readonly ipv4: ArrayLike<number>;
+  readonly ipv6: ArrayLike<number>;
+  readonly shortest4: ArrayLike<number>;
+  readonly shortest6: ArrayLike<number>;
 }
 
 /** How many prefixes a tag has in each family and the shortest one's length (NO_PREFIX when it has none). */

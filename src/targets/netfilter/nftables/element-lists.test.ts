@@ -6,14 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandedResolver } from '../../../analysis/resolve.js';
-import type { RuleSet } from '../../../analysis/rule-set.js';
-import { TagwallError } from '../../../errors.js';
-import { defaultSnapshot } from '../../../servicetags/snapshot.js';
-import { nftablesTarget } from './index.js';
+import { outcome } from './outcome.test-support.js';
 import { tokenize } from './parse.js';
-
-const resolver = expandedResolver(defaultSnapshot('Public'));
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ipv4 = fc.tuple(octet, octet, octet, octet).map((parts) => parts.join('.'));
@@ -80,19 +74,6 @@ function ruleset({ type, declared, added }: Case, slow: boolean): string {
     ...(added === undefined ? [] : [`add element inet t s ${open}${added}}`]),
     '',
   ].join('\n');
-}
-
-type Outcome = { readonly rules: ReadonlyArray<readonly [string, string, unknown, readonly string[]]> } | { readonly error: readonly [string, string, unknown] };
-
-function outcome(content: string): Outcome {
-  let set: RuleSet;
-  try {
-    set = nftablesTarget.parse({ content, file: 'f.nft' }, { resolver, options: {} });
-  } catch (error) {
-    if (!(error instanceof TagwallError)) throw error;
-    return { error: [error.code, error.message, error.location] };
-  }
-  return { rules: set.rules.map((rule) => [rule.id, rule.action, rule.origin, rule.match.lines()] as const) };
 }
 
 describe('nft element lists read whole', () => {

@@ -221,9 +221,42 @@ interface TableState {
   readonly sets: Map<string, SetDefinition>;
   readonly chains: Map<string, NftChain>;
   /** Each chain's rule statements as read, so rules can be read again once a later `add element` grows a set. */
-  readonly ruleWords?: Array<{ readonly chain: NftChain; readonly words: Token[] }>;
+  readonly ruleWords?: RuleRead[];
   /** A set of this table grew after its rules were read (`add element`): they are read again at the end. */
   grown?: boolean;
+}
+
+/** A rule statement, the rules read from it, and what the reading looked up besides its words. */
+interface RuleRead {
+  readonly chain: NftChain;
+  readonly words: Token[];
+  readonly rules: readonly ChainRule[];
+  /** Before the reading: the definitions of the sets its words name (`@set`), and its chain's hook and conntrack. */
+  readonly named: ReadonlyArray<SetDefinition | undefined>;
+  readonly hook: string | undefined;
+  readonly conntrack: NftChain['conntrack'];
+}
+
+/** Test hook: `everyRule` reads every rule of a grown table again, the reading the selective one is held to. */
+export const REREAD = { everyRule: false };
+
+/** The definitions of the sets a rule's words name (`@set`), in order. */
+function namedSets(table: TableState, words: readonly Token[]): Array<SetDefinition | undefined> {
+  const named: Array<SetDefinition | undefined> = [];
+  for (const word of words) if (word.text.charCodeAt(0) === 0x40 /* @ */) named.push(table.sets.get(word.text.slice(1)));
+  return named;
+}
+
+/**
+ * Would reading the rule again give other rules? A rule reads nothing but its words, the sets they name, and its
+ * chain's hook and conntrack placement (and the reader's fixed file and options): when none of those changed
+ * since, reading it again gives equal rules. Set definitions are replaced, never edited, so identity tells.
+ */
+function readsOtherwiseNow(table: TableState, read: RuleRead): boolean {
+  if (REREAD.everyRule) return true;
+  if (read.chain.base?.hook !== read.hook || read.chain.conntrack !== read.conntrack) return true;
+  const now = namedSets(table, read.words);
+  return now.some((set, index) => set !== read.named[index]);
 }
 
 class NftReader {
@@ -406,12 +439,16 @@ class NftReader {
     table!.grown = true;
   }
 
-  /** Rules look their sets up when read: where `add element` grew a set later, the table's rules are read again. */
+  /**
+   * Rules look their sets up when read: where `add element` grew a set later, the table's rules are read again, in
+   * order; a rule whose sets and chain are as they were when it was read keeps what that reading gave (a render's
+   * large sets continue in `add element`, and reading every rule twice was a visible part of a check).
+   */
   rereadGrown(): void {
     for (const table of this.tables.values()) {
       if (!table.grown || !table.ruleWords) continue;
       for (const chain of table.chains.values()) chain.rules.length = 0;
-      for (const { chain, words } of table.ruleWords) chain.rules.push(...this.rule(table, words, chain));
+      for (const read of table.ruleWords) read.chain.rules.push(...(readsOtherwiseNow(table, read) ? this.rule(table, read.words, read.chain) : read.rules));
     }
   }
 
@@ -475,8 +512,11 @@ class NftReader {
       else {
         const unsupported = chain.unsupported;
         if (unsupported) throw this.fail(`chain ${name} (${unsupported}) has rules; only filter chains on prerouting, input, forward, output and postrouting (and nat chains that drop nothing) are understood`, first.line);
-        chain.rules.push(...this.rule(table, words, chain));
-        table.ruleWords?.push({ chain, words });
+        const named = namedSets(table, words);
+        const read = { hook: chain.base?.hook, conntrack: chain.conntrack };
+        const rules = this.rule(table, words, chain);
+        chain.rules.push(...rules);
+        table.ruleWords?.push({ chain, words, rules, named, ...read });
       }
     }
   }

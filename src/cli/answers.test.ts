@@ -1,0 +1,28 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IntervalSet } from '../model/intervals.js';
+import { IPV4, IPV6 } from '../model/ip.js';
+import { complementIntervalCount } from './answers.js';
+
+const MAX128 = (1n << 128n) - 1n;
+const words = (value: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((shift) => Number((value >> shift) & 0xffffffffn)));
+const v6 = fc.oneof(fc.constantFrom(0n, 1n, MAX128, MAX128 - 1n, 1n << 64n), fc.bigInt({ min: 0n, max: MAX128 }));
+const v4 = fc.oneof(fc.constantFrom(0, 1, 0xffffffff, 0xfffffffe, 0x80000000), fc.nat({ max: 0xffffffff }));
+const order = <T>([a, b]: [T, T]): [T, T] => (a <= b ? [a, b] : [b, a]);
+
+describe('complementIntervalCount', () => {
+  it('is the interval count of the complement, in both families (empty, full, sets touching either end)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(v4, v4).map(order), { maxLength: 8 }), fc.array(fc.tuple(v6, v6).map(order), { maxLength: 8 }), (ranges4, ranges6) => {
+        const set4 = IntervalSet.fromRanges(IPV4, ranges4);
+        const set6 = ranges6.map(([lo, hi]) => IntervalSet.range(IPV6, words(lo), words(hi))).reduce((a, b) => a.union(b), IntervalSet.empty(IPV6));
+        for (const set of [set4, set6, set4.complement(), set6.complement()]) expect(complementIntervalCount(set)).toBe(set.complement().intervalCount);
+      }),
+      { numRuns: 500 },
+    );
+    for (const domain of [IPV4, IPV6]) {
+      expect(complementIntervalCount(IntervalSet.empty(domain))).toBe(1);
+      expect(complementIntervalCount(IntervalSet.full(domain))).toBe(0);
+    }
+  });
+});
