@@ -140,19 +140,40 @@ function setDimension(name: string, key: SetKey, covers: (a: Box, b: Box) => boo
   };
 }
 
-/** The first interval of `large` that ends at or after the value at `start[at..]`: a binary search. */
-function firstReaching(large: IntervalSet, start: Uint32Array, at: number): number {
+/**
+ * The first interval of `large`, at index `from` or after, that ends at or after the value at `start[at..]`:
+ * galloping from `from` (1, 2, 4, … intervals ahead), then a binary search in the last step. Callers that walk the
+ * sorted intervals of a small set pass the previous answer (answers only grow), so a tag of a few hundred intervals
+ * against an earlier rules' union of thousands costs a search over the gap to the next answer each time, not over
+ * the whole large set: a first-match walk asks this for every earlier box a rule meets.
+ */
+function firstReaching(large: IntervalSet, start: Uint32Array, at: number, from = 0): number {
   const w = large.width;
   const step = 2 * w;
   const bounds = large.bounds;
-  let low = 0;
-  let high = large.intervalCount;
-  while (low < high) {
+  const count = large.intervalCount;
+  if (from >= count || !endsBefore(bounds, from * step + w, start, at, w)) return from;
+  // Invariant: interval `low` ends before the value; interval `high` (when below count) ends at or after it.
+  let low = from;
+  let jump = 1;
+  let high = from + 1;
+  while (high < count && endsBefore(bounds, high * step + w, start, at, w)) {
+    low = high;
+    jump *= 2;
+    high = low + jump;
+  }
+  if (high > count) high = count;
+  while (high - low > 1) {
     const mid = (low + high) >>> 1;
-    if (compareWords(bounds, mid * step + w, start, at, w) < 0) low = mid + 1;
+    if (endsBefore(bounds, mid * step + w, start, at, w)) low = mid;
     else high = mid;
   }
-  return low;
+  return high;
+}
+
+/** Is the value at `bounds[end..]` below the one at `start[at..]`? One-word values (IPv4) compare as numbers. */
+function endsBefore(bounds: Uint32Array, end: number, start: Uint32Array, at: number, w: number): boolean {
+  return w === 1 ? bounds[end]! < start[at]! : compareWords(bounds, end, start, at, w) < 0;
 }
 
 /**
@@ -166,8 +187,10 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
   const bounds = large.bounds;
   const count = large.intervalCount;
   const out: number[] = [];
+  let first = 0;
   for (let at = 0; at < small.bounds.length; at += step) {
-    for (let i = firstReaching(large, small.bounds, at); i < count && compareWords(bounds, i * step, small.bounds, at + w, w) <= 0; i++) {
+    first = firstReaching(large, small.bounds, at, first);
+    for (let i = first; i < count && compareWords(bounds, i * step, small.bounds, at + w, w) <= 0; i++) {
       const lo = compareWords(bounds, i * step, small.bounds, at, w) > 0 ? bounds.subarray(i * step, i * step + w) : small.bounds.subarray(at, at + w);
       const hi = compareWords(bounds, i * step + w, small.bounds, at + w, w) < 0 ? bounds.subarray(i * step + w, i * step + step) : small.bounds.subarray(at + w, at + step);
       for (let k = 0; k < w; k++) out.push(lo[k]!);
@@ -257,9 +280,10 @@ function addressesOverlap(a: IntervalSet, b: IntervalSet): boolean {
   const large = aSmaller ? b : a;
   if (!isLopsided(small, large)) return a.overlaps(b);
   const step = 2 * w;
-  for (let at = 0; at < small.bounds.length; at += step) {
-    const i = firstReaching(large, small.bounds, at);
-    if (i < large.intervalCount && compareWords(large.bounds, i * step, small.bounds, at + w, w) <= 0) return true;
+  for (let i = 0, at = 0; at < small.bounds.length; at += step) {
+    i = firstReaching(large, small.bounds, at, i);
+    if (i >= large.intervalCount) return false;
+    if (compareWords(large.bounds, i * step, small.bounds, at + w, w) <= 0) return true;
   }
   return false;
 }
@@ -784,8 +808,8 @@ function firstWithin(values: IntervalSet, within: IntervalSet): Uint32Array | un
   const w = values.width;
   const step = 2 * w;
   const bounds = values.bounds;
-  for (let at = 0; at < within.bounds.length; at += step) {
-    const i = firstReaching(values, within.bounds, at);
+  for (let i = 0, at = 0; at < within.bounds.length; at += step) {
+    i = firstReaching(values, within.bounds, at, i);
     if (i < values.intervalCount && compareWords(bounds, i * step, within.bounds, at + w, w) <= 0) {
       return compareWords(bounds, i * step, within.bounds, at, w) > 0 ? bounds.slice(i * step, i * step + w) : within.bounds.slice(at, at + w);
     }
