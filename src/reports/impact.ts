@@ -100,10 +100,17 @@ function sharedResolvers(input: ImpactInput): (target: Target, snapshot: Snapsho
   };
 }
 
-function translateWith(target: Target, input: ImpactInput, snapshot: Snapshot, resolverFor: (target: Target, snapshot: Snapshot) => AddressResolver): Outcome {
+/**
+ * One target's translation against one snapshot. The older snapshot's diagnostics are compared by code, requirement
+ * and message only (diffDiagnostics), so their exact loss is not computed (`exactLoss: false`): for the Azure targets
+ * it is a parse-back of their own output. The newer one's loss is reported and fills the matrix.
+ */
+function translateWith(target: Target, input: ImpactInput, side: 'from' | 'to', resolverFor: (target: Target, snapshot: Snapshot) => AddressResolver): Outcome {
+  const snapshot = input[side];
   const resolver = resolverFor(target, snapshot);
   try {
-    return { translation: target.translate(input.requirements, { snapshot, resolver, options: optionsFor(target.options, input.options ?? {}) }) };
+    const exactLoss = side === 'to';
+    return { translation: target.translate(input.requirements, { snapshot, resolver, options: optionsFor(target.options, input.options ?? {}), exactLoss }) };
   } catch (error) {
     // A target that needs options the run did not give (a zone, a location) is reported and skipped, so one
     // target cannot hide what changes on the others.
@@ -250,8 +257,8 @@ export function snapshotImpact(input: ImpactInput): Report {
   let limitsAppeared = 0;
   let diagnosticsChanged = 0;
   for (const target of input.targets) {
-    const before = translateWith(target, input, input.from, resolverFor);
-    const after = translateWith(target, input, input.to, resolverFor);
+    const before = translateWith(target, input, 'from', resolverFor);
+    const after = translateWith(target, input, 'to', resolverFor);
     if ('error' in before || 'error' in after) {
       const error = 'error' in after ? after.error : (before as { error: TagwallError }).error;
       findings.push({ kind: 'diagnostic', code: error.code, severity: 'warning', target: target.id, message: `not compared: ${error.message}` });

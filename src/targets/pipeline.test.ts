@@ -4,8 +4,13 @@ import { expandedResolver } from '../analysis/resolve.js';
 import { HostSet } from '../model/hostnames.js';
 import { PacketSet, type Box } from '../model/packet-set.js';
 import { defaultSnapshot } from '../servicetags/index.js';
-import { hostSet, packetSet } from '../testing/arbitraries.js';
+import { TagwallError } from '../errors.js';
+import { buildScenario } from '../catalogue/index.js';
+import type { RequirementSet } from '../model/requirement.js';
+import { hostSet, packetSet, requirementSet } from '../testing/arbitraries.js';
 import { withoutBoxesByShape } from './pipeline.js';
+import { allTargets } from './registry.js';
+import type { Diagnostic, Target, Translation } from './target.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
@@ -33,5 +38,44 @@ describe('withoutBoxesByShape (loss accounting, once per shape)', () => {
   it('leaves a subtraction of boxes that name hosts to the caller', () => {
     const named = PacketSet.of({ hosts: HostSet.fromPatterns(['example.com']) });
     expect(withoutBoxesByShape(PacketSet.ALL.boxes, named.boxes, new Map())).toBeUndefined();
+  });
+});
+
+describe('translations without loss accounting (exactLoss: false)', () => {
+  const withoutLost = (diagnostics: readonly Diagnostic[]): Diagnostic[] => diagnostics.map(({ lost: _lost, ...rest }) => rest);
+  const translate = (target: Target, requirements: RequirementSet, exactLoss?: boolean): Translation | TagwallError => {
+    try {
+      return target.translate(requirements, { snapshot, resolver, options: {}, ...(exactLoss === undefined ? {} : { exactLoss }) });
+    } catch (error) {
+      if (error instanceof TagwallError) return error;
+      throw error;
+    }
+  };
+  /** The same artifacts, and the same diagnostics in the same order but for `lost`, as the full translation. */
+  const expectSameButLoss = (target: Target, requirements: RequirementSet): void => {
+    const full = translate(target, requirements);
+    if (full instanceof TagwallError) return;
+    const light = translate(target, requirements, false);
+    expect(light).not.toBeInstanceOf(TagwallError);
+    expect((light as Translation).artifacts).toEqual(full.artifacts);
+    expect((light as Translation).diagnostics).toEqual(withoutLost(full.diagnostics));
+    // `exactLoss: true` is the default.
+    expect(translate(target, requirements, true)).toEqual(full);
+  };
+
+  it('give every target the same artifacts and diagnostics, without lost, on catalogue scenarios', () => {
+    for (const id of ['compute-no-public-ip', 'data-exfiltration-prevention', 'kubernetes']) {
+      const { requirements } = buildScenario(id, { region: 'westus', cloud: 'Public' }, snapshot);
+      for (const target of allTargets()) expectSameButLoss(target, requirements);
+    }
+  });
+
+  it('give every target the same artifacts and diagnostics, without lost, on random requirements', () => {
+    fc.assert(
+      fc.property(requirementSet({ urls: true, maxRequirements: 4 }), (requirements) => {
+        for (const target of allTargets()) expectSameButLoss(target, requirements);
+      }),
+      { numRuns: 15 },
+    );
   });
 });

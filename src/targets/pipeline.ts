@@ -14,10 +14,10 @@ import { requirementPackets, type AddressResolver } from '../analysis/resolve.js
 import { assertMeaningfulRequirements } from '../model/requirement-check.js';
 import { compactBoxes, PacketSet, type Box } from '../model/packet-set.js';
 import type { Requirement, RequirementSet } from '../model/requirement.js';
-import { finishDiagnostics } from './diagnostics.js';
+import { finishDiagnostics, type DraftDiagnostic } from './diagnostics.js';
 import { gateRequirements } from './gate.js';
 import { validateOptions, type OptionSchema } from './option-schema.js';
-import type { BuildContext, Target, TargetKit, TargetOptionValues, TranslateContext, Translation } from './target.js';
+import type { BuildContext, Diagnostic, Target, TargetKit, TargetOptionValues, TranslateContext, Translation } from './target.js';
 
 /** What the kit should carry of a requirement: its yardstick, or all of the requirement's packets. */
 export function yardstickOf(kit: Pick<TargetKit, 'yardstick'>, resolver: AddressResolver): (requirement: Requirement) => PacketSet {
@@ -39,6 +39,8 @@ export function runPipeline<Format extends string, Model>(
   const built = kit.build(gated.requirements, buildContext);
   const format = (typeof options['format'] === 'string' ? options['format'] : kit.formats[0]!) as Format;
   const rendered = kit.render(built.model, format, buildContext);
+  const drafts = [...gated.drafts, ...built.drafts, ...(rendered.drafts ?? [])];
+  if (context.exactLoss === false) return { artifacts: rendered.artifacts, diagnostics: drafts.map((draft) => withoutLoss(kit.id, draft)) };
   // What the output allows is needed only when a draft may have lost something (it can cost a parse-back).
   let produced: PacketSet | undefined;
   let producedBoxes: readonly Box[] | undefined;
@@ -54,8 +56,13 @@ export function runPipeline<Format extends string, Model>(
         if (set.isEmpty() || produced.isEmpty()) return set;
         return withoutBoxesByShape(set.compact().boxes, produced.compact().boxes, shapes) ?? set.difference(produced);
       };
-  const drafts = [...gated.drafts, ...built.drafts, ...(rendered.drafts ?? [])];
   return { artifacts: rendered.artifacts, diagnostics: finishDiagnostics(kit.id, drafts, withoutProduced, yardstickOf(kit, context.resolver)) };
+}
+
+/** A draft as the diagnostic `finishDiagnostics` makes of it, but for `lost`, which is not computed. */
+function withoutLoss(target: string, draft: DraftDiagnostic): Diagnostic {
+  const requirementId = draft.requirement?.id ?? draft.requirementId;
+  return { code: draft.code, severity: draft.severity, target, ...(requirementId === undefined ? {} : { requirementId }), message: draft.message };
 }
 
 /**

@@ -48,6 +48,12 @@ export interface TranslateContext<Options = TargetOptionValues> {
   readonly resolver: AddressResolver;
   /** The target's options, checked against its schema before the target reads them (an unknown key is an error). */
   readonly options: Options;
+  /**
+   * `false`: the diagnostics come without `lost` (contract law 2's exact loss, which can cost a parse-back of the
+   * output, is not computed), for a caller that reads only their codes and messages (`impact` compares the older
+   * snapshot's diagnostics by those). Default: computed.
+   */
+  readonly exactLoss?: boolean;
 }
 
 export interface Translation {

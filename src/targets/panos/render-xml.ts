@@ -3,97 +3,176 @@
  * Panorama device group or `shared`, ready for `load config partial` or the XML API (`type=config&action=set`
  * with the inner XPath). Rules go under `rulebase` on a firewall and `pre-rulebase` on Panorama.
  */
-import { rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
+import { rulebaseOf, type PanosAddress, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { escapeXml, xmlComment } from '../../text/panos.js';
 
-type Node = { readonly tag: string; readonly name?: string; readonly text?: string; readonly children?: readonly Node[] };
+/**
+ * The document's lines, written as they are walked: one element a line when it holds text or nothing (`<x/>`),
+ * else an opening and a closing line around its children, indented two spaces a level. No tree of nodes is built
+ * first: an expanded config has an address object per prefix (six lines each, tens of thousands of lines), and
+ * `impact` writes it once per snapshot.
+ */
+const BLOCK_LINES = 256;
 
-const element = (tag: string, children: readonly Node[], name?: string): Node => ({ tag, children, ...(name === undefined ? {} : { name }) });
-const leaf = (tag: string, text: string): Node => ({ tag, text });
-const members = (tag: string, values: readonly string[]): Node => element(tag, values.map((value) => leaf('member', value)));
-const entry = (name: string, children: readonly Node[]): Node => element('entry', children, name);
-const optional = (condition: boolean, node: () => Node): Node[] => (condition ? [node()] : []);
+class XmlLines {
+  /** The lines not yet joined into a block. */
+  lines: string[] = [];
+  /** Blocks of BLOCK_LINES lines joined: flat strings, where the lines are ropes that outlive young-generation GCs. */
+  readonly #blocks: string[] = [];
+  readonly #indents: string[] = [''];
 
-function write(node: Node, depth: number, lines: string[]): void {
-  const indent = '  '.repeat(depth);
-  const open = `${indent}<${node.tag}${node.name === undefined ? '' : ` name="${escapeXml(node.name)}"`}`;
-  if (node.text !== undefined) lines.push(`${open}>${escapeXml(node.text)}</${node.tag}>`);
-  else if (!node.children || node.children.length === 0) lines.push(`${open}/>`);
-  else {
-    lines.push(`${open}>`);
-    for (const child of node.children) write(child, depth + 1, lines);
-    lines.push(`${indent}</${node.tag}>`);
+  /** Called after each entry: joins the pending lines into a block once there are enough of them. */
+  flush(force = false): void {
+    if (this.lines.length >= BLOCK_LINES || (force && this.lines.length > 0)) {
+      this.#blocks.push(this.lines.join('\n'));
+      this.lines = [];
+    }
+  }
+
+  text(): string {
+    this.flush(true);
+    return `${this.#blocks.join('\n')}\n`;
+  }
+
+  indent(depth: number): string {
+    while (this.#indents.length <= depth) this.#indents.push(`${this.#indents[this.#indents.length - 1]!}  `);
+    return this.#indents[depth]!;
+  }
+
+  /** `<tag name="…">`, its children written by `body` one level deeper, `</tag>`. */
+  element(depth: number, tag: string, body: (depth: number) => void, name?: string): void {
+    const indent = this.indent(depth);
+    this.lines.push(name === undefined ? `${indent}<${tag}>` : `${indent}<${tag} name="${escapeXml(name)}">`);
+    body(depth + 1);
+    this.lines.push(`${indent}</${tag}>`);
+  }
+
+  /** An element with children, or `<tag/>` when it has none. */
+  list<T>(depth: number, tag: string, items: readonly T[], write: (item: T, depth: number) => void): void {
+    if (items.length === 0) this.empty(depth, tag);
+    else this.element(depth, tag, (inner) => {
+      for (const item of items) write(item, inner);
+    });
+  }
+
+  empty(depth: number, tag: string): void {
+    this.lines.push(`${this.indent(depth)}<${tag}/>`);
+  }
+
+  leaf(depth: number, tag: string, text: string): void {
+    this.lines.push(`${this.indent(depth)}<${tag}>${escapeXml(text)}</${tag}>`);
+  }
+
+  /** `<tag><member>a</member>…</tag>`, or `<tag/>` for no values. */
+  members(depth: number, tag: string, values: readonly string[]): void {
+    this.list(depth, tag, values, (value, inner) => this.leaf(inner, 'member', value));
+  }
+
+  /** An address object, written without closures: an expanded config has one per prefix. */
+  address(depth: number, address: PanosAddress): void {
+    const indent = this.indent(depth);
+    const fields = this.indent(depth + 1);
+    this.lines.push(`${indent}<entry name="${escapeXml(address.name)}">`, `${fields}<${address.kind}>${escapeXml(address.value)}</${address.kind}>`);
+    if (address.description !== undefined) this.lines.push(`${fields}<description>${escapeXml(address.description)}</description>`);
+    if (address.tags.length === 0) this.lines.push(`${fields}<tag/>`);
+    else {
+      const members = this.indent(depth + 2);
+      this.lines.push(`${fields}<tag>`);
+      for (const tag of address.tags) this.lines.push(`${members}<member>${escapeXml(tag)}</member>`);
+      this.lines.push(`${fields}</tag>`);
+    }
+    this.lines.push(`${indent}</entry>`);
+    this.flush();
+  }
+
+  entry(depth: number, name: string, body: (depth: number) => void): void {
+    this.element(depth, 'entry', body, name);
   }
 }
 
-function ruleNode(rule: PanosRule): Node {
-  return entry(rule.name, [
-    members('from', rule.from),
-    members('to', rule.to),
-    members('source', rule.source),
-    members('destination', rule.destination),
-    members('source-user', ['any']),
-    members('category', rule.category),
-    members('application', rule.application),
-    members('service', rule.service),
-    leaf('action', rule.action),
-    leaf('description', rule.description),
-    members('tag', rule.tags),
-  ]);
+function writeRule(out: XmlLines, rule: PanosRule, depth: number): void {
+  out.entry(depth, rule.name, (inner) => {
+    out.members(inner, 'from', rule.from);
+    out.members(inner, 'to', rule.to);
+    out.members(inner, 'source', rule.source);
+    out.members(inner, 'destination', rule.destination);
+    out.members(inner, 'source-user', ['any']);
+    out.members(inner, 'category', rule.category);
+    out.members(inner, 'application', rule.application);
+    out.members(inner, 'service', rule.service);
+    out.leaf(inner, 'action', rule.action);
+    out.leaf(inner, 'description', rule.description);
+    out.members(inner, 'tag', rule.tags);
+  });
 }
 
-function objectNodes(model: PanosModel): Node[] {
-  return [
-    ...optional(model.tags.length > 0, () => element('tag', model.tags.map((tag) => entry(tag.name, [leaf('comments', tag.comments)])))),
-    ...optional(model.addresses.length > 0, () =>
-      element(
-        'address',
-        model.addresses.map((address) =>
-          entry(address.name, [leaf(address.kind, address.value), ...optional(address.description !== undefined, () => leaf('description', address.description!)), members('tag', address.tags)]),
-        ),
+/** The objects, then the rules; a kind of object the model has none of is left out. */
+function writeObjects(out: XmlLines, model: PanosModel, depth: number): void {
+  const section = <T>(tag: string, items: readonly T[], write: (item: T, depth: number) => void): void => {
+    if (items.length > 0) out.list(depth, tag, items, write);
+  };
+  section('tag', model.tags, (tag, inner) => out.entry(inner, tag.name, (fields) => out.leaf(fields, 'comments', tag.comments)));
+  section('address', model.addresses, (address, inner) => out.address(inner, address));
+  section('address-group', model.addressGroups, (group, inner) =>
+    out.entry(inner, group.name, (fields) => {
+      out.members(fields, 'static', group.members);
+      out.leaf(fields, 'description', group.description);
+      out.members(fields, 'tag', group.tags);
+    }),
+  );
+  section('external-list', model.externalLists, (list, inner) =>
+    out.entry(inner, list.name, (fields) =>
+      out.element(fields, 'type', (type) =>
+        out.element(type, 'ip', (ip) => {
+          out.leaf(ip, 'url', list.url);
+          out.element(ip, 'recurring', (recurring) => out.empty(recurring, 'hourly'));
+          out.leaf(ip, 'description', list.description);
+        }),
       ),
     ),
-    ...optional(model.addressGroups.length > 0, () =>
-      element('address-group', model.addressGroups.map((group) => entry(group.name, [members('static', group.members), leaf('description', group.description), members('tag', group.tags)]))),
-    ),
-    ...optional(model.externalLists.length > 0, () =>
-      element(
-        'external-list',
-        model.externalLists.map((list) =>
-          entry(list.name, [element('type', [element('ip', [leaf('url', list.url), element('recurring', [element('hourly', [])]), leaf('description', list.description)])])]),
-        ),
+  );
+  section('service', model.services, (service, inner) =>
+    out.entry(inner, service.name, (fields) => {
+      out.element(fields, 'protocol', (protocol) => out.element(protocol, service.protocol, (ports) => out.leaf(ports, 'port', service.ports)));
+      out.leaf(fields, 'description', service.description);
+    }),
+  );
+  if (model.urlCategories.length > 0) {
+    out.element(depth, 'profiles', (profiles) =>
+      out.list(profiles, 'custom-url-category', model.urlCategories, (category, inner) =>
+        out.entry(inner, category.name, (fields) => {
+          out.leaf(fields, 'type', 'URL List');
+          out.members(fields, 'list', category.entries);
+          out.leaf(fields, 'description', category.description);
+        }),
       ),
-    ),
-    ...optional(model.services.length > 0, () =>
-      element('service', model.services.map((service) => entry(service.name, [element('protocol', [element(service.protocol, [leaf('port', service.ports)])]), leaf('description', service.description)]))),
-    ),
-    ...optional(model.urlCategories.length > 0, () =>
-      element('profiles', [
-        element(
-          'custom-url-category',
-          model.urlCategories.map((category) => entry(category.name, [leaf('type', 'URL List'), members('list', category.entries), leaf('description', category.description)])),
-        ),
-      ]),
-    ),
-    element(rulebaseOf(model.location), [element('security', [element('rules', model.rules.map(ruleNode))])]),
-  ];
-}
-
-function locationNode(location: PanosLocation, inner: Node[]): Node {
-  switch (location.kind) {
-    case 'shared':
-      return element('config', [element('shared', inner)]);
-    case 'vsys':
-      return element('config', [element('devices', [entry('localhost.localdomain', [element('vsys', [entry(location.name, inner)])])])]);
-    case 'device-group':
-      return element('config', [element('devices', [entry('localhost.localdomain', [element('device-group', [entry(location.name, inner)])])])]);
+    );
   }
+  out.element(depth, rulebaseOf(model.location), (rulebase) =>
+    out.element(rulebase, 'security', (security) => out.list(security, 'rules', model.rules, (rule, inner) => writeRule(out, rule, inner))),
+  );
+}
+
+/** The location's wrapper elements around the objects and rules. */
+function writeLocation(out: XmlLines, location: PanosLocation, inner: (depth: number) => void): void {
+  out.element(0, 'config', (config) => {
+    if (location.kind === 'shared') {
+      out.element(config, 'shared', inner);
+      return;
+    }
+    out.element(config, 'devices', (devices) =>
+      out.entry(devices, 'localhost.localdomain', (device) =>
+        out.element(device, location.kind === 'vsys' ? 'vsys' : 'device-group', (container) => out.entry(container, location.name, inner)),
+      ),
+    );
+  });
 }
 
 const comment = xmlComment;
 
 export function renderPanosXml(model: PanosModel): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', comment(model.provenance)];
-  write(locationNode(model.location, objectNodes(model)), 0, lines);
-  return `${lines.join('\n')}\n`;
+  const out = new XmlLines();
+  out.lines.push('<?xml version="1.0" encoding="UTF-8"?>', comment(model.provenance));
+  writeLocation(out, model.location, (depth) => writeObjects(out, model, depth));
+  return out.text();
 }
