@@ -45,6 +45,7 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
   // Gathered and merged once (AddressSet.unionOf), not folded one endpoint at a time: a destination list of 100k
   // CIDRs folded left made 100k intermediate sets per call.
   const parts: AddressSet[] = [];
+  let tags = false;
   for (const endpoint of endpoints) {
     switch (endpoint.kind) {
       case 'any':
@@ -53,6 +54,7 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
         parts.push(endpoint.addresses);
         break;
       case 'service-tag':
+        tags = true;
         parts.push(resolver.serviceTag(endpoint.name));
         break;
       case 'host':
@@ -60,7 +62,8 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
         break;
     }
   }
-  const set = AddressSet.unionOf(parts);
+  // Without tags the list covers its literal addresses: the same union the Azure targets sort out of it, merged once.
+  const set = tags ? AddressSet.unionOf(parts) : literalAddresses(endpoints, parts);
   if (endpoints.length > LONG_LIST) {
     let lists = longLists.get(resolver);
     if (!lists) longLists.set(resolver, (lists = new WeakMap()));
@@ -76,6 +79,32 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
  */
 const LONG_LIST = 16;
 const longLists = new WeakMap<AddressResolver, WeakMap<readonly Endpoint[], AddressSet>>();
+
+/**
+ * The union of a list's literal address endpoints (its tags, host names and `any` left out), kept for long lists
+ * by list (requirements are immutable; no resolver is involved). The Azure targets sort a list into tags, literal
+ * addresses and host names (targets/azure/common/endpoints.ts) besides resolving it here: a list of 100k CIDRs was
+ * merged twice per translation, each merge reading 100k sets scattered over the heap. `parts`, when the caller
+ * has gathered them, are the list's address sets in order.
+ */
+export function literalAddresses(endpoints: readonly Endpoint[], parts?: readonly AddressSet[]): AddressSet {
+  const gather = (): AddressSet => AddressSet.unionOf(parts ?? addressParts(endpoints));
+  if (endpoints.length <= LONG_LIST) return gather();
+  let set = literalLists.get(endpoints);
+  if (!set) literalLists.set(endpoints, (set = gather()));
+  return set;
+}
+
+const literalLists = new WeakMap<readonly Endpoint[], AddressSet>();
+
+function addressParts(endpoints: readonly Endpoint[]): AddressSet[] {
+  const parts: AddressSet[] = [];
+  for (let index = 0; index < endpoints.length; index++) {
+    const endpoint = endpoints[index]!;
+    if (endpoint.kind === 'addresses') parts.push(endpoint.addresses);
+  }
+  return parts;
+}
 
 /** The host names the host and URL endpoints of a list name; any name (or none) when the list has none. */
 export function endpointHosts(endpoints: readonly Endpoint[]): HostSet {

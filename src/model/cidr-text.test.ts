@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from './address-set.js';
 import { formatCidr, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
-import { AsciiText, CidrBlocks, ipv4CidrText } from './cidr-text.js';
+import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -82,6 +82,25 @@ describe('CIDR text', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('ipv4CidrTexts and toCidrStrings of large sets (the buffered path) write what the template wrote', () => {
+    const large = fc.array(fc.oneof(ipv4Entry, ipv4Entry, ipv6Entry), { minLength: 60, maxLength: 600 }).map((entries) => AddressSet.fromStrings(entries, { normalize: true }));
+    fc.assert(
+      fc.property(large, (set) => {
+        const expected = templateText(set, 'ipv4');
+        expect(ipv4CidrTexts(set.ipv4.bounds)).toEqual(expected);
+        expect(set.toCidrStrings('ipv4')).toEqual(expected);
+        expect(set.toCidrStrings()).toEqual([...expected, ...templateText(set, 'ipv6')]);
+      }),
+      { numRuns: 100 },
+    );
+    // Adjacent blocks that merge, the full range, and the edges.
+    for (const entries of [['0.0.0.0/0'], ['255.255.255.255/32', '0.0.0.0/32'], Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.${i % 3 === 0 ? 0 : 128}/25`), []]) {
+      const set = AddressSet.fromStrings(entries);
+      expect(ipv4CidrTexts(set.ipv4.bounds)).toEqual(templateText(set, 'ipv4'));
+      expect(set.toCidrStrings('ipv4')).toEqual(templateText(set, 'ipv4'));
+    }
   });
 
   it('grows its buffer across many blocks (a set larger than the first buffer)', () => {

@@ -1,5 +1,6 @@
 /** Endpoints sorted into what Azure fields take: `*`, tag names, literal prefixes per family, and host names. */
-import { AddressSet } from '../../../model/address-set.js';
+import { literalAddresses } from '../../../analysis/resolve.js';
+import type { AddressSet } from '../../../model/address-set.js';
 import type { Endpoint } from '../../../model/requirement.js';
 import type { Snapshot } from '../../../servicetags/snapshot.js';
 import { tagSpelling } from '../../../servicetags/virtual.js';
@@ -18,17 +19,16 @@ export interface SortedEndpoints {
 export function sortEndpoints(endpoints: readonly Endpoint[], snapshot: Snapshot): SortedEndpoints {
   let any = false;
   const tags: string[] = [];
-  // Gathered and merged once (AddressSet.unionOf): folded one endpoint at a time, a list of 100k CIDRs left 100k
-  // intermediate sets to settle.
-  const literal: AddressSet[] = [];
   const hosts: Endpoint[] = [];
-  for (const endpoint of endpoints) {
+  // An index loop: this runs a few times per translation, too few to be optimised, and a for-of over 100k
+  // endpoints made an iterator result per endpoint.
+  for (let index = 0; index < endpoints.length; index++) {
+    const endpoint = endpoints[index]!;
     switch (endpoint.kind) {
       case 'any':
         any = true;
         break;
       case 'addresses':
-        literal.push(endpoint.addresses);
         break;
       case 'service-tag': {
         const name = tagSpelling(endpoint.name, snapshot);
@@ -41,7 +41,9 @@ export function sortEndpoints(endpoints: readonly Endpoint[], snapshot: Snapshot
         break;
     }
   }
-  return { any, tags, addresses: AddressSet.unionOf(literal), hosts };
+  // Merged once per list, and the same union resolving the list merges (analysis/resolve.ts, literalAddresses):
+  // folded one endpoint at a time, a list of 100k CIDRs left 100k intermediate sets to settle.
+  return { any, tags, addresses: literalAddresses(endpoints), hosts };
 }
 
 /** Splits a list into chunks of at most `size`. */

@@ -102,7 +102,27 @@ export function armResource(resource: Resource, all: readonly Resource[] = []): 
   };
 }
 
+/** An ARM template as a JSON value: what `renderArm` writes, and what JSON.parse of its text gives back. */
+export interface ArmDocument {
+  readonly resources: Record<string, unknown>[];
+  readonly [key: string]: unknown;
+}
+
 export function renderArm(template: Template): string {
+  return armText(armDocument(template));
+}
+
+/** The text of an ARM document: two-space JSON and a final newline. */
+export function armText(document: ArmDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/**
+ * The template as the JSON value its ARM text denotes (plain strings, numbers, booleans, arrays and objects only,
+ * so JSON.parse of `armText` gives an equal value): a caller that checks the document reads this, rather than
+ * parsing 3 MB of text back into a second tree of 100k strings (the firewall's group of 100k CIDRs).
+ */
+export function armDocument(template: Template): ArmDocument {
   const parameters: Record<string, unknown> = {};
   for (const parameter of template.parameters) {
     parameters[parameter.name] = {
@@ -122,7 +142,7 @@ export function renderArm(template: Template): string {
     parameters,
     resources: template.resources.map((resource) => armResource(resource, template.resources)),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return document;
 }
 
 // ─── Bicep ───────────────────────────────────────────────────────────────────────────────────────────────

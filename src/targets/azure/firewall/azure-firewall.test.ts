@@ -12,7 +12,8 @@ import type { RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from './index.js';
 import { parseFirewallJson } from './parse.js';
-import { groupSizeDrafts } from './build.js';
+import { buildFirewallModel, groupSizeDrafts } from './build.js';
+import { firewallArmDocument, renderFirewallArm } from './render.js';
 
 const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
@@ -106,6 +107,18 @@ describe('translation', () => {
     expect(rules[0]!.destinationAddresses).toEqual(['AzureMonitor']);
     expect(rules[1]!.destinationAddresses.some((entry) => /GatewayManager|KustoAnalytics/.test(entry))).toBe(false);
     expect(translation.diagnostics.map((entry) => entry.code)).toContain('AZFW_TAG_EXPANDED');
+  });
+  it('checks the ARM document its text is written from, which is what parsing the text gives back', () => {
+    // renderFirewall validates and measures the document instead of parsing its own text: that is the same only
+    // while the document holds nothing JSON.stringify drops or changes (undefined, NaN, functions), key order included.
+    const variants = [{}, { ipGroups: 'true' }, { ipv6: 'true', sku: 'premium' }, { dnsProxy: 'external', globalTags: 'true' }];
+    for (const id of scenarioIds()) {
+      const requirements = loadScenario(id, { region: 'westus', firewallAddress: '10.0.0.4' });
+      for (const [flavor, options] of variants.flatMap((options) => [['policy', options], ['classic', {}]] as const)) {
+        const { model } = buildFirewallModel(flavor, requirements, { snapshot, resolver, options });
+        expect(JSON.parse(renderFirewallArm(model))).toStrictEqual(firewallArmDocument(model));
+      }
+    }
   });
   it('warns when the rule collection group outgrows 1 MB, and errs past 2 MB (§1.5)', () => {
     const arm = (bytes: number) => JSON.stringify({ resources: [{ type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups', properties: { pad: 'x'.repeat(bytes) } }] });

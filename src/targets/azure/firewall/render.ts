@@ -3,7 +3,7 @@
  * Groups); classic: the rule collections of an `azureFirewalls` resource.
  */
 import { attr, LabelScope, ref, renderHcl, type HclBlock, type HclItem } from '../common/hcl.js';
-import { ARM_API_VERSION, renderArm, renderBicep, snapshotLine, type Resource, type Template, type Value } from '../common/template.js';
+import { ARM_API_VERSION, armDocument, renderArm, renderBicep, snapshotLine, type ArmDocument, type Resource, type Template, type Value } from '../common/template.js';
 import type { ApplicationRule, FirewallModel, Flavor, NetworkRule, RuleCollection } from './model.js';
 
 export const IP_GROUP_TYPE = 'Microsoft.Network/ipGroups';
@@ -155,6 +155,10 @@ export function firewallTemplate(model: FirewallModel): Template {
 
 export function renderFirewallArm(model: FirewallModel): string {
   return renderArm(firewallTemplate(model));
+}
+/** The ARM template as a JSON value (`armText` of it is `renderFirewallArm`'s text). */
+export function firewallArmDocument(model: FirewallModel): ArmDocument {
+  return armDocument(firewallTemplate(model));
 }
 export function renderFirewallBicep(model: FirewallModel): string {
   return renderBicep(firewallTemplate(model));
