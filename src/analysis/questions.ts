@@ -164,10 +164,11 @@ function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
   const earlier = new EarlierMatches();
   ruleSet.rules.forEach((rule, index) => {
-    if (earlier.decide(rule.match).isEmpty()) {
+    if (earlier.undecided(rule.match).isEmpty()) {
       const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
       found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
     }
+    earlier.add(rule.match);
   });
   return found;
 }
@@ -232,7 +233,8 @@ function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const outlines: Outlines = new Float64Array(ruleSet.rules.length * OUTLINE_SIZE);
   ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
   ruleSet.rules.forEach((rule, index) => {
-    const decides = earlier.decide(rule.match);
+    const decides = earlier.undecided(rule.match);
+    earlier.add(rule.match);
     if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
     else if (decidedAlikeBelow(ruleSet, index, decides, rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
   });

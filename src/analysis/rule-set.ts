@@ -184,20 +184,6 @@ export class EarlierMatches {
     return kept.length === 0 ? PacketSet.EMPTY : PacketSet.fromDisjointBoxes(kept).withoutBoxes(meeting);
   }
 
-  /**
-   * `undecided(match)`, and what it returns joins the earlier matches in place of `match` (the union is the same:
-   * earlier ∪ (match − earlier) = earlier ∪ match). Once rules repeat what earlier ones matched (a long list over
-   * the same tags, ports and subnets) that part is small or empty, so the counter's levels grow by new packets only
-   * and its carries stop re-merging the same addresses at every level. Where the subtraction cut the match into
-   * more boxes than it had, the match joins instead, so a broad rule after many narrow ones adds one box, not its
-   * fragments.
-   */
-  decide(match: PacketSet): PacketSet {
-    const decided = this.undecided(match);
-    this.add(decided.boxes.length <= match.boxes.length ? decided : match);
-    return decided;
-  }
-
   add(match: PacketSet): void {
     for (const box of match.boxes) {
       const at = (this.#merged.length + this.#pending.length) * OUTLINE_SIZE;
@@ -287,9 +273,9 @@ function walkAllowed(ruleSet: RuleSet): PacketSet {
   const allowed: Box[] = [];
   const earlier = new EarlierMatches();
   for (const rule of decidingRules(ruleSet)) {
-    const decided = earlier.decide(rule.match);
     // Box by box: spreading a parsed config's hundreds of thousands of boxes as arguments overflows the stack.
-    if (rule.action === 'allow') for (const box of decided.boxes) allowed.push(box);
+    if (rule.action === 'allow') for (const box of earlier.undecided(rule.match).boxes) allowed.push(box);
+    earlier.add(rule.match);
   }
   if (ruleSet.defaultAction === 'allow') for (const box of earlier.rest().boxes) allowed.push(box);
   return PacketSet.fromDisjointBoxes(allowed);
