@@ -25,9 +25,10 @@ import { PacketSet, type Box } from '../src/model/packet-set.js';
 import type { Packet } from '../src/model/packet.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import { defaultSnapshot, type Snapshot } from '../src/servicetags/index.js';
-import { formatMs, measure, printTimings, type Goal } from './harness.js';
+import { formatMs, measure, notMeasured, printTimings, type Goal } from './harness.js';
 import { compileNative } from './native/build.js';
-import type { BitVec } from 'z3-solver';
+import type { EquivalenceChildResult } from './equivalence-child.js';
+import { formatRulesFile, type FlatBox, type FlatRule, type Ranges } from './flat-rules.js';
 
 /** A deterministic generator, so every run measures the same rule sets. */
 export function random(seed: number): () => number {
@@ -83,19 +84,6 @@ export function workload(snapshot: Snapshot, rules: number, seed: number): Workl
 
 // ─── the rule sets as plain intervals (IPv4, outbound; what the workload contains) ───────────────────────────────
 
-type Ranges = ReadonlyArray<readonly [number, number]>;
-interface FlatBox {
-  readonly protocols: Ranges;
-  readonly src: Ranges;
-  readonly dst: Ranges;
-  readonly srcPorts: Ranges;
-  readonly dstPorts: Ranges;
-}
-interface FlatRule {
-  readonly allow: boolean;
-  readonly boxes: readonly FlatBox[];
-}
-
 function ranges(set: IntervalSet): Ranges {
   const out: Array<[number, number]> = [];
   for (let i = 0; i < set.bounds.length; i += 2) out.push([set.bounds[i]!, set.bounds[i + 1]!]);
@@ -114,13 +102,9 @@ function flatten(set: RuleSet): FlatRule[] {
   return set.rules.map((rule) => ({ allow: rule.action === 'allow', boxes: flatBoxes(rule.match) }));
 }
 
-function rulesFile(set: RuleSet): string {
-  const lines = [`rules ${set.rules.length} default ${set.defaultAction === 'allow' ? 1 : 0}`];
-  for (const rule of flatten(set)) {
-    lines.push(`rule ${rule.allow ? 1 : 0} ${rule.boxes.length}`);
-    for (const box of rule.boxes) for (const dim of [box.protocols, box.src, box.dst, box.srcPorts, box.dstPorts]) lines.push(`${dim.length} ${dim.map(([lo, hi]) => `${lo} ${hi}`).join(' ')}`);
-  }
-  return `${lines.join('\n')}\n`;
+/** The rule set in the rules-file format of the sampler and the Z3 child. */
+export function rulesFile(set: RuleSet): string {
+  return formatRulesFile({ defaultAllow: set.defaultAction === 'allow', rules: flatten(set) });
 }
 
 // ─── packets like the rules' traffic ─────────────────────────────────────────────────────────────────────────────
@@ -173,78 +157,67 @@ function runSampler(binary: string, dir: string): SamplerRun {
   return { differing: Number(match[1]), loopMs: Number(match[2]), processMs };
 }
 
-// ─── Z3 ───────────────────────────────────────────────────────────────────────────────────────────────────────────
+// ─── Z3, in child processes ───────────────────────────────────────────────────────────────────────────────────────
 
-type Z3Api = Awaited<ReturnType<typeof import('z3-solver').init>>;
-type Bv = BitVec<number, 'bench'>;
+/** One Z3 run may take this long: at load 14 on 2 cores a 1k pair took 35-86 s; quiet, about 8 s. */
+const Z3_TIMEOUT_MS = 300_000;
+/** Timed Z3 runs wanted, and how many child processes may be started to get them (a crash costs one). */
+const Z3_RUNS = 3;
+const Z3_ATTEMPTS = 5;
 
 interface Z3Run {
   readonly differ: boolean;
   readonly witness?: Packet;
   readonly buildMs: number;
   readonly solveMs: number;
+  readonly decRefsDuringCheck: number;
 }
 
-async function loadZ3(): Promise<Z3Api | undefined> {
+type Z3Attempt = { readonly ok: true; readonly run: Z3Run } | { readonly ok: false; readonly failure: string };
+
+/**
+ * One Z3 equivalence of the two rules files in a fresh process (bench/z3-child.ts): a crash of Z3's WebAssembly or a
+ * hang ends that process, not the bench, and comes back as a failure to report.
+ */
+export function z3Child(dir: string, timeoutMs = Z3_TIMEOUT_MS): Z3Attempt {
+  const script = fileURLToPath(new URL('./z3-child.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, join(dir, 'a.rules'), join(dir, 'b.rules')], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 1 << 24,
+  });
+  const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
+  const stderr = child.stderr ?? '';
+  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ok: false, failure: `no answer within ${timeoutMs / 1000} s (killed)` };
+  if (child.status !== 0) {
+    const why = /^\w*Error: .*$/m.exec(stderr)?.[0] ?? lastLine(stderr);
+    return { ok: false, failure: `exit ${child.status ?? child.signal}: ${why}` };
+  }
   try {
-    const { init } = await import('z3-solver');
-    return await init();
-  } catch (error) {
-    console.log(`  (Z3 not available: ${(error as Error).message})`);
-    return undefined;
+    const answer = JSON.parse(lastLine(child.stdout)) as Omit<Z3Run, 'witness'> & { witness?: readonly number[] };
+    const [protocol, src, dst, srcPort, dstPort] = answer.witness ?? [];
+    const witness: Packet | undefined =
+      answer.witness === undefined ? undefined : { direction: 'out', protocol: protocol!, src: ipv4(src!), dst: ipv4(dst!), srcPort: srcPort!, dstPort: dstPort! };
+    return { ok: true, run: { ...answer, witness } };
+  } catch {
+    return { ok: false, failure: `unreadable answer: ${lastLine(child.stdout)}` };
   }
 }
 
-async function z3Equivalence(api: Z3Api, a: RuleSet, b: RuleSet): Promise<Z3Run> {
-  const Z3 = api.Context('bench');
-  const t0 = performance.now();
-  const vars = {
-    protocol: Z3.BitVec.const('protocol', 8) as Bv,
-    src: Z3.BitVec.const('src', 32) as Bv,
-    dst: Z3.BitVec.const('dst', 32) as Bv,
-    srcPort: Z3.BitVec.const('srcPort', 16) as Bv,
-    dstPort: Z3.BitVec.const('dstPort', 16) as Bv,
-  };
-  const within = (v: Bv, set: Ranges) => {
-    const val = (n: number) => Z3.BitVec.val(n, v.size()) as Bv;
-    const terms = set.map(([lo, hi]) => (lo === hi ? v.eq(val(lo)) : Z3.And(v.uge(val(lo)), v.ule(val(hi)))));
-    return terms.length === 1 ? terms[0]! : Z3.Or(...terms);
-  };
-  const verdict = (set: RuleSet) => {
-    let acc = Z3.Bool.val(set.defaultAction === 'allow');
-    const flat = flatten(set);
-    for (let r = flat.length - 1; r >= 0; r--) {
-      const rule = flat[r]!;
-      const match = Z3.Or(
-        ...rule.boxes.map((box) =>
-          Z3.And(within(vars.protocol, box.protocols), within(vars.src, box.src), within(vars.dst, box.dst), within(vars.srcPort, box.srcPorts), within(vars.dstPort, box.dstPorts)),
-        ),
-      );
-      acc = Z3.If(match, Z3.Bool.val(rule.allow), acc);
+/** Up to Z3_RUNS successful runs from at most Z3_ATTEMPTS children; every failure is printed. */
+function z3Runs(dir: string): { runs: Z3Run[]; failures: string[] } {
+  const runs: Z3Run[] = [];
+  const failures: string[] = [];
+  for (let attempt = 0; attempt < Z3_ATTEMPTS && runs.length < Z3_RUNS; attempt++) {
+    const result = z3Child(dir);
+    if (result.ok) runs.push(result.run);
+    else {
+      failures.push(result.failure);
+      console.log(`  Z3 run ${attempt + 1} failed: ${result.failure}`);
     }
-    return acc;
-  };
-  const solver = new Z3.Solver();
-  solver.add(Z3.Xor(verdict(a), verdict(b)));
-  const t1 = performance.now();
-  const result = await solver.check();
-  const t2 = performance.now();
-  if (result !== 'sat') return { differ: false, buildMs: t1 - t0, solveMs: t2 - t1 };
-  const model = solver.model();
-  const value = (v: Bv) => {
-    const evaluated = model.eval(v, true);
-    if (!Z3.isBitVecVal(evaluated)) throw new Error(`Z3 gave no value for ${v.toString()}`);
-    return Number(evaluated.value());
-  };
-  const witness: Packet = {
-    direction: 'out',
-    protocol: value(vars.protocol),
-    src: ipv4(value(vars.src)),
-    dst: ipv4(value(vars.dst)),
-    srcPort: value(vars.srcPort),
-    dstPort: value(vars.dstPort),
-  };
-  return { differ: true, witness, buildMs: t1 - t0, solveMs: t2 - t1 };
+  }
+  return { runs, failures };
 }
 
 function median(values: readonly number[]): number {
@@ -252,12 +225,12 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Peak memory and time of one equivalence in a fresh process (the snapshot's own cost measured apart). */
-function childRun(rules: number): { ms: number; peakMb: number; baseMb: number } {
+/** Peak memory of one equivalence in a fresh process (how it is measured: bench/equivalence-child.ts). */
+function childRun(rules: number): EquivalenceChildResult | { failure: string } {
   const script = fileURLToPath(new URL('./equivalence-child.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script, String(rules)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`equivalence child failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ms: number; peakMb: number; baseMb: number };
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(rules)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) return { failure: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').at(-1)}` };
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as EquivalenceChildResult;
 }
 
 /** Timed runs per rule count in the growth table (see there). */
@@ -266,7 +239,6 @@ const GROWTH_RUNS = 7;
 export async function run(): Promise<Goal[]> {
   const snapshot = defaultSnapshot('Public');
   const goals: Goal[] = [];
-  const api = await loadZ3();
   const sampler = compileNative('sampler');
 
   // ── the 1k pair: tagwall against Z3 and the sampler, every answer checked ──
@@ -279,27 +251,34 @@ export async function run(): Promise<Goal[]> {
   const [exact] = measure([{ name: 'tagwall equivalent (exact)', run: () => equivalent({ ...a }, { ...b }).equivalent }], { runs: 7, warmup: 1 });
   const rows = [exact!];
 
-  if (api) {
-    const runs: Z3Run[] = [];
-    for (let i = 0; i < 3; i++) runs.push(await z3Equivalence(api, a, b));
-    const z3 = runs[0]!;
-    if (z3.differ === answer.equivalent) throw new Error(`Z3 says ${z3.differ ? 'different' : 'equivalent'}, tagwall the opposite`);
-    if (z3.witness && !difference.has(z3.witness)) throw new Error(`Z3's witness is not in tagwall's difference: ${JSON.stringify(z3.witness)}`);
-    const total = median(runs.map((r) => r.buildMs + r.solveMs));
-    const solve = median(runs.map((r) => r.solveMs));
-    rows.push({ name: 'Z3 build + solve', median: total, p10: total, p90: total, runs: runs.length });
-    rows.push({ name: 'Z3 solve only', median: solve, p10: solve, p90: solve, runs: runs.length });
-    console.log(`  Z3 agrees (${z3.differ ? `sat; its packet ${JSON.stringify(z3.witness)} is in tagwall's difference` : 'unsat'})`);
-    goals.push({ name: 'equivalent vs Z3 on the 1k pair (build + solve)', measured: total / exact!.median, target: 30, kind: 'min', unit: 'x' });
-  }
+  const dir = mkdtempSync(join(tmpdir(), 'tagwall-bench-'));
+  try {
+    writeFileSync(join(dir, 'a.rules'), rulesFile(a));
+    writeFileSync(join(dir, 'b.rules'), rulesFile(b));
+    const z3Goal = { name: 'equivalent vs Z3 on the 1k pair (build + solve)', target: 30, kind: 'min', unit: 'x' } as const;
+    const { runs, failures } = z3Runs(dir);
+    if (runs.length === 0) {
+      console.log(`  Z3 baseline missing: ${failures.length} of ${failures.length} runs failed`);
+      goals.push(notMeasured(z3Goal, `no Z3 run finished (${failures.join('; ')})`));
+    } else {
+      for (const z3 of runs) {
+        if (z3.differ === answer.equivalent) throw new Error(`Z3 says ${z3.differ ? 'different' : 'equivalent'}, tagwall the opposite`);
+        if (z3.witness && !difference.has(z3.witness)) throw new Error(`Z3's witness is not in tagwall's difference: ${JSON.stringify(z3.witness)}`);
+        if (z3.decRefsDuringCheck !== 0) throw new Error(`${z3.decRefsDuringCheck} Z3 objects were released during check(): the race bench/z3-child.ts avoids`);
+      }
+      const z3 = runs[0]!;
+      const total = median(runs.map((r) => r.buildMs + r.solveMs));
+      const solve = median(runs.map((r) => r.solveMs));
+      rows.push({ name: 'Z3 build + solve', median: total, p10: total, p90: total, runs: runs.length });
+      rows.push({ name: 'Z3 solve only', median: solve, p10: solve, p90: solve, runs: runs.length });
+      const crashed = failures.length === 0 ? '' : `; ${failures.length} more run(s) failed, see above`;
+      console.log(`  Z3 agrees (${z3.differ ? `sat; its packet ${JSON.stringify(z3.witness)} is in tagwall's difference` : 'unsat'}), ${runs.length} runs, each in its own process${crashed}`);
+      goals.push({ ...z3Goal, measured: total / exact!.median });
+    }
 
-  if (sampler) {
-    const dir = mkdtempSync(join(tmpdir(), 'tagwall-bench-'));
-    try {
+    if (sampler) {
       const COUNT = 1_000_000;
       const sample = packets(a, COUNT, 2);
-      writeFileSync(join(dir, 'a.rules'), rulesFile(a));
-      writeFileSync(join(dir, 'b.rules'), rulesFile(b));
       writeFileSync(join(dir, 'packets.bin'), sample);
       const expected = expectedDiffering(difference, sample);
       const samples = Array.from({ length: 5 }, () => runSampler(sampler, dir));
@@ -310,9 +289,9 @@ export async function run(): Promise<Goal[]> {
       rows.push({ name: 'C sampler, 1M packets (process)', median: whole, p10: whole, p90: whole, runs: samples.length });
       console.log(`  sampler agrees: ${expected} of 1,000,000 packets differ (and tagwall proves the rest cannot)`);
       goals.push({ name: 'equivalent vs a C sampler of 1,000,000 packets (loop only)', measured: loop / exact!.median, target: 1, kind: 'min', unit: 'x' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   printTimings('Equivalence of two 1,000-rule sets', rows, 'tagwall equivalent (exact)');
 
@@ -353,13 +332,24 @@ export async function run(): Promise<Goal[]> {
   const exponent = Math.log(cpuTimes.get(10000)! / cpuTimes.get(1000)!) / Math.log(10);
   const wallExponent = Math.log(wallTimes.get(10000)! / wallTimes.get(1000)!) / Math.log(10);
   console.log(`  growth exponent 1k -> 10k: ${exponent.toFixed(2)} (CPU), ${wallExponent.toFixed(2)} (wall)`);
+  const memoryGoal = { name: 'equivalent 10k pair, peak memory above the loaded snapshot', target: 150, kind: 'max', unit: ' MB' } as const;
   const child = childRun(10000);
-  console.log(`  10k pair in a fresh process: ${formatMs(child.ms)} ms, peak RSS ${child.peakMb.toFixed(0)} MB (${child.baseMb.toFixed(0)} MB before the rule sets were built, tsx and the decoded snapshot included)`);
   goals.push(
     { name: 'equivalent, two 10k-rule sets (CPU time)', measured: cpuTimes.get(10000)!, target: 1000, kind: 'max', unit: ' ms' },
     { name: 'equivalent, two 10k-rule sets (wall time, at this load)', measured: wallTimes.get(10000)!, target: 1000, kind: 'max', unit: ' ms' },
     { name: 'equivalent growth exponent 1k -> 10k (CPU time)', measured: exponent, target: 1.1, kind: 'max', unit: '' },
-    { name: 'equivalent 10k pair, peak memory above the loaded snapshot', measured: child.peakMb - child.baseMb, target: 150, kind: 'max', unit: ' MB' },
   );
+  if ('failure' in child) {
+    console.log(`  10k pair in a fresh process failed: ${child.failure}`);
+    goals.push(notMeasured(memoryGoal, child.failure));
+  } else {
+    // The goal reads the larger of the two peaks: RSS can miss what the heap reused, the heap misses V8's slack.
+    const rss = child.peakRssMb === undefined ? 'peak RSS not measurable here (no /proc/self/clear_refs)' : `peak RSS +${child.peakRssMb.toFixed(0)} MB`;
+    console.log(
+      `  10k pair in a fresh process: ${formatMs(child.cpuMs)} ms CPU (${formatMs(child.ms)} wall, one cold call); above the loaded snapshot: ` +
+        `${rss}, peak JS heap + external +${child.peakHeapMb.toFixed(0)} MB (the pair itself ${child.pairMb.toFixed(0)} MB; ${child.gcs} collections in the call)`,
+    );
+    goals.push({ ...memoryGoal, measured: Math.max(child.peakRssMb ?? 0, child.peakHeapMb) });
+  }
   return goals;
 }

@@ -60,7 +60,7 @@ export function printTimings(title: string, timings: readonly Timing[], subject:
   }
 }
 
-/** A goal line: PASS/MISS, the measured figure and the target, for the closing summary. */
+/** A goal line: PASS/MISS (or NOT MEASURED), the measured figure and the target, for the closing summary. */
 export interface Goal {
   readonly name: string;
   readonly measured: number;
@@ -68,9 +68,17 @@ export interface Goal {
   /** 'min': measured must be at least target (a speed-up); 'max': at most (a cost ratio). */
   readonly kind: 'min' | 'max';
   readonly unit: string;
+  /** Why the goal could not be measured (a baseline crashed or timed out); such a goal is never met. */
+  readonly notMeasured?: string;
+}
+
+/** A goal whose measurement is missing: reported, and counted as not met. */
+export function notMeasured(goal: Omit<Goal, 'measured' | 'notMeasured'>, reason: string): Goal {
+  return { ...goal, measured: Number.NaN, notMeasured: reason };
 }
 
 export function goalMet(goal: Goal): boolean {
+  if (goal.notMeasured !== undefined || Number.isNaN(goal.measured)) return false;
   return goal.kind === 'min' ? goal.measured >= goal.target : goal.measured <= goal.target;
 }
 
@@ -78,6 +86,10 @@ export function printGoals(goals: readonly Goal[]): void {
   console.log('\nGoals');
   for (const goal of goals) {
     const relation = goal.kind === 'min' ? '>=' : '<=';
+    if (goal.notMeasured !== undefined) {
+      console.log(`  ----  ${goal.name}: NOT MEASURED, ${goal.notMeasured} (goal ${relation} ${goal.target}${goal.unit})`);
+      continue;
+    }
     console.log(`  ${goalMet(goal) ? 'PASS' : 'MISS'}  ${goal.name}: ${goal.measured.toFixed(2)}${goal.unit} (goal ${relation} ${goal.target}${goal.unit})`);
   }
 }
