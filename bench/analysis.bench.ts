@@ -4,13 +4,14 @@
  * - Z3 (the `z3-solver` package, FirewallChecker's encoding: each side's verdict is an if-then-else chain over the
  *   rules, each match a disjunction of intervals on 32-bit addresses and 16-bit ports; sat(A xor B) asks for a
  *   packet on which they differ). Its answer must agree with tagwall's, and a packet from its model must lie in
- *   tagwall's exact difference.
+ *   tagwall's exact difference. Each Z3 run is a child process (bench/z3-child.ts, with a timeout): a crash or hang
+ *   of Z3's WebAssembly is reported, and its goal printed as not measured, while the rest of the bench goes on.
  * - A native sampler (bench/native/sampler.c, gcc -O2) evaluating 1,000,000 packets drawn like the rules' traffic
  *   (every source subnet of the rules, every port they name including the edited 8080, destinations inside the
  *   rules' prefixes and outside). The number of packets it finds differing must equal the number of those packets
  *   inside tagwall's exact difference: the sampler can only confirm part of what the exact answer proves.
  * Also: cost against rule count (100 … 10k) with the growth exponent, and peak memory of a 10k pair in a fresh
- * process.
+ * process, measured around the call (bench/equivalence-child.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
