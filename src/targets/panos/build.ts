@@ -6,7 +6,7 @@
  * narrowing is reported with its exact loss. Outbound requirements go from the `fromZone` to the `toZone`, inbound
  * ones back; the final deny stays the user's (interzone traffic is denied by default, targets.md §4.1 [PAN-SP]).
  */
-import { expandedResolver, requirementPackets, type AddressResolver } from '../../analysis/resolve.js';
+import { expandedResolver, literalAddresses, requirementPackets, type AddressResolver } from '../../analysis/resolve.js';
 import { allowedPackets } from '../../analysis/rule-set.js';
 import { TagwallError } from '../../errors.js';
 import { AddressSet } from '../../model/address-set.js';
@@ -61,6 +61,12 @@ function cidrObjectName(cidr: string): string {
   return `tw-${cidr.replace(/[.:]/g, '-').replace('/', '_')}`;
 }
 
+/**
+ * The tags of an address object tagwall makes: one frozen list for all of them (the model is read-only; at 100k
+ * CIDRs a list per object was 100k more objects for the render's young-generation collections to carry).
+ */
+const PROVENANCE_TAGS: readonly string[] = Object.freeze([TAGWALL_TAG]);
+
 /** The name of the object `objects` holds under `key`, made by `make` the first time: rules naming it share it. */
 function sharedObject<T extends { readonly name: string }>(objects: Map<string, T>, key: string, make: () => T): string {
   let object = objects.get(key);
@@ -72,6 +78,7 @@ function sharedObject<T extends { readonly name: string }>(objects: Map<string, 
 }
 
 class Builder {
+  /** Address objects by CIDR (`20.150.0.0/17`) or by `fqdn:` and host name: the two never clash (no CIDR starts with `fqdn:`). */
   readonly addresses = new Map<string, PanosAddress>();
   readonly groups = new Map<string, PanosAddressGroup>();
   readonly lists = new Map<string, PanosExternalList>();
@@ -103,7 +110,7 @@ class Builder {
   cidrMembers(addresses: AddressSet): string[] {
     return addresses
       .toCidrStrings()
-      .map((cidr) => sharedObject(this.addresses, `cidr:${cidr}`, (): PanosAddress => ({ name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: [TAGWALL_TAG] })));
+      .map((cidr) => sharedObject(this.addresses, cidr, (): PanosAddress => ({ name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS })));
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
@@ -160,16 +167,15 @@ class Builder {
   /** Members for an endpoint list other than hosts; `any` for the any endpoint. */
   addressMembers(endpoints: readonly Endpoint[]): string[] {
     if (endpoints.some((endpoint) => endpoint.kind === 'any')) return ['any'];
-    let literal = AddressSet.EMPTY;
     const members: string[] = [];
     for (const endpoint of endpoints) {
-      if (endpoint.kind === 'addresses') literal = literal.union(endpoint.addresses);
-      else if (endpoint.kind === 'service-tag') {
-        const member = this.tagMember(endpoint.name);
-        if (member !== undefined && !members.includes(member)) members.push(member);
-      }
+      if (endpoint.kind !== 'service-tag') continue;
+      const member = this.tagMember(endpoint.name);
+      if (member !== undefined && !members.includes(member)) members.push(member);
     }
-    return [...members, ...this.cidrMembers(literal)];
+    // The list's literal addresses as resolving it merged them (kept per long list: a list of 100k CIDRs was
+    // merged again here, a tenth of the render).
+    return [...members, ...this.cidrMembers(literalAddresses(endpoints))];
   }
 
   draft(code: string, severity: Severity, requirement: Requirement, message: string, candidate?: PacketSet): void {
@@ -218,7 +224,8 @@ class Builder {
     };
     const destinations = requirement.destinations;
     const hosts = destinations.filter(isHostEndpoint);
-    const network = destinations.filter((endpoint) => !isHostEndpoint(endpoint));
+    // The requirement's own list when it names no host, so literalAddresses finds the union resolving it merged.
+    const network = hosts.length === 0 ? destinations : destinations.filter((endpoint) => !isHostEndpoint(endpoint));
     const rules: Array<Omit<PanosRule, 'name' | keyof typeof base> & { suffix: string }> = [];
     // With the applications option, the App-IDs whose standard ports meet the requirement's (on its own ports).
     const apps = this.settings.applications && !everyProtocol ? this.portApplications(named, requirement.ports) : [];

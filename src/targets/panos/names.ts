@@ -52,11 +52,13 @@ export class NameScope {
     const known = this.#byWanted.get(wanted);
     if (known !== undefined) return known;
     let name = panosName(wanted, maxLength);
-    for (let attempt = 0; this.#used.has(name.toLowerCase()); attempt++) {
+    let folded = name.toLowerCase();
+    for (let attempt = 0; this.#used.has(folded); attempt++) {
       const suffix = `-${shortHash(`${wanted}#${attempt}`)}`;
       name = `${panosName(wanted, maxLength - suffix.length)}${suffix}`;
+      folded = name.toLowerCase();
     }
-    this.#used.add(name.toLowerCase());
+    this.#used.add(folded);
     this.#byWanted.set(wanted, name);
     return name;
   }
