@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressSet, plainCidrList } from './address-set.js';
+import { AddressSet } from './address-set.js';
 
 function outcome(entry: string): { cidrs: string[] } | { code: string } {
   try {
@@ -157,62 +157,5 @@ describe('the bulk IPv6 union (fast parse, sort, merge) equals a BigInt referenc
     expect(AddressSet.fromStrings(['::/128', '::/0']).toCidrStrings()).toEqual(['::/0']);
     expect(AddressSet.fromStrings(['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', '::/128']).toCidrStrings()).toEqual(['::/128', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128']);
     expect(AddressSet.fromStrings(['::ffff:10.0.0.0/104', '::ffff:a00:0/104', '::ffff:b00:0/104']).toCidrStrings()).toEqual(['::ffff:a00:0/103']);
-  });
-});
-
-// ─── a whole list read in place (nft element lists) ─────────────────────────────────────────────────────────────
-
-/** A CIDR with its host bits cleared (what the fast paths take), of either family, at any length (/0, /32, /128). */
-const canonicalCidr: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([value, length]) => {
-    const network = length === 0 ? 0 : (value & ((0xffffffff << (32 - length)) >>> 0)) >>> 0;
-    return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.')}/${length}`;
-  }),
-  fc
-    .tuple(fc.bigInt({ min: 0n, max: ALL_ONES }), fc.integer({ min: 0, max: 128 }), fc.constantFrom('canonical', 'full', 'upper') as fc.Arbitrary<'canonical' | 'full' | 'upper'>)
-    .map(([value, length, style]) => writePrefix({ network: value & ~hostMask(length) & ALL_ONES, length }, style)),
-);
-/** What else a list may hold: addresses, ranges, host bits, leading zeros, lengths out of range, words. */
-const oddElement = fc.constantFrom('10.0.0.1', '10.0.0.1/8', '010.0.0.0/8', '10.0.0.0/08', '10.0.0.0/33', '256.0.0.0/8', '10.0.0/24',
-  '10.0.0.0-10.0.0.9', '::1', '2001:db8::1/32', '2001:db8::/129', '2001:db8:::/48', '::ffff:1.2.3.4/128', 'fe80::/10-', '443', 'abc', '-', '/', ':');
-const listSeparator = fc.constantFrom(' ', ',', ', ', ' , ', ',\n\t\t\t', '\r\n', '\t', '\n, ', ',,');
-
-describe('plainCidrList: a list read in place', () => {
-  it('is the set fromStrings makes of the split list, or undefined; defined for a list of CIDRs without host bits', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(
-            fc.oneof(
-              { weight: 6, arbitrary: canonicalCidr.map((text) => ({ text, odd: false })) },
-              { weight: 1, arbitrary: oddElement.map((text) => ({ text, odd: true })) },
-            ),
-            listSeparator,
-          ),
-          { maxLength: 20 },
-        ),
-        fc.constantFrom('', ' ', '\n\t\t', ','),
-        (pairs, edge) => {
-          const text = `${edge}${pairs.map(([element, separator]) => `${element.text}${separator}`).join('')}${edge}`;
-          const read = plainCidrList(text);
-          if (pairs.every(([element]) => !element.odd)) expect(read).toBeDefined();
-          if (read === undefined) return;
-          const reference = AddressSet.fromStrings(text.split(/[ \t\r\n,]+/).filter((element) => element !== ''));
-          expect([...read.ipv4.bounds]).toEqual([...reference.ipv4.bounds]);
-          expect([...read.ipv6.bounds]).toEqual([...reference.ipv6.bounds]);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('edge cases: empty, separators only, /0 of both families, duplicates and adjacent prefixes', () => {
-    expect(plainCidrList('')?.isEmpty()).toBe(true);
-    expect(plainCidrList(' ,\n\t,')?.isEmpty()).toBe(true);
-    expect(plainCidrList('0.0.0.0/0, ::/0')?.toCidrStrings()).toEqual(['0.0.0.0/0', '::/0']);
-    expect(plainCidrList('10.0.0.0/25,10.0.0.128/25, 10.0.0.0/25')?.toCidrStrings()).toEqual(['10.0.0.0/24']);
-    expect(plainCidrList('10.0.0.1/32')?.toCidrStrings()).toEqual(['10.0.0.1/32']);
-    expect(plainCidrList('10.0.0.1')).toBeUndefined();
-    expect(plainCidrList('10.0.0.1/24')).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
-import { compareWords, IntervalSet, sameDomain, type IntervalDomain } from './intervals.js';
+import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
   applyPrefix,
   bitsOf,
@@ -154,7 +154,10 @@ export class AddressSet {
         parseEntryInto(entry, 'ipv6', options, v6lo, v6hi, n6++);
       }
     }
-    return new AddressSet(familyOfBulk(IPV4, v4lo, v4hi, n4), familyOfBulk(IPV6, v6lo, v6hi, n6));
+    return new AddressSet(
+      v4lo && v4hi ? IntervalSet.fromUnsorted(IPV4, v4lo, v4hi, n4) : IntervalSet.empty(IPV4),
+      v6lo && v6hi ? IntervalSet.fromUnsorted(IPV6, v6lo, v6hi, n6) : IntervalSet.empty(IPV6),
+    );
   }
 
   of(family: Family): IntervalSet {
@@ -317,12 +320,11 @@ export class AddressSet {
  * spaces, any error) returns false and takes the general path, which also produces the precise error.
  * Why a second parser: reading each character once with no calls between is what brings the bulk union of a
  * snapshot's 69k IPv4 prefixes past 3x cidr-tools here (the general path reached ~2.5x; `npm run bench`).
- * `text[start, end)` is the CIDR; the character at `end`, when there is one, must be a separator of
- * `plainCidrList` (never a digit, `.`, `/` or `:`), which fails the same tests as reading past the end.
  */
-function readPlainIPv4Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number, start = 0, end = text.length): boolean {
+function readPlainIPv4Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number): boolean {
+  const end = text.length;
   let value = 0;
-  let i = start;
+  let i = 0;
   for (let octets = 0; octets < 4; octets++) {
     // Up to three digits, unrolled; `charCodeAt` past the end is NaN, which fails every range test.
     if (i >= end) return false;
@@ -368,58 +370,6 @@ function readPlainIPv4Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index
   return true;
 }
 
-/**
- * The addresses of a list of CIDRs separated by spaces, tabs, line ends and commas (an nft set's element list as
- * written: `10.0.0.0/8, 2001:db8::/32`), read from the text in place, without a string per element; undefined when
- * any element is not a CIDR the fast paths read (an address, a range, host bits, any error), for the caller to
- * read the list the general way (`fromStrings`, whose set this is when defined, or whose error it throws).
- */
-export function plainCidrList(text: string): AddressSet | undefined {
-  // Sized for the most elements of each family the text could hold (`0.0.0.0/0` and `::/0`, and a separator each).
-  const most4 = Math.ceil(text.length / 10) + 1;
-  const most6 = Math.ceil(text.length / 5) + 1;
-  let v4lo: Uint32Array | undefined, v4hi: Uint32Array | undefined, v6lo: Uint32Array | undefined, v6hi: Uint32Array | undefined;
-  let n4 = 0;
-  let n6 = 0;
-  const end = text.length;
-  let at = 0;
-  while (at < end) {
-    if (isListSeparator(text.charCodeAt(at))) {
-      at++;
-      continue;
-    }
-    let stop = at + 1;
-    while (stop < end && !isListSeparator(text.charCodeAt(stop))) stop++;
-    // An element that fails returns before another is read, so every one read whole fits the arrays.
-    if (looksLikeIPv6Between(text, at, stop)) {
-      v6lo ??= new Uint32Array(4 * most6);
-      v6hi ??= new Uint32Array(4 * most6);
-      if (!readPlainIPv6Cidr(text, v6lo, v6hi, n6++, at, stop)) return undefined;
-    } else {
-      v4lo ??= new Uint32Array(most4);
-      v4hi ??= new Uint32Array(most4);
-      if (!readPlainIPv4Cidr(text, v4lo, v4hi, n4++, at, stop)) return undefined;
-    }
-    at = stop;
-  }
-  return AddressSet.fromIntervalSets(familyOfBulk(IPV4, v4lo, v4hi, n4), familyOfBulk(IPV6, v6lo, v6hi, n6));
-}
-
-/** One family's set of the first `count` intervals read in bulk into lo/hi (none read: the arrays were never made). */
-function familyOfBulk(domain: IntervalDomain, lo: Uint32Array | undefined, hi: Uint32Array | undefined, count: number): IntervalSet {
-  return lo && hi ? IntervalSet.fromUnsorted(domain, lo, hi, count) : IntervalSet.empty(domain);
-}
-
-/** Space, tab, line feed, carriage return, comma: what `plainCidrList` reads between elements. */
-function isListSeparator(c: number): boolean {
-  return c === 32 || c === 44 || c === 10 || c === 9 || c === 13;
-}
-
-function looksLikeIPv6Between(text: string, start: number, end: number): boolean {
-  for (let i = start; i < start + 5 && i < end; i++) if (text.charCodeAt(i) === 58) return true;
-  return false;
-}
-
 /** An IPv6 address has a ':' within its first five characters (a group is at most four hex digits). */
 function looksLikeIPv6(text: string): boolean {
   for (let i = 0; i < 5 && i < text.length; i++) if (text.charCodeAt(i) === 58) return true;
@@ -433,17 +383,18 @@ function looksLikeIPv6(text: string): boolean {
  * each character once, with a table for hex digits and the groups placed straight into words, halved the parse
  * of a snapshot's 24k IPv6 prefixes (`bench/run.ts cidr-merge`, where IPv6 was over 2x a C sort + merge).
  */
-function readPlainIPv6Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number, start = 0, end = text.length): boolean {
+function readPlainIPv6Cidr(text: string, lo: Uint32Array, hi: Uint32Array, index: number): boolean {
   const groups = PLAIN_GROUPS;
+  const end = text.length;
   let count = 0;
   let gapAt = -1; // how many groups came before '::'
-  let i = start;
-  let c = text.charCodeAt(i);
+  let i = 0;
+  let c = text.charCodeAt(0);
   if (c === 58 /* : */) {
-    if (text.charCodeAt(i + 1) !== 58) return false;
+    if (text.charCodeAt(1) !== 58) return false;
     gapAt = 0;
-    i += 2;
-    c = text.charCodeAt(i);
+    i = 2;
+    c = text.charCodeAt(2);
   }
   // Each turn reads one group and the separator after it; `/` after a group or right after '::' ends the address.
   while (c !== 47 /* / */) {

@@ -9,7 +9,7 @@
 import type { RuleOrigin, RuleSet } from '../../../analysis/rule-set.js';
 import { TagwallError } from '../../../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom, UNICODE_SPACE, unicodeSpaceError } from '../../../internal/input-limits.js';
-import { AddressSet, plainCidrList } from '../../../model/address-set.js';
+import { AddressSet } from '../../../model/address-set.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
 import type { ConnState } from '../../../model/packet.js';
@@ -458,10 +458,6 @@ class NftReader {
    * one by one, so the error names the first bad one and its line.
    */
   elementAddresses(items: readonly Token[], family: Family): AddressSet {
-    // A whole list of CIDRs (what tagwall renders) is read from its text in place, without a string per element;
-    // anything else in it (an address, a range, an error) and the list is read as below.
-    const whole = items.length === 1 && items[0]!.kind === 'elements' ? plainCidrList(items[0]!.text) : undefined;
-    if (whole && whole.families().every((other) => other === family)) return whole;
     const texts = elementTexts(items);
     let set: AddressSet | undefined;
     try {
