@@ -203,13 +203,14 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
 const isLopsided = (small: IntervalSet, large: IntervalSet): boolean => small.intervalCount * 16 < large.intervalCount;
 
 /**
- * a − b for address sets, kept per pair (by identity; an IntervalSet is immutable) when either is large: a
+ * a − b for address sets, kept per pair (by identity; an IntervalSet is immutable): a
  * first-match walk of requirements cuts every host-name rule's `anywhere` by the same tags in the same order, and
- * each cut of a set of thousands of intervals costs about half a millisecond. Same sets either way.
+ * each cut of a set of thousands of intervals costs about half a millisecond. Same sets either way. Small cuts are
+ * kept too: a chain starts small (`anywhere` minus a one-prefix rule), and a fresh set there gave every later,
+ * large cut of the chain a new key, so the IPv6 chains of the host-name rules after the first were all recomputed.
  */
 const addressDifferences = new WeakMap<IntervalSet, WeakMap<IntervalSet, IntervalSet>>();
 function addressDifference(a: IntervalSet, b: IntervalSet): IntervalSet {
-  if (a.intervalCount + b.intervalCount < 32) return a.difference(b);
   let byOther = addressDifferences.get(a);
   if (!byOther) addressDifferences.set(a, (byOther = new WeakMap()));
   let result = byOther.get(b);
