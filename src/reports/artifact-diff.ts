@@ -89,9 +89,12 @@ export function diffItems(text: string): string[] {
   for (const raw of text.split('\n')) {
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
     const last = raw.charCodeAt(raw.length - 1);
-    const line = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d ? raw.replace(/,\s*$/, '').trimEnd() : raw;
-    // Most lines start with a visible ASCII character or an indent of spaces before one: no regular expression for those.
-    if (!startsVisible(line) && !/\S/.test(line)) continue;
+    const trimmed = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d;
+    const line = trimmed ? raw.replace(/,\s*$/, '').trimEnd() : raw;
+    // A line kept as it is that ends with a visible ASCII character is not blank (most lines of a large file: no
+    // loop over their indent); the others start with one or an indent before one, or get the regular expression.
+    const endsVisible = !trimmed && last > 0x20 && last < 0x7f;
+    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) continue;
     // The regular expressions only where they can match: most lines of a large file have neither `,` nor `[`.
     const list = line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
@@ -184,7 +187,8 @@ function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): Ob
   const objects = new Map<string, { kind: string; lines: string[] }>();
   let previous: ObjectLabel | undefined;
   let entry: { kind: string; lines: string[] } | undefined;
-  lines.forEach((line, index) => {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     const label = labels[index]!;
     // Consecutive lines mostly share one label object: look the object up only when it changes.
     if (label !== previous || !entry) {
@@ -194,7 +198,7 @@ function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): Ob
       previous = label;
     }
     entry.lines.push(line);
-  });
+  }
   return objects;
 }
 
