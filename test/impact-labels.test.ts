@@ -1,17 +1,24 @@
 /**
- * The artifact diff's per-line readers, tied to the simpler forms they replaced (kept here as references): the
- * blank-line test without a regular expression for lines that start visibly, and the PAN-OS XML labeller that keeps
- * its label across elements without a name.
+ * The artifact diff and its per-line readers, tied to the simpler forms they replaced (kept here as references): the
+ * blank-line test without a regular expression for lines that start or end visibly, the PAN-OS XML labeller that
+ * keeps its label across elements without a name, the brace labeller that skips lines without a quote or bracket,
+ * the ipset labeller that looks ahead without copying the file, and the diff that sorts only the objects that
+ * changed and works out the snapshot's identity once.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffItems } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, unmatchedLines, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
-import { NO_OBJECT, xmlLabels } from '../src/targets/labels.js';
+import type { SnapshotInfo } from '../src/servicetags/types.js';
+import { bracketLabels, NO_OBJECT, xmlLabels } from '../src/targets/labels.js';
+import { IPTABLES_LABELS } from '../src/targets/netfilter/iptables/labels.js';
+import { NFTABLES_LABELS } from '../src/targets/netfilter/nftables/labels.js';
 import { findTarget } from '../src/targets/registry.js';
-import type { ObjectLabel } from '../src/targets/target.js';
+import type { ArtifactLabeller, ObjectLabel } from '../src/targets/target.js';
+import { snapshotInfo } from './support/snapshot-info.js';
 
 const ADDRESS_LIST_LINE = /^(\s*)((?:[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,\s*)+[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,?)\s*$/;
 const INLINE_LIST_LINE = /^((?:[^[\]{}"']|"[^"]*")*\[)\s*((?:"[^"]*"|[^\s[\]{}",]+)(?:(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+))*)\s*,?\s*(\]\s*,?)\s*$/;
@@ -75,6 +82,147 @@ function referenceXmlLabels(lines: readonly string[]): ObjectLabel[] {
   });
 }
 
+interface Frame {
+  readonly kind: string;
+  name: string;
+  readonly parent: Frame | undefined;
+}
+
+const NAME_MEMBER = /^\s*"?name"?\s*[:=]\s*(?:"([^"]*)"|'([^']*)')\s*,?\s*$/;
+
+function frameHeader(text: string): { kind: string; name: string } {
+  const header = text.trim().replace(/\s*[=:]\s*$/, '').trim();
+  if (header === '') return { kind: '', name: '' };
+  const json = /^"([^"]+)"$/.exec(header);
+  if (json) return { kind: json[1]!, name: '' };
+  const words = [...header.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]!);
+  if (words[0] === 'resource' && words.length >= 3) {
+    const bicep = /[@/]/.test(words[2]!);
+    return bicep ? { kind: words[2]!.replace(/@.*$/, ''), name: words[1]! } : { kind: words[1]!, name: words[2]! };
+  }
+  return { kind: words[0]!, name: words.slice(1).join(' ') };
+}
+
+function frameLabel(frame: Frame | undefined): ObjectLabel {
+  for (let current = frame; current; current = current.parent) {
+    if (current.name) return { kind: current.kind || current.parent?.kind || '', name: current.name };
+  }
+  return NO_OBJECT;
+}
+
+function referenceBracketLabels(lines: readonly string[]): ObjectLabel[] {
+  const owner: Array<Frame | undefined> = [];
+  let stack: Frame | undefined;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('//') || trimmed.startsWith('#')) {
+      owner.push(stack);
+      continue;
+    }
+    const start = stack;
+    let depth = 0;
+    let quote = 0;
+    let from = 0;
+    for (let i = 0; i < line.length; i++) {
+      const char = line.charCodeAt(i);
+      if (quote) {
+        if (char === 0x5c) i++;
+        else if (char === quote) quote = 0;
+        continue;
+      }
+      if (char === 0x22 || char === 0x27) quote = char;
+      else if (char === 0x7b || char === 0x5b) {
+        const header = frameHeader(line.slice(from, i));
+        stack = { kind: header.kind, name: header.name, parent: stack };
+        from = i + 1;
+        depth++;
+      } else if (char === 0x7d || char === 0x5d) {
+        stack = stack?.parent;
+        depth--;
+        from = i + 1;
+      }
+    }
+    const name = NAME_MEMBER.exec(line);
+    if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
+    owner.push(depth > 0 ? stack : start);
+  }
+  const labels = new Map<Frame | undefined, ObjectLabel>();
+  return owner.map((frame) => {
+    let label = labels.get(frame);
+    if (!label) labels.set(frame, (label = frameLabel(frame)));
+    return label;
+  });
+}
+
+function referenceIpsetLabels(lines: readonly string[]): ObjectLabel[] {
+  const swapped = new Set(lines.flatMap((line) => /^swap\s+(\S+)\s+\S+/.exec(line)?.[1] ?? []));
+  let current = NO_OBJECT;
+  return lines.map((line, index) => {
+    const heading = /^#\s*([^\s:]+):/.exec(line);
+    if (heading && lines.slice(index + 1).find((next) => !next.startsWith('#'))?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
+    const create = /^create\s+(\S+)/.exec(line);
+    if (create && !swapped.has(create[1]!)) current = { kind: 'set', name: create[1]! };
+    return line.startsWith('#') && !heading ? NO_OBJECT : current;
+  });
+}
+
+function referenceWithoutProvenance(line: string, info: SnapshotInfo): string {
+  let text = line.replace(new RegExp(`\\b${info.changeNumber}\\b`, 'g'), '<change-number>');
+  if (info.date) {
+    text = text.split(info.date).join('<date>').split(info.date.replace(/-/g, '')).join('<date>');
+  }
+  const file = info.source.split(/[\\/]/).pop();
+  if (file) text = text.split(file).join('<source>');
+  return text;
+}
+
+function referenceLinesByObject(lines: readonly string[], labeller: ArtifactLabeller): Map<string, { kind: string; lines: string[] }> {
+  const labels = labeller(lines);
+  const objects = new Map<string, { kind: string; lines: string[] }>();
+  lines.forEach((line, index) => {
+    const label = labels[index]!;
+    const text = labelText(label);
+    let entry = objects.get(text);
+    if (!entry) objects.set(text, (entry = { kind: label.kind, lines: [] }));
+    entry.lines.push(line);
+  });
+  return objects;
+}
+
+function referenceDiffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, labels: ArtifactLabeller): ArtifactDiff {
+  if (before === after) return { objects: [], provenanceOnly: 0 };
+  const oldObjects = referenceLinesByObject(diffItems(before), labels);
+  const newObjects = referenceLinesByObject(diffItems(after), labels);
+  const objects: ObjectChange[] = [];
+  let provenanceOnly = 0;
+  for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const old = oldObjects.get(object);
+    const now = newObjects.get(object);
+    const oldLines = old?.lines ?? [];
+    const newLines = now?.lines ?? [];
+    if (oldLines.length === newLines.length && oldLines.every((line, index) => line === newLines[index])) continue;
+    let removed = unmatchedLines(oldLines, newLines);
+    let added = unmatchedLines(newLines, oldLines);
+    const removedNormal = removed.map((index) => referenceWithoutProvenance(oldLines[index]!, fromInfo));
+    const addedNormal = added.map((index) => referenceWithoutProvenance(newLines[index]!, toInfo));
+    const removedKept = unmatchedLines(removedNormal, addedNormal);
+    const addedKept = unmatchedLines(addedNormal, removedNormal);
+    provenanceOnly += removed.length - removedKept.length;
+    removed = removedKept.map((i) => removed[i]!);
+    added = addedKept.map((i) => added[i]!);
+    if (removed.length === 0 && added.length === 0) continue;
+    const whole = object === '' ? undefined : !old ? 'added' : !now ? 'removed' : undefined;
+    objects.push({
+      object,
+      kind: (now ?? old)!.kind,
+      ...(whole ? { whole } : {}),
+      added: added.map((index) => newLines[index]!),
+      removed: removed.map((index) => oldLines[index]!),
+    });
+  }
+  return { objects, provenanceOnly };
+}
+
 /** Label texts, and which lines share one label object (the diff groups by identity first). */
 function shape(labels: readonly ObjectLabel[]): { texts: string[]; sharing: number[] } {
   const first = new Map<ObjectLabel, number>();
@@ -122,4 +270,73 @@ describe('artifact diff readers, against the forms they replaced', () => {
       }
     }
   });
+});
+
+// Pieces of brace-structured text (ARM JSON, Bicep, Terraform, nft) and of ipset files: brackets and quotes, escaped
+// quotes, `name` members, comments, nft set elements, ipset headings, creates and swaps, provenance.
+const bracketPiece = fc.constantFrom(
+  ' ', '  ', '\t', '\r', '{', '}', '[', ']', '"', "'", '\\"', ',', ':', '=', 'a', 'x', 'name', '"name": "r1"', "name: 'b2'", 'name = "t3"', '"name"',
+  '"routes": [', 'set tw4_x {', 'chain output {', 'resource "azurerm_route_table" "rt" {', "resource rt 'Microsoft.Network/routeTables@2023-04-01' = {",
+  'comment "req-1: x"', '#', '//', '10.0.0.0/8', '2603:1030::/64', 'elements = {', '364', '375', '2025-07-28', '20251028', 'ServiceTags_Public_20251028.json',
+);
+const ipsetPiece = fc.constantFrom(
+  '# tw4_a: x', '# tw4_b: y', '#', '# note', 'create tw4_a hash:net family inet maxelem 65536', 'create tw4_b hash:net', 'create tw_swap hash:net',
+  'add tw_swap 10.0.0.0/8', 'add tw4_a 1.2.3.0/24', 'swap tw_swap tw4_a', 'swap tw_swap tw4_b', 'destroy tw_swap', '', ' ', '364', '375',
+);
+const textOf = (piece: fc.Arbitrary<string>, maxLines = 40): fc.Arbitrary<string[]> => fc.array(fc.array(piece, { maxLength: 6 }).map((parts) => parts.join('')), { maxLength: maxLines });
+
+const FROM = snapshotInfo(364, '2025-07-28', 'data/ServiceTags_Public_20250728.json');
+const TO = snapshotInfo(375, '2025-10-28', 'data\\ServiceTags_Public_20251028.json');
+const ODD = snapshotInfo(1, '', '');
+
+describe('artifact diff and its labellers, against the forms they replaced', () => {
+  it('bracketLabels: the same label texts, shared by the same lines', () => {
+    fc.assert(fc.property(textOf(bracketPiece), (lines) => {
+      expect(shape(bracketLabels(lines))).toEqual(shape(referenceBracketLabels(lines)));
+    }), { numRuns: 3000 });
+  });
+  it('ipset labels: the same label texts', () => {
+    fc.assert(fc.property(textOf(ipsetPiece), (lines) => {
+      expect(shape(IPTABLES_LABELS.ipset!(lines)).texts).toEqual(shape(referenceIpsetLabels(lines)).texts);
+    }), { numRuns: 2000 });
+  });
+  it('diffArtifact: the same objects, lines and provenance count (edits of random texts)', () => {
+    const labellers: ArtifactLabeller[] = [bracketLabels, NFTABLES_LABELS.nft!, IPTABLES_LABELS.ipset!];
+    const edited = fc.tuple(textOf(fc.oneof(bracketPiece, ipsetPiece), 30), fc.array(fc.tuple(fc.nat(40), fc.oneof(bracketPiece, ipsetPiece), fc.boolean()), { maxLength: 6 }));
+    fc.assert(fc.property(edited, fc.constantFrom(0, 1, 2), fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([lines, edits], which, [from, to]) => {
+      const after = [...lines];
+      for (const [at, piece, insert] of edits) {
+        if (insert || after.length === 0) after.splice(at % (after.length + 1), 0, piece);
+        else after[at % after.length] = piece;
+      }
+      const labeller = labellers[which]!;
+      const [a, b] = [lines.join('\n'), after.join('\n')];
+      expect(diffArtifact(a, b, from!, to!, labeller)).toEqual(referenceDiffArtifact(a, b, from!, to!, labeller));
+      expect(diffArtifact(b, a, to!, from!, labeller)).toEqual(referenceDiffArtifact(b, a, to!, from!, labeller));
+    }), { numRuns: 2000 });
+  });
+  it('on real output of seven targets, between two snapshots', () => {
+    const older = loadSnapshotFile('fixtures/servicetags/ServiceTags_Public_20250728.json.gz');
+    const newer = defaultSnapshot('Public');
+    const requirements = loadScenario('compute-no-public-ip', { region: 'westus' });
+    for (const id of ['panos', 'nftables', 'iptables', 'nsg', 'azure-firewall', 'aml-managed-network', 'udr']) {
+      const target = findTarget(id);
+      const render = (snapshot: typeof newer) => target.translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: {}, exactLoss: false }).artifacts;
+      const before = render(older);
+      const after = render(newer);
+      for (const artifact of after) {
+        const old = before.find((candidate) => candidate.name === artifact.name)!;
+        const labeller = target.labels[artifact.format] ?? bracketLabels;
+        expect(diffArtifact(old.content, artifact.content, older.info, newer.info, labeller)).toEqual(referenceDiffArtifact(old.content, artifact.content, older.info, newer.info, labeller));
+        if (labeller === bracketLabels || artifact.format === 'nft') {
+          const lines = diffItems(artifact.content);
+          expect(shape(bracketLabels(lines))).toEqual(shape(referenceBracketLabels(lines)));
+        }
+        if (artifact.format === 'ipset') {
+          const lines = diffItems(artifact.content);
+          expect(shape(IPTABLES_LABELS.ipset!(lines)).texts).toEqual(shape(referenceIpsetLabels(lines)).texts);
+        }
+      }
+    }
+  }, 120_000);
 });

@@ -7,22 +7,15 @@ import { bracketLabels } from '../src/targets/labels.js';
 import { diffDiagnostics, snapshotImpact } from '../src/reports/impact.js';
 import { linesTarget } from '../src/reports/test-fixtures.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
-import type { SnapshotInfo } from '../src/servicetags/types.js';
 import { loadRequirementsFile } from '../src/catalogue/index.js';
 import { tagwall, type CliResult } from './support/cli.js';
+import { snapshotInfo } from './support/snapshot-info.js';
 
 const OLD = 'fixtures/servicetags/ServiceTags_Public_20250728.json.gz';
 const NEW = 'fixtures/servicetags/ServiceTags_Public_20251028.json.gz';
 const WORKLOAD = 'fixtures/requirements/workload.yaml';
 
-const info = (changeNumber: number, date: string, source: string): SnapshotInfo => ({
-  cloud: 'Public',
-  changeNumber,
-  date,
-  source,
-  tagCount: 0,
-  prefixCount: { ipv4: 0, ipv6: 0 },
-});
+const info = snapshotInfo;
 const FROM = info(364, '2025-07-28', 'data/ServiceTags_Public_20250728.json');
 const TO = info(375, '2025-10-28', 'data/ServiceTags_Public_20251028.json');
 

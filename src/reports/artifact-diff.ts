@@ -25,13 +25,25 @@ export function unmatchedLines(a: readonly string[], b: readonly string[]): numb
 
 /** A line with the snapshot's identity (change number, date, file name) replaced by placeholders. */
 export function withoutProvenance(line: string, info: SnapshotInfo): string {
-  let text = line.replace(new RegExp(`\\b${info.changeNumber}\\b`, 'g'), '<change-number>');
-  if (info.date) {
-    text = text.split(info.date).join('<date>').split(info.date.replace(/-/g, '')).join('<date>');
-  }
+  return provenanceRemover(info)(line);
+}
+
+/**
+ * withoutProvenance for many lines of one snapshot: the change number's expression, the date's two spellings and the
+ * file name are worked out once, not for every line.
+ */
+function provenanceRemover(info: SnapshotInfo): (line: string) => string {
+  // A global expression is safe to reuse: `replace` starts from the beginning of the text whatever its lastIndex.
+  const changeNumber = new RegExp(`\\b${info.changeNumber}\\b`, 'g');
+  const date = info.date;
+  const compactDate = date ? date.replace(/-/g, '') : '';
   const file = info.source.split(/[\\/]/).pop();
-  if (file) text = text.split(file).join('<source>');
-  return text;
+  return (line) => {
+    let text = line.replace(changeNumber, '<change-number>');
+    if (date) text = text.split(date).join('<date>').split(compactDate).join('<date>');
+    if (file) text = text.split(file).join('<source>');
+    return text;
+  };
 }
 
 // ─── objects: which rule, set or object a line belongs to ──────────────────────────────────────────────
@@ -77,9 +89,12 @@ export function diffItems(text: string): string[] {
   for (const raw of text.split('\n')) {
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
     const last = raw.charCodeAt(raw.length - 1);
-    const line = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d ? raw.replace(/,\s*$/, '').trimEnd() : raw;
-    // Most lines start with a visible ASCII character or an indent of spaces before one: no regular expression for those.
-    if (!startsVisible(line) && !/\S/.test(line)) continue;
+    const trimmed = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d;
+    const line = trimmed ? raw.replace(/,\s*$/, '').trimEnd() : raw;
+    // A line kept as it is that ends with a visible ASCII character is not blank (most lines of a large file: no
+    // loop over their indent); the others start with one or an indent before one, or get the regular expression.
+    const endsVisible = !trimmed && last > 0x20 && last < 0x7f;
+    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) continue;
     // The regular expressions only where they can match: most lines of a large file have neither `,` nor `[`.
     const list = line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
@@ -116,17 +131,19 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   const newObjects = linesByObject(diffItems(after), labels);
   const objects: ObjectChange[] = [];
   let provenanceOnly = 0;
-  for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort(compareText)) {
+  const withoutOldProvenance = provenanceRemover(fromInfo);
+  const withoutNewProvenance = provenanceRemover(toInfo);
+  // Only objects whose lines differ are sorted: a large configuration has thousands of objects and few change.
+  for (const object of changedObjects(oldObjects, newObjects).sort(compareText)) {
     const old = oldObjects.get(object);
     const now = newObjects.get(object);
     const oldLines = old?.lines ?? [];
     const newLines = now?.lines ?? [];
-    if (oldLines.length === newLines.length && oldLines.every((line, index) => line === newLines[index])) continue;
     let removed = unmatchedLines(oldLines, newLines);
     let added = unmatchedLines(newLines, oldLines);
     // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
-    const removedNormal = removed.map((index) => withoutProvenance(oldLines[index]!, fromInfo));
-    const addedNormal = added.map((index) => withoutProvenance(newLines[index]!, toInfo));
+    const removedNormal = removed.map((index) => withoutOldProvenance(oldLines[index]!));
+    const addedNormal = added.map((index) => withoutNewProvenance(newLines[index]!));
     const removedKept = unmatchedLines(removedNormal, addedNormal);
     const addedKept = unmatchedLines(addedNormal, removedNormal);
     provenanceOnly += removed.length - removedKept.length;
@@ -145,13 +162,33 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   return { objects, provenanceOnly };
 }
 
+type ObjectLines = Map<string, { kind: string; lines: string[] }>;
+
+/** The labels of objects that are on one side only or whose lines differ, each once, in no particular order. */
+function changedObjects(oldObjects: ObjectLines, newObjects: ObjectLines): string[] {
+  const changed: string[] = [];
+  for (const [object, { lines: oldLines }] of oldObjects) {
+    const newLines = newObjects.get(object)?.lines;
+    if (!newLines || !sameLines(oldLines, newLines)) changed.push(object);
+  }
+  for (const object of newObjects.keys()) if (!oldObjects.has(object)) changed.push(object);
+  return changed;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 /** Lines grouped by the object they belong to (label text → kind and lines, in file order). */
-function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): Map<string, { kind: string; lines: string[] }> {
+function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): ObjectLines {
   const labels = labeller(lines);
   const objects = new Map<string, { kind: string; lines: string[] }>();
   let previous: ObjectLabel | undefined;
   let entry: { kind: string; lines: string[] } | undefined;
-  lines.forEach((line, index) => {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     const label = labels[index]!;
     // Consecutive lines mostly share one label object: look the object up only when it changes.
     if (label !== previous || !entry) {
@@ -161,7 +198,7 @@ function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): Ma
       previous = label;
     }
     entry.lines.push(line);
-  });
+  }
   return objects;
 }
 

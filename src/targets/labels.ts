@@ -18,6 +18,9 @@ interface Frame {
 /** `"name": "x"`, `name: 'x'`, `name = "x"`: the member that names an ARM, Bicep or Terraform object. */
 const NAME_MEMBER = /^\s*"?name"?\s*[:=]\s*(?:"([^"]*)"|'([^']*)')\s*,?\s*$/;
 
+/** The characters bracketLabels acts on; a line with none of them is read without looking at each character. */
+const STRUCTURE = /["'{}[\]]/;
+
 /** What opens a frame on this line: the text before the bracket, as a kind and maybe a name. */
 function frameHeader(text: string): { kind: string; name: string } {
   const header = text.trim().replace(/\s*[=:]\s*$/, '').trim();
@@ -51,6 +54,13 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
   const owner: Array<Frame | undefined> = [];
   let stack: Frame | undefined;
   for (const line of lines) {
+    // A line without a quote or bracket (an nft set element, a comment, a Terraform `key = value`) can neither open,
+    // close nor name a frame: it belongs to the open one. One native test instead of a loop over its characters,
+    // which runs unoptimised in a cold process (the nft sets' thousands of elements).
+    if (!STRUCTURE.test(line)) {
+      owner.push(stack);
+      continue;
+    }
     const trimmed = line.trim();
     if (trimmed.startsWith('//') || trimmed.startsWith('#')) {
       owner.push(stack);
@@ -80,7 +90,7 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
         from = i + 1;
       }
     }
-    const name = NAME_MEMBER.exec(line);
+    const name = line.includes('name') ? NAME_MEMBER.exec(line) : null;
     if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
     // A line that leaves an object open belongs to it; one that closes an object, or opens and closes a list on
     // the same line (`tcp dport { 443, 8443 }`, `ports = ["443"]`), to the object it started in.

@@ -16,6 +16,12 @@ function iptablesLabel(line: string): ObjectLabel {
   return table ? { kind: 'table', name: table[1]! } : NO_OBJECT;
 }
 
+/** The first line from `from` on that is not a `#` comment (no copy of the rest of the file per heading). */
+function firstLineAfterComments(lines: readonly string[], from: number): string | undefined {
+  for (let index = from; index < lines.length; index++) if (!lines[index]!.startsWith('#')) return lines[index];
+  return undefined;
+}
+
 /**
  * ipset restore: every line of a set's block belongs to that set, including the scratch set it is filled in and
  * swapped from (iptables render.ts: `create X`, `create tw_swap`, `add tw_swap …`, `swap tw_swap X`).
@@ -25,7 +31,7 @@ function ipsetLabels(lines: readonly string[]): ObjectLabel[] {
   let current = NO_OBJECT;
   return lines.map((line, index) => {
     const heading = /^#\s*([^\s:]+):/.exec(line);
-    if (heading && lines.slice(index + 1).find((next) => !next.startsWith('#'))?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
+    if (heading && firstLineAfterComments(lines, index + 1)?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
     const create = /^create\s+(\S+)/.exec(line);
     if (create && !swapped.has(create[1]!)) current = { kind: 'set', name: create[1]! };
     return line.startsWith('#') && !heading ? NO_OBJECT : current;
