@@ -237,18 +237,11 @@ function sameFeatures(a: readonly string[] | null, b: readonly string[] | null):
 
 type Encoded = ReturnType<typeof encodedPrefixes>;
 
-/**
- * Whether two tags' stored prefixes are the same bytes. Node's memcmp (Buffer#compare on ranges, no views made):
- * ~2,700 unchanged tags per Public pair, whose bytes a JavaScript loop read in the interpreter until TurboFan had
- * compiled it (issue 22).
- */
 function sameEncoding(a: Encoded, b: Encoded): boolean {
   if (a.end - a.start !== b.end - b.start) return false;
-  return a.end === a.start || compareRanges.call(a.bytes, b.bytes, b.start, b.end, a.start, a.end) === 0;
+  for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
+  return true;
 }
-
-/** Buffer#compare, which takes any Uint8Array as `this` and target. */
-const compareRanges = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
 
 /**
  * Byte offsets of the prefixes only in `after` and only in `before` (each prefix once), in address order, found by
