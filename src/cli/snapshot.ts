@@ -1,5 +1,5 @@
 /** `tagwall snapshot info|diff`: what a snapshot is, and what changed between two. */
-import { diffSnapshots, type SnapshotDiff } from '../servicetags/diff.js';
+import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from '../servicetags/diff.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { chooseSnapshot, openSnapshot, startOpeningSnapshot, type SnapshotOptions } from './snapshot-source.js';
@@ -74,8 +74,9 @@ export function describeInfo(info: SnapshotInfo): string {
 
 function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
   const lines: string[] = [];
-  const added = diff.changed.reduce((n, change) => n + change.prefixesAdded.length, 0);
-  const removed = diff.changed.reduce((n, change) => n + change.prefixesRemoved.length, 0);
+  const counts = diff.changed.map((change) => prefixChangeCount(change));
+  const added = counts.reduce((n, count) => n + count.added, 0);
+  const removed = counts.reduce((n, count) => n + count.removed, 0);
   lines.push(
     `${describeInfo(diff.from)} -> ${describeInfo(diff.to)}: ${diff.added.length} tags added, ${diff.removed.length} removed, ` +
       `${diff.changed.length} changed (+${added} / -${removed} prefixes in changed tags)`,
@@ -84,10 +85,10 @@ function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
   if (diff.removed.length > 0) lines.push('', 'Removed tags:', ...diff.removed.map((name) => `  - ${name}`));
   if (diff.changed.length > 0) {
     lines.push('', 'Changed tags:');
-    const rows = diff.changed.map((change) => [
+    const rows = diff.changed.map((change, i) => [
       change.name,
-      `+${change.prefixesAdded.length}`,
-      `-${change.prefixesRemoved.length}`,
+      `+${counts[i]!.added}`,
+      `-${counts[i]!.removed}`,
       change.metadata.length > 0 ? change.metadata.join(',') : '',
     ]);
     lines.push(...formatTable(['  TAG', 'ADDED', 'REMOVED', 'METADATA'], rows.map(([n, ...r]) => [`  ${n}`, ...r])).trimEnd().split('\n'));

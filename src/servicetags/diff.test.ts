@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
-import { diffSnapshots, type SnapshotDiff } from './diff.js';
+import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from './diff.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 
@@ -140,6 +140,10 @@ describe('diffs of hand-made snapshots', () => {
         const from = parseSnapshot(JSON.stringify(a));
         const to = parseSnapshot(JSON.stringify(b));
         const [change] = diffSnapshots(from, to).changed;
+        // The counts the text output prints, known before any prefix is written out, and the lists read once.
+        const count = prefixChangeCount(change!);
+        expect(change!.prefixesAdded).toBe(change!.prefixesAdded);
+        expect(count).toEqual({ added: change!.prefixesAdded.length, removed: change!.prefixesRemoved.length });
         const canonical = (list: readonly string[]): Set<string> => new Set(list.map((text) => AddressSet.fromStrings([text]).toCidrStrings()[0]!));
         const before = canonical(from.normalizedPrefixes('Storage.FranceCentral'));
         const after = canonical(to.normalizedPrefixes('Storage.FranceCentral'));

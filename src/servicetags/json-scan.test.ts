@@ -142,6 +142,25 @@ describe('the JSON scan fast path', () => {
     );
   });
 
+  it('checks tag names as the full path does, whatever names a file holds', () => {
+    // load.ts checks the scanned names all at once (joined a line each): a name with a line break, an empty one, one
+    // of digits and dots, a reserved word in any case, two alike ignoring case must each fail as on the full path.
+    const name = fc.oneof(
+      fc.constantFrom('AzureCloud', 'azurecloud', 'Storage.WestUS', 'a', '1.2', '10', '.', 'Any', 'INTERNET', 'VirtualNetwork', 'azureLoadBalancer', 'anyx', 'xany', ''),
+      fc.constantFrom('A\\nB', 'Any\\n', '\\nA', 'A\\u000aB', 'A B', 'A/B', 'Caf\\u00e9', 'K\\u212a', '\\u0130x'),
+      fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', '.', '-', '_', ' ', '\\n'), maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 6 }), (names) => {
+        const values = names.map(
+          (n) => `{"name": "${n}", "id": "${n}", "properties": {"changeNumber": 1, "region": "", "regionId": 0, "platform": "Azure", "systemService": "", "addressPrefixes": ["10.0.0.0/24"], "networkFeatures": null}}`,
+        );
+        expectSameOutcome(`{"changeNumber": 1, "cloud": "Public", "values": [${values.join(',\n')}]}`);
+      }),
+      { numRuns: 400, seed: 25 },
+    );
+  });
+
   it("keeps its own copy of a caller's bytes: reusing the buffer afterwards changes nothing", () => {
     const bytes = Buffer.from(SAMPLE);
     const table = parseServiceTagsJson(bytes, 'x.json');

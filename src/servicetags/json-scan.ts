@@ -285,13 +285,9 @@ class Scanner {
           continue;
         }
         this.scanString();
+        // An unescaped string quotedIPv4 did not take is not an IPv4 prefix of the plain form: it read the same
+        // grammar up to the closing quote. (Reading it again cost a call per IPv6 prefix, and V8 a compile.)
         if (!this.escaped) {
-          const v4 = this.ipv4Prefix(this.s, this.e);
-          if (v4 >= 0) {
-            this.writer.write(v4, this.network);
-            ipv4++;
-            continue;
-          }
           const v6 = this.ipv6Prefix(this.s, this.e);
           if (v6 >= 0) {
             this.writer.write(33 + v6, this.network);
@@ -325,7 +321,8 @@ class Scanner {
   // ─── prefixes from bytes ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * At a '"': the string, when it is an IPv4 prefix as ipv4Prefix reads one, in the same pass that finds its end
+   * At a '"': the string, when it is an IPv4 prefix as prefix-codec.ts's plainIPv4Prefix reads the same text (a
+   * dotted quad without leading zeros, a length without one, no host bits), in the same pass that finds its end
    * (three quarters of Microsoft's prefixes): sets network[0], moves p past the closing quote and returns the
    * length; else -1 with p unmoved, and the string is read the general way.
    */
@@ -365,38 +362,6 @@ class Scanner {
     if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
     this.network[0] = value;
     this.p = i + 1;
-    return length;
-  }
-
-  /**
-   * b[s, e) as prefix-codec.ts's plainIPv4Prefix reads the same text: a dotted quad without leading zeros, a
-   * length without one, no host bits. Sets network[0] and returns the length, or -1 for anything else.
-   */
-  private ipv4Prefix(s: number, e: number): number {
-    const b = this.b;
-    let value = 0;
-    let i = s;
-    for (let octets = 0; octets < 4; octets++) {
-      if (octets > 0) {
-        if (i >= e || b[i] !== 46 /* . */) return -1;
-        i++;
-      }
-      const start = i;
-      let octet = 0;
-      for (; i < e && i - start < 4; i++) {
-        const c = b[i]! - 48;
-        if (c < 0 || c > 9) break;
-        octet = octet * 10 + c;
-      }
-      const digits = i - start;
-      if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && b[start] === 48)) return -1;
-      value = value * 256 + octet;
-    }
-    if (i >= e || b[i] !== 47 /* / */) return -1;
-    const length = this.prefixLength(i + 1, e, 32);
-    if (length < 0) return -1;
-    if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
-    this.network[0] = value;
     return length;
   }
 

@@ -166,15 +166,37 @@ export function parseJsonBytes(bytes: Uint8Array, owned: boolean, source: string
 /** The scanned snapshot as a table, when its names pass the checks the full path makes (else undefined: it reports). */
 function scannedTable(scanned: ScannedSnapshot | undefined, source: string): TagTable | undefined {
   if (!scanned) return undefined;
-  const indexByName = new Map<string, number>();
-  for (let i = 0; i < scanned.tags.length; i++) {
-    const name = scanned.tags[i]!.name;
-    const key = name.toLowerCase();
-    if (tagNameProblem(name) !== undefined || indexByName.has(key)) return undefined;
-    indexByName.set(key, i);
-  }
   const { cloud, changeNumber, tags, encoded, offsets } = scanned;
-  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName);
+  const names = tags.map((tag) => tag.name);
+  const keys = lowerCaseKeys(names);
+  if (keys === undefined) return undefined;
+  const indexByName = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) indexByName.set(keys[i]!, i);
+  if (indexByName.size !== keys.length) return undefined; // two names alike ignoring case
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, names);
+}
+
+/** One or more names of TAG_NAME's grammar, one a line, and nothing else. */
+const NAME_LINES = /^[A-Za-z0-9._-]+(?:\n[A-Za-z0-9._-]+)*$/;
+/** A line of digits and dots only (an address, see tagNameProblem). */
+const ADDRESS_LINE = /(?:^|\n)[0-9.]+(?:\n|$)/;
+/** A reserved name alone on a line (lower case, see RESERVED_TAG_NAMES). */
+const RESERVED_LINE = new RegExp(`(?:^|\\n)(?:${RESERVED_TAG_NAMES.join('|')})(?:\\n|$)`);
+
+/**
+ * Every name's lookup key (lower case), when no name has a problem tagNameProblem names; else undefined. The
+ * checks run on the names joined a line each, by three regular expressions and one toLowerCase: ~3,000 names of a
+ * Public file per call instead of four calls into the runtime per name, in a loop V8 then compiled (issue 22).
+ * A valid name has no line break, so the joined text splits back into exactly the names only when all are valid.
+ */
+function lowerCaseKeys(names: readonly string[]): string[] | undefined {
+  const joined = names.join('\n');
+  if (names.length === 0) return [];
+  if (!NAME_LINES.test(joined) || ADDRESS_LINE.test(joined)) return undefined;
+  const lower = joined.toLowerCase(); // ASCII only here: the same as each name's toLowerCase
+  if (RESERVED_LINE.test(lower)) return undefined;
+  const keys = lower.split('\n');
+  return keys.length === names.length ? keys : undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -320,9 +342,10 @@ class JsonTagTable implements TagTable {
     private readonly encoded: Uint8Array,
     private readonly offsets: Uint32Array,
     private readonly indexByName: ReadonlyMap<string, number>,
+    names: string[] = tags.map((tag) => tag.name),
   ) {
     this.count = tags.length;
-    this.names = Object.freeze(tags.map((tag) => tag.name));
+    this.names = Object.freeze(names);
     let ipv4 = 0;
     let ipv6 = 0;
     for (const tag of tags) {

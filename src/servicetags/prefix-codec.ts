@@ -249,9 +249,12 @@ export function decodePrefixStrings(bytes: Uint8Array, start: number, end: numbe
   return out;
 }
 
+/** encodedPrefixText's network, read and formatted before it returns (a diff writes thousands of prefixes). */
+const TEXT_NETWORK = new Uint32Array(4);
+
 /** The prefix at `bytes[at]` in canonical text, as decodePrefixStrings writes it. */
 export function encodedPrefixText(bytes: Uint8Array, at: number): string {
-  const network = new Uint32Array(4);
+  const network = TEXT_NETWORK;
   const header = readPrefix(bytes, at, network);
   return `${header < IPV6_HEADER_BASE ? formatIPv4(network[0]!) : formatIPv6(network, 0)}/${lengthOfHeader(header)}`;
 }

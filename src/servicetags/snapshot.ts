@@ -28,11 +28,23 @@ type Micromatch = typeof import('micromatch');
 const micromatch = lazy(() => requireModule<Micromatch>('micromatch'));
 
 /** Reads a snapshot's encoded prefixes (for diff.ts), without making them part of the public class. */
-let encodedOf: (snapshot: Snapshot, name: string) => { bytes: Uint8Array; start: number; end: number };
+let encodedOf: (snapshot: Snapshot, index: number) => { bytes: Uint8Array; start: number; end: number };
+let indexOf: (snapshot: Snapshot, name: string) => number | undefined;
 
-/** One tag's prefixes as stored (prefix-codec.ts), for code in this package that compares them without text. */
-export function encodedPrefixes(snapshot: Snapshot, name: string): { bytes: Uint8Array; start: number; end: number } {
-  return encodedOf(snapshot, name);
+/**
+ * The prefixes of the tag at a file position (of tags()) as stored (prefix-codec.ts), for code in this package
+ * that compares them without text.
+ */
+export function encodedPrefixes(snapshot: Snapshot, index: number): { bytes: Uint8Array; start: number; end: number } {
+  return encodedOf(snapshot, index);
+}
+
+/**
+ * The file position of the tag `tag(name)` returns, or undefined: `snapshot diff` pairs ~3,000 tags by position
+ * once instead of looking each name up again for its prefixes.
+ */
+export function tagIndex(snapshot: Snapshot, name: string): number | undefined {
+  return indexOf(snapshot, name);
 }
 
 let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
@@ -53,7 +65,8 @@ export function prefixShape(snapshot: Snapshot, index: number): PrefixShape {
 
 export class Snapshot {
   static {
-    encodedOf = (snapshot, name) => snapshot.#table.encodedPrefixes(snapshot.#resolveIndex(name));
+    encodedOf = (snapshot, index) => snapshot.#table.encodedPrefixes(index);
+    indexOf = (snapshot, name) => snapshot.#table.indexOf(name.trim());
     shapeColumnsOf = (snapshot) => snapshot.#table.prefixShapeColumns?.();
     shapeOf = (snapshot, index) => {
       const table = snapshot.#table;
