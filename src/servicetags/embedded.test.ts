@@ -68,6 +68,25 @@ function withoutTrailingColumns(bytes: Uint8Array, dropped: number): Uint8Array 
   return Buffer.concat([preamble, compressed, bytes.subarray(10 + directoryLength)]);
 }
 
+/** A stored-form file with its directory JSON edited (a damaged file, for the error paths). */
+function withDirectory(bytes: Uint8Array, edit: (directory: Record<string, unknown>) => void): Uint8Array {
+  expect(bytes[5]).toBe(0);
+  const file = Buffer.from(bytes);
+  const directoryLength = file.readUInt32LE(6);
+  const jsonLength = file.readUInt32LE(10);
+  const directory = JSON.parse(file.subarray(14, 14 + jsonLength).toString('utf8')) as Record<string, unknown>;
+  edit(directory);
+  const align = (at: number): number => at + ((4 - (at % 4)) % 4);
+  const json = Buffer.from(JSON.stringify(directory));
+  const head = Buffer.alloc(align(4 + json.length));
+  head.writeUInt32LE(json.length, 0);
+  json.copy(head, 4);
+  const columns = file.subarray(10 + align(4 + jsonLength), 10 + directoryLength);
+  const preamble = Buffer.from(file.subarray(0, 10));
+  preamble.writeUInt32LE(head.length + columns.length, 6);
+  return Buffer.concat([preamble, head, columns, file.subarray(10 + directoryLength)]);
+}
+
 describe('embedded default snapshots', () => {
   for (const cloud of CLOUDS) {
     it(`${cloud}: the same tags, metadata, prefixes and address sets as the fixture JSON`, () => {
@@ -264,6 +283,40 @@ describe('the region votes of an embedded table (counted by dictionary entry, no
       expect(votes).toEqual(voteList(votesFromNames(table)));
     });
   }
+
+  it('on damaged name dictionaries: the same error on the same tag as the tag-by-tag checks, or the same votes', () => {
+    const bytes = encodeEmbedded(parseServiceTagsJson(readFileSync(FIXTURES.china20251028), FIXTURES.china20251028), undefined, 1 << 20);
+    const damage = fc.record({
+      dictionary: fc.constantFrom('service' as const, 'suffix' as const),
+      entry: fc.nat(),
+      value: fc.constantFrom<unknown>(null, 7, '', '.X', ['a']),
+      truncate: fc.boolean(),
+      notAnArray: fc.constantFrom<unknown>(undefined, undefined, undefined, 'abc', { 0: 'a' }, null),
+    });
+    fc.assert(
+      fc.property(damage, ({ dictionary, entry, value, truncate, notAnArray }) => {
+        const damaged = withDirectory(bytes, (directory) => {
+          const dictionaries = directory['dictionaries'] as Record<string, unknown[]>;
+          const entries = dictionaries[dictionary]!;
+          if (notAnArray !== undefined) dictionaries[dictionary] = notAnArray as unknown[];
+          else if (truncate) entries.length = entry % (entries.length + 1);
+          else entries[entry % entries.length] = value;
+        });
+        const table = decodeEmbedded(damaged, 'damaged.twsnap');
+        const outcome = (count: () => RegionSuffixVotes): unknown => {
+          try {
+            return voteList(count());
+          } catch (error) {
+            return error instanceof TagwallError ? `${error.code}: ${error.message}` : error;
+          }
+        };
+        expect(outcome(() => ownVotes(table))).toEqual(
+          outcome(() => countRegionVotes({ count: table.count, regionAt: (i) => table.regionAt(i), nameSuffixAt: (i) => table.nameSuffixAt!(i) })),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
 
   it('on random tables: names with and without a suffix, shared suffixes, tags without a region, empty tables', () => {
     const tag = fc.record({
