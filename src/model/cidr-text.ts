@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { IntervalSet } from './intervals.js';
-import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, type Family } from './ip.js';
+import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
 const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const OCTET_DOT: readonly string[] = OCTET.map((octet) => `${octet}.`);
@@ -71,26 +71,9 @@ export class AsciiText {
   ipv6Cidr(words: Uint32Array, off: number, prefixLength: number): void {
     this.room(44);
     const g = IPV6_GROUPS;
-    for (let k = 0; k < 4; k++) {
-      const word = words[off + k]!;
-      g[2 * k] = word >>> 16;
-      g[2 * k + 1] = word & 0xffff;
-    }
-    let bestStart = -1;
-    let bestLength = 1;
-    for (let i = 0; i < 8; ) {
-      if (g[i] !== 0) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < 8 && g[j] === 0) j++;
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j;
-    }
+    const run = ipv6GroupsAndZeroRun(words, off, g);
+    const bestStart = run < 0 ? -1 : run >> 4;
+    const bestLength = run < 0 ? 1 : run & 15;
     const bytes = this.bytes;
     for (let i = 0; i < 8; i++) {
       if (i === bestStart) {
