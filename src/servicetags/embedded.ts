@@ -8,7 +8,7 @@
  * first asked for.
  *
  * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and the few
- * chunks its tags are in (~130 kB of Public's 753 kB) at their offsets, and loads no node:zlib, which brings the
+ * chunks its tags are in (~190 kB of Public's 753 kB) at their offsets, and loads no node:zlib, which brings the
  * stream modules with it (issue 22: ~8 ms of a cold `render --target nftables`, measured in docs/performance.md).
  * Brotli files (compression 1, each chunk its own stream: 277 kB for Public), as tagwall wrote them before, still
  * load, from a file or from bytes.
@@ -289,7 +289,7 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
 
 /**
  * Reads the embedded form from the file at `path` as it is needed: its preamble and directory now, each chunk when
- * one of its tags is first asked for, at its offset (a render of one scenario reads ~130 kB of Public's 753 kB).
+ * one of its tags is first asked for, at its offset (a render of one scenario reads ~190 kB of Public's 753 kB).
  * The file is opened for each read, not held open (a library user's long-lived process would keep it busy), and a
  * read checks the file is the one the directory came from (same size, inode and modification time), so a file
  * replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
