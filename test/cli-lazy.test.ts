@@ -126,7 +126,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(all.modules.length).toBeGreaterThan(nsg.modules.length + 20);
   });
 
-  it('render writes its diagnostics to a pipe without loading Node\'s net and stream modules (io.ts writeStderr)', () => {
+  it('render writes its diagnostics to a pipe and reads the embedded snapshot without loading Node\'s net, zlib and stream modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
     try {
       // Preloaded: records the built-in modules the process loaded, at its exit.
@@ -141,7 +141,11 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       // A test that cannot fail is no test: the diagnostics did go to standard error, a pipe here.
       expect(child.stderr).toContain('NFT_FQDN_INEXPRESSIBLE');
       const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+      // io.ts writeStderr: standard error through its descriptor, not process.stderr (a net.Socket on a pipe).
       expect(loaded).not.toContain('NativeModule net');
+      // The shipped snapshots are stored uncompressed (src/servicetags/embedded.ts): node:zlib would load the streams.
+      expect(loaded).not.toContain('NativeModule zlib');
+      expect(loaded).not.toContain('NativeModule stream');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from './address-set.js';
-import { formatCidr, type Family } from './ip.js';
+import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
 import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
 
@@ -46,6 +46,36 @@ describe('CIDR text', () => {
         expect(ipv4CidrText(network >>> 0, length)).toBe(formatCidr({ family: 'ipv4', network: Uint32Array.of(network >>> 0), prefixLength: length }));
       }),
     );
+  });
+
+  it('AsciiText.ipv6Cidr writes what formatIPv6 and the template wrote (zero runs, ties, edges, any length)', () => {
+    const word = fc.oneof(fc.constantFrom(0, 0xffff, 0x10000, 0xffff0000, 0xffffffff, 0x00010000, 1), fc.integer({ min: 0, max: 0xffffffff }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(word, { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 128 })), { maxLength: 400 }), (blocks) => {
+        const out = new AsciiText();
+        const expected: string[] = [];
+        for (const [words, length] of blocks) {
+          const network = Uint32Array.from(words);
+          if (expected.length > 0) out.write(' ');
+          out.ipv6Cidr(network, 0, length);
+          expected.push(`${formatIPv6(network, 0)}/${length}`);
+        }
+        expect(out.toString()).toBe(expected.join(' '));
+      }),
+      { numRuns: 300 },
+    );
+    const at = (words: number[], off: number): string => {
+      const out = new AsciiText();
+      out.ipv6Cidr(Uint32Array.from(words), off, 64);
+      return out.toString();
+    };
+    expect(at([0, 0, 0, 0], 0)).toBe('::/64');
+    expect(at([0, 0, 0, 1], 0)).toBe('::1/64');
+    expect(at([0x20010db8, 0, 1, 0], 0)).toBe('2001:db8::1:0:0/64');
+    // Two runs of two zero groups: the first is the one written as ::.
+    expect(at([0x20010000, 0x1, 0, 0x10000], 0)).toBe('2001::1:0:0:1:0/64');
+    expect(at([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], 0)).toBe('ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/64');
+    expect(at([7, 7, 7, 7, 0x20010db8, 0xabc, 0, 0], 4)).toBe('2001:db8:0:abc::/64');
   });
 
   it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {

@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { IntervalSet } from './intervals.js';
-import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, type Family } from './ip.js';
+import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
 const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const OCTET_DOT: readonly string[] = OCTET.map((octet) => `${octet}.`);
@@ -63,6 +63,38 @@ export class AsciiText {
     this.small(prefixLength);
   }
 
+  /**
+   * Appends `groups:groups/len` of the IPv6 network in `words[off..off+4]`, as formatIPv6 writes it (RFC 5952: lower
+   * case, no leading zeros, the first longest run of two or more zero groups as `::`), without a string per group:
+   * a set's IPv6 blocks are most of a render's element text after its IPv4 ones, written in cold code.
+   */
+  ipv6Cidr(words: Uint32Array, off: number, prefixLength: number): void {
+    this.room(44);
+    const g = IPV6_GROUPS;
+    const run = ipv6GroupsAndZeroRun(words, off, g);
+    const bestStart = run < 0 ? -1 : run >> 4;
+    const bestLength = run < 0 ? 1 : run & 15;
+    const bytes = this.bytes;
+    for (let i = 0; i < 8; i++) {
+      if (i === bestStart) {
+        bytes[this.size++] = 58;
+        bytes[this.size++] = 58;
+        i += bestLength - 1;
+        continue;
+      }
+      if (i > 0 && i !== bestStart + bestLength) bytes[this.size++] = 58;
+      this.hex(g[i]!);
+    }
+    bytes[this.size++] = 47;
+    this.small(prefixLength);
+  }
+
+  /** Appends 0 <= value <= 0xffff in lower-case hexadecimal without leading zeros. */
+  private hex(value: number): void {
+    const bytes = this.bytes;
+    for (let shift = value > 0xfff ? 12 : value > 0xff ? 8 : value > 0xf ? 4 : 0; shift >= 0; shift -= 4) bytes[this.size++] = HEX_DIGIT[(value >>> shift) & 15]!;
+  }
+
   /** Appends one ASCII character by its code. */
   byte(code: number): void {
     this.room(1);
@@ -75,6 +107,10 @@ export class AsciiText {
 }
 
 const COMMA = 44;
+/** The character codes of 0-9a-f. */
+const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+/** ipv6Cidr's scratch: the eight 16-bit groups. */
+const IPV6_GROUPS = new Uint16Array(8);
 
 /**
  * The texts of the minimal CIDR blocks of IPv4 interval bounds (`lo, hi` pairs), in order, one flat string each:
@@ -156,6 +192,6 @@ export class CidrBlocks {
   /** Appends the text of block `index` to `out`. */
   writeTo(out: AsciiText, index: number): void {
     if (this.family === 'ipv4') out.ipv4Cidr(this.networks[index]!, this.lengths[index]!);
-    else out.write(this.text(index));
+    else out.ipv6Cidr(this.networks, index * 4, this.lengths[index]!);
   }
 }

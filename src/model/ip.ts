@@ -199,26 +199,9 @@ export function formatIPv6(words: Uint32Array, off = 0): string {
   // Straight into a string, no arrays or closures: this runs once per output block of every expansion, mostly
   // in a cold process, where a closure call per group was a third of its time.
   const g = IPV6_GROUPS;
-  for (let k = 0; k < 4; k++) {
-    const word = words[off + k]!;
-    g[2 * k] = word >>> 16;
-    g[2 * k + 1] = word & 0xffff;
-  }
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
+  const run = ipv6GroupsAndZeroRun(words, off, g);
+  const bestStart = run < 0 ? -1 : run >> 4;
+  const bestLength = run < 0 ? 1 : run & 15;
   let text = '';
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
@@ -231,6 +214,35 @@ export function formatIPv6(words: Uint32Array, off = 0): string {
     text += g[i]!.toString(16);
   }
   return text;
+}
+
+/**
+ * Puts the eight 16-bit groups of the IPv6 address `words[off..off+4]` in `groups` and returns the zero run RFC 5952
+ * writes as `::` (the first of the longest runs of two or more zero groups) as `start * 16 + length`, or -1 for none.
+ * formatIPv6 and the byte writer of nft elements (cidr-text.ts) write the same text from it.
+ */
+export function ipv6GroupsAndZeroRun(words: Uint32Array, off: number, groups: Uint16Array): number {
+  for (let k = 0; k < 4; k++) {
+    const word = words[off + k]!;
+    groups[2 * k] = word >>> 16;
+    groups[2 * k + 1] = word & 0xffff;
+  }
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  return bestStart < 0 ? -1 : bestStart * 16 + bestLength;
 }
 
 /** formatIPv6's scratch: the eight 16-bit groups. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib'
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from './cloud.js';
-import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat } from './embedded.js';
+import { TagwallError } from '../errors.js';
+import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
 import { countRegionVotes } from './regions.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, prefixShape, prefixShapeColumns, Snapshot } from './snapshot.js';
@@ -45,7 +46,9 @@ function expectSameSnapshot(embedded: Snapshot, parsed: Snapshot): void {
 function withoutTrailingColumns(bytes: Uint8Array, dropped: number): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const directoryLength = view.getUint32(6, true);
-  const raw = brotliDecompressSync(bytes.subarray(10, 10 + directoryLength));
+  const brotli = bytes[5] === 1;
+  const stored = Buffer.from(bytes.subarray(10, 10 + directoryLength));
+  const raw = brotli ? brotliDecompressSync(stored) : stored;
   const jsonLength = raw.readUInt32LE(0);
   const directory = JSON.parse(raw.subarray(4, 4 + jsonLength).toString('utf8')) as { tagCount: number; columnWidths: number[] };
   const align = (at: number): number => at + ((4 - (at % 4)) % 4);
@@ -59,10 +62,29 @@ function withoutTrailingColumns(bytes: Uint8Array, dropped: number): Uint8Array 
   oldDirectory.writeUInt32LE(json.length, 0);
   json.copy(oldDirectory, 4);
   raw.copy(oldDirectory, head, align(4 + jsonLength), end);
-  const compressed = brotliCompressSync(oldDirectory);
+  const compressed = brotli ? brotliCompressSync(oldDirectory) : oldDirectory;
   const preamble = Buffer.from(bytes.subarray(0, 10));
   preamble.writeUInt32LE(compressed.length, 6);
   return Buffer.concat([preamble, compressed, bytes.subarray(10 + directoryLength)]);
+}
+
+/** A stored-form file with its directory JSON edited (a damaged file, for the error paths). */
+function withDirectory(bytes: Uint8Array, edit: (directory: Record<string, unknown>) => void): Uint8Array {
+  expect(bytes[5]).toBe(0);
+  const file = Buffer.from(bytes);
+  const directoryLength = file.readUInt32LE(6);
+  const jsonLength = file.readUInt32LE(10);
+  const directory = JSON.parse(file.subarray(14, 14 + jsonLength).toString('utf8')) as Record<string, unknown>;
+  edit(directory);
+  const align = (at: number): number => at + ((4 - (at % 4)) % 4);
+  const json = Buffer.from(JSON.stringify(directory));
+  const head = Buffer.alloc(align(4 + json.length));
+  head.writeUInt32LE(json.length, 0);
+  json.copy(head, 4);
+  const columns = file.subarray(10 + align(4 + jsonLength), 10 + directoryLength);
+  const preamble = Buffer.from(file.subarray(0, 10));
+  preamble.writeUInt32LE(head.length + columns.length, 6);
+  return Buffer.concat([preamble, head, columns, file.subarray(10 + directoryLength)]);
 }
 
 describe('embedded default snapshots', () => {
@@ -85,11 +107,62 @@ describe('embedded default snapshots', () => {
     expect(defaultSnapshot('China')).not.toBe(defaultSnapshot('Public'));
   });
 
-  it('ships compressed files well under the JSON size', () => {
+  it('ships files well under the JSON size, stored uncompressed (a load needs no node:zlib)', () => {
     const dir = fileURLToPath(new URL('./snapshots/', import.meta.url));
-    expect(statSync(join(dir, 'Public.twsnap')).size).toBeLessThan(400_000);
-    expect(statSync(join(dir, 'AzureGovernment.twsnap')).size).toBeLessThan(40_000);
-    expect(statSync(join(dir, 'China.twsnap')).size).toBeLessThan(40_000);
+    const sizes = { Public: 1_000_000, AzureGovernment: 80_000, China: 60_000 } as const;
+    for (const cloud of CLOUDS) {
+      const path = join(dir, `${cloud}.twsnap`);
+      expect(statSync(path).size).toBeLessThan(sizes[cloud]);
+      expect(readFileSync(path)[5]).toBe(0);
+    }
+  });
+});
+
+describe('readEmbeddedFile (the default snapshots, read as they are needed)', () => {
+  const table = parseServiceTagsJson(readFileSync(FIXTURES.china20251028), FIXTURES.china20251028);
+  const origin = { file: 'ServiceTags_China_20251028.json', sha256: 'cd'.repeat(32) };
+  const missing = (cause: unknown) => new TagwallError('TW_FILE', 'unreadable', { cause });
+
+  for (const compression of ['stored', 'brotli'] as const) {
+    it(`${compression}: the same table as the bytes decoded in memory, whatever the chunk size`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tagwall-embedded-'));
+      for (const chunkBytes of [1, 700, 4096, 1 << 20]) {
+        const path = join(dir, `China-${chunkBytes}.twsnap`);
+        const bytes = encodeEmbedded(table, origin, chunkBytes, compression);
+        writeFileSync(path, bytes);
+        const fromFile = new Snapshot(readEmbeddedFile(path, 'file', missing), 'file');
+        expectSameSnapshot(fromFile, new Snapshot(table, 'json'));
+        expect(fromFile.info).toEqual({ ...new Snapshot(decodeEmbedded(bytes, 'memory'), 'memory').info, source: 'file' });
+      }
+    });
+  }
+
+  it('fails with the caller\'s error when the file is missing, or replaced between two reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-embedded-'));
+    expectTagwallError(() => readEmbeddedFile(join(dir, 'none.twsnap'), 'x', missing), 'TW_FILE');
+    const path = join(dir, 'China.twsnap');
+    const bytes = encodeEmbedded(table, origin, 4096);
+    writeFileSync(path, bytes);
+    const read = readEmbeddedFile(path, 'x', missing);
+    writeFileSync(path, Buffer.concat([bytes, Buffer.from([0])]));
+    expect(expectTagwallError(() => read.encodedPrefixes(0), 'TW_FILE').cause).toMatchObject({ message: 'the file changed while tagwall was reading it' });
+    rmSync(path);
+    expectTagwallError(() => read.encodedPrefixes(table.count - 1), 'TW_FILE');
+  });
+
+  it('rejects damaged files as decodeEmbedded does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-embedded-'));
+    const bytes = encodeEmbedded(table, origin, 4096);
+    for (const [name, damaged] of [
+      ['short', bytes.subarray(0, 5)],
+      ['truncated', bytes.subarray(0, 40)],
+      ['one-byte-short', bytes.subarray(0, bytes.length - 1)],
+    ] as const) {
+      const path = join(dir, `${name}.twsnap`);
+      writeFileSync(path, damaged);
+      const error = expectTagwallError(() => readEmbeddedFile(path, 'x', missing), 'TW_SNAPSHOT_SHAPE');
+      expect(error.message).toBe(expectTagwallError(() => decodeEmbedded(damaged, 'x'), 'TW_SNAPSHOT_SHAPE').message);
+    }
   });
 });
 
@@ -102,11 +175,12 @@ describe('encodeEmbedded / decodeEmbedded', () => {
 
   it('round-trips whatever the chunk size, and is deterministic', () => {
     fc.assert(
-      fc.property(fc.constantFrom(1, 17, 300, 4096, 1 << 20), (chunkBytes) => {
+      fc.property(fc.constantFrom(1, 17, 300, 4096, 1 << 20), fc.constantFrom('stored' as const, 'brotli' as const), (chunkBytes, compression) => {
         const table = smallTable;
-        const bytes = encodeEmbedded(table, origin, chunkBytes);
+        const bytes = encodeEmbedded(table, origin, chunkBytes, compression);
         expect(isEmbeddedFormat(bytes)).toBe(true);
-        expect(encodeEmbedded(table, origin, chunkBytes)).toEqual(bytes);
+        expect(bytes[5]).toBe(compression === 'brotli' ? 1 : 0);
+        expect(encodeEmbedded(table, origin, chunkBytes, compression)).toEqual(bytes);
         const back = decodeEmbedded(bytes, 'test');
         expect(back.count).toBe(table.count);
         expect(back.origin).toEqual(origin);
@@ -119,7 +193,7 @@ describe('encodeEmbedded / decodeEmbedded', () => {
         }
         expect(back.indexOf('NoSuchTag')).toBeUndefined();
       }),
-      { numRuns: 5 },
+      { numRuns: 10 },
     );
   });
 
@@ -134,8 +208,17 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     expect(back.info).toMatchObject({ cloud: 'China', tagCount: 0, prefixCount: { ipv4: 0, ipv6: 0 } });
   });
 
+  it('reads a brotli file as tagwall wrote them before (the directory and each chunk a stream)', () => {
+    const stored = encodeEmbedded(smallTable, origin, 300);
+    const brotli = encodeEmbedded(smallTable, origin, 300, 'brotli');
+    expect(brotli.length).toBeLessThan(stored.length);
+    const parsed = new Snapshot(smallTable, 'small.json');
+    expectSameSnapshot(new Snapshot(decodeEmbedded(brotli, 'old.twsnap'), 'old.twsnap'), parsed);
+    expectSameSnapshot(new Snapshot(decodeEmbedded(stored, 'new.twsnap'), 'new.twsnap'), parsed);
+  });
+
   it('reads a file written before the shortest-prefix columns, reading the shapes from the prefixes instead', () => {
-    const bytes = encodeEmbedded(smallTable, origin, 4096);
+    const bytes = encodeEmbedded(smallTable, origin, 4096, 'brotli');
     const old = new Snapshot(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap'), 'old.twsnap');
     const current = new Snapshot(decodeEmbedded(bytes, 'new.twsnap'), 'new.twsnap');
     const parsed = new Snapshot(smallTable, 'small.json');
@@ -158,7 +241,10 @@ describe('encodeEmbedded / decodeEmbedded', () => {
   });
 
   it('rejects damaged files with TW_SNAPSHOT_SHAPE', () => {
-    const bytes = encodeEmbedded(table, origin, 4096);
+    for (const compression of ['stored', 'brotli'] as const) rejectsDamaged(encodeEmbedded(table, origin, 4096, compression));
+  });
+
+  const rejectsDamaged = (bytes: Uint8Array): void => {
     const wrongVersion = Uint8Array.from(bytes);
     wrongVersion[4] = 99;
     expectTagwallError(() => decodeEmbedded(wrongVersion, 'x'), 'TW_SNAPSHOT_SHAPE');
@@ -167,7 +253,10 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     const garbled = Uint8Array.from(bytes);
     garbled.fill(0x55, 20, 60);
     expectTagwallError(() => decodeEmbedded(garbled, 'x'), 'TW_SNAPSHOT_SHAPE');
-  });
+    const unknownCompression = Uint8Array.from(bytes);
+    unknownCompression[5] = 7;
+    expect(expectTagwallError(() => decodeEmbedded(unknownCompression, 'x'), 'TW_SNAPSHOT_SHAPE').message).toContain('unknown compression 7');
+  };
 });
 
 /** The votes as nested entry lists, so toEqual compares their order too. */
@@ -194,6 +283,40 @@ describe('the region votes of an embedded table (counted by dictionary entry, no
       expect(votes).toEqual(voteList(votesFromNames(table)));
     });
   }
+
+  it('on damaged name dictionaries: the same error on the same tag as the tag-by-tag checks, or the same votes', () => {
+    const bytes = encodeEmbedded(parseServiceTagsJson(readFileSync(FIXTURES.china20251028), FIXTURES.china20251028), undefined, 1 << 20);
+    const damage = fc.record({
+      dictionary: fc.constantFrom('service' as const, 'suffix' as const),
+      entry: fc.nat(),
+      value: fc.constantFrom<unknown>(null, 7, '', '.X', ['a']),
+      truncate: fc.boolean(),
+      notAnArray: fc.constantFrom<unknown>(undefined, undefined, undefined, 'abc', { 0: 'a' }, null),
+    });
+    fc.assert(
+      fc.property(damage, ({ dictionary, entry, value, truncate, notAnArray }) => {
+        const damaged = withDirectory(bytes, (directory) => {
+          const dictionaries = directory['dictionaries'] as Record<string, unknown[]>;
+          const entries = dictionaries[dictionary]!;
+          if (notAnArray !== undefined) dictionaries[dictionary] = notAnArray as unknown[];
+          else if (truncate) entries.length = entry % (entries.length + 1);
+          else entries[entry % entries.length] = value;
+        });
+        const table = decodeEmbedded(damaged, 'damaged.twsnap');
+        const outcome = (count: () => RegionSuffixVotes): unknown => {
+          try {
+            return voteList(count());
+          } catch (error) {
+            return error instanceof TagwallError ? `${error.code}: ${error.message}` : error;
+          }
+        };
+        expect(outcome(() => ownVotes(table))).toEqual(
+          outcome(() => countRegionVotes({ count: table.count, regionAt: (i) => table.regionAt(i), nameSuffixAt: (i) => table.nameSuffixAt!(i) })),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
 
   it('on random tables: names with and without a suffix, shared suffixes, tags without a region, empty tables', () => {
     const tag = fc.record({

@@ -4,17 +4,23 @@
  * Why not the JSON: `tagwall expand Storage.WestUS` should start about as fast as `node -e 0`, and parsing the
  * 4 MB Public JSON alone costs ~40 ms here; even one brotli stream of this form (0.8 MB inflated) costs 8-13 ms
  * in a fresh process. So it is split: a directory (info, dictionaries, numeric columns) that every load
- * inflates (66 kB for Public), and the prefixes in chunks of whole tags, each its own brotli stream, inflated
- * when one of their tags is first asked for. Separate streams cost about a third more bytes than one (the same
- * prefixes recur across tags: 276 kB against 209 kB for Public), which buys a load that inflates ~80 kB.
+ * reads (72 kB for Public), and the prefixes in chunks of whole tags (~16 kB each), read when one of their tags is
+ * first asked for.
  *
- *   "TWST" | version u8 | 1 = brotli u8 | directory length u32le | brotli(directory) | brotli(chunk 0) | ...
+ * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and the few
+ * chunks its tags are in (~190 kB of Public's 753 kB) at their offsets, and loads no node:zlib, which brings the
+ * stream modules with it (issue 22: ~8 ms of a cold `render --target nftables`, measured in docs/performance.md).
+ * Brotli files (compression 1, each chunk its own stream: 277 kB for Public), as tagwall wrote them before, still
+ * load, from a file or from bytes.
+ *
+ *   "TWST" | version u8 | compression u8 | directory length u32le | directory | chunk 0 | chunk 1 | ...
+ *   compression 0: the directory and chunks as they are; 1: each one its own brotli stream
  *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
  * (columnWidths says how many columns there are: the trailing OPTIONAL_COLUMNS may be absent).
  */
 import { TagwallError } from '../errors.js';
 import { INPUT_LIMITS } from '../internal/input-limits.js';
-import { nodeZlib } from '../internal/lazy.js';
+import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
 import { prefixShapeOf } from './prefix-codec.js';
@@ -22,8 +28,12 @@ import type { PrefixCount, PrefixShape, PrefixShapeColumns, RegionSuffixVotes, S
 
 const MAGIC = [0x54, 0x57, 0x53, 0x54]; // "TWST"
 const FORMAT_VERSION = 1;
+const STORED = 0;
 const BROTLI = 1;
 const PREAMBLE = 10;
+
+/** How encodeEmbedded writes the directory and the chunks: as they are (what tagwall ships) or brotli streams. */
+export type EmbeddedCompression = 'stored' | 'brotli';
 
 /** Uncompressed prefix bytes per chunk: big enough to compress well, small enough to inflate in a fraction of a ms. */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024;
@@ -118,7 +128,9 @@ export function encodeEmbedded(
   table: TagTable,
   origin: SnapshotInfo['origin'],
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
+  compression: EmbeddedCompression = 'stored',
 ): Uint8Array {
+  const pack = compression === 'brotli' ? compress : (bytes: Uint8Array): Uint8Array => bytes;
   const tags = Array.from({ length: table.count }, (_, i) => table.tagAt(i));
   const idNotName: Record<string, string> = {};
   tags.forEach((tag, i) => {
@@ -136,7 +148,7 @@ export function encodeEmbedded(
   let chunkSize = 0;
   const closeChunk = (nextTag: number): void => {
     if (nextTag === chunkStart) return;
-    const compressed = compress(Buffer.concat(chunkParts));
+    const compressed = pack(Buffer.concat(chunkParts));
     chunks.push([chunkStart, compressed.length]);
     compressedChunks.push(compressed);
     chunkStart = nextTag;
@@ -209,10 +221,10 @@ export function encodeEmbedded(
     parts.push(column, padding(column.length));
     used += column.length + padding(column.length).length;
   });
-  const compressedDirectory = compress(Buffer.concat(parts, used));
+  const compressedDirectory = pack(Buffer.concat(parts, used));
 
   return Buffer.concat([
-    Uint8Array.from([...MAGIC, FORMAT_VERSION, BROTLI]),
+    Uint8Array.from([...MAGIC, FORMAT_VERSION, compression === 'brotli' ? BROTLI : STORED]),
     u32(compressedDirectory.length),
     compressedDirectory,
     ...compressedChunks,
@@ -263,17 +275,62 @@ function readColumn(bytes: Uint8Array, at: number, width: number, length: number
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** Reads the embedded form. `source` names it in errors. Only the directory is decompressed here. */
+/** A file's bytes as the decoder reads them: all in memory, or from disk a piece at a time. */
+interface EmbeddedBytes {
+  readonly length: number;
+  /** Bytes [start, end) of the file, start <= end <= length. */
+  read(start: number, end: number): Uint8Array;
+}
+
+/** Reads the embedded form from bytes in memory. `source` names it in errors. */
 export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
+  return decodeFrom({ length: bytes.length, read: (start, end) => bytes.subarray(start, end) }, source);
+}
+
+/**
+ * Reads the embedded form from the file at `path` as it is needed: its preamble and directory now, each chunk when
+ * one of its tags is first asked for, at its offset (a render of one scenario reads ~190 kB of Public's 753 kB).
+ * The file is opened for each read, not held open (a library user's long-lived process would keep it busy), and a
+ * read checks the file is the one the directory came from (same size, inode and modification time), so a file
+ * replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
+ * `readError(cause)`.
+ */
+export function readEmbeddedFile(path: string, source: string, readError: (cause: unknown) => TagwallError): TagTable {
+  const fs = nodeFs();
+  let identity: { size: number; ino: number; mtimeMs: number } | undefined;
+  const read = (start: number, end: number): Uint8Array => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path, 'r');
+      const { size, ino, mtimeMs } = fs.fstatSync(fd);
+      if (identity === undefined) identity = { size, ino, mtimeMs };
+      else if (size !== identity.size || ino !== identity.ino || mtimeMs !== identity.mtimeMs) throw new Error('the file changed while tagwall was reading it');
+      // A fresh buffer per piece: its offset 0 keeps the directory's columns aligned for typed-array views.
+      const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+      for (let at = 0, got = -1; at < bytes.length && got !== 0; at += got) got = fs.readSync(fd, bytes, at, bytes.length - at, start + at);
+      return bytes;
+    } catch (error) {
+      throw readError(error);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  };
+  const head = read(0, PREAMBLE);
+  return decodeFrom({ length: identity!.size, read: (start, end) => (start === 0 && end <= head.length ? head.subarray(0, end) : read(start, end)) }, source);
+}
+
+function decodeFrom(file: EmbeddedBytes, source: string): TagTable {
   const fail = (message: string): TagwallError =>
     new TagwallError('TW_SNAPSHOT_SHAPE', `not a valid tagwall snapshot: ${message}`, { location: { file: source } });
-  if (!isEmbeddedFormat(bytes)) throw fail('wrong magic bytes');
-  if (bytes[4] !== FORMAT_VERSION) throw fail(`format version ${bytes[4]}, this tagwall reads ${FORMAT_VERSION}`);
-  if (bytes[5] !== BROTLI) throw fail(`unknown compression ${bytes[5]}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const directoryLength = view.getUint32(6, true);
-  if (PREAMBLE + directoryLength > bytes.length) throw fail('directory runs past the end');
-  const raw = inflate(bytes.subarray(PREAMBLE, PREAMBLE + directoryLength), fail);
+  const head = file.read(0, Math.min(PREAMBLE, file.length));
+  if (!isEmbeddedFormat(head)) throw fail('wrong magic bytes');
+  if (head[4] !== FORMAT_VERSION) throw fail(`format version ${head[4]}, this tagwall reads ${FORMAT_VERSION}`);
+  const compression = head[5];
+  if (compression !== STORED && compression !== BROTLI) throw fail(`unknown compression ${compression}`);
+  const directoryLength = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(6, true);
+  if (PREAMBLE + directoryLength > file.length) throw fail('directory runs past the end');
+  const unpack = compression === BROTLI ? (bytes: Uint8Array): Uint8Array => inflate(bytes, fail) : (bytes: Uint8Array): Uint8Array => bytes;
+  const raw = unpack(file.read(PREAMBLE, PREAMBLE + directoryLength));
   if (raw.length < 4) throw fail('directory too short');
   const jsonLength = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0, true);
   if (4 + jsonLength > raw.length) throw fail('directory JSON runs past the end');
@@ -304,16 +361,18 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
   });
 
   let chunkAt = PREAMBLE + directoryLength;
-  const chunkStarts = new Uint32Array(directory.chunks.length);
+  const chunkStarts = new Uint32Array(directory.chunks.length + 1);
   const chunkFirstTags = new Uint32Array(directory.chunks.length + 1);
   directory.chunks.forEach(([firstTag, length], k) => {
     chunkStarts[k] = chunkAt;
     chunkFirstTags[k] = firstTag;
     chunkAt += length;
   });
+  chunkStarts[directory.chunks.length] = chunkAt;
   chunkFirstTags[directory.chunks.length] = count;
-  if (chunkAt !== bytes.length) throw fail('chunk lengths do not add up to the file');
-  return new EmbeddedTagTable(directory, columns, bytes, chunkStarts, chunkFirstTags, fail);
+  if (chunkAt !== file.length) throw fail('chunk lengths do not add up to the file');
+  const chunk = (k: number): Uint8Array => unpack(file.read(chunkStarts[k]!, chunkStarts[k + 1]!));
+  return new EmbeddedTagTable(directory, columns, chunk, chunkFirstTags, fail);
 }
 
 function inflate(compressed: Uint8Array, fail: (message: string) => TagwallError): Uint8Array {
@@ -323,6 +382,19 @@ function inflate(compressed: Uint8Array, fail: (message: string) => TagwallError
   } catch (error) {
     throw fail(`cannot decompress: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * Per entry of a name dictionary: 1 for text, 2 for the empty text, 0 for anything else (a damaged directory);
+ * undefined when the dictionary is not an array, which the callers then check entry by entry.
+ */
+function entryKinds(dictionary: readonly unknown[] | undefined): Uint8Array | undefined {
+  if (!Array.isArray(dictionary)) return undefined;
+  const kinds = new Uint8Array(dictionary.length);
+  dictionary.forEach((entry, k) => {
+    if (typeof entry === 'string') kinds[k] = entry === '' ? 2 : 1;
+  });
+  return kinds;
 }
 
 /** A table that decodes rows and decompresses prefix chunks as they are asked for, and keeps them. */
@@ -340,8 +412,9 @@ class EmbeddedTagTable implements TagTable {
   constructor(
     private readonly directory: EmbeddedDirectory,
     private readonly columns: Record<ColumnName, Column>,
-    private readonly file: Uint8Array,
-    private readonly chunkStarts: Uint32Array,
+    /** Chunk k's prefix bytes, read (and inflated) from the file. */
+    private readonly chunk: (k: number) => Uint8Array,
+    /** Chunk k's first tag; one entry more than there are chunks (the tag count). */
     private readonly chunkFirstTags: Uint32Array,
     private readonly fail: (message: string) => TagwallError,
   ) {
@@ -352,7 +425,7 @@ class EmbeddedTagTable implements TagTable {
     this.count = directory.tagCount;
     this.prefixCount = Object.freeze({ ...directory.prefixCount });
     this.rows = new Array<ServiceTagInfo | undefined>(this.count);
-    this.inflated = new Array<Uint8Array | undefined>(chunkStarts.length);
+    this.inflated = new Array<Uint8Array | undefined>(chunkFirstTags.length - 1);
   }
 
   get names(): readonly string[] {
@@ -401,10 +474,25 @@ class EmbeddedTagTable implements TagTable {
     const span = suffixNames?.length ?? 0;
     const slotOf = new Map<number, number>();
     const pairs: Array<{ regionCode: number; suffixCode: number; count: number }> = [];
+    // What nameHead and nameTail check, per dictionary entry instead of per tag (a cold loop over ~3,000 tags):
+    // 1 for a text entry, 2 for the empty suffix; a code past the dictionary, or an entry that is not text, is 0.
+    const serviceKinds = entryKinds(this.directory.dictionaries.service);
+    const suffixKinds = entryKinds(suffixNames);
+    const serviceColumn = this.columns.service;
     for (let index = 0; index < this.count; index++) {
       // Both name entries checked in tag order, as nameSuffixAt does: a damaged file fails on the same tag.
-      this.nameHead(index);
-      if (this.nameTail(index) === '') continue;
+      if (serviceKinds === undefined || suffixKinds === undefined) {
+        this.nameHead(index);
+        if (this.nameTail(index) === '') continue;
+      } else {
+        const suffixKind = suffixKinds[suffixColumn[index]!];
+        if (serviceKinds[serviceColumn[index]!] !== 1 || !suffixKind) {
+          // Not two text entries (or an empty service name): the per-tag checks throw their error, or pass.
+          this.nameHead(index);
+          this.nameTail(index);
+        }
+        if (suffixKind === 2) continue;
+      }
       const regionCode = regionColumn[index]!;
       const suffixCode = suffixColumn[index]!;
       const key = regionCode * span + suffixCode;
@@ -510,9 +598,7 @@ class EmbeddedTagTable implements TagTable {
   private chunkBytes(chunk: number): Uint8Array {
     let bytes = this.inflated[chunk];
     if (!bytes) {
-      const start = this.chunkStarts[chunk]!;
-      const end = chunk + 1 < this.chunkStarts.length ? this.chunkStarts[chunk + 1]! : this.file.length;
-      bytes = inflate(this.file.subarray(start, end), this.fail);
+      bytes = this.chunk(chunk);
       this.inflated[chunk] = bytes;
     }
     return bytes;

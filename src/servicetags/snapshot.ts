@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
-import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
+import { lazy, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
-import { decodeEmbedded, isEmbeddedFormat } from './embedded.js';
+import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
@@ -253,16 +253,11 @@ export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {
     // snapshots folder: tsup copies src/servicetags/snapshots to dist/snapshots.
     const url = new URL(`./snapshots/${cloud}.twsnap`, import.meta.url);
     const source = `embedded:${cloud}`;
-    let bytes: Uint8Array;
-    try {
-      bytes = nodeFs().readFileSync(fileURLToPath(url));
-    } catch (error) {
-      throw new TagwallError('TW_FILE', `the embedded ${cloud} snapshot is missing (${fileURLToPath(url)}); reinstall tagwall`, {
-        location: { file: source },
-        cause: error,
-      });
-    }
-    snapshot = new Snapshot(decodeEmbedded(bytes, source), source);
+    const path = fileURLToPath(url);
+    const missing = (cause: unknown): TagwallError =>
+      new TagwallError('TW_FILE', `the embedded ${cloud} snapshot is missing (${path}); reinstall tagwall`, { location: { file: source }, cause });
+    // Read as it is needed (the directory now, a chunk of prefixes when one of its tags is asked for).
+    snapshot = new Snapshot(readEmbeddedFile(path, source, missing), source);
     embedded.set(cloud, snapshot);
   }
   return snapshot;
