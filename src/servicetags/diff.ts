@@ -64,10 +64,15 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     const older = olderTags[i]!;
     const oldEncoded = encodedPrefixes(from, i);
     const newEncoded = encodedPrefixes(to, j);
+    // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
+    // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and compareTag's paths would find no
+    // prefix added or removed and no address changed for it either, so the answer is the same without a string made.
+    const samePublished = sameEncoding(oldEncoded, newEncoded);
+    const metadata = changedFields(older, newer);
     // Most tags of a pair did not change: checked here, in a few lines V8 optimises cheaply, so that compareTag
     // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22).
-    if (older.changeNumber === newer.changeNumber && sameEncoding(oldEncoded, newEncoded) && changedFields(older, newer).length === 0) continue;
-    const change = compareTag(older, oldEncoded, newer, newEncoded);
+    if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) continue;
+    const change = compareTag(older, oldEncoded, newer, newEncoded, samePublished, metadata);
     if (change) changed.push(change);
   }
   return {
@@ -107,13 +112,18 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
   }
 }
 
-function compareTag(older: ServiceTagInfo, oldEncoded: Encoded, newer: ServiceTagInfo, newEncoded: Encoded): TagChange | undefined {
-  const metadata = changedFields(older, newer);
-  // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
-  // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and the path below would find no prefix
-  // added or removed and no address changed for it either, so the answer is the same without a string made.
-  const samePublished = sameEncoding(oldEncoded, newEncoded);
-  if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
+/**
+ * The change of a tag the caller found changed (`samePublished`: its stored prefixes are equal; `metadata`: the
+ * fields that differ), or undefined when only the order of its prefixes moved.
+ */
+function compareTag(
+  older: ServiceTagInfo,
+  oldEncoded: Encoded,
+  newer: ServiceTagInfo,
+  newEncoded: Encoded,
+  samePublished: boolean,
+  metadata: TagField[],
+): TagChange | undefined {
   if (samePublished) return tagChange(newer, older, listed({ added: [], removed: [] }), { added: [], removed: [] }, metadata);
 
   const encodedDelta = sortedEncodedDelta(oldEncoded, older, newEncoded, newer);
