@@ -26,7 +26,7 @@ import { PacketSet, type Box } from '../src/model/packet-set.js';
 import type { Packet } from '../src/model/packet.js';
 import { PortSet, ProtocolSet } from '../src/model/ports.js';
 import { defaultSnapshot, type Snapshot } from '../src/servicetags/index.js';
-import { formatMs, measure, notMeasured, printTimings, type Goal } from './harness.js';
+import { formatMs, measure, median, notMeasured, printTimings, type Goal } from './harness.js';
 import { compileNative } from './native/build.js';
 import type { EquivalenceChildResult } from './equivalence-child.js';
 import { formatRulesFile, type FlatBox, type FlatRule, type Ranges } from './flat-rules.js';
@@ -221,11 +221,6 @@ function z3Runs(dir: string): { runs: Z3Run[]; failures: string[] } {
     }
   }
   return { runs, failures };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Peak memory of one equivalence in a fresh process (how it is measured: bench/equivalence-child.ts). */

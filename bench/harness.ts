@@ -17,6 +17,12 @@ export interface Timing {
   readonly runs: number;
 }
 
+/** The middle value of `values` (the upper one of an even count), unsorted input. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export function percentile(sorted: readonly number[], q: number): number {
   const at = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
   return sorted[at]!;

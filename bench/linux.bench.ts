@@ -23,13 +23,8 @@ import type { Artifact, RequirementSet, Target } from '../src/index.js';
 type Library = typeof import('../src/index.js');
 const library = (): Promise<Library> => import(new URL('../dist/index.js', import.meta.url).href) as Promise<Library>;
 import { Namespace, netnsUnavailable } from '../test/support/netns.js';
-import { formatMs, measure, type Goal } from './harness.js';
+import { formatMs, measure, median, type Goal } from './harness.js';
 import { requirementsText } from './render-growth.bench.js';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 

@@ -16,7 +16,7 @@ import { parseRequirements } from '../src/catalogue/requirements-file.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { defaultSnapshot } from '../src/servicetags/index.js';
 import { allTargets } from '../src/targets/registry.js';
-import { formatMs, type Goal } from './harness.js';
+import { formatMs, median, type Goal } from './harness.js';
 import { random } from './analysis.bench.js';
 
 const BUDGET_MS = 30_000;
@@ -50,8 +50,6 @@ function timeOnce(run: () => unknown): { cpu: number; wall: number } {
   const c = process.cpuUsage(c0);
   return { cpu: (c.user + c.system) / 1000, wall };
 }
-
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function run(): Promise<Goal[]> {
   const snapshot = defaultSnapshot('Public');

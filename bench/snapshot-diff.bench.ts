@@ -24,7 +24,7 @@ import { gunzipSync } from 'node:zlib';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatMs, measure, printTimings, type Goal } from './harness.js';
+import { formatMs, measure, median, printTimings, type Goal } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const LIBRARY = new URL('../dist/index.js', import.meta.url).href;
@@ -118,7 +118,6 @@ function sameAnswer(a: Answer, b: Answer): boolean {
   );
 }
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface ProcessTiming {
   readonly name: string;
