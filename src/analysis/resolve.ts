@@ -8,6 +8,7 @@ import { HostSet } from '../model/hostnames.js';
 import { icmpTypeCodes, PacketSet } from '../model/packet-set.js';
 import { PathSet } from '../model/path-set.js';
 import { IntervalSet } from '../model/intervals.js';
+import { literalUnionOf } from '../model/literal-lists.js';
 import { parseAddress } from '../model/ip.js';
 import { PORT_DOMAIN } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
@@ -40,6 +41,9 @@ export function endpointAddresses(endpoints: readonly Endpoint[], resolver: Addr
     if (only!.kind === 'service-tag') return resolver.serviceTag(only!.name);
     return AddressSet.EMPTY;
   }
+  // A list the reader parsed as literal addresses only: its union, with no walk over the endpoints.
+  const literal = literalUnionOf(endpoints);
+  if (literal) return literal;
   const cached = endpoints.length > LONG_LIST ? longLists.get(resolver)?.get(endpoints) : undefined;
   if (cached) return cached;
   // Gathered and merged once (AddressSet.unionOf), not folded one endpoint at a time: a destination list of 100k
@@ -90,6 +94,8 @@ const longLists = new WeakMap<AddressResolver, WeakMap<readonly Endpoint[], Addr
 export function literalAddresses(endpoints: readonly Endpoint[], parts?: readonly AddressSet[]): AddressSet {
   const gather = (): AddressSet => AddressSet.unionOf(parts ?? addressParts(endpoints));
   if (endpoints.length <= LONG_LIST) return gather();
+  const literal = literalUnionOf(endpoints);
+  if (literal) return literal;
   let set = literalLists.get(endpoints);
   if (!set) literalLists.set(endpoints, (set = gather()));
   return set;
@@ -151,8 +157,10 @@ function computeRequirementPackets(requirement: Requirement, resolver: AddressRe
     ...(icmp ? { icmp } : {}),
     src: endpointAddresses(requirement.sources, resolver),
   };
-  const addressed = requirement.destinations.filter(isAddressEndpoint);
-  const named = requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
+  // A list of literal addresses only (model/literal-lists.ts) is all address endpoints, without a walk over it.
+  const literalOnly = literalUnionOf(requirement.destinations) !== undefined;
+  const addressed = literalOnly ? requirement.destinations : requirement.destinations.filter(isAddressEndpoint);
+  const named = literalOnly ? [] : requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
   // The requirement's own list when it is all addresses, so endpointAddresses can find it again.
   const dst = addressed.length === 0 ? undefined : endpointAddresses(named.length === 0 ? requirement.destinations : addressed, resolver);
   let packets = dst === undefined ? PacketSet.EMPTY : PacketSet.of({ ...spec, dst });

@@ -9,7 +9,7 @@
  * The object forms `{tag: …}`, `{host: …}`, `{url: …}`, `{addresses: …}` say it explicitly.
  */
 import { TagwallError } from '../errors.js';
-import { AddressSet } from '../model/address-set.js';
+import { AddressSet, type AddressEntries } from '../model/address-set.js';
 import { formatHostPattern, parseHostPattern } from '../model/hostnames.js';
 import { publicSuffixOf } from '../model/hostnames/public-suffix.js';
 import type { Endpoint } from '../model/requirement.js';
@@ -35,8 +35,11 @@ function looksLikeTag(text: string): boolean {
   return publicSuffixOf(text.toLowerCase()).kind === 'unlisted';
 }
 
-/** Reads one endpoint; model errors (bad CIDR, wildcard over a public suffix) come through as they are. */
-export function parseEndpoint(value: EndpointText): Endpoint {
+/**
+ * Reads one endpoint; model errors (bad CIDR, wildcard over a public suffix) come through as they are. A plain
+ * address entry is parsed into `entries` when given (a reader's long list: see model/literal-lists.ts), else on its own.
+ */
+export function parseEndpoint(value: EndpointText, entries?: AddressEntries): Endpoint {
   if (typeof value !== 'string') {
     if ('tag' in value) return { kind: 'service-tag', name: value.tag };
     if ('host' in value) return { kind: 'host', pattern: parseHostPattern(value.host) };
@@ -46,7 +49,10 @@ export function parseEndpoint(value: EndpointText): Endpoint {
   const text = value.trim();
   if (text === '') throw new TagwallError('TW_INVALID_REQUIREMENTS', 'empty endpoint');
   if (text === '*' || text.toLowerCase() === 'any') return { kind: 'any' };
-  if (ADDRESS_SHAPE.test(text) && /[.:]/.test(text)) return { kind: 'addresses', addresses: AddressSet.parse(text) };
+  if (ADDRESS_SHAPE.test(text) && /[.:]/.test(text)) {
+    // The shape has no spaces or commas: one entry, so parsing it into `entries` gives what AddressSet.parse does.
+    return { kind: 'addresses', addresses: entries ? entries.addOne(text) : AddressSet.parse(text) };
+  }
   if (text.includes('/')) return parseUrl(text.replace(/^https?:\/\//i, ''));
   if (text.startsWith('*')) return { kind: 'host', pattern: parseHostPattern(text) };
   if (looksLikeTag(text)) return { kind: 'service-tag', name: text };

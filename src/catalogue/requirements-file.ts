@@ -21,7 +21,8 @@ import { duplicateJsonKey } from '../internal/json-keys.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../servicetags/json-position.js';
 import { lazy, nodeFs, nodePath, requireModule } from '../internal/lazy.js';
 import type { Direction } from '../model/packet.js';
-import type { AddressSet } from '../model/address-set.js';
+import { AddressEntries, type AddressSet } from '../model/address-set.js';
+import { LITERAL_LIST_MIN, literalEndpointList, literalUnionOf } from '../model/literal-lists.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, IcmpMatch, Provenance, Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementProblem, type RequirementField } from '../model/requirement-check.js';
@@ -64,19 +65,28 @@ function resolveSource(endpoint: Endpoint, hosts: HostsTable | undefined): Endpo
   return addresses ? { kind: 'addresses', addresses } : endpoint;
 }
 
-function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singular: string, plural: string, path: Path, scope: EntryScope | undefined): Endpoint[] {
+/** A source list with its host names resolved through the hosts file; a list of literal addresses as it is. */
+function resolveSources(endpoints: readonly Endpoint[], hosts: HostsTable | undefined): readonly Endpoint[] {
+  return literalUnionOf(endpoints) ? endpoints : endpoints.map((endpoint) => resolveSource(endpoint, hosts));
+}
+
+function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singular: string, plural: string, path: Path, scope: EntryScope | undefined): readonly Endpoint[] {
   const key = endpointKey(entry, singular, plural);
   const values = asList(entry[key]);
   if (values.length === 0) return [{ kind: 'any' }];
   if (scope) return values.flatMap((value, index) => scope.endpoints(reader, value, Array.isArray(entry[key]) ? [...path, key, index] : [...path, key]));
-  return values.map((value, index) => {
+  // A long list's plain address entries go into one set of columns, whose union resolving the list merges.
+  const entries = values.length >= LITERAL_LIST_MIN ? new AddressEntries(values.length) : undefined;
+  const endpoints = values.map((value, index) => {
     const at = Array.isArray(entry[key]) ? [...path, key, index] : [...path, key];
     const isEndpointObject = isRecord(value) && ['tag', 'host', 'url', 'addresses'].some((k) => typeof value[k] === 'string');
     if (typeof value !== 'string' && !isEndpointObject) {
       reader.fail(at, `${key} entries are strings or one of {tag|host|url|addresses: string}`);
     }
-    return reader.attempt(at, () => parseEndpoint(value as EndpointText));
+    return reader.attempt(at, () => parseEndpoint(value as EndpointText, entries));
   });
+  // Every endpoint one entry of the columns: the list is literal addresses only, and the columns are its union.
+  return entries && entries.count === endpoints.length ? literalEndpointList(endpoints, entries.deferredSet()) : endpoints;
 }
 
 function readIcmp(reader: FileReader, value: unknown, path: Path): IcmpMatch[] | undefined {
@@ -146,7 +156,7 @@ function readRequirement(reader: FileReader, entry: unknown, index: number, opti
     protocols,
     ports,
     ...(icmp ? { icmp } : {}),
-    sources: readEndpoints(reader, entry, 'source', 'sources', path, scope).map((endpoint) => resolveSource(endpoint, options.hosts)),
+    sources: resolveSources(readEndpoints(reader, entry, 'source', 'sources', path, scope), options.hosts),
     destinations: readEndpoints(reader, entry, 'destination', 'destinations', path, scope),
     purpose,
     conditions,

@@ -152,12 +152,19 @@ export class IntervalSet {
 
   /** One interval [lo, hi] given as word arrays; empty when lo > hi. */
   static range(domain: IntervalDomain, lo: Uint32Array, hi: Uint32Array): IntervalSet {
+    return IntervalSet.fromWords(domain, lo, 0, hi, 0);
+  }
+
+  /** One interval [lo, hi] read from word arrays at word offsets (no views: a reader makes one per entry); empty when lo > hi. */
+  static fromWords(domain: IntervalDomain, lo: Uint32Array, loAt: number, hi: Uint32Array, hiAt: number): IntervalSet {
     const w = domain.width;
-    if (compareWords(lo, 0, hi, 0, w) > 0) return IntervalSet.empty(domain);
-    checkInDomain(domain, hi, 0);
+    if (compareWords(lo, loAt, hi, hiAt, w) > 0) return IntervalSet.empty(domain);
+    checkInDomain(domain, hi, hiAt);
     const bounds = new Uint32Array(2 * w);
-    bounds.set(lo.subarray(0, w), 0);
-    bounds.set(hi.subarray(0, w), w);
+    for (let k = 0; k < w; k++) {
+      bounds[k] = lo[loAt + k]!;
+      bounds[w + k] = hi[hiAt + k]!;
+    }
     return new IntervalSet(domain, bounds);
   }
 

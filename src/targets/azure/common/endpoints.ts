@@ -1,6 +1,7 @@
 /** Endpoints sorted into what Azure fields take: `*`, tag names, literal prefixes per family, and host names. */
 import { literalAddresses } from '../../../analysis/resolve.js';
 import type { AddressSet } from '../../../model/address-set.js';
+import { literalUnionOf } from '../../../model/literal-lists.js';
 import type { Endpoint } from '../../../model/requirement.js';
 import type { Snapshot } from '../../../servicetags/snapshot.js';
 import { tagSpelling } from '../../../servicetags/virtual.js';
@@ -17,6 +18,9 @@ export interface SortedEndpoints {
 
 
 export function sortEndpoints(endpoints: readonly Endpoint[], snapshot: Snapshot): SortedEndpoints {
+  // A list the reader parsed as literal addresses only (model/literal-lists.ts): nothing to sort.
+  const literal = literalUnionOf(endpoints);
+  if (literal) return { any: false, tags: [], addresses: literal, hosts: [] };
   let any = false;
   const tags: string[] = [];
   const hosts: Endpoint[] = [];
