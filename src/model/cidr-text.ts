@@ -21,8 +21,13 @@ export function ipv4CidrText(network: number, prefixLength: number): string {
 
 /** ASCII text written as bytes into one growing buffer and decoded once: no string per piece. */
 export class AsciiText {
-  private bytes = new Uint8Array(1 << 12);
+  private bytes: Uint8Array;
   private size = 0;
+
+  /** `capacity`: the bytes expected (it grows past them when needed). */
+  constructor(capacity = 1 << 12) {
+    this.bytes = new Uint8Array(Math.max(capacity, 16));
+  }
 
   private room(count: number): void {
     if (this.size + count <= this.bytes.length) return;

@@ -107,6 +107,26 @@ const address = fc.record(
   { requiredKeys: ['name', 'kind', 'value', 'tags'] },
 );
 
+/**
+ * Plain texts (printable ASCII, nothing to escape: what the writer puts as bytes) and now and then one that is not,
+ * so that long runs of plain address objects and member lists are cut by objects written line by line.
+ */
+const plain = fc.oneof(
+  { weight: 300, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.:/ -]{1,20}$/) },
+  { weight: 1, arbitrary: fc.constantFrom('a<b>&"c\'', 'é ü 日本', 'tab\there', '') },
+);
+const plainAddress = fc.record(
+  {
+    name: plain,
+    kind: fc.constantFrom('ip-netmask' as const, 'fqdn' as const),
+    value: plain,
+    description: fc.oneof({ weight: 300, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: text }),
+    tags: fc.oneof({ weight: 50, arbitrary: fc.constant(['tagwall']) }, { weight: 1, arbitrary: fc.array(plain, { maxLength: 2 }) }),
+  },
+  { requiredKeys: ['name', 'kind', 'value', 'tags'] },
+);
+const plainMembers = fc.oneof(names, fc.array(plain, { minLength: 60, maxLength: 200 }));
+
 const model: fc.Arbitrary<PanosModel> = fc.record({
   location: fc.oneof(
     text.map((name): PanosLocation => ({ kind: 'vsys', name })),
@@ -116,13 +136,14 @@ const model: fc.Arbitrary<PanosModel> = fc.record({
   provenance: text,
   tags: fc.array(fc.record({ name: text, comments: text }), { maxLength: 3 }),
   // A few addresses, or enough (five lines or more each) for several of the blocks of lines the writer joins at a time.
-  addresses: fc.oneof(fc.array(address, { maxLength: 4 }), fc.array(address, { minLength: 60, maxLength: 300, size: 'max' })),
+  // Long runs of plain objects too: the writer writes those as bytes, in one block of their own.
+  addresses: fc.oneof(fc.array(address, { maxLength: 4 }), fc.array(address, { minLength: 60, maxLength: 300, size: 'max' }), fc.array(plainAddress, { minLength: 60, maxLength: 400 })),
   addressGroups: fc.array(fc.record({ name: text, members: names, description: text, tags: names }), { maxLength: 3 }),
   externalLists: fc.array(fc.record({ name: text, url: text, file: text, entries: names, description: text }), { maxLength: 2 }),
   services: fc.array(fc.record({ name: text, protocol: fc.constantFrom('tcp' as const, 'udp' as const), ports: text, description: text }), { maxLength: 3 }),
   urlCategories: fc.array(fc.record({ name: text, entries: names, description: text }), { maxLength: 2 }),
   rules: fc.array(
-    fc.record({ name: text, description: text, tags: names, from: names, to: names, source: names, destination: names, application: names, service: names, category: names, action: fc.constant('allow' as const) }),
+    fc.record({ name: text, description: text, tags: names, from: names, to: names, source: plainMembers, destination: plainMembers, application: names, service: names, category: names, action: fc.constant('allow' as const) }),
     { maxLength: 4 },
   ),
 });
