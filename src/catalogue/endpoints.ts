@@ -35,11 +35,16 @@ function looksLikeTag(text: string): boolean {
   return publicSuffixOf(text.toLowerCase()).kind === 'unlisted';
 }
 
+/** Reads one endpoint; model errors (bad CIDR, wildcard over a public suffix) come through as they are. */
+export function parseEndpoint(value: EndpointText): Endpoint {
+  return readEndpoint(value);
+}
+
 /**
- * Reads one endpoint; model errors (bad CIDR, wildcard over a public suffix) come through as they are. A plain
- * address entry is parsed into `entries` when given (a reader's long list: see model/literal-lists.ts), else on its own.
+ * `parseEndpoint`, with a plain address entry parsed into `entries` when given (a reader's long list: see
+ * model/literal-lists.ts). Not part of the package's API: the columns are the reader's business.
  */
-export function parseEndpoint(value: EndpointText, entries?: AddressEntries): Endpoint {
+export function readEndpoint(value: EndpointText, entries?: AddressEntries): Endpoint {
   if (typeof value !== 'string') {
     if ('tag' in value) return { kind: 'service-tag', name: value.tag };
     if ('host' in value) return { kind: 'host', pattern: parseHostPattern(value.host) };

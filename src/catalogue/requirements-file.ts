@@ -26,7 +26,7 @@ import { LITERAL_LIST_MIN, literalEndpointList, literalUnionOf } from '../model/
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, IcmpMatch, Provenance, Requirement, RequirementSet } from '../model/requirement.js';
 import { requirementProblem, type RequirementField } from '../model/requirement-check.js';
-import { formatEndpoint, parseEndpoint, type EndpointText } from './endpoints.js';
+import { formatEndpoint, readEndpoint, type EndpointText } from './endpoints.js';
 import type { HostsTable } from './hosts-file.js';
 import { asList, FileReader, isRecord, readString, type Path, type Positions } from './requirements-reader.js';
 import { DIRECTION_WORDS, V1_REQUIREMENT_KEYS, V1_TOP_KEYS, V2_REQUIREMENT_KEYS, V2_TOP_KEYS } from './requirements-schema.js';
@@ -83,7 +83,7 @@ function readEndpoints(reader: FileReader, entry: Record<string, unknown>, singu
     if (typeof value !== 'string' && !isEndpointObject) {
       reader.fail(at, `${key} entries are strings or one of {tag|host|url|addresses: string}`);
     }
-    return reader.attempt(at, () => parseEndpoint(value as EndpointText, entries));
+    return reader.attempt(at, () => readEndpoint(value as EndpointText, entries));
   });
   // Every endpoint one entry of the columns: the list is literal addresses only, and the columns are its union.
   return entries && entries.count === endpoints.length ? literalEndpointList(endpoints, entries.deferredSet()) : endpoints;
