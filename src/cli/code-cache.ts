@@ -38,7 +38,9 @@ export const COMMANDS_WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['snapshot
 
 /**
  * What the cache of a run of `argv` is kept under: its command words (`render`, `snapshot-diff`, or `-`), the
- * targets it names (`render-nftables`: each target's translator is other code) and `help` for a help request. A
+ * targets it names (`render-nftables`: each target's translator is other code) or the kinds of its operands
+ * (`equiv-nftables-scenario`: an `equiv` of an NSG first no longer stands in for one of an nft config, whose
+ * parser it never compiled) and `help` for a help request. A
  * command's first run decides what its cache holds, so a help page or another target does not stand in for it.
  */
 export function cacheKey(argv: readonly string[]): string {
@@ -50,6 +52,9 @@ export function cacheKey(argv: readonly string[]): string {
   argv.forEach((word, index) => {
     const value = word === '--target' ? argv[index + 1] : word.startsWith('--target=') ? word.slice('--target='.length) : undefined;
     for (const target of value?.split(',') ?? []) if (/^[a-z][a-z0-9-]{0,30}$/.test(target)) targets.add(target);
+    // An operand's kind (`equiv nftables:FILE scenario:NAME`): each kind is read by other code, as each target is.
+    const kind = /^([a-z][a-z-]{1,30}):(?!:)/.exec(word)?.[1];
+    if (kind !== undefined) targets.add(kind);
   });
   if (targets.size > 0 && targets.size <= 3) words.push(...[...targets].sort());
   else if (targets.size > 3) words.push('many');
