@@ -150,4 +150,32 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('check prints its text answer to a pipe without making process.stdout (a net.Socket there) to learn it is no terminal', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(process.moduleLoadList)));`);
+      const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
+      const rendered = spawnSync(process.execPath, [BIN, 'render', ...scenario, '--target', 'nsg'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(rendered.status).toBe(0);
+      const config = join(dir, 'nsg.json');
+      writeFileSync(config, rendered.stdout);
+      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'check', ...scenario, '--target', 'nsg', '--config', config], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, COLUMNS: undefined },
+      });
+      expect([0, 1]).toContain(child.status);
+      // The answer was styled for a pipe: no colour, whole lines.
+      expect(child.stdout).toContain('requirements');
+      expect(child.stdout).not.toContain('\u001b[');
+      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+      expect(loaded).not.toContain('NativeModule net');
+      expect(loaded).not.toContain('NativeModule tty');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

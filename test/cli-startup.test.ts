@@ -114,6 +114,10 @@ describe('the cache key', () => {
     expect(cacheKey(['snapshot', 'diff', 'a', 'b'])).toBe('snapshot-diff');
     expect(cacheKey(['catalog', 'show', 'x'])).toBe('catalog-show');
     expect(cacheKey(['render', '--help'])).toBe('render-help');
+    // Operands name their kinds: each is its own entry, in one order; an address or a drive letter is no kind.
+    expect(cacheKey(['equiv', '--region', 'westus', 'nftables:all.nft', 'scenario:compute-no-public-ip'])).toBe('equiv-nftables-scenario');
+    expect(cacheKey(['equiv', 'scenario:x', 'nsg:nsg.json'])).toBe('equiv-nsg-scenario');
+    expect(cacheKey(['equiv', 'C:\\a.nft', 'needs.yaml', '--subnet', 'fd00::/8', '--dns-server', 'ab::1'])).toBe('equiv');
     expect(cacheKey(['--version'])).toBe('-');
     expect(cacheKey(['rendr'])).toBe('-');
     expect(cacheKey([])).toBe('-');

@@ -38,7 +38,9 @@ export const COMMANDS_WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['snapshot
 
 /**
  * What the cache of a run of `argv` is kept under: its command words (`render`, `snapshot-diff`, or `-`), the
- * targets it names (`render-nftables`: each target's translator is other code) and `help` for a help request. A
+ * targets it names (`render-nftables`: each target's translator is other code) or the kinds of its operands
+ * (`equiv-nftables-scenario`: an `equiv` of an NSG first no longer stands in for one of an nft config, whose
+ * parser it never compiled) and `help` for a help request. A
  * command's first run decides what its cache holds, so a help page or another target does not stand in for it.
  */
 export function cacheKey(argv: readonly string[]): string {
@@ -50,6 +52,9 @@ export function cacheKey(argv: readonly string[]): string {
   argv.forEach((word, index) => {
     const value = word === '--target' ? argv[index + 1] : word.startsWith('--target=') ? word.slice('--target='.length) : undefined;
     for (const target of value?.split(',') ?? []) if (/^[a-z][a-z0-9-]{0,30}$/.test(target)) targets.add(target);
+    // An operand's kind (`equiv nftables:FILE scenario:NAME`): each kind is read by other code, as each target is.
+    const kind = /^([a-z][a-z-]{1,30}):(?!:)/.exec(word)?.[1];
+    if (kind !== undefined) targets.add(kind);
   });
   if (targets.size > 0 && targets.size <= 3) words.push(...[...targets].sort());
   else if (targets.size > 3) words.push('many');
@@ -75,14 +80,14 @@ export function runBundle(file: string, hash: string | undefined, argv: readonly
   const fs = builtin<Fs>('node:fs');
   const path = builtin<Path>('node:path');
   const vm = builtin<Vm>('node:vm');
-  const source = readWrapped(fs, file);
+  const { source, buffer } = readWrapped(fs, file);
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (hash !== undefined && !process.env['NODE_DISABLE_COMPILE_CACHE']) {
     try {
       const dir = cacheDirectory(fs, path);
       if (dir !== undefined) cacheFile = path.join(dir, `${hash}-${process.version}-${process.arch}-${cacheKey(argv)}.v8cache`);
-      if (cacheFile !== undefined && fs.existsSync(cacheFile)) cachedData = fs.readFileSync(cacheFile);
+      if (cacheFile !== undefined && fs.existsSync(cacheFile)) cachedData = readInto(fs, cacheFile, buffer);
     } catch {
       // No cache (unwritable temp dir, unreadable file, …): compiled as without one.
     }
@@ -109,7 +114,7 @@ export function runBundle(file: string, hash: string | undefined, argv: readonly
  * (`Module.wrap`): V8 would copy the concatenation into one flat 1.5 MB string on its young heap before compiling it,
  * ~5 ms of a start, where a buffer this size becomes a string outside the heap.
  */
-function readWrapped(fs: Fs, file: string): string {
+function readWrapped(fs: Fs, file: string): { readonly source: string; readonly buffer: Buffer } {
   const [head, tail] = builtin<{ wrapper: readonly [string, string] }>('node:module').wrapper;
   const fd = fs.openSync(file, 'r');
   try {
@@ -119,7 +124,26 @@ function readWrapped(fs: Fs, file: string): string {
     // Up to the size fstat gave, as readFileSync reads; readSync may return less than asked.
     for (let read = -1; read !== 0 && end < head.length + size; end += read) read = fs.readSync(fd, buffer, end, head.length + size - end, null);
     end += buffer.write(tail, end, 'latin1');
-    return buffer.toString('latin1', 0, end);
+    // A copy: Node makes a latin1 string of this size an external string of its own memory, not a view of `buffer`.
+    return { source: buffer.toString('latin1', 0, end), buffer };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The file's bytes, read into `spare` when they fit (the bundle's buffer, whose text is a string of its own by now):
+ * its pages are touched already, and on a VM a fresh page costs more than reading into it (a cache is ~0.3-1 MB,
+ * 80-240 pages; docs/performance.md). A larger file gets a buffer of its own. Only the bytes read are returned.
+ */
+function readInto(fs: Fs, file: string, spare: Buffer): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buffer = size <= spare.length ? spare : Buffer.allocUnsafeSlow(size);
+    let end = 0;
+    for (let read = -1; read !== 0 && end < size; end += read) read = fs.readSync(fd, buffer, end, size - end, null);
+    return buffer.subarray(0, end);
   } finally {
     fs.closeSync(fd);
   }

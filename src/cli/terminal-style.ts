@@ -5,6 +5,7 @@
  * TERM=dumb (no escapes). Width: the terminal's columns; COLUMNS when set; no limit when standard output is not a
  * terminal, so a pipe or a file gets whole lines.
  */
+import { fstatSync } from 'node:fs';
 import type { TextStyle } from './answers.js';
 
 export interface StreamFacts {
@@ -21,7 +22,22 @@ export function textStyle(env: NodeJS.ProcessEnv, stream: StreamFacts): TextStyl
   return { color, ...(width && width >= 40 ? { width } : {}) };
 }
 
-/** The style of this process's standard output. */
+/**
+ * The style of this process's standard output. A terminal is a character device: standard output that is not one
+ * (a pipe, as scripts, CI and the bench run tagwall, or a file) is no terminal, and `process.stdout` is not made to
+ * learn it: on a pipe it is a net.Socket, and making it loads Node's net and stream modules (~5 ms, issue 22).
+ */
 export function processStyle(): TextStyle {
-  return textStyle(process.env, process.stdout);
+  return textStyle(process.env, mayBeTerminal(1) ? process.stdout : NOT_A_TERMINAL);
+}
+
+const NOT_A_TERMINAL: StreamFacts = { isTTY: false };
+
+/** False only when `fd` is certainly no terminal (it is open and not a character device). */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return true; // Closed or unreadable: left to process.stdout, as before.
+  }
 }
