@@ -110,6 +110,45 @@ describe('diffs of hand-made snapshots', () => {
     ]);
   });
 
+  it('network features differ exactly when their sets differ, whatever the order, repeats, nulls and empties', () => {
+    // The reference is the plain set comparison; the diff compares by nested loops, with no second path.
+    const features = fc.oneof(fc.constant(null), fc.array(fc.constantFrom('API', 'NSG', 'UDR', 'FW', 'api', ''), { maxLength: 6 }));
+    const asSet = (list: readonly string[] | null): Set<string> | null => (list === null ? null : new Set(list));
+    const sameSet = (a: Set<string> | null, b: Set<string> | null): boolean =>
+      a === null || b === null ? a === b : a.size === b.size && [...a].every((feature) => b.has(feature));
+    fc.assert(
+      fc.property(features, features, fc.boolean(), (old, now, reorder) => {
+        const a = sampleSnapshot();
+        const b = sampleSnapshot();
+        a.values[1]!.properties.networkFeatures = old;
+        b.values[1]!.properties.networkFeatures = reorder && now !== null ? [...now].reverse() : now;
+        const diff = diffSnapshots(parseSnapshot(JSON.stringify(a)), parseSnapshot(JSON.stringify(b)));
+        const changed = diff.changed.find((change) => change.name === a.values[1]!.name);
+        expect(changed?.metadata.includes('networkFeatures') ?? false).toBe(!sameSet(asSet(old), asSet(now)));
+      }),
+      { numRuns: 300, seed: 22 },
+    );
+  });
+
+  it('lists a tag as removed exactly when the newer snapshot lacks its name in any case', () => {
+    const names = fc.uniqueArray(fc.constantFrom('AzureCloud', 'Storage', 'Sql', 'AzureMonitor', 'Batch', 'ApiManagement'), { maxLength: 6 });
+    fc.assert(
+      fc.property(names, names, fc.boolean(), (old, now, upper) => {
+        const snapshotOf = (list: readonly string[], upperCase: boolean) => {
+          const sample = sampleSnapshot();
+          const template = sample.values[0]!;
+          sample.values = list.map((name) => ({ ...template, name: upperCase ? name.toUpperCase() : name, id: name }));
+          return parseSnapshot(JSON.stringify(sample));
+        };
+        const diff = diffSnapshots(snapshotOf(old, false), snapshotOf(now, upper));
+        const kept = new Set(now.map((name) => name.toLowerCase()));
+        expect(diff.removed).toEqual(old.filter((name) => !kept.has(name.toLowerCase())).sort());
+        expect(diff.added.map((name) => name.toLowerCase())).toEqual(now.filter((name) => !old.includes(name)).map((name) => name.toLowerCase()).sort());
+      }),
+      { numRuns: 200, seed: 22 },
+    );
+  });
+
   it('compares IPv6 in canonical form and reports a name whose case changed', () => {
     const after = sampleSnapshot();
     after.values[0]!.properties.addressPrefixes = ['13.107.246.0/24', '2620:1EC:BDF:0::/48'];

@@ -103,6 +103,18 @@ describe('the JSON scan fast path', () => {
     for (const mutate of cases) expectSameOutcome(mutate(SAMPLE));
   });
 
+  it('reads every printable character in an IPv6 group as the full path does (its hex digit table)', () => {
+    // The scan reads hex digits from a table: each printable ASCII byte, in each place of a group, both ways.
+    for (let c = 0x20; c < 0x7f; c++) {
+      const ch = String.fromCharCode(c);
+      for (const prefix of [`2001:db8:${ch}::/48`, `2001:db8:${ch}0::/48`, `2001:db8:1${ch}::/48`, `${ch}::/16`]) {
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = ['10.0.0.0/8', prefix];
+        expectSameOutcome(JSON.stringify(sample, null, 1));
+      }
+    }
+  });
+
   it('agrees with the full path on any prefix text', () => {
     const prefix = fc.oneof(
       fc.tuple(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 5 }), fc.integer({ min: 0, max: 40 })).map(([octets, length]) => `${octets.join('.')}/${length}`),
