@@ -90,6 +90,9 @@ export function diffItems(text: string): string[] {
   // the first line that is dropped, trimmed or expanded. Growing a second array line by line cost a cold process
   // more than the split itself (PAN-OS: 27k lines a side).
   let items: string[] | undefined;
+  // Asked once of the whole text: PAN-OS XML and ipset files have no `[`, and few lines of any file have a `,`.
+  const commas = text.includes(',');
+  const brackets = text.includes('[');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index]!;
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
@@ -104,13 +107,13 @@ export function diffItems(text: string): string[] {
       continue;
     }
     // The regular expressions only where they can match: most lines of a large file have neither `,` nor `[`.
-    const list = line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
+    const list = commas && line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
       items ??= lines.slice(0, index);
       for (const item of list[2]!.split(',')) if (item.trim()) items.push(`${list[1]}${item.trim()}`);
       continue;
     }
-    const inline = line.includes('[') ? INLINE_LIST_LINE.exec(line) : null;
+    const inline = brackets && line.includes('[') ? INLINE_LIST_LINE.exec(line) : null;
     if (inline) {
       items ??= lines.slice(0, index);
       for (const item of inline[2]!.matchAll(/"[^"]*"|[^\s,]+/g)) items.push(`${inline[1]} ${item[0]} ${inline[3]}`);
