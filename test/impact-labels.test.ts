@@ -166,6 +166,19 @@ function referenceIpsetLabels(lines: readonly string[]): ObjectLabel[] {
   });
 }
 
+function referenceIptablesLabel(line: string): ObjectLabel {
+  const rule = /^-[AI]\s+(\S+)/.exec(line);
+  if (rule) {
+    const comment = /--comment\s+(?:"([^"]*)"|(\S+))/.exec(line);
+    const id = (comment?.[1] ?? comment?.[2])?.split(':')[0]?.trim();
+    return id ? { kind: `rule ${rule[1]}`, name: id } : { kind: 'chain', name: rule[1]! };
+  }
+  const chain = /^:(\S+)/.exec(line);
+  if (chain) return { kind: 'chain', name: chain[1]! };
+  const table = /^\*(\S+)/.exec(line);
+  return table ? { kind: 'table', name: table[1]! } : NO_OBJECT;
+}
+
 function referenceWithoutProvenance(line: string, info: SnapshotInfo): string {
   let text = line.replace(new RegExp(`\\b${info.changeNumber}\\b`, 'g'), '<change-number>');
   if (info.date) {
@@ -191,8 +204,8 @@ function referenceLinesByObject(lines: readonly string[], labeller: ArtifactLabe
 
 function referenceDiffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, labels: ArtifactLabeller): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
-  const oldObjects = referenceLinesByObject(diffItems(before), labels);
-  const newObjects = referenceLinesByObject(diffItems(after), labels);
+  const oldObjects = referenceLinesByObject(referenceDiffItems(before), labels);
+  const newObjects = referenceLinesByObject(referenceDiffItems(after), labels);
   const objects: ObjectChange[] = [];
   let provenanceOnly = 0;
   for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -300,10 +313,30 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
       expect(shape(IPTABLES_LABELS.ipset!(lines)).texts).toEqual(shape(referenceIpsetLabels(lines)).texts);
     }), { numRuns: 2000 });
   });
+  it('iptables-restore labels: the same label texts', () => {
+    const iptablesPiece = fc.constantFrom('-A', '-I', ' ', 'OUTPUT', 'tw-out', '-A tw-out', '-I INPUT', ':', ':tw-in', '*', '*filter', 'COMMIT', '#', '--comment', '"req-1: x"', 'req-2:y', '-p tcp', '-j ACCEPT', '\t', '');
+    fc.assert(fc.property(textOf(iptablesPiece), (lines) => {
+      expect(shape(IPTABLES_LABELS['iptables-restore']!(lines)).texts).toEqual(lines.map((line) => { const label = referenceIptablesLabel(line); return `${label.kind}\u0000${label.name}`; }));
+    }), { numRuns: 2000 });
+  });
+  it('diffArtifact on PAN-OS XML: the same objects, lines and provenance count (edits of random texts)', () => {
+    const xmlPiece = fc.oneof(piece, fc.constantFrom('364', '375', '2025-07-28', '20251028', 'ServiceTags_Public_20251028.json', '<member>tagwall</member>', '<ip-netmask>10.0.0.0/8</ip-netmask>'));
+    const edited = fc.tuple(textOf(xmlPiece, 30), fc.array(fc.tuple(fc.nat(40), xmlPiece, fc.boolean()), { maxLength: 6 }));
+    fc.assert(fc.property(edited, fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([lines, edits], [from, to]) => {
+      const after = [...lines];
+      for (const [at, text, insert] of edits) {
+        if (insert || after.length === 0) after.splice(at % (after.length + 1), 0, text);
+        else after[at % after.length] = text;
+      }
+      const [a, b] = [lines.join('\n'), after.join('\n')];
+      expect(diffArtifact(a, b, from!, to!, xmlLabels)).toEqual(referenceDiffArtifact(a, b, from!, to!, referenceXmlLabels));
+      expect(diffArtifact(b, a, to!, from!, xmlLabels)).toEqual(referenceDiffArtifact(b, a, to!, from!, referenceXmlLabels));
+    }), { numRuns: 2000 });
+  });
   it('diffArtifact: the same objects, lines and provenance count (edits of random texts)', () => {
-    const labellers: ArtifactLabeller[] = [bracketLabels, NFTABLES_LABELS.nft!, IPTABLES_LABELS.ipset!];
+    const labellers: ArtifactLabeller[] = [bracketLabels, NFTABLES_LABELS.nft!, IPTABLES_LABELS.ipset!, IPTABLES_LABELS['iptables-restore']!];
     const edited = fc.tuple(textOf(fc.oneof(bracketPiece, ipsetPiece), 30), fc.array(fc.tuple(fc.nat(40), fc.oneof(bracketPiece, ipsetPiece), fc.boolean()), { maxLength: 6 }));
-    fc.assert(fc.property(edited, fc.constantFrom(0, 1, 2), fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([lines, edits], which, [from, to]) => {
+    fc.assert(fc.property(edited, fc.constantFrom(0, 1, 2, 3), fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([lines, edits], which, [from, to]) => {
       const after = [...lines];
       for (const [at, piece, insert] of edits) {
         if (insert || after.length === 0) after.splice(at % (after.length + 1), 0, piece);

@@ -8,6 +8,7 @@ import { diffDiagnostics, snapshotImpact } from '../src/reports/impact.js';
 import { linesTarget } from '../src/reports/test-fixtures.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { loadRequirementsFile } from '../src/catalogue/index.js';
+import { runImpact, runImpactOverlapped, type ImpactOptions } from '../src/cli/impact.js';
 import { tagwall, type CliResult } from './support/cli.js';
 import { snapshotInfo } from './support/snapshot-info.js';
 
@@ -142,5 +143,49 @@ describe('tagwall impact', () => {
   it('rejects snapshots of different clouds and unknown targets', () => {
     expect(errorCode('--from', OLD, '--to', 'fixtures/servicetags/ServiceTags_China_20251028.json', '--requirements', WORKLOAD)).toBe('TW_USAGE');
     expect(errorCode('--from', OLD, '--to', NEW, '--requirements', WORKLOAD, '--target', 'no-such-target')).toBe('TW_UNKNOWN_TARGET');
+  });
+});
+
+describe('the executable\'s impact (both files inflated on the threadpool) and the synchronous one', () => {
+  type Outcome = { code?: number; error?: string; stdout: string; stderr: string };
+  const capture = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, io: { stdout: (text: string) => void (out.stdout += text), stderr: (text: string) => void (out.stderr += text) } };
+  };
+  const sync = (options: ImpactOptions): Outcome => {
+    const { out, io } = capture();
+    try {
+      return { code: runImpact(options, io), ...out };
+    } catch (error) {
+      return { error: error instanceof TagwallError ? `${error.code} ${error.message}` : String(error), ...out };
+    }
+  };
+  const overlapped = async (options: ImpactOptions): Promise<Outcome> => {
+    const { out, io } = capture();
+    try {
+      return { code: await runImpactOverlapped(options, io), ...out };
+    } catch (error) {
+      return { error: error instanceof TagwallError ? `${error.code} ${error.message}` : String(error), ...out };
+    }
+  };
+  const BROKEN = 'fixtures/requirements/workload.yaml';
+  const cases: Array<[string, string, Partial<ImpactOptions>]> = [
+    [OLD, NEW, {}],
+    [NEW, OLD, { json: true }],
+    [NEW, NEW, {}],
+    ['embedded', NEW, { target: ['udr'] }],
+    [OLD, 'embedded:public', { target: ['nsg'], maxAge: '10' }],
+    // The first error the synchronous run meets, whichever file is bad: a missing file, a file that is not JSON.
+    ['no-such-file.json.gz', NEW, {}],
+    [OLD, 'no-such-file.json', {}],
+    [BROKEN, 'no-such-file.json', {}],
+    ['no-such-file.json', BROKEN, {}],
+    [OLD, 'fixtures/servicetags/ServiceTags_China_20251028.json', {}],
+  ];
+  it.each(cases)('--from %s --to %s: the same report, exit code, warnings or first error', async (from, to, extra) => {
+    const options = { from, to, scenario: 'compute-no-public-ip', region: 'westus', target: ['udr', 'nftables'], ...extra } as ImpactOptions;
+    const expected = sync(options);
+    expect(expected.code !== undefined || expected.error !== undefined).toBe(true);
+    expect(await overlapped(options)).toEqual(expected);
   });
 });

@@ -1,10 +1,11 @@
 /** `tagwall impact --from OLD --to NEW (--scenario S | --requirements F)`: what a new snapshot changes. */
 import { snapshotImpact } from '../reports/impact.js';
+import type { Snapshot } from '../servicetags/snapshot.js';
 import { renderReport, type ReportFormat } from '../reports/index.js';
 import { allTargets, findTarget } from '../targets/registry.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { openSnapshot } from './snapshot-source.js';
+import { openSnapshot, startOpeningSnapshot } from './snapshot-source.js';
 import { watchSnapshotAge } from './snapshot-age.js';
 import { targetOptionValues } from './target-options.js';
 
@@ -23,9 +24,25 @@ export interface ImpactOptions extends RequirementInputOptions, GlobalOptions {
 export { reportFormatOption } from './flags.js';
 
 export function runImpact(options: ImpactOptions, io: CliIo): number {
-  const from = openSnapshot(options.from);
+  return reportImpact(openSnapshot(options.from), () => openSnapshot(options.to), options, io);
+}
+
+/**
+ * runImpact for the executable, which can wait: both files are read first and each gzip is inflated on libuv's
+ * threadpool, the newer one while the older one is inflated and parsed (as `snapshot diff` does; issue 22). The same
+ * output, the same first error, and the age warning at the same point.
+ */
+export async function runImpactOverlapped(options: ImpactOptions, io: CliIo): Promise<number> {
+  const finishFrom = startOpeningSnapshot(options.from);
+  const finishTo = startOpeningSnapshot(options.to);
+  const from = await finishFrom();
+  const to = await finishTo();
+  return reportImpact(from, () => to, options, io);
+}
+
+function reportImpact(from: Snapshot, openTo: () => Snapshot, options: ImpactOptions, io: CliIo): number {
   // --from is old on purpose; --to is what the configs are about to be made from.
-  const to = watchSnapshotAge(openSnapshot(options.to), options);
+  const to = watchSnapshotAge(openTo(), options);
   const requirements = requirementsFromOptions({ ...options, cloud: options.cloud ?? to.info.cloud }, to);
   const targets = options.target?.length ? [...new Set(options.target.flatMap((id) => (id.toLowerCase() === 'all' ? allTargets() : [findTarget(id)])))] : allTargets();
   const locations = requirementLocationsOf(options);

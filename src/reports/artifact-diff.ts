@@ -85,8 +85,16 @@ const INLINE_LIST_LINE = /^((?:[^[\]{}"']|"[^"]*")*\[)\s*((?:"[^"]*"|[^\s[\]{}",
  * Exported for its test.
  */
 export function diffItems(text: string): string[] {
-  const items: string[] = [];
-  for (const raw of text.split('\n')) {
+  const lines = text.split('\n');
+  // Most lines of a large file are items as they are: they stay in the array split made, which is copied only from
+  // the first line that is dropped, trimmed or expanded. Growing a second array line by line cost a cold process
+  // more than the split itself (PAN-OS: 27k lines a side).
+  let items: string[] | undefined;
+  // Asked once of the whole text: PAN-OS XML and ipset files have no `[`, and few lines of any file have a `,`.
+  const commas = text.includes(',');
+  const brackets = text.includes('[');
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index]!;
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
     const last = raw.charCodeAt(raw.length - 1);
     const trimmed = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d;
@@ -94,21 +102,27 @@ export function diffItems(text: string): string[] {
     // A line kept as it is that ends with a visible ASCII character is not blank (most lines of a large file: no
     // loop over their indent); the others start with one or an indent before one, or get the regular expression.
     const endsVisible = !trimmed && last > 0x20 && last < 0x7f;
-    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) continue;
+    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) {
+      items ??= lines.slice(0, index);
+      continue;
+    }
     // The regular expressions only where they can match: most lines of a large file have neither `,` nor `[`.
-    const list = line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
+    const list = commas && line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
+      items ??= lines.slice(0, index);
       for (const item of list[2]!.split(',')) if (item.trim()) items.push(`${list[1]}${item.trim()}`);
       continue;
     }
-    const inline = line.includes('[') ? INLINE_LIST_LINE.exec(line) : null;
+    const inline = brackets && line.includes('[') ? INLINE_LIST_LINE.exec(line) : null;
     if (inline) {
+      items ??= lines.slice(0, index);
       for (const item of inline[2]!.matchAll(/"[^"]*"|[^\s,]+/g)) items.push(`${inline[1]} ${item[0]} ${inline[3]}`);
       continue;
     }
-    items.push(line);
+    if (items) items.push(line);
+    else if (line !== raw) (items = lines.slice(0, index)).push(line);
   }
-  return items;
+  return items ?? lines;
 }
 
 /** Whether the first character that is not an ASCII space is a visible ASCII one (a line that is not blank). */
@@ -135,10 +149,10 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   const withoutNewProvenance = provenanceRemover(toInfo);
   // Only objects whose lines differ are sorted: a large configuration has thousands of objects and few change.
   for (const object of changedObjects(oldObjects, newObjects).sort(compareText)) {
-    const old = oldObjects.get(object);
-    const now = newObjects.get(object);
-    const oldLines = old?.lines ?? [];
-    const newLines = now?.lines ?? [];
+    const old = oldObjects.objects.get(object);
+    const now = newObjects.objects.get(object);
+    const oldLines = linesOf(oldObjects.items, old);
+    const newLines = linesOf(newObjects.items, now);
     let removed = unmatchedLines(oldLines, newLines);
     let added = unmatchedLines(newLines, oldLines);
     // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
@@ -162,44 +176,88 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   return { objects, provenanceOnly };
 }
 
-type ObjectLines = Map<string, { kind: string; lines: string[] }>;
+/**
+ * An object's lines as runs of consecutive items (`[start, end)` pairs in file order): an object's lines are
+ * mostly one run, so grouping pushes once per run rather than once per line, and an unchanged object is compared
+ * in place. Its lines are copied out only when it changed.
+ */
+interface ObjectRuns {
+  /** The kind of the first label with this text. */
+  readonly kind: string;
+  readonly runs: number[];
+  /** How many lines the runs hold. */
+  count: number;
+}
+
+interface ObjectLines {
+  readonly items: readonly string[];
+  readonly objects: Map<string, ObjectRuns>;
+}
 
 /** The labels of objects that are on one side only or whose lines differ, each once, in no particular order. */
-function changedObjects(oldObjects: ObjectLines, newObjects: ObjectLines): string[] {
+function changedObjects(old: ObjectLines, now: ObjectLines): string[] {
   const changed: string[] = [];
-  for (const [object, { lines: oldLines }] of oldObjects) {
-    const newLines = newObjects.get(object)?.lines;
-    if (!newLines || !sameLines(oldLines, newLines)) changed.push(object);
-  }
-  for (const object of newObjects.keys()) if (!oldObjects.has(object)) changed.push(object);
+  // forEach, not `for … of` over entries: no [key, value] array per object of a large configuration.
+  old.objects.forEach((oldRuns, object) => {
+    const newRuns = now.objects.get(object);
+    if (!newRuns || !sameLines(old.items, oldRuns, now.items, newRuns)) changed.push(object);
+  });
+  now.objects.forEach((_, object) => {
+    if (!old.objects.has(object)) changed.push(object);
+  });
   return changed;
 }
 
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+function sameLines(aItems: readonly string[], a: ObjectRuns, bItems: readonly string[], b: ObjectRuns): boolean {
+  if (a.count !== b.count) return false;
+  if (a.runs.length === 2 && b.runs.length === 2) {
+    // One run on each side (nearly every object): compared where the lines are.
+    const offset = b.runs[0]! - a.runs[0]!;
+    for (let index = a.runs[0]!, end = a.runs[1]!; index < end; index++) if (aItems[index] !== bItems[index + offset]) return false;
+    return true;
+  }
+  const aLines = linesOf(aItems, a);
+  const bLines = linesOf(bItems, b);
+  for (let index = 0; index < aLines.length; index++) if (aLines[index] !== bLines[index]) return false;
   return true;
 }
 
-/** Lines grouped by the object they belong to (label text → kind and lines, in file order). */
-function linesByObject(lines: readonly string[], labeller: ArtifactLabeller): ObjectLines {
-  const labels = labeller(lines);
-  const objects = new Map<string, { kind: string; lines: string[] }>();
+/** An object's lines in file order (empty for an object the side does not have). */
+function linesOf(items: readonly string[], object: ObjectRuns | undefined): string[] {
+  const lines: string[] = [];
+  if (!object) return lines;
+  for (let run = 0; run < object.runs.length; run += 2) for (let index = object.runs[run]!; index < object.runs[run + 1]!; index++) lines.push(items[index]!);
+  return lines;
+}
+
+/** Items grouped by the object they belong to (label text → kind and runs of lines, in file order). */
+function linesByObject(items: readonly string[], labeller: ArtifactLabeller): ObjectLines {
+  const labels = labeller(items);
+  const objects = new Map<string, ObjectRuns>();
   let previous: ObjectLabel | undefined;
-  let entry: { kind: string; lines: string[] } | undefined;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
+  let entry: ObjectRuns | undefined;
+  let start = 0;
+  for (let index = 0; index < items.length; index++) {
     const label = labels[index]!;
-    // Consecutive lines mostly share one label object: look the object up only when it changes.
-    if (label !== previous || !entry) {
-      const text = labelText(label);
-      entry = objects.get(text);
-      if (!entry) objects.set(text, (entry = { kind: label.kind, lines: [] }));
-      previous = label;
-    }
-    entry.lines.push(line);
+    // Consecutive lines mostly share one label object: look the object up only when it changes, and start a run only
+    // when the object does (two label objects can have one text).
+    if (label === previous) continue;
+    previous = label;
+    const text = labelText(label);
+    let next = objects.get(text);
+    if (!next) objects.set(text, (next = { kind: label.kind, runs: [], count: 0 }));
+    if (next === entry) continue;
+    if (entry) closeRun(entry, start, index);
+    entry = next;
+    start = index;
   }
-  return objects;
+  if (entry) closeRun(entry, start, items.length);
+  return { items, objects };
+}
+
+function closeRun(object: ObjectRuns, start: number, end: number): void {
+  object.runs.push(start, end);
+  object.count += end - start;
 }
 
 // ─── ipset sizes ────────────────────────────────────────────────────────────────────────────────────────

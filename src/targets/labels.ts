@@ -51,19 +51,22 @@ function frameLabel(frame: Frame | undefined): ObjectLabel {
  * `type` and `apiVersion` before it), so frames are named in a first pass and lines labelled after.
  */
 export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
-  const owner: Array<Frame | undefined> = [];
+  // Indexed, into an array of the final length: a `for … of` loop and a growing array cost a cold process more than
+  // the test most lines get.
+  const owner = new Array<Frame | undefined>(lines.length);
   let stack: Frame | undefined;
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     // A line without a quote or bracket (an nft set element, a comment, a Terraform `key = value`) can neither open,
     // close nor name a frame: it belongs to the open one. One native test instead of a loop over its characters,
     // which runs unoptimised in a cold process (the nft sets' thousands of elements).
     if (!STRUCTURE.test(line)) {
-      owner.push(stack);
+      owner[index] = stack;
       continue;
     }
     const trimmed = line.trim();
     if (trimmed.startsWith('//') || trimmed.startsWith('#')) {
-      owner.push(stack);
+      owner[index] = stack;
       continue;
     }
     const start = stack;
@@ -94,7 +97,7 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
     if (name && stack && !stack.name) stack.name = name[1] ?? name[2]!;
     // A line that leaves an object open belongs to it; one that closes an object, or opens and closes a list on
     // the same line (`tcp dport { 443, 8443 }`, `ports = ["443"]`), to the object it started in.
-    owner.push(depth > 0 ? stack : start);
+    owner[index] = depth > 0 ? stack : start;
   }
   // One label object per frame, shared by its lines: the frames are all named by now, and the diff groups lines by
   // label identity first (a fresh object per line made it look every line's object up again).
@@ -106,49 +109,90 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
   });
 }
 
+/** `name="…"` in an element's start tag: the attribute that names a PAN-OS `<entry>`. */
+const ENTRY_NAME = /\bname="([^"]*)"/;
+
+/**
+ * The elements open at a point of an XML file, innermost last, kept in parallel arrays that are reused as elements
+ * open and close: a PAN-OS config has ~30k elements a side, and an object and a tag string for each was most of what
+ * labelling cost a cold process. A tag name is cut out of its line only when an entry's label needs its container.
+ */
+class OpenElements {
+  depth = 0;
+  private readonly lines: string[] = [];
+  private readonly tagStarts: number[] = [];
+  private readonly tagEnds: number[] = [];
+  private readonly names: Array<string | undefined> = [];
+  private readonly labels: Array<ObjectLabel | undefined> = [];
+
+  open(line: string, tagStart: number, tagEnd: number, name: string | undefined): void {
+    const at = this.depth++;
+    this.lines[at] = line;
+    this.tagStarts[at] = tagStart;
+    this.tagEnds[at] = tagEnd;
+    this.names[at] = name;
+    this.labels[at] = undefined;
+  }
+
+  /** Closes the innermost element; whether it had a name (an empty stack closes nothing, as `[].pop()`). */
+  close(): boolean {
+    if (this.depth === 0) return false;
+    return this.names[--this.depth] !== undefined;
+  }
+
+  /** The label of the innermost named entry, kind from its container (`address`, `address-group`, `security rule`). */
+  innermostLabel(): ObjectLabel {
+    for (let at = this.depth - 1; at >= 0; at--) {
+      const name = this.names[at];
+      if (name === undefined) continue;
+      let label = this.labels[at];
+      if (!label) {
+        const container = this.tag(at - 1);
+        label = { kind: container === 'rules' ? `${this.tag(at - 2)} rule`.trim() : container, name };
+        this.labels[at] = label;
+      }
+      return label;
+    }
+    return NO_OBJECT;
+  }
+
+  private tag(at: number): string {
+    return at < 0 ? '' : this.lines[at]!.slice(this.tagStarts[at], this.tagEnds[at]);
+  }
+}
+
 /** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
 export function xmlLabels(lines: readonly string[]): ObjectLabel[] {
-  const stack: Array<{ tag: string; name?: string; label?: ObjectLabel }> = [];
-  // The label changes only when an element opens or closes: computed then, shared by the lines in between, and
+  const open = new OpenElements();
+  // The label changes only when a named element opens or closes: computed then, shared by the lines in between, and
   // one object per entry (grouping lines by object compares labels by identity first).
   let cached: ObjectLabel | undefined;
-  const current = (): ObjectLabel => {
-    if (cached) return cached;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const frame = stack[i]!;
-      if (frame.name === undefined) continue;
-      if (!frame.label) {
-        const container = stack[i - 1]?.tag ?? '';
-        frame.label = { kind: container === 'rules' ? `${stack[i - 2]?.tag ?? ''} rule`.trim() : container, name: frame.name };
-      }
-      return (cached = frame.label);
-    }
-    return (cached = NO_OBJECT);
-  };
+  const labels = new Array<ObjectLabel>(lines.length);
   // A hand-rolled scan, not a regular expression: PAN-OS configs run to tens of thousands of lines.
-  return lines.map((line) => {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     let label: ObjectLabel | undefined;
     for (let at = line.indexOf('<'); at >= 0; at = line.indexOf('<', at + 1)) {
       const end = line.indexOf('>', at);
       if (end < 0) break;
-      const first = line[at + 1];
-      if (first === '/') {
-        label ??= current();
-        // An element without a name (`<member>`, `<tag>`) is skipped by `current`: the label stays what it was.
-        if (stack.pop()?.name !== undefined) cached = undefined;
-      } else if (first !== '!' && first !== '?' && line[end - 1] !== '/') {
-        const inner = line.slice(at + 1, end);
-        const space = inner.indexOf(' ');
-        const entry = space > 0 && inner.includes('name=') ? /\bname="([^"]*)"/.exec(inner) : null;
-        const tag = space < 0 ? inner : inner.slice(0, space);
-        if (entry) {
-          stack.push({ tag, name: entry[1]! });
-          cached = undefined;
-        } else stack.push({ tag });
+      const first = line.charCodeAt(at + 1);
+      if (first === 0x2f /* / */) {
+        label ??= cached ??= open.innermostLabel();
+        // An element without a name (`<member>`, `<tag>`) is skipped by the label: it stays what it was.
+        if (open.close()) cached = undefined;
+      } else if (first !== 0x21 /* ! */ && first !== 0x3f /* ? */ && line.charCodeAt(end - 1) !== 0x2f) {
+        // The start tag is line[at + 1, end); its name ends at its first space. A name attribute needs a space
+        // before it (`<entry name=…>`; `< name=…>` has an empty tag name and is not an entry).
+        const space = line.indexOf(' ', at + 1);
+        const tagEnd = space >= 0 && space < end ? space : end;
+        const nameAt = tagEnd > at + 1 && tagEnd < end ? line.indexOf('name=', at + 1) : -1;
+        const entry = nameAt >= 0 && nameAt + 5 <= end ? ENTRY_NAME.exec(line.slice(at + 1, end)) : null;
+        open.open(line, at + 1, tagEnd, entry ? entry[1]! : undefined);
+        if (entry) cached = undefined;
       }
       at = end;
     }
-    return label ?? current();
-  });
+    labels[index] = label ?? (cached ??= open.innermostLabel());
+  }
+  return labels;
 }
-

@@ -4,6 +4,10 @@ import type { ArtifactLabeller, ObjectLabel } from '../../target.js';
 
 /** iptables-restore: `-A CHAIN … --comment "req: …"` is rule `req` of CHAIN; `:CHAIN` and `*table` name themselves. */
 function iptablesLabel(line: string): ObjectLabel {
+  // Each form starts with its own character; the other lines (COMMIT, comments) name nothing, without three
+  // regular expressions each (the ipset and rule files of a large set run to thousands of lines).
+  const first = line.charCodeAt(0);
+  if (first !== 0x2d /* - */ && first !== 0x3a /* : */ && first !== 0x2a /* * */) return NO_OBJECT;
   const rule = /^-[AI]\s+(\S+)/.exec(line);
   if (rule) {
     const comment = /--comment\s+(?:"([^"]*)"|(\S+))/.exec(line);
@@ -27,15 +31,25 @@ function firstLineAfterComments(lines: readonly string[], from: number): string 
  * swapped from (iptables render.ts: `create X`, `create tw_swap`, `add tw_swap …`, `swap tw_swap X`).
  */
 function ipsetLabels(lines: readonly string[]): ObjectLabel[] {
-  const swapped = new Set(lines.flatMap((line) => /^swap\s+(\S+)\s+\S+/.exec(line)?.[1] ?? []));
+  // The expressions only for lines that start as they require (`swap`, `#`, `create`): most lines are `add SET prefix`.
+  const swapped = new Set<string>();
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const swap = line.charCodeAt(0) === 0x73 /* s */ ? /^swap\s+(\S+)\s+\S+/.exec(line) : null;
+    if (swap) swapped.add(swap[1]!);
+  }
   let current = NO_OBJECT;
-  return lines.map((line, index) => {
-    const heading = /^#\s*([^\s:]+):/.exec(line);
+  const labels = new Array<ObjectLabel>(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const first = line.charCodeAt(0);
+    const heading = first === 0x23 /* # */ ? /^#\s*([^\s:]+):/.exec(line) : null;
     if (heading && firstLineAfterComments(lines, index + 1)?.startsWith(`create ${heading[1]} `)) current = { kind: 'set', name: heading[1]! };
-    const create = /^create\s+(\S+)/.exec(line);
+    const create = first === 0x63 /* c */ ? /^create\s+(\S+)/.exec(line) : null;
     if (create && !swapped.has(create[1]!)) current = { kind: 'set', name: create[1]! };
-    return line.startsWith('#') && !heading ? NO_OBJECT : current;
-  });
+    labels[index] = first === 0x23 && !heading ? NO_OBJECT : current;
+  }
+  return labels;
 }
 
 export const IPTABLES_LABELS: Readonly<Record<string, ArtifactLabeller>> = {
