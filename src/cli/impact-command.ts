@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addRequirementOptions, reportFormatOption } from './flags.js';
-import { loadCommandModule, loadedCommandModule } from './lazy-commands.js';
+import { lazyAction } from './lazy-commands.js';
 import { addTargetOptions } from './target-options.js';
 
 export function registerImpactCommand(program: Command, context: CommandContext): void {
@@ -19,11 +19,13 @@ export function registerImpactCommand(program: Command, context: CommandContext)
       'after',
       '\nExamples:\n  tagwall impact --from ServiceTags_Public_20250728.json.gz --to ServiceTags_Public_20251028.json.gz --scenario compute-public-ip --region eastus2 --format markdown\n  tagwall impact --from old.json --to new.json --requirements workload.yaml --target nsg --option format=terraform --format sarif --output impact.sarif',
     )
-    .action((_options: unknown, self: Command) => {
-      // The synchronous run() has every module loaded and cannot wait. The executable loads the module now and can:
-      // it inflates the two files on libuv's threadpool while it reads the first (issue 22).
-      const impact = loadedCommandModule('impact');
-      if (impact) context.setExitCode(impact.runImpact(self.optsWithGlobals(), context.io));
-      else context.defer(async () => context.setExitCode(await (await loadCommandModule('impact')).runImpactOverlapped(self.optsWithGlobals(), context.io)));
-    });
+    .action(
+      lazyAction(
+        context,
+        'impact',
+        (impact, _options: unknown, self: Command) => context.setExitCode(impact.runImpact(self.optsWithGlobals(), context.io)),
+        // The executable inflates the two files on libuv's threadpool while it reads the first (issue 22).
+        async (impact, _options: unknown, self: Command) => context.setExitCode(await impact.runImpactOverlapped(self.optsWithGlobals(), context.io)),
+      ),
+    );
 }

@@ -5,7 +5,7 @@ import { renderReport, type ReportFormat } from '../reports/index.js';
 import { allTargets, findTarget } from '../targets/registry.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
-import { openSnapshot, startOpeningSnapshot } from './snapshot-source.js';
+import { openSnapshot, openSnapshotsOverlapped } from './snapshot-source.js';
 import { watchSnapshotAge } from './snapshot-age.js';
 import { targetOptionValues } from './target-options.js';
 
@@ -33,10 +33,7 @@ export function runImpact(options: ImpactOptions, io: CliIo): number {
  * output, the same first error, and the age warning at the same point.
  */
 export async function runImpactOverlapped(options: ImpactOptions, io: CliIo): Promise<number> {
-  const finishFrom = startOpeningSnapshot(options.from);
-  const finishTo = startOpeningSnapshot(options.to);
-  const from = await finishFrom();
-  const to = await finishTo();
+  const [from, to] = await openSnapshotsOverlapped(options.from, options.to);
   return reportImpact(from, () => to, options, io);
 }
 

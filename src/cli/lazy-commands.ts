@@ -59,15 +59,18 @@ export function commandModulesLoaded(): boolean {
 
 /**
  * A commander action whose work is in module `name`: run at once when the module is loaded, else deferred until
- * the executable has imported it. `act` gets the module and commander's action arguments, unchanged.
+ * the executable has imported it. `act` gets the module and commander's action arguments, unchanged. `actDeferred`,
+ * when given, runs instead of `act` in the deferred case: the executable can wait there (the synchronous `run`, with
+ * every module loaded, cannot), so a command may start I/O on libuv's threadpool (snapshot diff, impact).
  */
 export function lazyAction<Name extends CommandModuleName, Args extends unknown[]>(
   context: Pick<CommandContext, 'defer'>,
   name: Name,
   act: (module: CommandModule<Name>, ...args: Args) => void,
+  actDeferred: (module: CommandModule<Name>, ...args: Args) => void | Promise<void> = act,
 ): (...args: Args) => void {
   return (...args: Args) => {
     if (loaded.has(name)) return act(loaded.get(name) as CommandModule<Name>, ...args);
-    context.defer(async () => act(await loadCommandModule(name), ...args));
+    context.defer(async () => actDeferred(await loadCommandModule(name), ...args));
   };
 }

@@ -104,13 +104,16 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
           .argument('<old>', 'snapshot file, or embedded[:cloud]')
           .argument('<new>', 'snapshot file, or embedded[:cloud]')
           .option('--tag <tag...>', 'only these tags (names or globs), with their prefixes listed')
-          .action((from: string, to: string, _options: unknown, command: Command) => {
-            // The synchronous run() has every module loaded and cannot wait. The executable loads the module now
-            // and can: it inflates the two files on libuv's threadpool while it reads the first (issue 22).
-            const snapshots = loadedCommandModule('snapshot');
-            if (snapshots) setExitCode(snapshots.runSnapshotDiff(from, to, command.optsWithGlobals(), io));
-            else context.defer(async () => setExitCode(await (await loadCommandModule('snapshot')).runSnapshotDiffOverlapped(from, to, command.optsWithGlobals(), io)));
-          });
+          .action(
+            lazyAction(
+              context,
+              'snapshot',
+              (snapshots, from: string, to: string, _options: unknown, command: Command) => setExitCode(snapshots.runSnapshotDiff(from, to, command.optsWithGlobals(), io)),
+              // The executable inflates the two files on libuv's threadpool while it reads the first (issue 22).
+              async (snapshots, from: string, to: string, _options: unknown, command: Command) =>
+                setExitCode(await snapshots.runSnapshotDiffOverlapped(from, to, command.optsWithGlobals(), io)),
+            ),
+          );
         snapshot
           .command('import')
           .description('validate a downloaded ServiceTags_*.json(.gz) and keep it under a dated name')

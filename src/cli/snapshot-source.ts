@@ -57,6 +57,17 @@ export function openSnapshot(operand: string): Snapshot {
   return loadSnapshotFile(operand);
 }
 
+/**
+ * Both operands opened as openSnapshot would, one after the other, with each file read first and its gzip inflated
+ * on libuv's threadpool (the second while the first is parsed): the same snapshots and the same first error.
+ */
+export async function openSnapshotsOverlapped(older: string, newer: string): Promise<readonly [Snapshot, Snapshot]> {
+  const finishOlder = startOpeningSnapshot(older);
+  const finishNewer = startOpeningSnapshot(newer);
+  const opened = await finishOlder();
+  return [opened, await finishNewer()];
+}
+
 /** openSnapshot, started: a file is read now and inflated in the background (startLoadingSnapshotFile). */
 export function startOpeningSnapshot(operand: string): () => Promise<Snapshot> {
   if (EMBEDDED_OPERAND.test(operand)) return async () => openSnapshot(operand);

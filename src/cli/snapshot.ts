@@ -2,7 +2,7 @@
 import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from '../servicetags/diff.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
-import { chooseSnapshot, openSnapshot, startOpeningSnapshot, type SnapshotOptions } from './snapshot-source.js';
+import { chooseSnapshot, openSnapshot, openSnapshotsOverlapped, type SnapshotOptions } from './snapshot-source.js';
 import { ageInDays, watchSnapshotAge } from './snapshot-age.js';
 import { CLOUDS } from '../servicetags/cloud.js';
 import { defaultSnapshot, parseSnapshot, type Snapshot } from '../servicetags/snapshot.js';
@@ -54,10 +54,8 @@ export function runSnapshotDiff(from: string, to: string, options: SnapshotDiffO
  * libuv's threadpool, the second while the first is read (issue 22). The same output, and the same first error.
  */
 export async function runSnapshotDiffOverlapped(from: string, to: string, options: SnapshotDiffOptions, io: CliIo): Promise<number> {
-  const finishOlder = startOpeningSnapshot(from);
-  const finishNewer = startOpeningSnapshot(to);
-  const older = await finishOlder();
-  return reportDiff(older, await finishNewer(), options, io);
+  const [older, newer] = await openSnapshotsOverlapped(from, to);
+  return reportDiff(older, newer, options, io);
 }
 
 function reportDiff(older: Snapshot, newer: Snapshot, options: SnapshotDiffOptions, io: CliIo): number {
