@@ -83,13 +83,14 @@ function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
   if (diff.removed.length > 0) lines.push('', 'Removed tags:', ...diff.removed.map((name) => `  - ${name}`));
   if (diff.changed.length > 0) {
     lines.push('', 'Changed tags:');
+    // The name indented as it is built (a rest pattern per row made an iterator and its results: issue 22).
     const rows = diff.changed.map((change, i) => [
-      change.name,
+      `  ${change.name}`,
       `+${counts[i]!.added}`,
       `-${counts[i]!.removed}`,
       change.metadata.length > 0 ? change.metadata.join(',') : '',
     ]);
-    lines.push(...formatTable(['  TAG', 'ADDED', 'REMOVED', 'METADATA'], rows.map(([n, ...r]) => [`  ${n}`, ...r])).trimEnd().split('\n'));
+    lines.push(...formatTable(['  TAG', 'ADDED', 'REMOVED', 'METADATA'], rows).trimEnd().split('\n'));
     if (detailed) {
       for (const change of diff.changed) {
         lines.push('', `${change.name}:`);

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from './diff.js';
-import { defaultSnapshot, loadSnapshotFile, parseSnapshot } from './snapshot.js';
+import { decodeEmbedded, encodeEmbedded } from './embedded.js';
+import { parseServiceTagsJson } from './load.js';
+import { defaultSnapshot, loadSnapshotFile, parseSnapshot, Snapshot } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 
 function totals(diff: SnapshotDiff): [number, number, number, number, number] {
@@ -244,6 +246,50 @@ describe('diffs of hand-made snapshots', () => {
         expect(inOrder.changed[0]!.prefixesAdded).toEqual(expected);
       }),
       { numRuns: 400, seed: 23 },
+    );
+  });
+
+  it('pairs and compares tags from JSON tables (columns, lower-case keys) as from tables read a tag at a time', () => {
+    // JSON files' tables hand the diff all encodings in one buffer and every name's lookup key; an embedded table
+    // answers one tag at a time. Both ways, and mixed, must give the same document.
+    const pool = ['13.107.246.0/24', '20.38.80.0/24', '20.38.81.0/24', '10.0.0.0/8', '2603:1020:805::/48', '2620:1ec:bdf::/48', '2001:DB8::/32'];
+    const edit = fc.record({
+      prefixes: fc.option(fc.subarray(pool), { nil: undefined }),
+      changeNumber: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+      service: fc.option(fc.constantFrom('', 'AzureFrontDoor', 'AzureStorage'), { nil: undefined }),
+      features: fc.option(fc.constantFrom(null, ['API'], ['NSG', 'API']), { nil: undefined }),
+      upperName: fc.boolean(),
+      drop: fc.boolean(),
+    });
+    type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
+    const edited = (edits: readonly Edit[]): string => {
+      const snapshot = sampleSnapshot();
+      snapshot.values.forEach((tag, i) => {
+        const change = edits[i]!;
+        if (change.prefixes) tag.properties.addressPrefixes = change.prefixes;
+        if (change.changeNumber !== undefined) tag.properties.changeNumber = change.changeNumber;
+        if (change.service !== undefined) tag.properties.systemService = change.service;
+        if (change.features !== undefined) tag.properties.networkFeatures = change.features;
+        if (change.upperName) tag.name = tag.name.toUpperCase();
+      });
+      snapshot.values = snapshot.values.filter((_, i) => !edits[i]!.drop);
+      return JSON.stringify(snapshot);
+    };
+    const embedded = (text: string): Snapshot => new Snapshot(decodeEmbedded(encodeEmbedded(parseServiceTagsJson(text, 'x'), undefined, 64), 'x'), '<input>');
+    const edits = fc.array(edit, { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(edits, edits, (older, newer) => {
+        const a = edited(older);
+        const b = edited(newer);
+        const scanned = JSON.stringify(diffSnapshots(parseSnapshot(Buffer.from(a)), parseSnapshot(Buffer.from(b))));
+        expect(JSON.stringify(diffSnapshots(parseSnapshot(a), parseSnapshot(b)))).toBe(scanned);
+        const origin = (diff: SnapshotDiff): string => JSON.stringify({ ...diff, from: { ...diff.from, origin: undefined }, to: { ...diff.to, origin: undefined } });
+        const plain = origin(JSON.parse(scanned) as SnapshotDiff);
+        expect(origin(diffSnapshots(embedded(a), embedded(b)))).toBe(plain);
+        expect(origin(diffSnapshots(embedded(a), parseSnapshot(Buffer.from(b))))).toBe(plain);
+        expect(origin(diffSnapshots(parseSnapshot(Buffer.from(a)), embedded(b)))).toBe(plain);
+      }),
+      { numRuns: 300, seed: 24 },
     );
   });
 });

@@ -6,7 +6,7 @@ import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js'
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
-import { encodedPrefixes, tagIndex, type Snapshot } from './snapshot.js';
+import { encodedColumns, encodedPrefixes, lookupKeys, tagIndex, type Snapshot } from './snapshot.js';
 import type { ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
@@ -55,26 +55,36 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
   // An older tag a newer one pairs with is in `to`; only the others (the removed ones, when names are unique
   // ignoring case) are looked up in `to` afterwards, instead of every older name.
   const paired = new Uint8Array(olderTags.length);
+  const oldColumns = encodedColumns(from);
+  const newColumns = encodedColumns(to);
+  // The newer names as the older table looks them up (lower case), when the newer table has them: one string
+  // fewer per tag than tagIndex lower-casing each name.
+  const newerKeys = lookupKeys(to);
   for (let j = 0; j < newerTags.length; j++) {
     const newer = newerTags[j]!;
     if (!keep(newer)) continue;
-    const i = tagIndex(from, newer.name);
+    const i = tagIndex(from, newerKeys ? newerKeys[j]! : newer.name);
     if (i === undefined) {
       added.push(newer.name);
       continue;
     }
     paired[i] = 1;
     const older = olderTags[i]!;
-    const oldEncoded = encodedPrefixes(from, i);
-    const newEncoded = encodedPrefixes(to, j);
     // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
     // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and compareTag's paths would find no
     // prefix added or removed and no address changed for it either, so the answer is the same without a string made.
-    const samePublished = sameEncoding(oldEncoded, newEncoded);
-    const metadata = changedFields(older, newer);
+    // Read from the tables' columns when both have them (JSON files): no object per tag for the scavenger.
+    const samePublished =
+      oldColumns && newColumns
+        ? sameBytes(oldColumns.bytes, oldColumns.offsets[i]!, oldColumns.offsets[i + 1]!, newColumns.bytes, newColumns.offsets[j]!, newColumns.offsets[j + 1]!)
+        : sameEncoding(encodedPrefixes(from, i), encodedPrefixes(to, j));
     // Most tags of a pair did not change: checked here, in a few lines V8 optimises cheaply, so that compareTag
-    // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22).
-    if (samePublished && metadata.length === 0 && older.changeNumber === newer.changeNumber) continue;
+    // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22); the list of changed
+    // fields is made for those only.
+    if (samePublished && older.changeNumber === newer.changeNumber && sameFields(older, newer)) continue;
+    const metadata = changedFields(older, newer);
+    const oldEncoded = encodedPrefixes(from, i);
+    const newEncoded = encodedPrefixes(to, j);
     const change = compareTag(older, oldEncoded, newer, newEncoded, samePublished, metadata);
     if (change) changed.push(change);
   }
@@ -241,6 +251,19 @@ function changedFields(older: ServiceTagInfo, newer: ServiceTagInfo): TagField[]
   return fields;
 }
 
+/** Whether changedFields would find no field changed, without making its list. */
+function sameFields(older: ServiceTagInfo, newer: ServiceTagInfo): boolean {
+  return (
+    older.name === newer.name &&
+    older.id === newer.id &&
+    older.region === newer.region &&
+    older.regionId === newer.regionId &&
+    older.platform === newer.platform &&
+    older.systemService === newer.systemService &&
+    sameFeatures(older.networkFeatures, newer.networkFeatures)
+  );
+}
+
 /** Whether the two lists hold the same set of features (order and repeats aside). */
 function sameFeatures(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === null || b === null) return a === b;
@@ -262,8 +285,13 @@ function includesAll(list: readonly string[], wanted: readonly string[]): boolea
 type Encoded = ReturnType<typeof encodedPrefixes>;
 
 function sameEncoding(a: Encoded, b: Encoded): boolean {
-  if (a.end - a.start !== b.end - b.start) return false;
-  for (let i = a.start, j = b.start; i < a.end; i++, j++) if (a.bytes[i] !== b.bytes[j]) return false;
+  return sameBytes(a.bytes, a.start, a.end, b.bytes, b.start, b.end);
+}
+
+/** Whether a[aStart, aEnd) and b[bStart, bEnd) hold the same bytes. */
+function sameBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = aStart, j = bStart; i < aEnd; i++, j++) if (a[i] !== b[j]) return false;
   return true;
 }
 

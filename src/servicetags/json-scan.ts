@@ -68,19 +68,6 @@ function giveUp(): never {
   throw GIVE_UP;
 }
 
-interface Properties {
-  readonly changeNumber: number;
-  readonly region: string;
-  readonly regionId: number;
-  readonly platform: string;
-  readonly systemService: string;
-  readonly networkFeatures: readonly string[] | null;
-  readonly ipv4: number;
-  readonly ipv6: number;
-  readonly prefixesStart: number;
-  readonly prefixesEnd: number;
-}
-
 class Scanner {
   private p = 0;
   /** The last string read: its content is b[s, e); `escaped` when it holds a backslash escape. */
@@ -115,7 +102,9 @@ class Scanner {
     let cloud: Cloud | undefined;
     let tags: ServiceTagInfo[] | undefined;
     let offsets: Uint32Array | undefined;
-    const arrays: number[] = [];
+    // Per tag: where its addressPrefixes array's text starts and ends, and where its encoding ends in the writer.
+    // Sized for a tag per KiB of text (Microsoft's files hold ~1.4 KiB a tag): no growth for them, little for a test.
+    const spans = new Uint32List(3 * Math.max(16, Math.ceil(this.b.length / 1024)));
     if (this.ws() !== 0x7b /* { */) giveUp();
     if (this.firstMember()) {
       do {
@@ -131,15 +120,15 @@ class Scanner {
           case 2: {
             if (tags !== undefined) giveUp();
             tags = [];
-            const ends: number[] = [0];
             if (this.b[this.p] !== 0x5b /* [ */) giveUp();
             if (this.firstElement()) {
               do {
-                tags.push(this.tag(arrays));
-                ends.push(this.writer.length);
+                tags.push(this.tag());
+                spans.push(this.prefixesStart, this.prefixesEnd, this.writer.length);
               } while (this.nextElement());
             }
-            offsets = Uint32Array.from(ends);
+            offsets = new Uint32Array(tags.length + 1);
+            for (let i = 0; i < tags.length; i++) offsets[i + 1] = spans.values[3 * i + 2]!;
             break;
           }
           default:
@@ -150,6 +139,7 @@ class Scanner {
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
     const text = owned ? this.text : Buffer.from(this.text);
     const published = new Array<readonly string[] | undefined>(tags.length);
+    const arrays = spans.values;
     return {
       cloud,
       changeNumber,
@@ -159,17 +149,17 @@ class Scanner {
       publishedPrefixes(index: number): readonly string[] {
         // The array's text is JSON on its own, already checked: JSON.parse of it gives what JSON.parse of the
         // whole file would have (ASCII only, so latin1 is UTF-8 here).
-        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', arrays[2 * index], arrays[2 * index + 1])) as string[]);
+        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', arrays[3 * index], arrays[3 * index + 1])) as string[]);
         return published[index]!;
       },
     };
   }
 
-  private tag(arrays: number[]): ServiceTagInfo {
+  private tag(): ServiceTagInfo {
     if (this.b[this.p] !== 0x7b) giveUp();
     let name: string | undefined;
     let id: string | undefined;
-    let properties: Properties | undefined;
+    let properties = false;
     if (this.firstMember()) {
       do {
         switch (this.key(TAG)) {
@@ -182,31 +172,45 @@ class Scanner {
             id = this.repeated(this.recentName);
             break;
           case 2:
-            if (properties !== undefined) giveUp();
-            properties = this.properties();
+            if (properties) giveUp();
+            this.properties();
+            properties = true;
             break;
           default:
             this.skipValue(3);
         }
       } while (this.nextMember());
     }
-    if (name === undefined || id === undefined || properties === undefined) giveUp();
-    arrays.push(properties.prefixesStart, properties.prefixesEnd);
+    if (name === undefined || id === undefined || !properties) giveUp();
     // The fields in the order the full path writes them (they are printed in this order by --json).
     return Object.freeze({
       name,
       id,
-      region: properties.region,
-      regionId: properties.regionId,
-      platform: properties.platform,
-      systemService: properties.systemService,
-      networkFeatures: properties.networkFeatures,
-      changeNumber: properties.changeNumber,
-      prefixCount: Object.freeze({ ipv4: properties.ipv4, ipv6: properties.ipv6 }),
+      region: this.region,
+      regionId: this.regionId,
+      platform: this.platform,
+      systemService: this.systemService,
+      networkFeatures: this.networkFeatures,
+      changeNumber: this.changeNumber,
+      prefixCount: Object.freeze({ ipv4: this.ipv4, ipv6: this.ipv6 }),
     });
   }
 
-  private properties(): Properties {
+  // What the last properties() call read, kept here rather than returned as an object: one object fewer per tag
+  // for the scavenger (issue 22). Set only by a properties() that returns, so tag() reads a complete set.
+  private changeNumber = 0;
+  private region = '';
+  private regionId = 0;
+  private platform = '';
+  private systemService = '';
+  private networkFeatures: readonly string[] | null = null;
+  private ipv4 = 0;
+  private ipv6 = 0;
+  private prefixesStart = 0;
+  private prefixesEnd = 0;
+
+  /** Reads a tag's `properties` object into the fields above. */
+  private properties(): void {
     if (this.b[this.p] !== 0x7b) giveUp();
     let changeNumber = -1;
     let regionId = -1;
@@ -269,7 +273,16 @@ class Scanner {
     ) {
       giveUp();
     }
-    return { changeNumber, region, regionId, platform, systemService, networkFeatures, ipv4, ipv6, prefixesStart, prefixesEnd };
+    this.changeNumber = changeNumber;
+    this.region = region;
+    this.regionId = regionId;
+    this.platform = platform;
+    this.systemService = systemService;
+    this.networkFeatures = networkFeatures;
+    this.ipv4 = ipv4;
+    this.ipv6 = ipv6;
+    this.prefixesStart = prefixesStart;
+    this.prefixesEnd = prefixesEnd;
   }
 
   /** Prefixes read by the last prefixes() call. */
@@ -704,6 +717,32 @@ class Scanner {
     else if (c === 0x6e) this.literal('null');
     else if (c === 0x2d || isDigit(c)) this.number();
     else giveUp();
+  }
+}
+
+/**
+ * Three numbers a tag, in a Uint32Array that doubles when full: two JavaScript arrays grown by push (and copied
+ * as they grew) were ~250 KB a file for the scavenger (issue 22).
+ */
+class Uint32List {
+  values: Uint32Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Uint32Array(capacity);
+  }
+
+  push(a: number, b: number, c: number): void {
+    if (this.length + 3 > this.values.length) {
+      const grown = new Uint32Array(2 * this.values.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const values = this.values;
+    values[this.length] = a;
+    values[this.length + 1] = b;
+    values[this.length + 2] = c;
+    this.length += 3;
   }
 }
 

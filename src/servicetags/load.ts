@@ -13,7 +13,7 @@ import { parseCloud, type Cloud } from './cloud.js';
 import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
 import { PrefixWriter } from './prefix-codec.js';
-import type { PrefixCount, ServiceTagInfo, TagTable } from './types.js';
+import type { EncodedColumns, PrefixCount, ServiceTagInfo, TagTable } from './types.js';
 
 /** Reads a file whole, as bytes. Throws TW_FILE naming the path. */
 export function readBytes(path: string): Uint8Array {
@@ -173,7 +173,7 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   const indexByName = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) indexByName.set(keys[i]!, i);
   if (indexByName.size !== keys.length) return undefined; // two names alike ignoring case
-  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, names);
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, names, keys);
 }
 
 /** One or more names of TAG_NAME's grammar, one a line, and nothing else. */
@@ -343,14 +343,17 @@ class JsonTagTable implements TagTable {
     private readonly offsets: Uint32Array,
     private readonly indexByName: ReadonlyMap<string, number>,
     names: string[] = tags.map((tag) => tag.name),
+    private keys?: readonly string[],
   ) {
     this.count = tags.length;
     this.names = Object.freeze(names);
     let ipv4 = 0;
     let ipv6 = 0;
-    for (const tag of tags) {
-      ipv4 += tag.prefixCount.ipv4;
-      ipv6 += tag.prefixCount.ipv6;
+    // Indexed, not for-of: run once and cold, for-of made an iterator result per tag for the scavenger.
+    for (let i = 0; i < tags.length; i++) {
+      const count = tags[i]!.prefixCount;
+      ipv4 += count.ipv4;
+      ipv6 += count.ipv6;
     }
     this.prefixCount = Object.freeze({ ipv4, ipv6 });
   }
@@ -364,11 +367,22 @@ class JsonTagTable implements TagTable {
   }
 
   indexOf(name: string): number | undefined {
-    return this.indexByName.get(name.toLowerCase());
+    // A name already in lower case (a key: lookupKeys) is found without a lower-case copy; a key is a valid name
+    // lower-cased, so when `name` is one, lower-casing it would give it back.
+    return this.indexByName.get(name) ?? this.indexByName.get(name.toLowerCase());
   }
 
   encodedPrefixes(index: number): { bytes: Uint8Array; start: number; end: number } {
     return { bytes: this.encoded, start: this.offsets[index]!, end: this.offsets[index + 1]! };
+  }
+
+  lookupKeys(): readonly string[] {
+    this.keys ??= this.names.map((name) => name.toLowerCase());
+    return this.keys;
+  }
+
+  encodedColumns(): EncodedColumns {
+    return { bytes: this.encoded, offsets: this.offsets };
   }
 
   publishedPrefixes(index: number): readonly string[] {

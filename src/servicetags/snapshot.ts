@@ -15,7 +15,7 @@ import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
 import { buildRegionsFrom, RegionIndex, type Region } from './regions.js';
 import { splitTagName } from './spellings.js';
-import type { PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import type { EncodedColumns, PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
 
 export type { Cloud } from './cloud.js';
@@ -47,6 +47,25 @@ export function tagIndex(snapshot: Snapshot, name: string): number | undefined {
   return indexOf(snapshot, name);
 }
 
+let columnsOf: (snapshot: Snapshot) => EncodedColumns | undefined;
+let keysOf: (snapshot: Snapshot) => readonly string[] | undefined;
+
+/**
+ * Each tag's name in lower case by file position, when the table keeps them (a JSON file's), else undefined: what
+ * tagIndex looks up, so `snapshot diff` can pair ~3,000 tags without lower-casing each name again.
+ */
+export function lookupKeys(snapshot: Snapshot): readonly string[] | undefined {
+  return keysOf(snapshot);
+}
+
+/**
+ * Every tag's encoded prefixes in one buffer by file position, when the table stores them so (a JSON file's), else
+ * undefined: `snapshot diff` compares ~3,000 tags' bytes without an encodedPrefixes object per tag.
+ */
+export function encodedColumns(snapshot: Snapshot): EncodedColumns | undefined {
+  return columnsOf(snapshot);
+}
+
 let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
 let shapeColumnsOf: (snapshot: Snapshot) => PrefixShapeColumns | undefined;
 
@@ -67,6 +86,8 @@ export class Snapshot {
   static {
     encodedOf = (snapshot, index) => snapshot.#table.encodedPrefixes(index);
     indexOf = (snapshot, name) => snapshot.#table.indexOf(name.trim());
+    columnsOf = (snapshot) => snapshot.#table.encodedColumns?.();
+    keysOf = (snapshot) => snapshot.#table.lookupKeys?.();
     shapeColumnsOf = (snapshot) => snapshot.#table.prefixShapeColumns?.();
     shapeOf = (snapshot, index) => {
       const table = snapshot.#table;

@@ -66,14 +66,30 @@ export interface TagTable {
   regionVotes?(): RegionSuffixVotes;
   /** File position of the tag with this name, ignoring case. */
   indexOf(name: string): number | undefined;
+  /**
+   * Each tag's name as indexOf looks it up (lower case), by file position; optional, for a table that has them:
+   * `snapshot diff` looks ~3,000 names of one table up in the other without a lower-case copy of each.
+   */
+  lookupKeys?(): readonly string[];
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */
   encodedPrefixes(index: number): { readonly bytes: Uint8Array; readonly start: number; readonly end: number };
+  /**
+   * Every tag's encodedPrefixes at once: tag i's are `bytes[offsets[i], offsets[i + 1])`; optional, for a table
+   * that stores them in one buffer (a JSON file's), so a diff compares ~3,000 tags without an object per lookup.
+   */
+  encodedColumns?(): EncodedColumns;
   /** The prefix strings exactly as the file wrote them, when loaded from JSON; undefined for embedded tables. */
   publishedPrefixes(index: number): readonly string[] | undefined;
   /** The tag's prefix count and shortest length per family when stored apart from its prefixes, else undefined. */
   prefixShape?(index: number): PrefixShape | undefined;
   /** Every tag's prefixShape at once, by file position, when stored apart from the prefixes; else undefined. */
   prefixShapeColumns?(): PrefixShapeColumns | undefined;
+}
+
+/** TagTable.encodedColumns: every tag's encoded prefixes in one buffer, by file position. */
+export interface EncodedColumns {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
 }
 
 /** Each tag's prefix counts and shortest lengths (NO_PREFIX when none) per family, indexed by file position. */
