@@ -8,6 +8,7 @@
 // command: an unwritable directory or a stale cache only means no cache. One bundle instead of ES module chunks:
 // Node 20 can cache the code of a script, not of an ES module, and one file is resolved, read and linked once.
 import { createRequire } from 'node:module';
+import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 import { runBundle } from './code-cache.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
@@ -15,6 +16,8 @@ declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
 
 const requireHere = createRequire(import.meta.url);
+prefetchSnapshots(process.argv.slice(2));
+
 // Asked of the module object (not an ES import of the name, which Node 20 does not export), on every Node.
 const { enableCompileCache } = requireHere('node:module') as { enableCompileCache?: () => unknown };
 if (typeof enableCompileCache === 'function') {
@@ -41,4 +44,25 @@ if (typeof enableCompileCache === 'function') {
  */
 function exitOnceIdle(): void {
   process.once('beforeExit', () => process.exit());
+}
+
+/**
+ * The snapshot files `snapshot diff OLD NEW` and `impact --from OLD --to NEW` name, read and set inflating on the
+ * threadpool before the bundle loads (src/servicetags/prefetch.ts), so the inflation overlaps the load. The
+ * arguments are only looked at, not parsed: a word that is not a snapshot file is left alone by the prefetch, and the
+ * command parses its arguments as always.
+ */
+function prefetchSnapshots(args: readonly string[]): void {
+  const files: string[] = [];
+  if (args[0] === 'snapshot' && args[1] === 'diff') {
+    files.push(...args.slice(2).filter((arg) => !arg.startsWith('-')));
+  } else if (args[0] === 'impact') {
+    args.forEach((arg, i) => {
+      if ((arg === '--from' || arg === '--to') && i + 1 < args.length) files.push(args[i + 1]!);
+      else if (arg.startsWith('--from=') || arg.startsWith('--to=')) files.push(arg.slice(arg.indexOf('=') + 1));
+    });
+  }
+  if (files.length === 0) return;
+  const io = { fs: requireHere('node:fs') as typeof import('node:fs'), zlib: requireHere('node:zlib') as typeof import('node:zlib') };
+  for (const file of files) prefetchSnapshotFile(file, io);
 }

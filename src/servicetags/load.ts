@@ -10,6 +10,7 @@ import { TagwallError, withLocation } from '../errors.js';
 import { checkSize, INPUT_LIMITS, limitError } from '../internal/input-limits.js';
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
+import { gunzipOptions } from './prefetch.js';
 import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
 import { PrefixWriter } from './prefix-codec.js';
@@ -65,29 +66,13 @@ function checkCompressedSize(data: Uint8Array, source: string): void {
   if (data.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
 }
 
-function gunzipOptions(gzip: Uint8Array): { maxOutputLength: number; chunkSize: number } {
-  return { maxOutputLength: INPUT_LIMITS.snapshotSize, chunkSize: outputChunkSize(gzip) };
-}
-
-function gunzipError(error: unknown, source: string): TagwallError {
+/** A gunzip's failure as the loader reports it (the file named, the cap as TW_LIMIT). */
+export function gunzipError(error: unknown, source: string): TagwallError {
   if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
     return limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new TagwallError('TW_FILE', `cannot decompress the gzip data: ${reason}`, { location: { file: source }, cause: error });
-}
-
-/**
- * zlib's output buffer for one gunzip: the size the gzip trailer announces (ISIZE, the last member's length mod
- * 2^32), plus one byte so that the single inflate call ends with room to spare. Node's default of 16 KiB made
- * ~900 inflate calls and a copy of all the pieces into one 14 MB buffer for a Public file. The trailer is only a
- * hint (it may lie, or name the last of several members): a wrong one costs more calls, not a wrong answer, and
- * the hint is capped at the size tagwall reads anyway.
- */
-function outputChunkSize(gzip: Uint8Array): number {
-  const n = gzip.length;
-  const announced = n >= 18 ? (gzip[n - 4]! | (gzip[n - 3]! << 8) | (gzip[n - 2]! << 16) | (gzip[n - 1]! << 24)) >>> 0 : 0;
-  return Math.max(16 * 1024, Math.min(announced, INPUT_LIMITS.snapshotSize) + 1);
 }
 
 function utf8Text(bytes: Uint8Array, source: string): string {

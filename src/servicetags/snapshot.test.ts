@@ -2,11 +2,15 @@ import { mergeCidr } from 'cidr-tools';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { gzipSync } from 'node:zlib';
 import { TagwallError } from '../errors.js';
+import { prefetchSnapshotFile, takePrefetchedSnapshot } from './prefetch.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, startLoadingSnapshotFile } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 import { unionAll } from './union.js';
@@ -151,9 +155,38 @@ describe('startLoadingSnapshotFile', () => {
       for (const path of paths) {
         const finish = startLoadingSnapshotFile(path);
         expect(await outcome(finish)).toBe(await outcome(() => loadSnapshotFile(path)));
+        // Read ahead by the executable (prefetch.ts), the same load and the same error; the prefetch is taken once.
+        prefetchSnapshotFile(path, { fs, zlib });
+        const head = fs.existsSync(path) ? readFileSync(path).subarray(0, 2) : Buffer.alloc(0);
+        const prefetched = head[0] === 0x1f && head[1] === 0x8b ? 1 : 0;
+        expect(prefetchedCount()).toBe(prefetched);
+        expect(await outcome(startLoadingSnapshotFile(path))).toBe(await outcome(() => loadSnapshotFile(path)));
+        expect(prefetchedCount()).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads ahead only regular gzip files: not a directory, a FIFO or a missing file, and never throws', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-prefetch-'));
+    try {
+      const fifo = join(dir, 'fifo.json.gz');
+      execFileSync('mkfifo', [fifo]);
+      fs.mkdirSync(join(dir, 'folder.json.gz'));
+      // A FIFO nobody writes to would block a read: the prefetch must not open it.
+      for (const path of [fifo, join(dir, 'folder.json.gz'), join(dir, 'missing.json.gz'), 'embedded', '']) {
+        expect(() => prefetchSnapshotFile(path, { fs, zlib })).not.toThrow();
+        expect(takePrefetchedSnapshot(path)).toBeUndefined();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** How many prefetches wait in the executable's registry (none once every load took its own). */
+function prefetchedCount(): number {
+  const registry = (globalThis as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for('tagwall.prefetchedSnapshots')];
+  return registry?.size ?? 0;
+}

@@ -9,7 +9,8 @@ import type { AddressSet } from '../model/address-set.js';
 import { lazy, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
-import { checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
+import { checkTagName, gunzipError, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
+import { takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -235,9 +236,16 @@ export function loadSnapshotFile(path: string): Snapshot {
  * so a caller that finishes its files in order reports the first error loadSnapshotFile would have, file by file.
  */
 export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> {
+  const prefetched = takePrefetchedSnapshot(path);
+  if (prefetched && !isEmbeddedFormat(prefetched.bytes)) {
+    // Read and inflating since the executable started (prefetch.ts): the same bytes and options as below.
+    const inflating = prefetched.inflated.catch((error: unknown) => Promise.reject(gunzipError(error, path)));
+    inflating.catch(() => undefined);
+    return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
+  }
   let bytes: Uint8Array;
   try {
-    bytes = readBytes(path);
+    bytes = prefetched?.bytes ?? readBytes(path);
   } catch (error) {
     return async () => {
       throw error;

@@ -1,0 +1,81 @@
+/**
+ * Snapshot files read and inflated before the CLI's code is loaded (issue 22). The executable (src/cli/bin.ts)
+ * starts reading the files a `snapshot diff` or `impact` names and inflating them on libuv's threadpool, then loads
+ * the ~1 MB bundle; by the time the command asks for the first file, its inflation has run beside the load instead
+ * of after it. The bin and the bundle are separate scripts, so they meet through one global registry, and an entry
+ * is taken once: a later load of the same path reads the file again, as it would with no prefetch.
+ *
+ * Only an optimisation: a prefetch adopts nothing the normal path would not have read the same way. It keeps regular
+ * gzip files under the snapshot cap only, inflates them with the options the loader uses, and anything else (a
+ * missing file, a directory, a FIFO, `embedded`, a value that is not a snapshot at all) is left to the loader, which
+ * reads it and reports its errors as before.
+ */
+import { INPUT_LIMITS } from '../internal/input-limits.js';
+
+/** A file read by the executable, and its inflation under way (rejecting with zlib's own error). */
+export interface PrefetchedSnapshot {
+  readonly bytes: Uint8Array;
+  readonly inflated: Promise<Uint8Array>;
+}
+
+type Registry = Map<string, PrefetchedSnapshot>;
+
+const REGISTRY = Symbol.for('tagwall.prefetchedSnapshots');
+
+function registry(create: boolean): Registry | undefined {
+  const holder = globalThis as { [REGISTRY]?: Registry };
+  if (create) holder[REGISTRY] ??= new Map();
+  return holder[REGISTRY];
+}
+
+/** The prefetch of `path` (the operand exactly as given), removed from the registry; undefined when there is none. */
+export function takePrefetchedSnapshot(path: string): PrefetchedSnapshot | undefined {
+  const prefetched = registry(false);
+  const entry = prefetched?.get(path);
+  if (entry) prefetched!.delete(path);
+  return entry;
+}
+
+/** zlib modules as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
+export interface PrefetchIo {
+  readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync'>;
+  readonly zlib: Pick<typeof import('node:zlib'), 'gunzip'>;
+}
+
+/** Starts reading and inflating `path` when it is a regular gzip file under the cap; never throws. */
+export function prefetchSnapshotFile(path: string, io: PrefetchIo): void {
+  try {
+    if (registry(false)?.has(path)) return;
+    // A FIFO or a device (/dev/stdin) would block or be consumed: only regular files are read ahead.
+    const stat = io.fs.statSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > INPUT_LIMITS.snapshotSize) return;
+    const bytes = io.fs.readFileSync(path);
+    if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
+    const inflated = new Promise<Uint8Array>((resolve, reject) => {
+      io.zlib.gunzip(bytes, gunzipOptions(bytes), (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    // A prefetch the command never takes (a usage error, an `embedded` look-alike) must not end the process.
+    inflated.catch(() => undefined);
+    registry(true)!.set(path, { bytes, inflated });
+  } catch {
+    // Unreadable now: the loader reads it again and reports why.
+  }
+}
+
+/** The options every snapshot gunzip uses: output capped at the size tagwall reads, one right-sized buffer. */
+export function gunzipOptions(gzip: Uint8Array): { maxOutputLength: number; chunkSize: number } {
+  return { maxOutputLength: INPUT_LIMITS.snapshotSize, chunkSize: outputChunkSize(gzip) };
+}
+
+/**
+ * zlib's output buffer for one gunzip: the size the gzip trailer announces (ISIZE, the last member's length mod
+ * 2^32), plus one byte so that the single inflate call ends with room to spare. Node's default of 16 KiB made
+ * ~900 inflate calls and a copy of all the pieces into one 14 MB buffer for a Public file. The trailer is only a
+ * hint (it may lie, or name the last of several members): a wrong one costs more calls, not a wrong answer, and
+ * the hint is capped at the size tagwall reads anyway.
+ */
+function outputChunkSize(gzip: Uint8Array): number {
+  const n = gzip.length;
+  const announced = n >= 18 ? (gzip[n - 4]! | (gzip[n - 3]! << 8) | (gzip[n - 2]! << 16) | (gzip[n - 1]! << 24)) >>> 0 : 0;
+  return Math.max(16 * 1024, Math.min(announced, INPUT_LIMITS.snapshotSize) + 1);
+}
