@@ -37,7 +37,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     splitting: true,
     external: ['fast-check'],
-    dts: true,
+    // `@internal` members (helpers other modules of the package need) stay out of the published types.
+    dts: { compilerOptions: { stripInternal: true } },
     clean: true,
     shims: true,
     sourcemap: false,

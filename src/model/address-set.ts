@@ -104,7 +104,10 @@ export class AddressSet {
     this.parts = undefined;
   }
 
-  /** A set whose intervals are computed on first read from a reader's entries: all of them merged, or one (AddressEntries). */
+  /**
+   * A set whose intervals are computed on first read from a reader's entries: all of them merged, or one (AddressEntries).
+   * @internal for the readers of this package (AddressEntries); not in the published types.
+   */
   static deferred(entries: AddressEntries, entry = -1): AddressSet {
     return new AddressSet(undefined, undefined, entries, entry);
   }
