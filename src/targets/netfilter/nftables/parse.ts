@@ -435,7 +435,9 @@ class NftReader {
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
     const items = this.statement().filter((word) => word.kind === 'word' || word.kind === 'elements');
-    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(this.elementAddresses(items, set.family)) });
+    // Both sides are sorted and merged already: one linear merge, where a deferred union sorted them again.
+    const added = this.elementAddresses(items, set.family);
+    table!.sets.set(setName!, { ...set, addresses: AddressSet.fromIntervalSets(set.addresses.ipv4.union(added.ipv4), set.addresses.ipv6.union(added.ipv6)) });
     table!.grown = true;
   }
 
@@ -591,7 +593,9 @@ class NftReader {
     };
     const addressValue = (family: Family): AddressSet => {
       const { items, negated } = values();
-      let set = AddressSet.EMPTY;
+      // The sets of the items, joined once at the end: a lone `@set` stays the set's own object (read once for
+      // every rule naming it), where a union with the empty set was a copy re-sorted for each of those rules.
+      const sets: AddressSet[] = [];
       for (const item of items) {
         if (item.startsWith('@')) {
           const named = namedSet(item);
@@ -601,9 +605,10 @@ class NftReader {
             state.limited = 'rate';
             return AddressSet.allOf(family);
           }
-          set = set.union(named.addresses);
-        } else set = set.union(this.addresses(item, family, line));
+          sets.push(named.addresses);
+        } else sets.push(this.addresses(item, family, line));
       }
+      const set = sets.length === 1 ? sets[0]! : AddressSet.unionOf(sets);
       return negated ? AddressSet.allOf(family).difference(set) : set;
     };
     const numberValue = (names: Readonly<Record<string, number>>, max: number, what: string): { ranges: Array<[number, number]>; negated: boolean } => {
