@@ -191,11 +191,17 @@ function portRange(text: string): [number, number] | undefined {
   return [first, last];
 }
 
-/** `dynamic`: the packet path adds to it (`flags dynamic|timeout`, or an `add|update @set` statement names it). */
+/**
+ * `dynamic`: the packet path adds to it (`flags dynamic|timeout`, or an `add|update @set` statement names it).
+ * `merges`: how many `add element` statements grew it (addElements).
+ */
 type SetDefinition = (
-  | { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet }
+  | { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet; readonly merges?: number }
   | { readonly kind: 'ports'; readonly ports: PortSet }
 ) & { readonly dynamic?: boolean };
+
+/** How many `add element` growths of one set are merged at once before the rest are deferred (addElements). */
+const LINEAR_MERGES = 8;
 
 interface NftChain {
   readonly rules: ChainRule[];
@@ -435,9 +441,13 @@ class NftReader {
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
     const items = this.statement().filter((word) => word.kind === 'word' || word.kind === 'elements');
-    // Both sides are sorted and merged already: one linear merge, where a deferred union sorted them again.
     const added = this.elementAddresses(items, set.family);
-    table!.sets.set(setName!, { ...set, addresses: AddressSet.fromIntervalSets(set.addresses.ipv4.union(added.ipv4), set.addresses.ipv6.union(added.ipv6)) });
+    // The first few growths of a set (a render's later files: one each) merge two sorted sets, linearly; a deferred
+    // union sorted the whole set again when first read. Past those (a file adding elements one statement at a
+    // time), unions are deferred, so many growths cost one sort, not a copy of the set each.
+    const merges = set.merges ?? 0;
+    const addresses = merges < LINEAR_MERGES ? AddressSet.fromIntervalSets(set.addresses.ipv4.union(added.ipv4), set.addresses.ipv6.union(added.ipv6)) : set.addresses.union(added);
+    table!.sets.set(setName!, { ...set, addresses, merges: merges + 1 });
     table!.grown = true;
   }
 
