@@ -36,28 +36,37 @@ function addAnalysisOptions(command: Command): Command {
   return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)));
 }
 
-export function registerAnalysisCommands(program: Command, context: CommandContext): void {
+/** The analysis commands, in the order `tagwall --help` lists them. */
+export const ANALYSIS_COMMANDS: readonly string[] = ['eval', 'equiv', 'diff', 'contains', 'shadowed', 'check'];
+
+/**
+ * Declares the analysis commands, or only `only` (the one a run names: main.ts declares no other command either).
+ * Each declaration builds its ~40 flags, and a run of one command has no use for the other five's.
+ */
+export function registerAnalysisCommands(program: Command, context: CommandContext, only?: string): void {
   const { setExitCode, io } = context;
   const operandHelp = 'a requirements file, scenario:NAME, KIND:FILE (a target config) or a config file';
-  addAnalysisOptions(
+  const wanted = (name: string): boolean => only === undefined || only === name;
+  if (wanted('eval')) addAnalysisOptions(
     program
       .command('eval')
       .description('the verdict on packets and the rule that decides it (first match)')
       .argument('<operand>', operandHelp)
       .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
   ).action(lazyAction(context, 'analysis', (analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runEval(operand, command.optsWithGlobals(), io))));
-  addReportOptions(addAnalysisOptions(
+  if (wanted('equiv')) addReportOptions(addAnalysisOptions(
     program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
   )).action(lazyAction(context, 'analysis', (analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runEquiv(a, b, command.optsWithGlobals(), io))));
-  addAnalysisOptions(
+  if (wanted('diff')) addAnalysisOptions(
     program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
   ).action(lazyAction(context, 'analysis', (analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runDiff(a, b, command.optsWithGlobals(), io))));
-  addAnalysisOptions(
+  if (wanted('contains')) addAnalysisOptions(
     program.command('contains').description('does A allow every packet B allows? exit 1 with what it misses when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
   ).action(lazyAction(context, 'analysis', (analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runContains(a, b, command.optsWithGlobals(), io))));
-  addAnalysisOptions(
+  if (wanted('shadowed')) addAnalysisOptions(
     program.command('shadowed').description('rules that never match, and rules whose removal changes nothing; exit 1 when any never match').argument('<operand>', operandHelp),
   ).action(lazyAction(context, 'analysis', (analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runShadowed(operand, command.optsWithGlobals(), io))));
+  if (!wanted('check')) return;
   const check = program
     .command('check')
     .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')

@@ -7,7 +7,7 @@ import { TagwallError } from '../errors.js';
 import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
 import { registerSnapshotFetch } from './snapshot-fetch-command.js';
 import { beginSnapshotAgeWatch } from './snapshot-age.js';
-import { registerAnalysisCommands } from './analysis-command.js';
+import { ANALYSIS_COMMANDS, registerAnalysisCommands } from './analysis-command.js';
 import { registerCatalogCommands } from './catalog-command.js';
 import { registerImpactCommand } from './impact-command.js';
 import { registerPathCommand } from './path-command.js';
@@ -126,7 +126,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
       },
     ],
     [['catalog', 'import-dependencies'], () => registerCatalogCommands(program, context)],
-    [['eval', 'equiv', 'diff', 'contains', 'shadowed', 'check'], () => registerAnalysisCommands(program, context)],
+    [ANALYSIS_COMMANDS, () => registerAnalysisCommands(program, context, only === undefined ? undefined : declared)],
     [['render'], () => registerRenderCommand(program, context)],
     [['targets'], () => registerTargetsCommand(program, context)],
     [['impact'], () => registerImpactCommand(program, context)],

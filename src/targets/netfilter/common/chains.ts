@@ -339,7 +339,9 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
       .filter((chain) => chain.base!.hook === hook)
       .sort((a, b) => a.base!.priority - b.base!.priority)
       .map((chain) => {
-        const scope = chain.base!.scope.intersection(judged);
+        // An inet table sees every packet: its scope is `judged` itself, not an equal copy (which made the
+        // difference below a full subtraction instead of nothing).
+        const scope = chain.base!.scope === PacketSet.ALL ? judged : chain.base!.scope.intersection(judged);
         const inliner = new Inliner(input.chains);
         inliner.walk(chain, scope, hook, chain.base!, []);
         return { chain, scope, rules: inliner.rules };
@@ -377,7 +379,7 @@ function chainsToRuleSetExactly(input: ChainsToRuleSetInput): RuleSet {
         credited = credited.union(credit);
       }
     }
-    const unseen = judged.difference(seen);
+    const unseen = seen === judged ? PacketSet.EMPTY : judged.difference(seen);
     if (!unseen.isEmpty()) rules.push({ id: `${hook}:no-chain`, action: input.unseen, match: unseen, origin: { text: `no base chain on ${hook}` } });
   }
   // A view of one hook says nothing of the other: its new packets count as denied, its replies (what the judged

@@ -191,11 +191,17 @@ function portRange(text: string): [number, number] | undefined {
   return [first, last];
 }
 
-/** `dynamic`: the packet path adds to it (`flags dynamic|timeout`, or an `add|update @set` statement names it). */
+/**
+ * `dynamic`: the packet path adds to it (`flags dynamic|timeout`, or an `add|update @set` statement names it).
+ * `merges`: how many `add element` statements grew it (addElements).
+ */
 type SetDefinition = (
-  | { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet }
+  | { readonly kind: 'addresses'; readonly family: Family; readonly addresses: AddressSet; readonly merges?: number }
   | { readonly kind: 'ports'; readonly ports: PortSet }
 ) & { readonly dynamic?: boolean };
+
+/** How many `add element` growths of one set are merged at once before the rest are deferred (addElements). */
+const LINEAR_MERGES = 8;
 
 interface NftChain {
   readonly rules: ChainRule[];
@@ -435,7 +441,13 @@ class NftReader {
     if (!set) throw this.fail(`add element: set ${setName!} of table ${family!} ${tableName!} is not declared`, line, 'TW_INVALID_CONFIG');
     if (set.kind !== 'addresses') throw this.fail(`add element: set ${setName!} holds ports, which adding to is not supported`, line);
     const items = this.statement().filter((word) => word.kind === 'word' || word.kind === 'elements');
-    table!.sets.set(setName!, { ...set, addresses: set.addresses.union(this.elementAddresses(items, set.family)) });
+    const added = this.elementAddresses(items, set.family);
+    // The first few growths of a set (a render's later files: one each) merge two sorted sets, linearly; a deferred
+    // union sorted the whole set again when first read. Past those (a file adding elements one statement at a
+    // time), unions are deferred, so many growths cost one sort, not a copy of the set each.
+    const merges = set.merges ?? 0;
+    const addresses = merges < LINEAR_MERGES ? AddressSet.fromIntervalSets(set.addresses.ipv4.union(added.ipv4), set.addresses.ipv6.union(added.ipv6)) : set.addresses.union(added);
+    table!.sets.set(setName!, { ...set, addresses, merges: merges + 1 });
     table!.grown = true;
   }
 
@@ -591,7 +603,9 @@ class NftReader {
     };
     const addressValue = (family: Family): AddressSet => {
       const { items, negated } = values();
-      let set = AddressSet.EMPTY;
+      // The sets of the items, joined once at the end: a lone `@set` stays the set's own object (read once for
+      // every rule naming it), where a union with the empty set was a copy re-sorted for each of those rules.
+      const sets: AddressSet[] = [];
       for (const item of items) {
         if (item.startsWith('@')) {
           const named = namedSet(item);
@@ -601,9 +615,10 @@ class NftReader {
             state.limited = 'rate';
             return AddressSet.allOf(family);
           }
-          set = set.union(named.addresses);
-        } else set = set.union(this.addresses(item, family, line));
+          sets.push(named.addresses);
+        } else sets.push(this.addresses(item, family, line));
       }
+      const set = sets.length === 1 ? sets[0]! : AddressSet.unionOf(sets);
       return negated ? AddressSet.allOf(family).difference(set) : set;
     };
     const numberValue = (names: Readonly<Record<string, number>>, max: number, what: string): { ranges: Array<[number, number]>; negated: boolean } => {
