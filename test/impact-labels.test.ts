@@ -202,6 +202,19 @@ function referenceLinesByObject(lines: readonly string[], labeller: ArtifactLabe
   return objects;
 }
 
+/** unmatchedLines as it was first written: every line of `b` counted, `a` matched from its first line. */
+function referenceUnmatchedLines(a: readonly string[], b: readonly string[]): number[] {
+  const available = new Map<string, number>();
+  for (const line of b) available.set(line, (available.get(line) ?? 0) + 1);
+  const unmatched: number[] = [];
+  a.forEach((line, index) => {
+    const count = available.get(line) ?? 0;
+    if (count > 0) available.set(line, count - 1);
+    else unmatched.push(index);
+  });
+  return unmatched;
+}
+
 function referenceDiffArtifact(before: string, after: string, fromInfo: SnapshotInfo, toInfo: SnapshotInfo, labels: ArtifactLabeller): ArtifactDiff {
   if (before === after) return { objects: [], provenanceOnly: 0 };
   const oldObjects = referenceLinesByObject(referenceDiffItems(before), labels);
@@ -214,12 +227,12 @@ function referenceDiffArtifact(before: string, after: string, fromInfo: Snapshot
     const oldLines = old?.lines ?? [];
     const newLines = now?.lines ?? [];
     if (oldLines.length === newLines.length && oldLines.every((line, index) => line === newLines[index])) continue;
-    let removed = unmatchedLines(oldLines, newLines);
-    let added = unmatchedLines(newLines, oldLines);
+    let removed = referenceUnmatchedLines(oldLines, newLines);
+    let added = referenceUnmatchedLines(newLines, oldLines);
     const removedNormal = removed.map((index) => referenceWithoutProvenance(oldLines[index]!, fromInfo));
     const addedNormal = added.map((index) => referenceWithoutProvenance(newLines[index]!, toInfo));
-    const removedKept = unmatchedLines(removedNormal, addedNormal);
-    const addedKept = unmatchedLines(addedNormal, removedNormal);
+    const removedKept = referenceUnmatchedLines(removedNormal, addedNormal);
+    const addedKept = referenceUnmatchedLines(addedNormal, removedNormal);
     provenanceOnly += removed.length - removedKept.length;
     removed = removedKept.map((i) => removed[i]!);
     added = addedKept.map((i) => added[i]!);
@@ -332,6 +345,25 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
       expect(diffArtifact(a, b, from!, to!, xmlLabels)).toEqual(referenceDiffArtifact(a, b, from!, to!, referenceXmlLabels));
       expect(diffArtifact(b, a, to!, from!, xmlLabels)).toEqual(referenceDiffArtifact(b, a, to!, from!, referenceXmlLabels));
     }), { numRuns: 2000 });
+  });
+  it('unmatchedLines: the same indices as counting every line (a common prefix skipped)', () => {
+    // Few distinct lines, so values repeat inside and across the common prefix; `b` mostly an edit of `a`.
+    const text = fc.array(fc.constantFrom<string>('a', 'b', 'c', 'd', ''), { maxLength: 30 });
+    const pair = fc.oneof(
+      fc.tuple(text, text),
+      fc.tuple(text, fc.array(fc.tuple(fc.nat(30), fc.constantFrom('a', 'b', 'e'), fc.boolean()), { maxLength: 5 })).map(([a, edits]) => {
+        const b = [...a];
+        for (const [at, line, insert] of edits) {
+          if (insert || b.length === 0) b.splice(at % (b.length + 1), 0, line);
+          else b.splice(at % b.length, 1);
+        }
+        return [a, b] as [string[], string[]];
+      }),
+    );
+    fc.assert(fc.property(pair, ([a, b]) => {
+      expect(unmatchedLines(a, b)).toEqual(referenceUnmatchedLines(a, b));
+      expect(unmatchedLines(b, a)).toEqual(referenceUnmatchedLines(b, a));
+    }), { numRuns: 3000 });
   });
   it('diffArtifact: the same objects, lines and provenance count (edits of random texts)', () => {
     const labellers: ArtifactLabeller[] = [bracketLabels, NFTABLES_LABELS.nft!, IPTABLES_LABELS.ipset!, IPTABLES_LABELS['iptables-restore']!];

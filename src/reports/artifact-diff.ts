@@ -10,16 +10,31 @@ import { compareText } from './model.js';
 
 // ─── line diffs ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** Lines of `a` not matched by an equal line of `b` (as multisets), as indices into `a`, in order. */
+/**
+ * Lines of `a` not matched by an equal line of `b` (as multisets), as indices into `a`, in order: of each distinct
+ * line, the occurrences in `a` past as many as `b` has.
+ */
 export function unmatchedLines(a: readonly string[], b: readonly string[]): number[] {
+  // A common prefix matches itself: its lines are the first occurrences of their values on both sides, which the
+  // multiset match would pair anyway, so only the rest is counted. A changed object (a set or group that gained a
+  // few prefixes among thousands) mostly starts alike, and its lines then cost no map entry. (A common suffix could
+  // not be skipped so: the match pairs the first occurrences, and which of equal lines stay unmatched is output.)
+  let start = 0;
+  const common = Math.min(a.length, b.length);
+  while (start < common && a[start] === b[start]) start++;
   const available = new Map<string, number>();
-  for (const line of b) available.set(line, (available.get(line) ?? 0) + 1);
+  for (let index = start; index < b.length; index++) {
+    const line = b[index]!;
+    available.set(line, (available.get(line) ?? 0) + 1);
+  }
   const unmatched: number[] = [];
-  a.forEach((line, index) => {
-    const count = available.get(line) ?? 0;
-    if (count > 0) available.set(line, count - 1);
+  // Indexed loops, not forEach: a callback per line costs a cold process more than the map operations.
+  for (let index = start; index < a.length; index++) {
+    const line = a[index]!;
+    const count = available.get(line);
+    if (count) available.set(line, count - 1);
     else unmatched.push(index);
-  });
+  }
   return unmatched;
 }
 
