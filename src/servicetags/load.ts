@@ -62,12 +62,16 @@ export function inflateOnThreadpool(data: Uint8Array, source: string): Promise<U
   });
 }
 
+/** A gunzip started elsewhere (prefetch.ts, with gunzipOptions), its failure reported as inflateOnThreadpool's. */
+export function adoptInflation(inflated: Promise<Uint8Array>, source: string): Promise<Uint8Array> {
+  return inflated.catch((error: unknown) => Promise.reject(gunzipError(error, source)));
+}
+
 function checkCompressedSize(data: Uint8Array, source: string): void {
   if (data.length > INPUT_LIMITS.snapshotSize) throw limitError(`the snapshot is over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
 }
 
-/** A gunzip's failure as the loader reports it (the file named, the cap as TW_LIMIT). */
-export function gunzipError(error: unknown, source: string): TagwallError {
+function gunzipError(error: unknown, source: string): TagwallError {
   if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
     return limitError(`the snapshot decompresses to over the ${INPUT_LIMITS.snapshotSize / 1024 / 1024} MiB tagwall reads`, { file: source });
   }

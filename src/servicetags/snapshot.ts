@@ -9,7 +9,7 @@ import type { AddressSet } from '../model/address-set.js';
 import { lazy, requireModule } from '../internal/lazy.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
-import { checkTagName, gunzipError, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
+import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
 import { takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
@@ -236,13 +236,8 @@ export function loadSnapshotFile(path: string): Snapshot {
  * so a caller that finishes its files in order reports the first error loadSnapshotFile would have, file by file.
  */
 export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> {
+  // Read, and inflating, since the executable started (prefetch.ts): the same bytes and gunzip as below.
   const prefetched = takePrefetchedSnapshot(path);
-  if (prefetched && !isEmbeddedFormat(prefetched.bytes)) {
-    // Read and inflating since the executable started (prefetch.ts): the same bytes and options as below.
-    const inflating = prefetched.inflated.catch((error: unknown) => Promise.reject(gunzipError(error, path)));
-    inflating.catch(() => undefined);
-    return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
-  }
   let bytes: Uint8Array;
   try {
     bytes = prefetched?.bytes ?? readBytes(path);
@@ -252,7 +247,7 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
     };
   }
   if (!isGzip(bytes) || isEmbeddedFormat(bytes)) return async () => parseSnapshot(bytes, path);
-  const inflating = inflateOnThreadpool(bytes, path);
+  const inflating = prefetched ? adoptInflation(prefetched.inflated, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
   inflating.catch(() => undefined);
   return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
