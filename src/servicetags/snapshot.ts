@@ -124,7 +124,13 @@ export class Snapshot {
 
   /** Every tag, in file order. */
   tags(): readonly ServiceTagInfo[] {
-    this.#tags ??= Object.freeze(Array.from({ length: this.#table.count }, (_, i) => this.#table.tagAt(i)));
+    if (this.#tags === undefined) {
+      // A loop, not Array.from's callback per tag: run once and cold, by `snapshot diff` for ~3,000 tags a file.
+      const table = this.#table;
+      const tags = new Array<ServiceTagInfo>(table.count);
+      for (let i = 0; i < tags.length; i++) tags[i] = table.tagAt(i);
+      this.#tags = Object.freeze(tags);
+    }
     return this.#tags;
   }
 

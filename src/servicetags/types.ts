@@ -68,7 +68,8 @@ export interface TagTable {
   indexOf(name: string): number | undefined;
   /**
    * Each tag's name as indexOf looks it up (lower case), by file position; optional, for a table that has them:
-   * `snapshot diff` looks ~3,000 names of one table up in the other without a lower-case copy of each.
+   * `snapshot diff` looks ~3,000 names of one table up in the other without a lower-case copy of each. The keys are
+   * unique and `indexOf(lookupKeys()[i])` is i (the diff pairs tags in file order by comparing keys).
    */
   lookupKeys?(): readonly string[];
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */
