@@ -126,6 +126,43 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(all.modules.length).toBeGreaterThan(nsg.modules.length + 20);
   });
 
+  it('check and equiv initialise the kits their --target and KIND:FILE operands name; a bare config file, every kit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-lazy-kits-'));
+    try {
+      const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
+      const rendered = spawnSync(process.execPath, [BIN, 'render', ...scenario, '--target', 'nsg'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(rendered.status).toBe(0);
+      const config = join(dir, 'nsg.json');
+      writeFileSync(config, rendered.stdout);
+      const kits = (modules: readonly string[]): string[] => modules.filter((module) => /^src\/targets\/(.+\/)?[^/]+\/index\.ts$/.test(module)).sort();
+      const check = initialisedBy(['check', ...scenario, '--target', 'nsg', '--config', config]);
+      expect([0, 1]).toContain(check.code);
+      expect(kits(check.modules)).toEqual(['src/targets/azure/nsg/index.ts']);
+      expect(check.modules).not.toContain('src/targets/registry.ts');
+      const named = initialisedBy(['equiv', '--region', 'westus', `nsg:${config}`, 'scenario:compute-no-public-ip']);
+      expect([0, 1]).toContain(named.code);
+      expect(kits(named.modules)).toEqual(['src/targets/azure/nsg/index.ts']);
+      // A bare file is recognised by every kit's detect: all eight kits (seven index files) are initialised.
+      const bare = initialisedBy(['equiv', '--region', 'westus', config, 'scenario:compute-no-public-ip']);
+      expect([0, 1]).toContain(bare.code);
+      expect(kits(bare.modules)).toHaveLength(7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a --target or KIND that names an Object property (constructor, toString) is an unknown target, not a kit", () => {
+    for (const args of [
+      ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'constructor'],
+      ['check', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'toString', '--config', BIN],
+      ['equiv', '--region', 'westus', `constructor:${BIN}`, 'scenario:compute-no-public-ip'],
+    ]) {
+      const child = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(child.status).toBe(2);
+      expect(child.stderr).toMatch(/unknown target '(constructor|toString)'/);
+    }
+  });
+
   it('render writes its diagnostics to a pipe and reads the embedded snapshot without loading Node\'s net, zlib and stream modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
     try {

@@ -15,7 +15,7 @@ import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { detectTarget, findTarget } from '../targets/registry.js';
+import { detectKit as detectTarget, kitIdsNamed, kitOf as findTarget } from './target-kits.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { readConfigText } from './config-text.js';
 import { readInputFile } from './write-files.js';
@@ -43,6 +43,25 @@ export function readConfig(file: string, companions: ConfigInput['companions']):
 }
 
 export { readConfigText } from './config-text.js';
+
+/**
+ * The target kits (target-kits.ts) that reading these operands may use, for `loadKits` before `classifyOperand`:
+ * none for `scenario:NAME`, the one a `KIND:FILE` names, and every kit for anything else (a bare file is told apart
+ * by every kit's `detect`; a Terraform, Bicep, template or az file names its targets only once read). An unknown
+ * KIND loads every kit too: `classifyOperand` then refuses it with the error it always gave.
+ */
+export function kitIdsOfOperands(texts: readonly string[]): string[] | 'all' {
+  const ids = new Set<string>();
+  for (const text of texts) {
+    if (isScenarioOperand(text)) continue;
+    // The same reading as classifyOperand's: `KIND:FILE` unless the whole text is a file (a path with a colon).
+    const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
+    const named = prefixed && prefixed[1]!.length > 1 && prefixed[1]!.toLowerCase() !== 'all' ? kitIdsNamed([prefixed[1]!]) : [];
+    if (named.length !== 1 || fileExists(text)) return 'all';
+    ids.add(named[0]!);
+  }
+  return [...ids];
+}
 
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
 export function classifyOperand(text: string, options: OperandOptions): Operand {
