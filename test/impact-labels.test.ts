@@ -420,6 +420,26 @@ const plainXmlLine = fc.tuple(
 const plainXml = fc.tuple(fc.array(fc.oneof({ weight: 60, arbitrary: plainXmlLine }, { weight: 1, arbitrary: fc.constantFrom('', ' ', '10.0.0.0/8, 10.1.0.0/16') }), { maxLength: 40 }), fc.boolean())
   .map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
 
+// Entries as the writer makes them (which xmlLabelRuns reads in one match), and near misses: a name with `>`, an
+// attribute, a tab indent, an element left open or closed twice, another entry inside, a line of random pieces.
+/** Mostly what the writer makes, sometimes a near miss. */
+const mostly = (good: string[], bad: string[]): fc.Arbitrary<string> => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+const indentOf = mostly(['', ' ', '    '], ['\t', ' \t']);
+const leafLine = fc.tuple(indentOf, mostly(['<ip-netmask>10.0.0.0/8</ip-netmask>', '<member>tagwall</member>', '<tag/>', '<fqdn>a.example</fqdn>', '<description>x "y" z</description>', '<a>1</b>', '<x-y_1/>'], ['<member>a>b</member>', '<m a="1">v</m>', '<member>v</member><member>w</member>', '<member>', '</member>']))
+  .map(([indent, text]) => `${indent}${text}`);
+const groupLines = fc.tuple(indentOf, mostly(['<tag>', '<static>', '<from>'], ['<t x="1">', '<tag/>']), fc.array(leafLine, { maxLength: 4 }), indentOf, mostly(['</tag>', '</static>', '</x>'], ['</tag></tag>', '']))
+  .map(([indent, open, leaves, closeIndent, close]) => [`${indent}${open}`, ...leaves, ...(close === '' ? [] : [`${closeIndent}${close}`])]);
+const entryLines = fc.tuple(
+  indentOf,
+  mostly(['e1', 'e2', 'tw-10-0-0-0_8', '', 'a b'], ['a>b', 'x" y="z']),
+  mostly([''], [' x="1"', '/']),
+  fc.array(fc.oneof({ weight: 4, arbitrary: leafLine.map((leaf) => [leaf]) }, { weight: 3, arbitrary: groupLines }, { weight: 1, arbitrary: line.map((text) => [text]) }), { maxLength: 4 }),
+  indentOf,
+  mostly(['</entry>', '</x>'], ['</entry></x>', '</entry> ', '']),
+).map(([indent, name, attribute, inner, closeIndent, close]) => [`${indent}<entry name="${name}"${attribute}>`, ...inner.flat(), ...(close === '' ? [] : [`${closeIndent}${close}`])]);
+const entryText = fc.array(fc.oneof({ weight: 3, arbitrary: entryLines }, { weight: 1, arbitrary: line.map((text) => [text]) }, { weight: 1, arbitrary: fc.constantFrom(['<rules>'], ['</rules>'], ['<address>'], ['</address>'], ['<security>'], ['<entry name="outer">'], ['</entry>']) }), { maxLength: 12 })
+  .map((blocks) => blocks.flat());
+
 /** xmlLabelRuns' runs as one label per line of `text[0, end)`. */
 function expandRuns(text: string, end: number): ObjectLabel[] {
   const { starts, labels } = xmlLabelRuns(text, end);
@@ -435,12 +455,12 @@ function expandRuns(text: string, end: number): ObjectLabel[] {
 
 describe('the PAN-OS diff without splitting files, against the per-line diff', () => {
   it('xmlLabelRuns: the labels xmlLabels gives the lines, shared alike', () => {
-    fc.assert(fc.property(lines, fc.boolean(), (generated, cut) => {
+    fc.assert(fc.property(fc.oneof(lines, entryText), fc.boolean(), (generated, cut) => {
       const text = generated.join('\n');
       // Runs up to a point of the text (a final newline left out) label the lines up to it.
       const end = cut && text.includes('\n') ? text.lastIndexOf('\n') : text.length;
       expect(shape(expandRuns(text, end))).toEqual(shape(xmlLabels(text.slice(0, end).split('\n'))));
-    }), { numRuns: 3000 });
+    }), { numRuns: 5000 });
   });
   it('plainLinesEnd: a file it passes is itemised as its lines, unchanged', () => {
     let plain = 0;
@@ -455,7 +475,9 @@ describe('the PAN-OS diff without splitting files, against the per-line diff', (
     expect(plain).toBeLessThan(2900);
   });
   it('diffArtifact on plain PAN-OS XML: the same objects, lines and provenance count as the reference', () => {
-    const edited = fc.tuple(plainXml, fc.array(fc.tuple(fc.nat(40), plainXmlLine, fc.constantFrom('insert', 'replace', 'delete')), { maxLength: 6 }));
+    // Random plain lines, or entries as the writer makes them; edited line by line (an entry loses or gains a line).
+    const base = fc.oneof(plainXml, fc.tuple(entryText, fc.boolean()).map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : '')));
+    const edited = fc.tuple(base, fc.array(fc.tuple(fc.nat(40), fc.oneof(plainXmlLine, leafLine), fc.constantFrom('insert', 'replace', 'delete')), { maxLength: 6 }));
     let plain = 0;
     fc.assert(fc.property(edited, fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([text, edits], [from, to]) => {
       const after = text.split('\n');
@@ -468,7 +490,7 @@ describe('the PAN-OS diff without splitting files, against the per-line diff', (
       if (plainLinesEnd(a) >= 0 && plainLinesEnd(b) >= 0) plain++;
       expect(diffArtifact(a, b, from!, to!, xmlLabels)).toEqual(referenceDiffArtifact(a, b, from!, to!, referenceXmlLabels));
       expect(diffArtifact(b, a, to!, from!, xmlLabels)).toEqual(referenceDiffArtifact(b, a, to!, from!, referenceXmlLabels));
-    }), { numRuns: 3000 });
+    }), { numRuns: 4000 });
     // Most pairs take the path without splitting.
     expect(plain).toBeGreaterThan(1000);
   });

@@ -162,6 +162,18 @@ class OpenElements {
   }
 }
 
+/** A line without a name that leaves nothing open: a leaf (`<ip-netmask>…</ip-netmask>`, `<member>…</member>`) or `<tag/>`. */
+const LEAF_LINE = String.raw` *(?:<[A-Za-z][\w-]*>[^<>\n]*</[^<>\n]*>|<[A-Za-z][\w-]*/>)\n`;
+
+/**
+ * `<entry name="…">`, then leaf lines and elements of leaf lines (`<tag>`, members, `</tag>`), then the line that
+ * closes the entry: how PAN-OS XML writes an address object, a rule or a group. Each line's tags are what `label`
+ * reads as they stand (no attribute but the entry's name, no `<` or `>` in text), so the entry's lines all take
+ * its label and the elements open after it are those open before it. Indentation is spaces only, and the closing
+ * line ends at its tag; anything else is read line by line. Sticky: tried at a line start.
+ */
+const SIMPLE_ENTRY = new RegExp(String.raw`( *<)entry name="([^"<>\n]*)">\n(?:${LEAF_LINE}| *<[A-Za-z][\w-]*>\n(?:${LEAF_LINE})* *</[^<>\n]*>\n)* *</[^<>\n]*>(?=\n|$)`, 'y');
+
 /**
  * The PAN-OS XML labeller's state between lines, and what it does with one line: the elements it opens and closes,
  * and the line's label. A line is `text[start, end)`: a line of its own (`xmlLabels`) or a line of a whole file
@@ -175,15 +187,37 @@ class XmlLineReader {
   /**
    * Where the search for a `<` that ended the previous line's scan stopped (-1: none in the rest of the text): the
    * next line of the same text starts its scan there, not with a search again, so lines without tags cost no search
-   * each through the rest of the file.
+   * each through the rest of the file. -2: not known (no line read yet, or the last lines read by `entry`).
    */
-  private nextTag = -1;
+  private nextTag = -2;
+
+  /** The label `entry` gave the lines it read. */
+  entryLabel: ObjectLabel = NO_OBJECT;
+
+  /**
+   * Reads the lines of a simple named entry starting at `start` in one native match (SIMPLE_ENTRY: an address
+   * object, a rule, a group), as `label` would read them line by line: the entry opens, every line of it takes its
+   * label (`entryLabel`), and it closes, leaving the elements open as they were. Where its last line ends, or -1
+   * (nothing read) when the lines there are not such an entry.
+   */
+  entry(text: string, start: number, end: number): number {
+    SIMPLE_ENTRY.lastIndex = start;
+    const match = SIMPLE_ENTRY.exec(text);
+    if (!match || SIMPLE_ENTRY.lastIndex > end) return -1;
+    const tagStart = start + match[1]!.length;
+    this.open.open(text, tagStart, tagStart + 5, match[2]!);
+    this.entryLabel = this.open.innermostLabel();
+    this.open.close();
+    this.cached = undefined;
+    this.nextTag = -2;
+    return SIMPLE_ENTRY.lastIndex;
+  }
 
   /** The label of `text[start, end)`; `sameText`: the line follows the previous one in the same text. */
   label(text: string, start: number, end: number, sameText = false): ObjectLabel {
     const open = this.open;
     let label: ObjectLabel | undefined;
-    let at = sameText && (this.nextTag >= start || this.nextTag < 0) ? this.nextTag : text.indexOf('<', start);
+    let at = sameText && (this.nextTag >= start || this.nextTag === -1) ? this.nextTag : text.indexOf('<', start);
     // A hand-rolled scan, not a regular expression: PAN-OS configs run to tens of thousands of lines.
     for (; at >= 0 && at < end; at = text.indexOf('<', at + 1)) {
       const close = text.indexOf('>', at);
@@ -234,6 +268,16 @@ export function xmlLabelRuns(text: string, end: number): { starts: number[]; lab
   const labels: ObjectLabel[] = [];
   let previous: ObjectLabel | undefined;
   for (let start = 0; ; ) {
+    // A simple entry (most lines of an expanded config: six per address object) is one run of its own, read in one
+    // match instead of a scan of each of its lines.
+    const entryEnd = reader.entry(text, start, end);
+    if (entryEnd >= 0) {
+      starts.push(start);
+      labels.push((previous = reader.entryLabel));
+      if (entryEnd >= end) break;
+      start = entryEnd + 1;
+      continue;
+    }
     let newline = text.indexOf('\n', start);
     if (newline < 0 || newline > end) newline = end;
     const label = reader.label(text, start, newline, start > 0);
