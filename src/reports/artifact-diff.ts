@@ -254,6 +254,8 @@ function linesOf(side: ObjectLines, object: ObjectRuns | undefined): string[] {
   if (!object) return [];
   if (side.text !== undefined) return runText(side.text, object).split('\n');
   const items = side.items;
+  // One run (nearly every object): copied natively, not pushed line by line (a changed set holds thousands).
+  if (object.runs.length === 2) return items.slice(object.runs[0], object.runs[1]);
   const lines: string[] = [];
   for (let run = 0; run < object.runs.length; run += 2) for (let index = object.runs[run]!; index < object.runs[run + 1]!; index++) lines.push(items[index]!);
   return lines;
