@@ -9,11 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffArtifact, diffItems, labelText, unmatchedLines, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, plainLinesEnd, unmatchedLines, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
-import { bracketLabels, NO_OBJECT, xmlLabels } from '../src/targets/labels.js';
+import { bracketLabels, NO_OBJECT, xmlLabelRuns, xmlLabels } from '../src/targets/labels.js';
 import { IPTABLES_LABELS } from '../src/targets/netfilter/iptables/labels.js';
 import { NFTABLES_LABELS } from '../src/targets/netfilter/nftables/labels.js';
 import { findTarget } from '../src/targets/registry.js';
@@ -403,5 +403,105 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
         }
       }
     }
+  }, 120_000);
+});
+
+// Lines of PAN-OS XML as the writer makes them (indent, one element, text) and as it never does (commas, brackets,
+// trailing blanks, empty lines, address lists, non-ASCII ends), so that a file is sometimes plain and sometimes not.
+const plainXmlLine = fc.tuple(
+  fc.constantFrom('', '  ', '      '),
+  fc.array(fc.constantFrom(...[
+    '<entry name="e1">', '<entry name="e2">', '<entry  name="e3" x="1">', '<entry name="tw-10-0-0-0_8">', '</entry>', '<address>', '</address>', '<rules>', '</rules>',
+    '<security>', '</security>', '<tag>', '</tag>', '<member>tagwall</member>', '<ip-netmask>10.0.0.0/8</ip-netmask>', '<a/>', '<!-- c -->', '<?xml ?>',
+    '<comments>change 364 (2025-07-28)</comments>', '<comments>change 375 (2025-10-28), x</comments>', 'ServiceTags_Public_20251028.json', '<', '>', '</', '< sp>', 'x',
+  ]), { minLength: 1, maxLength: 3 }),
+  fc.oneof({ weight: 60, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(',', ' ', '\t', '\r', '[', '\u00e9', '10.0.0.0/8, 10.1.0.0/16') }),
+).map(([indent, parts, tail]) => `${indent}${parts.join('')}${tail}`);
+const plainXml = fc.tuple(fc.array(fc.oneof({ weight: 60, arbitrary: plainXmlLine }, { weight: 1, arbitrary: fc.constantFrom('', ' ', '10.0.0.0/8, 10.1.0.0/16') }), { maxLength: 40 }), fc.boolean())
+  .map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
+
+// Entries as the writer makes them (which xmlLabelRuns reads in one match), and near misses: a name with `>`, an
+// attribute, a tab indent, an element left open or closed twice, another entry inside, a line of random pieces.
+/** Mostly what the writer makes, sometimes a near miss. */
+const mostly = (good: string[], bad: string[]): fc.Arbitrary<string> => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+const indentOf = mostly(['', ' ', '    '], ['\t', ' \t']);
+const leafLine = fc.tuple(indentOf, mostly(['<ip-netmask>10.0.0.0/8</ip-netmask>', '<member>tagwall</member>', '<tag/>', '<fqdn>a.example</fqdn>', '<description>x "y" z</description>', '<a>1</b>', '<x-y_1/>'], ['<member>a>b</member>', '<m a="1">v</m>', '<member>v</member><member>w</member>', '<member>', '</member>']))
+  .map(([indent, text]) => `${indent}${text}`);
+const groupLines = fc.tuple(indentOf, mostly(['<tag>', '<static>', '<from>'], ['<t x="1">', '<tag/>']), fc.array(leafLine, { maxLength: 4 }), indentOf, mostly(['</tag>', '</static>', '</x>'], ['</tag></tag>', '']))
+  .map(([indent, open, leaves, closeIndent, close]) => [`${indent}${open}`, ...leaves, ...(close === '' ? [] : [`${closeIndent}${close}`])]);
+const entryLines = fc.tuple(
+  indentOf,
+  mostly(['e1', 'e2', 'tw-10-0-0-0_8', '', 'a b'], ['a>b', 'x" y="z']),
+  mostly([''], [' x="1"', '/']),
+  fc.array(fc.oneof({ weight: 4, arbitrary: leafLine.map((leaf) => [leaf]) }, { weight: 3, arbitrary: groupLines }, { weight: 1, arbitrary: line.map((text) => [text]) }), { maxLength: 4 }),
+  indentOf,
+  mostly(['</entry>', '</x>'], ['</entry></x>', '</entry> ', '']),
+).map(([indent, name, attribute, inner, closeIndent, close]) => [`${indent}<entry name="${name}"${attribute}>`, ...inner.flat(), ...(close === '' ? [] : [`${closeIndent}${close}`])]);
+const entryText = fc.array(fc.oneof({ weight: 3, arbitrary: entryLines }, { weight: 1, arbitrary: line.map((text) => [text]) }, { weight: 1, arbitrary: fc.constantFrom(['<rules>'], ['</rules>'], ['<address>'], ['</address>'], ['<security>'], ['<entry name="outer">'], ['</entry>']) }), { maxLength: 12 })
+  .map((blocks) => blocks.flat());
+
+/** xmlLabelRuns' runs as one label per line of `text[0, end)`. */
+function expandRuns(text: string, end: number): ObjectLabel[] {
+  const { starts, labels } = xmlLabelRuns(text, end);
+  const lines = text.slice(0, end).split('\n');
+  const out: ObjectLabel[] = [];
+  let run = -1;
+  for (let index = 0, at = 0; index < lines.length; at += lines[index]!.length + 1, index++) {
+    if (starts[run + 1] === at) run++;
+    out.push(labels[run]!);
+  }
+  return out;
+}
+
+describe('the PAN-OS diff without splitting files, against the per-line diff', () => {
+  it('xmlLabelRuns: the labels xmlLabels gives the lines, shared alike', () => {
+    fc.assert(fc.property(fc.oneof(lines, entryText), fc.boolean(), (generated, cut) => {
+      const text = generated.join('\n');
+      // Runs up to a point of the text (a final newline left out) label the lines up to it.
+      const end = cut && text.includes('\n') ? text.lastIndexOf('\n') : text.length;
+      expect(shape(expandRuns(text, end))).toEqual(shape(xmlLabels(text.slice(0, end).split('\n'))));
+    }), { numRuns: 5000 });
+  });
+  it('plainLinesEnd: a file it passes is itemised as its lines, unchanged', () => {
+    let plain = 0;
+    fc.assert(fc.property(plainXml, (text) => {
+      const end = plainLinesEnd(text);
+      if (end < 0) return;
+      plain++;
+      expect(diffItems(text)).toEqual(text.slice(0, end).split('\n'));
+    }), { numRuns: 3000 });
+    // The generator gives both kinds of file.
+    expect(plain).toBeGreaterThan(300);
+    expect(plain).toBeLessThan(2900);
+  });
+  it('diffArtifact on plain PAN-OS XML: the same objects, lines and provenance count as the reference', () => {
+    // Random plain lines, or entries as the writer makes them; edited line by line (an entry loses or gains a line).
+    const base = fc.oneof(plainXml, fc.tuple(entryText, fc.boolean()).map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : '')));
+    const edited = fc.tuple(base, fc.array(fc.tuple(fc.nat(40), fc.oneof(plainXmlLine, leafLine), fc.constantFrom('insert', 'replace', 'delete')), { maxLength: 6 }));
+    let plain = 0;
+    fc.assert(fc.property(edited, fc.constantFrom([FROM, TO], [TO, FROM], [ODD, TO], [FROM, FROM]), ([text, edits], [from, to]) => {
+      const after = text.split('\n');
+      for (const [at, line, edit] of edits) {
+        if (edit === 'insert' || after.length === 0) after.splice(at % (after.length + 1), 0, line);
+        else if (edit === 'replace') after[at % after.length] = line;
+        else after.splice(at % after.length, 1);
+      }
+      const [a, b] = [text, after.join('\n')];
+      if (plainLinesEnd(a) >= 0 && plainLinesEnd(b) >= 0) plain++;
+      expect(diffArtifact(a, b, from!, to!, xmlLabels)).toEqual(referenceDiffArtifact(a, b, from!, to!, referenceXmlLabels));
+      expect(diffArtifact(b, a, to!, from!, xmlLabels)).toEqual(referenceDiffArtifact(b, a, to!, from!, referenceXmlLabels));
+    }), { numRuns: 4000 });
+    // Most pairs take the path without splitting.
+    expect(plain).toBeGreaterThan(1000);
+  });
+  it('on real PAN-OS XML between two snapshots the files are plain', () => {
+    const older = loadSnapshotFile('fixtures/servicetags/ServiceTags_Public_20250728.json.gz');
+    const newer = defaultSnapshot('Public');
+    const requirements = loadScenario('compute-no-public-ip', { region: 'westus' });
+    const render = (snapshot: typeof newer) => findTarget('panos').translate(requirements, { snapshot, resolver: expandedResolver(snapshot), options: {}, exactLoss: false }).artifacts[0]!.content;
+    const [before, after] = [render(older), render(newer)];
+    expect(plainLinesEnd(before)).toBeGreaterThan(0);
+    expect(plainLinesEnd(after)).toBeGreaterThan(0);
+    expect(diffArtifact(before, after, older.info, newer.info, xmlLabels)).toEqual(referenceDiffArtifact(before, after, older.info, newer.info, referenceXmlLabels));
   }, 120_000);
 });

@@ -4,7 +4,7 @@
  * lines that differ only in the snapshot they record (change number, date, file name) set apart as provenance.
  */
 import type { SnapshotInfo } from '../servicetags/types.js';
-import { bracketLabels } from '../targets/labels.js';
+import { bracketLabels, xmlLabelRuns, xmlLabels } from '../targets/labels.js';
 import type { ArtifactLabeller, ObjectLabel } from '../targets/target.js';
 import { compareText } from './model.js';
 
@@ -156,8 +156,13 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   if (before === after) return { objects: [], provenanceOnly: 0 };
   // Lines are compared object by object: the same line (`</entry>`, `<member>tagwall</member>`) recurs in many
   // objects, and a file-wide comparison would pin the new ones on whichever objects come last.
-  const oldObjects = linesByObject(diffItems(before), labels);
-  const newObjects = linesByObject(diffItems(after), labels);
+  const runsOf = TEXT_RUNS.get(labels);
+  const beforeEnd = runsOf ? plainLinesEnd(before) : -1;
+  const afterEnd = beforeEnd >= 0 ? plainLinesEnd(after) : -1;
+  const [oldObjects, newObjects] =
+    afterEnd >= 0
+      ? [textByObject(before, beforeEnd, runsOf!), textByObject(after, afterEnd, runsOf!)]
+      : [linesByObject(diffItems(before), labels), linesByObject(diffItems(after), labels)];
   const objects: ObjectChange[] = [];
   let provenanceOnly = 0;
   const withoutOldProvenance = provenanceRemover(fromInfo);
@@ -166,8 +171,8 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   for (const object of changedObjects(oldObjects, newObjects).sort(compareText)) {
     const old = oldObjects.objects.get(object);
     const now = newObjects.objects.get(object);
-    const oldLines = linesOf(oldObjects.items, old);
-    const newLines = linesOf(newObjects.items, now);
+    const oldLines = linesOf(oldObjects, old);
+    const newLines = linesOf(newObjects, now);
     let removed = unmatchedLines(oldLines, newLines);
     let added = unmatchedLines(newLines, oldLines);
     // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
@@ -199,13 +204,16 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
 interface ObjectRuns {
   /** The kind of the first label with this text. */
   readonly kind: string;
+  /** Indices into `items`, or offsets into `text` (a run's lines without the newline after the last). */
   readonly runs: number[];
-  /** How many lines the runs hold. */
+  /** How many lines (items) or characters (text) the runs hold. */
   count: number;
 }
 
 interface ObjectLines {
   readonly items: readonly string[];
+  /** The file, when its lines are its items and the runs are offsets into it (textByObject). */
+  readonly text?: string;
   readonly objects: Map<string, ObjectRuns>;
 }
 
@@ -215,7 +223,7 @@ function changedObjects(old: ObjectLines, now: ObjectLines): string[] {
   // forEach, not `for … of` over entries: no [key, value] array per object of a large configuration.
   old.objects.forEach((oldRuns, object) => {
     const newRuns = now.objects.get(object);
-    if (!newRuns || !sameLines(old.items, oldRuns, now.items, newRuns)) changed.push(object);
+    if (!newRuns || !sameLines(old, oldRuns, now, newRuns)) changed.push(object);
   });
   now.objects.forEach((_, object) => {
     if (!old.objects.has(object)) changed.push(object);
@@ -223,26 +231,47 @@ function changedObjects(old: ObjectLines, now: ObjectLines): string[] {
   return changed;
 }
 
-function sameLines(aItems: readonly string[], a: ObjectRuns, bItems: readonly string[], b: ObjectRuns): boolean {
+function sameLines(aSide: ObjectLines, a: ObjectRuns, bSide: ObjectLines, b: ObjectRuns): boolean {
+  // Text mode: counts are characters, which one object's runs and another's can split differently.
+  if (aSide.text !== undefined && bSide.text !== undefined) return runText(aSide.text, a) === runText(bSide.text, b);
   if (a.count !== b.count) return false;
+  const aItems = aSide.items;
+  const bItems = bSide.items;
   if (a.runs.length === 2 && b.runs.length === 2) {
     // One run on each side (nearly every object): compared where the lines are.
     const offset = b.runs[0]! - a.runs[0]!;
     for (let index = a.runs[0]!, end = a.runs[1]!; index < end; index++) if (aItems[index] !== bItems[index + offset]) return false;
     return true;
   }
-  const aLines = linesOf(aItems, a);
-  const bLines = linesOf(bItems, b);
+  const aLines = linesOf(aSide, a);
+  const bLines = linesOf(bSide, b);
   for (let index = 0; index < aLines.length; index++) if (aLines[index] !== bLines[index]) return false;
   return true;
 }
 
 /** An object's lines in file order (empty for an object the side does not have). */
-function linesOf(items: readonly string[], object: ObjectRuns | undefined): string[] {
+function linesOf(side: ObjectLines, object: ObjectRuns | undefined): string[] {
+  if (!object) return [];
+  if (side.text !== undefined) return runText(side.text, object).split('\n');
+  const items = side.items;
+  // One run (nearly every object): copied natively, not pushed line by line (a changed set holds thousands).
+  if (object.runs.length === 2) return items.slice(object.runs[0], object.runs[1]);
   const lines: string[] = [];
-  if (!object) return lines;
   for (let run = 0; run < object.runs.length; run += 2) for (let index = object.runs[run]!; index < object.runs[run + 1]!; index++) lines.push(items[index]!);
   return lines;
+}
+
+/**
+ * A text-mode object's lines joined by newlines: its one run as it stands in the file, or its runs joined. Two
+ * objects have the same lines exactly when these are equal (no line holds a newline), so an unchanged object is
+ * compared as one string, natively, instead of line by line.
+ */
+function runText(text: string, object: ObjectRuns): string {
+  const runs = object.runs;
+  if (runs.length === 2) return text.slice(runs[0], runs[1]);
+  const parts: string[] = [];
+  for (let run = 0; run < runs.length; run += 2) parts.push(text.slice(runs[run], runs[run + 1]));
+  return parts.join('\n');
 }
 
 /** Items grouped by the object they belong to (label text → kind and runs of lines, in file order). */
@@ -268,6 +297,59 @@ function linesByObject(items: readonly string[], labeller: ArtifactLabeller): Ob
   }
   if (entry) closeRun(entry, start, items.length);
   return { items, objects };
+}
+
+// ─── the diff without splitting: files whose lines are their items ─────────────────────────────────────
+
+/**
+ * Labellers that can label a file's lines where they stand, as runs (the lines `labeller(lines)` gives one label
+ * object in a row), without the file being split into lines.
+ */
+const TEXT_RUNS = new Map<ArtifactLabeller, (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }>([[xmlLabels, xmlLabelRuns]]);
+
+/** A line that does not end with a visible ASCII character other than a comma, by the character before its newline. */
+const UNPLAIN_LINE_END = /[^\x21-\x2b\x2d-\x7e]\n/;
+
+/** ADDRESS_LIST_LINE for any line of a file: it matches where some line would (and maybe across lines too). */
+const ADDRESS_LIST_ANY_LINE = new RegExp(ADDRESS_LIST_LINE.source, 'm');
+
+/**
+ * Where the lines of `text` that `diffItems` keeps end, when it keeps every one as it is: each ends with a visible
+ * ASCII character other than a comma (nothing trimmed, none blank), none is a list of addresses and the file has no
+ * `[` (nothing expanded). A final newline is left out (the empty line after it is dropped). -1 otherwise: a few
+ * whole-file tests in native code instead of a look at each of a large file's lines.
+ * @internal Exported for its test.
+ */
+export function plainLinesEnd(text: string): number {
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 0x0a) end--;
+  if (end === 0 || text.charCodeAt(0) === 0x0a) return -1;
+  const last = text.charCodeAt(end - 1);
+  if (last < 0x21 || last > 0x7e || last === 0x2c) return -1;
+  if (UNPLAIN_LINE_END.test(text) || text.includes('[')) return -1;
+  if (text.includes(',') && ADDRESS_LIST_ANY_LINE.test(text)) return -1;
+  return end;
+}
+
+/** linesByObject for a file whose lines are its items (plainLinesEnd): runs are offsets into `text[0, end)`. */
+function textByObject(text: string, end: number, runsOf: (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }): ObjectLines {
+  const { starts, labels } = runsOf(text, end);
+  const objects = new Map<string, ObjectRuns>();
+  let entry: ObjectRuns | undefined;
+  let start = 0;
+  for (let run = 0; run < starts.length; run++) {
+    const label = labels[run]!;
+    const name = labelText(label);
+    let next = objects.get(name);
+    if (!next) objects.set(name, (next = { kind: label.kind, runs: [], count: 0 }));
+    if (next === entry) continue;
+    // The run before ends before the newline that ends its last line.
+    if (entry) closeRun(entry, start, starts[run]! - 1);
+    entry = next;
+    start = starts[run]!;
+  }
+  if (entry) closeRun(entry, start, end);
+  return { items: [], text, objects };
 }
 
 function closeRun(object: ObjectRuns, start: number, end: number): void {

@@ -119,6 +119,7 @@ const ENTRY_NAME = /\bname="([^"]*)"/;
  */
 class OpenElements {
   depth = 0;
+  /** The text each element's start tag is in (its line, or the whole file), and where its tag name is in it. */
   private readonly lines: string[] = [];
   private readonly tagStarts: number[] = [];
   private readonly tagEnds: number[] = [];
@@ -161,38 +162,132 @@ class OpenElements {
   }
 }
 
-/** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
-export function xmlLabels(lines: readonly string[]): ObjectLabel[] {
-  const open = new OpenElements();
+/** A line without a name that leaves nothing open: a leaf (`<ip-netmask>…</ip-netmask>`, `<member>…</member>`) or `<tag/>`. */
+const LEAF_LINE = String.raw` *(?:<[A-Za-z][\w-]*>[^<>\n]*</[^<>\n]*>|<[A-Za-z][\w-]*/>)\n`;
+
+/**
+ * `<entry name="…">`, then leaf lines and elements of leaf lines (`<tag>`, members, `</tag>`), then the line that
+ * closes the entry: how PAN-OS XML writes an address object, a rule or a group. Each line's tags are what `label`
+ * reads as they stand (no attribute but the entry's name, no `<` or `>` in text), so the entry's lines all take
+ * its label and the elements open after it are those open before it. Indentation is spaces only, and the closing
+ * line ends at its tag; anything else is read line by line. Sticky: tried at a line start.
+ */
+const SIMPLE_ENTRY = new RegExp(String.raw`( *<)entry name="([^"<>\n]*)">\n(?:${LEAF_LINE}| *<[A-Za-z][\w-]*>\n(?:${LEAF_LINE})* *</[^<>\n]*>\n)* *</[^<>\n]*>(?=\n|$)`, 'y');
+
+/**
+ * The PAN-OS XML labeller's state between lines, and what it does with one line: the elements it opens and closes,
+ * and the line's label. A line is `text[start, end)`: a line of its own (`xmlLabels`) or a line of a whole file
+ * (`xmlLabelRuns`), so both read a line alike and the file need not be split into lines to be labelled.
+ */
+class XmlLineReader {
+  private readonly open = new OpenElements();
   // The label changes only when a named element opens or closes: computed then, shared by the lines in between, and
   // one object per entry (grouping lines by object compares labels by identity first).
-  let cached: ObjectLabel | undefined;
+  private cached: ObjectLabel | undefined;
+  /**
+   * Where the search for a `<` that ended the previous line's scan stopped (-1: none in the rest of the text): the
+   * next line of the same text starts its scan there, not with a search again, so lines without tags cost no search
+   * each through the rest of the file. -2: not known (no line read yet, or the last lines read by `entry`).
+   */
+  private nextTag = -2;
+
+  /** The label `entry` gave the lines it read. */
+  entryLabel: ObjectLabel = NO_OBJECT;
+
+  /**
+   * Reads the lines of a simple named entry starting at `start` in one native match (SIMPLE_ENTRY: an address
+   * object, a rule, a group), as `label` would read them line by line: the entry opens, every line of it takes its
+   * label (`entryLabel`), and it closes, leaving the elements open as they were. Where its last line ends, or -1
+   * (nothing read) when the lines there are not such an entry.
+   */
+  entry(text: string, start: number, end: number): number {
+    SIMPLE_ENTRY.lastIndex = start;
+    const match = SIMPLE_ENTRY.exec(text);
+    if (!match || SIMPLE_ENTRY.lastIndex > end) return -1;
+    const tagStart = start + match[1]!.length;
+    this.open.open(text, tagStart, tagStart + 5, match[2]!);
+    this.entryLabel = this.open.innermostLabel();
+    this.open.close();
+    this.cached = undefined;
+    this.nextTag = -2;
+    return SIMPLE_ENTRY.lastIndex;
+  }
+
+  /** The label of `text[start, end)`; `sameText`: the line follows the previous one in the same text. */
+  label(text: string, start: number, end: number, sameText = false): ObjectLabel {
+    const open = this.open;
+    let label: ObjectLabel | undefined;
+    let at = sameText && (this.nextTag >= start || this.nextTag === -1) ? this.nextTag : text.indexOf('<', start);
+    // A hand-rolled scan, not a regular expression: PAN-OS configs run to tens of thousands of lines.
+    for (; at >= 0 && at < end; at = text.indexOf('<', at + 1)) {
+      const close = text.indexOf('>', at);
+      if (close < 0 || close >= end) break;
+      const first = text.charCodeAt(at + 1);
+      if (first === 0x2f /* / */) {
+        label ??= this.cached ??= open.innermostLabel();
+        // An element without a name (`<member>`, `<tag>`) is skipped by the label: it stays what it was.
+        if (open.close()) this.cached = undefined;
+      } else if (first !== 0x21 /* ! */ && first !== 0x3f /* ? */ && text.charCodeAt(close - 1) !== 0x2f) {
+        // The start tag is text[at + 1, close); its name ends at its first space. A name attribute needs a space
+        // before it (`<entry name=…>`; `< name=…>` has an empty tag name and is not an entry).
+        const space = text.indexOf(' ', at + 1);
+        const tagEnd = space >= 0 && space < close ? space : close;
+        const nameAt = tagEnd > at + 1 && tagEnd < close ? text.indexOf('name=', at + 1) : -1;
+        const entry = nameAt >= 0 && nameAt + 5 <= close ? ENTRY_NAME.exec(text.slice(at + 1, close)) : null;
+        open.open(text, at + 1, tagEnd, entry ? entry[1]! : undefined);
+        if (entry) this.cached = undefined;
+      }
+      at = close;
+    }
+    this.nextTag = at;
+    return label ?? (this.cached ??= open.innermostLabel());
+  }
+}
+
+/** PAN-OS XML: the innermost `<entry name=…>`, kind from its container (`address`, `address-group`, `security rule`). */
+export function xmlLabels(lines: readonly string[]): ObjectLabel[] {
+  const reader = new XmlLineReader();
   const labels = new Array<ObjectLabel>(lines.length);
-  // A hand-rolled scan, not a regular expression: PAN-OS configs run to tens of thousands of lines.
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
-    let label: ObjectLabel | undefined;
-    for (let at = line.indexOf('<'); at >= 0; at = line.indexOf('<', at + 1)) {
-      const end = line.indexOf('>', at);
-      if (end < 0) break;
-      const first = line.charCodeAt(at + 1);
-      if (first === 0x2f /* / */) {
-        label ??= cached ??= open.innermostLabel();
-        // An element without a name (`<member>`, `<tag>`) is skipped by the label: it stays what it was.
-        if (open.close()) cached = undefined;
-      } else if (first !== 0x21 /* ! */ && first !== 0x3f /* ? */ && line.charCodeAt(end - 1) !== 0x2f) {
-        // The start tag is line[at + 1, end); its name ends at its first space. A name attribute needs a space
-        // before it (`<entry name=…>`; `< name=…>` has an empty tag name and is not an entry).
-        const space = line.indexOf(' ', at + 1);
-        const tagEnd = space >= 0 && space < end ? space : end;
-        const nameAt = tagEnd > at + 1 && tagEnd < end ? line.indexOf('name=', at + 1) : -1;
-        const entry = nameAt >= 0 && nameAt + 5 <= end ? ENTRY_NAME.exec(line.slice(at + 1, end)) : null;
-        open.open(line, at + 1, tagEnd, entry ? entry[1]! : undefined);
-        if (entry) cached = undefined;
-      }
-      at = end;
-    }
-    labels[index] = label ?? (cached ??= open.innermostLabel());
+    labels[index] = reader.label(line, 0, line.length);
   }
   return labels;
+}
+
+/**
+ * The labels of the lines of `text[0, end)` as `xmlLabels` gives them for `text.slice(0, end).split('\n')`, as runs:
+ * `starts[i]` is where the first line of run i starts, `labels[i]` the label object its lines share (a run ends
+ * where the next starts, less its newline, or at `end`). A line is not cut out of the text: the diff compares an
+ * unchanged object as one piece of each file, and splits only the objects that changed.
+ * @internal
+ */
+export function xmlLabelRuns(text: string, end: number): { starts: number[]; labels: ObjectLabel[] } {
+  const reader = new XmlLineReader();
+  const starts: number[] = [];
+  const labels: ObjectLabel[] = [];
+  let previous: ObjectLabel | undefined;
+  for (let start = 0; ; ) {
+    // A simple entry (most lines of an expanded config: six per address object) is one run of its own, read in one
+    // match instead of a scan of each of its lines.
+    const entryEnd = reader.entry(text, start, end);
+    if (entryEnd >= 0) {
+      starts.push(start);
+      labels.push((previous = reader.entryLabel));
+      if (entryEnd >= end) break;
+      start = entryEnd + 1;
+      continue;
+    }
+    let newline = text.indexOf('\n', start);
+    if (newline < 0 || newline > end) newline = end;
+    const label = reader.label(text, start, newline, start > 0);
+    if (label !== previous) {
+      starts.push(start);
+      labels.push(label);
+      previous = label;
+    }
+    if (newline >= end) break;
+    start = newline + 1;
+  }
+  return { starts, labels };
 }

@@ -136,7 +136,7 @@ const model: fc.Arbitrary<PanosModel> = fc.record({
   provenance: text,
   tags: fc.array(fc.record({ name: text, comments: text }), { maxLength: 3 }),
   // A few addresses, or enough (five lines or more each) for several of the blocks of lines the writer joins at a time.
-  // Long runs of plain objects too: the writer writes those as bytes, in one block of their own.
+  // Long runs of plain objects too: the writer writes those one string per object, in one block of their own.
   addresses: fc.oneof(fc.array(address, { maxLength: 4 }), fc.array(address, { minLength: 60, maxLength: 300, size: 'max' }), fc.array(plainAddress, { minLength: 60, maxLength: 400 })),
   addressGroups: fc.array(fc.record({ name: text, members: names, description: text, tags: names }), { maxLength: 3 }),
   externalLists: fc.array(fc.record({ name: text, url: text, file: text, entries: names, description: text }), { maxLength: 2 }),

@@ -12,7 +12,7 @@ import type { RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from './index.js';
 import { parseFirewallJson } from './parse.js';
-import { buildFirewallModel, groupSizeDrafts } from './build.js';
+import { buildFirewallModel, groupSizeDrafts, renderFirewall } from './build.js';
 import { firewallArmDocument, renderFirewallArm } from './render.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -117,6 +117,8 @@ describe('translation', () => {
       for (const [flavor, options] of variants.flatMap((options) => [['policy', options], ['classic', {}]] as const)) {
         const { model } = buildFirewallModel(flavor, requirements, { snapshot, resolver, options });
         expect(JSON.parse(renderFirewallArm(model))).toStrictEqual(firewallArmDocument(model));
+        // The loss accounting parses back the ARM text the render wrote (kept per model), in every format.
+        expect(renderFirewall(model, 'arm').artifacts[0]!.content).toBe(renderFirewallArm(model));
       }
     }
   });

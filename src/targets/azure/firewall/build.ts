@@ -465,6 +465,13 @@ function baseName(model: FirewallModel): string {
 }
 
 /**
+ * The ARM text `renderFirewall` wrote of a model (whatever format it was asked for), which is `renderFirewallArm`'s
+ * text of it: the loss accounting parses that text back, and writing the template again cost more than parsing
+ * it (models are read-only, so the text stays the model's).
+ */
+const ARM_TEXTS = new WeakMap<FirewallModel, string>();
+
+/**
  * The model in one format; the ARM form is checked against Azure's template rules first, whichever is asked for,
  * and measured against the rule collection group's size limit (§1.5).
  */
@@ -474,6 +481,7 @@ export function renderFirewall(model: FirewallModel, format: AzureFormat): Rende
   // address (at 100k CIDRs 7.6 MB more to collect, a tenth of the render).
   const document = firewallArmDocument(model);
   const arm = armText(document);
+  ARM_TEXTS.set(model, arm);
   assertValidTemplate(document, model.flavor === 'policy' ? POLICY_TARGET_ID : CLASSIC_TARGET_ID);
   const artifact = azureArtifact(format, baseName(model), arm, { bicep: () => renderFirewallBicep(model), terraform: () => renderFirewallTerraform(model) });
   return { artifacts: [artifact], drafts: model.flavor === 'policy' ? groupSizeDrafts(document) : [] };
@@ -481,5 +489,5 @@ export function renderFirewall(model: FirewallModel, format: AzureFormat): Rende
 
 /** What the model allows, read back from its ARM form by the parser users' firewalls go through (one semantics, not two). */
 export function firewallAllowed(model: FirewallModel, context: TranslateContext): PacketSet {
-  return allowedPackets(parseFirewallJson(renderFirewallArm(model), `${baseName(model)}.json`, context.resolver));
+  return allowedPackets(parseFirewallJson(ARM_TEXTS.get(model) ?? renderFirewallArm(model), `${baseName(model)}.json`, context.resolver));
 }
