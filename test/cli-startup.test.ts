@@ -164,6 +164,24 @@ describe.skipIf(!existsSync(BIN) || nodeCompileCache || process.platform === 'wi
       expect(files(dir)).toHaveLength(2);
     });
 
+    it('the analysis commands, run with a larger interrupt budget (bin.ts), keep their own cache accepted beside commands without it', () => {
+      // A V8 code cache records the flags it was made under and is rejected under others: were the flag set for
+      // some runs of equiv and not others, or in the cache of another command, the file would be rewritten here.
+      const dir = fresh();
+      const EQUIV = ['equiv', '--region', 'westus', 'scenario:compute-no-public-ip', 'scenario:compute-no-public-ip'];
+      const answer = bin(EQUIV, { NODE_DISABLE_COMPILE_CACHE: '1' });
+      expect(answer.code).toBe(0);
+      expect(bin(EQUIV, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      const entries = files(dir);
+      expect(entries).toHaveLength(2);
+      expect(entries.filter((name) => /-(equiv-scenario|expand)\.v8cache$/.test(name))).toEqual(entries);
+      const mtimes = entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs);
+      expect(bin(EQUIV, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      expect(entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs)).toEqual(mtimes);
+    });
+
     it("a write removes other builds' caches unused for a day, and only those", () => {
       const dir = fresh();
       mkdirSync(join(dir, 'tagwall'), { recursive: true, mode: 0o700 });
