@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     }
   });
 
-  it('render writes its diagnostics to a pipe and reads the embedded snapshot without loading Node\'s net, zlib and stream modules', () => {
+  it('render writes its diagnostics to a pipe and reads the embedded snapshot without loading Node\'s net and zlib modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
     try {
       // Preloaded: records the built-in modules the process loaded, at its exit.
@@ -182,7 +182,8 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       expect(loaded).not.toContain('NativeModule net');
       // The shipped snapshots are stored uncompressed (src/servicetags/embedded.ts): node:zlib would load the streams.
       expect(loaded).not.toContain('NativeModule zlib');
-      expect(loaded).not.toContain('NativeModule stream');
+      // The streams come only with node:v8, which the bin loads to set V8's interrupt budget (bin.ts optimiseLater).
+      if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
