@@ -48,19 +48,19 @@ function exitOnceIdle(): void {
 }
 
 /**
- * The analysis commands, `impact` and `render` with V8's optimising compiler started later (issue 22). V8 hands a function to
- * TurboFan once it has run a budget of bytecode; a cold `check` reaches it in ~40 functions (set operations, the
- * walks' loops) and TurboFan then compiles on background threads: in single-threaded callgrind ~670 M of equiv's
- * ~1,620 M instructions, mostly finished too late to pay back in a ~300 ms run, while those threads take the second
- * of two cores from the main thread and the GC. Eight times V8's default budget (66 KB) keeps a short run in the
- * first tiers and still optimises what a long run (an `equiv` of two 4,000-rule files) spends its time in.
- * Measured (docs/performance.md): check and equiv ~90 ms less wall and ~230 ms less CPU, impact ~90 / ~370 ms,
- * a scenario's render ~20 / ~70 ms (node:v8's streams included); `snapshot diff` is left out (its scanner is one hot loop that TurboFan does pay back: +23% main-thread
- * instructions with the flag), and so are short commands (requiring node:v8 costs ~5 ms: it loads Node's streams).
- * Only on the path with a code cache per command (code-cache.ts): a V8 code cache records the flags it was made
- * under and is rejected under others (checked: made without this flag, V8 rejects it with it), and Node's own
- * compile cache (Node >= 22.1) is one file for every command, which changing the flags per
- * command would invalidate at each switch.
+ * The analysis commands, `impact` and `render` with V8's optimising compiler started later (issue 22). V8 hands a
+ * function to TurboFan once it has run a budget of bytecode; a cold `check` reaches it in ~40 functions (set
+ * operations, the walks' loops) and TurboFan then compiles on background threads: in single-threaded callgrind
+ * ~670 M of equiv's ~1,620 M instructions, mostly finished too late to pay back in a ~300 ms run, while those threads
+ * take the second of two cores from the main thread and the GC. Eight times V8's default budget (66 KB) keeps a short
+ * run in the first tiers and still optimises what a long run (an `equiv` of two 4,000-rule files) spends its time in.
+ * Measured (docs/performance.md): check and equiv ~90 ms less wall and ~230 ms less CPU, impact ~90 / ~370 ms, a
+ * scenario's render ~20 / ~70 ms (node:v8's streams included). `snapshot diff` is left out (its scanner is one hot
+ * loop that TurboFan does pay back: +23% main-thread instructions with the flag), and so are short commands
+ * (requiring node:v8 costs ~5 ms: it loads Node's streams). Only on the path with a code cache per command
+ * (code-cache.ts): a V8 code cache records the flags it was made under and is rejected under others (checked: made
+ * without this flag, V8 rejects it with it), and Node's own compile cache (Node >= 22.1) is one file for every
+ * command, which changing the flags per command would invalidate at each switch.
  */
 function optimiseLater(args: readonly string[]): void {
   if (!['check', 'equiv', 'diff', 'contains', 'shadowed', 'eval', 'impact', 'render'].includes(args[0] ?? '')) return;

@@ -54,26 +54,33 @@ export function kitIdsOfOperands(texts: readonly string[]): string[] | 'all' {
   const ids = new Set<string>();
   for (const text of texts) {
     if (isScenarioOperand(text)) continue;
-    // The same reading as classifyOperand's: `KIND:FILE` unless the whole text is a file (a path with a colon).
-    const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
-    const named = prefixed && prefixed[1]!.length > 1 && prefixed[1]!.toLowerCase() !== 'all' ? kitIdsNamed([prefixed[1]!]) : [];
-    if (named.length !== 1 || fileExists(text)) return 'all';
+    const prefixed = kindPrefixed(text);
+    const named = prefixed && prefixed.kind.toLowerCase() !== 'all' ? kitIdsNamed([prefixed.kind]) : [];
+    if (named.length !== 1) return 'all';
     ids.add(named[0]!);
   }
   return [...ids];
 }
 
+/**
+ * `KIND:FILE` split, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter:
+ * one reading for classifyOperand and for kitIdsOfOperands, which must agree on what an operand names.
+ */
+function kindPrefixed(text: string): { readonly kind: string; readonly file: string } | undefined {
+  const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
+  return prefixed && prefixed[1]!.length > 1 && !fileExists(text) ? { kind: prefixed[1]!, file: prefixed[2]! } : undefined;
+}
+
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
 export function classifyOperand(text: string, options: OperandOptions): Operand {
   if (isScenarioOperand(text)) return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot) };
-  const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
-  // `KIND:FILE`, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter.
-  if (prefixed && prefixed[1]!.length > 1 && !fileExists(text)) {
+  const prefixed = kindPrefixed(text);
+  if (prefixed) {
     // `terraform:plan.json`, `bicep:main.bicep`, `arm:azuredeploy.json`, `az:nsg.json`: the target from the content.
-    const inputKind = (OPERAND_INPUT_KINDS as readonly string[]).find((kind) => kind === prefixed[1]!.toLowerCase()) as OperandInputKind | undefined;
-    if (inputKind) return readerOperand(text, readConfig(prefixed[2]!, options.companions), { ...options.readers, expected: inputKind });
-    const target = withLocation({ file: text }, () => findTarget(prefixed[1]!));
-    return { kind: 'config', text, target, input: readConfig(prefixed[2]!, options.companions), ...(options.readers ? { readers: options.readers } : {}) };
+    const inputKind = (OPERAND_INPUT_KINDS as readonly string[]).find((kind) => kind === prefixed.kind.toLowerCase()) as OperandInputKind | undefined;
+    if (inputKind) return readerOperand(text, readConfig(prefixed.file, options.companions), { ...options.readers, expected: inputKind });
+    const target = withLocation({ file: text }, () => findTarget(prefixed.kind));
+    return { kind: 'config', text, target, input: readConfig(prefixed.file, options.companions), ...(options.readers ? { readers: options.readers } : {}) };
   }
   if (text.trim() === '') throw new TagwallError('TW_INVALID_OPERAND', 'empty operand: give a requirements file, scenario:NAME or KIND:FILE');
   const content = readConfigText(text);

@@ -15,7 +15,7 @@ import { escapeXml, xmlComment } from '../../text/panos.js';
 const BLOCK_LINES = 256;
 
 /** Runs of at least this many plain address objects are written as one block (shorter ones gain nothing from it). */
-const BYTE_RUN = 64;
+const PLAIN_RUN = 64;
 
 /** A character that is not printable ASCII, or one escapeXml replaces (`<`, `>`, `&`, `"`, `'`). */
 const UNPLAIN = /[^ !#-%(-;=?-~]/;
@@ -84,7 +84,7 @@ class XmlLines {
 
   /** `<tag><member>a</member>…</tag>`, or `<tag/>` for no values; a long plain list's members as one block (see `addresses`). */
   members(depth: number, tag: string, values: readonly string[]): void {
-    if (values.length >= BYTE_RUN && values.every(isPlainText)) {
+    if (values.length >= PLAIN_RUN && values.every(isPlainText)) {
       this.element(depth, tag, (inner) => this.plainMembers(inner, values));
       return;
     }
@@ -131,7 +131,7 @@ class XmlLines {
     for (let at = 0; at < addresses.length; ) {
       let end = at;
       while (end < addresses.length && isPlainAddress(addresses[end]!)) end++;
-      if (end - at >= BYTE_RUN) {
+      if (end - at >= PLAIN_RUN) {
         this.plainAddresses(depth, addresses, at, end);
         at = end;
         continue;
