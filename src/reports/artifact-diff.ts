@@ -277,26 +277,44 @@ function runText(text: string, object: ObjectRuns): string {
 /** Items grouped by the object they belong to (label text → kind and runs of lines, in file order). */
 function linesByObject(items: readonly string[], labeller: ArtifactLabeller): ObjectLines {
   const labels = labeller(items);
-  const objects = new Map<string, ObjectRuns>();
+  const grouper = new ObjectGrouper();
   let previous: ObjectLabel | undefined;
-  let entry: ObjectRuns | undefined;
-  let start = 0;
   for (let index = 0; index < items.length; index++) {
     const label = labels[index]!;
-    // Consecutive lines mostly share one label object: look the object up only when it changes, and start a run only
-    // when the object does (two label objects can have one text).
+    // Consecutive lines mostly share one label object: look the object up only when it changes.
     if (label === previous) continue;
     previous = label;
-    const text = labelText(label);
-    let next = objects.get(text);
-    if (!next) objects.set(text, (next = { kind: label.kind, runs: [], count: 0 }));
-    if (next === entry) continue;
-    if (entry) closeRun(entry, start, index);
-    entry = next;
-    start = index;
+    grouper.add(label, index, index);
   }
-  if (entry) closeRun(entry, start, items.length);
-  return { items, objects };
+  return { items, objects: grouper.finish(items.length) };
+}
+
+/**
+ * Runs of lines grouped by the object their label names, in file order: the one grouping for lines (indices into
+ * items) and for text (offsets into a file). A run is started only when the object changes (two label objects can
+ * have one text).
+ */
+class ObjectGrouper {
+  private readonly objects = new Map<string, ObjectRuns>();
+  private entry: ObjectRuns | undefined;
+  private start = 0;
+
+  /** Lines labelled `label` from `start`; the run before, if this is another object, ends at `previousEnd`. */
+  add(label: ObjectLabel, start: number, previousEnd: number): void {
+    const text = labelText(label);
+    let next = this.objects.get(text);
+    if (!next) this.objects.set(text, (next = { kind: label.kind, runs: [], count: 0 }));
+    if (next === this.entry) return;
+    if (this.entry) closeRun(this.entry, this.start, previousEnd);
+    this.entry = next;
+    this.start = start;
+  }
+
+  /** The objects, the last run ending at `end`. */
+  finish(end: number): Map<string, ObjectRuns> {
+    if (this.entry) closeRun(this.entry, this.start, end);
+    return this.objects;
+  }
 }
 
 // ─── the diff without splitting: files whose lines are their items ─────────────────────────────────────
@@ -334,22 +352,10 @@ export function plainLinesEnd(text: string): number {
 /** linesByObject for a file whose lines are its items (plainLinesEnd): runs are offsets into `text[0, end)`. */
 function textByObject(text: string, end: number, runsOf: (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }): ObjectLines {
   const { starts, labels } = runsOf(text, end);
-  const objects = new Map<string, ObjectRuns>();
-  let entry: ObjectRuns | undefined;
-  let start = 0;
-  for (let run = 0; run < starts.length; run++) {
-    const label = labels[run]!;
-    const name = labelText(label);
-    let next = objects.get(name);
-    if (!next) objects.set(name, (next = { kind: label.kind, runs: [], count: 0 }));
-    if (next === entry) continue;
-    // The run before ends before the newline that ends its last line.
-    if (entry) closeRun(entry, start, starts[run]! - 1);
-    entry = next;
-    start = starts[run]!;
-  }
-  if (entry) closeRun(entry, start, end);
-  return { items: [], text, objects };
+  const grouper = new ObjectGrouper();
+  // The run before ends before the newline that ends its last line.
+  for (let run = 0; run < starts.length; run++) grouper.add(labels[run]!, starts[run]!, starts[run]! - 1);
+  return { items: [], text, objects: grouper.finish(end) };
 }
 
 function closeRun(object: ObjectRuns, start: number, end: number): void {
