@@ -1,8 +1,10 @@
 /**
- * The CLI's code cache on Node < 22.1 (src/cli/code-cache.ts, issue 22): the bin compiles its bundle with the code V8
- * made for it on an earlier run. These tests run the built bin with NODE_COMPILE_CACHE in a temporary directory and
+ * The CLI's code cache (src/cli/code-cache.ts, issue 22): the bin compiles its bundle with the code V8 made for it on
+ * an earlier run, on every Node. These tests run the built bin with NODE_COMPILE_CACHE in a temporary directory and
  * check what is written, that a second run uses it, that output never changes, and that a broken, foreign or
- * disabled cache never fails a command.
+ * disabled cache never fails a command; and, with the Node binaries TAGWALL_TEST_NODES names (.ci/run fetches
+ * Node 22.0 and the current LTS), that each runs the CLI to the same bytes, with flags its V8 knows and a cache it
+ * accepts.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, cacheKey } from '../src/cli/code-cache.js';
+import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, cacheKey, optimiseLaterFlags } from '../src/cli/code-cache.js';
 import { tagwall } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -66,31 +68,45 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32' || spawnSync('b
   }, 60_000);
 });
 
-describe.skipIf(!existsSync(BIN))("with Node's compile cache (Node >= 22.1; here, its function stood in by a preloaded module)", () => {
-  it('the bin turns it on, unless NODE_DISABLE_COMPILE_CACHE is set, and runs the bundle as before', () => {
+describe.skipIf(!existsSync(BIN))("where Node has a compile cache of its own (Node >= 22.1; here, its function stood in by a preloaded module)", () => {
+  it("the bin leaves it off and keeps tagwall's cache, which holds what the command compiled", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-node-cache-'));
     try {
       const preload = join(dir, 'enable.cjs');
       writeFileSync(preload, `require('node:module').enableCompileCache = () => { process.stderr.write('[enabled]'); };`);
       for (const bin of ['cli.js', 'cli.cjs']) {
-        const run = (env: Record<string, string | undefined>) =>
-          spawnSync(process.execPath, ['--require', preload, fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), 'expand', 'Storage.WestUS'], {
-            encoding: 'utf8',
-            env: { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache'), NODE_DISABLE_COMPILE_CACHE: undefined, ...env },
-          });
+        const cache = join(dir, `cache-${bin}`);
         const plain = spawnSync(process.execPath, [BIN, 'expand', 'Storage.WestUS'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
-        const enabled = run({});
-        expect(enabled.status, bin).toBe(0);
-        expect(enabled.stdout, bin).toBe(plain.stdout);
-        expect(enabled.stderr, bin).toBe(`[enabled]${plain.stderr}`);
-        // Node's cache stands in for tagwall's: nothing of its own is written.
-        expect(existsSync(join(dir, 'cache')), bin).toBe(false);
-        const disabled = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
-        expect(disabled.stdout, bin).toBe(plain.stdout);
-        expect(disabled.stderr, bin).toBe(plain.stderr);
+        const run = spawnSync(process.execPath, ['--require', preload, fileURLToPath(new URL(`../dist/${bin}`, import.meta.url)), 'expand', 'Storage.WestUS'], {
+          encoding: 'utf8',
+          env: { ...process.env, NODE_COMPILE_CACHE: cache, NODE_DISABLE_COMPILE_CACHE: undefined },
+        });
+        expect(run.status, bin).toBe(0);
+        expect(run.stdout, bin).toBe(plain.stdout);
+        expect(run.stderr, bin).toBe(plain.stderr);
+        expect(readdirSync(join(cache, 'tagwall')).filter((name) => name.endsWith('-expand.v8cache')), bin).toHaveLength(1);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", () => {
+  it('are the interrupt budget on V8 11.3 (Node 20) and the invocation counts from V8 11.8 (Node 21 on)', () => {
+    expect(optimiseLaterFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672');
+    for (const v8 of ['11.8.172.17-node.20', '12.4.254.14-node.10', '13.6.233.17-node.36', '14.6.202.34-node.40']) {
+      expect(optimiseLaterFlags(v8), v8).toBe('--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000');
+    }
+  });
+
+  it('are flags the running V8 knows, eight times its defaults', () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+    for (const flag of optimiseLaterFlags(process.versions.v8).split(' ')) {
+      const [name, value] = flag.split('=');
+      const listed = new RegExp(`^\\s+${name} \\(.*\\n\\s+type: int\\s+default: ${name}=(\\d+)`, 'm').exec(options);
+      expect(listed, name).not.toBeNull();
+      expect(Number(value), name).toBe(8 * Number(listed![1]));
     }
   });
 });
@@ -124,10 +140,8 @@ describe('the cache key', () => {
   });
 });
 
-const nodeCompileCache = typeof (await import('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';
-
-describe.skipIf(!existsSync(BIN) || nodeCompileCache || process.platform === 'win32')(
-  'the code cache of the built bin (Node < 22.1 only: newer Node caches through module.enableCompileCache; npm run build first)',
+describe.skipIf(!existsSync(BIN) || process.platform === 'win32')(
+  'the code cache of the built bin (npm run build first)',
   () => {
     const root = mkdtempSync(join(tmpdir(), 'tagwall-code-cache-'));
     afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -240,3 +254,57 @@ describe.skipIf(!existsSync(BIN) || nodeCompileCache || process.platform === 'wi
     });
   },
 );
+
+/** Other Node binaries to run the CLI with, `:`-separated (.ci/run fetches them; unset elsewhere). */
+const OTHER_NODES = (process.env['TAGWALL_TEST_NODES'] ?? '').split(':').filter((path) => path !== '');
+
+describe.skipIf(!existsSync(BIN) || OTHER_NODES.length === 0)('on other Node versions (TAGWALL_TEST_NODES, set by .ci/run)', () => {
+  const FIXTURES = fileURLToPath(new URL('../fixtures/servicetags/', import.meta.url));
+  const SCENARIO = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
+  const COMMANDS: ReadonlyArray<readonly string[]> = [
+    ['--version'],
+    ['expand', 'Storage.WestUS'],
+    ['render', ...SCENARIO, '--target', 'nftables'],
+    ['equiv', '--region', 'westus', 'scenario:compute-no-public-ip', 'scenario:compute-no-public-ip'],
+    ['impact', ...SCENARIO, '--target', 'nsg', '--from', join(FIXTURES, 'ServiceTags_Public_20250728.json.gz'), '--to', join(FIXTURES, 'ServiceTags_Public_20251028.json.gz')],
+    ['render', '--target', 'nope'],
+  ];
+  const run = (node: string, args: readonly string[], env: Record<string, string | undefined>) => {
+    const child = spawnSync(node, [fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: undefined, ...env } });
+    return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+  };
+
+  for (const node of OTHER_NODES) {
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    it(`${node} (${version}) runs each command to the bytes this Node does, with a cache it writes once and accepts`, () => {
+      expect(version).toMatch(/^v\d+\.\d+\.\d+$/);
+      const dir = mkdtempSync(join(tmpdir(), 'tagwall-other-node-'));
+      try {
+        for (const args of COMMANDS) {
+          const expected = run(process.execPath, args, { NODE_DISABLE_COMPILE_CACHE: '1' });
+          expect(run(node, args, { NODE_COMPILE_CACHE: dir }), `${version} ${args.join(' ')}`).toEqual(expected);
+          const written = readdirSync(join(dir, 'tagwall')).map((name) => `${name} ${statSync(join(dir, 'tagwall', name)).mtimeMs}`);
+          // The second run reads the cache: a rejected one (other flags, another V8) would be written again.
+          expect(run(node, args, { NODE_COMPILE_CACHE: dir }), `${version} ${args.join(' ')}`).toEqual(expected);
+          expect(readdirSync(join(dir, 'tagwall')).map((name) => `${name} ${statSync(join(dir, 'tagwall', name)).mtimeMs}`)).toEqual(written);
+        }
+        // A usage error writes no cache: every other command wrote its own.
+        expect(readdirSync(join(dir, 'tagwall')).filter((name) => name.includes(`-${version}-`))).toHaveLength(COMMANDS.length - 1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it(`${node} (${version}): the budget flags are ones its V8 knows, above its defaults`, () => {
+      const v8 = spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
+      const options = spawnSync(node, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+      for (const flag of optimiseLaterFlags(v8).split(' ')) {
+        const [name, value] = flag.split('=');
+        const listed = new RegExp(`^\\s+${name} \\(.*\\n\\s+type: int\\s+default: ${name}=(\\d+)`, 'm').exec(options);
+        expect(listed, `${v8} ${name}`).not.toBeNull();
+        // Eight times Node 21-26's defaults; Node 22.0's V8 had TurboFan's at 5,000 (later 22.x: 3,000), so ~5x there.
+        expect(Number(value), name).toBeGreaterThanOrEqual(4 * Number(listed![1]));
+      }
+    });
+  }
+});

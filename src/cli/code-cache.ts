@@ -1,9 +1,11 @@
 /**
- * A V8 code cache for the CLI on Node < 22.1, which has no compile cache of its own (issue 22: a CLI that starts like
- * a small program). The CLI is one CommonJS bundle (dist/cli-main.cjs); the executable compiles it through
- * `vm.Script` with the code V8 produced for it on an earlier run (`cachedData`), so V8 neither parses the bundle
- * again nor compiles again the functions that run: measured on Node 20, 20 ms (`--version`) to 45 ms (`render`) less
- * CPU than a run without it, as Node 22's `module.enableCompileCache()` does (docs/performance.md, "CLI start-up").
+ * A V8 code cache for the CLI, on every Node (issue 22: a CLI that starts like a small program). The CLI is one
+ * CommonJS bundle (dist/cli-main.cjs); the executable compiles it through `vm.Script` with the code V8 produced for
+ * it on an earlier run (`cachedData`), so V8 neither parses the bundle again nor compiles again the functions that
+ * run: measured on Node 20, 20 ms (`--version`) to 45 ms (`render`) less CPU than a run without it. Node >= 22.1's
+ * `module.enableCompileCache()` caches what is compiled when the bundle loads, not what the command compiles as it
+ * runs: on Node 22.23 and 24.22 each command cost 7-30 ms more CPU with it than with this cache
+ * (docs/performance.md, "CLI start-up").
  *
  * The cache is what `script.createCachedData()` returns when the process exits (after the command ran, so it holds
  * the functions the command compiled, not only the top level), one file per bundle, Node version, architecture,
@@ -25,6 +27,19 @@ type Os = typeof import('node:os');
 const requireHere = createRequire(import.meta.url);
 // process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin without the require machinery.
 const builtin = <T>(id: string): T => ((process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id) ?? requireHere(id)) as T;
+
+/**
+ * V8's budget flags for bin.ts's optimiseLater, eight times their defaults. V8 11.3 (Node 20) counts one interrupt
+ * budget of bytecode (`--interrupt-budget`, default 66 KB); from V8 11.8 (Node 21 on) a function's budget is its size
+ * times an invocation count per tier, Maglev's (400) and TurboFan's (3,000; 5,000 in Node 22.0's V8), and
+ * `--interrupt-budget` is gone: V8 prints "unrecognized flag" for it on standard error, which Node 21 and 22.0 did
+ * at every `check` and `render` until this was per V8. Measured (docs/performance.md): on Node 22.23 and 24.22 a
+ * cold `check` ~150 -> ~95 ms of CPU, `render` ~70 -> ~57, `impact` ~450 -> ~370.
+ */
+export function optimiseLaterFlags(v8Version: string): string {
+  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  return major > 11 || (major === 11 && minor > 3) ? '--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000' : '--interrupt-budget=540672';
+}
 
 /**
  * The top-level commands and the ones with subcommands: the cache key's command words. Anything else (an option
