@@ -167,6 +167,8 @@ interface BuildState {
    */
   readonly regions: { readonly primary: Region; readonly secondary: Region | string | null };
   readonly notes: string[];
+  /** vettedWildcardSuffixes of the build's region. */
+  readonly vettedSuffixes: ReadonlySet<string>;
 }
 
 function regionalTag(state: BuildState, service: string, which: 'primary' | 'secondary'): string | undefined {
@@ -215,45 +217,40 @@ function hostTemplateOf(peer: PeerTemplate): string | undefined {
 }
 
 /** Every wildcard host template of the catalogue (`*.blob.core.windows.net`, `*.{region}.batch.azure.com`). */
-function wildcardTemplates(): Set<string> {
+function wildcardTemplates(): string[] {
   const peers = SCENARIOS.flatMap((scenario) => scenario.entries).flatMap((entry) => [...entry.peers, ...(entry.local ?? [])]);
-  return new Set(peers.flatMap((peer) => {
+  const templates = new Set<string>();
+  for (const peer of peers) {
     const template = hostTemplateOf(peer);
-    return template?.startsWith('*.') ? [template] : [];
-  }));
-}
-
-const vettedByCloud = new Map<Cloud, ReadonlySet<string>>();
-
-/**
- * The suffixes (the text after `*.`) of the catalogue's wildcard hosts in `cloud` over every region of its embedded
- * snapshot, each of which catalogue.test.ts proves passes the full check (checkHostPattern). Made once per cloud
- * (~240 suffixes for Public, from the templates and the region names of embedded-regions.ts).
- */
-export function vettedWildcardSuffixes(cloud: Cloud): ReadonlySet<string> {
-  let vetted = vettedByCloud.get(cloud);
-  if (!vetted) {
-    const suffixes = new Set<string>();
-    for (const template of wildcardTemplates()) {
-      for (const region of template.includes('{region}') ? EMBEDDED_REGIONS[cloud] : ['']) {
-        const host = hostOfTemplate(template, region, cloud);
-        if (host !== null) suffixes.add(host.slice('*.'.length));
-      }
-    }
-    vettedByCloud.set(cloud, (vetted = suffixes));
+    if (template?.startsWith('*.')) templates.add(template);
   }
-  return vetted;
+  return [...templates];
 }
 
 /**
- * A catalogue host once `{region}` is filled in, as parseHostPattern parses it. A wildcard whose text is one that
- * catalogue.test.ts proved (vettedWildcardSuffixes) skips the Public Suffix List lookup, against any snapshot (the
- * embedded one or a user's file): tldts (~90 M instructions of a cold `render --snapshot FILE`, issue 22) is loaded
- * only for a region no embedded snapshot has. The text is compared as written, so a region spelt otherwise (upper
- * case) gets the full check, never a skipped one.
+ * The suffixes (the text after `*.`) of the catalogue's wildcard hosts in `region` of `cloud` that catalogue.test.ts
+ * proves pass the full check (checkHostPattern): every wildcard's when the region is one of the embedded snapshot's
+ * (embedded-regions.ts), else only those without `{region}`. Made per build, for its region only (~28 suffixes):
+ * those of every region at once (238 for Public) cost a cold embedded render ~3-5 M more instructions (callgrind).
  */
-export function parseCatalogueHost(host: string, cloud: Cloud): HostPattern {
-  return host.startsWith('*.') && vettedWildcardSuffixes(cloud).has(host.slice('*.'.length)) ? parseVettedHostPattern(host) : parseHostPattern(host);
+export function vettedWildcardSuffixes(cloud: Cloud, region: string): ReadonlySet<string> {
+  const proved = EMBEDDED_REGIONS[cloud].includes(region);
+  const suffixes = new Set<string>();
+  for (const template of wildcardTemplates()) {
+    const host = proved || !template.includes('{region}') ? hostOfTemplate(template, region, cloud) : null;
+    if (host !== null) suffixes.add(host.slice('*.'.length));
+  }
+  return suffixes;
+}
+
+/**
+ * `host` as parseHostPattern parses it, but a wildcard over a suffix of `vetted` (vettedWildcardSuffixes, proved by
+ * catalogue.test.ts) skips the Public Suffix List lookup. A scenario built against any snapshot, the embedded one or a
+ * user's file, so loads tldts (~85 M instructions of a cold `render --snapshot FILE`, issue 22) only for a region no
+ * embedded snapshot has. The text is compared as written: a region spelt otherwise (upper case) is looked up.
+ */
+export function parseCatalogueHost(host: string, vetted: ReadonlySet<string>): HostPattern {
+  return host.startsWith('*.') && vetted.has(host.slice('*.'.length)) ? parseVettedHostPattern(host) : parseHostPattern(host);
 }
 
 function subnetOr(addresses: AddressSet | undefined): Endpoint[] {
@@ -285,7 +282,7 @@ function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
   // Only the host and url peers are left.
   const host = expandHost(hostTemplateOf(peer)!, state);
   if (host === null) return [];
-  const pattern = parseCatalogueHost(host, state.params.cloud);
+  const pattern = parseCatalogueHost(host, state.vettedSuffixes);
   if ('host' in peer) return [{ kind: 'host', pattern }];
   const path = `/${peer.url.split('/').slice(1).join('/').replace(/\*$/, '')}`;
   return [{ kind: 'url', pattern, path }];
@@ -328,7 +325,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   }
   const source = snapshot ?? defaultSnapshot(cloud);
   const { params, regions } = resolveParams(input, source, scenario);
-  const state: BuildState = { snapshot: source, params, regions, notes: [] };
+  const state: BuildState = { snapshot: source, params, regions, notes: [], vettedSuffixes: vettedWildcardSuffixes(params.cloud, params.region) };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);

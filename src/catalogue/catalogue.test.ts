@@ -109,7 +109,7 @@ describe('catalogue hosts skip the Public Suffix List only where it is proved', 
   // against the installed Public Suffix List, so a list update that makes one a public suffix fails here, not
   // silently at run time.
   it.each(CLOUDS)('every vetted suffix of %s passes the full check, and parses to the same pattern with it skipped', (cloud) => {
-    const vetted = vettedWildcardSuffixes(cloud);
+    const vetted = new Set(EMBEDDED_REGIONS[cloud].flatMap((region) => [...vettedWildcardSuffixes(cloud, region)]));
     // Each region of the embedded snapshot brings its own batch and workspace API suffixes.
     expect(vetted.size).toBeGreaterThan(2 * EMBEDDED_REGIONS[cloud].length);
     for (const suffix of vetted) {
@@ -117,6 +117,10 @@ describe('catalogue hosts skip the Public Suffix List only where it is proved', 
       expect(checked.pattern, suffix).toEqual({ kind: 'wildcard', suffix });
       expect(parseVettedHostPattern(`*.${suffix}`)).toEqual(checked.pattern);
     }
+    // A region no embedded snapshot has vets only the wildcards without a region, which are among those proved.
+    const elsewhere = [...vettedWildcardSuffixes(cloud, 'contosowest')];
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(elsewhere.filter((suffix) => !vetted.has(suffix) || suffix.includes('contosowest'))).toEqual([]);
   });
 
   /** What a parse answers: the pattern, or the whole error (code, message, location). */
@@ -148,37 +152,41 @@ describe('catalogue hosts skip the Public Suffix List only where it is proved', 
     let vetted = 0;
     let looked = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.tuple(fc.constantFrom(...templates), region), others), (input) => {
-        const host = typeof input === 'string' ? input : hostForCloud(input[0].replaceAll('{region}', input[1]), cloud);
+      fc.property(fc.oneof(fc.constantFrom(...templates), others), region, (template, name) => {
+        const host = hostForCloud(template.replaceAll('{region}', name), cloud);
         if (host === null) return;
-        if (host.startsWith('*.') && vettedWildcardSuffixes(cloud).has(host.slice(2))) vetted++;
+        const suffixes = vettedWildcardSuffixes(cloud, name);
+        if (host.startsWith('*.') && suffixes.has(host.slice(2))) vetted++;
         else if (host.startsWith('*.')) looked++;
-        expect(outcome(() => parseCatalogueHost(host, cloud))).toEqual(outcome(() => parseHostPattern(host)));
+        expect(outcome(() => parseCatalogueHost(host, suffixes))).toEqual(outcome(() => parseHostPattern(host)));
       }),
       { numRuns: 1000 },
     );
     // Both paths were taken: the vetted skip and the lookup.
     expect(vetted).toBeGreaterThan(0);
     expect(looked).toBeGreaterThan(0);
-    expect(errorOf(() => parseCatalogueHost('*.co.uk', cloud)).code).toBe('TW_WILDCARD_PUBLIC_SUFFIX');
+    expect(errorOf(() => parseCatalogueHost('*.co.uk', vettedWildcardSuffixes(cloud, REGION[cloud]))).code).toBe('TW_WILDCARD_PUBLIC_SUFFIX');
   });
 
   // A wildcard the set lacks would still be right (it is looked up), only slower: the embedded snapshot's builds, in
   // every region and with every option, should never need the lookup.
   it.each(CLOUDS)('every wildcard host a %s scenario builds over a region of the embedded snapshot is vetted', (cloud) => {
-    const vetted = vettedWildcardSuffixes(cloud);
     const snapshot = defaultSnapshot(cloud);
     const options = { ...EVERY_OPTION, allowGlobalTagFallback: true };
     const built = new Set<string>();
+    const unvetted: string[] = [];
     for (const region of snapshot.regions()) {
+      const vetted = vettedWildcardSuffixes(cloud, region.armName);
       for (const scenario of SCENARIOS.filter((s) => s.clouds.includes(cloud))) {
         const { requirements } = buildScenario(scenario.id, { region: region.armName, cloud, storageAccount: 'mlstore01', dnsServer: '10.0.0.4', options }, snapshot);
         for (const endpoint of requirements.requirements.flatMap((r) => [...r.sources, ...r.destinations])) {
-          if ((endpoint.kind === 'host' || endpoint.kind === 'url') && endpoint.pattern.kind === 'wildcard') built.add(endpoint.pattern.suffix);
+          if ((endpoint.kind !== 'host' && endpoint.kind !== 'url') || endpoint.pattern.kind !== 'wildcard') continue;
+          built.add(endpoint.pattern.suffix);
+          if (!vetted.has(endpoint.pattern.suffix)) unvetted.push(`${region.armName}: ${endpoint.pattern.suffix}`);
         }
       }
     }
-    expect([...built].filter((suffix) => !vetted.has(suffix))).toEqual([]);
+    expect(unvetted).toEqual([]);
     expect(built.size).toBeGreaterThan(2 * EMBEDDED_REGIONS[cloud].length);
   });
 
