@@ -16,6 +16,7 @@ import { allTargets } from '../src/targets/registry.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const BIN = join(DIST, 'cli.js');
+const SNAPSHOT_FILE = fileURLToPath(new URL('../fixtures/servicetags/ServiceTags_Public_20251028.json.gz', import.meta.url));
 
 describe('the light declarations agree with what they stand for', () => {
   it('targets/descriptors.ts lists every registered target with its formats and the same option schema', () => {
@@ -212,6 +213,31 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
       expect(loaded).not.toContain('NativeModule net');
       expect(loaded).not.toContain('NativeModule tty');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a scenario against the user's --snapshot FILE (render, check) loads no Public Suffix List (tldts) for its own hosts", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-suffix-'));
+    try {
+      // Preloaded: records the files the process required, at its exit (tldts is required: src/internal/lazy.ts).
+      const hook = join(dir, 'hook.cjs');
+      const record = join(dir, 'required.json');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));`);
+      const tldtsLoaded = (args: readonly string[]): boolean => {
+        const child = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        expect([0, 1], `${args.join(' ')}: ${child.stderr}`).toContain(child.status);
+        return (JSON.parse(readFileSync(record, 'utf8')) as string[]).some((path) => /[\\/]tldts[\\/]/.test(path));
+      };
+      const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus', '--snapshot', SNAPSHOT_FILE];
+      const config = join(dir, 'nsg.json');
+      expect(tldtsLoaded(['render', ...scenario, '--target', 'nsg', '-o', config])).toBe(false);
+      expect(tldtsLoaded(['check', ...scenario, '--target', 'nsg', '--config', config])).toBe(false);
+      // A test that cannot fail is no test: a user's wildcard does load it.
+      const requirements = join(dir, 'requirements.yaml');
+      writeFileSync(requirements, 'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n');
+      expect(tldtsLoaded(['render', '--requirements', requirements, '--target', 'nsg', '--snapshot', SNAPSHOT_FILE])).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,8 @@ import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
 import type { Cloud } from '../servicetags/cloud.js';
 import { regionalTagName, type Region } from '../servicetags/regions.js';
-import { defaultSnapshot, isDefaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
+import { EMBEDDED_REGIONS } from '../servicetags/embedded-regions.js';
+import { defaultSnapshot, type Snapshot } from '../servicetags/snapshot.js';
 import { nearest } from '../servicetags/suggest.js';
 import { AddressSet } from '../model/address-set.js';
 import { ARTICLES } from './articles.js';
@@ -166,12 +167,8 @@ interface BuildState {
    */
   readonly regions: { readonly primary: Region; readonly secondary: Region | string | null };
   readonly notes: string[];
-  /**
-   * Parses a catalogue host once `{region}` is filled in. With the embedded snapshot every region is known, and
-   * catalogue.test.ts proves no catalogue wildcard over any of its regions is a public suffix, so the Public Suffix
-   * List lookup (loading tldts) is skipped; a user's snapshot may name other regions, so it gets the full check.
-   */
-  readonly hostPattern: (text: string) => HostPattern;
+  /** vettedWildcardSuffixes of the build's region. */
+  readonly vettedSuffixes: ReadonlySet<string>;
 }
 
 function regionalTag(state: BuildState, service: string, which: 'primary' | 'secondary'): string | undefined {
@@ -203,10 +200,57 @@ function regionalTag(state: BuildState, service: string, which: 'primary' | 'sec
   }
 }
 
+/** A catalogue host template (`*.{region}.batch.azure.com`) as a host of `region` in `cloud`; null: none there. */
+function hostOfTemplate(template: string, region: string, cloud: Cloud): string | null {
+  return hostForCloud(template.replaceAll('{region}', region), cloud);
+}
+
 function expandHost(template: string, state: BuildState): string | null {
-  const host = hostForCloud(template.replaceAll('{region}', state.params.region), state.params.cloud);
+  const host = hostOfTemplate(template, state.params.region, state.params.cloud);
   if (host === null) state.notes.push(`${template} has no counterpart in ${state.params.cloud}: left out`);
   return host;
+}
+
+/** The host template of a `host` or `url` peer (a URL's host part), or undefined for the other kinds. */
+function hostTemplateOf(peer: PeerTemplate): string | undefined {
+  return 'host' in peer ? peer.host : 'url' in peer ? peer.url.split('/')[0]! : undefined;
+}
+
+/** Every wildcard host template of the catalogue (`*.blob.core.windows.net`, `*.{region}.batch.azure.com`). */
+function wildcardTemplates(): string[] {
+  const peers = SCENARIOS.flatMap((scenario) => scenario.entries).flatMap((entry) => [...entry.peers, ...(entry.local ?? [])]);
+  const templates = new Set<string>();
+  for (const peer of peers) {
+    const template = hostTemplateOf(peer);
+    if (template?.startsWith('*.')) templates.add(template);
+  }
+  return [...templates];
+}
+
+/**
+ * The suffixes (the text after `*.`) of the catalogue's wildcard hosts in `region` of `cloud` that catalogue.test.ts
+ * proves pass the full check (checkHostPattern): every wildcard's when the region is one of the embedded snapshot's
+ * (embedded-regions.ts), else only those without `{region}`. Made per build, for its region only (~28 suffixes):
+ * those of every region at once (238 for Public) cost a cold embedded render ~3-5 M more instructions (callgrind).
+ */
+export function vettedWildcardSuffixes(cloud: Cloud, region: string): ReadonlySet<string> {
+  const proved = EMBEDDED_REGIONS[cloud].includes(region);
+  const suffixes = new Set<string>();
+  for (const template of wildcardTemplates()) {
+    const host = proved || !template.includes('{region}') ? hostOfTemplate(template, region, cloud) : null;
+    if (host !== null) suffixes.add(host.slice('*.'.length));
+  }
+  return suffixes;
+}
+
+/**
+ * `host` as parseHostPattern parses it, but a wildcard over a suffix of `vetted` (vettedWildcardSuffixes, proved by
+ * catalogue.test.ts) skips the Public Suffix List lookup. A scenario built against any snapshot, the embedded one or a
+ * user's file, so loads tldts (~85 M instructions of a cold `render --snapshot FILE`, issue 22) only for a region no
+ * embedded snapshot has. The text is compared as written: a region spelt otherwise (upper case) is looked up.
+ */
+export function parseCatalogueHost(host: string, vetted: ReadonlySet<string>): HostPattern {
+  return host.startsWith('*.') && vetted.has(host.slice('*.'.length)) ? parseVettedHostPattern(host) : parseHostPattern(host);
 }
 
 function subnetOr(addresses: AddressSet | undefined): Endpoint[] {
@@ -235,15 +279,13 @@ function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
     const host = account ? expandHost(`${account}.${peer.storage}.core.windows.net`, state) : null;
     return host ? [{ kind: 'host', pattern: parseHostPattern(host) }] : [];
   }
-  if ('url' in peer) {
-    const expanded = expandHost(peer.url.split('/')[0]!, state);
-    if (expanded === null) return [];
-    const rest = peer.url.split('/').slice(1);
-    const path = `/${rest.join('/').replace(/\*$/, '')}`;
-    return [{ kind: 'url', pattern: state.hostPattern(expanded), path }];
-  }
-  const host = expandHost(peer.host, state);
-  return host === null ? [] : [{ kind: 'host', pattern: state.hostPattern(host) }];
+  // Only the host and url peers are left.
+  const host = expandHost(hostTemplateOf(peer)!, state);
+  if (host === null) return [];
+  const pattern = parseCatalogueHost(host, state.vettedSuffixes);
+  if ('host' in peer) return [{ kind: 'host', pattern }];
+  const path = `/${peer.url.split('/').slice(1).join('/').replace(/\*$/, '')}`;
+  return [{ kind: 'url', pattern, path }];
 }
 
 function provenanceOf(entry: CatalogueEntry): Requirement['provenance'] {
@@ -283,7 +325,7 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   }
   const source = snapshot ?? defaultSnapshot(cloud);
   const { params, regions } = resolveParams(input, source, scenario);
-  const state: BuildState = { snapshot: source, params, regions, notes: [], hostPattern: isDefaultSnapshot(source) ? parseVettedHostPattern : parseHostPattern };
+  const state: BuildState = { snapshot: source, params, regions, notes: [], vettedSuffixes: vettedWildcardSuffixes(params.cloud, params.region) };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);

@@ -1,11 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTagwallError } from '../errors.js';
 import type { Cloud } from '../servicetags/cloud.js';
-import { checkHostPattern, parseVettedHostPattern } from '../model/hostnames.js';
+import { checkHostPattern, parseHostPattern, parseVettedHostPattern, type HostPattern } from '../model/hostnames.js';
+import { EMBEDDED_REGIONS } from '../servicetags/embedded-regions.js';
 import { CLOUDS } from '../servicetags/cloud.js';
-import { defaultSnapshot, isDefaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
-import { sampleSnapshot } from '../servicetags/test-fixtures.js';
-import { buildScenario, hostForCloud, loadScenario, scenarioIds } from './build.js';
+import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
+import { FIXTURES, sampleSnapshot } from '../servicetags/test-fixtures.js';
+import { buildScenario, hostForCloud, loadScenario, parseCatalogueHost, scenarioIds, vettedWildcardSuffixes } from './build.js';
 import { CONFLICTS } from './conflicts.js';
 import { PREREQUISITES } from './prerequisites.js';
 import { SCENARIOS } from './scenarios.js';
@@ -100,33 +104,119 @@ describe('every scenario in every cloud it applies to', () => {
 });
 
 describe('catalogue hosts skip the Public Suffix List only where it is proved', () => {
-  // buildScenario parses catalogue hosts with parseVettedHostPattern when the snapshot is the embedded one (no tldts
-  // load): that is exact only if no catalogue host, in any cloud, over any region that snapshot knows, fails the
-  // full check. This proves it against the installed Public Suffix List; a list update that makes one a public
-  // suffix fails here, not silently at run time.
-  it.each(CLOUDS)('every catalogue host over every region of the embedded %s snapshot passes the full check', (cloud) => {
-    const templates = new Set(
-      SCENARIOS.flatMap((scenario) => scenario.entries)
-        .flatMap((entry) => [...entry.peers, ...(entry.local ?? [])])
-        .flatMap((peer) => ('host' in peer ? [peer.host] : 'url' in peer ? [peer.url.split('/')[0]!] : [])),
-    );
-    expect([...templates].some((template) => template.startsWith('*.') && template.includes('{region}'))).toBe(true);
-    let wildcards = 0;
-    for (const region of defaultSnapshot(cloud).regions()) {
-      for (const template of templates) {
-        const host = hostForCloud(template.replaceAll('{region}', region.armName), cloud);
-        if (host === null) continue;
-        const checked = checkHostPattern(host);
-        expect(parseVettedHostPattern(host), host).toEqual(checked.pattern);
-        if (checked.pattern.kind === 'wildcard') wildcards++;
-      }
+  // buildScenario parses a catalogue wildcard `*.<suffix>` with the suffixes of vettedWildcardSuffixes taken as checked,
+  // against any snapshot (no tldts load). That is exact only if each of them passes the full check: this proves it
+  // against the installed Public Suffix List, so a list update that makes one a public suffix fails here, not
+  // silently at run time.
+  it.each(CLOUDS)('every vetted suffix of %s passes the full check, and parses to the same pattern with it skipped', (cloud) => {
+    const vetted = new Set(EMBEDDED_REGIONS[cloud].flatMap((region) => [...vettedWildcardSuffixes(cloud, region)]));
+    // Each region of the embedded snapshot brings its own batch and workspace API suffixes.
+    expect(vetted.size).toBeGreaterThan(2 * EMBEDDED_REGIONS[cloud].length);
+    for (const suffix of vetted) {
+      const checked = checkHostPattern(`*.${suffix}`);
+      expect(checked.pattern, suffix).toEqual({ kind: 'wildcard', suffix });
+      expect(parseVettedHostPattern(`*.${suffix}`)).toEqual(checked.pattern);
     }
-    expect(wildcards).toBeGreaterThan(0);
+    // A region no embedded snapshot has vets only the wildcards without a region, which are among those proved.
+    const elsewhere = [...vettedWildcardSuffixes(cloud, 'contosowest')];
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(elsewhere.filter((suffix) => !vetted.has(suffix) || suffix.includes('contosowest'))).toEqual([]);
   });
 
-  it('only the embedded snapshot counts as the embedded one', () => {
-    expect(isDefaultSnapshot(defaultSnapshot('Public'))).toBe(true);
-    expect(isDefaultSnapshot(parseSnapshot(JSON.stringify(sampleSnapshot()), 'sample.json'))).toBe(false);
+  /** What a parse answers: the pattern, or the whole error (code, message, location). */
+  function outcome(parse: () => HostPattern): unknown {
+    try {
+      return { pattern: parse() };
+    } catch (error) {
+      if (!isTagwallError(error)) throw error;
+      return { code: error.code, message: error.message, location: error.location };
+    }
+  }
+
+  it.each(CLOUDS)('parseCatalogueHost answers as parseHostPattern for every catalogue host over any region text in %s', (cloud) => {
+    const templates = [
+      ...new Set(
+        SCENARIOS.flatMap((scenario) => scenario.entries)
+          .flatMap((entry) => [...entry.peers, ...(entry.local ?? [])])
+          .flatMap((peer) => ('host' in peer ? [peer.host] : 'url' in peer ? [peer.url.split('/')[0]!] : [])),
+      ),
+    ];
+    // A user's snapshot may name any region: known ones, other spellings, and text that is no host label at all.
+    const odd = ['contosowest', 'WestUS', 'co', 'co.uk', 'ab-', 'bad region', '', 'xn--bcher-kva', 'bücher', 'west.us', '10'];
+    const region = fc.oneof(
+      fc.constantFrom(...EMBEDDED_REGIONS[cloud], ...odd),
+      fc.string({ unit: fc.constantFrom('a', 'w', 'U', '1', '-', '.', '_', 'ü', ' ', '*'), maxLength: 8 }),
+    );
+    // And wildcards the full check refuses or notes (a public suffix, a private one, an unlisted top-level label).
+    const others = fc.constantFrom('*.co.uk', '*.com', '*.corp', '*.github.io', '*.core.windows.net', '*.blob.core.windows.net', '*.contoso.corp');
+    let vetted = 0;
+    let looked = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...templates), others), region, (template, name) => {
+        const host = hostForCloud(template.replaceAll('{region}', name), cloud);
+        if (host === null) return;
+        const suffixes = vettedWildcardSuffixes(cloud, name);
+        if (host.startsWith('*.') && suffixes.has(host.slice(2))) vetted++;
+        else if (host.startsWith('*.')) looked++;
+        expect(outcome(() => parseCatalogueHost(host, suffixes))).toEqual(outcome(() => parseHostPattern(host)));
+      }),
+      { numRuns: 1000 },
+    );
+    // Both paths were taken: the vetted skip and the lookup.
+    expect(vetted).toBeGreaterThan(0);
+    expect(looked).toBeGreaterThan(0);
+    expect(errorOf(() => parseCatalogueHost('*.co.uk', vettedWildcardSuffixes(cloud, REGION[cloud]))).code).toBe('TW_WILDCARD_PUBLIC_SUFFIX');
+  });
+
+  // A wildcard the set lacks would still be right (it is looked up), only slower: the embedded snapshot's builds, in
+  // every region and with every option, should never need the lookup.
+  it.each(CLOUDS)('every wildcard host a %s scenario builds over a region of the embedded snapshot is vetted', (cloud) => {
+    const snapshot = defaultSnapshot(cloud);
+    const options = { ...EVERY_OPTION, allowGlobalTagFallback: true };
+    const built = new Set<string>();
+    const unvetted: string[] = [];
+    for (const region of snapshot.regions()) {
+      const vetted = vettedWildcardSuffixes(cloud, region.armName);
+      for (const scenario of SCENARIOS.filter((s) => s.clouds.includes(cloud))) {
+        const { requirements } = buildScenario(scenario.id, { region: region.armName, cloud, storageAccount: 'mlstore01', dnsServer: '10.0.0.4', options }, snapshot);
+        for (const endpoint of requirements.requirements.flatMap((r) => [...r.sources, ...r.destinations])) {
+          if ((endpoint.kind !== 'host' && endpoint.kind !== 'url') || endpoint.pattern.kind !== 'wildcard') continue;
+          built.add(endpoint.pattern.suffix);
+          if (!vetted.has(endpoint.pattern.suffix)) unvetted.push(`${region.armName}: ${endpoint.pattern.suffix}`);
+        }
+      }
+    }
+    expect(unvetted).toEqual([]);
+    expect(built.size).toBeGreaterThan(2 * EMBEDDED_REGIONS[cloud].length);
+  });
+
+  it("loads tldts for a user's snapshot only when its region is one no embedded snapshot has", () => {
+    // A fresh process, so the module cache shows exactly what the builds loaded.
+    const module = (path: string): string => JSON.stringify(fileURLToPath(new URL(path, import.meta.url)));
+    const script = `
+      import { createRequire } from 'node:module';
+      import { readFileSync } from 'node:fs';
+      import { gunzipSync } from 'node:zlib';
+      const { buildScenario } = await import(${module('./build.ts')});
+      const { parseSnapshot } = await import(${module('../servicetags/snapshot.ts')});
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\\\/]tldts[\\\\/]/.test(path));
+      const batchHosts = (built) => built.requirements.requirements.find((r) => r.id === 'batch-account-hosts').destinations.map((e) => e.pattern.suffix);
+      const json = JSON.parse(gunzipSync(readFileSync(${JSON.stringify(FIXTURES.public20251028)})).toString());
+      const known = batchHosts(buildScenario('compute-no-public-ip', { region: 'westus' }, parseSnapshot(JSON.stringify(json), 'user.json')));
+      const before = loaded();
+      const properties = { changeNumber: 1, region: 'contosowest', regionId: 999, platform: 'Azure', systemService: '', addressPrefixes: ['192.0.2.0/24'], networkFeatures: null };
+      json.values.push({ name: 'AzureCloud.contosowest', id: 'AzureCloud.contosowest', properties });
+      const options = { allowGlobalTagFallback: true };
+      const other = batchHosts(buildScenario('compute-no-public-ip', { region: 'contosowest', options }, parseSnapshot(JSON.stringify(json), 'user.json')));
+      console.log(JSON.stringify([known, before, other, loaded()]));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([
+      ['westus.batch.azure.com', 'westus.service.batch.azure.com'],
+      false,
+      ['contosowest.batch.azure.com', 'contosowest.service.batch.azure.com'],
+      true,
+    ]);
   });
 });
 

@@ -270,11 +270,6 @@ export function parseSnapshot(data: Uint8Array | string, source = '<input>'): Sn
 
 const embedded = new Map<Cloud, Snapshot>();
 
-/** Whether `snapshot` is the one shipped with tagwall for its cloud (defaultSnapshot), not a user's file. */
-export function isDefaultSnapshot(snapshot: Snapshot): boolean {
-  return embedded.get(snapshot.info.cloud) === snapshot;
-}
-
 /** The snapshot shipped with tagwall for `cloud` (the newest one at build time), read on first use. */
 export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {
   let snapshot = embedded.get(cloud);
