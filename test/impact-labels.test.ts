@@ -417,7 +417,7 @@ const plainXmlLine = fc.tuple(
   ]), { minLength: 1, maxLength: 3 }),
   fc.oneof({ weight: 60, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(',', ' ', '\t', '\r', '[', '\u00e9', '10.0.0.0/8, 10.1.0.0/16') }),
 ).map(([indent, parts, tail]) => `${indent}${parts.join('')}${tail}`);
-const plainXml = fc.tuple(fc.array(fc.oneof({ weight: 60, arbitrary: plainXmlLine }, { weight: 1, arbitrary: fc.constantFrom('', ' ', '10.0.0.0/8, 10.1.0.0/16') }), { maxLength: 40 }), fc.boolean())
+const plainXml = fc.tuple(fc.array(fc.oneof({ weight: 60, arbitrary: plainXmlLine }, { weight: 1, arbitrary: fc.constantFrom('', ' ', '10.0.0.0/8, 10.1.0.0/16', ', 10.1.0.0/16') }), { maxLength: 40 }), fc.boolean())
   .map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
 
 // Entries as the writer makes them (which xmlLabelRuns reads in one match), and near misses: a name with `>`, an
@@ -473,6 +473,14 @@ describe('the PAN-OS diff without splitting files, against the per-line diff', (
     // The generator gives both kinds of file.
     expect(plain).toBeGreaterThan(300);
     expect(plain).toBeLessThan(2900);
+  });
+  it('plainLinesEnd looks for address lists line by line: one across lines is none', () => {
+    // No line is a list (diffItems would keep both), though a multi-line search finds one across the newline.
+    const across = '<a>\n10.0.0.0/8\n, 10.1.0.0/16\n';
+    expect(plainLinesEnd(across)).toBe(across.length - 1);
+    expect(diffItems(across)).toEqual(['<a>', '10.0.0.0/8', ', 10.1.0.0/16']);
+    expect(plainLinesEnd('<a>\n10.0.0.0/8, 10.1.0.0/16\n<b>')).toBe(-1);
+    expect(plainLinesEnd('<a>x, y</a>\n<b>\n10.0.0.0/8, 10.1.0.0/16')).toBe(-1);
   });
   it('diffArtifact on plain PAN-OS XML: the same objects, lines and provenance count as the reference', () => {
     // Random plain lines, or entries as the writer makes them; edited line by line (an entry loses or gains a line).

@@ -114,7 +114,7 @@ describe('CIDR text', () => {
     );
   });
 
-  it('ipv4CidrTexts and toCidrStrings of large sets (the buffered path) write what the template wrote', () => {
+  it('ipv4CidrTexts and toCidrStrings of large sets (the joined and the buffered paths) write what the template wrote', () => {
     const large = fc.array(fc.oneof(ipv4Entry, ipv4Entry, ipv6Entry), { minLength: 60, maxLength: 600 }).map((entries) => AddressSet.fromStrings(entries, { normalize: true }));
     fc.assert(
       fc.property(large, (set) => {
@@ -126,8 +126,10 @@ describe('CIDR text', () => {
       { numRuns: 100 },
     );
     // Adjacent blocks that merge, the full range, and the edges.
-    for (const entries of [['0.0.0.0/0'], ['255.255.255.255/32', '0.0.0.0/32'], Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.${i % 3 === 0 ? 0 : 128}/25`), []]) {
-      const set = AddressSet.fromStrings(entries);
+    // 5,000 separate blocks (/27 to /31): more intervals than the joined path takes, so the buffered one writes them.
+    const separate = Array.from({ length: 5000 }, (_, i) => `20.${i >> 8}.${i & 255}.${(i % 7) * 32}/${27 + (i % 5)}`);
+    for (const entries of [['0.0.0.0/0'], ['255.255.255.255/32', '0.0.0.0/32'], Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.${i % 3 === 0 ? 0 : 128}/25`), separate, []]) {
+      const set = AddressSet.fromStrings(entries, { normalize: true });
       expect(ipv4CidrTexts(set.ipv4.bounds)).toEqual(templateText(set, 'ipv4'));
       expect(set.toCidrStrings('ipv4')).toEqual(templateText(set, 'ipv4'));
     }

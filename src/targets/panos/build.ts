@@ -21,7 +21,7 @@ import type { Artifact, Rendered, Severity, TranslateContext } from '../target.j
 import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
 import { PANOS_LIMITS, PANOS_PLATFORMS } from './capabilities.js';
 import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
-import { cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
+import { cidrObjectNames, cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
 import { PANOS_TARGET_ID, readPanosSettings, type PanosFormat, type PanosSettings } from './options.js';
 import { parsePanosArtifacts } from './parse.js';
 import { renderPanosSet } from './render-set.js';
@@ -54,11 +54,6 @@ function portStrings(ports: PortSet, limit: number): string[] {
   }
   if (current !== '') strings.push(current);
   return strings;
-}
-
-/** Object name of a CIDR: `tw-20-150-0-0_17`, `tw-2603-1000--_40` (no dots or colons, §4.3). */
-function cidrObjectName(cidr: string): string {
-  return `tw-${cidr.replace(/[.:]/g, '-').replace('/', '_')}`;
 }
 
 /**
@@ -108,9 +103,21 @@ class Builder {
 
   /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
   cidrMembers(addresses: AddressSet): string[] {
-    return addresses
-      .toCidrStrings()
-      .map((cidr) => sharedObject(this.addresses, cidr, (): PanosAddress => ({ name: this.#addressNames.claim(cidrObjectName(cidr)), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS })));
+    const cidrs = addresses.toCidrStrings();
+    const members = new Array<string>(cidrs.length);
+    // The list's names, made once for all of them when the first CIDR without an object yet is met.
+    let names: { wanted: string[]; names: string[] } | undefined;
+    for (let at = 0; at < cidrs.length; at++) {
+      const cidr = cidrs[at]!;
+      let object = this.addresses.get(cidr);
+      if (!object) {
+        names ??= cidrObjectNames(cidrs);
+        object = { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
+        this.addresses.set(cidr, object);
+      }
+      members[at] = object.name;
+    }
+    return members;
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */

@@ -49,9 +49,22 @@ export class NameScope {
   }
 
   claim(wanted: string, maxLength = this.maxLength): string {
+    return this.#claim(wanted, maxLength, undefined);
+  }
+
+  /**
+   * `claim(wanted)` for a text whose safe form the caller already has: `safe` must be `panosName(wanted,
+   * this.maxLength)` (cidrObjectNames' names, proven by its property test). Skips panosName, whose full path every
+   * IPv6 CIDR name took (its `::` is a `--`, five more regular expressions; issue 22).
+   */
+  claimSafe(wanted: string, safe: string): string {
+    return this.#claim(wanted, this.maxLength, safe);
+  }
+
+  #claim(wanted: string, maxLength: number, safe: string | undefined): string {
     const known = this.#byWanted.get(wanted);
     if (known !== undefined) return known;
-    let name = panosName(wanted, maxLength);
+    let name = safe ?? panosName(wanted, maxLength);
     let folded = name.toLowerCase();
     for (let attempt = 0; this.#used.has(folded); attempt++) {
       const suffix = `-${shortHash(`${wanted}#${attempt}`)}`;
@@ -62,6 +75,30 @@ export class NameScope {
     this.#byWanted.set(wanted, name);
     return name;
   }
+}
+
+/** Object name of a CIDR as wanted (before panosName): `tw-20-150-0-0_17`, `tw-2603-1000--_40` (no dots or colons, §4.3). */
+export function cidrObjectName(cidr: string): string {
+  return `tw-${cidr.replace(/[.:]/g, '-').replace('/', '_')}`;
+}
+
+/**
+ * The wanted object names of a list of CIDRs (`cidrObjectName`) and their safe forms (`panosName` of each: an
+ * IPv6 `::` becomes one hyphen), in order, from a few native passes over the list's joined text instead of up to
+ * five regular expressions per CIDR: an expanded config names an object per prefix (3,806 in compute-no-public-ip,
+ * westus), and naming and claiming them in a cold `render` went from 79M to 52M instructions (callgrind, issue 22).
+ * Property-tested against the per-CIDR functions (panos.test.ts).
+ */
+export function cidrObjectNames(cidrs: readonly string[]): { wanted: string[]; names: string[] } {
+  if (cidrs.length === 0) return { wanted: [], names: [] };
+  // A CIDR has one `/` and no newline, so the joined text splits back into one name per CIDR. Split and joined
+  // rather than replaced by a global expression: a third fewer instructions for the ~12k separators (issue 22).
+  const wanted = `tw-${cidrs.join('\ntw-')}`.split('.').join('-').split(':').join('-').split('/').join('_');
+  // panosName leaves `tw-…` of hex digits, hyphens and `_len` as it is but for runs of hyphens (from `::`): none
+  // at the end (a prefix length ends it), the `tw` letter first, at most 46 characters.
+  const names = wanted.includes('--') ? wanted.replace(/-{2,}/g, '-') : wanted;
+  const wantedList = wanted.split('\n');
+  return { wanted: wantedList, names: names === wanted ? wantedList : names.split('\n') };
 }
 
 /** Free text for descriptions and comments: src/text/panos.ts. */

@@ -19,7 +19,7 @@ import { requirementProblem } from '../../model/requirement-check.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import type { Artifact, TargetOptionValues } from '../target.js';
 import { panosTarget } from './index.js';
-import { cleanText, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
+import { cidrObjectName, cidrObjectNames, cleanText, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
 import { parsePanosConfig } from './parse.js';
 import { tokenizeSetLine } from './set-commands.js';
 import { parseXml } from './xml.js';
@@ -115,6 +115,33 @@ describe('names (targets.md §4.3)', () => {
         expect(wanted.map((text) => again.claim(text))).toEqual(names);
       }),
       { seed: SEED, numRuns: 200 },
+    );
+  });
+  it('of CIDR lists are the per-CIDR names, and claiming them known-safe claims what claim does (property)', () => {
+    // IPv6 groups drawn mostly from zero, so `::` falls at the start, the middle and the end; every prefix length.
+    const group = fc.oneof(fc.constant(0), fc.constant(0), fc.constantFrom(1, 0xf, 0x2603, 0xffff), fc.integer({ min: 0, max: 0xffff }));
+    const ipv6 = fc.tuple(fc.array(group, { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 })).map(([groups, length]) => `${groups.map((g) => g.toString(16)).join(':')}/${length}`);
+    const ipv4 = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([value, length]) => `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}/${length}`);
+    // As the build gets them: the minimal CIDR list of a set, canonical text.
+    const cidrList = fc.array(fc.oneof(ipv4, ipv6, fc.constantFrom('::/0', '::1/128', '0.0.0.0/0', '2603:1000::/40')), { maxLength: 12 }).map((blocks) => AddressSet.fromStrings(blocks, { normalize: true }).toCidrStrings());
+    // Other texts of the address scope, some spelling what a CIDR's name or wanted text is.
+    const other = fc.oneof(fc.constantFrom('tw-10-0-0-0_8', 'TW-10-0-0-0_8', 'tw-2603-1000--_40', 'tw-2603-1000-_40', 'tw---1_128', 'tw-1_128', 'tagwall'), fc.string({ maxLength: 20 }));
+    fc.assert(
+      fc.property(cidrList, fc.array(other, { maxLength: 4 }), fc.nat(), (cidrs, others, split) => {
+        const { wanted, names } = cidrObjectNames(cidrs);
+        expect(wanted).toEqual(cidrs.map(cidrObjectName));
+        expect(names).toEqual(wanted.map((text) => panosName(text)));
+        // The same claims in the same order, others before and after, through claim and claimSafe.
+        const at = split % (others.length + 1);
+        const general = new NameScope();
+        const fast = new NameScope();
+        const claimOthers = (texts: readonly string[]) => texts.map((text) => [general.claim(text), fast.claim(text)]);
+        const before = claimOthers(others.slice(0, at));
+        const cidrNames = cidrs.map((_, index) => [general.claim(wanted[index]!), fast.claimSafe(wanted[index]!, names[index]!)]);
+        const after = claimOthers(others.slice(at));
+        for (const [generalName, fastName] of [...before, ...cidrNames, ...after]) expect(fastName).toBe(generalName);
+      }),
+      { seed: SEED, numRuns: 300 },
     );
   });
   it('keep a hash of a cut name so long names sharing a prefix differ', () => {

@@ -28,9 +28,17 @@ function isPlainText(text: string): boolean {
   return !UNPLAIN.test(text);
 }
 
-/** An address object `XmlLines.address` would write without escaping anything or a description line. */
-function isPlainAddress(address: PanosAddress): boolean {
-  return address.description === undefined && isPlainText(address.name) && isPlainText(address.value) && isPlainText(address.kind) && address.tags.every(isPlainText);
+/**
+ * Whether `XmlLines.address` would write `address` without escaping anything or a description line. Its kind is one
+ * of two plain words (model.ts); tagwall's objects share one tag list (build.ts), so a list found plain is
+ * remembered (`plainTags`) rather than asked again for each of thousands of objects.
+ */
+function isPlainAddress(address: PanosAddress, plainTags: { last: readonly string[] | undefined }): boolean {
+  if (address.description !== undefined || !isPlainText(address.name) || !isPlainText(address.value)) return false;
+  if (address.tags === plainTags.last) return true;
+  if (!address.tags.every(isPlainText)) return false;
+  plainTags.last = address.tags;
+  return true;
 }
 
 class XmlLines {
@@ -91,12 +99,14 @@ class XmlLines {
     this.list(depth, tag, values, (value, inner) => this.leaf(inner, 'member', value));
   }
 
-  /** `<member>value</member>` lines at `depth`, as `leaf` writes them, into one block of their own. */
+  /**
+   * `<member>value</member>` lines at `depth`, as `leaf` writes them, into one block of their own: the values joined
+   * natively by what stands between two of them, not a string built per line (issue 22: 7,853 members in the
+   * compute-no-public-ip config, mostly of tag groups).
+   */
   private plainMembers(depth: number, values: readonly string[]): void {
     const indent = this.indent(depth);
-    const lines = new Array<string>(values.length);
-    for (let at = 0; at < values.length; at++) lines[at] = `${indent}<member>${values[at]!}</member>`;
-    this.block(lines.join('\n'));
+    this.block(`${indent}<member>${values.join(`</member>\n${indent}<member>`)}</member>`);
   }
 
   /** Ends the pending lines' block and adds `text` as a block of its own: the document reads as if written line by line. */
@@ -128,9 +138,10 @@ class XmlLines {
    * joins were half of the render, and their garbage outlived the young generation (render-growth bench, issue 22).
    */
   addresses(depth: number, addresses: readonly PanosAddress[]): void {
+    const plainTags = { last: undefined };
     for (let at = 0; at < addresses.length; ) {
       let end = at;
-      while (end < addresses.length && isPlainAddress(addresses[end]!)) end++;
+      while (end < addresses.length && isPlainAddress(addresses[end]!, plainTags)) end++;
       if (end - at >= PLAIN_RUN) {
         this.plainAddresses(depth, addresses, at, end);
         at = end;
@@ -142,9 +153,9 @@ class XmlLines {
   }
 
   /**
-   * addresses[from, to), all plain, written as `address` would write them, into one block of their own: one string
-   * an object, joined once. (Writing them as bytes, a loop over every character, took four times as long in a fresh
-   * process for a config of 4k objects, and no less at 100k.)
+   * addresses[from, to), all plain, written as `address` would write them, into one block of their own. (Writing
+   * them as bytes, a loop over every character, took four times as long in a fresh process for a config of 4k
+   * objects, and no less at 100k.)
    */
   private plainAddresses(depth: number, addresses: readonly PanosAddress[], from: number, to: number): void {
     const indent = this.indent(depth);
@@ -157,19 +168,22 @@ class XmlLines {
     const afterValues = { 'ip-netmask': `</ip-netmask>\n${fields}`, fqdn: `</fqdn>\n${fields}` };
     const tagLines = (tags: readonly string[]): string =>
       tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
-    // Objects share their tag list (build.ts): its lines are made once per list, not once per object.
-    let lastTags: readonly string[] | undefined;
-    let lastTagLines = '';
-    const objects = new Array<string>(to - from);
-    for (let at = from; at < to; at++) {
-      const address = addresses[at]!;
-      if (address.tags !== lastTags) {
-        lastTags = address.tags;
-        lastTagLines = tagLines(address.tags);
+    // Objects share their kind and tag list (build.ts): a run of objects that do is written as its name-and-value
+    // pieces joined natively by the text between one object's value and the next one's name, two concatenations an
+    // object instead of six (issue 22).
+    const pieces: string[] = [];
+    for (let at = from; at < to; ) {
+      const { kind, tags } = addresses[at]!;
+      const afterName = afterNames[kind];
+      const namesAndValues: string[] = [];
+      while (at < to && addresses[at]!.kind === kind && addresses[at]!.tags === tags) {
+        const address = addresses[at++]!;
+        namesAndValues.push(address.name + afterName + address.value);
       }
-      objects[at - from] = `${open}${address.name}${afterNames[address.kind]}${address.value}${afterValues[address.kind]}${lastTagLines}${close}`;
+      const afterValue = `${afterValues[kind]}${tagLines(tags)}${close}`;
+      pieces.push(`${open}${namesAndValues.join(`${afterValue}\n${open}`)}${afterValue}`);
     }
-    this.block(objects.join('\n'));
+    this.block(pieces.join('\n'));
   }
 
   entry(depth: number, name: string, body: (depth: number) => void): void {
