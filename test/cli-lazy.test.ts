@@ -190,6 +190,28 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     }
   });
 
+  it.each(['nsg', 'azure-firewall', 'aml-managed-network'])('render --target %s names, hashes and accounts its loss without node:crypto or tldts', (target) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-azure-builtins-'));
+    try {
+      // Preloaded: records the built-in modules and the packages the process loaded, at its exit.
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));`);
+      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(child.status).toBe(0);
+      // Each of them hashes (the firewall's group priority, the NSG's priority slots, the managed network's long
+      // rule names) and parses its own output back (the firewall's host names are wildcards over vetted suffixes).
+      expect(child.stdout).toMatch(target === 'aml-managed-network' ? /aml-service-https/ : /"priority": \d+/);
+      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+      expect(loaded.some((entry) => entry.startsWith('NativeModule '))).toBe(true);
+      // src/internal/sha256.ts: node:crypto brought the stream modules with it for a few short hashes.
+      expect(loaded).not.toContain('NativeModule crypto');
+      // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again.
+      expect(loaded.filter((entry) => /[\\/]tldts[\\/]/.test(entry))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('check prints its text answer to a pipe without making process.stdout (a net.Socket there) to learn it is no terminal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
     try {

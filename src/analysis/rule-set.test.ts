@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { HostSet } from '../model/hostnames.js';
 import { IntervalSet } from '../model/intervals.js';
-import { icmpTypeCodes, PacketSet } from '../model/packet-set.js';
+import { icmpTypeCodes, PacketSet, type Box } from '../model/packet-set.js';
 import { CONN_STATES, firstPacketState, type ConnState } from '../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../model/ports.js';
 import { allowedPackets, decidingRules, EarlierMatches, openingInvalidPackets, openingPackets, statefulRules, type Action, type Rule, type RuleSet } from './rule-set.js';
@@ -139,6 +139,20 @@ describe('the statics built on first use (issue 22) are the sets the module used
     expect(replies!.match.toString()).toBe(REPLIES_THEN.toString());
     expect(notOpening!.match.toString()).toBe(openingThen.union(REPLIES_THEN).complement().toString());
     expect(statefulRules()).toBe(statefulRules());
+  });
+
+  it('statefulRules: the packets that open no connection are the boxes the complement makes, in its order, field by field', () => {
+    // Built directly (rule-set.ts notOpeningPackets): every later walk cuts its rules by these boxes, so how they
+    // split the packets is part of every exact loss a report lists, not only which packets they hold.
+    const fields = (box: Box): unknown[] => [
+      box.family, box.portClass, box.directions, box.states, box.protocols.toString(), [...box.protocols.intervals.bounds],
+      ...[box.src, box.dst, box.srcPorts, box.dstPorts].map((values) => [values.domain.name, [...values.bounds]]),
+      box.hosts.toString(), box.hosts.isAny(), box.paths.toString(), box.paths.isAny(), box.applications.toString(), box.applications.isAny(),
+    ];
+    const built = statefulRules()[1]!.match.boxes;
+    const general = openingPackets().union(REPLIES_THEN).complement().boxes;
+    expect(built.map(fields)).toEqual(general.map(fields));
+    expect(built.length).toBe(8);
   });
 
   it('a packet set overlaps openingInvalidPackets() exactly when it meets openingPackets() in state INVALID', () => {

@@ -169,3 +169,27 @@ describe('radixSortByWords', () => {
     expect([...radixSortByWords(new Uint32Array(12).fill(9), 4, 3)]).toEqual([0, 1, 2]);
   });
 });
+
+describe('unionMany', () => {
+  /** The union as pairwise unions make it: the general path, whatever shortcut unionMany takes. */
+  const pairwise = (sets: readonly IntervalSet[]): IntervalSet => sets.reduce((acc, set) => acc.union(set), IntervalSet.empty(TINY));
+
+  it('equals the pairwise union for any sets, mostly empty ones among them (property)', () => {
+    const empty = fc.constant(IntervalSet.empty(TINY));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(arbTiny, empty, empty), { maxLength: 6 }), (sets) => {
+        const union = IntervalSet.unionMany(TINY, sets);
+        expect(union.bounds).toEqual(pairwise(sets).bounds);
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+
+  it('hands back the one set that has intervals (sets are immutable), not a copy of it', () => {
+    const only = IntervalSet.fromRanges(TINY, [[3, 9], [20, 20]]);
+    const empty = IntervalSet.empty(TINY);
+    expect(IntervalSet.unionMany(TINY, [empty, only, empty])).toBe(only);
+    expect(IntervalSet.unionMany(TINY, [only, only]).bounds).toEqual(only.bounds);
+    expect(IntervalSet.unionMany(TINY, [empty, empty]).isEmpty()).toBe(true);
+  });
+});

@@ -204,7 +204,18 @@ export class IntervalSet {
   static unionMany(domain: IntervalDomain, sets: readonly IntervalSet[]): IntervalSet {
     const w = domain.width;
     let count = 0;
-    for (const set of sets) count += set.bounds.length / (2 * w);
+    let nonEmpty: IntervalSet | undefined;
+    let nonEmptyCount = 0;
+    for (const set of sets) {
+      count += set.bounds.length / (2 * w);
+      if (set.bounds.length > 0) {
+        nonEmpty = set;
+        nonEmptyCount++;
+      }
+    }
+    // One set with intervals is the union itself (canonical and immutable): a rule's destinations read back as
+    // one tag ∪ nothing were a copy, check and merge of the tag's thousands of intervals per rule (issue 22).
+    if (nonEmptyCount === 1 && sameDomain(nonEmpty!.domain, domain)) return nonEmpty!;
     const lo = new Uint32Array(count * w);
     const hi = new Uint32Array(count * w);
     let at = 0;

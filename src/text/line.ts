@@ -38,13 +38,16 @@ export function oneLine(text: string): string {
 /** At most `max` UTF-16 code units (as .NET counts), cut on a code-point boundary and marked with `marker`. */
 export function cutCodeUnits(text: string, max: number, marker = '...'): string {
   if (text.length <= max) return text;
-  let cut = '';
-  for (const point of text) {
-    if (cut.length + point.length > max - marker.length) break;
-    cut += point;
-  }
-  return `${cut.trimEnd()}${marker}`;
+  // The room left beside the marker, one unit less where its end would split a surrogate pair (a lone surrogate is
+  // a code point of its own, as the string iterator reads it). One slice: the loop that added a code point at a
+  // time made a string per character, and a cold render cut every long description that way (issue 22).
+  const room = Math.max(0, max - marker.length);
+  const end = room > 0 && isHighSurrogate(text.charCodeAt(room - 1)) && isLowSurrogate(text.charCodeAt(room)) ? room - 1 : room;
+  return `${text.slice(0, end).trimEnd()}${marker}`;
 }
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** At most `max` code points, cut on a code-point boundary and marked with `marker`. */
 export function cutCodePoints(text: string, max: number, marker = '...'): string {

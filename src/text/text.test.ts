@@ -5,7 +5,7 @@ import { bicepComment, bicepString } from './bicep.js';
 import { hclComment, hclString } from './hcl.js';
 import { escapeHtml } from './html.js';
 import { iptablesComment, iptablesCommentLine } from './iptables.js';
-import { cutUtf8Bytes, keepLines, oneLine, UNSAFE_CHARACTERS, wellFormed } from './line.js';
+import { cutCodeUnits, cutUtf8Bytes, keepLines, oneLine, UNSAFE_CHARACTERS, wellFormed } from './line.js';
 import { escapeMarkdown, fenced } from './markdown.js';
 import { nftComment, nftCommentLine } from './nft.js';
 import { cleanText, quoteSetValue, xmlComment } from './panos.js';
@@ -114,5 +114,37 @@ describe('cutUtf8Bytes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('cutCodeUnits', () => {
+  // The reference: a code point at a time, as the string iterator reads them (a lone surrogate is one of its own).
+  const reference = (text: string, max: number, marker = '...'): string => {
+    if (text.length <= max) return text;
+    let cut = '';
+    for (const point of text) {
+      if (cut.length + point.length > max - marker.length) break;
+      cut += point;
+    }
+    return `${cut.trimEnd()}${marker}`;
+  };
+  const unit = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\ud83d\ude00', '😀😀', 'a ', ' ', '\u3000', 'é'),
+  );
+  it('cuts where adding a code point at a time cuts: surrogate pairs whole, lone surrogates and trailing spaces alike (property)', () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), fc.integer({ min: 0, max: 150 }), fc.constantFrom('...', '…', '', '😀'), (parts, max, marker) => {
+        const text = parts.join('');
+        expect(cutCodeUnits(text, max, marker)).toBe(reference(text, max, marker));
+      }),
+      { seed: 22, numRuns: 3000 },
+    );
+  });
+  it('never splits a pair at the limit', () => {
+    expect(cutCodeUnits(`${'a'.repeat(136)}😀bcdef`, 140)).toBe(`${'a'.repeat(136)}...`);
+    expect(cutCodeUnits(`${'a'.repeat(135)}😀bcdef`, 140)).toBe(`${'a'.repeat(135)}😀...`);
+    expect(cutCodeUnits(`${'a'.repeat(136)}\ud800bcdef`, 140)).toBe(`${'a'.repeat(136)}\ud800...`);
   });
 });

@@ -12,6 +12,7 @@ import {
   hostPatternCovers,
   normalizeHostname,
   parseHostPattern,
+  parseVettedHostPattern,
   type HostPattern,
 } from './patterns.js';
 import { publicSuffixOf } from './public-suffix.js';
@@ -228,6 +229,54 @@ describe('public suffixes', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual([false, true]);
+  });
+});
+
+describe('suffixes already proved are not looked up again', () => {
+  /** What a call gives: its pattern, or its error's code and message. */
+  const outcome = (run: () => HostPattern): unknown => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof TagwallError) return [error.code, error.message];
+      throw error;
+    }
+  };
+
+  it('parseHostPattern gives what the full check gives, whatever was parsed or vetted before', () => {
+    // Public suffixes (ICANN and private), names under them, unlisted zones, top-level labels; each written
+    // several ways that normalise to the same suffix.
+    const suffixes = ['co.uk', 'x.co.uk', 'com', 'corp', 'contoso.corp', 'blob.core.windows.net', 'a.blob.core.windows.net', 'github.io', 'user.github.io', 'westus.batch.azure.com', 'kawasaki.jp', 'city.kawasaki.jp'];
+    const written = fc.tuple(fc.constantFrom(...suffixes), fc.constantFrom('', '.'), fc.boolean()).map(([suffix, dot, upper]) => `*.${upper ? suffix.toUpperCase() : suffix}${dot}`);
+    const call = fc.tuple(fc.constantFrom('parse', 'check', 'vet'), fc.oneof(written, fc.constantFrom(...suffixes)));
+    fc.assert(
+      fc.property(fc.array(call, { maxLength: 12 }), (calls) => {
+        for (const [kind, text] of calls) {
+          const full = outcome(() => checkHostPattern(text).pattern);
+          if (kind === 'parse') expect(outcome(() => parseHostPattern(text)), text).toEqual(full);
+          // Vetting vouches for what the full check passes (catalogue.test.ts proves it for the catalogue's hosts).
+          else if (kind === 'vet' && !Array.isArray(full)) parseVettedHostPattern(text);
+        }
+      }),
+      { seed: 22, numRuns: 300 },
+    );
+  });
+
+  it('a vetted or checked suffix is parsed again without tldts; any other still loads it', () => {
+    const entry = fileURLToPath(new URL('../hostnames.ts', import.meta.url));
+    const script = `
+      import { createRequire } from 'node:module';
+      const { parseHostPattern, parseVettedHostPattern } = await import(${JSON.stringify(entry)});
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\\\/]tldts[\\\\/]/.test(path));
+      parseVettedHostPattern('*.westus.batch.azure.com');
+      parseHostPattern('*.WestUS.batch.azure.com.');
+      const before = loaded();
+      let refused = false;
+      try { parseHostPattern('*.co.uk'); } catch (error) { refused = error.code === 'TW_WILDCARD_PUBLIC_SUFFIX'; }
+      console.log(JSON.stringify([before, loaded(), refused]));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([false, true, true]);
   });
 });
 

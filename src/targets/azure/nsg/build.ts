@@ -6,7 +6,7 @@
 import { allowedPackets, statefulRules } from '../../../analysis/rule-set.js';
 import { requirementPackets } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
-import { nodeCrypto } from '../../../internal/lazy.js';
+import { sha256Hex } from '../../../internal/sha256.js';
 import { AddressSet } from '../../../model/address-set.js';
 import { PacketSet } from '../../../model/packet-set.js';
 import { formatPacket } from '../../../model/packet.js';
@@ -198,7 +198,7 @@ const OTHER_PRIORITIES: readonly number[] = Array.from({ length: NSG_LIMITS.last
 );
 
 function preferredSlot(key: string, slots: number): number {
-  return Number.parseInt(nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 12), 16) % slots;
+  return Number.parseInt(sha256Hex(key).slice(0, 12), 16) % slots;
 }
 
 /**
