@@ -178,7 +178,7 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32')(
       expect(files(dir)).toHaveLength(2);
     });
 
-    it('the analysis commands, run with a larger interrupt budget (bin.ts), keep their own cache accepted beside commands without it', () => {
+    it('the analysis commands, run with larger V8 budgets (bin.ts), keep their own cache accepted beside commands without them', () => {
       // A V8 code cache records the flags it was made under and is rejected under others: were the flag set for
       // some runs of equiv and not others, or in the cache of another command, the file would be rewritten here.
       const dir = fresh();
