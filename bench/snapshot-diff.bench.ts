@@ -100,8 +100,19 @@ function tagwallAnswer(): Answer {
   return { added: diff.added, removed: diff.removed, changed: Object.fromEntries(diff.changed.map((c) => [c.name, [c.prefixesAdded.length, c.prefixesRemoved.length] as const])) };
 }
 
-function pythonAnswer(script: string): Answer | undefined {
-  const child = spawnSync('python3', [script, OLD, NEW], { encoding: 'utf8', maxBuffer: 1 << 28 });
+/**
+ * The Python interpreter `python3` runs, by its own path (`sys.executable`), or undefined when there is none. A
+ * version manager's `python3` is often a launcher script (pyenv's shim is a bash script: ~70 ms of the ~100 ms of
+ * `python3 -c 0` on the machine of round 9, docs/performance.md), which would be timed as Python's own start-up.
+ */
+function pythonInterpreter(): string | undefined {
+  const child = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  const path = child.status === 0 ? child.stdout.trim() : '';
+  return path !== '' && existsSync(path) ? path : undefined;
+}
+
+function pythonAnswer(python: string, script: string): Answer | undefined {
+  const child = spawnSync(python, [script, OLD, NEW], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (child.error || child.status !== 0) return undefined;
   return JSON.parse(child.stdout) as Answer;
 }
@@ -151,24 +162,25 @@ export async function run(): Promise<Goal[]> {
     const script = join(dir, 'diff.py');
     writeFileSync(script, PYTHON);
     const ours = tagwallAnswer();
-    const python = pythonAnswer(script);
-    if (!python) {
+    const interpreter = pythonInterpreter();
+    const python = interpreter && pythonAnswer(interpreter, script);
+    if (!interpreter || !python) {
       console.log('  (python3 not available: the snapshot diff baseline is skipped)');
       return [];
     }
     if (!sameAnswer(ours, python)) throw new Error('tagwall and Python disagree on the snapshot diff');
     console.log(`both: ${ours.added.length} tags added, ${ours.removed.length} removed, ${Object.keys(ours.changed).length} changed, the same prefixes per tag`);
-    console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+    console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; Python: ${interpreter}`);
 
     // ── cold, whole processes ──
     const cold = timeProcesses(
       [
         { name: 'tagwall snapshot diff (CLI)', argv: [process.execPath, BIN, 'snapshot', 'diff', OLD, NEW] },
-        { name: 'python3 diff script', argv: ['python3', script, OLD, NEW] },
+        { name: 'python3 diff script', argv: [interpreter, script, OLD, NEW] },
         { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
         { name: 'node: read+gunzip+JSON.parse only', argv: [process.execPath, '-e', NODE_FLOOR, OLD, NEW] },
         { name: 'node: read+gunzip only', argv: [process.execPath, '-e', NODE_GUNZIP, OLD, NEW] },
-        { name: 'python3 -c 0', argv: ['python3', '-c', '0'] },
+        { name: 'python3 -c 0', argv: [interpreter, '-c', '0'] },
       ],
       9,
     );
@@ -205,7 +217,7 @@ export async function run(): Promise<Goal[]> {
       if (child.status !== 0) throw new Error(`library first run failed: ${child.stderr}`);
       return JSON.parse(child.stdout) as { wall: number; cpu: number };
     });
-    const pyInProcess = spawnSync('python3', [script, OLD, NEW, '--time', '9'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const pyInProcess = spawnSync(interpreter, [script, OLD, NEW, '--time', '9'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const pySeconds = Number(pyInProcess.stdout.trim().split('\n').at(-1));
     const first = { wall: median(firstRuns.map((r) => r.wall)), cpu: median(firstRuns.map((r) => r.cpu)) };
     printTimings(
