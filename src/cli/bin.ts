@@ -5,7 +5,7 @@
 // V8 code cache made after the command ran (code-cache.ts), in Node's compile-cache directory (NODE_COMPILE_CACHE, else
 // under the temp dir); NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node >= 22.1's own compile cache
 // (module.enableCompileCache) is not used: it keeps the code compiled when the bundle is loaded, not the functions a
-// command compiles as it runs, and measured on Node 22.23 and 24.22 every command costs 7-30 ms more CPU with it than
+// command compiles as it runs, and measured on Node 22.23 and 24.22 every command costs 6-47 ms more CPU with it than
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.

@@ -4,7 +4,7 @@
  * it on an earlier run (`cachedData`), so V8 neither parses the bundle again nor compiles again the functions that
  * run: measured on Node 20, 20 ms (`--version`) to 45 ms (`render`) less CPU than a run without it. Node >= 22.1's
  * `module.enableCompileCache()` caches what is compiled when the bundle loads, not what the command compiles as it
- * runs: on Node 22.23 and 24.22 each command cost 7-30 ms more CPU with it than with this cache
+ * runs: on Node 22.23 and 24.22 each command cost 6-47 ms more CPU with it than with this cache
  * (docs/performance.md, "CLI start-up").
  *
  * The cache is what `script.createCachedData()` returns when the process exits (after the command ran, so it holds
