@@ -92,6 +92,22 @@ describe.skipIf(!existsSync(BIN))("where Node has a compile cache of its own (No
   });
 });
 
+/**
+ * The budget flags bin.ts sets on `node` (optimiseLaterFlags of its V8), each with the value set and the default its
+ * V8 lists in `--v8-options` (undefined when that V8 does not list it as an integer flag).
+ */
+function budgetFlagsOf(node: string): Array<{ name: string; value: number; byDefault: number | undefined }> {
+  const v8 = spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
+  const options = spawnSync(node, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+  return optimiseLaterFlags(v8)
+    .split(' ')
+    .map((flag) => {
+      const [name = '', value] = flag.split('=');
+      const listed = new RegExp(`^\\s+${name} \\(.*\\n\\s+type: int\\s+default: ${name}=(\\d+)`, 'm').exec(options);
+      return { name, value: Number(value), byDefault: listed ? Number(listed[1]) : undefined };
+    });
+}
+
 describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", () => {
   it('are the interrupt budget on V8 11.3 (Node 20) and the invocation counts from V8 11.8 (Node 21 on)', () => {
     expect(optimiseLaterFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672');
@@ -101,12 +117,9 @@ describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", (
   });
 
   it('are flags the running V8 knows, eight times its defaults', () => {
-    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
-    for (const flag of optimiseLaterFlags(process.versions.v8).split(' ')) {
-      const [name, value] = flag.split('=');
-      const listed = new RegExp(`^\\s+${name} \\(.*\\n\\s+type: int\\s+default: ${name}=(\\d+)`, 'm').exec(options);
-      expect(listed, name).not.toBeNull();
-      expect(Number(value), name).toBe(8 * Number(listed![1]));
+    for (const { name, value, byDefault } of budgetFlagsOf(process.execPath)) {
+      expect(byDefault, name).toBeDefined();
+      expect(value, name).toBe(8 * byDefault!);
     }
   });
 });
@@ -296,14 +309,10 @@ describe.skipIf(!existsSync(BIN) || OTHER_NODES.length === 0)('on other Node ver
     }, 120_000);
 
     it(`${node} (${version}): the budget flags are ones its V8 knows, above its defaults`, () => {
-      const v8 = spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
-      const options = spawnSync(node, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
-      for (const flag of optimiseLaterFlags(v8).split(' ')) {
-        const [name, value] = flag.split('=');
-        const listed = new RegExp(`^\\s+${name} \\(.*\\n\\s+type: int\\s+default: ${name}=(\\d+)`, 'm').exec(options);
-        expect(listed, `${v8} ${name}`).not.toBeNull();
+      for (const { name, value, byDefault } of budgetFlagsOf(node)) {
+        expect(byDefault, `${version} ${name}`).toBeDefined();
         // Eight times Node 21-26's defaults; Node 22.0's V8 had TurboFan's at 5,000 (later 22.x: 3,000), so ~5x there.
-        expect(Number(value), name).toBeGreaterThanOrEqual(4 * Number(listed![1]));
+        expect(value, name).toBeGreaterThanOrEqual(4 * byDefault!);
       }
     });
   }

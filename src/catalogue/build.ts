@@ -3,6 +3,7 @@
  * snapshot (doc spellings mapped and noted), host names adapted to the cloud, conditional entries applied.
  */
 import { TagwallError, isTagwallError } from '../errors.js';
+import { lazy } from '../internal/lazy.js';
 import { parseHostPattern, parseVettedHostPattern, type HostPattern } from '../model/hostnames.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../model/requirement.js';
@@ -216,8 +217,11 @@ function hostTemplateOf(peer: PeerTemplate): string | undefined {
   return 'host' in peer ? peer.host : 'url' in peer ? peer.url.split('/')[0]! : undefined;
 }
 
-/** Every wildcard host template of the catalogue (`*.blob.core.windows.net`, `*.{region}.batch.azure.com`). */
-function wildcardTemplates(): string[] {
+/**
+ * Every wildcard host template of the catalogue (`*.blob.core.windows.net`, `*.{region}.batch.azure.com`): a
+ * constant of the catalogue, collected on the first build rather than walked again over every scenario per build.
+ */
+const wildcardTemplates = lazy((): readonly string[] => {
   const peers = SCENARIOS.flatMap((scenario) => scenario.entries).flatMap((entry) => [...entry.peers, ...(entry.local ?? [])]);
   const templates = new Set<string>();
   for (const peer of peers) {
@@ -225,7 +229,7 @@ function wildcardTemplates(): string[] {
     if (template?.startsWith('*.')) templates.add(template);
   }
   return [...templates];
-}
+});
 
 /**
  * The suffixes (the text after `*.`) of the catalogue's wildcard hosts in `region` of `cloud` that catalogue.test.ts
