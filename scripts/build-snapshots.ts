@@ -3,12 +3,14 @@
  * `--data DIR`):
  *   - src/servicetags/region-data.ts         from azure-region-pairs.json
  *   - src/servicetags/snapshots/<Cloud>.twsnap  from the newest ServiceTags_<Cloud>_YYYYMMDD.json[.gz] per cloud
+ *   - src/servicetags/embedded-regions.ts   the regions each new embedded snapshot has (read back from it)
  *   - fixtures/servicetags/                  a copy of every service-tag file, for the tests (`--fixtures`)
  *
  * Run with `npx tsx scripts/build-snapshots.ts`. Output is deterministic: rerunning on the same data changes
  * no byte. Fails loudly when a published prefix does not format back to itself, since the embedded form keeps
  * only the binary value and formats it on the way out.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -174,6 +176,45 @@ function buildSnapshot(cloud: Cloud, file: string): BuiltSnapshot {
   return { cloud, file, bytes, sourceBytes: original.length, prefixes: table.prefixCount.ipv4 + table.prefixCount.ipv6 };
 }
 
+// ─── embedded regions ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What `defaultSnapshot(cloud).regions()` lists for each cloud, asked of a fresh process: a region's name comes from
+ * the snapshot and region-data.ts together, both just written, and this process loaded the old ones.
+ */
+function embeddedRegionNames(): Record<Cloud, string[]> {
+  const program = [
+    `import { CLOUDS } from './src/servicetags/cloud.ts';`,
+    `import { defaultSnapshot } from './src/servicetags/snapshot.ts';`,
+    `console.log(JSON.stringify(Object.fromEntries(CLOUDS.map((cloud) => [cloud, defaultSnapshot(cloud).regions().map((region) => region.armName)]))));`,
+  ].join('\n');
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(output) as Record<Cloud, string[]>;
+}
+
+/** `  key: ['a', 'b'],` when it fits in 120 columns, else the names packed four spaces in, 120 columns at most. */
+function regionListLines(cloud: Cloud, names: readonly string[]): string[] {
+  const quoted = names.map((name) => `'${name}'`);
+  const oneLine = `  ${cloud}: [${quoted.join(', ')}],`;
+  if (oneLine.length <= 120) return [oneLine];
+  const lines: string[] = [];
+  let line = '   ';
+  for (const item of quoted) {
+    if (line.length + 1 + item.length + 1 > 120) {
+      lines.push(line);
+      line = '   ';
+    }
+    line += ` ${item},`;
+  }
+  return [`  ${cloud}: [`, ...lines, line, '  ],'];
+}
+
+function buildEmbeddedRegions(regions: Record<Cloud, readonly string[]>): string {
+  const header = readFileSync(join(SERVICETAGS_DIR, 'embedded-regions.ts'), 'utf8').split('export const EMBEDDED_REGIONS')[0]!;
+  const body = CLOUDS.flatMap((cloud) => regionListLines(cloud, regions[cloud]));
+  return `${header}export const EMBEDDED_REGIONS: Readonly<Record<Cloud, readonly string[]>> = {\n${body.join('\n')}\n};\n`;
+}
+
 function main(): void {
   // Everything is built and verified before anything is written: a failure leaves the checked-in files as they were.
   const regionData = buildRegionData();
@@ -192,6 +233,10 @@ function main(): void {
         `(${snapshot.sourceBytes.toLocaleString('en')} bytes of JSON, ${snapshot.prefixes.toLocaleString('en')} prefixes)`,
     );
   }
+
+  const regionsPath = join(SERVICETAGS_DIR, 'embedded-regions.ts');
+  writeFileSync(regionsPath, buildEmbeddedRegions(embeddedRegionNames()));
+  console.log(`wrote ${relative(ROOT, regionsPath)}`);
 
   if (process.argv.includes('--fixtures')) {
     const fixtures = join(ROOT, 'fixtures/servicetags');

@@ -6,7 +6,7 @@ import { defaultSnapshot } from './snapshot.js';
 describe('EMBEDDED_REGIONS', () => {
   it.each(CLOUDS)('lists exactly the regions of the embedded %s snapshot, in its order', (cloud) => {
     const actual = defaultSnapshot(cloud).regions().map((region) => region.armName);
-    // On a snapshot update the message is the new list to paste into embedded-regions.ts.
+    // `npm run snapshots` writes the list with the snapshots; the message is the list the snapshot has.
     expect(EMBEDDED_REGIONS[cloud], JSON.stringify(actual)).toEqual(actual);
     expect(actual.length).toBeGreaterThan(0);
   });

@@ -2,8 +2,8 @@
  * The ARM names of the regions of each embedded snapshot (`defaultSnapshot(cloud).regions()`), for code that needs
  * them without reading a snapshot: reading the Public one for its regions costs ~3 ms of a cold run (issue 22), a
  * run against a user's `--snapshot FILE` does not read it at all, and the catalogue only needs the names
- * (src/catalogue/build.ts vettedWildcardSuffixes). embedded-regions.test.ts fails when an embedded snapshot update
- * changes them and prints the new list.
+ * (src/catalogue/build.ts vettedWildcardSuffixes). `npm run snapshots` (scripts/build-snapshots.ts) writes this list
+ * from the snapshots it embeds; embedded-regions.test.ts fails if the two ever disagree.
  */
 import type { Cloud } from './cloud.js';
 
