@@ -193,3 +193,33 @@ describe('unionMany', () => {
     expect(IntervalSet.unionMany(TINY, [empty, empty]).isEmpty()).toBe(true);
   });
 });
+
+// The one-word paths (IPv4, ports, protocols) against the general multi-word loops: the same values in a two-word
+// domain whose high word is always 0 take the general path, and the bounds must be the same (issue 22).
+describe('one-word set operations', () => {
+  const PAIR = domainOf('pair', 2, [0, 0xffffffff]);
+  const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.nat({ max: 0xffffffff }), fc.nat({ max: 40 }));
+  const arbRanges = fc.array(fc.tuple(word, word).map(([x, y]) => [Math.min(x, y), Math.max(x, y)] as const), { maxLength: 12 });
+  const asPair = (set: IntervalSet): IntervalSet => {
+    const bounds = new Uint32Array(2 * set.bounds.length);
+    set.bounds.forEach((value, i) => (bounds[2 * i + 1] = value));
+    return IntervalSet.fromCanonicalBounds(PAIR, bounds);
+  };
+
+  it('intersection, overlaps and isSubsetOf agree with the general path', () => {
+    fc.assert(
+      fc.property(arbRanges, arbRanges, (x, y) => {
+        const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
+        const [pa, pb] = [asPair(a), asPair(b)];
+        const both = a.intersection(b);
+        expect(asPair(both).bounds).toEqual(pa.intersection(pb).bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, both.bounds)).not.toThrow();
+        expect(a.overlaps(b)).toBe(pa.overlaps(pb));
+        expect(a.isSubsetOf(b)).toBe(pa.isSubsetOf(pb));
+        expect(b.isSubsetOf(a)).toBe(pb.isSubsetOf(pa));
+        expect(a.union(b).isSubsetOf(a)).toBe(b.isSubsetOf(a));
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
+});
