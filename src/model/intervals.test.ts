@@ -222,4 +222,20 @@ describe('one-word set operations', () => {
       { seed: 22, numRuns: 2000 },
     );
   });
+
+  it('fromUnsorted merges intervals in any order (empty ones too) as the general path does', () => {
+    const pair = fc.tuple(word, word);
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 40 }), (pairs) => {
+        const lo = Uint32Array.from(pairs.map(([x]) => x));
+        const hi = Uint32Array.from(pairs.map(([, y]) => y));
+        const wide = (words: Uint32Array): Uint32Array => Uint32Array.from([...words].flatMap((value) => [0, value]));
+        const set = IntervalSet.fromUnsorted(IPV4, lo, hi, pairs.length);
+        expect(asPair(set).bounds).toEqual(IntervalSet.fromUnsorted(PAIR, wide(lo), wide(hi), pairs.length).bounds);
+        const sorted = [...pairs].filter(([x, y]) => x <= y).sort((p, q) => p[0] - q[0]);
+        expect(IntervalSet.fromUnsorted(IPV4, Uint32Array.from(sorted.map(([x]) => x)), Uint32Array.from(sorted.map(([, y]) => y)), sorted.length).bounds).toEqual(set.bounds);
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
 });

@@ -190,6 +190,7 @@ export class IntervalSet {
     if (!spansAllWords(domain)) for (let i = 0; i < count; i++) checkInDomain(domain, hi, i * w);
     // Input that is already in order (each tag's published prefixes are) skips the sort: one linear check.
     const order = isSortedByWords(lo, w, count) ? undefined : radixSortByWords(lo, w, count);
+    if (w === 1) return new IntervalSet(domain, mergeOneWord(lo, hi, count, order));
     // Sized for a union that merges most of its parts (a snapshot's 24k IPv6 prefixes make under 1k intervals) and
     // grown when it does not: room for all `count` was the largest allocation of a bulk union.
     const builder = new BoundsBuilder(w, Math.min(count, 64 + (count >>> 4)));
@@ -607,6 +608,31 @@ function isSubsetOneWord(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
+/**
+ * fromUnsorted's merging pass for one-word values (IPv4, ports) on plain numbers, intervals taken in `order` (or
+ * as given): every snapshot tag and config set read in a cold command goes through it, interpreted, and
+ * BoundsBuilder's word helpers per interval were most of its cost (issue 22). Intervals with lo > hi are skipped.
+ */
+function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number, order: Uint32Array | undefined): Uint32Array {
+  let out = new Uint32Array(2 * Math.max(1, Math.min(count, 64 + (count >>> 4))));
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const at = order ? order[i]! : i;
+    const from = lo[at]!;
+    const to = hi[at]!;
+    if (from > to) continue;
+    // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
+    if (n > 0 && from <= out[n - 1]! + 1) {
+      if (to > out[n - 1]!) out[n - 1] = to;
+    } else {
+      if (n + 2 > out.length) out = grown(out);
+      out[n++] = from;
+      out[n++] = to;
+    }
+  }
+  return out.slice(0, n);
+}
+
 function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
   const larger = new Uint32Array(words.length * 2 + 2);
   larger.set(words);
@@ -671,6 +697,10 @@ function checkInDomain(domain: IntervalDomain, words: Uint32Array, offset: numbe
 }
 
 function isSortedByWords(keys: Uint32Array, w: number, count: number): boolean {
+  if (w === 1) {
+    for (let i = 1; i < count; i++) if (keys[i - 1]! > keys[i]!) return false;
+    return true;
+  }
   for (let i = 1; i < count; i++) if (compareWords(keys, (i - 1) * w, keys, i * w, w) > 0) return false;
   return true;
 }
