@@ -78,6 +78,14 @@ describe('CIDR text', () => {
     expect(at([7, 7, 7, 7, 0x20010db8, 0xabc, 0, 0], 4)).toBe('2001:db8:0:abc::/64');
   });
 
+  it('CidrBlocks of IPv4 (its own walk, issue 22) lists the blocks of the general walk, past its first capacity', () => {
+    // 1.0.0.0-255.255.255.254 is 62 blocks from one interval: the arrays, sized for 4, grow several times.
+    for (const entries of [['0.0.0.1-255.255.255.254'], ['0.0.0.0/0'], ['255.255.255.255'], ['0.0.0.0', '0.0.0.2-0.0.0.9', '10.0.0.0/8', '192.168.1.3-192.168.2.200']]) {
+      const set = AddressSet.fromStrings(entries);
+      expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
+    }
+  });
+
   it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {
     fc.assert(
       fc.property(addressSet, (set) => {

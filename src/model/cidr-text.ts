@@ -179,11 +179,11 @@ export class CidrBlocks {
   /** The minimal CIDR cover of `values` (an interval set of `family`'s domain). */
   static of(family: Family, values: IntervalSet): CidrBlocks {
     const bounds = values.bounds;
-    const w = family === 'ipv4' ? 1 : 4;
+    if (family === 'ipv4') return CidrBlocks.ofIPv4(bounds);
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));
-    let lengths = new Uint8Array(networks.length / w);
+    let lengths = new Uint8Array(networks.length / 4);
     let count = 0;
-    const add = (network: Uint32Array | number, prefixLength: number): void => {
+    const add = (network: Uint32Array, prefixLength: number): void => {
       if (count === lengths.length) {
         const grownNetworks = new Uint32Array(networks.length * 2);
         grownNetworks.set(networks);
@@ -192,16 +192,44 @@ export class CidrBlocks {
         grownLengths.set(lengths);
         lengths = grownLengths;
       }
-      if (typeof network === 'number') networks[count] = network;
-      else networks.set(network, count * 4);
+      networks.set(network, count * 4);
       lengths[count++] = prefixLength;
     };
-    if (w === 1) {
-      for (let at = 0; at < bounds.length; at += 2) forEachIPv4Cidr(bounds[at]!, bounds[at + 1]!, add);
-    } else {
-      for (let at = 0; at < bounds.length; at += 8) forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
-    }
+    for (let at = 0; at < bounds.length; at += 8) forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
     return new CidrBlocks(family, networks, lengths, count);
+  }
+
+  /**
+   * `of` for IPv4, forEachIPv4Cidr's walk written out over plain numbers with no call per block: a cold render
+   * runs it interpreted for every set it writes, where a closure call per block was most of its cost (issue 22).
+   */
+  private static ofIPv4(bounds: Uint32Array): CidrBlocks {
+    let networks = new Uint32Array(Math.max(4, bounds.length / 2));
+    let lengths = new Uint8Array(networks.length);
+    let count = 0;
+    for (let at = 0; at < bounds.length; at += 2) {
+      const hi = bounds[at + 1]!;
+      for (let cur = bounds[at]!; ; ) {
+        // As forEachIPv4Cidr: the largest block at cur, 2^size <= hi - cur + 1 addresses, aligned to cur's zero bits.
+        const size = hi - cur + 1 >= 0x100000000 ? 32 : 31 - Math.clz32(hi - cur + 1);
+        const alignment = cur === 0 ? 32 : 31 - Math.clz32(cur & -cur);
+        const blockBits = size < alignment ? size : alignment;
+        if (count === networks.length) {
+          const grownNetworks = new Uint32Array(networks.length * 2);
+          grownNetworks.set(networks);
+          networks = grownNetworks;
+          const grownLengths = new Uint8Array(lengths.length * 2);
+          grownLengths.set(lengths);
+          lengths = grownLengths;
+        }
+        networks[count] = cur;
+        lengths[count++] = 32 - blockBits;
+        const next = cur + 2 ** blockBits;
+        if (next > hi) break;
+        cur = next;
+      }
+    }
+    return new CidrBlocks('ipv4', networks, lengths, count);
   }
 
   /** The text of block `index`. */

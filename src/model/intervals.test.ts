@@ -193,3 +193,45 @@ describe('unionMany', () => {
     expect(IntervalSet.unionMany(TINY, [empty, empty]).isEmpty()).toBe(true);
   });
 });
+
+// The one-word paths (IPv4, ports, protocols) against the general multi-word loops: the same values in a four-word
+// domain whose high words are always 0 take the general path, and the bounds must be the same (issue 22).
+describe('one-word set operations', () => {
+  const WIDE = domainOf('wide', 4, [0, 0, 0, 0xffffffff]);
+  const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.nat({ max: 0xffffffff }), fc.nat({ max: 40 }));
+  const arbRanges = fc.array(fc.tuple(word, word).map(([x, y]) => [Math.min(x, y), Math.max(x, y)] as const), { maxLength: 12 });
+  const widened = (words: Uint32Array): Uint32Array => Uint32Array.from([...words].flatMap((value) => [0, 0, 0, value]));
+  const asWide = (set: IntervalSet): IntervalSet => IntervalSet.fromCanonicalBounds(WIDE, widened(set.bounds));
+
+  it('intersection, overlaps and isSubsetOf agree with the general path', () => {
+    fc.assert(
+      fc.property(arbRanges, arbRanges, (x, y) => {
+        const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
+        const [pa, pb] = [asWide(a), asWide(b)];
+        const both = a.intersection(b);
+        expect(asWide(both).bounds).toEqual(pa.intersection(pb).bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, both.bounds)).not.toThrow();
+        expect(a.overlaps(b)).toBe(pa.overlaps(pb));
+        expect(a.isSubsetOf(b)).toBe(pa.isSubsetOf(pb));
+        expect(b.isSubsetOf(a)).toBe(pb.isSubsetOf(pa));
+        expect(a.union(b).isSubsetOf(a)).toBe(b.isSubsetOf(a));
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
+
+  it('fromUnsorted merges intervals in any order (empty ones too) as the general path does', () => {
+    const pair = fc.tuple(word, word);
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 40 }), (pairs) => {
+        const lo = Uint32Array.from(pairs.map(([x]) => x));
+        const hi = Uint32Array.from(pairs.map(([, y]) => y));
+        const set = IntervalSet.fromUnsorted(IPV4, lo, hi, pairs.length);
+        expect(asWide(set).bounds).toEqual(IntervalSet.fromUnsorted(WIDE, widened(lo), widened(hi), pairs.length).bounds);
+        const sorted = [...pairs].filter(([x, y]) => x <= y).sort((p, q) => p[0] - q[0]);
+        expect(IntervalSet.fromUnsorted(IPV4, Uint32Array.from(sorted.map(([x]) => x)), Uint32Array.from(sorted.map(([, y]) => y)), sorted.length).bounds).toEqual(set.bounds);
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
+});

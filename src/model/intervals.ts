@@ -190,6 +190,7 @@ export class IntervalSet {
     if (!spansAllWords(domain)) for (let i = 0; i < count; i++) checkInDomain(domain, hi, i * w);
     // Input that is already in order (each tag's published prefixes are) skips the sort: one linear check.
     const order = isSortedByWords(lo, w, count) ? undefined : radixSortByWords(lo, w, count);
+    if (w === 1) return new IntervalSet(domain, mergeOneWord(lo, hi, count, order));
     // Sized for a union that merges most of its parts (a snapshot's 24k IPv6 prefixes make under 1k intervals) and
     // grown when it does not: room for all `count` was the largest allocation of a bulk union.
     const builder = new BoundsBuilder(w, Math.min(count, 64 + (count >>> 4)));
@@ -349,17 +350,22 @@ export class IntervalSet {
     if (other.isFull()) return this;
     if (this.isFull()) return other;
     const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, intersectionOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
     const builder = new BoundsBuilder(w, Math.min(a.length, b.length) / s + 1);
     let i = 0;
     let j = 0;
+    // No destructuring of [array, offset] pairs: in a cold run this loop is interpreted, where each one allocated
+    // two arrays and walked them with the iterator protocol (issue 22).
     while (i < a.length && j < b.length) {
       const loFromA = compareWords(a, i, b, j, w) >= 0;
       const hiFromA = compareWords(a, i + w, b, j + w, w) <= 0;
-      const [loArr, loOff] = loFromA ? [a, i] : [b, j];
-      const [hiArr, hiOff] = hiFromA ? [a, i + w] : [b, j + w];
+      const loArr = loFromA ? a : b;
+      const loOff = loFromA ? i : j;
+      const hiArr = hiFromA ? a : b;
+      const hiOff = hiFromA ? i + w : j + w;
       if (compareWords(loArr, loOff, hiArr, hiOff, w) <= 0) builder.push(loArr, loOff, hiArr, hiOff);
       if (hiFromA) i += s;
       else j += s;
@@ -439,6 +445,7 @@ export class IntervalSet {
   overlaps(other: IntervalSet): boolean {
     this.sameDomain(other);
     const w = this.domain.width;
+    if (w === 1) return overlapsOneWord(this.bounds, other.bounds);
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -455,6 +462,7 @@ export class IntervalSet {
   isSubsetOf(other: IntervalSet): boolean {
     this.sameDomain(other);
     const w = this.domain.width;
+    if (w === 1) return isSubsetOneWord(this.bounds, other.bounds);
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -553,6 +561,78 @@ function unionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
   return n === out.length ? out : out.slice(0, n);
 }
 
+/**
+ * `intersection` for one-word values on plain numbers. A cold check runs its set operations interpreted, where the
+ * general loop's calls to compareWords per step were most of its cost (issue 22).
+ */
+function intersectionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
+  // Each step writes at most one interval and moves past one of a's or b's.
+  const out = new Uint32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const lo = a[i]! >= b[j]! ? a[i]! : b[j]!;
+    const hiFromA = a[i + 1]! <= b[j + 1]!;
+    const hi = hiFromA ? a[i + 1]! : b[j + 1]!;
+    // Both inputs are canonical, so the pieces come out sorted, disjoint and never adjacent: no merging needed.
+    if (lo <= hi) {
+      out[n++] = lo;
+      out[n++] = hi;
+    }
+    if (hiFromA) i += 2;
+    else j += 2;
+  }
+  return out.slice(0, n);
+}
+
+/** `overlaps` for one-word values on plain numbers (see intersectionOneWord). */
+function overlapsOneWord(a: Uint32Array, b: Uint32Array): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i + 1]! < b[j]!) i += 2;
+    else if (b[j + 1]! < a[i]!) j += 2;
+    else return true;
+  }
+  return false;
+}
+
+/** `isSubsetOf` for one-word values on plain numbers (see intersectionOneWord). */
+function isSubsetOneWord(a: Uint32Array, b: Uint32Array): boolean {
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    while (j < b.length && b[j + 1]! < a[i]!) j += 2;
+    if (j >= b.length || b[j]! > a[i]! || b[j + 1]! < a[i + 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * fromUnsorted's merging pass for one-word values (IPv4, ports) on plain numbers, intervals taken in `order` (or
+ * as given): every snapshot tag and config set read in a cold command goes through it, interpreted, and
+ * BoundsBuilder's word helpers per interval were most of its cost (issue 22). Intervals with lo > hi are skipped.
+ */
+function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number, order: Uint32Array | undefined): Uint32Array {
+  let out = new Uint32Array(2 * Math.max(1, Math.min(count, 64 + (count >>> 4))));
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const at = order ? order[i]! : i;
+    const from = lo[at]!;
+    const to = hi[at]!;
+    if (from > to) continue;
+    // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
+    if (n > 0 && from <= out[n - 1]! + 1) {
+      if (to > out[n - 1]!) out[n - 1] = to;
+    } else {
+      if (n + 2 > out.length) out = grown(out);
+      out[n++] = from;
+      out[n++] = to;
+    }
+  }
+  return out.slice(0, n);
+}
+
 function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
   const larger = new Uint32Array(words.length * 2 + 2);
   larger.set(words);
@@ -617,6 +697,10 @@ function checkInDomain(domain: IntervalDomain, words: Uint32Array, offset: numbe
 }
 
 function isSortedByWords(keys: Uint32Array, w: number, count: number): boolean {
+  if (w === 1) {
+    for (let i = 1; i < count; i++) if (keys[i - 1]! > keys[i]!) return false;
+    return true;
+  }
   for (let i = 1; i < count; i++) if (compareWords(keys, (i - 1) * w, keys, i * w, w) > 0) return false;
   return true;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
 import { formatCidr } from '../model/ip.js';
-import { decodeAddressSet, decodePrefixStrings, forEachPrefix, parseStrictPrefix, PrefixWriter } from './prefix-codec.js';
+import { decodeAddressSet, decodeAddressSetAt, decodePrefixStrings, encodedSize, forEachPrefix, parseStrictPrefix, PrefixWriter } from './prefix-codec.js';
 import { expectTagwallError } from './test-fixtures.js';
 
 /** A random canonical prefix: random bits, masked to a random length, formatted by the model. */
@@ -61,6 +61,23 @@ describe('prefix encoding', () => {
     );
   });
 
+  it('decodes IPv4 prefixes on its own path (issue 22) to the bounds of the general one, /0 and /32 included', () => {
+    const edges = fc.constantFrom('0.0.0.0/0', '255.255.255.255/32', '0.0.0.0/32', '128.0.0.0/1', '255.255.255.254/31', '10.0.0.0/8');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(prefixArbitrary, edges), { maxLength: 40 }), (prefixes) => {
+        const bytes = encode(prefixes);
+        const offsets: number[] = [];
+        for (let at = 0; at < bytes.length; at += encodedSize(bytes[at]!)) offsets.push(at);
+        const v4 = offsets.filter((at) => bytes[at]! < 33).length;
+        const decoded = decodeAddressSet(bytes, 0, bytes.length, v4, offsets.length - v4);
+        const general = decodeAddressSetAt(bytes, offsets);
+        expect(decoded.ipv4.bounds).toEqual(general.ipv4.bounds);
+        expect(decoded.ipv6.bounds).toEqual(general.ipv6.bounds);
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+
   it('merges touching and overlapping prefixes that arrive in order', () => {
     const input = ['10.0.0.0/24', '10.0.1.0/24', '10.0.1.128/25', '10.0.3.0/24', '2001:db8::/33', '2001:db8:8000::/33'];
     const bytes = encode(input);
@@ -71,6 +88,10 @@ describe('prefix encoding', () => {
     const bytes = encode(['10.0.0.0/24', '2001:db8::/32']);
     expectTagwallError(() => decodeAddressSet(bytes, 0, bytes.length, 2, 1), 'TW_SNAPSHOT_SHAPE');
     expectTagwallError(() => decodeAddressSet(bytes, 0, bytes.length, 0, 1), 'TW_SNAPSHOT_SHAPE');
+    // An IPv4 prefix cut short, and one more than counted: the errors of the general path.
+    expect(() => decodeAddressSet(bytes.subarray(0, 3), 0, 3, 1, 0)).toThrow('corrupt snapshot data: prefix at byte 0 runs past the end');
+    expect(() => decodeAddressSet(bytes, 0, bytes.length, 0, 1)).toThrow('corrupt snapshot data: more IPv4 prefixes than counted');
+    expect(() => decodeAddressSet(bytes, 0, bytes.length, 1, 0)).toThrow('corrupt snapshot data: more IPv6 prefixes than counted');
     const damaged = Uint8Array.of(255, ...bytes.subarray(1));
     expectTagwallError(() => decodePrefixStrings(damaged, 0, damaged.length), 'TW_SNAPSHOT_SHAPE');
     expectTagwallError(() => decodePrefixStrings(bytes, 0, bytes.length + 1), 'TW_SNAPSHOT_SHAPE');
