@@ -38,6 +38,45 @@ export function unmatchedLines(a: readonly string[], b: readonly string[]): numb
   return unmatched;
 }
 
+/**
+ * `[unmatchedLines(a, b), unmatchedLines(b, a)]` in one count of `b` and one pass over each side: the lines of `b`
+ * are counted, those of `a` matched against the counts, and what is left over is then, for each value, `b`'s surplus
+ * of it, which unmatchedLines(b, a) finds as its last occurrences (it pairs the first ones): a walk of `b` from its
+ * end marks them. Two unmatchedLines calls counted each side once and looked each line up once more; a changed
+ * object of an impact (a set of 1,500 prefixes) is compared both ways (issue 22).
+ */
+export function unmatchedBothWays(a: readonly string[], b: readonly string[]): [number[], number[]] {
+  let start = 0;
+  const common = Math.min(a.length, b.length);
+  while (start < common && a[start] === b[start]) start++;
+  const surplus = new Map<string, number>();
+  for (let index = start; index < b.length; index++) {
+    const line = b[index]!;
+    surplus.set(line, (surplus.get(line) ?? 0) + 1);
+  }
+  const onlyA: number[] = [];
+  for (let index = start; index < a.length; index++) {
+    const line = a[index]!;
+    const count = surplus.get(line);
+    if (count) surplus.set(line, count - 1);
+    else onlyA.push(index);
+  }
+  // How many lines of `b` are left unmatched: its lines past the prefix less those `a` matched. The walk stops
+  // when it has found them all.
+  let left = b.length - a.length + onlyA.length;
+  const onlyB: number[] = [];
+  for (let index = b.length - 1; left > 0; index--) {
+    const line = b[index]!;
+    const count = surplus.get(line)!;
+    if (count) {
+      surplus.set(line, count - 1);
+      onlyB.push(index);
+      left--;
+    }
+  }
+  return [onlyA, onlyB.reverse()];
+}
+
 /** A line with the snapshot's identity (change number, date, file name) replaced by placeholders. */
 export function withoutProvenance(line: string, info: SnapshotInfo): string {
   return provenanceRemover(info)(line);
@@ -187,13 +226,11 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
     const now = newObjects.objects.get(object);
     const oldLines = linesOf(oldObjects, old);
     const newLines = linesOf(newObjects, now);
-    let removed = unmatchedLines(oldLines, newLines);
-    let added = unmatchedLines(newLines, oldLines);
+    let [removed, added] = unmatchedBothWays(oldLines, newLines);
     // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
     const removedNormal = removed.map((index) => withoutOldProvenance(oldLines[index]!));
     const addedNormal = added.map((index) => withoutNewProvenance(newLines[index]!));
-    const removedKept = unmatchedLines(removedNormal, addedNormal);
-    const addedKept = unmatchedLines(addedNormal, removedNormal);
+    const [removedKept, addedKept] = unmatchedBothWays(removedNormal, addedNormal);
     provenanceOnly += removed.length - removedKept.length;
     removed = removedKept.map((i) => removed[i]!);
     added = addedKept.map((i) => added[i]!);
