@@ -301,7 +301,7 @@ describe('artifact diff readers, against the forms they replaced', () => {
 // Pieces of brace-structured text (ARM JSON, Bicep, Terraform, nft) and of ipset files: brackets and quotes, escaped
 // quotes, `name` members, comments, nft set elements, ipset headings, creates and swaps, provenance.
 const bracketPiece = fc.constantFrom(
-  ' ', '  ', '\t', '\r', '{', '}', '[', ']', '"', "'", '\\"', ',', ':', '=', 'a', 'x', 'name', '"name": "r1"', "name: 'b2'", 'name = "t3"', '"name"',
+  ' ', '  ', '\t', '\r', '{', '}', '[', ']', '"', "'", '\\"', '\\', ',', ':', '=', 'a', 'x', 'name', '"name": "r1"', "name: 'b2'", 'name = "t3"', '"name"',
   '"routes": [', 'set tw4_x {', 'chain output {', 'resource "azurerm_route_table" "rt" {', "resource rt 'Microsoft.Network/routeTables@2023-04-01' = {",
   'comment "req-1: x"', '#', '//', '10.0.0.0/8', '2603:1030::/64', 'elements = {', '364', '375', '2025-07-28', '20251028', 'ServiceTags_Public_20251028.json',
 );
