@@ -166,11 +166,13 @@ export function diffItems(text: string): string[] {
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
     const last = raw.charCodeAt(raw.length - 1);
     const trimmed = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d;
-    const line = trimmed ? raw.replace(/,\s*$/, '').trimEnd() : raw;
+    const line = trimmed ? withoutTrailingComma(raw) : raw;
     // A line kept as it is that ends with a visible ASCII character is not blank (most lines of a large file: no
-    // loop over their indent); the others start with one or an indent before one, or get the regular expression.
+    // loop over their indent); a trimmed one is blank when nothing is left (ARM JSON: most lines end with a comma,
+    // and their indent was looked at character by character); the others start with one or an indent before one,
+    // or get the regular expression.
     const endsVisible = !trimmed && last > 0x20 && last < 0x7f;
-    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) {
+    if (trimmed ? line.length === 0 : !endsVisible && !startsVisible(line) && !/\S/.test(line)) {
       items ??= lines.slice(0, index);
       continue;
     }
@@ -191,6 +193,15 @@ export function diffItems(text: string): string[] {
     else if (line !== raw) (items = lines.slice(0, index)).push(line);
   }
   return items ?? lines;
+}
+
+/**
+ * `line.replace(/,\s*$/, '').trimEnd()` without the expression: a comma that only white space follows is the last
+ * character left when the white space is trimmed (`\s` and trimEnd take the same characters).
+ */
+function withoutTrailingComma(line: string): string {
+  const text = line.trimEnd();
+  return text.charCodeAt(text.length - 1) === 0x2c /* , */ ? text.slice(0, -1).trimEnd() : text;
 }
 
 /** Whether the first character that is not an ASCII space is a visible ASCII one (a line that is not blank). */
