@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffArtifact, diffItems, labelText, plainLinesEnd, unmatchedLines, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, plainLinesEnd, unmatchedBothWays, unmatchedLines, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
@@ -301,7 +301,7 @@ describe('artifact diff readers, against the forms they replaced', () => {
 // Pieces of brace-structured text (ARM JSON, Bicep, Terraform, nft) and of ipset files: brackets and quotes, escaped
 // quotes, `name` members, comments, nft set elements, ipset headings, creates and swaps, provenance.
 const bracketPiece = fc.constantFrom(
-  ' ', '  ', '\t', '\r', '{', '}', '[', ']', '"', "'", '\\"', ',', ':', '=', 'a', 'x', 'name', '"name": "r1"', "name: 'b2'", 'name = "t3"', '"name"',
+  ' ', '  ', '\t', '\r', '{', '}', '[', ']', '"', "'", '\\"', '\\', ',', ':', '=', 'a', 'x', 'name', '"name": "r1"', "name: 'b2'", 'name = "t3"', '"name"',
   '"routes": [', 'set tw4_x {', 'chain output {', 'resource "azurerm_route_table" "rt" {', "resource rt 'Microsoft.Network/routeTables@2023-04-01' = {",
   'comment "req-1: x"', '#', '//', '10.0.0.0/8', '2603:1030::/64', 'elements = {', '364', '375', '2025-07-28', '20251028', 'ServiceTags_Public_20251028.json',
 );
@@ -346,7 +346,7 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
       expect(diffArtifact(b, a, to!, from!, xmlLabels)).toEqual(referenceDiffArtifact(b, a, to!, from!, referenceXmlLabels));
     }), { numRuns: 2000 });
   });
-  it('unmatchedLines: the same indices as counting every line (a common prefix skipped)', () => {
+  it('unmatchedLines and unmatchedBothWays: the same indices as counting every line (a common prefix skipped)', () => {
     // Few distinct lines, so values repeat inside and across the common prefix; `b` mostly an edit of `a`.
     const text = fc.array(fc.constantFrom<string>('a', 'b', 'c', 'd', ''), { maxLength: 30 });
     const pair = fc.oneof(
@@ -363,6 +363,7 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
     fc.assert(fc.property(pair, ([a, b]) => {
       expect(unmatchedLines(a, b)).toEqual(referenceUnmatchedLines(a, b));
       expect(unmatchedLines(b, a)).toEqual(referenceUnmatchedLines(b, a));
+      expect(unmatchedBothWays(a, b)).toEqual([referenceUnmatchedLines(a, b), referenceUnmatchedLines(b, a)]);
     }), { numRuns: 3000 });
   });
   it('diffArtifact: the same objects, lines and provenance count (edits of random texts)', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/targets/target.js';
 import { TagwallError } from '../src/errors.js';
-import { diffArtifact } from '../src/reports/artifact-diff.js';
+import { diffArtifact, withoutProvenance } from '../src/reports/artifact-diff.js';
 import { bracketLabels } from '../src/targets/labels.js';
 import { diffDiagnostics, snapshotImpact } from '../src/reports/impact.js';
 import { linesTarget } from '../src/reports/test-fixtures.js';
@@ -74,6 +74,18 @@ describe('diagnostic diffs', () => {
     expect(diff.appeared.map((d) => d.requirementId)).toEqual(['c']);
     expect(diff.resolved.map((d) => d.requirementId)).toEqual(['b']);
     expect(diff.reworded.map(({ before, after }) => [before.message, after.message])).toEqual([['3990 prefixes', '4010 prefixes']]);
+  });
+
+  it('takes the provenance out alike with a snapshot\'s frozen info (its remover kept) and with an info a caller builds', () => {
+    const frozen = Object.freeze({ ...TO });
+    const line = 'expanded with change 375 of 2025-10-28 (20251028) from ServiceTags_Public_20251028.json, not 3750';
+    for (let round = 0; round < 2; round++) expect(withoutProvenance(line, frozen)).toBe(withoutProvenance(line, { ...TO }));
+    expect(withoutProvenance(line, frozen)).toBe('expanded with change <change-number> of <date> (<date>) from ServiceTags_Public_<date>.json, not 3750');
+    // A mutable info is read afresh each call: changing it changes what is taken out.
+    const mutable = { ...TO };
+    withoutProvenance(line, mutable);
+    Object.assign(mutable, { changeNumber: 3750 });
+    expect(withoutProvenance(line, mutable)).toContain('not <change-number>');
   });
 
   it('sees nothing when only the snapshot named in a message changes', () => {

@@ -37,6 +37,9 @@ it('the registry lists kebab-case ids, sorted, each found by findTarget', () => 
     expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     expect(findTarget(id).id).toBe(id);
   }
+  // allTargets sorts by code unit (no ICU collator in a cold command): the order localeCompare gave, and targetIds's.
+  expect(allTargets().map((target) => target.id)).toEqual([...targetIds()].sort((a, b) => a.localeCompare(b)));
+  expect(allTargets().map((target) => target.id)).toEqual(targetIds());
 });
 
 describe.each(allTargets().map((target) => [target.id, target] as const))('%s', (id, target: Target) => {

@@ -38,16 +38,69 @@ export function unmatchedLines(a: readonly string[], b: readonly string[]): numb
   return unmatched;
 }
 
+/**
+ * `[unmatchedLines(a, b), unmatchedLines(b, a)]` in one count of `b` and one pass over each side: the lines of `b`
+ * are counted, those of `a` matched against the counts, and what is left over is then, for each value, `b`'s surplus
+ * of it, which unmatchedLines(b, a) finds as its last occurrences (it pairs the first ones): a walk of `b` from its
+ * end marks them. Two unmatchedLines calls counted each side once and looked each line up once more; a changed
+ * object of an impact (a set of 1,500 prefixes) is compared both ways (issue 22).
+ */
+export function unmatchedBothWays(a: readonly string[], b: readonly string[]): [number[], number[]] {
+  let start = 0;
+  const common = Math.min(a.length, b.length);
+  while (start < common && a[start] === b[start]) start++;
+  const surplus = new Map<string, number>();
+  for (let index = start; index < b.length; index++) {
+    const line = b[index]!;
+    surplus.set(line, (surplus.get(line) ?? 0) + 1);
+  }
+  const onlyA: number[] = [];
+  for (let index = start; index < a.length; index++) {
+    const line = a[index]!;
+    const count = surplus.get(line);
+    if (count) surplus.set(line, count - 1);
+    else onlyA.push(index);
+  }
+  // How many lines of `b` are left unmatched: its lines past the prefix less those `a` matched. The walk stops
+  // when it has found them all.
+  let left = b.length - a.length + onlyA.length;
+  const onlyB: number[] = [];
+  for (let index = b.length - 1; left > 0; index--) {
+    const line = b[index]!;
+    const count = surplus.get(line)!;
+    if (count) {
+      surplus.set(line, count - 1);
+      onlyB.push(index);
+      left--;
+    }
+  }
+  return [onlyA, onlyB.reverse()];
+}
+
 /** A line with the snapshot's identity (change number, date, file name) replaced by placeholders. */
 export function withoutProvenance(line: string, info: SnapshotInfo): string {
   return provenanceRemover(info)(line);
 }
 
 /**
+ * The remover of each snapshot, made once: an impact report takes the provenance out of every diagnostic (a few
+ * hundred, with a new expression each when made per line) and of every changed line of 11 artifacts (issue 22).
+ */
+const REMOVERS = new WeakMap<SnapshotInfo, (line: string) => string>();
+
+function provenanceRemover(info: SnapshotInfo): (line: string) => string {
+  // Only a frozen info (a Snapshot's) is kept: one a caller builds could change between calls.
+  if (!Object.isFrozen(info)) return makeProvenanceRemover(info);
+  let remover = REMOVERS.get(info);
+  if (!remover) REMOVERS.set(info, (remover = makeProvenanceRemover(info)));
+  return remover;
+}
+
+/**
  * withoutProvenance for many lines of one snapshot: the change number's expression, the date's two spellings and the
  * file name are worked out once, not for every line.
  */
-function provenanceRemover(info: SnapshotInfo): (line: string) => string {
+function makeProvenanceRemover(info: SnapshotInfo): (line: string) => string {
   // A global expression is safe to reuse: `replace` starts from the beginning of the text whatever its lastIndex.
   const changeNumber = new RegExp(`\\b${info.changeNumber}\\b`, 'g');
   const date = info.date;
@@ -113,11 +166,13 @@ export function diffItems(text: string): string[] {
     // A JSON or Bicep list that grows moves its comma (`"a"` → `"a",`); blank lines are layout. Neither is content.
     const last = raw.charCodeAt(raw.length - 1);
     const trimmed = last === 0x2c /* , */ || last === 0x20 || last === 0x09 || last === 0x0d;
-    const line = trimmed ? raw.replace(/,\s*$/, '').trimEnd() : raw;
+    const line = trimmed ? withoutTrailingComma(raw) : raw;
     // A line kept as it is that ends with a visible ASCII character is not blank (most lines of a large file: no
-    // loop over their indent); the others start with one or an indent before one, or get the regular expression.
+    // loop over their indent); a trimmed one is blank when nothing is left (ARM JSON: most lines end with a comma,
+    // and their indent was looked at character by character); the others start with one or an indent before one,
+    // or get the regular expression.
     const endsVisible = !trimmed && last > 0x20 && last < 0x7f;
-    if (!endsVisible && !startsVisible(line) && !/\S/.test(line)) {
+    if (trimmed ? line.length === 0 : !endsVisible && !startsVisible(line) && !/\S/.test(line)) {
       items ??= lines.slice(0, index);
       continue;
     }
@@ -138,6 +193,15 @@ export function diffItems(text: string): string[] {
     else if (line !== raw) (items = lines.slice(0, index)).push(line);
   }
   return items ?? lines;
+}
+
+/**
+ * `line.replace(/,\s*$/, '').trimEnd()` without the expression: a comma that only white space follows is the last
+ * character left when the white space is trimmed (`\s` and trimEnd take the same characters).
+ */
+function withoutTrailingComma(line: string): string {
+  const text = line.trimEnd();
+  return text.charCodeAt(text.length - 1) === 0x2c /* , */ ? text.slice(0, -1).trimEnd() : text;
 }
 
 /** Whether the first character that is not an ASCII space is a visible ASCII one (a line that is not blank). */
@@ -173,13 +237,11 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
     const now = newObjects.objects.get(object);
     const oldLines = linesOf(oldObjects, old);
     const newLines = linesOf(newObjects, now);
-    let removed = unmatchedLines(oldLines, newLines);
-    let added = unmatchedLines(newLines, oldLines);
+    let [removed, added] = unmatchedBothWays(oldLines, newLines);
     // Pair what is left after taking the snapshot's identity out of both sides: those pairs are provenance.
     const removedNormal = removed.map((index) => withoutOldProvenance(oldLines[index]!));
     const addedNormal = added.map((index) => withoutNewProvenance(newLines[index]!));
-    const removedKept = unmatchedLines(removedNormal, addedNormal);
-    const addedKept = unmatchedLines(addedNormal, removedNormal);
+    const [removedKept, addedKept] = unmatchedBothWays(removedNormal, addedNormal);
     provenanceOnly += removed.length - removedKept.length;
     removed = removedKept.map((i) => removed[i]!);
     added = addedKept.map((i) => added[i]!);

@@ -14,7 +14,7 @@ import type { SnapshotInfo } from '../servicetags/types.js';
 import { optionsFor } from '../targets/option-schema.js';
 import type { Artifact, ArtifactLabeller, Diagnostic, Target, TargetOptionValues, Translation } from '../targets/target.js';
 import { describePackets, isLimitCode, snapshotRef, translationMatrix, type RequirementLocations, type TargetTranslation } from './build.js';
-import { diffArtifact, ipsetResizes, unmatchedLines, withoutProvenance, type ObjectChange } from './artifact-diff.js';
+import { diffArtifact, ipsetResizes, unmatchedBothWays, withoutProvenance, type ObjectChange } from './artifact-diff.js';
 import { compareText, describeSnapshot, type Finding, type Report, type SummaryCount } from './model.js';
 
 /** Changed lines kept per finding; a weekly change to a large tag can touch thousands of prefix lines. */
@@ -54,12 +54,12 @@ export function diffDiagnostics(before: readonly Diagnostic[], after: readonly D
   const subject = (diagnostic: Diagnostic): string => [diagnostic.code, diagnostic.requirementId ?? ''].join('\u0000');
   const beforeKeys = before.map((diagnostic) => key(diagnostic, fromInfo));
   const afterKeys = after.map((diagnostic) => key(diagnostic, toInfo));
-  const gone = unmatchedLines(beforeKeys, afterKeys).map((index) => before[index]!);
-  const come = unmatchedLines(afterKeys, beforeKeys).map((index) => after[index]!);
+  const [goneIndices, comeIndices] = unmatchedBothWays(beforeKeys, afterKeys);
+  const gone = goneIndices.map((index) => before[index]!);
+  const come = comeIndices.map((index) => after[index]!);
   const goneSubjects = gone.map(subject);
   const comeSubjects = come.map(subject);
-  const resolved = unmatchedLines(goneSubjects, comeSubjects);
-  const appeared = unmatchedLines(comeSubjects, goneSubjects);
+  const [resolved, appeared] = unmatchedBothWays(goneSubjects, comeSubjects);
   // What is matched by subject on both sides pairs up in order.
   const pairedBefore = gone.filter((_, index) => !resolved.includes(index));
   const pairedAfter = come.filter((_, index) => !appeared.includes(index));

@@ -61,8 +61,10 @@ export function findTarget(id: string): Target {
 
 /** Every registered target, in id order. */
 export function allTargets(): Target[] {
-  // Sorted copies: the registry's own order is its declaration order.
-  return [...TARGETS].sort((a, b) => a.id.localeCompare(b.id));
+  // Sorted copies: the registry's own order is its declaration order. Code-unit order, as targetIds: the ids are
+  // lower-case ASCII words and hyphens, which localeCompare orders alike, but its first call loads ICU's collator:
+  // ~6 ms of a cold `impact` (issue 22).
+  return [...TARGETS].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The target whose `detect` recognises this config text, if exactly one does. */
