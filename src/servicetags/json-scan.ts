@@ -285,6 +285,9 @@ class Scanner {
     this.prefixesEnd = prefixesEnd;
   }
 
+  /** The network of the last IPv4 prefix quotedIPv4 read, as a signed 32-bit integer. */
+  private ipv4Network = 0;
+
   /** Prefixes read by the last prefixes() call. */
   private prefixCount = 0;
 
@@ -300,7 +303,7 @@ class Scanner {
         count++;
         const quoted = this.quotedIPv4();
         if (quoted >= 0) {
-          this.writer.write(quoted, this.network);
+          this.writer.writeIPv4(quoted, this.ipv4Network);
           ipv4++;
           continue;
         }
@@ -343,7 +346,7 @@ class Scanner {
   /**
    * At a '"': the string, when it is an IPv4 prefix as prefix-codec.ts's plainIPv4Prefix reads the same text (a
    * dotted quad without leading zeros, a length without one, no host bits), in the same pass that finds its end
-   * (three quarters of Microsoft's prefixes): sets network[0], moves p past the closing quote and returns the
+   * (three quarters of Microsoft's prefixes): sets ipv4Network, moves p past the closing quote and returns the
    * length; else -1 with p unmoved, and the string is read the general way.
    */
   private quotedIPv4(): number {
@@ -366,7 +369,8 @@ class Scanner {
       }
       const digits = i - start;
       if (digits === 0 || octet > 255 || (digits > 1 && b[start] === 48)) return -1;
-      value = value * 256 + octet;
+      // A 32-bit integer throughout, not a double past 2^31: unoptimised code boxed those as heap numbers (issue 22).
+      value = (value << 8) | octet;
     }
     if (b[i] !== 47 /* / */) return -1;
     const start = ++i;
@@ -380,7 +384,7 @@ class Scanner {
     const digits = i - start;
     if (digits === 0 || (digits > 1 && b[start] === 48) || length > 32 || b[i] !== 0x22) return -1;
     if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
-    this.network[0] = value;
+    this.ipv4Network = value;
     this.p = i + 1;
     return length;
   }
