@@ -34,6 +34,15 @@ function expectSameOutcome(text: string): void {
 
 const SAMPLE = JSON.stringify(sampleSnapshot(), null, 2);
 
+/** A dotted quad and a length, without leading zeros and in range: the only prefixes quotedIPv4 must take itself. */
+const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
+
+function noHostBits(prefix: string): boolean {
+  const [address, length] = prefix.split('/');
+  const value = address!.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  return value % 2 ** (32 - Number(length)) === 0;
+}
+
 describe('the JSON scan fast path', () => {
   it('reads every Microsoft fixture itself, to the same table as the full path', () => {
     for (const file of Object.values(FIXTURES)) {
@@ -126,6 +135,69 @@ describe('the JSON scan fast path', () => {
         const sample = sampleSnapshot();
         sample.values[1]!.properties.addressPrefixes = prefixes;
         expectSameOutcome(JSON.stringify(sample, null, 1));
+      }),
+      { numRuns: 400, seed: 22 },
+    );
+  });
+
+  it('reads a dotted quad itself exactly when the full path reads it plainly, and agrees on the rest', () => {
+    // quotedIPv4 reads each byte once, digits unrolled: octets and lengths of 0-4 digits, leading zeros, values
+    // past 255 and 32, host bits, a missing part; the scan must answer (not hand over) for every valid one.
+    let plainSeen = 0;
+    // A well-formed prefix (host bits cleared), then, half the time, one near miss made of it.
+    const wellFormed = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([value, length]) => {
+      const network = length === 0 ? 0 : (value & (-1 << (32 - length))) >>> 0;
+      return { octets: [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255].map(String), length: String(length) };
+    });
+    const nearMiss = fc.constantFrom<(octets: string[], length: string) => string>(
+      (o, l) => `${o.join('.')}/${l}`,
+      (o, l) => `${['0' + o[0], ...o.slice(1)].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 3), '00' + o[3]].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 2), '256', o[3]].join('.')}/${l}`,
+      (o, l) => `${[o[0], '1000', ...o.slice(2)].join('.')}/${l}`,
+      (o, l) => `${o.slice(0, 3).join('.')}/${l}`,
+      (o, l) => `${[...o, '0'].join('.')}/${l}`,
+      (o, l) => `${o.join('.')}..0/${l}`,
+      (o, l) => `${o.join('.')}/0${l}`,
+      (o, l) => `${o.join('.')}/${Number(l) + 33}`,
+      (o, l) => `${o.join('.')}/${l}0`,
+      (o) => `${o.join('.')}/`,
+      (o) => o.join('.'),
+      (o, l) => `${o.join('.')}/${l} `,
+      (o, l) => `${o.join('.')}/${l}/`,
+      (o, l) => `${o.join('.')}/${l}x`,
+      (o, l) => `${[...o.slice(0, 3), String(Number(o[3]) | 1)].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 3), ''].join('.')}/${l}`,
+    );
+    const quad = fc
+      .tuple(wellFormed, fc.boolean(), nearMiss)
+      .map(([{ octets, length }, plain, spell]) => (plain ? `${octets.join('.')}/${length}` : spell(octets, length)));
+    fc.assert(
+      fc.property(fc.array(quad, { minLength: 1, maxLength: 3 }), (prefixes) => {
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = prefixes;
+        const text = JSON.stringify(sample, null, 1);
+        expectSameOutcome(text);
+        const plain = prefixes.every((prefix) => PLAIN_IPV4.test(prefix) && noHostBits(prefix));
+        if (plain) {
+          plainSeen++;
+          expect(scanServiceTags(Buffer.from(text))).toBeDefined();
+        }
+      }),
+      { numRuns: 600, seed: 22 },
+    );
+    expect(plainSeen).toBeGreaterThan(50);
+  });
+
+  it('reads any whitespace around the separators of a prefix array as the full path does', () => {
+    // nextPrefix reads the separators of prefix arrays itself (not through nextElement and ws).
+    const space = fc.string({ unit: fc.constantFrom(' ', ' ', '\t', '\r', '\n', '\f', '\u00a0', 'x'), maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(space, space), { minLength: 4, maxLength: 4 }), space, space, (gaps, open, close) => {
+        const prefixes = ['"10.0.0.0/8"', '"2001:db8::/32"', '"192.0.2.0/24"', '"2001:db8:1::/48"'];
+        const list = prefixes.map((prefix, k) => (k === 0 ? prefix : `${gaps[k]![0]},${gaps[k]![1]}${prefix}`)).join('');
+        const text = JSON.stringify(sampleSnapshot(), null, 1).replace(/"addressPrefixes": \[[^\]]*\]/, `"addressPrefixes": [${open}${list}${close}]`);
+        expectSameOutcome(text);
       }),
       { numRuns: 400, seed: 22 },
     );
