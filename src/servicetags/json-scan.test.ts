@@ -189,6 +189,52 @@ describe('the JSON scan fast path', () => {
     expect(plainSeen).toBeGreaterThan(50);
   });
 
+  it('reads an IPv6 prefix itself, in the pass that finds its quote, exactly when it is plain, and agrees on the rest', () => {
+    // quotedIPv6 reads the string and the address at once: groups, '::' anywhere, lengths 0-128 and near misses.
+    let plainSeen = 0;
+    const address = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), fc.nat(8), fc.nat(8), fc.boolean());
+    const spelled = address.map(([words, length, from, span, upper]) => {
+      // Host bits cleared, then a run of groups (zeroed) written as '::' when from + span fits.
+      const bits = words.map((word, k) => word & (length >= 16 * (k + 1) ? 0xffff : length <= 16 * k ? 0 : (0xffff << (16 - (length - 16 * k))) & 0xffff));
+      const gap = span > 0 && from + span <= 8;
+      if (gap) bits.fill(0, from, from + span);
+      const hex = bits.map((word) => word.toString(16));
+      const text = gap ? `${hex.slice(0, from).join(':')}::${hex.slice(from + span).join(':')}` : hex.join(':');
+      return `${upper ? text.toUpperCase() : text}/${length}`;
+    });
+    const nearMiss = fc.constantFrom<(text: string) => string>(
+      (t) => t.replace(/\/(\d+)$/, (_, n: string) => `/${Number(n) + 1}`),
+      (t) => t.replace(/\/(\d+)$/, '/129'),
+      (t) => t.replace(/\/(\d+)$/, '/0$1'),
+      (t) => t.replace(/\/(\d+)$/, '/$10'),
+      (t) => t.replace('/', ':/'),
+      (t) => t.replace('/', '::/'),
+      (t) => t.replace(':', ':::'),
+      (t) => t.replace(':', '0000:'),
+      (t) => t.replace(':', 'g:'),
+      (t) => `${t} `,
+      (t) => `${t}/`,
+      (t) => t.replace('/', ''),
+      (t) => `:${t}`,
+      (t) => `${t.split('/')[0]}:1.2.3.4/${t.split('/')[1]}`,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(spelled, fc.oneof({ arbitrary: fc.constant((t: string) => t), weight: 3 }, { arbitrary: nearMiss, weight: 2 })), { minLength: 1, maxLength: 3 }), (pairs) => {
+        const prefixes = pairs.map(([text, spell]) => spell(text));
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = prefixes;
+        const text = JSON.stringify(sample, null, 1);
+        expectSameOutcome(text);
+        if (pairs.every(([text, spell]) => spell(text) === text)) {
+          plainSeen++;
+          expect(scanServiceTags(Buffer.from(text))).toBeDefined();
+        }
+      }),
+      { numRuns: 600, seed: 22 },
+    );
+    expect(plainSeen).toBeGreaterThan(50);
+  });
+
   it('reads any whitespace around the separators of a prefix array as the full path does', () => {
     // nextPrefix reads the separators of prefix arrays itself (not through nextElement and ws).
     const space = fc.string({ unit: fc.constantFrom(' ', ' ', '\t', '\r', '\n', '\f', '\u00a0', 'x'), maxLength: 4 });

@@ -307,16 +307,12 @@ class Scanner {
           ipv4++;
           continue;
         }
-        this.scanString();
-        // An unescaped string quotedIPv4 did not take is not an IPv4 prefix of the plain form: it read the same
-        // grammar up to the closing quote. (Reading it again cost a call per IPv6 prefix, and V8 a compile.)
-        if (!this.escaped) {
-          const v6 = this.ipv6Prefix(this.s, this.e);
-          if (v6 >= 0) {
-            this.writer.write(33 + v6, this.network);
-            continue;
-          }
+        const v6 = this.quotedIPv6();
+        if (v6 >= 0) {
+          this.writer.write(33 + v6, this.network);
+          continue;
         }
+        this.scanString();
         // Anything else (an IPv4 tail in IPv6, an escape, an error) through the strict text parser, which throws
         // on what it refuses: then the full path reports it at its JSON path.
         if (this.writer.push(this.stringValue()) === 'ipv4') ipv4++;
@@ -398,23 +394,27 @@ class Scanner {
   }
 
   /**
-   * b[s, e) as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the forms Microsoft writes: hex groups,
-   * at most one `::`, a length without a leading zero, no host bits. Sets network[0..4) and returns the length,
-   * or -1 for anything else (an IPv4 tail, an error), which the text parser then reads.
+   * At a '"': the string, when it is an IPv6 prefix as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the
+   * forms Microsoft writes (hex groups, at most one `::`, a length without a leading zero, no host bits), read in
+   * the pass that finds its closing quote: sets network[0..4), moves p past the quote and returns the length; else
+   * -1 with p unmoved (an IPv4 tail, an escape, an error), and the string is read the general way. It accepts only
+   * hex digits, ':', '/' and decimal digits before the quote, so what it takes holds no escape (issue 22: a
+   * separate scanString pass and a call per IPv6 prefix were a fifth of the unoptimised scan).
    */
-  private ipv6Prefix(s: number, e: number): number {
+  private quotedIPv6(): number {
     const b = this.b;
     const groups = this.groups;
     let count = 0;
     let gapAt = -1;
-    let i = s;
-    if (i + 1 < e && b[i] === 58 /* : */) {
+    let i = this.p + 1;
+    // Past the end of the bytes b[i] is undefined, which every test below refuses (no quote: -1).
+    if (b[i] === 58 /* : */) {
       if (b[i + 1] !== 58) return -1;
       gapAt = 0;
       i += 2;
     }
     while (true) {
-      if (i >= e) return -1;
+      if (b[i] === 0x22) return -1;
       if (b[i] === 47 /* / */) {
         // `2001:db8::/32`: the address ends right after its '::'
         if (gapAt === count && b[i - 1] === 58) break;
@@ -423,22 +423,22 @@ class Scanner {
       if (count === 8) return -1;
       const start = i;
       let group = 0;
-      for (; i < e; i++) {
+      for (; ; i++) {
         const digit = HEX_DIGIT_VALUE[b[i]!]!;
-        if (digit < 0) break;
+        if (!(digit >= 0)) break;
         group = (group << 4) | digit;
       }
       const digits = i - start;
-      if (digits === 0 || digits > 4 || i >= e) return -1;
+      if (digits === 0 || digits > 4) return -1;
       groups[count++] = group;
       if (b[i] === 47) break;
       if (b[i] !== 58) return -1;
       i++;
-      if (i < e && b[i] === 58) {
+      if (b[i] === 58) {
         if (gapAt >= 0) return -1;
         gapAt = count;
         i++;
-      } else if (i < e && b[i] === 47) {
+      } else if (b[i] === 47) {
         return -1; // a single ':' before the length
       }
     }
@@ -450,8 +450,21 @@ class Scanner {
     } else if (count !== 8) {
       return -1;
     }
-    const length = this.prefixLength(i + 1, e, 128);
-    if (length < 0) return -1;
+    // The length after the '/': 1 to 3 digits, without a leading zero, at most 128, then the closing quote.
+    let c = b[++i]! - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    let length = c;
+    c = b[++i]! - 48;
+    if (c >= 0 && c <= 9) {
+      if (length === 0) return -1;
+      length = length * 10 + c;
+      c = b[++i]! - 48;
+      if (c >= 0 && c <= 9) {
+        length = length * 10 + c;
+        c = b[++i]! - 48;
+      }
+    }
+    if (c !== -14 /* " */ || length > 128) return -1;
     const network = this.network;
     for (let k = 0; k < 4; k++) {
       // Signed 32-bit words and masks: small integers to V8 throughout (the Uint32Array stores them unsigned).
@@ -461,21 +474,8 @@ class Scanner {
       if ((word & hostMask) !== 0) return -1;
       network[k] = word;
     }
+    this.p = i + 1;
     return length;
-  }
-
-  /** The decimal b[s, e): 1 to 3 digits, no leading zero, at most `bits`; -1 otherwise. */
-  private prefixLength(s: number, e: number, bits: number): number {
-    const b = this.b;
-    const digits = e - s;
-    if (digits < 1 || digits > 3 || (digits > 1 && b[s] === 48)) return -1;
-    let length = 0;
-    for (let i = s; i < e; i++) {
-      const c = b[i]! - 48;
-      if (c < 0 || c > 9) return -1;
-      length = length * 10 + c;
-    }
-    return length > bits ? -1 : length;
   }
 
   // ─── JSON ─────────────────────────────────────────────────────────────────────────────────────────────
