@@ -77,7 +77,6 @@ class Scanner {
   private readonly text: Buffer;
   /** Microsoft's files encode to a sixth or a seventh of their JSON text: a fifth is one allocation for them. */
   private readonly writer: PrefixWriter;
-  private readonly network = new Uint32Array(4);
   private readonly groups = new Uint16Array(8);
   /**
    * The last value of a field and the bytes it was read from: a value written as the last one was is that string
@@ -309,7 +308,7 @@ class Scanner {
         }
         const v6 = this.quotedIPv6();
         if (v6 >= 0) {
-          this.writer.write(33 + v6, this.network);
+          this.writer.writeIPv6(v6, this.groups);
           continue;
         }
         this.scanString();
@@ -396,7 +395,7 @@ class Scanner {
   /**
    * At a '"': the string, when it is an IPv6 prefix as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the
    * forms Microsoft writes (hex groups, at most one `::`, a length without a leading zero, no host bits), read in
-   * the pass that finds its closing quote: sets network[0..4), moves p past the quote and returns the length; else
+   * the pass that finds its closing quote: sets groups[0..8), moves p past the quote and returns the length; else
    * -1 with p unmoved (an IPv4 tail, an escape, an error), and the string is read the general way. It accepts only
    * hex digits, ':', '/' and decimal digits before the quote, so what it takes holds no escape (issue 22: a
    * separate scanString pass and a call per IPv6 prefix were a fifth of the unoptimised scan).
@@ -465,14 +464,12 @@ class Scanner {
       }
     }
     if (c !== -14 /* " */ || length > 128) return -1;
-    const network = this.network;
     for (let k = 0; k < 4; k++) {
-      // Signed 32-bit words and masks: small integers to V8 throughout (the Uint32Array stores them unsigned).
+      // Signed 32-bit words and masks: small integers to V8 throughout.
       const word = (groups[2 * k]! << 16) | groups[2 * k + 1]!;
       const bits = length - 32 * k;
       const hostMask = bits >= 32 ? 0 : bits <= 0 ? -1 : ~(-1 << (32 - bits));
       if ((word & hostMask) !== 0) return -1;
-      network[k] = word;
     }
     this.p = i + 1;
     return length;

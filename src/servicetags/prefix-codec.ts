@@ -165,6 +165,21 @@ export class PrefixWriter {
     this.used = at + 1 + ((length + 7) >>> 3);
   }
 
+  /**
+   * write() of an IPv6 prefix whose network is `groups` (8 16-bit groups, host bits zero): bytes from the groups,
+   * not from 32-bit words, which unoptimised code boxes from 0x80000000 up (issue 22).
+   */
+  writeIPv6(length: number, groups: Uint16Array): void {
+    if (this.used + MAX_ENCODED_PREFIX > this.bytes.length) this.grow();
+    const bytes = this.bytes;
+    let at = this.used;
+    bytes[at++] = IPV6_HEADER_BASE + length;
+    const significant = (length + 7) >>> 3;
+    // A Uint8Array store keeps the low 8 bits: the high byte of a group is its value shifted, the low one the value.
+    for (let i = 0; i < significant; i++) bytes[at++] = (i & 1) === 0 ? groups[i >>> 1]! >>> 8 : groups[i >>> 1]!;
+    this.used = at;
+  }
+
   private grow(): void {
     const grown = new Uint8Array(this.bytes.length * 2);
     grown.set(this.bytes);
