@@ -106,8 +106,12 @@ class Scanner {
     const spans = new Uint32List(3 * Math.max(16, Math.ceil(this.b.length / 1024)));
     if (this.ws() !== 0x7b /* { */) giveUp();
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of TOP: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(TOP)) {
+        const found = this.key(TOP, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (changeNumber >= 0) giveUp();
             changeNumber = this.count();
@@ -160,8 +164,12 @@ class Scanner {
     let id: string | undefined;
     let properties = false;
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of TAG: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(TAG)) {
+        const found = this.key(TAG, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (name !== undefined) giveUp();
             name = this.repeated(this.recentName);
@@ -222,8 +230,12 @@ class Scanner {
     let ipv4 = 0;
     let ipv6 = 0;
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of PROPERTIES: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(PROPERTIES)) {
+        const found = this.key(PROPERTIES, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (changeNumber >= 0) giveUp();
             changeNumber = this.count();
@@ -566,8 +578,37 @@ class Scanner {
     return false;
   }
 
-  /** Reads a key and its ':', leaving p at the value; the key's index in `keys`, or -1 for another key. */
-  private key(keys: readonly Uint8Array[]): number {
+  /**
+   * Reads a key and its ':', leaving p at the value; the key's index in `keys`, or -1 for another key. `expected`:
+   * the index to try first.
+   */
+  private key(keys: readonly Uint8Array[], expected: number): number {
+    const found = this.expectedKey(keys, expected) ? expected : this.anyKey(keys);
+    if (this.ws() !== 0x3a /* : */) giveUp();
+    this.p++;
+    this.ws();
+    return found;
+  }
+
+  /**
+   * Whether the key at p is keys[expected], compared in place, its bytes and then a '"' (no key tagwall reads has a
+   * quote or a backslash, so a match is that key however the rest is written); if so, p moves past it. The key
+   * Microsoft writes next is read once this way, not found by scanString and then compared (issue 22).
+   */
+  private expectedKey(keys: readonly Uint8Array[], expected: number): boolean {
+    if (expected >= keys.length) return false;
+    const b = this.b;
+    const key = keys[expected]!;
+    const start = this.p + 1;
+    const length = key.length;
+    if (b[start + length] !== 0x22) return false;
+    for (let i = 0; i < length; i++) if (b[start + i] !== key[i]) return false;
+    this.p = start + length + 1;
+    return true;
+  }
+
+  /** The key at p (scanned, p past it): its index in `keys`, or -1 for another key. */
+  private anyKey(keys: readonly Uint8Array[]): number {
     this.scanString();
     let found = -1;
     if (this.escaped) {
@@ -586,9 +627,6 @@ class Scanner {
         if (same) found = k;
       }
     }
-    if (this.ws() !== 0x3a /* : */) giveUp();
-    this.p++;
-    this.ws();
     return found;
   }
 
