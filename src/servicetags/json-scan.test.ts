@@ -34,6 +34,15 @@ function expectSameOutcome(text: string): void {
 
 const SAMPLE = JSON.stringify(sampleSnapshot(), null, 2);
 
+/** A dotted quad and a length, without leading zeros and in range: the only prefixes quotedIPv4 must take itself. */
+const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
+
+function noHostBits(prefix: string): boolean {
+  const [address, length] = prefix.split('/');
+  const value = address!.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  return value % 2 ** (32 - Number(length)) === 0;
+}
+
 describe('the JSON scan fast path', () => {
   it('reads every Microsoft fixture itself, to the same table as the full path', () => {
     for (const file of Object.values(FIXTURES)) {
@@ -126,6 +135,138 @@ describe('the JSON scan fast path', () => {
         const sample = sampleSnapshot();
         sample.values[1]!.properties.addressPrefixes = prefixes;
         expectSameOutcome(JSON.stringify(sample, null, 1));
+      }),
+      { numRuns: 400, seed: 22 },
+    );
+  });
+
+  it('reads a dotted quad itself exactly when the full path reads it plainly, and agrees on the rest', () => {
+    // quotedIPv4 reads each byte once, digits unrolled: octets and lengths of 0-4 digits, leading zeros, values
+    // past 255 and 32, host bits, a missing part; the scan must answer (not hand over) for every valid one.
+    let plainSeen = 0;
+    // A well-formed prefix (host bits cleared), then, half the time, one near miss made of it.
+    const wellFormed = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([value, length]) => {
+      const network = length === 0 ? 0 : (value & (-1 << (32 - length))) >>> 0;
+      return { octets: [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255].map(String), length: String(length) };
+    });
+    const nearMiss = fc.constantFrom<(octets: string[], length: string) => string>(
+      (o, l) => `${o.join('.')}/${l}`,
+      (o, l) => `${['0' + o[0], ...o.slice(1)].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 3), '00' + o[3]].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 2), '256', o[3]].join('.')}/${l}`,
+      (o, l) => `${[o[0], '1000', ...o.slice(2)].join('.')}/${l}`,
+      (o, l) => `${o.slice(0, 3).join('.')}/${l}`,
+      (o, l) => `${[...o, '0'].join('.')}/${l}`,
+      (o, l) => `${o.join('.')}..0/${l}`,
+      (o, l) => `${o.join('.')}/0${l}`,
+      (o, l) => `${o.join('.')}/${Number(l) + 33}`,
+      (o, l) => `${o.join('.')}/${l}0`,
+      (o) => `${o.join('.')}/`,
+      (o) => o.join('.'),
+      (o, l) => `${o.join('.')}/${l} `,
+      (o, l) => `${o.join('.')}/${l}/`,
+      (o, l) => `${o.join('.')}/${l}x`,
+      (o, l) => `${[...o.slice(0, 3), String(Number(o[3]) | 1)].join('.')}/${l}`,
+      (o, l) => `${[...o.slice(0, 3), ''].join('.')}/${l}`,
+    );
+    const quad = fc
+      .tuple(wellFormed, fc.boolean(), nearMiss)
+      .map(([{ octets, length }, plain, spell]) => (plain ? `${octets.join('.')}/${length}` : spell(octets, length)));
+    fc.assert(
+      fc.property(fc.array(quad, { minLength: 1, maxLength: 3 }), (prefixes) => {
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = prefixes;
+        const text = JSON.stringify(sample, null, 1);
+        expectSameOutcome(text);
+        const plain = prefixes.every((prefix) => PLAIN_IPV4.test(prefix) && noHostBits(prefix));
+        if (plain) {
+          plainSeen++;
+          expect(scanServiceTags(Buffer.from(text))).toBeDefined();
+        }
+      }),
+      { numRuns: 600, seed: 22 },
+    );
+    expect(plainSeen).toBeGreaterThan(50);
+  });
+
+  it('reads an IPv6 prefix itself, in the pass that finds its quote, exactly when it is plain, and agrees on the rest', () => {
+    // quotedIPv6 reads the string and the address at once: groups, '::' anywhere, lengths 0-128 and near misses.
+    let plainSeen = 0;
+    const address = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), fc.nat(8), fc.nat(8), fc.boolean());
+    const spelled = address.map(([words, length, from, span, upper]) => {
+      // Host bits cleared, then a run of groups (zeroed) written as '::' when from + span fits.
+      const bits = words.map((word, k) => word & (length >= 16 * (k + 1) ? 0xffff : length <= 16 * k ? 0 : (0xffff << (16 - (length - 16 * k))) & 0xffff));
+      const gap = span > 0 && from + span <= 8;
+      if (gap) bits.fill(0, from, from + span);
+      const hex = bits.map((word) => word.toString(16));
+      const text = gap ? `${hex.slice(0, from).join(':')}::${hex.slice(from + span).join(':')}` : hex.join(':');
+      return `${upper ? text.toUpperCase() : text}/${length}`;
+    });
+    const nearMiss = fc.constantFrom<(text: string) => string>(
+      (t) => t.replace(/\/(\d+)$/, (_, n: string) => `/${Number(n) + 1}`),
+      (t) => t.replace(/\/(\d+)$/, '/129'),
+      (t) => t.replace(/\/(\d+)$/, '/0$1'),
+      (t) => t.replace(/\/(\d+)$/, '/$10'),
+      (t) => t.replace('/', ':/'),
+      (t) => t.replace('/', '::/'),
+      (t) => t.replace(':', ':::'),
+      (t) => t.replace(':', '0000:'),
+      (t) => t.replace(':', 'g:'),
+      (t) => `${t} `,
+      (t) => `${t}/`,
+      (t) => t.replace('/', ''),
+      (t) => `:${t}`,
+      (t) => `${t.split('/')[0]}:1.2.3.4/${t.split('/')[1]}`,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(spelled, fc.oneof({ arbitrary: fc.constant((t: string) => t), weight: 3 }, { arbitrary: nearMiss, weight: 2 })), { minLength: 1, maxLength: 3 }), (pairs) => {
+        const prefixes = pairs.map(([text, spell]) => spell(text));
+        const sample = sampleSnapshot();
+        sample.values[1]!.properties.addressPrefixes = prefixes;
+        const text = JSON.stringify(sample, null, 1);
+        expectSameOutcome(text);
+        if (pairs.every(([text, spell]) => spell(text) === text)) {
+          plainSeen++;
+          expect(scanServiceTags(Buffer.from(text))).toBeDefined();
+        }
+      }),
+      { numRuns: 600, seed: 22 },
+    );
+    expect(plainSeen).toBeGreaterThan(50);
+  });
+
+  it('reads the keys of a tag and its properties in any order, with unknown, repeated or escaped keys, as the full path does', () => {
+    // The scan compares the key after the last one in place first (expectedKey), and looks any other one up.
+    const extra = fc.constantFrom('"regio": 1', '"regionIdx": 1', '"Region": 1', '"reg\\u0069on": "x"', '"region": "again"', '"": 0', '"changeNumbe\\"": 2');
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 10, maxLength: 10 }), fc.array(fc.tuple(fc.nat(12), extra), { maxLength: 2 }), fc.boolean(), (order, extras, outer) => {
+        const sample = sampleSnapshot();
+        const text = JSON.stringify(sample, null, 1);
+        const tag = sample.values[1]!;
+        const members = Object.entries(outer ? tag : tag.properties).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+        const shuffled = members.map((member, k) => ({ member, rank: order[k]! })).sort((a, b) => a.rank - b.rank).map(({ member }) => member);
+        for (const [at, member] of extras) shuffled.splice(at % (shuffled.length + 1), 0, member);
+        const object = `{${shuffled.join(', ')}}`;
+        const original = JSON.stringify(outer ? tag : tag.properties, null, 1).replace(/\n\s*/g, '\n');
+        const flat = text.replace(/\n\s*/g, '\n');
+        expect(flat.includes(original)).toBe(true);
+        expectSameOutcome(flat.replace(original, object));
+        // No key written twice (plainly or escaped): the scan reads it itself rather than handing it to the full path.
+        if (!extras.some(([, member]) => member.includes('again') || member.includes('u0069'))) expect(scanServiceTags(Buffer.from(flat.replace(original, object)))).toBeDefined();
+      }),
+      { numRuns: 300, seed: 22 },
+    );
+  });
+
+  it('reads any whitespace around the separators of a prefix array as the full path does', () => {
+    // nextPrefix reads the separators of prefix arrays itself (not through nextElement and ws).
+    const space = fc.string({ unit: fc.constantFrom(' ', ' ', '\t', '\r', '\n', '\f', '\u00a0', 'x'), maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(space, space), { minLength: 4, maxLength: 4 }), space, space, (gaps, open, close) => {
+        const prefixes = ['"10.0.0.0/8"', '"2001:db8::/32"', '"192.0.2.0/24"', '"2001:db8:1::/48"'];
+        const list = prefixes.map((prefix, k) => (k === 0 ? prefix : `${gaps[k]![0]},${gaps[k]![1]}${prefix}`)).join('');
+        const text = JSON.stringify(sampleSnapshot(), null, 1).replace(/"addressPrefixes": \[[^\]]*\]/, `"addressPrefixes": [${open}${list}${close}]`);
+        expectSameOutcome(text);
       }),
       { numRuns: 400, seed: 22 },
     );

@@ -77,7 +77,6 @@ class Scanner {
   private readonly text: Buffer;
   /** Microsoft's files encode to a sixth or a seventh of their JSON text: a fifth is one allocation for them. */
   private readonly writer: PrefixWriter;
-  private readonly network = new Uint32Array(4);
   private readonly groups = new Uint16Array(8);
   /**
    * The last value of a field and the bytes it was read from: a value written as the last one was is that string
@@ -107,8 +106,12 @@ class Scanner {
     const spans = new Uint32List(3 * Math.max(16, Math.ceil(this.b.length / 1024)));
     if (this.ws() !== 0x7b /* { */) giveUp();
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of TOP: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(TOP)) {
+        const found = this.key(TOP, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (changeNumber >= 0) giveUp();
             changeNumber = this.count();
@@ -161,8 +164,12 @@ class Scanner {
     let id: string | undefined;
     let properties = false;
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of TAG: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(TAG)) {
+        const found = this.key(TAG, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (name !== undefined) giveUp();
             name = this.repeated(this.recentName);
@@ -223,8 +230,12 @@ class Scanner {
     let ipv4 = 0;
     let ipv6 = 0;
     if (this.firstMember()) {
+      // Microsoft writes the keys in the order of PROPERTIES: each is looked for first after the one before it.
+      let expected = 0;
       do {
-        switch (this.key(PROPERTIES)) {
+        const found = this.key(PROPERTIES, expected);
+        expected = found + 1;
+        switch (found) {
           case 0:
             if (changeNumber >= 0) giveUp();
             changeNumber = this.count();
@@ -285,6 +296,9 @@ class Scanner {
     this.prefixesEnd = prefixesEnd;
   }
 
+  /** The network of the last IPv4 prefix quotedIPv4 read, as a signed 32-bit integer. */
+  private ipv4Network = 0;
+
   /** Prefixes read by the last prefixes() call. */
   private prefixCount = 0;
 
@@ -300,24 +314,20 @@ class Scanner {
         count++;
         const quoted = this.quotedIPv4();
         if (quoted >= 0) {
-          this.writer.write(quoted, this.network);
+          this.writer.writeIPv4(quoted, this.ipv4Network);
           ipv4++;
           continue;
         }
-        this.scanString();
-        // An unescaped string quotedIPv4 did not take is not an IPv4 prefix of the plain form: it read the same
-        // grammar up to the closing quote. (Reading it again cost a call per IPv6 prefix, and V8 a compile.)
-        if (!this.escaped) {
-          const v6 = this.ipv6Prefix(this.s, this.e);
-          if (v6 >= 0) {
-            this.writer.write(33 + v6, this.network);
-            continue;
-          }
+        const v6 = this.quotedIPv6();
+        if (v6 >= 0) {
+          this.writer.writeIPv6(v6, this.groups);
+          continue;
         }
+        this.scanString();
         // Anything else (an IPv4 tail in IPv6, an escape, an error) through the strict text parser, which throws
         // on what it refuses: then the full path reports it at its JSON path.
         if (this.writer.push(this.stringValue()) === 'ipv4') ipv4++;
-      } while (this.nextElement());
+      } while (this.nextPrefix());
     }
     this.prefixCount = count;
     return ipv4;
@@ -343,66 +353,79 @@ class Scanner {
   /**
    * At a '"': the string, when it is an IPv4 prefix as prefix-codec.ts's plainIPv4Prefix reads the same text (a
    * dotted quad without leading zeros, a length without one, no host bits), in the same pass that finds its end
-   * (three quarters of Microsoft's prefixes): sets network[0], moves p past the closing quote and returns the
+   * (three quarters of Microsoft's prefixes): sets ipv4Network, moves p past the closing quote and returns the
    * length; else -1 with p unmoved, and the string is read the general way.
    */
   private quotedIPv4(): number {
     const b = this.b;
-    const n = b.length;
     let i = this.p + 1;
     let value = 0;
+    // Each byte is loaded once, as `c`, its value less '0' (NaN past the end, which fails every test): a load and a
+    // loop test per byte were most of this function while the scan runs unoptimised (issue 22).
+    let c = b[i]! - 48;
     for (let octets = 0; octets < 4; octets++) {
       if (octets > 0) {
-        if (b[i] !== 46 /* . */) return -1;
-        i++;
+        if (c !== -2 /* . */) return -1;
+        c = b[++i]! - 48;
       }
-      const start = i;
-      let octet = 0;
-      while (i < n) {
-        const c = b[i]! - 48;
-        if (c < 0 || c > 9) break;
+      // 1 to 3 digits, without a leading zero, at most 255; a fourth digit is refused by the '.' or '/' test after.
+      if (!(c >= 0 && c <= 9)) return -1;
+      let octet = c;
+      c = b[++i]! - 48;
+      if (c >= 0 && c <= 9) {
+        if (octet === 0) return -1;
         octet = octet * 10 + c;
-        if (++i - start > 3) return -1;
+        c = b[++i]! - 48;
+        if (c >= 0 && c <= 9) {
+          octet = octet * 10 + c;
+          if (octet > 255) return -1;
+          c = b[++i]! - 48;
+        }
       }
-      const digits = i - start;
-      if (digits === 0 || octet > 255 || (digits > 1 && b[start] === 48)) return -1;
-      value = value * 256 + octet;
+      // A 32-bit integer throughout, not a double past 2^31: unoptimised code boxed those as heap numbers (issue 22).
+      value = (value << 8) | octet;
     }
-    if (b[i] !== 47 /* / */) return -1;
-    const start = ++i;
-    let length = 0;
-    while (i < n) {
-      const c = b[i]! - 48;
-      if (c < 0 || c > 9) break;
+    if (c !== -1 /* / */) return -1;
+    // The length: 1 or 2 digits, without a leading zero, at most 32, then the closing quote.
+    c = b[++i]! - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    let length = c;
+    c = b[++i]! - 48;
+    if (c >= 0 && c <= 9) {
+      if (length === 0) return -1;
       length = length * 10 + c;
-      if (++i - start > 3) return -1;
+      if (length > 32) return -1;
+      c = b[++i]! - 48;
     }
-    const digits = i - start;
-    if (digits === 0 || (digits > 1 && b[start] === 48) || length > 32 || b[i] !== 0x22) return -1;
+    if (c !== -14 /* " */) return -1;
     if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
-    this.network[0] = value;
+    this.ipv4Network = value;
     this.p = i + 1;
     return length;
   }
 
   /**
-   * b[s, e) as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the forms Microsoft writes: hex groups,
-   * at most one `::`, a length without a leading zero, no host bits. Sets network[0..4) and returns the length,
-   * or -1 for anything else (an IPv4 tail, an error), which the text parser then reads.
+   * At a '"': the string, when it is an IPv6 prefix as model/ip.ts's scanIPv6 and parseStrictPrefix read it, for the
+   * forms Microsoft writes (hex groups, at most one `::`, a length without a leading zero, no host bits), read in
+   * the pass that finds its closing quote: sets groups[0..8), moves p past the quote and returns the length; else
+   * -1 with p unmoved (an IPv4 tail, an escape, an error), and the string is read the general way. It accepts only
+   * hex digits, ':', '/' and decimal digits before the quote, so what it takes holds no escape (issue 22: a
+   * separate scanString pass and a call per IPv6 prefix were a fifth of the unoptimised scan).
    */
-  private ipv6Prefix(s: number, e: number): number {
+  private quotedIPv6(): number {
     const b = this.b;
     const groups = this.groups;
     let count = 0;
     let gapAt = -1;
-    let i = s;
-    if (i + 1 < e && b[i] === 58 /* : */) {
+    let i = this.p + 1;
+    // Past the end of the bytes b[i] is undefined, which every test below refuses (no quote: -1).
+    if (b[i] === 58 /* : */) {
       if (b[i + 1] !== 58) return -1;
       gapAt = 0;
       i += 2;
     }
     while (true) {
-      if (i >= e) return -1;
+      if (b[i] === 0x22) return -1;
       if (b[i] === 47 /* / */) {
         // `2001:db8::/32`: the address ends right after its '::'
         if (gapAt === count && b[i - 1] === 58) break;
@@ -411,22 +434,22 @@ class Scanner {
       if (count === 8) return -1;
       const start = i;
       let group = 0;
-      for (; i < e; i++) {
+      for (; ; i++) {
         const digit = HEX_DIGIT_VALUE[b[i]!]!;
-        if (digit < 0) break;
+        if (!(digit >= 0)) break;
         group = (group << 4) | digit;
       }
       const digits = i - start;
-      if (digits === 0 || digits > 4 || i >= e) return -1;
+      if (digits === 0 || digits > 4) return -1;
       groups[count++] = group;
       if (b[i] === 47) break;
       if (b[i] !== 58) return -1;
       i++;
-      if (i < e && b[i] === 58) {
+      if (b[i] === 58) {
         if (gapAt >= 0) return -1;
         gapAt = count;
         i++;
-      } else if (i < e && b[i] === 47) {
+      } else if (b[i] === 47) {
         return -1; // a single ':' before the length
       }
     }
@@ -438,32 +461,30 @@ class Scanner {
     } else if (count !== 8) {
       return -1;
     }
-    const length = this.prefixLength(i + 1, e, 128);
-    if (length < 0) return -1;
-    const network = this.network;
+    // The length after the '/': 1 to 3 digits, without a leading zero, at most 128, then the closing quote.
+    let c = b[++i]! - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    let length = c;
+    c = b[++i]! - 48;
+    if (c >= 0 && c <= 9) {
+      if (length === 0) return -1;
+      length = length * 10 + c;
+      c = b[++i]! - 48;
+      if (c >= 0 && c <= 9) {
+        length = length * 10 + c;
+        c = b[++i]! - 48;
+      }
+    }
+    if (c !== -14 /* " */ || length > 128) return -1;
     for (let k = 0; k < 4; k++) {
-      // Signed 32-bit words and masks: small integers to V8 throughout (the Uint32Array stores them unsigned).
+      // Signed 32-bit words and masks: small integers to V8 throughout.
       const word = (groups[2 * k]! << 16) | groups[2 * k + 1]!;
       const bits = length - 32 * k;
       const hostMask = bits >= 32 ? 0 : bits <= 0 ? -1 : ~(-1 << (32 - bits));
       if ((word & hostMask) !== 0) return -1;
-      network[k] = word;
     }
+    this.p = i + 1;
     return length;
-  }
-
-  /** The decimal b[s, e): 1 to 3 digits, no leading zero, at most `bits`; -1 otherwise. */
-  private prefixLength(s: number, e: number, bits: number): number {
-    const b = this.b;
-    const digits = e - s;
-    if (digits < 1 || digits > 3 || (digits > 1 && b[s] === 48)) return -1;
-    let length = 0;
-    for (let i = s; i < e; i++) {
-      const c = b[i]! - 48;
-      if (c < 0 || c > 9) return -1;
-      length = length * 10 + c;
-    }
-    return length > bits ? -1 : length;
   }
 
   // ─── JSON ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -536,8 +557,58 @@ class Scanner {
     return false;
   }
 
-  /** Reads a key and its ':', leaving p at the value; the key's index in `keys`, or -1 for another key. */
-  private key(keys: readonly Uint8Array[]): number {
+  /**
+   * nextElement() for the elements of a prefix array, with the whitespace read here: one call after each of ~91k
+   * prefixes a file instead of three (nextElement, and ws twice), which cost more than the bytes they read while
+   * the scan runs unoptimised (issue 22).
+   */
+  private nextPrefix(): boolean {
+    const b = this.b;
+    let p = this.p;
+    let c = b[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+    if (c === 0x2c /* , */) {
+      c = b[++p];
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p];
+      this.p = p;
+      return true;
+    }
+    if (c !== 0x5d /* ] */) giveUp();
+    this.p = p + 1;
+    return false;
+  }
+
+  /**
+   * Reads a key and its ':', leaving p at the value; the key's index in `keys`, or -1 for another key. `expected`:
+   * the index to try first.
+   */
+  private key(keys: readonly Uint8Array[], expected: number): number {
+    const found = this.expectedKey(keys, expected) ? expected : this.anyKey(keys);
+    if (this.ws() !== 0x3a /* : */) giveUp();
+    this.p++;
+    this.ws();
+    return found;
+  }
+
+  /**
+   * Whether the key at p is keys[expected], compared in place, its bytes and then a '"' (no key tagwall reads has a
+   * quote or a backslash, so a match is that key however the rest is written); if so, p moves past it. The key
+   * Microsoft writes next is read once this way, not found by scanString and then compared (issue 22).
+   */
+  private expectedKey(keys: readonly Uint8Array[], expected: number): boolean {
+    if (expected >= keys.length) return false;
+    const b = this.b;
+    const key = keys[expected]!;
+    const start = this.p + 1;
+    const length = key.length;
+    if (b[start + length] !== 0x22) return false;
+    for (let i = 0; i < length; i++) if (b[start + i] !== key[i]) return false;
+    this.p = start + length + 1;
+    return true;
+  }
+
+  /** The key at p (scanned, p past it): its index in `keys`, or -1 for another key. */
+  private anyKey(keys: readonly Uint8Array[]): number {
     this.scanString();
     let found = -1;
     if (this.escaped) {
@@ -556,9 +627,6 @@ class Scanner {
         if (same) found = k;
       }
     }
-    if (this.ws() !== 0x3a /* : */) giveUp();
-    this.p++;
-    this.ws();
     return found;
   }
 

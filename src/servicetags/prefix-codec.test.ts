@@ -98,6 +98,34 @@ describe('prefix encoding', () => {
   });
 });
 
+describe('the writes of an already parsed prefix', () => {
+  it('writeIPv4 (a 32-bit integer) and writeIPv6 (16-bit groups) write the bytes write() does from words', () => {
+    const v4 = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }));
+    const v6 = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(v4.map((p) => ({ v4: p })), v6.map((p) => ({ v6: p }))), { maxLength: 8 }), (prefixes) => {
+        const fast = new PrefixWriter();
+        const general = new PrefixWriter();
+        for (const prefix of prefixes) {
+          if ('v4' in prefix) {
+            const [value, length] = prefix.v4;
+            const network = length === 0 ? 0 : (value & (-1 << (32 - length))) >>> 0;
+            fast.writeIPv4(length, network | 0); // signed, as the scan holds it
+            general.write(length, Uint32Array.of(network));
+          } else {
+            const [words, length] = prefix.v6;
+            const groups = Uint16Array.from(words, (word, k) => word & (length >= 16 * (k + 1) ? 0xffff : length <= 16 * k ? 0 : (0xffff << (16 - (length - 16 * k))) & 0xffff));
+            fast.writeIPv6(length, groups);
+            general.write(33 + length, Uint32Array.from({ length: 4 }, (_, k) => ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0));
+          }
+        }
+        expect([...fast.finish()]).toEqual([...general.finish()]);
+      }),
+      { numRuns: 300, seed: 22 },
+    );
+  });
+});
+
 describe('parseStrictPrefix', () => {
   const network = new Uint32Array(4);
   const scratch = new Uint32Array(8);
