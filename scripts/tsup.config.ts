@@ -31,6 +31,21 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
+/**
+ * The CLI bundle takes src/cli/bundled-packages.ts for src/internal/packages.ts: the npm packages tagwall loads on
+ * first use (yaml, tldts, micromatch) become part of the bundle, initialised when first required, instead of being
+ * resolved and compiled from node_modules at run time; their compiled code is then in the CLI's code cache. Cold
+ * `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from its ~70 files (issue 22).
+ */
+const bundledPackages: Plugin = {
+  name: 'bundled-packages',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]internal[\\/]packages\.js$/ }, (args) =>
+      /[\\/]src[\\/]/.test(args.importer) ? { path: `${process.cwd()}/src/cli/bundled-packages.ts` } : undefined,
+    );
+  },
+};
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
@@ -58,8 +73,8 @@ export default defineConfig([
     format: ['cjs'],
     splitting: false,
     outDir: 'dist',
-    noExternal: ['commander'],
-    esbuildPlugins: [lazyChildProcessForCommander],
+    noExternal: ['commander', 'yaml', 'tldts', 'micromatch'],
+    esbuildPlugins: [lazyChildProcessForCommander, bundledPackages],
     // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
     removeNodeProtocol: false,
     shims: true,
@@ -70,6 +85,24 @@ export default defineConfig([
     onSuccess: buildBin,
   },
 ]);
+
+/**
+ * dist/cli-main.THIRD-PARTY-LICENSES.txt: the license of each npm package the CLI bundle includes (commander, yaml,
+ * tldts, micromatch and the packages under them), as their licenses ask of a copy. esbuild names each bundled module
+ * by its path (`"node_modules/yaml/dist/index.js"(exports, module)`), which is how the packages are found; a package
+ * without a license file stops the build.
+ */
+function writeThirdPartyLicenses(bundle: string): void {
+  const names = [...new Set([...bundle.matchAll(/"(?:[^"]*\/)?node_modules\/((?:@[^/"]+\/)?[^/"]+)\//g)].map((match) => match[1]!))].sort();
+  const sections = names.map((name) => {
+    const dir = `node_modules/${name}`;
+    const manifest = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { version: string; license?: string };
+    const file = readdirSync(dir).find((entry) => /^licen[sc]e(\.(md|txt))?$/i.test(entry));
+    if (file === undefined) throw new Error(`${dir} has no license file to ship with dist/cli-main.cjs`);
+    return `${name} ${manifest.version} (${manifest.license ?? 'see below'})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
+  });
+  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages bundled in dist/cli-main.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
+}
 
 /**
  * dist/cli.js, with the SHA-256 of dist/cli-main.cjs written in. The bundle is made plain ASCII first, so the bin reads
@@ -87,6 +120,7 @@ async function buildBin(): Promise<void> {
   if (/\bimport\(/.test(text)) throw new Error('dist/cli-main.cjs has a dynamic import(): the code cache cannot run it');
   const ascii = text.replace(/[^\x00-\x7f]/g, '?');
   writeFileSync('dist/cli-main.cjs', ascii);
+  writeThirdPartyLicenses(ascii);
   const bundle = Buffer.from(ascii, 'latin1');
   // The same bin twice: dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module
   // loader, ~5 ms); dist/cli.js, an ES module, is for `node dist/cli.js` as the docs and earlier versions run it.

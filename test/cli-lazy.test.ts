@@ -36,8 +36,9 @@ describe('the light declarations agree with what they stand for', () => {
 /**
  * The source modules `node dist/cli.js ARGS` initialises: the CLI is one bundle (dist/cli-main.cjs) in which esbuild
  * wraps every module reached through an `import()` in an init function named after its source file
- * (`"src/cli/render.ts"() { … }`); V8's coverage (NODE_V8_COVERAGE) tells which of them ran. The code cache is off
- * (coverage is what is read, not cached code).
+ * (`"src/cli/render.ts"() { … }`), and every module of a bundled package in one named after its file
+ * (`"node_modules/yaml/dist/index.js"(exports, module) { … }`); V8's coverage (NODE_V8_COVERAGE) tells which of them
+ * ran. The code cache is off (coverage is what is read, not cached code).
  */
 function initialisedBy(args: readonly string[]): { modules: string[]; code: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'tagwall-lazy-'));
@@ -52,7 +53,7 @@ function initialisedBy(args: readonly string[]): { modules: string[]; code: numb
       const coverage = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
       for (const script of coverage.result) {
         if (!script.url.endsWith('/cli-main.cjs')) continue;
-        for (const fn of script.functions) if (/^src\/.*\.ts$/.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
+        for (const fn of script.functions) if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
       }
     }
     return { modules: [...modules].sort(), code: child.status };
@@ -70,6 +71,9 @@ const commandModules = (modules: readonly string[]): string[] =>
   });
 const under = (modules: readonly string[], dir: string): string[] => modules.filter((module) => module.startsWith(dir));
 const cliFiles = (): string[] => readdirSync(DIST).filter((file) => /^cli(-.*)?\.c?js$/.test(file));
+/** The bundled packages among the initialised modules: `node_modules/yaml/dist/index.js` → `yaml`. */
+const packagesIn = (modules: readonly string[]): string[] =>
+  [...new Set(modules.flatMap((module) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module)?.[1] ?? []))].sort();
 
 describe.skipIf(!existsSync(BIN))('the built bin runs only what the command needs (npm run build first)', () => {
   it('is the bin (CommonJS for the package, an ES module for node dist/cli.js) and one bundle; the bundle is what coverage reads', () => {
@@ -205,8 +209,10 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       expect(loaded.some((entry) => entry.startsWith('NativeModule '))).toBe(true);
       // src/internal/sha256.ts: node:crypto brought the stream modules with it for a few short hashes.
       expect(loaded).not.toContain('NativeModule crypto');
-      // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again.
+      // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again (tldts is
+      // part of the bundle: neither required from node_modules nor initialised in it).
       expect(loaded.filter((entry) => /[\\/]tldts[\\/]/.test(entry))).toEqual([]);
+      expect(packagesIn(initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]).modules)).not.toContain('tldts');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -243,14 +249,11 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
   it("a scenario against the user's --snapshot FILE (render, check) loads no Public Suffix List (tldts) for its own hosts", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-suffix-'));
     try {
-      // Preloaded: records the files the process required, at its exit (tldts is required: src/internal/lazy.ts).
-      const hook = join(dir, 'hook.cjs');
-      const record = join(dir, 'required.json');
-      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));`);
+      // tldts is part of the bundle (src/cli/bundled-packages.ts): coverage says whether its module was initialised.
       const tldtsLoaded = (args: readonly string[]): boolean => {
-        const child = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-        expect([0, 1], `${args.join(' ')}: ${child.stderr}`).toContain(child.status);
-        return (JSON.parse(readFileSync(record, 'utf8')) as string[]).some((path) => /[\\/]tldts[\\/]/.test(path));
+        const { modules, code } = initialisedBy(args);
+        expect([0, 1], args.join(' ')).toContain(code);
+        return packagesIn(modules).includes('tldts');
       };
       const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus', '--snapshot', SNAPSHOT_FILE];
       const config = join(dir, 'nsg.json');
@@ -260,6 +263,34 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       const requirements = join(dir, 'requirements.yaml');
       writeFileSync(requirements, 'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n');
       expect(tldtsLoaded(['render', '--requirements', requirements, '--target', 'nsg', '--snapshot', SNAPSHOT_FILE])).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the packages (yaml, tldts, micromatch) come from the bundle, each initialised only by a command that uses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-packages-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      const record = join(dir, 'required.json');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));`);
+      const requirements = join(dir, 'requirements.yaml');
+      writeFileSync(requirements, 'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n');
+      const runs: Array<{ args: string[]; packages: string[] }> = [
+        { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: ['tldts', 'yaml'] },
+        { args: ['expand', 'AzureMachineLearning.*'], packages: ['micromatch'] },
+        { args: ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], packages: [] },
+      ];
+      for (const { args, packages } of runs) {
+        const { modules, code } = initialisedBy(args);
+        expect(code, args.join(' ')).toBe(0);
+        // commander declares every command; the rest only when used (and micromatch brings picomatch and braces).
+        expect(packagesIn(modules).filter((name) => !['commander', 'tsup', 'picomatch', 'braces', 'fill-range', 'to-regex-range', 'is-number', 'tldts-core'].includes(name)), args.join(' ')).toEqual(packages);
+        // And none of them is required from node_modules.
+        const child = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        expect(child.status, args.join(' ')).toBe(0);
+        expect((JSON.parse(readFileSync(record, 'utf8')) as string[]).filter((path) => /[\\/]node_modules[\\/]/.test(path)), args.join(' ')).toEqual([]);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

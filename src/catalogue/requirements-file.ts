@@ -19,7 +19,8 @@ import { TagwallError, isTagwallError, type SourceLocation } from '../errors.js'
 import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
 import { duplicateJsonKey } from '../internal/json-keys.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../servicetags/json-position.js';
-import { lazy, nodeFs, nodePath, requireModule } from '../internal/lazy.js';
+import { nodeFs, nodePath } from '../internal/lazy.js';
+import { yamlPackage } from '../internal/packages.js';
 import type { Direction } from '../model/packet.js';
 import { AddressEntries, type AddressSet } from '../model/address-set.js';
 import { LITERAL_LIST_MIN, literalEndpointList, literalUnionOf } from '../model/literal-lists.js';
@@ -48,9 +49,6 @@ export interface RequirementReadOptions {
   readonly hosts?: HostsTable;
 }
 
-type YamlModule = typeof import('yaml');
-// yaml costs ~43 ms to load: only commands that read requirement files pay for it.
-const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
 const DIRECTIONS: Readonly<Record<string, Direction>> = DIRECTION_WORDS;
 
@@ -183,7 +181,7 @@ function parseYamlDocument(text: string, file: string): Positions {
   if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
   // yaml.parseDocument, but stopping at the first stray token: recovering from each of thousands of them (and
   // prettifying every error with its line) is what made 64 KB take 5 s.
-  const yaml = yamlModule();
+  const yaml = yamlPackage();
   const lines = new yaml.LineCounter();
   const composer = new yaml.Composer<ParsedNode>({ uniqueKeys: true });
   const documents: Array<Document.Parsed<ParsedNode>> = [];
@@ -207,7 +205,7 @@ const MAX_ALIAS_COUNT = 100;
 
 /** YAML to plain data, with aliases checked first: an alias to nothing (often an unquoted `*.host` wildcard) or an alias bomb. */
 function yamlData(text: string, file: string, { document }: Positions): unknown {
-  const yaml = yamlModule();
+  const yaml = yamlPackage();
   let firstAlias: number | undefined;
   yaml.visit(document, {
     Alias(_key, node) {
@@ -388,7 +386,7 @@ export function requirementsToData(set: RequirementSet): Record<string, unknown>
 }
 
 export function requirementsToYaml(set: RequirementSet): string {
-  return yamlModule().stringify(requirementsToData(set), { lineWidth: 0 });
+  return yamlPackage().stringify(requirementsToData(set), { lineWidth: 0 });
 }
 
 export function requirementsToJson(set: RequirementSet): string {

@@ -24,9 +24,8 @@ import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOp
 import { snapshotAgeNotes } from './snapshot-age.js';
 import { scenarioFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
-import { requireModule } from '../internal/lazy.js';
+import { yamlPackage } from '../internal/packages.js';
 
-const requireYaml = (): { stringify(value: unknown, options: { lineWidth: number }): string } => requireModule('yaml');
 import { readConfigText } from './config-text.js';
 
 
@@ -94,7 +93,7 @@ function runPrerequisitesShow(built: ReturnType<typeof scenarioFromOptions>, for
   const items = prerequisitesOf(built);
   const data = { scenario: built.scenario.id, region: built.params.region, cloud: built.params.cloud, prerequisites: prerequisiteData(items) };
   if (format === 'json') io.stdout(toJson(data));
-  else if (format === 'yaml') io.stdout(requireYaml().stringify(data, { lineWidth: 0 }));
+  else if (format === 'yaml') io.stdout(yamlPackage().stringify(data, { lineWidth: 0 }));
   else if (format === 'md') {
     const lines = [
       `## Prerequisites of ${built.scenario.id} (${built.params.region}, ${built.params.cloud})`,

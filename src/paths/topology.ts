@@ -10,12 +10,11 @@
 import type { Document, LineCounter, Node as YamlNode, ParsedNode } from 'yaml';
 import { isTagwallError, TagwallError, type SourceLocation } from '../errors.js';
 import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
-import { lazy, nodeFs, requireModule } from '../internal/lazy.js';
+import { nodeFs } from '../internal/lazy.js';
+import { yamlPackage } from '../internal/packages.js';
 import { AddressSet } from '../model/address-set.js';
 import { lineColumnAt } from '../servicetags/json-position.js';
 
-type YamlModule = typeof import('yaml');
-const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
 /** The config kinds each slot takes (target ids); the first is the default when a file names no kind. */
 export const SLOT_KINDS = {
@@ -300,7 +299,7 @@ export function parseTopology(input: string, file = '<topology>'): Topology {
   // The YAML library recurses per level: refuse deep nesting before it overflows the stack (as requirement files).
   const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
   if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
-  const yaml = yamlModule();
+  const yaml = yamlPackage();
   const lines = new yaml.LineCounter();
   const document = yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed<ParsedNode>;
   const problem = document.errors[0];

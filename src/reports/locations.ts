@@ -2,17 +2,11 @@
  * Where each requirement of a requirement file is written, so SARIF results and reports point at the line a
  * reviewer edits. The requirement model carries no positions (scenarios have none), so the file is read again.
  */
-import type { Document, LineCounter, Node as YamlNode, ParsedNode } from 'yaml';
-import { lazy, nodeFs, nodePath, requireModule } from '../internal/lazy.js';
+import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
+import { nodeFs, nodePath } from '../internal/lazy.js';
+import { yamlPackage } from '../internal/packages.js';
 import type { FindingLocation } from './model.js';
 
-interface YamlModule {
-  LineCounter: new () => LineCounter;
-  parseDocument(text: string, options: { lineCounter: LineCounter }): Document.Parsed<ParsedNode>;
-}
-
-// yaml costs ~43 ms to load (common.md): only reports about requirement files pay for it.
-const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
 /**
  * Requirement ids to locations, where a piece of a version 2 term (`admin-2`, what a deny term left of `admin`;
@@ -37,7 +31,7 @@ function topLevel(document: Document.Parsed<ParsedNode>): { version?: unknown; i
 
 /** Requirement id → line and column of its `id` key's value, from requirement-file text (YAML or JSON). */
 export function requirementLocations(text: string, file: string, into: Map<string, FindingLocation> = new TermLocations(), seen: Set<string> = new Set()): Map<string, FindingLocation> {
-  const yaml = yamlModule();
+  const yaml = yamlPackage();
   const lines = new yaml.LineCounter();
   const document = yaml.parseDocument(text, { lineCounter: lines });
   const locations = into;

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
-import { lazy, requireModule } from '../internal/lazy.js';
+import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
@@ -23,10 +23,8 @@ export type { Cloud } from './cloud.js';
 export type { TagResolution } from './names.js';
 export type { PrefixCount, ServiceTagInfo, SnapshotInfo } from './types.js';
 
-type Micromatch = typeof import('micromatch');
-
-// Only glob matching needs micromatch (and picomatch under it), ~30 ms to load: see internal/lazy.ts.
-const micromatch = lazy(() => requireModule<Micromatch>('micromatch'));
+// Only glob matching needs micromatch (and picomatch under it): see internal/packages.ts.
+const micromatch = micromatchPackage;
 
 /** Reads a snapshot's encoded prefixes (for diff.ts), without making them part of the public class. */
 let encodedOf: (snapshot: Snapshot, index: number) => { bytes: Uint8Array; start: number; end: number };

@@ -6,16 +6,14 @@
  * does not say which rule matched, so it flags `*.blob.core.windows.net` exactly like `*.co.uk`. `tldts` reports
  * `isIcann` / `isPrivate`, which is the distinction the wildcard check needs. (`psl` stays a test-only oracle.)
  */
-import { lazy, requireModule } from '../../internal/lazy.js';
-
-type Tldts = typeof import('tldts');
+import { tldtsPackage } from '../../internal/packages.js';
 
 /**
- * Loaded on first use, because most runs never validate a wildcard (internal/lazy.ts). Measured on the dev
+ * Loaded on first use, because most runs never validate a wildcard (internal/packages.ts). Measured on the dev
  * machine (Node 20, mean of 20 runs): `await import('tldts')` adds ≈ 65 ms to `node -e 0` (its ESM build is many
  * small files), `require('tldts')` ≈ 20 ms (one CJS file), so it is required.
  */
-const tldts = lazy(() => requireModule<Tldts>('tldts'));
+const tldts = tldtsPackage;
 
 export interface PublicSuffixInfo {
   /** The longest public suffix of the name (the name itself when it is one). */

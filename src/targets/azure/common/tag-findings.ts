@@ -4,7 +4,7 @@
  * does not do what it says; either way it is a finding, reported with the JSON path of the field.
  */
 import { TagwallError } from '../../../errors.js';
-import { lazy, requireModule } from '../../../internal/lazy.js';
+import { yamlPackage } from '../../../internal/packages.js';
 import type { Snapshot } from '../../../servicetags/snapshot.js';
 import { virtualTag } from '../../../servicetags/virtual.js';
 import type { ConfigInput, Diagnostic } from '../../target.js';
@@ -17,8 +17,6 @@ const FIELDS: Readonly<Record<AzureTagFeature, readonly string[]>> = {
   FW: ['destinationAddresses'],
 };
 
-type YamlModule = typeof import('yaml');
-const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
 const CODES: Readonly<Record<AzureTagFeature, string>> = { NSG: 'NSG_TAG_NOT_ACCEPTED', UDR: 'UDR_TAG_NOT_ACCEPTED', FW: 'AZFW_TAG_NOT_ACCEPTED' };
 /** A target's own code for the finding (the managed network's service-tag rules). */
@@ -48,7 +46,7 @@ function walk(value: unknown, path: string, visit: (key: string, value: unknown,
 export function tagPlacementFindings(input: ConfigInput, snapshot: Snapshot, feature: AzureTagFeature, target: string, fields: readonly string[] = FIELDS[feature]): Diagnostic[] {
   let root: unknown;
   try {
-    root = /^\s*[[{]/.test(input.content) ? JSON.parse(input.content) : yamlModule().parse(input.content);
+    root = /^\s*[[{]/.test(input.content) ? JSON.parse(input.content) : yamlPackage().parse(input.content);
   } catch {
     return []; // The parser reports malformed input with its position.
   }

@@ -10,7 +10,7 @@
 import type { AddressResolver } from '../../../analysis/resolve.js';
 import type { Rule, RuleSet } from '../../../analysis/rule-set.js';
 import { TagwallError } from '../../../errors.js';
-import { lazy, requireModule } from '../../../internal/lazy.js';
+import { yamlPackage } from '../../../internal/packages.js';
 import { AddressSet } from '../../../model/address-set.js';
 import { HostSet } from '../../../model/hostnames/host-set.js';
 import { parseHostPattern } from '../../../model/hostnames.js';
@@ -24,8 +24,6 @@ import { FQDN_RULE_PORTS } from './capabilities.js';
 import { isolationModeOf, readAmlOptions, type IsolationMode } from './options.js';
 import { OUTBOUND_RULE_TYPE, WORKSPACE_TYPE } from './render-arm.js';
 
-type YamlModule = typeof import('yaml');
-const yamlModule = lazy(() => requireModule<YamlModule>('yaml'));
 
 const PROTOCOLS: Readonly<Record<string, ProtocolSet>> = { tcp: ProtocolSet.of(6), udp: ProtocolSet.of(17), icmp: ProtocolSet.of(1), '*': ProtocolSet.ANY, any: ProtocolSet.ANY };
 
@@ -155,7 +153,7 @@ function toLocated(content: string, file: string): Located {
   if (/^\s*[[{]/.test(text)) return parseJsonConfig(text, file);
   let value: unknown;
   try {
-    value = yamlModule().parse(text);
+    value = yamlPackage().parse(text);
   } catch (error) {
     throw new TagwallError('TW_INVALID_CONFIG', `neither JSON nor YAML: ${(error as Error).message}`, { location: { file } });
   }
