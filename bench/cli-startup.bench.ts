@@ -15,6 +15,10 @@ import { measure, printTimings, type Goal } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/servicetags/', import.meta.url));
+/** A user's own requirements (YAML, with host-name wildcards) and a hub-and-spoke topology, as the docs show them. */
+const WORKLOAD = fileURLToPath(new URL('../fixtures/requirements/workload.yaml', import.meta.url));
+const TOPOLOGY = fileURLToPath(new URL('../fixtures/paths/compute-public-ip/topology.yaml', import.meta.url));
+const DEPENDENCIES = fileURLToPath(new URL('../fixtures/dependencies/aml-outboundNetworkDependenciesEndpoints.spec-example-2025-09-01.json', import.meta.url));
 
 function node(args: readonly string[], expect: readonly number[] = [0], env: NodeJS.ProcessEnv = process.env, executable = process.execPath): () => unknown {
   return () => {
@@ -73,6 +77,21 @@ export async function run(): Promise<Goal[]> {
       },
       { name: 'snapshot diff two Public snapshots', args: ['snapshot', 'diff', join(FIXTURES, 'ServiceTags_Public_20250728.json.gz'), join(FIXTURES, 'ServiceTags_Public_20251028.json.gz')], expect: [0, 1] },
       { name: 'catalog show compute-no-public-ip', args: ['catalog', 'show', 'compute-no-public-ip', '--region', 'westus'] },
+      // The other commands (issue 22: "every command"), on the same scale of input.
+      { name: 'render workload.yaml nftables', args: ['render', '--requirements', WORKLOAD, '--target', 'nftables'] },
+      { name: 'eval a packet against the nft file', args: ['eval', `nftables:${nft}`, '--packet', 'out tcp 172.16.0.4:50000 -> 20.150.1.1:443'] },
+      { name: 'diff nftables vs scenario', args: ['diff', '--region', 'westus', `nftables:${nft}`, 'scenario:compute-no-public-ip'], expect: [0, 1] },
+      { name: 'contains scenario nftables', args: ['contains', '--region', 'westus', 'scenario:compute-no-public-ip', `nftables:${nft}`], expect: [0, 1] },
+      { name: 'shadowed nftables', args: ['shadowed', `nftables:${nft}`], expect: [0, 1] },
+      {
+        name: 'path compute-public-ip topology',
+        args: ['path', '--topology', TOPOLOGY, '--from', 'compute', '--scenario', 'compute-public-ip', '--region', 'westus', '--subnet', '10.0.1.0/24', '--private-endpoint-subnet', '10.0.2.0/27'],
+        expect: [0, 1],
+      },
+      { name: 'tags', args: ['tags'] },
+      { name: 'targets', args: ['targets'] },
+      { name: 'snapshot info', args: ['snapshot', 'info'] },
+      { name: 'import-dependencies (API sample)', args: ['import-dependencies', DEPENDENCIES] },
     ];
     // The warm-up run fills the CLI's code cache (docs/performance.md), as a user's first run does; the same render
     // with the cache turned off is timed beside, for what a first run costs (no goal reads it).
