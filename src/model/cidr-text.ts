@@ -118,6 +118,15 @@ const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeA
 /** ipv6Cidr's scratch: the eight 16-bit groups. */
 const IPV6_GROUPS = new Uint16Array(8);
 
+/** `array` with twice the room, its contents kept: CidrBlocks' columns when their first size was short. */
+function doubled(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer>;
+function doubled(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
+function doubled(array: Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>): Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> {
+  const larger = array instanceof Uint32Array ? new Uint32Array(array.length * 2) : new Uint8Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
 /**
  * The texts of the minimal CIDR blocks of IPv4 interval bounds (`lo, hi` pairs), in order, one flat string each: the
  * blocks' texts with a comma after each, made in one piece and split. `ipv4CidrText` joins five table strings, and V8
@@ -185,12 +194,8 @@ export class CidrBlocks {
     let count = 0;
     const add = (network: Uint32Array, prefixLength: number): void => {
       if (count === lengths.length) {
-        const grownNetworks = new Uint32Array(networks.length * 2);
-        grownNetworks.set(networks);
-        networks = grownNetworks;
-        const grownLengths = new Uint8Array(lengths.length * 2);
-        grownLengths.set(lengths);
-        lengths = grownLengths;
+        networks = doubled(networks);
+        lengths = doubled(lengths);
       }
       networks.set(network, count * 4);
       lengths[count++] = prefixLength;
@@ -215,12 +220,8 @@ export class CidrBlocks {
         const alignment = cur === 0 ? 32 : 31 - Math.clz32(cur & -cur);
         const blockBits = size < alignment ? size : alignment;
         if (count === networks.length) {
-          const grownNetworks = new Uint32Array(networks.length * 2);
-          grownNetworks.set(networks);
-          networks = grownNetworks;
-          const grownLengths = new Uint8Array(lengths.length * 2);
-          grownLengths.set(lengths);
-          lengths = grownLengths;
+          networks = doubled(networks);
+          lengths = doubled(lengths);
         }
         networks[count] = cur;
         lengths[count++] = 32 - blockBits;

@@ -11,39 +11,17 @@ import { compareText } from './model.js';
 // ─── line diffs ─────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Lines of `a` not matched by an equal line of `b` (as multisets), as indices into `a`, in order: of each distinct
- * line, the occurrences in `a` past as many as `b` has.
- */
-export function unmatchedLines(a: readonly string[], b: readonly string[]): number[] {
-  // A common prefix matches itself: its lines are the first occurrences of their values on both sides, which the
-  // multiset match would pair anyway, so only the rest is counted. A changed object (a set or group that gained a
-  // few prefixes among thousands) mostly starts alike, and its lines then cost no map entry. (A common suffix could
-  // not be skipped so: the match pairs the first occurrences, and which of equal lines stay unmatched is output.)
-  let start = 0;
-  const common = Math.min(a.length, b.length);
-  while (start < common && a[start] === b[start]) start++;
-  const available = new Map<string, number>();
-  for (let index = start; index < b.length; index++) {
-    const line = b[index]!;
-    available.set(line, (available.get(line) ?? 0) + 1);
-  }
-  const unmatched: number[] = [];
-  // Indexed loops, not forEach: a callback per line costs a cold process more than the map operations.
-  for (let index = start; index < a.length; index++) {
-    const line = a[index]!;
-    const count = available.get(line);
-    if (count) available.set(line, count - 1);
-    else unmatched.push(index);
-  }
-  return unmatched;
-}
-
-/**
- * `[unmatchedLines(a, b), unmatchedLines(b, a)]` in one count of `b` and one pass over each side: the lines of `b`
- * are counted, those of `a` matched against the counts, and what is left over is then, for each value, `b`'s surplus
- * of it, which unmatchedLines(b, a) finds as its last occurrences (it pairs the first ones): a walk of `b` from its
- * end marks them. Two unmatchedLines calls counted each side once and looked each line up once more; a changed
- * object of an impact (a set of 1,500 prefixes) is compared both ways (issue 22).
+ * The lines of `a` not matched by an equal line of `b` (as multisets), and those of `b` not matched in `a`, each as
+ * indices in order: of each distinct line, the occurrences past as many as the other side has. One count of `b`
+ * and one pass over each side: `b` is counted, `a` matched against the counts, and what is left over is then, for
+ * each value, `b`'s surplus of it, its last occurrences: a walk of `b` from its end marks them (two one-way matches
+ * counted each side once and looked each line up once more; a changed object of an impact, a set of 1,500 prefixes,
+ * is compared both ways: issue 22).
+ *
+ * A common prefix matches itself: its lines are the first occurrences of their values on both sides, which the
+ * multiset match would pair anyway, so only the rest is counted. A changed object (a set or group that gained a few
+ * prefixes among thousands) mostly starts alike, and its lines then cost no map entry. (A common suffix could not be
+ * skipped so: the match pairs the first occurrences, and which of equal lines stay unmatched is output.)
  */
 export function unmatchedBothWays(a: readonly string[], b: readonly string[]): [number[], number[]] {
   let start = 0;
