@@ -4,6 +4,7 @@ import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { TagwallError } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { HostSet } from './hostnames.js';
+import { IntervalSet } from './intervals.js';
 import { CONN_STATES, firstPacketState, formatPacket, packetState, parsePacket, type Direction, type Packet } from './packet.js';
 import { compactBoxes, icmpTypeCodes, PacketSet, type PacketSpec } from './packet-set.js';
 import { PortSet, ProtocolSet } from './ports.js';
@@ -120,6 +121,35 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  // union skips compacting `this` when the sets are disjoint (issue 22): its boxes must be the ones the general
+  // path gives, `this`'s then `other`'s minus the compacted `this` (withoutBoxes is that subtraction), disjoint or not.
+  it('union gives the same boxes as subtracting the compacted left side, with or without the disjoint shortcut', () => {
+    const disjointPair = fc.tuple(arbSet, arbSet).map(([a, b]) => [a, b.difference(a)] as const);
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(arbSet, arbSet), disjointPair), ([a, b]) => {
+        const general = a.isEmpty() ? b.boxes : b.isEmpty() ? a.boxes : [...a.boxes, ...b.withoutBoxes(a.compact().boxes).boxes];
+        expect(a.union(b).boxes).toEqual(general);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  // Compaction keeps the unions it merges per pair of interval sets (issue 22): with the cache warm (the same
+  // objects again) or cold (equal copies), the boxes must be the same, to the word.
+  it('compaction gives the same boxes whether its unions come from the cache or are computed', () => {
+    const copy = (values: IntervalSet): IntervalSet => IntervalSet.fromCanonicalBounds(values.domain, values.bounds.slice());
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        const boxes = [...a.boxes, ...b.boxes];
+        const first = compactBoxes(boxes);
+        expect(compactBoxes(boxes)).toEqual(first);
+        const copies = boxes.map((box) => ({ ...box, src: copy(box.src), dst: copy(box.dst), srcPorts: copy(box.srcPorts), dstPorts: copy(box.dstPorts) }));
+        expect(compactBoxes(copies)).toEqual(first);
+      }),
+      { numRuns: 150 },
     );
   });
 
@@ -379,6 +409,30 @@ describe('lopsided address sets: galloping searches agree with the plain interva
         expect(tcp(small).intersection(tcp(large)).equals(tcp(expected))).toBe(true);
         expect(tcp(large).intersection(tcp(small)).equals(tcp(expected))).toBe(true);
         expect(tcp(small).difference(tcp(large)).equals(tcp(small.difference(large)))).toBe(true);
+      }),
+      { numRuns: 80, ...(process.env.CI ? { seed: 22 } : {}) },
+    );
+  });
+  // A wide set around a large one (a route's 0.0.0.0/0 minus the private ranges, against a tag's prefixes): the
+  // clipped copy is skipped when nothing is clipped (issue 22); the bounds must be the plain intersection's, to the word.
+  it('clipping a large set by a wide one gives exactly the plain intersection, whether or not anything is cut', () => {
+    const wideV4 = fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.constantFrom(12, 13, 16)).map(([n, len]) => `10.${n * 16}.0.0/${len}`), { minLength: 1, maxLength: 4 });
+    const wideV6 = fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.constantFrom(36, 40, 44)).map(([n, len]) => `2001:db8:${(n * 4096).toString(16)}::/${len}`), { minLength: 1, maxLength: 4 });
+    const wide = fc.oneof(
+      fc.tuple(wideV4.map((list) => AddressSet.fromStrings(list)), blocks(v4Block, 150, 400)),
+      fc.tuple(wideV6.map((list) => AddressSet.fromStrings(list)), blocks(v6Block, 150, 400)),
+      fc.tuple(fc.constant(AddressSet.fromStrings(['10.0.0.0/8', '2001:db8::/32'])), fc.oneof(blocks(v4Block, 150, 400), blocks(v6Block, 150, 400))),
+    );
+    fc.assert(
+      fc.property(wide, ([small, large]) => {
+        const expected = small.intersection(large);
+        for (const [a, b] of [[small, large], [large, small]] as const) {
+          const boxes = tcp(a).intersection(tcp(b)).boxes;
+          for (const family of ['ipv4', 'ipv6'] as const) {
+            const box = boxes.find((candidate) => candidate.family === family);
+            expect(box ? Array.from(box.dst.bounds) : []).toEqual(Array.from(expected.of(family).bounds));
+          }
+        }
       }),
       { numRuns: 80, ...(process.env.CI ? { seed: 22 } : {}) },
     );

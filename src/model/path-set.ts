@@ -87,6 +87,11 @@ export class PathSet {
     return new PathSet(combine(this.spans, other.spans, (x, y) => x || y), this.noPath || other.noPath);
   }
   intersection(other: PathSet): PathSet {
+    // The same set or every path on a side (most boxes carry no URL rule: PathSet.ANY): the answer without the
+    // sweep, which sorts both lists' points. Exact, as the form is canonical. Issue 22: `path`'s walks intersect every
+    // flow box with every rule box, and the sweeps were ~7 ms of a cold run over nsg-blocks-firewall.
+    if (other === this || other === PathSet.ANY) return this;
+    if (this === PathSet.ANY) return other;
     return new PathSet(combine(this.spans, other.spans, (x, y) => x && y), this.noPath && other.noPath);
   }
   difference(other: PathSet): PathSet {

@@ -128,7 +128,9 @@ export function partitionRoutes(candidates: readonly RouteCandidate[]): RoutePar
   for (const group of groups) {
     const set = AddressSet.fromStrings(group.prefixes).difference(taken);
     if (set.isEmpty()) continue;
-    taken = taken.union(set);
+    // Merged now, not deferred: a deferred union re-sorts every group taken so far at the next difference, and a
+    // tag route's dozens of lengths made that quadratic (issue 22: ~7 of partitionRoutes' ~10 ms cold).
+    taken = AddressSet.fromIntervalSets(taken.ipv4.union(set.ipv4), taken.ipv6.union(set.ipv6));
     won.set(group.index, (won.get(group.index) ?? AddressSet.EMPTY).union(set));
   }
   return { parts: candidates.flatMap((candidate, index) => (won.has(index) ? [{ route: candidate.route, destinations: won.get(index)! }] : [])) };

@@ -140,6 +140,21 @@ describe('HostSet agrees with a brute-force model', () => {
   });
 });
 
+// overlaps and isSubsetOf answer the same set or any host on a side without walking the cells (issue 22).
+describe('HostSet overlaps and isSubsetOf with the same set or any host', () => {
+  it('match the probes', () => {
+    const anyCopy = HostSet.ANY_NAME.union(HostSet.NO_HOST);
+    fc.assert(
+      fc.property(arbSet, (a) => {
+        for (const [x, y] of [[a, a], [a, HostSet.ANY], [HostSet.ANY, a], [a, anyCopy], [anyCopy, a]] as const) {
+          expect(x.isSubsetOf(y)).toBe(PROBES.every((probe) => !x.has(probe) || y.has(probe)));
+          expect(x.overlaps(y)).toBe(PROBES.some((probe) => x.has(probe) && y.has(probe)));
+        }
+      }),
+    );
+  });
+});
+
 describe('HostSet laws', () => {
   it('obey the laws of a Boolean algebra; a ∪ ¬a is any', () => {
     fc.assert(
