@@ -209,7 +209,10 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
   const out = new Uint32Array(total * step);
   let position = 0;
   for (let r = 0; r < runs.length; r += 4) {
-    const [at, runFirst, runEnd, clips] = [runs[r]!, runs[r + 1]!, runs[r + 2]!, runs[r + 3]!];
+    const at = runs[r]!;
+    const runFirst = runs[r + 1]!;
+    const runEnd = runs[r + 2]!;
+    const clips = runs[r + 3]!;
     out.set(bounds.subarray(runFirst * step, runEnd * step), position);
     if (clips & 1) out.set(small.bounds.subarray(at, at + w), position);
     position += (runEnd - runFirst) * step;
