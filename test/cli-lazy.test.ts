@@ -3,7 +3,7 @@
  * implementation is initialised only when it runs (src/cli/lazy-commands.ts). These tests check the declarations
  * agree with what they stand for, and, on the built bin, which modules a command really initialises.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,27 @@ const commandModules = (modules: readonly string[]): string[] =>
   });
 const under = (modules: readonly string[], dir: string): string[] => modules.filter((module) => module.startsWith(dir));
 const cliFiles = (): string[] => readdirSync(DIST).filter((file) => /^cli(-.*)?\.c?js$/.test(file));
+/**
+ * `node --require HOOK dist/cli.js ARGS`: the process, and what it loaded as recorded at its exit by the preloaded
+ * hook: the built-in modules (`NativeModule net`, …, process.moduleLoadList) and the files it required (paths).
+ */
+function loadedBy(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { child: SpawnSyncReturns<string>; loaded: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'tagwall-loaded-'));
+  try {
+    const hook = join(dir, 'hook.cjs');
+    const record = join(dir, 'loaded.json');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));`);
+    const child = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['pipe', 'pipe', 'pipe'], env });
+    return { child, loaded: JSON.parse(readFileSync(record, 'utf8')) as string[] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A user's requirements file with a host-name wildcard (which the Public Suffix List, tldts, checks). */
+const WILDCARD_REQUIREMENTS =
+  'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n';
+
 /** The bundled packages among the initialised modules: `node_modules/yaml/dist/index.js` → `yaml`. */
 const packagesIn = (modules: readonly string[]): string[] =>
   [...new Set(modules.flatMap((module) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module)?.[1] ?? []))].sort();
@@ -169,76 +190,46 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
   });
 
   it('render writes its diagnostics to a pipe and reads the embedded snapshot without loading Node\'s net and zlib modules', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
-    try {
-      // Preloaded: records the built-in modules the process loaded, at its exit.
-      const hook = join(dir, 'hook.cjs');
-      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(process.moduleLoadList)));`);
-      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      expect(child.status).toBe(0);
-      // A test that cannot fail is no test: the diagnostics did go to standard error, a pipe here.
-      expect(child.stderr).toContain('NFT_FQDN_INEXPRESSIBLE');
-      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
-      // io.ts writeStderr: standard error through its descriptor, not process.stderr (a net.Socket on a pipe).
-      expect(loaded).not.toContain('NativeModule net');
-      // The shipped snapshots are stored uncompressed (src/servicetags/embedded.ts): node:zlib would load the streams.
-      expect(loaded).not.toContain('NativeModule zlib');
-      // The streams come only with node:v8, which the bin loads to set V8's interrupt budget (bin.ts optimiseLater).
-      if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { child, loaded } = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables']);
+    expect(child.status).toBe(0);
+    // A test that cannot fail is no test: the diagnostics did go to standard error, a pipe here.
+    expect(child.stderr).toContain('NFT_FQDN_INEXPRESSIBLE');
+    // io.ts writeStderr: standard error through its descriptor, not process.stderr (a net.Socket on a pipe).
+    expect(loaded).not.toContain('NativeModule net');
+    // The shipped snapshots are stored uncompressed (src/servicetags/embedded.ts): node:zlib would load the streams.
+    expect(loaded).not.toContain('NativeModule zlib');
+    // The streams come only with node:v8, which the bin loads to set V8's interrupt budget (bin.ts optimiseLater).
+    if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
   });
 
   it.each(['nsg', 'azure-firewall', 'aml-managed-network'])('render --target %s names, hashes and accounts its loss without node:crypto or tldts', (target) => {
-    const dir = mkdtempSync(join(tmpdir(), 'tagwall-azure-builtins-'));
-    try {
-      // Preloaded: records the built-in modules and the packages the process loaded, at its exit.
-      const hook = join(dir, 'hook.cjs');
-      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));`);
-      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      expect(child.status).toBe(0);
-      // Each of them hashes (the firewall's group priority, the NSG's priority slots, the managed network's long
-      // rule names) and parses its own output back (the firewall's host names are wildcards over vetted suffixes).
-      expect(child.stdout).toMatch(target === 'aml-managed-network' ? /aml-service-https/ : /"priority": \d+/);
-      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
-      expect(loaded.some((entry) => entry.startsWith('NativeModule '))).toBe(true);
-      // src/internal/sha256.ts: node:crypto brought the stream modules with it for a few short hashes.
-      expect(loaded).not.toContain('NativeModule crypto');
-      // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again (tldts is
-      // part of the bundle: neither required from node_modules nor initialised in it).
-      expect(loaded.filter((entry) => /[\\/]tldts[\\/]/.test(entry))).toEqual([]);
-      expect(packagesIn(initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]).modules)).not.toContain('tldts');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { child, loaded } = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]);
+    expect(child.status).toBe(0);
+    // Each of them hashes (the firewall's group priority, the NSG's priority slots, the managed network's long
+    // rule names) and parses its own output back (the firewall's host names are wildcards over vetted suffixes).
+    expect(child.stdout).toMatch(target === 'aml-managed-network' ? /aml-service-https/ : /"priority": \d+/);
+    expect(loaded.some((entry) => entry.startsWith('NativeModule '))).toBe(true);
+    // src/internal/sha256.ts: node:crypto brought the stream modules with it for a few short hashes.
+    expect(loaded).not.toContain('NativeModule crypto');
+    // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again (tldts is
+    // part of the bundle: neither required from node_modules nor initialised in it).
+    expect(loaded.filter((entry) => /[\\/]tldts[\\/]/.test(entry))).toEqual([]);
+    expect(packagesIn(initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]).modules)).not.toContain('tldts');
   });
 
   it('check prints its text answer to a pipe without making process.stdout (a net.Socket there) to learn it is no terminal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-builtins-'));
     try {
-      const hook = join(dir, 'hook.cjs');
-      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(process.moduleLoadList)));`);
       const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
       const rendered = spawnSync(process.execPath, [BIN, 'render', ...scenario, '--target', 'nsg'], { encoding: 'utf8', maxBuffer: 1 << 26 });
       expect(rendered.status).toBe(0);
       const config = join(dir, 'nsg.json');
       writeFileSync(config, rendered.stdout);
-      const child = spawnSync(process.execPath, ['--require', hook, BIN, 'check', ...scenario, '--target', 'nsg', '--config', config], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, COLUMNS: undefined },
-      });
+      const { child, loaded } = loadedBy(['check', ...scenario, '--target', 'nsg', '--config', config], { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, COLUMNS: undefined });
       expect([0, 1]).toContain(child.status);
       // The answer was styled for a pipe: no colour, whole lines.
       expect(child.stdout).toContain('requirements');
       expect(child.stdout).not.toContain('\u001b[');
-      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
       expect(loaded).not.toContain('NativeModule net');
       expect(loaded).not.toContain('NativeModule tty');
     } finally {
@@ -261,7 +252,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       expect(tldtsLoaded(['check', ...scenario, '--target', 'nsg', '--config', config])).toBe(false);
       // A test that cannot fail is no test: a user's wildcard does load it.
       const requirements = join(dir, 'requirements.yaml');
-      writeFileSync(requirements, 'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n');
+      writeFileSync(requirements, WILDCARD_REQUIREMENTS);
       expect(tldtsLoaded(['render', '--requirements', requirements, '--target', 'nsg', '--snapshot', SNAPSHOT_FILE])).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -271,11 +262,8 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
   it('the packages (yaml, tldts, micromatch) come from the bundle, each initialised only by a command that uses it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-packages-'));
     try {
-      const hook = join(dir, 'hook.cjs');
-      const record = join(dir, 'required.json');
-      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));`);
       const requirements = join(dir, 'requirements.yaml');
-      writeFileSync(requirements, 'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n');
+      writeFileSync(requirements, WILDCARD_REQUIREMENTS);
       const runs: Array<{ args: string[]; packages: string[] }> = [
         { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: ['tldts', 'yaml'] },
         { args: ['expand', 'AzureMachineLearning.*'], packages: ['micromatch'] },
@@ -287,9 +275,9 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
         // commander declares every command; the rest only when used (and micromatch brings picomatch and braces).
         expect(packagesIn(modules).filter((name) => !['commander', 'tsup', 'picomatch', 'braces', 'fill-range', 'to-regex-range', 'is-number', 'tldts-core'].includes(name)), args.join(' ')).toEqual(packages);
         // And none of them is required from node_modules.
-        const child = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        const { child, loaded } = loadedBy(args);
         expect(child.status, args.join(' ')).toBe(0);
-        expect((JSON.parse(readFileSync(record, 'utf8')) as string[]).filter((path) => /[\\/]node_modules[\\/]/.test(path)), args.join(' ')).toEqual([]);
+        expect(loaded.filter((path) => /[\\/]node_modules[\\/]/.test(path)), args.join(' ')).toEqual([]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

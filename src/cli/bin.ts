@@ -42,7 +42,7 @@ function exitOnceIdle(): void {
  * ~300 ms run, while those threads take the second of two cores from the main thread and the GC. Eight times V8's
  * default budget keeps a short run in the first tiers and still optimises what a long run (an `equiv` of two
  * 4,000-rule files) spends its time in. `snapshot diff` is left out (its scanner is one hot loop the optimising
- * compiler does pay back), and so are short commands (requiring node:v8 costs ~5 ms: it loads Node's streams).
+ * compiler does pay back), and so are short commands (requiring node:v8 costs 1.5-2.6 ms of a cold run: it loads Node's streams).
  * `path` joined them later: the compute-public-ip topology, Node 20, 242 -> 218 ms wall and 320 -> 250 ms CPU.
  * The flags depend on the V8 (optimiseLaterFlags); a code cache records the flags it was made under and is
  * rejected under others, so each command's cache (code-cache.ts) is made and read under the same ones.

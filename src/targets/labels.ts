@@ -19,8 +19,6 @@ interface Frame {
 const NAME_MEMBER = /^\s*"?name"?\s*[:=]\s*(?:"([^"]*)"|'([^']*)')\s*,?\s*$/;
 
 /** The characters bracketLabels acts on; a line with none of them is read without looking at each character. */
-const STRUCTURE = /["'{}[\]]/;
-
 const NEXT_STRUCTURE = /["'{}[\]]/g;
 
 /** Where the next quote or bracket of `line` is, from `from`; -1 if none. */
@@ -80,9 +78,10 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     // A line without a quote or bracket (an nft set element, a comment, a Terraform `key = value`) can neither open,
-    // close nor name a frame: it belongs to the open one. One native test instead of a loop over its characters,
-    // which runs unoptimised in a cold process (the nft sets' thousands of elements).
-    if (!STRUCTURE.test(line)) {
+    // close nor name a frame: it belongs to the open one. One native search instead of a loop over its characters
+    // (it runs unoptimised in a cold process: the nft sets' thousands of elements); where it finds one, the walk starts.
+    const first = nextStructure(line, 0);
+    if (first < 0) {
       owner[index] = stack;
       continue;
     }
@@ -96,7 +95,7 @@ export function bracketLabels(lines: readonly string[]): ObjectLabel[] {
     let from = 0;
     // From one quote or bracket to the next (a native search), not character by character: nearly every line of
     // ARM JSON has quotes, and a loop over each of its characters ran unoptimised in a cold `impact` (issue 22).
-    for (let i = nextStructure(line, 0); i >= 0; ) {
+    for (let i = first; i >= 0; ) {
       const char = line.charCodeAt(i);
       if (char === 0x22 /* " */ || char === 0x27 /* ' */) {
         const close = closingQuote(line, i);

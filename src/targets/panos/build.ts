@@ -104,20 +104,14 @@ class Builder {
   /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
   cidrMembers(addresses: AddressSet): string[] {
     const cidrs = addresses.toCidrStrings();
-    const members = new Array<string>(cidrs.length);
     // The list's names, made once for all of them when the first CIDR without an object yet is met.
     let names: { wanted: string[]; names: string[] } | undefined;
-    for (let at = 0; at < cidrs.length; at++) {
-      const cidr = cidrs[at]!;
-      let object = this.addresses.get(cidr);
-      if (!object) {
+    return cidrs.map((cidr, at) =>
+      sharedObject(this.addresses, cidr, (): PanosAddress => {
         names ??= cidrObjectNames(cidrs);
-        object = { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
-        this.addresses.set(cidr, object);
-      }
-      members[at] = object.name;
-    }
-    return members;
+        return { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
+      }),
+    );
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
