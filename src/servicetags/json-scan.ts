@@ -13,6 +13,7 @@
  */
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
+import { FIELD, readServiceTagFile, RECORD, SAME_AS, type FileRecords } from './prefix-scan.js';
 import type { ServiceTagInfo } from './types.js';
 
 /** What the scan takes out of a file; load.ts checks the names and builds the table. */
@@ -53,10 +54,12 @@ const PROPERTIES = keyBytes(PROPERTY_KEYS);
  * The snapshot in `bytes` (JSON text after gunzip, maybe with a UTF-8 BOM), or undefined: let JSON.parse decide.
  * The table reads its published prefix strings from the bytes on demand: `owned` says nobody else holds them (a
  * gunzip's output); otherwise they are copied first, so a caller that reuses its buffer cannot change the table.
+ * A file shaped as Microsoft writes it is read by prefix-scan.wat (`webAssembly`; the tests compare both ways),
+ * any other by the Scanner's walk.
  */
-export function scanServiceTags(bytes: Uint8Array, owned = false): ScannedSnapshot | undefined {
+export function scanServiceTags(bytes: Uint8Array, owned = false, webAssembly = true): ScannedSnapshot | undefined {
   try {
-    return new Scanner(bytes).snapshot(owned);
+    return new Scanner(bytes).snapshot(owned, webAssembly);
   } catch {
     // GIVE_UP, or a check that threw (an unknown cloud, a prefix the strict parser refuses): either way the full
     // path finds the first error in document order and reports it with its place.
@@ -96,7 +99,64 @@ class Scanner {
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.p = 3;
   }
 
-  snapshot(owned: boolean): ScannedSnapshot {
+  snapshot(owned: boolean, webAssembly: boolean): ScannedSnapshot {
+    const read = webAssembly ? readServiceTagFile(this.b, this.p) : undefined;
+    return read ? this.fromRecords(read, owned) : this.walk(owned);
+  }
+
+  /** The snapshot from what prefix-scan.wat read: the tags the walk would make, from the same bytes. */
+  private fromRecords(file: FileRecords, owned: boolean): ScannedSnapshot {
+    const cloud = parseCloud(this.text.toString('latin1', file.cloudStart, file.cloudEnd));
+    const records = file.records;
+    const count = records.length / RECORD;
+    const tags = new Array<ServiceTagInfo>(count);
+    const offsets = new Uint32Array(count + 1);
+    const arrays = new Uint32Array(2 * count);
+    const text = this.text;
+    // Strings and lists made once for the tags that share them (the walk's Recent values do the same).
+    let region = '';
+    let platform = '';
+    let systemService = '';
+    let features: readonly string[] | null = null;
+    for (let i = 0, r = 0; i < count; i++, r += RECORD) {
+      const same = records[r + FIELD.sameAs]!;
+      const name = text.toString('latin1', records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
+      const id = same & SAME_AS.name ? name : text.toString('latin1', records[r + FIELD.idStart]!, records[r + FIELD.idEnd]!);
+      if (!(same & SAME_AS.region)) region = text.toString('latin1', records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!);
+      if (!(same & SAME_AS.platform)) platform = text.toString('latin1', records[r + FIELD.platformStart]!, records[r + FIELD.platformEnd]!);
+      if (!(same & SAME_AS.systemService)) {
+        systemService = text.toString('latin1', records[r + FIELD.systemServiceStart]!, records[r + FIELD.systemServiceEnd]!);
+      }
+      let networkFeatures: readonly string[] | null = null;
+      if (records[r + FIELD.featuresStart]! >= 0) {
+        if (!(same & SAME_AS.features)) {
+          this.p = records[r + FIELD.featuresStart]!;
+          features = this.features();
+        }
+        networkFeatures = features;
+      }
+      const ipv4 = records[r + FIELD.ipv4Count]!;
+      // The fields in the order tag() writes them.
+      tags[i] = Object.freeze({
+        name,
+        id,
+        region,
+        regionId: records[r + FIELD.regionId]!,
+        platform,
+        systemService,
+        networkFeatures,
+        changeNumber: records[r + FIELD.changeNumber]!,
+        prefixCount: Object.freeze({ ipv4, ipv6: records[r + FIELD.prefixCount]! - ipv4 }),
+      });
+      arrays[2 * i] = records[r + FIELD.prefixesStart]!;
+      arrays[2 * i + 1] = records[r + FIELD.prefixesEnd]!;
+      offsets[i + 1] = records[r + FIELD.encodedEnd]!;
+    }
+    return this.scanned(owned, cloud, file.changeNumber, tags, file.encoded, offsets, (index) => [arrays[2 * index]!, arrays[2 * index + 1]!]);
+  }
+
+  /** The Scanner's own walk over the file, for any shape JSON allows. */
+  private walk(owned: boolean): ScannedSnapshot {
     let changeNumber = -1;
     let cloud: Cloud | undefined;
     let tags: ServiceTagInfo[] | undefined;
@@ -140,19 +200,33 @@ class Scanner {
       } while (this.nextMember());
     }
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
+    const arrays = spans.values;
+    return this.scanned(owned, cloud, changeNumber, tags, this.writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
+  }
+
+  /** `prefixesText(i)`: where tag i's addressPrefixes array starts and ends in the bytes. */
+  private scanned(
+    owned: boolean,
+    cloud: Cloud,
+    changeNumber: number,
+    tags: readonly ServiceTagInfo[],
+    encoded: Uint8Array,
+    offsets: Uint32Array,
+    prefixesText: (index: number) => readonly [number, number],
+  ): ScannedSnapshot {
     const text = owned ? this.text : Buffer.from(this.text);
     const published = new Array<readonly string[] | undefined>(tags.length);
-    const arrays = spans.values;
     return {
       cloud,
       changeNumber,
       tags,
-      encoded: this.writer.finish(),
+      encoded,
       offsets,
       publishedPrefixes(index: number): readonly string[] {
         // The array's text is JSON on its own, already checked: JSON.parse of it gives what JSON.parse of the
         // whole file would have (ASCII only, so latin1 is UTF-8 here).
-        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', arrays[3 * index], arrays[3 * index + 1])) as string[]);
+        const [start, end] = prefixesText(index);
+        published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', start, end)) as string[]);
         return published[index]!;
       },
     };
@@ -634,12 +708,16 @@ class Scanner {
   private repeated(recent: Recent<string>): string {
     if (this.b[this.p] !== 0x22) giveUp();
     this.scanString();
-    if (this.escaped) return this.stringValue();
-    const length = this.e - this.s;
-    if (recent.value !== undefined && recent.end - recent.start === length && this.sameBytes(recent.start, this.s, length)) return recent.value;
-    recent.start = this.s;
-    recent.end = this.e;
-    recent.value = this.text.toString('latin1', this.s, this.e);
+    return this.escaped ? this.stringValue() : this.recentText(recent, this.s, this.e);
+  }
+
+  /** The text of b[start, end) (no escape in it): `recent`'s value when it is those bytes, else a new string, kept there. */
+  private recentText(recent: Recent<string>, start: number, end: number): string {
+    const length = end - start;
+    if (recent.value !== undefined && recent.end - recent.start === length && this.sameBytes(recent.start, start, length)) return recent.value;
+    recent.start = start;
+    recent.end = end;
+    recent.value = this.text.toString('latin1', start, end);
     return recent.value;
   }
 

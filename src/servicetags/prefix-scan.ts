@@ -1,0 +1,154 @@
+/**
+ * The WebAssembly reader of service-tag files (prefix-scan.wat), for json-scan.ts: one call reads a file shaped as
+ * Microsoft writes it into records of positions and numbers, and its prefixes into their encoding; json-scan.ts makes
+ * the tags from the records, and reads any other file itself.
+ *
+ * Why (issue 22): a cold process ran json-scan.ts's Scanner in V8's interpreter until the optimising compiler had
+ * compiled it, most of the first file of a `snapshot diff` or an `impact`; WebAssembly is compiled before it first
+ * runs. One call a file: a call from unoptimised JavaScript, with its arguments and results, cost ~2 µs, ~6 ms for
+ * a file's ~3,000 prefix arrays.
+ */
+import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
+
+/** What of the WebAssembly API this uses (the project's lib has no DOM types; Node declares little of it). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => CompiledModule;
+  readonly Instance: new (module: CompiledModule) => { readonly exports: unknown };
+}
+type CompiledModule = { readonly compiled: unique symbol };
+
+/** prefix-scan.wat's exports. */
+interface PrefixScanExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  file(start: number, end: number, out: number, records: number): number;
+}
+
+/** Absent under `node --jitless`, which has no WebAssembly. */
+const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+/** Where prefix-scan.wat's memory holds the file's changeNumber and cloud, and the file's text. */
+const FILE_FIELDS = 448;
+const INPUT = 1024;
+/** Zero bytes after the text, which no test of the reader accepts. */
+const PADDING = 64;
+/** A tag's record: twenty i32 (prefix-scan.wat "tag"). */
+export const RECORD = 20;
+/** Where each number is in a tag's record (prefix-scan.wat "tag" writes them). */
+export const FIELD = {
+  nameStart: 0,
+  nameEnd: 1,
+  idStart: 2,
+  idEnd: 3,
+  changeNumber: 4,
+  regionStart: 5,
+  regionEnd: 6,
+  regionId: 7,
+  platformStart: 8,
+  platformEnd: 9,
+  systemServiceStart: 10,
+  systemServiceEnd: 11,
+  /** The '[' of addressPrefixes, and the position after its ']'. */
+  prefixesStart: 12,
+  prefixesEnd: 13,
+  prefixCount: 14,
+  ipv4Count: 15,
+  /** Where the tag's encoded prefixes end in FileRecords.encoded (each tag's start where the one before ends). */
+  encodedEnd: 16,
+  /** The '[' of networkFeatures and the position after its ']'; -1 for `null`. */
+  featuresStart: 17,
+  featuresEnd: 18,
+  /** SAME_AS bits: which texts are another's, so that a string or a list is made once for them. */
+  sameAs: 19,
+} as const;
+
+/** Bits of a record's FIELD.sameAs. */
+export const SAME_AS = {
+  /** The id is the name. */
+  name: 1,
+  /** The region, platform, systemService, networkFeatures (a list) are the previous tag's. */
+  region: 2,
+  platform: 4,
+  systemService: 8,
+  features: 16,
+} as const;
+/** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
+const SHORTEST_TAG = 64;
+const PAGE = 65536;
+
+/** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
+export interface FileRecords {
+  readonly changeNumber: number;
+  readonly cloudStart: number;
+  readonly cloudEnd: number;
+  /** RECORD numbers a tag (FIELD); positions are offsets into the bytes. */
+  readonly records: Int32Array;
+  /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. */
+  readonly encoded: Uint8Array;
+}
+
+let compiled: CompiledModule | null | undefined;
+
+/** The module, or null where WebAssembly is not available (`node --jitless`) or refuses it. */
+function prefixScanModule(): CompiledModule | null {
+  if (compiled === undefined) {
+    try {
+      compiled = webAssembly ? new webAssembly.Module(Buffer.from(PREFIX_SCAN_WASM, 'base64')) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * The last instance, kept while the garbage collector leaves it: `snapshot diff` and `impact` read a second file
+ * into pages the first already touched (fresh ones cost ~1 ms a file), and a library that read one file does not
+ * keep its ~13 MB of memory.
+ */
+let lastInstance: WeakRef<PrefixScanExports> | undefined;
+
+function instance(module: CompiledModule): PrefixScanExports {
+  let wasm = lastInstance?.deref();
+  if (!wasm) {
+    wasm = new webAssembly!.Instance(module).exports as PrefixScanExports;
+    lastInstance = new WeakRef(wasm);
+  }
+  return wasm;
+}
+
+/**
+ * The file in `bytes` (JSON text from `start`, past a BOM) as prefix-scan.wat reads it; undefined for a file it
+ * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
+ * into `bytes`; the records and the encoding are copies, the caller's to keep.
+ */
+export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecords | undefined {
+  const module = prefixScanModule();
+  if (module === null) return undefined;
+  const n = bytes.length;
+  const out = INPUT + n + PADDING;
+  // A prefix array's encoding is never longer than its text (a prefix takes at most 17 bytes, and its text with
+  // the quotes more); the IPv4 writer stores up to four bytes past the end of the last.
+  const records = (out + n + 8 + 3) & ~3;
+  const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
+  try {
+    const wasm = instance(module);
+    if (needed > wasm.memory.buffer.byteLength) wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE));
+    const memory = new Uint8Array(wasm.memory.buffer);
+    memory.set(bytes, INPUT);
+    memory.fill(0, INPUT + n, out);
+    const tags = wasm.file(INPUT + start, INPUT + n, out, records);
+    if (tags < 0) return undefined;
+    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags).slice();
+    const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
+    return {
+      changeNumber: fields[0]!,
+      cloudStart: fields[1]!,
+      cloudEnd: fields[2]!,
+      records: table,
+      encoded: memory.slice(out, tags === 0 ? out : out + table[table.length - RECORD + FIELD.encodedEnd]!),
+    };
+  } catch {
+    // No memory for a copy of the file (or the reader trapped): the JavaScript reads it.
+    return undefined;
+  }
+}

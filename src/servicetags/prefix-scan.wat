@@ -1,0 +1,563 @@
+;; A service-tag file read in WebAssembly (issue 22): the fast path of json-scan.ts (Scanner) for files shaped as
+;; Microsoft writes them, with the same acceptance and the same prefix encoding (prefix-codec.ts). A cold `tagwall
+;; snapshot diff` ran the Scanner in V8's interpreter for most of the first file, until the optimising compiler
+;; caught up; WebAssembly is compiled before it first runs.
+;;
+;; It reads only that shape: the keys Microsoft writes, in its order and no others; strings without escapes and
+;; within printable ASCII; integers of at most nine digits; prefixes in the forms Scanner.quotedIPv4/quotedIPv6
+;; take. Anything else returns -1 and the JavaScript reads the file as before, which finds every error and words it,
+;; so the rare forms and the errors keep one implementation. What it takes, the JavaScript would take the same way:
+;; prefix-scan.test.ts checks the two agree on generated files.
+;;
+;; Functions are kept few and large: V8 first runs WebAssembly as its baseline compiler (Liftoff) makes it, which
+;; keeps values in registers within a function but spills them at every call; a call per byte (a digit test, a hex
+;; digit) made that slower than the optimised JavaScript.
+;;
+;; Memory, laid out by prefix-scan.ts:
+;;   0     the last prefix array's prefix count, IPv4 count and encoding end (three i32)
+;;   16    the eight 16-bit groups of the IPv6 address being read
+;;   32    each byte's value as a hex digit, 0xff for one that is not (json-scan.ts HEX_DIGIT_VALUE)
+;;   288   the keys, one after the other (KEYS)
+;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
+;;   1024  the file's text, then zero bytes: a byte past it reads as 0, which no test below accepts, as the
+;;         JavaScript refuses the `undefined` past the end of its bytes
+;;   then the prefixes' encoding, and the tags' records, where prefix-scan.ts says.
+;;
+;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 32)
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\00\01\02\03\04\05\06\07\08\09\ff\ff\ff\ff\ff\ff"
+    "\ff\0a\0b\0c\0d\0e\0f\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\0a\0b\0c\0d\0e\0f\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
+    "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+
+  ;; KEYS: address, length: changeNumber 288 12, cloud 300 5, values 305 6, name 311 4, id 315 2, properties 317 10,
+  ;; region 327 6, regionId 333 8, platform 341 8, systemService 349 13, addressPrefixes 362 15, networkFeatures 377 15
+  (data (i32.const 288) "changeNumbercloudvaluesnameidpropertiesregionregionIdplatformsystemServiceaddressPrefixesnetworkFeatures")
+
+  ;; The value of the last integer $integer read.
+  (global $integer (mut i32) (i32.const 0))
+  ;; Where the encoding of the file's prefixes starts.
+  (global $encoding (mut i32) (i32.const 0))
+  ;; The text of the last tag's region, platform, systemService and networkFeatures (start, end; 0, 0 for none).
+  (global $region (mut i64) (i64.const 0))
+  (global $platform (mut i64) (i64.const 0))
+  (global $systemService (mut i64) (i64.const 0))
+  (global $features (mut i64) (i64.const 0))
+
+  ;; The file's text at [$start, $end): its tags as records of twenty i32 from address $records (RECORD in
+  ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
+  ;; returns how many tags, or -1 for a file the JavaScript should read.
+  (func (export "file") (param $start i32) (param $end i32) (param $out i32) (param $records i32) (result i32)
+    (local $p i32) (local $tags i32) (local $c i32)
+    (global.set $encoding (local.get $out))
+    (global.set $region (i64.const 0))
+    (global.set $platform (i64.const 0))
+    (global.set $systemService (i64.const 0))
+    (global.set $features (i64.const 0))
+    (local.set $p (call $ws (local.get $start)))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
+    (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 288) (i32.const 12)))
+    (local.set $p (call $integer (local.get $p)))
+    (i32.store (i32.const 448) (global.get $integer))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 300) (i32.const 5)))
+    (i32.store (i32.const 452) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store (i32.const 456) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 305) (i32.const 6)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5b)) (then (return (i32.const -1))))
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (block $values
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x5d)) (then (br $values)))
+      (loop $tag
+        (local.set $p (call $tag (local.get $p) (local.get $out) (local.get $records)))
+        (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+        (local.set $out (i32.load (i32.const 8)))
+        (local.set $records (i32.add (local.get $records) (i32.const 80)))
+        (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
+        (local.set $p (call $ws (local.get $p)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.eq (local.get $c) (i32.const 0x2c))
+          (then
+            (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+            (br $tag)))
+        (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))))
+    ;; past the ']', the object's '}', and nothing but whitespace after it
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
+    (if (i32.ne (call $ws (i32.add (local.get $p) (i32.const 1))) (local.get $end)) (then (return (i32.const -1))))
+    (local.get $tags))
+
+  ;; At a tag's '{': its record at $record (prefixes encoded from $out); the position after its '}', or -1.
+  ;; A step that fails returns -1, which every later step passes on (a position of -1 reads as no byte it accepts:
+  ;; an address past the memory would trap, so each step tests it first).
+  (func $tag (param $p i32) (param $out i32) (param $record i32) (result i32)
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
+    (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 311) (i32.const 4)))
+    (i32.store offset=0 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store offset=4 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 315) (i32.const 2)))
+    (i32.store offset=8 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store offset=12 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 317) (i32.const 10)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
+    (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 288) (i32.const 12)))
+    (local.set $p (call $integer (local.get $p)))
+    (i32.store offset=16 (local.get $record) (global.get $integer))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 327) (i32.const 6)))
+    (i32.store offset=20 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store offset=24 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 333) (i32.const 8)))
+    (local.set $p (call $integer (local.get $p)))
+    (i32.store offset=28 (local.get $record) (global.get $integer))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 341) (i32.const 8)))
+    (i32.store offset=32 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store offset=36 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 349) (i32.const 13)))
+    (i32.store offset=40 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (local.set $p (call $string (local.get $p)))
+    (i32.store offset=44 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 362) (i32.const 15)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (i32.store offset=48 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+    (local.set $p (call $array (local.get $p) (local.get $out)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (i32.store offset=52 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+    (i32.store offset=56 (local.get $record) (i32.load (i32.const 0)))
+    (i32.store offset=60 (local.get $record) (i32.load (i32.const 4)))
+    (i32.store offset=64 (local.get $record) (i32.sub (i32.load (i32.const 8)) (global.get $encoding)))
+    (local.set $p (call $key (call $separator (local.get $p)) (i32.const 377) (i32.const 15)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.eq (i32.load (local.get $p)) (i32.const 0x6c6c756e)) ;; null
+      (then
+        (i32.store offset=68 (local.get $record) (i32.const -1))
+        (local.set $p (i32.add (local.get $p) (i32.const 4))))
+      (else
+        (i32.store offset=68 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+        (local.set $p (call $strings (local.get $p)))
+        (i32.store offset=72 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))))
+    (i32.store offset=76 (local.get $record) (call $flags (local.get $record)))
+    ;; the properties' '}' and the tag's
+    (local.set $p (call $ws (local.get $p)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
+    (i32.add (local.get $p) (i32.const 1)))
+
+  ;; A tag's record's last field: which of its texts are the same as another's, so that the JavaScript makes a
+  ;; string or a list once for them: 1 the id is the name; 2, 4, 8, 16 the region, platform, systemService and
+  ;; networkFeatures (a list, not null) are the previous tag's.
+  (func $flags (param $record i32) (result i32)
+    (local $flags i32) (local $text i64)
+    (if (call $same (i64.load offset=0 (local.get $record)) (i64.load offset=8 (local.get $record)))
+      (then (local.set $flags (i32.const 1))))
+    (local.set $text (i64.load offset=20 (local.get $record)))
+    (if (call $same (local.get $text) (global.get $region)) (then (local.set $flags (i32.or (local.get $flags) (i32.const 2)))))
+    (global.set $region (local.get $text))
+    (local.set $text (i64.load offset=32 (local.get $record)))
+    (if (call $same (local.get $text) (global.get $platform)) (then (local.set $flags (i32.or (local.get $flags) (i32.const 4)))))
+    (global.set $platform (local.get $text))
+    (local.set $text (i64.load offset=40 (local.get $record)))
+    (if (call $same (local.get $text) (global.get $systemService)) (then (local.set $flags (i32.or (local.get $flags) (i32.const 8)))))
+    (global.set $systemService (local.get $text))
+    (if (i32.ge_s (i32.load offset=68 (local.get $record)) (i32.const 0))
+      (then
+        (local.set $text (i64.load offset=68 (local.get $record)))
+        (if (call $same (local.get $text) (global.get $features)) (then (local.set $flags (i32.or (local.get $flags) (i32.const 16)))))
+        (global.set $features (local.get $text)))
+      (else (global.set $features (i64.const 0))))
+    (local.get $flags))
+
+  ;; Whether two texts, each a start and an end (positions in the text, start in the low half), hold the same bytes;
+  ;; 0, 0 is no text, the same as none.
+  (func $same (param $a i64) (param $b i64) (result i32)
+    (local $start i32) (local $other i32) (local $length i32) (local $k i32)
+    (if (i64.eqz (local.get $b)) (then (return (i32.const 0))))
+    (local.set $start (i32.wrap_i64 (local.get $a)))
+    (local.set $other (i32.wrap_i64 (local.get $b)))
+    (local.set $length (i32.sub (i32.wrap_i64 (i64.shr_u (local.get $a) (i64.const 32))) (local.get $start)))
+    (if (i32.ne (local.get $length) (i32.sub (i32.wrap_i64 (i64.shr_u (local.get $b) (i64.const 32))) (local.get $other)))
+      (then (return (i32.const 0))))
+    (block $differ
+      (loop $byte
+        (if (i32.eq (local.get $k) (local.get $length)) (then (return (i32.const 1))))
+        (br_if $differ
+          (i32.ne
+            (i32.load8_u offset=1024 (i32.add (local.get $start) (local.get $k)))
+            (i32.load8_u offset=1024 (i32.add (local.get $other) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $byte)))
+    (i32.const 0))
+
+  ;; The position of the first byte at or after $p that is not JSON whitespace (space, \n, \r, \t); eight spaces at
+  ;; a time where they come eight in a row (Microsoft indents each prefix by ten). -1 stays -1.
+  (func $ws (param $p i32) (result i32)
+    (local $c i32)
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (block $done
+      (loop $next
+        (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.eq (local.get $c) (i32.const 0x20))
+          (then
+            (if (i64.eq (i64.load (local.get $p)) (i64.const 0x2020202020202020))
+              (then (local.set $p (i32.add (local.get $p) (i32.const 8))))
+              (else (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+            (br $next)))
+        (br_if $done
+          (i32.and
+            (i32.ne (local.get $c) (i32.const 0x0a))
+            (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $p))
+
+  ;; At a '"': the key at $name (of $length bytes), then ':' (whitespace around it); the position of the value after
+  ;; it, or -1.
+  (func $key (param $p i32) (param $name i32) (param $length i32) (result i32)
+    (local $k i32)
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
+    (block $same
+      (loop $byte
+        (br_if $same (i32.eq (local.get $k) (local.get $length)))
+        (if (i32.ne
+              (i32.load8_u offset=1 (i32.add (local.get $p) (local.get $k)))
+              (i32.load8_u (i32.add (local.get $name) (local.get $k))))
+          (then (return (i32.const -1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $byte)))
+    (local.set $p (i32.add (i32.add (local.get $p) (local.get $length)) (i32.const 1)))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x3a)) (then (return (i32.const -1))))
+    (call $ws (i32.add (local.get $p) (i32.const 1))))
+
+  ;; After a value: whitespace, a ',', whitespace; the position after them, or -1.
+  (func $separator (param $p i32) (result i32)
+    (local.set $p (call $ws (local.get $p)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (return (i32.const -1))))
+    (call $ws (i32.add (local.get $p) (i32.const 1))))
+
+  ;; At a '"': a string of printable ASCII without escapes; the position after its closing quote, or -1.
+  (func $string (param $p i32) (result i32)
+    (local $c i32)
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
+    (loop $byte
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.eq (local.get $c) (i32.const 0x22)) (then (return (i32.add (local.get $p) (i32.const 1)))))
+      ;; 0x20..0x7e but the backslash: an escape, a control character or a byte past ASCII is the JavaScript's
+      (br_if $byte
+        (i32.and
+          (i32.le_u (i32.sub (local.get $c) (i32.const 0x20)) (i32.const 0x5e))
+          (i32.ne (local.get $c) (i32.const 0x5c)))))
+    (i32.const -1))
+
+  ;; At '[': an array of strings (string); the position after its ']', or -1.
+  (func $strings (param $p i32) (result i32)
+    (local $c i32)
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5b)) (then (return (i32.const -1))))
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x5d)) (then (return (i32.add (local.get $p) (i32.const 1)))))
+    (loop $element
+      (local.set $p (call $ws (call $string (local.get $p))))
+      (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.eq (local.get $c) (i32.const 0x2c))
+        (then
+          (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+          (br $element))))
+    (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))
+    (i32.add (local.get $p) (i32.const 1)))
+
+  ;; An integer of one to nine digits without a leading zero (or a lone 0), not followed by a fraction, an exponent
+  ;; or another digit, into $integer; the position after it, or -1. (The JavaScript takes longer ones and `1.0`.)
+  (func $integer (param $p i32) (result i32)
+    (local $value i32) (local $digits i32) (local $c i32)
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (block $end
+      (loop $digit
+        (local.set $c (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
+        (br_if $end (i32.gt_u (local.get $c) (i32.const 9)))
+        (if (i32.and (i32.eq (local.get $digits) (i32.const 1)) (i32.eqz (local.get $value))) (then (return (i32.const -1))))
+        (if (i32.eq (local.get $digits) (i32.const 9)) (then (return (i32.const -1))))
+        (local.set $value (i32.add (i32.mul (local.get $value) (i32.const 10)) (local.get $c)))
+        (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $digit)))
+    ;; '.' 'e' 'E' after the digits: the JavaScript's
+    (if (i32.or
+          (i32.eqz (local.get $digits))
+          (i32.or (i32.eq (local.get $c) (i32.const -2)) (i32.eq (i32.or (i32.add (local.get $c) (i32.const 48)) (i32.const 0x20)) (i32.const 0x65))))
+      (then (return (i32.const -1))))
+    (global.set $integer (local.get $value))
+    (local.get $p))
+
+  ;; At the '[' at address $p: the array's prefixes encoded from address $out, the address after its ']' returned
+  ;; and the counts stored at 0; or -1 for anything the JavaScript should read instead.
+  (func $array (param $p i32) (param $out i32) (result i32)
+    (local $c i32) (local $i i32) (local $count i32) (local $ipv4 i32) (local $end i32)
+    ;; an IPv4 prefix
+    (local $octets i32) (local $octet i32) (local $value i32) (local $length i32)
+    ;; an IPv6 prefix
+    (local $groups i32) (local $gapAt i32) (local $start i32) (local $group i32) (local $digit i32) (local $tail i32)
+    (local $k i32) (local $bits i32) (local $significant i32) (local $word i32)
+    (local.set $end (local.get $out))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5b)) (then (return (i32.const -1))))
+    ;; firstElement: past the '[' and any whitespace; an empty array ends at its ']'.
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (block $spaced
+      (loop $space
+        (local.set $c (i32.load8_u (local.get $p)))
+        (br_if $spaced
+          (i32.and
+            (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
+            (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $space)))
+    (block $array
+    (if (i32.eq (local.get $c) (i32.const 0x5d)) (then (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $array)))
+
+    (loop $element
+      (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+
+      (block $prefixRead
+        ;; ── IPv4, as Scanner.quotedIPv4: a dotted quad without leading zeros, a length without one, at most 32,
+        ;; no host bits, then the closing quote. `c` is the byte at i less '0', as there: '.' is -2, '/' is -1,
+        ;; '"' is -14; a byte is a digit when c is 0..9 unsigned.
+        (block $notIPv4
+          (local.set $i (i32.add (local.get $p) (i32.const 1)))
+          (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+          (local.set $value (i32.const 0))
+          (local.set $octets (i32.const 0))
+          (loop $octet
+            (if (local.get $octets)
+              (then
+                (br_if $notIPv4 (i32.ne (local.get $c) (i32.const -2)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))))
+            ;; 1 to 3 digits, without a leading zero, at most 255; a fourth digit fails the '.' or '/' test after.
+            (br_if $notIPv4 (i32.gt_u (local.get $c) (i32.const 9)))
+            (local.set $octet (local.get $c))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (if (i32.le_u (local.get $c) (i32.const 9))
+              (then
+                (br_if $notIPv4 (i32.eqz (local.get $octet)))
+                (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $c)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+                (if (i32.le_u (local.get $c) (i32.const 9))
+                  (then
+                    (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $c)))
+                    (br_if $notIPv4 (i32.gt_u (local.get $octet) (i32.const 255)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))))))
+            (local.set $value (i32.or (i32.shl (local.get $value) (i32.const 8)) (local.get $octet)))
+            (local.set $octets (i32.add (local.get $octets) (i32.const 1)))
+            (br_if $octet (i32.lt_u (local.get $octets) (i32.const 4))))
+          (br_if $notIPv4 (i32.ne (local.get $c) (i32.const -1)))
+          ;; The length: 1 or 2 digits, without a leading zero, at most 32, then the closing quote.
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+          (br_if $notIPv4 (i32.gt_u (local.get $c) (i32.const 9)))
+          (local.set $length (local.get $c))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+          (if (i32.le_u (local.get $c) (i32.const 9))
+            (then
+              (br_if $notIPv4 (i32.eqz (local.get $length)))
+              (local.set $length (i32.add (i32.mul (local.get $length) (i32.const 10)) (local.get $c)))
+              (br_if $notIPv4 (i32.gt_u (local.get $length) (i32.const 32)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))))
+          (br_if $notIPv4 (i32.ne (local.get $c) (i32.const -14)))
+          ;; Host bits: the low 32 - length bits are zero (a shift by 32 would be one by 0: the length is tested).
+          (br_if $notIPv4
+            (i32.and
+              (i32.lt_u (local.get $length) (i32.const 32))
+              (i32.ne (i32.shl (local.get $value) (local.get $length)) (i32.const 0))))
+          ;; PrefixWriter.writeIPv4: the length, then the network's significant bytes, most significant first.
+          ;; All four are stored; those past the significant ones are not kept (the next prefix starts over them).
+          (i32.store8 (local.get $end) (local.get $length))
+          (i32.store8 offset=1 (local.get $end) (i32.shr_u (local.get $value) (i32.const 24)))
+          (i32.store8 offset=2 (local.get $end) (i32.shr_u (local.get $value) (i32.const 16)))
+          (i32.store8 offset=3 (local.get $end) (i32.shr_u (local.get $value) (i32.const 8)))
+          (i32.store8 offset=4 (local.get $end) (local.get $value))
+          (local.set $end
+            (i32.add (local.get $end)
+              (i32.add (i32.const 1) (i32.shr_u (i32.add (local.get $length) (i32.const 7)) (i32.const 3)))))
+          (local.set $ipv4 (i32.add (local.get $ipv4) (i32.const 1)))
+          (local.set $p (i32.add (local.get $i) (i32.const 1)))
+          (br $prefixRead))
+
+        ;; ── IPv6, as Scanner.quotedIPv6: hex groups, at most one '::', a length without a leading zero, at most
+        ;; 128, no host bits, then the closing quote. Group k is the 16 bits at 16 + 2k.
+        (local.set $groups (i32.const 0))
+        (local.set $gapAt (i32.const -1))
+        (local.set $i (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 0x3a))
+          (then
+            (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 0x3a)) (then (return (i32.const -1))))
+            (local.set $gapAt (i32.const 0))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))))
+        (block $address
+          (loop $group
+            (local.set $c (i32.load8_u (local.get $i)))
+            (if (i32.eq (local.get $c) (i32.const 0x22)) (then (return (i32.const -1))))
+            (if (i32.eq (local.get $c) (i32.const 0x2f))
+              (then
+                ;; `2001:db8::/32`: the address ends right after its '::'.
+                (br_if $address
+                  (i32.and
+                    (i32.eq (local.get $gapAt) (local.get $groups))
+                    (i32.eq (i32.load8_u (i32.sub (local.get $i) (i32.const 1))) (i32.const 0x3a))))
+                (return (i32.const -1))))
+            (if (i32.eq (local.get $groups) (i32.const 8)) (then (return (i32.const -1))))
+            (local.set $start (local.get $i))
+            (local.set $group (i32.const 0))
+            (block $digits
+              (loop $digit
+                (local.set $digit (i32.load8_s offset=32 (i32.load8_u (local.get $i))))
+                (br_if $digits (i32.lt_s (local.get $digit) (i32.const 0)))
+                (local.set $group (i32.or (i32.shl (local.get $group) (i32.const 4)) (local.get $digit)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $digit)))
+            (local.set $digit (i32.sub (local.get $i) (local.get $start)))
+            (if (i32.or (i32.eqz (local.get $digit)) (i32.gt_u (local.get $digit) (i32.const 4))) (then (return (i32.const -1))))
+            (i32.store16 offset=16 (i32.shl (local.get $groups) (i32.const 1)) (local.get $group))
+            (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (br_if $address (i32.eq (local.get $c) (i32.const 0x2f)))
+            (if (i32.ne (local.get $c) (i32.const 0x3a)) (then (return (i32.const -1))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (if (i32.eq (local.get $c) (i32.const 0x3a))
+              (then
+                (if (i32.ge_s (local.get $gapAt) (i32.const 0)) (then (return (i32.const -1))))
+                (local.set $gapAt (local.get $groups))
+                (local.set $i (i32.add (local.get $i) (i32.const 1))))
+              (else
+                ;; a single ':' before the length
+                (if (i32.eq (local.get $c) (i32.const 0x2f)) (then (return (i32.const -1))))))
+            (br $group)))
+        (if (i32.ge_s (local.get $gapAt) (i32.const 0))
+          (then
+            (if (i32.eq (local.get $groups) (i32.const 8)) (then (return (i32.const -1))))
+            ;; The groups after the '::' move to the end, last first; the gap between them is zeros.
+            (local.set $tail (i32.sub (local.get $groups) (local.get $gapAt)))
+            (local.set $k (i32.const 0))
+            (block $moved
+              (loop $move
+                (br_if $moved (i32.ge_s (local.get $k) (local.get $tail)))
+                (i32.store16 offset=16
+                  (i32.shl (i32.sub (i32.const 7) (local.get $k)) (i32.const 1))
+                  (i32.load16_u offset=16 (i32.shl (i32.sub (i32.sub (local.get $groups) (i32.const 1)) (local.get $k)) (i32.const 1))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $move)))
+            (local.set $k (local.get $gapAt))
+            (block $zeroed
+              (loop $zero
+                (br_if $zeroed (i32.ge_s (local.get $k) (i32.sub (i32.const 8) (local.get $tail))))
+                (i32.store16 offset=16 (i32.shl (local.get $k) (i32.const 1)) (i32.const 0))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $zero))))
+          (else
+            (if (i32.ne (local.get $groups) (i32.const 8)) (then (return (i32.const -1))))))
+        ;; The length after the '/': 1 to 3 digits, without a leading zero, at most 128, then the closing quote.
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+        (if (i32.gt_u (local.get $c) (i32.const 9)) (then (return (i32.const -1))))
+        (local.set $length (local.get $c))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+        (if (i32.le_u (local.get $c) (i32.const 9))
+          (then
+            (if (i32.eqz (local.get $length)) (then (return (i32.const -1))))
+            (local.set $length (i32.add (i32.mul (local.get $length) (i32.const 10)) (local.get $c)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (if (i32.le_u (local.get $c) (i32.const 9))
+              (then
+                (local.set $length (i32.add (i32.mul (local.get $length) (i32.const 10)) (local.get $c)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))))))
+        (if (i32.or (i32.ne (local.get $c) (i32.const -14)) (i32.gt_u (local.get $length) (i32.const 128)))
+          (then (return (i32.const -1))))
+        ;; Host bits, a 32-bit word (two groups) at a time: the mask of word k's bits past the length.
+        (local.set $k (i32.const 0))
+        (loop $words
+          (local.set $word
+            (i32.or
+              (i32.shl (i32.load16_u offset=16 (i32.shl (local.get $k) (i32.const 2))) (i32.const 16))
+              (i32.load16_u offset=18 (i32.shl (local.get $k) (i32.const 2)))))
+          (local.set $bits (i32.sub (local.get $length) (i32.shl (local.get $k) (i32.const 5))))
+          (if (i32.lt_s (local.get $bits) (i32.const 32))
+            (then
+              (if (i32.and
+                    (local.get $word)
+                    (if (result i32) (i32.le_s (local.get $bits) (i32.const 0))
+                      (then (i32.const -1))
+                      (else (i32.xor (i32.shl (i32.const -1) (i32.sub (i32.const 32) (local.get $bits))) (i32.const -1)))))
+                (then (return (i32.const -1))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $words (i32.lt_u (local.get $k) (i32.const 4))))
+        ;; PrefixWriter.writeIPv6: 33 + the length, then the network's significant bytes, a group's high byte first.
+        (i32.store8 (local.get $end) (i32.add (i32.const 33) (local.get $length)))
+        (local.set $significant (i32.shr_u (i32.add (local.get $length) (i32.const 7)) (i32.const 3)))
+        (local.set $k (i32.const 0))
+        (block $written
+          (loop $byte
+            (br_if $written (i32.ge_u (local.get $k) (local.get $significant)))
+            ;; Group k/2's bytes, high then low: the byte at 16 + (k ^ 1) of the little-endian groups.
+            (i32.store8 offset=1 (i32.add (local.get $end) (local.get $k)) (i32.load8_u offset=16 (i32.xor (local.get $k) (i32.const 1))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $byte)))
+        (local.set $end (i32.add (i32.add (local.get $end) (i32.const 1)) (local.get $significant)))
+        (local.set $p (i32.add (local.get $i) (i32.const 1))))
+
+      ;; nextPrefix: whitespace, then a ',' and whitespace before the next prefix, or the ']' that ends the array.
+      (block $spaced
+        (loop $space
+          (local.set $c (i32.load8_u (local.get $p)))
+          (br_if $spaced
+            (i32.and
+              (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
+              (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $space)))
+      (if (i32.eq (local.get $c) (i32.const 0x2c))
+        (then
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (block $spaced
+            (loop $space
+              (local.set $c (i32.load8_u (local.get $p)))
+              (br_if $spaced
+                (i32.and
+                  (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
+                  (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $space)))
+          (br $element)))
+      (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+
+    (i32.store (i32.const 0) (local.get $count))
+    (i32.store (i32.const 4) (local.get $ipv4))
+    (i32.store (i32.const 8) (local.get $end))
+    (local.get $p)))
