@@ -1,0 +1,176 @@
+/**
+ * prefix-scan.wat reads service-tag files in WebAssembly where they have Microsoft's shape; json-scan.ts's walk
+ * reads the rest. json-scan.test.ts compares whatever the scan does with the full path (JSON.parse), mutations and
+ * all; here: the WebAssembly module is what its text says, it takes the files it is for (else it would only be
+ * slow), and on generated files in that shape it gives the walk's table exactly.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build-wasm.js';
+import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
+import { readServiceTagFile } from './prefix-scan.js';
+import { FIXTURES } from './test-fixtures.js';
+
+/** Everything a table is made from, the published prefixes included. */
+function contents(scanned: ScannedSnapshot | undefined): unknown {
+  if (!scanned) return undefined;
+  return {
+    cloud: scanned.cloud,
+    changeNumber: scanned.changeNumber,
+    tags: scanned.tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
+    encoded: [...scanned.encoded],
+    offsets: [...scanned.offsets],
+    published: scanned.tags.map((_, i) => scanned.publishedPrefixes(i)),
+  };
+}
+
+/** The scan with prefix-scan.wat, and the walk alone, of the same text. */
+function bothWays(text: string | Uint8Array): { webAssembly: unknown; walk: unknown; taken: boolean } {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return {
+    webAssembly: contents(scanServiceTags(bytes, false, true)),
+    walk: contents(scanServiceTags(bytes, false, false)),
+    taken: readServiceTagFile(bytes, bom) !== undefined,
+  };
+}
+
+function fixtureBytes(file: string): Uint8Array {
+  const bytes = readFileSync(file);
+  return bytes[0] === 0x1f ? gunzipSync(bytes) : bytes;
+}
+
+// ─── generated files in Microsoft's shape ──────────────────────────────────────────────────────────────────
+
+const octet = fc.integer({ min: 0, max: 255 });
+/** Prefixes as Microsoft writes them (no host bits), and near misses the reader must leave to the JavaScript. */
+const ipv4 = fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 32 })).map(([a, b, c, d, length]) => {
+  const value = (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) - ((((a << 24) | (b << 16) | (c << 8) | d) >>> 0) % 2 ** (32 - length));
+  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}/${length}`;
+});
+const group = fc.integer({ min: 0, max: 0xffff }).map((value) => value.toString(16));
+const ipv6 = fc.tuple(fc.array(group, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), fc.boolean()).map(([groups, length, gap]) => {
+  const words = [...groups, ...Array<string>(8 - groups.length).fill('0')].map((g) => parseInt(g, 16));
+  // Host bits cleared: each 16-bit group past the length masked.
+  const network = words.map((word, k) => (16 * (k + 1) <= length ? word : 16 * k >= length ? 0 : word & (0xffff << (16 * (k + 1) - length))));
+  const text = network.map((word) => word.toString(16)).join(':');
+  return `${gap ? text.replace(/(^|:)0(:0)+(:|$)/, '::') : text}/${length}`;
+});
+/** Refused by the reader: the walk reads them (the upper case and the IPv4 tail), or gives up (the rest). */
+const NEAR_MISSES = ['10.0.0.1/24', '010.0.0.0/8', '10.0.0.0/08', '256.0.0.0/8', '10.0.0.0/33', '2001:DB8::/32', '::ffff:1.2.3.0/120', '2001:db8::1/32', '1:2:3:4:5:6:7:8:9/128', '1::2::3/128', '2001:db8:/32'];
+const nearMiss = fc.constantFrom(...NEAR_MISSES);
+// Near misses one in ~50 prefixes: most files have none, and the reader must read those itself.
+const prefix = fc.oneof({ arbitrary: ipv4, weight: 32 }, { arbitrary: ipv6, weight: 16 }, { arbitrary: nearMiss, weight: 1 });
+const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9.]{0,20}$/);
+const tag = fc.record({
+  name: word,
+  idIsName: fc.boolean(),
+  id: word,
+  changeNumber: fc.oneof(fc.nat({ max: 999 }), fc.constantFrom(0, 123456789, 1234567890, 2 ** 53)),
+  region: fc.constantFrom<string>('', 'westus', 'centralfrance', 'westus'),
+  regionId: fc.nat({ max: 99 }),
+  platform: fc.constantFrom<string>('Azure', 'Azure', 'Other'),
+  systemService: fc.constantFrom<string>('', 'AzureStorage', 'AzureStorage', 'AzureMonitor'),
+  addressPrefixes: fc.array(prefix, { maxLength: 6 }),
+  networkFeatures: fc.oneof(fc.constant<string[] | null>(null), fc.constant(['API', 'NSG', 'UDR', 'FW']), fc.array(fc.constantFrom('API', 'NSG', 'UDR', 'FW', 'VSE'), { maxLength: 4 })),
+});
+type GeneratedTag = typeof tag extends fc.Arbitrary<infer T> ? T : never;
+/** How the text is laid out: Microsoft's two-space indent and CRLF, other indents, none at all. */
+const layout = fc.constantFrom<[number | string, boolean]>([2, true], [2, false], [0, false], ['\t', false], [7, true]);
+
+function fileText(tags: readonly GeneratedTag[], [indent, crlf]: [number | string, boolean], uniqueNames: boolean): string {
+  const values = tags.map((t, i) => {
+    const name = uniqueNames ? `${t.name}${i}` : t.name;
+    return {
+      name,
+      id: t.idIsName ? name : t.id,
+      properties: {
+        changeNumber: t.changeNumber,
+        region: t.region,
+        regionId: t.regionId,
+        platform: t.platform,
+        systemService: t.systemService,
+        addressPrefixes: t.addressPrefixes,
+        networkFeatures: t.networkFeatures,
+      },
+    };
+  });
+  const text = JSON.stringify({ changeNumber: 42, cloud: 'Public', values }, null, indent);
+  return crlf ? text.replace(/\n/g, '\r\n') : text;
+}
+
+describe('the WebAssembly reader of service-tag files', () => {
+  it('is the module its text assembles to (npm run wasm)', async () => {
+    const assembled = await assemble(readFileSync(WAT_PATH, 'utf8'));
+    expect(readFileSync(MODULE_PATH, 'utf8')).toBe(moduleText(assembled));
+  });
+
+  it('reads every Microsoft fixture itself, to the table the walk makes', () => {
+    for (const file of Object.values(FIXTURES)) {
+      const { webAssembly, walk, taken } = bothWays(fixtureBytes(file));
+      expect(taken, file).toBe(true);
+      expect(webAssembly, file).toEqual(walk);
+    }
+  });
+
+  it('reads a file after a byte order mark itself', () => {
+    const text = readFileSync(FIXTURES.china20251028, 'latin1');
+    const { webAssembly, walk, taken } = bothWays(`\xef\xbb\xbf${text}`);
+    expect(taken).toBe(true);
+    expect(webAssembly).toEqual(walk);
+    expect(webAssembly).toEqual(bothWays(text).walk);
+  });
+
+  it('gives the walk\'s table for any file in Microsoft\'s shape, and reads those with plain prefixes itself', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 8 }), layout, fc.boolean(), (tags, style, unique) => {
+        const text = fileText(tags, style, unique);
+        const both = bothWays(text);
+        expect(both.webAssembly).toEqual(both.walk);
+        if (tags.every((t) => t.changeNumber < 1e9 && t.addressPrefixes.every((p) => !NEAR_MISSES.includes(p)))) {
+          expect(both.taken, text).toBe(true);
+          taken++;
+        }
+      }),
+      { numRuns: 300, seed: 15 },
+    );
+    // The property must have reached the WebAssembly path for most files, or it would test the walk against itself.
+    expect(taken).toBeGreaterThan(100);
+  });
+
+  it('agrees with the walk on a file changed at any one byte', () => {
+    const text = fileText(
+      [
+        { name: 'A.b', idIsName: true, id: '', changeNumber: 5, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['10.0.0.0/8', '2001:db8::/32', '1.2.3.4/32'], networkFeatures: ['API', 'NSG'] },
+        { name: 'C', idIsName: false, id: 'D', changeNumber: 0, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['::/0', '0.0.0.0/0'], networkFeatures: null },
+      ],
+      [1, true],
+      false,
+    );
+    // Each byte replaced by each of these: structure, digits, hex, escapes, whitespace, a byte past ASCII, NUL.
+    const replacements = ['"', ':', ',', '[', ']', '{', '}', '0', '9', '.', '/', 'f', 'A', '\\', ' ', '\n', '\xe9', '\x00', 'n'];
+    for (let i = 0; i < text.length; i++) {
+      for (const replacement of replacements) {
+        const changed = text.slice(0, i) + replacement + text.slice(i + 1);
+        const both = bothWays(changed);
+        expect(both.webAssembly, JSON.stringify(changed)).toEqual(both.walk);
+      }
+    }
+  });
+
+  it('leaves every file to the JavaScript where WebAssembly does not run (node --jitless)', () => {
+    const bin = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
+    if (!existsSync(bin)) throw new Error('dist/cli.cjs is missing: npm test builds it first');
+    const args = [bin, 'snapshot', 'diff', FIXTURES.gov20251028, FIXTURES.gov20260720, '--json'];
+    const jitless = spawnSync(process.execPath, ['--jitless', ...args], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    const usual = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(jitless.stderr).not.toMatch(/WebAssembly|RuntimeError/);
+    expect([jitless.status, jitless.stdout]).toEqual([usual.status, usual.stdout]);
+    expect(usual.stdout.length).toBeGreaterThan(1000);
+  });
+});
