@@ -319,16 +319,8 @@
     (local.set $end (local.get $out))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5b)) (then (return (i32.const -1))))
     ;; firstElement: past the '[' and any whitespace; an empty array ends at its ']'.
-    (local.set $p (i32.add (local.get $p) (i32.const 1)))
-    (block $spaced
-      (loop $space
-        (local.set $c (i32.load8_u (local.get $p)))
-        (br_if $spaced
-          (i32.and
-            (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
-            (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $space)))
+    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
+    (local.set $c (i32.load8_u (local.get $p)))
     (block $array
     (if (i32.eq (local.get $c) (i32.const 0x5d)) (then (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $array)))
 
@@ -532,27 +524,11 @@
         (local.set $p (i32.add (local.get $i) (i32.const 1))))
 
       ;; nextPrefix: whitespace, then a ',' and whitespace before the next prefix, or the ']' that ends the array.
-      (block $spaced
-        (loop $space
-          (local.set $c (i32.load8_u (local.get $p)))
-          (br_if $spaced
-            (i32.and
-              (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
-              (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br $space)))
+      (local.set $p (call $ws (local.get $p)))
+      (local.set $c (i32.load8_u (local.get $p)))
       (if (i32.eq (local.get $c) (i32.const 0x2c))
         (then
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (block $spaced
-            (loop $space
-              (local.set $c (i32.load8_u (local.get $p)))
-              (br_if $spaced
-                (i32.and
-                  (i32.and (i32.ne (local.get $c) (i32.const 0x20)) (i32.ne (local.get $c) (i32.const 0x0a)))
-                  (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09)))))
-              (local.set $p (i32.add (local.get $p) (i32.const 1)))
-              (br $space)))
+          (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
           (br $element)))
       (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))))
