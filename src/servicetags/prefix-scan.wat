@@ -7,7 +7,7 @@
 ;; within printable ASCII; integers of at most nine digits; prefixes in the forms Scanner.quotedIPv4/quotedIPv6
 ;; take. Anything else returns -1 and the JavaScript reads the file as before, which finds every error and words it,
 ;; so the rare forms and the errors keep one implementation. What it takes, the JavaScript would take the same way:
-;; prefix-scan.test.ts checks the two agree on generated files.
+;; prefix-scan.test.ts and json-scan.test.ts check the two agree, on generated files and on every one-byte change.
 ;;
 ;; Functions are kept few and large: V8 first runs WebAssembly as its baseline compiler (Liftoff) makes it, which
 ;; keeps values in registers within a function but spills them at every call; a call per byte (a digit test, a hex
@@ -20,7 +20,8 @@
 ;;   288   the keys, one after the other (KEYS)
 ;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
 ;;   1024  the file's text, then zero bytes: a byte past it reads as 0, which no test below accepts, as the
-;;         JavaScript refuses the `undefined` past the end of its bytes
+;;         JavaScript refuses the `undefined` past the end of its bytes. Positions written out (the cloud's, the
+;;         records') are offsets into the text: an address less 1024.
 ;;   then the prefixes' encoding, and the tags' records, where prefix-scan.ts says.
 ;;
 ;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
@@ -95,8 +96,8 @@
     (local.get $tags))
 
   ;; At a tag's '{': its record at $record (prefixes encoded from $out); the position after its '}', or -1.
-  ;; A step that fails returns -1, which every later step passes on (a position of -1 reads as no byte it accepts:
-  ;; an address past the memory would trap, so each step tests it first).
+  ;; A step that fails returns -1, which every later step passes on: each tests its position before it reads (an
+  ;; address of -1 is past the memory, and would trap).
   (func $tag (param $p i32) (param $out i32) (param $record i32) (result i32)
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
     (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 311) (i32.const 4)))
@@ -321,8 +322,12 @@
     ;; firstElement: past the '[' and any whitespace; an empty array ends at its ']'.
     (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
     (local.set $c (i32.load8_u (local.get $p)))
-    (block $array
-    (if (i32.eq (local.get $c) (i32.const 0x5d)) (then (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $array)))
+    (if (i32.eq (local.get $c) (i32.const 0x5d))
+      (then
+        (i32.store (i32.const 0) (i32.const 0))
+        (i32.store (i32.const 4) (i32.const 0))
+        (i32.store (i32.const 8) (local.get $end))
+        (return (i32.add (local.get $p) (i32.const 1)))))
 
     (loop $element
       (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
@@ -531,7 +536,7 @@
           (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
           (br $element)))
       (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1))))
 
     (i32.store (i32.const 0) (local.get $count))
     (i32.store (i32.const 4) (local.get $ipv4))
