@@ -103,6 +103,12 @@ function fileText(tags: readonly GeneratedTag[], [indent, crlf]: [number | strin
   return crlf ? text.replace(/\n/g, '\r\n') : text;
 }
 
+/** Two tags: a global one with both families and features, a regional one sharing its region and platform. */
+const SMALL_TAGS: GeneratedTag[] = [
+  { name: 'A.b', idIsName: true, id: '', changeNumber: 5, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['10.0.0.0/8', '2001:db8::/32', '1.2.3.4/32'], networkFeatures: ['API', 'NSG'] },
+  { name: 'C', idIsName: false, id: 'D', changeNumber: 0, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['::/0', '0.0.0.0/0'], networkFeatures: null },
+];
+
 describe('the WebAssembly reader of service-tag files', () => {
   it('is the module its text assembles to (npm run wasm)', async () => {
     const assembled = await assemble(readFileSync(WAT_PATH, 'utf8'));
@@ -143,15 +149,17 @@ describe('the WebAssembly reader of service-tag files', () => {
     expect(taken).toBeGreaterThan(100);
   });
 
+  it('has room for prefixes whose encoding is longer than their text', () => {
+    // `"::/128",` is 9 bytes of text and 17 of encoding: a file of them encodes to about twice its size.
+    const many = Array.from({ length: 5000 }, () => '::/128');
+    const text = fileText([{ ...SMALL_TAGS[0]!, addressPrefixes: many }, SMALL_TAGS[1]!], [0, false], false);
+    const both = bothWays(text);
+    expect(both.taken).toBe(true);
+    expect(both.webAssembly).toEqual(both.walk);
+  });
+
   it('agrees with the walk on a file changed at any one byte', () => {
-    const text = fileText(
-      [
-        { name: 'A.b', idIsName: true, id: '', changeNumber: 5, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['10.0.0.0/8', '2001:db8::/32', '1.2.3.4/32'], networkFeatures: ['API', 'NSG'] },
-        { name: 'C', idIsName: false, id: 'D', changeNumber: 0, region: 'westus', regionId: 3, platform: 'Azure', systemService: 'X', addressPrefixes: ['::/0', '0.0.0.0/0'], networkFeatures: null },
-      ],
-      [1, true],
-      false,
-    );
+    const text = fileText(SMALL_TAGS, [1, true], false);
     // Each byte replaced by each of these: structure, digits, hex, escapes, whitespace, a byte past ASCII, NUL.
     const replacements = ['"', ':', ',', '[', ']', '{', '}', '0', '9', '.', '/', 'f', 'A', '\\', ' ', '\n', '\xe9', '\x00', 'n'];
     for (let i = 0; i < text.length; i++) {

@@ -103,7 +103,7 @@ function prefixScanModule(): CompiledModule | null {
 /**
  * The last instance, kept while the garbage collector leaves it: `snapshot diff` and `impact` read a second file
  * into pages the first already touched (fresh ones cost ~1 ms a file), and a library that read one file does not
- * keep its ~13 MB of memory.
+ * keep its memory (about four times the file's size).
  */
 let lastInstance: WeakRef<PrefixScanExports> | undefined;
 
@@ -126,9 +126,9 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
   if (module === null) return undefined;
   const n = bytes.length;
   const out = INPUT + n + PADDING;
-  // A prefix array's encoding is never longer than its text (a prefix takes at most 17 bytes, and its text with
-  // the quotes more); the IPv4 writer stores up to four bytes past the end of the last.
-  const records = (out + n + 8 + 3) & ~3;
+  // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
+  // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
+  const records = (out + 2 * n + 8 + 3) & ~3;
   const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
   try {
     const wasm = instance(module);
