@@ -128,7 +128,8 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
   const out = INPUT + n + PADDING;
   // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
   // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
-  const records = (out + 2 * n + 8 + 3) & ~3;
+  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
+  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
   const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
   try {
     const wasm = instance(module);
