@@ -4,6 +4,7 @@ import { AddressSet } from '../model/address-set.js';
 import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
+import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, lookupKeys, tagIndex, type Snapshot } from './snapshot.js';
@@ -150,9 +151,9 @@ function compareTag(
 ): TagChange | undefined {
   if (samePublished) return tagChange(newer, older, listed({ added: [], removed: [] }), { added: [], removed: [] }, metadata);
 
-  const encodedDelta = sortedEncodedDelta(oldEncoded, older, newEncoded, newer);
-  if (encodedDelta) {
-    const { added, removed } = encodedDelta;
+  const delta = sortedDelta(oldEncoded, older, newEncoded, newer);
+  if (delta) {
+    const { added, removed } = delta;
     if (added.length + removed.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
     // The prefixes' text is written when it is read too: `snapshot diff` prints their counts only, unless --tag or
     // --json asks for them (~4,000 in the Public pair).
@@ -312,7 +313,19 @@ function sameBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, b
  * or not exactly the well-formed encoding of the tag's prefix count (a damaged embedded file: the decoder then
  * reports it as it always did).
  */
-function sortedEncodedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
+function sortedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
+  const fast = encodedDelta(before.bytes, before.start, before.end, countOf(older), after.bytes, after.start, after.end, countOf(newer));
+  return fast === NO_WEBASSEMBLY ? sortedEncodedDelta(before, older, after, newer) : fast;
+}
+
+const countOf = (info: ServiceTagInfo): number => info.prefixCount.ipv4 + info.prefixCount.ipv6;
+
+/**
+ * sortedDelta where WebAssembly does not run (prefix-scan.ts encodedDelta is the same merge); exported for the test
+ * that holds the two to the same answers.
+ * @internal
+ */
+export function sortedEncodedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
   if (!wellFormed(before, older) || !wellFormed(after, newer)) return undefined;
   const a = before.bytes;
   const b = after.bytes;
@@ -348,7 +361,7 @@ function wellFormed({ bytes, start, end }: Encoded, info: ServiceTagInfo): boole
     at += encodedSize(header);
     count++;
   }
-  return at === end && count === info.prefixCount.ipv4 + info.prefixCount.ipv6;
+  return at === end && count === countOf(info);
 }
 
 const MAX_HEADER = 33 + 128;

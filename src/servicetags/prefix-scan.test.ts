@@ -11,8 +11,11 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build-wasm.js';
+import { sortedEncodedDelta } from './diff.js';
 import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
-import { readServiceTagFile } from './prefix-scan.js';
+import { PrefixWriter } from './prefix-codec.js';
+import { encodedDelta, readServiceTagFile } from './prefix-scan.js';
+import type { ServiceTagInfo } from './types.js';
 import { FIXTURES } from './test-fixtures.js';
 
 /** Everything a table is made from, the published prefixes included. */
@@ -188,4 +191,46 @@ describe('the WebAssembly reader of service-tag files', () => {
     expect([jitless.status, jitless.stdout]).toEqual([usual.status, usual.stdout]);
     expect(usual.stdout.length).toBeGreaterThan(1000);
   });
+
+  it("compares two tags' encodings as diff.ts does (the merge of a changed tag)", () => {
+    const info = (count: number): ServiceTagInfo => ({ prefixCount: { ipv4: count, ipv6: 0 } }) as ServiceTagInfo;
+    const encode = (prefixes: readonly string[]): Uint8Array => {
+      const writer = new PrefixWriter();
+      for (const p of prefixes) writer.push(p);
+      return writer.finish().slice();
+    };
+    // Lists in address order with repeats (the usual case), shuffled ones (unsorted: both give up), and damaged bytes.
+    const sortedList = fc.array(fc.oneof(ipv4, ipv6), { maxLength: 40 }).map((list) => [...list].sort(byAddress));
+    const pair = fc.tuple(sortedList, sortedList, fc.boolean(), fc.nat({ max: 3 }));
+    fc.assert(
+      fc.property(pair, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 2 }), ([before, after, shuffle, repeat], damage) => {
+        const older = shuffle ? [...before].reverse() : [...before, ...before.slice(0, repeat)].sort(byAddress);
+        const a = encode(older);
+        const b = encode(after);
+        for (const [at, value] of damage) if (b.length > 0) b[at % b.length] = value;
+        const js = sortedEncodedDelta({ bytes: a, start: 0, end: a.length }, info(older.length), { bytes: b, start: 0, end: b.length }, info(after.length));
+        // The ranges as parts of larger buffers, as a table's are.
+        const padded = (bytes: Uint8Array): Uint8Array => Uint8Array.from([7, 7, 7, ...bytes, 9, 9]);
+        const wasm = encodedDelta(padded(a), 3, 3 + a.length, older.length, padded(b), 3, 3 + b.length, after.length);
+        expect(wasm).toEqual(js && { added: js.added.map((at) => at + 3), removed: js.removed.map((at) => at + 3) });
+      }),
+      { numRuns: 500, seed: 16 },
+    );
+  });
 });
+
+/** Microsoft's order: IPv4 before IPv6, then by address, then shorter first (what sortedEncodedDelta expects). */
+function byAddress(x: string, y: string): number {
+  const key = (p: string): [number, bigint, number] => {
+    const [address, length] = p.split('/') as [string, string];
+    if (address.includes('.')) return [0, BigInt(address.split('.').reduce((n, o) => n * 256 + Number(o), 0)), Number(length)];
+    const [head = '', tail = ''] = address.split('::');
+    const groups = [...(head ? head.split(':') : []), ...Array<string>(8).fill('0')].slice(0, 8);
+    const tailGroups = tail ? tail.split(':') : [];
+    if (address.includes('::')) groups.splice(8 - tailGroups.length, tailGroups.length, ...tailGroups);
+    return [1, groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n), Number(length)];
+  };
+  const [fx, ax, lx] = key(x);
+  const [fy, ay, ly] = key(y);
+  return fx - fy || (ax < ay ? -1 : ax > ay ? 1 : 0) || lx - ly;
+}

@@ -6,7 +6,8 @@
  * Why (issue 22): a cold process ran json-scan.ts's Scanner in V8's interpreter until the optimising compiler had
  * compiled it, most of the first file of a `snapshot diff` or an `impact`; WebAssembly is compiled before it first
  * runs. One call a file: a call from unoptimised JavaScript, with its arguments and results, cost ~2 µs, ~6 ms for
- * a file's ~3,000 prefix arrays.
+ * a file's ~3,000 prefix arrays. For the same reason diff.ts compares a changed tag's two encodings here
+ * (encodedDelta): its merge ran unoptimised for most of a cold `snapshot diff`'s ~420 changed tags.
  */
 import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
 
@@ -21,6 +22,7 @@ type CompiledModule = { readonly compiled: unique symbol };
 interface PrefixScanExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   file(start: number, end: number, out: number, records: number): number;
+  delta(a: number, aEnd: number, countA: number, b: number, bEnd: number, countB: number, added: number, removed: number): number;
 }
 
 /** Absent under `node --jitless`, which has no WebAssembly. */
@@ -152,4 +154,51 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
     // No memory for a copy of the file (or the reader trapped): the JavaScript reads it.
     return undefined;
   }
+}
+
+/** What encodedDelta answers where WebAssembly cannot run: the caller merges the lists itself. */
+export const NO_WEBASSEMBLY = Symbol('no WebAssembly');
+
+/**
+ * diff.ts's sortedEncodedDelta of two tags' encodings (`before` and `after`, each a range of bytes and the tag's
+ * prefix count), by prefix-scan.wat: the offsets of the prefixes only in `after` (added) and only in `before`
+ * (removed), each once, in address order; undefined when a list is not well formed or not in order.
+ */
+export function encodedDelta(
+  before: Uint8Array,
+  beforeStart: number,
+  beforeEnd: number,
+  beforeCount: number,
+  after: Uint8Array,
+  afterStart: number,
+  afterEnd: number,
+  afterCount: number,
+): { added: number[]; removed: number[] } | undefined | typeof NO_WEBASSEMBLY {
+  const module = prefixScanModule();
+  if (module === null) return NO_WEBASSEMBLY;
+  // The two lists, each followed by 32 bytes (a comparison loads a byte past a prefix's last and drops it), then
+  // room for every prefix of `after` as added and of `before` as removed.
+  const a = INPUT;
+  const b = a + (beforeEnd - beforeStart) + 32;
+  const added = 4 * Math.ceil((b + (afterEnd - afterStart) + 32) / 4);
+  const removed = added + 4 * afterCount;
+  const needed = removed + 4 * beforeCount;
+  let wasm: PrefixScanExports;
+  try {
+    wasm = instance(module);
+    if (needed > wasm.memory.buffer.byteLength) wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE));
+  } catch {
+    return NO_WEBASSEMBLY;
+  }
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(before.subarray(beforeStart, beforeEnd), a);
+  memory.set(after.subarray(afterStart, afterEnd), b);
+  if (wasm.delta(a, a + beforeEnd - beforeStart, beforeCount, b, b + afterEnd - afterStart, afterCount, added, removed) < 0) return undefined;
+  const counts = new Int32Array(wasm.memory.buffer, 0, 2);
+  const addedAt = new Int32Array(wasm.memory.buffer, added, counts[0]!);
+  const removedAt = new Int32Array(wasm.memory.buffer, removed, counts[1]!);
+  const answer = { added: new Array<number>(addedAt.length), removed: new Array<number>(removedAt.length) };
+  for (let k = 0; k < addedAt.length; k++) answer.added[k] = addedAt[k]! - b + afterStart;
+  for (let k = 0; k < removedAt.length; k++) answer.removed[k] = removedAt[k]! - a + beforeStart;
+  return answer;
 }

@@ -541,4 +541,108 @@
     (i32.store (i32.const 0) (local.get $count))
     (i32.store (i32.const 4) (local.get $ipv4))
     (i32.store (i32.const 8) (local.get $end))
-    (local.get $p)))
+    (local.get $p))
+
+  ;; ── Two tags' encodings compared (diff.ts sortedEncodedDelta, with the same answers) ──────────────────────
+
+  ;; The size of the encoded prefix whose header is $header: the header and the significant bytes.
+  (func $size (param $header i32) (result i32)
+    (i32.add (i32.const 1)
+      (i32.shr_u
+        (i32.add (select (local.get $header) (i32.sub (local.get $header) (i32.const 33)) (i32.lt_u (local.get $header) (i32.const 33)))
+          (i32.const 7))
+        (i32.const 3))))
+
+  ;; Whether [$at, $end) holds exactly $count well-formed prefixes (headers at most 33 + 128), the last ending at $end.
+  (func $wellFormed (param $at i32) (param $end i32) (param $count i32) (result i32)
+    (local $header i32)
+    (block $done
+      (loop $prefix
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $header (i32.load8_u (local.get $at)))
+        (if (i32.gt_u (local.get $header) (i32.const 161)) (then (return (i32.const 0))))
+        (local.set $at (i32.add (local.get $at) (call $size (local.get $header))))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $prefix)))
+    (i32.and (i32.eq (local.get $at) (local.get $end)) (i32.eqz (local.get $count))))
+
+  ;; The order of two encoded prefixes (diff.ts compareEncoded): IPv4 before IPv6, then the network's bytes, most
+  ;; significant first (past a prefix's significant bytes, zeros), then the header (the length, within a family).
+  (func $compare (param $i i32) (param $j i32) (result i32)
+    (local $headerA i32) (local $headerB i32) (local $sizeA i32) (local $sizeB i32) (local $size i32) (local $k i32)
+    (local $byteA i32) (local $byteB i32)
+    (local.set $headerA (i32.load8_u (local.get $i)))
+    (local.set $headerB (i32.load8_u (local.get $j)))
+    (if (i32.ne (i32.ge_u (local.get $headerA) (i32.const 33)) (i32.ge_u (local.get $headerB) (i32.const 33)))
+      (then (return (i32.sub (i32.ge_u (local.get $headerA) (i32.const 33)) (i32.ge_u (local.get $headerB) (i32.const 33))))))
+    (local.set $sizeA (call $size (local.get $headerA)))
+    (local.set $sizeB (call $size (local.get $headerB)))
+    (local.set $size (select (local.get $sizeA) (local.get $sizeB) (i32.gt_u (local.get $sizeA) (local.get $sizeB))))
+    (local.set $k (i32.const 1))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_u (local.get $k) (local.get $size)))
+        (local.set $byteA (select (i32.load8_u (i32.add (local.get $i) (local.get $k))) (i32.const 0) (i32.lt_u (local.get $k) (local.get $sizeA))))
+        (local.set $byteB (select (i32.load8_u (i32.add (local.get $j) (local.get $k))) (i32.const 0) (i32.lt_u (local.get $k) (local.get $sizeB))))
+        (if (i32.ne (local.get $byteA) (local.get $byteB)) (then (return (i32.sub (local.get $byteA) (local.get $byteB)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $byte)))
+    (i32.sub (local.get $headerA) (local.get $headerB)))
+
+  ;; The first prefix after the one at $at that differs from it ($end when none), or -1 when one sorts before it.
+  (func $nextDistinct (param $at i32) (param $end i32) (result i32)
+    (local $next i32) (local $order i32)
+    (local.set $next (i32.add (local.get $at) (call $size (i32.load8_u (local.get $at)))))
+    (block $done
+      (loop $prefix
+        (br_if $done (i32.ge_u (local.get $next) (local.get $end)))
+        (local.set $order (call $compare (local.get $at) (local.get $next)))
+        (if (i32.lt_s (local.get $order) (i32.const 0)) (then (return (local.get $next))))
+        (if (i32.gt_s (local.get $order) (i32.const 0)) (then (return (i32.const -1))))
+        (local.set $next (i32.add (local.get $next) (call $size (i32.load8_u (local.get $next)))))
+        (br $prefix)))
+    (local.get $next))
+
+  ;; The prefixes only in [$b, $bEnd) (added) and only in [$a, $aEnd) (removed), each once, in address order, by one
+  ;; merge of the two lists as stored: their addresses, as i32 from $added and from $removed, and their counts at 0
+  ;; and 4. Returns 0, or -1 when a list is not the well-formed encoding of its count ($countA, $countB) or is not
+  ;; in order (diff.ts then decodes and sorts).
+  (func (export "delta") (param $a i32) (param $aEnd i32) (param $countA i32) (param $b i32) (param $bEnd i32) (param $countB i32)
+        (param $added i32) (param $removed i32) (result i32)
+    (local $order i32) (local $next i32) (local $nAdded i32) (local $nRemoved i32)
+    (if (i32.eqz (i32.and (call $wellFormed (local.get $a) (local.get $aEnd) (local.get $countA))
+                          (call $wellFormed (local.get $b) (local.get $bEnd) (local.get $countB))))
+      (then (return (i32.const -1))))
+    (block $done
+      (loop $merge
+        (br_if $done (i32.and (i32.ge_u (local.get $a) (local.get $aEnd)) (i32.ge_u (local.get $b) (local.get $bEnd))))
+        (local.set $order
+          (if (result i32) (i32.ge_u (local.get $a) (local.get $aEnd))
+            (then (i32.const 1))
+            (else
+              (if (result i32) (i32.ge_u (local.get $b) (local.get $bEnd))
+                (then (i32.const -1))
+                (else (call $compare (local.get $a) (local.get $b)))))))
+        (if (i32.le_s (local.get $order) (i32.const 0))
+          (then
+            (if (i32.lt_s (local.get $order) (i32.const 0))
+              (then
+                (i32.store (i32.add (local.get $removed) (i32.shl (local.get $nRemoved) (i32.const 2))) (local.get $a))
+                (local.set $nRemoved (i32.add (local.get $nRemoved) (i32.const 1)))))
+            (local.set $next (call $nextDistinct (local.get $a) (local.get $aEnd)))
+            (if (i32.lt_s (local.get $next) (i32.const 0)) (then (return (i32.const -1))))
+            (local.set $a (local.get $next))))
+        (if (i32.ge_s (local.get $order) (i32.const 0))
+          (then
+            (if (i32.gt_s (local.get $order) (i32.const 0))
+              (then
+                (i32.store (i32.add (local.get $added) (i32.shl (local.get $nAdded) (i32.const 2))) (local.get $b))
+                (local.set $nAdded (i32.add (local.get $nAdded) (i32.const 1)))))
+            (local.set $next (call $nextDistinct (local.get $b) (local.get $bEnd)))
+            (if (i32.lt_s (local.get $next) (i32.const 0)) (then (return (i32.const -1))))
+            (local.set $b (local.get $next))))
+        (br $merge)))
+    (i32.store (i32.const 0) (local.get $nAdded))
+    (i32.store (i32.const 4) (local.get $nRemoved))
+    (i32.const 0))
+)
