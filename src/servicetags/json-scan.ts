@@ -10,6 +10,9 @@
  * nesting deeper than MAX_DEPTH — makes it return undefined, and load.ts then parses the text the full way, which
  * finds the first error and words it with its line:column or JSON path exactly as before. A valid file is read
  * once; a broken one twice.
+ *
+ * A file shaped exactly as Microsoft writes it is first read by prefix-scan.wat, in WebAssembly, which has no
+ * warm-up (prefix-scan.ts); the walk here reads whatever it does not take.
  */
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
@@ -204,7 +207,7 @@ class Scanner {
     return this.scanned(owned, cloud, changeNumber, tags, this.writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
   }
 
-  /** `prefixesText(i)`: where tag i's addressPrefixes array starts and ends in the bytes. */
+  /** What the scan gives, from the walk or the records; `prefixesText(i)`: where tag i's addressPrefixes array is. */
   private scanned(
     owned: boolean,
     cloud: Cloud,
@@ -708,16 +711,12 @@ class Scanner {
   private repeated(recent: Recent<string>): string {
     if (this.b[this.p] !== 0x22) giveUp();
     this.scanString();
-    return this.escaped ? this.stringValue() : this.recentText(recent, this.s, this.e);
-  }
-
-  /** The text of b[start, end) (no escape in it): `recent`'s value when it is those bytes, else a new string, kept there. */
-  private recentText(recent: Recent<string>, start: number, end: number): string {
-    const length = end - start;
-    if (recent.value !== undefined && recent.end - recent.start === length && this.sameBytes(recent.start, start, length)) return recent.value;
-    recent.start = start;
-    recent.end = end;
-    recent.value = this.text.toString('latin1', start, end);
+    if (this.escaped) return this.stringValue();
+    const length = this.e - this.s;
+    if (recent.value !== undefined && recent.end - recent.start === length && this.sameBytes(recent.start, this.s, length)) return recent.value;
+    recent.start = this.s;
+    recent.end = this.e;
+    recent.value = this.text.toString('latin1', this.s, this.e);
     return recent.value;
   }
 
