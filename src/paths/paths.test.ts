@@ -22,6 +22,7 @@ import { askPath } from './query.js';
 import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
 import { partitionRoutes } from './routes.js';
 import { loadTopologyFile, parseTopology } from './topology.js';
+import { readPlainYaml } from './plain-yaml.js';
 
 function load(reference: Reference): LoadedTopology {
   return loadTopology(loadTopologyFile(reference.topology), snapshot);
@@ -110,6 +111,14 @@ describe('the topology file', () => {
     expect(error.code).toBe('TW_INVALID_TOPOLOGY');
     expect(error.message).toBe("10.0.2.4 is outside subnet 'compute-subnet' (10.0.1.0/24)");
     expect(error.location).toEqual({ file: 'topo.yaml', jsonPath: '$.workloads.compute.address', line: 7, column: 47 });
+  });
+
+  it('locates a device reference when it is first read, as the package places it (the file read without it)', () => {
+    const text = `${base}workloads:\n  compute:\n    subnet: compute-subnet\n    address: 10.0.1.4\n    host: nftables:x.nft\n`;
+    expect(readPlainYaml(text)).toBeDefined();
+    const host = parseTopology(text, 'topo.yaml').workloads[0]!.host!;
+    expect(host.at).toEqual({ file: 'topo.yaml', jsonPath: '$.workloads.compute.host', line: 10, column: 11 });
+    expect(host.at).toBe(host.at);
   });
 
   it('refuses unknown keys, unknown subnets, overlapping address spaces and wrong device kinds', () => {
