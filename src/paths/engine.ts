@@ -203,7 +203,7 @@ class Walk {
     const partition = this.loaded.routes(subnet.name);
     const hop = `routes of subnet ${subnet.name}`;
     for (const { route, destinations } of partition.parts) {
-      const part = flows.intersection(PacketSet.of({ dst: destinations }));
+      const part = flows.withAddresses('dst', destinations);
       if (part.isEmpty()) continue;
       const step: TrailStep = (packet) => ({ hop, kind: 'route', packet, action: route.nextHopType === 'None' ? 'drop' : 'forward', rule: describeRoute(route) });
       this.hops.push({ hop: `${hop}: ${describeRoute(route)}`, kind: 'route', entered: part, passed: route.nextHopType === 'None' ? PacketSet.EMPTY : part });
@@ -251,18 +251,18 @@ class Walk {
     const topology = this.loaded.topology;
     let rest = flows;
     for (const firewall of topology.firewalls) {
-      const own = rest.intersection(PacketSet.of({ dst: AddressSet.parse(firewall.privateIp) }));
+      const own = rest.withAddresses('dst', AddressSet.parse(firewall.privateIp));
       this.deliver(`firewall ${firewall.name} (its own address)`, own, trail);
       rest = rest.difference(own);
     }
     for (const subnet of topology.subnets) {
-      const inSubnet = rest.intersection(PacketSet.of({ dst: subnet.prefix }));
+      const inSubnet = rest.withAddresses('dst', subnet.prefix);
       if (inSubnet.isEmpty()) continue;
       rest = rest.difference(inSubnet);
       const subnetTrail = [...trail];
       let passed = subnet.nsg ? this.filter(inSubnet, `NSG of subnet ${subnet.name}`, 'subnet-nsg', this.loaded.device(subnet.nsg), 'in', subnetTrail) : inSubnet;
       for (const workload of topology.workloads.filter((candidate) => candidate.subnet === subnet.name)) {
-        const mine = passed.intersection(PacketSet.of({ dst: workload.address }));
+        const mine = passed.withAddresses('dst', workload.address);
         if (mine.isEmpty()) continue;
         passed = passed.difference(mine);
         const workloadTrail = [...subnetTrail];
@@ -322,7 +322,7 @@ function result(walk: Walk, flows: PacketSet): PathResult {
 export function walkOutbound(loaded: LoadedTopology, from: string, flows: PacketSet, options: WalkOptions = {}): PathResult {
   const { workload, subnet } = sourceNode(loaded, from);
   const address = workload?.address ?? subnet!.prefix;
-  const start = withDirection(flows, 'out').intersection(PacketSet.of({ src: address })).intersection(openingPackets());
+  const start = withDirection(flows, 'out').withAddresses('src', address).intersection(openingPackets());
   const walk = new Walk(loaded, 'out', options.explain ?? true);
   const trail: TrailStep[] = [];
   let passed = start;
@@ -347,7 +347,7 @@ export function walkOutbound(loaded: LoadedTopology, from: string, flows: Packet
 export function walkInbound(loaded: LoadedTopology, to: string, flows: PacketSet, options: WalkOptions = {}): PathResult {
   const { workload, subnet } = sourceNode(loaded, to);
   if (!workload || !subnet) throw new Error(`walkInbound needs a workload in a subnet, not '${to}'`);
-  const start = withDirection(flows, 'in').intersection(PacketSet.of({ dst: workload.address })).intersection(openingPackets());
+  const start = withDirection(flows, 'in').withAddresses('dst', workload.address).intersection(openingPackets());
   const walk = new Walk(loaded, 'in', options.explain ?? true);
   const fromVnets = PacketSet.of({ src: loaded.virtualNetwork.union(PLATFORM) });
   const fromInternet = start.difference(fromVnets);
@@ -398,7 +398,7 @@ function returnPath(walk: Walk, workload: Workload, subnet: Subnet, delivered: P
   const hop = `routes of subnet ${subnet.name} (replies)`;
   for (const { route, destinations } of partition.parts) {
     // Replies go to the request's source: the request flows whose source this route takes back.
-    const part = alive.intersection(PacketSet.of({ src: destinations.difference(PLATFORM) }));
+    const part = alive.withAddresses('src', destinations.difference(PLATFORM));
     if (part.isEmpty()) continue;
     const viaFirewall = route.nextHopType === 'VirtualAppliance' || route.nextHopType === 'VirtualApplianceEcmp';
     const routeHop = `${hop}: ${describeRoute(route)}`;
@@ -446,5 +446,5 @@ function withState(set: PacketSet): PacketSet {
 export function publicDestinations(set: PacketSet, internet: AddressSet): PacketSet {
   const named = set.intersection(PacketSet.of({ hosts: HostSet.ANY_NAME }));
   if (named.isEmpty()) return set;
-  return set.intersection(PacketSet.of({ hosts: HostSet.NO_HOST })).union(named.intersection(PacketSet.of({ dst: internet })));
+  return set.intersection(PacketSet.of({ hosts: HostSet.NO_HOST })).union(named.withAddresses('dst', internet));
 }

@@ -22,6 +22,7 @@ import { askPath } from './query.js';
 import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
 import { partitionRoutes } from './routes.js';
 import { loadTopologyFile, parseTopology } from './topology.js';
+import { readPlainYaml } from './plain-yaml.js';
 
 function load(reference: Reference): LoadedTopology {
   return loadTopology(loadTopologyFile(reference.topology), snapshot);
@@ -110,6 +111,14 @@ describe('the topology file', () => {
     expect(error.code).toBe('TW_INVALID_TOPOLOGY');
     expect(error.message).toBe("10.0.2.4 is outside subnet 'compute-subnet' (10.0.1.0/24)");
     expect(error.location).toEqual({ file: 'topo.yaml', jsonPath: '$.workloads.compute.address', line: 7, column: 47 });
+  });
+
+  it('locates a device reference when it is first read, as the package places it (the file read without it)', () => {
+    const text = `${base}workloads:\n  compute:\n    subnet: compute-subnet\n    address: 10.0.1.4\n    host: nftables:x.nft\n`;
+    expect(readPlainYaml(text)).toBeDefined();
+    const host = parseTopology(text, 'topo.yaml').workloads[0]!.host!;
+    expect(host.at).toEqual({ file: 'topo.yaml', jsonPath: '$.workloads.compute.host', line: 10, column: 11 });
+    expect(host.at).toBe(host.at);
   });
 
   it('refuses unknown keys, unknown subnets, overlapping address spaces and wrong device kinds', () => {
@@ -307,3 +316,27 @@ describe('one question', () => {
   });
 });
 
+
+// checkPaths takes "no drop" for "nothing missing" without the difference (issue 22): that holds because the
+// explained walks split the required flows exactly into what they deliver and what they drop.
+describe('a requirements check accounts for every required flow', () => {
+  const references: Array<[string, () => Reference]> = [
+    ['compute-public-ip', () => computePublicIp()],
+    ['missing-batch-route', () => computePublicIp('missing-batch-route')],
+    ['forced-tunnelling', () => forcedTunnelling()],
+    ['nsg-blocks-firewall', () => forcedTunnelling('nsg-blocks-firewall')],
+    ['inbound-udr', () => inboundUdr()],
+    ['secondary-through-firewall', () => inboundUdr('secondary-through-firewall')],
+    ['managed-network', () => managedNetwork()],
+  ];
+  it.each(references)('%s: delivered and dropped are the required flows, apart; missing is the rest', (_name, reference) => {
+    const { result } = check(reference());
+    const drops = [...result.outbound.drops, ...(result.inbound?.drops ?? [])];
+    const dropped = drops.reduce((set, drop) => set.union(drop.packets), PacketSet.EMPTY);
+    const delivered = result.outbound.delivered.union(result.inbound?.delivered ?? PacketSet.EMPTY);
+    expect(dropped.overlaps(delivered)).toBe(false);
+    expect(dropped.union(delivered).equals(result.required)).toBe(true);
+    expect(result.missing.equals(result.required.difference(delivered))).toBe(true);
+    expect(result.missing.isEmpty()).toBe(drops.length === 0);
+  });
+});

@@ -118,7 +118,10 @@ export function partitionRoutes(candidates: readonly RouteCandidate[]): RoutePar
     const byLength = new Map<string, string[]>();
     for (const prefix of candidate.prefixes) {
       const key = `${prefix.includes(':') ? 6 : 4}/${lengthOf(prefix)}`;
-      byLength.set(key, [...(byLength.get(key) ?? []), prefix]);
+      // Pushed, not copied into a new array per prefix: a tag route's hundreds of prefixes made that quadratic.
+      const group = byLength.get(key);
+      if (group) group.push(prefix);
+      else byLength.set(key, [prefix]);
     }
     for (const [key, prefixes] of byLength) groups.push({ index, length: Number(key.slice(2)), family: Number(key[0]), prefixes });
   });

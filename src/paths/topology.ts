@@ -12,6 +12,7 @@ import { isTagwallError, TagwallError, type SourceLocation } from '../errors.js'
 import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
 import { nodeFs } from '../internal/lazy.js';
 import { yamlPackage } from '../internal/packages.js';
+import { readPlainYaml } from './plain-yaml.js';
 import { AddressSet } from '../model/address-set.js';
 import { lineColumnAt } from '../servicetags/json-position.js';
 
@@ -88,19 +89,28 @@ export interface Topology {
 
 type Path = ReadonlyArray<string | number>;
 
+/** The package's document of a topology and its line counter, for locating a value at fault. */
+interface ParsedYaml {
+  readonly document: Document.Parsed<ParsedNode>;
+  readonly lines: LineCounter;
+}
+
 class Reader {
+  #parsed: ParsedYaml | undefined;
+
+  /** `parse` gives the document, made on first use when the text was read without the package. */
   constructor(
     readonly file: string,
-    private readonly document: Document.Parsed<ParsedNode> | undefined,
-    private readonly lines: LineCounter | undefined,
+    private readonly parse: (() => ParsedYaml) | undefined,
   ) {}
 
   locate(path: Path): SourceLocation {
     const jsonPath = `$${path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('')}`;
-    const node = this.document?.getIn(path, true) as YamlNode | undefined;
+    const parsed = this.parse ? (this.#parsed ??= this.parse()) : undefined;
+    const node = parsed?.document.getIn(path, true) as YamlNode | undefined;
     const offset = node?.range?.[0];
-    if (offset === undefined || !this.lines) return { file: this.file, jsonPath };
-    const { line, col } = this.lines.linePos(offset);
+    if (offset === undefined || !parsed) return { file: this.file, jsonPath };
+    const { line, col } = parsed.lines.linePos(offset);
     return { file: this.file, line, column: col, jsonPath };
   }
 
@@ -183,7 +193,11 @@ function device(reader: Reader, value: unknown, path: Path, slot: Slot): DeviceR
   }
   kind ??= kinds[0]!;
   if (!kinds.includes(kind)) reader.fail(path, `a ${slot} device is one of ${kinds.join(', ')}, not '${kind}'`);
-  return { kind, file: resolvePath(reader.file, written), written, options, ...(ipsets === undefined ? {} : { ipsets }), at: reader.locate(path) };
+  const ref = { kind, file: resolvePath(reader.file, written), written, options, ...(ipsets === undefined ? {} : { ipsets }) };
+  // Located when first read (only an error at the reference reads it): locating composes the package's document of
+  // the whole file, which a topology read by plain-yaml.ts otherwise never needs (issue 22: ~5 ms of a cold `path`).
+  let at: SourceLocation | undefined;
+  return Object.defineProperty(ref, 'at', { enumerable: true, get: () => (at ??= reader.locate(path)) }) as DeviceRef;
 }
 
 const TOP_KEYS = ['name', 'virtualNetworks', 'peerings', 'workloads', 'firewalls'];
@@ -299,9 +313,16 @@ export function parseTopology(input: string, file = '<topology>'): Topology {
   // The YAML library recurses per level: refuse deep nesting before it overflows the stack (as requirement files).
   const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
   if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
-  const yaml = yamlPackage();
-  const lines = new yaml.LineCounter();
-  const document = yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed<ParsedNode>;
+  const parse = (): ParsedYaml => {
+    const yaml = yamlPackage();
+    const lines = new yaml.LineCounter();
+    return { document: yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed<ParsedNode>, lines };
+  };
+  // The plain subset topology files are written in, without the package (plain-yaml.ts); anything else, as before.
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) return readTopologyData(new Reader(file, parse), plain);
+  const parsed = parse();
+  const { document } = parsed;
   const problem = document.errors[0];
   if (problem) {
     const message = problem.code === 'DUPLICATE_KEY' ? 'duplicate key in a mapping' : problem.message.split('\n')[0]!;
@@ -313,7 +334,7 @@ export function parseTopology(input: string, file = '<topology>'): Topology {
   } catch (error) {
     throw new TagwallError('TW_INVALID_TOPOLOGY', `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`, { location: { file } });
   }
-  return readTopologyData(new Reader(file, document, lines), data);
+  return readTopologyData(new Reader(file, () => parsed), data);
 }
 
 export function loadTopologyFile(path: string): Topology {
