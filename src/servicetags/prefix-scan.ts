@@ -109,12 +109,15 @@ function prefixScanModule(): CompiledModule | null {
  */
 let lastInstance: WeakRef<PrefixScanExports> | undefined;
 
-function instance(module: CompiledModule): PrefixScanExports {
+/** The instance, its memory grown to at least `needed` bytes; throws when it cannot be. */
+function instanceWithRoom(module: CompiledModule, needed: number): PrefixScanExports {
   let wasm = lastInstance?.deref();
   if (!wasm) {
     wasm = new webAssembly!.Instance(module).exports as PrefixScanExports;
     lastInstance = new WeakRef(wasm);
   }
+  const size = wasm.memory.buffer.byteLength;
+  if (needed > size) wasm.memory.grow(Math.ceil((needed - size) / PAGE));
   return wasm;
 }
 
@@ -134,8 +137,7 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
   const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
   const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
   try {
-    const wasm = instance(module);
-    if (needed > wasm.memory.buffer.byteLength) wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE));
+    const wasm = instanceWithRoom(module, needed);
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(bytes, INPUT);
     memory.fill(0, INPUT + n, out);
@@ -185,8 +187,7 @@ export function encodedDelta(
   const needed = removed + 4 * beforeCount;
   let wasm: PrefixScanExports;
   try {
-    wasm = instance(module);
-    if (needed > wasm.memory.buffer.byteLength) wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE));
+    wasm = instanceWithRoom(module, needed);
   } catch {
     return NO_WEBASSEMBLY;
   }
