@@ -12,32 +12,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build-wasm.js';
 import { sortedEncodedDelta } from './diff.js';
-import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
+import { scanServiceTags } from './json-scan.js';
 import { PrefixWriter } from './prefix-codec.js';
 import { encodedDelta, readServiceTagFile } from './prefix-scan.js';
 import type { ServiceTagInfo } from './types.js';
-import { FIXTURES } from './test-fixtures.js';
-
-/** Everything a table is made from, the published prefixes included. */
-function contents(scanned: ScannedSnapshot | undefined): unknown {
-  if (!scanned) return undefined;
-  return {
-    cloud: scanned.cloud,
-    changeNumber: scanned.changeNumber,
-    tags: scanned.tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
-    encoded: [...scanned.encoded],
-    offsets: [...scanned.offsets],
-    published: scanned.tags.map((_, i) => scanned.publishedPrefixes(i)),
-  };
-}
+import { FIXTURES, scannedContents } from './test-fixtures.js';
 
 /** The scan with prefix-scan.wat, and the walk alone, of the same text. */
 function bothWays(text: string | Uint8Array): { webAssembly: unknown; walk: unknown; taken: boolean } {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return {
-    webAssembly: contents(scanServiceTags(bytes, false, true)),
-    walk: contents(scanServiceTags(bytes, false, false)),
+    webAssembly: scannedContents(scanServiceTags(bytes, false, true)),
+    walk: scannedContents(scanServiceTags(bytes, false, false)),
     taken: readServiceTagFile(bytes, bom) !== undefined,
   };
 }

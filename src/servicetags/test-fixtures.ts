@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { TagwallError, type ErrorCode } from '../errors.js';
+import type { ScannedSnapshot } from './json-scan.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/servicetags/', import.meta.url));
 
@@ -83,4 +84,17 @@ export function expectTagwallError(fn: () => unknown, code: ErrorCode): TagwallE
     return error;
   }
   throw new Error(`expected a TagwallError ${code}, but nothing was thrown`);
+}
+
+/** Everything a scan gives a table (json-scan.ts), the published prefixes included: to compare two ways of scanning. */
+export function scannedContents(scanned: ScannedSnapshot | undefined): unknown {
+  if (!scanned) return undefined;
+  return {
+    cloud: scanned.cloud,
+    changeNumber: scanned.changeNumber,
+    tags: scanned.tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
+    encoded: [...scanned.encoded],
+    offsets: [...scanned.offsets],
+    published: scanned.tags.map((_, i) => scanned.publishedPrefixes(i)),
+  };
 }
