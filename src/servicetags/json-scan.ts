@@ -437,48 +437,54 @@ class Scanner {
     const b = this.b;
     let i = this.p + 1;
     let value = 0;
-    // Each byte is loaded once, as `c`, its value less '0' (NaN past the end, which fails every test): a load and a
-    // loop test per byte were most of this function while the scan runs unoptimised (issue 22).
-    let c = b[i]! - 48;
     for (let octets = 0; octets < 4; octets++) {
       if (octets > 0) {
-        if (c !== -2 /* . */) return -1;
-        c = b[++i]! - 48;
+        if (b[i] !== 0x2e /* . */) return -1;
+        i++;
       }
-      // 1 to 3 digits, without a leading zero, at most 255; a fourth digit is refused by the '.' or '/' test after.
-      if (!(c >= 0 && c <= 9)) return -1;
-      let octet = c;
-      c = b[++i]! - 48;
-      if (c >= 0 && c <= 9) {
-        if (octet === 0) return -1;
-        octet = octet * 10 + c;
-        c = b[++i]! - 48;
-        if (c >= 0 && c <= 9) {
-          octet = octet * 10 + c;
-          if (octet > 255) return -1;
-          c = b[++i]! - 48;
-        }
-      }
+      // A fourth digit is refused by the '.' or '/' test after.
+      const octet = this.smallNumber(i);
+      if (octet < 0 || octet > 255) return -1;
+      i = this.digitsEnd;
       // A 32-bit integer throughout, not a double past 2^31: unoptimised code boxed those as heap numbers (issue 22).
       value = (value << 8) | octet;
     }
-    if (c !== -1 /* / */) return -1;
-    // The length: 1 or 2 digits, without a leading zero, at most 32, then the closing quote.
-    c = b[++i]! - 48;
-    if (!(c >= 0 && c <= 9)) return -1;
-    let length = c;
-    c = b[++i]! - 48;
-    if (c >= 0 && c <= 9) {
-      if (length === 0) return -1;
-      length = length * 10 + c;
-      if (length > 32) return -1;
-      c = b[++i]! - 48;
-    }
-    if (c !== -14 /* " */) return -1;
+    if (b[i] !== 0x2f /* / */) return -1;
+    const length = this.smallNumber(i + 1);
+    if (length < 0 || length > 32) return -1;
+    i = this.digitsEnd;
+    if (b[i] !== 0x22 /* " */) return -1;
     if (length < 32 && value << length !== 0) return -1; // host bits (see prefix-codec.ts plainIPv4Prefix)
     this.ipv4Network = value;
     this.p = i + 1;
     return length;
+  }
+
+  /** Where the digits smallNumber read end. */
+  private digitsEnd = 0;
+
+  /**
+   * At b[i]: 1 to 3 decimal digits without a leading zero (a lone 0 is one) as a number, with digitsEnd after them;
+   * -1 for no digit or a leading zero. Past the end of the bytes b[i] is undefined, which is no digit. An octet, and
+   * the length of an IPv4 or IPv6 prefix; the callers bound it.
+   */
+  private smallNumber(i: number): number {
+    const b = this.b;
+    let c = b[i]! - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    let value = c;
+    c = b[++i]! - 48;
+    if (c >= 0 && c <= 9) {
+      if (value === 0) return -1;
+      value = value * 10 + c;
+      c = b[++i]! - 48;
+      if (c >= 0 && c <= 9) {
+        value = value * 10 + c;
+        i++;
+      }
+    }
+    this.digitsEnd = i;
+    return value;
   }
 
   /**
@@ -539,20 +545,10 @@ class Scanner {
       return -1;
     }
     // The length after the '/': 1 to 3 digits, without a leading zero, at most 128, then the closing quote.
-    let c = b[++i]! - 48;
-    if (!(c >= 0 && c <= 9)) return -1;
-    let length = c;
-    c = b[++i]! - 48;
-    if (c >= 0 && c <= 9) {
-      if (length === 0) return -1;
-      length = length * 10 + c;
-      c = b[++i]! - 48;
-      if (c >= 0 && c <= 9) {
-        length = length * 10 + c;
-        c = b[++i]! - 48;
-      }
-    }
-    if (c !== -14 /* " */ || length > 128) return -1;
+    const length = this.smallNumber(i + 1);
+    if (length < 0 || length > 128) return -1;
+    i = this.digitsEnd;
+    if (b[i] !== 0x22 /* " */) return -1;
     for (let k = 0; k < 4; k++) {
       // Signed 32-bit words and masks: small integers to V8 throughout.
       const word = (groups[2 * k]! << 16) | groups[2 * k + 1]!;
