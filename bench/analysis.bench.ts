@@ -6,7 +6,8 @@
  *   packet on which they differ). Its answer must agree with tagwall's, and a packet from its model must lie in
  *   tagwall's exact difference. Each Z3 run is a child process (bench/z3-child.ts, with a timeout): a crash or hang
  *   of Z3's WebAssembly is reported, and its goal printed as not measured, while the rest of the bench goes on.
- * - A native sampler (bench/native/sampler.c, gcc -O2) evaluating 1,000,000 packets drawn like the rules' traffic
+ * - A native sampler (bench/native/sampler.c, gcc -O2: a bit-vector packet classifier, as fast classifiers are
+ *   built, not a scan of the rules per packet) evaluating 1,000,000 packets drawn like the rules' traffic
  *   (every source subnet of the rules, every port they name including the edited 8080, destinations inside the
  *   rules' prefixes and outside). The number of packets it finds differing must equal the number of those packets
  *   inside tagwall's exact difference: the sampler can only confirm part of what the exact answer proves.

@@ -2,8 +2,8 @@
  * Union of every prefix of the Public 20251028 snapshot (68,933 IPv4 + 24,429 IPv6) to a minimal CIDR list,
  * strings in, strings out, per family. Goals: at least 30x faster than Python's `ipaddress.collapse_addresses`
  * and 3x faster than the fastest npm library (cidr-tools `mergeCidr`) (foundation issue), and within 2x of a
- * native sort + merge in C (bench/native/cidr-merge.c, gcc -O2; issue 22), with the identical result in every
- * contender, which this bench checks. Python and C time their own runs, so process start-up is not counted.
+ * native sort + merge in C (bench/native/cidr-merge.c, gcc -O2: addresses parsed by hand, an LSD radix sort; issue
+ * 22), with the identical result in every contender, which this bench checks. Python and C time their own runs, so process start-up is not counted.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -59,7 +59,8 @@ export function printTimings(title: string, timings: readonly Timing[], subject:
   console.log(`\n${title}`);
   console.log('  contender                          median ms    p10     p90   runs   vs tagwall');
   for (const t of timings) {
-    const ratio = mine && t !== mine ? `${(t.median / mine.median).toFixed(1)}x slower` : '';
+    // A contender faster than the subject reads "2.0x faster", not "0.5x slower".
+    const ratio = !mine || t === mine ? '' : t.median >= mine.median ? `${(t.median / mine.median).toFixed(1)}x slower` : `${(mine.median / t.median).toFixed(1)}x faster`;
     console.log(
       `  ${t.name.padEnd(34)} ${formatMs(t.median).padStart(9)} ${formatMs(t.p10).padStart(7)} ${formatMs(t.p90).padStart(7)} ${String(t.runs).padStart(6)}   ${ratio}`,
     );
