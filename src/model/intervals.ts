@@ -189,8 +189,12 @@ export class IntervalSet {
     const w = domain.width;
     if (!spansAllWords(domain)) for (let i = 0; i < count; i++) checkInDomain(domain, hi, i * w);
     // Input that is already in order (each tag's published prefixes are) skips the sort: one linear check.
+    if (w === 1) {
+      if (isSortedByWords(lo, 1, count)) return new IntervalSet(domain, mergeOneWord(lo, hi, count, undefined));
+      const [sortedLo, sortedHi] = radixSortPairs(lo, hi, count);
+      return new IntervalSet(domain, mergeOneWord(sortedLo, sortedHi, count, undefined));
+    }
     const order = isSortedByWords(lo, w, count) ? undefined : radixSortByWords(lo, w, count);
-    if (w === 1) return new IntervalSet(domain, mergeOneWord(lo, hi, count, order));
     // Sized for a union that merges most of its parts (a snapshot's 24k IPv6 prefixes make under 1k intervals) and
     // grown when it does not: room for all `count` was the largest allocation of a bulk union.
     const builder = new BoundsBuilder(w, Math.min(count, 64 + (count >>> 4)));
@@ -703,6 +707,43 @@ function isSortedByWords(keys: Uint32Array, w: number, count: number): boolean {
   }
   for (let i = 1; i < count; i++) if (compareWords(keys, (i - 1) * w, keys, i * w, w) > 0) return false;
   return true;
+}
+
+/**
+ * One-word intervals sorted by their low bound: copies of lo and hi moved together by the same stable LSD radix
+ * sort as radixSortByWords, over the bits that vary. No permutation is carried and the merge reads both in order:
+ * with the index array, each pass moved an index beside the key and the merge gathered lo and hi through it at
+ * random (the Public snapshot's 69k IPv4 prefixes: issue 22, `npm run bench cidr-merge`).
+ */
+function radixSortPairs(lo: Uint32Array, hi: Uint32Array, count: number): [Uint32Array, Uint32Array] {
+  let keys = lo.slice(0, count);
+  let values = hi.slice(0, count);
+  let varying = 0;
+  const first = keys[0]!;
+  for (let i = 0; i < count; i++) varying |= keys[i]! ^ first;
+  if (varying === 0) return [keys, values];
+  const bits = 11;
+  const size = 1 << bits;
+  const mask = size - 1;
+  let movedKeys = new Uint32Array(count);
+  let movedValues = new Uint32Array(count);
+  const buckets = new Uint32Array(size + 1);
+  const lowest = 31 - Math.clz32(varying & -varying);
+  const highest = 31 - Math.clz32(varying);
+  for (let shift = lowest; shift <= highest; shift += bits) {
+    buckets.fill(0);
+    for (let i = 0; i < count; i++) buckets[((keys[i]! >>> shift) & mask) + 1]!++;
+    for (let d = 1; d <= size; d++) buckets[d]! += buckets[d - 1]!;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i]!;
+      const at = buckets[(key >>> shift) & mask]!++;
+      movedKeys[at] = key;
+      movedValues[at] = values[i]!;
+    }
+    [keys, movedKeys] = [movedKeys, keys];
+    [values, movedValues] = [movedValues, values];
+  }
+  return [keys, values];
 }
 
 /**
