@@ -725,18 +725,29 @@ function radixSortPairs(lo: Uint32Array, hi: Uint32Array, count: number): [Uint3
   const bits = 11;
   const size = 1 << bits;
   const mask = size - 1;
+  const lowest = 31 - Math.clz32(varying & -varying);
+  const passes = Math.ceil((32 - Math.clz32(varying) - lowest) / bits);
+  // Every pass's counts in one read of the keys (a 32-bit key has at most three 11-bit digits).
+  const buckets = new Uint32Array(3 * size);
+  for (let i = 0; i < count; i++) {
+    const key = keys[i]! >>> lowest;
+    buckets[key & mask]!++;
+    buckets[size + ((key >>> bits) & mask)]!++;
+    buckets[2 * size + (key >>> (2 * bits))]!++;
+  }
   let movedKeys = new Uint32Array(count);
   let movedValues = new Uint32Array(count);
-  const buckets = new Uint32Array(size + 1);
-  const lowest = 31 - Math.clz32(varying & -varying);
-  const highest = 31 - Math.clz32(varying);
-  for (let shift = lowest; shift <= highest; shift += bits) {
-    buckets.fill(0);
-    for (let i = 0; i < count; i++) buckets[((keys[i]! >>> shift) & mask) + 1]!++;
-    for (let d = 1; d <= size; d++) buckets[d]! += buckets[d - 1]!;
+  for (let pass = 0; pass < passes; pass++) {
+    const base = pass * size;
+    for (let d = 0, at = 0; d < size; d++) {
+      const n = buckets[base + d]!;
+      buckets[base + d] = at;
+      at += n;
+    }
+    const shift = lowest + pass * bits;
     for (let i = 0; i < count; i++) {
       const key = keys[i]!;
-      const at = buckets[(key >>> shift) & mask]!++;
+      const at = buckets[base + ((key >>> shift) & mask)]!++;
       movedKeys[at] = key;
       movedValues[at] = values[i]!;
     }
