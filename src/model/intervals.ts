@@ -759,10 +759,11 @@ function radixSortPairs(lo: Uint32Array, hi: Uint32Array, count: number): [Uint3
 
 /**
  * Indices 0..count-1 ordered by the `w`-word keys `keys[i*w..]`: a stable LSD radix sort with 11-bit digits
- * (2,048 counters stay in L1). Each word is sorted only over the bits that vary between keys (the OR of every key
- * XOR the first): Azure's IPv6 prefixes share their whole third word and the top of their first, so those cost
- * one scan instead of passes. Each pass carries the current key word along with the permutation, so counting
- * and scattering read sequentially instead of gathering through the permutation.
+ * (2,048 counters stay in L1). A digit every key shares is skipped: Azure's IPv6 prefixes share their whole third
+ * word and the top of their first, so those cost no pass. A word's three digit counts are made in the read that
+ * gathers it, not one read per pass (the Public IPv6 prefixes' bulk union 4.46 -> 4.26 ms; issue 22). Each pass
+ * carries the current key word along with the permutation, so counting and scattering read sequentially instead of
+ * gathering through the permutation.
  */
 export function radixSortByWords(keys: Uint32Array, w: number, count: number): Uint32Array {
   let order = new Uint32Array(count);
@@ -774,34 +775,35 @@ export function radixSortByWords(keys: Uint32Array, w: number, count: number): U
   let scratch = new Uint32Array(count);
   let words = new Uint32Array(count);
   let movedWords = new Uint32Array(count);
-  const buckets = new Uint32Array(size + 1);
+  // The counts of a word's three 11-bit digits, made in the read that gathers the word.
+  const buckets = new Uint32Array(3 * size);
   for (let k = w - 1; k >= 0; k--) {
-    let varying = 0;
-    const first = keys[order[0]! * w + k]!;
+    buckets.fill(0);
     for (let i = 0; i < count; i++) {
       const word = keys[order[i]! * w + k]!;
       words[i] = word;
-      varying |= word ^ first;
+      buckets[word & mask]!++;
+      buckets[size + ((word >>> bits) & mask)]!++;
+      buckets[2 * size + (word >>> (2 * bits))]!++;
     }
-    if (varying === 0) continue;
-    const lowest = 31 - Math.clz32(varying & -varying);
-    const highest = 31 - Math.clz32(varying);
-    for (let shift = lowest; shift <= highest; shift += bits) {
-      buckets.fill(0);
-      for (let i = 0; i < count; i++) buckets[((words[i]! >>> shift) & mask) + 1]!++;
-      for (let d = 1; d <= size; d++) buckets[d]! += buckets[d - 1]!;
+    for (let pass = 0; pass < 3; pass++) {
+      const base = pass * size;
+      const shift = pass * bits;
+      // A digit every key shares orders nothing: no pass.
+      if (buckets[base + ((words[0]! >>> shift) & mask)] === count) continue;
+      for (let d = 0, at = 0; d < size; d++) {
+        const n = buckets[base + d]!;
+        buckets[base + d] = at;
+        at += n;
+      }
       for (let i = 0; i < count; i++) {
         const word = words[i]!;
-        const at = buckets[(word >>> shift) & mask]!++;
+        const at = buckets[base + ((word >>> shift) & mask)]!++;
         movedWords[at] = word;
         scratch[at] = order[i]!;
       }
-      const previousOrder = order;
-      order = scratch;
-      scratch = previousOrder;
-      const previousWords = words;
-      words = movedWords;
-      movedWords = previousWords;
+      [order, scratch] = [scratch, order];
+      [words, movedWords] = [movedWords, words];
     }
   }
   return order;
