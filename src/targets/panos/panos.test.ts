@@ -19,7 +19,8 @@ import { requirementProblem } from '../../model/requirement-check.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import type { Artifact, TargetOptionValues } from '../target.js';
 import { panosTarget } from './index.js';
-import { cidrObjectName, cidrObjectNames, cleanText, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
+import { shortHash } from '../names.js';
+import { cidrObjectName, cidrObjectNames, cleanText, MAX_EDL_NAME_LENGTH, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
 import { parsePanosConfig } from './parse.js';
 import { tokenizeSetLine } from './set-commands.js';
 import { parseXml } from './xml.js';
@@ -131,6 +132,8 @@ describe('names (targets.md §4.3)', () => {
         const { wanted, names } = cidrObjectNames(cidrs);
         expect(wanted).toEqual(cidrs.map(cidrObjectName));
         expect(names).toEqual(wanted.map((text) => panosName(text)));
+        // The same names made as bytes, as for a long list.
+        expect(cidrObjectNames(cidrs, 0)).toEqual({ wanted, names });
         // The same claims in the same order, others before and after, through claim and claimSafe.
         const at = split % (others.length + 1);
         const general = new NameScope();
@@ -142,6 +145,46 @@ describe('names (targets.md §4.3)', () => {
         for (const [generalName, fastName] of [...before, ...cidrNames, ...after]) expect(fastName).toBe(generalName);
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+  it('are handed out by NameScope as by a map of claimed texts and a set of names in use (property)', () => {
+    /** The scope as it was written before its two tables became one map (issue 22): the reference. */
+    class TwoTableScope {
+      readonly byWanted = new Map<string, string>();
+      readonly used = new Set<string>();
+      reserve(name: string): string {
+        this.used.add(name.toLowerCase());
+        return name;
+      }
+      claim(wanted: string, maxLength = MAX_NAME_LENGTH): string {
+        const known = this.byWanted.get(wanted);
+        if (known !== undefined) return known;
+        let name = panosName(wanted, maxLength);
+        for (let attempt = 0; this.used.has(name.toLowerCase()); attempt++) {
+          const suffix = `-${shortHash(`${wanted}#${attempt}`)}`;
+          name = `${panosName(wanted, maxLength - suffix.length)}${suffix}`;
+        }
+        this.used.add(name.toLowerCase());
+        this.byWanted.set(wanted, name);
+        return name;
+      }
+    }
+    // Few texts that clash often: the same letters in other cases, safe forms of one another, a name some text of
+    // them gets when its own is taken (`a-a090a256` is `a`'s first hash), and texts cut short at the EDL length.
+    const long = `tw-${'abcdefghij'.repeat(3)}`;
+    const text = fc.constantFrom('a', 'A', 'a-', 'a--', 'a-a090a256', 'A-A090A256', 'x y', 'x-y', 'X-Y', 'tw-2603--_40', 'tw-2603-_40', 'TW-2603-_40', '1st', 't-1st', long, long.toUpperCase(), `${long.slice(0, 10).toUpperCase()}${long.slice(10)}`);
+    const step = fc.record({ kind: fc.constantFrom('claim', 'claim', 'reserve'), text, short: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        const scope = new NameScope();
+        const reference = new TwoTableScope();
+        // Each step twice over (once more at the end): a text claimed again gets its name again.
+        for (const { kind, text: wanted, short } of [...steps, ...steps]) {
+          if (kind === 'reserve') expect(scope.reserve(panosName(wanted))).toBe(reference.reserve(panosName(wanted)));
+          else expect(scope.claim(wanted, short ? MAX_EDL_NAME_LENGTH : MAX_NAME_LENGTH)).toBe(reference.claim(wanted, short ? MAX_EDL_NAME_LENGTH : MAX_NAME_LENGTH));
+        }
+      }),
+      { seed: SEED, numRuns: 500 },
     );
   });
   it('keep a hash of a cut name so long names sharing a prefix differ', () => {
