@@ -176,7 +176,9 @@ class Builder {
     }
     // The list's literal addresses as resolving it merged them (kept per long list: a list of 100k CIDRs was
     // merged again here, a tenth of the render).
-    return [...members, ...this.cidrMembers(literalAddresses(endpoints))];
+    const literal = this.cidrMembers(literalAddresses(endpoints));
+    // A list of CIDRs only (the common long list) keeps its array: spread, 100k members grew a new one step by step.
+    return members.length === 0 ? literal : [...members, ...literal];
   }
 
   draft(code: string, severity: Severity, requirement: Requirement, message: string, candidate?: PacketSet): void {

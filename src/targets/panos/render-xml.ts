@@ -44,21 +44,25 @@ function isPlainAddress(address: PanosAddress, plainTags: { last: readonly strin
 class XmlLines {
   /** The lines not yet joined into a block. */
   lines: string[] = [];
-  /** Blocks of BLOCK_LINES lines joined: flat strings, where the lines are ropes that outlive young-generation GCs. */
-  readonly #blocks: string[] = [];
+  /**
+   * The document so far, joined once at the end: blocks of BLOCK_LINES lines joined (flat strings, where the lines
+   * are ropes that outlive young-generation GCs), each followed by its newline, and the pieces of long plain runs
+   * (`plainAddresses`), which go in as they are instead of as a block joined first and copied again at the end.
+   */
+  readonly #parts: string[] = [];
   readonly #indents: string[] = [''];
 
   /** Called after each entry: joins the pending lines into a block once there are enough of them. */
   flush(force = false): void {
     if (this.lines.length >= BLOCK_LINES || (force && this.lines.length > 0)) {
-      this.#blocks.push(this.lines.join('\n'));
+      this.#parts.push(this.lines.join('\n'), '\n');
       this.lines = [];
     }
   }
 
   text(): string {
     this.flush(true);
-    return `${this.#blocks.join('\n')}\n`;
+    return this.#parts.join('');
   }
 
   indent(depth: number): string {
@@ -112,7 +116,7 @@ class XmlLines {
   /** Ends the pending lines' block and adds `text` as a block of its own: the document reads as if written line by line. */
   private block(text: string): void {
     this.flush(true);
-    this.#blocks.push(text);
+    this.#parts.push(text, '\n');
   }
 
   /** An address object, written without closures: an expanded config has one per prefix. */
@@ -153,7 +157,7 @@ class XmlLines {
   }
 
   /**
-   * addresses[from, to), all plain, written as `address` would write them, into one block of their own. (Writing
+   * addresses[from, to), all plain, written as `address` would write them, into the document as pieces. (Writing
    * them as bytes, a loop over every character, took four times as long in a fresh process for a config of 4k
    * objects, and no less at 100k.)
    */
@@ -168,22 +172,25 @@ class XmlLines {
     const afterValues = { 'ip-netmask': `</ip-netmask>\n${fields}`, fqdn: `</fqdn>\n${fields}` };
     const tagLines = (tags: readonly string[]): string =>
       tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
-    // Objects share their kind and tag list (build.ts): a run of objects that do is written as its name-and-value
-    // pieces joined natively by the text between one object's value and the next one's name, two concatenations an
-    // object instead of six (issue 22).
-    const pieces: string[] = [];
+    // Objects share their kind and tag list (build.ts): a run of objects that do is written as its names and values
+    // with the text between one object's value and the next one's name, four pieces an object going straight into
+    // the document's parts. (Joined into a string an object and a block first, 100k CIDRs made 200k ropes and two
+    // copies of the block that outlived the young generation; issue 22, render-growth bench.)
+    this.flush(true);
+    const parts = this.#parts;
     for (let at = from; at < to; ) {
       const { kind, tags } = addresses[at]!;
       const afterName = afterNames[kind];
-      const namesAndValues: string[] = [];
+      const afterValue = `${afterValues[kind]}${tagLines(tags)}${close}\n`;
+      const betweenObjects = `${afterValue}${open}`;
+      parts.push(open);
       while (at < to && addresses[at]!.kind === kind && addresses[at]!.tags === tags) {
         const address = addresses[at++]!;
-        namesAndValues.push(address.name + afterName + address.value);
+        parts.push(address.name, afterName, address.value, betweenObjects);
       }
-      const afterValue = `${afterValues[kind]}${tagLines(tags)}${close}`;
-      pieces.push(`${open}${namesAndValues.join(`${afterValue}\n${open}`)}${afterValue}`);
+      // The run's last object is followed by its own newline only: the next run or line starts afresh.
+      parts[parts.length - 1] = afterValue;
     }
-    this.block(pieces.join('\n'));
   }
 
   entry(depth: number, name: string, body: (depth: number) => void): void {
