@@ -106,12 +106,20 @@ class Builder {
     const cidrs = addresses.toCidrStrings();
     // The list's names, made once for all of them when the first CIDR without an object yet is met.
     let names: { wanted: string[]; names: string[] } | undefined;
-    return cidrs.map((cidr, at) =>
-      sharedObject(this.addresses, cidr, (): PanosAddress => {
+    // sharedObject written out: its closure a CIDR (and the context it captures) was 100k more objects for the
+    // young generation at 100k CIDRs (render 224-245 -> 208-223 ms CPU, 3 interleaved runs; issue 22).
+    const members = new Array<string>(cidrs.length);
+    for (let at = 0; at < cidrs.length; at++) {
+      const cidr = cidrs[at]!;
+      let address = this.addresses.get(cidr);
+      if (address === undefined) {
         names ??= cidrObjectNames(cidrs);
-        return { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
-      }),
-    );
+        address = { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
+        this.addresses.set(cidr, address);
+      }
+      members[at] = address.name;
+    }
+    return members;
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
