@@ -183,16 +183,15 @@ export class IntervalSet {
 
   /**
    * The set covering `count` intervals given in any order, `lo[i*w..]`/`hi[i*w..]`. This is the bulk path
-   * (all prefixes of a snapshot): an LSD radix sort on `lo` in 16-bit digits, then one merging pass.
+   * (all prefixes of a snapshot): an LSD radix sort on `lo` in 11-bit digits (radixPasses), then one merging pass.
    */
   static fromUnsorted(domain: IntervalDomain, lo: Uint32Array, hi: Uint32Array, count: number): IntervalSet {
     const w = domain.width;
     if (!spansAllWords(domain)) for (let i = 0; i < count; i++) checkInDomain(domain, hi, i * w);
     // Input that is already in order (each tag's published prefixes are) skips the sort: one linear check.
     if (w === 1) {
-      if (isSortedByWords(lo, 1, count)) return new IntervalSet(domain, mergeOneWord(lo, hi, count, undefined));
-      const [sortedLo, sortedHi] = radixSortPairs(lo, hi, count);
-      return new IntervalSet(domain, mergeOneWord(sortedLo, sortedHi, count, undefined));
+      const [sortedLo, sortedHi] = isSortedByWords(lo, 1, count) ? [lo, hi] : radixSortPairs(lo, hi, count);
+      return new IntervalSet(domain, mergeOneWord(sortedLo, sortedHi, count));
     }
     const order = isSortedByWords(lo, w, count) ? undefined : radixSortByWords(lo, w, count);
     // Sized for a union that merges most of its parts (a snapshot's 24k IPv6 prefixes make under 1k intervals) and
@@ -613,17 +612,16 @@ function isSubsetOneWord(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 /**
- * fromUnsorted's merging pass for one-word values (IPv4, ports) on plain numbers, intervals taken in `order` (or
- * as given): every snapshot tag and config set read in a cold command goes through it, interpreted, and
+ * fromUnsorted's merging pass for one-word values (IPv4, ports) on plain numbers, the intervals sorted by `lo`
+ * (radixSortPairs moves both, so no permutation is read through): every snapshot tag and config set read in a cold command goes through it, interpreted, and
  * BoundsBuilder's word helpers per interval were most of its cost (issue 22). Intervals with lo > hi are skipped.
  */
-function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number, order: Uint32Array | undefined): Uint32Array {
+function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number): Uint32Array {
   let out = new Uint32Array(2 * Math.max(1, Math.min(count, 64 + (count >>> 4))));
   let n = 0;
   for (let i = 0; i < count; i++) {
-    const at = order ? order[i]! : i;
-    const from = lo[at]!;
-    const to = hi[at]!;
+    const from = lo[i]!;
+    const to = hi[i]!;
     if (from > to) continue;
     // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
     if (n > 0 && from <= out[n - 1]! + 1) {
