@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runWithoutExtraCa } from './environment.js';
 import { goalMet, printGoals, type Goal } from './harness.js';
 
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<Goal[]> }>> = {
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Goal[]> }>> = {
   'snapshot-diff': () => import('./snapshot-diff.bench.js'),
 };
 
+runWithoutExtraCa();
 const filter = process.argv[2];
 const goals: Goal[] = [];
 for (const [name, load] of Object.entries(BENCHES)) {
