@@ -264,8 +264,13 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     try {
       const requirements = join(dir, 'requirements.yaml');
       writeFileSync(requirements, WILDCARD_REQUIREMENTS);
+      // YAML outside the plain subset (a block scalar): the package reads it (src/internal/plain-yaml.ts).
+      const folded = join(dir, 'folded.yaml');
+      writeFileSync(folded, WILDCARD_REQUIREMENTS.replace('purpose: a user wildcard', 'purpose: |\n      a user wildcard'));
       const runs: Array<{ args: string[]; packages: string[] }> = [
-        { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: ['tldts', 'yaml'] },
+        // A file in the plain subset is read without the yaml package.
+        { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: ['tldts'] },
+        { args: ['render', '--requirements', folded, '--target', 'nftables'], packages: ['tldts', 'yaml'] },
         { args: ['expand', 'AzureMachineLearning.*'], packages: ['micromatch'] },
         { args: ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], packages: [] },
       ];

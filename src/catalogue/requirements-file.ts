@@ -21,6 +21,7 @@ import { duplicateJsonKey } from '../internal/json-keys.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from '../servicetags/json-position.js';
 import { nodeFs, nodePath } from '../internal/lazy.js';
 import { yamlPackage } from '../internal/packages.js';
+import { readPlainYaml } from '../internal/plain-yaml.js';
 import type { Direction } from '../model/packet.js';
 import { AddressEntries, type AddressSet } from '../model/address-set.js';
 import { LITERAL_LIST_MIN, literalEndpointList, literalUnionOf } from '../model/literal-lists.js';
@@ -266,6 +267,22 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
       // A `.yaml` file may hold a YAML flow mapping (`{requirements: [...]}`): the YAML parser decides.
       if (named) throw error;
     }
+  }
+  // The plain subset requirement files are written in, read without the yaml package (internal/plain-yaml.ts:
+  // ~11 ms of a cold render; issue 22), after the same nesting cap; the package parses the text again only to
+  // locate an error, as for JSON. Anything outside the subset goes to the package as before.
+  const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
+  if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) {
+    const positions = (): Positions | undefined => {
+      try {
+        return parseYamlDocument(text, file);
+      } catch {
+        return undefined;
+      }
+    };
+    return { data: plain, reader: new FileReader(positions, file) };
   }
   // The nesting cap sees brackets, indentation and indicators; what it cannot see (YAML's quoting rules, in full)
   // may still nest the library's recursion too deep: that too is the cap, not a crash.

@@ -22,7 +22,7 @@ import { askPath } from './query.js';
 import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
 import { partitionRoutes } from './routes.js';
 import { loadTopologyFile, parseTopology } from './topology.js';
-import { readPlainYaml } from './plain-yaml.js';
+import { readPlainYaml } from '../internal/plain-yaml.js';
 
 function load(reference: Reference): LoadedTopology {
   return loadTopology(loadTopologyFile(reference.topology), snapshot);

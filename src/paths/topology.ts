@@ -12,7 +12,7 @@ import { isTagwallError, TagwallError, type SourceLocation } from '../errors.js'
 import { checkSize, INPUT_LIMITS, limitError, nestingBeyond, stripBom } from '../internal/input-limits.js';
 import { nodeFs } from '../internal/lazy.js';
 import { yamlPackage } from '../internal/packages.js';
-import { readPlainYaml } from './plain-yaml.js';
+import { readPlainYaml } from '../internal/plain-yaml.js';
 import { AddressSet } from '../model/address-set.js';
 import { lineColumnAt } from '../servicetags/json-position.js';
 
