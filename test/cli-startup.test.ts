@@ -136,6 +136,8 @@ describe('the cache key', () => {
 
   it('is the command words, the targets, or help; anything else shares one entry', () => {
     expect(cacheKey(['render', '--scenario', 'x', '--target', 'nftables'])).toBe('render-nftables');
+    expect(cacheKey(['render', '--requirements', 'x.yaml', '--target', 'nftables'])).toBe('render-nftables-file');
+    expect(cacheKey(['check', '--requirements=x.json', '--target', 'nsg', '--config', 'c.json'])).toBe('check-nsg-file');
     expect(cacheKey(['render', '--target=nsg', '--target', 'udr'])).toBe('render-nsg-udr');
     expect(cacheKey(['check', '--target', 'nsg,panos'])).toBe('check-nsg-panos');
     expect(cacheKey(['render', '--target', 'a', '--target', 'b', '--target', 'c', '--target', 'd'])).toBe('render-many');
