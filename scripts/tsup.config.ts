@@ -33,7 +33,7 @@ const lazyChildProcessForCommander: Plugin = {
 
 /**
  * The CLI bundle takes src/cli/bundled-packages.ts for src/internal/packages.ts: the npm packages tagwall loads on
- * first use (yaml, tldts, micromatch) become part of the bundle, initialised when first required, instead of being
+ * first use (yaml, micromatch) become part of the bundle, initialised when first required, instead of being
  * resolved and compiled from node_modules at run time; their compiled code is then in the CLI's code cache. Cold
  * `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from its ~70 files (issue 22).
  */
@@ -73,7 +73,7 @@ export default defineConfig([
     format: ['cjs'],
     splitting: false,
     outDir: 'dist',
-    noExternal: ['commander', 'yaml', 'tldts', 'micromatch'],
+    noExternal: ['commander', 'yaml', 'micromatch'],
     esbuildPlugins: [lazyChildProcessForCommander, bundledPackages],
     // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
     removeNodeProtocol: false,
@@ -88,9 +88,10 @@ export default defineConfig([
 
 /**
  * dist/cli-main.THIRD-PARTY-LICENSES.txt: the license of each npm package the CLI bundle includes (commander, yaml,
- * tldts, micromatch and the packages under them), as their licenses ask of a copy. esbuild names each bundled module
+ * micromatch and the packages under them), as their licenses ask of a copy. esbuild names each bundled module
  * by its path (`"node_modules/yaml/dist/index.js"(exports, module)`), which is how the packages are found; a package
- * without a license file stops the build.
+ * without a license file stops the build. The Public Suffix List's data (src/model/hostnames/public-suffix-list.ts,
+ * MPL-2.0) gets its notice and source: the MPL asks that a copy in executable form say where its source is.
  */
 function writeThirdPartyLicenses(bundle: string): void {
   const names = [...new Set([...bundle.matchAll(/"(?:[^"]*\/)?node_modules\/((?:@[^/"]+\/)?[^/"]+)\//g)].map((match) => match[1]!))].sort();
@@ -101,7 +102,15 @@ function writeThirdPartyLicenses(bundle: string): void {
     if (file === undefined) throw new Error(`${dir} has no license file to ship with dist/cli-main.cjs`);
     return `${name} ${manifest.version} (${manifest.license ?? 'see below'})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
   });
-  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages bundled in dist/cli-main.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
+  if (!bundle.includes('PUBLIC_SUFFIX_NODES')) throw new Error('dist/cli-main.cjs has no Public Suffix List: update writeThirdPartyLicenses');
+  sections.push(publicSuffixListNotice());
+  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
+}
+
+/** The notice of the Public Suffix List, from the header of the module that carries it (scripts/build-psl.ts). */
+function publicSuffixListNotice(): string {
+  const header = readFileSync('src/model/hostnames/public-suffix-list.ts', 'utf8').split('\n').filter((line) => line.startsWith('//'));
+  return `Public Suffix List (MPL-2.0), in src/model/hostnames/public-suffix-list.ts\n\n${header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n`;
 }
 
 /**

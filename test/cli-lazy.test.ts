@@ -40,7 +40,7 @@ describe('the light declarations agree with what they stand for', () => {
  * (`"node_modules/yaml/dist/index.js"(exports, module) { … }`); V8's coverage (NODE_V8_COVERAGE) tells which of them
  * ran. The code cache is off (coverage is what is read, not cached code).
  */
-function initialisedBy(args: readonly string[]): { modules: string[]; code: number | null } {
+function initialisedBy(args: readonly string[]): { modules: string[]; code: number | null; called: Set<string> } {
   const dir = mkdtempSync(join(tmpdir(), 'tagwall-lazy-'));
   try {
     const child = spawnSync(process.execPath, [BIN, ...args], {
@@ -49,14 +49,20 @@ function initialisedBy(args: readonly string[]): { modules: string[]; code: numb
       env: { ...process.env, NODE_V8_COVERAGE: dir, NODE_DISABLE_COMPILE_CACHE: '1' },
     });
     const modules = new Set<string>();
+    // Every function of the bundle that ran, by name (`publicSuffixOf`): the bundle keeps the source's names.
+    const called = new Set<string>();
     for (const file of readdirSync(dir)) {
       const coverage = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
       for (const script of coverage.result) {
         if (!script.url.endsWith('/cli-main.cjs')) continue;
-        for (const fn of script.functions) if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
+        for (const fn of script.functions) {
+          if (fn.ranges[0]!.count === 0) continue;
+          called.add(fn.functionName);
+          if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(fn.functionName)) modules.add(fn.functionName);
+        }
       }
     }
-    return { modules: [...modules].sort(), code: child.status };
+    return { modules: [...modules].sort(), code: child.status, called };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -88,7 +94,7 @@ function loadedBy(args: readonly string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** A user's requirements file with a host-name wildcard (which the Public Suffix List, tldts, checks). */
+/** A user's requirements file with a host-name wildcard (which the Public Suffix List checks). */
 const WILDCARD_REQUIREMENTS =
   'requirements:\n  - id: contoso\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: ["*.contoso.com"]\n    purpose: a user wildcard\n';
 
@@ -202,7 +208,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
   });
 
-  it.each(['nsg', 'azure-firewall', 'aml-managed-network'])('render --target %s names, hashes and accounts its loss without node:crypto or tldts', (target) => {
+  it.each(['nsg', 'azure-firewall', 'aml-managed-network'])('render --target %s names, hashes and accounts its loss without node:crypto or a public suffix lookup', (target) => {
     const { child, loaded } = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]);
     expect(child.status).toBe(0);
     // Each of them hashes (the firewall's group priority, the NSG's priority slots, the managed network's long
@@ -211,10 +217,8 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(loaded.some((entry) => entry.startsWith('NativeModule '))).toBe(true);
     // src/internal/sha256.ts: node:crypto brought the stream modules with it for a few short hashes.
     expect(loaded).not.toContain('NativeModule crypto');
-    // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again (tldts is
-    // part of the bundle: neither required from node_modules nor initialised in it).
-    expect(loaded.filter((entry) => /[\\/]tldts[\\/]/.test(entry))).toEqual([]);
-    expect(packagesIn(initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]).modules)).not.toContain('tldts');
+    // hostnames/patterns.ts: a suffix already vetted is not looked up in the Public Suffix List again.
+    expect(initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', target]).called).not.toContain('publicSuffixOf');
   });
 
   it('check prints its text answer to a pipe without making process.stdout (a net.Socket there) to learn it is no terminal', () => {
@@ -237,29 +241,29 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     }
   });
 
-  it("a scenario against the user's --snapshot FILE (render, check) loads no Public Suffix List (tldts) for its own hosts", () => {
+  it("a scenario against the user's --snapshot FILE (render, check) looks none of its own hosts up in the Public Suffix List", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-suffix-'));
     try {
-      // tldts is part of the bundle (src/cli/bundled-packages.ts): coverage says whether its module was initialised.
-      const tldtsLoaded = (args: readonly string[]): boolean => {
-        const { modules, code } = initialisedBy(args);
+      // Coverage says whether the lookup (hostnames/public-suffix.ts) ran.
+      const lookedUp = (args: readonly string[]): boolean => {
+        const { called, code } = initialisedBy(args);
         expect([0, 1], args.join(' ')).toContain(code);
-        return packagesIn(modules).includes('tldts');
+        return called.has('publicSuffixOf');
       };
       const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus', '--snapshot', SNAPSHOT_FILE];
       const config = join(dir, 'nsg.json');
-      expect(tldtsLoaded(['render', ...scenario, '--target', 'nsg', '-o', config])).toBe(false);
-      expect(tldtsLoaded(['check', ...scenario, '--target', 'nsg', '--config', config])).toBe(false);
-      // A test that cannot fail is no test: a user's wildcard does load it.
+      expect(lookedUp(['render', ...scenario, '--target', 'nsg', '-o', config])).toBe(false);
+      expect(lookedUp(['check', ...scenario, '--target', 'nsg', '--config', config])).toBe(false);
+      // A test that cannot fail is no test: a user's wildcard is looked up.
       const requirements = join(dir, 'requirements.yaml');
       writeFileSync(requirements, WILDCARD_REQUIREMENTS);
-      expect(tldtsLoaded(['render', '--requirements', requirements, '--target', 'nsg', '--snapshot', SNAPSHOT_FILE])).toBe(true);
+      expect(lookedUp(['render', '--requirements', requirements, '--target', 'nsg', '--snapshot', SNAPSHOT_FILE])).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('the packages (yaml, tldts, micromatch) come from the bundle, each initialised only by a command that uses it', () => {
+  it('the packages (yaml, micromatch) come from the bundle, each initialised only by a command that uses it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-packages-'));
     try {
       const requirements = join(dir, 'requirements.yaml');
@@ -268,9 +272,9 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       const folded = join(dir, 'folded.yaml');
       writeFileSync(folded, WILDCARD_REQUIREMENTS.replace('purpose: a user wildcard', 'purpose: |\n      a user wildcard'));
       const runs: Array<{ args: string[]; packages: string[] }> = [
-        // A file in the plain subset is read without the yaml package.
-        { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: ['tldts'] },
-        { args: ['render', '--requirements', folded, '--target', 'nftables'], packages: ['tldts', 'yaml'] },
+        // A file in the plain subset is read without the yaml package, and tldts no longer runs (the list is a text file).
+        { args: ['render', '--requirements', requirements, '--target', 'nftables'], packages: [] },
+        { args: ['render', '--requirements', folded, '--target', 'nftables'], packages: ['yaml'] },
         { args: ['expand', 'AzureMachineLearning.*'], packages: ['micromatch'] },
         { args: ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'], packages: [] },
       ];
@@ -278,12 +282,14 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
         const { modules, code } = initialisedBy(args);
         expect(code, args.join(' ')).toBe(0);
         // commander declares every command; the rest only when used (and micromatch brings picomatch and braces).
-        expect(packagesIn(modules).filter((name) => !['commander', 'tsup', 'picomatch', 'braces', 'fill-range', 'to-regex-range', 'is-number', 'tldts-core'].includes(name)), args.join(' ')).toEqual(packages);
+        expect(packagesIn(modules).filter((name) => !['commander', 'tsup', 'picomatch', 'braces', 'fill-range', 'to-regex-range', 'is-number'].includes(name)), args.join(' ')).toEqual(packages);
         // And none of them is required from node_modules.
         const { child, loaded } = loadedBy(args);
         expect(child.status, args.join(' ')).toBe(0);
         expect(loaded.filter((path) => /[\\/]node_modules[\\/]/.test(path)), args.join(' ')).toEqual([]);
       }
+      // The Public Suffix List is tagwall's own data (hostnames/public-suffix-list.ts); tldts is only its generator.
+      expect(readFileSync(join(DIST, 'cli-main.cjs'), 'latin1')).not.toMatch(/node_modules\/tldts/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,10 +5,9 @@
  * and compiles yaml's ~70 files (issue 22; docs/performance.md).
  */
 import { lazy } from '../internal/lazy.js';
-import type { MicromatchPackage, TldtsPackage, YamlPackage } from '../internal/packages.js';
+import type { MicromatchPackage, YamlPackage } from '../internal/packages.js';
 
-export type { MicromatchPackage, TldtsPackage, YamlPackage };
+export type { MicromatchPackage, YamlPackage };
 
 export const yamlPackage: () => YamlPackage = lazy(() => require('yaml') as YamlPackage);
-export const tldtsPackage: () => TldtsPackage = lazy(() => require('tldts') as TldtsPackage);
 export const micromatchPackage: () => MicromatchPackage = lazy(() => require('micromatch') as MicromatchPackage);

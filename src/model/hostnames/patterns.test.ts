@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -16,6 +15,7 @@ import {
   type HostPattern,
 } from './patterns.js';
 import { publicSuffixOf } from './public-suffix.js';
+import { runCountingSuffixLookups } from './test-lookups.js';
 
 function errorOf(run: () => unknown): TagwallError {
   try {
@@ -193,20 +193,20 @@ describe('Azure Firewall wildcard semantics', () => {
 });
 
 describe('public suffixes', () => {
-  // psl is the independent oracle here: it agrees with tldts (private domains on) about *where* the suffix is,
-  // and what it cannot say (ICANN or PRIVATE) is why run time uses tldts.
+  // psl is an independent oracle here: it agrees with tldts (private domains on) about *where* the suffix is, and
+  // what it cannot say (ICANN or PRIVATE) is why the list comes from tldts (public-suffix.test.ts: tldts' answers).
   const SAMPLE = [
     'x.co.uk', 'co.uk', 'a.b.example.com', 'blob.core.windows.net', 'acct.blob.core.windows.net',
     'core.windows.net', 'app.azurewebsites.net', 'westeurope.tundra.azureml.ms', 'a.kawasaki.jp',
     'b.a.kawasaki.jp', 'city.kawasaki.jp', 'user.github.io', 'x.corp', 'a.b.internal', 'xn--bcher-kva.de',
   ];
-  it.each(SAMPLE)('psl and tldts agree on the suffix of %s', (name) => {
+  it.each(SAMPLE)('psl and publicSuffixOf agree on the suffix of %s', (name) => {
     const oracle = psl.parse(name);
     if (oracle.error) throw new Error(`psl rejected ${name}: ${oracle.error.message}`);
     expect(publicSuffixOf(name).suffix).toBe(oracle.tld);
   });
 
-  it('psl treats a private suffix like an ICANN one; tldts tells them apart', () => {
+  it('psl treats a private suffix like an ICANN one; publicSuffixOf (the list as tldts has it) tells them apart', () => {
     expect(psl.get('co.uk')).toBeNull();
     expect(psl.get('blob.core.windows.net')).toBeNull();
     expect(publicSuffixOf('co.uk').kind).toBe('icann');
@@ -214,21 +214,21 @@ describe('public suffixes', () => {
     expect(publicSuffixOf('contoso.corp')).toEqual({ suffix: 'corp', kind: 'unlisted' });
   });
 
-  it('loads tldts only when a wildcard needs it', () => {
-    // A fresh process, so the module cache shows exactly what the calls loaded.
+  it('looks a name up only when a wildcard needs it, and never loads tldts (only the generator of the list uses it)', () => {
     const entry = fileURLToPath(new URL('../hostnames.ts', import.meta.url));
-    const script = `
+    const script = (wildcard: boolean): string => `
       import { createRequire } from 'node:module';
       const { parseHostPattern } = await import(${JSON.stringify(entry)});
-      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\\\/]tldts[\\\\/]/.test(path));
       parseHostPattern('x.com'); parseHostPattern('bücher.de');
       try { parseHostPattern('*.corp'); } catch {}
-      const before = loaded();
-      parseHostPattern('*.x.com');
-      console.log(JSON.stringify([before, loaded()]));`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual([false, true]);
+      ${wildcard ? "parseHostPattern('*.x.com');" : ''}
+      console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).filter((path) => /[\\\\/]tldts/.test(path))));`;
+    for (const [wildcard, lookups] of [[false, 0], [true, 1]] as const) {
+      const run = runCountingSuffixLookups(script(wildcard));
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([]);
+      expect(run.lookups, `wildcard: ${wildcard}`).toBe(lookups);
+    }
   });
 });
 
@@ -262,21 +262,21 @@ describe('suffixes already proved are not looked up again', () => {
     );
   });
 
-  it('a vetted or checked suffix is parsed again without tldts; any other still loads it', () => {
+  it('a vetted or checked suffix is parsed again without a lookup; any other is looked up', () => {
     const entry = fileURLToPath(new URL('../hostnames.ts', import.meta.url));
-    const script = `
-      import { createRequire } from 'node:module';
+    const script = (other: boolean): string => `
       const { parseHostPattern, parseVettedHostPattern } = await import(${JSON.stringify(entry)});
-      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\\\/]tldts[\\\\/]/.test(path));
       parseVettedHostPattern('*.westus.batch.azure.com');
       parseHostPattern('*.WestUS.batch.azure.com.');
-      const before = loaded();
       let refused = false;
-      try { parseHostPattern('*.co.uk'); } catch (error) { refused = error.code === 'TW_WILDCARD_PUBLIC_SUFFIX'; }
-      console.log(JSON.stringify([before, loaded(), refused]));`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual([false, true, true]);
+      ${other ? "try { parseHostPattern('*.co.uk'); } catch (error) { refused = error.code === 'TW_WILDCARD_PUBLIC_SUFFIX'; }" : ''}
+      console.log(JSON.stringify(refused));`;
+    for (const [other, lookups] of [[false, 0], [true, 1]] as const) {
+      const run = runCountingSuffixLookups(script(other));
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toBe(other);
+      expect(run.lookups, `other: ${other}`).toBe(lookups);
+    }
   });
 });
 

@@ -1,19 +1,18 @@
 /**
  * Which part of a name is a public suffix (a name space under which unrelated parties register names), from the
- * Public Suffix List as packaged by `tldts`.
+ * Public Suffix List (https://publicsuffix.org, MPL-2.0), as tldts packages it: public-suffix-list.ts is generated
+ * from the installed tldts by `npm run psl` (scripts/build-psl.ts), and public-suffix.test.ts proves the answers
+ * are tldts' own (`parse` with private domains on) for every rule of the list and for random names.
  *
- * Why `tldts` and not `psl` at run time: `psl` matches the ICANN and the PRIVATE sections of the list alike and
- * does not say which rule matched, so it flags `*.blob.core.windows.net` exactly like `*.co.uk`. `tldts` reports
- * `isIcann` / `isPrivate`, which is the distinction the wildcard check needs. (`psl` stays a test-only oracle.)
+ * Why the ICANN / PRIVATE distinction (tldts, not `psl`, as the source): `psl` matches both sections of the list alike
+ * and does not say which rule matched, so it would flag `*.blob.core.windows.net` exactly like `*.co.uk`.
+ *
+ * Why not tldts itself at run time (issue 22): its module derives a hash of every label of its trie when it loads,
+ * before the first lookup: 1.3 ms of a cold `render --requirements` on Node 20 with the code cache (cpu-prof), ~2 ms
+ * with its parse, and 143 KB of the CLI bundle. Here the trie is one sorted text that a lookup binary-searches as it
+ * is (~15 probes a node), so nothing is prepared and nothing loads.
  */
-import { tldtsPackage } from '../../internal/packages.js';
-
-/**
- * Loaded on first use, because most runs never validate a wildcard (internal/packages.ts). Measured on the dev
- * machine (Node 20, mean of 20 runs): `await import('tldts')` adds ≈ 65 ms to `node -e 0` (its ESM build is many
- * small files), `require('tldts')` ≈ 20 ms (one CJS file), so it is required.
- */
-const tldts = tldtsPackage;
+import { PUBLIC_SUFFIX_NODES } from './public-suffix-list.js';
 
 export interface PublicSuffixInfo {
   /** The longest public suffix of the name (the name itself when it is one). */
@@ -26,17 +25,81 @@ export interface PublicSuffixInfo {
   readonly kind: 'icann' | 'private' | 'unlisted';
 }
 
-/** `name` must already be a validated, lower-case ASCII name. */
+const ICANN = 1;
+const PRIVATE = 2;
+const ABSENT = -1;
+const DIGIT_ZERO = 48;
+
+/**
+ * The flags of the trie node whose key is `key` (public-suffix-list.ts), or ABSENT. The text's lines are sorted by
+ * key, so a binary search over character offsets finds it: a probe reads the line the offset falls in.
+ */
+function nodeFlags(key: string): number {
+  const text = PUBLIC_SUFFIX_NODES;
+  let low = 0;
+  let high = text.length;
+  // Invariant: `low` and `high` are line starts (or the end of the text, which ends with a newline).
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const start = middle === 0 ? 0 : text.lastIndexOf('\n', middle - 1) + 1;
+    const end = text.indexOf('\n', start);
+    const lineKey = text.slice(start + 1, end);
+    if (key === lineKey) return text.charCodeAt(start) - DIGIT_ZERO;
+    if (key < lineKey) high = start;
+    else low = end + 1;
+  }
+  return ABSENT;
+}
+
+interface NodeMatch {
+  readonly flags: number;
+  /** Where the left-most label of the matched rule starts and ends in the name. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * tldts' walk (tldts/src/suffix-trie.ts), which this must follow exactly: from the root (`keyPrefix`: '' for the
+ * rules' trie, '!' for the exceptions'), one label at a time from the right, take the child with that label, else
+ * the `*` child (never for an empty label), else stop; the deepest node reached that ends a rule is the match. It
+ * differs from the list's own algorithm where a name has a child and a `*` sibling both, as tldts does.
+ */
+function deepestRule(host: string, keyPrefix: '' | '!'): NodeMatch | undefined {
+  let nodeKey = '';
+  let match: NodeMatch | undefined;
+  for (let end = host.length, dot = 0; dot !== -1; end = dot) {
+    dot = end === 0 ? -1 : host.lastIndexOf('.', end - 1);
+    const start = dot + 1;
+    const label = host.slice(start, end);
+    const exactKey = nodeKey === '' ? label : `${label}.${nodeKey}`;
+    let flags = nodeFlags(keyPrefix + exactKey);
+    if (flags !== ABSENT) nodeKey = exactKey;
+    else if (start !== end) {
+      const wildcardKey = nodeKey === '' ? '*' : `*.${nodeKey}`;
+      flags = nodeFlags(keyPrefix + wildcardKey);
+      if (flags !== ABSENT) nodeKey = wildcardKey;
+    }
+    if (flags === ABSENT) break;
+    if ((flags & (ICANN | PRIVATE)) !== 0) match = { flags, start, end };
+  }
+  return match;
+}
+
+function kindOf(flags: number): PublicSuffixInfo['kind'] {
+  return (flags & ICANN) !== 0 ? 'icann' : (flags & PRIVATE) !== 0 ? 'private' : 'unlisted';
+}
+
+/** `name` must already be a validated, lower-case name (as tldts, the list's labels are compared as written). */
 export function publicSuffixOf(name: string): PublicSuffixInfo {
-  const result = tldts().parse(name, {
-    allowPrivateDomains: true,
-    // The name is already a validated host name: skip URL extraction, IP sniffing and tldts' own validation.
-    extractHostname: false,
-    detectIp: false,
-    validateHostname: false,
-    mixedInputs: false,
-  });
-  const suffix = result.publicSuffix ?? name.slice(name.lastIndexOf('.') + 1);
-  const kind = result.isIcann === true ? 'icann' : result.isPrivate === true ? 'private' : 'unlisted';
-  return { suffix, kind };
+  // tldts drops trailing dots first (keeping one character at least).
+  let length = name.length;
+  while (length > 1 && name.charCodeAt(length - 1) === 46 /* . */) length -= 1;
+  const host = name.slice(0, length);
+  // An exception (`!city.kawasaki.jp`) wins over every rule, and its own left-most label is not part of the suffix.
+  const exception = deepestRule(host, '!');
+  if (exception !== undefined) return { suffix: host.slice(exception.end + 1), kind: kindOf(exception.flags) };
+  const rule = deepestRule(host, '');
+  if (rule !== undefined) return { suffix: host.slice(rule.start), kind: kindOf(rule.flags) };
+  // No rule: the list's default rule `*` makes the right-most label the suffix.
+  return { suffix: host.slice(host.lastIndexOf('.') + 1), kind: 'unlisted' };
 }
