@@ -1,13 +1,20 @@
 /**
- * Writes src/model/hostnames/public-suffix-list.ts, the Public Suffix List as tagwall looks names up in it, from the
+ * Writes src/model/hostnames/public-suffix-list.txt, the Public Suffix List as tagwall looks names up in it, from the
  * copy of the list in the installed tldts (a devDependency, pinned). Run `npm run psl` after upgrading tldts;
- * public-suffix.test.ts fails when the committed module is not what the installed tldts gives.
+ * public-suffix.test.ts fails when the committed file is not what the installed tldts gives. The build copies the
+ * file to dist/, beside the bundles (scripts/tsup.config.ts).
  *
  * tldts ships the list as a trie whose lookup tables it derives when its module loads (a hash of every edge label:
- * ~1.3-6 ms of a cold run, issue 22). tagwall keeps the same trie as one sorted text instead, one line per node, so a
- * lookup binary-searches the text as it is and nothing is prepared at start-up. A line is the node's flags (tldts'
- * bits: 1 ICANN rule, 2 PRIVATE rule, 0 a node on the way to a rule) then its key: the labels from the node to the
- * root joined by dots (`city.kawasaki.jp`), `!` first for the exceptions' trie (`!city.kawasaki.jp`).
+ * ~1.3-6 ms of a cold run, issue 22). tagwall keeps the same tries (the exception rules', the rules') as two sorted
+ * sections of one text instead, one line per node, so a lookup binary-searches the text as it is read and nothing is
+ * prepared. A line is the node's flags (tldts' bits: 1 ICANN rule, 2 PRIVATE rule, 0 a node on the way to a rule)
+ * then its key: the labels from the node to the root joined by dots (`city.kawasaki.jp`). A file, not a module: the
+ * text (180 KB) is then neither in the CLI bundle that every command reads nor parsed by V8 (0.6 ms a pass for a
+ * string literal of that size, on Node 20), and a run that looks no name up does not read it.
+ *
+ * Nodes with a label outside ASCII (the list's internationalised rules as Unicode, `рф`; tldts also has each as
+ * punycode, `xn--p1ai`) are left out: tagwall looks up validated names, in ASCII, and a walk takes a child only for
+ * an equal label (or `*`), so an ASCII name never reaches them; the file is then ASCII, read as latin1.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +22,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const MODULE_PATH = join(ROOT, 'src/model/hostnames/public-suffix-list.ts');
+export const LIST_PATH = join(ROOT, 'src/model/hostnames/public-suffix-list.txt');
 
 /** tldts' data module (node_modules/tldts/dist/cjs/src/data/trie.js): a trie of labels, shared subtrees merged. */
 interface TldtsTrie {
@@ -39,7 +46,7 @@ function installedTldtsTrie(): TldtsTrie {
 }
 
 /** Every node under `root` as [key, flags], the key being its labels up to the root (`city.kawasaki.jp`). */
-function nodesUnder(trie: TldtsTrie, root: number, keyPrefix: string): Array<[string, number]> {
+function nodesUnder(trie: TldtsTrie, root: number): Array<[string, number]> {
   // Where each edge's label starts in labelText: the labels are stored one after another in edge order.
   const labelStart: number[] = [];
   for (let edge = 0, offset = 0; edge < trie.edgeLength.length; edge += 1) {
@@ -52,7 +59,7 @@ function nodesUnder(trie: TldtsTrie, root: number, keyPrefix: string): Array<[st
       const label = trie.labelText.slice(labelStart[edge], labelStart[edge]! + trie.edgeLength[edge]!);
       const childKey = key === '' ? label : `${label}.${key}`;
       const child = trie.edgeChild[edge]!;
-      nodes.push([keyPrefix + childKey, trie.nodeFlags[child]!]);
+      nodes.push([childKey, trie.nodeFlags[child]!]);
       visit(child, childKey);
     }
   };
@@ -60,39 +67,46 @@ function nodesUnder(trie: TldtsTrie, root: number, keyPrefix: string): Array<[st
   return nodes;
 }
 
-/** The lines of the list's text, sorted by key in UTF-16 code unit order (what `<` on strings compares). */
-export function listLines(trie: TldtsTrie = installedTldtsTrie()): string[] {
-  const nodes = [...nodesUnder(trie, trie.rulesRoot, ''), ...nodesUnder(trie, trie.exceptionsRoot, '!')];
+export interface ListLines {
+  readonly rules: readonly string[];
+  readonly exceptions: readonly string[];
+}
+
+/** The ASCII nodes under `root` as lines, sorted by key in UTF-16 code unit order (what `<` on strings compares). */
+function linesUnder(trie: TldtsTrie, root: number): string[] {
+  const nodes = nodesUnder(trie, root).filter(([key]) => /^[\x21-\x7e]+$/.test(key));
   nodes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [key] of nodes) {
-    // The text is a template literal, one line per node: nothing in a key may end or interpolate it.
-    if (/[\n`\\]|\$\{/.test(key)) throw new Error(`a Public Suffix List key the text cannot hold: ${JSON.stringify(key)}`);
-  }
   return nodes.map(([key, flags]) => `${flags}${key}`);
 }
 
-/** public-suffix-list.ts for these lines. */
-export function moduleText(lines: readonly string[], tldtsVersion: string = installedTldtsVersion()): string {
+export function listLines(trie: TldtsTrie = installedTldtsTrie()): ListLines {
+  return { rules: linesUnder(trie, trie.rulesRoot), exceptions: linesUnder(trie, trie.exceptionsRoot) };
+}
+
+/** public-suffix-list.txt for these lines: a header of `#` lines, then the exceptions' and the rules' sections, each after a blank line. */
+export function listText({ rules, exceptions }: ListLines, tldtsVersion: string = installedTldtsVersion()): string {
   return [
-    `// Generated by \`npm run psl\` (scripts/build-psl.ts) from the Public Suffix List as tldts ${tldtsVersion} packages it:`,
-    '// regenerate it, do not edit it. The list is https://publicsuffix.org/list/public_suffix_list.dat',
-    '// (source: https://github.com/publicsuffix/list). Its licence notice:',
-    '//   This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0. If a copy of the MPL',
-    '//   was not distributed with this file, You can obtain one at https://mozilla.org/MPL/2.0/.',
-    '/**',
-    ` * The list's ${lines.length} trie nodes, one a line, sorted by key: the node's flags (1 ICANN rule, 2 PRIVATE rule, 0 a`,
-    ' * node on the way to a rule), then its labels up to the root (`city.kawasaki.jp`; `!` first in the exceptions\' trie).',
-    ' */',
-    `export const PUBLIC_SUFFIX_NODES = \`${lines.join('\n')}`,
-    '`;',
+    `# The Public Suffix List (https://publicsuffix.org/list/public_suffix_list.dat) as tldts ${tldtsVersion} packages it, for`,
+    '# src/model/hostnames/public-suffix.ts. Generated by `npm run psl` (scripts/build-psl.ts): regenerate it, do not edit it.',
+    '# Source: https://github.com/publicsuffix/list. Its licence notice:',
+    '#   This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0. If a copy of the MPL',
+    '#   was not distributed with this file, You can obtain one at https://mozilla.org/MPL/2.0/.',
+    '# Two tries, each a section of lines sorted by key: the node\'s flags (1 ICANN rule, 2 PRIVATE rule, 0 a node on the',
+    `# way to a rule), then its labels up to the root. The exception rules' trie (${exceptions.length} nodes: \`!city.kawasaki.jp\`), then`,
+    `# the rules' (${rules.length} nodes with an ASCII key: \`city.kawasaki.jp\`, \`*.ck\`).`,
+    '',
+    ...exceptions,
+    '',
+    ...rules,
     '',
   ].join('\n');
 }
 
 function main(): void {
   const lines = listLines();
-  writeFileSync(MODULE_PATH, moduleText(lines));
-  console.log(`wrote ${relative(ROOT, MODULE_PATH)}: ${lines.length} nodes of the Public Suffix List (tldts ${installedTldtsVersion()})`);
+  writeFileSync(LIST_PATH, listText(lines));
+  const counts = `${lines.rules.length} nodes of the rules' trie, ${lines.exceptions.length} of the exceptions'`;
+  console.log(`wrote ${relative(ROOT, LIST_PATH)}: ${counts} (the Public Suffix List in tldts ${installedTldtsVersion()})`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -60,6 +60,8 @@ export default defineConfig([
     target: 'node20',
     onSuccess: async () => {
       cpSync('src/servicetags/snapshots', 'dist/snapshots', { recursive: true });
+      // Read beside the bundles as beside the source (model/hostnames/public-suffix.ts).
+      cpSync('src/model/hostnames/public-suffix-list.txt', 'dist/public-suffix-list.txt');
     },
   },
   {
@@ -90,8 +92,8 @@ export default defineConfig([
  * dist/cli-main.THIRD-PARTY-LICENSES.txt: the license of each npm package the CLI bundle includes (commander, yaml,
  * micromatch and the packages under them), as their licenses ask of a copy. esbuild names each bundled module
  * by its path (`"node_modules/yaml/dist/index.js"(exports, module)`), which is how the packages are found; a package
- * without a license file stops the build. The Public Suffix List's data (src/model/hostnames/public-suffix-list.ts,
- * MPL-2.0) gets its notice and source: the MPL asks that a copy in executable form say where its source is.
+ * without a license file stops the build. The Public Suffix List (dist/public-suffix-list.txt, MPL-2.0), which the
+ * bundle reads, gets its notice and source: the MPL asks that a copy in executable form say where its source is.
  */
 function writeThirdPartyLicenses(bundle: string): void {
   const names = [...new Set([...bundle.matchAll(/"(?:[^"]*\/)?node_modules\/((?:@[^/"]+\/)?[^/"]+)\//g)].map((match) => match[1]!))].sort();
@@ -102,15 +104,15 @@ function writeThirdPartyLicenses(bundle: string): void {
     if (file === undefined) throw new Error(`${dir} has no license file to ship with dist/cli-main.cjs`);
     return `${name} ${manifest.version} (${manifest.license ?? 'see below'})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
   });
-  if (!bundle.includes('PUBLIC_SUFFIX_NODES')) throw new Error('dist/cli-main.cjs has no Public Suffix List: update writeThirdPartyLicenses');
+  if (!bundle.includes('public-suffix-list.txt')) throw new Error('dist/cli-main.cjs reads no Public Suffix List: update writeThirdPartyLicenses');
   sections.push(publicSuffixListNotice());
   writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
 }
 
-/** The notice of the Public Suffix List, from the header of the module that carries it (scripts/build-psl.ts). */
+/** The notice of the Public Suffix List, from the header of the file that carries it (scripts/build-psl.ts). */
 function publicSuffixListNotice(): string {
-  const header = readFileSync('src/model/hostnames/public-suffix-list.ts', 'utf8').split('\n').filter((line) => line.startsWith('//'));
-  return `Public Suffix List (MPL-2.0), in src/model/hostnames/public-suffix-list.ts\n\n${header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n`;
+  const header = readFileSync('src/model/hostnames/public-suffix-list.txt', 'latin1').split('\n\n')[0]!.split('\n');
+  return `Public Suffix List (MPL-2.0), dist/public-suffix-list.txt, read by dist/cli-main.cjs\n\n${header.map((line) => line.replace(/^# ?/, '')).join('\n')}\n`;
 }
 
 /**

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listLines, moduleText, MODULE_PATH } from '../../../scripts/build-psl.js';
-import { PUBLIC_SUFFIX_NODES } from './public-suffix-list.js';
+import { listLines, listText, LIST_PATH } from '../../../scripts/build-psl.js';
 import { publicSuffixOf, type PublicSuffixInfo } from './public-suffix.js';
 
 /** The oracle: tldts (a devDependency), called exactly as publicSuffixOf called it before issue 22. */
@@ -15,22 +18,25 @@ function tldtsPublicSuffixOf(name: string): PublicSuffixInfo {
   return { suffix, kind };
 }
 
-/** Every key of the list's text (`city.kawasaki.jp`, `*.ck`, `!www.ck`), rules' and exceptions'. */
-const KEYS = PUBLIC_SUFFIX_NODES.split('\n').filter((line) => line !== '').map((line) => line.slice(1));
-const RULE_KEYS = KEYS.filter((key) => !key.startsWith('!'));
-/** A name the key stands for: an exception without its `!`, a wildcard label as some label. */
-const nameOf = (key: string, wildcardLabel = 'wild'): string => key.replace(/^!/, '').replace(/(^|\.)\*(?=\.|$)/g, `$1${wildcardLabel}`);
+/** The keys of each trie of the committed list (`city.kawasaki.jp`, `*.ck`): its sections after the `#` header. */
+const [EXCEPTION_KEYS, RULE_KEYS] = readFileSync(LIST_PATH, 'latin1').split('\n\n').slice(1).map((section) => section.split('\n').filter((line) => line !== '').map((line) => line.slice(1))) as [string[], string[]];
+const KEYS = [...RULE_KEYS, ...EXCEPTION_KEYS];
+/** A name the key stands for, a wildcard label as some label. */
+const nameOf = (key: string, wildcardLabel = 'wild'): string => key.replace(/(^|\.)\*(?=\.|$)/g, `$1${wildcardLabel}`);
 const LABELS = [...new Set(RULE_KEYS.flatMap((key) => key.split('.')))].filter((label) => label !== '*');
 
-describe('public-suffix-list.ts', () => {
+describe('public-suffix-list.txt', () => {
   it('is what `npm run psl` makes of the installed tldts (regenerate it after upgrading tldts)', () => {
-    expect(readFileSync(MODULE_PATH, 'utf8')).toBe(moduleText(listLines()));
+    expect(readFileSync(LIST_PATH, 'utf8')).toBe(listText(listLines()));
   });
 
-  it('holds both sections, wildcards and exceptions, sorted as the lookup searches it', () => {
-    const keys = new Set(KEYS);
-    for (const key of ['com', 'co.uk', 'blob.core.windows.net', '*.ck', '!www.ck', '!city.kawasaki.jp']) expect(keys.has(key), key).toBe(true);
-    expect(KEYS.every((key, index) => index === 0 || KEYS[index - 1]! < key)).toBe(true);
+  it('holds both sections, wildcards and exceptions, in ASCII, sorted as the lookup searches them', () => {
+    for (const key of ['com', 'co.uk', 'blob.core.windows.net', '*.ck', 'xn--p1ai']) expect(RULE_KEYS, key).toContain(key);
+    for (const key of ['www.ck', 'city.kawasaki.jp']) expect(EXCEPTION_KEYS, key).toContain(key);
+    for (const keys of [RULE_KEYS, EXCEPTION_KEYS]) expect(keys.every((key, index) => index === 0 || keys[index - 1]! < key)).toBe(true);
+    // The list's rules in Unicode (`рф`) are left out: tagwall's names are ASCII, and tldts has each as punycode too.
+    expect(KEYS.filter((key) => !/^[\x21-\x7e]+$/.test(key))).toEqual([]);
+    expect(tldtsPublicSuffixOf('xn--p1ai.xn--p1ai')).toEqual({ suffix: 'xn--p1ai', kind: 'icann' });
   });
 });
 
@@ -52,7 +58,7 @@ describe('publicSuffixOf gives what tldts gives', () => {
       'pypi.org', 'files.pythonhosted.org', 'storage.westus', 'azurecontainer.io', 'co.uk', 'x.co.uk', 'blob.core.windows.net',
       'acct.blob.core.windows.net', 'contoso.corp', 'corp', 'xn--p1ai', 'xn--80ak6aa92e.com', 'www.ck', 'a.www.ck', 'other.ck',
       'city.kawasaki.jp', 'a.city.kawasaki.jp', 'b.kawasaki.jp', 'a.b.c.d.e.kawasaki.jp', 'com.', 'co.uk..', '.', '..', '',
-      '.com', 'a..com', 'x.bücher.de', 'COM', 'a.b.example.com',
+      '.com', 'a..com', 'x.xn--bcher-kva.de', 'COM', 'a.b.example.com', 'www.ck.', '*', '*.ck', 'a.*.ck',
     ];
     for (const name of names) expect(publicSuffixOf(name), name).toEqual(tldtsPublicSuffixOf(name));
   });
@@ -72,5 +78,33 @@ describe('publicSuffixOf gives what tldts gives', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+describe.skipIf(!existsSync(join(ROOT, 'dist/cli.cjs')))('the built CLI reads dist/public-suffix-list.txt (npm run build first)', () => {
+  it('on the first lookup, and fails as a broken install (TW_FILE) when it is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-psl-'));
+    try {
+      // The bundle finds ../package.json and ./snapshots/ from its own place, as it finds the list.
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      const requirements = join(dir, 'requirements.json');
+      const endpoint = (destination: string): object => ({ id: 'r', direction: 'outbound', protocol: 'tcp', ports: 443, destination, purpose: 'test' });
+      const render = (destination: string) => {
+        writeFileSync(requirements, JSON.stringify({ requirements: [endpoint(destination)] }));
+        return spawnSync(process.execPath, [join(dir, 'dist/cli.cjs'), 'render', '--json', '--requirements', requirements, '--target', 'azure-firewall'], { encoding: 'utf8' });
+      };
+      const errorOf = (run: { stdout: string }): { code: string; message: string } => (JSON.parse(run.stdout) as { error: { code: string; message: string } }).error;
+      expect(errorOf(render('*.co.uk')).code).toBe('TW_WILDCARD_PUBLIC_SUFFIX');
+      rmSync(join(dir, 'dist/public-suffix-list.txt'));
+      // A file that needs no lookup still renders; one that needs it says what is wrong.
+      expect(render('AzureMachineLearning').status).toBe(0);
+      const broken = render('*.co.uk');
+      expect(broken.status).toBe(2);
+      expect(errorOf(broken)).toMatchObject({ code: 'TW_FILE', message: `the Public Suffix List is missing (${join(dir, 'dist/public-suffix-list.txt')}); reinstall tagwall` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
