@@ -250,8 +250,8 @@ export function vettedWildcardSuffixes(cloud: Cloud, region: string): ReadonlySe
 /**
  * `host` as parseHostPattern parses it, but a wildcard over a suffix of `vetted` (vettedWildcardSuffixes, proved by
  * catalogue.test.ts) skips the Public Suffix List lookup. A scenario built against any snapshot, the embedded one or a
- * user's file, so loads tldts (~85 M instructions of a cold `render --snapshot FILE`, issue 22) only for a region no
- * embedded snapshot has. The text is compared as written: a region spelt otherwise (upper case) is looked up.
+ * user's file, so reads the list (it loaded tldts then: ~85 M instructions of a cold `render --snapshot FILE`, issue 22)
+ * only for a region no embedded snapshot has. The text is compared as written: a region spelt otherwise (upper case) is looked up.
  */
 export function parseCatalogueHost(host: string, vetted: ReadonlySet<string>): HostPattern {
   return host.startsWith('*.') && vetted.has(host.slice('*.'.length)) ? parseVettedHostPattern(host) : parseHostPattern(host);

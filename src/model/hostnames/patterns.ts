@@ -37,8 +37,8 @@ export function checkHostPattern(text: string): CheckedHostPattern {
 /**
  * A validated pattern whose wildcard suffix a test has already proved is not a public suffix (tagwall's own
  * catalogue hosts, src/catalogue/catalogue.test.ts): everything `parseHostPattern` checks but the Public Suffix List
- * lookup, which would load tldts (~17 ms of a cold `tagwall render`) to re-prove a constant. Throws
- * `TW_INVALID_HOSTNAME`.
+ * lookup, which would read the list (public-suffix.ts: 180 KB on first use; it loaded tldts, ~17 ms of a cold
+ * `tagwall render`, until issue 22's round 17) to re-prove a constant. Throws `TW_INVALID_HOSTNAME`.
  */
 export function parseVettedHostPattern(text: string): HostPattern {
   const pattern = checkPattern(text, 'vetted').pattern;
@@ -51,8 +51,8 @@ export function parseVettedHostPattern(text: string): HostPattern {
  * `checkWildcardSuffix` without an error. Whether it throws depends on the suffix alone, so a pattern whose suffix is
  * here needs no Public Suffix List lookup when only the pattern is wanted (`parseHostPattern`; `checkHostPattern`
  * still looks up its notes). A target's loss accounting parses its own output back: the host names it wrote are
- * the requirements', so this keeps that parse from loading tldts to re-prove them (issue 22: 6.4 ms of a cold
- * `render --target azure-firewall`, cpu-prof medians of 5). Bounded, for a long-lived library process.
+ * the requirements', so this keeps that parse from looking them up again (issue 22: 6.4 ms of a cold
+ * `render --target azure-firewall`, cpu-prof medians of 5, when the lookup loaded tldts). Bounded, for a long-lived library process.
  */
 const passedSuffixes = new Set<string>();
 const MAX_PASSED_SUFFIXES = 4096;
@@ -254,7 +254,7 @@ function checkWildcardSuffix(text: string, suffix: string, notes: string[]): voi
     );
   }
   if (kind === 'unlisted') {
-    // tldts gives an unknown top-level label the list's default rule `*`: it is its own suffix, neither ICANN nor
+    // An unknown top-level label falls under the list's default rule `*`: it is its own suffix, neither ICANN nor
     // private. Internal zones (`*.contoso.corp`) are legitimate, so accept, but a typo (`*.microsoft.con`) should show.
     notes.push(`'${publicSuffix}' is not a top-level domain in the Public Suffix List; '*.${suffix}' is taken as a private zone`);
   }
