@@ -288,7 +288,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
         expect(child.status, args.join(' ')).toBe(0);
         expect(loaded.filter((path) => /[\\/]node_modules[\\/]/.test(path)), args.join(' ')).toEqual([]);
       }
-      // The Public Suffix List is tagwall's own data (hostnames/public-suffix-list.ts); tldts is only its generator.
+      // The Public Suffix List is tagwall's own data (hostnames/public-suffix-list.txt, dist/public-suffix-list.txt); tldts is only its generator.
       expect(readFileSync(join(DIST, 'cli-main.cjs'), 'latin1')).not.toMatch(/node_modules\/tldts/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
