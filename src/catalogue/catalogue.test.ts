@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isTagwallError } from '../errors.js';
 import type { Cloud } from '../servicetags/cloud.js';
 import { checkHostPattern, parseHostPattern, parseVettedHostPattern, type HostPattern } from '../model/hostnames.js';
-import { runCountingSuffixLookups } from '../model/hostnames/test-lookups.js';
+import { runCountingSuffixLookups } from '../model/hostnames/lookups.test-support.js';
 import { EMBEDDED_REGIONS } from '../servicetags/embedded-regions.js';
 import { CLOUDS } from '../servicetags/cloud.js';
 import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';

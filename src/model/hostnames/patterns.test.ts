@@ -15,7 +15,7 @@ import {
   type HostPattern,
 } from './patterns.js';
 import { publicSuffixOf } from './public-suffix.js';
-import { runCountingSuffixLookups } from './test-lookups.js';
+import { runCountingSuffixLookups } from './lookups.test-support.js';
 
 function errorOf(run: () => unknown): TagwallError {
   try {
