@@ -128,6 +128,8 @@ class Lowering {
   readonly sets: NetSet[] = [];
   readonly rules: LoweredRule[] = [];
   readonly dnsmasq: DnsmasqEntry[] = [];
+  /** The first set of each dnsmasq entry: looked up, not scanned for, per host requirement (issue 22). */
+  readonly #dnsmasqSets = new Set<NetSet>();
   readonly diagnostics: Diagnostic[] = [];
   readonly #names = new NameRegistry();
   readonly #setsByName = new Map<string, NetSet>();
@@ -298,7 +300,10 @@ class Lowering {
     const domains = dnsmasqDomains(requirement);
     const label = `fqdn.${requirement.id}`;
     const sets = (['ipv4', 'ipv6'] as const).map((family) => this.setFor(family, CidrBlocks.empty(family), label, domains));
-    if (!this.dnsmasq.some((entry) => entry.sets[0] === sets[0])) this.dnsmasq.push({ domains, sets });
+    if (!this.#dnsmasqSets.has(sets[0]!)) {
+      this.#dnsmasqSets.add(sets[0]!);
+      this.dnsmasq.push({ domains, sets });
+    }
     for (const box of boxes) {
       const set = sets.find((candidate) => candidate.family === box.family)!;
       for (const protocol of protocolNumbers(box)) {
