@@ -5,7 +5,7 @@
  * library as the CLI does (translate = build, render, exact loss accounting); the table gives the median time and
  * the growth exponent between sizes (log t2/t1 / log n2/n1; 1.0 is linear). A render that takes more than the
  * budget stops that target's series, shown as "> budget", so a quadratic target cannot hold the bench for hours.
- * Each target runs untimed first (else the smallest size pays the JIT's warm-up and the exponent flatters), and
+ * Each target runs untimed first for 1.5 s (else the smallest size pays the JIT's warm-up and the exponent flatters), and
  * small renders are repeated until 300 ms of CPU (up to 3,000 runs) so that one garbage collection is not the median.
  * The exponent is taken from CPU time (process.cpuUsage: this process, GC threads included): on the shared
  * 2-core machine wall time is mostly waiting for a core; the wall times of the same runs are printed too.
@@ -20,6 +20,13 @@ import { formatMs, median, type Goal } from './harness.js';
 import { random } from './analysis.bench.js';
 
 const BUDGET_MS = 30_000;
+
+/**
+ * Untimed runs at the smallest size before any is timed. CPU time counts the optimising compiler's threads, and 300
+ * ms left PAN-OS's (a render of ~30 ms, many functions) still being compiled: its 1k-requirement median read 44-55 ms
+ * after 300 ms and 31-33 ms after 1,500, so the exponent read 0.92-1.19 where it was 1.11-1.14 (2026-12-05).
+ */
+const WARMUP_MS = 1500;
 
 /** A requirement file of `count` flows (also what bench/linux.bench.ts loads into the kernel at 10k). */
 export function requirementsText(count: number): string {
@@ -73,9 +80,9 @@ export async function run(): Promise<Goal[]> {
         const input = freshInput(n);
         return () => target.translate(input, { snapshot, resolver, options: {} });
       };
-      // Untimed runs at the smallest size first (three, or 300 ms), so the first column is not the JIT's warm-up.
+      // Untimed runs at the smallest size first (three, or WARMUP_MS), so the first column is not the JIT's warm-up.
       const warmup = performance.now();
-      for (let i = 0; i < 3 || performance.now() - warmup < 300; i++) translate(sizes[0]!)();
+      for (let i = 0; i < 3 || performance.now() - warmup < WARMUP_MS; i++) translate(sizes[0]!)();
       const cpu: number[] = [];
       const fastest: number[] = [];
       const wall: number[] = [];
