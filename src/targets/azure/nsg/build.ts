@@ -365,14 +365,17 @@ function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementS
     return extra;
   };
   const extra = beyondRequirements(compactBoxes);
+  let unmerged: PacketSet | undefined;
   const scopes = {} as Record<Direction, DenyScope>;
   for (const direction of ['in', 'out'] as const) {
     const inDirection = PacketSet.of({ directions: [direction] });
     const beyond = extra.intersection(inDirection);
     scopes[direction] = options.denyScope ?? (beyond.isEmpty() ? 'deny-internet' : 'deny-all');
     if (scopes[direction] === 'deny-internet' && !beyond.isEmpty()) {
-      // The example packet as the unmerged subtraction's pieces give it, as before (only with denyScope deny-internet given).
-      const witness = beyondRequirements((boxes) => boxes).intersection(inDirection).witness();
+      // The example packet as the unmerged subtraction's pieces give it, as before (only with denyScope deny-internet
+      // given, where it still costs what it did).
+      unmerged ??= beyondRequirements((boxes) => boxes);
+      const witness = unmerged.intersection(inDirection).witness();
       drafts.push({
         code: 'NSG_DENY_SCOPE_WIDER',
         severity: 'warning',
