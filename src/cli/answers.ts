@@ -229,7 +229,7 @@ function isSymbolic(resolver: AddressResolver): resolver is SymbolicResolver {
 
 export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   const virtual = VIRTUAL_TAGS.map((name) => ({ name, addresses: resolver.serviceTag(name) }));
-  const plain = (values: IntervalSet, family: Family): string[] => (isSymbolic(resolver) ? resolver.items(values, family) : AddressSet.fromFamily(family, values).toCidrStrings());
+  const plain = (values: IntervalSet, family: Family, limit?: number): string[] => (isSymbolic(resolver) ? resolver.items(values, family, limit) : AddressSet.fromFamily(family, values).toCidrStrings());
   // `values` as at most MAX_EXCEPT_ITEMS items, or undefined. Every interval is at least one item, so a set of more
   // intervals is never written out only to be counted (a big tag's complement has thousands: most of a check's time).
   const few = (values: IntervalSet, family: Family): string[] | undefined => {
@@ -240,7 +240,7 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
       for (let i = 0; i < values.intervalCount; i++) blocks += cidrCountOf(values.lo(i), values.hi(i), values.width);
       if (blocks > MAX_EXCEPT_ITEMS) return undefined;
     }
-    const listed = plain(values, family);
+    const listed = plain(values, family, MAX_EXCEPT_ITEMS);
     return listed.length <= MAX_EXCEPT_ITEMS ? listed : undefined;
   };
   // A set as names (`any`, a virtual tag, tags) and, after them, the plain CIDR list of `rest` (expanded analysis).
