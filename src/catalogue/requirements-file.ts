@@ -175,11 +175,15 @@ function invalidAt(text: string, file: string, offset: number | undefined, messa
   return new TagwallError('TW_INVALID_REQUIREMENTS', message, { location: { file, ...position } });
 }
 
-/** The YAML parser's view of the text, or its first error (every error the library reports, mapped). */
-function parseYamlDocument(text: string, file: string): Positions {
-  // The YAML library recurses per level (20,000 `- ` overflow the stack): refuse deep nesting first.
+/** The YAML library recurses per level (20,000 `- ` overflow the stack): deep nesting is refused before it parses. */
+function refuseDeepYaml(text: string, file: string): void {
   const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
   if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
+}
+
+/** The YAML parser's view of the text, or its first error (every error the library reports, mapped). */
+function parseYamlDocument(text: string, file: string, nestingChecked = false): Positions {
+  if (!nestingChecked) refuseDeepYaml(text, file);
   // yaml.parseDocument, but stopping at the first stray token: recovering from each of thousands of them (and
   // prettifying every error with its line) is what made 64 KB take 5 s.
   const yaml = yamlPackage();
@@ -246,6 +250,17 @@ function jsonData(text: string, file: string): unknown {
   return data;
 }
 
+/** The YAML parser's positions, made when a FileReader first needs one (an error), or undefined if it cannot parse. */
+function positionsOnError(text: string, file: string, nestingChecked = false): () => Positions | undefined {
+  return () => {
+    try {
+      return parseYamlDocument(text, file, nestingChecked);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** JSON when the name says so, or when the text is JSON; anything else is YAML (of which JSON is a subset). */
 function readData(text: string, file: string): { data: unknown; reader: FileReader } {
   const named = /\.json$/i.test(file);
@@ -253,16 +268,8 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
     const deep = nestingBeyond(text, INPUT_LIMITS.nesting);
     if (deep !== undefined) throw limitError(`brackets and braces nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
     try {
-      const data = jsonData(text, file);
       // Only for positions: if the YAML parser disagrees with JSON.parse (a key over 1024 characters), errors lose line:col.
-      const positions = (): Positions | undefined => {
-        try {
-          return parseYamlDocument(text, file);
-        } catch {
-          return undefined;
-        }
-      };
-      return { data, reader: new FileReader(positions, file) };
+      return { data: jsonData(text, file), reader: new FileReader(positionsOnError(text, file), file) };
     } catch (error) {
       // A `.yaml` file may hold a YAML flow mapping (`{requirements: [...]}`): the YAML parser decides.
       if (named) throw error;
@@ -271,23 +278,13 @@ function readData(text: string, file: string): { data: unknown; reader: FileRead
   // The plain subset requirement files are written in, read without the yaml package (internal/plain-yaml.ts:
   // ~11 ms of a cold render; issue 22), after the same nesting cap; the package parses the text again only to
   // locate an error, as for JSON. Anything outside the subset goes to the package as before.
-  const deep = nestingBeyond(text, INPUT_LIMITS.nesting, true);
-  if (deep !== undefined) throw limitError(`collections nest more than ${INPUT_LIMITS.nesting} deep`, { file, ...lineColumnAt(text, deep) });
+  refuseDeepYaml(text, file);
   const plain = readPlainYaml(text);
-  if (plain !== undefined) {
-    const positions = (): Positions | undefined => {
-      try {
-        return parseYamlDocument(text, file);
-      } catch {
-        return undefined;
-      }
-    };
-    return { data: plain, reader: new FileReader(positions, file) };
-  }
+  if (plain !== undefined) return { data: plain, reader: new FileReader(positionsOnError(text, file, true), file) };
   // The nesting cap sees brackets, indentation and indicators; what it cannot see (YAML's quoting rules, in full)
   // may still nest the library's recursion too deep: that too is the cap, not a crash.
   try {
-    const positions = parseYamlDocument(text, file);
+    const positions = parseYamlDocument(text, file, true);
     return { data: yamlData(text, file, positions), reader: new FileReader(() => positions, file) };
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) {

@@ -38,7 +38,7 @@ export function checkHostPattern(text: string): CheckedHostPattern {
  * A validated pattern whose wildcard suffix a test has already proved is not a public suffix (tagwall's own
  * catalogue hosts, src/catalogue/catalogue.test.ts): everything `parseHostPattern` checks but the Public Suffix List
  * lookup, which would read the list (public-suffix.ts: 180 KB on first use; it loaded tldts, ~17 ms of a cold
- * `tagwall render`, until issue 22's round 17) to re-prove a constant. Throws `TW_INVALID_HOSTNAME`.
+ * `tagwall render`, until issue 22's round 13) to re-prove a constant. Throws `TW_INVALID_HOSTNAME`.
  */
 export function parseVettedHostPattern(text: string): HostPattern {
   const pattern = checkPattern(text, 'vetted').pattern;

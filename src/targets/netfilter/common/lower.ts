@@ -127,9 +127,8 @@ function protocolNumbers(box: Box): number[] {
 class Lowering {
   readonly sets: NetSet[] = [];
   readonly rules: LoweredRule[] = [];
-  readonly dnsmasq: DnsmasqEntry[] = [];
-  /** The first set of each dnsmasq entry: looked up, not scanned for, per host requirement (issue 22). */
-  readonly #dnsmasqSets = new Set<NetSet>();
+  /** The dnsmasq entries by their first set: looked up, not scanned for, per host requirement (issue 22). */
+  readonly dnsmasq = new Map<NetSet, DnsmasqEntry>();
   readonly diagnostics: Diagnostic[] = [];
   readonly #names = new NameRegistry();
   readonly #setsByName = new Map<string, NetSet>();
@@ -300,10 +299,7 @@ class Lowering {
     const domains = dnsmasqDomains(requirement);
     const label = `fqdn.${requirement.id}`;
     const sets = (['ipv4', 'ipv6'] as const).map((family) => this.setFor(family, CidrBlocks.empty(family), label, domains));
-    if (!this.#dnsmasqSets.has(sets[0]!)) {
-      this.#dnsmasqSets.add(sets[0]!);
-      this.dnsmasq.push({ domains, sets });
-    }
+    if (!this.dnsmasq.has(sets[0]!)) this.dnsmasq.set(sets[0]!, { domains, sets });
     for (const box of boxes) {
       const set = sets.find((candidate) => candidate.family === box.family)!;
       for (const protocol of protocolNumbers(box)) {
@@ -338,7 +334,7 @@ export function lowerRequirements(
   for (const requirement of requirements.requirements) lowering.requirement(requirement, resolver);
   // Each loss is the part of its requirement a rule could not carry: the pipeline subtracts what other rules allow.
   const drafts = lowering.diagnostics.map(({ target: _target, lost, ...rest }): DraftDiagnostic => (lost ? { ...rest, candidate: lost } : rest));
-  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: lowering.dnsmasq, drafts, unseen: unseenPackets(options) };
+  return { sets: lowering.sets, rules: lowering.rules, dnsmasq: [...lowering.dnsmasq.values()], drafts, unseen: unseenPackets(options) };
 }
 
 /** What a rule allows of the packets its chain sees. */
