@@ -13,6 +13,9 @@ if (existsSync('dist')) for (const file of readdirSync('dist')) if (/^cli(-.+)?\
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
+/** package.json's version, written into the bundles (src/version.ts), so a run does not require package.json. */
+const versionDefine = { TAGWALL_VERSION: JSON.stringify((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version) };
+
 /**
  * Commander requires node:child_process when it loads, for executable subcommands (a `tagwall-foo` program), which
  * tagwall does not have; loading it costs every command ~5 ms (it brings net, dgram and the streams). In the bundle,
@@ -58,6 +61,7 @@ export default defineConfig([
     shims: true,
     sourcemap: false,
     target: 'node20',
+    define: versionDefine,
     onSuccess: async () => {
       cpSync('src/servicetags/snapshots', 'dist/snapshots', { recursive: true });
       // Read beside the bundles as beside the source (model/hostnames/public-suffix.ts).
@@ -81,6 +85,7 @@ export default defineConfig([
     removeNodeProtocol: false,
     shims: true,
     target: 'node20',
+    define: versionDefine,
     // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
     // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
     minifyWhitespace: true,

@@ -37,6 +37,29 @@ describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
       expect(esm.code, args.join(' ')).toBe(args[0] === 'render' ? 2 : 0);
     }
   });
+
+  it("prints package.json's version, written in by the build: neither bundle loads package.json (~1.2 ms cold)", () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    // A preload records every JSON module the process loads; the library's CommonJS bundle is required as users do.
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-version-'));
+    try {
+      const preload = join(dir, 'record-json.cjs');
+      writeFileSync(preload, "const M = require('node:module'); const json = M._extensions['.json']; M._extensions['.json'] = (m, f) => { process.stderr.write('json ' + f + '\\n'); return json(m, f); };\n");
+      const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+      const cli = spawnSync(process.execPath, ['-r', preload, dist('cli.cjs'), '--version'], { encoding: 'utf8' });
+      const library = spawnSync(process.execPath, ['-r', preload, '-p', `require(${JSON.stringify(dist('index.cjs'))}).VERSION`], { encoding: 'utf8' });
+      // The preload sees a JSON module load (a test that cannot fail is no test).
+      const seen = spawnSync(process.execPath, ['-r', preload, '-e', `require(${JSON.stringify(fileURLToPath(new URL('../package.json', import.meta.url)))})`], { encoding: 'utf8' });
+      expect(seen.stderr).toMatch(/^json .*package\.json$/m);
+      for (const child of [cli, library]) {
+        expect(child.status, child.stderr).toBe(0);
+        expect(child.stdout).toBe(`${manifest.version}\n`);
+        expect(child.stderr).not.toMatch(/package\.json/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /**
