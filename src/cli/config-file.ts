@@ -229,6 +229,8 @@ export function checkInputs(target: ProjectTarget, artifacts: () => readonly Art
   const ipsets = list.find((artifact) => artifact.format === 'ipset');
   const edl = list.some((artifact) => artifact.format === 'edl');
   const configs = list.filter((artifact) => artifact.format !== 'ipset' && artifact.format !== 'edl').map(at);
+  // No artifacts when the file names no requirements (they came as --scenario): render's file names are not known.
+  if (configs.length === 0) throw new TagwallError('TW_INVALID_PROJECT', `targets.${target.id}: check cannot tell which files render wrote into ${target.output} without the project's requirements; name them in check.config`);
   return { config: configs, ...(ipsets ? { ipsets: at(ipsets) } : {}), ...(edl ? { edlDir: path.join(target.output, 'edl') } : {}), ...(target.check?.ipsets ? { ipsets: target.check.ipsets } : {}) };
 }
 
