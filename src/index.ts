@@ -99,6 +99,7 @@ export type {
   Artifact,
   ArtifactLabeller,
   Capabilities,
+  ConfigFile,
   ConfigInput,
   Diagnostic,
   ParseContext,

@@ -104,6 +104,18 @@ describe.each(allTargets().map((target) => [target.id, target] as const))('%s', 
     expect(failure(() => target.parse({ content: '', file: 'x' }, { resolver: context.resolver, options: { bogus: '1' } })).code).toBe('TW_INVALID_OPTION');
   });
 
+  it('reads several config files as one, or refuses them by name, never reading the first alone', () => {
+    const translation = target.translate(SAMPLE, { ...context, options: {} });
+    const main = translation.artifacts.find((artifact) => artifact.format === target.formats[0])!;
+    const input = { content: main.content, file: 'a', more: [{ content: main.content, file: 'b' }] };
+    // iptables: one file per family; nftables: a large set continued in further files (split.ts).
+    expect(target.readsSeveralFiles === true).toBe(id === 'iptables' || id === 'nftables');
+    if (target.readsSeveralFiles) return;
+    const error = failure(() => target.parse(input, { resolver: context.resolver, options: {} }));
+    expect(error.code).toBe('TW_USAGE');
+    expect(error.message).toBe(`target ${id} reads one config file, and the input names 2: a, b (iptables and nftables read several as one)`);
+  });
+
   it('has a yardstick the contract measures it by', () => {
     expect(target.yardstick).toBeTypeOf('function');
   });

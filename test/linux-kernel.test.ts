@@ -6,7 +6,7 @@
  */
 import { optionsFor } from '../src/targets/option-schema.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { iptablesTarget } from '../src/targets/netfilter/iptables/index.js';
 import { nftablesTarget } from '../src/targets/netfilter/nftables/index.js';
 import type { Artifact, Target, TargetOptionValues, Translation } from '../src/targets/target.js';
 import { Namespace, netnsUnavailable, sendProbes, startListener, VETH_ADDRESSES, vethPair, type Probe, type VethPair } from './support/netns.js';
+import { tagwall } from './support/cli.js';
 
 const unavailable = netnsUnavailable();
 const skipNote = unavailable ? ` [skipped: ${unavailable}]` : '';
@@ -291,6 +292,43 @@ function parseIptablesTexts(v4: { content: string; file: string } | undefined, v
     ),
   );
 }
+
+/** What a `check --json` answer says, without the names of the files and rules it read: exit code, verdict, boxes. */
+function checkAnswer(result: { code: number; stdout: string }): unknown {
+  const answer = JSON.parse(result.stdout) as { ok: boolean; missing: Array<{ boxes: Array<{ digest: string }> }>; extra: Array<{ boxes: Array<{ digest: string }> }>; findings: unknown[] };
+  const digests = (groups: typeof answer.missing): string[] => groups.flatMap((group) => group.boxes.map((box) => box.digest)).sort();
+  return { code: result.code, ok: answer.ok, missing: digests(answer.missing), extra: digests(answer.extra), findings: answer.findings };
+}
+
+describe('project-mode check of the files render wrote, and of what the kernel holds once they are loaded', () => {
+  // A project's iptables output is one file per family and its nftables output tagwall.nft and the files its large
+  // sets continue in: check reads each set of files as one config. Loaded by their own header command, the kernel's
+  // dump (iptables-save and ip6tables-save, two files again; nft list ruleset, one) must check the same.
+  it.skipIf(unavailable !== undefined).each([iptablesTarget, nftablesTarget])(`$id: the same answer from the files and from the kernel${skipNote}`, (target) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-project-kernel-'));
+    const project = join(dir, 'tagwall.config.yaml');
+    const out = join(dir, 'out');
+    expect(tagwall('catalog', 'show', 'compute-no-public-ip', '--region', 'westus', '--format', 'yaml', '-o', join(dir, 'req.yaml')).code).toBe(0);
+    writeFileSync(project, `requirements: req.yaml\ntargets:\n  ${target.id}: {output: out/}\n`);
+    expect(tagwall('render', '--project', project).code).toBe(0);
+    const configs = target.id === 'iptables' ? ['iptables.rules', 'ip6tables.rules'] : ['tagwall.nft', 'tagwall.2.nft'];
+    expect(readdirSync(out).filter((name) => name !== 'ipsets.save').sort()).toEqual([...configs].sort());
+    const fromFiles = tagwall('check', '--project', project, '--json');
+    expect((JSON.parse(fromFiles.stdout) as { config: string }).config).toBe(`${target.id}:${configs.map((name) => join(out, name)).join('+')}`);
+    const ns = new Namespace('prj');
+    try {
+      ns.run('sh', ['-c', `cd '${out}' && ${headerCommand(readFileSync(join(out, configs[0]!), 'utf8'), 'load').replace(/ \(check first: .*\)$/, '')}`]);
+      const dumps =
+        target.id === 'iptables'
+          ? ['--config', ns.file('v4.save', ns.run('iptables-save', [])), '--config', ns.file('v6.save', ns.run('ip6tables-save', [])), '--ipsets', ns.file('sets.save', ns.run('ipset', ['save']))]
+          : ['--config', ns.file('ruleset.nft', ns.run('nft', ['list', 'ruleset']))];
+      const fromKernel = tagwall('check', '--requirements', join(dir, 'req.yaml'), '--target', target.id, ...dumps, '--json');
+      expect(checkAnswer(fromKernel)).toEqual(checkAnswer(fromFiles));
+    } finally {
+      ns.delete();
+    }
+  });
+});
 
 describe('hand-written rulesets through the kernel', () => {
   it.skipIf(unavailable !== undefined).each(IPTABLES_FIXTURES)(`iptables $v4 $v6: parsing the file and parsing what iptables-save prints after loading it agree${skipNote}`, ({ v4, v6, ipset, options }) => {

@@ -90,7 +90,7 @@ export function registerAnalysisCommands(program: Command, context: CommandConte
     .command('check')
     .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')
     .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
-    .requiredOption('--config <file>', 'the config file');
+    .requiredOption('--config <file>', 'the config file; repeatable, for one config in several files (iptables: IPv4 and IPv6 rules; nftables: a ruleset and the files its large sets continue in)', collect);
   addReportOptions(addComparisonOptions(addRequirementOptions(check)))
     .option('--report <file>', 'also write a report (.md, .html, .sarif, .json or .txt, by extension); repeatable', collect)
     .option('--baseline <file>', 'accept the differences recorded in this file (see --write-baseline); report and fail only on new ones')

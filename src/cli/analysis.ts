@@ -12,9 +12,10 @@ import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { kitIdsNamed, kitOf as findTarget, loadKits } from './target-kits.js';
 import { yardstickRuleSet } from '../targets/contract.js';
+import { refuseSeveralFiles } from '../targets/pipeline.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
-import { chooseMode, classifyOperand, kitIdsOfOperands, operandRuleSet, readConfig, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
+import { chooseMode, classifyOperand, kitIdsOfOperands, operandRuleSet, readConfigFiles, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
 import { requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
@@ -41,7 +42,8 @@ export interface AnalysisOptions extends RequirementInputOptions, SnapshotOption
   readonly ipsets?: string;
   readonly packet?: readonly string[];
   readonly target?: string;
-  readonly config?: string;
+  /** `--config`, repeatable: the files of one config (iptables: both families); a string is one file. */
+  readonly config?: string | readonly string[];
   readonly limit?: string;
   readonly format?: ReportFormat;
   readonly output?: string;
@@ -95,7 +97,10 @@ function companions(options: AnalysisOptions): ConfigInput['companions'] {
  * tag the requirements name as prefixes) is redone expanded, and the mode line says why.
  */
 function finish(operands: readonly Operand[], options: AnalysisOptions, snapshot: Snapshot): Loaded {
-  for (const operand of operands) if (operand.kind === 'config') indexRuleNames(operand.input.file, operand.input.content);
+  for (const operand of operands) {
+    if (operand.kind !== 'config') continue;
+    for (const part of [operand.input, ...(operand.input.more ?? [])]) indexRuleNames(part.file, part.content);
+  }
   const virtualNetwork = options.virtualNetwork === undefined ? undefined : AddressSet.parse(options.virtualNetwork);
   const values = targetOptions(options, operands);
   const read = (choice: ModeChoice): Loaded => {
@@ -376,12 +381,15 @@ export interface CheckComparison {
 }
 
 export function checkComparison(options: AnalysisOptions): CheckComparison {
-  if (options.target === undefined || options.config === undefined) throw usageError('check needs --target and --config');
+  const files = typeof options.config === 'string' ? [options.config] : options.config;
+  if (options.target === undefined || files === undefined || !isNonEmpty(files)) throw usageError('check needs --target and --config');
   const snapshot = selectSnapshot(options);
   const requirements = requirementsFromOptions(options, snapshot);
   const target = findTarget(options.target);
+  refuseSeveralFiles(target, files, '--config');
   const readers = readerOptionsFrom(options);
-  const config: Operand = { kind: 'config', text: `${target.id}:${options.config}`, target, input: readConfig(options.config, companions(options)), readers };
+  // Several files are one config, named as iptables names its sources: `iptables:rules.v4+rules.v6`.
+  const config: Operand = { kind: 'config', text: `${target.id}:${files.join('+')}`, target, input: readConfigFiles(files, companions(options)), readers };
   const required: Operand = { kind: 'requirements', text: requirements.origin ?? 'requirements', requirements };
   const loaded = finish([required, config], options, snapshot);
   const [asRequired, configured] = loaded.ruleSets as [RuleSet, RuleSet];
@@ -401,6 +409,10 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
     loaded, requirements, config, values, needed, configured: rest, findings, yardstick: target.yardstickDescription, missing: difference(needed, rest), extra: difference(rest, needed),
     declaredExtra: { description: declared.description, pieces: piecesOf(declaredPackets) },
   };
+}
+
+function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {
+  return list.length > 0;
 }
 
 /** What `check` accepted before answering: from a baseline file, and the translation's own losses. */

@@ -229,6 +229,8 @@ export function checkInputs(target: ProjectTarget, artifacts: () => readonly Art
   const ipsets = list.find((artifact) => artifact.format === 'ipset');
   const edl = list.some((artifact) => artifact.format === 'edl');
   const configs = list.filter((artifact) => artifact.format !== 'ipset' && artifact.format !== 'edl').map(at);
+  // No artifacts when the file names no requirements (they came as --scenario): render's file names are not known.
+  if (configs.length === 0) throw new TagwallError('TW_INVALID_PROJECT', `targets.${target.id}: check cannot tell which files render wrote into ${target.output} without the project's requirements; name them in check.config`);
   return { config: configs, ...(ipsets ? { ipsets: at(ipsets) } : {}), ...(edl ? { edlDir: path.join(target.output, 'edl') } : {}), ...(target.check?.ipsets ? { ipsets: target.check.ipsets } : {}) };
 }
 
@@ -241,14 +243,15 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * `check` runs, one per target. Several config files (iptables and ip6tables rules) are read as one: `join`
- * writes them together and returns that file's path (the caller removes it).
+ * `check` runs, one per target. Several config files (iptables and ip6tables rules, an nftables ruleset and the
+ * files its large sets continue in) are one `--config` each: check reads them as one config, each under its own
+ * name (in the answer, its errors and a baseline), and refuses them for a target that reads one file.
  */
-export function checkRuns(project: ProjectConfig, argv: readonly string[], artifactsOf: (target: ProjectTarget) => readonly Artifact[], join: (files: readonly string[]) => string): string[][] {
+export function checkRuns(project: ProjectConfig, argv: readonly string[], artifactsOf: (target: ProjectTarget) => readonly Artifact[]): string[][] {
   const rest = argv.slice(1).filter((_arg, i, all) => !(all[i] === '--target' || all[i - 1] === '--target' || all[i]!.startsWith('--target=')));
   return selected(project, argv).map((target) => {
     const inputs = given(argv, '--config') ? undefined : checkInputs(target, () => artifactsOf(target));
-    const config = inputs === undefined ? [] : ['--config', inputs.config.length === 1 ? inputs.config[0]! : join(inputs.config)];
+    const config = inputs === undefined ? [] : inputs.config.flatMap((file) => ['--config', file]);
     return [
       'check',
       '--target',

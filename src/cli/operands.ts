@@ -42,6 +42,12 @@ export function readConfig(file: string, companions: ConfigInput['companions']):
   return { content: readConfigText(file), file, ...(companions ? { companions } : {}) };
 }
 
+/** Config files read as one config (`check --config a --config b`): the first, and the rest as its `more`. */
+export function readConfigFiles(files: readonly [string, ...string[]], companions: ConfigInput['companions']): ConfigInput {
+  const [first, ...rest] = files;
+  return { ...readConfig(first, companions), ...(rest.length > 0 ? { more: rest.map((file) => ({ content: readConfigText(file), file })) } : {}) };
+}
+
 export { readConfigText } from './config-text.js';
 
 /**

@@ -3,8 +3,6 @@
  * the file, once per target, and each completed line runs as if typed. Kept apart from the commands themselves so
  * they stay what they were; the only hook is in main.ts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { expandedResolver } from '../analysis/resolve.js';
 import { loadHostsFile, loadRequirementsFile } from '../catalogue/index.js';
 import { isTagwallError } from '../errors.js';
@@ -62,18 +60,9 @@ export function runWithProject(argv: readonly string[], io: CliIo, runOne: (argv
   const applies = explicit || !has(rest, '--target') || (command === 'check' && !has(rest, '--config'));
   if (!applies) return undefined;
   const json = argv.includes('--json');
-  const temporary: string[] = [];
   try {
     const project = loadProjectConfig(file);
-    const join = (files: readonly string[]): string => {
-      // iptables-save output of both families is one file to `check` (docs/cli.md); render writes them apart.
-      const dir = mkdtempSync(`${tmpdir()}/tagwall-check-`);
-      temporary.push(dir);
-      const joined = `${dir}/${files.map((name) => name.split(/[\\/]/).pop()).join('+')}`;
-      writeFileSync(joined, files.map((name) => readFileSync(name, 'utf8')).join(''));
-      return joined;
-    };
-    const runs = command === 'render' ? renderRuns(project, rest) : checkRuns(project, rest, artifactsOf(project, rest), join);
+    const runs = command === 'render' ? renderRuns(project, rest) : checkRuns(project, rest, artifactsOf(project, rest));
     let code = EXIT_OK;
     // --json with several runs: one document, `{project, runs: [{target, exitCode, output}]}`, not several in a row.
     const collected: Array<{ target: string; exitCode: number; output: unknown }> = [];
@@ -91,7 +80,5 @@ export function runWithProject(argv: readonly string[], io: CliIo, runOne: (argv
   } catch (error) {
     if (isTagwallError(error)) return reportError(io, error, json);
     throw error;
-  } finally {
-    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,7 +17,8 @@ import type { Requirement, RequirementSet } from '../model/requirement.js';
 import { finishDiagnostics, type DraftDiagnostic } from './diagnostics.js';
 import { gateRequirements } from './gate.js';
 import { validateOptions, type OptionSchema } from './option-schema.js';
-import type { BuildContext, Diagnostic, Target, TargetKit, TargetOptionValues, TranslateContext, Translation } from './target.js';
+import type { BuildContext, ConfigInput, Diagnostic, Target, TargetKit, TargetOptionValues, TranslateContext, Translation } from './target.js';
+import { TagwallError } from '../errors.js';
 
 /** What the kit should carry of a requirement: its yardstick, or all of the requirement's packets. */
 export function yardstickOf(kit: Pick<TargetKit, 'yardstick'>, resolver: AddressResolver): (requirement: Requirement) => PacketSet {
@@ -100,6 +101,19 @@ function parseOptions(kit: TargetKit, options: Readonly<Record<string, unknown>>
   return validateOptions(kit.id, kit.options, options ?? {});
 }
 
+/**
+ * Several config files for a target that reads one are refused by name (TW_USAGE), never read as the first alone.
+ * `files` are the names as given; `what` says where they were given (`--config`).
+ */
+export function refuseSeveralFiles(target: { readonly id: string; readonly readsSeveralFiles?: boolean }, files: readonly string[], what = 'the input'): void {
+  if (files.length <= 1 || target.readsSeveralFiles) return;
+  throw new TagwallError('TW_USAGE', `target ${target.id} reads one config file, and ${what} names ${files.length}: ${files.join(', ')} (iptables and nftables read several as one)`);
+}
+
+function filesOf(input: ConfigInput): string[] {
+  return [input.file, ...(input.more ?? []).map((part) => part.file)];
+}
+
 /** A kit as a `Target`: its declarations, and `translate` / `parse` / `capabilities` through the pipeline. */
 export function defineTarget<const Id extends string, const Format extends string, const Schema extends OptionSchema, Model>(
   kit: TargetKit<Id, Format, Schema, Model>,
@@ -116,7 +130,11 @@ export function defineTarget<const Id extends string, const Format extends strin
     labels: kit.labels,
     capabilities: (options) => kit.capabilities(parseOptions(anyKit, options)),
     translate: (requirements, context) => runPipeline(anyKit, requirements, context),
-    parse: (input, context) => kit.parse(input, { ...context, options: parseOptions(anyKit, context.options) }),
+    readsSeveralFiles: kit.readsSeveralFiles === true,
+    parse: (input, context) => {
+      if (input.more !== undefined) refuseSeveralFiles(kit, filesOf(input));
+      return kit.parse(input, { ...context, options: parseOptions(anyKit, context.options) });
+    },
     parseArtifacts: (artifacts, context) => kit.parseArtifacts(artifacts, { ...context, options: parseOptions(anyKit, context.options) }),
     yardstick: (requirement, resolver) => yardstickOf(kit, resolver)(requirement),
     ...(kit.yardstickDescription ? { yardstickDescription: kit.yardstickDescription } : {}),

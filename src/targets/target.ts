@@ -61,10 +61,21 @@ export interface Translation {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** One file of a config: its text and its name (for error locations and rule origins). */
+export interface ConfigFile {
+  readonly content: string;
+  readonly file: string;
+}
+
 /** A config to parse: the text, where it came from (for error locations), and related files (ipset saves). */
 export interface ConfigInput {
   readonly content: string;
   readonly file: string;
+  /**
+   * Files read after this one as one config, each under its own name (iptables: the other family's rules;
+   * nftables: the files a large set continues in). Only a target that `readsSeveralFiles` takes them.
+   */
+  readonly more?: readonly ConfigFile[];
   /** Companion files by role, e.g. `{ ipsets: '<ipset save output>' }`. */
   readonly companions?: Readonly<Record<string, { readonly content: string; readonly file: string }>>;
 }
@@ -177,6 +188,8 @@ export interface TargetKit<Id extends string = string, Format extends string = s
   declaredExtras?(options: TargetOptionValues): DeclaredExtras;
   /** Optional: what a deployed config says that the platform would not take (see `Target.findings`). */
   findings?(input: ConfigInput, snapshot: Snapshot): readonly Diagnostic[];
+  /** See `Target.readsSeveralFiles`. */
+  readonly readsSeveralFiles?: boolean;
   parse(input: ConfigInput, context: ParseContext): RuleSet;
   parseArtifacts(artifacts: readonly Artifact[], context: ParseContext): RuleSet;
   detect(content: string): boolean;
@@ -208,6 +221,12 @@ export interface Target<Id extends string = string, Format extends string = stri
   capabilities(options?: OptionsOf<Schema>): Capabilities;
   /** Requirements → artifacts + diagnostics, through the pipeline (pipeline.ts); options are validated first. */
   translate(requirements: RequirementSet, context: TranslateContext<OptionsOf<Schema>>): Translation;
+  /**
+   * Does `parse` read several files as one config (`ConfigInput.more`)? iptables (one file per family) and nftables
+   * (a large set continued in further files) do; `parse` refuses several files for any other target (TW_USAGE).
+   * Absent: one file.
+   */
+  readonly readsSeveralFiles?: boolean;
   /** Parses a config of this target (generated or hand-written); TW_INVALID_CONFIG / TW_UNSUPPORTED_CONFIG with a location. */
   parse(input: ConfigInput, context: ParseContext<OptionsOf<Schema>>): RuleSet;
   /**

@@ -23,6 +23,8 @@ export const iptablesTarget = defineTarget({
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
   // The platform flows (common/platform.ts) the host chains accept beyond the requirements, exactly.
   declaredExtras: (options) => ({ description: PLATFORM_FLOWS_DESCRIPTION, packets: platformFlowPackets(netfilterOptions(options, IPTABLES_TARGET_ID)) }),
+  // iptables-save prints one family: a host's rules are two files (render writes them apart too).
+  readsSeveralFiles: true,
   parse: parseIptables,
   parseArtifacts: (artifacts, context) => {
     const options = netfilterOptions(context.options, IPTABLES_TARGET_ID);

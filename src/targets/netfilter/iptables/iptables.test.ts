@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { goldenFile } from '../../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -225,6 +226,43 @@ describe('parsing iptables-save and ipset save output', () => {
   it('detects iptables-save output', () => {
     expect(iptablesTarget.detect(fixture('hand-written.rules'))).toBe(true);
     expect(iptablesTarget.detect(fixture('hand-written.nft'))).toBe(false);
+  });
+});
+
+describe('both families as one config in two files (check --config v4 --config v6)', () => {
+  const rendered = translate(loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' })).artifacts;
+  const named = (name: string): string => rendered.find((artifact) => artifact.name === name)!.content;
+  const pairs = [
+    { v4: fixture('hand-written.rules'), v6: fixture('hand-written-v6.rules'), ipsets: fixture('hand-written.ipset') },
+    { v4: named('iptables.rules'), v6: named('ip6tables.rules'), ipsets: named('ipsets.save') },
+  ];
+  const parseTwo = ({ v4, ipsets }: (typeof pairs)[number], v6: string) =>
+    iptablesTarget.parse({ content: v4, file: 'a.rules', more: [{ content: v6, file: 'b.rules' }], companions: { ipsets: { content: ipsets, file: 'sets' } } }, { resolver, options: {} });
+
+  it.each(pairs.map((pair, index) => ({ pair, index })))('read as one: the packets of the two joined in one file, each rule at its line in its own file (#$index)', ({ pair }) => {
+    const two = parseTwo(pair, pair.v6);
+    const joined = iptablesTarget.parse({ content: pair.v4 + pair.v6, file: 'joined.rules', companions: { ipsets: { content: pair.ipsets, file: 'sets' } } }, { resolver, options: {} });
+    expect(two.name).toBe('iptables:a.rules+b.rules');
+    expect(allowedPackets(two).equals(allowedPackets(joined))).toBe(true);
+    const files: Record<string, string[]> = { 'a.rules': pair.v4.split('\n'), 'b.rules': pair.v6.split('\n') };
+    const placed = two.rules.filter((rule) => rule.origin?.text !== undefined);
+    expect(new Set(placed.map((rule) => rule.origin!.file))).toEqual(new Set(['a.rules', 'b.rules']));
+    for (const rule of placed) expect(files[rule.origin!.file!]![rule.origin!.line! - 1]!.trim()).toBe(rule.origin!.text);
+  });
+
+  it('places an error in the second file at its own line, whichever line it is', () => {
+    const lines = pairs[1]!.v6.split('\n');
+    const ruleLines = lines.flatMap((line, index) => (line.startsWith('-A ') ? [index] : []));
+    fc.assert(
+      fc.property(fc.constantFrom(...ruleLines), (index) => {
+        const chain = lines[index]!.split(' ')[1];
+        const planted = [...lines.slice(0, index), `-A ${chain} -p tcp --dport 99999 -j ACCEPT`, ...lines.slice(index)].join('\n');
+        const thrown = error(() => parseTwo(pairs[1]!, planted));
+        expect(thrown.message).toContain("'99999' is not a port or port range");
+        expect(thrown.location).toEqual({ file: 'b.rules', line: index + 1 });
+      }),
+      { numRuns: 15 },
+    );
   });
 });
 

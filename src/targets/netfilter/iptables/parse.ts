@@ -637,11 +637,15 @@ function familyOption(context: ParseContext): Family {
   throw new TagwallError('TW_INVALID_OPTION', `target iptables: family must be ipv4 or ipv6, not '${String(value)}'`);
 }
 
-/** `tagwall check --target iptables --config saved.rules [--ipsets sets.save]`; an `ip6tables` companion adds IPv6. */
+/**
+ * `tagwall check --target iptables --config saved.rules [--config saved6.rules] [--ipsets sets.save]`: each file
+ * read on its own (its own lines and name in errors and origins), the tables of all of them one rule set. An
+ * `ip6tables` companion adds IPv6 too.
+ */
 export function parseIptables(input: ConfigInput, context: ParseContext): RuleSet {
   const options = netfilterOptions(context.options, 'iptables');
   const companions = input.companions ?? {};
-  const rules = [{ content: input.content, file: input.file }, ...(companions['ip6tables'] ? [companions['ip6tables']] : [])];
+  const rules = [{ content: input.content, file: input.file }, ...(input.more ?? []), ...(companions['ip6tables'] ? [companions['ip6tables']] : [])];
   const ipsets = companions['ipsets'] ? [companions['ipsets']] : [];
   return parseIptablesSources({ rules, ipsets }, options, familyOption(context));
 }

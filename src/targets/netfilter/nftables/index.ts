@@ -8,7 +8,7 @@ import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
 import { NFTABLES_OPTIONS } from './options.js';
 import { looksLikeNftJson, parseNftJson } from './json.js';
-import { looksLikeNftables, parseNftRuleset } from './parse.js';
+import { looksLikeNftables, parseNftFiles, parseNftRuleset } from './parse.js';
 import { buildNftables, NFTABLES_TARGET_ID, nftablesOptions, renderNftables } from './build.js';
 
 export const nftablesTarget = defineTarget({
@@ -25,9 +25,16 @@ export const nftablesTarget = defineTarget({
   allowedBoxes: (model) => netfilterAllowedBoxes(model.lowered),
   // The platform flows (common/platform.ts) the host chains accept beyond the requirements, exactly.
   declaredExtras: (options) => ({ description: PLATFORM_FLOWS_DESCRIPTION, packets: platformFlowPackets(netfilterOptions(options, NFTABLES_TARGET_ID)) }),
+  // A large set continues in further files (split.ts): a ruleset as render writes it is several files.
+  readsSeveralFiles: true,
   // `nft -j list ruleset` (JSON) and the text form read through one model (json.ts).
-  parse: (input, context) =>
-    (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options)),
+  parse: (input, context) => {
+    if (input.more === undefined || input.more.length === 0) return (looksLikeNftJson(input.content) ? parseNftJson : parseNftRuleset)(input.content, input.file, nftablesOptions(context.options));
+    const files = [{ content: input.content, file: input.file }, ...input.more];
+    const json = files.find((file) => looksLikeNftJson(file.content));
+    if (json) throw new TagwallError('TW_USAGE', `${json.file} is nft -j output, one document of the whole ruleset: give it alone, not with ${files.length - 1} more file${files.length === 2 ? '' : 's'}`, { location: { file: json.file } });
+    return parseNftFiles(files, nftablesOptions(context.options));
+  },
   parseArtifacts: (artifacts, context) => {
     // The ruleset and the files its large sets continue in (split.ts), loaded in this order: read as one text.
     const files = artifacts.filter((artifact) => artifact.format === 'nft');

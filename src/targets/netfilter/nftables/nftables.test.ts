@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { goldenFile } from '../../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -202,5 +203,57 @@ describe('the nftables wiki-style server ruleset', () => {
     const refused = error(() => allowedBy(limited, 'wiki-server.nft'));
     expect(refused).toMatchObject({ code: 'TW_UNSUPPORTED_CONFIG', location: { file: 'wiki-server.nft', line: 11 } });
     expect(refused.message).toContain('allowed under the rate, denied over it');
+  });
+});
+
+describe('a ruleset in several files (render continues large sets in tagwall.2.nft, …)', () => {
+  const requirements = loadScenario('compute-no-public-ip', { region: 'westus', cloud: 'Public' });
+  const artifacts = nftablesTarget.translate(requirements, { snapshot, resolver, options: {} }).artifacts;
+  const [main, continued] = artifacts;
+  const lines = continued!.content.split('\n');
+  const files = (second: string) => ({ content: main!.content, file: 'out/tagwall.nft', more: [{ content: second, file: 'out/tagwall.2.nft' }] });
+  const parse = (second: string) => nftablesTarget.parse(files(second), { resolver, options: {} });
+
+  it('reads the files render wrote as one ruleset, each under its own name', () => {
+    expect(artifacts.map((artifact) => artifact.name)).toEqual(['tagwall.nft', 'tagwall.2.nft']);
+    const parsed = parse(continued!.content);
+    expect(parsed.name).toBe('nftables:out/tagwall.nft+out/tagwall.2.nft');
+    // The same packets as the artifacts read as one text (parseArtifacts), the rules where they are in tagwall.nft.
+    expect(allowedPackets(parsed).equals(allowedPackets(nftablesTarget.parseArtifacts(artifacts, { resolver, options: {} })))).toBe(true);
+    const mainLines = main!.content.split('\n');
+    for (const rule of parsed.rules.filter((rule) => rule.origin?.text !== undefined)) {
+      expect(rule.origin!.file).toBe('out/tagwall.nft');
+      expect(mainLines[rule.origin!.line! - 1]!.replace(/\s/g, '')).toBe(rule.origin!.text!.replace(/\s/g, ''));
+    }
+  });
+
+  it('places an error in a continued file at its own line, whichever line it is', () => {
+    const elementLines = lines.flatMap((line, index) => (/^\t\d/.test(line) ? [index] : []));
+    expect(elementLines.length).toBeGreaterThan(100);
+    fc.assert(
+      fc.property(fc.constantFrom(...elementLines), (index) => {
+        const planted = lines.map((line, at) => (at === index ? `\t20.999.0.0/16, ${line.trimStart()}` : line)).join('\n');
+        const thrown = error(() => parse(planted));
+        expect(thrown.message).toContain("'20.999.0.0/16' is not an address");
+        expect(thrown.location).toEqual({ file: 'out/tagwall.2.nft', line: index + 1 });
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('ends a file with its last statement, as nft -f does one file after the other', () => {
+    // The first file has no line break at its end: its last statement does not run on into the second file's first.
+    const first = 'table inet t {\n  set s { type ipv4_addr; flags interval; }\n  chain c { type filter hook input priority 0; policy drop; ip saddr @s accept; }\n}\nadd element inet t s { 10.0.0.0/8 }';
+    const parsed = nftablesTarget.parse({ content: first, file: 'a.nft', more: [{ content: 'add element inet t s { 192.0.2.0/24 }\n', file: 'b.nft' }] }, { resolver, options: {} });
+    const allowed = allowedPackets(parsed);
+    for (const source of ['10.1.2.3', '192.0.2.9']) expect(allowed.has(parsePacket(`in tcp ${source}:40000 -> 10.0.0.1:22`)), source).toBe(true);
+    expect(allowed.has(parsePacket('in tcp 198.51.100.1:40000 -> 10.0.0.1:22'))).toBe(false);
+  });
+
+  it('refuses nft -j output with other files: it is the whole ruleset in one document', () => {
+    const json = JSON.stringify({ nftables: [{ metainfo: { version: '1.0.6', json_schema_version: 1 } }] });
+    const thrown = error(() => nftablesTarget.parse({ content: main!.content, file: 'a.nft', more: [{ content: json, file: 'b.json' }] }, { resolver, options: {} }));
+    expect(thrown.code).toBe('TW_USAGE');
+    expect(thrown.where()).toBe('b.json');
   });
 });

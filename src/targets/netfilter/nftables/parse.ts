@@ -15,7 +15,7 @@ import type { Family } from '../../../model/ip.js';
 import type { ConnState } from '../../../model/packet.js';
 import { icmpTypeCodes, PacketSet } from '../../../model/packet-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet, TCP, UDP } from '../../../model/ports.js';
-import { chainsToRuleSet, familyScope, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
+import { chainsToRuleSet, familyScope, locationOf, type Chain, type ChainRule, type Hook, type Verdict } from '../common/chains.js';
 import { conditionalRules, parseFib, parseMark, parseTcpFlags, type PacketConditions, type Token } from './conditions.js';
 import { ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES } from '../common/icmp.js';
 import {
@@ -32,6 +32,7 @@ import {
   type MatchState,
 } from '../common/match.js';
 import type { NetfilterOptions } from '../common/options.js';
+import type { ConfigFile } from '../../target.js';
 import { SERVICE_PORTS } from '../common/services.js';
 
 /** ASCII characters that end a word: white space and `{},;"#` (the test of every character of a ruleset). */
@@ -265,18 +266,49 @@ function readsOtherwiseNow(table: TableState, read: RuleRead): boolean {
   return now.some((set, index) => set !== read.named[index]);
 }
 
+/** A line of the token stream as a file and its own line (see `tokenizeFiles`). */
+type Locate = (line: number) => { readonly file: string; readonly line: number };
+
+/**
+ * The tokens of several files loaded in order (`nft -f a.nft && nft -f b.nft`) as one stream: each file's lines
+ * are numbered on from the previous file's, and `locate` gives a line back as its file and line there, so errors
+ * and rule origins name the file the text is in. A file ends its last statement (a line break token between files).
+ */
+function tokenizeFiles(files: readonly ConfigFile[]): { readonly tokens: Token[]; readonly locate: Locate } {
+  if (files.length === 1) {
+    const file = files[0]!.file;
+    return { tokens: tokenize(files[0]!.content, file), locate: (line) => ({ file, line }) };
+  }
+  const tokens: Token[] = [];
+  const starts: number[] = [];
+  let offset = 0;
+  for (const { content, file } of files) {
+    starts.push(offset);
+    for (const token of tokenize(content, file)) tokens.push(offset === 0 ? token : { ...token, line: token.line + offset });
+    const lines = newlinesIn(content) + 1;
+    tokens.push({ kind: 'nl', text: '\n', line: offset + lines });
+    offset += lines;
+  }
+  const locate: Locate = (line) => {
+    let index = starts.length - 1;
+    while (index > 0 && starts[index]! >= line) index--;
+    return { file: files[index]!.file, line: line - starts[index]! };
+  };
+  return { tokens, locate };
+}
+
 class NftReader {
   #pos = 0;
   readonly tables = new Map<string, TableState>();
 
   constructor(
     private readonly tokens: readonly Token[],
-    private readonly file: string,
+    private readonly locate: Locate,
     private readonly options: NetfilterOptions,
   ) {}
 
   fail(message: string, line: number, code: 'TW_INVALID_CONFIG' | 'TW_UNSUPPORTED_CONFIG' = 'TW_UNSUPPORTED_CONFIG'): TagwallError {
-    return new TagwallError(code, message, { location: { file: this.file, line } });
+    return new TagwallError(code, message, { location: this.locate(line) });
   }
 
   peek(): Token | undefined {
@@ -908,7 +940,7 @@ class NftReader {
         verdict = found;
       }
     }
-    const origin: RuleOrigin = { file: this.file, line, text };
+    const origin: RuleOrigin = { ...this.locate(line), text };
     const options = this.options;
     const finish = (rule: ChainRule, ruleState: MatchState): ChainRule[] =>
       withTcpFlags(rule, ruleState, options, origin).flatMap((split) => conditionalRules(split, conditions, options, chain?.base?.hook));
@@ -945,7 +977,7 @@ const TABLE_SCOPE: Readonly<Record<TableState['family'], PacketSet>> = {
  * per-zone chains that are empty until a forward port is set: such chains change no verdict and are read so. A
  * drop reachable from one is refused with its line.
  */
-function natChainsDropNothing(table: TableState, file: string): void {
+function natChainsDropNothing(table: TableState): void {
   const seen = new Set<string>();
   const visit = (name: string, from: string): void => {
     if (seen.has(name)) return;
@@ -953,7 +985,7 @@ function natChainsDropNothing(table: TableState, file: string): void {
     for (const rule of table.chains.get(name)?.rules ?? []) {
       if (rule.verdict.kind === 'drop') {
         throw new TagwallError('TW_UNSUPPORTED_CONFIG', `a drop in a chain that nat chain ${from} reaches (${rule.origin.text ?? ''}); nat chains are modelled only while they drop nothing`, {
-          location: { file, ...(rule.origin.line === undefined ? {} : { line: rule.origin.line }) },
+          location: locationOf(rule.origin),
         });
       }
       if (rule.verdict.kind === 'jump' || rule.verdict.kind === 'goto') visit(rule.verdict.chain.split(' ').at(-1)!, from);
@@ -964,23 +996,29 @@ function natChainsDropNothing(table: TableState, file: string): void {
 
 /** An nft ruleset text → rule set; a hook no base chain sits on accepts (netfilter's default). */
 export function parseNftRuleset(content: string, file: string, options: NetfilterOptions): RuleSet {
-  const reader = new NftReader(tokenize(content, file), file, options);
+  return parseNftFiles([{ content, file }], options);
+}
+
+/** nft files loaded in this order (a ruleset and the files its large sets continue in) → one rule set. */
+export function parseNftFiles(files: readonly ConfigFile[], options: NetfilterOptions): RuleSet {
+  const { tokens, locate } = tokenizeFiles(files);
+  const reader = new NftReader(tokens, locate, options);
   reader.readAll();
   const chains = new Map<string, Chain>();
   for (const table of reader.tables.values()) {
     if (table.dormant) continue;
-    natChainsDropNothing(table, file);
+    natChainsDropNothing(table);
     for (const [name, chain] of table.chains) {
       const key = `${table.family} ${table.name} ${name}`;
       chains.set(key, {
         name: key,
         rules: chain.rules,
-        origin: { file, line: chain.line },
+        origin: locate(chain.line),
         ...(chain.base ? { base: { ...chain.base, scope: TABLE_SCOPE[table.family] } } : {}),
       });
     }
   }
-  return chainsToRuleSet({ name: `nftables:${file}`, chains, view: options.chainHook, unseen: 'allow', rates: options.rates });
+  return chainsToRuleSet({ name: `nftables:${files.map((part) => part.file).join('+')}`, chains, view: options.chainHook, unseen: 'allow', rates: options.rates });
 }
 
 export function looksLikeNftables(content: string): boolean {
