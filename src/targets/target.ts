@@ -77,7 +77,7 @@ export interface ConfigInput {
    */
   readonly more?: readonly ConfigFile[];
   /** Companion files by role, e.g. `{ ipsets: '<ipset save output>' }`. */
-  readonly companions?: Readonly<Record<string, { readonly content: string; readonly file: string }>>;
+  readonly companions?: Readonly<Record<string, ConfigFile>>;
 }
 
 export interface ParseContext<Options = TargetOptionValues> {
