@@ -338,44 +338,16 @@ export function buildNsgModel(requirements: RequirementSet, context: TranslateCo
 function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementSet, context: TranslateContext, options: NsgOptions, drafts: DraftDiagnostic[]): Record<Direction, DenyScope> {
   // `deny-all` asked for: nothing to decide and nothing to warn about.
   if (options.denyScope === 'deny-all') return { in: 'deny-all', out: 'deny-all' };
-  // The packets each rule matches, as the NSG parser reads them (securityRuleMatch: one semantics, not two).
-  const at = { value: {}, path: '(generated)', file: 'nsg.json' };
-  const matchOf = (rule: NsgRule): PacketSet => securityRuleMatch(rule, at, context.resolver);
-  const tail = (scope: DenyScope): PacketSet =>
-    allowedPackets({
-      name: '',
-      mode: context.resolver.mode,
-      defaultAction: 'deny',
-      // The stateful rules belong to the earlier rules, subtracted below.
-      states: 'explicit',
-      rules: [finalRule('in', scope), finalRule('out', scope), ...DEFAULT_SECURITY_RULES].map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: matchOf(rule) })),
-    });
-  const difference = tail('deny-internet').difference(tail('deny-all'));
-  // Less replies and packets that open no connection (the stateful rules): what is left opens connections, where
-  // the requirements allow exactly the union of their packets (requirementsRuleSet: the same stateful rules, then
-  // allows), so "not required" is "outside every requirement" and no walk of the requirements is needed.
-  // `merge` may fuse the requirements' boxes and the allow rules' first (compactBoxes, exact for overlapping boxes):
-  // subtracting them one by one cut every piece of the difference by each of 10k requirements, quadratic (~250 ms
-  // of a 10k-requirement render of ~640; issue 22). The pieces then differ, not the packets.
-  const beyondRequirements = (merge: (boxes: readonly Box[]) => readonly Box[]): PacketSet => {
-    let extra = difference;
-    if (!extra.isEmpty()) extra = extra.withoutBoxes(statefulRules().flatMap((rule) => rule.match.boxes));
-    if (!extra.isEmpty()) extra = extra.withoutBoxes(merge(requirements.requirements.flatMap((requirement) => requirementPackets(requirement, context.resolver).boxes)));
-    if (!extra.isEmpty()) extra = extra.withoutBoxes(merge(allows.flatMap((rule) => matchOf(rule).boxes)));
-    return extra;
-  };
-  const extra = beyondRequirements(compactBoxes);
-  let unmerged: PacketSet | undefined;
+  const { surplus, tail, cuts } = denyScopeSurplus(allows, requirements, context);
   const scopes = {} as Record<Direction, DenyScope>;
   for (const direction of ['in', 'out'] as const) {
     const inDirection = PacketSet.of({ directions: [direction] });
-    const beyond = extra.intersection(inDirection);
+    const beyond = surplus.intersection(inDirection);
     scopes[direction] = options.denyScope ?? (beyond.isEmpty() ? 'deny-internet' : 'deny-all');
     if (scopes[direction] === 'deny-internet' && !beyond.isEmpty()) {
-      // The example packet as the unmerged subtraction's pieces give it, as before (only with denyScope deny-internet
-      // given, where it still costs what it did).
-      unmerged ??= beyondRequirements((boxes) => boxes);
-      const witness = unmerged.intersection(inDirection).witness();
+      // The example packet the one-by-one subtraction's pieces give (the first of least score), as before: found by
+      // a walk down those pieces that the fused result guides, not by making them all (issue 22).
+      const witness = tail.witnessWithoutBoxes(cuts.flat(), surplus, inDirection);
       drafts.push({
         code: 'NSG_DENY_SCOPE_WIDER',
         severity: 'warning',
@@ -384,6 +356,46 @@ function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementS
     }
   }
   return scopes;
+}
+
+/**
+ * What `deny-internet` lets through beyond `deny-all` that no requirement asks for (`surplus`), as `tail` (the
+ * difference the final and default rules make) minus each of `cuts` in turn: the stateful rules' boxes, the
+ * requirements', the allow rules'. Exported for tests, which compare the warning's example packet with the one the
+ * unfused subtraction gives.
+ */
+export function denyScopeSurplus(allows: readonly NsgRule[], requirements: RequirementSet, context: TranslateContext): { surplus: PacketSet; tail: PacketSet; cuts: Box[][] } {
+  // The packets each rule matches, as the NSG parser reads them (securityRuleMatch: one semantics, not two).
+  const at = { value: {}, path: '(generated)', file: 'nsg.json' };
+  const matchOf = (rule: NsgRule): PacketSet => securityRuleMatch(rule, at, context.resolver);
+  const tailAllows = (scope: DenyScope): PacketSet =>
+    allowedPackets({
+      name: '',
+      mode: context.resolver.mode,
+      defaultAction: 'deny',
+      // The stateful rules belong to the earlier rules, subtracted below.
+      states: 'explicit',
+      rules: [finalRule('in', scope), finalRule('out', scope), ...DEFAULT_SECURITY_RULES].map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: matchOf(rule) })),
+    });
+  const tail = tailAllows('deny-internet').difference(tailAllows('deny-all'));
+  // Less replies and packets that open no connection (the stateful rules): what is left opens connections, where
+  // the requirements allow exactly the union of their packets (requirementsRuleSet: the same stateful rules, then
+  // allows), so "not required" is "outside every requirement" and no walk of the requirements is needed.
+  // The requirements' boxes and the allow rules' are fused first (compactBoxes, exact for overlapping boxes):
+  // subtracting them one by one cut every piece of the difference by each of 10k requirements, quadratic (~250 ms
+  // of a 10k-requirement render of ~640; issue 22). The pieces then differ, not the packets.
+  const cuts: Box[][] = [];
+  let surplus = tail;
+  const cut = (boxesOf: () => Box[], fuse: boolean): void => {
+    if (surplus.isEmpty()) return;
+    const boxes = boxesOf();
+    cuts.push(boxes);
+    surplus = surplus.withoutBoxes(fuse ? compactBoxes(boxes) : boxes);
+  };
+  cut(() => statefulRules().flatMap((rule) => rule.match.boxes), false);
+  cut(() => requirements.requirements.flatMap((requirement) => requirementPackets(requirement, context.resolver).boxes), true);
+  cut(() => allows.flatMap((rule) => matchOf(rule).boxes), true);
+  return { surplus, tail, cuts };
 }
 
 /** The model in one format; the ARM form is checked against Azure's template rules first, whichever is asked for. */

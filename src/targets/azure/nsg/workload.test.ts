@@ -3,6 +3,7 @@
  * the final deny rule's scope, and forced tunnelling, on the catalogue's compute-no-public-ip with its
  * private-endpoint and DNS parameters; the NSG is judged by parsing it back and evaluating packets, as `tagwall eval`.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver, requirementPackets, requirementsRuleSet } from '../../../analysis/resolve.js';
 import { PacketSet } from '../../../model/packet-set.js';
@@ -10,10 +11,12 @@ import { evaluate } from '../../../analysis/questions.js';
 import { allowedPackets } from '../../../analysis/rule-set.js';
 import { loadScenario } from '../../../catalogue/index.js';
 import { parseRequirements } from '../../../catalogue/requirements-file.js';
-import { parsePacket } from '../../../model/packet.js';
+import { formatPacket, parsePacket } from '../../../model/packet.js';
 import type { RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
+import { requirementSet } from '../../../testing/arbitraries.js';
 import type { TargetOptionValues } from '../../target.js';
+import { buildNsgModel, denyScopeSurplus, nsgAllowed } from './build.js';
 import { nsgTarget } from './index.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -80,6 +83,62 @@ describe('the final deny rule', () => {
     expect(translation.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('NSG_DENY_SCOPE_WIDER');
     const required = allowedPackets(requirementsRuleSet(open, resolver));
     expect(allowedPackets(ruleSet).equals(required)).toBe(true);
+  });
+
+  // Issue 22: the example packet comes from a walk the fused subtraction guides, and must stay the packet the
+  // one-by-one subtraction gives (the output is unchanged), one the NSG allows and no requirement asks for.
+  it("deny-internet on request: the example packet is the one-by-one subtraction's, allowed, and asked for by no requirement", () => {
+    const context = { snapshot, resolver, options: { denyScope: 'deny-internet' } };
+    // Generated requirements, and pairs that fuse along destinations (a flow to the VNet's blocks split in two, as in
+    // the test above), where the fused pieces' own example would differ.
+    const VNET_BLOCKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+    const SOURCES = ['10.0.0.0/9', '172.16.0.0/13', '192.168.0.0/17', 'VirtualNetwork'];
+    const splitPair = (index: number) =>
+      fc
+        .record({ direction: fc.constantFrom('inbound', 'outbound'), protocol: fc.constantFrom('tcp', 'udp'), ports: fc.constantFrom('443', '80', '22'), source: fc.constantFrom(...SOURCES), first: fc.subarray(VNET_BLOCKS, { minLength: 1, maxLength: 3 }) })
+        .map(({ first, ...flow }) => {
+          const line = (id: string, destination: readonly string[]) =>
+            `  - {id: ${id}, direction: ${flow.direction}, protocol: ${flow.protocol}, ports: ${flow.ports}, source: ${flow.source}, destination: [${destination.join(', ')}]}`;
+          return [line(`split-${index}-a`, first), line(`split-${index}-b`, VNET_BLOCKS.filter((block) => !first.includes(block)))].filter((text) => !text.endsWith('[]}')).join('\n');
+        });
+    const splitSets = fc.integer({ min: 1, max: 4 }).chain((count) => fc.tuple(...Array.from({ length: count }, (_, index) => splitPair(index)))).map((pairs) => parseRequirements(`requirements:\n${pairs.join('\n')}\n`));
+    const requirementSets = fc.oneof(requirementSet({ tags: ['VirtualNetwork', 'AzureLoadBalancer', 'Storage.WestUS', 'AzureMonitor'], maxRequirements: 8 }), splitSets);
+    let witnesses = 0;
+    fc.assert(
+      fc.property(requirementSets, (requirements) => {
+        const { model, drafts } = buildNsgModel(requirements, context);
+        const allows = model.rules.filter((rule) => rule.access === 'Allow');
+        const { tail, cuts } = denyScopeSurplus(allows, requirements, context);
+        const allowed = nsgAllowed(model, context);
+        for (const draft of drafts.filter((candidate) => candidate.code === 'NSG_DENY_SCOPE_WIDER')) {
+          const direction = draft.message.includes('inbound') ? 'in' : 'out';
+          const expected = tail.withoutBoxes(cuts.flat()).intersection(PacketSet.of({ directions: [direction] })).witness()!;
+          expect(draft.message).toContain(`e.g. ${formatPacket(expected)};`);
+          const witness = parsePacket(/e\.g\. (.*); deny-all/.exec(draft.message)![1]!);
+          expect(witness.direction).toBe(direction);
+          expect(allowed.has(witness)).toBe(true);
+          expect(requirements.requirements.some((requirement) => requirementPackets(requirement, resolver).has(witness))).toBe(false);
+          witnesses++;
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(witnesses).toBeGreaterThan(60);
+  });
+
+  it("deny-internet on request: the example packet where the fused subtraction's pieces would name another one", () => {
+    // Two requirements a direction that fuse along destinations: one by one, the first cut leaves the rest of the
+    // VNet's destinations first (100.64.0.0 out, 10.0.0.0 in); fused, the one piece left names the VNet's first
+    // (10.0.0.0 out, 172.16.0.0 in). The message keeps the one-by-one packet, as before issue 22's change.
+    const split = parseRequirements(`requirements:
+  - {id: to-ten, direction: outbound, protocol: tcp, ports: 443, source: 172.16.0.0/13, destination: 10.0.0.0/8}
+  - {id: to-rest, direction: outbound, protocol: tcp, ports: 443, source: 172.16.0.0/13, destination: [100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16]}
+  - {id: in-ten, direction: inbound, protocol: tcp, ports: 443, source: 10.0.0.0/9, destination: 172.16.0.0/12}
+  - {id: in-rest, direction: inbound, protocol: tcp, ports: 443, source: 10.0.0.0/9, destination: [10.0.0.0/8, 100.64.0.0/10, 192.168.0.0/16]}
+`);
+    const { translation } = nsgRules(split, { denyScope: 'deny-internet' });
+    const examples = translation.diagnostics.filter((diagnostic) => diagnostic.code === 'NSG_DENY_SCOPE_WIDER').map((diagnostic) => /e\.g\. (.*); deny-all/.exec(diagnostic.message)![1]);
+    expect(examples).toEqual(['in tcp 10.128.0.0:49152 -> 10.0.0.0:443', 'out tcp 172.24.0.0:49152 -> 100.64.0.0:443']);
   });
 
   it('refuses an unknown scope', () => {
