@@ -8,7 +8,8 @@
 import { expandedResolver, SYMBOLIC_ATOM_SPACE, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
 import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
-import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
+import type { RequirementReadOptions, ScenarioInput } from '../catalogue/index.js';
+import { isScenarioOperand, scenarioOperandName } from '../catalogue/scenario-operand.js';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
@@ -17,6 +18,7 @@ import type { Snapshot } from '../servicetags/snapshot.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { detectKit as detectTarget, kitIdsNamed, kitOf as findTarget } from './target-kits.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
+import { CATALOGUE } from './catalogue-parts.js';
 import { readConfigText } from './config-text.js';
 import { readInputFile } from './write-files.js';
 import { AZURE_TARGET_IDS, OPERAND_INPUT_KINDS, parseWithReaders, targetsOfInput, type OperandInputKind, type ReaderOptions } from '../inputs/read.js';
@@ -73,7 +75,9 @@ function kindPrefixed(text: string): { readonly kind: string; readonly file: str
 
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
 export function classifyOperand(text: string, options: OperandOptions): Operand {
-  if (isScenarioOperand(text)) return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot) };
+  if (isScenarioOperand(text)) {
+    return { kind: 'requirements', text, requirements: CATALOGUE.scenarios().buildScenario(scenarioOperandName(text), options.scenario, options.snapshot).requirements };
+  }
   const prefixed = kindPrefixed(text);
   if (prefixed) {
     // `terraform:plan.json`, `bicep:main.bicep`, `arm:azuredeploy.json`, `az:nsg.json`: the target from the content.
@@ -91,7 +95,7 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const target = detectTarget(content) ?? jsonTarget(content);
   if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
   try {
-    return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+    return { kind: 'requirements', text, requirements: CATALOGUE.requirementFiles().loadRequirementsFile(text, options.read) };
   } catch (error) {
     // Neither a config nor requirements: say which config kinds were looked for, beside why it is no requirements file.
     if (error instanceof TagwallError && error.code === 'TW_INVALID_REQUIREMENTS') {
