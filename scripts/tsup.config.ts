@@ -47,18 +47,20 @@ const lazyChildProcessForCommander: Plugin = {
  *   of its kind is read.
  * - src/reports/renderers.ts: the report renderers (text, Markdown, HTML, SARIF), each when its format is written.
  * - src/cli/catalogue-parts.ts: the scenario catalogue, requirement files and hosts files, each when used.
+ * - src/cli/kit-modules.ts: the target kits, each when a run asks for it (cli/target-kits.ts).
  */
 const BUNDLED_TWINS: Readonly<Record<string, string>> = {
   'src/internal/packages.ts': 'src/cli/bundled-packages.ts',
   'src/inputs/readers.ts': 'src/cli/bundled-readers.ts',
   'src/reports/renderers.ts': 'src/cli/bundled-renderers.ts',
   'src/cli/catalogue-parts.ts': 'src/cli/bundled-catalogue-parts.ts',
+  'src/cli/kit-modules.ts': 'src/cli/bundled-kit-modules.ts',
 };
 
 const bundledTwins: Plugin = {
   name: 'bundled-twins',
   setup(build) {
-    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts)\.js$/ }, (args) => {
+    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules)\.js$/ }, (args) => {
       const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
       const twin = BUNDLED_TWINS[source];
       return twin !== undefined && /[\\/]src[\\/]/.test(args.importer) ? { path: resolve(twin) } : undefined;

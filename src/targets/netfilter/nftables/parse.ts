@@ -983,6 +983,3 @@ export function parseNftRuleset(content: string, file: string, options: Netfilte
   return chainsToRuleSet({ name: `nftables:${file}`, chains, view: options.chainHook, unseen: 'allow', rates: options.rates });
 }
 
-export function looksLikeNftables(content: string): boolean {
-  return /^\s*table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{/m.test(content);
-}
