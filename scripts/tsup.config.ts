@@ -1,6 +1,7 @@
 import { build, defineConfig, type Options } from 'tsup';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 
 // Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
@@ -35,17 +36,35 @@ const lazyChildProcessForCommander: Plugin = {
 };
 
 /**
- * The CLI bundle takes src/cli/bundled-packages.ts for src/internal/packages.ts: the npm packages tagwall loads on
- * first use (yaml, micromatch) become part of the bundle, initialised when first required, instead of being
- * resolved and compiled from node_modules at run time; their compiled code is then in the CLI's code cache. Cold
- * `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from its ~70 files (issue 22).
+ * Modules the CLI bundle takes in place of others (the library and the tests keep the originals): each twin exports
+ * the same getters, with `require`s esbuild resolves at build time into lazy module initialisers, so what they load is
+ * in dist/cli-main.cjs and initialised on its first use only (issue 22).
+ * - src/internal/packages.ts: the npm packages tagwall loads on first use (yaml, micromatch) become part of the
+ *   bundle instead of being resolved and compiled from node_modules at run time; their compiled code is then in the
+ *   CLI's code cache. Cold `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from
+ *   its ~70 files.
+ * - src/inputs/readers.ts: the config readers (ARM templates, Bicep, Terraform, az), each initialised when an operand
+ *   of its kind is read.
+ * - src/reports/renderers.ts: the report renderers (text, Markdown, HTML, SARIF), each when its format is written.
+ * - src/cli/catalogue-parts.ts: the scenario catalogue, requirement files and hosts files, each when used.
+ * - src/cli/kit-modules.ts: the target kits, each when a run asks for it (cli/target-kits.ts).
  */
-const bundledPackages: Plugin = {
-  name: 'bundled-packages',
+const BUNDLED_TWINS: Readonly<Record<string, string>> = {
+  'src/internal/packages.ts': 'src/cli/bundled-packages.ts',
+  'src/inputs/readers.ts': 'src/cli/bundled-readers.ts',
+  'src/reports/renderers.ts': 'src/cli/bundled-renderers.ts',
+  'src/cli/catalogue-parts.ts': 'src/cli/bundled-catalogue-parts.ts',
+  'src/cli/kit-modules.ts': 'src/cli/bundled-kit-modules.ts',
+};
+
+const bundledTwins: Plugin = {
+  name: 'bundled-twins',
   setup(build) {
-    build.onResolve({ filter: /[\\/]internal[\\/]packages\.js$/ }, (args) =>
-      /[\\/]src[\\/]/.test(args.importer) ? { path: `${process.cwd()}/src/cli/bundled-packages.ts` } : undefined,
-    );
+    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules)\.js$/ }, (args) => {
+      const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
+      const twin = BUNDLED_TWINS[source];
+      return twin !== undefined && /[\\/]src[\\/]/.test(args.importer) ? { path: resolve(twin) } : undefined;
+    });
   },
 };
 
@@ -80,7 +99,7 @@ export default defineConfig([
     splitting: false,
     outDir: 'dist',
     noExternal: ['commander', 'yaml', 'micromatch'],
-    esbuildPlugins: [lazyChildProcessForCommander, bundledPackages],
+    esbuildPlugins: [lazyChildProcessForCommander, bundledTwins],
     // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
     removeNodeProtocol: false,
     shims: true,

@@ -12,14 +12,10 @@ import { REGION_BY_CLOUD } from './support/regions.js';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario, SCENARIOS } from '../src/catalogue/index.js';
 import { runCheck } from '../src/cli/analysis.js';
-import { loadKits } from '../src/cli/target-kits.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import { optionsFor } from '../src/targets/option-schema.js';
 import { allTargets } from '../src/targets/registry.js';
 import type { TargetOptionValues } from '../src/targets/target.js';
-
-// runCheck finds its target among the CLI's kits, which the executable imports before it runs (analysis.ts loadAnalysisKits).
-await loadKits();
 
 const AZURE = allTargets().filter((target) => target.findings !== undefined);
 const OPTION_SETS: TargetOptionValues[] = [{ format: 'arm' }, { format: 'arm', globalTags: true, ipGroups: true, sku: 'premium', ipv6: true }];

@@ -9,9 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as bundledCatalogueParts from '../src/cli/bundled-catalogue-parts.js';
+import * as bundledReaders from '../src/cli/bundled-readers.js';
+import * as bundledRenderers from '../src/cli/bundled-renderers.js';
+import * as bundledKitModules from '../src/cli/bundled-kit-modules.js';
+import * as catalogueParts from '../src/cli/catalogue-parts.js';
+import * as kitModules from '../src/cli/kit-modules.js';
 import { reportFormatOption } from '../src/cli/flags.js';
+import * as readers from '../src/inputs/readers.js';
 import { REPORT_FORMATS } from '../src/reports/index.js';
+import * as renderers from '../src/reports/renderers.js';
 import { TARGET_DESCRIPTORS } from '../src/targets/descriptors.js';
+import { TARGET_DETECTORS } from '../src/targets/detectors.js';
 import { allTargets } from '../src/targets/registry.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -28,8 +37,39 @@ describe('the light declarations agree with what they stand for', () => {
     }
   });
 
+  it("targets/detectors.ts answers as every kit's detect, on every config and requirements fixture", () => {
+    const targets = allTargets();
+    expect(Object.keys(TARGET_DETECTORS).sort()).toEqual(targets.map((target) => target.id).sort());
+    const root = fileURLToPath(new URL('../fixtures/', import.meta.url));
+    const files = ['linux', 'panos', 'azure', 'inputs', 'requirements', 'errors'].flatMap((dir) =>
+      (readdirSync(join(root, dir), { recursive: true }) as string[]).map((file) => join(root, dir, file)).filter((file) => /\.(nft|rules|ipset|xml|set|json|yaml|tf|bicep)$/.test(file) && !file.includes('schemas')),
+    );
+    let claimed = 0;
+    for (const file of files) {
+      const content = readFileSync(file, 'utf8');
+      for (const target of targets) {
+        const detected = TARGET_DETECTORS[target.id]!(content);
+        expect(detected, `${target.id} ${file}`).toBe(target.detect(content));
+        if (detected) claimed += 1;
+      }
+    }
+    // A test that cannot fail is no test: the fixtures hold configs of most kits.
+    expect(claimed).toBeGreaterThan(20);
+  });
+
   it('the report --format choices are the report formats', () => {
     expect(reportFormatOption().argChoices).toEqual([...REPORT_FORMATS]);
+  });
+
+  // The bundle's twins (scripts/tsup.config.ts BUNDLED_TWINS) require their modules, which only the bundle can run:
+  // here their getters are compared by name, and the built bin below shows what each one initialises.
+  it.each([
+    ['inputs/readers.ts', readers.READERS, bundledReaders.READERS],
+    ['reports/renderers.ts', renderers.RENDERERS, bundledRenderers.RENDERERS],
+    ['cli/catalogue-parts.ts', catalogueParts.CATALOGUE, bundledCatalogueParts.CATALOGUE],
+    ['cli/kit-modules.ts', kitModules.KIT_MODULES, bundledKitModules.KIT_MODULES],
+  ])('%s and its bundled twin have the same getters', (_name, original, twin) => {
+    expect(Object.keys(twin).sort()).toEqual(Object.keys(original).sort());
   });
 });
 
@@ -76,6 +116,8 @@ const commandModules = (modules: readonly string[]): string[] =>
     return name !== undefined && COMMAND_MODULES.includes(name) ? [name] : [];
   });
 const under = (modules: readonly string[], dir: string): string[] => modules.filter((module) => module.startsWith(dir));
+/** The report renderers (reports/renderers.ts), one per format. */
+const isRenderer = (module: string): boolean => /^src\/reports\/(html|markdown|sarif|text)\.ts$/.test(module);
 const cliFiles = (): string[] => readdirSync(DIST).filter((file) => /^cli(-.*)?\.c?js$/.test(file));
 /**
  * `node --require HOOK dist/cli.js ARGS`: the process, and what it loaded as recorded at its exit by the preloaded
@@ -158,7 +200,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     expect(all.modules.length).toBeGreaterThan(nsg.modules.length + 20);
   });
 
-  it('check and equiv initialise the kits their --target and KIND:FILE operands name; a bare config file, every kit', () => {
+  it('check and equiv initialise the kits their --target and KIND:FILE operands name; a bare config file, the kit that claims it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-lazy-kits-'));
     try {
       const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
@@ -174,13 +216,59 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       const named = initialisedBy(['equiv', '--region', 'westus', `nsg:${config}`, 'scenario:compute-no-public-ip']);
       expect([0, 1]).toContain(named.code);
       expect(kits(named.modules)).toEqual(['src/targets/azure/nsg/index.ts']);
-      // A bare file is recognised by every kit's detect: all eight kits (seven index files) are initialised.
+      // A bare file is told apart by the kits' light detect functions (targets/detectors.ts): only the kit that claims it.
       const bare = initialisedBy(['equiv', '--region', 'westus', config, 'scenario:compute-no-public-ip']);
       expect([0, 1]).toContain(bare.code);
-      expect(kits(bare.modules)).toHaveLength(7);
+      expect(kits(bare.modules)).toEqual(['src/targets/azure/nsg/index.ts']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an analysis of an nft file initialises the nft path only: no other reader, no report renderer, no scenario, not render', () => {
+    const nft = fileURLToPath(new URL('../fixtures/linux/hand-written.nft', import.meta.url));
+    for (const args of [['shadowed', `nftables:${nft}`], ['shadowed', nft, '--json'], ['eval', nft, '--packet', 'out tcp 10.0.0.4:50000 -> 20.150.1.1:443'], ['diff', nft, nft]]) {
+      const { modules, code } = initialisedBy(args);
+      expect([0, 1], args.join(' ')).toContain(code);
+      // A test that cannot fail is no test: the nft kit did parse it.
+      expect(modules, args.join(' ')).toContain('src/targets/netfilter/nftables/parse.ts');
+      // Telling an nft file from the Azure kinds needs their detection, not their readers.
+      expect(under(modules, 'src/inputs/'), args.join(' ')).toEqual(['src/inputs/converted.ts', 'src/inputs/detect.ts', 'src/inputs/read.ts']);
+      expect(under(modules, 'src/reports/').filter(isRenderer), args.join(' ')).toEqual([]);
+      // The scenario parameters (--set, --cloud), not the scenarios.
+      expect(under(modules, 'src/catalogue/'), args.join(' ')).toEqual(['src/catalogue/params.ts', 'src/catalogue/scenario-operand.ts']);
+      expect(commandModules(modules), args.join(' ')).toEqual(['analysis']);
+      // The bare file too: the kits' detect functions tell it is nft without initialising the other kits.
+      expect(modules.filter((module) => /^src\/targets\/(.+\/)?[^/]+\/index\.ts$/.test(module)), args.join(' ')).toEqual(['src/targets/netfilter/nftables/index.ts']);
+    }
+  });
+
+  it('a reader, a renderer and a part of the catalogue are initialised by the operand, format or flag that needs it', () => {
+    const bicep = fileURLToPath(new URL('../fixtures/inputs/bicep/nsg.bicep', import.meta.url));
+    const workload = fileURLToPath(new URL('../fixtures/requirements/workload.yaml', import.meta.url));
+    const packet = ['--packet', 'in tcp 10.0.0.1:50000 -> 10.0.0.2:443'];
+    const read = initialisedBy(['eval', bicep, '--param', 'nsgName=nsg-1', '--region', 'westus', ...packet]);
+    expect(read.code).toBe(0);
+    expect(read.modules).toContain('src/inputs/bicep/parser.ts');
+    // Bicep borrows two placeholders of the template functions, not the template evaluator.
+    for (const other of ['src/inputs/arm-template/evaluate.ts', 'src/inputs/terraform/', 'src/inputs/az/', 'src/inputs/select.ts']) expect(under(read.modules, other), other).toEqual([]);
+    const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus'];
+    const html = initialisedBy(['equiv', '--region', 'westus', bicep, '--param', 'nsgName=nsg-1', 'scenario:compute-no-public-ip', '--format', 'html']);
+    expect([0, 1]).toContain(html.code);
+    // The HTML report borrows the text report's headings.
+    expect(under(html.modules, 'src/reports/').filter(isRenderer)).toEqual(['src/reports/html.ts', 'src/reports/text.ts']);
+    expect(html.modules).toContain('src/catalogue/build.ts');
+    expect(html.modules).not.toContain('src/catalogue/requirements-file.ts');
+    // A requirements file is read without the scenarios; a scenario without the requirement-file reader.
+    const file = initialisedBy(['eval', workload, ...packet]);
+    expect(file.code).toBe(0);
+    expect(file.modules).toContain('src/catalogue/requirements-file.ts');
+    for (const module of ['src/catalogue/build.ts', 'src/catalogue/scenarios.ts', 'src/catalogue/entries.ts']) expect(file.modules).not.toContain(module);
+    const render = initialisedBy(['render', ...scenario, '--target', 'nftables']);
+    expect(render.code).toBe(0);
+    expect(under(render.modules, 'src/reports/').filter(isRenderer)).toEqual([]);
+    expect(render.modules).not.toContain('src/catalogue/requirements-file.ts');
+    expect(under(render.modules, 'src/inputs/')).toEqual([]);
   });
 
   it("a --target or KIND that names an Object property (constructor, toString) is an unknown target, not a kit", () => {

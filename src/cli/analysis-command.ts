@@ -38,18 +38,6 @@ function addAnalysisOptions(command: Command): Command {
 
 type Analysis = CommandModule<'analysis'>;
 
-/**
- * `act`, run once the target kits its operands (and check's `--target`) name are imported (analysis.ts
- * `loadAnalysisKits`): the deferred form of a lazy action, where the executable can wait.
- */
-function afterKits<Args extends unknown[]>(kits: (...args: Args) => { operands: readonly string[]; target?: string }, act: (analysis: Analysis, ...args: Args) => void) {
-  return async (analysis: Analysis, ...args: Args): Promise<void> => {
-    const { operands, target } = kits(...args);
-    await analysis.loadAnalysisKits(operands, target);
-    act(analysis, ...args);
-  };
-}
-
 /** The analysis commands, in the order `tagwall --help` lists them. */
 export const ANALYSIS_COMMANDS: readonly string[] = ['eval', 'equiv', 'diff', 'contains', 'shadowed', 'check'];
 
@@ -61,30 +49,27 @@ export function registerAnalysisCommands(program: Command, context: CommandConte
   const { setExitCode, io } = context;
   const operandHelp = 'a requirements file, scenario:NAME, KIND:FILE (a target config) or a config file';
   const wanted = (name: string): boolean => only === undefined || only === name;
-  // A lazy action whose deferred form first imports the target kits `kits` names (afterKits).
-  const act = <Args extends unknown[]>(kits: (...args: Args) => { operands: readonly string[]; target?: string }, run: (analysis: Analysis, ...args: Args) => void) =>
-    lazyAction(context, 'analysis', run, afterKits(kits, run));
-  const oneOperand = (operand: string, _options: unknown, _command: Command) => ({ operands: [operand] });
-  const twoOperands = (a: string, b: string, _options: unknown, _command: Command) => ({ operands: [a, b] });
+  // The analysis module, imported when the command runs; it initialises the kits its operands need as it reads them.
+  const act = <Args extends unknown[]>(run: (analysis: Analysis, ...args: Args) => void) => lazyAction(context, 'analysis', run);
   if (wanted('eval')) addAnalysisOptions(
     program
       .command('eval')
       .description('the verdict on packets and the rule that decides it (first match)')
       .argument('<operand>', operandHelp)
       .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
-  ).action(act(oneOperand, (analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runEval(operand, command.optsWithGlobals(), io))));
+  ).action(act((analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runEval(operand, command.optsWithGlobals(), io))));
   if (wanted('equiv')) addReportOptions(addAnalysisOptions(
     program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  )).action(act(twoOperands, (analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runEquiv(a, b, command.optsWithGlobals(), io))));
+  )).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runEquiv(a, b, command.optsWithGlobals(), io))));
   if (wanted('diff')) addAnalysisOptions(
     program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  ).action(act(twoOperands, (analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runDiff(a, b, command.optsWithGlobals(), io))));
+  ).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runDiff(a, b, command.optsWithGlobals(), io))));
   if (wanted('contains')) addAnalysisOptions(
     program.command('contains').description('does A allow every packet B allows? exit 1 with what it misses when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
-  ).action(act(twoOperands, (analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runContains(a, b, command.optsWithGlobals(), io))));
+  ).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runContains(a, b, command.optsWithGlobals(), io))));
   if (wanted('shadowed')) addAnalysisOptions(
     program.command('shadowed').description('rules that never match, and rules whose removal changes nothing; exit 1 when any never match').argument('<operand>', operandHelp),
-  ).action(act(oneOperand, (analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runShadowed(operand, command.optsWithGlobals(), io))));
+  ).action(act((analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runShadowed(operand, command.optsWithGlobals(), io))));
   if (!wanted('check')) return;
   const check = program
     .command('check')
@@ -96,5 +81,5 @@ export function registerAnalysisCommands(program: Command, context: CommandConte
     .option('--baseline <file>', 'accept the differences recorded in this file (see --write-baseline); report and fail only on new ones')
     .option('--write-baseline <file>', 'record every current difference in this file (atomically) as accepted, and exit 0')
     .option('--accept-losses', "accept exactly what the target's translation of the requirements reports lost (e.g. host names on an NSG)")
-    .action(act((_options: unknown, command: Command) => ({ operands: [], target: command.optsWithGlobals<{ target?: string }>().target }), (analysis: Analysis, _options: unknown, command: Command) => setExitCode(analysis.runCheck(command.optsWithGlobals(), io))));
+    .action(act((analysis: Analysis, _options: unknown, command: Command) => setExitCode(analysis.runCheck(command.optsWithGlobals(), io))));
 }

@@ -10,12 +10,12 @@ import { AddressSet } from '../model/address-set.js';
 import { formatPacket, parsePacket } from '../model/packet.js';
 import type { RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { kitIdsNamed, kitOf as findTarget, loadKits } from './target-kits.js';
+import { kitOf as findTarget } from './target-kits.js';
 import { yardstickRuleSet } from '../targets/contract.js';
 import { refuseSeveralFiles } from '../targets/pipeline.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
-import { chooseMode, classifyOperand, kitIdsOfOperands, operandRuleSet, readConfigFiles, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
+import { chooseMode, classifyOperand, operandRuleSet, readConfigFiles, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
 import { requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
@@ -24,12 +24,12 @@ import { targetOptionValues } from './target-options.js';
 import { readInputFile, writeFilesAtomically } from './write-files.js';
 import { readerOptionsFrom } from './reader-options.js';
 import { findingsInput } from '../inputs/read.js';
-import { packetText } from '../reports/build.js';
-import { comparisonReport, renderReport, type PacketLabels, type ReportFormat } from '../reports/index.js';
+import { comparisonReport, packetText, type PacketLabels } from '../reports/build.js';
+import { renderReport, type ReportFormat } from '../reports/render.js';
 import type { Report } from '../reports/model.js';
 import { PacketSet } from '../model/packet-set.js';
 import { TagwallError } from '../errors.js';
-import { reportFiles } from './render.js';
+import { reportFiles } from './report-files.js';
 import { acceptedByBaseline, baselineOf, baselineText, readBaseline, withoutAccepted } from './baseline.js';
 import type { FindingLocation } from '../reports/model.js';
 import { fit, groupByRule, groupsJson, groupsText, indexRuleNames, missingGroups, namerFor, paint, PLAIN, type RuleGroup, type TextStyle } from './answers.js';
@@ -63,16 +63,6 @@ function reportFormat(options: AnalysisOptions): ReportFormat | undefined {
 }
 
 // ─── loading ─────────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Imports the target kits a run may use (target-kits.ts): those its operands name and check's `--target`. A check of
- * an nftables config then initialises the nftables kit, not the seven others (issue 22); a bare config file, whose
- * kind every kit's `detect` is asked, loads them all.
- */
-export async function loadAnalysisKits(operands: readonly string[], target?: string): Promise<void> {
-  const ids = kitIdsOfOperands(operands);
-  await loadKits(ids === 'all' ? undefined : [...ids, ...(target === undefined ? [] : kitIdsNamed([target]))]);
-}
 
 interface Loaded {
   readonly ruleSets: RuleSet[];

@@ -1,7 +1,7 @@
 /** `tagwall impact --from OLD --to NEW (--scenario S | --requirements F)`: what a new snapshot changes. */
 import { snapshotImpact } from '../reports/impact.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { renderReport, type ReportFormat } from '../reports/index.js';
+import { renderReport, type ReportFormat } from '../reports/render.js';
 import { allTargets, findTarget } from '../targets/registry.js';
 import { EXIT_DIFFERENT, EXIT_OK, writeOutput, type CliIo, type GlobalOptions } from './io.js';
 import { requirementLocationsOf, requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';

@@ -10,7 +10,6 @@
  * first (the tests do it once), and says so when it is missing.
  */
 import type { CommandContext } from './context.js';
-import { loadKits } from './target-kits.js';
 
 /** Every command implementation module, by a short name. One `import()` each: one lazy initialiser each in the bundle. */
 const MODULES = {
@@ -41,11 +40,8 @@ export async function loadCommandModule<Name extends CommandModuleName>(name: Na
 
 /** Imports every command's module, so the synchronous `run` can run any command (tests; an embedding caller). */
 export async function loadCommandModules(): Promise<void> {
-  await Promise.all([...(Object.keys(MODULES) as CommandModuleName[]).map((name) => loadCommandModule(name)), loadKits()]);
-  kitsReady = true;
+  await Promise.all((Object.keys(MODULES) as CommandModuleName[]).map((name) => loadCommandModule(name)));
 }
-
-let kitsReady = false;
 
 /** The module if it is loaded (the synchronous `run`, after loadCommandModules). */
 export function loadedCommandModule<Name extends CommandModuleName>(name: Name): CommandModule<Name> | undefined {
@@ -54,7 +50,7 @@ export function loadedCommandModule<Name extends CommandModuleName>(name: Name):
 
 /** True when every command's module is loaded (what the synchronous `run` needs). */
 export function commandModulesLoaded(): boolean {
-  return kitsReady && loaded.size === Object.keys(MODULES).length;
+  return loaded.size === Object.keys(MODULES).length;
 }
 
 /**

@@ -15,7 +15,6 @@ import { registerRenderCommand } from './render-command.js';
 import { registerTargetsCommand } from './targets-command.js';
 import { commandModulesLoaded, lazyAction, loadCommandModule, loadedCommandModule } from './lazy-commands.js';
 import { findProjectFile } from './project-file.js';
-import { loadKits } from './target-kits.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 import { writeFilesAtomically } from './write-files.js';
@@ -354,11 +353,11 @@ function runCommand(argv: readonly string[], io: CliIo): number {
 /** Runs the CLI on `argv`, including the commands that use the network; what the executable calls. */
 export async function runAsync(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   // Only `render` and `check` read the project file, when there is one (or --project names one); it runs them
-  // synchronously, once per target, so their modules and every target kit are loaded first. Every other run loads
+  // synchronously, once per target, so their modules are loaded first (the kits load as they are asked for). Every other run loads
   // its command's module when its action runs.
   const projectCommand = (argv[0] === 'render' || argv[0] === 'check') && !argv.includes('--help') && !argv.includes('-h');
   if (projectCommand && (argv.some((arg) => arg === '--project' || arg.startsWith('--project=')) || findProjectFile() !== undefined)) {
-    const [{ runWithProject }] = await Promise.all([loadCommandModule('project'), loadCommandModule(argv[0] === 'render' ? 'render' : 'analysis'), loadKits()]);
+    const [{ runWithProject }] = await Promise.all([loadCommandModule('project'), loadCommandModule(argv[0] === 'render' ? 'render' : 'analysis')]);
     const project = runWithProject(argv, io, runCommand);
     if (project !== undefined) return project;
   }

@@ -8,15 +8,18 @@
 import { expandedResolver, SYMBOLIC_ATOM_SPACE, symbolicResolver, type AddressResolver } from '../analysis/resolve.js';
 import { requirementsRuleSet } from '../analysis/resolve.js';
 import type { AnalysisMode, RuleSet } from '../analysis/rule-set.js';
-import { isScenarioOperand, loadRequirementOperand, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
+import type { RequirementReadOptions, ScenarioInput } from '../catalogue/index.js';
+import { isScenarioOperand, scenarioOperandName } from '../catalogue/scenario-operand.js';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
 import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { detectKit as detectTarget, kitIdsNamed, kitOf as findTarget } from './target-kits.js';
+import { TARGET_DETECTORS } from '../targets/detectors.js';
+import { kitOf as findTarget } from './target-kits.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
+import { CATALOGUE } from './catalogue-parts.js';
 import { readConfigText } from './config-text.js';
 import { readInputFile } from './write-files.js';
 import { AZURE_TARGET_IDS, OPERAND_INPUT_KINDS, parseWithReaders, targetsOfInput, type OperandInputKind, type ReaderOptions } from '../inputs/read.js';
@@ -51,26 +54,7 @@ export function readConfigFiles(files: readonly [string, ...string[]], companion
 export { readConfigText } from './config-text.js';
 
 /**
- * The target kits (target-kits.ts) that reading these operands may use, for `loadKits` before `classifyOperand`:
- * none for `scenario:NAME`, the one a `KIND:FILE` names, and every kit for anything else (a bare file is told apart
- * by every kit's `detect`; a Terraform, Bicep, template or az file names its targets only once read). An unknown
- * KIND loads every kit too: `classifyOperand` then refuses it with the error it always gave.
- */
-export function kitIdsOfOperands(texts: readonly string[]): string[] | 'all' {
-  const ids = new Set<string>();
-  for (const text of texts) {
-    if (isScenarioOperand(text)) continue;
-    const prefixed = kindPrefixed(text);
-    const named = prefixed && prefixed.kind.toLowerCase() !== 'all' ? kitIdsNamed([prefixed.kind]) : [];
-    if (named.length !== 1) return 'all';
-    ids.add(named[0]!);
-  }
-  return [...ids];
-}
-
-/**
- * `KIND:FILE` split, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter:
- * one reading for classifyOperand and for kitIdsOfOperands, which must agree on what an operand names.
+ * `KIND:FILE` split, unless the whole text is an existing file (a path with a colon) or KIND is a drive letter.
  */
 function kindPrefixed(text: string): { readonly kind: string; readonly file: string } | undefined {
   const prefixed = /^([A-Za-z][A-Za-z0-9-]*):(.+)$/.exec(text);
@@ -79,7 +63,9 @@ function kindPrefixed(text: string): { readonly kind: string; readonly file: str
 
 /** What an operand is, read but not yet resolved (resolution waits until every operand's kind is known). */
 export function classifyOperand(text: string, options: OperandOptions): Operand {
-  if (isScenarioOperand(text)) return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot) };
+  if (isScenarioOperand(text)) {
+    return { kind: 'requirements', text, requirements: CATALOGUE.scenarios().buildScenario(scenarioOperandName(text), options.scenario, options.snapshot).requirements };
+  }
   const prefixed = kindPrefixed(text);
   if (prefixed) {
     // `terraform:plan.json`, `bicep:main.bicep`, `arm:azuredeploy.json`, `az:nsg.json`: the target from the content.
@@ -94,10 +80,11 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const kind = detectInputKind(content).kind;
   // Terraform, Bicep, templates and az output: read, then the target from the resources they hold.
   if (kind !== undefined && kind !== 'arm') return readerOperand(text, input, options.readers ?? {});
-  const target = detectTarget(content) ?? jsonTarget(content);
+  const detected = detectKitId(content);
+  const target = detected !== undefined ? findTarget(detected) : jsonTarget(content);
   if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
   try {
-    return { kind: 'requirements', text, requirements: loadRequirementOperand(text, options.scenario, options.snapshot, options.read) };
+    return { kind: 'requirements', text, requirements: CATALOGUE.requirementFiles().loadRequirementsFile(text, options.read) };
   } catch (error) {
     // Neither a config nor requirements: say which config kinds were looked for, beside why it is no requirements file.
     if (error instanceof TagwallError && error.code === 'TW_INVALID_REQUIREMENTS') {
@@ -108,6 +95,16 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
 }
 
 const LOOKED_FOR = 'a Terraform plan or state (terraform show -json), Terraform HCL, an ARM template, Bicep, az output, NSG/firewall/route table/managed network JSON, iptables-save, nft and PAN-OS configs';
+
+/**
+ * The id of the one kit whose `detect` claims this config text, if exactly one does (registry.ts `detectTarget`):
+ * asked of the kits' light detect functions (targets/detectors.ts), so only the kit that claims it is initialised,
+ * not all eight with their parsers (issue 22).
+ */
+function detectKitId(content: string): string | undefined {
+  const matches = Object.keys(TARGET_DETECTORS).filter((id) => TARGET_DETECTORS[id]!(content));
+  return matches.length === 1 ? matches[0] : undefined;
+}
 
 /** A JSON config no target's `detect` claims, by the resources it holds (an `az ml workspace outbound-rule list`). */
 function jsonTarget(content: string): Target | undefined {
@@ -126,8 +123,8 @@ function readerOperand(text: string, input: ConfigInput, readers: ReaderOptions)
   if (targets.length === 1) return { kind: 'config', text, target: findTarget(targets[0]!), input, readers };
   const what = kind ? describeKind(kind) : 'this file';
   if (targets.length === 0) {
-    const detected = detectTarget(input.content);
-    if (detected && AZURE_TARGET_IDS.has(detected.id)) return { kind: 'config', text, target: detected, input, readers };
+    const detected = detectKitId(input.content);
+    if (detected !== undefined && AZURE_TARGET_IDS.has(detected)) return { kind: 'config', text, target: findTarget(detected), input, readers };
     throw new TagwallError('TW_INVALID_OPERAND', `${what} holds no resource a target reads (network security groups, firewall rule collections, route tables, managed network outbound rules)`, { location: { file: input.file } });
   }
   throw new TagwallError('TW_INVALID_OPERAND', `${what} holds resources of several targets (${targets.join(', ')}); name one as ${targets[0]}:${input.file}`, { location: { file: input.file } });

@@ -3,8 +3,8 @@
  * the IP Groups that `az` firewall rules name. Shared by every analysis command.
  */
 import { TagwallError } from '../errors.js';
-import { readIpGroupSources } from '../inputs/az/convert.js';
 import type { ReaderOptions } from '../inputs/read.js';
+import { READERS } from '../inputs/readers.js';
 import { readInputFile } from './write-files.js';
 
 export interface ReaderFlagValues {
@@ -41,7 +41,7 @@ export function readerOptionsFrom(options: ReaderFlagValues): ReaderOptions {
     parameters: pairs(options.param, '--param'),
     variables: pairs(options.var, '--var'),
     variableFiles: files(options.varFile),
-    ipGroups: (options.ipGroups ?? []).flatMap(readIpGroupSources),
+    ipGroups: (options.ipGroups ?? []).flatMap((path) => READERS.az().readIpGroupSources(path)),
     ...(options.region !== undefined ? { location: options.region } : {}),
     ...(options.select !== undefined ? { select: options.select } : {}),
   };

@@ -6,7 +6,6 @@ import { addRequirementOptions, cloudOption, snapshotFileOption } from './flags.
 import { collect } from './io.js';
 import { lazyAction } from './lazy-commands.js';
 import type { RenderOptions } from './render.js';
-import { kitIdsNamed, kitsLoaded, loadKits } from './target-kits.js';
 import { addTargetOptions } from './target-options.js';
 
 export function registerRenderCommand(program: Command, context: CommandContext): void {
@@ -35,13 +34,7 @@ export function registerRenderCommand(program: Command, context: CommandContext)
       ].join('\n'),
     )
     .action(
-      lazyAction(context, 'render', (render, _options: unknown, self: Command) => {
-        const options = self.optsWithGlobals<RenderOptions>();
-        const run = (): void => context.setExitCode(render.runRender(options, context.io));
-        // Only the kits --target names are imported (target-kits.ts).
-        const kits = kitIdsNamed(options.target ?? []);
-        if (kitsLoaded(kits)) run();
-        else context.defer(async () => (await loadKits(kits), run()));
-      }),
+      // Only the kits --target names are initialised, as render asks for them (target-kits.ts).
+      lazyAction(context, 'render', (render, _options: unknown, self: Command) => context.setExitCode(render.runRender(self.optsWithGlobals<RenderOptions>(), context.io))),
     );
 }

@@ -6,25 +6,18 @@
  */
 import { expandedResolver } from '../analysis/resolve.js';
 import { formatPacket } from '../model/packet.js';
-import { describePackets } from '../reports/build.js';
-import { renderReport, translationReport, type ReportFormat } from '../reports/index.js';
+import { describePackets, translationReport } from '../reports/build.js';
+import { renderReport } from '../reports/render.js';
 import { optionsFor } from '../targets/option-schema.js';
 import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
 import type { Artifact, Diagnostic, Target, TargetOptionValues } from '../targets/target.js';
 import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, type CliIo } from './io.js';
+import { reportFiles } from './report-files.js';
 import { requirementLocationsOf, requirementsFromOptions, targetOptionsFromSet, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 import { targetOptionValues } from './target-options.js';
 import { allKits, kitOf } from './target-kits.js';
 import { isDirectory, writeFilesAtomically, type OutputFile } from './write-files.js';
-
-const REPORT_EXTENSIONS: ReadonlyArray<readonly [RegExp, ReportFormat]> = [
-  [/\.(md|markdown)$/i, 'markdown'],
-  [/\.html?$/i, 'html'],
-  [/\.sarif(\.json)?$/i, 'sarif'],
-  [/\.json$/i, 'json'],
-  [/\.txt$/i, 'text'],
-];
 
 export interface RenderOptions extends RequirementInputOptions, SnapshotOptions {
   readonly json?: boolean;
@@ -62,17 +55,6 @@ function checkFormat(format: string | undefined, targets: readonly Target[]): vo
     `--format ${format} is not a format of ${lacking.map((target) => `${target.id} (${target.formats.join(', ')})`).join(', ')}` +
       (having.length > 0 ? `; it is one of ${having.map((target) => target.id).join(', ')}` : ''),
   );
-}
-
-export function reportFormatOf(file: string): ReportFormat {
-  const found = REPORT_EXTENSIONS.find(([pattern]) => pattern.test(file));
-  if (!found) throw usageError(`--report ${file}: name the file .md, .html, .sarif, .json or .txt so its format is known`);
-  return found[1];
-}
-
-/** The report files `--report` names (render, check), each in the format its extension says. */
-export function reportFiles(files: readonly string[] | undefined): Array<{ file: string; format: ReportFormat }> {
-  return (files ?? []).map((file) => ({ file, format: reportFormatOf(file) }));
 }
 
 /** Where each artifact goes: one file as named, or a directory (several artifacts, an existing dir, a trailing `/`). */

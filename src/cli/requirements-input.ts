@@ -1,7 +1,9 @@
 /**
  * The requirement-set input every command shares: `--scenario S` with its parameters, or `--requirements FILE`.
  */
-import { buildScenario, loadHostsFile, loadRequirementsFile, parseSetOptions, splitParameters, type BuiltScenario, type RequirementReadOptions, type ScenarioInput } from '../catalogue/index.js';
+import type { BuiltScenario, RequirementReadOptions, ScenarioInput } from '../catalogue/index.js';
+import { parseSetOptions, splitParameters } from '../catalogue/params.js';
+import { CATALOGUE } from './catalogue-parts.js';
 import { expandedResolver } from '../analysis/resolve.js';
 import { TagwallError } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
@@ -36,7 +38,7 @@ export { addHostsOption, addRequirementOptions, addScenarioParameterOptions } fr
  * v2 deny term can be carved out of an allow term that names a service tag (docs/requirements.md, "deny").
  */
 export function requirementReadOptions(options: RequirementInputOptions, snapshot?: Snapshot): RequirementReadOptions {
-  return { ...(options.hosts === undefined ? {} : { hosts: loadHostsFile(options.hosts) }), ...(snapshot ? { expandTag: snapshotTagExpander(snapshot) } : {}) };
+  return { ...(options.hosts === undefined ? {} : { hosts: CATALOGUE.hostsFiles().loadHostsFile(options.hosts) }), ...(snapshot ? { expandTag: snapshotTagExpander(snapshot) } : {}) };
 }
 
 /** Tags whose addresses are the deployment's (the VNet's own space, what lies outside it): never written as prefixes. */
@@ -92,7 +94,7 @@ export function scenarioInputFromOptions(options: RequirementInputOptions): Scen
 /** The scenario built from the options, with its notes (for commands that print them). */
 export function scenarioFromOptions(options: RequirementInputOptions, snapshot?: Snapshot): BuiltScenario {
   if (options.scenario === undefined) throw usageError('name a scenario with --scenario (see tagwall catalog list)');
-  return buildScenario(options.scenario, scenarioInputFromOptions(options), snapshot);
+  return CATALOGUE.scenarios().buildScenario(options.scenario, scenarioInputFromOptions(options), snapshot);
 }
 
 /**
@@ -100,7 +102,7 @@ export function scenarioFromOptions(options: RequirementInputOptions, snapshot?:
  * TW_DUPLICATE_ID naming both files, since findings, reports and rule comments name requirements by id.
  */
 export function mergeRequirementFiles(files: readonly string[], read: RequirementReadOptions = {}): RequirementSet {
-  const sets = files.map((file) => loadRequirementsFile(file, read));
+  const sets = files.map((file) => CATALOGUE.requirementFiles().loadRequirementsFile(file, read));
   if (sets.length === 1) return sets[0]!;
   const owner = new Map<string, string>();
   const requirements: Requirement[] = [];

@@ -1,28 +1,26 @@
 /**
- * The target kits as the CLI's `render` reaches them: one dynamic import per kit, so `render --target nftables`
- * initialises the nftables kit and not the seven others, iptables' parser tables included (issue 22; in the one
- * CLI bundle an import() is a lazy module initialiser, so a kit of its own costs no file; registry.ts imports every
- * kit, which the library API needs; the analysis commands load the kits their operands name, operands.ts
- * `kitIdsOfOperands`). `loadKits` before use; `kitOf` then answers synchronously, with registry.ts
- * `findTarget`'s error for an unknown id. The Target objects are the registry's own (the same modules).
+ * The target kits as the CLI reaches them: each kit's module is initialised when a run first asks for that kit
+ * (kit-modules.ts), so `render --target nftables` initialises the nftables kit and not the seven others, iptables'
+ * parser tables included (issue 22; registry.ts imports every kit, which the library API needs; operands.ts tells a
+ * bare config file's kit without initialising the others). The Target objects are the registry's own (the same
+ * modules).
  */
 import { TagwallError } from '../errors.js';
 import { nearest } from '../servicetags/suggest.js';
 import { TARGET_DESCRIPTORS } from '../targets/descriptors.js';
 import type { Target } from '../targets/target.js';
+import { KIT_MODULES } from './kit-modules.js';
 
-const KITS: Readonly<Record<string, () => Promise<Target>>> = {
-  'aml-managed-network': async () => (await import('../targets/azure/managed-network/index.js')).amlManagedNetworkTarget,
-  'azure-firewall': async () => (await import('../targets/azure/firewall/index.js')).azureFirewallTarget,
-  'azure-firewall-classic': async () => (await import('../targets/azure/firewall/index.js')).azureFirewallClassicTarget,
-  iptables: async () => (await import('../targets/netfilter/iptables/index.js')).iptablesTarget,
-  nftables: async () => (await import('../targets/netfilter/nftables/index.js')).nftablesTarget,
-  nsg: async () => (await import('../targets/azure/nsg/index.js')).nsgTarget,
-  panos: async () => (await import('../targets/panos/index.js')).panosTarget,
-  udr: async () => (await import('../targets/azure/udr/index.js')).udrTarget,
+const KITS: Readonly<Record<string, () => Target>> = {
+  'aml-managed-network': () => KIT_MODULES.managedNetwork().amlManagedNetworkTarget,
+  'azure-firewall': () => KIT_MODULES.firewall().azureFirewallTarget,
+  'azure-firewall-classic': () => KIT_MODULES.firewall().azureFirewallClassicTarget,
+  iptables: () => KIT_MODULES.iptables().iptablesTarget,
+  nftables: () => KIT_MODULES.nftables().nftablesTarget,
+  nsg: () => KIT_MODULES.nsg().nsgTarget,
+  panos: () => KIT_MODULES.panos().panosTarget,
+  udr: () => KIT_MODULES.udr().udrTarget,
 };
-
-const loaded = new Map<string, Target>();
 
 /** Whether `key` (lower case) names a kit: an own key of KITS, so `constructor` or `toString` is no target. */
 function isKitId(key: string): boolean {
@@ -34,20 +32,6 @@ function targetIds(): string[] {
   return TARGET_DESCRIPTORS.map((target) => target.id).sort();
 }
 
-/** The known ids `--target` values name (`all`: every one); unknown ones are left for kitOf to refuse. */
-export function kitIdsNamed(values: readonly string[]): string[] {
-  return values.flatMap((value) => (value.toLowerCase() === 'all' ? targetIds() : isKitId(value.toLowerCase()) ? [value.toLowerCase()] : []));
-}
-
-export function kitsLoaded(ids: readonly string[]): boolean {
-  return ids.every((id) => loaded.has(id));
-}
-
-/** Imports the kits of these ids (every kit when none are given). */
-export async function loadKits(ids: readonly string[] = Object.keys(KITS)): Promise<void> {
-  await Promise.all(ids.map(async (id) => void loaded.set(id, await KITS[id]!())));
-}
-
 /** The target a user named (any case); TW_UNKNOWN_TARGET with the nearest ids, as registry.ts `findTarget` says it. */
 export function kitOf(id: string): Target {
   const key = id.toLowerCase();
@@ -56,18 +40,10 @@ export function kitOf(id: string): Target {
       suggestions: nearest(id, targetIds()),
     });
   }
-  const target = loaded.get(key);
-  if (!target) throw new Error(`target ${key} used before loadKits imported it`);
-  return target;
+  return KITS[key]!();
 }
 
-/** Every target, in id order (registry.ts `allTargets`); all must be loaded. */
+/** Every target, in id order (registry.ts `allTargets`). */
 export function allKits(): Target[] {
   return targetIds().map((id) => kitOf(id));
-}
-
-/** The target whose `detect` recognises this config text, if exactly one does (registry.ts `detectTarget`); all must be loaded. */
-export function detectKit(content: string): Target | undefined {
-  const matches = allKits().filter((target) => target.detect(content));
-  return matches.length === 1 ? matches[0] : undefined;
 }

@@ -6,16 +6,10 @@
 import type { RuleSet } from '../analysis/rule-set.js';
 import { TagwallError } from '../errors.js';
 import { stripBom } from '../internal/input-limits.js';
-import { parseJsonConfig } from '../targets/azure/common/arm-read.js';
 import type { ConfigInput, ParseContext, Target } from '../targets/target.js';
-import { evaluateArmTemplate } from './arm-template/evaluate.js';
-import { convertAz } from './az/convert.js';
-import { convertBicep } from './bicep/convert.js';
 import { originOf, relocate, type Converted, type InputKind } from './converted.js';
 import { describeKind, detectInputKind, targetsOfDocument } from './detect.js';
-import { convertHcl } from './terraform/hcl-convert.js';
-import { convertTerraformJson } from './terraform/plan.js';
-import { plainDocument, selectResource } from './select.js';
+import { READERS } from './readers.js';
 
 /** The Azure targets, whose parsers read ARM JSON (and so every kind here). */
 export const AZURE_TARGET_IDS: ReadonlySet<string> = new Set(['nsg', 'azure-firewall', 'azure-firewall-classic', 'udr', 'aml-managed-network']);
@@ -56,6 +50,7 @@ export interface ReaderOptions {
 export function convertInput(input: ConfigInput, options: ReaderOptions = {}): Converted | undefined {
   const converted = convertKind(input, options);
   if (options.select === undefined) return converted;
+  const { plainDocument, selectResource } = READERS.select();
   if (converted) return selectResource(converted, options.select);
   return /^\s*[[{]/.test(stripBom(input.content)) ? selectResource(plainDocument(input.content, input.file), options.select) : undefined;
 }
@@ -66,23 +61,22 @@ function convertKind(input: ConfigInput, options: ReaderOptions): Converted | un
     const prefix = operandPrefixOf(kind);
     throw new TagwallError('TW_INVALID_OPERAND', `this is ${describeKind(kind)}, not ${options.expected}${prefix ? `; pass it as ${prefix}:${input.file}` : ''}`, { location: { file: input.file } });
   }
+  // Each kind's reader is reached through READERS, so only the one this text needs is initialised (readers.ts).
   switch (kind) {
     case 'arm-parameters':
       throw new TagwallError('TW_INVALID_OPERAND', 'this is an ARM parameters file, not a template: pass the template as the config and this file with --parameters FILE', { location: { file: input.file } });
-    case 'arm-template': {
-      const root = parseJsonConfig(input.content, input.file);
-      return evaluateArmTemplate(root.value as never, input.file, options);
-    }
+    case 'arm-template':
+      return READERS.armTemplate().evaluateArmTemplateText(input.content, input.file, options);
     case 'terraform-plan':
     case 'terraform-state':
-      return convertTerraformJson(input.content, input.file, options);
+      return READERS.terraformPlan().convertTerraformJson(input.content, input.file, options);
     case 'terraform-hcl':
-      return convertHcl(input.content, input.file, options);
+      return READERS.terraformHcl().convertHcl(input.content, input.file, options);
     case 'bicep':
-      return convertBicep(input.content, input.file, options);
+      return READERS.bicep().convertBicep(input.content, input.file, options);
     case 'az':
     case 'arm':
-      return convertAz(input.content, input.file, options);
+      return READERS.az().convertAz(input.content, input.file, options);
     case undefined:
       return undefined;
   }

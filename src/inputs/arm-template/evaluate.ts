@@ -465,6 +465,11 @@ export function evaluateArmTemplate(template: JsonObject, file: string, options:
   return { kind: 'arm-template', file, document, origins: evaluator.origins, unresolved: evaluator.unresolved, notes: evaluator.notes };
 }
 
+/** A template's text, parsed (errors at their line) and evaluated. */
+export function evaluateArmTemplateText(content: string, file: string, options: ArmTemplateOptions = {}): Converted {
+  return evaluateArmTemplate(parseJsonConfig(content, file).value as never, file, options);
+}
+
 /**
  * Evaluated strings that look like expressions are written back escaped (`[[...]`), as in any ARM document: the
  * parsers unescape them. Unresolved fields keep their expression text (recorded in `unresolved`) and are left alone.

@@ -3,7 +3,8 @@ import { defineTarget } from '../pipeline.js';
 import { PANOS_CAPABILITIES } from './capabilities.js';
 import { PANOS_LABELS } from './labels.js';
 import { PANOS_FORMATS, PANOS_OPTIONS, PANOS_TARGET_ID } from './options.js';
-import { looksLikePanos, parsePanosArtifacts, parsePanosConfig } from './parse.js';
+import { looksLikePanos } from './detect.js';
+import { parsePanosArtifacts, parsePanosConfig } from './parse.js';
 import { buildPanos, panosAllowed, renderPanos } from './build.js';
 
 export const panosTarget = defineTarget({

@@ -47,6 +47,7 @@ import { locationOption, type PanosZones } from './options.js';
 import { parseSetCommands } from './set-commands.js';
 import { parseXml, type XmlElement } from './xml.js';
 import { chooseZones } from './zones.js';
+import { isXmlText } from './detect.js';
 
 const MODE: AnalysisMode = 'expanded';
 
@@ -101,7 +102,6 @@ const DENY_ACTIONS = ['deny', 'drop', 'reset-client', 'reset-server', 'reset-bot
 const IGNORED_RULE_FIELDS = ['description', 'tag', 'log-start', 'log-end', 'log-setting', 'group-tag', 'uuid', 'profile-setting', 'option', 'qos', 'target', 'icmp-unreachable'];
 /** Fields that must be `any` (or absent) to be modelled. */
 const ANY_ONLY_RULE_FIELDS = ['source-user', 'source-hip', 'destination-hip', 'hip-profiles'];
-
 
 function membersOf(element: XmlElement): string[] {
   const members = childrenNamed(element, 'member').map((member) => member.text);
@@ -553,10 +553,6 @@ function configOf(root: XmlElement, file: string): XmlElement {
   throw new TagwallError('TW_INVALID_CONFIG', `expected a PAN-OS <config> document, found <${root.name}>`, { location: { file, line: root.line } });
 }
 
-export function isXmlText(content: string): boolean {
-  return content.replace(/^\uFEFF/, '').trimStart().startsWith('<');
-}
-
 /** PAN-OS's predefined default rules [PAN-SP]: within a zone allow, between zones deny (both overridable). */
 const DEFAULT_RULES = { 'intrazone-default': 'allow', 'interzone-default': 'deny' } as const;
 /** Fields of a default-rule override that do not change what it matches or does (logging, profiles). */
@@ -627,8 +623,3 @@ export function parsePanosArtifacts(artifacts: readonly Artifact[], context: Par
   return parsePanosConfig({ content: main.content, file: main.name, companions }, context);
 }
 
-/** PAN-OS XML (`<config>` with vsys, device groups or shared) or `set` commands for its rulebase or objects. */
-export function looksLikePanos(content: string): boolean {
-  if (isXmlText(content)) return /<config[\s>]/.test(content) && /<(vsys|device-group|shared)[\s>]/.test(content);
-  return /^\s*set\s+(?:(?:shared|(?:vsys|device-group)\s+\S+)\s+)?(?:rulebase|pre-rulebase|post-rulebase|address|address-group|service)\s/m.test(content);
-}

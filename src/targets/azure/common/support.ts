@@ -8,9 +8,8 @@ import { TagwallError } from '../../../errors.js';
 import type { RequirementSet } from '../../../model/requirement.js';
 import type { SnapshotInfo } from '../../../servicetags/snapshot.js';
 import type { Artifact, ConfigInput, TargetKit, TranslateContext } from '../../target.js';
-import { convertBicep } from '../../../inputs/bicep/convert.js';
 import { parseConverted } from '../../../inputs/read.js';
-import { convertHcl } from '../../../inputs/terraform/hcl-convert.js';
+import { READERS } from '../../../inputs/readers.js';
 import { sanitizeDescription } from './escape.js';
 
 import type { AzureFormat } from './formats.js';
@@ -50,8 +49,8 @@ export function parseArtifactText(
   if (declaresNothing) return parse({ content: EMPTY_TEMPLATE, file: artifacts[0]!.name });
   for (const artifact of artifacts) {
     const input = { content: artifact.content, file: artifact.name };
-    if (artifact.format === 'bicep') return parseConverted(input, convertBicep(artifact.content, artifact.name), parse);
-    if (artifact.format === 'terraform') return parseConverted(input, convertHcl(artifact.content, artifact.name, { standalone: true }), parse);
+    if (artifact.format === 'bicep') return parseConverted(input, READERS.bicep().convertBicep(artifact.content, artifact.name), parse);
+    if (artifact.format === 'terraform') return parseConverted(input, READERS.terraformHcl().convertHcl(artifact.content, artifact.name, { standalone: true }), parse);
   }
   throw new TagwallError('TW_UNSUPPORTED_CONFIG', `target ${target}: no ARM, Bicep or Terraform artifact to parse`);
 }

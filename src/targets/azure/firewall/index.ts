@@ -5,7 +5,8 @@ import { armParsers, AZURE_FORMATS } from '../common/support.js';
 import { defineTarget } from '../../pipeline.js';
 import { FIREWALL_CLASSIC_CAPABILITIES, FIREWALL_POLICY_CAPABILITIES } from './capabilities.js';
 import { FIREWALL_CLASSIC_OPTIONS, FIREWALL_POLICY_OPTIONS } from './options.js';
-import { looksLikeFirewall, parseFirewallJson } from './parse.js';
+import { detectFirewallClassic, detectFirewallPolicy } from './detect.js';
+import { parseFirewallJson } from './parse.js';
 import { buildFirewallModel, CLASSIC_TARGET_ID, firewallAllowed, POLICY_TARGET_ID, refuseInbound, renderFirewall } from './build.js';
 
 /*
@@ -27,7 +28,7 @@ export const azureFirewallTarget = defineTarget({
   allowed: firewallAllowed,
   ...armParsers(POLICY_TARGET_ID, parseFirewallJson),
   findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'FW', POLICY_TARGET_ID),
-  detect: (content) => looksLikeFirewall(content) && /ruleCollections"/i.test(content) && !/"(networkRuleCollections|applicationRuleCollections)"/i.test(content),
+  detect: detectFirewallPolicy,
   labels: AZURE_LABELS,
 });
 
@@ -45,6 +46,6 @@ export const azureFirewallClassicTarget = defineTarget({
   allowed: firewallAllowed,
   ...armParsers(CLASSIC_TARGET_ID, parseFirewallJson),
   findings: (input, snapshot) => tagPlacementFindings(input, snapshot, 'FW', CLASSIC_TARGET_ID),
-  detect: (content) => /"(networkRuleCollections|applicationRuleCollections)"\s*:/i.test(content),
+  detect: detectFirewallClassic,
   labels: AZURE_LABELS,
 });

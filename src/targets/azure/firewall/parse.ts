@@ -299,6 +299,3 @@ export function parseFirewallJson(content: string, file: string, resolver: Addre
   return { name: `azure-firewall:${file}`, rules: ordered.map((entry) => entry.rule), defaultAction: 'deny', mode: resolver.mode };
 }
 
-export function looksLikeFirewall(content: string): boolean {
-  return /"(ruleCollections|networkRuleCollections|applicationRuleCollections)"\s*:/i.test(content);
-}

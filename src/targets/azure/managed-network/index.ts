@@ -7,7 +7,8 @@ import { parseArtifactText } from '../common/support.js';
 import { AML_CAPABILITIES } from './capabilities.js';
 import { AML_DESCRIPTION, yamlLabels } from './labels.js';
 import { AML_FORMATS, AML_OPTIONS, AML_TARGET_ID } from './options.js';
-import { looksLikeManagedNetwork, parseManagedNetwork } from './parse.js';
+import { looksLikeManagedNetwork } from './detect.js';
+import { parseManagedNetwork } from './parse.js';
 
 /*
  * An Azure kit (family azure): its ARM/Bicep/Terraform come from azure/common's template renderers; the fourth

@@ -24,7 +24,6 @@ import { FQDN_RULE_PORTS } from './capabilities.js';
 import { isolationModeOf, readAmlOptions, type IsolationMode } from './options.js';
 import { OUTBOUND_RULE_TYPE, WORKSPACE_TYPE } from './render-arm.js';
 
-
 const PROTOCOLS: Readonly<Record<string, ProtocolSet>> = { tcp: ProtocolSet.of(6), udp: ProtocolSet.of(17), icmp: ProtocolSet.of(1), '*': ProtocolSet.ANY, any: ProtocolSet.ANY };
 
 interface Found {
@@ -182,7 +181,3 @@ export function readManagedNetwork(root: Located, file: string, resolver: Addres
   return { name: `aml-managed-network:${file}`, rules, defaultAction: 'deny', mode: resolver.mode };
 }
 
-export function looksLikeManagedNetwork(content: string): boolean {
-  // The last alternative: tagwall's own template when no rule is needed (no resources, the description says what it is for).
-  return /Microsoft\.MachineLearningServices\/workspaces\/outboundRules|"?managed_?network"?\s*:|"isolation_?mode"\s*:|Azure ML managed network outbound rules for /i.test(content);
-}

@@ -5,7 +5,8 @@ import { armParsers, AZURE_FORMATS } from '../common/support.js';
 import { defineTarget } from '../../pipeline.js';
 import { NSG_CAPABILITIES } from './capabilities.js';
 import { NSG_OPTIONS } from './options.js';
-import { looksLikeNsg, parseNsgJson } from './parse.js';
+import { looksLikeNsg } from './detect.js';
+import { parseNsgJson } from './parse.js';
 import { buildNsgModel, NSG_TARGET_ID, nsgAllowed, renderNsg } from './build.js';
 
 export const nsgTarget = defineTarget({

@@ -206,7 +206,3 @@ function ruleText(rule: NsgRule): string {
   return `${rule.priority} ${rule.direction} ${rule.access} ${rule.protocol} ${rule.sourcePrefixes.join(',')}:${rule.sourcePorts.join(',')} -> ${rule.destinationPrefixes.join(',')}:${rule.destinationPorts.join(',')}`;
 }
 
-/** Does this text look like NSG JSON? */
-export function looksLikeNsg(content: string): boolean {
-  return /"(securityRules|defaultSecurityRules)"\s*:/i.test(content) || /Microsoft\.Network\/networkSecurityGroups"/i.test(content);
-}

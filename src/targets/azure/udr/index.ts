@@ -5,7 +5,8 @@ import { armParsers, AZURE_FORMATS } from '../common/support.js';
 import { defineTarget } from '../../pipeline.js';
 import { UDR_CAPABILITIES } from './capabilities.js';
 import { UDR_OPTIONS } from './options.js';
-import { looksLikeRouteTable, parseRouteTableJson } from './parse.js';
+import { looksLikeRouteTable } from './detect.js';
+import { parseRouteTableJson } from './parse.js';
 import { buildRouteTableModel, renderRouteTable, routeTableAllowed, routeTableYardstick, UDR_TARGET_ID } from './build.js';
 
 export const udrTarget = defineTarget({

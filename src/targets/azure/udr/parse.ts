@@ -64,6 +64,3 @@ export function parseRouteTableJson(content: string, file: string, resolver: Add
   return { name: `udr:${file}`, rules, defaultAction: 'deny', mode: resolver.mode, states: 'explicit' };
 }
 
-export function looksLikeRouteTable(content: string): boolean {
-  return /"nextHopType"\s*:/i.test(content);
-}

@@ -6,7 +6,8 @@ import { defineTarget } from '../../pipeline.js';
 import { IPTABLES_CAPABILITIES } from './capabilities.js';
 import { IPTABLES_LABELS } from './labels.js';
 import { IPTABLES_OPTIONS } from './options.js';
-import { looksLikeIptables, parseIptables, parseIptablesSources } from './parse.js';
+import { looksLikeIptables } from './detect.js';
+import { parseIptables, parseIptablesSources } from './parse.js';
 import { buildIptables, IPTABLES_TARGET_ID, renderIptables } from './build.js';
 
 export const iptablesTarget = defineTarget({

@@ -650,7 +650,3 @@ export function parseIptables(input: ConfigInput, context: ParseContext): RuleSe
   return parseIptablesSources({ rules, ipsets }, options, familyOption(context));
 }
 
-/** Does this look like iptables-save / iptables-restore text? */
-export function looksLikeIptables(content: string): boolean {
-  return /^\*(filter|nat|mangle|raw|security)\s*$/m.test(content) && /^COMMIT\s*$/m.test(content);
-}

@@ -7,8 +7,9 @@ import { defineTarget } from '../../pipeline.js';
 import { NFTABLES_CAPABILITIES } from './capabilities.js';
 import { NFTABLES_LABELS } from './labels.js';
 import { NFTABLES_OPTIONS } from './options.js';
-import { looksLikeNftJson, parseNftJson } from './json.js';
-import { looksLikeNftables, parseNftFiles, parseNftRuleset } from './parse.js';
+import { detectNftables, looksLikeNftJson } from './detect.js';
+import { parseNftJson } from './json.js';
+import { parseNftFiles, parseNftRuleset } from './parse.js';
 import { buildNftables, NFTABLES_TARGET_ID, nftablesOptions, renderNftables } from './build.js';
 
 export const nftablesTarget = defineTarget({
@@ -41,7 +42,7 @@ export const nftablesTarget = defineTarget({
     if (files.length === 0) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
     return parseNftRuleset(files.map((file) => file.content).join('\n'), files[0]!.name, nftablesOptions(context.options));
   },
-  detect: (content) => looksLikeNftables(content) || looksLikeNftJson(content),
+  detect: detectNftables,
   labels: NFTABLES_LABELS,
 });
 

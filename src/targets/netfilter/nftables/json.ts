@@ -14,11 +14,6 @@ type JsonObject = { [key: string]: Json };
 
 const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Does the text look like `nft -j` output? */
-export function looksLikeNftJson(content: string): boolean {
-  return /^\s*\{\s*"nftables"\s*:/.test(content);
-}
-
 class Writer {
   constructor(private readonly file: string) {}
 

@@ -1021,6 +1021,3 @@ export function parseNftFiles(files: readonly ConfigFile[], options: NetfilterOp
   return chainsToRuleSet({ name: `nftables:${files.map((part) => part.file).join('+')}`, chains, view: options.chainHook, unseen: 'allow', rates: options.rates });
 }
 
-export function looksLikeNftables(content: string): boolean {
-  return /^\s*table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{/m.test(content);
-}
