@@ -185,6 +185,28 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
     );
   });
 
+  it('withoutBoxes cuts by one subtracted box after another, and gives back the boxes none of them meets as they are', () => {
+    fc.assert(
+      fc.property(arbSet, fc.array(arbSet, { minLength: 1, maxLength: 4 }), (a, parts) => {
+        const boxes = parts.flatMap((part) => part.boxes);
+        const stepwise = boxes.reduce((set, box) => set.withoutBoxes([box]), a);
+        expect(a.withoutBoxes(boxes).boxes).toEqual(stepwise.boxes);
+        const untouched = a.boxes.filter((box) => !PacketSet.fromDisjointBoxes([box]).overlaps(PacketSet.fromDisjointBoxes(boxes)));
+        for (const box of untouched) expect(a.withoutBoxes(boxes).boxes).toContain(box);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a set meets itself in its own boxes (loss accounting skips that intersection)', () => {
+    fc.assert(
+      fc.property(arbSet, (a) => {
+        expect(a.intersection(a).boxes).toEqual(a.boxes);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('withoutBoxes of overlapping boxes, merged by compactBoxes first or not, removes exactly their union (loss accounting)', () => {
     fc.assert(
       fc.property(arbSet, fc.array(arbSet, { minLength: 1, maxLength: 5 }), (a, parts) => {
