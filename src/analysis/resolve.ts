@@ -145,22 +145,26 @@ export function requirementPackets(requirement: Requirement, resolver: AddressRe
 
 const PACKETS = new WeakMap<AddressResolver, WeakMap<Requirement, PacketSet>>();
 
+/** A requirement's one direction as the list a packet spec takes, shared rather than made per requirement. */
+const DIRECTION_LISTS = { in: ['in'], out: ['out'] } as const satisfies Record<Requirement['direction'], readonly Requirement['direction'][]>;
+
 function computeRequirementPackets(requirement: Requirement, resolver: AddressResolver): PacketSet {
   assertAddressSources(requirement);
   const icmp = requirement.icmp?.length
     ? requirement.icmp.reduce((set, match) => set.union(icmpTypeCodes(match.type, match.code)), IntervalSet.empty(PORT_DOMAIN))
     : undefined;
   const spec = {
-    directions: [requirement.direction],
+    directions: DIRECTION_LISTS[requirement.direction],
     protocols: requirement.protocols,
     dstPorts: requirement.ports,
     ...(icmp ? { icmp } : {}),
     src: endpointAddresses(requirement.sources, resolver),
   };
   // A list of literal addresses only (model/literal-lists.ts) is all address endpoints, without a walk over it.
-  const literalOnly = literalUnionOf(requirement.destinations) !== undefined;
-  const addressed = literalOnly ? requirement.destinations : requirement.destinations.filter(isAddressEndpoint);
-  const named = literalOnly ? [] : requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
+  // The common list of addresses alone (one CIDR, say) is not split into two new lists (issue 22: per requirement).
+  const addressesOnly = literalUnionOf(requirement.destinations) !== undefined || requirement.destinations.every(isAddressEndpoint);
+  const addressed = addressesOnly ? requirement.destinations : requirement.destinations.filter(isAddressEndpoint);
+  const named = addressesOnly ? [] : requirement.destinations.filter((endpoint) => !isAddressEndpoint(endpoint));
   // The requirement's own list when it is all addresses, so endpointAddresses can find it again.
   const dst = addressed.length === 0 ? undefined : endpointAddresses(named.length === 0 ? requirement.destinations : addressed, resolver);
   let packets = dst === undefined ? PacketSet.EMPTY : PacketSet.of({ ...spec, dst });

@@ -198,6 +198,22 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
     );
   });
 
+  it('PacketSet.of keeps protocols all of one class as they are, and cuts the others to each class', () => {
+    const classes = [ProtocolSet.of(6, 17), ProtocolSet.of(1, 58), ProtocolSet.of(6, 17, 1, 58).complement()];
+    fc.assert(
+      fc.property(fc.subarray([6, 17, 1, 58, 47, 0, 255], { minLength: 1 }), fc.boolean(), (numbers, ported) => {
+        const protocols = ProtocolSet.of(...numbers);
+        const set = PacketSet.of({ protocols, ...(ported ? { dstPorts: PortSet.of(443) } : {}) });
+        const expected = classes.map((kind) => protocols.intersection(kind)).filter((part, index) => !part.isEmpty() && (!ported || index === 0));
+        // One box per family and class, IPv4 and IPv6 alike.
+        const perClass = set.boxes.filter((box) => box.family === 'ipv4').map((box) => box.protocols);
+        expect(perClass.map((part) => part.toString())).toEqual(expected.map((part) => part.toString()));
+        for (const part of perClass) if (part.equals(protocols)) expect(part).toBe(protocols);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('a set meets itself in its own boxes (loss accounting skips that intersection)', () => {
     fc.assert(
       fc.property(arbSet, (a) => {

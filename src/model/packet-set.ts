@@ -484,7 +484,9 @@ export class PacketSet {
     const boxes: Box[] = [];
     for (const [portClass, classProtocols] of CLASS_PROTOCOLS) {
       if ((hasPorts && portClass !== 'ports') || (hasIcmp && portClass !== 'icmp')) continue;
-      const inClass = protocols.intersection(classProtocols);
+      // Protocols all of the class (TCP alone, say) are kept as they are: the intersection was a copy of them, two
+      // thirds of what PacketSet.of allocated for a requirement, kept with its packets (issue 22).
+      const inClass = protocols.isSubsetOf(classProtocols) ? protocols : protocols.intersection(classProtocols);
       if (inClass.isEmpty()) continue;
       const boxSrcPorts = portClass === 'ports' ? srcPorts : ALL_PORTS;
       const boxDstPorts = portClass === 'ports' ? dstPorts : portClass === 'icmp' ? icmp : ALL_PORTS;

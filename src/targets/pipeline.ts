@@ -75,6 +75,8 @@ function withoutLoss(target: string, draft: DraftDiagnostic): Diagnostic {
  */
 export function withoutBoxesByShape(boxes: readonly Box[], minus: readonly Box[], shapes: Map<string, readonly Box[]>): PacketSet | undefined {
   if (boxes.length === 0 || minus.length === 0 || !minus.every((box) => box.hosts.isAny())) return undefined;
+  // No box to key (a draft of address requirements): one subtraction of them all, the same boxes in the same order.
+  if (!boxes.some(worthAShape)) return PacketSet.fromDisjointBoxes(boxes).withoutBoxes(minus);
   const pieces: Box[] = [];
   for (const box of boxes) {
     const key = shapeKey(box);
@@ -97,8 +99,12 @@ export function withoutBoxesByShape(boxes: readonly Box[], minus: readonly Box[]
  * kept per requirement (heapUsed after gc, map alive and cleared), copied at every scavenge (issue 22).
  */
 function shapeKey(box: Box): string | undefined {
-  if (box.hosts.isAny() || !box.paths.isAny() || !box.applications.isAny() || box.src.bounds.length + box.dst.bounds.length > 256) return undefined;
+  if (!worthAShape(box)) return undefined;
   return `${box.family} ${box.portClass} ${box.directions} ${box.states} ${box.protocols.intervals.bounds} ${box.srcPorts.bounds} ${box.dstPorts.bounds} ${box.src.bounds} ${box.dst.bounds}`;
+}
+
+function worthAShape(box: Box): boolean {
+  return !box.hosts.isAny() && box.paths.isAny() && box.applications.isAny() && box.src.bounds.length + box.dst.bounds.length <= 256;
 }
 
 /** The options of a parse context, validated against the kit's schema like the options of a translation. */
