@@ -92,6 +92,9 @@ const longLists = new WeakMap<AddressResolver, WeakMap<readonly Endpoint[], Addr
  * has gathered them, are the list's address sets in order.
  */
 export function literalAddresses(endpoints: readonly Endpoint[], parts?: readonly AddressSet[]): AddressSet {
+  // A list of one (a requirement's usual source): its addresses, as the union of its one part is, without the list of
+  // parts (issue 22: the Azure targets sort every requirement's endpoints).
+  if (endpoints.length === 1 && !parts) return endpoints[0]!.kind === 'addresses' ? endpoints[0]!.addresses : AddressSet.EMPTY;
   const gather = (): AddressSet => AddressSet.unionOf(parts ?? addressParts(endpoints));
   if (endpoints.length <= LONG_LIST) return gather();
   const literal = literalUnionOf(endpoints);

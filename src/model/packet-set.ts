@@ -854,6 +854,8 @@ function mergeAlong(boxes: readonly Box[], key: MergeKey, cache: BoxHashes): Box
  * same result as whole rounds until one merges nothing, with up to a round fewer.
  */
 export function compactBoxes(input: readonly Box[]): readonly Box[] {
+  // One box has nothing to merge with: no hash cache for it (loss accounting compacts every draft's set; issue 22).
+  if (input.length <= 1) return input;
   let boxes = input;
   const cache: BoxHashes = new Map();
   let unchanged = 0;
