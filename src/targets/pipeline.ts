@@ -103,6 +103,7 @@ function shapeKey(box: Box): string | undefined {
   return `${box.family} ${box.portClass} ${box.directions} ${box.states} ${box.protocols.intervals.bounds} ${box.srcPorts.bounds} ${box.dstPorts.bounds} ${box.src.bounds} ${box.dst.bounds}`;
 }
 
+/** A box that names hosts and is small, with any path and application: one whose pieces `shapes` keeps. */
 function worthAShape(box: Box): boolean {
   return !box.hosts.isAny() && box.paths.isAny() && box.applications.isAny() && box.src.bounds.length + box.dst.bounds.length <= 256;
 }
