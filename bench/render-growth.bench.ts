@@ -10,6 +10,7 @@
  * The exponent is taken from CPU time (process.cpuUsage: this process, GC threads included): on the shared
  * 2-core machine wall time is mostly waiting for a core; the wall times of the same runs are printed too.
  * Goal: exponent ≤ 1.2 from 1k to 10k requirements and from 10k to 100k CIDRs, for every target.
+ * `TAGWALL_BENCH_TARGETS=nsg,udr npm run bench render-growth` times only those targets.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseRequirements } from '../src/catalogue/requirements-file.js';
@@ -48,6 +49,18 @@ function cidrsText(count: number): string {
   return JSON.stringify({ name: `cidrs-${count}`, requirements: [{ id: 'many-cidrs', direction: 'outbound', protocol: 'tcp', ports: 443, source: '10.1.0.0/24', destination }] });
 }
 
+/**
+ * The targets to time: all, or those `TAGWALL_BENCH_TARGETS` names (comma-separated ids), so that one target's
+ * growth can be read over several runs without timing the other seven each time.
+ */
+function benchTargets(): ReturnType<typeof allTargets> {
+  const wanted = (process.env['TAGWALL_BENCH_TARGETS'] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const targets = allTargets();
+  const unknown = wanted.filter((id) => !targets.some((target) => target.id === id));
+  if (unknown.length > 0) throw new Error(`TAGWALL_BENCH_TARGETS: no target ${unknown.join(', ')}`);
+  return wanted.length === 0 ? targets : targets.filter((target) => wanted.includes(target.id));
+}
+
 /** One translation's CPU time (this process, GC threads included) and wall time, in ms. */
 function timeOnce(run: () => unknown): { cpu: number; wall: number } {
   const c0 = process.cpuUsage();
@@ -75,7 +88,7 @@ export async function run(): Promise<Goal[]> {
     const freshInput = (n: number) => parseRequirements(texts.get(n)!, `${label}-${n}.json`);
     const rows: string[] = [];
     const wallRows: string[] = [];
-    for (const target of allTargets()) {
+    for (const target of benchTargets()) {
       const translate = (n: number) => {
         const input = freshInput(n);
         return () => target.translate(input, { snapshot, resolver, options: {} });

@@ -185,6 +185,44 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
     );
   });
 
+  it('withoutBoxes cuts by one subtracted box after another, and gives back the boxes none of them meets as they are', () => {
+    fc.assert(
+      fc.property(arbSet, fc.array(arbSet, { minLength: 1, maxLength: 4 }), (a, parts) => {
+        const boxes = parts.flatMap((part) => part.boxes);
+        const stepwise = boxes.reduce((set, box) => set.withoutBoxes([box]), a);
+        expect(a.withoutBoxes(boxes).boxes).toEqual(stepwise.boxes);
+        const untouched = a.boxes.filter((box) => !PacketSet.fromDisjointBoxes([box]).overlaps(PacketSet.fromDisjointBoxes(boxes)));
+        for (const box of untouched) expect(a.withoutBoxes(boxes).boxes).toContain(box);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('PacketSet.of keeps protocols all of one class as they are, and cuts the others to each class', () => {
+    const classes = [ProtocolSet.of(6, 17), ProtocolSet.of(1, 58), ProtocolSet.of(6, 17, 1, 58).complement()];
+    fc.assert(
+      fc.property(fc.subarray([6, 17, 1, 58, 47, 0, 255], { minLength: 1 }), fc.boolean(), (numbers, ported) => {
+        const protocols = ProtocolSet.of(...numbers);
+        const set = PacketSet.of({ protocols, ...(ported ? { dstPorts: PortSet.of(443) } : {}) });
+        const expected = classes.map((kind) => protocols.intersection(kind)).filter((part, index) => !part.isEmpty() && (!ported || index === 0));
+        // One box per family and class, IPv4 and IPv6 alike.
+        const perClass = set.boxes.filter((box) => box.family === 'ipv4').map((box) => box.protocols);
+        expect(perClass.map((part) => part.toString())).toEqual(expected.map((part) => part.toString()));
+        for (const part of perClass) if (part.equals(protocols)) expect(part).toBe(protocols);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a set meets itself in its own boxes (loss accounting skips that intersection)', () => {
+    fc.assert(
+      fc.property(arbSet, (a) => {
+        expect(a.intersection(a).boxes).toEqual(a.boxes);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('withoutBoxes of overlapping boxes, merged by compactBoxes first or not, removes exactly their union (loss accounting)', () => {
     fc.assert(
       fc.property(arbSet, fc.array(arbSet, { minLength: 1, maxLength: 5 }), (a, parts) => {

@@ -39,7 +39,9 @@ export function finishDiagnostics(
         packets = requiredOf(draft.requirement);
         required.set(draft.requirement.id, packets);
       }
-      const exact = withoutProduced(draft.candidate.intersection(packets));
+      // A draft about all of its requirement (the usual candidate, requirementPackets' own set) is already within
+      // it: a set meets itself in its own boxes, so the copy the intersection built is skipped (issue 22).
+      const exact = withoutProduced(draft.candidate === packets ? packets : draft.candidate.intersection(packets));
       lost = exact.isEmpty() ? undefined : exact;
     } else if (draft.candidate) {
       // No requirement to clip by: the drafting code vouches the candidate lies within its requirement.

@@ -35,6 +35,20 @@ describe('withoutBoxesByShape (loss accounting, once per shape)', () => {
     );
   });
 
+  it('keeps pieces only for boxes that name hosts: a box of any host is cut on its own, with the same pieces', () => {
+    fc.assert(
+      fc.property(packetSet(options), packetSet(options), (base, output) => {
+        const boxes = base.boxes.map((box) => ({ ...box, hosts: HostSet.ANY }));
+        const minus = output.boxes.map((box) => ({ ...box, hosts: HostSet.ANY }));
+        const shapes = new Map<string, readonly Box[]>();
+        const fast = withoutBoxesByShape(boxes, minus, shapes);
+        if (boxes.length > 0 && minus.length > 0) expect(fast!.boxes).toEqual(PacketSet.fromDisjointBoxes(boxes).withoutBoxes(minus).boxes);
+        expect(shapes.size).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('leaves a subtraction of boxes that name hosts to the caller', () => {
     const named = PacketSet.of({ hosts: HostSet.fromPatterns(['example.com']) });
     expect(withoutBoxesByShape(PacketSet.ALL.boxes, named.boxes, new Map())).toBeUndefined();
