@@ -1133,7 +1133,7 @@ function firstLeastWitness(roots: readonly Box[], minus: readonly Box[], targets
     let cut = next;
     while (cut < minus.length && !boxesOverlap(box, minus[cut]!)) cut++;
     if (cut < minus.length) {
-      const pieces = subtractBox(box, minus[cut]!);
+      const pieces = subtractOverlapping(box, minus[cut]!);
       for (let i = pieces.length - 1; i >= 0; i--) stack.push({ box: pieces[i]!, next: cut + 1 });
       continue;
     }
