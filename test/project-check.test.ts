@@ -2,7 +2,7 @@
  * Project-mode `check` of a target that renders several config files (iptables: one file per family) reads them as
  * one config under their own names: the answer names the real files and is the same bytes every run, an error in
  * the second file is reported at that file's line, a baseline names the files and is read back, and the answer is
- * the one a single file holding both gives (what `check` read before round h18, when the project runner joined
+ * the one a single file holding both gives (what `check` read before round 14, when the project runner joined
  * the files into a temporary file). A target that reads one config file refuses several by name.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
