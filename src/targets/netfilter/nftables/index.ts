@@ -37,10 +37,12 @@ export const nftablesTarget = defineTarget({
     return parseNftFiles(files, nftablesOptions(context.options));
   },
   parseArtifacts: (artifacts, context) => {
-    // The ruleset and the files its large sets continue in (split.ts), loaded in this order: read as one text.
+    // The ruleset and the files its large sets continue in (split.ts), loaded in this order: one config, each file
+    // under its own name and lines, as `check --config` reads them.
     const files = artifacts.filter((artifact) => artifact.format === 'nft');
     if (files.length === 0) throw new TagwallError('TW_INVALID_CONFIG', 'no nft artifact to parse');
-    return parseNftRuleset(files.map((file) => file.content).join('\n'), files[0]!.name, nftablesOptions(context.options));
+    const options = nftablesOptions(context.options);
+    return files.length === 1 ? parseNftRuleset(files[0]!.content, files[0]!.name, options) : parseNftFiles(files.map((artifact) => ({ content: artifact.content, file: artifact.name })), options);
   },
   detect: detectNftables,
   labels: NFTABLES_LABELS,

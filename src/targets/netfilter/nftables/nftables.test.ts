@@ -218,8 +218,13 @@ describe('a ruleset in several files (render continues large sets in tagwall.2.n
     expect(artifacts.map((artifact) => artifact.name)).toEqual(['tagwall.nft', 'tagwall.2.nft']);
     const parsed = parse(continued!.content);
     expect(parsed.name).toBe('nftables:out/tagwall.nft+out/tagwall.2.nft');
-    // The same packets as the artifacts read as one text (parseArtifacts), the rules where they are in tagwall.nft.
-    expect(allowedPackets(parsed).equals(allowedPackets(nftablesTarget.parseArtifacts(artifacts, { resolver, options: {} })))).toBe(true);
+    // The same packets as the files joined into one text, the rules where they are in tagwall.nft.
+    const joined = nftablesTarget.parse({ content: artifacts.map((artifact) => artifact.content).join('\n'), file: 'joined.nft' }, { resolver, options: {} });
+    expect(allowedPackets(parsed).equals(allowedPackets(joined))).toBe(true);
+    // parseArtifacts (the contract's reader) reads them the same way, each file under its artifact name.
+    const fromArtifacts = nftablesTarget.parseArtifacts(artifacts, { resolver, options: {} });
+    expect(fromArtifacts.name).toBe('nftables:tagwall.nft+tagwall.2.nft');
+    expect(allowedPackets(fromArtifacts).equals(allowedPackets(joined))).toBe(true);
     const mainLines = main!.content.split('\n');
     for (const rule of parsed.rules.filter((rule) => rule.origin?.text !== undefined)) {
       expect(rule.origin!.file).toBe('out/tagwall.nft');
