@@ -21,7 +21,7 @@ import { REPORT_FORMATS } from '../src/reports/index.js';
 import * as renderers from '../src/reports/renderers.js';
 import { TARGET_DESCRIPTORS } from '../src/targets/descriptors.js';
 import { TARGET_DETECTORS } from '../src/targets/detectors.js';
-import { allTargets } from '../src/targets/registry.js';
+import { allTargets, detectTarget } from '../src/targets/registry.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const BIN = join(DIST, 'cli.js');
@@ -52,6 +52,9 @@ describe('the light declarations agree with what they stand for', () => {
         expect(detected, `${target.id} ${file}`).toBe(target.detect(content));
         if (detected) claimed += 1;
       }
+      // registry.ts detectTarget (the library's) asks the same detectors: the one kit whose own detect claims the text.
+      const claimants = targets.filter((target) => target.detect(content));
+      expect(detectTarget(content)?.id, file).toBe(claimants.length === 1 ? claimants[0]!.id : undefined);
     }
     // A test that cannot fail is no test: the fixtures hold configs of most kits.
     expect(claimed).toBeGreaterThan(20);

@@ -16,7 +16,7 @@ import type { IntervalSet } from '../model/intervals.js';
 import { serviceTagsOf, type RequirementSet } from '../model/requirement.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { optionsFor } from '../targets/option-schema.js';
-import { TARGET_DETECTORS } from '../targets/detectors.js';
+import { detectedTargetId } from '../targets/detectors.js';
 import { kitOf as findTarget } from './target-kits.js';
 import type { ConfigInput, Target, TargetOptionValues } from '../targets/target.js';
 import { CATALOGUE } from './catalogue-parts.js';
@@ -80,7 +80,8 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
   const kind = detectInputKind(content).kind;
   // Terraform, Bicep, templates and az output: read, then the target from the resources they hold.
   if (kind !== undefined && kind !== 'arm') return readerOperand(text, input, options.readers ?? {});
-  const detected = detectKitId(content);
+  // The kits' light detect functions (targets/detectors.ts): only the kit that claims the text is initialised.
+  const detected = detectedTargetId(content);
   const target = detected !== undefined ? findTarget(detected) : jsonTarget(content);
   if (target) return { kind: 'config', text, target, input, ...(options.readers ? { readers: options.readers } : {}) };
   try {
@@ -95,16 +96,6 @@ export function classifyOperand(text: string, options: OperandOptions): Operand 
 }
 
 const LOOKED_FOR = 'a Terraform plan or state (terraform show -json), Terraform HCL, an ARM template, Bicep, az output, NSG/firewall/route table/managed network JSON, iptables-save, nft and PAN-OS configs';
-
-/**
- * The id of the one kit whose `detect` claims this config text, if exactly one does (registry.ts `detectTarget`):
- * asked of the kits' light detect functions (targets/detectors.ts), so only the kit that claims it is initialised,
- * not all eight with their parsers (issue 22).
- */
-function detectKitId(content: string): string | undefined {
-  const matches = Object.keys(TARGET_DETECTORS).filter((id) => TARGET_DETECTORS[id]!(content));
-  return matches.length === 1 ? matches[0] : undefined;
-}
 
 /** A JSON config no target's `detect` claims, by the resources it holds (an `az ml workspace outbound-rule list`). */
 function jsonTarget(content: string): Target | undefined {
@@ -123,7 +114,7 @@ function readerOperand(text: string, input: ConfigInput, readers: ReaderOptions)
   if (targets.length === 1) return { kind: 'config', text, target: findTarget(targets[0]!), input, readers };
   const what = kind ? describeKind(kind) : 'this file';
   if (targets.length === 0) {
-    const detected = detectKitId(input.content);
+    const detected = detectedTargetId(input.content);
     if (detected !== undefined && AZURE_TARGET_IDS.has(detected)) return { kind: 'config', text, target: findTarget(detected), input, readers };
     throw new TagwallError('TW_INVALID_OPERAND', `${what} holds no resource a target reads (network security groups, firewall rule collections, route tables, managed network outbound rules)`, { location: { file: input.file } });
   }

@@ -22,3 +22,9 @@ export const TARGET_DETECTORS: Readonly<Record<string, (content: string) => bool
   panos: looksLikePanos,
   udr: looksLikeRouteTable,
 };
+
+/** The id of the one kit whose `detect` claims this config text, if exactly one does (registry.ts `detectTarget`). */
+export function detectedTargetId(content: string): string | undefined {
+  const matches = Object.keys(TARGET_DETECTORS).filter((id) => TARGET_DETECTORS[id]!(content));
+  return matches.length === 1 ? matches[0] : undefined;
+}

@@ -7,6 +7,7 @@
 import { TagwallError } from '../errors.js';
 import { nearest } from '../servicetags/suggest.js';
 import type { Target } from './target.js';
+import { detectedTargetId } from './detectors.js';
 // <target imports>
 import { amlManagedNetworkTarget } from './azure/managed-network/index.js';
 import { azureFirewallClassicTarget, azureFirewallTarget } from './azure/firewall/index.js';
@@ -69,6 +70,7 @@ export function allTargets(): Target[] {
 
 /** The target whose `detect` recognises this config text, if exactly one does. */
 export function detectTarget(content: string): Target | undefined {
-  const matches: Target[] = TARGETS.filter((target) => target.detect(content));
-  return matches.length === 1 ? matches[0] : undefined;
+  // The kits' own detect functions, as the CLI asks them (detectors.ts; test/cli-lazy.test.ts checks they agree).
+  const id = detectedTargetId(content);
+  return id === undefined ? undefined : findTarget(id);
 }
