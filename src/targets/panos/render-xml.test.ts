@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, xmlComment } from '../../text/panos.js';
-import { rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
+import { addressObjects, rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { renderPanosXml } from './render-xml.js';
 
 // ─── the reference: the writer renderPanosXml replaced (a tree of nodes, then one line per node) ─────────────────
@@ -48,7 +48,7 @@ function objectNodes(model: PanosModel): Node[] {
     ...optional(model.addresses.length > 0, () =>
       element(
         'address',
-        model.addresses.map((address) =>
+        [...addressObjects(model.addresses)].map((address) =>
           entry(address.name, [leaf(address.kind, address.value), ...optional(address.description !== undefined, () => leaf('description', address.description!)), members('tag', address.tags)]),
         ),
       ),

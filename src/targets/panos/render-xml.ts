@@ -3,7 +3,7 @@
  * Panorama device group or `shared`, ready for `load config partial` or the XML API (`type=config&action=set`
  * with the inner XPath). Rules go under `rulebase` on a firewall and `pre-rulebase` on Panorama.
  */
-import { rulebaseOf, type PanosAddress, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
+import { columnAddress, isAddressColumns, rulebaseOf, type PanosAddress, type PanosAddressColumns, type PanosAddressEntry, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { escapeXml, xmlComment } from '../../text/panos.js';
 
 /**
@@ -142,19 +142,38 @@ class XmlLines {
    * strings per object and their joins were half of the render, and their garbage outlived the young generation
    * (render-growth bench, issue 22).
    */
-  addresses(depth: number, addresses: readonly PanosAddress[]): void {
+  addresses(depth: number, entries: readonly PanosAddressEntry[]): void {
     const plainTags = { last: undefined };
-    for (let at = 0; at < addresses.length; ) {
+    for (let at = 0; at < entries.length; ) {
+      const entry = entries[at]!;
+      if (isAddressColumns(entry)) {
+        this.addressColumns(depth, entry);
+        at++;
+        continue;
+      }
       let end = at;
-      while (end < addresses.length && isPlainAddress(addresses[end]!, plainTags)) end++;
+      for (let next = entries[end]; next !== undefined && !isAddressColumns(next) && isPlainAddress(next, plainTags); next = entries[++end]);
       if (end - at >= PLAIN_RUN) {
-        this.plainAddresses(depth, addresses, at, end);
+        this.plainAddresses(depth, entries, at, end);
         at = end;
         continue;
       }
       // A short run, or an object with text to escape or a description: line by line.
-      for (const stop = Math.max(end, at + 1); at < stop; at++) this.address(depth, addresses[at]!);
+      for (const stop = Math.max(end, at + 1); at < stop; at++) this.address(depth, entries[at] as PanosAddress);
     }
+  }
+
+  /**
+   * The objects of columns as `address` writes each: when all are plain (ASCII with nothing to escape), as the
+   * pieces plainAddresses writes, straight from the columns; else object by object.
+   */
+  private addressColumns(depth: number, columns: PanosAddressColumns): void {
+    const { names, values, tags } = columns;
+    if (names.length >= PLAIN_RUN && tags.every(isPlainText) && allPlain(names) && allPlain(values)) {
+      this.plainColumns(depth, columns);
+      return;
+    }
+    for (let at = 0; at < names.length; at++) this.address(depth, columnAddress(columns, at));
   }
 
   /**
@@ -162,17 +181,7 @@ class XmlLines {
    * them as bytes, a loop over every character, took four times as long in a fresh process for a config of 4k
    * objects, and no less at 100k.)
    */
-  private plainAddresses(depth: number, addresses: readonly PanosAddress[], from: number, to: number): void {
-    const indent = this.indent(depth);
-    const fields = this.indent(depth + 1);
-    const members = this.indent(depth + 2);
-    // The text between an object's values, whole: a few pieces per object instead of one per line.
-    const open = `${indent}<entry name="`;
-    const close = `${indent}</entry>`;
-    const afterNames = { 'ip-netmask': `">\n${fields}<ip-netmask>`, fqdn: `">\n${fields}<fqdn>` };
-    const afterValues = { 'ip-netmask': `</ip-netmask>\n${fields}`, fqdn: `</fqdn>\n${fields}` };
-    const tagLines = (tags: readonly string[]): string =>
-      tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
+  private plainAddresses(depth: number, addresses: readonly PanosAddressEntry[], from: number, to: number): void {
     // Objects share their kind and tag list (build.ts): a run of objects that do is written as its names and values
     // with the text between one object's value and the next one's name, four pieces an object going straight into
     // the document's parts. (Joined into a string an object and a block first, 100k CIDRs made 200k ropes and two
@@ -180,23 +189,49 @@ class XmlLines {
     this.flush(true);
     const parts = this.#parts;
     for (let at = from; at < to; ) {
-      const { kind, tags } = addresses[at]!;
-      const afterName = afterNames[kind];
-      const afterValue = `${afterValues[kind]}${tagLines(tags)}${close}\n`;
+      const { kind, tags } = addresses[at] as PanosAddress;
+      const { open, afterName, afterValue } = plainPieces(this, depth, kind, tags);
       const betweenObjects = `${afterValue}${open}`;
       parts.push(open);
-      while (at < to && addresses[at]!.kind === kind && addresses[at]!.tags === tags) {
-        const address = addresses[at++]!;
-        parts.push(address.name, afterName, address.value, betweenObjects);
+      for (let next = addresses[at] as PanosAddress; at < to && next.kind === kind && next.tags === tags; next = addresses[++at] as PanosAddress) {
+        parts.push(next.name, afterName, next.value, betweenObjects);
       }
       // The run's last object is followed by its own newline only: the next run or line starts afresh.
       parts[parts.length - 1] = afterValue;
     }
   }
 
+  /** Plain columns (addressColumns) as plainAddresses writes a run of objects, four pieces an object. */
+  private plainColumns(depth: number, { names, values, tags }: PanosAddressColumns): void {
+    const { open, afterName, afterValue } = plainPieces(this, depth, 'ip-netmask', tags);
+    const betweenObjects = `${afterValue}${open}`;
+    this.flush(true);
+    const parts = this.#parts;
+    parts.push(open);
+    for (let at = 0; at < names.length; at++) parts.push(names[at]!, afterName, values[at]!, betweenObjects);
+    parts[parts.length - 1] = afterValue;
+  }
+
   entry(depth: number, name: string, body: (depth: number) => void): void {
     this.element(depth, 'entry', body, name);
   }
+}
+
+/**
+ * The text around a plain address object's name and value, whole (`address` writes the same as lines): what comes
+ * before the name, between the name and the value, and after the value up to the object's end and its newline.
+ */
+function plainPieces(out: XmlLines, depth: number, kind: PanosAddress['kind'], tags: readonly string[]): { open: string; afterName: string; afterValue: string } {
+  const indent = out.indent(depth);
+  const fields = out.indent(depth + 1);
+  const members = out.indent(depth + 2);
+  const tagLines = tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
+  return { open: `${indent}<entry name="`, afterName: `">\n${fields}<${kind}>`, afterValue: `</${kind}>\n${fields}${tagLines}${indent}</entry>\n` };
+}
+
+/** Whether every text of a list is plain (isPlainText). */
+function allPlain(texts: readonly string[]): boolean {
+  return texts.every(isPlainText);
 }
 
 function writeRule(out: XmlLines, rule: PanosRule, depth: number): void {
