@@ -226,7 +226,8 @@ class Builder {
   addressMembers(endpoints: readonly Endpoint[]): readonly string[] {
     if (endpoints.some((endpoint) => endpoint.kind === 'any')) return ['any'];
     const members: string[] = [];
-    for (const endpoint of endpoints) {
+    for (let at = 0; at < endpoints.length; at++) {
+      const endpoint = endpoints[at]!;
       if (endpoint.kind !== 'service-tag') continue;
       const member = this.tagMember(endpoint.name);
       if (member !== undefined && !members.includes(member)) members.push(member);

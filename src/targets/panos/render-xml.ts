@@ -17,6 +17,8 @@ const BLOCK_LINES = 256;
 /** Runs of at least this many plain address objects are written as one block (shorter ones gain nothing from it). */
 const PLAIN_RUN = 64;
 
+const PIECES_FROM = 4096;
+
 /** A character that is not printable ASCII, or one escapeXml replaces (`<`, `>`, `&`, `"`, `'`). */
 const UNPLAIN = /[^ !#-%(-;=?-~]/;
 
@@ -110,7 +112,21 @@ class XmlLines {
    */
   private plainMembers(depth: number, values: readonly string[]): void {
     const indent = this.indent(depth);
-    this.block(`${indent}<member>${values.join(`</member>\n${indent}<member>`)}</member>`);
+    if (values.length < PIECES_FROM) {
+      this.block(`${indent}<member>${values.join(`</member>\n${indent}<member>`)}</member>`);
+      return;
+    }
+    const between = `</member>\n${indent}<member>`;
+    this.flush(true);
+    const parts = this.#parts;
+    let at = parts.length;
+    parts.length = at + 2 * values.length + 1;
+    parts[at++] = `${indent}<member>`;
+    for (let index = 0; index < values.length; index++) {
+      parts[at++] = values[index]!;
+      parts[at++] = between;
+    }
+    parts[at - 1] = '</member>\n';
   }
 
   /** Ends the pending lines' block and adds `text` as a block of its own: the document reads as if written line by line. */
@@ -207,9 +223,16 @@ class XmlLines {
     const betweenObjects = `${afterValue}${open}`;
     this.flush(true);
     const parts = this.#parts;
-    parts.push(open);
-    for (let at = 0; at < names.length; at++) parts.push(names[at]!, afterName, values[at]!, betweenObjects);
-    parts[parts.length - 1] = afterValue;
+    let at = parts.length;
+    parts.length = at + 4 * names.length + 1;
+    parts[at++] = open;
+    for (let index = 0; index < names.length; index++) {
+      parts[at++] = names[index]!;
+      parts[at++] = afterName;
+      parts[at++] = values[index]!;
+      parts[at++] = betweenObjects;
+    }
+    parts[at - 1] = afterValue;
   }
 
   entry(depth: number, name: string, body: (depth: number) => void): void {
