@@ -20,7 +20,7 @@ import type { DraftDiagnostic } from '../diagnostics.js';
 import type { Artifact, Rendered, Severity, TranslateContext } from '../target.js';
 import { APP_IDS, KNOWN_APP_IDS } from './applications.js';
 import { PANOS_LIMITS, PANOS_PLATFORMS } from './capabilities.js';
-import type { PanosAddress, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
+import type { PanosAddressColumns, PanosAddressEntry, PanosAddressGroup, PanosExternalList, PanosModel, PanosRule, PanosService, PanosUrlCategory } from './model.js';
 import { cidrObjectNames, cleanText, MAX_EDL_NAME_LENGTH, NameScope } from './names.js';
 import { PANOS_TARGET_ID, readPanosSettings, type PanosFormat, type PanosSettings } from './options.js';
 import { parsePanosArtifacts } from './parse.js';
@@ -72,9 +72,24 @@ function sharedObject<T extends { readonly name: string }>(objects: Map<string, 
   return object.name;
 }
 
+/**
+ * Lists of at least this many CIDRs that share none with the objects made so far become one entry of columns
+ * (model.ts, PanosAddressColumns) when their names are free. A render of one list of 100k CIDRs made 100k objects and
+ * two tables of 100k entries (objects by CIDR, names claimed), all live to the end, which the young-generation
+ * collections copied: ~4 scavenges of ~50 ms a render, the part of its time that grew faster than the list (issue 22,
+ * render-growth bench). Shorter lists gain little and keep the object per CIDR.
+ */
+const COLUMNS_FROM = 4096;
+
 class Builder {
-  /** Address objects by CIDR (`20.150.0.0/17`) or by `fqdn:` and host name: the two never clash (no CIDR starts with `fqdn:`). */
-  readonly addresses = new Map<string, PanosAddress>();
+  /** Address objects in the order they were made; a long list's as one entry of columns (`cidrMembers`). */
+  readonly addressEntries: PanosAddressEntry[] = [];
+  /** The name of the object of each CIDR (`20.150.0.0/17`) made so far, but those of #unindexed. */
+  readonly #cidrObjects = new Map<string, string>();
+  /** Columns not yet in #cidrObjects: entered when a list is next looked up (never, when the long list is the last). */
+  #unindexed: PanosAddressColumns[] = [];
+  /** The name of the FQDN object of each host name. */
+  readonly #fqdnObjects = new Map<string, string>();
   readonly groups = new Map<string, PanosAddressGroup>();
   readonly lists = new Map<string, PanosExternalList>();
   readonly services = new Map<string, PanosService>();
@@ -96,6 +111,8 @@ class Builder {
   constructor(
     readonly settings: PanosSettings,
     readonly context: TranslateContext,
+    /** Lists of this many CIDRs or more may become columns (COLUMNS_FROM; tests lower it, or raise it past any list). */
+    readonly columnsFrom = COLUMNS_FROM,
   ) {
     this.#expand = context.resolver.mode === 'expanded' ? context.resolver : expandedResolver(context.snapshot);
     // The provenance tag: a requirement with the id `tagwall` gets another tag name, not a second entry.
@@ -103,24 +120,49 @@ class Builder {
   }
 
   /** Rule members for literal addresses: one address object per CIDR, shared by every rule that names it. */
-  cidrMembers(addresses: AddressSet): string[] {
+  cidrMembers(addresses: AddressSet): readonly string[] {
     const cidrs = addresses.toCidrStrings();
+    this.#indexColumns();
     // The list's names, made once for all of them when the first CIDR without an object yet is met.
-    let names: { wanted: string[]; names: string[] } | undefined;
+    let names = cidrs.length >= this.columnsFrom ? cidrObjectNames(cidrs) : undefined;
+    if (names !== undefined && this.#asColumns(cidrs, names)) return names.names;
     // sharedObject written out: its closure a CIDR (and the context it captures) was 100k more objects for the
     // young generation at 100k CIDRs (render 224-245 -> 208-223 ms CPU, 3 interleaved runs; issue 22).
     const members: string[] = [];
     for (let at = 0; at < cidrs.length; at++) {
       const cidr = cidrs[at]!;
-      let address = this.addresses.get(cidr);
-      if (address === undefined) {
+      let name = this.#cidrObjects.get(cidr);
+      if (name === undefined) {
         names ??= cidrObjectNames(cidrs);
-        address = { name: this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!), kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS };
-        this.addresses.set(cidr, address);
+        name = this.#addressNames.claimSafe(names.wanted[at]!, names.names[at]!);
+        this.#cidrObjects.set(cidr, name);
+        this.addressEntries.push({ name, kind: 'ip-netmask', value: cidr, tags: PROVENANCE_TAGS });
       }
-      members.push(address.name);
+      members.push(name);
     }
     return members;
+  }
+
+  /**
+   * The objects of `cidrs` as one entry of columns, when each would be a new object named as wanted: no CIDR of the
+   * list has an object yet (its wanted name would be claimed) and every wanted name is free and its own safe form
+   * (not so for an IPv6 `::`, whose hyphens panosName merges). The CIDRs are distinct (one set's blocks), and so
+   * are their names, in lower case (IPv6 is written in lower case): what the loop of cidrMembers would make, object
+   * for object (property test in panos.test.ts). False when not, with nothing changed.
+   */
+  #asColumns(cidrs: readonly string[], names: { wanted: readonly string[]; names: readonly string[] }): boolean {
+    if (names.names !== names.wanted || !this.#addressNames.claimRun(names.names)) return false;
+    const columns: PanosAddressColumns = { names: names.names, values: cidrs, tags: PROVENANCE_TAGS };
+    this.addressEntries.push(columns);
+    this.#unindexed.push(columns);
+    return true;
+  }
+
+  /** The CIDRs of columns made so far, entered in #cidrObjects so that a list naming one of them shares its object. */
+  #indexColumns(): void {
+    if (this.#unindexed.length === 0) return;
+    for (const { names, values } of this.#unindexed) for (let at = 0; at < values.length; at++) this.#cidrObjects.set(values[at]!, names[at]!);
+    this.#unindexed = [];
   }
 
   /** A service tag as one rule member: an address group of its prefixes, or an EDL; none when it is empty. */
@@ -164,8 +206,14 @@ class Builder {
     });
   }
 
-  fqdnMember(name: string): string {
-    return sharedObject(this.addresses, `fqdn:${name}`, (): PanosAddress => ({ name: this.#addressNames.claim(`tw-fqdn-${name}`), kind: 'fqdn', value: name, description: `FQDN ${name}, resolved by the firewall`, tags: [TAGWALL_TAG] }));
+  fqdnMember(host: string): string {
+    let name = this.#fqdnObjects.get(host);
+    if (name === undefined) {
+      name = this.#addressNames.claim(`tw-fqdn-${host}`);
+      this.#fqdnObjects.set(host, name);
+      this.addressEntries.push({ name, kind: 'fqdn', value: host, description: `FQDN ${host}, resolved by the firewall`, tags: [TAGWALL_TAG] });
+    }
+    return name;
   }
 
   service(protocol: 'tcp' | 'udp', ports: PortSet): string[] {
@@ -175,10 +223,11 @@ class Builder {
   }
 
   /** Members for an endpoint list other than hosts; `any` for the any endpoint. */
-  addressMembers(endpoints: readonly Endpoint[]): string[] {
+  addressMembers(endpoints: readonly Endpoint[]): readonly string[] {
     if (endpoints.some((endpoint) => endpoint.kind === 'any')) return ['any'];
     const members: string[] = [];
-    for (const endpoint of endpoints) {
+    for (let at = 0; at < endpoints.length; at++) {
+      const endpoint = endpoints[at]!;
       if (endpoint.kind !== 'service-tag') continue;
       const member = this.tagMember(endpoint.name);
       if (member !== undefined && !members.includes(member)) members.push(member);
@@ -369,7 +418,7 @@ class Builder {
   }
 
   checkLimits(): void {
-    const fqdns = [...this.addresses.values()].filter((address) => address.kind === 'fqdn').length;
+    const fqdns = this.#fqdnObjects.size;
     const push = (code: string, message: string): void => {
       this.drafts.push({ code, severity: 'warning', message });
     };
@@ -386,8 +435,8 @@ class Builder {
   }
 }
 
-export function buildPanosModel(requirements: RequirementSet, context: TranslateContext, settings: PanosSettings): { model: PanosModel; drafts: DraftDiagnostic[] } {
-  const builder = new Builder(settings, context);
+export function buildPanosModel(requirements: RequirementSet, context: TranslateContext, settings: PanosSettings, columnsFrom = COLUMNS_FROM): { model: PanosModel; drafts: DraftDiagnostic[] } {
+  const builder = new Builder(settings, context, columnsFrom);
   for (const requirement of requirements.requirements) builder.translate(requirement);
   builder.checkLimits();
   const { cloud, changeNumber, date } = context.snapshot.info;
@@ -399,7 +448,7 @@ export function buildPanosModel(requirements: RequirementSet, context: Translate
     location: settings.location,
     provenance,
     tags: [{ name: TAGWALL_TAG, comments: provenance }, ...builder.requirementTags.values()],
-    addresses: [...builder.addresses.values()],
+    addresses: builder.addressEntries,
     addressGroups: [...builder.groups.values()],
     externalLists: [...builder.lists.values()],
     services: [...builder.services.values()],

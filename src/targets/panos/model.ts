@@ -27,6 +27,38 @@ export interface PanosAddress {
   readonly tags: readonly string[];
 }
 
+/**
+ * Plain `ip-netmask` address objects made from one long list of CIDRs, held as two columns (object i is named
+ * `names[i]` and has the value `values[i]`) sharing one tag list and no description: what a list of 100k CIDRs
+ * would otherwise make 100k objects of, which live to the end of the render and which every young-generation
+ * collection copies (issue 22, render-growth bench). Written as the objects it stands for (`addressObjects`).
+ */
+export interface PanosAddressColumns {
+  readonly names: readonly string[];
+  readonly values: readonly string[];
+  readonly tags: readonly string[];
+}
+
+/** One address object, or a run of them as columns. */
+export type PanosAddressEntry = PanosAddress | PanosAddressColumns;
+
+export function isAddressColumns(entry: PanosAddressEntry): entry is PanosAddressColumns {
+  return 'names' in entry;
+}
+
+/** The address object at `index` of columns. */
+export function columnAddress(columns: PanosAddressColumns, index: number): PanosAddress {
+  return { name: columns.names[index]!, kind: 'ip-netmask', value: columns.values[index]!, tags: columns.tags };
+}
+
+/** The address objects `entries` stand for, in order, columns made into objects one by one. */
+export function* addressObjects(entries: readonly PanosAddressEntry[]): Generator<PanosAddress> {
+  for (const entry of entries) {
+    if (!isAddressColumns(entry)) yield entry;
+    else for (let index = 0; index < entry.names.length; index++) yield columnAddress(entry, index);
+  }
+}
+
 export interface PanosAddressGroup {
   readonly name: string;
   readonly members: readonly string[];
@@ -77,7 +109,8 @@ export interface PanosRule {
 export interface PanosModel {
   readonly location: PanosLocation;
   readonly tags: readonly PanosTag[];
-  readonly addresses: readonly PanosAddress[];
+  /** Address objects, in the order they were made; a long list's as columns. */
+  readonly addresses: readonly PanosAddressEntry[];
   readonly addressGroups: readonly PanosAddressGroup[];
   readonly externalLists: readonly PanosExternalList[];
   readonly services: readonly PanosService[];

@@ -46,13 +46,41 @@ export class NameScope {
    * of 100k CIDRs; issue 22, render-growth bench).
    */
   readonly #slots = new Map<string, Slot>();
+  /**
+   * Runs of names claimed by `claimRun` and not yet in #slots: entered when the scope is next asked anything, so a
+   * render whose one long list is the last thing it names never builds a table of 100k entries (issue 22).
+   */
+  #unsettled: Array<readonly string[]> = [];
 
   constructor(readonly maxLength = MAX_NAME_LENGTH) {}
 
   /** Keeps `name` (already safe) for the caller: no claimed text gets it, not even the same text. */
   reserve(name: string): string {
+    this.#settle();
     this.#markUsed(name.toLowerCase());
     return name;
+  }
+
+  /**
+   * `claim(name)` for every name of `names` in order, when each would get itself: none is claimed or in use yet.
+   * Then true, and the names are entered in the scope only when it is next asked something; else false, and
+   * nothing is claimed. Each name must be its own safe form (`panosName(name, this.maxLength) === name`), in lower
+   * case, and the names distinct: then `claim` of each finds its slot empty and gives the name itself, as here
+   * (a property test holds the two to the same names and the same scope after).
+   */
+  claimRun(names: readonly string[]): boolean {
+    this.#settle();
+    const slots = this.#slots;
+    for (let at = 0; at < names.length; at++) if (slots.has(names[at]!)) return false;
+    this.#unsettled.push(names);
+    return true;
+  }
+
+  /** The runs claimRun took, entered as `claim` would have entered each name: a string slot of itself. */
+  #settle(): void {
+    if (this.#unsettled.length === 0) return;
+    for (const names of this.#unsettled) for (let at = 0; at < names.length; at++) this.#slots.set(names[at]!, names[at]!);
+    this.#unsettled = [];
   }
 
   claim(wanted: string, maxLength = this.maxLength): string {
@@ -69,6 +97,7 @@ export class NameScope {
   }
 
   #claim(wanted: string, maxLength: number, safe: string | undefined): string {
+    this.#settle();
     const slot = this.#slots.get(wanted);
     const known = claimedName(slot);
     if (known !== undefined) return known;

@@ -18,7 +18,12 @@ import type { Endpoint, Requirement, RequirementSet } from '../../model/requirem
 import { requirementProblem } from '../../model/requirement-check.js';
 import { defaultSnapshot } from '../../servicetags/snapshot.js';
 import type { Artifact, TargetOptionValues } from '../target.js';
+import { buildPanosModel } from './build.js';
 import { panosTarget } from './index.js';
+import { addressObjects, isAddressColumns, type PanosModel } from './model.js';
+import { readPanosSettings } from './options.js';
+import { renderPanosSet } from './render-set.js';
+import { renderPanosXml } from './render-xml.js';
 import { shortHash } from '../names.js';
 import { cidrObjectName, cidrObjectNames, cleanText, MAX_EDL_NAME_LENGTH, MAX_NAME_LENGTH, NameScope, panosName, SAFE_NAME } from './names.js';
 import { parsePanosConfig } from './parse.js';
@@ -186,6 +191,45 @@ describe('names (targets.md §4.3)', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+  it('claimed as a run (claimRun) are what claim gives each, and the scope answers the same after (property)', () => {
+    // A run as the build makes one: the names of a set's CIDRs when no IPv6 `::` merged hyphens (their own safe
+    // form, lower case, distinct). Other texts before and after, some of them a name of the run or its spelling in
+    // upper case, some reserved.
+    const ipv4 = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 8, max: 32 })).map(([value, length]) => `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}/${length}`);
+    const ipv6 = fc.tuple(fc.array(fc.integer({ min: 1, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 112, max: 128 })).map(([groups, length]) => `${groups.map((g) => g.toString(16)).join(':')}/${length}`);
+    const run = fc.array(fc.oneof(ipv4, ipv4, ipv6), { maxLength: 10 }).map((blocks) => cidrObjectNames(AddressSet.fromStrings(blocks, { normalize: true }).toCidrStrings()).names);
+    const step = (names: readonly string[]) => fc.record({ reserve: fc.boolean(), text: fc.oneof(fc.constantFrom(...names, ...names.map((name) => name.toUpperCase()), 'tagwall', 'tw-10-0-0-0_8'), fc.string({ maxLength: 12 })) });
+    const drawn = run.chain((names) => fc.tuple(fc.constant(names), fc.array(step(names), { maxLength: 4 }), fc.array(step(names), { maxLength: 4 })));
+    fc.assert(
+      fc.property(drawn, ([names, before, after]) => {
+        expect(names.every((name) => name === panosName(name) && name === name.toLowerCase())).toBe(true);
+        const general = new NameScope();
+        const fast = new NameScope();
+        const take = (steps: ReadonlyArray<{ reserve: boolean; text: string }>) => {
+          for (const { reserve, text } of steps) {
+            if (reserve) expect(fast.reserve(panosName(text))).toBe(general.reserve(panosName(text)));
+            else expect(fast.claim(text)).toBe(general.claim(text));
+          }
+        };
+        take(before);
+        const claimed = names.map((name) => general.claim(name));
+        if (fast.claimRun(names)) expect(claimed).toEqual(names);
+        // Refused, the run claims nothing: the build claims its names one by one, as the general scope did.
+        else expect(names.map((name) => fast.claimSafe(name, name))).toEqual(claimed);
+        take(after);
+        // Each text again, the run's names included: the same names, from both scopes.
+        take([...before, ...after].filter((item) => !item.reserve));
+        expect(names.map((name) => fast.claim(name))).toEqual(claimed);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+    const scope = new NameScope();
+    scope.claim('tw-10-0-0-0_24');
+    expect(scope.claimRun(['tw-10-0-1-0_24', 'tw-10-0-0-0_24'])).toBe(false);
+    expect(scope.claimRun(['tw-10-0-1-0_24', 'tw-10-0-2-0_24'])).toBe(true);
+    expect(scope.claim('TW-10-0-1-0_24')).not.toBe('TW-10-0-1-0_24');
+    expect(scope.claim('tw-10-0-2-0_24')).toBe('tw-10-0-2-0_24');
   });
   it('keep a hash of a cut name so long names sharing a prefix differ', () => {
     const long = 'a'.repeat(100);
@@ -621,6 +665,54 @@ const randomRequirementSet: fc.Arbitrary<RequirementSet> = fc
       ...(icmp && fields.protocols.has(1) && fields.ports.isAny() ? { icmp: [{ type: 8 }] } : {}),
     })),
   }));
+
+describe('a long list of CIDRs as columns (issue 22)', () => {
+  /** The model with its columns made into objects: what the build makes of every list when none may be columns. */
+  const expanded = (model: PanosModel): PanosModel => ({ ...model, addresses: [...addressObjects(model.addresses)] });
+  // Lists from a small pool of blocks, so that lists share CIDRs (an object each, shared), mixed with IPv6 with and
+  // without `::` (whose names panosName merges), service tags (their groups' objects) and host names (FQDN objects).
+  const block = fc.oneof(
+    fc.integer({ min: 0, max: 40 }).map((n) => `20.${n >> 3}.${(n & 7) * 2}.0/24`),
+    fc.integer({ min: 0, max: 8 }).map((n) => `2603:10${n}:1:2:3:4:5:0/112`),
+    fc.integer({ min: 0, max: 8 }).map((n) => `2001:db8:${n}::/48`),
+  );
+  const endpoint: fc.Arbitrary<Endpoint> = fc.oneof(
+    { weight: 4, arbitrary: fc.array(block, { minLength: 1, maxLength: 30 }).map((blocks) => literal(blocks.join(', '))) },
+    { weight: 1, arbitrary: fc.constantFrom(tag('AzureLoadBalancer'), tag('AzureCloud.westus'), host('example.com'), host('api.example.com')) },
+  );
+  const requirements = fc.array(fc.array(endpoint, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }).map(
+    (lists): RequirementSet => ({ name: 'columns', requirements: lists.map((destinations, index) => requirement(`r${index}`, destinations, index % 2 && destinations[0]!.kind === 'addresses' ? { sources: destinations.slice(0, 1) } : {})) }),
+  );
+
+  it('builds the model the object-per-CIDR build makes, and both writers write the same text (property)', () => {
+    fc.assert(
+      fc.property(requirements, fc.constantFrom(1, 2, 5), (drawn, columnsFrom) => {
+        for (const options of [{}, { format: 'set' as const, tags: 'edl' as const, edlUrl: 'https://edl.example.com' }]) {
+          const settings = readPanosSettings(options);
+          const general = buildPanosModel(drawn, context(options), settings, Number.POSITIVE_INFINITY);
+          const columns = buildPanosModel(drawn, context(options), settings, columnsFrom);
+          expect(general.model.addresses.some(isAddressColumns)).toBe(false);
+          expect(expanded(columns.model)).toEqual(general.model);
+          expect(columns.drafts).toEqual(general.drafts);
+          expect(renderPanosXml(columns.model)).toBe(renderPanosXml(general.model));
+          expect(renderPanosSet(columns.model)).toBe(renderPanosSet(general.model));
+        }
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
+  it('holds a list of 5,000 CIDRs as one entry of columns, and a second list sharing one of them as objects', () => {
+    const many = literal(Array.from({ length: 5000 }, (_, i) => `30.${i >> 8}.${i & 255}.0/30`).join(', '));
+    const drawn: RequirementSet = { name: 'long', requirements: [requirement('long', [many]), requirement('again', [literal('30.0.1.0/30, 31.0.0.0/8')])] };
+    const { model } = buildPanosModel(drawn, context(), readPanosSettings({}));
+    expect(model.addresses.map((entry) => (isAddressColumns(entry) ? entry.names.length : entry.name))).toEqual(['tw-10-0-0-0_24', 5000, 'tw-31-0-0-0_8']);
+    expect(model.rules[0]!.destination).toHaveLength(5000);
+    expect(model.rules[1]!.destination).toEqual(['tw-30-0-1-0_30', 'tw-31-0-0-0_8']);
+    const general = buildPanosModel(drawn, context(), readPanosSettings({}), Number.POSITIVE_INFINITY).model;
+    expect(renderPanosXml(model)).toBe(renderPanosXml(general));
+  });
+});
 
 describe('contract on random requirement sets', () => {
   for (const options of [{ format: 'xml' }, { format: 'set', tags: 'edl', edlUrl: 'https://lists.example.com', location: 'device-group:DG', fromZone: 'inside', toZone: 'outside' }, { format: 'set', applications: 'true' }] as TargetOptionValues[]) {

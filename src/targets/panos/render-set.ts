@@ -4,7 +4,7 @@
  * plain charset are double-quoted; texts were cleaned of double quotes (names.ts: the CLI has no escape for them).
  */
 import { quoteSetValue } from '../../text/panos.js';
-import { rulebaseOf, type PanosLocation, type PanosModel } from './model.js';
+import { isAddressColumns, rulebaseOf, type PanosAddress, type PanosLocation, type PanosModel } from './model.js';
 
 /** Group members per line: PAN-OS appends list members, so a long group may be given over several lines. */
 const MEMBERS_PER_LINE = 100;
@@ -27,15 +27,20 @@ function prefixOf(location: PanosLocation): string {
   }
 }
 
+function addressLines(lines: string[], set: string, address: PanosAddress): void {
+  const object = `${set}address ${address.name}`;
+  lines.push(`${object} ${address.kind} ${quoteSetValue(address.value)}`);
+  if (address.description !== undefined) lines.push(`${object} description ${quoteSetValue(address.description)}`);
+  if (address.tags.length > 0) lines.push(`${object} tag ${list(address.tags)}`);
+}
+
 export function renderPanosSet(model: PanosModel): string {
   const set = prefixOf(model.location);
   const lines: string[] = [];
   for (const tag of model.tags) lines.push(`${set}tag ${tag.name} comments ${quoteSetValue(tag.comments)}`);
-  for (const address of model.addresses) {
-    const object = `${set}address ${address.name}`;
-    lines.push(`${object} ${address.kind} ${quoteSetValue(address.value)}`);
-    if (address.description !== undefined) lines.push(`${object} description ${quoteSetValue(address.description)}`);
-    if (address.tags.length > 0) lines.push(`${object} tag ${list(address.tags)}`);
+  for (const entry of model.addresses) {
+    if (!isAddressColumns(entry)) addressLines(lines, set, entry);
+    else for (let at = 0; at < entry.names.length; at++) addressLines(lines, set, { name: entry.names[at]!, kind: 'ip-netmask', value: entry.values[at]!, tags: entry.tags });
   }
   for (const group of model.addressGroups) {
     const object = `${set}address-group ${group.name}`;

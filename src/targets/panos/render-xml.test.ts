@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, xmlComment } from '../../text/panos.js';
-import { rulebaseOf, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
+import { addressObjects, rulebaseOf, type PanosAddressColumns, type PanosAddressEntry, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { renderPanosXml } from './render-xml.js';
 
 // ─── the reference: the writer renderPanosXml replaced (a tree of nodes, then one line per node) ─────────────────
@@ -48,7 +48,7 @@ function objectNodes(model: PanosModel): Node[] {
     ...optional(model.addresses.length > 0, () =>
       element(
         'address',
-        model.addresses.map((address) =>
+        [...addressObjects(model.addresses)].map((address) =>
           entry(address.name, [leaf(address.kind, address.value), ...optional(address.description !== undefined, () => leaf('description', address.description!)), members('tag', address.tags)]),
         ),
       ),
@@ -127,6 +127,15 @@ const plainAddress = fc.record(
 );
 const plainMembers = fc.oneof(names, fc.array(plain, { minLength: 60, maxLength: 200 }));
 
+/** Columns as the build makes them (plain, one tag list), and now and then with a text to escape or another tag list. */
+const columns: fc.Arbitrary<PanosAddressColumns> = fc
+  .oneof(fc.array(fc.tuple(plain, plain), { maxLength: 5 }), fc.array(fc.tuple(plain, plain), { minLength: 60, maxLength: 150 }))
+  .chain((pairs) => fc.record({ names: fc.constant(pairs.map(([name]) => name)), values: fc.constant(pairs.map(([, value]) => value)), tags: fc.oneof({ weight: 5, arbitrary: fc.constant(['tagwall']) }, { weight: 1, arbitrary: names }) }));
+/** Objects and columns in any order: runs of plain objects meet columns on either side. */
+const addressEntries: fc.Arbitrary<PanosAddressEntry[]> = fc.array(fc.oneof(plainAddress, address, columns), { maxLength: 8 }).chain((entries) =>
+  fc.array(fc.oneof({ weight: 3, arbitrary: plainAddress }, { weight: 1, arbitrary: columns }), { maxLength: 120 }).map((more) => [...entries, ...more]),
+);
+
 const model: fc.Arbitrary<PanosModel> = fc.record({
   location: fc.oneof(
     text.map((name): PanosLocation => ({ kind: 'vsys', name })),
@@ -137,7 +146,7 @@ const model: fc.Arbitrary<PanosModel> = fc.record({
   tags: fc.array(fc.record({ name: text, comments: text }), { maxLength: 3 }),
   // A few addresses, or enough (five lines or more each) for several of the blocks of lines the writer joins at a time.
   // Long runs of plain objects too: the writer writes those one string per object, in one block of their own.
-  addresses: fc.oneof(fc.array(address, { maxLength: 4 }), fc.array(address, { minLength: 60, maxLength: 300, size: 'max' }), fc.array(plainAddress, { minLength: 60, maxLength: 400 })),
+  addresses: fc.oneof(fc.array(address, { maxLength: 4 }), fc.array(address, { minLength: 60, maxLength: 300, size: 'max' }), fc.array(plainAddress, { minLength: 60, maxLength: 400 }), addressEntries),
   addressGroups: fc.array(fc.record({ name: text, members: names, description: text, tags: names }), { maxLength: 3 }),
   externalLists: fc.array(fc.record({ name: text, url: text, file: text, entries: names, description: text }), { maxLength: 2 }),
   services: fc.array(fc.record({ name: text, protocol: fc.constantFrom('tcp' as const, 'udp' as const), ports: text, description: text }), { maxLength: 3 }),
@@ -156,6 +165,19 @@ describe('renderPanosXml', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('writes long columns and a long member list (pieces, 4,096 or more) as the reference does', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+    const names = values.map((value) => `tw-${value.replace(/[./]/g, '-')}`);
+    const rule: PanosRule = { name: 'r', description: 'd', tags: ['t'], from: ['trust'], to: ['untrust'], source: ['any'], destination: names, application: ['any'], service: ['any'], category: ['any'], action: 'allow' };
+    const base: PanosModel = { location: { kind: 'vsys', name: 'vsys1' }, provenance: 'p', tags: [], addresses: [], addressGroups: [], externalLists: [], services: [], urlCategories: [], rules: [rule] };
+    const plainColumns: PanosAddressColumns = { names, values, tags: ['tagwall'] };
+    const escaped: PanosAddressColumns = { names: ['a&b', ...names], values: ['<v>', ...values], tags: ['tagwall'] };
+    for (const addresses of [[plainColumns], [{ name: 'x', kind: 'fqdn' as const, value: 'x.com', tags: [] }, plainColumns, escaped]]) {
+      const drawn: PanosModel = { ...base, addresses, rules: [rule, { ...rule, name: 'r2', source: names.slice(0, 4095), destination: [...names, 'a<b'] }] };
+      expect(renderPanosXml(drawn)).toBe(referenceXml(drawn));
+    }
   });
 
   it('writes an empty model as the reference does (no objects, an empty rule list)', () => {

@@ -3,7 +3,7 @@
  * Panorama device group or `shared`, ready for `load config partial` or the XML API (`type=config&action=set`
  * with the inner XPath). Rules go under `rulebase` on a firewall and `pre-rulebase` on Panorama.
  */
-import { rulebaseOf, type PanosAddress, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
+import { columnAddress, isAddressColumns, rulebaseOf, type PanosAddress, type PanosAddressColumns, type PanosAddressEntry, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
 import { escapeXml, xmlComment } from '../../text/panos.js';
 
 /**
@@ -16,6 +16,14 @@ const BLOCK_LINES = 256;
 
 /** Runs of at least this many plain address objects are written as one block (shorter ones gain nothing from it). */
 const PLAIN_RUN = 64;
+
+/**
+ * Plain member lists of at least this many go into the document's parts one member at a time, the parts array sized
+ * once, instead of joined into a block that the final join copies again: the block of a 100k-member rule was 8 MB
+ * more for the young generation (a 100k-CIDR translation allocated 75.2 -> 65.8 MB with this and `plainColumns`;
+ * issue 22, render-growth bench). Shorter lists keep the one native join, cheaper in a cold process.
+ */
+const PIECES_FROM = 4096;
 
 /** A character that is not printable ASCII, or one escapeXml replaces (`<`, `>`, `&`, `"`, `'`). */
 const UNPLAIN = /[^ !#-%(-;=?-~]/;
@@ -33,7 +41,8 @@ function isPlainText(text: string): boolean {
  * of two plain words (model.ts); tagwall's objects share one tag list (build.ts), so a list found plain is
  * remembered (`plainTags`) rather than asked again for each of thousands of objects.
  */
-function isPlainAddress(address: PanosAddress, plainTags: { last: readonly string[] | undefined }): boolean {
+function isPlainAddress(address: PanosAddressEntry, plainTags: { last: readonly string[] | undefined }): address is PanosAddress {
+  if (isAddressColumns(address)) return false;
   if (address.description !== undefined || !isPlainText(address.name) || !isPlainText(address.value)) return false;
   if (address.tags === plainTags.last) return true;
   if (!address.tags.every(isPlainText)) return false;
@@ -106,11 +115,25 @@ class XmlLines {
   /**
    * `<member>value</member>` lines at `depth`, as `leaf` writes them, into one block of their own: the values joined
    * natively by what stands between two of them, not a string built per line (issue 22: 7,853 members in the
-   * compute-no-public-ip config, mostly of tag groups).
+   * compute-no-public-ip config, mostly of tag groups); from PIECES_FROM values on, as pieces of the document.
    */
   private plainMembers(depth: number, values: readonly string[]): void {
     const indent = this.indent(depth);
-    this.block(`${indent}<member>${values.join(`</member>\n${indent}<member>`)}</member>`);
+    if (values.length < PIECES_FROM) {
+      this.block(`${indent}<member>${values.join(`</member>\n${indent}<member>`)}</member>`);
+      return;
+    }
+    const between = `</member>\n${indent}<member>`;
+    this.flush(true);
+    const parts = this.#parts;
+    let at = parts.length;
+    parts.length = at + 2 * values.length + 1;
+    parts[at++] = `${indent}<member>`;
+    for (let index = 0; index < values.length; index++) {
+      parts[at++] = values[index]!;
+      parts[at++] = between;
+    }
+    parts[at - 1] = '</member>\n';
   }
 
   /** Ends the pending lines' block and adds `text` as a block of its own: the document reads as if written line by line. */
@@ -142,19 +165,38 @@ class XmlLines {
    * strings per object and their joins were half of the render, and their garbage outlived the young generation
    * (render-growth bench, issue 22).
    */
-  addresses(depth: number, addresses: readonly PanosAddress[]): void {
+  addresses(depth: number, entries: readonly PanosAddressEntry[]): void {
     const plainTags = { last: undefined };
-    for (let at = 0; at < addresses.length; ) {
+    for (let at = 0; at < entries.length; ) {
+      const entry = entries[at]!;
+      if (isAddressColumns(entry)) {
+        this.addressColumns(depth, entry);
+        at++;
+        continue;
+      }
       let end = at;
-      while (end < addresses.length && isPlainAddress(addresses[end]!, plainTags)) end++;
+      while (end < entries.length && isPlainAddress(entries[end]!, plainTags)) end++;
       if (end - at >= PLAIN_RUN) {
-        this.plainAddresses(depth, addresses, at, end);
+        this.plainAddresses(depth, entries, at, end);
         at = end;
         continue;
       }
-      // A short run, or an object with text to escape or a description: line by line.
-      for (const stop = Math.max(end, at + 1); at < stop; at++) this.address(depth, addresses[at]!);
+      // A short run, or an object with text to escape or a description (not columns: those were taken above).
+      for (const stop = Math.max(end, at + 1); at < stop; at++) this.address(depth, entries[at] as PanosAddress);
     }
+  }
+
+  /**
+   * The objects of columns as `address` writes each: when all are plain (ASCII with nothing to escape), as the
+   * pieces plainAddresses writes, straight from the columns; else object by object.
+   */
+  private addressColumns(depth: number, columns: PanosAddressColumns): void {
+    const { names, values, tags } = columns;
+    if (names.length >= PLAIN_RUN && tags.every(isPlainText) && names.every(isPlainText) && values.every(isPlainText)) {
+      this.plainColumns(depth, columns);
+      return;
+    }
+    for (let at = 0; at < names.length; at++) this.address(depth, columnAddress(columns, at));
   }
 
   /**
@@ -162,17 +204,8 @@ class XmlLines {
    * them as bytes, a loop over every character, took four times as long in a fresh process for a config of 4k
    * objects, and no less at 100k.)
    */
-  private plainAddresses(depth: number, addresses: readonly PanosAddress[], from: number, to: number): void {
-    const indent = this.indent(depth);
-    const fields = this.indent(depth + 1);
-    const members = this.indent(depth + 2);
-    // The text between an object's values, whole: a few pieces per object instead of one per line.
-    const open = `${indent}<entry name="`;
-    const close = `${indent}</entry>`;
-    const afterNames = { 'ip-netmask': `">\n${fields}<ip-netmask>`, fqdn: `">\n${fields}<fqdn>` };
-    const afterValues = { 'ip-netmask': `</ip-netmask>\n${fields}`, fqdn: `</fqdn>\n${fields}` };
-    const tagLines = (tags: readonly string[]): string =>
-      tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
+  private plainAddresses(depth: number, addresses: readonly PanosAddressEntry[], from: number, to: number): void {
+    // addresses[from, to) are objects (isPlainAddress), hence the casts.
     // Objects share their kind and tag list (build.ts): a run of objects that do is written as its names and values
     // with the text between one object's value and the next one's name, four pieces an object going straight into
     // the document's parts. (Joined into a string an object and a block first, 100k CIDRs made 200k ropes and two
@@ -180,23 +213,51 @@ class XmlLines {
     this.flush(true);
     const parts = this.#parts;
     for (let at = from; at < to; ) {
-      const { kind, tags } = addresses[at]!;
-      const afterName = afterNames[kind];
-      const afterValue = `${afterValues[kind]}${tagLines(tags)}${close}\n`;
+      const { kind, tags } = addresses[at] as PanosAddress;
+      const { open, afterName, afterValue } = plainPieces(this, depth, kind, tags);
       const betweenObjects = `${afterValue}${open}`;
       parts.push(open);
-      while (at < to && addresses[at]!.kind === kind && addresses[at]!.tags === tags) {
-        const address = addresses[at++]!;
-        parts.push(address.name, afterName, address.value, betweenObjects);
+      for (let next = addresses[at] as PanosAddress; at < to && next.kind === kind && next.tags === tags; next = addresses[++at] as PanosAddress) {
+        parts.push(next.name, afterName, next.value, betweenObjects);
       }
       // The run's last object is followed by its own newline only: the next run or line starts afresh.
       parts[parts.length - 1] = afterValue;
     }
   }
 
+  /** Plain columns (addressColumns) as plainAddresses writes a run of objects, four pieces an object. */
+  private plainColumns(depth: number, { names, values, tags }: PanosAddressColumns): void {
+    const { open, afterName, afterValue } = plainPieces(this, depth, 'ip-netmask', tags);
+    const betweenObjects = `${afterValue}${open}`;
+    this.flush(true);
+    const parts = this.#parts;
+    let at = parts.length;
+    parts.length = at + 4 * names.length + 1;
+    parts[at++] = open;
+    for (let index = 0; index < names.length; index++) {
+      parts[at++] = names[index]!;
+      parts[at++] = afterName;
+      parts[at++] = values[index]!;
+      parts[at++] = betweenObjects;
+    }
+    parts[at - 1] = afterValue;
+  }
+
   entry(depth: number, name: string, body: (depth: number) => void): void {
     this.element(depth, 'entry', body, name);
   }
+}
+
+/**
+ * The text around a plain address object's name and value, whole (`address` writes the same as lines): what comes
+ * before the name, between the name and the value, and after the value up to the object's end and its newline.
+ */
+function plainPieces(out: XmlLines, depth: number, kind: PanosAddress['kind'], tags: readonly string[]): { open: string; afterName: string; afterValue: string } {
+  const indent = out.indent(depth);
+  const fields = out.indent(depth + 1);
+  const members = out.indent(depth + 2);
+  const tagLines = tags.length === 0 ? '<tag/>\n' : `<tag>\n${tags.map((tag) => `${members}<member>${tag}</member>\n`).join('')}${fields}</tag>\n`;
+  return { open: `${indent}<entry name="`, afterName: `">\n${fields}<${kind}>`, afterValue: `</${kind}>\n${fields}${tagLines}${indent}</entry>\n` };
 }
 
 function writeRule(out: XmlLines, rule: PanosRule, depth: number): void {
