@@ -243,12 +243,8 @@ export class IntervalSet {
   static fromCanonicalBounds(domain: IntervalDomain, bounds: Uint32Array): IntervalSet {
     const w = domain.width;
     if (bounds.length % (2 * w) !== 0) throw new RangeError('bounds length is not a whole number of intervals');
-    for (let i = 0; i < bounds.length; i += 2 * w) {
-      if (compareWords(bounds, i, bounds, i + w, w) > 0) throw new RangeError('interval with lo > hi');
-      if (i > 0 && (compareWords(bounds, i, bounds, i - w, w) <= 0 || isSuccessor(bounds, i - w, bounds, i, w))) {
-        throw new RangeError('intervals overlap, touch or are out of order');
-      }
-    }
+    const problem = w === 1 ? oneWordBoundsProblem(bounds) : w === 4 ? fourWordBoundsProblem(bounds) : boundsProblem(bounds, w);
+    if (problem) throw new RangeError(problem);
     if (bounds.length > 0) checkInDomain(domain, bounds, bounds.length - w);
     return new IntervalSet(domain, bounds);
   }
@@ -635,6 +631,54 @@ function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number): Uint32Ar
     }
   }
   return out.slice(0, n);
+}
+
+/** What makes `bounds` (`w` words a value) not canonical, checking each interval in order; undefined when they are. */
+function boundsProblem(bounds: Uint32Array, w: number): string | undefined {
+  for (let i = 0; i < bounds.length; i += 2 * w) {
+    if (compareWords(bounds, i, bounds, i + w, w) > 0) return LO_ABOVE_HI;
+    if (i > 0 && (compareWords(bounds, i, bounds, i - w, w) <= 0 || isSuccessor(bounds, i - w, bounds, i, w))) return NOT_APART;
+  }
+  return undefined;
+}
+
+const LO_ABOVE_HI = 'interval with lo > hi';
+const NOT_APART = 'intervals overlap, touch or are out of order';
+
+/**
+ * boundsProblem for one-word values on plain numbers. Stored service-tag bounds are checked so when a command first
+ * uses a tag, interpreted; the general loop's calls per interval cost as much as decoding the prefixes (issue 22).
+ */
+function oneWordBoundsProblem(bounds: Uint32Array): string | undefined {
+  let lastHi = -2; // below any lo - 1
+  for (let i = 0; i < bounds.length; i += 2) {
+    const lo = bounds[i]!;
+    const hi = bounds[i + 1]!;
+    if (lo > hi) return LO_ABOVE_HI;
+    if (lo <= lastHi + 1) return NOT_APART;
+    lastHi = hi;
+  }
+  return undefined;
+}
+
+/** boundsProblem for four-word values (IPv6) on plain numbers (see oneWordBoundsProblem). */
+function fourWordBoundsProblem(bounds: Uint32Array): string | undefined {
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0; // the previous interval's hi
+  for (let i = 0; i < bounds.length; i += 8) {
+    const a0 = bounds[i]!, a1 = bounds[i + 1]!, a2 = bounds[i + 2]!, a3 = bounds[i + 3]!;
+    const b0 = bounds[i + 4]!, b1 = bounds[i + 5]!, b2 = bounds[i + 6]!, b3 = bounds[i + 7]!;
+    if (a0 !== b0 ? a0 > b0 : a1 !== b1 ? a1 > b1 : a2 !== b2 ? a2 > b2 : a3 > b3) return LO_ABOVE_HI;
+    if (i > 0) {
+      const above = a0 !== h0 ? a0 > h0 : a1 !== h1 ? a1 > h1 : a2 !== h2 ? a2 > h2 : a3 > h3;
+      // Just past the previous hi: its low word is hi's plus one (mod 2^32), checked first (the rare case).
+      if (!above || (a3 === (h3 + 1) % 0x100000000 && isSuccessor(bounds, i - 4, bounds, i, 4))) return NOT_APART;
+    }
+    h0 = b0;
+    h1 = b1;
+    h2 = b2;
+    h3 = b3;
+  }
+  return undefined;
 }
 
 /**
