@@ -4,11 +4,11 @@
  * Why not the JSON: `tagwall expand Storage.WestUS` should start about as fast as `node -e 0`, and parsing the
  * 4 MB Public JSON alone costs ~40 ms here; even one brotli stream of this form (0.8 MB inflated) costs 8-13 ms
  * in a fresh process. So it is split: a directory (info, dictionaries, numeric columns) that every load
- * reads (72 kB for Public), and the prefixes in chunks of whole tags (~16 kB each), read when one of their tags is
+ * reads (84 kB for Public), and the prefixes in chunks of whole tags (~16 kB each), read when one of their tags is
  * first asked for.
  *
- * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and the few
- * chunks its tags are in (~190 kB of Public's 753 kB) at their offsets, and loads no node:zlib, which brings the
+ * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and its tags'
+ * address bounds (~140 kB of Public's 1.83 MB) at their offsets, and loads no node:zlib, which brings the
  * stream modules with it (issue 22: ~8 ms of a cold `render --target nftables`, measured in docs/performance.md).
  * Brotli files (compression 1, each chunk its own stream: 277 kB for Public), as tagwall wrote them before, still
  * load, from a file or from bytes.
@@ -19,8 +19,8 @@
  *   chunk = its tags' prefixes (prefix-codec.ts) | padding to 4 bytes | its tags' address bounds (when the file has
  *           the intervals4 and intervals6 columns): per tag, its IPv4 then its IPv6 IntervalSet bounds, u32le words
  * (columnWidths says how many columns there are: the trailing OPTIONAL_COLUMNS may be absent, and a file without
- * the interval columns has no bounds in its chunks. A reader that knows neither reads past both: the bounds follow
- * the prefixes in a chunk, where such a reader does not look.)
+ * the interval columns has no bounds in its chunks. A tagwall older than those columns still reads a file with them:
+ * it stops at the columns it knows and does not look past a chunk's prefixes.)
  *
  * Why the bounds (issue 22): a tag's canonical intervals read as typed-array views of the file are its address set
  * with one check of their order, where decoding and merging its prefixes, interpreted in a cold command, cost
@@ -327,7 +327,7 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
 
 /**
  * Reads the embedded form from the file at `path` as it is needed: its preamble and directory now, each chunk when
- * one of its tags is first asked for, at its offset (a render of one scenario reads ~190 kB of Public's 753 kB).
+ * one of its tags is first asked for, at its offset, and a tag's address bounds alone (see storedAddresses).
  * The file is opened for each read, not held open (a library user's long-lived process would keep it busy), and a
  * read checks the file is the one the directory came from (same size, inode and modification time), so a file
  * replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
