@@ -120,6 +120,35 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
       }),
     );
   });
+
+  it('fromUnsorted merges sorted four-word intervals on its own path (issue 22) as it merges them unsorted', () => {
+    // Values a step or two from a word boundary, so that intervals touch across a carry ([x, ffffffff, ffffffff,
+    // ffffffff] then [x + 1, 0, 0, 0]) and overlap.
+    const boundaries = [0n, 1n << 32n, 1n << 64n, 3n << 95n, MAX128];
+    const value = fc.tuple(fc.constantFrom(...boundaries), fc.integer({ min: -2, max: 2 })).map(([boundary, step]) => {
+      const at = boundary + BigInt(step);
+      const clamped = at < 0n ? 0n : at > MAX128 ? MAX128 : at;
+      return [96n, 64n, 32n, 0n].map((shift) => Number((clamped >> shift) & 0xffffffffn));
+    });
+    const compare = (x: readonly number[], y: readonly number[]): number => {
+      const k = x.findIndex((word, at) => word !== y[at]);
+      return k < 0 ? 0 : Math.sign(x[k]! - y[k]!);
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value), { maxLength: 30 }), (pairs) => {
+        const sorted = [...pairs].sort((p, q) => compare(p[0], q[0]));
+        const reversed = [...sorted].reverse();
+        const fromPairs = (list: typeof pairs): IntervalSet =>
+          IntervalSet.fromUnsorted(IPV6, Uint32Array.from(list.flatMap(([x]) => x)), Uint32Array.from(list.flatMap(([, y]) => y)), list.length);
+        const fast = fromPairs(sorted);
+        // Reversed, the input is out of order (when two lo differ) and takes the radix sort and BoundsBuilder.
+        expect(fast.bounds).toEqual(fromPairs(reversed).bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV6, fast.bounds)).not.toThrow();
+        for (const [x, y] of pairs) if (compare(x, y) <= 0) expect(fromPairs([[x, y]]).isSubsetOf(fast)).toBe(true);
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
 });
 
 describe('size', () => {

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AddressSet } from '../model/address-set.js';
+import { formatCidr } from '../model/ip.js';
 import { CLOUDS } from './cloud.js';
 import { TagwallError } from '../errors.js';
 import { decodeEmbedded, encodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
@@ -109,7 +111,8 @@ describe('embedded default snapshots', () => {
 
   it('ships files well under the JSON size, stored uncompressed (a load needs no node:zlib)', () => {
     const dir = fileURLToPath(new URL('./snapshots/', import.meta.url));
-    const sizes = { Public: 1_000_000, AzureGovernment: 80_000, China: 60_000 } as const;
+    // Half of each file is its tags' address bounds (issue 22): Public 1.83 MB of 4.1 MB of JSON.
+    const sizes = { Public: 2_000_000, AzureGovernment: 160_000, China: 120_000 } as const;
     for (const cloud of CLOUDS) {
       const path = join(dir, `${cloud}.twsnap`);
       expect(statSync(path).size).toBeLessThan(sizes[cloud]);
@@ -218,7 +221,7 @@ describe('encodeEmbedded / decodeEmbedded', () => {
   });
 
   it('reads a file written before the shortest-prefix columns, reading the shapes from the prefixes instead', () => {
-    const bytes = encodeEmbedded(smallTable, origin, 4096, 'brotli');
+    const bytes = encodeEmbedded(smallTable, origin, 4096, 'brotli', false);
     const old = new Snapshot(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap'), 'old.twsnap');
     const current = new Snapshot(decodeEmbedded(bytes, 'new.twsnap'), 'new.twsnap');
     const parsed = new Snapshot(smallTable, 'small.json');
@@ -229,6 +232,92 @@ describe('encodeEmbedded / decodeEmbedded', () => {
     expect(decodeEmbedded(bytes, 'new.twsnap').prefixShapeColumns?.()).toBeDefined();
     expect(decodeEmbedded(withoutTrailingColumns(bytes, 2), 'old.twsnap').prefixShapeColumns?.()).toBeUndefined();
     expect(prefixShapeColumns(parsed)).toBeUndefined();
+  });
+
+  it('stores each tag\'s canonical address bounds after its chunk\'s prefixes, read back as the set its prefixes make', () => {
+    // Prefixes of a few networks, so that they overlap and touch; host bits cleared, as Microsoft publishes them.
+    const masked = (word: number, bits: number): number => (bits <= 0 ? 0 : bits >= 32 ? word : (word & (-1 << (32 - bits))) >>> 0);
+    const prefix = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: 8, max: 32 })).map(([value, length]) =>
+        formatCidr({ family: 'ipv4', network: Uint32Array.of(masked(0x0a000000 + value, length)), prefixLength: length }),
+      ),
+      fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 32, max: 64 })).map(([word, length]) =>
+        formatCidr({ family: 'ipv6', network: Uint32Array.of(0x20010db8, masked(word, length - 32), 0, 0), prefixLength: length }),
+      ),
+    );
+    const tag = fc.array(prefix, { maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 1, maxLength: 6 }), fc.constantFrom(1, 40, 4096), fc.constantFrom('stored' as const, 'brotli' as const), (tags, chunkBytes, compression) => {
+        const values = tags.map((prefixes, i) => ({
+          name: `Tag${i}`,
+          id: `Tag${i}`,
+          properties: { changeNumber: 1, region: '', regionId: 0, platform: 'Azure', systemService: '', addressPrefixes: prefixes, networkFeatures: null },
+        }));
+        const table = parseServiceTagsJson(JSON.stringify({ changeNumber: 1, cloud: 'Public', values }), 'random.json');
+        const back = decodeEmbedded(encodeEmbedded(table, undefined, chunkBytes, compression), 'random.twsnap');
+        values.forEach((value, i) => {
+          const stored = back.storedAddresses?.(i);
+          expect(stored?.equals(AddressSet.fromStrings(value.properties.addressPrefixes))).toBe(true);
+        });
+      }),
+      { seed: 22, numRuns: 150 },
+    );
+  });
+
+  it('stores the bounds of every tag of all three clouds as AddressSet.fromStrings makes them from its prefixes', () => {
+    for (const cloud of CLOUDS) {
+      const snapshot = defaultSnapshot(cloud);
+      const path = fileURLToPath(new URL(`./snapshots/${cloud}.twsnap`, import.meta.url));
+      const table = decodeEmbedded(readFileSync(path), cloud);
+      snapshot.names().forEach((name, index) => {
+        const stored = table.storedAddresses?.(index);
+        const expected = AddressSet.fromStrings(snapshot.prefixes(name));
+        expect(stored && [...stored.ipv4.bounds, ...stored.ipv6.bounds]).toEqual([...expected.ipv4.bounds, ...expected.ipv6.bounds]);
+      });
+    }
+  });
+
+  it('reads a file without address bounds, as tagwall wrote them before, with the same answers (decoded from the prefixes)', () => {
+    const parsed = new Snapshot(smallTable, 'small.json');
+    for (const compression of ['stored', 'brotli'] as const) {
+      const old = decodeEmbedded(encodeEmbedded(smallTable, origin, 300, compression, false), 'old.twsnap');
+      expect(old.storedAddresses?.(0)).toBeUndefined();
+      expect(decodeEmbedded(encodeEmbedded(smallTable, origin, 300, compression), 'new.twsnap').storedAddresses?.(0)).toBeDefined();
+      expectSameSnapshot(new Snapshot(old, 'old.twsnap'), parsed);
+    }
+  });
+
+  it('rejects bounds that are not canonical, or that run past their chunk, with TW_SNAPSHOT_SHAPE', () => {
+    const one = parseServiceTagsJson(
+      JSON.stringify({ changeNumber: 1, cloud: 'Public', values: [{ name: 'Tag', id: 'Tag', properties: { changeNumber: 1, region: '', regionId: 0, platform: 'Azure', systemService: '', addressPrefixes: ['10.0.0.0/24', '10.0.2.0/24', '2001:db8::/48', '2001:db8:2::/48'], networkFeatures: null } }] }),
+      'one.json',
+    );
+    const bytes = encodeEmbedded(one, undefined);
+    // The file ends with the tag's bounds: 2 IPv4 intervals (4 words), then 2 IPv6 ones (16 words).
+    const damaged = (word: number, value: number): Uint8Array => {
+      const copy = Buffer.from(bytes);
+      copy.writeUInt32LE(value, copy.length - 80 + 4 * word);
+      return copy;
+    };
+    const addressesOf = (file: Uint8Array) => () => new Snapshot(decodeEmbedded(file, 'x'), 'x').addresses('Tag');
+    expect(addressesOf(bytes)().toCidrStrings()).toEqual(['10.0.0.0/24', '10.0.2.0/24', '2001:db8::/48', '2001:db8:2::/48']);
+    const cases: Array<[word: number, value: number, problem: string]> = [
+      [1, 0x09ffffff, 'lo > hi'], // the first IPv4 interval's hi below its lo
+      [2, 0x0a000100, 'overlap, touch or are out of order'], // the second IPv4 interval touching the first
+      [2, 0x0a000000, 'overlap, touch or are out of order'],
+      [8, 0x20010db7, 'lo > hi'], // the first IPv6 interval's hi below its lo
+      [13, 0x00010000, 'overlap, touch or are out of order'], // the second IPv6 interval's lo just after the first's hi
+    ];
+    for (const [word, value, problem] of cases) {
+      const error = expectTagwallError(addressesOf(damaged(word, value)), 'TW_SNAPSHOT_SHAPE');
+      expect(error.message).toContain(`the address bounds of tag Tag are not canonical (interval${problem.startsWith('lo') ? ' with ' : 's '}${problem})`);
+    }
+    // A chunk that ends before its bounds do (the directory's chunk length cut to match a shorter file).
+    const short = withDirectory(bytes, (directory) => {
+      const chunks = directory.chunks as Array<[number, number]>;
+      chunks[0]![1] -= 4;
+    });
+    expect(expectTagwallError(addressesOf(short.subarray(0, short.length - 4)), 'TW_SNAPSHOT_SHAPE').message).toContain('the address bounds of tag Tag run past its chunk');
   });
 
   it('loadSnapshotFile reads the embedded form too', () => {

@@ -4,11 +4,11 @@
  * Why not the JSON: `tagwall expand Storage.WestUS` should start about as fast as `node -e 0`, and parsing the
  * 4 MB Public JSON alone costs ~40 ms here; even one brotli stream of this form (0.8 MB inflated) costs 8-13 ms
  * in a fresh process. So it is split: a directory (info, dictionaries, numeric columns) that every load
- * reads (72 kB for Public), and the prefixes in chunks of whole tags (~16 kB each), read when one of their tags is
+ * reads (84 kB for Public), and the prefixes in chunks of whole tags (~16 kB each), read when one of their tags is
  * first asked for.
  *
- * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and the few
- * chunks its tags are in (~190 kB of Public's 753 kB) at their offsets, and loads no node:zlib, which brings the
+ * The files tagwall ships are stored uncompressed (compression 0): a cold render reads the directory and its tags'
+ * address bounds (~140 kB of Public's 1.83 MB) at their offsets, and loads no node:zlib, which brings the
  * stream modules with it (issue 22: ~8 ms of a cold `render --target nftables`, measured in docs/performance.md).
  * Brotli files (compression 1, each chunk its own stream: 277 kB for Public), as tagwall wrote them before, still
  * load, from a file or from bytes.
@@ -16,14 +16,25 @@
  *   "TWST" | version u8 | compression u8 | directory length u32le | directory | chunk 0 | chunk 1 | ...
  *   compression 0: the directory and chunks as they are; 1: each one its own brotli stream
  *   directory = JSON length u32le | JSON (EmbeddedDirectory) | numeric columns, each 4-byte aligned, LE
- * (columnWidths says how many columns there are: the trailing OPTIONAL_COLUMNS may be absent).
+ *   chunk = its tags' prefixes (prefix-codec.ts) | padding to 4 bytes | its tags' address bounds (when the file has
+ *           the intervals4 and intervals6 columns): per tag, its IPv4 then its IPv6 IntervalSet bounds, u32le words
+ * (columnWidths says how many columns there are: the trailing OPTIONAL_COLUMNS may be absent, and a file without
+ * the interval columns has no bounds in its chunks. A tagwall older than those columns still reads a file with them:
+ * it stops at the columns it knows and does not look past a chunk's prefixes.)
+ *
+ * Why the bounds (issue 22): a tag's canonical intervals read as typed-array views of the file are its address set
+ * with one check of their order, where decoding and merging its prefixes, interpreted in a cold command, cost
+ * ~35 M instructions for the 9 tags of a render (3,800 prefixes); stored, ~5 M. They double the shipped Public file.
  */
 import { TagwallError } from '../errors.js';
 import { INPUT_LIMITS } from '../internal/input-limits.js';
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { CLOUDS, type Cloud } from './cloud.js';
 import { compareText } from './order.js';
-import { prefixShapeOf } from './prefix-codec.js';
+import { AddressSet } from '../model/address-set.js';
+import { IntervalSet } from '../model/intervals.js';
+import { IPV4, IPV6 } from '../model/ip.js';
+import { decodeAddressSet, prefixShapeOf } from './prefix-codec.js';
 import type { PrefixCount, PrefixShape, PrefixShapeColumns, RegionSuffixVotes, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 
 const MAGIC = [0x54, 0x57, 0x53, 0x54]; // "TWST"
@@ -55,10 +66,16 @@ const COLUMNS = [
   // prefix length (NO_PREFIX for none), which bound a tag's size with no chunk inflated (answers.ts names sets).
   'shortest4',
   'shortest6',
+  // Added later still: each tag's count of canonical IPv4 and IPv6 intervals, whose bounds its chunk stores after
+  // the prefixes. Without them a tag's address set is decoded from its prefixes.
+  'intervals4',
+  'intervals6',
 ] as const;
 type ColumnName = (typeof COLUMNS)[number];
 /** Columns a file may end before (written by an older tagwall): the table answers without them. */
-const OPTIONAL_COLUMNS: ReadonlySet<ColumnName> = new Set(['shortest4', 'shortest6']);
+const OPTIONAL_COLUMNS: ReadonlySet<ColumnName> = new Set(['shortest4', 'shortest6', 'intervals4', 'intervals6']);
+/** The columns of a file written without address bounds, as tagwall wrote them before. */
+const COLUMNS_WITHOUT_BOUNDS = COLUMNS.filter((name) => name !== 'intervals4' && name !== 'intervals6');
 
 interface EmbeddedDirectory {
   readonly cloud: Cloud;
@@ -123,12 +140,16 @@ function widthFor(values: readonly number[]): 1 | 2 | 4 {
   return max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
 }
 
-/** The embedded form of a table. Deterministic: the same table gives the same bytes. */
+/**
+ * The embedded form of a table. Deterministic: the same table gives the same bytes. `withBounds` false writes the
+ * form without address bounds that tagwall wrote before (for the tests of reading such files).
+ */
 export function encodeEmbedded(
   table: TagTable,
   origin: SnapshotInfo['origin'],
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
   compression: EmbeddedCompression = 'stored',
+  withBounds = true,
 ): Uint8Array {
   const pack = compression === 'brotli' ? compress : (bytes: Uint8Array): Uint8Array => bytes;
   const tags = Array.from({ length: table.count }, (_, i) => table.tagAt(i));
@@ -141,18 +162,22 @@ export function encodeEmbedded(
   const offsets = [0];
   const shortest4: number[] = [];
   const shortest6: number[] = [];
+  const intervals4: number[] = [];
+  const intervals6: number[] = [];
   const chunks: Array<[number, number]> = [];
   const compressedChunks: Uint8Array[] = [];
   let chunkStart = 0;
   let chunkParts: Uint8Array[] = [];
+  let boundsParts: Uint8Array[] = [];
   let chunkSize = 0;
   const closeChunk = (nextTag: number): void => {
     if (nextTag === chunkStart) return;
-    const compressed = pack(Buffer.concat(chunkParts));
+    const compressed = pack(Buffer.concat([...chunkParts, ...(withBounds ? [padding(chunkSize), ...boundsParts] : [])]));
     chunks.push([chunkStart, compressed.length]);
     compressedChunks.push(compressed);
     chunkStart = nextTag;
     chunkParts = [];
+    boundsParts = [];
     chunkSize = 0;
   };
   for (let i = 0; i < table.count; i++) {
@@ -161,6 +186,10 @@ export function encodeEmbedded(
     const shape = prefixShapeOf(bytes, start, end);
     shortest4.push(shape.ipv4.shortest);
     shortest6.push(shape.ipv6.shortest);
+    const addresses = decodeAddressSet(bytes, start, end, shape.ipv4.count, shape.ipv6.count);
+    intervals4.push(addresses.ipv4.intervalCount);
+    intervals6.push(addresses.ipv6.intervalCount);
+    boundsParts.push(littleEndianWords(addresses.ipv4.bounds), littleEndianWords(addresses.ipv6.bounds));
     offsets.push(offsets[i]! + part.length);
     chunkParts.push(part);
     chunkSize += part.length;
@@ -191,8 +220,11 @@ export function encodeEmbedded(
     suffix: suffix.index,
     shortest4,
     shortest6,
+    intervals4,
+    intervals6,
   };
-  const columnWidths = COLUMNS.map((name) => widthFor(columns[name]));
+  const written = withBounds ? COLUMNS : COLUMNS_WITHOUT_BOUNDS;
+  const columnWidths = written.map((name) => widthFor(columns[name]));
 
   const directory: EmbeddedDirectory = {
     cloud: table.cloud,
@@ -216,7 +248,7 @@ export function encodeEmbedded(
   const json = new TextEncoder().encode(JSON.stringify(directory));
   const parts: Uint8Array[] = [u32(json.length), json, padding(4 + json.length)];
   let used = 4 + json.length + padding(4 + json.length).length;
-  COLUMNS.forEach((name, k) => {
+  written.forEach((name, k) => {
     const column = packColumn(columns[name], columnWidths[k]!);
     parts.push(column, padding(column.length));
     used += column.length + padding(column.length).length;
@@ -245,6 +277,12 @@ function u32(value: number): Uint8Array {
 
 function padding(length: number): Uint8Array {
   return new Uint8Array((4 - (length % 4)) % 4);
+}
+
+function littleEndianWords(words: Uint32Array): Uint8Array {
+  const bytes = Buffer.alloc(4 * words.length);
+  words.forEach((word, i) => bytes.writeUInt32LE(word, 4 * i));
+  return bytes;
 }
 
 function packColumn(values: readonly number[], width: number): Uint8Array {
@@ -289,7 +327,7 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
 
 /**
  * Reads the embedded form from the file at `path` as it is needed: its preamble and directory now, each chunk when
- * one of its tags is first asked for, at its offset (a render of one scenario reads ~190 kB of Public's 753 kB).
+ * one of its tags is first asked for, at its offset, and a tag's address bounds alone (see storedAddresses).
  * The file is opened for each read, not held open (a library user's long-lived process would keep it busy), and a
  * read checks the file is the one the directory came from (same size, inode and modification time), so a file
  * replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
@@ -372,7 +410,13 @@ function decodeFrom(file: EmbeddedBytes, source: string): TagTable {
   chunkFirstTags[directory.chunks.length] = count;
   if (chunkAt !== file.length) throw fail('chunk lengths do not add up to the file');
   const chunk = (k: number): Uint8Array => unpack(file.read(chunkStarts[k]!, chunkStarts[k + 1]!));
-  return new EmbeddedTagTable(directory, columns, chunk, chunkFirstTags, fail);
+  // A stored chunk's part is read on its own, at its offset: a tag's address bounds without the chunk's prefixes.
+  const chunkPart =
+    compression === STORED
+      ? (k: number, from: number, to: number): Uint8Array | undefined =>
+          to <= chunkStarts[k + 1]! - chunkStarts[k]! ? file.read(chunkStarts[k]! + from, chunkStarts[k]! + to) : undefined
+      : undefined;
+  return new EmbeddedTagTable(directory, columns, chunk, chunkPart, chunkFirstTags, fail);
 }
 
 function inflate(compressed: Uint8Array, fail: (message: string) => TagwallError): Uint8Array {
@@ -414,6 +458,8 @@ class EmbeddedTagTable implements TagTable {
     private readonly columns: Record<ColumnName, Column>,
     /** Chunk k's prefix bytes, read (and inflated) from the file. */
     private readonly chunk: (k: number) => Uint8Array,
+    /** Bytes [from, to) of a stored chunk k, read apart from the rest; undefined past its end, or when compressed. */
+    private readonly chunkPart: ((k: number, from: number, to: number) => Uint8Array | undefined) | undefined,
     /** Chunk k's first tag; one entry more than there are chunks (the tag count). */
     private readonly chunkFirstTags: Uint32Array,
     private readonly fail: (message: string) => TagwallError,
@@ -570,6 +616,37 @@ class EmbeddedTagTable implements TagTable {
 
   publishedPrefixes(): undefined {
     return undefined;
+  }
+
+  /**
+   * The tag's address set from the bounds its chunk stores (read alone from a stored file), checked canonical; undefined
+   * for a file without them. A damaged file's bounds that are not canonical, or run past the chunk, fail here.
+   */
+  storedAddresses(index: number): AddressSet | undefined {
+    const { intervals4, intervals6, offsets } = this.columns;
+    if (!intervals4 || !intervals6) return undefined;
+    const chunk = this.chunkOf(index);
+    const first = this.chunkFirstTags[chunk]!;
+    // The chunk's bounds start after its prefixes, 4-byte aligned; the tag's after those of the tags before it.
+    let at = offsets[this.chunkFirstTags[chunk + 1]!]! - offsets[first]!;
+    at += (4 - (at % 4)) % 4;
+    for (let tag = first; tag < index; tag++) at += 8 * intervals4[tag]! + 32 * intervals6[tag]!;
+    const words4 = 2 * intervals4[index]!;
+    const words6 = 8 * intervals6[index]!;
+    const end = at + 4 * (words4 + words6);
+    const held = this.inflated[chunk];
+    const bytes = held || !this.chunkPart ? this.chunkBytes(chunk) : this.chunkPart(chunk, at, end);
+    const from = held || !this.chunkPart ? at : 0;
+    if (bytes === undefined || from + 4 * (words4 + words6) > bytes.length) throw this.fail(`the address bounds of tag ${this.nameAt(index)} run past its chunk`);
+    try {
+      return AddressSet.fromIntervalSets(
+        IntervalSet.fromCanonicalBounds(IPV4, readColumn(bytes, from, 4, words4) as Uint32Array),
+        IntervalSet.fromCanonicalBounds(IPV6, readColumn(bytes, from + 4 * words4, 4, words6) as Uint32Array),
+      );
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw this.fail(`the address bounds of tag ${this.nameAt(index)} are not canonical (${error.message})`);
+    }
   }
 
   prefixShapeColumns(): PrefixShapeColumns | undefined {

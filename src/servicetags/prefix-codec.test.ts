@@ -61,8 +61,12 @@ describe('prefix encoding', () => {
     );
   });
 
-  it('decodes IPv4 prefixes on its own path (issue 22) to the bounds of the general one, /0 and /32 included', () => {
-    const edges = fc.constantFrom('0.0.0.0/0', '255.255.255.255/32', '0.0.0.0/32', '128.0.0.0/1', '255.255.255.254/31', '10.0.0.0/8');
+  it('decodes IPv4 and IPv6 prefixes on their own paths (issue 22) to the bounds of the general one, /0 and full lengths included', () => {
+    const edges = fc.constantFrom(
+      ...['0.0.0.0/0', '255.255.255.255/32', '0.0.0.0/32', '128.0.0.0/1', '255.255.255.254/31', '10.0.0.0/8'],
+      ...['::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', '8000::/1', 'ffff:ffff::/32', 'ffff:ffff:8000::/33'],
+      ...['2603:1030:ffff:ffff::/64', '2603:1030:0:ffff:ffff:ffff::/96', '2603:1030:0:ffff:ffff:ffff:8000:0/97', '2a01:111:f403:c000::/63'],
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(prefixArbitrary, edges), { maxLength: 40 }), (prefixes) => {
         const bytes = encode(prefixes);

@@ -167,9 +167,14 @@ export class Snapshot {
     const index = this.#resolveIndex(name);
     let set = this.#addresses[index];
     if (!set) {
-      const { bytes, start, end } = this.#table.encodedPrefixes(index);
-      const count = this.#table.tagAt(index).prefixCount;
-      set = withLocation({ file: this.info.source }, () => decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6));
+      const table = this.#table;
+      set = withLocation({ file: this.info.source }, () => {
+        const stored = table.storedAddresses?.(index);
+        if (stored) return stored;
+        const { bytes, start, end } = table.encodedPrefixes(index);
+        const count = table.tagAt(index).prefixCount;
+        return decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6);
+      });
       this.#addresses[index] = set;
     }
     return set;

@@ -1,5 +1,6 @@
 /** The plain data a snapshot is made of, shared by the JSON loader, the embedded format and the Snapshot class. */
 import type { Cloud } from './cloud.js';
+import type { AddressSet } from '../model/address-set.js';
 
 export interface PrefixCount {
   readonly ipv4: number;
@@ -79,6 +80,11 @@ export interface TagTable {
    * that stores them in one buffer (a JSON file's), so a diff compares ~3,000 tags without an object per lookup.
    */
   encodedColumns?(): EncodedColumns;
+  /**
+   * The tag's address set from canonical bounds stored with it, when the table has them (an embedded file written
+   * since issue 22), else undefined: the set is then decoded from the prefixes.
+   */
+  storedAddresses?(index: number): AddressSet | undefined;
   /** The prefix strings exactly as the file wrote them, when loaded from JSON; undefined for embedded tables. */
   publishedPrefixes(index: number): readonly string[] | undefined;
   /** The tag's prefix count and shortest length per family when stored apart from its prefixes, else undefined. */
