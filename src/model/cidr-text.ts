@@ -118,6 +118,24 @@ const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeA
 /** ipv6Cidr's scratch: the eight 16-bit groups. */
 const IPV6_GROUPS = new Uint16Array(8);
 
+/**
+ * The prefix length of the IPv6 interval at `bounds[at..at+8]` (lo, hi) when it is one CIDR block (lo aligned, hi
+ * its last address), else -1: from the first word where lo and hi differ, their difference must be low bits all
+ * clear in lo (so all set in hi), and every later word 0 in lo and all ones in hi.
+ */
+function singleBlockLength(bounds: Uint32Array, at: number): number {
+  for (let k = 0; k < 4; k++) {
+    const lo = bounds[at + k]!;
+    const hi = bounds[at + 4 + k]!;
+    if (lo === hi) continue;
+    const differing = (lo ^ hi) >>> 0;
+    if ((differing & (differing + 1)) !== 0 || (lo & differing) !== 0) return -1;
+    for (let j = k + 1; j < 4; j++) if (bounds[at + j] !== 0 || bounds[at + 4 + j] !== 0xffffffff) return -1;
+    return 32 * k + Math.clz32(differing);
+  }
+  return 128;
+}
+
 /** `array` with twice the room, its contents kept: CidrBlocks' columns when their first size was short. */
 function doubled(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer>;
 function doubled(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
@@ -211,7 +229,20 @@ export class CidrBlocks {
       networks.set(network, count * 4);
       lengths[count++] = prefixLength;
     };
-    for (let at = 0; at < bounds.length; at += 8) forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
+    for (let at = 0; at < bounds.length; at += 8) {
+      // Most IPv6 intervals of a tag are one published prefix: read its length off the bounds, no walk (issue 22).
+      const prefixLength = singleBlockLength(bounds, at);
+      if (prefixLength < 0) {
+        forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
+        continue;
+      }
+      if (count === lengths.length) {
+        networks = doubled(networks);
+        lengths = doubled(lengths);
+      }
+      for (let k = 0; k < 4; k++) networks[count * 4 + k] = bounds[at + k]!;
+      lengths[count++] = prefixLength;
+    }
     return new CidrBlocks(family, networks, lengths, count);
   }
 
