@@ -204,7 +204,7 @@ describe('one-word set operations', () => {
   const widened = (words: Uint32Array): Uint32Array => Uint32Array.from([...words].flatMap((value) => [0, 0, 0, value]));
   const asWide = (set: IntervalSet): IntervalSet => IntervalSet.fromCanonicalBounds(WIDE, widened(set.bounds));
 
-  it('intersection, overlaps and isSubsetOf agree with the general path', () => {
+  it('intersection, difference, overlaps and isSubsetOf agree with the general path', () => {
     fc.assert(
       fc.property(arbRanges, arbRanges, (x, y) => {
         const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
@@ -212,6 +212,8 @@ describe('one-word set operations', () => {
         const both = a.intersection(b);
         expect(asWide(both).bounds).toEqual(pa.intersection(pb).bounds);
         expect(() => IntervalSet.fromCanonicalBounds(IPV4, both.bounds)).not.toThrow();
+        expect(asWide(a.difference(b)).bounds).toEqual(pa.difference(pb).bounds);
+        expect(asWide(b.difference(a)).bounds).toEqual(pb.difference(pa).bounds);
         expect(a.overlaps(b)).toBe(pa.overlaps(pb));
         expect(a.isSubsetOf(b)).toBe(pa.isSubsetOf(pb));
         expect(b.isSubsetOf(a)).toBe(pb.isSubsetOf(pa));
