@@ -295,12 +295,13 @@ export class CidrBlocks {
   lines(from: number, to: number, layout: LineLayout): string {
     if (to - from > JOINED_LINE_BLOCKS) return this.bufferedLines(from, to, layout);
     const pieces: string[] = [];
-    const { perLine, lineStart, within, between } = layout;
+    const { perLine, lineStart, within } = layout;
+    const nextLine = layout.between + lineStart;
     const networks = this.networks;
     const lengths = this.lengths;
     const ipv4 = this.family === 'ipv4';
     for (let k = from, inLine = 0; k < to; k++) {
-      if (inLine === 0) pieces.push(k === from ? lineStart : between + lineStart);
+      if (inLine === 0) pieces.push(k === from ? lineStart : nextLine);
       else pieces.push(within);
       if (++inLine === perLine) inLine = 0;
       if (ipv4) {
