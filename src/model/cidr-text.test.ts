@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from './address-set.js';
 import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
-import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
+import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, type LineLayout } from './cidr-text.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -120,6 +120,46 @@ describe('CIDR text', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('lines of any layout and index range are the template texts laid out (both families, the joined and buffered paths)', () => {
+    const layout = fc.record({
+      perLine: fc.integer({ min: 1, max: 9 }),
+      lineStart: fc.constantFrom('', '\t', 'add tw_swap '),
+      within: fc.constantFrom('', ', ', ' '),
+      between: fc.constantFrom('\n', ',\n', ''),
+    });
+    const laidOut = (texts: readonly string[], { perLine, lineStart, within, between }: LineLayout): string => {
+      const lines: string[] = [];
+      for (let i = 0; i < texts.length; i += perLine) lines.push(lineStart + texts.slice(i, i + perLine).join(within));
+      return lines.join(between);
+    };
+    fc.assert(
+      fc.property(addressSet, layout, fc.nat(), fc.nat(), (set, shape, a, b) => {
+        for (const family of ['ipv4', 'ipv6'] as const) {
+          const expected = templateText(set, family);
+          const from = expected.length === 0 ? 0 : a % (expected.length + 1);
+          const to = from + (expected.length === 0 ? 0 : b % (expected.length - from + 1));
+          expect(CidrBlocks.of(family, set.of(family)).lines(from, to, shape)).toBe(laidOut(expected.slice(from, to), shape));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // More blocks than the joined path takes (5,000 separate /25s; 5,000 separate IPv6 /64s): the byte buffer writes them.
+    const many = AddressSet.fromStrings([
+      ...Array.from({ length: 5000 }, (_, i) => `10.${i >> 8}.${i & 255}.${i % 3 === 0 ? 0 : 128}/25`),
+      ...Array.from({ length: 5000 }, (_, i) => `2001:db8:${(i * 2).toString(16)}:${i % 5 === 0 ? 0 : 'ff'}::/64`),
+    ]);
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const expected = templateText(many, family);
+      expect(expected.length).toBeGreaterThan(4096);
+      fc.assert(
+        fc.property(layout, (shape) => {
+          expect(CidrBlocks.of(family, many.of(family)).lines(0, expected.length, shape)).toBe(laidOut(expected, shape));
+        }),
+        { numRuns: 5 },
+      );
+    }
   });
 
   it('ipv4CidrTexts and toCidrStrings of large sets (the joined and the buffered paths) write what the template wrote', () => {

@@ -118,6 +118,24 @@ const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeA
 /** ipv6Cidr's scratch: the eight 16-bit groups. */
 const IPV6_GROUPS = new Uint16Array(8);
 
+/**
+ * The prefix length of the IPv6 interval at `bounds[at..at+8]` (lo, hi) when it is one CIDR block (lo aligned, hi
+ * its last address), else -1: from the first word where lo and hi differ, their difference must be low bits all
+ * clear in lo (so all set in hi), and every later word 0 in lo and all ones in hi.
+ */
+function singleBlockLength(bounds: Uint32Array, at: number): number {
+  for (let k = 0; k < 4; k++) {
+    const lo = bounds[at + k]!;
+    const hi = bounds[at + 4 + k]!;
+    if (lo === hi) continue;
+    const differing = (lo ^ hi) >>> 0;
+    if ((differing & (differing + 1)) !== 0 || (lo & differing) !== 0) return -1;
+    for (let j = k + 1; j < 4; j++) if (bounds[at + j] !== 0 || bounds[at + 4 + j] !== 0xffffffff) return -1;
+    return 32 * k + Math.clz32(differing);
+  }
+  return 128;
+}
+
 /** `array` with twice the room, its contents kept: CidrBlocks' columns when their first size was short. */
 function doubled(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer>;
 function doubled(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
@@ -169,6 +187,17 @@ function bufferedIpv4Texts(bounds: Uint32Array): string {
   return text.toString();
 }
 
+/** How `CidrBlocks.lines` lays blocks out: `perLine` a line, each line `lineStart` + blocks joined by `within`. */
+export interface LineLayout {
+  readonly perLine: number;
+  readonly lineStart: string;
+  readonly within: string;
+  readonly between: string;
+}
+
+/** Blocks up to which `lines` joins table strings natively (see JOINED_TEXT_BOUNDS); above it the byte buffer. */
+const JOINED_LINE_BLOCKS = 4096;
+
 /**
  * A set's minimal CIDR list (the blocks `AddressSet.toCidrStrings` lists, in the same order), as numbers: the
  * networks (one word per block for IPv4, four for IPv6) and their prefix lengths. Sliced and written by index.
@@ -200,7 +229,20 @@ export class CidrBlocks {
       networks.set(network, count * 4);
       lengths[count++] = prefixLength;
     };
-    for (let at = 0; at < bounds.length; at += 8) forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
+    for (let at = 0; at < bounds.length; at += 8) {
+      // Most IPv6 intervals of a tag are one published prefix: read its length off the bounds, no walk (issue 22).
+      const prefixLength = singleBlockLength(bounds, at);
+      if (prefixLength < 0) {
+        forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
+        continue;
+      }
+      if (count === lengths.length) {
+        networks = doubled(networks);
+        lengths = doubled(lengths);
+      }
+      for (let k = 0; k < 4; k++) networks[count * 4 + k] = bounds[at + k]!;
+      lengths[count++] = prefixLength;
+    }
     return new CidrBlocks(family, networks, lengths, count);
   }
 
@@ -244,6 +286,46 @@ export class CidrBlocks {
     const out: string[] = [];
     for (let i = from; i < to; i++) out.push(this.text(i));
     return out;
+  }
+
+  /**
+   * Blocks `from` to `to` (exclusive), `perLine` a line, as one string: each line `lineStart` then its blocks joined
+   * by `within`; lines joined by `between` (nothing after the last). The writers' element and `add` lines.
+   */
+  lines(from: number, to: number, layout: LineLayout): string {
+    if (to - from > JOINED_LINE_BLOCKS) return this.bufferedLines(from, to, layout);
+    const pieces: string[] = [];
+    const { perLine, lineStart, within } = layout;
+    const nextLine = layout.between + lineStart;
+    const networks = this.networks;
+    const lengths = this.lengths;
+    const ipv4 = this.family === 'ipv4';
+    for (let k = from, inLine = 0; k < to; k++) {
+      if (inLine === 0) pieces.push(k === from ? lineStart : nextLine);
+      else pieces.push(within);
+      if (++inLine === perLine) inLine = 0;
+      if (ipv4) {
+        const network = networks[k]!;
+        pieces.push(OCTET_DOT[network >>> 24]!, OCTET_DOT[(network >>> 16) & 255]!, OCTET_DOT[(network >>> 8) & 255]!, OCTET[network & 255]!, SLASH_LENGTH[lengths[k]!]!);
+      } else {
+        pieces.push(formatIPv6(networks, k * 4), SLASH_LENGTH[lengths[k]!]!);
+      }
+    }
+    return pieces.join('');
+  }
+
+  /** `lines` of many blocks through one byte buffer: no array of pieces (a set of 100k blocks, the growth bench). */
+  private bufferedLines(from: number, to: number, layout: LineLayout): string {
+    const out = new AsciiText();
+    for (let k = from, inLine = 0; k < to; k++) {
+      if (inLine === 0) {
+        if (k > from) out.write(layout.between);
+        out.write(layout.lineStart);
+      } else out.write(layout.within);
+      if (++inLine === layout.perLine) inLine = 0;
+      this.writeTo(out, k);
+    }
+    return out.toString();
   }
 
   /** Appends the text of block `index` to `out`. */

@@ -114,6 +114,7 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
         const inter = complementBig(normalize([...complementBig(a), ...complementBig(b)]));
         expect(toBig(sa.intersection(sb))).toEqual(inter);
         expect(toBig(sa.difference(sb))).toEqual(complementBig(normalize([...complementBig(a), ...b])));
+        expect(toBig(IntervalSet.full(IPV6).difference(sb))).toEqual(complementBig(b));
         expect(sa.overlaps(sb)).toBe(inter.length > 0);
         expect(sa.isSubsetOf(sb)).toBe(sa.difference(sb).isEmpty());
         expect(sa.size()).toBe(a.reduce((n, [lo, hi]) => n + hi - lo + 1n, 0n));
@@ -232,7 +233,7 @@ describe('one-word set operations', () => {
   const widened = (words: Uint32Array): Uint32Array => Uint32Array.from([...words].flatMap((value) => [0, 0, 0, value]));
   const asWide = (set: IntervalSet): IntervalSet => IntervalSet.fromCanonicalBounds(WIDE, widened(set.bounds));
 
-  it('intersection, overlaps and isSubsetOf agree with the general path', () => {
+  it('intersection, difference, overlaps and isSubsetOf agree with the general path', () => {
     fc.assert(
       fc.property(arbRanges, arbRanges, (x, y) => {
         const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
@@ -240,10 +241,29 @@ describe('one-word set operations', () => {
         const both = a.intersection(b);
         expect(asWide(both).bounds).toEqual(pa.intersection(pb).bounds);
         expect(() => IntervalSet.fromCanonicalBounds(IPV4, both.bounds)).not.toThrow();
+        expect(asWide(a.difference(b)).bounds).toEqual(pa.difference(pb).bounds);
+        expect(asWide(b.difference(a)).bounds).toEqual(pb.difference(pa).bounds);
         expect(a.overlaps(b)).toBe(pa.overlaps(pb));
         expect(a.isSubsetOf(b)).toBe(pa.isSubsetOf(pb));
         expect(b.isSubsetOf(a)).toBe(pb.isSubsetOf(pa));
         expect(a.union(b).isSubsetOf(a)).toBe(b.isSubsetOf(a));
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
+
+  it('complement, and difference from the full set (its fast path), agree with the general path', () => {
+    fc.assert(
+      fc.property(arbRanges, (x) => {
+        const a = IntervalSet.fromRanges(IPV4, x);
+        const pa = asWide(a);
+        const complement = a.complement();
+        expect(asWide(complement).bounds).toEqual(pa.complement().bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, complement.bounds)).not.toThrow();
+        expect(IntervalSet.full(IPV4).difference(a).bounds).toEqual(complement.bounds);
+        expect(IntervalSet.full(WIDE).difference(pa).bounds).toEqual(pa.complement().bounds);
+        expect(complement.union(a).isFull()).toBe(true);
+        expect(complement.overlaps(a)).toBe(false);
       }),
       { seed: 22, numRuns: 2000 },
     );

@@ -376,6 +376,7 @@ export class IntervalSet {
 
   complement(): IntervalSet {
     const w = this.domain.width;
+    if (w === 1) return new IntervalSet(this.domain, complementOneWord(this.bounds, this.domain.max[0]!));
     const s = 2 * w;
     const a = this.bounds;
     const max = this.domain.max;
@@ -412,6 +413,9 @@ export class IntervalSet {
   difference(other: IntervalSet): IntervalSet {
     this.sameDomain(other);
     if (this.isEmpty() || other.isEmpty()) return this;
+    // Everything minus a set is its complement, one pass with no merging: loss accounting cuts a host-name
+    // requirement's any-address box by the output's addresses (render nsg: 6 of its 16 ms of loss, profiled; round 15).
+    if (this.isFull()) return other.complement();
     const w = this.domain.width;
     if (w === 1) return new IntervalSet(this.domain, differenceOneWord(this.bounds, other.bounds));
     const s = 2 * w;
@@ -733,6 +737,25 @@ function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
   const larger = new Uint32Array(words.length * 2 + 2);
   larger.set(words);
   return larger;
+}
+
+/** `complement` for one-word values on plain numbers, up to `max` (see intersectionOneWord). */
+function complementOneWord(a: Uint32Array, max: number): Uint32Array {
+  const out = new Uint32Array(a.length + 2);
+  let n = 0;
+  let from = 0; // the first value after the last interval passed
+  for (let i = 0; i < a.length; i += 2) {
+    if (a[i]! > from) {
+      out[n++] = from;
+      out[n++] = a[i]! - 1;
+    }
+    from = a[i + 1]! + 1;
+  }
+  if (from <= max) {
+    out[n++] = from;
+    out[n++] = max;
+  }
+  return n === out.length ? out : out.slice(0, n);
 }
 
 /** `difference` for one-word values on plain numbers (see `difference` for the galloping). */

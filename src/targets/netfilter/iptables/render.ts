@@ -7,7 +7,7 @@ import { ICMP, ICMPV6, TCP, UDP } from '../../../model/ports.js';
 import type { IcmpEntry } from '../common/icmp.js';
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { iptablesComment, iptablesCommentLine, iptablesQuote } from '../../../text/iptables.js';
-import { AsciiText, type CidrBlocks } from '../../../model/cidr-text.js';
+import type { CidrBlocks } from '../../../model/cidr-text.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { IPTABLES_CHAINS, IPTABLES_LIMITS } from './capabilities.js';
 
@@ -138,13 +138,7 @@ export function setSizes(count: number): { hashsize: number; maxelem: number } {
 
 /** `add` + each block, a line each, as one string (no newline after the last): no string per prefix. */
 function addLines(blocks: CidrBlocks, add: string): string {
-  const out = new AsciiText();
-  for (let i = 0; i < blocks.length; i++) {
-    if (i > 0) out.write('\n');
-    out.write(add);
-    blocks.writeTo(out, i);
-  }
-  return out.toString();
+  return blocks.lines(0, blocks.length, { perLine: 1, lineStart: add, within: '', between: '\n' });
 }
 
 /** The scratch set each tagwall set is filled in before it is swapped in; ≤ 31 characters (targets.md §3.3). */

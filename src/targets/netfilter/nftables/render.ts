@@ -5,7 +5,7 @@ import { nftComment as sanitizeNftComment, nftCommentLine } from '../../../text/
 import type { AddressMatch, LoweredRule, NetSet } from '../common/lower.js';
 import { hookedDirections, type NetfilterOptions } from '../common/options.js';
 import { NFTABLES_CHAINS, NFTABLES_LIMITS, NFTABLES_TABLE } from './capabilities.js';
-import { AsciiText, type CidrBlocks } from '../../../model/cidr-text.js';
+import type { CidrBlocks } from '../../../model/cidr-text.js';
 
 const FAMILY_KEYWORD: Readonly<Record<Family, string>> = { ipv4: 'ip', ipv6: 'ip6' };
 
@@ -66,18 +66,7 @@ export function nftComment(text: string): { text: string; cut: boolean } {
  * by newlines (no newline after the last), written from the numbers without a string per prefix.
  */
 export function elementLines(blocks: CidrBlocks, from: number, to: number, indent: string): string {
-  const out = new AsciiText();
-  for (let i = from; i < to; i += 8) {
-    if (i > from) out.write('\n');
-    out.write(indent);
-    const end = Math.min(i + 8, to);
-    for (let k = i; k < end; k++) {
-      if (k > i) out.write(', ');
-      blocks.writeTo(out, k);
-    }
-    if (i + 8 < to) out.write(',');
-  }
-  return out.toString();
+  return blocks.lines(from, to, { perLine: 8, lineStart: indent, within: ', ', between: ',\n' });
 }
 
 /** A set declaration with its first `count` elements (all of them, or those split.ts keeps in the main file). */
