@@ -57,6 +57,16 @@ describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
         expect(loaded, args.join(' ')).toContain('NativeModule vm');
         expect(loaded.filter((name) => /^NativeModule (module|internal\/modules\/esm\/)/.test(name)), args.join(' ')).toEqual([]);
       }
+      // Output thrown away (/dev/null, a character device but no terminal): the text commands ask whether standard
+      // output is a terminal without making process.stdout, which would load Node's streams (terminal-style.ts).
+      if (process.platform !== 'win32') {
+        for (const args of [['catalog', 'show', 'compute-no-public-ip', '--region', 'westus'], ['catalog', 'list']]) {
+          const child = spawnSync(process.execPath, [script, fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)), ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+          const loaded = /^loaded: (.*)$/m.exec(child.stderr)?.[1]?.split(',') ?? [];
+          expect(loaded, args.join(' ')).toContain('NativeModule vm');
+          expect(loaded.filter((name) => /^NativeModule (stream|internal\/streams\/)/.test(name)), args.join(' ')).toEqual([]);
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
