@@ -104,9 +104,12 @@ export default defineConfig([
     esbuildPlugins: [lazyChildProcessForCommander, bundledTwins],
     // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
     removeNodeProtocol: false,
-    shims: true,
+    // No import.meta shim: it parsed the bundle's file URL on every run (issue 22). The modules the bundle takes find
+    // their files by `__dirname` where it exists (servicetags/snapshot.ts, model/hostnames/public-suffix.ts,
+    // version.ts); their import.meta.url branch, for the ES module library, is never taken here.
+    shims: false,
     target: 'node20',
-    define: versionDefine,
+    define: { ...versionDefine, 'import.meta.url': 'undefined' },
     // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
     // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
     minifyWhitespace: true,

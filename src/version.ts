@@ -8,4 +8,4 @@ declare const TAGWALL_VERSION: string | undefined;
 
 /** tagwall's version, from package.json. */
 export const VERSION: string =
-  typeof TAGWALL_VERSION === 'string' ? TAGWALL_VERSION : (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  typeof TAGWALL_VERSION === 'string' ? TAGWALL_VERSION : (JSON.parse(readFileSync(typeof __dirname === 'string' ? `${__dirname}/../package.json` : new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

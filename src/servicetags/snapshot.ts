@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
+import { nodePath } from '../internal/lazy.js';
 import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
@@ -284,9 +285,10 @@ export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {
   if (!snapshot) {
     // From src/servicetags/ in development and from the bundle in dist/, the same relative URL reaches the
     // snapshots folder: tsup copies src/servicetags/snapshots to dist/snapshots.
-    const url = new URL(`./snapshots/${cloud}.twsnap`, import.meta.url);
+    // By `__dirname` where the code is CommonJS (the CLI bundle and dist/index.cjs): no URL to parse, and the CLI
+    // bundle is built without tsup's shim, which made one for every run (issue 22).
     const source = `embedded:${cloud}`;
-    const path = fileURLToPath(url);
+    const path = typeof __dirname === 'string' ? nodePath().join(__dirname, 'snapshots', `${cloud}.twsnap`) : fileURLToPath(new URL(`./snapshots/${cloud}.twsnap`, import.meta.url));
     const missing = (cause: unknown): TagwallError =>
       new TagwallError('TW_FILE', `the embedded ${cloud} snapshot is missing (${path}); reinstall tagwall`, { location: { file: source }, cause });
     // Read as it is needed (the directory now, a chunk of prefixes when one of its tags is asked for).
