@@ -3,7 +3,7 @@
  * `--data DIR`):
  *   - src/servicetags/region-data.ts         from azure-region-pairs.json
  *   - src/servicetags/snapshots/<Cloud>.twsnap  from the newest ServiceTags_<Cloud>_YYYYMMDD.json[.gz] per cloud
- *   - src/servicetags/embedded-regions.ts   the regions each new embedded snapshot has (read back from it)
+ *   - src/servicetags/embedded-regions.ts   the regions each new embedded snapshot has, with their tag suffixes (read back from it)
  *   - fixtures/servicetags/                  a copy of every service-tag file, for the tests (`--fixtures`)
  *
  * Run with `npx tsx scripts/build-snapshots.ts`. Output is deterministic: rerunning on the same data changes
@@ -182,14 +182,29 @@ function buildSnapshot(cloud: Cloud, file: string): BuiltSnapshot {
  * What `defaultSnapshot(cloud).regions()` lists for each cloud, asked of a fresh process: a region's name comes from
  * the snapshot and region-data.ts together, both just written, and this process loaded the old ones.
  */
-function embeddedRegionNames(): Record<Cloud, string[]> {
+/** What embedded-regions.ts says of one embedded snapshot: its regions' ARM names, and what its regions are built from. */
+interface EmbeddedRegionFacts {
+  readonly names: string[];
+  readonly changeNumber: number;
+  readonly tagCount: number;
+  readonly suffixes: Array<[string, string]>;
+}
+
+/**
+ * The regions of each new embedded snapshot, read back from its file. Loaded as a user's file is (loadSnapshotFile),
+ * so the regions are voted from the tags, never taken from the embedded-regions.ts being replaced.
+ */
+function embeddedRegionFacts(): Record<Cloud, EmbeddedRegionFacts> {
   const program = [
     `import { CLOUDS } from './src/servicetags/cloud.ts';`,
-    `import { defaultSnapshot } from './src/servicetags/snapshot.ts';`,
-    `console.log(JSON.stringify(Object.fromEntries(CLOUDS.map((cloud) => [cloud, defaultSnapshot(cloud).regions().map((region) => region.armName)]))));`,
+    `import { loadSnapshotFile } from './src/servicetags/snapshot.ts';`,
+    `import { regionSuffixPairs } from './src/servicetags/regions.ts';`,
+    `const facts = (cloud) => { const snapshot = loadSnapshotFile('src/servicetags/snapshots/' + cloud + '.twsnap'); const regions = snapshot.regions();`,
+    `  return { names: regions.map((region) => region.armName), changeNumber: snapshot.info.changeNumber, tagCount: snapshot.info.tagCount, suffixes: regionSuffixPairs(regions) }; };`,
+    `console.log(JSON.stringify(Object.fromEntries(CLOUDS.map((cloud) => [cloud, facts(cloud)]))));`,
   ].join('\n');
   const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' });
-  return JSON.parse(output) as Record<Cloud, string[]>;
+  return JSON.parse(output) as Record<Cloud, EmbeddedRegionFacts>;
 }
 
 /** `  key: ['a', 'b'],` when it fits in 120 columns, else the names packed four spaces in, 120 columns at most. */
@@ -209,10 +224,38 @@ function regionListLines(cloud: Cloud, names: readonly string[]): string[] {
   return [`  ${cloud}: [`, ...lines, line, '  ],'];
 }
 
-function buildEmbeddedRegions(regions: Record<Cloud, readonly string[]>): string {
-  const header = readFileSync(join(SERVICETAGS_DIR, 'embedded-regions.ts'), 'utf8').split('export const EMBEDDED_REGIONS')[0]!;
-  const body = CLOUDS.flatMap((cloud) => regionListLines(cloud, regions[cloud]));
-  return `${header}export const EMBEDDED_REGIONS: Readonly<Record<Cloud, readonly string[]>> = {\n${body.join('\n')}\n};\n`;
+/** The pairs packed as regionListLines packs names: `['westus', 'WestUS'],` entries, 120 columns at most. */
+function suffixListLines(facts: EmbeddedRegionFacts): string[] {
+  const lines: string[] = [];
+  let line = '     ';
+  for (const item of facts.suffixes.map(([internal, suffix]) => `['${internal}', '${suffix}']`)) {
+    if (line.length + 1 + item.length + 1 > 120) {
+      lines.push(line);
+      line = '     ';
+    }
+    line += ` ${item},`;
+  }
+  return [...lines, line];
+}
+
+function buildEmbeddedRegions(facts: Record<Cloud, EmbeddedRegionFacts>): string {
+  const text = readFileSync(join(SERVICETAGS_DIR, 'embedded-regions.ts'), 'utf8');
+  const header = text.split('export const EMBEDDED_REGIONS')[0]!;
+  const middle = text.split('export const EMBEDDED_REGIONS')[1]!.split('};\n')[1]!.split('export const EMBEDDED_REGION_SUFFIXES')[0]!;
+  const names = CLOUDS.flatMap((cloud) => regionListLines(cloud, facts[cloud].names));
+  const suffixes = CLOUDS.flatMap((cloud) => [
+    `  ${cloud}: {`,
+    `    changeNumber: ${facts[cloud].changeNumber},`,
+    `    tagCount: ${facts[cloud].tagCount},`,
+    '    suffixes: [',
+    ...suffixListLines(facts[cloud]),
+    '    ],',
+    '  },',
+  ]);
+  return (
+    `${header}export const EMBEDDED_REGIONS: Readonly<Record<Cloud, readonly string[]>> = {\n${names.join('\n')}\n};\n` +
+    `${middle}export const EMBEDDED_REGION_SUFFIXES: Readonly<Record<Cloud, EmbeddedRegionSuffixes>> = {\n${suffixes.join('\n')}\n};\n`
+  );
 }
 
 function main(): void {
@@ -235,7 +278,7 @@ function main(): void {
   }
 
   const regionsPath = join(SERVICETAGS_DIR, 'embedded-regions.ts');
-  writeFileSync(regionsPath, buildEmbeddedRegions(embeddedRegionNames()));
+  writeFileSync(regionsPath, buildEmbeddedRegions(embeddedRegionFacts()));
   console.log(`wrote ${relative(ROOT, regionsPath)}`);
 
   if (process.argv.includes('--fixtures')) {

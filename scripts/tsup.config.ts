@@ -48,6 +48,7 @@ const lazyChildProcessForCommander: Plugin = {
  * - src/reports/renderers.ts: the report renderers (text, Markdown, HTML, SARIF), each when its format is written.
  * - src/cli/catalogue-parts.ts: the scenario catalogue, requirement files and hosts files, each when used.
  * - src/cli/kit-modules.ts: the target kits, each when a run asks for it (cli/target-kits.ts).
+ * - src/internal/require-here.ts: the bundle's own `require`, instead of one made with node:module (not loaded then).
  */
 const BUNDLED_TWINS: Readonly<Record<string, string>> = {
   'src/internal/packages.ts': 'src/cli/bundled-packages.ts',
@@ -55,12 +56,13 @@ const BUNDLED_TWINS: Readonly<Record<string, string>> = {
   'src/reports/renderers.ts': 'src/cli/bundled-renderers.ts',
   'src/cli/catalogue-parts.ts': 'src/cli/bundled-catalogue-parts.ts',
   'src/cli/kit-modules.ts': 'src/cli/bundled-kit-modules.ts',
+  'src/internal/require-here.ts': 'src/cli/bundled-require-here.ts',
 };
 
 const bundledTwins: Plugin = {
   name: 'bundled-twins',
   setup(build) {
-    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules)\.js$/ }, (args) => {
+    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules|require-here)\.js$/ }, (args) => {
       const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
       const twin = BUNDLED_TWINS[source];
       return twin !== undefined && /[\\/]src[\\/]/.test(args.importer) ? { path: resolve(twin) } : undefined;
@@ -102,9 +104,12 @@ export default defineConfig([
     esbuildPlugins: [lazyChildProcessForCommander, bundledTwins],
     // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
     removeNodeProtocol: false,
-    shims: true,
+    // No import.meta shim: it parsed the bundle's file URL on every run (issue 22). The modules the bundle takes find
+    // their files by `__dirname` where it exists (servicetags/snapshot.ts, model/hostnames/public-suffix.ts,
+    // version.ts); their import.meta.url branch, for the ES module library, is never taken here.
+    shims: false,
     target: 'node20',
-    define: versionDefine,
+    define: { ...versionDefine, 'import.meta.url': 'undefined' },
     // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
     // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
     minifyWhitespace: true,
@@ -157,12 +162,13 @@ async function buildBin(): Promise<void> {
   writeFileSync('dist/cli-main.cjs', ascii);
   writeThirdPartyLicenses(ascii);
   const bundle = Buffer.from(ascii, 'latin1');
-  // The same bin twice: dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module
-  // loader, ~5 ms); dist/cli.js, an ES module, is for `node dist/cli.js` as the docs and earlier versions run it.
+  // dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module loader, ~5 ms); dist/cli.js,
+  // an ES module, is for `node dist/cli.js` as the docs and earlier versions run it, and only imports dist/cli.cjs:
+  // the bin is CommonJS code (its own `require` and `__dirname`: no node:module to load, no URL to parse; issue 22).
   await build({
     config: false,
     entry: { cli: 'src/cli/bin.ts' },
-    format: ['esm', 'cjs'],
+    format: ['cjs'],
     outDir: 'dist',
     target: 'node20',
     shims: true,
@@ -170,6 +176,7 @@ async function buildBin(): Promise<void> {
     define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)) },
     silent: true,
   });
+  writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The tagwall executable as an ES module: dist/cli.cjs, run as it is (src/cli/bin.ts).\nimport './cli.cjs';\n");
   chmodSync('dist/cli.js', 0o755);
   chmodSync('dist/cli.cjs', 0o755);
 }

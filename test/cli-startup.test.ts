@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, cacheKey, optimiseLaterFlags } from '../src/cli/code-cache.js';
+import { createRequire } from 'node:module';
+import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags } from '../src/cli/code-cache.js';
 import { tagwall } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -35,6 +36,39 @@ describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
       const esm = run('cli.js', args);
       expect(run('cli.cjs', args), args.join(' ')).toEqual(esm);
       expect(esm.code, args.join(' ')).toBe(args[0] === 'render' ? 2 : 0);
+    }
+  });
+
+  it("loads no node:module (Node's ES module loader comes with it): the bundle gets the bin's require, in Node's wrapper", () => {
+    expect(COMMONJS_WRAPPER).toEqual(createRequire(import.meta.url)('node:module').wrapper);
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-modules-'));
+    try {
+      // The builtins loaded after this script started: what the bin and its bundle load.
+      const script = join(dir, 'loaded.cjs');
+      writeFileSync(
+        script,
+        "const before = new Set(process.moduleLoadList); process.on('exit', () => require('node:fs').writeSync(2, '\\nloaded: ' + process.moduleLoadList.filter((m) => !before.has(m)).join(',') + '\\n'));\n" +
+          'const bin = process.argv[2]; process.argv.splice(1, 2, bin); require(bin);\n',
+      );
+      for (const args of [['expand', 'Storage.WestUS'], ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nsg'], ['--version']]) {
+        const child = spawnSync(process.execPath, [script, fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)), ...args], { encoding: 'utf8' });
+        expect(child.status, child.stderr).toBe(0);
+        const loaded = /^loaded: (.*)$/m.exec(child.stderr)?.[1]?.split(',') ?? [];
+        expect(loaded, args.join(' ')).toContain('NativeModule vm');
+        expect(loaded.filter((name) => /^NativeModule (module|internal\/modules\/esm\/)/.test(name)), args.join(' ')).toEqual([]);
+      }
+      // Output thrown away (/dev/null, a character device but no terminal): the text commands ask whether standard
+      // output is a terminal without making process.stdout, which would load Node's streams (terminal-style.ts).
+      if (process.platform !== 'win32') {
+        for (const args of [['catalog', 'show', 'compute-no-public-ip', '--region', 'westus'], ['catalog', 'list']]) {
+          const child = spawnSync(process.execPath, [script, fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)), ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+          const loaded = /^loaded: (.*)$/m.exec(child.stderr)?.[1]?.split(',') ?? [];
+          expect(loaded, args.join(' ')).toContain('NativeModule vm');
+          expect(loaded.filter((name) => /^NativeModule (stream|internal\/streams\/)/.test(name)), args.join(' ')).toEqual([]);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

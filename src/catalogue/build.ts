@@ -168,8 +168,10 @@ interface BuildState {
    */
   readonly regions: { readonly primary: Region; readonly secondary: Region | string | null };
   readonly notes: string[];
-  /** vettedWildcardSuffixes of the build's region. */
-  readonly vettedSuffixes: ReadonlySet<string>;
+  /** Is the build's region one of the embedded snapshot's (every wildcard template is then proved for it)? */
+  readonly regionProved: boolean;
+  /** vettedWildcardSuffixes of the build's region, made when a host first needs it. */
+  readonly vettedSuffixes: () => ReadonlySet<string>;
 }
 
 function regionalTag(state: BuildState, service: string, which: 'primary' | 'secondary'): string | undefined {
@@ -231,6 +233,11 @@ const wildcardTemplates = lazy((): readonly string[] => {
   return [...templates];
 });
 
+/** Is `region` one of the regions of `cloud`'s embedded snapshot, for which catalogue.test.ts proves every wildcard? */
+export function isEmbeddedRegion(cloud: Cloud, region: string): boolean {
+  return EMBEDDED_REGIONS[cloud].includes(region);
+}
+
 /**
  * The suffixes (the text after `*.`) of the catalogue's wildcard hosts in `region` of `cloud` that catalogue.test.ts
  * proves pass the full check (checkHostPattern): every wildcard's when the region is one of the embedded snapshot's
@@ -238,13 +245,26 @@ const wildcardTemplates = lazy((): readonly string[] => {
  * those of every region at once (238 for Public) cost a cold embedded render ~3-5 M more instructions (callgrind).
  */
 export function vettedWildcardSuffixes(cloud: Cloud, region: string): ReadonlySet<string> {
-  const proved = EMBEDDED_REGIONS[cloud].includes(region);
+  const proved = isEmbeddedRegion(cloud, region);
   const suffixes = new Set<string>();
   for (const template of wildcardTemplates()) {
     const host = proved || !template.includes('{region}') ? hostOfTemplate(template, region, cloud) : null;
     if (host !== null) suffixes.add(host.slice('*.'.length));
   }
   return suffixes;
+}
+
+/**
+ * The host a catalogue host template (`template`, a `host` or `url` peer's) gave in the build's region, as
+ * parseCatalogueHost(host, vetted()) parses it. A wildcard template is one of those vettedWildcardSuffixes is made
+ * from, so its host is in that set exactly when the region is proved (`regionProved`: isEmbeddedRegion) or the
+ * template names no region: the set is then not made (~28 hosts per build, issue 22). Only for the catalogue's own
+ * templates: another wildcard (`*.co.uk`) is in no set and must be looked up.
+ */
+export function parseTemplateHost(template: string, host: string, regionProved: boolean, vetted: () => ReadonlySet<string>): HostPattern {
+  if (!host.startsWith('*.')) return parseHostPattern(host);
+  const proved = template.startsWith('*.') && (regionProved || !template.includes('{region}'));
+  return proved ? parseVettedHostPattern(host) : parseCatalogueHost(host, vetted());
 }
 
 /**
@@ -284,9 +304,10 @@ function peerEndpoints(peer: PeerTemplate, state: BuildState): Endpoint[] {
     return host ? [{ kind: 'host', pattern: parseHostPattern(host) }] : [];
   }
   // Only the host and url peers are left.
-  const host = expandHost(hostTemplateOf(peer)!, state);
+  const template = hostTemplateOf(peer)!;
+  const host = expandHost(template, state);
   if (host === null) return [];
-  const pattern = parseCatalogueHost(host, state.vettedSuffixes);
+  const pattern = parseTemplateHost(template, host, state.regionProved, state.vettedSuffixes);
   if ('host' in peer) return [{ kind: 'host', pattern }];
   const path = `/${peer.url.split('/').slice(1).join('/').replace(/\*$/, '')}`;
   return [{ kind: 'url', pattern, path }];
@@ -329,7 +350,14 @@ export function buildScenario(id: string, input: ScenarioInput = {}, snapshot?: 
   }
   const source = snapshot ?? defaultSnapshot(cloud);
   const { params, regions } = resolveParams(input, source, scenario);
-  const state: BuildState = { snapshot: source, params, regions, notes: [], vettedSuffixes: vettedWildcardSuffixes(params.cloud, params.region) };
+  const state: BuildState = {
+    snapshot: source,
+    params,
+    regions,
+    notes: [],
+    regionProved: isEmbeddedRegion(params.cloud, params.region),
+    vettedSuffixes: lazy(() => vettedWildcardSuffixes(params.cloud, params.region)),
+  };
   for (const key of Object.keys(input.options ?? {})) {
     const known = scenario.options.some((name) => name.toLowerCase() === key.toLowerCase()) || ['userManagedDependencies'].includes(key) && scenario.options.includes('microsoftContainerRegistry');
     if (!known) state.notes.push(`option ${key} has no effect on ${scenario.id} (its options: ${scenario.options.join(', ')})`);

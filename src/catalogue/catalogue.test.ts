@@ -9,7 +9,7 @@ import { EMBEDDED_REGIONS } from '../servicetags/embedded-regions.js';
 import { CLOUDS } from '../servicetags/cloud.js';
 import { defaultSnapshot, parseSnapshot } from '../servicetags/snapshot.js';
 import { FIXTURES, sampleSnapshot } from '../servicetags/test-fixtures.js';
-import { buildScenario, hostForCloud, loadScenario, parseCatalogueHost, scenarioIds, vettedWildcardSuffixes } from './build.js';
+import { buildScenario, hostForCloud, isEmbeddedRegion, loadScenario, parseCatalogueHost, parseTemplateHost, scenarioIds, vettedWildcardSuffixes } from './build.js';
 import { CONFLICTS } from './conflicts.js';
 import { PREREQUISITES } from './prerequisites.js';
 import { SCENARIOS } from './scenarios.js';
@@ -151,6 +151,7 @@ describe('catalogue hosts skip the Public Suffix List only where it is proved', 
     const others = fc.constantFrom('*.co.uk', '*.com', '*.corp', '*.github.io', '*.core.windows.net', '*.blob.core.windows.net', '*.contoso.corp');
     let vetted = 0;
     let looked = 0;
+    let unproved = 0;
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...templates), others), region, (template, name) => {
         const host = hostForCloud(template.replaceAll('{region}', name), cloud);
@@ -159,12 +160,21 @@ describe('catalogue hosts skip the Public Suffix List only where it is proved', 
         if (host.startsWith('*.') && suffixes.has(host.slice(2))) vetted++;
         else if (host.startsWith('*.')) looked++;
         expect(outcome(() => parseCatalogueHost(host, suffixes))).toEqual(outcome(() => parseHostPattern(host)));
+        // What a build calls for its own templates: the same answer, the set made only when it is needed.
+        if (templates.includes(template)) {
+          let made = false;
+          const lazySuffixes = (): ReadonlySet<string> => ((made = true), suffixes);
+          expect(outcome(() => parseTemplateHost(template, host, isEmbeddedRegion(cloud, name), lazySuffixes))).toEqual(outcome(() => parseHostPattern(host)));
+          if (!host.startsWith('*.') || isEmbeddedRegion(cloud, name)) expect(made, host).toBe(false);
+          if (made) unproved++;
+        }
       }),
       { numRuns: 1000 },
     );
     // Both paths were taken: the vetted skip and the lookup.
     expect(vetted).toBeGreaterThan(0);
     expect(looked).toBeGreaterThan(0);
+    expect(unproved).toBeGreaterThan(0);
     expect(errorOf(() => parseCatalogueHost('*.co.uk', vettedWildcardSuffixes(cloud, REGION[cloud]))).code).toBe('TW_WILDCARD_PUBLIC_SUFFIX');
   });
 

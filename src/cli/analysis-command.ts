@@ -15,8 +15,8 @@ export const DEFAULT_LIMIT = 10;
 export const GROUP_LIMIT = 3;
 
 /** What every comparison takes besides its operands: the snapshot, the mode, parser inputs, report length. */
-function addComparisonOptions(command: Command): Command {
-  return addReaderOptions(addTargetOptions(command, 'parse'))
+function addComparisonOptions(command: Command, context: CommandContext): Command {
+  return addReaderOptions(addTargetOptions(command, 'parse', context.targetFlags))
     .addOption(cloudOption())
     .addOption(snapshotFileOption())
     .option('--expand', 'expand service tags through the snapshot even when both sides name tags')
@@ -32,8 +32,8 @@ function addReportOptions(command: Command): Command {
 }
 
 
-function addAnalysisOptions(command: Command): Command {
-  return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)));
+function addAnalysisOptions(command: Command, context: CommandContext): Command {
+  return addComparisonOptions(addHostsOption(addScenarioParameterOptions(command)), context);
 }
 
 type Analysis = CommandModule<'analysis'>;
@@ -57,18 +57,23 @@ export function registerAnalysisCommands(program: Command, context: CommandConte
       .description('the verdict on packets and the rule that decides it (first match)')
       .argument('<operand>', operandHelp)
       .requiredOption('--packet <packet>', 'e.g. "out tcp 172.16.0.4:50000 -> 20.150.1.1:443 host=pypi.org", repeatable', collect),
+    context,
   ).action(act((analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runEval(operand, command.optsWithGlobals(), io))));
   if (wanted('equiv')) addReportOptions(addAnalysisOptions(
     program.command('equiv').description('do two rule sets allow exactly the same packets? exit 1 with a witness when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
+    context,
   )).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runEquiv(a, b, command.optsWithGlobals(), io))));
   if (wanted('diff')) addAnalysisOptions(
     program.command('diff').description('the packets A allows and B does not, and the reverse; exit 1 when there are any').argument('<a>', operandHelp).argument('<b>', operandHelp),
+    context,
   ).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runDiff(a, b, command.optsWithGlobals(), io))));
   if (wanted('contains')) addAnalysisOptions(
     program.command('contains').description('does A allow every packet B allows? exit 1 with what it misses when not').argument('<a>', operandHelp).argument('<b>', operandHelp),
+    context,
   ).action(act((analysis: Analysis, a: string, b: string, _options: unknown, command: Command) => setExitCode(analysis.runContains(a, b, command.optsWithGlobals(), io))));
   if (wanted('shadowed')) addAnalysisOptions(
     program.command('shadowed').description('rules that never match, and rules whose removal changes nothing; exit 1 when any never match').argument('<operand>', operandHelp),
+    context,
   ).action(act((analysis: Analysis, operand: string, _options: unknown, command: Command) => setExitCode(analysis.runShadowed(operand, command.optsWithGlobals(), io))));
   if (!wanted('check')) return;
   const check = program
@@ -76,7 +81,7 @@ export function registerAnalysisCommands(program: Command, context: CommandConte
     .description('does a target config allow exactly what the requirements need? missing and extra traffic; exit 1 on a difference')
     .requiredOption('--target <id>', 'the target the config is for (nsg, azure-firewall, iptables, ...)')
     .requiredOption('--config <file>', 'the config file; repeatable, for one config in several files (iptables: IPv4 and IPv6 rules; nftables: a ruleset and the files its large sets continue in)', collect);
-  addReportOptions(addComparisonOptions(addRequirementOptions(check)))
+  addReportOptions(addComparisonOptions(addRequirementOptions(check), context))
     .option('--report <file>', 'also write a report (.md, .html, .sarif, .json or .txt, by extension); repeatable', collect)
     .option('--baseline <file>', 'accept the differences recorded in this file (see --write-baseline); report and fail only on new ones')
     .option('--write-baseline <file>', 'record every current difference in this file (atomically) as accepted, and exit 0')

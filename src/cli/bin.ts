@@ -1,5 +1,6 @@
-// The `tagwall` executable (dist/cli.cjs, the package's bin; dist/cli.js is the same as an ES module): runs the CLI,
-// one CommonJS bundle beside it (dist/cli-main.cjs, built from executable.ts), on this process's arguments.
+// The `tagwall` executable (dist/cli.cjs, the package's bin; dist/cli.js imports it, for `node dist/cli.js`): runs the
+// CLI, one CommonJS bundle beside it (dist/cli-main.cjs, built from executable.ts), on this process's arguments. Built
+// as CommonJS only: code-cache.ts uses its `require` and `__dirname`.
 //
 // Start-up (issue 22, docs/cli.md "Start-up"): the bundle is compiled once per command and cached, on every Node, as a
 // V8 code cache made after the command ran (code-cache.ts), in Node's compile-cache directory (NODE_COMPILE_CACHE, else
@@ -9,19 +10,16 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { createRequire } from 'node:module';
+import { builtin, bundleBeside, optimiseLaterFlags, runBundle } from './code-cache.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
-import { optimiseLaterFlags, runBundle } from './code-cache.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
 declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
 
-const requireHere = createRequire(import.meta.url);
 prefetchSnapshots(process.argv.slice(2));
 optimiseLater(process.argv.slice(2), process.versions.v8);
-const { fileURLToPath } = requireHere('node:url') as typeof import('node:url');
-runBundle(fileURLToPath(new URL('./cli-main.cjs', import.meta.url)), hash, process.argv.slice(2));
+runBundle(bundleBeside(), hash, process.argv.slice(2));
 exitOnceIdle();
 
 /**
@@ -50,7 +48,7 @@ function exitOnceIdle(): void {
 function optimiseLater(args: readonly string[], v8Version: string): void {
   if (!['check', 'equiv', 'diff', 'contains', 'shadowed', 'eval', 'impact', 'render', 'path'].includes(args[0] ?? '')) return;
   try {
-    (requireHere('node:v8') as typeof import('node:v8')).setFlagsFromString(optimiseLaterFlags(v8Version));
+    builtin<typeof import('node:v8')>('node:v8').setFlagsFromString(optimiseLaterFlags(v8Version));
   } catch {
     // Flags frozen (an embedder's V8): the defaults, as before.
   }
@@ -73,6 +71,6 @@ function prefetchSnapshots(args: readonly string[]): void {
     });
   }
   if (files.length === 0) return;
-  const io = { fs: requireHere('node:fs') as typeof import('node:fs'), zlib: requireHere('node:zlib') as typeof import('node:zlib') };
+  const io = { fs: builtin<typeof import('node:fs')>('node:fs'), zlib: builtin<typeof import('node:zlib')>('node:zlib') };
   for (const file of files) prefetchSnapshotFile(file, io);
 }

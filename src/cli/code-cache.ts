@@ -17,16 +17,33 @@
  * (code read from the cache is run). NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's. Nothing here fails
  * a command: an unreadable, unwritable, stale or rejected cache only means the bundle is compiled as without one.
  */
-import { createRequire } from 'node:module';
-
 type Fs = typeof import('node:fs');
 type Vm = typeof import('node:vm');
 type Path = typeof import('node:path');
 type Os = typeof import('node:os');
 
-const requireHere = createRequire(import.meta.url);
-// process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin without the require machinery.
-const builtin = <T>(id: string): T => ((process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id) ?? requireHere(id)) as T;
+/**
+ * A built-in module: process.getBuiltinModule (Node >= 20.16) hands over an already-loaded builtin without the require
+ * machinery; older 20.x take the executable's `require` (it is CommonJS: dist/cli.cjs). The executable loads no
+ * node:module and parses no URL of its own (issue 22: the public `module` builtin brings Node's ES module loader and
+ * source maps with it, ~4 M instructions of every cold run, and the bundle is found by `__dirname`).
+ */
+export function builtin<T>(id: string): T {
+  return ((process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id) ?? require(id)) as T;
+}
+
+/** dist/cli-main.cjs, the bundle beside the executable. */
+export function bundleBeside(): string {
+  return builtin<Path>('node:path').join(__dirname, 'cli-main.cjs');
+}
+
+/**
+ * The `require` the bundle gets, as `require(file)` would give it: the executable's own when the bundle is beside it
+ * (the same directory resolves the same), which spares loading node:module to make one.
+ */
+function requireForBundle(file: string, path: Path): NodeJS.Require {
+  return path.dirname(file) === __dirname ? require : builtin<typeof import('node:module')>('node:module').createRequire(file);
+}
 
 /**
  * V8's budget flags for bin.ts's optimiseLater, eight times their defaults. V8 11.3 (Node 20) counts one interrupt
@@ -124,8 +141,14 @@ export function runBundle(file: string, hash: string | undefined, argv: readonly
   }
   const module = { exports: {} };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  run.call(module.exports, module.exports, requireForBundle(file, path), module, file, path.dirname(file));
 }
+
+/**
+ * Node's CommonJS wrapper (`require('node:module').wrapper`), written out: reading it from node:module would load that
+ * module (see builtin). test/cli-startup.test.ts checks it against Node's.
+ */
+export const COMMONJS_WRAPPER: readonly [string, string] = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 
 /**
  * The bundle's text inside the CommonJS wrapper Node itself uses (so the bundle sees the `require`, `module`,
@@ -135,7 +158,7 @@ export function runBundle(file: string, hash: string | undefined, argv: readonly
  * ~5 ms of a start, where a buffer this size becomes a string outside the heap.
  */
 function readWrapped(fs: Fs, file: string): { readonly source: string; readonly buffer: Buffer } {
-  const [head, tail] = builtin<{ wrapper: readonly [string, string] }>('node:module').wrapper;
+  const [head, tail] = COMMONJS_WRAPPER;
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;

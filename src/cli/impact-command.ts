@@ -11,7 +11,7 @@ export function registerImpactCommand(program: Command, context: CommandContext)
     .description('what a newer service-tag snapshot changes: prefixes per requirement, rules and objects per target, new limit diagnostics; exit 1 when anything changes')
     .requiredOption('--from <snapshot>', 'the older snapshot: a ServiceTags_*.json(.gz) file, or embedded[:cloud]')
     .requiredOption('--to <snapshot>', 'the newer snapshot');
-  addTargetOptions(addRequirementOptions(command), 'render')
+  addTargetOptions(addRequirementOptions(command), 'render', context.targetFlags)
     .option('--target <id...>', 'only these targets (default: every target)')
     .addOption(reportFormatOption())
     .option('-o, --output <file>', 'write the report to this file instead of standard output')

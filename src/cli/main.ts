@@ -15,6 +15,7 @@ import { registerRenderCommand } from './render-command.js';
 import { registerTargetsCommand } from './targets-command.js';
 import { commandModulesLoaded, lazyAction, loadCommandModule, loadedCommandModule } from './lazy-commands.js';
 import { findProjectFile } from './project-file.js';
+import { targetFlagsNamed, type TargetFlagSelection } from './target-options.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 import { writeFilesAtomically } from './write-files.js';
@@ -44,7 +45,14 @@ function addCapturedOutput(command: Command, capture: Capture): void {
   });
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: CommandContext['defer'], capture: Capture = { text: '' }, declared: Declared = 'all'): Command {
+function buildProgram(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  defer: CommandContext['defer'],
+  capture: Capture = { text: '' },
+  declared: Declared = 'all',
+  targetFlags: TargetFlagSelection = 'all',
+): Command {
   const program = new Command('tagwall')
     .description('Azure service tags and network requirements to firewall configuration, proved exact.')
     .version(VERSION, '-V, --version')
@@ -52,7 +60,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, defer: Com
     .option('--max-age <days>', 'fail (exit 2) when the service-tag snapshot a command uses is older than this (default: warn past 30 days)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
-  const context: CommandContext = { io, setExitCode, defer };
+  const context: CommandContext = { io, setExitCode, defer, targetFlags };
 
   // Each group declares top-level commands, in the order `tagwall --help` lists them. A run whose first word names a
   // command declares that command's group only (issue 22: building every command's flags is most of `--version`'s
@@ -273,37 +281,59 @@ function forEachCommand(command: Command, visit: (command: Command) => void): vo
 type Deferred = () => Promise<void>;
 
 /** Parses `argv` and runs the command: its exit code, or the asynchronous rest of a network command. */
-function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { code: () => number; deferred?: Deferred } | number {
+function start(argv: readonly string[], io: CliIo, allowDeferred: boolean, declaredTargetFlags?: 'all'): { code: () => number; deferred?: Deferred } | number {
   let exitCode = EXIT_OK;
   const json = argv.includes('--json');
   const capture: Capture = { text: '' };
+  let wrote = false;
   const commandIo: CliIo = {
-    stdout: (text) => (capture.path === undefined ? io.stdout(text) : void (capture.text += text)),
-    stderr: io.stderr,
+    stdout: (text) => {
+      wrote = true;
+      return capture.path === undefined ? io.stdout(text) : void (capture.text += text);
+    },
+    stderr: (text) => {
+      wrote = true;
+      io.stderr(text);
+    },
     style: () => (capture.path === undefined ? (io.style?.() ?? { color: false }) : { color: false }),
   };
   // What runs after parsing: a command whose module is still to be imported (lazy-commands.ts), the network part of
   // `snapshot fetch`; work may defer more work (a lazily loaded action that uses the network), so it is a queue.
   const queue: Deferred[] = [];
-  const program = buildProgram(
-    commandIo,
-    (code) => {
-      exitCode = code;
-    },
-    (work) => {
-      if (!allowDeferred) throw new TagwallError('TW_USAGE', 'this command uses the network: run it with the tagwall executable (runAsync), not run()');
-      queue.push(work);
-    },
-    capture,
-    declaredFor(argv),
-  );
+  const build = (targetFlags: TargetFlagSelection): Command =>
+    buildProgram(
+      commandIo,
+      (code) => {
+        exitCode = code;
+      },
+      (work) => {
+        if (!allowDeferred) throw new TagwallError('TW_USAGE', 'this command uses the network: run it with the tagwall executable (runAsync), not run()');
+        queue.push(work);
+      },
+      capture,
+      declaredFor(argv),
+      targetFlags,
+    );
+  // Only the target flags the words name (target-options.ts TargetFlagSelection), but all of them for help (and for a
+  // run that declares every command: help, a global option first, a typo).
+  const everyFlag = declaredTargetFlags === 'all' || argv.some((word) => word === '--help' || word === '-h' || word === 'help') || declaredFor(argv) === 'all';
+  const targetFlags = everyFlag ? 'all' : targetFlagsNamed(argv);
+  let program = build(targetFlags);
   beginSnapshotAgeWatch(io.stderr);
   // `-o FILE` on a command that only prints: what it printed, written atomically once it has run (never on failure).
   const flush = (): void => {
     if (capture.path !== undefined) writeFilesAtomically([{ path: capture.path, content: capture.text }]);
   };
   try {
-    program.parse([...argv], { from: 'user' });
+    try {
+      program.parse([...argv], { from: 'user' });
+    } catch (error) {
+      // A usage error commander found (before any action or hook ran, nothing printed) with some target flags left
+      // undeclared: parsed again with all of them, so the error and its suggestions are those of the full command.
+      if (targetFlags === 'all' || !isSilentUsageError(error) || wrote) throw error;
+      program = build('all');
+      program.parse([...argv], { from: 'user' });
+    }
     if (queue.length === 0) flush();
   } catch (error) {
     return reportFailure(io, error, json, { program, argv });
@@ -314,6 +344,11 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean): { co
     flush();
   };
   return { code: () => exitCode, deferred };
+}
+
+/** A CommanderError that is a usage error (not help or the version, exit 0, nor help printed for a missing command). */
+function isSilentUsageError(error: unknown): boolean {
+  return error instanceof CommanderError && error.exitCode !== 0 && error.code !== 'commander.help';
 }
 
 function reportFailure(io: CliIo, error: unknown, json: boolean, parsed?: { readonly program: Command; readonly argv: readonly string[] }): number {
@@ -347,6 +382,17 @@ export function run(argv: readonly string[], io: CliIo = processIo): number {
 
 function runCommand(argv: readonly string[], io: CliIo): number {
   const started = start(argv, io, false);
+  return typeof started === 'number' ? started : started.code();
+}
+
+/**
+ * run() with every target flag declared, whatever the words name (no project file): what the CLI did before it
+ * declared only those named, which test/cli-target-flags.test.ts compares run() with.
+ * @internal
+ */
+export function runDeclaringEveryTargetFlag(argv: readonly string[], io: CliIo = processIo): number {
+  if (!commandModulesLoaded()) throw new Error('await loadCommandModules() once before');
+  const started = start(argv, io, false, 'all');
   return typeof started === 'number' ? started : started.code();
 }
 

@@ -17,7 +17,7 @@ export function registerRenderCommand(program: Command, context: CommandContext)
     .option('-o, --output <path>', 'write to this file, or into this directory (one file per artifact; needed for several)')
     .addOption(cloudOption())
     .addOption(snapshotFileOption());
-  addTargetOptions(addRequirementOptions(command), 'render')
+  addTargetOptions(addRequirementOptions(command), 'render', context.targetFlags)
     .option('--strict', 'exit 1 when a diagnostic loses packets (a requirement not fully expressed)')
     .option('--report <file>', 'also write a diagnostics report (.md, .html, .sarif, .json or .txt); repeatable', collect)
     .addHelpText(

@@ -65,10 +65,40 @@ export function flagHelp(flag: TargetFlag): string {
   return `${flag.targets.join(', ')}: ${flag.spec.doc}`;
 }
 
-/** Adds the target flags of one use, and `--option key=value`, to a command. */
-export function addTargetOptions(command: Command, use: OptionUse): Command {
+/**
+ * Which target flags a command declares: every one, or only those the run's words name (targetFlagsNamed). ~34 flags
+ * are most of what declaring `render` costs a cold run (commander makes an option, a listener and our hooks for each:
+ * ~10 M instructions of a cold `render --target nftables`, issue 22); a run that names none needs none of them to
+ * parse exactly as with all, and main.ts parses again with all where commander reports a usage error (its suggestions
+ * are drawn from every flag), and declares all for help.
+ */
+export type TargetFlagSelection = 'all' | ReadonlySet<string>;
+
+/** The aliases main.ts adds for a flag, which name the flag as well (`--virtual-network` for `--vnet`). */
+const FLAG_ALIASES: Readonly<Record<string, string>> = { 'virtual-network': 'vnet', vnet: 'virtual-network' };
+
+/**
+ * The target flags (without dashes) that words name as options, `--chain-hook` or `--chain-hook=host`, wherever they
+ * stand (a word read as another option's value only makes a flag declared that the parse then does not use).
+ */
+export function targetFlagsNamed(words: readonly string[]): ReadonlySet<string> {
+  const named = new Set<string>();
+  for (const word of words) {
+    if (!word.startsWith('--')) continue;
+    const equals = word.indexOf('=');
+    const name = word.slice(2, equals < 0 ? undefined : equals);
+    named.add(name);
+    const alias = FLAG_ALIASES[name];
+    if (alias !== undefined) named.add(alias);
+  }
+  return named;
+}
+
+/** Adds the target flags of one use (those `selection` keeps, in the same order), and `--option key=value`, to a command. */
+export function addTargetOptions(command: Command, use: OptionUse, selection: TargetFlagSelection = 'all'): Command {
   for (const flag of targetFlags()) {
     if (!flag.uses.includes(use)) continue;
+    if (selection !== 'all' && !selection.has(flag.flag)) continue;
     const option = new Option(flagSyntax(flag), flagHelp(flag));
     command.addOption(flag.choices ? option.choices([...flag.choices]) : option);
   }

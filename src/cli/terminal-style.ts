@@ -5,7 +5,7 @@
  * TERM=dumb (no escapes). Width: the terminal's columns; COLUMNS when set; no limit when standard output is not a
  * terminal, so a pipe or a file gets whole lines.
  */
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import type { TextStyle } from './answers.js';
 
 export interface StreamFacts {
@@ -33,11 +33,26 @@ export function processStyle(): TextStyle {
 
 const NOT_A_TERMINAL: StreamFacts = { isTTY: false };
 
-/** False only when `fd` is certainly no terminal (it is open and not a character device). */
+/** False only when `fd` is certainly no terminal (it is open and not a character device, or it is the null device). */
 function mayBeTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    const stat = fstatSync(fd);
+    return stat.isCharacterDevice() && !isNullDevice(stat.rdev);
   } catch {
     return true; // Closed or unreadable: left to process.stdout, as before.
+  }
+}
+
+/**
+ * Is the character device `rdev` /dev/null, which is no terminal? Output thrown away (`>/dev/null`, as benchmarks run
+ * tagwall) made `process.stdout` only to learn that: a SyncWriteStream, which loads Node's stream modules (~2.5 M
+ * instructions of a cold `catalog show`, issue 22). Any node of the null device has its device number.
+ */
+function isNullDevice(rdev: number): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    return statSync('/dev/null').rdev === rdev;
+  } catch {
+    return false;
   }
 }

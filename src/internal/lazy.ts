@@ -8,9 +8,7 @@
  * `import.meta.url` in the CJS bundle), and takes a package's single-file CJS build where its ESM build would
  * load many small files.
  */
-import { createRequire } from 'node:module';
-
-const requireHere = createRequire(import.meta.url);
+import { requireHere } from './require-here.js';
 
 /** `load()` once, on the first call; the same value after. */
 export function lazy<T>(load: () => T): () => T {

@@ -93,9 +93,25 @@ export function buildRegions(cloud: Cloud, tags: ReadonlyArray<Pick<ServiceTagIn
 
 /** buildRegions from a table's columns, without building every tag name (a cold CLI run resolves one region). */
 export function buildRegionsFrom(cloud: Cloud, tags: RegionVotes): Region[] {
+  return regionsOfSuffixes(cloud, tagSuffixes(tags));
+}
+
+/**
+ * Each internal region name of a snapshot and its tag suffix (what the votes elect), in the order buildRegions sorts
+ * the regions into: what embedded-regions.ts keeps for each embedded snapshot.
+ */
+export function regionSuffixPairs(regions: readonly Region[]): Array<readonly [internalName: string, tagSuffix: string]> {
+  return regions.map((region) => [region.internalName, region.tagSuffix] as const);
+}
+
+/**
+ * The regions of internal names with their elected tag suffixes, joined with the region data and sorted by ARM name:
+ * buildRegionsFrom after the vote, and the embedded snapshots' regions from the table written when they were built.
+ */
+export function regionsOfSuffixes(cloud: Cloud, suffixes: Iterable<readonly [internalName: string, tagSuffix: string]>): Region[] {
   const records = recordsOf(cloud);
   const regions: Region[] = [];
-  for (const [internalName, tagSuffix] of tagSuffixes(tags)) {
+  for (const [internalName, tagSuffix] of suffixes) {
     const record =
       records.find((candidate) => candidate.serviceTagRegion === internalName) ??
       records.find((candidate) => candidate.name === internalName);

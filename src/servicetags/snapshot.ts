@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { TagwallError, withLocation } from '../errors.js';
 import type { AddressSet } from '../model/address-set.js';
+import { nodePath } from '../internal/lazy.js';
 import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
@@ -14,7 +15,8 @@ import { takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
-import { buildRegionsFrom, RegionIndex, type Region } from './regions.js';
+import { EMBEDDED_REGION_SUFFIXES } from './embedded-regions.js';
+import { buildRegionsFrom, RegionIndex, regionsOfSuffixes, type Region } from './regions.js';
 import { splitTagName } from './spellings.js';
 import type { EncodedColumns, PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
 import { unionAll } from './union.js';
@@ -65,6 +67,7 @@ export function encodedColumns(snapshot: Snapshot): EncodedColumns | undefined {
   return columnsOf(snapshot);
 }
 
+let presetRegionSuffixes: (snapshot: Snapshot, suffixes: ReadonlyArray<readonly [string, string]>) => void;
 let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
 let shapeColumnsOf: (snapshot: Snapshot) => PrefixShapeColumns | undefined;
 
@@ -88,6 +91,9 @@ export class Snapshot {
     columnsOf = (snapshot) => snapshot.#table.encodedColumns?.();
     keysOf = (snapshot) => snapshot.#table.lookupKeys?.();
     shapeColumnsOf = (snapshot) => snapshot.#table.prefixShapeColumns?.();
+    presetRegionSuffixes = (snapshot, suffixes) => {
+      snapshot.#regionSuffixes = suffixes;
+    };
     shapeOf = (snapshot, index) => {
       const table = snapshot.#table;
       const stored = table.prefixShape?.(index);
@@ -101,6 +107,8 @@ export class Snapshot {
   readonly #table: TagTable;
   #tags: readonly ServiceTagInfo[] | undefined;
   #regions: RegionIndex | undefined;
+  /** The regions' tag suffixes as the build wrote them down for an embedded snapshot (defaultSnapshot), else undefined. */
+  #regionSuffixes: ReadonlyArray<readonly [string, string]> | undefined;
   readonly #addresses: Array<AddressSet | undefined>;
   readonly #canonical: Array<readonly string[] | undefined>;
 
@@ -224,6 +232,9 @@ export class Snapshot {
   #regionIndex(): RegionIndex {
     // Names and regions only: building every tag's row (tags()) cost as much as the index itself in a cold CLI run.
     const table = this.#table;
+    if (!this.#regions && this.#regionSuffixes) {
+      this.#regions = new RegionIndex(this.info.cloud, regionsOfSuffixes(this.info.cloud, this.#regionSuffixes));
+    }
     if (!this.#regions) {
       const nameSuffixAt = table.nameSuffixAt?.bind(table) ?? ((index: number) => splitTagName(table.names[index]!).region);
       const regionVotes = table.regionVotes?.bind(table);
@@ -279,13 +290,19 @@ export function defaultSnapshot(cloud: Cloud = 'Public'): Snapshot {
   if (!snapshot) {
     // From src/servicetags/ in development and from the bundle in dist/, the same relative URL reaches the
     // snapshots folder: tsup copies src/servicetags/snapshots to dist/snapshots.
-    const url = new URL(`./snapshots/${cloud}.twsnap`, import.meta.url);
+    // By `__dirname` where the code is CommonJS (the CLI bundle and dist/index.cjs): no URL to parse, and the CLI
+    // bundle is built without tsup's shim, which made one for every run (issue 22).
     const source = `embedded:${cloud}`;
-    const path = fileURLToPath(url);
+    const path = typeof __dirname === 'string' ? nodePath().join(__dirname, 'snapshots', `${cloud}.twsnap`) : fileURLToPath(new URL(`./snapshots/${cloud}.twsnap`, import.meta.url));
     const missing = (cause: unknown): TagwallError =>
       new TagwallError('TW_FILE', `the embedded ${cloud} snapshot is missing (${path}); reinstall tagwall`, { location: { file: source }, cause });
     // Read as it is needed (the directory now, a chunk of prefixes when one of its tags is asked for).
     snapshot = new Snapshot(readEmbeddedFile(path, source, missing), source);
+    // The regions as the build computed them from this very file (embedded-regions.ts), instead of a vote over
+    // every tag: a cold scenario run resolves its region without counting ~3,000 tags (issue 22). The change number
+    // and tag count guard against a file the table was not written for; embedded-regions.test.ts compares the two.
+    const written = EMBEDDED_REGION_SUFFIXES[cloud];
+    if (written.changeNumber === snapshot.info.changeNumber && written.tagCount === snapshot.info.tagCount) presetRegionSuffixes(snapshot, written.suffixes);
     embedded.set(cloud, snapshot);
   }
   return snapshot;

@@ -15,7 +15,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { TagwallError } from '../../errors.js';
-import { nodeFs } from '../../internal/lazy.js';
+import { nodeFs, nodePath } from '../../internal/lazy.js';
 
 export interface PublicSuffixInfo {
   /** The longest public suffix of the name (the name itself when it is one). */
@@ -45,7 +45,8 @@ let tries: { readonly exceptions: Trie; readonly rules: Trie } | undefined;
 /** public-suffix-list.txt (beside this module in src/, beside the bundles in dist/), read on the first lookup. */
 function loadTries(): { readonly exceptions: Trie; readonly rules: Trie } {
   if (tries === undefined) {
-    const path = fileURLToPath(new URL('./public-suffix-list.txt', import.meta.url));
+    // By `__dirname` where the code is CommonJS (the CLI bundle, built without tsup's import.meta shim: issue 22).
+    const path = typeof __dirname === 'string' ? nodePath().join(__dirname, 'public-suffix-list.txt') : fileURLToPath(new URL('./public-suffix-list.txt', import.meta.url));
     let text: string;
     try {
       text = nodeFs().readFileSync(path, 'latin1');
