@@ -127,9 +127,9 @@ const plainAddress = fc.record(
 );
 const plainMembers = fc.oneof(names, fc.array(plain, { minLength: 60, maxLength: 200 }));
 
-/** Columns as the build makes them (plain, one tag list), and now and then with a text to escape or another tag list. */
+/** Columns as the build makes them (plain, one tag list, never empty), and now and then with a text to escape or another tag list. */
 const columns: fc.Arbitrary<PanosAddressColumns> = fc
-  .oneof(fc.array(fc.tuple(plain, plain), { maxLength: 5 }), fc.array(fc.tuple(plain, plain), { minLength: 60, maxLength: 150 }))
+  .oneof(fc.array(fc.tuple(plain, plain), { minLength: 1, maxLength: 5 }), fc.array(fc.tuple(plain, plain), { minLength: 60, maxLength: 150 }))
   .chain((pairs) => fc.record({ names: fc.constant(pairs.map(([name]) => name)), values: fc.constant(pairs.map(([, value]) => value)), tags: fc.oneof({ weight: 5, arbitrary: fc.constant(['tagwall']) }, { weight: 1, arbitrary: names }) }));
 /** Objects and columns in any order: runs of plain objects meet columns on either side. */
 const addressEntries: fc.Arbitrary<PanosAddressEntry[]> = fc.array(fc.oneof(plainAddress, address, columns), { maxLength: 8 }).chain((entries) =>
