@@ -390,7 +390,10 @@ export function denyScopeSurplus(allows: readonly NsgRule[], requirements: Requi
     if (surplus.isEmpty()) return;
     const boxes = boxesOf();
     cuts.push(boxes);
-    surplus = surplus.withoutBoxes(fuse ? compactBoxes(boxes) : boxes);
+    // Only the boxes that meet what is left can cut it: the tail is VNet and load-balancer traffic, which few
+    // requirements touch, so fusing just those skips compactBoxes' IPv6 unions over every requirement (issue 22).
+    const meeting = surplus.overlappingBoxes(boxes);
+    surplus = surplus.withoutBoxes(fuse ? compactBoxes(meeting) : meeting);
   };
   cut(() => statefulRules().flatMap((rule) => rule.match.boxes), false);
   cut(() => requirements.requirements.flatMap((requirement) => requirementPackets(requirement, context.resolver).boxes), true);
