@@ -198,6 +198,20 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
     );
   });
 
+  // The deny-scope surplus of an NSG fuses only the boxes that meet what is left (issue 22): the same packets.
+  it('overlappingBoxes keeps exactly the boxes that meet the set, and subtracting them leaves the same packets', () => {
+    fc.assert(
+      fc.property(arbSet, fc.array(arbSet, { minLength: 1, maxLength: 4 }), (a, parts) => {
+        const boxes = parts.flatMap((part) => part.boxes);
+        const meeting = a.overlappingBoxes(boxes);
+        for (const box of boxes) expect(meeting.includes(box)).toBe(a.overlaps(PacketSet.fromDisjointBoxes([box])));
+        expect(a.withoutBoxes(compactBoxes(meeting)).equals(a.withoutBoxes(compactBoxes(boxes)))).toBe(true);
+        expect(a.withoutBoxes(meeting).equals(a.withoutBoxes(boxes))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('PacketSet.of keeps protocols all of one class as they are, and cuts the others to each class', () => {
     const classes = [ProtocolSet.of(6, 17), ProtocolSet.of(1, 58), ProtocolSet.of(6, 17, 1, 58).complement()];
     fc.assert(

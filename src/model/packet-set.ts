@@ -589,6 +589,14 @@ export class PacketSet {
     return this.boxes.some((a) => other.boxes.some((b) => boxesOverlap(a, b)));
   }
 
+  /**
+   * The boxes of `boxes` that share a packet with this set: subtracting the others changes nothing, so
+   * `this.withoutBoxes(this.overlappingBoxes(boxes))` holds the same packets as `this.withoutBoxes(boxes)`.
+   */
+  overlappingBoxes(boxes: readonly Box[]): Box[] {
+    return boxes.filter((box) => this.boxes.some((mine) => boxesOverlap(mine, box)));
+  }
+
   /** Is this concrete packet in the set? */
   has(packet: Packet): boolean {
     const { src, dst } = parsedAddresses(packet);

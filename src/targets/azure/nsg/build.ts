@@ -4,7 +4,7 @@
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
 import { allowedPackets, statefulRules } from '../../../analysis/rule-set.js';
-import { requirementPackets } from '../../../analysis/resolve.js';
+import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
 import { sha256Hex } from '../../../internal/sha256.js';
 import { AddressSet } from '../../../model/address-set.js';
@@ -366,8 +366,7 @@ function chooseDenyScopes(allows: readonly NsgRule[], requirements: RequirementS
  */
 export function denyScopeSurplus(allows: readonly NsgRule[], requirements: RequirementSet, context: TranslateContext): { surplus: PacketSet; tail: PacketSet; cuts: Box[][] } {
   // The packets each rule matches, as the NSG parser reads them (securityRuleMatch: one semantics, not two).
-  const at = { value: {}, path: '(generated)', file: 'nsg.json' };
-  const matchOf = (rule: NsgRule): PacketSet => securityRuleMatch(rule, at, context.resolver);
+  const matchOf = (rule: NsgRule): PacketSet => generatedRuleMatch(rule, context.resolver);
   const tailAllows = (scope: DenyScope): PacketSet =>
     allowedPackets({
       name: '',
@@ -390,7 +389,10 @@ export function denyScopeSurplus(allows: readonly NsgRule[], requirements: Requi
     if (surplus.isEmpty()) return;
     const boxes = boxesOf();
     cuts.push(boxes);
-    surplus = surplus.withoutBoxes(fuse ? compactBoxes(boxes) : boxes);
+    // Only the boxes that meet what is left can cut it: the tail is VNet and load-balancer traffic, which few
+    // requirements touch, so fusing just those skips compactBoxes' IPv6 unions over every requirement (issue 22).
+    const meeting = surplus.overlappingBoxes(boxes);
+    surplus = surplus.withoutBoxes(fuse ? compactBoxes(meeting) : meeting);
   };
   cut(() => statefulRules().flatMap((rule) => rule.match.boxes), false);
   cut(() => requirements.requirements.flatMap((requirement) => requirementPackets(requirement, context.resolver).boxes), true);
@@ -405,7 +407,38 @@ export function renderNsg(model: NsgModel, format: AzureFormat): Rendered {
   return { artifacts: [azureArtifact(format, 'nsg', arm, { bicep: () => renderNsgBicep(model), terraform: () => renderNsgTerraform(model) })] };
 }
 
-/** What the model allows, read back from its ARM form by the parser users' NSGs go through (one semantics, not two). */
+/**
+ * What the model allows: its rules and Azure's default rules in the order the parser puts an NSG's (by direction,
+ * then priority), each matching what `securityRuleMatch` (the parser's semantics, one, not two) gives. The ARM form
+ * holds these very rules (`nsgAllowedParsedBack`, which the tests compare), so rendering it again, parsing it back
+ * and matching every rule a second time (the deny-scope choice matched them already) is not needed: ~4% of the
+ * instructions of a cold `render --target nsg` (issue 22).
+ */
 export function nsgAllowed(model: NsgModel, context: TranslateContext): PacketSet {
+  const ordered = [...model.rules, ...DEFAULT_SECURITY_RULES].sort(
+    (a, b) => (a.direction === b.direction ? 0 : a.direction < b.direction ? -1 : 1) || a.priority - b.priority,
+  );
+  return allowedPackets({
+    name: 'nsg:nsg.json',
+    rules: ordered.map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: generatedRuleMatch(rule, context.resolver) })),
+    defaultAction: 'deny',
+    mode: context.resolver.mode,
+  });
+}
+
+/** What the model allows, read back from its ARM form by the parser users' NSGs go through: `nsgAllowed`'s reference. */
+export function nsgAllowedParsedBack(model: NsgModel, context: TranslateContext): PacketSet {
   return allowedPackets(parseNsgJson(renderNsgArm(model), 'nsg.json', context.resolver));
+}
+
+/** Each generated rule's match, made once per resolver: the deny-scope choice and `nsgAllowed` both need them. */
+const GENERATED_MATCHES = new WeakMap<AddressResolver, WeakMap<NsgRule, PacketSet>>();
+const GENERATED_AT = { value: {}, path: '(generated)', file: 'nsg.json' };
+
+function generatedRuleMatch(rule: NsgRule, resolver: AddressResolver): PacketSet {
+  let matches = GENERATED_MATCHES.get(resolver);
+  if (!matches) GENERATED_MATCHES.set(resolver, (matches = new WeakMap()));
+  let match = matches.get(rule);
+  if (!match) matches.set(rule, (match = securityRuleMatch(rule, GENERATED_AT, resolver)));
+  return match;
 }

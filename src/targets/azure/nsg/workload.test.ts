@@ -16,7 +16,7 @@ import type { RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
 import { requirementSet } from '../../../testing/arbitraries.js';
 import type { TargetOptionValues } from '../../target.js';
-import { buildNsgModel, denyScopeSurplus, nsgAllowed } from './build.js';
+import { buildNsgModel, denyScopeSurplus, nsgAllowed, nsgAllowedParsedBack } from './build.js';
 import { nsgTarget } from './index.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -182,5 +182,28 @@ describe('forced tunnelling', () => {
     const extra = allowedPackets(ruleSet).difference(required);
     expect(extra.isEmpty()).toBe(false);
     expect(extra.difference(bound).toString()).toBe('(no packets)');
+  });
+});
+
+// nsgAllowed reads the model's rules without rendering and parsing them back (issue 22): the same set, box for box,
+// as the parse-back of the ARM form, for random requirement sets and every denyScope.
+describe('nsgAllowed', () => {
+  it('gives the boxes the ARM form parsed back gives', () => {
+    fc.assert(
+      fc.property(requirementSet({ tags: ['VirtualNetwork', 'AzureLoadBalancer', 'Storage.WestUS', 'AzureMonitor', 'Internet'], maxRequirements: 8 }), fc.constantFrom(undefined, 'deny-all', 'deny-internet'), (requirements, denyScope) => {
+        const context = { snapshot, resolver, options: denyScope ? { denyScope } : {} };
+        const { model } = buildNsgModel(requirements, context);
+        expect(nsgAllowed(model, context).boxes).toEqual(nsgAllowedParsedBack(model, context).boxes);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the boxes the ARM form parsed back gives for the catalogue workload', () => {
+    for (const denyScope of ['deny-all', 'deny-internet']) {
+      const context = { snapshot, resolver, options: { denyScope } };
+      const { model } = buildNsgModel(workload(), context);
+      expect(nsgAllowed(model, context).boxes).toEqual(nsgAllowedParsedBack(model, context).boxes);
+    }
   });
 });
