@@ -189,7 +189,7 @@ export function encodeEmbedded(
     const addresses = decodeAddressSet(bytes, start, end, shape.ipv4.count, shape.ipv6.count);
     intervals4.push(addresses.ipv4.intervalCount);
     intervals6.push(addresses.ipv6.intervalCount);
-    boundsParts.push(littleEndianWords(addresses.ipv4.bounds), littleEndianWords(addresses.ipv6.bounds));
+    boundsParts.push(packColumn(addresses.ipv4.bounds, 4), packColumn(addresses.ipv6.bounds, 4));
     offsets.push(offsets[i]! + part.length);
     chunkParts.push(part);
     chunkSize += part.length;
@@ -279,13 +279,7 @@ function padding(length: number): Uint8Array {
   return new Uint8Array((4 - (length % 4)) % 4);
 }
 
-function littleEndianWords(words: Uint32Array): Uint8Array {
-  const bytes = Buffer.alloc(4 * words.length);
-  words.forEach((word, i) => bytes.writeUInt32LE(word, 4 * i));
-  return bytes;
-}
-
-function packColumn(values: readonly number[], width: number): Uint8Array {
+function packColumn(values: readonly number[] | Uint32Array, width: number): Uint8Array {
   const bytes = new Uint8Array(values.length * width);
   const view = new DataView(bytes.buffer);
   values.forEach((value, i) => {

@@ -27,7 +27,7 @@ import { stringOption } from '../../options.js';
 import type { Rendered, TranslateContext } from '../../target.js';
 import { NSG_LIMITS } from './capabilities.js';
 import { DEFAULT_SECURITY_RULES, type NsgModel, type NsgProtocol, type NsgRule } from './model.js';
-import { parseNsgJson, securityRuleMatch } from './parse.js';
+import { nsgRuleOrder, parseNsgJson, securityRuleMatch } from './parse.js';
 import { renderNsgArm, renderNsgBicep, renderNsgTerraform } from './render.js';
 import { NSG_TARGET_ID, readNsgOptions, type DenyScope, type NsgOptions } from './options.js';
 
@@ -415,9 +415,7 @@ export function renderNsg(model: NsgModel, format: AzureFormat): Rendered {
  * instructions of a cold `render --target nsg` (issue 22).
  */
 export function nsgAllowed(model: NsgModel, context: TranslateContext): PacketSet {
-  const ordered = [...model.rules, ...DEFAULT_SECURITY_RULES].sort(
-    (a, b) => (a.direction === b.direction ? 0 : a.direction < b.direction ? -1 : 1) || a.priority - b.priority,
-  );
+  const ordered = [...model.rules, ...DEFAULT_SECURITY_RULES].sort(nsgRuleOrder);
   return allowedPackets({
     name: 'nsg:nsg.json',
     rules: ordered.map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: generatedRuleMatch(rule, context.resolver) })),
