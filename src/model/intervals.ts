@@ -421,29 +421,36 @@ export class IntervalSet {
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
-    const builder = new BoundsBuilder(w, a.length / s + 1);
-    const from = new Uint32Array(w); // start of the part of a's interval not yet emitted or removed
-    const end = new Uint32Array(w);
+    // The pieces are written straight into `out`, with no merging: a piece ends just before an interval of b and
+    // the next starts just after it, or they lie in two intervals of a, which are apart, so no two pieces touch.
+    // Each interval of a and each of b adds at most one piece. Through BoundsBuilder.push (two comparisons per
+    // piece for a merge that never happens) the IPv6 cuts of loss accounting were ~1 ms of a cold
+    // `render --target nftables` (cpu-prof, mean of 12; issue 22).
+    const out = new Uint32Array(a.length + b.length + s);
+    let n = 0; // words written; out[n..n+w] holds `from`, the start of the part of a's interval not yet emitted or removed
     let j = 0;
     for (let i = 0; i < a.length; i += s) {
       j = firstEndingAtOrAfter(b, j, a, i, w);
-      for (let k = 0; k < w; k++) from[k] = a[i + k]!;
+      for (let k = 0; k < w; k++) out[n + k] = a[i + k]!;
       let rest = true;
       // Each interval of b met here ends at or after `from` (b's intervals are sorted and apart).
       for (; j < b.length && compareWords(b, j, a, i + w, w) <= 0; j += s) {
-        if (compareWords(b, j, from, 0, w) > 0) {
-          writeStep(b, j, end, 0, w, -1);
-          builder.push(from, 0, end, 0);
+        if (compareWords(b, j, out, n, w) > 0) {
+          writeStep(b, j, out, n + w, w, -1);
+          n += s;
         }
         if (compareWords(b, j + w, a, i + w, w) >= 0) {
           rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
           break;
         }
-        writeStep(b, j + w, from, 0, w, 1);
+        writeStep(b, j + w, out, n, w, 1);
       }
-      if (rest) builder.push(from, 0, a, i + w);
+      if (rest) {
+        for (let k = 0; k < w; k++) out[n + w + k] = a[i + w + k]!;
+        n += s;
+      }
     }
-    return new IntervalSet(this.domain, builder.finish());
+    return new IntervalSet(this.domain, out.slice(0, n));
   }
 
   /** True when the two sets share a value. Linear, allocates nothing. */
