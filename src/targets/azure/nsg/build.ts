@@ -386,13 +386,14 @@ export function provedWider(allows: readonly NsgRule[], requirements: Requiremen
     if (!allowedFirst(wider, packet) || allowedFirst(narrower, packet)) return false;
     if (statefulRules().some((rule) => rule.match.has(packet))) return false;
     // A requirement's packets hold only its protocols: most are ruled out without resolving their packets.
-    const required = requirements.requirements.some((requirement) => requirement.protocols.has(PROBE_PROTOCOL) && requirementPackets(requirement, context.resolver).has(packet));
+    const required = requirements.requirements.some((requirement) => requirement.protocols.overlaps(PROBE_PROTOCOLS) && requirementPackets(requirement, context.resolver).has(packet));
     return !required && !allows.some((rule) => matchOf(rule).has(packet));
   });
 }
 
 /** Protocol 253, "use for experimentation and testing" (RFC 3692): what `provedWider` asks about. */
 const PROBE_PROTOCOL = 253;
+const PROBE_PROTOCOLS = ProtocolSet.of(PROBE_PROTOCOL);
 
 /**
  * What `deny-internet` lets through beyond `deny-all` that no requirement asks for (`surplus`), as `tail` (the

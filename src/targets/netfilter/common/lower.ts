@@ -133,9 +133,12 @@ const BOUNDS_SAMPLE = 64;
  * a cold `render --target nftables` (cpu-prof, mean of 12; issue 22).
  */
 function holdsIcmp(packets: PacketSet): boolean {
-  for (const box of packets.boxes) if (box.protocols.has(ICMP) || box.protocols.has(ICMPV6)) return true;
+  // One overlap test a box (`has` builds an array per number asked).
+  for (const box of packets.boxes) if (box.protocols.overlaps(ICMPS)) return true;
   return false;
 }
+
+const ICMPS = ProtocolSet.of(ICMP, ICMPV6);
 
 function portRanges(values: IntervalSet): ReadonlyArray<readonly [number, number]> | undefined {
   return values.isFull() ? undefined : values.ranges();
@@ -383,7 +386,7 @@ function matchAddresses(match: AddressMatch, family: Family): AddressSet {
   const values = match.kind === 'prefix' ? match.values : match.set.values;
   // The values the text was written from when the lowering kept them (exact: the CIDRs are their minimal cover).
   if (values) return AddressSet.fromFamily(family, values);
-  if (match.kind === 'prefix') return AddressSet.parse(match.cidr);
+  if (match.kind === 'prefix') return parsedPrefix(match.cidr);
   return AddressSet.fromStrings(match.set.blocks.strings());
 }
 
@@ -397,6 +400,18 @@ function icmpValues(entries: readonly IcmpEntry[]): IntervalSet {
   for (const { type, code } of entries) ranges.push(code === undefined ? [type << 8, (type << 8) | 255] : [(type << 8) | code, (type << 8) | code]);
   return IntervalSet.fromRanges(PORT_DOMAIN, ranges);
 }
+
+/**
+ * A prefix the lowering wrote without its values (the platform flows' link-local and multicast blocks), parsed once
+ * per text: the same few recur in every render, and each parse of an IPv6 one was ~50 µs cold (issue 22).
+ */
+function parsedPrefix(cidr: string): AddressSet {
+  let set = PARSED_PREFIXES.get(cidr);
+  if (!set) PARSED_PREFIXES.set(cidr, (set = AddressSet.parse(cidr)));
+  return set;
+}
+
+const PARSED_PREFIXES = new Map<string, AddressSet>();
 
 /** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty), after the chains' INVALID drop. */
 export function loweredPackets(rule: LoweredRule): PacketSet {
