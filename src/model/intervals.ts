@@ -421,35 +421,29 @@ export class IntervalSet {
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
-    // The pieces are written straight into `out`, with no merging: a piece ends just before an interval of b and
-    // the next starts just after it, or they lie in two intervals of a, which are apart, so no two pieces touch.
-    // Through BoundsBuilder.push (two comparisons per piece for a merge that never happens) the IPv6 cuts of loss
-    // accounting were ~1 ms of a cold `render --target nftables` (cpu-prof, mean of 12; issue 22).
-    const out = new Uint32Array(differencePiecesBound(a, b, w) * s + w);
-    let n = 0; // words written; out[n..n+w] holds `from`, the start of the part of a's interval not yet emitted or removed
+    const builder = new BoundsBuilder(w, a.length / s + 1);
+    const from = new Uint32Array(w); // start of the part of a's interval not yet emitted or removed
+    const end = new Uint32Array(w);
     let j = 0;
     for (let i = 0; i < a.length; i += s) {
       j = firstEndingAtOrAfter(b, j, a, i, w);
-      for (let k = 0; k < w; k++) out[n + k] = a[i + k]!;
+      for (let k = 0; k < w; k++) from[k] = a[i + k]!;
       let rest = true;
       // Each interval of b met here ends at or after `from` (b's intervals are sorted and apart).
       for (; j < b.length && compareWords(b, j, a, i + w, w) <= 0; j += s) {
-        if (compareWords(b, j, out, n, w) > 0) {
-          writeStep(b, j, out, n + w, w, -1);
-          n += s;
+        if (compareWords(b, j, from, 0, w) > 0) {
+          writeStep(b, j, end, 0, w, -1);
+          builder.push(from, 0, end, 0);
         }
         if (compareWords(b, j + w, a, i + w, w) >= 0) {
           rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
           break;
         }
-        writeStep(b, j + w, out, n, w, 1);
+        writeStep(b, j + w, from, 0, w, 1);
       }
-      if (rest) {
-        for (let k = 0; k < w; k++) out[n + w + k] = a[i + w + k]!;
-        n += s;
-      }
+      if (rest) builder.push(from, 0, a, i + w);
     }
-    return new IntervalSet(this.domain, out.slice(0, n));
+    return new IntervalSet(this.domain, builder.finish());
   }
 
   /** True when the two sets share a value. Linear, allocates nothing. */
@@ -511,27 +505,6 @@ export class IntervalSet {
       throw new TypeError(`cannot combine a ${this.domain.name} set with a ${other.domain.name} set`);
     }
   }
-}
-
-/**
- * The most intervals `a − b` can have: one per interval of a (what is left of it after the last interval of b it
- * meets) and one per interval of b that a meets (the piece just before it; an interval of b running on into the
- * next interval of a leaves no piece before it there), so a's count plus the count of b's intervals from the first
- * ending at or after a's first value to the last starting at or before a's last value.
- */
-function differencePiecesBound(a: Uint32Array, b: Uint32Array, w: number): number {
-  const s = 2 * w;
-  if (a.length === 0 || b.length === 0) return a.length / s;
-  const first = firstEndingAtOrAfter(b, 0, a, 0, w) / s;
-  // The first interval of b starting above a's last value, by binary search from `first`.
-  let low = first;
-  let high = b.length / s;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (compareWords(b, mid * s, a, a.length - w, w) > 0) high = mid;
-    else low = mid + 1;
-  }
-  return a.length / s + (low - first);
 }
 
 /**
@@ -787,10 +760,9 @@ function complementOneWord(a: Uint32Array, max: number): Uint32Array {
 
 /** `difference` for one-word values on plain numbers (see `difference` for the galloping). */
 function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
-  // Sized once for the most pieces there can be (b is often far larger than a: a rule's addresses minus everything
-  // matched earlier, so only the part of b over a's span counts). Sized for a few and doubled as needed, a cut of
-  // all addresses by a tag's thousands of intervals grew it seven times (~0.4 ms of a cold render; issue 22).
-  const out = new Uint32Array(differencePiecesBound(a, b, 1) * 2);
+  // Each interval of b can split one of a's in two; sized for a few of those, grown when there are more (b is
+  // often far larger than a: a rule's addresses minus everything matched earlier).
+  let out = new Uint32Array(a.length + Math.min(b.length, a.length + 16));
   let n = 0;
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {
@@ -800,6 +772,7 @@ function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
     let rest = true;
     for (; j < b.length && b[j]! <= hi; j += 2) {
       if (b[j]! > from) {
+        if (n + 2 > out.length) out = grown(out);
         out[n++] = from;
         out[n++] = b[j]! - 1;
       }
@@ -810,6 +783,7 @@ function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
       from = b[j + 1]! + 1;
     }
     if (rest) {
+      if (n + 2 > out.length) out = grown(out);
       out[n++] = from;
       out[n++] = hi;
     }
