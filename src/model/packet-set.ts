@@ -918,15 +918,17 @@ function pickNumber(values: IntervalSet, preferred: readonly number[]): number {
  * First address of `values` inside the first of `prefer` that it meets, else outside `avoid`, else the first at all.
  * Found by searching for the first hit (firstWithin, firstOutside), not by building the
  * intersection or difference: a lost set's boxes can hold every address but the allowed ones, tens of thousands of
- * intervals, and a witness is asked of each box.
+ * intervals, and a witness is asked of each box. With the rank `packetScore` gives that address on the side `prefer`
+ * and `avoid` are for (its `addressRank`): 0 inside a block of `prefer`, 1 outside `avoid`, else 2, which is exact
+ * because the searches are: the first address is taken only when no address of the set ranks better.
  */
-function pickAddress(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): string {
+function pickAddressWords(values: IntervalSet, family: Family, prefer: readonly AddressSet[], avoid: AddressSet | undefined): { words: Uint32Array; rank: number } {
   for (const block of prefer) {
     const first = firstWithin(values, block.of(family));
-    if (first) return formatAddress(family, first);
+    if (first) return { words: first, rank: 0 };
   }
   const outside = avoid ? firstOutside(values, avoid.of(family)) : undefined;
-  return formatAddress(family, outside ?? values.lo(0));
+  return outside ? { words: outside, rank: 1 } : { words: values.lo(0), rank: 2 };
 }
 
 /**
@@ -988,8 +990,8 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
   const direction: Direction = box.directions & DIRECTION_BIT.out ? 'out' : 'in';
   const protocol = pickNumber(box.protocols.intervals, PROTOCOL_PREFERENCE[box.family]);
   // Outbound: from a private address to a public one; inbound the other way round.
-  const src = pickAddress(box.src, box.family, direction === 'out' ? PRIVATE_BLOCKS : [], direction === 'in' ? NON_PUBLIC : undefined);
-  const dst = pickAddress(box.dst, box.family, direction === 'in' ? PRIVATE_BLOCKS : [], direction === 'out' ? NON_PUBLIC : undefined);
+  const src = pickAddressWords(box.src, box.family, direction === 'out' ? PRIVATE_BLOCKS : [], direction === 'in' ? NON_PUBLIC : undefined);
+  const dst = pickAddressWords(box.dst, box.family, direction === 'in' ? PRIVATE_BLOCKS : [], direction === 'out' ? NON_PUBLIC : undefined);
   // A network-layer packet (no host name, no path) reads best when the set has one.
   const host = box.hosts.has(undefined) ? undefined : box.hosts.witness()!.host;
   const path = box.paths.witness()!.path;
@@ -1008,15 +1010,17 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
   const packet: Packet = {
     direction,
     protocol,
-    src,
-    dst,
+    src: formatAddress(box.family, src.words),
+    dst: formatAddress(box.family, dst.words),
     ...ports,
     ...(host === undefined ? {} : { host }),
     ...(path === undefined ? {} : { path }),
     ...(application === undefined ? {} : { application }),
     ...(state === undefined ? {} : { state }),
   };
-  return { packet, score: packetScore(packet) };
+  // The addresses' ranks as picked, not read back from their text: parsing each address again for packetScore and
+  // each private block was half of the witnesses of a cold `render --target nftables` (issue 22).
+  return { packet, score: scoreOf(packet, box.family, src.rank, dst.rank) };
 }
 
 /**
@@ -1026,15 +1030,20 @@ function witnessOf(box: Box): { packet: Packet; score: number[] } {
  * a private destination); IPv4; no host name or path.
  */
 function packetScore(packet: Packet): number[] {
-  const family = parseAddress(packet.src).family;
-  const rank = (values: readonly number[], value: number | undefined): number => {
-    const at = value === undefined ? -1 : values.indexOf(value);
-    return at < 0 ? values.length : at;
-  };
   const addressRank = (address: string, prefer: boolean, avoid: boolean): number => {
     if (prefer && PRIVATE_BLOCKS.some((block) => block.has(address))) return 0;
     if (avoid && !NON_PUBLIC.has(address)) return 1;
     return 2;
+  };
+  const out = packet.direction === 'out';
+  return scoreOf(packet, parseAddress(packet.src).family, addressRank(packet.src, out, !out), addressRank(packet.dst, !out, out));
+}
+
+/** `packetScore` of a packet of `family` whose source and destination rank `srcRank` and `dstRank` (addressRank). */
+function scoreOf(packet: Packet, family: Family, srcRank: number, dstRank: number): number[] {
+  const rank = (values: readonly number[], value: number | undefined): number => {
+    const at = value === undefined ? -1 : values.indexOf(value);
+    return at < 0 ? values.length : at;
   };
   const out = packet.direction === 'out';
   const portClass = portClassOf(packet.protocol);
@@ -1049,8 +1058,8 @@ function packetScore(packet: Packet): number[] {
     out ? 0 : 1,
     rank(PROTOCOL_PREFERENCE[family], packet.protocol),
     portRank,
-    addressRank(packet.src, out, !out),
-    addressRank(packet.dst, !out, out),
+    srcRank,
+    dstRank,
     family === 'ipv4' ? 0 : 1,
     (packet.host === undefined ? 0 : 1) + (packet.path === undefined ? 0 : 1) + (packet.application === undefined ? 0 : 1) + (packet.state === undefined ? 0 : 1),
   ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { environmentOf } from './cloud.js';
 import { REGION_DATA } from './region-data.js';
-import { buildRegions, pairedRegion, regionalTagName } from './regions.js';
+import { buildRegions, pairedRegion, regionalTagName, regionsOfSuffixes } from './regions.js';
 import { defaultSnapshot } from './snapshot.js';
 import { splitTagName } from './spellings.js';
 import { expectTagwallError } from './test-fixtures.js';
@@ -15,6 +16,21 @@ describe('regions of a snapshot', () => {
     const fromNames = buildRegions(snapshot.info.cloud, snapshot.tags());
     expect(fromNames.length).toBeGreaterThan(3);
     expect(snapshot.regions()).toEqual(fromNames);
+  });
+
+  // regionsOfSuffixes looks records up by maps (issue 22): each region must get the record the two scans found, the
+  // first by service-tag region, else the first by ARM name, for names of either kind, unknown ones and duplicates.
+  it.each(['Public', 'AzureGovernment', 'China'] as const)('joins each name to the record a scan of the data finds (%s)', (cloud) => {
+    const records = REGION_DATA[environmentOf(cloud)];
+    const names = [...records.flatMap((record) => [record.name, ...(typeof record.serviceTagRegion === 'string' ? [record.serviceTagRegion] : [])]), 'nowhere', 'null'];
+    const regions = regionsOfSuffixes(cloud, names.map((name, index) => [name, `Suffix${index}`] as const));
+    expect(regions).toHaveLength(names.length);
+    for (const region of regions) {
+      const record = records.find((candidate) => candidate.serviceTagRegion === region.internalName) ?? records.find((candidate) => candidate.name === region.internalName);
+      expect(region.armName).toBe(record?.name ?? region.internalName);
+      expect(region.displayName).toBe(record?.displayName);
+      expect(region.pairedRegion).toBe(record?.pairedRegion);
+    }
   });
 
   it('joins the internal name, the tag suffix and the ARM data', () => {

@@ -115,6 +115,15 @@ describe('cutUtf8Bytes', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('cuts ASCII text (its fast path) where the reference cuts it, at any length and limit', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)), maxLength: 300 }), fc.integer({ min: 0, max: 260 }), (text, maxBytes) => {
+        expect(cutUtf8Bytes(text, maxBytes)).toEqual(reference(text, maxBytes));
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
 });
 
 describe('cutCodeUnits', () => {

@@ -16,7 +16,7 @@ import type { RequirementSet } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
 import { requirementSet } from '../../../testing/arbitraries.js';
 import type { TargetOptionValues } from '../../target.js';
-import { buildNsgModel, denyScopeSurplus, nsgAllowed, nsgAllowedParsedBack } from './build.js';
+import { buildNsgModel, denyScopeSurplus, nsgAllowed, nsgAllowedParsedBack, provedWider } from './build.js';
 import { nsgTarget } from './index.js';
 
 const snapshot = defaultSnapshot('Public');
@@ -124,6 +124,41 @@ describe('the final deny rule', () => {
       { numRuns: 60 },
     );
     expect(witnesses).toBeGreaterThan(60);
+  });
+
+  // Issue 22: the scope left to choose is decided by one probe packet a direction when it shows deny-internet wider;
+  // the choice must be the one the surplus itself gives, over flows of any protocol (the probe's too) to and from the
+  // VNet, where deny-internet is exact in one direction, both or neither.
+  it('the chosen scope is the one the surplus gives, whether or not a probe packet decides it', () => {
+    const context = { snapshot, resolver, options: {} };
+    const flow = fc.record({
+      direction: fc.constantFrom('inbound', 'outbound'),
+      protocol: fc.constantFrom('any', 'tcp', '253', 'udp'),
+      source: fc.constantFrom('VirtualNetwork', '10.0.0.0/8', 'AzureLoadBalancer', '172.16.0.0/12'),
+      destination: fc.constantFrom('VirtualNetwork', '10.0.0.0/8', 'Storage.WestUS', '192.168.0.0/16'),
+    });
+    const flowSets = fc.array(flow, { minLength: 1, maxLength: 6 }).map((flows) =>
+      parseRequirements(`requirements:\n${flows.map((f, index) => `  - {id: f${index}, direction: ${f.direction}, protocol: ${f.protocol}, ${f.protocol === 'tcp' || f.protocol === 'udp' ? 'ports: 443, ' : ''}source: ${f.source}, destination: ${f.destination}}`).join('\n')}\n`),
+    );
+    const outcomes = new Set<string>();
+    fc.assert(
+      fc.property(fc.oneof(flowSets, requirementSet({ tags: ['VirtualNetwork', 'AzureLoadBalancer', 'Storage.WestUS'], maxRequirements: 6 })), (requirements) => {
+        const { model } = buildNsgModel(requirements, context);
+        const allows = model.rules.filter((rule) => rule.access === 'Allow');
+        const { surplus } = denyScopeSurplus(allows, requirements, context);
+        const exact = (direction: 'in' | 'out') => (surplus.intersection(PacketSet.of({ directions: [direction] })).isEmpty() ? 'deny-internet' : 'deny-all');
+        const finals = model.rules.filter((rule) => rule.access === 'Deny').map((rule) => rule.name);
+        expect(finals).toEqual([`tw-${exact('in')}-inbound`, `tw-${exact('out')}-outbound`]);
+        const proved = provedWider(allows, requirements, context);
+        if (proved) expect([exact('in'), exact('out')]).toEqual(['deny-all', 'deny-all']);
+        outcomes.add(`${exact('in')} ${exact('out')} ${proved}`);
+      }),
+      { seed: 22, numRuns: 150 },
+    );
+    // Both ways of deciding, and deny-internet chosen, were met.
+    expect(outcomes).toContain('deny-all deny-all true');
+    expect(outcomes).toContain('deny-all deny-all false');
+    expect([...outcomes].some((outcome) => outcome.includes('deny-internet'))).toBe(true);
   });
 
   it("deny-internet on request: the example packet where the fused subtraction's pieces would name another one", () => {

@@ -13,7 +13,7 @@ import type { HostPattern } from '../../../model/hostnames.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
 import { CidrBlocks } from '../../../model/cidr-text.js';
-import { icmpTypeCodes, PacketSet, type Box } from '../../../model/packet-set.js';
+import { PacketSet, type Box } from '../../../model/packet-set.js';
 import type { Direction } from '../../../model/packet.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, PortSet, ProtocolSet } from '../../../model/ports.js';
 import type { Endpoint, Requirement, RequirementSet } from '../../../model/requirement.js';
@@ -106,13 +106,39 @@ function dnsmasqDomains(requirement: Requirement): string[] {
   return [...new Set(patterns.map((pattern) => (pattern.kind === 'exact' ? pattern.name : pattern.suffix)))].sort();
 }
 
-/** FNV-1a over the domain's width and the bounds: equal sets hash equal (a collision costs one `equals`). */
+/**
+ * FNV-1a over the domain's width, the length and the bounds: equal sets hash equal (a collision costs one `equals`).
+ * A long set is hashed by BOUNDS_SAMPLE words spread over it and its last: hashing every word of each tag's sets
+ * was ~0.4 ms of a cold `render --target nftables` (cpu-prof, mean of 12; issue 22), and two different sets of one
+ * length that agree on the sample only cost their `equals`.
+ */
 function boundsHash(values: IntervalSet): number {
   const bounds = values.bounds;
-  let hash = Math.imul(0x811c9dc5 ^ values.width, 0x01000193);
-  for (let i = 0; i < bounds.length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
-  return hash >>> 0;
+  const length = bounds.length;
+  let hash = Math.imul(Math.imul(0x811c9dc5 ^ values.width, 0x01000193) ^ length, 0x01000193);
+  if (length <= BOUNDS_SAMPLE) {
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ bounds[i]!, 0x01000193);
+    return hash >>> 0;
+  }
+  const stride = length / BOUNDS_SAMPLE;
+  for (let k = 0; k < BOUNDS_SAMPLE; k++) hash = Math.imul(hash ^ bounds[Math.floor(k * stride)]!, 0x01000193);
+  return Math.imul(hash ^ bounds[length - 1]!, 0x01000193) >>> 0;
 }
+
+const BOUNDS_SAMPLE = 64;
+
+/**
+ * Does a box of `packets` hold ICMP or ICMPv6, the only protocols of `openingInvalidPackets()`? A requirement that
+ * holds neither (TCP and UDP, as most do) then misses that set without it being built: building it was ~0.5 ms of
+ * a cold `render --target nftables` (cpu-prof, mean of 12; issue 22).
+ */
+function holdsIcmp(packets: PacketSet): boolean {
+  // One overlap test a box (`has` builds an array per number asked).
+  for (const box of packets.boxes) if (box.protocols.overlaps(ICMPS)) return true;
+  return false;
+}
+
+const ICMPS = ProtocolSet.of(ICMP, ICMPV6);
 
 function portRanges(values: IntervalSet): ReadonlyArray<readonly [number, number]> | undefined {
   return values.isFull() ? undefined : values.ranges();
@@ -176,8 +202,10 @@ class Lowering {
     if (values.isFull()) return { kind: 'any' };
     const hash = boundsHash(values);
     const bucket = this.#matches.get(hash);
-    const known = bucket?.find((entry) => entry.values.domain === values.domain && entry.values.equals(values));
-    if (known) return known.match;
+    if (bucket) {
+      // A loop, no closure per lookup; the same set object (a tag's, on every requirement naming it) skips `equals`.
+      for (const entry of bucket) if (entry.values === values || (entry.values.domain === values.domain && entry.values.equals(values))) return entry.match;
+    }
     const blocks = CidrBlocks.of(family, values);
     const match: AddressMatch = blocks.length === 1 ? { kind: 'prefix', cidr: blocks.text(0), values } : { kind: 'set', set: this.setFor(family, blocks, label, undefined, values) };
     if (bucket) bucket.push({ values, match });
@@ -211,7 +239,7 @@ class Lowering {
     // explains) is what the requirement asks for, and it passes only as a reply (ESTABLISHED/RELATED).
     // Where the two meet (ICMP replies and errors in state INVALID): a requirement that misses it, as nearly all do,
     // skips the two intersections, which were a fifth of a 10k-requirement render (and never builds the opening set).
-    const invalidFirst = packets.overlaps(openingInvalidPackets()) ? packets.intersection(openingPackets()).intersection(INVALID) : PacketSet.EMPTY;
+    const invalidFirst = holdsIcmp(packets) && packets.overlaps(openingInvalidPackets()) ? packets.intersection(openingPackets()).intersection(INVALID) : PacketSet.EMPTY;
     if (!invalidFirst.isEmpty()) {
       this.lose(
         'ICMP_INVALID_FIRST',
@@ -358,16 +386,39 @@ function matchAddresses(match: AddressMatch, family: Family): AddressSet {
   const values = match.kind === 'prefix' ? match.values : match.set.values;
   // The values the text was written from when the lowering kept them (exact: the CIDRs are their minimal cover).
   if (values) return AddressSet.fromFamily(family, values);
-  if (match.kind === 'prefix') return AddressSet.parse(match.cidr);
+  if (match.kind === 'prefix') return parsedPrefix(match.cidr);
   return AddressSet.fromStrings(match.set.blocks.strings());
 }
+
+/**
+ * The ICMP values of a rule's entries: each a whole type or one type/code pair, read by one `fromRanges` (which
+ * merges them into the same canonical set as their union). A union per entry was ~0.5 ms of a cold
+ * `render --target nftables`, whose platform rules list the neighbour-discovery types (cpu-prof, mean of 15; issue 22).
+ */
+function icmpValues(entries: readonly IcmpEntry[]): IntervalSet {
+  const ranges: Array<readonly [number, number]> = [];
+  for (const { type, code } of entries) ranges.push(code === undefined ? [type << 8, (type << 8) | 255] : [(type << 8) | code, (type << 8) | code]);
+  return IntervalSet.fromRanges(PORT_DOMAIN, ranges);
+}
+
+/**
+ * A prefix the lowering wrote without its values (the platform flows' link-local and multicast blocks), parsed once
+ * per text: the same few recur in every render, and each parse of an IPv6 one was ~50 µs cold (issue 22).
+ */
+function parsedPrefix(cidr: string): AddressSet {
+  let set = PARSED_PREFIXES.get(cidr);
+  if (!set) PARSED_PREFIXES.set(cidr, (set = AddressSet.parse(cidr)));
+  return set;
+}
+
+const PARSED_PREFIXES = new Map<string, AddressSet>();
 
 /** The packets a lowered rule admits (sets as rendered: dnsmasq-fed ones empty), after the chains' INVALID drop. */
 export function loweredPackets(rule: LoweredRule): PacketSet {
   const ranges = (values: LoweredRule['srcPorts']): PortSet | undefined => (values ? PortSet.fromRanges(values) : undefined);
   const srcPorts = ranges(rule.srcPorts);
   const dstPorts = ranges(rule.dstPorts);
-  const icmp = rule.icmp?.reduce((set, entry) => set.union(icmpTypeCodes(entry.type, entry.code)), IntervalSet.empty(PORT_DOMAIN));
+  const icmp = rule.icmp ? icmpValues(rule.icmp) : undefined;
   return PacketSet.of({
     directions: [rule.direction],
     ...(rule.protocol === undefined ? {} : { protocols: ProtocolSet.of(rule.protocol) }),
