@@ -252,6 +252,31 @@ describe('one-word set operations', () => {
     );
   });
 
+  it('difference by a set of few intervals (copied in runs, issue 22) agrees with the intersection with its complement', () => {
+    // A long set (dozens of intervals) cut by one to four, in one-word and four-word domains: cuts that miss, touch
+    // the edges, cover whole intervals, split one in two, and reach across several.
+    const small = fc.nat({ max: 2000 });
+    const longRanges = fc.array(fc.tuple(small, fc.nat({ max: 30 })).map(([lo, length]) => [lo, lo + length] as const), { minLength: 24, maxLength: 80 });
+    const cuts = fc.array(fc.oneof(fc.tuple(small, fc.nat({ max: 200 })).map(([lo, length]) => [lo, lo + length] as const), fc.constantFrom([0, 0] as const, [0, 5] as const, [1990, 2030] as const)), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(longRanges, cuts, (x, y) => {
+        const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
+        fc.pre(b.bounds.length * 8 < a.bounds.length);
+        const expected = a.intersection(b.complement());
+        const cut = a.difference(b);
+        expect(cut.bounds).toEqual(expected.bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, cut.bounds)).not.toThrow();
+        const [pa, pb] = [asWide(a), asWide(b)];
+        expect(pa.difference(pb).bounds).toEqual(asWide(expected).bounds);
+        // Each value as a block of 2^31 IPv6 addresses, so that a cut's ends ±1 carry from one word into the next.
+        const blocks = (set: IntervalSet): IntervalSet =>
+          IntervalSet.fromCanonicalBounds(IPV6, Uint32Array.from(set.ranges().flatMap(([lo, hi]) => [0, 0, lo >>> 1, ((lo & 1) << 31) >>> 0, 0, 0, hi >>> 1, (((hi & 1) << 31) | 0x7fffffff) >>> 0])));
+        expect(blocks(a).difference(blocks(b)).bounds).toEqual(blocks(expected).bounds);
+      }),
+      { seed: 22, numRuns: 1000 },
+    );
+  });
+
   it('complement, and difference from the full set (its fast path), agree with the general path', () => {
     fc.assert(
       fc.property(arbRanges, (x) => {
