@@ -122,6 +122,18 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
     );
   });
 
+  it('union of longer four-word sets (its own merge, issue 22) matches the BigInt reference', () => {
+    const arbLong = fc.array(fc.tuple(arb128, arb128).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]), { maxLength: 30 }).map(normalize);
+    fc.assert(
+      fc.property(arbLong, arbLong, (a, b) => {
+        const union = fromBig(a).union(fromBig(b));
+        expect(toBig(union)).toEqual(normalize([...a, ...b]));
+        expect(() => IntervalSet.fromCanonicalBounds(IPV6, union.bounds)).not.toThrow();
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+
   it('fromUnsorted merges sorted four-word intervals on its own path (issue 22) as it merges them unsorted', () => {
     // Values a step or two from a word boundary, so that intervals touch across a carry ([x, ffffffff, ffffffff,
     // ffffffff] then [x + 1, 0, 0, 0]) and overlap.

@@ -325,6 +325,7 @@ export class IntervalSet {
     if (other.isEmpty()) return this;
     const w = this.domain.width;
     if (w === 1) return new IntervalSet(this.domain, unionOneWord(this.bounds, other.bounds));
+    if (w === 4) return new IntervalSet(this.domain, unionFourWords(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -798,6 +799,59 @@ function mergeSortedFourWords(lo: Uint32Array, hi: Uint32Array, count: number): 
     n += 8;
   }
   return out.slice(0, n);
+}
+
+/**
+ * `union` for four-word values (IPv6) on plain numbers, as mergeSortedFourWords merges: the general loop's calls to
+ * compareWords and BoundsBuilder.push per interval, in V8's first tiers, were ~1.7 ms of a cold check's compactions
+ * (the IPv6 sides of the tags a config's rules allow, merged into one box; issue 22).
+ */
+function unionFourWords(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let n = 0;
+  // The last written interval's hi.
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    // The next interval by lo, from a on a tie.
+    let from: Uint32Array;
+    let at: number;
+    if (j >= b.length || (i < a.length && (a[i] !== b[j] ? a[i]! < b[j]! : a[i + 1] !== b[j + 1] ? a[i + 1]! < b[j + 1]! : a[i + 2] !== b[j + 2] ? a[i + 2]! < b[j + 2]! : a[i + 3]! <= b[j + 3]!))) {
+      from = a;
+      at = i;
+      i += 8;
+    } else {
+      from = b;
+      at = j;
+      j += 8;
+    }
+    const a0 = from[at]!, a1 = from[at + 1]!, a2 = from[at + 2]!, a3 = from[at + 3]!;
+    const b0 = from[at + 4]!, b1 = from[at + 5]!, b2 = from[at + 6]!, b3 = from[at + 7]!;
+    if (n > 0) {
+      const afterLast = a0 !== h0 ? a0 > h0 : a1 !== h1 ? a1 > h1 : a2 !== h2 ? a2 > h2 : a3 > h3;
+      // lo just past the last hi joins it too (checked by its low word first, the rare case).
+      if (!afterLast || (a3 === (h3 + 1) % 0x100000000 && isSuccessor(out, n - 4, from, at, 4))) {
+        if (b0 !== h0 ? b0 > h0 : b1 !== h1 ? b1 > h1 : b2 !== h2 ? b2 > h2 : b3 > h3) {
+          out[n - 4] = h0 = b0;
+          out[n - 3] = h1 = b1;
+          out[n - 2] = h2 = b2;
+          out[n - 1] = h3 = b3;
+        }
+        continue;
+      }
+    }
+    out[n] = a0;
+    out[n + 1] = a1;
+    out[n + 2] = a2;
+    out[n + 3] = a3;
+    out[n + 4] = h0 = b0;
+    out[n + 5] = h1 = b1;
+    out[n + 6] = h2 = b2;
+    out[n + 7] = h3 = b3;
+    n += 8;
+  }
+  return n === out.length ? out : out.slice(0, n);
 }
 
 function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
