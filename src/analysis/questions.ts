@@ -205,19 +205,42 @@ export interface RedundantRule {
  * first one of the other action that meets that part changes a verdict.
  */
 function decidedAlikeBelow(ruleSet: RuleSet, index: number, packets: PacketSet, action: Action, outlines: Outlines): boolean {
-  if (decidedOtherwiseBelow(ruleSet, index, packets, action)) return false;
   let rest = packets;
   // Later rules whose outline misses the rest's are skipped without the box-by-box overlap test (see box-outline.ts).
   let restOutline = outlineOfAll(rest.boxes);
+  let asked = false;
   for (let j = index + 1; j < ruleSet.rules.length && !rest.isEmpty(); j++) {
     if (!outlinesMeet(outlines, j * OUTLINE_SIZE, restOutline)) continue;
     const later = ruleSet.rules[j]!;
     if (!rest.overlaps(later.match)) continue;
     if (later.action !== action) return false;
+    // Before the first cut: one packet may already show that a rule further down gives the other verdict.
+    if (!asked && (asked = true) && decidedOtherwiseFrom(ruleSet, j, rest, action, outlines, restOutline)) return false;
     rest = rest.difference(later.match);
     restOutline = outlineOfAll(rest.boxes);
   }
   return rest.isEmpty() || ruleSet.defaultAction === action;
+}
+
+/**
+ * A quick "no" for `decidedAlikeBelow`, asked where it would start cutting `rest` by the rules from `from` on: one
+ * packet of `rest` (its first box's witness) that the first rule from there to match it, or the default, gives the
+ * other verdict. Most rules of a config are not redundant (a chain's policy drop takes what its accepts leave), and
+ * cutting the part by each overlapping accept on the way down to find that out was ~12 ms of a cold `shadowed` on
+ * the scenario's nft render (issue 22). The search stops, with no answer, at the first rule of the other action that
+ * meets `rest` and does not match the packet: there the walk has its answer about as soon.
+ */
+function decidedOtherwiseFrom(ruleSet: RuleSet, from: number, rest: PacketSet, action: Action, outlines: Outlines, restOutline: Outlines): boolean {
+  const first = rest.boxes[0];
+  const packet = first && PacketSet.fromDisjointBoxes([first]).witness();
+  if (!packet || !rest.has(packet)) return false;
+  for (let j = from; j < ruleSet.rules.length; j++) {
+    if (!outlinesMeet(outlines, j * OUTLINE_SIZE, restOutline)) continue;
+    const later = ruleSet.rules[j]!;
+    if (later.match.has(packet)) return later.action !== action;
+    if (later.action !== action && rest.overlaps(later.match)) return false;
+  }
+  return ruleSet.defaultAction !== action;
 }
 
 /**
@@ -245,23 +268,6 @@ export function redundant(ruleSet: RuleSet): RedundantRule[] {
     }
     return false;
   });
-}
-
-/**
- * A quick "no" for `decidedAlikeBelow`: one packet of `packets` (the witness of its first box) that the rules after
- * `index`, then the default, give the other verdict. Most rules of a config are not redundant (a chain's policy
- * drop takes what its accepts leave), and following the set down the later rules to find that out cut it by each
- * overlapping rule in turn. Issue 22: ~12 ms of a cold `shadowed` on the scenario's nft render.
- */
-function decidedOtherwiseBelow(ruleSet: RuleSet, index: number, packets: PacketSet, action: Action): boolean {
-  const first = packets.boxes[0];
-  const packet = first && PacketSet.fromDisjointBoxes([first]).witness();
-  if (!packet || !packets.has(packet)) return false;
-  for (let j = index + 1; j < ruleSet.rules.length; j++) {
-    const later = ruleSet.rules[j]!;
-    if (later.match.has(packet)) return later.action !== action;
-  }
-  return ruleSet.defaultAction !== action;
 }
 
 function redundantRules(ruleSet: RuleSet): RedundantRule[] {
