@@ -121,6 +121,35 @@ describe('questions against brute force on a small universe', () => {
       { numRuns: 40 },
     );
   });
+
+  it('shadowed and redundant share one walk per rule set, walked again once its rules are edited in place (property)', () => {
+    fc.assert(
+      fc.property(ruleSet, ruleSet, (set, other) => {
+        const rules = [...set.rules];
+        const edited: RuleSet = { ...set, rules };
+        // Asked once, so both questions have walked it; then a JavaScript caller edits the list it handed in.
+        shadowed(edited);
+        redundant(edited);
+        rules.splice(0, Math.min(rules.length, other.rules.length), ...other.rules);
+        const fresh: RuleSet = { ...set, rules: [...rules] };
+        expect(shadowed(edited).map((s) => s.index)).toEqual(shadowed(fresh).map((s) => s.index));
+        expect(redundant(edited).map((r) => [r.index, r.reason])).toEqual(redundant(fresh).map((r) => [r.index, r.reason]));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('redundant answers alike whether a packet of what a rule decides refutes it or the walk below it does (property)', () => {
+    // Each allow rule doubled: the copy is then redundant (same verdict below) or its first packet falls elsewhere.
+    fc.assert(
+      fc.property(ruleSet, (set) => {
+        const doubled: RuleSet = { ...set, rules: set.rules.flatMap((r) => [r, { ...r, id: `${r.id}-again` }]) };
+        const expected = doubled.rules.flatMap((_, i) => (sameEverywhere(doubled, { ...doubled, rules: doubled.rules.filter((__, j) => j !== i) }) ? [i] : []));
+        expect(redundant(doubled).map((r) => r.index)).toEqual(expected);
+      }),
+      { numRuns: 30 },
+    );
+  });
 });
 
 describe('answers', () => {

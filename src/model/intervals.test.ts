@@ -122,6 +122,18 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
     );
   });
 
+  it('union of longer four-word sets (its own merge, issue 22) matches the BigInt reference', () => {
+    const arbLong = fc.array(fc.tuple(arb128, arb128).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]), { maxLength: 30 }).map(normalize);
+    fc.assert(
+      fc.property(arbLong, arbLong, (a, b) => {
+        const union = fromBig(a).union(fromBig(b));
+        expect(toBig(union)).toEqual(normalize([...a, ...b]));
+        expect(() => IntervalSet.fromCanonicalBounds(IPV6, union.bounds)).not.toThrow();
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+
   it('fromUnsorted merges sorted four-word intervals on its own path (issue 22) as it merges them unsorted', () => {
     // Values a step or two from a word boundary, so that intervals touch across a carry ([x, ffffffff, ffffffff,
     // ffffffff] then [x + 1, 0, 0, 0]) and overlap.
@@ -249,6 +261,31 @@ describe('one-word set operations', () => {
         expect(a.union(b).isSubsetOf(a)).toBe(b.isSubsetOf(a));
       }),
       { seed: 22, numRuns: 2000 },
+    );
+  });
+
+  it('difference by a set of few intervals (copied in runs, issue 22) agrees with the intersection with its complement', () => {
+    // A long set (dozens of intervals) cut by one to four, in one-word and four-word domains: cuts that miss, touch
+    // the edges, cover whole intervals, split one in two, and reach across several.
+    const small = fc.nat({ max: 2000 });
+    const longRanges = fc.array(fc.tuple(small, fc.nat({ max: 30 })).map(([lo, length]) => [lo, lo + length] as const), { minLength: 24, maxLength: 80 });
+    const cuts = fc.array(fc.oneof(fc.tuple(small, fc.nat({ max: 200 })).map(([lo, length]) => [lo, lo + length] as const), fc.constantFrom([0, 0] as const, [0, 5] as const, [1990, 2030] as const)), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(longRanges, cuts, (x, y) => {
+        const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
+        fc.pre(b.bounds.length * 8 < a.bounds.length);
+        const expected = a.intersection(b.complement());
+        const cut = a.difference(b);
+        expect(cut.bounds).toEqual(expected.bounds);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, cut.bounds)).not.toThrow();
+        const [pa, pb] = [asWide(a), asWide(b)];
+        expect(pa.difference(pb).bounds).toEqual(asWide(expected).bounds);
+        // Each value as a block of 2^31 IPv6 addresses, so that a cut's ends ±1 carry from one word into the next.
+        const blocks = (set: IntervalSet): IntervalSet =>
+          IntervalSet.fromCanonicalBounds(IPV6, Uint32Array.from(set.ranges().flatMap(([lo, hi]) => [0, 0, lo >>> 1, ((lo & 1) << 31) >>> 0, 0, 0, hi >>> 1, (((hi & 1) << 31) | 0x7fffffff) >>> 0])));
+        expect(blocks(a).difference(blocks(b)).bounds).toEqual(blocks(expected).bounds);
+      }),
+      { seed: 22, numRuns: 1000 },
     );
   });
 
