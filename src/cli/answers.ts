@@ -305,8 +305,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
   };
   // Upper bounds of the tags' sizes read from their stored prefix lengths, no tag decoded: enough to see that no
   // tag can hold a set as large as `anywhere but Azure`, nor a few tags make it up, before every tag is decoded.
-  let sizeBounds: ReadonlyMap<Family, SizeBounds> | undefined;
-  const boundsOf = (family: Family): SizeBounds => (sizeBounds ??= tagSizeBounds(snapshot)).get(family)!;
+  const sizeBounds = new Map<Family, SizeBounds>();
+  const boundsOf = (family: Family): SizeBounds => {
+    let bounds = sizeBounds.get(family);
+    if (!bounds) sizeBounds.set(family, (bounds = tagSizeBounds(snapshot, family)));
+    return bounds;
+  };
   // A set's size is read by both tests below (a bigint sum over thousands of intervals): once per set.
   const sizes = new WeakMap<IntervalSet, bigint>();
   const sizeOf = (values: IntervalSet): bigint => {
@@ -397,30 +401,35 @@ interface SizeBounds {
 }
 
 /**
- * For each tag and family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
+ * For each tag in one family: its prefix count times the largest of those prefixes' blocks, an upper bound of the
  * size of its addresses (they are the union of those prefixes), from the counts and shortest lengths the embedded
  * snapshot stores per tag (or the stored prefix headers of another snapshot), no tag decoded. A tag whose prefixes
  * cannot be read gets an infinite bound (2^129 is more than any set of addresses), which rules out nothing.
+ * One family at a time: a check asks only IPv6 (its IPv4 sets are named by virtual tags first), issue 22.
  */
-function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
+function tagSizeBounds(snapshot: Snapshot, family: Family): SizeBounds {
   // As doubles while choosing: count · 2^k is exact in a double (count < 2^32, k ≤ 128), and so is their order;
   // only the few kept become bigints (thousands of bigint shifts and a bigint sort were a visible cost).
   const unknown = 2 ** 129;
-  const v4: number[] = [];
-  const v6: number[] = [];
-  const keep = (largest: number[], bound: number): void => {
-    if (largest.length === MAX_TAG_UNION && bound <= largest[MAX_TAG_UNION - 1]!) return;
+  const bits = family === 'ipv4' ? 32 : 128;
+  const largest: number[] = [];
+  const keep = (bound: number): void => {
     let at = largest.length;
     while (at > 0 && largest[at - 1]! < bound) at--;
     largest.splice(at, 0, bound);
     if (largest.length > MAX_TAG_UNION) largest.pop();
   };
-  const bound = (count: number, shortest: number, bits: number): number => (count === 0 ? 0 : count * 2 ** (bits - shortest));
-  // The embedded snapshot's columns are read in place (a shape object per tag was most of this, in code run once).
+  // The embedded snapshot's columns are read in place, in one loop with no call for a bound that is not kept
+  // (a shape object per tag, then two calls per tag and family, were most of this in code run once: issue 22).
   const columns = prefixShapeColumns(snapshot);
-  for (let index = 0; columns && index < snapshot.info.tagCount; index++) {
-    keep(v4, bound(columns.ipv4[index]!, columns.shortest4[index]!, 32));
-    keep(v6, bound(columns.ipv6[index]!, columns.shortest6[index]!, 128));
+  if (columns) {
+    const counts = family === 'ipv4' ? columns.ipv4 : columns.ipv6;
+    const shortest = family === 'ipv4' ? columns.shortest4 : columns.shortest6;
+    for (let index = 0; index < snapshot.info.tagCount; index++) {
+      const count = counts[index]!;
+      const bound = count === 0 ? 0 : count * 2 ** (bits - shortest[index]!);
+      if (largest.length < MAX_TAG_UNION || bound > largest[MAX_TAG_UNION - 1]!) keep(bound);
+    }
   }
   for (let index = 0; !columns && index < snapshot.info.tagCount; index++) {
     let shape: PrefixShape | undefined;
@@ -429,13 +438,11 @@ function tagSizeBounds(snapshot: Snapshot): ReadonlyMap<Family, SizeBounds> {
     } catch {
       shape = undefined;
     }
-    keep(v4, shape ? bound(shape.ipv4.count, shape.ipv4.shortest, 32) : unknown);
-    keep(v6, shape ? bound(shape.ipv6.count, shape.ipv6.shortest, 128) : unknown);
+    const side = shape ? (family === 'ipv4' ? shape.ipv4 : shape.ipv6) : undefined;
+    const bound = !side ? unknown : side.count === 0 ? 0 : side.count * 2 ** (bits - side.shortest);
+    if (largest.length < MAX_TAG_UNION || bound > largest[MAX_TAG_UNION - 1]!) keep(bound);
   }
-  return new Map([
-    ['ipv4', { largest: v4.map((value) => BigInt(value)) }],
-    ['ipv6', { largest: v6.map((value) => BigInt(value)) }],
-  ]);
+  return { largest: largest.map((value) => BigInt(value)) };
 }
 
 function safeAddresses(snapshot: Snapshot, name: string): AddressSet {

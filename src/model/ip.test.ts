@@ -122,6 +122,25 @@ describe('cidrCountOf', () => {
     }
   });
 
+  it('counts word-aligned IPv6 intervals (lo zeros, hi ones below the first differing word) as it lists them', () => {
+    // The one-word path (issue 22): below the first word where lo and hi differ, lo is all zeros and hi all ones.
+    const aligned = fc.tuple(fc.nat(3), fc.array(fc.nat(0xffffffff), { minLength: 4, maxLength: 4 }), word, word).map(([at, prefix, a, b]) => {
+      const lo = Uint32Array.from(prefix);
+      const hi = Uint32Array.from(prefix);
+      [lo[at], hi[at]] = a < b ? [a, b] : [b, a];
+      for (let k = at + 1; k < 4; k++) [lo[k], hi[k]] = [0, 0xffffffff];
+      return [lo, hi] as const;
+    });
+    fc.assert(
+      fc.property(aligned, ([lo, hi]) => {
+        let listed = 0;
+        forEachCidrOf(lo, hi, 4, () => listed++);
+        expect(cidrCountOf(lo, hi, 4)).toBe(listed);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('counts the known cases', () => {
     expect(cidrCountOf(words('0.0.0.0'), words('255.255.255.255'), 1)).toBe(1);
     expect(cidrCountOf(words('0.0.0.1'), words('255.255.255.254'), 1)).toBe(62);
