@@ -762,9 +762,8 @@ function fourWordBoundsProblem(bounds: Uint32Array): string | undefined {
 function mergeSortedFourWords(lo: Uint32Array, hi: Uint32Array, count: number): Uint32Array | undefined {
   let out = new Uint32Array(8 * Math.max(1, Math.min(count, 64 + (count >>> 4))));
   let n = 0;
-  // The previous interval's lo (for the order check) and the last written interval's hi.
+  // The previous interval's lo, for the order check.
   let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-  let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
   for (let at = 0; at < 4 * count; at += 4) {
     const a0 = lo[at]!, a1 = lo[at + 1]!, a2 = lo[at + 2]!, a3 = lo[at + 3]!;
     if (a0 !== p0 ? a0 < p0 : a1 !== p1 ? a1 < p1 : a2 !== p2 ? a2 < p2 : a3 < p3) return undefined;
@@ -774,29 +773,8 @@ function mergeSortedFourWords(lo: Uint32Array, hi: Uint32Array, count: number): 
     p3 = a3;
     const b0 = hi[at]!, b1 = hi[at + 1]!, b2 = hi[at + 2]!, b3 = hi[at + 3]!;
     if (a0 !== b0 ? a0 > b0 : a1 !== b1 ? a1 > b1 : a2 !== b2 ? a2 > b2 : a3 > b3) continue;
-    if (n > 0) {
-      const afterLast = a0 !== h0 ? a0 > h0 : a1 !== h1 ? a1 > h1 : a2 !== h2 ? a2 > h2 : a3 > h3;
-      // lo just past the last hi: its low word is the last hi's plus one (mod 2^32), checked first (the rare case).
-      if (!afterLast || (a3 === (h3 + 1) % 0x100000000 && isSuccessor(out, n - 4, lo, at, 4))) {
-        if (b0 !== h0 ? b0 > h0 : b1 !== h1 ? b1 > h1 : b2 !== h2 ? b2 > h2 : b3 > h3) {
-          out[n - 4] = h0 = b0;
-          out[n - 3] = h1 = b1;
-          out[n - 2] = h2 = b2;
-          out[n - 1] = h3 = b3;
-        }
-        continue;
-      }
-    }
     if (n + 8 > out.length) out = grown(out);
-    out[n] = a0;
-    out[n + 1] = a1;
-    out[n + 2] = a2;
-    out[n + 3] = a3;
-    out[n + 4] = h0 = b0;
-    out[n + 5] = h1 = b1;
-    out[n + 6] = h2 = b2;
-    out[n + 7] = h3 = b3;
-    n += 8;
+    n = pushFourWords(out, n, lo, at, hi, at);
   }
   return out.slice(0, n);
 }
@@ -809,49 +787,52 @@ function mergeSortedFourWords(lo: Uint32Array, hi: Uint32Array, count: number): 
 function unionFourWords(a: Uint32Array, b: Uint32Array): Uint32Array {
   const out = new Uint32Array(a.length + b.length);
   let n = 0;
-  // The last written interval's hi.
-  let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     // The next interval by lo, from a on a tie.
-    let from: Uint32Array;
-    let at: number;
     if (j >= b.length || (i < a.length && (a[i] !== b[j] ? a[i]! < b[j]! : a[i + 1] !== b[j + 1] ? a[i + 1]! < b[j + 1]! : a[i + 2] !== b[j + 2] ? a[i + 2]! < b[j + 2]! : a[i + 3]! <= b[j + 3]!))) {
-      from = a;
-      at = i;
+      n = pushFourWords(out, n, a, i, a, i + 4);
       i += 8;
     } else {
-      from = b;
-      at = j;
+      n = pushFourWords(out, n, b, j, b, j + 4);
       j += 8;
     }
-    const a0 = from[at]!, a1 = from[at + 1]!, a2 = from[at + 2]!, a3 = from[at + 3]!;
-    const b0 = from[at + 4]!, b1 = from[at + 5]!, b2 = from[at + 6]!, b3 = from[at + 7]!;
-    if (n > 0) {
-      const afterLast = a0 !== h0 ? a0 > h0 : a1 !== h1 ? a1 > h1 : a2 !== h2 ? a2 > h2 : a3 > h3;
-      // lo just past the last hi joins it too (checked by its low word first, the rare case).
-      if (!afterLast || (a3 === (h3 + 1) % 0x100000000 && isSuccessor(out, n - 4, from, at, 4))) {
-        if (b0 !== h0 ? b0 > h0 : b1 !== h1 ? b1 > h1 : b2 !== h2 ? b2 > h2 : b3 > h3) {
-          out[n - 4] = h0 = b0;
-          out[n - 3] = h1 = b1;
-          out[n - 2] = h2 = b2;
-          out[n - 1] = h3 = b3;
-        }
-        continue;
-      }
-    }
-    out[n] = a0;
-    out[n + 1] = a1;
-    out[n + 2] = a2;
-    out[n + 3] = a3;
-    out[n + 4] = h0 = b0;
-    out[n + 5] = h1 = b1;
-    out[n + 6] = h2 = b2;
-    out[n + 7] = h3 = b3;
-    n += 8;
   }
   return n === out.length ? out : out.slice(0, n);
+}
+
+/**
+ * The merge step of mergeSortedFourWords and unionFourWords, on plain numbers: the four-word interval lo[loAt..],
+ * hi[hiAt..] (lo not below the last written interval's) extends the last of the `n` words written to `out` when it
+ * meets or touches it, else it is written after them (`out` has room). Returns the words written now.
+ */
+function pushFourWords(out: Uint32Array, n: number, lo: Uint32Array, loAt: number, hi: Uint32Array, hiAt: number): number {
+  const a0 = lo[loAt]!, a1 = lo[loAt + 1]!, a2 = lo[loAt + 2]!, a3 = lo[loAt + 3]!;
+  const b0 = hi[hiAt]!, b1 = hi[hiAt + 1]!, b2 = hi[hiAt + 2]!, b3 = hi[hiAt + 3]!;
+  if (n > 0) {
+    const h0 = out[n - 4]!, h1 = out[n - 3]!, h2 = out[n - 2]!, h3 = out[n - 1]!;
+    const afterLast = a0 !== h0 ? a0 > h0 : a1 !== h1 ? a1 > h1 : a2 !== h2 ? a2 > h2 : a3 > h3;
+    // lo just past the last hi: its low word is the last hi's plus one (mod 2^32), checked first (the rare case).
+    if (!afterLast || (a3 === (h3 + 1) % 0x100000000 && isSuccessor(out, n - 4, lo, loAt, 4))) {
+      if (b0 !== h0 ? b0 > h0 : b1 !== h1 ? b1 > h1 : b2 !== h2 ? b2 > h2 : b3 > h3) {
+        out[n - 4] = b0;
+        out[n - 3] = b1;
+        out[n - 2] = b2;
+        out[n - 1] = b3;
+      }
+      return n;
+    }
+  }
+  out[n] = a0;
+  out[n + 1] = a1;
+  out[n + 2] = a2;
+  out[n + 3] = a3;
+  out[n + 4] = b0;
+  out[n + 5] = b1;
+  out[n + 6] = b2;
+  out[n + 7] = b3;
+  return n + 8;
 }
 
 function grown(words: Uint32Array): Uint32Array<ArrayBuffer> {
