@@ -3,7 +3,8 @@
  * and protocols, because a rule names one tag per side, one address family, and one protocol (targets.md §2.1);
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
-import { allowedPackets, statefulRules } from '../../../analysis/rule-set.js';
+import { evaluate } from '../../../analysis/questions.js';
+import { allowedPackets, statefulRules, type Rule, type RuleSet } from '../../../analysis/rule-set.js';
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
 import { sha256Hex } from '../../../internal/sha256.js';
@@ -373,27 +374,36 @@ export function provedWider(allows: readonly NsgRule[], requirements: Requiremen
   const vnet = context.resolver.serviceTag('VirtualNetwork').of('ipv4');
   if (vnet.isEmpty()) return false;
   const address = formatAddress('ipv4', vnet.lo(0));
-  const matchOf = (rule: NsgRule): PacketSet => generatedRuleMatch(rule, context.resolver);
-  const tail = (scope: DenyScope): NsgRule[] => [finalRule('in', scope), finalRule('out', scope), ...DEFAULT_SECURITY_RULES];
-  const wider = tail('deny-internet');
-  const narrower = tail('deny-all');
-  const allowedFirst = (rules: readonly NsgRule[], packet: Packet): boolean => {
-    for (const rule of rules) if (matchOf(rule).has(packet)) return rule.access === 'Allow';
-    return false;
-  };
+  const wider = tailRuleSet('deny-internet', context.resolver);
+  const narrower = tailRuleSet('deny-all', context.resolver);
   return (['in', 'out'] as const).every((direction) => {
     const packet: Packet = { direction, protocol: PROBE_PROTOCOL, src: address, dst: address };
-    if (!allowedFirst(wider, packet) || allowedFirst(narrower, packet)) return false;
+    if (evaluate(wider, packet).action !== 'allow' || evaluate(narrower, packet).action === 'allow') return false;
     if (statefulRules().some((rule) => rule.match.has(packet))) return false;
     // A requirement's packets hold only its protocols: most are ruled out without resolving their packets.
     const required = requirements.requirements.some((requirement) => requirement.protocols.overlaps(PROBE_PROTOCOLS) && requirementPackets(requirement, context.resolver).has(packet));
-    return !required && !allows.some((rule) => matchOf(rule).has(packet));
+    return !required && !allows.some((rule) => generatedRuleMatch(rule, context.resolver).has(packet));
   });
 }
 
 /** Protocol 253, "use for experimentation and testing" (RFC 3692): what `provedWider` asks about. */
 const PROBE_PROTOCOL = 253;
 const PROBE_PROTOCOLS = ProtocolSet.of(PROBE_PROTOCOL);
+
+/**
+ * The final rules of `scope` and Azure's default rules, first match, as the rule set that decides what no earlier
+ * rule matched: `provedWider` evaluates a packet against it, `denyScopeSurplus` takes what it allows. The stateful
+ * rules belong to the earlier rules (`states: 'explicit'`).
+ */
+function tailRuleSet(scope: DenyScope, resolver: AddressResolver): RuleSet {
+  return {
+    name: '',
+    mode: resolver.mode,
+    defaultAction: 'deny',
+    states: 'explicit',
+    rules: [finalRule('in', scope), finalRule('out', scope), ...DEFAULT_SECURITY_RULES].map((rule) => analysisRule(rule, resolver)),
+  };
+}
 
 /**
  * What `deny-internet` lets through beyond `deny-all` that no requirement asks for (`surplus`), as `tail` (the
@@ -404,16 +414,7 @@ const PROBE_PROTOCOLS = ProtocolSet.of(PROBE_PROTOCOL);
 export function denyScopeSurplus(allows: readonly NsgRule[], requirements: RequirementSet, context: TranslateContext): { surplus: PacketSet; tail: PacketSet; cuts: Box[][] } {
   // The packets each rule matches, as the NSG parser reads them (securityRuleMatch: one semantics, not two).
   const matchOf = (rule: NsgRule): PacketSet => generatedRuleMatch(rule, context.resolver);
-  const tailAllows = (scope: DenyScope): PacketSet =>
-    allowedPackets({
-      name: '',
-      mode: context.resolver.mode,
-      defaultAction: 'deny',
-      // The stateful rules belong to the earlier rules, subtracted below.
-      states: 'explicit',
-      rules: [finalRule('in', scope), finalRule('out', scope), ...DEFAULT_SECURITY_RULES].map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: matchOf(rule) })),
-    });
-  const tail = tailAllows('deny-internet').difference(tailAllows('deny-all'));
+  const tail = allowedPackets(tailRuleSet('deny-internet', context.resolver)).difference(allowedPackets(tailRuleSet('deny-all', context.resolver)));
   // Less replies and packets that open no connection (the stateful rules): what is left opens connections, where
   // the requirements allow exactly the union of their packets (requirementsRuleSet: the same stateful rules, then
   // allows), so "not required" is "outside every requirement" and no walk of the requirements is needed.
@@ -455,7 +456,7 @@ export function nsgAllowed(model: NsgModel, context: TranslateContext): PacketSe
   const ordered = [...model.rules, ...DEFAULT_SECURITY_RULES].sort(nsgRuleOrder);
   return allowedPackets({
     name: 'nsg:nsg.json',
-    rules: ordered.map((rule) => ({ id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: generatedRuleMatch(rule, context.resolver) })),
+    rules: ordered.map((rule) => analysisRule(rule, context.resolver)),
     defaultAction: 'deny',
     mode: context.resolver.mode,
   });
@@ -464,6 +465,11 @@ export function nsgAllowed(model: NsgModel, context: TranslateContext): PacketSe
 /** What the model allows, read back from its ARM form by the parser users' NSGs go through: `nsgAllowed`'s reference. */
 export function nsgAllowedParsedBack(model: NsgModel, context: TranslateContext): PacketSet {
   return allowedPackets(parseNsgJson(renderNsgArm(model), 'nsg.json', context.resolver));
+}
+
+/** A generated rule as the analysis reads it: its name, its access as an action, its match. */
+function analysisRule(rule: NsgRule, resolver: AddressResolver): Rule {
+  return { id: rule.name, action: rule.access === 'Allow' ? 'allow' : 'deny', match: generatedRuleMatch(rule, resolver) };
 }
 
 /** Each generated rule's match, made once per resolver: the deny-scope choice and `nsgAllowed` both need them. */
