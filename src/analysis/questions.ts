@@ -7,19 +7,10 @@ import { TagwallError } from '../errors.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, type Outlines } from '../model/box-outline.js';
 import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
-import { allowedPackets, decidingRules, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet } from './rule-set.js';
+import { allowedPackets, evaluate, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet, type Verdict } from './rule-set.js';
 
-export interface Verdict {
-  readonly action: Action;
-  /** The first rule that matched, or undefined when the default action decided. */
-  readonly rule: Rule | undefined;
-}
-
-/** First match wins; the default action when nothing matches. */
-export function evaluate(ruleSet: RuleSet, packet: Packet): Verdict {
-  const rule = decidingRules(ruleSet).find((candidate) => candidate.match.has(packet));
-  return { action: rule?.action ?? ruleSet.defaultAction, rule };
-}
+// `evaluate` lives beside the rule set it reads (a target's build asks it without loading these questions).
+export { evaluate, type Verdict } from './rule-set.js';
 
 /**
  * Two rule sets are comparable only when their tags mean the same thing: a symbolic atom and a snapshot's

@@ -6,7 +6,7 @@
 import { IntervalSet } from '../model/intervals.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, writeOutline, type Outlines } from '../model/box-outline.js';
 import { boxCovers, compactBoxes, PacketSet, type Box } from '../model/packet-set.js';
-import { firstPacketState, type ConnState } from '../model/packet.js';
+import { firstPacketState, type ConnState, type Packet } from '../model/packet.js';
 import { AddressSet, FAMILIES } from '../model/address-set.js';
 import { ICMP, ICMPV6, PORT_DOMAIN, ProtocolSet, TCP, UDP } from '../model/ports.js';
 
@@ -155,6 +155,18 @@ function notOpeningPackets(): PacketSet {
 /** The rules that decide packets, first match wins: a stateful rule set's own after `statefulRules()`. */
 export function decidingRules(ruleSet: RuleSet): readonly Rule[] {
   return ruleSet.states === 'explicit' ? ruleSet.rules : [...statefulRules(), ...ruleSet.rules];
+}
+
+export interface Verdict {
+  readonly action: Action;
+  /** The first rule that matched, or undefined when the default action decided. */
+  readonly rule: Rule | undefined;
+}
+
+/** First match wins; the default action when nothing matches. */
+export function evaluate(ruleSet: RuleSet, packet: Packet): Verdict {
+  const rule = decidingRules(ruleSet).find((candidate) => candidate.match.has(packet));
+  return { action: rule?.action ?? ruleSet.defaultAction, rule };
 }
 
 /**

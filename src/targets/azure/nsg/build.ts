@@ -3,8 +3,7 @@
  * and protocols, because a rule names one tag per side, one address family, and one protocol (targets.md §2.1);
  * whatever an NSG cannot say (host names, ICMP types, other protocols) is left out and reported with the loss.
  */
-import { evaluate } from '../../../analysis/questions.js';
-import { allowedPackets, statefulRules, type Rule, type RuleSet } from '../../../analysis/rule-set.js';
+import { allowedPackets, evaluate, statefulRules, type Rule, type RuleSet } from '../../../analysis/rule-set.js';
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
 import { sha256Hex } from '../../../internal/sha256.js';
