@@ -4,7 +4,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
-import { readAddressList } from './cidr-list.js';
+import { type AddressColumns, readAddressList, readSeparatedAddressList } from './cidr-list.js';
 import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
   applyPrefix,
@@ -42,6 +42,8 @@ export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
  * instance (~0.2 ms) cost more than the JavaScript's parse.
  */
 const WASM_LIST_MIN = 64;
+/** The same for a text of entries (AddressEntries.ofSeparatedList): 64 IPv4 prefixes take about this many characters. */
+const WASM_TEXT_MIN = 1024;
 
 /** Interval bounds above which IPv4 CIDR texts are written through one buffer (the table path is quicker below). */
 const BULK_TEXT_BOUNDS = 128;
@@ -391,13 +393,24 @@ export class AddressEntries {
   addAll(entries: readonly string[]): void {
     if (entries.length >= WASM_LIST_MIN && this.count === 0 && !this.sealed && entries.length <= this.capacity) {
       const columns = readAddressList(entries, this.options.normalize === true, this.capacity);
-      if (columns) {
-        ({ n4: this.n4, n6: this.n6, v4lo: this.v4lo, v4hi: this.v4hi, v6lo: this.v6lo, v6hi: this.v6hi } = columns);
-        this.merged = { ipv4: columns.v4bounds, ipv6: columns.v6bounds };
-        return;
-      }
+      if (columns) return this.adopt(columns);
     }
     for (const raw of entries) this.add(raw);
+  }
+
+  /** The entries of a text of them separated by commas and white space, read by cidr-list.wat; undefined where it does not take the text. */
+  static ofSeparatedList(text: string, options: AddressParseOptions = {}): AddressEntries | undefined {
+    const columns = text.length >= WASM_TEXT_MIN ? readSeparatedAddressList(text, options.normalize === true) : undefined;
+    if (!columns) return undefined;
+    const entries = new AddressEntries(columns.n4 + columns.n6, options);
+    entries.adopt(columns);
+    return entries;
+  }
+
+  /** Columns read by cidr-list.wat as these entries (which are none yet). */
+  private adopt(columns: AddressColumns): void {
+    ({ n4: this.n4, n6: this.n6, v4lo: this.v4lo, v4hi: this.v4hi, v6lo: this.v6lo, v6hi: this.v6hi } = columns);
+    this.merged = { ipv4: columns.v4bounds, ipv6: columns.v6bounds };
   }
 
   /** Parses one entry and returns its own set (what `fromStrings([raw])` returns), made from the columns when first read. */

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
 import { AddressEntries, AddressSet } from './address-set.js';
-import { readAddressList } from './cidr-list.js';
+import { readAddressList, readSeparatedAddressList } from './cidr-list.js';
 import { IntervalSet } from './intervals.js';
 import { IPV4, IPV6 } from './ip.js';
 
@@ -254,6 +254,77 @@ describe('cidr-list.wat', () => {
     // Out of order: left to the JavaScript's sort.
     expect(readAddressList(['10.0.1.0/24', '10.0.0.0/24'], false, 2)!.v4bounds).toBeUndefined();
     expect(readAddressList(['::2', '::1'], false, 2)!.v6bounds).toBeUndefined();
+  });
+});
+
+/** A text of entries as nft writes an element list: runs of ',' and white space between, before and after them. */
+const separator = fc.array(fc.constantFrom(',', ' ', '\t', '\n', '\r\n', ', '), { minLength: 1, maxLength: 3 }).map((pieces) => pieces.join(''));
+const separated = (entries: fc.Arbitrary<string[]>): fc.Arbitrary<string> =>
+  fc.tuple(entries, fc.array(separator, { minLength: 81, maxLength: 81 }), fc.boolean(), fc.boolean()).map(([list, separators, lead, trail]) =>
+    (lead ? separators[80]! : '') + list.map((entry, k) => (k === 0 ? '' : separators[k]!) + entry).join('') + (trail ? separators[0]! : ''),
+  );
+
+/** What the nft reader's JavaScript makes of an element list: its words (elementTexts), parsed one by one. */
+function wordsSet(text: string, normalize: boolean): AddressSet | string {
+  return javaScriptSet(text.split(/[ \t\r\n,]+/).filter((word) => word !== ''), normalize);
+}
+
+/** Either the reader refuses the text, or the JavaScript accepts its words and both give the same set. */
+function expectSeparatedAgreement(text: string, normalize: boolean): boolean {
+  const columns = readSeparatedAddressList(text, normalize);
+  if (!columns) return false;
+  const ipv4 = columns.v4lo ? IntervalSet.fromUnsorted(IPV4, columns.v4lo, columns.v4hi!, columns.n4) : IntervalSet.empty(IPV4);
+  const ipv6 = columns.v6lo ? IntervalSet.fromUnsorted(IPV6, columns.v6lo, columns.v6hi!, columns.n6) : IntervalSet.empty(IPV6);
+  if (columns.v4bounds) expect([...IntervalSet.fromCanonicalBounds(IPV4, columns.v4bounds).bounds]).toEqual([...ipv4.bounds]);
+  if (columns.v6bounds) expect([...IntervalSet.fromCanonicalBounds(IPV6, columns.v6bounds).bounds]).toEqual([...ipv6.bounds]);
+  expect(columns.v4lo?.length ?? 0).toBe(columns.n4);
+  expect(columns.v6lo?.length ?? 0).toBe(4 * columns.n6);
+  const expected = wordsSet(text, normalize);
+  expect(typeof expected === 'string' ? expected : expected.toString(), JSON.stringify(text)).toBe(AddressSet.fromIntervalSets(ipv4, ipv6).toString());
+  return true;
+}
+
+describe('cidr-list.wat on a text of entries (an nft element list)', () => {
+  it('reads entries between runs of commas and white space, to the set of the words the nft reader splits', () => {
+    fc.assert(
+      fc.property(separated(fc.array(plainEntry, { maxLength: 80 })), fc.boolean(), (text, normalize) => {
+        expect(expectSeparatedAgreement(text, normalize)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+    expect(expectSeparatedAgreement('', false)).toBe(true);
+    expect(expectSeparatedAgreement(' ,\n', false)).toBe(true);
+    const ordered = '10.0.0.0/8, 10.1.0.0/16,\n\t2001:db8::/32 ,2001:db9::-2001:db9::ff';
+    expect(readSeparatedAddressList(ordered, false)!.v4bounds).toEqual(Uint32Array.of(0x0a000000, 0x0affffff));
+  });
+
+  it('agrees with the nft reader on every one-byte change, and refuses near misses', () => {
+    const alphabet = [...'0123456789abcdefABCDEF:./-, \t\nx%\u0000é'];
+    fc.assert(
+      fc.property(
+        separated(fc.array(plainEntry, { minLength: 1, maxLength: 6 })),
+        fc.nat(),
+        fc.constantFrom(...alphabet),
+        fc.constantFrom('replace', 'insert', 'delete'),
+        fc.boolean(),
+        (text, where, char, edit, normalize) => {
+          const at = where % (text.length + (edit === 'insert' ? 1 : 0));
+          expectSeparatedAgreement(edit === 'replace' ? text.slice(0, at) + char + text.slice(at + 1) : edit === 'insert' ? text.slice(0, at) + char + text.slice(at) : text.slice(0, at) + text.slice(at + 1), normalize);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    for (const miss of NEAR_MISSES.filter((entry) => !/[ ,\t\n]/.test(entry) && entry !== '')) {
+      expect(expectSeparatedAgreement(`10.0.0.0/8, ${miss}, ::/0`, false), miss).toBe(false);
+    }
+  });
+
+  it('makes entries whose set is the list, from texts long enough to pay for the module', () => {
+    const text = Array.from({ length: 200 }, (_, k) => `10.${k}.0.0/16`).join(',\n');
+    expect(AddressEntries.ofSeparatedList(text)!.toSet().toString()).toBe('10.0.0.0/9, 10.128.0.0/10, 10.192.0.0/13');
+    expect(AddressEntries.ofSeparatedList('10.0.0.0/8')).toBeUndefined();
+    expect(AddressEntries.ofSeparatedList(`${text}, 10.0.0.1/8`)).toBeUndefined();
+    expect(AddressEntries.ofSeparatedList(`${text}, 10.0.0.1/8`, { normalize: true })!.toSet().toString()).toBe('10.0.0.0/8');
   });
 });
 

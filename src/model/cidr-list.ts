@@ -19,11 +19,11 @@ type CompiledModule = { readonly compiled: unique symbol };
 /** cidr-list.wat's exports. */
 interface CidrListExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  list(start: number, end: number, normalize: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
+  list(start: number, end: number, normalize: number, spaced: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
   merge(lo: number, hi: number, count: number, width: number, out: number): number;
 }
 
-/** One list read: each family's low and high bounds (IPv6 four words an entry), `capacity` entries long. */
+/** One list read: each family's low and high bounds (IPv6 four words an entry). */
 export interface AddressColumns {
   readonly n4: number;
   readonly n6: number;
@@ -87,24 +87,43 @@ function instanceWithRoom(module: CompiledModule, needed: number): CidrListExpor
  * when an entry is not in a form it takes (the caller parses the list itself) or WebAssembly cannot run.
  */
 export function readAddressList(entries: readonly string[], normalize: boolean, capacity: number): AddressColumns | undefined {
+  if (entries.length === 0) return undefined;
+  // A count other than the entries' means an entry held a ',' (or was refused): the JavaScript reads the list.
+  return readList(entries.join(','), false, normalize, capacity, capacity, entries.length);
+}
+
+/**
+ * A text of entries separated by runs of commas and white space (an nft element list's, which may lead and trail)
+ * read by cidr-list.wat, its columns each as long as its family's entries; undefined as readAddressList.
+ */
+export function readSeparatedAddressList(text: string, normalize: boolean): AddressColumns | undefined {
+  // The most entries the text can hold: an IPv4 entry takes at least 7 bytes and a separator, an IPv6 one 2 ('::').
+  return readList(text, true, normalize, Math.floor(text.length / 8) + 1, Math.floor(text.length / 3) + 1, undefined);
+}
+
+/**
+ * cidr-list.wat's `list` of `text`, then `merge` of each family, in memory with room for `capacity4` and `capacity6`
+ * entries; the columns returned are that long for a `count` of entries expected (AddressEntries may add more), else
+ * as long as what was read.
+ */
+function readList(text: string, spaced: boolean, normalize: boolean, capacity4: number, capacity6: number, count: number | undefined): AddressColumns | undefined {
   const module = cidrListModule();
-  if (module === null || entries.length === 0) return undefined;
-  const text = entries.join(',');
+  if (module === null) return undefined;
   // UTF-8 takes at most three bytes a UTF-16 unit; a byte outside ASCII is refused by every test of the reader.
   const textEnd = INPUT + 3 * text.length;
   const v4lo = 4 * Math.ceil((textEnd + PADDING) / 4);
-  const v4hi = v4lo + 4 * capacity;
-  const v6lo = v4hi + 4 * capacity;
-  const v6hi = v6lo + 16 * capacity;
-  const v4out = v6hi + 16 * capacity;
-  const v6out = v4out + 8 * capacity;
+  const v4hi = v4lo + 4 * capacity4;
+  const v6lo = v4hi + 4 * capacity4;
+  const v6hi = v6lo + 16 * capacity6;
+  const v4out = v6hi + 16 * capacity6;
+  const v6out = v4out + 8 * capacity4;
   try {
-    const wasm = instanceWithRoom(module, v6out + 32 * capacity);
+    const wasm = instanceWithRoom(module, v6out + 32 * capacity6);
     const buffer = wasm.memory.buffer;
     const end = INPUT + Buffer.from(buffer).write(text, INPUT, 'utf8');
     new Uint8Array(buffer, end, PADDING).fill(0);
-    // A count other than the entries' means an entry held a ',' (or was refused): the JavaScript reads the list.
-    if (wasm.list(INPUT, end, normalize ? 1 : 0, v4lo, v4hi, v6lo, v6hi) !== entries.length) return undefined;
+    const read = wasm.list(INPUT, end, normalize ? 1 : 0, spaced ? 1 : 0, v4lo, v4hi, v6lo, v6hi);
+    if (read < 0 || (count !== undefined && read !== count)) return undefined;
     const [n4, n6] = new Int32Array(buffer, 0, 2);
     const v4words = n4! > 0 ? wasm.merge(v4lo, v4hi, n4!, 1, v4out) : -1;
     const v6words = n6! > 0 ? wasm.merge(v6lo, v6hi, n6!, 4, v6out) : -1;
@@ -113,10 +132,10 @@ export function readAddressList(entries: readonly string[], normalize: boolean, 
       v6bounds: v6words >= 0 ? new Uint32Array(buffer, v6out, v6words).slice() : undefined,
       n4: n4!,
       n6: n6!,
-      v4lo: n4! > 0 ? new Uint32Array(buffer, v4lo, capacity).slice() : undefined,
-      v4hi: n4! > 0 ? new Uint32Array(buffer, v4hi, capacity).slice() : undefined,
-      v6lo: n6! > 0 ? new Uint32Array(buffer, v6lo, 4 * capacity).slice() : undefined,
-      v6hi: n6! > 0 ? new Uint32Array(buffer, v6hi, 4 * capacity).slice() : undefined,
+      v4lo: n4! > 0 ? new Uint32Array(buffer, v4lo, count === undefined ? n4 : capacity4).slice() : undefined,
+      v4hi: n4! > 0 ? new Uint32Array(buffer, v4hi, count === undefined ? n4 : capacity4).slice() : undefined,
+      v6lo: n6! > 0 ? new Uint32Array(buffer, v6lo, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
+      v6hi: n6! > 0 ? new Uint32Array(buffer, v6hi, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
     };
   } catch {
     // No memory for the list (or the reader trapped): the JavaScript reads it.

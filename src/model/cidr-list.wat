@@ -3,7 +3,8 @@
 ;; V8's interpreter and baseline tiers: ~1.3 us an entry, ~5 ms of the 3,800 elements of a rendered nft file, in
 ;; every analysis command that reads one. WebAssembly is compiled before it first runs.
 ;;
-;; The list is the entries joined by ',' (cidr-list.ts). Each entry is one of
+;; The list is the entries joined by ',' (cidr-list.ts), or a text whose entries are separated by runs of ',' and
+;; white space (an nft element list, $spaced). Each entry is one of
 ;;   IPv4: a.b.c.d   a.b.c.d/len   a.b.c.d-e.f.g.h      (octets 0-255 in 1-3 digits, no leading zero)
 ;;   IPv6: hex groups of 1-4 digits with at most one '::' (no IPv4 tail, no zone), bare, /len or first-last
 ;; with a length of 1-3 digits and no leading zero, in range, and (unless $normalize) no host bits set; a range's
@@ -38,13 +39,21 @@
 
   ;; The list at [$start, $end): each entry's bounds appended to its family's columns ($v4lo/$v4hi one word an
   ;; entry, $v6lo/$v6hi four), the counts stored at 0 and 4; returns the number of entries, or -1 for a list the
-  ;; JavaScript should read. $normalize (0 or 1): mask host bits off instead of refusing the list.
-  (func (export "list") (param $start i32) (param $end i32) (param $normalize i32)
+  ;; JavaScript should read. $normalize (0 or 1): mask host bits off instead of refusing the list. $spaced (0 or
+  ;; 1): entries are separated by runs of ',', ' ', '\t', '\r', '\n', which may also lead and trail (an empty
+  ;; text has no entries); else by one ',' each, and every entry has text.
+  (func (export "list") (param $start i32) (param $end i32) (param $normalize i32) (param $spaced i32)
       (param $v4lo i32) (param $v4hi i32) (param $v6lo i32) (param $v6hi i32) (result i32)
     (local $p i32) (local $c i32) (local $n4 i32) (local $n6 i32) (local $lo i32) (local $hi i32) (local $len i32)
     (local $mask i32) (local $k i32) (local $word i32) (local $m i32) (local $at i32)
     (local $l0 i32) (local $l1 i32) (local $l2 i32) (local $l3 i32)
+    (global.set $spaces (local.get $spaced))
     (local.set $p (local.get $start))
+    (if (local.get $spaced)
+      (then
+        (local.set $p (call $separators (local.get $p) (local.get $end)))
+        (if (i32.ge_u (local.get $p) (local.get $end))
+          (then (i32.store (i32.const 0) (i32.const 0)) (i32.store (i32.const 4) (i32.const 0)) (return (i32.const 0))))))
     (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
     (loop $entry
       ;; The family by the first separator, as sniffFamily decides: a ':' before any '.' is IPv6.
@@ -54,7 +63,7 @@
           (local.set $c (i32.load8_u (local.get $k)))
           (br_if $sniffed (i32.eq (local.get $c) (i32.const 0x3a)))
           (br_if $sniffed (i32.eq (local.get $c) (i32.const 0x2e)))
-          (br_if $sniffed (i32.eq (local.get $c) (i32.const 0x2c)))
+          (br_if $sniffed (call $isSeparator (local.get $c)))
           (br_if $sniffed (i32.ge_u (local.get $k) (local.get $end)))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $scan)))
@@ -147,19 +156,46 @@
                 (else
                   (call $store4 (local.get $at) (local.get $l0) (local.get $l1) (local.get $l2) (local.get $l3))))))
           (local.set $n6 (i32.add (local.get $n6) (i32.const 1)))))
-      ;; The entry ends at the end of the list or at the ',' before the next, which is not empty.
+      ;; The entry ends at the end of the list or at the separator before the next (spaced: separators, maybe the
+      ;; list's last; else one ',' and an entry after it).
       (if (i32.lt_u (local.get $p) (local.get $end))
         (then
-          (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (return (i32.const -1))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
-          (br $entry))))
+          (if (local.get $spaced)
+            (then
+              (local.set $k (call $separators (local.get $p) (local.get $end)))
+              (if (i32.eq (local.get $k) (local.get $p)) (then (return (i32.const -1))))
+              (local.set $p (local.get $k))
+              (br_if $entry (i32.lt_u (local.get $p) (local.get $end))))
+            (else
+              (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (return (i32.const -1))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+              (br $entry))))))
     (i32.store (i32.const 0) (local.get $n4))
     (i32.store (i32.const 4) (local.get $n6))
     (i32.add (local.get $n4) (local.get $n6)))
 
   ;; Where the last $length read stopped.
   (global $after (mut i32) (i32.const 0))
+  ;; Whether white space separates entries too (the last list's $spaced).
+  (global $spaces (mut i32) (i32.const 0))
+
+  ;; Whether the byte $c separates entries: ',' always, white space in a spaced list.
+  (func $isSeparator (param $c i32) (result i32)
+    (if (i32.eq (local.get $c) (i32.const 0x2c)) (then (return (i32.const 1))))
+    (if (i32.eqz (global.get $spaces)) (then (return (i32.const 0))))
+    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x09)))
+      (i32.or (i32.eq (local.get $c) (i32.const 0x0a)) (i32.eq (local.get $c) (i32.const 0x0d)))))
+
+  ;; The position past the separators at $p.
+  (func $separators (param $p i32) (param $end i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.eqz (call $isSeparator (i32.load8_u (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $p))
 
   ;; The byte at $p, or 0 at the end of the list (a zero byte within it is not 0 here but refused by every test).
   (func $byte (param $p i32) (param $end i32) (result i32)
@@ -295,13 +331,13 @@
       (br_if $place (i32.lt_u (local.get $g) (i32.const 8))))
     (local.get $p))
 
-  ;; Whether an IPv6 address ends at $p: the list's end, or '/', '-', ','.
+  ;; Whether an IPv6 address ends at $p: the list's end, '/', '-' or a separator.
   (func $ends (param $p i32) (param $end i32) (result i32)
     (local $c i32)
     (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const 1))))
     (local.set $c (i32.load8_u (local.get $p)))
-    (i32.or (i32.eq (local.get $c) (i32.const 0x2f))
-      (i32.or (i32.eq (local.get $c) (i32.const 0x2d)) (i32.eq (local.get $c) (i32.const 0x2c)))))
+    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 0x2f)) (i32.eq (local.get $c) (i32.const 0x2d)))
+      (call $isSeparator (local.get $c))))
 
   ;; Whether the 128-bit value a0..a3 is above b0..b3 (most significant word first).
   (func $above (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
