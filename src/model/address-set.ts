@@ -4,6 +4,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
+import { type AddressColumns, readAddressList, readSeparatedAddressList } from './cidr-list.js';
 import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
   applyPrefix,
@@ -35,6 +36,14 @@ export interface AddressParseOptions {
 }
 
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+/**
+ * Entries from which AddressEntries.addAll reads a list in WebAssembly: below it, the module's first compile and
+ * instance (~0.2 ms) cost more than the JavaScript's parse.
+ */
+const WASM_LIST_MIN = 64;
+/** The same for a text of entries (AddressEntries.ofSeparatedList): 64 IPv4 prefixes take about this many characters. */
+const WASM_TEXT_MIN = 1024;
 
 /** Interval bounds above which IPv4 CIDR texts are written through one buffer (the table path is quicker below). */
 const BULK_TEXT_BOUNDS = 128;
@@ -145,7 +154,7 @@ export class AddressSet {
    */
   static fromStrings(entries: readonly string[], options: AddressParseOptions = {}): AddressSet {
     const columns = new AddressEntries(entries.length, options);
-    for (const raw of entries) columns.add(raw);
+    columns.addAll(entries);
     return columns.toSet();
   }
 
@@ -321,6 +330,8 @@ export class AddressEntries {
   private n6 = 0;
   /** Set once the entries back a deferred set: adding more would change a set already handed out. */
   private sealed = false;
+  /** Each family's entries as canonical bounds, where cidr-list.wat merged them (addAll); cleared by `add`. */
+  private merged: { readonly ipv4: Uint32Array | undefined; readonly ipv6: Uint32Array | undefined } | undefined;
 
   /** `capacity`: the number of entries to come (each family has room for all of them). */
   constructor(
@@ -337,6 +348,7 @@ export class AddressEntries {
   add(raw: string): Family {
     if (this.sealed) throw new Error('AddressEntries: no entries can be added once their set is handed out');
     if (this.n4 + this.n6 >= this.capacity) throw new RangeError(`AddressEntries: more than the ${this.capacity} entries announced`);
+    this.merged = undefined;
     const n = this.capacity;
     if (!this.options.normalize) {
       // Until the first IPv4-looking entry there are no IPv4 arrays to try the IPv4 fast path with.
@@ -373,6 +385,34 @@ export class AddressEntries {
     return 'ipv6';
   }
 
+  /**
+   * Parses every entry of `entries`, as `add` each would. A long list of plain entries into columns still empty is
+   * read by cidr-list.wat in one call (issue 22: the JavaScript, cold, was ~5 ms of the 3,800 elements of a rendered
+   * nft file); a list it does not take, and a short one, go through `add`, which words the first error.
+   */
+  addAll(entries: readonly string[]): void {
+    if (entries.length >= WASM_LIST_MIN && this.count === 0 && !this.sealed && entries.length <= this.capacity) {
+      const columns = readAddressList(entries, this.options.normalize === true, this.capacity);
+      if (columns) return this.adopt(columns);
+    }
+    for (const raw of entries) this.add(raw);
+  }
+
+  /** The entries of a text of them separated by commas and white space, read by cidr-list.wat; undefined where it does not take the text. */
+  static ofSeparatedList(text: string, options: AddressParseOptions = {}): AddressEntries | undefined {
+    const columns = text.length >= WASM_TEXT_MIN ? readSeparatedAddressList(text, options.normalize === true) : undefined;
+    if (!columns) return undefined;
+    const entries = new AddressEntries(columns.n4 + columns.n6, options);
+    entries.adopt(columns);
+    return entries;
+  }
+
+  /** Columns read by cidr-list.wat as these entries (which are none yet). */
+  private adopt(columns: AddressColumns): void {
+    ({ n4: this.n4, n6: this.n6, v4lo: this.v4lo, v4hi: this.v4hi, v6lo: this.v6lo, v6hi: this.v6hi } = columns);
+    this.merged = { ipv4: columns.v4bounds, ipv6: columns.v6bounds };
+  }
+
   /** Parses one entry and returns its own set (what `fromStrings([raw])` returns), made from the columns when first read. */
   addOne(raw: string): AddressSet {
     const family = this.add(raw);
@@ -397,6 +437,8 @@ export class AddressEntries {
 
   /** One family's entries as a canonical interval set (a sort, skipped for entries already in order, and a merge). */
   familySet(domain: typeof IPV4 | typeof IPV6): IntervalSet {
+    const merged = domain === IPV4 ? this.merged?.ipv4 : this.merged?.ipv6;
+    if (merged) return IntervalSet.fromCanonicalBounds(domain, merged);
     const [lo, hi, count] = domain === IPV4 ? [this.v4lo, this.v4hi, this.n4] : [this.v6lo, this.v6hi, this.n6];
     return lo && hi ? IntervalSet.fromUnsorted(domain, lo, hi, count) : IntervalSet.empty(domain);
   }

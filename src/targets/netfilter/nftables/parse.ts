@@ -9,7 +9,7 @@
 import type { RuleOrigin, RuleSet } from '../../../analysis/rule-set.js';
 import { TagwallError } from '../../../errors.js';
 import { checkSize, INPUT_LIMITS, stripBom, UNICODE_SPACE, unicodeSpaceError } from '../../../internal/input-limits.js';
-import { AddressSet } from '../../../model/address-set.js';
+import { AddressEntries, AddressSet } from '../../../model/address-set.js';
 import { IntervalSet } from '../../../model/intervals.js';
 import type { Family } from '../../../model/ip.js';
 import type { ConnState } from '../../../model/packet.js';
@@ -502,6 +502,9 @@ class NftReader {
    * one by one, so the error names the first bad one and its line.
    */
   elementAddresses(items: readonly Token[], family: Family): AddressSet {
+    // A set's one plain list (a render's thousands of elements) goes to WebAssembly as it stands, not split first.
+    const listed = items.length === 1 && items[0]!.kind === 'elements' ? AddressEntries.ofSeparatedList(items[0]!.text)?.toSet() : undefined;
+    if (listed && listed.families().every((other) => other === family)) return listed;
     const texts = elementTexts(items);
     let set: AddressSet | undefined;
     try {

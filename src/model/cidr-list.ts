@@ -1,0 +1,144 @@
+/**
+ * The WebAssembly reader of address lists (cidr-list.wat), for AddressSet.fromStrings: one call reads a long list of
+ * plain entries (CIDRs, addresses, ranges) into the columns AddressEntries keeps, and a list it does not take is
+ * parsed by the JavaScript as before, which words every error.
+ *
+ * Why (issue 22): in a cold process the JavaScript parse runs in V8's interpreter and baseline tiers, ~1.3 us an
+ * entry: ~5 ms of a cold `check`, `equiv` or `shadowed` of a rendered nft file (3,800 set elements), more than a
+ * fifth of `node -e 0`. WebAssembly is compiled before it first runs, and the list crosses into it in one call.
+ */
+import { CIDR_LIST_WASM } from './cidr-list-wasm.js';
+
+/** What of the WebAssembly API this uses (the project's lib has no DOM types; Node declares little of it). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => CompiledModule;
+  readonly Instance: new (module: CompiledModule) => { readonly exports: unknown };
+}
+type CompiledModule = { readonly compiled: unique symbol };
+
+/** cidr-list.wat's exports. */
+interface CidrListExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  list(start: number, end: number, normalize: number, spaced: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
+  merge(lo: number, hi: number, count: number, width: number, out: number): number;
+}
+
+/** One list read: each family's low and high bounds (IPv6 four words an entry). */
+export interface AddressColumns {
+  readonly n4: number;
+  readonly n6: number;
+  /** Undefined for a family with no entry, as AddressEntries leaves it. */
+  readonly v4lo: Uint32Array | undefined;
+  readonly v4hi: Uint32Array | undefined;
+  readonly v6lo: Uint32Array | undefined;
+  readonly v6hi: Uint32Array | undefined;
+  /**
+   * Each family's entries merged into canonical interval bounds (IntervalSet's form), where they came in order of
+   * their low bounds (a rendered set's elements do); undefined where they did not, and the JavaScript sorts them.
+   */
+  readonly v4bounds: Uint32Array | undefined;
+  readonly v6bounds: Uint32Array | undefined;
+}
+
+/** Absent under `node --jitless`, which has no WebAssembly. */
+const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+/**
+ * WebAssembly's memory is little-endian and the columns are read through Uint32Array views, which are in the
+ * platform's order: on a big-endian platform the JavaScript parses.
+ */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Where cidr-list.wat's memory holds the list's text, and the zero bytes after it. */
+const INPUT = 1024;
+const PADDING = 64;
+const PAGE = 65536;
+
+let compiled: CompiledModule | null | undefined;
+
+/** The module, or null where WebAssembly is not available (`node --jitless`), refuses it, or reads the wrong way. */
+function cidrListModule(): CompiledModule | null {
+  if (compiled === undefined) {
+    try {
+      compiled = webAssembly && LITTLE_ENDIAN ? new webAssembly.Module(Buffer.from(CIDR_LIST_WASM, 'base64')) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** The last instance, kept while the garbage collector leaves it (a library that read one list keeps no memory). */
+let lastInstance: WeakRef<CidrListExports> | undefined;
+
+function instanceWithRoom(module: CompiledModule, needed: number): CidrListExports {
+  let wasm = lastInstance?.deref();
+  if (!wasm) {
+    wasm = new webAssembly!.Instance(module).exports as CidrListExports;
+    lastInstance = new WeakRef(wasm);
+  }
+  const size = wasm.memory.buffer.byteLength;
+  if (needed > size) wasm.memory.grow(Math.ceil((needed - size) / PAGE));
+  return wasm;
+}
+
+/**
+ * `entries` read by cidr-list.wat into columns of room for `capacity` entries (at least entries.length); undefined
+ * when an entry is not in a form it takes (the caller parses the list itself) or WebAssembly cannot run.
+ */
+export function readAddressList(entries: readonly string[], normalize: boolean, capacity: number): AddressColumns | undefined {
+  if (entries.length === 0) return undefined;
+  // A count other than the entries' means an entry held a ',' (or was refused): the JavaScript reads the list.
+  return readList(entries.join(','), false, normalize, capacity, capacity, entries.length);
+}
+
+/**
+ * A text of entries separated by runs of commas and white space (an nft element list's, which may lead and trail)
+ * read by cidr-list.wat, its columns each as long as its family's entries; undefined as readAddressList.
+ */
+export function readSeparatedAddressList(text: string, normalize: boolean): AddressColumns | undefined {
+  // The most entries the text can hold: an IPv4 entry takes at least 7 bytes and a separator, an IPv6 one 2 ('::').
+  return readList(text, true, normalize, Math.floor(text.length / 8) + 1, Math.floor(text.length / 3) + 1, undefined);
+}
+
+/**
+ * cidr-list.wat's `list` of `text`, then `merge` of each family, in memory with room for `capacity4` and `capacity6`
+ * entries; the columns returned are that long for a `count` of entries expected (AddressEntries may add more), else
+ * as long as what was read.
+ */
+function readList(text: string, spaced: boolean, normalize: boolean, capacity4: number, capacity6: number, count: number | undefined): AddressColumns | undefined {
+  const module = cidrListModule();
+  if (module === null) return undefined;
+  // UTF-8 takes at most three bytes a UTF-16 unit; a byte outside ASCII is refused by every test of the reader.
+  const textEnd = INPUT + 3 * text.length;
+  const v4lo = 4 * Math.ceil((textEnd + PADDING) / 4);
+  const v4hi = v4lo + 4 * capacity4;
+  const v6lo = v4hi + 4 * capacity4;
+  const v6hi = v6lo + 16 * capacity6;
+  const v4out = v6hi + 16 * capacity6;
+  const v6out = v4out + 8 * capacity4;
+  try {
+    const wasm = instanceWithRoom(module, v6out + 32 * capacity6);
+    const buffer = wasm.memory.buffer;
+    const end = INPUT + Buffer.from(buffer).write(text, INPUT, 'utf8');
+    new Uint8Array(buffer, end, PADDING).fill(0);
+    const read = wasm.list(INPUT, end, normalize ? 1 : 0, spaced ? 1 : 0, v4lo, v4hi, v6lo, v6hi);
+    if (read < 0 || (count !== undefined && read !== count)) return undefined;
+    const [n4, n6] = new Int32Array(buffer, 0, 2);
+    const v4words = n4! > 0 ? wasm.merge(v4lo, v4hi, n4!, 1, v4out) : -1;
+    const v6words = n6! > 0 ? wasm.merge(v6lo, v6hi, n6!, 4, v6out) : -1;
+    return {
+      v4bounds: v4words >= 0 ? new Uint32Array(buffer, v4out, v4words).slice() : undefined,
+      v6bounds: v6words >= 0 ? new Uint32Array(buffer, v6out, v6words).slice() : undefined,
+      n4: n4!,
+      n6: n6!,
+      v4lo: n4! > 0 ? new Uint32Array(buffer, v4lo, count === undefined ? n4 : capacity4).slice() : undefined,
+      v4hi: n4! > 0 ? new Uint32Array(buffer, v4hi, count === undefined ? n4 : capacity4).slice() : undefined,
+      v6lo: n6! > 0 ? new Uint32Array(buffer, v6lo, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
+      v6hi: n6! > 0 ? new Uint32Array(buffer, v6hi, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
+    };
+  } catch {
+    // No memory for the list (or the reader trapped): the JavaScript reads it.
+    return undefined;
+  }
+}
