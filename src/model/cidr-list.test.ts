@@ -10,9 +10,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
 import { AddressEntries, AddressSet } from './address-set.js';
-import { readAddressList, readSeparatedAddressList } from './cidr-list.js';
+import { readAddressList, readSeparatedAddressList, writeCidrLines } from './cidr-list.js';
+import { CidrBlocks, ipv4CidrText, type LineLayout } from './cidr-text.js';
 import { IntervalSet } from './intervals.js';
-import { IPV4, IPV6 } from './ip.js';
+import { formatIPv6, IPV4, IPV6 } from './ip.js';
 
 /** The set the JavaScript parses, entry by entry; the error it throws, as a string. */
 function javaScriptSet(entries: readonly string[], normalize: boolean): AddressSet | string {
@@ -343,5 +344,77 @@ describe('AddressSet.fromStrings of a long list', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('cidr-list.wat writing lines of CIDR blocks (CidrBlocks.lines)', () => {
+  /** Lines as the layout says, from each block's own text. */
+  function laidOut(texts: readonly string[], layout: LineLayout): string {
+    let text = '';
+    texts.forEach((block, k) => {
+      text += k % layout.perLine === 0 ? (k === 0 ? layout.lineStart : layout.between + layout.lineStart) : layout.within;
+      text += block;
+    });
+    return text;
+  }
+  const layout = fc.record({
+    perLine: fc.integer({ min: 1, max: 10 }),
+    lineStart: fc.constantFrom('', '\t\t\t', 'add element inet t s { '),
+    within: fc.constantFrom(', ', ',', ' '),
+    between: fc.constantFrom(',\n', ' }\n', '\n'),
+  });
+  /** A block: a network (its host bits clear) and its prefix length, with runs of zero groups for '::'. */
+  const ipv4Block = fc.tuple(ipv4Value, fc.integer({ min: 0, max: 32 })).map(([value, length]) => ({ words: [length === 0 ? 0 : (value & (0xffffffff << (32 - length))) >>> 0], length }));
+  const ipv6Block = fc.tuple(sparseGroups, fc.integer({ min: 0, max: 128 })).map(([groups, length]) => {
+    const words = [0, 1, 2, 3].map((k) => ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0);
+    return { words: words.map((word, k) => { const bits = length - 32 * k; return bits >= 32 ? word : bits <= 0 ? 0 : (word & (0xffffffff << (32 - bits))) >>> 0; }), length };
+  });
+
+  it('writes what the IPv4 tables and formatIPv6 write, in every layout and slice', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(ipv4Block, { maxLength: 40 }), fc.array(ipv6Block, { maxLength: 40 }), layout, fc.nat(), fc.nat(), (four, blocks4, blocks6, layout, a, b) => {
+        const blocks = four ? blocks4 : blocks6;
+        const width = four ? 1 : 4;
+        const networks = Uint32Array.from(blocks.flatMap((block) => block.words));
+        const lengths = Uint8Array.from(blocks.map((block) => block.length));
+        const texts = blocks.map((block) => (four ? ipv4CidrText(block.words[0]!, block.length) : `${formatIPv6(Uint32Array.from(block.words))}/${block.length}`));
+        const from = blocks.length === 0 ? 0 : a % blocks.length;
+        const to = from + (b % (blocks.length - from + 1));
+        expect(writeCidrLines(networks, lengths, width, from, to, layout)).toBe(laidOut(texts.slice(from, to), layout));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is what CidrBlocks.lines gives for a long list, which it writes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(ipv4Cidr(false), ipv6Cidr(false)), { minLength: 64, maxLength: 300 }), layout, (entries, layout) => {
+        const set = AddressSet.fromStrings(entries);
+        for (const [family, values] of [['ipv4', set.ipv4], ['ipv6', set.ipv6]] as const) {
+          const blocks = CidrBlocks.of(family, values);
+          expect(blocks.lines(0, blocks.length, layout)).toBe(laidOut(blocks.strings(), layout));
+          expect(blocks.lines(1, blocks.length - 1, layout)).toBe(laidOut(blocks.strings(1, blocks.length - 1), layout));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('writes RFC 5952 text: the first of the longest zero runs as ::, lower case, no leading zeros', () => {
+    const cases: Array<[number[], string]> = [
+      [[0, 0, 0, 0], '::'],
+      [[0, 0, 0, 1], '::1'],
+      [[0x00010000, 0, 0, 0], '1::'],
+      [[0x20010db8, 0, 0, 0], '2001:db8::'],
+      [[0x20010000, 0x00010000, 0, 0], '2001:0:1::'],
+      [[0x00010000, 0x00000002, 0, 3], '1:0:0:2::3'],
+      [[0x00010000, 0x00020000, 0x00030000, 0x00040000], '1:0:2:0:3:0:4:0'],
+      [[0xffff0000, 0, 0, 0], 'ffff::'],
+      [[0x00010002, 0x00030004, 0x00050006, 0x00070008], '1:2:3:4:5:6:7:8'],
+      [[0x00010000, 0x00030004, 0x00050006, 0x00070008], '1:0:3:4:5:6:7:8'],
+    ];
+    for (const [words, text] of cases) {
+      expect(writeCidrLines(Uint32Array.from(words), Uint8Array.of(128), 4, 0, 1, { perLine: 1, lineStart: '', within: '', between: '' })).toBe(`${text}/128`);
+    }
   });
 });

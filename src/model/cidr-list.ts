@@ -21,6 +21,15 @@ interface CidrListExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   list(start: number, end: number, normalize: number, spaced: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
   merge(lo: number, hi: number, count: number, width: number, out: number): number;
+  lines(networks: number, lengths: number, width: number, from: number, to: number, perLine: number, layout: number, out: number): number;
+}
+
+/** How CidrBlocks.lines lays blocks out (cidr-text.ts LineLayout). */
+interface LinesLayout {
+  readonly perLine: number;
+  readonly lineStart: string;
+  readonly within: string;
+  readonly between: string;
 }
 
 /** One list read: each family's low and high bounds (IPv6 four words an entry). */
@@ -139,6 +148,41 @@ function readList(text: string, spaced: boolean, normalize: boolean, capacity4: 
     };
   } catch {
     // No memory for the list (or the reader trapped): the JavaScript reads it.
+    return undefined;
+  }
+}
+
+/** The longest text of one block: `255.255.255.255/32`, `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128`. */
+const LONGEST_BLOCK = { 1: 18, 4: 43 } as const;
+
+/**
+ * CidrBlocks.lines of blocks `from` to `to` by cidr-list.wat: `networks` ($width words a block) and `lengths` the
+ * whole list's; undefined where WebAssembly cannot run or a layout string is not short ASCII (the JavaScript writes).
+ */
+export function writeCidrLines(networks: Uint32Array, lengths: Uint8Array, width: 1 | 4, from: number, to: number, layout: LinesLayout): string | undefined {
+  const module = cidrListModule();
+  const pieces = [layout.lineStart, layout.within, layout.between];
+  if (module === null || !(layout.perLine >= 1) || pieces.some((piece) => piece.length > 255 || !/^[\x00-\x7f]*$/.test(piece))) return undefined;
+  const count = to - from;
+  const layoutSize = 3 + pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const networksAt = 4 * Math.ceil((INPUT + layoutSize) / 4);
+  const lengthsAt = networksAt + 4 * width * count;
+  const out = lengthsAt + count;
+  const needed = out + count * (LONGEST_BLOCK[width] + Math.max(layout.within.length, layout.between.length + layout.lineStart.length));
+  try {
+    const wasm = instanceWithRoom(module, needed);
+    const buffer = wasm.memory.buffer;
+    const bytes = Buffer.from(buffer);
+    let at = INPUT;
+    for (const piece of pieces) {
+      bytes[at] = piece.length;
+      at += 1 + bytes.write(piece, at + 1, 'latin1');
+    }
+    new Uint32Array(buffer, networksAt, width * count).set(networks.subarray(width * from, width * to));
+    bytes.set(lengths.subarray(from, to), lengthsAt);
+    const end = wasm.lines(networksAt, lengthsAt, width, from, to, layout.perLine, INPUT, out);
+    return bytes.toString('latin1', out, end);
+  } catch {
     return undefined;
   }
 }

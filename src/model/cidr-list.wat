@@ -13,10 +13,15 @@
 ;; error: what this takes, the JavaScript takes the same way (address-set.ts parseEntryInto, readPlainIPv4Cidr,
 ;; readPlainIPv6Cidr), and cidr-list.test.ts checks the two agree on generated lists and one-byte changes of them.
 ;;
+;; It also writes lists: `lines` is CidrBlocks.lines (cidr-text.ts) for a long list, the networks and prefix
+;; lengths of a set's minimal CIDR cover as the text of nft element lines and ipset adds (RFC 5952 for IPv6, as
+;; formatIPv6), where the JavaScript, cold, formatted each block in the interpreter.
+;;
 ;; Memory, laid out by cidr-list.ts:
 ;;   0     the IPv4 and IPv6 entry counts of the last list (two i32)
-;;   16    the eight groups of the IPv6 address being read (eight i32)
+;;   16    the eight groups of the IPv6 address being read or written (eight i32)
 ;;   64    each ASCII byte's value as a hex digit, 0xff for one that is not
+;;   192   the hex digits, lower case
 ;;   1024  the list's text, then zero bytes; then each family's columns of low and high bounds, where cidr-list.ts
 ;;         says (IPv4 one word an entry, IPv6 four, most significant first, as AddressEntries keeps them).
 ;;
@@ -28,6 +33,8 @@
     "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\00\01\02\03\04\05\06\07\08\09\ff\ff\ff\ff\ff\ff"
     "\ff\0a\0b\0c\0d\0e\0f\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
     "\ff\0a\0b\0c\0d\0e\0f\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+
+  (data (i32.const 192) "0123456789abcdef")
 
   ;; The value of the last IPv4 address $ipv4 read.
   (global $v4 (mut i32) (i32.const 0))
@@ -429,6 +436,132 @@
   (func $setHigh (param $at i32) (param $value i64)
     (i64.store32 (local.get $at) (i64.shr_u (local.get $value) (i64.const 32)))
     (i64.store32 (i32.add (local.get $at) (i32.const 4)) (local.get $value)))
+
+  ;; Blocks $from to $to (exclusive) of a CIDR list as text from $out, $perLine a line: each line the layout's
+  ;; line start then its blocks joined by its `within`, lines joined by its `between`. The networks at $networks
+  ;; ($width words a block, 1 or 4), the prefix lengths at $lengths (a byte each, indexed from $from); the layout at
+  ;; $layout: line start, within, between, each a length byte and its bytes. Returns where the text ends.
+  (func (export "lines") (param $networks i32) (param $lengths i32) (param $width i32) (param $from i32) (param $to i32)
+      (param $perLine i32) (param $layout i32) (param $out i32) (result i32)
+    (local $k i32) (local $inLine i32) (local $p i32) (local $within i32) (local $between i32)
+    (local.set $within (i32.add (i32.add (local.get $layout) (i32.const 1)) (i32.load8_u (local.get $layout))))
+    (local.set $between (i32.add (i32.add (local.get $within) (i32.const 1)) (i32.load8_u (local.get $within))))
+    (local.set $p (local.get $out))
+    (local.set $k (local.get $from))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $k) (local.get $to)))
+        (if (i32.eqz (local.get $inLine))
+          (then
+            (if (i32.gt_u (local.get $k) (local.get $from)) (then (local.set $p (call $copy (local.get $p) (local.get $between)))))
+            (local.set $p (call $copy (local.get $p) (local.get $layout))))
+          (else (local.set $p (call $copy (local.get $p) (local.get $within)))))
+        (local.set $inLine (i32.add (local.get $inLine) (i32.const 1)))
+        (if (i32.eq (local.get $inLine) (local.get $perLine)) (then (local.set $inLine (i32.const 0))))
+        (if (i32.eq (local.get $width) (i32.const 1))
+          (then (local.set $p (call $ipv4Text (local.get $p) (i32.load (i32.add (local.get $networks) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 2)))))))
+          (else (local.set $p (call $ipv6Text (local.get $p) (i32.add (local.get $networks) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 4)))))))
+        (i32.store8 (local.get $p) (i32.const 0x2f))
+        (local.set $p (call $decimal (i32.add (local.get $p) (i32.const 1))
+          (i32.load8_u (i32.add (local.get $lengths) (i32.sub (local.get $k) (local.get $from))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $block)))
+    (local.get $p))
+
+  ;; The length-prefixed bytes at $text copied to $p; returns the position after them.
+  (func $copy (param $p i32) (param $text i32) (result i32)
+    (local $n i32)
+    (local.set $n (i32.load8_u (local.get $text)))
+    (memory.copy (local.get $p) (i32.add (local.get $text) (i32.const 1)) (local.get $n))
+    (i32.add (local.get $p) (local.get $n)))
+
+  ;; 0 <= $value <= 255 in decimal at $p; returns the position after it.
+  (func $decimal (param $p i32) (param $value i32) (result i32)
+    (if (i32.ge_u (local.get $value) (i32.const 100))
+      (then
+        (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $value) (i32.const 100))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+    (if (i32.ge_u (local.get $value) (i32.const 10))
+      (then
+        (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (i32.div_u (local.get $value) (i32.const 10)) (i32.const 10))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+    (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $value) (i32.const 10))))
+    (i32.add (local.get $p) (i32.const 1)))
+
+  ;; The IPv4 address $value dotted at $p; returns the position after it.
+  (func $ipv4Text (param $p i32) (param $value i32) (result i32)
+    (local.set $p (call $decimal (local.get $p) (i32.shr_u (local.get $value) (i32.const 24))))
+    (i32.store8 (local.get $p) (i32.const 0x2e))
+    (local.set $p (call $decimal (i32.add (local.get $p) (i32.const 1)) (i32.and (i32.shr_u (local.get $value) (i32.const 16)) (i32.const 255))))
+    (i32.store8 (local.get $p) (i32.const 0x2e))
+    (local.set $p (call $decimal (i32.add (local.get $p) (i32.const 1)) (i32.and (i32.shr_u (local.get $value) (i32.const 8)) (i32.const 255))))
+    (i32.store8 (local.get $p) (i32.const 0x2e))
+    (call $decimal (i32.add (local.get $p) (i32.const 1)) (i32.and (local.get $value) (i32.const 255))))
+
+  ;; The IPv6 address of the four words at $at as RFC 5952 writes it (formatIPv6: lower-case groups without leading
+  ;; zeros, the first of the longest runs of two or more zero groups as '::'); returns the position after it.
+  (func $ipv6Text (param $p i32) (param $at i32) (result i32)
+    (local $i i32) (local $j i32) (local $g i32) (local $bestStart i32) (local $bestLength i32) (local $shift i32)
+    ;; the eight groups at 16
+    (loop $word
+      (local.set $g (i32.load (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 2)))))
+      (i32.store (i32.add (i32.const 16) (i32.shl (local.get $i) (i32.const 3))) (i32.shr_u (local.get $g) (i32.const 16)))
+      (i32.store (i32.add (i32.const 20) (i32.shl (local.get $i) (i32.const 3))) (i32.and (local.get $g) (i32.const 0xffff)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $word (i32.lt_u (local.get $i) (i32.const 4))))
+    ;; the zero run
+    (local.set $bestStart (i32.const -1))
+    (local.set $bestLength (i32.const 1))
+    (local.set $i (i32.const 0))
+    (block $found
+      (loop $run
+        (br_if $found (i32.ge_u (local.get $i) (i32.const 8)))
+        (if (call $group (local.get $i))
+          (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $run)))
+        (local.set $j (i32.add (local.get $i) (i32.const 1)))
+        (block $end
+          (loop $zeros
+            (br_if $end (i32.ge_u (local.get $j) (i32.const 8)))
+            (br_if $end (call $group (local.get $j)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $zeros)))
+        (if (i32.gt_s (i32.sub (local.get $j) (local.get $i)) (local.get $bestLength))
+          (then
+            (local.set $bestStart (local.get $i))
+            (local.set $bestLength (i32.sub (local.get $j) (local.get $i)))))
+        (local.set $i (local.get $j))
+        (br $run)))
+    ;; the text
+    (local.set $i (i32.const 0))
+    (block $written
+      (loop $each
+        (br_if $written (i32.ge_u (local.get $i) (i32.const 8)))
+        (if (i32.eq (local.get $i) (local.get $bestStart))
+          (then
+            (i32.store16 (local.get $p) (i32.const 0x3a3a))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            (local.set $i (i32.add (local.get $i) (local.get $bestLength)))
+            (br $each)))
+        ;; a ':' before every group but the first and the one right after '::'
+        (if (i32.and (i32.gt_u (local.get $i) (i32.const 0)) (i32.ne (local.get $i) (i32.add (local.get $bestStart) (local.get $bestLength))))
+          (then (i32.store8 (local.get $p) (i32.const 0x3a)) (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+        (local.set $g (call $group (local.get $i)))
+        (local.set $shift
+          (if (result i32) (i32.gt_u (local.get $g) (i32.const 0xfff)) (then (i32.const 12))
+            (else (if (result i32) (i32.gt_u (local.get $g) (i32.const 0xff)) (then (i32.const 8))
+              (else (if (result i32) (i32.gt_u (local.get $g) (i32.const 0xf)) (then (i32.const 4)) (else (i32.const 0))))))))
+        (loop $digit
+          (i32.store8 (local.get $p) (i32.load8_u (i32.add (i32.const 192) (i32.and (i32.shr_u (local.get $g) (local.get $shift)) (i32.const 15)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (local.set $shift (i32.sub (local.get $shift) (i32.const 4)))
+          (br_if $digit (i32.ge_s (local.get $shift) (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $p))
+
+  ;; Group $i (0-7) of the address $ipv6Text is writing.
+  (func $group (param $i i32) (result i32)
+    (i32.load (i32.add (i32.const 16) (i32.shl (local.get $i) (i32.const 2)))))
 
   (func $store4 (param $at i32) (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
     (i32.store (local.get $at) (local.get $a0))

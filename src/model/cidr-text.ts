@@ -7,6 +7,7 @@
  * into one string; the single strings callers still ask for are built from look-up tables (one string per block).
  */
 import { Buffer } from 'node:buffer';
+import { writeCidrLines } from './cidr-list.js';
 import type { IntervalSet } from './intervals.js';
 import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
@@ -195,6 +196,12 @@ export interface LineLayout {
   readonly between: string;
 }
 
+/**
+ * Blocks from which `lines` writes in WebAssembly (cidr-list.wat `lines`): a cold render formatted each block in
+ * the interpreter (IPv6 most, ~1.5 us a block); below it, the module's first compile costs more than it saves.
+ */
+const WASM_LINE_BLOCKS = 64;
+
 /** Blocks up to which `lines` joins table strings natively (see JOINED_TEXT_BOUNDS); above it the byte buffer. */
 const JOINED_LINE_BLOCKS = 4096;
 
@@ -293,6 +300,10 @@ export class CidrBlocks {
    * by `within`; lines joined by `between` (nothing after the last). The writers' element and `add` lines.
    */
   lines(from: number, to: number, layout: LineLayout): string {
+    if (to - from >= WASM_LINE_BLOCKS) {
+      const text = writeCidrLines(this.networks, this.lengths, this.family === 'ipv4' ? 1 : 4, from, to, layout);
+      if (text !== undefined) return text;
+    }
     if (to - from > JOINED_LINE_BLOCKS) return this.bufferedLines(from, to, layout);
     const pieces: string[] = [];
     const { perLine, lineStart, within } = layout;
