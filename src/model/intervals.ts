@@ -935,11 +935,33 @@ function isSortedByWords(keys: Uint32Array, w: number, count: number): boolean {
 function radixSortPairs(lo: Uint32Array, hi: Uint32Array, count: number): [Uint32Array, Uint32Array] {
   const keys = lo.slice(0, count);
   const values = hi.slice(0, count);
+  if (count <= INSERTION_SORT_MAX) {
+    // Stable, as the radix passes are: a key moves only past greater ones.
+    for (let i = 1; i < count; i++) {
+      const key = keys[i]!;
+      const value = values[i]!;
+      let j = i - 1;
+      for (; j >= 0 && keys[j]! > key; j--) {
+        keys[j + 1] = keys[j]!;
+        values[j + 1] = values[j]!;
+      }
+      keys[j + 1] = key;
+      values[j + 1] = value;
+    }
+    return [keys, values];
+  }
   const counts = new Uint32Array(3 * DIGITS);
   for (let i = 0; i < count; i++) countDigits(counts, keys[i]!);
   const [sortedKeys, sortedValues] = radixPasses(keys, values, new Uint32Array(count), new Uint32Array(count), count, counts);
   return [sortedKeys, sortedValues];
 }
+
+/**
+ * Keys up to which the radix sorts are an insertion sort instead: each radix pass fills and scans a table of 2,048
+ * counters whatever the count, ~24k steps for four IPv6 prefixes, which a cold process runs in the interpreter for
+ * every small list it parses (the constant sets of packet-set.ts and resolve.ts at start-up, a rule's literals).
+ */
+const INSERTION_SORT_MAX = 32;
 
 /** The radix sorts' digits: 11 bits, so that a table of 2,048 counters stays in L1; a 32-bit word has three. */
 const DIGIT_BITS = 11;
@@ -999,6 +1021,16 @@ export function radixSortByWords(keys: Uint32Array, w: number, count: number): U
   let order: Uint32Array = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   if (count < 2) return order;
+  if (count <= INSERTION_SORT_MAX) {
+    // Stable, as the radix passes are: an index moves only past those of greater keys.
+    for (let i = 1; i < count; i++) {
+      const index = order[i]!;
+      let j = i - 1;
+      for (; j >= 0 && compareWords(keys, order[j]! * w, keys, index * w, w) > 0; j--) order[j + 1] = order[j]!;
+      order[j + 1] = index;
+    }
+    return order;
+  }
   let scratch: Uint32Array = new Uint32Array(count);
   let words: Uint32Array = new Uint32Array(count);
   let movedWords: Uint32Array = new Uint32Array(count);
