@@ -255,6 +255,9 @@ interface RuleRead {
 /** Test hook: `everyRule` reads every rule of a grown table again, the reading the selective one is held to. */
 export const REREAD = { everyRule: false };
 
+/** Test hook: `eachTime` reads a rule's written-out addresses and ports anew each time, as `literalAddresses` did. */
+export const LITERALS = { eachTime: false };
+
 /** The definitions of the sets a rule's words name (`@set`), in order. */
 function namedSets(table: TableState, words: readonly Token[]): Array<SetDefinition | undefined> {
   const named: Array<SetDefinition | undefined> = [];
@@ -540,8 +543,9 @@ class NftReader {
     return set;
   }
 
-  /** An address, prefix or range a rule writes out (`addresses`), read once for each family and text. */
+  /** An address, prefix or range a rule writes out (`addresses`), read once for each family and text (LITERALS). */
   literalAddresses(text: string, family: Family, line: number): AddressSet {
+    if (LITERALS.eachTime) return this.addresses(text, family, line);
     const key = `${family} ${text}`;
     let set = this.#literalAddresses.get(key);
     if (set === undefined) {
@@ -557,7 +561,7 @@ class NftReader {
    */
   literalPorts(items: readonly string[], negated: boolean, read: () => PortSet): PortSet {
     const key = `${negated ? '!=' : '=='}\n${items.join('\n')}`;
-    let set = this.#literalPorts.get(key);
+    let set = LITERALS.eachTime ? undefined : this.#literalPorts.get(key);
     if (set === undefined) {
       const ports = read();
       set = negated ? ports.complement() : ports;
