@@ -177,7 +177,8 @@ class Walk {
   filter(flows: PacketSet, hop: string, kind: HopKind, device: Device, frame: Direction | 'keep', trail: TrailStep[]): PacketSet {
     if (flows.isEmpty()) return flows;
     const seen = frame === 'keep' ? flows : withDirection(flows, frame);
-    const passedSeen = seen.intersection(device.allowed());
+    // An explained walk learns with the intersection whether the hop passes everything (then nothing is dropped).
+    const { inside: passedSeen, whole } = this.explain ? seen.intersectionCovering(device.allowed()) : { inside: seen.intersection(device.allowed()), whole: true };
     const passed = frame === 'keep' ? passedSeen : withDirection(passedSeen, this.subject);
     this.hops.push({ hop, kind, device: device.label, entered: flows, passed });
     const step: TrailStep = (packet) => {
@@ -185,8 +186,9 @@ class Walk {
       const verdict = evaluate(device.ruleSet, shown);
       return { hop, kind, device: device.label, packet: shown, action: verdict.action, rule: verdict.rule?.id ?? 'default', ...(verdict.rule?.origin?.text ? { ruleText: verdict.rule.origin.text } : {}) };
     };
-    // Plain walks (what is delivered, nothing else) skip the dropped part: a difference of large address sets.
-    const dropped = this.explain ? seen.difference(passedSeen) : PacketSet.EMPTY;
+    // Plain walks (what is delivered, nothing else) skip the dropped part: a difference of large address sets. So do
+    // hops that pass every flow: the difference compacted both sides only to find it empty (issue 22).
+    const dropped = whole ? PacketSet.EMPTY : seen.difference(passedSeen);
     if (!dropped.isEmpty()) {
       for (const { rule, packets } of byDecidingRule(device, dropped)) {
         const back = frame === 'keep' ? packets : withDirection(packets, this.subject);
