@@ -160,7 +160,8 @@ class Walk {
     if (packets.isEmpty()) return;
     const found = this.deliveries.findIndex((delivery) => delivery.to === to);
     if (found >= 0) {
-      this.deliveries[found] = { ...this.deliveries[found]!, packets: this.deliveries[found]!.packets.union(packets) };
+      const before = this.deliveries[found]!;
+      this.deliveries[found] = { ...before, packets: disjointUnion([before.packets, packets]) };
       return;
     }
     const witness = this.explain ? packets.witness() : undefined;
@@ -311,8 +312,19 @@ function sourceNode(loaded: LoadedTopology, name: string): { workload?: Workload
   return subnet ? { subnet } : {};
 }
 
+/**
+ * The union of sets no two of which share a packet: their boxes one after the other, which is what `union` gives
+ * when it finds no overlap, without the pairwise overlap test. A walk's deliveries are such sets: each packet takes
+ * one way (a route partition parts the destinations, a hop splits what it passes from what it drops), so what
+ * reaches a place, or two places, comes by different ways. Issue 22: the test proved tags' prefix lists apart, box
+ * by box, ~4 ms of a cold `path` (paths.test.ts checks the deliveries disjoint).
+ */
+function disjointUnion(sets: readonly PacketSet[]): PacketSet {
+  return PacketSet.fromDisjointBoxes(sets.flatMap((set) => set.boxes));
+}
+
 function result(walk: Walk, flows: PacketSet): PathResult {
-  const delivered = walk.deliveries.reduce((set, delivery) => set.union(delivery.packets), PacketSet.EMPTY);
+  const delivered = disjointUnion(walk.deliveries.map((delivery) => delivery.packets));
   return { flows, delivered, deliveries: walk.deliveries, drops: walk.drops, hops: walk.hops };
 }
 
