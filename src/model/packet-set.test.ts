@@ -671,6 +671,10 @@ describe('intersectionCovering: the intersection, and whether it holds all of th
     const one = PacketSet.of({ protocols: ProtocolSet.of(6), dst: AddressSet.parse('20.0.0.0/8') });
     const split = PacketSet.of({ dstPorts: PortSet.parse('443') }).union(PacketSet.of({ dstPorts: PortSet.parse('444-500') }));
     expect(check(flow, one)).toBe(true);
+    // Held by the middle one of three boxes: the boxes after it are not asked, and none of them meets it.
+    const three = PacketSet.of({ dstPorts: PortSet.parse('1-100') }).union(PacketSet.of({ dstPorts: PortSet.parse('400-450') })).union(PacketSet.of({ dstPorts: PortSet.parse('500-600') }));
+    expect(check(flow, three)).toBe(true);
+    expect(check(flow.union(PacketSet.of({ protocols: ProtocolSet.of(6), dstPorts: PortSet.parse('550') })), three)).toBe(true);
     expect(check(flow, split)).toBe(true);
     expect(check(flow, PacketSet.of({ dstPorts: PortSet.parse('443') }))).toBe(false);
     expect(check(flow, PacketSet.EMPTY)).toBe(false);

@@ -446,7 +446,6 @@ function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
 /** Do `pieces[first..]`, each a part of `box`, hold all of it? One piece equal to it, or nothing of it left. */
 function piecesHold(box: Box, pieces: readonly Box[], first: number): boolean {
   if (first === pieces.length) return false;
-  if (first === pieces.length - 1 && sameBox(box, pieces[first]!)) return true;
   return subtractAll([box], pieces.slice(first)).length === 0;
 }
 
@@ -579,12 +578,19 @@ export class PacketSet {
     let whole = true;
     for (const a of this.boxes) {
       const first = boxes.length;
+      let held = false;
       for (const b of other.boxes) {
         if (!boxesOverlap(a, b)) continue;
         const box = intersectBoxes(a, b);
-        if (box) boxes.push(box);
+        if (!box) continue;
+        boxes.push(box);
+        // The boxes of `other` are disjoint: one that holds all of `a` is the only one `a` meets.
+        if (boxes.length === first + 1 && sameBox(a, box)) {
+          held = true;
+          break;
+        }
       }
-      whole &&= piecesHold(a, boxes, first);
+      whole &&= held || piecesHold(a, boxes, first);
     }
     return { inside: new PacketSet(boxes), whole };
   }
