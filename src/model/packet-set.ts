@@ -443,6 +443,28 @@ function subtractAll(boxes: readonly Box[], minus: readonly Box[]): Box[] {
   return current === boxes ? [...boxes] : (current as Box[]);
 }
 
+/** Do `pieces[first..]`, each a part of `box`, hold all of it? One piece equal to it, or nothing of it left. */
+function piecesHold(box: Box, pieces: readonly Box[], first: number): boolean {
+  if (first === pieces.length) return false;
+  return subtractAll([box], pieces.slice(first)).length === 0;
+}
+
+/** The same values in every dimension (`b` a part of `a`: family and port class already agree). */
+function sameBox(a: Box, b: Box): boolean {
+  return (
+    a.directions === b.directions &&
+    a.states === b.states &&
+    (a.protocols === b.protocols || a.protocols.equals(b.protocols)) &&
+    (a.dstPorts === b.dstPorts || a.dstPorts.equals(b.dstPorts)) &&
+    (a.srcPorts === b.srcPorts || a.srcPorts.equals(b.srcPorts)) &&
+    (a.dst === b.dst || a.dst.equals(b.dst)) &&
+    (a.src === b.src || a.src.equals(b.src)) &&
+    (a.hosts === b.hosts || a.hosts.equals(b.hosts)) &&
+    (a.paths === b.paths || a.paths.equals(b.paths)) &&
+    (a.applications === b.applications || a.applications.equals(b.applications))
+  );
+}
+
 /**
  * A packet's addresses as words, parsed once per packet object: `evaluate` asks every rule of a long list about
  * the same packet, and parsing both addresses each time cost more than the membership tests themselves.
@@ -543,6 +565,34 @@ export class PacketSet {
       }
     }
     return new PacketSet(boxes);
+  }
+
+  /**
+   * `this ∩ other`, the same boxes in the same order as `intersection`, and whether they hold every packet of this
+   * set. A box of this set is held when the pieces `other` cuts from it leave nothing of it: usually one piece equal to
+   * it (a rule's match holds the flow whole), else the box minus its few pieces is computed. Issue 22: `path` asked
+   * each hop `flows − (flows ∩ allowed)` only to find it empty, compacting both sides (~9 of a cold run's ~50 ms).
+   */
+  intersectionCovering(other: PacketSet): { readonly inside: PacketSet; readonly whole: boolean } {
+    const boxes: Box[] = [];
+    let whole = true;
+    for (const a of this.boxes) {
+      const first = boxes.length;
+      let held = false;
+      for (const b of other.boxes) {
+        if (!boxesOverlap(a, b)) continue;
+        const box = intersectBoxes(a, b);
+        if (!box) continue;
+        boxes.push(box);
+        // The boxes of `other` are disjoint: one that holds all of `a` is the only one `a` meets.
+        if (boxes.length === first + 1 && sameBox(a, box)) {
+          held = true;
+          break;
+        }
+      }
+      whole &&= held || piecesHold(a, boxes, first);
+    }
+    return { inside: new PacketSet(boxes), whole };
   }
 
   /**
