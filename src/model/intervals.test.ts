@@ -280,7 +280,7 @@ describe('one-word set operations', () => {
     );
   });
 
-  it('union, difference and overlaps of longer sets (their own loops, issue 22) match the BigInt reference', () => {
+  it('union, difference, overlaps and isSubsetOf of longer sets (their own loops, issue 22) match the BigInt reference', () => {
     // Values clustered so that intervals overlap, touch and interleave, with the ends of the one-word range among
     // them, and sets long enough for the difference's search to gallop.
     const near = fc.oneof(fc.nat({ max: 300 }), fc.constantFrom(0, 1, 0xfffffffe, 0xffffffff), fc.nat({ max: 0xffffffff }));
@@ -296,6 +296,9 @@ describe('one-word set operations', () => {
         const meet = complementBig(normalize([...complementBig(ra), ...complementBig(rb)])).length > 0;
         expect(a.overlaps(b)).toBe(meet);
         expect(b.overlaps(a)).toBe(meet);
+        expect(a.isSubsetOf(b)).toBe(complementBig(normalize([...complementBig(ra), ...rb])).length === 0);
+        expect(b.isSubsetOf(a)).toBe(complementBig(normalize([...complementBig(rb), ...ra])).length === 0);
+        expect(a.isSubsetOf(a.union(b))).toBe(true);
         expect(() => IntervalSet.fromCanonicalBounds(IPV4, a.union(b).bounds)).not.toThrow();
         expect(() => IntervalSet.fromCanonicalBounds(IPV4, a.difference(b).bounds)).not.toThrow();
       }),

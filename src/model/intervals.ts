@@ -735,10 +735,18 @@ function overlapsFourWords(a: Uint32Array, b: Uint32Array): boolean {
 
 /** `isSubsetOf` for one-word values on plain numbers (see intersectionOneWord). */
 function isSubsetOneWord(a: Uint32Array, b: Uint32Array): boolean {
+  // Lengths and bounds read once into locals (see overlapsOneWord).
+  const na = a.length;
+  const nb = b.length;
   let j = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    while (j < b.length && b[j + 1]! < a[i]!) j += 2;
-    if (j >= b.length || b[j]! > a[i]! || b[j + 1]! < a[i + 1]!) return false;
+  let bHi = nb > 0 ? b[1]! : 0;
+  for (let i = 0; i < na; i += 2) {
+    const lo = a[i]!;
+    while (j < nb && bHi < lo) {
+      j += 2;
+      if (j < nb) bHi = b[j + 1]!;
+    }
+    if (j >= nb || b[j]! > lo || bHi < a[i + 1]!) return false;
   }
   return true;
 }
