@@ -134,6 +134,22 @@ describe('IntervalSet over 128-bit values (IPv6)', () => {
     );
   });
 
+  it('overlaps of longer four-word sets, bounds tied in their upper words (its own walk, issue 22), matches the BigInt reference', () => {
+    // Bounds that share their upper 64 bits (and often the next word), so that the walk's comparison on the two
+    // upper words ties and the lower words decide; sets long enough for either side to move on many times.
+    const lower = fc.oneof(fc.bigInt({ min: 0n, max: 60n }), fc.bigInt({ min: (1n << 32n) - 30n, max: (1n << 32n) + 30n }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
+    const tied = fc.tuple(fc.constantFrom(0n, 1n, 0x26031030n << 32n, MAX128 >> 64n), lower).map(([upper, low]) => (upper << 64n) | low);
+    const arbTied = fc.array(fc.tuple(fc.oneof(tied, arb128), tied).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]), { maxLength: 30 }).map(normalize);
+    fc.assert(
+      fc.property(arbTied, arbTied, (a, b) => {
+        const inter = complementBig(normalize([...complementBig(a), ...complementBig(b)]));
+        expect(fromBig(a).overlaps(fromBig(b))).toBe(inter.length > 0);
+        expect(fromBig(b).overlaps(fromBig(a))).toBe(inter.length > 0);
+      }),
+      { seed: 22, numRuns: 1000 },
+    );
+  });
+
   it('fromUnsorted merges sorted four-word intervals on its own path (issue 22) as it merges them unsorted', () => {
     // Values a step or two from a word boundary, so that intervals touch across a carry ([x, ffffffff, ffffffff,
     // ffffffff] then [x + 1, 0, 0, 0]) and overlap.
@@ -259,6 +275,32 @@ describe('one-word set operations', () => {
         expect(a.isSubsetOf(b)).toBe(pa.isSubsetOf(pb));
         expect(b.isSubsetOf(a)).toBe(pb.isSubsetOf(pa));
         expect(a.union(b).isSubsetOf(a)).toBe(b.isSubsetOf(a));
+      }),
+      { seed: 22, numRuns: 2000 },
+    );
+  });
+
+  it('union, difference, overlaps and isSubsetOf of longer sets (their own loops, issue 22) match the BigInt reference', () => {
+    // Values clustered so that intervals overlap, touch and interleave, with the ends of the one-word range among
+    // them, and sets long enough for the difference's search to gallop.
+    const near = fc.oneof(fc.nat({ max: 300 }), fc.constantFrom(0, 1, 0xfffffffe, 0xffffffff), fc.nat({ max: 0xffffffff }));
+    const longRanges = fc.array(fc.tuple(near, fc.nat({ max: 12 })).map(([lo, length]) => [lo, Math.min(lo + length, 0xffffffff)] as const), { maxLength: 40 });
+    const big = (set: IntervalSet): Big => set.ranges().map(([lo, hi]) => [BigInt(lo), BigInt(hi)]);
+    fc.assert(
+      fc.property(longRanges, longRanges, (x, y) => {
+        const [a, b] = [IntervalSet.fromRanges(IPV4, x), IntervalSet.fromRanges(IPV4, y)];
+        const [ra, rb] = [big(a), big(b)];
+        expect(big(a.union(b))).toEqual(normalize([...ra, ...rb]));
+        expect(big(a.difference(b))).toEqual(complementBig(normalize([...complementBig(ra), ...rb])));
+        expect(big(b.difference(a))).toEqual(complementBig(normalize([...complementBig(rb), ...ra])));
+        const meet = complementBig(normalize([...complementBig(ra), ...complementBig(rb)])).length > 0;
+        expect(a.overlaps(b)).toBe(meet);
+        expect(b.overlaps(a)).toBe(meet);
+        expect(a.isSubsetOf(b)).toBe(complementBig(normalize([...complementBig(ra), ...rb])).length === 0);
+        expect(b.isSubsetOf(a)).toBe(complementBig(normalize([...complementBig(rb), ...ra])).length === 0);
+        expect(a.isSubsetOf(a.union(b))).toBe(true);
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, a.union(b).bounds)).not.toThrow();
+        expect(() => IntervalSet.fromCanonicalBounds(IPV4, a.difference(b).bounds)).not.toThrow();
       }),
       { seed: 22, numRuns: 2000 },
     );

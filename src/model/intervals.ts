@@ -453,6 +453,7 @@ export class IntervalSet {
     this.sameDomain(other);
     const w = this.domain.width;
     if (w === 1) return overlapsOneWord(this.bounds, other.bounds);
+    if (w === 4) return overlapsFourWords(this.bounds, other.bounds);
     const s = 2 * w;
     const a = this.bounds;
     const b = other.bounds;
@@ -607,28 +608,39 @@ function differenceByRuns(a: Uint32Array, b: Uint32Array, w: number): Uint32Arra
  * CIDR unions spend most of their time in, without the word-array helpers multi-word values need.
  */
 function unionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+  // Lengths, the next lo of each side and the last hi written are kept in locals: in V8's baseline tier every
+  // element load and typed array `length` is a call, and this loop ran six of them per interval (issue 22).
+  const na = a.length;
+  const nb = b.length;
+  const out = new Uint32Array(na + nb);
   let n = 0;
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
+  let aLo = na > 0 ? a[0]! : Infinity;
+  let bLo = nb > 0 ? b[0]! : Infinity;
+  let last = -2; // hi of the last interval written, out[n - 1]
+  while (aLo !== Infinity || bLo !== Infinity) {
     let lo: number;
     let hi: number;
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
-      lo = a[i]!;
+    // The next interval by lo, from a on a tie.
+    if (aLo <= bLo) {
+      lo = aLo;
       hi = a[i + 1]!;
       i += 2;
+      aLo = i < na ? a[i]! : Infinity;
     } else {
-      lo = b[j]!;
+      lo = bLo;
       hi = b[j + 1]!;
       j += 2;
+      bLo = j < nb ? b[j]! : Infinity;
     }
     // Overlapping or adjacent to the last interval written: extend it (a double holds 2^32 exactly).
-    if (n > 0 && lo <= out[n - 1]! + 1) {
-      if (hi > out[n - 1]!) out[n - 1] = hi;
+    if (n > 0 && lo <= last + 1) {
+      if (hi > last) out[n - 1] = last = hi;
     } else {
       out[n++] = lo;
       out[n++] = hi;
+      last = hi;
     }
   }
   return n === out.length ? out : out.slice(0, n);
@@ -661,22 +673,80 @@ function intersectionOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
 
 /** `overlaps` for one-word values on plain numbers (see intersectionOneWord). */
 function overlapsOneWord(a: Uint32Array, b: Uint32Array): boolean {
+  // Lengths and the current intervals' bounds in locals: code run once runs in V8's baseline tier, where every
+  // element load and every typed array's `length` is a call (a third of a cold check's instructions in the overlap
+  // tests of its first-match walks were these loads; issue 22). Each step loads only the interval it moves to.
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return false;
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i + 1]! < b[j]!) i += 2;
-    else if (b[j + 1]! < a[i]!) j += 2;
-    else return true;
+  let aLo = a[0]!;
+  let aHi = a[1]!;
+  let bLo = b[0]!;
+  let bHi = b[1]!;
+  for (;;) {
+    if (aHi < bLo) {
+      i += 2;
+      if (i >= n) return false;
+      aLo = a[i]!;
+      aHi = a[i + 1]!;
+    } else if (bHi < aLo) {
+      j += 2;
+      if (j >= m) return false;
+      bLo = b[j]!;
+      bHi = b[j + 1]!;
+    } else return true;
   }
-  return false;
+}
+
+/**
+ * `overlaps` for four-word values (IPv6), as overlapsOneWord: the two upper words of each bound of the intervals in
+ * use are read into locals when the walk reaches an interval (IPv6 prefixes part there; the lower two words are
+ * compared only on a tie), so a step loads four words, not the eight of both bounds or compareWords' calls.
+ */
+function overlapsFourWords(a: Uint32Array, b: Uint32Array): boolean {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return false;
+  let i = 0;
+  let j = 0;
+  let aLo0 = a[0]!, aLo1 = a[1]!, aHi0 = a[4]!, aHi1 = a[5]!;
+  let bLo0 = b[0]!, bLo1 = b[1]!, bHi0 = b[4]!, bHi1 = b[5]!;
+  for (;;) {
+    // a's interval ends below b's: a moves on.
+    if (aHi0 !== bLo0 ? aHi0 < bLo0 : aHi1 !== bLo1 ? aHi1 < bLo1 : compareWords(a, i + 6, b, j + 2, 2) < 0) {
+      i += 8;
+      if (i >= n) return false;
+      aLo0 = a[i]!;
+      aLo1 = a[i + 1]!;
+      aHi0 = a[i + 4]!;
+      aHi1 = a[i + 5]!;
+    } else if (bHi0 !== aLo0 ? bHi0 < aLo0 : bHi1 !== aLo1 ? bHi1 < aLo1 : compareWords(b, j + 6, a, i + 2, 2) < 0) {
+      j += 8;
+      if (j >= m) return false;
+      bLo0 = b[j]!;
+      bLo1 = b[j + 1]!;
+      bHi0 = b[j + 4]!;
+      bHi1 = b[j + 5]!;
+    } else return true;
+  }
 }
 
 /** `isSubsetOf` for one-word values on plain numbers (see intersectionOneWord). */
 function isSubsetOneWord(a: Uint32Array, b: Uint32Array): boolean {
+  // Lengths and bounds read once into locals (see overlapsOneWord).
+  const na = a.length;
+  const nb = b.length;
   let j = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    while (j < b.length && b[j + 1]! < a[i]!) j += 2;
-    if (j >= b.length || b[j]! > a[i]! || b[j + 1]! < a[i + 1]!) return false;
+  let bHi = nb > 0 ? b[1]! : 0;
+  for (let i = 0; i < na; i += 2) {
+    const lo = a[i]!;
+    while (j < nb && bHi < lo) {
+      j += 2;
+      if (j < nb) bHi = b[j + 1]!;
+    }
+    if (j >= nb || b[j]! > lo || bHi < a[i + 1]!) return false;
   }
   return true;
 }
@@ -785,19 +855,52 @@ function mergeSortedFourWords(lo: Uint32Array, hi: Uint32Array, count: number): 
  * (the IPv6 sides of the tags a config's rules allow, merged into one box; issue 22).
  */
 function unionFourWords(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+  // Lengths and the last interval's hi written are kept in locals, and the merge step is written out here rather
+  // than called: in V8's baseline tier each element load, typed array `length` and call costs a call (issue 22).
+  const na = a.length;
+  const nb = b.length;
+  const out = new Uint32Array(na + nb);
   let n = 0;
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0; // hi of the last interval written (when n > 0)
+  while (i < na || j < nb) {
     // The next interval by lo, from a on a tie.
-    if (j >= b.length || (i < a.length && (a[i] !== b[j] ? a[i]! < b[j]! : a[i + 1] !== b[j + 1] ? a[i + 1]! < b[j + 1]! : a[i + 2] !== b[j + 2] ? a[i + 2]! < b[j + 2]! : a[i + 3]! <= b[j + 3]!))) {
-      n = pushFourWords(out, n, a, i, a, i + 4);
+    let from: Uint32Array;
+    let at: number;
+    if (j >= nb || (i < na && (a[i] !== b[j] ? a[i]! < b[j]! : a[i + 1] !== b[j + 1] ? a[i + 1]! < b[j + 1]! : a[i + 2] !== b[j + 2] ? a[i + 2]! < b[j + 2]! : a[i + 3]! <= b[j + 3]!))) {
+      from = a;
+      at = i;
       i += 8;
     } else {
-      n = pushFourWords(out, n, b, j, b, j + 4);
+      from = b;
+      at = j;
       j += 8;
     }
+    const l0 = from[at]!, l1 = from[at + 1]!, l2 = from[at + 2]!, l3 = from[at + 3]!;
+    const u0 = from[at + 4]!, u1 = from[at + 5]!, u2 = from[at + 6]!, u3 = from[at + 7]!;
+    if (n > 0) {
+      const afterLast = l0 !== h0 ? l0 > h0 : l1 !== h1 ? l1 > h1 : l2 !== h2 ? l2 > h2 : l3 > h3;
+      // Meets the last interval, or starts just past its hi (the low word one more, mod 2^32, checked first).
+      if (!afterLast || (l3 === (h3 + 1) % 0x100000000 && isSuccessor(out, n - 4, from, at, 4))) {
+        if (u0 !== h0 ? u0 > h0 : u1 !== h1 ? u1 > h1 : u2 !== h2 ? u2 > h2 : u3 > h3) {
+          out[n - 4] = h0 = u0;
+          out[n - 3] = h1 = u1;
+          out[n - 2] = h2 = u2;
+          out[n - 1] = h3 = u3;
+        }
+        continue;
+      }
+    }
+    out[n] = l0;
+    out[n + 1] = l1;
+    out[n + 2] = l2;
+    out[n + 3] = l3;
+    out[n + 4] = h0 = u0;
+    out[n + 5] = h1 = u1;
+    out[n + 6] = h2 = u2;
+    out[n + 7] = h3 = u3;
+    n += 8;
   }
   return n === out.length ? out : out.slice(0, n);
 }
@@ -863,34 +966,63 @@ function complementOneWord(a: Uint32Array, max: number): Uint32Array {
 /** `difference` for one-word values on plain numbers (see `difference` for the galloping). */
 function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
   // Each interval of b can split one of a's in two; sized for a few of those, grown when there are more (b is
-  // often far larger than a: a rule's addresses minus everything matched earlier).
-  let out = new Uint32Array(a.length + Math.min(b.length, a.length + 16));
+  // often far larger than a: a rule's addresses minus everything matched earlier). Lengths and the bounds in use
+  // are read into locals once (see unionOneWord: each read is a call in the baseline tier).
+  const na = a.length;
+  const nb = b.length;
+  let out = new Uint32Array(na + Math.min(nb, na + 16));
+  let room = out.length;
   let n = 0;
   let j = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    const hi = a[i + 1]!;
-    j = firstEndingAtOrAfter(b, j, a, i, 1);
+  for (let i = 0; i < na; i += 2) {
     let from = a[i]!;
+    const hi = a[i + 1]!;
+    j = firstEndingAtOrAfterOneWord(b, j, from);
     let rest = true;
-    for (; j < b.length && b[j]! <= hi; j += 2) {
-      if (b[j]! > from) {
-        if (n + 2 > out.length) out = grown(out);
+    for (; j < nb; j += 2) {
+      const cutLo = b[j]!;
+      if (cutLo > hi) break;
+      if (cutLo > from) {
+        if (n + 2 > room) room = (out = grown(out)).length;
         out[n++] = from;
-        out[n++] = b[j]! - 1;
+        out[n++] = cutLo - 1;
       }
-      if (b[j + 1]! >= hi) {
+      const cutHi = b[j + 1]!;
+      if (cutHi >= hi) {
         rest = false; // b's interval covers the rest of a's, and may reach into a's next one: keep j
         break;
       }
-      from = b[j + 1]! + 1;
+      from = cutHi + 1;
     }
     if (rest) {
-      if (n + 2 > out.length) out = grown(out);
+      if (n + 2 > room) room = (out = grown(out)).length;
       out[n++] = from;
       out[n++] = hi;
     }
   }
   return n === out.length ? out : out.slice(0, n);
+}
+
+/** `firstEndingAtOrAfter` for one-word values, compared as numbers (the general one calls compareWords per probe). */
+function firstEndingAtOrAfterOneWord(bounds: Uint32Array, from: number, value: number): number {
+  const count = bounds.length >>> 1;
+  let low = from >>> 1;
+  if (low >= count || bounds[2 * low + 1]! >= value) return from;
+  // Interval `low` ends below value; find `high` ending at or above it (or high = count).
+  let step = 1;
+  let high = low + step;
+  while (high < count && bounds[2 * high + 1]! < value) {
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  if (high > count) high = count;
+  while (high - low > 1) {
+    const mid = (low + high) >>> 1;
+    if (bounds[2 * mid + 1]! < value) low = mid;
+    else high = mid;
+  }
+  return 2 * high;
 }
 
 /** `size` interval by interval in bigints: the reference for sets too large for its column sums. */
