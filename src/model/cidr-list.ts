@@ -7,18 +7,12 @@
  * entry: ~5 ms of a cold `check`, `equiv` or `shadowed` of a rendered nft file (3,800 set elements), more than a
  * fifth of `node -e 0`. WebAssembly is compiled before it first runs, and the list crosses into it in one call.
  */
+import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js';
 import { CIDR_LIST_WASM } from './cidr-list-wasm.js';
-
-/** What of the WebAssembly API this uses (the project's lib has no DOM types; Node declares little of it). */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => CompiledModule;
-  readonly Instance: new (module: CompiledModule) => { readonly exports: unknown };
-}
-type CompiledModule = { readonly compiled: unique symbol };
 
 /** cidr-list.wat's exports. */
 interface CidrListExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: ExportedMemory;
   list(start: number, end: number, normalize: number, spaced: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
   merge(lo: number, hi: number, count: number, width: number, out: number): number;
   lines(networks: number, lengths: number, width: number, from: number, to: number, perLine: number, layout: number, out: number): number;
@@ -49,48 +43,17 @@ export interface AddressColumns {
   readonly v6bounds: Uint32Array | undefined;
 }
 
-/** Absent under `node --jitless`, which has no WebAssembly. */
-const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-
 /**
  * WebAssembly's memory is little-endian and the columns are read through Uint32Array views, which are in the
  * platform's order: on a big-endian platform the JavaScript parses.
  */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+const CIDR_LIST = new LazyWebAssembly<CidrListExports>(CIDR_LIST_WASM, LITTLE_ENDIAN);
+
 /** Where cidr-list.wat's memory holds the list's text, and the zero bytes after it. */
 const INPUT = 1024;
 const PADDING = 64;
-const PAGE = 65536;
-
-let compiled: CompiledModule | null | undefined;
-
-/** The module, or null where WebAssembly is not available (`node --jitless`), refuses it, or reads the wrong way. */
-function cidrListModule(): CompiledModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = webAssembly && LITTLE_ENDIAN ? new webAssembly.Module(Buffer.from(CIDR_LIST_WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/** The last instance, kept while the garbage collector leaves it (a library that read one list keeps no memory). */
-let lastInstance: WeakRef<CidrListExports> | undefined;
-
-function instanceWithRoom(module: CompiledModule, needed: number): CidrListExports {
-  let wasm = lastInstance?.deref();
-  if (!wasm) {
-    wasm = new webAssembly!.Instance(module).exports as CidrListExports;
-    lastInstance = new WeakRef(wasm);
-  }
-  const size = wasm.memory.buffer.byteLength;
-  if (needed > size) wasm.memory.grow(Math.ceil((needed - size) / PAGE));
-  return wasm;
-}
-
 /**
  * `entries` read by cidr-list.wat into columns of room for `capacity` entries (at least entries.length); undefined
  * when an entry is not in a form it takes (the caller parses the list itself) or WebAssembly cannot run.
@@ -116,8 +79,7 @@ export function readSeparatedAddressList(text: string, normalize: boolean): Addr
  * as long as what was read.
  */
 function readList(text: string, spaced: boolean, normalize: boolean, capacity4: number, capacity6: number, count: number | undefined): AddressColumns | undefined {
-  const module = cidrListModule();
-  if (module === null) return undefined;
+  if (!CIDR_LIST.available()) return undefined;
   // UTF-8 takes at most three bytes a UTF-16 unit; a byte outside ASCII is refused by every test of the reader.
   const textEnd = INPUT + 3 * text.length;
   const v4lo = 4 * Math.ceil((textEnd + PADDING) / 4);
@@ -127,7 +89,7 @@ function readList(text: string, spaced: boolean, normalize: boolean, capacity4: 
   const v4out = v6hi + 16 * capacity6;
   const v6out = v4out + 8 * capacity4;
   try {
-    const wasm = instanceWithRoom(module, v6out + 32 * capacity6);
+    const wasm = CIDR_LIST.withRoom(v6out + 32 * capacity6);
     const buffer = wasm.memory.buffer;
     const end = INPUT + Buffer.from(buffer).write(text, INPUT, 'utf8');
     new Uint8Array(buffer, end, PADDING).fill(0);
@@ -160,9 +122,8 @@ const LONGEST_BLOCK = { 1: 18, 4: 43 } as const;
  * whole list's; undefined where WebAssembly cannot run or a layout string is not short ASCII (the JavaScript writes).
  */
 export function writeCidrLines(networks: Uint32Array, lengths: Uint8Array, width: 1 | 4, from: number, to: number, layout: LinesLayout): string | undefined {
-  const module = cidrListModule();
   const pieces = [layout.lineStart, layout.within, layout.between];
-  if (module === null || !(layout.perLine >= 1) || pieces.some((piece) => piece.length > 255 || !/^[\x00-\x7f]*$/.test(piece))) return undefined;
+  if (!CIDR_LIST.available() || !(layout.perLine >= 1) || pieces.some((piece) => piece.length > 255 || !/^[\x00-\x7f]*$/.test(piece))) return undefined;
   const count = to - from;
   const layoutSize = 3 + pieces.reduce((sum, piece) => sum + piece.length, 0);
   const networksAt = 4 * Math.ceil((INPUT + layoutSize) / 4);
@@ -170,7 +131,7 @@ export function writeCidrLines(networks: Uint32Array, lengths: Uint8Array, width
   const out = lengthsAt + count;
   const needed = out + count * (LONGEST_BLOCK[width] + Math.max(layout.within.length, layout.between.length + layout.lineStart.length));
   try {
-    const wasm = instanceWithRoom(module, needed);
+    const wasm = CIDR_LIST.withRoom(needed);
     const buffer = wasm.memory.buffer;
     const bytes = Buffer.from(buffer);
     let at = INPUT;

@@ -9,24 +9,21 @@
  * a file's ~3,000 prefix arrays. For the same reason diff.ts compares a changed tag's two encodings here
  * (encodedDelta): its merge ran unoptimised for most of a cold `snapshot diff`'s ~420 changed tags.
  */
+import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js';
 import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
-
-/** What of the WebAssembly API this uses (the project's lib has no DOM types; Node declares little of it). */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => CompiledModule;
-  readonly Instance: new (module: CompiledModule) => { readonly exports: unknown };
-}
-type CompiledModule = { readonly compiled: unique symbol };
 
 /** prefix-scan.wat's exports. */
 interface PrefixScanExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: ExportedMemory;
   file(start: number, end: number, out: number, records: number): number;
   delta(a: number, aEnd: number, countA: number, b: number, bEnd: number, countB: number, added: number, removed: number): number;
 }
 
-/** Absent under `node --jitless`, which has no WebAssembly. */
-const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+/**
+ * The module, compiled when first used; its last instance is kept while the garbage collector leaves it: `snapshot
+ * diff` and `impact` read a second file into pages the first already touched (fresh ones cost ~1 ms a file).
+ */
+const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM);
 
 /** Where prefix-scan.wat's memory holds the file's changeNumber and cloud, and the file's text. */
 const FILE_FIELDS = 448;
@@ -75,7 +72,6 @@ export const SAME_AS = {
 } as const;
 /** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
 const SHORTEST_TAG = 64;
-const PAGE = 65536;
 
 /** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
 export interface FileRecords {
@@ -88,47 +84,13 @@ export interface FileRecords {
   readonly encoded: Uint8Array;
 }
 
-let compiled: CompiledModule | null | undefined;
-
-/** The module, or null where WebAssembly is not available (`node --jitless`) or refuses it. */
-function prefixScanModule(): CompiledModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = webAssembly ? new webAssembly.Module(Buffer.from(PREFIX_SCAN_WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/**
- * The last instance, kept while the garbage collector leaves it: `snapshot diff` and `impact` read a second file
- * into pages the first already touched (fresh ones cost ~1 ms a file), and a library that read one file does not
- * keep its memory (about four times the file's size).
- */
-let lastInstance: WeakRef<PrefixScanExports> | undefined;
-
-/** The instance, its memory grown to at least `needed` bytes; throws when it cannot be. */
-function instanceWithRoom(module: CompiledModule, needed: number): PrefixScanExports {
-  let wasm = lastInstance?.deref();
-  if (!wasm) {
-    wasm = new webAssembly!.Instance(module).exports as PrefixScanExports;
-    lastInstance = new WeakRef(wasm);
-  }
-  const size = wasm.memory.buffer.byteLength;
-  if (needed > size) wasm.memory.grow(Math.ceil((needed - size) / PAGE));
-  return wasm;
-}
-
 /**
  * The file in `bytes` (JSON text from `start`, past a BOM) as prefix-scan.wat reads it; undefined for a file it
  * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
  * into `bytes`; the records and the encoding are copies, the caller's to keep.
  */
 export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecords | undefined {
-  const module = prefixScanModule();
-  if (module === null) return undefined;
+  if (!PREFIX_SCAN.available()) return undefined;
   const n = bytes.length;
   const out = INPUT + n + PADDING;
   // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
@@ -137,7 +99,7 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
   const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
   const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
   try {
-    const wasm = instanceWithRoom(module, needed);
+    const wasm = PREFIX_SCAN.withRoom(needed);
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(bytes, INPUT);
     memory.fill(0, INPUT + n, out);
@@ -176,8 +138,7 @@ export function encodedDelta(
   afterEnd: number,
   afterCount: number,
 ): { added: number[]; removed: number[] } | undefined | typeof NO_WEBASSEMBLY {
-  const module = prefixScanModule();
-  if (module === null) return NO_WEBASSEMBLY;
+  if (!PREFIX_SCAN.available()) return NO_WEBASSEMBLY;
   // The two lists, each followed by 32 bytes (a comparison loads a byte past a prefix's last and drops it), then
   // room for every prefix of `after` as added and of `before` as removed.
   const a = INPUT;
@@ -187,7 +148,7 @@ export function encodedDelta(
   const needed = removed + 4 * beforeCount;
   let wasm: PrefixScanExports;
   try {
-    wasm = instanceWithRoom(module, needed);
+    wasm = PREFIX_SCAN.withRoom(needed);
   } catch {
     return NO_WEBASSEMBLY;
   }
