@@ -16,6 +16,7 @@ interface CidrListExports {
   list(start: number, end: number, normalize: number, spaced: number, v4lo: number, v4hi: number, v6lo: number, v6hi: number): number;
   merge(lo: number, hi: number, count: number, width: number, out: number): number;
   lines(networks: number, lengths: number, width: number, from: number, to: number, perLine: number, layout: number, out: number): number;
+  entries(start: number, end: number): number;
 }
 
 /** How CidrBlocks.lines lays blocks out (cidr-text.ts LineLayout). */
@@ -69,8 +70,22 @@ export function readAddressList(entries: readonly string[], normalize: boolean, 
  * read by cidr-list.wat, its columns each as long as its family's entries; undefined as readAddressList.
  */
 export function readSeparatedAddressList(text: string, normalize: boolean): AddressColumns | undefined {
-  // The most entries the text can hold: an IPv4 entry takes at least 7 bytes and a separator, an IPv6 one 2 ('::').
-  return readList(text, true, normalize, Math.floor(text.length / 8) + 1, Math.floor(text.length / 3) + 1, undefined);
+  // Room for as many entries as the text has runs between separators (sized from its length alone, an IPv6 entry
+  // being as short as '::', the columns took ~21 bytes a character: ~40 MB for an nft file of 100k elements).
+  const entries = countEntries(text);
+  return entries === undefined ? undefined : readList(text, true, normalize, entries, entries, undefined);
+}
+
+/** The runs between separators in `text` (cidr-list.wat `entries`), or undefined where WebAssembly cannot run. */
+function countEntries(text: string): number | undefined {
+  if (!CIDR_LIST.available()) return undefined;
+  try {
+    const wasm = CIDR_LIST.withRoom(INPUT + 3 * text.length + PADDING);
+    const end = INPUT + Buffer.from(wasm.memory.buffer).write(text, INPUT, 'utf8');
+    return wasm.entries(INPUT, end);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

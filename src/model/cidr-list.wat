@@ -563,6 +563,23 @@
   (func $group (param $i i32) (result i32)
     (i32.load (i32.add (i32.const 16) (i32.shl (local.get $i) (i32.const 2)))))
 
+  ;; How many entries a spaced list at [$start, $end) holds at most: its runs of bytes between separators (so that
+  ;; cidr-list.ts gives each family's columns room for that many, not for the most the text's length allows).
+  (func (export "entries") (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $n i32) (local $inEntry i32) (local $separator i32)
+    (global.set $spaces (i32.const 1))
+    (local.set $p (local.get $start))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $separator (call $isSeparator (i32.load8_u (local.get $p))))
+        (if (i32.and (i32.eqz (local.get $separator)) (i32.eqz (local.get $inEntry)))
+          (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $inEntry (i32.eqz (local.get $separator)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $byte)))
+    (local.get $n))
+
   (func $store4 (param $at i32) (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
     (i32.store (local.get $at) (local.get $a0))
     (i32.store (i32.add (local.get $at) (i32.const 4)) (local.get $a1))
