@@ -62,7 +62,7 @@ const PADDING = 64;
 export function readAddressList(entries: readonly string[], normalize: boolean, capacity: number): AddressColumns | undefined {
   if (entries.length === 0) return undefined;
   // A count other than the entries' means an entry held a ',' (or was refused): the JavaScript reads the list.
-  return readList(entries.join(','), false, normalize, capacity, capacity, entries.length);
+  return readList(entries.join(','), false, normalize, { count: entries.length, capacity });
 }
 
 /**
@@ -70,58 +70,54 @@ export function readAddressList(entries: readonly string[], normalize: boolean, 
  * read by cidr-list.wat, its columns each as long as its family's entries; undefined as readAddressList.
  */
 export function readSeparatedAddressList(text: string, normalize: boolean): AddressColumns | undefined {
-  // Room for as many entries as the text has runs between separators (sized from its length alone, an IPv6 entry
-  // being as short as '::', the columns took ~21 bytes a character: ~40 MB for an nft file of 100k elements).
-  const entries = countEntries(text);
-  return entries === undefined ? undefined : readList(text, true, normalize, entries, entries, undefined);
-}
-
-/** The runs between separators in `text` (cidr-list.wat `entries`), or undefined where WebAssembly cannot run. */
-function countEntries(text: string): number | undefined {
-  if (!CIDR_LIST.available()) return undefined;
-  try {
-    const wasm = CIDR_LIST.withRoom(INPUT + 3 * text.length + PADDING);
-    const end = INPUT + Buffer.from(wasm.memory.buffer).write(text, INPUT, 'utf8');
-    return wasm.entries(INPUT, end);
-  } catch {
-    return undefined;
-  }
+  return readList(text, true, normalize, undefined);
 }
 
 /**
- * cidr-list.wat's `list` of `text`, then `merge` of each family, in memory with room for `capacity4` and `capacity6`
- * entries; the columns returned are that long for a `count` of entries expected (AddressEntries may add more), else
- * as long as what was read.
+ * cidr-list.wat's `list` of `text`, then `merge` of each family. With `expected`, the list must hold `count` entries
+ * and the columns returned have room for `capacity` (AddressEntries may add more); without, the columns are as long
+ * as what was read, and room is made for as many entries as the text has runs between separators (sized from its
+ * length alone, an IPv6 entry being as short as '::', they took ~21 bytes a character: ~40 MB for an nft file of
+ * 100k elements).
  */
-function readList(text: string, spaced: boolean, normalize: boolean, capacity4: number, capacity6: number, count: number | undefined): AddressColumns | undefined {
+function readList(
+  text: string,
+  spaced: boolean,
+  normalize: boolean,
+  expected: { readonly count: number; readonly capacity: number } | undefined,
+): AddressColumns | undefined {
   if (!CIDR_LIST.available()) return undefined;
-  // UTF-8 takes at most three bytes a UTF-16 unit; a byte outside ASCII is refused by every test of the reader.
-  const textEnd = INPUT + 3 * text.length;
-  const v4lo = 4 * Math.ceil((textEnd + PADDING) / 4);
-  const v4hi = v4lo + 4 * capacity4;
-  const v6lo = v4hi + 4 * capacity4;
-  const v6hi = v6lo + 16 * capacity6;
-  const v4out = v6hi + 16 * capacity6;
-  const v6out = v4out + 8 * capacity4;
   try {
-    const wasm = CIDR_LIST.withRoom(v6out + 32 * capacity6);
+    // UTF-8 takes at most three bytes a UTF-16 unit; a byte outside ASCII is refused by every test of the reader.
+    const textRoom = CIDR_LIST.withRoom(INPUT + 3 * text.length + PADDING);
+    const end = INPUT + Buffer.from(textRoom.memory.buffer).write(text, INPUT, 'utf8');
+    new Uint8Array(textRoom.memory.buffer, end, PADDING).fill(0);
+    const capacity = expected?.capacity ?? textRoom.entries(INPUT, end);
+    const v4lo = 4 * Math.ceil((end + PADDING) / 4);
+    const v4hi = v4lo + 4 * capacity;
+    const v6lo = v4hi + 4 * capacity;
+    const v6hi = v6lo + 16 * capacity;
+    const v4out = v6hi + 16 * capacity;
+    const v6out = v4out + 8 * capacity;
+    // The same instance, grown if need be (growing keeps the text in place).
+    const wasm = CIDR_LIST.withRoom(v6out + 32 * capacity);
     const buffer = wasm.memory.buffer;
-    const end = INPUT + Buffer.from(buffer).write(text, INPUT, 'utf8');
-    new Uint8Array(buffer, end, PADDING).fill(0);
     const read = wasm.list(INPUT, end, normalize ? 1 : 0, spaced ? 1 : 0, v4lo, v4hi, v6lo, v6hi);
-    if (read < 0 || (count !== undefined && read !== count)) return undefined;
+    if (read < 0 || (expected !== undefined && read !== expected.count)) return undefined;
     const [n4, n6] = new Int32Array(buffer, 0, 2);
     const v4words = n4! > 0 ? wasm.merge(v4lo, v4hi, n4!, 1, v4out) : -1;
     const v6words = n6! > 0 ? wasm.merge(v6lo, v6hi, n6!, 4, v6out) : -1;
+    const room4 = expected ? capacity : n4!;
+    const room6 = expected ? capacity : n6!;
     return {
       v4bounds: v4words >= 0 ? new Uint32Array(buffer, v4out, v4words).slice() : undefined,
       v6bounds: v6words >= 0 ? new Uint32Array(buffer, v6out, v6words).slice() : undefined,
       n4: n4!,
       n6: n6!,
-      v4lo: n4! > 0 ? new Uint32Array(buffer, v4lo, count === undefined ? n4 : capacity4).slice() : undefined,
-      v4hi: n4! > 0 ? new Uint32Array(buffer, v4hi, count === undefined ? n4 : capacity4).slice() : undefined,
-      v6lo: n6! > 0 ? new Uint32Array(buffer, v6lo, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
-      v6hi: n6! > 0 ? new Uint32Array(buffer, v6hi, 4 * (count === undefined ? n6! : capacity6)).slice() : undefined,
+      v4lo: n4! > 0 ? new Uint32Array(buffer, v4lo, room4).slice() : undefined,
+      v4hi: n4! > 0 ? new Uint32Array(buffer, v4hi, room4).slice() : undefined,
+      v6lo: n6! > 0 ? new Uint32Array(buffer, v6lo, 4 * room6).slice() : undefined,
+      v6hi: n6! > 0 ? new Uint32Array(buffer, v6hi, 4 * room6).slice() : undefined,
     };
   } catch {
     // No memory for the list (or the reader trapped): the JavaScript reads it.

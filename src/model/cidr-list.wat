@@ -81,7 +81,7 @@
           (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
           (local.set $lo (global.get $v4))
           (local.set $hi (local.get $lo))
-          (local.set $c (call $byte (local.get $p) (local.get $end)))
+          (local.set $c (i32.load8_u (local.get $p)))
           (if (i32.eq (local.get $c) (i32.const 0x2f))
             (then
               ;; /len: one or two digits, no leading zero, at most 32
@@ -118,7 +118,7 @@
           (local.set $l2 (global.get $w2))
           (local.set $l3 (global.get $w3))
           (local.set $at (i32.add (local.get $v6hi) (i32.shl (local.get $n6) (i32.const 4))))
-          (local.set $c (call $byte (local.get $p) (local.get $end)))
+          (local.set $c (i32.load8_u (local.get $p)))
           (if (i32.eq (local.get $c) (i32.const 0x2f))
             (then
               ;; /len: one to three digits, no leading zero, at most 128; each word masked by its part of it
@@ -203,13 +203,6 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $next)))
     (local.get $p))
-
-  ;; The byte at $p, or 0 at the end of the list (a zero byte within it is not 0 here but refused by every test).
-  (func $byte (param $p i32) (param $end i32) (result i32)
-    (if (result i32) (i32.ge_u (local.get $p) (local.get $end))
-      (then (i32.const 0))
-      (else
-        (if (result i32) (i32.eqz (i32.load8_u (local.get $p))) (then (i32.const 1)) (else (i32.load8_u (local.get $p)))))))
 
   ;; The prefix length from $p to the entry's end (',' or the list's end): one to three digits, no leading zero;
   ;; -1 for anything else. Sets $after to where it stopped.
