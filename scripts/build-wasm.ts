@@ -1,9 +1,9 @@
 /**
- * Assembles tagwall's WebAssembly from its text (src/servicetags/prefix-scan.wat, src/model/cidr-list.wat) into the
- * TypeScript modules that carry it (prefix-scan-wasm.ts, cidr-list-wasm.ts beside each: the bytes as base64), so
- * that the library, the CLI bundle and the tests run from source all load the same bytes without a build step of
- * their own. Run `npm run wasm` after editing a .wat; each module's test fails when the committed module is not what
- * its text assembles to.
+ * Assembles tagwall's WebAssembly from its text (src/servicetags/prefix-scan.wat, src/model/cidr-list.wat,
+ * src/model/interval-kernels.wat) into the TypeScript modules that carry it (prefix-scan-wasm.ts, … beside each: the
+ * bytes as base64), so that the library, the CLI bundle and the tests run from source all load the same bytes
+ * without a build step of their own. Run `npm run wasm` after editing a .wat; each module's test fails when the
+ * committed module is not what its text assembles to.
  * wabt (a devDependency) is WABT's wat2wasm compiled to WebAssembly; the output is deterministic (no names section).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const MODULES = [
   { wat: join(ROOT, 'src/servicetags/prefix-scan.wat'), module: join(ROOT, 'src/servicetags/prefix-scan-wasm.ts'), constant: 'PREFIX_SCAN_WASM' },
   { wat: join(ROOT, 'src/model/cidr-list.wat'), module: join(ROOT, 'src/model/cidr-list-wasm.ts'), constant: 'CIDR_LIST_WASM' },
+  { wat: join(ROOT, 'src/model/interval-kernels.wat'), module: join(ROOT, 'src/model/interval-kernels-wasm.ts'), constant: 'INTERVAL_KERNELS_WASM' },
 ] as const;
 export const WAT_PATH = MODULES[0].wat;
 export const MODULE_PATH = MODULES[0].module;

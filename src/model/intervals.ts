@@ -13,6 +13,8 @@
  * Inclusive upper bounds keep every value inside its words: half-open ends would need 2^32 or 2^128.
  */
 
+import { mergeInModule } from './interval-kernels.js';
+
 export type Width = 1 | 4;
 
 /** The universe a set lives in: `[0, max]` over `width` words. Sets of different domains never mix. */
@@ -324,6 +326,8 @@ export class IntervalSet {
     if (this.isEmpty()) return other;
     if (other.isEmpty()) return this;
     const w = this.domain.width;
+    const merged = mergeInModule('union', this.bounds, other.bounds, w);
+    if (merged) return new IntervalSet(this.domain, merged);
     if (w === 1) return new IntervalSet(this.domain, unionOneWord(this.bounds, other.bounds));
     if (w === 4) return new IntervalSet(this.domain, unionFourWords(this.bounds, other.bounds));
     const s = 2 * w;
@@ -352,6 +356,8 @@ export class IntervalSet {
     if (other.isFull()) return this;
     if (this.isFull()) return other;
     const w = this.domain.width;
+    const merged = mergeInModule('intersection', this.bounds, other.bounds, w);
+    if (merged) return new IntervalSet(this.domain, merged);
     if (w === 1) return new IntervalSet(this.domain, intersectionOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;
@@ -419,6 +425,8 @@ export class IntervalSet {
     if (this.isFull()) return other.complement();
     const w = this.domain.width;
     if (other.bounds.length * FEW_CUTS < this.bounds.length) return new IntervalSet(this.domain, differenceByRuns(this.bounds, other.bounds, w));
+    const merged = mergeInModule('difference', this.bounds, other.bounds, w);
+    if (merged) return new IntervalSet(this.domain, merged);
     if (w === 1) return new IntervalSet(this.domain, differenceOneWord(this.bounds, other.bounds));
     const s = 2 * w;
     const a = this.bounds;

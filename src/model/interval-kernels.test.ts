@@ -1,0 +1,174 @@
+/**
+ * interval-kernels.wat merges long interval sets for IntervalSet's union, intersection and difference. Here: the
+ * module is what its text says; each merge agrees with a BigInt reference and with intervals.ts's own loops, on sets
+ * whose bounds tie, touch and overlap, across the ends of the value range and across word and half boundaries;
+ * and the sets the commands meet go to it.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
+import { KERNEL_LIMITS, mergeInModule, type KernelOperation } from './interval-kernels.js';
+import { IntervalSet, wordsToBigInt, type IntervalDomain } from './intervals.js';
+import { IPV4, IPV6 } from './ip.js';
+
+type Big = Array<[bigint, bigint]>;
+
+function normalize(ranges: Big): Big {
+  const sorted = [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const out: Big = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+const complementBig = (ranges: Big, max: bigint): Big => {
+  const out: Big = [];
+  let next = 0n;
+  for (const [lo, hi] of ranges) {
+    if (lo > next) out.push([next, lo - 1n]);
+    next = hi + 1n;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+};
+/** The reference of each operation, by complements. */
+function reference(operation: KernelOperation, a: Big, b: Big, max: bigint): Big {
+  const not = (x: Big): Big => complementBig(x, max);
+  if (operation === 'union') return normalize([...a, ...b]);
+  if (operation === 'intersection') return not(normalize([...not(a), ...not(b)]));
+  return not(normalize([...not(a), ...b]));
+}
+
+const width = (domain: IntervalDomain): 1 | 4 => domain.width;
+const maxOf = (domain: IntervalDomain): bigint => wordsToBigInt(domain.max, 0, domain.width);
+function toBig(set: IntervalSet): Big {
+  const w = width(set.domain);
+  const out: Big = [];
+  for (let i = 0; i < set.bounds.length; i += 2 * w) out.push([wordsToBigInt(set.bounds, i, w), wordsToBigInt(set.bounds, i + w, w)]);
+  return out;
+}
+function boundsOf(ranges: Big, w: 1 | 4): Uint32Array {
+  const words = (v: bigint): number[] => (w === 1 ? [Number(v)] : [96n, 64n, 32n, 0n].map((s) => Number((v >> s) & 0xffffffffn)));
+  return Uint32Array.from(ranges.flatMap(([lo, hi]) => [...words(lo), ...words(hi)]));
+}
+const setOf = (domain: IntervalDomain, ranges: Big): IntervalSet => IntervalSet.fromCanonicalBounds(domain, boundsOf(ranges, width(domain)));
+
+/**
+ * Canonical sets of up to `maxLength` intervals whose bounds cluster near a few bases (so intervals tie, touch and
+ * interleave between the two sets) and reach the ends of the range; four-word bases sit at word and 64-bit half
+ * boundaries, where a carry or borrow crosses from one word (or half) into the next.
+ */
+function arbSet(domain: IntervalDomain, maxLength: number): fc.Arbitrary<Big> {
+  const max = maxOf(domain);
+  const bases = width(domain) === 1 ? [0n, 1000n, 0x7fffffffn, max - 300n] : [0n, (1n << 32n) - 20n, (1n << 64n) - 20n, (1n << 96n) - 20n, 1n << 127n, max - 300n];
+  const value = fc.oneof(
+    fc.tuple(fc.constantFrom(...bases), fc.bigInt({ min: 0n, max: 300n })).map(([base, d]) => (base + d > max ? max : base + d)),
+    // The ends of the range, and for IPv6 the first and last values of each word and half, where a cut's bound
+    // minus or plus one borrows or carries into the next word.
+    fc.constantFrom(0n, max, ...(width(domain) === 1 ? [] : [32n, 64n, 96n].flatMap((bits) => [(1n << bits) - 1n, 1n << bits]))),
+    fc.bigInt({ min: 0n, max }),
+  );
+  const interval = fc.tuple(value, fc.bigInt({ min: 0n, max: 6n })).map(([lo, length]) => [lo, lo + length > max ? max : lo + length] as [bigint, bigint]);
+  return fc.array(interval, { maxLength }).map(normalize);
+}
+
+const OPERATIONS: readonly KernelOperation[] = ['union', 'intersection', 'difference'];
+const apply = (operation: KernelOperation, a: IntervalSet, b: IntervalSet): IntervalSet => a[operation](b);
+
+afterEach(() => {
+  KERNEL_LIMITS.minWords = 256;
+});
+
+describe('interval-kernels.wat', () => {
+  it('is the module its text assembles to (npm run wasm)', async () => {
+    const module = MODULES.find((each) => each.constant === 'INTERVAL_KERNELS_WASM')!;
+    const assembled = await assemble(readFileSync(module.wat, 'utf8'), 'interval-kernels.wat');
+    expect(readFileSync(module.module, 'utf8')).toBe(moduleText(assembled, module));
+  });
+
+  for (const domain of [IPV4, IPV6]) {
+    it(`merges ${domain.name} sets as the BigInt reference does, and as intervals.ts's loops do (property)`, () => {
+      const max = maxOf(domain);
+      const w = width(domain);
+      fc.assert(
+        fc.property(arbSet(domain, 40), arbSet(domain, 40), (a, b) => {
+          KERNEL_LIMITS.minWords = 0;
+          for (const operation of OPERATIONS) {
+            for (const [x, y] of [[a, b], [b, a]] as const) {
+              const expected = reference(operation, x, y, max);
+              const merged = mergeInModule(operation, boundsOf(x, w), boundsOf(y, w), w);
+              // Every pair goes to the module with the limit at 0 (the check below would pass vacuously otherwise).
+              expect(merged).toBeDefined();
+              expect([...merged!]).toEqual([...boundsOf(expected, w)]);
+              // The result is canonical, as IntervalSet keeps it.
+              expect(() => IntervalSet.fromCanonicalBounds(domain, merged!)).not.toThrow();
+              KERNEL_LIMITS.minWords = Infinity;
+              const own = apply(operation, setOf(domain, x), setOf(domain, y));
+              KERNEL_LIMITS.minWords = 0;
+              expect(toBig(own)).toEqual(expected);
+            }
+          }
+        }),
+        { seed: 22, numRuns: 600 },
+      );
+    });
+  }
+
+  it('merges the empty set and single intervals at the ends of the range', () => {
+    KERNEL_LIMITS.minWords = 0;
+    for (const domain of [IPV4, IPV6]) {
+      const max = maxOf(domain);
+      const w = width(domain);
+      const cases: Big[] = [[], [[0n, 0n]], [[max, max]], [[0n, max]], [[0n, max - 1n]], [[1n, max]], [[0n, 5n], [max - 5n, max]], [[6n, max - 6n]]];
+      for (const a of cases) {
+        for (const b of cases) {
+          for (const operation of OPERATIONS) {
+            const merged = mergeInModule(operation, boundsOf(a, w), boundsOf(b, w), w)!;
+            expect([...merged], `${operation} ${JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`).toEqual([...boundsOf(reference(operation, a, b, max), w)]);
+          }
+        }
+      }
+    }
+  });
+
+  it('takes the merges of long sets and leaves short ones to intervals.ts (KERNEL_LIMITS)', () => {
+    const bounds = (count: number): Uint32Array => Uint32Array.from({ length: 2 * count }, (_, i) => 10 * (i >> 1) + (i & 1));
+    expect(mergeInModule('union', bounds(64), bounds(64), 1)).toBeDefined();
+    expect(mergeInModule('union', bounds(63), bounds(64), 1)).toBeUndefined();
+    // A long set and its result: IntervalSet's own methods give what the module gives.
+    const a = IntervalSet.fromCanonicalBounds(IPV4, bounds(300));
+    const b = IntervalSet.fromCanonicalBounds(IPV4, Uint32Array.from({ length: 600 }, (_, i) => 10 * (i >> 1) + 3 + 4 * (i & 1)));
+    for (const operation of OPERATIONS) {
+      const viaModule = apply(operation, a, b);
+      KERNEL_LIMITS.minWords = Infinity;
+      expect([...apply(operation, a, b).bounds]).toEqual([...viaModule.bounds]);
+      KERNEL_LIMITS.minWords = 256;
+    }
+  });
+
+  it('grows its memory for sets larger than it holds, and keeps answering after', () => {
+    // 100,000 IPv6 intervals on each side: 6.4 MB of bounds, more than the module's first page.
+    const count = 100_000;
+    const a = new Uint32Array(8 * count);
+    const b = new Uint32Array(8 * count);
+    for (let i = 0; i < count; i++) {
+      a[8 * i + 1] = i;
+      a[8 * i + 5] = i;
+      a[8 * i + 7] = 9;
+      b[8 * i + 1] = i;
+      b[8 * i + 3] = 5;
+      b[8 * i + 5] = i;
+      b[8 * i + 7] = 20;
+    }
+    const union = mergeInModule('union', a, b, 4)!;
+    const difference = mergeInModule('difference', a, b, 4)!;
+    expect(union.length).toBe(8 * count);
+    expect([...union.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 20]);
+    expect([...difference.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 4]);
+    expect(difference.length).toBe(8 * count);
+    expect([...mergeInModule('intersection', a.subarray(0, 256), b.subarray(0, 256), 4)!].slice(0, 8)).toEqual([0, 0, 0, 5, 0, 0, 0, 9]);
+  });
+});

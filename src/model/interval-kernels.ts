@@ -1,0 +1,64 @@
+/**
+ * IntervalSet's union, intersection and difference of long one-word and four-word sets by interval-kernels.wat:
+ * both sets' bounds are copied into the module's memory (TypedArray.set, a block copy), merged there, and the
+ * result copied out. Shorter sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
+ *
+ * Why (issue 22): a cold command runs those loops in V8's interpreter and baseline tiers, where each element load of
+ * a Uint32Array is a call, ~25-45 ns a word; the module runs from its first call at a few ns a word. On the scenario's
+ * nft file these merges were ~3 ms of a cold `check` and ~7 ms of a cold `path` (calls of 256 words or more).
+ */
+import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js';
+import { INTERVAL_KERNELS_WASM } from './interval-kernels-wasm.js';
+
+type Kernel = (pa: number, na: number, pb: number, nb: number, po: number) => number;
+
+/** interval-kernels.wat's exports. */
+interface IntervalKernelExports {
+  readonly memory: ExportedMemory;
+  readonly union1: Kernel;
+  readonly intersection1: Kernel;
+  readonly difference1: Kernel;
+  readonly union4: Kernel;
+  readonly intersection4: Kernel;
+  readonly difference4: Kernel;
+}
+
+export type KernelOperation = 'union' | 'intersection' | 'difference';
+
+/** The module reads the bounds through Uint32Array views, in the platform's order: little-endian platforms only. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+const KERNELS = new LazyWebAssembly<IntervalKernelExports>(INTERVAL_KERNELS_WASM, LITTLE_ENDIAN);
+
+/**
+ * The words (both sets' bounds together) from which a merge goes to the module: below, copying in and out and the
+ * call cost more than the JavaScript loop. Tests set it to 0 (every merge in the module) or Infinity (none).
+ */
+export const KERNEL_LIMITS = { minWords: 256 };
+
+const EXPORTS: Record<1 | 4, Record<KernelOperation, keyof IntervalKernelExports>> = {
+  1: { union: 'union1', intersection: 'intersection1', difference: 'difference1' },
+  4: { union: 'union4', intersection: 'intersection4', difference: 'difference4' },
+};
+
+/**
+ * `a op b` for canonical bounds of `width` words a value (1 or 4), as the module merges them; undefined when the sets
+ * are too short to be worth it (KERNEL_LIMITS), or WebAssembly is not available: the caller merges them itself.
+ */
+export function mergeInModule(operation: KernelOperation, a: Uint32Array, b: Uint32Array, width: 1 | 4): Uint32Array | undefined {
+  const words = a.length + b.length;
+  if (words < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  try {
+    // a, then b, then room for the result: never more words than the two sets have together.
+    const wasm = KERNELS.withRoom(8 * words);
+    const memory = new Uint32Array(wasm.memory.buffer, 0, 2 * words);
+    memory.set(a, 0);
+    memory.set(b, a.length);
+    const kernel = wasm[EXPORTS[width][operation]] as Kernel;
+    const written = kernel(0, a.length, 4 * a.length, b.length, 4 * words);
+    return memory.slice(words, words + written);
+  } catch {
+    // No memory for sets this large: the caller merges them.
+    return undefined;
+  }
+}

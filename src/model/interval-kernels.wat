@@ -1,0 +1,290 @@
+;; IntervalSet's union, intersection and difference of long sets in WebAssembly (issue 22). A cold command runs
+;; these merges in V8's interpreter and baseline tiers, where every element load of a Uint32Array is a call: ~25-45
+;; ns a word, ~3 ms of a cold `check` and ~7 ms of a cold `path` on the scenario's tags. WebAssembly is compiled
+;; before it first runs. interval-kernels.ts copies both sets in, calls one of these, and copies the result out.
+;;
+;; A set is its canonical bounds as IntervalSet keeps them: intervals [lo, hi] (inclusive), sorted, disjoint and
+;; never adjacent; a value is one word (IPv4, ports: `1` functions) or four words, most significant first (IPv6:
+;; `4` functions). Each function takes its two sets at byte offsets $pa and $pb with their lengths in words, writes
+;; the canonical result at $po and returns its length in words. The result never has more than $na + $nb words:
+;; a union or an intersection has at most as many intervals as the two sets, and each interval of b splits at most
+;; one of a's in two.
+;;
+;; Four-word values are read as two i64 halves, each the rotation of a little-endian load (the first word of the
+;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
+;;
+;; Built into interval-kernels-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
+(module
+  (memory (export "memory") 1)
+
+  ;; ─── one word a value ───────────────────────────────────────────────────────────────────────────────────────
+
+  ;; a ∪ b: the next interval by lo (a's on a tie) extends the last one written when it meets or touches it.
+  (func (export "union1") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $lo i32) (local $hi i32) (local $last i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $next
+        (if (i32.and
+              (i32.lt_u (local.get $pa) (local.get $ea))
+              (i32.or (i32.ge_u (local.get $pb) (local.get $eb)) (i32.le_u (i32.load (local.get $pa)) (i32.load (local.get $pb)))))
+          (then
+            (local.set $lo (i32.load (local.get $pa)))
+            (local.set $hi (i32.load offset=4 (local.get $pa)))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 8))))
+          (else
+            (br_if $done (i32.ge_u (local.get $pb) (local.get $eb)))
+            (local.set $lo (i32.load (local.get $pb)))
+            (local.set $hi (i32.load offset=4 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))))
+        ;; lo <= last + 1, without overflow: lo is 0, or lo - 1 <= last.
+        (if (i32.and
+              (i32.gt_u (local.get $o) (local.get $po))
+              (i32.or (i32.eqz (local.get $lo)) (i32.le_u (i32.sub (local.get $lo) (i32.const 1)) (local.get $last))))
+          (then
+            (if (i32.gt_u (local.get $hi) (local.get $last))
+              (then
+                (local.set $last (local.get $hi))
+                (i32.store (i32.sub (local.get $o) (i32.const 4)) (local.get $hi)))))
+          (else
+            (i32.store (local.get $o) (local.get $lo))
+            (i32.store offset=4 (local.get $o) (local.get $hi))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (local.set $last (local.get $hi))))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; a ∩ b: the overlap of the two current intervals, then past the one that ends first (a's on a tie).
+  (func (export "intersection1") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $lo i32) (local $ahi i32) (local $bhi i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $pa) (local.get $ea)))
+        (br_if $done (i32.ge_u (local.get $pb) (local.get $eb)))
+        (local.set $lo (select (i32.load (local.get $pa)) (i32.load (local.get $pb))
+          (i32.ge_u (i32.load (local.get $pa)) (i32.load (local.get $pb)))))
+        (local.set $ahi (i32.load offset=4 (local.get $pa)))
+        (local.set $bhi (i32.load offset=4 (local.get $pb)))
+        (if (i32.le_u (local.get $ahi) (local.get $bhi))
+          (then
+            (if (i32.le_u (local.get $lo) (local.get $ahi))
+              (then
+                (i32.store (local.get $o) (local.get $lo))
+                (i32.store offset=4 (local.get $o) (local.get $ahi))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 8))))
+          (else
+            (if (i32.le_u (local.get $lo) (local.get $bhi))
+              (then
+                (i32.store (local.get $o) (local.get $lo))
+                (i32.store offset=4 (local.get $o) (local.get $bhi))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; a − b: each interval of a, from its lo, is cut by the intervals of b that reach into it; b's cursor stays on an
+  ;; interval that covers the rest of a's, as it may reach into a's next one.
+  (func (export "difference1") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $from i32) (local $hi i32) (local $cut i32) (local $rest i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $pa) (local.get $ea)))
+        (local.set $from (i32.load (local.get $pa)))
+        (local.set $hi (i32.load offset=4 (local.get $pa)))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
+        ;; Past b's intervals that end before this one starts.
+        (block $reached
+          (loop $skip
+            (br_if $reached (i32.ge_u (local.get $pb) (local.get $eb)))
+            (br_if $reached (i32.ge_u (i32.load offset=4 (local.get $pb)) (local.get $from)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))
+            (br $skip)))
+        (local.set $rest (i32.const 1))
+        (block $cuts
+          (loop $cut
+            (br_if $cuts (i32.ge_u (local.get $pb) (local.get $eb)))
+            (local.set $cut (i32.load (local.get $pb)))
+            (br_if $cuts (i32.gt_u (local.get $cut) (local.get $hi)))
+            (if (i32.gt_u (local.get $cut) (local.get $from))
+              (then
+                (i32.store (local.get $o) (local.get $from))
+                (i32.store offset=4 (local.get $o) (i32.sub (local.get $cut) (i32.const 1)))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+            (local.set $cut (i32.load offset=4 (local.get $pb)))
+            (if (i32.ge_u (local.get $cut) (local.get $hi))
+              (then
+                (local.set $rest (i32.const 0))
+                (br $cuts)))
+            (local.set $from (i32.add (local.get $cut) (i32.const 1)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))
+            (br $cut)))
+        (if (local.get $rest)
+          (then
+            (i32.store (local.get $o) (local.get $from))
+            (i32.store offset=4 (local.get $o) (local.get $hi))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+        (br $each)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; ─── four words a value ─────────────────────────────────────────────────────────────────────────────────────
+
+  ;; The upper or lower half of the four-word value at $p ($p + 8 for the lower), most significant word first.
+  (func $half (param $p i32) (result i64)
+    (i64.rotl (i64.load (local.get $p)) (i64.const 32)))
+
+  (func $store (param $p i32) (param $high i64) (param $low i64)
+    (i64.store (local.get $p) (i64.rotl (local.get $high) (i64.const 32)))
+    (i64.store offset=8 (local.get $p) (i64.rotl (local.get $low) (i64.const 32))))
+
+  ;; (ah, al) <= (bh, bl), unsigned.
+  (func $le (param $ah i64) (param $al i64) (param $bh i64) (param $bl i64) (result i32)
+    (if (result i32) (i64.ne (local.get $ah) (local.get $bh))
+      (then (i64.lt_u (local.get $ah) (local.get $bh)))
+      (else (i64.le_u (local.get $al) (local.get $bl)))))
+
+  ;; The value at $p is at most the one at $q.
+  (func $atMost (param $p i32) (param $q i32) (result i32)
+    (call $le
+      (call $half (local.get $p)) (call $half (i32.add (local.get $p) (i32.const 8)))
+      (call $half (local.get $q)) (call $half (i32.add (local.get $q) (i32.const 8)))))
+
+  (func (export "union4") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $src i32)
+    (local $lh i64) (local $ll i64) (local $uh i64) (local $ul i64) (local $hh i64) (local $hl i64)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $next
+        ;; The next interval by lo, a's on a tie.
+        (if (i32.lt_u (local.get $pa) (local.get $ea))
+          (then
+            (if (i32.ge_u (local.get $pb) (local.get $eb))
+              (then (local.set $src (local.get $pa)))
+              (else (local.set $src (select (local.get $pa) (local.get $pb) (call $atMost (local.get $pa) (local.get $pb)))))))
+          (else
+            (br_if $done (i32.ge_u (local.get $pb) (local.get $eb)))
+            (local.set $src (local.get $pb))))
+        (if (i32.eq (local.get $src) (local.get $pa))
+          (then (local.set $pa (i32.add (local.get $pa) (i32.const 32))))
+          (else (local.set $pb (i32.add (local.get $pb) (i32.const 32)))))
+        (local.set $lh (call $half (local.get $src)))
+        (local.set $ll (call $half (i32.add (local.get $src) (i32.const 8))))
+        (local.set $uh (call $half (i32.add (local.get $src) (i32.const 16))))
+        (local.set $ul (call $half (i32.add (local.get $src) (i32.const 24))))
+        ;; Meets or touches the last interval written: lo <= last + 1, i.e. lo <= last, or lo is last + 1.
+        (if (i32.and
+              (i32.gt_u (local.get $o) (local.get $po))
+              (i32.or
+                (call $le (local.get $lh) (local.get $ll) (local.get $hh) (local.get $hl))
+                (i32.and
+                  (i64.eq (local.get $ll) (i64.add (local.get $hl) (i64.const 1)))
+                  (i64.eq (local.get $lh) (i64.add (local.get $hh) (i64.extend_i32_u (i64.eq (local.get $hl) (i64.const -1))))))))
+          (then
+            (if (i32.eqz (call $le (local.get $uh) (local.get $ul) (local.get $hh) (local.get $hl)))
+              (then
+                (local.set $hh (local.get $uh))
+                (local.set $hl (local.get $ul))
+                (call $store (i32.sub (local.get $o) (i32.const 16)) (local.get $uh) (local.get $ul)))))
+          (else
+            (call $store (local.get $o) (local.get $lh) (local.get $ll))
+            (call $store (i32.add (local.get $o) (i32.const 16)) (local.get $uh) (local.get $ul))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (local.set $hh (local.get $uh))
+            (local.set $hl (local.get $ul))))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  (func (export "intersection4") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $lo i32) (local $hi i32) (local $aEnds i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $pa) (local.get $ea)))
+        (br_if $done (i32.ge_u (local.get $pb) (local.get $eb)))
+        ;; The greater lo, the smaller hi (a's on a tie), as addresses of their words.
+        (local.set $lo (select (local.get $pb) (local.get $pa) (call $atMost (local.get $pa) (local.get $pb))))
+        (local.set $aEnds (call $atMost (i32.add (local.get $pa) (i32.const 16)) (i32.add (local.get $pb) (i32.const 16))))
+        (local.set $hi (i32.add (select (local.get $pa) (local.get $pb) (local.get $aEnds)) (i32.const 16)))
+        (if (call $atMost (local.get $lo) (local.get $hi))
+          (then
+            (i64.store (local.get $o) (i64.load (local.get $lo)))
+            (i64.store offset=8 (local.get $o) (i64.load offset=8 (local.get $lo)))
+            (i64.store offset=16 (local.get $o) (i64.load (local.get $hi)))
+            (i64.store offset=24 (local.get $o) (i64.load offset=8 (local.get $hi)))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+        (if (local.get $aEnds)
+          (then (local.set $pa (i32.add (local.get $pa) (i32.const 32))))
+          (else (local.set $pb (i32.add (local.get $pb) (i32.const 32)))))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  (func (export "difference4") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (param $po i32) (result i32)
+    (local $ea i32) (local $eb i32) (local $o i32) (local $rest i32)
+    (local $fh i64) (local $fl i64) (local $hh i64) (local $hl i64) (local $ch i64) (local $cl i64)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (local.set $o (local.get $po))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $pa) (local.get $ea)))
+        (local.set $fh (call $half (local.get $pa)))
+        (local.set $fl (call $half (i32.add (local.get $pa) (i32.const 8))))
+        (local.set $hh (call $half (i32.add (local.get $pa) (i32.const 16))))
+        (local.set $hl (call $half (i32.add (local.get $pa) (i32.const 24))))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+        ;; Past b's intervals that end before this one starts.
+        (block $reached
+          (loop $skip
+            (br_if $reached (i32.ge_u (local.get $pb) (local.get $eb)))
+            (br_if $reached (call $le (local.get $fh) (local.get $fl)
+              (call $half (i32.add (local.get $pb) (i32.const 16))) (call $half (i32.add (local.get $pb) (i32.const 24)))))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (br $skip)))
+        (local.set $rest (i32.const 1))
+        (block $cuts
+          (loop $cut
+            (br_if $cuts (i32.ge_u (local.get $pb) (local.get $eb)))
+            (local.set $ch (call $half (local.get $pb)))
+            (local.set $cl (call $half (i32.add (local.get $pb) (i32.const 8))))
+            ;; A cut that starts past this interval's hi: the next interval of a.
+            (br_if $cuts (i32.eqz (call $le (local.get $ch) (local.get $cl) (local.get $hh) (local.get $hl))))
+            ;; The part before the cut: [from, cut lo − 1] (cut lo > from >= 0, so no borrow past zero).
+            (if (i32.eqz (call $le (local.get $ch) (local.get $cl) (local.get $fh) (local.get $fl)))
+              (then
+                (call $store (local.get $o) (local.get $fh) (local.get $fl))
+                (call $store (i32.add (local.get $o) (i32.const 16))
+                  (i64.sub (local.get $ch) (i64.extend_i32_u (i64.eqz (local.get $cl))))
+                  (i64.sub (local.get $cl) (i64.const 1)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+            (local.set $ch (call $half (i32.add (local.get $pb) (i32.const 16))))
+            (local.set $cl (call $half (i32.add (local.get $pb) (i32.const 24))))
+            ;; The cut covers the rest of this interval (and may reach into the next): b's cursor stays.
+            (if (call $le (local.get $hh) (local.get $hl) (local.get $ch) (local.get $cl))
+              (then
+                (local.set $rest (i32.const 0))
+                (br $cuts)))
+            ;; from = cut hi + 1 (cut hi < hi <= the maximum, so no carry past it).
+            (local.set $fh (i64.add (local.get $ch) (i64.extend_i32_u (i64.eq (local.get $cl) (i64.const -1)))))
+            (local.set $fl (i64.add (local.get $cl) (i64.const 1)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (br $cut)))
+        (if (local.get $rest)
+          (then
+            (call $store (local.get $o) (local.get $fh) (local.get $fl))
+            (call $store (i32.add (local.get $o) (i32.const 16)) (local.get $hh) (local.get $hl))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+        (br $each)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+)
