@@ -166,8 +166,8 @@ function budgetFlagsOf(node: string): Array<{ name: string; value: number; byDef
 }
 
 describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", () => {
-  it('are the interrupt budget on V8 11.3 (Node 20) and the invocation counts from V8 11.8 (Node 21 on)', () => {
-    expect(optimiseLaterFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672');
+  it('are the interrupt and WebAssembly tiering budgets on V8 11.3 (Node 20) and the invocation counts from V8 11.8 (Node 21 on)', () => {
+    expect(optimiseLaterFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672 --wasm-tiering-budget=14400000');
     for (const v8 of ['11.8.172.17-node.20', '12.4.254.14-node.10', '13.6.233.17-node.36', '14.6.202.34-node.40']) {
       expect(optimiseLaterFlags(v8), v8).toBe('--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000');
     }

@@ -52,10 +52,16 @@ function requireForBundle(file: string, path: Path): NodeJS.Require {
  * `--interrupt-budget` is gone: V8 prints "unrecognized flag" for it on standard error, which Node 21 and 22.0 did
  * at every `check` and `render` until this was per V8. Measured (docs/performance.md): on Node 22.23 and 24.22 a
  * cold `check` ~150 -> ~95 ms of CPU, `render` ~70 -> ~57, `impact` ~450 -> ~370.
+ * WebAssembly (cidr-list.wat, interval-kernels.wat, prefix-scan.wat) tiers up the same way: V8 11.3 hands a function
+ * to TurboFan after ~1.8 MB of its code ran (`--wasm-tiering-budget`), which a cold `check` reaches and pays for in
+ * compile work it never gets back (3-5 ms of CPU in `shadowed`, `check`, `path`, `render`; docs/performance.md); Node
+ * 24's V8 waits 13 MB by default, and is left as it is.
  */
 export function optimiseLaterFlags(v8Version: string): string {
   const [major = 0, minor = 0] = v8Version.split('.').map(Number);
-  return major > 11 || (major === 11 && minor > 3) ? '--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000' : '--interrupt-budget=540672';
+  return major > 11 || (major === 11 && minor > 3)
+    ? '--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000'
+    : '--interrupt-budget=540672 --wasm-tiering-budget=14400000';
 }
 
 /**
