@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
-import { KERNEL_LIMITS, mergeInModule, type KernelOperation } from './interval-kernels.js';
+import { KERNEL_LIMITS, mergeInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
 import { IntervalSet, wordsToBigInt, type IntervalDomain } from './intervals.js';
 import { IPV4, IPV6 } from './ip.js';
 
@@ -170,5 +170,47 @@ describe('interval-kernels.wat', () => {
     expect([...difference.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 4]);
     expect(difference.length).toBe(8 * count);
     expect([...mergeInModule('intersection', a.subarray(0, 256), b.subarray(0, 256), 4)!].slice(0, 8)).toEqual([0, 0, 0, 5, 0, 0, 0, 9]);
+  });
+});
+
+describe('interval-kernels.wat checking stored bounds', () => {
+  it('finds the first problem of long bounds as intervals.ts does: canonical, lo above hi, not apart (property)', () => {
+    for (const domain of [IPV4, IPV6]) {
+      const w = width(domain);
+      const max = maxOf(domain);
+      // Canonical sets of two intervals or more, then one defect at a random interval: its bounds swapped, its lo
+      // moved onto the previous hi, just past it (touching), or below the previous lo (out of order). The module
+      // checks every length with the limit at 0.
+      const defect = fc.constantFrom('none', 'swap', 'overlap', 'touch', 'order');
+      fc.assert(
+        fc.property(arbSet(domain, 80), defect, fc.nat(), (ranges, kind, pick) => {
+          fc.pre(ranges.length >= 2);
+          const changed = ranges.map(([lo, hi]) => [lo, hi] as [bigint, bigint]);
+          const at = 1 + (pick % (changed.length - 1));
+          const [lo, hi] = changed[at]!;
+          const previous = changed[at - 1]!;
+          if (kind === 'swap' && lo < hi) changed[at] = [hi, lo];
+          if (kind === 'overlap') changed[at] = [previous[1], hi];
+          if (kind === 'touch' && previous[1] < max) changed[at] = [previous[1] + 1n, hi];
+          if (kind === 'order') changed[at] = [previous[0] > 0n ? previous[0] - 1n : 0n, hi];
+          const bounds = boundsOf(changed, w);
+          const verdict = (): string => {
+            try {
+              IntervalSet.fromCanonicalBounds(domain, bounds);
+              return 'canonical';
+            } catch (error) {
+              return (error as Error).message;
+            }
+          };
+          KERNEL_LIMITS.minWords = Infinity;
+          const own = verdict();
+          KERNEL_LIMITS.minWords = 0;
+          expect(problemInModule(bounds, w)).toBeDefined();
+          expect(verdict()).toBe(own);
+          if (kind === 'none') expect(own).toBe('canonical');
+        }),
+        { seed: 22, numRuns: 400 },
+      );
+    }
   });
 });

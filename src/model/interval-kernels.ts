@@ -1,7 +1,8 @@
 /**
  * IntervalSet's union, intersection and difference of long one-word and four-word sets by interval-kernels.wat:
  * both sets' bounds are copied into the module's memory (TypedArray.set, a block copy), merged there, and the
- * result copied out. Shorter sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
+ * result copied out; and the check that stored bounds are canonical (IntervalSet.fromCanonicalBounds). Shorter
+ * sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
  *
  * Why (issue 22): a cold command runs those loops in V8's interpreter and baseline tiers, where each element load of
  * a Uint32Array is a call, ~25-45 ns a word; the module runs from its first call at a few ns a word. On the scenario's
@@ -21,6 +22,8 @@ interface IntervalKernelExports {
   readonly union4: Kernel;
   readonly intersection4: Kernel;
   readonly difference4: Kernel;
+  readonly problem1: (p: number, n: number) => number;
+  readonly problem4: (p: number, n: number) => number;
 }
 
 export type KernelOperation = 'union' | 'intersection' | 'difference';
@@ -59,6 +62,25 @@ export function mergeInModule(operation: KernelOperation, a: Uint32Array, b: Uin
     return memory.slice(words, words + written);
   } catch {
     // No memory for sets this large: the caller merges them.
+    return undefined;
+  }
+}
+
+/** What `problemInModule` finds: canonical bounds, an interval whose lo is above its hi, or intervals not apart. */
+export type BoundsVerdict = 'canonical' | 'lo-above-hi' | 'not-apart';
+const VERDICTS: readonly BoundsVerdict[] = ['canonical', 'lo-above-hi', 'not-apart'];
+
+/**
+ * Whether `bounds` (a whole number of intervals of `width` words) are canonical, as the module checks them, the first
+ * problem in order of the intervals; undefined for bounds too short to be worth it, or where WebAssembly cannot run.
+ */
+export function problemInModule(bounds: Uint32Array, width: 1 | 4): BoundsVerdict | undefined {
+  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  try {
+    const wasm = KERNELS.withRoom(4 * bounds.length);
+    new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
+    return VERDICTS[width === 1 ? wasm.problem1(0, bounds.length) : wasm.problem4(0, bounds.length)];
+  } catch {
     return undefined;
   }
 }

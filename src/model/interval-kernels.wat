@@ -13,6 +13,9 @@
 ;; Four-word values are read as two i64 halves, each the rotation of a little-endian load (the first word of the
 ;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
 ;;
+;; It also checks bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
+;; every tag a command uses is checked canonical as it is read, and the JavaScript check ran interpreted too.
+;;
 ;; Built into interval-kernels-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
 (module
   (memory (export "memory") 1)
@@ -134,6 +137,28 @@
             (local.set $o (i32.add (local.get $o) (i32.const 8)))))
         (br $each)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; Are the $n words at $p canonical bounds? 0 when they are; 1 at the first interval whose lo is above its hi; 2 at
+  ;; the first that does not start past the previous interval's hi + 1 (they overlap, touch or are out of order).
+  (func (export "problem1") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $first i32) (local $lo i32) (local $hi i32) (local $last i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $first (local.get $p))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $lo (i32.load (local.get $p)))
+        (local.set $hi (i32.load offset=4 (local.get $p)))
+        (if (i32.gt_u (local.get $lo) (local.get $hi)) (then (return (i32.const 1))))
+        ;; Not the first interval, and lo <= previous hi + 1 (lo is 0, or lo - 1 <= previous hi).
+        (if (i32.gt_u (local.get $p) (local.get $first))
+          (then
+            (if (i32.or (i32.eqz (local.get $lo)) (i32.le_u (i32.sub (local.get $lo) (i32.const 1)) (local.get $last)))
+              (then (return (i32.const 2))))))
+        (local.set $last (local.get $hi))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $next)))
+    (i32.const 0))
 
   ;; ─── four words a value ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -287,4 +312,32 @@
             (local.set $o (i32.add (local.get $o) (i32.const 32)))))
         (br $each)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; problem1 for four-word values.
+  (func (export "problem4") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $first i32) (local $lh i64) (local $ll i64) (local $hh i64) (local $hl i64)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $first (local.get $p))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $lh (call $half (local.get $p)))
+        (local.set $ll (call $half (i32.add (local.get $p) (i32.const 8))))
+        (if (i32.eqz (call $le (local.get $lh) (local.get $ll)
+              (call $half (i32.add (local.get $p) (i32.const 16))) (call $half (i32.add (local.get $p) (i32.const 24)))))
+          (then (return (i32.const 1))))
+        (if (i32.gt_u (local.get $p) (local.get $first))
+          (then
+            ;; The previous hi, and lo <= it + 1: lo <= hi, or lo is hi + 1 (with the carry into the upper half).
+            (local.set $hh (call $half (i32.sub (local.get $p) (i32.const 16))))
+            (local.set $hl (call $half (i32.sub (local.get $p) (i32.const 8))))
+            (if (i32.or
+                  (call $le (local.get $lh) (local.get $ll) (local.get $hh) (local.get $hl))
+                  (i32.and
+                    (i64.eq (local.get $ll) (i64.add (local.get $hl) (i64.const 1)))
+                    (i64.eq (local.get $lh) (i64.add (local.get $hh) (i64.extend_i32_u (i64.eq (local.get $hl) (i64.const -1)))))))
+              (then (return (i32.const 2))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (i32.const 0))
 )

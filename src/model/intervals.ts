@@ -13,7 +13,7 @@
  * Inclusive upper bounds keep every value inside its words: half-open ends would need 2^32 or 2^128.
  */
 
-import { mergeInModule } from './interval-kernels.js';
+import { mergeInModule, problemInModule } from './interval-kernels.js';
 
 export type Width = 1 | 4;
 
@@ -245,7 +245,7 @@ export class IntervalSet {
   static fromCanonicalBounds(domain: IntervalDomain, bounds: Uint32Array): IntervalSet {
     const w = domain.width;
     if (bounds.length % (2 * w) !== 0) throw new RangeError('bounds length is not a whole number of intervals');
-    const problem = w === 1 ? oneWordBoundsProblem(bounds) : w === 4 ? fourWordBoundsProblem(bounds) : boundsProblem(bounds, w);
+    const problem = boundsProblemOf(bounds, w);
     if (problem) throw new RangeError(problem);
     if (bounds.length > 0) checkInDomain(domain, bounds, bounds.length - w);
     return new IntervalSet(domain, bounds);
@@ -783,21 +783,21 @@ function mergeOneWord(lo: Uint32Array, hi: Uint32Array, count: number): Uint32Ar
   return out.slice(0, n);
 }
 
-/** What makes `bounds` (`w` words a value) not canonical, checking each interval in order; undefined when they are. */
-function boundsProblem(bounds: Uint32Array, w: number): string | undefined {
-  for (let i = 0; i < bounds.length; i += 2 * w) {
-    if (compareWords(bounds, i, bounds, i + w, w) > 0) return LO_ABOVE_HI;
-    if (i > 0 && (compareWords(bounds, i, bounds, i - w, w) <= 0 || isSuccessor(bounds, i - w, bounds, i, w))) return NOT_APART;
-  }
-  return undefined;
-}
-
 const LO_ABOVE_HI = 'interval with lo > hi';
 const NOT_APART = 'intervals overlap, touch or are out of order';
 
+/** The first reason `bounds` are not canonical, or undefined: long bounds checked by interval-kernels.wat. */
+function boundsProblemOf(bounds: Uint32Array, w: Width): string | undefined {
+  const verdict = problemInModule(bounds, w);
+  if (verdict !== undefined) return verdict === 'canonical' ? undefined : verdict === 'lo-above-hi' ? LO_ABOVE_HI : NOT_APART;
+  return w === 1 ? oneWordBoundsProblem(bounds) : fourWordBoundsProblem(bounds);
+}
+
 /**
- * boundsProblem for one-word values on plain numbers. Stored service-tag bounds are checked so when a command first
- * uses a tag, interpreted; the general loop's calls per interval cost as much as decoding the prefixes (issue 22).
+ * What makes one-word `bounds` not canonical, checking each interval in order (lo above hi, then apart from the
+ * previous one), on plain numbers; undefined when they are. Stored service-tag bounds are checked so when a command
+ * first uses a tag, in V8's first tiers; the general loop's calls per interval cost as much as decoding the
+ * prefixes (issue 22), and long bounds now go to interval-kernels.wat (boundsProblemOf).
  */
 function oneWordBoundsProblem(bounds: Uint32Array): string | undefined {
   let lastHi = -2; // below any lo - 1
@@ -811,7 +811,7 @@ function oneWordBoundsProblem(bounds: Uint32Array): string | undefined {
   return undefined;
 }
 
-/** boundsProblem for four-word values (IPv6) on plain numbers (see oneWordBoundsProblem). */
+/** oneWordBoundsProblem for four-word values (IPv6). */
 function fourWordBoundsProblem(bounds: Uint32Array): string | undefined {
   let h0 = 0, h1 = 0, h2 = 0, h3 = 0; // the previous interval's hi
   for (let i = 0; i < bounds.length; i += 8) {
