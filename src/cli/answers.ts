@@ -12,7 +12,7 @@ import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
 import { formatPacket, type Packet } from '../model/packet.js';
 import { boxStateWords, PacketSet, type Box } from '../model/packet-set.js';
-import { cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
+import { cidrBlocksOf, cidrCountOf, forEachCidrOf, formatAddress, parseAddress, type Family } from '../model/ip.js';
 import { PortSet, protocolName } from '../model/ports.js';
 import type { IntervalSet } from '../model/intervals.js';
 import type { PrefixShape } from '../servicetags/types.js';
@@ -274,13 +274,12 @@ export function namerFor(resolver: AddressResolver, snapshot: Snapshot): Namer {
     const emit = (network: Uint32Array, prefixLength: number): void => {
       if (count++ < SHORT_ITEMS) head.push(`${formatAddress(family, network)}/${prefixLength}`);
     };
-    // The first blocks written out, the rest only counted, read in place (no view per interval: thousands).
+    // The first blocks written out, the rest only counted (thousands of intervals: see cidrBlocksOf).
     const bounds = rest.bounds;
     const w = rest.width;
-    for (let at = 0; at < bounds.length; at += 2 * w) {
-      if (count < SHORT_ITEMS) forEachCidrOf(bounds.subarray(at, at + w), bounds.subarray(at + w, at + 2 * w), w, emit);
-      else count += cidrCountOf(bounds, bounds, w, at, at + w);
-    }
+    let at = 0;
+    for (; at < bounds.length && count < SHORT_ITEMS; at += 2 * w) forEachCidrOf(bounds.subarray(at, at + w), bounds.subarray(at + w, at + 2 * w), w, emit);
+    count += cidrBlocksOf(bounds, w, at);
     return { head, count, all: () => [...names, ...plain(rest, family)] };
   };
   // The boxes of a difference often share an address set (every requirement's "anywhere but these"): named once.

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
-import { KERNEL_LIMITS, mergeInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
+import { cidrBlocksInModule, KERNEL_LIMITS, mergeInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
 import { IntervalSet, wordsToBigInt, type IntervalDomain } from './intervals.js';
-import { IPV4, IPV6 } from './ip.js';
+import { cidrBlocksOf, cidrCountOf, forEachCidrOf, IPV4, IPV6 } from './ip.js';
 
 type Big = Array<[bigint, bigint]>;
 
@@ -75,6 +75,15 @@ function arbSet(domain: IntervalDomain, maxLength: number): fc.Arbitrary<Big> {
   return fc.array(interval, { maxLength }).map(normalize);
 }
 
+/** As arbSet, but each interval spans from one such value to another: bounds differ in any word and either half. */
+function arbWideSet(domain: IntervalDomain, maxLength: number): fc.Arbitrary<Big> {
+  const max = maxOf(domain);
+  const edges = width(domain) === 1 ? [0n, 1n, max] : [32n, 64n, 96n, 127n].flatMap((bits) => [(1n << bits) - 1n, 1n << bits]);
+  const value = fc.oneof(fc.constantFrom(0n, max, ...edges), fc.bigInt({ min: 0n, max }), fc.bigInt({ min: 0n, max: max < 1n << 40n ? max : 1n << 40n }));
+  const interval = fc.tuple(value, value).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]);
+  return fc.array(interval, { maxLength }).map(normalize);
+}
+
 const OPERATIONS: readonly KernelOperation[] = ['union', 'intersection', 'difference'];
 const apply = (operation: KernelOperation, a: IntervalSet, b: IntervalSet): IntervalSet => a[operation](b);
 
@@ -94,7 +103,7 @@ describe('interval-kernels.wat', () => {
       const max = maxOf(domain);
       const w = width(domain);
       fc.assert(
-        fc.property(arbSet(domain, 40), arbSet(domain, 40), (a, b) => {
+        fc.property(fc.oneof(arbSet(domain, 40), arbWideSet(domain, 12)), fc.oneof(arbSet(domain, 40), arbWideSet(domain, 12)), (a, b) => {
           KERNEL_LIMITS.minWords = 0;
           for (const operation of OPERATIONS) {
             for (const [x, y] of [[a, b], [b, a]] as const) {
@@ -210,6 +219,36 @@ describe('interval-kernels.wat checking stored bounds', () => {
           if (kind === 'none') expect(own).toBe('canonical');
         }),
         { seed: 22, numRuns: 400 },
+      );
+    }
+  });
+});
+
+describe('interval-kernels.wat counting CIDR blocks', () => {
+  it('counts the blocks forEachCidrOf lists, as cidrCountOf counts them (property)', () => {
+    for (const domain of [IPV4, IPV6]) {
+      const w = width(domain);
+      fc.assert(
+        fc.property(fc.oneof(arbSet(domain, 40), arbWideSet(domain, 12)), (ranges) => {
+          const bounds = boundsOf(ranges, w);
+          let listed = 0;
+          let counted = 0;
+          for (let at = 0; at < bounds.length; at += 2 * w) {
+            forEachCidrOf(bounds.subarray(at, at + w), bounds.subarray(at + w, at + 2 * w), w, () => listed++);
+            counted += cidrCountOf(bounds, bounds, w, at, at + w);
+          }
+          expect(counted).toBe(listed);
+          KERNEL_LIMITS.minWords = 0;
+          expect(cidrBlocksInModule(bounds, w)).toBe(listed);
+          // From any interval on, as a check's answer counts what it does not write out.
+          const from = 2 * w * Math.floor(ranges.length / 2);
+          let rest = 0;
+          for (let at = from; at < bounds.length; at += 2 * w) rest += cidrCountOf(bounds, bounds, w, at, at + w);
+          expect(cidrBlocksOf(bounds, w, from)).toBe(rest);
+          KERNEL_LIMITS.minWords = Infinity;
+          expect(cidrBlocksOf(bounds, w, from)).toBe(rest);
+        }),
+        { seed: 22, numRuns: 500 },
       );
     }
   });

@@ -1,7 +1,8 @@
 /**
  * IntervalSet's union, intersection and difference of long one-word and four-word sets by interval-kernels.wat:
  * both sets' bounds are copied into the module's memory (TypedArray.set, a block copy), merged there, and the
- * result copied out; and the check that stored bounds are canonical (IntervalSet.fromCanonicalBounds). Shorter
+ * result copied out; the count of a long set's CIDR blocks (ip.ts cidrBlocksOf); and the check that stored bounds
+ * are canonical (IntervalSet.fromCanonicalBounds). Shorter
  * sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
  *
  * Why (issue 22): a cold command runs those loops in V8's interpreter and baseline tiers, where each element load of
@@ -24,6 +25,8 @@ interface IntervalKernelExports {
   readonly difference4: Kernel;
   readonly problem1: (p: number, n: number) => number;
   readonly problem4: (p: number, n: number) => number;
+  readonly cidrs1: (p: number, n: number) => number;
+  readonly cidrs4: (p: number, n: number) => number;
 }
 
 export type KernelOperation = 'union' | 'intersection' | 'difference';
@@ -80,6 +83,21 @@ export function problemInModule(bounds: Uint32Array, width: 1 | 4): BoundsVerdic
     const wasm = KERNELS.withRoom(4 * bounds.length);
     new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
     return VERDICTS[width === 1 ? wasm.problem1(0, bounds.length) : wasm.problem4(0, bounds.length)];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The number of CIDR blocks of the intervals of `bounds` (`width` words a value), as ip.ts cidrCountOf counts each,
+ * summed; undefined for bounds too short to be worth it, or where WebAssembly cannot run.
+ */
+export function cidrBlocksInModule(bounds: Uint32Array, width: 1 | 4): number | undefined {
+  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  try {
+    const wasm = KERNELS.withRoom(4 * bounds.length);
+    new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
+    return width === 1 ? wasm.cidrs1(0, bounds.length) : wasm.cidrs4(0, bounds.length);
   } catch {
     return undefined;
   }

@@ -13,7 +13,8 @@
 ;; Four-word values are read as two i64 halves, each the rotation of a little-endian load (the first word of the
 ;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
 ;;
-;; It also checks bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
+;; It also counts the CIDR blocks of a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of
+;; a check's answer), and checks bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
 ;; every tag a command uses is checked canonical as it is read, and the JavaScript check ran interpreted too.
 ;;
 ;; Built into interval-kernels-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
@@ -159,6 +160,40 @@
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $next)))
     (i32.const 0))
+
+  ;; The number of CIDR blocks of the intervals of the $n words at $p (ip.ts cidrCountOf, summed): split each interval
+  ;; at m, the highest bit where lo and hi differ; r and s are lo's and hi's bits below m. One block when r is 0 and
+  ;; s all ones; else the left part's m - (popcount(r) + ctz(r) - 1) blocks (1 when r is 0), and the right part's
+  ;; popcount(s) - ctz(~s) + 1 (s's trailing ones; bit m of ~s is set, so ctz(~s) <= m). lo = hi is one block.
+  (func (export "cidrs1") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $count i32) (local $lo i32) (local $hi i32) (local $m i32) (local $mask i32) (local $r i32) (local $s i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $lo (i32.load (local.get $p)))
+        (local.set $hi (i32.load offset=4 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (if (i32.eq (local.get $lo) (local.get $hi))
+          (then
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $next)))
+        (local.set $m (i32.sub (i32.const 31) (i32.clz (i32.xor (local.get $lo) (local.get $hi)))))
+        (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $m)) (i32.const 1)))
+        (local.set $r (i32.and (local.get $lo) (local.get $mask)))
+        (local.set $s (i32.and (local.get $hi) (local.get $mask)))
+        (if (i32.and (i32.eqz (local.get $r)) (i32.eq (local.get $s) (local.get $mask)))
+          (then
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $next)))
+        (local.set $count (i32.add (local.get $count)
+          (i32.add
+            (select (i32.const 1)
+              (i32.sub (local.get $m) (i32.sub (i32.add (i32.popcnt (local.get $r)) (i32.ctz (local.get $r))) (i32.const 1)))
+              (i32.eqz (local.get $r)))
+            (i32.add (i32.sub (i32.popcnt (local.get $s)) (i32.ctz (i32.xor (local.get $s) (i32.const -1)))) (i32.const 1)))))
+        (br $next)))
+    (local.get $count))
 
   ;; ─── four words a value ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -312,6 +347,63 @@
             (local.set $o (i32.add (local.get $o) (i32.const 32)))))
         (br $each)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; cidrs1 for four-word values, on the two 64-bit halves.
+  (func (export "cidrs4") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $count i32) (local $m i32)
+    (local $lh i64) (local $ll i64) (local $hh i64) (local $hl i64) (local $mh i64) (local $ml i64)
+    (local $rh i64) (local $rl i64) (local $sh i64) (local $sl i64) (local $left i32) (local $right i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $lh (call $half (local.get $p)))
+        (local.set $ll (call $half (i32.add (local.get $p) (i32.const 8))))
+        (local.set $hh (call $half (i32.add (local.get $p) (i32.const 16))))
+        (local.set $hl (call $half (i32.add (local.get $p) (i32.const 24))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (if (i32.and (i64.eq (local.get $lh) (local.get $hh)) (i64.eq (local.get $ll) (local.get $hl)))
+          (then
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $next)))
+        ;; m and the mask of the bits below it, as halves.
+        (if (i64.ne (local.get $lh) (local.get $hh))
+          (then
+            (local.set $m (i32.sub (i32.const 127) (i32.wrap_i64 (i64.clz (i64.xor (local.get $lh) (local.get $hh))))))
+            (local.set $mh (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $m) (i32.const 64)))) (i64.const 1)))
+            (local.set $ml (i64.const -1)))
+          (else
+            (local.set $m (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (i64.xor (local.get $ll) (local.get $hl))))))
+            (local.set $mh (i64.const 0))
+            (local.set $ml (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $m))) (i64.const 1)))))
+        (local.set $rh (i64.and (local.get $lh) (local.get $mh)))
+        (local.set $rl (i64.and (local.get $ll) (local.get $ml)))
+        (local.set $sh (i64.and (local.get $hh) (local.get $mh)))
+        (local.set $sl (i64.and (local.get $hl) (local.get $ml)))
+        (if (i32.and
+              (i64.eqz (i64.or (local.get $rh) (local.get $rl)))
+              (i32.and (i64.eq (local.get $sh) (local.get $mh)) (i64.eq (local.get $sl) (local.get $ml))))
+          (then
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $next)))
+        ;; left: 1 when r is 0, else m - (popcount(r) + ctz(r) - 1).
+        (if (i64.eqz (i64.or (local.get $rh) (local.get $rl)))
+          (then (local.set $left (i32.const 1)))
+          (else
+            (local.set $left (i32.sub (local.get $m) (i32.sub (i32.wrap_i64 (i64.add
+              (i64.add (i64.popcnt (local.get $rh)) (i64.popcnt (local.get $rl)))
+              (select (i64.ctz (local.get $rl)) (i64.add (i64.const 64) (i64.ctz (local.get $rh))) (i64.ne (local.get $rl) (i64.const 0)))))
+              (i32.const 1))))))
+        ;; right: popcount(s) - ctz(~s) + 1.
+        (local.set $right (i32.add (i32.wrap_i64 (i64.sub
+          (i64.add (i64.popcnt (local.get $sh)) (i64.popcnt (local.get $sl)))
+          (select (i64.ctz (i64.xor (local.get $sl) (i64.const -1)))
+            (i64.add (i64.const 64) (i64.ctz (i64.xor (local.get $sh) (i64.const -1))))
+            (i64.ne (local.get $sl) (i64.const -1)))))
+          (i32.const 1)))
+        (local.set $count (i32.add (local.get $count) (i32.add (local.get $left) (local.get $right))))
+        (br $next)))
+    (local.get $count))
 
   ;; problem1 for four-word values.
   (func (export "problem4") (param $p i32) (param $n i32) (result i32)
