@@ -70,9 +70,8 @@ export interface Difference {
 export function piecesOf(packets: PacketSet): Piece[] {
   return packets
     .compact()
-    .pieces()
-    .map((piece) => ({ packets: piece, witness: piece.witness()! }))
-    .sort((a, b) => PacketSet.compareWitnesses(a.witness, b.witness));
+    .witnessedBoxes()
+    .map(({ box, witness }) => ({ packets: PacketSet.fromDisjointBoxes([box]), witness }));
 }
 
 /** What `left` allows that `right` does not, exactly. */

@@ -588,11 +588,7 @@ function shares(ruleSet: RuleSet, set: PacketSet): Array<{ rule: Rule | null; po
 }
 
 function groupOf(kind: GroupKind, rule: RuleRef | null, owned: PacketSet, namer: Namer, decider?: RuleSet, decidedPositions?: Map<Rule, number>): RuleGroup {
-  const pieces = owned
-    .compact()
-    .pieces()
-    .map((piece) => ({ box: piece.boxes[0]!, witness: piece.witness()! }))
-    .sort((a, b) => PacketSet.compareWitnesses(a.witness, b.witness));
+  const pieces = owned.compact().witnessedBoxes();
   const first = pieces[0]!;
   let decidedBy: RuleRef | null | undefined;
   if (decider) {
