@@ -89,6 +89,16 @@ export function difference(left: RuleSet, right: RuleSet): Difference {
   };
 }
 
+/**
+ * `difference(left, right).packets.intersection(scope)`, the same boxes, without cutting the boxes of `left` that
+ * `scope` does not meet (see PacketSet.differenceWithin).
+ */
+export function differenceWithin(left: RuleSet, right: RuleSet, scope: PacketSet): PacketSet {
+  comparableMode(left, right);
+  const allowed = allowedPackets(left);
+  return allowed.differenceWithin(allowedPackets(right), scope);
+}
+
 export type Containment =
   | { readonly contained: true; readonly mode: AnalysisMode }
   | {
