@@ -70,9 +70,8 @@ export interface Difference {
 export function piecesOf(packets: PacketSet): Piece[] {
   return packets
     .compact()
-    .pieces()
-    .map((piece) => ({ packets: piece, witness: piece.witness()! }))
-    .sort((a, b) => PacketSet.compareWitnesses(a.witness, b.witness));
+    .witnessedBoxes()
+    .map(({ box, witness }) => ({ packets: PacketSet.fromDisjointBoxes([box]), witness }));
 }
 
 /** What `left` allows that `right` does not, exactly. */
@@ -88,6 +87,16 @@ export function difference(left: RuleSet, right: RuleSet): Difference {
       return (pieces ??= piecesOf(packets));
     },
   };
+}
+
+/**
+ * `difference(left, right).packets.intersection(scope)`, the same boxes, without cutting the boxes of `left` that
+ * `scope` does not meet (see PacketSet.differenceWithin).
+ */
+export function differenceWithin(left: RuleSet, right: RuleSet, scope: PacketSet): PacketSet {
+  comparableMode(left, right);
+  const allowed = allowedPackets(left);
+  return allowed.differenceWithin(allowedPackets(right), scope);
 }
 
 export type Containment =

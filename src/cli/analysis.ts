@@ -3,7 +3,7 @@
  * (src/cli/operands.ts), picks symbolic or expanded analysis, asks src/analysis, and prints concrete packets.
  * Exit codes (DESIGN.md): 0 same / contained / nothing found, 1 a difference, 2 bad input.
  */
-import { contains, difference, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
+import { contains, difference, differenceWithin, equivalent, evaluate, piecesOf, redundant, shadowed, type Piece, type Verdict } from '../analysis/questions.js';
 import { expandedResolver, type AddressResolver, type SymbolicResolver } from '../analysis/resolve.js';
 import type { Rule, RuleSet } from '../analysis/rule-set.js';
 import { AddressSet } from '../model/address-set.js';
@@ -391,9 +391,12 @@ export function checkComparison(options: AnalysisOptions): CheckComparison {
   // differences are, and reported under their own name; every other extra is reported as before.
   const values = optionsFor(target.options, targetOptions(options, [config]));
   const declared = target.declaredExtras?.(values as never);
-  const extra = difference(configured, needed);
-  if (declared === undefined) return { loaded, requirements, config, values, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
-  const declaredPackets = extra.packets.intersection(declared.packets);
+  if (declared === undefined) {
+    const extra = difference(configured, needed);
+    return { loaded, requirements, config, values, needed, configured, findings, yardstick: target.yardstickDescription, missing: difference(needed, configured), extra, declaredExtra: undefined };
+  }
+  // The extras that are declared flows, without the rest of the config's extras (measured ~1.8 ms cold, issue 22).
+  const declaredPackets = differenceWithin(configured, needed, declared.packets);
   const rest = withoutAccepted(configured, declaredPackets);
   return {
     loaded, requirements, config, values, needed, configured: rest, findings, yardstick: target.yardstickDescription, missing: difference(needed, rest), extra: difference(rest, needed),

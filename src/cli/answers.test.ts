@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IntervalSet } from '../model/intervals.js';
 import { IPV4, IPV6 } from '../model/ip.js';
-import { complementIntervalCount } from './answers.js';
+import { complementIntervalCount, holdsMoreThan } from './answers.js';
 
 const MAX128 = (1n << 128n) - 1n;
 const words = (value: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((shift) => Number((value >> shift) & 0xffffffffn)));
@@ -24,5 +24,28 @@ describe('complementIntervalCount', () => {
       expect(complementIntervalCount(IntervalSet.empty(domain))).toBe(1);
       expect(complementIntervalCount(IntervalSet.full(domain))).toBe(0);
     }
+  });
+});
+
+describe('holdsMoreThan', () => {
+  // The namer's size tests read a lower bound from a few intervals before the exact size (issue 22): the answer must
+  // be `size > bound` for every set and bound, at the size itself and one either side, in both families.
+  it('is size > bound, in both families, for bounds at, just below and just above the size', () => {
+    const arbBound = fc.oneof(fc.constantFrom(0n, 1n, 1n << 96n, (1n << 125n) + 1n, MAX128 + 1n), fc.bigInt({ min: 0n, max: MAX128 + 1n }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(v4, v4).map(order), { maxLength: 8 }), fc.array(fc.tuple(v6, v6).map(order), { maxLength: 8 }), arbBound, (ranges4, ranges6, bound) => {
+        const set4 = IntervalSet.fromRanges(IPV4, ranges4);
+        const set6 = ranges6.map(([lo, hi]) => IntervalSet.range(IPV6, words(lo), words(hi))).reduce((a, b) => a.union(b), IntervalSet.empty(IPV6));
+        for (const set of [set4, set6, set4.complement(), set6.complement()]) {
+          const size = set.size();
+          for (const asked of [bound, size, size - 1n, size + 1n].filter((value) => value >= 0n)) {
+            expect(holdsMoreThan(set, asked, (values) => values.size())).toBe(size > asked);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(holdsMoreThan(IntervalSet.full(IPV6), 1n << 100n, () => 0n)).toBe(true); // the floor alone decides
+    expect(holdsMoreThan(IntervalSet.empty(IPV4), 0n, (values) => values.size())).toBe(false);
   });
 });
