@@ -16,7 +16,9 @@ import { PortSet } from '../model/ports.js';
 import { findTarget } from '../targets/registry.js';
 import { parseRouteTableJson } from '../targets/azure/udr/parse.js';
 import { checkPaths, requiredFlows, type PathCheck } from './check.js';
-import { repliesOf, walkInbound, walkOutbound, type Drop, type HopVerdict } from './engine.js';
+import { publicDestinations, repliesOf, walkInbound, walkOutbound, type Drop, type HopVerdict } from './engine.js';
+import { requirementPackets } from '../analysis/resolve.js';
+import { HostSet } from '../model/hostnames.js';
 import { loadTopology, type LoadedTopology } from './load.js';
 import { askPath } from './query.js';
 import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
@@ -388,5 +390,26 @@ describe('a requirements check accounts for every required flow', () => {
       const single = boxes.map((box) => PacketSet.fromDisjointBoxes([box]));
       single.forEach((one, i) => single.slice(i + 1).forEach((other) => expect(one.overlaps(other)).toBe(false)));
     }
+  });
+
+  // publicDestinations asks each box's hosts whether any carries a name, where it intersected with the "any name"
+  // spec (issue 22): the same boxes as that written-out intersection, on every requirement's packets (host names
+  // among them) and on what the plain walks deliver, cut to the workload's flows and not.
+  it.each(references)('%s: public destinations as the intersections give them', (_name, makeReference) => {
+    const reference = makeReference();
+    const { loaded, result } = check(reference);
+    const internet = loaded.resolver.serviceTag('Internet');
+    const written = (set: PacketSet): PacketSet => {
+      const named = set.intersection(PacketSet.of({ hosts: HostSet.ANY_NAME }));
+      return named.isEmpty() ? set : set.intersection(PacketSet.of({ hosts: HostSet.NO_HOST })).union(named.withAddresses('dst', internet));
+    };
+    const sets = [...reference.requirements.requirements.map((requirement) => requirementPackets(requirement, loaded.resolver)), result.required, walkOutbound(loaded, 'compute', PacketSet.of({ directions: ['out'] }), { explain: false }).delivered, PacketSet.ALL, PacketSet.EMPTY];
+    let named = 0;
+    for (const set of sets) {
+      const expected = written(set);
+      if (expected !== set) named++;
+      expect(publicDestinations(set, internet).boxes).toEqual(expected.boxes);
+    }
+    expect(named).toBeGreaterThan(0);
   });
 });
