@@ -736,3 +736,58 @@ describe('differenceWithin: the boxes of the difference intersected with a scope
     );
   });
 });
+
+// `path` meets the same large tags again and again (issue 22, round 18): two sets of 16 intervals or more have their
+// overlap remembered per pair, and an intersection that keeps all of a box's addresses gives the box's own set back.
+describe('large address sets: remembered overlaps, addresses kept whole', () => {
+  const v4Block = fc.tuple(fc.integer({ min: 0, max: 4095 }), fc.constantFrom(20, 24, 28, 32)).map(([n, len]) => `10.${n >>> 4}.${(n & 15) * 16}.0/${len}`);
+  const v6Block = fc.tuple(fc.integer({ min: 0, max: 4095 }), fc.constantFrom(36, 40, 48, 64)).map(([n, len]) => `2603:${(n >>> 4).toString(16)}:${((n & 15) * 4096).toString(16)}::/${len}`);
+  const blocks = (min: number, max: number) => fc.array(fc.oneof(v4Block, v6Block), { minLength: min, maxLength: max }).map((list) => AddressSet.fromStrings(list));
+  const flows = (addresses: AddressSet, port: number) => PacketSet.of({ protocols: ProtocolSet.of(6), dstPorts: PortSet.of(port), dst: addresses });
+  const meet = (x: AddressSet, y: AddressSet) => x.ipv4.overlaps(y.ipv4) || x.ipv6.overlaps(y.ipv6);
+
+  it('overlap answers as the interval sets do, asked again, either way round and after a copy', () => {
+    fc.assert(
+      fc.property(blocks(0, 200), blocks(0, 200), blocks(0, 40), (x, y, z) => {
+        const sets = [x, y, z, AddressSet.fromStrings(x.toCidrStrings())];
+        for (const a of sets) {
+          for (const b of sets) {
+            const expected = meet(a, b);
+            expect(flows(a, 443).overlaps(flows(b, 443))).toBe(expected);
+            expect(flows(b, 443).overlaps(flows(a, 443))).toBe(expected);
+            expect(flows(a, 443).overlaps(flows(b, 443))).toBe(expected);
+            expect(flows(a, 443).overlaps(flows(b, 80))).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 80, ...(process.env.CI ? { seed: 22 } : {}) },
+    );
+  });
+
+  it("an intersection with a wider set keeps the box's own addresses; a narrower one the common part", () => {
+    fc.assert(
+      fc.property(blocks(20, 200), blocks(20, 200), (x, y) => {
+        const wider = x.union(y);
+        const [held] = flows(x, 443).intersection(flows(wider, 443)).boxes;
+        for (const family of ['ipv4', 'ipv6'] as const) {
+          if (!x[family].isEmpty()) expect(flows(x, 443).intersection(flows(wider, 443)).boxes.find((box) => box.family === family)!.dst).toBe(x[family]);
+        }
+        expect(held === undefined || held.dst.isEmpty()).toBe(x.isEmpty());
+        sameBoxes(flows(x, 443).intersection(flows(y, 443)), flows(x.intersection(y), 443));
+        expect(flows(x, 443).intersectionCovering(flows(wider, 443)).whole).toBe(true);
+        expect(flows(wider, 443).intersectionCovering(flows(x, 443)).whole).toBe(wider.isSubsetOf(x));
+      }),
+      { numRuns: 80, ...(process.env.CI ? { seed: 22 } : {}) },
+    );
+  });
+
+  it('a common part as long as the box’s own addresses, with other bounds, is not taken for them', () => {
+    const blocksOf = (length: (i: number) => number) => AddressSet.fromStrings(Array.from({ length: 20 }, (_, i) => `10.0.${2 * i}.0/${length(i)}`));
+    const x = blocksOf(() => 24);
+    const halves = blocksOf((i) => (i === 7 ? 25 : 24));
+    const [box] = flows(x, 443).intersection(flows(halves, 443)).boxes;
+    expect(box!.dst.equals(halves.ipv4)).toBe(true);
+    expect(box!.dst.intervalCount).toBe(x.ipv4.intervalCount);
+    expect(flows(x, 443).intersectionCovering(flows(halves, 443)).whole).toBe(false);
+  });
+});

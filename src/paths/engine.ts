@@ -458,7 +458,13 @@ function withState(set: PacketSet): PacketSet {
  * carry a name go to public addresses only; packets without one are left as they are.
  */
 export function publicDestinations(set: PacketSet, internet: AddressSet): PacketSet {
-  const named = set.intersection(PacketSet.of({ hosts: HostSet.ANY_NAME }));
-  if (named.isEmpty()) return set;
-  return set.intersection(PacketSet.of({ hosts: HostSet.NO_HOST })).union(named.withAddresses('dst', internet));
+  // A box meets the "any name" spec exactly when its hosts do (that spec holds every other value of its family and
+  // class): asked of each box, not by an intersection with six spec boxes built per requirement (issue 22).
+  if (!set.boxes.some((box) => box.hosts.overlaps(HostSet.ANY_NAME))) return set;
+  const named = set.intersection((ANY_NAME_PACKETS ??= PacketSet.of({ hosts: HostSet.ANY_NAME })));
+  return set.intersection((NO_HOST_PACKETS ??= PacketSet.of({ hosts: HostSet.NO_HOST }))).union(named.withAddresses('dst', internet));
 }
+
+/** Built on first use (a topology without host names never needs them). */
+let ANY_NAME_PACKETS: PacketSet | undefined;
+let NO_HOST_PACKETS: PacketSet | undefined;

@@ -16,11 +16,14 @@ import { PortSet } from '../model/ports.js';
 import { findTarget } from '../targets/registry.js';
 import { parseRouteTableJson } from '../targets/azure/udr/parse.js';
 import { checkPaths, requiredFlows, type PathCheck } from './check.js';
-import { repliesOf, walkInbound, walkOutbound, type Drop, type HopVerdict } from './engine.js';
+import { publicDestinations, repliesOf, walkInbound, walkOutbound, type Drop, type HopVerdict } from './engine.js';
+import { requirementPackets } from '../analysis/resolve.js';
+import { HostSet } from '../model/hostnames.js';
 import { loadTopology, type LoadedTopology } from './load.js';
 import { askPath } from './query.js';
 import { computePublicIp, forcedTunnelling, FIREWALL_IP, inboundUdr, managedNetwork, render, snapshot, SPOKE, type Reference } from './reference.test-support.js';
-import { partitionRoutes } from './routes.js';
+import { encodedPrefixes, tagIndex } from '../servicetags/snapshot.js';
+import { partitionRoutes, type RouteCandidate } from './routes.js';
 import { loadTopologyFile, parseTopology } from './topology.js';
 import { readPlainYaml } from '../internal/plain-yaml.js';
 
@@ -91,6 +94,39 @@ describe('route selection (longest prefix, then user > system; written prefix > 
     const { parts } = partitionRoutes([route('tag', ['20.0.0.0/16'], 2), route('written', ['20.0.0.0/16'], 0), route('system', ['20.0.0.0/16'], 9), route('default', ['0.0.0.0/0', '::/0'], 9)]);
     expect(parts.find((part) => part.destinations.has('20.0.1.1'))!.route.name).toBe('written');
     expect(parts.map((part) => part.route.name)).not.toContain('system');
+  });
+});
+
+describe("tag routes read from the snapshot's stored prefixes", () => {
+  // partitionRoutes groups a tag route's prefixes by length from their stored bytes (issue 22); the groups must be
+  // the sets its canonical text gives, grouped and parsed, whichever tags overlap and whatever their ranks.
+  const tags = snapshot.names().filter((name) => snapshot.tag(name)!.prefixCount.ipv4 + snapshot.tag(name)!.prefixCount.ipv6 > 0);
+  const asText = (name: string, rank: number): RouteCandidate => ({ route: { name, source: 'user', prefixText: name, nextHopType: 'Internet' }, rank, prefixes: snapshot.normalizedPrefixes(name) });
+  const asStored = (name: string, rank: number): RouteCandidate => ({ ...asText(name, rank), prefixes: [], encoded: encodedPrefixes(snapshot, tagIndex(snapshot, name)!) });
+  const system: RouteCandidate = { route: { name: 'default', source: 'system', prefixText: '0.0.0.0/0, ::/0', nextHopType: 'Internet' }, rank: 9, prefixes: ['0.0.0.0/0', '::/0'] };
+
+  it("partition the addresses as the tags' canonical text does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...tags), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.nat(), (routes, stored, pick) => {
+        // A written route one bit shorter than one of the first tag's prefixes: the tag's longer prefix must win there.
+        const prefixes = snapshot.normalizedPrefixes(routes[0]![0]);
+        const [network, length] = prefixes[pick % prefixes.length]!.split('/') as [string, string];
+        const supernet = AddressSet.parse(`${network}/${Math.max(0, Number(length) - 1)}`, { normalize: true }).toCidrStrings();
+        const written: RouteCandidate = { route: { name: 'written', source: 'user', prefixText: supernet.join(', '), nextHopType: 'None' }, rank: 0, prefixes: supernet };
+        const text = partitionRoutes([...routes.map(([name, rank]) => asText(name, rank)), written, system]);
+        const mixed = partitionRoutes([...routes.map(([name, rank], i) => (stored[i] ? asStored(name, rank) : asText(name, rank))), written, system]);
+        expect(mixed.parts.map((part) => part.route.name)).toEqual(text.parts.map((part) => part.route.name));
+        mixed.parts.forEach((part, i) => expect(part.destinations.equals(text.parts[i]!.destinations)).toBe(true));
+      }),
+      { seed: 22, numRuns: 60 },
+    );
+  });
+
+  it('give each length group of a tag the addresses of its prefixes of that length', () => {
+    for (const name of ['AzureMachineLearning', 'BatchNodeManagement', 'Storage.WestUS', 'AzureCloud']) {
+      const { parts } = partitionRoutes([asStored(name, 2), system]);
+      expect(parts[0]!.destinations.equals(snapshot.addresses(name))).toBe(true);
+    }
   });
 });
 
@@ -354,5 +390,26 @@ describe('a requirements check accounts for every required flow', () => {
       const single = boxes.map((box) => PacketSet.fromDisjointBoxes([box]));
       single.forEach((one, i) => single.slice(i + 1).forEach((other) => expect(one.overlaps(other)).toBe(false)));
     }
+  });
+
+  // publicDestinations asks each box's hosts whether any carries a name, where it intersected with the "any name"
+  // spec (issue 22): the same boxes as that written-out intersection, on every requirement's packets (host names
+  // among them) and on what the plain walks deliver, cut to the workload's flows and not.
+  it.each(references)('%s: public destinations as the intersections give them', (_name, makeReference) => {
+    const reference = makeReference();
+    const { loaded, result } = check(reference);
+    const internet = loaded.resolver.serviceTag('Internet');
+    const written = (set: PacketSet): PacketSet => {
+      const named = set.intersection(PacketSet.of({ hosts: HostSet.ANY_NAME }));
+      return named.isEmpty() ? set : set.intersection(PacketSet.of({ hosts: HostSet.NO_HOST })).union(named.withAddresses('dst', internet));
+    };
+    const sets = [...reference.requirements.requirements.map((requirement) => requirementPackets(requirement, loaded.resolver)), result.required, walkOutbound(loaded, 'compute', PacketSet.of({ directions: ['out'] }), { explain: false }).delivered, PacketSet.ALL, PacketSet.EMPTY];
+    let named = 0;
+    for (const set of sets) {
+      const expected = written(set);
+      if (expected !== set) named++;
+      expect(publicDestinations(set, internet).boxes).toEqual(expected.boxes);
+    }
+    expect(named).toBeGreaterThan(0);
   });
 });
