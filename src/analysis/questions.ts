@@ -153,7 +153,7 @@ function copiesByLine(ruleSet: RuleSet): Map<string, Rule[]> {
 
 function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
-  const decided = decidedByEachRule(ruleSet);
+  const { decided } = decidedByEachRule(ruleSet);
   ruleSet.rules.forEach((rule, index) => {
     if (decided[index]!.isEmpty()) {
       const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
@@ -164,10 +164,11 @@ function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
 }
 
 /**
- * What one rule decides (its match minus every earlier match), subtracted only when asked for: `shadowed` asks only
- * whether it is empty, and so does `redundant` of a rule no later rule can meet (a chain's final policy rule, say),
- * which `anyLeftWithout` answers without cutting the match into pieces. Issue 22: the two policy rules of the
- * scenario's nft render, cut by every rule above them, were ~3 ms of a cold `shadowed`'s ~9 ms walk.
+ * What one rule decides (its match minus every earlier match), subtracted only when asked for. `redundant` asks for
+ * the set of a rule some later rule may meet (`metBelow`); of any other (a chain's final policy rule, say) it asks,
+ * as `shadowed` does, only whether it is empty, which `anyLeftWithout` answers without cutting the match into
+ * pieces. Issue 22: the two policy rules of the scenario's nft render, cut by every rule above them, were ~3 ms of a
+ * cold `shadowed`'s ~9 ms walk; a rule whose set is asked for anyway is cut once, not searched first.
  */
 class Decided {
   #packets: PacketSet | undefined;
@@ -176,10 +177,15 @@ class Decided {
   constructor(
     private readonly kept: PacketSet,
     private readonly minus: readonly Box[],
+    /** Might a later rule meet this rule's match (by their outlines, see box-outline.ts)? */
+    readonly metBelow: boolean,
   ) {}
 
   isEmpty(): boolean {
-    this.#empty ??= this.#packets ? this.#packets.isEmpty() : this.kept.isEmpty() || !anyLeftWithout(this.kept.boxes, this.minus);
+    if (this.#empty === undefined) {
+      if (this.metBelow || this.#packets) this.#empty = this.packets().isEmpty();
+      else this.#empty = this.kept.isEmpty() || !anyLeftWithout(this.kept.boxes, this.minus);
+    }
     return this.#empty;
   }
 
@@ -189,25 +195,42 @@ class Decided {
   }
 }
 
+/** A walk's answers: what each rule decides, and each rule's outline (OUTLINE_SIZE numbers at `index * OUTLINE_SIZE`). */
+interface Walk {
+  readonly decided: readonly Decided[];
+  readonly outlines: Outlines;
+}
+
 /**
  * What each rule of `ruleSet.rules` decides (its match minus every earlier match), in order: one first-match walk
  * that `shadowed` and `redundant` share. `shadowed` asks it and then `redundant` (the `shadowed` command asks both),
  * so it is kept per rule set while the set holds the same rules, as `allowedPackets` keeps its answer. Issue 22:
  * the second walk was ~10 ms of a cold `shadowed` on the scenario's nft render.
  */
-function decidedByEachRule(ruleSet: RuleSet): readonly Decided[] {
+function decidedByEachRule(ruleSet: RuleSet): Walk {
   const known = DECIDED.get(ruleSet);
-  if (known && known.rules.length === ruleSet.rules.length && known.rules.every(([rule, match], i) => rule === ruleSet.rules[i] && match === rule.match)) return known.decided;
+  if (known && known.rules.length === ruleSet.rules.length && known.rules.every(([rule, match], i) => rule === ruleSet.rules[i] && match === rule.match)) return known.walk;
+  const count = ruleSet.rules.length;
+  const outlines: Outlines = new Float64Array(count * OUTLINE_SIZE);
+  ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
   const earlier = new EarlierMatches(carriesAfter(ruleSet));
-  const decided = ruleSet.rules.map((rule) => {
+  const decided = ruleSet.rules.map((rule, index) => {
     const { kept, minus } = earlier.cut(rule.match);
     earlier.add(rule.match);
-    return new Decided(kept, minus);
+    return new Decided(kept, minus, metBelow(outlines, index, count));
   });
-  DECIDED.set(ruleSet, { rules: ruleSet.rules.map((rule) => [rule, rule.match] as const), decided });
-  return decided;
+  const walk = { decided, outlines };
+  DECIDED.set(ruleSet, { rules: ruleSet.rules.map((rule) => [rule, rule.match] as const), walk });
+  return walk;
 }
-const DECIDED = new WeakMap<RuleSet, { readonly rules: ReadonlyArray<readonly [Rule, PacketSet]>; readonly decided: readonly Decided[] }>();
+const DECIDED = new WeakMap<RuleSet, { readonly rules: ReadonlyArray<readonly [Rule, PacketSet]>; readonly walk: Walk }>();
+
+/** Might a rule after `index` meet rule `index`'s match (by their outlines)? */
+function metBelow(outlines: Outlines, index: number, count: number): boolean {
+  const own = outlines.subarray(index * OUTLINE_SIZE, (index + 1) * OUTLINE_SIZE);
+  for (let j = index + 1; j < count; j++) if (outlinesMeet(outlines, j * OUTLINE_SIZE, own)) return true;
+  return false;
+}
 
 /**
  * The walk's `EarlierMatches` pending limit: a walk of at most SHORT_WALK boxes in all never merges its earlier boxes
@@ -305,22 +328,13 @@ export function redundant(ruleSet: RuleSet): RedundantRule[] {
   });
 }
 
-/** Might a rule after `index` meet rule `index`'s match (by their outlines, see box-outline.ts)? */
-function metBelow(outlines: Outlines, index: number, count: number): boolean {
-  const own = outlines.subarray(index * OUTLINE_SIZE, (index + 1) * OUTLINE_SIZE);
-  for (let j = index + 1; j < count; j++) if (outlinesMeet(outlines, j * OUTLINE_SIZE, own)) return true;
-  return false;
-}
-
 function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const found: RedundantRule[] = [];
-  const decided = decidedByEachRule(ruleSet);
-  const outlines: Outlines = new Float64Array(ruleSet.rules.length * OUTLINE_SIZE);
-  ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
+  const { decided, outlines } = decidedByEachRule(ruleSet);
   ruleSet.rules.forEach((rule, index) => {
     const decides = decided[index]!;
     if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
-    else if (!metBelow(outlines, index, ruleSet.rules.length)) {
+    else if (!decides.metBelow) {
       // No later rule can meet its packets (they lie within its match's outline): the default decides them all.
       if (ruleSet.defaultAction === rule.action) found.push({ rule, index, reason: 'same-verdict-below' });
     } else if (decidedAlikeBelow(ruleSet, index, decides.packets(), rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
