@@ -5,7 +5,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, type Outlines } from '../model/box-outline.js';
-import { anyLeftWithout, PacketSet, type Box } from '../model/packet-set.js';
+import { anyLeftWithout, PacketSet, withOverlapsRemembered, type Box, type OverlapMemo } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
 import { allowedPackets, evaluate, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet, type Verdict } from './rule-set.js';
 
@@ -153,13 +153,15 @@ function copiesByLine(ruleSet: RuleSet): Map<string, Rule[]> {
 
 function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
-  const { decided } = decidedByEachRule(ruleSet);
-  ruleSet.rules.forEach((rule, index) => {
-    if (decided[index]!.isEmpty()) {
-      const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
-      found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
-    }
-  });
+  const { decided, overlaps } = decidedByEachRule(ruleSet);
+  withOverlapsRemembered(overlaps, () =>
+    ruleSet.rules.forEach((rule, index) => {
+      if (decided[index]!.isEmpty()) {
+        const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
+        found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
+      }
+    }),
+  );
   return found;
 }
 
@@ -195,10 +197,14 @@ class Decided {
   }
 }
 
-/** A walk's answers: what each rule decides, and each rule's outline (OUTLINE_SIZE numbers at `index * OUTLINE_SIZE`). */
+/**
+ * A walk's answers: what each rule decides, each rule's outline (OUTLINE_SIZE numbers at `index * OUTLINE_SIZE`),
+ * and the address overlaps its questions asked (`withOverlapsRemembered`), kept for `redundant` after `shadowed`.
+ */
 interface Walk {
   readonly decided: readonly Decided[];
   readonly outlines: Outlines;
+  readonly overlaps: OverlapMemo;
 }
 
 /**
@@ -211,6 +217,7 @@ function decidedByEachRule(ruleSet: RuleSet): Walk {
   const known = DECIDED.get(ruleSet);
   if (known && known.rules.length === ruleSet.rules.length && known.rules.every(([rule, match], i) => rule === ruleSet.rules[i] && match === rule.match)) return known.walk;
   const count = ruleSet.rules.length;
+  const overlaps: OverlapMemo = new Map();
   const outlines: Outlines = new Float64Array(count * OUTLINE_SIZE);
   ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
   const earlier = new EarlierMatches(carriesAfter(ruleSet));
@@ -219,7 +226,7 @@ function decidedByEachRule(ruleSet: RuleSet): Walk {
     earlier.add(rule.match);
     return new Decided(kept, minus, metBelow(outlines, index, count));
   });
-  const walk = { decided, outlines };
+  const walk = { decided, outlines, overlaps };
   DECIDED.set(ruleSet, { rules: ruleSet.rules.map((rule) => [rule, rule.match] as const), walk });
   return walk;
 }
@@ -330,14 +337,16 @@ export function redundant(ruleSet: RuleSet): RedundantRule[] {
 
 function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const found: RedundantRule[] = [];
-  const { decided, outlines } = decidedByEachRule(ruleSet);
-  ruleSet.rules.forEach((rule, index) => {
-    const decides = decided[index]!;
-    if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
-    else if (!decides.metBelow) {
-      // No later rule can meet its packets (they lie within its match's outline): the default decides them all.
-      if (ruleSet.defaultAction === rule.action) found.push({ rule, index, reason: 'same-verdict-below' });
-    } else if (decidedAlikeBelow(ruleSet, index, decides.packets(), rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
-  });
+  const { decided, outlines, overlaps } = decidedByEachRule(ruleSet);
+  withOverlapsRemembered(overlaps, () =>
+    ruleSet.rules.forEach((rule, index) => {
+      const decides = decided[index]!;
+      if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
+      else if (!decides.metBelow) {
+        // No later rule can meet its packets (they lie within its match's outline): the default decides them all.
+        if (ruleSet.defaultAction === rule.action) found.push({ rule, index, reason: 'same-verdict-below' });
+      } else if (decidedAlikeBelow(ruleSet, index, decides.packets(), rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
+    }),
+  );
   return found;
 }
