@@ -175,24 +175,34 @@ function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
 class Decided {
   #packets: PacketSet | undefined;
   #empty: boolean | undefined;
+  /** What the cut starts from and the boxes it takes away, let go once the cut is made. */
+  #kept: PacketSet | undefined;
+  #minus: readonly Box[] | undefined;
 
   constructor(
-    private readonly kept: PacketSet,
-    private readonly minus: readonly Box[],
+    kept: PacketSet,
+    minus: readonly Box[],
     /** Might a later rule meet this rule's match (by their outlines, see box-outline.ts)? */
     readonly metBelow: boolean,
-  ) {}
+  ) {
+    this.#kept = kept;
+    this.#minus = minus;
+  }
 
   isEmpty(): boolean {
     if (this.#empty === undefined) {
       if (this.metBelow || this.#packets) this.#empty = this.packets().isEmpty();
-      else this.#empty = this.kept.isEmpty() || !anyLeftWithout(this.kept.boxes, this.minus);
+      else this.#empty = this.#kept!.isEmpty() || !anyLeftWithout(this.#kept!.boxes, this.#minus!);
     }
     return this.#empty;
   }
 
   packets(): PacketSet {
-    this.#packets ??= this.#empty === true ? PacketSet.EMPTY : this.kept.withoutBoxes(this.minus);
+    if (this.#packets === undefined) {
+      this.#packets = this.#empty === true ? PacketSet.EMPTY : this.#kept!.withoutBoxes(this.#minus!);
+      this.#kept = undefined;
+      this.#minus = undefined;
+    }
     return this.#packets;
   }
 }
@@ -204,7 +214,8 @@ class Decided {
 interface Walk {
   readonly decided: readonly Decided[];
   readonly outlines: Outlines;
-  readonly overlaps: OverlapMemo;
+  /** Undefined in a long walk (see `boxesOfShortWalk`). */
+  readonly overlaps: OverlapMemo | undefined;
 }
 
 /**
@@ -212,19 +223,28 @@ interface Walk {
  * that `shadowed` and `redundant` share. `shadowed` asks it and then `redundant` (the `shadowed` command asks both),
  * so it is kept per rule set while the set holds the same rules, as `allowedPackets` keeps its answer. Issue 22:
  * the second walk was ~10 ms of a cold `shadowed` on the scenario's nft render.
+ *
+ * A short walk (`boxesOfShortWalk`) never merges its earlier boxes, remembers address overlaps and leaves each cut
+ * until it is asked for (see `Decided`); a long one walks as `allowedPackets` does, cutting each rule as it goes:
+ * on bench/analysis's 1,000-rule set, the overlap memo (mostly distinct pairs) and the outline search for the rules
+ * no later rule meets cost `shadowed + redundant` ~45 -> ~60 ms (warm).
  */
 function decidedByEachRule(ruleSet: RuleSet): Walk {
   const known = DECIDED.get(ruleSet);
   if (known && known.rules.length === ruleSet.rules.length && known.rules.every(([rule, match], i) => rule === ruleSet.rules[i] && match === rule.match)) return known.walk;
   const count = ruleSet.rules.length;
-  const overlaps: OverlapMemo = new Map();
+  const shortWalk = boxesOfShortWalk(ruleSet);
+  const overlaps: OverlapMemo | undefined = shortWalk === undefined ? undefined : new Map();
   const outlines: Outlines = new Float64Array(count * OUTLINE_SIZE);
   ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
-  const earlier = new EarlierMatches(carriesAfter(ruleSet));
+  const earlier = new EarlierMatches(shortWalk === undefined ? SHORT_WALK.longLimit : shortWalk + 1);
   const decided = ruleSet.rules.map((rule, index) => {
     const { kept, minus } = earlier.cut(rule.match);
     earlier.add(rule.match);
-    return new Decided(kept, minus, metBelow(outlines, index, count));
+    if (shortWalk !== undefined) return new Decided(kept, minus, metBelow(outlines, index, count));
+    const decides = new Decided(kept, minus, true);
+    decides.packets();
+    return decides;
   });
   const walk = { decided, outlines, overlaps };
   DECIDED.set(ruleSet, { rules: ruleSet.rules.map((rule) => [rule, rule.match] as const), walk });
@@ -240,15 +260,15 @@ function metBelow(outlines: Outlines, index: number, count: number): boolean {
 }
 
 /**
- * The walk's `EarlierMatches` pending limit: a walk of at most SHORT_WALK boxes in all never merges its earlier boxes
- * (undefined: the usual limit). A merge pays back over the queries after it; in a short walk few follow. Issue 22:
- * the scenario's nft render (49 rules, 75 boxes) merged its first 64 boxes for the last ten rules, ~1.3 ms of a cold
- * `shadowed`, which its queries did not win back (callgrind ~5 M instructions fewer without it).
+ * The boxes of the rules' matches when they are SHORT_WALK's or fewer, else undefined (a long walk). A short walk
+ * never merges its earlier boxes: a merge pays back over the queries after it, and in a short walk few follow.
+ * Issue 22: the scenario's nft render (49 rules, 75 boxes) merged its first 64 boxes for the last ten rules, ~1.3 ms
+ * of a cold `shadowed`, which its queries did not win back (callgrind ~5 M instructions fewer without it).
  */
-function carriesAfter(ruleSet: RuleSet): number | undefined {
+function boxesOfShortWalk(ruleSet: RuleSet): number | undefined {
   let boxes = 0;
-  for (const rule of ruleSet.rules) if ((boxes += rule.match.boxes.length) > SHORT_WALK.boxes) return SHORT_WALK.longLimit;
-  return boxes + 1;
+  for (const rule of ruleSet.rules) if ((boxes += rule.match.boxes.length) > SHORT_WALK.boxes) return undefined;
+  return boxes;
 }
 
 /**

@@ -333,13 +333,14 @@ export type OverlapMemo = Map<IntervalSet, Map<IntervalSet, boolean>>;
 let overlapMemo: OverlapMemo | undefined;
 
 /**
- * Runs `run` with `addressesOverlap` remembered in `memo` for sets of OVERLAP_MEMO_INTERVALS intervals or more
- * together. `shadowed` and `redundant` ask it of the same tags again and again: on the scenario's nft render, 199
+ * Runs `run` with `addressesOverlap` remembered in `memo` (when given) for sets of OVERLAP_MEMO_INTERVALS intervals
+ * or more together. `shadowed` and `redundant` ask it of the same tags again and again: on the scenario's nft render, 199
  * times about 65 pairs of multi-interval sets (each rule's cut by the earlier ones, then `redundant` the same pairs
  * the other way round; callgrind 261-269 -> 252-256 M, issue 22). Not for every caller: a `check` asks mostly
  * distinct pairs, and remembering them all cost it ~10 M instructions (as in round 16).
  */
-export function withOverlapsRemembered<T>(memo: OverlapMemo, run: () => T): T {
+export function withOverlapsRemembered<T>(memo: OverlapMemo | undefined, run: () => T): T {
+  if (memo === undefined) return run();
   const outer = overlapMemo;
   overlapMemo = memo;
   try {
