@@ -6,7 +6,7 @@ import { PacketSet } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
 import { PortSet, ProtocolSet } from '../model/ports.js';
 import { expectTagwallError } from '../servicetags/test-fixtures.js';
-import { contains, difference, equivalent, evaluate, redundant, shadowed } from './questions.js';
+import { contains, difference, equivalent, evaluate, redundant, shadowed, SHORT_WALK } from './questions.js';
 import { allowedPackets, type Action, type Rule, type RuleSet } from './rule-set.js';
 
 // A small universe where brute force is the oracle: destinations are the 16 addresses of 10.0.0.0/28, 16 ports,
@@ -134,6 +134,25 @@ describe('questions against brute force on a small universe', () => {
         const fresh: RuleSet = { ...set, rules: [...rules] };
         expect(shadowed(edited).map((s) => s.index)).toEqual(shadowed(fresh).map((s) => s.index));
         expect(redundant(edited).map((r) => [r.index, r.reason])).toEqual(redundant(fresh).map((r) => [r.index, r.reason]));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('shadowed and redundant answer alike whether the walk merges its earlier boxes or, being short, never does (property)', () => {
+    fc.assert(
+      fc.property(ruleSet, ruleSet, (a, b) => {
+        const set: RuleSet = { ...a, rules: [...a.rules, ...b.rules, ...a.rules.map((rule) => ({ ...rule, id: `${rule.id}-again` }))] };
+        const answers = (): unknown => [shadowed({ ...set }).map((s) => [s.index, s.coveredBy.length, s.conflicting]), redundant({ ...set }).map((r) => [r.index, r.reason])];
+        const short = answers();
+        try {
+          for (const longLimit of [1, 3, undefined]) {
+            Object.assign(SHORT_WALK, { boxes: 0, longLimit });
+            expect(answers()).toEqual(short);
+          }
+        } finally {
+          Object.assign(SHORT_WALK, { boxes: 256, longLimit: undefined });
+        }
       }),
       { numRuns: 40 },
     );

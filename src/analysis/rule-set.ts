@@ -196,7 +196,16 @@ export class EarlierMatches {
 
   /** `match` minus every earlier match: the packets a rule at this point decides. */
   undecided(match: PacketSet): PacketSet {
-    if (match.isEmpty()) return match;
+    const { kept, minus } = this.cut(match);
+    return kept.withoutBoxes(minus);
+  }
+
+  /**
+   * `undecided(match)` before its subtraction: `kept.withoutBoxes(minus)` is that set, boxes and all. A caller that
+   * may only ask whether it is empty (see questions.ts) holds on to these and subtracts later, or never.
+   */
+  cut(match: PacketSet): { readonly kept: PacketSet; readonly minus: readonly Box[] } {
+    if (match.isEmpty()) return { kept: match, minus: [] };
     // Only boxes whose outlines meet the match's can take any of its packets; the rest are skipped unread.
     const query = outlineOfAll(match.boxes);
     const meeting: Box[] = [];
@@ -213,8 +222,8 @@ export class EarlierMatches {
       if (meeting.some((earlier) => boxCovers(earlier, box))) kept ??= match.boxes.slice(0, i);
       else kept?.push(box);
     }
-    if (kept === undefined) return match.withoutBoxes(meeting);
-    return kept.length === 0 ? PacketSet.EMPTY : PacketSet.fromDisjointBoxes(kept).withoutBoxes(meeting);
+    if (kept === undefined) return { kept: match, minus: meeting };
+    return { kept: kept.length === 0 ? PacketSet.EMPTY : PacketSet.fromDisjointBoxes(kept), minus: meeting };
   }
 
   add(match: PacketSet): void {

@@ -6,7 +6,7 @@ import { AddressSet } from './address-set.js';
 import { HostSet } from './hostnames.js';
 import { IntervalSet } from './intervals.js';
 import { CONN_STATES, firstPacketState, formatPacket, packetState, parsePacket, type Direction, type Packet } from './packet.js';
-import { compactBoxes, icmpTypeCodes, PacketSet, type Box, type PacketSpec } from './packet-set.js';
+import { anyLeftWithout, compactBoxes, icmpTypeCodes, PacketSet, withOverlapsRemembered, type Box, type OverlapMemo, type PacketSpec } from './packet-set.js';
 import { PortSet, ProtocolSet } from './ports.js';
 
 // A small universe in which every cell of the partition the generators can draw is represented by a probe
@@ -195,6 +195,41 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
         for (const box of untouched) expect(a.withoutBoxes(boxes).boxes).toContain(box);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  // `shadowed` asks only whether what a rule decides is empty (issue 22): the depth-first answer, without the cut.
+  it('anyLeftWithout says whether withoutBoxes leaves anything, with the minuend among the boxes or not', () => {
+    fc.assert(
+      fc.property(arbSet, fc.array(arbSet, { minLength: 0, maxLength: 5 }), fc.nat(6), (a, parts, at) => {
+        const boxes = parts.flatMap((part) => part.boxes);
+        expect(anyLeftWithout(a.boxes, boxes)).toBe(!a.withoutBoxes(boxes).isEmpty());
+        // `a` itself (or a larger set) somewhere among the boxes: often nothing is left, by pieces of several boxes.
+        const covering = [...boxes.slice(0, at), ...a.union(parts[0] ?? PacketSet.EMPTY).boxes, ...boxes.slice(at)];
+        expect(anyLeftWithout(a.boxes, covering)).toBe(!a.withoutBoxes(covering).isEmpty());
+        expect(anyLeftWithout(a.boxes, a.complement().boxes)).toBe(!a.isEmpty());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // shadowed and redundant remember address overlaps per walk (issue 22): the same answers, asked either way round.
+  it('withOverlapsRemembered answers overlaps as the sets themselves do, the memo filled or not, either order', () => {
+    const cidrs = fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(16, 24, 28)), { minLength: 1, maxLength: 30 });
+    const setOf = (blocks: ReadonlyArray<readonly [number, number, number]>): PacketSet =>
+      PacketSet.of({ dst: AddressSet.fromStrings(blocks.map(([a, b, len]) => `10.${a}.${len === 16 ? 0 : b}.${len === 28 ? 16 : 0}/${len}`)) });
+    fc.assert(
+      fc.property(fc.array(cidrs, { minLength: 2, maxLength: 5 }), (lists) => {
+        const sets = lists.map(setOf);
+        const plain = sets.map((x) => sets.map((y) => !x.intersection(y).isEmpty()));
+        const memo: OverlapMemo = new Map();
+        for (let round = 0; round < 2; round++) {
+          const remembered = withOverlapsRemembered(memo, () => sets.map((x) => sets.map((y) => x.overlaps(y))));
+          expect(remembered).toEqual(plain);
+        }
+        expect(sets.map((x) => sets.map((y) => x.overlaps(y)))).toEqual(plain);
+      }),
+      { numRuns: 200 },
     );
   });
 
