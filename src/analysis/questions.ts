@@ -5,7 +5,7 @@
  */
 import { TagwallError } from '../errors.js';
 import { OUTLINE_SIZE, outlineOfAll, outlinesMeet, type Outlines } from '../model/box-outline.js';
-import { anyLeftWithout, PacketSet, withOverlapsRemembered, type Box, type OverlapMemo } from '../model/packet-set.js';
+import { anyLeftWithout, PacketSet, type Box } from '../model/packet-set.js';
 import type { Packet } from '../model/packet.js';
 import { allowedPackets, evaluate, EarlierMatches, type Action, type AnalysisMode, type Rule, type RuleSet, type Verdict } from './rule-set.js';
 
@@ -162,15 +162,13 @@ function copiesByLine(ruleSet: RuleSet): Map<string, Rule[]> {
 
 function shadowedCopies(ruleSet: RuleSet): ShadowedRule[] {
   const found: ShadowedRule[] = [];
-  const { decided, overlaps } = decidedByEachRule(ruleSet);
-  withOverlapsRemembered(overlaps, () =>
-    ruleSet.rules.forEach((rule, index) => {
-      if (decided[index]!.isEmpty()) {
-        const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
-        found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
-      }
-    }),
-  );
+  const { decided } = decidedByEachRule(ruleSet);
+  ruleSet.rules.forEach((rule, index) => {
+    if (decided[index]!.isEmpty()) {
+      const coveredBy = ruleSet.rules.slice(0, index).filter((before) => before.match.overlaps(rule.match));
+      found.push({ rule, index, coveredBy, conflicting: coveredBy.some((before) => before.action !== rule.action) });
+    }
+  });
   return found;
 }
 
@@ -217,14 +215,13 @@ class Decided {
 }
 
 /**
- * A walk's answers: what each rule decides, each rule's outline (OUTLINE_SIZE numbers at `index * OUTLINE_SIZE`),
- * and the address overlaps its questions asked (`withOverlapsRemembered`), kept for `redundant` after `shadowed`.
+ * A walk's answers: what each rule decides and each rule's outline (OUTLINE_SIZE numbers at `index * OUTLINE_SIZE`),
+ * kept for `redundant` after `shadowed`. (The address overlaps their questions repeat are remembered by
+ * packet-set.ts for every caller: see `rememberedOverlap`.)
  */
 interface Walk {
   readonly decided: readonly Decided[];
   readonly outlines: Outlines;
-  /** Undefined in a long walk (see `boxesOfShortWalk`). */
-  readonly overlaps: OverlapMemo | undefined;
 }
 
 /**
@@ -233,17 +230,16 @@ interface Walk {
  * so it is kept per rule set while the set holds the same rules, as `allowedPackets` keeps its answer. Issue 22:
  * the second walk was ~10 ms of a cold `shadowed` on the scenario's nft render.
  *
- * A short walk (`boxesOfShortWalk`) never merges its earlier boxes, remembers address overlaps and leaves each cut
- * until it is asked for (see `Decided`); a long one walks as `allowedPackets` does, cutting each rule as it goes:
- * on bench/analysis's 1,000-rule set, the overlap memo (mostly distinct pairs) and the outline search for the rules
- * no later rule meets cost `shadowed + redundant` ~45 -> ~60 ms (warm).
+ * A short walk (`boxesOfShortWalk`) never merges its earlier boxes and leaves each cut until it is asked for (see
+ * `Decided`); a long one walks as `allowedPackets` does, cutting each rule as it goes: on bench/analysis's 1,000-rule
+ * set, the outline search for the rules no later rule meets (and a per-walk overlap memo, since removed) cost
+ * `shadowed + redundant` ~45 -> ~60 ms (warm).
  */
 function decidedByEachRule(ruleSet: RuleSet): Walk {
   const known = DECIDED.get(ruleSet);
   if (known && known.rules.length === ruleSet.rules.length && known.rules.every(([rule, match], i) => rule === ruleSet.rules[i] && match === rule.match)) return known.walk;
   const count = ruleSet.rules.length;
   const shortWalk = boxesOfShortWalk(ruleSet);
-  const overlaps: OverlapMemo | undefined = shortWalk === undefined ? undefined : new Map();
   const outlines: Outlines = new Float64Array(count * OUTLINE_SIZE);
   ruleSet.rules.forEach((rule, j) => outlines.set(outlineOfAll(rule.match.boxes), j * OUTLINE_SIZE));
   const earlier = new EarlierMatches(shortWalk === undefined ? SHORT_WALK.longLimit : shortWalk + 1);
@@ -255,7 +251,7 @@ function decidedByEachRule(ruleSet: RuleSet): Walk {
     decides.packets();
     return decides;
   });
-  const walk = { decided, outlines, overlaps };
+  const walk = { decided, outlines };
   DECIDED.set(ruleSet, { rules: ruleSet.rules.map((rule) => [rule, rule.match] as const), walk });
   return walk;
 }
@@ -366,16 +362,14 @@ export function redundant(ruleSet: RuleSet): RedundantRule[] {
 
 function redundantRules(ruleSet: RuleSet): RedundantRule[] {
   const found: RedundantRule[] = [];
-  const { decided, outlines, overlaps } = decidedByEachRule(ruleSet);
-  withOverlapsRemembered(overlaps, () =>
-    ruleSet.rules.forEach((rule, index) => {
-      const decides = decided[index]!;
-      if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
-      else if (!decides.metBelow) {
-        // No later rule can meet its packets (they lie within its match's outline): the default decides them all.
-        if (ruleSet.defaultAction === rule.action) found.push({ rule, index, reason: 'same-verdict-below' });
-      } else if (decidedAlikeBelow(ruleSet, index, decides.packets(), rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
-    }),
-  );
+  const { decided, outlines } = decidedByEachRule(ruleSet);
+  ruleSet.rules.forEach((rule, index) => {
+    const decides = decided[index]!;
+    if (decides.isEmpty()) found.push({ rule, index, reason: 'shadowed' });
+    else if (!decides.metBelow) {
+      // No later rule can meet its packets (they lie within its match's outline): the default decides them all.
+      if (ruleSet.defaultAction === rule.action) found.push({ rule, index, reason: 'same-verdict-below' });
+    } else if (decidedAlikeBelow(ruleSet, index, decides.packets(), rule.action, outlines)) found.push({ rule, index, reason: 'same-verdict-below' });
+  });
   return found;
 }

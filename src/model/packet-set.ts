@@ -366,51 +366,6 @@ function overlapsBySearch(small: IntervalSet, large: IntervalSet): boolean {
   return false;
 }
 
-/**
- * Answers of `addressesOverlap` a caller keeps while it walks one rule set (see `withOverlapsRemembered`): per pair
- * of sets, both ways, by identity (an IntervalSet is immutable).
- */
-export type OverlapMemo = Map<IntervalSet, Map<IntervalSet, boolean>>;
-
-/** The memo `boxesOverlap` reads and fills, while a `withOverlapsRemembered` call runs. */
-let overlapMemo: OverlapMemo | undefined;
-
-/**
- * Runs `run` with `addressesOverlap` remembered in `memo` (when given) for sets of OVERLAP_MEMO_INTERVALS intervals
- * or more together. `shadowed` and `redundant` ask it of the same tags again and again: on the scenario's nft render, 199
- * times about 65 pairs of multi-interval sets (each rule's cut by the earlier ones, then `redundant` the same pairs
- * the other way round; callgrind 261-269 -> 252-256 M, issue 22). Not for every caller: a `check` asks mostly
- * distinct pairs, and remembering them all cost it ~10 M instructions (as in round 16).
- */
-export function withOverlapsRemembered<T>(memo: OverlapMemo | undefined, run: () => T): T {
-  if (memo === undefined) return run();
-  const outer = overlapMemo;
-  overlapMemo = memo;
-  try {
-    return run();
-  } finally {
-    overlapMemo = outer;
-  }
-}
-
-/** `addressesOverlap`, through the memo when one is in force and the sets are long enough to be worth it. */
-function addressesMeet(a: IntervalSet, b: IntervalSet): boolean {
-  const memo = overlapMemo;
-  if (memo === undefined || a.intervalCount + b.intervalCount < OVERLAP_MEMO_INTERVALS) return addressesOverlap(a, b);
-  let known = memo.get(a);
-  const answer = known?.get(b);
-  if (answer !== undefined) return answer;
-  const meet = addressesOverlap(a, b);
-  if (!known) memo.set(a, (known = new Map()));
-  known.set(b, meet);
-  let back = memo.get(b);
-  if (!back) memo.set(b, (back = new Map()));
-  back.set(a, meet);
-  return meet;
-}
-/** Together at least this many intervals: below, the bounds test and a short merge cost less than two lookups. */
-const OVERLAP_MEMO_INTERVALS = 16;
-
 /** Cheap dimensions first: most pairs of rules part on ports or protocols before their addresses are read. */
 function boxesOverlap(a: Box, b: Box): boolean {
   return (
@@ -425,8 +380,8 @@ function boxesOverlap(a: Box, b: Box): boolean {
     a.applications.overlaps(b.applications) &&
     // The pair with the smaller side first: its test is the cheaper (a subnet against a tag, say).
     (Math.min(a.src.intervalCount, b.src.intervalCount) <= Math.min(a.dst.intervalCount, b.dst.intervalCount)
-      ? addressesMeet(a.src, b.src) && addressesMeet(a.dst, b.dst)
-      : addressesMeet(a.dst, b.dst) && addressesMeet(a.src, b.src))
+      ? addressesOverlap(a.src, b.src) && addressesOverlap(a.dst, b.dst)
+      : addressesOverlap(a.dst, b.dst) && addressesOverlap(a.src, b.src))
   );
 }
 
