@@ -8,32 +8,11 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
+import { complementBig, normalize, type Big } from '../../test/support/big-intervals.js';
 import { cidrBlocksInModule, KERNEL_LIMITS, mergeInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
 import { IntervalSet, wordsToBigInt, type IntervalDomain } from './intervals.js';
 import { cidrBlocksOf, cidrCountOf, forEachCidrOf, IPV4, IPV6 } from './ip.js';
 
-type Big = Array<[bigint, bigint]>;
-
-function normalize(ranges: Big): Big {
-  const sorted = [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const out: Big = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-const complementBig = (ranges: Big, max: bigint): Big => {
-  const out: Big = [];
-  let next = 0n;
-  for (const [lo, hi] of ranges) {
-    if (lo > next) out.push([next, lo - 1n]);
-    next = hi + 1n;
-  }
-  if (next <= max) out.push([next, max]);
-  return out;
-};
 /** The reference of each operation, by complements. */
 function reference(operation: KernelOperation, a: Big, b: Big, max: bigint): Big {
   const not = (x: Big): Big => complementBig(x, max);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { domainOf, IntervalSet, radixSortByWords, sizeByBigInts, wordsToBigInt } from './intervals.js';
+import { complementBig, MAX128, normalize, type Big } from '../../test/support/big-intervals.js';
 import { expectBooleanAlgebra } from '../../test/support/set-laws.js';
 import { IPV4, IPV6 } from './ip.js';
 
@@ -62,19 +63,7 @@ describe('IntervalSet on an enumerable domain', () => {
   });
 });
 
-// 128-bit sets against a BigInt reference: sort, merge and complement done the obvious way.
-type Big = Array<[bigint, bigint]>;
-const MAX128 = (1n << 128n) - 1n;
-function normalize(ranges: Big): Big {
-  const sorted = [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const out: Big = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
-    else out.push([lo, hi]);
-  }
-  return out;
-}
+// 128-bit sets against a BigInt reference (test/support/big-intervals.ts).
 function toBig(set: IntervalSet): Big {
   const out: Big = [];
   for (let i = 0; i < set.intervalCount; i++) out.push([wordsToBigInt(set.lo(i), 0, 4), wordsToBigInt(set.hi(i), 0, 4)]);
@@ -84,16 +73,6 @@ function fromBig(ranges: Big): IntervalSet {
   const words = (v: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((s) => Number((v >> s) & 0xffffffffn)));
   return ranges.map(([lo, hi]) => IntervalSet.range(IPV6, words(lo), words(hi))).reduce((a, b) => a.union(b), IntervalSet.empty(IPV6));
 }
-const complementBig = (ranges: Big): Big => {
-  const out: Big = [];
-  let next = 0n;
-  for (const [lo, hi] of ranges) {
-    if (lo > next) out.push([next, lo - 1n]);
-    next = hi + 1n;
-  }
-  if (next <= MAX128) out.push([next, MAX128]);
-  return out;
-};
 // Values clustered near a few bases (and the edges 0 and 2^128-1) so that ranges overlap and touch, and carries
 // cross word boundaries.
 const arb128 = fc.oneof(
