@@ -42,11 +42,6 @@ const KERNELS = new LazyWebAssembly<IntervalKernelExports>(INTERVAL_KERNELS_WASM
  */
 export const KERNEL_LIMITS = { minWords: 256 };
 
-const EXPORTS: Record<1 | 4, Record<KernelOperation, keyof IntervalKernelExports>> = {
-  1: { union: 'union1', intersection: 'intersection1', difference: 'difference1' },
-  4: { union: 'union4', intersection: 'intersection4', difference: 'difference4' },
-};
-
 /**
  * `a op b` for canonical bounds of `width` words a value (1 or 4), as the module merges them; undefined when the sets
  * are too short to be worth it (KERNEL_LIMITS), or WebAssembly is not available: the caller merges them itself.
@@ -60,8 +55,7 @@ export function mergeInModule(operation: KernelOperation, a: Uint32Array, b: Uin
     const memory = new Uint32Array(wasm.memory.buffer, 0, 2 * words);
     memory.set(a, 0);
     memory.set(b, a.length);
-    const kernel = wasm[EXPORTS[width][operation]] as Kernel;
-    const written = kernel(0, a.length, 4 * a.length, b.length, 4 * words);
+    const written = wasm[`${operation}${width}`](0, a.length, 4 * a.length, b.length, 4 * words);
     return memory.slice(words, words + written);
   } catch {
     // No memory for sets this large: the caller merges them.
@@ -78,14 +72,8 @@ const VERDICTS: readonly BoundsVerdict[] = ['canonical', 'lo-above-hi', 'not-apa
  * problem in order of the intervals; undefined for bounds too short to be worth it, or where WebAssembly cannot run.
  */
 export function problemInModule(bounds: Uint32Array, width: 1 | 4): BoundsVerdict | undefined {
-  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
-  try {
-    const wasm = KERNELS.withRoom(4 * bounds.length);
-    new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
-    return VERDICTS[width === 1 ? wasm.problem1(0, bounds.length) : wasm.problem4(0, bounds.length)];
-  } catch {
-    return undefined;
-  }
+  const verdict = scanInModule('problem', bounds, width);
+  return verdict === undefined ? undefined : VERDICTS[verdict];
 }
 
 /**
@@ -93,11 +81,16 @@ export function problemInModule(bounds: Uint32Array, width: 1 | 4): BoundsVerdic
  * summed; undefined for bounds too short to be worth it, or where WebAssembly cannot run.
  */
 export function cidrBlocksInModule(bounds: Uint32Array, width: 1 | 4): number | undefined {
+  return scanInModule('cidrs', bounds, width);
+}
+
+/** One pass of the module's `scan` over `bounds`, copied into its memory; undefined as for a merge. */
+function scanInModule(scan: 'problem' | 'cidrs', bounds: Uint32Array, width: 1 | 4): number | undefined {
   if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
   try {
     const wasm = KERNELS.withRoom(4 * bounds.length);
     new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
-    return width === 1 ? wasm.cidrs1(0, bounds.length) : wasm.cidrs4(0, bounds.length);
+    return wasm[`${scan}${width}`](0, bounds.length);
   } catch {
     return undefined;
   }

@@ -342,3 +342,35 @@ describe('one-word set operations', () => {
     );
   });
 });
+
+describe('equals of long bounds (compared natively from 64 words)', () => {
+  it('agrees with a word-by-word comparison, for equal sets, copies, and sets of the same length that differ in one word', () => {
+    // 24-80 intervals, each 2 or more past the last (so none merge): 48-160 words, mostly past the native limit.
+    const arbLong = fc.array(fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 8 })), { minLength: 24, maxLength: 80 }).map((steps) => {
+      let next = 0;
+      const ranges = steps.map(([gap, length]) => {
+        const lo = next + gap;
+        next = lo + length + 2;
+        return [lo, lo + length] as const;
+      });
+      return IntervalSet.fromRanges(IPV4, ranges);
+    });
+    const sameWords = (x: IntervalSet, y: IntervalSet): boolean => x.bounds.length === y.bounds.length && x.bounds.every((word, i) => word === y.bounds[i]);
+    fc.assert(
+      fc.property(arbLong, arbLong, fc.nat(), (a, b, pick) => {
+        expect(a.equals(b)).toBe(sameWords(a, b));
+        const copy = IntervalSet.fromCanonicalBounds(IPV4, a.bounds.slice());
+        expect(a.equals(copy)).toBe(true);
+        // One bound moved where it stays canonical: the same length, one word apart.
+        const words = a.bounds.slice();
+        const at = pick % words.length;
+        const previous = at > 0 ? words[at - 1]! : -1;
+        if (at % 2 === 1 && (at + 1 >= words.length || words[at]! + 2 < words[at + 1]!)) words[at]! += 1;
+        else if (at % 2 === 0 && words[at]! > previous + 2 && words[at]! > 0) words[at]! -= 1;
+        else return;
+        expect(a.equals(IntervalSet.fromCanonicalBounds(IPV4, words))).toBe(false);
+      }),
+      { seed: 22, numRuns: 500 },
+    );
+  });
+});

@@ -12,7 +12,6 @@
  * protocols of one class only, and `PacketSet.of` splits a spec by class. A port constraint that is not "any"
  * therefore means "TCP or UDP with these ports": it never matches ICMP or GRE, which have no ports to compare.
  */
-import { Buffer } from 'node:buffer';
 import { AddressSet, FAMILIES } from './address-set.js';
 import { ApplicationSet } from './applications.js';
 import { HostSet } from './hostnames.js';
@@ -256,14 +255,10 @@ function addressesWithin(x: IntervalSet, y: IntervalSet): IntervalSet {
  * `x` itself when `within` (a part of it) has its bounds, else `within`. A flow's tag meets a rule's equal or wider
  * tag as a fresh copy of the flow's addresses, which the walk then compared word by word with the flow's own
  * (`sameBox`, ~70k words in V8's first tiers for a cold `path`, issue 22); the same object answers at once there,
- * and keeps the box. Equal lengths are compared as bytes in one native call.
+ * and keeps the box.
  */
 function sameOrFresh(x: IntervalSet, within: IntervalSet): IntervalSet {
-  const a = x.bounds;
-  const b = within.bounds;
-  if (a.length !== b.length || a.length === 0) return within;
-  if (a[0] !== b[0] || a[a.length - 1] !== b[b.length - 1]) return within;
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) ? x : within;
+  return within.equals(x) ? x : within;
 }
 
 /** `a` with its `key` addresses cut to `y`; undefined when none are left. */
@@ -328,9 +323,12 @@ function addressesOverlap(a: IntervalSet, b: IntervalSet): boolean {
   const aSmaller = a.intervalCount <= b.intervalCount;
   const small = aSmaller ? a : b;
   const large = aSmaller ? b : a;
-  if (small.intervalCount >= REMEMBERED_OVERLAP) return rememberedOverlap(small, large);
-  if (!isLopsided(small, large)) return a.overlaps(b);
-  return overlapsBySearch(small, large);
+  return small.intervalCount >= REMEMBERED_OVERLAP ? rememberedOverlap(small, large) : overlapsOf(small, large);
+}
+
+/** Does `small` meet `large` (their bounds already overlap)? A search per interval of `small` when lopsided, else one merge. */
+function overlapsOf(small: IntervalSet, large: IntervalSet): boolean {
+  return isLopsided(small, large) ? overlapsBySearch(small, large) : small.overlaps(large);
 }
 
 /**
@@ -347,10 +345,7 @@ function rememberedOverlap(small: IntervalSet, large: IntervalSet): boolean {
   let byLarge = overlapsOfLarge.get(small);
   if (!byLarge) overlapsOfLarge.set(small, (byLarge = new WeakMap()));
   let answer = byLarge.get(large);
-  if (answer === undefined) {
-    answer = isLopsided(small, large) ? overlapsBySearch(small, large) : small.overlaps(large);
-    byLarge.set(large, answer);
-  }
+  if (answer === undefined) byLarge.set(large, (answer = overlapsOf(small, large)));
   return answer;
 }
 
