@@ -494,17 +494,20 @@ export class IntervalSet {
 
 /**
  * The first interval of `bounds`, at or after the one starting at word `from`, whose upper bound is at or above
- * the value at `value[at..]`: galloping (1, 2, 4, … intervals ahead), then a binary search in the last step.
+ * the value at `value[at..]` (its word offset; `bounds.length` when none): galloping (1, 2, 4, … intervals ahead),
+ * then a binary search in the last step. Callers that walk the sorted intervals of a small set pass the previous
+ * answer (answers only grow), so a tag of a few hundred intervals against an earlier rules' union of thousands costs
+ * a search over the gap to the next answer each time, not over the whole large set.
  */
-function firstEndingAtOrAfter(bounds: Uint32Array, from: number, value: Uint32Array, at: number, w: number): number {
+export function firstEndingAtOrAfter(bounds: Uint32Array, from: number, value: Uint32Array, at: number, w: number): number {
   const s = 2 * w;
   const count = bounds.length / s;
   let low = from / s;
-  if (low >= count || compareWords(bounds, low * s + w, value, at, w) >= 0) return from;
+  if (low >= count || !endsBelow(bounds, low * s + w, value, at, w)) return from;
   // bounds[low] ends below value; find high with bounds[high] ending at or above it (or high = count).
   let step = 1;
   let high = low + step;
-  while (high < count && compareWords(bounds, high * s + w, value, at, w) < 0) {
+  while (high < count && endsBelow(bounds, high * s + w, value, at, w)) {
     low = high;
     step *= 2;
     high = low + step;
@@ -513,10 +516,15 @@ function firstEndingAtOrAfter(bounds: Uint32Array, from: number, value: Uint32Ar
   // Invariant: bounds[low] ends below value; bounds[high] (if any) ends at or above it.
   while (high - low > 1) {
     const mid = (low + high) >>> 1;
-    if (compareWords(bounds, mid * s + w, value, at, w) < 0) low = mid;
+    if (endsBelow(bounds, mid * s + w, value, at, w)) low = mid;
     else high = mid;
   }
   return high * s;
+}
+
+/** Is the value at `bounds[end..]` below the one at `value[at..]`? One-word values compare as numbers. */
+function endsBelow(bounds: Uint32Array, end: number, value: Uint32Array, at: number, w: number): boolean {
+  return w === 1 ? bounds[end]! < value[at]! : compareWords(bounds, end, value, at, w) < 0;
 }
 
 /**
@@ -962,7 +970,7 @@ function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
   for (let i = 0; i < na; i += 2) {
     let from = a[i]!;
     const hi = a[i + 1]!;
-    j = firstEndingAtOrAfterOneWord(b, j, from);
+    j = firstEndingAtOrAfter(b, j, a, i, 1);
     let rest = true;
     for (; j < nb; j += 2) {
       const cutLo = b[j]!;
@@ -986,28 +994,6 @@ function differenceOneWord(a: Uint32Array, b: Uint32Array): Uint32Array {
     }
   }
   return n === out.length ? out : out.slice(0, n);
-}
-
-/** `firstEndingAtOrAfter` for one-word values, compared as numbers (the general one calls compareWords per probe). */
-function firstEndingAtOrAfterOneWord(bounds: Uint32Array, from: number, value: number): number {
-  const count = bounds.length >>> 1;
-  let low = from >>> 1;
-  if (low >= count || bounds[2 * low + 1]! >= value) return from;
-  // Interval `low` ends below value; find `high` ending at or above it (or high = count).
-  let step = 1;
-  let high = low + step;
-  while (high < count && bounds[2 * high + 1]! < value) {
-    low = high;
-    step *= 2;
-    high = low + step;
-  }
-  if (high > count) high = count;
-  while (high - low > 1) {
-    const mid = (low + high) >>> 1;
-    if (bounds[2 * mid + 1]! < value) low = mid;
-    else high = mid;
-  }
-  return 2 * high;
 }
 
 /** `size` interval by interval in bigints: the reference for sets too large for its column sums. */

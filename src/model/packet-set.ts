@@ -15,7 +15,7 @@
 import { AddressSet, FAMILIES } from './address-set.js';
 import { ApplicationSet } from './applications.js';
 import { HostSet } from './hostnames.js';
-import { compareWords, IntervalSet } from './intervals.js';
+import { compareWords, firstEndingAtOrAfter, IntervalSet } from './intervals.js';
 import { PathSet } from './path-set.js';
 import { formatAddress, parseAddress, type Family } from './ip.js';
 import {
@@ -141,39 +141,13 @@ function setDimension(name: string, key: SetKey, covers: (a: Box, b: Box) => boo
 }
 
 /**
- * The first interval of `large`, at index `from` or after, that ends at or after the value at `start[at..]`:
- * galloping from `from` (1, 2, 4, … intervals ahead), then a binary search in the last step. Callers that walk the
- * sorted intervals of a small set pass the previous answer (answers only grow), so a tag of a few hundred intervals
- * against an earlier rules' union of thousands costs a search over the gap to the next answer each time, not over
- * the whole large set: a first-match walk asks this for every earlier box a rule meets.
+ * The first interval of `large`, at index `from` or after, that ends at or after the value at `start[at..]`
+ * (intervals.ts firstEndingAtOrAfter, by interval index): a first-match walk asks this for every earlier box a rule
+ * meets, passing the previous answer.
  */
 function firstReaching(large: IntervalSet, start: Uint32Array, at: number, from = 0): number {
-  const w = large.width;
-  const step = 2 * w;
-  const bounds = large.bounds;
-  const count = large.intervalCount;
-  if (from >= count || !endsBefore(bounds, from * step + w, start, at, w)) return from;
-  // Invariant: interval `low` ends before the value; interval `high` (when below count) ends at or after it.
-  let low = from;
-  let jump = 1;
-  let high = from + 1;
-  while (high < count && endsBefore(bounds, high * step + w, start, at, w)) {
-    low = high;
-    jump *= 2;
-    high = low + jump;
-  }
-  if (high > count) high = count;
-  while (high - low > 1) {
-    const mid = (low + high) >>> 1;
-    if (endsBefore(bounds, mid * step + w, start, at, w)) low = mid;
-    else high = mid;
-  }
-  return high;
-}
-
-/** Is the value at `bounds[end..]` below the one at `start[at..]`? One-word values (IPv4) compare as numbers. */
-function endsBefore(bounds: Uint32Array, end: number, start: Uint32Array, at: number, w: number): boolean {
-  return w === 1 ? bounds[end]! < start[at]! : compareWords(bounds, end, start, at, w) < 0;
+  const step = 2 * large.width;
+  return firstEndingAtOrAfter(large.bounds, from * step, start, at, large.width) / step;
 }
 
 /**
