@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags } from '../src/cli/code-cache.js';
+import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags, setV8Flags, type FlagHost } from '../src/cli/code-cache.js';
 import { tagwall } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -178,6 +178,64 @@ describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", (
       expect(byDefault, name).toBeDefined();
       expect(value, name).toBe(8 * byDefault!);
     }
+  });
+});
+
+/** A stand-in for `process`: a binding that records what it was asked while deprecation warnings were off. */
+function fakeHost(binding: (name: string) => unknown, noDeprecation?: boolean): FlagHost & { asked: Array<{ name: string; quiet: boolean | undefined }> } {
+  const asked: Array<{ name: string; quiet: boolean | undefined }> = [];
+  const host: FlagHost & { asked: typeof asked } = {
+    asked,
+    binding: (name) => {
+      asked.push({ name, quiet: host.noDeprecation });
+      return binding(name);
+    },
+  };
+  if (noDeprecation !== undefined) host.noDeprecation = noDeprecation;
+  return host;
+}
+
+describe('setV8Flags (the budget flags without node:v8 where Node lends its V8 binding)', () => {
+  it("sets them through the binding, with deprecation warnings off for that call only, and puts the user's setting back", () => {
+    for (const before of [undefined, false, true]) {
+      const set: string[] = [];
+      const fallback: string[] = [];
+      const host = fakeHost(() => ({ setFlagsFromString: (flags: string) => void set.push(flags) }), before);
+      setV8Flags('--a=1 --b=2', host, (flags) => void fallback.push(flags));
+      expect(set, String(before)).toEqual(['--a=1 --b=2']);
+      expect(fallback, String(before)).toEqual([]);
+      expect(host.asked, String(before)).toEqual([{ name: 'v8', quiet: true }]);
+      expect(host.noDeprecation, String(before)).toBe(before);
+      expect(Object.prototype.hasOwnProperty.call(host, 'noDeprecation'), String(before)).toBe(before !== undefined);
+    }
+  });
+
+  it('takes node:v8 (the fallback) where there is no binding, it throws (Node 24: "No such module"), or it has no such function', () => {
+    const hosts: Array<[string, FlagHost]> = [
+      ['no binding', {}],
+      ['throws', fakeHost(() => { throw new Error('No such module: v8'); }, false)],
+      ['no function', fakeHost(() => ({}), true)],
+      ['undefined', fakeHost(() => undefined)],
+    ];
+    for (const [why, host] of hosts) {
+      const before = host.noDeprecation;
+      const fallback: string[] = [];
+      setV8Flags('--a=1', host, (flags) => void fallback.push(flags));
+      expect(fallback, why).toEqual(['--a=1']);
+      expect(host.noDeprecation, why).toBe(before);
+    }
+  });
+
+  it("sets V8's flags in a real Node, without a warning and without loading node:v8 where the binding is lent", () => {
+    const source = `const { setV8Flags } = require(${JSON.stringify(fileURLToPath(new URL('../src/cli/code-cache.ts', import.meta.url)))});
+      setV8Flags('--allow-natives-syntax');
+      console.log(JSON.stringify({ natives: new Function('return %IsSmi(1)')(), v8: process.moduleLoadList.includes('NativeModule v8'), lent: (() => { try { process.noDeprecation = true; return typeof process.binding('v8').setFlagsFromString === 'function'; } catch { return false; } })() }));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', source], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--pending-deprecation' } });
+    expect(child.stderr).toBe('');
+    const { natives, v8, lent } = JSON.parse(child.stdout) as { natives: boolean; v8: boolean; lent: boolean };
+    // A flag that changes what V8 accepts: only set flags make `%IsSmi` parse.
+    expect(natives).toBe(true);
+    expect(v8).toBe(!lent);
   });
 });
 
@@ -375,4 +433,35 @@ describe.skipIf(!existsSync(BIN) || OTHER_NODES.length === 0)('on other Node ver
       }
     });
   }
+});
+
+describe.skipIf(!existsSync(BIN) || process.platform === 'win32')("the bin's budget flags are in force while a command runs (bin.ts optimiseLater, setV8Flags)", () => {
+  it("a render's code cache, which records V8's flags, is taken by a V8 under the same flags and refused by one without them", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-flags-'));
+    try {
+      const executable = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+      const run = spawnSync(process.execPath, [executable, 'render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'udr'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: undefined },
+      });
+      expect(run.status).toBe(0);
+      const [cache] = readdirSync(join(dir, 'tagwall')).filter((name) => name.endsWith('-render-udr.v8cache'));
+      expect(cache).toBeDefined();
+      const [head, tail] = COMMONJS_WRAPPER;
+      const rejected = (flags: string | undefined): boolean => {
+        const probe = `const fs = require('node:fs');
+          if (${JSON.stringify(flags)} !== undefined) require('node:v8').setFlagsFromString(${JSON.stringify(flags)});
+          const source = ${JSON.stringify(head)} + fs.readFileSync(${JSON.stringify(fileURLToPath(new URL('../dist/cli-main.cjs', import.meta.url)))}, 'latin1') + ${JSON.stringify(tail)};
+          const script = new (require('node:vm').Script)(source, { cachedData: fs.readFileSync(${JSON.stringify(join(dir, 'tagwall', cache!))}) });
+          console.log(String(script.cachedDataRejected));`;
+        const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        expect(child.stderr).toBe('');
+        return child.stdout.trim() === 'true';
+      };
+      expect(rejected(optimiseLaterFlags(process.versions.v8))).toBe(false);
+      expect(rejected(undefined)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -10,7 +10,7 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { builtin, bundleBeside, optimiseLaterFlags, runBundle } from './code-cache.js';
+import { builtin, bundleBeside, optimiseLaterFlags, runBundle, setV8Flags } from './code-cache.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
@@ -40,7 +40,8 @@ function exitOnceIdle(): void {
  * ~300 ms run, while those threads take the second of two cores from the main thread and the GC. Eight times V8's
  * default budget keeps a short run in the first tiers and still optimises what a long run (an `equiv` of two
  * 4,000-rule files) spends its time in. `snapshot diff` is left out (its scanner is one hot loop the optimising
- * compiler does pay back), and so are short commands (requiring node:v8 costs 1.5-2.6 ms of a cold run: it loads Node's streams).
+ * compiler does pay back), and so are short commands (where Node has no V8 binding to lend, setV8Flags requires node:v8,
+ * which loads Node's streams: 1.5-2.6 ms of a cold run).
  * `path` joined them later: the compute-public-ip topology, Node 20, 242 -> 218 ms wall and 320 -> 250 ms CPU.
  * The flags depend on the V8 (optimiseLaterFlags); a code cache records the flags it was made under and is
  * rejected under others, so each command's cache (code-cache.ts) is made and read under the same ones.
@@ -48,7 +49,7 @@ function exitOnceIdle(): void {
 function optimiseLater(args: readonly string[], v8Version: string): void {
   if (!['check', 'equiv', 'diff', 'contains', 'shadowed', 'eval', 'impact', 'render', 'path'].includes(args[0] ?? '')) return;
   try {
-    builtin<typeof import('node:v8')>('node:v8').setFlagsFromString(optimiseLaterFlags(v8Version));
+    setV8Flags(optimiseLaterFlags(v8Version));
   } catch {
     // Flags frozen (an embedder's V8): the defaults, as before.
   }

@@ -64,6 +64,48 @@ export function optimiseLaterFlags(v8Version: string): string {
     : '--interrupt-budget=540672 --wasm-tiering-budget=14400000';
 }
 
+/** What setV8Flags needs of the process: Node's legacy bindings, and the switch that silences deprecation warnings. */
+export interface FlagHost {
+  binding?: (name: string) => unknown;
+  noDeprecation?: boolean;
+}
+
+/**
+ * Sets V8 flags (bin.ts optimiseLater) through V8's own binding where Node still hands it out (Node 20 and 22), and
+ * through node:v8 elsewhere (Node 24 took the binding away). Requiring node:v8 loads ~30 of Node's internal modules
+ * (its heap-snapshot stream brings the stream modules), which nothing else in a cold `render`, `check` or `path` loads:
+ * ~31 M instructions, a tenth of a cold render (issue 22, docs/performance.md round 19). The binding is what node:v8's
+ * setFlagsFromString calls after checking its argument is a string. Asking for it is deprecated (DEP0111) and warns on
+ * standard error, so deprecation warnings are off for that one call and the user's setting is put back; any failure
+ * (no binding, no such function) takes node:v8, as before.
+ */
+export function setV8Flags(flags: string, host: FlagHost = process as FlagHost, fallback: (flags: string) => void = viaNodeV8): void {
+  const binding = v8Binding(host);
+  if (binding) binding.setFlagsFromString(flags);
+  else fallback(flags);
+}
+
+function viaNodeV8(flags: string): void {
+  builtin<typeof import('node:v8')>('node:v8').setFlagsFromString(flags);
+}
+
+function v8Binding(host: FlagHost): { setFlagsFromString: (flags: string) => void } | undefined {
+  if (typeof host.binding !== 'function') return undefined;
+  const had = Object.prototype.hasOwnProperty.call(host, 'noDeprecation');
+  const before = host.noDeprecation;
+  host.noDeprecation = true;
+  try {
+    const binding = host.binding('v8') as { setFlagsFromString?: unknown } | undefined;
+    const set = binding?.setFlagsFromString;
+    return typeof set === 'function' ? { setFlagsFromString: (value) => void set.call(binding, value) } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (had) host.noDeprecation = before;
+    else delete host.noDeprecation;
+  }
+}
+
 /**
  * The top-level commands and the ones with subcommands: the cache key's command words. Anything else (an option
  * first, a typo) shares the `-` entry, so what a user types cannot fill the directory with files.
