@@ -85,6 +85,7 @@ class XmlLines {
     this.lines.push(name === undefined ? `${indent}<${tag}>` : `${indent}<${tag} name="${escapeXml(name)}">`);
     body(depth + 1);
     this.lines.push(`${indent}</${tag}>`);
+    this.flush();
   }
 
   /** An element with children, or `<tag/>` when it has none. */
