@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, xmlComment } from '../../text/panos.js';
 import { addressObjects, rulebaseOf, type PanosAddressColumns, type PanosAddressEntry, type PanosLocation, type PanosModel, type PanosRule } from './model.js';
-import { renderPanosXml } from './render-xml.js';
+import { BLOCK_LINES, renderPanosXml, XmlLines } from './render-xml.js';
 
 // ─── the reference: the writer renderPanosXml replaced (a tree of nodes, then one line per node) ─────────────────
 
@@ -157,6 +157,58 @@ const model: fc.Arbitrary<PanosModel> = fc.record({
   ),
 });
 
+/**
+ * Models of many rules and tags (15 lines a rule or more, 3 a tag) and few objects: the lines of rules and tags cross
+ * the writer's blocks of BLOCK_LINES lines many times, which the objects' lines do not reach in `model`.
+ */
+const manyRules: fc.Arbitrary<PanosModel> = fc.record({
+  tags: fc.array(fc.record({ name: text, comments: text }), { minLength: 50, maxLength: 200 }),
+  rules: fc.array(
+    fc.record({ name: text, description: text, tags: names, from: names, to: names, source: names, destination: names, application: names, service: names, category: names, action: fc.constant('allow' as const) }),
+    { minLength: 20, maxLength: 120 },
+  ),
+}).chain(({ tags, rules }) => model.map((drawn) => ({ ...drawn, tags, rules })));
+
+// ─── writes to XmlLines, drawn, and the nodes they stand for ─────────────────────────────────────────────────────
+
+type Write =
+  | { readonly kind: 'leaf'; readonly tag: string; readonly text: string }
+  | { readonly kind: 'empty'; readonly tag: string }
+  | { readonly kind: 'members'; readonly tag: string; readonly values: readonly string[] }
+  | { readonly kind: 'addresses'; readonly entries: readonly PanosAddressEntry[] }
+  | { readonly kind: 'element'; readonly tag: string; readonly name: string | undefined; readonly body: readonly Write[] };
+
+const tagName = fc.constantFrom('a', 'member', 'entry', 'description');
+const { writes } = fc.letrec<{ write: Write; writes: Write[] }>((tie) => ({
+  write: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 20, arbitrary: fc.record({ kind: fc.constant('leaf' as const), tag: tagName, text }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('empty' as const), tag: tagName }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('members' as const), tag: tagName, values: plainMembers }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('addresses' as const), entries: fc.oneof(fc.array(address, { maxLength: 4 }), addressEntries) }) },
+    // An element with no children is written `<a/>` by `empty`, not by `element`: the body has one write at least.
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('element' as const), tag: tagName, name: fc.option(text, { nil: undefined }), body: tie('writes').filter((body) => body.length > 0) }) },
+  ),
+  writes: fc.array(tie('write') as fc.Arbitrary<Write>, { maxLength: 400 }),
+}));
+
+function writeNodes(drawn: readonly Write[]): Node[] {
+  return drawn.flatMap((item): Node[] => {
+    switch (item.kind) {
+      case 'leaf':
+        return [leaf(item.tag, item.text)];
+      case 'empty':
+        return [element(item.tag, [])];
+      case 'members':
+        return [members(item.tag, item.values)];
+      case 'addresses':
+        return [...addressObjects(item.entries)].map((one) => entry(one.name, [leaf(one.kind, one.value), ...optional(one.description !== undefined, () => leaf('description', one.description!)), members('tag', one.tags)]));
+      case 'element':
+        return [element(item.tag, writeNodes(item.body), item.name)];
+    }
+  });
+}
+
 describe('renderPanosXml', () => {
   it('writes what the tree of nodes it replaced wrote, byte for byte, on random models', () => {
     fc.assert(
@@ -178,6 +230,42 @@ describe('renderPanosXml', () => {
       const drawn: PanosModel = { ...base, addresses, rules: [rule, { ...rule, name: 'r2', source: names.slice(0, 4095), destination: [...names, 'a<b'] }] };
       expect(renderPanosXml(drawn)).toBe(referenceXml(drawn));
     }
+  });
+
+  it('writes models of many rules and tags as the reference does (their lines cross the blocks of lines)', () => {
+    fc.assert(
+      fc.property(manyRules, (drawn) => {
+        expect(renderPanosXml(drawn)).toBe(referenceXml(drawn));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps fewer than BLOCK_LINES lines pending whatever it writes, and writes them as the reference does', () => {
+    // A render kept every line of its rules pending to the end, ropes that each scavenge copied (issue 22): the
+    // writer joins them a block at a time however they are written, inside an element or between objects.
+    fc.assert(
+      fc.property(writes, (drawn) => {
+        const out = new XmlLines();
+        let most = 0;
+        const run = (items: readonly Write[], depth: number): void => {
+          for (const item of items) {
+            if (item.kind === 'leaf') out.leaf(depth, item.tag, item.text);
+            else if (item.kind === 'empty') out.empty(depth, item.tag);
+            else if (item.kind === 'members') out.members(depth, item.tag, item.values);
+            else if (item.kind === 'addresses') out.addresses(depth, item.entries);
+            else out.element(depth, item.tag, (inner) => run(item.body, inner), item.name);
+            most = Math.max(most, out.pending);
+          }
+        };
+        run(drawn, 0);
+        expect(most).toBeLessThan(BLOCK_LINES);
+        const lines: string[] = [];
+        for (const node of writeNodes(drawn)) write(node, 0, lines);
+        expect(out.text()).toBe(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('writes an empty model as the reference does (no objects, an empty rule list)', () => {

@@ -12,7 +12,7 @@ import { escapeXml, xmlComment } from '../../text/panos.js';
  * first: an expanded config has an address object per prefix (six lines each, tens of thousands of lines), and
  * `impact` writes it once per snapshot.
  */
-const BLOCK_LINES = 256;
+export const BLOCK_LINES = 256;
 
 /** Runs of at least this many plain address objects are written as one block (shorter ones gain nothing from it). */
 const PLAIN_RUN = 64;
@@ -50,9 +50,10 @@ function isPlainAddress(address: PanosAddressEntry, plainTags: { last: readonly 
   return true;
 }
 
-class XmlLines {
-  /** The lines not yet joined into a block. */
-  lines: string[] = [];
+/** The document's writer. Exported for its test (render-xml.test.ts); renderPanosXml is the module's interface. */
+export class XmlLines {
+  /** The lines not yet joined into a block: fewer than BLOCK_LINES (`line`). */
+  #lines: string[] = [];
   /**
    * The document so far, joined once at the end: blocks of BLOCK_LINES lines joined (flat strings, where the lines
    * are ropes that outlive young-generation GCs), each followed by its newline, and the pieces of long plain runs
@@ -61,16 +62,36 @@ class XmlLines {
   readonly #parts: string[] = [];
   readonly #indents: string[] = [''];
 
-  /** Called after each entry: joins the pending lines into a block once there are enough of them. */
-  flush(force = false): void {
-    if (this.lines.length >= BLOCK_LINES || (force && this.lines.length > 0)) {
-      this.#parts.push(this.lines.join('\n'), '\n');
-      this.lines = [];
+  /**
+   * Adds one line of the document; every BLOCK_LINES lines are joined into a block. Every line goes through here, so
+   * no part of the document keeps its lines pending: rules and tags did (the writer joined only after an address
+   * object), and a 10k-requirement render kept ~350k line strings, ropes, to its end, which every scavenge of the
+   * render copied and then promoted (10k requirements 790-840 -> 410-440 ms CPU; issue 22, render-growth bench).
+   */
+  line(text: string): void {
+    const lines = this.#lines;
+    lines.push(text);
+    if (lines.length >= BLOCK_LINES) {
+      this.#parts.push(lines.join('\n'), '\n');
+      this.#lines = [];
+    }
+  }
+
+  /** How many lines are pending (not yet joined into a block): for the test. */
+  get pending(): number {
+    return this.#lines.length;
+  }
+
+  /** Joins the pending lines into a block, however few: before pieces go into the document straight. */
+  flush(): void {
+    if (this.#lines.length > 0) {
+      this.#parts.push(this.#lines.join('\n'), '\n');
+      this.#lines = [];
     }
   }
 
   text(): string {
-    this.flush(true);
+    this.flush();
     return this.#parts.join('');
   }
 
@@ -82,9 +103,9 @@ class XmlLines {
   /** `<tag name="…">`, its children written by `body` one level deeper, `</tag>`. */
   element(depth: number, tag: string, body: (depth: number) => void, name?: string): void {
     const indent = this.indent(depth);
-    this.lines.push(name === undefined ? `${indent}<${tag}>` : `${indent}<${tag} name="${escapeXml(name)}">`);
+    this.line(name === undefined ? `${indent}<${tag}>` : `${indent}<${tag} name="${escapeXml(name)}">`);
     body(depth + 1);
-    this.lines.push(`${indent}</${tag}>`);
+    this.line(`${indent}</${tag}>`);
   }
 
   /** An element with children, or `<tag/>` when it has none. */
@@ -96,11 +117,11 @@ class XmlLines {
   }
 
   empty(depth: number, tag: string): void {
-    this.lines.push(`${this.indent(depth)}<${tag}/>`);
+    this.line(`${this.indent(depth)}<${tag}/>`);
   }
 
   leaf(depth: number, tag: string, text: string): void {
-    this.lines.push(`${this.indent(depth)}<${tag}>${escapeXml(text)}</${tag}>`);
+    this.line(`${this.indent(depth)}<${tag}>${escapeXml(text)}</${tag}>`);
   }
 
   /** `<tag><member>a</member>…</tag>`, or `<tag/>` for no values; a long plain list's members as one block (see `addresses`). */
@@ -124,7 +145,7 @@ class XmlLines {
       return;
     }
     const between = `</member>\n${indent}<member>`;
-    this.flush(true);
+    this.flush();
     const parts = this.#parts;
     let at = parts.length;
     parts.length = at + 2 * values.length + 1;
@@ -138,7 +159,7 @@ class XmlLines {
 
   /** Ends the pending lines' block and adds `text` as a block of its own: the document reads as if written line by line. */
   private block(text: string): void {
-    this.flush(true);
+    this.flush();
     this.#parts.push(text, '\n');
   }
 
@@ -146,17 +167,17 @@ class XmlLines {
   address(depth: number, address: PanosAddress): void {
     const indent = this.indent(depth);
     const fields = this.indent(depth + 1);
-    this.lines.push(`${indent}<entry name="${escapeXml(address.name)}">`, `${fields}<${address.kind}>${escapeXml(address.value)}</${address.kind}>`);
-    if (address.description !== undefined) this.lines.push(`${fields}<description>${escapeXml(address.description)}</description>`);
-    if (address.tags.length === 0) this.lines.push(`${fields}<tag/>`);
+    this.line(`${indent}<entry name="${escapeXml(address.name)}">`);
+    this.line(`${fields}<${address.kind}>${escapeXml(address.value)}</${address.kind}>`);
+    if (address.description !== undefined) this.line(`${fields}<description>${escapeXml(address.description)}</description>`);
+    if (address.tags.length === 0) this.line(`${fields}<tag/>`);
     else {
       const members = this.indent(depth + 2);
-      this.lines.push(`${fields}<tag>`);
-      for (const tag of address.tags) this.lines.push(`${members}<member>${escapeXml(tag)}</member>`);
-      this.lines.push(`${fields}</tag>`);
+      this.line(`${fields}<tag>`);
+      for (const tag of address.tags) this.line(`${members}<member>${escapeXml(tag)}</member>`);
+      this.line(`${fields}</tag>`);
     }
-    this.lines.push(`${indent}</entry>`);
-    this.flush();
+    this.line(`${indent}</entry>`);
   }
 
   /**
@@ -210,7 +231,7 @@ class XmlLines {
     // with the text between one object's value and the next one's name, four pieces an object going straight into
     // the document's parts. (Joined into a string an object and a block first, 100k CIDRs made 200k ropes and two
     // copies of the block that outlived the young generation; issue 22, render-growth bench.)
-    this.flush(true);
+    this.flush();
     const parts = this.#parts;
     for (let at = from; at < to; ) {
       const { kind, tags } = addresses[at] as PanosAddress;
@@ -229,7 +250,7 @@ class XmlLines {
   private plainColumns(depth: number, { names, values, tags }: PanosAddressColumns): void {
     const { open, afterName, afterValue } = plainPieces(this, depth, 'ip-netmask', tags);
     const betweenObjects = `${afterValue}${open}`;
-    this.flush(true);
+    this.flush();
     const parts = this.#parts;
     let at = parts.length;
     parts.length = at + 4 * names.length + 1;
@@ -342,7 +363,8 @@ const comment = xmlComment;
 
 export function renderPanosXml(model: PanosModel): string {
   const out = new XmlLines();
-  out.lines.push('<?xml version="1.0" encoding="UTF-8"?>', comment(model.provenance));
+  out.line('<?xml version="1.0" encoding="UTF-8"?>');
+  out.line(comment(model.provenance));
   writeLocation(out, model.location, (depth) => writeObjects(out, model, depth));
   return out.text();
 }
