@@ -204,6 +204,60 @@ describe('the WebAssembly reader of service-tag files', () => {
       { numRuns: 500, seed: 16 },
     );
   });
+
+  it('merges the runs two versions of a tag share as diff.ts does (edits, repeats and a swap in a shared list)', () => {
+    // Most of a changed tag's prefixes are in both versions, byte for byte: both versions here are one list in
+    // address order with a few edits each, so the module's shared-run steps meet long runs, and where they end:
+    // a prefix dropped or added, a prefix repeated (in one version or both), two neighbours swapped (out of order:
+    // the merge gives up, also inside a run both share), IPv4 next to IPv6, and prefixes of 8 to 17 bytes.
+    const info = (count: number): ServiceTagInfo => ({ prefixCount: { ipv4: count, ipv6: 0 } }) as ServiceTagInfo;
+    const encode = (prefixes: readonly string[]): Uint8Array => {
+      const writer = new PrefixWriter();
+      for (const p of prefixes) writer.push(p);
+      return writer.finish().slice();
+    };
+    const edit = fc.tuple(fc.constantFrom('drop', 'add', 'repeat', 'swap'), fc.nat(), fc.oneof(ipv4, ipv6));
+    type Edit = [string, number, string];
+    const edited = (base: readonly string[], edits: readonly Edit[]): string[] => {
+      const list = [...base];
+      for (const [kind, at, prefix] of edits) {
+        const k = list.length === 0 ? 0 : at % list.length;
+        if (kind === 'drop') list.splice(k, 1);
+        else if (kind === 'add') list.push(prefix), list.sort(byAddress);
+        else if (kind === 'repeat' && list.length > 0) list.splice(k, 0, list[k]!);
+        else if (kind === 'swap' && k + 1 < list.length) [list[k], list[k + 1]] = [list[k + 1]!, list[k]!];
+      }
+      return list;
+    };
+    // /128s that differ in their last bytes only: the module compares a prefix's first eight bytes at once.
+    const near = fc.integer({ min: 0, max: 5 }).map((n) => `2001:db8::1:${n}/128`);
+    const base = fc.array(fc.oneof(ipv4, ipv4, ipv6, near), { minLength: 1, maxLength: 60 }).map((list) => [...list].sort(byAddress));
+    const edits = fc.array(edit, { maxLength: 3 });
+    const answered = { yes: 0, no: 0 };
+    fc.assert(
+      fc.property(base, edits, edits, fc.boolean(), (list, older, newer, sameEdits) => {
+        const before = edited(list, older);
+        const after = edited(list, sameEdits ? older : newer);
+        const a = encode(before);
+        const b = encode(after);
+        const js = sortedEncodedDelta({ bytes: a, start: 0, end: a.length }, info(before.length), { bytes: b, start: 0, end: b.length }, info(after.length));
+        // Other bytes around the ranges (a prefix's masked load reads past its end), as in a table's buffer.
+        const padded = (bytes: Uint8Array): Uint8Array => Uint8Array.from([7, 7, 7, ...bytes, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        // Each list compared with itself first, the newer then the older: the module's memory then holds the newer
+        // list's bytes past the end of a shorter older one, and the older's past a shorter newer one, as after
+        // earlier tags (a shared run must stop where a list ends, not where the bytes stop matching).
+        encodedDelta(padded(b), 3, 3 + b.length, after.length, padded(b), 3, 3 + b.length, after.length);
+        encodedDelta(padded(a), 3, 3 + a.length, before.length, padded(a), 3, 3 + a.length, before.length);
+        const wasm = encodedDelta(padded(a), 3, 3 + a.length, before.length, padded(b), 3, 3 + b.length, after.length);
+        expect(wasm).toEqual(js && { added: js.added.map((at) => at + 3), removed: js.removed.map((at) => at + 3) });
+        answered[js ? 'yes' : 'no']++;
+      }),
+      { numRuns: 1000, seed: 23 },
+    );
+    // Both outcomes drawn often: the runs' own order check is exercised, and so are their answers.
+    expect(answered.yes).toBeGreaterThan(300);
+    expect(answered.no).toBeGreaterThan(100);
+  });
 });
 
 /** Microsoft's order: IPv4 before IPv6, then by address, then shorter first (what sortedEncodedDelta expects). */

@@ -589,6 +589,27 @@
         (br $byte)))
     (i32.sub (local.get $headerA) (local.get $headerB)))
 
+  ;; Whether the prefixes at $i and $j are the same bytes: the same header (so the same size) and the same network.
+  ;; The first eight bytes at once, masked to the prefix's size (a list is followed by 32 bytes, prefix-scan.ts).
+  (func $identical (param $i i32) (param $j i32) (result i32)
+    (local $size i32) (local $diff i64) (local $k i32)
+    (local.set $size (call $size (i32.load8_u (local.get $i))))
+    (local.set $diff (i64.xor (i64.load (local.get $i)) (i64.load (local.get $j))))
+    (if (i32.lt_u (local.get $size) (i32.const 8))
+      (then
+        (return (i64.eqz (i64.and (local.get $diff)
+          (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $size) (i32.const 3)))) (i64.const 1)))))))
+    (if (i64.ne (local.get $diff) (i64.const 0)) (then (return (i32.const 0))))
+    (local.set $k (i32.const 8))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_u (local.get $k) (local.get $size)))
+        (if (i32.ne (i32.load8_u (i32.add (local.get $i) (local.get $k))) (i32.load8_u (i32.add (local.get $j) (local.get $k))))
+          (then (return (i32.const 0))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $byte)))
+    (i32.const 1))
+
   ;; The first prefix after the one at $at that differs from it ($end when none), or -1 when one sorts before it.
   (func $nextDistinct (param $at i32) (param $end i32) (result i32)
     (local $next i32) (local $order i32)
@@ -609,13 +630,34 @@
   ;; in order (diff.ts then decodes and sorts).
   (func (export "delta") (param $a i32) (param $aEnd i32) (param $countA i32) (param $b i32) (param $bEnd i32) (param $countB i32)
         (param $added i32) (param $removed i32) (result i32)
-    (local $order i32) (local $next i32) (local $nAdded i32) (local $nRemoved i32)
+    (local $order i32) (local $next i32) (local $nAdded i32) (local $nRemoved i32) (local $size i32)
     (if (i32.eqz (i32.and (call $wellFormed (local.get $a) (local.get $aEnd) (local.get $countA))
                           (call $wellFormed (local.get $b) (local.get $bEnd) (local.get $countB))))
       (then (return (i32.const -1))))
     (block $done
       (loop $merge
         (br_if $done (i32.and (i32.ge_u (local.get $a) (local.get $aEnd)) (i32.ge_u (local.get $b) (local.get $bEnd))))
+        ;; A changed tag keeps most of its prefixes, in runs the two lists share byte for byte. Along such a run the
+        ;; steps below give what the merge's give (the two prefixes compare equal, and each list's next one is the
+        ;; next distinct, as both follow theirs in the same order), with one comparison a prefix instead of three:
+        ;; the order of each prefix and the next, which is both lists'. A prefix repeated in both is passed one copy
+        ;; on each side at a time (nothing is recorded for prefixes that compare equal, and the merge skips what is
+        ;; left of a repeat). Where the run ends, the merge goes on as before from the last shared pair.
+        (if (i32.and (i32.lt_u (local.get $a) (local.get $aEnd)) (i32.lt_u (local.get $b) (local.get $bEnd)))
+          (then
+            (if (call $identical (local.get $a) (local.get $b))
+              (then
+                (block $shared
+                  (loop $run
+                    (local.set $size (call $size (i32.load8_u (local.get $a))))
+                    (br_if $shared (i32.ge_u (i32.add (local.get $a) (local.get $size)) (local.get $aEnd)))
+                    (br_if $shared (i32.ge_u (i32.add (local.get $b) (local.get $size)) (local.get $bEnd)))
+                    (br_if $shared (i32.eqz (call $identical (i32.add (local.get $a) (local.get $size)) (i32.add (local.get $b) (local.get $size)))))
+                    (local.set $order (call $compare (local.get $a) (i32.add (local.get $a) (local.get $size))))
+                    (if (i32.gt_s (local.get $order) (i32.const 0)) (then (return (i32.const -1))))
+                    (local.set $a (i32.add (local.get $a) (local.get $size)))
+                    (local.set $b (i32.add (local.get $b) (local.get $size)))
+                    (br $run)))))))
         (local.set $order
           (if (result i32) (i32.ge_u (local.get $a) (local.get $aEnd))
             (then (i32.const 1))
