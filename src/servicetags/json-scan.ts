@@ -42,14 +42,20 @@ const HEX_DIGIT_VALUE = Int8Array.from({ length: 256 }, (_, c) =>
   c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1,
 );
 
-/**
- * A Buffer with Node's own latin1Slice (every Node tagwall runs on has it: json-scan.test.ts checks): what
- * `toString('latin1', start, end)` calls once it has checked its arguments and looked the encoding up. fromRecords
- * makes ~3,000 strings a file; with toString at its five call sites V8's optimising compiler inlined those checks
- * and the look-up at each, and took 60-190 ms (on a loaded machine; once on-stack, once whole) to compile the loop,
- * on the core the second file's inflation needs; with latin1Slice under 1 ms (issue 22, round 19).
- */
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/**
+ * `buffer.toString('latin1', start, end)` for positions already in range (start <= end), through Node's own
+ * latin1Slice, which toString calls once it has checked its arguments and looked the encoding up. fromRecords makes
+ * ~3,000 strings a file; with toString at its five call sites V8's optimising compiler inlined those checks and the
+ * look-up at each, and took 60-190 ms (on a loaded machine; once on-stack, once whole) to compile the loop, on the
+ * core the second file's inflation needs; with latin1Slice under 1 ms (issue 22, round 19). latin1Slice is not
+ * documented (Node 20, 22 and 24 have it): a Node without it takes toString.
+ */
+export const latin1Text: (buffer: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as Partial<Latin1Buffer>).latin1Slice === 'function'
+    ? (buffer, start, end) => (buffer as Latin1Buffer).latin1Slice(start, end)
+    : (buffer, start, end) => buffer.toString('latin1', start, end);
 
 /** Thrown inside the scan to give up; never leaves this module. */
 const GIVE_UP = Symbol('give up');
@@ -124,8 +130,8 @@ class Scanner {
     const tags = new Array<ServiceTagInfo>(count);
     const offsets = new Uint32Array(count + 1);
     const arrays = new Uint32Array(2 * count);
-    // Positions the module read in the text itself: in range, start <= end (latin1Slice does not clamp them).
-    const text = this.text as Latin1Buffer;
+    // Positions the module read in the text itself: in range, start <= end (latin1Text does not clamp them).
+    const text = this.text;
     // Strings and lists made once for the tags that share them (the walk's Recent values do the same).
     let region = '';
     let platform = '';
@@ -133,12 +139,12 @@ class Scanner {
     let features: readonly string[] | null = null;
     for (let i = 0, r = 0; i < count; i++, r += RECORD) {
       const same = records[r + FIELD.sameAs]!;
-      const name = text.latin1Slice(records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
-      const id = same & SAME_AS.name ? name : text.latin1Slice(records[r + FIELD.idStart]!, records[r + FIELD.idEnd]!);
-      if (!(same & SAME_AS.region)) region = text.latin1Slice(records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!);
-      if (!(same & SAME_AS.platform)) platform = text.latin1Slice(records[r + FIELD.platformStart]!, records[r + FIELD.platformEnd]!);
+      const name = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
+      const id = same & SAME_AS.name ? name : latin1Text(text, records[r + FIELD.idStart]!, records[r + FIELD.idEnd]!);
+      if (!(same & SAME_AS.region)) region = latin1Text(text, records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!);
+      if (!(same & SAME_AS.platform)) platform = latin1Text(text, records[r + FIELD.platformStart]!, records[r + FIELD.platformEnd]!);
       if (!(same & SAME_AS.systemService)) {
-        systemService = text.latin1Slice(records[r + FIELD.systemServiceStart]!, records[r + FIELD.systemServiceEnd]!);
+        systemService = latin1Text(text, records[r + FIELD.systemServiceStart]!, records[r + FIELD.systemServiceEnd]!);
       }
       let networkFeatures: readonly string[] | null = null;
       if (records[r + FIELD.featuresStart]! >= 0) {
