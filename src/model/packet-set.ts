@@ -714,12 +714,15 @@ export class PacketSet {
     const srcPort = portClass === 'ports' ? (packet.srcPort ?? DEFAULT_SOURCE_PORT) : undefined;
     const dstPort =
       portClass === 'ports' ? packet.dstPort : portClass === 'icmp' && packet.icmp ? (packet.icmp.type << 8) | packet.icmp.code : undefined;
+    // The packet's state once per call, when a box first asks for it (evaluate asks every rule of a list about one
+    // packet; it tests the source for a colon when the packet names no state).
+    let state: number | undefined;
     // Cheap dimensions first: addresses are a binary search over sets of thousands of prefixes.
     return this.boxes.some(
       (box) =>
         box.family === src.family &&
         (box.directions & DIRECTION_BIT[packet.direction]) !== 0 &&
-        (box.states & STATE_BIT[packetState(packet)]) !== 0 &&
+        (box.states & (state ??= STATE_BIT[packetState(packet)])) !== 0 &&
         box.protocols.has(packet.protocol) &&
         (srcPort === undefined || box.srcPorts.hasNumber(srcPort)) &&
         (dstPort === undefined || box.dstPorts.hasNumber(dstPort)) &&
