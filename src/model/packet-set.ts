@@ -1029,18 +1029,21 @@ function anyPairMerges(boxes: readonly Box[]): boolean {
   return false;
 }
 
-/** Do `a` and `b` differ in at most one of `MERGEABLE` (by the same tests as `sameIn`)? */
+/**
+ * Do `a` and `b` differ in at most one of `MERGEABLE` (by the same tests as `sameIn`)? Field by field, not by key:
+ * a keyed load (`box[dimension]`) in V8's first tiers is a generic lookup per dimension.
+ */
 function differsInAtMostOne(a: Box, b: Box): boolean {
-  let differing = 0;
-  for (const dimension of MERGEABLE) {
-    const x = a[dimension];
-    const y = b[dimension];
-    if (x === y) continue;
-    if (typeof x === 'number' || !(x as { equals(o: never): boolean }).equals(y as never)) {
-      if (++differing === 2) return false;
-    }
-  }
-  return true;
+  let differing = (a.directions === b.directions ? 0 : 1) + (a.states === b.states ? 0 : 1);
+  if (differing === 2) return false;
+  if (a.protocols !== b.protocols && !a.protocols.equals(b.protocols) && ++differing === 2) return false;
+  if (a.dstPorts !== b.dstPorts && !a.dstPorts.equals(b.dstPorts) && ++differing === 2) return false;
+  if (a.srcPorts !== b.srcPorts && !a.srcPorts.equals(b.srcPorts) && ++differing === 2) return false;
+  if (a.hosts !== b.hosts && !a.hosts.equals(b.hosts) && ++differing === 2) return false;
+  if (a.paths !== b.paths && !a.paths.equals(b.paths) && ++differing === 2) return false;
+  if (a.applications !== b.applications && !a.applications.equals(b.applications) && ++differing === 2) return false;
+  if (a.dst !== b.dst && !a.dst.equals(b.dst) && ++differing === 2) return false;
+  return a.src === b.src || a.src.equals(b.src) || differing === 0;
 }
 
 /** `compactBoxes` without its shortcuts: merging passes along each dimension until none merges (exported for tests). */
