@@ -166,9 +166,9 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
       return made as unknown as Box;
     };
     const arbBoxes = fc.oneof(
-      fc.tuple(arbSet, arbSet).map(([a, b]) => [...a.boxes, ...b.boxes].slice(0, 10)),
+      fc.tuple(arbSet, arbSet).map(([a, b]) => [...a.boxes, ...b.boxes].slice(0, 18)),
       fc
-        .tuple(arbSet, arbSet, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.subarray([...KEYS], { minLength: 0, maxLength: 2 })), { minLength: 1, maxLength: 9 }))
+        .tuple(arbSet, arbSet, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.subarray([...KEYS], { minLength: 0, maxLength: 2 })), { minLength: 1, maxLength: 18 }))
         .map(([a, b, picks]) => {
           const pool = [...a.boxes, ...b.boxes];
           if (pool.length === 0) return [];
@@ -189,7 +189,7 @@ describe('PacketSet algebra (brute force over a small universe)', () => {
         if (expected === boxes) {
           expect(got).toBe(boxes);
           if (boxes.length > 1) unchanged++;
-        } else if (boxes.length <= 8) merged++;
+        } else if (boxes.length <= 16) merged++;
       }),
       { numRuns: 400, ...(process.env.CI ? { seed: 22 } : {}) },
     );
