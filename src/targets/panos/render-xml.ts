@@ -69,12 +69,7 @@ export class XmlLines {
    * render copied and then promoted (10k requirements 790-840 -> 410-440 ms CPU; issue 22, render-growth bench).
    */
   line(text: string): void {
-    const lines = this.#lines;
-    lines.push(text);
-    if (lines.length >= BLOCK_LINES) {
-      this.#parts.push(lines.join('\n'), '\n');
-      this.#lines = [];
-    }
+    if (this.#lines.push(text) >= BLOCK_LINES) this.flush();
   }
 
   /** How many lines are pending (not yet joined into a block): for the test. */
