@@ -139,11 +139,11 @@ function loadedBy(args: readonly string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** Does this Node hand out its V8 binding (`process.binding('v8')`: Node 20 and 22, not 24)? Asked in a child, quietly. */
-function lendsV8Binding(): boolean {
+/** Does this Node hand out its V8 binding (`process.binding('v8')`: Node 20 and 22, not 24)? Asked once, in a child, quietly. */
+const LENDS_V8_BINDING = ((): boolean => {
   const probe = "process.noDeprecation = true; try { process.stdout.write(String(typeof process.binding('v8').setFlagsFromString === 'function')); } catch { process.stdout.write('false'); }";
   return spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).stdout === 'true';
-}
+})();
 
 /** A user's requirements file with a host-name wildcard (which the Public Suffix List checks). */
 const WILDCARD_REQUIREMENTS =
@@ -304,14 +304,14 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     // The streams come only with node:v8, which the bin loads to set V8's budget flags (bin.ts optimiseLater) where Node
     // lends no V8 binding (Node 24 on; code-cache.ts setV8Flags); where it lends one, neither loads, and no
     // deprecation warning is printed for asking.
-    if (lendsV8Binding()) {
+    if (LENDS_V8_BINDING) {
       expect(loaded).not.toContain('NativeModule v8');
       expect(loaded).not.toContain('NativeModule stream');
       expect(child.stderr).not.toMatch(/DEP0111|DeprecationWarning/);
     } else if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
   });
 
-  it.skipIf(!lendsV8Binding())('render sets its budget flags without a warning when deprecations are pending or throw', () => {
+  it.skipIf(!LENDS_V8_BINDING)('render sets its budget flags without a warning when deprecations are pending or throw', () => {
     for (const flag of ['--pending-deprecation', '--throw-deprecation']) {
       const { child, loaded } = loadedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'udr'], { ...process.env, NODE_OPTIONS: flag });
       expect(child.status, flag).toBe(0);

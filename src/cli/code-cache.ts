@@ -80,16 +80,15 @@ export interface FlagHost {
  * (no binding, no such function) takes node:v8, as before.
  */
 export function setV8Flags(flags: string, host: FlagHost = process as FlagHost, fallback: (flags: string) => void = viaNodeV8): void {
-  const binding = v8Binding(host);
-  if (binding) binding.setFlagsFromString(flags);
-  else fallback(flags);
+  (v8FlagSetter(host) ?? fallback)(flags);
 }
 
 function viaNodeV8(flags: string): void {
   builtin<typeof import('node:v8')>('node:v8').setFlagsFromString(flags);
 }
 
-function v8Binding(host: FlagHost): { setFlagsFromString: (flags: string) => void } | undefined {
+/** The binding's setFlagsFromString, asked for with deprecation warnings off; undefined when there is none. */
+function v8FlagSetter(host: FlagHost): ((flags: string) => void) | undefined {
   if (typeof host.binding !== 'function') return undefined;
   const had = Object.prototype.hasOwnProperty.call(host, 'noDeprecation');
   const before = host.noDeprecation;
@@ -97,7 +96,7 @@ function v8Binding(host: FlagHost): { setFlagsFromString: (flags: string) => voi
   try {
     const binding = host.binding('v8') as { setFlagsFromString?: unknown } | undefined;
     const set = binding?.setFlagsFromString;
-    return typeof set === 'function' ? { setFlagsFromString: (value) => void set.call(binding, value) } : undefined;
+    return typeof set === 'function' ? (flags) => void set.call(binding, flags) : undefined;
   } catch {
     return undefined;
   } finally {
