@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IntervalSet } from '../model/intervals.js';
 import { IPV4, IPV6 } from '../model/ip.js';
-import { complementIntervalCount, holdsMoreThan } from './answers.js';
+import { expandedResolver } from '../analysis/resolve.js';
+import { defaultSnapshot } from '../servicetags/index.js';
+import { complementIntervalCount, holdsMoreThan, namerFor } from './answers.js';
 
 const MAX128 = (1n << 128n) - 1n;
 const words = (value: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((shift) => Number((value >> shift) & 0xffffffffn)));
@@ -47,5 +49,27 @@ describe('holdsMoreThan', () => {
     );
     expect(holdsMoreThan(IntervalSet.full(IPV6), 1n << 100n, () => 0n)).toBe(true); // the floor alone decides
     expect(holdsMoreThan(IntervalSet.empty(IPV4), 0n, (values) => values.size())).toBe(false);
+  });
+});
+
+describe('namerFor: an address set listed in full', () => {
+  const snapshot = defaultSnapshot('Public');
+  // Ranges of 20.0.0.0/8 that no tag names exactly: listed as CIDR blocks (with tags' names where they fit).
+  const ranges = fc.array(fc.tuple(fc.nat({ max: 0xffffff }), fc.nat({ max: 0xffff })), { minLength: 1, maxLength: 40 }).map((pairs) => pairs.map(([at, span]): [number, number] => [0x14000000 + at, Math.min(0x14ffffff, 0x14000000 + at + span)]));
+
+  it('is written once per set: equal sets built apart get one array, as a fresh namer lists it', () => {
+    fc.assert(
+      fc.property(ranges, (pairs) => {
+        const namer = namerFor(expandedResolver(snapshot), snapshot);
+        const first = namer.items(IntervalSet.fromRanges(IPV4, pairs), 'ipv4').all();
+        const again = namer.items(IntervalSet.fromRanges(IPV4, [...pairs].reverse()), 'ipv4');
+        expect(again.all()).toBe(first);
+        expect(again.all()).toBe(first);
+        const fresh = namerFor(expandedResolver(snapshot), snapshot).items(IntervalSet.fromRanges(IPV4, pairs), 'ipv4');
+        expect(fresh.all()).toEqual(first);
+        expect(first.length).toBe(fresh.count);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
