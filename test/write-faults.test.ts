@@ -35,6 +35,25 @@ describe.skipIf(noBin)(`standard output and -o faults (${noBin ?? 'dist/cli.js'}
     }
   });
 
+  it('a long ASCII answer, written in slices: exit 2 on /dev/full, cut back to nothing on a full file system (that part needs root)', () => {
+    const dir = scratch();
+    const scenario = ['--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'];
+    expect(sh(bin(['render', ...scenario, '-o', `${dir}/nft/`])).status).toBe(0);
+    // check --json lists every CIDR of the differences: megabytes, past SLICE_CHARS (src/cli/io.ts).
+    const check = ['check', '--json', ...scenario, '--config', join(dir, 'nft', 'tagwall.nft'), '--config', join(dir, 'nft', 'tagwall.2.nft')];
+    const whole = sh(`${bin(check)} > '${dir}/answer.json'; echo "exit=$?"; wc -c < '${dir}/answer.json'`).stdout.split('\n');
+    expect(whole[0]).toBe('exit=1');
+    expect(Number(whole[1])).toBeGreaterThan(4 * (1 << 18));
+    const full = sh(`${bin(check)} > /dev/full`);
+    expect(full.status).toBe(2);
+    expect(full.stderr).toMatch(/^tagwall: <stdout>: cannot write the output: ENOSPC: no space left on device$/m);
+    if (!isRoot) return;
+    mkdirSync(join(dir, 'small'));
+    const script = [`mount -t tmpfs -o size=1m tagwall-full '${dir}/small' || exit 99`, `${bin(check)} > '${dir}/small/a.json' 2>/dev/null; echo "stdout=$?"`, `wc -c < '${dir}/small/a.json'`].join('\n');
+    const result = spawnSync('unshare', ['-m', 'bash', '-c', script], { encoding: 'utf8' });
+    expect(result.stdout.split('\n')).toEqual(['stdout=2', '0', '']);
+  });
+
   it.skipIf(!isRoot)('on a full file system: exit 2, standard output cut back to nothing, -o leaves no file (needs root: tmpfs in a mount namespace)', () => {
     const dir = scratch();
     mkdirSync(join(dir, 'small'));

@@ -4,7 +4,10 @@ import { IntervalSet } from '../model/intervals.js';
 import { IPV4, IPV6 } from '../model/ip.js';
 import { expandedResolver } from '../analysis/resolve.js';
 import { defaultSnapshot } from '../servicetags/index.js';
-import { complementIntervalCount, holdsMoreThan, namerFor } from './answers.js';
+import { createHash } from 'node:crypto';
+import type { Box } from '../model/packet-set.js';
+import { packetSet } from '../testing/arbitraries.js';
+import { boxDigest, complementIntervalCount, hexRanges, holdsMoreThan, namerFor } from './answers.js';
 
 const MAX128 = (1n << 128n) - 1n;
 const words = (value: bigint): Uint32Array => Uint32Array.from([96n, 64n, 32n, 0n].map((shift) => Number((value >> shift) & 0xffffffffn)));
@@ -70,6 +73,37 @@ describe('namerFor: an address set listed in full', () => {
         expect(first.length).toBe(fresh.count);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('boxDigest', () => {
+  const snapshot = defaultSnapshot('Public');
+  const resolver = expandedResolver(snapshot);
+  /** The words of each bound in hex, written as the digest's first form did: one string, then hashed. */
+  const hexText = (set: Box['src']): string => {
+    const parts: string[] = [];
+    for (let i = 0; i < set.intervalCount; i++) {
+      const bound = (words: Uint32Array): string => [...words].map((word) => word.toString(16)).join(':');
+      parts.push(`${bound(set.lo(i))}-${bound(set.hi(i))}`);
+    }
+    return parts.join(',');
+  };
+  const reference = (kind: 'missing' | 'extra', box: Box): string => {
+    const canonical = [kind, box.directions, box.family, box.portClass, box.protocols.toString(), hexText(box.src), hexText(box.dst), hexText(box.srcPorts), hexText(box.dstPorts), box.hosts.toString(), box.paths.toString(), box.applications.toString(), box.states].join('|');
+    return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+  };
+
+  it('is the SHA-256 of the fields joined by |, the address ranges as hex words', () => {
+    fc.assert(
+      fc.property(packetSet({ resolver, urls: true }), fc.constantFrom<'missing' | 'extra'>('missing', 'extra'), (set, kind) => {
+        const namer = namerFor(resolver, snapshot);
+        for (const { box } of set.witnessedBoxes()) {
+          expect(Buffer.from(hexRanges(box.dst)).toString('latin1')).toBe(hexText(box.dst));
+          expect(boxDigest(kind, box, namer)).toBe(reference(kind, box));
+        }
+      }),
+      { numRuns: 80 },
     );
   });
 });
