@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags, setV8Flags, type FlagHost } from '../src/cli/code-cache.js';
+import { analysisFlags, CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags, setV8Flags, youngGenerationFlags, type FlagHost } from '../src/cli/code-cache.js';
 import { tagwall } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -178,6 +178,35 @@ describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", (
       expect(byDefault, name).toBeDefined();
       expect(value, name).toBe(8 * byDefault!);
     }
+  });
+});
+
+describe("V8's young generation for the same commands (bin.ts optimiseLater, youngGenerationFlags)", () => {
+  it('keeps the new space from growing on V8 11.3 (Node 20) only, after the budget flags', () => {
+    expect(youngGenerationFlags('11.3.244.8-node.38')).toBe('--semi-space-growth-factor=1');
+    expect(analysisFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672 --wasm-tiering-budget=14400000 --semi-space-growth-factor=1');
+    for (const v8 of ['11.8.172.17-node.20', '12.4.254.14-node.10', '13.6.233.17-node.36']) {
+      expect(youngGenerationFlags(v8), v8).toBeUndefined();
+      expect(analysisFlags(v8), v8).toBe(optimiseLaterFlags(v8));
+    }
+  });
+
+  it('is a flag the running V8 reads after start-up: set then, the new space stays small where it would grow', () => {
+    const young = youngGenerationFlags(process.versions.v8);
+    if (young === undefined) return;
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+    expect(options).toMatch(/^\s+--semi-space-growth-factor \(.*\n\s+type: int\s+default: --semi-space-growth-factor=2$/m);
+    // Objects that all survive (as a command's parsed inputs do): V8 grows the new space after such scavenges.
+    const probe = `const v8 = require('node:v8');
+      if (process.argv[1]) v8.setFlagsFromString(process.argv[1]);
+      const size = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      let most = size();
+      const kept = [];
+      for (let i = 0; i < 300000; i++) { kept.push({ i, text: String(i) }); if (i % 1000 === 0) most = Math.max(most, size()); }
+      console.log(most / 1048576);`;
+    const largest = (flags: string): number => Number(spawnSync(process.execPath, ['-e', probe, '--', flags], { encoding: 'utf8' }).stdout.trim());
+    expect(largest('')).toBeGreaterThanOrEqual(8);
+    expect(largest(young)).toBeLessThanOrEqual(2);
   });
 });
 
@@ -458,7 +487,8 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32')("the bin's bud
         expect(child.stderr).toBe('');
         return child.stdout.trim() === 'true';
       };
-      expect(rejected(optimiseLaterFlags(process.versions.v8))).toBe(false);
+      expect(rejected(analysisFlags(process.versions.v8))).toBe(false);
+      if (youngGenerationFlags(process.versions.v8) !== undefined) expect(rejected(optimiseLaterFlags(process.versions.v8))).toBe(true);
       expect(rejected(undefined)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

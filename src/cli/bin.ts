@@ -10,7 +10,7 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { builtin, bundleBeside, optimiseLaterFlags, runBundle, setV8Flags } from './code-cache.js';
+import { analysisFlags, builtin, bundleBeside, runBundle, setV8Flags } from './code-cache.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
@@ -44,12 +44,13 @@ function exitOnceIdle(): void {
  * which loads Node's streams: 1.5-2.6 ms of a cold run).
  * `path` joined them later: the compute-public-ip topology, Node 20, 242 -> 218 ms wall and 320 -> 250 ms CPU.
  * The flags depend on the V8 (optimiseLaterFlags); a code cache records the flags it was made under and is
- * rejected under others, so each command's cache (code-cache.ts) is made and read under the same ones.
+ * rejected under others, so each command's cache (code-cache.ts) is made and read under the same ones. On Node 20 the
+ * new space is also kept from growing (youngGenerationFlags): fewer fresh pages, each a page fault.
  */
 function optimiseLater(args: readonly string[], v8Version: string): void {
   if (!['check', 'equiv', 'diff', 'contains', 'shadowed', 'eval', 'impact', 'render', 'path'].includes(args[0] ?? '')) return;
   try {
-    setV8Flags(optimiseLaterFlags(v8Version));
+    setV8Flags(analysisFlags(v8Version));
   } catch {
     // Flags frozen (an embedder's V8): the defaults, as before.
   }

@@ -64,6 +64,28 @@ export function optimiseLaterFlags(v8Version: string): string {
     : '--interrupt-budget=540672 --wasm-tiering-budget=14400000';
 }
 
+/**
+ * The young generation kept near its first size on V8 11.3 (Node 20), for the same commands (issue 22, round 20). V8
+ * doubles the new space each time most of it survives a scavenge (`--semi-space-growth-factor`, read at each growth,
+ * so a flag set after start-up still applies), and a cold command's survivors (the parsed rule sets, the snapshot's
+ * tags) are most of what it allocates, so it grows early: a cold `path` ended with 11.2 MB of heap committed (9.2
+ * without the growth), and every fresh page is a page fault, ~4-11 us each on a VM. Without growth the scavenges
+ * come more often but find the same survivors, the pages are the same ones over again, and old space takes what
+ * lives on: `path`, `check`, `equiv` and `diff` ~450-520 fewer faults of ~5,400, and a 3,000-requirement `render`,
+ * `equiv` or `check` 30-40% fewer, user time unchanged (docs/performance.md, round 20). Node 22 and 24 were not
+ * measured: left as they are.
+ */
+export function youngGenerationFlags(v8Version: string): string | undefined {
+  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  return major === 11 && minor === 3 ? '--semi-space-growth-factor=1' : undefined;
+}
+
+/** Every flag bin.ts sets for the analysis commands, `path`, `impact` and `render`: the budgets and the young generation's. */
+export function analysisFlags(v8Version: string): string {
+  const young = youngGenerationFlags(v8Version);
+  return young === undefined ? optimiseLaterFlags(v8Version) : `${optimiseLaterFlags(v8Version)} ${young}`;
+}
+
 /** What setV8Flags needs of the process: Node's legacy bindings, and the switch that silences deprecation warnings. */
 export interface FlagHost {
   binding?: (name: string) => unknown;
