@@ -25,6 +25,9 @@ interface PrefixScanExports {
  */
 const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM);
 
+/** The largest file a memory (its buffer, replaced when it grows) read or was made ready for (prepareServiceTagRead). */
+const TOUCHED = new WeakMap<ArrayBuffer, number>();
+
 /** Where prefix-scan.wat's memory holds the file's changeNumber and cloud, and the file's text. */
 const FILE_FIELDS = 448;
 const INPUT = 1024;
@@ -73,12 +76,53 @@ export const SAME_AS = {
 /** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
 const SHORTEST_TAG = 64;
 
+/** Where readServiceTagFile puts a file of `n` bytes in the module's memory: text at INPUT, encoding, records. */
+function fileLayout(n: number): { readonly out: number; readonly records: number; readonly needed: number } {
+  const out = INPUT + n + PADDING;
+  // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
+  // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
+  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
+  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
+  return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
+}
+
+/**
+ * Makes the module's memory ready for a file of about `size` bytes: grown to what readServiceTagFile will need, and
+ * the pages it will write touched (zeroed: a page only read stays the kernel's shared zero page until written). For a
+ * caller with nothing else to do, the main thread waiting for a gunzip on the threadpool (snapshot.ts): a fresh page
+ * costs ~4-11 µs on a VM, and copying a 4 MB Public file into fresh memory, ~1,000 of them, was ~11 ms of a cold
+ * `snapshot diff` after the wait (issue 22, round 20). Touched: the text, an eighth of it for the encoding (Microsoft's
+ * files encode to a sixth or a seventh) and a twentieth for the records (~1.4 KB of text a tag, 80 bytes a record),
+ * so that no page is touched that the read would not touch. Nothing is kept in the memory between calls: any
+ * contents are overwritten. A size that is wrong only moves the faults back into the read.
+ */
+export function prepareServiceTagRead(size: number): void {
+  if (!(size > 0) || !PREFIX_SCAN.available()) return;
+  const { out, records, needed } = fileLayout(size);
+  try {
+    const buffer = PREFIX_SCAN.withRoom(needed).memory.buffer;
+    // A memory that read or was made ready for a file at least this size has these pages touched already (the
+    // second file of a `snapshot diff`: its gunzip's callback waits for the main thread, so it looks unfinished).
+    if (size <= (TOUCHED.get(buffer) ?? 0)) return;
+    const memory = new Uint8Array(buffer);
+    memory.fill(0, INPUT, out + Math.ceil(size / 8));
+    memory.fill(0, records, records + Math.ceil(size / 20));
+    TOUCHED.set(buffer, size);
+  } catch {
+    // No room for it: readServiceTagFile finds out for itself.
+  }
+}
+
 /** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
 export interface FileRecords {
   readonly changeNumber: number;
   readonly cloudStart: number;
   readonly cloudEnd: number;
-  /** RECORD numbers a tag (FIELD); positions are offsets into the bytes. */
+  /**
+   * RECORD numbers a tag (FIELD); positions are offsets into the bytes. A view of the module's memory, not a copy:
+   * read it before anything else calls the module (the next file or encodedDelta overwrites it, and growing the
+   * memory detaches it). A copy cost a fresh ~240 KB (60 pages) per Public file, read once and dropped.
+   */
   readonly records: Int32Array;
   /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. */
   readonly encoded: Uint8Array;
@@ -87,25 +131,21 @@ export interface FileRecords {
 /**
  * The file in `bytes` (JSON text from `start`, past a BOM) as prefix-scan.wat reads it; undefined for a file it
  * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
- * into `bytes`; the records and the encoding are copies, the caller's to keep.
+ * into `bytes`; the encoding is a copy, the caller's to keep, and the records a view to read at once (FileRecords).
  */
 export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecords | undefined {
   if (!PREFIX_SCAN.available()) return undefined;
   const n = bytes.length;
-  const out = INPUT + n + PADDING;
-  // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
-  // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
-  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
-  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
-  const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
+  const { out, records, needed } = fileLayout(n);
   try {
     const wasm = PREFIX_SCAN.withRoom(needed);
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(bytes, INPUT);
     memory.fill(0, INPUT + n, out);
+    if (n > (TOUCHED.get(wasm.memory.buffer) ?? 0)) TOUCHED.set(wasm.memory.buffer, n);
     const tags = wasm.file(INPUT + start, INPUT + n, out, records);
     if (tags < 0) return undefined;
-    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags).slice();
+    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
     const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
     return {
       changeNumber: fields[0]!,

@@ -11,7 +11,8 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { takePrefetchedSnapshot } from './prefetch.js';
+import { gzipAnnouncedSize, takePrefetchedSnapshot } from './prefetch.js';
+import { prepareServiceTagRead } from './prefix-scan.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -269,8 +270,18 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
   if (!isGzip(bytes) || isEmbeddedFormat(bytes)) return async () => parseSnapshot(bytes, path);
   const inflating = prefetched ? adoptInflation(prefetched.inflated, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
-  inflating.catch(() => undefined);
-  return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
+  let settled = false;
+  inflating.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const size = gzipAnnouncedSize(bytes);
+  return async () => {
+    // Waiting for the gunzip: meanwhile, the memory the read will copy the text into is made ready (prefix-scan.ts).
+    // Only a file still inflating when its turn comes: a second file's read reuses the first one's memory.
+    if (!settled && size !== undefined) prepareServiceTagRead(size);
+    return new Snapshot(parseJsonBytes(await inflating, true, path), path);
+  };
 }
 
 /** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
