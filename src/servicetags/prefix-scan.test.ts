@@ -14,7 +14,7 @@ import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build
 import { sortedEncodedDelta } from './diff.js';
 import { scanServiceTags } from './json-scan.js';
 import { PrefixWriter } from './prefix-codec.js';
-import { encodedDelta, FIELD, prepareServiceTagRead, readServiceTagFile, RECORD, type FileRecords } from './prefix-scan.js';
+import { encodedDelta, readServiceTagFile } from './prefix-scan.js';
 import type { ServiceTagInfo } from './types.js';
 import { FIXTURES, scannedContents } from './test-fixtures.js';
 
@@ -257,56 +257,6 @@ describe('the WebAssembly reader of service-tag files', () => {
     // Both outcomes drawn often: the runs' own order check is exercised, and so are their answers.
     expect(answered.yes).toBeGreaterThan(300);
     expect(answered.no).toBeGreaterThan(100);
-  });
-});
-
-describe('prepareServiceTagRead', () => {
-  /**
-   * A read as plain values: its records are a view of the module's memory, which the next call overwrites. A tag
-   * without networkFeatures (featuresStart -1) has no featuresEnd: the module leaves whatever the memory held there.
-   */
-  function copied(read: FileRecords | undefined): unknown {
-    if (!read) return undefined;
-    const records = [...read.records];
-    for (let r = 0; r < records.length; r += RECORD) if (records[r + FIELD.featuresStart]! < 0) records[r + FIELD.featuresEnd] = -1;
-    return { ...read, records, encoded: Buffer.from(read.encoded).toString('base64') };
-  }
-
-  it('changes nothing a read gives, whatever size it is told, before whichever file (a gzip trailer may lie)', () => {
-    const files = [FIXTURES.gov20251028, FIXTURES.china20260720, FIXTURES.gov20260720, FIXTURES.public20251028].map(fixtureBytes);
-    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), files[1]!]);
-    const inputs = [...files.map((bytes) => ({ bytes, start: 0 })), { bytes: withBom, start: 3 }];
-    const expected = inputs.map(({ bytes, start }) => copied(readServiceTagFile(bytes, start)));
-    expect(expected.every((read) => read !== undefined)).toBe(true);
-    const size = fc.oneof(
-      fc.integer({ min: 0, max: 5_000_000 }),
-      fc.constantFrom(0, -1, 1, 1023, Number.NaN, ...files.map((bytes) => bytes.length)),
-      fc.integer({ min: 0, max: inputs.length - 1 }).map((i) => inputs[i]!.bytes.length + 1),
-    );
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: inputs.length - 1 }), size, fc.boolean()), { minLength: 1, maxLength: 4 }), (steps) => {
-        for (const [i, hint, twice] of steps) {
-          prepareServiceTagRead(hint);
-          if (twice) prepareServiceTagRead(hint);
-          const { bytes, start } = inputs[i]!;
-          expect(copied(readServiceTagFile(bytes, start))).toEqual(expected[i]);
-        }
-      }),
-      { numRuns: 25 },
-    );
-  });
-
-  it("leaves encodedDelta's answers as they were", () => {
-    const encode = (prefixes: readonly string[]): Uint8Array => {
-      const writer = new PrefixWriter();
-      for (const prefix of prefixes) writer.push(prefix);
-      return writer.finish();
-    };
-    const before = encode(['10.0.0.0/24', '10.0.1.0/24', '10.0.3.0/24']);
-    const after = encode(['10.0.0.0/24', '10.0.2.0/24', '10.0.3.0/24', '10.0.4.0/24']);
-    const answer = encodedDelta(before, 0, before.length, 3, after, 0, after.length, 4);
-    prepareServiceTagRead(300_000);
-    expect(encodedDelta(before, 0, before.length, 3, after, 0, after.length, 4)).toEqual(answer);
   });
 });
 

@@ -9,7 +9,8 @@
  * a file's ~3,000 prefix arrays. For the same reason diff.ts compares a changed tag's two encodings here
  * (encodedDelta): its merge ran unoptimised for most of a cold `snapshot diff`'s ~420 changed tags.
  */
-import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js';
+import { type ExportedMemory, LazyWebAssembly, newMemory } from '../internal/webassembly.js';
+import { takePrefetchedScanMemory } from './prefetch.js';
 import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
 
 /** prefix-scan.wat's exports. */
@@ -23,10 +24,10 @@ interface PrefixScanExports {
  * The module, compiled when first used; its last instance is kept while the garbage collector leaves it: `snapshot
  * diff` and `impact` read a second file into pages the first already touched (fresh ones cost ~1 ms a file).
  */
-const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM);
-
-/** The largest file a memory (its buffer, replaced when it grows) read or was made ready for (prepareServiceTagRead). */
-const TOUCHED = new WeakMap<ArrayBuffer, number>();
+const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM, true, () => ({
+  // The executable's memory, its first pages touched on the threadpool (prefetch.ts), for the first instance.
+  tagwall: { memory: takePrefetchedScanMemory() ?? newMemory(1) },
+}));
 
 /** Where prefix-scan.wat's memory holds the file's changeNumber and cloud, and the file's text. */
 const FILE_FIELDS = 448;
@@ -86,33 +87,6 @@ function fileLayout(n: number): { readonly out: number; readonly records: number
   return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
 }
 
-/**
- * Makes the module's memory ready for a file of about `size` bytes: grown to what readServiceTagFile will need, and
- * the pages it will write touched (zeroed: a page only read stays the kernel's shared zero page until written). For a
- * caller with nothing else to do, the main thread waiting for a gunzip on the threadpool (snapshot.ts): a fresh page
- * costs ~4-11 µs on a VM, and copying a 4 MB Public file into fresh memory, ~1,000 of them, was ~11 ms of a cold
- * `snapshot diff` after the wait (issue 22, round 20). Touched: the text, an eighth of it for the encoding (Microsoft's
- * files encode to a sixth or a seventh) and a twentieth for the records (~1.4 KB of text a tag, 80 bytes a record),
- * so that no page is touched that the read would not touch. Nothing is kept in the memory between calls: any
- * contents are overwritten. A size that is wrong only moves the faults back into the read.
- */
-export function prepareServiceTagRead(size: number): void {
-  if (!(size > 0) || !PREFIX_SCAN.available()) return;
-  const { out, records, needed } = fileLayout(size);
-  try {
-    const buffer = PREFIX_SCAN.withRoom(needed).memory.buffer;
-    // A memory that read or was made ready for a file at least this size has these pages touched already (the
-    // second file of a `snapshot diff`: its gunzip's callback waits for the main thread, so it looks unfinished).
-    if (size <= (TOUCHED.get(buffer) ?? 0)) return;
-    const memory = new Uint8Array(buffer);
-    memory.fill(0, INPUT, out + Math.ceil(size / 8));
-    memory.fill(0, records, records + Math.ceil(size / 20));
-    TOUCHED.set(buffer, size);
-  } catch {
-    // No room for it: readServiceTagFile finds out for itself.
-  }
-}
-
 /** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
 export interface FileRecords {
   readonly changeNumber: number;
@@ -142,7 +116,6 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(bytes, INPUT);
     memory.fill(0, INPUT + n, out);
-    if (n > (TOUCHED.get(wasm.memory.buffer) ?? 0)) TOUCHED.set(wasm.memory.buffer, n);
     const tags = wasm.file(INPUT + start, INPUT + n, out, records);
     if (tags < 0) return undefined;
     const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);

@@ -11,8 +11,7 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { gzipAnnouncedSize, takePrefetchedSnapshot } from './prefetch.js';
-import { prepareServiceTagRead } from './prefix-scan.js';
+import { prefetchedScanMemoryTouched, takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -270,16 +269,10 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
   if (!isGzip(bytes) || isEmbeddedFormat(bytes)) return async () => parseSnapshot(bytes, path);
   const inflating = prefetched ? adoptInflation(prefetched.inflated, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
-  let settled = false;
-  inflating.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  const size = gzipAnnouncedSize(bytes);
+  inflating.catch(() => undefined);
   return async () => {
-    // Waiting for the gunzip: meanwhile, the memory the read will copy the text into is made ready (prefix-scan.ts).
-    // Only a file still inflating when its turn comes: a second file's read reuses the first one's memory.
-    if (!settled && size !== undefined) prepareServiceTagRead(size);
+    // The executable's memory for the scan, if it made one, is used only once its pages are touched (prefetch.ts).
+    await prefetchedScanMemoryTouched();
     return new Snapshot(parseJsonBytes(await inflating, true, path), path);
   };
 }
