@@ -117,7 +117,11 @@ export function prefetchScanMemory(size: number, io: PrefetchIo): void {
     });
     holder[SCAN_MEMORY] = entry;
   } catch {
-    if (fd !== undefined) io.fs.closeSync(fd);
+    try {
+      if (fd !== undefined) io.fs.closeSync(fd);
+    } catch {
+      // Nothing more to undo.
+    }
   }
 }
 
