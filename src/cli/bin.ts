@@ -11,7 +11,7 @@
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
 import { builtin, bundleBeside, optimiseLaterFlags, runBundle, setV8Flags } from './code-cache.js';
-import { prefetchScanMemory, prefetchSnapshotFile } from '../servicetags/prefetch.js';
+import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 
 // The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
 declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
@@ -73,8 +73,5 @@ function prefetchSnapshots(args: readonly string[]): void {
   }
   if (files.length === 0) return;
   const io = { fs: builtin<typeof import('node:fs')>('node:fs'), zlib: builtin<typeof import('node:zlib')>('node:zlib') };
-  let largest = 0;
-  for (const file of files) largest = Math.max(largest, prefetchSnapshotFile(file, io) ?? 0);
-  // The scan's memory for the largest text, touched on the threadpool beside the gunzips (prefetch.ts).
-  prefetchScanMemory(largest, io);
+  for (const file of files) prefetchSnapshotFile(file, io);
 }

@@ -8,8 +8,7 @@
 /** What of the WebAssembly API this uses (the project's lib has no DOM types; Node declares little of it). */
 interface WebAssemblyApi {
   readonly Module: new (bytes: Uint8Array) => CompiledModule;
-  readonly Instance: new (module: CompiledModule, imports?: object) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { initial: number }) => ExportedMemory;
+  readonly Instance: new (module: CompiledModule) => { readonly exports: unknown };
 }
 type CompiledModule = { readonly compiled: unique symbol };
 
@@ -24,24 +23,14 @@ const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly
 
 const PAGE = 65536;
 
-/** A new memory of `bytes` rounded up to whole pages (at least one); throws where WebAssembly is not available. */
-export function newMemory(bytes: number): ExportedMemory {
-  if (!webAssembly) throw new Error('WebAssembly is not available');
-  return new webAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-}
-
 export class LazyWebAssembly<Exports extends { readonly memory: ExportedMemory }> {
   #compiled: CompiledModule | null | undefined;
   #lastInstance: WeakRef<Exports> | undefined;
 
-  /**
-   * `base64`: the module's bytes (a generated -wasm.ts); `usable`: false where the caller cannot read its results;
-   * `imports`: what a module that imports anything is given, asked for again for each new instance.
-   */
+  /** `base64`: the module's bytes (a generated -wasm.ts); `usable`: false where the caller cannot read its results. */
   constructor(
     private readonly base64: string,
     private readonly usable = true,
-    private readonly imports?: () => object,
   ) {}
 
   /** Whether the module runs here: false without WebAssembly (`node --jitless`), or where V8 refuses it. */
@@ -61,7 +50,7 @@ export class LazyWebAssembly<Exports extends { readonly memory: ExportedMemory }
     if (!this.available()) throw new Error('WebAssembly is not available');
     let wasm = this.#lastInstance?.deref();
     if (!wasm) {
-      wasm = new webAssembly!.Instance(this.#compiled!, this.imports?.()).exports as Exports;
+      wasm = new webAssembly!.Instance(this.#compiled!).exports as Exports;
       this.#lastInstance = new WeakRef(wasm);
     }
     const size = wasm.memory.buffer.byteLength;

@@ -2,16 +2,12 @@
  * The gzip trailer as a size hint (prefetch.ts): what gzipAnnouncedSize believes of it, and that no trailer, true or
  * false, changes what a gunzip with gunzipOptions gives (the bytes, or zlib's error) against one with Node's defaults.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../internal/input-limits.js';
-import { gunzipOptions, gzipAnnouncedSize, prefetchedScanMemoryTouched, prefetchScanMemory, takePrefetchedScanMemory } from './prefetch.js';
+import { gunzipOptions, gzipAnnouncedSize } from './prefetch.js';
 import { FIXTURES } from './test-fixtures.js';
 
 /** `gzip` with its last four bytes (ISIZE) replaced by `size`. */
@@ -96,77 +92,5 @@ describe('gunzipOptions', () => {
     const fixture = readFileSync(FIXTURES.public20250728);
     expect(gunzipOptions(fixture).chunkSize).toBe(gunzipSync(fixture).length + 1);
     expect(gunzipOptions(withTrailer(fixture, 0xfffffff0)).chunkSize).toBe(16 * 1024);
-  });
-});
-
-describe('prefetchScanMemory', () => {
-  it('hands the memory out only once the threadpool is done touching it, all zero, and once', async () => {
-    for (const size of [1, 100_000, 4_200_000]) {
-      prefetchScanMemory(size, { fs, zlib });
-      const touched = prefetchedScanMemoryTouched();
-      // The read's callback cannot have run yet: still being written to, so never handed out, now or later.
-      expect(takePrefetchedScanMemory()).toBeUndefined();
-      await touched;
-      expect(takePrefetchedScanMemory()).toBeUndefined();
-
-      prefetchScanMemory(size, { fs, zlib });
-      prefetchScanMemory(size * 2, { fs, zlib }); // one at a time: the second call is ignored
-      await prefetchedScanMemoryTouched();
-      const memory = takePrefetchedScanMemory()!;
-      expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(1024 + 64 + size);
-      expect(memory.buffer.byteLength).toBeLessThan(1024 + 64 + size + 65536);
-      expect(new Uint8Array(memory.buffer).every((byte) => byte === 0)).toBe(true);
-      expect(takePrefetchedScanMemory()).toBeUndefined();
-    }
-  });
-
-  it('makes none for no size, nor without /dev/zero, and never throws', async () => {
-    for (const size of [0, -1, Number.NaN]) {
-      prefetchScanMemory(size, { fs, zlib });
-      expect(takePrefetchedScanMemory()).toBeUndefined();
-    }
-    const closed: number[] = [];
-    const noDevZero = { ...fs, openSync: (): number => { throw new Error('ENOENT'); }, closeSync: (fd: number) => closed.push(fd) };
-    expect(() => prefetchScanMemory(1000, { fs: noDevZero, zlib })).not.toThrow();
-    await prefetchedScanMemoryTouched();
-    expect(takePrefetchedScanMemory()).toBeUndefined();
-    expect(closed).toEqual([]);
-    // A read that cannot start: the descriptor is closed again and nothing is registered.
-    const noRead = { ...fs, openSync: (): number => 1234, read: ((): never => { throw new Error('EBADF'); }) as unknown as typeof fs.read, closeSync: (fd: number) => closed.push(fd) };
-    expect(() => prefetchScanMemory(1000, { fs: noRead, zlib })).not.toThrow();
-    expect(closed).toEqual([1234]);
-    expect(takePrefetchedScanMemory()).toBeUndefined();
-  });
-
-  it('is the memory prefix-scan.wat reads in, and the snapshots are what a load without it gives', () => {
-    // A process of its own: the module's instance, once made, keeps its memory.
-    const prefetch = fileURLToPath(new URL('./prefetch.ts', import.meta.url));
-    const snapshot = fileURLToPath(new URL('./snapshot.ts', import.meta.url));
-    const script = `
-      import * as fs from 'node:fs';
-      import * as zlib from 'node:zlib';
-      import { prefetchScanMemory, prefetchSnapshotFile } from ${JSON.stringify(prefetch)};
-      import { loadSnapshotFile, startLoadingSnapshotFile } from ${JSON.stringify(snapshot)};
-      const files = ${JSON.stringify([FIXTURES.public20250728, FIXTURES.public20251028])};
-      const sizes = files.map((file) => prefetchSnapshotFile(file, { fs, zlib }));
-      prefetchScanMemory(Math.max(...sizes), { fs, zlib });
-      const memory = globalThis[Symbol.for('tagwall.prefetchedScanMemory')].memory;
-      const made = memory.buffer.byteLength;
-      const finish = files.map((file) => startLoadingSnapshotFile(file));
-      const view = (s) => JSON.stringify([s.info, s.tags(), s.names().filter((_, i) => i % 50 === 0).map((n) => s.prefixes(n))]);
-      const prefetched = [];
-      for (const f of finish) prefetched.push(view(await f()));
-      const grown = memory.buffer.byteLength;
-      const plain = files.map((file) => view(loadSnapshotFile(file)));
-      console.log(JSON.stringify({ sizes, made, grown, same: prefetched.every((v, i) => v === plain[i]), taken: globalThis[Symbol.for('tagwall.prefetchedScanMemory')] === undefined }));
-    `;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    const result = JSON.parse(run.stdout) as { sizes: number[]; made: number; grown: number; same: boolean; taken: boolean };
-    expect(result.sizes).toEqual([gunzipSync(readFileSync(FIXTURES.public20250728)).length, gunzipSync(readFileSync(FIXTURES.public20251028)).length]);
-    expect(result.same).toBe(true);
-    expect(result.taken).toBe(true);
-    // The module grew the memory it was given to hold a whole read: it read in it.
-    expect(result.grown).toBeGreaterThan(2 * result.made);
   });
 });

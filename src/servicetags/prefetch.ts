@@ -11,7 +11,6 @@
  * reads it and reports its errors as before.
  */
 import { INPUT_LIMITS } from '../internal/input-limits.js';
-import { type ExportedMemory, newMemory } from '../internal/webassembly.js';
 
 /** A file read by the executable, and its inflation under way (rejecting with zlib's own error). */
 export interface PrefetchedSnapshot {
@@ -39,105 +38,28 @@ export function takePrefetchedSnapshot(path: string): PrefetchedSnapshot | undef
 
 /** zlib modules as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
 export interface PrefetchIo {
-  readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync' | 'openSync' | 'read' | 'closeSync'>;
+  readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync'>;
   readonly zlib: Pick<typeof import('node:zlib'), 'gunzip'>;
 }
 
-/**
- * Starts reading and inflating `path` when it is a regular gzip file under the cap; never throws. Returns the size
- * its trailer announces (gzipAnnouncedSize) when it did.
- */
-export function prefetchSnapshotFile(path: string, io: PrefetchIo): number | undefined {
+/** Starts reading and inflating `path` when it is a regular gzip file under the cap; never throws. */
+export function prefetchSnapshotFile(path: string, io: PrefetchIo): void {
   try {
-    if (registry(false)?.has(path)) return undefined;
+    if (registry(false)?.has(path)) return;
     // A FIFO or a device (/dev/stdin) would block or be consumed: only regular files are read ahead.
     const stat = io.fs.statSync(path, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.size > INPUT_LIMITS.snapshotSize) return undefined;
+    if (!stat?.isFile() || stat.size > INPUT_LIMITS.snapshotSize) return;
     const bytes = io.fs.readFileSync(path);
-    if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+    if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
     const inflated = new Promise<Uint8Array>((resolve, reject) => {
       io.zlib.gunzip(bytes, gunzipOptions(bytes), (error, result) => (error ? reject(error) : resolve(result)));
     });
     // A prefetch the command never takes (a usage error, an `embedded` look-alike) must not end the process.
     inflated.catch(() => undefined);
     registry(true)!.set(path, { bytes, inflated });
-    return gzipAnnouncedSize(bytes);
   } catch {
     // Unreadable now: the loader reads it again and reports why.
-    return undefined;
   }
-}
-
-/**
- * The memory prefix-scan.wat reads its first file in, made by the executable and its pages touched on libuv's
- * threadpool while the bundle loads (issue 22, round 20). Copying a 4 MB Public file into fresh WebAssembly memory
- * took ~1,000 page faults on the main thread, ~11 ms on a VM where a fresh page costs 4-11 µs; the gunzips are done
- * before the bundle has loaded, so the threadpool has the time. `ready` once the read that touches them has ended:
- * until then the threadpool may still be writing there, and the module must not use it.
- */
-interface ScanMemory {
-  readonly memory: ExportedMemory;
-  ready: boolean;
-  readonly touched: Promise<void>;
-}
-
-const SCAN_MEMORY = Symbol.for('tagwall.prefetchedScanMemory');
-/** prefix-scan.ts's layout: the text at 1,024, then 64 zero bytes. */
-const SCAN_TEXT_AT = 1024 + 64;
-
-function scanMemoryHolder(): { [SCAN_MEMORY]?: ScanMemory } {
-  return globalThis as { [SCAN_MEMORY]?: ScanMemory };
-}
-
-/**
- * Makes the memory for prefix-scan.wat to read a text of `size` bytes in (gzipAnnouncedSize of the largest file read
- * ahead) and touches its pages by reading /dev/zero into it on the threadpool. Never throws: without /dev/zero, or
- * WebAssembly, there is none, and the module makes its own memory as before.
- */
-export function prefetchScanMemory(size: number, io: PrefetchIo): void {
-  const holder = scanMemoryHolder();
-  if (!(size > 0) || holder[SCAN_MEMORY]) return;
-  let fd: number | undefined;
-  try {
-    const memory = newMemory(SCAN_TEXT_AT + size);
-    fd = io.fs.openSync('/dev/zero', 'r');
-    const zero = fd;
-    let done = (): void => undefined;
-    const entry: ScanMemory = { memory, ready: false, touched: new Promise<void>((resolve) => (done = resolve)) };
-    const view = new Uint8Array(memory.buffer);
-    io.fs.read(zero, view, 0, view.length, null, () => {
-      // Done, read in full or not: nothing writes there any more.
-      entry.ready = true;
-      try {
-        io.fs.closeSync(zero);
-      } catch {
-        // Closed or not, the memory is what matters.
-      }
-      done();
-    });
-    holder[SCAN_MEMORY] = entry;
-  } catch {
-    try {
-      if (fd !== undefined) io.fs.closeSync(fd);
-    } catch {
-      // Nothing more to undo.
-    }
-  }
-}
-
-/** Resolves once the executable's memory for prefix-scan.wat, if any, is done being touched (at once when none). */
-export function prefetchedScanMemoryTouched(): Promise<void> {
-  return scanMemoryHolder()[SCAN_MEMORY]?.touched ?? Promise.resolve();
-}
-
-/** The executable's memory for prefix-scan.wat when it is ready, taken once; undefined when none or not ready yet. */
-export function takePrefetchedScanMemory(): ExportedMemory | undefined {
-  const holder = scanMemoryHolder();
-  const entry = holder[SCAN_MEMORY];
-  if (!entry) return undefined;
-  // Taken whether ready or not: one still being written to is never handed out, now or later.
-  delete holder[SCAN_MEMORY];
-  return entry.ready ? entry.memory : undefined;
 }
 
 /** The options every snapshot gunzip uses: output capped at the size tagwall reads, one right-sized buffer. */

@@ -9,8 +9,7 @@
  * a file's ~3,000 prefix arrays. For the same reason diff.ts compares a changed tag's two encodings here
  * (encodedDelta): its merge ran unoptimised for most of a cold `snapshot diff`'s ~420 changed tags.
  */
-import { type ExportedMemory, LazyWebAssembly, newMemory } from '../internal/webassembly.js';
-import { takePrefetchedScanMemory } from './prefetch.js';
+import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js';
 import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
 
 /** prefix-scan.wat's exports. */
@@ -24,10 +23,7 @@ interface PrefixScanExports {
  * The module, compiled when first used; its last instance is kept while the garbage collector leaves it: `snapshot
  * diff` and `impact` read a second file into pages the first already touched (fresh ones cost ~1 ms a file).
  */
-const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM, true, () => ({
-  // The executable's memory, its first pages touched on the threadpool (prefetch.ts), for the first instance.
-  tagwall: { memory: takePrefetchedScanMemory() ?? newMemory(1) },
-}));
+const PREFIX_SCAN = new LazyWebAssembly<PrefixScanExports>(PREFIX_SCAN_WASM);
 
 /** Where prefix-scan.wat's memory holds the file's changeNumber and cloud, and the file's text. */
 const FILE_FIELDS = 448;

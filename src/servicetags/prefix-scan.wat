@@ -26,10 +26,7 @@
 ;;
 ;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
 (module
-  ;; Imported, so that the executable can create it and have its first pages touched on libuv's threadpool while the
-  ;; CLI's bundle loads (prefix-scan.ts, prefetch.ts); exported for prefix-scan.ts to read and write.
-  (import "tagwall" "memory" (memory 1))
-  (export "memory" (memory 0))
+  (memory (export "memory") 1)
   (data (i32.const 32)
     "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
     "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\00\01\02\03\04\05\06\07\08\09\ff\ff\ff\ff\ff\ff"

@@ -11,7 +11,7 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { prefetchedScanMemoryTouched, takePrefetchedSnapshot } from './prefetch.js';
+import { takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -270,11 +270,7 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
   const inflating = prefetched ? adoptInflation(prefetched.inflated, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
   inflating.catch(() => undefined);
-  return async () => {
-    // The executable's memory for the scan, if it made one, is used only once its pages are touched (prefetch.ts).
-    await prefetchedScanMemoryTouched();
-    return new Snapshot(parseJsonBytes(await inflating, true, path), path);
-  };
+  return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
 }
 
 /** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
