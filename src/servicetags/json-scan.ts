@@ -96,8 +96,11 @@ class Scanner {
   private e = 0;
   private escaped = false;
   private readonly text: Buffer;
-  /** Microsoft's files encode to a sixth or a seventh of their JSON text: a fifth is one allocation for them. */
-  private readonly writer: PrefixWriter;
+  /**
+   * The walk's encoding, made when the walk starts: a file prefix-scan.wat reads is encoded there, and a writer made
+   * for it anyway was a zeroed fifth of the text (~820 KB, ~200 fresh pages) per Public file, never written.
+   */
+  private writer: PrefixWriter | undefined;
   private readonly groups = new Uint16Array(8);
   /**
    * The last value of a field and the bytes it was read from: a value written as the last one was is that string
@@ -112,7 +115,6 @@ class Scanner {
 
   constructor(private readonly b: Uint8Array) {
     this.text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    this.writer = new PrefixWriter(Math.ceil(b.length / 5));
     // TextDecoder drops one UTF-8 BOM on the full path; a second one is not JSON whitespace (and not ASCII here).
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.p = 3;
   }
@@ -176,6 +178,9 @@ class Scanner {
 
   /** The Scanner's own walk over the file, for any shape JSON allows. */
   private walk(owned: boolean): ScannedSnapshot {
+    // Microsoft's files encode to a sixth or a seventh of their JSON text: a fifth is one allocation for them.
+    const writer = new PrefixWriter(Math.ceil(this.b.length / 5));
+    this.writer = writer;
     let changeNumber = -1;
     let cloud: Cloud | undefined;
     let tags: ServiceTagInfo[] | undefined;
@@ -206,7 +211,7 @@ class Scanner {
             if (this.firstElement()) {
               do {
                 tags.push(this.tag());
-                spans.push(this.prefixesStart, this.prefixesEnd, this.writer.length);
+                spans.push(this.prefixesStart, this.prefixesEnd, writer.length);
               } while (this.nextElement());
             }
             offsets = new Uint32Array(tags.length + 1);
@@ -220,7 +225,7 @@ class Scanner {
     }
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
     const arrays = spans.values;
-    return this.scanned(owned, cloud, changeNumber, tags, this.writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
+    return this.scanned(owned, cloud, changeNumber, tags, writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
   }
 
   /** What the scan gives, from the walk or the records; `prefixesText(i)`: where tag i's addressPrefixes array is. */
@@ -398,6 +403,7 @@ class Scanner {
   /** Reads an array of CIDR strings into the writer; returns how many are IPv4 (prefixCount: all of them). */
   private prefixes(): number {
     const b = this.b;
+    const writer = this.writer!; // walk() made it before reading any tag
     if (b[this.p] !== 0x5b /* [ */) giveUp();
     let ipv4 = 0;
     let count = 0;
@@ -407,19 +413,19 @@ class Scanner {
         count++;
         const quoted = this.quotedIPv4();
         if (quoted >= 0) {
-          this.writer.writeIPv4(quoted, this.ipv4Network);
+          writer.writeIPv4(quoted, this.ipv4Network);
           ipv4++;
           continue;
         }
         const v6 = this.quotedIPv6();
         if (v6 >= 0) {
-          this.writer.writeIPv6(v6, this.groups);
+          writer.writeIPv6(v6, this.groups);
           continue;
         }
         this.scanString();
         // Anything else (an IPv4 tail in IPv6, an escape, an error) through the strict text parser, which throws
         // on what it refuses: then the full path reports it at its JSON path.
-        if (this.writer.push(this.stringValue()) === 'ipv4') ipv4++;
+        if (writer.push(this.stringValue()) === 'ipv4') ipv4++;
       } while (this.nextPrefix());
     }
     this.prefixCount = count;

@@ -68,14 +68,30 @@ export function gunzipOptions(gzip: Uint8Array): { maxOutputLength: number; chun
 }
 
 /**
- * zlib's output buffer for one gunzip: the size the gzip trailer announces (ISIZE, the last member's length mod
- * 2^32), plus one byte so that the single inflate call ends with room to spare. Node's default of 16 KiB made
- * ~900 inflate calls and a copy of all the pieces into one 14 MB buffer for a Public file. The trailer is only a
- * hint (it may lie, or name the last of several members): a wrong one costs more calls, not a wrong answer, and
- * the hint is capped at the size tagwall reads anyway.
+ * zlib's output buffer for one gunzip: the size the gzip trailer announces (gzipAnnouncedSize), plus one byte so that
+ * the single inflate call ends with room to spare. Node's default of 16 KiB made ~260 inflate calls and a copy of all
+ * the pieces into one 4 MB buffer for a Public file. The trailer is only a hint: a wrong one costs more calls, not a
+ * wrong answer.
  */
 function outputChunkSize(gzip: Uint8Array): number {
+  return Math.max(16 * 1024, (gzipAnnouncedSize(gzip) ?? 0) + 1);
+}
+
+/**
+ * deflate's densest output: a byte of input stands for at most 1,032 bytes of text (its longest match, 258 bytes, in
+ * a code of two bits; RFC 1951). A trailer announcing more than that per compressed byte is wrong.
+ */
+const MAX_INFLATE_RATIO = 1032;
+
+/**
+ * The size a gzip file's trailer announces for its text (ISIZE: the last 4 bytes, little-endian, the last member's
+ * length mod 2^32), when it is possible: undefined for a file too short to hold a header and a trailer, or an ISIZE
+ * over the size tagwall reads or over what the compressed bytes can inflate to. Only a hint, for sizing buffers: the
+ * trailer may lie, name the last of several members, or have wrapped past 4 GiB; nothing is read by it.
+ */
+export function gzipAnnouncedSize(gzip: Uint8Array): number | undefined {
   const n = gzip.length;
-  const announced = n >= 18 ? (gzip[n - 4]! | (gzip[n - 3]! << 8) | (gzip[n - 2]! << 16) | (gzip[n - 1]! << 24)) >>> 0 : 0;
-  return Math.max(16 * 1024, Math.min(announced, INPUT_LIMITS.snapshotSize) + 1);
+  if (n < 18) return undefined; // a 10-byte header and an 8-byte trailer
+  const announced = (gzip[n - 4]! | (gzip[n - 3]! << 8) | (gzip[n - 2]! << 16) | (gzip[n - 1]! << 24)) >>> 0;
+  return announced <= INPUT_LIMITS.snapshotSize && announced <= MAX_INFLATE_RATIO * (n - 18) ? announced : undefined;
 }

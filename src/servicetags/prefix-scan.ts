@@ -73,12 +73,26 @@ export const SAME_AS = {
 /** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
 const SHORTEST_TAG = 64;
 
+/** Where readServiceTagFile puts a file of `n` bytes in the module's memory: text at INPUT, encoding, records. */
+function fileLayout(n: number): { readonly out: number; readonly records: number; readonly needed: number } {
+  const out = INPUT + n + PADDING;
+  // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
+  // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
+  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
+  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
+  return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
+}
+
 /** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
 export interface FileRecords {
   readonly changeNumber: number;
   readonly cloudStart: number;
   readonly cloudEnd: number;
-  /** RECORD numbers a tag (FIELD); positions are offsets into the bytes. */
+  /**
+   * RECORD numbers a tag (FIELD); positions are offsets into the bytes. A view of the module's memory, not a copy:
+   * read it before anything else calls the module (the next file or encodedDelta overwrites it, and growing the
+   * memory detaches it). A copy cost a fresh ~240 KB (60 pages) per Public file, read once and dropped.
+   */
   readonly records: Int32Array;
   /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. */
   readonly encoded: Uint8Array;
@@ -87,17 +101,12 @@ export interface FileRecords {
 /**
  * The file in `bytes` (JSON text from `start`, past a BOM) as prefix-scan.wat reads it; undefined for a file it
  * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
- * into `bytes`; the records and the encoding are copies, the caller's to keep.
+ * into `bytes`; the encoding is a copy, the caller's to keep, and the records a view to read at once (FileRecords).
  */
 export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecords | undefined {
   if (!PREFIX_SCAN.available()) return undefined;
   const n = bytes.length;
-  const out = INPUT + n + PADDING;
-  // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
-  // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
-  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
-  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
-  const needed = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
+  const { out, records, needed } = fileLayout(n);
   try {
     const wasm = PREFIX_SCAN.withRoom(needed);
     const memory = new Uint8Array(wasm.memory.buffer);
@@ -105,7 +114,7 @@ export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecord
     memory.fill(0, INPUT + n, out);
     const tags = wasm.file(INPUT + start, INPUT + n, out, records);
     if (tags < 0) return undefined;
-    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags).slice();
+    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
     const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
     return {
       changeNumber: fields[0]!,
