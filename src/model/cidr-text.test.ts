@@ -86,6 +86,29 @@ describe('CIDR text', () => {
     }
   });
 
+  it('CidrBlocks of IPv6 (its own walk, issue 22) lists the blocks of the general walk, ranges across word edges', () => {
+    // Ranges whose ends differ in any of the four words, with carries and borrows at word edges, the full range, and
+    // intervals of many blocks (the arrays grow past their first size).
+    const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const address = fc.array(word, { minLength: 4, maxLength: 4 });
+    const text = (words: readonly number[]): string => words.flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)]).join(':');
+    const interval = fc.tuple(address, address).map(([a, b]) => {
+      for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? `${text(a)}-${text(b)}` : `${text(b)}-${text(a)}`;
+      return text(a);
+    });
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 12 }), (entries) => {
+        const set = AddressSet.fromStrings(entries);
+        expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
+      }),
+      { numRuns: 300 },
+    );
+    for (const entries of [['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], ['::/0'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'], ['2603:1030::ffff:ffff-2603:1030::1:0:0'], ['2603:1030::/48', '2603:1031::/48']]) {
+      const set = AddressSet.fromStrings(entries);
+      expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
+    }
+  });
+
   it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {
     fc.assert(
       fc.property(addressSet, (set) => {
