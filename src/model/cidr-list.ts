@@ -17,7 +17,6 @@ interface CidrListExports {
   merge(lo: number, hi: number, count: number, width: number, out: number): number;
   lines(networks: number, lengths: number, width: number, from: number, to: number, perLine: number, layout: number, out: number): number;
   entries(start: number, end: number): number;
-  objectNames(start: number, end: number): void;
 }
 
 /** How CidrBlocks.lines lays blocks out (cidr-text.ts LineLayout). */
@@ -155,25 +154,6 @@ export function writeCidrLines(networks: Uint32Array, lengths: Uint8Array, width
     bytes.set(lengths.subarray(from, to), lengthsAt);
     const end = wasm.lines(networksAt, lengthsAt, width, from, to, layout.perLine, INPUT, out);
     return bytes.toString('latin1', out, end);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * `text` (CIDR texts and the ASCII around them) with every '.' and ':' made '-' and every '/' made '_', by
- * cidr-list.wat `objectNames`: the separators of PAN-OS's CIDR object names (panos/names.ts cidrObjectNames) in one
- * pass over the bytes, where three splits and joins made ~four strings a CIDR (issue 22, `impact`: two PAN-OS builds
- * of ~3,800 objects). Undefined where WebAssembly cannot run or the text is not ASCII (the caller replaces them).
- */
-export function objectNameText(text: string): string | undefined {
-  if (!CIDR_LIST.available() || !/^[\x00-\x7f]*$/.test(text)) return undefined;
-  try {
-    const wasm = CIDR_LIST.withRoom(INPUT + text.length);
-    const bytes = Buffer.from(wasm.memory.buffer);
-    const end = INPUT + bytes.write(text, INPUT, 'latin1');
-    wasm.objectNames(INPUT, end);
-    return bytes.toString('latin1', INPUT, end);
   } catch {
     return undefined;
   }

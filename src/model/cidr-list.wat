@@ -13,7 +13,7 @@
 ;; error: what this takes, the JavaScript takes the same way (address-set.ts parseEntryInto, readPlainIPv4Cidr,
 ;; readPlainIPv6Cidr), and cidr-list.test.ts checks the two agree on generated lists and one-byte changes of them.
 ;;
-;; It also writes lists: `objectNames` turns CIDR texts into PAN-OS object names in place, and `lines` is CidrBlocks.lines (cidr-text.ts) for a long list, the networks and prefix
+;; It also writes lists: `lines` is CidrBlocks.lines (cidr-text.ts) for a long list, the networks and prefix
 ;; lengths of a set's minimal CIDR cover as the text of nft element lines and ipset adds (RFC 5952 for IPv6, as
 ;; formatIPv6), where the JavaScript, cold, formatted each block in the interpreter.
 ;;
@@ -461,21 +461,7 @@
         (br $block)))
     (local.get $p))
 
-;; The CIDR texts at [$start, $end) made PAN-OS object names in place (panos/names.ts cidrObjectNames): each '.'
-  ;; and ':' becomes '-', each '/' becomes '_'; every other byte stays.
-  (func (export "objectNames") (param $start i32) (param $end i32)
-    (local $c i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $start) (local.get $end)))
-        (local.set $c (i32.load8_u (local.get $start)))
-        (if (i32.or (i32.eq (local.get $c) (i32.const 0x2e)) (i32.eq (local.get $c) (i32.const 0x3a)))
-          (then (i32.store8 (local.get $start) (i32.const 0x2d)))
-          (else (if (i32.eq (local.get $c) (i32.const 0x2f)) (then (i32.store8 (local.get $start) (i32.const 0x5f))))))
-        (local.set $start (i32.add (local.get $start) (i32.const 1)))
-        (br $next))))
-
-    ;; The length-prefixed bytes at $text copied to $p; returns the position after them.
+  ;; The length-prefixed bytes at $text copied to $p; returns the position after them.
   (func $copy (param $p i32) (param $text i32) (result i32)
     (local $n i32)
     (local.set $n (i32.load8_u (local.get $text)))

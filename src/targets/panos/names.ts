@@ -5,7 +5,6 @@
  * which every reading accepts and which needs no quoting in `set` commands.
  */
 import { Buffer } from 'node:buffer';
-import { objectNameText } from '../../model/cidr-list.js';
 import { shortHash } from '../names.js';
 
 export const MAX_NAME_LENGTH = 63;
@@ -153,13 +152,11 @@ export function cidrObjectName(cidr: string): string {
  * are replaced by splitting and joining the text at each, or from `bytesFrom` CIDRs on as bytes in place (see
  * BYTES_FROM). Property-tested against the per-CIDR functions, both ways (panos.test.ts).
  */
-export function cidrObjectNames(cidrs: readonly string[], bytesFrom = BYTES_FROM, wasmFrom = WASM_FROM): { wanted: string[]; names: string[] } {
+export function cidrObjectNames(cidrs: readonly string[], bytesFrom = BYTES_FROM): { wanted: string[]; names: string[] } {
   if (cidrs.length === 0) return { wanted: [], names: [] };
   // A CIDR has one `/` and no newline, so the joined text splits back into one name per CIDR.
   const joined = `tw-${cidrs.join('\ntw-')}`;
-  const wanted =
-    (cidrs.length >= wasmFrom ? objectNameText(joined) : undefined) ??
-    (cidrs.length >= bytesFrom ? separatorsReplaced(joined) : joined.split('.').join('-').split(':').join('-').split('/').join('_'));
+  const wanted = cidrs.length >= bytesFrom ? separatorsReplaced(joined) : joined.split('.').join('-').split(':').join('-').split('/').join('_');
   // panosName leaves `tw-…` of hex digits, hyphens and `_len` as it is but for runs of hyphens (from `::`): none
   // at the end (a prefix length ends it), the `tw` letter first, at most 46 characters.
   const names = wanted.includes('--') ? wanted.replace(/-{2,}/g, '-') : wanted;
@@ -175,15 +172,6 @@ export function cidrObjectNames(cidrs: readonly string[], bytesFrom = BYTES_FROM
  * 1,172M against 1,135M instructions, callgrind).
  */
 const BYTES_FROM = 4096;
-
-/**
- * Lists of at least this many CIDRs have their separators replaced in WebAssembly (cidr-list.ts objectNameText), where
- * it runs: one pass over the bytes, where the three splits and joins made ~four strings a CIDR and the JavaScript
- * byte loop ran in the interpreter. The tags of `impact`'s two PAN-OS builds (~3,800 objects each, lists of 1 to
- * 2,500) are most of the names. Below it, the module's first instance would cost more than the splits (the module is
- * usually compiled by then: toCidrStrings writes long IPv6 lists with it).
- */
-const WASM_FROM = 64;
 
 const [DOT, COLON, SLASH, HYPHEN, UNDERSCORE] = ['.', ':', '/', '-', '_'].map((character) => character.charCodeAt(0)) as [number, number, number, number, number];
 
