@@ -3,7 +3,7 @@
  * IPSet. Its canonical form is one interval set per family; its output is the minimal list of CIDR blocks.
  */
 import { TagwallError } from '../errors.js';
-import { ipv4CidrText, ipv4CidrTexts } from './cidr-text.js';
+import { ipv4CidrText, ipv4CidrTexts, ipv6CidrTexts } from './cidr-text.js';
 import { type AddressColumns, readAddressList, readSeparatedAddressList } from './cidr-list.js';
 import { compareWords, IntervalSet, sameDomain } from './intervals.js';
 import {
@@ -45,7 +45,10 @@ const WASM_LIST_MIN = 64;
 /** The same for a text of entries (AddressEntries.ofSeparatedList): 64 IPv4 prefixes take about this many characters. */
 const WASM_TEXT_MIN = 1024;
 
-/** Interval bounds above which IPv4 CIDR texts are written through one buffer (the table path is quicker below). */
+/**
+ * Interval bounds above which CIDR texts are written in one piece (IPv4 through one buffer, IPv6 from CidrBlocks: 64
+ * and 16 intervals); the per-block paths are quicker below.
+ */
 const BULK_TEXT_BOUNDS = 128;
 
 export class AddressSet {
@@ -247,6 +250,14 @@ export class AddressSet {
     const out: string[] = [];
     for (const f of family ? [family] : FAMILIES) {
       if (f === 'ipv6') {
+        const values = this.of('ipv6');
+        if (values.bounds.length > BULK_TEXT_BOUNDS) {
+          // Many blocks: read off the bounds and written as one text (cidr-text.ts, ipv6CidrTexts).
+          const texts = ipv6CidrTexts(values);
+          if (out.length === 0) return texts; // IPv6 is the last family: nothing follows
+          for (let at = 0; at < texts.length; at++) out.push(texts[at]!);
+          continue;
+        }
         this.forEachCidr(f, (_, network, prefixLength) => out.push(`${formatIPv6(network)}/${prefixLength}`));
         continue;
       }

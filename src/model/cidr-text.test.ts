@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSet } from './address-set.js';
 import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
-import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, type LineLayout } from './cidr-text.js';
+import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, ipv6CidrTexts, type LineLayout } from './cidr-text.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -83,6 +83,29 @@ describe('CIDR text', () => {
     for (const entries of [['0.0.0.1-255.255.255.254'], ['0.0.0.0/0'], ['255.255.255.255'], ['0.0.0.0', '0.0.0.2-0.0.0.9', '10.0.0.0/8', '192.168.1.3-192.168.2.200']]) {
       const set = AddressSet.fromStrings(entries);
       expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
+    }
+  });
+
+  it('CidrBlocks of IPv6 (its own walk, issue 22) lists the blocks of the general walk, ranges across word edges', () => {
+    // Ranges whose ends differ in any of the four words, with carries and borrows at word edges, the full range, and
+    // intervals of many blocks (the arrays grow past their first size).
+    const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const address = fc.array(word, { minLength: 4, maxLength: 4 });
+    const text = (words: readonly number[]): string => words.flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)]).join(':');
+    const interval = fc.tuple(address, address).map(([a, b]) => {
+      for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? `${text(a)}-${text(b)}` : `${text(b)}-${text(a)}`;
+      return text(a);
+    });
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 12 }), (entries) => {
+        const set = AddressSet.fromStrings(entries);
+        expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
+      }),
+      { numRuns: 300 },
+    );
+    for (const entries of [['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], ['::/0'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'], ['2603:1030::ffff:ffff-2603:1030::1:0:0'], ['2603:1030::/48', '2603:1031::/48']]) {
+      const set = AddressSet.fromStrings(entries);
+      expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
     }
   });
 
@@ -180,6 +203,31 @@ describe('CIDR text', () => {
       const set = AddressSet.fromStrings(entries, { normalize: true });
       expect(ipv4CidrTexts(set.ipv4.bounds)).toEqual(templateText(set, 'ipv4'));
       expect(set.toCidrStrings('ipv4')).toEqual(templateText(set, 'ipv4'));
+    }
+  });
+
+  it('ipv6CidrTexts and toCidrStrings of large IPv6 sets write what formatIPv6 wrote of each block', () => {
+    // Published prefixes (one block an interval), ranges that split into several blocks, zero runs and ties, the edges.
+    const prefix = fc.tuple(fc.array(group, { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 })).map(([groups, length]) => `${groups.map((g) => g.toString(16)).join(':')}/${length}`);
+    const range = fc.tuple(ipv6, ipv6).map(([a, b]) => {
+      const [lo, hi] = [AddressSet.parse(a), AddressSet.parse(b)].map((set) => set.ipv6.bounds);
+      for (let k = 0; k < 4; k++) if (lo![k] !== hi![k]) return lo![k]! < hi![k]! ? `${a}-${b}` : `${b}-${a}`;
+      return a;
+    });
+    const large = fc.array(fc.oneof(prefix, prefix, range, ipv6Entry, ipv4Entry), { minLength: 10, maxLength: 400 }).map((entries) => AddressSet.fromStrings(entries, { normalize: true }));
+    fc.assert(
+      fc.property(large, (set) => {
+        const expected = templateText(set, 'ipv6');
+        expect(ipv6CidrTexts(set.ipv6)).toEqual(expected);
+        expect(set.toCidrStrings('ipv6')).toEqual(expected);
+        expect(set.toCidrStrings()).toEqual([...templateText(set, 'ipv4'), ...expected]);
+      }),
+      { numRuns: 150 },
+    );
+    for (const entries of [['::/0'], ['::/128', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'], Array.from({ length: 3000 }, (_, i) => `2603:1030:${i.toString(16)}::${i % 7 === 0 ? '' : (i % 5).toString(16)}/${i % 7 === 0 ? 48 : 128}`), []]) {
+      const set = AddressSet.fromStrings(entries, { normalize: true });
+      expect(ipv6CidrTexts(set.ipv6)).toEqual(templateText(set, 'ipv6'));
+      expect(set.toCidrStrings()).toEqual(templateText(set, 'ipv6'));
     }
   });
 
