@@ -36,6 +36,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TagwallError } from '../errors.js';
+import { utf8Pieces } from './utf8-pieces.js';
 
 export interface OutputFile {
   readonly path: string;
@@ -118,8 +119,10 @@ function syncDirectory(directory: string): void {
 function openNewFile(path: string, content: string | Uint8Array, mode: number | undefined): number {
   const fd = openSync(path, 'wx', mode ?? 0o666);
   try {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    // A long text encoded slice by slice into one buffer (utf8Pieces), not whole into as many fresh pages.
+    for (const bytes of typeof content === 'string' ? utf8Pieces(content) : [content]) {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    }
     return fd;
   } catch (error) {
     closeSync(fd);
