@@ -9,7 +9,7 @@
 import { Buffer } from 'node:buffer';
 import { writeCidrLines } from './cidr-list.js';
 import type { IntervalSet } from './intervals.js';
-import { forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
+import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
 const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const OCTET_DOT: readonly string[] = OCTET.map((octet) => `${octet}.`);
@@ -116,10 +116,6 @@ export class AsciiText {
 const COMMA = 44;
 /** The character codes of 0-9a-f. */
 const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
-/** CidrBlocks.of's scratch: the walk's current IPv6 address. */
-const WALK_CURSOR = new Uint32Array(4);
-/** CidrBlocks.of's scratch: hi minus the cursor. */
-const WALK_SPAN = new Uint32Array(4);
 /** ipv6Cidr's scratch: the eight 16-bit groups. */
 const IPV6_GROUPS = new Uint16Array(8);
 
@@ -247,79 +243,27 @@ export class CidrBlocks {
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));
     let lengths = new Uint8Array(networks.length / 4);
     let count = 0;
-    const cur = WALK_CURSOR;
+    const add = (network: Uint32Array, prefixLength: number): void => {
+      if (count === lengths.length) {
+        networks = doubled(networks);
+        lengths = doubled(lengths);
+      }
+      networks.set(network, count * 4);
+      lengths[count++] = prefixLength;
+    };
     for (let at = 0; at < bounds.length; at += 8) {
       // Most IPv6 intervals of a tag are one published prefix: read its length off the bounds, no walk (issue 22).
       const prefixLength = singleBlockLength(bounds, at);
-      if (prefixLength >= 0) {
-        if (count === lengths.length) {
-          networks = doubled(networks);
-          lengths = doubled(lengths);
-        }
-        for (let k = 0; k < 4; k++) networks[count * 4 + k] = bounds[at + k]!;
-        lengths[count++] = prefixLength;
+      if (prefixLength < 0) {
+        forEachCidrOf(bounds.subarray(at, at + 4), bounds.subarray(at + 4, at + 8), 4, add);
         continue;
       }
-      // forEachCidrOf's walk over four words written out, with no call per block (its helpers, the closure that
-      // copied each block): the largest aligned block at cur that does not pass hi, then on past its end. Adjacent
-      // prefixes that merge into an interval of several blocks are common in IPv6 tags, and the netfilter lowering
-      // and toCidrStrings walked them in the interpreter (issue 22, `impact`).
-      for (let k = 0; k < 4; k++) cur[k] = bounds[at + k]!;
-      for (;;) {
-        // size: the largest s with 2^s <= hi - cur + 1, from the span hi - cur (word by word from the last, with a
-        // borrow): its bit length, one less unless every bit below its top bit is set (0 for an empty span).
-        const span = WALK_SPAN;
-        let borrow = 0;
-        for (let k = 3; k >= 0; k--) {
-          const difference = bounds[at + 4 + k]! - cur[k]! - borrow;
-          span[k] = difference >>> 0;
-          borrow = difference < 0 ? 1 : 0;
-        }
-        let size = 0;
-        for (let k = 0; k < 4; k++) {
-          const word = span[k]!;
-          if (word === 0) continue;
-          size = 32 * (3 - k) + 32 - Math.clz32(word);
-          // All bits below the top one set: this word is 2^n - 1 and every later word all ones.
-          let allSet = (word & (word + 1)) === 0;
-          for (let j = k + 1; allSet && j < 4; j++) allSet = span[j] === 0xffffffff;
-          if (!allSet) size--;
-          break;
-        }
-        // The block's alignment: cur's trailing zero bits.
-        let alignment = 128;
-        for (let k = 3; k >= 0; k--) {
-          const word = cur[k]!;
-          if (word !== 0) {
-            alignment = 32 * (3 - k) + (31 - Math.clz32(word & -word));
-            break;
-          }
-        }
-        const blockBits = size < alignment ? size : alignment;
-        if (count === lengths.length) {
-          networks = doubled(networks);
-          lengths = doubled(lengths);
-        }
-        for (let k = 0; k < 4; k++) networks[count * 4 + k] = cur[k]!;
-        lengths[count++] = 128 - blockBits;
-        // cur = the block's last address; done when that is hi, else one past it.
-        for (let k = 3, left = blockBits; k >= 0 && left > 0; k--, left -= 32) cur[k] = (cur[k]! | (left >= 32 ? -1 : ~(-1 << left))) >>> 0;
-        let last = true;
-        for (let k = 0; k < 4; k++) {
-          if (cur[k] !== bounds[at + 4 + k]) {
-            last = false;
-            break;
-          }
-        }
-        if (last) break;
-        for (let k = 3; k >= 0; k--) {
-          if (cur[k] !== 0xffffffff) {
-            cur[k] = cur[k]! + 1;
-            break;
-          }
-          cur[k] = 0;
-        }
+      if (count === lengths.length) {
+        networks = doubled(networks);
+        lengths = doubled(lengths);
       }
+      for (let k = 0; k < 4; k++) networks[count * 4 + k] = bounds[at + k]!;
+      lengths[count++] = prefixLength;
     }
     return new CidrBlocks(family, networks, lengths, count);
   }
