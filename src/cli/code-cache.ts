@@ -58,7 +58,7 @@ function requireForBundle(file: string, path: Path): NodeJS.Require {
  * 24's V8 waits 13 MB by default, and is left as it is.
  */
 export function optimiseLaterFlags(v8Version: string): string {
-  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  const [major, minor] = v8Release(v8Version);
   return major > 11 || (major === 11 && minor > 3)
     ? '--invocation-count-for-maglev=3200 --invocation-count-for-turbofan=24000'
     : '--interrupt-budget=540672 --wasm-tiering-budget=14400000';
@@ -76,8 +76,14 @@ export function optimiseLaterFlags(v8Version: string): string {
  * measured: left as they are.
  */
 export function youngGenerationFlags(v8Version: string): string | undefined {
-  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  const [major, minor] = v8Release(v8Version);
   return major === 11 && minor === 3 ? '--semi-space-growth-factor=1' : undefined;
+}
+
+/** The major and minor numbers of a V8 version (`process.versions.v8`, `11.3.244.8-node.19`); 0 where missing. */
+function v8Release(v8Version: string): readonly [number, number] {
+  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  return [major, minor];
 }
 
 /** Every flag bin.ts sets for the analysis commands, `path`, `impact` and `render`: the budgets and the young generation's. */
