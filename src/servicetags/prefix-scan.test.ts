@@ -180,12 +180,6 @@ describe('the WebAssembly reader of service-tag files', () => {
   });
 
   it("compares two tags' encodings as diff.ts does (the merge of a changed tag)", () => {
-    const info = (count: number): ServiceTagInfo => ({ prefixCount: { ipv4: count, ipv6: 0 } }) as ServiceTagInfo;
-    const encode = (prefixes: readonly string[]): Uint8Array => {
-      const writer = new PrefixWriter();
-      for (const p of prefixes) writer.push(p);
-      return writer.finish().slice();
-    };
     // Lists in address order with repeats (the usual case), shuffled ones (unsorted: both give up), and damaged bytes.
     const sortedList = fc.array(fc.oneof(ipv4, ipv6), { maxLength: 40 }).map((list) => [...list].sort(byAddress));
     const pair = fc.tuple(sortedList, sortedList, fc.boolean(), fc.nat({ max: 3 }));
@@ -210,12 +204,6 @@ describe('the WebAssembly reader of service-tag files', () => {
     // address order with a few edits each, so the module's shared-run steps meet long runs, and where they end:
     // a prefix dropped or added, a prefix repeated (in one version or both), two neighbours swapped (out of order:
     // the merge gives up, also inside a run both share), IPv4 next to IPv6, and prefixes of 8 to 17 bytes.
-    const info = (count: number): ServiceTagInfo => ({ prefixCount: { ipv4: count, ipv6: 0 } }) as ServiceTagInfo;
-    const encode = (prefixes: readonly string[]): Uint8Array => {
-      const writer = new PrefixWriter();
-      for (const p of prefixes) writer.push(p);
-      return writer.finish().slice();
-    };
     const edit = fc.tuple(fc.constantFrom('drop', 'add', 'repeat', 'swap'), fc.nat(), fc.oneof(ipv4, ipv6));
     type Edit = [string, number, string];
     const edited = (base: readonly string[], edits: readonly Edit[]): string[] => {
@@ -261,6 +249,18 @@ describe('the WebAssembly reader of service-tag files', () => {
 });
 
 /** Microsoft's order: IPv4 before IPv6, then by address, then shorter first (what sortedEncodedDelta expects). */
+/** A tag's prefix counts, all given as IPv4: the merge (diff.ts countOf) reads only their sum. */
+function info(count: number): ServiceTagInfo {
+  return { prefixCount: { ipv4: count, ipv6: 0 } } as ServiceTagInfo;
+}
+
+/** The prefixes as PrefixWriter encodes a tag's list. */
+function encode(prefixes: readonly string[]): Uint8Array {
+  const writer = new PrefixWriter();
+  for (const p of prefixes) writer.push(p);
+  return writer.finish().slice();
+}
+
 function byAddress(x: string, y: string): number {
   const key = (p: string): [number, bigint, number] => {
     const [address, length] = p.split('/') as [string, string];
