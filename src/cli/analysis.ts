@@ -14,7 +14,8 @@ import { kitOf as findTarget } from './target-kits.js';
 import { yardstickRuleSet } from '../targets/contract.js';
 import { refuseSeveralFiles } from '../targets/pipeline.js';
 import type { ConfigInput, Diagnostic, TargetOptionValues } from '../targets/target.js';
-import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, usageError, writeOutput, type CliIo } from './io.js';
+import { jsonPieces } from './json-pieces.js';
 import { chooseMode, classifyOperand, operandRuleSet, readConfigFiles, resolverFor, tagsWrittenAsPrefixes, type ModeChoice, type Operand } from './operands.js';
 import { requirementLocationsOf, requirementReadOptions, requirementsFromOptions, scenarioInputFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { optionsFor } from '../targets/option-schema.js';
@@ -199,7 +200,7 @@ function printNotes(io: CliIo, ruleSets: readonly RuleSet[]): void {
 }
 
 function printAnswer(options: AnalysisOptions, io: CliIo, answer: Answer): void {
-  writeOutput(io, options.json ? toJson(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
+  writeOutput(io, options.json ? jsonPieces(answer.json()) : `${answer.lines().join('\n')}\n`, options.output);
 }
 
 /** Colour and width for text on standard output; a file named by --output gets plain whole lines. */

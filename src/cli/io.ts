@@ -9,7 +9,7 @@ import { regularFileSize, writeFilesAtomically } from './write-files.js';
 import type { TextStyle } from './answers.js';
 import { processStyle } from './terminal-style.js';
 import { fitTable } from './table-fit.js';
-import { utf8Pieces } from './utf8-pieces.js';
+import { textOf, writeUtf8, type OutputText, type TextPieces } from './utf8-pieces.js';
 
 export const EXIT_OK = 0;
 /** A difference was found (`snapshot diff`, later `check` / `equiv`). */
@@ -21,6 +21,8 @@ export const EXIT_INTERNAL = 70;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
+  /** Text in pieces (a long JSON answer); left out: the pieces are joined and given to `stdout`. */
+  readonly stdoutPieces?: (text: TextPieces) => void;
   readonly stderr: (text: string) => void;
   /** Colour and width of standard output (src/cli/terminal-style.ts); left out: plain, whole lines. */
   readonly style?: () => TextStyle;
@@ -39,9 +41,9 @@ let stdoutStart: number | undefined | null = null;
  * unhandled stream error (issue 19). When standard output is a regular file, what this run wrote is cut off again,
  * so a failed run leaves no partial config behind. A non-blocking pipe (EAGAIN) is waited on.
  */
-export function writeStdout(text: string): void {
+export function writeStdout(text: OutputText): void {
   if (stdoutStart === null) stdoutStart = regularFileSize(1);
-  for (const bytes of utf8Pieces(text)) writeAllToStdout(bytes);
+  writeUtf8(text, writeAllToStdout);
 }
 
 function writeAllToStdout(bytes: Uint8Array): void {
@@ -91,6 +93,7 @@ export function writeStderr(text: string): void {
 
 export const processIo: CliIo = {
   stdout: writeStdout,
+  stdoutPieces: writeStdout,
   style: processStyle,
   // Diagnostics and error messages quote user input: no terminal escape sequence gets through (text/terminal.ts).
   stderr: (text) => writeStderr(terminalText(text)),
@@ -123,9 +126,11 @@ function bigintAsString(_key: string, value: unknown): unknown {
 }
 
 /** A command's output: to standard output, or to the file `--output` names (written atomically). */
-export function writeOutput(io: CliIo, text: string, output: string | undefined): void {
-  if (output === undefined) io.stdout(text);
-  else writeFilesAtomically([{ path: output, content: text }]);
+export function writeOutput(io: CliIo, text: OutputText, output: string | undefined): void {
+  if (output !== undefined) writeFilesAtomically([{ path: output, content: text }]);
+  else if (typeof text === 'string') io.stdout(text);
+  else if (io.stdoutPieces) io.stdoutPieces(text);
+  else io.stdout(textOf(text));
 }
 
 /** Prints a bad-input error the one way DESIGN.md fixes: `tagwall: <where>: <what>` or its JSON form. */

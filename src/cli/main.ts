@@ -19,6 +19,7 @@ import { targetFlagsNamed, type TargetFlagSelection } from './target-options.js'
 import type { CommandContext } from './context.js';
 import { VERSION } from '../version.js';
 import { writeFilesAtomically } from './write-files.js';
+import { textOf } from './utf8-pieces.js';
 
 const cloudOption = (): Option =>
   new Option('--cloud <cloud>', 'Public, AzureGovernment or China (embedded snapshot of that cloud)');
@@ -290,6 +291,12 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean, decla
     stdout: (text) => {
       wrote = true;
       return capture.path === undefined ? io.stdout(text) : void (capture.text += text);
+    },
+    stdoutPieces: (text) => {
+      wrote = true;
+      if (capture.path !== undefined) capture.text += textOf(text);
+      else if (io.stdoutPieces) io.stdoutPieces(text);
+      else io.stdout(textOf(text));
     },
     stderr: (text) => {
       wrote = true;

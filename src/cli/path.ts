@@ -10,7 +10,8 @@ import { askPath } from '../paths/query.js';
 import { checkHtml, pathHtml } from '../paths/html.js';
 import { checkJson, checkMarkdown, checkText, pathJson, pathMarkdown, pathText } from '../paths/report.js';
 import { loadTopologyFile } from '../paths/topology.js';
-import { EXIT_DIFFERENT, EXIT_OK, toJson, usageError, writeOutput, type CliIo } from './io.js';
+import { EXIT_DIFFERENT, EXIT_OK, usageError, writeOutput, type CliIo } from './io.js';
+import { jsonPieces } from './json-pieces.js';
 import { requirementsFromOptions, type RequirementInputOptions } from './requirements-input.js';
 import { selectSnapshot, type SnapshotOptions } from './snapshot-source.js';
 
@@ -43,13 +44,13 @@ export function runPath(options: PathOptions, io: CliIo): number {
   if (requirements) {
     const check = checkPaths(loaded, options.from, requirements);
     const query = { topology: topology.name, from: options.from, snapshot: snapshotText };
-    const text = format === 'json' ? toJson(checkJson(query, check, limit)) : format === 'markdown' ? checkMarkdown(query, check, limit) : format === 'html' ? checkHtml(query, check, limit) : `${checkText(query, check, limit).join('\n')}\n`;
+    const text = format === 'json' ? jsonPieces(checkJson(query, check, limit)) : format === 'markdown' ? checkMarkdown(query, check, limit) : format === 'html' ? checkHtml(query, check, limit) : `${checkText(query, check, limit).join('\n')}\n`;
     writeOutput(io, text, options.output);
     return check.missing.isEmpty() && check.extra.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
   }
   const question = askPath(loaded, options.from, options.to!, { ...(options.port === undefined ? {} : { ports: options.port }), ...(options.protocol === undefined ? {} : { protocol: options.protocol }) });
   const query = { topology: topology.name, from: options.from, to: options.to!, snapshot: snapshotText };
-  const text = format === 'json' ? toJson(pathJson(query, question.result, limit)) : format === 'markdown' ? pathMarkdown(query, question.result, limit) : format === 'html' ? pathHtml(query, question.result, limit) : `${pathText(query, question.result, limit).join('\n')}\n`;
+  const text = format === 'json' ? jsonPieces(pathJson(query, question.result, limit)) : format === 'markdown' ? pathMarkdown(query, question.result, limit) : format === 'html' ? pathHtml(query, question.result, limit) : `${pathText(query, question.result, limit).join('\n')}\n`;
   writeOutput(io, text, options.output);
   return question.result.drops.length === 0 && !question.result.flows.isEmpty() ? EXIT_OK : EXIT_DIFFERENT;
 }

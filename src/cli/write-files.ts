@@ -36,11 +36,11 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TagwallError } from '../errors.js';
-import { utf8Pieces } from './utf8-pieces.js';
+import { writeUtf8, type OutputText } from './utf8-pieces.js';
 
 export interface OutputFile {
   readonly path: string;
-  readonly content: string | Uint8Array;
+  readonly content: OutputText | Uint8Array;
 }
 
 /** What the journal records for one file. */
@@ -116,13 +116,15 @@ function syncDirectory(directory: string): void {
 }
 
 /** Writes `content` to a new file (never an existing one: `wx`) and returns it open, not yet fsynced. */
-function openNewFile(path: string, content: string | Uint8Array, mode: number | undefined): number {
+function openNewFile(path: string, content: OutputText | Uint8Array, mode: number | undefined): number {
   const fd = openSync(path, 'wx', mode ?? 0o666);
+  const writeAll = (bytes: Uint8Array): void => {
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  };
   try {
-    // A long text encoded slice by slice into one buffer (utf8Pieces), not whole into as many fresh pages.
-    for (const bytes of typeof content === 'string' ? utf8Pieces(content) : [content]) {
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    }
+    // A long text encoded slice by slice into one buffer (writeUtf8), not whole into as many fresh pages.
+    if (content instanceof Uint8Array) writeAll(content);
+    else writeUtf8(content, writeAll);
     return fd;
   } catch (error) {
     closeSync(fd);
@@ -131,7 +133,7 @@ function openNewFile(path: string, content: string | Uint8Array, mode: number | 
 }
 
 /** Writes `content` to a new file and fsyncs it. */
-function writeNewFile(path: string, content: string | Uint8Array, mode: number | undefined): void {
+function writeNewFile(path: string, content: OutputText | Uint8Array, mode: number | undefined): void {
   const fd = openNewFile(path, content, mode);
   try {
     fsyncSync(fd);
