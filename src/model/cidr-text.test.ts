@@ -8,6 +8,7 @@ import { AddressSet } from './address-set.js';
 import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
 import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, ipv6CidrTexts, type LineLayout } from './cidr-text.js';
+import { ipv4BlocksInModule, KERNEL_LIMITS } from './interval-kernels.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -83,6 +84,44 @@ describe('CIDR text', () => {
     for (const entries of [['0.0.0.1-255.255.255.254'], ['0.0.0.0/0'], ['255.255.255.255'], ['0.0.0.0', '0.0.0.2-0.0.0.9', '10.0.0.0/8', '192.168.1.3-192.168.2.200']]) {
       const set = AddressSet.fromStrings(entries);
       expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
+    }
+  });
+
+  it('CidrBlocks of IPv4 from interval-kernels.wat (blocks1) lists the blocks of the general walk and of its own', () => {
+    // Intervals at the edges of the space (0, 255.255.255.255, the whole range: the module's walk steps past 2^32 - 1)
+    // and of many blocks; every set through the module (minWords 0) and through ofIPv4's loop (Infinity).
+    const edge = fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff);
+    const value = fc.oneof(edge, fc.integer({ min: 0, max: 0xffffffff }));
+    const text = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+    const interval = fc.tuple(value, value).map(([a, b]) => (a === b ? text(a) : `${text(Math.min(a, b))}-${text(Math.max(a, b))}`));
+    const blocks = (set: AddressSet, minWords: number): string[] => {
+      KERNEL_LIMITS.minWords = minWords;
+      try {
+        return CidrBlocks.of('ipv4', set.ipv4).strings();
+      } finally {
+        KERNEL_LIMITS.minWords = 256;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 24 }), (entries) => {
+        const set = AddressSet.fromStrings(entries);
+        const expected = templateText(set, 'ipv4');
+        if (set.ipv4.bounds.length > 0) expect(ipv4BlocksInModule(set.ipv4.bounds)).toBeUndefined();
+        expect(blocks(set, 0)).toEqual(expected);
+        expect(blocks(set, Infinity)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    KERNEL_LIMITS.minWords = 0;
+    try {
+      for (const entries of [['0.0.0.0/0'], ['0.0.0.1-255.255.255.254'], ['255.255.255.255'], ['0.0.0.0'], ['0.0.0.0-255.255.255.254', '255.255.255.255']]) {
+        const set = AddressSet.fromStrings(entries);
+        const written = ipv4BlocksInModule(set.ipv4.bounds);
+        expect(written?.count).toBe(templateText(set, 'ipv4').length);
+        expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
+      }
+    } finally {
+      KERNEL_LIMITS.minWords = 256;
     }
   });
 

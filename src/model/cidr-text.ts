@@ -8,6 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { writeCidrLines } from './cidr-list.js';
+import { ipv4BlocksInModule } from './interval-kernels.js';
 import type { IntervalSet } from './intervals.js';
 import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
@@ -273,6 +274,9 @@ export class CidrBlocks {
    * runs it interpreted for every set it writes, where a closure call per block was most of its cost (issue 22).
    */
   private static ofIPv4(bounds: Uint32Array): CidrBlocks {
+    // A long set in interval-kernels.wat (`blocks1`, the same walk), as the tags' sets of a cold render are.
+    const written = ipv4BlocksInModule(bounds);
+    if (written) return new CidrBlocks('ipv4', written.networks, written.lengths, written.count);
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));
     let lengths = new Uint8Array(networks.length);
     let count = 0;

@@ -27,6 +27,7 @@ interface IntervalKernelExports {
   readonly problem4: (p: number, n: number) => number;
   readonly cidrs1: (p: number, n: number) => number;
   readonly cidrs4: (p: number, n: number) => number;
+  readonly blocks1: (p: number, n: number, pn: number, pl: number) => number;
 }
 
 export type KernelOperation = 'union' | 'intersection' | 'difference';
@@ -82,6 +83,39 @@ export function problemInModule(bounds: Uint32Array, width: 1 | 4): BoundsVerdic
  */
 export function cidrBlocksInModule(bounds: Uint32Array, width: 1 | 4): number | undefined {
   return scanInModule('cidrs', bounds, width);
+}
+
+/** A set's CIDR blocks: each block's network (one word for IPv4) and prefix length, `count` of them. */
+export interface CidrBlockColumns {
+  readonly networks: Uint32Array;
+  readonly lengths: Uint8Array;
+  readonly count: number;
+}
+
+/**
+ * The minimal CIDR cover of one-word canonical `bounds` (IPv4), as the module writes it with `blocks1`: the blocks of
+ * each interval in order, as cidr-text.ts CidrBlocks.of walks them; undefined as for a merge. Issue 22: a cold render
+ * walked the ~7,000 blocks of its tags' sets in V8's first tiers, ~8 M instructions of the scenario's nftables render.
+ */
+export function ipv4BlocksInModule(bounds: Uint32Array): CidrBlockColumns | undefined {
+  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  try {
+    let wasm = KERNELS.withRoom(4 * bounds.length);
+    new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
+    const count = wasm.cidrs1(0, bounds.length);
+    // The networks after the bounds, the lengths after the networks (growing keeps what the memory holds).
+    const networksAt = 4 * bounds.length;
+    const lengthsAt = networksAt + 4 * count;
+    wasm = KERNELS.withRoom(lengthsAt + count);
+    if (wasm.blocks1(0, bounds.length, networksAt, lengthsAt) !== count) return undefined;
+    return {
+      networks: new Uint32Array(wasm.memory.buffer, networksAt, count).slice(),
+      lengths: new Uint8Array(wasm.memory.buffer, lengthsAt, count).slice(),
+      count,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** One pass of the module's `scan` over `bounds`, copied into its memory; undefined as for a merge. */

@@ -13,6 +13,7 @@
 ;; Four-word values are read as two i64 halves, each the rotation of a little-endian load (the first word of the
 ;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
 ;;
+;; It also writes a long IPv4 set's CIDR blocks (`blocks1`, for cidr-text.ts CidrBlocks.of: the blocks a render writes),
 ;; It also counts the CIDR blocks of a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of
 ;; a check's answer), and checks bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
 ;; every tag a command uses is checked canonical as it is read, and the JavaScript check ran interpreted too.
@@ -192,6 +193,33 @@
               (i32.sub (local.get $m) (i32.sub (i32.add (i32.popcnt (local.get $r)) (i32.ctz (local.get $r))) (i32.const 1)))
               (i32.eqz (local.get $r)))
             (i32.add (i32.sub (i32.popcnt (local.get $s)) (i32.ctz (i32.xor (local.get $s) (i32.const -1)))) (i32.const 1)))))
+        (br $next)))
+    (local.get $count))
+
+  ;; The minimal CIDR cover of the intervals of the $n words at $p (cidr-text.ts CidrBlocks.of for IPv4), each block's
+  ;; network a word at $pn and its prefix length a byte at $pl, in order; returns how many (cidrs1 counts them first,
+  ;; so the caller can make room). The walk is ofIPv4's: from cur, the largest block of at most hi - cur + 1
+  ;; addresses aligned to cur's trailing zero bits (32 for cur 0), then cur moves past it, until it passes hi. In
+  ;; 64 bits, so neither the span of the whole range (2^32) nor the step past 255.255.255.255 overflows.
+  (func (export "blocks1") (param $p i32) (param $n i32) (param $pn i32) (param $pl i32) (result i32)
+    (local $end i32) (local $count i32) (local $cur i64) (local $hi i64) (local $size i64) (local $align i64) (local $bits i64)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $cur (i64.extend_i32_u (i32.load (local.get $p))))
+        (local.set $hi (i64.extend_i32_u (i32.load offset=4 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (loop $walk
+          ;; floor(log2(hi - cur + 1)): the span is 1 to 2^32.
+          (local.set $size (i64.sub (i64.const 63) (i64.clz (i64.add (i64.sub (local.get $hi) (local.get $cur)) (i64.const 1)))))
+          (local.set $align (select (i64.const 32) (i64.ctz (local.get $cur)) (i64.eqz (local.get $cur))))
+          (local.set $bits (select (local.get $size) (local.get $align) (i64.lt_u (local.get $size) (local.get $align))))
+          (i32.store (i32.add (local.get $pn) (i32.shl (local.get $count) (i32.const 2))) (i32.wrap_i64 (local.get $cur)))
+          (i32.store8 (i32.add (local.get $pl) (local.get $count)) (i32.sub (i32.const 32) (i32.wrap_i64 (local.get $bits))))
+          (local.set $count (i32.add (local.get $count) (i32.const 1)))
+          (local.set $cur (i64.add (local.get $cur) (i64.shl (i64.const 1) (local.get $bits))))
+          (br_if $walk (i64.le_u (local.get $cur) (local.get $hi))))
         (br $next)))
     (local.get $count))
 

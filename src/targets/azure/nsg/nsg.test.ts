@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { goldenFile } from '../../../../test/support/golden.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -128,6 +129,43 @@ describe('translation', () => {
     expect(Math.min(...many)).toBeGreaterThanOrEqual(100);
     expect(Math.max(...many)).toBeLessThan(4096);
     expect(many.filter((priority) => priority % 10 === 0)).toHaveLength(400);
+  });
+
+  it('gives the priorities of both tiers made up front, for any number of rules up to the range (tier two made lazily)', () => {
+    // The assignment as it was written before tier two was made on first use (issue 22): both tiers built eagerly.
+    const reference = (names: readonly string[]): number[] => {
+      const tiers = [
+        Array.from({ length: 400 }, (_, index) => 100 + 10 * index),
+        Array.from({ length: 3996 }, (_, index) => 100 + index).filter((priority) => priority % 10 !== 0),
+      ];
+      const priorities = new Array<number>(names.length);
+      let pending = names.map((name, index) => ({ name, index }));
+      for (const tier of tiers) {
+        const placed = pending.slice(0, tier.length);
+        pending = pending.slice(tier.length);
+        const taken = new Array<boolean>(tier.length).fill(false);
+        const slotOf = (name: string): number => Number.parseInt(createHash('sha256').update(name).digest('hex').slice(0, 12), 16) % tier.length;
+        const ordered = placed.map((entry) => ({ ...entry, slot: slotOf(entry.name) })).sort((a, b) => a.slot - b.slot || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of ordered) {
+          let slot = entry.slot;
+          while (taken[slot]) slot = (slot + 1) % tier.length;
+          taken[slot] = true;
+          priorities[entry.index] = tier[slot]!;
+        }
+      }
+      return priorities;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1200 }), fc.string({ maxLength: 3 }), (count, prefix) => {
+        const names = Array.from({ length: count }, (_, index) => `${prefix}r${index}`);
+        expect(assignPriorities(names)).toEqual(reference(names));
+      }),
+      { numRuns: 40 },
+    );
+    for (const count of [0, 1, 400, 401, 3996]) {
+      const names = Array.from({ length: count }, (_, index) => `n${index}`);
+      expect(assignPriorities(names)).toEqual(reference(names));
+    }
   });
 
   it('splits more than 4,000 prefixes over rules, one family each, and warns about the per-NSG count (§2.4)', () => {
