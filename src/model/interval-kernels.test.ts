@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble, MODULES, moduleText } from '../../scripts/build-wasm.js';
 import { complementBig, normalize, type Big } from '../../test/support/big-intervals.js';
-import { cidrBlocksInModule, KERNEL_LIMITS, mergeInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
+import { cidrBlocksInModule, KERNEL_LIMITS, mergeInModule, overlapsInModule, problemInModule, type KernelOperation } from './interval-kernels.js';
 import { IntervalSet, wordsToBigInt, type IntervalDomain } from './intervals.js';
 import { cidrBlocksOf, cidrCountOf, forEachCidrOf, IPV4, IPV6 } from './ip.js';
 
@@ -158,6 +158,58 @@ describe('interval-kernels.wat', () => {
     expect([...difference.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 4]);
     expect(difference.length).toBe(8 * count);
     expect([...mergeInModule('intersection', a.subarray(0, 256), b.subarray(0, 256), 4)!].slice(0, 8)).toEqual([0, 0, 0, 5, 0, 0, 0, 9]);
+  });
+});
+
+describe('interval-kernels.wat telling whether two sets overlap', () => {
+  for (const domain of [IPV4, IPV6]) {
+    it(`answers for ${domain.name} sets as the BigInt reference does, and as intervals.ts's loops do (property)`, () => {
+      const max = maxOf(domain);
+      const w = width(domain);
+      let meeting = 0;
+      let apart = 0;
+      fc.assert(
+        fc.property(fc.oneof(arbSet(domain, 40), arbWideSet(domain, 12)), fc.oneof(arbSet(domain, 40), arbWideSet(domain, 12)), (a, b) => {
+          const expected = reference('intersection', a, b, max).length > 0;
+          if (expected) meeting++;
+          else apart++;
+          for (const [x, y] of [[a, b], [b, a]] as const) {
+            KERNEL_LIMITS.minWords = 0;
+            // With the limit at 0 every pair goes to the module (the check would pass vacuously otherwise).
+            expect(overlapsInModule(boundsOf(x, w), boundsOf(y, w), w)).toBe(expected);
+            expect(setOf(domain, x).overlaps(setOf(domain, y))).toBe(expected);
+            KERNEL_LIMITS.minWords = Infinity;
+            expect(overlapsInModule(boundsOf(x, w), boundsOf(y, w), w)).toBeUndefined();
+            expect(setOf(domain, x).overlaps(setOf(domain, y))).toBe(expected);
+          }
+        }),
+        { seed: 22, numRuns: 800 },
+      );
+      // Both answers were asked often: sets that meet, and sets that do not.
+      expect(Math.min(meeting, apart)).toBeGreaterThan(100);
+    });
+  }
+
+  it('tells sets that only touch, or meet at one value at either end of the range', () => {
+    KERNEL_LIMITS.minWords = 0;
+    for (const domain of [IPV4, IPV6]) {
+      const max = maxOf(domain);
+      const w = width(domain);
+      const cases: Big[] = [[], [[0n, 0n]], [[max, max]], [[0n, max]], [[1n, max - 1n]], [[0n, 4n], [max - 4n, max]], [[5n, 9n]], [[10n, 19n], [max - 5n, max - 5n]]];
+      for (const a of cases) {
+        for (const b of cases) {
+          const expected = reference('intersection', a, b, max).length > 0;
+          expect(overlapsInModule(boundsOf(a, w), boundsOf(b, w), w), `${domain.name} ${JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} ${JSON.stringify(b, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('takes long sets (both together) and leaves short ones to intervals.ts (KERNEL_LIMITS)', () => {
+    const bounds = (count: number, offset: number): Uint32Array => Uint32Array.from({ length: 2 * count }, (_, i) => 10 * (i >> 1) + offset + (i & 1));
+    expect(overlapsInModule(bounds(64, 0), bounds(64, 5), 1)).toBe(false);
+    expect(overlapsInModule(bounds(64, 0), bounds(64, 1), 1)).toBe(true);
+    expect(overlapsInModule(bounds(63, 0), bounds(64, 5), 1)).toBeUndefined();
   });
 });
 

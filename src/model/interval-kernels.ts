@@ -1,9 +1,9 @@
 /**
  * IntervalSet's union, intersection and difference of long one-word and four-word sets by interval-kernels.wat:
  * both sets' bounds are copied into the module's memory (TypedArray.set, a block copy), merged there, and the
- * result copied out; the count of a long set's CIDR blocks (ip.ts cidrBlocksOf); and the check that stored bounds
- * are canonical (IntervalSet.fromCanonicalBounds). Shorter
- * sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
+ * result copied out; whether two long sets share a value (IntervalSet.overlaps); the count of a long set's CIDR
+ * blocks (ip.ts cidrBlocksOf); and the check that stored bounds are canonical (IntervalSet.fromCanonicalBounds).
+ * Shorter sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
  *
  * Why (issue 22): a cold command runs those loops in V8's interpreter and baseline tiers, where each element load of
  * a Uint32Array is a call, ~25-45 ns a word; the module runs from its first call at a few ns a word. On the scenario's
@@ -13,6 +13,8 @@ import { type ExportedMemory, LazyWebAssembly } from '../internal/webassembly.js
 import { INTERVAL_KERNELS_WASM } from './interval-kernels-wasm.js';
 
 type Kernel = (pa: number, na: number, pb: number, nb: number, po: number) => number;
+/** A question of two sets (their byte offsets and lengths in words): the answer as a number. */
+type Scan2 = (pa: number, na: number, pb: number, nb: number) => number;
 
 /** interval-kernels.wat's exports. */
 interface IntervalKernelExports {
@@ -23,6 +25,8 @@ interface IntervalKernelExports {
   readonly union4: Kernel;
   readonly intersection4: Kernel;
   readonly difference4: Kernel;
+  readonly overlaps1: Scan2;
+  readonly overlaps4: Scan2;
   readonly problem1: (p: number, n: number) => number;
   readonly problem4: (p: number, n: number) => number;
   readonly cidrs1: (p: number, n: number) => number;
@@ -60,6 +64,25 @@ export function mergeInModule(operation: KernelOperation, a: Uint32Array, b: Uin
     return memory.slice(words, words + written);
   } catch {
     // No memory for sets this large: the caller merges them.
+    return undefined;
+  }
+}
+
+/**
+ * Whether two canonical sets of `width` words a value share a value, as the module finds it; undefined when they are
+ * too short to be worth it (KERNEL_LIMITS: both together), or WebAssembly is not available. Two tags that do not meet
+ * are read to the end of one of them: in V8's first tiers ~25-45 ns a word, a few ns in the module (issue 22).
+ */
+export function overlapsInModule(a: Uint32Array, b: Uint32Array, width: 1 | 4): boolean | undefined {
+  const words = a.length + b.length;
+  if (words < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  try {
+    const wasm = KERNELS.withRoom(4 * words);
+    const memory = new Uint32Array(wasm.memory.buffer, 0, words);
+    memory.set(a, 0);
+    memory.set(b, a.length);
+    return wasm[`overlaps${width}`](0, a.length, 4 * a.length, b.length) !== 0;
+  } catch {
     return undefined;
   }
 }

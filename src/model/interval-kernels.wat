@@ -13,9 +13,11 @@
 ;; Four-word values are read as two i64 halves, each the rotation of a little-endian load (the first word of the
 ;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
 ;;
-;; It also writes a long IPv4 set's CIDR blocks (`blocks1`, for cidr-text.ts CidrBlocks.of: the blocks a render writes),
-;; It also counts the CIDR blocks of a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of
-;; a check's answer), and checks bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
+;; It also tells whether two long sets share a value (`overlaps1`, `overlaps4`, for IntervalSet.overlaps: the address
+;; tests of flow and rule boxes, which read two tags that do not meet to the end of one of them), writes a long IPv4
+;; set's CIDR blocks (`blocks1`, for cidr-text.ts CidrBlocks.of: the blocks a render writes), counts the CIDR blocks of
+;; a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of a check's answer), and checks
+;; bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
 ;; every tag a command uses is checked canonical as it is read, and the JavaScript check ran interpreted too.
 ;;
 ;; Built into interval-kernels-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
@@ -139,6 +141,27 @@
             (local.set $o (i32.add (local.get $o) (i32.const 8)))))
         (br $each)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $po)) (i32.const 2)))
+
+  ;; Do a and b share a value? 1 if so, else 0. Intervals that part (one ends below the other's lo) step past the one
+  ;; that ends first: no later interval of the other set reaches back to it. The first pair that does not part meets.
+  (func (export "overlaps1") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (result i32)
+    (local $ea i32) (local $eb i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (block $apart
+      (loop $next
+        (br_if $apart (i32.ge_u (local.get $pa) (local.get $ea)))
+        (br_if $apart (i32.ge_u (local.get $pb) (local.get $eb)))
+        (if (i32.lt_u (i32.load offset=4 (local.get $pa)) (i32.load (local.get $pb)))
+          (then
+            (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
+            (br $next)))
+        (if (i32.lt_u (i32.load offset=4 (local.get $pb)) (i32.load (local.get $pa)))
+          (then
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))
+            (br $next)))
+        (return (i32.const 1))))
+    (i32.const 0))
 
   ;; Are the $n words at $p canonical bounds? 0 when they are; 1 at the first interval whose lo is above its hi; 2 at
   ;; the first that does not start past the previous interval's hi + 1 (they overlap, touch or are out of order).
@@ -432,6 +455,26 @@
         (local.set $count (i32.add (local.get $count) (i32.add (local.get $left) (local.get $right))))
         (br $next)))
     (local.get $count))
+
+  ;; overlaps1 for four-word values: a's interval ends below b's when b's lo is not at most a's hi.
+  (func (export "overlaps4") (param $pa i32) (param $na i32) (param $pb i32) (param $nb i32) (result i32)
+    (local $ea i32) (local $eb i32)
+    (local.set $ea (i32.add (local.get $pa) (i32.shl (local.get $na) (i32.const 2))))
+    (local.set $eb (i32.add (local.get $pb) (i32.shl (local.get $nb) (i32.const 2))))
+    (block $apart
+      (loop $next
+        (br_if $apart (i32.ge_u (local.get $pa) (local.get $ea)))
+        (br_if $apart (i32.ge_u (local.get $pb) (local.get $eb)))
+        (if (i32.eqz (call $atMost (local.get $pb) (i32.add (local.get $pa) (i32.const 16))))
+          (then
+            (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+            (br $next)))
+        (if (i32.eqz (call $atMost (local.get $pa) (i32.add (local.get $pb) (i32.const 16))))
+          (then
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (br $next)))
+        (return (i32.const 1))))
+    (i32.const 0))
 
   ;; problem1 for four-word values.
   (func (export "problem4") (param $p i32) (param $n i32) (result i32)

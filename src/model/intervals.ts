@@ -14,7 +14,7 @@
  */
 
 import { Buffer } from 'node:buffer';
-import { mergeInModule, problemInModule } from './interval-kernels.js';
+import { mergeInModule, overlapsInModule, problemInModule } from './interval-kernels.js';
 
 export type Width = 1 | 4;
 
@@ -442,10 +442,12 @@ export class IntervalSet {
     return new IntervalSet(this.domain, builder.finish());
   }
 
-  /** True when the two sets share a value. Linear, allocates nothing. */
+  /** True when the two sets share a value. Linear, allocates nothing; long sets are read by interval-kernels.wat. */
   overlaps(other: IntervalSet): boolean {
     this.sameDomain(other);
     const w = this.domain.width;
+    const inModule = overlapsInModule(this.bounds, other.bounds, w);
+    if (inModule !== undefined) return inModule;
     return w === 1 ? overlapsOneWord(this.bounds, other.bounds) : overlapsFourWords(this.bounds, other.bounds);
   }
 

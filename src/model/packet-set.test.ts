@@ -5,6 +5,7 @@ import { TagwallError } from '../errors.js';
 import { AddressSet } from './address-set.js';
 import { HostSet } from './hostnames.js';
 import { IntervalSet } from './intervals.js';
+import { IPV4, IPV6 } from './ip.js';
 import { CONN_STATES, firstPacketState, formatPacket, packetState, parsePacket, type Direction, type Packet } from './packet.js';
 import { anyLeftWithout, compactBoxes, compactByPasses, icmpTypeCodes, PacketSet, type Box, type PacketSpec } from './packet-set.js';
 import { PortSet, ProtocolSet } from './ports.js';
@@ -706,6 +707,27 @@ describe('lopsided address sets: galloping searches agree with the plain interva
         }
       }),
       { numRuns: 80, ...(process.env.CI ? { seed: 22 } : {}) },
+    );
+  });
+  // clipTo finds where each run of the large set ends by a second search (issue 22): runs whose last interval starts
+  // exactly at, just below or just above the small interval's hi, or straddles it, or reaches the end of the set.
+  it('clipping finds each run to its last interval, wherever the small interval ends (IPv4 values near each other)', () => {
+    // Large: intervals at multiples of 3, one or two values long, so ties between bounds are frequent and no two touch.
+    const large = fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { minLength: 80, maxLength: 300 }).chain((starts) =>
+      fc.array(fc.integer({ min: 0, max: 1 }), { minLength: starts.length, maxLength: starts.length }).map((lengths) => starts.map((start, i) => [3 * start, 3 * start + lengths[i]!] as [number, number])),
+    );
+    const small = fc.array(fc.tuple(fc.integer({ min: 0, max: 1210 }), fc.integer({ min: 0, max: 60 })).map(([lo, length]) => [lo, lo + length] as [number, number]), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(small, large, (smallRanges, largeRanges) => {
+        const a = AddressSet.fromIntervalSets(IntervalSet.fromRanges(IPV4, smallRanges), IntervalSet.empty(IPV6));
+        const b = AddressSet.fromIntervalSets(IntervalSet.fromRanges(IPV4, largeRanges), IntervalSet.empty(IPV6));
+        const expected = Array.from(a.of('ipv4').intersection(b.of('ipv4')).bounds);
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          const box = tcp(x).intersection(tcp(y)).boxes.find((candidate) => candidate.family === 'ipv4');
+          expect(box ? Array.from(box.dst.bounds) : []).toEqual(expected);
+        }
+      }),
+      { numRuns: 300, ...(process.env.CI ? { seed: 22 } : {}) },
     );
   });
 });

@@ -168,8 +168,11 @@ function clipTo(small: IntervalSet, large: IntervalSet): IntervalSet {
   let first = 0;
   for (let at = 0; at < small.bounds.length; at += step) {
     first = firstReaching(large, small.bounds, at, first);
-    let end = first;
-    while (end < count && compareWords(bounds, end * step, small.bounds, at + w, w) <= 0) end++;
+    // The run ends at the first interval reaching this interval's hi (those before it end below hi, so lie inside),
+    // with that one in the run when it starts at or below hi: a second galloping search, not a step per interval
+    // (a route's 0.0.0.0/0 held a tag's thousands of intervals, each compared in V8's first tiers; issue 22).
+    const last = firstReaching(large, small.bounds, at + w, first);
+    const end = last < count && compareWords(bounds, last * step, small.bounds, at + w, w) <= 0 ? last + 1 : last;
     if (end === first) continue;
     const clipsLow = compareWords(bounds, first * step, small.bounds, at, w) < 0;
     const clipsHigh = compareWords(bounds, (end - 1) * step + w, small.bounds, at + w, w) > 0;

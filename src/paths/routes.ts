@@ -139,7 +139,10 @@ export function partitionRoutes(candidates: readonly RouteCandidate[]): RoutePar
     // Merged now, not deferred: a deferred union re-sorts every group taken so far at the next difference, and a
     // tag route's dozens of lengths made that quadratic (issue 22: ~7 of partitionRoutes' ~10 ms cold).
     taken = AddressSet.fromIntervalSets(taken.ipv4.union(set.ipv4), taken.ipv6.union(set.ipv6));
-    won.set(group.index, (won.get(group.index) ?? AddressSet.EMPTY).union(set));
+    // Merged now too: a deferred union was settled by the walk's first split, a copy and sort of every piece in V8's
+    // first tiers (the pieces are apart, so the merges are plain interval unions).
+    const before = won.get(group.index);
+    won.set(group.index, before ? AddressSet.fromIntervalSets(before.ipv4.union(set.ipv4), before.ipv6.union(set.ipv6)) : set);
   }
   return { parts: candidates.flatMap((candidate, index) => (won.has(index) ? [{ route: candidate.route, destinations: won.get(index)! }] : [])) };
 }
