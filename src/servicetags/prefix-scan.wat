@@ -19,9 +19,11 @@
 ;;   32    each byte's value as a hex digit, 0xff for one that is not (json-scan.ts HEX_DIGIT_VALUE)
 ;;   288   the keys, one after the other (KEYS)
 ;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
-;;   1024  the file's text, then zero bytes: a byte past it reads as 0, which no test below accepts, as the
-;;         JavaScript refuses the `undefined` past the end of its bytes. Positions written out (the cloud's, the
-;;         records') are offsets into the text: an address less 1024.
+;;   460   where `tags` stopped, whether the file ended there, the encoding's end, whether a ']' may come (four i32)
+;;   1024  the file's text, or a window of it (from byte $shift of the file), then zero bytes: a byte past it reads
+;;         as 0, which no test below accepts, as the JavaScript refuses the `undefined` past the end of its bytes.
+;;         Positions written out (the cloud's, the records') are offsets into the file: an address less 1024, plus
+;;         $shift.
 ;;   then the prefixes' encoding, and the tags' records, where prefix-scan.ts says.
 ;;
 ;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
