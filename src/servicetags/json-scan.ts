@@ -17,18 +17,57 @@
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
 import { FIELD, readServiceTagFile, RECORD, SAME_AS, type FileRecords } from './prefix-scan.js';
-import type { ServiceTagInfo } from './types.js';
+import type { FieldTexts, PrefixCount, ServiceTagInfo } from './types.js';
 
 /** What the scan takes out of a file; load.ts checks the names and builds the table. */
 export interface ScannedSnapshot {
   readonly cloud: Cloud;
   readonly changeNumber: number;
-  readonly tags: readonly ServiceTagInfo[];
+  readonly rows: ScannedRows;
   readonly encoded: Uint8Array;
   /** Tag i's prefixes are encoded[offsets[i], offsets[i + 1]). */
   readonly offsets: Uint32Array;
   /** Tag i's prefixes as the file writes them, read on demand from the kept bytes. */
   publishedPrefixes(index: number): readonly string[];
+}
+
+/**
+ * The tags of a scanned file: every name at once (the table checks and indexes them), each tag's row when it is
+ * first asked for, then the same object. A file prefix-scan.wat read keeps its records and text and builds a row
+ * from them on demand: `snapshot diff` asks for the ~350 tags of ~3,000 a Public pair changes, and the ~5,300 rows
+ * (and their prefix counts) it never reads are not made, nor carried by every scavenge to the end of the run.
+ */
+export interface ScannedRows {
+  readonly count: number;
+  readonly names: readonly string[];
+  /** The prefix counts of all tags, summed. */
+  readonly prefixCount: PrefixCount;
+  tagAt(index: number): ServiceTagInfo;
+  regionAt(index: number): string;
+  /** Where each tag's values are, for a file prefix-scan.wat read (sameFieldTexts); undefined for one the walk read. */
+  readonly texts: FieldTexts | undefined;
+}
+
+/** Rows made already (the walk's, the full path's): each name, row and region read from them. */
+export function eagerRows(tags: readonly ServiceTagInfo[]): ScannedRows {
+  const names = new Array<string>(tags.length);
+  let ipv4 = 0;
+  let ipv6 = 0;
+  // Indexed, not for-of: run once and cold, for-of made an iterator result per tag for the scavenger.
+  for (let i = 0; i < tags.length; i++) {
+    const tag = tags[i]!;
+    names[i] = tag.name;
+    ipv4 += tag.prefixCount.ipv4;
+    ipv6 += tag.prefixCount.ipv6;
+  }
+  return {
+    count: tags.length,
+    names,
+    prefixCount: Object.freeze({ ipv4, ipv6 }),
+    tagAt: (index) => tags[index]!,
+    regionAt: (index) => tags[index]!.region,
+    texts: undefined,
+  };
 }
 
 /** Deeper nesting (only in keys tagwall ignores) is left to JSON.parse, which has no recursion limit to hit. */
@@ -124,56 +163,32 @@ class Scanner {
     return read ? this.fromRecords(read, owned) : this.walk(owned);
   }
 
-  /** The snapshot from what prefix-scan.wat read: the tags the walk would make, from the same bytes. */
+  /**
+   * The snapshot from what prefix-scan.wat read: the names now, and the rows the walk would make, from the same bytes,
+   * when they are asked for (RecordRows).
+   */
   private fromRecords(file: FileRecords, owned: boolean): ScannedSnapshot {
     const cloud = parseCloud(this.text.toString('latin1', file.cloudStart, file.cloudEnd));
-    const records = file.records;
+    // A copy: the records are a view of the module's memory, which the next file (or encodedDelta) overwrites.
+    const records = file.records.slice();
     const count = records.length / RECORD;
-    const tags = new Array<ServiceTagInfo>(count);
+    const text = owned ? this.text : Buffer.from(this.text);
+    const names = new Array<string>(count);
     const offsets = new Uint32Array(count + 1);
-    const arrays = new Uint32Array(2 * count);
+    let ipv4 = 0;
+    let prefixes = 0;
     // Positions the module read in the text itself: in range, start <= end (latin1Text does not clamp them).
-    const text = this.text;
-    // Strings and lists made once for the tags that share them (the walk's Recent values do the same).
-    let region = '';
-    let platform = '';
-    let systemService = '';
-    let features: readonly string[] | null = null;
     for (let i = 0, r = 0; i < count; i++, r += RECORD) {
-      const same = records[r + FIELD.sameAs]!;
-      const name = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
-      const id = same & SAME_AS.name ? name : latin1Text(text, records[r + FIELD.idStart]!, records[r + FIELD.idEnd]!);
-      if (!(same & SAME_AS.region)) region = latin1Text(text, records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!);
-      if (!(same & SAME_AS.platform)) platform = latin1Text(text, records[r + FIELD.platformStart]!, records[r + FIELD.platformEnd]!);
-      if (!(same & SAME_AS.systemService)) {
-        systemService = latin1Text(text, records[r + FIELD.systemServiceStart]!, records[r + FIELD.systemServiceEnd]!);
-      }
-      let networkFeatures: readonly string[] | null = null;
-      if (records[r + FIELD.featuresStart]! >= 0) {
-        if (!(same & SAME_AS.features)) {
-          this.p = records[r + FIELD.featuresStart]!;
-          features = this.features();
-        }
-        networkFeatures = features;
-      }
-      const ipv4 = records[r + FIELD.ipv4Count]!;
-      // The fields in the order tag() writes them.
-      tags[i] = Object.freeze({
-        name,
-        id,
-        region,
-        regionId: records[r + FIELD.regionId]!,
-        platform,
-        systemService,
-        networkFeatures,
-        changeNumber: records[r + FIELD.changeNumber]!,
-        prefixCount: Object.freeze({ ipv4, ipv6: records[r + FIELD.prefixCount]! - ipv4 }),
-      });
-      arrays[2 * i] = records[r + FIELD.prefixesStart]!;
-      arrays[2 * i + 1] = records[r + FIELD.prefixesEnd]!;
+      names[i] = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
+      ipv4 += records[r + FIELD.ipv4Count]!;
+      prefixes += records[r + FIELD.prefixCount]!;
       offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    return this.scanned(owned, cloud, file.changeNumber, tags, file.encoded, offsets, (index) => [arrays[2 * index]!, arrays[2 * index + 1]!]);
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records });
+    return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
+      records[RECORD * index + FIELD.prefixesStart]!,
+      records[RECORD * index + FIELD.prefixesEnd]!,
+    ]);
   }
 
   /** The Scanner's own walk over the file, for any shape JSON allows. */
@@ -225,25 +240,28 @@ class Scanner {
     }
     if (this.ws() !== -1 || changeNumber < 0 || cloud === undefined || tags === undefined || offsets === undefined) giveUp();
     const arrays = spans.values;
-    return this.scanned(owned, cloud, changeNumber, tags, writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
+    const text = owned ? this.text : Buffer.from(this.text);
+    return this.scanned(text, cloud, changeNumber, eagerRows(tags), writer.finish(), offsets, (index) => [arrays[3 * index]!, arrays[3 * index + 1]!]);
   }
 
-  /** What the scan gives, from the walk or the records; `prefixesText(i)`: where tag i's addressPrefixes array is. */
+  /**
+   * What the scan gives, from the walk or the records; `text`: the bytes, or a copy of them when the caller may reuse
+   * its buffer (scanServiceTags' `owned`); `prefixesText(i)`: where tag i's addressPrefixes array is in it.
+   */
   private scanned(
-    owned: boolean,
+    text: Buffer,
     cloud: Cloud,
     changeNumber: number,
-    tags: readonly ServiceTagInfo[],
+    rows: ScannedRows,
     encoded: Uint8Array,
     offsets: Uint32Array,
     prefixesText: (index: number) => readonly [number, number],
   ): ScannedSnapshot {
-    const text = owned ? this.text : Buffer.from(this.text);
-    const published = new Array<readonly string[] | undefined>(tags.length);
+    const published = new Array<readonly string[] | undefined>(rows.count);
     return {
       cloud,
       changeNumber,
-      tags,
+      rows,
       encoded,
       offsets,
       publishedPrefixes(index: number): readonly string[] {
@@ -880,6 +898,153 @@ class Scanner {
     else if (c === 0x6e) this.literal('null');
     else if (c === 0x2d || isDigit(c)) this.number();
     else giveUp();
+  }
+}
+
+/**
+ * Whether tag `i` of `a` and tag `j` of `b` (files prefix-scan.wat read) have the same name, id, changeNumber,
+ * region, regionId, platform, systemService and networkFeatures, told from their bytes without making either row.
+ * The texts are compared byte for byte, the features lists but for the whitespace between their elements (a file
+ * written with CRLF against one with LF: the Public pair of the bench). `false` is only "not shown the same": the
+ * caller then compares the rows (features as sets). Prefixes are not compared here.
+ */
+export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
+  const x = a.records;
+  const y = b.records;
+  const r = RECORD * i;
+  const s = RECORD * j;
+  if (x[r + FIELD.changeNumber] !== y[s + FIELD.changeNumber] || x[r + FIELD.regionId] !== y[s + FIELD.regionId]) return false;
+  const p = a.text;
+  const q = b.text;
+  // Each text a start and an end (nameStart, nameEnd, idStart, ...), at the same places in both records.
+  // Indexed, not for-of: ~3,000 calls a diff, cold, and for-of made an iterator result per field.
+  for (let f = 0; f < TEXT_FIELDS.length; f++) {
+    const field = TEXT_FIELDS[f]!;
+    if (!sameRange(p, x[r + field]!, x[r + field + 1]!, q, y[s + field]!, y[s + field + 1]!)) return false;
+  }
+  const features = x[r + FIELD.featuresStart]!;
+  const other = y[s + FIELD.featuresStart]!;
+  if (features < 0 || other < 0) return features === other; // null, or a list against null
+  return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
+}
+
+/** The record fields where a text starts (its end in the next): name, id, region, platform, systemService. */
+const TEXT_FIELDS = [FIELD.nameStart, FIELD.idStart, FIELD.regionStart, FIELD.platformStart, FIELD.systemServiceStart];
+
+function sameRange(p: Uint8Array, start: number, end: number, q: Uint8Array, other: number, otherEnd: number): boolean {
+  if (end - start !== otherEnd - other) return false;
+  for (let k = 0; k < end - start; k++) if (p[start + k] !== q[other + k]) return false;
+  return true;
+}
+
+/**
+ * Whether two JSON arrays of strings, checked already (prefix-scan.wat: no escapes, printable ASCII inside the
+ * quotes), hold the same strings in the same order: the same bytes but for whitespace outside the strings.
+ */
+function sameList(p: Uint8Array, start: number, end: number, q: Uint8Array, other: number, otherEnd: number): boolean {
+  let inString = false;
+  let k = start;
+  let m = other;
+  while (true) {
+    if (!inString) {
+      while (k < end && isJsonSpace(p[k]!)) k++;
+      while (m < otherEnd && isJsonSpace(q[m]!)) m++;
+    }
+    if (k === end || m === otherEnd) return k === end && m === otherEnd;
+    const c = p[k]!;
+    if (c !== q[m]) return false;
+    if (c === 0x22 /* " */) inString = !inString;
+    k++;
+    m++;
+  }
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * The strings of a networkFeatures list prefix-scan.wat checked (`[`, strings of printable ASCII without an escape
+ * between `,`s, `]`, whitespace): each string is what lies between a quote and the next. The Scanner's `features`
+ * reads the same list through its general string reader, whose Buffer toString per string cost ~10 ms of a cold
+ * diff's ~700 rows.
+ */
+function featureList(text: Buffer, start: number, end: number): readonly string[] {
+  const features: string[] = [];
+  for (let k = start; k < end; k++) {
+    if (text[k] !== 0x22 /* " */) continue;
+    let close = k + 1;
+    while (text[close] !== 0x22) close++;
+    features.push(latin1Text(text, k + 1, close));
+    k = close;
+  }
+  return Object.freeze(features);
+}
+
+/**
+ * The rows of a file prefix-scan.wat read, from its records (a copy) and its text: a row is made when it is first
+ * asked for, with the values fromRecords' walk-alike made for every tag (the same fields in the same order, frozen).
+ */
+class RecordRows implements ScannedRows {
+  readonly #rows: Array<ServiceTagInfo | undefined>;
+  #regions: string[] | undefined;
+
+  constructor(
+    private readonly records: Int32Array,
+    private readonly text: Buffer,
+    readonly names: readonly string[],
+    readonly prefixCount: PrefixCount,
+    readonly texts: FieldTexts,
+  ) {
+    this.#rows = new Array<ServiceTagInfo | undefined>(names.length);
+  }
+
+  get count(): number {
+    return this.names.length;
+  }
+
+  tagAt(index: number): ServiceTagInfo {
+    return (this.#rows[index] ??= this.#row(index));
+  }
+
+  regionAt(index: number): string {
+    this.#regions ??= this.#allRegions();
+    return this.#regions[index]!;
+  }
+
+  #row(index: number): ServiceTagInfo {
+    const records = this.records;
+    const text = this.text;
+    const r = RECORD * index;
+    const name = this.names[index]!;
+    // The module writes every text's own place, whether or not SAME_AS says it repeats the previous tag's.
+    const id = records[r + FIELD.sameAs]! & SAME_AS.name ? name : latin1Text(text, records[r + FIELD.idStart]!, records[r + FIELD.idEnd]!);
+    const featuresStart = records[r + FIELD.featuresStart]!;
+    const ipv4 = records[r + FIELD.ipv4Count]!;
+    // The fields in the order tag() writes them.
+    return Object.freeze({
+      name,
+      id,
+      region: this.#regions?.[index] ?? latin1Text(text, records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!),
+      regionId: records[r + FIELD.regionId]!,
+      platform: latin1Text(text, records[r + FIELD.platformStart]!, records[r + FIELD.platformEnd]!),
+      systemService: latin1Text(text, records[r + FIELD.systemServiceStart]!, records[r + FIELD.systemServiceEnd]!),
+      networkFeatures: featuresStart >= 0 ? featureList(text, featuresStart, records[r + FIELD.featuresEnd]!) : null,
+      changeNumber: records[r + FIELD.changeNumber]!,
+      prefixCount: Object.freeze({ ipv4, ipv6: records[r + FIELD.prefixCount]! - ipv4 }),
+    });
+  }
+
+  /** Every tag's region, one string for tags in a row that share it (the region index reads them all). */
+  #allRegions(): string[] {
+    const records = this.records;
+    const regions = new Array<string>(this.names.length);
+    let region = '';
+    for (let i = 0, r = 0; i < regions.length; i++, r += RECORD) {
+      if (!(records[r + FIELD.sameAs]! & SAME_AS.region)) region = latin1Text(this.text, records[r + FIELD.regionStart]!, records[r + FIELD.regionEnd]!);
+      regions[i] = region;
+    }
+    return regions;
   }
 }
 

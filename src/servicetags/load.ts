@@ -11,10 +11,10 @@ import { checkSize, INPUT_LIMITS, limitError } from '../internal/input-limits.js
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
 import { gunzipOptions } from './prefetch.js';
-import { scanServiceTags, type ScannedSnapshot } from './json-scan.js';
+import { eagerRows, scanServiceTags, type ScannedRows, type ScannedSnapshot } from './json-scan.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
 import { PrefixWriter } from './prefix-codec.js';
-import type { EncodedColumns, PrefixCount, ServiceTagInfo, TagTable } from './types.js';
+import type { EncodedColumns, PrefixCount, ServiceTagInfo, TagTable, FieldTexts } from './types.js';
 
 /** Reads a file whole, as bytes. Throws TW_FILE naming the path. */
 export function readBytes(path: string): Uint8Array {
@@ -155,14 +155,14 @@ export function parseJsonBytes(bytes: Uint8Array, owned: boolean, source: string
 /** The scanned snapshot as a table, when its names pass the checks the full path makes (else undefined: it reports). */
 function scannedTable(scanned: ScannedSnapshot | undefined, source: string): TagTable | undefined {
   if (!scanned) return undefined;
-  const { cloud, changeNumber, tags, encoded, offsets } = scanned;
-  const names = tags.map((tag) => tag.name);
+  const { cloud, changeNumber, rows, encoded, offsets } = scanned;
+  const names = rows.names;
   const keys = lowerCaseKeys(names);
   if (keys === undefined) return undefined;
   const indexByName = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) indexByName.set(keys[i]!, i);
   if (indexByName.size !== keys.length) return undefined; // two names alike ignoring case
-  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), tags, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, names, keys);
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, keys);
 }
 
 /** One or more names of TAG_NAME's grammar, one a line, and nothing else. */
@@ -261,7 +261,7 @@ class ShapeChecker {
       published.push(tag.prefixes);
       offsets[i + 1] = writer.length;
     }
-    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), tags, (index) => published[index]!, writer.finish(), offsets, indexByName);
+    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), eagerRows(tags), (index) => published[index]!, writer.finish(), offsets, indexByName);
   }
 
   private tag(value: unknown, path: string, writer: PrefixWriter): { info: ServiceTagInfo; prefixes: readonly string[] } {
@@ -315,7 +315,7 @@ class ShapeChecker {
   }
 }
 
-/** A table held whole in memory, as the JSON gave it. */
+/** A table held whole in memory, as the JSON gave it (its rows made as they are asked for: json-scan.ts ScannedRows). */
 class JsonTagTable implements TagTable {
   readonly origin = undefined;
   readonly count: number;
@@ -326,33 +326,28 @@ class JsonTagTable implements TagTable {
     readonly cloud: Cloud,
     readonly changeNumber: number,
     readonly date: string | undefined,
-    private readonly tags: readonly ServiceTagInfo[],
+    private readonly rows: ScannedRows,
     private readonly published: (index: number) => readonly string[],
     private readonly encoded: Uint8Array,
     private readonly offsets: Uint32Array,
     private readonly indexByName: ReadonlyMap<string, number>,
-    names: string[] = tags.map((tag) => tag.name),
     private keys?: readonly string[],
   ) {
-    this.count = tags.length;
-    this.names = Object.freeze(names);
-    let ipv4 = 0;
-    let ipv6 = 0;
-    // Indexed, not for-of: run once and cold, for-of made an iterator result per tag for the scavenger.
-    for (let i = 0; i < tags.length; i++) {
-      const count = tags[i]!.prefixCount;
-      ipv4 += count.ipv4;
-      ipv6 += count.ipv6;
-    }
-    this.prefixCount = Object.freeze({ ipv4, ipv6 });
+    this.count = rows.count;
+    this.names = Object.freeze(rows.names);
+    this.prefixCount = rows.prefixCount;
   }
 
   tagAt(index: number): ServiceTagInfo {
-    return this.tags[index]!;
+    return this.rows.tagAt(index);
   }
 
   regionAt(index: number): string {
-    return this.tags[index]!.region;
+    return this.rows.regionAt(index);
+  }
+
+  fieldTexts(): FieldTexts | undefined {
+    return this.rows.texts;
   }
 
   indexOf(name: string): number | undefined {

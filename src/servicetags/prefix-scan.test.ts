@@ -14,7 +14,7 @@ import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build
 import { sortedEncodedDelta } from './diff.js';
 import { scanServiceTags } from './json-scan.js';
 import { PrefixWriter } from './prefix-codec.js';
-import { encodedDelta, readServiceTagFile } from './prefix-scan.js';
+import { encodedDelta, FIELD, type FileRecords, readServiceTagFile, readThroughWindow, RECORD, SAME_AS, TOO_NARROW } from './prefix-scan.js';
 import type { ServiceTagInfo } from './types.js';
 import { FIXTURES, scannedContents } from './test-fixtures.js';
 
@@ -152,6 +152,67 @@ describe('the WebAssembly reader of service-tag files', () => {
     const both = bothWays(text);
     expect(both.taken).toBe(true);
     expect(both.webAssembly).toEqual(both.walk);
+  });
+
+  it('reads a file through a window of any size as it reads it whole (WINDOW)', () => {
+    // What a read gives, copied out of the module's memory; SAME_AS's bits but the id's apart: a window compares a
+    // tag's texts with the previous tag's within itself only, so it may find fewer of them the same, never more.
+    type Read = { fields: unknown; sameAs: number[] } | undefined;
+    const copy = (file: FileRecords | undefined): Read => {
+      if (!file) return undefined;
+      const records = [...file.records];
+      const sameAs = records.filter((_, k) => k % RECORD === FIELD.sameAs);
+      const fields = { ...file, records: records.map((value, k) => (k % RECORD === FIELD.sameAs ? value & SAME_AS.name : value)), encoded: [...file.encoded] };
+      return { fields, sameAs };
+    };
+    let windowed = 0;
+    /** Whether the window read it (else a tag was longer than the window, and it is read whole). */
+    const agree = (text: string, window: number): boolean => {
+      const bytes = Buffer.from(text, 'latin1');
+      const whole = copy(readServiceTagFile(bytes, 0, Infinity));
+      const read = readThroughWindow(bytes, 0, window);
+      if (read === TOO_NARROW) return false;
+      const through = copy(read);
+      expect(through?.fields, `${window}: ${JSON.stringify(text)}`).toEqual(whole?.fields);
+      through?.sameAs.forEach((bits, k) => expect(bits & ~whole!.sameAs[k]!).toBe(0));
+      windowed++;
+      return true;
+    };
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 3, maxLength: 10 }), layout, fc.boolean(), fc.double({ min: 0.25, max: 0.5, noNaN: true }), (tags, style, unique, share) => {
+        const text = fileText(tags, style, unique);
+        agree(text, Math.floor(share * text.length));
+      }),
+      { numRuns: 400, seed: 25 },
+    );
+    expect(windowed).toBeGreaterThan(50);
+    // Six small tags without indentation, through every window from the longest tag's length up: windows cut the
+    // text at every kind of place (in a tag, in a separator, between a ',' and the next tag, in the file's end).
+    const small = fileText(Array.from({ length: 6 }, () => ({ ...SMALL_TAGS[1]!, addressPrefixes: ['10.0.0.0/8'] })), [0, false], true);
+    const sizes: number[] = [];
+    for (let window = 20; 2 * window < small.length; window++) if (agree(small, window)) sizes.push(window);
+    expect(sizes.length).toBeGreaterThan(100);
+    // A file that goes on after its '}', and one with a ',' before the values' ']' (both refused whole), through
+    // each of those windows; each one-byte change of it through some.
+    for (const window of sizes) {
+      agree(`${small} x`, window);
+      agree(`${small.slice(0, -2)},]}`, window);
+    }
+    const replacements = ['"', ',', ']', '}', '0', ' ', '\x00'];
+    for (const window of sizes.filter((_, k) => k % 15 === 0)) {
+      for (let i = 0; i < small.length; i++) for (const replacement of replacements) agree(small.slice(0, i) + replacement + small.slice(i + 1), window);
+    }
+  });
+
+  it('reads a file whose tag is longer than the window whole', () => {
+    const many = Array.from({ length: 400 }, (_, k) => `10.${k >> 8}.${k & 255}.0/24`);
+    const text = fileText([SMALL_TAGS[1]!, { ...SMALL_TAGS[0]!, addressPrefixes: many }, SMALL_TAGS[1]!], [2, false], true);
+    const bytes = Buffer.from(text);
+    const whole = readServiceTagFile(bytes, 0, Infinity)!;
+    const windowed = readServiceTagFile(bytes, 0, 1000)!;
+    expect(text.length).toBeGreaterThan(4000);
+    expect([...windowed.encoded]).toEqual([...whole.encoded]);
+    expect(windowed.records.length).toBe(3 * RECORD);
   });
 
   it('agrees with the walk on a file changed at any one byte', () => {

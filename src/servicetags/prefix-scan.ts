@@ -16,6 +16,8 @@ import { PREFIX_SCAN_WASM } from './prefix-scan-wasm.js';
 interface PrefixScanExports {
   readonly memory: ExportedMemory;
   file(start: number, end: number, out: number, records: number): number;
+  begin(start: number, out: number): number;
+  tags(p: number, end: number, out: number, records: number, closeable: number, shift: number): number;
   delta(a: number, aEnd: number, countA: number, b: number, bEnd: number, countB: number, added: number, removed: number): number;
 }
 
@@ -53,7 +55,7 @@ export const FIELD = {
   ipv4Count: 15,
   /** Where the tag's encoded prefixes end in FileRecords.encoded (each tag's start where the one before ends). */
   encodedEnd: 16,
-  /** The '[' of networkFeatures and the position after its ']'; -1 for `null`. */
+  /** The '[' of networkFeatures and the position after its ']'; -1 and -1 for `null`. */
   featuresStart: 17,
   featuresEnd: 18,
   /** SAME_AS bits: which texts are another's, so that a string or a list is made once for them. */
@@ -73,15 +75,27 @@ export const SAME_AS = {
 /** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
 const SHORTEST_TAG = 64;
 
-/** Where readServiceTagFile puts a file of `n` bytes in the module's memory: text at INPUT, encoding, records. */
-function fileLayout(n: number): { readonly out: number; readonly records: number; readonly needed: number } {
-  const out = INPUT + n + PADDING;
+/**
+ * Where readServiceTagFile puts a file of `n` bytes in the module's memory, read through `window` bytes of it at a
+ * time (the whole file when `window` is n): text at INPUT, encoding, records.
+ */
+function fileLayout(n: number, window = n): { readonly out: number; readonly records: number; readonly needed: number } {
+  const out = INPUT + window + PADDING;
   // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
   // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
   // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
   const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
   return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
 }
+
+/**
+ * How much of a file's text is in the module's memory at once, for a file of more than twice this: the scan reads
+ * it through this window (readThroughWindow). A Public file's text, copied whole into fresh memory, cost ~1,000
+ * page faults of ~4-11 µs each on the first file of a `snapshot diff` or an `impact`; through the window, ~130 that
+ * every later window and the second file reuse. A tag must fit in it (the largest, AzureCloud, is ~400 KB of a
+ * Public file's text); a file with a larger one is read whole.
+ */
+export const WINDOW = 512 * 1024;
 
 /** A file prefix-scan.wat read: positions are of the bytes given to readServiceTagFile. */
 export interface FileRecords {
@@ -103,30 +117,89 @@ export interface FileRecords {
  * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
  * into `bytes`; the encoding is a copy, the caller's to keep, and the records a view to read at once (FileRecords).
  */
-export function readServiceTagFile(bytes: Uint8Array, start: number): FileRecords | undefined {
+export function readServiceTagFile(bytes: Uint8Array, start: number, window = WINDOW): FileRecords | undefined {
   if (!PREFIX_SCAN.available()) return undefined;
-  const n = bytes.length;
-  const { out, records, needed } = fileLayout(n);
   try {
-    const wasm = PREFIX_SCAN.withRoom(needed);
-    const memory = new Uint8Array(wasm.memory.buffer);
-    memory.set(bytes, INPUT);
-    memory.fill(0, INPUT + n, out);
-    const tags = wasm.file(INPUT + start, INPUT + n, out, records);
-    if (tags < 0) return undefined;
-    const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
-    const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
-    return {
-      changeNumber: fields[0]!,
-      cloudStart: fields[1]!,
-      cloudEnd: fields[2]!,
-      records: table,
-      encoded: memory.slice(out, tags === 0 ? out : out + table[table.length - RECORD + FIELD.encodedEnd]!),
-    };
+    const read = bytes.length > 2 * window ? readThroughWindow(bytes, start, window) : undefined;
+    return read === TOO_NARROW || read === undefined ? readWhole(bytes, start) : read;
   } catch {
     // No memory for a copy of the file (or the reader trapped): the JavaScript reads it.
     return undefined;
   }
+}
+
+/** readServiceTagFile with the whole text in the module's memory. */
+function readWhole(bytes: Uint8Array, start: number): FileRecords | undefined {
+  const n = bytes.length;
+  const { out, records, needed } = fileLayout(n);
+  const wasm = PREFIX_SCAN.withRoom(needed);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(bytes, INPUT);
+  memory.fill(0, INPUT + n, out);
+  const tags = wasm.file(INPUT + start, INPUT + n, out, records);
+  return tags < 0 ? undefined : fileRecords(wasm, tags, out, records);
+}
+
+/** What readThroughWindow answers for a file with a tag longer than the window: read it whole. */
+export const TOO_NARROW = Symbol('a tag longer than the window');
+
+/**
+ * readServiceTagFile through `window` bytes of memory: the text is copied in a window at a time, each window
+ * starting at the first tag the last one did not hold whole (prefix-scan.wat `tags`), so only the window's pages
+ * are touched, and touched again by every window. The same records and encoding as readWhole's, but for SAME_AS
+ * (compared within a window only: a string less shared, the same values). Exported for its tests.
+ * @internal
+ */
+export function readThroughWindow(bytes: Uint8Array, start: number, window: number): FileRecords | undefined | typeof TOO_NARROW {
+  const n = bytes.length;
+  const { out, records, needed } = fileLayout(n, window);
+  const wasm = PREFIX_SCAN.withRoom(needed);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  const state = new Int32Array(wasm.memory.buffer, STOPPED, 4);
+  // The window from file position `from`: its bytes, then zeros, which no test of the reader accepts.
+  const fill = (from: number): number => {
+    const end = Math.min(n, from + window);
+    memory.set(bytes.subarray(from, end), INPUT);
+    memory.fill(0, INPUT + end - from, INPUT + end - from + PADDING);
+    return end;
+  };
+  let end = fill(0);
+  let p = wasm.begin(INPUT + start, out);
+  if (p < 0) return end === n ? undefined : TOO_NARROW;
+  let from = 0;
+  let tags = 0;
+  let encoded = out;
+  let closeable = 1;
+  while (true) {
+    const read = wasm.tags(p, INPUT + end - from, encoded, records + 4 * RECORD * tags, closeable, from);
+    tags += read;
+    encoded = state[2]!;
+    // The values closed and the file ended there: done, when that end is the file's.
+    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, out, records);
+    if (end === n) return undefined; // the whole rest was in memory: the file is not one the module takes
+    const stopped = state[0]! - INPUT + from;
+    if (read === 0 && stopped === from) return TOO_NARROW;
+    closeable = state[3]!;
+    from = stopped;
+    end = fill(from);
+    p = INPUT;
+  }
+}
+
+/** Where prefix-scan.wat `tags` says where it stopped (four i32). */
+const STOPPED = 460;
+
+function fileRecords(wasm: PrefixScanExports, tags: number, out: number, records: number): FileRecords {
+  const memory = new Uint8Array(wasm.memory.buffer);
+  const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
+  const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
+  return {
+    changeNumber: fields[0]!,
+    cloudStart: fields[1]!,
+    cloudEnd: fields[2]!,
+    records: table,
+    encoded: memory.slice(out, tags === 0 ? out : out + table[table.length - RECORD + FIELD.encodedEnd]!),
+  };
 }
 
 /** What encodedDelta answers where WebAssembly cannot run: the caller merges the lists itself. */

@@ -19,9 +19,11 @@
 ;;   32    each byte's value as a hex digit, 0xff for one that is not (json-scan.ts HEX_DIGIT_VALUE)
 ;;   288   the keys, one after the other (KEYS)
 ;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
-;;   1024  the file's text, then zero bytes: a byte past it reads as 0, which no test below accepts, as the
-;;         JavaScript refuses the `undefined` past the end of its bytes. Positions written out (the cloud's, the
-;;         records') are offsets into the text: an address less 1024.
+;;   460   where `tags` stopped, whether the file ended there, the encoding's end, whether a ']' may come (four i32)
+;;   1024  the file's text, or a window of it (from byte $shift of the file), then zero bytes: a byte past it reads
+;;         as 0, which no test below accepts, as the JavaScript refuses the `undefined` past the end of its bytes.
+;;         Positions written out (the cloud's, the records') are offsets into the file: an address less 1024, plus
+;;         $shift.
 ;;   then the prefixes' encoding, and the tags' records, where prefix-scan.ts says.
 ;;
 ;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
@@ -45,6 +47,8 @@
   (global $integer (mut i32) (i32.const 0))
   ;; Where the encoding of the file's prefixes starts.
   (global $encoding (mut i32) (i32.const 0))
+  ;; Which byte of the file is at 1024 (a window's first: `tags`); positions written out are in the file.
+  (global $shift (mut i32) (i32.const 0))
   ;; The text of the last tag's region, platform, systemService and networkFeatures (start, end; 0, 0 for none).
   (global $region (mut i64) (i64.const 0))
   (global $platform (mut i64) (i64.const 0))
@@ -53,14 +57,23 @@
 
   ;; The file's text at [$start, $end): its tags as records of twenty i32 from address $records (RECORD in
   ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
-  ;; returns how many tags, or -1 for a file the JavaScript should read.
+  ;; returns how many tags, or -1 for a file the JavaScript should read. The whole text in memory: `begin` and then
+  ;; `tags` read the same file through a window (prefix-scan.ts readServiceTagFile).
   (func (export "file") (param $start i32) (param $end i32) (param $out i32) (param $records i32) (result i32)
-    (local $p i32) (local $tags i32) (local $c i32)
+    (local $p i32) (local $tags i32)
+    (local.set $p (call $begin (local.get $start) (local.get $out)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (local.set $tags (call $tags (local.get $p) (local.get $end) (local.get $out) (local.get $records) (i32.const 1) (i32.const 0)))
+    (if (i32.eqz (i32.load (i32.const 464))) (then (return (i32.const -1))))
+    (local.get $tags))
+
+  ;; The file's start at $start (the first window holds it from address 1024): the object's '{', its changeNumber
+  ;; and cloud (stored at 448), the '[' of its values and the whitespace after it; the position after them (the
+  ;; first tag's '{', or the ']' of an empty array), or -1. The tags' prefixes will be encoded from $out.
+  (func $begin (export "begin") (param $start i32) (param $out i32) (result i32)
+    (local $p i32)
     (global.set $encoding (local.get $out))
-    (global.set $region (i64.const 0))
-    (global.set $platform (i64.const 0))
-    (global.set $systemService (i64.const 0))
-    (global.set $features (i64.const 0))
+    (global.set $shift (i32.const 0))
     (local.set $p (call $ws (local.get $start)))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
     (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 288) (i32.const 12)))
@@ -73,26 +86,52 @@
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 305) (i32.const 6)))
     (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5b)) (then (return (i32.const -1))))
-    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
-    (block $values
-      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x5d)) (then (br $values)))
-      (loop $tag
-        (local.set $p (call $tag (local.get $p) (local.get $out) (local.get $records)))
-        (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
-        (local.set $out (i32.load (i32.const 8)))
-        (local.set $records (i32.add (local.get $records) (i32.const 80)))
-        (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
-        (local.set $p (call $ws (local.get $p)))
-        (local.set $c (i32.load8_u (local.get $p)))
-        (if (i32.eq (local.get $c) (i32.const 0x2c))
-          (then
-            (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
-            (br $tag)))
-        (if (i32.ne (local.get $c) (i32.const 0x5d)) (then (return (i32.const -1))))))
-    ;; past the ']', the object's '}', and nothing but whitespace after it
-    (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
-    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
-    (if (i32.ne (call $ws (i32.add (local.get $p) (i32.const 1))) (local.get $end)) (then (return (i32.const -1))))
+    (call $ws (i32.add (local.get $p) (i32.const 1))))
+
+  ;; The tags from $p, which is a tag's '{' or, when $closeable, may be the values' ']' (after the '[' or a tag), in a
+  ;; text that ends at $end and whose first byte, at 1024, is byte $shift of the file: records and encoding as `file`
+  ;; writes them, positions in the file. Returns how many tags it read, and stores where it stopped: at 460 the
+  ;; address of the first tag it did not read (or of the ']'), at 464 1 when the ']' closed the values and the file's
+  ;; '}' and whitespace ended the text at $end (else 0), at 468 the encoding's end after the tags read, at 472
+  ;; whether a ']' may stand where it stopped. A tag cut by $end is not read (the zero bytes after the text fail it,
+  ;; or the separator after it), so the caller can read it again from the next window. The previous tag's texts are
+  ;; compared (SAME_AS) within one call only.
+  (func $tags (export "tags") (param $p i32) (param $end i32) (param $out i32) (param $records i32) (param $closeable i32) (param $shift i32) (result i32)
+    (local $tags i32) (local $at i32) (local $next i32) (local $c i32)
+    (global.set $shift (local.get $shift))
+    (global.set $region (i64.const 0))
+    (global.set $platform (i64.const 0))
+    (global.set $systemService (i64.const 0))
+    (global.set $features (i64.const 0))
+    (i32.store (i32.const 464) (i32.const 0))
+    (local.set $at (call $ws (local.get $p)))
+    (block $stop
+      (block $close
+        (br_if $close (i32.and (local.get $closeable) (i32.eq (i32.load8_u (local.get $at)) (i32.const 0x5d))))
+        (loop $tag
+          (local.set $next (call $ws (call $tag (local.get $at) (local.get $out) (local.get $records))))
+          (br_if $stop (i32.lt_s (local.get $next) (i32.const 0)))
+          (local.set $c (i32.load8_u (local.get $next)))
+          (br_if $stop (i32.and (i32.ne (local.get $c) (i32.const 0x2c)) (i32.ne (local.get $c) (i32.const 0x5d))))
+          ;; read whole, and a ',' or a ']' after it
+          (local.set $out (i32.load (i32.const 8)))
+          (local.set $records (i32.add (local.get $records) (i32.const 80)))
+          (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
+          (local.set $closeable (i32.const 1))
+          (local.set $at (local.get $next))
+          (br_if $close (i32.eq (local.get $c) (i32.const 0x5d)))
+          (local.set $closeable (i32.const 0))
+          (local.set $at (call $ws (i32.add (local.get $next) (i32.const 1))))
+          (br $tag)))
+      ;; at the ']': the object's '}', and nothing but whitespace after it
+      (local.set $p (call $ws (i32.add (local.get $at) (i32.const 1))))
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x7d))
+        (then
+          (if (i32.eq (call $ws (i32.add (local.get $p) (i32.const 1))) (local.get $end))
+            (then (i32.store (i32.const 464) (i32.const 1)))))))
+    (i32.store (i32.const 460) (local.get $at))
+    (i32.store (i32.const 468) (local.get $out))
+    (i32.store (i32.const 472) (local.get $closeable))
     (local.get $tags))
 
   ;; At a tag's '{': its record at $record (prefixes encoded from $out); the position after its '}', or -1.
@@ -101,13 +140,13 @@
   (func $tag (param $p i32) (param $out i32) (param $record i32) (result i32)
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
     (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 311) (i32.const 4)))
-    (i32.store offset=0 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (i32.store offset=0 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
-    (i32.store offset=4 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (i32.store offset=4 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 315) (i32.const 2)))
-    (i32.store offset=8 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (i32.store offset=8 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
-    (i32.store offset=12 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (i32.store offset=12 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 317) (i32.const 10)))
     (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
@@ -115,26 +154,26 @@
     (local.set $p (call $integer (local.get $p)))
     (i32.store offset=16 (local.get $record) (global.get $integer))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 327) (i32.const 6)))
-    (i32.store offset=20 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (i32.store offset=20 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
-    (i32.store offset=24 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (i32.store offset=24 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 333) (i32.const 8)))
     (local.set $p (call $integer (local.get $p)))
     (i32.store offset=28 (local.get $record) (global.get $integer))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 341) (i32.const 8)))
-    (i32.store offset=32 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (i32.store offset=32 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
-    (i32.store offset=36 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (i32.store offset=36 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 349) (i32.const 13)))
-    (i32.store offset=40 (local.get $record) (i32.sub (local.get $p) (i32.const 1023)))
+    (i32.store offset=40 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
-    (i32.store offset=44 (local.get $record) (i32.sub (local.get $p) (i32.const 1025)))
+    (i32.store offset=44 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 362) (i32.const 15)))
     (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
-    (i32.store offset=48 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+    (i32.store offset=48 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1024))))
     (local.set $p (call $array (local.get $p) (local.get $out)))
     (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
-    (i32.store offset=52 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+    (i32.store offset=52 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1024))))
     (i32.store offset=56 (local.get $record) (i32.load (i32.const 0)))
     (i32.store offset=60 (local.get $record) (i32.load (i32.const 4)))
     (i32.store offset=64 (local.get $record) (i32.sub (i32.load (i32.const 8)) (global.get $encoding)))
@@ -143,11 +182,12 @@
     (if (i32.eq (i32.load (local.get $p)) (i32.const 0x6c6c756e)) ;; null
       (then
         (i32.store offset=68 (local.get $record) (i32.const -1))
+        (i32.store offset=72 (local.get $record) (i32.const -1))
         (local.set $p (i32.add (local.get $p) (i32.const 4))))
       (else
-        (i32.store offset=68 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))
+        (i32.store offset=68 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1024))))
         (local.set $p (call $strings (local.get $p)))
-        (i32.store offset=72 (local.get $record) (i32.sub (local.get $p) (i32.const 1024)))))
+        (i32.store offset=72 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1024))))))
     (i32.store offset=76 (local.get $record) (call $flags (local.get $record)))
     ;; the properties' '}' and the tag's
     (local.set $p (call $ws (local.get $p)))
@@ -196,8 +236,8 @@
         (if (i32.eq (local.get $k) (local.get $length)) (then (return (i32.const 1))))
         (br_if $differ
           (i32.ne
-            (i32.load8_u offset=1024 (i32.add (local.get $start) (local.get $k)))
-            (i32.load8_u offset=1024 (i32.add (local.get $other) (local.get $k)))))
+            (i32.load8_u offset=1024 (i32.sub (i32.add (local.get $start) (local.get $k)) (global.get $shift)))
+            (i32.load8_u offset=1024 (i32.sub (i32.add (local.get $other) (local.get $k)) (global.get $shift)))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $byte)))
     (i32.const 0))

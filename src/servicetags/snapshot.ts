@@ -18,7 +18,7 @@ import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-c
 import { EMBEDDED_REGION_SUFFIXES } from './embedded-regions.js';
 import { buildRegionsFrom, RegionIndex, regionsOfSuffixes, type Region } from './regions.js';
 import { splitTagName } from './spellings.js';
-import type { EncodedColumns, PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable } from './types.js';
+import type { EncodedColumns, PrefixShape, PrefixShapeColumns, ServiceTagInfo, SnapshotInfo, TagTable, FieldTexts } from './types.js';
 import { unionAll } from './union.js';
 
 export type { Cloud } from './cloud.js';
@@ -67,6 +67,22 @@ export function encodedColumns(snapshot: Snapshot): EncodedColumns | undefined {
   return columnsOf(snapshot);
 }
 
+let fieldsOf: (snapshot: Snapshot) => FieldTexts | undefined;
+let rowOf: (snapshot: Snapshot, index: number) => ServiceTagInfo;
+
+/**
+ * Where each tag's text is in the file the snapshot was read from, when its table knows (FieldTexts): `snapshot diff`
+ * tells a tag whose bytes did not change without making its row.
+ */
+export function fieldTexts(snapshot: Snapshot): FieldTexts | undefined {
+  return fieldsOf(snapshot);
+}
+
+/** The tag at a file position (of names() and tags()), made alone: `snapshot diff` reads the changed tags only. */
+export function tagAtIndex(snapshot: Snapshot, index: number): ServiceTagInfo {
+  return rowOf(snapshot, index);
+}
+
 let presetRegionSuffixes: (snapshot: Snapshot, suffixes: ReadonlyArray<readonly [string, string]>) => void;
 let shapeOf: (snapshot: Snapshot, index: number) => PrefixShape;
 let shapeColumnsOf: (snapshot: Snapshot) => PrefixShapeColumns | undefined;
@@ -91,6 +107,8 @@ export class Snapshot {
     columnsOf = (snapshot) => snapshot.#table.encodedColumns?.();
     keysOf = (snapshot) => snapshot.#table.lookupKeys?.();
     shapeColumnsOf = (snapshot) => snapshot.#table.prefixShapeColumns?.();
+    fieldsOf = (snapshot) => snapshot.#table.fieldTexts?.();
+    rowOf = (snapshot, index) => snapshot.#table.tagAt(index);
     presetRegionSuffixes = (snapshot, suffixes) => {
       snapshot.#regionSuffixes = suffixes;
     };

@@ -89,12 +89,17 @@ export function expectTagwallError(fn: () => unknown, code: ErrorCode): TagwallE
 /** Everything a scan gives a table (json-scan.ts), the published prefixes included: to compare two ways of scanning. */
 export function scannedContents(scanned: ScannedSnapshot | undefined): unknown {
   if (!scanned) return undefined;
+  const { rows } = scanned;
+  const tags = Array.from({ length: rows.count }, (_, i) => rows.tagAt(i));
   return {
     cloud: scanned.cloud,
     changeNumber: scanned.changeNumber,
-    tags: scanned.tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
+    tags: tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
+    names: rows.names,
+    regions: tags.map((_, i) => rows.regionAt(i)),
+    prefixCount: rows.prefixCount,
     encoded: [...scanned.encoded],
     offsets: [...scanned.offsets],
-    published: scanned.tags.map((_, i) => scanned.publishedPrefixes(i)),
+    published: tags.map((_, i) => scanned.publishedPrefixes(i)),
   };
 }

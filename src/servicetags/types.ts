@@ -81,6 +81,11 @@ export interface TagTable {
    */
   encodedColumns?(): EncodedColumns;
   /**
+   * Where each tag's values are in the file, when the table was read from a file shaped as Microsoft writes it:
+   * `snapshot diff` finds a tag's fields unchanged from their bytes, without making its row (FieldTexts).
+   */
+  fieldTexts?(): FieldTexts | undefined;
+  /**
    * The tag's address set from canonical bounds stored with it, when the table has them (an embedded file written
    * since issue 22), else undefined: the set is then decoded from the prefixes.
    */
@@ -91,6 +96,16 @@ export interface TagTable {
   prefixShape?(index: number): PrefixShape | undefined;
   /** Every tag's prefixShape at once, by file position, when stored apart from the prefixes; else undefined. */
   prefixShapeColumns?(): PrefixShapeColumns | undefined;
+}
+
+/**
+ * TagTable.fieldTexts: where each tag's values are in the JSON text the table was read from, for a file
+ * prefix-scan.wat read: its records (prefix-scan.ts RECORD numbers a tag) and the text they point into.
+ * json-scan.ts sameFieldTexts compares two tags' values by their bytes.
+ */
+export interface FieldTexts {
+  readonly text: Uint8Array;
+  readonly records: Int32Array;
 }
 
 /** TagTable.encodedColumns: every tag's encoded prefixes in one buffer, by file position. */
