@@ -498,8 +498,8 @@ function piecesHold(box: Box, pieces: readonly Box[], first: number): boolean {
   return subtractAll([box], pieces.slice(first)).length === 0;
 }
 
-/** The same values in every dimension (`b` a part of `a`: family and port class already agree). */
-function sameBox(a: Box, b: Box): boolean {
+/** The same values in every dimension but family and port class, which the caller has seen agree. */
+export function sameBox(a: Box, b: Box): boolean {
   return (
     a.directions === b.directions &&
     a.states === b.states &&

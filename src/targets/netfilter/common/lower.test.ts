@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../../../analysis/resolve.js';
-import { PacketSet, type Box } from '../../../model/packet-set.js';
+import { PacketSet, sameBox, type Box } from '../../../model/packet-set.js';
 import { PortSet, ProtocolSet, TCP } from '../../../model/ports.js';
 import type { Requirement } from '../../../model/requirement.js';
 import { defaultSnapshot } from '../../../servicetags/snapshot.js';
@@ -13,22 +13,8 @@ const snapshot = defaultSnapshot('Public');
 const resolver = expandedResolver(snapshot);
 
 /** Equal in every dimension, as values, with the keys in the same order (nothing downstream can tell them apart). */
-function sameBox(a: Box, b: Box): boolean {
-  return (
-    Object.keys(a).join() === Object.keys(b).join() &&
-    a.directions === b.directions &&
-    a.family === b.family &&
-    a.portClass === b.portClass &&
-    a.states === b.states &&
-    a.protocols.equals(b.protocols) &&
-    a.src.equals(b.src) &&
-    a.dst.equals(b.dst) &&
-    a.srcPorts.equals(b.srcPorts) &&
-    a.dstPorts.equals(b.dstPorts) &&
-    a.hosts.equals(b.hosts) &&
-    a.paths.equals(b.paths) &&
-    a.applications.equals(b.applications)
-  );
+function sameBoxAndKeys(a: Box, b: Box): boolean {
+  return Object.keys(a).join() === Object.keys(b).join() && a.family === b.family && a.portClass === b.portClass && sameBox(a, b);
 }
 
 const optionValues = fc.record({
@@ -46,7 +32,7 @@ describe('netfilterAllowedBoxes', () => {
         const direct = netfilterAllowedBoxes(model);
         const readBack = model.rules.flatMap((rule) => seenPacketsReadBack(rule, model.unseen).boxes);
         expect(direct.length).toBe(readBack.length);
-        direct.forEach((box, index) => expect(sameBox(box, readBack[index]!)).toBe(true));
+        direct.forEach((box, index) => expect(sameBoxAndKeys(box, readBack[index]!)).toBe(true));
         // The union the kits' `allowed` gives holds the packets of the read-back rules.
         expect(netfilterAllowed(model).equals(PacketSet.fromBoxes(readBack))).toBe(true);
       }),
