@@ -121,7 +121,8 @@ export function toJson(value: unknown): string {
   return `${text}\n`;
 }
 
-function bigintAsString(_key: string, value: unknown): unknown {
+/** toJson's replacer, for the passes that need one (json-pieces.ts too). */
+export function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
@@ -129,7 +130,12 @@ function bigintAsString(_key: string, value: unknown): unknown {
 export function writeOutput(io: CliIo, text: OutputText, output: string | undefined): void {
   if (output !== undefined) writeFilesAtomically([{ path: output, content: text }]);
   else if (typeof text === 'string') io.stdout(text);
-  else if (io.stdoutPieces) io.stdoutPieces(text);
+  else writePieces(io, text);
+}
+
+/** Text in pieces to `io`'s standard output: as pieces where it takes them, else joined. */
+export function writePieces(io: CliIo, text: TextPieces): void {
+  if (io.stdoutPieces) io.stdoutPieces(text);
   else io.stdout(textOf(text));
 }
 

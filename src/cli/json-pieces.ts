@@ -2,7 +2,7 @@
  * toJson's text (io.ts: `JSON.stringify(value, undefined, 2)` and a newline, a bigint as its decimal string) made in
  * pieces, never as one string: see jsonPieces.
  */
-import { toJson } from './io.js';
+import { bigintAsString, toJson } from './io.js';
 import type { TextPieces } from './utf8-pieces.js';
 
 /** Primitive array elements stringified at once (their keys mean nothing to JSON.stringify). */
@@ -186,10 +186,6 @@ function stringifiedUnder(key: string, value: unknown, inner: string): string | 
   }
   if (text === '{}') return undefined;
   return indented(text.slice(4 + JSON.stringify(key).length + 2, text.length - 2), inner.slice(2));
-}
-
-function bigintAsString(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TagwallError } from '../errors.js';
-import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, type CliIo } from './io.js';
+import { collect, EXIT_BAD_INPUT, EXIT_OK, processIo, reportBug, reportError, writePieces, type CliIo } from './io.js';
 import { registerSnapshotFetch } from './snapshot-fetch-command.js';
 import { beginSnapshotAgeWatch } from './snapshot-age.js';
 import { ANALYSIS_COMMANDS, registerAnalysisCommands } from './analysis-command.js';
@@ -295,8 +295,7 @@ function start(argv: readonly string[], io: CliIo, allowDeferred: boolean, decla
     stdoutPieces: (text) => {
       wrote = true;
       if (capture.path !== undefined) capture.text += textOf(text);
-      else if (io.stdoutPieces) io.stdoutPieces(text);
-      else io.stdout(textOf(text));
+      else writePieces(io, text);
     },
     stderr: (text) => {
       wrote = true;

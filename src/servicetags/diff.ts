@@ -5,7 +5,7 @@ import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
-import { sameFieldTexts } from './json-scan.js';
+import { sameBytes, sameFieldTexts } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, fieldTexts, lookupKeys, tagAtIndex, tagIndex, type Snapshot } from './snapshot.js';
@@ -304,13 +304,6 @@ type Encoded = ReturnType<typeof encodedPrefixes>;
 
 function sameEncoding(a: Encoded, b: Encoded): boolean {
   return sameBytes(a.bytes, a.start, a.end, b.bytes, b.start, b.end);
-}
-
-/** Whether a[aStart, aEnd) and b[bStart, bEnd) hold the same bytes. */
-function sameBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = aStart, j = bStart; i < aEnd; i++, j++) if (a[i] !== b[j]) return false;
-  return true;
 }
 
 /**
