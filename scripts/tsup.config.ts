@@ -49,6 +49,7 @@ const lazyChildProcessForCommander: Plugin = {
  * - src/cli/catalogue-parts.ts: the scenario catalogue, requirement files and hosts files, each when used.
  * - src/cli/kit-modules.ts: the target kits, each when a run asks for it (cli/target-kits.ts).
  * - src/internal/require-here.ts: the bundle's own `require`, instead of one made with node:module (not loaded then).
+ * - src/paths/device-targets.ts: the kit a topology device's kind names (target-kits.ts), not the registry's eight.
  */
 const BUNDLED_TWINS: Readonly<Record<string, string>> = {
   'src/internal/packages.ts': 'src/cli/bundled-packages.ts',
@@ -57,12 +58,13 @@ const BUNDLED_TWINS: Readonly<Record<string, string>> = {
   'src/cli/catalogue-parts.ts': 'src/cli/bundled-catalogue-parts.ts',
   'src/cli/kit-modules.ts': 'src/cli/bundled-kit-modules.ts',
   'src/internal/require-here.ts': 'src/cli/bundled-require-here.ts',
+  'src/paths/device-targets.ts': 'src/cli/bundled-device-targets.ts',
 };
 
 const bundledTwins: Plugin = {
   name: 'bundled-twins',
   setup(build) {
-    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules|require-here)\.js$/ }, (args) => {
+    build.onResolve({ filter: /[\\/](packages|readers|renderers|catalogue-parts|kit-modules|require-here|device-targets)\.js$/ }, (args) => {
       const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
       const twin = BUNDLED_TWINS[source];
       return twin !== undefined && /[\\/]src[\\/]/.test(args.importer) ? { path: resolve(twin) } : undefined;

@@ -15,6 +15,8 @@ import * as bundledRenderers from '../src/cli/bundled-renderers.js';
 import * as bundledKitModules from '../src/cli/bundled-kit-modules.js';
 import * as catalogueParts from '../src/cli/catalogue-parts.js';
 import * as kitModules from '../src/cli/kit-modules.js';
+import * as bundledDeviceTargets from '../src/cli/bundled-device-targets.js';
+import * as deviceTargets from '../src/paths/device-targets.js';
 import { reportFormatOption } from '../src/cli/flags.js';
 import * as readers from '../src/inputs/readers.js';
 import { REPORT_FORMATS } from '../src/reports/index.js';
@@ -71,6 +73,7 @@ describe('the light declarations agree with what they stand for', () => {
     ['reports/renderers.ts', renderers.RENDERERS, bundledRenderers.RENDERERS],
     ['cli/catalogue-parts.ts', catalogueParts.CATALOGUE, bundledCatalogueParts.CATALOGUE],
     ['cli/kit-modules.ts', kitModules.KIT_MODULES, bundledKitModules.KIT_MODULES],
+    ['paths/device-targets.ts', deviceTargets, bundledDeviceTargets],
   ])('%s and its bundled twin have the same getters', (_name, original, twin) => {
     expect(Object.keys(twin).sort()).toEqual(Object.keys(original).sort());
   });
@@ -232,6 +235,16 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('path initialises the kits its topology\'s devices name, not the registry\'s eight', () => {
+    const topology = fileURLToPath(new URL('../fixtures/paths/compute-public-ip/topology.yaml', import.meta.url));
+    const path = initialisedBy(['path', '--topology', topology, '--from', 'compute', '--scenario', 'compute-public-ip', '--region', 'westus']);
+    expect([0, 1]).toContain(path.code);
+    const kits = path.modules.filter((module) => /^src\/targets\/(.+\/)?[^/]+\/index\.ts$/.test(module)).sort();
+    // The host's nft rules, the hub's firewall policy and the subnet's NSG (its route table is read by src/paths).
+    expect(kits).toEqual(['src/targets/azure/firewall/index.ts', 'src/targets/azure/nsg/index.ts', 'src/targets/netfilter/nftables/index.ts']);
+    expect(path.modules).not.toContain('src/targets/registry.ts');
   });
 
   it('an analysis of an nft file initialises the nft path only: no other reader, no report renderer, no scenario, not render', () => {

@@ -10,8 +10,8 @@ import { nodeFs } from '../internal/lazy.js';
 import { AddressSet } from '../model/address-set.js';
 import type { PacketSet } from '../model/packet-set.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
-import { findTarget } from '../targets/registry.js';
 import type { ConfigInput } from '../targets/target.js';
+import { deviceTarget } from './device-targets.js';
 import { subnetRoutes, type RoutePartition } from './routes.js';
 import type { DeviceRef, Topology } from './topology.js';
 
@@ -59,7 +59,7 @@ export function loadTopology(topology: Topology, snapshot: Snapshot, readFile: F
         file: ref.file,
         ...(ref.ipsets === undefined ? {} : { companions: { ipsets: { content: readFile(ref, ref.ipsets), file: ref.ipsets } } }),
       };
-      const ruleSet = findTarget(ref.kind).parse(input, { resolver, options: ref.options });
+      const ruleSet = deviceTarget(ref.kind).parse(input, { resolver, options: ref.options });
       let allowed: PacketSet | undefined;
       found = { ref, label: `${ref.kind}:${ref.written}`, ruleSet, allowed: () => (allowed ??= allowedPackets(ruleSet)) };
       devices.set(key, found);
