@@ -246,7 +246,7 @@ interface ObjectRuns {
   /** The kind of the first label with this text. */
   readonly kind: string;
   /** Indices into `items`, or offsets into `text` (a run's lines without the newline after the last). */
-  readonly runs: number[];
+  runs: number[];
   /** How many lines (items) or characters (text) the runs hold. */
   count: number;
 }
@@ -390,7 +390,7 @@ export class ObjectIndex {
     }
     let object = inner.get(key);
     if (!object) {
-      inner.set(key, (object = { label, kind, runs: [], count: 0 }));
+      inner.set(key, (object = { label, kind, runs: NO_RUNS, count: 0 }));
       this.#all.push(object);
     }
     return object;
@@ -490,8 +490,16 @@ function textByObject(text: string, end: number, runsOf: (text: string, end: num
   return { items: [], text, objects: grouper.finish(end) };
 }
 
+/**
+ * The runs of an object not closed yet (only `closeRun` adds to an object's runs, and replaces this first): an
+ * object's first run is then an array of two, not a push into an empty array, which made room for 16 numbers
+ * (a PAN-OS config's ~3,900 objects a side: 1.97 -> 1.38 MB allocated by the old side's grouping; issue 22).
+ */
+const NO_RUNS: number[] = [];
+
 function closeRun(object: ObjectRuns, start: number, end: number): void {
-  object.runs.push(start, end);
+  if (object.runs === NO_RUNS) object.runs = [start, end];
+  else object.runs.push(start, end);
   object.count += end - start;
 }
 
