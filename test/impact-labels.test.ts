@@ -281,6 +281,18 @@ describe('artifact diff readers, against the forms they replaced', () => {
       expect(diffItems(text)).toEqual(referenceDiffItems(text));
     }), { numRuns: 2000 });
   });
+  it('diffItems: address lists with any white space around their commas, as before', () => {
+    // Every character JavaScript counts as white space (trim and \s alike), some only `\s` of a regular expression
+    // would miss if it were spelled as ASCII; a final comma or not; other lines between.
+    const space = fc.array(fc.constantFrom(' ', '\t', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2003', '\u2028', '\u2029', '\u202f', '\u3000', '\ufeff'), { maxLength: 3 }).map((parts) => parts.join(''));
+    const address = fc.constantFrom('10.0.0.0/8', '20.50.76.176/28', '2603:1030::/64', '1.2.3.4-1.2.3.9', 'a', 'ff::1', '10.0.0.1');
+    const listLine = fc.tuple(space, fc.array(fc.tuple(address, space, space), { minLength: 2, maxLength: 6 }), fc.constantFrom('', ',', ' ,', ', ')).map(([indent, items, end]) =>
+      `${indent}${items.map(([item, before, after]) => `${before}${item}${after}`).join(',')}${end}`);
+    fc.assert(fc.property(fc.array(fc.oneof(listLine, line), { maxLength: 8 }), (generated) => {
+      const text = generated.join('\n');
+      expect(diffItems(text)).toEqual(referenceDiffItems(text));
+    }), { numRuns: 3000 });
+  });
   it('xmlLabels: the same label texts, shared by the same lines', () => {
     fc.assert(fc.property(lines, (generated) => {
       expect(shape(xmlLabels(generated))).toEqual(shape(referenceXmlLabels(generated)));

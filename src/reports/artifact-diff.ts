@@ -121,6 +121,13 @@ export interface ArtifactDiff {
 /** A line that is only a comma-separated list of addresses or prefixes (nft `elements = { … }` wraps them). */
 const ADDRESS_LIST_LINE = /^(\s*)((?:[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,\s*)+[0-9A-Fa-f.:]+(?:\/\d+)?(?:-[0-9A-Fa-f.:]+)?\s*,?)\s*$/;
 
+/**
+ * The addresses of ADDRESS_LIST_LINE's list: its runs of characters other than white space and commas. An address
+ * has neither, and between two there is a comma, so these are the comma-separated items trimmed, the empty one
+ * after a final comma left out, with no string per item cut and then trimmed (twice) first (issue 22).
+ */
+const ADDRESSES = /[^\s,]+/g;
+
 /** A one-line list: Terraform `key = ["a", "b"]`, PAN-OS `set address-group X static [ a b ]`. */
 const INLINE_LIST_LINE = /^((?:[^[\]{}"']|"[^"]*")*\[)\s*((?:"[^"]*"|[^\s[\]{}",]+)(?:(?:\s*,\s*|\s+)(?:"[^"]*"|[^\s[\]{}",]+))*)\s*,?\s*(\]\s*,?)\s*$/;
 
@@ -158,7 +165,8 @@ export function diffItems(text: string): string[] {
     const list = commas && line.includes(',') ? ADDRESS_LIST_LINE.exec(line) : null;
     if (list) {
       items ??= lines.slice(0, index);
-      for (const item of list[2]!.split(',')) if (item.trim()) items.push(`${list[1]}${item.trim()}`);
+      const indent = list[1]!;
+      for (const address of list[2]!.match(ADDRESSES)!) items.push(`${indent}${address}`);
       continue;
     }
     const inline = brackets && line.includes('[') ? INLINE_LIST_LINE.exec(line) : null;
