@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffArtifact, diffItems, labelText, plainLinesEnd, unmatchedBothWays, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, ObjectIndex, plainLinesEnd, unmatchedBothWays, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
@@ -267,6 +267,9 @@ const piece = fc.constantFrom(
   ' ', '  ', '\t', '\r', '\u00a0', '\u2028', '\ufeff', ',', '[', ']', '"', "'", 'a', 'x', '10.0.0.0/8', '2603:1030::/64', '1.2.3.4-1.2.3.9',
   '<entry name="e1">', '<entry name="e2">', '<entry  name="e3" x="1">', '<entry xname="n">', '<entry data-name="d">', '</entry>', '<rules>', '</rules>',
   '<security>', '</security>', '<address>', '</address>', '<member>', '</member>', '<tag>', '</tag>', '<a/>', '<!-- c -->', '<?xml ?>', '< sp>', '<', '>', '</',
+  // Names whose label texts meet another's: `security` + `rule e1` is `security rule` + `e1`; past MAX_LABEL (120)
+  // two names are one text; an empty name.
+  '<entry name="rule e1">', `<entry name="${'n'.repeat(113)}1">`, `<entry name="${'n'.repeat(113)}2">`, '<entry name="">',
 );
 const line = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
 const lines = fc.array(line, { maxLength: 40 });
@@ -277,6 +280,18 @@ describe('artifact diff readers, against the forms they replaced', () => {
       const text = generated.join('\n');
       expect(diffItems(text)).toEqual(referenceDiffItems(text));
     }), { numRuns: 2000 });
+  });
+  it('diffItems: address lists with any white space around their commas, as before', () => {
+    // Every character JavaScript counts as white space (trim and \s alike), some only `\s` of a regular expression
+    // would miss if it were spelled as ASCII; a final comma or not; other lines between.
+    const space = fc.array(fc.constantFrom(' ', '\t', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2003', '\u2028', '\u2029', '\u202f', '\u3000', '\ufeff'), { maxLength: 3 }).map((parts) => parts.join(''));
+    const address = fc.constantFrom('10.0.0.0/8', '20.50.76.176/28', '2603:1030::/64', '1.2.3.4-1.2.3.9', 'a', 'ff::1', '10.0.0.1');
+    const listLine = fc.tuple(space, fc.array(fc.tuple(address, space, space), { minLength: 2, maxLength: 6 }), fc.constantFrom('', ',', ' ,', ', ')).map(([indent, items, end]) =>
+      `${indent}${items.map(([item, before, after]) => `${before}${item}${after}`).join(',')}${end}`);
+    fc.assert(fc.property(fc.array(fc.oneof(listLine, line), { maxLength: 8 }), (generated) => {
+      const text = generated.join('\n');
+      expect(diffItems(text)).toEqual(referenceDiffItems(text));
+    }), { numRuns: 3000 });
   });
   it('xmlLabels: the same label texts, shared by the same lines', () => {
     fc.assert(fc.property(lines, (generated) => {
@@ -451,6 +466,27 @@ function expandRuns(text: string, end: number): ObjectLabel[] {
   }
   return out;
 }
+
+describe('ObjectIndex: one object per label text', () => {
+  it('finds the same object for two labels exactly when their texts are equal', () => {
+    // Kinds and names with and without spaces, empty, and long enough for labelText to cut them at 120 characters.
+    const part = fc.constantFrom('', 'a', 'b', 'a b', 'b c', ' ', 'a ', ' a', 'rule', 'security', 'security rule', 'rule x', 'x', 'n'.repeat(60), 'n'.repeat(118), `${'n'.repeat(118)} y`, 'n'.repeat(130));
+    const label = fc.record({ kind: part, name: part });
+    fc.assert(fc.property(fc.array(label, { maxLength: 12 }), fc.array(label, { maxLength: 6 }), (added, asked) => {
+      const index = new ObjectIndex();
+      const objects = added.map((one) => index.findOrAdd(one));
+      const seen: ObjectLabel[] = [];
+      index.forEach((object) => seen.push(object.label));
+      // One object per distinct text, in the order first added, each holding the first label of its text.
+      expect(seen).toEqual(added.filter((one, at) => added.findIndex((other) => labelText(other) === labelText(one)) === at));
+      added.forEach((one, at) => expect(objects[at]).toBe(objects[added.findIndex((other) => labelText(other) === labelText(one))]));
+      for (const one of [...added, ...asked]) {
+        const first = added.findIndex((other) => labelText(other) === labelText(one));
+        expect(index.find(one)).toBe(first < 0 ? undefined : objects[first]);
+      }
+    }), { numRuns: 3000 });
+  });
+});
 
 describe('the PAN-OS diff without splitting files, against the per-line diff', () => {
   it('xmlLabelRuns: the labels xmlLabels gives the lines, shared alike', () => {
