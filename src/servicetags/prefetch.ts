@@ -16,6 +16,10 @@ import { INPUT_LIMITS } from '../internal/input-limits.js';
 export interface PrefetchedSnapshot {
   readonly bytes: Uint8Array;
   readonly inflated: Promise<Uint8Array>;
+  /** The inflation's text once its callback has run (undefined while it runs, and after a failure). */
+  readonly text?: Uint8Array;
+  /** Set by prefetchSnapshotFile's `forSyncLoad`: the CLI waits for it before it runs (prefetchesForSyncLoad). */
+  readonly forSyncLoad?: boolean;
 }
 
 type Registry = Map<string, PrefetchedSnapshot>;
@@ -36,14 +40,39 @@ export function takePrefetchedSnapshot(path: string): PrefetchedSnapshot | undef
   return entry;
 }
 
+/**
+ * The prefetched inflation of `path` when it has finished and succeeded, removed from the registry: what
+ * `loadSnapshotFile`, which is synchronous, can adopt. Undefined otherwise, and a failed or unfinished prefetch is
+ * dropped too: the loader then reads and inflates the file itself, so that a failure is reported exactly as
+ * gunzipSync words it.
+ */
+export function takeInflatedSnapshot(path: string): { readonly bytes: Uint8Array; readonly text: Uint8Array } | undefined {
+  const entry = takePrefetchedSnapshot(path);
+  return entry?.text === undefined ? undefined : { bytes: entry.bytes, text: entry.text };
+}
+
+/**
+ * Settles once every prefetch made `forSyncLoad` has finished inflating, well or not (at once when there is none).
+ * The CLI's entry awaits it before it runs the command: a synchronous load cannot wait for the threadpool, and the
+ * gunzip's callback, which records the text (takeInflatedSnapshot), runs only when the event loop turns.
+ */
+export function prefetchesForSyncLoad(): Promise<unknown> | undefined {
+  const entries = [...(registry(false)?.values() ?? [])].filter((entry) => entry.forSyncLoad === true);
+  return entries.length === 0 ? undefined : Promise.allSettled(entries.map((entry) => entry.inflated));
+}
+
 /** zlib modules as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
 export interface PrefetchIo {
   readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync'>;
   readonly zlib: Pick<typeof import('node:zlib'), 'gunzip'>;
 }
 
-/** Starts reading and inflating `path` when it is a regular gzip file under the cap; never throws. */
-export function prefetchSnapshotFile(path: string, io: PrefetchIo): void {
+/**
+ * Starts reading and inflating `path` when it is a regular gzip file under the cap; never throws. `forSyncLoad`: the
+ * command loads it synchronously (`--snapshot FILE`), so the CLI waits for the inflation before it runs
+ * (prefetchesForSyncLoad).
+ */
+export function prefetchSnapshotFile(path: string, io: PrefetchIo, forSyncLoad = false): void {
   try {
     if (registry(false)?.has(path)) return;
     // A FIFO or a device (/dev/stdin) would block or be consumed: only regular files are read ahead.
@@ -51,12 +80,17 @@ export function prefetchSnapshotFile(path: string, io: PrefetchIo): void {
     if (!stat?.isFile() || stat.size > INPUT_LIMITS.snapshotSize) return;
     const bytes = io.fs.readFileSync(path);
     if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
-    const inflated = new Promise<Uint8Array>((resolve, reject) => {
-      io.zlib.gunzip(bytes, gunzipOptions(bytes), (error, result) => (error ? reject(error) : resolve(result)));
+    const entry: { bytes: Uint8Array; inflated: Promise<Uint8Array>; text?: Uint8Array; forSyncLoad: boolean } = { bytes, inflated: undefined!, forSyncLoad };
+    entry.inflated = new Promise<Uint8Array>((resolve, reject) => {
+      io.zlib.gunzip(bytes, gunzipOptions(bytes), (error, result) => {
+        if (error) return reject(error);
+        entry.text = result;
+        resolve(result);
+      });
     });
     // A prefetch the command never takes (a usage error, an `embedded` look-alike) must not end the process.
-    inflated.catch(() => undefined);
-    registry(true)!.set(path, { bytes, inflated });
+    entry.inflated.catch(() => undefined);
+    registry(true)!.set(path, entry);
   } catch {
     // Unreadable now: the loader reads it again and reports why.
   }

@@ -11,7 +11,7 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { takePrefetchedSnapshot } from './prefetch.js';
+import { takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -265,6 +265,11 @@ export class Snapshot {
 
 /** Reads a snapshot file: Microsoft's JSON (plain or gzip) or tagwall's embedded form. Throws TW_FILE and friends. */
 export function loadSnapshotFile(path: string): Snapshot {
+  // Read and inflated on the threadpool since the executable started (`--snapshot FILE`, prefetch.ts), with the
+  // options parseSnapshot's gunzipSync uses: the same text, taken as startLoadingSnapshotFile takes it. A prefetch
+  // that failed or has not finished is dropped, and the file read again here, so any error is the usual one.
+  const prefetched = takeInflatedSnapshot(path);
+  if (prefetched !== undefined && !isEmbeddedFormat(prefetched.bytes)) return new Snapshot(parseJsonBytes(prefetched.text, true, path), path);
   return parseSnapshot(readBytes(path), path);
 }
 
