@@ -68,7 +68,7 @@ export function prefetchesForSyncLoad(): Promise<unknown> | undefined {
 
 /** zlib modules as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
 export interface PrefetchIo {
-  readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync' | 'openSync' | 'readSync' | 'closeSync' | 'readFile'>;
+  readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync' | 'openSync' | 'readSync' | 'closeSync' | 'read'>;
   readonly zlib: Pick<typeof import('node:zlib'), 'gunzip'>;
 }
 
@@ -89,15 +89,23 @@ export function prefetchSnapshotFile(path: string, io: PrefetchIo, forSyncLoad =
       entry.text = result;
       resolve(result);
     };
-    if (isGzipFile(path, io)) {
-      const bytes = io.fs.readFileSync(path);
-      if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
-      entry.bytes = bytes;
-      entry.inflated = new Promise<Uint8Array>((resolve, reject) => io.zlib.gunzip(bytes, gunzipOptions(bytes), settle(resolve, reject)));
-    } else {
-      // Microsoft's own download is plain JSON, ~4 MB for Public: ~12 ms of a cold load, in fresh pages, read here
-      // on the threadpool. Before, the executable read such a file whole to see it was not gzip, and dropped it.
-      entry.inflated = new Promise<Uint8Array>((resolve, reject) => io.fs.readFile(path, settle(resolve, reject)));
+    const fd = io.fs.openSync(path, 'r');
+    let reading = false;
+    try {
+      const head = new Uint8Array(2);
+      if (io.fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b) {
+        const bytes = io.fs.readFileSync(path);
+        if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
+        entry.bytes = bytes;
+        entry.inflated = new Promise<Uint8Array>((resolve, reject) => io.zlib.gunzip(bytes, gunzipOptions(bytes), settle(resolve, reject)));
+      } else {
+        // Microsoft's own download is plain JSON, ~4 MB for Public: ~12 ms of a cold load (its fresh pages), read
+        // here on the threadpool. Before, the executable read such a file whole to see it was not gzip, and dropped it.
+        entry.inflated = new Promise<Uint8Array>((resolve, reject) => readWhole(io, fd, stat.size, settle(resolve, reject)));
+        reading = true;
+      }
+    } finally {
+      if (!reading) io.fs.closeSync(fd);
     }
     // A prefetch the command never takes (a usage error, an `embedded` look-alike) must not end the process.
     entry.inflated.catch(() => undefined);
@@ -107,15 +115,26 @@ export function prefetchSnapshotFile(path: string, io: PrefetchIo, forSyncLoad =
   }
 }
 
-/** Whether the file starts with gzip's magic bytes (read: two bytes of it). */
-function isGzipFile(path: string, io: PrefetchIo): boolean {
-  const head = new Uint8Array(2);
-  const fd = io.fs.openSync(path, 'r');
-  try {
-    return io.fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    io.fs.closeSync(fd);
-  }
+/**
+ * The `size` bytes of the open file `fd` in one read on the threadpool, then `fd` closed. One request: fs.readFile
+ * reads in 512 KiB requests, each sent by the callback of the last, which waits for the main thread, busy loading
+ * the bundle. Anything but exactly `size` bytes and then the end (a file that changed since its stat) is an error:
+ * the loader then reads the file itself.
+ */
+function readWhole(io: PrefetchIo, fd: number, size: number, done: (error: unknown, bytes: Uint8Array) => void): void {
+  // A Buffer, as readFileSync gives the loader; not zeroed: the read writes every byte, on the threadpool's pages.
+  const bytes = Buffer.allocUnsafeSlow(size);
+  io.fs.read(fd, bytes, 0, size, 0, (error, read) => {
+    let failure: unknown = error;
+    try {
+      if (!failure && (read !== size || io.fs.readSync(fd, new Uint8Array(1), 0, 1, size) !== 0)) failure = new Error('the file changed while it was read');
+    } catch (readError) {
+      failure = readError;
+    } finally {
+      io.fs.closeSync(fd);
+    }
+    done(failure, bytes);
+  });
 }
 
 /** The options every snapshot gunzip uses: output capped at the size tagwall reads, one right-sized buffer. */
