@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as bundledCatalogueParts from '../src/cli/bundled-catalogue-parts.js';
 import * as bundledReaders from '../src/cli/bundled-readers.js';
@@ -322,6 +323,28 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       expect(loaded).not.toContain('NativeModule stream');
       expect(child.stderr).not.toMatch(/DEP0111|DeprecationWarning/);
     } else if (loaded.includes('NativeModule stream')) expect(loaded).toContain('NativeModule v8');
+  });
+
+  it('a gzipped --snapshot is inflated from before the bundle loads; a plain one loads no node:zlib at all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-snapshot-ahead-'));
+    try {
+      const plain = join(dir, 'ServiceTags_Public_20251028.json');
+      writeFileSync(plain, gunzipSync(readFileSync(SNAPSHOT_FILE)));
+      const args = ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'udr'];
+      // The bin (bin.ts prefetchSnapshots) loads node:zlib to start the gunzip before it loads node:vm for the bundle.
+      for (const snapshot of [['--snapshot', SNAPSHOT_FILE], [`--snapshot=${SNAPSHOT_FILE}`]]) {
+        const { child, loaded } = loadedBy([...args, ...snapshot]);
+        expect(child.status).toBe(0);
+        expect(loaded.indexOf('NativeModule zlib'), snapshot.join(' ')).toBeGreaterThanOrEqual(0);
+        expect(loaded.indexOf('NativeModule zlib'), snapshot.join(' ')).toBeLessThan(loaded.indexOf('NativeModule vm'));
+      }
+      const { child, loaded } = loadedBy([...args, '--snapshot', plain]);
+      expect(child.status).toBe(0);
+      expect(child.stdout).toBe(spawnSync(process.execPath, [BIN, ...args, '--snapshot', SNAPSHOT_FILE], { encoding: 'utf8' }).stdout);
+      expect(loaded).not.toContain('NativeModule zlib');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!LENDS_V8_BINDING)('render sets its budget flags without a warning when deprecations are pending or throw', () => {

@@ -2,12 +2,14 @@
  * The gzip trailer as a size hint (prefetch.ts): what gzipAnnouncedSize believes of it, and that no trailer, true or
  * false, changes what a gunzip with gunzipOptions gives (the bytes, or zlib's error) against one with Node's defaults.
  */
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../internal/input-limits.js';
-import { gunzipOptions, gzipAnnouncedSize } from './prefetch.js';
+import { gunzipOptions, gzipAnnouncedSize, prefetchesForSyncLoad, prefetchSnapshotFile, takeInflatedSnapshot } from './prefetch.js';
 import { FIXTURES } from './test-fixtures.js';
 
 /** `gzip` with its last four bytes (ISIZE) replaced by `size`. */
@@ -92,5 +94,38 @@ describe('gunzipOptions', () => {
     const fixture = readFileSync(FIXTURES.public20250728);
     expect(gunzipOptions(fixture).chunkSize).toBe(gunzipSync(fixture).length + 1);
     expect(gunzipOptions(withTrailer(fixture, 0xfffffff0)).chunkSize).toBe(16 * 1024);
+  });
+});
+
+describe('prefetchSnapshotFile of a file that is not gzip', () => {
+  const path = FIXTURES.gov20251028;
+  const whole = readFileSync(path);
+
+  /** node:fs with its read (one request) and the end-of-file check changed as `change` says. */
+  function fsWith(change: { short?: boolean; grown?: boolean; failed?: boolean }): typeof fs {
+    return {
+      ...fs,
+      read: ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number, callback: (error: Error | null, read: number) => void) => {
+        if (change.failed) return callback(new Error('EIO'), 0);
+        fs.read(fd, buffer, offset, change.short ? length - 1 : length, position, (error, read) => callback(error, read));
+      }) as unknown as typeof fs.read,
+      readSync: ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number) =>
+        change.grown && position === whole.length ? 1 : fs.readSync(fd, buffer, offset, length, position)) as typeof fs.readSync,
+    };
+  }
+
+  it('reads it in one request, and gives it only when it read exactly the stat size and then the end', async () => {
+    for (const change of [{}, { short: true }, { grown: true }, { failed: true }]) {
+      prefetchSnapshotFile(path, { fs: fsWith(change), zlib }, true);
+      await prefetchesForSyncLoad();
+      const taken = takeInflatedSnapshot(path);
+      if (Object.keys(change).length === 0) {
+        expect(taken?.bytes).toBeUndefined();
+        expect(Buffer.isBuffer(taken?.text)).toBe(true);
+        expect(Buffer.compare(taken!.text, whole)).toBe(0);
+      } else {
+        expect(taken, JSON.stringify(change)).toBeUndefined();
+      }
+    }
   });
 });

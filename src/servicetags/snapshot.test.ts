@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { TagwallError } from '../errors.js';
-import { prefetchSnapshotFile, takePrefetchedSnapshot } from './prefetch.js';
+import { prefetchesForSyncLoad, prefetchSnapshotFile, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, startLoadingSnapshotFile } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 import { unionAll } from './union.js';
@@ -157,9 +157,7 @@ describe('startLoadingSnapshotFile', () => {
         expect(await outcome(finish)).toBe(await outcome(() => loadSnapshotFile(path)));
         // Read ahead by the executable (prefetch.ts), the same load and the same error; the prefetch is taken once.
         prefetchSnapshotFile(path, { fs, zlib });
-        const head = fs.existsSync(path) ? readFileSync(path).subarray(0, 2) : Buffer.alloc(0);
-        const prefetched = head[0] === 0x1f && head[1] === 0x8b ? 1 : 0;
-        expect(prefetchedCount()).toBe(prefetched);
+        expect(prefetchedCount()).toBe(fs.existsSync(path) ? 1 : 0);
         expect(await outcome(startLoadingSnapshotFile(path))).toBe(await outcome(() => loadSnapshotFile(path)));
         expect(prefetchedCount()).toBe(0);
       }
@@ -168,7 +166,66 @@ describe('startLoadingSnapshotFile', () => {
     }
   });
 
-  it('reads ahead only regular gzip files: not a directory, a FIFO or a missing file, and never throws', () => {
+  it("adopts a `--snapshot` read-ahead once it has inflated, and reads the file itself when it failed or is still running", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-sync-prefetch-'));
+    try {
+      const gzip = readFileSync(FIXTURES.public20251028);
+      const files = {
+        public: gzip,
+        truncated: gzip.subarray(0, gzip.length >> 1),
+        damaged: Buffer.concat([gzip.subarray(0, 4000), Buffer.alloc(64, 0x55), gzip.subarray(4064)]),
+        badJson: gzipSync(Buffer.from('{"changeNumber": 1, "cloud": "Public", "values": [}')),
+        sample: gzipSync(Buffer.from(JSON.stringify(sampleSnapshot()))),
+        plain: Buffer.from(JSON.stringify(sampleSnapshot())),
+        empty: Buffer.alloc(0),
+      };
+      // What the same path holds once the read-ahead has been made: a load that adopts the read-ahead gives the
+      // file as it was, one that reads the file gives this.
+      const later = gzipSync(readFileSync(FIXTURES.gov20251028));
+      for (const [name, bytes] of Object.entries(files)) {
+        const path = join(dir, `${name}.json.gz`);
+        writeFileSync(path, bytes);
+        const expected = await outcome(() => loadSnapshotFile(path));
+        const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        // Still inflating or read (its callback cannot have run yet): dropped, and the load reads the file.
+        prefetchSnapshotFile(path, { fs, zlib }, true);
+        expect(prefetchedCount()).toBe(1);
+        expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
+        expect(prefetchedCount()).toBe(0);
+        // Finished: the same snapshot or the same error, and taken once.
+        prefetchSnapshotFile(path, { fs, zlib }, true);
+        await prefetchesForSyncLoad();
+        expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
+        expect(prefetchedCount()).toBe(0);
+        // Adopted when it was read (and inflated, for gzip): the file changed since is not read; a failed one is read again.
+        prefetchSnapshotFile(path, { fs, zlib }, true);
+        await prefetchesForSyncLoad();
+        writeFileSync(path, later);
+        const inflated = !isGzip || !expected.startsWith('["TW_FILE"');
+        expect(await outcome(() => loadSnapshotFile(path)), name).toBe(inflated ? expected : await outcome(() => loadSnapshotFile(path)));
+        if (inflated) expect(expected).not.toBe(await outcome(() => loadSnapshotFile(path)));
+        expect(prefetchedCount()).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('waits for the `--snapshot` read-aheads only (prefetchesForSyncLoad)', async () => {
+    expect(prefetchesForSyncLoad()).toBeUndefined();
+    prefetchSnapshotFile(FIXTURES.public20251028, { fs, zlib });
+    expect(prefetchesForSyncLoad()).toBeUndefined();
+    prefetchSnapshotFile(FIXTURES.public20250728, { fs, zlib }, true);
+    const waiting = prefetchesForSyncLoad();
+    expect(waiting).toBeDefined();
+    await waiting;
+    expect(takeInflatedSnapshot(FIXTURES.public20250728)?.text.length).toBe(gunzipSync(readFileSync(FIXTURES.public20250728)).length);
+    expect(takeInflatedSnapshot(FIXTURES.public20250728)).toBeUndefined();
+    expect(takePrefetchedSnapshot(FIXTURES.public20251028)).toBeDefined();
+    expect(prefetchedCount()).toBe(0);
+  });
+
+  it('reads ahead only regular files: not a directory, a FIFO or a missing file, and never throws', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagwall-prefetch-'));
     try {
       const fifo = join(dir, 'fifo.json.gz');

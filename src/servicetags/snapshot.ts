@@ -11,7 +11,7 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { takePrefetchedSnapshot } from './prefetch.js';
+import { takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -265,6 +265,13 @@ export class Snapshot {
 
 /** Reads a snapshot file: Microsoft's JSON (plain or gzip) or tagwall's embedded form. Throws TW_FILE and friends. */
 export function loadSnapshotFile(path: string): Snapshot {
+  // Read and inflated on the threadpool since the executable started (`--snapshot FILE`, prefetch.ts), with the
+  // options parseSnapshot's gunzipSync uses: the same text, taken as startLoadingSnapshotFile takes it. A prefetch
+  // that failed or has not finished is dropped, and the file read again here, so any error is the usual one.
+  // A file that is not gzip was read there, and is parsed as if read here.
+  const prefetched = takeInflatedSnapshot(path);
+  if (prefetched?.bytes === undefined) return parseSnapshot(prefetched?.text ?? readBytes(path), path);
+  if (!isEmbeddedFormat(prefetched.bytes)) return new Snapshot(parseJsonBytes(prefetched.text, true, path), path);
   return parseSnapshot(readBytes(path), path);
 }
 
@@ -276,6 +283,13 @@ export function loadSnapshotFile(path: string): Snapshot {
 export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> {
   // Read, and inflating, since the executable started (prefetch.ts): the same bytes and gunzip as below.
   const prefetched = takePrefetchedSnapshot(path);
+  if (prefetched !== undefined && prefetched.bytes === undefined) {
+    // A file that is not gzip, being read on the threadpool: parsed as read; a failed read is made again here, so
+    // that its error is the usual one.
+    const reading = prefetched.inflated;
+    reading.catch(() => undefined);
+    return async () => parseSnapshot(await reading.catch(() => readBytes(path)), path);
+  }
   let bytes: Uint8Array;
   try {
     bytes = prefetched?.bytes ?? readBytes(path);
