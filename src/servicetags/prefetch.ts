@@ -2,8 +2,9 @@
  * Snapshot files read and inflated before the CLI's code is loaded (issue 22). The executable (src/cli/bin.ts)
  * starts reading the files a `snapshot diff` or `impact` names, or a `--snapshot`, and inflating them on libuv's
  * threadpool (a file that is not gzip: reading it there), then loads the ~1 MB bundle; by the time the command asks
- * for the first file, its inflation or read has run beside the load instead of after it. The bin and the bundle are separate scripts, so they meet through one global registry, and an entry
- * is taken once: a later load of the same path reads the file again, as it would with no prefetch.
+ * for the first file, its inflation or read has run beside the load instead of after it. The bin and the bundle are
+ * separate scripts, so they meet through one global registry, and an entry is taken once: a later load of the same
+ * path reads the file again, as it would with no prefetch.
  *
  * Only an optimisation: a prefetch adopts nothing the normal path would not have read the same way. It keeps regular
  * files under the snapshot cap only, inflates gzip ones with the options the loader uses, and anything else (a
@@ -73,9 +74,9 @@ export interface PrefetchIo {
 }
 
 /**
- * Starts reading `path` when it is a regular file under the cap, and inflating it when it is gzip; never throws. `forSyncLoad`: the
- * command loads it synchronously (`--snapshot FILE`), so the CLI waits for the inflation before it runs
- * (prefetchesForSyncLoad).
+ * Starts reading `path` when it is a regular file under the cap, and inflating it when it is gzip; never throws.
+ * `forSyncLoad`: the command loads it synchronously (`--snapshot FILE`), so the CLI waits for the inflation before
+ * it runs (prefetchesForSyncLoad).
  */
 export function prefetchSnapshotFile(path: string, io: PrefetchIo, forSyncLoad = false): void {
   try {
