@@ -66,6 +66,8 @@ function optimiseLater(args: readonly string[], v8Version: string): void {
  */
 function prefetchSnapshots(args: readonly string[]): void {
   const files: string[] = [];
+  // A `--snapshot` file is loaded synchronously; the operands of `snapshot diff` and `impact` are awaited.
+  let forSyncLoad = false;
   const named = (option: string): void =>
     args.forEach((arg, i) => {
       if (arg === option && i + 1 < args.length) files.push(args[i + 1]!);
@@ -78,9 +80,9 @@ function prefetchSnapshots(args: readonly string[]): void {
     named('--to');
   } else {
     named('--snapshot');
+    forSyncLoad = true;
   }
   if (files.length === 0) return;
-  const forSyncLoad = !(args[0] === 'snapshot' && args[1] === 'diff') && args[0] !== 'impact';
   // node:zlib (with Node's streams, ~4 ms) only when a file is gzip: Microsoft's plain .json needs none.
   const io = {
     fs: builtin<typeof import('node:fs')>('node:fs'),

@@ -67,7 +67,7 @@ export function prefetchesForSyncLoad(): Promise<unknown> | undefined {
   return entries.length === 0 ? undefined : Promise.allSettled(entries.map((entry) => entry.inflated));
 }
 
-/** zlib modules as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
+/** fs and zlib as the caller loaded them (the bin passes its own `require`d ones: this module loads nothing). */
 export interface PrefetchIo {
   readonly fs: Pick<typeof import('node:fs'), 'statSync' | 'readFileSync' | 'openSync' | 'readSync' | 'closeSync' | 'read'>;
   readonly zlib: Pick<typeof import('node:zlib'), 'gunzip'>;
@@ -95,7 +95,8 @@ export function prefetchSnapshotFile(path: string, io: PrefetchIo, forSyncLoad =
     try {
       const head = new Uint8Array(2);
       if (io.fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b) {
-        const bytes = io.fs.readFileSync(path);
+        // Through the descriptor already open (the positional read above left it at the start), not the path again.
+        const bytes = io.fs.readFileSync(fd);
         if (bytes.length > INPUT_LIMITS.snapshotSize || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return;
         entry.bytes = bytes;
         entry.inflated = new Promise<Uint8Array>((resolve, reject) => io.zlib.gunzip(bytes, gunzipOptions(bytes), settle(resolve, reject)));
