@@ -6,6 +6,7 @@
 import { allowedPackets, evaluate, statefulRules, type Rule, type RuleSet } from '../../../analysis/rule-set.js';
 import { requirementPackets, type AddressResolver } from '../../../analysis/resolve.js';
 import { TagwallError } from '../../../errors.js';
+import { lazy } from '../../../internal/lazy.js';
 import { sha256Hex } from '../../../internal/sha256.js';
 import { AddressSet } from '../../../model/address-set.js';
 import { compactBoxes, PacketSet, type Box } from '../../../model/packet-set.js';
@@ -198,16 +199,11 @@ const ROUND_PRIORITIES: readonly number[] = Array.from({ length: 400 }, (_, inde
  * needed: built at load (two callbacks for each of 3,996 numbers, interpreted) it was ~2 ms of every cold
  * `render --target nsg`, whose rules fit tier one (cpu-prof, issue 22).
  */
-function otherPriorities(): readonly number[] {
-  if (!OTHER_PRIORITIES.list) {
-    const list: number[] = [];
-    for (let priority = NSG_LIMITS.firstPriority; priority < NSG_LIMITS.lastPriority; priority++) if (priority % 10 !== 0) list.push(priority);
-    OTHER_PRIORITIES.list = list;
-  }
-  return OTHER_PRIORITIES.list;
-}
-
-const OTHER_PRIORITIES: { list?: readonly number[] } = {};
+const otherPriorities = lazy((): readonly number[] => {
+  const list: number[] = [];
+  for (let priority = NSG_LIMITS.firstPriority; priority < NSG_LIMITS.lastPriority; priority++) if (priority % 10 !== 0) list.push(priority);
+  return list;
+});
 
 function preferredSlot(key: string, slots: number): number {
   return Number.parseInt(sha256Hex(key).slice(0, 12), 16) % slots;
