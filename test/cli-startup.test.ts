@@ -378,6 +378,31 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32')(
       expect(left.filter((name) => name.endsWith('-expand.v8cache'))).toHaveLength(2);
     });
 
+    it('the packages chunk (dist/cli-packages.cjs) has a cache of its own per command, kept when another cache prunes', () => {
+      const dir = fresh();
+      // micromatch is in the chunk: a tag pattern loads it.
+      const PATTERN = ['expand', 'AzureMachineLearning.*'];
+      const answer = bin(PATTERN, { NODE_DISABLE_COMPILE_CACHE: '1' });
+      expect(answer.code).toBe(0);
+      expect(bin(PATTERN, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      const entries = files(dir);
+      // Two bundles, two keys, one command.
+      expect(entries).toHaveLength(2);
+      expect(entries.every((name) => name.endsWith(`-${process.version}-${process.arch}-expand.v8cache`))).toBe(true);
+      expect(new Set(entries.map((name) => name.slice(0, 32))).size).toBe(2);
+      const mtimes = entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs);
+      // Both accepted by V8 on the next run: neither is written again, and the output is the same.
+      expect(bin(PATTERN, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      expect(entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs)).toEqual(mtimes);
+      // Unused for two days, both are still this build's: a cache write of another command keeps them.
+      const old = new Date(Date.now() - 2 * 86_400_000);
+      for (const name of entries) utimesSync(join(dir, 'tagwall', name), old, old);
+      expect(bin(['--version'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
+      const left = files(dir);
+      expect(left).toHaveLength(3);
+      for (const name of entries) expect(left).toContain(name);
+    });
+
     it('a usage error writes no cache; a disabled cache writes none', () => {
       const dir = fresh();
       const failed = bin(['expand'], { NODE_COMPILE_CACHE: dir });
