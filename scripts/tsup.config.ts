@@ -39,9 +39,9 @@ const lazyChildProcessForCommander: Plugin = {
  * Modules the CLI bundle takes in place of others (the library and the tests keep the originals): each twin exports
  * the same getters, with `require`s esbuild resolves at build time into lazy module initialisers, so what they load is
  * in dist/cli-main.cjs and initialised on its first use only (issue 22).
- * - src/internal/packages.ts: the npm packages tagwall loads on first use (yaml, micromatch) become part of the
- *   bundle instead of being resolved and compiled from node_modules at run time; their compiled code is then in the
- *   CLI's code cache. Cold `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from
+ * - src/internal/packages.ts: the npm packages tagwall loads on first use (yaml, micromatch) are bundled (in a
+ *   second bundle, dist/cli-packages.cjs, loaded on first use; buildBin) instead of being resolved and compiled from
+ *   node_modules at run time; their compiled code is then in that bundle's code cache. Cold `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from
  *   its ~70 files.
  * - src/inputs/readers.ts: the config readers (ARM templates, Bicep, Terraform, az), each initialised when an operand
  *   of its kind is read.
@@ -120,7 +120,7 @@ export default defineConfig([
 ]);
 
 /**
- * dist/cli-main.THIRD-PARTY-LICENSES.txt: the license of each npm package the CLI bundle includes (commander, yaml,
+ * dist/cli-main.THIRD-PARTY-LICENSES.txt: the license of each npm package the CLI bundles include (commander, yaml,
  * micromatch and the packages under them), as their licenses ask of a copy. esbuild names each bundled module
  * by its path (`"node_modules/yaml/dist/index.js"(exports, module)`), which is how the packages are found; a package
  * without a license file stops the build. The Public Suffix List (dist/public-suffix-list.txt, MPL-2.0), which the
@@ -137,7 +137,7 @@ function writeThirdPartyLicenses(bundle: string): void {
   });
   if (!bundle.includes('public-suffix-list.txt')) throw new Error('dist/cli-main.cjs reads no Public Suffix List: update writeThirdPartyLicenses');
   sections.push(publicSuffixListNotice());
-  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
+  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs and dist/cli-packages.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
 }
 
 /** The notice of the Public Suffix List, from the header of the file that carries it (scripts/build-psl.ts). */
@@ -147,23 +147,48 @@ function publicSuffixListNotice(): string {
 }
 
 /**
- * dist/cli.js, with the SHA-256 of dist/cli-main.cjs written in. The bundle is made plain ASCII first, so the bin reads
- * it as latin1 (a third of the time of decoding UTF-8, ~5 ms): esbuild already escapes every non-ASCII character of
- * strings, templates and regular expressions; what is left is in comments, which are checked to be comment lines and
- * get `?` for those characters. Refuses a bundle that still has an `import()`.
+ * A CLI bundle made plain ASCII, so the bin reads it as latin1 (a third of the time of decoding UTF-8, ~5 ms):
+ * esbuild already escapes every non-ASCII character of strings, templates and regular expressions; what is left is in
+ * comments, which are checked to be comment lines and get `?` for those characters. Refuses a bundle that still has an
+ * `import()`. Returns the text written.
  */
-async function buildBin(): Promise<void> {
-  const text = readFileSync('dist/cli-main.cjs', 'utf8');
+function asciiBundle(file: string): string {
+  const text = readFileSync(file, 'utf8');
   for (const line of text.split('\n')) {
-    if (/[^\x00-\x7f]/.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line)) throw new Error(`dist/cli-main.cjs has a non-ASCII character outside a comment line: ${line.trim().slice(0, 120)}`);
+    if (/[^\x00-\x7f]/.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line)) throw new Error(`${file} has a non-ASCII character outside a comment line: ${line.trim().slice(0, 120)}`);
   }
   // A dynamic import() in the bundle would fail under vm.Script (no module loader for it): every import() must be
   // one esbuild resolved into the bundle.
-  if (/\bimport\(/.test(text)) throw new Error('dist/cli-main.cjs has a dynamic import(): the code cache cannot run it');
+  if (/\bimport\(/.test(text)) throw new Error(`${file} has a dynamic import(): the code cache cannot run it`);
   const ascii = text.replace(/[^\x00-\x7f]/g, '?');
-  writeFileSync('dist/cli-main.cjs', ascii);
-  writeThirdPartyLicenses(ascii);
-  const bundle = Buffer.from(ascii, 'latin1');
+  writeFileSync(file, ascii);
+  return ascii;
+}
+
+/** The first 32 hex digits of a bundle's SHA-256: its code cache's key (src/cli/code-cache.ts). */
+const bundleKey = (text: string): string => createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex').slice(0, 32);
+
+/**
+ * dist/cli-packages.cjs (src/cli/packages-chunk.ts), dist/cli.cjs with the SHA-256 of both CLI bundles written in, and
+ * dist/cli.js. The packages chunk holds yaml and micromatch, which the main bundle loads on first use through the bin
+ * (src/cli/bundled-packages.ts): most commands use neither, and every command read and copied their ~230 KB of text.
+ */
+async function buildBin(): Promise<void> {
+  const main = asciiBundle('dist/cli-main.cjs');
+  if (/node_modules\/(yaml|micromatch)\//.test(main)) throw new Error('dist/cli-main.cjs bundles yaml or micromatch: they belong in dist/cli-packages.cjs');
+  await build({
+    config: false,
+    entry: { 'cli-packages': 'src/cli/packages-chunk.ts' },
+    format: ['cjs'],
+    outDir: 'dist',
+    target: 'node20',
+    noExternal: ['yaml', 'micromatch'],
+    shims: false,
+    minifyWhitespace: true,
+    silent: true,
+  });
+  const packages = asciiBundle('dist/cli-packages.cjs');
+  writeThirdPartyLicenses(main + packages);
   // dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module loader, ~5 ms); dist/cli.js,
   // an ES module, is for `node dist/cli.js` as the docs and earlier versions run it, and only imports dist/cli.cjs:
   // the bin is CommonJS code (its own `require` and `__dirname`: no node:module to load, no URL to parse; issue 22).
@@ -175,7 +200,7 @@ async function buildBin(): Promise<void> {
     target: 'node20',
     shims: true,
     banner: { js: '#!/usr/bin/env node' },
-    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)) },
+    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(bundleKey(main)), TAGWALL_CLI_PACKAGES_SHA256: JSON.stringify(bundleKey(packages)) },
     silent: true,
   });
   writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The tagwall executable as an ES module: dist/cli.cjs, run as it is (src/cli/bin.ts).\nimport './cli.cjs';\n");

@@ -72,6 +72,29 @@ describe.skipIf(!existsSync(BIN))('the bins (npm run build first)', () => {
     }
   });
 
+  it('the main bundle takes yaml and micromatch from dist/cli-packages.cjs, through the bin or, required without it, from beside it', () => {
+    const bundle = fileURLToPath(new URL('../dist/cli-main.cjs', import.meta.url));
+    const folded = 'requirements:\n  - id: x\n    direction: out\n    protocols: tcp\n    ports: "443"\n    sources: [VirtualNetwork]\n    destinations: [Storage.WestUS]\n    purpose: |\n      block scalar: the yaml package reads it\n';
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-chunk-'));
+    try {
+      const requirements = join(dir, 'folded.yaml');
+      writeFileSync(requirements, folded);
+      for (const args of [['expand', 'AzureMachineLearning.*'], ['render', '--requirements', requirements, '--target', 'nsg']]) {
+        const env = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
+        const viaBin = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+        expect(viaBin.status, viaBin.stderr).toBe(0);
+        // A test that cannot fail is no test: the package did its work (the block scalar's text, the glob's tags).
+        expect(viaBin.stdout.length, args.join(' ')).toBeGreaterThan(100);
+        // The bundle required as a plain CommonJS module: no loader lent, so it requires the chunk beside it.
+        const script = `process.argv = [process.argv[0], 'tagwall', ...${JSON.stringify(args)}]; require(${JSON.stringify(bundle)});`;
+        const alone = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
+        expect({ code: alone.status, stdout: alone.stdout, stderr: alone.stderr }, args.join(' ')).toEqual({ code: viaBin.status, stdout: viaBin.stdout, stderr: viaBin.stderr });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints package.json's version, written in by the build: neither bundle loads package.json (~1.2 ms cold)", () => {
     const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
     // A preload records every JSON module the process loads; the library's CommonJS bundle is required as users do.
@@ -376,6 +399,31 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32')(
       expect(left).not.toContain(stale);
       expect(left).not.toContain(staleTemporary);
       expect(left.filter((name) => name.endsWith('-expand.v8cache'))).toHaveLength(2);
+    });
+
+    it('the packages chunk (dist/cli-packages.cjs) has a cache of its own per command, kept when another cache prunes', () => {
+      const dir = fresh();
+      // micromatch is in the chunk: a tag pattern loads it.
+      const PATTERN = ['expand', 'AzureMachineLearning.*'];
+      const answer = bin(PATTERN, { NODE_DISABLE_COMPILE_CACHE: '1' });
+      expect(answer.code).toBe(0);
+      expect(bin(PATTERN, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      const entries = files(dir);
+      // Two bundles, two keys, one command.
+      expect(entries).toHaveLength(2);
+      expect(entries.every((name) => name.endsWith(`-${process.version}-${process.arch}-expand.v8cache`))).toBe(true);
+      expect(new Set(entries.map((name) => name.slice(0, 32))).size).toBe(2);
+      const mtimes = entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs);
+      // Both accepted by V8 on the next run: neither is written again, and the output is the same.
+      expect(bin(PATTERN, { NODE_COMPILE_CACHE: dir })).toEqual(answer);
+      expect(entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs)).toEqual(mtimes);
+      // Unused for two days, both are still this build's: a cache write of another command keeps them.
+      const old = new Date(Date.now() - 2 * 86_400_000);
+      for (const name of entries) utimesSync(join(dir, 'tagwall', name), old, old);
+      expect(bin(['--version'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
+      const left = files(dir);
+      expect(left).toHaveLength(3);
+      for (const name of entries) expect(left).toContain(name);
     });
 
     it('a usage error writes no cache; a disabled cache writes none', () => {

@@ -10,17 +10,33 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { analysisFlags, builtin, bundleBeside, runBundle, setV8Flags } from './code-cache.js';
+import { analysisFlags, builtin, bundleBeside, loadChunk, runBundle, setV8Flags } from './code-cache.js';
+import { PACKAGES_CHUNK_FILE, PACKAGES_CHUNK_LOADER } from './packages-chunk-loader.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 
-// The SHA-256 of dist/cli-main.cjs, written into dist/cli.js by the build (scripts/tsup.config.ts); the cache's key.
+// The SHA-256 of dist/cli-main.cjs and of dist/cli-packages.cjs, written into dist/cli.cjs by the build
+// (scripts/tsup.config.ts); their caches' keys.
 declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
+declare const TAGWALL_CLI_PACKAGES_SHA256: string | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
+const packagesHash = typeof TAGWALL_CLI_PACKAGES_SHA256 === 'string' ? TAGWALL_CLI_PACKAGES_SHA256 : undefined;
 
 prefetchSnapshots(process.argv.slice(2));
 optimiseLater(process.argv.slice(2), process.versions.v8);
-runBundle(bundleBeside(), hash, process.argv.slice(2));
+lendPackagesChunkLoader(process.argv.slice(2));
+runBundle(bundleBeside(), hash, process.argv.slice(2), [hash, packagesHash].flatMap((key) => (key === undefined ? [] : [`${key}-`])));
 exitOnceIdle();
+
+/**
+ * The npm packages few commands use (yaml, micromatch: ~230 KB of text) are a second bundle, dist/cli-packages.cjs,
+ * which the main one loads on first use (src/cli/bundled-packages.ts) through this loader: with a code cache of its own
+ * per command, as the main bundle's, read into the main bundle's spare buffer. Every other command no longer reads
+ * their text and copies it into a string: ~110 fresh pages of ~3,800 fewer (docs/performance.md, round 23).
+ */
+function lendPackagesChunkLoader(args: readonly string[]): void {
+  const chunk = builtin<typeof import('node:path')>('node:path').join(__dirname, PACKAGES_CHUNK_FILE);
+  (globalThis as Record<symbol, unknown>)[PACKAGES_CHUNK_LOADER] = () => loadChunk(chunk, packagesHash, args);
+}
 
 /**
  * Ends the process as soon as it has nothing left to do. 'beforeExit' is emitted once the event loop is empty (every

@@ -185,14 +185,42 @@ function cacheDirectory(fs: Fs, path: Path): string | undefined {
 }
 
 /**
- * Runs the CommonJS bundle `file` (whose content hashes to `hash`) in this process, as `require(file)` would, with
- * its code cache when there is a usable one.
+ * The bundles of one build, by their cache keys' prefixes (`<hash>-`): a cache write prunes other builds' caches and
+ * keeps these (dist/cli-main.cjs and its packages chunk, dist/cli-packages.cjs).
  */
-export function runBundle(file: string, hash: string | undefined, argv: readonly string[]): void {
+let buildPrefixes: readonly string[] = [];
+
+/**
+ * A buffer whose pages are touched already and whose bytes are no longer needed: the main bundle's, once V8 has
+ * compiled it (its text is a string of its own, its code cache consumed). A chunk loaded later is read into it
+ * (each fresh page is a page fault, ~4-13 us on a VM; docs/performance.md round 23).
+ */
+let spare: Buffer | undefined;
+
+/**
+ * Runs the CommonJS bundle `file` (whose content hashes to `hash`) in this process, as `require(file)` would, with
+ * its code cache when there is a usable one. `prefixes`: the cache prefixes of every bundle of this build (kept when
+ * pruning).
+ */
+export function runBundle(file: string, hash: string | undefined, argv: readonly string[], prefixes: readonly string[] = hash === undefined ? [] : [`${hash}-`]): void {
+  buildPrefixes = prefixes;
+  runCached(file, hash, argv);
+}
+
+/**
+ * Loads another CommonJS bundle of the build (dist/cli-packages.cjs, the npm packages few commands use) as runBundle
+ * runs the main one, with a code cache of its own per command (its own hash), read into the main bundle's spare
+ * buffer; returns its exports.
+ */
+export function loadChunk(file: string, hash: string | undefined, argv: readonly string[]): unknown {
+  return runCached(file, hash, argv);
+}
+
+function runCached(file: string, hash: string | undefined, argv: readonly string[]): unknown {
   const fs = builtin<Fs>('node:fs');
   const path = builtin<Path>('node:path');
   const vm = builtin<Vm>('node:vm');
-  const { source, buffer } = readWrapped(fs, file);
+  const { source, buffer } = readWrapped(fs, file, spare);
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (hash !== undefined && !process.env['NODE_DISABLE_COMPILE_CACHE']) {
@@ -205,18 +233,22 @@ export function runBundle(file: string, hash: string | undefined, argv: readonly
     }
   }
   const script = new vm.Script(source, { filename: file, cachedData });
+  // V8 has consumed the cache and the text is a string of its own: the buffer is free for the next chunk.
+  if (spare === undefined || buffer.length > spare.length) spare = buffer;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
+    const keep = hash === undefined ? [] : [`${hash}-`, ...buildPrefixes];
     // Only after a run that did its work (0, or 1: a difference found): a usage error compiles little of the command.
     process.once('exit', (code) => {
       if (code !== 0 && code !== 1) return;
       writeCache(fs, target, () => script.createCachedData());
-      pruneOtherBundles(fs, path, target, `${hash}-`);
+      pruneOtherBundles(fs, path, target, keep);
     });
   }
   const module = { exports: {} };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, requireForBundle(file, path), module, file, path.dirname(file));
+  return module.exports;
 }
 
 /**
@@ -228,16 +260,17 @@ export const COMMONJS_WRAPPER: readonly [string, string] = ['(function (exports,
 /**
  * The bundle's text inside the CommonJS wrapper Node itself uses (so the bundle sees the `require`, `module`,
  * `__filename` it would), as one string. Plain ASCII (the build makes it so), so it is read as latin1, a third of the
- * time of decoding UTF-8. The wrapper is written into the buffer the file is read into, not concatenated to the text
+ * time of decoding UTF-8. A chunk's text is read into `into` when it fits (the main bundle's spare buffer). The wrapper is written into the buffer the file is read into, not concatenated to the text
  * (`Module.wrap`): V8 would copy the concatenation into one flat 1.5 MB string on its young heap before compiling it,
  * ~5 ms of a start, where a buffer this size becomes a string outside the heap.
  */
-function readWrapped(fs: Fs, file: string): { readonly source: string; readonly buffer: Buffer } {
+function readWrapped(fs: Fs, file: string, into: Buffer | undefined): { readonly source: string; readonly buffer: Buffer } {
   const [head, tail] = COMMONJS_WRAPPER;
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const buffer = Buffer.allocUnsafeSlow(head.length + size + tail.length);
+    const length = head.length + size + tail.length;
+    const buffer = into !== undefined && length <= into.length ? into : Buffer.allocUnsafeSlow(length);
     let end = buffer.write(head, 0, 'latin1');
     // Up to the size fstat gave, as readFileSync reads; readSync may return less than asked.
     for (let read = -1; read !== 0 && end < head.length + size; end += read) read = fs.readSync(fd, buffer, end, head.length + size - end, null);
@@ -271,16 +304,16 @@ function readInto(fs: Fs, file: string, spare: Buffer): Buffer {
 const STALE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Removes the cache files of other bundles (another tagwall version or build) not written for a day, and temporary
+ * Removes the cache files of other bundles (another tagwall version or build: none of the prefixes `keep`) not written for a day, and temporary
  * files a killed run left, so upgrades do not pile caches up in the temp directory. Another installed version still
  * in use loses its cache at most once a day and writes it again on its next run.
  */
-function pruneOtherBundles(fs: Fs, path: Path, written: string, keep: string): void {
+function pruneOtherBundles(fs: Fs, path: Path, written: string, keep: readonly string[]): void {
   try {
     const dir = path.dirname(written);
     const now = Date.now();
     for (const name of fs.readdirSync(dir)) {
-      if (!/\.v8cache(\.\d+\.tmp)?$/.test(name) || (name.startsWith(keep) && name.endsWith('.v8cache'))) continue;
+      if (!/\.v8cache(\.\d+\.tmp)?$/.test(name) || (keep.some((prefix) => name.startsWith(prefix)) && name.endsWith('.v8cache'))) continue;
       const file = path.join(dir, name);
       if (now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
     }
