@@ -41,8 +41,8 @@ const lazyChildProcessForCommander: Plugin = {
  * in dist/cli-main.cjs and initialised on its first use only (issue 22).
  * - src/internal/packages.ts: the npm packages tagwall loads on first use (yaml, micromatch) are bundled (in a
  *   second bundle, dist/cli-packages.cjs, loaded on first use; buildBin) instead of being resolved and compiled from
- *   node_modules at run time; their compiled code is then in that bundle's code cache. Cold `render --requirements workload.yaml` on Node 20: yaml alone took 20-31 ms to load from
- *   its ~70 files.
+ *   node_modules at run time; their compiled code is then in that bundle's code cache. Cold `render --requirements
+ *   workload.yaml` on Node 20: yaml alone took 20-31 ms to load from its ~70 files.
  * - src/inputs/readers.ts: the config readers (ARM templates, Bicep, Terraform, az), each initialised when an operand
  *   of its kind is read.
  * - src/reports/renderers.ts: the report renderers (text, Markdown, HTML, SARIF), each when its format is written.

@@ -260,9 +260,10 @@ export const COMMONJS_WRAPPER: readonly [string, string] = ['(function (exports,
 /**
  * The bundle's text inside the CommonJS wrapper Node itself uses (so the bundle sees the `require`, `module`,
  * `__filename` it would), as one string. Plain ASCII (the build makes it so), so it is read as latin1, a third of the
- * time of decoding UTF-8. A chunk's text is read into `into` when it fits (the main bundle's spare buffer). The wrapper is written into the buffer the file is read into, not concatenated to the text
+ * time of decoding UTF-8. The wrapper is written into the buffer the file is read into, not concatenated to the text
  * (`Module.wrap`): V8 would copy the concatenation into one flat 1.5 MB string on its young heap before compiling it,
- * ~5 ms of a start, where a buffer this size becomes a string outside the heap.
+ * ~5 ms of a start, where a buffer this size becomes a string outside the heap. A chunk's text is read into `into`
+ * when it fits (the main bundle's spare buffer).
  */
 function readWrapped(fs: Fs, file: string, into: Buffer | undefined): { readonly source: string; readonly buffer: Buffer } {
   const [head, tail] = COMMONJS_WRAPPER;
@@ -304,9 +305,9 @@ function readInto(fs: Fs, file: string, spare: Buffer): Buffer {
 const STALE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Removes the cache files of other bundles (another tagwall version or build: none of the prefixes `keep`) not written for a day, and temporary
- * files a killed run left, so upgrades do not pile caches up in the temp directory. Another installed version still
- * in use loses its cache at most once a day and writes it again on its next run.
+ * Removes the cache files of other bundles (another tagwall version or build: none of the prefixes `keep`) not
+ * written for a day, and temporary files a killed run left, so upgrades do not pile caches up in the temp directory.
+ * Another installed version still in use loses its cache at most once a day and writes it again on its next run.
  */
 function pruneOtherBundles(fs: Fs, path: Path, written: string, keep: readonly string[]): void {
   try {
