@@ -263,14 +263,16 @@ interface ObjectRuns {
 /** One label text's object: the first label with the text (labelText of it is the object's name), its runs on each side. */
 export interface IndexedObject {
   readonly label: ObjectLabel;
-  /** Its runs in the older file, the newer one; undefined on a side without the object. */
-  readonly sides: [ObjectRuns | undefined, ObjectRuns | undefined];
+  /** Its runs in the older file; undefined when the older file has no such object. */
+  old: ObjectRuns | undefined;
+  /** Its runs in the newer file; undefined when it has no such object. */
+  now: ObjectRuns | undefined;
 }
 
-/** Which side of a diff a file is: an index into IndexedObject.sides. */
-type Side = 0 | 1;
-const OLD: Side = 0;
-const NEW: Side = 1;
+/** Which side of a diff a file is. */
+type Side = 'old' | 'now';
+const OLD: Side = 'old';
+const NEW: Side = 'now';
 
 interface ObjectLines {
   readonly items: readonly string[];
@@ -290,8 +292,7 @@ function changedObjects(index: ObjectIndex, old: ObjectLines, now: ObjectLines):
   const changed: ObjectPair[] = [];
   const objects = index.objects;
   for (let at = 0; at < objects.length; at++) {
-    const { label, sides } = objects[at]!;
-    const [oldRuns, newRuns] = sides;
+    const { label, old: oldRuns, now: newRuns } = objects[at]!;
     if (!oldRuns || !newRuns || !sameLines(old, oldRuns, now, newRuns)) changed.push({ object: labelText(label), old: oldRuns, now: newRuns });
   }
   return changed;
@@ -410,7 +411,7 @@ export class ObjectIndex {
     }
     let object = inner.get(key);
     if (!object) {
-      inner.set(key, (object = { label, sides: [undefined, undefined] }));
+      inner.set(key, (object = { label, old: undefined, now: undefined }));
       this.#all.push(object);
     }
     return object;
@@ -450,9 +451,9 @@ class ObjectGrouper {
 
   /** Lines labelled `label` from `start`; the run before, if this is another object, ends at `previousEnd`. */
   add(label: ObjectLabel, start: number, previousEnd: number): void {
-    const sides = this.objects.findOrAdd(label).sides;
+    const object = this.objects.findOrAdd(label);
     // The side's runs start with the first label of the text met on this side (its kind is the object's there).
-    const next = (sides[this.side] ??= { kind: label.kind, runs: NO_RUNS, count: 0 });
+    const next = this.side === OLD ? (object.old ??= { kind: label.kind, runs: NO_RUNS, count: 0 }) : (object.now ??= { kind: label.kind, runs: NO_RUNS, count: 0 });
     if (next === this.entry) return;
     if (this.entry) closeRun(this.entry, this.start, previousEnd);
     this.entry = next;
