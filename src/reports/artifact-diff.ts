@@ -377,6 +377,9 @@ export class ObjectIndex {
   readonly #plain = new Map<string, IndexedObject>();
   /** Every object, in the order they were added. */
   readonly #all: IndexedObject[] = [];
+  /** The kind of the last label findOrAdd found cut already (isCutAlready), and its texts' map in #spaced. */
+  #lastKind: string | undefined;
+  #lastInner: Map<string, IndexedObject> | undefined;
 
   /** The object of the label's text; undefined when there is none. */
   find(label: ObjectLabel): IndexedObject | undefined {
@@ -392,9 +395,16 @@ export class ObjectIndex {
     const { kind, name } = label;
     let inner: Map<string, IndexedObject> | undefined;
     let key: string;
-    if (isCutAlready(kind, name)) {
+    if (kind === this.#lastKind && name !== '' && kind.length + 1 + name.length <= MAX_LABEL) {
+      // isCutAlready for the kind of the last label that was (a kind already known to be without spaces): most
+      // labels in a row share theirs (a PAN-OS config's thousands of address objects), and its map is at hand.
+      inner = this.#lastInner!;
+      key = name;
+    } else if (isCutAlready(kind, name)) {
       inner = this.#spaced.get(kind);
       if (!inner) this.#spaced.set(kind, (inner = new Map()));
+      this.#lastKind = kind;
+      this.#lastInner = inner;
       key = name;
     } else {
       const text = labelText(label);
