@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffArtifact, diffItems, labelText, ObjectIndex, plainLinesEnd, unmatchedBothWays, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, ObjectIndex, plainLinesEnd, unmatchedBothWays, withoutProvenance, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
@@ -273,6 +273,26 @@ const piece = fc.constantFrom(
 );
 const line = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
 const lines = fc.array(line, { maxLength: 40 });
+
+describe('withoutProvenance, against the form it replaced', () => {
+  it('the same text for lines that name the snapshot, part of it or none of it', () => {
+    // Change numbers as digits and as numbers JavaScript writes otherwise (an exponent, a fraction), dates that
+    // meet their compact form, file names with directories; lines made of their pieces and near misses.
+    const infos = fc.record({
+      changeNumber: fc.constantFrom(375, 3, 0, 37, 1e21, 3.5, 12345678),
+      date: fc.constantFrom('2025-10-28', '', '2025-07-28'),
+      source: fc.constantFrom('fixtures/ServiceTags_Public_20251028.json.gz', 'C:\\x\\S_20251028.json', 'dir/', '375'),
+    }).map(({ changeNumber, date, source }) => snapshotInfo(changeNumber, date, source));
+    const piece = fc.constantFrom('375', '3', '37', '1e+21', '1ee21', '3.5', '3x5', '2025-10-28', '20251028', '2025-07-28', '20250728', 'ServiceTags_Public_20251028.json.gz', 'S_20251028.json', '375375', ' ', 'a', '-', '.', '<', 'x375', '12345678');
+    fc.assert(fc.property(infos, fc.array(piece, { maxLength: 8 }), (info, parts) => {
+      const line = parts.join('');
+      expect(withoutProvenance(line, info)).toBe(referenceWithoutProvenance(line, info));
+      // Frozen (as a Snapshot's info is): the remover made once and kept.
+      const frozen = Object.freeze({ ...info });
+      expect(withoutProvenance(line, frozen)).toBe(referenceWithoutProvenance(line, frozen));
+    }), { numRuns: 3000 });
+  });
+});
 
 describe('artifact diff readers, against the forms they replaced', () => {
   it('diffItems: blank lines, trailing commas and spaces, lists, as before', () => {

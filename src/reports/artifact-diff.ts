@@ -80,14 +80,22 @@ function provenanceRemover(info: SnapshotInfo): (line: string) => string {
  */
 function makeProvenanceRemover(info: SnapshotInfo): (line: string) => string {
   // A global expression is safe to reuse: `replace` starts from the beginning of the text whatever its lastIndex.
-  const changeNumber = new RegExp(`\\b${info.changeNumber}\\b`, 'g');
+  const digits = String(info.changeNumber);
+  const changeNumber = new RegExp(`\\b${digits}\\b`, 'g');
+  // Digits alone match only where they stand in a line; a number written otherwise (`1e+21`) is an expression.
+  const wholeNumber = /^\d+$/.test(digits);
   const date = info.date;
   const compactDate = date ? date.replace(/-/g, '') : '';
   const file = info.source.split(/[\\/]/).pop();
+  // Each replacement only where its text occurs (a native search first): the lines that reach here are the changed
+  // lines of every changed object (a few thousand in `impact`), and few of them name the snapshot.
   return (line) => {
-    let text = line.replace(changeNumber, '<change-number>');
-    if (date) text = text.split(date).join('<date>').split(compactDate).join('<date>');
-    if (file) text = text.split(file).join('<source>');
+    let text = !wholeNumber || line.includes(digits) ? line.replace(changeNumber, '<change-number>') : line;
+    if (date) {
+      if (text.includes(date)) text = text.split(date).join('<date>');
+      if (text.includes(compactDate)) text = text.split(compactDate).join('<date>');
+    }
+    if (file && text.includes(file)) text = text.split(file).join('<source>');
     return text;
   };
 }
