@@ -14,7 +14,7 @@ import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
 import { bracketLabels, NO_OBJECT, xmlLabelRuns, xmlLabels } from '../src/targets/labels.js';
-import { IPTABLES_LABELS } from '../src/targets/netfilter/iptables/labels.js';
+import { IPTABLES_LABELS, ipsetLabelRuns } from '../src/targets/netfilter/iptables/labels.js';
 import { NFTABLES_LABELS } from '../src/targets/netfilter/nftables/labels.js';
 import { findTarget } from '../src/targets/registry.js';
 import type { ArtifactLabeller, ObjectLabel } from '../src/targets/target.js';
@@ -360,6 +360,28 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
     fc.assert(fc.property(textOf(ipsetPiece), (lines) => {
       expect(shape(IPTABLES_LABELS.ipset!(lines)).texts).toEqual(shape(referenceIpsetLabels(lines)).texts);
     }), { numRuns: 2000 });
+  });
+  it('ipsetLabelRuns: the labels ipsetLabels gives the lines, as runs', () => {
+    // Also near misses of the lines it looks for: a swap or create with other white space or too few words, a heading
+    // without its create, a carriage return, lines that start with `c` or `s` and are neither.
+    const piece = fc.oneof({ weight: 4, arbitrary: ipsetPiece }, { weight: 1, arbitrary: fc.constantFrom('\r', 'swap\ttw_swap  tw4_b', 'swap tw_swap', 'swap', 'c', 'cr', 's', '#tw4_a:', '# tw4_b:', 'create  tw4_b x', 'create', 'add', '\u2028') });
+    fc.assert(fc.property(textOf(piece), fc.boolean(), (lines, cut) => {
+      const text = lines.join('\n');
+      // Runs up to a point of the text (a final newline left out) label the lines up to it.
+      const end = cut && text.includes('\n') ? text.lastIndexOf('\n') : text.length;
+      const perLine = text.slice(0, end).split('\n');
+      const { starts, labels } = ipsetLabelRuns(text, end);
+      expect(starts[0]).toBe(0);
+      const expanded: ObjectLabel[] = [];
+      let run = -1;
+      for (let index = 0, at = 0; index < perLine.length; at += perLine[index]!.length + 1, index++) {
+        if (starts[run + 1] === at) run++;
+        expanded.push(labels[run]!);
+      }
+      // Every run starts at a line: none was passed over.
+      expect(run).toBe(starts.length - 1);
+      expect(shape(expanded).texts).toEqual(shape(IPTABLES_LABELS.ipset!(perLine)).texts);
+    }), { numRuns: 4000 });
   });
   it('iptables-restore labels: the same label texts', () => {
     const iptablesPiece = fc.constantFrom('-A', '-I', ' ', 'OUTPUT', 'tw-out', '-A tw-out', '-I INPUT', ':', ':tw-in', '*', '*filter', 'COMMIT', '#', '--comment', '"req-1: x"', 'req-2:y', '-p tcp', '-j ACCEPT', '\t', '');

@@ -5,6 +5,7 @@
  */
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { bracketLabels, xmlLabelRuns, xmlLabels } from '../targets/labels.js';
+import { IPTABLES_LABELS, ipsetLabelRuns } from '../targets/netfilter/iptables/labels.js';
 import type { ArtifactLabeller, ObjectLabel } from '../targets/target.js';
 import { compareText } from './model.js';
 
@@ -490,7 +491,11 @@ class ObjectGrouper {
  * Labellers that can label a file's lines where they stand, as runs (the lines `labeller(lines)` gives one label
  * object in a row), without the file being split into lines.
  */
-const TEXT_RUNS = new Map<ArtifactLabeller, (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }>([[xmlLabels, xmlLabelRuns]]);
+const TEXT_RUNS = new Map<ArtifactLabeller, (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }>([
+  [xmlLabels, xmlLabelRuns],
+  // ipset restore files: thousands of `add SET prefix` lines whose label is the set's, passed over natively.
+  [IPTABLES_LABELS['ipset']!, ipsetLabelRuns],
+]);
 
 /** A line that does not end with a visible ASCII character other than a comma, by the character before its newline. */
 const UNPLAIN_LINE_END = /[^\x21-\x2b\x2d-\x7e]\n/;
