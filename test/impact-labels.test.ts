@@ -9,12 +9,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandedResolver } from '../src/analysis/resolve.js';
 import { loadScenario } from '../src/catalogue/index.js';
-import { diffArtifact, diffItems, labelText, ObjectIndex, plainLinesEnd, unmatchedBothWays, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
+import { diffArtifact, diffItems, labelText, ObjectIndex, plainLinesEnd, unmatchedBothWays, withoutProvenance, type ArtifactDiff, type ObjectChange } from '../src/reports/artifact-diff.js';
 import { loadSnapshotFile } from '../src/servicetags/index.js';
 import { defaultSnapshot } from '../src/servicetags/snapshot.js';
 import type { SnapshotInfo } from '../src/servicetags/types.js';
 import { bracketLabels, NO_OBJECT, xmlLabelRuns, xmlLabels } from '../src/targets/labels.js';
-import { IPTABLES_LABELS } from '../src/targets/netfilter/iptables/labels.js';
+import { IPTABLES_LABELS, ipsetLabelRuns } from '../src/targets/netfilter/iptables/labels.js';
 import { NFTABLES_LABELS } from '../src/targets/netfilter/nftables/labels.js';
 import { findTarget } from '../src/targets/registry.js';
 import type { ArtifactLabeller, ObjectLabel } from '../src/targets/target.js';
@@ -274,6 +274,26 @@ const piece = fc.constantFrom(
 const line = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
 const lines = fc.array(line, { maxLength: 40 });
 
+describe('withoutProvenance, against the form it replaced', () => {
+  it('the same text for lines that name the snapshot, part of it or none of it', () => {
+    // Change numbers as digits and as numbers JavaScript writes otherwise (an exponent, a fraction), dates that
+    // meet their compact form, file names with directories; lines made of their pieces and near misses.
+    const infos = fc.record({
+      changeNumber: fc.constantFrom(375, 3, 0, 37, 1e21, 3.5, 12345678),
+      date: fc.constantFrom('2025-10-28', '', '2025-07-28'),
+      source: fc.constantFrom('fixtures/ServiceTags_Public_20251028.json.gz', 'C:\\x\\S_20251028.json', 'dir/', '375'),
+    }).map(({ changeNumber, date, source }) => snapshotInfo(changeNumber, date, source));
+    const piece = fc.constantFrom('375', '3', '37', '1e+21', '1ee21', '3.5', '3x5', '2025-10-28', '20251028', '2025-07-28', '20250728', 'ServiceTags_Public_20251028.json.gz', 'S_20251028.json', '375375', ' ', 'a', '-', '.', '<', 'x375', '12345678');
+    fc.assert(fc.property(infos, fc.array(piece, { maxLength: 8 }), (info, parts) => {
+      const line = parts.join('');
+      expect(withoutProvenance(line, info)).toBe(referenceWithoutProvenance(line, info));
+      // Frozen (as a Snapshot's info is): the remover made once and kept.
+      const frozen = Object.freeze({ ...info });
+      expect(withoutProvenance(line, frozen)).toBe(referenceWithoutProvenance(line, frozen));
+    }), { numRuns: 3000 });
+  });
+});
+
 describe('artifact diff readers, against the forms they replaced', () => {
   it('diffItems: blank lines, trailing commas and spaces, lists, as before', () => {
     fc.assert(fc.property(lines, (generated) => {
@@ -340,6 +360,28 @@ describe('artifact diff and its labellers, against the forms they replaced', () 
     fc.assert(fc.property(textOf(ipsetPiece), (lines) => {
       expect(shape(IPTABLES_LABELS.ipset!(lines)).texts).toEqual(shape(referenceIpsetLabels(lines)).texts);
     }), { numRuns: 2000 });
+  });
+  it('ipsetLabelRuns: the labels ipsetLabels gives the lines, as runs', () => {
+    // Also near misses of the lines it looks for: a swap or create with other white space or too few words, a heading
+    // without its create, a carriage return, lines that start with `c` or `s` and are neither.
+    const piece = fc.oneof({ weight: 4, arbitrary: ipsetPiece }, { weight: 1, arbitrary: fc.constantFrom('\r', 'swap\ttw_swap  tw4_b', 'swap tw_swap', 'swap', 'c', 'cr', 's', '#tw4_a:', '# tw4_b:', 'create  tw4_b x', 'create', 'add', '\u2028') });
+    fc.assert(fc.property(textOf(piece), fc.boolean(), (lines, cut) => {
+      const text = lines.join('\n');
+      // Runs up to a point of the text (a final newline left out) label the lines up to it.
+      const end = cut && text.includes('\n') ? text.lastIndexOf('\n') : text.length;
+      const perLine = text.slice(0, end).split('\n');
+      const { starts, labels } = ipsetLabelRuns(text, end);
+      expect(starts[0]).toBe(0);
+      const expanded: ObjectLabel[] = [];
+      let run = -1;
+      for (let index = 0, at = 0; index < perLine.length; at += perLine[index]!.length + 1, index++) {
+        if (starts[run + 1] === at) run++;
+        expanded.push(labels[run]!);
+      }
+      // Every run starts at a line: none was passed over.
+      expect(run).toBe(starts.length - 1);
+      expect(shape(expanded).texts).toEqual(shape(IPTABLES_LABELS.ipset!(perLine)).texts);
+    }), { numRuns: 4000 });
   });
   it('iptables-restore labels: the same label texts', () => {
     const iptablesPiece = fc.constantFrom('-A', '-I', ' ', 'OUTPUT', 'tw-out', '-A tw-out', '-I INPUT', ':', ':tw-in', '*', '*filter', 'COMMIT', '#', '--comment', '"req-1: x"', 'req-2:y', '-p tcp', '-j ACCEPT', '\t', '');

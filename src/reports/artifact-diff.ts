@@ -5,6 +5,7 @@
  */
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { bracketLabels, xmlLabelRuns, xmlLabels } from '../targets/labels.js';
+import { IPTABLES_LABELS, ipsetLabelRuns } from '../targets/netfilter/iptables/labels.js';
 import type { ArtifactLabeller, ObjectLabel } from '../targets/target.js';
 import { compareText } from './model.js';
 
@@ -80,14 +81,22 @@ function provenanceRemover(info: SnapshotInfo): (line: string) => string {
  */
 function makeProvenanceRemover(info: SnapshotInfo): (line: string) => string {
   // A global expression is safe to reuse: `replace` starts from the beginning of the text whatever its lastIndex.
-  const changeNumber = new RegExp(`\\b${info.changeNumber}\\b`, 'g');
+  const digits = String(info.changeNumber);
+  const changeNumber = new RegExp(`\\b${digits}\\b`, 'g');
+  // Digits alone match only where they stand in a line; a number written otherwise (`1e+21`) is an expression.
+  const wholeNumber = /^\d+$/.test(digits);
   const date = info.date;
   const compactDate = date ? date.replace(/-/g, '') : '';
   const file = info.source.split(/[\\/]/).pop();
+  // Each replacement only where its text occurs (a native search first): the lines that reach here are the changed
+  // lines of every changed object (a few thousand in `impact`), and few of them name the snapshot.
   return (line) => {
-    let text = line.replace(changeNumber, '<change-number>');
-    if (date) text = text.split(date).join('<date>').split(compactDate).join('<date>');
-    if (file) text = text.split(file).join('<source>');
+    let text = !wholeNumber || line.includes(digits) ? line.replace(changeNumber, '<change-number>') : line;
+    if (date) {
+      if (text.includes(date)) text = text.split(date).join('<date>');
+      if (text.includes(compactDate)) text = text.split(compactDate).join('<date>');
+    }
+    if (file && text.includes(file)) text = text.split(file).join('<source>');
     return text;
   };
 }
@@ -209,17 +218,20 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
   const runsOf = TEXT_RUNS.get(labels);
   const beforeEnd = runsOf ? plainLinesEnd(before) : -1;
   const afterEnd = beforeEnd >= 0 ? plainLinesEnd(after) : -1;
+  // Both sides' objects in one index: an object of the newer side finds its older twin as it is grouped, not looked
+  // up again afterwards in an index of its own.
+  const index = new ObjectIndex();
   const [oldObjects, newObjects] =
     afterEnd >= 0
-      ? [textByObject(before, beforeEnd, runsOf!), textByObject(after, afterEnd, runsOf!)]
-      : [linesByObject(diffItems(before), labels), linesByObject(diffItems(after), labels)];
+      ? [textByObject(before, beforeEnd, runsOf!, index, OLD), textByObject(after, afterEnd, runsOf!, index, NEW)]
+      : [linesByObject(diffItems(before), labels, index, OLD), linesByObject(diffItems(after), labels, index, NEW)];
   const objects: ObjectChange[] = [];
   let provenanceOnly = 0;
   const withoutOldProvenance = provenanceRemover(fromInfo);
   const withoutNewProvenance = provenanceRemover(toInfo);
   // Only objects whose lines differ are sorted: a large configuration has thousands of objects and few change.
   // Their label texts are distinct (one object per text), so code-point order places them whatever order they came in.
-  for (const { object, old, now } of changedObjects(oldObjects, newObjects).sort((a, b) => compareText(a.object, b.object))) {
+  for (const { object, old, now } of changedObjects(index, oldObjects, newObjects).sort((a, b) => compareText(a.object, b.object))) {
     const oldLines = linesOf(oldObjects, old);
     const newLines = linesOf(newObjects, now);
     let [removed, added] = unmatchedBothWays(oldLines, newLines);
@@ -244,14 +256,12 @@ export function diffArtifact(before: string, after: string, fromInfo: SnapshotIn
 }
 
 /**
- * An object's lines as runs of consecutive items (`[start, end)` pairs in file order): an object's lines are
- * mostly one run, so grouping pushes once per run rather than once per line, and an unchanged object is compared
+ * An object's lines on one side as runs of consecutive items (`[start, end)` pairs in file order): an object's lines
+ * are mostly one run, so grouping pushes once per run rather than once per line, and an unchanged object is compared
  * in place. Its lines are copied out only when it changed.
  */
 interface ObjectRuns {
-  /** The first label with this text; labelText of it is the object's name in the report. */
-  readonly label: ObjectLabel;
-  /** The kind of the first label with this text. */
+  /** The kind of the side's first label with this text. */
   readonly kind: string;
   /** Indices into `items`, or offsets into `text` (a run's lines without the newline after the last). */
   runs: number[];
@@ -259,11 +269,24 @@ interface ObjectRuns {
   count: number;
 }
 
+/** One label text's object: the first label with the text (labelText of it is the object's name), its runs on each side. */
+export interface IndexedObject {
+  readonly label: ObjectLabel;
+  /** Its runs in the older file; undefined when the older file has no such object. */
+  old: ObjectRuns | undefined;
+  /** Its runs in the newer file; undefined when it has no such object. */
+  now: ObjectRuns | undefined;
+}
+
+/** Which side of a diff a file is. */
+type Side = 'old' | 'now';
+const OLD: Side = 'old';
+const NEW: Side = 'now';
+
 interface ObjectLines {
   readonly items: readonly string[];
   /** The file, when its lines are its items and the runs are offsets into it (textByObject). */
   readonly text?: string;
-  readonly objects: ObjectIndex;
 }
 
 /** An object on one side or both: its label text, and its runs on each side. */
@@ -274,15 +297,13 @@ interface ObjectPair {
 }
 
 /** The objects that are on one side only or whose lines differ, each once, in no particular order. */
-function changedObjects(old: ObjectLines, now: ObjectLines): ObjectPair[] {
+function changedObjects(index: ObjectIndex, old: ObjectLines, now: ObjectLines): ObjectPair[] {
   const changed: ObjectPair[] = [];
-  old.objects.forEach((oldRuns) => {
-    const newRuns = now.objects.find(oldRuns.label);
-    if (!newRuns || !sameLines(old, oldRuns, now, newRuns)) changed.push({ object: labelText(oldRuns.label), old: oldRuns, now: newRuns });
-  });
-  now.objects.forEach((newRuns) => {
-    if (!old.objects.find(newRuns.label)) changed.push({ object: labelText(newRuns.label), old: undefined, now: newRuns });
-  });
+  const objects = index.objects;
+  for (let at = 0; at < objects.length; at++) {
+    const { label, old: oldRuns, now: newRuns } = objects[at]!;
+    if (!oldRuns || !newRuns || !sameLines(old, oldRuns, now, newRuns)) changed.push({ object: labelText(label), old: oldRuns, now: newRuns });
+  }
   return changed;
 }
 
@@ -335,19 +356,20 @@ function runText(text: string, object: ObjectRuns): string {
   return parts.join('\n');
 }
 
-/** Items grouped by the object they belong to (label text → kind and runs of lines, in file order). */
-function linesByObject(items: readonly string[], labeller: ArtifactLabeller): ObjectLines {
+/** Items grouped by the object they belong to (label text → kind and runs of lines, in file order), into `index` as `side`. */
+function linesByObject(items: readonly string[], labeller: ArtifactLabeller, index: ObjectIndex, side: Side): ObjectLines {
   const labels = labeller(items);
-  const grouper = new ObjectGrouper();
+  const grouper = new ObjectGrouper(index, side);
   let previous: ObjectLabel | undefined;
-  for (let index = 0; index < items.length; index++) {
-    const label = labels[index]!;
+  for (let at = 0; at < items.length; at++) {
+    const label = labels[at]!;
     // Consecutive lines mostly share one label object: look the object up only when it changes.
     if (label === previous) continue;
     previous = label;
-    grouper.add(label, index, index);
+    grouper.add(label, at, at);
   }
-  return { items, objects: grouper.finish(items.length) };
+  grouper.finish(items.length);
+  return { items };
 }
 
 /**
@@ -359,14 +381,17 @@ function linesByObject(items: readonly string[], labeller: ArtifactLabeller): Ob
  */
 export class ObjectIndex {
   /** Texts with a space: the part before the first, then the rest. */
-  readonly #spaced = new Map<string, Map<string, ObjectRuns>>();
+  readonly #spaced = new Map<string, Map<string, IndexedObject>>();
   /** Texts without one. */
-  readonly #plain = new Map<string, ObjectRuns>();
+  readonly #plain = new Map<string, IndexedObject>();
   /** Every object, in the order they were added. */
-  readonly #all: ObjectRuns[] = [];
+  readonly #all: IndexedObject[] = [];
+  /** The kind of the last label findOrAdd found cut already (isCutAlready), and its texts' map in #spaced. */
+  #lastKind: string | undefined;
+  #lastInner: Map<string, IndexedObject> | undefined;
 
   /** The object of the label's text; undefined when there is none. */
-  find(label: ObjectLabel): ObjectRuns | undefined {
+  find(label: ObjectLabel): IndexedObject | undefined {
     const { kind, name } = label;
     if (isCutAlready(kind, name)) return this.#spaced.get(kind)?.get(name);
     const text = labelText(label);
@@ -375,13 +400,20 @@ export class ObjectIndex {
   }
 
   /** The object of the label's text, added (with the label and no runs) when there is none. */
-  findOrAdd(label: ObjectLabel): ObjectRuns {
+  findOrAdd(label: ObjectLabel): IndexedObject {
     const { kind, name } = label;
-    let inner: Map<string, ObjectRuns> | undefined;
+    let inner: Map<string, IndexedObject> | undefined;
     let key: string;
-    if (isCutAlready(kind, name)) {
+    if (kind === this.#lastKind && name !== '' && kind.length + 1 + name.length <= MAX_LABEL) {
+      // isCutAlready for the kind of the last label that was (a kind already known to be without spaces): most
+      // labels in a row share theirs (a PAN-OS config's thousands of address objects), and its map is at hand.
+      inner = this.#lastInner!;
+      key = name;
+    } else if (isCutAlready(kind, name)) {
       inner = this.#spaced.get(kind);
       if (!inner) this.#spaced.set(kind, (inner = new Map()));
+      this.#lastKind = kind;
+      this.#lastInner = inner;
       key = name;
     } else {
       const text = labelText(label);
@@ -398,13 +430,18 @@ export class ObjectIndex {
     }
     let object = inner.get(key);
     if (!object) {
-      inner.set(key, (object = { label, kind, runs: NO_RUNS, count: 0 }));
+      inner.set(key, (object = { label, old: undefined, now: undefined }));
       this.#all.push(object);
     }
     return object;
   }
 
-  forEach(each: (object: ObjectRuns) => void): void {
+  /** Every object, in the order they were added. */
+  get objects(): readonly IndexedObject[] {
+    return this.#all;
+  }
+
+  forEach(each: (object: IndexedObject) => void): void {
     for (let at = 0; at < this.#all.length; at++) each(this.#all[at]!);
   }
 }
@@ -418,28 +455,33 @@ function isCutAlready(kind: string, name: string): boolean {
 }
 
 /**
- * Runs of lines grouped by the object their label names, in file order: the one grouping for lines (indices into
- * items) and for text (offsets into a file). A run is started only when the object changes (two label objects can
- * have one text).
+ * Runs of one file's lines grouped by the object their label names, in file order, into the side `side` of the
+ * index's objects: the one grouping for lines (indices into items) and for text (offsets into a file). A run is
+ * started only when the object changes (two label objects can have one text).
  */
 class ObjectGrouper {
-  private readonly objects = new ObjectIndex();
   private entry: ObjectRuns | undefined;
   private start = 0;
 
+  constructor(
+    private readonly objects: ObjectIndex,
+    private readonly side: Side,
+  ) {}
+
   /** Lines labelled `label` from `start`; the run before, if this is another object, ends at `previousEnd`. */
   add(label: ObjectLabel, start: number, previousEnd: number): void {
-    const next = this.objects.findOrAdd(label);
+    const object = this.objects.findOrAdd(label);
+    // The side's runs start with the first label of the text met on this side (its kind is the object's there).
+    const next = this.side === OLD ? (object.old ??= { kind: label.kind, runs: NO_RUNS, count: 0 }) : (object.now ??= { kind: label.kind, runs: NO_RUNS, count: 0 });
     if (next === this.entry) return;
     if (this.entry) closeRun(this.entry, this.start, previousEnd);
     this.entry = next;
     this.start = start;
   }
 
-  /** The objects, the last run ending at `end`. */
-  finish(end: number): ObjectIndex {
+  /** Ends the last run at `end`. */
+  finish(end: number): void {
     if (this.entry) closeRun(this.entry, this.start, end);
-    return this.objects;
   }
 }
 
@@ -449,7 +491,11 @@ class ObjectGrouper {
  * Labellers that can label a file's lines where they stand, as runs (the lines `labeller(lines)` gives one label
  * object in a row), without the file being split into lines.
  */
-const TEXT_RUNS = new Map<ArtifactLabeller, (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }>([[xmlLabels, xmlLabelRuns]]);
+const TEXT_RUNS = new Map<ArtifactLabeller, (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }>([
+  [xmlLabels, xmlLabelRuns],
+  // ipset restore files: thousands of `add SET prefix` lines whose label is the set's, passed over natively.
+  [IPTABLES_LABELS['ipset']!, ipsetLabelRuns],
+]);
 
 /** A line that does not end with a visible ASCII character other than a comma, by the character before its newline. */
 const UNPLAIN_LINE_END = /[^\x21-\x2b\x2d-\x7e]\n/;
@@ -490,12 +536,13 @@ export function plainLinesEnd(text: string): number {
 }
 
 /** linesByObject for a file whose lines are its items (plainLinesEnd): runs are offsets into `text[0, end)`. */
-function textByObject(text: string, end: number, runsOf: (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }): ObjectLines {
+function textByObject(text: string, end: number, runsOf: (text: string, end: number) => { starts: number[]; labels: ObjectLabel[] }, index: ObjectIndex, side: Side): ObjectLines {
   const { starts, labels } = runsOf(text, end);
-  const grouper = new ObjectGrouper();
+  const grouper = new ObjectGrouper(index, side);
   // The run before ends before the newline that ends its last line.
   for (let run = 0; run < starts.length; run++) grouper.add(labels[run]!, starts[run]!, starts[run]! - 1);
-  return { items: [], text, objects: grouper.finish(end) };
+  grouper.finish(end);
+  return { items: [], text };
 }
 
 /**

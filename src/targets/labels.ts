@@ -185,6 +185,15 @@ class OpenElements {
     return NO_OBJECT;
   }
 
+  /**
+   * The label an entry named `name` would take opened here, as `open` and then `innermostLabel` give it, without
+   * opening it: its kind is that of the entries of the innermost open element. For an entry that closes where it
+   * opens (SIMPLE_ENTRY): open and close leave the elements as they were (issue 22, thousands a side in `impact`).
+   */
+  entryLabel(name: string): ObjectLabel {
+    return { kind: this.entryKind(this.depth - 1), name };
+  }
+
   /** The kind of the entries inside the element at `at` (none: '', the entries at the top). */
   private entryKind(at: number): string {
     if (at < 0) return '';
@@ -248,11 +257,8 @@ class XmlLineReader {
     // `test`, not `exec`: no match array and captures per entry (thousands a side in `impact`). What the groups
     // took is where the match says: spaces, the first `<`, `entry name="`, the name up to the first `"` (it holds none).
     if (!SIMPLE_ENTRY.test(text) || SIMPLE_ENTRY.lastIndex > end) return -1;
-    const tagStart = text.indexOf('<', start) + 1;
-    const nameStart = tagStart + ENTRY_OPEN_LENGTH;
-    this.open.open(text, tagStart, tagStart + 5, text.slice(nameStart, text.indexOf('"', nameStart)));
-    this.entryLabel = this.open.innermostLabel();
-    this.open.close();
+    const nameStart = text.indexOf('<', start) + 1 + ENTRY_OPEN_LENGTH;
+    this.entryLabel = this.open.entryLabel(text.slice(nameStart, text.indexOf('"', nameStart)));
     this.cached = undefined;
     this.nextTag = -2;
     return SIMPLE_ENTRY.lastIndex;
