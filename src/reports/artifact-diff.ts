@@ -390,15 +390,6 @@ export class ObjectIndex {
   #lastKind: string | undefined;
   #lastInner: Map<string, IndexedObject> | undefined;
 
-  /** The object of the label's text; undefined when there is none. */
-  find(label: ObjectLabel): IndexedObject | undefined {
-    const { kind, name } = label;
-    if (isCutAlready(kind, name)) return this.#spaced.get(kind)?.get(name);
-    const text = labelText(label);
-    const space = text.indexOf(' ');
-    return space < 0 ? this.#plain.get(text) : this.#spaced.get(text.slice(0, space))?.get(text.slice(space + 1));
-  }
-
   /** The object of the label's text, added (with the label and no runs) when there is none. */
   findOrAdd(label: ObjectLabel): IndexedObject {
     const { kind, name } = label;
@@ -439,10 +430,6 @@ export class ObjectIndex {
   /** Every object, in the order they were added. */
   get objects(): readonly IndexedObject[] {
     return this.#all;
-  }
-
-  forEach(each: (object: IndexedObject) => void): void {
-    for (let at = 0; at < this.#all.length; at++) each(this.#all[at]!);
   }
 }
 
