@@ -8,7 +8,7 @@ import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
 import { sameBytes, sameFieldTexts } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
-import { encodedColumns, encodedPrefixes, fieldTexts, lookupKeys, tagAtIndex, tagIndex, type Snapshot } from './snapshot.js';
+import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
 import type { ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
@@ -62,21 +62,16 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
   const newColumns = encodedColumns(to);
   const oldTexts = fieldTexts(from);
   const newTexts = fieldTexts(to);
-  // The newer names as the older table looks them up (lower case), when the newer table has them: one string
-  // fewer per tag than tagIndex lower-casing each name.
-  const newerKeys = lookupKeys(to);
   // Microsoft keeps its tags in the same order from file to file, so the older tag a newer one pairs with is mostly
-  // the one after the last pair: checked by its key first (a table's keys are unique, and indexOf gives a key's own
-  // position), and looked up only when it is another (issue 22: a hash lookup per tag was ~7% of a cold diff).
-  const olderKeys = newerKeys && lookupKeys(from);
+  // the one after the last pair: checked by its name first (in a table whose names are unique ignoring case, a
+  // name's look-up gives its own position), and looked up only when it is another (issue 22: a hash lookup per tag
+  // was ~7% of a cold diff). A name whose case changed is looked up, and found there.
+  const inOrder = uniqueNames(from);
   let following = 0;
   for (let j = 0; j < newerNames.length; j++) {
     const newerName = newerNames[j]!;
     if (!keep(newerName)) continue;
-    const i =
-      olderKeys && newerKeys && following < olderKeys.length && olderKeys[following] === newerKeys[j]
-        ? following
-        : tagIndex(from, newerKeys ? newerKeys[j]! : newerName);
+    const i = inOrder && following < olderNames.length && olderNames[following] === newerName ? following : tagIndex(from, newerName);
     if (i === undefined) {
       added.push(newerName);
       continue;

@@ -16,6 +16,7 @@
  */
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
+import { nameHash } from './name-index.js';
 import { FIELD, readServiceTagFile, RECORD, SAME_AS, type FileRecords } from './prefix-scan.js';
 import type { FieldTexts, PrefixCount, ServiceTagInfo } from './types.js';
 
@@ -44,6 +45,8 @@ export interface ScannedRows {
   readonly prefixCount: PrefixCount;
   tagAt(index: number): ServiceTagInfo;
   regionAt(index: number): string;
+  /** name-index.ts nameHash of names[index]: prefix-scan.wat's, from the record; the walk's computed. */
+  nameHash(index: number): number;
   /** Where each tag's values are, for a file prefix-scan.wat read (sameFieldTexts); undefined for one the walk read. */
   readonly texts: FieldTexts | undefined;
 }
@@ -66,6 +69,7 @@ export function eagerRows(tags: readonly ServiceTagInfo[]): ScannedRows {
     prefixCount: Object.freeze({ ipv4, ipv6 }),
     tagAt: (index) => tags[index]!,
     regionAt: (index) => tags[index]!.region,
+    nameHash: (index) => nameHash(names[index]!),
     texts: undefined,
   };
 }
@@ -1011,6 +1015,10 @@ class RecordRows implements ScannedRows {
   regionAt(index: number): string {
     this.#regions ??= this.#allRegions();
     return this.#regions[index]!;
+  }
+
+  nameHash(index: number): number {
+    return this.records[RECORD * index + FIELD.nameHash]!;
   }
 
   #row(index: number): ServiceTagInfo {
