@@ -913,11 +913,20 @@ class Scanner {
  * caller then compares the rows (features as sets). Prefixes are not compared here.
  */
 export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
+  return a.records[RECORD * i + FIELD.changeNumber] === b.records[RECORD * j + FIELD.changeNumber] && sameMetadataTexts(a, i, b, j);
+}
+
+/**
+ * sameFieldTexts but for the changeNumber: whether the two tags have the same name, id, region, regionId, platform,
+ * systemService and networkFeatures, told from their bytes (`false`: not shown the same). A tag whose prefixes
+ * changed has a new changeNumber; its other fields mostly did not change, and the diff then needs no row (taggedCore).
+ */
+export function sameMetadataTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
   const x = a.records;
   const y = b.records;
   const r = RECORD * i;
   const s = RECORD * j;
-  if (x[r + FIELD.changeNumber] !== y[s + FIELD.changeNumber] || x[r + FIELD.regionId] !== y[s + FIELD.regionId]) return false;
+  if (x[r + FIELD.regionId] !== y[s + FIELD.regionId]) return false;
   const p = a.text;
   const q = b.text;
   // Each text a start and an end (nameStart, nameEnd, idStart, ...), at the same places in both records.
@@ -930,6 +939,17 @@ export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: numbe
   const other = y[s + FIELD.featuresStart]!;
   if (features < 0 || other < 0) return features === other; // null, or a list against null
   return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
+}
+
+/**
+ * What the diff reads of a tag whose metadata is unchanged, from its record: its name (given: the table's), its
+ * changeNumber and prefix counts; no row made (a row's strings and features list, ~700 a Public pair).
+ */
+export function taggedCore(texts: FieldTexts, index: number, name: string): Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'> {
+  const records = texts.records;
+  const r = RECORD * index;
+  const ipv4 = records[r + FIELD.ipv4Count]!;
+  return { name, changeNumber: records[r + FIELD.changeNumber]!, prefixCount: { ipv4, ipv6: records[r + FIELD.prefixCount]! - ipv4 } };
 }
 
 /** The record fields where a text starts (its end in the next): name, id, region, platform, systemService. */
