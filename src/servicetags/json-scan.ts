@@ -45,8 +45,8 @@ export interface ScannedRows {
   readonly prefixCount: PrefixCount;
   tagAt(index: number): ServiceTagInfo;
   regionAt(index: number): string;
-  /** name-index.ts nameHash of names[index]: prefix-scan.wat's, from the record; the walk's computed. */
-  nameHash(index: number): number;
+  /** name-index.ts nameHash of each name: prefix-scan.wat's, from the records; the walk's computed. */
+  readonly nameHashes: Int32Array;
   /** Where each tag's values are, for a file prefix-scan.wat read (sameFieldTexts); undefined for one the walk read. */
   readonly texts: FieldTexts | undefined;
 }
@@ -69,7 +69,7 @@ export function eagerRows(tags: readonly ServiceTagInfo[]): ScannedRows {
     prefixCount: Object.freeze({ ipv4, ipv6 }),
     tagAt: (index) => tags[index]!,
     regionAt: (index) => tags[index]!.region,
-    nameHash: (index) => nameHash(names[index]!),
+    nameHashes: Int32Array.from(names, nameHash),
     texts: undefined,
   };
 }
@@ -178,17 +178,19 @@ class Scanner {
     const count = records.length / RECORD;
     const text = owned ? this.text : Buffer.from(this.text);
     const names = new Array<string>(count);
+    const nameHashes = new Int32Array(count);
     const offsets = new Uint32Array(count + 1);
     let ipv4 = 0;
     let prefixes = 0;
     // Positions the module read in the text itself: in range, start <= end (latin1Text does not clamp them).
     for (let i = 0, r = 0; i < count; i++, r += RECORD) {
       names[i] = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
+      nameHashes[i] = records[r + FIELD.nameHash]!;
       ipv4 += records[r + FIELD.ipv4Count]!;
       prefixes += records[r + FIELD.prefixCount]!;
       offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records });
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, nameHashes);
     return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
       records[RECORD * index + FIELD.prefixesStart]!,
       records[RECORD * index + FIELD.prefixesEnd]!,
@@ -1020,6 +1022,7 @@ class RecordRows implements ScannedRows {
     readonly names: readonly string[],
     readonly prefixCount: PrefixCount,
     readonly texts: FieldTexts,
+    readonly nameHashes: Int32Array,
   ) {
     this.#rows = new Array<ServiceTagInfo | undefined>(names.length);
   }
@@ -1037,9 +1040,6 @@ class RecordRows implements ScannedRows {
     return this.#regions[index]!;
   }
 
-  nameHash(index: number): number {
-    return this.records[RECORD * index + FIELD.nameHash]!;
-  }
 
   #row(index: number): ServiceTagInfo {
     const records = this.records;

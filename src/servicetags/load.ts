@@ -161,7 +161,7 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   if (!validNames(names)) return undefined;
   // By hash, in typed arrays (name-index.ts): no lower-case copy of each name, no Map. Undefined: two names alike
   // ignoring case, which the full path reports.
-  const index = NameIndex.of(names, (i) => rows.nameHash(i));
+  const index = NameIndex.of(names, rows.nameHashes);
   if (index === undefined) return undefined;
   return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (i) => scanned.publishedPrefixes(i), encoded, offsets, (name) => index.find(name), true);
 }

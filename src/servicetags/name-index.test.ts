@@ -41,7 +41,7 @@ describe('NameIndex', () => {
         fc.array(tagName, { minLength: 1, maxLength: 40 }).chain((names) => fc.tuple(fc.constant(names), fc.array(lookups(names), { maxLength: 30 }), hashing)),
         ([names, queries, hash]) => {
           const expected = reference(names);
-          const index = NameIndex.of(names, (i) => hash(names[i]!), hash);
+          const index = NameIndex.of(names, Int32Array.from(names, hash), hash);
           expect(index === undefined, names.join(' ')).toBe(expected === undefined);
           if (!index || !expected) return;
           for (const name of names) expect(index.find(name)).toBe(expected(name));
@@ -57,10 +57,10 @@ describe('NameIndex', () => {
       let bytes: Uint8Array = readFileSync(file);
       if (bytes[0] === 0x1f) bytes = gunzipSync(bytes);
       const rows = scanServiceTags(bytes)!.rows;
-      const index = NameIndex.of(rows.names, (i) => rows.nameHash(i))!;
+      const index = NameIndex.of(rows.names, rows.nameHashes)!;
       rows.names.forEach((name, i) => {
         // prefix-scan.wat's hash of the name's bytes is nameHash of its text.
-        expect(rows.nameHash(i)).toBe(nameHash(name));
+        expect(rows.nameHashes[i]).toBe(nameHash(name));
         expect(index.find(name)).toBe(i);
         expect(index.find(name.toUpperCase())).toBe(i);
         expect(index.find(`${name}x`)).toBe(reference(rows.names)!(`${name}x`));
