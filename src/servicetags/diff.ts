@@ -5,7 +5,7 @@ import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
-import { sameBytes, sameFieldTexts, sameMetadataTexts, taggedCore } from './json-scan.js';
+import { sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
@@ -92,8 +92,8 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     // Both files read by prefix-scan.wat: the fields told the same from their bytes, without a row made for either
     // tag (json-scan.ts makes a row when it is first asked for): ~2,600 of a Public pair's ~3,000 tags unchanged, and
     // most of the ~350 others changed only their prefixes and changeNumber, which the records hold (taggedCore).
-    if (samePublished && oldTexts && newTexts && sameFieldTexts(oldTexts, i, newTexts, j)) continue;
     if (oldTexts && newTexts && sameMetadataTexts(oldTexts, i, newTexts, j)) {
+      if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) continue;
       const older = taggedCore(oldTexts, i, olderNames[i]!);
       const newer = taggedCore(newTexts, j, newerName);
       const change = compareTag(older, encodedPrefixes(from, i), newer, encodedPrefixes(to, j), samePublished, []);

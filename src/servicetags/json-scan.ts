@@ -178,19 +178,17 @@ class Scanner {
     const count = records.length / RECORD;
     const text = owned ? this.text : Buffer.from(this.text);
     const names = new Array<string>(count);
-    const nameHashes = new Int32Array(count);
     const offsets = new Uint32Array(count + 1);
     let ipv4 = 0;
     let prefixes = 0;
     // Positions the module read in the text itself: in range, start <= end (latin1Text does not clamp them).
     for (let i = 0, r = 0; i < count; i++, r += RECORD) {
       names[i] = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
-      nameHashes[i] = records[r + FIELD.nameHash]!;
       ipv4 += records[r + FIELD.ipv4Count]!;
       prefixes += records[r + FIELD.prefixCount]!;
       offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, nameHashes);
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, recordColumn(records, FIELD.nameHash));
     return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
       records[RECORD * index + FIELD.prefixesStart]!,
       records[RECORD * index + FIELD.prefixesEnd]!,
@@ -915,7 +913,12 @@ class Scanner {
  * caller then compares the rows (features as sets). Prefixes are not compared here.
  */
 export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
-  return a.records[RECORD * i + FIELD.changeNumber] === b.records[RECORD * j + FIELD.changeNumber] && sameMetadataTexts(a, i, b, j);
+  return sameChangeNumber(a, i, b, j) && sameMetadataTexts(a, i, b, j);
+}
+
+/** Whether tag `i` of `a` and tag `j` of `b` (files prefix-scan.wat read) have the same changeNumber. */
+export function sameChangeNumber(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
+  return a.records[RECORD * i + FIELD.changeNumber] === b.records[RECORD * j + FIELD.changeNumber];
 }
 
 /**
@@ -1006,6 +1009,16 @@ function featureList(text: Buffer, start: number, end: number): readonly string[
     k = close;
   }
   return Object.freeze(features);
+}
+
+/**
+ * One number of every record, as a column. Its own loop: in fromRecords' loop over the records it made V8 compile
+ * that loop on-stack (OSR) while the first file was read, then again whole, and drop it (`--trace-opt`).
+ */
+function recordColumn(records: Int32Array, field: number): Int32Array {
+  const column = new Int32Array(records.length / RECORD);
+  for (let i = 0, r = field; i < column.length; i++, r += RECORD) column[i] = records[r]!;
+  return column;
 }
 
 /**
