@@ -5,11 +5,14 @@ import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
-import { sameBytes, sameFieldTexts } from './json-scan.js';
+import { sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
-import { encodedColumns, encodedPrefixes, fieldTexts, lookupKeys, tagAtIndex, tagIndex, type Snapshot } from './snapshot.js';
+import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
 import type { ServiceTagInfo, SnapshotInfo } from './types.js';
+
+/** What the prefix comparison reads of a tag: a row, or taggedCore's stand-in for one whose metadata did not change. */
+type TagCore = Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'>;
 
 /** Metadata fields compared between versions of a tag (changeNumber is reported on its own). */
 export type TagField = 'name' | 'id' | 'region' | 'regionId' | 'platform' | 'systemService' | 'networkFeatures';
@@ -62,21 +65,16 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
   const newColumns = encodedColumns(to);
   const oldTexts = fieldTexts(from);
   const newTexts = fieldTexts(to);
-  // The newer names as the older table looks them up (lower case), when the newer table has them: one string
-  // fewer per tag than tagIndex lower-casing each name.
-  const newerKeys = lookupKeys(to);
   // Microsoft keeps its tags in the same order from file to file, so the older tag a newer one pairs with is mostly
-  // the one after the last pair: checked by its key first (a table's keys are unique, and indexOf gives a key's own
-  // position), and looked up only when it is another (issue 22: a hash lookup per tag was ~7% of a cold diff).
-  const olderKeys = newerKeys && lookupKeys(from);
+  // the one after the last pair: checked by its name first (in a table whose names are unique ignoring case, a
+  // name's look-up gives its own position), and looked up only when it is another (issue 22: a hash lookup per tag
+  // was ~7% of a cold diff). A name whose case changed is looked up, and found there.
+  const inOrder = uniqueNames(from);
   let following = 0;
   for (let j = 0; j < newerNames.length; j++) {
     const newerName = newerNames[j]!;
     if (!keep(newerName)) continue;
-    const i =
-      olderKeys && newerKeys && following < olderKeys.length && olderKeys[following] === newerKeys[j]
-        ? following
-        : tagIndex(from, newerKeys ? newerKeys[j]! : newerName);
+    const i = inOrder && following < olderNames.length && olderNames[following] === newerName ? following : tagIndex(from, newerName);
     if (i === undefined) {
       added.push(newerName);
       continue;
@@ -92,8 +90,16 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
         ? sameBytes(oldColumns.bytes, oldColumns.offsets[i]!, oldColumns.offsets[i + 1]!, newColumns.bytes, newColumns.offsets[j]!, newColumns.offsets[j + 1]!)
         : sameEncoding(encodedPrefixes(from, i), encodedPrefixes(to, j));
     // Both files read by prefix-scan.wat: the fields told the same from their bytes, without a row made for either
-    // tag (json-scan.ts makes a row when it is first asked for): ~2,600 of a Public pair's ~3,000 tags.
-    if (samePublished && oldTexts && newTexts && sameFieldTexts(oldTexts, i, newTexts, j)) continue;
+    // tag (json-scan.ts makes a row when it is first asked for): ~2,600 of a Public pair's ~3,000 tags unchanged, and
+    // most of the ~350 others changed only their prefixes and changeNumber, which the records hold (taggedCore).
+    if (oldTexts && newTexts && sameMetadataTexts(oldTexts, i, newTexts, j)) {
+      if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) continue;
+      const older = taggedCore(oldTexts, i, olderNames[i]!);
+      const newer = taggedCore(newTexts, j, newerName);
+      const change = compareTag(older, encodedPrefixes(from, i), newer, encodedPrefixes(to, j), samePublished, []);
+      if (change) changed.push(change);
+      continue;
+    }
     const older = tagAtIndex(from, i);
     const newer = tagAtIndex(to, j);
     // Most tags of a pair did not change: checked here, in a few lines V8 optimises cheaply, so that compareTag
@@ -150,9 +156,9 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
  * fields that differ), or undefined when only the order of its prefixes moved.
  */
 function compareTag(
-  older: ServiceTagInfo,
+  older: TagCore,
   oldEncoded: Encoded,
-  newer: ServiceTagInfo,
+  newer: TagCore,
   newEncoded: Encoded,
   samePublished: boolean,
   metadata: TagField[],
@@ -210,7 +216,7 @@ export function prefixChangeCount(change: TagChange): { readonly added: number; 
   return prefixCounts.get(change) ?? { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
 }
 
-function decodedAddresses({ bytes, start, end }: Encoded, info: ServiceTagInfo): AddressSet {
+function decodedAddresses({ bytes, start, end }: Encoded, info: TagCore): AddressSet {
   return decodeAddressSet(bytes, start, end, info.prefixCount.ipv4, info.prefixCount.ipv6);
 }
 
@@ -218,7 +224,7 @@ function decodedAddresses({ bytes, start, end }: Encoded, info: ServiceTagInfo):
  * A TagChange whose prefix lists come from `prefixes` and address lists from `addresses` (read on first use when
  * it is a function).
  */
-function tagChange(newer: ServiceTagInfo, older: ServiceTagInfo, prefixes: PrefixChange, addresses: NetChange | (() => NetChange), metadata: TagField[]): TagChange {
+function tagChange(newer: TagCore, older: TagCore, prefixes: PrefixChange, addresses: NetChange | (() => NetChange), metadata: TagField[]): TagChange {
   const net = typeof addresses === 'function' ? addresses : () => addresses;
   // Getters, enumerable and in this order, so JSON.stringify writes the same document as for plain fields.
   const change: TagChange = {
@@ -243,7 +249,7 @@ function tagChange(newer: ServiceTagInfo, older: ServiceTagInfo, prefixes: Prefi
 }
 
 /** Prefixes added and removed (canonical text, address order) and the net address change, from decoded lists. */
-function decodedDelta(oldEncoded: Encoded, older: ServiceTagInfo, newEncoded: Encoded, newer: ServiceTagInfo): { prefixesAdded: string[]; prefixesRemoved: string[]; addresses: NetChange } {
+function decodedDelta(oldEncoded: Encoded, older: TagCore, newEncoded: Encoded, newer: TagCore): { prefixesAdded: string[]; prefixesRemoved: string[]; addresses: NetChange } {
   const before = sortedPrefixes(oldEncoded, older);
   const after = sortedPrefixes(newEncoded, newer);
   const delta = prefixDelta(before, after);
@@ -314,19 +320,19 @@ function sameEncoding(a: Encoded, b: Encoded): boolean {
  * or not exactly the well-formed encoding of the tag's prefix count (a damaged embedded file: the decoder then
  * reports it as it always did).
  */
-function sortedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
+function sortedDelta(before: Encoded, older: TagCore, after: Encoded, newer: TagCore): { added: number[]; removed: number[] } | undefined {
   const fast = encodedDelta(before.bytes, before.start, before.end, countOf(older), after.bytes, after.start, after.end, countOf(newer));
   return fast === NO_WEBASSEMBLY ? sortedEncodedDelta(before, older, after, newer) : fast;
 }
 
-const countOf = (info: ServiceTagInfo): number => info.prefixCount.ipv4 + info.prefixCount.ipv6;
+const countOf = (info: TagCore): number => info.prefixCount.ipv4 + info.prefixCount.ipv6;
 
 /**
  * sortedDelta where WebAssembly does not run (prefix-scan.ts encodedDelta is the same merge); exported for the test
  * that holds the two to the same answers.
  * @internal
  */
-export function sortedEncodedDelta(before: Encoded, older: ServiceTagInfo, after: Encoded, newer: ServiceTagInfo): { added: number[]; removed: number[] } | undefined {
+export function sortedEncodedDelta(before: Encoded, older: TagCore, after: Encoded, newer: TagCore): { added: number[]; removed: number[] } | undefined {
   if (!wellFormed(before, older) || !wellFormed(after, newer)) return undefined;
   const a = before.bytes;
   const b = after.bytes;
@@ -353,7 +359,7 @@ export function sortedEncodedDelta(before: Encoded, older: ServiceTagInfo, after
 }
 
 /** Whether `encoded` holds exactly the tag's prefix count of valid headers, the last one ending at `end`. */
-function wellFormed({ bytes, start, end }: Encoded, info: ServiceTagInfo): boolean {
+function wellFormed({ bytes, start, end }: Encoded, info: TagCore): boolean {
   let count = 0;
   let at = start;
   while (at < end) {
@@ -414,7 +420,7 @@ interface PrefixList {
   readonly order: Uint32Array;
 }
 
-function sortedPrefixes({ bytes, start, end }: Encoded, info: ServiceTagInfo): PrefixList {
+function sortedPrefixes({ bytes, start, end }: Encoded, info: TagCore): PrefixList {
   const capacity = info.prefixCount.ipv4 + info.prefixCount.ipv6;
   const headers = new Uint8Array(capacity);
   const networks = new Uint32Array(4 * capacity);

@@ -16,6 +16,7 @@
  */
 import { parseCloud, type Cloud } from './cloud.js';
 import { PrefixWriter } from './prefix-codec.js';
+import { nameHash } from './name-index.js';
 import { FIELD, readServiceTagFile, RECORD, SAME_AS, type FileRecords } from './prefix-scan.js';
 import type { FieldTexts, PrefixCount, ServiceTagInfo } from './types.js';
 
@@ -44,6 +45,8 @@ export interface ScannedRows {
   readonly prefixCount: PrefixCount;
   tagAt(index: number): ServiceTagInfo;
   regionAt(index: number): string;
+  /** name-index.ts nameHash of each name: prefix-scan.wat's, from the records; the walk's computed. */
+  readonly nameHashes: Int32Array;
   /** Where each tag's values are, for a file prefix-scan.wat read (sameFieldTexts); undefined for one the walk read. */
   readonly texts: FieldTexts | undefined;
 }
@@ -66,6 +69,7 @@ export function eagerRows(tags: readonly ServiceTagInfo[]): ScannedRows {
     prefixCount: Object.freeze({ ipv4, ipv6 }),
     tagAt: (index) => tags[index]!,
     regionAt: (index) => tags[index]!.region,
+    nameHashes: Int32Array.from(names, nameHash),
     texts: undefined,
   };
 }
@@ -184,7 +188,7 @@ class Scanner {
       prefixes += records[r + FIELD.prefixCount]!;
       offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records });
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, recordColumn(records, FIELD.nameHash));
     return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
       records[RECORD * index + FIELD.prefixesStart]!,
       records[RECORD * index + FIELD.prefixesEnd]!,
@@ -909,11 +913,25 @@ class Scanner {
  * caller then compares the rows (features as sets). Prefixes are not compared here.
  */
 export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
+  return sameChangeNumber(a, i, b, j) && sameMetadataTexts(a, i, b, j);
+}
+
+/** Whether tag `i` of `a` and tag `j` of `b` (files prefix-scan.wat read) have the same changeNumber. */
+export function sameChangeNumber(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
+  return a.records[RECORD * i + FIELD.changeNumber] === b.records[RECORD * j + FIELD.changeNumber];
+}
+
+/**
+ * sameFieldTexts but for the changeNumber: whether the two tags have the same name, id, region, regionId, platform,
+ * systemService and networkFeatures, told from their bytes (`false`: not shown the same). A tag whose prefixes
+ * changed has a new changeNumber; its other fields mostly did not change, and the diff then needs no row (taggedCore).
+ */
+export function sameMetadataTexts(a: FieldTexts, i: number, b: FieldTexts, j: number): boolean {
   const x = a.records;
   const y = b.records;
   const r = RECORD * i;
   const s = RECORD * j;
-  if (x[r + FIELD.changeNumber] !== y[s + FIELD.changeNumber] || x[r + FIELD.regionId] !== y[s + FIELD.regionId]) return false;
+  if (x[r + FIELD.regionId] !== y[s + FIELD.regionId]) return false;
   const p = a.text;
   const q = b.text;
   // Each text a start and an end (nameStart, nameEnd, idStart, ...), at the same places in both records.
@@ -926,6 +944,17 @@ export function sameFieldTexts(a: FieldTexts, i: number, b: FieldTexts, j: numbe
   const other = y[s + FIELD.featuresStart]!;
   if (features < 0 || other < 0) return features === other; // null, or a list against null
   return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
+}
+
+/**
+ * What the diff reads of a tag whose metadata is unchanged, from its record: its name (given: the table's), its
+ * changeNumber and prefix counts; no row made (a row's strings and features list, ~700 a Public pair).
+ */
+export function taggedCore(texts: FieldTexts, index: number, name: string): Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'> {
+  const records = texts.records;
+  const r = RECORD * index;
+  const ipv4 = records[r + FIELD.ipv4Count]!;
+  return { name, changeNumber: records[r + FIELD.changeNumber]!, prefixCount: { ipv4, ipv6: records[r + FIELD.prefixCount]! - ipv4 } };
 }
 
 /** The record fields where a text starts (its end in the next): name, id, region, platform, systemService. */
@@ -983,6 +1012,16 @@ function featureList(text: Buffer, start: number, end: number): readonly string[
 }
 
 /**
+ * One number of every record, as a column. Its own loop: in fromRecords' loop over the records it made V8 compile
+ * that loop on-stack (OSR) while the first file was read, then again whole, and drop it (`--trace-opt`).
+ */
+function recordColumn(records: Int32Array, field: number): Int32Array {
+  const column = new Int32Array(records.length / RECORD);
+  for (let i = 0, r = field; i < column.length; i++, r += RECORD) column[i] = records[r]!;
+  return column;
+}
+
+/**
  * The rows of a file prefix-scan.wat read, from its records (a copy) and its text: a row is made when it is first
  * asked for, with the values fromRecords' walk-alike made for every tag (the same fields in the same order, frozen).
  */
@@ -996,6 +1035,7 @@ class RecordRows implements ScannedRows {
     readonly names: readonly string[],
     readonly prefixCount: PrefixCount,
     readonly texts: FieldTexts,
+    readonly nameHashes: Int32Array,
   ) {
     this.#rows = new Array<ServiceTagInfo | undefined>(names.length);
   }
@@ -1012,6 +1052,7 @@ class RecordRows implements ScannedRows {
     this.#regions ??= this.#allRegions();
     return this.#regions[index]!;
   }
+
 
   #row(index: number): ServiceTagInfo {
     const records = this.records;

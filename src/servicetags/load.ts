@@ -10,6 +10,7 @@ import { TagwallError, withLocation } from '../errors.js';
 import { checkSize, INPUT_LIMITS, limitError } from '../internal/input-limits.js';
 import { nodeFs, nodeZlib } from '../internal/lazy.js';
 import { parseCloud, type Cloud } from './cloud.js';
+import { NameIndex } from './name-index.js';
 import { gunzipOptions } from './prefetch.js';
 import { eagerRows, scanServiceTags, type ScannedRows, type ScannedSnapshot } from './json-scan.js';
 import { jsonErrorOffset, jsonErrorReason, lineColumnAt } from './json-position.js';
@@ -157,35 +158,36 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   if (!scanned) return undefined;
   const { cloud, changeNumber, rows, encoded, offsets } = scanned;
   const names = rows.names;
-  const keys = lowerCaseKeys(names);
-  if (keys === undefined) return undefined;
-  const indexByName = new Map<string, number>();
-  for (let i = 0; i < keys.length; i++) indexByName.set(keys[i]!, i);
-  if (indexByName.size !== keys.length) return undefined; // two names alike ignoring case
-  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (index) => scanned.publishedPrefixes(index), encoded, offsets, indexByName, keys);
+  if (!validNames(names)) return undefined;
+  // By hash, in typed arrays (name-index.ts): no lower-case copy of each name, no Map. Undefined: two names alike
+  // ignoring case, which the full path reports.
+  const index = NameIndex.of(names, rows.nameHashes);
+  if (index === undefined) return undefined;
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (i) => scanned.publishedPrefixes(i), encoded, offsets, (name) => index.find(name), true);
 }
 
 /** One or more names of TAG_NAME's grammar, one a line, and nothing else. */
 const NAME_LINES = /^[A-Za-z0-9._-]+(?:\n[A-Za-z0-9._-]+)*$/;
 /** A line of digits and dots only (an address, see tagNameProblem). */
 const ADDRESS_LINE = /(?:^|\n)[0-9.]+(?:\n|$)/;
-/** A reserved name alone on a line (lower case, see RESERVED_TAG_NAMES). */
-const RESERVED_LINE = new RegExp(`(?:^|\\n)(?:${RESERVED_TAG_NAMES.join('|')})(?:\\n|$)`);
+/**
+ * A reserved name alone on a line, in any case (RESERVED_TAG_NAMES are lower case; the text it is tested on is
+ * ASCII, where the `i` flag is toLowerCase's).
+ */
+const RESERVED_LINE = new RegExp(`(?:^|\\n)(?:${RESERVED_TAG_NAMES.join('|')})(?:\\n|$)`, 'i');
 
 /**
- * Every name's lookup key (lower case), when no name has a problem tagNameProblem names; else undefined. The
- * checks run on the names joined a line each, by three regular expressions and one toLowerCase: ~3,000 names of a
- * Public file per call instead of four calls into the runtime per name, in a loop V8 then compiled (issue 22).
- * A valid name has no line break, so the joined text splits back into exactly the names only when all are valid.
+ * Whether no name has a problem tagNameProblem names. The checks run on the names joined a line each, by three
+ * regular expressions: ~3,000 names of a Public file per call instead of four calls into the runtime per name, in
+ * a loop V8 then compiled (issue 22). The lines are the names only when the text has one line break fewer than
+ * there are names (a name with an escaped line break inside would pass as two).
  */
-function lowerCaseKeys(names: readonly string[]): string[] | undefined {
+function validNames(names: readonly string[]): boolean {
+  if (names.length === 0) return true;
   const joined = names.join('\n');
-  if (names.length === 0) return [];
-  if (!NAME_LINES.test(joined) || ADDRESS_LINE.test(joined)) return undefined;
-  const lower = joined.toLowerCase(); // ASCII only here: the same as each name's toLowerCase
-  if (RESERVED_LINE.test(lower)) return undefined;
-  const keys = lower.split('\n');
-  return keys.length === names.length ? keys : undefined;
+  let breaks = 0;
+  for (let at = joined.indexOf('\n'); at >= 0; at = joined.indexOf('\n', at + 1)) breaks++;
+  return breaks === names.length - 1 && NAME_LINES.test(joined) && !ADDRESS_LINE.test(joined) && !RESERVED_LINE.test(joined);
 }
 
 type JsonObject = Record<string, unknown>;
@@ -261,7 +263,8 @@ class ShapeChecker {
       published.push(tag.prefixes);
       offsets[i + 1] = writer.length;
     }
-    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), eagerRows(tags), (index) => published[index]!, writer.finish(), offsets, indexByName);
+    const find = (name: string): number | undefined => indexByName.get(name) ?? indexByName.get(name.toLowerCase());
+    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), eagerRows(tags), (index) => published[index]!, writer.finish(), offsets, find, true);
   }
 
   private tag(value: unknown, path: string, writer: PrefixWriter): { info: ServiceTagInfo; prefixes: readonly string[] } {
@@ -330,8 +333,8 @@ class JsonTagTable implements TagTable {
     private readonly published: (index: number) => readonly string[],
     private readonly encoded: Uint8Array,
     private readonly offsets: Uint32Array,
-    private readonly indexByName: ReadonlyMap<string, number>,
-    private keys?: readonly string[],
+    private readonly find: (name: string) => number | undefined,
+    readonly uniqueNames: boolean,
   ) {
     this.count = rows.count;
     this.names = Object.freeze(rows.names);
@@ -351,18 +354,11 @@ class JsonTagTable implements TagTable {
   }
 
   indexOf(name: string): number | undefined {
-    // A name already in lower case (a key: lookupKeys) is found without a lower-case copy; a key is a valid name
-    // lower-cased, so when `name` is one, lower-casing it would give it back.
-    return this.indexByName.get(name) ?? this.indexByName.get(name.toLowerCase());
+    return this.find(name);
   }
 
   encodedPrefixes(index: number): { bytes: Uint8Array; start: number; end: number } {
     return { bytes: this.encoded, start: this.offsets[index]!, end: this.offsets[index + 1]! };
-  }
-
-  lookupKeys(): readonly string[] {
-    this.keys ??= this.names.map((name) => name.toLowerCase());
-    return this.keys;
   }
 
   encodedColumns(): EncodedColumns {

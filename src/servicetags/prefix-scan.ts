@@ -32,8 +32,8 @@ const FILE_FIELDS = 448;
 const INPUT = 1024;
 /** Zero bytes after the text, which no test of the reader accepts. */
 const PADDING = 64;
-/** A tag's record: twenty i32 (prefix-scan.wat "tag"). */
-export const RECORD = 20;
+/** A tag's record: twenty-one i32 (prefix-scan.wat "tag"). */
+export const RECORD = 21;
 /** Where each number is in a tag's record (prefix-scan.wat "tag" writes them). */
 export const FIELD = {
   nameStart: 0,
@@ -60,6 +60,8 @@ export const FIELD = {
   featuresEnd: 18,
   /** SAME_AS bits: which texts are another's, so that a string or a list is made once for them. */
   sameAs: 19,
+  /** The name's lookup hash (name-index.ts nameHash), for the table's name index: no lower-case key string made. */
+  nameHash: 20,
 } as const;
 
 /** Bits of a record's FIELD.sameAs. */

@@ -55,7 +55,7 @@
   (global $systemService (mut i64) (i64.const 0))
   (global $features (mut i64) (i64.const 0))
 
-  ;; The file's text at [$start, $end): its tags as records of twenty i32 from address $records (RECORD in
+  ;; The file's text at [$start, $end): its tags as records of twenty-one i32 from address $records (RECORD in
   ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
   ;; returns how many tags, or -1 for a file the JavaScript should read. The whole text in memory: `begin` and then
   ;; `tags` read the same file through a window (prefix-scan.ts readServiceTagFile).
@@ -115,7 +115,7 @@
           (br_if $stop (i32.and (i32.ne (local.get $c) (i32.const 0x2c)) (i32.ne (local.get $c) (i32.const 0x5d))))
           ;; read whole, and a ',' or a ']' after it
           (local.set $out (i32.load (i32.const 8)))
-          (local.set $records (i32.add (local.get $records) (i32.const 80)))
+          (local.set $records (i32.add (local.get $records) (i32.const 84)))
           (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
           (local.set $closeable (i32.const 1))
           (local.set $at (local.get $next))
@@ -138,11 +138,18 @@
   ;; A step that fails returns -1, which every later step passes on: each tests its position before it reads (an
   ;; address of -1 is past the memory, and would trap).
   (func $tag (param $p i32) (param $out i32) (param $record i32) (result i32)
+    (local $name i32)
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7b)) (then (return (i32.const -1))))
     (local.set $p (call $key (call $ws (i32.add (local.get $p) (i32.const 1))) (i32.const 311) (i32.const 4)))
     (i32.store offset=0 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
+    (local.set $name (local.get $p))
     (local.set $p (call $string (local.get $p)))
     (i32.store offset=4 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
+    ;; the name's lookup hash, from its bytes between the quotes (none when the string failed: the tag fails too)
+    (i32.store offset=80 (local.get $record)
+      (if (result i32) (i32.lt_s (local.get $p) (i32.const 0))
+        (then (i32.const 0))
+        (else (call $nameHash (i32.add (local.get $name) (i32.const 1)) (i32.sub (local.get $p) (i32.const 1))))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 315) (i32.const 2)))
     (i32.store offset=8 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
@@ -291,6 +298,22 @@
     (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (return (i32.const -1))))
     (call $ws (i32.add (local.get $p) (i32.const 1))))
+
+  ;; FNV-1a (32 bits) of the bytes [$s, $e), each of A-Z taken as its lower case: a tag name's hash as
+  ;; name-index.ts nameHash computes it from the name's characters, for the table's case-blind name index.
+  (func $nameHash (param $s i32) (param $e i32) (result i32)
+    (local $h i32) (local $c i32)
+    (local.set $h (i32.const 0x811c9dc5))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_s (local.get $s) (local.get $e)))
+        (local.set $c (i32.load8_u (local.get $s)))
+        (if (i32.le_u (i32.sub (local.get $c) (i32.const 0x41)) (i32.const 25))
+          (then (local.set $c (i32.or (local.get $c) (i32.const 0x20)))))
+        (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $byte)))
+    (local.get $h))
 
   ;; At a '"': a string of printable ASCII without escapes; the position after its closing quote, or -1.
   (func $string (param $p i32) (result i32)

@@ -96,6 +96,8 @@ export function scannedContents(scanned: ScannedSnapshot | undefined): unknown {
     changeNumber: scanned.changeNumber,
     tags: tags.map((tag) => ({ tag, keys: Object.keys(tag), frozen: Object.isFrozen(tag) && Object.isFrozen(tag.prefixCount) })),
     names: rows.names,
+    // prefix-scan.wat's hash of each name (from its bytes) against the walk's (name-index.ts nameHash of the string).
+    nameHashes: [...rows.nameHashes],
     regions: tags.map((_, i) => rows.regionAt(i)),
     prefixCount: rows.prefixCount,
     encoded: [...scanned.encoded],

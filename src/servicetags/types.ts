@@ -68,11 +68,10 @@ export interface TagTable {
   /** File position of the tag with this name, ignoring case. */
   indexOf(name: string): number | undefined;
   /**
-   * Each tag's name as indexOf looks it up (lower case), by file position; optional, for a table that has them:
-   * `snapshot diff` looks ~3,000 names of one table up in the other without a lower-case copy of each. The keys are
-   * unique and `indexOf(lookupKeys()[i])` is i (the diff pairs tags in file order by comparing keys).
+   * True when no two names are the same ignoring case, so that `indexOf(names[i])` is i: `snapshot diff` pairs a
+   * newer tag with the older one after the last pair when their names are equal, without a look-up. Optional.
    */
-  lookupKeys?(): readonly string[];
+  readonly uniqueNames?: boolean;
   /** The tag's prefixes in prefix-codec.ts's encoding: `bytes[start, end)`. */
   encodedPrefixes(index: number): { readonly bytes: Uint8Array; readonly start: number; readonly end: number };
   /**
