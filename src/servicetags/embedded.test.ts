@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,45 +151,6 @@ describe('readEmbeddedFile (the default snapshots, read as they are needed)', ()
     expect(expectTagwallError(() => read.encodedPrefixes(0), 'TW_FILE').cause).toMatchObject({ message: 'the file changed while tagwall was reading it' });
     rmSync(path);
     expectTagwallError(() => read.encodedPrefixes(table.count - 1), 'TW_FILE');
-  });
-
-  // Linux names a process's open files in /proc/self/fd: how many of them are this file.
-  const openCount = (path: string): number =>
-    readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`) === path;
-      } catch {
-        return false; // the directory's own descriptor, closed by the time it is read
-      }
-    }).length;
-  const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-  it.skipIf(!existsSync('/proc/self/fd'))('reads a turn\'s chunks through one descriptor, closed when the turn ends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tagwall-embedded-'));
-    const path = join(dir, 'China.twsnap');
-    writeFileSync(path, encodeEmbedded(table, origin, 700));
-    const read = readEmbeddedFile(path, 'x', missing);
-    expect(openCount(path)).toBe(1);
-    // 700-byte chunks: the first half of the tags are many chunks, none of them the last tag's.
-    for (let i = 0; i < table.count / 2; i++) read.encodedPrefixes(i);
-    expect(openCount(path)).toBe(1);
-    await nextTurn();
-    expect(openCount(path)).toBe(0);
-    const last = read.encodedPrefixes(table.count - 1);
-    expect(openCount(path)).toBe(1);
-    await nextTurn();
-    expect(openCount(path)).toBe(0);
-
-    // Replaced by a rename: the turn that holds the old file goes on reading it whole; the next turn's read fails.
-    const replacement = join(dir, 'next.twsnap');
-    writeFileSync(replacement, encodeEmbedded(table, { ...origin, sha256: 'ef'.repeat(32) }, 4096));
-    const again = readEmbeddedFile(path, 'x', missing);
-    renameSync(replacement, path);
-    const { bytes, start, end } = again.encodedPrefixes(table.count - 1);
-    expect(bytes.subarray(start, end)).toEqual(last.bytes.subarray(last.start, last.end));
-    await nextTurn();
-    expect(expectTagwallError(() => again.encodedPrefixes(0), 'TW_FILE').cause).toMatchObject({ message: 'the file changed while tagwall was reading it' });
-    expect(openCount(path)).toBe(0);
   });
 
   it('rejects damaged files as decodeEmbedded does', () => {

@@ -322,37 +322,18 @@ export function decodeEmbedded(bytes: Uint8Array, source: string): TagTable {
 /**
  * Reads the embedded form from the file at `path` as it is needed: its preamble and directory now, each chunk when
  * one of its tags is first asked for, at its offset, and a tag's address bounds alone (see storedAddresses).
- * The file is opened at the first read of a turn of the event loop and closed when the turn ends (a `setImmediate`,
- * unref'd): a library user's long-lived process does not keep it busy, and a cold command's reads, all in one turn,
- * share one descriptor (issue 22: `path` read Public.twsnap 14 times, each an open, a stat and a close, ~17 us warm
- * each). Every read checks the file is the one the directory came from (same size, inode and modification time), so
- * a file replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
- * `readError(cause)`, and drops the descriptor.
+ * The file is opened for each read, not held open (a library user's long-lived process would keep it busy), and a
+ * read checks the file is the one the directory came from (same size, inode and modification time), so a file
+ * replaced while tagwall runs (a reinstall) fails instead of mixing two versions. Any read failure is
+ * `readError(cause)`.
  */
 export function readEmbeddedFile(path: string, source: string, readError: (cause: unknown) => TagwallError): TagTable {
   const fs = nodeFs();
   let identity: { size: number; ino: number; mtimeMs: number } | undefined;
-  let held: number | undefined;
-  const release = (): void => {
-    const fd = held;
-    held = undefined;
-    if (fd === undefined) return;
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // Nothing was read through it since; a failed close leaves nothing to undo.
-    }
-  };
-  const descriptor = (): number => {
-    if (held === undefined) {
-      held = fs.openSync(path, 'r');
-      setImmediate(release).unref();
-    }
-    return held;
-  };
   const read = (start: number, end: number): Uint8Array => {
+    let fd: number | undefined;
     try {
-      const fd = descriptor();
+      fd = fs.openSync(path, 'r');
       const { size, ino, mtimeMs } = fs.fstatSync(fd);
       if (identity === undefined) identity = { size, ino, mtimeMs };
       else if (size !== identity.size || ino !== identity.ino || mtimeMs !== identity.mtimeMs) throw new Error('the file changed while tagwall was reading it');
@@ -361,8 +342,9 @@ export function readEmbeddedFile(path: string, source: string, readError: (cause
       for (let at = 0, got = -1; at < bytes.length && got !== 0; at += got) got = fs.readSync(fd, bytes, at, bytes.length - at, start + at);
       return bytes;
     } catch (error) {
-      release();
       throw readError(error);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   };
   const head = read(0, PREAMBLE);
