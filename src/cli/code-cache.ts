@@ -85,9 +85,9 @@ export function youngGenerationFlags(v8Version: string): string | undefined {
  * function its feedback vector (the inline caches' memory, which Sparkplug's baseline code also needs) once it has
  * run a budget of 8 times its bytecode size (`--interrupt-budget-factor-for-feedback-allocation`, read each time a
  * budget is set, so a flag set after start-up applies). In a cold command most functions run a few times: their
- * vectors and baseline code were fresh pages for code that was already done. At 32 times: cold `check` 4,533 ->
- * 4,376 faults and 384.7 -> 380.0 M instructions, render nftables 4,061 -> 3,943 and 228.5 -> 225.9, `path` 4,599
- * -> 4,472 and 432.2 -> 434.6 (docs/performance.md, round 23, helper "pathcheck"). Node 22 and 24 were not measured.
+ * vectors and baseline code were fresh pages for code that was already done. At 32 times: cold `check` 4,565 ->
+ * 4,374 faults and 384.2 -> 380.1 M instructions, render nftables 4,075 -> 3,949 and 228.5 -> 226.2, `path` 4,637
+ * -> 4,502 and 432.2 -> 434.8 (docs/performance.md, round 23, helper "pathcheck"). Node 22 and 24 were not measured.
  */
 export function feedbackAllocationFlags(v8Version: string): string | undefined {
   const [major, minor] = v8Release(v8Version);
