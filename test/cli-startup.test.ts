@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { analysisFlags, CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, optimiseLaterFlags, setV8Flags, youngGenerationFlags, type FlagHost } from '../src/cli/code-cache.js';
+import { analysisFlags, CACHED_COMMANDS, COMMANDS_WITH_SUBCOMMANDS, COMMONJS_WRAPPER, cacheKey, feedbackAllocationFlags, optimiseLaterFlags, setV8Flags, youngGenerationFlags, type FlagHost } from '../src/cli/code-cache.js';
 import { tagwall } from './support/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -204,10 +204,40 @@ describe("V8's budget flags for the analysis commands (bin.ts optimiseLater)", (
   });
 });
 
+describe("V8's feedback vectors for the same commands (bin.ts optimiseLater, feedbackAllocationFlags)", () => {
+  it('are allocated after four times the default budget on V8 11.3 (Node 20) only, the last of the flags', () => {
+    expect(feedbackAllocationFlags('11.3.244.8-node.38')).toBe('--interrupt-budget-factor-for-feedback-allocation=32');
+    expect(analysisFlags('11.3.244.8-node.38').endsWith(` ${feedbackAllocationFlags('11.3.244.8-node.38')!}`)).toBe(true);
+    for (const v8 of ['11.8.172.17-node.20', '12.4.254.14-node.10', '13.6.233.17-node.36']) expect(feedbackAllocationFlags(v8), v8).toBeUndefined();
+  });
+
+  it('is a flag the running V8 knows, read after start-up: a function run ten times then has no feedback vector yet', () => {
+    const flags = feedbackAllocationFlags(process.versions.v8);
+    if (flags === undefined) return;
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+    expect(options).toMatch(/^\s+--interrupt-budget-factor-for-feedback-allocation \(.*\n\s+type: int\s+default: --interrupt-budget-factor-for-feedback-allocation=8$/m);
+    // Set at run time, as bin.ts sets it: a small function called ten times has its feedback vector by V8's default
+    // (a budget of 8 times its size a call), and not yet at 32.
+    const probe = `if (process.argv[1]) require('node:v8').setFlagsFromString(process.argv[1]);
+      function add(a, b) { return a + b; }
+      let sum = 0;
+      for (let i = 0; i < 10; i++) sum += add(i, 1);
+      %DebugPrint(add);`;
+    const vectorOf = (set: string): string => {
+      const printed = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', probe, set], { encoding: 'utf8' }).stdout;
+      return /- feedback vector: (No feedback vector|0x[0-9a-f]+: \[FeedbackVector\])/.exec(printed)?.[1]?.replace(/^0x[0-9a-f]+: /, '') ?? printed;
+    };
+    expect(vectorOf('')).toBe('[FeedbackVector]');
+    expect(vectorOf(flags)).toBe('No feedback vector');
+  });
+});
+
 describe("V8's young generation for the same commands (bin.ts optimiseLater, youngGenerationFlags)", () => {
   it('keeps the new space from growing on V8 11.3 (Node 20) only, after the budget flags', () => {
     expect(youngGenerationFlags('11.3.244.8-node.38')).toBe('--semi-space-growth-factor=1');
-    expect(analysisFlags('11.3.244.8-node.38')).toBe('--interrupt-budget=540672 --wasm-tiering-budget=14400000 --semi-space-growth-factor=1');
+    expect(analysisFlags('11.3.244.8-node.38')).toBe(
+      '--interrupt-budget=540672 --wasm-tiering-budget=14400000 --semi-space-growth-factor=1 --interrupt-budget-factor-for-feedback-allocation=32',
+    );
     for (const v8 of ['11.8.172.17-node.20', '12.4.254.14-node.10', '13.6.233.17-node.36']) {
       expect(youngGenerationFlags(v8), v8).toBeUndefined();
       expect(analysisFlags(v8), v8).toBe(optimiseLaterFlags(v8));

@@ -80,16 +80,34 @@ export function youngGenerationFlags(v8Version: string): string | undefined {
   return major === 11 && minor === 3 ? '--semi-space-growth-factor=1' : undefined;
 }
 
+/**
+ * Feedback vectors allocated later on V8 11.3 (Node 20), for the same commands (issue 22, round 23). V8 gives a
+ * function its feedback vector (the inline caches' memory, which Sparkplug's baseline code also needs) once it has
+ * run a budget of 8 times its bytecode size (`--interrupt-budget-factor-for-feedback-allocation`, read each time a
+ * budget is set, so a flag set after start-up applies). In a cold command most functions run a few times: their
+ * vectors and baseline code were fresh pages for code that was already done. At 32 times: cold `check` 4,565 ->
+ * 4,374 faults and 384.2 -> 380.1 M instructions, render nftables 4,075 -> 3,949 and 228.5 -> 226.2, `path` 4,637
+ * -> 4,502 and 432.2 -> 434.8 (docs/performance.md, round 23, helper "pathcheck"). Node 22 and 24 were not measured.
+ */
+export function feedbackAllocationFlags(v8Version: string): string | undefined {
+  const [major, minor] = v8Release(v8Version);
+  return major === 11 && minor === 3 ? '--interrupt-budget-factor-for-feedback-allocation=32' : undefined;
+}
+
 /** The major and minor numbers of a V8 version (`process.versions.v8`, `11.3.244.8-node.19`); 0 where missing. */
 function v8Release(v8Version: string): readonly [number, number] {
   const [major = 0, minor = 0] = v8Version.split('.').map(Number);
   return [major, minor];
 }
 
-/** Every flag bin.ts sets for the analysis commands, `path`, `impact` and `render`: the budgets and the young generation's. */
+/**
+ * Every flag bin.ts sets for the analysis commands, `path`, `impact` and `render`: the budgets, the young generation's
+ * and the feedback vectors'.
+ */
 export function analysisFlags(v8Version: string): string {
-  const young = youngGenerationFlags(v8Version);
-  return young === undefined ? optimiseLaterFlags(v8Version) : `${optimiseLaterFlags(v8Version)} ${young}`;
+  return [optimiseLaterFlags(v8Version), youngGenerationFlags(v8Version), feedbackAllocationFlags(v8Version)]
+    .filter((flags) => flags !== undefined)
+    .join(' ');
 }
 
 /** What setV8Flags needs of the process: Node's legacy bindings, and the switch that silences deprecation warnings. */
