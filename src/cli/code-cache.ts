@@ -222,19 +222,15 @@ let spare: Buffer | undefined;
  */
 export function runBundle(file: string, hash: string | undefined, argv: readonly string[], prefixes: readonly string[] = hash === undefined ? [] : [`${hash}-`]): void {
   buildPrefixes = prefixes;
-  runCached(file, hash, argv);
+  loadChunk(file, hash, argv);
 }
 
 /**
- * Loads another CommonJS bundle of the build (dist/cli-packages.cjs, the npm packages few commands use) as runBundle
- * runs the main one, with a code cache of its own per command (its own hash), read into the main bundle's spare
- * buffer; returns its exports.
+ * Runs a CommonJS bundle of the build and returns its exports: the main one (runBundle), or another loaded on first
+ * use (dist/cli-packages.cjs, the npm packages few commands use), each with a code cache of its own per command (its
+ * own hash); a later one is read into the main bundle's spare buffer.
  */
 export function loadChunk(file: string, hash: string | undefined, argv: readonly string[]): unknown {
-  return runCached(file, hash, argv);
-}
-
-function runCached(file: string, hash: string | undefined, argv: readonly string[]): unknown {
   const fs = builtin<Fs>('node:fs');
   const path = builtin<Path>('node:path');
   const vm = builtin<Vm>('node:vm');
