@@ -21,10 +21,11 @@ declare const TAGWALL_CLI_PACKAGES_SHA256: string | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
 const packagesHash = typeof TAGWALL_CLI_PACKAGES_SHA256 === 'string' ? TAGWALL_CLI_PACKAGES_SHA256 : undefined;
 
-prefetchSnapshots(process.argv.slice(2));
-optimiseLater(process.argv.slice(2), process.versions.v8);
-lendPackagesChunkLoader(process.argv.slice(2));
-runBundle(bundleBeside(), hash, process.argv.slice(2), [hash, packagesHash].flatMap((key) => (key === undefined ? [] : [`${key}-`])));
+const args = process.argv.slice(2);
+prefetchSnapshots(args);
+optimiseLater(args, process.versions.v8);
+lendPackagesChunkLoader(args);
+runBundle(bundleBeside(), hash, args, [hash, packagesHash].flatMap((key) => (key === undefined ? [] : [`${key}-`])));
 exitOnceIdle();
 
 /**
@@ -34,8 +35,9 @@ exitOnceIdle();
  * their text and copies it into a string: ~110 fresh pages of ~3,800 fewer (docs/performance.md, round 23).
  */
 function lendPackagesChunkLoader(args: readonly string[]): void {
-  const chunk = builtin<typeof import('node:path')>('node:path').join(__dirname, PACKAGES_CHUNK_FILE);
-  (globalThis as Record<symbol, unknown>)[PACKAGES_CHUNK_LOADER] = () => loadChunk(chunk, packagesHash, args);
+  // The chunk's path is made when a command first asks for it: most never do.
+  (globalThis as Record<symbol, unknown>)[PACKAGES_CHUNK_LOADER] = () =>
+    loadChunk(builtin<typeof import('node:path')>('node:path').join(__dirname, PACKAGES_CHUNK_FILE), packagesHash, args);
 }
 
 /**

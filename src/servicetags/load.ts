@@ -163,7 +163,7 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   // ignoring case, which the full path reports.
   const index = NameIndex.of(names, rows.nameHashes);
   if (index === undefined) return undefined;
-  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (i) => scanned.publishedPrefixes(i), encoded, offsets, (name) => index.find(name), true);
+  return new JsonTagTable(cloud, changeNumber, dateFromFileName(source), rows, (i) => scanned.publishedPrefixes(i), encoded, offsets, (name) => index.find(name));
 }
 
 /** One or more names of TAG_NAME's grammar, one a line, and nothing else. */
@@ -264,7 +264,7 @@ class ShapeChecker {
       offsets[i + 1] = writer.length;
     }
     const find = (name: string): number | undefined => indexByName.get(name) ?? indexByName.get(name.toLowerCase());
-    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), eagerRows(tags), (index) => published[index]!, writer.finish(), offsets, find, true);
+    return new JsonTagTable(cloud, changeNumber, dateFromFileName(this.source), eagerRows(tags), (index) => published[index]!, writer.finish(), offsets, find);
   }
 
   private tag(value: unknown, path: string, writer: PrefixWriter): { info: ServiceTagInfo; prefixes: readonly string[] } {
@@ -321,6 +321,8 @@ class ShapeChecker {
 /** A table held whole in memory, as the JSON gave it (its rows made as they are asked for: json-scan.ts ScannedRows). */
 class JsonTagTable implements TagTable {
   readonly origin = undefined;
+  /** Both ways of reading a file refuse two names alike ignoring case (scannedTable, ShapeChecker) before one is made. */
+  readonly uniqueNames = true;
   readonly count: number;
   readonly names: readonly string[];
   readonly prefixCount: PrefixCount;
@@ -334,7 +336,6 @@ class JsonTagTable implements TagTable {
     private readonly encoded: Uint8Array,
     private readonly offsets: Uint32Array,
     private readonly find: (name: string) => number | undefined,
-    readonly uniqueNames: boolean,
   ) {
     this.count = rows.count;
     this.names = Object.freeze(rows.names);
