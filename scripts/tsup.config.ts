@@ -2,6 +2,7 @@ import { build, defineConfig, type Options } from 'tsup';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+import { FAMILIES, type FamilyName } from '../src/cli/families.js';
 
 // Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
@@ -71,6 +72,35 @@ const bundledTwins: Plugin = {
     });
   },
 };
+
+/**
+ * The family bundles' stubs (src/cli/families.ts): for the imports of src/cli/lazy-commands.ts (command modules) and
+ * src/cli/bundled-kit-modules.ts (target kits) outside the family only, a module whose initialiser throws the
+ * family-miss sentinel (src/cli/family-miss.ts), which the bundle turns into a run of the full bundle.
+ */
+function familyStubs(family: FamilyName): Plugin {
+  const { commands, kits }: { readonly commands: readonly string[]; readonly kits: readonly string[] } = FAMILIES[family];
+  return {
+    name: `family-stubs-${family}`,
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+        if (args.kind === 'dynamic-import' && /[\\/]src[\\/]cli[\\/]lazy-commands\.ts$/.test(args.importer)) {
+          const name = /^\.\/([a-z-]+)\.js$/.exec(args.path)?.[1];
+          return name === undefined || commands.includes(name) ? undefined : { path: `command:${name}`, namespace: 'tagwall-family-stub' };
+        }
+        if (args.kind === 'require-call' && /[\\/]src[\\/]cli[\\/]bundled-kit-modules\.ts$/.test(args.importer)) {
+          const kit = /^\.\.\/targets\/(.+)\/index\.js$/.exec(args.path)?.[1];
+          return kit === undefined || kits.includes(kit) ? undefined : { path: `kit:${kit}`, namespace: 'tagwall-family-stub' };
+        }
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'tagwall-family-stub' }, (args) => ({
+        contents: `throw Object.assign(new Error(${JSON.stringify(`not in this family bundle: ${args.path}`)}), { [Symbol.for('tagwall.cli.familyMiss')]: true });`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 export default defineConfig([
   {
@@ -188,6 +218,26 @@ async function buildBin(): Promise<void> {
     silent: true,
   });
   const packages = asciiBundle('dist/cli-packages.cjs');
+  const familyKeys: Record<string, string> = {};
+  for (const family of Object.keys(FAMILIES) as FamilyName[]) {
+    await build({
+      config: false,
+      entry: { [`cli-family-${family}`]: 'src/cli/executable.ts' },
+      format: ['cjs'],
+      outDir: 'dist',
+      noExternal: ['commander', 'yaml', 'micromatch'],
+      esbuildPlugins: [lazyChildProcessForCommander, bundledTwins, familyStubs(family)],
+      removeNodeProtocol: false,
+      shims: false,
+      target: 'node20',
+      define: { ...versionDefine, 'import.meta.url': 'undefined' },
+      minifyWhitespace: true,
+      silent: true,
+    });
+    const text = asciiBundle(`dist/cli-family-${family}.cjs`);
+    if (/node_modules\/(yaml|micromatch)\//.test(text)) throw new Error(`dist/cli-family-${family}.cjs bundles yaml or micromatch: they belong in dist/cli-packages.cjs`);
+    familyKeys[family] = bundleKey(text);
+  }
   writeThirdPartyLicenses(main + packages);
   // dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module loader, ~5 ms); dist/cli.js,
   // an ES module, is for `node dist/cli.js` as the docs and earlier versions run it, and only imports dist/cli.cjs:
@@ -200,7 +250,7 @@ async function buildBin(): Promise<void> {
     target: 'node20',
     shims: true,
     banner: { js: '#!/usr/bin/env node' },
-    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(bundleKey(main)), TAGWALL_CLI_PACKAGES_SHA256: JSON.stringify(bundleKey(packages)) },
+    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(bundleKey(main)), TAGWALL_CLI_PACKAGES_SHA256: JSON.stringify(bundleKey(packages)), TAGWALL_CLI_FAMILY_SHA256: JSON.stringify(familyKeys) },
     silent: true,
   });
   writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The tagwall executable as an ES module: dist/cli.cjs, run as it is (src/cli/bin.ts).\nimport './cli.cjs';\n");
