@@ -4,6 +4,7 @@
  * agree with what they stand for, and, on the built bin, which modules a command really initialises.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -528,6 +529,12 @@ describe.skipIf(!existsSync(BIN))('family bundles: a command reads only the code
         // Twice: without a code cache, then with the caches the first run wrote.
         for (const round of [1, 2]) expect(outputOf(bin, args, join(dir, 'cache-copy')), `${args.join(' ')} (${round})`).toEqual(expected);
       }
+      // Only the full bundle's caches were written (the key is its text's SHA-256, as the build computes it): the
+      // family's, which compiled only the parsing, would have stood for the command's real runs.
+      const fullKey = createHash('sha256').update(readFileSync(join(DIST, 'cli-main.cjs'))).digest('hex').slice(0, 32);
+      const cached = readdirSync(join(dir, 'cache-copy', 'tagwall'));
+      expect(cached.length).toBeGreaterThan(0);
+      expect(cached.filter((name) => !name.startsWith(`${fullKey}-`))).toEqual([]);
       const command = initialisedBy(RENDER_NFT, bin);
       expect(command.code).toBe(0);
       expect(command.bundles).toEqual(['cli-family-netfilter.cjs', 'cli-main.cjs']);

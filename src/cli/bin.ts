@@ -10,11 +10,12 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { analysisFlags, builtin, bundleBeside, loadChunk, runBundle, setV8Flags } from './code-cache.js';
+import { analysisFlags, builtin, bundleBeside, cancelCacheWrites, loadChunk, runBundle, setV8Flags } from './code-cache.js';
 import { PACKAGES_CHUNK_FILE, PACKAGES_CHUNK_LOADER } from './packages-chunk-loader.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
 import { familyFor, type FamilyName } from './families.js';
 import { FAMILY_FALLBACK } from './family-miss.js';
+import { PROJECT_FILE_NAMES } from './project-file.js';
 
 // The SHA-256 of dist/cli-main.cjs and of dist/cli-packages.cjs, written into dist/cli.cjs by the build
 // (scripts/tsup.config.ts); their caches' keys.
@@ -42,7 +43,10 @@ exitOnceIdle();
 function runCli(args: readonly string[]): void {
   const prefixes = [hash, packagesHash, ...Object.values(familyHashes)].flatMap((key) => (key === undefined ? [] : [`${key}-`]));
   const full = (): void => runBundle(bundleBeside(), hash, args, prefixes);
-  const family = familyFor(args);
+  const family = familyFor(args, () => {
+    const fs = builtin<typeof import('node:fs')>('node:fs');
+    return PROJECT_FILE_NAMES.some((name) => fs.existsSync(name));
+  });
   const familyHash = family === undefined ? undefined : familyHashes[family];
   // A build without the family's hash (a bin built alone) has no family bundle to trust.
   if (family === undefined || familyHash === undefined) return full();
@@ -50,6 +54,8 @@ function runCli(args: readonly string[]): void {
   (globalThis as Record<symbol, unknown>)[FAMILY_FALLBACK] = (): void => {
     if (fellBack) return;
     fellBack = true;
+    // The family compiled only the parsing: its cache would stand for this command's real runs.
+    cancelCacheWrites();
     full();
   };
   runBundle(builtin<typeof import('node:path')>('node:path').join(__dirname, `cli-family-${family}.cjs`), familyHash, args, prefixes);

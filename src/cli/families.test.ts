@@ -27,10 +27,23 @@ describe('familyFor: which family bundle runs a command line', () => {
       ['render --target', undefined],
       ['render --scenario s', undefined],
       ['check --target nftables --config a.nft', undefined],
+      ['render --project p.yaml --target nftables', undefined],
+      ['render --target nftables --project=p.yaml', undefined],
       ['impact --from a --to b', undefined],
       ['', undefined],
     ];
     for (const [line, family] of cases) expect(familyFor(line === '' ? [] : line.split(' ')), line).toBe(family);
+  });
+
+  it('takes the full bundle for render when a project file is here (the project runner is not in the family)', () => {
+    let asked = 0;
+    const here = (answer: boolean) => () => ((asked += 1), answer);
+    expect(familyFor(['render', '--target', 'nftables'], here(true))).toBeUndefined();
+    expect(familyFor(['render', '--target', 'nftables'], here(false))).toBe('netfilter');
+    // Asked only for a render the family could run: other commands never look at the file system.
+    expect(familyFor(['expand', 'Storage.WestUS'], here(true))).toBe('snapshot');
+    expect(familyFor(['render', '--target', 'nsg'], here(true))).toBeUndefined();
+    expect(asked).toBe(2);
   });
 
   it('never picks a family for a command whose module it does not hold, whatever the other words', () => {

@@ -34,17 +34,19 @@ const NETFILTER_TARGETS: ReadonlySet<string> = new Set(['nftables', 'iptables'])
  * The family whose bundle runs `argv` (the words after the executable), or undefined for the full bundle. Only the
  * command as the first word: a global option before it takes the full bundle. `snapshot` with any subcommand but
  * `fetch` (its own module, and the network) or none (help); `expand` and `tags`; `render` naming exactly one target,
- * `nftables` or `iptables`, once (`--target X` or `--target=X`).
+ * `nftables` or `iptables`, once (`--target X` or `--target=X`), with no project file to run it through (no
+ * `--project`, and `projectFileHere` false: main.ts runAsync then loads the project runner, which the family lacks,
+ * and every such run would read the family bundle for nothing).
  */
-export function familyFor(argv: readonly string[]): FamilyName | undefined {
+export function familyFor(argv: readonly string[], projectFileHere: () => boolean = () => false): FamilyName | undefined {
   const [command, second] = argv;
   if (command === 'expand' || command === 'tags') return 'snapshot';
   if (command === 'snapshot') return second === 'fetch' ? undefined : 'snapshot';
-  if (command !== 'render') return undefined;
+  if (command !== 'render' || argv.some((word) => word === '--project' || word.startsWith('--project='))) return undefined;
   const targets: (string | undefined)[] = [];
   argv.forEach((word, index) => {
     if (word === '--target') targets.push(argv[index + 1]);
     else if (word.startsWith('--target=')) targets.push(word.slice('--target='.length));
   });
-  return targets.length === 1 && NETFILTER_TARGETS.has(targets[0] ?? '') ? 'netfilter' : undefined;
+  return targets.length === 1 && NETFILTER_TARGETS.has(targets[0] ?? '') && !projectFileHere() ? 'netfilter' : undefined;
 }
