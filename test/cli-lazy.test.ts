@@ -111,7 +111,10 @@ function initialisedBy(args: readonly string[], bin = BIN): { modules: string[];
         for (const fn of script.functions) {
           if (fn.ranges[0]!.count === 0) continue;
           called.add(fn.functionName);
-          if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(fn.functionName)) modules.add(fn.functionName);
+          // A package's path is relative to the build's working directory: `../../main/node_modules/...` where
+          // node_modules is a link to another checkout's (a git worktree's), taken as `node_modules/...`.
+          const name = fn.functionName.replace(/^(?:\.\.\/)+(?:[^/]+\/)*?(?=node_modules\/)/, '');
+          if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(name)) modules.add(name);
         }
       }
     }
