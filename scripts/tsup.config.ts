@@ -2,6 +2,7 @@ import { build, defineConfig, type Options } from 'tsup';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+import { FAMILIES, type FamilyName } from '../src/cli/families.js';
 
 // Run from the package root (npm run build); paths are relative to it.
 // The library ships ESM + CJS + types; the CLI is a CommonJS bundle and a small ES module bin (it is run, never imported).
@@ -72,6 +73,58 @@ const bundledTwins: Plugin = {
   },
 };
 
+/**
+ * The family bundles' stubs (src/cli/families.ts): for the imports of src/cli/lazy-commands.ts (command modules) and
+ * src/cli/bundled-kit-modules.ts (target kits) outside the family only, a module whose initialiser throws the
+ * family-miss sentinel (src/cli/family-miss.ts), which the bundle turns into a run of the full bundle.
+ */
+function familyStubs(family: FamilyName): Plugin {
+  const { commands, kits }: { readonly commands: readonly string[]; readonly kits: readonly string[] } = FAMILIES[family];
+  return {
+    name: `family-stubs-${family}`,
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+        if (args.kind === 'dynamic-import' && /[\\/]src[\\/]cli[\\/]lazy-commands\.ts$/.test(args.importer)) {
+          const name = /^\.\/([a-z-]+)\.js$/.exec(args.path)?.[1];
+          return name === undefined || commands.includes(name) ? undefined : { path: `command:${name}`, namespace: 'tagwall-family-stub' };
+        }
+        if (args.kind === 'require-call' && /[\\/]src[\\/]cli[\\/]bundled-kit-modules\.ts$/.test(args.importer)) {
+          const kit = /^\.\.\/targets\/(.+)\/index\.js$/.exec(args.path)?.[1];
+          return kit === undefined || kits.includes(kit) ? undefined : { path: `kit:${kit}`, namespace: 'tagwall-family-stub' };
+        }
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'tagwall-family-stub' }, (args) => ({
+        contents: `throw Object.assign(new Error(${JSON.stringify(`not in this family bundle: ${args.path}`)}), { [Symbol.for('tagwall.cli.familyMiss')]: true });`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * How a CLI bundle is built from src/cli/executable.ts: dist/cli-main.cjs, and each family bundle (src/cli/families.ts)
+ * with its stubs on top, so that a family bundle is the same build of the modules it holds.
+ */
+const cliBundle = {
+  format: ['cjs'],
+  splitting: false,
+  outDir: 'dist',
+  noExternal: ['commander', 'yaml', 'micromatch'],
+  esbuildPlugins: [lazyChildProcessForCommander, bundledTwins],
+  // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
+  removeNodeProtocol: false,
+  // No import.meta shim: it parsed the bundle's file URL on every run (issue 22). The modules the bundle takes find
+  // their files by `__dirname` where it exists (servicetags/snapshot.ts, model/hostnames/public-suffix.ts,
+  // version.ts); their import.meta.url branch, for the ES module library, is never taken here.
+  shims: false,
+  target: 'node20',
+  define: { ...versionDefine, 'import.meta.url': 'undefined' },
+  // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
+  // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
+  minifyWhitespace: true,
+} satisfies Options;
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
@@ -98,23 +151,8 @@ export default defineConfig([
     // module, and one file is resolved, opened and linked once. Each command's implementation is still initialised
     // only when that command runs (src/cli/lazy-commands.ts: esbuild turns its `import()`s into lazy module inits).
     // The bundle stays beside the library: `../package.json` and `./snapshots/` are found from its location.
+    ...cliBundle,
     entry: { 'cli-main': 'src/cli/executable.ts' },
-    format: ['cjs'],
-    splitting: false,
-    outDir: 'dist',
-    noExternal: ['commander', 'yaml', 'micromatch'],
-    esbuildPlugins: [lazyChildProcessForCommander, bundledTwins],
-    // Keep `node:` on built-in modules: tsup's plugin that removes it would resolve child_process before ours can.
-    removeNodeProtocol: false,
-    // No import.meta shim: it parsed the bundle's file URL on every run (issue 22). The modules the bundle takes find
-    // their files by `__dirname` where it exists (servicetags/snapshot.ts, model/hostnames/public-suffix.ts,
-    // version.ts); their import.meta.url branch, for the ES module library, is never taken here.
-    shims: false,
-    target: 'node20',
-    define: { ...versionDefine, 'import.meta.url': 'undefined' },
-    // Whitespace and comments out (names and syntax as written): every start reads the bundle into memory and hands
-    // it to V8 as a string, 1.49 MB with them, 1.13 MB without (fresh pages are most of that cost).
-    minifyWhitespace: true,
     onSuccess: buildBin,
   },
 ]);
@@ -137,7 +175,7 @@ function writeThirdPartyLicenses(bundle: string): void {
   });
   if (!bundle.includes('public-suffix-list.txt')) throw new Error('dist/cli-main.cjs reads no Public Suffix List: update writeThirdPartyLicenses');
   sections.push(publicSuffixListNotice());
-  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs and dist/cli-packages.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
+  writeFileSync('dist/cli-main.THIRD-PARTY-LICENSES.txt', `The npm packages and data bundled in dist/cli-main.cjs, dist/cli-family-*.cjs and dist/cli-packages.cjs, with their licenses.\n\n${sections.join('\n' + '-'.repeat(80) + '\n\n')}`);
 }
 
 /** The notice of the Public Suffix List, from the header of the file that carries it (scripts/build-psl.ts). */
@@ -188,7 +226,22 @@ async function buildBin(): Promise<void> {
     silent: true,
   });
   const packages = asciiBundle('dist/cli-packages.cjs');
-  writeThirdPartyLicenses(main + packages);
+  const familyKeys: Record<string, string> = {};
+  const familyTexts: string[] = [];
+  for (const family of Object.keys(FAMILIES) as FamilyName[]) {
+    await build({
+      ...cliBundle,
+      config: false,
+      entry: { [`cli-family-${family}`]: 'src/cli/executable.ts' },
+      esbuildPlugins: [...cliBundle.esbuildPlugins, familyStubs(family)],
+      silent: true,
+    });
+    const text = asciiBundle(`dist/cli-family-${family}.cjs`);
+    familyTexts.push(text);
+    if (/node_modules\/(yaml|micromatch)\//.test(text)) throw new Error(`dist/cli-family-${family}.cjs bundles yaml or micromatch: they belong in dist/cli-packages.cjs`);
+    familyKeys[family] = bundleKey(text);
+  }
+  writeThirdPartyLicenses([main, packages, ...familyTexts].join(''));
   // dist/cli.cjs is the package's `bin` (a CommonJS entry spares Node starting its ES module loader, ~5 ms); dist/cli.js,
   // an ES module, is for `node dist/cli.js` as the docs and earlier versions run it, and only imports dist/cli.cjs:
   // the bin is CommonJS code (its own `require` and `__dirname`: no node:module to load, no URL to parse; issue 22).
@@ -200,7 +253,7 @@ async function buildBin(): Promise<void> {
     target: 'node20',
     shims: true,
     banner: { js: '#!/usr/bin/env node' },
-    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(bundleKey(main)), TAGWALL_CLI_PACKAGES_SHA256: JSON.stringify(bundleKey(packages)) },
+    define: { TAGWALL_CLI_MAIN_SHA256: JSON.stringify(bundleKey(main)), TAGWALL_CLI_PACKAGES_SHA256: JSON.stringify(bundleKey(packages)), TAGWALL_CLI_FAMILY_SHA256: JSON.stringify(familyKeys) },
     silent: true,
   });
   writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The tagwall executable as an ES module: dist/cli.cjs, run as it is (src/cli/bin.ts).\nimport './cli.cjs';\n");

@@ -4,7 +4,8 @@
  * agree with what they stand for, and, on the built bin, which modules a command really initialises.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ import { REPORT_FORMATS } from '../src/reports/index.js';
 import * as renderers from '../src/reports/renderers.js';
 import { TARGET_DESCRIPTORS } from '../src/targets/descriptors.js';
 import { TARGET_DETECTORS } from '../src/targets/detectors.js';
+import { FAMILIES, familyFor, type FamilyName } from '../src/cli/families.js';
 import { allTargets, detectTarget } from '../src/targets/registry.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -81,16 +83,17 @@ describe('the light declarations agree with what they stand for', () => {
 });
 
 /**
- * The source modules `node dist/cli.js ARGS` initialises: the CLI is one bundle (dist/cli-main.cjs) in which esbuild
+ * The source modules `node dist/cli.js ARGS` initialises: the CLI is one bundle (dist/cli-main.cjs, or the family
+ * bundle the bin picks for the command, dist/cli-family-NAME.cjs: src/cli/families.ts) in which esbuild
  * wraps every module reached through an `import()` in an init function named after its source file
  * (`"src/cli/render.ts"() { … }`), and every module of a bundled package in one named after its file
  * (`"node_modules/yaml/dist/index.js"(exports, module) { … }`); V8's coverage (NODE_V8_COVERAGE) tells which of them
  * ran. The code cache is off (coverage is what is read, not cached code).
  */
-function initialisedBy(args: readonly string[]): { modules: string[]; code: number | null; called: Set<string>; bundles: string[] } {
+function initialisedBy(args: readonly string[], bin = BIN): { modules: string[]; code: number | null; called: Set<string>; bundles: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'tagwall-lazy-'));
   try {
-    const child = spawnSync(process.execPath, [BIN, ...args], {
+    const child = spawnSync(process.execPath, [bin, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
       env: { ...process.env, NODE_V8_COVERAGE: dir, NODE_DISABLE_COMPILE_CACHE: '1' },
@@ -98,17 +101,20 @@ function initialisedBy(args: readonly string[]): { modules: string[]; code: numb
     const modules = new Set<string>();
     // Every function of the bundle that ran, by name (`publicSuffixOf`): the bundle keeps the source's names.
     const called = new Set<string>();
-    // The CLI's bundles V8 compiled (dist/cli-main.cjs, and dist/cli-packages.cjs when a package is used).
+    // The CLI's bundles V8 compiled (dist/cli-main.cjs or a family's, and dist/cli-packages.cjs when a package is used).
     const bundles = new Set<string>();
     for (const file of readdirSync(dir)) {
       const coverage = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
       for (const script of coverage.result) {
-        if (!/\/cli-(main|packages)\.cjs$/.test(script.url)) continue;
+        if (!/\/cli-(main|packages|family-[a-z]+)\.cjs$/.test(script.url)) continue;
         bundles.add(script.url.slice(script.url.lastIndexOf('/') + 1));
         for (const fn of script.functions) {
           if (fn.ranges[0]!.count === 0) continue;
           called.add(fn.functionName);
-          if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(fn.functionName)) modules.add(fn.functionName);
+          // A package's path is relative to the build's working directory: `../../main/node_modules/...` where
+          // node_modules is a link to another checkout's (a git worktree's), taken as `node_modules/...`.
+          const name = fn.functionName.replace(/^(?:\.\.\/)+(?:[^/]+\/)*?(?=node_modules\/)/, '');
+          if (/^(src\/.*\.ts|node_modules\/.*\.c?js)$/.test(name)) modules.add(name);
         }
       }
     }
@@ -129,6 +135,11 @@ const under = (modules: readonly string[], dir: string): string[] => modules.fil
 /** The report renderers (reports/renderers.ts), one per format. */
 const isRenderer = (module: string): boolean => /^src\/reports\/(html|markdown|sarif|text)\.ts$/.test(module);
 const cliFiles = (): string[] => readdirSync(DIST).filter((file) => /^cli(-.*)?\.c?js$/.test(file));
+/** The bundle the bin runs for `args`: its family's (src/cli/families.ts), else the full one. */
+const bundleOf = (args: readonly string[]): string => {
+  const family = familyFor(args);
+  return family === undefined ? 'cli-main.cjs' : `cli-family-${family}.cjs`;
+};
 /**
  * `node --require HOOK dist/cli.js ARGS`: the process, and what it loaded as recorded at its exit by the preloaded
  * hook: the built-in modules (`NativeModule net`, …, process.moduleLoadList) and the files it required (paths).
@@ -162,7 +173,7 @@ const packagesIn = (modules: readonly string[]): string[] =>
 
 describe.skipIf(!existsSync(BIN))('the built bin runs only what the command needs (npm run build first)', () => {
   it('is the bin (CommonJS for the package, an ES module for node dist/cli.js) and one bundle; the bundle is what coverage reads', () => {
-    expect(cliFiles().sort()).toEqual(['cli-main.cjs', 'cli-packages.cjs', 'cli.cjs', 'cli.js']);
+    expect(cliFiles().sort()).toEqual([...Object.keys(FAMILIES).map((family) => `cli-family-${family}.cjs`), 'cli-main.cjs', 'cli-packages.cjs', 'cli.cjs', 'cli.js'].sort());
     const { modules, code } = initialisedBy(['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nsg']);
     expect(code).toBe(0);
     // A test that cannot fail is no test: render is seen to run.
@@ -433,7 +444,7 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
         const { modules, code, bundles } = initialisedBy(args);
         expect(code, args.join(' ')).toBe(0);
         // The packages are a bundle of their own (dist/cli-packages.cjs), read and compiled only by a command that uses one.
-        expect(bundles, args.join(' ')).toEqual(packages.length > 0 ? ['cli-main.cjs', 'cli-packages.cjs'] : ['cli-main.cjs']);
+        expect(bundles, args.join(' ')).toEqual([bundleOf(args), ...(packages.length > 0 ? ['cli-packages.cjs'] : [])].sort());
         // commander declares every command; the rest only when used (and micromatch brings picomatch and braces).
         expect(packagesIn(modules).filter((name) => !['commander', 'tsup', 'picomatch', 'braces', 'fill-range', 'to-regex-range', 'is-number'].includes(name)), args.join(' ')).toEqual(packages);
         // And none of them is required from node_modules.
@@ -443,9 +454,105 @@ describe.skipIf(!existsSync(BIN))('the built bin runs only what the command need
       }
       // The Public Suffix List is tagwall's own data (hostnames/public-suffix-list.txt, dist/public-suffix-list.txt); tldts is only its generator.
       expect(readFileSync(join(DIST, 'cli-main.cjs'), 'latin1')).not.toMatch(/node_modules\/tldts/);
-      // Neither package's text is in the bundle every command reads (round 23: ~230 KB, ~110 fresh pages a run).
-      expect(readFileSync(join(DIST, 'cli-main.cjs'), 'latin1')).not.toMatch(/node_modules\/(yaml|micromatch|picomatch)\//);
+      // Neither package's text is in a bundle a command reads (round 23: ~230 KB, ~110 fresh pages a run).
+      for (const bundle of ['cli-main.cjs', ...Object.keys(FAMILIES).map((family) => `cli-family-${family}.cjs`)]) {
+        expect(readFileSync(join(DIST, bundle), 'latin1'), bundle).not.toMatch(/node_modules\/(yaml|micromatch|picomatch|tldts)\//);
+      }
       expect(readFileSync(join(DIST, 'cli-packages.cjs'), 'latin1')).toMatch(/node_modules\/yaml\//);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every kit's directory under src/targets/ (bundled-kit-modules.ts). */
+const KIT_DIRS = ['azure/firewall', 'azure/managed-network', 'azure/nsg', 'azure/udr', 'netfilter/iptables', 'netfilter/nftables', 'panos'];
+const RENDER_NFT = ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'];
+
+/** `node BIN ARGS` with its own compile cache directory: what a user sees. */
+function outputOf(bin: string, args: readonly string[], cache: string): { status: number | null; stdout: string; stderr: string } {
+  const child = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NODE_COMPILE_CACHE: cache } });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+describe.skipIf(!existsSync(BIN))('family bundles: a command reads only the code it can run (src/cli/families.ts)', () => {
+  it("each family bundle initialises its own command modules and kits, and holds a stub for every other", () => {
+    for (const [family, { commands, kits }] of Object.entries(FAMILIES) as Array<[FamilyName, (typeof FAMILIES)[FamilyName]]>) {
+      const text = readFileSync(join(DIST, `cli-family-${family}.cjs`), 'latin1');
+      const held: readonly string[] = commands;
+      for (const name of COMMAND_MODULES) {
+        // esbuild names a module's initialiser after its file, and a stub after its namespace and path.
+        expect(text.includes(`"src/cli/${name}.ts"(`), `${family}: ${name}`).toBe(held.includes(name));
+        expect(text.includes(`"tagwall-family-stub:command:${name}"(`), `${family}: stub of ${name}`).toBe(!held.includes(name));
+      }
+      const heldKits: readonly string[] = kits;
+      // A family whose commands never reach the kit table (the snapshot one) has neither kits nor their stubs.
+      const kitTable = text.includes('"src/cli/bundled-kit-modules.ts"(');
+      expect(kitTable, family).toBe(heldKits.length > 0);
+      for (const kit of KIT_DIRS) {
+        expect(text.includes(`"src/targets/${kit}/index.ts"(`), `${family}: ${kit}`).toBe(heldKits.includes(kit));
+        expect(text.includes(`"tagwall-family-stub:kit:${kit}"(`), `${family}: stub of ${kit}`).toBe(kitTable && !heldKits.includes(kit));
+      }
+      // Much smaller than the full bundle, which holds every command.
+      expect(text.length, family).toBeLessThan(readFileSync(join(DIST, 'cli-main.cjs'), 'latin1').length * 0.6);
+    }
+    const full = readFileSync(join(DIST, 'cli-main.cjs'), 'latin1');
+    for (const name of COMMAND_MODULES) expect(full, name).toContain(`"src/cli/${name}.ts"(`);
+    expect(full).not.toContain('tagwall-family-stub');
+  });
+
+  it("the bin runs a family's commands from its bundle only, and everything else from the full one", () => {
+    const runs: Array<[string[], string, string[]]> = [
+      [['expand', 'Storage.WestUS'], 'cli-family-snapshot.cjs', ['expand']],
+      [['snapshot', 'diff', SNAPSHOT_FILE, SNAPSHOT_FILE], 'cli-family-snapshot.cjs', ['snapshot']],
+      [RENDER_NFT, 'cli-family-netfilter.cjs', ['render']],
+      [[...RENDER_NFT.slice(0, -1), 'nsg'], 'cli-main.cjs', ['render']],
+      [['targets'], 'cli-main.cjs', ['targets']],
+    ];
+    for (const [args, bundle, commands] of runs) {
+      const { modules, code, bundles } = initialisedBy(args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(bundles, args.join(' ')).toEqual([bundle]);
+      expect(commandModules(modules), args.join(' ')).toEqual(commands);
+    }
+  });
+
+  it('a family bundle that meets a command or kit it lacks hands the run to the full bundle, which alone writes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagwall-family-'));
+    try {
+      const copy = join(dir, 'dist');
+      cpSync(DIST, copy, { recursive: true });
+      const bin = join(copy, 'cli.cjs');
+      // The bin's guess made wrong: render nftables gets the snapshot family, which holds no render.
+      cpSync(join(DIST, 'cli-family-snapshot.cjs'), join(copy, 'cli-family-netfilter.cjs'));
+      const lines = [RENDER_NFT, [...RENDER_NFT, '--json'], [...RENDER_NFT.slice(0, 2), 'no-such-scenario', ...RENDER_NFT.slice(3)], [...RENDER_NFT, '--format', 'bicep']];
+      for (const args of lines) {
+        const expected = outputOf(BIN, args, join(dir, 'cache-real'));
+        expect(expected.stdout.length + expected.stderr.length, args.join(' ')).toBeGreaterThan(0);
+        // Twice: without a code cache, then with the caches the first run wrote.
+        for (const round of [1, 2]) expect(outputOf(bin, args, join(dir, 'cache-copy')), `${args.join(' ')} (${round})`).toEqual(expected);
+      }
+      // Only the full bundle's caches were written (the key is its text's SHA-256, as the build computes it): the
+      // family's, which compiled only the parsing, would have stood for the command's real runs.
+      const fullKey = createHash('sha256').update(readFileSync(join(DIST, 'cli-main.cjs'))).digest('hex').slice(0, 32);
+      const cached = readdirSync(join(dir, 'cache-copy', 'tagwall'));
+      expect(cached.length).toBeGreaterThan(0);
+      expect(cached.filter((name) => !name.startsWith(`${fullKey}-`))).toEqual([]);
+      const command = initialisedBy(RENDER_NFT, bin);
+      expect(command.code).toBe(0);
+      expect(command.bundles).toEqual(['cli-family-netfilter.cjs', 'cli-main.cjs']);
+      // A kit it lacks: the netfilter family with its nftables kit made a stub (nsg's).
+      const family = readFileSync(join(DIST, 'cli-family-netfilter.cjs'), 'latin1');
+      const nftablesKit = /nftables:lazy\(\(\)=>\(init_nftables\d*\(\),__toCommonJS\(nftables_exports\d*\)\)\)/g;
+      const stub = /nsg:lazy\(\(\)=>(require_[a-z_0-9]+)\(\)\)/.exec(family)?.[1];
+      expect(family.match(nftablesKit)).toHaveLength(1);
+      expect(stub).toBeDefined();
+      writeFileSync(join(copy, 'cli-family-netfilter.cjs'), family.replace(nftablesKit, `nftables:lazy(()=>${stub!}())`));
+      for (const args of lines) expect(outputOf(bin, args, join(dir, 'cache-copy')), args.join(' ')).toEqual(outputOf(BIN, args, join(dir, 'cache-real')));
+      const kit = initialisedBy(RENDER_NFT, bin);
+      expect(kit.bundles).toEqual(['cli-family-netfilter.cjs', 'cli-main.cjs']);
+      // The family got as far as render before it met the stub: the full bundle then ran render too.
+      expect(commandModules(kit.modules)).toEqual(['render']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

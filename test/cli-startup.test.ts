@@ -456,6 +456,36 @@ describe.skipIf(!existsSync(BIN) || process.platform === 'win32')(
       for (const name of entries) expect(left).toContain(name);
     });
 
+    it("each family bundle (families.ts) has caches of its own, and a write of another bundle's cache keeps them", () => {
+      const dir = fresh();
+      const RENDER = ['render', '--scenario', 'compute-no-public-ip', '--region', 'westus', '--target', 'nftables'];
+      const rendered = bin(RENDER, { NODE_DISABLE_COMPILE_CACHE: '1' });
+      expect(rendered.code).toBe(0);
+      // expand runs the snapshot family, render nftables the netfilter one: two bundles, two keys.
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      expect(bin(RENDER, { NODE_COMPILE_CACHE: dir })).toEqual(rendered);
+      const entries = files(dir);
+      expect(entries).toHaveLength(2);
+      expect(new Set(entries.map((name) => name.slice(0, 32))).size).toBe(2);
+      // Accepted on the next runs: neither is written again.
+      const mtimes = entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs);
+      expect(bin(EXPAND, { NODE_COMPILE_CACHE: dir })).toEqual(uncached);
+      expect(bin(RENDER, { NODE_COMPILE_CACHE: dir })).toEqual(rendered);
+      expect(entries.map((name) => statSync(join(dir, 'tagwall', name)).mtimeMs)).toEqual(mtimes);
+      // Unused for two days, they are still this build's: the full bundle's cache write (--version) keeps them.
+      const old = new Date(Date.now() - 2 * 86_400_000);
+      for (const name of entries) utimesSync(join(dir, 'tagwall', name), old, old);
+      expect(bin(['--version'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
+      const left = files(dir);
+      expect(left).toHaveLength(3);
+      for (const name of entries) expect(left).toContain(name);
+      // And a family's write keeps the full bundle's.
+      const full = left.find((name) => !entries.includes(name))!;
+      utimesSync(join(dir, 'tagwall', full), old, old);
+      expect(bin(['tags', '--region', 'westus'], { NODE_COMPILE_CACHE: dir }).code).toBe(0);
+      expect(files(dir)).toContain(full);
+    });
+
     it('a usage error writes no cache; a disabled cache writes none', () => {
       const dir = fresh();
       const failed = bin(['expand'], { NODE_COMPILE_CACHE: dir });

@@ -10,23 +10,56 @@
 // with tagwall's cache (docs/performance.md). The cache never fails the command: an unwritable directory or a stale
 // cache only means no cache. One bundle instead of ES module chunks: a script's code can be cached, and one file is
 // resolved, read and linked once.
-import { analysisFlags, builtin, bundleBeside, loadChunk, runBundle, setV8Flags } from './code-cache.js';
+import { analysisFlags, builtin, bundleBeside, cancelCacheWrites, loadChunk, runBundle, setV8Flags } from './code-cache.js';
 import { PACKAGES_CHUNK_FILE, PACKAGES_CHUNK_LOADER } from './packages-chunk-loader.js';
 import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
+import { familyFor, type FamilyName } from './families.js';
+import { FAMILY_FALLBACK } from './family-miss.js';
+import { PROJECT_FILE_NAMES } from './project-file.js';
 
 // The SHA-256 of dist/cli-main.cjs and of dist/cli-packages.cjs, written into dist/cli.cjs by the build
 // (scripts/tsup.config.ts); their caches' keys.
 declare const TAGWALL_CLI_MAIN_SHA256: string | undefined;
 declare const TAGWALL_CLI_PACKAGES_SHA256: string | undefined;
+// The SHA-256 of each family bundle (dist/cli-family-NAME.cjs, families.ts), by family.
+declare const TAGWALL_CLI_FAMILY_SHA256: Partial<Record<FamilyName, string>> | undefined;
 const hash = typeof TAGWALL_CLI_MAIN_SHA256 === 'string' ? TAGWALL_CLI_MAIN_SHA256 : undefined;
 const packagesHash = typeof TAGWALL_CLI_PACKAGES_SHA256 === 'string' ? TAGWALL_CLI_PACKAGES_SHA256 : undefined;
+const familyHashes = typeof TAGWALL_CLI_FAMILY_SHA256 === 'object' ? TAGWALL_CLI_FAMILY_SHA256 : {};
 
 const args = process.argv.slice(2);
 prefetchSnapshots(args);
 optimiseLater(args, process.versions.v8);
 lendPackagesChunkLoader(args);
-runBundle(bundleBeside(), hash, args, [hash, packagesHash].flatMap((key) => (key === undefined ? [] : [`${key}-`])));
+runCli(args);
 exitOnceIdle();
+
+/**
+ * Runs the bundle for `args`: the family bundle familyFor picks (families.ts: most of the full bundle's 1.28 MB is
+ * code those commands never run, and every cold run read it, made a string of it and handed it to V8), else
+ * dist/cli-main.cjs. A family bundle that meets a command or kit it does not hold calls the fallback lent here before
+ * it has written anything (family-miss.ts), and the full bundle runs the same arguments in the same process.
+ */
+function runCli(args: readonly string[]): void {
+  const prefixes = [hash, packagesHash, ...Object.values(familyHashes)].flatMap((key) => (key === undefined ? [] : [`${key}-`]));
+  const full = (): void => runBundle(bundleBeside(), hash, args, prefixes);
+  const family = familyFor(args, () => {
+    const fs = builtin<typeof import('node:fs')>('node:fs');
+    return PROJECT_FILE_NAMES.some((name) => fs.existsSync(name));
+  });
+  const familyHash = family === undefined ? undefined : familyHashes[family];
+  // A build without the family's hash (a bin built alone) has no family bundle to trust.
+  if (family === undefined || familyHash === undefined) return full();
+  let fellBack = false;
+  (globalThis as Record<symbol, unknown>)[FAMILY_FALLBACK] = (): void => {
+    if (fellBack) return;
+    fellBack = true;
+    // The family compiled only the parsing: its cache would stand for this command's real runs.
+    cancelCacheWrites();
+    full();
+  };
+  runBundle(builtin<typeof import('node:path')>('node:path').join(__dirname, `cli-family-${family}.cjs`), familyHash, args, prefixes);
+}
 
 /**
  * The npm packages few commands use (yaml, micromatch: ~230 KB of text) are a second bundle, dist/cli-packages.cjs,

@@ -215,6 +215,18 @@ let buildPrefixes: readonly string[] = [];
  */
 let spare: Buffer | undefined;
 
+/** The cache writes the bundles run so far will make at exit (loadChunk), each of which can be called off. */
+const pendingWrites: Array<{ cancelled: boolean }> = [];
+
+/**
+ * Calls off the cache writes of every bundle run so far: a family bundle that handed its run to the full bundle
+ * (bin.ts, family-miss.ts) compiled only the parsing, and its cache, kept under the command's key, would stand for
+ * the command's real runs, which never write it again.
+ */
+export function cancelCacheWrites(): void {
+  for (const write of pendingWrites) write.cancelled = true;
+}
+
 /**
  * Runs the CommonJS bundle `file` (whose content hashes to `hash`) in this process, as `require(file)` would, with
  * its code cache when there is a usable one. `prefixes`: the cache prefixes of every bundle of this build (kept when
@@ -252,9 +264,11 @@ export function loadChunk(file: string, hash: string | undefined, argv: readonly
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
     const keep = hash === undefined ? [] : [`${hash}-`, ...buildPrefixes];
+    const pending = { cancelled: false };
+    pendingWrites.push(pending);
     // Only after a run that did its work (0, or 1: a difference found): a usage error compiles little of the command.
     process.once('exit', (code) => {
-      if (code !== 0 && code !== 1) return;
+      if (pending.cancelled || (code !== 0 && code !== 1)) return;
       writeCache(fs, target, () => script.createCachedData());
       pruneOtherBundles(fs, path, target, keep);
     });

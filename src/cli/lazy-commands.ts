@@ -10,6 +10,7 @@
  * first (the tests do it once), and says so when it is missing.
  */
 import type { CommandContext } from './context.js';
+import { fullBundleOnMiss } from './family-miss.js';
 
 /** Every command implementation module, by a short name. One `import()` each: one lazy initialiser each in the bundle. */
 const MODULES = {
@@ -34,7 +35,8 @@ const loaded = new Map<CommandModuleName, unknown>();
 
 /** The module, importing it on first use. */
 export async function loadCommandModule<Name extends CommandModuleName>(name: Name): Promise<CommandModule<Name>> {
-  if (!loaded.has(name)) loaded.set(name, await MODULES[name]());
+  // In a family bundle (families.ts), a module outside the family is a stub that throws: the full bundle runs instead.
+  if (!loaded.has(name)) loaded.set(name, await MODULES[name]().catch(fullBundleOnMiss));
   return loaded.get(name) as CommandModule<Name>;
 }
 
@@ -57,7 +59,8 @@ export function commandModulesLoaded(): boolean {
  * A commander action whose work is in module `name`: run at once when the module is loaded, else deferred until
  * the executable has imported it. `act` gets the module and commander's action arguments, unchanged. `actDeferred`,
  * when given, runs instead of `act` in the deferred case: the executable can wait there (the synchronous `run`, with
- * every module loaded, cannot), so a command may start I/O on libuv's threadpool (snapshot diff, impact).
+ * every module loaded, cannot), so a command may start I/O on libuv's threadpool (snapshot diff, impact). In a family
+ * bundle, a module or target kit outside the family hands the run to the full bundle (family-miss.ts).
  */
 export function lazyAction<Name extends CommandModuleName, Args extends unknown[]>(
   context: Pick<CommandContext, 'defer'>,
@@ -67,6 +70,14 @@ export function lazyAction<Name extends CommandModuleName, Args extends unknown[
 ): (...args: Args) => void {
   return (...args: Args) => {
     if (loaded.has(name)) return act(loaded.get(name) as CommandModule<Name>, ...args);
-    context.defer(async () => actDeferred(await loadCommandModule(name), ...args));
+    context.defer(async () => {
+      const module = await loadCommandModule(name);
+      // A target kit outside a family bundle is met inside the action (render asks for its kits before it writes).
+      try {
+        return await actDeferred(module, ...args);
+      } catch (error) {
+        return fullBundleOnMiss(error);
+      }
+    });
   };
 }
