@@ -8,7 +8,7 @@ import { AddressSet } from './address-set.js';
 import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
 import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, ipv6CidrTexts, type LineLayout } from './cidr-text.js';
-import { ipv4BlocksInModule, KERNEL_LIMITS } from './interval-kernels.js';
+import { ipv4BlocksInModule, ipv6BlocksInModule, KERNEL_LIMITS } from './interval-kernels.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -146,6 +146,57 @@ describe('CIDR text', () => {
       const set = AddressSet.fromStrings(entries);
       expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
     }
+  });
+
+  it('CidrBlocks of IPv6 from interval-kernels.wat (blocks4) lists the blocks of the general walk and of its own', () => {
+    // Ends that differ in any word, at the halves' edges (carries into the high half, the step past the last
+    // address), the whole range and single prefixes; every set through the module (minWords 0) and through
+    // CidrBlocks.of's own loop (Infinity), with the module's count checked against the blocks.
+    const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const address = fc.array(word, { minLength: 4, maxLength: 4 });
+    const text = (words: readonly number[]): string => words.flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)]).join(':');
+    const interval = fc.oneof(
+      fc.tuple(address, address).map(([a, b]) => {
+        for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? `${text(a)}-${text(b)}` : `${text(b)}-${text(a)}`;
+        return text(a);
+      }),
+      fc.tuple(address, fc.integer({ min: 0, max: 128 })).map(([a, length]) => `${text(a)}/${length}`),
+    );
+    const blocks = (set: AddressSet, minWords: number): string[] => {
+      KERNEL_LIMITS.minWords = minWords;
+      try {
+        return CidrBlocks.of('ipv6', set.ipv6).strings();
+      } finally {
+        KERNEL_LIMITS.minWords = 256;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 16 }), (entries) => {
+        const set = AddressSet.fromStrings(entries, { normalize: true });
+        const expected = templateText(set, 'ipv6');
+        if (set.ipv6.bounds.length > 0 && set.ipv6.bounds.length < 256) expect(ipv6BlocksInModule(set.ipv6.bounds)).toBeUndefined();
+        expect(blocks(set, 0)).toEqual(expected);
+        expect(blocks(set, Infinity)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    KERNEL_LIMITS.minWords = 0;
+    try {
+      const max = 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+      for (const entries of [['::/0'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], [max], ['::'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', max], ['::1-' + max], ['0:0:0:1:ffff:ffff:ffff:ffff-0:0:0:2::'], ['::ffff:ffff:ffff:ffff-0:0:0:1::ffff'], ['2603:1030::/48', '2603:1031::/48']]) {
+        const set = AddressSet.fromStrings(entries);
+        const written = ipv6BlocksInModule(set.ipv6.bounds);
+        expect(written?.count).toBe(templateText(set, 'ipv6').length);
+        expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
+      }
+    } finally {
+      KERNEL_LIMITS.minWords = 256;
+    }
+    // A tag-sized set (past the default threshold): the module's blocks, as CidrBlocks.of takes them unprompted.
+    const many = AddressSet.fromStrings(Array.from({ length: 400 }, (_, i) => `2603:10${(i >> 4).toString(16).padStart(2, '0')}:${(i & 15).toString(16)}::/${40 + (i % 24)}`), { normalize: true });
+    expect(many.ipv6.bounds.length).toBeGreaterThanOrEqual(256);
+    expect(ipv6BlocksInModule(many.ipv6.bounds)?.count).toBe(templateText(many, 'ipv6').length);
+    expect(CidrBlocks.of('ipv6', many.ipv6).strings()).toEqual(templateText(many, 'ipv6'));
   });
 
   it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {

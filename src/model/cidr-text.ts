@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { writeCidrLines } from './cidr-list.js';
-import { ipv4BlocksInModule } from './interval-kernels.js';
+import { ipv4BlocksInModule, ipv6BlocksInModule } from './interval-kernels.js';
 import type { IntervalSet } from './intervals.js';
 import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
@@ -241,6 +241,9 @@ export class CidrBlocks {
   static of(family: Family, values: IntervalSet): CidrBlocks {
     const bounds = values.bounds;
     if (family === 'ipv4') return CidrBlocks.ofIPv4(bounds);
+    // A long set in interval-kernels.wat (`blocks4`, the same blocks), as the tags' IPv6 sets of a cold render are.
+    const written = ipv6BlocksInModule(bounds);
+    if (written) return new CidrBlocks('ipv6', written.networks, written.lengths, written.count);
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));
     let lengths = new Uint8Array(networks.length / 4);
     let count = 0;
