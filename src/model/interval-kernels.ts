@@ -46,8 +46,11 @@ const KERNELS = new LazyWebAssembly<IntervalKernelExports>(INTERVAL_KERNELS_WASM
 /**
  * The words (both sets' bounds together) from which a merge goes to the module: below, copying in and out and the
  * call cost more than the JavaScript loop. Tests set it to 0 (every merge in the module) or Infinity (none).
+ * `blockWords`: the same for the CIDR blocks of one set (blocksInModule). Its JavaScript walk costs a few interpreted
+ * iterations a block, so the module pays from a few intervals: at 16 words, the scenario's nftables render writes
+ * 20 of its 21 sets there, 0.9 M instructions fewer than at 256 (seeded callgrind, issue 22).
  */
-export const KERNEL_LIMITS = { minWords: 256 };
+export const KERNEL_LIMITS = { minWords: 256, blockWords: 16 };
 
 /**
  * `a op b` for canonical bounds of `width` words a value (1 or 4), as the module merges them; undefined when the sets
@@ -119,7 +122,8 @@ export interface CidrBlockColumns {
 
 /**
  * The minimal CIDR cover of one-word canonical `bounds` (IPv4), as the module writes it with `blocks1`: the blocks of
- * each interval in order, as cidr-text.ts CidrBlocks.of walks them; undefined as for a merge. Issue 22: a cold render
+ * each interval in order, as cidr-text.ts CidrBlocks.of walks them; undefined for bounds shorter than
+ * KERNEL_LIMITS.blockWords or where WebAssembly cannot run. Issue 22: a cold render
  * walked the ~7,000 blocks of its tags' sets in V8's first tiers, ~8 M instructions of the scenario's nftables render.
  */
 export function ipv4BlocksInModule(bounds: Uint32Array): CidrBlockColumns | undefined {
@@ -135,7 +139,7 @@ export function ipv6BlocksInModule(bounds: Uint32Array): CidrBlockColumns | unde
 }
 
 function blocksInModule(bounds: Uint32Array, width: 1 | 4): CidrBlockColumns | undefined {
-  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  if (bounds.length < KERNEL_LIMITS.blockWords || !KERNELS.available()) return undefined;
   try {
     let wasm = KERNELS.withRoom(4 * bounds.length);
     new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
