@@ -8,7 +8,7 @@ import { AddressSet } from './address-set.js';
 import { formatCidr, formatIPv6, type Family } from './ip.js';
 import { elementLines } from '../targets/netfilter/nftables/render.js';
 import { AsciiText, CidrBlocks, ipv4CidrText, ipv4CidrTexts, ipv6CidrTexts, type LineLayout } from './cidr-text.js';
-import { ipv4BlocksInModule, KERNEL_LIMITS } from './interval-kernels.js';
+import { ipv4BlocksInModule, ipv6BlocksInModule, KERNEL_LIMITS } from './interval-kernels.js';
 
 const octet = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 255), fc.integer({ min: 0, max: 255 }));
 const ipv4Parts = fc.tuple(octet, octet, octet, octet);
@@ -89,30 +89,30 @@ describe('CIDR text', () => {
 
   it('CidrBlocks of IPv4 from interval-kernels.wat (blocks1) lists the blocks of the general walk and of its own', () => {
     // Intervals at the edges of the space (0, 255.255.255.255, the whole range: the module's walk steps past 2^32 - 1)
-    // and of many blocks; every set through the module (minWords 0) and through ofIPv4's loop (Infinity).
+    // and of many blocks; every set through the module (blockWords 0) and through ofIPv4's loop (Infinity).
     const edge = fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff);
     const value = fc.oneof(edge, fc.integer({ min: 0, max: 0xffffffff }));
     const text = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
     const interval = fc.tuple(value, value).map(([a, b]) => (a === b ? text(a) : `${text(Math.min(a, b))}-${text(Math.max(a, b))}`));
-    const blocks = (set: AddressSet, minWords: number): string[] => {
-      KERNEL_LIMITS.minWords = minWords;
+    const blocks = (set: AddressSet, blockWords: number): string[] => {
+      KERNEL_LIMITS.blockWords = blockWords;
       try {
         return CidrBlocks.of('ipv4', set.ipv4).strings();
       } finally {
-        KERNEL_LIMITS.minWords = 256;
+        KERNEL_LIMITS.blockWords = 16;
       }
     };
     fc.assert(
       fc.property(fc.array(interval, { maxLength: 24 }), (entries) => {
         const set = AddressSet.fromStrings(entries);
         const expected = templateText(set, 'ipv4');
-        if (set.ipv4.bounds.length > 0) expect(ipv4BlocksInModule(set.ipv4.bounds)).toBeUndefined();
+        if (set.ipv4.bounds.length > 0 && set.ipv4.bounds.length < 16) expect(ipv4BlocksInModule(set.ipv4.bounds)).toBeUndefined();
         expect(blocks(set, 0)).toEqual(expected);
         expect(blocks(set, Infinity)).toEqual(expected);
       }),
       { numRuns: 300 },
     );
-    KERNEL_LIMITS.minWords = 0;
+    KERNEL_LIMITS.blockWords = 0;
     try {
       for (const entries of [['0.0.0.0/0'], ['0.0.0.1-255.255.255.254'], ['255.255.255.255'], ['0.0.0.0'], ['0.0.0.0-255.255.255.254', '255.255.255.255']]) {
         const set = AddressSet.fromStrings(entries);
@@ -121,7 +121,7 @@ describe('CIDR text', () => {
         expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
       }
     } finally {
-      KERNEL_LIMITS.minWords = 256;
+      KERNEL_LIMITS.blockWords = 16;
     }
   });
 
@@ -146,6 +146,57 @@ describe('CIDR text', () => {
       const set = AddressSet.fromStrings(entries);
       expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
     }
+  });
+
+  it('CidrBlocks of IPv6 from interval-kernels.wat (blocks4) lists the blocks of the general walk and of its own', () => {
+    // Ends that differ in any word, at the halves' edges (carries into the high half, the step past the last
+    // address), the whole range and single prefixes; every set through the module (blockWords 0) and through
+    // CidrBlocks.of's own loop (Infinity), with the module's count checked against the blocks.
+    const word = fc.oneof(fc.constantFrom(0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const address = fc.array(word, { minLength: 4, maxLength: 4 });
+    const text = (words: readonly number[]): string => words.flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)]).join(':');
+    const interval = fc.oneof(
+      fc.tuple(address, address).map(([a, b]) => {
+        for (let k = 0; k < 4; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? `${text(a)}-${text(b)}` : `${text(b)}-${text(a)}`;
+        return text(a);
+      }),
+      fc.tuple(address, fc.integer({ min: 0, max: 128 })).map(([a, length]) => `${text(a)}/${length}`),
+    );
+    const blocks = (set: AddressSet, blockWords: number): string[] => {
+      KERNEL_LIMITS.blockWords = blockWords;
+      try {
+        return CidrBlocks.of('ipv6', set.ipv6).strings();
+      } finally {
+        KERNEL_LIMITS.blockWords = 16;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 16 }), (entries) => {
+        const set = AddressSet.fromStrings(entries, { normalize: true });
+        const expected = templateText(set, 'ipv6');
+        if (set.ipv6.bounds.length > 0 && set.ipv6.bounds.length < 16) expect(ipv6BlocksInModule(set.ipv6.bounds)).toBeUndefined();
+        expect(blocks(set, 0)).toEqual(expected);
+        expect(blocks(set, Infinity)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    KERNEL_LIMITS.blockWords = 0;
+    try {
+      const max = 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+      for (const entries of [['::/0'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], [max], ['::'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', max], ['::1-' + max], ['0:0:0:1:ffff:ffff:ffff:ffff-0:0:0:2::'], ['::ffff:ffff:ffff:ffff-0:0:0:1::ffff'], ['2603:1030::/48', '2603:1031::/48']]) {
+        const set = AddressSet.fromStrings(entries);
+        const written = ipv6BlocksInModule(set.ipv6.bounds);
+        expect(written?.count).toBe(templateText(set, 'ipv6').length);
+        expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
+      }
+    } finally {
+      KERNEL_LIMITS.blockWords = 16;
+    }
+    // A tag-sized set: the module's blocks, as CidrBlocks.of takes them unprompted.
+    const many = AddressSet.fromStrings(Array.from({ length: 400 }, (_, i) => `2603:10${(i >> 4).toString(16).padStart(2, '0')}:${(i & 15).toString(16)}::/${40 + (i % 24)}`), { normalize: true });
+    expect(many.ipv6.bounds.length).toBeGreaterThanOrEqual(256);
+    expect(ipv6BlocksInModule(many.ipv6.bounds)?.count).toBe(templateText(many, 'ipv6').length);
+    expect(CidrBlocks.of('ipv6', many.ipv6).strings()).toEqual(templateText(many, 'ipv6'));
   });
 
   it('toCidrStrings, CidrBlocks and AsciiText agree with the template formatting', () => {

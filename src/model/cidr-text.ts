@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { writeCidrLines } from './cidr-list.js';
-import { ipv4BlocksInModule } from './interval-kernels.js';
+import { ipv4BlocksInModule, ipv6BlocksInModule } from './interval-kernels.js';
 import type { IntervalSet } from './intervals.js';
 import { forEachCidrOf, forEachIPv4Cidr, formatIPv6, ipv6GroupsAndZeroRun, type Family } from './ip.js';
 
@@ -241,6 +241,9 @@ export class CidrBlocks {
   static of(family: Family, values: IntervalSet): CidrBlocks {
     const bounds = values.bounds;
     if (family === 'ipv4') return CidrBlocks.ofIPv4(bounds);
+    // A set of more than one interval in interval-kernels.wat (`blocks4`, the same blocks; KERNEL_LIMITS.blockWords).
+    const written = ipv6BlocksInModule(bounds);
+    if (written) return new CidrBlocks('ipv6', written.networks, written.lengths, written.count);
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));
     let lengths = new Uint8Array(networks.length / 4);
     let count = 0;
@@ -274,7 +277,7 @@ export class CidrBlocks {
    * runs it interpreted for every set it writes, where a closure call per block was most of its cost (issue 22).
    */
   private static ofIPv4(bounds: Uint32Array): CidrBlocks {
-    // A long set in interval-kernels.wat (`blocks1`, the same walk), as the tags' sets of a cold render are.
+    // A set of eight intervals or more in interval-kernels.wat (`blocks1`, the same walk; KERNEL_LIMITS.blockWords).
     const written = ipv4BlocksInModule(bounds);
     if (written) return new CidrBlocks('ipv4', written.networks, written.lengths, written.count);
     let networks = new Uint32Array(Math.max(4, bounds.length / 2));

@@ -2,7 +2,8 @@
  * IntervalSet's union, intersection and difference of long one-word and four-word sets by interval-kernels.wat:
  * both sets' bounds are copied into the module's memory (TypedArray.set, a block copy), merged there, and the
  * result copied out; whether two long sets share a value (IntervalSet.overlaps); the count of a long set's CIDR
- * blocks (ip.ts cidrBlocksOf); and the check that stored bounds are canonical (IntervalSet.fromCanonicalBounds).
+ * blocks (ip.ts cidrBlocksOf) and the blocks themselves (cidr-text.ts CidrBlocks.of); and the check that stored
+ * bounds are canonical (IntervalSet.fromCanonicalBounds).
  * Shorter sets, and any where WebAssembly cannot run, stay with intervals.ts's own loops.
  *
  * Why (issue 22): a cold command runs those loops in V8's interpreter and baseline tiers, where each element load of
@@ -32,6 +33,7 @@ interface IntervalKernelExports {
   readonly cidrs1: (p: number, n: number) => number;
   readonly cidrs4: (p: number, n: number) => number;
   readonly blocks1: (p: number, n: number, pn: number, pl: number) => number;
+  readonly blocks4: (p: number, n: number, pn: number, pl: number) => number;
 }
 
 export type KernelOperation = 'union' | 'intersection' | 'difference';
@@ -44,8 +46,11 @@ const KERNELS = new LazyWebAssembly<IntervalKernelExports>(INTERVAL_KERNELS_WASM
 /**
  * The words (both sets' bounds together) from which a merge goes to the module: below, copying in and out and the
  * call cost more than the JavaScript loop. Tests set it to 0 (every merge in the module) or Infinity (none).
+ * `blockWords`: the same for the CIDR blocks of one set (blocksInModule). Its JavaScript walk costs a few interpreted
+ * iterations a block, so the module pays from a few intervals: at 16 words, the scenario's nftables render writes
+ * 20 of its 21 sets there, 0.9 M instructions fewer than at 256 (seeded callgrind, issue 22).
  */
-export const KERNEL_LIMITS = { minWords: 256 };
+export const KERNEL_LIMITS = { minWords: 256, blockWords: 16 };
 
 /**
  * `a op b` for canonical bounds of `width` words a value (1 or 4), as the module merges them; undefined when the sets
@@ -108,7 +113,7 @@ export function cidrBlocksInModule(bounds: Uint32Array, width: 1 | 4): number | 
   return scanInModule('cidrs', bounds, width);
 }
 
-/** A set's CIDR blocks: each block's network (one word for IPv4) and prefix length, `count` of them. */
+/** A set's CIDR blocks: each block's network (one word for IPv4, four for IPv6) and prefix length, `count` of them. */
 export interface CidrBlockColumns {
   readonly networks: Uint32Array;
   readonly lengths: Uint8Array;
@@ -117,22 +122,35 @@ export interface CidrBlockColumns {
 
 /**
  * The minimal CIDR cover of one-word canonical `bounds` (IPv4), as the module writes it with `blocks1`: the blocks of
- * each interval in order, as cidr-text.ts CidrBlocks.of walks them; undefined as for a merge. Issue 22: a cold render
+ * each interval in order, as cidr-text.ts CidrBlocks.of walks them; undefined for bounds shorter than
+ * KERNEL_LIMITS.blockWords or where WebAssembly cannot run. Issue 22: a cold render
  * walked the ~7,000 blocks of its tags' sets in V8's first tiers, ~8 M instructions of the scenario's nftables render.
  */
 export function ipv4BlocksInModule(bounds: Uint32Array): CidrBlockColumns | undefined {
-  if (bounds.length < KERNEL_LIMITS.minWords || !KERNELS.available()) return undefined;
+  return blocksInModule(bounds, 1);
+}
+
+/**
+ * `ipv4BlocksInModule` for four-word canonical `bounds` (IPv6), with `blocks4`. Issue 22: the scenario's nftables
+ * render wrote its tags' ~1,200 IPv6 intervals through CidrBlocks.of's own loop in V8's first tiers, ~1.5 ms cold.
+ */
+export function ipv6BlocksInModule(bounds: Uint32Array): CidrBlockColumns | undefined {
+  return blocksInModule(bounds, 4);
+}
+
+function blocksInModule(bounds: Uint32Array, width: 1 | 4): CidrBlockColumns | undefined {
+  if (bounds.length < KERNEL_LIMITS.blockWords || !KERNELS.available()) return undefined;
   try {
     let wasm = KERNELS.withRoom(4 * bounds.length);
     new Uint32Array(wasm.memory.buffer, 0, bounds.length).set(bounds);
-    const count = wasm.cidrs1(0, bounds.length);
+    const count = wasm[`cidrs${width}`](0, bounds.length);
     // The networks after the bounds, the lengths after the networks (growing keeps what the memory holds).
     const networksAt = 4 * bounds.length;
-    const lengthsAt = networksAt + 4 * count;
+    const lengthsAt = networksAt + 4 * width * count;
     wasm = KERNELS.withRoom(lengthsAt + count);
-    if (wasm.blocks1(0, bounds.length, networksAt, lengthsAt) !== count) return undefined;
+    if (wasm[`blocks${width}`](0, bounds.length, networksAt, lengthsAt) !== count) return undefined;
     return {
-      networks: new Uint32Array(wasm.memory.buffer, networksAt, count).slice(),
+      networks: new Uint32Array(wasm.memory.buffer, networksAt, width * count).slice(),
       lengths: new Uint8Array(wasm.memory.buffer, lengthsAt, count).slice(),
       count,
     };

@@ -14,11 +14,12 @@
 ;; half becomes its upper 32 bits), so a value compares as (high, low) pairs of unsigned 64-bit numbers.
 ;;
 ;; It also tells whether two long sets share a value (`overlaps1`, `overlaps4`, for IntervalSet.overlaps: the address
-;; tests of flow and rule boxes, which read two tags that do not meet to the end of one of them), writes a long IPv4
-;; set's CIDR blocks (`blocks1`, for cidr-text.ts CidrBlocks.of: the blocks a render writes), counts the CIDR blocks of
-;; a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of a check's answer), and checks
-;; bounds read from a stored snapshot file (`problem1`, `problem4`, for IntervalSet.fromCanonicalBounds):
-;; every tag a command uses is checked canonical as it is read, and the JavaScript check ran interpreted too.
+;; tests of flow and rule boxes, which read two tags that do not meet to the end of one of them), writes a long
+;; set's CIDR blocks (`blocks1`, `blocks4`, for cidr-text.ts CidrBlocks.of: the blocks a render writes), counts the
+;; CIDR blocks of a long set (`cidrs1`, `cidrs4`, for ip.ts cidrBlocksOf: the "…(34,557 items)" of a check's
+;; answer), and checks bounds read from a stored snapshot file (`problem1`, `problem4`, for
+;; IntervalSet.fromCanonicalBounds): every tag a command uses is checked canonical as it is read, and the JavaScript
+;; check ran interpreted too.
 ;;
 ;; Built into interval-kernels-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
 (module
@@ -453,6 +454,62 @@
             (i64.ne (local.get $sl) (i64.const -1)))))
           (i32.const 1)))
         (local.set $count (i32.add (local.get $count) (i32.add (local.get $left) (local.get $right))))
+        (br $next)))
+    (local.get $count))
+
+  ;; blocks1 for four-word values (cidr-text.ts CidrBlocks.of for IPv6): each block's network four words at $pn,
+  ;; most significant first as in the bounds, and its prefix length a byte at $pl; returns how many (cidrs4 counts them
+  ;; first). The same walk on (high, low) halves: the span hi - cur + 1 is 1 to 2^128 (both halves carried out: the
+  ;; whole range, 128 bits), and a step past the last address wraps cur to 0, which ends its interval.
+  (func (export "blocks4") (param $p i32) (param $n i32) (param $pn i32) (param $pl i32) (result i32)
+    (local $end i32) (local $count i32)
+    (local $ch i64) (local $cl i64) (local $hh i64) (local $hl i64) (local $dh i64) (local $dl i64)
+    (local $size i64) (local $align i64) (local $bits i64)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $ch (call $half (local.get $p)))
+        (local.set $cl (call $half (i32.add (local.get $p) (i32.const 8))))
+        (local.set $hh (call $half (i32.add (local.get $p) (i32.const 16))))
+        (local.set $hl (call $half (i32.add (local.get $p) (i32.const 24))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (block $interval
+          (loop $walk
+            ;; hi - cur (cur <= hi: no borrow out of the high half), plus one.
+            (local.set $dh (i64.sub (i64.sub (local.get $hh) (local.get $ch)) (i64.extend_i32_u (i64.lt_u (local.get $hl) (local.get $cl)))))
+            (local.set $dl (i64.add (i64.sub (local.get $hl) (local.get $cl)) (i64.const 1)))
+            (if (i64.eqz (local.get $dl)) (then (local.set $dh (i64.add (local.get $dh) (i64.const 1)))))
+            ;; floor(log2(span)), 128 for the span 2^128 (both halves 0).
+            (local.set $size
+              (if (result i64) (i64.ne (local.get $dh) (i64.const 0))
+                (then (i64.sub (i64.const 127) (i64.clz (local.get $dh))))
+                (else
+                  (if (result i64) (i64.ne (local.get $dl) (i64.const 0))
+                    (then (i64.sub (i64.const 63) (i64.clz (local.get $dl))))
+                    (else (i64.const 128))))))
+            ;; cur's trailing zero bits, 128 for cur 0.
+            (local.set $align
+              (if (result i64) (i64.ne (local.get $cl) (i64.const 0))
+                (then (i64.ctz (local.get $cl)))
+                (else
+                  (if (result i64) (i64.ne (local.get $ch) (i64.const 0))
+                    (then (i64.add (i64.const 64) (i64.ctz (local.get $ch))))
+                    (else (i64.const 128))))))
+            (local.set $bits (select (local.get $size) (local.get $align) (i64.lt_u (local.get $size) (local.get $align))))
+            (call $store (i32.add (local.get $pn) (i32.shl (local.get $count) (i32.const 4))) (local.get $ch) (local.get $cl))
+            (i32.store8 (i32.add (local.get $pl) (local.get $count)) (i32.sub (i32.const 128) (i32.wrap_i64 (local.get $bits))))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br_if $interval (i64.eq (local.get $bits) (i64.const 128)))
+            ;; cur += 2^bits. cur is aligned to it, so a carry out of the low half leaves that half 0.
+            (if (i64.lt_u (local.get $bits) (i64.const 64))
+              (then
+                (local.set $cl (i64.add (local.get $cl) (i64.shl (i64.const 1) (local.get $bits))))
+                (if (i64.eqz (local.get $cl)) (then (local.set $ch (i64.add (local.get $ch) (i64.const 1))))))
+              (else
+                (local.set $ch (i64.add (local.get $ch) (i64.shl (i64.const 1) (i64.sub (local.get $bits) (i64.const 64)))))))
+            (br_if $interval (i64.eqz (i64.or (local.get $ch) (local.get $cl))))
+            (br_if $walk (call $le (local.get $ch) (local.get $cl) (local.get $hh) (local.get $hl)))))
         (br $next)))
     (local.get $count))
 
