@@ -163,88 +163,153 @@ function compareTag(
   samePublished: boolean,
   metadata: TagField[],
 ): TagChange | undefined {
-  if (samePublished) return tagChange(newer, older, listed({ added: [], removed: [] }), { added: [], removed: [] }, metadata);
+  if (samePublished) return tagChange(newer, older, new ListedChange([], [], { added: [], removed: [] }), metadata);
 
   const delta = sortedDelta(oldEncoded, older, newEncoded, newer);
   if (delta) {
     const { added, removed } = delta;
     if (added.length + removed.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
-    // The prefixes' text is written when it is read too: `snapshot diff` prints their counts only, unless --tag or
-    // --json asks for them (~4,000 in the Public pair).
-    let prefixes: PrefixLists | undefined;
-    const prefixLists = (): PrefixLists =>
-      (prefixes ??= {
-        added: added.map((at) => encodedPrefixText(newEncoded.bytes, at)),
-        removed: removed.map((at) => encodedPrefixText(oldEncoded.bytes, at)),
-      });
-    // The net address change is worked out when it is read (`snapshot diff` prints it with --json only), as in
-    // decodedDelta: new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike.
-    let addresses: NetChange | undefined;
-    const netChange = (): NetChange =>
-      (addresses ??= {
-        added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, older)).toCidrStrings() : [],
-        removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, newer)).toCidrStrings() : [],
-      });
-    return tagChange(newer, older, { count: { added: added.length, removed: removed.length }, lists: prefixLists }, netChange, metadata);
+    return tagChange(newer, older, new MergedChange(added, removed, oldEncoded, older, newEncoded, newer), metadata);
   }
   // A list out of address order (or stored data the fast path does not take): decode, sort and compare as numbers.
   const { prefixesAdded, prefixesRemoved, addresses } = decodedDelta(oldEncoded, older, newEncoded, newer);
   if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
     return undefined; // only the order of the prefixes moved
   }
-  return tagChange(newer, older, listed({ added: prefixesAdded, removed: prefixesRemoved }), addresses, metadata);
+  return tagChange(newer, older, new ListedChange(prefixesAdded, prefixesRemoved, addresses), metadata);
 }
 
 type NetChange = { readonly added: string[]; readonly removed: string[] };
 type PrefixLists = { readonly added: string[]; readonly removed: string[] };
 
-/** A change's prefixes added and removed: how many, and their text (written on first read). */
-interface PrefixChange {
-  readonly count: { readonly added: number; readonly removed: number };
-  readonly lists: () => PrefixLists;
+/**
+ * What a TagChange's four lists are read from, and how many prefixes it adds and removes (known before any prefix is
+ * written as text). One per change, held by `changeLists`: the change's getters are shared functions that find it
+ * there (tagChange).
+ */
+interface ChangeLists {
+  readonly addedCount: number;
+  readonly removedCount: number;
+  prefixes(): PrefixLists;
+  addresses(): NetChange;
 }
 
-function listed(lists: PrefixLists): PrefixChange {
-  return { count: { added: lists.added.length, removed: lists.removed.length }, lists: () => lists };
+/** Lists known when the change is made (no prefix moved, or decodedDelta's answer). */
+class ListedChange implements ChangeLists {
+  readonly #prefixes: PrefixLists;
+
+  constructor(
+    added: string[],
+    removed: string[],
+    private readonly net: NetChange,
+  ) {
+    this.#prefixes = { added, removed };
+  }
+
+  get addedCount(): number {
+    return this.#prefixes.added.length;
+  }
+
+  get removedCount(): number {
+    return this.#prefixes.removed.length;
+  }
+
+  prefixes(): PrefixLists {
+    return this.#prefixes;
+  }
+
+  addresses(): NetChange {
+    return this.net;
+  }
 }
 
-/** The counts of the TagChanges diffSnapshots made, which it knows before any prefix is written as text. */
-const prefixCounts = new WeakMap<TagChange, PrefixChange['count']>();
+/**
+ * The lists of a change sortedDelta found by merging the two encodings: the offsets of the prefixes added (in the
+ * newer encoding) and removed (in the older), written out when first read. The prefixes' text: `snapshot diff`
+ * prints their counts only, unless --tag or --json asks for them (~4,000 in the Public pair). The net address change
+ * (`snapshot diff` prints it with --json only), as in decodedDelta: new − old = (prefixes added) − old, and nothing
+ * when no prefix was added; old − new alike.
+ */
+class MergedChange implements ChangeLists {
+  #prefixes: PrefixLists | undefined;
+  #addresses: NetChange | undefined;
+
+  constructor(
+    private readonly added: number[],
+    private readonly removed: number[],
+    private readonly oldEncoded: Encoded,
+    private readonly older: TagCore,
+    private readonly newEncoded: Encoded,
+    private readonly newer: TagCore,
+  ) {}
+
+  get addedCount(): number {
+    return this.added.length;
+  }
+
+  get removedCount(): number {
+    return this.removed.length;
+  }
+
+  prefixes(): PrefixLists {
+    return (this.#prefixes ??= {
+      added: this.added.map((at) => encodedPrefixText(this.newEncoded.bytes, at)),
+      removed: this.removed.map((at) => encodedPrefixText(this.oldEncoded.bytes, at)),
+    });
+  }
+
+  addresses(): NetChange {
+    const { added, removed, oldEncoded, older, newEncoded, newer } = this;
+    return (this.#addresses ??= {
+      added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, older)).toCidrStrings() : [],
+      removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, newer)).toCidrStrings() : [],
+    });
+  }
+}
+
+/** The lists of each TagChange diffSnapshots made (tagChange's getters read them here). */
+const changeLists = new WeakMap<TagChange, ChangeLists>();
 
 /** How many prefixes a change adds and removes, without writing them out (`snapshot diff` prints the counts). */
 export function prefixChangeCount(change: TagChange): { readonly added: number; readonly removed: number } {
-  return prefixCounts.get(change) ?? { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
+  const lists = changeLists.get(change);
+  return lists ? { added: lists.addedCount, removed: lists.removedCount } : { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
 }
 
 function decodedAddresses({ bytes, start, end }: Encoded, info: TagCore): AddressSet {
   return decodeAddressSet(bytes, start, end, info.prefixCount.ipv4, info.prefixCount.ipv6);
 }
 
-/**
- * A TagChange whose prefix lists come from `prefixes` and address lists from `addresses` (read on first use when
- * it is a function).
- */
-function tagChange(newer: TagCore, older: TagCore, prefixes: PrefixChange, addresses: NetChange | (() => NetChange), metadata: TagField[]): TagChange {
-  const net = typeof addresses === 'function' ? addresses : () => addresses;
-  // Getters, enumerable and in this order, so JSON.stringify writes the same document as for plain fields.
-  const change: TagChange = {
-    name: newer.name,
-    changeNumber: { from: older.changeNumber, to: newer.changeNumber },
-    get prefixesAdded(): string[] {
-      return prefixes.lists().added;
-    },
-    get prefixesRemoved(): string[] {
-      return prefixes.lists().removed;
-    },
-    get addressesAdded(): string[] {
-      return net().added;
-    },
-    get addressesRemoved(): string[] {
-      return net().removed;
-    },
-    metadata,
+/** A getter of TagChange's four lists: one function for every change, reading the change's ChangeLists. */
+const listGetter = (read: (lists: ChangeLists) => string[]) =>
+  function (this: TagChange): string[] {
+    return read(changeLists.get(this)!);
   };
-  prefixCounts.set(change, prefixes.count);
+
+/**
+ * The four lists as accessors, enumerable and configurable as an object literal's getters. One set of functions for
+ * every change: an object literal's getters were four new closures per change, each of which gave the object a map
+ * of its own (V8 keeps an accessor's functions in the map), so every change was a dictionary of ~850 bytes, ~300 KB
+ * of a cold Public diff's young generation. Defined with the same functions, every change shares one map.
+ */
+const PREFIXES_ADDED: PropertyDescriptor = { get: listGetter((lists) => lists.prefixes().added), enumerable: true, configurable: true };
+const PREFIXES_REMOVED: PropertyDescriptor = { get: listGetter((lists) => lists.prefixes().removed), enumerable: true, configurable: true };
+const ADDRESSES_ADDED: PropertyDescriptor = { get: listGetter((lists) => lists.addresses().added), enumerable: true, configurable: true };
+const ADDRESSES_REMOVED: PropertyDescriptor = { get: listGetter((lists) => lists.addresses().removed), enumerable: true, configurable: true };
+
+/**
+ * A TagChange whose lists are read from `lists` on first use: its own enumerable properties in TagChange's order,
+ * the lists as getters, so JSON.stringify writes the same document as for plain fields. One defineProperty per
+ * getter: defineProperties' list of keys and descriptors was ~360 bytes more per change.
+ */
+function tagChange(newer: TagCore, older: TagCore, lists: ChangeLists, metadata: TagField[]): TagChange {
+  const change = { name: newer.name, changeNumber: { from: older.changeNumber, to: newer.changeNumber } } as { -readonly [K in keyof TagChange]: TagChange[K] };
+  Object.defineProperty(change, 'prefixesAdded', PREFIXES_ADDED);
+  Object.defineProperty(change, 'prefixesRemoved', PREFIXES_REMOVED);
+  Object.defineProperty(change, 'addressesAdded', ADDRESSES_ADDED);
+  Object.defineProperty(change, 'addressesRemoved', ADDRESSES_REMOVED);
+  change.metadata = metadata;
+  changeLists.set(change, lists);
   return change;
 }
 
