@@ -5,11 +5,11 @@ import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
-import { sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
+import { recordedChangeNumber, recordedPrefixCount, sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
-import type { ServiceTagInfo, SnapshotInfo } from './types.js';
+import type { FieldTexts, ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** What the prefix comparison reads of a tag: a row, or taggedCore's stand-in for one whose metadata did not change. */
 type TagCore = Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'>;
@@ -94,9 +94,20 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     // most of the ~350 others changed only their prefixes and changeNumber, which the records hold (taggedCore).
     if (oldTexts && newTexts && sameMetadataTexts(oldTexts, i, newTexts, j)) {
       if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) continue;
+      // Merged from the columns and records as they are (a change of the Public pair's ~350 made no object per side);
+      // a merge that gives up takes compareTag's other paths with taggedCore's stand-ins.
+      const fast = oldColumns && newColumns && !samePublished ? recordDelta(oldColumns, oldTexts, i, newColumns, newTexts, j) : undefined;
+      if (fast) {
+        const fromNumber = recordedChangeNumber(oldTexts, i);
+        const toNumber = recordedChangeNumber(newTexts, j);
+        if (fast.added.length + fast.removed.length > 0 || fromNumber !== toNumber) {
+          changed.push(tagChange(newerName, fromNumber, toNumber, new MergedChange(fast.added, fast.removed, from, i, to, j), []));
+        }
+        continue;
+      }
       const older = taggedCore(oldTexts, i, olderNames[i]!);
       const newer = taggedCore(newTexts, j, newerName);
-      const change = compareTag(older, encodedPrefixes(from, i), newer, encodedPrefixes(to, j), samePublished, []);
+      const change = compareTag(from, i, older, newer, to, j, samePublished, []);
       if (change) changed.push(change);
       continue;
     }
@@ -106,10 +117,7 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22); the list of changed
     // fields is made for those only.
     if (samePublished && older.changeNumber === newer.changeNumber && sameFields(older, newer)) continue;
-    const metadata = changedFields(older, newer);
-    const oldEncoded = encodedPrefixes(from, i);
-    const newEncoded = encodedPrefixes(to, j);
-    const change = compareTag(older, oldEncoded, newer, newEncoded, samePublished, metadata);
+    const change = compareTag(from, i, older, newer, to, j, samePublished, changedFields(older, newer));
     if (change) changed.push(change);
   }
   const removed: string[] = [];
@@ -152,31 +160,36 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
 }
 
 /**
- * The change of a tag the caller found changed (`samePublished`: its stored prefixes are equal; `metadata`: the
- * fields that differ), or undefined when only the order of its prefixes moved.
+ * The change of tag `i` of `from` (`older`) to tag `j` of `to` (`newer`), which the caller found changed
+ * (`samePublished`: its stored prefixes are equal; `metadata`: the fields that differ), or undefined when only the
+ * order of its prefixes moved.
  */
 function compareTag(
+  from: Snapshot,
+  i: number,
   older: TagCore,
-  oldEncoded: Encoded,
   newer: TagCore,
-  newEncoded: Encoded,
+  to: Snapshot,
+  j: number,
   samePublished: boolean,
   metadata: TagField[],
 ): TagChange | undefined {
-  if (samePublished) return tagChange(newer, older, new ListedChange([], [], { added: [], removed: [] }), metadata);
+  if (samePublished) return tagChange(newer.name, older.changeNumber, newer.changeNumber, new ListedChange([], [], { added: [], removed: [] }), metadata);
 
+  const oldEncoded = encodedPrefixes(from, i);
+  const newEncoded = encodedPrefixes(to, j);
   const delta = sortedDelta(oldEncoded, older, newEncoded, newer);
   if (delta) {
     const { added, removed } = delta;
     if (added.length + removed.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
-    return tagChange(newer, older, new MergedChange(added, removed, oldEncoded, older, newEncoded, newer), metadata);
+    return tagChange(newer.name, older.changeNumber, newer.changeNumber, new MergedChange(added, removed, from, i, to, j), metadata);
   }
   // A list out of address order (or stored data the fast path does not take): decode, sort and compare as numbers.
   const { prefixesAdded, prefixesRemoved, addresses } = decodedDelta(oldEncoded, older, newEncoded, newer);
   if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
     return undefined; // only the order of the prefixes moved
   }
-  return tagChange(newer, older, new ListedChange(prefixesAdded, prefixesRemoved, addresses), metadata);
+  return tagChange(newer.name, older.changeNumber, newer.changeNumber, new ListedChange(prefixesAdded, prefixesRemoved, addresses), metadata);
 }
 
 type NetChange = { readonly added: string[]; readonly removed: string[] };
@@ -224,11 +237,12 @@ class ListedChange implements ChangeLists {
 }
 
 /**
- * The lists of a change sortedDelta found by merging the two encodings: the offsets of the prefixes added (in the
- * newer encoding) and removed (in the older), written out when first read. The prefixes' text: `snapshot diff`
- * prints their counts only, unless --tag or --json asks for them (~4,000 in the Public pair). The net address change
- * (`snapshot diff` prints it with --json only), as in decodedDelta: new − old = (prefixes added) − old, and nothing
- * when no prefix was added; old − new alike.
+ * The lists of a change found by merging the two encodings of tag `i` of `from` and tag `j` of `to`: the offsets of
+ * the prefixes added (in the newer encoding) and removed (in the older), written out when first read. The prefixes'
+ * text: `snapshot diff` prints their counts only, unless --tag or --json asks for them (~4,000 in the Public pair).
+ * The net address change (`snapshot diff` prints it with --json only), as in decodedDelta: new − old = (prefixes
+ * added) − old, and nothing when no prefix was added; old − new alike. The tags' encodings and rows are looked up
+ * then, not kept from the merge: the merge of a tag read from records makes neither.
  */
 class MergedChange implements ChangeLists {
   #prefixes: PrefixLists | undefined;
@@ -237,10 +251,10 @@ class MergedChange implements ChangeLists {
   constructor(
     private readonly added: number[],
     private readonly removed: number[],
-    private readonly oldEncoded: Encoded,
-    private readonly older: TagCore,
-    private readonly newEncoded: Encoded,
-    private readonly newer: TagCore,
+    private readonly from: Snapshot,
+    private readonly i: number,
+    private readonly to: Snapshot,
+    private readonly j: number,
   ) {}
 
   get addedCount(): number {
@@ -252,18 +266,25 @@ class MergedChange implements ChangeLists {
   }
 
   prefixes(): PrefixLists {
-    return (this.#prefixes ??= {
-      added: this.added.map((at) => encodedPrefixText(this.newEncoded.bytes, at)),
-      removed: this.removed.map((at) => encodedPrefixText(this.oldEncoded.bytes, at)),
-    });
+    if (this.#prefixes === undefined) {
+      const newBytes = encodedPrefixes(this.to, this.j).bytes;
+      const oldBytes = encodedPrefixes(this.from, this.i).bytes;
+      this.#prefixes = { added: this.added.map((at) => encodedPrefixText(newBytes, at)), removed: this.removed.map((at) => encodedPrefixText(oldBytes, at)) };
+    }
+    return this.#prefixes;
   }
 
   addresses(): NetChange {
-    const { added, removed, oldEncoded, older, newEncoded, newer } = this;
-    return (this.#addresses ??= {
-      added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, older)).toCidrStrings() : [],
-      removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, newer)).toCidrStrings() : [],
-    });
+    if (this.#addresses === undefined) {
+      const { added, removed, from, i, to, j } = this;
+      const oldEncoded = encodedPrefixes(from, i);
+      const newEncoded = encodedPrefixes(to, j);
+      this.#addresses = {
+        added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, tagAtIndex(from, i))).toCidrStrings() : [],
+        removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, tagAtIndex(to, j))).toCidrStrings() : [],
+      };
+    }
+    return this.#addresses;
   }
 }
 
@@ -302,8 +323,8 @@ const ADDRESSES_REMOVED: PropertyDescriptor = { get: listGetter((lists) => lists
  * the lists as getters, so JSON.stringify writes the same document as for plain fields. One defineProperty per
  * getter: defineProperties' list of keys and descriptors was ~360 bytes more per change.
  */
-function tagChange(newer: TagCore, older: TagCore, lists: ChangeLists, metadata: TagField[]): TagChange {
-  const change = { name: newer.name, changeNumber: { from: older.changeNumber, to: newer.changeNumber } } as { -readonly [K in keyof TagChange]: TagChange[K] };
+function tagChange(name: string, fromNumber: number, toNumber: number, lists: ChangeLists, metadata: TagField[]): TagChange {
+  const change = { name, changeNumber: { from: fromNumber, to: toNumber } } as { -readonly [K in keyof TagChange]: TagChange[K] };
   Object.defineProperty(change, 'prefixesAdded', PREFIXES_ADDED);
   Object.defineProperty(change, 'prefixesRemoved', PREFIXES_REMOVED);
   Object.defineProperty(change, 'addressesAdded', ADDRESSES_ADDED);
@@ -391,6 +412,31 @@ function sortedDelta(before: Encoded, older: TagCore, after: Encoded, newer: Tag
 }
 
 const countOf = (info: TagCore): number => info.prefixCount.ipv4 + info.prefixCount.ipv6;
+
+/**
+ * sortedDelta of tag `i` and tag `j` of two tables read by prefix-scan.wat, from their columns and records as they
+ * are: undefined where the merge gives up (a list out of order) or WebAssembly does not run (compareTag then).
+ */
+function recordDelta(
+  oldColumns: { readonly bytes: Uint8Array; readonly offsets: Uint32Array },
+  oldTexts: FieldTexts,
+  i: number,
+  newColumns: { readonly bytes: Uint8Array; readonly offsets: Uint32Array },
+  newTexts: FieldTexts,
+  j: number,
+): { added: number[]; removed: number[] } | undefined {
+  const fast = encodedDelta(
+    oldColumns.bytes,
+    oldColumns.offsets[i]!,
+    oldColumns.offsets[i + 1]!,
+    recordedPrefixCount(oldTexts, i),
+    newColumns.bytes,
+    newColumns.offsets[j]!,
+    newColumns.offsets[j + 1]!,
+    recordedPrefixCount(newTexts, j),
+  );
+  return fast === NO_WEBASSEMBLY ? undefined : fast;
+}
 
 /**
  * sortedDelta where WebAssembly does not run (prefix-scan.ts encodedDelta is the same merge); exported for the test

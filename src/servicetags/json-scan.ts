@@ -948,6 +948,15 @@ export function sameMetadataTexts(a: FieldTexts, i: number, b: FieldTexts, j: nu
   return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
 }
 
+/** A tag's changeNumber and prefix count (both families) from its record (files prefix-scan.wat read). */
+export function recordedChangeNumber(texts: FieldTexts, index: number): number {
+  return texts.records[RECORD * index + FIELD.changeNumber]!;
+}
+
+export function recordedPrefixCount(texts: FieldTexts, index: number): number {
+  return texts.records[RECORD * index + FIELD.prefixCount]!;
+}
+
 /**
  * What the diff reads of a tag whose metadata is unchanged, from its record: its name (given: the table's), its
  * changeNumber and prefix counts; no row made (a row's strings and features list, ~700 a Public pair).
