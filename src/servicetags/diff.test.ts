@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
-import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from './diff.js';
+import { diffSnapshots, prefixChangeCount, prefixChangeCounts, type SnapshotDiff } from './diff.js';
 import { decodeEmbedded, encodeEmbedded } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, Snapshot } from './snapshot.js';
@@ -191,6 +191,10 @@ describe('diffs of hand-made snapshots', () => {
         const fromRecords = diffSnapshots(read(a, true), read(b, true));
         const fromRows = diffSnapshots(read(a, false), read(b, false));
         expect(JSON.stringify(fromRecords.changed)).toBe(JSON.stringify(fromRows.changed));
+        // All counts at once, as the lists' lengths (the text output prints them).
+        for (const { changed } of [fromRecords, fromRows]) {
+          expect(Array.from(prefixChangeCounts(changed))).toEqual(changed.flatMap((change) => [change.prefixesAdded.length, change.prefixesRemoved.length]));
+        }
         for (const change of [...fromRecords.changed, ...fromRows.changed]) {
           changes++;
           expect(Object.keys(change)).toEqual(KEYS);
