@@ -6,10 +6,15 @@
  * - in-process: reading both files and diffing, interpreter start-up left out: the library warm (dist/index.js,
  *   in this process) against the same Python code timed inside one interpreter, and the library's first run in a
  *   fresh process (cold JIT: what the CLI pays after start-up).
- * Beside them, the floor no Node program can go under: `node -e 0`, node reading and gunzipping the two files and
- * nothing else, and the same plus JSON.parse (what tagwall did before its loader scanned the bytes itself; issue 22).
+ * Beside them, the floor no Node program can go under: `node -e 0`, and the fastest plain node program that reads
+ * and inflates the two files and does nothing else (bench/snapshot-floor.ts: both on the threadpool, each into one
+ * chunk sized from its gzip trailer, as the CLI reads them); the same plus JSON.parse (what tagwall did before its
+ * loader scanned the bytes itself; issue 22); and the floor printed up to round 23, gunzipSync with its default
+ * 16 KiB chunks one file after the other (~40 ms slower, so it made the CLI look closer to the floor than it is).
  * When the cold goal is missed, the bench says where the time goes with the numbers: what 2x Python leaves, what
- * node's start-up and gunzip take of it, and what tagwall's load + diff costs in a fresh process (JIT cold).
+ * node's start-up and the files' inflation take of it, and what tagwall's load + diff costs in a fresh process
+ * (JIT cold). Every contender's answer is checked: the CLI's and Python's diffs agree, and each node floor prints
+ * the lengths of the two texts it inflated, compared with gunzipSync's.
  *
  * The Python script does what a person writes for this: gunzip + json, tags added and removed (names ignoring
  * case), and per common tag the changeNumber, metadata and the prefixes added and removed as plain string sets
@@ -25,6 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMs, measure, median, printTimings, type Goal } from './harness.js';
+import { expectedLengths, FASTEST, SYNC_16K } from './snapshot-floor.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const LIBRARY = new URL('../dist/index.js', import.meta.url).href;
@@ -66,16 +72,23 @@ if len(sys.argv) > 4 and sys.argv[3] == '--time':
     print(runs[len(runs) // 2])
 `;
 
-/** The floor of any Node program: start, read and gunzip both files, nothing else. */
-const NODE_GUNZIP = `
-const { readFileSync } = require('node:fs'); const { gunzipSync } = require('node:zlib');
-for (const f of process.argv.slice(1)) gunzipSync(readFileSync(f));
-`;
-
-/** The same plus JSON.parse of both (the floor of a loader built on JSON.parse). */
-const NODE_FLOOR = `
-const { readFileSync } = require('node:fs'); const { gunzipSync } = require('node:zlib');
-for (const f of process.argv.slice(1)) JSON.parse(gunzipSync(readFileSync(f)).toString('utf8'));
+/**
+ * The floor plus JSON.parse of both texts (the floor of a loader built on JSON.parse): inflated as FASTEST does,
+ * each parsed as its inflation ends; prints the texts' lengths as FASTEST does.
+ */
+const NODE_PARSE = `
+const { readFileSync } = require('node:fs'); const { gunzip } = require('node:zlib');
+const files = process.argv.slice(1); const lengths = [];
+let left = files.length;
+files.forEach((file, i) => {
+  const gz = readFileSync(file);
+  gunzip(gz, { chunkSize: gz.readUInt32LE(gz.length - 4) + 1 }, (error, text) => {
+    if (error) throw error;
+    JSON.parse(text.toString('utf8'));
+    lengths[i] = text.length;
+    if (--left === 0) console.log(lengths.join('\\n'));
+  });
+});
 `;
 
 /** The library's first load + diff in a fresh process, timed after the import (cold JIT, start-up left out). */
@@ -136,8 +149,20 @@ interface ProcessTiming {
   readonly cpu: number | undefined;
 }
 
-/** Whole processes, interleaved: wall time from here, CPU time (user + system) from /usr/bin/time when it exists. */
-function timeProcesses(commands: ReadonlyArray<{ name: string; argv: readonly string[] }>, runs: number): ProcessTiming[] {
+/** A timed process: its arguments, and the exit status (and standard output, when given) every run must have. */
+interface TimedCommand {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly status: number;
+  readonly stdout?: string;
+}
+
+/**
+ * Whole processes, interleaved: wall time from here, CPU time (user + system) from /usr/bin/time when it exists.
+ * Every run's exit status, and its output where the command names one, is checked: a contender that failed or
+ * skipped its work cannot look fast.
+ */
+function timeProcesses(commands: readonly TimedCommand[], runs: number): ProcessTiming[] {
   const withTime = existsSync(TIME);
   const samples = commands.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let round = -1; round < runs; round++) {
@@ -146,6 +171,9 @@ function timeProcesses(commands: ReadonlyArray<{ name: string; argv: readonly st
       const t0 = performance.now();
       const child = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
       const wall = performance.now() - t0;
+      if (child.status !== command.status || (command.stdout !== undefined && child.stdout !== command.stdout)) {
+        throw new Error(`${command.name} exited ${child.status} (expected ${command.status})${command.stdout !== undefined && child.stdout !== command.stdout ? ` and printed ${JSON.stringify(child.stdout.slice(0, 200))}` : ''}: ${child.stderr}`);
+      }
       if (round < 0) return; // one untimed round: the page cache and the disk, not the contenders
       samples[i]!.wall.push(wall);
       const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(child.stderr);
@@ -173,18 +201,21 @@ export async function run(): Promise<Goal[]> {
     console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; Python: ${interpreter}`);
 
     // ── cold, whole processes ──
+    const lengths = expectedLengths([OLD, NEW]);
     const cold = timeProcesses(
       [
-        { name: 'tagwall snapshot diff (CLI)', argv: [process.execPath, BIN, 'snapshot', 'diff', OLD, NEW] },
-        { name: 'python3 diff script', argv: [interpreter, script, OLD, NEW] },
-        { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
-        { name: 'node: read+gunzip+JSON.parse only', argv: [process.execPath, '-e', NODE_FLOOR, OLD, NEW] },
-        { name: 'node: read+gunzip only', argv: [process.execPath, '-e', NODE_GUNZIP, OLD, NEW] },
-        { name: 'python3 -c 0', argv: [interpreter, '-c', '0'] },
+        { name: 'tagwall snapshot diff (CLI)', argv: [process.execPath, BIN, 'snapshot', 'diff', OLD, NEW], status: 1 },
+        { name: 'python3 diff script', argv: [interpreter, script, OLD, NEW], status: 0 },
+        { name: 'node -e 0', argv: [process.execPath, '-e', '0'], status: 0 },
+        { name: 'node: read+gunzip+JSON.parse only', argv: [process.execPath, '-e', NODE_PARSE, OLD, NEW], status: 0, stdout: lengths },
+        { name: 'node: read+gunzip only (floor)', argv: [process.execPath, '-e', FASTEST, OLD, NEW], status: 0, stdout: lengths },
+        { name: 'python3 -c 0', argv: [interpreter, '-c', '0'], status: 0 },
+        { name: 'node: gunzipSync 16K, serial', argv: [process.execPath, '-e', SYNC_16K, OLD, NEW], status: 0, stdout: lengths },
       ],
       9,
     );
-    const [cli, py, nodeStart, floor, gunzipOnly] = cold; // the sixth, python3 -c 0, is printed only
+    // The sixth, python3 -c 0, and the seventh, the floor printed up to round 23, are printed only.
+    const [cli, py, nodeStart, floor, gunzipOnly] = cold;
     console.log('\nsnapshot diff, two Public snapshots, whole process, cold (ms; median of 9 interleaved)');
     console.log('  contender                               wall      cpu   python wall / this   python cpu / this');
     for (const t of cold) {
@@ -192,9 +223,14 @@ export async function run(): Promise<Goal[]> {
       console.log(`  ${t.name.padEnd(36)} ${formatMs(t.wall).padStart(7)} ${(t.cpu === undefined ? '-' : formatMs(t.cpu)).padStart(8)}   ${`${(py!.wall / t.wall).toFixed(2)}x`.padStart(18)}   ${cpuRatio.padStart(17)}`);
     }
     const ratio = (t: ProcessTiming): number => (py!.cpu !== undefined && t.cpu !== undefined ? py!.cpu / t.cpu : py!.wall / t.wall);
+    console.log(
+      `  the floor (node -e 0 + reading and inflating the two files as fast as plain node can, nothing else): ${formatMs(gunzipOnly!.wall)} ms wall, ` +
+        `${(gunzipOnly!.wall / nodeStart!.wall).toFixed(2)}x node -e 0 (${formatMs(nodeStart!.wall)} ms) and ${(py!.wall / gunzipOnly!.wall).toFixed(2)}x under Python; ` +
+        `the CLI takes ${formatMs(cli!.wall - gunzipOnly!.wall)} ms more (its code's load, the scan and the diff), and 2x Python (${formatMs(py!.wall / 2)} ms) would leave it ${formatMs(py!.wall / 2 - gunzipOnly!.wall)} ms`,
+    );
     if (ratio(gunzipOnly!) < 2) {
       console.log(
-        `  the cold goal (2x) is out of reach for any Node program here: node -e 0 plus reading and gunzipping the two files, and nothing else, ` +
+        `  the cold goal (2x) is out of reach for any Node program here: node -e 0 plus reading and inflating the two files, and nothing else, ` +
           `is already ${ratio(gunzipOnly!).toFixed(2)}x under Python's whole run (node -e 0 alone ${ratio(nodeStart!).toFixed(2)}x)`,
       );
     } else if (ratio(floor!) < 2) {
@@ -208,7 +244,14 @@ export async function run(): Promise<Goal[]> {
     const [warm, parseOnly] = measure(
       [
         { name: 'tagwall load + diff (warm, library)', run: () => library.diffSnapshots(library.loadSnapshotFile(OLD), library.loadSnapshotFile(NEW)).changed.length },
-        { name: 'node read+gunzip+JSON.parse only', run: () => [OLD, NEW].map((file) => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as unknown).length },
+        {
+          name: 'node read+gunzip+JSON.parse only',
+          // Each text inflated into one chunk sized from its gzip trailer, as the CLI does (not 16 KiB pieces).
+          run: () => [OLD, NEW].map((file) => {
+            const gzip = readFileSync(file);
+            return JSON.parse(gunzipSync(gzip, { chunkSize: gzip.readUInt32LE(gzip.length - 4) + 1 }).toString('utf8')) as unknown;
+          }).length,
+        },
       ],
       { runs: 9, warmup: 2 },
     );

@@ -1,5 +1,5 @@
 /** `tagwall snapshot info|diff`: what a snapshot is, and what changed between two. */
-import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from '../servicetags/diff.js';
+import { diffSnapshots, prefixChangeCounts, type SnapshotDiff } from '../servicetags/diff.js';
 import type { SnapshotInfo } from '../servicetags/types.js';
 import { EXIT_DIFFERENT, EXIT_OK, formatTable, toJson, type CliIo, type GlobalOptions } from './io.js';
 import { chooseSnapshot, openSnapshot, openSnapshotsOverlapped, type SnapshotOptions } from './snapshot-source.js';
@@ -72,9 +72,13 @@ export function describeInfo(info: SnapshotInfo): string {
 
 function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
   const lines: string[] = [];
-  const counts = diff.changed.map((change) => prefixChangeCount(change));
-  const added = counts.reduce((n, count) => n + count.added, 0);
-  const removed = counts.reduce((n, count) => n + count.removed, 0);
+  const counts = prefixChangeCounts(diff.changed);
+  let added = 0;
+  let removed = 0;
+  for (let k = 0; k < counts.length; k += 2) {
+    added += counts[k]!;
+    removed += counts[k + 1]!;
+  }
   lines.push(
     `${describeInfo(diff.from)} -> ${describeInfo(diff.to)}: ${diff.added.length} tags added, ${diff.removed.length} removed, ` +
       `${diff.changed.length} changed (+${added} / -${removed} prefixes in changed tags)`,
@@ -83,14 +87,7 @@ function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
   if (diff.removed.length > 0) lines.push('', 'Removed tags:', ...diff.removed.map((name) => `  - ${name}`));
   if (diff.changed.length > 0) {
     lines.push('', 'Changed tags:');
-    // The name indented as it is built (a rest pattern per row made an iterator and its results: issue 22).
-    const rows = diff.changed.map((change, i) => [
-      `  ${change.name}`,
-      `+${counts[i]!.added}`,
-      `-${counts[i]!.removed}`,
-      change.metadata.length > 0 ? change.metadata.join(',') : '',
-    ]);
-    lines.push(...formatTable(['  TAG', 'ADDED', 'REMOVED', 'METADATA'], rows).trimEnd().split('\n'));
+    lines.push(...changedTable(diff, counts));
     if (detailed) {
       for (const change of diff.changed) {
         lines.push('', `${change.name}:`);
@@ -99,6 +96,48 @@ function formatDiff(diff: SnapshotDiff, detailed: boolean): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The changed tags as formatTable lays out `  TAG  ADDED  REMOVED  METADATA` (each column as wide as its widest
+ * cell, two spaces between, no trailing spaces), a line each, written here without its cells' arrays: through
+ * formatTable, the ~350 rows of a Public diff were arrays of cells, padded copies, each line trimmed, the table
+ * joined, trimmed and split again into these lines (~300 KB of a cold diff's young generation; issue 22). Each line is
+ * one join of its pieces and shared runs of spaces (no padded copy of a cell, no intermediate concatenation).
+ * `counts`: prefixChangeCounts of the changes. Exported for its test against formatTable.
+ * @internal
+ */
+export function changedTable(diff: SnapshotDiff, counts: Uint32Array): string[] {
+  const header = ['  TAG', 'ADDED', 'REMOVED', 'METADATA'] as const;
+  let name = header[0].length;
+  let added = header[1].length;
+  let removed = header[2].length;
+  for (let i = 0; i < diff.changed.length; i++) {
+    // `  name`, `+n`, `-n`: the indent and the sign are one character each.
+    name = Math.max(name, diff.changed[i]!.name.length + 2);
+    added = Math.max(added, digits(counts[2 * i]!) + 1);
+    removed = Math.max(removed, digits(counts[2 * i + 1]!) + 1);
+  }
+  const blanks: string[] = [];
+  for (let k = 0; k <= Math.max(name, added, removed); k++) blanks.push(' '.repeat(k));
+  const lines = [`${header[0].padEnd(name)}  ${header[1].padEnd(added)}  ${header[2].padEnd(removed)}  ${header[3]}`];
+  for (let i = 0; i < diff.changed.length; i++) {
+    const change = diff.changed[i]!;
+    const plus = counts[2 * i]!;
+    const minus = counts[2 * i + 1]!;
+    const pieces = ['  ', change.name, blanks[name - 2 - change.name.length]!, '  +', String(plus), blanks[added - 1 - digits(plus)]!, '  -', String(minus)];
+    // formatTable trims each line: with no metadata, the REMOVED cell ends it unpadded.
+    if (change.metadata.length > 0) pieces.push(blanks[removed - 1 - digits(minus)]!, '  ', change.metadata.join(','));
+    lines.push(pieces.join(''));
+  }
+  return lines;
+}
+
+/** How many decimal digits `n` (a count) is written with. */
+function digits(n: number): number {
+  let count = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) count++;
+  return count;
 }
 
 export interface SnapshotImportOptions extends GlobalOptions {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressSet } from '../model/address-set.js';
-import { diffSnapshots, prefixChangeCount, type SnapshotDiff } from './diff.js';
+import { diffSnapshots, prefixChangeCount, prefixChangeCounts, type SnapshotDiff } from './diff.js';
 import { decodeEmbedded, encodeEmbedded } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, Snapshot } from './snapshot.js';
@@ -162,6 +162,68 @@ describe('diffs of hand-made snapshots', () => {
     ]);
     expect(diff.added).toEqual([]);
     expect(diff.removed).toEqual([]);
+  });
+
+  it("a change has an object literal's shape: its lists are getters shared by every change, read once, in TagChange's order", () => {
+    // Each way a change is made: prefixes merged as stored (in order), decoded (out of order), or not moved (metadata
+    // or changeNumber only, or a prefix written twice); from rows (text) and from records (bytes, prefix-scan.wat),
+    // whose diff must be the rows' (the reference: the records' merge has a path of its own in diffSnapshots).
+    const prefixes = fc.subarray(['10.0.0.0/8', '10.1.0.0/16', '13.107.246.0/24', '20.0.0.0/12', '2001:db8::/32', '2620:1ec:bdf::/48']);
+    const version = fc.record({ list: prefixes, reversed: fc.boolean(), repeated: fc.boolean(), region: fc.constantFrom('', 'francecentral'), changeNumber: fc.integer({ min: 2, max: 3 }) });
+    const KEYS = ['name', 'changeNumber', 'prefixesAdded', 'prefixesRemoved', 'addressesAdded', 'addressesRemoved', 'metadata'];
+    const LISTS = ['prefixesAdded', 'prefixesRemoved', 'addressesAdded', 'addressesRemoved'] as const;
+    const getters = new Map<string, unknown>();
+    let changes = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(version, version), { minLength: 2, maxLength: 2 }), (versions) => {
+        const a = sampleSnapshot();
+        const b = sampleSnapshot();
+        versions.forEach(([older, newer], k) => {
+          for (const [sample, v] of [[a, older], [b, newer]] as const) {
+            const properties = sample.values[k]!.properties;
+            const list = v.repeated && v.list.length > 0 ? [v.list[0]!, ...v.list] : v.list;
+            properties.addressPrefixes = v.reversed ? [...list].reverse() : list;
+            properties.region = v.region;
+            properties.changeNumber = v.changeNumber;
+          }
+        });
+        const read = (sample: object, bytes: boolean): Snapshot => parseSnapshot(bytes ? Buffer.from(JSON.stringify(sample, null, 2)) : JSON.stringify(sample));
+        const fromRecords = diffSnapshots(read(a, true), read(b, true));
+        const fromRows = diffSnapshots(read(a, false), read(b, false));
+        expect(JSON.stringify(fromRecords.changed)).toBe(JSON.stringify(fromRows.changed));
+        // All counts at once, as the lists' lengths (the text output prints them).
+        for (const { changed } of [fromRecords, fromRows]) {
+          expect(Array.from(prefixChangeCounts(changed))).toEqual(changed.flatMap((change) => [change.prefixesAdded.length, change.prefixesRemoved.length]));
+        }
+        for (const change of [...fromRecords.changed, ...fromRows.changed]) {
+          changes++;
+          expect(Object.keys(change)).toEqual(KEYS);
+          for (const key of LISTS) {
+            const { get, set, enumerable, configurable } = Object.getOwnPropertyDescriptor(change, key)!;
+            expect([typeof get, set, enumerable, configurable]).toEqual(['function', undefined, true, true]);
+            // One function for every change of every diff (a closure per change gave each a map of its own).
+            if (!getters.has(key)) getters.set(key, get);
+            expect(get).toBe(getters.get(key));
+            expect(change[key]).toBe(change[key]);
+          }
+          // The document JSON.stringify writes, and what a spread copies, are those of the plain object.
+          const plain = {
+            name: change.name,
+            changeNumber: change.changeNumber,
+            prefixesAdded: change.prefixesAdded,
+            prefixesRemoved: change.prefixesRemoved,
+            addressesAdded: change.addressesAdded,
+            addressesRemoved: change.addressesRemoved,
+            metadata: change.metadata,
+          };
+          expect(JSON.stringify(change)).toBe(JSON.stringify(plain));
+          expect({ ...change }).toStrictEqual(plain);
+          expect(prefixChangeCount(change)).toEqual({ added: plain.prefixesAdded.length, removed: plain.prefixesRemoved.length });
+        }
+      }),
+      { numRuns: 300, seed: 24 },
+    );
+    expect(changes).toBeGreaterThan(200);
   });
 
   it('prefix and address changes are the set differences, whatever the overlaps, repeats, order and spelling', () => {

@@ -5,11 +5,11 @@ import { compareWords, IntervalSet } from '../model/intervals.js';
 import { applyPrefix, formatIPv4, formatIPv6, IPV4, IPV6 } from '../model/ip.js';
 import { decodeAddressSet, decodeAddressSetAt, decodePrefixesInto, encodedPrefixText, encodedSize } from './prefix-codec.js';
 import { encodedDelta, NO_WEBASSEMBLY } from './prefix-scan.js';
-import { sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
+import { recordedChangeNumber, recordedPrefixCount, sameBytes, sameChangeNumber, sameMetadataTexts, taggedCore } from './json-scan.js';
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
-import type { ServiceTagInfo, SnapshotInfo } from './types.js';
+import type { FieldTexts, ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** What the prefix comparison reads of a tag: a row, or taggedCore's stand-in for one whose metadata did not change. */
 type TagCore = Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'>;
@@ -94,9 +94,20 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     // most of the ~350 others changed only their prefixes and changeNumber, which the records hold (taggedCore).
     if (oldTexts && newTexts && sameMetadataTexts(oldTexts, i, newTexts, j)) {
       if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) continue;
+      // Merged from the columns and records as they are (a change of the Public pair's ~350 made no object per side);
+      // a merge that gives up takes compareTag's other paths with taggedCore's stand-ins.
+      const fast = oldColumns && newColumns && !samePublished ? recordDelta(oldColumns, oldTexts, i, newColumns, newTexts, j) : undefined;
+      if (fast) {
+        const fromNumber = recordedChangeNumber(oldTexts, i);
+        const toNumber = recordedChangeNumber(newTexts, j);
+        if (fast.added.length + fast.removed.length > 0 || fromNumber !== toNumber) {
+          changed.push(tagChange(newerName, fromNumber, toNumber, new MergedChange(fast.added, fast.removed, from, i, to, j), []));
+        }
+        continue;
+      }
       const older = taggedCore(oldTexts, i, olderNames[i]!);
       const newer = taggedCore(newTexts, j, newerName);
-      const change = compareTag(older, encodedPrefixes(from, i), newer, encodedPrefixes(to, j), samePublished, []);
+      const change = compareTag(from, i, older, newer, to, j, samePublished, []);
       if (change) changed.push(change);
       continue;
     }
@@ -106,10 +117,7 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22); the list of changed
     // fields is made for those only.
     if (samePublished && older.changeNumber === newer.changeNumber && sameFields(older, newer)) continue;
-    const metadata = changedFields(older, newer);
-    const oldEncoded = encodedPrefixes(from, i);
-    const newEncoded = encodedPrefixes(to, j);
-    const change = compareTag(older, oldEncoded, newer, newEncoded, samePublished, metadata);
+    const change = compareTag(from, i, older, newer, to, j, samePublished, changedFields(older, newer));
     if (change) changed.push(change);
   }
   const removed: string[] = [];
@@ -152,99 +160,192 @@ function resolveInEither(from: Snapshot, to: Snapshot, name: string): string {
 }
 
 /**
- * The change of a tag the caller found changed (`samePublished`: its stored prefixes are equal; `metadata`: the
- * fields that differ), or undefined when only the order of its prefixes moved.
+ * The change of tag `i` of `from` (`older`) to tag `j` of `to` (`newer`), which the caller found changed
+ * (`samePublished`: its stored prefixes are equal; `metadata`: the fields that differ), or undefined when only the
+ * order of its prefixes moved.
  */
 function compareTag(
+  from: Snapshot,
+  i: number,
   older: TagCore,
-  oldEncoded: Encoded,
   newer: TagCore,
-  newEncoded: Encoded,
+  to: Snapshot,
+  j: number,
   samePublished: boolean,
   metadata: TagField[],
 ): TagChange | undefined {
-  if (samePublished) return tagChange(newer, older, listed({ added: [], removed: [] }), { added: [], removed: [] }, metadata);
+  if (samePublished) return tagChange(newer.name, older.changeNumber, newer.changeNumber, new ListedChange([], [], { added: [], removed: [] }), metadata);
 
+  const oldEncoded = encodedPrefixes(from, i);
+  const newEncoded = encodedPrefixes(to, j);
   const delta = sortedDelta(oldEncoded, older, newEncoded, newer);
   if (delta) {
     const { added, removed } = delta;
     if (added.length + removed.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) return undefined;
-    // The prefixes' text is written when it is read too: `snapshot diff` prints their counts only, unless --tag or
-    // --json asks for them (~4,000 in the Public pair).
-    let prefixes: PrefixLists | undefined;
-    const prefixLists = (): PrefixLists =>
-      (prefixes ??= {
-        added: added.map((at) => encodedPrefixText(newEncoded.bytes, at)),
-        removed: removed.map((at) => encodedPrefixText(oldEncoded.bytes, at)),
-      });
-    // The net address change is worked out when it is read (`snapshot diff` prints it with --json only), as in
-    // decodedDelta: new − old = (prefixes added) − old, and nothing when no prefix was added; old − new alike.
-    let addresses: NetChange | undefined;
-    const netChange = (): NetChange =>
-      (addresses ??= {
-        added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, older)).toCidrStrings() : [],
-        removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, newer)).toCidrStrings() : [],
-      });
-    return tagChange(newer, older, { count: { added: added.length, removed: removed.length }, lists: prefixLists }, netChange, metadata);
+    return tagChange(newer.name, older.changeNumber, newer.changeNumber, new MergedChange(added, removed, from, i, to, j), metadata);
   }
   // A list out of address order (or stored data the fast path does not take): decode, sort and compare as numbers.
   const { prefixesAdded, prefixesRemoved, addresses } = decodedDelta(oldEncoded, older, newEncoded, newer);
   if (prefixesAdded.length + prefixesRemoved.length === 0 && metadata.length === 0 && older.changeNumber === newer.changeNumber) {
     return undefined; // only the order of the prefixes moved
   }
-  return tagChange(newer, older, listed({ added: prefixesAdded, removed: prefixesRemoved }), addresses, metadata);
+  return tagChange(newer.name, older.changeNumber, newer.changeNumber, new ListedChange(prefixesAdded, prefixesRemoved, addresses), metadata);
 }
 
 type NetChange = { readonly added: string[]; readonly removed: string[] };
 type PrefixLists = { readonly added: string[]; readonly removed: string[] };
 
-/** A change's prefixes added and removed: how many, and their text (written on first read). */
-interface PrefixChange {
-  readonly count: { readonly added: number; readonly removed: number };
-  readonly lists: () => PrefixLists;
+/**
+ * What a TagChange's four lists are read from, and how many prefixes it adds and removes (known before any prefix is
+ * written as text). One per change, held by `changeLists`: the change's getters are shared functions that find it
+ * there (tagChange).
+ */
+interface ChangeLists {
+  readonly addedCount: number;
+  readonly removedCount: number;
+  prefixes(): PrefixLists;
+  addresses(): NetChange;
 }
 
-function listed(lists: PrefixLists): PrefixChange {
-  return { count: { added: lists.added.length, removed: lists.removed.length }, lists: () => lists };
+/** Lists known when the change is made (no prefix moved, or decodedDelta's answer). */
+class ListedChange implements ChangeLists {
+  readonly #prefixes: PrefixLists;
+
+  constructor(
+    added: string[],
+    removed: string[],
+    private readonly net: NetChange,
+  ) {
+    this.#prefixes = { added, removed };
+  }
+
+  get addedCount(): number {
+    return this.#prefixes.added.length;
+  }
+
+  get removedCount(): number {
+    return this.#prefixes.removed.length;
+  }
+
+  prefixes(): PrefixLists {
+    return this.#prefixes;
+  }
+
+  addresses(): NetChange {
+    return this.net;
+  }
 }
 
-/** The counts of the TagChanges diffSnapshots made, which it knows before any prefix is written as text. */
-const prefixCounts = new WeakMap<TagChange, PrefixChange['count']>();
+/**
+ * The lists of a change found by merging the two encodings of tag `i` of `from` and tag `j` of `to`: the offsets of
+ * the prefixes added (in the newer encoding) and removed (in the older), written out when first read. The prefixes'
+ * text: `snapshot diff` prints their counts only, unless --tag or --json asks for them (~4,000 in the Public pair).
+ * The net address change (`snapshot diff` prints it with --json only), as in decodedDelta: new − old = (prefixes
+ * added) − old, and nothing when no prefix was added; old − new alike. The tags' encodings and rows are looked up
+ * then, not kept from the merge: the merge of a tag read from records makes neither.
+ */
+class MergedChange implements ChangeLists {
+  #prefixes: PrefixLists | undefined;
+  #addresses: NetChange | undefined;
+
+  constructor(
+    private readonly added: number[],
+    private readonly removed: number[],
+    private readonly from: Snapshot,
+    private readonly i: number,
+    private readonly to: Snapshot,
+    private readonly j: number,
+  ) {}
+
+  get addedCount(): number {
+    return this.added.length;
+  }
+
+  get removedCount(): number {
+    return this.removed.length;
+  }
+
+  prefixes(): PrefixLists {
+    if (this.#prefixes === undefined) {
+      const newBytes = encodedPrefixes(this.to, this.j).bytes;
+      const oldBytes = encodedPrefixes(this.from, this.i).bytes;
+      this.#prefixes = { added: this.added.map((at) => encodedPrefixText(newBytes, at)), removed: this.removed.map((at) => encodedPrefixText(oldBytes, at)) };
+    }
+    return this.#prefixes;
+  }
+
+  addresses(): NetChange {
+    if (this.#addresses === undefined) {
+      const { added, removed, from, i, to, j } = this;
+      const oldEncoded = encodedPrefixes(from, i);
+      const newEncoded = encodedPrefixes(to, j);
+      this.#addresses = {
+        added: added.length > 0 ? decodeAddressSetAt(newEncoded.bytes, added).difference(decodedAddresses(oldEncoded, tagAtIndex(from, i))).toCidrStrings() : [],
+        removed: removed.length > 0 ? decodeAddressSetAt(oldEncoded.bytes, removed).difference(decodedAddresses(newEncoded, tagAtIndex(to, j))).toCidrStrings() : [],
+      };
+    }
+    return this.#addresses;
+  }
+}
+
+/** The lists of each TagChange diffSnapshots made (tagChange's getters read them here). */
+const changeLists = new WeakMap<TagChange, ChangeLists>();
 
 /** How many prefixes a change adds and removes, without writing them out (`snapshot diff` prints the counts). */
 export function prefixChangeCount(change: TagChange): { readonly added: number; readonly removed: number } {
-  return prefixCounts.get(change) ?? { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
+  const lists = changeLists.get(change);
+  return lists ? { added: lists.addedCount, removed: lists.removedCount } : { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
+}
+
+/**
+ * prefixChangeCount of every change, in one array: the prefixes change k adds at 2k, those it removes at 2k + 1
+ * (`snapshot diff` prints them for ~350 changes of a Public pair, without an object each).
+ */
+export function prefixChangeCounts(changes: readonly TagChange[]): Uint32Array {
+  const counts = new Uint32Array(2 * changes.length);
+  for (let k = 0; k < changes.length; k++) {
+    const change = changes[k]!;
+    const lists = changeLists.get(change);
+    counts[2 * k] = lists ? lists.addedCount : change.prefixesAdded.length;
+    counts[2 * k + 1] = lists ? lists.removedCount : change.prefixesRemoved.length;
+  }
+  return counts;
 }
 
 function decodedAddresses({ bytes, start, end }: Encoded, info: TagCore): AddressSet {
   return decodeAddressSet(bytes, start, end, info.prefixCount.ipv4, info.prefixCount.ipv6);
 }
 
-/**
- * A TagChange whose prefix lists come from `prefixes` and address lists from `addresses` (read on first use when
- * it is a function).
- */
-function tagChange(newer: TagCore, older: TagCore, prefixes: PrefixChange, addresses: NetChange | (() => NetChange), metadata: TagField[]): TagChange {
-  const net = typeof addresses === 'function' ? addresses : () => addresses;
-  // Getters, enumerable and in this order, so JSON.stringify writes the same document as for plain fields.
-  const change: TagChange = {
-    name: newer.name,
-    changeNumber: { from: older.changeNumber, to: newer.changeNumber },
-    get prefixesAdded(): string[] {
-      return prefixes.lists().added;
-    },
-    get prefixesRemoved(): string[] {
-      return prefixes.lists().removed;
-    },
-    get addressesAdded(): string[] {
-      return net().added;
-    },
-    get addressesRemoved(): string[] {
-      return net().removed;
-    },
-    metadata,
+/** A getter of TagChange's four lists: one function for every change, reading the change's ChangeLists. */
+const listGetter = (read: (lists: ChangeLists) => string[]) =>
+  function (this: TagChange): string[] {
+    return read(changeLists.get(this)!);
   };
-  prefixCounts.set(change, prefixes.count);
+
+/**
+ * The four lists as accessors, enumerable and configurable as an object literal's getters. One set of functions for
+ * every change: an object literal's getters were four new closures per change, each of which gave the object a map
+ * of its own (V8 keeps an accessor's functions in the map), so every change was a dictionary of ~850 bytes, ~300 KB
+ * of a cold Public diff's young generation. Defined with the same functions, every change shares one map.
+ */
+const PREFIXES_ADDED: PropertyDescriptor = { get: listGetter((lists) => lists.prefixes().added), enumerable: true, configurable: true };
+const PREFIXES_REMOVED: PropertyDescriptor = { get: listGetter((lists) => lists.prefixes().removed), enumerable: true, configurable: true };
+const ADDRESSES_ADDED: PropertyDescriptor = { get: listGetter((lists) => lists.addresses().added), enumerable: true, configurable: true };
+const ADDRESSES_REMOVED: PropertyDescriptor = { get: listGetter((lists) => lists.addresses().removed), enumerable: true, configurable: true };
+
+/**
+ * A TagChange whose lists are read from `lists` on first use: its own enumerable properties in TagChange's order,
+ * the lists as getters, so JSON.stringify writes the same document as for plain fields. One defineProperty per
+ * getter: defineProperties' list of keys and descriptors was ~360 bytes more per change.
+ */
+function tagChange(name: string, fromNumber: number, toNumber: number, lists: ChangeLists, metadata: TagField[]): TagChange {
+  const change = { name, changeNumber: { from: fromNumber, to: toNumber } } as { -readonly [K in keyof TagChange]: TagChange[K] };
+  Object.defineProperty(change, 'prefixesAdded', PREFIXES_ADDED);
+  Object.defineProperty(change, 'prefixesRemoved', PREFIXES_REMOVED);
+  Object.defineProperty(change, 'addressesAdded', ADDRESSES_ADDED);
+  Object.defineProperty(change, 'addressesRemoved', ADDRESSES_REMOVED);
+  change.metadata = metadata;
+  changeLists.set(change, lists);
   return change;
 }
 
@@ -326,6 +427,31 @@ function sortedDelta(before: Encoded, older: TagCore, after: Encoded, newer: Tag
 }
 
 const countOf = (info: TagCore): number => info.prefixCount.ipv4 + info.prefixCount.ipv6;
+
+/**
+ * sortedDelta of tag `i` and tag `j` of two tables read by prefix-scan.wat, from their columns and records as they
+ * are: undefined where the merge gives up (a list out of order) or WebAssembly does not run (compareTag then).
+ */
+function recordDelta(
+  oldColumns: { readonly bytes: Uint8Array; readonly offsets: Uint32Array },
+  oldTexts: FieldTexts,
+  i: number,
+  newColumns: { readonly bytes: Uint8Array; readonly offsets: Uint32Array },
+  newTexts: FieldTexts,
+  j: number,
+): { added: number[]; removed: number[] } | undefined {
+  const fast = encodedDelta(
+    oldColumns.bytes,
+    oldColumns.offsets[i]!,
+    oldColumns.offsets[i + 1]!,
+    recordedPrefixCount(oldTexts, i),
+    newColumns.bytes,
+    newColumns.offsets[j]!,
+    newColumns.offsets[j + 1]!,
+    recordedPrefixCount(newTexts, j),
+  );
+  return fast === NO_WEBASSEMBLY ? undefined : fast;
+}
 
 /**
  * sortedDelta where WebAssembly does not run (prefix-scan.ts encodedDelta is the same merge); exported for the test

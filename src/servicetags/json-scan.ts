@@ -261,7 +261,8 @@ class Scanner {
     offsets: Uint32Array,
     prefixesText: (index: number) => readonly [number, number],
   ): ScannedSnapshot {
-    const published = new Array<readonly string[] | undefined>(rows.count);
+    // Made at the first read (a slot per tag): `snapshot diff` reads none.
+    let published: Array<readonly string[] | undefined> | undefined;
     return {
       cloud,
       changeNumber,
@@ -272,6 +273,7 @@ class Scanner {
         // The array's text is JSON on its own, already checked: JSON.parse of it gives what JSON.parse of the
         // whole file would have (ASCII only, so latin1 is UTF-8 here).
         const [start, end] = prefixesText(index);
+        published ??= new Array<readonly string[] | undefined>(rows.count);
         published[index] ??= Object.freeze(JSON.parse(text.toString('latin1', start, end)) as string[]);
         return published[index]!;
       },
@@ -946,6 +948,15 @@ export function sameMetadataTexts(a: FieldTexts, i: number, b: FieldTexts, j: nu
   return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
 }
 
+/** A tag's changeNumber and prefix count (both families) from its record (files prefix-scan.wat read). */
+export function recordedChangeNumber(texts: FieldTexts, index: number): number {
+  return texts.records[RECORD * index + FIELD.changeNumber]!;
+}
+
+export function recordedPrefixCount(texts: FieldTexts, index: number): number {
+  return texts.records[RECORD * index + FIELD.prefixCount]!;
+}
+
 /**
  * What the diff reads of a tag whose metadata is unchanged, from its record: its name (given: the table's), its
  * changeNumber and prefix counts; no row made (a row's strings and features list, ~700 a Public pair).
@@ -1026,7 +1037,8 @@ function recordColumn(records: Int32Array, field: number): Int32Array {
  * asked for, with the values fromRecords' walk-alike made for every tag (the same fields in the same order, frozen).
  */
 class RecordRows implements ScannedRows {
-  readonly #rows: Array<ServiceTagInfo | undefined>;
+  /** Made at the first row asked for (a slot per tag): `snapshot diff` of a Public pair asks for few or none. */
+  #rows: Array<ServiceTagInfo | undefined> | undefined;
   #regions: string[] | undefined;
 
   constructor(
@@ -1036,16 +1048,15 @@ class RecordRows implements ScannedRows {
     readonly prefixCount: PrefixCount,
     readonly texts: FieldTexts,
     readonly nameHashes: Int32Array,
-  ) {
-    this.#rows = new Array<ServiceTagInfo | undefined>(names.length);
-  }
+  ) {}
 
   get count(): number {
     return this.names.length;
   }
 
   tagAt(index: number): ServiceTagInfo {
-    return (this.#rows[index] ??= this.#row(index));
+    const rows = (this.#rows ??= new Array<ServiceTagInfo | undefined>(this.names.length));
+    return (rows[index] ??= this.#row(index));
   }
 
   regionAt(index: number): string {

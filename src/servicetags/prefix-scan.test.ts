@@ -260,6 +260,35 @@ describe('the WebAssembly reader of service-tag files', () => {
     );
   });
 
+  it('answers alike before and after the module\'s memory grows between two merges (its views are made per buffer)', () => {
+    // The memory's size now: a file's records are a view of it.
+    const size = (): number => readServiceTagFile(fixtureBytes(FIXTURES.gov20251028), 0, Infinity)!.records.buffer.byteLength;
+    const before = size();
+    // A tag of `count` copies of one prefix, and the same with another after them: one prefix added, at the end.
+    const one = encode(['10.0.0.0/8']);
+    const other = encode(['11.0.0.0/8']);
+    const lists = (count: number): [Uint8Array, Uint8Array] => {
+      const older = new Uint8Array(count * one.length);
+      for (let k = 0; k < count; k++) older.set(one, k * one.length);
+      const newer = new Uint8Array(older.length + other.length);
+      newer.set(older);
+      newer.set(other, older.length);
+      return [older, newer];
+    };
+    const merged = (count: number): unknown => {
+      const [a, b] = lists(count);
+      const js = sortedEncodedDelta({ bytes: a, start: 0, end: a.length }, info(count), { bytes: b, start: 0, end: b.length }, info(count + 1));
+      expect(js).toEqual({ added: [a.length], removed: [] });
+      return encodedDelta(a, 0, a.length, count, b, 0, b.length, count + 1);
+    };
+    expect(merged(3)).toEqual({ added: [3 * one.length], removed: [] });
+    // Two lists, each as large as the whole memory was: the module grows its memory for them.
+    const large = Math.ceil(before / one.length);
+    expect(merged(large)).toEqual({ added: [large * one.length], removed: [] });
+    expect(size()).toBeGreaterThan(before);
+    expect(merged(5)).toEqual({ added: [5 * one.length], removed: [] });
+  });
+
   it('merges the runs two versions of a tag share as diff.ts does (edits, repeats and a swap in a shared list)', () => {
     // Most of a changed tag's prefixes are in both versions, byte for byte: both versions here are one list in
     // address order with a few edits each, so the module's shared-run steps meet long runs, and where they end:

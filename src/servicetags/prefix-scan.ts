@@ -236,15 +236,35 @@ export function encodedDelta(
   } catch {
     return NO_WEBASSEMBLY;
   }
-  const memory = new Uint8Array(wasm.memory.buffer);
+  const { bytes: memory, words } = viewsOf(wasm.memory.buffer);
   memory.set(before.subarray(beforeStart, beforeEnd), a);
   memory.set(after.subarray(afterStart, afterEnd), b);
   if (wasm.delta(a, a + beforeEnd - beforeStart, beforeCount, b, b + afterEnd - afterStart, afterCount, added, removed) < 0) return undefined;
-  const counts = new Int32Array(wasm.memory.buffer, 0, 2);
-  const addedAt = new Int32Array(wasm.memory.buffer, added, counts[0]!);
-  const removedAt = new Int32Array(wasm.memory.buffer, removed, counts[1]!);
-  const answer = { added: new Array<number>(addedAt.length), removed: new Array<number>(removedAt.length) };
-  for (let k = 0; k < addedAt.length; k++) answer.added[k] = addedAt[k]! - b + afterStart;
-  for (let k = 0; k < removedAt.length; k++) answer.removed[k] = removedAt[k]! - a + beforeStart;
+  // The counts at address 0, then each list's offsets as i32 (`added` and `removed` are multiples of 4).
+  const answer = { added: new Array<number>(words[0]!), removed: new Array<number>(words[1]!) };
+  for (let k = 0, w = added >> 2; k < answer.added.length; k++, w++) answer.added[k] = words[w]! - b + afterStart;
+  for (let k = 0, w = removed >> 2; k < answer.removed.length; k++, w++) answer.removed[k] = words[w]! - a + beforeStart;
   return answer;
+}
+
+/** A byte view and a word view of one module memory's buffer (viewsOf). */
+interface MemoryViews {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+}
+
+/**
+ * Views of the module's memory, made once per buffer (growing the memory gives a new one): encodedDelta runs for
+ * each changed tag of a diff (~350 a Public pair), and its four views a call were ~130 KB of a cold diff's young
+ * generation. Held weakly by the buffer, so that they do not keep a dropped instance's memory alive.
+ */
+const VIEWS = new WeakMap<ArrayBuffer, MemoryViews>();
+
+function viewsOf(buffer: ArrayBuffer): MemoryViews {
+  let views = VIEWS.get(buffer);
+  if (views === undefined) {
+    views = { bytes: new Uint8Array(buffer), words: new Int32Array(buffer) };
+    VIEWS.set(buffer, views);
+  }
+  return views;
 }

@@ -127,8 +127,13 @@ export class Snapshot {
   #regions: RegionIndex | undefined;
   /** The regions' tag suffixes as the build wrote them down for an embedded snapshot (defaultSnapshot), else undefined. */
   #regionSuffixes: ReadonlyArray<readonly [string, string]> | undefined;
-  readonly #addresses: Array<AddressSet | undefined>;
-  readonly #canonical: Array<readonly string[] | undefined>;
+  /**
+   * Each tag's addresses and canonical prefixes once read, made at the first: a command reads a few tags, or none
+   * (`snapshot diff` reads the encodings), and two arrays of a slot per tag were ~50 KB of a Public file's young
+   * generation, made per file read.
+   */
+  #addresses: Array<AddressSet | undefined> | undefined;
+  #canonical: Array<readonly string[] | undefined> | undefined;
 
   /** Use loadSnapshotFile, parseSnapshot or defaultSnapshot; this is their common end. */
   constructor(table: TagTable, source: string) {
@@ -142,8 +147,6 @@ export class Snapshot {
       prefixCount: table.prefixCount,
       ...(table.origin === undefined ? {} : { origin: table.origin }),
     });
-    this.#addresses = new Array<AddressSet | undefined>(table.count);
-    this.#canonical = new Array<readonly string[] | undefined>(table.count);
   }
 
   /** Every tag, in file order. */
@@ -191,7 +194,8 @@ export class Snapshot {
   /** The addresses of one tag (decoded on first use, then kept). */
   addresses(name: string): AddressSet {
     const index = this.#resolveIndex(name);
-    let set = this.#addresses[index];
+    const addresses = (this.#addresses ??= new Array<AddressSet | undefined>(this.#table.count));
+    let set = addresses[index];
     if (!set) {
       const table = this.#table;
       set = withLocation({ file: this.info.source }, () => {
@@ -201,7 +205,7 @@ export class Snapshot {
         const count = table.tagAt(index).prefixCount;
         return decodeAddressSet(bytes, start, end, count.ipv4, count.ipv6);
       });
-      this.#addresses[index] = set;
+      addresses[index] = set;
     }
     return set;
   }
@@ -238,11 +242,12 @@ export class Snapshot {
   }
 
   #canonicalPrefixes(index: number): readonly string[] {
-    let prefixes = this.#canonical[index];
+    const canonical = (this.#canonical ??= new Array<readonly string[] | undefined>(this.#table.count));
+    let prefixes = canonical[index];
     if (!prefixes) {
       const { bytes, start, end } = this.#table.encodedPrefixes(index);
       prefixes = Object.freeze(withLocation({ file: this.info.source }, () => decodePrefixStrings(bytes, start, end)));
-      this.#canonical[index] = prefixes;
+      canonical[index] = prefixes;
     }
     return prefixes;
   }
