@@ -30,7 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMs, measure, median, printTimings, type Goal } from './harness.js';
-import { expectedLengths, FASTEST, SYNC_16K } from './snapshot-floor.js';
+import { expectedLengths, FASTEST, inflatingProgram, SYNC_16K } from './snapshot-floor.js';
 
 const BIN = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const LIBRARY = new URL('../dist/index.js', import.meta.url).href;
@@ -76,20 +76,7 @@ if len(sys.argv) > 4 and sys.argv[3] == '--time':
  * The floor plus JSON.parse of both texts (the floor of a loader built on JSON.parse): inflated as FASTEST does,
  * each parsed as its inflation ends; prints the texts' lengths as FASTEST does.
  */
-const NODE_PARSE = `
-const { readFileSync } = require('node:fs'); const { gunzip } = require('node:zlib');
-const files = process.argv.slice(1); const lengths = [];
-let left = files.length;
-files.forEach((file, i) => {
-  const gz = readFileSync(file);
-  gunzip(gz, { chunkSize: gz.readUInt32LE(gz.length - 4) + 1 }, (error, text) => {
-    if (error) throw error;
-    JSON.parse(text.toString('utf8'));
-    lengths[i] = text.length;
-    if (--left === 0) console.log(lengths.join('\\n'));
-  });
-});
-`;
+const NODE_PARSE = inflatingProgram("JSON.parse(text.toString('utf8'));");
 
 /** The library's first load + diff in a fresh process, timed after the import (cold JIT, start-up left out). */
 const LIBRARY_FIRST_RUN = `

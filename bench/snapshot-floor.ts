@@ -17,8 +17,12 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-/** Two (or more) files named after `-e PROGRAM`, inflated side by side on the threadpool; lengths in argument order. */
-export const FASTEST = `
+/**
+ * A `node -e` program that inflates the files named after it side by side on the threadpool and prints their lengths
+ * in argument order; `eachText`, if given, is a statement run on each inflated `text` (a Buffer) as it arrives.
+ */
+export function inflatingProgram(eachText = ''): string {
+  return `
 const { readFileSync } = require('node:fs'); const { gunzip } = require('node:zlib');
 const files = process.argv.slice(1); const lengths = [];
 let left = files.length;
@@ -26,11 +30,16 @@ files.forEach((file, i) => {
   const gz = readFileSync(file);
   gunzip(gz, { chunkSize: gz.readUInt32LE(gz.length - 4) + 1 }, (error, text) => {
     if (error) throw error;
+    ${eachText}
     lengths[i] = text.length;
     if (--left === 0) console.log(lengths.join('\\n'));
   });
 });
 `;
+}
+
+/** Two (or more) files named after `-e PROGRAM`, inflated side by side on the threadpool; lengths in argument order. */
+export const FASTEST = inflatingProgram();
 
 /** gunzipSync's defaults, one file after the other: the bench's floor up to round 23. */
 export const SYNC_16K = `

@@ -40,6 +40,42 @@ function templateElementLines(cidrs: readonly string[], indent: string): string[
   return lines;
 }
 
+/** interval-kernels.ts's module-blocks function of each family (blocks1, blocks4). */
+const BLOCKS_IN_MODULE = { ipv4: ipv4BlocksInModule, ipv6: ipv6BlocksInModule } as const;
+
+/** CidrBlocks.of's blocks of one family with KERNEL_LIMITS.blockWords set to `blockWords` (0: always the module). */
+function blocksWith(family: Family, set: AddressSet, blockWords: number): string[] {
+  KERNEL_LIMITS.blockWords = blockWords;
+  try {
+    return CidrBlocks.of(family, set[family]).strings();
+  } finally {
+    KERNEL_LIMITS.blockWords = 16;
+  }
+}
+
+/** The module's blocks and CidrBlocks.of's own loop both give the template's text; a short set is not the module's. */
+function expectModuleBlocksEqual(family: Family, set: AddressSet): void {
+  const expected = templateText(set, family);
+  const { bounds } = set[family];
+  if (bounds.length > 0 && bounds.length < 16) expect(BLOCKS_IN_MODULE[family](bounds)).toBeUndefined();
+  expect(blocksWith(family, set, 0)).toEqual(expected);
+  expect(blocksWith(family, set, Infinity)).toEqual(expected);
+}
+
+/** For each list of entries, the module's block count and CidrBlocks.of's blocks (through the module) match the template. */
+function expectModuleBlockCounts(family: Family, cases: readonly string[][]): void {
+  for (const entries of cases) {
+    const set = AddressSet.fromStrings(entries);
+    KERNEL_LIMITS.blockWords = 0;
+    try {
+      expect(BLOCKS_IN_MODULE[family](set[family].bounds)?.count).toBe(templateText(set, family).length);
+    } finally {
+      KERNEL_LIMITS.blockWords = 16;
+    }
+    expect(blocksWith(family, set, 0)).toEqual(templateText(set, family));
+  }
+}
+
 describe('CIDR text', () => {
   it('ipv4CidrText writes what the template wrote', () => {
     fc.assert(
@@ -94,35 +130,11 @@ describe('CIDR text', () => {
     const value = fc.oneof(edge, fc.integer({ min: 0, max: 0xffffffff }));
     const text = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
     const interval = fc.tuple(value, value).map(([a, b]) => (a === b ? text(a) : `${text(Math.min(a, b))}-${text(Math.max(a, b))}`));
-    const blocks = (set: AddressSet, blockWords: number): string[] => {
-      KERNEL_LIMITS.blockWords = blockWords;
-      try {
-        return CidrBlocks.of('ipv4', set.ipv4).strings();
-      } finally {
-        KERNEL_LIMITS.blockWords = 16;
-      }
-    };
     fc.assert(
-      fc.property(fc.array(interval, { maxLength: 24 }), (entries) => {
-        const set = AddressSet.fromStrings(entries);
-        const expected = templateText(set, 'ipv4');
-        if (set.ipv4.bounds.length > 0 && set.ipv4.bounds.length < 16) expect(ipv4BlocksInModule(set.ipv4.bounds)).toBeUndefined();
-        expect(blocks(set, 0)).toEqual(expected);
-        expect(blocks(set, Infinity)).toEqual(expected);
-      }),
+      fc.property(fc.array(interval, { maxLength: 24 }), (entries) => expectModuleBlocksEqual('ipv4', AddressSet.fromStrings(entries))),
       { numRuns: 300 },
     );
-    KERNEL_LIMITS.blockWords = 0;
-    try {
-      for (const entries of [['0.0.0.0/0'], ['0.0.0.1-255.255.255.254'], ['255.255.255.255'], ['0.0.0.0'], ['0.0.0.0-255.255.255.254', '255.255.255.255']]) {
-        const set = AddressSet.fromStrings(entries);
-        const written = ipv4BlocksInModule(set.ipv4.bounds);
-        expect(written?.count).toBe(templateText(set, 'ipv4').length);
-        expect(CidrBlocks.of('ipv4', set.ipv4).strings()).toEqual(templateText(set, 'ipv4'));
-      }
-    } finally {
-      KERNEL_LIMITS.blockWords = 16;
-    }
+    expectModuleBlockCounts('ipv4', [['0.0.0.0/0'], ['0.0.0.1-255.255.255.254'], ['255.255.255.255'], ['0.0.0.0'], ['0.0.0.0-255.255.255.254', '255.255.255.255']]);
   });
 
   it('CidrBlocks of IPv6 (its own walk, issue 22) lists the blocks of the general walk, ranges across word edges', () => {
@@ -162,36 +174,12 @@ describe('CIDR text', () => {
       }),
       fc.tuple(address, fc.integer({ min: 0, max: 128 })).map(([a, length]) => `${text(a)}/${length}`),
     );
-    const blocks = (set: AddressSet, blockWords: number): string[] => {
-      KERNEL_LIMITS.blockWords = blockWords;
-      try {
-        return CidrBlocks.of('ipv6', set.ipv6).strings();
-      } finally {
-        KERNEL_LIMITS.blockWords = 16;
-      }
-    };
     fc.assert(
-      fc.property(fc.array(interval, { maxLength: 16 }), (entries) => {
-        const set = AddressSet.fromStrings(entries, { normalize: true });
-        const expected = templateText(set, 'ipv6');
-        if (set.ipv6.bounds.length > 0 && set.ipv6.bounds.length < 16) expect(ipv6BlocksInModule(set.ipv6.bounds)).toBeUndefined();
-        expect(blocks(set, 0)).toEqual(expected);
-        expect(blocks(set, Infinity)).toEqual(expected);
-      }),
+      fc.property(fc.array(interval, { maxLength: 16 }), (entries) => expectModuleBlocksEqual('ipv6', AddressSet.fromStrings(entries, { normalize: true }))),
       { numRuns: 300 },
     );
-    KERNEL_LIMITS.blockWords = 0;
-    try {
-      const max = 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
-      for (const entries of [['::/0'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], [max], ['::'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', max], ['::1-' + max], ['0:0:0:1:ffff:ffff:ffff:ffff-0:0:0:2::'], ['::ffff:ffff:ffff:ffff-0:0:0:1::ffff'], ['2603:1030::/48', '2603:1031::/48']]) {
-        const set = AddressSet.fromStrings(entries);
-        const written = ipv6BlocksInModule(set.ipv6.bounds);
-        expect(written?.count).toBe(templateText(set, 'ipv6').length);
-        expect(CidrBlocks.of('ipv6', set.ipv6).strings()).toEqual(templateText(set, 'ipv6'));
-      }
-    } finally {
-      KERNEL_LIMITS.blockWords = 16;
-    }
+    const max = 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+    expectModuleBlockCounts('ipv6', [['::/0'], ['::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe'], [max], ['::'], ['::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', max], ['::1-' + max], ['0:0:0:1:ffff:ffff:ffff:ffff-0:0:0:2::'], ['::ffff:ffff:ffff:ffff-0:0:0:1::ffff'], ['2603:1030::/48', '2603:1031::/48']]);
     // A tag-sized set: the module's blocks, as CidrBlocks.of takes them unprompted.
     const many = AddressSet.fromStrings(Array.from({ length: 400 }, (_, i) => `2603:10${(i >> 4).toString(16).padStart(2, '0')}:${(i & 15).toString(16)}::/${40 + (i % 24)}`), { normalize: true });
     expect(many.ipv6.bounds.length).toBeGreaterThanOrEqual(256);
