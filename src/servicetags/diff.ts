@@ -291,15 +291,10 @@ class MergedChange implements ChangeLists {
 /** The lists of each TagChange diffSnapshots made (tagChange's getters read them here). */
 const changeLists = new WeakMap<TagChange, ChangeLists>();
 
-/** How many prefixes a change adds and removes, without writing them out (`snapshot diff` prints the counts). */
-export function prefixChangeCount(change: TagChange): { readonly added: number; readonly removed: number } {
-  const lists = changeLists.get(change);
-  return lists ? { added: lists.addedCount, removed: lists.removedCount } : { added: change.prefixesAdded.length, removed: change.prefixesRemoved.length };
-}
-
 /**
- * prefixChangeCount of every change, in one array: the prefixes change k adds at 2k, those it removes at 2k + 1
- * (`snapshot diff` prints them for ~350 changes of a Public pair, without an object each).
+ * How many prefixes each change adds and removes, without writing them out, in one array: the prefixes change k adds
+ * at 2k, those it removes at 2k + 1 (`snapshot diff` prints them for ~350 changes of a Public pair, without an object
+ * each).
  */
 export function prefixChangeCounts(changes: readonly TagChange[]): Uint32Array {
   const counts = new Uint32Array(2 * changes.length);
