@@ -204,6 +204,26 @@ describe('the WebAssembly reader of service-tag files', () => {
     }
   });
 
+  it('copies every name once, in file order, a line feed between two, whole and through any window', () => {
+    let windowed = 0;
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 10 }), layout, fc.double({ min: 0.25, max: 0.5, noNaN: true }), (tags, style, share) => {
+        const tagsTaken = tags.map((t) => ({ ...t, changeNumber: t.changeNumber % 1000, addressPrefixes: t.addressPrefixes.filter((p) => !NEAR_MISSES.includes(p)) }));
+        const text = fileText(tagsTaken, style, true);
+        const bytes = Buffer.from(text, 'latin1');
+        const names = (JSON.parse(text) as { values: { name: string }[] }).values.map((value) => value.name).join('\n');
+        expect(readServiceTagFile(bytes, 0, Infinity)?.names).toBe(names);
+        const through = readThroughWindow(bytes, 0, Math.floor(share * text.length));
+        if (through !== TOO_NARROW) {
+          expect(through?.names).toBe(names);
+          windowed++;
+        }
+      }),
+      { numRuns: 300, seed: 31 },
+    );
+    expect(windowed).toBeGreaterThan(30);
+  });
+
   it('reads a file whose tag is longer than the window whole', () => {
     const many = Array.from({ length: 400 }, (_, k) => `10.${k >> 8}.${k & 255}.0/24`);
     const text = fileText([SMALL_TAGS[1]!, { ...SMALL_TAGS[0]!, addressPrefixes: many }, SMALL_TAGS[1]!], [2, false], true);

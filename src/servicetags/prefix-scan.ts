@@ -79,15 +79,17 @@ const SHORTEST_TAG = 64;
 
 /**
  * Where readServiceTagFile puts a file of `n` bytes in the module's memory, read through `window` bytes of it at a
- * time (the whole file when `window` is n): text at INPUT, encoding, records.
+ * time (the whole file when `window` is n): text at INPUT, encoding, records, names.
  */
-function fileLayout(n: number, window = n): { readonly out: number; readonly records: number; readonly needed: number } {
+function fileLayout(n: number, window = n): { readonly out: number; readonly records: number; readonly names: number; readonly needed: number } {
   const out = INPUT + window + PADDING;
   // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
   // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
   // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
   const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
-  return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
+  // Each name and a line feed: fewer bytes than the tag's text.
+  const names = records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG);
+  return { out, records, names, needed: names + n };
 }
 
 /**
@@ -112,6 +114,12 @@ export interface FileRecords {
   readonly records: Int32Array;
   /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. */
   readonly encoded: Uint8Array;
+  /**
+   * Every tag's name, in file order, with a line feed between two (no name holds one: the module takes printable
+   * ASCII only): one string, which the names check reads whole and the names are cut from, instead of a string made
+   * from the text per tag and then joined.
+   */
+  readonly names: string;
 }
 
 /**
@@ -133,13 +141,14 @@ export function readServiceTagFile(bytes: Uint8Array, start: number, window = WI
 /** readServiceTagFile with the whole text in the module's memory. */
 function readWhole(bytes: Uint8Array, start: number): FileRecords | undefined {
   const n = bytes.length;
-  const { out, records, needed } = fileLayout(n);
+  const { out, records, names, needed } = fileLayout(n);
   const wasm = PREFIX_SCAN.withRoom(needed);
   const memory = new Uint8Array(wasm.memory.buffer);
   memory.set(bytes, INPUT);
   memory.fill(0, INPUT + n, out);
+  new Int32Array(wasm.memory.buffer, NAMES, 1)[0] = names;
   const tags = wasm.file(INPUT + start, INPUT + n, out, records);
-  return tags < 0 ? undefined : fileRecords(wasm, tags, out, records);
+  return tags < 0 ? undefined : fileRecords(wasm, tags, out, records, names);
 }
 
 /** What readThroughWindow answers for a file with a tag longer than the window: read it whole. */
@@ -154,10 +163,11 @@ export const TOO_NARROW = Symbol('a tag longer than the window');
  */
 export function readThroughWindow(bytes: Uint8Array, start: number, window: number): FileRecords | undefined | typeof TOO_NARROW {
   const n = bytes.length;
-  const { out, records, needed } = fileLayout(n, window);
+  const { out, records, names, needed } = fileLayout(n, window);
   const wasm = PREFIX_SCAN.withRoom(needed);
   const memory = new Uint8Array(wasm.memory.buffer);
-  const state = new Int32Array(wasm.memory.buffer, STOPPED, 4);
+  const state = new Int32Array(wasm.memory.buffer, STOPPED, 5);
+  state[4] = names;
   // The window from file position `from`: its bytes, then zeros, which no test of the reader accepts.
   const fill = (from: number): number => {
     const end = Math.min(n, from + window);
@@ -177,7 +187,7 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
     tags += read;
     encoded = state[2]!;
     // The values closed and the file ended there: done, when that end is the file's.
-    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, out, records);
+    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, out, records, names);
     if (end === n) return undefined; // the whole rest was in memory: the file is not one the module takes
     const stopped = state[0]! - INPUT + from;
     if (read === 0 && stopped === from) return TOO_NARROW;
@@ -188,19 +198,23 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
   }
 }
 
-/** Where prefix-scan.wat `tags` says where it stopped (four i32). */
+/** Where prefix-scan.wat `tags` says where it stopped (four i32), then where the names' copy ends (NAMES). */
 const STOPPED = 460;
+const NAMES = 476;
 
-function fileRecords(wasm: PrefixScanExports, tags: number, out: number, records: number): FileRecords {
+function fileRecords(wasm: PrefixScanExports, tags: number, out: number, records: number, names: number): FileRecords {
   const memory = new Uint8Array(wasm.memory.buffer);
   const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
   const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
+  const namesEnd = new Int32Array(wasm.memory.buffer, NAMES, 1)[0]!;
   return {
     changeNumber: fields[0]!,
     cloudStart: fields[1]!,
     cloudEnd: fields[2]!,
     records: table,
     encoded: memory.slice(out, tags === 0 ? out : out + table[table.length - RECORD + FIELD.encodedEnd]!),
+    // Without the last line feed; latin1: the module took printable ASCII only.
+    names: Buffer.from(wasm.memory.buffer, names, Math.max(0, namesEnd - names - 1)).toString('latin1'),
   };
 }
 
