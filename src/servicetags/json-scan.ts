@@ -179,8 +179,8 @@ class Scanner {
    */
   private fromRecords(file: FileRecords, owned: boolean): ScannedSnapshot {
     const cloud = parseCloud(this.text.toString('latin1', file.cloudStart, file.cloudEnd));
-    // A copy: the records are a view of the module's memory, which the next file (or encodedDelta) overwrites.
-    const records = file.records.slice();
+    // A view of the module's memory, which the module does not write again (prefix-scan.ts KEPT).
+    const records = file.records;
     const count = records.length / RECORD;
     const text = owned ? this.text : Buffer.from(this.text);
     const names = new Array<string>(count);

@@ -21,6 +21,8 @@
 ;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
 ;;   460   where `tags` stopped, whether the file ended there, the encoding's end, whether a ']' may come (four i32)
 ;;   476   where the next tag's name goes in the names' copy (an i32, set by prefix-scan.ts before `begin`)
+;;   480   where the encoding, the records and the names' copy must end (three i32, set by prefix-scan.ts), and 1 at
+;;         492 once one of them would go past its end (`full`): prefix-scan.ts then reads the file again with more room
 ;;   1024  the file's text, or a window of it (from byte $shift of the file), then zero bytes: a byte past it reads
 ;;         as 0, which no test below accepts, as the JavaScript refuses the `undefined` past the end of its bytes.
 ;;         Positions written out (the cloud's, the records') are offsets into the file: an address less 1024, plus
@@ -60,6 +62,10 @@
   ;; (committed by `tags` once the tag is read whole: a tag cut by a window's end is read again from the next).
   (global $names (mut i32) (i32.const 0))
   (global $namesEnd (mut i32) (i32.const 0))
+  ;; Where the encoding, the records and the names' copy must end (from 480, read by `tags`).
+  (global $encodingLimit (mut i32) (i32.const 0))
+  (global $recordsLimit (mut i32) (i32.const 0))
+  (global $namesLimit (mut i32) (i32.const 0))
 
   ;; The file's text at [$start, $end): its tags as records of twenty-one i32 from address $records (RECORD in
   ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
@@ -111,11 +117,16 @@
     (global.set $features (i64.const 0))
     (i32.store (i32.const 464) (i32.const 0))
     (global.set $names (i32.load (i32.const 476)))
+    (global.set $encodingLimit (i32.load (i32.const 480)))
+    (global.set $recordsLimit (i32.load (i32.const 484)))
+    (global.set $namesLimit (i32.load (i32.const 488)))
     (local.set $at (call $ws (local.get $p)))
     (block $stop
       (block $close
         (br_if $close (i32.and (local.get $closeable) (i32.eq (i32.load8_u (local.get $at)) (i32.const 0x5d))))
         (loop $tag
+          (if (i32.gt_u (i32.add (local.get $records) (i32.const 84)) (global.get $recordsLimit))
+            (then (drop (call $full)) (br $stop)))
           (local.set $next (call $ws (call $tag (local.get $at) (local.get $out) (local.get $records))))
           (br_if $stop (i32.lt_s (local.get $next) (i32.const 0)))
           (local.set $c (i32.load8_u (local.get $next)))
@@ -163,6 +174,8 @@
         (i32.store offset=80 (local.get $record)
           (call $nameHash (i32.add (local.get $name) (i32.const 1)) (i32.sub (local.get $p) (i32.const 1))))
         (local.set $name (i32.sub (i32.sub (local.get $p) (local.get $name)) (i32.const 2)))
+        (if (i32.gt_u (i32.add (i32.add (global.get $names) (local.get $name)) (i32.const 1)) (global.get $namesLimit))
+          (then (return (call $full))))
         (memory.copy (global.get $names) (i32.sub (local.get $p) (i32.add (local.get $name) (i32.const 1))) (local.get $name))
         (global.set $namesEnd (i32.add (i32.add (global.get $names) (local.get $name)) (i32.const 1)))
         (i32.store8 offset=0 (i32.sub (global.get $namesEnd) (i32.const 1)) (i32.const 0x0a))))
@@ -219,6 +232,11 @@
     (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
     (i32.add (local.get $p) (i32.const 1)))
+
+  ;; No room left for the encoding, the records or the names' copy: marked at 492 for prefix-scan.ts; -1.
+  (func $full (result i32)
+    (i32.store (i32.const 492) (i32.const 1))
+    (i32.const -1))
 
   ;; A tag's record's last field: which of its texts are the same as another's, so that the JavaScript makes a
   ;; string or a list once for them: 1 the id is the name; 2, 4, 8, 16 the region, platform, systemService and
@@ -409,6 +427,8 @@
         (return (i32.add (local.get $p) (i32.const 1)))))
 
     (loop $element
+      ;; room for the longest prefix's encoding (seventeen bytes)
+      (if (i32.gt_u (i32.add (local.get $end) (i32.const 17)) (global.get $encodingLimit)) (then (return (call $full))))
       (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
       (local.set $count (i32.add (local.get $count) (i32.const 1)))
 
