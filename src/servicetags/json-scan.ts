@@ -184,7 +184,7 @@ class Scanner {
     const count = records.length / RECORD;
     const text = owned ? this.text : Buffer.from(this.text);
     const names = new Array<string>(count);
-    const offsets = new Uint32Array(count + 1);
+    const offsets = file.offsets;
     let ipv4 = 0;
     let prefixes = 0;
     // Each name cut from the module's copy of them all, a line feed after each: a string builtin per name, not a
@@ -196,9 +196,8 @@ class Scanner {
       at = end + 1;
       ipv4 += records[r + FIELD.ipv4Count]!;
       prefixes += records[r + FIELD.prefixCount]!;
-      offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, recordColumn(records, FIELD.nameHash), joined);
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, file.nameHashes, joined);
     return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
       records[RECORD * index + FIELD.prefixesStart]!,
       records[RECORD * index + FIELD.prefixesEnd]!,
@@ -1030,16 +1029,6 @@ function featureList(text: Buffer, start: number, end: number): readonly string[
     k = close;
   }
   return Object.freeze(features);
-}
-
-/**
- * One number of every record, as a column. Its own loop: in fromRecords' loop over the records it made V8 compile
- * that loop on-stack (OSR) while the first file was read, then again whole, and drop it (`--trace-opt`).
- */
-function recordColumn(records: Int32Array, field: number): Int32Array {
-  const column = new Int32Array(records.length / RECORD);
-  for (let i = 0, r = field; i < column.length; i++, r += RECORD) column[i] = records[r]!;
-  return column;
 }
 
 /**

@@ -87,6 +87,9 @@ const wordAligned = (address: number): number => 4 * Math.ceil(address / 4);
 interface FileLayout {
   readonly out: number;
   readonly records: number;
+  /** The columns of the tags' name hashes and of their encodings' ends (after a 0: FileRecords.offsets). */
+  readonly hashes: number;
+  readonly ends: number;
   readonly names: number;
   /** Where the encoding, the records and the names must end (prefix-scan.wat reads them at LIMITS). */
   readonly limits: readonly [number, number, number];
@@ -95,8 +98,8 @@ interface FileLayout {
 
 /**
  * Where readServiceTagFile puts a file of `n` bytes in the module's memory from address `at` (past the text, or past
- * what earlier files keep there): its encoding, its records (both kept: FileRecords hands out views of them), then
- * its names (read at once, and written over by the next file). `roomy`: room for any file of n bytes; else room for
+ * what earlier files keep there): its encoding, its records, two columns of them (all kept: FileRecords hands out
+ * views of them), then its names (read at once, and written over by the next file). `roomy`: room for any file of n bytes; else room for
  * files as Microsoft writes them (ROOM), which a file needing more is read again with (prefix-scan.wat `full`).
  */
 function fileLayout(n: number, at: number, roomy: boolean): FileLayout {
@@ -104,11 +107,13 @@ function fileLayout(n: number, at: number, roomy: boolean): FileLayout {
   // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
   const encoding = roomy ? 2 * n + 8 : Math.ceil(n / ROOM.encoding) + 32;
   const records = wordAligned(at + encoding);
-  const recordsRoom = 4 * RECORD * Math.ceil(n / (roomy ? SHORTEST_TAG : ROOM.tag));
-  const names = records + recordsRoom;
+  const tags = Math.ceil(n / (roomy ? SHORTEST_TAG : ROOM.tag));
+  const hashes = records + 4 * RECORD * tags;
+  const ends = hashes + 4 * tags;
+  const names = ends + 4 * (tags + 1);
   // Each name and a line feed: fewer bytes than the tag's text.
   const namesRoom = roomy ? n : Math.ceil(n / ROOM.names) + 32;
-  return { out: at, records, names, limits: [at + encoding, names, names + namesRoom], needed: names + namesRoom };
+  return { out: at, records, hashes, ends, names, limits: [at + encoding, hashes, names + namesRoom], needed: names + namesRoom };
 }
 
 /**
@@ -148,8 +153,10 @@ function fileInstance(n: number, window: number, roomy: boolean): { readonly was
   );
   const kept = KEPT.get(wasm);
   const layout = kept === undefined ? alone : fileLayout(n, kept.end, roomy);
-  // Where the module starts the names' copy and must end each part, and no part found too small yet.
-  new Int32Array(wasm.memory.buffer, NAMES, 5).set([layout.names, ...layout.limits, 0]);
+  // Where the module starts the names' copy and must end each part, no part found too small yet, where the columns
+  // start (the ends' after its 0).
+  new Int32Array(wasm.memory.buffer, NAMES, 7).set([layout.names, ...layout.limits, 0, layout.hashes, layout.ends + 4]);
+  new Int32Array(wasm.memory.buffer, layout.ends, 1)[0] = 0;
   return { wasm, layout };
 }
 
@@ -180,6 +187,9 @@ export interface FileRecords {
   readonly records: Int32Array;
   /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. A view too. */
   readonly encoded: Uint8Array;
+  /** Each tag's FIELD.nameHash, and 0 then each tag's FIELD.encodedEnd, as columns (views too): no loop to make them. */
+  readonly nameHashes: Int32Array;
+  readonly offsets: Uint32Array;
   /**
    * Every tag's name, in file order, with a line feed between two (no name holds one: the module takes printable
    * ASCII only): one string, which the names check reads whole and the names are cut from, instead of a string made
@@ -214,13 +224,12 @@ function readWithRoom(bytes: Uint8Array, start: number, window: number, roomy: b
 function readWhole(bytes: Uint8Array, start: number, roomy: boolean): FileRecords | undefined | typeof TOO_SMALL {
   const n = bytes.length;
   const { wasm, layout } = fileInstance(n, n, roomy);
-  const { out, records, names } = layout;
   const memory = new Uint8Array(wasm.memory.buffer);
   memory.set(bytes, INPUT);
   memory.fill(0, INPUT + n, INPUT + n + PADDING);
-  const tags = wasm.file(INPUT + start, INPUT + n, out, records);
+  const tags = wasm.file(INPUT + start, INPUT + n, layout.out, layout.records);
   if (tooSmall(wasm)) return TOO_SMALL;
-  return tags < 0 ? undefined : fileRecords(wasm, tags, out, records, names);
+  return tags < 0 ? undefined : fileRecords(wasm, tags, layout);
 }
 
 /** What readThroughWindow answers for a file with a tag longer than the window: read it whole. */
@@ -238,7 +247,7 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
 export function readThroughWindow(bytes: Uint8Array, start: number, window: number, roomy = true): FileRecords | undefined | typeof TOO_NARROW | typeof TOO_SMALL {
   const n = bytes.length;
   const { wasm, layout } = fileInstance(n, window, roomy);
-  const { out, records, names } = layout;
+  const { out, records } = layout;
   const memory = new Uint8Array(wasm.memory.buffer);
   const state = new Int32Array(wasm.memory.buffer, STOPPED, 4);
   // The window from file position `from`: its bytes, then zeros, which no test of the reader accepts.
@@ -261,7 +270,7 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
     tags += read;
     encoded = state[2]!;
     // The values closed and the file ended there: done, when that end is the file's.
-    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, out, records, names);
+    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, layout);
     if (end === n) return undefined; // the whole rest was in memory: the file is not one the module takes
     const stopped = state[0]! - INPUT + from;
     if (read === 0 && stopped === from) return TOO_NARROW;
@@ -280,19 +289,23 @@ const STOPPED = 460;
 const NAMES = 476;
 const FULL = 492;
 
-function fileRecords(wasm: PrefixScanExports, tags: number, out: number, records: number, names: number): FileRecords {
-  const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
-  const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
-  const namesEnd = new Int32Array(wasm.memory.buffer, NAMES, 1)[0]!;
-  // The encoding and the records stay where the module wrote them; the names are read now, and are not kept.
+function fileRecords(wasm: PrefixScanExports, tags: number, { out, records, hashes, ends, names }: FileLayout): FileRecords {
+  const buffer = wasm.memory.buffer;
+  const table = new Int32Array(buffer, records, RECORD * tags);
+  const fields = new Int32Array(buffer, FILE_FIELDS, 3);
+  const namesEnd = new Int32Array(buffer, NAMES, 1)[0]!;
+  const offsets = new Uint32Array(buffer, ends, tags + 1);
+  // The encoding, the records and the columns stay where the module wrote them; the names are read now, not kept.
   const kept = KEPT.get(wasm);
-  KEPT.set(wasm, { start: kept?.start ?? out, end: records + table.byteLength });
+  KEPT.set(wasm, { start: kept?.start ?? out, end: offsets.byteOffset + offsets.byteLength });
   return {
     changeNumber: fields[0]!,
     cloudStart: fields[1]!,
     cloudEnd: fields[2]!,
     records: table,
-    encoded: new Uint8Array(wasm.memory.buffer, out, tags === 0 ? 0 : table[table.length - RECORD + FIELD.encodedEnd]!),
+    nameHashes: new Int32Array(buffer, hashes, tags),
+    offsets,
+    encoded: new Uint8Array(buffer, out, offsets[tags]!),
     // Without the last line feed; latin1: the module took printable ASCII only.
     names: Buffer.from(wasm.memory.buffer, names, Math.max(0, namesEnd - names - 1)).toString('latin1'),
   };

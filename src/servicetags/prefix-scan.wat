@@ -23,6 +23,7 @@
 ;;   476   where the next tag's name goes in the names' copy (an i32, set by prefix-scan.ts before `begin`)
 ;;   480   where the encoding, the records and the names' copy must end (three i32, set by prefix-scan.ts), and 1 at
 ;;         492 once one of them would go past its end (`full`): prefix-scan.ts then reads the file again with more room
+;;   496   where the next tag's name hash and its encoding's end go in their columns (two i32, set by prefix-scan.ts)
 ;;   1024  the file's text, or a window of it (from byte $shift of the file), then zero bytes: a byte past it reads
 ;;         as 0, which no test below accepts, as the JavaScript refuses the `undefined` past the end of its bytes.
 ;;         Positions written out (the cloud's, the records') are offsets into the file: an address less 1024, plus
@@ -66,6 +67,9 @@
   (global $encodingLimit (mut i32) (i32.const 0))
   (global $recordsLimit (mut i32) (i32.const 0))
   (global $namesLimit (mut i32) (i32.const 0))
+  ;; The columns of the tags' name hashes and encodings' ends: where the next tag read whole puts each (from 496).
+  (global $hashes (mut i32) (i32.const 0))
+  (global $ends (mut i32) (i32.const 0))
 
   ;; The file's text at [$start, $end): its tags as records of twenty-one i32 from address $records (RECORD in
   ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
@@ -120,6 +124,8 @@
     (global.set $encodingLimit (i32.load (i32.const 480)))
     (global.set $recordsLimit (i32.load (i32.const 484)))
     (global.set $namesLimit (i32.load (i32.const 488)))
+    (global.set $hashes (i32.load (i32.const 496)))
+    (global.set $ends (i32.load (i32.const 500)))
     (local.set $at (call $ws (local.get $p)))
     (block $stop
       (block $close
@@ -134,6 +140,11 @@
           ;; read whole, and a ',' or a ']' after it
           (local.set $out (i32.load (i32.const 8)))
           (global.set $names (global.get $namesEnd))
+          ;; its name hash and encoding's end in their columns too (the records' room bounds both: one word a tag)
+          (i32.store (global.get $hashes) (i32.load offset=80 (local.get $records)))
+          (global.set $hashes (i32.add (global.get $hashes) (i32.const 4)))
+          (i32.store (global.get $ends) (i32.load offset=64 (local.get $records)))
+          (global.set $ends (i32.add (global.get $ends) (i32.const 4)))
           (local.set $records (i32.add (local.get $records) (i32.const 84)))
           (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
           (local.set $closeable (i32.const 1))
@@ -152,6 +163,8 @@
     (i32.store (i32.const 468) (local.get $out))
     (i32.store (i32.const 472) (local.get $closeable))
     (i32.store (i32.const 476) (global.get $names))
+    (i32.store (i32.const 496) (global.get $hashes))
+    (i32.store (i32.const 500) (global.get $ends))
     (local.get $tags))
 
   ;; At a tag's '{': its record at $record (prefixes encoded from $out); the position after its '}', or -1.
