@@ -142,14 +142,17 @@ const KEPT = new WeakMap<PrefixScanExports, { readonly start: number; readonly e
  */
 function fileInstance(n: number, window: number, roomy: boolean): { readonly wasm: PrefixScanExports; readonly layout: FileLayout } {
   const text = scratchEnd(window);
-  const alone = fileLayout(n, text, roomy);
+  // The first file of a memory keeps its data above the place of any text read whole through readServiceTagFile's
+  // window (2 * WINDOW), so that a second file, a little longer or read whole, goes into the same memory: a new
+  // instance costs the second file's text its fresh pages again (the AzureGovernment pair: ~70 faults).
+  const alone = fileLayout(n, Math.max(text, scratchEnd(2 * WINDOW)), roomy);
   const wasm = PREFIX_SCAN.withRoom(
     alone.needed,
     (last) => {
       const kept = KEPT.get(last);
       return kept === undefined || (text <= kept.start && fileLayout(n, kept.end, roomy).needed <= last.memory.buffer.byteLength);
     },
-    2 * alone.needed - text,
+    2 * alone.needed - alone.out,
   );
   const kept = KEPT.get(wasm);
   const layout = kept === undefined ? alone : fileLayout(n, kept.end, roomy);
