@@ -45,16 +45,22 @@ export class LazyWebAssembly<Exports extends { readonly memory: ExportedMemory }
     return this.#compiled !== null;
   }
 
-  /** An instance whose memory holds at least `needed` bytes; throws when it cannot grow that far or is not available. */
-  withRoom(needed: number): Exports {
+  /**
+   * An instance whose memory holds at least `needed` bytes (grown to `reserve` bytes when it must grow); throws when it
+   * cannot grow that far or is not available. `fits(last)`: whether the last instance may take the request, which a
+   * caller that hands out views of the memory says no to where the request would grow it (growing a memory detaches
+   * every view of it) or overwrite the views' bytes: a new instance is made then, and is the last from then on; the
+   * old one lives while views of its memory do.
+   */
+  withRoom(needed: number, fits: (last: Exports) => boolean = () => true, reserve = needed): Exports {
     if (!this.available()) throw new Error('WebAssembly is not available');
     let wasm = this.#lastInstance?.deref();
-    if (!wasm) {
+    if (!wasm || !fits(wasm)) {
       wasm = new webAssembly!.Instance(this.#compiled!).exports as Exports;
       this.#lastInstance = new WeakRef(wasm);
     }
     const size = wasm.memory.buffer.byteLength;
-    if (needed > size) wasm.memory.grow(Math.ceil((needed - size) / PAGE));
+    if (needed > size) wasm.memory.grow(Math.ceil((Math.max(needed, reserve) - size) / PAGE));
     return wasm;
   }
 }

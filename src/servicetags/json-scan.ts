@@ -49,6 +49,11 @@ export interface ScannedRows {
   readonly nameHashes: Int32Array;
   /** Where each tag's values are, for a file prefix-scan.wat read (sameFieldTexts); undefined for one the walk read. */
   readonly texts: FieldTexts | undefined;
+  /**
+   * `names.join('\n')`, where it is known no name holds a line feed (prefix-scan.wat's copy: printable ASCII only);
+   * undefined where it is not made (load.ts validNames joins them).
+   */
+  readonly joinedNames: string | undefined;
 }
 
 /** Rows made already (the walk's, the full path's): each name, row and region read from them. */
@@ -71,6 +76,7 @@ export function eagerRows(tags: readonly ServiceTagInfo[]): ScannedRows {
     regionAt: (index) => tags[index]!.region,
     nameHashes: Int32Array.from(names, nameHash),
     texts: undefined,
+    joinedNames: undefined,
   };
 }
 
@@ -173,22 +179,25 @@ class Scanner {
    */
   private fromRecords(file: FileRecords, owned: boolean): ScannedSnapshot {
     const cloud = parseCloud(this.text.toString('latin1', file.cloudStart, file.cloudEnd));
-    // A copy: the records are a view of the module's memory, which the next file (or encodedDelta) overwrites.
-    const records = file.records.slice();
+    // A view of the module's memory, which the module does not write again (prefix-scan.ts KEPT).
+    const records = file.records;
     const count = records.length / RECORD;
     const text = owned ? this.text : Buffer.from(this.text);
     const names = new Array<string>(count);
-    const offsets = new Uint32Array(count + 1);
+    const offsets = file.offsets;
     let ipv4 = 0;
     let prefixes = 0;
-    // Positions the module read in the text itself: in range, start <= end (latin1Text does not clamp them).
-    for (let i = 0, r = 0; i < count; i++, r += RECORD) {
-      names[i] = latin1Text(text, records[r + FIELD.nameStart]!, records[r + FIELD.nameEnd]!);
+    // Each name cut from the module's copy of them all, a line feed after each: a string builtin per name, not a
+    // call into Node's latin1Slice (~0.5 µs each, ~3,000 a file) and then a join for the names check.
+    const joined = file.names;
+    for (let i = 0, r = 0, at = 0; i < count; i++, r += RECORD) {
+      const end = at + records[r + FIELD.nameEnd]! - records[r + FIELD.nameStart]!;
+      names[i] = joined.slice(at, end);
+      at = end + 1;
       ipv4 += records[r + FIELD.ipv4Count]!;
       prefixes += records[r + FIELD.prefixCount]!;
-      offsets[i + 1] = records[r + FIELD.encodedEnd]!;
     }
-    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, recordColumn(records, FIELD.nameHash));
+    const rows = new RecordRows(records, text, names, Object.freeze({ ipv4, ipv6: prefixes - ipv4 }), { text, records }, file.nameHashes, joined);
     return this.scanned(text, cloud, file.changeNumber, rows, file.encoded, offsets, (index) => [
       records[RECORD * index + FIELD.prefixesStart]!,
       records[RECORD * index + FIELD.prefixesEnd]!,
@@ -1023,16 +1032,6 @@ function featureList(text: Buffer, start: number, end: number): readonly string[
 }
 
 /**
- * One number of every record, as a column. Its own loop: in fromRecords' loop over the records it made V8 compile
- * that loop on-stack (OSR) while the first file was read, then again whole, and drop it (`--trace-opt`).
- */
-function recordColumn(records: Int32Array, field: number): Int32Array {
-  const column = new Int32Array(records.length / RECORD);
-  for (let i = 0, r = field; i < column.length; i++, r += RECORD) column[i] = records[r]!;
-  return column;
-}
-
-/**
  * The rows of a file prefix-scan.wat read, from its records (a copy) and its text: a row is made when it is first
  * asked for, with the values fromRecords' walk-alike made for every tag (the same fields in the same order, frozen).
  */
@@ -1048,6 +1047,7 @@ class RecordRows implements ScannedRows {
     readonly prefixCount: PrefixCount,
     readonly texts: FieldTexts,
     readonly nameHashes: Int32Array,
+    readonly joinedNames: string,
   ) {}
 
   get count(): number {

@@ -158,7 +158,7 @@ function scannedTable(scanned: ScannedSnapshot | undefined, source: string): Tag
   if (!scanned) return undefined;
   const { cloud, changeNumber, rows, encoded, offsets } = scanned;
   const names = rows.names;
-  if (!validNames(names)) return undefined;
+  if (!validNames(names, rows.joinedNames)) return undefined;
   // By hash, in typed arrays (name-index.ts): no lower-case copy of each name, no Map. Undefined: two names alike
   // ignoring case, which the full path reports.
   const index = NameIndex.of(names, rows.nameHashes);
@@ -180,14 +180,18 @@ const RESERVED_LINE = new RegExp(`(?:^|\\n)(?:${RESERVED_TAG_NAMES.join('|')})(?
  * Whether no name has a problem tagNameProblem names. The checks run on the names joined a line each, by three
  * regular expressions: ~3,000 names of a Public file per call instead of four calls into the runtime per name, in
  * a loop V8 then compiled (issue 22). The lines are the names only when the text has one line break fewer than
- * there are names (a name with an escaped line break inside would pass as two).
+ * there are names (a name with an escaped line break inside would pass as two). `joined`: the names so joined
+ * already, none with a line break (ScannedRows.joinedNames: prefix-scan.wat's copy of them).
  */
-function validNames(names: readonly string[]): boolean {
+function validNames(names: readonly string[], joined?: string): boolean {
   if (names.length === 0) return true;
-  const joined = names.join('\n');
-  let breaks = 0;
-  for (let at = joined.indexOf('\n'); at >= 0; at = joined.indexOf('\n', at + 1)) breaks++;
-  return breaks === names.length - 1 && NAME_LINES.test(joined) && !ADDRESS_LINE.test(joined) && !RESERVED_LINE.test(joined);
+  if (joined === undefined) {
+    joined = names.join('\n');
+    let breaks = 0;
+    for (let at = joined.indexOf('\n'); at >= 0; at = joined.indexOf('\n', at + 1)) breaks++;
+    if (breaks !== names.length - 1) return false;
+  }
+  return NAME_LINES.test(joined) && !ADDRESS_LINE.test(joined) && !RESERVED_LINE.test(joined);
 }
 
 type JsonObject = Record<string, unknown>;

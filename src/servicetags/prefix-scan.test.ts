@@ -14,7 +14,7 @@ import { assemble, moduleText, MODULE_PATH, WAT_PATH } from '../../scripts/build
 import { sortedEncodedDelta } from './diff.js';
 import { scanServiceTags } from './json-scan.js';
 import { PrefixWriter } from './prefix-codec.js';
-import { encodedDelta, FIELD, type FileRecords, readServiceTagFile, readThroughWindow, RECORD, SAME_AS, TOO_NARROW } from './prefix-scan.js';
+import { encodedDelta, FIELD, type FileRecords, readServiceTagFile, readThroughWindow, RECORD, SAME_AS, TOO_NARROW, TOO_SMALL } from './prefix-scan.js';
 import type { ServiceTagInfo } from './types.js';
 import { FIXTURES, scannedContents } from './test-fixtures.js';
 
@@ -204,6 +204,26 @@ describe('the WebAssembly reader of service-tag files', () => {
     }
   });
 
+  it('copies every name once, in file order, a line feed between two, whole and through any window', () => {
+    let windowed = 0;
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 10 }), layout, fc.double({ min: 0.25, max: 0.5, noNaN: true }), (tags, style, share) => {
+        const tagsTaken = tags.map((t) => ({ ...t, changeNumber: t.changeNumber % 1000, addressPrefixes: t.addressPrefixes.filter((p) => !NEAR_MISSES.includes(p)) }));
+        const text = fileText(tagsTaken, style, true);
+        const bytes = Buffer.from(text, 'latin1');
+        const names = (JSON.parse(text) as { values: { name: string }[] }).values.map((value) => value.name).join('\n');
+        expect(readServiceTagFile(bytes, 0, Infinity)?.names).toBe(names);
+        const through = readThroughWindow(bytes, 0, Math.floor(share * text.length));
+        if (through !== TOO_NARROW) {
+          expect(through?.names).toBe(names);
+          windowed++;
+        }
+      }),
+      { numRuns: 300, seed: 31 },
+    );
+    expect(windowed).toBeGreaterThan(30);
+  });
+
   it('reads a file whose tag is longer than the window whole', () => {
     const many = Array.from({ length: 400 }, (_, k) => `10.${k >> 8}.${k & 255}.0/24`);
     const text = fileText([SMALL_TAGS[1]!, { ...SMALL_TAGS[0]!, addressPrefixes: many }, SMALL_TAGS[1]!], [2, false], true);
@@ -213,6 +233,70 @@ describe('the WebAssembly reader of service-tag files', () => {
     expect(text.length).toBeGreaterThan(4000);
     expect([...windowed.encoded]).toEqual([...whole.encoded]);
     expect(windowed.records.length).toBe(3 * RECORD);
+  });
+
+  it('keeps every file it read as it was read, whatever it reads or merges after (views of memory it never writes again)', () => {
+    // What a read gave, copied at once; checked again after every later read and merge.
+    type Kept = { read: FileRecords; copy: unknown };
+    const copyOf = (read: FileRecords): unknown => ({ ...read, records: [...read.records], encoded: [...read.encoded] });
+    let shared = 0;
+    let fresh = 0;
+    const file = fc.record({ tags: fc.array(tag, { minLength: 1, maxLength: 6 }), style: layout, share: fc.option(fc.double({ min: 0.25, max: 0.5, noNaN: true })) });
+    // A merge of two lists of `count` prefixes: large ones need more room than the text's place holds.
+    const merge = fc.integer({ min: 1, max: 65_000 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(file, merge), { minLength: 2, maxLength: 6 }), (steps) => {
+        const kept: Kept[] = [];
+        for (const step of steps) {
+          if (typeof step === 'number') {
+            const list = encode(Array.from({ length: step }, (_, k) => `2001:db8:${k.toString(16)}::/48`));
+            expect(encodedDelta(list, 0, list.length, step, list, 0, list.length, step)).toEqual({ added: [], removed: [] });
+          } else {
+            const text = fileText(step.tags.map((t) => ({ ...t, changeNumber: t.changeNumber % 1000 })), step.style, true);
+            const bytes = Buffer.from(text, 'latin1');
+            const read = readServiceTagFile(bytes, 0, step.share === null ? Infinity : Math.floor(step.share * text.length));
+            if (read === undefined) continue;
+            expect(scannedContents(scanServiceTags(bytes, false, true))).toEqual(scannedContents(scanServiceTags(bytes, false, false)));
+            const last = kept.at(-1);
+            if (last !== undefined) last.read.records.buffer === read.records.buffer ? shared++ : fresh++;
+            kept.push({ read, copy: copyOf(read) });
+          }
+          for (const { read, copy } of kept) expect(copyOf(read)).toEqual(copy);
+        }
+      }),
+      { numRuns: 150, seed: 41 },
+    );
+    // Both ways: a file read beside the last in one memory, and in a new one (the text's place or the room taken).
+    expect(shared).toBeGreaterThan(20);
+    expect(fresh).toBeGreaterThan(5);
+  });
+
+  it('reads a file again with room for anything where the room for Microsoft\'s files is too small', () => {
+    const many = <T>(count: number, item: (k: number) => T): T[] => Array.from({ length: count }, (_, k) => item(k));
+    const files = {
+      // `::/128` and its neighbours: an encoding of twice the text, more than a third of it
+      encoding: fileText(many(40, (t) => ({ ...SMALL_TAGS[0]!, addressPrefixes: many(1_000, (k) => `::${t.toString(16)}:${(k + 1).toString(16)}/128`) })), [0, false], true),
+      // tags of ~150 bytes: more records than one per 384 bytes
+      records: fileText(many(3_000, () => ({ ...SMALL_TAGS[1]!, addressPrefixes: [], networkFeatures: null })), [0, false], true),
+      // names of 200 characters: more than a twelfth of the text
+      names: fileText(many(3_000, (k) => ({ ...SMALL_TAGS[1]!, name: `N${'x'.repeat(200)}${k}`, addressPrefixes: ['10.0.0.0/8'] })), [0, false], false),
+    };
+    for (const [part, text] of Object.entries(files)) {
+      const bytes = Buffer.from(text, 'latin1');
+      expect(bytes.length, part).toBeGreaterThan(2 * 65_536);
+      expect(readThroughWindow(bytes, 0, 65_536, false), part).toBe(TOO_SMALL);
+      const roomy = readThroughWindow(bytes, 0, 65_536, true);
+      expect(roomy, part).not.toBe(TOO_SMALL);
+      expect(readServiceTagFile(bytes, 0, 65_536), part).toEqual(roomy);
+      const both = bothWays(bytes);
+      expect(both.taken, part).toBe(true);
+      expect(both.webAssembly, part).toEqual(both.walk);
+    }
+    // Microsoft's files fit the first room.
+    for (const file of Object.values(FIXTURES)) {
+      const bytes = fixtureBytes(file);
+      expect(readThroughWindow(bytes, 0, 65_536, false), file).not.toBe(TOO_SMALL);
+    }
   });
 
   it('agrees with the walk on a file changed at any one byte', () => {

@@ -77,18 +77,97 @@ export const SAME_AS = {
 /** No tag's text is shorter (its keys alone take ~130 bytes): room for the records of any file. */
 const SHORTEST_TAG = 64;
 
+/** Where a file's text goes in the module's memory, read through `window` bytes (all of it: n), and the zeros after. */
+const scratchEnd = (window: number): number => wordAligned(INPUT + window + PADDING);
+
+/** Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine). */
+const wordAligned = (address: number): number => 4 * Math.ceil(address / 4);
+
+/** Where a file's encoding, records and names' copy start in the module's memory, and where each must end. */
+interface FileLayout {
+  readonly out: number;
+  readonly records: number;
+  /** The columns of the tags' name hashes and of their encodings' ends (after a 0: FileRecords.offsets). */
+  readonly hashes: number;
+  readonly ends: number;
+  readonly names: number;
+  /** Where the encoding, the records and the names must end (prefix-scan.wat reads them at LIMITS). */
+  readonly limits: readonly [number, number, number];
+  readonly needed: number;
+}
+
 /**
- * Where readServiceTagFile puts a file of `n` bytes in the module's memory, read through `window` bytes of it at a
- * time (the whole file when `window` is n): text at INPUT, encoding, records.
+ * Where readServiceTagFile puts a file of `n` bytes in the module's memory from address `at` (past the text, or past
+ * what earlier files keep there): its encoding, its records, two columns of them (all kept: FileRecords hands out
+ * views of them), then its names (read at once, and written over by the next file). `roomy`: room for any file of n bytes; else room for
+ * files as Microsoft writes them (ROOM), which a file needing more is read again with (prefix-scan.wat `full`).
  */
-function fileLayout(n: number, window = n): { readonly out: number; readonly records: number; readonly needed: number } {
-  const out = INPUT + window + PADDING;
+function fileLayout(n: number, at: number, roomy: boolean): FileLayout {
   // The encoding takes at most twice the text: a prefix at most 17 bytes, and its text with the quotes and a comma
   // at least 9 (`"::/128",`); the IPv4 writer stores up to four bytes past the end of the last.
-  // Not `& ~3`: that works in 32 bits, and a file of ~716 MB would wrap it negative (an address past 2^31 is fine).
-  const records = 4 * Math.ceil((out + 2 * n + 8) / 4);
-  return { out, records, needed: records + 4 * RECORD * Math.ceil(n / SHORTEST_TAG) };
+  const encoding = roomy ? 2 * n + 8 : Math.ceil(n / ROOM.encoding) + 32;
+  const records = wordAligned(at + encoding);
+  const tags = Math.ceil(n / (roomy ? SHORTEST_TAG : ROOM.tag));
+  const hashes = records + 4 * RECORD * tags;
+  const ends = hashes + 4 * tags;
+  const names = ends + 4 * (tags + 1);
+  // Each name and a line feed: fewer bytes than the tag's text.
+  const namesRoom = roomy ? n : Math.ceil(n / ROOM.names) + 32;
+  return { out: at, records, hashes, ends, names, limits: [at + encoding, hashes, names + namesRoom], needed: names + namesRoom };
 }
+
+/**
+ * The room a file first gets, as parts of its text: Microsoft's Public file encodes to a seventh of its text, holds a
+ * tag per ~1.35 KB and names of a fiftieth of it; the AzureGovernment and China files alike. A file needing more is
+ * read again with room for anything (a rare file: the first read is lost). Room is address space until it is
+ * written, but growing the memory counts it as external memory, and V8 collects garbage when that passes ~64 MB:
+ * room for anything (4.3 times the text) for the two Public files of a `snapshot diff` reached it.
+ */
+const ROOM = { encoding: 3, tag: 384, names: 12 } as const;
+
+/**
+ * What of each instance's memory the files read into it keep, [start, end): their encodings and records, of which
+ * FileRecords hands out views. Those bytes are never written again, and that memory is never grown (which would
+ * detach the views): a file or an encodedDelta that would need either takes a new instance (PREFIX_SCAN.withRoom's
+ * `fits`). A copy of a Public file's encoding and records out of the memory was ~850 KB of fresh pages (~210 page
+ * faults, ~2.5 ms) per file of a cold `snapshot diff`.
+ */
+const KEPT = new WeakMap<PrefixScanExports, { readonly start: number; readonly end: number }>();
+
+/**
+ * An instance with room for a file of `n` bytes read through `window` bytes of it, and the file's layout there: past
+ * what earlier files keep in it, when that leaves the text's place free and no growth is needed. A memory grown for
+ * a file is grown to hold a second as large (a `snapshot diff` or an `impact` reads two): only its pages written are
+ * ever touched.
+ */
+function fileInstance(n: number, window: number, roomy: boolean): { readonly wasm: PrefixScanExports; readonly layout: FileLayout } {
+  const text = scratchEnd(window);
+  // The first file of a memory keeps its data above the place of any text read whole through readServiceTagFile's
+  // window (2 * WINDOW), so that a second file, a little longer or read whole, goes into the same memory: a new
+  // instance costs the second file's text its fresh pages again (the AzureGovernment pair: ~70 faults).
+  const alone = fileLayout(n, Math.max(text, scratchEnd(2 * WINDOW)), roomy);
+  const wasm = PREFIX_SCAN.withRoom(
+    alone.needed,
+    (last) => {
+      const kept = KEPT.get(last);
+      return kept === undefined || (text <= kept.start && fileLayout(n, kept.end, roomy).needed <= last.memory.buffer.byteLength);
+    },
+    2 * alone.needed - alone.out,
+  );
+  const kept = KEPT.get(wasm);
+  const layout = kept === undefined ? alone : fileLayout(n, kept.end, roomy);
+  // Where the module starts the names' copy and must end each part, no part found too small yet, where the columns
+  // start (the ends' after its 0).
+  new Int32Array(wasm.memory.buffer, NAMES, 7).set([layout.names, ...layout.limits, 0, layout.hashes, layout.ends + 4]);
+  new Int32Array(wasm.memory.buffer, layout.ends, 1)[0] = 0;
+  return { wasm, layout };
+}
+
+/** What a read answers when the room a layout gave was too small (prefix-scan.wat `full`): read it again roomy. */
+export const TOO_SMALL = Symbol('no room');
+
+/** Whether prefix-scan.wat found a part's room too small (`full`). */
+const tooSmall = (wasm: PrefixScanExports): boolean => new Int32Array(wasm.memory.buffer, FULL, 1)[0] !== 0;
 
 /**
  * How much of a file's text is in the module's memory at once, for a file of more than twice this: the scan reads
@@ -106,40 +185,54 @@ export interface FileRecords {
   readonly cloudEnd: number;
   /**
    * RECORD numbers a tag (FIELD); positions are offsets into the bytes. A view of the module's memory, not a copy:
-   * read it before anything else calls the module (the next file or encodedDelta overwrites it, and growing the
-   * memory detaches it). A copy cost a fresh ~240 KB (60 pages) per Public file, read once and dropped.
+   * the module never writes those bytes again, nor grows that memory (KEPT).
    */
   readonly records: Int32Array;
-  /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. */
+  /** Every tag's prefixes, one after the other: tag i's end at records[RECORD * i + FIELD.encodedEnd]. A view too. */
   readonly encoded: Uint8Array;
+  /** Each tag's FIELD.nameHash, and 0 then each tag's FIELD.encodedEnd, as columns (views too): no loop to make them. */
+  readonly nameHashes: Int32Array;
+  readonly offsets: Uint32Array;
+  /**
+   * Every tag's name, in file order, with a line feed between two (no name holds one: the module takes printable
+   * ASCII only): one string, which the names check reads whole and the names are cut from, instead of a string made
+   * from the text per tag and then joined.
+   */
+  readonly names: string;
 }
 
 /**
  * The file in `bytes` (JSON text from `start`, past a BOM) as prefix-scan.wat reads it; undefined for a file it
  * does not take (the JavaScript reads it) or where WebAssembly cannot run. Positions in the records are offsets
- * into `bytes`; the encoding is a copy, the caller's to keep, and the records a view to read at once (FileRecords).
+ * into `bytes`; the encoding and the records are views of the module's memory that stay as they are (FileRecords).
  */
 export function readServiceTagFile(bytes: Uint8Array, start: number, window = WINDOW): FileRecords | undefined {
   if (!PREFIX_SCAN.available()) return undefined;
   try {
-    const read = bytes.length > 2 * window ? readThroughWindow(bytes, start, window) : undefined;
-    return read === TOO_NARROW || read === undefined ? readWhole(bytes, start) : read;
+    const read = readWithRoom(bytes, start, window, false);
+    return read === TOO_SMALL ? (readWithRoom(bytes, start, window, true) as FileRecords | undefined) : read;
   } catch {
     // No memory for a copy of the file (or the reader trapped): the JavaScript reads it.
     return undefined;
   }
 }
 
+/** readServiceTagFile with the room fileLayout gives (`roomy`: for any file, which never answers TOO_SMALL). */
+function readWithRoom(bytes: Uint8Array, start: number, window: number, roomy: boolean): FileRecords | undefined | typeof TOO_SMALL {
+  const read = bytes.length > 2 * window ? readThroughWindow(bytes, start, window, roomy) : undefined;
+  return read === TOO_NARROW || read === undefined ? readWhole(bytes, start, roomy) : read;
+}
+
 /** readServiceTagFile with the whole text in the module's memory. */
-function readWhole(bytes: Uint8Array, start: number): FileRecords | undefined {
+function readWhole(bytes: Uint8Array, start: number, roomy: boolean): FileRecords | undefined | typeof TOO_SMALL {
   const n = bytes.length;
-  const { out, records, needed } = fileLayout(n);
-  const wasm = PREFIX_SCAN.withRoom(needed);
+  const { wasm, layout } = fileInstance(n, n, roomy);
   const memory = new Uint8Array(wasm.memory.buffer);
   memory.set(bytes, INPUT);
-  memory.fill(0, INPUT + n, out);
-  const tags = wasm.file(INPUT + start, INPUT + n, out, records);
-  return tags < 0 ? undefined : fileRecords(wasm, tags, out, records);
+  memory.fill(0, INPUT + n, INPUT + n + PADDING);
+  const tags = wasm.file(INPUT + start, INPUT + n, layout.out, layout.records);
+  if (tooSmall(wasm)) return TOO_SMALL;
+  return tags < 0 ? undefined : fileRecords(wasm, tags, layout);
 }
 
 /** What readThroughWindow answers for a file with a tag longer than the window: read it whole. */
@@ -152,10 +245,12 @@ export const TOO_NARROW = Symbol('a tag longer than the window');
  * (compared within a window only: a string less shared, the same values). Exported for its tests.
  * @internal
  */
-export function readThroughWindow(bytes: Uint8Array, start: number, window: number): FileRecords | undefined | typeof TOO_NARROW {
+export function readThroughWindow(bytes: Uint8Array, start: number, window: number): FileRecords | undefined | typeof TOO_NARROW;
+export function readThroughWindow(bytes: Uint8Array, start: number, window: number, roomy: boolean): FileRecords | undefined | typeof TOO_NARROW | typeof TOO_SMALL;
+export function readThroughWindow(bytes: Uint8Array, start: number, window: number, roomy = true): FileRecords | undefined | typeof TOO_NARROW | typeof TOO_SMALL {
   const n = bytes.length;
-  const { out, records, needed } = fileLayout(n, window);
-  const wasm = PREFIX_SCAN.withRoom(needed);
+  const { wasm, layout } = fileInstance(n, window, roomy);
+  const { out, records } = layout;
   const memory = new Uint8Array(wasm.memory.buffer);
   const state = new Int32Array(wasm.memory.buffer, STOPPED, 4);
   // The window from file position `from`: its bytes, then zeros, which no test of the reader accepts.
@@ -174,10 +269,11 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
   let closeable = 1;
   while (true) {
     const read = wasm.tags(p, INPUT + end - from, encoded, records + 4 * RECORD * tags, closeable, from);
+    if (tooSmall(wasm)) return TOO_SMALL;
     tags += read;
     encoded = state[2]!;
     // The values closed and the file ended there: done, when that end is the file's.
-    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, out, records);
+    if (state[1] === 1 && end === n) return fileRecords(wasm, tags, layout);
     if (end === n) return undefined; // the whole rest was in memory: the file is not one the module takes
     const stopped = state[0]! - INPUT + from;
     if (read === 0 && stopped === from) return TOO_NARROW;
@@ -188,19 +284,33 @@ export function readThroughWindow(bytes: Uint8Array, start: number, window: numb
   }
 }
 
-/** Where prefix-scan.wat `tags` says where it stopped (four i32). */
+/**
+ * Where prefix-scan.wat `tags` says where it stopped (four i32), then where the names' copy ends (NAMES), where each
+ * part must end (three i32) and whether one would have gone past it (FULL).
+ */
 const STOPPED = 460;
+const NAMES = 476;
+const FULL = 492;
 
-function fileRecords(wasm: PrefixScanExports, tags: number, out: number, records: number): FileRecords {
-  const memory = new Uint8Array(wasm.memory.buffer);
-  const table = new Int32Array(wasm.memory.buffer, records, RECORD * tags);
-  const fields = new Int32Array(wasm.memory.buffer, FILE_FIELDS, 3);
+function fileRecords(wasm: PrefixScanExports, tags: number, { out, records, hashes, ends, names }: FileLayout): FileRecords {
+  const buffer = wasm.memory.buffer;
+  const table = new Int32Array(buffer, records, RECORD * tags);
+  const fields = new Int32Array(buffer, FILE_FIELDS, 3);
+  const namesEnd = new Int32Array(buffer, NAMES, 1)[0]!;
+  const offsets = new Uint32Array(buffer, ends, tags + 1);
+  // The encoding, the records and the columns stay where the module wrote them; the names are read now, not kept.
+  const kept = KEPT.get(wasm);
+  KEPT.set(wasm, { start: kept?.start ?? out, end: offsets.byteOffset + offsets.byteLength });
   return {
     changeNumber: fields[0]!,
     cloudStart: fields[1]!,
     cloudEnd: fields[2]!,
     records: table,
-    encoded: memory.slice(out, tags === 0 ? out : out + table[table.length - RECORD + FIELD.encodedEnd]!),
+    nameHashes: new Int32Array(buffer, hashes, tags),
+    offsets,
+    encoded: new Uint8Array(buffer, out, offsets[tags]!),
+    // Without the last line feed; latin1: the module took printable ASCII only.
+    names: Buffer.from(wasm.memory.buffer, names, Math.max(0, namesEnd - names - 1)).toString('latin1'),
   };
 }
 
@@ -232,7 +342,11 @@ export function encodedDelta(
   const needed = removed + 4 * beforeCount;
   let wasm: PrefixScanExports;
   try {
-    wasm = PREFIX_SCAN.withRoom(needed);
+    // Below what files keep in the memory, when they keep anything (KEPT); else a new instance.
+    wasm = PREFIX_SCAN.withRoom(needed, (last) => {
+      const kept = KEPT.get(last);
+      return kept === undefined || needed <= kept.start;
+    });
   } catch {
     return NO_WEBASSEMBLY;
   }

@@ -20,11 +20,16 @@
 ;;   288   the keys, one after the other (KEYS)
 ;;   448   the file's changeNumber, and where its cloud's text starts and ends (three i32)
 ;;   460   where `tags` stopped, whether the file ended there, the encoding's end, whether a ']' may come (four i32)
+;;   476   where the next tag's name goes in the names' copy (an i32, set by prefix-scan.ts before `begin`)
+;;   480   where the encoding, the records and the names' copy must end (three i32, set by prefix-scan.ts), and 1 at
+;;         492 once one of them would go past its end (`full`): prefix-scan.ts then reads the file again with more room
+;;   496   where the next tag's name hash and its encoding's end go in their columns (two i32, set by prefix-scan.ts)
 ;;   1024  the file's text, or a window of it (from byte $shift of the file), then zero bytes: a byte past it reads
 ;;         as 0, which no test below accepts, as the JavaScript refuses the `undefined` past the end of its bytes.
 ;;         Positions written out (the cloud's, the records') are offsets into the file: an address less 1024, plus
 ;;         $shift.
-;;   then the prefixes' encoding, and the tags' records, where prefix-scan.ts says.
+;;   then the prefixes' encoding, the tags' records and the names' copy (each name and a line feed), where
+;;   prefix-scan.ts says.
 ;;
 ;; Built into prefix-scan-wasm.ts by `npm run wasm` (scripts/build-wasm.ts); a test checks that file is this one.
 (module
@@ -54,6 +59,17 @@
   (global $platform (mut i64) (i64.const 0))
   (global $systemService (mut i64) (i64.const 0))
   (global $features (mut i64) (i64.const 0))
+  ;; The names' copy: where the next tag read whole puts its name, and where the name of the tag being read ends
+  ;; (committed by `tags` once the tag is read whole: a tag cut by a window's end is read again from the next).
+  (global $names (mut i32) (i32.const 0))
+  (global $namesEnd (mut i32) (i32.const 0))
+  ;; Where the encoding, the records and the names' copy must end (from 480, read by `tags`).
+  (global $encodingLimit (mut i32) (i32.const 0))
+  (global $recordsLimit (mut i32) (i32.const 0))
+  (global $namesLimit (mut i32) (i32.const 0))
+  ;; The columns of the tags' name hashes and encodings' ends: where the next tag read whole puts each (from 496).
+  (global $hashes (mut i32) (i32.const 0))
+  (global $ends (mut i32) (i32.const 0))
 
   ;; The file's text at [$start, $end): its tags as records of twenty-one i32 from address $records (RECORD in
   ;; prefix-scan.ts), their prefixes encoded from $out one after the other, the file's changeNumber and cloud at 448;
@@ -93,9 +109,9 @@
   ;; writes them, positions in the file. Returns how many tags it read, and stores where it stopped: at 460 the
   ;; address of the first tag it did not read (or of the ']'), at 464 1 when the ']' closed the values and the file's
   ;; '}' and whitespace ended the text at $end (else 0), at 468 the encoding's end after the tags read, at 472
-  ;; whether a ']' may stand where it stopped. A tag cut by $end is not read (the zero bytes after the text fail it,
-  ;; or the separator after it), so the caller can read it again from the next window. The previous tag's texts are
-  ;; compared (SAME_AS) within one call only.
+  ;; whether a ']' may stand where it stopped, at 476 where the names' copy ends. A tag cut by $end is not read (the
+  ;; zero bytes after the text fail it, or the separator after it), so the caller can read it again from the next
+  ;; window. The previous tag's texts are compared (SAME_AS) within one call only.
   (func $tags (export "tags") (param $p i32) (param $end i32) (param $out i32) (param $records i32) (param $closeable i32) (param $shift i32) (result i32)
     (local $tags i32) (local $at i32) (local $next i32) (local $c i32)
     (global.set $shift (local.get $shift))
@@ -104,17 +120,31 @@
     (global.set $systemService (i64.const 0))
     (global.set $features (i64.const 0))
     (i32.store (i32.const 464) (i32.const 0))
+    (global.set $names (i32.load (i32.const 476)))
+    (global.set $encodingLimit (i32.load (i32.const 480)))
+    (global.set $recordsLimit (i32.load (i32.const 484)))
+    (global.set $namesLimit (i32.load (i32.const 488)))
+    (global.set $hashes (i32.load (i32.const 496)))
+    (global.set $ends (i32.load (i32.const 500)))
     (local.set $at (call $ws (local.get $p)))
     (block $stop
       (block $close
         (br_if $close (i32.and (local.get $closeable) (i32.eq (i32.load8_u (local.get $at)) (i32.const 0x5d))))
         (loop $tag
+          (if (i32.gt_u (i32.add (local.get $records) (i32.const 84)) (global.get $recordsLimit))
+            (then (drop (call $full)) (br $stop)))
           (local.set $next (call $ws (call $tag (local.get $at) (local.get $out) (local.get $records))))
           (br_if $stop (i32.lt_s (local.get $next) (i32.const 0)))
           (local.set $c (i32.load8_u (local.get $next)))
           (br_if $stop (i32.and (i32.ne (local.get $c) (i32.const 0x2c)) (i32.ne (local.get $c) (i32.const 0x5d))))
           ;; read whole, and a ',' or a ']' after it
           (local.set $out (i32.load (i32.const 8)))
+          (global.set $names (global.get $namesEnd))
+          ;; its name hash and encoding's end in their columns too (the records' room bounds both: one word a tag)
+          (i32.store (global.get $hashes) (i32.load offset=80 (local.get $records)))
+          (global.set $hashes (i32.add (global.get $hashes) (i32.const 4)))
+          (i32.store (global.get $ends) (i32.load offset=64 (local.get $records)))
+          (global.set $ends (i32.add (global.get $ends) (i32.const 4)))
           (local.set $records (i32.add (local.get $records) (i32.const 84)))
           (local.set $tags (i32.add (local.get $tags) (i32.const 1)))
           (local.set $closeable (i32.const 1))
@@ -132,6 +162,9 @@
     (i32.store (i32.const 460) (local.get $at))
     (i32.store (i32.const 468) (local.get $out))
     (i32.store (i32.const 472) (local.get $closeable))
+    (i32.store (i32.const 476) (global.get $names))
+    (i32.store (i32.const 496) (global.get $hashes))
+    (i32.store (i32.const 500) (global.get $ends))
     (local.get $tags))
 
   ;; At a tag's '{': its record at $record (prefixes encoded from $out); the position after its '}', or -1.
@@ -145,11 +178,20 @@
     (local.set $name (local.get $p))
     (local.set $p (call $string (local.get $p)))
     (i32.store offset=4 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1025))))
-    ;; the name's lookup hash, from its bytes between the quotes (none when the string failed: the tag fails too)
-    (i32.store offset=80 (local.get $record)
-      (if (result i32) (i32.lt_s (local.get $p) (i32.const 0))
-        (then (i32.const 0))
-        (else (call $nameHash (i32.add (local.get $name) (i32.const 1)) (i32.sub (local.get $p) (i32.const 1))))))
+    ;; the name's lookup hash, from its bytes between the quotes (none when the string failed: the tag fails too),
+    ;; and the name copied with a line feed after it: the JavaScript makes the names from one string of them all,
+    ;; which the names check reads whole (load.ts validNames); a name holds no line feed (`string`).
+    (if (i32.lt_s (local.get $p) (i32.const 0))
+      (then (i32.store offset=80 (local.get $record) (i32.const 0)))
+      (else
+        (i32.store offset=80 (local.get $record)
+          (call $nameHash (i32.add (local.get $name) (i32.const 1)) (i32.sub (local.get $p) (i32.const 1))))
+        (local.set $name (i32.sub (i32.sub (local.get $p) (local.get $name)) (i32.const 2)))
+        (if (i32.gt_u (i32.add (i32.add (global.get $names) (local.get $name)) (i32.const 1)) (global.get $namesLimit))
+          (then (return (call $full))))
+        (memory.copy (global.get $names) (i32.sub (local.get $p) (i32.add (local.get $name) (i32.const 1))) (local.get $name))
+        (global.set $namesEnd (i32.add (i32.add (global.get $names) (local.get $name)) (i32.const 1)))
+        (i32.store8 offset=0 (i32.sub (global.get $namesEnd) (i32.const 1)) (i32.const 0x0a))))
     (local.set $p (call $key (call $separator (local.get $p)) (i32.const 315) (i32.const 2)))
     (i32.store offset=8 (local.get $record) (i32.add (global.get $shift) (i32.sub (local.get $p) (i32.const 1023))))
     (local.set $p (call $string (local.get $p)))
@@ -203,6 +245,11 @@
     (local.set $p (call $ws (i32.add (local.get $p) (i32.const 1))))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7d)) (then (return (i32.const -1))))
     (i32.add (local.get $p) (i32.const 1)))
+
+  ;; No room left for the encoding, the records or the names' copy: marked at 492 for prefix-scan.ts; -1.
+  (func $full (result i32)
+    (i32.store (i32.const 492) (i32.const 1))
+    (i32.const -1))
 
   ;; A tag's record's last field: which of its texts are the same as another's, so that the JavaScript makes a
   ;; string or a list once for them: 1 the id is the name; 2, 4, 8, 16 the region, platform, systemService and
@@ -393,6 +440,8 @@
         (return (i32.add (local.get $p) (i32.const 1)))))
 
     (loop $element
+      ;; room for the longest prefix's encoding (seventeen bytes)
+      (if (i32.gt_u (i32.add (local.get $end) (i32.const 17)) (global.get $encodingLimit)) (then (return (call $full))))
       (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
       (local.set $count (i32.add (local.get $count) (i32.const 1)))
 
