@@ -58,16 +58,11 @@ export function sameMetadataAfter(a: FieldTexts, i: number, b: FieldTexts, j: nu
   const known = afterSame ? shared : shared & SAME_AS.name;
   const p = a.text;
   const q = b.text;
-  if ((known & SAME_AS.name) === 0 && !sameBytes(p, x[r + FIELD.idStart]!, x[r + FIELD.idEnd]!, q, y[s + FIELD.idStart]!, y[s + FIELD.idEnd]!)) return false;
-  if ((known & SAME_AS.region) === 0 && !sameBytes(p, x[r + FIELD.regionStart]!, x[r + FIELD.regionEnd]!, q, y[s + FIELD.regionStart]!, y[s + FIELD.regionEnd]!)) return false;
-  if ((known & SAME_AS.platform) === 0 && !sameBytes(p, x[r + FIELD.platformStart]!, x[r + FIELD.platformEnd]!, q, y[s + FIELD.platformStart]!, y[s + FIELD.platformEnd]!)) {
-    return false;
-  }
-  if (
-    (known & SAME_AS.systemService) === 0 &&
-    !sameBytes(p, x[r + FIELD.systemServiceStart]!, x[r + FIELD.systemServiceEnd]!, q, y[s + FIELD.systemServiceStart]!, y[s + FIELD.systemServiceEnd]!)
-  ) {
-    return false;
+  // One call of sameBytes in a loop, as sameMetadataTexts: V8 optimises this function with what it calls inlined, and
+  // four calls were four copies (its compilation ~2 times as long).
+  for (let f = 0; f < TEXTS.length; f++) {
+    const field = TEXTS[f]!;
+    if ((known & KNOWN_BY[f]!) === 0 && !sameBytes(p, x[r + field]!, x[r + field + 1]!, q, y[s + field]!, y[s + field + 1]!)) return false;
   }
   if ((known & SAME_AS.features) !== 0) return true;
   const features = x[r + FIELD.featuresStart]!;
@@ -75,3 +70,7 @@ export function sameMetadataAfter(a: FieldTexts, i: number, b: FieldTexts, j: nu
   if (features < 0 || other < 0) return features === other;
   return sameList(p, features, x[r + FIELD.featuresEnd]!, q, other, y[s + FIELD.featuresEnd]!);
 }
+
+/** The texts sameMetadataAfter compares (each a start, its end in the next field), and the SAME_AS bit that tells each. */
+const TEXTS = [FIELD.idStart, FIELD.regionStart, FIELD.platformStart, FIELD.systemServiceStart];
+const KNOWN_BY = [SAME_AS.name, SAME_AS.region, SAME_AS.platform, SAME_AS.systemService];
