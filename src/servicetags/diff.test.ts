@@ -4,7 +4,7 @@ import { AddressSet } from '../model/address-set.js';
 import { diffSnapshots, prefixChangeCounts, type SnapshotDiff } from './diff.js';
 import { decodeEmbedded, encodeEmbedded } from './embedded.js';
 import { parseServiceTagsJson } from './load.js';
-import { defaultSnapshot, loadSnapshotFile, parseSnapshot, Snapshot } from './snapshot.js';
+import { defaultSnapshot, fieldTexts, loadSnapshotFile, parseSnapshot, Snapshot } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 
 function totals(diff: SnapshotDiff): [number, number, number, number, number] {
@@ -408,5 +408,89 @@ describe('tags told unchanged from their bytes (json-scan.ts sameFieldTexts)', (
       }),
       { numRuns: 1000, seed: 25 },
     );
+  });
+});
+
+describe('stretches of tags told unchanged together (tag-runs.ts)', () => {
+  it('give the diff the rows give, for tables that share most tags, fields and neighbours, edited anywhere', () => {
+    // Tables of up to 12 tags whose fields repeat from one tag to the next (the module's SAME_AS, which
+    // sameMetadataAfter carries from a pair of tags to the next), and a newer table that keeps most of them, their
+    // order and their changeNumbers, with edits a stretch must not hide: a field or the prefixes changed without a
+    // new changeNumber, a name's case, an id, a tag dropped, added or moved. Each file in its own layout.
+    const prefix = fc.constantFrom('13.107.246.0/24', '20.38.80.0/24', '10.0.0.0/8', '2603:1020:805::/48', '2620:1ec:bdf::/48', '2001:DB8::/32');
+    const fields = {
+      region: fc.constantFrom('eastus', 'westus', ''),
+      regionId: fc.constantFrom(0, 18),
+      platform: fc.constantFrom('Azure', 'Azure', 'AzureStack'),
+      systemService: fc.constantFrom('AzureStorage', 'AzureStorage', 'Sql', ''),
+      networkFeatures: fc.constantFrom(null, null, ['API', 'NSG'], ['API', 'NSG'], ['NSG', 'API'], ['API'], []),
+      changeNumber: fc.integer({ min: 1, max: 3 }),
+    };
+    const tag = fc.record({ ...fields, addressPrefixes: fc.uniqueArray(prefix, { maxLength: 4 }) });
+    type Tag = typeof tag extends fc.Arbitrary<infer T> ? T : never;
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom('field', 'fields', 'prefixes', 'shift', 'case', 'id', 'drop', 'add', 'move', 'changeNumber'),
+      field: fc.constantFrom(...(Object.keys(fields) as Array<keyof typeof fields>)),
+      tag,
+    });
+    const layout = fc.record({ indent: fc.constantFrom(0, 2), crlf: fc.boolean() });
+    type Entry = { name: string; id: string; properties: Tag };
+    // The keys in Microsoft's order: the module reads only that shape.
+    const ordered = ({ name, id, properties: p }: Entry): unknown => ({
+      name,
+      id,
+      properties: {
+        changeNumber: p.changeNumber,
+        region: p.region,
+        regionId: p.regionId,
+        platform: p.platform,
+        systemService: p.systemService,
+        addressPrefixes: p.addressPrefixes,
+        networkFeatures: p.networkFeatures,
+      },
+    });
+    const write = (entries: readonly Entry[], { indent, crlf }: { indent: number; crlf: boolean }): string => {
+      const text = JSON.stringify({ changeNumber: 7, cloud: 'Public', values: entries.map(ordered) }, null, indent);
+      return crlf ? text.replace(/\n/g, '\r\n') : text;
+    };
+    let stretches = 0;
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 1, maxLength: 12 }), fc.array(edit, { maxLength: 3 }), layout, layout, (tags, edits, olderLayout, newerLayout) => {
+        const older: Entry[] = tags.map((properties, k) => ({ name: `Svc${k % 3}.R${k}`, id: `Svc${k % 3}.R${k}`, properties }));
+        const newer: Entry[] = older.map((entry) => ({ ...entry, properties: { ...entry.properties } }));
+        for (const { at, kind, field, tag: other } of edits) {
+          const k = at % newer.length;
+          const entry = newer[k]!;
+          if (kind === 'field') (entry.properties as Record<string, unknown>)[field] = other[field];
+          // One value given to three neighbours: equal to the tag before in both files, and not the older value.
+          else if (kind === 'fields') for (const next of newer.slice(k, k + 3)) (next.properties as Record<string, unknown>)[field] = other[field];
+          // A tag's last prefix moved to the next tag: the two tags' encodings, one after the other, are the same bytes.
+          else if (kind === 'shift' && k + 1 < newer.length && entry.properties.addressPrefixes.length > 0) {
+            const next = newer[k + 1]!;
+            const list = [...entry.properties.addressPrefixes];
+            next.properties.addressPrefixes = [list.pop()!, ...next.properties.addressPrefixes];
+            entry.properties.addressPrefixes = list;
+          }          else if (kind === 'prefixes') entry.properties.addressPrefixes = other.addressPrefixes;
+          else if (kind === 'changeNumber') entry.properties.changeNumber = other.changeNumber;
+          else if (kind === 'case') entry.name = entry.name.toUpperCase();
+          else if (kind === 'id') entry.id = 'Other';
+          else if (kind === 'drop' && newer.length > 1) newer.splice(k, 1);
+          else if (kind === 'add') newer.splice(k, 0, { name: `New.R${at}`, id: `New.R${at}`, properties: other });
+          else if (kind === 'move') newer.push(...newer.splice(k, 1));
+        }
+        const unique = new Set(newer.map((entry) => entry.name.toLowerCase()));
+        fc.pre(unique.size === newer.length);
+        const a = write(older, olderLayout);
+        const b = write(newer, newerLayout);
+        const bytes = [parseSnapshot(Buffer.from(a)), parseSnapshot(Buffer.from(b))] as const;
+        // Both read by the module (the stretches' path), and the same diff as from the rows of both read as text.
+        expect(fieldTexts(bytes[0]) && fieldTexts(bytes[1])).toBeTruthy();
+        if (older.length - edits.length > 1) stretches++;
+        expect(JSON.stringify(diffSnapshots(...bytes))).toBe(JSON.stringify(diffSnapshots(parseSnapshot(a), parseSnapshot(b))));
+      }),
+      { numRuns: 1500, seed: 29 },
+    );
+    expect(stretches).toBeGreaterThan(500);
   });
 });

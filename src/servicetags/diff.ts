@@ -9,7 +9,8 @@ import { recordedChangeNumber, recordedPrefixCount, sameBytes, sameChangeNumber,
 import { isGlob } from './search.js';
 import { compareText } from './order.js';
 import { encodedColumns, encodedPrefixes, fieldTexts, tagAtIndex, tagIndex, uniqueNames, type Snapshot } from './snapshot.js';
-import type { FieldTexts, ServiceTagInfo, SnapshotInfo } from './types.js';
+import { asBuffer, sameEncodingAt, sameEncodingRun, sameMetadataAfter } from './tag-runs.js';
+import type { EncodedColumns, FieldTexts, ServiceTagInfo, SnapshotInfo } from './types.js';
 
 /** What the prefix comparison reads of a tag: a row, or taggedCore's stand-in for one whose metadata did not change. */
 type TagCore = Pick<ServiceTagInfo, 'name' | 'changeNumber' | 'prefixCount'>;
@@ -70,10 +71,13 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
   // name's look-up gives its own position), and looked up only when it is another (issue 22: a hash lookup per tag
   // was ~7% of a cold diff). A name whose case changed is looked up, and found there.
   const inOrder = uniqueNames(from);
+  // The older tag each newer one pairs with (-1: added), found first for all: the runs below need the next pairs.
+  const pairOf = new Int32Array(newerNames.length);
   let following = 0;
   for (let j = 0; j < newerNames.length; j++) {
     const newerName = newerNames[j]!;
-    if (!keep(newerName)) continue;
+    pairOf[j] = -1;
+    if (selected && !keep(newerName)) continue;
     const i = inOrder && following < olderNames.length && olderNames[following] === newerName ? following : tagIndex(from, newerName);
     if (i === undefined) {
       added.push(newerName);
@@ -81,44 +85,44 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     }
     following = i + 1;
     paired[i] = 1;
-    // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
-    // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and compareTag's paths would find no
-    // prefix added or removed and no address changed for it either, so the answer is the same without a string made.
-    // Read from the tables' columns when both have them (JSON files): no object per tag for the scavenger.
-    const samePublished =
-      oldColumns && newColumns
-        ? sameBytes(oldColumns.bytes, oldColumns.offsets[i]!, oldColumns.offsets[i + 1]!, newColumns.bytes, newColumns.offsets[j]!, newColumns.offsets[j + 1]!)
-        : sameEncoding(encodedPrefixes(from, i), encodedPrefixes(to, j));
-    // Both files read by prefix-scan.wat: the fields told the same from their bytes, without a row made for either
-    // tag (json-scan.ts makes a row when it is first asked for): ~2,600 of a Public pair's ~3,000 tags unchanged, and
-    // most of the ~350 others changed only their prefixes and changeNumber, which the records hold (taggedCore).
-    if (oldTexts && newTexts && sameMetadataTexts(oldTexts, i, newTexts, j)) {
-      if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) continue;
-      // Merged from the columns and records as they are (a change of the Public pair's ~350 made no object per side);
-      // a merge that gives up takes compareTag's other paths with taggedCore's stand-ins.
-      const fast = oldColumns && newColumns && !samePublished ? recordDelta(oldColumns, oldTexts, i, newColumns, newTexts, j) : undefined;
-      if (fast) {
-        const fromNumber = recordedChangeNumber(oldTexts, i);
-        const toNumber = recordedChangeNumber(newTexts, j);
-        if (fast.added.length + fast.removed.length > 0 || fromNumber !== toNumber) {
-          changed.push(tagChange(newerName, fromNumber, toNumber, new MergedChange(fast.added, fast.removed, from, i, to, j), []));
-        }
-        continue;
-      }
-      const older = taggedCore(oldTexts, i, olderNames[i]!);
-      const newer = taggedCore(newTexts, j, newerName);
-      const change = compareTag(from, i, older, newer, to, j, samePublished, []);
-      if (change) changed.push(change);
+    pairOf[j] = i;
+  }
+  // Both files read by prefix-scan.wat: the pairs that follow each other in both files and keep their changeNumber
+  // (the ~2,700 unchanged tags of a Public pair, in ~180 stretches between the changed ones) have their encodings
+  // compared a stretch at a time, and their metadata with what the module found shared with the tag before
+  // (tag-runs.ts); a stretch whose encodings differ somewhere, a tag whose metadata differs, and every tag whose
+  // changeNumber changed, take compareTags.
+  const olderSide = side(from, olderNames, oldColumns, oldTexts);
+  const newerSide = side(to, newerNames, newColumns, newTexts);
+  const runs = !selected && oldTexts && newTexts && olderSide.bytes && newerSide.bytes;
+  const compare = (i: number, j: number): void => {
+    const change = compareTags(olderSide, i, newerSide, j);
+    if (change) changed.push(change);
+  };
+  for (let j = 0; j < newerNames.length; ) {
+    const i = pairOf[j]!;
+    if (i < 0) {
+      j++;
       continue;
     }
-    const older = tagAtIndex(from, i);
-    const newer = tagAtIndex(to, j);
-    // Most tags of a pair did not change: checked here, in a few lines V8 optimises cheaply, so that compareTag
-    // runs for the changed ones only and is not compiled for the ~2,700 others (issue 22); the list of changed
-    // fields is made for those only.
-    if (samePublished && older.changeNumber === newer.changeNumber && sameFields(older, newer)) continue;
-    const change = compareTag(from, i, older, newer, to, j, samePublished, changedFields(older, newer));
-    if (change) changed.push(change);
+    if (runs && sameChangeNumber(oldTexts!, i, newTexts!, j)) {
+      let end = j + 1;
+      while (end < newerNames.length && pairOf[end] === i + end - j && sameChangeNumber(oldTexts!, i + end - j, newTexts!, end)) end++;
+      if (sameEncodingRun(oldColumns!, olderSide.bytes!, i, newColumns!, newerSide.bytes!, j, end - j)) {
+        let afterSame = false;
+        for (let k = j, older = i; k < end; k++, older++) {
+          // A name whose case changed is compared by compareTags (sameMetadataAfter reads equal names only).
+          afterSame = olderNames[older] === newerNames[k] && sameMetadataAfter(oldTexts!, older, newTexts!, k, afterSame);
+          if (!afterSame) compare(older, k);
+        }
+      } else {
+        for (let k = j; k < end; k++) compare(i + k - j, k);
+      }
+      j = end;
+      continue;
+    }
+    compare(i, j);
+    j++;
   }
   const removed: string[] = [];
   for (let i = 0; i < olderNames.length; i++) if (paired[i] === 0 && keep(olderNames[i]!) && tagIndex(to, olderNames[i]!) === undefined) removed.push(olderNames[i]!);
@@ -129,6 +133,65 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, options: DiffOptions
     removed: removed.sort(compareText),
     changed: changed.sort((a, b) => compareText(a.name, b.name)),
   };
+}
+
+/** What compareTags reads of one snapshot. */
+interface Side {
+  readonly snapshot: Snapshot;
+  readonly names: readonly string[];
+  readonly columns: EncodedColumns | undefined;
+  /** The columns' bytes as a Buffer, when both snapshots have columns: two tags' encodings in one native comparison. */
+  readonly bytes: Buffer | undefined;
+  readonly texts: FieldTexts | undefined;
+}
+
+function side(snapshot: Snapshot, names: readonly string[], columns: EncodedColumns | undefined, texts: FieldTexts | undefined): Side {
+  return { snapshot, names, columns, bytes: columns && asBuffer(columns.bytes), texts };
+}
+
+/** The change of tag `i` of `older` to tag `j` of `newer`, or undefined when nothing the diff reports changed. */
+function compareTags(older: Side, i: number, newer: Side, j: number): TagChange | undefined {
+  const { snapshot: from, columns: oldColumns, texts: oldTexts } = older;
+  const { snapshot: to, columns: newColumns, texts: newTexts } = newer;
+  const newerName = newer.names[j]!;
+  // The stored encodings, not the published strings: equal encodings are equal prefix lists in the same order.
+  // Text that differs only in spelling (`2001:DB8::/32`) encodes alike, and compareTag's paths would find no
+  // prefix added or removed and no address changed for it either, so the answer is the same without a string made.
+  // Read from the tables' columns when both have them (JSON files), by one native comparison: a JavaScript byte loop
+  // ran ~2.7 ms of a cold Public diff up to the first difference of each changed tag (AzureCloud's ~68 KB).
+  const samePublished =
+    oldColumns && newColumns
+      ? sameEncodingAt(oldColumns, older.bytes!, i, newColumns, newer.bytes!, j)
+      : sameEncoding(encodedPrefixes(from, i), encodedPrefixes(to, j));
+  // Both files read by prefix-scan.wat: the fields told the same from their bytes, without a row made for either
+  // tag (json-scan.ts makes a row when it is first asked for): most changed tags changed only their prefixes and
+  // changeNumber, which the records hold (taggedCore). Equal names need neither their bytes nor, mostly, the ids'.
+  const sameMetadata =
+    oldTexts !== undefined &&
+    newTexts !== undefined &&
+    (older.names[i] === newerName ? sameMetadataAfter(oldTexts, i, newTexts, j, false) : sameMetadataTexts(oldTexts, i, newTexts, j));
+  if (sameMetadata) {
+    if (samePublished && sameChangeNumber(oldTexts, i, newTexts, j)) return undefined;
+    // Merged from the columns and records as they are (a change of the Public pair's ~350 made no object per side);
+    // a merge that gives up takes compareTag's other paths with taggedCore's stand-ins.
+    const fast = oldColumns && newColumns && !samePublished ? recordDelta(oldColumns, oldTexts, i, newColumns, newTexts, j) : undefined;
+    if (fast) {
+      const fromNumber = recordedChangeNumber(oldTexts, i);
+      const toNumber = recordedChangeNumber(newTexts, j);
+      if (fast.added.length + fast.removed.length > 0 || fromNumber !== toNumber) {
+        return tagChange(newerName, fromNumber, toNumber, new MergedChange(fast.added, fast.removed, from, i, to, j), []);
+      }
+      return undefined;
+    }
+    const olderCore = taggedCore(oldTexts, i, older.names[i]!);
+    const newerCore = taggedCore(newTexts, j, newerName);
+    return compareTag(from, i, olderCore, newerCore, to, j, samePublished, []);
+  }
+  const olderRow = tagAtIndex(from, i);
+  const newerRow = tagAtIndex(to, j);
+  // Checked here so that the list of changed fields is made for changed tags only.
+  if (samePublished && olderRow.changeNumber === newerRow.changeNumber && sameFields(olderRow, newerRow)) return undefined;
+  return compareTag(from, i, olderRow, newerRow, to, j, samePublished, changedFields(olderRow, newerRow));
 }
 
 /** Lower-case names of the tags the filter selects, from either snapshot. */

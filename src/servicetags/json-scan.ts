@@ -991,7 +991,7 @@ export function sameBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8A
  * Whether two JSON arrays of strings, checked already (prefix-scan.wat: no escapes, printable ASCII inside the
  * quotes), hold the same strings in the same order: the same bytes but for whitespace outside the strings.
  */
-function sameList(p: Uint8Array, start: number, end: number, q: Uint8Array, other: number, otherEnd: number): boolean {
+export function sameList(p: Uint8Array, start: number, end: number, q: Uint8Array, other: number, otherEnd: number): boolean {
   let inString = false;
   let k = start;
   let m = other;
