@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TagwallError } from '../errors.js';
-import { prefetchesForSyncLoad, prefetchSnapshotFile, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
+import { prefetchesForSyncLoad, prefetchSnapshotFiles, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, startLoadingSnapshotFile } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 import { unionAll } from './union.js';
@@ -156,7 +156,7 @@ describe('startLoadingSnapshotFile', () => {
         const finish = startLoadingSnapshotFile(path);
         expect(await outcome(finish)).toBe(await outcome(() => loadSnapshotFile(path)));
         // Read ahead by the executable (prefetch.ts), the same load and the same error; the prefetch is taken once.
-        prefetchSnapshotFile(path, { fs, zlib });
+        await readAhead(path);
         expect(prefetchedCount()).toBe(fs.existsSync(path) ? 1 : 0);
         expect(await outcome(startLoadingSnapshotFile(path))).toBe(await outcome(() => loadSnapshotFile(path)));
         expect(prefetchedCount()).toBe(0);
@@ -187,18 +187,25 @@ describe('startLoadingSnapshotFile', () => {
         writeFileSync(path, bytes);
         const expected = await outcome(() => loadSnapshotFile(path));
         const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-        // Still inflating or read (its callback cannot have run yet): dropped, and the load reads the file.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        // Still read or inflating (its callback cannot have run yet): dropped, and the load reads the file.
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         expect(prefetchedCount()).toBe(1);
         expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
         expect(prefetchedCount()).toBe(0);
+        // Read, still inflating (a gzip file): dropped too.
+        if (isGzip) {
+          await readAhead(path, true);
+          expect(prefetchedCount()).toBe(1);
+          expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
+          expect(prefetchedCount()).toBe(0);
+        }
         // Finished: the same snapshot or the same error, and taken once.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         await prefetchesForSyncLoad();
         expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
         expect(prefetchedCount()).toBe(0);
         // Adopted when it was read (and inflated, for gzip): the file changed since is not read; a failed one is read again.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         await prefetchesForSyncLoad();
         writeFileSync(path, later);
         const inflated = !isGzip || !expected.startsWith('["TW_FILE"');
@@ -213,14 +220,15 @@ describe('startLoadingSnapshotFile', () => {
 
   it('waits for the `--snapshot` read-aheads only (prefetchesForSyncLoad)', async () => {
     expect(prefetchesForSyncLoad()).toBeUndefined();
-    prefetchSnapshotFile(FIXTURES.public20251028, { fs, zlib });
+    prefetchSnapshotFiles([FIXTURES.public20251028], { fs, zlib });
     expect(prefetchesForSyncLoad()).toBeUndefined();
-    prefetchSnapshotFile(FIXTURES.public20250728, { fs, zlib }, true);
+    prefetchSnapshotFiles([FIXTURES.public20250728], { fs, zlib }, true);
     const waiting = prefetchesForSyncLoad();
     expect(waiting).toBeDefined();
     await waiting;
     expect(takeInflatedSnapshot(FIXTURES.public20250728)?.text.length).toBe(gunzipSync(readFileSync(FIXTURES.public20250728)).length);
     expect(takeInflatedSnapshot(FIXTURES.public20250728)).toBeUndefined();
+    // Read by now (a gzip file is read before the command's own wait), so taken.
     expect(takePrefetchedSnapshot(FIXTURES.public20251028)).toBeDefined();
     expect(prefetchedCount()).toBe(0);
   });
@@ -233,7 +241,7 @@ describe('startLoadingSnapshotFile', () => {
       fs.mkdirSync(join(dir, 'folder.json.gz'));
       // A FIFO nobody writes to would block a read: the prefetch must not open it.
       for (const path of [fifo, join(dir, 'folder.json.gz'), join(dir, 'missing.json.gz'), 'embedded', '']) {
-        expect(() => prefetchSnapshotFile(path, { fs, zlib })).not.toThrow();
+        expect(() => prefetchSnapshotFiles([path], { fs, zlib })).not.toThrow();
         expect(takePrefetchedSnapshot(path)).toBeUndefined();
       }
     } finally {
@@ -241,6 +249,11 @@ describe('startLoadingSnapshotFile', () => {
     }
   });
 });
+
+/** prefetchSnapshotFiles of one file, settled when the executable would load the bundle (its gzip read done). */
+function readAhead(path: string, forSyncLoad = false): Promise<void> {
+  return new Promise((resolve) => prefetchSnapshotFiles([path], { fs, zlib }, forSyncLoad)(resolve));
+}
 
 /** How many prefetches wait in the executable's registry (none once every load took its own). */
 function prefetchedCount(): number {
