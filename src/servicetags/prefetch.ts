@@ -1,15 +1,15 @@
 /**
  * Snapshot files read and inflated before the CLI's code is loaded (issue 22). The executable (src/cli/bin.ts)
- * starts reading the files a `snapshot diff` or `impact` names, or a `--snapshot`, and inflating them on libuv's
- * threadpool (a file that is not gzip: reading it there), then loads the ~1 MB bundle; by the time the command asks
- * for the first file, its inflation or read has run beside the load instead of after it. The bin and the bundle are
+ * starts reading the files a `snapshot diff` or `impact` names, or a `--snapshot`, on libuv's threadpool, inflates
+ * each gzip one there once it is read, then loads the ~1 MB bundle; by the time the command asks for the first file,
+ * its inflation or read has run beside the load instead of after it. The bin and the bundle are
  * separate scripts, so they meet through one global registry, and an entry is taken once: a later load of the same
  * path reads the file again, as it would with no prefetch.
  *
  * Only an optimisation: a prefetch adopts nothing the normal path would not have read the same way. It keeps regular
- * files under the snapshot cap only, inflates gzip ones with the options the loader uses, and anything else (a
- * missing file, a directory, a FIFO, `embedded`, a value that is not a snapshot at all) is left to the loader, which
- * reads it and reports its errors as before.
+ * files under the snapshot cap only, inflates gzip ones with the zlib calls the loader's gunzipSync makes, and
+ * anything else (a missing file, a directory, a FIFO, `embedded`, a value that is not a snapshot at all) is left to
+ * the loader, which reads it and reports its errors as before; so is a failed inflation (load.ts adoptInflation).
  */
 import { INPUT_LIMITS } from '../internal/input-limits.js';
 
