@@ -12,7 +12,7 @@
 // resolved, read and linked once.
 import { analysisFlags, builtin, bundleBeside, cancelCacheWrites, loadChunk, runBundle, setV8Flags } from './code-cache.js';
 import { PACKAGES_CHUNK_FILE, PACKAGES_CHUNK_LOADER } from './packages-chunk-loader.js';
-import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
+import { prefetchSnapshotFiles, type WhenRead } from '../servicetags/prefetch.js';
 import { familyFor, type FamilyName } from './families.js';
 import { FAMILY_FALLBACK } from './family-miss.js';
 import { PROJECT_FILE_NAMES } from './project-file.js';
@@ -28,11 +28,14 @@ const packagesHash = typeof TAGWALL_CLI_PACKAGES_SHA256 === 'string' ? TAGWALL_C
 const familyHashes = typeof TAGWALL_CLI_FAMILY_SHA256 === 'object' ? TAGWALL_CLI_FAMILY_SHA256 : {};
 
 const args = process.argv.slice(2);
-prefetchSnapshots(args);
+const whenRead = prefetchSnapshots(args);
 optimiseLater(args, process.versions.v8);
 lendPackagesChunkLoader(args);
-runCli(args);
-exitOnceIdle();
+// After the snapshot files' reads (prefetchSnapshots): at once for every other command.
+whenRead(() => {
+  runCli(args);
+  exitOnceIdle();
+});
 
 /**
  * Runs the bundle for `args`: the family bundle familyFor picks (families.ts: most of the full bundle's 1.28 MB is
@@ -113,9 +116,12 @@ function optimiseLater(args: readonly string[], v8Version: string): void {
  * the inflation overlaps the load. The arguments are only looked at, not parsed: a word that is not a snapshot file
  * is left alone by the prefetch, and the command parses its arguments as always. A `--snapshot` file is loaded
  * synchronously (loadSnapshotFile), so the CLI waits for its inflation before it runs (executable.ts): a Public file's
- * gunzip, ~17 ms of a cold `render --snapshot`, then runs beside the bundle's load instead of after it.
+ * gunzip, ~17 ms of a cold `render --snapshot`, then runs beside the bundle's load instead of after it. The bundle
+ * is run once the gzip files have been read (the returned WhenRead): a gunzip starts from its read's callback, which
+ * needs the event loop to turn, and the bundle's load would hold it; the reads themselves run while this thread
+ * loads node:zlib.
  */
-function prefetchSnapshots(args: readonly string[]): void {
+function prefetchSnapshots(args: readonly string[]): WhenRead {
   const files: string[] = [];
   // A `--snapshot` file is loaded synchronously; the operands of `snapshot diff` and `impact` are awaited.
   let forSyncLoad = false;
@@ -133,13 +139,14 @@ function prefetchSnapshots(args: readonly string[]): void {
     named('--snapshot');
     forSyncLoad = true;
   }
-  if (files.length === 0) return;
-  // node:zlib (with Node's streams, ~4 ms) only when a file is gzip: Microsoft's plain .json needs none.
+  if (files.length === 0) return (then) => then();
+  // node:zlib (with Node's streams, ~3 ms) only when a file is gzip: Microsoft's plain .json needs none.
   const io = {
     fs: builtin<typeof import('node:fs')>('node:fs'),
     get zlib(): typeof import('node:zlib') {
       return builtin<typeof import('node:zlib')>('node:zlib');
     },
+    env: process.env,
   };
-  for (const file of files) prefetchSnapshotFile(file, io, forSyncLoad);
+  return prefetchSnapshotFiles(files, io, forSyncLoad);
 }

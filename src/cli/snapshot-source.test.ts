@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TagwallError } from '../errors.js';
 import { diffSnapshots } from '../servicetags/diff.js';
-import { prefetchSnapshotFile } from '../servicetags/prefetch.js';
+import { prefetchSnapshotFiles } from '../servicetags/prefetch.js';
 import type { Snapshot } from '../servicetags/snapshot.js';
 import { FIXTURES } from '../servicetags/test-fixtures.js';
 import { openSnapshot, openSnapshotsOverlapped } from './snapshot-source.js';
@@ -29,6 +29,11 @@ async function outcome(open: () => Promise<readonly [Snapshot, Snapshot]>): Prom
     if (!(error instanceof TagwallError)) throw error;
     return JSON.stringify(['error', error.code, error.message, error.location]);
   }
+}
+
+/** prefetchSnapshotFiles, settled when the executable would load the bundle (the gzip files' reads done). */
+function readAhead(paths: readonly string[]): Promise<void> {
+  return new Promise((resolve) => prefetchSnapshotFiles(paths, { fs, zlib })(resolve));
 }
 
 describe('openSnapshotsOverlapped', () => {
@@ -67,7 +72,9 @@ describe('openSnapshotsOverlapped', () => {
         if (sequential.startsWith('["error"')) errors++;
         expect(await outcome(() => openSnapshotsOverlapped(older, newer)), `${olderName} ${newerName}`).toBe(sequential);
         // As the executable does: both read ahead before the command runs (in either order, pair by pair).
-        for (const file of (i + j) % 2 === 0 ? [older, newer] : [newer, older]) prefetchSnapshotFile(file, { fs, zlib });
+        // Both read ahead in one call (as the executable reads them), or one call each, then waited for as it waits.
+        if ((i + j) % 3 === 0) await readAhead([older, newer]);
+        else for (const file of (i + j) % 2 === 0 ? [older, newer] : [newer, older]) await readAhead([file]);
         expect(await outcome(() => openSnapshotsOverlapped(older, newer)), `${olderName} ${newerName} prefetched`).toBe(sequential);
       }
     }
@@ -78,9 +85,9 @@ describe('openSnapshotsOverlapped', () => {
     const older = files['lateBadJson.json.gz']!;
     const newer = files['truncated.json.gz']!;
     // The newer file's inflation has failed already when the older one's starts: it is first to fail in time.
-    prefetchSnapshotFile(newer, { fs, zlib });
+    await readAhead([newer]);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    prefetchSnapshotFile(older, { fs, zlib });
+    await readAhead([older]);
     const error = await openSnapshotsOverlapped(older, newer).then(
       () => undefined,
       (caught: unknown) => caught,

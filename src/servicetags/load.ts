@@ -63,9 +63,13 @@ export function inflateOnThreadpool(data: Uint8Array, source: string): Promise<U
   });
 }
 
-/** A gunzip started elsewhere (prefetch.ts, with gunzipOptions), its failure reported as inflateOnThreadpool's. */
-export function adoptInflation(inflated: Promise<Uint8Array>, source: string): Promise<Uint8Array> {
-  return inflated.catch((error: unknown) => Promise.reject(gunzipError(error, source)));
+/**
+ * A gunzip of `data` started elsewhere (prefetch.ts: gunzipSync's inflation, made on the threadpool): its text, or
+ * when it failed, inflateOnThreadpool's answer, so that the failure is reported in zlib.gunzip's own words (a
+ * prefetch only speeds up a success).
+ */
+export function adoptInflation(inflated: Promise<Uint8Array>, data: Uint8Array, source: string): Promise<Uint8Array> {
+  return inflated.catch(() => inflateOnThreadpool(data, source));
 }
 
 function checkCompressedSize(data: Uint8Array, source: string): void {

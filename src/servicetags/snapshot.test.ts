@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TagwallError } from '../errors.js';
-import { prefetchesForSyncLoad, prefetchSnapshotFile, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
+import { INPUT_LIMITS } from '../internal/input-limits.js';
+import { prefetchesForSyncLoad, prefetchSnapshotFiles, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
 import { defaultSnapshot, loadSnapshotFile, parseSnapshot, startLoadingSnapshotFile } from './snapshot.js';
 import { expectTagwallError, FIXTURES, sampleSnapshot } from './test-fixtures.js';
 import { unionAll } from './union.js';
@@ -146,6 +147,10 @@ describe('startLoadingSnapshotFile', () => {
         badJson: gzipSync(Buffer.from('{"changeNumber": 1, "cloud": "Public", "values": [}')),
         sample: gzipSync(Buffer.from(JSON.stringify(sampleSnapshot()))),
         plain: Buffer.from(JSON.stringify(sampleSnapshot())),
+        // The read-ahead's inflation fails on its own terms past the cap: the error is still zlib.gunzip's.
+        bomb: gzipSync(Buffer.alloc(INPUT_LIMITS.snapshotSize + 1), { level: 1 }),
+        garbageAfter: Buffer.concat([gzip, Buffer.from('garbage')]),
+        twoMembers: Buffer.concat([gzipSync(Buffer.from('{"changeNumber": 1, ')), gzipSync(Buffer.from('"cloud": "Public", "values": []}'))]),
       };
       const paths = [FIXTURES.public20251028, FIXTURES.gov20251028, join(dir, 'missing.json.gz')];
       for (const [name, bytes] of Object.entries(files)) {
@@ -156,7 +161,7 @@ describe('startLoadingSnapshotFile', () => {
         const finish = startLoadingSnapshotFile(path);
         expect(await outcome(finish)).toBe(await outcome(() => loadSnapshotFile(path)));
         // Read ahead by the executable (prefetch.ts), the same load and the same error; the prefetch is taken once.
-        prefetchSnapshotFile(path, { fs, zlib });
+        await readAhead(path);
         expect(prefetchedCount()).toBe(fs.existsSync(path) ? 1 : 0);
         expect(await outcome(startLoadingSnapshotFile(path))).toBe(await outcome(() => loadSnapshotFile(path)));
         expect(prefetchedCount()).toBe(0);
@@ -178,6 +183,7 @@ describe('startLoadingSnapshotFile', () => {
         sample: gzipSync(Buffer.from(JSON.stringify(sampleSnapshot()))),
         plain: Buffer.from(JSON.stringify(sampleSnapshot())),
         empty: Buffer.alloc(0),
+        bomb: gzipSync(Buffer.alloc(INPUT_LIMITS.snapshotSize + 1), { level: 1 }),
       };
       // What the same path holds once the read-ahead has been made: a load that adopts the read-ahead gives the
       // file as it was, one that reads the file gives this.
@@ -187,21 +193,29 @@ describe('startLoadingSnapshotFile', () => {
         writeFileSync(path, bytes);
         const expected = await outcome(() => loadSnapshotFile(path));
         const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-        // Still inflating or read (its callback cannot have run yet): dropped, and the load reads the file.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        // Still read or inflating (its callback cannot have run yet): dropped, and the load reads the file.
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         expect(prefetchedCount()).toBe(1);
         expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
         expect(prefetchedCount()).toBe(0);
+        // Read, still inflating (a gzip file): dropped too.
+        if (isGzip) {
+          await readAhead(path, true);
+          expect(prefetchedCount()).toBe(1);
+          expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
+          expect(prefetchedCount()).toBe(0);
+        }
         // Finished: the same snapshot or the same error, and taken once.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         await prefetchesForSyncLoad();
         expect(await outcome(() => loadSnapshotFile(path)), name).toBe(expected);
         expect(prefetchedCount()).toBe(0);
         // Adopted when it was read (and inflated, for gzip): the file changed since is not read; a failed one is read again.
-        prefetchSnapshotFile(path, { fs, zlib }, true);
+        prefetchSnapshotFiles([path], { fs, zlib }, true);
         await prefetchesForSyncLoad();
         writeFileSync(path, later);
-        const inflated = !isGzip || !expected.startsWith('["TW_FILE"');
+        // A gzip file whose inflation failed (zlib's error, or past the cap) is read again.
+        const inflated = !isGzip || !/^\["TW_(FILE|INPUT_LIMIT)"/.test(expected);
         expect(await outcome(() => loadSnapshotFile(path)), name).toBe(inflated ? expected : await outcome(() => loadSnapshotFile(path)));
         if (inflated) expect(expected).not.toBe(await outcome(() => loadSnapshotFile(path)));
         expect(prefetchedCount()).toBe(0);
@@ -213,14 +227,15 @@ describe('startLoadingSnapshotFile', () => {
 
   it('waits for the `--snapshot` read-aheads only (prefetchesForSyncLoad)', async () => {
     expect(prefetchesForSyncLoad()).toBeUndefined();
-    prefetchSnapshotFile(FIXTURES.public20251028, { fs, zlib });
+    prefetchSnapshotFiles([FIXTURES.public20251028], { fs, zlib });
     expect(prefetchesForSyncLoad()).toBeUndefined();
-    prefetchSnapshotFile(FIXTURES.public20250728, { fs, zlib }, true);
+    prefetchSnapshotFiles([FIXTURES.public20250728], { fs, zlib }, true);
     const waiting = prefetchesForSyncLoad();
     expect(waiting).toBeDefined();
     await waiting;
     expect(takeInflatedSnapshot(FIXTURES.public20250728)?.text.length).toBe(gunzipSync(readFileSync(FIXTURES.public20250728)).length);
     expect(takeInflatedSnapshot(FIXTURES.public20250728)).toBeUndefined();
+    // Read by now (a gzip file is read before the command's own wait), so taken.
     expect(takePrefetchedSnapshot(FIXTURES.public20251028)).toBeDefined();
     expect(prefetchedCount()).toBe(0);
   });
@@ -233,7 +248,7 @@ describe('startLoadingSnapshotFile', () => {
       fs.mkdirSync(join(dir, 'folder.json.gz'));
       // A FIFO nobody writes to would block a read: the prefetch must not open it.
       for (const path of [fifo, join(dir, 'folder.json.gz'), join(dir, 'missing.json.gz'), 'embedded', '']) {
-        expect(() => prefetchSnapshotFile(path, { fs, zlib })).not.toThrow();
+        expect(() => prefetchSnapshotFiles([path], { fs, zlib })).not.toThrow();
         expect(takePrefetchedSnapshot(path)).toBeUndefined();
       }
     } finally {
@@ -241,6 +256,11 @@ describe('startLoadingSnapshotFile', () => {
     }
   });
 });
+
+/** prefetchSnapshotFiles of one file, settled when the executable would load the bundle (its gzip read done). */
+function readAhead(path: string, forSyncLoad = false): Promise<void> {
+  return new Promise((resolve) => prefetchSnapshotFiles([path], { fs, zlib }, forSyncLoad)(resolve));
+}
 
 /** How many prefetches wait in the executable's registry (none once every load took its own). */
 function prefetchedCount(): number {

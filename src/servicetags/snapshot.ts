@@ -304,7 +304,7 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
     };
   }
   if (!isGzip(bytes) || isEmbeddedFormat(bytes)) return async () => parseSnapshot(bytes, path);
-  const inflating = prefetched ? adoptInflation(prefetched.inflated, path) : inflateOnThreadpool(bytes, path);
+  const inflating = prefetched ? adoptInflation(prefetched.inflated, bytes, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
   inflating.catch(() => undefined);
   return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
