@@ -219,6 +219,31 @@ export function readServiceTagFile(bytes: Uint8Array, start: number, window = WI
   }
 }
 
+/**
+ * Readies the module for a readServiceTagFile of a text of about `n` bytes (a gzip file's announced size) while the
+ * caller would only wait for that text: the CLI's first file of a `snapshot diff` or an `impact`, whose inflation on
+ * the threadpool the main thread waits ~8 ms for (docs/performance.md, round 25). The module is compiled, its instance
+ * and memory made, and the pages the read writes first are touched: the window, and the parts of the encoding and
+ * records a file as Microsoft writes them fills (EXPECTED). Only a head start: the read lays the file out again the
+ * same way (the same instance, as nothing else runs between), and the bytes touched are zeros, as fresh memory's are.
+ */
+export function prepareToRead(n: number): void {
+  if (!(n > 0) || !PREFIX_SCAN.available()) return;
+  try {
+    const window = n > 2 * WINDOW ? WINDOW : n;
+    const { wasm, layout } = fileInstance(n, window, false);
+    const memory = new Uint8Array(wasm.memory.buffer);
+    memory.fill(0, INPUT, scratchEnd(window));
+    memory.fill(0, layout.out, Math.min(layout.limits[0], layout.out + Math.ceil(n / EXPECTED.encoding)));
+    memory.fill(0, layout.records, Math.min(layout.hashes, layout.records + 4 * RECORD * Math.ceil(n / EXPECTED.tag)));
+  } catch {
+    // No room: the read finds out again, and answers as it would have.
+  }
+}
+
+/** What a Public file fills, as parts of its text (ROOM's figures): its encoding a seventh, a tag per ~1.35 KB. */
+const EXPECTED = { encoding: 7, tag: 1350 } as const;
+
 /** readServiceTagFile with the room fileLayout gives (`roomy`: for any file, which never answers TOO_SMALL). */
 function readWithRoom(bytes: Uint8Array, start: number, window: number, roomy: boolean): FileRecords | undefined | typeof TOO_SMALL {
   const read = bytes.length > 2 * window ? readThroughWindow(bytes, start, window, roomy) : undefined;

@@ -11,7 +11,8 @@ import { micromatchPackage } from '../internal/packages.js';
 import type { Cloud } from './cloud.js';
 import { decodeEmbedded, isEmbeddedFormat, readEmbeddedFile } from './embedded.js';
 import { adoptInflation, checkTagName, inflateOnThreadpool, isGzip, parseJsonBytes, parseServiceTagsJson, readBytes } from './load.js';
-import { takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
+import { gzipAnnouncedSize, takeInflatedSnapshot, takePrefetchedSnapshot } from './prefetch.js';
+import { prepareToRead } from './prefix-scan.js';
 import { resolveTagName, type TagResolution } from './names.js';
 import { compareText } from './order.js';
 import { decodeAddressSet, decodePrefixStrings, prefixShapeOf } from './prefix-codec.js';
@@ -307,7 +308,13 @@ export function startLoadingSnapshotFile(path: string): () => Promise<Snapshot> 
   const inflating = prefetched ? adoptInflation(prefetched.inflated, bytes, path) : inflateOnThreadpool(bytes, path);
   // Handled here so that a failure waits for the caller instead of ending the process as an unhandled rejection.
   inflating.catch(() => undefined);
-  return async () => new Snapshot(parseJsonBytes(await inflating, true, path), path);
+  const size = gzipAnnouncedSize(bytes);
+  return async () => {
+    // The inflation is mostly still running when a command first asks (the CLI's first file): the module readied
+    // meanwhile, off the read's own time.
+    if (size !== undefined) prepareToRead(size);
+    return new Snapshot(parseJsonBytes(await inflating, true, path), path);
+  };
 }
 
 /** A snapshot from bytes or text; `source` names it in errors and in `info.source` (a path or a label). */
