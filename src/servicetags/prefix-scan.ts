@@ -18,8 +18,7 @@ interface PrefixScanExports {
   file(start: number, end: number, out: number, records: number): number;
   begin(start: number, out: number): number;
   tags(p: number, end: number, out: number, records: number, closeable: number, shift: number): number;
-  delta(a: number, aEnd: number, countA: number, b: number, bEnd: number, countB: number, added: number, removed: number): number;
-  /** `delta`'s answers in fewer steps (helper "sddiff"'s section of prefix-scan.wat). */
+  /** The merge of two tags' encodings (prefix-scan.wat `mergeDelta`; diff.ts sortedEncodedDelta's answers). */
   mergeDelta(a: number, aEnd: number, countA: number, b: number, bEnd: number, countB: number, added: number, removed: number): number;
 }
 

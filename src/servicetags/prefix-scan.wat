@@ -665,147 +665,10 @@
           (i32.const 7))
         (i32.const 3))))
 
-  ;; Whether [$at, $end) holds exactly $count well-formed prefixes (headers at most 33 + 128), the last ending at $end.
-  (func $wellFormed (param $at i32) (param $end i32) (param $count i32) (result i32)
-    (local $header i32)
-    (block $done
-      (loop $prefix
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $header (i32.load8_u (local.get $at)))
-        (if (i32.gt_u (local.get $header) (i32.const 161)) (then (return (i32.const 0))))
-        (local.set $at (i32.add (local.get $at) (call $size (local.get $header))))
-        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-        (br $prefix)))
-    (i32.and (i32.eq (local.get $at) (local.get $end)) (i32.eqz (local.get $count))))
-
-  ;; The order of two encoded prefixes (diff.ts compareEncoded): IPv4 before IPv6, then the network's bytes, most
-  ;; significant first (past a prefix's significant bytes, zeros), then the header (the length, within a family).
-  (func $compare (param $i i32) (param $j i32) (result i32)
-    (local $headerA i32) (local $headerB i32) (local $sizeA i32) (local $sizeB i32) (local $size i32) (local $k i32)
-    (local $byteA i32) (local $byteB i32)
-    (local.set $headerA (i32.load8_u (local.get $i)))
-    (local.set $headerB (i32.load8_u (local.get $j)))
-    (if (i32.ne (i32.ge_u (local.get $headerA) (i32.const 33)) (i32.ge_u (local.get $headerB) (i32.const 33)))
-      (then (return (i32.sub (i32.ge_u (local.get $headerA) (i32.const 33)) (i32.ge_u (local.get $headerB) (i32.const 33))))))
-    (local.set $sizeA (call $size (local.get $headerA)))
-    (local.set $sizeB (call $size (local.get $headerB)))
-    (local.set $size (select (local.get $sizeA) (local.get $sizeB) (i32.gt_u (local.get $sizeA) (local.get $sizeB))))
-    (local.set $k (i32.const 1))
-    (block $done
-      (loop $byte
-        (br_if $done (i32.ge_u (local.get $k) (local.get $size)))
-        (local.set $byteA (select (i32.load8_u (i32.add (local.get $i) (local.get $k))) (i32.const 0) (i32.lt_u (local.get $k) (local.get $sizeA))))
-        (local.set $byteB (select (i32.load8_u (i32.add (local.get $j) (local.get $k))) (i32.const 0) (i32.lt_u (local.get $k) (local.get $sizeB))))
-        (if (i32.ne (local.get $byteA) (local.get $byteB)) (then (return (i32.sub (local.get $byteA) (local.get $byteB)))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $byte)))
-    (i32.sub (local.get $headerA) (local.get $headerB)))
-
-  ;; Whether the prefixes at $i and $j are the same bytes: the same header (so the same size) and the same network.
-  ;; The first eight bytes at once, masked to the prefix's size (a list is followed by 32 bytes, prefix-scan.ts).
-  (func $identical (param $i i32) (param $j i32) (result i32)
-    (local $size i32) (local $diff i64) (local $k i32)
-    (local.set $size (call $size (i32.load8_u (local.get $i))))
-    (local.set $diff (i64.xor (i64.load (local.get $i)) (i64.load (local.get $j))))
-    (if (i32.lt_u (local.get $size) (i32.const 8))
-      (then
-        (return (i64.eqz (i64.and (local.get $diff)
-          (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $size) (i32.const 3)))) (i64.const 1)))))))
-    (if (i64.ne (local.get $diff) (i64.const 0)) (then (return (i32.const 0))))
-    (local.set $k (i32.const 8))
-    (block $done
-      (loop $byte
-        (br_if $done (i32.ge_u (local.get $k) (local.get $size)))
-        (if (i32.ne (i32.load8_u (i32.add (local.get $i) (local.get $k))) (i32.load8_u (i32.add (local.get $j) (local.get $k))))
-          (then (return (i32.const 0))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $byte)))
-    (i32.const 1))
-
-  ;; The first prefix after the one at $at that differs from it ($end when none), or -1 when one sorts before it.
-  (func $nextDistinct (param $at i32) (param $end i32) (result i32)
-    (local $next i32) (local $order i32)
-    (local.set $next (i32.add (local.get $at) (call $size (i32.load8_u (local.get $at)))))
-    (block $done
-      (loop $prefix
-        (br_if $done (i32.ge_u (local.get $next) (local.get $end)))
-        (local.set $order (call $compare (local.get $at) (local.get $next)))
-        (if (i32.lt_s (local.get $order) (i32.const 0)) (then (return (local.get $next))))
-        (if (i32.gt_s (local.get $order) (i32.const 0)) (then (return (i32.const -1))))
-        (local.set $next (i32.add (local.get $next) (call $size (i32.load8_u (local.get $next)))))
-        (br $prefix)))
-    (local.get $next))
-
-  ;; The prefixes only in [$b, $bEnd) (added) and only in [$a, $aEnd) (removed), each once, in address order, by one
-  ;; merge of the two lists as stored: their addresses, as i32 from $added and from $removed, and their counts at 0
-  ;; and 4. Returns 0, or -1 when a list is not the well-formed encoding of its count ($countA, $countB) or is not
-  ;; in order (diff.ts then decodes and sorts).
-  (func (export "delta") (param $a i32) (param $aEnd i32) (param $countA i32) (param $b i32) (param $bEnd i32) (param $countB i32)
-        (param $added i32) (param $removed i32) (result i32)
-    (local $order i32) (local $next i32) (local $nAdded i32) (local $nRemoved i32) (local $size i32)
-    (if (i32.eqz (i32.and (call $wellFormed (local.get $a) (local.get $aEnd) (local.get $countA))
-                          (call $wellFormed (local.get $b) (local.get $bEnd) (local.get $countB))))
-      (then (return (i32.const -1))))
-    (block $done
-      (loop $merge
-        (br_if $done (i32.and (i32.ge_u (local.get $a) (local.get $aEnd)) (i32.ge_u (local.get $b) (local.get $bEnd))))
-        ;; A changed tag keeps most of its prefixes, in runs the two lists share byte for byte. Along such a run the
-        ;; steps below give what the merge's give (the two prefixes compare equal, and each list's next one is the
-        ;; next distinct, as both follow theirs in the same order), with one comparison a prefix instead of three:
-        ;; the order of each prefix and the next, which is both lists'. A prefix repeated in both is passed one copy
-        ;; on each side at a time (nothing is recorded for prefixes that compare equal, and the merge skips what is
-        ;; left of a repeat). Where the run ends, the merge goes on as before from the last shared pair.
-        (if (i32.and (i32.lt_u (local.get $a) (local.get $aEnd)) (i32.lt_u (local.get $b) (local.get $bEnd)))
-          (then
-            (if (call $identical (local.get $a) (local.get $b))
-              (then
-                (block $shared
-                  (loop $run
-                    (local.set $size (call $size (i32.load8_u (local.get $a))))
-                    (br_if $shared (i32.ge_u (i32.add (local.get $a) (local.get $size)) (local.get $aEnd)))
-                    (br_if $shared (i32.ge_u (i32.add (local.get $b) (local.get $size)) (local.get $bEnd)))
-                    (br_if $shared (i32.eqz (call $identical (i32.add (local.get $a) (local.get $size)) (i32.add (local.get $b) (local.get $size)))))
-                    (local.set $order (call $compare (local.get $a) (i32.add (local.get $a) (local.get $size))))
-                    (if (i32.gt_s (local.get $order) (i32.const 0)) (then (return (i32.const -1))))
-                    (local.set $a (i32.add (local.get $a) (local.get $size)))
-                    (local.set $b (i32.add (local.get $b) (local.get $size)))
-                    (br $run)))))))
-        (local.set $order
-          (if (result i32) (i32.ge_u (local.get $a) (local.get $aEnd))
-            (then (i32.const 1))
-            (else
-              (if (result i32) (i32.ge_u (local.get $b) (local.get $bEnd))
-                (then (i32.const -1))
-                (else (call $compare (local.get $a) (local.get $b)))))))
-        (if (i32.le_s (local.get $order) (i32.const 0))
-          (then
-            (if (i32.lt_s (local.get $order) (i32.const 0))
-              (then
-                (i32.store (i32.add (local.get $removed) (i32.shl (local.get $nRemoved) (i32.const 2))) (local.get $a))
-                (local.set $nRemoved (i32.add (local.get $nRemoved) (i32.const 1)))))
-            (local.set $next (call $nextDistinct (local.get $a) (local.get $aEnd)))
-            (if (i32.lt_s (local.get $next) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $a (local.get $next))))
-        (if (i32.ge_s (local.get $order) (i32.const 0))
-          (then
-            (if (i32.gt_s (local.get $order) (i32.const 0))
-              (then
-                (i32.store (i32.add (local.get $added) (i32.shl (local.get $nAdded) (i32.const 2))) (local.get $b))
-                (local.set $nAdded (i32.add (local.get $nAdded) (i32.const 1)))))
-            (local.set $next (call $nextDistinct (local.get $b) (local.get $bEnd)))
-            (if (i32.lt_s (local.get $next) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $b (local.get $next))))
-        (br $merge)))
-    (i32.store (i32.const 0) (local.get $nAdded))
-    (i32.store (i32.const 4) (local.get $nRemoved))
-    (i32.const 0))
-
-  ;; ── Helper "sddiff" (issue 22, round 25): `delta` with fewer steps a prefix ───────────────────────────────────
-  ;; The same answers as `delta` (prefix-scan.test.ts holds encodedDelta to diff.ts sortedEncodedDelta), in fewer
-  ;; steps: a changed tag of the Public pair keeps most of its ~940 KB of encodings, and `delta` took ~4 ms of a cold
-  ;; diff in V8's baseline code (Liftoff), which spills every value at each of its ~4 calls a prefix. Here the bytes
-  ;; the two lists share from a pair on are measured eight at a time ($common), and the prefixes within them are
-  ;; walked with one order test each ($order: the network bytes as two masked 64-bit words, not a byte loop).
+  ;; A changed tag of the Public pair keeps most of its ~940 KB of encodings: the bytes the two lists share from a pair
+  ;; on are measured eight at a time ($common), and the prefixes within them walked with one order test each ($order:
+  ;; the network bytes as two masked 64-bit words, not a byte loop). Round 24's merge (a byte loop per comparison, ~4
+  ;; calls a prefix) took ~4 ms of a cold diff in V8's baseline code (Liftoff), which spills every value at each call.
 
   ;; How many bytes [$a, $aEnd) and [$b, $bEnd) share from their starts (at most the shorter one's length). Eight
   ;; bytes at a time: a list is followed by 32 bytes (prefix-scan.ts), so a load past its end is in the memory.
@@ -825,8 +688,9 @@
         (br $word)))
     (select (local.get $limit) (local.get $n) (i32.gt_u (local.get $n) (local.get $limit))))
 
-  ;; $wellFormed with the size worked out in the loop: a call a prefix, in Liftoff's code, made the check of the two
-  ;; lists most of `delta`'s time (~150,000 prefixes in a Public pair's changed tags).
+  ;; Whether [$at, $end) holds exactly $count well-formed prefixes (headers at most 33 + 128), the last ending at $end.
+  ;; The size is worked out in the loop: a call a prefix, in Liftoff's code, made this check most of round 24's merge
+  ;; (~150,000 prefixes in a Public pair's changed tags).
   (func $wellFormedList (param $at i32) (param $end i32) (param $count i32) (result i32)
     (local $header i32)
     (block $done
@@ -849,7 +713,7 @@
           (else (i64.and (local.get $word)
             (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $n) (i32.const 3)))) (i64.const 1))))))))
 
-  ;; The sign of $compare for the prefixes at $i and $j: IPv4 before IPv6, then the network bytes (past a prefix's
+  ;; The order of the prefixes at $i and $j (the sign of diff.ts compareEncoded's answer): IPv4 before IPv6, then the network bytes (past a prefix's
   ;; significant bytes, zeros), then the header. The network's first and second eight bytes each as a word masked to
   ;; the significant bytes; where two words differ, their lowest differing byte (the first in memory) orders them.
   (func $order (param $i i32) (param $j i32) (result i32)
@@ -876,7 +740,7 @@
       (i32.wrap_i64 (i64.and (i64.shr_u (local.get $x) (local.get $shift)) (i64.const 0xff)))
       (i32.wrap_i64 (i64.and (i64.shr_u (local.get $y) (local.get $shift)) (i64.const 0xff)))))
 
-  ;; $nextDistinct by $order.
+  ;; The first prefix after the one at $at that differs from it ($end when none), or -1 when one sorts before it.
   (func $following (param $at i32) (param $end i32) (result i32)
     (local $next i32) (local $order i32)
     (local.set $next (i32.add (local.get $at) (call $size (i32.load8_u (local.get $at)))))
@@ -890,9 +754,12 @@
         (br $prefix)))
     (local.get $next))
 
-  ;; `delta`'s merge, its answers and its memory: a shared run is found by $common (the prefixes that lie wholly in
-  ;; the bytes both lists share from the pair on are `delta`'s run of identical pairs), walked with $order between
-  ;; each prefix and the next, and left at its last pair, as `delta` leaves it.
+  ;; The prefixes only in [$b, $bEnd) (added) and only in [$a, $aEnd) (removed), each once, in address order, by one
+  ;; merge of the two lists as stored: their addresses, as i32 from $added and from $removed, and their counts at 0
+  ;; and 4. Returns 0, or -1 when a list is not the well-formed encoding of its count ($countA, $countB) or is not in
+  ;; order (diff.ts then decodes and sorts). A run of identical pairs is found by $common (the prefixes that lie wholly
+  ;; in the bytes both lists share from the pair on), walked with $order between each prefix and the next, and left at
+  ;; its last pair.
   (func (export "mergeDelta") (param $a i32) (param $aEnd i32) (param $countA i32) (param $b i32) (param $bEnd i32) (param $countB i32)
         (param $added i32) (param $removed i32) (result i32)
     (local $order i32) (local $next i32) (local $nAdded i32) (local $nRemoved i32) (local $size i32) (local $shared i32)
