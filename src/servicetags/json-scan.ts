@@ -1032,8 +1032,9 @@ function featureList(text: Buffer, start: number, end: number): readonly string[
 }
 
 /**
- * The rows of a file prefix-scan.wat read, from its records (a copy) and its text: a row is made when it is first
- * asked for, with the values fromRecords' walk-alike made for every tag (the same fields in the same order, frozen).
+ * The rows of a file prefix-scan.wat read, from its records (a view of the module's memory, which it does not write
+ * again) and its text: a row is made when it is first asked for, with the values fromRecords' walk-alike made for
+ * every tag (the same fields in the same order, frozen).
  */
 class RecordRows implements ScannedRows {
   /** Made at the first row asked for (a slot per tag): `snapshot diff` of a Public pair asks for few or none. */
